@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, **kwargs) -> None:
+    # Permissions only exist after migrate has created them, so roles are granted then:
+    # the same moment Django itself creates permissions.
+    from .roles import roles_sync
+
+    roles_sync()
+
+
+class SchoolsConfig(AppConfig):
+    name = "schools"
+    verbose_name = _("Schools and people")
+
+    def ready(self) -> None:
+        # Connected for the last app in INSTALLED_APPS order that has permissions we grant.
+        post_migrate.connect(_sync_roles, dispatch_uid="schools.roles_sync")

@@ -1,0 +1,84 @@
+"""Create the demo school and one person in each role, and print their logins.
+
+Idempotent: running it again updates the same rows and resets the demo passwords.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from schools.models import Group, Membership, School
+from schools.roles import Role
+from schools.services import membership_ensure, person_create_or_update
+
+# Demo accounts exist only on development machines: the command refuses to run on a site
+# without DEBUG unless told to.
+DEMO_PASSWORD = "upstander-demo"  # noqa: S105
+DEMO_PEOPLE = [
+    # username, first, last, roles, groups (kind, name, membership role)
+    (
+        "pupil",
+        "Priya",
+        "Pupil",
+        [Role.PUPIL],
+        [("class", "8R", "member"), ("year_group", "Year 8", "member")],
+    ),
+    (
+        "teacher",
+        "Tom",
+        "Teacher",
+        [Role.STAFF],
+        [
+            ("class", "8R", "teacher"),
+            ("year_group", "Year 8", "teacher"),
+            ("staff_team", "Teaching staff", "member"),
+        ],
+    ),
+    (
+        "dsl",
+        "Dana",
+        "Lead",
+        [Role.STAFF, Role.SAFEGUARDING_LEAD],
+        [("staff_team", "Teaching staff", "member")],
+    ),
+    ("editor", "Ed", "Editor", [Role.EDITOR], []),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo school, its groups and a pupil, teacher, safeguarding lead and editor."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Run even though DEBUG is off (demo sites)."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Refusing to create demo accounts with DEBUG off; use --force.")
+        school, _ = School.objects.update_or_create(
+            urn="999999",
+            defaults={"name": "Upstander Demo Academy", "nation": School.Nation.ENGLAND},
+        )
+        for username, first, last, roles, groups in DEMO_PEOPLE:
+            user, _ = person_create_or_update(
+                school=school,
+                username=username,
+                first_name=first,
+                last_name=last,
+                email="" if Role.PUPIL in roles else f"{username}@demo.upstander.invalid",
+                roles=roles,
+                password=DEMO_PASSWORD,
+            )
+            if Role.EDITOR in roles:
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
+            for kind, name, member_role in groups:
+                group, _ = Group.objects.get_or_create(school=school, kind=kind, name=name)
+                membership_ensure(user=user, group=group, role=Membership.Role(member_role))
+        self.stdout.write(self.style.SUCCESS(f"Demo school: {school.name}"))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, first, last, roles, _groups in DEMO_PEOPLE:
+            label = ", ".join(str(Role(r).label) for r in roles)
+            self.stdout.write(f"  {username:<10} {first} {last} ({label})")

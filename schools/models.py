@@ -1,0 +1,182 @@
+"""Schools, the people in them, and the groups they are organised into.
+
+Roles (pupil, staff, safeguarding lead, editor) are Django auth groups: see `roles.py`.
+What each person may see of others is decided in one place: `selectors.py`.
+"""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class School(models.Model):
+    """A school (or one site of a trust) whose pupils and staff take Upstander courses.
+
+    The nation sets the words the product uses: in Wales the safeguarding role is the
+    Designated Safeguarding Person, elsewhere the Designated Safeguarding Lead.
+    """
+
+    class Nation(models.TextChoices):
+        ENGLAND = "england", _("England")
+        WALES = "wales", _("Wales")
+        NORTHERN_IRELAND = "northern_ireland", _("Northern Ireland")
+        SCOTLAND = "scotland", _("Scotland")
+
+    class StaffIdentity(models.TextChoices):
+        ACCOUNT = "account", _("Opaque account id (recommended)")
+        MBOX = "mbox", _("Work email address")
+
+    name = models.CharField(_("name"), max_length=200)
+    urn = models.CharField(
+        _("URN"),
+        max_length=8,
+        blank=True,
+        help_text=_("Unique Reference Number from Get Information about Schools, if any."),
+    )
+    nation = models.CharField(
+        _("nation"), max_length=20, choices=Nation.choices, default=Nation.ENGLAND
+    )
+    staff_xapi_identity = models.CharField(
+        _("how staff appear in xAPI statements"),
+        max_length=10,
+        choices=StaffIdentity.choices,
+        default=StaffIdentity.ACCOUNT,
+        help_text=_("Pupils always appear only as an opaque id."),
+    )
+    retention_months = models.PositiveIntegerField(
+        _("keep learning records for (months)"),
+        default=84,
+        help_text=_("Records older than this are removed by the retention command."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["urn"], condition=~Q(urn=""), name="school_urn_unique_when_set"
+            )
+        ]
+        permissions = [
+            ("import_roster", _("Can import pupils and staff from a CSV file")),
+            ("view_safeguarding_dashboard", _("Can see the school's safeguarding dashboard")),
+            ("reset_pupil_password", _("Can reset the passwords of pupils they teach")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def safeguarding_lead_title(self) -> str:
+        if self.nation == self.Nation.WALES:
+            return str(_("Designated Safeguarding Person"))
+        return str(_("Designated Safeguarding Lead"))
+
+    @property
+    def safeguarding_lead_abbreviation(self) -> str:
+        return "DSP" if self.nation == self.Nation.WALES else "DSL"
+
+
+class User(AbstractUser):
+    """Anyone who signs in: a pupil, a member of staff, a safeguarding lead or an editor.
+
+    `learner_id` is the person's only identity in xAPI statements (DESIGN.md, identity): an
+    opaque UUID that says nothing about who they are.
+    """
+
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("school"),
+        on_delete=models.PROTECT,
+        related_name="people",
+        null=True,
+        blank=True,
+    )
+    learner_id = models.UUIDField(_("learner id"), default=uuid.uuid4, unique=True, editable=False)
+    mis_id = models.CharField(
+        _("MIS id"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The school's own identifier for this person (e.g. admission number), used to "
+            "match rows when a roster is imported again."
+        ),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "mis_id"],
+                condition=~Q(mis_id=""),
+                name="user_mis_id_unique_per_school",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> frozenset[str]:
+        from .roles import roles_of
+
+        return roles_of(self)
+
+
+class Group(models.Model):
+    """A class, a year group or a staff team within one school. People can be in several."""
+
+    class Kind(models.TextChoices):
+        CLASS = "class", _("Class")
+        YEAR_GROUP = "year_group", _("Year group")
+        STAFF_TEAM = "staff_team", _("Staff team")
+
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="groups"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    members = models.ManyToManyField(
+        User, through="Membership", related_name="learning_groups", blank=True
+    )
+
+    class Meta:
+        ordering = ["school", "kind", "name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind", "name"], name="group_name_unique_per_school_and_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class Membership(models.Model):
+    """A person's place in a group: a member (pupil or staff) or a teacher of the group."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        TEACHER = "teacher", _("Teacher")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(
+        _("role in group"), max_length=10, choices=Role.choices, default=Role.MEMBER
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="membership_unique")]
+        indexes = [models.Index(fields=["user", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group} ({self.get_role_display()})"

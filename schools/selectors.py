@@ -1,0 +1,94 @@
+"""Who may see whom: the one place object-level scoping is decided.
+
+Every list or detail view of schools, groups or people, and every later dashboard, filters
+through these functions:
+
+- a superuser sees everything;
+- a safeguarding lead sees their own school: all its groups and people;
+- a member of staff sees the groups they teach and the people in them;
+- a pupil sees only themselves;
+- an editor builds content and sees no one's records.
+"""
+
+from django.db.models import QuerySet
+
+from .models import Group, Membership, School, User
+from .roles import AUTH_GROUP_NAMES, Role, roles_of
+
+
+def schools_visible_to(user) -> QuerySet[School]:
+    if not user.is_authenticated:
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    if Role.SAFEGUARDING_LEAD in roles_of(user) and user.school_id:
+        return School.objects.filter(pk=user.school_id)
+    return School.objects.none()
+
+
+def groups_visible_to(user) -> QuerySet[Group]:
+    if not user.is_authenticated:
+        return Group.objects.none()
+    if user.is_superuser:
+        return Group.objects.all()
+    roles = roles_of(user)
+    if Role.SAFEGUARDING_LEAD in roles and user.school_id:
+        return Group.objects.filter(school_id=user.school_id)
+    if Role.STAFF in roles and user.school_id:
+        return Group.objects.filter(
+            school_id=user.school_id,
+            memberships__user=user,
+            memberships__role=Membership.Role.TEACHER,
+        ).distinct()
+    return Group.objects.none()
+
+
+def groups_taught_by(user) -> QuerySet[Group]:
+    """The groups a person teaches (for a safeguarding lead too: only those they teach)."""
+    if not user.is_authenticated or not user.school_id:
+        return Group.objects.none()
+    return Group.objects.filter(
+        school_id=user.school_id,
+        memberships__user=user,
+        memberships__role=Membership.Role.TEACHER,
+    ).distinct()
+
+
+def people_visible_to(user) -> QuerySet[User]:
+    if not user.is_authenticated:
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    roles = roles_of(user)
+    if Role.SAFEGUARDING_LEAD in roles and user.school_id:
+        return User.objects.filter(school_id=user.school_id)
+    if Role.STAFF in roles and user.school_id:
+        taught = Group.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.TEACHER
+        )
+        return (
+            User.objects.filter(school_id=user.school_id, memberships__group__in=taught)
+            | User.objects.filter(pk=user.pk)
+        ).distinct()
+    return User.objects.filter(pk=user.pk)
+
+
+def person_visible_to(user, person: User) -> bool:
+    return people_visible_to(user).filter(pk=person.pk).exists()
+
+
+def group_visible_to(user, group: Group) -> bool:
+    return groups_visible_to(user).filter(pk=group.pk).exists()
+
+
+def pupils_whose_password_user_may_reset(user) -> QuerySet[User]:
+    """Pupils in the groups a teacher teaches; every pupil of the school for a safeguarding
+    lead. Never staff: staff reset their own passwords."""
+    if not user.is_authenticated or not user.has_perm("schools.reset_pupil_password"):
+        return User.objects.none()
+    pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL])
+    if user.is_superuser:
+        return pupils
+    if Role.SAFEGUARDING_LEAD in roles_of(user):
+        return pupils.filter(school_id=user.school_id)
+    return people_visible_to(user).filter(pk__in=pupils.values("pk")).exclude(pk=user.pk)

@@ -1,0 +1,115 @@
+"""Browser tests: Playwright driving Debian's Chromium, with axe-core for accessibility.
+
+Outside CI the tests skip with a clear message when Chromium is absent; under CI (CI=true)
+its absence is a failure.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Playwright's sync API runs an event loop in this thread; Django's async-safety guard would
+# otherwise refuse the ORM calls that test set-up makes alongside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+MOBILE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _require(path: Path | str, what: str) -> None:
+    if Path(path).exists():
+        return
+    message = f"{what} not found at {path}"
+    if IN_CI:
+        pytest.fail(message + " (required under CI)")
+    pytest.skip(message + "; install it to run browser tests (apt-get install chromium).")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require(CHROMIUM, "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport=DESKTOP)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def no_js_context(browser):
+    ctx = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def axe_violations(page, *, exclude: list[str] | None = None) -> list[dict]:
+    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page and return its violations."""
+    _require(AXE_JS, "axe-core (npm)")
+    page.add_script_tag(content=AXE_JS.read_text())
+    options = {
+        "runOnly": {
+            "type": "tag",
+            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+        }
+    }
+    context = {"exclude": [[sel] for sel in (exclude or [])]} if exclude else None
+    result = page.evaluate("([ctx, opts]) => axe.run(ctx || document, opts)", [context, options])
+    return result["violations"]
+
+
+def assert_accessible(page, *, exclude: list[str] | None = None) -> None:
+    """Fail with a readable list if axe-core finds any violation on the current page."""
+    violations = axe_violations(page, exclude=exclude)
+    if violations:
+        summary = [
+            {
+                "id": v["id"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in violations
+        ]
+        raise AssertionError(
+            f"axe-core violations on {page.url}:\n" + json.dumps(summary, indent=2)
+        )
+
+
+def sign_in(page, live_server, username: str, password: str = "secret-pass-123") -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

@@ -1,0 +1,26 @@
+"""A pupil signs in and reaches My learning; every page visited passes axe-core."""
+
+import pytest
+
+from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_pupil_signs_in_and_lands_on_my_learning(page, live_server, pupil):
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert_accessible(page)
+    sign_in(page, live_server, pupil.username)
+    assert page.url.endswith("/learning/")
+    assert page.get_by_role("heading", name="My learning").is_visible()
+    assert_accessible(page)
+
+
+def test_sign_in_page_is_accessible_on_a_phone(browser, live_server, db):
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page)
+    ctx.close()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class XapiConfig(AppConfig):
+    name = "xapi"
+    verbose_name = _("xAPI and LRS")

@@ -1,0 +1,43 @@
+"""How people and activities are named in statements (DESIGN.md, identity and IRIs).
+
+Pupils are an `account` whose `homePage` is the site and whose `name` is their opaque
+`learner_id`; never a name, email or UPN. Staff likewise unless their school chose `mbox`.
+"""
+
+import uuid
+
+from django.conf import settings
+
+
+def activity_iri(kind: str, activity_uuid: uuid.UUID | str) -> str:
+    """`{SITE_URL}/xapi/activities/<kind>/<uuid>`: stable across renames."""
+    return f"{settings.SITE_URL}/xapi/activities/{kind}/{activity_uuid}"
+
+
+def actor_for(user) -> dict:
+    """The xAPI Agent for a signed-in person."""
+    from schools.models import School
+    from schools.roles import Role, roles_of
+
+    school = user.school
+    if (
+        school is not None
+        and school.staff_xapi_identity == School.StaffIdentity.MBOX
+        and Role.PUPIL not in roles_of(user)
+        and user.email
+    ):
+        return {"objectType": "Agent", "mbox": f"mailto:{user.email.lower()}"}
+    return {
+        "objectType": "Agent",
+        "account": {"homePage": settings.SITE_URL, "name": str(user.learner_id)},
+    }
+
+
+def actor_key(actor: dict) -> str | None:
+    """A string that identifies an Agent, for matching statements to learners."""
+    account = actor.get("account")
+    if account:
+        return f"account:{account.get('homePage')}|{account.get('name')}"
+    if actor.get("mbox"):
+        return f"mbox:{actor['mbox'].lower()}"
+    return None
