@@ -1,0 +1,22 @@
+"""An uploaded H5P package that learners play in a module."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class H5PActivity(models.Model):
+    """An uploaded H5P package that learners play in a module.
+
+    `uuid` is the activity's stable identity in xAPI statements; it never changes.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=255)
+
+    class Meta:
+        verbose_name = _("H5P activity")
+
+    def __str__(self) -> str:
+        return self.title

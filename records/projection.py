@@ -75,4 +75,3 @@ def completions_project(*, statements: Iterable[dict], learners_by_key: dict) ->
         return 0
     created = Completion.objects.bulk_create(rows, ignore_conflicts=True)
     return len(created)
-

@@ -1,0 +1,45 @@
+"""The contract for activity blocks: content in a module that the learner must complete.
+
+Scenario, quiz and H5P blocks subclass `ActivityBlock`. Each names the field holding its
+content object (`content_field`) and the activity kind; the content object has a stable
+`uuid`, so the block's activity IRI is `activity_iri(kind, uuid)` (see xapi/identity.py).
+A module counts as complete when every activity block in its body has a Completion for the
+learner (records/models.py), however it got there: the player, H5P content or an external
+tool posting to the LRS.
+"""
+
+from wagtail import blocks
+
+from xapi.identity import activity_iri
+
+
+class ActivityBlock(blocks.StructBlock):
+    """Base class for required activities in a module body."""
+
+    activity_kind: str = ""
+    content_field: str = ""
+
+    def content_object(self, value):
+        return value.get(self.content_field)
+
+    def activity_iri(self, value) -> str | None:
+        """The IRI whose completion completes this block, or None if no content is chosen."""
+        obj = self.content_object(value)
+        if obj is None:
+            return None
+        return activity_iri(self.activity_kind, obj.uuid)
+
+    def is_required(self, value) -> bool:
+        return value.get("required", True)
+
+
+def required_activity_iris(stream_value) -> list[str]:
+    """The activity IRIs a module body requires, in page order, without duplicates."""
+    iris: list[str] = []
+    for child in stream_value:
+        block = child.block
+        if isinstance(block, ActivityBlock) and block.is_required(child.value):
+            iri = block.activity_iri(child.value)
+            if iri and iri not in iris:
+                iris.append(iri)
+    return iris
