@@ -53,3 +53,33 @@ def editor(school):
     user.save()
     role_assign(user=user, role=Role.EDITOR)
     return user
+
+
+@pytest.fixture
+def home_page(db):
+    """The site's HomePage at the root of the default Site.
+
+    Migrations create it, but transactional tests (browser tests) flush every table, so
+    this fixture creates the page tree again when it is missing.
+    """
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page, Site
+
+    from courses.models import HomePage
+
+    existing = HomePage.objects.first()
+    if existing is not None:
+        return existing
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root")
+    home = root.add_child(instance=HomePage(title="Upstander", slug="home"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Upstander"},
+    )
+    return home

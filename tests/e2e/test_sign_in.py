@@ -24,3 +24,9 @@ def test_sign_in_page_is_accessible_on_a_phone(browser, live_server, db):
     assert page.get_by_role("alert").is_visible()
     assert_accessible(page)
     ctx.close()
+
+
+def test_home_page_is_served_after_a_flush(page, live_server, home_page):
+    page.goto(f"{live_server.url}/")
+    assert page.get_by_role("heading", name="Upstander").is_visible()
+    assert_accessible(page)
