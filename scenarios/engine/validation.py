@@ -1,0 +1,269 @@
+"""Checking a scenario graph before it is published.
+
+Structural checks (ids, targets, variables) come first. If the structure is sound, the
+validator explores every reachable state (node plus variable values) exactly; this is
+possible because effects only set variables to constants, so each variable can take only
+its initial value or a value some effect sets. From that state space it finds nodes where
+every choice can be hidden and states from which no ending can be reached (cycles with no
+way out). A graph that validates therefore lets a learner reach an ending from every state
+they can get into.
+
+Messages are plain words for authors and name the node they concern.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from .graph import Graph, Value
+from .play import SKIP
+
+# Beyond this many states the validator stops exploring and says so, rather than hang.
+MAX_STATES = 50_000
+
+
+@dataclass(frozen=True)
+class Issue:
+    node_id: str | None
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+MESSAGES: dict[str, str] = {
+    "empty": "The scenario has no nodes yet. Add at least a start and an ending.",
+    "blank_id": "A node has no id. Give every node a short unique id.",
+    "duplicate_node": "Two nodes are called “{node}”. Node ids must be unique.",
+    "unknown_start": "The start node “{node}” does not exist.",
+    "duplicate_variable": "The variable “{variable}” is declared twice.",
+    "ending_with_choices": (
+        "“{node}” is an ending but has choices. Remove the choices or the outcome."
+    ),
+    "dead_end": (
+        "“{node}” is not an ending and has no choices, so a learner would be stuck there. "
+        "Add a choice or mark it as an ending."
+    ),
+    "unknown_skip": "“{node}” skips to “{target}”, which does not exist.",
+    "warning_without_skip": (
+        "“{node}” has a content warning but nowhere to skip to. "
+        "Choose the node a learner goes to if they skip it."
+    ),
+    "duplicate_choice": "“{node}” has two choices with the id “{choice}”.",
+    "reserved_choice": "“{skip}” is reserved; rename that choice in “{node}”.",
+    "blank_label": "A choice in “{node}” has no words for the learner to pick.",
+    "unknown_target": (
+        "The choice “{choice}” in “{node}” leads to “{target}”, which does not exist."
+    ),
+    "undeclared_variable": (
+        "The choice “{choice}” in “{node}” uses the variable “{variable}”, which is not "
+        "declared. Declare it under Variables."
+    ),
+    "unreachable": (
+        "No choice leads to “{node}”, so no learner will ever see it. Link to it or delete it."
+    ),
+    "no_ending": "No ending can be reached from the start. Add an ending and a way to get there.",
+    "too_big": (
+        "The scenario has more than {limit} combinations of place and variables, too many to "
+        "check. Use fewer variables or values."
+    ),
+    "all_hidden": (
+        "In “{node}” every choice can be hidden by its conditions, leaving a learner stuck. "
+        "Make sure at least one choice is always offered."
+    ),
+    "no_way_out": (
+        "A learner who reaches “{node}” can go round in circles without ever reaching an "
+        "ending. Add a choice that leads out of the loop."
+    ),
+}
+
+
+def _issue(node_id: str | None, code: str, **names: object) -> Issue:
+    return Issue(node_id, code, MESSAGES[code].format(**names))
+
+
+def validate(graph: Graph) -> list[Issue]:
+    issues = _structure(graph)
+    if issues:
+        return issues
+    return _behaviour(graph)
+
+
+def _structure(graph: Graph) -> list[Issue]:
+    issues: list[Issue] = []
+    add = issues.append
+    if not graph.nodes:
+        return [_issue(None, "empty")]
+    ids = [n.id for n in graph.nodes]
+    seen: set[str] = set()
+    for node in graph.nodes:
+        if not node.id.strip():
+            add(_issue(node.id, "blank_id"))
+        elif node.id in seen:
+            add(_issue(node.id, "duplicate_node", node=node.id))
+        seen.add(node.id)
+    if graph.node(graph.start) is None:
+        add(_issue(None, "unknown_start", node=graph.start))
+    declared = {v.name for v in graph.variables}
+    names_seen: set[str] = set()
+    for var in graph.variables:
+        if var.name in names_seen:
+            add(_issue(None, "duplicate_variable", variable=var.name))
+        names_seen.add(var.name)
+    for node in graph.nodes:
+        if node.is_ending:
+            if node.choices:
+                add(_issue(node.id, "ending_with_choices", node=node.id))
+        elif not node.choices:
+            add(_issue(node.id, "dead_end", node=node.id))
+        if node.skip_to and node.skip_to not in ids:
+            add(_issue(node.id, "unknown_skip", node=node.id, target=node.skip_to))
+        if node.content_warning and not node.is_ending and not node.skip_to:
+            add(_issue(node.id, "warning_without_skip", node=node.id))
+        choice_ids: set[str] = set()
+        for choice in node.choices:
+            if choice.id in choice_ids:
+                add(_issue(node.id, "duplicate_choice", node=node.id, choice=choice.id))
+            choice_ids.add(choice.id)
+            if choice.id == SKIP:
+                add(_issue(node.id, "reserved_choice", skip=SKIP, node=node.id))
+            if not choice.label.strip():
+                add(_issue(node.id, "blank_label", node=node.id))
+            if choice.target not in ids:
+                add(
+                    _issue(
+                        node.id,
+                        "unknown_target",
+                        choice=choice.label or choice.id,
+                        node=node.id,
+                        target=choice.target,
+                    )
+                )
+            for effect in choice.effects:
+                if effect.variable not in declared:
+                    add(
+                        _issue(
+                            node.id,
+                            "undeclared_variable",
+                            choice=choice.label or choice.id,
+                            node=node.id,
+                            variable=effect.variable,
+                        )
+                    )
+            for cond in choice.conditions:
+                if cond.variable not in declared:
+                    add(
+                        _issue(
+                            node.id,
+                            "undeclared_variable",
+                            choice=choice.label or choice.id,
+                            node=node.id,
+                            variable=cond.variable,
+                        )
+                    )
+    if not issues:
+        reachable = _reachable_nodes(graph)
+        for node in graph.nodes:
+            if node.id not in reachable:
+                add(_issue(node.id, "unreachable", node=node.id))
+        if not any(graph.node(n).is_ending for n in reachable):  # type: ignore[union-attr]
+            add(_issue(None, "no_ending"))
+    return issues
+
+
+def _reachable_nodes(graph: Graph) -> set[str]:
+    seen = {graph.start}
+    queue = deque([graph.start])
+    while queue:
+        node = graph.node(queue.popleft())
+        assert node is not None
+        targets = [c.target for c in node.choices]
+        if node.content_warning and node.skip_to:
+            targets.append(node.skip_to)
+        for target in targets:
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen
+
+
+StateKey = tuple[str, tuple[tuple[str, Value], ...]]
+
+
+def explore(graph: Graph) -> tuple[dict[StateKey, list[StateKey]], bool]:
+    """Every reachable (node, variables) state and its successors; and whether it finished."""
+    start_vars = tuple(sorted(graph.initial_variables.items()))
+    start: StateKey = (graph.start, start_vars)
+    edges: dict[StateKey, list[StateKey]] = {}
+    queue = deque([start])
+    edges[start] = []
+    while queue:
+        key = queue.popleft()
+        node_id, frozen = key
+        node = graph.node(node_id)
+        assert node is not None
+        successors: list[StateKey] = []
+        if not node.is_ending:
+            variables = dict(frozen)
+            for choice in node.choices:
+                if not choice.offered(variables):
+                    continue
+                after = dict(variables)
+                for effect in choice.effects:
+                    after[effect.variable] = effect.value
+                successors.append((choice.target, tuple(sorted(after.items()))))
+            if node.content_warning and node.skip_to:
+                successors.append((node.skip_to, frozen))
+        edges[key] = successors
+        for succ in successors:
+            if succ not in edges:
+                if len(edges) >= MAX_STATES:
+                    return edges, False
+                edges[succ] = []
+                queue.append(succ)
+    return edges, True
+
+
+def _behaviour(graph: Graph) -> list[Issue]:
+    issues: list[Issue] = []
+    edges, complete = explore(graph)
+    if not complete:
+        return [_issue(None, "too_big", limit=MAX_STATES)]
+    stuck_nodes: list[str] = []
+    for (node_id, _vars), successors in edges.items():
+        node = graph.node(node_id)
+        assert node is not None
+        if not node.is_ending and not successors and node_id not in stuck_nodes:
+            stuck_nodes.append(node_id)
+    for node_id in stuck_nodes:
+        issues.append(_issue(node_id, "all_hidden", node=node_id))
+    # States that can reach an ending: walk the edges backwards from every ending state.
+    reverse: dict[StateKey, list[StateKey]] = {k: [] for k in edges}
+    for key, successors in edges.items():
+        for succ in successors:
+            reverse[succ].append(key)
+    good = {k for k in edges if graph.node(k[0]).is_ending}  # type: ignore[union-attr]
+    if not good:
+        return [*issues, _issue(None, "no_ending")]
+    queue = deque(good)
+    while queue:
+        for prev in reverse[queue.popleft()]:
+            if prev not in good:
+                good.add(prev)
+                queue.append(prev)
+    trapped: list[str] = []
+    for node_id, _vars in edges:
+        if (node_id, _vars) not in good and node_id not in stuck_nodes and node_id not in trapped:
+            trapped.append(node_id)
+    for node_id in trapped:
+        issues.append(_issue(node_id, "no_way_out", node=node_id))
+    return issues
+
+
+def issues_by_node(issues: list[Issue]) -> dict[str | None, list[Issue]]:
+    grouped: dict[str | None, list[Issue]] = {}
+    for issue in issues:
+        grouped.setdefault(issue.node_id, []).append(issue)
+    return grouped

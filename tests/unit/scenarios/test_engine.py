@@ -1,0 +1,462 @@
+"""The pure scenario engine: playing and validating graphs (no database)."""
+
+from collections import deque
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scenarios.engine import (
+    SKIP,
+    Choice,
+    ChoiceNotAvailable,
+    Condition,
+    Effect,
+    Graph,
+    Node,
+    Op,
+    Outcome,
+    ScenarioFinished,
+    StaleChoice,
+    Variable,
+    available_choices,
+    can_skip,
+    choose,
+    skip,
+    start,
+    validate,
+)
+from scenarios.engine.graph import parse_value
+
+
+def small_graph(**overrides) -> Graph:
+    """start -> (report -> good) | (share -> poor); reporting sets `reported`."""
+    nodes = {
+        "start": Node(
+            id="start",
+            text="A friend shows you a post.",
+            choices=(
+                Choice(
+                    "report",
+                    "Report it",
+                    "reported",
+                    feedback="Good call.",
+                    score=2,
+                    effects=(Effect("reported", True),),
+                ),
+                Choice("share", "Share it", "shared", feedback="It spreads.", score=-1),
+            ),
+        ),
+        "reported": Node(
+            id="reported",
+            text="You reported it.",
+            choices=(
+                Choice(
+                    "tell",
+                    "Tell a teacher",
+                    "good",
+                    conditions=(Condition("reported", Op.EQ, True),),
+                ),
+                Choice("ignore", "Leave it", "mixed"),
+            ),
+        ),
+        "shared": Node(id="shared", text="It spread.", choices=(Choice("oops", "Oh no", "poor"),)),
+        "good": Node(id="good", text="Well done.", outcome=Outcome.GOOD, debrief="You helped."),
+        "mixed": Node(id="mixed", text="Hmm.", outcome=Outcome.MIXED),
+        "poor": Node(id="poor", text="Bad.", outcome=Outcome.POOR),
+    }
+    nodes.update(overrides.pop("nodes", {}))
+    return Graph(
+        start=overrides.pop("start", "start"),
+        nodes=tuple(n for n in nodes.values() if n is not None),
+        variables=overrides.pop("variables", (Variable("reported", False),)),
+    )
+
+
+# --- playing ---
+
+
+def test_start_puts_the_learner_on_the_start_node_with_initial_variables():
+    state = start(small_graph())
+    assert state.node_id == "start"
+    assert state.vars == {"reported": False}
+    assert state.score == 0 and state.path == () and not state.finished
+
+
+def test_choosing_moves_applies_effects_score_and_records_the_path():
+    graph = small_graph()
+    step = choose(graph, start(graph), "report", from_node="start")
+    assert step.node.id == "reported"
+    assert step.feedback == "Good call."
+    assert step.state.vars["reported"] is True
+    assert step.state.score == 2
+    assert step.state.path == (("start", "report"),)
+
+
+def test_conditions_decide_which_choices_are_offered():
+    graph = small_graph()
+    state = choose(graph, start(graph), "report", from_node="start").state
+    assert [c.id for c in available_choices(graph, state)] == ["tell", "ignore"]
+    hidden = state.__class__(node_id="reported", variables=(("reported", False),))
+    assert [c.id for c in available_choices(graph, hidden)] == ["ignore"]
+    with pytest.raises(ChoiceNotAvailable):
+        choose(graph, hidden, "tell", from_node="reported")
+
+
+def test_choice_from_another_node_is_rejected():
+    graph = small_graph()
+    state = choose(graph, start(graph), "report", from_node="start").state
+    with pytest.raises(StaleChoice):
+        choose(graph, state, "report", from_node="start")
+
+
+def test_reaching_an_ending_finishes_and_no_more_choices_are_accepted():
+    graph = small_graph()
+    state = choose(graph, start(graph), "share", from_node="start").state
+    step = choose(graph, state, "oops", from_node="shared")
+    assert step.ended and step.node.outcome == Outcome.POOR
+    assert available_choices(graph, step.state) == []
+    with pytest.raises(ScenarioFinished):
+        choose(graph, step.state, "oops", from_node="poor")
+
+
+def test_unknown_choice_is_rejected():
+    graph = small_graph()
+    with pytest.raises(ChoiceNotAvailable):
+        choose(graph, start(graph), "nope", from_node="start")
+
+
+def test_skipping_a_warned_node_moves_on_without_changing_the_score():
+    warned = Node(
+        id="shared",
+        text="Something upsetting.",
+        content_warning="Mentions bullying.",
+        skip_to="mixed",
+        choices=(Choice("oops", "Oh no", "poor"),),
+    )
+    graph = small_graph(nodes={"shared": warned})
+    state = choose(graph, start(graph), "share", from_node="start").state
+    assert can_skip(graph, state)
+    step = skip(graph, state, from_node="shared")
+    assert step.skipped and step.node.id == "mixed"
+    assert step.state.score == state.score
+    assert step.state.path[-1] == ("shared", SKIP)
+
+
+def test_a_node_without_a_warning_cannot_be_skipped():
+    graph = small_graph()
+    with pytest.raises(ChoiceNotAvailable):
+        skip(graph, start(graph), from_node="start")
+
+
+def test_graph_and_state_survive_a_round_trip_through_plain_data():
+    graph = small_graph()
+    assert Graph.from_dict(graph.to_dict()) == graph
+    state = choose(graph, start(graph), "report", from_node="start").state
+    assert state.__class__.from_dict(state.to_dict()) == state
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("true", True), ("False", False), ("3", 3), ("-2", -2), ('"hi"', "hi"), ("word", "word")],
+)
+def test_values_are_parsed_from_author_text(text, value):
+    assert parse_value(text) == value
+
+
+@pytest.mark.parametrize(
+    ("op", "current", "value", "holds"),
+    [
+        (Op.EQ, 1, 1, True),
+        (Op.NE, 1, 1, False),
+        (Op.LT, 1, 2, True),
+        (Op.LE, 2, 2, True),
+        (Op.GT, 2, 2, False),
+        (Op.GE, 3, 2, True),
+        (Op.LT, "a", 2, False),
+    ],
+)
+def test_conditions_compare_the_current_value(op, current, value, holds):
+    assert Condition("x", op, value).holds({"x": current}) is holds
+
+
+# --- validation, table-driven ---
+
+
+def _codes(graph: Graph) -> set[str]:
+    return {issue.code for issue in validate(graph)}
+
+
+def _nodes(*nodes: Node) -> dict[str, Node]:
+    return {n.id: n for n in nodes}
+
+
+INVALID = [
+    pytest.param(
+        small_graph(nodes=_nodes(Node("shared", "x", choices=(Choice("oops", "Oh", "nowhere"),)))),
+        "unknown_target",
+        "shared",
+        id="unknown target",
+    ),
+    pytest.param(
+        small_graph(nodes=_nodes(Node("island", "alone", outcome=Outcome.GOOD))),
+        "unreachable",
+        "island",
+        id="unreachable node",
+    ),
+    pytest.param(
+        small_graph(nodes=_nodes(Node("shared", "stuck"))),
+        "dead_end",
+        "shared",
+        id="non-ending without choices",
+    ),
+    pytest.param(
+        Graph(
+            start="a",
+            nodes=(
+                Node("a", "A", choices=(Choice("go", "Go", "b"),)),
+                Node("b", "B", choices=(Choice("back", "Back", "a"),)),
+            ),
+        ),
+        "no_ending",
+        None,
+        id="no reachable ending",
+    ),
+    pytest.param(
+        small_graph(variables=()),
+        "undeclared_variable",
+        "start",
+        id="effect or condition on an undeclared variable",
+    ),
+    pytest.param(
+        small_graph(
+            nodes=_nodes(
+                Node(
+                    "shared",
+                    "x",
+                    choices=(
+                        Choice("a", "A", "poor", conditions=(Condition("reported", Op.EQ, True),)),
+                    ),
+                )
+            )
+        ),
+        "all_hidden",
+        "shared",
+        id="every choice can be hidden",
+    ),
+    pytest.param(
+        small_graph(
+            nodes=_nodes(
+                Node("shared", "loop", choices=(Choice("on", "On", "loop2"),)),
+                Node(
+                    "loop2",
+                    "loop",
+                    choices=(
+                        Choice("back", "Back", "shared"),
+                        # Only reporters can leave, and nobody on this path has reported.
+                        Choice(
+                            "out", "Out", "poor", conditions=(Condition("reported", Op.EQ, True),)
+                        ),
+                    ),
+                ),
+            )
+        ),
+        "no_way_out",
+        "shared",
+        id="cycle with no way out",
+    ),
+    pytest.param(
+        small_graph(start="missing"),
+        "unknown_start",
+        None,
+        id="missing start",
+    ),
+    pytest.param(
+        small_graph(
+            nodes=_nodes(
+                Node("poor", "Bad", outcome=Outcome.POOR, choices=(Choice("x", "X", "start"),))
+            )
+        ),
+        "ending_with_choices",
+        "poor",
+        id="ending with choices",
+    ),
+    pytest.param(
+        small_graph(
+            nodes=_nodes(
+                Node(
+                    "shared",
+                    "x",
+                    content_warning="Upsetting",
+                    choices=(Choice("oops", "Oh", "poor"),),
+                )
+            )
+        ),
+        "warning_without_skip",
+        "shared",
+        id="content warning without a skip target",
+    ),
+    pytest.param(
+        small_graph(
+            nodes=_nodes(
+                Node("shared", "x", choices=(Choice("a", "A", "poor"), Choice("a", "B", "poor")))
+            )
+        ),
+        "duplicate_choice",
+        "shared",
+        id="duplicate choice ids",
+    ),
+    pytest.param(Graph(start="a", nodes=()), "empty", None, id="empty"),
+]
+
+
+@pytest.mark.parametrize(("graph", "code", "node_id"), INVALID)
+def test_validation_finds_the_problem_and_names_the_node(graph, code, node_id):
+    issues = [i for i in validate(graph) if i.code == code]
+    assert issues, validate(graph)
+    assert issues[0].node_id == node_id
+    assert issues[0].message and "{" not in issues[0].message
+
+
+def test_a_sound_graph_has_no_issues():
+    assert validate(small_graph()) == []
+
+
+def test_a_cycle_with_a_way_out_is_fine():
+    graph = small_graph(
+        nodes=_nodes(
+            Node("shared", "loop", choices=(Choice("on", "On", "loop2"),)),
+            Node(
+                "loop2",
+                "loop",
+                choices=(Choice("back", "Back", "shared"), Choice("out", "Out", "poor")),
+            ),
+        )
+    )
+    assert validate(graph) == []
+
+
+def test_a_loop_that_sets_a_variable_to_unlock_the_exit_is_fine():
+    graph = Graph(
+        start="a",
+        variables=(Variable("asked", False),),
+        nodes=(
+            Node(
+                "a",
+                "A",
+                choices=(
+                    Choice("ask", "Ask", "a", effects=(Effect("asked", True),)),
+                    Choice("leave", "Leave", "end", conditions=(Condition("asked", Op.EQ, True),)),
+                ),
+            ),
+            Node("end", "End", outcome=Outcome.GOOD),
+        ),
+    )
+    assert validate(graph) == []
+
+
+# --- validation, property-based ---
+
+VARS = ("a", "b")
+
+
+@st.composite
+def graphs(draw) -> Graph:
+    size = draw(st.integers(min_value=2, max_value=7))
+    ids = [f"n{i}" for i in range(size)]
+    endings = set(draw(st.lists(st.sampled_from(ids[1:]), min_size=0, max_size=3)))
+    values = st.sampled_from([True, False, 0, 1, 2])
+    nodes = []
+    for node_id in ids:
+        if node_id in endings:
+            nodes.append(Node(node_id, node_id, outcome=draw(st.sampled_from(list(Outcome)))))
+            continue
+        count = draw(st.integers(min_value=0, max_value=3))
+        choices = []
+        for index in range(count):
+            effects = tuple(
+                Effect(v, draw(values))
+                for v in draw(st.lists(st.sampled_from(VARS), max_size=1, unique=True))
+            )
+            conditions = tuple(
+                Condition(v, draw(st.sampled_from([Op.EQ, Op.NE, Op.GE])), draw(values))
+                for v in draw(st.lists(st.sampled_from(VARS), max_size=1, unique=True))
+            )
+            choices.append(
+                Choice(
+                    f"c{index}",
+                    f"choice {index}",
+                    draw(st.sampled_from(ids)),
+                    score=draw(st.integers(-2, 2)),
+                    effects=effects,
+                    conditions=conditions,
+                )
+            )
+        nodes.append(Node(node_id, node_id, choices=tuple(choices)))
+    return Graph(
+        start="n0",
+        nodes=tuple(nodes),
+        variables=tuple(Variable(v, draw(values)) for v in VARS),
+    )
+
+
+def _reachable_states(graph: Graph):
+    """Every state (ignoring score and path) a learner can get into, using only play()."""
+    first = start(graph)
+    seen = {(first.node_id, first.variables): first}
+    queue = deque([first])
+    while queue:
+        state = queue.popleft()
+        for choice in available_choices(graph, state):
+            nxt = choose(graph, state, choice.id, from_node=state.node_id).state
+            key = (nxt.node_id, nxt.variables)
+            if key not in seen:
+                seen[key] = nxt
+                queue.append(nxt)
+    return seen
+
+
+def _ending_reachable_from(graph: Graph, state) -> bool:
+    seen = {(state.node_id, state.variables)}
+    queue = deque([state])
+    while queue:
+        current = queue.popleft()
+        if current.finished:
+            return True
+        for choice in available_choices(graph, current):
+            nxt = choose(graph, current, choice.id, from_node=current.node_id).state
+            key = (nxt.node_id, nxt.variables)
+            if key not in seen:
+                seen.add(key)
+                queue.append(nxt)
+    return False
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs())
+def test_every_valid_graph_lets_a_learner_reach_an_ending_from_every_reachable_state(graph):
+    if validate(graph):
+        return
+    for state in _reachable_states(graph).values():
+        assert _ending_reachable_from(graph, state)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs())
+def test_a_graph_that_traps_a_learner_never_validates(graph):
+    structurally_sound = not {
+        i.code for i in validate(graph) if i.code not in ("all_hidden", "no_way_out", "no_ending")
+    }
+    if not structurally_sound:
+        return
+    trapped = any(not _ending_reachable_from(graph, s) for s in _reachable_states(graph).values())
+    if trapped:
+        assert validate(graph)
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs())
+def test_validation_never_crashes_and_every_issue_has_words(graph):
+    for issue in validate(graph):
+        assert issue.message.strip()
+        assert issue.node_id is None or graph.node(issue.node_id) is not None
