@@ -1,13 +1,22 @@
-"""Learning records derived from xAPI statements.
+"""Learning records derived from xAPI statements, and the school's plans for them.
 
-Nothing writes these rows except the projection (`projection.py`), which reads statements as
-the xAPI service stores them; so the LRS and every dashboard always agree, and
-`manage.py rebuild_records` can throw them away and build them again identically.
+`Completion` and `LearnerActivity` are written only by the projection (`projection.py`), which
+reads statements as the xAPI service stores them; so the LRS and every dashboard always agree,
+and `manage.py rebuild_records` can throw them away and build them again identically.
+
+`Assignment`, `CourseRenewal`, `Certificate` and `ReminderSent` are the school's decisions and
+the product's promises about those records: what must be completed by when, which completions
+still count, which certificates were issued and which reminders were sent.
 """
+
+import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from schools.roles import Role
 
 
 class Completion(models.Model):
@@ -38,3 +47,232 @@ class Completion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} completed {self.activity_iri}"
+
+
+class LearnerActivity(models.Model):
+    """A learner's summary for one activity: when they first and last touched it, and when
+    they first and last completed it.
+
+    One row per learner and activity however many statements there are, so dashboards read a
+    table that grows with people times activities, never with statements. An activity is touched
+    by a statement about it or by one that names it as parent or grouping in
+    contextActivities (xAPI 1.0.3 §4.1.6.2), which is how a course is "in progress" before
+    its first module is complete.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_summaries"
+    )
+    activity_iri = models.CharField(_("activity"), max_length=512)
+    first_seen_at = models.DateTimeField(_("first seen"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+    first_completed_at = models.DateTimeField(_("first completed"), null=True, blank=True)
+    last_completed_at = models.DateTimeField(_("last completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("learner activity")
+        verbose_name_plural = _("learner activities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "activity_iri"], name="learner_activity_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["activity_iri", "learner"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} on {self.activity_iri}"
+
+
+class Assignment(models.Model):
+    """A school asks a group (e.g. the staff team) or everyone with a role to complete a
+    course by a date, and, for CPD that expires, to complete it again every so many months."""
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="assignments"
+    )
+    course = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    group = models.ForeignKey(
+        "schools.Group",
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(
+        _("everyone with the role"), max_length=20, choices=Role.choices, blank=True
+    )
+    due_on = models.DateField(_("due date"))
+    renewal_months = models.PositiveSmallIntegerField(
+        _("renew every (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if a completion never expires."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(group__isnull=False) & Q(role=""))
+                | (Q(group__isnull=True) & ~Q(role="")),
+                name="assignment_group_xor_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} for {self.audience_label}"
+
+    @property
+    def audience_label(self) -> str:
+        if self.group_id:
+            return str(self.group.name)
+        return str(_("Everyone: %(role)s") % {"role": Role(self.role).label})
+
+
+class CourseRenewal(models.Model):
+    """An editor's mark that a course changed significantly and "requires renewal".
+
+    Completions before `required_from` no longer count for assignments: everyone assigned is
+    re-enrolled and has `complete_within_days` to take the course again.
+    """
+
+    course = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(
+        _("what changed"),
+        max_length=300,
+        help_text=_("Shown to staff in the email telling them to take the course again."),
+    )
+    required_from = models.DateTimeField(_("completions before this no longer count"))
+    complete_within_days = models.PositiveSmallIntegerField(
+        _("days to complete it again"), default=30
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-required_from"]
+        get_latest_by = "required_from"
+        verbose_name = _("course renewal")
+        verbose_name_plural = _("course renewals")
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.reason}"
+
+
+def _certificate_code() -> str:
+    # 12 characters from an alphabet without look-alikes (0/O, 1/I/L): easy to type from
+    # paper, and 32**12 ≈ 10**18 makes guessing a valid one hopeless.
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+class Certificate(models.Model):
+    """A certificate for one course completion by a member of staff.
+
+    Keyed by the completing statement's id (not the Completion row), so rebuilding records
+    keeps every issued code; it is valid while that completion exists (a voided or erased
+    statement invalidates it). The public verification page shows only whether a code is
+    valid, the person's name and the course.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    statement_id = models.UUIDField(_("completion statement"), unique=True)
+    course = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    course_title = models.CharField(_("course"), max_length=255)
+    completed_at = models.DateTimeField(_("completed at"))
+    cpd_minutes = models.PositiveIntegerField(_("CPD minutes"), default=0)
+    school_name = models.CharField(_("school"), max_length=200, blank=True)
+    code = models.CharField(
+        _("verification code"), max_length=14, unique=True, default=_certificate_code
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_at"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.course_title}"
+
+
+class ReminderSent(models.Model):
+    """One reminder email for one event, so the same event is never emailed twice.
+
+    The event is the assignment, the kind of reminder and the date it is about (the due date
+    or the expiry date): a new due date or a renewal is a new event.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        EXPIRING = "expiring", _("Expiring soon")
+        EXPIRED = "expired", _("Expired")
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    about_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "assignment", "kind", "about_date"],
+                name="reminder_once_per_event",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.learner} ({self.about_date})"
+
+
+class ReminderSchedule(models.Model):
+    """The single row that keeps the self-rescheduling reminders task to one chain: a run
+    enqueues the next only if it wins the compare-and-set on `next_run_at`."""
+
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder schedule")
+
+    def __str__(self) -> str:
+        return f"next reminders run at {self.next_run_at}"

@@ -1,23 +1,26 @@
 """Project stored xAPI statements into learning records.
 
 Called by `xapi.services.record()` inside its transaction (DESIGN.md: one path for every
-learning event), and by `manage.py rebuild_records`. Idempotent: a statement already
-projected is skipped, keyed by its id.
+learning event), and by `manage.py rebuild_records`. Idempotent: projecting a statement twice
+changes nothing (completions are keyed by statement id; summaries keep minimum and maximum
+times), and the order statements arrive in does not matter.
 
 A statement counts as a completion of its object when its verb is `completed` or `passed`, or
 its result says `completion: true` (as H5P content does on its root activity). `failed`
-never completes anything.
+never completes anything. A `voided` statement (xAPI 1.0.3 §2.2.6 "Voided") removes the
+completion its target made.
 """
 
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.db.models import Max, Min
 from django.utils.dateparse import parse_datetime
 
 from xapi.identity import actor_key
 
-from .models import Completion
+from .models import Completion, LearnerActivity
 
 VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 VERB_PASSED = "http://adlnet.gov/expapi/verbs/passed"
@@ -34,7 +37,35 @@ def is_completion(statement: dict) -> bool:
         return False
     if verb in (VERB_COMPLETED, VERB_PASSED):
         return True
-    return statement.get("result", {}).get("completion") is True
+    return (statement.get("result") or {}).get("completion") is True
+
+
+def voided_statement_id(statement: dict) -> str | None:
+    """The id a voiding statement voids (xAPI 1.0.3 §2.2.6), or None. Pure."""
+    if statement.get("verb", {}).get("id") != VERB_VOIDED:
+        return None
+    target = statement.get("object", {})
+    if target.get("objectType") != "StatementRef":
+        return None
+    return target.get("id")
+
+
+def touched_activity_iris(statement: dict) -> list[str]:
+    """The activities a statement is about: its object and, from contextActivities
+    (xAPI 1.0.3 §4.1.6.2), its parents and groupings (the module and the course). Pure."""
+    iris: list[str] = []
+    target = statement.get("object", {})
+    if target.get("objectType", "Activity") == "Activity" and target.get("id"):
+        iris.append(target["id"])
+    context_activities = (statement.get("context") or {}).get("contextActivities") or {}
+    for key in ("parent", "grouping"):
+        value = context_activities.get(key) or []
+        # 0.95-style single objects are still sent by some content; accept both forms.
+        for activity in value if isinstance(value, list) else [value]:
+            iri = activity.get("id") if isinstance(activity, dict) else None
+            if iri and iri not in iris:
+                iris.append(iri)
+    return iris
 
 
 def _when(statement: dict) -> datetime:
@@ -45,33 +76,138 @@ def _when(statement: dict) -> datetime:
     return parsed
 
 
+def _earliest(a, b):
+    return b if a is None or (b is not None and b < a) else a
+
+
+def _latest(a, b):
+    return b if a is None or (b is not None and b > a) else a
+
+
 def completions_project(*, statements: Iterable[dict], learners_by_key: dict) -> int:
-    """Create a Completion for every completing statement whose actor is a known learner.
+    """Project statements whose actor is a known learner into Completion and LearnerActivity.
 
     `learners_by_key` maps an actor key (see `xapi.identity.actor_key`) to a user; the caller
-    resolves actors because it knows the school's identity settings. Returns rows created.
+    resolves actors because it knows the school's identity settings. Returns the number of
+    statements that were completions (whether or not already projected).
     """
-    rows = []
+    completions: list[Completion] = []
+    # (learner_id, iri) -> [first_seen, last_seen, first_completed, last_completed]
+    summaries: dict[tuple[int, str], list] = {}
+    voided: list[uuid.UUID] = []
     for statement in statements:
-        if not is_completion(statement):
+        voided_id = voided_statement_id(statement)
+        if voided_id:
+            voided.append(uuid.UUID(str(voided_id)))
             continue
         learner = learners_by_key.get(actor_key(statement.get("actor", {})))
         if learner is None:
             continue
-        result = statement.get("result", {})
-        registration = statement.get("context", {}).get("registration")
-        rows.append(
+        when = _when(statement)
+        completes = is_completion(statement)
+        for iri in touched_activity_iris(statement):
+            entry = summaries.setdefault((learner.pk, iri), [None, None, None, None])
+            entry[0] = _earliest(entry[0], when)
+            entry[1] = _latest(entry[1], when)
+        if not completes:
+            continue
+        entry = summaries[(learner.pk, statement["object"]["id"])]
+        entry[2] = _earliest(entry[2], when)
+        entry[3] = _latest(entry[3], when)
+        result = statement.get("result") or {}
+        registration = (statement.get("context") or {}).get("registration")
+        completions.append(
             Completion(
-                learner=learner,
+                learner_id=learner.pk,
                 activity_iri=statement["object"]["id"],
                 statement_id=uuid.UUID(str(statement["id"])),
                 registration=uuid.UUID(registration) if registration else None,
-                completed_at=_when(statement),
+                completed_at=when,
                 success=result.get("success"),
-                score_scaled=result.get("score", {}).get("scaled"),
+                score_scaled=(result.get("score") or {}).get("scaled"),
             )
         )
-    if not rows:
-        return 0
-    created = Completion.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+    if completions:
+        Completion.objects.bulk_create(completions, ignore_conflicts=True)
+    if summaries:
+        _summaries_merge(summaries)
+    if voided:
+        completions_void(statement_ids=voided)
+    return len(completions)
+
+
+def _summaries_merge(summaries: dict[tuple[int, str], list]) -> None:
+    """Fold this batch's times into LearnerActivity rows, keeping minimum and maximum.
+
+    New rows are inserted first (ignoring ones a concurrent transaction just made), then the
+    rows are locked and widened, so two requests for the same learner never lose a time.
+    """
+    LearnerActivity.objects.bulk_create(
+        [
+            LearnerActivity(
+                learner_id=learner_id,
+                activity_iri=iri,
+                first_seen_at=times[0],
+                last_seen_at=times[1],
+                first_completed_at=times[2],
+                last_completed_at=times[3],
+            )
+            for (learner_id, iri), times in summaries.items()
+        ],
+        ignore_conflicts=True,
+    )
+    learner_ids = {learner_id for learner_id, _iri in summaries}
+    iris = {iri for _learner_id, iri in summaries}
+    changed = []
+    rows = LearnerActivity.objects.select_for_update().filter(
+        learner_id__in=learner_ids, activity_iri__in=iris
+    )
+    for row in rows:
+        times = summaries.get((row.learner_id, row.activity_iri))
+        if times is None:
+            continue
+        merged = (
+            _earliest(row.first_seen_at, times[0]),
+            _latest(row.last_seen_at, times[1]),
+            _earliest(row.first_completed_at, times[2]),
+            _latest(row.last_completed_at, times[3]),
+        )
+        current = (
+            row.first_seen_at,
+            row.last_seen_at,
+            row.first_completed_at,
+            row.last_completed_at,
+        )
+        if merged != current:
+            (
+                row.first_seen_at,
+                row.last_seen_at,
+                row.first_completed_at,
+                row.last_completed_at,
+            ) = merged
+            changed.append(row)
+    if changed:
+        LearnerActivity.objects.bulk_update(
+            changed,
+            ["first_seen_at", "last_seen_at", "first_completed_at", "last_completed_at"],
+        )
+
+
+def completions_void(*, statement_ids: list[uuid.UUID]) -> None:
+    """Remove the completions these statements made and recompute the completion times of
+    the summaries they fed. A voided statement never counts again (xAPI 1.0.3 §2.2.6)."""
+    gone = list(
+        Completion.objects.filter(statement_id__in=statement_ids).values_list(
+            "learner_id", "activity_iri"
+        )
+    )
+    if not gone:
+        return
+    Completion.objects.filter(statement_id__in=statement_ids).delete()
+    for learner_id, iri in set(gone):
+        remaining = Completion.objects.filter(learner_id=learner_id, activity_iri=iri).aggregate(
+            first=Min("completed_at"), last=Max("completed_at")
+        )
+        LearnerActivity.objects.filter(learner_id=learner_id, activity_iri=iri).update(
+            first_completed_at=remaining["first"], last_completed_at=remaining["last"]
+        )

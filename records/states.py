@@ -1,0 +1,125 @@
+"""Where a learner stands on an assigned course: pure functions, no database.
+
+The dashboard, the matrix, the learner's own pages and the reminders all ask these
+functions, so they can never disagree about who is overdue.
+"""
+
+import calendar
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+# How long before an expiry or a due date a learner is told it is coming.
+EXPIRING_WINDOW_DAYS = 30
+DUE_SOON_DAYS = 7
+
+
+class State(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    OVERDUE = "overdue"
+    EXPIRING_SOON = "expiring_soon"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+    @property
+    def needs_action(self) -> bool:
+        return self in (State.OVERDUE, State.EXPIRED)
+
+
+STATE_LABELS = {
+    State.NOT_STARTED: _("Not started"),
+    State.IN_PROGRESS: _("In progress"),
+    State.COMPLETED: _("Completed"),
+    State.OVERDUE: _("Overdue"),
+    State.EXPIRING_SOON: _("Expiring soon"),
+    State.EXPIRED: _("Expired"),
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the last day of that month if it is shorter."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A learner's state on one assignment, with the dates that explain it."""
+
+    state: State
+    due_on: date
+    completed_on: date | None = None
+    expires_on: date | None = None
+
+
+def effective_due_on(
+    *,
+    due_on: date,
+    renewal_required_on: date | None,
+    complete_within_days: int,
+    completed_before_renewal: bool,
+) -> date:
+    """The due date once a course "requires renewal": someone who had completed the old
+    version gets `complete_within_days` from the renewal, never less than the original date.
+    Someone who never completed it keeps the original due date."""
+    if renewal_required_on is None or not completed_before_renewal:
+        return due_on
+    return max(due_on, renewal_required_on + timedelta(days=complete_within_days))
+
+
+def standing(
+    *,
+    today: date,
+    due_on: date,
+    last_completed_on: date | None,
+    started: bool,
+    renewal_months: int | None = None,
+    expiring_window_days: int = EXPIRING_WINDOW_DAYS,
+) -> Standing:
+    """Where the learner stands.
+
+    `last_completed_on` is their latest completion that still counts (the caller has already
+    ignored completions from before a "requires renewal" mark); `started` is whether anything
+    of the course has been recorded for them.
+    """
+    if last_completed_on is not None:
+        expires_on = add_months(last_completed_on, renewal_months) if renewal_months else None
+        if expires_on is not None and today >= expires_on:
+            state = State.EXPIRED
+        elif expires_on is not None and today >= expires_on - timedelta(days=expiring_window_days):
+            state = State.EXPIRING_SOON
+        else:
+            state = State.COMPLETED
+        return Standing(state, due_on, last_completed_on, expires_on)
+    if today > due_on:
+        return Standing(State.OVERDUE, due_on)
+    return Standing(State.IN_PROGRESS if started else State.NOT_STARTED, due_on)
+
+
+def reminder_for(s: Standing, *, today: date, due_soon_days: int = DUE_SOON_DAYS):
+    """The reminder this standing calls for, as (kind, the date it is about), or None.
+
+    Kinds match `ReminderSent.Kind`. The date makes the event: a new due date or a new expiry
+    is a new reminder, the same one is never sent twice.
+    """
+    if s.state == State.OVERDUE:
+        return ("overdue", s.due_on)
+    if s.state == State.EXPIRED and s.expires_on is not None:
+        return ("expired", s.expires_on)
+    if s.state == State.EXPIRING_SOON and s.expires_on is not None:
+        return ("expiring", s.expires_on)
+    if (
+        s.state in (State.NOT_STARTED, State.IN_PROGRESS)
+        and (s.due_on - today).days <= due_soon_days
+    ):
+        return ("due_soon", s.due_on)
+    return None

@@ -1,0 +1,52 @@
+"""Statement dicts for records tests, shaped as xapi.services.record() stores them."""
+
+import uuid
+from datetime import UTC, datetime
+
+from xapi.identity import activity_iri, actor_for, actor_key
+
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+PASSED = "http://adlnet.gov/expapi/verbs/passed"
+FAILED = "http://adlnet.gov/expapi/verbs/failed"
+EXPERIENCED = "http://adlnet.gov/expapi/verbs/experienced"
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+
+
+def iri(kind: str, key: str) -> str:
+    return activity_iri(kind, uuid.uuid5(uuid.NAMESPACE_URL, key))
+
+
+def statement(
+    user,
+    verb: str,
+    object_iri: str,
+    *,
+    when: datetime | None = None,
+    parent: str | None = None,
+    grouping: str | None = None,
+    result: dict | None = None,
+    registration: str | None = None,
+) -> dict:
+    when = when or datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
+    data = {
+        "id": str(uuid.uuid4()),
+        "actor": actor_for(user),
+        "verb": {"id": verb},
+        "object": {"objectType": "Activity", "id": object_iri},
+        "timestamp": when.isoformat(),
+        "stored": when.isoformat(),
+        "context": {"contextActivities": {}},
+    }
+    if parent:
+        data["context"]["contextActivities"]["parent"] = [{"id": parent}]
+    if grouping:
+        data["context"]["contextActivities"]["grouping"] = [{"id": grouping}]
+    if registration:
+        data["context"]["registration"] = registration
+    if result is not None:
+        data["result"] = result
+    return data
+
+
+def keys(*users) -> dict:
+    return {actor_key(actor_for(u)): u for u in users}

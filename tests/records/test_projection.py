@@ -1,0 +1,107 @@
+"""Completion records are derived from statements: idempotent and order-independent."""
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from records.models import Completion, LearnerActivity
+from records.projection import VERB_VOIDED, completions_project
+from tests.records.statements import (
+    ANSWERED,
+    COMPLETED,
+    EXPERIENCED,
+    FAILED,
+    PASSED,
+    iri,
+    keys,
+    statement,
+)
+
+pytestmark = pytest.mark.django_db
+
+COURSE = iri("course", "c1")
+MODULE = iri("module", "m1")
+H5P = iri("h5p", "h1")
+
+
+def test_completed_module_creates_a_completion_and_a_summary(teacher):
+    s = statement(teacher, COMPLETED, MODULE, grouping=COURSE)
+    completions_project(statements=[s], learners_by_key=keys(teacher))
+    completion = Completion.objects.get()
+    assert (completion.learner, completion.activity_iri) == (teacher, MODULE)
+    assert str(completion.statement_id) == s["id"]
+    module = LearnerActivity.objects.get(activity_iri=MODULE)
+    assert module.last_completed_at == completion.completed_at
+    course = LearnerActivity.objects.get(activity_iri=COURSE)
+    assert course.last_completed_at is None
+    assert course.first_seen_at == completion.completed_at
+
+
+def test_projecting_the_same_statements_twice_changes_nothing(teacher):
+    batch = [
+        statement(teacher, EXPERIENCED, MODULE, grouping=COURSE),
+        statement(teacher, COMPLETED, MODULE, grouping=COURSE),
+    ]
+    completions_project(statements=batch, learners_by_key=keys(teacher))
+    before = list(LearnerActivity.objects.values())
+    completions_project(statements=batch, learners_by_key=keys(teacher))
+    assert Completion.objects.count() == 1
+    assert list(LearnerActivity.objects.values()) == before
+
+
+def test_summary_keeps_first_and_last_whatever_the_order(teacher):
+    early = datetime(2026, 1, 1, tzinfo=UTC)
+    late = datetime(2026, 6, 1, tzinfo=UTC)
+    completions_project(
+        statements=[statement(teacher, COMPLETED, COURSE, when=late)],
+        learners_by_key=keys(teacher),
+    )
+    completions_project(
+        statements=[statement(teacher, COMPLETED, COURSE, when=early)],
+        learners_by_key=keys(teacher),
+    )
+    row = LearnerActivity.objects.get(activity_iri=COURSE)
+    assert (row.first_completed_at, row.last_completed_at) == (early, late)
+    assert Completion.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("verb", "result", "completes"),
+    [
+        (PASSED, {"success": True}, True),
+        (FAILED, {"success": False, "completion": True}, False),
+        (ANSWERED, {"completion": True}, True),  # H5P's root statement
+        (ANSWERED, {"completion": False}, False),
+        (EXPERIENCED, None, False),
+    ],
+)
+def test_which_statements_complete_their_object(teacher, verb, result, completes):
+    completions_project(
+        statements=[statement(teacher, verb, H5P, result=result)],
+        learners_by_key=keys(teacher),
+    )
+    assert Completion.objects.exists() is completes
+
+
+def test_statements_from_unknown_actors_are_ignored(teacher, pupil):
+    completions_project(
+        statements=[statement(pupil, COMPLETED, MODULE)], learners_by_key=keys(teacher)
+    )
+    assert not Completion.objects.exists()
+    assert not LearnerActivity.objects.exists()
+
+
+def test_voiding_a_completion_removes_it_and_its_completion_time(teacher):
+    s = statement(teacher, COMPLETED, COURSE)
+    completions_project(statements=[s], learners_by_key=keys(teacher))
+    void = {
+        "id": str(uuid.uuid4()),
+        "actor": s["actor"],
+        "verb": {"id": VERB_VOIDED},
+        "object": {"objectType": "StatementRef", "id": s["id"]},
+        "timestamp": s["timestamp"],
+    }
+    completions_project(statements=[void], learners_by_key=keys(teacher))
+    assert not Completion.objects.exists()
+    assert LearnerActivity.objects.get(activity_iri=COURSE).last_completed_at is None

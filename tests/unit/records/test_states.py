@@ -1,0 +1,121 @@
+"""Assignment states as a table: every row is one situation a safeguarding lead recognises."""
+
+from datetime import date
+
+import pytest
+
+from records.states import (
+    Standing,
+    State,
+    add_months,
+    effective_due_on,
+    reminder_for,
+    standing,
+)
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.mark.parametrize(
+    ("due_on", "completed", "started", "renewal", "expected"),
+    [
+        # nothing recorded, due in the future
+        (date(2026, 12, 31), None, False, None, State.NOT_STARTED),
+        # something recorded, due in the future
+        (date(2026, 12, 31), None, True, None, State.IN_PROGRESS),
+        # due today is not yet overdue
+        (TODAY, None, True, None, State.IN_PROGRESS),
+        # past the due date without a completion, started or not
+        (date(2026, 11, 21), None, False, None, State.OVERDUE),
+        (date(2026, 11, 21), None, True, None, State.OVERDUE),
+        # completed, no renewal period: completed for ever, even after the due date
+        (date(2020, 1, 1), date(2019, 12, 1), True, None, State.COMPLETED),
+        # completed late still counts as completed
+        (date(2026, 1, 1), date(2026, 3, 1), True, None, State.COMPLETED),
+        # 12-month renewal, completed 6 months ago
+        (date(2026, 1, 1), date(2026, 5, 22), True, 12, State.COMPLETED),
+        # 12-month renewal, expires in 30 days: expiring soon
+        (date(2026, 1, 1), date(2025, 12, 22), True, 12, State.EXPIRING_SOON),
+        # expires in 31 days: still simply completed
+        (date(2026, 1, 1), date(2025, 12, 23), True, 12, State.COMPLETED),
+        # expired today
+        (date(2026, 1, 1), date(2025, 11, 22), True, 12, State.EXPIRED),
+        # 24-month renewal for safeguarding leads, completed 13 months ago
+        (date(2025, 1, 1), date(2025, 10, 22), True, 24, State.COMPLETED),
+    ],
+)
+def test_standing_table(due_on, completed, started, renewal, expected):
+    result = standing(
+        today=TODAY,
+        due_on=due_on,
+        last_completed_on=completed,
+        started=started,
+        renewal_months=renewal,
+    )
+    assert result.state == expected
+
+
+def test_expiry_date_is_the_renewal_period_after_the_completion():
+    result = standing(
+        today=TODAY,
+        due_on=TODAY,
+        last_completed_on=date(2026, 2, 3),
+        started=True,
+        renewal_months=12,
+    )
+    assert result.expires_on == date(2027, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+        (date(2026, 5, 15), 24, date(2028, 5, 15)),
+    ],
+)
+def test_add_months_keeps_the_day_or_takes_the_last_of_a_shorter_month(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_renewal_gives_those_who_had_completed_time_to_redo_the_course():
+    due = effective_due_on(
+        due_on=date(2026, 1, 1),
+        renewal_required_on=date(2026, 11, 1),
+        complete_within_days=30,
+        completed_before_renewal=True,
+    )
+    assert due == date(2026, 12, 1)
+
+
+def test_renewal_does_not_excuse_those_who_never_completed():
+    due = effective_due_on(
+        due_on=date(2026, 1, 1),
+        renewal_required_on=date(2026, 11, 1),
+        complete_within_days=30,
+        completed_before_renewal=False,
+    )
+    assert due == date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("s", "expected"),
+    [
+        (Standing(State.NOT_STARTED, date(2026, 12, 31)), None),
+        (Standing(State.NOT_STARTED, date(2026, 11, 29)), ("due_soon", date(2026, 11, 29))),
+        (Standing(State.IN_PROGRESS, date(2026, 11, 23)), ("due_soon", date(2026, 11, 23))),
+        (Standing(State.OVERDUE, date(2026, 11, 1)), ("overdue", date(2026, 11, 1))),
+        (
+            Standing(State.EXPIRING_SOON, date(2025, 1, 1), date(2025, 12, 1), date(2026, 12, 1)),
+            ("expiring", date(2026, 12, 1)),
+        ),
+        (
+            Standing(State.EXPIRED, date(2025, 1, 1), date(2025, 11, 1), date(2026, 11, 1)),
+            ("expired", date(2026, 11, 1)),
+        ),
+        (Standing(State.COMPLETED, date(2026, 11, 1), date(2026, 10, 1)), None),
+    ],
+)
+def test_reminder_for_each_state(s, expected):
+    assert reminder_for(s, today=TODAY) == expected
