@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Routes requests for H5P_CONTENT_ORIGIN to the content-only URLs (h5p/content_urls.py).
+    "h5p.middleware.ContentOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -185,6 +187,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
+
+# H5P library JavaScript is arbitrary code, so H5P content and its embed page are served only
+# from this separate origin, never from SITE_URL. Use a different host name from the site's:
+# cookies are shared between ports of one host, not between hosts. `make run` serves it on a
+# second port. Its host must also be in ALLOWED_HOSTS. See docs/h5p.md.
+H5P_CONTENT_ORIGIN = os.environ.get("H5P_CONTENT_ORIGIN", "http://127.0.0.1:8001").rstrip("/")
+# Extracted packages; outside MEDIA_ROOT so the site origin never serves them.
+H5P_ROOT = Path(os.environ.get("H5P_ROOT", BASE_DIR / "h5p-packages"))
+H5P_PLAYER_DIR = NODE_MODULES_DIR / "h5p-standalone" / "dist"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Upstander <no-reply@localhost>")

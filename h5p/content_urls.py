@@ -1,0 +1,19 @@
+"""The URLs of the H5P content origin (H5P_CONTENT_ORIGIN); see h5p/middleware.py.
+
+Nothing here reads cookies or knows who the learner is.
+"""
+
+from django.urls import path, re_path
+
+from . import content_views
+
+urlpatterns = [
+    path("embed/<uuid:activity_uuid>/", content_views.embed, name="h5p_embed"),
+    path("embed.js", content_views.embed_script, name="h5p_embed_script"),
+    re_path(r"^player/(?P<path>[\w./\-]+)$", content_views.player_file, name="h5p_player_file"),
+    re_path(
+        r"^packages/(?P<activity_uuid>[0-9a-f-]{36})/(?P<path>[\w./\-]+)$",
+        content_views.package_file,
+        name="h5p_package_file",
+    ),
+]

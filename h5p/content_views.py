@@ -1,0 +1,92 @@
+"""Views of the H5P content origin: the embed page and the files it loads.
+
+The embed page runs inside a sandboxed iframe on the module page (without allow-same-origin,
+so it has an opaque origin: no cookies, no storage, no access to the site's DOM). Its
+fetches and font loads are therefore cross-origin, which is why files here carry
+`Access-Control-Allow-Origin: *`: they are the same for everyone and hold no learner data.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+from django.views.static import serve
+
+from xapi.identity import activity_iri
+
+from .models import H5PActivity
+from .selectors import package_dir, site_origin
+
+
+def _cors(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def _serve_under(root: Path, path: str, request):
+    if ".." in path.split("/") or path.startswith("/"):
+        raise Http404
+    return _cors(serve(request, path, document_root=str(root)))
+
+
+@require_safe
+@xframe_options_exempt
+def embed(request, activity_uuid):
+    """The page the module page frames: the h5p-standalone player and the xAPI relay."""
+    activity = get_object_or_404(H5PActivity, uuid=activity_uuid, checksum__isnull=False)
+    origin = settings.H5P_CONTENT_ORIGIN
+    config = {
+        "siteOrigin": site_origin(),
+        "player": {
+            "id": str(activity.uuid),
+            "h5pJsonPath": f"{origin}/packages/{activity.uuid}",
+            "frameJs": f"{origin}/player/frame.bundle.js",
+            "frameCss": f"{origin}/player/styles/h5p.css",
+            "xAPIObjectIRI": activity_iri("h5p", activity.uuid),
+            "frame": False,
+            "copyright": False,
+            "export": False,
+            "icon": False,
+            "fullScreen": False,
+        },
+    }
+    response = render(
+        request, "h5p/embed.html", {"activity": activity, "config": config, "origin": origin}
+    )
+    # Only the site may frame the player (CSP Level 2, frame-ancestors).
+    response["Content-Security-Policy"] = (
+        f"frame-ancestors {site_origin()}; base-uri 'none'; object-src 'none'; form-action 'none'"
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return _cors(response)
+
+
+@require_safe
+def embed_script(request):
+    """static/js/h5p-embed.js, from this origin so the embed page needs no other host."""
+    found = finders.find("js/h5p-embed.js")
+    if not found:
+        raise Http404
+    found = Path(found)
+    return _serve_under(found.parent, found.name, request)
+
+
+@require_safe
+def player_file(request, path):
+    """The h5p-standalone player (npm), installed by the set-up; never from a CDN."""
+    return _serve_under(Path(settings.H5P_PLAYER_DIR), path, request)
+
+
+@require_safe
+def package_file(request, activity_uuid, path):
+    """A file of an extracted package: only what validation let through."""
+    root = package_dir(activity_uuid)
+    if not root.is_dir():
+        raise Http404
+    return _serve_under(root, path, request)

@@ -1,0 +1,419 @@
+"""Check an uploaded .h5p package and extract it safely. Pure: no database, no settings.
+
+An .h5p file is a zip holding `h5p.json`, `content/` (the content's parameters and media) and
+one folder per library (`<machineName>-<major>.<minor>/`, with a `library.json`). Library
+JavaScript is arbitrary code, so it is only ever served from the separate content origin;
+this module makes sure nothing else slips in:
+
+- the rules of H5P core's validator (`H5PValidator::isValidPackage`): the required files, every
+  needed library bundled in a correctly named folder, and its file-extension whitelist, with
+  `js`, `css`, `svg` and `xml` allowed only inside library folders (H5P core stopped allowing
+  svg and xml under `content/` in 2024: an svg can carry script);
+- no absolute paths, `..`, backslashes, symlinks, devices or encrypted entries;
+- caps on the entry count, each file's size, the total size and the compression ratio (zip
+  bombs), enforced on the bytes actually written, not the sizes the archive claims.
+
+`inspect_package()` reads only the archive's directory and its small JSON files;
+`extract_package()` writes the accepted files into an empty directory. The caller (the
+service) extracts into a temporary directory and moves it into place atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from django.utils.translation import gettext_lazy as _
+
+# H5P core's content whitelist (h5p.classes.php, H5PCore default `h5p_whitelist`) without
+# svg and xml, which it now allows only in libraries; no swf and no html either.
+CONTENT_EXTENSIONS = frozenset(
+    [
+        "json",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "bmp",
+        "tif",
+        "tiff",
+        "webp",
+        "eot",
+        "ttf",
+        "woff",
+        "woff2",
+        "otf",
+        "webm",
+        "mp4",
+        "ogg",
+        "oga",
+        "ogv",
+        "mp3",
+        "m4a",
+        "wav",
+        "txt",
+        "pdf",
+        "rtf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "csv",
+        "md",
+        "textile",
+        "vtt",
+        "webvtt",
+        "gltf",
+        "glb",
+    ]
+)
+# Libraries may also hold code and vector images (H5PCore `h5p_library_whitelist_extras`).
+LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css", "svg", "xml"}
+
+LIBRARY_FOLDER = re.compile(r"^(?P<name>[\w.\-]{1,255})-(?P<major>\d{1,5})\.(?P<minor>\d{1,5})$")
+MACHINE_NAME = re.compile(r"^[\w.\-]{1,255}$")
+CHUNK = 64 * 1024
+
+
+class PackageRejected(ValueError):
+    """The package is not safe or not complete; `reason` says why, for the editor."""
+
+    def __init__(self, reason) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a package may be. Ratios only count for files bigger than `ratio_floor`,
+    because small JSON files legitimately compress very well."""
+
+    max_entries: int = 5000
+    max_file_bytes: int = 64 * 1024 * 1024
+    max_total_bytes: int = 256 * 1024 * 1024
+    max_ratio: int = 100
+    ratio_floor: int = 1024 * 1024
+    max_json_bytes: int = 8 * 1024 * 1024
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Library:
+    machine_name: str
+    major: int
+    minor: int
+
+    @property
+    def folder(self) -> str:
+        return f"{self.machine_name}-{self.major}.{self.minor}"
+
+    def __str__(self) -> str:
+        return f"{self.machine_name} {self.major}.{self.minor}"
+
+
+@dataclass(frozen=True)
+class PackageManifest:
+    """What a valid package holds: its title, main library and the files to extract."""
+
+    title: str
+    main_library: Library
+    libraries: tuple[Library, ...]
+    files: tuple[str, ...] = field(repr=False)
+
+
+def _reject(message, **params) -> PackageRejected:
+    return PackageRejected(message % params if params else message)
+
+
+def _check_name(info: zipfile.ZipInfo) -> PurePosixPath | None:
+    """The entry's safe relative path, None for a directory; rejects anything that could
+    escape the extraction folder or is not a plain file."""
+    name = info.filename
+    if "\\" in name:
+        raise _reject(_("“%(name)s” contains a backslash."), name=name)
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        raise _reject(_("“%(name)s” is an absolute path."), name=name)
+    if "\x00" in name:
+        raise _reject(_("An entry name contains a null character."))
+    parts = name.rstrip("/").split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise _reject(
+            _("“%(name)s” is not a plain relative path (it uses “..” or “.”)."), name=name
+        )
+    mode = info.external_attr >> 16
+    if info.create_system == 3 and mode:  # Unix attributes (APPNOTE 4.4.15)
+        if stat.S_ISLNK(mode):
+            raise _reject(_("“%(name)s” is a symbolic link."), name=name)
+        # Some tools write permission bits only (no file type): that is a plain file.
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
+            raise _reject(_("“%(name)s” is not a regular file."), name=name)
+    if info.flag_bits & 0x1:
+        raise _reject(_("“%(name)s” is encrypted."), name=name)
+    if info.is_dir():
+        return None
+    return PurePosixPath(*parts)
+
+
+def _extension(path: PurePosixPath) -> str:
+    return path.suffix[1:].lower() if path.suffix else ""
+
+
+def _read_json(archive: zipfile.ZipFile, name: str, limits: Limits, *, required: bool = True):
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        if required:
+            raise _reject(_("The package has no %(name)s."), name=name) from None
+        return None
+    with archive.open(info) as handle:
+        data = handle.read(limits.max_json_bytes + 1)
+    if len(data) > limits.max_json_bytes:
+        raise _reject(_("%(name)s is too large."), name=name)
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        raise _reject(_("%(name)s is not valid JSON."), name=name) from None
+
+
+def _library_from(dep, where: str) -> Library:
+    if not isinstance(dep, dict):
+        raise _reject(_("%(where)s lists a dependency that is not an object."), where=where)
+    name = dep.get("machineName")
+    try:
+        major, minor = int(dep.get("majorVersion")), int(dep.get("minorVersion"))
+    except (TypeError, ValueError):
+        raise _reject(_("%(where)s lists a dependency without a version."), where=where) from None
+    if not isinstance(name, str) or not MACHINE_NAME.match(name):
+        raise _reject(_("%(where)s lists a dependency with a bad name."), where=where)
+    return Library(name, major, minor)
+
+
+def _dependencies(data: dict, where: str, keys: tuple[str, ...]) -> list[Library]:
+    deps: list[Library] = []
+    for key in keys:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise _reject(_("%(where)s: %(key)s is not a list."), where=where, key=key)
+        deps.extend(_library_from(dep, where) for dep in value)
+    return deps
+
+
+def inspect_package(source: str | Path | IO[bytes], limits: Limits = DEFAULT_LIMITS):
+    """Check a package without extracting it; return its PackageManifest or raise
+    PackageRejected. Declared sizes are checked here; `extract_package` checks real ones."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _reject(_("This is not an .h5p file (it is not a zip archive).")) from None
+    with archive:
+        return _inspect(archive, limits)
+
+
+def _inspect(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:
+    infos = archive.infolist()
+    if len(infos) > limits.max_entries:
+        raise _reject(
+            _("The package has %(count)d entries; at most %(max)d are allowed."),
+            count=len(infos),
+            max=limits.max_entries,
+        )
+    seen: set[str] = set()
+    files: list[str] = []
+    library_folders: dict[str, list[PurePosixPath]] = {}
+    total = 0
+    for info in infos:
+        path = _check_name(info)
+        key = info.filename.rstrip("/").lower()
+        if key in seen:
+            raise _reject(_("“%(name)s” appears twice."), name=info.filename)
+        seen.add(key)
+        if path is None:
+            continue
+        top = path.parts[0]
+        # H5P core skips files and folders whose names start with . or _ (e.g. __MACOSX).
+        if any(part.startswith((".", "_")) for part in path.parts):
+            continue
+        if len(path.parts) == 1:
+            # h5p.json is the only root file H5P uses; it ignores others (README etc.).
+            if top == "h5p.json":
+                files.append(str(path))
+            continue
+        _check_declared_size(info, limits)
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise _reject(
+                _("The package unpacks to more than %(max)s."), max=_mb(limits.max_total_bytes)
+            )
+        ext = _extension(path)
+        if top == "content":
+            if ext not in CONTENT_EXTENSIONS:
+                raise _reject(
+                    _("“%(name)s”: .%(ext)s files are not allowed in content (only in libraries)."),
+                    name=str(path),
+                    ext=ext or _("(none)"),
+                )
+        else:
+            if not LIBRARY_FOLDER.match(top):
+                raise _reject(
+                    _(
+                        "“%(folder)s” is neither content/ nor a library folder named like "
+                        "H5P.Name-1.0."
+                    ),
+                    folder=top,
+                )
+            if ext not in LIBRARY_EXTENSIONS:
+                raise _reject(
+                    _("“%(name)s”: .%(ext)s files are not allowed in an H5P package."),
+                    name=str(path),
+                    ext=ext or _("(none)"),
+                )
+            library_folders.setdefault(top, []).append(path)
+        files.append(str(path))
+
+    h5p = _read_json(archive, "h5p.json", limits)
+    if not isinstance(h5p, dict):
+        raise _reject(_("h5p.json is not a JSON object."))
+    _read_json(archive, "content/content.json", limits)
+    title = h5p.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise _reject(_("h5p.json has no title."))
+    main_name = h5p.get("mainLibrary")
+    if not isinstance(main_name, str) or not main_name:
+        raise _reject(_("h5p.json names no main library."))
+    needed = _dependencies(h5p, "h5p.json", ("preloadedDependencies",))
+    main = next((lib for lib in needed if lib.machine_name == main_name), None)
+    if main is None:
+        raise _reject(
+            _("The main library %(name)s is not among h5p.json's dependencies."), name=main_name
+        )
+
+    libraries = _resolve_libraries(archive, needed, library_folders, limits)
+    return PackageManifest(
+        title=title.strip()[:255],
+        main_library=main,
+        libraries=tuple(libraries),
+        files=tuple(files),
+    )
+
+
+def _resolve_libraries(archive, needed, library_folders, limits) -> list[Library]:
+    """Every library needed for playback (preloaded and dynamic, transitively) must be in
+    its folder with a matching library.json whose scripts and styles exist."""
+    resolved: dict[str, Library] = {}
+    queue = list(needed)
+    while queue:
+        lib = queue.pop(0)
+        if lib.folder in resolved:
+            continue
+        if lib.folder not in library_folders:
+            raise _reject(
+                _("The package needs the library %(lib)s but does not include it."), lib=lib
+            )
+        where = f"{lib.folder}/library.json"
+        data = _read_json(archive, where, limits)
+        if not isinstance(data, dict):
+            raise _reject(_("%(where)s is not a JSON object."), where=where)
+        declared = _library_from(data, where)
+        if declared != lib:
+            raise _reject(
+                _("The folder %(folder)s holds %(declared)s: the folder is misnamed."),
+                folder=lib.folder,
+                declared=declared,
+            )
+        present = {str(p) for p in library_folders[lib.folder]}
+        for key in ("preloadedJs", "preloadedCss"):
+            for item in data.get(key, []) or []:
+                rel = item.get("path") if isinstance(item, dict) else None
+                if not isinstance(rel, str) or f"{lib.folder}/{rel}" not in present:
+                    raise _reject(
+                        _("%(where)s lists a file that is not in the package: %(path)s."),
+                        where=where,
+                        path=rel,
+                    )
+        resolved[lib.folder] = lib
+        queue.extend(_dependencies(data, where, ("preloadedDependencies", "dynamicDependencies")))
+    return sorted(resolved.values(), key=lambda lib: lib.folder)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def _check_declared_size(info: zipfile.ZipInfo, limits: Limits) -> None:
+    if info.file_size > limits.max_file_bytes:
+        raise _reject(
+            _("“%(name)s” is larger than %(max)s."),
+            name=info.filename,
+            max=_mb(limits.max_file_bytes),
+        )
+    _check_ratio(info, info.file_size, limits)
+
+
+def _check_ratio(info: zipfile.ZipInfo, size: int, limits: Limits) -> None:
+    if size > limits.ratio_floor and size > max(info.compress_size, 1) * limits.max_ratio:
+        raise _reject(
+            _("“%(name)s” is compressed suspiciously well (a zip bomb?)."), name=info.filename
+        )
+
+
+def extract_package(
+    source: str | Path | IO[bytes],
+    manifest: PackageManifest,
+    destination: Path,
+    limits: Limits = DEFAULT_LIMITS,
+) -> int:
+    """Write the manifest's files into the empty directory `destination`, counting the
+    bytes actually decompressed against the limits. Returns the bytes written. On
+    PackageRejected the caller deletes `destination`."""
+    destination = Path(destination)
+    root = destination.resolve()
+    written_total = 0
+    with zipfile.ZipFile(source) as archive:
+        for name in manifest.files:
+            info = archive.getinfo(name)
+            target = (destination / name).resolve()
+            if not target.is_relative_to(root) or target == root:
+                raise _reject(_("“%(name)s” would be written outside the package."), name=name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            written = 0
+            with archive.open(info) as src, open(target, "xb") as out:
+                while chunk := src.read(CHUNK):
+                    written += len(chunk)
+                    written_total += len(chunk)
+                    if written > limits.max_file_bytes or written > info.file_size:
+                        raise _reject(
+                            _("“%(name)s” unpacks to more than it claims or is too large."),
+                            name=name,
+                        )
+                    if written_total > limits.max_total_bytes:
+                        raise _reject(
+                            _("The package unpacks to more than %(max)s."),
+                            max=_mb(limits.max_total_bytes),
+                        )
+                    out.write(chunk)
+            _check_ratio(info, written, limits)
+    return written_total
+
+
+def extract_package_safely(source, manifest, destination, limits=DEFAULT_LIMITS) -> int:
+    """`extract_package`, turning a corrupt archive or a clash between entries into a
+    PackageRejected too."""
+    try:
+        return extract_package(source, manifest, destination, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise _reject(_("The package is corrupt (a file does not match its checksum).")) from None
+    except OSError:
+        raise _reject(_("The package's files clash with each other.")) from None

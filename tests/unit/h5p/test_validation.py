@@ -1,0 +1,211 @@
+"""Package validation and extraction (h5p/validation.py), with packages built in the test.
+
+The rules follow H5P core's validator (`H5PValidator::isValidPackage`) and its extension
+whitelist, plus the zip-safety rules of the issue: no absolute paths, "..", backslashes or
+symlinks, and caps on entries, sizes and compression ratio counted on the bytes written.
+"""
+
+import io
+import json
+import struct
+import zipfile
+
+import pytest
+
+from h5p.validation import (
+    Limits,
+    PackageRejected,
+    extract_package_safely,
+    inspect_package,
+)
+from tests.unit.h5p.packages import LIBRARY, build_package, tiny_files, tiny_package
+
+
+def reason(data: bytes, limits: Limits | None = None) -> str:
+    with pytest.raises(PackageRejected) as excinfo:
+        inspect_package(io.BytesIO(data), *([limits] if limits else []))
+    return str(excinfo.value)
+
+
+def test_a_minimal_package_is_accepted_with_its_title_and_main_library():
+    manifest = inspect_package(io.BytesIO(tiny_package()))
+    assert manifest.title == "Tiny activity"
+    assert str(manifest.main_library) == "H5P.Tiny 1.0"
+    assert [lib.folder for lib in manifest.libraries] == ["H5P.Tiny-1.0"]
+    assert "H5P.Tiny-1.0/tiny.js" in manifest.files
+
+
+def test_extraction_writes_exactly_the_accepted_files(tmp_path):
+    data = tiny_package(**{"README.txt": "ignored at the root", "__MACOSX/x.json": "{}"})
+    manifest = inspect_package(io.BytesIO(data))
+    written = extract_package_safely(io.BytesIO(data), manifest, tmp_path)
+    names = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert names == [
+        "H5P.Tiny-1.0/icon.svg",
+        "H5P.Tiny-1.0/library.json",
+        "H5P.Tiny-1.0/tiny.css",
+        "H5P.Tiny-1.0/tiny.js",
+        "content/content.json",
+        "h5p.json",
+    ]
+    assert written == sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file())
+
+
+def test_a_file_that_is_not_a_zip_is_rejected():
+    assert "not a zip" in reason(b"<html>not a package</html>")
+
+
+@pytest.mark.parametrize("missing", ["h5p.json", "content/content.json"])
+def test_a_package_without_its_required_json_is_rejected(missing):
+    assert missing in reason(tiny_package(**{missing: None}))
+
+
+def test_invalid_json_is_rejected():
+    assert "not valid JSON" in reason(tiny_package(**{"content/content.json": "{oops"}))
+
+
+def test_a_needed_library_that_is_not_bundled_is_rejected():
+    files = tiny_files()
+    files = {k: v for k, v in files.items() if not k.startswith("H5P.Tiny-1.0/")}
+    assert "does not include it" in reason(build_package(files))
+
+
+def test_a_dependency_of_a_library_must_be_bundled_too():
+    library = dict(
+        LIBRARY,
+        preloadedDependencies=[
+            {"machineName": "H5P.Missing", "majorVersion": 2, "minorVersion": 1}
+        ],
+    )
+    data = tiny_package(**{"H5P.Tiny-1.0/library.json": json.dumps(library)})
+    assert "H5P.Missing 2.1" in reason(data)
+
+
+def test_a_library_in_a_misnamed_folder_is_rejected():
+    library = dict(LIBRARY, minorVersion=3)
+    assert "misnamed" in reason(tiny_package(**{"H5P.Tiny-1.0/library.json": json.dumps(library)}))
+
+
+def test_a_library_listing_a_script_it_does_not_contain_is_rejected():
+    assert "tiny.js" in reason(tiny_package(**{"H5P.Tiny-1.0/tiny.js": None}))
+
+
+def test_a_top_level_folder_that_is_not_a_library_is_rejected():
+    assert "neither content/ nor a library folder" in reason(tiny_package(**{"www/a.json": "{}"}))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "content/images/xss.svg",
+        "content/evil.js",
+        "content/style.css",
+        "content/data.xml",
+        "content/page.html",
+        "content/flash.swf",
+    ],
+)
+def test_script_capable_files_under_content_are_rejected(name):
+    data = tiny_package(**{name: "<svg><script>alert(document.cookie)</script></svg>"})
+    assert "not allowed in content" in reason(data)
+
+
+def test_an_svg_with_script_under_content_is_rejected_even_when_named_in_capitals():
+    assert "not allowed" in reason(tiny_package(**{"content/images/X.SVG": "<svg/>"}))
+
+
+@pytest.mark.parametrize(
+    "name", ["H5P.Tiny-1.0/page.html", "H5P.Tiny-1.0/run.php", "H5P.Tiny-1.0/LICENSE"]
+)
+def test_files_outside_the_whitelist_are_rejected_in_libraries(name):
+    assert "not allowed in an H5P package" in reason(tiny_package(**{name: "x"}))
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../evil.js", ".."),
+        ("content/../../evil.json", ".."),
+        ("/etc/evil.json", "absolute path"),
+        ("C:/evil.json", "absolute path"),
+        ("content\\..\\evil.json", "backslash"),
+        ("content/./a.json", ".."),
+    ],
+)
+def test_zip_slip_paths_are_rejected(name, expected):
+    assert expected in reason(tiny_package(**{name: "{}"}))
+
+
+def test_a_symlink_is_rejected():
+    data = build_package(tiny_files(), symlinks={"content/link.json": "/etc/passwd"})
+    assert "symbolic link" in reason(data)
+
+
+def test_duplicate_entries_are_rejected():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in tiny_files().items():
+            archive.writestr(name, data)
+        with pytest.warns(UserWarning):
+            archive.writestr("content/content.json", "{}")
+    assert "appears twice" in reason(buffer.getvalue())
+
+
+def test_too_many_entries_are_rejected():
+    files = tiny_files(**{f"content/{i}.txt": "x" for i in range(30)})
+    assert "entries" in reason(build_package(files), Limits(max_entries=20))
+
+
+def test_a_zip_bomb_is_rejected_by_its_compression_ratio():
+    bomb = tiny_package(**{"content/zeros.txt": b"\0" * (20 * 1024 * 1024)})
+    assert len(bomb) < 200_000
+    assert "zip bomb" in reason(bomb)
+
+
+def test_a_file_over_the_size_cap_is_rejected():
+    data = tiny_package(**{"content/big.txt": b"x" * 5000})
+    assert "larger than" in reason(data, Limits(max_file_bytes=4000))
+
+
+def test_a_package_over_the_total_cap_is_rejected():
+    data = tiny_package(**{f"content/{i}.txt": b"x" * 3000 for i in range(5)})
+    assert "unpacks to more than" in reason(data, Limits(max_total_bytes=10_000))
+
+
+def test_extraction_counts_the_bytes_actually_written(tmp_path):
+    data = tiny_package(**{"content/big.txt": b"x" * 50_000})
+    manifest = inspect_package(io.BytesIO(data))
+    with pytest.raises(PackageRejected, match="unpacks to more than"):
+        extract_package_safely(io.BytesIO(data), manifest, tmp_path, Limits(max_total_bytes=20_000))
+
+
+def _lie_about_size(data: bytes, name: str, claimed: int) -> bytes:
+    """Rewrite the uncompressed size of one entry in both headers, as a crafted bomb would."""
+    raw = bytearray(data)
+    encoded = name.encode()
+    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := raw.find(signature, start)) != -1:
+            if raw[start + name_offset : start + name_offset + len(encoded)] == encoded:
+                struct.pack_into("<I", raw, start + size_offset, claimed)
+            start += 4
+    return bytes(raw)
+
+
+def test_an_entry_that_unpacks_to_more_than_it_claims_is_rejected(tmp_path):
+    data = _lie_about_size(
+        tiny_package(**{"content/big.txt": b"x" * 100_000}), "content/big.txt", 10
+    )
+    manifest = inspect_package(io.BytesIO(data))
+    with pytest.raises(PackageRejected):
+        extract_package_safely(io.BytesIO(data), manifest, tmp_path)
+    big = tmp_path / "content" / "big.txt"
+    assert not big.exists() or big.stat().st_size <= 10
+
+
+def test_an_encrypted_entry_is_rejected():
+    data = bytearray(tiny_package())
+    # Set the "encrypted" general-purpose flag (APPNOTE 4.4.4, bit 0) in the central directory.
+    start = data.find(b"PK\x01\x02")
+    data[start + 8] |= 0x1
+    assert "encrypted" in reason(bytes(data))
