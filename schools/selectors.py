@@ -10,7 +10,7 @@ through these functions:
 - an editor builds content and sees no one's records.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES, Role, roles_of
@@ -92,3 +92,22 @@ def pupils_whose_password_user_may_reset(user) -> QuerySet[User]:
     if Role.SAFEGUARDING_LEAD in roles_of(user):
         return pupils.filter(school_id=user.school_id)
     return people_visible_to(user).filter(pk__in=pupils.values("pk")).exclude(pk=user.pk)
+
+
+def groups_with_pupils_for(user) -> QuerySet[Group]:
+    """The groups a person may see (see `groups_visible_to`), each with its pupils, sorted by
+    name, in `group.pupils`. For the My groups page."""
+    pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL])
+    if not user.is_superuser:
+        pupils = pupils.filter(school_id=user.school_id)
+    return (
+        groups_visible_to(user)
+        .order_by("kind", "name")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=pupils.order_by("last_name", "first_name", "username"),
+                to_attr="pupils",
+            )
+        )
+    )

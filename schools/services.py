@@ -1,9 +1,19 @@
 """Writes to schools, groups and people. Views and commands call these; nothing else writes."""
 
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group as AuthGroup
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import Group, Membership, School, User
-from .roles import role_assign
+from .roles import AUTH_GROUP_NAMES, Role, role_assign
+from .roster import Kind as RosterKind
+from .roster import ParsedRoster, RosterRow, RowError, password_generate, username_base
+from .selectors import pupils_whose_password_user_may_reset
 
 
 @transaction.atomic
@@ -39,3 +49,278 @@ def person_create_or_update(
 
 def membership_ensure(*, user: User, group: Group, role: str = Membership.Role.MEMBER) -> None:
     Membership.objects.update_or_create(user=user, group=group, defaults={"role": role})
+
+
+# Roster import ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewLogin:
+    """A login created by an import: shown once on the login sheet, never stored in clear."""
+
+    name: str
+    username: str
+    password: str
+    sheet_group: str
+
+
+@dataclass
+class RosterImportResult:
+    kind: str
+    created: int = 0
+    updated: int = 0
+    groups_created: list[str] = field(default_factory=list)
+    logins: list[NewLogin] = field(default_factory=list)
+    ignored_columns: tuple[str, ...] = ()
+
+    def logins_by_sheet_group(self) -> list[tuple[str, list[NewLogin]]]:
+        """New logins grouped for printing, one sheet per class (or staff team)."""
+        grouped: dict[str, list[NewLogin]] = {}
+        for login in sorted(self.logins, key=lambda item: (item.sheet_group, item.name)):
+            grouped.setdefault(login.sheet_group, []).append(login)
+        return list(grouped.items())
+
+
+class RosterImportError(Exception):
+    """The roster was not imported: every problem found, by line and column."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} problem(s) in the roster")
+        self.errors = errors
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _taken_usernames(bases: set[str]) -> set[str]:
+    taken: set[str] = set()
+    for chunk in _chunks(sorted(bases), 100):
+        query = Q()
+        for base in chunk:
+            query |= Q(username__startswith=base)
+        taken.update(User.objects.filter(query).values_list("username", flat=True))
+    return taken
+
+
+@transaction.atomic
+def roster_import(*, school: School, kind: str, parsed: ParsedRoster) -> RosterImportResult:
+    """Create or update the people in a parsed roster, and put them in their groups.
+
+    All or nothing: any problem (in the file, or a clash with people already in the school)
+    raises RosterImportError before anything is written. People are matched by MIS id within
+    `school` only, so importing the same file again updates them. Only the kinds of group
+    whose column is in the file are replaced; people missing from the file are left alone.
+    """
+    if parsed.errors:
+        raise RosterImportError(parsed.errors)
+    rows = parsed.rows
+    role = Role.PUPIL if kind == RosterKind.PUPILS else Role.STAFF
+    other_role = Role.STAFF if role == Role.PUPIL else Role.PUPIL
+    existing = {
+        user.mis_id: user
+        for chunk in _chunks([row.mis_id for row in rows])
+        for user in User.objects.filter(school=school, mis_id__in=chunk)
+    }
+    # People matched by MIS id must already hold the role being imported, so a pupils file
+    # can never turn a member of staff into a pupil (or the reverse).
+    other_roles = {
+        user_id
+        for chunk in _chunks([u.pk for u in existing.values()])
+        for user_id in User.groups.through.objects.filter(
+            user_id__in=chunk,
+            group__name__in=[AUTH_GROUP_NAMES[other_role], AUTH_GROUP_NAMES[Role.EDITOR]],
+        ).values_list("user_id", flat=True)
+    }
+
+    errors: list[RowError] = []
+    for row in rows:
+        user = existing.get(row.mis_id)
+        if user is None:
+            continue
+        if user.pk in other_roles:
+            message = (
+                _("This MIS id belongs to a member of staff already in Upstander.")
+                if role == Role.PUPIL
+                else _("This MIS id belongs to a pupil already in Upstander.")
+            )
+            errors.append(RowError(message, row.line, "mis_id"))
+
+    if role == Role.STAFF:
+        emails = [row.email for row in rows]
+        owners: dict[str, int] = {}
+        for chunk in _chunks(emails):
+            for pk, username, email in User.objects.filter(
+                Q(username__in=chunk) | Q(email__in=chunk)
+            ).values_list("pk", "username", "email"):
+                for value in (username.lower(), email.lower()):
+                    if value in emails:
+                        owners.setdefault(value, pk)
+        for row in rows:
+            owner = owners.get(row.email)
+            user = existing.get(row.mis_id)
+            if owner is not None and (user is None or owner != user.pk):
+                errors.append(
+                    RowError(
+                        _("Another account already uses this email address."), row.line, "email"
+                    )
+                )
+    if errors:
+        raise RosterImportError(errors)
+
+    result = RosterImportResult(kind=kind, ignored_columns=parsed.ignored_columns)
+
+    # New people: generated usernames (pupils) or their email (staff), generated passwords.
+    new_rows = [row for row in rows if row.mis_id not in existing]
+    usernames: dict[int, str] = {}
+    if role == Role.PUPIL:
+        bases = {row.line: username_base(row.first_name, row.last_name) for row in new_rows}
+        taken = _taken_usernames(set(bases.values()))
+        for row in new_rows:
+            base = bases[row.line]
+            candidate, number = base, 1
+            while candidate in taken:
+                number += 1
+                candidate = f"{base}{number}"
+            taken.add(candidate)
+            usernames[row.line] = candidate
+    else:
+        usernames = {row.line: row.email for row in new_rows}
+    to_create = []
+    for row in new_rows:
+        password = password_generate()
+        user = User(
+            school=school,
+            username=usernames[row.line],
+            first_name=row.first_name,
+            last_name=row.last_name,
+            email=row.email,
+            mis_id=row.mis_id,
+            # The cheaper hasher keeps a 2,000-row import quick; Django re-hashes with the
+            # default hasher at first sign-in (see schools/hashers.py).
+            password=make_password(password, hasher="pbkdf2_generated"),
+        )
+        to_create.append(user)
+        sheet_group = _sheet_group(row, role)
+        result.logins.append(
+            NewLogin(
+                name=f"{row.first_name} {row.last_name}",
+                username=user.username,
+                password=password,
+                sheet_group=sheet_group,
+            )
+        )
+    created = User.objects.bulk_create(to_create, batch_size=500)
+    if any(user.pk is None for user in created):  # backends that cannot return ids
+        created = list(User.objects.filter(school=school, mis_id__in=[u.mis_id for u in created]))
+    people = {user.mis_id: user for user in created}
+    result.created = len(created)
+
+    # Existing people: bring names and emails up to date.
+    to_update = []
+    for row in rows:
+        user = existing.get(row.mis_id)
+        if user is None:
+            continue
+        if role == Role.STAFF and user.username.lower() == user.email.lower() != row.email:
+            user.username = row.email  # they sign in with their email: keep it so
+        user.first_name, user.last_name = row.first_name, row.last_name
+        user.email = row.email
+        to_update.append(user)
+        people[row.mis_id] = user
+    User.objects.bulk_update(
+        to_update, ["username", "first_name", "last_name", "email"], batch_size=500
+    )
+    result.updated = len(to_update)
+
+    auth_group, _created = AuthGroup.objects.get_or_create(name=AUTH_GROUP_NAMES[role])
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=user.pk, group_id=auth_group.pk) for user in people.values()],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    _memberships_replace(school=school, role=role, parsed=parsed, people=people, result=result)
+    return result
+
+
+def _sheet_group(row: RosterRow, role: str) -> str:
+    if role == Role.PUPIL:
+        for column in ("class", "year_group"):
+            if row.groups.get(column):
+                return row.groups[column][0]
+        return str(_("No class"))
+    return str(_("Staff"))
+
+
+def _memberships_replace(
+    *, school: School, role: str, parsed: ParsedRoster, people: dict, result: RosterImportResult
+) -> None:
+    kinds = {"class": Group.Kind.CLASS, "year_group": Group.Kind.YEAR_GROUP}
+    kinds["staff_team"] = Group.Kind.STAFF_TEAM
+    groups: dict[tuple[str, str], Group] = {
+        (group.kind, group.name.casefold()): group
+        for group in Group.objects.filter(school=school, kind__in=kinds.values())
+    }
+    wanted: dict[tuple[int, int], str] = {}
+    for row in parsed.rows:
+        user = people[row.mis_id]
+        for column in parsed.group_columns:
+            kind = kinds[column]
+            for name in row.groups[column]:
+                group = groups.get((kind, name.casefold()))
+                if group is None:
+                    group = Group.objects.create(school=school, kind=kind, name=name)
+                    groups[(kind, name.casefold())] = group
+                    result.groups_created.append(str(group))
+                membership_role = (
+                    Membership.Role.TEACHER
+                    if role == Role.STAFF and kind != Group.Kind.STAFF_TEAM
+                    else Membership.Role.MEMBER
+                )
+                wanted[(user.pk, group.pk)] = membership_role
+    replaced_kinds = [kinds[column] for column in parsed.group_columns]
+    if not replaced_kinds:
+        return
+    user_ids = [user.pk for user in people.values()]
+    current = {}
+    for chunk in _chunks(user_ids):
+        for membership in Membership.objects.filter(
+            user_id__in=chunk, group__school=school, group__kind__in=replaced_kinds
+        ):
+            current[(membership.user_id, membership.group_id)] = membership
+    stale = [m.pk for key, m in current.items() if key not in wanted]
+    for chunk in _chunks(stale):
+        Membership.objects.filter(pk__in=chunk).delete()
+    changed = []
+    for key, membership in current.items():
+        if key in wanted and membership.role != wanted[key]:
+            membership.role = wanted[key]
+            changed.append(membership)
+    Membership.objects.bulk_update(changed, ["role"], batch_size=500)
+    Membership.objects.bulk_create(
+        [
+            Membership(user_id=user_id, group_id=group_id, role=membership_role)
+            for (user_id, group_id), membership_role in wanted.items()
+            if (user_id, group_id) not in current
+        ],
+        batch_size=500,
+    )
+
+
+# Passwords -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pupil_password_reset(*, actor: User, pupil: User) -> str:
+    """Give a pupil a new generated password and return it (to show once). Only for pupils the
+    actor may reset (schools.selectors); also lifts a sign-in lock-out on the pupil."""
+    if not pupils_whose_password_user_may_reset(actor).filter(pk=pupil.pk).exists():
+        raise PermissionDenied("Not allowed to reset this person's password.")
+    from axes.utils import reset as axes_reset
+
+    password = password_generate()
+    pupil.set_password(password)
+    pupil.save(update_fields=["password"])
+    axes_reset(username=pupil.username)
+    return password

@@ -1,10 +1,17 @@
-"""Sign-in and the landing page each role arrives at."""
+"""Sign-in, the landing page each role arrives at, My groups and the roster import."""
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
+from .forms import RosterImportForm
 from .roles import Role, roles_of
+from .roster import COLUMNS, MAX_ROWS, RosterFileError, roster_parse
+from .selectors import groups_with_pupils_for, pupils_whose_password_user_may_reset
+from .services import RosterImportError, pupil_password_reset
+from .services import roster_import as roster_import_service
 
 
 class SignInView(auth_views.LoginView):
@@ -25,17 +32,73 @@ def home(request):
 
 @login_required
 def my_groups(request):
-    """The groups a teacher teaches, or every group of the school for a safeguarding lead."""
-    from django.shortcuts import render
+    """The groups a member of staff teaches, with their pupils and a reset-password action.
 
-    from .selectors import groups_visible_to
-
-    groups = groups_visible_to(request.user).order_by("kind", "name")
-    return render(request, "schools/my_groups.html", {"groups": groups, "nav_current": "groups"})
+    A safeguarding lead sees every group of the school. A new password is shown once, in the
+    response to the reset, and never stored in clear.
+    """
+    if not request.user.has_perm("schools.reset_pupil_password"):
+        raise PermissionDenied
+    resettable = pupils_whose_password_user_may_reset(request.user)
+    new_password = None
+    if request.method == "POST":
+        pupil = get_object_or_404(resettable, pk=request.POST.get("pupil"))
+        new_password = pupil_password_reset(actor=request.user, pupil=pupil)
+        new_password = {"pupil": pupil, "password": new_password}
+    groups = groups_with_pupils_for(request.user)
+    response = render(
+        request,
+        "schools/my_groups.html",
+        {
+            "groups": groups,
+            "new_password": new_password,
+            "resettable_ids": set(resettable.values_list("pk", flat=True)),
+            "nav_current": "groups",
+        },
+    )
+    if new_password:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 def roster_import(request):
-    from django.shortcuts import render
+    """Upload a CSV of pupils or staff into the safeguarding lead's own school.
 
-    return render(request, "schools/roster_import.html", {})
+    Nothing is saved unless every row is valid. New logins are shown once, in the response
+    to the upload, as printable sheets; passwords are never stored in clear.
+    """
+    school = request.user.school
+    if not request.user.has_perm("schools.import_roster") or school is None:
+        raise PermissionDenied
+    context = {
+        "columns": COLUMNS,
+        "max_rows": MAX_ROWS,
+        "nav_current": "roster",
+        "sign_in_url": request.build_absolute_uri(reverse("login")),
+    }
+    if request.method == "POST":
+        form = RosterImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            kind = form.cleaned_data["kind"]
+            try:
+                parsed = roster_parse(form.cleaned_data["file"].read(), kind=kind)
+                result = roster_import_service(school=school, kind=kind, parsed=parsed)
+            except RosterFileError as exc:
+                form.add_error("file", str(exc))
+            except RosterImportError as exc:
+                context["row_errors"] = exc.errors
+            else:
+                response = render(
+                    request,
+                    "schools/roster_import_done.html",
+                    {**context, "result": result, "school": school},
+                )
+                # The page holds passwords shown only once: never keep it in a cache.
+                response["Cache-Control"] = "no-store"
+                return response
+    else:
+        form = RosterImportForm()
+    context["form"] = form
+    status = 400 if form.errors or context.get("row_errors") else 200
+    return render(request, "schools/roster_import.html", context, status=status)

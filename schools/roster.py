@@ -1,0 +1,599 @@
+"""Reading a roster CSV: the columns, parsing and row-by-row validation.
+
+Pure Python (no database): `roster_parse(data, kind=...)` turns the uploaded bytes into rows or
+a list of errors naming the line and column of each problem. What the rows mean for the
+database (matching people by MIS id, creating groups) is `services.roster_import`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+GROUP_SEPARATOR = ";"
+
+
+class Kind:
+    PUPILS = "pupils"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the roster CSV, as documented on the import page and in the README."""
+
+    name: str
+    required_for: tuple[str, ...]
+    max_length: int
+    description: str
+    example: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "mis_id",
+        (Kind.PUPILS, Kind.STAFF),
+        64,
+        _(
+            "Your school's own id for the person, for example the admission number or staff "
+            "code from your MIS. Importing the file again matches people by this column, so "
+            "it updates them rather than adding them twice."
+        ),
+        "A1234",
+    ),
+    Column("first_name", (Kind.PUPILS, Kind.STAFF), 150, _("First name."), "Priya"),
+    Column("last_name", (Kind.PUPILS, Kind.STAFF), 150, _("Last name."), "Patel"),
+    Column(
+        "email",
+        (Kind.STAFF,),
+        254,
+        _(
+            "Staff only: a work email address, which is also their username. Leave it empty "
+            "for pupils: Upstander does not need pupils' email addresses."
+        ),
+        "",
+    ),
+    Column(
+        "class",
+        (),
+        100,
+        _(
+            "Classes, separated by semicolons (8R; 8 Maths set 2). Pupils join them; staff "
+            "teach them."
+        ),
+        "8R",
+    ),
+    Column(
+        "year_group",
+        (),
+        100,
+        _("Year groups, separated by semicolons. Pupils join them; staff teach them."),
+        "Year 8",
+    ),
+    Column(
+        "staff_team",
+        (),
+        100,
+        _("Staff only: staff teams they belong to, separated by semicolons."),
+        "",
+    ),
+)
+COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+GROUP_COLUMNS = ("class", "year_group", "staff_team")
+_COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A valid row. `line` is the line number in the file (the header is line 1)."""
+
+    line: int
+    mis_id: str
+    first_name: str
+    last_name: str
+    email: str = ""
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with the file. `line` is None for problems with the file as a whole."""
+
+    message: str
+    line: int | None = None
+    column: str = ""
+
+
+@dataclass
+class ParsedRoster:
+    rows: list[RosterRow]
+    errors: list[RowError]
+    # Group columns present in the file: only these kinds of membership are replaced.
+    group_columns: tuple[str, ...]
+    ignored_columns: tuple[str, ...]
+
+
+class RosterFileError(ValueError):
+    """The file cannot be read at all (not a CSV, wrong encoding, too large, empty)."""
+
+
+def roster_template_csv(kind: str) -> str:
+    """A CSV with the header and one example row, for people to fill in."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    names = [c.name for c in COLUMNS if kind == Kind.STAFF or c.name not in {"email", "staff_team"}]
+    writer.writerow(names)
+    example = {c.name: c.example for c in COLUMNS}
+    if kind == Kind.STAFF:
+        example.update(
+            mis_id="T042",
+            first_name="Sam",
+            last_name="Jones",
+            email="s.jones@school.example",
+            staff_team="Pastoral team",
+        )
+    writer.writerow([example[name] for name in names])
+    return buffer.getvalue()
+
+
+def _normalise_header(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def _decode(data: bytes) -> str:
+    if not data.strip():
+        raise RosterFileError(_("The file is empty."))
+    if len(data) > MAX_FILE_BYTES:
+        raise RosterFileError(
+            _("The file is too large: the limit is %(mb)d MB. Split it into smaller files.")
+            % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RosterFileError(
+            _(
+                "This is a spreadsheet file, not a CSV file. In your spreadsheet program choose "
+                "Save As, then 'CSV UTF-8 (comma delimited)', and upload that file."
+            )
+        )
+    if b"\x00" in data:
+        raise RosterFileError(
+            _("This does not look like a CSV file. Save your spreadsheet as 'CSV UTF-8'.")
+        )
+    try:
+        # utf-8-sig drops the byte-order mark that Excel's "CSV UTF-8" writes.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RosterFileError(
+            _(
+                "The file is not saved as UTF-8 text (first unreadable character on line "
+                "%(line)d). In your spreadsheet program choose Save As, then "
+                "'CSV UTF-8 (comma delimited)'."
+            )
+            % {"line": line}
+        ) from exc
+
+
+def _split_groups(value: str) -> tuple[str, ...]:
+    names = []
+    for part in value.split(GROUP_SEPARATOR):
+        name = " ".join(part.split())
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return tuple(names)
+
+
+def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
+    """Read and validate every row. Raises RosterFileError when the file cannot be read;
+    otherwise returns the valid rows and a list of every problem found."""
+    text = _decode(data)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        records = list(reader)
+    except csv.Error as exc:
+        raise RosterFileError(
+            _("The file could not be read as CSV: %(reason)s.") % {"reason": exc}
+        ) from exc
+    # Ignore trailing blank lines and rows of empty cells (spreadsheets leave them).
+    while records and not any(cell.strip() for cell in records[-1]):
+        records.pop()
+    if not records:
+        raise RosterFileError(_("The file is empty."))
+    header = [_normalise_header(name) for name in records[0]]
+    if len(header) == 1 and ";" in records[0][0]:
+        raise RosterFileError(
+            _("The columns are separated by semicolons. Save the file as CSV with commas.")
+        )
+    errors: list[RowError] = []
+    required = [c.name for c in COLUMNS if kind in c.required_for]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise RosterFileError(
+            _("The first line must name the columns. Missing: %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
+    duplicated = sorted({name for name in header if name and header.count(name) > 1})
+    if duplicated:
+        raise RosterFileError(
+            _("These columns appear more than once: %(names)s.") % {"names": ", ".join(duplicated)}
+        )
+    if len(records) == 1:
+        raise RosterFileError(_("The file has a header line but no people in it."))
+    if len(records) - 1 > MAX_ROWS:
+        raise RosterFileError(
+            _("The file has %(count)d rows; the limit is %(limit)d. Split it into smaller files.")
+            % {"count": len(records) - 1, "limit": MAX_ROWS}
+        )
+    index = {name: i for i, name in enumerate(header) if name in _COLUMNS_BY_NAME}
+    ignored = tuple(name for name in header if name and name not in _COLUMNS_BY_NAME)
+    group_columns = tuple(name for name in GROUP_COLUMNS if name in index)
+
+    rows: list[RosterRow] = []
+    seen_mis: dict[str, int] = {}
+    seen_email: dict[str, int] = {}
+    for offset, record in enumerate(records[1:]):
+        line = offset + 2
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header):
+            errors.append(
+                RowError(
+                    _("This row has %(got)d cells but the header has %(want)d columns.")
+                    % {"got": len(record), "want": len(header)},
+                    line,
+                )
+            )
+            continue
+        values = {
+            name: " ".join(record[i].split()) if i < len(record) else ""
+            for name, i in index.items()
+        }
+        row_errors = _validate_row(values, kind=kind, line=line)
+        mis_id = values.get("mis_id", "")
+        if mis_id:
+            key = mis_id.casefold()
+            if key in seen_mis:
+                row_errors.append(
+                    RowError(
+                        _("The same MIS id is on line %(other)d.") % {"other": seen_mis[key]},
+                        line,
+                        "mis_id",
+                    )
+                )
+            else:
+                seen_mis[key] = line
+        email = values.get("email", "").lower()
+        if email and kind == Kind.STAFF:
+            if email in seen_email:
+                row_errors.append(
+                    RowError(
+                        _("The same email address is on line %(other)d.")
+                        % {"other": seen_email[email]},
+                        line,
+                        "email",
+                    )
+                )
+            else:
+                seen_email[email] = line
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        rows.append(
+            RosterRow(
+                line=line,
+                mis_id=mis_id,
+                first_name=values["first_name"],
+                last_name=values["last_name"],
+                email=email,
+                groups={name: _split_groups(values[name]) for name in group_columns},
+            )
+        )
+    return ParsedRoster(
+        rows=rows, errors=errors, group_columns=group_columns, ignored_columns=ignored
+    )
+
+
+def _validate_row(values: dict[str, str], *, kind: str, line: int) -> list[RowError]:
+    errors = []
+    for name, value in values.items():
+        column = _COLUMNS_BY_NAME[name]
+        if not value:
+            if kind in column.required_for:
+                errors.append(RowError(_("This is required."), line, name))
+            continue
+        if name in GROUP_COLUMNS:
+            too_long = [g for g in _split_groups(value) if len(g) > column.max_length]
+            if too_long:
+                errors.append(
+                    RowError(
+                        _("Group names can be at most %(max)d characters.")
+                        % {"max": column.max_length},
+                        line,
+                        name,
+                    )
+                )
+        elif len(value) > column.max_length:
+            errors.append(
+                RowError(
+                    _("This can be at most %(max)d characters.") % {"max": column.max_length},
+                    line,
+                    name,
+                )
+            )
+    if kind == Kind.PUPILS:
+        if values.get("email"):
+            errors.append(
+                RowError(
+                    _("Leave email empty for pupils: Upstander does not store pupils' emails."),
+                    line,
+                    "email",
+                )
+            )
+        if values.get("staff_team"):
+            errors.append(RowError(_("Pupils cannot be in staff teams."), line, "staff_team"))
+    email = values.get("email", "")
+    if kind == Kind.STAFF and email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(RowError(_("This is not a valid email address."), line, "email"))
+    return errors
+
+
+# Generated usernames and passwords -------------------------------------------------------
+
+# Short, common, easy-to-spell words for pupils' first passwords: no homophones, nothing that
+# reads as rude, nothing that looks like another word when written by hand.
+PASSWORD_WORDS = [
+    "acorn",
+    "anchor",
+    "apple",
+    "arrow",
+    "badge",
+    "banjo",
+    "basil",
+    "beach",
+    "bison",
+    "blaze",
+    "bloom",
+    "boat",
+    "bonus",
+    "brave",
+    "bread",
+    "brick",
+    "bridge",
+    "brook",
+    "brush",
+    "cabin",
+    "cactus",
+    "camel",
+    "candle",
+    "canoe",
+    "canyon",
+    "carrot",
+    "castle",
+    "cedar",
+    "chalk",
+    "cherry",
+    "chess",
+    "cider",
+    "circle",
+    "cliff",
+    "clock",
+    "cloud",
+    "clover",
+    "cobalt",
+    "comet",
+    "copper",
+    "coral",
+    "cosmic",
+    "cotton",
+    "crane",
+    "crater",
+    "crayon",
+    "cricket",
+    "crown",
+    "crystal",
+    "daisy",
+    "delta",
+    "desert",
+    "diamond",
+    "dolphin",
+    "dragon",
+    "drum",
+    "eagle",
+    "echo",
+    "ember",
+    "emerald",
+    "engine",
+    "falcon",
+    "feather",
+    "fern",
+    "fiddle",
+    "field",
+    "flame",
+    "flint",
+    "forest",
+    "fossil",
+    "fox",
+    "galaxy",
+    "garden",
+    "gecko",
+    "geyser",
+    "ginger",
+    "glacier",
+    "globe",
+    "goose",
+    "granite",
+    "grape",
+    "gravel",
+    "harbour",
+    "hazel",
+    "hedge",
+    "heron",
+    "hill",
+    "honey",
+    "horizon",
+    "iceberg",
+    "igloo",
+    "island",
+    "ivy",
+    "jacket",
+    "jade",
+    "jelly",
+    "jigsaw",
+    "jungle",
+    "kayak",
+    "kettle",
+    "kite",
+    "koala",
+    "ladder",
+    "lagoon",
+    "lantern",
+    "lemon",
+    "lily",
+    "lime",
+    "lizard",
+    "llama",
+    "lobster",
+    "locket",
+    "lotus",
+    "magnet",
+    "mango",
+    "maple",
+    "marble",
+    "meadow",
+    "melon",
+    "meteor",
+    "mint",
+    "mirror",
+    "monkey",
+    "moose",
+    "mountain",
+    "nectar",
+    "needle",
+    "nest",
+    "noodle",
+    "oak",
+    "oasis",
+    "ocean",
+    "olive",
+    "onion",
+    "orbit",
+    "orchard",
+    "otter",
+    "owl",
+    "paddle",
+    "panda",
+    "parrot",
+    "pebble",
+    "pepper",
+    "piano",
+    "pigeon",
+    "pine",
+    "planet",
+    "plum",
+    "pocket",
+    "pony",
+    "poppy",
+    "puffin",
+    "pumpkin",
+    "quartz",
+    "quill",
+    "rabbit",
+    "radar",
+    "rain",
+    "raven",
+    "reef",
+    "ribbon",
+    "river",
+    "robin",
+    "rocket",
+    "ruby",
+    "saddle",
+    "sail",
+    "salmon",
+    "sapphire",
+    "satellite",
+    "scarf",
+    "seal",
+    "shell",
+    "silver",
+    "sketch",
+    "sled",
+    "snail",
+    "spark",
+    "spider",
+    "sponge",
+    "spruce",
+    "squirrel",
+    "star",
+    "stone",
+    "storm",
+    "sugar",
+    "summit",
+    "sunset",
+    "swan",
+    "tablet",
+    "tango",
+    "teapot",
+    "thistle",
+    "thunder",
+    "tiger",
+    "timber",
+    "toast",
+    "tomato",
+    "topaz",
+    "tortoise",
+    "tower",
+    "trail",
+    "tulip",
+    "tundra",
+    "turtle",
+    "valley",
+    "velvet",
+    "violet",
+    "volcano",
+    "wagon",
+    "walnut",
+    "walrus",
+    "wave",
+    "whale",
+    "willow",
+    "window",
+    "winter",
+    "wizard",
+    "yacht",
+    "yoghurt",
+    "zebra",
+    "zigzag",
+]
+
+
+def password_generate() -> str:
+    """A first password a pupil can type: three words and two digits (about 30 bits)."""
+    words = [secrets.choice(PASSWORD_WORDS) for _ in range(3)]
+    return "-".join([*words, f"{secrets.randbelow(100):02d}"])
+
+
+def username_base(first_name: str, last_name: str) -> str:
+    """The start of a pupil's username: first name and last initial, lower-case ASCII
+    letters and digits only ("Zoë O'Brien" -> "zoeo"). A number is added to make it unique."""
+
+    def ascii_letters(value: str) -> str:
+        folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+    first = ascii_letters(first_name)[:20]
+    last = ascii_letters(last_name)[:1]
+    return (first + last) or "pupil"

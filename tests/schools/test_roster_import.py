@@ -1,0 +1,269 @@
+"""Importing a roster: services and the upload page, all-or-nothing and scoped to one school."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from schools.models import Group, Membership, User
+from schools.roles import Role, roles_of
+from schools.roster import Kind, roster_parse
+from schools.services import RosterImportError, roster_import
+from tests.factories import SchoolFactory, UserFactory
+
+URL = reverse("schools:roster_import")
+
+PUPILS = (
+    "mis_id,first_name,last_name,class,year_group\r\n"
+    "A1,Priya,Patel,8R,Year 8\r\n"
+    "A2,Sam,Jones,8R,Year 8\r\n"
+    "A3,Priya,Price,8S,Year 8\r\n"
+)
+
+
+def run_import(school, text: str, kind: str = Kind.PUPILS):
+    return roster_import(school=school, kind=kind, parsed=roster_parse(text.encode(), kind=kind))
+
+
+def upload(client, text: str | bytes, *, kind: str = Kind.PUPILS, name: str = "roster.csv"):
+    data = text.encode() if isinstance(text, str) else text
+    return client.post(URL, {"kind": kind, "file": SimpleUploadedFile(name, data, "text/csv")})
+
+
+# The service ------------------------------------------------------------------------------
+
+
+def test_importing_pupils_creates_them_with_usernames_roles_and_groups(school):
+    result = run_import(school, PUPILS)
+    assert (result.created, result.updated) == (3, 0)
+    people = {u.mis_id: u for u in User.objects.filter(school=school)}
+    assert [people[m].username for m in ("A1", "A2", "A3")] == ["priyap", "samj", "priyap2"]
+    assert all(roles_of(u) == {Role.PUPIL} for u in people.values())
+    klass = Group.objects.get(school=school, kind=Group.Kind.CLASS, name="8R")
+    assert set(klass.members.values_list("mis_id", flat=True)) == {"A1", "A2"}
+    year = Group.objects.get(school=school, kind=Group.Kind.YEAR_GROUP, name="Year 8")
+    assert year.memberships.filter(role=Membership.Role.MEMBER).count() == 3
+    assert sorted(result.groups_created) == ["8R (Class)", "8S (Class)", "Year 8 (Year group)"]
+
+
+def test_each_new_pupil_gets_a_password_that_signs_them_in(school):
+    result = run_import(school, PUPILS)
+    assert len(result.logins) == 3
+    login = next(item for item in result.logins if item.name == "Sam Jones")
+    assert login.sheet_group == "8R"
+    user = User.objects.get(username=login.username)
+    assert user.password.startswith("pbkdf2_generated$")
+    assert login.password not in user.password
+    assert user.check_password(login.password)
+
+
+def test_the_cheap_generated_hash_is_upgraded_at_first_sign_in(client, school):
+    result = run_import(school, PUPILS)
+    login = result.logins[0]
+    response = client.post(
+        reverse("login"), {"username": login.username, "password": login.password}
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username=login.username)
+    assert not user.password.startswith("pbkdf2_generated$")
+    assert user.check_password(login.password)
+
+
+def test_importing_the_same_file_again_updates_rather_than_duplicates(school):
+    first = run_import(school, PUPILS)
+    password_hashes = dict(User.objects.values_list("username", "password"))
+    second = run_import(school, PUPILS.replace("Sam,Jones,8R", "Samuel,Jones,8S"))
+    assert (second.created, second.updated, second.logins) == (0, 3, [])
+    assert User.objects.filter(school=school).count() == 3
+    assert Group.objects.filter(school=school).count() == 3
+    samuel = User.objects.get(mis_id="A2")
+    assert (samuel.username, samuel.first_name) == ("samj", "Samuel")
+    # Moving class replaces the old class membership; the year group is kept.
+    assert sorted(g.name for g in samuel.learning_groups.all()) == ["8S", "Year 8"]
+    assert dict(User.objects.values_list("username", "password")) == password_hashes
+    assert len(first.logins) == 3
+
+
+def test_a_group_column_left_out_of_the_file_keeps_those_memberships(school):
+    run_import(school, PUPILS)
+    run_import(school, "mis_id,first_name,last_name\r\nA1,Priya,Patel\r\n")
+    priya = User.objects.get(mis_id="A1")
+    assert sorted(g.name for g in priya.learning_groups.all()) == ["8R", "Year 8"]
+
+
+def test_group_names_match_existing_groups_whatever_their_case(school, klass):
+    run_import(school, "mis_id,first_name,last_name,class\r\nA1,Priya,Patel,8r\r\n")
+    assert list(User.objects.get(mis_id="A1").learning_groups.all()) == [klass]
+
+
+def test_staff_sign_in_with_their_email_and_teach_their_classes(school):
+    result = run_import(
+        school,
+        "mis_id,first_name,last_name,email,class,staff_team\r\n"
+        "T1,Sam,Jones,S.Jones@School.example,8R;9T,Pastoral team\r\n",
+        kind=Kind.STAFF,
+    )
+    sam = User.objects.get(mis_id="T1")
+    assert sam.username == sam.email == "s.jones@school.example"
+    assert roles_of(sam) == {Role.STAFF}
+    roles = dict(sam.memberships.values_list("group__name", "role"))
+    assert roles == {"8R": "teacher", "9T": "teacher", "Pastoral team": "member"}
+    assert result.logins[0].sheet_group == "Staff"
+    assert sam.check_password(result.logins[0].password)
+
+
+def test_a_staff_email_change_changes_the_username_they_sign_in_with(school):
+    header = "mis_id,first_name,last_name,email\r\n"
+    run_import(school, header + "T1,Sam,Jones,sam@old.example\r\n", kind=Kind.STAFF)
+    run_import(school, header + "T1,Sam,Jones,sam@new.example\r\n", kind=Kind.STAFF)
+    sam = User.objects.get(mis_id="T1")
+    assert (sam.username, sam.email) == ("sam@new.example", "sam@new.example")
+
+
+def test_an_email_used_by_another_account_is_refused(school):
+    UserFactory(username="someone", email="taken@school.example", school=SchoolFactory())
+    with pytest.raises(RosterImportError) as caught:
+        run_import(
+            school,
+            "mis_id,first_name,last_name,email\r\nT1,Sam,Jones,taken@school.example\r\n",
+            kind=Kind.STAFF,
+        )
+    assert [(e.line, e.column) for e in caught.value.errors] == [(2, "email")]
+
+
+def test_a_pupils_file_cannot_turn_a_member_of_staff_into_a_pupil(school):
+    UserFactory(school=school, username="t", mis_id="A2", roles=[Role.STAFF])
+    with pytest.raises(RosterImportError) as caught:
+        run_import(school, PUPILS)
+    assert [(e.line, e.column) for e in caught.value.errors] == [(3, "mis_id")]
+    assert User.objects.filter(school=school).count() == 1
+    assert not Group.objects.exists()
+
+
+def test_nothing_is_saved_when_any_row_has_an_error(school):
+    with pytest.raises(RosterImportError):
+        run_import(school, PUPILS + "A4,,Nobody,8R,Year 8\r\n")
+    assert not User.objects.filter(school=school).exists()
+    assert not Group.objects.exists()
+
+
+def test_matching_by_mis_id_never_reaches_into_another_school(school):
+    other = SchoolFactory(name="Other School")
+    theirs = UserFactory(school=other, mis_id="A1", first_name="Theirs", roles=[Role.PUPIL])
+    run_import(school, PUPILS)
+    theirs.refresh_from_db()
+    assert (theirs.school, theirs.first_name) == (other, "Theirs")
+    assert User.objects.filter(mis_id="A1").count() == 2
+    assert not Group.objects.filter(school=other).exists()
+
+
+def test_usernames_never_clash_with_existing_accounts(school):
+    UserFactory(username="priyap", school=SchoolFactory())
+    UserFactory(username="priyap2", school=SchoolFactory())
+    run_import(school, PUPILS)
+    assert sorted(User.objects.filter(school=school).values_list("username", flat=True)) == [
+        "priyap3",
+        "priyap4",
+        "samj",
+    ]
+
+
+@pytest.mark.django_db
+def test_two_thousand_pupils_import_in_one_go(school):
+    lines = ["mis_id,first_name,last_name,class,year_group"]
+    lines += [
+        f"M{i:05d},Pupil{i % 50},Surname{i},{7 + i % 5}{'RSTUV'[i % 5]},Year {7 + i % 5}"
+        for i in range(2000)
+    ]
+    result = run_import(school, "\r\n".join(lines))
+    assert result.created == 2000
+    assert User.objects.filter(school=school).count() == 2000
+    assert len({login.username for login in result.logins}) == 2000
+    assert Membership.objects.filter(group__school=school).count() == 4000
+    again = run_import(school, "\r\n".join(lines))
+    assert (again.created, again.updated) == (0, 2000)
+    assert Membership.objects.filter(group__school=school).count() == 4000
+
+
+# The page ---------------------------------------------------------------------------------
+
+
+def test_the_page_documents_every_column_and_links_the_templates(client, safeguarding_lead):
+    client.force_login(safeguarding_lead)
+    response = client.get(URL)
+    assert response.status_code == 200
+    for column in ("mis_id", "first_name", "last_name", "email", "class", "year_group"):
+        assert f"<code>{column}</code>" in response.text
+    assert "files/upstander-roster-pupils.csv" in response.text
+    assert "files/upstander-roster-staff.csv" in response.text
+
+
+def test_uploading_a_valid_file_shows_the_login_sheet_once(client, safeguarding_lead):
+    client.force_login(safeguarding_lead)
+    response = upload(client, PUPILS)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert "Login sheet: 8R" in response.text
+    priya = User.objects.get(mis_id="A1")
+    assert priya.school == safeguarding_lead.school
+    login = next(item for item in response.context["result"].logins if item.username == "priyap")
+    assert login.password in response.text
+    # Nothing on the next visit shows it again.
+    assert login.password not in client.get(URL).text
+
+
+def test_row_errors_are_listed_by_line_and_column_and_nothing_is_saved(client, safeguarding_lead):
+    client.force_login(safeguarding_lead)
+    response = upload(client, PUPILS + "A4,Ann,,8R,Year 8\r\n")
+    assert response.status_code == 400
+    assert response.context["row_errors"][0].line == 5
+    assert "Line 5, last_name: This is required." in response.text
+    assert "data-error-summary" in response.text
+    assert not User.objects.filter(mis_id__startswith="A").exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"", "roster.csv", "The file is empty."),
+        (b"PK\x03\x04rest-of-a-zip", "roster.xlsx", "spreadsheet file"),
+        (b"PK\x03\x04rest-of-a-zip", "roster.csv", "spreadsheet file"),
+        (b"hello", "notes.pdf", "ends in .csv"),
+        ("mis_id,first_name,last_name\r\nA1,Zoë,S\r\n".encode("cp1252"), "r.csv", "UTF-8"),
+        (b"first_name\r\nPriya\r\n", "roster.csv", "Missing: mis_id, last_name"),
+    ],
+)
+def test_bad_files_get_a_clear_error_not_a_crash(client, safeguarding_lead, data, name, message):
+    client.force_login(safeguarding_lead)
+    response = upload(client, data, name=name)
+    assert response.status_code == 400
+    assert message in response.text
+    assert not User.objects.filter(mis_id__startswith="A").exists()
+
+
+def test_a_file_over_two_megabytes_is_refused(client, safeguarding_lead):
+    client.force_login(safeguarding_lead)
+    response = upload(client, b"x" * (2 * 1024 * 1024 + 1))
+    assert response.status_code == 400
+    assert "too large" in response.text
+
+
+def test_submitting_without_a_file_or_a_kind_explains_both(client, safeguarding_lead):
+    client.force_login(safeguarding_lead)
+    response = client.post(URL, {})
+    assert response.status_code == 400
+    assert "Choose whether the file lists pupils or staff." in response.text
+    assert "Choose a CSV file to upload." in response.text
+
+
+def test_the_import_always_goes_into_the_leads_own_school(client, safeguarding_lead):
+    other = SchoolFactory(name="Other School")
+    client.force_login(safeguarding_lead)
+    upload(client, PUPILS)
+    assert not User.objects.filter(school=other).exists()
+    assert User.objects.filter(school=safeguarding_lead.school, mis_id="A1").exists()
+
+
+def test_a_superuser_without_a_school_cannot_import(client, db):
+    admin = UserFactory(school=None, is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get(URL).status_code == 403

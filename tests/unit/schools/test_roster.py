@@ -1,0 +1,221 @@
+"""Reading roster CSVs: parsing and row-by-row validation, without a database."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from schools.roster import (
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    PASSWORD_WORDS,
+    Kind,
+    RosterFileError,
+    password_generate,
+    roster_parse,
+    roster_template_csv,
+    username_base,
+)
+
+STATIC_FILES = Path(__file__).resolve().parents[3] / "static" / "files"
+
+
+def csv_bytes(*lines: str, encoding: str = "utf-8") -> bytes:
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def errors_of(parsed) -> list[tuple[int | None, str, str]]:
+    return [(e.line, e.column, str(e.message)) for e in parsed.errors]
+
+
+def test_a_valid_pupils_file_gives_one_row_per_pupil_with_their_groups():
+    parsed = roster_parse(
+        csv_bytes(
+            "mis_id,first_name,last_name,class,year_group",
+            "A1,Priya,Patel,8R; 8 Maths set 2,Year 8",
+            "A2,Sam,Jones,8R,Year 8",
+        ),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.errors == []
+    assert [row.mis_id for row in parsed.rows] == ["A1", "A2"]
+    assert parsed.rows[0].groups == {"class": ("8R", "8 Maths set 2"), "year_group": ("Year 8",)}
+    assert parsed.rows[0].line == 2
+    assert parsed.group_columns == ("class", "year_group")
+
+
+def test_headers_are_matched_whatever_their_case_spacing_or_order():
+    parsed = roster_parse(
+        csv_bytes("Last Name, First-Name ,MIS ID", "Patel,Priya,A1"), kind=Kind.PUPILS
+    )
+    assert parsed.errors == []
+    assert (parsed.rows[0].first_name, parsed.rows[0].last_name) == ("Priya", "Patel")
+
+
+def test_the_byte_order_mark_excel_writes_is_ignored():
+    data = "\ufeffmis_id,first_name,last_name\r\nA1,Zoë,O'Brien\r\n".encode()
+    parsed = roster_parse(data, kind=Kind.PUPILS)
+    assert parsed.rows[0].mis_id == "A1"
+    assert parsed.rows[0].first_name == "Zoë"
+
+
+def test_unknown_columns_are_ignored_and_reported():
+    parsed = roster_parse(
+        csv_bytes("mis_id,first_name,last_name,upn", "A1,Priya,Patel,X123"), kind=Kind.PUPILS
+    )
+    assert parsed.errors == []
+    assert parsed.ignored_columns == ("upn",)
+
+
+def test_every_row_problem_is_reported_with_its_line_and_column():
+    parsed = roster_parse(
+        csv_bytes(
+            "mis_id,first_name,last_name,email,staff_team",
+            "A1,Priya,,,",
+            ",Sam,Jones,,",
+            "A3,Ali,Khan,ali@example.org,",
+            "A4,Bo,Li,,Pastoral",
+            "A1,Cy,Dee,,",
+        ),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.rows == []
+    found = [(line, column) for line, column, _message in errors_of(parsed)]
+    assert found == [
+        (2, "last_name"),
+        (3, "mis_id"),
+        (4, "email"),
+        (5, "staff_team"),
+        (6, "mis_id"),
+    ]
+    assert "line 2" in errors_of(parsed)[-1][2]
+
+
+def test_staff_need_a_valid_unique_email():
+    parsed = roster_parse(
+        csv_bytes(
+            "mis_id,first_name,last_name,email",
+            "T1,Sam,Jones,",
+            "T2,Ali,Khan,not-an-email",
+            "T3,Bo,Li,Bo.Li@school.example",
+            "T4,Bo,Lee,bo.li@school.example",
+        ),
+        kind=Kind.STAFF,
+    )
+    assert [(line, column) for line, column, _m in errors_of(parsed)] == [
+        (2, "email"),
+        (3, "email"),
+        (5, "email"),
+    ]
+    assert parsed.rows[0].email == "bo.li@school.example"
+
+
+def test_a_staff_file_without_an_email_column_is_refused():
+    with pytest.raises(RosterFileError, match="Missing: email"):
+        roster_parse(csv_bytes("mis_id,first_name,last_name", "T1,Sam,Jones"), kind=Kind.STAFF)
+
+
+def test_a_file_missing_required_columns_names_them():
+    with pytest.raises(RosterFileError, match="Missing: mis_id, last_name"):
+        roster_parse(csv_bytes("first_name,class", "Priya,8R"), kind=Kind.PUPILS)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"\r\n\r\n", "empty"),
+        (b"mis_id,first_name,last_name\r\n", "no people"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "spreadsheet file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "spreadsheet file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "does not look like a CSV"),
+        ("mis_id,first_name,last_name\r\nA1,Zoë,Smith\r\n".encode("cp1252"), "UTF-8"),
+        (b"mis_id;first_name;last_name\r\nA1;Priya;Patel\r\n", "semicolons"),
+        (b"mis_id,first_name,last_name,mis_id\r\nA1,P,P,A1\r\n", "more than once"),
+        (b'mis_id,first_name,last_name\r\nA1,"Priya,Patel\r\n', "could not be read as CSV"),
+    ],
+)
+def test_files_that_cannot_be_read_get_a_clear_error(data, message):
+    with pytest.raises(RosterFileError, match=message):
+        roster_parse(data, kind=Kind.PUPILS)
+
+
+def test_the_wrong_encoding_error_names_the_line():
+    data = "mis_id,first_name,last_name\r\nA1,Ann,Smith\r\nA2,Zoë,Smith\r\n".encode("cp1252")
+    with pytest.raises(RosterFileError, match="line 3"):
+        roster_parse(data, kind=Kind.PUPILS)
+
+
+def test_files_over_the_size_limit_are_refused():
+    data = b"mis_id,first_name,last_name\r\n" + b"A1,Priya,Patel\r\n" * (MAX_FILE_BYTES // 16)
+    with pytest.raises(RosterFileError, match="too large"):
+        roster_parse(data, kind=Kind.PUPILS)
+
+
+def test_files_with_too_many_rows_are_refused():
+    lines = ["mis_id,first_name,last_name"] + [f"A{i},P,Q" for i in range(MAX_ROWS + 1)]
+    with pytest.raises(RosterFileError, match="limit is 5000"):
+        roster_parse(csv_bytes(*lines), kind=Kind.PUPILS)
+
+
+def test_a_row_with_more_cells_than_columns_is_an_error():
+    parsed = roster_parse(
+        csv_bytes("mis_id,first_name,last_name", "A1,Priya,Patel,extra"), kind=Kind.PUPILS
+    )
+    assert [(e.line, e.column) for e in parsed.errors] == [(2, "")]
+
+
+def test_blank_lines_and_short_rows_are_accepted():
+    parsed = roster_parse(
+        csv_bytes("mis_id,first_name,last_name,class", "A1,Priya,Patel", ",,,", "", "A2,Sam,Jo,8R"),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.errors == []
+    assert [row.groups["class"] for row in parsed.rows] == [(), ("8R",)]
+
+
+def test_overlong_values_are_errors():
+    parsed = roster_parse(
+        csv_bytes("mis_id,first_name,last_name,class", f"{'X' * 65},Priya,Patel,{'C' * 101}"),
+        kind=Kind.PUPILS,
+    )
+    assert [(e.line, e.column) for e in parsed.errors] == [(2, "mis_id"), (2, "class")]
+
+
+def test_group_lists_are_tidied_and_deduplicated():
+    parsed = roster_parse(
+        csv_bytes("mis_id,first_name,last_name,class", 'A1,P,Q," 8R ;8r;; Maths  set 2 "'),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.rows[0].groups["class"] == ("8R", "Maths set 2")
+
+
+@pytest.mark.parametrize("kind", [Kind.PUPILS, Kind.STAFF])
+def test_the_downloadable_templates_are_current_and_import_cleanly(kind):
+    on_disk = (STATIC_FILES / f"upstander-roster-{kind}.csv").read_bytes()
+    assert on_disk.decode() == roster_template_csv(kind)
+    parsed = roster_parse(on_disk, kind=kind)
+    assert parsed.errors == []
+    assert len(parsed.rows) == 1
+
+
+def test_generated_passwords_are_three_words_and_two_digits_and_differ():
+    passwords = {password_generate() for _ in range(50)}
+    assert len(passwords) == 50
+    for password in passwords:
+        *words, digits = password.split("-")
+        assert all(word in PASSWORD_WORDS for word in words) and len(words) == 3
+        assert re.fullmatch(r"\d\d", digits)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("Priya", "Patel", "priyap"),
+        ("Zoë", "O'Brien", "zoeo"),
+        ("Mary-Jane", "", "maryjane"),
+        ("", "", "pupil"),
+    ],
+)
+def test_usernames_start_from_the_first_name_and_last_initial(first, last, expected):
+    assert username_base(first, last) == expected
