@@ -40,4 +40,15 @@ def actor_key(actor: dict) -> str | None:
         return f"account:{account.get('homePage')}|{account.get('name')}"
     if actor.get("mbox"):
         return f"mbox:{actor['mbox'].lower()}"
+    # The other identifier forms (xAPI 1.0.3 Part Two 4.1.2.3), for statements that external
+    # tools send to the built-in LRS.
+    if actor.get("mbox_sha1sum"):
+        return f"mbox_sha1sum:{actor['mbox_sha1sum'].lower()}"
+    if actor.get("openid"):
+        return f"openid:{actor['openid']}"
+    members = actor.get("member")
+    if actor.get("objectType") == "Group" and members:
+        # An anonymous Group is identified by its members (4.1.2.2).
+        keys = sorted(filter(None, (actor_key(m) for m in members if isinstance(m, dict))))
+        return "group:" + ",".join(keys)
     return None

@@ -1,0 +1,201 @@
+"""The statement models: strict, and every error names the field (xAPI 1.0.3 Part Two)."""
+
+import pytest
+
+from xapi.statements.errors import StatementValidationError
+from xapi.statements.validation import statement_validate, statements_validate
+
+ACTOR = {"objectType": "Agent", "account": {"homePage": "http://testserver", "name": "abc"}}
+VERB = {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-GB": "completed"}}
+ACTIVITY = {"objectType": "Activity", "id": "http://testserver/xapi/activities/course/1"}
+
+
+def statement(**changes):
+    data = {"actor": ACTOR, "verb": VERB, "object": ACTIVITY}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not ...}
+
+
+def paths_of(data, version="2.0.0"):
+    with pytest.raises(StatementValidationError) as info:
+        statement_validate(data, version=version)
+    return info.value.paths
+
+
+def test_minimal_statement_is_valid():
+    assert statement_validate(statement()).verb.id == VERB["id"]
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        {"mbox": "mailto:a@example.org"},
+        {"mbox_sha1sum": "a" * 40},
+        {"openid": "http://openid.example.org/a"},
+        {"account": {"homePage": "http://example.org", "name": "a"}},
+        {"objectType": "Group", "member": [{"mbox": "mailto:a@example.org"}]},
+        {"objectType": "Group", "mbox": "mailto:team@example.org"},
+    ],
+)
+def test_each_inverse_functional_identifier_form_is_accepted(actor):
+    """4.1.2.3: "An Agent MUST be identified by one (1) of the four types of IFIs"."""
+    statement_validate(statement(actor=actor))
+
+
+def test_agent_with_two_identifiers_is_rejected_naming_the_actor():
+    """4.1.2.3: "Exactly One of mbox, mbox_sha1sum, openid, account is required"."""
+    assert paths_of(statement(actor={"mbox": "mailto:a@b.org", "openid": "http://x.org/"})) == [
+        "actor"
+    ]
+
+
+def test_agent_without_identifier_is_rejected():
+    assert paths_of(statement(actor={"objectType": "Agent", "name": "Nobody"})) == ["actor"]
+
+
+def test_group_member_that_is_a_group_is_rejected():
+    """4.1.2.2: a Group's member list holds Agents only."""
+    group = {"objectType": "Group", "member": [{"objectType": "Group", "member": []}]}
+    assert paths_of(statement(actor=group))[0].startswith("actor.member[0]")
+
+
+def test_anonymous_group_needs_members():
+    assert paths_of(statement(actor={"objectType": "Group"})) == ["actor"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"verb": {"id": "not an iri"}}, "verb.id"),
+        ({"verb": {"id": "http://x.org/v", "display": {"not a tag!": "x"}}}, "verb.display"),
+        ({"object": {"id": "http://x.org/a", "extra": 1}}, "object.extra"),
+        ({"surprise": True}, "surprise"),
+        ({"id": "not-a-uuid"}, "id"),
+        ({"timestamp": "yesterday"}, "timestamp"),
+        ({"timestamp": "2024-01-01T00:00:00-00:00"}, "timestamp"),
+        ({"result": {"duration": "10 minutes"}}, "result.duration"),
+        ({"result": {"score": {"scaled": 1.5}}}, "result.score"),
+        ({"result": {"score": {"raw": 11, "min": 0, "max": 10}}}, "result.score"),
+        ({"result": {"success": "yes"}}, "result.success"),
+        ({"result": {"extensions": {"notaniri": 1}}}, "result.extensions"),
+        ({"context": {"registration": "nope"}}, "context.registration"),
+        (
+            {"context": {"contextActivities": {"parent": [{"id": "x"}]}}},
+            "context.contextActivities.parent[0].id",
+        ),
+        ({"object": {"objectType": "Thing", "id": "http://x.org"}}, "object"),
+        ({"verb": None}, "verb"),
+        ({"version": "0.95"}, ""),
+    ],
+)
+def test_invalid_fields_are_rejected_with_their_path(changes, path):
+    assert path in paths_of(statement(**changes))
+
+
+def test_missing_required_property_is_named():
+    data = statement()
+    del data["verb"]
+    assert paths_of(data) == ["verb"]
+
+
+def test_null_values_are_rejected():
+    """2.2 Formatting: properties that are present must have a value."""
+    assert paths_of(statement(result={"success": None})) == ["result.success"]
+
+
+def test_substatement_cannot_contain_substatement():
+    """4.1.4.3: "A SubStatement MUST NOT contain a SubStatement of its own"."""
+    sub = {
+        "objectType": "SubStatement",
+        "actor": ACTOR,
+        "verb": VERB,
+        "object": {"objectType": "SubStatement", "actor": ACTOR, "verb": VERB, "object": ACTIVITY},
+    }
+    assert paths_of(statement(object=sub)) == ["object.object"]
+
+
+def test_substatement_may_not_have_an_id():
+    sub = {
+        "objectType": "SubStatement",
+        "actor": ACTOR,
+        "verb": VERB,
+        "object": ACTIVITY,
+        "id": "6690e6c9-3ef0-4ed3-8b37-7f3964730bee",
+    }
+    assert paths_of(statement(object=sub)) == ["object.id"]
+
+
+def test_revision_is_only_allowed_for_activity_objects():
+    """4.1.6: revision "MUST only be used if the Statement's Object is an Activity"."""
+    data = statement(
+        object={"objectType": "Agent", "mbox": "mailto:a@b.org"}, context={"revision": "2"}
+    )
+    assert paths_of(data) == [""]
+
+
+def test_voiding_statement_object_must_be_a_statement_ref():
+    """2.3.2: a voiding statement's object MUST be a StatementRef."""
+    assert paths_of(statement(verb={"id": "http://adlnet.gov/expapi/verbs/voided"})) == [""]
+
+
+@pytest.mark.parametrize(
+    ("definition", "ok"),
+    [
+        (
+            {
+                "interactionType": "choice",
+                "choices": [{"id": "a"}, {"id": "b"}],
+                "correctResponsesPattern": ["a"],
+            },
+            True,
+        ),
+        ({"interactionType": "matching", "source": [{"id": "a"}], "target": [{"id": "1"}]}, True),
+        ({"interactionType": "likert", "scale": [{"id": "1"}]}, True),
+        ({"interactionType": "true-false", "choices": [{"id": "a"}]}, False),
+        ({"interactionType": "choice", "choices": [{"id": "a"}, {"id": "a"}]}, False),
+        ({"interactionType": "essay"}, False),
+        ({"choices": [{"id": "a"}]}, False),
+    ],
+)
+def test_interaction_definitions_follow_their_type(definition, ok):
+    data = statement(object={"id": "http://x.org/q", "definition": definition})
+    if ok:
+        statement_validate(data)
+    else:
+        assert paths_of(data)[0].startswith("object.definition")
+
+
+def test_context_activities_accept_a_single_object():
+    """4.1.6.2: each contextActivities value is an Activity or an array of them."""
+    model = statement_validate(statement(context={"contextActivities": {"parent": ACTIVITY}}))
+    assert model.context.contextActivities.parent[0].id == ACTIVITY["id"]
+
+
+def test_context_agents_need_version_2():
+    ctx = {"contextAgents": [{"objectType": "contextAgent", "agent": {"mbox": "mailto:a@b.org"}}]}
+    statement_validate(statement(context=ctx), version="2.0.0")
+    assert paths_of(statement(context=ctx), version="1.0.3") == ["context"]
+
+
+def test_attachment_metadata_is_checked():
+    attachment = {
+        "usageType": "http://adlnet.gov/expapi/attachments/signature",
+        "display": {"en-US": "Signature"},
+        "contentType": "text/plain",
+        "length": 3,
+        "sha2": "b" * 64,
+    }
+    statement_validate(statement(attachments=[attachment]))
+    assert paths_of(statement(attachments=[{**attachment, "sha2": "zz"}])) == [
+        "attachments[0].sha2"
+    ]
+
+
+def test_batch_errors_start_with_the_statement_index():
+    with pytest.raises(StatementValidationError) as info:
+        statements_validate([statement(), statement(verb={"id": "bad"})])
+    assert info.value.paths == ["[1].verb.id"]
+
+
+def test_validation_error_is_a_value_error():
+    assert issubclass(StatementValidationError, ValueError)

@@ -1,0 +1,71 @@
+"""Fixtures for the xAPI tests: statements for our learners and a throwaway receiving LRS."""
+
+import json
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from xapi.identity import activity_iri, actor_for
+from xapi.statements import builders
+from xapi.statements.builders import Activity
+from xapi.statements.vocabulary import COURSE, MODULE
+
+
+@pytest.fixture
+def course_activity():
+    return Activity(iri=activity_iri("course", uuid.uuid4()), type=COURSE, name="Privacy")
+
+
+@pytest.fixture
+def module_activity():
+    return Activity(iri=activity_iri("module", uuid.uuid4()), type=MODULE, name="Settings")
+
+
+@pytest.fixture
+def make_statement(course_activity, module_activity):
+    """A module-completed statement for a user (a learning event as the product records)."""
+
+    def make(user, **kwargs):
+        return builders.module_completed(
+            actor=actor_for(user),
+            module=kwargs.get("module", module_activity),
+            course=kwargs.get("course", course_activity),
+            registration=kwargs.get("registration", str(uuid.uuid4())),
+        )
+
+    return make
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", 0))
+        body = json.loads(self.rfile.read(length))
+        server = self.server
+        server.requests.append(
+            {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+        )
+        status = server.statuses.pop(0) if server.statuses else 200
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b"[]")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver():
+    """A tiny real HTTP server that records what is POSTed to it and answers with the
+    statuses queued in `.statuses` (200 when none are queued)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    server.requests = []
+    server.statuses = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.endpoint = f"http://127.0.0.1:{server.server_address[1]}/xapi/"
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,363 @@
+"""Writing to the Learning Record Store: `record()` is the one path for every learning event.
+
+DESIGN.md, "One path for every learning event": validate, store, project into records and
+enqueue forwarding, in one transaction; forwarding is sent after commit.
+"""
+
+import copy
+import uuid
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from records.projection import completions_project
+
+from .identity import actor_key
+from .models import (
+    AttachmentContent,
+    ForwardingTarget,
+    OutboxEntry,
+    Statement,
+    StatementRelation,
+)
+from .statements.errors import StatementConflictError, StatementValidationError
+from .statements.statement import Statement as StatementModel
+from .statements.validation import statement_validate
+
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+COMPARE_IGNORED = {"stored", "authority", "version", "timestamp", "id"}
+
+
+def default_authority() -> dict:
+    """Who vouches for statements the product itself records (Part Two 4.1.9)."""
+    return {
+        "objectType": "Agent",
+        "name": "Upstander",
+        "account": {"homePage": settings.SITE_URL, "name": "upstander"},
+    }
+
+
+def format_timestamp(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_timestamp(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("z", "Z"))
+    if parsed.tzinfo is None:
+        # 4.1.7: a timestamp without a zone is taken as UTC.
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _comparable(model: StatementModel) -> dict:
+    """The statement as the spec compares them (Part Two 2.1.2 "Statement Comparison
+    Requirements"): ignoring what the LRS sets and how arrays were written."""
+    return model.model_dump(exclude=COMPARE_IGNORED, exclude_none=True)
+
+
+def _same_statement(stored: dict, incoming: StatementModel, version: str) -> bool:
+    existing = StatementModel.model_validate(stored, context={"version": "2.0.0"})
+    if _comparable(existing) != _comparable(incoming):
+        return False
+    if incoming.timestamp and existing.timestamp:
+        return parse_timestamp(incoming.timestamp) == parse_timestamp(existing.timestamp)
+    return True
+
+
+def _relations(statement: dict) -> list[tuple[str, str]]:
+    """(kind, key) of every activity and agent the statement mentions beyond actor/object."""
+    found: list[tuple[str, str]] = []
+
+    def agent(value):
+        if isinstance(value, dict):
+            key = actor_key(value)
+            if key:
+                found.append(("agent", key))
+            for member in value.get("member") or []:
+                agent(member)
+
+    def context(ctx):
+        if not isinstance(ctx, dict):
+            return
+        for values in (ctx.get("contextActivities") or {}).values():
+            for activity in values if isinstance(values, list) else [values]:
+                found.append(("activity", activity["id"]))
+        agent(ctx.get("instructor"))
+        agent(ctx.get("team"))
+        for item in ctx.get("contextAgents") or []:
+            agent(item.get("agent"))
+        for item in ctx.get("contextGroups") or []:
+            agent(item.get("group"))
+
+    context(statement.get("context"))
+    agent(statement.get("authority"))
+    # Part Three 2.1.3: related_* also look inside a SubStatement.
+    obj = statement.get("object") or {}
+    if obj.get("objectType") == "SubStatement":
+        agent(obj.get("actor"))
+        inner = obj.get("object") or {}
+        if inner.get("objectType", "Activity") == "Activity":
+            found.append(("activity", inner["id"]))
+        elif inner.get("objectType") in ("Agent", "Group"):
+            agent(inner)
+        context(obj.get("context"))
+    # The actor's own members count as related agents too.
+    for member in (statement.get("actor") or {}).get("member") or []:
+        agent(member)
+    if (obj.get("objectType") == "Group") and obj.get("member"):
+        for member in obj["member"]:
+            agent(member)
+    return list(dict.fromkeys(found))
+
+
+def _learners_by_key(keys: set[str], school) -> dict:
+    """Resolve actor keys to our users in one query: pupils and staff by their opaque
+    account name on this site, staff with `mbox` identity by email within the school."""
+    from schools.models import User
+
+    prefix = f"account:{settings.SITE_URL}|"
+    learner_ids = []
+    for key in keys:
+        if key.startswith(prefix):
+            try:
+                learner_ids.append(uuid.UUID(key[len(prefix) :]))
+            except ValueError:
+                continue
+    emails = [key[len("mbox:mailto:") :] for key in keys if key.startswith("mbox:mailto:")]
+    condition = Q(learner_id__in=learner_ids) if learner_ids else Q(pk__in=[])
+    if emails and school is not None:
+        condition |= Q(school=school, email__in=emails)
+    if not learner_ids and not (emails and school is not None):
+        return {}
+    found = {}
+    for user in User.objects.filter(condition).select_related("school"):
+        found[f"{prefix}{user.learner_id}"] = user
+        if user.email and school is not None and user.school_id == school.pk:
+            found[f"mbox:mailto:{user.email.lower()}"] = user
+    return {key: user for key, user in found.items() if key in keys}
+
+
+def _object_columns(obj: dict) -> dict:
+    kind = obj.get("objectType", "Activity")
+    columns = {"object_type": kind, "object_iri": "", "object_agent_key": ""}
+    if kind == "Activity":
+        columns["object_iri"] = obj["id"]
+    elif kind in ("Agent", "Group"):
+        columns["object_agent_key"] = actor_key(obj) or ""
+    elif kind == "StatementRef":
+        columns["ref_statement_id"] = uuid.UUID(obj["id"])
+    return columns
+
+
+def _mentions(statement: dict, iri: str) -> bool:
+    if (statement.get("object") or {}).get("id") == iri:
+        return True
+    activities = ((statement.get("context") or {}).get("contextActivities")) or {}
+    for values in activities.values():
+        for activity in values if isinstance(values, list) else [values]:
+            if activity.get("id") == iri:
+                return True
+    return False
+
+
+def _outbox_rows(rows: list[Statement], school) -> tuple[list[OutboxEntry], set[int]]:
+    targets = list(
+        ForwardingTarget.objects.filter(is_active=True).filter(
+            Q(school__isnull=True) | Q(school=school) if school is not None else Q(school=None)
+        )
+    )
+    if not targets:
+        return [], set()
+    pupils: set[int] = set()
+    if any(t.scope == ForwardingTarget.Scope.STAFF for t in targets):
+        from schools.models import User
+        from schools.roles import AUTH_GROUP_NAMES, Role
+
+        learner_ids = {row.learner_id for row in rows if row.learner_id}
+        pupils = set(
+            User.groups.through.objects.filter(
+                user_id__in=learner_ids, group__name=AUTH_GROUP_NAMES[Role.PUPIL]
+            ).values_list("user_id", flat=True)
+        )
+    now = timezone.now()
+    entries = []
+    touched = set()
+    for target in targets:
+        for row in rows:
+            if target.scope == ForwardingTarget.Scope.STAFF and (
+                row.learner_id is None or row.learner_id in pupils
+            ):
+                continue
+            if target.scope == ForwardingTarget.Scope.COURSE and not _mentions(
+                row.data, target.course_iri
+            ):
+                continue
+            entries.append(OutboxEntry(target=target, statement=row, next_attempt_at=now))
+            touched.add(target.pk)
+    return entries, touched
+
+
+@transaction.atomic
+def record(
+    *,
+    statements: list[dict],
+    school=None,
+    authority: dict | None = None,
+    version: str = "1.0.0",
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+) -> list[str]:
+    """Validate, store, project and enqueue forwarding of statements; return their ids.
+
+    All or nothing: a StatementValidationError (naming the field) or StatementConflictError
+    stores nothing. A statement whose id is already stored with the same content is
+    accepted again without storing a copy (Part Three 2.1.2: idempotent by id).
+    `version` is the request's xAPI version; `attachments` maps SHA-2 to (type, bytes) for
+    attachments sent in a multipart request.
+    """
+    if not isinstance(statements, list) or not statements:
+        raise StatementValidationError([("", "expected at least one statement")])
+    many = len(statements) > 1
+    models = []
+    errors: list[tuple[str, str]] = []
+    for index, data in enumerate(statements):
+        try:
+            models.append(statement_validate(data, version=version))
+        except StatementValidationError as exc:
+            errors += (exc.prefixed(f"[{index}]") if many else exc).errors
+    if errors:
+        raise StatementValidationError(errors)
+
+    now = timezone.now()
+    stored = format_timestamp(now)
+    authority = authority or default_authority()
+    stored_version = "2.0.0" if version.startswith("2.") else "1.0.0"
+
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    for index, model in enumerate(models):
+        statement_id = model.id or str(uuid.uuid4())
+        if statement_id in seen:
+            # Part Three 2.1.2: a batch with two statements of the same id is rejected.
+            raise StatementValidationError(
+                [(f"[{index}].id", f"repeats the id of statement [{seen[statement_id]}]")]
+            )
+        seen[statement_id] = index
+        ids.append(statement_id)
+
+    existing = {
+        str(row.statement_id): row.data
+        for row in Statement.objects.filter(statement_id__in=ids).only("statement_id", "data")
+    }
+    fresh: list[tuple[str, dict, StatementModel]] = []
+    for statement_id, data, model in zip(ids, statements, models, strict=True):
+        if statement_id in existing:
+            if not _same_statement(existing[statement_id], model, version):
+                raise StatementConflictError(statement_id)
+            continue
+        full = copy.deepcopy(data)
+        full["id"] = statement_id
+        if model.id and model.id != data.get("id"):
+            full["id"] = model.id
+        full.setdefault("timestamp", stored)
+        full["stored"] = stored
+        # Part Two 4.1.9: the LRS sets authority from the credentials it authenticated.
+        full["authority"] = authority
+        full.setdefault("version", stored_version)
+        fresh.append((statement_id, full, model))
+
+    _voiding_check(fresh, school)
+    if attachments:
+        _attachments_store(fresh, school, attachments)
+
+    keys = {actor_key(full["actor"]) or "" for _sid, full, _m in fresh}
+    learners = _learners_by_key({k for k in keys if k}, school)
+    rows = []
+    for statement_id, full, _model in fresh:
+        key = actor_key(full["actor"]) or ""
+        registration = (full.get("context") or {}).get("registration")
+        rows.append(
+            Statement(
+                statement_id=uuid.UUID(statement_id),
+                school=school,
+                learner=learners.get(key),
+                actor_key=key,
+                verb_iri=full["verb"]["id"],
+                registration=uuid.UUID(registration) if registration else None,
+                timestamp=parse_timestamp(full["timestamp"]),
+                stored=now,
+                version=full["version"][:10],
+                data=full,
+                **_object_columns(full["object"]),
+            )
+        )
+    if not rows:
+        return ids
+    Statement.objects.bulk_create(rows)
+    relations = [
+        StatementRelation(statement=row, school=school, kind=kind, key=key, stored=now)
+        for row in rows
+        for kind, key in _relations(row.data)
+    ]
+    StatementRelation.objects.bulk_create(relations)
+    voided = [row.ref_statement_id for row in rows if row.verb_iri == VOIDED]
+    if voided:
+        Statement.objects.filter(school=school, statement_id__in=voided).update(voided=True)
+
+    completions_project(statements=[row.data for row in rows], learners_by_key=learners)
+
+    entries, targets = _outbox_rows(rows, school)
+    if entries:
+        OutboxEntry.objects.bulk_create(entries)
+        from .forwarding import outbox_schedule
+
+        for target_id in targets:
+            transaction.on_commit(lambda t=target_id: outbox_schedule(target_id=t))
+    return ids
+
+
+def _voiding_check(fresh, school) -> None:
+    """Part Two 2.3.2 "Voided": a voiding statement cannot target a voiding statement."""
+    targets = {
+        full["object"]["id"]: index
+        for index, (_sid, full, _model) in enumerate(fresh)
+        if full["verb"]["id"] == VOIDED
+    }
+    if not targets:
+        return
+    voiding = Statement.objects.filter(
+        school=school, statement_id__in=list(targets), verb_iri=VOIDED
+    ).values_list("statement_id", flat=True)
+    in_batch = {sid for sid, full, _m in fresh if full["verb"]["id"] == VOIDED}
+    for target in [str(v) for v in voiding] + [t for t in targets if t in in_batch]:
+        raise StatementValidationError(
+            [("object.id", f"statement {target} is a voiding statement and cannot be voided")]
+        )
+
+
+def _attachments_store(fresh, school, attachments: dict[str, tuple[str, bytes]]) -> None:
+    wanted = {
+        att["sha2"]
+        for _sid, full, _m in fresh
+        for att in (full.get("attachments") or [])
+        if "fileUrl" not in att or att["sha2"] in attachments
+    }
+    have = set(
+        AttachmentContent.objects.filter(school=school, sha2__in=wanted).values_list(
+            "sha2", flat=True
+        )
+    )
+    AttachmentContent.objects.bulk_create(
+        [
+            AttachmentContent(
+                school=school,
+                sha2=sha2,
+                content_type=attachments[sha2][0],
+                content=attachments[sha2][1],
+            )
+            for sha2 in wanted - have
+            if sha2 in attachments
+        ]
+    )

@@ -1,0 +1,17 @@
+"""Attachment metadata: xAPI 1.0.3 Part Two 4.1.11 "Attachments"."""
+
+from pydantic import StrictInt, StrictStr
+
+from .base import IRI, LanguageMap, Sha2, XapiModel
+
+
+class Attachment(XapiModel):
+    """Describes a file sent with the statement (or at `fileUrl`), identified by its SHA-2."""
+
+    usageType: IRI
+    display: LanguageMap
+    description: LanguageMap | None = None
+    contentType: StrictStr
+    length: StrictInt
+    sha2: Sha2
+    fileUrl: IRI | None = None
