@@ -1,22 +1,275 @@
-"""A branching scenario: situations, choices and endings."""
+"""Branching scenarios, the attempts learners make at them, and classroom sessions.
+
+A `Scenario` is a Wagtail snippet with drafts, revisions, preview and locking. Its graph is
+edited as a list of nodes, each with its choices, and converted into the pure engine's
+`Graph` by `graph()`. An attempt pins the revision it started on (`ScenarioAttempt.revision`),
+so later edits never break a learner half-way.
+"""
 
 import uuid
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.fields import StreamField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+)
+
+from .blocks import NodeBlock, VariableBlock
+from .engine import Choice, Graph, Issue, Node, Outcome, Variable, validate
+from .engine.expressions import ExpressionError, parse_conditions, parse_effects
+from .engine.graph import parse_value
 
 
-class Scenario(models.Model):
-    """A branching scenario: situations, choices and endings.
+class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, models.Model):
+    """A branching scenario: situations, choices and endings, played in module pages.
 
     `uuid` is the activity's stable identity in xAPI statements; it never changes.
     """
 
+    class Audience(models.TextChoices):
+        PUPILS = "pupils", _("Pupils")
+        STAFF = "staff", _("Staff")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=255)
+    audience = models.CharField(
+        _("audience"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.PUPILS,
+        help_text=_("Decides the help shown with every debrief (Childline and CEOP, or POSH)."),
+    )
+    introduction = models.TextField(_("introduction"), blank=True)
+    start_node = models.CharField(
+        _("start node"),
+        max_length=60,
+        blank=True,
+        help_text=_("The id of the first node. Left blank, the first node in the list."),
+    )
+    variables = StreamField(
+        [("variable", VariableBlock())], blank=True, verbose_name=_("variables")
+    )
+    nodes = StreamField([("node", NodeBlock())], blank=True, verbose_name=_("nodes"))
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="scenario")
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("audience"),
+        FieldPanel("introduction"),
+        HelpPanel(
+            content=_(
+                "Build the scenario as a list of nodes. Each node is a situation with the "
+                "choices a learner can make; a choice names the node it leads to. Give a "
+                "node an outcome to make it an ending. You can save a draft at any time; "
+                "publishing is refused until every problem is fixed."
+            )
+        ),
+        FieldPanel("start_node"),
+        FieldPanel("variables"),
+        FieldPanel("nodes"),
+    ]
 
     class Meta:
         verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def revisions(self):
+        # Deleting the snippet deletes its revisions (Wagtail's documented pattern).
+        return self._revisions
+
+    # --- the graph ---
+
+    def graph_and_parse_issues(self) -> tuple[Graph, list[Issue]]:
+        """The engine graph, plus problems in condition/effect/variable text."""
+        issues: list[Issue] = []
+        variables = []
+        for child in self.variables:
+            value = child.value
+            variables.append(Variable(value["name"], parse_value(value.get("initial") or "false")))
+        nodes = []
+        for child in self.nodes:
+            value = child.value
+            node_id = (value.get("node_id") or "").strip()
+            choices = []
+            for index, choice in enumerate(value.get("choices") or [], start=1):
+                try:
+                    conditions = parse_conditions(choice.get("conditions") or "")
+                    effects = parse_effects(choice.get("effects") or "")
+                except ExpressionError as error:
+                    issues.append(Issue(node_id, "expression", str(error)))
+                    conditions, effects = (), ()
+                choices.append(
+                    Choice(
+                        id=(choice.get("choice_id") or "").strip() or f"{node_id}-{index}",
+                        label=choice.get("label") or "",
+                        target=(choice.get("target") or "").strip(),
+                        feedback=choice.get("feedback") or "",
+                        score=choice.get("score") or 0,
+                        effects=effects,
+                        conditions=conditions,
+                    )
+                )
+            outcome = value.get("outcome") or ""
+            nodes.append(
+                Node(
+                    id=node_id,
+                    title=value.get("title") or "",
+                    text=value.get("text") or "",
+                    media=value.get("media") or "",
+                    content_warning=value.get("content_warning") or "",
+                    skip_to=(value.get("skip_to") or "").strip(),
+                    outcome=Outcome(outcome) if outcome else None,
+                    debrief=value.get("debrief") or "",
+                    choices=tuple(choices),
+                )
+            )
+        start = self.start_node.strip() or (nodes[0].id if nodes else "")
+        return Graph(start=start, nodes=tuple(nodes), variables=tuple(variables)), issues
+
+    def graph(self) -> Graph:
+        return self.graph_and_parse_issues()[0]
+
+    def problems(self) -> list[Issue]:
+        """Everything that stops this version being published, in plain words."""
+        graph, issues = self.graph_and_parse_issues()
+        return issues + validate(graph)
+
+    def publish(self, revision, *args, **kwargs):
+        # The admin form refuses first with errors beside each node; this guard also covers
+        # publishing an old revision or any other route.
+        problems = revision.as_object().problems()
+        if problems:
+            raise ValidationError(
+                _("This scenario cannot be published yet: %(problem)s")
+                % {"problem": problems[0].message}
+            )
+        return super().publish(revision, *args, **kwargs)
+
+    # --- preview ---
+
+    def get_preview_template(self, request, mode_name):
+        return "scenarios/preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from .graph_svg import graph_svg
+
+        context = super().get_preview_context(request, mode_name)
+        graph = self.graph()
+        context["graph_dict"] = graph.to_dict()
+        context["problems"] = self.problems()
+        context["graph_svg"] = graph_svg(graph)
+        return context
+
+
+class ScenarioAttempt(models.Model):
+    """One learner's play-through of a scenario, pinned to the revision it started on.
+
+    `step` counts the moves made; every form carries it, so a repeated or stale submission
+    (double click, back button, a second tab) is recognised and applied at most once.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="attempts")
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenario_attempts"
+    )
+    module = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registration = models.UUIDField(null=True, blank=True)
+    state = models.JSONField(default=dict)
+    step = models.PositiveIntegerField(default=0)
+    node_entered_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, blank=True)
+    ending_node = models.CharField(max_length=60, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["learner", "scenario", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} ({self.uuid})"
+
+
+class ScenarioChoiceRecord(models.Model):
+    """One move in an attempt: which choice was taken at which node (for group analytics)."""
+
+    attempt = models.ForeignKey(ScenarioAttempt, on_delete=models.CASCADE, related_name="moves")
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="+")
+    node_id = models.CharField(max_length=60)
+    choice_id = models.CharField(max_length=60)
+    choice_label = models.CharField(max_length=255)
+    step = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "step"], name="scenario_move_once_per_step")
+        ]
+        indexes = [models.Index(fields=["scenario", "node_id", "choice_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} → {self.choice_id}"
+
+
+class ClassroomSession(models.Model):
+    """A teacher playing a scenario with a whole class on a projector.
+
+    Only vote totals are stored (`ClassroomVote`), against the class, never who voted.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(
+        "schools.Group", on_delete=models.CASCADE, related_name="classroom_sessions"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.JSONField(default=dict)
+    step = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} with {self.group}"
+
+
+class ClassroomVote(models.Model):
+    """How many pupils in the room chose one option at one node: a total, nobody's name."""
+
+    session = models.ForeignKey(ClassroomSession, on_delete=models.CASCADE, related_name="votes")
+    step = models.PositiveIntegerField()
+    node_id = models.CharField(max_length=60)
+    choice_id = models.CharField(max_length=60)
+    count = models.PositiveIntegerField()
+    chosen = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "step", "choice_id"], name="classroom_vote_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.choice_id}: {self.count}"

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "scenarios"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:scenario_uuid>/", views.play, name="play"),
+    path("<uuid:scenario_uuid>/start/", views.start, name="start"),
+    path("attempts/<uuid:attempt_uuid>/choose/", views.choose, name="choose"),
+    path("attempts/<uuid:attempt_uuid>/skip/", views.skip, name="skip"),
+]

@@ -1,0 +1,66 @@
+"""Admin views: import a Twine (Twee 3) story as a draft scenario, export one to Twee 3."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .models import Scenario
+from .services import scenario_import_twee
+from .twee import TweeError, twee_export
+
+MAX_TWEE_BYTES = 1_000_000
+
+
+class TweeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Twee 3 file"),
+        help_text=_("From Twine: Build → Export as Twee. See the conventions in docs/twee.md."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_TWEE_BYTES:
+            raise forms.ValidationError(_("The file is too big (1 MB at most)."))
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from error
+
+
+def twee_import(request):
+    if not request.user.has_perm("scenarios.add_scenario"):
+        raise PermissionDenied
+    errors: list[str] = []
+    form = TweeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scenario = scenario_import_twee(text=form.cleaned_data["file"], user=request.user)
+        except TweeError as error:
+            errors = error.errors
+        else:
+            messages.success(
+                request,
+                _("Imported “%(title)s” as a draft. Check it and publish it when ready.")
+                % {"title": scenario.title},
+            )
+            return redirect("wagtailsnippets_scenarios_scenario:edit", scenario.pk)
+    return TemplateResponse(
+        request, "scenarios/admin/twee_import.html", {"form": form, "errors": errors}
+    )
+
+
+def twee_export_view(request, pk: int):
+    if not request.user.has_perm("scenarios.change_scenario"):
+        raise PermissionDenied
+    scenario = get_object_or_404(Scenario, pk=pk)
+    latest = scenario.get_latest_revision_as_object() if scenario.latest_revision_id else scenario
+    text = twee_export(title=latest.title, graph=latest.graph(), ifid=str(scenario.uuid))
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    filename = slugify(latest.title) or "scenario"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.twee"'
+    return response

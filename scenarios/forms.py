@@ -1,0 +1,59 @@
+"""The scenario edit form: drafts may be saved with problems; publishing may not."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+
+class ScenarioAdminForm(WagtailAdminModelForm):
+    """Refuses publishing while the graph has problems, each shown beside its node."""
+
+    def clean(self):
+        cleaned = super().clean()
+        publishing = bool(self.data.get("action-publish"))
+        if not publishing or self.errors:
+            return cleaned
+        from .models import Scenario
+
+        candidate = Scenario(
+            title=cleaned.get("title", ""),
+            start_node=cleaned.get("start_node", ""),
+            variables=cleaned.get("variables"),
+            nodes=cleaned.get("nodes"),
+        )
+        problems = candidate.problems()
+        if not problems:
+            return cleaned
+        index_of: dict[str, int] = {}
+        for index, child in enumerate(candidate.nodes):
+            index_of.setdefault((child.value.get("node_id") or "").strip(), index)
+        per_node: dict[int, list[str]] = {}
+        general: list[str] = []
+        for problem in problems:
+            if problem.node_id is not None and problem.node_id in index_of:
+                per_node.setdefault(index_of[problem.node_id], []).append(problem.message)
+            else:
+                general.append(problem.message)
+        if per_node or general:
+            self.add_error(
+                "nodes",
+                StreamBlockValidationError(
+                    block_errors={
+                        index: StructBlockValidationError(
+                            block_errors={"node_id": ValidationError(messages)}
+                        )
+                        for index, messages in per_node.items()
+                    },
+                    non_block_errors=general,
+                ),
+            )
+        self.add_error(
+            None,
+            _(
+                "This scenario cannot be published until the problems marked below are fixed. "
+                "You can still save it as a draft."
+            ),
+        )
+        return cleaned

@@ -1,0 +1,27 @@
+"""An admin panel that shows the scenario's graph as a picture."""
+
+from django.utils.safestring import mark_safe
+from wagtail.admin.panels import Panel
+
+
+class GraphPanel(Panel):
+    """Shows the saved version's graph (nodes, choices, endings coloured by outcome)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "scenarios/admin/graph_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            from .graph_svg import graph_svg
+
+            context = super().get_context_data(parent_context)
+            instance = self.instance
+            if instance is not None and instance.pk:
+                problems = instance.problems()
+                context["problems"] = problems
+                context["svg"] = mark_safe(  # noqa: S308 - built from escaped text only
+                    graph_svg(
+                        instance.graph(),
+                        problem_nodes={p.node_id for p in problems if p.node_id},
+                    )
+                )
+            return context

@@ -1,0 +1,72 @@
+"""What the player shows for an attempt: the node, its choices, the path so far, feedback,
+and at an ending the debrief with signposting. Used by the block, the page and the JS."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .engine import SKIP, State, available_choices, can_skip, current_node
+from .models import Scenario, ScenarioAttempt
+from .selectors import graph_for_revision
+
+SIGNPOSTS = {
+    Scenario.Audience.PUPILS: [
+        _("Talk to a trusted adult: a parent or carer, your form tutor, or any teacher."),
+        _("Childline: call 0800 1111 or chat at childline.org.uk. It is free and private."),
+        _("If an adult online is making you feel unsafe, report it to CEOP at ceop.police.uk."),
+    ],
+    Scenario.Audience.STAFF: [
+        _("Tell your Designated Safeguarding Lead and your line manager."),
+        _(
+            "Professionals Online Safety Helpline (POSH): 0344 381 4772, "
+            "helpline@saferinternet.org.uk."
+        ),
+        _(
+            "Where there are threats, hate or sexual content, report it to the police "
+            "(101, or 999 in an emergency)."
+        ),
+    ],
+}
+
+
+def player_context(
+    *, scenario: Scenario, attempt: ScenarioAttempt | None, module=None, notice: str = ""
+) -> dict:
+    context = {
+        "scenario": scenario,
+        "attempt": attempt,
+        "module": module,
+        "notice": notice,
+        "signposts": SIGNPOSTS.get(scenario.audience, SIGNPOSTS[Scenario.Audience.PUPILS]),
+        "playable": bool(scenario.live and scenario.live_revision_id),
+    }
+    if attempt is None:
+        return context
+    graph = graph_for_revision(attempt.revision_id)
+    state = State.from_dict(attempt.state)
+    node = current_node(graph, state)
+    path = []
+    for node_id, choice_id in state.path:
+        step_node = graph.node(node_id)
+        choice = step_node.choice(choice_id) if step_node else None
+        path.append(
+            {
+                "node": (step_node.title or step_node.text[:60]) if step_node else node_id,
+                "choice": _("Skipped this part")
+                if choice_id == SKIP
+                else (choice.label if choice else choice_id),
+            }
+        )
+    context.update(
+        {
+            "node": node,
+            "choices": available_choices(graph, state),
+            "can_skip": can_skip(graph, state),
+            "path": path,
+            "last": attempt.state.get("last"),
+            "finished": state.finished,
+            "score": state.score,
+            "step": attempt.step,
+        }
+    )
+    return context

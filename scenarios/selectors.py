@@ -1,0 +1,124 @@
+"""Reads for scenarios: pinned graphs, a learner's attempt, and group choice analytics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db.models import Count
+
+from .engine import Graph
+from .models import Scenario, ScenarioAttempt, ScenarioChoiceRecord
+
+# Fewer learners than this and a group's choices are not shown (DESIGN.md, data protection).
+MIN_LEARNERS = 5
+
+
+@lru_cache(maxsize=512)
+def graph_for_revision(revision_id: int) -> Graph:
+    """The engine graph of one saved revision. Revisions never change, so this caches."""
+    from wagtail.models import Revision
+
+    revision = Revision.objects.get(pk=revision_id)
+    return revision.as_object().graph()
+
+
+def scenario_by_uuid(scenario_uuid) -> Scenario | None:
+    return Scenario.objects.filter(uuid=scenario_uuid).first()
+
+
+def attempt_current(*, learner, scenario: Scenario, module=None) -> ScenarioAttempt | None:
+    attempts = ScenarioAttempt.objects.filter(learner=learner, scenario=scenario)
+    if module is not None:
+        attempts = attempts.filter(module=module)
+    return attempts.order_by("-started_at", "-pk").first()
+
+
+@dataclass
+class ChoiceShare:
+    choice_id: str
+    label: str
+    learners: int
+    percent: int
+
+
+@dataclass
+class NodeShares:
+    node_id: str
+    title: str
+    learners: int
+    choices: list[ChoiceShare]
+
+
+@dataclass
+class GroupAnalytics:
+    learners: int
+    enough: bool
+    nodes: list[NodeShares]
+    endings: list[tuple[str, str, int, int]]  # (node id, outcome, learners, percent)
+
+
+def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
+    """Share of the group's learners choosing each option at each node, and their endings.
+
+    Counted in the database (aggregate queries); a learner who replays counts once per
+    option they ever chose. Nothing is returned below MIN_LEARNERS.
+    """
+    member_ids = group.members.values("pk")
+    attempts = ScenarioAttempt.objects.filter(scenario=scenario, learner__in=member_ids)
+    learners = attempts.values("learner").distinct().count()
+    if learners < MIN_LEARNERS:
+        return GroupAnalytics(learners=learners, enough=False, nodes=[], endings=[])
+    rows = (
+        ScenarioChoiceRecord.objects.filter(scenario=scenario, attempt__learner__in=member_ids)
+        .values("node_id", "choice_id")
+        .annotate(learners=Count("attempt__learner", distinct=True))
+        .order_by("node_id", "choice_id")
+    )
+    node_totals = dict(
+        ScenarioChoiceRecord.objects.filter(scenario=scenario, attempt__learner__in=member_ids)
+        .values("node_id")
+        .annotate(learners=Count("attempt__learner", distinct=True))
+        .values_list("node_id", "learners")
+    )
+    graph = scenario.graph() if scenario.live else Graph(start="", nodes=())
+    if scenario.live_revision_id:
+        graph = graph_for_revision(scenario.live_revision_id)
+    labels = dict(
+        ScenarioChoiceRecord.objects.filter(scenario=scenario)
+        .values_list("choice_id", "choice_label")
+        .distinct()
+    )
+    by_node: dict[str, list[ChoiceShare]] = {}
+    for row in rows:
+        total = node_totals.get(row["node_id"], 0) or 1
+        by_node.setdefault(row["node_id"], []).append(
+            ChoiceShare(
+                choice_id=row["choice_id"],
+                label=labels.get(row["choice_id"], row["choice_id"]),
+                learners=row["learners"],
+                percent=round(100 * row["learners"] / total),
+            )
+        )
+    order = {node.id: index for index, node in enumerate(graph.nodes)}
+    nodes = [
+        NodeShares(
+            node_id=node_id,
+            title=(graph.node(node_id).title or node_id) if graph.node(node_id) else node_id,
+            learners=node_totals.get(node_id, 0),
+            choices=choices,
+        )
+        for node_id, choices in sorted(by_node.items(), key=lambda kv: order.get(kv[0], 10**6))
+    ]
+    finished = attempts.exclude(outcome="")
+    ending_rows = (
+        finished.values("ending_node", "outcome")
+        .annotate(learners=Count("learner", distinct=True))
+        .order_by("-learners", "ending_node")
+    )
+    finishers = finished.values("learner").distinct().count() or 1
+    endings = [
+        (r["ending_node"], r["outcome"], r["learners"], round(100 * r["learners"] / finishers))
+        for r in ending_rows
+    ]
+    return GroupAnalytics(learners=learners, enough=True, nodes=nodes, endings=endings)

@@ -1,0 +1,24 @@
+"""`{% scenario_player scenario %}`: the player for the signed-in learner, inside a page."""
+
+from django import template
+
+from ..player import player_context
+from ..selectors import attempt_current
+
+register = template.Library()
+
+
+@register.inclusion_tag("scenarios/includes/player.html", takes_context=True)
+def scenario_player(context, scenario, module=None, hide_title=False):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    attempt = None
+    if scenario is not None and user is not None and user.is_authenticated:
+        attempt = attempt_current(learner=user, scenario=scenario, module=module)
+    data = player_context(scenario=scenario, attempt=attempt, module=module)
+    data.update(
+        {"request": request, "csrf_token": context.get("csrf_token"), "hide_title": hide_title}
+    )
+    if request is not None:
+        data["return_to"] = request.get_full_path()
+    return data

@@ -1,0 +1,359 @@
+"""Twee 3 (Twine) import and export. Pure Python; the conventions are in docs/twee.md.
+
+A passage is a node (its name is the node id), a link is a choice, a tag `ending-good`,
+`ending-mixed` or `ending-poor` makes the passage an ending. Lines starting with `@` carry
+what Twine has no place for: before the first link they describe the node (`@title`,
+`@warning`, `@skip`, `@media`, `@debrief`); after a link they describe that choice
+(`@id`, `@feedback`, `@score`, `@set`, `@if`). Variables are declared one per line in a
+passage called `StoryVariables`.
+
+Import never half-succeeds: any malformed line makes it raise `TweeError`, which lists
+every problem with its line number.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from .engine import Choice, Graph, Node, Outcome, Variable
+from .engine.expressions import (
+    ExpressionError,
+    format_conditions,
+    format_effects,
+    parse_conditions,
+    parse_effects,
+)
+from .engine.graph import format_value, parse_value
+
+SPECIAL = {"StoryTitle", "StoryData", "StoryVariables"}
+IGNORED_TAGS = {"script", "stylesheet", "widget"}
+NODE_DIRECTIVES = {"title", "warning", "skip", "media", "debrief"}
+CHOICE_DIRECTIVES = {"id", "feedback", "score", "set", "if"}
+_HEADER = re.compile(r"^::\s*(?P<rest>.*)$")
+_LINK = re.compile(r"\[\[(.*?)\]\]")
+
+
+class TweeError(ValueError):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class TweeStory:
+    title: str
+    graph: Graph
+    ifid: str = ""
+
+
+@dataclass
+class _Passage:
+    name: str
+    tags: list[str]
+    line: int
+    body: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _split_header(rest: str, line_no: int, errors: list[str]) -> tuple[str, list[str]]:
+    # `Name [tag tag] {"position": "..."}`; the name may contain escaped \[ \] \{ \}.
+    metadata = re.search(r"\s*(\{[^{}]*\})\s*$", rest)
+    if metadata and not re.search(r"\\\{", rest):
+        try:
+            json.loads(metadata.group(1))
+        except ValueError:
+            errors.append(
+                f"Line {line_no}: the passage metadata {metadata.group(1)} is not valid JSON."
+            )
+        rest = rest[: metadata.start()]
+    tags: list[str] = []
+    tag_match = re.search(r"\s*\[([^\]]*)\]\s*$", rest)
+    if tag_match and not rest[: tag_match.start()].endswith("\\"):
+        tags = tag_match.group(1).split()
+        rest = rest[: tag_match.start()]
+    elif "[" in rest.replace("\\[", "") and "]" not in rest.replace("\\]", ""):
+        errors.append(f"Line {line_no}: the tag list is not closed with “]”.")
+    name = re.sub(r"\\(.)", r"\1", rest.strip())
+    return name, tags
+
+
+def _passages(text: str, errors: list[str]) -> list[_Passage]:
+    passages: list[_Passage] = []
+    current: _Passage | None = None
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            name, tags = _split_header(header.group("rest"), line_no, errors)
+            if not name:
+                errors.append(f"Line {line_no}: a passage header “::” needs a name.")
+            current = _Passage(name=name, tags=tags, line=line_no)
+            passages.append(current)
+            continue
+        if current is None:
+            if line.strip():
+                errors.append(
+                    f"Line {line_no}: text before the first passage. Every passage starts "
+                    "with a line like “:: Passage name”."
+                )
+            continue
+        current.body.append((line_no, line))
+    return passages
+
+
+def _parse_link(inner: str) -> tuple[str, str]:
+    if "->" in inner:
+        label, target = inner.rsplit("->", 1)
+    elif "<-" in inner:
+        target, label = inner.split("<-", 1)
+    elif "|" in inner:
+        label, target = inner.split("|", 1)
+    else:
+        label = target = inner
+    return label.strip(), target.strip()
+
+
+def _node(passage: _Passage, errors: list[str]) -> Node:
+    outcome = None
+    for tag in passage.tags:
+        if tag.startswith("ending-"):
+            try:
+                outcome = Outcome(tag.removeprefix("ending-"))
+            except ValueError:
+                errors.append(
+                    f"Line {passage.line}: unknown tag “{tag}”. Endings are tagged "
+                    "ending-good, ending-mixed or ending-poor."
+                )
+    text_lines: list[str] = []
+    node_fields = {"title": "", "warning": "", "skip": "", "media": "", "debrief": []}
+    choices: list[dict] = []
+    for line_no, raw in passage.body:
+        line = raw.rstrip()
+        if line.startswith("\\"):
+            # An escaped line is text, whatever it starts with.
+            text_lines.append(line[1:])
+            continue
+        if line.startswith("@"):
+            key, _sep, value = line[1:].partition(":")
+            key, value = key.strip().lower(), value.strip()
+            if not _sep:
+                errors.append(f"Line {line_no}: “{line}” needs a colon, like “@{key}: …”.")
+                continue
+            if choices and key in CHOICE_DIRECTIVES:
+                choice = choices[-1]
+                if key == "score":
+                    try:
+                        choice["score"] = int(value)
+                    except ValueError:
+                        errors.append(f"Line {line_no}: the score “{value}” is not a whole number.")
+                elif key == "set":
+                    try:
+                        choice["effects"] += parse_effects(value)
+                    except ExpressionError as error:
+                        errors.append(f"Line {line_no}: {error}")
+                elif key == "if":
+                    try:
+                        choice["conditions"] += parse_conditions(value)
+                    except ExpressionError as error:
+                        errors.append(f"Line {line_no}: {error}")
+                elif key == "feedback":
+                    choice["feedback"] = (choice["feedback"] + "\n" + value).strip()
+                else:
+                    choice["id"] = value
+            elif key in NODE_DIRECTIVES and not choices:
+                if key == "debrief":
+                    node_fields["debrief"].append(value)
+                else:
+                    node_fields[key] = value
+            elif key in CHOICE_DIRECTIVES:
+                errors.append(
+                    f"Line {line_no}: “@{key}” describes a choice, so it must come after a link."
+                )
+            elif key in NODE_DIRECTIVES:
+                errors.append(
+                    f"Line {line_no}: “@{key}” describes the passage, so it must come "
+                    "before the first link."
+                )
+            else:
+                errors.append(
+                    f"Line {line_no}: unknown “@{key}”. Known: "
+                    + ", ".join(f"@{k}" for k in sorted(NODE_DIRECTIVES | CHOICE_DIRECTIVES))
+                    + "."
+                )
+            continue
+        if "[[" in line or "]]" in line:
+            stripped = _LINK.sub("", line)
+            if "[[" in stripped or "]]" in stripped:
+                errors.append(
+                    f"Line {line_no}: a link is not closed; links look like [[Label->Passage]]."
+                )
+                continue
+            if stripped.strip():
+                errors.append(
+                    f"Line {line_no}: put each link on a line of its own (found text "
+                    f"“{stripped.strip()}” beside it)."
+                )
+                continue
+            for inner in _LINK.findall(line):
+                label, target = _parse_link(inner)
+                if not target:
+                    errors.append(f"Line {line_no}: the link [[{inner}]] has no passage to go to.")
+                choices.append(
+                    {
+                        "id": "",
+                        "label": label,
+                        "target": target,
+                        "feedback": "",
+                        "score": 0,
+                        "effects": (),
+                        "conditions": (),
+                    }
+                )
+            continue
+        if choices and line.strip():
+            errors.append(
+                f"Line {line_no}: text after the links. Put the situation before the links, "
+                "or use @feedback for words shown after a choice."
+            )
+            continue
+        text_lines.append(line)
+    return Node(
+        id=passage.name,
+        title=node_fields["title"],
+        text="\n".join(text_lines).strip(),
+        media=node_fields["media"],
+        content_warning=node_fields["warning"],
+        skip_to=node_fields["skip"],
+        outcome=outcome,
+        debrief="\n".join(node_fields["debrief"]).strip(),
+        choices=tuple(
+            Choice(
+                id=c["id"] or f"{passage.name}-{index}",
+                label=c["label"],
+                target=c["target"],
+                feedback=c["feedback"],
+                score=c["score"],
+                effects=c["effects"],
+                conditions=c["conditions"],
+            )
+            for index, c in enumerate(choices, start=1)
+        ),
+    )
+
+
+def twee_parse(text: str) -> TweeStory:
+    """Parse a Twee 3 story into a title and an engine Graph; raises TweeError."""
+    errors: list[str] = []
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    passages = _passages(text, errors)
+    if not passages and not errors:
+        errors.append("Line 1: the file has no passages. Is it a Twee 3 file?")
+    title, ifid, start = "", "", ""
+    variables: list[Variable] = []
+    nodes: list[Node] = []
+    seen: dict[str, int] = {}
+    for passage in passages:
+        if passage.name in seen:
+            errors.append(
+                f"Line {passage.line}: a second passage called “{passage.name}” "
+                f"(the first is on line {seen[passage.name]})."
+            )
+            continue
+        seen[passage.name] = passage.line
+        body = "\n".join(line for _n, line in passage.body).strip()
+        if passage.name == "StoryTitle":
+            title = body
+        elif passage.name == "StoryData":
+            try:
+                data = json.loads(body or "{}")
+                if not isinstance(data, dict):
+                    raise ValueError
+            except ValueError:
+                errors.append(f"Line {passage.line}: StoryData is not a valid JSON object.")
+                continue
+            ifid = str(data.get("ifid", ""))
+            start = str(data.get("start", ""))
+        elif passage.name == "StoryVariables":
+            for line_no, line in passage.body:
+                if not line.strip():
+                    continue
+                name, sep, value = line.partition("=")
+                if not sep or not re.fullmatch(r"\$?[A-Za-z_][A-Za-z0-9_]*", name.strip()):
+                    errors.append(f"Line {line_no}: declare a variable like “reported = false”.")
+                    continue
+                variables.append(Variable(name.strip().lstrip("$"), parse_value(value)))
+        elif IGNORED_TAGS & set(passage.tags):
+            continue
+        else:
+            nodes.append(_node(passage, errors))
+    if errors:
+        raise TweeError(errors)
+    if not start and nodes:
+        start = nodes[0].id
+    return TweeStory(
+        title=title or "Imported scenario",
+        ifid=ifid,
+        graph=Graph(start=start, nodes=tuple(nodes), variables=tuple(variables)),
+    )
+
+
+def _escape_name(name: str) -> str:
+    return re.sub(r"([\[\]{}\\])", r"\\\1", name)
+
+
+def _escape_text(line: str) -> str:
+    if line.startswith(("::", "@", "\\")) or "[[" in line or "]]" in line:
+        return "\\" + line
+    return line
+
+
+def twee_export(*, title: str, graph: Graph, ifid: str) -> str:
+    """A Twee 3 story for `graph`, which `twee_parse` reads back to the same graph."""
+    out = [":: StoryTitle", title, ""]
+    out += [
+        ":: StoryData",
+        json.dumps(
+            {
+                "ifid": ifid.upper(),
+                "format": "Harlowe",
+                "format-version": "3.3.9",
+                "start": graph.start,
+            },
+            indent=2,
+        ),
+        "",
+    ]
+    if graph.variables:
+        out.append(":: StoryVariables")
+        out += [f"{v.name} = {format_value(v.initial)}" for v in graph.variables]
+        out.append("")
+    for node in graph.nodes:
+        tags = f" [ending-{node.outcome.value}]" if node.outcome else ""
+        out.append(f":: {_escape_name(node.id)}{tags}")
+        for key, value in (
+            ("title", node.title),
+            ("warning", node.content_warning),
+            ("skip", node.skip_to),
+            ("media", node.media),
+        ):
+            if value:
+                out.append(f"@{key}: {value}")
+        for line in node.debrief.splitlines():
+            out.append(f"@debrief: {line}")
+        out += [_escape_text(line) for line in node.text.splitlines()]
+        for index, choice in enumerate(node.choices, start=1):
+            label = choice.label.replace("]]", "] ]").replace("->", "- >")
+            out.append(f"[[{label}->{choice.target}]]")
+            if choice.id != f"{node.id}-{index}":
+                out.append(f"@id: {choice.id}")
+            for line in choice.feedback.splitlines():
+                out.append(f"@feedback: {line}")
+            if choice.score:
+                out.append(f"@score: {choice.score}")
+            if choice.effects:
+                out.append(f"@set: {format_effects(choice.effects)}")
+            if choice.conditions:
+                out.append(f"@if: {format_conditions(choice.conditions)}")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,155 @@
+"""Player, classroom and analytics views. Thin: the work is in services and selectors.
+
+Without JavaScript every action is a form POST answered by a redirect (POST/redirect/GET).
+With JavaScript (static/js/scenario.js) the same POSTs carry `X-Requested-With`, and the
+answer is the player fragment, so the page is not reloaded.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from .engine import PlayError
+from .models import Scenario, ScenarioAttempt
+from .player import player_context
+from .services import (
+    ScenarioUnavailable,
+    StaleSubmission,
+    scenario_attempt_start,
+    scenario_choice_make,
+    scenario_node_skip,
+)
+
+
+def _is_fetch(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _return_to(request, fallback: str) -> str:
+    target = request.POST.get("return_to") or request.GET.get("return_to") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _module_for(scenario: Scenario, page_id: str | None):
+    """The live module page the player sits in, if it really contains this scenario."""
+    if not page_id:
+        return None
+    try:
+        page = Page.objects.live().get(pk=int(page_id)).specific
+    except (ValueError, Page.DoesNotExist):
+        return None
+    body = getattr(page, "body", None)
+    if body is None:
+        return None
+    for child in body:
+        value = child.value
+        chosen = value.get("scenario") if hasattr(value, "get") else None
+        if chosen is not None and chosen.pk == scenario.pk:
+            return page
+    return None
+
+
+def _respond(request, *, scenario, attempt, module, notice=""):
+    fallback = scenario_url(scenario, module)
+    if _is_fetch(request):
+        context = player_context(scenario=scenario, attempt=attempt, module=module, notice=notice)
+        context["return_to"] = _return_to(request, fallback)
+        html = render_to_string("scenarios/includes/player.html", context, request=request)
+        return HttpResponse(html)
+    if notice:
+        messages.warning(request, notice)
+    return HttpResponseRedirect(_return_to(request, fallback) + f"#scenario-{scenario.uuid}")
+
+
+def scenario_url(scenario: Scenario, module=None) -> str:
+    from django.urls import reverse
+
+    if module is not None:
+        return module.url
+    return reverse("scenarios:play", args=[scenario.uuid])
+
+
+@login_required
+def play(request, scenario_uuid):
+    """A scenario on a page of its own (also how editors and staff try one out)."""
+    scenario = get_object_or_404(Scenario, uuid=scenario_uuid)
+    if not scenario.live:
+        raise Http404
+    return render(request, "scenarios/play.html", {"scenario": scenario})
+
+
+@login_required
+@require_POST
+def start(request, scenario_uuid):
+    scenario = get_object_or_404(Scenario, uuid=scenario_uuid)
+    module = _module_for(scenario, request.POST.get("module"))
+    try:
+        attempt = scenario_attempt_start(
+            learner=request.user,
+            scenario=scenario,
+            module=module,
+            restart=request.POST.get("restart") == "1",
+        )
+    except ScenarioUnavailable as error:
+        return _respond(request, scenario=scenario, attempt=None, module=module, notice=str(error))
+    return _respond(request, scenario=scenario, attempt=attempt, module=module)
+
+
+def _move(request, attempt_uuid, *, action):
+    attempt = get_object_or_404(ScenarioAttempt, uuid=attempt_uuid, learner=request.user)
+    module = attempt.module.specific if attempt.module_id else None
+    notice = ""
+    try:
+        step = int(request.POST.get("step", ""))
+    except ValueError:
+        step = -1
+    node_id = request.POST.get("node", "")
+    try:
+        if action == "skip":
+            result = scenario_node_skip(
+                learner=request.user, attempt_uuid=attempt.uuid, node_id=node_id, step=step
+            )
+        else:
+            choice_id = request.POST.get("choice", "")
+            if not choice_id:
+                raise PlayError("no choice")
+            result = scenario_choice_make(
+                learner=request.user,
+                attempt_uuid=attempt.uuid,
+                node_id=node_id,
+                step=step,
+                choice_id=choice_id,
+            )
+        attempt = result.attempt
+    except StaleSubmission as error:
+        notice = str(error)
+        attempt.refresh_from_db()
+    except PlayError:
+        from django.utils.translation import gettext
+
+        notice = gettext("Please pick one of the options offered.")
+        attempt.refresh_from_db()
+    return _respond(
+        request, scenario=attempt.scenario, attempt=attempt, module=module, notice=notice
+    )
+
+
+@login_required
+@require_POST
+def choose(request, attempt_uuid):
+    return _move(request, attempt_uuid, action="choose")
+
+
+@login_required
+@require_POST
+def skip(request, attempt_uuid):
+    return _move(request, attempt_uuid, action="skip")

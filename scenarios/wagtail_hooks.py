@@ -1,0 +1,53 @@
+"""Registers the Scenario snippet and its admin extras (graph picture, Twee import/export)."""
+
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .forms import ScenarioAdminForm
+from .models import Scenario
+from .panels import GraphPanel
+
+
+class ScenarioViewSet(SnippetViewSet):
+    model = Scenario
+    icon = "pick"
+    menu_label = _("Scenarios")
+    add_to_admin_menu = True
+    menu_order = 250
+    list_display = ["title", "audience", "live", "latest_revision_created_at"]
+    search_fields = ["title"]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(Scenario.panels, heading=_("Scenario")),
+            ObjectList(
+                [
+                    MultiFieldPanel([GraphPanel()], heading=_("Map")),
+                    HelpPanel(
+                        content=_(
+                            "Import and export Twee 3 (Twine) files from the scenario list's "
+                            "“Import from Twine” link, or the export link below."
+                        )
+                    ),
+                ],
+                heading=_("Map"),
+            ),
+        ],
+        base_form_class=ScenarioAdminForm,
+    )
+
+
+register_snippet(ScenarioViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_scenario_admin_urls():
+    from . import admin_urls
+
+    return [path("scenarios-twee/", include((admin_urls, "scenarios_twee")))]
+
+
+__all__ = ["FieldPanel"]

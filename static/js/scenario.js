@@ -1,0 +1,63 @@
+// Scenario player: submit choices without a full page reload.
+// Without this script the forms still work (POST, redirect, GET).
+(function () {
+  "use strict";
+
+  if (window.upstanderScenarioPlayer) return; // one handler, however many players
+  window.upstanderScenarioPlayer = true;
+
+  function enhance(root) {
+    root.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.classList || !form.classList.contains("scenario-form")) return;
+      var player = form.closest("[data-scenario-player]");
+      if (!player) return;
+      event.preventDefault();
+      if (player.getAttribute("aria-busy") === "true") return; // a second click is ignored
+      var data = new FormData(form);
+      if (event.submitter && event.submitter.name) {
+        data.append(event.submitter.name, event.submitter.value);
+      }
+      player.setAttribute("aria-busy", "true");
+      Array.prototype.forEach.call(player.querySelectorAll("button"), function (b) { b.disabled = true; });
+      fetch(form.action, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" }
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          var holder = document.createElement("div");
+          holder.innerHTML = html.trim();
+          var fresh = holder.firstElementChild;
+          player.replaceWith(fresh);
+          var focus = fresh.querySelector(".scenario-notice") ? fresh.querySelector(".scenario-player__live") : fresh.querySelector("[data-scenario-focus]");
+          if (focus) {
+            if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");
+            focus.focus();
+          }
+        })
+        .catch(function () {
+          // Fall back to an ordinary submission so nothing is lost.
+          if (event.submitter && event.submitter.name) {
+            var hidden = document.createElement("input");
+            hidden.type = "hidden";
+            hidden.name = event.submitter.name;
+            hidden.value = event.submitter.value;
+            form.appendChild(hidden);
+          }
+          form.submit();
+        });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  } else {
+    enhance(document);
+  }
+})();

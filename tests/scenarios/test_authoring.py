@@ -1,0 +1,187 @@
+"""Authoring scenarios: drafts, refused publishing, the map, Twee import and export."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from scenarios.engine import Choice, Node
+from scenarios.models import Scenario
+from scenarios.services import scenario_save_graph
+from tests.scenarios.helpers import published_scenario
+from tests.unit.scenarios.test_engine import small_graph
+from tests.unit.scenarios.test_twee import STORY
+
+pytestmark = pytest.mark.django_db
+
+
+def _broken_graph():
+    return small_graph(
+        nodes={"shared": Node("shared", "x", choices=(Choice("oops", "Oh", "nowhere"),))}
+    )
+
+
+def test_a_graph_saved_from_the_engine_reads_back_identically():
+    scenario = published_scenario()
+    assert Scenario.objects.get(pk=scenario.pk).graph() == small_graph()
+
+
+def test_a_draft_with_problems_can_be_saved_but_not_published():
+    scenario = scenario_save_graph(scenario=Scenario(title="Draft"), graph=_broken_graph())
+    assert not scenario.live
+    assert [p.code for p in scenario.problems()] == ["unknown_target"]
+    with pytest.raises(ValidationError):
+        scenario.latest_revision.publish()
+    scenario.refresh_from_db()
+    assert not scenario.live
+
+
+def test_bad_condition_text_is_a_problem_next_to_its_node():
+    scenario = published_scenario()
+    scenario.nodes[0].value["choices"][0]["conditions"] = "when it rains"
+    problems = scenario.problems()
+    assert problems[0].node_id == "start"
+    assert "not a condition" in problems[0].message
+
+
+def _admin_post_data(scenario, *, publish: bool, target: str):
+    """The edit form's POST data for a scenario, with the `shared` node's choice target."""
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    nodes = []
+    for child in scenario.nodes:
+        value = {k: ("" if v is None else v) for k, v in dict(child.value).items()}
+        choices = [dict(c) for c in value.pop("choices")]
+        if value["node_id"] == "shared":
+            choices[0]["target"] = target
+        value["choices"] = {
+            "count": len(choices),
+            **{
+                str(i): {
+                    "value": {k: ("" if v is None else v) for k, v in c.items()},
+                    "deleted": "",
+                    "order": i,
+                    "id": "",
+                }
+                for i, c in enumerate(choices)
+            },
+        }
+        nodes.append(("node", value))
+    data = nested_form_data(
+        {
+            "title": scenario.title,
+            "audience": scenario.audience,
+            "introduction": "",
+            "start_node": scenario.start_node,
+            "variables": streamfield([("variable", {"name": "reported", "initial": "false"})]),
+            "nodes": streamfield(nodes),
+        }
+    )
+    if publish:
+        data["action-publish"] = "action-publish"
+    return data
+
+
+def _edit_url(scenario):
+    return reverse("wagtailsnippets_scenarios_scenario:edit", args=[scenario.pk])
+
+
+def test_publishing_in_the_admin_is_refused_with_the_problem_beside_its_node(client, editor):
+    scenario = scenario_save_graph(scenario=Scenario(title="Draft"), graph=small_graph())
+    client.force_login(editor)
+    response = client.post(
+        _edit_url(scenario), _admin_post_data(scenario, publish=True, target="nowhere")
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cannot be published until the problems marked below are fixed" in html
+    # Wagtail's StreamField widget renders block errors from JSON, keyed by the node's
+    # position (the `shared` node is third) and the field they sit beside (its id).
+    assert (
+        "&quot;2&quot;: {&quot;blockErrors&quot;: {&quot;node_id&quot;: {&quot;messages&quot;: "
+        "[&quot;The choice \\u201cOh no\\u201d in \\u201cshared\\u201d leads to "
+        "\\u201cnowhere\\u201d, which does not exist." in html
+    )
+    scenario.refresh_from_db()
+    assert not scenario.live
+
+
+def test_saving_a_draft_with_problems_is_allowed(client, editor):
+    scenario = scenario_save_graph(scenario=Scenario(title="Draft"), graph=small_graph())
+    client.force_login(editor)
+    response = client.post(
+        _edit_url(scenario), _admin_post_data(scenario, publish=False, target="nowhere")
+    )
+    assert response.status_code == 302
+    scenario.refresh_from_db()
+    assert not scenario.live
+    assert scenario.get_latest_revision_as_object().problems()
+
+
+def test_fixing_the_problem_lets_the_author_publish(client, editor):
+    scenario = scenario_save_graph(scenario=Scenario(title="Draft"), graph=_broken_graph())
+    client.force_login(editor)
+    response = client.post(
+        _edit_url(scenario), _admin_post_data(scenario, publish=True, target="poor")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    scenario.refresh_from_db()
+    assert scenario.live
+    assert scenario.graph().node("shared").choices[0].target == "poor"
+
+
+def test_the_admin_edit_page_shows_a_map_with_endings_coloured_by_outcome(client, editor):
+    scenario = published_scenario()
+    client.force_login(editor)
+    html = client.get(_edit_url(scenario)).content.decode()
+    assert "<svg" in html
+    assert 'fill="#1d7a3a"' in html and 'fill="#b3261e"' in html
+
+
+def test_preview_renders_the_scenario(client, editor):
+    scenario = published_scenario()
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_scenarios_scenario:preview_on_edit", args=[scenario.pk])
+    data = _admin_post_data(scenario, publish=False, target="poor")
+    assert client.post(url, data).json()["is_valid"]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "A friend shows you a post." in response.content.decode()
+
+
+def test_importing_twee_creates_a_draft(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    upload = SimpleUploadedFile("story.twee", STORY.encode(), content_type="text/plain")
+    response = client.post(reverse("scenarios_twee:import"), {"file": upload})
+    assert response.status_code == 302
+    scenario = Scenario.objects.get(title="The crest account")
+    assert not scenario.live
+    assert scenario.graph().node("Shared").outcome.value == "poor"
+
+
+def test_malformed_twee_is_refused_with_line_numbers_and_nothing_saved(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    upload = SimpleUploadedFile("story.twee", b":: A\n[[Go->B\n", content_type="text/plain")
+    response = client.post(reverse("scenarios_twee:import"), {"file": upload})
+    assert response.status_code == 200
+    assert "Line 2: a link is not closed" in response.content.decode()
+    assert not Scenario.objects.exists()
+
+
+def test_export_gives_twee_that_imports_to_the_same_graph(client, editor):
+    from scenarios.twee import twee_parse
+
+    scenario = published_scenario()
+    client.force_login(editor)
+    response = client.get(reverse("scenarios_twee:export", args=[scenario.pk]))
+    assert response["Content-Disposition"].endswith('.twee"')
+    assert twee_parse(response.content.decode()).graph == scenario.graph()
+
+
+def test_people_without_editing_rights_cannot_import(client, pupil):
+    client.force_login(pupil)
+    response = client.get(reverse("scenarios_twee:import"))
+    assert response.status_code in (302, 403)
