@@ -1,5 +1,7 @@
 """The H5P activity block for module pages."""
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -8,6 +10,9 @@ from courses.activity import ActivityBlock
 
 
 class H5PActivityBlock(ActivityBlock):
+    """An uploaded H5P activity played in the module, in a sandboxed iframe on the content
+    origin. Its root statement's completion completes the block (see docs/h5p.md)."""
+
     activity = SnippetChooserBlock("h5p.H5PActivity", label=_("H5P activity"))
     required = blocks.BooleanBlock(
         required=False,
@@ -17,6 +22,17 @@ class H5PActivityBlock(ActivityBlock):
 
     activity_kind = "h5p"
     content_field = "activity"
+
+    def get_context(self, value, parent_context=None):
+        from .selectors import embed_url
+
+        context = super().get_context(value, parent_context=parent_context)
+        activity = value.get("activity")
+        if activity is not None:
+            context["h5p_embed_url"] = embed_url(activity)
+            context["h5p_statements_url"] = reverse("h5p:statements", args=[activity.uuid])
+            context["h5p_content_origin"] = settings.H5P_CONTENT_ORIGIN
+        return context
 
     class Meta:
         icon = "media"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -11,7 +12,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from xapi.identity import activity_iri, actor_for
 
 from .models import H5PActivity
 from .selectors import activity_with_checksum, package_dir
@@ -100,5 +104,152 @@ def h5p_activity_create(
 
 
 def h5p_activity_files_delete(*, activity: H5PActivity) -> None:
-    """Remove an activity's extracted files (after the activity is deleted)."""
-    shutil.rmtree(package_dir(activity.uuid), ignore_errors=True)
+    """Remove an activity's extracted files once its deletion is committed."""
+    folder = package_dir(activity.uuid)
+    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+# --- Statements from H5P content --------------------------------------------------------
+
+SUB_CONTENT = "?subContentId="
+SUB_CONTENT_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+H5P_LIBRARY_CATEGORY = "http://h5p.org/libraries/"
+VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+RESULT_FIELDS = ("score", "success", "completion", "response", "duration", "extensions")
+H5P_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
+
+
+class H5PStatementRejected(ValueError):
+    """A statement from H5P content that the server will not record; the message says why."""
+
+
+def module_places_activity(*, module, activity: H5PActivity) -> bool:
+    """Does the module's body hold an H5P block playing this activity?"""
+    from .blocks import H5PActivityBlock
+
+    for child in module.body:
+        if isinstance(child.block, H5PActivityBlock):
+            chosen = child.value.get("activity")
+            if chosen is not None and chosen.pk == activity.pk:
+                return True
+    return False
+
+
+def _object_iri(raw_id, root_iri: str) -> tuple[str, bool]:
+    """Namespace the object id H5P sent under the activity's IRI.
+
+    h5p-standalone names the root content by the `xAPIObjectIRI` we give it (the activity
+    IRI) and sub-content as `<iri>?subContentId=<id>`; sub-content becomes the child IRI
+    `<iri>/<id>`. Anything else is about another activity and is refused.
+    """
+    if raw_id == root_iri:
+        return root_iri, True
+    if isinstance(raw_id, str) and raw_id.startswith(root_iri + SUB_CONTENT):
+        sub = raw_id[len(root_iri + SUB_CONTENT) :]
+        if SUB_CONTENT_ID.match(sub):
+            return f"{root_iri}/{sub}", False
+    raise H5PStatementRejected(_("The statement is not about this H5P activity."))
+
+
+def h5p_statement_build(
+    *, raw: dict, learner, activity: H5PActivity, module, registration
+) -> tuple[dict, bool]:
+    """The statement to record for one that H5P content sent, and whether it is the root's.
+
+    Only the verb, the object's definition, the result and H5P's library category are taken
+    from the browser; the actor (xAPI 1.0.3 §2.4.2) is the signed-in learner's, and the id,
+    timestamp, registration and context activities (§2.4.6.2) are the server's.
+    """
+    if not isinstance(raw, dict):
+        raise H5PStatementRejected(_("A statement must be a JSON object."))
+    obj = raw.get("object")
+    verb = raw.get("verb")
+    if not isinstance(obj, dict) or not isinstance(verb, dict):
+        raise H5PStatementRejected(_("The statement has no verb or object."))
+    if obj.get("objectType", "Activity") != "Activity":
+        raise H5PStatementRejected(_("The statement's object must be an activity."))
+    root_iri = activity_iri("h5p", activity.uuid)
+    object_iri, is_root = _object_iri(obj.get("id"), root_iri)
+
+    definition = obj.get("definition") if isinstance(obj.get("definition"), dict) else {}
+    definition = dict(definition)
+    if is_root:
+        definition.setdefault("name", {"en-GB": activity.title})
+        definition.setdefault("type", H5P_ACTIVITY_TYPE)
+
+    raw_result = raw.get("result") if isinstance(raw.get("result"), dict) else None
+    result = {k: v for k, v in (raw_result or {}).items() if k in RESULT_FIELDS} or None
+    verb_id = verb.get("id")
+    if (
+        is_root
+        and result is not None
+        and verb_id in (VERB_ANSWERED, VERB_COMPLETED)
+        and "score" in result
+    ):
+        # The root's answered or completed statement with its score completes the H5P block
+        # (docs/h5p.md); H5P question types already say `completion: true`.
+        result.setdefault("completion", True)
+
+    raw_context = raw.get("context") if isinstance(raw.get("context"), dict) else {}
+    raw_categories = (raw_context.get("contextActivities") or {}).get("category") or []
+    categories = [
+        {"objectType": "Activity", "id": c["id"]}
+        for c in raw_categories
+        if isinstance(c, dict)
+        and isinstance(c.get("id"), str)
+        and c["id"].startswith(H5P_LIBRARY_CATEGORY)
+    ][:5]
+    module_activity = module.xapi_activity().as_object()
+    course_activity = module.course.xapi_activity().as_object()
+    root_activity = {
+        "objectType": "Activity",
+        "id": root_iri,
+        "definition": {"name": {"en-GB": activity.title}, "type": H5P_ACTIVITY_TYPE},
+    }
+    context_activities: dict = {
+        "parent": [module_activity] if is_root else [root_activity],
+        "grouping": [course_activity] if is_root else [module_activity, course_activity],
+    }
+    if categories:
+        context_activities["category"] = categories
+    context: dict = {"registration": str(registration), "contextActivities": context_activities}
+    if isinstance(raw_context.get("extensions"), dict):
+        context["extensions"] = raw_context["extensions"]
+
+    statement = {
+        "id": str(uuid.uuid4()),
+        "timestamp": timezone.now().isoformat(timespec="milliseconds"),
+        "actor": actor_for(learner),
+        "verb": {k: v for k, v in verb.items() if k in ("id", "display")},
+        "object": {"objectType": "Activity", "id": object_iri, "definition": definition},
+        "context": context,
+    }
+    if result is not None:
+        statement["result"] = result
+    return statement, is_root
+
+
+@transaction.atomic
+def h5p_statement_record(*, learner, activity: H5PActivity, module, raw: dict) -> dict:
+    """Record one statement that H5P content sent through the module page.
+
+    Returns `{"id": ..., "completes": bool}`; `completes` is true when the statement is the
+    root's completion, after which the module's progress is brought up to date. Raises
+    H5PStatementRejected or xapi's StatementValidationError (both ValueErrors) with a reason.
+    """
+    from courses.services import course_registration, module_progress_sync
+    from records.projection import is_completion
+    from xapi.services import record
+
+    if not module_places_activity(module=module, activity=activity):
+        raise H5PStatementRejected(_("This module does not hold that H5P activity."))
+    registration = course_registration(learner=learner, course=module.course)
+    statement, is_root = h5p_statement_build(
+        raw=raw, learner=learner, activity=activity, module=module, registration=registration
+    )
+    ids = record(statements=[statement], school=learner.school)
+    completes = is_root and is_completion(statement)
+    if completes:
+        module_progress_sync(learner=learner, module=module)
+    return {"id": ids[0], "completes": completes}

@@ -1,0 +1,44 @@
+"""Site-origin views: the module page's relay posts H5P statements here."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .models import H5PActivity
+from .services import h5p_statement_record
+
+
+def _error(message, status=400):
+    return JsonResponse({"error": str(message)}, status=status)
+
+
+@require_POST
+@login_required
+def statements(request, activity_uuid):
+    """Record one xAPI statement from the H5P player on a module page, as the signed-in
+    learner. Body: `{"module": <page id>, "statement": {...}}`. Answers 400 with a reason
+    when the statement is refused."""
+    from courses.models import ModulePage
+    from courses.selectors import course_open_to
+
+    activity = get_object_or_404(H5PActivity, uuid=activity_uuid)
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return _error(_("The request body is not JSON."))
+    if not isinstance(body, dict) or not isinstance(body.get("module"), int):
+        return _error(_("Say which module the activity was played in."))
+    module = get_object_or_404(ModulePage.objects.live(), pk=body["module"])
+    if not course_open_to(user=request.user, course=module.course):
+        return _error(_("You cannot take this module."), status=403)
+    try:
+        outcome = h5p_statement_record(
+            learner=request.user, activity=activity, module=module, raw=body.get("statement")
+        )
+    except ValueError as exc:
+        return _error(exc)
+    return JsonResponse(outcome)

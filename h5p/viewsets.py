@@ -1,0 +1,60 @@
+"""The Wagtail admin for H5P activities: upload, list, rename, delete."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.log_actions import log
+from wagtail.snippets.views.snippets import CreateView, DeleteView, SnippetViewSet
+
+from .forms import H5PActivityForm
+from .models import H5PActivity
+from .services import h5p_activity_create, h5p_activity_files_delete
+from .validation import PackageRejected
+
+
+class UploadPanel(FieldPanel):
+    """The package field, shown only when adding: a package is never replaced in place."""
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        def is_shown(self):
+            return self.instance.pk is None and super().is_shown()
+
+
+class H5PActivityCreateView(CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        activity, _created = h5p_activity_create(
+            upload=data["package"], title=data.get("title", ""), uploaded_by=self.request.user
+        )
+        log(instance=activity, action="wagtail.create", user=self.request.user)
+        return activity
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except PackageRejected as exc:
+            form.add_error("package", _("This package was not accepted: %s") % exc.reason)
+            return self.form_invalid(form)
+
+
+class H5PActivityDeleteView(DeleteView):
+    def delete_action(self):
+        activity = self.object
+        super().delete_action()
+        h5p_activity_files_delete(activity=activity)
+
+
+class H5PActivityViewSet(SnippetViewSet):
+    """Editors upload .h5p packages here, then place them in modules with the H5P block."""
+
+    model = H5PActivity
+    icon = "media"
+    menu_label = _("H5P activities")
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["title", "main_library", "uploaded_at"]
+    search_fields = ["title"]
+    add_view_class = H5PActivityCreateView
+    delete_view_class = H5PActivityDeleteView
+    edit_handler = ObjectList(
+        [FieldPanel("title"), UploadPanel("package")], base_form_class=H5PActivityForm
+    )

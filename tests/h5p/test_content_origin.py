@@ -1,0 +1,86 @@
+"""The content origin: H5P files and the embed page are served only there, to any site
+frame but the site's refused, and nothing there sets or needs a cookie."""
+
+import pytest
+from django.conf import settings
+
+from h5p.services import h5p_activity_create
+from tests.h5p.conftest import upload_of
+from tests.unit.h5p.packages import tiny_package
+
+pytestmark = pytest.mark.django_db
+
+CONTENT = {"HTTP_HOST": "127.0.0.1:8001"}
+
+
+@pytest.fixture
+def activity(h5p_root):
+    return h5p_activity_create(upload=upload_of(tiny_package()))[0]
+
+
+def test_the_embed_page_is_served_on_the_content_origin_framed_only_by_the_site(client, activity):
+    response = client.get(f"/embed/{activity.uuid}/", **CONTENT)
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert f"frame-ancestors {settings.SITE_URL};" in csp
+    assert "X-Frame-Options" not in response
+    body = response.content.decode()
+    assert "http://127.0.0.1:8001/player/main.bundle.js" in body
+    assert f'"xAPIObjectIRI": "{settings.SITE_URL}/xapi/activities/h5p/{activity.uuid}"' in body
+    assert "Set-Cookie" not in response
+
+
+def test_package_files_are_served_on_the_content_origin_with_cors(client, activity):
+    response = client.get(f"/packages/{activity.uuid}/H5P.Tiny-1.0/tiny.js", **CONTENT)
+    assert response.status_code == 200
+    assert b"H5P.Tiny" in b"".join(response.streaming_content)
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_player_is_served_from_node_modules_on_the_content_origin(client):
+    response = client.get("/player/main.bundle.js", **CONTENT)
+    assert response.status_code == 200
+    assert client.get("/embed.js", **CONTENT).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/embed/{uuid}/", "/packages/{uuid}/H5P.Tiny-1.0/tiny.js", "/player/main.bundle.js"],
+)
+def test_content_urls_do_not_exist_on_the_site_origin(client, activity, path):
+    assert client.get(path.format(uuid=activity.uuid)).status_code == 404
+
+
+def test_site_pages_do_not_exist_on_the_content_origin(client, activity):
+    assert client.get("/accounts/login/", **CONTENT).status_code == 404
+    assert client.get("/admin/", **CONTENT).status_code == 404
+    assert client.post(f"/h5p/{activity.uuid}/statements/", {}, **CONTENT).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/packages/{uuid}/../../etc/passwd",
+        "/packages/{uuid}/%2e%2e/%2e%2e/settings.py",
+        "/player/../../package.json",
+        "/packages/{uuid}/content/",
+    ],
+)
+def test_paths_outside_a_package_are_not_served(client, activity, path):
+    assert client.get(path.format(uuid=activity.uuid), **CONTENT).status_code == 404
+
+
+def test_an_activity_without_an_uploaded_package_has_no_embed_page(client):
+    from h5p.models import H5PActivity
+
+    empty = H5PActivity.objects.create(title="Not uploaded")
+    assert client.get(f"/embed/{empty.uuid}/", **CONTENT).status_code == 404
+
+
+def test_the_content_origin_ignores_the_sites_session(client, activity, pupil):
+    client.force_login(pupil)
+    response = client.get(f"/embed/{activity.uuid}/", **CONTENT)
+    assert response.status_code == 200
+    assert "pupil1" not in response.content.decode()
+    assert str(pupil.learner_id) not in response.content.decode()

@@ -1,0 +1,154 @@
+"""Uploading H5P packages: the service and the editors' admin form.
+
+A rejected package leaves nothing on disk and no row; an accepted one is extracted in one
+move; the same file uploaded twice is stored once.
+"""
+
+import pytest
+from django.urls import reverse
+
+from h5p.models import H5PActivity
+from h5p.selectors import package_dir
+from h5p.services import h5p_activity_create
+from h5p.validation import PackageRejected
+from tests.h5p.conftest import files_under, upload_of
+from tests.unit.h5p.packages import build_package, tiny_files, tiny_package
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "wagtailsnippets_h5p_h5pactivity:add"
+
+
+def nothing_kept(root) -> bool:
+    return files_under(root) == [] and not H5PActivity.objects.exists()
+
+
+def test_an_accepted_package_is_stored_with_title_main_library_and_checksum(h5p_root, editor):
+    activity, created = h5p_activity_create(upload=upload_of(tiny_package()), uploaded_by=editor)
+    assert created
+    assert activity.title == "Tiny activity"
+    assert activity.main_library == "H5P.Tiny 1.0"
+    assert len(activity.checksum) == 64
+    assert activity.uploaded_by == editor
+    assert files_under(package_dir(activity.uuid)) == [
+        "H5P.Tiny-1.0/icon.svg",
+        "H5P.Tiny-1.0/library.json",
+        "H5P.Tiny-1.0/tiny.css",
+        "H5P.Tiny-1.0/tiny.js",
+        "content/content.json",
+        "h5p.json",
+    ]
+    # The staging folder is empty again: only the activity's own folder is kept.
+    assert files_under(h5p_root / ".staging") == []
+
+
+def test_the_same_package_uploaded_again_is_not_duplicated(h5p_root):
+    first, _ = h5p_activity_create(upload=upload_of(tiny_package()))
+    second, created = h5p_activity_create(upload=upload_of(tiny_package()), title="Again")
+    assert not created
+    assert second.pk == first.pk
+    assert H5PActivity.objects.count() == 1
+    assert [p.name for p in h5p_root.iterdir() if p.name != ".staging"] == [str(first.uuid)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        tiny_package(**{"content/images/xss.svg": "<svg><script>alert(1)</script></svg>"}),
+        tiny_package(**{"../escape.json": "{}"}),
+        build_package(tiny_files(), symlinks={"content/passwd.json": "/etc/passwd"}),
+        tiny_package(**{"content/zeros.txt": b"\0" * (20 * 1024 * 1024)}),
+        b"not a zip",
+    ],
+    ids=["svg-script-in-content", "zip-slip", "symlink", "zip-bomb", "not-a-zip"],
+)
+def test_a_hostile_package_is_rejected_and_leaves_nothing(h5p_root, data):
+    with pytest.raises(PackageRejected):
+        h5p_activity_create(upload=upload_of(data))
+    assert nothing_kept(h5p_root)
+
+
+def test_the_true_false_sample_is_accepted(h5p_root, true_false_path):
+    activity, created = h5p_activity_create(upload=upload_of(true_false_path.read_bytes()))
+    assert created
+    assert activity.main_library == "H5P.TrueFalse 1.6"
+    stored = files_under(package_dir(activity.uuid))
+    assert "H5P.TrueFalse-1.6/scripts/h5p-true-false.js" in stored
+    # H5P core ignores the stray root file; so do we.
+    assert "H5P_CONTENT_HERE.txt" not in stored
+
+
+def test_the_xss_svg_sample_is_rejected_and_leaves_nothing(h5p_root, xss_svg_path):
+    with pytest.raises(PackageRejected, match=r"content/images/xss\.svg"):
+        h5p_activity_create(upload=upload_of(xss_svg_path.read_bytes()))
+    assert nothing_kept(h5p_root)
+
+
+# --- The admin ---------------------------------------------------------------------------
+
+
+def test_an_editor_uploads_a_package_in_the_admin(client, editor, h5p_root):
+    client.force_login(editor)
+    response = client.post(reverse(ADD_URL), {"title": "", "package": upload_of(tiny_package())})
+    assert response.status_code == 302
+    activity = H5PActivity.objects.get()
+    assert activity.title == "Tiny activity"
+    assert package_dir(activity.uuid).is_dir()
+
+
+def test_the_admin_shows_why_a_package_was_rejected_and_keeps_nothing(client, editor, h5p_root):
+    client.force_login(editor)
+    data = tiny_package(**{"content/images/xss.svg": "<svg><script>alert(1)</script></svg>"})
+    response = client.post(reverse(ADD_URL), {"title": "Evil", "package": upload_of(data)})
+    assert response.status_code == 200
+    assert "This package was not accepted" in response.content.decode()
+    assert "xss.svg" in response.content.decode()
+    assert nothing_kept(h5p_root)
+
+
+def test_the_admin_refuses_a_second_copy_of_a_package(client, editor, h5p_root):
+    client.force_login(editor)
+    client.post(reverse(ADD_URL), {"title": "First", "package": upload_of(tiny_package())})
+    response = client.post(
+        reverse(ADD_URL), {"title": "Second", "package": upload_of(tiny_package())}
+    )
+    assert response.status_code == 200
+    assert "already uploaded as “First”" in response.content.decode()
+    assert H5PActivity.objects.count() == 1
+
+
+def test_the_admin_asks_for_a_file(client, editor, h5p_root):
+    client.force_login(editor)
+    response = client.post(reverse(ADD_URL), {"title": "Nothing"})
+    assert "Choose an .h5p file to upload." in response.content.decode()
+    assert not H5PActivity.objects.exists()
+
+
+def test_a_pupil_cannot_upload(client, pupil, h5p_root):
+    client.force_login(pupil)
+    response = client.post(reverse(ADD_URL), {"title": "", "package": upload_of(tiny_package())})
+    assert response.status_code in (302, 403)
+    assert nothing_kept(h5p_root)
+
+
+def test_editing_renames_without_asking_for_the_package_again(client, editor, h5p_root):
+    activity, _ = h5p_activity_create(upload=upload_of(tiny_package()))
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_h5p_h5pactivity:edit", args=[activity.pk])
+    assert 'name="package"' not in client.get(url).content.decode()
+    response = client.post(url, {"title": "Renamed"})
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "Renamed"
+
+
+def test_deleting_an_activity_removes_its_files(
+    client, editor, h5p_root, django_capture_on_commit_callbacks
+):
+    activity, _ = h5p_activity_create(upload=upload_of(tiny_package()))
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_h5p_h5pactivity:delete", args=[activity.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert not package_dir(activity.uuid).exists()
