@@ -1,13 +1,286 @@
-"""The quiz block for module pages."""
+"""Question blocks for the Quiz snippet, and the quiz block for module pages.
 
+Each question is one child of the quiz's StreamField. Wagtail gives every stream child and
+every list item a UUID that survives edits, so a question's xAPI activity IRI
+(`activity_iri("question", <child id>)`) and its option ids stay the same across revisions.
+`to_question()` turns a block value into the pure `assessments.questions.Question` the player
+marks and records.
+"""
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from courses.activity import ActivityBlock
 
+from .questions import FALSE, TRUE, Choice, Question
+from .scoring import Kind
+
+EXPLANATION_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+def _prompt_block():
+    return blocks.TextBlock(
+        label=_("question"),
+        help_text=_("What the learner is asked. Keep it short and plain."),
+    )
+
+
+def _explanation_block():
+    return blocks.RichTextBlock(
+        label=_("explanation"),
+        required=False,
+        features=EXPLANATION_FEATURES,
+        help_text=_(
+            "Shown on the results page whatever the learner answered: why the answer is right."
+        ),
+    )
+
+
+def _rich_source(value) -> str:
+    return getattr(value, "source", value) or ""
+
+
+class OptionBlock(blocks.StructBlock):
+    """One option of a choice question, with the feedback shown when a learner picks it."""
+
+    text = blocks.CharBlock(label=_("option"), max_length=300)
+    correct = blocks.BooleanBlock(label=_("correct"), required=False)
+    feedback = blocks.TextBlock(
+        label=_("feedback"),
+        required=False,
+        help_text=_("Shown on review to learners who chose this option."),
+    )
+
+    class Meta:
+        icon = "radio-full"
+        label = _("option")
+
+
+class QuestionBlock(blocks.StructBlock):
+    """Base for the question blocks: each knows its kind and builds its pure Question."""
+
+    kind: Kind
+
+    def to_question(self, value, question_id: str) -> Question:
+        raise NotImplementedError
+
+    def _options(self, value) -> tuple[Choice, ...]:
+        return tuple(
+            Choice(
+                id=str(item.id),
+                text=item.value["text"],
+                correct=bool(item.value["correct"]),
+                feedback=item.value["feedback"] or "",
+            )
+            for item in value["options"].bound_blocks
+        )
+
+
+class SingleChoiceQuestionBlock(QuestionBlock):
+    """A question with several options, exactly one of them right."""
+
+    prompt = _prompt_block()
+    options = blocks.ListBlock(OptionBlock(), min_num=2, label=_("options"))
+    explanation = _explanation_block()
+
+    kind = Kind.SINGLE_CHOICE
+
+    class Meta:
+        icon = "radio-empty"
+        label = _("Single choice")
+        description = _("Learners choose one option; exactly one is correct.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if sum(1 for option in value["options"] if option["correct"]) != 1:
+            raise StructBlockValidationError(
+                block_errors={"options": ValidationError(_("Mark exactly one option correct."))}
+            )
+        return value
+
+    def to_question(self, value, question_id: str) -> Question:
+        return Question(
+            id=question_id,
+            kind=self.kind,
+            prompt=value["prompt"],
+            explanation=_rich_source(value["explanation"]),
+            choices=self._options(value),
+        )
+
+
+class MultipleResponseQuestionBlock(SingleChoiceQuestionBlock):
+    """A question where learners tick every option that applies; partial credit is given
+    (see assessments/scoring.py)."""
+
+    kind = Kind.MULTIPLE_RESPONSE
+
+    class Meta:
+        icon = "tick-inverse"
+        label = _("Multiple response")
+        description = _(
+            "Learners tick every option that applies. Partial credit: each correct tick earns a "
+            "share, each wrong tick cancels one, never below zero."
+        )
+
+    def clean(self, value):
+        value = blocks.StructBlock.clean(self, value)
+        if not any(option["correct"] for option in value["options"]):
+            raise StructBlockValidationError(
+                block_errors={"options": ValidationError(_("Mark at least one option correct."))}
+            )
+        return value
+
+
+class TrueFalseQuestionBlock(QuestionBlock):
+    """A statement the learner says is true or false."""
+
+    prompt = blocks.TextBlock(
+        label=_("statement"), help_text=_("A statement that is true or false.")
+    )
+    answer = blocks.ChoiceBlock(
+        label=_("the statement is"),
+        choices=[(TRUE, _("True")), (FALSE, _("False"))],
+        default=TRUE,
+    )
+    feedback_true = blocks.TextBlock(label=_("feedback if they answer true"), required=False)
+    feedback_false = blocks.TextBlock(label=_("feedback if they answer false"), required=False)
+    explanation = _explanation_block()
+
+    kind = Kind.TRUE_FALSE
+
+    class Meta:
+        icon = "tick"
+        label = _("True or false")
+        description = _("Learners say whether a statement is true or false.")
+
+    def to_question(self, value, question_id: str) -> Question:
+        return Question(
+            id=question_id,
+            kind=self.kind,
+            prompt=value["prompt"],
+            explanation=_rich_source(value["explanation"]),
+            choices=(
+                Choice(TRUE, str(_("True")), value["answer"] == TRUE, value["feedback_true"] or ""),
+                Choice(
+                    FALSE, str(_("False")), value["answer"] == FALSE, value["feedback_false"] or ""
+                ),
+            ),
+        )
+
+
+class OrderingQuestionBlock(QuestionBlock):
+    """Steps the learner puts in order; the player shows them shuffled."""
+
+    prompt = _prompt_block()
+    items = blocks.ListBlock(
+        blocks.CharBlock(label=_("step"), max_length=300),
+        min_num=2,
+        max_num=8,
+        label=_("steps, in the correct order"),
+        help_text=_("Learners see them shuffled and put them back in this order."),
+    )
+    explanation = _explanation_block()
+
+    kind = Kind.ORDERING
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Ordering")
+        description = _("Learners put steps in the right order. Partial credit per step.")
+
+    def to_question(self, value, question_id: str) -> Question:
+        items = tuple(
+            Choice(id=str(item.id), text=item.value) for item in value["items"].bound_blocks
+        )
+        return Question(
+            id=question_id,
+            kind=self.kind,
+            prompt=value["prompt"],
+            explanation=_rich_source(value["explanation"]),
+            choices=items,
+            correct_order=tuple(item.id for item in items),
+        )
+
+
+class MatchingPairBlock(blocks.StructBlock):
+    """A prompt and the answer it matches."""
+
+    prompt = blocks.CharBlock(label=_("prompt"), max_length=300)
+    answer = blocks.CharBlock(label=_("matching answer"), max_length=300)
+
+    class Meta:
+        icon = "link"
+        label = _("pair")
+
+
+class MatchingQuestionBlock(QuestionBlock):
+    """Prompts the learner pairs with answers chosen from a list."""
+
+    prompt = _prompt_block()
+    pairs = blocks.ListBlock(MatchingPairBlock(), min_num=2, max_num=8, label=_("pairs"))
+    distractors = blocks.ListBlock(
+        blocks.CharBlock(label=_("wrong answer"), max_length=300),
+        required=False,
+        default=[],
+        label=_("extra wrong answers"),
+        help_text=_("Optional answers that match no prompt."),
+    )
+    explanation = _explanation_block()
+
+    kind = Kind.MATCHING
+
+    class Meta:
+        icon = "link"
+        label = _("Matching")
+        description = _("Learners pair each prompt with an answer. Partial credit per pair.")
+
+    def to_question(self, value, question_id: str) -> Question:
+        # Answers with the same wording are one answer, so two prompts can share it.
+        targets: dict[str, Choice] = {}
+        sources = []
+        for item in value["pairs"].bound_blocks:
+            text = item.value["answer"].strip()
+            target = targets.setdefault(text, Choice(id=f"{item.id}-answer", text=text))
+            sources.append(Choice(id=str(item.id), text=item.value["prompt"], match=target.id))
+        for item in value["distractors"].bound_blocks:
+            text = item.value.strip()
+            if text:
+                targets.setdefault(text, Choice(id=str(item.id), text=text))
+        return Question(
+            id=question_id,
+            kind=self.kind,
+            prompt=value["prompt"],
+            explanation=_rich_source(value["explanation"]),
+            choices=tuple(sources),
+            targets=tuple(targets.values()),
+        )
+
+
+class QuestionStreamBlock(blocks.StreamBlock):
+    """A quiz's questions, in order."""
+
+    single_choice = SingleChoiceQuestionBlock()
+    multiple_response = MultipleResponseQuestionBlock()
+    true_false = TrueFalseQuestionBlock()
+    ordering = OrderingQuestionBlock()
+    matching = MatchingQuestionBlock()
+
+    class Meta:
+        min_num = 1
+
+
+def questions_from_stream(stream_value) -> list[Question]:
+    """The pure Questions of a quiz's StreamField value, in authored order."""
+    return [child.block.to_question(child.value, str(child.id)) for child in stream_value]
+
 
 class QuizBlock(ActivityBlock):
+    """A quiz in a module page. Passing it completes the quiz activity, which (when
+    required) counts towards completing the module."""
+
     quiz = SnippetChooserBlock("assessments.Quiz", label=_("Quiz"))
     required = blocks.BooleanBlock(
         required=False,
@@ -23,3 +296,15 @@ class QuizBlock(ActivityBlock):
         label = _("Quiz")
         template = "assessments/blocks/quiz.html"
         description = _("A quiz the learner must pass to complete the module.")
+
+    def get_context(self, value, parent_context=None):
+        from .selectors import quiz_status
+
+        context = super().get_context(value, parent_context=parent_context)
+        quiz = value.get("quiz")
+        page = (parent_context or {}).get("page")
+        request = (parent_context or {}).get("request")
+        user = getattr(request, "user", None)
+        if quiz is not None and getattr(user, "is_authenticated", False):
+            context["quiz_status"] = quiz_status(learner=user, quiz=quiz, module=page)
+        return context

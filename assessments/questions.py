@@ -169,7 +169,7 @@ def response_from_form(question: Question, data: Mapping[str, Sequence[str]]) ->
         if not values:
             return None
         if len(values) > 1 or values[0] not in {c.id for c in question.choices}:
-            raise InvalidResponse("choose one of the options")
+            raise InvalidResponse("choose one of the options", "choose_one")
         if question.kind == Kind.TRUE_FALSE:
             return values[0] == TRUE
         return values[0]
@@ -179,7 +179,7 @@ def response_from_form(question: Question, data: Mapping[str, Sequence[str]]) ->
         if not values:
             return None
         if not values <= {c.id for c in question.choices}:
-            raise InvalidResponse("tick only the options given")
+            raise InvalidResponse("tick only the options given", "unknown_option")
         return values
 
     picks = {}
@@ -190,24 +190,22 @@ def response_from_form(question: Question, data: Mapping[str, Sequence[str]]) ->
     if not picks:
         return None
     if len(picks) < len(question.choices):
-        raise InvalidResponse(
-            "give every item a position"
-            if question.kind == Kind.ORDERING
-            else "choose an answer for every item"
-        )
+        if question.kind == Kind.ORDERING:
+            raise InvalidResponse("give every item a position", "position_each")
+        raise InvalidResponse("choose an answer for every item", "match_each")
 
     if question.kind == Kind.ORDERING:
         try:
             positions = {item: int(value) for item, value in picks.items()}
         except ValueError:
-            raise InvalidResponse("give every item a position") from None
+            raise InvalidResponse("give every item a position", "position_each") from None
         if sorted(positions.values()) != list(range(1, len(question.choices) + 1)):
-            raise InvalidResponse("give each item a different position")
+            raise InvalidResponse("give each item a different position", "position_distinct")
         return tuple(sorted(positions, key=positions.__getitem__))
 
     if question.kind == Kind.MATCHING:
         if not set(picks.values()) <= {t.id for t in question.targets}:
-            raise InvalidResponse("choose only the answers given")
+            raise InvalidResponse("choose only the answers given", "unknown_option")
         return dict(picks)
 
     raise ValueError(f"unknown kind {question.kind}")

@@ -43,7 +43,14 @@ class Kind(StrEnum):
 
 
 class InvalidResponse(ValueError):
-    """The response does not fit the question (an unknown option, a missing item...)."""
+    """The response does not fit the question (an unknown option, a missing item...).
+
+    `code` names the problem so the player can explain it in the learner's language.
+    """
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,86 @@
+"""Reads for the quiz player and the quiz block: which quizzes, attempts and results."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from .models import Attempt, Quiz
+
+
+def live_quizzes() -> QuerySet[Quiz]:
+    """Quizzes learners may take: published ones only."""
+    return Quiz.objects.filter(live=True)
+
+
+def attempts_counted(*, learner, quiz: Quiz, registration) -> QuerySet[Attempt]:
+    """The learner's attempts that count against the quiz's limit in this registration."""
+    return Attempt.objects.filter(learner=learner, quiz=quiz, registration=registration)
+
+
+def attempt_for_learner(*, learner, attempt_uuid) -> Attempt | None:
+    """One of the learner's own attempts; None for anyone else's."""
+    return (
+        Attempt.objects.select_related("quiz", "module")
+        .filter(learner=learner, uuid=attempt_uuid)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    """Where a learner stands with a quiz: attempts used and left, and their best result."""
+
+    quiz: Quiz
+    attempts_used: int
+    attempts_left: int | None  # None: no limit
+    in_progress: Attempt | None
+    latest: Attempt | None  # latest submitted attempt
+    best: Attempt | None  # best submitted attempt
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.best and self.best.passed)
+
+    @property
+    def can_start(self) -> bool:
+        return self.in_progress is not None or self.attempts_left is None or self.attempts_left > 0
+
+
+def _registration_for(*, learner, module):
+    if module is None:
+        return None
+    from courses.models import Enrolment
+
+    course_id = module.get_parent().pk
+    enrolment = (
+        Enrolment.objects.filter(learner=learner, course_id=course_id).order_by("-attempt").first()
+    )
+    return enrolment.registration if enrolment else None
+
+
+def quiz_status(*, learner, quiz: Quiz, module=None, registration=None) -> QuizStatus:
+    """The learner's standing with a quiz, within the course registration of `module` (when
+    given) so a renewed course starts its attempts afresh."""
+    if registration is None:
+        registration = _registration_for(learner=learner, module=module)
+    attempts = list(attempts_counted(learner=learner, quiz=quiz, registration=registration))
+    submitted = [a for a in attempts if a.is_submitted]
+    in_progress = next((a for a in attempts if not a.is_submitted), None)
+    if in_progress is None:
+        # An attempt under way elsewhere (another registration) still blocks a new one.
+        in_progress = Attempt.objects.filter(
+            learner=learner, quiz=quiz, state=Attempt.State.IN_PROGRESS
+        ).first()
+    attempts_left = None
+    if not quiz.unlimited_attempts:
+        attempts_left = max(0, quiz.max_attempts - len(attempts))
+    latest = max(submitted, key=lambda a: a.submitted_at, default=None)
+    best = max(submitted, key=lambda a: (bool(a.passed), a.score_scaled or 0), default=None)
+    return QuizStatus(
+        quiz=quiz,
+        attempts_used=len(attempts),
+        attempts_left=attempts_left,
+        in_progress=in_progress,
+        latest=latest,
+        best=best,
+    )

@@ -1,0 +1,149 @@
+"""The quiz player: a start page, the questions, and the results with a review.
+
+Plain forms with POST/redirect/GET, so the player works without JavaScript; quiz.js only
+enhances it. Answers are marked on the server alone: the page never carries the answer key.
+Learners reach a quiz through the module page that holds it, and may only take quizzes in
+courses open to them.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .forms import AnswerSheet
+from .review import review
+from .selectors import attempt_for_learner, live_quizzes, quiz_status
+from .services import QuizActionError, quiz_attempt_start, quiz_attempt_submit
+
+
+def _module_quiz(request, module_id: int, quiz_uuid):
+    """The live module and the quiz it holds, if the learner may take them."""
+    from courses.models import ModulePage
+    from courses.selectors import course_open_to
+
+    from .blocks import QuizBlock
+
+    module = get_object_or_404(ModulePage.objects.live(), pk=module_id)
+    quiz = get_object_or_404(live_quizzes(), uuid=quiz_uuid)
+    if not course_open_to(user=request.user, course=module.course):
+        raise Http404
+    in_module = any(
+        isinstance(child.block, QuizBlock)
+        and child.value.get("quiz") is not None
+        and child.value["quiz"].pk == quiz.pk
+        for child in module.body
+    )
+    if not in_module:
+        raise Http404
+    return module, quiz
+
+
+def _attempt(request, attempt_uuid):
+    attempt = attempt_for_learner(learner=request.user, attempt_uuid=attempt_uuid)
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def _module_of(attempt):
+    return attempt.module.specific if attempt.module is not None else None
+
+
+@login_required
+def quiz_detail(request, module_id: int, quiz_uuid):
+    """What the quiz is, how long it takes, the pass mark and the learner's attempts."""
+    module, quiz = _module_quiz(request, module_id, quiz_uuid)
+    status = quiz_status(learner=request.user, quiz=quiz, module=module)
+    return render(
+        request,
+        "assessments/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "module": module,
+            "course": module.course,
+            "status": status,
+            "nav_current": "learning",
+        },
+    )
+
+
+@login_required
+@require_POST
+def quiz_start(request, module_id: int, quiz_uuid):
+    """Start (or carry on with) an attempt and go to its questions."""
+    module, quiz = _module_quiz(request, module_id, quiz_uuid)
+    try:
+        attempt = quiz_attempt_start(learner=request.user, quiz=quiz, module=module)
+    except QuizActionError as error:
+        messages.error(request, str(error))
+        return redirect("assessments:quiz_detail", module_id=module.pk, quiz_uuid=quiz.uuid)
+    return redirect("assessments:attempt_take", attempt_uuid=attempt.uuid)
+
+
+@login_required
+def attempt_take(request, attempt_uuid):
+    """The questions. A valid submission is marked and the learner sent to the results; an
+    incomplete one comes back with an error summary and everything they had entered."""
+    attempt = _attempt(request, attempt_uuid)
+    if attempt.is_submitted:
+        # A second submission (double click, back button, resend) changes nothing.
+        return redirect("assessments:attempt_result", attempt_uuid=attempt.uuid)
+    questions = attempt.question_list()
+    sheet = AnswerSheet(questions, dict(request.POST.lists()) if request.method == "POST" else None)
+    if request.method == "POST" and sheet.is_valid():
+        try:
+            quiz_attempt_submit(attempt=attempt, responses=sheet.responses)
+        except QuizActionError as error:
+            messages.error(request, str(error))
+            return redirect("assessments:attempt_take", attempt_uuid=attempt.uuid)
+        return redirect("assessments:attempt_result", attempt_uuid=attempt.uuid)
+    module = _module_of(attempt)
+    fields = sheet.fields
+    return render(
+        request,
+        "assessments/attempt_take.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "module": module,
+            "course": module.course if module else None,
+            "fields": fields,
+            "errors": [f for f in fields if f.error],
+            "nav_current": "learning",
+        },
+        status=400 if sheet.errors else 200,
+    )
+
+
+@login_required
+def attempt_result(request, attempt_uuid):
+    """The score, pass or fail, a review of every answer, and a retry if one is left."""
+    attempt = _attempt(request, attempt_uuid)
+    if not attempt.is_submitted:
+        return redirect("assessments:attempt_take", attempt_uuid=attempt.uuid)
+    module = _module_of(attempt)
+    status = quiz_status(learner=request.user, quiz=attempt.quiz, registration=attempt.registration)
+    retry_url = None
+    if module is not None and live_quizzes().filter(pk=attempt.quiz_id).exists():
+        retry_url = reverse(
+            "assessments:quiz_start",
+            kwargs={"module_id": module.pk, "quiz_uuid": attempt.quiz.uuid},
+        )
+    return render(
+        request,
+        "assessments/attempt_result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "module": module,
+            "course": module.course if module else None,
+            "status": status,
+            "items": review(attempt.question_list(), attempt.answers),
+            "retry_url": retry_url,
+            "is_latest": status.latest is not None and status.latest.pk == attempt.pk,
+            "nav_current": "learning",
+        },
+    )

@@ -1,0 +1,123 @@
+// Quiz player enhancements. The quiz works fully without this script (plain form, server
+// marking); with it: ordering questions get "Move up" / "Move down" buttons instead of
+// position menus, a running count of answered questions, and a guard against double submits.
+// The page never holds the answer key, so nothing here can mark an answer.
+(function () {
+  "use strict";
+
+  function announce(region, text) {
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  function enhanceOrdering(list) {
+    var items = Array.prototype.slice.call(list.querySelectorAll("[data-ordering-item]"));
+    var total = items.length;
+    // Keep the learner's positions after a failed submit; otherwise start from the order shown.
+    var chosen = items.every(function (item) {
+      return item.querySelector("select").value !== "";
+    });
+    if (chosen) {
+      items.sort(function (a, b) {
+        return Number(a.querySelector("select").value) - Number(b.querySelector("select").value);
+      });
+      items.forEach(function (item) { list.appendChild(item); });
+    }
+    var live = document.createElement("p");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    list.parentNode.insertBefore(live, list.nextSibling);
+    list.classList.add("ordering--enhanced");
+
+    function sync() {
+      var current = list.querySelectorAll("[data-ordering-item]");
+      current.forEach(function (item, index) {
+        item.querySelector("select").value = String(index + 1);
+        item.querySelector("[data-move='up']").disabled = index === 0;
+        item.querySelector("[data-move='down']").disabled = index === current.length - 1;
+        item.querySelector(".ordering__number").textContent = String(index + 1);
+      });
+      list.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    items.forEach(function (item) {
+      var label = item.querySelector(".ordering__label").textContent.trim();
+      var select = item.querySelector("select");
+      select.closest(".ordering__position").hidden = true;
+      var number = document.createElement("span");
+      number.className = "ordering__number";
+      number.setAttribute("aria-hidden", "true");
+      item.insertBefore(number, item.firstChild);
+      var controls = document.createElement("span");
+      controls.className = "ordering__controls";
+      [["up", list.dataset.upLabel || "Move up"], ["down", list.dataset.downLabel || "Move down"]].forEach(function (pair) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "button button--secondary button--small";
+        button.dataset.move = pair[0];
+        button.innerHTML = '<span aria-hidden="true">' + (pair[0] === "up" ? "↑" : "↓") + "</span> " +
+          pair[1] + '<span class="visually-hidden">: ' + label.replace(/</g, "&lt;") + "</span>";
+        button.addEventListener("click", function () {
+          var sibling = pair[0] === "up" ? item.previousElementSibling : item.nextElementSibling;
+          if (!sibling) { return; }
+          if (pair[0] === "up") { list.insertBefore(item, sibling); } else { list.insertBefore(sibling, item); }
+          sync();
+          button.focus();
+          if (button.disabled) {
+            item.querySelector("[data-move='" + (pair[0] === "up" ? "down" : "up") + "']").focus();
+          }
+          var position = Array.prototype.indexOf.call(list.children, item) + 1;
+          announce(live, label + ": " + position + " / " + total);
+        });
+        controls.appendChild(button);
+      });
+      item.appendChild(controls);
+    });
+    sync();
+  }
+
+  function answered(fieldset) {
+    var kind = fieldset.dataset.kind;
+    if (kind === "ordering" || kind === "matching") {
+      return Array.prototype.every.call(fieldset.querySelectorAll("select"), function (s) { return s.value !== ""; });
+    }
+    return fieldset.querySelector("input:checked") !== null;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("[data-quiz-form]");
+    if (!form) { return; }
+    form.querySelectorAll("[data-ordering]").forEach(enhanceOrdering);
+
+    var progress = document.querySelector("[data-quiz-progress]");
+    var questions = form.querySelectorAll("[data-question]");
+    function update() {
+      var done = Array.prototype.filter.call(questions, answered).length;
+      progress.textContent = form.dataset.progressTemplate
+        .replace("%(answered)s", done).replace("%(total)s", questions.length);
+    }
+    if (progress) {
+      progress.hidden = false;
+      // Announce only on changes the learner makes, not on page load.
+      progress.setAttribute("aria-live", "off");
+      update();
+      progress.setAttribute("aria-live", "polite");
+      form.addEventListener("change", update);
+    }
+
+    var submitting = false;
+    form.addEventListener("submit", function (event) {
+      if (submitting) {
+        event.preventDefault();
+        return;
+      }
+      submitting = true;
+      var button = form.querySelector("[data-submit]");
+      if (button) {
+        button.setAttribute("aria-disabled", "true");
+        button.classList.add("button--busy");
+        button.textContent = button.dataset.busyLabel || button.textContent;
+      }
+    });
+  });
+})();
