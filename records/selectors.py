@@ -1,8 +1,25 @@
-"""Reads of learning records. Dashboards and the learner's own pages call these."""
+"""Reads of learning records. Dashboards and the learner's own pages call these.
 
+Every function here runs a fixed number of queries whatever the number of statements,
+completions or learners (tests/records/test_query_counts.py): it reads the one-row-per-learner-
+and-activity summaries, not statements, and joins in Python over a handful of result sets.
+"""
+
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
-from .models import Completion
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from schools.models import Group, Membership, User
+from schools.roles import AUTH_GROUP_NAMES, Role
+from schools.selectors import people_visible_to
+
+from .catalogue import CourseInfo, courses_catalogue
+from .models import Assignment, Certificate, Completion, CourseRenewal, LearnerActivity
+from .states import Standing, State, effective_due_on, standing
 
 
 def completed_activity_iris(*, learner, activity_iris: Iterable[str], since=None) -> set[str]:
@@ -14,3 +31,444 @@ def completed_activity_iris(*, learner, activity_iris: Iterable[str], since=None
     if since is not None:
         qs = qs.filter(completed_at__gte=since)
     return set(qs.values_list("activity_iri", flat=True).distinct())
+
+
+def course_valid_since(*, course_page_id: int):
+    """When the course was last marked "requires renewal" (completions before it no longer
+    count), or None. Pass it as `since` to `completed_activity_iris`."""
+    renewal = CourseRenewal.objects.filter(course_id=course_page_id).order_by("-required_from")
+    return renewal.values_list("required_from", flat=True).first()
+
+
+# --- Assignments and where each learner stands --------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerAssignment:
+    """One learner's assignment to one course and where they stand on it."""
+
+    learner_id: int
+    course: CourseInfo
+    assignment_id: int
+    standing: Standing
+
+    @property
+    def state(self) -> State:
+        return self.standing.state
+
+    @property
+    def due_on(self) -> date:
+        return self.standing.due_on
+
+
+def _role_member_ids(school_id: int, roles: set[str]) -> dict[str, set[int]]:
+    if not roles:
+        return {}
+    names = {AUTH_GROUP_NAMES[r]: r for r in roles}
+    result: dict[str, set[int]] = defaultdict(set)
+    rows = User.objects.filter(
+        school_id=school_id, is_active=True, groups__name__in=list(names)
+    ).values_list("pk", "groups__name")
+    for pk, name in rows:
+        result[names[name]].add(pk)
+    return result
+
+
+def _group_member_ids(group_ids: set[int]) -> dict[int, set[int]]:
+    if not group_ids:
+        return {}
+    result: dict[int, set[int]] = defaultdict(set)
+    rows = Membership.objects.filter(
+        group_id__in=group_ids, role=Membership.Role.MEMBER, user__is_active=True
+    ).values_list("group_id", "user_id")
+    for group_id, user_id in rows:
+        result[group_id].add(user_id)
+    return result
+
+
+def school_standings(
+    *, school, today: date | None = None, learner_ids: Iterable[int] | None = None
+) -> tuple[list[CourseInfo], list[LearnerAssignment]]:
+    """Every assigned learner of the school on every course assigned to them.
+
+    Returns the assigned courses (in catalogue order) and one LearnerAssignment per learner
+    and course. Where two assignments cover the same learner and course (their group and
+    their role), the earlier due date and the shorter renewal period win. Six queries.
+    """
+    today = today or timezone.localdate()
+    assignments = list(Assignment.objects.filter(school=school).order_by("due_on", "pk"))
+    if not assignments:
+        return [], []
+    courses = courses_catalogue(page_ids={a.course_id for a in assignments})
+    by_page = {c.page_id: c for c in courses}
+    groups = _group_member_ids({a.group_id for a in assignments if a.group_id})
+    roles = _role_member_ids(school.pk, {a.role for a in assignments if a.role})
+    wanted = set(learner_ids) if learner_ids is not None else None
+
+    # (learner, course page) -> (due_on, renewal_months, assignment id)
+    plan: dict[tuple[int, int], tuple[date, int | None, int]] = {}
+    for a in assignments:
+        if a.course_id not in by_page:
+            continue
+        members = groups.get(a.group_id, set()) if a.group_id else roles.get(a.role, set())
+        for learner_id in members:
+            if wanted is not None and learner_id not in wanted:
+                continue
+            key = (learner_id, a.course_id)
+            current = plan.get(key)
+            if current is None:
+                plan[key] = (a.due_on, a.renewal_months, a.pk)
+            else:
+                months = [m for m in (current[1], a.renewal_months) if m]
+                plan[key] = (
+                    min(current[0], a.due_on),
+                    min(months) if months else None,
+                    current[2],
+                )
+    if not plan:
+        return courses, []
+
+    renewals = _latest_renewals(by_page)
+    summaries = _summaries(
+        learner_ids={learner for learner, _course in plan}, iris=[c.iri for c in courses]
+    )
+    result = []
+    for (learner_id, page_id), (due_on, months, assignment_id) in plan.items():
+        course = by_page[page_id]
+        result.append(
+            LearnerAssignment(
+                learner_id=learner_id,
+                course=course,
+                assignment_id=assignment_id,
+                standing=_standing_for(
+                    summary=summaries.get((learner_id, course.iri)),
+                    renewal=renewals.get(page_id),
+                    due_on=due_on,
+                    renewal_months=months,
+                    today=today,
+                ),
+            )
+        )
+    return courses, result
+
+
+def _latest_renewals(by_page: dict) -> dict[int, CourseRenewal]:
+    renewals: dict[int, CourseRenewal] = {}
+    for renewal in CourseRenewal.objects.filter(course_id__in=list(by_page)).order_by(
+        "required_from"
+    ):
+        renewals[renewal.course_id] = renewal
+    return renewals
+
+
+def _summaries(*, learner_ids, iris) -> dict[tuple[int, str], tuple]:
+    rows = LearnerActivity.objects.filter(
+        learner_id__in=list(learner_ids), activity_iri__in=list(iris)
+    ).values_list(
+        "learner_id", "activity_iri", "first_seen_at", "first_completed_at", "last_completed_at"
+    )
+    return {(r[0], r[1]): r[2:] for r in rows}
+
+
+def _standing_for(*, summary, renewal, due_on, renewal_months, today) -> Standing:
+    first_seen, first_completed, last_completed = summary or (None, None, None)
+    counted = last_completed
+    started = first_seen is not None
+    if renewal is not None:
+        valid_from = renewal.required_from
+        completed_before = first_completed is not None and first_completed < valid_from
+        due_on = effective_due_on(
+            due_on=due_on,
+            renewal_required_on=timezone.localdate(valid_from),
+            complete_within_days=renewal.complete_within_days,
+            completed_before_renewal=completed_before,
+        )
+        if counted is not None and counted < valid_from:
+            counted = None
+            # Re-enrolled: what they did before the change does not make them "in progress".
+            started = False
+    return standing(
+        today=today,
+        due_on=due_on,
+        last_completed_on=timezone.localdate(counted) if counted else None,
+        started=started,
+        renewal_months=renewal_months,
+    )
+
+
+def assignments_for_learner(learner, *, today: date | None = None) -> list[LearnerAssignment]:
+    """The learner's assigned courses with due date and state, soonest due first.
+
+    For My learning: each item has `.course` (CourseInfo: page_id, title, url), `.due_on`,
+    `.state` (records.states.State, with `.label`) and `.standing.expires_on`.
+    """
+    if not getattr(learner, "school_id", None):
+        return []
+    _courses, items = school_standings(school=learner.school, today=today, learner_ids=[learner.pk])
+    return sorted(items, key=lambda i: (i.due_on, i.course.title))
+
+
+# --- The safeguarding dashboard -------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """How many assigned learners are in each state, for one row of the overview."""
+
+    assigned: int = 0
+    completed: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    overdue: int = 0
+    expiring_soon: int = 0
+    expired: int = 0
+
+    def add(self, state: State) -> None:
+        self.assigned += 1
+        if state in (State.COMPLETED, State.EXPIRING_SOON):
+            self.completed += 1
+        if state == State.EXPIRING_SOON:
+            self.expiring_soon += 1
+        elif state == State.IN_PROGRESS:
+            self.in_progress += 1
+        elif state == State.NOT_STARTED:
+            self.not_started += 1
+        elif state == State.OVERDUE:
+            self.overdue += 1
+        elif state == State.EXPIRED:
+            self.expired += 1
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.assigned) if self.assigned else 0
+
+    def segments(self) -> list[dict]:
+        """The stacked bar for the chart: one segment per state with its share, in
+        percent, and where it starts; states with nobody in them are left out."""
+        parts = [
+            (State.COMPLETED, self.completed - self.expiring_soon),
+            (State.EXPIRING_SOON, self.expiring_soon),
+            (State.IN_PROGRESS, self.in_progress),
+            (State.NOT_STARTED, self.not_started),
+            (State.OVERDUE, self.overdue),
+            (State.EXPIRED, self.expired),
+        ]
+        result, start = [], 0.0
+        for state, count in parts:
+            if not count or not self.assigned:
+                continue
+            width = 100 * count / self.assigned
+            result.append(
+                {
+                    "state": state.value,
+                    "label": state.label,
+                    "count": count,
+                    "x": round(start, 3),
+                    "width": round(width, 3),
+                }
+            )
+            start += width
+        return result
+
+
+@dataclass
+class OverviewRow:
+    course: CourseInfo
+    group: Group | None
+    counts: Counts
+
+
+@dataclass
+class Overview:
+    courses: list[OverviewRow]
+    groups: list[OverviewRow]
+    totals: Counts
+
+
+def dashboard_overview(*, viewer, school, today: date | None = None) -> Overview:
+    """Completion per course, and per course and group, for the school's assigned learners,
+    scoped to the people the viewer may see."""
+    courses, items = school_standings(school=school, today=today)
+    visible = set(people_visible_to(viewer).filter(school=school).values_list("pk", flat=True))
+    items = [i for i in items if i.learner_id in visible]
+    groups = list(Group.objects.filter(school=school).order_by("kind", "name"))
+    members_of: dict[int, set[int]] = defaultdict(set)
+    for group_id, user_id in Membership.objects.filter(
+        group__school=school, role=Membership.Role.MEMBER
+    ).values_list("group_id", "user_id"):
+        members_of[user_id].add(group_id)
+    per_course: dict[int, Counts] = {c.page_id: Counts() for c in courses}
+    per_group: dict[tuple[int, int], Counts] = defaultdict(Counts)
+    totals = Counts()
+    for item in items:
+        per_course[item.course.page_id].add(item.state)
+        totals.add(item.state)
+        for group_id in members_of.get(item.learner_id, ()):
+            per_group[(item.course.page_id, group_id)].add(item.state)
+    course_rows = [OverviewRow(c, None, per_course[c.page_id]) for c in courses]
+    group_rows = [
+        OverviewRow(c, g, per_group[(c.page_id, g.pk)])
+        for c in courses
+        for g in groups
+        if (c.page_id, g.pk) in per_group
+    ]
+    return Overview(courses=course_rows, groups=group_rows, totals=totals)
+
+
+@dataclass
+class MatrixRow:
+    learner: User
+    cells: list[LearnerAssignment | None]
+
+
+@dataclass
+class Matrix:
+    courses: list[CourseInfo]
+    rows: list[MatrixRow]
+    total: int
+
+
+def dashboard_matrix(
+    *,
+    viewer,
+    school,
+    group_id: int | None = None,
+    role: str | None = None,
+    course_id: int | None = None,
+    state: str | None = None,
+    offset: int = 0,
+    limit: int | None = 50,
+    today: date | None = None,
+) -> Matrix:
+    """Assigned learners by assigned courses with each cell's state, filtered and paged.
+
+    Filtering by state keeps a learner when any shown course is in that state. `limit=None`
+    returns every row (for CSV export)."""
+    courses, items = school_standings(school=school, today=today)
+    if course_id:
+        courses = [c for c in courses if c.page_id == course_id]
+    shown = {c.page_id for c in courses}
+    people = people_visible_to(viewer).filter(school=school)
+    if group_id:
+        people = people.filter(
+            memberships__group_id=group_id, memberships__role=Membership.Role.MEMBER
+        )
+    if role:
+        people = people.filter(groups__name=AUTH_GROUP_NAMES.get(role, ""))
+    allowed = set(people.values_list("pk", flat=True))
+    cells: dict[int, dict[int, LearnerAssignment]] = defaultdict(dict)
+    for item in items:
+        if item.learner_id in allowed and item.course.page_id in shown:
+            cells[item.learner_id][item.course.page_id] = item
+    if state:
+        cells = {
+            learner_id: row
+            for learner_id, row in cells.items()
+            if any(i.state == state for i in row.values())
+        }
+    learners = list(
+        User.objects.filter(pk__in=list(cells)).order_by("last_name", "first_name", "pk")
+    )
+    total = len(learners)
+    page = learners[offset : offset + limit] if limit is not None else learners
+    rows = [MatrixRow(u, [cells[u.pk].get(c.page_id) for c in courses]) for u in page]
+    return Matrix(courses=courses, rows=rows, total=total)
+
+
+# --- One person ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletionLine:
+    completion: Completion
+    course: CourseInfo | None
+    module_title: str | None
+    activity_title: str
+
+
+def person_completions(*, learner) -> list[CompletionLine]:
+    """Every course and module the learner has completed, newest first, with titles."""
+    catalogue = courses_catalogue()
+    course_by_iri = {c.iri: c for c in catalogue}
+    module_by_iri = {m.iri: (c, m) for c in catalogue for m in c.modules}
+    lines = []
+    for completion in Completion.objects.filter(learner=learner).order_by("-completed_at"):
+        if completion.activity_iri in course_by_iri:
+            course = course_by_iri[completion.activity_iri]
+            lines.append(CompletionLine(completion, course, None, course.title))
+        elif completion.activity_iri in module_by_iri:
+            course, module = module_by_iri[completion.activity_iri]
+            lines.append(CompletionLine(completion, course, module.title, module.title))
+    return lines
+
+
+@dataclass(frozen=True)
+class CpdLine:
+    completion: Completion
+    course: CourseInfo
+    certificate: Certificate | None
+
+
+def cpd_record(*, learner) -> list[CpdLine]:
+    """Every completed staff course, newest first, with its certificate if issued."""
+    courses = {c.iri: c for c in courses_catalogue(audiences=("staff", "safeguarding_leads"))}
+    completions = Completion.objects.filter(
+        learner=learner, activity_iri__in=list(courses)
+    ).order_by("-completed_at")
+    certificates = {c.statement_id: c for c in Certificate.objects.filter(learner=learner)}
+    return [
+        CpdLine(c, courses[c.activity_iri], certificates.get(c.statement_id)) for c in completions
+    ]
+
+
+# --- PSHE records ----------------------------------------------------------------------------
+
+
+@dataclass
+class PsheRecord:
+    courses: list[CourseInfo]
+    pupils: list[User]
+    # pupil id -> set of completed lesson (module) IRIs
+    done: dict[int, set[str]]
+
+    def lessons(self):
+        return [(c, m) for c in self.courses for m in c.modules]
+
+
+def pshe_class_record(*, group) -> PsheRecord:
+    """Which pupil lessons (modules of pupil courses) each pupil of the class has completed.
+
+    The caller checks the viewer may see the group (schools.selectors.group_visible_to)."""
+    courses = courses_catalogue(audiences=("pupils",))
+    pupils = list(
+        User.objects.filter(
+            memberships__group=group,
+            memberships__role=Membership.Role.MEMBER,
+            groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
+        ).order_by("last_name", "first_name", "pk")
+    )
+    return PsheRecord(courses, pupils, _done_for(pupils, courses))
+
+
+def pshe_pupil_record(*, pupil) -> PsheRecord:
+    courses = courses_catalogue(audiences=("pupils",))
+    return PsheRecord(courses, [pupil], _done_for([pupil], courses))
+
+
+def _done_for(pupils, courses) -> dict[int, set[str]]:
+    iris = [c.iri for c in courses] + [m.iri for c in courses for m in c.modules]
+    done: dict[int, set[str]] = defaultdict(set)
+    if not pupils or not iris:
+        return done
+    rows = LearnerActivity.objects.filter(
+        learner__in=[p.pk for p in pupils],
+        activity_iri__in=iris,
+        last_completed_at__isnull=False,
+    ).values_list("learner_id", "activity_iri")
+    for learner_id, iri in rows:
+        done[learner_id].add(iri)
+    return done
+
+
+def assignments_of_school(*, school) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(school=school).select_related("group", "course")

@@ -6,4 +6,28 @@ app_name = "records"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/courses.csv", views.overview_csv, name="overview_csv"),
+    path("dashboard/groups.csv", views.groups_csv, name="groups_csv"),
+    path("dashboard/matrix/", views.matrix, name="matrix"),
+    path("dashboard/matrix.csv", views.matrix_csv, name="matrix_csv"),
+    path("dashboard/people/<int:pk>/", views.person, name="person"),
+    path("dashboard/people/<int:pk>/record.csv", views.person_csv, name="person_csv"),
+    path("dashboard/people/<int:pk>/export.json", views.person_export, name="person_export"),
+    path("dashboard/people/<int:pk>/erase/", views.person_erase, name="person_erase"),
+    path("dashboard/assignments/", views.assignments, name="assignments"),
+    path("dashboard/assignments.csv", views.assignments_csv, name="assignments_csv"),
+    path(
+        "dashboard/assignments/<int:pk>/delete/",
+        views.assignment_delete,
+        name="assignment_delete",
+    ),
+    path("cpd/", views.my_cpd, name="my_cpd"),
+    path("cpd/log.csv", views.cpd_log_csv, name="cpd_log_csv"),
+    path("cpd/log.pdf", views.cpd_log_pdf, name="cpd_log_pdf"),
+    path("cpd/certificates/<uuid:statement_id>.pdf", views.certificate, name="certificate"),
+    path("verify/", views.verify, name="verify"),
+    path("pshe/", views.my_pshe, name="my_pshe"),
+    path("pshe/classes/", views.pshe_groups, name="pshe_groups"),
+    path("pshe/classes/<int:pk>/", views.pshe_class, name="pshe_class"),
+    path("pshe/classes/<int:pk>.csv", views.pshe_class_csv, name="pshe_class_csv"),
 ]

@@ -1,9 +1,489 @@
-"""The safeguarding dashboard and learners' records."""
+"""The safeguarding dashboard, assignments, CPD records and certificates, PSHE records.
 
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+Views stay thin: they check who may see what (schools/selectors.py), call records selectors
+and services, and render. Every table has a CSV twin with the same rows.
+"""
+
+import csv
+import json
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from schools.models import Group, User
+from schools.roles import Role, roles_of
+from schools.selectors import (
+    group_visible_to,
+    groups_visible_to,
+    person_visible_to,
+    schools_visible_to,
+)
+
+from . import certificates as documents
+from . import selectors, services
+from .forms import AssignmentForm, MatrixFilterForm, VerifyForm
+from .models import Assignment, Completion
+
+DASHBOARD_PERMISSION = "schools.view_safeguarding_dashboard"
+MATRIX_PAGE_SIZE = 50
 
 
-@permission_required("schools.view_safeguarding_dashboard", raise_exception=True)
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _csv_cell(value) -> str:
+    # A cell starting with =, +, - or @ is a formula to spreadsheet software; prefix it so an
+    # exported name can never run as one.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _csv_response(filename: str, header: list, rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([_csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return response
+
+
+def _school_for(request):
+    """The school whose records the viewer works on: their own, or for a superuser (who
+    belongs to none) the one chosen with ?school=, else the first."""
+    school = request.user.school
+    if school is not None:
+        return school
+    visible = schools_visible_to(request.user).order_by("name")
+    chosen = request.GET.get("school", "")
+    school = (visible.filter(pk=chosen).first() if chosen.isdigit() else None) or visible.first()
+    if school is None:
+        raise Http404(_("There is no school yet."))
+    return school
+
+
+def _scenario_analytics_url() -> str | None:
+    # The scenarios app owns its analytics; link to it only once it exists.
+    try:
+        return reverse("scenarios:analytics")
+    except NoReverseMatch:
+        return None
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 def dashboard(request):
-    return render(request, "records/dashboard.html", {})
+    """The school overview: completion per course and per course and group, overdue counts."""
+    school = _school_for(request)
+    overview = selectors.dashboard_overview(viewer=request.user, school=school)
+    return render(
+        request,
+        "records/dashboard.html",
+        {
+            "school": school,
+            "overview": overview,
+            "assignments": selectors.assignments_of_school(school=school),
+            "scenario_analytics_url": _scenario_analytics_url(),
+            "nav_current": "dashboard",
+        },
+    )
+
+
+def _counts_row(counts) -> list:
+    return [
+        counts.assigned,
+        counts.completed,
+        f"{counts.percent}%",
+        counts.in_progress,
+        counts.not_started,
+        counts.overdue,
+        counts.expiring_soon,
+        counts.expired,
+    ]
+
+
+COUNTS_HEADER = [
+    "Assigned",
+    "Completed",
+    "Completed %",
+    "In progress",
+    "Not started",
+    "Overdue",
+    "Expiring soon",
+    "Expired",
+]
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def overview_csv(request):
+    school = _school_for(request)
+    overview = selectors.dashboard_overview(viewer=request.user, school=school)
+    rows = [[r.course.title, *_counts_row(r.counts)] for r in overview.courses]
+    return _csv_response("course-completion.csv", ["Course", *COUNTS_HEADER], rows)
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def groups_csv(request):
+    school = _school_for(request)
+    overview = selectors.dashboard_overview(viewer=request.user, school=school)
+    rows = [[r.course.title, r.group.name, *_counts_row(r.counts)] for r in overview.groups]
+    return _csv_response("group-completion.csv", ["Course", "Group", *COUNTS_HEADER], rows)
+
+
+def _matrix_filters(request, school):
+    courses, _items = selectors.school_standings(school=school, learner_ids=[])
+    form = MatrixFilterForm(request.GET or None, viewer=request.user, courses=courses)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "group_id": form.cleaned_data.get("group"),
+            "role": form.cleaned_data.get("role") or None,
+            "course_id": form.cleaned_data.get("course"),
+            "state": form.cleaned_data.get("status") or None,
+        }
+    return form, filters
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def matrix(request):
+    """Learners by courses, with filters and pages of 50."""
+    school = _school_for(request)
+    form, filters = _matrix_filters(request, school)
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    result = selectors.dashboard_matrix(
+        viewer=request.user,
+        school=school,
+        offset=(page_number - 1) * MATRIX_PAGE_SIZE,
+        limit=MATRIX_PAGE_SIZE,
+        **filters,
+    )
+    pages = max(1, -(-result.total // MATRIX_PAGE_SIZE))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "records/matrix.html",
+        {
+            "form": form,
+            "matrix": result,
+            "page_number": page_number,
+            "pages": pages,
+            "query": query.urlencode(),
+            "nav_current": "dashboard",
+        },
+    )
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def matrix_csv(request):
+    school = _school_for(request)
+    _form, filters = _matrix_filters(request, school)
+    result = selectors.dashboard_matrix(viewer=request.user, school=school, limit=None, **filters)
+    header = ["Name", "Username"]
+    for course in result.courses:
+        header += [f"{course.title}: status", f"{course.title}: due", f"{course.title}: completed"]
+    rows = []
+    for row in result.rows:
+        line = [row.learner.get_full_name(), row.learner.username]
+        for cell in row.cells:
+            if cell is None:
+                line += ["Not assigned", "", ""]
+            else:
+                line += [cell.state.label, _date(cell.due_on), _date(cell.standing.completed_on)]
+        rows.append(line)
+    return _csv_response("learners-by-course.csv", header, rows)
+
+
+def _visible_person(request, pk: int) -> User:
+    person = get_object_or_404(User, pk=pk)
+    if not person_visible_to(request.user, person):
+        raise Http404
+    return person
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def person(request, pk: int):
+    """Drill-down: one person's assignments, completions and certificates."""
+    learner = _visible_person(request, pk)
+    return render(
+        request,
+        "records/person.html",
+        {
+            "learner": learner,
+            "assignments": selectors.assignments_for_learner(learner),
+            "completions": selectors.person_completions(learner=learner),
+            "cpd": selectors.cpd_record(learner=learner),
+            "nav_current": "dashboard",
+        },
+    )
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def person_csv(request, pk: int):
+    learner = _visible_person(request, pk)
+    rows = [
+        [
+            line.course.title if line.course else "",
+            line.module_title or "",
+            timezone.localtime(line.completion.completed_at).isoformat(),
+        ]
+        for line in selectors.person_completions(learner=learner)
+    ]
+    return _csv_response(
+        f"record-{learner.username}.csv", ["Course", "Module", "Completed at"], rows
+    )
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def person_export(request, pk: int):
+    """A subject access request export: everything held about the person, as JSON."""
+    learner = _visible_person(request, pk)
+    response = HttpResponse(
+        json.dumps(services.learner_export(learner=learner), indent=2, default=str),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="sar-{learner.username}.json"'
+    return response
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def person_erase(request, pk: int):
+    """Erase a person's learning records and account, after typing their username."""
+    learner = _visible_person(request, pk)
+    if learner == request.user:
+        raise PermissionDenied(_("You cannot erase yourself."))
+    error = None
+    if request.method == "POST":
+        if request.POST.get("confirm", "").strip() == learner.username:
+            name = str(learner)
+            services.learner_erase(learner=learner)
+            messages.success(request, _("%(name)s and their records were erased.") % {"name": name})
+            return redirect("records:matrix")
+        error = _("Type the username exactly to confirm.")
+    return render(
+        request,
+        "records/person_erase.html",
+        {"learner": learner, "error": error, "nav_current": "dashboard"},
+    )
+
+
+# --- assignments -------------------------------------------------------------------------------
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def assignments(request):
+    """The school's assignments and the form to add one."""
+    school = _school_for(request)
+    form = AssignmentForm(request.POST or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.assignment_create(
+            school=school,
+            course_page_id=data["course"],
+            group=data["group_obj"],
+            role=data["role"] or "",
+            due_on=data["due_on"],
+            renewal_months=data.get("renewal_months"),
+            created_by=request.user,
+        )
+        messages.success(request, _("The course was assigned."))
+        return redirect("records:assignments")
+    return render(
+        request,
+        "records/assignments.html",
+        {
+            "form": form,
+            "assignments": selectors.assignments_of_school(school=school),
+            "nav_current": "dashboard",
+        },
+    )
+
+
+@require_POST
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def assignment_delete(request, pk: int):
+    assignment = get_object_or_404(Assignment, pk=pk, school=_school_for(request))
+    services.assignment_delete(assignment=assignment)
+    messages.success(request, _("The assignment was removed."))
+    return redirect("records:assignments")
+
+
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def assignments_csv(request):
+    school = _school_for(request)
+    rows = [
+        [
+            a.course.title,
+            a.audience_label,
+            _date(a.due_on),
+            a.renewal_months or "",
+        ]
+        for a in selectors.assignments_of_school(school=school)
+    ]
+    return _csv_response(
+        "assignments.csv", ["Course", "Assigned to", "Due", "Renew every (months)"], rows
+    )
+
+
+# --- staff CPD ---------------------------------------------------------------------------------
+
+
+def _require_staff(user):
+    if not roles_of(user) & {Role.STAFF, Role.SAFEGUARDING_LEAD}:
+        raise PermissionDenied(_("CPD records are for staff."))
+
+
+@login_required
+def my_cpd(request):
+    """The member of staff's CPD record: every completed staff course with its certificate."""
+    _require_staff(request.user)
+    lines = selectors.cpd_record(learner=request.user)
+    return render(
+        request,
+        "records/my_cpd.html",
+        {
+            "lines": lines,
+            "total_minutes": sum(line.course.cpd_minutes for line in lines),
+            "assignments": selectors.assignments_for_learner(request.user),
+            "nav_current": "cpd",
+        },
+    )
+
+
+@login_required
+def cpd_log_csv(request):
+    _require_staff(request.user)
+    rows = [
+        [
+            line.course.title,
+            timezone.localtime(line.completion.completed_at).date().isoformat(),
+            line.course.cpd_minutes,
+            line.certificate.code if line.certificate else "",
+        ]
+        for line in selectors.cpd_record(learner=request.user)
+    ]
+    return _csv_response(
+        "cpd-log.csv", ["Course", "Completed", "CPD minutes", "Certificate code"], rows
+    )
+
+
+@login_required
+def cpd_log_pdf(request):
+    _require_staff(request.user)
+    lines = selectors.cpd_record(learner=request.user)
+    response = HttpResponse(
+        documents.cpd_log_pdf(learner=request.user, lines=lines), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'attachment; filename="cpd-log.pdf"'
+    return response
+
+
+@login_required
+def certificate(request, statement_id: uuid.UUID):
+    """The certificate PDF for one of the signed-in person's staff course completions."""
+    _require_staff(request.user)
+    if not Completion.objects.filter(learner=request.user, statement_id=statement_id).exists():
+        raise Http404
+    try:
+        issued = services.certificate_issue(learner=request.user, statement_id=statement_id)
+    except ValueError as error:
+        raise Http404 from error
+    response = HttpResponse(documents.certificate_pdf(issued), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{issued.code}.pdf"'
+    return response
+
+
+def verify(request):
+    """Public: is this certificate code valid? Shows only the name and the course."""
+    form = VerifyForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        found = services.certificate_verify(code=form.cleaned_data["code"])
+        result = {
+            "valid": found is not None,
+            "name": (found.learner.get_full_name() or found.learner.username) if found else "",
+            "course": found.course_title if found else "",
+        }
+    return render(request, "records/verify.html", {"form": form, "result": result})
+
+
+# --- PSHE records ------------------------------------------------------------------------------
+
+
+@login_required
+def pshe_groups(request):
+    """The classes whose PSHE record the person may see (taught, or all for the lead)."""
+    groups = groups_visible_to(request.user).filter(
+        kind__in=[Group.Kind.CLASS, Group.Kind.YEAR_GROUP]
+    )
+    if not groups.exists() and Role.PUPIL in roles_of(request.user):
+        return redirect("records:my_pshe")
+    return render(
+        request,
+        "records/pshe_groups.html",
+        {"groups": groups.order_by("kind", "name"), "nav_current": "groups"},
+    )
+
+
+@login_required
+def pshe_class(request, pk: int):
+    """Which lessons each pupil of a class has completed: for its teachers and the lead."""
+    group = get_object_or_404(Group, pk=pk)
+    if not group_visible_to(request.user, group):
+        raise Http404
+    record = selectors.pshe_class_record(group=group)
+    return render(
+        request,
+        "records/pshe_class.html",
+        {"group": group, "record": record, "nav_current": "groups"},
+    )
+
+
+@login_required
+def pshe_class_csv(request, pk: int):
+    group = get_object_or_404(Group, pk=pk)
+    if not group_visible_to(request.user, group):
+        raise Http404
+    record = selectors.pshe_class_record(group=group)
+    lessons = record.lessons()
+    header = ["Pupil"] + [f"{c.title}: {m.title}" for c, m in lessons]
+    rows = [
+        [pupil.get_full_name() or pupil.username]
+        + ["Completed" if m.iri in record.done.get(pupil.pk, set()) else "" for _c, m in lessons]
+        for pupil in record.pupils
+    ]
+    return _csv_response(f"pshe-{group.name}.csv", header, rows)
+
+
+@login_required
+def my_pshe(request):
+    """A pupil's own PSHE record: the lessons they have completed."""
+    if Role.PUPIL not in roles_of(request.user):
+        raise PermissionDenied(_("The PSHE record is for pupils."))
+    record = selectors.pshe_pupil_record(pupil=request.user)
+    return render(
+        request,
+        "records/my_pshe.html",
+        {
+            "record": record,
+            "done": record.done.get(request.user.pk, set()),
+            "nav_current": "learning",
+        },
+    )

@@ -1,0 +1,97 @@
+"""The courses records report on, read once per request from the page tree.
+
+Records know courses only by their activity IRIs; this module turns live CoursePage and
+ModulePage rows into plain values (title, IRI, audience, CPD minutes, modules) in two
+queries, so dashboards never touch a page per row.
+"""
+
+from dataclasses import dataclass, field
+
+STAFF_AUDIENCES = ("staff", "safeguarding_leads")
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    page_id: int
+    title: str
+    iri: str
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    page_id: int
+    title: str
+    iri: str
+    audience: str
+    cpd_minutes: int
+    url: str
+    modules: tuple[ModuleInfo, ...] = field(default=())
+
+    @property
+    def is_staff_course(self) -> bool:
+        return self.audience in STAFF_AUDIENCES
+
+    @property
+    def is_pupil_course(self) -> bool:
+        return self.audience == "pupils"
+
+    @property
+    def link(self) -> str:
+        """The course's absolute address, for emails and PDFs."""
+        from django.conf import settings
+
+        if self.url.startswith(("http://", "https://")):
+            return self.url
+        return f"{settings.SITE_URL}{self.url}"
+
+
+def _course_models():
+    from courses.models import CoursePage, ModulePage
+
+    return CoursePage, ModulePage
+
+
+def courses_catalogue(*, audiences=None, page_ids=None) -> list[CourseInfo]:
+    """Live courses (optionally only some audiences or pages) with their live modules."""
+    try:
+        CoursePage, ModulePage = _course_models()
+    except ImportError:  # the courses app's pages are not installed: nothing to report on
+        return []
+    courses = CoursePage.objects.live().order_by("path")
+    if audiences is not None:
+        courses = courses.filter(audience__in=list(audiences))
+    if page_ids is not None:
+        courses = courses.filter(pk__in=list(page_ids))
+    courses = list(courses)
+    if not courses:
+        return []
+    by_path = {c.path: c for c in courses}
+    modules: dict[int, list[ModuleInfo]] = {c.pk: [] for c in courses}
+    module_rows = (
+        ModulePage.objects.live()
+        .filter(depth__in={c.depth + 1 for c in courses})
+        .order_by("path")
+        .only("pk", "title", "path", "activity_uuid")
+    )
+    steplen = ModulePage.steplen
+    for module in module_rows:
+        parent = by_path.get(module.path[:-steplen])
+        if parent is not None:
+            modules[parent.pk].append(ModuleInfo(module.pk, module.title, module.activity_iri))
+    return [
+        CourseInfo(
+            page_id=c.pk,
+            title=c.title,
+            iri=c.activity_iri,
+            audience=c.audience,
+            cpd_minutes=c.cpd_minutes or 0,
+            url=c.url or "",
+            modules=tuple(modules[c.pk]),
+        )
+        for c in courses
+    ]
+
+
+def course_info(page_id: int) -> CourseInfo | None:
+    found = courses_catalogue(page_ids=[page_id])
+    return found[0] if found else None

@@ -1,0 +1,120 @@
+"""PDF documents: a CPD certificate and a member of staff's CPD log (reportlab).
+
+Drawn with reportlab's built-in Helvetica so the PDFs need no font files; text is real text,
+so the documents can be searched and read by a screen reader.
+"""
+
+import io
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+
+def _minutes(value: int) -> str:
+    hours, minutes = divmod(value, 60)
+    if hours and minutes:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
+    if hours:
+        return _("%(h)d h") % {"h": hours}
+    return _("%(m)d min") % {"m": minutes}
+
+
+def certificate_pdf(certificate) -> bytes:
+    """A one-page landscape certificate with everything the issue lists on it."""
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(_("Certificate: %(course)s") % {"course": certificate.course_title})
+    pdf.setAuthor("Upstander")
+    pdf.setStrokeColor(colors.HexColor("#1d4f91"))
+    pdf.setLineWidth(3)
+    pdf.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+    centre = width / 2
+    name = certificate.learner.get_full_name() or certificate.learner.username
+    lines = [
+        ("Helvetica", 14, _("Certificate of completion"), 160),
+        ("Helvetica-Bold", 28, name, 140),
+        ("Helvetica", 14, _("has completed the course"), 124),
+        ("Helvetica-Bold", 22, certificate.course_title, 108),
+        (
+            "Helvetica",
+            13,
+            _("on %(date)s · CPD time: %(minutes)s")
+            % {
+                "date": timezone.localtime(certificate.completed_at).strftime("%-d %B %Y"),
+                "minutes": _minutes(certificate.cpd_minutes),
+            },
+            92,
+        ),
+        ("Helvetica", 13, certificate.school_name, 80),
+    ]
+    for font, size, text, y in lines:
+        pdf.setFont(font, size)
+        pdf.drawCentredString(centre, y * mm, text)
+    verify_url = settings.SITE_URL + reverse("records:verify")
+    pdf.setFont("Helvetica", 11)
+    pdf.drawCentredString(
+        centre, 50 * mm, _("Verification code: %(code)s") % {"code": certificate.code}
+    )
+    pdf.drawCentredString(
+        centre, 43 * mm, _("Check this certificate at %(url)s") % {"url": verify_url}
+    )
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def cpd_log_pdf(*, learner, lines) -> bytes:
+    """The learner's CPD log as a table: course, date completed, minutes, certificate code."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=_("CPD log"),
+        author="Upstander",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+    )
+    styles = getSampleStyleSheet()
+    name = learner.get_full_name() or learner.username
+    story = [
+        Paragraph(_("CPD log: %(name)s") % {"name": name}, styles["Title"]),
+        Paragraph(learner.school.name if learner.school_id else "", styles["Normal"]),
+        Spacer(1, 6 * mm),
+    ]
+    data = [[_("Course"), _("Completed"), _("CPD time"), _("Certificate")]]
+    total = 0
+    for line in lines:
+        total += line.course.cpd_minutes
+        data.append(
+            [
+                Paragraph(line.course.title, styles["Normal"]),
+                timezone.localtime(line.completion.completed_at).strftime("%-d %b %Y"),
+                _minutes(line.course.cpd_minutes),
+                line.certificate.code if line.certificate else "",
+            ]
+        )
+    data.append([_("Total"), "", _minutes(total), ""])
+    table = Table(data, colWidths=[75 * mm, 30 * mm, 25 * mm, 40 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
+                ("LINEABOVE", (0, -1), (-1, -1), 1, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story.append(table)
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,115 @@
+"""Forms for records: assigning a course, filtering the matrix, checking a certificate."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schools.roles import Role
+from schools.selectors import groups_visible_to
+
+from .catalogue import courses_catalogue
+from .states import STATE_LABELS
+
+ROLE_CHOICES = [
+    (Role.STAFF.value, _("All staff")),
+    (Role.SAFEGUARDING_LEAD.value, _("All safeguarding leads")),
+    (Role.PUPIL.value, _("All pupils")),
+]
+
+
+def _course_choices():
+    return [(c.page_id, c.title) for c in courses_catalogue()]
+
+
+class AssignmentForm(forms.Form):
+    """Assign a course to one group, or to everyone with a role, by a due date."""
+
+    course = forms.TypedChoiceField(label=_("Course"), coerce=int)
+    group = forms.TypedChoiceField(
+        label=_("Group"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("A class, year group or staff team. Leave empty to assign to a role."),
+    )
+    role = forms.ChoiceField(
+        label=_("Or everyone with the role"),
+        required=False,
+        choices=[("", _("(none)")), *ROLE_CHOICES],
+    )
+    due_on = forms.DateField(
+        label=_("Due date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example 31/12/2026."),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    renewal_months = forms.IntegerField(
+        label=_("Renew every (months)"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_("For CPD that expires, e.g. 12 for staff, 24 for safeguarding leads."),
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [("", _("Choose a course")), *_course_choices()]
+        self.groups = {g.pk: g for g in groups_visible_to(viewer).order_by("kind", "name")}
+        self.fields["group"].choices = [("", _("(none)"))] + [
+            (pk, str(g)) for pk, g in self.groups.items()
+        ]
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due_on
+
+    def clean(self):
+        cleaned = super().clean()
+        group_id, role = cleaned.get("group"), cleaned.get("role")
+        if group_id and role:
+            raise forms.ValidationError(_("Choose a group or a role, not both."))
+        if not group_id and not role and not self.errors:
+            raise forms.ValidationError(_("Choose a group or a role to assign the course to."))
+        cleaned["group_obj"] = self.groups.get(group_id) if group_id else None
+        return cleaned
+
+
+class MatrixFilterForm(forms.Form):
+    """The matrix's filters; every field is optional and bad values are simply ignored."""
+
+    group = forms.TypedChoiceField(label=_("Group"), coerce=int, required=False, empty_value=None)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[
+            ("", _("Everyone")),
+            (Role.STAFF.value, _("Staff")),
+            (Role.SAFEGUARDING_LEAD.value, _("Safeguarding leads")),
+            (Role.PUPIL.value, _("Pupils")),
+        ],
+    )
+    course = forms.TypedChoiceField(label=_("Course"), coerce=int, required=False, empty_value=None)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any")), *[(s.value, label) for s, label in STATE_LABELS.items()]],
+    )
+
+    def __init__(self, *args, viewer, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("All groups"))] + [
+            (g.pk, str(g)) for g in groups_visible_to(viewer).order_by("kind", "name")
+        ]
+        self.fields["course"].choices = [("", _("All courses"))] + [
+            (c.page_id, c.title) for c in courses
+        ]
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        help_text=_("As printed on the certificate, for example ABCD-EFGH-JKLM."),
+    )

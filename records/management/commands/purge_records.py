@@ -1,0 +1,34 @@
+"""Delete learning records older than each school's retention period."""
+
+from django.core.management.base import BaseCommand
+
+from records.services import records_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete statements, completions, certificates and reminder logs older than each "
+        "school's retention period (School.retention_months). --older-than can only keep "
+        "more, never less: each school's cut-off is the longer of the two."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            metavar="MONTHS",
+            default=None,
+            help="Purge only records older than this many months (and older than the "
+            "school's own retention period).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Count, delete nothing.")
+
+    def handle(self, *args, **options):
+        if options["older_than"] is not None and options["older_than"] < 0:
+            self.stderr.write("--older-than must be zero or more months.")
+            raise SystemExit(2)
+        counts = records_purge(older_than_months=options["older_than"], dry_run=options["dry_run"])
+        verb = "Would delete" if options["dry_run"] else "Deleted"
+        for school, count in counts.items():
+            self.stdout.write(f"{school}: {verb.lower()} {count} statements")
+        self.stdout.write(self.style.SUCCESS(f"{verb} {sum(counts.values())} statements."))

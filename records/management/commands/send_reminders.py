@@ -1,0 +1,31 @@
+"""Send due reminder emails now, or make sure the self-scheduling reminders task runs."""
+
+from django.core.management.base import BaseCommand
+
+from records.services import reminders_send
+from records.tasks import reminders_schedule_ensure
+
+
+class Command(BaseCommand):
+    help = (
+        "Email staff whose assignments are due soon, overdue, expiring or expired (each "
+        "reminder at most once). Run daily from cron, or pass --schedule once at deploy to "
+        "start the background task that reschedules itself every day."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--schedule",
+            action="store_true",
+            help="Start the self-rescheduling background task (needs `manage.py db_worker`).",
+        )
+
+    def handle(self, *args, **options):
+        if options["schedule"]:
+            started = reminders_schedule_ensure()
+            self.stdout.write(
+                "Reminders task scheduled." if started else "Reminders task already scheduled."
+            )
+            return
+        sent = reminders_send()
+        self.stdout.write(self.style.SUCCESS(f"Sent {sent} reminders."))

@@ -1,0 +1,463 @@
+"""Writes to records: assignments, renewals, certificates, reminders, rebuilds and the data
+protection duties (retention, erasure, subject access). Views and commands call these."""
+
+import contextlib
+import logging
+import uuid
+from datetime import date, datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schools.models import School, User
+from xapi.identity import actor_for, actor_key
+
+from .catalogue import course_info, courses_catalogue
+from .models import (
+    Assignment,
+    Certificate,
+    Completion,
+    CourseRenewal,
+    LearnerActivity,
+    ReminderSent,
+)
+from .projection import completions_project
+from .states import add_months, reminder_for
+
+logger = logging.getLogger(__name__)
+
+
+# --- Assignments -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    school: School,
+    course_page_id: int,
+    due_on: date,
+    group=None,
+    role: str = "",
+    renewal_months: int | None = None,
+    created_by=None,
+) -> Assignment:
+    """Assign a course to a group of the school or to everyone with a role."""
+    if (group is None) == (not role):
+        raise ValueError("Assign to exactly one of a group or a role.")
+    if group is not None and group.school_id != school.pk:
+        raise ValueError("The group belongs to another school.")
+    if course_info(course_page_id) is None:
+        raise ValueError("No live course with that id.")
+    return Assignment.objects.create(
+        school=school,
+        course_id=course_page_id,
+        group=group,
+        role=role,
+        due_on=due_on,
+        renewal_months=renewal_months or None,
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: Assignment) -> None:
+    assignment.delete()
+
+
+@transaction.atomic
+def course_renewal_require(
+    *, course_page_id: int, reason: str, complete_within_days: int = 30, created_by=None
+) -> CourseRenewal:
+    """Mark a course as "requires renewal": earlier completions stop counting and everyone
+    assigned who had completed it is told to take it again (after commit)."""
+    renewal = CourseRenewal.objects.create(
+        course_id=course_page_id,
+        reason=reason,
+        required_from=timezone.now(),
+        complete_within_days=complete_within_days,
+        created_by=created_by,
+    )
+    transaction.on_commit(lambda: renewal_notify(renewal_id=renewal.pk))
+    return renewal
+
+
+def renewal_notify(*, renewal_id: int) -> int:
+    """Email the assigned staff who had completed a course that now requires renewal."""
+    renewal = CourseRenewal.objects.filter(pk=renewal_id).first()
+    if renewal is None:
+        return 0
+    course = course_info(renewal.course_id)
+    if course is None:
+        return 0
+    school_ids = Assignment.objects.filter(course_id=renewal.course_id).values_list(
+        "school_id", flat=True
+    )
+    from .selectors import school_standings
+
+    sent = 0
+    completed_before = set(
+        LearnerActivity.objects.filter(
+            activity_iri=course.iri, first_completed_at__lt=renewal.required_from
+        ).values_list("learner_id", flat=True)
+    )
+    for school in School.objects.filter(pk__in=set(school_ids)):
+        _courses, items = school_standings(school=school)
+        learners = {
+            i.learner_id: i
+            for i in items
+            if i.course.page_id == course.page_id and i.learner_id in completed_before
+        }
+        for user in User.objects.filter(pk__in=list(learners)).exclude(email=""):
+            _send(
+                user=user,
+                subject=_("Please take “%(course)s” again") % {"course": course.title},
+                template="records/email/renewal.txt",
+                context={
+                    "course": course,
+                    "renewal": renewal,
+                    "due_on": learners[user.pk].due_on,
+                },
+            )
+            sent += 1
+    return sent
+
+
+# --- Certificates ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_issue(*, learner: User, statement_id: uuid.UUID) -> Certificate:
+    """The certificate for one of the learner's completions of a staff course, issued the
+    first time it is asked for and the same one ever after."""
+    existing = Certificate.objects.filter(statement_id=statement_id, learner=learner).first()
+    if existing is not None:
+        return existing
+    completion = Completion.objects.get(learner=learner, statement_id=statement_id)
+    courses = {c.iri: c for c in courses_catalogue(audiences=("staff", "safeguarding_leads"))}
+    course = courses.get(completion.activity_iri)
+    if course is None:
+        raise ValueError("Certificates are for completed staff courses.")
+    return Certificate.objects.create(
+        learner=learner,
+        statement_id=statement_id,
+        course_id=course.page_id,
+        course_title=course.title,
+        completed_at=completion.completed_at,
+        cpd_minutes=course.cpd_minutes,
+        school_name=learner.school.name if learner.school_id else "",
+    )
+
+
+def certificate_verify(*, code: str) -> Certificate | None:
+    """The certificate with this code if it is valid: issued, and its completion still
+    stands (not voided, not erased)."""
+    normalised = code.strip().upper().replace(" ", "")
+    if len(normalised) == 12 and "-" not in normalised:
+        normalised = f"{normalised[:4]}-{normalised[4:8]}-{normalised[8:]}"
+    certificate = Certificate.objects.select_related("learner").filter(code=normalised).first()
+    if certificate is None:
+        return None
+    if not Completion.objects.filter(statement_id=certificate.statement_id).exists():
+        return None
+    return certificate
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+REMINDER_SUBJECTS = {
+    ReminderSent.Kind.DUE_SOON: "“%(course)s” is due on %(date)s",
+    ReminderSent.Kind.OVERDUE: "“%(course)s” is overdue",
+    ReminderSent.Kind.EXPIRING: "Your “%(course)s” completion expires on %(date)s",
+    ReminderSent.Kind.EXPIRED: "Your “%(course)s” completion has expired",
+}
+
+
+def reminders_send(*, today: date | None = None) -> int:
+    """Email staff whose assignments are due soon, overdue, expiring or expired.
+
+    Each (learner, assignment, kind, date) is sent at most once: the ReminderSent row is
+    written in the same transaction as the email is handed to the mail backend, so a failed
+    send is retried next run and a sent one is never repeated.
+    """
+    from .selectors import school_standings
+
+    today = today or timezone.localdate()
+    sent = 0
+    for school in School.objects.filter(assignments__isnull=False).distinct():
+        _courses, items = school_standings(school=school, today=today)
+        due = [(i, reminder_for(i.standing, today=today)) for i in items]
+        due = [(i, r) for i, r in due if r is not None]
+        if not due:
+            continue
+        already = set(
+            ReminderSent.objects.filter(
+                assignment__school=school,
+                learner_id__in={i.learner_id for i, _r in due},
+            ).values_list("learner_id", "assignment_id", "kind", "about_date")
+        )
+        people = {
+            u.pk: u
+            for u in User.objects.filter(pk__in={i.learner_id for i, _r in due}, is_active=True)
+            .exclude(email="")
+            .exclude(groups__name="Pupils")
+        }
+        for item, (kind, about) in due:
+            user = people.get(item.learner_id)
+            if user is None or (user.pk, item.assignment_id, kind, about) in already:
+                continue
+            if _reminder_send_one(user=user, item=item, kind=kind, about=about):
+                sent += 1
+    return sent
+
+
+def _reminder_send_one(*, user, item, kind: str, about: date) -> bool:
+    try:
+        with transaction.atomic():
+            _row, created = ReminderSent.objects.get_or_create(
+                learner=user, assignment_id=item.assignment_id, kind=kind, about_date=about
+            )
+            if not created:
+                return False
+            _send(
+                user=user,
+                subject=_(REMINDER_SUBJECTS[kind])
+                % {"course": item.course.title, "date": about.strftime("%-d %B %Y")},
+                template="records/email/reminder.txt",
+                context={"item": item, "kind": kind, "about": about},
+            )
+    except Exception:
+        # One bad address must not stop everyone else's reminders; the row rolled back, so
+        # the next run tries again.
+        logger.exception("Reminder to user %s failed", user.pk)
+        return False
+    return True
+
+
+def _send(*, user, subject: str, template: str, context: dict) -> None:
+    body = render_to_string(template, {"user": user, "site_url": settings.SITE_URL, **context})
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
+
+
+# --- Rebuild, retention, erasure and subject access -------------------------------------------
+
+
+def _statement_model():
+    return apps.get_model("xapi", "Statement")
+
+
+def learners_by_key_for(statements: list[dict]) -> dict:
+    """Resolve the actors of these statements to learners: an account on our site by its
+    opaque learner id, an mbox by the person's email (for schools that chose mbox)."""
+    ids, emails = set(), set()
+    for s in statements:
+        actor = s.get("actor", {})
+        account = actor.get("account") or {}
+        if account.get("homePage") == settings.SITE_URL and account.get("name"):
+            with contextlib.suppress(ValueError):
+                ids.add(uuid.UUID(account["name"]))
+        elif actor.get("mbox"):
+            emails.add(actor["mbox"].lower().removeprefix("mailto:"))
+    users = list(User.objects.filter(learner_id__in=ids).select_related("school"))
+    if emails:
+        users += list(User.objects.filter(email__in=emails).select_related("school"))
+    return {actor_key(actor_for(u)): u for u in users}
+
+
+def _learner_actor_keys(learner: User) -> set[str]:
+    keys = {f"account:{settings.SITE_URL}|{learner.learner_id}"}
+    if learner.email:
+        keys.add(f"mbox:mailto:{learner.email.lower()}")
+    return keys
+
+
+def records_rebuild(*, learner_ids: list[int] | None = None, chunk_size: int = 2000) -> int:
+    """Throw away derived records (all, or some learners') and project every stored,
+    unvoided statement again, oldest first. Returns the number of statements read."""
+    Statement = _statement_model()
+    with transaction.atomic():
+        completions = Completion.objects.all()
+        summaries = LearnerActivity.objects.all()
+        statements = Statement.objects.filter(voided=False)
+        if learner_ids is not None:
+            completions = completions.filter(learner_id__in=learner_ids)
+            summaries = summaries.filter(learner_id__in=learner_ids)
+            statements = statements.filter(learner_id__in=learner_ids)
+        completions.delete()
+        summaries.delete()
+        read = 0
+        last_pk = 0
+        while True:
+            batch = list(
+                statements.filter(pk__gt=last_pk)
+                .order_by("pk")
+                .values_list("pk", "data")[:chunk_size]
+            )
+            if not batch:
+                break
+            last_pk = batch[-1][0]
+            data = [row[1] for row in batch]
+            completions_project(statements=data, learners_by_key=learners_by_key_for(data))
+            read += len(batch)
+    return read
+
+
+def _retention_cutoff(*, school: School, older_than_months: int | None, now: datetime):
+    months = max(school.retention_months, older_than_months or 0)
+    return datetime.combine(add_months(now.date(), -months), datetime.min.time(), tzinfo=now.tzinfo)
+
+
+def records_purge(
+    *, older_than_months: int | None = None, now: datetime | None = None, dry_run: bool = False
+) -> dict[str, int]:
+    """Delete statements and records older than each school's retention period.
+
+    `older_than_months` can only lengthen what is kept, never shorten a school's own
+    setting: the cut-off for each school is the longer of the two. Derived records of the
+    learners touched are rebuilt from what remains, so they never outlive their statements.
+    Returns counts per school name.
+    """
+    now = now or timezone.now()
+    Statement = _statement_model()
+    result: dict[str, int] = {}
+    for school in School.objects.all():
+        cutoff = _retention_cutoff(school=school, older_than_months=older_than_months, now=now)
+        with transaction.atomic():
+            old = Statement.objects.filter(school=school, timestamp__lt=cutoff)
+            learner_ids = set(
+                old.exclude(learner__isnull=True).values_list("learner_id", flat=True)
+            )
+            learner_ids |= set(
+                Completion.objects.filter(
+                    learner__school=school, completed_at__lt=cutoff
+                ).values_list("learner_id", flat=True)
+            )
+            count = old.count()
+            if not dry_run:
+                old.delete()
+                Certificate.objects.filter(learner__school=school, completed_at__lt=cutoff).delete()
+                ReminderSent.objects.filter(assignment__school=school, sent_at__lt=cutoff).delete()
+                if learner_ids:
+                    records_rebuild(learner_ids=sorted(learner_ids))
+            result[school.name] = count
+    return result
+
+
+@transaction.atomic
+def learner_erase(*, learner: User, delete_account: bool = True) -> None:
+    """Erase a learner: their statements in the LRS (with everything hanging off them), their
+    state and profile documents, every record derived from them, and by default their account
+    (which takes their enrolments, checklist ticks and reflections with it)."""
+    Statement = _statement_model()
+    keys = _learner_actor_keys(learner)
+    Statement.objects.filter(learner=learner).delete()
+    Statement.objects.filter(actor_key__in=keys).delete()
+    Statement.objects.filter(object_agent_key__in=keys).delete()
+    _erase_related_agent_rows(keys)
+    Certificate.objects.filter(learner=learner).delete()
+    ReminderSent.objects.filter(learner=learner).delete()
+    Completion.objects.filter(learner=learner).delete()
+    LearnerActivity.objects.filter(learner=learner).delete()
+    if delete_account:
+        learner.delete()
+
+
+def _erase_related_agent_rows(keys: set[str]) -> None:
+    """Statements where the learner appears only in context (as instructor or team member)
+    and the LRS documents (state, agent profile) stored about them."""
+    for model_name, field_name in (("StatementRelation", "agent_key"), ("Document", "agent_key")):
+        try:
+            model = apps.get_model("xapi", model_name)
+        except LookupError:
+            continue
+        if not any(f.name == field_name for f in model._meta.get_fields()):
+            continue
+        rows = model.objects.filter(**{f"{field_name}__in": keys})
+        if model_name == "StatementRelation":
+            _statement_model().objects.filter(pk__in=rows.values("statement_id")).delete()
+        rows.delete()
+
+
+def learner_export(*, learner: User) -> dict:
+    """Everything Upstander holds about a learner, for a subject access request."""
+    from .selectors import assignments_for_learner, person_completions
+
+    Statement = _statement_model()
+    keys = _learner_actor_keys(learner)
+    statements = Statement.objects.filter(learner=learner) | Statement.objects.filter(
+        actor_key__in=keys
+    )
+    export = {
+        "exported_at": timezone.now().isoformat(),
+        "person": {
+            "username": learner.username,
+            "first_name": learner.first_name,
+            "last_name": learner.last_name,
+            "email": learner.email,
+            "school": learner.school.name if learner.school_id else None,
+            "learner_id": str(learner.learner_id),
+            "roles": sorted(str(r) for r in learner.roles),
+            "groups": [
+                {"name": m.group.name, "kind": m.group.kind, "role": m.role}
+                for m in learner.memberships.select_related("group")
+            ],
+        },
+        "assignments": [
+            {
+                "course": a.course.title,
+                "due_on": a.due_on.isoformat(),
+                "state": str(a.state),
+                "expires_on": a.standing.expires_on.isoformat() if a.standing.expires_on else None,
+            }
+            for a in assignments_for_learner(learner)
+        ],
+        "completions": [
+            {
+                "activity": line.activity_title,
+                "activity_iri": line.completion.activity_iri,
+                "completed_at": line.completion.completed_at.isoformat(),
+                "statement_id": str(line.completion.statement_id),
+            }
+            for line in person_completions(learner=learner)
+        ],
+        "certificates": [
+            {
+                "course": c.course_title,
+                "completed_at": c.completed_at.isoformat(),
+                "cpd_minutes": c.cpd_minutes,
+                "code": c.code,
+            }
+            for c in Certificate.objects.filter(learner=learner)
+        ],
+        "reminders_sent": [
+            {"kind": r.kind, "about": r.about_date.isoformat(), "sent_at": r.sent_at.isoformat()}
+            for r in ReminderSent.objects.filter(learner=learner)
+        ],
+        "statements": [s.data for s in statements.distinct().order_by("stored", "pk")],
+    }
+    for label, model_name, fields in (
+        ("reflections", "Reflection", ("block_id", "text", "updated_at")),
+        ("checklists", "ChecklistProgress", ("block_id", "ticked", "updated_at")),
+        ("enrolments", "Enrolment", ("attempt", "registration", "started_at")),
+    ):
+        try:
+            model = apps.get_model("courses", model_name)
+        except LookupError:
+            continue
+        export[label] = [
+            {k: _jsonable(v) for k, v in row.items()}
+            for row in model.objects.filter(learner=learner).values(*fields)
+        ]
+    return export
+
+
+def _jsonable(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value

@@ -1,0 +1,74 @@
+"""Background work for records: the reminders run, which keeps itself scheduled.
+
+django-tasks has no periodic scheduler, so `reminders_run` enqueues its own next run with
+`run_after` (on backends that support deferral, such as the database backend). The single
+ReminderSchedule row is a compare-and-set token: only the run that moves `next_run_at`
+enqueues a successor, so starting the chain twice never makes two chains. If the worker was
+down and the chain died, `manage.py send_reminders --schedule` (run at deploy, or from cron)
+starts it again; `manage.py send_reminders` alone sends now, for sites that prefer cron.
+Sending twice is harmless anyway: every reminder is sent at most once (ReminderSent).
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from .models import ReminderSchedule
+from .services import reminders_send
+
+
+def reminders_interval() -> timedelta:
+    return timedelta(hours=getattr(settings, "RECORDS_REMINDERS_EVERY_HOURS", 24))
+
+
+@task()
+def reminders_run(scheduled_for: str | None = None) -> int:
+    """Send due reminders, then schedule the next run if this run still owns the chain."""
+    sent = reminders_send()
+    reminders_schedule_next(after=scheduled_for)
+    return sent
+
+
+def reminders_schedule_next(*, after: str | None) -> bool:
+    """Move the schedule on by one interval and enqueue that run, unless another run already
+    did (the compare-and-set on `next_run_at`) or the backend cannot defer tasks."""
+    if not default_task_backend.supports_defer:
+        return False
+    now = timezone.now()
+    next_run = now + reminders_interval()
+    with transaction.atomic():
+        schedule, _created = ReminderSchedule.objects.get_or_create(pk=1)
+        if (
+            after is not None
+            and schedule.next_run_at is not None
+            and schedule.next_run_at != datetime.fromisoformat(after)
+        ):
+            return False
+        updated = ReminderSchedule.objects.filter(pk=1, next_run_at=schedule.next_run_at).update(
+            next_run_at=next_run, last_run_at=now
+        )
+        if not updated:
+            return False
+        transaction.on_commit(
+            lambda: reminders_run.using(run_after=next_run).enqueue(
+                scheduled_for=next_run.isoformat()
+            )
+        )
+    return True
+
+
+def reminders_schedule_ensure() -> bool:
+    """Start the chain if it is not running: no run scheduled, or the scheduled one is more
+    than an interval late (its worker died). Returns whether a run was enqueued."""
+    if not default_task_backend.supports_defer:
+        return False
+    schedule, _created = ReminderSchedule.objects.get_or_create(pk=1)
+    late = schedule.next_run_at is None or schedule.next_run_at < (
+        timezone.now() - reminders_interval()
+    )
+    if not late:
+        return False
+    return reminders_schedule_next(after=None)
