@@ -1,7 +1,6 @@
 """Writes to records: assignments, renewals, certificates, reminders, rebuilds and the data
 protection duties (retention, erasure, subject access). Views and commands call these."""
 
-import contextlib
 import logging
 import uuid
 from datetime import date, datetime
@@ -15,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools.models import School, User
-from xapi.identity import actor_for, actor_key
 
 from .catalogue import course_info, courses_catalogue
 from .models import (
@@ -250,24 +248,6 @@ def _statement_model():
     return apps.get_model("xapi", "Statement")
 
 
-def learners_by_key_for(statements: list[dict]) -> dict:
-    """Resolve the actors of these statements to learners: an account on our site by its
-    opaque learner id, an mbox by the person's email (for schools that chose mbox)."""
-    ids, emails = set(), set()
-    for s in statements:
-        actor = s.get("actor", {})
-        account = actor.get("account") or {}
-        if account.get("homePage") == settings.SITE_URL and account.get("name"):
-            with contextlib.suppress(ValueError):
-                ids.add(uuid.UUID(account["name"]))
-        elif actor.get("mbox"):
-            emails.add(actor["mbox"].lower().removeprefix("mailto:"))
-    users = list(User.objects.filter(learner_id__in=ids).select_related("school"))
-    if emails:
-        users += list(User.objects.filter(email__in=emails).select_related("school"))
-    return {actor_key(actor_for(u)): u for u in users}
-
-
 def _learner_actor_keys(learner: User) -> set[str]:
     keys = {f"account:{settings.SITE_URL}|{learner.learner_id}"}
     if learner.email:
@@ -276,13 +256,16 @@ def _learner_actor_keys(learner: User) -> set[str]:
 
 
 def records_rebuild(*, learner_ids: list[int] | None = None, chunk_size: int = 2000) -> int:
-    """Throw away derived records (all, or some learners') and project every stored,
-    unvoided statement again, oldest first. Returns the number of statements read."""
+    """Throw away derived records (all, or some learners') and project every stored
+    statement again in the order the LRS stored it, exactly as `record()` did: voided
+    statements and the statements that voided them included, so the result is identical.
+    Actors resolve to the learner the LRS matched when it stored each statement. Returns
+    the number of statements read."""
     Statement = _statement_model()
     with transaction.atomic():
         completions = Completion.objects.all()
         summaries = LearnerActivity.objects.all()
-        statements = Statement.objects.filter(voided=False)
+        statements = Statement.objects.all()
         if learner_ids is not None:
             completions = completions.filter(learner_id__in=learner_ids)
             summaries = summaries.filter(learner_id__in=learner_ids)
@@ -295,13 +278,14 @@ def records_rebuild(*, learner_ids: list[int] | None = None, chunk_size: int = 2
             batch = list(
                 statements.filter(pk__gt=last_pk)
                 .order_by("pk")
-                .values_list("pk", "data")[:chunk_size]
+                .values_list("pk", "data", "actor_key", "learner_id")[:chunk_size]
             )
             if not batch:
                 break
             last_pk = batch[-1][0]
-            data = [row[1] for row in batch]
-            completions_project(statements=data, learners_by_key=learners_by_key_for(data))
+            users = User.objects.in_bulk({row[3] for row in batch if row[3]})
+            learners = {row[2]: users[row[3]] for row in batch if row[3] in users}
+            completions_project(statements=[row[1] for row in batch], learners_by_key=learners)
             read += len(batch)
     return read
 
@@ -369,17 +353,10 @@ def learner_erase(*, learner: User, delete_account: bool = True) -> None:
 def _erase_related_agent_rows(keys: set[str]) -> None:
     """Statements where the learner appears only in context (as instructor or team member)
     and the LRS documents (state, agent profile) stored about them."""
-    for model_name, field_name in (("StatementRelation", "agent_key"), ("Document", "agent_key")):
-        try:
-            model = apps.get_model("xapi", model_name)
-        except LookupError:
-            continue
-        if not any(f.name == field_name for f in model._meta.get_fields()):
-            continue
-        rows = model.objects.filter(**{f"{field_name}__in": keys})
-        if model_name == "StatementRelation":
-            _statement_model().objects.filter(pk__in=rows.values("statement_id")).delete()
-        rows.delete()
+    Relation = apps.get_model("xapi", "StatementRelation")
+    mentioned = Relation.objects.filter(kind="agent", key__in=keys).values("statement_id")
+    _statement_model().objects.filter(pk__in=mentioned).delete()
+    apps.get_model("xapi", "Document").objects.filter(agent_key__in=keys).delete()
 
 
 def learner_export(*, learner: User) -> dict:

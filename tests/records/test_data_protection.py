@@ -1,0 +1,157 @@
+"""Records rebuild identically from the LRS; retention, erasure and subject access."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from records.models import Certificate, Completion, LearnerActivity, ReminderSent
+from records.services import certificate_issue, learner_erase, learner_export, records_purge
+from schools.models import User
+from tests.records.statements import COMPLETED, EXPERIENCED, FAILED, PASSED, iri, statement
+from xapi.models import Statement
+from xapi.services import record
+
+pytestmark = pytest.mark.django_db
+
+COURSE = iri("course", "dp")
+MODULE = iri("module", "dp1")
+QUIZ = iri("quiz", "dp-q")
+
+
+def _record(school, *statements):
+    for s in statements:
+        s.pop("stored", None)
+    record(statements=list(statements), school=school)
+
+
+def _snapshot():
+    completions = sorted(
+        Completion.objects.values_list(
+            "learner_id",
+            "activity_iri",
+            "statement_id",
+            "registration",
+            "completed_at",
+            "success",
+            "score_scaled",
+        )
+    )
+    summaries = sorted(
+        LearnerActivity.objects.values_list(
+            "learner_id",
+            "activity_iri",
+            "first_seen_at",
+            "last_seen_at",
+            "first_completed_at",
+            "last_completed_at",
+        )
+    )
+    return completions, summaries
+
+
+def test_rebuild_records_gives_identical_records(school, teacher, pupil):
+    t0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    completed = statement(teacher, COMPLETED, COURSE, when=t0 + timedelta(hours=2))
+    _record(
+        school,
+        statement(teacher, EXPERIENCED, MODULE, grouping=COURSE, when=t0),
+        statement(teacher, COMPLETED, MODULE, grouping=COURSE, when=t0 + timedelta(hours=1)),
+        completed,
+        statement(
+            pupil, PASSED, QUIZ, parent=MODULE, result={"success": True, "score": {"scaled": 0.8}}
+        ),
+        statement(pupil, FAILED, QUIZ, parent=MODULE, result={"success": False}),
+        statement(pupil, EXPERIENCED, iri("h5p", "x"), result={"completion": True}),
+    )
+    # A voided completion must stay voided after a rebuild.
+    _record(
+        school,
+        {
+            "actor": completed["actor"],
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+            "object": {"objectType": "StatementRef", "id": completed["id"]},
+        },
+    )
+    before = _snapshot()
+    assert len(before[0]) == 3
+    call_command("rebuild_records", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _snapshot() == before
+    Completion.objects.all().delete()
+    LearnerActivity.objects.all().delete()
+    call_command("rebuild_records", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _snapshot() == before
+
+
+def test_erased_learner_leaves_nothing_behind(school, teacher, pupil):
+    _record(
+        school,
+        statement(teacher, COMPLETED, COURSE, when=timezone.now()),
+        statement(pupil, COMPLETED, COURSE, when=timezone.now()),
+    )
+    completion = Completion.objects.get(learner=teacher)
+    Certificate.objects.create(
+        learner=teacher,
+        statement_id=completion.statement_id,
+        course_title="X",
+        completed_at=completion.completed_at,
+    )
+    learner_id, pk = teacher.learner_id, teacher.pk
+    learner_erase(learner=teacher)
+    assert not User.objects.filter(pk=pk).exists()
+    assert not Statement.objects.filter(actor_key__contains=str(learner_id)).exists()
+    assert not any(str(learner_id) in json.dumps(s.data) for s in Statement.objects.all())
+    for model in (Completion, LearnerActivity, Certificate, ReminderSent):
+        assert not model.objects.filter(learner_id=pk).exists()
+    # Everyone else is untouched.
+    assert Completion.objects.filter(learner=pupil).count() == 1
+    assert Statement.objects.count() == 1
+
+
+def test_subject_access_export_holds_the_learners_statements_and_records(school, teacher):
+    _record(school, statement(teacher, COMPLETED, COURSE, when=timezone.now()))
+    export = learner_export(learner=teacher)
+    assert export["person"]["username"] == teacher.username
+    assert len(export["statements"]) == 1
+    assert export["statements"][0]["object"]["id"] == COURSE
+    json.dumps(export)  # serialisable as it is
+
+
+def test_export_learner_command_prints_json(school, teacher, capsys):
+    call_command("export_learner", teacher.username)
+    assert json.loads(capsys.readouterr().out)["person"]["learner_id"] == str(teacher.learner_id)
+
+
+def test_purge_removes_only_what_is_older_than_the_schools_retention(school, teacher):
+    school.retention_months = 12
+    school.save()
+    old = timezone.now() - timedelta(days=400)
+    recent = timezone.now() - timedelta(days=30)
+    _record(
+        school,
+        statement(teacher, COMPLETED, COURSE, when=old),
+        statement(teacher, COMPLETED, MODULE, when=recent),
+    )
+    assert records_purge(older_than_months=24)[school.name] == 0  # the longer period wins
+    assert records_purge()[school.name] == 1
+    assert list(Statement.objects.values_list("object_iri", flat=True)) == [MODULE]
+    assert list(Completion.objects.values_list("activity_iri", flat=True)) == [MODULE]
+    assert not LearnerActivity.objects.filter(activity_iri=COURSE).exists()
+
+
+def test_purge_command_dry_run_deletes_nothing(school, teacher, capsys):
+    school.retention_months = 1
+    school.save()
+    _record(school, statement(teacher, COMPLETED, COURSE, when=timezone.now() - timedelta(days=90)))
+    call_command("purge_records", "--dry-run")
+    assert "would delete 1" in capsys.readouterr().out
+    assert Statement.objects.count() == 1
+
+
+def test_certificate_for_a_pupil_course_is_refused(school, pupil, home_page):
+    _record(school, statement(pupil, COMPLETED, COURSE, when=timezone.now()))
+    completion = Completion.objects.get()
+    with pytest.raises(ValueError, match="staff courses"):
+        certificate_issue(learner=pupil, statement_id=completion.statement_id)
