@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+"""The built-in LRS at /xapi/ (xAPI Part Three 2: resource paths relative to the endpoint)
+and our profile document."""
+
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from .lrs import views
 
 app_name = "xapi"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("statements", views.statements, name="statements"),
+    path("activities/state", views.state, name="state"),
+    path("activities/profile", views.activity_profile, name="activity_profile"),
+    path("activities", views.activities, name="activities"),
+    path("agents/profile", views.agent_profile, name="agent_profile"),
+    path("agents", views.agents, name="agents"),
+    path("about", csrf_exempt(views.about), name="about"),
+    path("profile/", views.profile, name="profile"),
+]

@@ -69,3 +69,72 @@ def receiver():
     yield server
     server.shutdown()
     server.server_close()
+
+
+class LrsClientHelper:
+    """The Django test client with an LRS client's Basic credentials and a version header."""
+
+    def __init__(self, client, key, secret, version="1.0.3"):
+        import base64
+
+        self.client = client
+        self.auth = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+        self.version = version
+
+    def headers(self, **extra):
+        headers = {"HTTP_AUTHORIZATION": self.auth}
+        if self.version:
+            headers["HTTP_X_EXPERIENCE_API_VERSION"] = self.version
+        headers.update(extra)
+        return headers
+
+    def get(self, path, params=None, **extra):
+        return self.client.get(path, params or {}, **self.headers(**extra))
+
+    def post(self, path, data, content_type="application/json", **extra):
+        body = json.dumps(data) if not isinstance(data, bytes | str) else data
+        return self.client.post(path, body, content_type=content_type, **self.headers(**extra))
+
+    def put(self, path, data, content_type="application/json", **extra):
+        body = json.dumps(data) if not isinstance(data, bytes | str) else data
+        return self.client.put(path, body, content_type=content_type, **self.headers(**extra))
+
+    def delete(self, path, **extra):
+        return self.client.delete(path, **self.headers(**extra))
+
+
+@pytest.fixture
+def lrs_client_factory(client):
+    from xapi.models import LrsClient
+
+    def make(school, *, can_read=True, can_write=True, version="1.0.3"):
+        credentials = LrsClient(name="Tool", school=school, can_read=can_read, can_write=can_write)
+        secret = credentials.issue_secret()
+        credentials.save()
+        return LrsClientHelper(client, credentials.key, secret, version)
+
+    return make
+
+
+@pytest.fixture
+def lrs(school, lrs_client_factory):
+    """An LRS client with read and write credentials for the `school`."""
+    return lrs_client_factory(school)
+
+
+def xapi_statement(**changes):
+    """A minimal valid statement from an external tool."""
+    data = {
+        "actor": {"objectType": "Agent", "mbox": "mailto:learner@example.org"},
+        "verb": {
+            "id": "http://adlnet.gov/expapi/verbs/experienced",
+            "display": {"en-US": "experienced", "en-GB": "experienced"},
+        },
+        "object": {
+            "objectType": "Activity",
+            "id": "http://example.org/activities/one",
+            "definition": {"name": {"en-US": "One", "fr": "Un"}},
+        },
+    }
+    data.update(changes)
+    return data

@@ -1,0 +1,419 @@
+"""The Statement Resource (xAPI 1.0.3 Part Three 2.1; 2.0.0 Part Three 2.1). Each test's
+docstring quotes the requirement it checks."""
+
+import hashlib
+import uuid
+
+import pytest
+
+from tests.xapi.conftest import xapi_statement
+from xapi.models import Statement
+
+pytestmark = pytest.mark.django_db
+
+URL = "/xapi/statements"
+
+
+def test_post_single_statement_returns_its_id(lrs):
+    """2.1.2 POST: "The LRS MUST ... return 200 OK with an array of Statement ids"."""
+    response = lrs.post(URL, xapi_statement())
+    assert response.status_code == 200
+    [statement_id] = response.json()
+    assert Statement.objects.filter(statement_id=statement_id).exists()
+
+
+def test_post_array_returns_ids_in_order(lrs):
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    response = lrs.post(URL, [xapi_statement(id=i) for i in ids])
+    assert response.json() == ids
+
+
+def test_put_stores_with_the_given_id_and_answers_204(lrs):
+    """2.1.1 PUT: "The LRS MUST ... return 204 No Content" after storing."""
+    statement_id = str(uuid.uuid4())
+    response = lrs.put(f"{URL}?statementId={statement_id}", xapi_statement())
+    assert response.status_code == 204
+    assert lrs.get(URL, {"statementId": statement_id}).json()["id"] == statement_id
+
+
+def test_put_without_statement_id_is_400(lrs):
+    """2.1.1: statementId is required for PUT."""
+    assert lrs.put(URL, xapi_statement()).status_code == 400
+
+
+def test_put_with_a_different_id_in_the_body_is_400(lrs):
+    statement = xapi_statement(id=str(uuid.uuid4()))
+    assert lrs.put(f"{URL}?statementId={uuid.uuid4()}", statement).status_code == 400
+
+
+def test_same_id_same_content_is_accepted_and_different_content_is_409(lrs):
+    """2.1.1: "If the LRS receives a Statement with an id it already has a Statement for...
+    the LRS SHOULD* NOT modify the Statement ... and SHOULD return 409 Conflict" when the
+    contents differ; identical statements are not a conflict."""
+    statement_id = str(uuid.uuid4())
+    statement = xapi_statement(id=statement_id)
+    assert lrs.put(f"{URL}?statementId={statement_id}", statement).status_code == 204
+    assert lrs.put(f"{URL}?statementId={statement_id}", statement).status_code == 204
+    assert lrs.post(URL, statement).status_code == 200
+    changed = xapi_statement(id=statement_id, verb={"id": "http://example.org/other"})
+    assert lrs.post(URL, changed).status_code == 409
+    assert Statement.objects.count() == 1
+
+
+def test_batch_with_repeated_id_is_400(lrs):
+    """2.1.2: "If the LRS receives a batch of Statements containing two or more Statements
+    with the same id, it SHALL reject the batch and return 400 Bad Request"."""
+    statement = xapi_statement(id=str(uuid.uuid4()))
+    assert lrs.post(URL, [statement, statement]).status_code == 400
+
+
+def test_invalid_statement_is_400_naming_the_field_and_stores_nothing(lrs):
+    """Part Two 2.2: "The LRS MUST reject Statements ... that are not valid" (400)."""
+    response = lrs.post(URL, [xapi_statement(), xapi_statement(verb={"id": "nope"})])
+    assert response.status_code == 400
+    assert response.json()["fields"] == [
+        {"path": "[1].verb.id", "message": response.json()["fields"][0]["message"]}
+    ]
+    assert not Statement.objects.exists()
+
+
+def test_malformed_json_is_400(lrs):
+    assert lrs.post(URL, "{not json").status_code == 400
+
+
+def test_lrs_sets_stored_authority_and_version(lrs):
+    """Part Two 4.1.8-4.1.10: the LRS sets stored and authority, and version when absent."""
+    [statement_id] = lrs.post(URL, xapi_statement(authority={"mbox": "mailto:x@x.org"})).json()
+    data = lrs.get(URL, {"statementId": statement_id}).json()
+    assert data["stored"]
+    assert data["authority"]["name"] == "Tool"
+    assert data["version"] == "1.0.0"
+
+
+def test_get_by_id_and_unknown_id(lrs):
+    """2.1.3: a single statement by statementId; 404 when there is none."""
+    [statement_id] = lrs.post(URL, xapi_statement()).json()
+    assert lrs.get(URL, {"statementId": statement_id}).status_code == 200
+    assert lrs.get(URL, {"statementId": str(uuid.uuid4())}).status_code == 404
+
+
+def test_get_by_id_with_other_filters_is_400(lrs):
+    """2.1.3: statementId "MUST NOT" be combined with parameters other than attachments and
+    format."""
+    response = lrs.get(URL, {"statementId": str(uuid.uuid4()), "verb": "http://x.org/v"})
+    assert response.status_code == 400
+
+
+def test_unknown_parameter_is_400(lrs):
+    assert lrs.get(URL, {"colour": "blue"}).status_code == 400
+
+
+def void(lrs, target_id):
+    return lrs.post(
+        URL,
+        xapi_statement(
+            verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
+            object={"objectType": "StatementRef", "id": target_id},
+        ),
+    )
+
+
+def test_voided_statement_is_only_returned_by_voided_statement_id(lrs):
+    """2.1.4 "Voided Statements": "The LRS MUST not return any Statement which has been
+    voided, unless that Statement has been requested by voidedStatementId"."""
+    [target] = lrs.post(URL, xapi_statement()).json()
+    assert void(lrs, target).status_code == 200
+    assert lrs.get(URL, {"statementId": target}).status_code == 404
+    assert lrs.get(URL, {"voidedStatementId": target}).json()["id"] == target
+    ids = [s["id"] for s in lrs.get(URL).json()["statements"]]
+    assert target not in ids
+
+
+def test_voided_statement_id_of_a_live_statement_is_404(lrs):
+    [target] = lrs.post(URL, xapi_statement()).json()
+    assert lrs.get(URL, {"voidedStatementId": target}).status_code == 404
+
+
+def test_voiding_a_voiding_statement_is_400(lrs):
+    """Part Two 2.3.2: "A Voiding Statement cannot Target another Voiding Statement"."""
+    [target] = lrs.post(URL, xapi_statement()).json()
+    [voiding] = void(lrs, target).json()
+    assert void(lrs, voiding).status_code == 400
+
+
+def test_statements_referring_to_matches_are_returned(lrs):
+    """2.1.3 "Filter Conditions for StatementRefs": statements targeting a matching
+    statement are returned with it."""
+    [target] = lrs.post(URL, xapi_statement()).json()
+    [ref] = lrs.post(
+        URL,
+        xapi_statement(
+            verb={"id": "http://example.org/commented"},
+            object={"objectType": "StatementRef", "id": target},
+        ),
+    ).json()
+    found = lrs.get(URL, {"activity": "http://example.org/activities/one"}).json()
+    assert {s["id"] for s in found["statements"]} == {target, ref}
+
+
+@pytest.fixture
+def stored(lrs):
+    """Statements varying by actor, verb, object, registration and context."""
+    reg = str(uuid.uuid4())
+    other_actor = {"objectType": "Agent", "account": {"homePage": "http://x.org", "name": "z"}}
+    statements = {
+        "plain": xapi_statement(),
+        "verb": xapi_statement(verb={"id": "http://example.org/verbs/other"}),
+        "actor": xapi_statement(actor=other_actor),
+        "object_agent": xapi_statement(
+            actor=other_actor, object={"objectType": "Agent", "mbox": "mailto:learner@example.org"}
+        ),
+        "registration": xapi_statement(context={"registration": reg}),
+        "context_activity": xapi_statement(
+            object={"id": "http://example.org/activities/two"},
+            context={
+                "contextActivities": {"parent": {"id": "http://example.org/activities/one"}},
+                "instructor": {"mbox": "mailto:teacher@example.org"},
+            },
+        ),
+    }
+    ids = {}
+    for name, statement in statements.items():
+        [ids[name]] = lrs.post(URL, statement).json()
+    ids["registration_uuid"] = reg
+    return ids
+
+
+def found(lrs, **params):
+    response = lrs.get(URL, params)
+    assert response.status_code == 200, response.content
+    return {s["id"] for s in response.json()["statements"]}
+
+
+def test_filter_by_verb(lrs, stored):
+    """2.1.3 verb: "Filter, only return Statements matching the specified Verb id"."""
+    assert found(lrs, verb="http://example.org/verbs/other") == {stored["verb"]}
+
+
+def test_filter_by_agent_matches_actor_or_object(lrs, stored):
+    """2.1.3 agent: "only return Statements for which the specified Agent or Group is the
+    Actor or Object of the Statement"."""
+    agent = '{"mbox": "mailto:learner@example.org"}'
+    result = found(lrs, agent=agent)
+    assert stored["object_agent"] in result
+    assert stored["actor"] not in result
+    assert stored["plain"] in result
+
+
+def test_related_agents_include_context_agents(lrs, stored):
+    """2.1.3 related_agents: "Apply the Agent filter broadly. Include Statements for which
+    ... the Agent ... is the ... Instructor"."""
+    agent = '{"mbox": "mailto:teacher@example.org"}'
+    assert found(lrs, agent=agent) == set()
+    assert found(lrs, agent=agent, related_agents="true") == {stored["context_activity"]}
+
+
+def test_filter_by_activity_and_related_activities(lrs, stored):
+    """2.1.3 activity / related_activities: the Object only, or also context activities."""
+    activity = "http://example.org/activities/one"
+    narrow = found(lrs, activity=activity)
+    broad = found(lrs, activity=activity, related_activities="true")
+    assert stored["context_activity"] not in narrow
+    assert stored["context_activity"] in broad
+    assert narrow < broad
+
+
+def test_filter_by_registration(lrs, stored):
+    assert found(lrs, registration=stored["registration_uuid"]) == {stored["registration"]}
+
+
+def test_since_and_until_use_stored(lrs, stored):
+    """2.1.3 since/until: "only Statements stored since/at or before the specified
+    Timestamp"."""
+    all_rows = list(Statement.objects.order_by("stored"))
+    first = all_rows[0]
+    later = found(lrs, since=first.data["stored"])
+    assert first.data["id"] not in later
+    assert found(lrs, until=first.data["stored"]) >= {first.data["id"]}
+
+
+def test_ascending_and_limit_and_more_page_through_everything(lrs, stored):
+    """2.1.3 limit/ascending, and the more IRL: "the LRS MUST include a more property ...
+    if the result set is incomplete"."""
+    seen = []
+    response = lrs.get(URL, {"limit": 2, "ascending": "true"})
+    while True:
+        body = response.json()
+        seen += [s["id"] for s in body["statements"]]
+        assert len(body["statements"]) <= 2
+        if not body["more"]:
+            break
+        response = lrs.get(body["more"])
+        assert response.status_code == 200
+    stored_order = [
+        str(s)
+        for s in Statement.objects.order_by("stored", "id").values_list("statement_id", flat=True)
+    ]
+    assert seen == stored_order
+
+
+def test_consistent_through_header_on_statement_gets(lrs, stored):
+    """2.1.3: "The LRS MUST include the header X-Experience-API-Consistent-Through ... on all
+    responses to Statements requests"."""
+    assert lrs.get(URL).headers["X-Experience-API-Consistent-Through"]
+
+
+def test_format_ids_strips_to_identifiers(lrs, stored):
+    """2.1.3 format=ids: "Only include minimum information necessary in Agent, Activity,
+    Verb and Group Objects to identify them"."""
+    data = lrs.get(URL, {"statementId": stored["plain"], "format": "ids"}).json()
+    assert data["verb"] == {"id": "http://adlnet.gov/expapi/verbs/experienced"}
+    assert data["object"] == {"objectType": "Activity", "id": "http://example.org/activities/one"}
+    assert data["actor"] == {"objectType": "Agent", "mbox": "mailto:learner@example.org"}
+
+
+def test_format_canonical_picks_one_language(lrs, stored):
+    """2.1.3 format=canonical: "Activity Objects ... and Verb display ... return only one
+    language, chosen by Accept-Language"."""
+    data = lrs.get(
+        URL, {"statementId": stored["plain"], "format": "canonical"}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).json()
+    assert data["object"]["definition"]["name"] == {"fr": "Un"}
+    assert len(data["verb"]["display"]) == 1
+
+
+@pytest.mark.parametrize("version", ["1.0.0", "1.0.3", "2.0.0"])
+def test_supported_versions_are_accepted_and_echoed(lrs, version):
+    """Part Three 1.4: requests with 1.0.x (or 2.0.0) are accepted; the response carries
+    X-Experience-API-Version."""
+    lrs.version = version
+    response = lrs.post(URL, xapi_statement())
+    assert response.status_code == 200
+    assert response.headers["X-Experience-API-Version"] == (
+        "2.0.0" if version.startswith("2") else "1.0.3"
+    )
+
+
+@pytest.mark.parametrize("version", [None, "0.95", "3.0.0"])
+def test_missing_or_unsupported_version_is_400(lrs, version):
+    """Part Three 1.4: "the LRS MUST reject requests ... without the header" or with a
+    version it does not support."""
+    lrs.version = version
+    assert lrs.post(URL, xapi_statement()).status_code == 400
+
+
+def test_context_agents_are_accepted_in_version_2_only(lrs):
+    statement = xapi_statement(
+        context={
+            "contextAgents": [
+                {"objectType": "contextAgent", "agent": {"mbox": "mailto:t@example.org"}}
+            ]
+        }
+    )
+    assert lrs.post(URL, statement).status_code == 400
+    lrs.version = "2.0.0"
+    assert lrs.post(URL, statement).status_code == 200
+
+
+def test_head_answers_like_get_without_a_body(lrs, client, stored):
+    """Part Three 1.1: "The LRS MUST respond to any HEAD request as it would have responded
+    to an otherwise identical GET request except ... no message-body"."""
+    response = client.head(URL, **lrs.headers())
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_alternate_request_syntax(lrs, client):
+    """Part Three 1.3 "Alternate Request Syntax": POST with method=PUT and the headers and
+    content as form fields."""
+    import json
+    from urllib.parse import urlencode
+
+    statement_id = str(uuid.uuid4())
+    form = urlencode(
+        {
+            "statementId": statement_id,
+            "content": json.dumps(xapi_statement()),
+            "Authorization": lrs.auth,
+            "X-Experience-API-Version": "1.0.3",
+            "Content-Type": "application/json",
+        }
+    )
+    response = client.post(
+        f"{URL}?method=PUT", form, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 204
+    assert Statement.objects.filter(statement_id=statement_id).exists()
+
+
+def test_cors_preflight_and_headers(lrs, client):
+    response = client.options(URL, HTTP_ORIGIN="https://content.example.org")
+    assert response.status_code == 200
+    assert "X-Experience-API-Version" in response.headers["Access-Control-Allow-Headers"]
+    assert lrs.get(URL).headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_about_needs_no_credentials_and_lists_versions(client):
+    """Part Three 2.7: the About resource returns the versions the LRS supports."""
+    response = client.get("/xapi/about")
+    assert response.status_code == 200
+    assert {"1.0.3", "2.0.0"} <= set(response.json()["version"])
+
+
+def multipart(statement, parts, boundary="xapi-boundary"):
+    chunks = [
+        f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),
+        __import__("json").dumps(statement).encode(),
+        b"\r\n",
+    ]
+    for content, declared in parts:
+        chunks += [
+            f"--{boundary}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\n"
+            f"X-Experience-API-Hash: {declared}\r\n\r\n".encode(),
+            content,
+            b"\r\n",
+        ]
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/mixed; boundary={boundary}"
+
+
+def attachment_statement(content: bytes):
+    return xapi_statement(
+        attachments=[
+            {
+                "usageType": "http://adlnet.gov/expapi/attachments/signature",
+                "display": {"en-GB": "Note"},
+                "contentType": "text/plain",
+                "length": len(content),
+                "sha2": hashlib.sha256(content).hexdigest(),
+            }
+        ]
+    )
+
+
+def test_attachment_round_trip_with_sha2(lrs):
+    """Part Three 1.5.2: attachments in multipart/mixed, each part identified by its SHA-2;
+    GET with attachments=true returns them in a multipart response."""
+    content = b"a signed note"
+    body, ctype = multipart(
+        attachment_statement(content), [(content, hashlib.sha256(content).hexdigest())]
+    )
+    response = lrs.post(URL, body, content_type=ctype)
+    assert response.status_code == 200, response.content
+    [statement_id] = response.json()
+    got = lrs.get(URL, {"statementId": statement_id, "attachments": "true"})
+    assert got.headers["Content-Type"].startswith("multipart/mixed")
+    assert content in got.content
+
+
+def test_attachment_with_wrong_hash_or_missing_part_is_400(lrs):
+    """Part Three 1.5.2: "The LRS MUST reject ... if the SHA-2 ... does not match" and a
+    statement whose attachment has neither a part nor a fileUrl."""
+    content = b"a signed note"
+    body, ctype = multipart(
+        attachment_statement(content), [(b"tampered", hashlib.sha256(content).hexdigest())]
+    )
+    assert lrs.post(URL, body, content_type=ctype).status_code == 400
+    body, ctype = multipart(attachment_statement(content), [])
+    assert lrs.post(URL, body, content_type=ctype).status_code == 400
+    assert not Statement.objects.exists()

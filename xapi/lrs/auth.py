@@ -1,0 +1,106 @@
+"""Who is calling the LRS (xAPI 1.0.3 Part Three 4 "Authentication").
+
+Either an xAPI tool with HTTP Basic credentials an admin issued (an `LrsClient`, scoped to
+one school, allowed to read and/or write), or a signed-in learner's browser session, in
+which case the learner may only write statements about themselves (the server sets the
+actor) and only read their own statements and documents.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
+
+from ..identity import actor_for, actor_key
+from ..models import LrsClient
+from .http import LrsError, LrsRequest
+
+REALM = 'Basic realm="Upstander LRS"'
+
+
+@dataclass
+class Principal:
+    """The caller: their school, what they may do, and (for sessions) who they are."""
+
+    school: object
+    can_read: bool
+    can_write: bool
+    authority: dict
+    user: object = None
+    client: LrsClient | None = None
+
+    @property
+    def learner_actor(self) -> dict | None:
+        return actor_for(self.user) if self.user is not None else None
+
+    @property
+    def learner_key(self) -> str | None:
+        actor = self.learner_actor
+        return actor_key(actor) if actor else None
+
+    def need(self, *, write: bool) -> None:
+        if write and not self.can_write:
+            raise LrsError(403, "these credentials may not write")
+        if not write and not self.can_read:
+            raise LrsError(403, "these credentials may not read")
+
+
+def _basic(header: str) -> tuple[str, str] | None:
+    if not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    key, sep, secret = decoded.partition(":")
+    return (key, secret) if sep else None
+
+
+def _csrf_ok(request) -> bool:
+    # Browser content posts with the learner's cookie, so writes need Django's CSRF token
+    # (the X-CSRFToken header), as any other form on the site does.
+    check = CsrfViewMiddleware(lambda req: None)
+    return check.process_view(request, None, (), {}) is None
+
+
+def authenticate(lrs: LrsRequest, *, write: bool) -> Principal:
+    """The caller of this request, or a 401 asking for Basic credentials."""
+    header = lrs.header("authorization") or ""
+    if header:
+        credentials = _basic(header)
+        if credentials is None:
+            raise LrsError(
+                401, "malformed Authorization header", headers={"WWW-Authenticate": REALM}
+            )
+        key, secret = credentials
+        client = LrsClient.objects.select_related("school").filter(key=key, is_active=True).first()
+        if client is None or not client.secret_matches(secret):
+            raise LrsError(401, "unknown key or wrong secret", headers={"WWW-Authenticate": REALM})
+        principal = Principal(
+            school=client.school,
+            can_read=client.can_read,
+            can_write=client.can_write,
+            authority=client.authority(),
+            client=client,
+        )
+        principal.need(write=write)
+        return principal
+    request = lrs.django
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        if write and request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok(request):
+            raise LrsError(403, "missing or wrong CSRF token (send the X-CSRFToken header)")
+        return Principal(
+            school=user.school,
+            can_read=True,
+            can_write=True,
+            user=user,
+            authority={
+                "objectType": "Agent",
+                "name": "Upstander",
+                "account": {"homePage": settings.SITE_URL, "name": "upstander"},
+            },
+        )
+    raise LrsError(401, "authentication required", headers={"WWW-Authenticate": REALM})

@@ -1,0 +1,114 @@
+"""The `format` parameter of GET Statements (xAPI 1.0.3 Part Three 2.1.3): exact, ids,
+canonical."""
+
+import copy
+
+IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
+
+
+def _agent_ids(agent: dict) -> dict:
+    out = {"objectType": agent.get("objectType", "Agent")}
+    for key in IFI_KEYS:
+        if key in agent:
+            out[key] = agent[key]
+    if out["objectType"] == "Group" and not any(k in agent for k in IFI_KEYS):
+        # Anonymous Group: "the minimum information needed to identify each member".
+        out["member"] = [_agent_ids(m) for m in agent.get("member", [])]
+    return out
+
+
+def _object_ids(obj: dict) -> dict:
+    kind = obj.get("objectType", "Activity")
+    if kind == "Activity":
+        return {"objectType": "Activity", "id": obj["id"]}
+    if kind in ("Agent", "Group"):
+        return _agent_ids(obj)
+    if kind == "SubStatement":
+        return _statement_ids(obj)
+    return obj
+
+
+def _context_ids(context: dict) -> dict:
+    context = dict(context)
+    for key in ("instructor", "team"):
+        if key in context:
+            context[key] = _agent_ids(context[key])
+    if "contextActivities" in context:
+        context["contextActivities"] = {
+            key: [_object_ids(a) for a in (v if isinstance(v, list) else [v])]
+            for key, v in context["contextActivities"].items()
+        }
+    for key, inner in (("contextAgents", "agent"), ("contextGroups", "group")):
+        if key in context:
+            context[key] = [{**item, inner: _agent_ids(item[inner])} for item in context[key]]
+    return context
+
+
+def _statement_ids(statement: dict) -> dict:
+    out = dict(statement)
+    out["actor"] = _agent_ids(statement["actor"])
+    out["verb"] = {"id": statement["verb"]["id"]}
+    out["object"] = _object_ids(statement["object"])
+    if "context" in statement:
+        out["context"] = _context_ids(statement["context"])
+    if "authority" in statement:
+        out["authority"] = _agent_ids(statement["authority"])
+    return out
+
+
+def _accepted_languages(header: str) -> list[str]:
+    languages = []
+    for part in (header or "").split(","):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag:
+            languages.append((quality, tag.lower()))
+    return [tag for _q, tag in sorted(languages, key=lambda x: -x[0])]
+
+
+def _one_language(language_map: dict, languages: list[str]) -> dict:
+    if not language_map:
+        return language_map
+    lowered = {key.lower(): key for key in language_map}
+    for tag in languages:
+        if tag == "*":
+            break
+        for candidate in (tag, tag.split("-")[0]):
+            if candidate in lowered:
+                key = lowered[candidate]
+                return {key: language_map[key]}
+        for low, key in lowered.items():
+            if low.split("-")[0] == tag.split("-")[0]:
+                return {key: language_map[key]}
+    key = next(iter(language_map))
+    return {key: language_map[key]}
+
+
+def _canonical(value, languages, parent_key=""):
+    if isinstance(value, dict):
+        out = {}
+        for key, inner in value.items():
+            if key == "extensions":
+                out[key] = inner
+            elif key in ("display", "name", "description") and isinstance(inner, dict):
+                out[key] = _one_language(inner, languages)
+            else:
+                out[key] = _canonical(inner, languages, key)
+        return out
+    if isinstance(value, list):
+        return [_canonical(v, languages, parent_key) for v in value]
+    return value
+
+
+def statement_format(statement: dict, fmt: str, accept_language: str = "") -> dict:
+    """The statement as the client asked for it."""
+    if fmt == "ids":
+        return _statement_ids(statement)
+    if fmt == "canonical":
+        return _canonical(copy.deepcopy(statement), _accepted_languages(accept_language))
+    return statement

@@ -1,0 +1,215 @@
+"""What every LRS request and response shares (xAPI 1.0.3 Part Three 1.x and 2.0.0 Part
+Three 1.x): the version header, the alternate request syntax, CORS, HEAD and JSON errors."""
+
+import json
+from dataclasses import dataclass, field
+from functools import wraps
+from urllib.parse import parse_qsl
+
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.utils import timezone
+
+from ..statements.errors import StatementValidationError
+
+SUPPORTED_VERSIONS = ["1.0.0", "1.0.1", "1.0.2", "1.0.3", "2.0.0"]
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "HEAD, GET, POST, PUT, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": (
+        "Content-Type, Content-Length, Authorization, X-Experience-API-Version, If-Match, "
+        "If-None-Match, X-Requested-With, X-CSRFToken"
+    ),
+    "Access-Control-Expose-Headers": (
+        "ETag, Last-Modified, Cache-Control, Content-Type, Content-Length, WWW-Authenticate, "
+        "X-Experience-API-Version, X-Experience-API-Consistent-Through"
+    ),
+    "Access-Control-Max-Age": "86400",
+}
+# Part Three 1.3 "Alternate Request Syntax": these come as form fields rather than headers.
+ALT_HEADER_FIELDS = {
+    "authorization": "HTTP_AUTHORIZATION",
+    "x-experience-api-version": "HTTP_X_EXPERIENCE_API_VERSION",
+    "content-type": "CONTENT_TYPE",
+    "content-length": "CONTENT_LENGTH",
+    "if-match": "HTTP_IF_MATCH",
+    "if-none-match": "HTTP_IF_NONE_MATCH",
+}
+
+
+class LrsError(Exception):
+    """An error answered with a status and a reason (and the fields at fault, if any)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        fields: list[tuple[str, str]] | None = None,
+        headers: dict | None = None,
+    ):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fields = fields or []
+        self.headers = headers or {}
+
+
+@dataclass
+class LrsRequest:
+    """A request after the alternate syntax is undone: the method, the parameters, the body
+    and the headers the resource needs, whichever way they were sent."""
+
+    method: str
+    params: QueryDict
+    body: bytes
+    content_type: str
+    content_type_params: dict
+    version: str
+    headers: dict = field(default_factory=dict)
+    django: HttpRequest | None = None
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    def json(self):
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise LrsError(400, f"the body is not valid JSON: {exc}") from None
+
+
+def _content_type(value: str) -> tuple[str, dict]:
+    parts = [p.strip() for p in (value or "").split(";")]
+    params = {}
+    for part in parts[1:]:
+        if "=" in part:
+            key, _sep, val = part.partition("=")
+            params[key.strip().lower()] = val.strip().strip('"')
+    return parts[0].lower(), params
+
+
+def lrs_request(request: HttpRequest) -> LrsRequest:
+    """Read a request, undoing the alternate request syntax (Part Three 1.3) if used."""
+    meta = request.META
+    headers = {
+        "authorization": meta.get("HTTP_AUTHORIZATION", ""),
+        "x-experience-api-version": meta.get("HTTP_X_EXPERIENCE_API_VERSION", ""),
+        "if-match": meta.get("HTTP_IF_MATCH"),
+        "if-none-match": meta.get("HTTP_IF_NONE_MATCH"),
+        "accept-language": meta.get("HTTP_ACCEPT_LANGUAGE", ""),
+    }
+    method = request.method.upper()
+    params = request.GET.copy()
+    body = request.body
+    content_type = meta.get("CONTENT_TYPE", "")
+    if method == "POST" and "method" in request.GET:
+        # "The LRS MUST support the alternate request syntax": POST with ?method=X and the
+        # headers, parameters and content as form fields.
+        alt = request.GET["method"].upper()
+        if alt not in ("GET", "PUT", "POST", "DELETE", "HEAD"):
+            raise LrsError(400, "method must be GET, PUT, POST or DELETE")
+        if set(request.GET) != {"method"}:
+            raise LrsError(
+                400, "with the alternate request syntax, the only query parameter is method"
+            )
+        ctype, _p = _content_type(content_type)
+        if ctype != "application/x-www-form-urlencoded":
+            raise LrsError(
+                415, "the alternate request syntax needs application/x-www-form-urlencoded"
+            )
+        form = QueryDict(mutable=True)
+        for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True):
+            form.appendlist(key, value)
+        params = QueryDict(mutable=True)
+        content = b""
+        content_type = ""
+        for key in form:
+            value = form[key]
+            lowered = key.lower()
+            if lowered == "content":
+                content = value.encode("utf-8")
+            elif lowered == "content-type":
+                content_type = value
+            elif lowered in ALT_HEADER_FIELDS:
+                headers[lowered] = value
+            else:
+                params.setlist(key, form.getlist(key))
+        method, body = alt, content
+    ctype, ctype_params = _content_type(content_type)
+    return LrsRequest(
+        method=method,
+        params=params,
+        body=body,
+        content_type=ctype,
+        content_type_params=ctype_params,
+        version=headers["x-experience-api-version"].strip(),
+        headers=headers,
+        django=request,
+    )
+
+
+def version_check(version: str) -> str:
+    """Part Three 1.4 "Versioning": refuse a missing or unsupported version; answer with the
+    latest patch of the version asked for."""
+    if not version:
+        raise LrsError(400, "the X-Experience-API-Version header is required")
+    if version in ("1.0", "2.0"):
+        version += ".0"
+    if version not in SUPPORTED_VERSIONS:
+        raise LrsError(
+            400,
+            f"xAPI version {version} is not supported; use one of {', '.join(SUPPORTED_VERSIONS)}",
+        )
+    return "2.0.0" if version.startswith("2.") else "1.0.3"
+
+
+def with_lrs_headers(response: HttpResponse, version: str) -> HttpResponse:
+    response["X-Experience-API-Version"] = version
+    for key, value in CORS_HEADERS.items():
+        response[key] = value
+    return response
+
+
+def error_response(exc: LrsError, version: str) -> HttpResponse:
+    payload: dict = {"error": exc.message}
+    if exc.fields:
+        payload["fields"] = [{"path": p, "message": m} for p, m in exc.fields]
+    response = JsonResponse(payload, status=exc.status)
+    for key, value in exc.headers.items():
+        response[key] = value
+    return with_lrs_headers(response, version)
+
+
+def lrs_view(view):
+    """Wrap a resource: OPTIONS preflight, version check, errors as JSON, HEAD as GET."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        version = "2.0.0"
+        if request.method == "OPTIONS":
+            return with_lrs_headers(HttpResponse(status=200), version)
+        try:
+            lrs = lrs_request(request)
+            version = version_check(lrs.version)
+            lrs.version = version
+            head = lrs.method == "HEAD"
+            if head:
+                lrs.method = "GET"
+            response = view(lrs, *args, **kwargs)
+            if head:
+                # Part Three 1.1: HEAD answers as GET would, without a body.
+                length = len(response.content) if not response.streaming else None
+                response.content = b""
+                if length is not None:
+                    response["Content-Length"] = str(length)
+        except StatementValidationError as exc:
+            return error_response(LrsError(400, str(exc), exc.errors), version)
+        except LrsError as exc:
+            return error_response(exc, version)
+        return with_lrs_headers(response, version)
+
+    wrapper.csrf_exempt = True
+    return wrapper
+
+
+def now_iso() -> str:
+    return timezone.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -1,0 +1,104 @@
+"""multipart/mixed requests and responses with attachments (xAPI 1.0.3 Part Three 1.5.2
+"Attachments" and 2.1.2 "POST Statements")."""
+
+import hashlib
+import json
+import secrets
+
+from .http import LrsError
+
+HASHES = {56: hashlib.sha224, 64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
+
+
+def _headers(raw: bytes) -> dict:
+    headers = {}
+    for line in raw.decode("utf-8", "replace").split("\r\n"):
+        if ":" in line:
+            name, _sep, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+    return headers
+
+
+def parts_split(body: bytes, boundary: str) -> list[tuple[dict, bytes]]:
+    """Split a multipart body into (headers, content) pairs."""
+    if not boundary:
+        raise LrsError(400, "multipart/mixed needs a boundary")
+    delimiter = b"--" + boundary.encode()
+    chunks = body.split(delimiter)
+    if len(chunks) < 3:
+        raise LrsError(400, "the multipart body has no parts")
+    parts = []
+    for chunk in chunks[1:]:
+        if chunk.startswith(b"--"):
+            break
+        chunk = chunk.removeprefix(b"\r\n")
+        head, sep, content = chunk.partition(b"\r\n\r\n")
+        if not sep:
+            raise LrsError(400, "a multipart part has no header block")
+        parts.append((_headers(head), content.removesuffix(b"\r\n")))
+    return parts
+
+
+def attachments_read(body: bytes, boundary: str) -> tuple[object, dict[str, tuple[str, bytes]]]:
+    """The statements (first part) and the attachment parts by SHA-2, checked."""
+    parts = parts_split(body, boundary)
+    head, first = parts[0]
+    if not head.get("content-type", "").lower().startswith("application/json"):
+        raise LrsError(400, "the first part must be the statements as application/json")
+    try:
+        statements = json.loads(first.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LrsError(400, f"the statements part is not valid JSON: {exc}") from None
+    attachments: dict[str, tuple[str, bytes]] = {}
+    for index, (headers, content) in enumerate(parts[1:], start=1):
+        declared = headers.get("x-experience-api-hash", "").lower()
+        if not declared:
+            raise LrsError(400, f"part {index} has no X-Experience-API-Hash header")
+        if headers.get("content-transfer-encoding", "binary").lower() != "binary":
+            raise LrsError(400, f"part {index} must use Content-Transfer-Encoding: binary")
+        algorithm = HASHES.get(len(declared))
+        if algorithm is None or algorithm(content).hexdigest() != declared:
+            raise LrsError(400, f"part {index}: the content does not match its SHA-2 hash")
+        attachments[declared] = (headers.get("content-type", "application/octet-stream"), content)
+    return statements, attachments
+
+
+def attachments_match(statements: list[dict], attachments: dict) -> None:
+    """Every attachment without a fileUrl has a part, and every part is declared."""
+    declared = set()
+    for index, statement in enumerate(statements):
+        if not isinstance(statement, dict):
+            continue
+        items = list(statement.get("attachments") or [])
+        obj = statement.get("object")
+        if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+            items += obj.get("attachments") or []
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            sha2 = str(item.get("sha2", "")).lower()
+            declared.add(sha2)
+            if "fileUrl" not in item and sha2 not in attachments:
+                raise LrsError(400, f"[{index}].attachments: no part was sent for sha2 {sha2}")
+    extra = set(attachments) - declared
+    if extra:
+        raise LrsError(400, f"parts sent that no statement declares: {', '.join(sorted(extra))}")
+
+
+def multipart_response(payload: dict | list, attachments: list) -> tuple[bytes, str]:
+    """A multipart/mixed body: the JSON first, then each attachment (type, sha2, bytes)."""
+    boundary = secrets.token_hex(16)
+    out = [
+        f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),
+        json.dumps(payload).encode(),
+        b"\r\n",
+    ]
+    for content_type, sha2, content in attachments:
+        out += [
+            f"--{boundary}\r\nContent-Type: {content_type}\r\nContent-Transfer-Encoding: binary"
+            f"\r\nX-Experience-API-Hash: {sha2}\r\n\r\n".encode(),
+            bytes(content),
+            b"\r\n",
+        ]
+    out.append(f"--{boundary}--\r\n".encode())
+    return b"".join(out), f'multipart/mixed; boundary="{boundary}"'

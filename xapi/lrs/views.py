@@ -1,0 +1,461 @@
+"""The xAPI resources (xAPI 1.0.3 Part Three 2, and 2.0.0 where it differs). Thin: parse
+and check parameters, authenticate, call services and selectors, shape the answer."""
+
+import json
+import uuid
+from datetime import datetime
+
+from django.core import signing
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.http import http_date
+
+from ..identity import actor_key
+from ..models import AttachmentContent
+from ..selectors import StatementFilter, activity_definition, statement_get, statements_find
+from ..services import (
+    document_delete,
+    document_save,
+    documents_find,
+    format_timestamp,
+    parse_timestamp,
+    record,
+)
+from ..statements.agents import Actor
+from ..statements.base import _iri, _timestamp
+from ..statements.errors import StatementConflictError
+from ..statements.validation import errors_from
+from .auth import Principal, authenticate
+from .formats import statement_format
+from .http import SUPPORTED_VERSIONS, LrsError, LrsRequest, lrs_view, now_iso, with_lrs_headers
+from .multipart import attachments_match, attachments_read, multipart_response
+
+PAGE_MAX = 100
+GET_PARAMS = {
+    "statementId",
+    "voidedStatementId",
+    "agent",
+    "verb",
+    "activity",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "since",
+    "until",
+    "limit",
+    "format",
+    "attachments",
+    "ascending",
+    "more",
+}
+SINGLE_PARAMS = {"statementId", "voidedStatementId", "format", "attachments"}
+MORE_SALT = "xapi.statements.more"
+
+
+# Parameter parsing ---------------------------------------------------------------------
+
+
+def _single(lrs: LrsRequest, name: str, *, required: bool = False) -> str | None:
+    values = lrs.params.getlist(name)
+    if len(values) > 1:
+        raise LrsError(400, f"{name} is given more than once")
+    if not values:
+        if required:
+            raise LrsError(400, f"the {name} parameter is required")
+        return None
+    return values[0]
+
+
+def _iri_param(lrs, name, *, required=False) -> str | None:
+    value = _single(lrs, name, required=required)
+    if value is None:
+        return None
+    try:
+        return _iri(value)
+    except Exception:
+        raise LrsError(400, f"{name} must be an IRI", [(name, "must be an IRI")]) from None
+
+
+def _uuid_param(lrs, name, *, required=False) -> str | None:
+    value = _single(lrs, name, required=required)
+    if value is None:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise LrsError(400, f"{name} must be a UUID", [(name, "must be a UUID")]) from None
+
+
+def _bool_param(lrs, name) -> bool:
+    value = _single(lrs, name)
+    if value is None:
+        return False
+    if value.lower() not in ("true", "false"):
+        raise LrsError(400, f"{name} must be true or false")
+    return value.lower() == "true"
+
+
+def _time_param(lrs, name) -> datetime | None:
+    value = _single(lrs, name)
+    if value is None:
+        return None
+    try:
+        return parse_timestamp(_timestamp(value))
+    except Exception:
+        raise LrsError(400, f"{name} must be an ISO 8601 timestamp") from None
+
+
+def _agent_param(lrs, name="agent", *, required=False) -> tuple[dict | None, str | None]:
+    value = _single(lrs, name, required=required)
+    if value is None:
+        return None, None
+    try:
+        agent = json.loads(value)
+    except json.JSONDecodeError:
+        raise LrsError(400, f"{name} must be a JSON Agent or Group") from None
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        TypeAdapter(Actor).validate_python(agent)
+    except ValidationError as exc:
+        fields = [(f"{name}.{p}" if p else name, m) for p, m in errors_from(exc)]
+        raise LrsError(400, f"{name} is not a valid Agent or Group", fields) from None
+    return agent, actor_key(agent)
+
+
+def _only(lrs: LrsRequest, allowed: set[str]) -> None:
+    unknown = set(lrs.params) - allowed
+    if unknown:
+        raise LrsError(400, f"unexpected parameters: {', '.join(sorted(unknown))}")
+
+
+def _json_body(lrs: LrsRequest):
+    if lrs.content_type and lrs.content_type != "application/json":
+        raise LrsError(400, "statements must be sent as application/json or multipart/mixed")
+    return lrs.json()
+
+
+def _own_agent(principal: Principal, key: str | None) -> None:
+    if principal.user is not None and key != principal.learner_key:
+        raise LrsError(403, "a learner's session may only use their own agent")
+
+
+# Statements ----------------------------------------------------------------------------
+
+
+@lrs_view
+def statements(lrs: LrsRequest):
+    if lrs.method == "GET":
+        return _statements_get(lrs)
+    if lrs.method in ("PUT", "POST"):
+        return _statements_write(lrs)
+    raise LrsError(405, f"{lrs.method} is not allowed on statements")
+
+
+def _statements_write(lrs: LrsRequest):
+    principal = authenticate(lrs, write=True)
+    attachments = None
+    if lrs.content_type == "multipart/mixed":
+        body, attachments = attachments_read(lrs.body, lrs.content_type_params.get("boundary"))
+    else:
+        body = _json_body(lrs)
+    if lrs.method == "PUT":
+        _only(lrs, {"statementId"})
+        statement_id = _uuid_param(lrs, "statementId", required=True)
+        if not isinstance(body, dict):
+            raise LrsError(400, "PUT takes one statement (a JSON object)")
+        if "id" in body and str(body["id"]).lower() != statement_id:
+            raise LrsError(400, "the statement's id differs from statementId", [("id", "differs")])
+        body = {**body, "id": statement_id}
+        batch = [body]
+    else:
+        _only(lrs, set())
+        batch = body if isinstance(body, list) else [body]
+    if attachments is not None:
+        attachments_match(batch, attachments)
+    if principal.user is not None:
+        # DESIGN.md: a browser-sent statement never chooses its own actor.
+        batch = [
+            {**s, "actor": principal.learner_actor} if isinstance(s, dict) else s for s in batch
+        ]
+    try:
+        ids = record(
+            statements=batch,
+            school=principal.school,
+            authority=principal.authority,
+            version=lrs.version,
+            attachments=attachments,
+        )
+    except StatementConflictError as exc:
+        raise LrsError(409, str(exc)) from None
+    if lrs.method == "PUT":
+        return HttpResponse(status=204)
+    return JsonResponse(ids, safe=False)
+
+
+def _statements_get(lrs: LrsRequest):
+    principal = authenticate(lrs, write=False)
+    _only(lrs, GET_PARAMS)
+    more = _single(lrs, "more")
+    cursor = None
+    if more is not None:
+        try:
+            state = signing.loads(more, salt=MORE_SALT, max_age=24 * 3600)
+        except signing.BadSignature:
+            raise LrsError(400, "the more token is not valid (or has expired)") from None
+        lrs.params = lrs.params.copy()
+        lrs.params.pop("more")
+        if set(lrs.params) - {"format", "attachments"}:
+            raise LrsError(400, "more is used on its own")
+        for key, value in state["p"].items():
+            lrs.params[key] = value
+        cursor = (parse_timestamp(state["c"][0]), state["c"][1])
+    fmt = _single(lrs, "format") or "exact"
+    if fmt not in ("exact", "ids", "canonical"):
+        raise LrsError(400, "format must be exact, ids or canonical")
+    with_attachments = _bool_param(lrs, "attachments")
+    accept_language = lrs.header("accept-language") or ""
+    only = principal.learner_key if principal.user is not None else None
+
+    statement_id = _uuid_param(lrs, "statementId")
+    voided_id = _uuid_param(lrs, "voidedStatementId")
+    if statement_id or voided_id:
+        if statement_id and voided_id:
+            raise LrsError(400, "give statementId or voidedStatementId, not both")
+        _only(lrs, SINGLE_PARAMS)
+        row = statement_get(
+            school=principal.school,
+            statement_id=statement_id or voided_id,
+            voided=bool(voided_id),
+            only_actor_key=only,
+        )
+        if row is None:
+            raise LrsError(404, "no such statement")
+        payload = statement_format(row.data, fmt, accept_language)
+        response = _statements_response(payload, [row.data], with_attachments, principal)
+        response["Last-Modified"] = http_date(row.stored.timestamp())
+        return response
+
+    _agent, key = _agent_param(lrs)
+    limit_text = _single(lrs, "limit")
+    try:
+        limit = int(limit_text) if limit_text is not None else 0
+    except ValueError:
+        raise LrsError(400, "limit must be a whole number") from None
+    if limit < 0:
+        raise LrsError(400, "limit must not be negative")
+    limit = PAGE_MAX if limit == 0 else min(limit, PAGE_MAX)
+    f = StatementFilter(
+        school=principal.school,
+        agent_key=key,
+        verb=_iri_param(lrs, "verb"),
+        activity=_iri_param(lrs, "activity"),
+        registration=_uuid_param(lrs, "registration"),
+        related_activities=_bool_param(lrs, "related_activities"),
+        related_agents=_bool_param(lrs, "related_agents"),
+        since=_time_param(lrs, "since"),
+        until=_time_param(lrs, "until"),
+        ascending=_bool_param(lrs, "ascending"),
+        only_actor_key=only,
+    )
+    consistent = now_iso()
+    rows, has_more = statements_find(f, limit=limit, cursor=cursor)
+    payload = {
+        "statements": [statement_format(r.data, fmt, accept_language) for r in rows],
+        "more": "",
+    }
+    if has_more:
+        params = {k: lrs.params[k] for k in lrs.params if k not in ("format", "attachments")}
+        token = signing.dumps(
+            {"p": params, "c": [format_timestamp(rows[-1].stored), rows[-1].id]}, salt=MORE_SALT
+        )
+        extra = "".join(
+            f"&{k}={lrs.params[k]}" for k in ("format", "attachments") if k in lrs.params
+        )
+        payload["more"] = f"{reverse('xapi:statements')}?more={token}{extra}"
+    response = _statements_response(payload, [r.data for r in rows], with_attachments, principal)
+    response["X-Experience-API-Consistent-Through"] = consistent
+    return response
+
+
+def _statements_response(payload, datas, with_attachments, principal) -> HttpResponse:
+    if not with_attachments:
+        return JsonResponse(payload, safe=False)
+    wanted = {}
+    for data in datas:
+        items = list(data.get("attachments") or [])
+        if (data.get("object") or {}).get("objectType") == "SubStatement":
+            items += data["object"].get("attachments") or []
+        for item in items:
+            wanted[item["sha2"].lower()] = item["contentType"]
+    contents = AttachmentContent.objects.filter(school=principal.school, sha2__in=list(wanted))
+    parts = [(c.content_type, c.sha2, bytes(c.content)) for c in contents]
+    body, content_type = multipart_response(payload, parts)
+    return HttpResponse(body, content_type=content_type)
+
+
+# Documents -----------------------------------------------------------------------------
+
+
+def _document_response(document) -> HttpResponse:
+    response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    response["ETag"] = f'"{document.etag}"'
+    response["Last-Modified"] = http_date(document.updated.timestamp())
+    return response
+
+
+def _documents_resource(
+    lrs: LrsRequest, *, kind: str, key: dict, id_param: str, allowed: set, principal: Principal
+):
+    document_id = _single(lrs, id_param)
+    since = _time_param(lrs, "since")
+    _only(lrs, allowed | {id_param, "since"})
+    school = principal.school
+    if lrs.method == "GET":
+        if document_id is None:
+            ids = list(
+                documents_find(school=school, key=key, since=since).values_list(
+                    "document_id", flat=True
+                )
+            )
+            return JsonResponse(ids, safe=False)
+        if since is not None:
+            raise LrsError(400, "since is only used without a document id")
+        document = documents_find(school=school, key=key).filter(document_id=document_id).first()
+        if document is None:
+            raise LrsError(404, "no such document")
+        return _document_response(document)
+    if lrs.method in ("PUT", "POST"):
+        if document_id is None:
+            raise LrsError(400, f"the {id_param} parameter is required")
+        document = document_save(
+            school=school,
+            key=key,
+            document_id=document_id,
+            content=lrs.body,
+            content_type=lrs.content_type or "application/octet-stream",
+            merge=lrs.method == "POST",
+            if_match=lrs.header("if-match"),
+            if_none_match=lrs.header("if-none-match"),
+            require_precondition=kind != "state",
+        )
+        response = HttpResponse(status=204)
+        response["ETag"] = f'"{document.etag}"'
+        return response
+    if lrs.method == "DELETE":
+        if document_id is None and kind != "state":
+            raise LrsError(400, f"the {id_param} parameter is required")
+        document_delete(
+            school=school, key=key, document_id=document_id, if_match=lrs.header("if-match")
+        )
+        return HttpResponse(status=204)
+    raise LrsError(405, f"{lrs.method} is not allowed here")
+
+
+@lrs_view
+def state(lrs: LrsRequest):
+    """Part Three 2.3 "State Resource": per activity, agent (and registration)."""
+    principal = authenticate(lrs, write=lrs.method != "GET")
+    activity = _iri_param(lrs, "activityId", required=True)
+    _agent, key = _agent_param(lrs, required=True)
+    _own_agent(principal, key)
+    registration = _uuid_param(lrs, "registration")
+    return _documents_resource(
+        lrs,
+        kind="state",
+        key={
+            "kind": "state",
+            "activity_iri": activity,
+            "agent_key": key,
+            "registration": registration or "",
+        },
+        id_param="stateId",
+        allowed={"activityId", "agent", "registration"},
+        principal=principal,
+    )
+
+
+@lrs_view
+def activity_profile(lrs: LrsRequest):
+    """Part Three 2.5 "Activity Profile Resource"."""
+    principal = authenticate(lrs, write=lrs.method != "GET")
+    activity = _iri_param(lrs, "activityId", required=True)
+    return _documents_resource(
+        lrs,
+        kind="activity_profile",
+        key={"kind": "activity_profile", "activity_iri": activity},
+        id_param="profileId",
+        allowed={"activityId"},
+        principal=principal,
+    )
+
+
+@lrs_view
+def agent_profile(lrs: LrsRequest):
+    """Part Three 2.6 "Agent Profile Resource"."""
+    principal = authenticate(lrs, write=lrs.method != "GET")
+    _agent, key = _agent_param(lrs, required=True)
+    _own_agent(principal, key)
+    return _documents_resource(
+        lrs,
+        kind="agent_profile",
+        key={"kind": "agent_profile", "agent_key": key},
+        id_param="profileId",
+        allowed={"agent"},
+        principal=principal,
+    )
+
+
+# Activities, agents, about -------------------------------------------------------------
+
+
+@lrs_view
+def activities(lrs: LrsRequest):
+    """Part Three 2.5 "Activities Resource": the activity with its canonical definition."""
+    if lrs.method != "GET":
+        raise LrsError(405, "only GET is allowed on activities")
+    principal = authenticate(lrs, write=False)
+    _only(lrs, {"activityId"})
+    activity = _iri_param(lrs, "activityId", required=True)
+    found = activity_definition(school=principal.school, activity_iri=activity)
+    if found is None:
+        raise LrsError(404, "no statement mentions this activity")
+    return JsonResponse(found)
+
+
+@lrs_view
+def agents(lrs: LrsRequest):
+    """Part Three 2.6 "Agents Resource": the Person object for an agent."""
+    if lrs.method != "GET":
+        raise LrsError(405, "only GET is allowed on agents")
+    principal = authenticate(lrs, write=False)
+    _only(lrs, {"agent"})
+    agent, key = _agent_param(lrs, required=True)
+    _own_agent(principal, key)
+    if agent.get("objectType") == "Group":
+        raise LrsError(400, "the agents resource takes an Agent, not a Group")
+    person: dict = {"objectType": "Person"}
+    for field in ("name", "mbox", "mbox_sha1sum", "openid", "account"):
+        if field in agent:
+            person[field] = [agent[field]]
+    return JsonResponse(person)
+
+
+def about(request):
+    """Part Three 2.7 "About Resource": no authentication, no version header needed."""
+    if request.method == "OPTIONS":
+        return with_lrs_headers(HttpResponse(status=200), "2.0.0")
+    if request.method not in ("GET", "HEAD"):
+        return with_lrs_headers(JsonResponse({"error": "only GET"}, status=405), "2.0.0")
+    response = JsonResponse({"version": SUPPORTED_VERSIONS, "extensions": {}})
+    return with_lrs_headers(response, "2.0.0")
+
+
+def profile(request):
+    """Our xAPI profile document (JSON-LD), at its stable IRI."""
+    from ..statements.profile import profile_document
+
+    response = JsonResponse(profile_document(), json_dumps_params={"indent": 2})
+    response["Content-Type"] = "application/ld+json"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
