@@ -97,6 +97,8 @@ def pupils_whose_password_user_may_reset(user) -> QuerySet[User]:
 def groups_with_pupils_for(user) -> QuerySet[Group]:
     """The groups a person may see (see `groups_visible_to`), each with its pupils, sorted by
     name, in `group.pupils`. For the My groups page."""
+    if not user.is_authenticated:
+        return Group.objects.none()
     pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL])
     if not user.is_superuser:
         pupils = pupils.filter(school_id=user.school_id)

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -42,7 +43,10 @@ def my_groups(request):
     resettable = pupils_whose_password_user_may_reset(request.user)
     new_password = None
     if request.method == "POST":
-        pupil = get_object_or_404(resettable, pk=request.POST.get("pupil"))
+        pupil_id = request.POST.get("pupil", "")
+        if not (pupil_id.isascii() and pupil_id.isdigit() and len(pupil_id) < 19):
+            raise Http404
+        pupil = get_object_or_404(resettable, pk=int(pupil_id))
         new_password = pupil_password_reset(actor=request.user, pupil=pupil)
         new_password = {"pupil": pupil, "password": new_password}
     groups = groups_with_pupils_for(request.user)

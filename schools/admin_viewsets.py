@@ -1,0 +1,72 @@
+"""Wagtail admin screens for administrators to manage schools, groups and people.
+
+Access follows Django model permissions (`schools.change_school` and so on), which no role
+grants: superusers, or administrators given them explicitly, manage these. Safeguarding leads
+add people through the roster import instead.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from .models import Group, Membership, School, User
+
+
+class SchoolViewSet(ModelViewSet):
+    model = School
+    icon = "site"
+    menu_label = _("Schools")
+    url_prefix = "schools/schools"
+    list_display = ["name", "urn", "nation"]
+    list_filter = ["nation"]
+    search_fields = ["name", "urn"]
+    search_backend_name = None
+    form_fields = ["name", "urn", "nation", "staff_xapi_identity", "retention_months"]
+    copy_view_enabled = False
+
+
+class GroupViewSet(ModelViewSet):
+    model = Group
+    icon = "group"
+    menu_label = _("Groups")
+    url_prefix = "schools/groups"
+    list_display = ["name", "kind", "school"]
+    list_filter = ["kind", "school"]
+    search_fields = ["name"]
+    search_backend_name = None
+    form_fields = ["school", "name", "kind"]
+    copy_view_enabled = False
+
+
+class MembershipViewSet(ModelViewSet):
+    model = Membership
+    icon = "clipboard-list"
+    menu_label = _("Group memberships")
+    url_prefix = "schools/memberships"
+    list_display = ["user", "group", "role"]
+    list_filter = ["role", "group__kind", "group__school"]
+    search_fields = ["user__username", "user__last_name", "group__name"]
+    search_backend_name = None
+    form_fields = ["group", "user", "role"]
+    copy_view_enabled = False
+
+
+class PersonViewSet(ModelViewSet):
+    """People's school details. Passwords and roles stay in Wagtail's own Users screens."""
+
+    model = User
+    icon = "user"
+    menu_label = _("People")
+    url_prefix = "schools/people"
+    list_display = ["username", "first_name", "last_name", "school", "mis_id"]
+    list_filter = ["school", "groups"]
+    search_fields = ["username", "first_name", "last_name", "mis_id"]
+    search_backend_name = None
+    form_fields = ["username", "first_name", "last_name", "email", "school", "mis_id", "is_active"]
+    copy_view_enabled = False
+
+
+class SchoolsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Schools")
+    menu_icon = "site"
+    menu_order = 500
+    items = (SchoolViewSet, GroupViewSet, MembershipViewSet, PersonViewSet)

@@ -1,0 +1,144 @@
+"""Signing in and out, changing a password, brute-force protection, and where each role lands."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory
+
+LOGIN = reverse("login")
+
+
+def sign_in(client, username, password=PASSWORD):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+@pytest.mark.parametrize(
+    ("who", "lands_on"),
+    [
+        ("pupil", "/learning/"),
+        ("teacher", "/learning/"),
+        ("safeguarding_lead", "/learning/"),
+        ("editor", "/admin/"),
+    ],
+)
+def test_each_role_lands_on_its_home_after_signing_in(client, request, who, lands_on):
+    user = request.getfixturevalue(who)
+    response = sign_in(client, user.username)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert client.get(reverse("home"))["Location"] == lands_on
+
+
+def test_a_superuser_lands_in_the_wagtail_admin(client, db):
+    UserFactory(username="root", school=None, is_superuser=True, is_staff=True)
+    sign_in(client, "root")
+    assert client.get(reverse("home"))["Location"] == "/admin/"
+
+
+def test_a_safeguarding_lead_sees_the_dashboard_link_and_others_do_not(
+    client, safeguarding_lead, teacher
+):
+    dashboard = reverse("records:dashboard")
+    client.force_login(safeguarding_lead)
+    assert dashboard in client.get(reverse("courses:my_learning")).text
+    client.force_login(teacher)
+    assert dashboard not in client.get(reverse("courses:my_learning")).text
+
+
+def test_an_editor_opens_the_wagtail_admin_and_a_pupil_cannot(client, editor, pupil):
+    client.force_login(editor)
+    assert client.get("/admin/").status_code == 200
+    client.force_login(pupil)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_a_wrong_password_is_refused_with_an_error_summary(client, pupil):
+    response = sign_in(client, pupil.username, "wrong-password")
+    assert response.status_code == 200
+    assert "data-error-summary" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_signing_out_ends_the_session(client, pupil):
+    sign_in(client, pupil.username)
+    response = client.post(reverse("logout"))
+    assert response["Location"] == LOGIN
+    assert client.get(reverse("courses:my_learning"))["Location"].startswith(LOGIN)
+
+
+def test_a_signed_in_person_visiting_sign_in_goes_home(client, pupil):
+    client.force_login(pupil)
+    assert client.get(LOGIN)["Location"] == reverse("home")
+
+
+def test_pages_for_signed_in_people_send_others_to_sign_in(client, db):
+    response = client.get(reverse("schools:my_groups"))
+    assert response["Location"] == f"{LOGIN}?next=/schools/groups/"
+
+
+def test_a_person_changes_their_password(client, pupil):
+    client.force_login(pupil)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-much-longer-pass-42",
+            "new_password2": "a-much-longer-pass-42",
+        },
+    )
+    assert response["Location"] == reverse("password_change_done")
+    pupil.refresh_from_db()
+    assert pupil.check_password("a-much-longer-pass-42")
+    assert client.get(reverse("password_change_done")).status_code == 200
+
+
+def test_a_password_change_with_the_wrong_old_password_shows_the_error(client, pupil):
+    client.force_login(pupil)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "nope",
+            "new_password1": "x-long-pass-42",
+            "new_password2": "x-long-pass-42",
+        },
+    )
+    assert response.status_code == 200
+    assert "data-error-summary" in response.text
+    assert 'href="#id_old_password"' in response.text
+    pupil.refresh_from_db()
+    assert pupil.check_password(PASSWORD)
+
+
+# Brute-force protection (django-axes) ----------------------------------------------------
+
+
+def test_five_failed_attempts_lock_the_account_with_a_friendly_page(client, pupil):
+    for _ in range(4):
+        assert sign_in(client, pupil.username, "wrong").status_code == 200
+    locked = sign_in(client, pupil.username, "wrong")
+    assert locked.status_code == 429
+    assert "Too many attempts to sign in" in locked.text
+    assert "ask your teacher" in locked.text
+    # Even the right password is refused while the lock lasts.
+    again = sign_in(client, pupil.username)
+    assert again.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_on_one_account_do_not_lock_another(client, pupil, teacher):
+    for _ in range(5):
+        sign_in(client, pupil.username, "wrong")
+    assert sign_in(client, teacher.username).status_code == 302
+
+
+def test_a_teacher_resetting_the_password_lifts_the_lock(client, pupil, teacher):
+    for _ in range(5):
+        sign_in(client, pupil.username, "wrong")
+    client.force_login(teacher)
+    response = client.post(reverse("schools:my_groups"), {"pupil": pupil.pk})
+    new_password = response.context["new_password"]["password"]
+    client.logout()
+    assert sign_in(client, pupil.username, new_password).status_code == 302

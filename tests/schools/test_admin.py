@@ -1,0 +1,71 @@
+"""Administrators manage schools, groups, memberships and people in the Wagtail admin."""
+
+import pytest
+from django.test import Client
+
+from schools.models import Group, School
+from tests.factories import GroupFactory, UserFactory
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(username="root", school=None, is_superuser=True, is_staff=True))
+    return client
+
+
+def test_an_administrator_adds_a_welsh_school(admin_client):
+    response = admin_client.post(
+        "/admin/schools/schools/new/",
+        {
+            "name": "Ysgol Enghraifft",
+            "urn": "",
+            "nation": "wales",
+            "staff_xapi_identity": "account",
+            "retention_months": "84",
+        },
+    )
+    assert response.status_code == 302
+    school = School.objects.get(name="Ysgol Enghraifft")
+    assert school.safeguarding_lead_title == "Designated Safeguarding Person"
+
+
+@pytest.mark.parametrize(
+    ("url", "shows"),
+    [
+        ("/admin/schools/schools/", "Test Academy"),
+        ("/admin/schools/groups/", "8R"),
+        ("/admin/schools/memberships/", "8R"),
+        ("/admin/schools/people/", "pupil1"),
+        ("/admin/schools/people/?q=pupil1", "pupil1"),
+    ],
+)
+def test_administrators_list_schools_groups_memberships_and_people(admin_client, pupil, url, shows):
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert shows in response.text
+
+
+def test_an_administrator_adds_a_group(admin_client, school):
+    response = admin_client.post(
+        "/admin/schools/groups/new/", {"school": school.pk, "name": "Year 9", "kind": "year_group"}
+    )
+    assert response.status_code == 302
+    assert Group.objects.filter(school=school, name="Year 9", kind="year_group").exists()
+
+
+def test_the_same_group_name_twice_in_a_school_is_refused(admin_client, school):
+    GroupFactory(school=school, name="Year 9", kind="year_group")
+    response = admin_client.post(
+        "/admin/schools/groups/new/", {"school": school.pk, "name": "Year 9", "kind": "year_group"}
+    )
+    assert response.status_code == 200
+    assert Group.objects.filter(name="Year 9").count() == 1
+
+
+def test_the_schools_menu_is_in_the_admin_for_administrators_only(admin_client, editor):
+    assert "/admin/schools/schools/" in admin_client.get("/admin/").text
+    editor_client = Client()
+    editor_client.force_login(editor)
+    response = editor_client.get("/admin/")
+    assert response.status_code == 200
+    assert "/admin/schools/schools/" not in response.text

@@ -1,0 +1,71 @@
+"""My groups: a teacher sees the pupils of the groups they teach and resets their passwords."""
+
+import pytest
+from django.urls import reverse
+
+from schools.models import Group, Membership
+from schools.roles import Role
+from tests.conftest import PASSWORD
+from tests.factories import GroupFactory, UserFactory
+
+URL = reverse("schools:my_groups")
+
+
+def test_a_teacher_sees_each_taught_group_with_its_pupils(client, teacher, pupil, school):
+    year = GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    Membership.objects.create(group=year, user=pupil)
+    GroupFactory(school=school, name="Not mine")
+    client.force_login(teacher)
+    response = client.get(URL)
+    assert response.status_code == 200
+    groups = {g.name: [p.username for p in g.pupils] for g in response.context["groups"]}
+    assert groups == {"8R": ["pupil1"]}
+    assert "Not mine" not in response.text
+    assert f'Reset password<span class="visually-hidden"> for {pupil.get_full_name()}' in (
+        response.text
+    )
+
+
+def test_staff_in_a_group_are_not_listed_as_its_pupils(client, teacher, pupil, klass, school):
+    assistant = UserFactory(school=school, username="ta1", roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=assistant)
+    client.force_login(teacher)
+    response = client.get(URL)
+    assert [p.username for p in response.context["groups"][0].pupils] == ["pupil1"]
+
+
+def test_resetting_shows_a_new_password_once_and_the_old_one_stops_working(client, teacher, pupil):
+    client.force_login(teacher)
+    response = client.post(URL, {"pupil": pupil.pk})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    new_password = response.context["new_password"]["password"]
+    assert new_password in response.text
+    pupil.refresh_from_db()
+    assert pupil.check_password(new_password)
+    assert not pupil.check_password(PASSWORD)
+    assert new_password not in client.get(URL).text
+
+
+@pytest.mark.parametrize(
+    "pupil_id", ["", "not-a-number", "999999", "99999999999999999999999", "١٢"]
+)
+def test_resetting_an_unknown_pupil_is_not_found(client, teacher, pupil_id):
+    client.force_login(teacher)
+    assert client.post(URL, {"pupil": pupil_id}).status_code == 404
+
+
+def test_a_teacher_without_groups_is_told_so(client, school):
+    newcomer = UserFactory(school=school, username="new", roles=[Role.STAFF])
+    client.force_login(newcomer)
+    assert "You do not teach any groups yet." in client.get(URL).text
+
+
+def test_a_safeguarding_lead_sees_every_group_and_the_import_link(
+    client, safeguarding_lead, pupil, school
+):
+    GroupFactory(school=school, name="Pastoral", kind=Group.Kind.STAFF_TEAM)
+    client.force_login(safeguarding_lead)
+    response = client.get(URL)
+    assert {g.name for g in response.context["groups"]} == {"8R", "Pastoral"}
+    assert reverse("schools:roster_import") in response.text
