@@ -1,0 +1,93 @@
+"""Settings come from the environment, and production settings pass `check --deploy`.
+
+Each case runs in a fresh interpreter, because settings are read once per process.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+    "ALLOWED_HOSTS": "upstander.example.org",
+    "SITE_URL": "https://upstander.example.org",
+}
+
+
+def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def settings_in(module: str, **env: str) -> dict:
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'],"
+        " 'db_name': str(settings.DATABASES['default']['NAME']),"
+        " 'cache': settings.CACHES['default']['BACKEND'],"
+        " 'debug': settings.DEBUG, 'site_url': settings.SITE_URL,"
+        " 'hosts': settings.ALLOWED_HOSTS}))"
+    )
+    result = run(["-c", code], DJANGO_SETTINGS_MODULE=module, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_settings_pass_check_deploy():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_on_the_development_settings():
+    # The check above can fail: the same command on the development settings does.
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+    )
+    assert result.returncode != 0
+    assert "security.W018" in result.stderr  # DEBUG on
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = run(["manage.py", "check"], **env)
+    assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_without_database_url_the_database_is_sqlite():
+    values = settings_in("config.settings.dev")
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["db_name"].endswith("db.sqlite3")
+    assert values["cache"].endswith("LocMemCache")
+    assert values["debug"] is True
+
+
+def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
+    values = settings_in(
+        "config.settings.production",
+        **{k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"},
+        DATABASE_URL="postgres://app@db.internal:5432/upstander",
+        REDIS_URL="redis://cache.internal:6379/1",
+    )
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["db_name"] == "upstander"
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["debug"] is False
+    assert values["site_url"] == "https://upstander.example.org"
+    assert values["hosts"] == ["upstander.example.org"]
