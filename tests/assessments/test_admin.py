@@ -1,0 +1,119 @@
+"""Editors build quizzes in the Wagtail admin: drafts, publishing, validation and preview."""
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from assessments.models import Quiz
+from tests.assessments.conftest import make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def listblock(values):
+    data = {str(i): {"value": v, "deleted": "", "order": str(i)} for i, v in enumerate(values)}
+    data["count"] = str(len(values))
+    return data
+
+
+def quiz_form(*, correct=(False, True), **extra):
+    return nested_form_data(
+        {
+            "title": "Reporting quiz",
+            "intro": "",
+            "pass_mark": "80",
+            "max_attempts": "3",
+            "time_estimate_minutes": "",
+            "questions": streamfield(
+                [
+                    (
+                        "single_choice",
+                        {
+                            "prompt": "What should you do first?",
+                            "options": listblock(
+                                [
+                                    {"text": "Reply", "correct": correct[0], "feedback": "No."},
+                                    {
+                                        "text": "Tell an adult",
+                                        "correct": correct[1],
+                                        "feedback": "",
+                                    },
+                                ]
+                            ),
+                            "explanation": rich_text("<p>Tell someone.</p>"),
+                        },
+                    ),
+                    (
+                        "ordering",
+                        {
+                            "prompt": "Order these.",
+                            "items": listblock(["First", "Second"]),
+                            "explanation": rich_text(""),
+                        },
+                    ),
+                ]
+            ),
+            **extra,
+        }
+    )
+
+
+@pytest.fixture
+def admin_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_an_editor_publishes_a_new_quiz(admin_client):
+    url = reverse("wagtailsnippets_assessments_quiz:add")
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, quiz_form(**{"action-publish": "action-publish"}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    quiz = Quiz.objects.get(title="Reporting quiz")
+    assert quiz.live
+    questions = quiz.question_list()
+    assert [q.kind for q in questions] == ["single_choice", "ordering"]
+    assert questions[0].key().correct == questions[0].choices[1].id
+    assert quiz.revisions.count() == 1
+
+
+def test_a_draft_edit_does_not_change_what_learners_see(admin_client):
+    quiz = make_quiz(title="Live title")
+    url = reverse("wagtailsnippets_assessments_quiz:edit", args=[quiz.pk])
+    response = admin_client.post(url, quiz_form())
+    assert response.status_code == 302
+    quiz.refresh_from_db()
+    assert quiz.title == "Live title"
+    assert quiz.has_unpublished_changes
+    assert quiz.latest_revision.as_object().title == "Reporting quiz"
+
+
+def test_a_choice_question_without_a_correct_option_is_refused(admin_client):
+    url = reverse("wagtailsnippets_assessments_quiz:add")
+    response = admin_client.post(
+        url, quiz_form(correct=(False, False), **{"action-publish": "action-publish"})
+    )
+    assert response.status_code == 200
+    assert "Mark exactly one option correct." in response.content.decode()
+    assert not Quiz.objects.exists()
+
+
+def test_a_pass_mark_over_100_is_refused(admin_client):
+    url = reverse("wagtailsnippets_assessments_quiz:add")
+    data = quiz_form()
+    data["pass_mark"] = "120"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert not Quiz.objects.exists()
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("", "Submit my answers"), ("answers", "Why")])
+def test_editors_preview_a_quiz_as_learners_see_it_and_with_answers(admin_client, mode, expected):
+    quiz = make_quiz()
+    url = reverse("wagtailsnippets_assessments_quiz:preview_on_edit", args=[quiz.pk])
+    assert admin_client.post(url, quiz_form()).json()["is_valid"] is True
+    response = admin_client.get(url, {"mode": mode})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Reporting quiz" in text
+    assert expected in text

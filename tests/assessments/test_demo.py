@@ -1,0 +1,52 @@
+"""The demo quizzes: one per flagship course, valid, placed in their modules, idempotent."""
+
+import pytest
+
+from assessments.demo import DEMO_QUIZZES, demo_content_load
+from assessments.models import Quiz
+from courses.models import ModulePage
+from xapi.identity import activity_iri
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_courses(home_page):
+    from courses.demo import demo_content_load as courses_load
+
+    return courses_load()
+
+
+def test_each_flagship_course_gets_a_published_quiz_in_its_module(demo_courses):
+    quizzes = demo_content_load()
+    assert len(quizzes) == 3
+    for spec, quiz in zip(DEMO_QUIZZES, quizzes, strict=True):
+        assert quiz.live
+        module = ModulePage.objects.get(slug=spec["module"])
+        assert activity_iri("quiz", quiz.uuid) in module.required_activity_iris()
+
+
+def test_the_pupil_quiz_asks_what_to_do_first_about_a_post(demo_courses):
+    pupil_quiz = demo_content_load()[0]
+    assert (
+        pupil_quiz.question_list()[0].prompt
+        == "You find a post about you. What should you do first?"
+    )
+
+
+def test_every_demo_question_passes_the_editors_validation(demo_courses):
+    for quiz in demo_content_load():
+        block = Quiz._meta.get_field("questions").stream_block
+        block.clean(quiz.questions)  # raises ValidationError if any question is invalid
+        for question in quiz.question_list():
+            question.key()
+
+
+def test_loading_twice_changes_nothing(demo_courses):
+    demo_content_load()
+    revisions = {q.pk: q.revisions.count() for q in Quiz.objects.all()}
+    bodies = {m.pk: len(m.body) for m in ModulePage.objects.all()}
+    demo_content_load()
+    assert Quiz.objects.count() == 3
+    assert {q.pk: q.revisions.count() for q in Quiz.objects.all()} == revisions
+    assert {m.pk: len(m.body) for m in ModulePage.objects.all()} == bodies

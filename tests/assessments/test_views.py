@@ -1,0 +1,172 @@
+"""The quiz player through plain HTTP (as without JavaScript): POST/redirect/GET."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Attempt
+from courses.models import Audience
+from tests.assessments.conftest import make_course, make_quiz, right_answers, wrong_answers
+from xapi.models import Statement
+
+pytestmark = pytest.mark.django_db
+
+
+def detail_url(module, quiz):
+    return reverse("assessments:quiz_detail", args=[module.pk, quiz.uuid])
+
+
+def start_url(module, quiz):
+    return reverse("assessments:quiz_start", args=[module.pk, quiz.uuid])
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def start(client, module, quiz) -> Attempt:
+    response = client.post(start_url(module, quiz))
+    assert response.status_code == 302
+    attempt = Attempt.objects.filter(quiz=quiz).order_by("-started_at").first()
+    assert response["Location"] == reverse("assessments:attempt_take", args=[attempt.uuid])
+    return attempt
+
+
+def test_the_start_page_shows_the_quiz_at_a_glance(client, pupil, quiz, quiz_module):
+    response = signed_in(client, pupil).get(detail_url(quiz_module, quiz))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Check what you know" in text
+    assert "80%" in text
+    assert "0 of 2 used" in text
+    assert "Start the quiz" in text
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, quiz, quiz_module):
+    response = client.get(detail_url(quiz_module, quiz))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_a_pupil_cannot_open_a_quiz_in_a_staff_course(client, pupil, home_page):
+    quiz = make_quiz(title="Staff quiz")
+    module = make_course(home_page, quiz=quiz, audience=Audience.STAFF, slug="staff-course")
+    assert signed_in(client, pupil).get(detail_url(module, quiz)).status_code == 404
+    assert client.post(start_url(module, quiz)).status_code == 404
+    assert not Attempt.objects.exists()
+
+
+def test_a_quiz_is_only_reachable_through_a_module_that_holds_it(
+    client, pupil, quiz, quiz_module, home_page
+):
+    other = make_quiz(title="Other quiz")
+    assert signed_in(client, pupil).get(detail_url(quiz_module, other)).status_code == 404
+
+
+def test_the_questions_page_has_a_fieldset_and_legend_per_question(
+    client, pupil, quiz, quiz_module
+):
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    text = client.get(reverse("assessments:attempt_take", args=[attempt.uuid])).content.decode()
+    assert text.count("<fieldset") == 5
+    assert text.count("<legend") == 5
+    assert "correct" not in text.lower().replace("correct_order", "")
+
+
+def test_unanswered_questions_come_back_with_an_error_summary_and_keep_the_answers(
+    client, pupil, quiz, quiz_module
+):
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    first = attempt.question_list()[0]
+    chosen = first.choices[0].id
+    response = client.post(
+        reverse("assessments:attempt_take", args=[attempt.uuid]), {f"q-{first.id}": chosen}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "There is a problem" in text
+    assert text.count('class="field__error"') == 4
+    assert f'value="{chosen}" checked' in text
+    attempt.refresh_from_db()
+    assert not attempt.is_submitted
+    assert not Statement.objects.exists()
+
+
+def test_fail_review_retry_and_pass(client, pupil, quiz, quiz_module):
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    take = reverse("assessments:attempt_take", args=[attempt.uuid])
+    response = client.post(take, wrong_answers(attempt))
+    result_url = reverse("assessments:attempt_result", args=[attempt.uuid])
+    assert response.status_code == 302 and response["Location"] == result_url
+
+    text = client.get(result_url).content.decode()
+    assert "Not passed yet" in text
+    assert "You scored 0%" in text
+    assert text.count('class="review ') == 5
+    assert "Replying makes it worse." in text  # per-option feedback for the chosen option
+    assert "Tell an adult you trust." in text  # the explanation
+    assert "You have 1 attempt left." in text
+    assert "Try again" in text
+
+    retry = start(client, quiz_module, quiz)
+    assert retry.number == 2
+    response = client.post(
+        reverse("assessments:attempt_take", args=[retry.uuid]), right_answers(retry)
+    )
+    text = client.get(response["Location"]).content.decode()
+    assert "You passed" in text
+    assert "You scored 100%" in text
+
+
+def test_a_resent_submission_changes_nothing(client, pupil, quiz, quiz_module):
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    take = reverse("assessments:attempt_take", args=[attempt.uuid])
+    client.post(take, right_answers(attempt))
+    count = Statement.objects.count()
+    response = client.post(take, wrong_answers(attempt))
+    assert response.status_code == 302
+    assert Statement.objects.count() == count
+    attempt.refresh_from_db()
+    assert attempt.passed is True
+
+
+def test_after_the_last_attempt_there_is_no_retry(client, pupil, quiz, quiz_module):
+    signed_in(client, pupil)
+    for _ in range(2):
+        attempt = start(client, quiz_module, quiz)
+        client.post(
+            reverse("assessments:attempt_take", args=[attempt.uuid]), wrong_answers(attempt)
+        )
+    text = client.get(reverse("assessments:attempt_result", args=[attempt.uuid])).content.decode()
+    assert "You have used all your attempts" in text
+    assert "Try again" not in text
+    response = client.post(start_url(quiz_module, quiz), follow=True)
+    assert "You have used all 2 attempts at this quiz." in response.content.decode()
+    assert Attempt.objects.count() == 2
+
+
+def test_another_learners_attempt_is_not_found(client, pupil, teacher, quiz, quiz_module):
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    client.logout()
+    signed_in(client, teacher)
+    assert client.get(reverse("assessments:attempt_take", args=[attempt.uuid])).status_code == 404
+    assert client.get(reverse("assessments:attempt_result", args=[attempt.uuid])).status_code == 404
+
+
+def test_the_module_page_shows_the_quiz_card_with_the_learners_standing(
+    client, pupil, quiz, quiz_module
+):
+    signed_in(client, pupil)
+    text = client.get(quiz_module.url).content.decode()
+    assert "Check what you know" in text
+    assert detail_url(quiz_module, quiz) in text
+    attempt = start(client, quiz_module, quiz)
+    client.post(reverse("assessments:attempt_take", args=[attempt.uuid]), right_answers(attempt))
+    text = client.get(quiz_module.url).content.decode()
+    assert "Passed with 100%" in text
+    assert "You have completed this module" in text
