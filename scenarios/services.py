@@ -107,6 +107,7 @@ def scenario_save_graph(
     revision = scenario.save_revision(user=user)
     if publish:
         revision.publish(user=user)
+        scenario.refresh_from_db()
     return scenario
 
 

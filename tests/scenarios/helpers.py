@@ -8,4 +8,6 @@ from tests.unit.scenarios.test_engine import small_graph
 
 def published_scenario(graph: Graph | None = None, *, title="Spotting a fake post", **fields):
     scenario = Scenario(title=title, **fields)
-    return scenario_save_graph(scenario=scenario, graph=graph or small_graph(), publish=True)
+    scenario_save_graph(scenario=scenario, graph=graph or small_graph(), publish=True)
+    scenario.refresh_from_db()
+    return scenario

@@ -1,0 +1,250 @@
+"""Playing a scenario: PRG forms, the JS fragment, safety against repeats, pinning, replay,
+content warnings, and the statements every move records."""
+
+import pytest
+from django.urls import reverse
+
+from scenarios.engine import Choice, Node
+from scenarios.models import ScenarioAttempt, ScenarioChoiceRecord
+from scenarios.services import scenario_attempt_start, scenario_save_graph
+from tests.scenarios.helpers import published_scenario
+from tests.unit.scenarios.test_engine import small_graph
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scenario():
+    return published_scenario()
+
+
+def _start(client, scenario, **extra):
+    return client.post(reverse("scenarios:start", args=[scenario.uuid]), extra)
+
+
+def _choose(client, attempt, *, node, step, choice, fetch=False):
+    headers = {"HTTP_X_REQUESTED_WITH": "fetch"} if fetch else {}
+    return client.post(
+        reverse("scenarios:choose", args=[attempt.uuid]),
+        {"node": node, "step": step, "choice": choice},
+        **headers,
+    )
+
+
+def _attempt(pupil, scenario):
+    return ScenarioAttempt.objects.get(learner=pupil, scenario=scenario)
+
+
+def test_the_player_page_offers_a_start_button(client, pupil, scenario):
+    client.force_login(pupil)
+    html = client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode()
+    assert "Start the scenario" in html
+
+
+def test_without_javascript_a_choice_is_post_redirect_get_with_feedback_and_path(
+    client, pupil, scenario
+):
+    client.force_login(pupil)
+    response = _start(client, scenario)
+    assert response.status_code == 302
+    attempt = _attempt(pupil, scenario)
+    response = _choose(client, attempt, node="start", step=0, choice="report")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#scenario-{scenario.uuid}")
+    html = client.get(response["Location"].split("#")[0]).content.decode()
+    assert "Good call." in html  # feedback
+    assert "You reported it." in html  # the new node
+    assert "Your path so far" in html and "Report it" in html
+
+
+def test_with_javascript_the_answer_is_the_player_fragment(client, pupil, scenario):
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    response = _choose(client, attempt, node="start", step=0, choice="report", fetch=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith("<section")
+    assert "<html" not in html
+    assert "Good call." in html
+
+
+def test_a_double_submit_is_applied_once_and_the_second_gets_a_clear_message(
+    client, pupil, scenario
+):
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    _choose(client, attempt, node="start", step=0, choice="report")
+    response = _choose(client, attempt, node="start", step=0, choice="report", fetch=True)
+    assert response.status_code == 200
+    assert "already moved on from" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.step == 1
+    assert attempt.state["score"] == 2
+    assert ScenarioChoiceRecord.objects.filter(attempt=attempt).count() == 1
+
+
+def test_a_stale_tab_cannot_choose_from_a_node_already_left(client, pupil, scenario):
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    _choose(client, attempt, node="start", step=0, choice="share")
+    # The other tab still shows the start node and picks the other option.
+    response = _choose(client, attempt, node="start", step=0, choice="report")
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.state["node_id"] == "shared"
+    follow = client.get(response["Location"].split("#")[0]).content.decode()
+    assert "already moved on from" in follow
+
+
+def test_a_choice_not_offered_on_this_node_is_refused_without_a_500(client, pupil, scenario):
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    response = _choose(client, attempt, node="start", step=0, choice="oops", fetch=True)
+    assert response.status_code == 200
+    assert "Please pick one of the options offered." in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.step == 0
+
+
+def test_garbage_step_and_missing_choice_get_a_message_not_a_500(client, pupil, scenario):
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    url = reverse("scenarios:choose", args=[attempt.uuid])
+    assert client.post(url, {"node": "start", "step": "x", "choice": "report"}).status_code == 302
+    assert client.post(url, {"node": "start", "step": "0"}).status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.step == 0
+
+
+def test_someone_else_cannot_play_my_attempt(client, pupil, teacher, scenario):
+    attempt = scenario_attempt_start(learner=pupil, scenario=scenario)
+    client.force_login(teacher)
+    assert _choose(client, attempt, node="start", step=0, choice="report").status_code == 404
+
+
+def test_an_attempt_resumes_where_the_learner_left_off(client, pupil, scenario):
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    _choose(client, attempt, node="start", step=0, choice="share")
+    _start(client, scenario)  # starting again resumes
+    assert ScenarioAttempt.objects.filter(learner=pupil).count() == 1
+    html = client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode()
+    assert "It spread." in html
+
+
+def test_an_attempt_keeps_the_revision_it_started_on(client, pupil, scenario):
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    # The author renames the `share` choice's target node and republishes.
+    changed = small_graph(
+        nodes={
+            "start": Node("start", "New start", choices=(Choice("report", "Report it", "good"),)),
+            "reported": None,
+            "shared": None,
+            "mixed": None,
+            "poor": None,
+        }
+    )
+    scenario_save_graph(scenario=scenario, graph=changed, publish=True)
+    _choose(client, attempt, node="start", step=0, choice="share")
+    attempt.refresh_from_db()
+    assert attempt.state["node_id"] == "shared"
+    # A new attempt uses the new revision.
+    _start(client, scenario, restart="1")
+    newest = ScenarioAttempt.objects.filter(learner=pupil).order_by("-pk").first()
+    assert newest.revision_id != attempt.revision_id
+
+
+def test_reaching_an_ending_shows_the_debrief_and_signposting_and_allows_replay(
+    client, pupil, scenario
+):
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    _choose(client, attempt, node="start", step=0, choice="report")
+    response = _choose(client, attempt, node="reported", step=1, choice="tell", fetch=True)
+    html = response.content.decode()
+    assert "Ending: a good outcome" in html
+    assert "You helped." in html  # debrief
+    assert "Childline" in html and "CEOP" in html
+    assert "Play again" in html
+    attempt.refresh_from_db()
+    assert attempt.outcome == "good" and attempt.finished_at
+    _start(client, scenario, restart="1")
+    assert ScenarioAttempt.objects.filter(learner=pupil).count() == 2
+
+
+def test_staff_scenarios_signpost_posh(client, teacher):
+    scenario = published_scenario(audience="staff")
+    attempt = scenario_attempt_start(learner=teacher, scenario=scenario)
+    client.force_login(teacher)
+    _choose(client, attempt, node="start", step=0, choice="share")
+    html = _choose(client, attempt, node="shared", step=1, choice="oops", fetch=True)
+    assert "Professionals Online Safety Helpline" in html.content.decode()
+
+
+def test_a_content_warning_can_be_skipped_without_penalty(client, pupil):
+    warned = Node(
+        "shared",
+        "Something upsetting.",
+        content_warning="Mentions bullying.",
+        skip_to="mixed",
+        choices=(Choice("oops", "Oh no", "poor"),),
+    )
+    scenario = published_scenario(small_graph(nodes={"shared": warned}))
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    html = _choose(client, attempt, node="start", step=0, choice="share", fetch=True).content
+    assert b"Content warning:" in html and b"Skip this part" in html
+    response = client.post(
+        reverse("scenarios:skip", args=[attempt.uuid]),
+        {"node": "shared", "step": 1},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert b"You skipped that part." in response.content
+    attempt.refresh_from_db()
+    assert attempt.state["score"] == -1  # only the earlier choice counts
+    assert attempt.outcome == "mixed"
+
+
+def test_an_unpublished_scenario_cannot_be_started(client, pupil):
+    from scenarios.models import Scenario
+
+    draft = scenario_save_graph(scenario=Scenario(title="Draft"), graph=small_graph())
+    client.force_login(pupil)
+    response = _start(client, draft)
+    assert response.status_code == 302
+    assert not ScenarioAttempt.objects.exists()
+
+
+def test_every_choice_and_ending_is_recorded_as_a_statement(client, pupil, scenario):
+    from xapi.identity import activity_iri
+    from xapi.models import Statement
+
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    _choose(client, attempt, node="start", step=0, choice="share")
+    _choose(client, attempt, node="shared", step=1, choice="oops")
+    _choose(client, attempt, node="shared", step=1, choice="oops")  # a repeat records nothing
+    statements = Statement.objects.filter(
+        object_iri=activity_iri("scenario", scenario.uuid)
+    ).order_by("stored", "pk")
+    assert [s.verb_iri.rsplit("/", 1)[-1] for s in statements] == ["chose", "chose", "completed"]
+    data = statements[1].data
+    assert data["actor"]["account"]["name"] == str(pupil.learner_id)
+    extensions = data["result"]["extensions"]
+    assert list(extensions.values())[-1] == ["start:share", "shared:oops"]
+    assert data["result"]["score"]["raw"] == -1
+    assert data["result"]["duration"].startswith("PT")
+    ending = statements[2].data
+    assert ending["result"]["completion"] is True
+    assert "poor" in ending["result"]["extensions"].values()
