@@ -1,0 +1,108 @@
+"""State, Activity Profile and Agent Profile resources, Activities, Agents (xAPI 1.0.3 Part
+Three 2.3-2.6), with ETag concurrency (Part Three 1.1)."""
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.xapi.conftest import xapi_statement
+
+pytestmark = pytest.mark.django_db
+
+AGENT = json.dumps({"mbox": "mailto:learner@example.org"})
+ACTIVITY = "http://example.org/activities/one"
+
+
+def state_url(state_id=None, **extra):
+    params = {"activityId": ACTIVITY, "agent": AGENT, **extra}
+    if state_id:
+        params["stateId"] = state_id
+    return "/xapi/activities/state?" + urlencode(params)
+
+
+def test_state_put_get_delete(lrs):
+    """2.3 State Resource: PUT stores, GET returns the document with its ETag, DELETE
+    removes it."""
+    assert lrs.put(state_url("bookmark"), b"page-3", content_type="text/plain").status_code == 204
+    got = lrs.get(state_url("bookmark"))
+    assert got.content == b"page-3"
+    assert got.headers["ETag"].startswith('"')
+    assert lrs.delete(state_url("bookmark")).status_code == 204
+    assert lrs.get(state_url("bookmark")).status_code == 404
+
+
+def test_state_is_kept_per_registration(lrs):
+    reg = "a3b0b5a5-2d0e-4c3b-9d7e-1c1a1f1d1e10"
+    lrs.put(state_url("s", registration=reg), {"a": 1})
+    assert lrs.get(state_url("s")).status_code == 404
+    assert lrs.get(state_url("s", registration=reg)).json() == {"a": 1}
+
+
+def test_state_ids_and_delete_all(lrs):
+    """2.3: GET without stateId lists the ids; DELETE without stateId removes them all."""
+    lrs.put(state_url("one"), {"x": 1})
+    lrs.put(state_url("two"), {"x": 2})
+    assert sorted(lrs.get(state_url()).json()) == ["one", "two"]
+    assert lrs.delete(state_url()).status_code == 204
+    assert lrs.get(state_url()).json() == []
+
+
+def test_post_merges_json_objects(lrs):
+    """2.3 "JSON Procedure with Requirements": POST merges the top-level properties."""
+    lrs.post(state_url("s"), {"a": 1, "b": 1})
+    lrs.post(state_url("s"), {"b": 2, "c": 3})
+    assert lrs.get(state_url("s")).json() == {"a": 1, "b": 2, "c": 3}
+
+
+def test_post_merge_of_non_json_is_400(lrs):
+    lrs.put(state_url("s"), b"plain", content_type="text/plain")
+    assert lrs.post(state_url("s"), {"a": 1}).status_code == 400
+    assert lrs.post(state_url("t"), b"[1, 2]").status_code == 400
+
+
+def test_state_needs_activity_and_a_valid_agent(lrs):
+    assert lrs.get("/xapi/activities/state?" + urlencode({"agent": AGENT})).status_code == 400
+    bad = "/xapi/activities/state?" + urlencode({"activityId": ACTIVITY, "agent": "{}"})
+    assert lrs.get(bad).status_code == 400
+
+
+def profile_url(profile_id="prefs"):
+    return "/xapi/activities/profile?" + urlencode(
+        {"activityId": ACTIVITY, "profileId": profile_id}
+    )
+
+
+def test_profile_concurrency_with_etags(lrs):
+    """1.1 Concurrency: If-None-Match: * creates only when absent; a PUT to an existing
+    document without If-Match or If-None-Match is 409; a stale If-Match is 412."""
+    assert lrs.put(profile_url(), {"v": 1}, HTTP_IF_NONE_MATCH="*").status_code == 204
+    assert lrs.put(profile_url(), {"v": 2}, HTTP_IF_NONE_MATCH="*").status_code == 412
+    assert lrs.put(profile_url(), {"v": 2}).status_code == 409
+    etag = lrs.get(profile_url()).headers["ETag"]
+    assert lrs.put(profile_url(), {"v": 2}, HTTP_IF_MATCH=etag).status_code == 204
+    assert lrs.put(profile_url(), {"v": 3}, HTTP_IF_MATCH=etag).status_code == 412
+    assert lrs.get(profile_url()).json() == {"v": 2}
+
+
+def test_agent_profile_round_trip(lrs):
+    url = "/xapi/agents/profile?" + urlencode({"agent": AGENT, "profileId": "p"})
+    assert lrs.put(url, {"theme": "dark"}, HTTP_IF_NONE_MATCH="*").status_code == 204
+    assert lrs.get(url).json() == {"theme": "dark"}
+    listing = "/xapi/agents/profile?" + urlencode({"agent": AGENT})
+    assert lrs.get(listing).json() == ["p"]
+
+
+def test_activities_resource_returns_the_definition(lrs):
+    """2.5 Activities Resource: the Activity Object with its canonical definition."""
+    lrs.post("/xapi/statements", xapi_statement())
+    got = lrs.get("/xapi/activities?" + urlencode({"activityId": ACTIVITY}))
+    assert got.json()["definition"]["name"]["en-US"] == "One"
+    unknown = "/xapi/activities?" + urlencode({"activityId": "http://example.org/none"})
+    assert lrs.get(unknown).status_code == 404
+
+
+def test_agents_resource_returns_a_person(lrs):
+    """2.6 Agents Resource: "Return a special, Person Object for a specified Agent"."""
+    person = lrs.get("/xapi/agents?" + urlencode({"agent": AGENT})).json()
+    assert person == {"objectType": "Person", "mbox": ["mailto:learner@example.org"]}
