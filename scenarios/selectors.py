@@ -81,21 +81,24 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         .annotate(learners=Count("attempt__learner", distinct=True))
         .values_list("node_id", "learners")
     )
-    graph = scenario.graph() if scenario.live else Graph(start="", nodes=())
     if scenario.live_revision_id:
         graph = graph_for_revision(scenario.live_revision_id)
-    labels = dict(
-        ScenarioChoiceRecord.objects.filter(scenario=scenario)
-        .values_list("choice_id", "choice_label")
+    else:
+        graph = scenario.graph()
+    # Choice ids are unique within a node, so labels are looked up per (node, choice).
+    labels = {
+        (node_id, choice_id): label
+        for node_id, choice_id, label in ScenarioChoiceRecord.objects.filter(scenario=scenario)
+        .values_list("node_id", "choice_id", "choice_label")
         .distinct()
-    )
+    }
     by_node: dict[str, list[ChoiceShare]] = {}
     for row in rows:
         total = node_totals.get(row["node_id"], 0) or 1
         by_node.setdefault(row["node_id"], []).append(
             ChoiceShare(
                 choice_id=row["choice_id"],
-                label=labels.get(row["choice_id"], row["choice_id"]),
+                label=labels.get((row["node_id"], row["choice_id"]), row["choice_id"]),
                 learners=row["learners"],
                 percent=round(100 * row["learners"] / total),
             )

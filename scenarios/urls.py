@@ -10,3 +10,9 @@ urlpatterns = [
     path("attempts/<uuid:attempt_uuid>/choose/", views.choose, name="choose"),
     path("attempts/<uuid:attempt_uuid>/skip/", views.skip, name="skip"),
 ]
+
+urlpatterns += [
+    path("classroom/", views.classroom_start, name="classroom_start"),
+    path("classroom/<uuid:session_uuid>/", views.classroom, name="classroom"),
+    path("analytics/", views.analytics, name="analytics"),
+]

@@ -7,19 +7,25 @@ answer is the player fragment, so the page is not reloaded.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from .engine import PlayError
-from .models import Scenario, ScenarioAttempt
-from .player import player_context
+from .models import ClassroomSession, Scenario, ScenarioAttempt
+from .player import SIGNPOSTS, player_context
+from .selectors import MIN_LEARNERS, graph_for_revision, scenario_group_analytics
 from .services import (
     ScenarioUnavailable,
     StaleSubmission,
+    VoteError,
+    classroom_session_start,
+    classroom_votes_record,
     scenario_attempt_start,
     scenario_choice_make,
     scenario_node_skip,
@@ -134,8 +140,6 @@ def _move(request, attempt_uuid, *, action):
         notice = str(error)
         attempt.refresh_from_db()
     except PlayError:
-        from django.utils.translation import gettext
-
         notice = gettext("Please pick one of the options offered.")
         attempt.refresh_from_db()
     return _respond(
@@ -153,3 +157,150 @@ def choose(request, attempt_uuid):
 @require_POST
 def skip(request, attempt_uuid):
     return _move(request, attempt_uuid, action="skip")
+
+
+# --- classroom mode ---
+
+
+def _staff_required(request):
+    from schools.selectors import groups_taught_by
+
+    if not groups_taught_by(request.user).exists():
+        raise PermissionDenied
+
+
+@login_required
+def classroom_start(request):
+    """A teacher picks one of their classes and a scenario to project."""
+    from schools.selectors import groups_taught_by
+
+    _staff_required(request)
+    groups = groups_taught_by(request.user)
+    scenarios = Scenario.objects.filter(live=True).order_by("title")
+    error = ""
+    if request.method == "POST":
+        group = groups.filter(pk=request.POST.get("group") or 0).first()
+        scenario = scenarios.filter(pk=request.POST.get("scenario") or 0).first()
+        if group is None or scenario is None:
+            error = gettext("Choose one of your classes and a scenario.")
+        else:
+            session = classroom_session_start(teacher=request.user, group=group, scenario=scenario)
+            return redirect("scenarios:classroom", session.uuid)
+    return render(
+        request,
+        "scenarios/classroom_start.html",
+        {
+            "groups": groups,
+            "scenarios": scenarios,
+            "error": error,
+            "selected_scenario": request.GET.get("scenario", ""),
+        },
+    )
+
+
+def _classroom_context(session, *, errors=None, counts=None):
+    from .engine import State, available_choices, current_node
+
+    graph = graph_for_revision(session.revision_id)
+    state = State.from_dict(session.state)
+    node = current_node(graph, state)
+    history = list(session.votes.order_by("step", "pk"))
+    steps: dict[int, dict] = {}
+    for vote in history:
+        entry = steps.setdefault(
+            vote.step,
+            {"node": graph.node(vote.node_id), "votes": []},
+        )
+        choice = entry["node"].choice(vote.choice_id) if entry["node"] else None
+        entry["votes"].append(
+            {
+                "label": choice.label if choice else vote.choice_id,
+                "count": vote.count,
+                "chosen": vote.chosen,
+            }
+        )
+    return {
+        "session": session,
+        "scenario": session.scenario,
+        "node": node,
+        "choices": available_choices(graph, state),
+        "finished": state.finished,
+        "last": session.state.get("last"),
+        "history": [steps[k] for k in sorted(steps)],
+        "errors": errors or [],
+        "counts": counts or {},
+        "signposts": SIGNPOSTS.get(session.scenario.audience, []),
+    }
+
+
+@login_required
+def classroom(request, session_uuid):
+    session = get_object_or_404(ClassroomSession, uuid=session_uuid, teacher=request.user)
+    if request.method == "POST":
+        counts: dict[str, int] = {}
+        errors: list[str] = []
+        for key, raw in request.POST.items():
+            if not key.startswith("count-"):
+                continue
+            raw = raw.strip() or "0"
+            try:
+                counts[key.removeprefix("count-")] = int(raw)
+            except ValueError:
+                errors.append(gettext("“%(value)s” is not a number of pupils.") % {"value": raw})
+        try:
+            step = int(request.POST.get("step", ""))
+        except ValueError:
+            step = -1
+        if not errors:
+            try:
+                classroom_votes_record(
+                    session_uuid=session.uuid,
+                    teacher=request.user,
+                    node_id=request.POST.get("node", ""),
+                    step=step,
+                    counts=counts,
+                    tie_break=request.POST.get("tie_break", ""),
+                )
+                return redirect("scenarios:classroom", session.uuid)
+            except (VoteError, StaleSubmission) as error:
+                errors.append(str(error))
+        session.refresh_from_db()
+        context = _classroom_context(session, errors=errors, counts=request.POST)
+        return render(request, "scenarios/classroom.html", context, status=400)
+    return render(request, "scenarios/classroom.html", _classroom_context(session))
+
+
+# --- analytics ---
+
+
+@login_required
+def analytics(request):
+    """Choose a group and a scenario; only groups the person may see are offered."""
+    from schools.selectors import groups_visible_to
+
+    groups = groups_visible_to(request.user)
+    if not groups.exists():
+        raise PermissionDenied
+    scenarios = Scenario.objects.filter(live=True).order_by("title")
+    group = groups.filter(pk=request.GET.get("group") or 0).first()
+    scenario = None
+    try:
+        if request.GET.get("scenario"):
+            scenario = scenarios.filter(uuid=request.GET["scenario"]).first()
+    except ValidationError:
+        scenario = None
+    result = None
+    if group is not None and scenario is not None:
+        result = scenario_group_analytics(scenario=scenario, group=group)
+    return render(
+        request,
+        "scenarios/analytics.html",
+        {
+            "groups": groups,
+            "scenarios": scenarios,
+            "group": group,
+            "scenario": scenario,
+            "result": result,
+            "minimum": MIN_LEARNERS,
+        },
+    )

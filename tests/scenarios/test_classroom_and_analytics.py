@@ -1,0 +1,194 @@
+"""Classroom mode (totals only, majority with teacher tie-break) and group choice analytics
+(minimum five learners, only for the group's teachers and the safeguarding lead)."""
+
+import pytest
+from django.urls import reverse
+
+from scenarios.models import ClassroomSession, ClassroomVote
+from scenarios.selectors import scenario_group_analytics
+from scenarios.services import scenario_attempt_start, scenario_choice_make
+from schools.models import Group, Membership
+from schools.roles import Role
+from tests.factories import GroupFactory, UserFactory
+from tests.scenarios.helpers import published_scenario
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scenario():
+    return published_scenario()
+
+
+def _start_session(client, teacher, klass, scenario):
+    client.force_login(teacher)
+    response = client.post(
+        reverse("scenarios:classroom_start"), {"group": klass.pk, "scenario": scenario.pk}
+    )
+    assert response.status_code == 302
+    return ClassroomSession.objects.get(group=klass)
+
+
+def _vote(client, session, *, node, step, tie_break="", **counts):
+    data = {"node": node, "step": step, "tie_break": tie_break}
+    data.update({f"count-{k}": v for k, v in counts.items()})
+    return client.post(reverse("scenarios:classroom", args=[session.uuid]), data)
+
+
+def test_the_class_follows_the_majority_and_only_totals_are_stored(
+    client, teacher, klass, scenario
+):
+    session = _start_session(client, teacher, klass, scenario)
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    assert "How many pupils chose each option?" in page
+    response = _vote(client, session, node="start", step=0, report=18, share=11)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.state["node_id"] == "reported"
+    votes = {
+        v.choice_id: (v.count, v.chosen) for v in ClassroomVote.objects.filter(session=session)
+    }
+    assert votes == {"report": (18, True), "share": (11, False)}
+    fields = {f.name for f in ClassroomVote._meta.get_fields()}
+    assert not fields & {"user", "learner", "pupil"}
+
+
+def test_a_tie_needs_the_teacher_to_choose(client, teacher, klass, scenario):
+    session = _start_session(client, teacher, klass, scenario)
+    response = _vote(client, session, node="start", step=0, report=10, share=10)
+    assert response.status_code == 400
+    assert "It&#x27;s a tie" in response.content.decode()
+    assert not ClassroomVote.objects.exists()
+    response = _vote(client, session, node="start", step=0, tie_break="share", report=10, share=10)
+    session.refresh_from_db()
+    assert session.state["node_id"] == "shared"
+
+
+def test_bad_counts_are_refused_with_a_reason_and_nothing_changes(client, teacher, klass, scenario):
+    session = _start_session(client, teacher, klass, scenario)
+    response = _vote(client, session, node="start", step=0, report="lots", share=2)
+    assert response.status_code == 400
+    assert "is not a number of pupils" in response.content.decode()
+    response = _vote(client, session, node="start", step=0, report=0, share=0)
+    assert "at least one option" in response.content.decode()
+    session.refresh_from_db()
+    assert session.step == 0
+
+
+def test_votes_sent_twice_are_applied_once(client, teacher, klass, scenario):
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=5, share=1)
+    response = _vote(client, session, node="start", step=0, report=5, share=1)
+    assert response.status_code == 400
+    assert "already left" in response.content.decode()
+    assert ClassroomVote.objects.count() == 2
+
+
+def test_a_class_runs_to_an_ending_with_its_debrief(client, teacher, klass, scenario):
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    _vote(client, session, node="reported", step=1, tell=15, ignore=5)
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    assert "Ending: a good outcome" in page and "You helped." in page
+
+
+def test_a_teacher_cannot_run_a_class_they_do_not_teach(client, teacher, school, scenario):
+    other = GroupFactory(school=school, name="9X", kind=Group.Kind.CLASS)
+    client.force_login(teacher)
+    client.post(reverse("scenarios:classroom_start"), {"group": other.pk, "scenario": scenario.pk})
+    assert not ClassroomSession.objects.exists()
+
+
+def test_pupils_cannot_open_classroom_mode(client, pupil):
+    client.force_login(pupil)
+    assert client.get(reverse("scenarios:classroom_start")).status_code == 403
+
+
+def test_another_teacher_cannot_drive_my_session(client, teacher, klass, school, scenario):
+    session = _start_session(client, teacher, klass, scenario)
+    other = UserFactory(school=school, username="teacher2", roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=other, role=Membership.Role.TEACHER)
+    client.force_login(other)
+    assert client.get(reverse("scenarios:classroom", args=[session.uuid])).status_code == 404
+
+
+# --- analytics ---
+
+
+def _pupils_play(klass, school, scenario, choices):
+    """Each entry is the list of choices one pupil makes from the start."""
+    for index, path in enumerate(choices):
+        pupil = UserFactory(school=school, username=f"p{index}", roles=[Role.PUPIL])
+        Membership.objects.create(group=klass, user=pupil)
+        attempt = scenario_attempt_start(learner=pupil, scenario=scenario)
+        node = "start"
+        for step, choice in enumerate(path):
+            result = scenario_choice_make(
+                learner=pupil, attempt_uuid=attempt.uuid, node_id=node, step=step, choice_id=choice
+            )
+            node = result.step.node.id
+
+
+def test_fewer_than_five_learners_shows_nothing(klass, school, scenario):
+    _pupils_play(klass, school, scenario, [["report"]] * 4)
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert not result.enough and result.nodes == [] and result.learners == 4
+
+
+def test_shares_per_choice_and_endings_are_counted_in_the_database(
+    klass, school, scenario, django_assert_max_num_queries
+):
+    _pupils_play(
+        klass,
+        school,
+        scenario,
+        [["report", "tell"]] * 3 + [["share", "oops"]] * 2 + [["report", "ignore"]],
+    )
+    with django_assert_max_num_queries(8):
+        result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert result.enough and result.learners == 6
+    start = next(n for n in result.nodes if n.node_id == "start")
+    assert {(c.choice_id, c.learners, c.percent) for c in start.choices} == {
+        ("report", 4, 67),
+        ("share", 2, 33),
+    }
+    assert {(e[0], e[2]) for e in result.endings} == {("good", 3), ("poor", 2), ("mixed", 1)}
+
+
+def test_the_analytics_page_shows_a_class_to_its_teacher(client, teacher, klass, school, scenario):
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    client.force_login(teacher)
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    html = client.get(url).content.decode()
+    assert "5 learners contributed" in html and "Report it" in html and "100%" in html
+
+
+def test_the_safeguarding_lead_sees_any_group_in_their_school(
+    client, safeguarding_lead, klass, school, scenario
+):
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    client.force_login(safeguarding_lead)
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    assert "5 learners contributed" in client.get(url).content.decode()
+
+
+def test_a_teacher_of_another_class_sees_nothing_of_this_one(client, school, klass, scenario):
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    other_class = GroupFactory(school=school, name="9X", kind=Group.Kind.CLASS)
+    other = UserFactory(school=school, username="teacher9x", roles=[Role.STAFF])
+    Membership.objects.create(group=other_class, user=other, role=Membership.Role.TEACHER)
+    client.force_login(other)
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    html = client.get(url).content.decode()
+    assert "contributed" not in html and "Report it" not in html
+
+
+def test_pupils_cannot_see_analytics(client, pupil):
+    client.force_login(pupil)
+    assert client.get(reverse("scenarios:analytics")).status_code == 403
+
+
+def test_a_malformed_scenario_id_is_not_a_500(client, teacher, klass):
+    client.force_login(teacher)
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario=not-a-uuid"
+    assert client.get(url).status_code == 200
