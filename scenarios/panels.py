@@ -1,5 +1,6 @@
 """An admin panel that shows the scenario's graph as a picture."""
 
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from wagtail.admin.panels import Panel
 
@@ -16,6 +17,7 @@ class GraphPanel(Panel):
             context = super().get_context_data(parent_context)
             instance = self.instance
             if instance is not None and instance.pk:
+                context["export_url"] = reverse("scenarios_twee:export", args=[instance.pk])
                 problems = instance.problems()
                 context["problems"] = problems
                 context["svg"] = mark_safe(  # noqa: S308 - built from escaped text only

@@ -1,9 +1,10 @@
 """Registers the Scenario snippet and its admin extras (graph picture, Twee import/export)."""
 
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -26,12 +27,6 @@ class ScenarioViewSet(SnippetViewSet):
             ObjectList(
                 [
                     MultiFieldPanel([GraphPanel()], heading=_("Map")),
-                    HelpPanel(
-                        content=_(
-                            "Import and export Twee 3 (Twine) files from the scenario list's "
-                            "“Import from Twine” link, or the export link below."
-                        )
-                    ),
                 ],
                 heading=_("Map"),
             ),
@@ -43,11 +38,23 @@ class ScenarioViewSet(SnippetViewSet):
 register_snippet(ScenarioViewSet)
 
 
+class TweeImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("scenarios.add_scenario")
+
+
+@hooks.register("register_admin_menu_item")
+def register_twee_import_menu_item():
+    return TweeImportMenuItem(
+        _("Import from Twine"),
+        reverse("scenarios_twee:import"),
+        icon_name="upload",
+        order=251,
+    )
+
+
 @hooks.register("register_admin_urls")
 def register_scenario_admin_urls():
     from . import admin_urls
 
     return [path("scenarios-twee/", include((admin_urls, "scenarios_twee")))]
-
-
-__all__ = ["FieldPanel"]
