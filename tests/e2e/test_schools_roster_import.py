@@ -1,0 +1,86 @@
+"""A safeguarding lead imports a roster in the browser: an error, the fix, the login sheet.
+
+Every page visited passes axe-core.
+"""
+
+import pytest
+
+from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HEADER = "mis_id,first_name,last_name,class,year_group\n"
+BROKEN = HEADER + "B1,Amara,Okafor,8R,Year 8\nB2,Ben,,8R,Year 8\n"
+FIXED = HEADER + "B1,Amara,Okafor,8R,Year 8\nB2,Ben,Carter,8R,Year 8\n"
+
+
+def choose_file(page, text: str) -> None:
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "class-8r.csv", "mimeType": "text/csv", "buffer": text.encode()}
+    )
+
+
+def test_a_lead_fixes_a_row_error_imports_and_a_pupil_signs_in_from_the_sheet(
+    browser, page, live_server, safeguarding_lead
+):
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.get_by_role("link", name="My groups").click()
+    page.get_by_role("link", name="Import pupils or staff from a CSV file").click()
+    assert page.get_by_role("heading", name="Import pupils or staff", level=1).is_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Pupils").check()
+    choose_file(page, BROKEN)
+    page.get_by_role("button", name="Import").click()
+    summary = page.get_by_role("alert")
+    assert "There is a problem" in summary.inner_text()
+    assert "Line 3, last_name: This is required." in summary.inner_text()
+    # The error summary takes focus, so screen readers announce it at once.
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert page.get_by_role("row", name="3 last_name This is required.").is_visible()
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+
+    page.get_by_label("Pupils").check()
+    choose_file(page, FIXED)
+    page.get_by_role("button", name="Import").click()
+    assert page.get_by_role("heading", name="Roster imported").is_visible()
+    assert "2 new pupils added." in page.get_by_role("status").inner_text()
+    sheet = page.get_by_role("region", name="Login sheet: 8R")
+    row = sheet.get_by_role("row", name="Ben Carter")
+    username, password = (cell.inner_text() for cell in row.get_by_role("cell").all())
+    assert username == "benc"
+    assert page.get_by_role("button", name="Print login sheets").is_visible()
+    assert_accessible(page)
+
+    pupil_context = browser.new_context(viewport=MOBILE)
+    pupil_page = pupil_context.new_page()
+    sign_in(pupil_page, live_server, username, password)
+    assert pupil_page.get_by_role("heading", name="My learning").is_visible()
+    pupil_context.close()
+
+
+def test_the_import_page_works_without_javascript_on_a_phone(
+    browser, live_server, safeguarding_lead
+):
+    context = browser.new_context(viewport=MOBILE, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/schools/roster/import/")
+    page.get_by_role("button", name="Import").click()
+    summary = page.get_by_role("alert")
+    assert "Choose whether the file lists pupils or staff." in summary.inner_text()
+    assert "Choose a CSV file to upload." in summary.inner_text()
+    page.get_by_label("Staff").check()
+    page.get_by_label("CSV file").set_input_files(
+        {
+            "name": "staff.csv",
+            "mimeType": "text/csv",
+            "buffer": b"mis_id,first_name,last_name,email\nT1,Sam,Jones,sam@school.example\n",
+        }
+    )
+    page.get_by_role("button", name="Import").click()
+    assert page.get_by_role("region", name="Login sheet: Staff").is_visible()
+    # Without JavaScript the print button stays hidden: the browser's own Print works.
+    assert not page.get_by_role("button", name="Print login sheets").is_visible()
+    context.close()
