@@ -23,8 +23,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
+# Ralph (an external LRS) for the xAPI forwarding tests, in its own virtualenv so its
+# dependencies never mix with the product's. The version is pinned in the requirements file.
+RALPH_VENV := .venv-ralph
+RALPH_REQUIREMENTS := tests/xapi/ralph-requirements.txt
+
+$(RALPH_VENV)/.installed: $(RALPH_REQUIREMENTS)
+	test -x $(RALPH_VENV)/bin/python || $(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet --upgrade "pip>=25.1"
+	$(RALPH_VENV)/bin/pip install --quiet -r $(RALPH_REQUIREMENTS)
+	touch $@
+
 .PHONY: setup
-setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install Python and npm dependencies
+setup: $(VENV)/.installed node_modules/.installed $(RALPH_VENV)/.installed ## Create .venv (and .venv-ralph) and install Python and npm dependencies
 
 .PHONY: migrate
 migrate: setup ## Apply database migrations
@@ -61,4 +72,4 @@ bench: setup ## Run every benchmark under bench/ (see docs/benchmarks.md)
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules and the SQLite database
-	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
+	rm -rf $(VENV) $(RALPH_VENV) node_modules db.sqlite3 staticfiles

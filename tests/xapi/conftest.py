@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.xapi.ralph_server import ralph  # noqa: F401 (a fixture for the Ralph tests)
 from xapi.identity import activity_iri, actor_for
 from xapi.statements import builders
 from xapi.statements.builders import Activity
