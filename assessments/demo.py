@@ -103,7 +103,7 @@ PUPIL_QUIZ = {
     "uuid": "0b6f4c1e-5d0a-4c47-9a57-5f1d9d3a7a01",
     "course": "pupil-2021",
     "module": "pupil-2021-if-you-see-it",
-    "title": "Quiz: what to do if you see it",
+    "title": "Check what you know: if you see it",
     "intro": "Five questions about what to do if you see a post that targets you or someone "
     "else. You can try again if you don't pass first time.",
     "pass_mark": 80,

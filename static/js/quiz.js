@@ -28,6 +28,8 @@
     live.setAttribute("aria-live", "polite");
     list.parentNode.insertBefore(live, list.nextSibling);
     list.classList.add("ordering--enhanced");
+    var hint = list.closest("[data-question]").querySelector("[data-ordering-hint]");
+    if (hint) { hint.textContent = hint.dataset.orderingHint; }
 
     function sync() {
       var current = list.querySelectorAll("[data-ordering-item]");

@@ -1,0 +1,185 @@
+"""A pupil (JavaScript on, phone) and a member of staff (JavaScript off) take the demo quizzes
+in a real browser: they fail, review their answers, retry and pass; each answer is stored as
+an xAPI statement and passing completes the module. axe-core checks every page they see.
+
+Set E2E_SCREENSHOTS=/some/dir to keep a screenshot of each page.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assessments.models import Attempt
+from assessments.scoring import Kind
+from tests.e2e.conftest import DESKTOP, MOBILE, assert_accessible, sign_in
+from xapi.models import Statement
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+PASSED = "http://adlnet.gov/expapi/verbs/passed"
+FAILED = "http://adlnet.gov/expapi/verbs/failed"
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+
+
+@pytest.fixture
+def demo(home_page):
+    from assessments.demo import DEMO_QUIZZES, demo_content_load
+    from courses.demo import demo_content_load as courses_load
+    from courses.models import ModulePage
+
+    courses_load()
+    quizzes = demo_content_load()
+    return {
+        spec["course"]: (ModulePage.objects.get(slug=spec["module"]), quiz)
+        for spec, quiz in zip(DEMO_QUIZZES, quizzes, strict=True)
+    }
+
+
+def shot(page, name: str) -> None:
+    folder = os.environ.get("E2E_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def check(page, name: str, *, axe_page=None) -> None:
+    """axe-core on the page. Without JavaScript axe cannot run in the page itself, so the
+    page's HTML, exactly as served, is checked in `axe_page` (a scripted page on the same
+    origin, so the same stylesheets apply)."""
+    if axe_page is None:
+        assert_accessible(page)
+    else:
+        axe_page.set_content(page.content())
+        assert_accessible(axe_page)
+    shot(page, name)
+
+
+def current_attempt(learner) -> Attempt:
+    return Attempt.objects.filter(learner=learner).order_by("-started_at").first()
+
+
+def answer(page, attempt: Attempt, *, right: bool, js: bool) -> None:
+    """Answer every question through the page's own controls, all right or all wrong."""
+    for question in attempt.question_list():
+        qid = question.id
+        if question.kind in (Kind.SINGLE_CHOICE, Kind.TRUE_FALSE, Kind.MULTIPLE_RESPONSE):
+            choices = [c for c in question.choices if c.correct == right]
+            if question.kind != Kind.MULTIPLE_RESPONSE or not right:
+                choices = choices[:1]
+            for choice in choices:
+                page.locator(f"#q-{qid}-{choice.id}").check()
+        elif question.kind == Kind.MATCHING:
+            for source in question.choices:
+                target = (
+                    source.match
+                    if right
+                    else next(t.id for t in question.targets if t.id != source.match)
+                )
+                page.locator(f"#q-{qid}-{source.id}").select_option(target)
+        elif question.kind == Kind.ORDERING:
+            order = (
+                list(question.correct_order) if right else list(reversed(question.correct_order))
+            )
+            if js:
+                # Move each item up until it sits in its place, as a learner would.
+                for place, item in enumerate(order):
+                    row = page.locator(f"li:has(#q-{qid}-{item})")
+                    items = page.locator(f"#question-{qid} [data-ordering-item]")
+                    while items.nth(place).locator(f"#q-{qid}-{item}").count() == 0:
+                        row.get_by_role("button", name="Move up").click()
+            else:
+                for position, item in enumerate(order, start=1):
+                    page.locator(f"#q-{qid}-{item}").select_option(str(position))
+
+
+def take_the_quiz(
+    page, live_server, learner, module, quiz, *, js: bool, prefix: str, axe_page=None
+) -> None:
+    page.goto(f"{live_server.url}{module.url}")
+    check(page, f"{prefix}-1-module", axe_page=axe_page)
+    card = page.get_by_role("region", name=quiz.title)
+    card.get_by_role("link", name="Start the quiz").click()
+    assert page.get_by_role("heading", level=1, name=quiz.title).is_visible()
+    check(page, f"{prefix}-2-start", axe_page=axe_page)
+    page.get_by_role("button", name="Start the quiz").click()
+    check(page, f"{prefix}-3-questions", axe_page=axe_page)
+
+    # Submitting with nothing answered: an error summary lists every question.
+    page.get_by_role("button", name="Submit my answers").click()
+    summary = page.get_by_role("alert")
+    assert summary.get_by_role("heading", name="There is a problem").is_visible()
+    attempt = current_attempt(learner)
+    unanswered = len(attempt.question_list())
+    if js:
+        # With JavaScript the ordering question starts as an order, so it is answered.
+        unanswered -= 1
+    assert summary.get_by_role("link").count() == unanswered
+    check(page, f"{prefix}-4-errors", axe_page=axe_page)
+
+    # First attempt: all wrong, so a fail with a review of every answer.
+    answer(page, attempt, right=False, js=js)
+    page.get_by_role("button", name="Submit my answers").click()
+    assert page.get_by_role("heading", name="Not passed yet").is_visible()
+    assert page.locator(".review").count() == len(attempt.question_list())
+    assert page.get_by_text("You have 2 attempts left.").is_visible()
+    check(page, f"{prefix}-5-failed", axe_page=axe_page)
+
+    # Retry and pass.
+    page.get_by_role("button", name="Try again").click()
+    retry = current_attempt(learner)
+    assert retry.number == 2
+    answer(page, retry, right=True, js=js)
+    page.get_by_role("button", name="Submit my answers").click()
+    assert page.get_by_role("heading", name="You passed").is_visible()
+    assert page.get_by_text("You scored 100%").is_visible()
+    check(page, f"{prefix}-6-passed", axe_page=axe_page)
+
+    page.get_by_role("link", name=f"Back to {module.title}").click()
+    assert page.get_by_text("Passed with 100%").is_visible()
+
+    count = len(retry.question_list())
+    answered = Statement.objects.filter(learner=learner, verb_iri=ANSWERED)
+    assert answered.count() == 2 * count
+    for row in answered:
+        assert row.data["object"]["definition"]["interactionType"]
+        assert row.data["result"]["response"]
+    assert Statement.objects.filter(learner=learner, verb_iri=FAILED).count() == 1
+    passed = Statement.objects.get(learner=learner, verb_iri=PASSED)
+    assert passed.data["result"]["score"]["scaled"] == 1.0
+    assert Statement.objects.filter(
+        learner=learner, verb_iri=COMPLETED, object_iri=module.activity_iri
+    ).exists()
+
+
+def test_a_pupil_fails_reviews_retries_and_passes_with_javascript_on_a_phone(
+    browser, live_server, demo, pupil
+):
+    module, quiz = demo["pupil-2021"]
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in(page, live_server, pupil.username)
+        take_the_quiz(page, live_server, pupil, module, quiz, js=True, prefix="pupil")
+    finally:
+        ctx.close()
+
+
+def test_staff_fail_review_retry_and_pass_without_javascript(browser, live_server, demo, teacher):
+    module, quiz = demo["staff-privacy"]
+    ctx = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    axe_ctx = browser.new_context(viewport=DESKTOP)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    axe_page = axe_ctx.new_page()
+    axe_page.goto(f"{live_server.url}/accounts/login/")
+    try:
+        sign_in(page, live_server, teacher.username)
+        take_the_quiz(
+            page, live_server, teacher, module, quiz, js=False, prefix="staff", axe_page=axe_page
+        )
+    finally:
+        ctx.close()
+        axe_ctx.close()
