@@ -1,0 +1,162 @@
+"""The demo scenarios play end to end in a real browser, with JavaScript on and off, and
+every page passes axe-core."""
+
+import pytest
+
+from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# (scenario key, who plays it, the buttons to press from the start, the ending's heading)
+ROUTES = [
+    (
+        "crest-account",
+        "pupil",
+        [
+            "Take a screenshot, just for you",
+            "Keep it to show an adult",
+            "Show her your screenshot",
+            "Quietly tell Mr Evans or another teacher after the lesson",
+        ],
+        "You were an upstander",
+    ),
+    (
+        "lock-it-down",
+        "teacher",
+        [
+            "Check your privacy settings now",
+            "Make Instagram private, hide your workplace and friends list, limit old posts",
+            "Decline it, and don't reply from your personal account",
+            "Carry on",
+            "Remove the tag and turn on tag review",
+            "Look at your profile as the public",
+        ],
+        "Locked down",
+    ),
+    (
+        "a-post-about-you",
+        "teacher",
+        [
+            "Take screenshots, including the username, date and time",
+            "Tell your line manager and the DSL",
+            "Contact the Professionals Online Safety Helpline (POSH)",
+            "Send them your screenshots",
+            "Skip this part (no penalty)",
+            "With your DSL, report it to the police, with your evidence",
+        ],
+        "You followed the reporting route",
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_graph_cache():
+    # The database is flushed between browser tests, so revision ids are reused.
+    from scenarios.selectors import graph_for_revision
+
+    graph_for_revision.cache_clear()
+    yield
+    graph_for_revision.cache_clear()
+
+
+@pytest.fixture
+def demo(db):
+    from scenarios.demo import demo_scenarios_ensure
+
+    return demo_scenarios_ensure()
+
+
+def _audit(page, *, javascript: bool):
+    """axe-core needs JavaScript: without it, audit the same page in a second, scripted tab
+    that shares the session (the server renders the same HTML either way)."""
+    if javascript:
+        assert_accessible(page)
+        return
+    browser = page.context.browser
+    ctx = browser.new_context(viewport=page.viewport_size)
+    ctx.add_cookies(page.context.cookies())
+    twin = ctx.new_page()
+    twin.goto(page.url)
+    assert_accessible(twin)
+    ctx.close()
+
+
+def _play(page, live_server, scenario, buttons, ending, *, javascript: bool):
+    page.goto(f"{live_server.url}/scenarios/{scenario.uuid}/")
+    _audit(page, javascript=javascript)
+    if javascript:
+        page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name="Start the scenario").click()
+    for label in buttons:
+        button = page.get_by_role("button", name=label, exact=True)
+        button.wait_for()
+        button.click()
+        # Feedback for the choice (or the skip) appears before the next step.
+        page.locator(".scenario-feedback").first.wait_for()
+    page.get_by_role("heading", name=ending).wait_for()
+    assert page.get_by_text("Ending: a good outcome").is_visible()
+    assert page.get_by_text("Where to get help").is_visible()
+    assert page.locator(".scenario-path li").count() == len(buttons)
+    if javascript:
+        assert page.evaluate("window.__noReload === true"), "the page was reloaded"
+    _audit(page, javascript=javascript)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r[0] for r in ROUTES])
+def test_demo_scenario_plays_to_a_good_ending_with_javascript(
+    page, live_server, demo, pupil, teacher, route
+):
+    key, who, buttons, ending = route
+    sign_in(page, live_server, {"pupil": pupil, "teacher": teacher}[who].username)
+    _play(page, live_server, demo[key], buttons, ending, javascript=True)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r[0] for r in ROUTES])
+def test_demo_scenario_plays_to_a_good_ending_without_javascript(
+    no_js_context, live_server, demo, pupil, teacher, route
+):
+    key, who, buttons, ending = route
+    page = no_js_context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, {"pupil": pupil, "teacher": teacher}[who].username)
+    _play(page, live_server, demo[key], buttons, ending, javascript=False)
+
+
+def test_a_content_warning_hides_the_part_until_the_learner_chooses_to_see_it(
+    browser, live_server, demo, pupil
+):
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}/scenarios/{demo['crest-account'].uuid}/")
+    page.get_by_role("button", name="Start the scenario").click()
+    page.get_by_role("button", name="Write a funny comment").click()
+    page.get_by_text("Content warning:").wait_for()
+    assert not page.get_by_role("button", name="Keep joining in").is_visible()
+    assert_accessible(page)
+    page.get_by_text("Show this part").click()
+    page.get_by_role("button", name="Keep joining in").click()
+    page.get_by_role("heading", name="It got worse").wait_for()
+    assert page.get_by_text("Ending: a poor outcome").is_visible()
+    assert_accessible(page)
+    # Replay starts again from the beginning.
+    page.get_by_role("button", name="Play again").click()
+    page.get_by_role("heading", name="At break").wait_for()
+    ctx.close()
+
+
+def test_a_second_tab_gets_a_clear_message_not_a_double_move(context, live_server, demo, pupil):
+    first = context.new_page()
+    sign_in(first, live_server, pupil.username)
+    url = f"{live_server.url}/scenarios/{demo['crest-account'].uuid}/"
+    first.goto(url)
+    first.get_by_role("button", name="Start the scenario").click()
+    first.get_by_role("heading", name="At break").wait_for()
+    second = context.new_page()
+    second.goto(url)
+    first.get_by_role("button", name="Report the account").click()
+    first.get_by_role("heading", name="You reported it").wait_for()
+    second.get_by_role("button", name="Like the video").click()
+    second.get_by_text("already moved on from").wait_for()
+    assert second.get_by_role("heading", name="You reported it").is_visible()
+    assert_accessible(second)
