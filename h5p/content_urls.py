@@ -9,7 +9,7 @@ from . import content_views
 
 urlpatterns = [
     path("embed/<uuid:activity_uuid>/", content_views.embed, name="h5p_embed"),
-    path("embed.js", content_views.embed_script, name="h5p_embed_script"),
+    re_path(r"^(?P<name>(?:embed|storage)\.js)$", content_views.own_script, name="h5p_own_script"),
     re_path(r"^player/(?P<path>[\w./\-]+)$", content_views.player_file, name="h5p_player_file"),
     re_path(
         r"^packages/(?P<activity_uuid>[0-9a-f-]{36})/(?P<path>[\w./\-]+)$",

@@ -1,8 +1,11 @@
 """Views of the H5P content origin: the embed page and the files it loads.
 
-The embed page runs inside a sandboxed iframe on the module page (without allow-same-origin,
-so it has an opaque origin: no cookies, no storage, no access to the site's DOM). Its
-fetches and font loads are therefore cross-origin, which is why files here carry
+The module page frames the embed page in an iframe sandboxed to `allow-scripts
+allow-same-origin`: scripts run, but the content cannot navigate the site, open pop-ups or
+submit forms. `allow-same-origin` is safe only because the content origin is a different
+origin (and host name) from the site's: the content keeps its own origin, so the browser
+gives it none of the site's cookies and no access to the site's DOM. (H5P core needs it:
+without it the player cannot write into its own inner iframe.) Files here carry
 `Access-Control-Allow-Origin: *`: they are the same for everyone and hold no learner data.
 """
 
@@ -54,6 +57,8 @@ def embed(request, activity_uuid):
             "export": False,
             "icon": False,
             "fullScreen": False,
+            # Runs inside the player's own iframe, before H5P starts.
+            "customJs": [f"{origin}/storage.js"],
         },
     }
     response = render(
@@ -67,10 +72,14 @@ def embed(request, activity_uuid):
     return _cors(response)
 
 
+# Our own scripts for the content origin, by the name the embed page uses.
+OWN_SCRIPTS = {"embed.js": "js/h5p-embed.js", "storage.js": "js/h5p-storage.js"}
+
+
 @require_safe
-def embed_script(request):
-    """static/js/h5p-embed.js, from this origin so the embed page needs no other host."""
-    found = finders.find("js/h5p-embed.js")
+def own_script(request, name):
+    """static/js/h5p-*.js, from this origin so the embed page needs no other host."""
+    found = finders.find(OWN_SCRIPTS[name]) if name in OWN_SCRIPTS else None
     if not found:
         raise Http404
     found = Path(found)

@@ -1,9 +1,8 @@
 // On the module page: receive H5P's xAPI statements from the sandboxed player iframe (on the
 // content origin) and post them to the site with the learner's session. Messages are taken
-// only from the block's own iframe window; because the iframe is sandboxed without
-// allow-same-origin the browser reports its origin as the opaque "null", so the check is
-// the window itself plus that origin (or the content origin, should the sandbox be relaxed).
-// The server decides who the actor is and what the statement may be about.
+// only from the block's own iframe window and only from the content origin; the embed page
+// in turn sends only to the site's origin. The server decides who the actor is and what the
+// statement may be about.
 (function () {
   "use strict";
   if (window.upstanderH5PRelay) { return; }
@@ -42,7 +41,7 @@
 
     window.addEventListener("message", function (event) {
       if (event.source !== frame.contentWindow) { return; }
-      if (event.origin !== "null" && event.origin !== contentOrigin) { return; }
+      if (event.origin !== contentOrigin) { return; }
       var data = event.data;
       if (!data || typeof data !== "object") { return; }
       if (data.type === "upstander-h5p-resize") {
