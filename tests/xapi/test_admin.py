@@ -1,0 +1,81 @@
+"""The LRS admin screens: issuing client credentials, forwarding targets, the outbox."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from xapi.models import ForwardingTarget, LrsClient, OutboxEntry
+from xapi.services import record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, db):
+    admin = UserFactory(school=None, username="admin1", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    return client
+
+
+def test_issuing_credentials_shows_the_secret_once_and_stores_its_hash(admin_client, school):
+    response = admin_client.post(
+        reverse("xapi_lrsclient:add"),
+        {
+            "name": "Quiz tool",
+            "school": school.pk,
+            "can_read": "on",
+            "can_write": "on",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    credentials = LrsClient.objects.get()
+    secret = response.context["secret"]
+    assert secret in response.content.decode()
+    assert credentials.key in response.content.decode()
+    assert credentials.secret_matches(secret)
+    assert secret not in credentials.secret_hash
+    listing = admin_client.get(reverse("xapi_lrsclient:index")).content.decode()
+    assert secret not in listing
+
+
+def test_a_new_secret_replaces_the_old_one(admin_client, school):
+    credentials = LrsClient(name="Tool", school=school)
+    old = credentials.issue_secret()
+    credentials.save()
+    url = reverse("xapi_lrsclient:new_secret", args=[credentials.pk])
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url)
+    credentials.refresh_from_db()
+    assert not credentials.secret_matches(old)
+    assert credentials.secret_matches(response.context["secret"])
+
+
+def test_people_without_permission_cannot_issue_credentials(client, teacher):
+    client.force_login(teacher)
+    response = client.get(reverse("xapi_lrsclient:add"))
+    assert response.status_code in (302, 403)
+
+
+def test_forwarding_status_shows_depth_and_last_error_and_replays(
+    admin_client, school, pupil, make_statement
+):
+    target = ForwardingTarget.objects.create(name="Trust LRS", endpoint="http://127.0.0.1:9/x/")
+    record(statements=[make_statement(pupil), make_statement(pupil)], school=school)
+    OutboxEntry.objects.update(status="failed", last_error="HTTP 400: bad statement")
+    page = admin_client.get(reverse("xapi_forwarding_status"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Trust LRS" in html
+    assert "HTTP 400: bad statement" in html
+    assert page.context["rows"][0]["target"].failed == 2
+    response = admin_client.post(reverse("xapi_forwarding_replay", args=[target.pk]))
+    assert response.status_code == 302
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def test_forwarding_target_admin_lists_targets(admin_client):
+    ForwardingTarget.objects.create(name="Ralph", endpoint="http://lrs.example.org/xAPI/")
+    response = admin_client.get(reverse("xapi_forwardingtarget:index"))
+    assert response.status_code == 200
+    assert "Ralph" in response.content.decode()

@@ -1,0 +1,135 @@
+"""Wagtail admin screens for the LRS: client credentials, forwarding targets and the
+forwarding outbox.
+
+Access follows Django model permissions (`xapi.add_lrsclient`, `xapi.change_forwardingtarget`
+and so on), which no role grants: superusers, or administrators given them explicitly.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from .forwarding import outbox_replay, outbox_summary
+from .models import ForwardingTarget, LrsClient
+
+
+def _secret_page(request, client: LrsClient, secret: str):
+    return TemplateResponse(
+        request,
+        "xapi/admin/client_secret.html",
+        {
+            "client": client,
+            "secret": secret,
+            "endpoint": request.build_absolute_uri("/xapi/"),
+            "page_title": _("Credentials for %(name)s") % {"name": client.name},
+        },
+    )
+
+
+class LrsClientCreateView(generic.CreateView):
+    """Issues a key and secret with the new client, and shows the secret this once."""
+
+    def save_instance(self):
+        self.secret = self.form.instance.issue_secret()
+        return super().save_instance()
+
+    def save_action(self):
+        return _secret_page(self.request, self.object, self.secret)
+
+
+class LrsClientViewSet(ModelViewSet):
+    """Basic-auth credentials for xAPI tools, each scoped to one school."""
+
+    model = LrsClient
+    name = "xapi_lrsclient"
+    icon = "key"
+    menu_label = _("LRS clients")
+    url_prefix = "xapi/clients"
+    add_view_class = LrsClientCreateView
+    list_display = ["name", "school", "key", "can_read", "can_write", "is_active"]
+    list_filter = ["school", "is_active"]
+    form_fields = ["name", "school", "can_read", "can_write", "is_active"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/new-secret/", self.new_secret_view, name="new_secret"),
+        ]
+
+    def new_secret_view(self, request, pk):
+        if not request.user.has_perm("xapi.change_lrsclient"):
+            return redirect("wagtailadmin_home")
+        client = get_object_or_404(LrsClient, pk=pk)
+        if request.method != "POST":
+            return TemplateResponse(
+                request,
+                "xapi/admin/client_new_secret.html",
+                {"client": client, "page_title": _("New secret")},
+            )
+        secret = client.issue_secret()
+        client.save(update_fields=["secret_hash"])
+        return _secret_page(request, client, secret)
+
+
+class ForwardingTargetViewSet(ModelViewSet):
+    """Other LRSs that receive copies of the statements."""
+
+    model = ForwardingTarget
+    name = "xapi_forwardingtarget"
+    icon = "redirect"
+    menu_label = _("Forwarding targets")
+    url_prefix = "xapi/forwarding"
+    list_display = ["name", "school", "endpoint", "scope", "version", "is_active"]
+    list_filter = ["school", "is_active", "scope"]
+    form_fields = [
+        "name",
+        "school",
+        "endpoint",
+        "username",
+        "password",
+        "version",
+        "scope",
+        "course_iri",
+        "batch_size",
+        "is_active",
+    ]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
+@permission_required("xapi.change_forwardingtarget", raise_exception=True)
+def forwarding_status(request):
+    """Queue depth, failures with their last error, and replay, per target."""
+    return TemplateResponse(
+        request,
+        "xapi/admin/forwarding_status.html",
+        {"rows": outbox_summary(), "page_title": _("Forwarding status")},
+    )
+
+
+@require_POST
+@permission_required("xapi.change_forwardingtarget", raise_exception=True)
+def forwarding_replay(request, pk):
+    target = get_object_or_404(ForwardingTarget, pk=pk)
+    count = outbox_replay(target=target)
+    messages.success(
+        request,
+        _("%(count)s statements for %(target)s will be sent again now.")
+        % {"count": count, "target": target},
+    )
+    return redirect("xapi_forwarding_status")
+
+
+class XapiViewSetGroup(ModelViewSetGroup):
+    menu_label = _("xAPI and LRS")
+    menu_icon = "resubmit"
+    menu_order = 550
+    items = (LrsClientViewSet, ForwardingTargetViewSet)
