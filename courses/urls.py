@@ -6,4 +6,16 @@ app_name = "courses"
 
 urlpatterns = [
     path("", views.my_learning, name="my_learning"),
+    path("courses/<int:course_id>/start/", views.course_start, name="course_start"),
+    path("modules/<int:module_id>/read/", views.module_read, name="module_read"),
+    path(
+        "modules/<int:module_id>/checklists/<str:block_id>/",
+        views.checklist_save,
+        name="checklist_save",
+    ),
+    path(
+        "modules/<int:module_id>/reflections/<str:block_id>/",
+        views.reflection_submit,
+        name="reflection_save",
+    ),
 ]

@@ -1,10 +1,114 @@
-"""Learner-facing views that sit outside the page tree."""
+"""Learner-facing views outside the page tree: My learning, and the forms module pages post.
 
+Each view checks the learner may take the course, calls one service, and redirects back
+(or answers JSON when the page's script asked for it). Progress is only ever written by the
+services, as statements.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .models import CoursePage, ModulePage
+from .selectors import course_open_to, courses_for_learner, progress_for_courses
+from .services import (
+    CourseActionError,
+    checklist_tick,
+    course_launch,
+    module_read_confirm,
+    reflection_save,
+)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _learner_module(request, module_id: int) -> ModulePage:
+    module = get_object_or_404(ModulePage.objects.live(), pk=module_id)
+    if request.user.school is None or not course_open_to(user=request.user, course=module.course):
+        raise Http404
+    return module
 
 
 @login_required
 def my_learning(request):
-    """The learner's home: the courses open to them and their progress."""
-    return render(request, "courses/my_learning.html", {"courses": []})
+    """The learner's home: the courses open to them and their progress in each."""
+    courses = courses_for_learner(user=request.user)
+    progress = progress_for_courses(learner=request.user, courses=courses)
+    return render(
+        request,
+        "courses/my_learning.html",
+        {"courses": progress, "nav_current": "learning"},
+    )
+
+
+@login_required
+@require_POST
+def course_start(request, course_id: int):
+    """Start or carry on a course: go to the first module not yet complete."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    if request.user.school is None or not course_open_to(user=request.user, course=course):
+        raise Http404
+    module = course_launch(learner=request.user, course=course)
+    if module is None:
+        messages.info(request, _("This course has no modules yet."))
+        return redirect(course.url)
+    return redirect(module.url)
+
+
+@login_required
+@require_POST
+def module_read(request, module_id: int):
+    """The learner says they have read a module (one without activities)."""
+    module = _learner_module(request, module_id)
+    try:
+        module_read_confirm(learner=request.user, module=module)
+    except CourseActionError as error:
+        messages.error(request, str(error))
+        return redirect(module.url)
+    messages.success(request, _("Module complete. Well done."))
+    return redirect(f"{module.url}#module-status")
+
+
+@login_required
+@require_POST
+def checklist_save(request, module_id: int, block_id: str):
+    """Save the ticked items of a privacy-settings checklist."""
+    module = _learner_module(request, module_id)
+    ticked = request.POST.getlist("item")
+    try:
+        progress = checklist_tick(
+            learner=request.user, module=module, block_id=block_id, ticked=ticked
+        )
+    except CourseActionError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": str(error)}, status=400)
+        messages.error(request, str(error))
+        return redirect(module.url)
+    if _wants_json(request):
+        return JsonResponse({"ticked": progress.ticked})
+    messages.success(request, _("Your ticks are saved."))
+    return redirect(f"{module.url}#block-{block_id}")
+
+
+@login_required
+@require_POST
+def reflection_submit(request, module_id: int, block_id: str):
+    """Save the learner's private answer to a reflection prompt."""
+    module = _learner_module(request, module_id)
+    try:
+        reflection_save(
+            learner=request.user,
+            module=module,
+            block_id=block_id,
+            text=request.POST.get("answer", ""),
+        )
+    except CourseActionError as error:
+        messages.error(request, str(error))
+        return redirect(f"{module.url}#block-{block_id}")
+    messages.success(request, _("Your answer is saved. Only you can see it."))
+    return redirect(f"{module.url}#block-{block_id}")

@@ -1,0 +1,279 @@
+"""The blocks editors build module bodies from: one shared StreamBlock, `ModuleBodyBlock`.
+
+Content blocks (text, image, video, case study, callout) are read; the checklist and the
+reflection prompt are things the learner does whose answers are saved (see services.py);
+activity blocks (scenario, quiz, H5P) are required activities that complete the module
+(see activity.py). Each block has an icon, a template, a preview value and a description so
+editors can tell them apart in the block picker.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+from assessments.blocks import QuizBlock
+from h5p.blocks import H5PActivityBlock
+from scenarios.blocks import ScenarioBlock
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
+
+
+class TextBlock(blocks.RichTextBlock):
+    """Paragraphs, headings and lists: the body of most modules."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Text")
+        template = "courses/blocks/text.html"
+        preview_value = (
+            "<h2>Why it matters</h2><p>Posts about a teacher can hurt a real person. "
+            "Think before you share.</p>"
+        )
+        description = _("Paragraphs, headings, lists and links.")
+
+
+class ImageBlock(blocks.StructBlock):
+    """A picture with the alternative text a screen reader will read out."""
+
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        label=_("Alternative text"),
+        max_length=250,
+        help_text=_("Describe what the picture shows for someone who cannot see it. Required."),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "courses/blocks/image.html"
+        preview_value = {
+            "alt_text": "A phone screen showing privacy settings",
+            "caption": "Check your settings every term.",
+        }
+        description = _("A picture with required alternative text and an optional caption.")
+
+
+class VideoBlock(blocks.StructBlock):
+    """An embedded video with a full transcript, so no learner depends on sound or vision."""
+
+    title = blocks.CharBlock(label=_("Title"), max_length=200)
+    video = EmbedBlock(
+        label=_("Video address"),
+        help_text=_("A YouTube or Vimeo address. The video is embedded from there."),
+    )
+    transcript = blocks.RichTextBlock(
+        label=_("Transcript"),
+        features=["bold", "italic", "ol", "ul"],
+        help_text=_("Everything said and shown in the video, for learners who cannot hear it."),
+    )
+
+    class Meta:
+        icon = "media"
+        label = _("Video with transcript")
+        template = "courses/blocks/video.html"
+        preview_value = {
+            "title": "What to do if you see a post",
+            "transcript": "<p>Narrator: If you see a post about a teacher, do not share it.</p>",
+        }
+        description = _("An embedded video and its transcript.")
+
+
+class SourceBlock(blocks.StructBlock):
+    """Where a case study's facts come from."""
+
+    organisation = blocks.CharBlock(label=_("Organisation"), max_length=200)
+    title = blocks.CharBlock(label=_("Title of the document"), max_length=300)
+    date = blocks.CharBlock(
+        label=_("Date"),
+        max_length=100,
+        help_text=_(
+            "When it was published, as precisely as the source says: '15 November 2021', "
+            "'Autumn 2021', or 'Not dated'."
+        ),
+    )
+    url = blocks.URLBlock(label=_("Link"), required=False)
+
+    class Meta:
+        icon = "link"
+        label = _("Source")
+
+
+class CaseStudyBlock(blocks.StructBlock):
+    """A real case, told in our own words, with the sources it draws on."""
+
+    title = blocks.CharBlock(label=_("Title"), max_length=200)
+    summary = blocks.TextBlock(
+        label=_("Summary"), help_text=_("One or two sentences: what happened.")
+    )
+    body = blocks.RichTextBlock(label=_("The case"), features=RICH_TEXT_FEATURES)
+    sources = blocks.ListBlock(
+        SourceBlock(),
+        min_num=1,
+        label=_("Sources"),
+        help_text=_("Every case study cites at least one source document."),
+    )
+
+    class Meta:
+        icon = "openquote"
+        label = _("Case study")
+        template = "courses/blocks/case_study.html"
+        preview_value = {
+            "title": "Accounts that used a school's crest",
+            "summary": "In 2021 pupils set up accounts to mock named teachers.",
+            "body": "<p>Some posts made false claims about staff.</p>",
+            "sources": [
+                {
+                    "organisation": "ASCL",
+                    "title": "Complaints about abuse of staff on TikTok",
+                    "date": "Autumn 2021",
+                    "url": "",
+                }
+            ],
+        }
+        description = _("A real case with a summary, the story and its sources.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("sources"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"sources": ValidationError(_("Add at least one source."))}
+            )
+        return value
+
+
+SIGNPOSTING_CHOICES = [
+    ("", _("No signposting")),
+    ("pupils", _("Pupils: a trusted adult, Childline and CEOP")),
+    ("staff", _("Staff: the Professionals Online Safety Helpline")),
+]
+
+
+class CalloutBlock(blocks.StructBlock):
+    """A highlighted box: a key point, a warning, or who to contact for help.
+
+    Signposting adds the right contacts for the audience, written once in the template so
+    every course gives the same, correct numbers.
+    """
+
+    heading = blocks.CharBlock(label=_("Heading"), max_length=200)
+    text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES, required=False)
+    signposting = blocks.ChoiceBlock(
+        choices=SIGNPOSTING_CHOICES,
+        required=False,
+        label=_("Who to contact"),
+        help_text=_(
+            "Pupils: a trusted adult, Childline (0800 1111) and CEOP. Staff: the Professionals "
+            "Online Safety Helpline (0344 381 4772, helpline@saferinternet.org.uk)."
+        ),
+    )
+
+    class Meta:
+        icon = "help"
+        label = _("Callout or signposting")
+        template = "courses/blocks/callout.html"
+        preview_value = {
+            "heading": "Need help?",
+            "text": "<p>You are not on your own.</p>",
+            "signposting": "pupils",
+        }
+        description = _("A highlighted box, optionally with who to contact for help.")
+
+
+class ChecklistPlatformBlock(blocks.StructBlock):
+    """The settings to check on one platform."""
+
+    platform = blocks.CharBlock(label=_("Platform"), max_length=100)
+    items = blocks.ListBlock(
+        blocks.CharBlock(label=_("Setting to check"), max_length=300),
+        min_num=1,
+        label=_("Settings to check"),
+    )
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Platform")
+
+
+class ChecklistBlock(blocks.StructBlock):
+    """Privacy settings the learner checks on their own accounts, platform by platform.
+
+    Ticks are saved per learner (courses.models.ChecklistProgress) and reported as a
+    `progressed` statement; they never make the module complete on their own.
+    """
+
+    title = blocks.CharBlock(label=_("Title"), max_length=200)
+    intro = blocks.RichTextBlock(
+        label=_("Introduction"), features=RICH_TEXT_FEATURES, required=False
+    )
+    platforms = blocks.ListBlock(ChecklistPlatformBlock(), min_num=1, label=_("Platforms"))
+
+    class Meta:
+        icon = "tick-inverse"
+        label = _("Privacy-settings checklist")
+        template = "courses/blocks/checklist.html"
+        preview_value = {
+            "title": "Check your privacy settings",
+            "intro": "<p>Tick each setting once you have checked it.</p>",
+            "platforms": [
+                {"platform": "Instagram", "items": ["Make your account private"]},
+            ],
+        }
+        description = _("Settings per platform that the learner ticks; ticks are saved.")
+
+    @staticmethod
+    def item_ids(value) -> list[str]:
+        """Stable ids of every item, in order (list item ids survive reordering)."""
+        ids = []
+        for platform in value["platforms"].bound_blocks:
+            for item in platform.value["items"].bound_blocks:
+                ids.append(item.id)
+        return [i for i in ids if i]
+
+
+class ReflectionBlock(blocks.StructBlock):
+    """A question the learner may answer in their own words.
+
+    The answer is optional and private to the learner: it is kept in the school's records
+    (courses.models.Reflection) and never sent in an xAPI statement (DESIGN.md).
+    """
+
+    prompt = blocks.CharBlock(label=_("Question"), max_length=300)
+    hint = blocks.CharBlock(
+        label=_("Hint"),
+        required=False,
+        max_length=300,
+        help_text=_("Optional. Helps the learner get started."),
+    )
+
+    class Meta:
+        icon = "comment"
+        label = _("Reflection prompt")
+        template = "courses/blocks/reflection.html"
+        preview_value = {
+            "prompt": "How would you feel if a post like this was about you?",
+            "hint": "There is no right answer.",
+        }
+        description = _("A question the learner may answer privately. Answers stay in school.")
+
+
+class ModuleBodyBlock(blocks.StreamBlock):
+    """Every block a module body may hold. The one StreamBlock for all module pages."""
+
+    text = TextBlock()
+    image = ImageBlock()
+    video = VideoBlock()
+    case_study = CaseStudyBlock()
+    callout = CalloutBlock()
+    checklist = ChecklistBlock()
+    reflection = ReflectionBlock()
+    # Activity slots: the blocks are built by the scenarios, assessments and h5p apps.
+    scenario = ScenarioBlock(preview_value={"required": True})
+    quiz = QuizBlock(preview_value={"required": True})
+    h5p = H5PActivityBlock(preview_value={"required": True})

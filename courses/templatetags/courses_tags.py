@@ -1,0 +1,42 @@
+"""Template helpers for course and module pages."""
+
+import logging
+
+from django import template
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+
+from courses.activity import ActivityBlock
+
+register = template.Library()
+logger = logging.getLogger(__name__)
+
+
+@register.simple_tag(takes_context=True)
+def module_block(context, child):
+    """Render one block of a module body.
+
+    Activity blocks are rendered only when their content is chosen, and by their own app's
+    template; if that template is missing the learner sees a plain placeholder rather than
+    an error page. Each block gets `block_id`; checklists their `checklist_ticked` item ids,
+    reflections the learner's `reflection_answer`; activities `activity_iri`,
+    `activity_complete` and `activity_required`.
+    """
+    flat = context.flatten()
+    flat["block_id"] = child.id
+    flat["checklist_ticked"] = (flat.get("checklist_ticks") or {}).get(child.id, [])
+    flat["reflection_answer"] = (flat.get("reflections") or {}).get(child.id, "")
+    if isinstance(child.block, ActivityBlock):
+        iri = child.block.activity_iri(child.value)
+        if iri is None:
+            return ""
+        flat["activity_iri"] = iri
+        flat["activity_complete"] = iri in (flat.get("completed_activity_iris") or ())
+        flat["activity_required"] = child.block.is_required(child.value)
+        try:
+            return child.block.render(child.value, context=flat)
+        except TemplateDoesNotExist:
+            logger.warning("No template for %s block yet", child.block_type)
+            flat["activity"] = child.block.content_object(child.value)
+            return render_to_string("courses/blocks/activity_placeholder.html", flat)
+    return child.block.render(child.value, context=flat)

@@ -1,0 +1,269 @@
+"""Editors (the "Editors" group, permissions from roles_sync) build courses in the admin."""
+
+import pytest
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from courses.models import Audience, CourseIndexPage, CoursePage, HomePage, ModulePage, Topic
+from schools.roles import Role, roles_sync
+from tests.factories import UserFactory
+
+
+def source(**extra):
+    return {"organisation": "NAHT", "title": "Essential guide", "date": "Not dated", **extra}
+
+
+def list_block(items):
+    """Form data for a ListBlock: Wagtail 8 posts a count and one entry per item."""
+    data = {"count": len(items)}
+    for index, item in enumerate(items):
+        data[str(index)] = {"value": item, "order": index, "deleted": "", "id": ""}
+    return data
+
+
+VIDEO_URL = "https://www.youtube.com/watch?v=upstander-demo"
+
+
+def cache_video_embed():
+    """Store the embed Wagtail would fetch from YouTube, so the test needs no network."""
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    Embed.objects.get_or_create(
+        hash=get_embed_hash(VIDEO_URL),
+        defaults={
+            "url": VIDEO_URL,
+            "type": "video",
+            "html": '<iframe title="A short film" src="about:blank"></iframe>',
+            "title": "A short film",
+        },
+    )
+
+
+def every_block_body(*, quiz, scenario, h5p_activity):
+    return streamfield(
+        [
+            ("text", rich_text("<p>Welcome to the module.</p>")),
+            (
+                "video",
+                {
+                    "title": "A short film",
+                    "video": VIDEO_URL,
+                    "transcript": rich_text("<p>Narrator: hello.</p>"),
+                },
+            ),
+            (
+                "case_study",
+                {
+                    "title": "A real case",
+                    "summary": "What happened.",
+                    "body": rich_text("<p>The story.</p>"),
+                    "sources": list_block([source()]),
+                },
+            ),
+            ("callout", {"heading": "Get help", "text": rich_text(""), "signposting": "staff"}),
+            (
+                "checklist",
+                {
+                    "title": "Check your settings",
+                    "intro": rich_text(""),
+                    "platforms": list_block(
+                        [{"platform": "Instagram", "items": list_block(["Private account"])}]
+                    ),
+                },
+            ),
+            ("reflection", {"prompt": "How would you feel?", "hint": ""}),
+            ("scenario", {"scenario": scenario.pk, "required": "on"}),
+            ("quiz", {"quiz": quiz.pk, "required": "on"}),
+            ("h5p", {"activity": h5p_activity.pk, "required": ""}),
+        ]
+    )
+
+
+@pytest.mark.django_db
+class TestEditorsBuildCourses(WagtailPageTestCase):
+    def setUp(self):
+        roles_sync()
+        self.editor = UserFactory(school=None, username="ed", roles=[Role.EDITOR])
+        self.client.force_login(self.editor, backend="django.contrib.auth.backends.ModelBackend")
+        self.home = HomePage.objects.first()
+
+    def test_page_tree_rules(self):
+        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage})
+        self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
+        self.assertAllowedSubpageTypes(CoursePage, {ModulePage})
+        self.assertAllowedSubpageTypes(ModulePage, set())
+        self.assertAllowedParentPageTypes(ModulePage, {CoursePage})
+        self.assertCanNotCreateAt(HomePage, ModulePage)
+        self.assertCanNotCreateAt(CourseIndexPage, ModulePage)
+
+    def test_editor_creates_a_catalogue_course_and_module_with_every_block(self):
+        from assessments.models import Quiz
+        from h5p.models import H5PActivity
+        from scenarios.models import Scenario
+
+        self.assertCanCreate(
+            self.home,
+            CourseIndexPage,
+            nested_form_data(
+                {
+                    "title": "Courses for staff",
+                    "slug": "staff",
+                    "audience": Audience.STAFF,
+                    "intro": rich_text("<p>For staff.</p>"),
+                }
+            ),
+        )
+        index = CourseIndexPage.objects.get(slug="staff")
+        topic = Topic.objects.get(slug="privacy-settings")
+        course_data = nested_form_data(
+            {
+                "title": "Privacy settings",
+                "slug": "privacy-settings",
+                "audience": Audience.STAFF,
+                "summary": "Lock down your accounts.",
+                "intro": rich_text("<p>Intro.</p>"),
+                "estimated_minutes": 30,
+                "cpd_minutes": 30,
+                "key_stage": "",
+                "learning_outcomes": "Check your settings",
+                "content_warning": "",
+            }
+        )
+        # nested_form_data would number list items; a multiple-choice field posts them as one.
+        course_data["topics"] = [topic.pk]
+        self.assertCanCreate(index, CoursePage, course_data)
+        course = CoursePage.objects.get(slug="privacy-settings")
+        assert list(course.topics.all()) == [topic]
+        quiz = Quiz.objects.create(title="Quiz")
+        scenario = Scenario.objects.create(title="Scenario")
+        h5p_activity = H5PActivity.objects.create(title="H5P")
+        cache_video_embed()
+        self.assertCanCreate(
+            course,
+            ModulePage,
+            nested_form_data(
+                {
+                    "title": "Your settings",
+                    "slug": "your-settings",
+                    "summary": "Check them.",
+                    "estimated_minutes": 10,
+                    "content_warning": "",
+                    "body": every_block_body(
+                        quiz=quiz, scenario=scenario, h5p_activity=h5p_activity
+                    ),
+                }
+            ),
+        )
+        module = ModulePage.objects.get(slug="your-settings")
+        assert [c.block_type for c in module.body] == [
+            "text",
+            "video",
+            "case_study",
+            "callout",
+            "checklist",
+            "reflection",
+            "scenario",
+            "quiz",
+            "h5p",
+        ]
+        # The scenario and the quiz are required; the H5P block was left optional.
+        assert len(module.required_activity_iris()) == 2
+
+    def test_a_case_study_without_sources_is_refused_in_the_editor(self):
+        index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
+        self.home.add_child(instance=index)
+        course = CoursePage(
+            title="C",
+            slug="c",
+            audience=Audience.PUPILS,
+            summary="s",
+            estimated_minutes=5,
+            learning_outcomes="o",
+        )
+        index.add_child(instance=course)
+        data = nested_form_data(
+            {
+                "title": "M",
+                "slug": "m",
+                "summary": "s",
+                "estimated_minutes": 5,
+                "content_warning": "",
+                "body": streamfield(
+                    [
+                        (
+                            "case_study",
+                            {
+                                "title": "T",
+                                "summary": "S",
+                                "body": rich_text("<p>B</p>"),
+                                "sources": list_block([]),
+                            },
+                        )
+                    ]
+                ),
+            }
+        )
+        with pytest.raises(AssertionError):
+            self.assertCanCreate(course, ModulePage, data)
+        assert not ModulePage.objects.filter(slug="m").exists()
+
+    def test_editor_can_edit_a_course_page(self):
+        index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
+        self.home.add_child(instance=index)
+        course = CoursePage(
+            title="C",
+            slug="c",
+            audience=Audience.PUPILS,
+            summary="s",
+            estimated_minutes=5,
+            learning_outcomes="o",
+        )
+        index.add_child(instance=course)
+        url = f"/admin/pages/{course.pk}/edit/"
+        assert self.client.get(url).status_code == 200
+        # Wagtail's assertPageIsEditable signs in with the first auth backend (django-axes'
+        # standalone one, which cannot); so post the edit form as the editor directly.
+        data = nested_form_data(
+            {
+                "title": "Renamed",
+                "slug": "c",
+                "audience": Audience.PUPILS,
+                "summary": "s",
+                "intro": rich_text(""),
+                "estimated_minutes": 5,
+                "cpd_minutes": "",
+                "key_stage": "ks4",
+                "learning_outcomes": "o",
+                "content_warning": "Careful",
+                "action-publish": "publish",
+            }
+        )
+        response = self.client.post(url, data)
+        assert response.status_code == 302, response.content[:500]
+        course.refresh_from_db()
+        assert (course.title, course.key_stage, course.content_warning) == (
+            "Renamed",
+            "ks4",
+            "Careful",
+        )
+
+    def test_cpd_minutes_on_a_pupil_course_are_refused_in_the_editor(self):
+        index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
+        self.home.add_child(instance=index)
+        data = nested_form_data(
+            {
+                "title": "P",
+                "slug": "p",
+                "audience": Audience.PUPILS,
+                "summary": "s",
+                "intro": rich_text(""),
+                "estimated_minutes": 5,
+                "cpd_minutes": 30,
+                "key_stage": "",
+                "learning_outcomes": "o",
+                "content_warning": "",
+            }
+        )
+        with pytest.raises(AssertionError):
+            self.assertCanCreate(index, CoursePage, data)

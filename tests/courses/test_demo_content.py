@@ -1,0 +1,151 @@
+"""The demo catalogue: three courses built from the case studies, loaded idempotently."""
+
+import re
+
+import pytest
+import textstat
+from django.core.management import call_command
+from django.utils.html import strip_tags
+
+from courses.demo import DEMO_MODULE_SLUGS, DemoContentError, activity_block_ensure
+from courses.demo_content import COURSES, PUPIL_COURSE
+from courses.models import Audience, CoursePage, ModulePage
+from xapi.identity import activity_iri
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_content_builds_three_courses_of_at_least_three_modules(home_page):
+    call_command("load_demo_content")
+    courses = {c.audience: c for c in CoursePage.objects.live()}
+    assert set(courses) == {Audience.PUPILS, Audience.STAFF, Audience.SAFEGUARDING_LEADS}
+    assert courses[Audience.PUPILS].title == "Respect online: when posts target teachers"
+    assert courses[Audience.STAFF].title == "Protecting your professional reputation online"
+    assert courses[Audience.SAFEGUARDING_LEADS].title == "Responding to online abuse of staff"
+    for course in courses.values():
+        assert course.modules().count() >= 3
+
+
+def test_load_demo_content_twice_changes_nothing(home_page):
+    call_command("load_demo_content")
+    counts = (CoursePage.objects.count(), ModulePage.objects.count())
+    revisions = {p.pk: p.latest_revision_id for p in ModulePage.objects.all()}
+    call_command("load_demo_content")
+    assert (CoursePage.objects.count(), ModulePage.objects.count()) == counts
+    assert {p.pk: p.latest_revision_id for p in ModulePage.objects.all()} == revisions
+
+
+def test_demo_module_slugs_name_every_demo_module_in_order(home_page):
+    call_command("load_demo_content")
+    for key, slugs in DEMO_MODULE_SLUGS.items():
+        course = next(c for c in COURSES if c["key"] == key)
+        page = CoursePage.objects.get(slug=course["slug"])
+        assert [m.slug for m in page.modules()] == slugs
+    assert set(DEMO_MODULE_SLUGS) == {"pupil-2021", "staff-privacy", "dsl-response"}
+
+
+def test_activity_block_ensure_adds_once_and_survives_a_reload(home_page):
+    from assessments.models import Quiz
+
+    call_command("load_demo_content")
+    quiz = Quiz.objects.create(title="Demo quiz")
+    slug = DEMO_MODULE_SLUGS["pupil-2021"][0]
+    activity_block_ensure(
+        module_slug=slug, block_type="quiz", value={"quiz": quiz, "required": True}
+    )
+    activity_block_ensure(
+        module_slug=slug, block_type="quiz", value={"quiz": quiz, "required": True}
+    )
+    module = ModulePage.objects.get(slug=slug)
+    assert [c.block_type for c in module.body].count("quiz") == 1
+    assert module.required_activity_iris() == [activity_iri("quiz", quiz.uuid)]
+    # The activity goes before the closing signposting.
+    assert module.body[len(module.body) - 1].block_type == "callout"
+
+    call_command("load_demo_content")
+    module = ModulePage.objects.get(slug=slug)
+    assert module.required_activity_iris() == [activity_iri("quiz", quiz.uuid)]
+
+
+def test_activity_block_ensure_refuses_unknown_modules_and_non_activity_blocks(home_page):
+    call_command("load_demo_content")
+    with pytest.raises(DemoContentError):
+        activity_block_ensure(module_slug="nope", block_type="quiz", value={})
+    with pytest.raises(DemoContentError):
+        activity_block_ensure(
+            module_slug=DEMO_MODULE_SLUGS["pupil-2021"][0], block_type="text", value={}
+        )
+
+
+def test_every_demo_case_study_cites_at_least_one_source(home_page):
+    call_command("load_demo_content")
+    case_studies = [
+        child.value
+        for module in ModulePage.objects.all()
+        for child in module.body
+        if child.block_type == "case_study"
+    ]
+    assert len(case_studies) >= 9
+    for case in case_studies:
+        assert len(case["sources"]) >= 1
+        for source in case["sources"]:
+            assert source["organisation"] and source["title"] and source["date"]
+
+
+def test_staff_signposting_gives_the_professionals_helpline(client, home_page, teacher):
+    call_command("load_demo_content")
+    client.force_login(teacher)
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][1])
+    html = client.get(module.url).content.decode()
+    assert "0344 381 4772" in html
+    assert "helpline@saferinternet.org.uk" in html
+
+
+def test_pupil_signposting_gives_childline_and_ceop(client, home_page, pupil):
+    call_command("load_demo_content")
+    client.force_login(pupil)
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["pupil-2021"][2])
+    html = client.get(module.url).content.decode()
+    assert "Childline" in html and "0800 1111" in html and "CEOP" in html
+
+
+def _pupil_course_text() -> str:
+    parts = [PUPIL_COURSE["page"]["summary"], strip_tags(PUPIL_COURSE["page"]["intro"])]
+    parts += PUPIL_COURSE["page"]["learning_outcomes"].splitlines()
+    parts.append(PUPIL_COURSE["page"]["content_warning"])
+    for module in PUPIL_COURSE["modules"]:
+        parts += [module["title"], module["summary"], module.get("content_warning", "")]
+        for block_type, value in module["body"]:
+            if block_type == "text":
+                parts.append(value)
+            elif block_type == "case_study":
+                parts += [value["title"], value["summary"], value["body"]]
+            elif block_type == "reflection":
+                parts += [value["prompt"], value["hint"]]
+            elif block_type == "callout":
+                parts += [value["heading"], value["text"]]
+    text = "\n".join(strip_tags(re.sub(r"</(p|li|h2|h3)>", ". ", p)) for p in parts if p)
+    return re.sub(r"\.\s*\.", ".", text)
+
+
+@pytest.fixture
+def syllables_by_pyphen(monkeypatch):
+    """Count syllables with textstat's Pyphen fallback.
+
+    textstat prefers NLTK's CMU dictionary, which it downloads from GitHub on first use; CI
+    and this project's machines cannot reach GitHub, so the measure would depend on the
+    network. Pyphen (bundled with textstat) gives the same measure offline, every time.
+    """
+    from textstat.backend.counts import _count_syllables
+
+    monkeypatch.setattr(_count_syllables, "get_cmudict", lambda lang: None)
+    _count_syllables.count_syllables.cache_clear()
+    yield
+    _count_syllables.count_syllables.cache_clear()
+
+
+def test_pupil_course_reads_at_flesch_kincaid_grade_7_or_below(syllables_by_pyphen):
+    text = _pupil_course_text()
+    assert len(text.split()) > 800
+    grade = textstat.flesch_kincaid_grade(text)
+    assert grade <= 7, f"Flesch-Kincaid grade {grade}"

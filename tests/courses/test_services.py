@@ -1,0 +1,305 @@
+"""Learner actions in courses: each is a statement, and completion is read from records."""
+
+import pytest
+
+from courses import services
+from courses.models import ChecklistProgress, Enrolment, Reflection
+from courses.selectors import course_progress
+from records.models import Completion
+from records.selectors import completed_activity_iris
+from tests.courses.conftest import module_page
+from xapi.identity import activity_iri, actor_for
+from xapi.models import Statement
+from xapi.services import record
+from xapi.statements.builders import Activity
+
+pytestmark = pytest.mark.django_db
+
+VERB = "http://adlnet.gov/expapi/verbs/"
+
+
+def verbs_for(learner, iri):
+    return list(
+        Statement.objects.filter(learner=learner, object_iri=iri)
+        .order_by("stored", "id")
+        .values_list("verb_iri", flat=True)
+    )
+
+
+def complete_activity(learner, iri):
+    """What a scenario, quiz or H5P player does when the learner finishes: a completing
+    statement through the one recording path."""
+    record(
+        statements=[
+            {
+                "actor": actor_for(learner),
+                "verb": {"id": VERB + "completed"},
+                "object": {"objectType": "Activity", "id": iri},
+            }
+        ],
+        school=learner.school,
+    )
+
+
+@pytest.fixture
+def quiz(db):
+    from assessments.models import Quiz
+
+    return Quiz.objects.create(title="Check your understanding")
+
+
+@pytest.fixture
+def h5p_activity(db):
+    from h5p.models import H5PActivity
+
+    return H5PActivity.objects.create(title="Drag the words")
+
+
+@pytest.fixture
+def activity_module(course, modules, quiz, h5p_activity):
+    """A fourth module with two required activities."""
+    return module_page(
+        course,
+        "with-activities",
+        body=[
+            ("text", "<p>Read.</p>"),
+            ("quiz", {"quiz": quiz, "required": True}),
+            ("h5p", {"activity": h5p_activity, "required": True}),
+        ],
+    )
+
+
+def test_course_registration_enrols_on_first_use_and_is_stable(pupil, course):
+    first = services.course_registration(learner=pupil, course=course)
+    again = services.course_registration(learner=pupil, course=course)
+    assert first == again
+    assert Enrolment.objects.get(learner=pupil, course=course).registration == first
+
+
+def test_each_learner_has_their_own_registration(pupil, teacher, course):
+    assert services.course_registration(
+        learner=pupil, course=course
+    ) != services.course_registration(learner=teacher, course=course)
+
+
+def test_course_launch_records_launched_and_goes_to_the_first_unfinished_module(
+    pupil, course, modules
+):
+    target = services.course_launch(learner=pupil, course=course)
+    assert target.pk == modules[0].pk
+    assert verbs_for(pupil, course.activity_iri) == [VERB + "launched"]
+    statement = Statement.objects.get(learner=pupil, object_iri=course.activity_iri)
+    registration = services.course_registration(learner=pupil, course=course)
+    assert statement.data["context"]["registration"] == str(registration)
+
+    services.module_read_confirm(learner=pupil, module=modules[0])
+    assert services.course_launch(learner=pupil, course=course).pk == modules[1].pk
+
+
+def test_pupils_appear_in_course_statements_only_by_opaque_id(pupil, course, modules):
+    services.course_launch(learner=pupil, course=course)
+    services.module_read_confirm(learner=pupil, module=modules[0])
+    for statement in Statement.objects.filter(learner=pupil):
+        actor = statement.data["actor"]
+        assert actor["account"]["name"] == str(pupil.learner_id)
+        assert pupil.username not in str(statement.data)
+        assert pupil.last_name not in str(statement.data)
+
+
+def test_module_experience_records_experienced_with_the_course_as_parent(pupil, course, modules):
+    services.module_experience(learner=pupil, module=modules[1])
+    statement = Statement.objects.get(learner=pupil, object_iri=modules[1].activity_iri)
+    assert statement.verb_iri == VERB + "experienced"
+    parents = statement.data["context"]["contextActivities"]["parent"]
+    assert [p["id"] for p in parents] == [course.activity_iri]
+
+
+def test_read_confirm_completes_a_module_without_activities(pupil, course, modules):
+    services.module_read_confirm(learner=pupil, module=modules[0])
+    assert completed_activity_iris(learner=pupil, activity_iris=[modules[0].activity_iri]) == {
+        modules[0].activity_iri
+    }
+    progress = course_progress(learner=pupil, course=course)
+    assert (progress.completed_count, progress.total, progress.percent) == (1, 3, 33)
+    assert not progress.complete
+
+
+def test_read_confirm_twice_records_one_completion(pupil, modules):
+    services.module_read_confirm(learner=pupil, module=modules[0])
+    services.module_read_confirm(learner=pupil, module=modules[0])
+    assert (
+        Completion.objects.filter(learner=pupil, activity_iri=modules[0].activity_iri).count() == 1
+    )
+
+
+def test_read_confirm_is_refused_when_the_module_has_activities(pupil, activity_module):
+    with pytest.raises(services.CourseActionError):
+        services.module_read_confirm(learner=pupil, module=activity_module)
+    assert not Completion.objects.filter(learner=pupil).exists()
+
+
+def test_course_completes_when_its_last_module_does(pupil, course, modules):
+    for module in modules:
+        services.module_read_confirm(learner=pupil, module=module)
+    progress = course_progress(learner=pupil, course=course)
+    assert progress.complete and progress.percent == 100
+    assert verbs_for(pupil, course.activity_iri).count(VERB + "completed") == 1
+
+
+def test_progress_sync_completes_the_module_only_when_every_required_activity_is_done(
+    pupil, activity_module, quiz, h5p_activity
+):
+    complete_activity(pupil, activity_iri("quiz", quiz.uuid))
+    services.module_progress_sync(learner=pupil, module=activity_module)
+    assert not Completion.objects.filter(
+        learner=pupil, activity_iri=activity_module.activity_iri
+    ).exists()
+
+    complete_activity(pupil, activity_iri("h5p", h5p_activity.uuid))
+    services.module_progress_sync(learner=pupil, module=activity_module)
+    services.module_progress_sync(learner=pupil, module=activity_module)
+    assert (
+        Completion.objects.filter(learner=pupil, activity_iri=activity_module.activity_iri).count()
+        == 1
+    )
+
+
+def test_progress_sync_completes_the_course_after_its_last_module(
+    pupil, course, modules, activity_module, quiz, h5p_activity
+):
+    for module in modules:
+        services.module_read_confirm(learner=pupil, module=module)
+    assert not course_progress(learner=pupil, course=course).complete
+    complete_activity(pupil, activity_iri("quiz", quiz.uuid))
+    complete_activity(pupil, activity_iri("h5p", h5p_activity.uuid))
+    services.module_progress_sync(learner=pupil, module=activity_module)
+    assert course_progress(learner=pupil, course=course).complete
+
+
+def test_progress_sync_ignores_another_learners_completions(
+    pupil, teacher, activity_module, quiz, h5p_activity
+):
+    complete_activity(teacher, activity_iri("quiz", quiz.uuid))
+    complete_activity(teacher, activity_iri("h5p", h5p_activity.uuid))
+    services.module_progress_sync(learner=pupil, module=activity_module)
+    assert not Completion.objects.filter(learner=pupil).exists()
+
+
+def test_progress_sync_leaves_a_module_without_activities_to_read_confirm(pupil, modules):
+    services.module_progress_sync(learner=pupil, module=modules[0])
+    assert not Completion.objects.filter(learner=pupil).exists()
+
+
+def test_completed_statements_carry_the_registration(pupil, course, modules):
+    services.module_read_confirm(learner=pupil, module=modules[0])
+    registration = services.course_registration(learner=pupil, course=course)
+    completion = Completion.objects.get(learner=pupil, activity_iri=modules[0].activity_iri)
+    assert completion.registration == registration
+
+
+@pytest.fixture
+def checklist_module(course):
+    return module_page(
+        course,
+        "checklist",
+        body=[
+            (
+                "checklist",
+                {
+                    "title": "Check your settings",
+                    "intro": "",
+                    "platforms": [
+                        {"platform": "Instagram", "items": ["Private account", "Hide activity"]},
+                        {"platform": "TikTok", "items": ["Private account"]},
+                    ],
+                },
+            )
+        ],
+    )
+
+
+def checklist_ids(module):
+    from courses.blocks import ChecklistBlock
+
+    child = module.body[0]
+    return child.id, ChecklistBlock.item_ids(child.value)
+
+
+def test_checklist_ticks_are_saved_and_reported_as_progress(pupil, checklist_module):
+    block_id, items = checklist_ids(checklist_module)
+    assert len(items) == 3
+    services.checklist_tick(
+        learner=pupil, module=checklist_module, block_id=block_id, ticked=[items[2], items[0]]
+    )
+    saved = ChecklistProgress.objects.get(learner=pupil, block_id=block_id)
+    assert saved.ticked == [items[0], items[2]]
+    statement = Statement.objects.get(learner=pupil, verb_iri=VERB + "progressed")
+    assert statement.object_iri == activity_iri("checklist", block_id)
+    assert statement.data["result"]["score"]["raw"] == 2
+    assert statement.data["result"]["completion"] is False
+
+
+def test_ticking_every_item_completes_the_checklist(pupil, checklist_module):
+    block_id, items = checklist_ids(checklist_module)
+    services.checklist_tick(learner=pupil, module=checklist_module, block_id=block_id, ticked=items)
+    assert Completion.objects.filter(
+        learner=pupil, activity_iri=activity_iri("checklist", block_id)
+    ).exists()
+
+
+def test_unticking_saves_the_smaller_set(pupil, checklist_module):
+    block_id, items = checklist_ids(checklist_module)
+    services.checklist_tick(learner=pupil, module=checklist_module, block_id=block_id, ticked=items)
+    services.checklist_tick(learner=pupil, module=checklist_module, block_id=block_id, ticked=[])
+    assert ChecklistProgress.objects.get(learner=pupil, block_id=block_id).ticked == []
+
+
+def test_unknown_checklist_item_is_refused_and_nothing_is_saved(pupil, checklist_module):
+    block_id, _items = checklist_ids(checklist_module)
+    with pytest.raises(services.CourseActionError):
+        services.checklist_tick(
+            learner=pupil, module=checklist_module, block_id=block_id, ticked=["nope"]
+        )
+    assert not ChecklistProgress.objects.exists()
+    assert not Statement.objects.filter(verb_iri=VERB + "progressed").exists()
+
+
+def test_unknown_checklist_block_is_refused(pupil, checklist_module):
+    with pytest.raises(services.CourseActionError):
+        services.checklist_tick(learner=pupil, module=checklist_module, block_id="x", ticked=[])
+
+
+@pytest.fixture
+def reflection_module(course):
+    return module_page(
+        course, "reflect", body=[("reflection", {"prompt": "How would you feel?", "hint": ""})]
+    )
+
+
+def test_reflection_is_kept_privately_and_never_sent_in_a_statement(pupil, reflection_module):
+    block_id = reflection_module.body[0].id
+    services.reflection_save(
+        learner=pupil, module=reflection_module, block_id=block_id, text="  I would feel sad.  "
+    )
+    assert Reflection.objects.get(learner=pupil, block_id=block_id).text == "I would feel sad."
+    assert not any("sad" in str(s.data) for s in Statement.objects.all())
+
+
+def test_reflection_can_be_changed_or_cleared(pupil, reflection_module):
+    block_id = reflection_module.body[0].id
+    services.reflection_save(learner=pupil, module=reflection_module, block_id=block_id, text="a")
+    services.reflection_save(learner=pupil, module=reflection_module, block_id=block_id, text="")
+    assert Reflection.objects.get(learner=pupil, block_id=block_id).text == ""
+
+
+def test_too_long_reflection_is_refused(pupil, reflection_module):
+    block_id = reflection_module.body[0].id
+    with pytest.raises(services.CourseActionError):
+        services.reflection_save(
+            learner=pupil, module=reflection_module, block_id=block_id, text="x" * 5001
+        )
+    assert not Reflection.objects.exists()
+
+
+def test_activity_iris_are_built_by_the_xapi_builders_activity(course):
+    assert isinstance(course.xapi_activity(), Activity)

@@ -1,0 +1,230 @@
+"""What learners see and do through the site: My learning, course and module pages."""
+
+import pytest
+from django.urls import reverse
+
+from courses.blocks import ChecklistBlock
+from courses.models import Audience, ChecklistProgress, CoursePage, Reflection
+from records.models import Completion
+from tests.courses.conftest import module_page
+from xapi.models import Statement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dsl_course(home_page):
+    from courses.models import CourseIndexPage
+
+    index = CourseIndexPage(title="Leads", slug="leads", audience=Audience.SAFEGUARDING_LEADS)
+    home_page.add_child(instance=index)
+    page = CoursePage(
+        title="Responding to abuse",
+        slug="responding",
+        audience=Audience.SAFEGUARDING_LEADS,
+        summary="For leads.",
+        estimated_minutes=50,
+        learning_outcomes="Respond",
+    )
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def test_my_learning_shows_pupils_only_pupil_courses(client, pupil, course, staff_course):
+    client.force_login(pupil)
+    response = client.get(reverse("courses:my_learning"))
+    assert response.status_code == 200
+    assert [p.course.pk for p in response.context["courses"]] == [course.pk]
+    assert b"Respect online" in response.content
+    assert b"Your reputation online" not in response.content
+
+
+def test_my_learning_shows_staff_staff_courses(client, teacher, course, staff_course, dsl_course):
+    client.force_login(teacher)
+    response = client.get(reverse("courses:my_learning"))
+    assert [p.course.pk for p in response.context["courses"]] == [staff_course.pk]
+
+
+def test_safeguarding_leads_also_see_the_course_for_leads(
+    client, safeguarding_lead, course, staff_course, dsl_course
+):
+    client.force_login(safeguarding_lead)
+    response = client.get(reverse("courses:my_learning"))
+    assert {p.course.pk for p in response.context["courses"]} == {staff_course.pk, dsl_course.pk}
+
+
+def test_my_learning_needs_sign_in(client):
+    response = client.get(reverse("courses:my_learning"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_course_page_shows_modules_and_progress(client, pupil, course, modules):
+    client.force_login(pupil)
+    response = client.get(course.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "0 of 3 modules complete" in html
+    assert html.index("Module 1") < html.index("Module 2") < html.index("Module 3")
+    assert 'value="0"' in html
+
+
+def test_pupil_cannot_open_a_staff_course(client, pupil, staff_course):
+    client.force_login(pupil)
+    assert client.get(staff_course.url).status_code == 404
+
+
+def test_course_page_needs_sign_in(client, course):
+    response = client.get(course.url)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_starting_a_course_goes_to_the_first_module(client, pupil, course, modules):
+    client.force_login(pupil)
+    response = client.post(reverse("courses:course_start", args=[course.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == modules[0].url
+
+
+def test_start_is_refused_for_a_course_not_open_to_the_learner(client, pupil, staff_course):
+    client.force_login(pupil)
+    response = client.post(reverse("courses:course_start", args=[staff_course.pk]))
+    assert response.status_code == 404
+
+
+def test_opening_a_module_records_experienced_and_shows_previous_and_next(
+    client, pupil, course, modules
+):
+    client.force_login(pupil)
+    response = client.get(modules[1].url)
+    assert response.status_code == 200
+    assert response.context["previous_module"].pk == modules[0].pk
+    assert response.context["next_module"].pk == modules[2].pk
+    assert b"Module 2 of 3" in response.content
+    assert Statement.objects.filter(
+        learner=pupil, object_iri=modules[1].activity_iri, verb_iri__endswith="experienced"
+    ).exists()
+
+
+def test_ive_read_this_completes_the_module_and_moves_the_progress_bar(
+    client, pupil, course, modules
+):
+    client.force_login(pupil)
+    assert b"I've read this" in client.get(modules[0].url).content
+    response = client.post(reverse("courses:module_read", args=[modules[0].pk]))
+    assert response.status_code == 302
+    assert Completion.objects.filter(learner=pupil, activity_iri=modules[0].activity_iri).exists()
+    html = client.get(course.url).content.decode()
+    assert "1 of 3 modules complete" in html
+    module_html = client.get(modules[0].url).content.decode()
+    assert "You have completed this module" in module_html
+
+
+def test_progress_survives_signing_out_and_in_again(client, pupil, course, modules):
+    client.force_login(pupil)
+    client.post(reverse("courses:module_read", args=[modules[0].pk]))
+    client.post(reverse("logout"))
+    client.force_login(pupil)
+    assert "1 of 3 modules complete" in client.get(course.url).content.decode()
+
+
+def test_module_with_an_activity_has_no_read_button_and_does_not_crash_without_its_template(
+    client, pupil, course
+):
+    from assessments.models import Quiz
+
+    quiz = Quiz.objects.create(title="The quiz")
+    module = module_page(course, "quiz-module", body=[("quiz", {"quiz": quiz, "required": True})])
+    client.force_login(pupil)
+    response = client.get(module.url)
+    assert response.status_code == 200
+    assert b"I've read this" not in response.content
+    assert b"Finish the activity on this page" in response.content
+    response = client.post(reverse("courses:module_read", args=[module.pk]))
+    assert response.status_code == 302
+    assert not Completion.objects.filter(learner=pupil, activity_iri=module.activity_iri).exists()
+
+
+def test_content_warning_is_shown_before_the_module_body(client, pupil, course):
+    module = module_page(course, "warned", body=[("text", "<p>The body.</p>")])
+    module.content_warning = "This talks about abuse."
+    module.save_revision().publish()
+    client.force_login(pupil)
+    html = client.get(module.url).content.decode()
+    assert html.index("This talks about abuse.") < html.index("The body.")
+
+
+@pytest.fixture
+def checklist_module(course):
+    return module_page(
+        course,
+        "checklist",
+        body=[
+            (
+                "checklist",
+                {
+                    "title": "Check your settings",
+                    "intro": "",
+                    "platforms": [{"platform": "Instagram", "items": ["Private", "Tags"]}],
+                },
+            )
+        ],
+    )
+
+
+def test_checklist_ticks_save_without_javascript_and_show_next_time(
+    client, pupil, checklist_module
+):
+    child = checklist_module.body[0]
+    items = ChecklistBlock.item_ids(child.value)
+    client.force_login(pupil)
+    url = reverse("courses:checklist_save", args=[checklist_module.pk, child.id])
+    response = client.post(url, {"item": [items[1]]})
+    assert response.status_code == 302
+    html = client.get(checklist_module.url).content.decode()
+    assert f'value="{items[1]}" id="item-{items[1]}" checked' in html
+    assert f'value="{items[0]}" id="item-{items[0]}">' in html
+
+
+def test_checklist_save_answers_json_for_the_script(client, pupil, checklist_module):
+    child = checklist_module.body[0]
+    items = ChecklistBlock.item_ids(child.value)
+    client.force_login(pupil)
+    url = reverse("courses:checklist_save", args=[checklist_module.pk, child.id])
+    response = client.post(url, {"item": items}, HTTP_ACCEPT="application/json")
+    assert response.json() == {"ticked": items}
+    bad = client.post(url, {"item": ["nope"]}, HTTP_ACCEPT="application/json")
+    assert bad.status_code == 400
+    assert "no longer" in bad.json()["error"]
+    assert ChecklistProgress.objects.get(learner=pupil).ticked == items
+
+
+def test_reflection_is_saved_and_shown_only_to_its_author(client, pupil, course):
+    from schools.roles import Role
+    from tests.factories import UserFactory
+
+    module = module_page(course, "reflect", body=[("reflection", {"prompt": "How?", "hint": ""})])
+    block_id = module.body[0].id
+    client.force_login(pupil)
+    url = reverse("courses:reflection_save", args=[module.pk, block_id])
+    client.post(url, {"answer": "My private thought"})
+    assert Reflection.objects.get(learner=pupil).text == "My private thought"
+    assert "My private thought" in client.get(module.url).content.decode()
+    other = UserFactory(school=pupil.school, roles=[Role.PUPIL])
+    client.force_login(other)
+    assert "My private thought" not in client.get(module.url).content.decode()
+
+
+def test_posting_to_a_staff_module_as_a_pupil_is_refused(client, pupil, staff_course):
+    module = module_page(staff_course, "staff-module")
+    client.force_login(pupil)
+    response = client.post(reverse("courses:module_read", args=[module.pk]))
+    assert response.status_code == 404
+    assert not Completion.objects.exists()
+
+
+def test_actions_need_post(client, pupil, course, modules):
+    client.force_login(pupil)
+    assert client.get(reverse("courses:module_read", args=[modules[0].pk])).status_code == 405
