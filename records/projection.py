@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Max, Min
 from django.utils.dateparse import parse_datetime
 
@@ -139,58 +140,37 @@ def completions_project(*, statements: Iterable[dict], learners_by_key: dict) ->
 def _summaries_merge(summaries: dict[tuple[int, str], list]) -> None:
     """Fold this batch's times into LearnerActivity rows, keeping minimum and maximum.
 
-    New rows are inserted first (ignoring ones a concurrent transaction just made), then the
-    rows are locked and widened, so two requests for the same learner never lose a time.
+    One atomic upsert per few hundred rows (INSERT ... ON CONFLICT DO UPDATE, on SQLite and
+    PostgreSQL alike): concurrent requests for the same learner can never lose a time, and
+    no row is read into Python first.
     """
-    LearnerActivity.objects.bulk_create(
-        [
-            LearnerActivity(
-                learner_id=learner_id,
-                activity_iri=iri,
-                first_seen_at=times[0],
-                last_seen_at=times[1],
-                first_completed_at=times[2],
-                last_completed_at=times[3],
+    table = LearnerActivity._meta.db_table
+    least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+
+    def widen(func: str, column: str) -> str:
+        # COALESCE on both sides: NULL means "never", and must not win or lose the comparison.
+        return (
+            f"{column} = {func}(COALESCE({table}.{column}, excluded.{column}), "
+            f"COALESCE(excluded.{column}, {table}.{column}))"
+        )
+
+    adapt = connection.ops.adapt_datetimefield_value
+    items = list(summaries.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 500):
+            chunk = items[start : start + 500]
+            params: list = []
+            for (learner_id, iri), times in chunk:
+                params += [learner_id, iri, *(adapt(t) for t in times)]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (learner_id, activity_iri, first_seen_at, last_seen_at, "  # noqa: S608
+                f"first_completed_at, last_completed_at) VALUES {values} "
+                f"ON CONFLICT (learner_id, activity_iri) DO UPDATE SET "
+                f"{widen(least, 'first_seen_at')}, {widen(greatest, 'last_seen_at')}, "
+                f"{widen(least, 'first_completed_at')}, {widen(greatest, 'last_completed_at')}",
+                params,
             )
-            for (learner_id, iri), times in summaries.items()
-        ],
-        ignore_conflicts=True,
-    )
-    learner_ids = {learner_id for learner_id, _iri in summaries}
-    iris = {iri for _learner_id, iri in summaries}
-    changed = []
-    rows = LearnerActivity.objects.select_for_update().filter(
-        learner_id__in=learner_ids, activity_iri__in=iris
-    )
-    for row in rows:
-        times = summaries.get((row.learner_id, row.activity_iri))
-        if times is None:
-            continue
-        merged = (
-            _earliest(row.first_seen_at, times[0]),
-            _latest(row.last_seen_at, times[1]),
-            _earliest(row.first_completed_at, times[2]),
-            _latest(row.last_completed_at, times[3]),
-        )
-        current = (
-            row.first_seen_at,
-            row.last_seen_at,
-            row.first_completed_at,
-            row.last_completed_at,
-        )
-        if merged != current:
-            (
-                row.first_seen_at,
-                row.last_seen_at,
-                row.first_completed_at,
-                row.last_completed_at,
-            ) = merged
-            changed.append(row)
-    if changed:
-        LearnerActivity.objects.bulk_update(
-            changed,
-            ["first_seen_at", "last_seen_at", "first_completed_at", "last_completed_at"],
-        )
 
 
 def completions_void(*, statement_ids: list[uuid.UUID]) -> None:

@@ -33,6 +33,13 @@ from .forms import AssignmentForm, MatrixFilterForm, VerifyForm
 from .models import Assignment, Completion
 
 DASHBOARD_PERMISSION = "schools.view_safeguarding_dashboard"
+
+
+def dashboard_required(view):
+    """Signed out: to the sign-in page. Signed in without the permission: 403."""
+    return login_required(permission_required(DASHBOARD_PERMISSION, raise_exception=True)(view))
+
+
 MATRIX_PAGE_SIZE = 50
 
 
@@ -85,7 +92,7 @@ def _date(value) -> str:
 # --- the dashboard -----------------------------------------------------------------------------
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def dashboard(request):
     """The school overview: completion per course and per course and group, overdue counts."""
     school = _school_for(request)
@@ -128,7 +135,7 @@ COUNTS_HEADER = [
 ]
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def overview_csv(request):
     school = _school_for(request)
     overview = selectors.dashboard_overview(viewer=request.user, school=school)
@@ -136,7 +143,7 @@ def overview_csv(request):
     return _csv_response("course-completion.csv", ["Course", *COUNTS_HEADER], rows)
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def groups_csv(request):
     school = _school_for(request)
     overview = selectors.dashboard_overview(viewer=request.user, school=school)
@@ -158,7 +165,7 @@ def _matrix_filters(request, school):
     return form, filters
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def matrix(request):
     """Learners by courses, with filters and pages of 50."""
     school = _school_for(request)
@@ -191,7 +198,7 @@ def matrix(request):
     )
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def matrix_csv(request):
     school = _school_for(request)
     _form, filters = _matrix_filters(request, school)
@@ -218,7 +225,7 @@ def _visible_person(request, pk: int) -> User:
     return person
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def person(request, pk: int):
     """Drill-down: one person's assignments, completions and certificates."""
     learner = _visible_person(request, pk)
@@ -235,7 +242,7 @@ def person(request, pk: int):
     )
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def person_csv(request, pk: int):
     learner = _visible_person(request, pk)
     rows = [
@@ -251,7 +258,7 @@ def person_csv(request, pk: int):
     )
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def person_export(request, pk: int):
     """A subject access request export: everything held about the person, as JSON."""
     learner = _visible_person(request, pk)
@@ -263,7 +270,7 @@ def person_export(request, pk: int):
     return response
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def person_erase(request, pk: int):
     """Erase a person's learning records and account, after typing their username."""
     learner = _visible_person(request, pk)
@@ -287,7 +294,7 @@ def person_erase(request, pk: int):
 # --- assignments -------------------------------------------------------------------------------
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def assignments(request):
     """The school's assignments and the form to add one."""
     school = _school_for(request)
@@ -317,7 +324,7 @@ def assignments(request):
 
 
 @require_POST
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def assignment_delete(request, pk: int):
     assignment = get_object_or_404(Assignment, pk=pk, school=_school_for(request))
     services.assignment_delete(assignment=assignment)
@@ -325,7 +332,7 @@ def assignment_delete(request, pk: int):
     return redirect("records:assignments")
 
 
-@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@dashboard_required
 def assignments_csv(request):
     school = _school_for(request)
     rows = [
