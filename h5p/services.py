@@ -68,12 +68,16 @@ def h5p_activity_create(
         archive = workdir / "package.h5p"
         checksum, size = _copy_with_checksum(upload, archive, limits)
         existing = activity_with_checksum(checksum)
-        if existing is not None:
+        if existing is not None and package_dir(existing.uuid).is_dir():
             return existing, False
         manifest = inspect_package(archive, limits)
         extracted = workdir / "extracted"
         extracted.mkdir()
         extract_package_safely(archive, manifest, extracted, limits)
+        if existing is not None:
+            # Its files were lost (a fresh disk, say): put them back where it expects them.
+            os.replace(extracted, package_dir(existing.uuid))
+            return existing, False
 
         activity_uuid = uuid.uuid4()
         final = package_dir(activity_uuid)

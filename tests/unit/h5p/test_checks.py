@@ -1,0 +1,31 @@
+"""The system checks that keep the H5P content origin separate from the site."""
+
+import pytest
+
+from h5p.checks import content_origin_check
+
+
+def ids(settings_changes, settings):
+    for name, value in settings_changes.items():
+        setattr(settings, name, value)
+    return [problem.id for problem in content_origin_check()]
+
+
+@pytest.mark.parametrize(
+    "site, content, expected",
+    [
+        ("http://localhost:8000", "http://127.0.0.1:8001", []),
+        ("http://localhost:8000", "http://localhost:8001", ["h5p.E002"]),
+        ("https://upstander.example", "https://h5p.upstander.example", ["h5p.W001"]),
+        ("https://upstander.example", "h5p-content", ["h5p.E001"]),
+    ],
+)
+def test_the_content_origin_must_be_another_host(settings, site, content, expected):
+    settings.ALLOWED_HOSTS = ["*"]
+    assert ids({"SITE_URL": site, "H5P_CONTENT_ORIGIN": content}, settings) == expected
+
+
+def test_the_content_host_must_be_allowed(settings):
+    settings.ALLOWED_HOSTS = ["upstander.example"]
+    changes = {"SITE_URL": "https://upstander.example", "H5P_CONTENT_ORIGIN": "https://h5p.example"}
+    assert ids(changes, settings) == ["h5p.W002"]
