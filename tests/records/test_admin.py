@@ -1,0 +1,73 @@
+"""Editors mark a course as requiring renewal from the Wagtail admin."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from records.models import CourseRenewal
+from records.projection import completions_project
+from records.selectors import assignments_for_learner
+from records.services import assignment_create
+from records.states import State
+from tests.records.statements import COMPLETED, keys, statement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editor_marks_a_course_and_assigned_staff_are_re_enrolled(
+    client,
+    editor,
+    school,
+    staff_team,
+    staff_course,
+    teacher,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=date.today()
+    )
+    completions_project(
+        statements=[
+            statement(
+                teacher,
+                COMPLETED,
+                staff_course.activity_iri,
+                when=timezone.now() - timedelta(days=3),
+            )
+        ],
+        learners_by_key=keys(teacher),
+    )
+    client.force_login(editor)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[staff_course.pk]))
+    url = reverse("records_course_renewal", args=[staff_course.pk])
+    assert url in edit.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "New privacy settings", "complete_within_days": 21})
+    assert response.status_code == 302
+    assert CourseRenewal.objects.get().reason == "New privacy settings"
+    [item] = assignments_for_learner(teacher)
+    assert item.state == State.NOT_STARTED
+    assert [m.to for m in mailoutbox] == [[teacher.email]]
+
+
+def test_staff_cannot_mark_a_course(client, teacher, staff_course):
+    client.force_login(teacher)
+    response = client.post(
+        reverse("records_course_renewal", args=[staff_course.pk]),
+        {"reason": "x", "complete_within_days": 5},
+    )
+    assert response.status_code in (302, 403)
+    assert not CourseRenewal.objects.exists()
+
+
+def test_empty_reason_is_refused(client, editor, staff_course):
+    client.force_login(editor)
+    response = client.post(
+        reverse("records_course_renewal", args=[staff_course.pk]),
+        {"reason": "", "complete_within_days": 5},
+    )
+    assert response.status_code == 200
+    assert not CourseRenewal.objects.exists()

@@ -1,0 +1,91 @@
+"""The dashboard's queries do not grow with learners, completions or statements."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from records.projection import completions_project
+from records.services import assignment_create
+from schools.models import Membership
+from schools.roles import Role
+from tests.factories import UserFactory
+from tests.records.conftest import module_iris
+from tests.records.statements import COMPLETED, EXPERIENCED, keys, statement
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow(school, team, course, n: int) -> None:
+    """Add n staff to the team, each with a few statements and completions."""
+    people = [UserFactory(school=school, roles=[Role.STAFF]) for _ in range(n)]
+    Membership.objects.bulk_create([Membership(group=team, user=p) for p in people])
+    batch = []
+    for i, person in enumerate(people):
+        for module in module_iris(course):
+            batch.append(statement(person, EXPERIENCED, module, grouping=course.activity_iri))
+            batch.append(statement(person, COMPLETED, module, grouping=course.activity_iri))
+        if i % 2:
+            batch.append(statement(person, COMPLETED, course.activity_iri, when=timezone.now()))
+    completions_project(statements=batch, learners_by_key=keys(*people))
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("records:dashboard"),
+        reverse("records:matrix"),
+        reverse("records:matrix") + "?status=overdue&role=staff",
+        reverse("records:matrix_csv"),
+        reverse("records:overview_csv"),
+        reverse("records:groups_csv"),
+    ],
+)
+def test_dashboard_queries_do_not_grow_with_rows(
+    client, school, staff_team, staff_course, pupil_course, safeguarding_lead, url
+):
+    for course in (staff_course, pupil_course):
+        assignment_create(
+            school=school,
+            course_page_id=course.pk,
+            group=staff_team,
+            due_on=date.today() - timedelta(days=1),
+        )
+    client.force_login(safeguarding_lead)
+    _grow(school, staff_team, staff_course, 3)
+    client.get(url)  # warm per-process caches (site root paths, content types)
+    small = _count(client, url)
+    _grow(school, staff_team, staff_course, 40)
+    large = _count(client, url)
+    assert large == small
+
+
+def test_pshe_class_queries_do_not_grow_with_pupils(client, school, klass, teacher, pupil_course):
+    url = reverse("records:pshe_class", args=[klass.pk])
+    client.force_login(teacher)
+
+    def add_pupils(n):
+        pupils = [UserFactory(school=school, roles=[Role.PUPIL]) for _ in range(n)]
+        Membership.objects.bulk_create([Membership(group=klass, user=p) for p in pupils])
+        completions_project(
+            statements=[
+                statement(p, COMPLETED, m) for p in pupils for m in module_iris(pupil_course)
+            ],
+            learners_by_key=keys(*pupils),
+        )
+
+    add_pupils(2)
+    client.get(url)
+    small = _count(client, url)
+    add_pupils(30)
+    assert _count(client, url) == small

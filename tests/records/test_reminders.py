@@ -1,0 +1,129 @@
+"""Reminder emails: due soon, overdue, expiring; each event emailed once only."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from records.models import ReminderSent
+from records.projection import completions_project
+from records.services import assignment_create, reminders_send
+from schools.roles import Role
+from tests.records.statements import COMPLETED, keys, statement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overdue_staff_get_one_email_with_a_link_to_the_course(
+    school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=3),
+    )
+    assert reminders_send() == 1
+    [mail] = mailoutbox
+    assert mail.to == [teacher.email]
+    assert "overdue" in mail.subject
+    assert f"http://testserver{staff_course.url}" in mail.body
+
+
+def test_the_same_event_is_never_emailed_twice(
+    school, staff_team, staff_course, teacher, mailoutbox
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() + timedelta(days=2),
+    )
+    reminders_send()
+    reminders_send()
+    call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len([m for m in mailoutbox if teacher.email in m.to]) == 1
+    assert ReminderSent.objects.get(learner=teacher).kind == "due_soon"
+
+
+def test_a_new_event_for_the_same_assignment_is_a_new_email(
+    school, staff_team, staff_course, teacher, mailoutbox
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() + timedelta(days=2),
+    )
+    today = timezone.localdate()
+    reminders_send(today=today)
+    reminders_send(today=today + timedelta(days=5))  # now overdue
+    kinds = sorted(ReminderSent.objects.filter(learner=teacher).values_list("kind", flat=True))
+    assert kinds == ["due_soon", "overdue"]
+
+
+def test_expiring_completion_is_reminded(school, staff_team, staff_course, teacher, mailoutbox):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date(2025, 1, 1),
+        renewal_months=12,
+    )
+    completions_project(
+        statements=[
+            statement(
+                teacher,
+                COMPLETED,
+                staff_course.activity_iri,
+                when=timezone.now() - timedelta(days=350),
+            )
+        ],
+        learners_by_key=keys(teacher),
+    )
+    reminders_send()
+    assert ReminderSent.objects.get(learner=teacher).kind == "expiring"
+    assert "expires" in mailoutbox[0].subject
+
+
+def test_pupils_and_people_with_nothing_due_get_no_email(
+    school, klass, pupil, staff_course, teacher, mailoutbox
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.PUPIL,
+        due_on=date.today() - timedelta(days=1),
+    )
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.STAFF,
+        due_on=date.today() + timedelta(days=60),
+    )
+    assert reminders_send() == 0
+    assert mailoutbox == []
+
+
+def test_a_failed_send_is_retried_next_run(
+    school, staff_team, staff_course, teacher, mailoutbox, monkeypatch
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=1),
+    )
+    import records.services as services
+
+    def broken(**kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(services, "_send", broken)
+    assert reminders_send() == 0
+    assert not ReminderSent.objects.exists()
+    monkeypatch.undo()
+    assert reminders_send() >= 1

@@ -1,0 +1,199 @@
+"""Assignments turn records into states for each assigned learner, scoped by school."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from records.models import Assignment
+from records.projection import completions_project
+from records.selectors import (
+    assignments_for_learner,
+    dashboard_matrix,
+    dashboard_overview,
+    school_standings,
+)
+from records.services import assignment_create, course_renewal_require
+from records.states import State
+from schools.roles import Role
+from tests.factories import SchoolFactory, UserFactory
+from tests.records.conftest import module_iris
+from tests.records.statements import COMPLETED, EXPERIENCED, keys, statement
+
+pytestmark = pytest.mark.django_db
+
+
+def _complete(user, course, when=None):
+    completions_project(
+        statements=[statement(user, COMPLETED, course.activity_iri, when=when)],
+        learners_by_key=keys(user),
+    )
+
+
+def test_group_assignment_covers_its_members_only(
+    school, staff_team, staff_course, teacher, safeguarding_lead, pupil
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() + timedelta(days=30),
+    )
+    _courses, items = school_standings(school=school)
+    assert {i.learner_id for i in items} == {teacher.pk, safeguarding_lead.pk}
+    assert {i.state for i in items} == {State.NOT_STARTED}
+
+
+def test_role_assignment_covers_everyone_with_the_role(
+    school, staff_course, teacher, safeguarding_lead, pupil
+):
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=date.today()
+    )
+    _courses, items = school_standings(school=school)
+    assert {i.learner_id for i in items} == {teacher.pk, safeguarding_lead.pk}
+
+
+def test_progress_completion_and_overdue_come_from_statements(
+    school, staff_team, staff_course, teacher, safeguarding_lead
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=1),
+    )
+    first_module = module_iris(staff_course)[0]
+    completions_project(
+        statements=[
+            statement(
+                teacher,
+                EXPERIENCED,
+                first_module,
+                grouping=staff_course.activity_iri,
+                when=timezone.now(),
+            )
+        ],
+        learners_by_key=keys(teacher),
+    )
+    [item] = assignments_for_learner(teacher)
+    assert item.state == State.OVERDUE
+    _complete(teacher, staff_course, when=timezone.now())
+    [item] = assignments_for_learner(teacher)
+    assert item.state == State.COMPLETED
+    [other] = assignments_for_learner(safeguarding_lead)
+    assert other.state == State.OVERDUE
+
+
+def test_in_progress_when_a_module_of_the_course_was_touched(
+    school, staff_team, staff_course, teacher
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() + timedelta(days=60),
+    )
+    completions_project(
+        statements=[
+            statement(
+                teacher, COMPLETED, module_iris(staff_course)[0], grouping=staff_course.activity_iri
+            )
+        ],
+        learners_by_key=keys(teacher),
+    )
+    [item] = assignments_for_learner(teacher)
+    assert item.state == State.IN_PROGRESS
+
+
+def test_renewal_period_makes_old_completions_expire(school, staff_team, staff_course, teacher):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date(2024, 1, 1),
+        renewal_months=12,
+    )
+    _complete(teacher, staff_course, when=timezone.now() - timedelta(days=400))
+    [item] = assignments_for_learner(teacher)
+    assert item.state == State.EXPIRED
+
+
+def test_requires_renewal_re_enrols_those_who_had_completed(
+    school, staff_team, staff_course, teacher, mailoutbox
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=10),
+    )
+    _complete(teacher, staff_course, when=timezone.now() - timedelta(days=20))
+    assert assignments_for_learner(teacher)[0].state == State.COMPLETED
+    course_renewal_require(
+        course_page_id=staff_course.pk, reason="New platform settings", complete_within_days=14
+    )
+    [item] = assignments_for_learner(teacher)
+    assert item.state == State.NOT_STARTED
+    assert item.due_on == date.today() + timedelta(days=14)
+
+
+def test_renewal_email_goes_to_those_re_enrolled(
+    school, staff_team, staff_course, teacher, django_capture_on_commit_callbacks, mailoutbox
+):
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=date.today()
+    )
+    _complete(teacher, staff_course, when=timezone.now() - timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        course_renewal_require(course_page_id=staff_course.pk, reason="New settings")
+    assert [m.to for m in mailoutbox] == [[teacher.email]]
+    assert "New settings" in mailoutbox[0].body
+    assert staff_course.url in mailoutbox[0].body
+
+
+def test_overview_counts_per_course_and_group(
+    school, staff_team, staff_course, teacher, safeguarding_lead
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=1),
+    )
+    _complete(teacher, staff_course, when=datetime.now(UTC))
+    overview = dashboard_overview(viewer=safeguarding_lead, school=school)
+    [row] = overview.courses
+    assert (row.counts.assigned, row.counts.completed, row.counts.overdue) == (2, 1, 1)
+    assert row.counts.percent == 50
+    [group_row] = overview.groups
+    assert group_row.group == staff_team
+
+
+def test_matrix_filters_by_status_and_pages(
+    school, staff_team, staff_course, teacher, safeguarding_lead
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=1),
+    )
+    _complete(teacher, staff_course, when=datetime.now(UTC))
+    overdue = dashboard_matrix(viewer=safeguarding_lead, school=school, state="overdue")
+    assert [r.learner for r in overdue.rows] == [safeguarding_lead]
+    first_page = dashboard_matrix(viewer=safeguarding_lead, school=school, limit=1)
+    assert first_page.total == 2 and len(first_page.rows) == 1
+
+
+def test_another_schools_assignments_and_people_never_appear(
+    school, staff_course, safeguarding_lead
+):
+    other = SchoolFactory()
+    UserFactory(school=other, roles=[Role.STAFF])
+    Assignment.objects.create(
+        school=other, course_id=staff_course.pk, role=Role.STAFF, due_on=date.today()
+    )
+    assert dashboard_matrix(viewer=safeguarding_lead, school=school).total == 0
+    _courses, items = school_standings(school=school)
+    assert items == []

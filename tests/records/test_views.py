@@ -1,0 +1,280 @@
+"""Who may open which records page (role by resource), and what each page and CSV shows."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from records.models import Assignment, Certificate, Completion
+from records.projection import completions_project
+from records.services import assignment_create
+from schools.models import Group, Membership
+from schools.roles import Role
+from tests.factories import GroupFactory, SchoolFactory, UserFactory
+from tests.records.statements import COMPLETED, keys, statement
+
+pytestmark = pytest.mark.django_db
+
+OK, DENIED, HIDDEN = 200, 403, 404
+
+
+@pytest.fixture
+def world(school, klass, pupil, teacher, safeguarding_lead, staff_team, staff_course, pupil_course):
+    other_school = SchoolFactory(name="Elsewhere")
+    outsider = UserFactory(school=other_school, username="outsider", roles=[Role.STAFF])
+    other_class = GroupFactory(school=other_school, name="9Z")
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() + timedelta(days=10),
+        renewal_months=12,
+    )
+    completions_project(
+        statements=[statement(teacher, COMPLETED, staff_course.activity_iri, when=timezone.now())],
+        learners_by_key=keys(teacher),
+    )
+    return {
+        "pupil": pupil,
+        "staff": teacher,
+        "safeguarding_lead": safeguarding_lead,
+        "outsider": outsider,
+        "klass": klass,
+        "other_class": other_class,
+        "completion": Completion.objects.get(learner=teacher),
+    }
+
+
+def _client(client, world, who):
+    if who != "anonymous":
+        client.force_login(world[who])
+    return client
+
+
+RESOURCES = {
+    "dashboard": lambda w: reverse("records:dashboard"),
+    "overview_csv": lambda w: reverse("records:overview_csv"),
+    "matrix": lambda w: reverse("records:matrix"),
+    "matrix_csv": lambda w: reverse("records:matrix_csv"),
+    "assignments": lambda w: reverse("records:assignments"),
+    "person": lambda w: reverse("records:person", args=[w["staff"].pk]),
+    "person_export": lambda w: reverse("records:person_export", args=[w["staff"].pk]),
+    "my_cpd": lambda w: reverse("records:my_cpd"),
+    "certificate": lambda w: reverse("records:certificate", args=[w["completion"].statement_id]),
+    "pshe_class": lambda w: reverse("records:pshe_class", args=[w["klass"].pk]),
+    "pshe_other_class": lambda w: reverse("records:pshe_class", args=[w["other_class"].pk]),
+    "my_pshe": lambda w: reverse("records:my_pshe"),
+    "verify": lambda w: reverse("records:verify"),
+}
+
+MATRIX = {
+    #                    anonymous pupil  staff   lead    outsider (staff, other school)
+    "dashboard": (302, DENIED, DENIED, OK, DENIED),
+    "overview_csv": (302, DENIED, DENIED, OK, DENIED),
+    "matrix": (302, DENIED, DENIED, OK, DENIED),
+    "matrix_csv": (302, DENIED, DENIED, OK, DENIED),
+    "assignments": (302, DENIED, DENIED, OK, DENIED),
+    "person": (302, DENIED, DENIED, OK, DENIED),
+    "person_export": (302, DENIED, DENIED, OK, DENIED),
+    "my_cpd": (302, DENIED, OK, OK, OK),
+    "certificate": (302, DENIED, OK, HIDDEN, HIDDEN),  # only the person's own
+    "pshe_class": (302, HIDDEN, OK, OK, HIDDEN),
+    "pshe_other_class": (302, HIDDEN, HIDDEN, HIDDEN, OK),
+    "my_pshe": (302, OK, DENIED, DENIED, DENIED),
+    "verify": (OK, OK, OK, OK, OK),
+}
+WHO = ["anonymous", "pupil", "staff", "safeguarding_lead", "outsider"]
+
+
+@pytest.mark.parametrize("resource", list(MATRIX))
+def test_role_by_resource(client, world, resource):
+    # Teachers of another school's class see it: grant the outsider that class.
+    Membership.objects.create(
+        group=world["other_class"], user=world["outsider"], role=Membership.Role.TEACHER
+    )
+    for who, expected in zip(WHO, MATRIX[resource], strict=True):
+        client.logout()
+        response = _client(client, world, who).get(RESOURCES[resource](world))
+        assert response.status_code == expected, (resource, who, response.status_code)
+
+
+def test_lead_of_another_school_cannot_open_a_person_here(client, world):
+    lead = UserFactory(
+        school=world["other_class"].school, roles=[Role.STAFF, Role.SAFEGUARDING_LEAD]
+    )
+    client.force_login(lead)
+    response = client.get(reverse("records:person", args=[world["staff"].pk]))
+    assert response.status_code == HIDDEN
+
+
+def _rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_overview_shows_percentages_as_text_and_chart(client, world, staff_course):
+    client.force_login(world["safeguarding_lead"])
+    html = client.get(reverse("records:dashboard")).content.decode()
+    assert staff_course.title in html
+    assert "50%" in html
+    assert "<svg" in html
+    rows = _rows(client.get(reverse("records:overview_csv")))
+    assert rows[0][:3] == ["Course", "Assigned", "Completed"]
+    assert rows[1][:4] == [staff_course.title, "2", "1", "50%"]
+
+
+def test_matrix_csv_has_every_learner_and_state(client, world, staff_course):
+    client.force_login(world["safeguarding_lead"])
+    rows = _rows(client.get(reverse("records:matrix_csv")))
+    states = {row[1]: row[2] for row in rows[1:]}
+    assert states == {
+        world["staff"].username: "Completed",
+        world["safeguarding_lead"].username: "Not started",
+    }
+    rows = _rows(client.get(reverse("records:matrix_csv") + "?status=not_started"))
+    assert [row[1] for row in rows[1:]] == [world["safeguarding_lead"].username]
+
+
+def test_matrix_ignores_nonsense_filters(client, world):
+    client.force_login(world["safeguarding_lead"])
+    response = client.get(reverse("records:matrix") + "?group=abc&status=zzz&page=-4")
+    assert response.status_code == 200
+
+
+def test_csv_cells_cannot_be_spreadsheet_formulas(client, world):
+    world["staff"].first_name = "=HYPERLINK(1)"
+    world["staff"].save()
+    client.force_login(world["safeguarding_lead"])
+    content = client.get(reverse("records:matrix_csv")).content.decode()
+    assert "'=HYPERLINK(1)" in content
+
+
+def test_lead_assigns_a_course_to_a_group(client, world, staff_course, staff_team):
+    client.force_login(world["safeguarding_lead"])
+    due = (date.today() + timedelta(days=30)).isoformat()
+    response = client.post(
+        reverse("records:assignments"),
+        {"course": staff_course.pk, "group": staff_team.pk, "due_on": due},
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.filter(group=staff_team, due_on=due).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"due_on": "2020-01-01"}, "cannot be in the past"),
+        ({"role": "staff"}, "not both"),
+        ({"group": ""}, "Choose a group or a role"),
+        ({"due_on": "not a date"}, "Enter a valid date"),
+    ],
+)
+def test_bad_assignment_is_refused_with_a_reason(
+    client, world, staff_course, staff_team, data, message
+):
+    client.force_login(world["safeguarding_lead"])
+    before = Assignment.objects.count()
+    post = {
+        "course": staff_course.pk,
+        "group": staff_team.pk,
+        "due_on": (date.today() + timedelta(days=3)).isoformat(),
+        **data,
+    }
+    response = client.post(reverse("records:assignments"), post)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Assignment.objects.count() == before
+
+
+def test_lead_cannot_assign_to_another_schools_group(client, world, staff_course):
+    client.force_login(world["safeguarding_lead"])
+    response = client.post(
+        reverse("records:assignments"),
+        {
+            "course": staff_course.pk,
+            "group": world["other_class"].pk,
+            "due_on": (date.today() + timedelta(days=3)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert not Assignment.objects.filter(group=world["other_class"]).exists()
+
+
+def test_certificate_pdf_and_its_code_verifies(client, world, staff_course):
+    client.force_login(world["staff"])
+    response = client.get(reverse("records:certificate", args=[world["completion"].statement_id]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    certificate = Certificate.objects.get()
+    assert certificate.cpd_minutes == 90
+    assert certificate.school_name == world["staff"].school.name
+    # Downloading again gives the same certificate.
+    client.get(reverse("records:certificate", args=[world["completion"].statement_id]))
+    assert Certificate.objects.count() == 1
+
+    client.logout()
+    page = client.get(reverse("records:verify"), {"code": certificate.code.lower()})
+    html = page.content.decode()
+    assert "Valid certificate" in html
+    assert world["staff"].get_full_name() in html
+    assert staff_course.title in html
+    assert world["staff"].school.name not in html  # nothing beyond name and course
+    assert world["staff"].email not in html
+
+
+def test_a_made_up_or_voided_code_is_invalid(client, world):
+    page = client.get(reverse("records:verify"), {"code": "AAAA-BBBB-CCCC"})
+    assert "Not a valid certificate" in page.content.decode()
+    certificate = Certificate.objects.create(
+        learner=world["staff"],
+        statement_id=world["completion"].statement_id,
+        course_title="X",
+        completed_at=timezone.now(),
+    )
+    Completion.objects.all().delete()
+    page = client.get(reverse("records:verify"), {"code": certificate.code})
+    assert "Not a valid certificate" in page.content.decode()
+
+
+def test_cpd_log_csv_and_pdf(client, world, staff_course):
+    client.force_login(world["staff"])
+    rows = _rows(client.get(reverse("records:cpd_log_csv")))
+    assert rows[0] == ["Course", "Completed", "CPD minutes", "Certificate code"]
+    assert rows[1][0] == staff_course.title and rows[1][2] == "90"
+    pdf = client.get(reverse("records:cpd_log_pdf"))
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_pshe_class_record_shows_each_pupils_lessons(client, world, pupil_course):
+    lesson = pupil_course.modules().first()
+    completions_project(
+        statements=[statement(world["pupil"], COMPLETED, lesson.activity_iri)],
+        learners_by_key=keys(world["pupil"]),
+    )
+    client.force_login(world["staff"])
+    rows = _rows(client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk])))
+    assert rows[1][0] == world["pupil"].get_full_name()
+    assert rows[1][1:] == ["Completed", ""]
+    client.force_login(world["pupil"])
+    html = client.get(reverse("records:my_pshe")).content.decode()
+    assert lesson.title in html and "Done" in html
+
+
+def test_erase_needs_the_username_typed(client, world):
+    client.force_login(world["safeguarding_lead"])
+    url = reverse("records:person_erase", args=[world["staff"].pk])
+    response = client.post(url, {"confirm": "wrong"})
+    assert "Type the username exactly" in response.content.decode()
+    assert Completion.objects.filter(learner=world["staff"]).exists()
+    response = client.post(url, {"confirm": world["staff"].username})
+    assert response.status_code == 302
+    assert not Completion.objects.exists()
+
+
+def test_class_kind_groups_are_listed_for_pshe(client, world):
+    client.force_login(world["staff"])
+    html = client.get(reverse("records:pshe_groups")).content.decode()
+    assert world["klass"].name in html
+    assert Group.objects.filter(kind=Group.Kind.STAFF_TEAM).first().name not in html
