@@ -185,3 +185,11 @@ def test_people_without_editing_rights_cannot_import(client, pupil):
     client.force_login(pupil)
     response = client.get(reverse("scenarios_twee:import"))
     assert response.status_code in (302, 403)
+
+
+def test_the_admin_listing_shows_scenarios(client, editor):
+    published_scenario(title="Listed scenario")
+    client.force_login(editor)
+    response = client.get(reverse("wagtailsnippets_scenarios_scenario:list"))
+    assert response.status_code == 200
+    assert "Listed scenario" in response.content.decode()

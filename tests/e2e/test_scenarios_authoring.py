@@ -1,0 +1,148 @@
+"""An author imports a Twine story, is told what to fix, fixes it and publishes; a teacher
+runs a scenario with a class; a teacher reads the class's choices."""
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BROKEN_STORY = """:: StoryTitle
+Spotted in the corridor
+
+:: StoryData
+{"ifid": "0B5A1C44-8F0B-4B1B-9E8E-1C2D3E4F5A6B", "start": "Corridor"}
+
+:: Corridor
+Someone films a teacher in the corridor.
+[[Ask them to delete it->Deleted]]
+[[Tell a teacher->Told]]
+
+:: Deleted [ending-mixed]
+They delete it, but it may have been sent already.
+
+:: Told [ending-good]
+The school deals with it.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_graph_cache():
+    from scenarios.selectors import graph_for_revision
+
+    graph_for_revision.cache_clear()
+    yield
+    graph_for_revision.cache_clear()
+
+
+def test_an_author_imports_a_twine_story_fixes_a_problem_and_publishes(
+    page, live_server, editor, tmp_path
+):
+    from scenarios.models import Scenario
+
+    story = tmp_path / "corridor.twee"
+    # One link points at a passage that does not exist yet.
+    story.write_text(BROKEN_STORY.replace("[[Tell a teacher->Told]]", "[[Tell a teacher->Tell]]"))
+    sign_in(page, live_server, editor.username)
+    page.goto(f"{live_server.url}/admin/scenarios-twee/import/")
+    page.set_input_files('input[name="file"]', str(story))
+    page.get_by_role("button", name="Import as a draft").click()
+    page.wait_for_url("**/edit/**")
+    assert page.get_by_text("as a draft").first.is_visible()
+    scenario = Scenario.objects.get(title="Spotted in the corridor")
+    assert not scenario.live
+
+    # Publishing is refused, with the problem shown beside the node.
+    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+    page.locator("button[name='action-publish']").click()
+    page.get_by_text("cannot be published until the problems marked below are fixed").wait_for()
+    # Beside the node's id field, where Wagtail shows block errors.
+    page.locator(".error-message", has_text="leads to “Tell”, which does not exist").wait_for()
+    scenario.refresh_from_db()
+    assert not scenario.live
+
+    # The author corrects the choice's target and publishes.
+    target = page.locator("input[name='nodes-0-value-choices-1-value-target']")
+    target.fill("Told")
+    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+    page.locator("button[name='action-publish']").click()
+    # Published, Wagtail leaves the edit view for the listing.
+    page.wait_for_url(lambda url: "/edit/" not in url)
+    page.get_by_text("published").first.wait_for()
+    scenario.refresh_from_db()
+    assert scenario.live
+    assert scenario.graph().node("Corridor").choices[1].target == "Told"
+
+
+def test_a_malformed_story_is_refused_with_line_numbers(page, live_server, editor, tmp_path):
+    story = tmp_path / "bad.twee"
+    story.write_text(":: Start\nHello\n[[Go->Next\n")
+    sign_in(page, live_server, editor.username)
+    page.goto(f"{live_server.url}/admin/scenarios-twee/import/")
+    page.set_input_files('input[name="file"]', str(story))
+    page.get_by_role("button", name="Import as a draft").click()
+    page.get_by_text("Line 3: a link is not closed").wait_for()
+
+
+def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, klass):
+    from scenarios.demo import demo_scenarios_ensure
+
+    demo_scenarios_ensure()
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}/scenarios/classroom/")
+    assert_accessible(page)
+    page.get_by_label("Class").select_option(label="8R")
+    page.get_by_label("Scenario").select_option(label="The crest account")
+    page.get_by_role("button", name="Start with this class").click()
+    page.get_by_role("heading", name="At break").wait_for()
+    assert_accessible(page)
+    page.get_by_role("spinbutton", name="Report the account").fill("14")
+    page.get_by_role("spinbutton", name="Tell an adult you trust").fill("14")
+    page.get_by_role("spinbutton", name="Like the video").fill("2")
+    page.get_by_role("button", name="Follow the class's choice").click()
+    page.get_by_role("alert").filter(has_text="It's a tie").wait_for()
+    assert_accessible(page)
+    page.get_by_role("radio", name="Tell an adult you trust").check()
+    page.get_by_role("button", name="Follow the class's choice").click()
+    page.get_by_role("heading", name="Telling your form tutor").wait_for()
+    page.get_by_role("spinbutton", name="Tell her the account name and what the video showed").fill(
+        "25"
+    )
+    page.get_by_role("button", name="Follow the class's choice").click()
+    page.get_by_role("heading", name="In the lesson").wait_for()
+    page.get_by_role(
+        "spinbutton", name="Quietly tell Mr Evans or another teacher after the lesson"
+    ).fill("20")
+    page.get_by_role("spinbutton", name="Laugh along").fill("6")
+    page.get_by_role("button", name="Follow the class's choice").click()
+    page.get_by_role("heading", name="You were an upstander").wait_for()
+    assert page.get_by_text("Ending: a good outcome").is_visible()
+    assert_accessible(page)
+
+
+def test_a_teacher_reads_their_class_choices(page, live_server, teacher, klass, school):
+    from scenarios.demo import demo_scenarios_ensure
+    from scenarios.services import scenario_attempt_start, scenario_choice_make
+    from schools.models import Membership
+    from schools.roles import Role
+    from tests.factories import UserFactory
+
+    scenario = demo_scenarios_ensure()["crest-account"]
+    for index in range(6):
+        pupil = UserFactory(school=school, username=f"reader{index}", roles=[Role.PUPIL])
+        Membership.objects.create(group=klass, user=pupil)
+        attempt = scenario_attempt_start(learner=pupil, scenario=scenario)
+        choice = "report" if index < 4 else "like"
+        scenario_choice_make(
+            learner=pupil, attempt_uuid=attempt.uuid, node_id="break-time", step=0, choice_id=choice
+        )
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}/scenarios/analytics/")
+    assert_accessible(page)
+    page.get_by_label("Group").select_option(label="8R")
+    page.get_by_label("Scenario").select_option(label="The crest account")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_text("6 learners contributed.").wait_for()
+    row = page.get_by_role("row", name="Report the account")
+    assert "67%" in row.inner_text()
+    assert_accessible(page)
