@@ -50,3 +50,16 @@ def test_loading_twice_changes_nothing(demo_courses):
     assert Quiz.objects.count() == 3
     assert {q.pk: q.revisions.count() for q in Quiz.objects.all()} == revisions
     assert {m.pk: len(m.body) for m in ModulePage.objects.all()} == bodies
+
+
+def test_a_safeguarding_lead_can_pass_the_quiz_for_leads(demo_courses, safeguarding_lead):
+    from assessments.forms import AnswerSheet
+    from assessments.services import quiz_attempt_start, quiz_attempt_submit
+    from tests.assessments.conftest import right_answers
+
+    quiz = demo_content_load()[2]
+    module = ModulePage.objects.get(slug=DEMO_QUIZZES[2]["module"])
+    attempt = quiz_attempt_start(learner=safeguarding_lead, quiz=quiz, module=module)
+    sheet = AnswerSheet(attempt.question_list(), right_answers(attempt))
+    assert sheet.is_valid(), sheet.errors
+    assert quiz_attempt_submit(attempt=attempt, responses=sheet.responses).passed

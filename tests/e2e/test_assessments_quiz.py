@@ -1,5 +1,5 @@
-"""A pupil (JavaScript on, phone) and a member of staff (JavaScript off) take the demo quizzes
-in a real browser: they fail, review their answers, retry and pass; each answer is stored as
+"""A pupil (on a phone) and a member of staff take the demo quizzes in a real browser, with
+JavaScript on and off: they fail, review their answers, retry and pass; each answer is stored as
 an xAPI statement and passing completes the module. axe-core checks every page they see.
 
 Set E2E_SCREENSHOTS=/some/dir to keep a screenshot of each page.
@@ -153,33 +153,38 @@ def take_the_quiz(
     ).exists()
 
 
-def test_a_pupil_fails_reviews_retries_and_passes_with_javascript_on_a_phone(
-    browser, live_server, demo, pupil
+@pytest.mark.parametrize(
+    ("who", "course", "js"),
+    [
+        ("pupil", "pupil-2021", True),
+        ("pupil", "pupil-2021", False),
+        ("teacher", "staff-privacy", True),
+        ("teacher", "staff-privacy", False),
+    ],
+    ids=["pupil-js", "pupil-no-js", "staff-js", "staff-no-js"],
+)
+def test_learners_fail_review_retry_and_pass_the_demo_quiz(
+    browser, live_server, demo, pupil, teacher, who, course, js
 ):
-    module, quiz = demo["pupil-2021"]
-    ctx = browser.new_context(viewport=MOBILE)
+    learner = {"pupil": pupil, "teacher": teacher}[who]
+    module, quiz = demo[course]
+    # Pupils on a phone, staff on a desktop.
+    viewport = MOBILE if who == "pupil" else DESKTOP
+    ctx = browser.new_context(viewport=viewport, java_script_enabled=js)
+    axe_ctx = None if js else browser.new_context(viewport=viewport)
     page = ctx.new_page()
     page.set_default_timeout(15_000)
+    axe_page = None
+    if axe_ctx is not None:
+        axe_page = axe_ctx.new_page()
+        axe_page.goto(f"{live_server.url}/accounts/login/")
+    prefix = f"{who}-{'js' if js else 'nojs'}"
     try:
-        sign_in(page, live_server, pupil.username)
-        take_the_quiz(page, live_server, pupil, module, quiz, js=True, prefix="pupil")
-    finally:
-        ctx.close()
-
-
-def test_staff_fail_review_retry_and_pass_without_javascript(browser, live_server, demo, teacher):
-    module, quiz = demo["staff-privacy"]
-    ctx = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
-    axe_ctx = browser.new_context(viewport=DESKTOP)
-    page = ctx.new_page()
-    page.set_default_timeout(15_000)
-    axe_page = axe_ctx.new_page()
-    axe_page.goto(f"{live_server.url}/accounts/login/")
-    try:
-        sign_in(page, live_server, teacher.username)
+        sign_in(page, live_server, learner.username)
         take_the_quiz(
-            page, live_server, teacher, module, quiz, js=False, prefix="staff", axe_page=axe_page
+            page, live_server, learner, module, quiz, js=js, prefix=prefix, axe_page=axe_page
         )
     finally:
         ctx.close()
-        axe_ctx.close()
+        if axe_ctx is not None:
+            axe_ctx.close()
