@@ -1,0 +1,122 @@
+"""Learners take the demo courses in a real browser; every course and module page passes
+axe-core at phone and desktop sizes."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP, MOBILE, assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_courses(home_page):
+    from courses.demo import demo_content_load
+
+    return demo_content_load()
+
+
+def progress_value(page) -> str:
+    return page.locator("progress.progress").first.get_attribute("value")
+
+
+def test_pupil_takes_a_module_to_completion_and_the_progress_bar_updates(
+    page, live_server, pupil, demo_courses
+):
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}/learning/")
+    card = page.locator(".course-card", has_text="Respect online")
+    assert card.get_by_text("0 of 3 modules complete").is_visible()
+
+    card.get_by_role("link", name="Respect online: when posts target teachers").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Respect online")
+    assert progress_value(page) == "0"
+    assert page.get_by_text("Content warning").first.is_visible()
+
+    page.get_by_role("button", name="Start the course").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "What happened in 2021"
+    assert page.get_by_text("Module 1 of 3").is_visible()
+
+    # The reflection is optional: write one, and it is there when the page comes back.
+    page.get_by_label("How would you feel if a post like this").fill("Upset and alone.")
+    page.get_by_role("button", name="Save my answer").click()
+    assert page.get_by_text("Your answer is saved").is_visible()
+    assert page.get_by_label("How would you feel if a post like this").input_value() == (
+        "Upset and alone."
+    )
+
+    page.get_by_role("button", name="I've read this").click()
+    assert page.get_by_role("heading", name="You have completed this module").is_visible()
+    assert page.get_by_text("1 of 3 modules complete").first.is_visible()
+    assert progress_value(page) == "33"
+
+    page.get_by_role("link", name="Next Phones, photos and consent in school").click()
+    assert page.get_by_text("Module 2 of 3").is_visible()
+
+    page.get_by_role("link", name="Respect online: when posts target teachers").first.click()
+    assert progress_value(page) == "33"
+    assert page.locator(".module-list__item--complete").count() == 1
+    assert page.get_by_role("button", name="Carry on").is_visible()
+
+    # Progress survives signing out.
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}/learning/")
+    assert page.get_by_text("1 of 3 modules complete").is_visible()
+
+
+def test_staff_checklist_ticks_save_as_they_are_made(page, live_server, teacher, demo_courses):
+    from courses.demo import DEMO_MODULE_SLUGS
+    from courses.models import ModulePage
+
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][0])
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}{module.url}")
+    box = page.get_by_label("Make your account private").first
+    box.check()
+    expect(page.get_by_text("Saved: 1 ticked")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Make your account private").first).to_be_checked()
+
+
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["mobile", "desktop"])
+def test_pupil_course_and_module_pages_are_accessible(
+    browser, live_server, pupil, demo_courses, viewport
+):
+    from courses.models import ModulePage
+
+    course = demo_courses["pupil-2021"]
+    ctx = browser.new_context(viewport=viewport)
+    page = ctx.new_page()
+    try:
+        sign_in(page, live_server, pupil.username)
+        page.goto(f"{live_server.url}/learning/")
+        assert_accessible(page)
+        page.goto(f"{live_server.url}{course.url}")
+        assert_accessible(page)
+        for module in ModulePage.objects.child_of(course).live():
+            page.goto(f"{live_server.url}{module.url}")
+            assert_accessible(page)
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["mobile", "desktop"])
+def test_staff_and_lead_course_pages_are_accessible(
+    browser, live_server, safeguarding_lead, demo_courses, viewport
+):
+    from courses.models import ModulePage
+
+    ctx = browser.new_context(viewport=viewport)
+    page = ctx.new_page()
+    try:
+        sign_in(page, live_server, safeguarding_lead.username)
+        for key in ["staff-privacy", "dsl-response"]:
+            course = demo_courses[key]
+            page.goto(f"{live_server.url}{course.url}")
+            assert_accessible(page)
+            for module in ModulePage.objects.child_of(course).live():
+                page.goto(f"{live_server.url}{module.url}")
+                assert_accessible(page)
+    finally:
+        ctx.close()
