@@ -21,6 +21,7 @@ service) extracts into a temporary directory and moves it into place atomically.
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 import zipfile
@@ -378,16 +379,21 @@ def extract_package(
     """Write the manifest's files into the empty directory `destination`, counting the
     bytes actually decompressed against the limits. Returns the bytes written. On
     PackageRejected the caller deletes `destination`."""
-    destination = Path(destination)
-    root = destination.resolve()
+    root = os.path.realpath(destination)
+    made: set[str] = set()
     written_total = 0
     with zipfile.ZipFile(source) as archive:
         for name in manifest.files:
             info = archive.getinfo(name)
-            target = (destination / name).resolve()
-            if not target.is_relative_to(root) or target == root:
+            # Names were checked (relative, no "..") and the folder is fresh, holding only
+            # what we write here, so normalising the joined path is enough to stay inside.
+            target = os.path.normpath(os.path.join(root, name))
+            if not target.startswith(root + os.sep):
                 raise _reject(_("“%(name)s” would be written outside the package."), name=name)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
             written = 0
             with archive.open(info) as src, open(target, "xb") as out:
                 while chunk := src.read(CHUNK):
