@@ -1,0 +1,82 @@
+"""Scenarios inside demo course modules: the block plays there, and an ending completes
+the scenario activity, the module and (with no other activities left) the course."""
+
+import pytest
+from django.urls import reverse
+
+from scenarios.models import ScenarioAttempt
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_module(home_page):
+    from courses.demo import demo_content_load as courses_demo_load
+    from courses.models import ModulePage
+    from scenarios.demo import demo_content_load
+
+    courses_demo_load()
+    scenarios = demo_content_load()
+    module = ModulePage.objects.get(slug="staff-privacy-if-targeted")
+    return module, scenarios["a-post-about-you"]
+
+
+def test_demo_loading_places_each_scenario_in_its_module_once(demo_module):
+    from courses.models import ModulePage
+    from scenarios.demo import demo_content_load
+
+    demo_content_load()  # again: idempotent
+    module, scenario = demo_module
+    module = ModulePage.objects.get(pk=module.pk)
+    blocks = [c for c in module.body if c.block_type == "scenario"]
+    assert [b.value["scenario"].pk for b in blocks] == [scenario.pk]
+
+
+def test_the_module_page_shows_the_player(client, teacher, demo_module):
+    module, scenario = demo_module
+    client.force_login(teacher)
+    html = client.get(module.url).content.decode()
+    assert f'id="scenario-{scenario.uuid}"' in html
+    assert f'name="module" value="{module.pk}"' in html
+    assert "Start the scenario" in html
+
+
+def test_reaching_an_ending_in_a_module_completes_the_activity_and_the_module(
+    client, teacher, demo_module
+):
+    from records.selectors import completed_activity_iris
+    from xapi.identity import activity_iri
+    from xapi.models import Statement
+
+    module, scenario = demo_module
+    client.force_login(teacher)
+    response = client.post(
+        reverse("scenarios:start", args=[scenario.uuid]),
+        {"module": module.pk, "return_to": module.url},
+    )
+    assert response["Location"].startswith(module.url)
+    attempt = ScenarioAttempt.objects.get(learner=teacher)
+    assert attempt.module_id == module.pk and attempt.registration
+    url = reverse("scenarios:choose", args=[attempt.uuid])
+    client.post(url, {"node": "the-link", "step": 0, "choice": "reply"})
+    iri = activity_iri("scenario", scenario.uuid)
+    assert completed_activity_iris(learner=teacher, activity_iris=[iri]) == {iri}
+    statement = Statement.objects.filter(object_iri=iri).order_by("pk").last()
+    context = statement.data["context"]
+    assert context["registration"] == str(attempt.registration)
+    assert context["contextActivities"]["parent"][0]["id"] == module.activity_iri
+    # Only the scenarios' demo loader ran, so the scenario is the module's one activity.
+    assert module.required_activity_iris() == [iri]
+    assert module.activity_iri in completed_activity_iris(
+        learner=teacher, activity_iris=[module.activity_iri]
+    )
+
+
+def test_a_scenario_not_in_the_module_cannot_borrow_its_context(client, teacher, demo_module):
+    from scenarios.demo import demo_scenarios_ensure
+
+    module, _scenario = demo_module
+    other = demo_scenarios_ensure()["crest-account"]
+    client.force_login(teacher)
+    client.post(reverse("scenarios:start", args=[other.uuid]), {"module": module.pk})
+    assert ScenarioAttempt.objects.get(learner=teacher).module_id is None
