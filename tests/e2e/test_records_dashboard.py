@@ -1,0 +1,109 @@
+"""The safeguarding lead assigns the staff course, watches the teacher complete it, exports
+the CSV; the teacher downloads a certificate whose code verifies. Every page passes axe-core.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from schools.models import Group, Membership
+from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STAFF_COURSE = "Protecting your professional reputation online"
+
+
+@pytest.fixture
+def demo_courses(home_page):
+    from courses.demo import demo_content_load
+
+    return demo_content_load()
+
+
+@pytest.fixture
+def staff_team(school, teacher, safeguarding_lead):
+    team = Group.objects.create(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher)
+    Membership.objects.create(group=team, user=safeguarding_lead)
+    return team
+
+
+def test_lead_assigns_sees_completion_exports_and_certificate_verifies(
+    browser, live_server, demo_courses, staff_team, teacher, safeguarding_lead
+):
+    from courses.models import CoursePage
+
+    course = CoursePage.objects.get(title=STAFF_COURSE)
+    lead_ctx = browser.new_context(accept_downloads=True)
+    lead = lead_ctx.new_page()
+    lead.set_default_timeout(15_000)
+
+    # The lead assigns the staff course to the staff team with a due date.
+    sign_in(lead, live_server, safeguarding_lead.username)
+    lead.goto(f"{live_server.url}/records/dashboard/")
+    expect(lead.get_by_role("heading", name="Safeguarding dashboard")).to_be_visible()
+    assert_accessible(lead)
+    lead.get_by_role("link", name="Assignments").first.click()
+    lead.get_by_label("Course", exact=True).select_option(label=STAFF_COURSE)
+    lead.get_by_label("Group", exact=True).select_option(label="Teaching staff (Staff team)")
+    due = date.today() + timedelta(days=14)
+    lead.get_by_label("Due date").fill(due.isoformat())
+    lead.get_by_label("Renew every (months)").fill("12")
+    lead.get_by_role("button", name="Assign").click()
+    expect(lead.get_by_text("The course was assigned.")).to_be_visible()
+    assert_accessible(lead)
+
+    lead.goto(f"{live_server.url}/records/dashboard/matrix/")
+    row = lead.get_by_role("row", name=teacher.get_full_name())
+    expect(row.get_by_text("Not started")).to_be_visible()
+    assert_accessible(lead)
+
+    # The teacher takes the course to the end.
+    teacher_ctx = browser.new_context(accept_downloads=True)
+    staff = teacher_ctx.new_page()
+    staff.set_default_timeout(15_000)
+    sign_in(staff, live_server, teacher.username)
+    staff.goto(f"{live_server.url}{course.url}")
+    staff.get_by_role("button", name="Start the course").click()
+    for _module in course.modules():
+        staff.get_by_role("button", name="I've read this").click()
+        expect(staff.get_by_role("heading", name="You have completed this module")).to_be_visible()
+        staff.locator("a[rel=next], a.pager__link--next").first.click()
+
+    # It appears on the lead's dashboard.
+    lead.reload()
+    row = lead.get_by_role("row", name=teacher.get_full_name())
+    expect(row.get_by_text("Completed")).to_be_visible()
+    lead.goto(f"{live_server.url}/records/dashboard/")
+    expect(lead.get_by_text("50%").first).to_be_visible()
+    assert_accessible(lead)
+    with lead.expect_download() as info:
+        lead.get_by_role("link", name="Learners by course").first.click()
+        lead.get_by_role("link", name="Download every matching row (CSV)").click()
+    csv_text = open(info.value.path(), encoding="utf-8").read()  # noqa: SIM115
+    assert f"{teacher.username},Completed" in csv_text
+    assert f"{safeguarding_lead.username},Not started" in csv_text
+
+    # The teacher downloads a certificate; its code verifies on the public page.
+    staff.goto(f"{live_server.url}/records/cpd/")
+    expect(staff.get_by_role("heading", name="My CPD record")).to_be_visible()
+    assert_accessible(staff)
+    with staff.expect_download() as info:
+        staff.get_by_role("link", name="Download certificate (PDF)").first.click()
+    pdf = open(info.value.path(), "rb").read()  # noqa: SIM115
+    assert pdf.startswith(b"%PDF")
+    staff.reload()
+    code = staff.locator("td code").first.inner_text()
+
+    public_ctx = browser.new_context(viewport=MOBILE)
+    public = public_ctx.new_page()
+    public.goto(f"{live_server.url}/records/verify/")
+    public.get_by_label("Verification code").fill(code)
+    public.get_by_role("button", name="Check").click()
+    expect(public.get_by_role("heading", name="Valid certificate")).to_be_visible()
+    expect(public.get_by_text(f"{teacher.get_full_name()} completed")).to_be_visible()
+    assert_accessible(public)
+    for ctx in (lead_ctx, teacher_ctx, public_ctx):
+        ctx.close()
