@@ -160,3 +160,38 @@ def test_a_second_tab_gets_a_clear_message_not_a_double_move(context, live_serve
     second.get_by_text("already moved on from").wait_for()
     assert second.get_by_role("heading", name="You reported it").is_visible()
     assert_accessible(second)
+
+
+@pytest.fixture
+def demo_module(home_page):
+    from courses.demo import demo_content_load as courses_demo_load
+    from courses.models import ModulePage
+    from scenarios.demo import demo_content_load
+
+    courses_demo_load()
+    demo_content_load()
+    return ModulePage.objects.get(slug="pupil-2021-if-you-see-it")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_scenario_plays_inside_its_module_page(
+    browser, live_server, demo_module, pupil, javascript
+):
+    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=javascript)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}{demo_module.url}")
+    page.get_by_role("button", name="Start the scenario").click()
+    page.get_by_role("button", name="Report the account").click()
+    page.get_by_role("button", name="Tell an adult as well").click()
+    page.get_by_role("button", name="Tell her the account name and what the video showed").click()
+    page.get_by_role("button", name="Say nothing").click()
+    page.get_by_role("heading", name="It carried on for a while").wait_for()
+    assert page.get_by_text("Ending: a mixed outcome").is_visible()
+    assert demo_module.url in page.url
+    _audit(page, javascript=javascript)
+    # The module now counts as complete (the scenario is its one required activity here).
+    page.goto(f"{live_server.url}{demo_module.url}")
+    page.get_by_role("heading", name="You have completed this module").wait_for()
+    ctx.close()
