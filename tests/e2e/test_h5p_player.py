@@ -1,0 +1,146 @@
+"""H5P in a real browser: the editor uploads the true/false sample, the pupil plays it on a
+module page, and its answered statement lands in the LRS with the pupil as actor and
+completes the block. The player runs on the content origin, in a sandboxed iframe that
+cannot read the site's cookies or DOM.
+
+The content origin is the same live server under another host name: the site is
+`localhost:<port>`, the content `127.0.0.1:<port>`. Cookies are kept per host name (not per
+port), so the site's session cookie is never sent to or readable by the content; and the
+sandbox (no allow-same-origin) gives the content an opaque origin besides.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.h5p.conftest import TRUE_FALSE, XSS_SVG, module_with_h5p, sample, upload_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def origins(settings, live_server, tmp_path):
+    """Point SITE_URL at the live server as localhost and the content origin at 127.0.0.1."""
+    port = urlsplit(live_server.url).port
+    settings.SITE_URL = f"http://localhost:{port}"
+    settings.WAGTAILADMIN_BASE_URL = settings.SITE_URL
+    settings.H5P_CONTENT_ORIGIN = f"http://127.0.0.1:{port}"
+    settings.H5P_ROOT = tmp_path / "h5p"
+    return settings.SITE_URL, settings.H5P_CONTENT_ORIGIN
+
+
+@pytest.fixture
+def true_false(origins):
+    from h5p.services import h5p_activity_create
+
+    return h5p_activity_create(upload=upload_of(sample(TRUE_FALSE).read_bytes()))[0]
+
+
+def player_frame(page):
+    """The H5P player's document: the iframe h5p-standalone creates inside our embed page."""
+    embed = page.frame_locator("iframe.h5p-activity__frame")
+    return embed.frame_locator("iframe").first
+
+
+def test_the_pupil_plays_the_true_false_sample_and_completes_the_block(
+    page, live_server, origins, home_page, pupil, true_false
+):
+    from records.models import Completion
+    from xapi.identity import activity_iri, actor_for
+    from xapi.models import Statement
+
+    site, _content = origins
+    module = module_with_h5p(home_page, true_false)
+    page.goto(f"{site}/accounts/login/")
+    sign_in_at(page, site, pupil.username)
+    page.goto(f"{site}{module.url}")
+
+    # A message from any window but the player's own iframe is ignored by the relay. The
+    # relay posts in order, so had this been accepted it would be stored before the answer.
+    page.evaluate(
+        """() => window.postMessage({type: "upstander-h5p-xapi", statement: {
+            verb: {id: "http://adlnet.gov/expapi/verbs/passed"},
+            object: {id: document.querySelector("[data-h5p-activity]").dataset.iri}}}, "*")"""
+    )
+    player = player_frame(page)
+    player.get_by_role("radio", name="False").click()
+    player.get_by_role("button", name="Check").click()
+    status = page.locator("[data-h5p-status]")
+    status.get_by_text("you have completed this activity").wait_for()
+
+    iri = activity_iri("h5p", true_false.uuid)
+    answered = Statement.objects.get(verb_iri="http://adlnet.gov/expapi/verbs/answered")
+    assert answered.data["actor"] == actor_for(pupil)
+    assert answered.data["object"]["id"] == iri
+    assert answered.data["result"]["score"]["raw"] == 1
+    assert Completion.objects.filter(learner=pupil, activity_iri=iri).exists()
+    assert not Statement.objects.filter(verb_iri="http://adlnet.gov/expapi/verbs/passed").exists()
+    assert_accessible(page)
+
+
+def sign_in_at(page, site, username):
+    class _Server:
+        url = site
+
+    sign_in(page, _Server, username)
+
+
+READ_COOKIES = "() => document.cookie"
+READ_PARENT = """() => {
+    try { return window.parent.document.body.innerHTML.length; }
+    catch (error) { return "blocked: " + error.name; }
+}"""
+READ_TOP_COOKIES = """() => {
+    try { return window.top.document.cookie; }
+    catch (error) { return "blocked: " + error.name; }
+}"""
+
+
+def test_h5p_content_cannot_read_the_sites_cookies_or_dom(
+    page, context, live_server, origins, home_page, pupil, true_false
+):
+    site, content = origins
+    module = module_with_h5p(home_page, true_false)
+    sign_in_at(page, site, pupil.username)
+    page.goto(f"{site}{module.url}")
+    player_frame(page).get_by_role("radio", name="False").wait_for()
+
+    site_cookies = {c["name"]: c["value"] for c in context.cookies(site)}
+    assert {"sessionid", "csrftoken"} <= set(site_cookies)
+    assert context.cookies(content) == []
+
+    embed = page.frame(url=lambda url: url.startswith(f"{content}/embed/"))
+    inner = embed.child_frames[0]
+    for frame in (embed, inner):
+        cookies = frame.evaluate(READ_COOKIES)
+        assert site_cookies["sessionid"] not in cookies
+        assert site_cookies["csrftoken"] not in cookies
+        assert frame.evaluate(READ_TOP_COOKIES).startswith("blocked: SecurityError")
+    assert embed.evaluate(READ_PARENT).startswith("blocked: SecurityError")
+
+    # The sandbox refuses to let content navigate the site away.
+    embed.evaluate("() => { try { window.top.location.href = 'about:blank'; } catch (e) {} }")
+    assert page.url == f"{site}{module.url}"
+
+
+def test_the_editor_uploads_the_true_false_sample_and_the_xss_svg_sample_is_rejected(
+    page, live_server, origins, editor
+):
+    from h5p.models import H5PActivity
+
+    site, _content = origins
+    sign_in_at(page, site, editor.username)
+    page.goto(f"{site}/admin/snippets/h5p/h5pactivity/add/")
+    page.locator("input[name=package]").set_input_files(str(sample(XSS_SVG)))
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("This package was not accepted").wait_for()
+    assert "content/images/xss.svg" in page.content()
+    assert not H5PActivity.objects.exists()
+
+    page.locator("input[name=package]").set_input_files(str(sample(TRUE_FALSE)))
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(lambda url: "/add/" not in url)
+    activity = H5PActivity.objects.get()
+    assert activity.title == "Hello World"
+    assert activity.main_library == "H5P.TrueFalse 1.6"

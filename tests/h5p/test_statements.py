@@ -1,0 +1,232 @@
+"""Statements from H5P content, posted by the module page's relay with the learner's session.
+
+The server replaces the actor, adds id, timestamp, registration and context, refuses objects
+that are not this activity or its sub-content, records through xapi.services.record, and the
+root's answered statement with its score completes the block (and here, the module).
+"""
+
+import json
+
+import pytest
+from django.test import Client
+
+from h5p.services import h5p_activity_create
+from records.models import Completion
+from tests.h5p.conftest import module_with_h5p, upload_of
+from tests.unit.h5p.packages import tiny_package
+from xapi.identity import activity_iri, actor_for
+from xapi.models import Statement
+
+pytestmark = pytest.mark.django_db
+
+ANSWERED = {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}}
+INTERACTED = {
+    "id": "http://adlnet.gov/expapi/verbs/interacted",
+    "display": {"en-US": "interacted"},
+}
+
+
+@pytest.fixture
+def activity(h5p_root):
+    return h5p_activity_create(upload=upload_of(tiny_package()))[0]
+
+
+@pytest.fixture
+def module(home_page, activity):
+    return module_with_h5p(home_page, activity)
+
+
+def h5p_statement(iri, *, verb=ANSWERED, result=None, parent=None):
+    """What H5P core sends: an anonymous actor of its own making, its object and result."""
+    statement = {
+        "actor": {"name": "Someone Else", "mbox": "mailto:someone@example.com"},
+        "verb": verb,
+        "object": {
+            "id": iri,
+            "objectType": "Activity",
+            "definition": {
+                "extensions": {"http://h5p.org/x-api/h5p-local-content-id": 1},
+                "name": {"en-US": "Is this false?"},
+                "interactionType": "true-false",
+                "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                "correctResponsesPattern": ["false"],
+            },
+        },
+        "context": {
+            "contextActivities": {
+                "category": [
+                    {
+                        "id": "http://h5p.org/libraries/H5P.TrueFalse-1.6",
+                        "objectType": "Activity",
+                    }
+                ]
+            }
+        },
+    }
+    if parent:
+        statement["context"]["contextActivities"]["parent"] = [{"id": parent}]
+    if result is not None:
+        statement["result"] = result
+    return statement
+
+
+SCORE = {
+    "score": {"min": 0, "max": 1, "raw": 1, "scaled": 1},
+    "completion": True,
+    "success": True,
+    "duration": "PT3.2S",
+    "response": "false",
+}
+
+
+def post(client, activity, module_id, statement):
+    return client.post(
+        f"/h5p/{activity.uuid}/statements/",
+        data=json.dumps({"module": module_id, "statement": statement}),
+        content_type="application/json",
+    )
+
+
+def test_the_roots_answered_statement_is_recorded_as_the_learner_and_completes_the_block(
+    client, pupil, activity, module
+):
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    response = post(client, activity, module.pk, h5p_statement(iri, result=SCORE))
+    assert response.status_code == 200, response.content
+    assert response.json()["completes"] is True
+
+    row = Statement.objects.get(verb_iri=ANSWERED["id"])
+    data = row.data
+    assert data["actor"] == actor_for(pupil)
+    assert "someone@example.com" not in json.dumps(data)
+    assert data["object"]["id"] == iri
+    assert data["result"]["score"]["scaled"] == 1
+    assert data["id"] and data["timestamp"]
+    context = data["context"]
+    assert context["registration"]
+    assert [a["id"] for a in context["contextActivities"]["parent"]] == [module.activity_iri]
+    assert [a["id"] for a in context["contextActivities"]["grouping"]] == [
+        module.course.activity_iri
+    ]
+    assert context["contextActivities"]["category"][0]["id"].startswith("http://h5p.org/")
+
+    assert Completion.objects.filter(learner=pupil, activity_iri=iri).exists()
+    # The H5P block was the module's only required activity: the module completes too.
+    assert Completion.objects.filter(learner=pupil, activity_iri=module.activity_iri).exists()
+
+
+def test_a_root_answer_without_completion_still_completes_when_it_has_a_score(
+    client, pupil, activity, module
+):
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    result = {"score": {"min": 0, "max": 1, "raw": 0, "scaled": 0}, "success": False}
+    response = post(client, activity, module.pk, h5p_statement(iri, result=result))
+    assert response.json()["completes"] is True
+    assert Completion.objects.get(learner=pupil, activity_iri=iri).score_scaled == 0
+
+
+def test_an_interaction_is_recorded_but_completes_nothing(client, pupil, activity, module):
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    response = post(client, activity, module.pk, h5p_statement(iri, verb=INTERACTED))
+    assert response.status_code == 200
+    assert response.json()["completes"] is False
+    assert Statement.objects.filter(verb_iri=INTERACTED["id"]).count() == 1
+    assert not Completion.objects.exists()
+
+
+def test_sub_content_becomes_a_child_iri_whose_parent_is_the_activity(
+    client, pupil, activity, module
+):
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    statement = h5p_statement(f"{iri}?subContentId=abc-123", result=SCORE, parent=iri)
+    response = post(client, activity, module.pk, statement)
+    assert response.status_code == 200
+    assert response.json()["completes"] is False
+    data = Statement.objects.get().data
+    assert data["object"]["id"] == f"{iri}/abc-123"
+    assert [a["id"] for a in data["context"]["contextActivities"]["parent"]] == [iri]
+    assert not Completion.objects.filter(activity_iri=iri).exists()
+
+
+@pytest.mark.parametrize(
+    "object_id",
+    [
+        "http://testserver/xapi/activities/h5p/00000000-0000-0000-0000-000000000000",
+        "http://evil.example/activity",
+        "{iri}?subContentId=../../x",
+        "{iri}/child",
+        None,
+    ],
+)
+def test_a_statement_about_another_activity_is_refused(client, pupil, activity, module, object_id):
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    statement = h5p_statement(object_id and object_id.format(iri=iri), result=SCORE)
+    response = post(client, activity, module.pk, statement)
+    assert response.status_code == 400
+    assert "not about this H5P activity" in response.json()["error"]
+    assert not Statement.objects.exists()
+
+
+def test_a_module_that_does_not_hold_the_activity_is_refused(client, pupil, module, h5p_root):
+    other = h5p_activity_create(upload=upload_of(tiny_package(**{"content/x.txt": "x"})))[0]
+    client.force_login(pupil)
+    statement = h5p_statement(activity_iri("h5p", other.uuid), result=SCORE)
+    response = post(client, other, module.pk, statement)
+    assert response.status_code == 400
+    assert "does not hold" in response.json()["error"]
+    assert not Statement.objects.exists()
+
+
+def test_an_invalid_statement_is_refused_with_the_field_named(client, pupil, activity, module):
+    client.force_login(pupil)
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
+    statement["verb"] = {"id": "not an iri"}
+    response = post(client, activity, module.pk, statement)
+    assert response.status_code == 400
+    assert "verb" in response.json()["error"]
+    assert not Statement.objects.exists()
+
+
+def test_a_body_that_is_not_json_is_refused(client, pupil, activity, module):
+    client.force_login(pupil)
+    response = client.post(
+        f"/h5p/{activity.uuid}/statements/", data="{oops", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "not JSON" in response.json()["error"]
+
+
+def test_signed_out_visitors_cannot_post_statements(client, activity, module):
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
+    response = post(client, activity, module.pk, statement)
+    assert response.status_code == 302
+    assert not Statement.objects.exists()
+
+
+def test_the_relay_must_send_the_csrf_token(pupil, activity, module):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(pupil)
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
+    assert post(client, activity, module.pk, statement).status_code == 403
+    assert not Statement.objects.exists()
+
+
+def test_a_learner_outside_the_courses_audience_is_refused(client, teacher, activity, module):
+    client.force_login(teacher)
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
+    assert post(client, activity, module.pk, statement).status_code == 403
+    assert not Statement.objects.exists()
+
+
+def test_the_module_page_shows_the_sandboxed_player(client, pupil, activity, module):
+    client.force_login(pupil)
+    html = client.get(module.url).content.decode()
+    assert f'src="http://127.0.0.1:8001/embed/{activity.uuid}/"' in html
+    assert 'sandbox="allow-scripts allow-same-origin"' in html
+    assert "allow-top-navigation" not in html
+    assert f'data-statements-url="/h5p/{activity.uuid}/statements/"' in html
