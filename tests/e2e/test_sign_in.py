@@ -22,8 +22,33 @@ def test_sign_in_page_is_accessible_on_a_phone(browser, live_server, db):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").is_visible()
+    # The error summary takes focus and the title says there is an error.
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert page.title().startswith("Error:")
     assert_accessible(page)
     ctx.close()
+
+
+def test_the_skip_link_is_first_and_moves_focus_to_the_main_content(page, live_server, pupil):
+    sign_in(page, live_server, pupil.username)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.get_by_role("main").count() == 1
+    assert page.get_by_role("banner").count() == 1
+    assert page.get_by_role("contentinfo").count() == 1
+    assert page.get_by_role("navigation", name="Main").is_visible()
+
+
+def test_signing_out_in_the_browser_returns_to_sign_in(page, live_server, teacher):
+    sign_in(page, live_server, teacher.username)
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("heading", name="Sign in").is_visible()
+    page.goto(f"{live_server.url}/schools/groups/")
+    assert "/accounts/login/" in page.url
 
 
 def test_home_page_is_served_after_a_flush(page, live_server, home_page):
