@@ -23,14 +23,14 @@ EXPLANATION_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 def _prompt_block():
     return blocks.TextBlock(
-        label=_("question"),
+        label=_("Question"),
         help_text=_("What the learner is asked. Keep it short and plain."),
     )
 
 
 def _explanation_block():
     return blocks.RichTextBlock(
-        label=_("explanation"),
+        label=_("Explanation"),
         required=False,
         features=EXPLANATION_FEATURES,
         help_text=_(
@@ -46,17 +46,18 @@ def _rich_source(value) -> str:
 class OptionBlock(blocks.StructBlock):
     """One option of a choice question, with the feedback shown when a learner picks it."""
 
-    text = blocks.CharBlock(label=_("option"), max_length=300)
-    correct = blocks.BooleanBlock(label=_("correct"), required=False)
+    text = blocks.CharBlock(label=_("Option"), max_length=300)
+    correct = blocks.BooleanBlock(label=_("Correct"), required=False)
     feedback = blocks.TextBlock(
-        label=_("feedback"),
+        label=_("Feedback"),
         required=False,
         help_text=_("Shown on review to learners who chose this option."),
     )
 
     class Meta:
         icon = "radio-full"
-        label = _("option")
+        label = _("Option")
+        label_format = "{text}"
 
 
 class QuestionBlock(blocks.StructBlock):
@@ -83,7 +84,7 @@ class SingleChoiceQuestionBlock(QuestionBlock):
     """A question with several options, exactly one of them right."""
 
     prompt = _prompt_block()
-    options = blocks.ListBlock(OptionBlock(), min_num=2, label=_("options"))
+    options = blocks.ListBlock(OptionBlock(), min_num=2, label=_("Options"))
     explanation = _explanation_block()
 
     kind = Kind.SINGLE_CHOICE
@@ -91,6 +92,7 @@ class SingleChoiceQuestionBlock(QuestionBlock):
     class Meta:
         icon = "radio-empty"
         label = _("Single choice")
+        label_format = "{prompt}"
         description = _("Learners choose one option; exactly one is correct.")
 
     def clean(self, value):
@@ -120,6 +122,7 @@ class MultipleResponseQuestionBlock(SingleChoiceQuestionBlock):
     class Meta:
         icon = "tick-inverse"
         label = _("Multiple response")
+        label_format = "{prompt}"
         description = _(
             "Learners tick every option that applies. Partial credit: each correct tick earns a "
             "share, each wrong tick cancels one, never below zero."
@@ -138,15 +141,15 @@ class TrueFalseQuestionBlock(QuestionBlock):
     """A statement the learner says is true or false."""
 
     prompt = blocks.TextBlock(
-        label=_("statement"), help_text=_("A statement that is true or false.")
+        label=_("Statement"), help_text=_("A statement that is true or false.")
     )
     answer = blocks.ChoiceBlock(
-        label=_("the statement is"),
+        label=_("The statement is"),
         choices=[(TRUE, _("True")), (FALSE, _("False"))],
         default=TRUE,
     )
-    feedback_true = blocks.TextBlock(label=_("feedback if they answer true"), required=False)
-    feedback_false = blocks.TextBlock(label=_("feedback if they answer false"), required=False)
+    feedback_true = blocks.TextBlock(label=_("Feedback if they answer true"), required=False)
+    feedback_false = blocks.TextBlock(label=_("Feedback if they answer false"), required=False)
     explanation = _explanation_block()
 
     kind = Kind.TRUE_FALSE
@@ -154,6 +157,7 @@ class TrueFalseQuestionBlock(QuestionBlock):
     class Meta:
         icon = "tick"
         label = _("True or false")
+        label_format = "{prompt}"
         description = _("Learners say whether a statement is true or false.")
 
     def to_question(self, value, question_id: str) -> Question:
@@ -176,10 +180,10 @@ class OrderingQuestionBlock(QuestionBlock):
 
     prompt = _prompt_block()
     items = blocks.ListBlock(
-        blocks.CharBlock(label=_("step"), max_length=300),
+        blocks.CharBlock(label=_("Step"), max_length=300),
         min_num=2,
         max_num=8,
-        label=_("steps, in the correct order"),
+        label=_("Steps, in the correct order"),
         help_text=_("Learners see them shuffled and put them back in this order."),
     )
     explanation = _explanation_block()
@@ -189,6 +193,7 @@ class OrderingQuestionBlock(QuestionBlock):
     class Meta:
         icon = "list-ol"
         label = _("Ordering")
+        label_format = "{prompt}"
         description = _("Learners put steps in the right order. Partial credit per step.")
 
     def to_question(self, value, question_id: str) -> Question:
@@ -208,24 +213,25 @@ class OrderingQuestionBlock(QuestionBlock):
 class MatchingPairBlock(blocks.StructBlock):
     """A prompt and the answer it matches."""
 
-    prompt = blocks.CharBlock(label=_("prompt"), max_length=300)
-    answer = blocks.CharBlock(label=_("matching answer"), max_length=300)
+    prompt = blocks.CharBlock(label=_("Prompt"), max_length=300)
+    answer = blocks.CharBlock(label=_("Matching answer"), max_length=300)
 
     class Meta:
         icon = "link"
-        label = _("pair")
+        label = _("Pair")
+        label_format = "{prompt}"
 
 
 class MatchingQuestionBlock(QuestionBlock):
     """Prompts the learner pairs with answers chosen from a list."""
 
     prompt = _prompt_block()
-    pairs = blocks.ListBlock(MatchingPairBlock(), min_num=2, max_num=8, label=_("pairs"))
+    pairs = blocks.ListBlock(MatchingPairBlock(), min_num=2, max_num=8, label=_("Pairs"))
     distractors = blocks.ListBlock(
-        blocks.CharBlock(label=_("wrong answer"), max_length=300),
+        blocks.CharBlock(label=_("Wrong answer"), max_length=300),
         required=False,
         default=[],
-        label=_("extra wrong answers"),
+        label=_("Extra wrong answers"),
         help_text=_("Optional answers that match no prompt."),
     )
     explanation = _explanation_block()
@@ -235,6 +241,7 @@ class MatchingQuestionBlock(QuestionBlock):
     class Meta:
         icon = "link"
         label = _("Matching")
+        label_format = "{prompt}"
         description = _("Learners pair each prompt with an answer. Partial credit per pair.")
 
     def to_question(self, value, question_id: str) -> Question:
