@@ -1,5 +1,10 @@
 """Tests: fast hashing, in-memory email, tasks run immediately unless a test says otherwise."""
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -18,3 +23,6 @@ STORAGES = {
 AXES_ENABLED = True
 SITE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# Packages that tests (and demo loaders run by tests) upload go to a throwaway folder.
+H5P_ROOT = Path(tempfile.mkdtemp(prefix="upstander-test-h5p-"))
+atexit.register(shutil.rmtree, H5P_ROOT, True)
