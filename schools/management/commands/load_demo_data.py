@@ -52,9 +52,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Run even though DEBUG is off (demo sites)."
         )
+        parser.add_argument(
+            "--logins-only",
+            action="store_true",
+            help="Only print the demo logins (bin/run-dev shows them next to the address).",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if options["logins_only"]:
+            self._print_logins()
+            return
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Refusing to create demo accounts with DEBUG off; use --force.")
         school, _ = School.objects.update_or_create(
@@ -78,6 +86,9 @@ class Command(BaseCommand):
                 group, _ = Group.objects.get_or_create(school=school, kind=kind, name=name)
                 membership_ensure(user=user, group=group, role=Membership.Role(member_role))
         self.stdout.write(self.style.SUCCESS(f"Demo school: {school.name}"))
+        self._print_logins()
+
+    def _print_logins(self) -> None:
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, roles, _groups in DEMO_PEOPLE:
             label = ", ".join(str(Role(r).label) for r in roles)

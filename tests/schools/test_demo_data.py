@@ -1,0 +1,57 @@
+"""The demo school that `make run` loads: idempotent, and every printed login works."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from schools.models import Group, Membership, School, User
+from schools.roles import Role, roles_of
+
+
+def load(**options) -> str:
+    out = StringIO()
+    call_command("load_demo_data", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_loading_twice_updates_rather_than_duplicates(settings):
+    settings.DEBUG = True
+    first = load()
+    counts = (School.objects.count(), User.objects.count(), Group.objects.count())
+    memberships = Membership.objects.count()
+    User.objects.filter(username="pupil").update(first_name="Changed")
+    load()
+    assert (School.objects.count(), User.objects.count(), Group.objects.count()) == counts
+    assert Membership.objects.count() == memberships
+    assert User.objects.get(username="pupil").first_name == "Priya"
+    for username in ("pupil", "teacher", "dsl", "editor"):
+        assert f"  {username} " in first
+        assert User.objects.get(username=username).check_password("upstander-demo")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_each_role_and_each_kind_of_group(settings):
+    settings.DEBUG = True
+    load()
+    assert roles_of(User.objects.get(username="dsl")) == {Role.STAFF, Role.SAFEGUARDING_LEAD}
+    assert roles_of(User.objects.get(username="editor")) == {Role.EDITOR}
+    assert set(Group.objects.values_list("kind", flat=True)) == set(Group.Kind.values)
+    assert Membership.objects.get(user__username="teacher", group__name="8R").role == "teacher"
+
+
+@pytest.mark.django_db
+def test_demo_accounts_are_refused_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        load()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_logins_only_prints_without_writing(settings):
+    settings.DEBUG = False
+    output = load(logins_only=True)
+    assert "password for all: upstander-demo" in output
+    assert not User.objects.exists()
