@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
 from tests.h5p.conftest import TRUE_FALSE, XSS_SVG, module_with_h5p, sample, upload_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -122,6 +122,10 @@ def test_h5p_content_cannot_read_the_sites_cookies_or_dom(
     # The sandbox refuses to let content navigate the site away.
     embed.evaluate("() => { try { window.top.location.href = 'about:blank'; } catch (e) {} }")
     assert page.url == f"{site}{module.url}"
+
+    # On a phone too, the module page with the player passes axe-core.
+    page.set_viewport_size(MOBILE)
+    assert_accessible(page)
 
 
 def test_the_editor_uploads_the_true_false_sample_and_the_xss_svg_sample_is_rejected(
