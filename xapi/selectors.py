@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from .models import Statement, StatementRelation
 
@@ -47,47 +47,104 @@ def statement_get(*, school, statement_id, voided: bool, only_actor_key=None) ->
     return qs.first()
 
 
-def _related(school, kind: str, key: str):
-    return _school(StatementRelation.objects.filter(kind=kind, key=key), school).values(
-        "statement_id"
-    )
+@dataclass(frozen=True)
+class _Related:
+    """A condition met through the relations table (context activities, other agents)."""
+
+    kind: str
+    key: str
 
 
-def _alternatives(f: StatementFilter) -> list[list[Q]]:
-    """The filter as AND of groups, each group an OR of indexed conditions."""
-    groups: list[list[Q]] = []
+def _alternatives(f: StatementFilter) -> list[list[dict | _Related]]:
+    """The filter as AND of groups, each an OR of conditions: column lookups (a dict) or
+    a relation (`_Related`)."""
+    groups: list[list[dict | _Related]] = []
     if f.verb:
-        groups.append([Q(verb_iri=f.verb)])
+        groups.append([{"verb_iri": f.verb}])
     if f.registration:
-        groups.append([Q(registration=f.registration)])
+        groups.append([{"registration": f.registration}])
     if f.only_actor_key:
-        groups.append([Q(actor_key=f.only_actor_key)])
+        groups.append([{"actor_key": f.only_actor_key}])
     if f.activity:
-        group = [Q(object_iri=f.activity)]
+        group: list = [{"object_iri": f.activity}]
         if f.related_activities:
-            group.append(Q(pk__in=_related(f.school, "activity", f.activity)))
+            group.append(_Related("activity", f.activity))
         groups.append(group)
     if f.agent_key:
-        group = [Q(actor_key=f.agent_key), Q(object_agent_key=f.agent_key)]
+        group = [{"actor_key": f.agent_key}, {"object_agent_key": f.agent_key}]
         if f.related_agents:
-            group.append(Q(pk__in=_related(f.school, "agent", f.agent_key)))
+            group.append(_Related("agent", f.agent_key))
         groups.append(group)
     return groups
 
 
-def _window(qs, f: StatementFilter, cursor):
+def _window(qs, f: StatementFilter, cursor, *, pk: str = "id"):
     if f.since:
         qs = qs.filter(stored__gt=f.since)
     if f.until:
         qs = qs.filter(stored__lte=f.until)
     if cursor:
-        stored, pk = cursor
+        stored, last = cursor
         if f.ascending:
-            qs = qs.filter(Q(stored__gt=stored) | Q(stored=stored, id__gt=pk))
+            qs = qs.filter(Q(stored__gt=stored) | Q(stored=stored, **{f"{pk}__gt": last}))
         else:
-            qs = qs.filter(Q(stored__lt=stored) | Q(stored=stored, id__lt=pk))
-    order = ("stored", "id") if f.ascending else ("-stored", "-id")
+            qs = qs.filter(Q(stored__lt=stored) | Q(stored=stored, **{f"{pk}__lt": last}))
+    order = ("stored", pk) if f.ascending else ("-stored", f"-{pk}")
     return qs.order_by(*order)
+
+
+def _page(f: StatementFilter, combo, base, limit: int, cursor) -> list[Statement]:
+    """One ordered, limited index scan for one combination of conditions."""
+    columns = {}
+    related = []
+    for condition in combo:
+        if isinstance(condition, _Related):
+            related.append(condition)
+        else:
+            columns.update(condition)
+    if not related:
+        return list(_window(base.filter(voided=False, **columns), f, cursor)[: limit + 1])
+    # Walk the relations index in `stored` order (a relation row carries its statement's
+    # stored time), joining each to its statement: the cost follows the page size, not the
+    # number of matching statements.
+    first, *others = related
+    qs = _school(StatementRelation.objects.all(), f.school).filter(
+        kind=first.kind,
+        key=first.key,
+        statement__voided=False,
+        **{f"statement__{k}": v for k, v in columns.items()},
+    )
+    for other in others:
+        qs = qs.filter(
+            Exists(
+                StatementRelation.objects.filter(
+                    statement_id=OuterRef("statement_id"), kind=other.kind, key=other.key
+                )
+            )
+        )
+    ids = list(
+        _window(qs, f, cursor, pk="statement_id").values_list("statement_id", flat=True)[
+            : limit + 1
+        ]
+    )
+    return list(base.filter(pk__in=ids))
+
+
+def _matches(combo) -> Q:
+    """The combination as a condition on one statement (for the StatementRef lookup)."""
+    q = Q()
+    for condition in combo:
+        if isinstance(condition, _Related):
+            q &= Q(
+                Exists(
+                    StatementRelation.objects.filter(
+                        statement_id=OuterRef("pk"), kind=condition.kind, key=condition.key
+                    )
+                )
+            )
+        else:
+            q &= Q(**condition)
+    return q
 
 
 def statements_find(f: StatementFilter, *, limit: int, cursor=None) -> tuple[list, bool]:
@@ -95,44 +152,29 @@ def statements_find(f: StatementFilter, *, limit: int, cursor=None) -> tuple[lis
     are more. `cursor` is the (stored, id) of the last statement of the previous page."""
     base = _school(Statement.objects.all(), f.school).only(*FIELDS)
     groups = _alternatives(f)
-    combos = [Q()] if not groups else [_and(combo) for combo in itertools.product(*groups)]
-    querysets = [_window(base.filter(q, voided=False), f, cursor) for q in combos]
+    combos = list(itertools.product(*groups)) if groups else [()]
+    pages = [_page(f, combo, base, limit, cursor) for combo in combos]
     if groups and not f.only_actor_key:
         # Part Three 2.1.3 "Filter Conditions for StatementRefs": statements that refer to a
         # matching statement are returned too (one level deep), whatever their own fields.
-        matching = _school(Statement.objects.all(), f.school).filter(
-            _or([_and(combo) for combo in itertools.product(*groups)])
+        # Checked from the (few) referring statements to their targets, by unique index.
+        target_matches = _or([_matches(combo) for combo in combos])
+        targets = _school(Statement.objects.all(), f.school).filter(
+            target_matches, statement_id=OuterRef("ref_statement_id")
         )
-        refs = base.filter(
-            voided=False,
-            ref_statement_id__isnull=False,
-            ref_statement_id__in=matching.values("statement_id"),
-        )
-        querysets.append(_window(refs, f, cursor))
-    pages = [list(qs[: limit + 1]) for qs in querysets]
-    if len(pages) == 1:
-        rows = pages[0]
-    else:
-        key = (
-            (lambda r: (r.stored, r.id))
-            if f.ascending
-            else (lambda r: (-r.stored.timestamp(), -r.id))
-        )
-        rows, seen = [], set()
-        for row in heapq.merge(*pages, key=key):
-            if row.id not in seen:
-                seen.add(row.id)
-                rows.append(row)
-            if len(rows) > limit:
-                break
+        refs = base.filter(voided=False, ref_statement_id__isnull=False).filter(Exists(targets))
+        pages.append(list(_window(refs, f, cursor)[: limit + 1]))
+    key = (
+        (lambda r: (r.stored, r.id)) if f.ascending else (lambda r: (-r.stored.timestamp(), -r.id))
+    )
+    rows, seen = [], set()
+    for row in heapq.merge(*[sorted(p, key=key) for p in pages], key=key):
+        if row.id not in seen:
+            seen.add(row.id)
+            rows.append(row)
+        if len(rows) > limit:
+            break
     return rows[:limit], len(rows) > limit
-
-
-def _and(qs: tuple[Q, ...]) -> Q:
-    out = Q()
-    for q in qs:
-        out &= q
-    return out
 
 
 def _or(qs: list[Q]) -> Q:
