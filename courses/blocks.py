@@ -18,6 +18,8 @@ from h5p.blocks import H5PActivityBlock
 from scenarios.blocks import ScenarioBlock
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
+PREVIEW_TEMPLATE = "courses/blocks/preview.html"
+ACTIVITY_PREVIEW_TEMPLATE = "courses/blocks/activity_preview.html"
 
 
 class TextBlock(blocks.RichTextBlock):
@@ -31,6 +33,7 @@ class TextBlock(blocks.RichTextBlock):
         icon = "doc-full"
         label = _("Text")
         template = "courses/blocks/text.html"
+        preview_template = PREVIEW_TEMPLATE
         preview_value = (
             "<h2>Why it matters</h2><p>Posts about a teacher can hurt a real person. "
             "Think before you share.</p>"
@@ -53,6 +56,7 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image")
         template = "courses/blocks/image.html"
+        preview_template = PREVIEW_TEMPLATE
         preview_value = {
             "alt_text": "A phone screen showing privacy settings",
             "caption": "Check your settings every term.",
@@ -78,6 +82,7 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video with transcript")
         template = "courses/blocks/video.html"
+        preview_template = PREVIEW_TEMPLATE
         preview_value = {
             "title": "What to do if you see a post",
             "transcript": "<p>Narrator: If you see a post about a teacher, do not share it.</p>",
@@ -124,6 +129,7 @@ class CaseStudyBlock(blocks.StructBlock):
         icon = "openquote"
         label = _("Case study")
         template = "courses/blocks/case_study.html"
+        preview_template = PREVIEW_TEMPLATE
         preview_value = {
             "title": "Accounts that used a school's crest",
             "summary": "In 2021 pupils set up accounts to mock named teachers.",
@@ -178,6 +184,7 @@ class CalloutBlock(blocks.StructBlock):
         icon = "help"
         label = _("Callout or signposting")
         template = "courses/blocks/callout.html"
+        preview_template = PREVIEW_TEMPLATE
         preview_value = {
             "heading": "Need help?",
             "text": "<p>You are not on your own.</p>",
@@ -218,6 +225,7 @@ class ChecklistBlock(blocks.StructBlock):
         icon = "tick-inverse"
         label = _("Privacy-settings checklist")
         template = "courses/blocks/checklist.html"
+        preview_template = PREVIEW_TEMPLATE
         preview_value = {
             "title": "Check your privacy settings",
             "intro": "<p>Tick each setting once you have checked it.</p>",
@@ -256,6 +264,7 @@ class ReflectionBlock(blocks.StructBlock):
         icon = "comment"
         label = _("Reflection prompt")
         template = "courses/blocks/reflection.html"
+        preview_template = PREVIEW_TEMPLATE
         preview_value = {
             "prompt": "How would you feel if a post like this was about you?",
             "hint": "There is no right answer.",
@@ -274,6 +283,10 @@ class ModuleBodyBlock(blocks.StreamBlock):
     checklist = ChecklistBlock()
     reflection = ReflectionBlock()
     # Activity slots: the blocks are built by the scenarios, assessments and h5p apps.
-    scenario = ScenarioBlock(preview_value={"required": True})
-    quiz = QuizBlock(preview_value={"required": True})
-    h5p = H5PActivityBlock(preview_value={"required": True})
+    scenario = ScenarioBlock(
+        preview_value={"required": True}, preview_template=ACTIVITY_PREVIEW_TEMPLATE
+    )
+    quiz = QuizBlock(preview_value={"required": True}, preview_template=ACTIVITY_PREVIEW_TEMPLATE)
+    h5p = H5PActivityBlock(
+        preview_value={"required": True}, preview_template=ACTIVITY_PREVIEW_TEMPLATE
+    )

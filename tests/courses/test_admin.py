@@ -267,3 +267,47 @@ class TestEditorsBuildCourses(WagtailPageTestCase):
         )
         with pytest.raises(AssertionError):
             self.assertCanCreate(index, CoursePage, data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    list(ModulePage._meta.get_field("body").stream_block.child_blocks),
+)
+def test_editors_see_a_preview_of_every_block(client, editor, name):
+    """The block picker's preview renders each block's preview_value with its template."""
+    roles_sync()
+    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    block = ModulePage._meta.get_field("body").stream_block.child_blocks[name]
+    response = client.get("/admin/block-preview/", {"id": block.definition_prefix})
+    assert response.status_code == 200
+    assert b"Traceback" not in response.content
+
+
+@pytest.mark.django_db
+def test_editor_adds_an_image_with_alt_text(client, editor, home_page):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from tests.courses.conftest import module_page
+
+    image = Image.objects.create(title="Settings screen", file=get_test_image_file())
+    index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
+    home_page.add_child(instance=index)
+    course = CoursePage(
+        title="C",
+        slug="c",
+        audience=Audience.PUPILS,
+        summary="s",
+        estimated_minutes=5,
+        learning_outcomes="o",
+    )
+    index.add_child(instance=course)
+    module = module_page(
+        course,
+        "pictured",
+        body=[("image", {"image": image, "alt_text": "A phone's privacy menu", "caption": "Hi"})],
+    )
+    html = module.body[0].render()
+    assert 'alt="A phone&#x27;s privacy menu"' in html or 'alt="A phone\'s privacy menu"' in html
+    assert "<figcaption" in html
