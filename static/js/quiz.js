@@ -1,6 +1,7 @@
 // Quiz player enhancements. The quiz works fully without this script (plain form, server
 // marking); with it: ordering questions get "Move up" / "Move down" buttons instead of
-// position menus, a running count of answered questions, and a guard against double submits.
+// position menus, a running count of answered questions, a guard against double submits, and
+// answers kept in this tab's sessionStorage so a reload or a wander back loses nothing.
 // The page never holds the answer key, so nothing here can mark an answer.
 (function () {
   "use strict";
@@ -86,9 +87,46 @@
     return fieldset.querySelector("input:checked") !== null;
   }
 
+  function draftKey(form) {
+    return "upstander-quiz-" + form.dataset.attempt;
+  }
+
+  function saveDraft(form) {
+    var answers = {};
+    form.querySelectorAll("input[name^='q-'], select[name^='q-']").forEach(function (control) {
+      if (control.type === "radio" || control.type === "checkbox") {
+        if (control.checked) { (answers[control.name] = answers[control.name] || []).push(control.value); }
+      } else if (control.value) {
+        answers[control.name] = [control.value];
+      }
+    });
+    try { window.sessionStorage.setItem(draftKey(form), JSON.stringify(answers)); } catch (e) { /* storage full or blocked */ }
+  }
+
+  function restoreDraft(form) {
+    var fresh = !form.querySelector("input[name^='q-']:checked") &&
+      Array.prototype.every.call(form.querySelectorAll("select[name^='q-']"), function (s) { return s.value === ""; });
+    if (!fresh) { return; }  // the server sent back what was entered: that wins
+    var answers;
+    try { answers = JSON.parse(window.sessionStorage.getItem(draftKey(form)) || "null"); } catch (e) { answers = null; }
+    if (!answers) { return; }
+    form.querySelectorAll("input[name^='q-'], select[name^='q-']").forEach(function (control) {
+      var values = answers[control.name] || [];
+      if (control.type === "radio" || control.type === "checkbox") {
+        control.checked = values.indexOf(control.value) !== -1;
+      } else if (values.length) {
+        control.value = values[0];
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("[data-quiz-form]");
     if (!form) { return; }
+    if (form.dataset.attempt) {
+      restoreDraft(form);
+      form.addEventListener("change", function () { saveDraft(form); });
+    }
     form.querySelectorAll("[data-ordering]").forEach(enhanceOrdering);
 
     var progress = document.querySelector("[data-quiz-progress]");

@@ -188,3 +188,17 @@ def test_learners_fail_review_retry_and_pass_the_demo_quiz(
         ctx.close()
         if axe_ctx is not None:
             axe_ctx.close()
+
+
+def test_with_javascript_answers_survive_a_reload_before_submitting(page, live_server, demo, pupil):
+    module, quiz = demo["pupil-2021"]
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}/quizzes/modules/{module.pk}/{quiz.uuid}/")
+    page.get_by_role("button", name="Start the quiz").click()
+    attempt = current_attempt(pupil)
+    first = attempt.question_list()[0]
+    page.locator(f"#q-{first.id}-{first.choices[1].id}").check()
+    assert page.get_by_text("You have answered 2 of 5 questions.").is_visible()
+    page.reload()
+    assert page.locator(f"#q-{first.id}-{first.choices[1].id}").is_checked()
+    assert page.get_by_text("You have answered 2 of 5 questions.").is_visible()
