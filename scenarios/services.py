@@ -185,8 +185,8 @@ def scenario_attempt_start(*, learner, scenario: Scenario, module=None, restart=
 
 def _locked(attempt_uuid, learner) -> ScenarioAttempt:
     return (
-        ScenarioAttempt.objects.select_for_update()
-        .select_related("scenario")
+        ScenarioAttempt.objects.select_for_update(of=("self",))
+        .select_related("scenario", "learner__school")
         .get(uuid=attempt_uuid, learner=learner)
     )
 
@@ -239,6 +239,8 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
     attempt.save()
 
     module, course, registration = _context(attempt)
+    # The locked row brought the learner and school with it: no extra queries.
+    learner = attempt.learner
     actor = actor_for(learner)
     scenario = _activity(attempt.scenario)
     path = [f"{node}:{choice}" for node, choice in step.state.path]

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -69,7 +70,10 @@ def _respond(request, *, scenario, attempt, module, notice=""):
     if _is_fetch(request):
         context = player_context(scenario=scenario, attempt=attempt, module=module, notice=notice)
         context["return_to"] = _return_to(request, fallback)
-        html = render_to_string("scenarios/includes/player.html", context, request=request)
+        # Rendered without the request: the fragment needs only the CSRF token, and the
+        # site's context processors would cost queries on every step.
+        context["csrf_token"] = get_token(request)
+        html = render_to_string("scenarios/includes/player.html", context)
         return HttpResponse(html)
     if notice:
         messages.warning(request, notice)
@@ -111,18 +115,17 @@ def start(request, scenario_uuid):
 
 
 def _move(request, attempt_uuid, *, action):
-    attempt = get_object_or_404(ScenarioAttempt, uuid=attempt_uuid, learner=request.user)
-    module = attempt.module.specific if attempt.module_id else None
     notice = ""
     try:
         step = int(request.POST.get("step", ""))
     except ValueError:
         step = -1
     node_id = request.POST.get("node", "")
+    attempt = None
     try:
         if action == "skip":
             result = scenario_node_skip(
-                learner=request.user, attempt_uuid=attempt.uuid, node_id=node_id, step=step
+                learner=request.user, attempt_uuid=attempt_uuid, node_id=node_id, step=step
             )
         else:
             choice_id = request.POST.get("choice", "")
@@ -130,18 +133,25 @@ def _move(request, attempt_uuid, *, action):
                 raise PlayError("no choice")
             result = scenario_choice_make(
                 learner=request.user,
-                attempt_uuid=attempt.uuid,
+                attempt_uuid=attempt_uuid,
                 node_id=node_id,
                 step=step,
                 choice_id=choice_id,
             )
         attempt = result.attempt
+    except ScenarioAttempt.DoesNotExist as error:
+        raise Http404 from error
     except StaleSubmission as error:
         notice = str(error)
-        attempt.refresh_from_db()
     except PlayError:
         notice = gettext("Please pick one of the options offered.")
-        attempt.refresh_from_db()
+    if attempt is None:
+        attempt = get_object_or_404(
+            ScenarioAttempt.objects.select_related("scenario"),
+            uuid=attempt_uuid,
+            learner=request.user,
+        )
+    module = attempt.module.specific if attempt.module_id else None
     return _respond(
         request, scenario=attempt.scenario, attempt=attempt, module=module, notice=notice
     )

@@ -1,0 +1,319 @@
+"""Benchmark: learners submitting scenario choices, against a trivial view, same server.
+
+200 simulated learners (threads) play the demo scenario "The crest account" concurrently
+through the real player endpoints (the JavaScript path: POST with `X-Requested-With`,
+answered by the player fragment). Each learner starts an attempt, makes the four choices to
+an ending (every choice and ending recorded as xAPI statements, the ending completing the
+activity), then replays, for `--rounds` rounds. The same learners then make the same number
+of POSTs to a trivial signed-in view on the same gunicorn server (production settings,
+gthread) in the same run, before and after; the baseline is the mean of the two.
+
+Prints throughput, p50/p99 latency and errors for both, and the ratio of throughputs
+(target: at least 0.5, with 0 errors). Needs PostgreSQL: the database is
+`upstander_bench_scenarios` on BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432).
+
+    .venv/bin/python bench/scenario_step.py [--learners 200] [--rounds 3]
+"""
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+DB_NAME = "upstander_bench_scenarios"
+DATABASE_URL = f"{SERVER}/{DB_NAME}"
+ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production",
+    "SECURE_SSL_REDIRECT": "false",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SITE_URL": "http://localhost:8000",
+    "LOG_LEVEL": "WARNING",
+    "DB_CONN_MAX_AGE": "60",
+}
+PATH = [
+    ("break-time", "screenshot"),
+    ("screenshot", "keep"),
+    ("tell-adult", "show"),
+    ("lesson-photo", "speak-up"),
+]
+TARGET = 0.5
+ATTEMPT = re.compile(r"/scenarios/attempts/([0-9a-f-]{36})/choose/")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=16)
+    return parser.parse_args()
+
+
+def database_prepare() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    env = {**os.environ, **ENV, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def world_build(n_learners: int) -> tuple[str, list[tuple[str, str]], str, str]:
+    """Demo scenarios, a school and its pupils with sessions; returns the scenario uuid,
+    (session key, csrf secret) per learner, and the cookie names."""
+    os.environ.update(ENV)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from scenarios.demo import demo_scenarios_ensure
+    from schools.models import School, User
+    from schools.roles import Role, role_assign, roles_sync
+
+    roles_sync()
+    scenario = demo_scenarios_ensure()["crest-account"]
+    school = School.objects.create(name="Bench Academy")
+    users = User.objects.bulk_create(
+        User(username=f"bench{i}", school=school, password=make_password(None))
+        for i in range(n_learners)
+    )
+    # The backend that loads users (django-axes' backend only guards sign-in).
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b.lower())
+    sessions = []
+    for user in users:
+        role_assign(user=user, role=Role.PUPIL)
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = backend
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append((store.session_key, secrets.token_hex(16)))
+    return str(scenario.uuid), sessions, settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(workers: int, threads: int):
+    port = free_port()
+    env = {
+        **os.environ,
+        **ENV,
+        "DJANGO_SETTINGS_MODULE": "scenariobench.settings",
+        "PYTHONPATH": f"{ROOT}:{BENCH}",
+    }
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--backlog",
+            "512",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "30",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/accounts/login/")
+                conn.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+class Learner:
+    """One simulated learner: a keep-alive connection and a signed-in session."""
+
+    def __init__(self, port, session, cookie_names):
+        self.port = port
+        session_key, csrf = session
+        session_cookie, csrf_cookie = cookie_names
+        self.csrf = csrf
+        self.headers = {
+            "Cookie": f"{session_cookie}={session_key}; {csrf_cookie}={csrf}",
+            "X-CSRFToken": csrf,
+            "X-Requested-With": "fetch",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def post(self, url: str, body: str) -> tuple[int, str, float]:
+        started = time.perf_counter()
+        for attempt in range(2):
+            try:
+                self.conn.request("POST", url, body=body, headers=self.headers)
+                response = self.conn.getresponse()
+                text = response.read().decode()
+                return response.status, text, time.perf_counter() - started
+            except (http.client.HTTPException, OSError):
+                # A keep-alive connection the server closed: reconnect once.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+                if attempt:
+                    raise
+        raise RuntimeError("unreachable")
+
+
+def run(learners, job) -> dict:
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(learners) + 1)
+
+    def worker(learner):
+        mine, bad = [], []
+        barrier.wait()
+        try:
+            job(learner, mine, bad)
+        except Exception as error:
+            bad.append(repr(error))
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=worker, args=(learner,)) for learner in learners]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "throughput": len(latencies) / elapsed if elapsed else 0.0,
+        "p50": statistics.median(latencies) * 1000 if latencies else 0.0,
+        "p99": latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else 0.0,
+        "errors": len(errors),
+        "first_error": errors[0] if errors else "",
+    }
+
+
+def scenario_job(scenario_uuid: str, rounds: int):
+    def job(learner, latencies, errors):
+        for round_number in range(rounds):
+            restart = "&restart=1" if round_number else ""
+            status, text, seconds = learner.post(
+                f"/scenarios/{scenario_uuid}/start/", f"csrfmiddlewaretoken={learner.csrf}{restart}"
+            )
+            latencies.append(seconds)
+            match = ATTEMPT.search(text)
+            if status != 200 or not match:
+                errors.append(f"start: HTTP {status}")
+                return
+            attempt = match.group(1)
+            for step, (node, choice) in enumerate(PATH):
+                status, text, seconds = learner.post(
+                    f"/scenarios/attempts/{attempt}/choose/",
+                    f"node={node}&step={step}&choice={choice}",
+                )
+                latencies.append(seconds)
+                if status != 200 or "scenario-notice" in text:
+                    errors.append(f"choose {node}: HTTP {status}")
+                    return
+            if "Ending: a good outcome" not in text:
+                errors.append("no ending")
+
+    return job
+
+
+def trivial_job(requests_each: int):
+    def job(learner, latencies, errors):
+        for _ in range(requests_each):
+            status, text, seconds = learner.post("/bench/trivial/", "x=1")
+            latencies.append(seconds)
+            if status != 200 or "Hello" not in text:
+                errors.append(f"trivial: HTTP {status}")
+                return
+
+    return job
+
+
+def main():
+    args = parse_args()
+    database_prepare()
+    scenario_uuid, sessions, *cookie_names = world_build(args.learners)
+    requests_each = args.rounds * (1 + len(PATH))
+    with gunicorn(args.workers, args.threads) as port:
+        make = lambda: [Learner(port, s, cookie_names) for s in sessions]  # noqa: E731
+        run(make(), trivial_job(2))  # warm up every worker and connection
+        before = run(make(), trivial_job(requests_each))
+        scenario = run(make(), scenario_job(scenario_uuid, args.rounds))
+        after = run(make(), trivial_job(requests_each))
+    baseline = (before["throughput"] + after["throughput"]) / 2
+    ratio = scenario["throughput"] / baseline if baseline else 0.0
+    print(
+        f"{args.learners} concurrent learners, gunicorn {args.workers} workers x "
+        f"{args.threads} threads, PostgreSQL"
+    )
+    for label, result in (
+        ("trivial view (before)", before),
+        ("scenario steps", scenario),
+        ("trivial view (after)", after),
+    ):
+        print(
+            f"  {label:24} {result['requests']:6d} requests in {result['seconds']:6.1f} s: "
+            f"{result['throughput']:7.1f}/s, p50 {result['p50']:7.1f} ms, "
+            f"p99 {result['p99']:7.1f} ms, errors {result['errors']}"
+            + (f" (first: {result['first_error']})" if result["errors"] else "")
+        )
+    print(f"  ratio (scenario / trivial throughput): {ratio:.2f} (target >= {TARGET})")
+    ok = ratio >= TARGET and not (scenario["errors"] or before["errors"] or after["errors"])
+    print("  OK" if ok else "  BELOW TARGET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
