@@ -3,9 +3,11 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .forms import RosterImportForm
 from .roles import Role, roles_of
@@ -92,6 +94,16 @@ def roster_import(request):
                 form.add_error("file", str(exc))
             except RosterImportError as exc:
                 context["row_errors"] = exc.errors
+            except IntegrityError:
+                # Another import for the same people committed first; nothing of this one
+                # was saved (one transaction), and trying again will update them.
+                form.add_error(
+                    None,
+                    _(
+                        "Another import changed these people at the same moment, so nothing "
+                        "was imported. Upload the file again."
+                    ),
+                )
             else:
                 response = render(
                     request,

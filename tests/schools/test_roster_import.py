@@ -267,3 +267,20 @@ def test_a_superuser_without_a_school_cannot_import(client, db):
     admin = UserFactory(school=None, is_superuser=True, is_staff=True)
     client.force_login(admin)
     assert client.get(URL).status_code == 403
+
+
+def test_an_import_that_collides_with_a_simultaneous_one_asks_to_try_again(
+    client, safeguarding_lead, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from schools import views
+
+    def collide(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(views, "roster_import_service", collide)
+    client.force_login(safeguarding_lead)
+    response = upload(client, PUPILS)
+    assert response.status_code == 400
+    assert "Another import changed these people at the same moment" in response.text
