@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms import AnswerSheet
@@ -75,6 +76,11 @@ def quiz_detail(request, module_id: int, quiz_uuid):
 def quiz_start(request, module_id: int, quiz_uuid):
     """Start (or carry on with) an attempt and go to its questions."""
     module, quiz = _module_quiz(request, module_id, quiz_uuid)
+    if request.user.school is None:
+        # Editors and administrators belong to no school, so there is no LRS to record in:
+        # they check quizzes with the admin's preview instead.
+        messages.info(request, _("Only pupils and staff of a school can take quizzes."))
+        return redirect("assessments:quiz_detail", module_id=module.pk, quiz_uuid=quiz.uuid)
     try:
         attempt = quiz_attempt_start(learner=request.user, quiz=quiz, module=module)
     except QuizActionError as error:

@@ -170,3 +170,14 @@ def test_the_module_page_shows_the_quiz_card_with_the_learners_standing(
     text = client.get(quiz_module.url).content.decode()
     assert "Passed with 100%" in text
     assert "You have completed this module" in text
+
+
+def test_an_editor_without_a_school_sees_the_quiz_but_cannot_start_it(
+    client, editor, quiz, quiz_module
+):
+    signed_in(client, editor)
+    text = client.get(detail_url(quiz_module, quiz)).content.decode()
+    assert "Editors can check a quiz with Preview in the admin." in text
+    response = client.post(start_url(quiz_module, quiz))
+    assert response.status_code == 302
+    assert not Attempt.objects.exists()
