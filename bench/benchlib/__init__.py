@@ -1,0 +1,1 @@
+"""Shared helpers for the LRS benchmarks (a package, so `make bench` does not run it)."""
