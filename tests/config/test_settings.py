@@ -14,14 +14,23 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-    "ALLOWED_HOSTS": "upstander.example.org",
+    "ALLOWED_HOSTS": "upstander.example.org,upstander-h5p.example.net",
     "SITE_URL": "https://upstander.example.org",
+    # H5P content is served from a separate origin (docs/h5p.md).
+    "H5P_CONTENT_ORIGIN": "https://upstander-h5p.example.net",
+}
+# The test run's own variables, not a deployment's (the browser tests set
+# DJANGO_ALLOW_ASYNC_UNSAFE for Playwright).
+TEST_ONLY_VARIABLES = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
@@ -90,4 +99,4 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["debug"] is False
     assert values["site_url"] == "https://upstander.example.org"
-    assert values["hosts"] == ["upstander.example.org"]
+    assert values["hosts"] == ["upstander.example.org", "upstander-h5p.example.net"]
