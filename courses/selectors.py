@@ -84,7 +84,8 @@ class CourseProgress:
 def course_progress(*, learner, course) -> CourseProgress:
     """The learner's progress through a course, read from their completion records."""
     modules = list(course.modules())
-    if not getattr(learner, "is_authenticated", False):
+    # An editor previewing a course not yet saved has no progress in it.
+    if course.pk is None or not getattr(learner, "is_authenticated", False):
         return CourseProgress(
             course=course,
             modules=[ModuleProgress(m, i, False) for i, m in enumerate(modules, start=1)],
@@ -122,7 +123,8 @@ def module_context(*, learner, module) -> dict:
     checklist_ticks: dict[str, list[str]] = {}
     reflections: dict[str, str] = {}
     registration = None
-    if getattr(learner, "is_authenticated", False):
+    # An editor previewing a module not yet saved has nothing saved in it.
+    if module.pk is not None and getattr(learner, "is_authenticated", False):
         completed = completed_activity_iris(
             learner=learner, activity_iris=[*required, module.activity_iri]
         )

@@ -311,3 +311,64 @@ def test_editor_adds_an_image_with_alt_text(client, editor, home_page):
     html = module.body[0].render()
     assert 'alt="A phone&#x27;s privacy menu"' in html or 'alt="A phone\'s privacy menu"' in html
     assert "<figcaption" in html
+
+
+@pytest.mark.django_db
+def test_editor_previews_a_new_module_before_saving_it(client, editor, home_page):
+    roles_sync()
+    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
+    home_page.add_child(instance=index)
+    course = CoursePage(
+        title="C",
+        slug="c",
+        audience=Audience.PUPILS,
+        summary="s",
+        estimated_minutes=5,
+        learning_outcomes="o",
+    )
+    index.add_child(instance=course)
+    url = f"/admin/pages/add/courses/modulepage/{course.pk}/preview/"
+    data = nested_form_data(
+        {
+            "title": "Draft module",
+            "slug": "draft-module",
+            "summary": "s",
+            "estimated_minutes": 5,
+            "content_warning": "Mind how you go",
+            "body": streamfield([("text", rich_text("<p>Draft words.</p>"))]),
+        }
+    )
+    assert client.post(url, data).json()["is_valid"]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"Draft words." in response.content
+    assert b"Mind how you go" in response.content
+    assert not ModulePage.objects.filter(slug="draft-module").exists()
+
+
+@pytest.mark.django_db
+def test_editor_previews_a_new_course_before_saving_it(client, editor, home_page):
+    roles_sync()
+    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    index = CourseIndexPage(title="Staff", slug="staff", audience=Audience.STAFF)
+    home_page.add_child(instance=index)
+    url = f"/admin/pages/add/courses/coursepage/{index.pk}/preview/"
+    data = nested_form_data(
+        {
+            "title": "Draft course",
+            "slug": "draft-course",
+            "audience": Audience.STAFF,
+            "summary": "A summary",
+            "intro": rich_text(""),
+            "estimated_minutes": 5,
+            "cpd_minutes": 5,
+            "key_stage": "",
+            "learning_outcomes": "An outcome",
+            "content_warning": "",
+        }
+    )
+    assert client.post(url, data).json()["is_valid"]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"An outcome" in response.content
