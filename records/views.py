@@ -369,6 +369,9 @@ def my_cpd(request):
             "lines": lines,
             "total_minutes": sum(line.course.cpd_minutes for line in lines),
             "assignments": selectors.assignments_for_learner(request.user),
+            "teaches_classes": groups_visible_to(request.user)
+            .filter(kind__in=[Group.Kind.CLASS, Group.Kind.YEAR_GROUP])
+            .exists(),
             "nav_current": "cpd",
         },
     )

@@ -1,0 +1,79 @@
+"""Records pages on a phone: the dashboard, the matrix, assignments, PSHE records and the
+verification page pass axe-core; the matrix filters work without JavaScript."""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from records.services import assignment_create
+from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def assigned(home_page, school, klass, pupil, teacher, safeguarding_lead):
+    from courses.demo import demo_content_load
+    from schools.roles import Role
+
+    courses = demo_content_load()
+    for course in courses.values():
+        role = Role.PUPIL if course.audience == "pupils" else Role.STAFF
+        assignment_create(
+            school=school,
+            course_page_id=course.pk,
+            role=role,
+            due_on=date.today() + timedelta(days=5),
+        )
+    return courses
+
+
+def test_dashboard_pages_on_a_phone_without_javascript(
+    browser, live_server, assigned, safeguarding_lead
+):
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    sign_in(page, live_server, safeguarding_lead.username)
+    for path in (
+        "/records/dashboard/",
+        "/records/dashboard/matrix/?status=not_started",
+        "/records/dashboard/assignments/",
+        "/records/pshe/classes/",
+        "/records/cpd/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+    ctx.close()
+    # Filters work as a plain form, without JavaScript.
+    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=False)
+    page = ctx.new_page()
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/records/dashboard/matrix/")
+    page.get_by_label("Role").select_option(label="Staff")
+    page.get_by_role("button", name="Filter").click()
+    assert "role=staff" in page.url
+    expect(page.get_by_role("row", name="Not started").first).to_be_visible()
+    ctx.close()
+
+
+def test_teacher_sees_class_record_and_pupil_sees_their_own(
+    browser, live_server, assigned, teacher, pupil, klass
+):
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}/records/pshe/classes/")
+    page.get_by_role("link", name=klass.name).click()
+    expect(page.get_by_role("heading", name=f"PSHE record: {klass.name}")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}/records/pshe/")
+    expect(page.get_by_role("heading", name="My PSHE lessons")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/records/verify/?code=nope")
+    expect(page.get_by_role("heading", name="Not a valid certificate")).to_be_visible()
+    assert_accessible(page)
+    ctx.close()
