@@ -120,3 +120,26 @@ def test_staff_and_lead_course_pages_are_accessible(
                 assert_accessible(page)
     finally:
         ctx.close()
+
+
+def test_without_javascript_a_pupil_still_completes_a_module_and_saves_ticks(
+    no_js_context, live_server, pupil, teacher, demo_courses
+):
+    from courses.demo import DEMO_MODULE_SLUGS
+    from courses.models import ModulePage
+
+    page = no_js_context.new_page()
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}{demo_courses['pupil-2021'].url}")
+    page.get_by_role("button", name="Start the course").click()
+    page.get_by_role("button", name="I've read this").click()
+    expect(page.get_by_text("1 of 3 modules complete").first).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][0])
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}{module.url}")
+    page.get_by_label("Protect your posts").check()
+    page.get_by_role("button", name="Save my ticks").click()
+    expect(page.get_by_text("Your ticks are saved.")).to_be_visible()
+    expect(page.get_by_label("Protect your posts")).to_be_checked()
