@@ -11,6 +11,7 @@ def test_a_teacher_resets_a_pupils_password_and_the_pupil_signs_in(
     browser, page, live_server, teacher, pupil
 ):
     sign_in(page, live_server, teacher.username)
+    assert_accessible(page)
     page.get_by_role("link", name="My groups").click()
     assert page.get_by_role("heading", name="8R").is_visible()
     assert_accessible(page)
@@ -39,6 +40,7 @@ def test_a_locked_out_pupil_sees_a_friendly_accessible_page(page, live_server, p
 def test_changing_a_password_in_the_browser(page, live_server, pupil):
     sign_in(page, live_server, pupil.username)
     page.get_by_role("link", name="Change password").click()
+    assert_accessible(page)
     page.get_by_role("button", name="Change password").click()
     assert page.get_by_role("alert").is_visible()
     assert_accessible(page)
