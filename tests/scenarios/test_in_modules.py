@@ -80,3 +80,16 @@ def test_a_scenario_not_in_the_module_cannot_borrow_its_context(client, teacher,
     client.force_login(teacher)
     client.post(reverse("scenarios:start", args=[other.uuid]), {"module": module.pk})
     assert ScenarioAttempt.objects.get(learner=teacher).module_id is None
+
+
+def test_staff_see_classroom_and_analytics_links_beside_the_player(
+    client, teacher, pupil, demo_module
+):
+    module, _scenario = demo_module
+    client.force_login(teacher)
+    assert "Run this scenario with a class" in client.get(module.url).content.decode()
+    pupil_module = module.__class__.objects.get(slug="pupil-2021-if-you-see-it")
+    client.force_login(pupil)
+    html = client.get(pupil_module.url).content.decode()
+    assert "Start the scenario" in html
+    assert "Run this scenario with a class" not in html
