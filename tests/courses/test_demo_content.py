@@ -7,7 +7,12 @@ import textstat
 from django.core.management import call_command
 from django.utils.html import strip_tags
 
-from courses.demo import DEMO_MODULE_SLUGS, DemoContentError, activity_block_ensure
+from courses.demo import (
+    DEMO_MODULE_SLUGS,
+    DemoContentError,
+    activity_block_ensure,
+    demo_content_load,
+)
 from courses.demo_content import COURSES, PUPIL_COURSE
 from courses.models import Audience, CoursePage, ModulePage
 from xapi.identity import activity_iri
@@ -36,7 +41,7 @@ def test_load_demo_content_twice_changes_nothing(home_page):
 
 
 def test_demo_module_slugs_name_every_demo_module_in_order(home_page):
-    call_command("load_demo_content")
+    demo_content_load()
     for key, slugs in DEMO_MODULE_SLUGS.items():
         course = next(c for c in COURSES if c["key"] == key)
         page = CoursePage.objects.get(slug=course["slug"])
@@ -47,7 +52,7 @@ def test_demo_module_slugs_name_every_demo_module_in_order(home_page):
 def test_activity_block_ensure_adds_once_and_survives_a_reload(home_page):
     from assessments.models import Quiz
 
-    call_command("load_demo_content")
+    demo_content_load()
     quiz = Quiz.objects.create(title="Demo quiz")
     slug = DEMO_MODULE_SLUGS["pupil-2021"][0]
     activity_block_ensure(
@@ -62,13 +67,13 @@ def test_activity_block_ensure_adds_once_and_survives_a_reload(home_page):
     # The activity goes before the closing signposting.
     assert module.body[len(module.body) - 1].block_type == "callout"
 
-    call_command("load_demo_content")
+    demo_content_load()
     module = ModulePage.objects.get(slug=slug)
     assert module.required_activity_iris() == [activity_iri("quiz", quiz.uuid)]
 
 
 def test_activity_block_ensure_refuses_unknown_modules_and_non_activity_blocks(home_page):
-    call_command("load_demo_content")
+    demo_content_load()
     with pytest.raises(DemoContentError):
         activity_block_ensure(module_slug="nope", block_type="quiz", value={})
     with pytest.raises(DemoContentError):
@@ -78,7 +83,7 @@ def test_activity_block_ensure_refuses_unknown_modules_and_non_activity_blocks(h
 
 
 def test_every_demo_case_study_cites_at_least_one_source(home_page):
-    call_command("load_demo_content")
+    demo_content_load()
     case_studies = [
         child.value
         for module in ModulePage.objects.all()
@@ -93,7 +98,7 @@ def test_every_demo_case_study_cites_at_least_one_source(home_page):
 
 
 def test_staff_signposting_gives_the_professionals_helpline(client, home_page, teacher):
-    call_command("load_demo_content")
+    demo_content_load()
     client.force_login(teacher)
     module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][1])
     html = client.get(module.url).content.decode()
@@ -102,7 +107,7 @@ def test_staff_signposting_gives_the_professionals_helpline(client, home_page, t
 
 
 def test_pupil_signposting_gives_childline_and_ceop(client, home_page, pupil):
-    call_command("load_demo_content")
+    demo_content_load()
     client.force_login(pupil)
     module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["pupil-2021"][2])
     html = client.get(module.url).content.decode()
