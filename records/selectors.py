@@ -165,13 +165,18 @@ def _summaries(*, learner_ids, iris) -> dict[tuple[int, str], tuple]:
     rows = LearnerActivity.objects.filter(
         learner_id__in=list(learner_ids), activity_iri__in=list(iris)
     ).values_list(
-        "learner_id", "activity_iri", "first_seen_at", "first_completed_at", "last_completed_at"
+        "learner_id",
+        "activity_iri",
+        "first_seen_at",
+        "last_seen_at",
+        "first_completed_at",
+        "last_completed_at",
     )
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
 def _standing_for(*, summary, renewal, due_on, renewal_months, today) -> Standing:
-    first_seen, first_completed, last_completed = summary or (None, None, None)
+    first_seen, last_seen, first_completed, last_completed = summary or (None,) * 4
     counted = last_completed
     started = first_seen is not None
     if renewal is not None:
@@ -185,8 +190,8 @@ def _standing_for(*, summary, renewal, due_on, renewal_months, today) -> Standin
         )
         if counted is not None and counted < valid_from:
             counted = None
-            # Re-enrolled: what they did before the change does not make them "in progress".
-            started = False
+        # Re-enrolled: only what they did since the change makes them "in progress".
+        started = last_seen is not None and last_seen >= valid_from
     return standing(
         today=today,
         due_on=due_on,

@@ -197,3 +197,30 @@ def test_another_schools_assignments_and_people_never_appear(
     assert dashboard_matrix(viewer=safeguarding_lead, school=school).total == 0
     _courses, items = school_standings(school=school)
     assert items == []
+
+
+def test_after_renewal_only_new_activity_counts_as_in_progress(
+    school, staff_team, staff_course, teacher
+):
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() + timedelta(days=30),
+    )
+    _complete(teacher, staff_course, when=timezone.now() - timedelta(days=5))
+    course_renewal_require(course_page_id=staff_course.pk, reason="Changed")
+    assert assignments_for_learner(teacher)[0].state == State.NOT_STARTED
+    completions_project(
+        statements=[
+            statement(
+                teacher,
+                EXPERIENCED,
+                module_iris(staff_course)[0],
+                grouping=staff_course.activity_iri,
+                when=timezone.now() + timedelta(seconds=1),
+            )
+        ],
+        learners_by_key=keys(teacher),
+    )
+    assert assignments_for_learner(teacher)[0].state == State.IN_PROGRESS
