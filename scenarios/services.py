@@ -214,14 +214,6 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
     seconds = max((now - attempt.node_entered_at).total_seconds(), 0.0)
     choice_id = step.choice.id if step.choice else "__skip__"
     choice_label = step.choice.label if step.choice else str(_("Skipped"))
-    ScenarioChoiceRecord.objects.create(
-        attempt=attempt,
-        scenario_id=attempt.scenario_id,
-        node_id=step.from_node.id,
-        choice_id=choice_id,
-        choice_label=choice_label[:255],
-        step=attempt.step + 1,
-    )
     state = step.state.to_dict()
     state["last"] = {
         "from_node": step.from_node.id,
@@ -229,14 +221,34 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
         "feedback": step.feedback,
         "skipped": step.skipped,
     }
+    previous_step = attempt.step
     attempt.state = state
-    attempt.step += 1
+    attempt.step = previous_step + 1
     attempt.node_entered_at = now
     if step.ended:
         attempt.outcome = step.node.outcome.value
         attempt.ending_node = step.node.id
         attempt.finished_at = now
-    attempt.save()
+    # Conditional on the step we read: where the database has no row locks (SQLite), a
+    # simultaneous duplicate finds no row to update and is rejected as stale.
+    updated = ScenarioAttempt.objects.filter(pk=attempt.pk, step=previous_step).update(
+        state=attempt.state,
+        step=attempt.step,
+        node_entered_at=now,
+        outcome=attempt.outcome,
+        ending_node=attempt.ending_node,
+        finished_at=attempt.finished_at,
+    )
+    if updated != 1:
+        raise StaleSubmission(_("That choice has already been made."))
+    ScenarioChoiceRecord.objects.create(
+        attempt=attempt,
+        scenario_id=attempt.scenario_id,
+        node_id=step.from_node.id,
+        choice_id=choice_id,
+        choice_label=choice_label[:255],
+        step=attempt.step,
+    )
 
     module, course, registration = _context(attempt)
     # The locked row brought the learner and school with it: no extra queries.
