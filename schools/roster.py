@@ -56,7 +56,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "email",
         (Kind.STAFF,),
-        254,
+        150,  # it becomes the username, which Django limits to 150 characters
         _(
             "Staff only: a work email address, which is also their username. Leave it empty "
             "for pupils: Upstander does not need pupils' email addresses."

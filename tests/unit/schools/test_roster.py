@@ -219,3 +219,11 @@ def test_generated_passwords_are_three_words_and_two_digits_and_differ():
 )
 def test_usernames_start_from_the_first_name_and_last_initial(first, last, expected):
     assert username_base(first, last) == expected
+
+
+def test_a_staff_email_longer_than_a_username_can_be_is_an_error():
+    email = "a" * 140 + "@school.example"
+    parsed = roster_parse(
+        csv_bytes("mis_id,first_name,last_name,email", f"T1,Sam,Jones,{email}"), kind=Kind.STAFF
+    )
+    assert [(e.line, e.column) for e in parsed.errors] == [(2, "email")]
