@@ -1,0 +1,139 @@
+"""Twee 3 import and export: conventions, round trips and line-numbered errors."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scenarios.engine import Outcome, validate
+from scenarios.twee import TweeError, twee_export, twee_parse
+from tests.unit.scenarios.test_engine import graphs, small_graph
+
+STORY = """:: StoryTitle
+The crest account
+
+:: StoryData
+{"ifid": "D674C58C-DEFA-4F70-B7A2-27742230C0FC", "format": "Harlowe", "start": "Start"}
+
+:: StoryVariables
+told_adult = false
+
+:: Start {"position":"100,100"}
+@title: At break
+A friend shows you an account.
+
+It mocks a teacher.
+[[Tell an adult->Told]]
+@feedback: That is brave.
+@score: 2
+@set: told_adult = true
+[[Share it->Shared]]
+@id: share
+
+:: Told
+@warning: Mentions bullying.
+@skip: Good end
+You tell your form tutor.
+[[Carry on->Good end]]
+@if: told_adult == true
+
+:: Shared [ending-poor]
+@debrief: Sharing spreads it.
+It spreads.
+
+:: Good end [ending-good]
+Well done.
+"""
+
+
+def test_passages_become_nodes_links_choices_and_tags_endings():
+    story = twee_parse(STORY)
+    graph = story.graph
+    assert story.title == "The crest account"
+    assert graph.start == "Start"
+    start = graph.node("Start")
+    assert start.title == "At break"
+    assert start.text == "A friend shows you an account.\n\nIt mocks a teacher."
+    tell, share = start.choices
+    assert (tell.id, tell.label, tell.target, tell.score) == ("Start-1", "Tell an adult", "Told", 2)
+    assert tell.feedback == "That is brave."
+    assert str(tell.effects[0]) == "told_adult = true"
+    assert share.id == "share"
+    told = graph.node("Told")
+    assert told.content_warning == "Mentions bullying." and told.skip_to == "Good end"
+    assert str(told.choices[0].conditions[0]) == "told_adult == true"
+    assert graph.node("Shared").outcome == Outcome.POOR
+    assert graph.node("Shared").debrief == "Sharing spreads it."
+    assert validate(graph) == []
+
+
+@pytest.mark.parametrize(
+    "link, label, target",
+    [
+        ("[[Go->Next]]", "Go", "Next"),
+        ("[[Next<-Go]]", "Go", "Next"),
+        ("[[Go|Next]]", "Go", "Next"),
+        ("[[Next]]", "Next", "Next"),
+    ],
+)
+def test_every_twine_link_form_is_understood(link, label, target):
+    story = twee_parse(f":: A\nHi\n{link}\n\n:: Next [ending-good]\nEnd\n")
+    choice = story.graph.node("A").choices[0]
+    assert (choice.label, choice.target) == (label, target)
+
+
+def test_export_then_import_gives_the_same_graph():
+    graph = twee_parse(STORY).graph
+    again = twee_parse(twee_export(title="The crest account", graph=graph, ifid="x")).graph
+    assert again == graph
+
+
+def test_a_scenario_with_awkward_text_round_trips():
+    graph = small_graph()
+    exported = twee_export(title="T", graph=graph, ifid="abc")
+    assert twee_parse(exported).graph == graph
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs())
+def test_any_graph_survives_export_and_import(graph):
+    assert twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph == graph
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=60))
+def test_node_text_survives_export_and_import(text):
+    from scenarios.engine import Graph, Node
+
+    text = "\n".join(line.strip() for line in text.splitlines()).strip()
+    graph = Graph(start="a", nodes=(Node("a", text, outcome=Outcome.GOOD),))
+    assert twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph == graph
+
+
+@pytest.mark.parametrize(
+    "source, line, words",
+    [
+        ("hello\n:: A\nx", 1, "before the first passage"),
+        (":: A\nx\n[[Go->B\n", 3, "not closed"),
+        (":: A\n@score: 2\n", 2, "must come after a link"),
+        (":: A\n[[Go->B]]\n@score: lots\n", 3, "not a whole number"),
+        (":: A\n[[Go->B]]\n@if: when it rains\n", 3, "not a condition"),
+        (":: A\n@colour: red\n", 2, "unknown “@colour”"),
+        (":: A\nx\n\n:: A\ny\n", 4, "second passage called “A”"),
+        (":: StoryData\n{not json\n", 1, "not a valid JSON"),
+        (":: A [ending-great]\nx\n", 1, "unknown tag"),
+        (":: A\n[[Go->B]]\nmore words\n", 3, "text after the links"),
+        (":: StoryVariables\n1x = 2\n", 2, "declare a variable"),
+    ],
+)
+def test_malformed_twee_is_refused_with_the_line_number(source, line, words):
+    with pytest.raises(TweeError) as caught:
+        twee_parse(source)
+    message = str(caught.value)
+    assert f"Line {line}:" in message
+    assert words in message
+
+
+def test_every_problem_is_reported_not_just_the_first():
+    with pytest.raises(TweeError) as caught:
+        twee_parse(":: A\n@score: 1\n@colour: red\n")
+    assert len(caught.value.errors) == 2
