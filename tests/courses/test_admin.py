@@ -40,10 +40,11 @@ def cache_video_embed():
     )
 
 
-def every_block_body(*, quiz, scenario, h5p_activity):
+def every_block_body(*, quiz, scenario, h5p_activity, image):
     return streamfield(
         [
             ("text", rich_text("<p>Welcome to the module.</p>")),
+            ("image", {"image": image.pk, "alt_text": "A privacy menu", "caption": ""}),
             (
                 "video",
                 {
@@ -98,6 +99,9 @@ class TestEditorsBuildCourses(WagtailPageTestCase):
         self.assertCanNotCreateAt(CourseIndexPage, ModulePage)
 
     def test_editor_creates_a_catalogue_course_and_module_with_every_block(self):
+        from wagtail.images.models import Image
+        from wagtail.images.tests.utils import get_test_image_file
+
         from assessments.models import Quiz
         from h5p.models import H5PActivity
         from scenarios.models import Scenario
@@ -139,6 +143,7 @@ class TestEditorsBuildCourses(WagtailPageTestCase):
         scenario = Scenario.objects.create(title="Scenario")
         h5p_activity = H5PActivity.objects.create(title="H5P")
         cache_video_embed()
+        image = Image.objects.create(title="Settings screen", file=get_test_image_file())
         self.assertCanCreate(
             course,
             ModulePage,
@@ -150,7 +155,7 @@ class TestEditorsBuildCourses(WagtailPageTestCase):
                     "estimated_minutes": 10,
                     "content_warning": "",
                     "body": every_block_body(
-                        quiz=quiz, scenario=scenario, h5p_activity=h5p_activity
+                        quiz=quiz, scenario=scenario, h5p_activity=h5p_activity, image=image
                     ),
                 }
             ),
@@ -158,6 +163,7 @@ class TestEditorsBuildCourses(WagtailPageTestCase):
         module = ModulePage.objects.get(slug="your-settings")
         assert [c.block_type for c in module.body] == [
             "text",
+            "image",
             "video",
             "case_study",
             "callout",
