@@ -5,10 +5,14 @@ grants: superusers, or administrators given them explicitly, manage these. Safeg
 add people through the roster import instead.
 """
 
+import django_filters
+from django.contrib.auth.models import Group as AuthGroup
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .models import Group, Membership, School, User
+from .roles import AUTH_GROUP_NAMES
 
 
 class SchoolViewSet(ModelViewSet):
@@ -50,6 +54,20 @@ class MembershipViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class PersonFilterSet(WagtailFilterSet):
+    """Filter people by school and by role (the auth groups that carry roles)."""
+
+    role = django_filters.ModelChoiceFilter(
+        field_name="groups",
+        label=_("Role"),
+        queryset=AuthGroup.objects.filter(name__in=AUTH_GROUP_NAMES.values()).order_by("name"),
+    )
+
+    class Meta:
+        model = User
+        fields = ["school"]
+
+
 class PersonViewSet(ModelViewSet):
     """People's school details. Passwords and roles stay in Wagtail's own Users screens."""
 
@@ -58,7 +76,7 @@ class PersonViewSet(ModelViewSet):
     menu_label = _("People")
     url_prefix = "schools/people"
     list_display = ["username", "first_name", "last_name", "school", "mis_id"]
-    list_filter = ["school", "groups"]
+    filterset_class = PersonFilterSet
     search_fields = ["username", "first_name", "last_name", "mis_id"]
     search_backend_name = None
     form_fields = ["username", "first_name", "last_name", "email", "school", "mis_id", "is_active"]

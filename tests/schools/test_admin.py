@@ -69,3 +69,13 @@ def test_the_schools_menu_is_in_the_admin_for_administrators_only(admin_client, 
     response = editor_client.get("/admin/")
     assert response.status_code == 200
     assert "/admin/schools/schools/" not in response.text
+
+
+def test_people_are_filtered_by_role(admin_client, pupil, teacher):
+    from django.contrib.auth.models import Group as AuthGroup
+
+    pupils = AuthGroup.objects.get(name="Pupils")
+    response = admin_client.get(f"/admin/schools/people/?role={pupils.pk}")
+    assert response.status_code == 200
+    assert "pupil1" in response.text
+    assert "teacher1" not in response.text
