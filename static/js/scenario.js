@@ -6,6 +6,21 @@
   if (window.upstanderScenarioPlayer) return; // one handler, however many players
   window.upstanderScenarioPlayer = true;
 
+  // An ending may complete the module: refresh the page's module status box in place.
+  function refreshModuleStatus() {
+    var status = document.getElementById("module-status");
+    if (!status) return;
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        if (!html) return;
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById("module-status");
+        if (fresh) status.replaceWith(fresh);
+      })
+      .catch(function () { /* the box updates on the next visit */ });
+  }
+
   function enhance(root) {
     root.addEventListener("submit", function (event) {
       var form = event.target;
@@ -35,6 +50,7 @@
           holder.innerHTML = html.trim();
           var fresh = holder.firstElementChild;
           player.replaceWith(fresh);
+          if (fresh.querySelector(".scenario-ending")) refreshModuleStatus();
           var focus = fresh.querySelector(".scenario-notice") ? fresh.querySelector(".scenario-player__live") : fresh.querySelector("[data-scenario-focus]");
           if (focus) {
             if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");

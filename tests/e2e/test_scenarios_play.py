@@ -190,6 +190,9 @@ def test_the_scenario_plays_inside_its_module_page(
     page.get_by_role("heading", name="It carried on for a while").wait_for()
     assert page.get_by_text("Ending: a mixed outcome").is_visible()
     assert demo_module.url in page.url
+    if javascript:
+        # The module's status box updates in place, without reloading the page.
+        page.get_by_role("heading", name="You have completed this module").wait_for()
     _audit(page, javascript=javascript)
     # The module now counts as complete (the scenario is its one required activity here).
     page.goto(f"{live_server.url}{demo_module.url}")
