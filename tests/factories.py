@@ -34,12 +34,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class PupilFactory(UserFactory):
-    roles = factory.List([Role.PUPIL])
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or [Role.PUPIL]:
+            role_assign(user=self, role=role)
 
 
 class StaffFactory(UserFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@school.invalid")
-    roles = factory.List([Role.STAFF])
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or [Role.STAFF]:
+            role_assign(user=self, role=role)
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
