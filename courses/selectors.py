@@ -6,7 +6,7 @@ statements; nothing here decides a module is complete on its own say-so.
 
 from dataclasses import dataclass, field
 
-from records.selectors import completed_activity_iris
+from records.selectors import completed_activity_iris, course_valid_since
 from schools.roles import Role, roles_of
 
 from .models import Audience, ChecklistProgress, CoursePage, Enrolment, ModulePage, Reflection
@@ -81,8 +81,16 @@ class CourseProgress:
         return None
 
 
-def course_progress(*, learner, course) -> CourseProgress:
-    """The learner's progress through a course, read from their completion records."""
+_NOT_GIVEN = object()
+
+
+def course_progress(*, learner, course, since=_NOT_GIVEN) -> CourseProgress:
+    """The learner's progress through a course, read from their completion records.
+
+    Once the course is marked "requires renewal", only completions since then count, so
+    everyone who had finished it starts again (docs/records.md). `since` saves the look-up
+    when the caller already has it.
+    """
     modules = list(course.modules())
     # An editor previewing a course not yet saved has no progress in it.
     if course.pk is None or not getattr(learner, "is_authenticated", False):
@@ -90,8 +98,10 @@ def course_progress(*, learner, course) -> CourseProgress:
             course=course,
             modules=[ModuleProgress(m, i, False) for i, m in enumerate(modules, start=1)],
         )
+    if since is _NOT_GIVEN:
+        since = course_valid_since(course_page_id=course.pk)
     iris = [course.activity_iri, *(m.activity_iri for m in modules)]
-    done = completed_activity_iris(learner=learner, activity_iris=iris)
+    done = completed_activity_iris(learner=learner, activity_iris=iris, since=since)
     return CourseProgress(
         course=course,
         modules=[
@@ -110,7 +120,8 @@ def module_context(*, learner, module) -> dict:
     """Everything a module page shows about the learner: where they are in the course,
     what is complete, their saved checklist ticks and their own reflections."""
     course = module.course
-    progress = course_progress(learner=learner, course=course)
+    since = course_valid_since(course_page_id=course.pk) if course.pk is not None else None
+    progress = course_progress(learner=learner, course=course, since=since)
     position = next((i for i, m in enumerate(progress.modules) if m.module.pk == module.pk), None)
     previous_module = next_module = None
     if position is not None:
@@ -126,7 +137,7 @@ def module_context(*, learner, module) -> dict:
     # An editor previewing a module not yet saved has nothing saved in it.
     if module.pk is not None and getattr(learner, "is_authenticated", False):
         completed = completed_activity_iris(
-            learner=learner, activity_iris=[*required, module.activity_iri]
+            learner=learner, activity_iris=[*required, module.activity_iri], since=since
         )
         checklist_ticks = {
             row.block_id: list(row.ticked)

@@ -15,7 +15,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from records.selectors import completed_activity_iris
+from records.selectors import completed_activity_iris, course_valid_since
 from xapi.identity import actor_for
 
 from .blocks import ChecklistBlock, ReflectionBlock
@@ -132,7 +132,9 @@ def _course_sync(*, learner, course: CoursePage, registration) -> None:
         return
     module_iris = [m.activity_iri for m in modules]
     done = completed_activity_iris(
-        learner=learner, activity_iris=[course.activity_iri, *module_iris]
+        learner=learner,
+        activity_iris=[course.activity_iri, *module_iris],
+        since=course_valid_since(course_page_id=course.pk),
     )
     if course.activity_iri in done or not all(iri in done for iri in module_iris):
         return
@@ -158,7 +160,12 @@ def module_progress_sync(*, learner, module: ModulePage) -> None:
         return
     course = module.course
     enrolment = _locked_enrolment(learner=learner, course=course)
-    done = completed_activity_iris(learner=learner, activity_iris=[module.activity_iri, *required])
+    # After a renewal, activities and modules finished before it must be done again.
+    done = completed_activity_iris(
+        learner=learner,
+        activity_iris=[module.activity_iri, *required],
+        since=course_valid_since(course_page_id=course.pk),
+    )
     if module.activity_iri not in done and all(iri in done for iri in required):
         _module_complete(
             learner=learner, module=module, course=course, registration=str(enrolment.registration)
@@ -173,7 +180,11 @@ def module_read_confirm(*, learner, module: ModulePage) -> None:
         raise CourseActionError(_("This module is complete when you have finished its activities."))
     course = module.course
     enrolment = _locked_enrolment(learner=learner, course=course)
-    done = completed_activity_iris(learner=learner, activity_iris=[module.activity_iri])
+    done = completed_activity_iris(
+        learner=learner,
+        activity_iris=[module.activity_iri],
+        since=course_valid_since(course_page_id=course.pk),
+    )
     if module.activity_iri not in done:
         _module_complete(
             learner=learner, module=module, course=course, registration=str(enrolment.registration)

@@ -1,0 +1,97 @@
+"""A course marked "requires renewal": progress counts only what the learner did since."""
+
+from datetime import date
+
+import pytest
+
+from courses import services
+from courses.selectors import course_progress, module_context
+from records.models import Completion
+from records.selectors import assignments_for_learner
+from records.services import assignment_create, course_renewal_require
+from schools.roles import Role
+from tests.courses.conftest import module_page
+from tests.courses.test_services import VERB, complete_activity, verbs_for
+from xapi.identity import activity_iri
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quiz(db):
+    from assessments.models import Quiz
+
+    return Quiz.objects.create(title="Check your understanding")
+
+
+@pytest.fixture
+def staff_modules(staff_course, quiz):
+    """One module to read, one with a required quiz."""
+    return [
+        module_page(staff_course, "read-me", title="Read me"),
+        module_page(
+            staff_course,
+            "quiz-module",
+            title="Quiz module",
+            body=[("text", "<p>Read.</p>"), ("quiz", {"quiz": quiz, "required": True})],
+        ),
+    ]
+
+
+def finish_course(learner, modules, quiz):
+    services.module_read_confirm(learner=learner, module=modules[0])
+    complete_activity(learner, activity_iri("quiz", quiz.uuid))
+    services.module_progress_sync(learner=learner, module=modules[1])
+
+
+def test_after_a_renewal_staff_who_had_completed_start_again_at_zero(
+    teacher, staff_course, staff_modules, quiz
+):
+    finish_course(teacher, staff_modules, quiz)
+    assert course_progress(learner=teacher, course=staff_course).complete
+
+    course_renewal_require(course_page_id=staff_course.pk, reason="New guidance")
+
+    progress = course_progress(learner=teacher, course=staff_course)
+    assert not progress.complete
+    assert progress.percent == 0
+    assert progress.next_module.pk == staff_modules[0].pk
+    context = module_context(learner=teacher, module=staff_modules[1])
+    assert not context["module_complete"]
+    assert context["activities_remaining"] == [activity_iri("quiz", quiz.uuid)]
+
+
+def test_course_page_shows_no_progress_after_a_renewal(
+    client, teacher, staff_course, staff_modules, quiz
+):
+    finish_course(teacher, staff_modules, quiz)
+    course_renewal_require(course_page_id=staff_course.pk, reason="New guidance")
+    client.force_login(teacher)
+    assert "0 of 2 modules complete" in client.get(staff_course.url).content.decode()
+
+
+def test_completing_again_after_a_renewal_records_a_new_course_completion(
+    teacher, school, staff_course, staff_modules, quiz
+):
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=date(2030, 1, 1)
+    )
+    finish_course(teacher, staff_modules, quiz)
+    course_renewal_require(course_page_id=staff_course.pk, reason="New guidance")
+
+    # The quiz passed before the renewal does not complete the module on its own.
+    services.module_progress_sync(learner=teacher, module=staff_modules[1])
+    assert verbs_for(teacher, staff_course.activity_iri).count(VERB + "completed") == 1
+
+    finish_course(teacher, staff_modules, quiz)
+
+    progress = course_progress(learner=teacher, course=staff_course)
+    assert progress.complete and progress.percent == 100
+    assert verbs_for(teacher, staff_course.activity_iri).count(VERB + "completed") == 2
+    assert verbs_for(teacher, staff_modules[0].activity_iri).count(VERB + "completed") == 2
+    assert (
+        Completion.objects.filter(learner=teacher, activity_iri=staff_course.activity_iri).count()
+        == 2
+    )
+    [item] = assignments_for_learner(teacher)
+    assert item.state.label == "Completed"
