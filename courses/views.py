@@ -12,8 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from schools.roles import Role, roles_of
+
 from .models import CoursePage, ModulePage
-from .selectors import course_open_to, courses_for_learner, progress_for_courses
+from .selectors import course_open_to, my_learning_items
 from .services import (
     CourseActionError,
     checklist_tick,
@@ -36,13 +38,16 @@ def _learner_module(request, module_id: int) -> ModulePage:
 
 @login_required
 def my_learning(request):
-    """The learner's home: the courses open to them and their progress in each."""
-    courses = courses_for_learner(user=request.user)
-    progress = progress_for_courses(learner=request.user, courses=courses)
+    """The learner's home: the courses open to them, their progress in each, and for the
+    courses their school assigned, the due date and where they stand; urgent ones first."""
     return render(
         request,
         "courses/my_learning.html",
-        {"courses": progress, "nav_current": "learning"},
+        {
+            "courses": my_learning_items(learner=request.user),
+            "is_pupil": Role.PUPIL in roles_of(request.user),
+            "nav_current": "learning",
+        },
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from schools.models import Group, Membership, User
@@ -38,6 +38,31 @@ def course_valid_since(*, course_page_id: int):
     count), or None. Pass it as `since` to `completed_activity_iris`."""
     renewal = CourseRenewal.objects.filter(course_id=course_page_id).order_by("-required_from")
     return renewal.values_list("required_from", flat=True).first()
+
+
+def courses_valid_since(*, course_page_ids: Iterable[int]) -> dict:
+    """`course_valid_since` for many courses in one query: {course page id: latest renewal
+    time}, leaving out courses never marked "requires renewal"."""
+    rows = (
+        CourseRenewal.objects.filter(course_id__in=list(course_page_ids))
+        .values("course_id")
+        .annotate(latest=Max("required_from"))
+    )
+    return {row["course_id"]: row["latest"] for row in rows}
+
+
+def latest_completions(*, learner, activity_iris: Iterable[str]) -> dict:
+    """{activity IRI: when the learner last completed it} in one query, so a caller can
+    apply a different `since` to each course's activities."""
+    iris = list(activity_iris)
+    if not iris:
+        return {}
+    rows = (
+        Completion.objects.filter(learner=learner, activity_iri__in=iris)
+        .values("activity_iri")
+        .annotate(latest=Max("completed_at"))
+    )
+    return {row["activity_iri"]: row["latest"] for row in rows}
 
 
 # --- Assignments and where each learner stands --------------------------------------------
