@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -325,16 +326,51 @@ def records_purge(
                 old.delete()
                 Certificate.objects.filter(learner__school=school, completed_at__lt=cutoff).delete()
                 ReminderSent.objects.filter(assignment__school=school, sent_at__lt=cutoff).delete()
+                _attempts_purge(school=school, cutoff=cutoff)
                 if learner_ids:
                     records_rebuild(learner_ids=sorted(learner_ids))
             result[school.name] = count
     return result
 
 
+def _attempts_purge(*, school: School, cutoff: datetime) -> None:
+    """Delete the school's learners' scenario play-throughs and quiz attempts last touched
+    before the cut-off, with the moves made in them. Classroom vote totals name nobody and
+    stay. An attempt still under way counts from its last move (or its start)."""
+    models = _attempt_models()
+    if "scenario_moves" in models:
+        models["scenario_moves"].objects.filter(
+            attempt__learner__school=school, created_at__lt=cutoff
+        ).delete()
+        models["scenario_attempts"].objects.filter(learner__school=school).annotate(
+            last_at=Coalesce("finished_at", "node_entered_at", "started_at")
+        ).filter(last_at__lt=cutoff).delete()
+    if "quiz_attempts" in models:
+        models["quiz_attempts"].objects.filter(learner__school=school).annotate(
+            last_at=Coalesce("submitted_at", "started_at")
+        ).filter(last_at__lt=cutoff).delete()
+
+
+def _attempt_models() -> dict:
+    """The per-learner attempt tables of the activity apps that are installed."""
+    found = {}
+    for label, app, name in (
+        ("scenario_attempts", "scenarios", "ScenarioAttempt"),
+        ("scenario_moves", "scenarios", "ScenarioChoiceRecord"),
+        ("quiz_attempts", "assessments", "Attempt"),
+    ):
+        try:
+            found[label] = apps.get_model(app, name)
+        except LookupError:
+            continue
+    return found
+
+
 @transaction.atomic
 def learner_erase(*, learner: User, delete_account: bool = True) -> None:
     """Erase a learner: their statements in the LRS (with everything hanging off them), their
-    state and profile documents, every record derived from them, and by default their account
+    state and profile documents, every record derived from them, their scenario and quiz
+    attempts, and by default their account
     (which takes their enrolments, checklist ticks and reflections with it)."""
     Statement = _statement_model()
     keys = _learner_actor_keys(learner)
@@ -346,6 +382,10 @@ def learner_erase(*, learner: User, delete_account: bool = True) -> None:
     ReminderSent.objects.filter(learner=learner).delete()
     Completion.objects.filter(learner=learner).delete()
     LearnerActivity.objects.filter(learner=learner).delete()
+    # Deleting the account would cascade to these; with --keep-account they must go anyway.
+    for label, model in _attempt_models().items():
+        if label != "scenario_moves":
+            model.objects.filter(learner=learner).delete()
     if delete_account:
         learner.delete()
 
@@ -429,7 +469,70 @@ def learner_export(*, learner: User) -> dict:
             {k: _jsonable(v) for k, v in row.items()}
             for row in model.objects.filter(learner=learner).values(*fields)
         ]
+    export.update(_attempts_export(learner=learner))
     return export
+
+
+def _attempts_export(*, learner: User) -> dict:
+    """The learner's scenario play-throughs (with every choice they made) and quiz attempts
+    (with their answers and marks), for a subject access request."""
+    models = _attempt_models()
+    result: dict[str, list] = {}
+    if "scenario_attempts" in models:
+        attempts = (
+            models["scenario_attempts"]
+            .objects.filter(learner=learner)
+            .select_related("scenario")
+            .prefetch_related("moves")
+            .order_by("started_at", "pk")
+        )
+        result["scenario_attempts"] = [
+            {
+                "scenario": a.scenario.title,
+                "attempt": str(a.uuid),
+                "registration": _jsonable(a.registration),
+                "started_at": _jsonable(a.started_at),
+                "finished_at": _jsonable(a.finished_at),
+                "outcome": a.outcome,
+                "ending": a.ending_node,
+                "state": a.state,
+                "choices": [
+                    {
+                        "node": m.node_id,
+                        "choice": m.choice_id,
+                        "label": m.choice_label,
+                        "made_at": _jsonable(m.created_at),
+                    }
+                    for m in sorted(a.moves.all(), key=lambda m: m.step)
+                ],
+            }
+            for a in attempts
+        ]
+    if "quiz_attempts" in models:
+        attempts = (
+            models["quiz_attempts"]
+            .objects.filter(learner=learner)
+            .select_related("quiz")
+            .order_by("started_at", "pk")
+        )
+        result["quiz_attempts"] = [
+            {
+                "quiz": a.quiz.title,
+                "attempt": str(a.uuid),
+                "number": a.number,
+                "registration": _jsonable(a.registration),
+                "state": a.state,
+                "started_at": _jsonable(a.started_at),
+                "submitted_at": _jsonable(a.submitted_at),
+                "answers": a.answers,
+                "credits": a.credits,
+                "score_raw": a.score_raw,
+                "score_max": a.score_max,
+                "passed": a.passed,
+            }
+            for a in attempts
+        ]
+    return result
 
 
 def _jsonable(value):

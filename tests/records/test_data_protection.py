@@ -85,7 +85,38 @@ def test_rebuild_records_gives_identical_records(school, teacher, pupil):
     assert _snapshot() == before
 
 
-def test_erased_learner_leaves_nothing_behind(school, teacher, pupil):
+def _play_scenario_and_start_quiz(learner, *, scenario, quiz):
+    """A scenario play-through with one choice made, and a quiz attempt under way."""
+    from assessments.services import quiz_attempt_start
+    from scenarios.services import scenario_attempt_start, scenario_choice_make
+
+    attempt = scenario_attempt_start(learner=learner, scenario=scenario)
+    scenario_choice_make(
+        learner=learner, attempt_uuid=attempt.uuid, node_id="start", step=0, choice_id="report"
+    )
+    return attempt, quiz_attempt_start(learner=learner, quiz=quiz)
+
+
+@pytest.fixture
+def scenario(db):
+    from tests.scenarios.helpers import published_scenario
+
+    return published_scenario()
+
+
+@pytest.fixture
+def quiz(db):
+    from tests.assessments.conftest import make_quiz
+
+    return make_quiz()
+
+
+def test_erased_learner_leaves_nothing_behind(school, teacher, pupil, scenario, quiz):
+    from assessments.models import Attempt
+    from scenarios.models import ScenarioAttempt, ScenarioChoiceRecord
+
+    _play_scenario_and_start_quiz(teacher, scenario=scenario, quiz=quiz)
+    _play_scenario_and_start_quiz(pupil, scenario=scenario, quiz=quiz)
     _record(
         school,
         statement(teacher, COMPLETED, COURSE, when=timezone.now()),
@@ -99,15 +130,19 @@ def test_erased_learner_leaves_nothing_behind(school, teacher, pupil):
         completed_at=completion.completed_at,
     )
     learner_id, pk = teacher.learner_id, teacher.pk
+    pupil_statements = Statement.objects.filter(learner=pupil).count()
     learner_erase(learner=teacher)
     assert not User.objects.filter(pk=pk).exists()
     assert not Statement.objects.filter(actor_key__contains=str(learner_id)).exists()
     assert not any(str(learner_id) in json.dumps(s.data) for s in Statement.objects.all())
-    for model in (Completion, LearnerActivity, Certificate, ReminderSent):
+    for model in (Completion, LearnerActivity, Certificate, ReminderSent, ScenarioAttempt, Attempt):
         assert not model.objects.filter(learner_id=pk).exists()
+    assert not ScenarioChoiceRecord.objects.filter(attempt__learner_id=pk).exists()
     # Everyone else is untouched.
     assert Completion.objects.filter(learner=pupil).count() == 1
-    assert Statement.objects.count() == 1
+    assert ScenarioChoiceRecord.objects.filter(attempt__learner=pupil).count() == 1
+    assert Attempt.objects.filter(learner=pupil).count() == 1
+    assert Statement.objects.count() == pupil_statements > 1
 
 
 def test_subject_access_export_holds_the_learners_statements_and_records(school, teacher):
@@ -117,6 +152,34 @@ def test_subject_access_export_holds_the_learners_statements_and_records(school,
     assert len(export["statements"]) == 1
     assert export["statements"][0]["object"]["id"] == COURSE
     json.dumps(export)  # serialisable as it is
+
+
+def test_erasure_keeping_the_account_still_removes_scenario_and_quiz_attempts(
+    school, teacher, scenario, quiz
+):
+    from assessments.models import Attempt
+    from scenarios.models import ScenarioAttempt, ScenarioChoiceRecord
+
+    _play_scenario_and_start_quiz(teacher, scenario=scenario, quiz=quiz)
+    learner_erase(learner=teacher, delete_account=False)
+    assert User.objects.filter(pk=teacher.pk).exists()
+    assert not ScenarioAttempt.objects.filter(learner=teacher).exists()
+    assert not ScenarioChoiceRecord.objects.filter(attempt__learner=teacher).exists()
+    assert not Attempt.objects.filter(learner=teacher).exists()
+
+
+def test_subject_access_export_holds_scenario_choices_and_quiz_attempts(
+    school, teacher, pupil, scenario, quiz
+):
+    _play_scenario_and_start_quiz(teacher, scenario=scenario, quiz=quiz)
+    _play_scenario_and_start_quiz(pupil, scenario=scenario, quiz=quiz)
+    export = learner_export(learner=teacher)
+    [played] = export["scenario_attempts"]
+    assert played["scenario"] == scenario.title
+    assert [(c["node"], c["choice"]) for c in played["choices"]] == [("start", "report")]
+    [taken] = export["quiz_attempts"]
+    assert taken["quiz"] == quiz.title and taken["number"] == 1
+    json.dumps(export)
 
 
 def test_export_learner_command_prints_json(school, teacher, capsys):
@@ -139,6 +202,40 @@ def test_purge_removes_only_what_is_older_than_the_schools_retention(school, tea
     assert list(Statement.objects.values_list("object_iri", flat=True)) == [MODULE]
     assert list(Completion.objects.values_list("activity_iri", flat=True)) == [MODULE]
     assert not LearnerActivity.objects.filter(activity_iri=COURSE).exists()
+
+
+def test_purge_removes_scenario_and_quiz_attempts_older_than_retention_but_keeps_vote_totals(
+    school, klass, teacher, pupil, scenario, quiz
+):
+    from assessments.models import Attempt
+    from scenarios.models import ClassroomVote, ScenarioAttempt, ScenarioChoiceRecord
+    from scenarios.services import classroom_session_start
+
+    school.retention_months = 12
+    school.save()
+    old = timezone.now() - timedelta(days=400)
+    old_play, old_quiz = _play_scenario_and_start_quiz(teacher, scenario=scenario, quiz=quiz)
+    ScenarioAttempt.objects.filter(pk=old_play.pk).update(
+        started_at=old, node_entered_at=old, finished_at=old
+    )
+    ScenarioChoiceRecord.objects.filter(attempt=old_play).update(created_at=old)
+    Attempt.objects.filter(pk=old_quiz.pk).update(started_at=old, submitted_at=old)
+    new_play, new_quiz = _play_scenario_and_start_quiz(pupil, scenario=scenario, quiz=quiz)
+    session = classroom_session_start(teacher=teacher, group=klass, scenario=scenario)
+    ClassroomVote.objects.create(
+        session=session, step=0, node_id="start", choice_id="report", count=9
+    )
+    type(session).objects.filter(pk=session.pk).update(started_at=old)
+
+    records_purge(dry_run=True)
+    assert ScenarioAttempt.objects.filter(pk=old_play.pk).exists()
+
+    records_purge()
+
+    assert list(ScenarioAttempt.objects.values_list("pk", flat=True)) == [new_play.pk]
+    assert list(ScenarioChoiceRecord.objects.values_list("attempt_id", flat=True)) == [new_play.pk]
+    assert list(Attempt.objects.values_list("pk", flat=True)) == [new_quiz.pk]
+    assert ClassroomVote.objects.get().count == 9
 
 
 def test_purge_command_dry_run_deletes_nothing(school, teacher, capsys):

@@ -7,7 +7,8 @@ from records.services import records_purge
 
 class Command(BaseCommand):
     help = (
-        "Delete statements, completions, certificates and reminder logs older than each "
+        "Delete statements, completions, certificates, reminder logs, scenario attempts "
+        "and quiz attempts older than each "
         "school's retention period (School.retention_months). --older-than can only keep "
         "more, never less: each school's cut-off is the longer of the two."
     )
