@@ -286,7 +286,7 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
                 registration=registration,
             )
         )
-    record(statements=statements, school=learner.school)
+    record(statements=statements, school=learner.school, learner=learner)
     if step.ended and attempt.module_id:
         from courses.services import module_progress_sync
 

@@ -185,6 +185,8 @@ def _statements_write(lrs: LrsRequest):
             authority=principal.authority,
             version=lrs.version,
             attachments=attachments,
+            # A session's statements are all about its learner (the actor was set above).
+            learner=principal.user,
         )
     except StatementConflictError as exc:
         raise LrsError(409, str(exc)) from None
