@@ -38,14 +38,20 @@ def _enrolment(*, learner, course: CoursePage) -> Enrolment:
     enrolment = (
         Enrolment.objects.filter(learner=learner, course=course).order_by("-attempt").first()
     )
+    attempt = 1
     if enrolment is not None:
-        return enrolment
+        # After a course "requires renewal" the learner takes it again as a new attempt,
+        # with a new registration, so per-attempt limits (quiz attempts) start afresh.
+        since = course_valid_since(course_page_id=course.pk)
+        if since is None or enrolment.started_at >= since:
+            return enrolment
+        attempt = enrolment.attempt + 1
     try:
         # A savepoint, so a concurrent first visit that wins the race leaves us usable.
         with transaction.atomic():
-            return Enrolment.objects.create(learner=learner, course=course, attempt=1)
+            return Enrolment.objects.create(learner=learner, course=course, attempt=attempt)
     except IntegrityError:
-        return Enrolment.objects.get(learner=learner, course=course, attempt=1)
+        return Enrolment.objects.get(learner=learner, course=course, attempt=attempt)
 
 
 @transaction.atomic

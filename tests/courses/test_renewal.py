@@ -95,3 +95,63 @@ def test_completing_again_after_a_renewal_records_a_new_course_completion(
     )
     [item] = assignments_for_learner(teacher)
     assert item.state.label == "Completed"
+
+
+def test_after_a_renewal_the_learner_takes_the_course_as_a_new_attempt(
+    teacher, staff_course, staff_modules, quiz
+):
+    from courses.models import Enrolment
+
+    before = services.course_registration(learner=teacher, course=staff_course)
+    finish_course(teacher, staff_modules, quiz)
+    course_renewal_require(course_page_id=staff_course.pk, reason="New guidance")
+
+    after = services.course_registration(learner=teacher, course=staff_course)
+
+    assert after != before
+    assert services.course_registration(learner=teacher, course=staff_course) == after
+    assert list(
+        Enrolment.objects.filter(learner=teacher, course=staff_course)
+        .order_by("attempt")
+        .values_list("attempt", flat=True)
+    ) == [1, 2]
+    assert module_context(learner=teacher, module=staff_modules[0])["registration"] == after
+
+
+def test_a_staff_member_who_used_every_quiz_attempt_can_retake_it_after_a_renewal(
+    client, teacher, staff_course
+):
+    """Through the real quiz pages: one attempt allowed, passed before the renewal; after
+    it the course shows 0%, the quiz can be taken again, and passing completes the course."""
+    from django.urls import reverse
+
+    from assessments.models import Attempt
+    from tests.assessments.conftest import make_quiz, right_answers
+
+    quiz = make_quiz(title="Renewal quiz", max_attempts=1)
+    module = module_page(
+        staff_course,
+        "renewal-quiz",
+        body=[("text", "<p>Read.</p>"), ("quiz", {"quiz": quiz, "required": True})],
+    )
+    client.force_login(teacher)
+
+    def pass_quiz():
+        response = client.post(reverse("assessments:quiz_start", args=[module.pk, quiz.uuid]))
+        assert response.status_code == 302
+        attempt = Attempt.objects.filter(learner=teacher, quiz=quiz).order_by("-pk").first()
+        client.post(
+            reverse("assessments:attempt_take", args=[attempt.uuid]), right_answers(attempt)
+        )
+        return Attempt.objects.get(pk=attempt.pk)
+
+    assert pass_quiz().passed
+    assert course_progress(learner=teacher, course=staff_course).complete
+    course_renewal_require(course_page_id=staff_course.pk, reason="New guidance")
+    assert "0 of 1 modules complete" in client.get(staff_course.url).content.decode()
+
+    retake = pass_quiz()
+
+    assert retake.passed and Attempt.objects.filter(learner=teacher).count() == 2
+    assert course_progress(learner=teacher, course=staff_course).complete
+    assert verbs_for(teacher, staff_course.activity_iri).count(VERB + "completed") == 2
