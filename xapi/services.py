@@ -133,7 +133,8 @@ def _learners_by_key(keys: set[str], school) -> dict:
     if not learner_ids and not (emails and school is not None):
         return {}
     found = {}
-    for user in User.objects.filter(condition).select_related("school"):
+    # Only what storing and projecting use (the key columns and the primary key).
+    for user in User.objects.filter(condition).only("pk", "learner_id", "email", "school_id"):
         found[f"{prefix}{user.learner_id}"] = user
         if user.email and school is not None and user.school_id == school.pk:
             found[f"mbox:mailto:{user.email.lower()}"] = user
