@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments.models import Attempt
 from assessments.scoring import Kind
@@ -101,7 +102,7 @@ def take_the_quiz(
     check(page, f"{prefix}-1-module", axe_page=axe_page)
     card = page.get_by_role("region", name=quiz.title)
     card.get_by_role("link", name="Start the quiz").click()
-    assert page.get_by_role("heading", level=1, name=quiz.title).is_visible()
+    expect(page.get_by_role("heading", level=1, name=quiz.title)).to_be_visible()
     check(page, f"{prefix}-2-start", axe_page=axe_page)
     page.get_by_role("button", name="Start the quiz").click()
     check(page, f"{prefix}-3-questions", axe_page=axe_page)
@@ -109,7 +110,7 @@ def take_the_quiz(
     # Submitting with nothing answered: an error summary lists every question.
     page.get_by_role("button", name="Submit my answers").click()
     summary = page.get_by_role("alert")
-    assert summary.get_by_role("heading", name="There is a problem").is_visible()
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
     attempt = current_attempt(learner)
     unanswered = len(attempt.question_list())
     if js:
@@ -121,9 +122,9 @@ def take_the_quiz(
     # First attempt: all wrong, so a fail with a review of every answer.
     answer(page, attempt, right=False, js=js)
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("heading", name="Not passed yet").is_visible()
+    expect(page.get_by_role("heading", name="Not passed yet")).to_be_visible()
     assert page.locator(".review").count() == len(attempt.question_list())
-    assert page.get_by_text("You have 2 attempts left.").is_visible()
+    expect(page.get_by_text("You have 2 attempts left.")).to_be_visible()
     check(page, f"{prefix}-5-failed", axe_page=axe_page)
 
     # Retry and pass.
@@ -132,12 +133,12 @@ def take_the_quiz(
     assert retry.number == 2
     answer(page, retry, right=True, js=js)
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("heading", name="You passed").is_visible()
-    assert page.get_by_text("You scored 100%").is_visible()
+    expect(page.get_by_role("heading", name="You passed")).to_be_visible()
+    expect(page.get_by_text("You scored 100%")).to_be_visible()
     check(page, f"{prefix}-6-passed", axe_page=axe_page)
 
     page.get_by_role("link", name=f"Back to {module.title}").click()
-    assert page.get_by_text("Passed with 100%").is_visible()
+    expect(page.get_by_text("Passed with 100%")).to_be_visible()
 
     count = len(retry.question_list())
     answered = Statement.objects.filter(learner=learner, verb_iri=ANSWERED)
@@ -198,7 +199,7 @@ def test_with_javascript_answers_survive_a_reload_before_submitting(page, live_s
     attempt = current_attempt(pupil)
     first = attempt.question_list()[0]
     page.locator(f"#q-{first.id}-{first.choices[1].id}").check()
-    assert page.get_by_text("You have answered 2 of 5 questions.").is_visible()
+    expect(page.get_by_text("You have answered 2 of 5 questions.")).to_be_visible()
     page.reload()
     assert page.locator(f"#q-{first.id}-{first.choices[1].id}").is_checked()
-    assert page.get_by_text("You have answered 2 of 5 questions.").is_visible()
+    expect(page.get_by_text("You have answered 2 of 5 questions.")).to_be_visible()

@@ -26,43 +26,43 @@ def test_pupil_takes_a_module_to_completion_and_the_progress_bar_updates(
     sign_in(page, live_server, pupil.username)
     page.goto(f"{live_server.url}/learning/")
     card = page.locator(".course-card", has_text="Respect online")
-    assert card.get_by_text("0 of 3 modules complete").is_visible()
+    expect(card.get_by_text("0 of 3 modules complete")).to_be_visible()
 
     card.get_by_role("link", name="Respect online: when posts target teachers").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Respect online")
     assert progress_value(page) == "0"
-    assert page.get_by_text("Content warning").first.is_visible()
+    expect(page.get_by_text("Content warning").first).to_be_visible()
 
     page.get_by_role("button", name="Start the course").click()
     assert page.get_by_role("heading", level=1).inner_text() == "What happened in 2021"
-    assert page.get_by_text("Module 1 of 3").is_visible()
+    expect(page.get_by_text("Module 1 of 3")).to_be_visible()
 
     # The reflection is optional: write one, and it is there when the page comes back.
     page.get_by_label("How would you feel if a post like this").fill("Upset and alone.")
     page.get_by_role("button", name="Save my answer").click()
-    assert page.get_by_text("Your answer is saved").is_visible()
+    expect(page.get_by_text("Your answer is saved")).to_be_visible()
     assert page.get_by_label("How would you feel if a post like this").input_value() == (
         "Upset and alone."
     )
 
     page.get_by_role("button", name="I've read this").click()
-    assert page.get_by_role("heading", name="You have completed this module").is_visible()
-    assert page.get_by_text("1 of 3 modules complete").first.is_visible()
+    expect(page.get_by_role("heading", name="You have completed this module")).to_be_visible()
+    expect(page.get_by_text("1 of 3 modules complete").first).to_be_visible()
     assert progress_value(page) == "33"
 
     page.get_by_role("link", name="Next Phones, photos and consent in school").click()
-    assert page.get_by_text("Module 2 of 3").is_visible()
+    expect(page.get_by_text("Module 2 of 3")).to_be_visible()
 
     page.get_by_role("link", name="Respect online: when posts target teachers").first.click()
     assert progress_value(page) == "33"
     assert page.locator(".module-list__item--complete").count() == 1
-    assert page.get_by_role("button", name="Carry on").is_visible()
+    expect(page.get_by_role("button", name="Carry on")).to_be_visible()
 
     # Progress survives signing out.
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server, pupil.username)
     page.goto(f"{live_server.url}/learning/")
-    assert page.get_by_text("1 of 3 modules complete").is_visible()
+    expect(page.get_by_text("1 of 3 modules complete")).to_be_visible()
 
 
 def test_staff_checklist_ticks_save_as_they_are_made(page, live_server, teacher, demo_courses):

@@ -2,6 +2,7 @@
 runs a scenario with a class; a teacher reads the class's choices."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
 
@@ -48,7 +49,7 @@ def test_an_author_imports_a_twine_story_fixes_a_problem_and_publishes(
     page.set_input_files('input[name="file"]', str(story))
     page.get_by_role("button", name="Import as a draft").click()
     page.wait_for_url("**/edit/**")
-    assert page.get_by_text("as a draft").first.is_visible()
+    expect(page.get_by_text("as a draft").first).to_be_visible()
     scenario = Scenario.objects.get(title="Spotted in the corridor")
     assert not scenario.live
 
@@ -116,7 +117,7 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     page.get_by_role("spinbutton", name="Laugh along").fill("6")
     page.get_by_role("button", name="Follow the class's choice").click()
     page.get_by_role("heading", name="You were an upstander").wait_for()
-    assert page.get_by_text("Ending: a good outcome").is_visible()
+    expect(page.get_by_text("Ending: a good outcome")).to_be_visible()
     assert_accessible(page)
 
 

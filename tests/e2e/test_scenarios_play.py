@@ -2,6 +2,7 @@
 every page passes axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
 
@@ -94,8 +95,8 @@ def _play(page, live_server, scenario, buttons, ending, *, javascript: bool):
         # Feedback for the choice (or the skip) appears before the next step.
         page.locator(".scenario-feedback").first.wait_for()
     page.get_by_role("heading", name=ending).wait_for()
-    assert page.get_by_text("Ending: a good outcome").is_visible()
-    assert page.get_by_text("Where to get help").is_visible()
+    expect(page.get_by_text("Ending: a good outcome")).to_be_visible()
+    expect(page.get_by_text("Where to get help")).to_be_visible()
     assert page.locator(".scenario-path li").count() == len(buttons)
     if javascript:
         assert page.evaluate("window.__noReload === true"), "the page was reloaded"
@@ -132,12 +133,12 @@ def test_a_content_warning_hides_the_part_until_the_learner_chooses_to_see_it(
     page.get_by_role("button", name="Start the scenario").click()
     page.get_by_role("button", name="Write a funny comment").click()
     page.get_by_text("Content warning:").wait_for()
-    assert not page.get_by_role("button", name="Keep joining in").is_visible()
+    expect(page.get_by_role("button", name="Keep joining in")).to_be_hidden()
     assert_accessible(page)
     page.get_by_text("Show this part").click()
     page.get_by_role("button", name="Keep joining in").click()
     page.get_by_role("heading", name="It got worse").wait_for()
-    assert page.get_by_text("Ending: a poor outcome").is_visible()
+    expect(page.get_by_text("Ending: a poor outcome")).to_be_visible()
     assert_accessible(page)
     # Replay starts again from the beginning.
     page.get_by_role("button", name="Play again").click()
@@ -158,7 +159,7 @@ def test_a_second_tab_gets_a_clear_message_not_a_double_move(context, live_serve
     first.get_by_role("heading", name="You reported it").wait_for()
     second.get_by_role("button", name="Like the video").click()
     second.get_by_text("already moved on from").wait_for()
-    assert second.get_by_role("heading", name="You reported it").is_visible()
+    expect(second.get_by_role("heading", name="You reported it")).to_be_visible()
     assert_accessible(second)
 
 
@@ -188,7 +189,7 @@ def test_the_scenario_plays_inside_its_module_page(
     page.get_by_role("button", name="Tell her the account name and what the video showed").click()
     page.get_by_role("button", name="Say nothing").click()
     page.get_by_role("heading", name="It carried on for a while").wait_for()
-    assert page.get_by_text("Ending: a mixed outcome").is_visible()
+    expect(page.get_by_text("Ending: a mixed outcome")).to_be_visible()
     assert demo_module.url in page.url
     if javascript:
         # The module's status box updates in place, without reloading the page.

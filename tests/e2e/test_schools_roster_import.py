@@ -4,6 +4,7 @@ Every page visited passes axe-core.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
 
@@ -26,12 +27,12 @@ def test_a_lead_fixes_a_row_error_imports_and_a_pupil_signs_in_from_the_sheet(
     page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(page)
     sign_in(page, live_server, safeguarding_lead.username)
-    assert page.get_by_role("link", name="Open the safeguarding dashboard").is_visible()
+    expect(page.get_by_role("link", name="Open the safeguarding dashboard")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="My groups").click()
     assert_accessible(page)
     page.get_by_role("link", name="Import pupils or staff from a CSV file").click()
-    assert page.get_by_role("heading", name="Import pupils or staff", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Import pupils or staff", level=1)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Pupils").check()
@@ -42,26 +43,26 @@ def test_a_lead_fixes_a_row_error_imports_and_a_pupil_signs_in_from_the_sheet(
     assert "Line 3, last_name: This is required." in summary.inner_text()
     # The error summary takes focus, so screen readers announce it at once.
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
-    assert page.get_by_role("row", name="3 last_name This is required.").is_visible()
+    expect(page.get_by_role("row", name="3 last_name This is required.")).to_be_visible()
     assert page.title().startswith("Error:")
     assert_accessible(page)
 
     page.get_by_label("Pupils").check()
     choose_file(page, FIXED)
     page.get_by_role("button", name="Import").click()
-    assert page.get_by_role("heading", name="Roster imported").is_visible()
+    expect(page.get_by_role("heading", name="Roster imported")).to_be_visible()
     assert "2 new pupils added." in page.get_by_role("status").inner_text()
     sheet = page.get_by_role("region", name="Login sheet: 8R")
     row = sheet.get_by_role("row", name="Ben Carter")
     username, password = (cell.inner_text() for cell in row.get_by_role("cell").all())
     assert username == "benc"
-    assert page.get_by_role("button", name="Print login sheets").is_visible()
+    expect(page.get_by_role("button", name="Print login sheets")).to_be_visible()
     assert_accessible(page)
 
     pupil_context = browser.new_context(viewport=MOBILE)
     pupil_page = pupil_context.new_page()
     sign_in(pupil_page, live_server, username, password)
-    assert pupil_page.get_by_role("heading", name="My learning").is_visible()
+    expect(pupil_page.get_by_role("heading", name="My learning")).to_be_visible()
     assert_accessible(pupil_page)
     pupil_context.close()
 
@@ -88,7 +89,7 @@ def test_the_import_page_works_without_javascript_on_a_phone(
         }
     )
     page.get_by_role("button", name="Import").click()
-    assert page.get_by_role("region", name="Login sheet: Staff").is_visible()
+    expect(page.get_by_role("region", name="Login sheet: Staff")).to_be_visible()
     # Without JavaScript the print button stays hidden: the browser's own Print works.
-    assert not page.get_by_role("button", name="Print login sheets").is_visible()
+    expect(page.get_by_role("button", name="Print login sheets")).to_be_hidden()
     context.close()

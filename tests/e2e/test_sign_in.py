@@ -1,6 +1,7 @@
 """A pupil signs in and reaches My learning; every page visited passes axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
 
@@ -12,7 +13,7 @@ def test_pupil_signs_in_and_lands_on_my_learning(page, live_server, pupil):
     assert_accessible(page)
     sign_in(page, live_server, pupil.username)
     assert page.url.endswith("/learning/")
-    assert page.get_by_role("heading", name="My learning").is_visible()
+    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
     assert_accessible(page)
 
 
@@ -21,7 +22,7 @@ def test_sign_in_page_is_accessible_on_a_phone(browser, live_server, db):
     page = ctx.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     # The error summary takes focus and the title says there is an error.
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     assert page.title().startswith("Error:")
@@ -34,24 +35,24 @@ def test_the_skip_link_is_first_and_moves_focus_to_the_main_content(page, live_s
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
-    assert skip.is_visible()
+    expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     assert page.get_by_role("main").count() == 1
     assert page.get_by_role("banner").count() == 1
     assert page.get_by_role("contentinfo").count() == 1
-    assert page.get_by_role("navigation", name="Main").is_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
 
 
 def test_signing_out_in_the_browser_returns_to_sign_in(page, live_server, teacher):
     sign_in(page, live_server, teacher.username)
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("heading", name="Sign in").is_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.goto(f"{live_server.url}/schools/groups/")
     assert "/accounts/login/" in page.url
 
 
 def test_home_page_is_served_after_a_flush(page, live_server, home_page):
     page.goto(f"{live_server.url}/")
-    assert page.get_by_role("heading", name="Upstander").is_visible()
+    expect(page.get_by_role("heading", name="Upstander")).to_be_visible()
     assert_accessible(page)
