@@ -20,7 +20,6 @@ import http.client
 import os
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,8 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from benchlib.server import gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -119,59 +120,17 @@ def world_build(n_learners: int) -> tuple[str, list[tuple[str, str]], str, str]:
     return str(scenario.uuid), sessions, settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
-def gunicorn(workers: int, threads: int):
-    port = free_port()
-    env = {
-        **os.environ,
-        **ENV,
-        "DJANGO_SETTINGS_MODULE": "scenariobench.settings",
-        "PYTHONPATH": f"{ROOT}:{BENCH}",
-    }
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
-            "--backlog",
-            "512",
-            "--log-level",
-            "warning",
-            "--keep-alive",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/accounts/login/")
-                conn.getresponse().read()
-                break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("gunicorn did not start")
+def scenario_server(workers: int, threads: int):
+    with gunicorn(
+        workers,
+        threads,
+        env=ENV,
+        settings_module="scenariobench.settings",
+        ready_path="/accounts/login/",
+        backlog=512,
+    ) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 class Learner:
@@ -289,7 +248,7 @@ def main():
     database_prepare()
     scenario_uuid, sessions, *cookie_names = world_build(args.learners)
     requests_each = args.rounds * (1 + len(PATH))
-    with gunicorn(args.workers, args.threads) as port:
+    with scenario_server(args.workers, args.threads) as port:
         make = lambda: [Learner(port, s, cookie_names) for s in sessions]  # noqa: E731
         run(make(), trivial_job(2))  # warm up every worker and connection
         before = run(make(), trivial_job(requests_each))

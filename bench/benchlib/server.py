@@ -95,13 +95,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(workers: int = 3, threads: int = 8):
-    """gunicorn (gthread) serving the site with the bench settings on a free port."""
+def gunicorn(
+    workers: int = 3,
+    threads: int = 8,
+    *,
+    env: dict | None = None,
+    settings_module: str = "benchlib.settings",
+    ready_path: str = "/xapi/about",
+    backlog: int = 2048,
+):
+    """gunicorn (gthread) serving the site with bench settings on a free port; yields the
+    port once `ready_path` answers. Each benchmark passes its own environment and settings."""
     port = free_port()
-    env = {
+    process_env = {
         **os.environ,
-        **ENV,
-        "DJANGO_SETTINGS_MODULE": "benchlib.settings",
+        **(ENV if env is None else env),
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "PYTHONPATH": f"{ROOT}:{BENCH}",
     }
     process = subprocess.Popen(
@@ -116,20 +125,22 @@ def gunicorn(workers: int = 3, threads: int = 8):
             "gthread",
             "--threads",
             str(threads),
+            "--backlog",
+            str(backlog),
             "--log-level",
             "warning",
             "--keep-alive",
             "30",
         ],
         cwd=ROOT,
-        env=env,
+        env=process_env,
     )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/xapi/about")
+                conn.request("GET", ready_path)
                 conn.getresponse().read()
                 break
             except OSError:
