@@ -88,9 +88,10 @@ def _latest(a, b):
 def completions_project(*, statements: Iterable[dict], learners_by_key: dict) -> int:
     """Project statements whose actor is a known learner into Completion and LearnerActivity.
 
-    `learners_by_key` maps an actor key (see `xapi.identity.actor_key`) to a user; the caller
-    resolves actors because it knows the school's identity settings. Returns the number of
-    statements that were completions (whether or not already projected).
+    `learners_by_key` maps an actor key (see `xapi.identity.actor_key`) to a user or a user's
+    primary key; the caller resolves actors because it knows the school's identity settings.
+    Returns the number of statements that were completions (whether or not already
+    projected).
     """
     completions: list[Completion] = []
     # (learner_id, iri) -> [first_seen, last_seen, first_completed, last_completed]
@@ -104,22 +105,23 @@ def completions_project(*, statements: Iterable[dict], learners_by_key: dict) ->
         learner = learners_by_key.get(actor_key(statement.get("actor", {})))
         if learner is None:
             continue
+        learner_id = getattr(learner, "pk", learner)
         when = _when(statement)
         completes = is_completion(statement)
         for iri in touched_activity_iris(statement):
-            entry = summaries.setdefault((learner.pk, iri), [None, None, None, None])
+            entry = summaries.setdefault((learner_id, iri), [None, None, None, None])
             entry[0] = _earliest(entry[0], when)
             entry[1] = _latest(entry[1], when)
         if not completes:
             continue
-        entry = summaries[(learner.pk, statement["object"]["id"])]
+        entry = summaries[(learner_id, statement["object"]["id"])]
         entry[2] = _earliest(entry[2], when)
         entry[3] = _latest(entry[3], when)
         result = statement.get("result") or {}
         registration = (statement.get("context") or {}).get("registration")
         completions.append(
             Completion(
-                learner_id=learner.pk,
+                learner_id=learner_id,
                 activity_iri=statement["object"]["id"],
                 statement_id=uuid.UUID(str(statement["id"])),
                 registration=uuid.UUID(registration) if registration else None,
@@ -128,17 +130,59 @@ def completions_project(*, statements: Iterable[dict], learners_by_key: dict) ->
                 score_scaled=(result.get("score") or {}).get("scaled"),
             )
         )
-    if completions:
+    count = len(completions)
+    # Every completion touches its object, so there are summaries whenever there are
+    # completions; on PostgreSQL they are written in one statement (one round trip).
+    if completions and not (connection.vendor == "postgresql" and count <= 500):
         Completion.objects.bulk_create(completions, ignore_conflicts=True)
+        completions = []
     if summaries:
-        _summaries_merge(summaries)
+        _summaries_merge(summaries, completions)
     if voided:
         completions_void(statement_ids=voided)
-    return len(completions)
+    return count
 
 
-def _summaries_merge(summaries: dict[tuple[int, str], list]) -> None:
-    """Fold this batch's times into LearnerActivity rows, keeping minimum and maximum.
+_COMPLETION_COLUMNS = (
+    "learner_id",
+    "activity_iri",
+    "statement_id",
+    "registration",
+    "completed_at",
+    "success",
+    "score_scaled",
+)
+
+
+def _completions_cte(completions: list[Completion]) -> tuple[str, list]:
+    """`WITH` clause inserting these completions (skipping statement ids already projected),
+    to run in the same PostgreSQL statement as a summary upsert: one round trip for both."""
+    adapt = connection.ops.adapt_datetimefield_value
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(completions))
+    params: list = []
+    for c in completions:
+        params += [
+            c.learner_id,
+            c.activity_iri,
+            c.statement_id,
+            c.registration,
+            adapt(c.completed_at),
+            c.success,
+            c.score_scaled,
+        ]
+    table = Completion._meta.db_table
+    sql = (
+        f"WITH new_completions AS (INSERT INTO {table} ({', '.join(_COMPLETION_COLUMNS)}) "  # noqa: S608
+        f"VALUES {values} ON CONFLICT (statement_id) DO NOTHING) "
+    )
+    return sql, params
+
+
+def _summaries_merge(
+    summaries: dict[tuple[int, str], list], completions: list[Completion] | None = None
+) -> None:
+    """Fold this batch's times into LearnerActivity rows, keeping minimum and maximum, and
+    (PostgreSQL) insert `completions` in the same statement as the first rows.
 
     One atomic upsert per few hundred rows (INSERT ... ON CONFLICT DO UPDATE, on SQLite and
     PostgreSQL alike): concurrent requests for the same learner can never lose a time, and
@@ -163,9 +207,14 @@ def _summaries_merge(summaries: dict[tuple[int, str], list]) -> None:
             for (learner_id, iri), times in chunk:
                 params += [learner_id, iri, *(adapt(t) for t in times)]
             values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+            prefix = ""
+            if start == 0 and completions:
+                prefix, completion_params = _completions_cte(completions)
+                params = completion_params + params
             cursor.execute(
-                f"INSERT INTO {table} (learner_id, activity_iri, first_seen_at, last_seen_at, "  # noqa: S608
-                f"first_completed_at, last_completed_at) VALUES {values} "
+                f"{prefix}INSERT INTO {table} (learner_id, activity_iri, "  # noqa: S608
+                f"first_seen_at, last_seen_at, first_completed_at, last_completed_at) "
+                f"VALUES {values} "
                 f"ON CONFLICT (learner_id, activity_iri) DO UPDATE SET "
                 f"{widen(least, 'first_seen_at')}, {widen(greatest, 'last_seen_at')}, "
                 f"{widen(least, 'first_completed_at')}, {widen(greatest, 'last_completed_at')}",

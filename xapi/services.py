@@ -25,7 +25,7 @@ from .models import (
 from .statements.errors import StatementConflictError, StatementValidationError
 from .statements.statement import Statement as StatementModel
 from .statements.validation import statement_validate
-from .targets import targets_active
+from .targets import VERSION_SQL, targets_active, targets_at, version_of
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 COMPARE_IGNORED = {"stored", "authority", "version", "timestamp", "id"}
@@ -113,32 +113,47 @@ def _relations(statement: dict) -> list[tuple[str, str]]:
     return list(dict.fromkeys(found))
 
 
-def _learners_by_key(keys: set[str], school) -> dict:
-    """Resolve actor keys to our users in one query: pupils and staff by their opaque
-    account name on this site, staff with `mbox` identity by email within the school."""
+def _learner_match(key: str, school_id) -> tuple[uuid.UUID | None, str | None]:
+    """What an actor key can match among our users: the opaque learner id of an account on
+    this site (pupils, and staff by default), or the email of a staff member of this school
+    whose school chose `mbox` identity."""
+    prefix = f"account:{settings.SITE_URL}|"
+    if key.startswith(prefix):
+        try:
+            return uuid.UUID(key[len(prefix) :]), None
+        except ValueError:
+            return None, None
+    if key.startswith("mbox:mailto:") and school_id is not None:
+        return None, key[len("mbox:mailto:") :]
+    return None, None
+
+
+def _learners_by_key(keys: set[str], school_id) -> dict[str, int]:
+    """Resolve actor keys to our users' primary keys in one query (see `_learner_match`).
+    PostgreSQL does the same inside the statement insert (`_INSERT_SQL`)."""
     from schools.models import User
 
-    prefix = f"account:{settings.SITE_URL}|"
-    learner_ids = []
+    learner_ids, emails = [], []
     for key in keys:
-        if key.startswith(prefix):
-            try:
-                learner_ids.append(uuid.UUID(key[len(prefix) :]))
-            except ValueError:
-                continue
-    emails = [key[len("mbox:mailto:") :] for key in keys if key.startswith("mbox:mailto:")]
-    condition = Q(learner_id__in=learner_ids) if learner_ids else Q(pk__in=[])
-    if emails and school is not None:
-        condition |= Q(school=school, email__in=emails)
-    if not learner_ids and not (emails and school is not None):
+        learner_id, email = _learner_match(key, school_id)
+        if learner_id is not None:
+            learner_ids.append(learner_id)
+        if email is not None:
+            emails.append(email)
+    if not learner_ids and not emails:
         return {}
+    condition = Q(learner_id__in=learner_ids) if learner_ids else Q(pk__in=[])
+    if emails:
+        condition |= Q(school_id=school_id, email__in=emails)
+    prefix = f"account:{settings.SITE_URL}|"
     found = {}
-    # Only what storing and projecting use (the key columns and the primary key).
-    for user in User.objects.filter(condition).only("pk", "learner_id", "email", "school_id"):
-        found[f"{prefix}{user.learner_id}"] = user
-        if user.email and school is not None and user.school_id == school.pk:
-            found[f"mbox:mailto:{user.email.lower()}"] = user
-    return {key: user for key, user in found.items() if key in keys}
+    for pk, learner_id, email, user_school_id in User.objects.filter(condition).values_list(
+        "pk", "learner_id", "email", "school_id"
+    ):
+        found[f"{prefix}{learner_id}"] = pk
+        if email and user_school_id == school_id:
+            found[f"mbox:mailto:{email.lower()}"] = pk
+    return {key: pk for key, pk in found.items() if key in keys}
 
 
 def _object_columns(obj: dict) -> dict:
@@ -164,10 +179,11 @@ def _mentions(statement: dict, iri: str) -> bool:
     return False
 
 
-def _outbox_rows(rows: list[Statement], school) -> tuple[list[OutboxEntry], set[int]]:
+def _outbox_rows(
+    rows: list[Statement], school_id, active: list[ForwardingTarget]
+) -> tuple[list[OutboxEntry], set[int]]:
     # Trust-wide targets (no school) and the statements' school's own.
-    school_id = school.pk if school is not None else None
-    targets = [t for t in targets_active() if t.school_id is None or t.school_id == school_id]
+    targets = [t for t in active if t.school_id is None or t.school_id == school_id]
     if not targets:
         return [], set()
     pupils: set[int] = set()
@@ -204,6 +220,7 @@ def record(
     *,
     statements: list[dict],
     school=None,
+    school_id: int | None = None,
     authority: dict | None = None,
     version: str = "1.0.0",
     attachments: dict[str, tuple[str, bytes]] | None = None,
@@ -216,8 +233,11 @@ def record(
     accepted again without storing a copy (Part Three 2.1.2: idempotent by id).
     `version` is the request's xAPI version; `attachments` maps SHA-2 to (type, bytes) for
     attachments sent in a multipart request. `learner`, when the caller already has the user
-    every statement is about, spares looking the actor up.
+    every statement is about, spares looking the actor up. The school is given as `school`
+    or, when the caller has only its id, `school_id`.
     """
+    if school is not None:
+        school_id = school.pk
     if not isinstance(statements, list) or not statements:
         raise StatementValidationError([("", "expected at least one statement")])
     many = len(statements) > 1
@@ -265,17 +285,17 @@ def record(
         full.setdefault("version", stored_version)
         fresh.append((statement_id, full, model))
 
-    _voiding_check(fresh, school)
+    _voiding_check(fresh, school_id)
     if attachments:
-        _attachments_store(fresh, school, attachments)
+        _attachments_store(fresh, school_id, attachments)
 
-    keys = {actor_key(full["actor"]) or "" for _sid, full, _m in fresh} - {""}
-    if learner is not None and keys == {actor_key(actor_for(learner))}:
-        # The caller already loaded the one learner these statements are about (a scenario
-        # step, a signed-in learner's browser content): no need to look them up again.
-        learners = {key: learner for key in keys}
-    else:
-        learners = _learners_by_key(keys, school)
+    known = None
+    if learner is not None:
+        keys = {actor_key(full["actor"]) or "" for _sid, full, _m in fresh}
+        if keys == {actor_key(actor_for(learner))}:
+            # The caller already loaded the one learner these statements are about (a
+            # scenario step, a signed-in learner's browser content): no look-up needed.
+            known = learner.pk
     rows = []
     for statement_id, full, _model in fresh:
         key = actor_key(full["actor"]) or ""
@@ -283,8 +303,8 @@ def record(
         rows.append(
             Statement(
                 statement_id=uuid.UUID(statement_id),
-                school=school,
-                learner=learners.get(key),
+                school_id=school_id,
+                learner_id=known,
                 actor_key=key,
                 verb_iri=full["verb"]["id"],
                 registration=uuid.UUID(registration) if registration else None,
@@ -298,8 +318,11 @@ def record(
     # Part Three 2.1.2: an id that is already stored is accepted again without a copy when
     # the content is the same, and is a conflict otherwise. The insert skips ids already
     # stored (so the common case, a new statement, needs no look-up first); only those it
-    # skipped are read back and compared.
-    inserted = _rows_insert(rows, school=school, stored=now)
+    # skipped are read back and compared. It also finds the learners (unless known) and,
+    # on PostgreSQL, the forwarding targets' version.
+    inserted, targets_version = _rows_insert(
+        rows, school_id=school_id, stored=now, resolve=known is None
+    )
     skipped = {row.statement_id: model for row, (_sid, _f, model) in zip(rows, fresh, strict=True)}
     for statement_id in inserted:
         skipped.pop(statement_id)
@@ -314,11 +337,15 @@ def record(
         return ids
     voided = [row.ref_statement_id for row in rows if row.verb_iri == VOIDED]
     if voided:
-        Statement.objects.filter(school=school, statement_id__in=voided).update(voided=True)
+        Statement.objects.filter(school_id=school_id, statement_id__in=voided).update(voided=True)
 
-    completions_project(statements=[row.data for row in rows], learners_by_key=learners)
+    completions_project(
+        statements=[row.data for row in rows],
+        learners_by_key={row.actor_key: row.learner_id for row in rows if row.learner_id},
+    )
 
-    entries, targets = _outbox_rows(rows, school)
+    active = targets_active() if targets_version is None else targets_at(targets_version)
+    entries, targets = _outbox_rows(rows, school_id, active)
     if entries:
         OutboxEntry.objects.bulk_create(entries)
         from .forwarding import outbox_schedule
@@ -348,34 +375,54 @@ _STATEMENT_COLUMNS = (
 )
 _COLUMN_NAMES = ", ".join(name for name, _type in _STATEMENT_COLUMNS)
 _UNNEST_ARGS = ", ".join(f"%b::{type_}[]" for _name, type_ in _STATEMENT_COLUMNS)
+# The learner of each statement: the one the caller gave, else the user whose opaque
+# learner id the actor's account names, else (staff with `mbox` identity) the school's
+# user with that email; NULL for anyone else. See `_learner_match`.
+_LEARNER_SQL = (
+    "COALESCE(u.learner_id, "
+    "(SELECT su.id FROM schools_user su WHERE su.learner_id = u.match_uuid), "
+    "(SELECT su.id FROM schools_user su WHERE u.match_email IS NOT NULL "
+    "AND su.school_id = u.school_id AND su.email = u.match_email))"
+)
+_SELECT_COLUMNS = ", ".join(
+    _LEARNER_SQL if name == "learner_id" else f"u.{name}" for name, _type in _STATEMENT_COLUMNS
+)
 # One round trip for a whole batch: the statements (skipping ids already stored, Part Three
-# 2.1.2) and the relations of those actually inserted, in input order (WITH ORDINALITY, so
-# primary keys follow the batch, as the `more` cursor expects). Parameters are sent in binary
-# (%b): psycopg escapes every element of a text-format array with a regular expression, which
-# was the largest cost of a batch; binary needs no escaping.
+# 2.1.2) with their learners, and the relations of those actually inserted, in input order
+# (WITH ORDINALITY, so primary keys follow the batch, as the `more` cursor expects); it
+# answers with the forwarding targets' version read in the same snapshot (xapi/targets.py).
+# Parameters are sent in binary (%b): psycopg escapes every element of a text-format array
+# with a regular expression, which was the largest cost of a batch; binary needs none.
 _INSERT_SQL = f"""
 WITH new AS (
     INSERT INTO xapi_statement ({_COLUMN_NAMES})
-    SELECT {_COLUMN_NAMES}
-    FROM unnest({_UNNEST_ARGS}) WITH ORDINALITY AS u({_COLUMN_NAMES}, ord)
+    SELECT {_SELECT_COLUMNS}
+    FROM unnest({_UNNEST_ARGS}, %b::uuid[], %b::text[])
+        WITH ORDINALITY AS u({_COLUMN_NAMES}, match_uuid, match_email, ord)
     ORDER BY ord
     ON CONFLICT (statement_id) DO NOTHING
-    RETURNING id, statement_id
+    RETURNING id, statement_id, learner_id
 ), relations AS (
     INSERT INTO xapi_statementrelation (statement_id, school_id, kind, key, stored)
     SELECT new.id, %b::bigint, r.kind, r.key, %b::timestamptz
     FROM new JOIN unnest(%b::uuid[], %b::text[], %b::text[]) AS r(sid, kind, key)
         ON r.sid = new.statement_id
 )
-SELECT id, statement_id FROM new
+SELECT new.id, new.statement_id, new.learner_id, {VERSION_SQL} FROM new
 """  # noqa: S608 (only constant column names are interpolated)
 
 
-def _rows_insert(rows: list[Statement], *, school, stored) -> set[uuid.UUID]:
-    """Insert the statements whose id is not stored yet, and their relations; return the
-    statement ids inserted (the others are left for the caller to compare)."""
+def _rows_insert(rows: list[Statement], *, school_id, stored, resolve: bool):
+    """Insert the statements whose id is not stored yet, and their relations; find their
+    learners first if `resolve`. Returns the statement ids inserted (the others are left for
+    the caller to compare) and, on PostgreSQL, the forwarding targets' version (else None).
+    Each inserted row gets its primary key and learner_id."""
     if connection.vendor != "postgresql":
-        # SQLite: look the ids up first, then insert the rest (two cheap local queries).
+        # SQLite: look the ids and learners up first, then insert (cheap local queries).
+        if resolve:
+            learners = _learners_by_key({row.actor_key for row in rows}, school_id)
+            for row in rows:
+                row.learner_id = learners.get(row.actor_key)
         have = set(
             Statement.objects.filter(
                 statement_id__in=[row.statement_id for row in rows]
@@ -385,12 +432,14 @@ def _rows_insert(rows: list[Statement], *, school, stored) -> set[uuid.UUID]:
         Statement.objects.bulk_create(new)
         StatementRelation.objects.bulk_create(
             [
-                StatementRelation(statement=row, school=school, kind=kind, key=key, stored=stored)
+                StatementRelation(
+                    statement=row, school_id=school_id, kind=kind, key=key, stored=stored
+                )
                 for row in new
                 for kind, key in _relations(row.data)
             ]
         )
-        return {row.statement_id for row in new}
+        return {row.statement_id for row in new}, None
     import psycopg
     from psycopg.types.json import Jsonb
 
@@ -401,8 +450,13 @@ def _rows_insert(rows: list[Statement], *, school, stored) -> set[uuid.UUID]:
         [getattr(row, name) if name != "data" else Jsonb(row.data) for row in rows]
         for name, _type in _STATEMENT_COLUMNS
     ]
+    matches = [
+        _learner_match(row.actor_key, school_id) if resolve else (None, None) for row in rows
+    ]
     params += [
-        school.pk if school is not None else None,
+        [learner_id for learner_id, _email in matches],
+        [email for _learner_id, email in matches],
+        school_id,
         stored,
         [sid for sid, _kind, _key in relations],
         [kind for _sid, kind, _key in relations],
@@ -414,16 +468,20 @@ def _rows_insert(rows: list[Statement], *, school, stored) -> set[uuid.UUID]:
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_INSERT_SQL, params)
-        returned = {sid: pk for pk, sid in cursor.fetchall()}
+        returned = cursor.fetchall()
+    if not returned:
+        return set(), None
+    by_id = {sid: (pk, learner_id) for pk, sid, learner_id, _ids, _updated in returned}
     for row in rows:
-        if row.statement_id in returned:
-            row.pk = returned[row.statement_id]
+        if row.statement_id in by_id:
+            row.pk, row.learner_id = by_id[row.statement_id]
             row._state.adding = False
             row._state.db = "default"
-    return set(returned)
+    _pk, _sid, _learner, target_ids, target_updated = returned[0]
+    return set(by_id), version_of(target_ids, target_updated)
 
 
-def _voiding_check(fresh, school) -> None:
+def _voiding_check(fresh, school_id) -> None:
     """Part Two 2.3.2 "Voided": a voiding statement cannot target a voiding statement."""
     targets = {
         full["object"]["id"]: index
@@ -433,7 +491,7 @@ def _voiding_check(fresh, school) -> None:
     if not targets:
         return
     voiding = Statement.objects.filter(
-        school=school, statement_id__in=list(targets), verb_iri=VOIDED
+        school_id=school_id, statement_id__in=list(targets), verb_iri=VOIDED
     ).values_list("statement_id", flat=True)
     in_batch = {sid for sid, full, _m in fresh if full["verb"]["id"] == VOIDED}
     for target in [str(v) for v in voiding] + [t for t in targets if t in in_batch]:
@@ -442,7 +500,7 @@ def _voiding_check(fresh, school) -> None:
         )
 
 
-def _attachments_store(fresh, school, attachments: dict[str, tuple[str, bytes]]) -> None:
+def _attachments_store(fresh, school_id, attachments: dict[str, tuple[str, bytes]]) -> None:
     wanted = {
         att["sha2"]
         for _sid, full, _m in fresh
@@ -450,14 +508,14 @@ def _attachments_store(fresh, school, attachments: dict[str, tuple[str, bytes]])
         if "fileUrl" not in att or att["sha2"] in attachments
     }
     have = set(
-        AttachmentContent.objects.filter(school=school, sha2__in=wanted).values_list(
+        AttachmentContent.objects.filter(school_id=school_id, sha2__in=wanted).values_list(
             "sha2", flat=True
         )
     )
     AttachmentContent.objects.bulk_create(
         [
             AttachmentContent(
-                school=school,
+                school_id=school_id,
                 sha2=sha2,
                 content_type=attachments[sha2][0],
                 content=attachments[sha2][1],

@@ -9,6 +9,7 @@ actor) and only read their own statements and documents.
 import base64
 import binascii
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
@@ -22,14 +23,23 @@ REALM = 'Basic realm="Upstander LRS"'
 
 @dataclass
 class Principal:
-    """The caller: their school, what they may do, and (for sessions) who they are."""
+    """The caller: their school, what they may do, and (for sessions) who they are.
 
-    school: object
+    `school_id` is all that writing statements needs; `school` is loaded only when a
+    request uses it, so a statement POST does not read the school row."""
+
+    school_id: int | None
     can_read: bool
     can_write: bool
     authority: dict
     user: object = None
     client: LrsClient | None = None
+
+    @cached_property
+    def school(self):
+        if self.client is not None:
+            return self.client.school
+        return self.user.school if self.user is not None else None
 
     @property
     def learner_actor(self) -> dict | None:
@@ -75,11 +85,11 @@ def authenticate(lrs: LrsRequest, *, write: bool) -> Principal:
                 401, "malformed Authorization header", headers={"WWW-Authenticate": REALM}
             )
         key, secret = credentials
-        client = LrsClient.objects.select_related("school").filter(key=key, is_active=True).first()
+        client = LrsClient.objects.filter(key=key, is_active=True).first()
         if client is None or not client.secret_matches(secret):
             raise LrsError(401, "unknown key or wrong secret", headers={"WWW-Authenticate": REALM})
         principal = Principal(
-            school=client.school,
+            school_id=client.school_id,
             can_read=client.can_read,
             can_write=client.can_write,
             authority=client.authority(),
@@ -93,7 +103,7 @@ def authenticate(lrs: LrsRequest, *, write: bool) -> Principal:
         if write and request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok(request):
             raise LrsError(403, "missing or wrong CSRF token (send the X-CSRFToken header)")
         return Principal(
-            school=user.school,
+            school_id=user.school_id,
             can_read=True,
             can_write=True,
             user=user,

@@ -181,7 +181,7 @@ def _statements_write(lrs: LrsRequest):
     try:
         ids = record(
             statements=batch,
-            school=principal.school,
+            school_id=principal.school_id,
             authority=principal.authority,
             version=lrs.version,
             attachments=attachments,
