@@ -21,6 +21,8 @@ class Statement(models.Model):
     """
 
     statement_id = models.UUIDField(_("statement id"), unique=True)
+    # No single-column indexes on these two: the indexes in Meta begin with them, and every
+    # index is written on every insert.
     school = models.ForeignKey(
         "schools.School",
         verbose_name=_("school"),
@@ -28,6 +30,7 @@ class Statement(models.Model):
         null=True,
         blank=True,
         related_name="xapi_statements",
+        db_index=False,
     )
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -36,6 +39,7 @@ class Statement(models.Model):
         null=True,
         blank=True,
         related_name="xapi_statements",
+        db_index=False,
     )
     actor_key = models.CharField(_("actor"), max_length=512)
     verb_iri = models.CharField(_("verb"), max_length=512)
@@ -84,7 +88,10 @@ class StatementRelation(models.Model):
         AGENT = "agent", _("Agent")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="relations")
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, null=True)
+    # Indexed by xapi_rel_key, which begins with it.
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, db_index=False
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     key = models.CharField(max_length=512)
     stored = models.DateTimeField()
