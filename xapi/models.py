@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,11 +67,19 @@ class Statement(models.Model):
             models.Index(fields=["school", "verb_iri", "stored"], name="xapi_st_verb"),
             models.Index(fields=["school", "object_iri", "stored"], name="xapi_st_object"),
             models.Index(fields=["school", "actor_key", "stored"], name="xapi_st_actor"),
+            # Partial: most statements are about an activity, with no object agent and no
+            # statement reference, and need not be written into these two.
             models.Index(
-                fields=["school", "object_agent_key", "stored"], name="xapi_st_object_agent"
+                fields=["school", "object_agent_key", "stored"],
+                name="xapi_st_object_agent",
+                condition=~Q(object_agent_key=""),
             ),
             models.Index(fields=["school", "registration", "stored"], name="xapi_st_reg"),
-            models.Index(fields=["ref_statement_id"], name="xapi_st_ref"),
+            models.Index(
+                fields=["ref_statement_id"],
+                name="xapi_st_ref",
+                condition=Q(ref_statement_id__isnull=False),
+            ),
             models.Index(fields=["learner", "stored"], name="xapi_st_learner"),
         ]
 
