@@ -8,7 +8,8 @@ Against gunicorn (gthread, production settings) on PostgreSQL, with 16 concurren
   their relations) directly with psycopg, 16 connections at once: target >= 0.3 x;
 - both again after pre-loading 1,000,000 statements: target rate at 1M >= 0.8 x empty.
 
-Every ratio is measured in the same run. Usage (needs PostgreSQL; BENCH_DATABASE_URL names
+Every ratio is measured in the same run, each load alternating with its baseline in four
+rounds. Usage (needs PostgreSQL; BENCH_DATABASE_URL names
 the server, default postgres://postgres@127.0.0.1:5432):
 
     .venv/bin/python bench/lrs_ingest.py [--preload 1000000] [--requests 1600] [--batches 96]
@@ -18,7 +19,6 @@ import argparse
 import sys
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +28,16 @@ from benchlib import preload, server
 
 CLIENTS = 16
 BATCH = 50
+ROUNDS = 4
+
+
+def merged(parts: list[dict]) -> dict:
+    """One result from several rounds of the same load: their requests over their time."""
+    return {
+        "wall": sum(p["wall"] for p in parts),
+        "latencies": [latency for p in parts for latency in p["latencies"]],
+        "count": sum(p["count"] for p in parts),
+    }
 
 
 def parse_args():
@@ -140,32 +150,43 @@ def measure(port: int, auth: str, school_id: int, args, label: str, counter: lis
     warm += [("POST", "/bench/ping", b"{}", headers)] * 64
     server.load(port, warm, CLIENTS)
 
+    # Each load and its baseline alternate in ROUNDS short rounds, so a burst of load from
+    # something else on the (shared, noisy) machine falls on both alike.
     singles = fresh(args.requests)
-    trivial = server.summary(
-        server.load(
-            port, [("POST", "/bench/ping", server.json_body(s), headers) for s in singles], CLIENTS
+    trivial_parts, single_parts = [], []
+    for part in range(ROUNDS):
+        mine = singles[part::ROUNDS]
+        trivial_parts.append(
+            server.load(
+                port, [("POST", "/bench/ping", server.json_body(s), headers) for s in mine], CLIENTS
+            )
         )
-    )
-    single = server.summary(
-        server.load(
-            port,
-            [("POST", "/xapi/statements", server.json_body(s), headers) for s in singles],
-            CLIENTS,
+        single_parts.append(
+            server.load(
+                port,
+                [("POST", "/xapi/statements", server.json_body(s), headers) for s in mine],
+                CLIENTS,
+            )
         )
-    )
-    for s in singles:
-        s["id"] = str(uuid.uuid4())
+    trivial = server.summary(merged(trivial_parts))
+    single = server.summary(merged(single_parts))
     batches = [fresh(BATCH) for _ in range(args.batches)]
-    batch = server.summary(
-        server.load(
-            port,
-            [("POST", "/xapi/statements", server.json_body(b), headers) for b in batches],
-            CLIENTS,
-        ),
-        per_request=BATCH,
-    )
     direct_batches = [fresh(BATCH) for _ in range(args.batches)]
-    direct = server.summary(direct_insert(direct_batches, school_id), per_request=BATCH)
+    batch_parts, direct_parts = [], []
+    for part in range(ROUNDS):
+        batch_parts.append(
+            server.load(
+                port,
+                [
+                    ("POST", "/xapi/statements", server.json_body(b), headers)
+                    for b in batches[part::ROUNDS]
+                ],
+                CLIENTS,
+            )
+        )
+        direct_parts.append(direct_insert(direct_batches[part::ROUNDS], school_id))
+    batch = server.summary(merged(batch_parts), per_request=BATCH)
+    direct = server.summary(merged(direct_parts), per_request=BATCH)
     print(f"\n[{label}]")
     for name, result in (
         ("trivial authenticated view", trivial),
