@@ -8,8 +8,9 @@ course service re-checks the module and course.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -183,12 +184,72 @@ def scenario_attempt_start(*, learner, scenario: Scenario, module=None, restart=
     )
 
 
-def _locked(attempt_uuid, learner) -> ScenarioAttempt:
-    return (
-        ScenarioAttempt.objects.select_for_update(of=("self",))
-        .select_related("scenario", "learner__school")
-        .get(uuid=attempt_uuid, learner=learner)
+# What a move reads, in one query: the attempt (not when it started), the scenario columns the
+# statements and the player show, and the learner's school's choice of staff identity (the
+# statements' actor depends on it). Raw SQL, because on this hot path the ORM spent longer
+# building a select_related query through the user model than the database spent answering it.
+_LOCKED_SQL = """
+SELECT attempt.id, attempt.uuid, attempt.scenario_id, attempt.revision_id, attempt.learner_id,
+    attempt.module_id, attempt.registration, attempt.state, attempt.step,
+    attempt.node_entered_at, attempt.outcome, attempt.ending_node, attempt.finished_at,
+    scenario.uuid AS scenario_uuid, scenario.title AS scenario_title,
+    scenario.audience AS scenario_audience, scenario.introduction AS scenario_introduction,
+    scenario.live AS scenario_live, scenario.live_revision_id AS scenario_live_revision_id,
+    school.staff_xapi_identity AS school_staff_xapi_identity
+FROM scenarios_scenarioattempt attempt
+JOIN scenarios_scenario scenario ON scenario.id = attempt.scenario_id
+LEFT JOIN schools_school school ON school.id = %s
+WHERE attempt.uuid = %s AND attempt.learner_id = %s
+"""
+
+
+def _partial(model, db: str, values: dict):
+    """An instance of `model` with only the fields in `values` loaded (the rest load on
+    first use), converted by each field's to_python (SQLite returns text and integers)."""
+    fields = [field for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(
+        db, [f.attname for f in fields], [f.to_python(values[f.attname]) for f in fields]
     )
+
+
+def _locked(attempt_uuid, learner) -> ScenarioAttempt:
+    """The learner's attempt, its row locked until the transaction ends, with its scenario.
+
+    `learner` is the signed-in user, already loaded: the attempt is given it rather than a
+    second copy of the user row, and it is given its school.
+    """
+    from schools.models import School
+
+    sql = _LOCKED_SQL
+    if connection.features.has_select_for_update_of:
+        sql += "FOR UPDATE OF attempt"
+    uuid = ScenarioAttempt._meta.get_field("uuid").get_db_prep_value(attempt_uuid, connection)
+    rows = list(ScenarioAttempt.objects.raw(sql, [learner.school_id, uuid, learner.pk]))
+    if not rows:
+        raise ScenarioAttempt.DoesNotExist("No such attempt for this learner.")
+    attempt = rows[0]
+    db = attempt._state.db
+    attempt.scenario = _partial(
+        Scenario,
+        db,
+        {
+            "id": attempt.scenario_id,
+            "uuid": attempt.scenario_uuid,
+            "title": attempt.scenario_title,
+            "audience": attempt.scenario_audience,
+            "introduction": attempt.scenario_introduction,
+            "live": attempt.scenario_live,
+            "live_revision_id": attempt.scenario_live_revision_id,
+        },
+    )
+    if attempt.school_staff_xapi_identity is not None:
+        learner.school = _partial(
+            School,
+            db,
+            {"id": learner.school_id, "staff_xapi_identity": attempt.school_staff_xapi_identity},
+        )
+    attempt.learner = learner
+    return attempt
 
 
 def _check_fresh(attempt: ScenarioAttempt, *, node_id: str, step: int) -> None:
@@ -203,6 +264,71 @@ def _check_fresh(attempt: ScenarioAttempt, *, node_id: str, step: int) -> None:
         )
     if state.get("finished"):
         raise StaleSubmission(_("You have already finished this scenario."))
+
+
+# The attempt columns a move changes.
+_MOVED_COLUMNS = ("state", "step", "node_entered_at", "outcome", "ending_node", "finished_at")
+
+
+def _move_save(attempt: ScenarioAttempt, *, previous_step: int, move: ScenarioChoiceRecord) -> bool:
+    """Save the moved attempt and its choice record, only if the attempt is still at
+    `previous_step`. False, with nothing written, when another submission got there first.
+
+    Conditional on the step we read, so that where the database has no row locks (SQLite) a
+    simultaneous duplicate finds no row to update and is rejected as stale.
+    """
+    if connection.vendor == "postgresql":
+        return _move_save_postgresql(attempt, previous_step=previous_step, move=move)
+    updated = ScenarioAttempt.objects.filter(pk=attempt.pk, step=previous_step).update(
+        **{name: getattr(attempt, name) for name in _MOVED_COLUMNS}
+    )
+    if updated != 1:
+        return False
+    move.save(force_insert=True)
+    return True
+
+
+@cache
+def _move_sql() -> str:
+    """One statement: update the attempt if still at the step read, and insert the choice
+    record only for a row it updated (PostgreSQL runs data-modifying WITH; SQLite cannot)."""
+    quote = connection.ops.quote_name
+    meta = ScenarioAttempt._meta
+    attempts, records = quote(meta.db_table), quote(ScenarioChoiceRecord._meta.db_table)
+    moved = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in _MOVED_COLUMNS)
+    pk, step = quote(meta.pk.column), quote(meta.get_field("step").column)
+    columns = ", ".join(quote(field.column) for field in _record_fields())
+    values = ", ".join(["%s"] * len(_record_fields()))
+    # Only the models' own table and column names are interpolated.
+    return (
+        f"WITH moved AS (UPDATE {attempts} SET {moved} WHERE {pk} = %s AND {step} = %s "  # noqa: S608
+        f"RETURNING 1) INSERT INTO {records} ({columns}) SELECT {values} FROM moved"
+    )
+
+
+@cache
+def _record_fields() -> tuple:
+    return tuple(f for f in ScenarioChoiceRecord._meta.concrete_fields if not f.primary_key)
+
+
+def _move_save_postgresql(
+    attempt: ScenarioAttempt, *, previous_step: int, move: ScenarioChoiceRecord
+) -> bool:
+    # A duplicate that waited for our row lock re-checks `step` against the committed row
+    # (READ COMMITTED), updates nothing, and so inserts nothing.
+    attempt_meta = ScenarioAttempt._meta
+    params = [
+        attempt_meta.get_field(name).get_db_prep_save(getattr(attempt, name), connection)
+        for name in _MOVED_COLUMNS
+    ]
+    params += [attempt.pk, previous_step]
+    params += [
+        field.get_db_prep_save(field.pre_save(move, add=True), connection)
+        for field in _record_fields()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_move_sql(), params)
+        return cursor.rowcount == 1
 
 
 def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
@@ -229,19 +355,7 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
         attempt.outcome = step.node.outcome.value
         attempt.ending_node = step.node.id
         attempt.finished_at = now
-    # Conditional on the step we read: where the database has no row locks (SQLite), a
-    # simultaneous duplicate finds no row to update and is rejected as stale.
-    updated = ScenarioAttempt.objects.filter(pk=attempt.pk, step=previous_step).update(
-        state=attempt.state,
-        step=attempt.step,
-        node_entered_at=now,
-        outcome=attempt.outcome,
-        ending_node=attempt.ending_node,
-        finished_at=attempt.finished_at,
-    )
-    if updated != 1:
-        raise StaleSubmission(_("That choice has already been made."))
-    ScenarioChoiceRecord.objects.create(
+    move = ScenarioChoiceRecord(
         attempt=attempt,
         scenario_id=attempt.scenario_id,
         node_id=step.from_node.id,
@@ -249,10 +363,11 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
         choice_label=choice_label[:255],
         step=attempt.step,
     )
+    if not _move_save(attempt, previous_step=previous_step, move=move):
+        raise StaleSubmission(_("That choice has already been made."))
 
     module, course, registration = _context(attempt)
-    # The locked row brought the learner and school with it: no extra queries.
-    learner = attempt.learner
+    # _locked loaded the learner's school: actor_for and record() need no query for it.
     actor = actor_for(learner)
     scenario = _activity(attempt.scenario)
     path = [f"{node}:{choice}" for node, choice in step.state.path]
