@@ -8,7 +8,11 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 
 class ScenarioAdminForm(WagtailAdminModelForm):
-    """Refuses publishing while the graph has problems, each shown beside its node."""
+    """Refuses publishing while the graph has problems, each shown beside its node; offers
+    the scenario's node ids where an author types a target (static/js/scenario-admin.js)."""
+
+    class Media:
+        js = ["js/scenario-admin.js"]
 
     def clean(self):
         cleaned = super().clean()

@@ -62,8 +62,23 @@ def test_an_author_imports_a_twine_story_fixes_a_problem_and_publishes(
     scenario.refresh_from_db()
     assert not scenario.live
 
-    # The author corrects the choice's target and publishes.
+    # Where a choice leads, the editor offers the scenario's node ids as they are on the page.
     target = page.locator("input[name='nodes-0-value-choices-1-value-target']")
+    expect(target).to_have_attribute("list", "scenario-node-ids")
+    offered = page.locator("#scenario-node-ids option")
+    expect(offered).to_have_count(3)
+    assert sorted(offered.evaluate_all("options => options.map(o => o.value)")) == [
+        "Corridor",
+        "Deleted",
+        "Told",
+    ]
+    # Renaming a node changes what is offered.
+    page.locator("input[name='nodes-2-value-node_id']").fill("Told-teacher")
+    expect(page.locator("#scenario-node-ids option[value='Told-teacher']")).to_have_count(1)
+    page.locator("input[name='nodes-2-value-node_id']").fill("Told")
+    expect(page.locator("#scenario-node-ids option[value='Told']")).to_have_count(1)
+
+    # The author corrects the choice's target and publishes.
     target.fill("Told")
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
     page.locator("button[name='action-publish']").click()
