@@ -161,12 +161,13 @@ def scenario_attempt_start(*, learner, scenario: Scenario, module=None, restart=
     """The learner's current attempt (resumed), or a new one pinned to the live revision."""
     if not scenario.live or scenario.live_revision_id is None:
         raise ScenarioUnavailable(_("This scenario is not available yet."))
-    attempts = ScenarioAttempt.objects.filter(learner=learner, scenario=scenario)
-    if module is not None:
-        attempts = attempts.filter(module=module)
-    current = attempts.order_by("-started_at", "-pk").first()
-    if current is not None and not restart:
-        return current
+    if not restart:
+        attempts = ScenarioAttempt.objects.filter(learner=learner, scenario=scenario)
+        if module is not None:
+            attempts = attempts.filter(module=module)
+        current = attempts.order_by("-started_at", "-pk").first()
+        if current is not None:
+            return current
     graph = graph_for_revision(scenario.live_revision_id)
     registration = None
     if module is not None:
@@ -401,7 +402,7 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
                 registration=registration,
             )
         )
-    record(statements=statements, school=learner.school, learner=learner)
+    record(statements=statements, school_id=learner.school_id, learner=learner)
     if step.ended and attempt.module_id:
         from courses.services import module_progress_sync
 

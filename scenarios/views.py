@@ -19,7 +19,7 @@ from wagtail.models import Page
 
 from .engine import PlayError
 from .models import ClassroomSession, Scenario, ScenarioAttempt
-from .player import SIGNPOSTS, player_context
+from .player import PLAYER_COLUMNS, SIGNPOSTS, player_context
 from .selectors import MIN_LEARNERS, graph_for_revision, scenario_group_analytics
 from .services import (
     ScenarioUnavailable,
@@ -100,7 +100,7 @@ def play(request, scenario_uuid):
 @login_required
 @require_POST
 def start(request, scenario_uuid):
-    scenario = get_object_or_404(Scenario, uuid=scenario_uuid)
+    scenario = get_object_or_404(Scenario.objects.only(*PLAYER_COLUMNS), uuid=scenario_uuid)
     module = _module_for(scenario, request.POST.get("module"))
     try:
         attempt = scenario_attempt_start(
