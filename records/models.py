@@ -26,8 +26,12 @@ class Completion(models.Model):
     second row: the history is what certificates and renewals are built on.
     """
 
+    # Indexed by (learner, activity_iri) in Meta, which begins with it.
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="completions",
+        db_index=False,
     )
     activity_iri = models.CharField(_("activity"), max_length=512)
     statement_id = models.UUIDField(_("statement"), unique=True)
@@ -60,8 +64,12 @@ class LearnerActivity(models.Model):
     its first module is complete.
     """
 
+    # Indexed by the unique (learner, activity_iri), which begins with it.
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_summaries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="activity_summaries",
+        db_index=False,
     )
     activity_iri = models.CharField(_("activity"), max_length=512)
     first_seen_at = models.DateTimeField(_("first seen"))

@@ -183,8 +183,12 @@ class ScenarioAttempt(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="attempts")
     revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
+    # Indexed by (learner, scenario, finished_at) in Meta, which begins with it.
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenario_attempts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="scenario_attempts",
+        db_index=False,
     )
     module = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -209,8 +213,14 @@ class ScenarioAttempt(models.Model):
 class ScenarioChoiceRecord(models.Model):
     """One move in an attempt: which choice was taken at which node (for group analytics)."""
 
-    attempt = models.ForeignKey(ScenarioAttempt, on_delete=models.CASCADE, related_name="moves")
-    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="+")
+    # Both indexed by the unique (attempt, step) and the (scenario, node, choice) indexes in
+    # Meta, which begin with them.
+    attempt = models.ForeignKey(
+        ScenarioAttempt, on_delete=models.CASCADE, related_name="moves", db_index=False
+    )
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     node_id = models.CharField(max_length=60)
     choice_id = models.CharField(max_length=60)
     choice_label = models.CharField(max_length=255)

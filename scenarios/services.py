@@ -402,7 +402,8 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
                 registration=registration,
             )
         )
-    record(statements=statements, school_id=learner.school_id, learner=learner)
+    # Any error here ends the whole step (its transaction rolls back), so no savepoint.
+    record(statements=statements, school_id=learner.school_id, learner=learner, savepoint=False)
     if step.ended and attempt.module_id:
         from courses.services import module_progress_sync
 

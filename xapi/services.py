@@ -215,7 +215,6 @@ def _outbox_rows(
     return entries, touched
 
 
-@transaction.atomic
 def record(
     *,
     statements: list[dict],
@@ -225,6 +224,7 @@ def record(
     version: str = "1.0.0",
     attachments: dict[str, tuple[str, bytes]] | None = None,
     learner=None,
+    savepoint: bool = True,
 ) -> list[str]:
     """Validate, store, project and enqueue forwarding of statements; return their ids.
 
@@ -235,7 +235,24 @@ def record(
     attachments sent in a multipart request. `learner`, when the caller already has the user
     every statement is about, spares looking the actor up. The school is given as `school`
     or, when the caller has only its id, `school_id`.
+
+    Called inside the caller's transaction, `record()` uses a savepoint, so a caller may
+    catch its errors and carry on. A caller that lets every error end its own transaction
+    (a scenario step) passes `savepoint=False` and spares the two round trips.
     """
+    with transaction.atomic(savepoint=savepoint):
+        return _record(
+            statements=statements,
+            school=school,
+            school_id=school_id,
+            authority=authority,
+            version=version,
+            attachments=attachments,
+            learner=learner,
+        )
+
+
+def _record(*, statements, school, school_id, authority, version, attachments, learner):
     if school is not None:
         school_id = school.pk
     if not isinstance(statements, list) or not statements:
