@@ -215,6 +215,32 @@ def test_a_content_warning_can_be_skipped_without_penalty(client, pupil):
     assert attempt.outcome == "mixed"
 
 
+def test_an_ending_with_a_content_warning_shows_it_before_its_text(client, pupil):
+    from scenarios.engine import Outcome
+
+    ending = Node(
+        "poor",
+        "The video reaches the teacher's family.",
+        outcome=Outcome.POOR,
+        debrief="Sharing spreads harm.",
+        content_warning="Describes someone being upset.",
+    )
+    scenario = published_scenario(small_graph(nodes={"poor": ending}))
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    _choose(client, attempt, node="start", step=0, choice="share")
+    html = _choose(client, attempt, node="shared", step=1, choice="oops", fetch=True)
+    text = html.content.decode()
+    warning = text.index("Describes someone being upset.")
+    # The ending's own text waits behind "Show this part"; the debrief and help do not.
+    assert warning < text.index("<summary>Show this part</summary>") < text.index(
+        "reaches the teacher"
+    )
+    assert text.index("</details>") < text.index("Sharing spreads harm.")
+    assert "Where to get help" in text
+
+
 def test_an_unpublished_scenario_cannot_be_started(client, pupil):
     from scenarios.models import Scenario
 
