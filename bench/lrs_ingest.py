@@ -8,11 +8,11 @@ Against gunicorn (gthread, production settings) on PostgreSQL, with 16 concurren
   their relations) directly with psycopg, 16 connections at once: target >= 0.3 x;
 - both again after pre-loading 1,000,000 statements: target rate at 1M >= 0.8 x empty.
 
-Every ratio is measured in the same run, each load alternating with its baseline in four
+Every ratio is measured in the same run, each load alternating with its baseline in eight
 rounds. Usage (needs PostgreSQL; BENCH_DATABASE_URL names
 the server, default postgres://postgres@127.0.0.1:5432):
 
-    .venv/bin/python bench/lrs_ingest.py [--preload 1000000] [--requests 1600] [--batches 96]
+    .venv/bin/python bench/lrs_ingest.py [--preload 1000000] [--requests 3200] [--batches 96]
 """
 
 import argparse
@@ -28,7 +28,7 @@ from benchlib import preload, server
 
 CLIENTS = 16
 BATCH = 50
-ROUNDS = 4
+ROUNDS = 8
 
 
 def merged(parts: list[dict]) -> dict:
@@ -43,8 +43,10 @@ def merged(parts: list[dict]) -> dict:
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preload", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=1600)
+    parser.add_argument("--requests", type=int, default=3200)
     parser.add_argument("--batches", type=int, default=96)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=8)
     return parser.parse_args()
 
 
@@ -209,7 +211,7 @@ def main():
     server.django_setup()
     school, auth = server.credentials()
     counter = [10_000_000]  # statement numbers above the preloaded ones
-    with server.gunicorn() as port:
+    with server.gunicorn(args.workers, args.threads) as port:
         empty = measure(port, auth, school.pk, args, "empty LRS", counter)
         print(f"\nPre-loading {args.preload:,} statements ...", flush=True)
         seconds = preload.preload(school_id=school.pk, start=1, end=args.preload)
