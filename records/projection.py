@@ -13,6 +13,7 @@ completion its target made.
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
@@ -85,51 +86,90 @@ def _latest(a, b):
     return b if a is None or (b is not None and b > a) else a
 
 
+@dataclass(frozen=True)
+class Projection:
+    """What a batch of statements does to records, before knowing their learners. Pure.
+
+    `touches`: (statement id, activity IRI, when seen, when completed or None) for every
+    activity a statement is about; `completions`: (statement id, activity IRI, registration,
+    when, success, scaled score) for every completing statement; `voided`: the ids of the
+    statements that voiding statements void.
+    """
+
+    touches: list[tuple[uuid.UUID, str, datetime, datetime | None]] = field(default_factory=list)
+    completions: list[tuple] = field(default_factory=list)
+    voided: list[uuid.UUID] = field(default_factory=list)
+
+
+def projection_of(statements: Iterable[dict]) -> Projection:
+    """The records these statements make, keyed by statement id (see `Projection`). Pure."""
+    projection = Projection()
+    for statement in statements:
+        voided_id = voided_statement_id(statement)
+        if voided_id:
+            projection.voided.append(uuid.UUID(str(voided_id)))
+            continue
+        statement_id = uuid.UUID(str(statement["id"]))
+        when = _when(statement)
+        completes = is_completion(statement)
+        object_iri = statement.get("object", {}).get("id")
+        for iri in touched_activity_iris(statement):
+            finished = when if completes and iri == object_iri else None
+            projection.touches.append((statement_id, iri, when, finished))
+        if completes:
+            result = statement.get("result") or {}
+            registration = (statement.get("context") or {}).get("registration")
+            projection.completions.append(
+                (
+                    statement_id,
+                    object_iri,
+                    uuid.UUID(registration) if registration else None,
+                    when,
+                    result.get("success"),
+                    (result.get("score") or {}).get("scaled"),
+                )
+            )
+    return projection
+
+
 def completions_project(*, statements: Iterable[dict], learners_by_key: dict) -> int:
     """Project statements whose actor is a known learner into Completion and LearnerActivity.
 
     `learners_by_key` maps an actor key (see `xapi.identity.actor_key`) to a user or a user's
     primary key; the caller resolves actors because it knows the school's identity settings.
     Returns the number of statements that were completions (whether or not already
-    projected).
+    projected). On PostgreSQL, `record()` does the same inside its insert (`projection_sql`).
     """
-    completions: list[Completion] = []
+    statements = list(statements)
+    learner_of: dict[uuid.UUID, int] = {}
+    for statement in statements:
+        learner = learners_by_key.get(actor_key(statement.get("actor", {})))
+        if learner is not None and not voided_statement_id(statement):
+            learner_of[uuid.UUID(str(statement["id"]))] = getattr(learner, "pk", learner)
+    projection = projection_of(statements)
     # (learner_id, iri) -> [first_seen, last_seen, first_completed, last_completed]
     summaries: dict[tuple[int, str], list] = {}
-    voided: list[uuid.UUID] = []
-    for statement in statements:
-        voided_id = voided_statement_id(statement)
-        if voided_id:
-            voided.append(uuid.UUID(str(voided_id)))
+    for statement_id, iri, seen, finished in projection.touches:
+        if statement_id not in learner_of:
             continue
-        learner = learners_by_key.get(actor_key(statement.get("actor", {})))
-        if learner is None:
-            continue
-        learner_id = getattr(learner, "pk", learner)
-        when = _when(statement)
-        completes = is_completion(statement)
-        for iri in touched_activity_iris(statement):
-            entry = summaries.setdefault((learner_id, iri), [None, None, None, None])
-            entry[0] = _earliest(entry[0], when)
-            entry[1] = _latest(entry[1], when)
-        if not completes:
-            continue
-        entry = summaries[(learner_id, statement["object"]["id"])]
-        entry[2] = _earliest(entry[2], when)
-        entry[3] = _latest(entry[3], when)
-        result = statement.get("result") or {}
-        registration = (statement.get("context") or {}).get("registration")
-        completions.append(
-            Completion(
-                learner_id=learner_id,
-                activity_iri=statement["object"]["id"],
-                statement_id=uuid.UUID(str(statement["id"])),
-                registration=uuid.UUID(registration) if registration else None,
-                completed_at=when,
-                success=result.get("success"),
-                score_scaled=(result.get("score") or {}).get("scaled"),
-            )
+        entry = summaries.setdefault((learner_of[statement_id], iri), [None, None, None, None])
+        entry[0] = _earliest(entry[0], seen)
+        entry[1] = _latest(entry[1], seen)
+        entry[2] = _earliest(entry[2], finished)
+        entry[3] = _latest(entry[3], finished)
+    completions = [
+        Completion(
+            learner_id=learner_of[statement_id],
+            activity_iri=iri,
+            statement_id=statement_id,
+            registration=registration,
+            completed_at=when,
+            success=success,
+            score_scaled=score,
         )
+        for statement_id, iri, registration, when, success, score in projection.completions
+        if statement_id in learner_of
+    ]
     count = len(completions)
     # Every completion touches its object, so there are summaries whenever there are
     # completions; on PostgreSQL they are written in one statement (one round trip).
@@ -138,9 +178,50 @@ def completions_project(*, statements: Iterable[dict], learners_by_key: dict) ->
         completions = []
     if summaries:
         _summaries_merge(summaries, completions)
-    if voided:
-        completions_void(statement_ids=voided)
+    if projection.voided:
+        completions_void(statement_ids=projection.voided)
     return count
+
+
+def projection_sql(projection: Projection, *, new: str = "new") -> tuple[str, list]:
+    """PostgreSQL: `WITH` items that write `projection` for the statements a data-modifying
+    CTE named `new` (columns `statement_id`, `learner_id`) inserted, so that `record()`
+    stores statements and their records in one statement. Statements without a learner, or
+    not inserted (already stored), project nothing, as in `completions_project`. Parameters
+    are binary arrays (`%b`), one per column, so the text is the same for every batch."""
+    completion_table = Completion._meta.db_table
+    summary_table = LearnerActivity._meta.db_table
+
+    def widen(func: str, column: str) -> str:
+        return (
+            f"{column} = {func}(COALESCE({summary_table}.{column}, excluded.{column}), "
+            f"COALESCE(excluded.{column}, {summary_table}.{column}))"
+        )
+
+    sql = f"""
+projected_completions AS (
+    INSERT INTO {completion_table} ({", ".join(_COMPLETION_COLUMNS)})
+    SELECT n.learner_id, c.iri, c.sid, c.registration, c.completed_at, c.success, c.score
+    FROM {new} n JOIN unnest(%b::uuid[], %b::text[], %b::uuid[], %b::timestamptz[],
+        %b::boolean[], %b::float8[]) AS c(sid, iri, registration, completed_at, success, score)
+        ON c.sid = n.statement_id
+    WHERE n.learner_id IS NOT NULL
+    ON CONFLICT (statement_id) DO NOTHING
+), projected_summaries AS (
+    INSERT INTO {summary_table} (learner_id, activity_iri, first_seen_at, last_seen_at,
+        first_completed_at, last_completed_at)
+    SELECT n.learner_id, t.iri, min(t.seen), max(t.seen), min(t.finished), max(t.finished)
+    FROM {new} n JOIN unnest(%b::uuid[], %b::text[], %b::timestamptz[], %b::timestamptz[])
+        AS t(sid, iri, seen, finished) ON t.sid = n.statement_id
+    WHERE n.learner_id IS NOT NULL
+    GROUP BY n.learner_id, t.iri
+    ON CONFLICT (learner_id, activity_iri) DO UPDATE SET
+        {widen("LEAST", "first_seen_at")}, {widen("GREATEST", "last_seen_at")},
+        {widen("LEAST", "first_completed_at")}, {widen("GREATEST", "last_completed_at")}
+)"""  # noqa: S608 (only the models' own table and column names are interpolated)
+    completions = list(zip(*projection.completions, strict=True)) or [()] * 6
+    touches = list(zip(*projection.touches, strict=True)) or [()] * 4
+    return sql, [list(column) for column in (*completions, *touches)]
 
 
 _COMPLETION_COLUMNS = (

@@ -7,6 +7,7 @@ course service re-checks the module and course.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 
@@ -156,7 +157,6 @@ def _context(attempt: ScenarioAttempt):
     )
 
 
-@transaction.atomic
 def scenario_attempt_start(*, learner, scenario: Scenario, module=None, restart=False):
     """The learner's current attempt (resumed), or a new one pinned to the live revision."""
     if not scenario.live or scenario.live_revision_id is None:
@@ -169,27 +169,30 @@ def scenario_attempt_start(*, learner, scenario: Scenario, module=None, restart=
         if current is not None:
             return current
     graph = graph_for_revision(scenario.live_revision_id)
-    registration = None
-    if module is not None:
-        from courses.services import course_registration
+    # Inside a module the attempt joins the learner's course registration, which may be
+    # started here too: one transaction. On its own page it is a single insert.
+    with transaction.atomic() if module is not None else nullcontext():
+        registration = None
+        if module is not None:
+            from courses.services import course_registration
 
-        registration = course_registration(learner=learner, course=module.specific.course)
-    return ScenarioAttempt.objects.create(
-        scenario=scenario,
-        revision_id=scenario.live_revision_id,
-        learner=learner,
-        module=module,
-        registration=registration,
-        state=start(graph).to_dict(),
-        node_entered_at=timezone.now(),
-    )
+            registration = course_registration(learner=learner, course=module.specific.course)
+        return ScenarioAttempt.objects.create(
+            scenario=scenario,
+            revision_id=scenario.live_revision_id,
+            learner=learner,
+            module=module,
+            registration=registration,
+            state=start(graph).to_dict(),
+            node_entered_at=timezone.now(),
+        )
 
 
 # What a move reads, in one query: the attempt (not when it started), the scenario columns the
 # statements and the player show, and the learner's school's choice of staff identity (the
 # statements' actor depends on it). Raw SQL, because on this hot path the ORM spent longer
 # building a select_related query through the user model than the database spent answering it.
-_LOCKED_SQL = """
+_ATTEMPT_SQL = """
 SELECT attempt.id, attempt.uuid, attempt.scenario_id, attempt.revision_id, attempt.learner_id,
     attempt.module_id, attempt.registration, attempt.state, attempt.step,
     attempt.node_entered_at, attempt.outcome, attempt.ending_node, attempt.finished_at,
@@ -204,50 +207,63 @@ WHERE attempt.uuid = %s AND attempt.learner_id = %s
 """
 
 
-def _partial(model, db: str, values: dict):
+def _partial(model, values: dict):
     """An instance of `model` with only the fields in `values` loaded (the rest load on
-    first use), converted by each field's to_python (SQLite returns text and integers)."""
+    first use), as the database returned them: each field's converters are applied, as the
+    ORM would (SQLite returns text and integers, psycopg JSON as text)."""
     fields = [field for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(
-        db, [f.attname for f in fields], [f.to_python(values[f.attname]) for f in fields]
-    )
+    loaded = []
+    for field in fields:
+        value, column = values[field.attname], field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        for converter in converters:
+            value = converter(value, column, connection)
+        loaded.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], loaded)
 
 
-def _locked(attempt_uuid, learner) -> ScenarioAttempt:
-    """The learner's attempt, its row locked until the transaction ends, with its scenario.
+def _attempt_read(attempt_uuid, learner) -> ScenarioAttempt:
+    """The learner's attempt with its scenario, as it is now.
 
-    `learner` is the signed-in user, already loaded: the attempt is given it rather than a
-    second copy of the user row, and it is given its school.
+    Not locked: a move is saved only if the attempt is still at the step read here (see
+    `_move_guard`), so a second submission of the same step is refused however the two
+    interleave. `learner` is the signed-in user, already loaded: the attempt is given it
+    rather than a second copy of the user row, and it is given its school.
     """
     from schools.models import School
 
-    sql = _LOCKED_SQL
-    if connection.features.has_select_for_update_of:
-        sql += "FOR UPDATE OF attempt"
     uuid = ScenarioAttempt._meta.get_field("uuid").get_db_prep_value(attempt_uuid, connection)
-    rows = list(ScenarioAttempt.objects.raw(sql, [learner.school_id, uuid, learner.pk]))
-    if not rows:
+    params = [learner.school_id, uuid, learner.pk]
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        # Prepared, like record()'s insert: planning this join cost more than running it.
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(_ATTEMPT_SQL, params, prepare=True)
+            names, row = [c.name for c in cursor.description], cursor.fetchone()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_ATTEMPT_SQL, params)
+            names, row = [c[0] for c in cursor.description], cursor.fetchone()
+    if row is None:
         raise ScenarioAttempt.DoesNotExist("No such attempt for this learner.")
-    attempt = rows[0]
-    db = attempt._state.db
+    values = dict(zip(names, row, strict=True))
+    # The scenario's and the school's columns are aliased with their prefix.
+    joined = {name for name in values if name.startswith(("scenario_", "school_"))}
+    attempt = _partial(
+        ScenarioAttempt,
+        {name: value for name, value in values.items() if name not in joined - {"scenario_id"}},
+    )
     attempt.scenario = _partial(
         Scenario,
-        db,
-        {
-            "id": attempt.scenario_id,
-            "uuid": attempt.scenario_uuid,
-            "title": attempt.scenario_title,
-            "audience": attempt.scenario_audience,
-            "introduction": attempt.scenario_introduction,
-            "live": attempt.scenario_live,
-            "live_revision_id": attempt.scenario_live_revision_id,
-        },
+        {name.removeprefix("scenario_"): values[name] for name in joined - {"scenario_id"}}
+        | {"id": values["scenario_id"]},
     )
-    if attempt.school_staff_xapi_identity is not None:
+    if values["school_staff_xapi_identity"] is not None:
         learner.school = _partial(
             School,
-            db,
-            {"id": learner.school_id, "staff_xapi_identity": attempt.school_staff_xapi_identity},
+            {"id": learner.school_id, "staff_xapi_identity": values["school_staff_xapi_identity"]},
         )
     attempt.learner = learner
     return attempt
@@ -271,52 +287,28 @@ def _check_fresh(attempt: ScenarioAttempt, *, node_id: str, step: int) -> None:
 _MOVED_COLUMNS = ("state", "step", "node_entered_at", "outcome", "ending_node", "finished_at")
 
 
-def _move_save(attempt: ScenarioAttempt, *, previous_step: int, move: ScenarioChoiceRecord) -> bool:
-    """Save the moved attempt and its choice record, only if the attempt is still at
-    `previous_step`. False, with nothing written, when another submission got there first.
+def _move_guard(attempt: ScenarioAttempt, *, previous_step: int, move: ScenarioChoiceRecord):
+    """The move as the write `record()` stores the step's statements with: the attempt
+    saved and its choice record added, only if the attempt is still at `previous_step`.
 
-    Conditional on the step we read, so that where the database has no row locks (SQLite) a
-    simultaneous duplicate finds no row to update and is rejected as stale.
+    When another submission of the same step got there first, it finds no row to update, so
+    nothing is written, the statements included (`GuardRejected`). On PostgreSQL that is
+    part of record()'s one statement: a duplicate that waited for the first's row lock
+    re-checks `step` against the committed row (READ COMMITTED) and updates nothing.
     """
-    if connection.vendor == "postgresql":
-        return _move_save_postgresql(attempt, previous_step=previous_step, move=move)
-    updated = ScenarioAttempt.objects.filter(pk=attempt.pk, step=previous_step).update(
-        **{name: getattr(attempt, name) for name in _MOVED_COLUMNS}
-    )
-    if updated != 1:
-        return False
-    move.save(force_insert=True)
-    return True
+    from xapi.services import RecordGuard
 
+    def fallback() -> bool:
+        updated = ScenarioAttempt.objects.filter(pk=attempt.pk, step=previous_step).update(
+            **{name: getattr(attempt, name) for name in _MOVED_COLUMNS}
+        )
+        if updated != 1:
+            return False
+        move.save(force_insert=True)
+        return True
 
-@cache
-def _move_sql() -> str:
-    """One statement: update the attempt if still at the step read, and insert the choice
-    record only for a row it updated (PostgreSQL runs data-modifying WITH; SQLite cannot)."""
-    quote = connection.ops.quote_name
-    meta = ScenarioAttempt._meta
-    attempts, records = quote(meta.db_table), quote(ScenarioChoiceRecord._meta.db_table)
-    moved = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in _MOVED_COLUMNS)
-    pk, step = quote(meta.pk.column), quote(meta.get_field("step").column)
-    columns = ", ".join(quote(field.column) for field in _record_fields())
-    values = ", ".join(["%s"] * len(_record_fields()))
-    # Only the models' own table and column names are interpolated.
-    return (
-        f"WITH moved AS (UPDATE {attempts} SET {moved} WHERE {pk} = %s AND {step} = %s "  # noqa: S608
-        f"RETURNING 1) INSERT INTO {records} ({columns}) SELECT {values} FROM moved"
-    )
-
-
-@cache
-def _record_fields() -> tuple:
-    return tuple(f for f in ScenarioChoiceRecord._meta.concrete_fields if not f.primary_key)
-
-
-def _move_save_postgresql(
-    attempt: ScenarioAttempt, *, previous_step: int, move: ScenarioChoiceRecord
-) -> bool:
-    # A duplicate that waited for our row lock re-checks `step` against the committed row
-    # (READ COMMITTED), updates nothing, and so inserts nothing.
+    if connection.vendor != "postgresql":
+        return RecordGuard(sql="", params=[], fallback=fallback)
     attempt_meta = ScenarioAttempt._meta
     params = [
         attempt_meta.get_field(name).get_db_prep_save(getattr(attempt, name), connection)
@@ -327,14 +319,38 @@ def _move_save_postgresql(
         field.get_db_prep_save(field.pre_save(move, add=True), connection)
         for field in _record_fields()
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_move_sql(), params)
-        return cursor.rowcount == 1
+    return RecordGuard(sql=_move_sql(), params=params, fallback=fallback)
+
+
+@cache
+def _move_sql() -> str:
+    """`WITH` items for record(): `guard` updates the attempt if it is still at the step
+    read; the choice record is inserted only for a row it updated."""
+    quote = connection.ops.quote_name
+    meta = ScenarioAttempt._meta
+    attempts, records = quote(meta.db_table), quote(ScenarioChoiceRecord._meta.db_table)
+    fields = [meta.get_field(name) for name in _MOVED_COLUMNS]
+    # Typed placeholders: the statement is prepared (server-side parameters).
+    moved = ", ".join(f"{quote(f.column)} = %s::{f.cast_db_type(connection)}" for f in fields)
+    pk, step = quote(meta.pk.column), quote(meta.get_field("step").column)
+    columns = ", ".join(quote(field.column) for field in _record_fields())
+    values = ", ".join(f"%s::{field.cast_db_type(connection)}" for field in _record_fields())
+    # Only the models' own table and column names are interpolated.
+    return (
+        f"guard AS (UPDATE {attempts} SET {moved} WHERE {pk} = %s::bigint "  # noqa: S608
+        f"AND {step} = %s::integer RETURNING 1), "
+        f"guard_record AS (INSERT INTO {records} ({columns}) SELECT {values} FROM guard)"
+    )
+
+
+@cache
+def _record_fields() -> tuple:
+    return tuple(f for f in ScenarioChoiceRecord._meta.concrete_fields if not f.primary_key)
 
 
 def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
     from xapi.identity import actor_for
-    from xapi.services import record
+    from xapi.services import GuardRejected, record
     from xapi.statements.builders import scenario_choice_made, scenario_ending_reached
 
     now = timezone.now()
@@ -364,11 +380,10 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
         choice_label=choice_label[:255],
         step=attempt.step,
     )
-    if not _move_save(attempt, previous_step=previous_step, move=move):
-        raise StaleSubmission(_("That choice has already been made."))
+    guard = _move_guard(attempt, previous_step=previous_step, move=move)
 
     module, course, registration = _context(attempt)
-    # _locked loaded the learner's school: actor_for and record() need no query for it.
+    # _attempt_read loaded the learner's school: actor_for and record() need no query for it.
     actor = actor_for(learner)
     scenario = _activity(attempt.scenario)
     path = [f"{node}:{choice}" for node, choice in step.state.path]
@@ -402,20 +417,33 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
                 registration=registration,
             )
         )
-    # Any error here ends the whole step (its transaction rolls back), so no savepoint.
-    record(statements=statements, school_id=learner.school_id, learner=learner, savepoint=False)
-    if step.ended and attempt.module_id:
-        from courses.services import module_progress_sync
+    sync_module = step.ended and attempt.module_id
+    # The move and its statements are one write (record() with the move as its guard): on
+    # PostgreSQL a single statement, atomic by itself. Reaching an ending inside a module
+    # also updates the module's and course's progress, so that takes a transaction. Any
+    # error ends the whole step, so no savepoint.
+    with transaction.atomic() if sync_module else nullcontext():
+        try:
+            record(
+                statements=statements,
+                school_id=learner.school_id,
+                learner=learner,
+                savepoint=False,
+                guard=guard,
+            )
+        except GuardRejected:
+            raise StaleSubmission(_("That choice has already been made.")) from None
+        if sync_module:
+            from courses.services import module_progress_sync
 
-        module_progress_sync(learner=learner, module=attempt.module.specific)
+            module_progress_sync(learner=learner, module=attempt.module.specific)
 
 
-@transaction.atomic
 def scenario_choice_make(
     *, learner, attempt_uuid, node_id: str, step: int, choice_id: str
 ) -> MoveResult:
     """Apply one choice, once, from the node it was offered on; record it."""
-    attempt = _locked(attempt_uuid, learner)
+    attempt = _attempt_read(attempt_uuid, learner)
     _check_fresh(attempt, node_id=node_id, step=step)
     graph = graph_for_revision(attempt.revision_id)
     try:
@@ -426,10 +454,9 @@ def scenario_choice_make(
     return MoveResult(attempt=attempt, step=move)
 
 
-@transaction.atomic
 def scenario_node_skip(*, learner, attempt_uuid, node_id: str, step: int) -> MoveResult:
     """Skip a node with a content warning, without penalty."""
-    attempt = _locked(attempt_uuid, learner)
+    attempt = _attempt_read(attempt_uuid, learner)
     _check_fresh(attempt, node_id=node_id, step=step)
     graph = graph_for_revision(attempt.revision_id)
     move = skip(graph, State.from_dict(attempt.state), from_node=node_id)

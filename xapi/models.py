@@ -283,7 +283,7 @@ class ForwardingTarget(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     batch_size = models.PositiveIntegerField(_("statements per request"), default=100)
-    # Part of the targets' version that record() checks on every insert (xapi/targets.py).
+    # When the target was last changed.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

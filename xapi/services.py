@@ -5,14 +5,17 @@ enqueue forwarding, in one transaction; forwarding is sent after commit.
 """
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from records.projection import completions_project
+from records.projection import completions_project, projection_of, projection_sql
 
 from .identity import actor_for, actor_key
 from .models import (
@@ -25,7 +28,7 @@ from .models import (
 from .statements.errors import StatementConflictError, StatementValidationError
 from .statements.statement import Statement as StatementModel
 from .statements.validation import statement_validate
-from .targets import VERSION_SQL, targets_active, targets_at, version_of
+from .targets import targets_active
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 COMPARE_IGNORED = {"stored", "authority", "version", "timestamp", "id"}
@@ -168,15 +171,18 @@ def _object_columns(obj: dict) -> dict:
     return columns
 
 
-def _mentions(statement: dict, iri: str) -> bool:
-    if (statement.get("object") or {}).get("id") == iri:
-        return True
+def _mentioned(statement: dict) -> list[str]:
+    """The ids a course-scoped forwarding target looks for: the object's and every context
+    activity's."""
+    found = []
+    if (statement.get("object") or {}).get("id"):
+        found.append(statement["object"]["id"])
     activities = ((statement.get("context") or {}).get("contextActivities")) or {}
     for values in activities.values():
         for activity in values if isinstance(values, list) else [values]:
-            if activity.get("id") == iri:
-                return True
-    return False
+            if activity.get("id"):
+                found.append(activity["id"])
+    return list(dict.fromkeys(found))
 
 
 def _outbox_rows(
@@ -206,13 +212,34 @@ def _outbox_rows(
                 row.learner_id is None or row.learner_id in pupils
             ):
                 continue
-            if target.scope == ForwardingTarget.Scope.COURSE and not _mentions(
-                row.data, target.course_iri
+            if (
+                target.scope == ForwardingTarget.Scope.COURSE
+                and target.course_iri not in _mentioned(row.data)
             ):
                 continue
             entries.append(OutboxEntry(target=target, statement=row, next_attempt_at=now))
             touched.add(target.pk)
     return entries, touched
+
+
+@dataclass(frozen=True)
+class RecordGuard:
+    """A write the statements depend on: they are stored only if it happens, and together
+    with it (a scenario move: the attempt moves on from the step it was read at).
+
+    `sql` is, for PostgreSQL, `WITH` items whose first is named `guard` and returns a row
+    when the write happened (items after it may use `guard`); `params` are its parameters.
+    `fallback` does the same write elsewhere (SQLite), inside record()'s transaction, and
+    says whether it happened.
+    """
+
+    sql: str
+    params: list
+    fallback: Callable[[], bool]
+
+
+class GuardRejected(Exception):
+    """The guard's write did not happen, so nothing was stored."""
 
 
 def record(
@@ -225,6 +252,7 @@ def record(
     attachments: dict[str, tuple[str, bytes]] | None = None,
     learner=None,
     savepoint: bool = True,
+    guard: RecordGuard | None = None,
 ) -> list[str]:
     """Validate, store, project and enqueue forwarding of statements; return their ids.
 
@@ -234,12 +262,31 @@ def record(
     `version` is the request's xAPI version; `attachments` maps SHA-2 to (type, bytes) for
     attachments sent in a multipart request. `learner`, when the caller already has the user
     every statement is about, spares looking the actor up. The school is given as `school`
-    or, when the caller has only its id, `school_id`.
+    or, when the caller has only its id, `school_id`. With a `guard`, the statements are
+    stored only if the guard's write happens (else GuardRejected, nothing stored); the
+    caller mints the statements' ids (the builders' fresh UUIDs).
 
-    Called inside the caller's transaction, `record()` uses a savepoint, so a caller may
-    catch its errors and carry on. A caller that lets every error end its own transaction
-    (a scenario step) passes `savepoint=False` and spares the two round trips.
+    On PostgreSQL the statements, their relations, their records and their outbox rows are
+    written by one SQL statement, which is atomic by itself. So when nothing else needs
+    writing (no attachments, no voiding) and the batch cannot be half stored (one statement,
+    or ids the caller minted), record() sends that statement alone, outside any transaction
+    of its own: no BEGIN and COMMIT round trips. Otherwise, called inside the caller's
+    transaction, it uses a savepoint, so a caller may catch its errors and carry on; a
+    caller that lets every error end its own transaction passes `savepoint=False`.
     """
+    if _one_statement_will_do(statements, attachments=attachments, guard=guard) and (
+        not savepoint or not connection.in_atomic_block
+    ):
+        return _record(
+            statements=statements,
+            school=school,
+            school_id=school_id,
+            authority=authority,
+            version=version,
+            attachments=attachments,
+            learner=learner,
+            guard=guard,
+        )
     with transaction.atomic(savepoint=savepoint):
         return _record(
             statements=statements,
@@ -249,10 +296,26 @@ def record(
             version=version,
             attachments=attachments,
             learner=learner,
+            guard=guard,
         )
 
 
-def _record(*, statements, school, school_id, authority, version, attachments, learner):
+def _one_statement_will_do(statements, *, attachments, guard) -> bool:
+    """Can record() store these with its single PostgreSQL statement and nothing else?"""
+    if connection.vendor != "postgresql" or attachments:
+        return False
+    if not isinstance(statements, list) or not (len(statements) == 1 or guard is not None):
+        return False
+    # Voiding updates the voided statement and its records: more than one statement.
+    return not any(
+        isinstance(data, dict)
+        and isinstance(data.get("verb"), dict)
+        and data["verb"].get("id") == VOIDED
+        for data in statements
+    )
+
+
+def _record(*, statements, school, school_id, authority, version, attachments, learner, guard):
     if school is not None:
         school_id = school.pk
     if not isinstance(statements, list) or not statements:
@@ -335,10 +398,10 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
     # Part Three 2.1.2: an id that is already stored is accepted again without a copy when
     # the content is the same, and is a conflict otherwise. The insert skips ids already
     # stored (so the common case, a new statement, needs no look-up first); only those it
-    # skipped are read back and compared. It also finds the learners (unless known) and,
-    # on PostgreSQL, the forwarding targets' version.
-    inserted, targets_version = _rows_insert(
-        rows, school_id=school_id, stored=now, resolve=known is None
+    # skipped are read back and compared. It also finds the learners (unless known) and, on
+    # PostgreSQL, projects the records and writes the outbox rows in the same statement.
+    inserted, forwarded = _rows_insert(
+        rows, school_id=school_id, stored=now, resolve=known is None, guard=guard
     )
     skipped = {row.statement_id: model for row, (_sid, _f, model) in zip(rows, fresh, strict=True)}
     for statement_id in inserted:
@@ -356,18 +419,22 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
     if voided:
         Statement.objects.filter(school_id=school_id, statement_id__in=voided).update(voided=True)
 
-    completions_project(
-        statements=[row.data for row in rows],
-        learners_by_key={row.actor_key: row.learner_id for row in rows if row.learner_id},
-    )
-
-    active = targets_active() if targets_version is None else targets_at(targets_version)
-    entries, targets = _outbox_rows(rows, school_id, active)
-    if entries:
+    if connection.vendor != "postgresql":
+        completions_project(
+            statements=[row.data for row in rows],
+            learners_by_key={row.actor_key: row.learner_id for row in rows if row.learner_id},
+        )
+        entries, forwarded = _outbox_rows(rows, school_id, targets_active())
         OutboxEntry.objects.bulk_create(entries)
+    elif voided:
+        # The insert projected everything else; voiding removes what the voided made.
+        from records.projection import completions_void
+
+        completions_void(statement_ids=voided)
+    if forwarded:
         from .forwarding import outbox_schedule
 
-        for target_id in targets:
+        for target_id in forwarded:
             transaction.on_commit(lambda t=target_id: outbox_schedule(target_id=t))
     return ids
 
@@ -404,18 +471,36 @@ _LEARNER_SQL = (
 _SELECT_COLUMNS = ", ".join(
     _LEARNER_SQL if name == "learner_id" else f"u.{name}" for name, _type in _STATEMENT_COLUMNS
 )
-# One round trip for a whole batch: the statements (skipping ids already stored, Part Three
-# 2.1.2) with their learners, and the relations of those actually inserted, in input order
-# (WITH ORDINALITY, so primary keys follow the batch, as the `more` cursor expects); it
-# answers with the forwarding targets' version read in the same snapshot (xapi/targets.py).
-# Parameters are sent in binary (%b): psycopg escapes every element of a text-format array
-# with a regular expression, which was the largest cost of a batch; binary needs none.
-_INSERT_SQL = f"""
-WITH new AS (
+
+
+@cache
+def _insert_sql(guard_sql: str) -> str:
+    """One statement for a whole batch, atomic by itself: the statements (skipping ids
+    already stored, Part Three 2.1.2) with their learners, in input order (WITH ORDINALITY,
+    so primary keys follow the batch, as the `more` cursor expects); the relations, records
+    (`records.projection.projection_sql`) and outbox rows of those actually inserted. With a
+    guard, nothing is inserted unless the guard's write happened. It answers one row per
+    inserted statement, with the targets it queued for and whether the guard passed (one row
+    of NULLs and that flag when nothing was inserted).
+
+    Parameters are sent in binary (%b): psycopg escapes every element of a text-format array
+    with a regular expression, which was the largest cost of a batch; binary needs none.
+    """
+    from django.contrib.auth.models import Group
+
+    from schools.models import User
+
+    projection, _params = projection_sql(projection_of([]))
+    user_groups = User.groups.through._meta.db_table
+    outbox = OutboxEntry._meta.db_table
+    targets = ForwardingTarget._meta.db_table
+    return f"""
+WITH {guard_sql + ", " if guard_sql else ""}new AS (
     INSERT INTO xapi_statement ({_COLUMN_NAMES})
     SELECT {_SELECT_COLUMNS}
     FROM unnest({_UNNEST_ARGS}, %b::uuid[], %b::text[])
         WITH ORDINALITY AS u({_COLUMN_NAMES}, match_uuid, match_email, ord)
+    {"WHERE EXISTS (SELECT 1 FROM guard)" if guard_sql else ""}
     ORDER BY ord
     ON CONFLICT (statement_id) DO NOTHING
     RETURNING id, statement_id, learner_id
@@ -424,18 +509,40 @@ WITH new AS (
     SELECT new.id, %b::bigint, r.kind, r.key, %b::timestamptz
     FROM new JOIN unnest(%b::uuid[], %b::text[], %b::text[]) AS r(sid, kind, key)
         ON r.sid = new.statement_id
+), {projection}, outbox AS (
+    -- The same choice as _outbox_rows (SQLite): trust-wide targets and the school's own,
+    -- by scope.
+    INSERT INTO {outbox} (target_id, statement_id, status, attempts, next_attempt_at,
+        last_error, created_at)
+    SELECT t.id, new.id, 'pending', 0, %b::timestamptz, '', %b::timestamptz
+    FROM new JOIN {targets} t ON t.is_active AND (t.school_id IS NULL OR t.school_id = %b::bigint)
+    WHERE t.scope = 'all'
+        OR (t.scope = 'staff' AND new.learner_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM {user_groups} ug JOIN {Group._meta.db_table} g ON g.id = ug.group_id
+            WHERE ug.user_id = new.learner_id AND g.name = %b::text))
+        OR (t.scope = 'course' AND EXISTS (
+            SELECT 1 FROM unnest(%b::uuid[], %b::text[]) AS m(sid, iri)
+            WHERE m.sid = new.statement_id AND m.iri = t.course_iri))
+    RETURNING target_id
 )
-SELECT new.id, new.statement_id, new.learner_id, {VERSION_SQL} FROM new
-"""  # noqa: S608 (only constant column names are interpolated)
+SELECT new.id, new.statement_id, new.learner_id,
+    (SELECT array_agg(DISTINCT target_id) FROM outbox),
+    {"EXISTS (SELECT 1 FROM guard)" if guard_sql else "true"}
+FROM (SELECT 1) AS one LEFT JOIN new ON true
+"""  # noqa: S608 (only the models' own table and column names are interpolated)
 
 
-def _rows_insert(rows: list[Statement], *, school_id, stored, resolve: bool):
+def _rows_insert(rows: list[Statement], *, school_id, stored, resolve: bool, guard):
     """Insert the statements whose id is not stored yet, and their relations; find their
-    learners first if `resolve`. Returns the statement ids inserted (the others are left for
-    the caller to compare) and, on PostgreSQL, the forwarding targets' version (else None).
-    Each inserted row gets its primary key and learner_id."""
+    learners first if `resolve`. On PostgreSQL, also project their records and write their
+    outbox rows (SQLite: the caller does). Returns the statement ids inserted (the others are
+    left for the caller to compare) and the ids of the targets that got outbox rows. Each
+    inserted row gets its primary key and learner_id. Raises GuardRejected, having stored
+    nothing, if the guard's write did not happen."""
     if connection.vendor != "postgresql":
         # SQLite: look the ids and learners up first, then insert (cheap local queries).
+        if guard is not None and not guard.fallback():
+            raise GuardRejected
         if resolve:
             learners = _learners_by_key({row.actor_key for row in rows}, school_id)
             for row in rows:
@@ -456,20 +563,25 @@ def _rows_insert(rows: list[Statement], *, school_id, stored, resolve: bool):
                 for kind, key in _relations(row.data)
             ]
         )
-        return {row.statement_id for row in new}, None
+        return {row.statement_id for row in new}, set()
     import psycopg
     from psycopg.types.json import Jsonb
+
+    from schools.roles import AUTH_GROUP_NAMES, Role
 
     relations = [
         (row.statement_id, kind, key) for row in rows for kind, key in _relations(row.data)
     ]
-    params = [
+    mentions = [(row.statement_id, iri) for row in rows for iri in _mentioned(row.data)]
+    params = list(guard.params) if guard is not None else []
+    params += [
         [getattr(row, name) if name != "data" else Jsonb(row.data) for row in rows]
         for name, _type in _STATEMENT_COLUMNS
     ]
     matches = [
         _learner_match(row.actor_key, school_id) if resolve else (None, None) for row in rows
     ]
+    _projection_sql, projection_params = projection_sql(projection_of(row.data for row in rows))
     params += [
         [learner_id for learner_id, _email in matches],
         [email for _learner_id, email in matches],
@@ -478,24 +590,33 @@ def _rows_insert(rows: list[Statement], *, school_id, stored, resolve: bool):
         [sid for sid, _kind, _key in relations],
         [kind for _sid, kind, _key in relations],
         [key for _sid, _kind, key in relations],
+        *projection_params,
+        stored,
+        stored,
+        school_id,
+        str(AUTH_GROUP_NAMES[Role.PUPIL]),
+        [sid for sid, _iri in mentions],
+        [iri for _sid, iri in mentions],
     ]
-    # psycopg's own cursor binds the parameters server-side: Django's cursor binds them
+    # psycopg's own cursor binds the parameters server-side (Django's binds them
     # client-side, escaping every JSON document in Python, which was most of the cost of
-    # ingesting a batch (see bench/lrs_ingest.py).
+    # ingesting a batch), and keeps the statement prepared on the connection: planning this
+    # statement cost more than running it. The settings make PostgreSQL plan it once
+    # (plan_cache_mode, config/settings/base.py).
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(_INSERT_SQL, params)
+        cursor.execute(_insert_sql(guard.sql if guard else ""), params, prepare=True)
         returned = cursor.fetchall()
-    if not returned:
-        return set(), None
-    by_id = {sid: (pk, learner_id) for pk, sid, learner_id, _ids, _updated in returned}
+    _pk, _sid, _learner, forwarded, guard_passed = returned[0]
+    if not guard_passed:
+        raise GuardRejected
+    by_id = {sid: (pk, learner_id) for pk, sid, learner_id, *_rest in returned if pk is not None}
     for row in rows:
         if row.statement_id in by_id:
             row.pk, row.learner_id = by_id[row.statement_id]
             row._state.adding = False
             row._state.db = "default"
-    _pk, _sid, _learner, target_ids, target_updated = returned[0]
-    return set(by_id), version_of(target_ids, target_updated)
+    return set(by_id), set(forwarded or ())
 
 
 def _voiding_check(fresh, school_id) -> None:

@@ -234,8 +234,10 @@ def test_an_ending_with_a_content_warning_shows_it_before_its_text(client, pupil
     text = html.content.decode()
     warning = text.index("Describes someone being upset.")
     # The ending's own text waits behind "Show this part"; the debrief and help do not.
-    assert warning < text.index("<summary>Show this part</summary>") < text.index(
-        "reaches the teacher"
+    assert (
+        warning
+        < text.index("<summary>Show this part</summary>")
+        < text.index("reaches the teacher")
     )
     assert text.index("</details>") < text.index("Sharing spreads harm.")
     assert "Where to get help" in text

@@ -1,8 +1,7 @@
-"""The active forwarding targets are read once per process and version, never kept stale:
-every statement recorded after a target is added, changed or removed follows the change.
-
-On PostgreSQL the statement insert returns the targets' version, so the table is read only
-when it changed; on SQLite it is read on every call."""
+"""Every statement recorded after a forwarding target is added, changed or removed follows
+the change: nothing about the targets is kept between statements. On PostgreSQL the insert
+itself chooses the targets, in the same snapshot as the rows it stores; on SQLite they are
+read on every call."""
 
 import uuid
 
@@ -10,19 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from xapi import targets
 from xapi.models import ForwardingTarget, OutboxEntry
 from xapi.services import record
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the version comes with PostgreSQL's insert"
-)
-
-
-@pytest.fixture(autouse=True)
-def nothing_cached(monkeypatch):
-    monkeypatch.setattr(targets, "_cached", None)
 
 
 def _target(**fields):
@@ -32,48 +22,25 @@ def _target(**fields):
 
 
 def _target_reads(ctx) -> int:
-    """Queries that read the targets table itself (not the insert that returns its version)."""
+    """Queries that read the targets table itself."""
     return sum(
         q["sql"].lstrip().upper().startswith("SELECT") and '"xapi_forwardingtarget"' in q["sql"]
         for q in ctx.captured_queries
     )
 
 
-def test_version_of_treats_no_active_targets_as_none():
-    assert targets.version_of(None, None) == targets.NONE
-    assert targets.targets_at(targets.NONE) == []
-
-
-@postgres_only
-def test_the_targets_are_read_once_until_one_changes(school, pupil, make_statement):
+def test_a_change_of_scope_is_followed_by_the_next_statement(school, pupil, make_statement):
     target = _target()
     record(statements=[make_statement(pupil)], school=school)
-    with CaptureQueriesContext(connection) as ctx:
-        record(statements=[make_statement(pupil)], school=school)
-    assert _target_reads(ctx) == 0
-    assert OutboxEntry.objects.filter(target=target).count() == 2
-
+    assert OutboxEntry.objects.filter(target=target).count() == 1
     target.scope = ForwardingTarget.Scope.STAFF
     target.save()
-    with CaptureQueriesContext(connection) as ctx:
-        record(statements=[make_statement(pupil)], school=school)
-    assert _target_reads(ctx) == 1
+    record(statements=[make_statement(pupil)], school=school)
     # Staff only now: the pupil's statement is not forwarded.
-    assert OutboxEntry.objects.filter(target=target).count() == 2
+    assert OutboxEntry.objects.filter(target=target).count() == 1
 
 
-@postgres_only
-def test_with_no_active_targets_nothing_is_read(school, pupil, make_statement):
-    _target(is_active=False)
-    with CaptureQueriesContext(connection) as ctx:
-        record(statements=[make_statement(pupil)], school=school)
-    assert _target_reads(ctx) == 0
-    assert OutboxEntry.objects.count() == 0
-
-
-def test_a_target_added_after_the_list_was_read_gets_the_next_statement(
-    school, pupil, make_statement
-):
+def test_a_target_added_gets_the_next_statement(school, pupil, make_statement):
     record(statements=[make_statement(pupil)], school=school)
     target = _target(school=school)
     statement = make_statement(pupil)
