@@ -21,6 +21,7 @@ from django.db.models import Max, Min
 from django.utils.dateparse import parse_datetime
 
 from xapi.identity import actor_key
+from xapi.recordsets import recordset
 
 from .models import Completion, LearnerActivity
 
@@ -188,7 +189,7 @@ def projection_sql(projection: Projection, *, new: str = "new") -> tuple[str, li
     CTE named `new` (columns `statement_id`, `learner_id`) inserted, so that `record()`
     stores statements and their records in one statement. Statements without a learner, or
     not inserted (already stored), project nothing, as in `completions_project`. Parameters
-    are binary arrays (`%b`), one per column, so the text is the same for every batch."""
+    are JSON recordsets (`xapi.recordsets`), so the text is the same for every batch."""
     completion_table = Completion._meta.db_table
     summary_table = LearnerActivity._meta.db_table
 
@@ -202,8 +203,8 @@ def projection_sql(projection: Projection, *, new: str = "new") -> tuple[str, li
 projected_completions AS (
     INSERT INTO {completion_table} ({", ".join(_COMPLETION_COLUMNS)})
     SELECT n.learner_id, c.iri, c.sid, c.registration, c.completed_at, c.success, c.score
-    FROM {new} n JOIN unnest(%b::uuid[], %b::text[], %b::uuid[], %b::timestamptz[],
-        %b::boolean[], %b::float8[]) AS c(sid, iri, registration, completed_at, success, score)
+    FROM {new} n JOIN jsonb_to_recordset(%s::jsonb) AS c(sid uuid, iri text,
+        registration uuid, completed_at timestamptz, success boolean, score float8)
         ON c.sid = n.statement_id
     WHERE n.learner_id IS NOT NULL
     ON CONFLICT (statement_id) DO NOTHING
@@ -211,17 +212,21 @@ projected_completions AS (
     INSERT INTO {summary_table} (learner_id, activity_iri, first_seen_at, last_seen_at,
         first_completed_at, last_completed_at)
     SELECT n.learner_id, t.iri, min(t.seen), max(t.seen), min(t.finished), max(t.finished)
-    FROM {new} n JOIN unnest(%b::uuid[], %b::text[], %b::timestamptz[], %b::timestamptz[])
-        AS t(sid, iri, seen, finished) ON t.sid = n.statement_id
+    FROM {new} n JOIN jsonb_to_recordset(%s::jsonb)
+        AS t(sid uuid, iri text, seen timestamptz, finished timestamptz) ON t.sid = n.statement_id
     WHERE n.learner_id IS NOT NULL
     GROUP BY n.learner_id, t.iri
     ON CONFLICT (learner_id, activity_iri) DO UPDATE SET
         {widen("LEAST", "first_seen_at")}, {widen("GREATEST", "last_seen_at")},
         {widen("LEAST", "first_completed_at")}, {widen("GREATEST", "last_completed_at")}
 )"""  # noqa: S608 (only the models' own table and column names are interpolated)
-    completions = list(zip(*projection.completions, strict=True)) or [()] * 6
-    touches = list(zip(*projection.touches, strict=True)) or [()] * 4
-    return sql, [list(column) for column in (*completions, *touches)]
+    return sql, [
+        recordset(
+            ("sid", "iri", "registration", "completed_at", "success", "score"),
+            projection.completions,
+        ),
+        recordset(("sid", "iri", "seen", "finished"), projection.touches),
+    ]
 
 
 _COMPLETION_COLUMNS = (
