@@ -32,8 +32,7 @@ ENV = {
     "SITE_URL": SITE_URL,
     "LOG_LEVEL": "WARNING",
     "DB_CONN_MAX_AGE": "60",
-    # As in production: a cache all workers share (record() keeps the forwarding targets
-    # there, see xapi/targets.py).
+    # As in production: the cache all workers share.
     "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
 }
 XAPI_TABLES = [
