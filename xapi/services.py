@@ -6,6 +6,7 @@ enqueue forwarding, in one transaction; forwarding is sent after commit.
 
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -275,20 +276,10 @@ def record(
     transaction, it uses a savepoint, so a caller may catch its errors and carry on; a
     caller that lets every error end its own transaction passes `savepoint=False`.
     """
-    if _one_statement_will_do(statements, attachments=attachments, guard=guard) and (
+    alone = _one_statement_will_do(statements, attachments=attachments, guard=guard) and (
         not savepoint or not connection.in_atomic_block
-    ):
-        return _record(
-            statements=statements,
-            school=school,
-            school_id=school_id,
-            authority=authority,
-            version=version,
-            attachments=attachments,
-            learner=learner,
-            guard=guard,
-        )
-    with transaction.atomic(savepoint=savepoint):
+    )
+    with nullcontext() if alone else transaction.atomic(savepoint=savepoint):
         return _record(
             statements=statements,
             school=school,
