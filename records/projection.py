@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from django.db import connection
 from django.db.models import Max, Min
@@ -184,12 +185,13 @@ def completions_project(*, statements: Iterable[dict], learners_by_key: dict) ->
     return count
 
 
-def projection_sql(projection: Projection, *, new: str = "new") -> tuple[str, list]:
-    """PostgreSQL: `WITH` items that write `projection` for the statements a data-modifying
-    CTE named `new` (columns `statement_id`, `learner_id`) inserted, so that `record()`
-    stores statements and their records in one statement. Statements without a learner, or
-    not inserted (already stored), project nothing, as in `completions_project`. Parameters
-    are JSON recordsets (`xapi.recordsets`), so the text is the same for every batch."""
+@cache
+def projection_sql(new: str = "new") -> str:
+    """PostgreSQL: `WITH` items that write a projection (its `projection_params`) for the
+    statements a data-modifying CTE named `new` (columns `statement_id`, `learner_id`)
+    inserted, so that `record()` stores statements and their records in one statement.
+    Statements without a learner, or not inserted (already stored), project nothing, as in
+    `completions_project`. The text is the same for every batch."""
     completion_table = Completion._meta.db_table
     summary_table = LearnerActivity._meta.db_table
 
@@ -220,7 +222,13 @@ projected_completions AS (
         {widen("LEAST", "first_seen_at")}, {widen("GREATEST", "last_seen_at")},
         {widen("LEAST", "first_completed_at")}, {widen("GREATEST", "last_completed_at")}
 )"""  # noqa: S608 (only the models' own table and column names are interpolated)
-    return sql, [
+    return sql
+
+
+def projection_params(projection: Projection) -> list[str]:
+    """The parameters of `projection_sql` for `projection`: JSON recordsets
+    (`xapi.recordsets`)."""
+    return [
         recordset(
             ("sid", "iri", "registration", "completed_at", "success", "score"),
             projection.completions,

@@ -16,7 +16,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from records.projection import completions_project, projection_of, projection_sql
+from records.projection import (
+    completions_project,
+    projection_of,
+    projection_params,
+    projection_sql,
+)
 
 from .identity import actor_for, actor_key
 from .models import (
@@ -484,7 +489,7 @@ def _insert_sql(guard_sql: str) -> str:
 
     from schools.models import User
 
-    projection, _params = projection_sql(projection_of([]))
+    projection = projection_sql()
     # `outbox` makes the same choice as _outbox_rows (SQLite): trust-wide targets and the
     # school's own, by scope.
     user_groups = User.groups.through._meta.db_table
@@ -579,14 +584,13 @@ def _rows_insert(rows: list[Statement], *, school_id, stored, resolve: bool, gua
         + list(_learner_match(row.actor_key, school_id) if resolve else (None, None))
         for row in rows
     ]
-    _projection_sql, projection_params = projection_sql(projection_of(row.data for row in rows))
     params = list(guard.params) if guard is not None else []
     params += [
         recordset([*names, "match_uuid", "match_email"], statements),
         school_id,
         stored,
         recordset(("sid", "kind", "key"), relations),
-        *projection_params,
+        *projection_params(projection_of(row.data for row in rows)),
         stored,
         stored,
         school_id,
