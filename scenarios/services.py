@@ -10,8 +10,9 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
+from weakref import WeakKeyDictionary
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -192,34 +193,77 @@ def scenario_attempt_start(*, learner, scenario: Scenario, module=None, restart=
 # statements and the player show, and the learner's school's choice of staff identity (the
 # statements' actor depends on it). Raw SQL, because on this hot path the ORM spent longer
 # building a select_related query through the user model than the database spent answering it.
-_ATTEMPT_SQL = """
-SELECT attempt.id, attempt.uuid, attempt.scenario_id, attempt.revision_id, attempt.learner_id,
-    attempt.module_id, attempt.registration, attempt.state, attempt.step,
-    attempt.node_entered_at, attempt.outcome, attempt.ending_node, attempt.finished_at,
-    scenario.uuid AS scenario_uuid, scenario.title AS scenario_title,
-    scenario.audience AS scenario_audience, scenario.introduction AS scenario_introduction,
-    scenario.live AS scenario_live, scenario.live_revision_id AS scenario_live_revision_id,
-    school.staff_xapi_identity AS school_staff_xapi_identity
+_ATTEMPT_READ_FIELDS = (
+    "id",
+    "uuid",
+    "scenario_id",
+    "revision_id",
+    "learner_id",
+    "module_id",
+    "registration",
+    "state",
+    "step",
+    "node_entered_at",
+    "outcome",
+    "ending_node",
+    "finished_at",
+)
+_SCENARIO_READ_FIELDS = ("uuid", "title", "audience", "introduction", "live", "live_revision_id")
+
+
+@cache
+def _attempt_sql() -> str:
+    def columns(model, alias, names):
+        return [f"{alias}.{model._meta.get_field(name).column}" for name in names]
+
+    selected = columns(ScenarioAttempt, "attempt", _ATTEMPT_READ_FIELDS)
+    selected += columns(Scenario, "scenario", _SCENARIO_READ_FIELDS)
+    selected.append("school.staff_xapi_identity")
+    # Only the models' own table and column names are interpolated.
+    return f"""
+SELECT {", ".join(selected)}
 FROM scenarios_scenarioattempt attempt
 JOIN scenarios_scenario scenario ON scenario.id = attempt.scenario_id
 LEFT JOIN schools_school school ON school.id = %s
 WHERE attempt.uuid = %s AND attempt.learner_id = %s
-"""
+"""  # noqa: S608
 
 
-def _partial(model, values: dict):
-    """An instance of `model` with only the fields in `values` loaded (the rest load on
-    first use), as the database returned them: each field's converters are applied, as the
-    ORM would (SQLite returns text and integers, psycopg JSON as text)."""
-    fields = [field for field in model._meta.concrete_fields if field.attname in values]
+# Per database connection, the converters the ORM would apply to each field read (they
+# depend on the backend: SQLite returns text and integers, psycopg JSON as text). Worked out
+# once per connection rather than on every read.
+_read_converters: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _instance(model, names: tuple[str, ...], values):
+    """An instance of `model` with only the fields `names` loaded (the rest load on first
+    use) from `values` as the database returned them, converted as the ORM would."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    known = _read_converters.setdefault(wrapper, {})
+    plan = known.get((model, names))
+    if plan is None:
+        # Model.from_db takes the values in the model's field order.
+        fields = [f for f in model._meta.concrete_fields if f.attname in names]
+        plan = (
+            tuple(field.attname for field in fields),
+            [
+                (
+                    names.index(field.attname),
+                    column := field.get_col(model._meta.db_table),
+                    wrapper.ops.get_db_converters(column) + field.get_db_converters(wrapper),
+                )
+                for field in fields
+            ],
+        )
+        known[(model, names)] = plan
+    attnames, steps = plan
     loaded = []
-    for field in fields:
-        value, column = values[field.attname], field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+    for index, column, converters in steps:
+        value = values[index]
         for converter in converters:
-            value = converter(value, column, connection)
+            value = converter(value, column, wrapper)
         loaded.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], loaded)
+    return model.from_db(DEFAULT_DB_ALIAS, attnames, loaded)
 
 
 def _attempt_read(attempt_uuid, learner) -> ScenarioAttempt:
@@ -240,30 +284,22 @@ def _attempt_read(attempt_uuid, learner) -> ScenarioAttempt:
         # Prepared, like record()'s insert: planning this join cost more than running it.
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(_ATTEMPT_SQL, params, prepare=True)
-            names, row = [c.name for c in cursor.description], cursor.fetchone()
+            cursor.execute(_attempt_sql(), params, prepare=True)
+            row = cursor.fetchone()
     else:
         with connection.cursor() as cursor:
-            cursor.execute(_ATTEMPT_SQL, params)
-            names, row = [c[0] for c in cursor.description], cursor.fetchone()
+            cursor.execute(_attempt_sql(), params)
+            row = cursor.fetchone()
     if row is None:
         raise ScenarioAttempt.DoesNotExist("No such attempt for this learner.")
-    values = dict(zip(names, row, strict=True))
-    # The scenario's and the school's columns are aliased with their prefix.
-    joined = {name for name in values if name.startswith(("scenario_", "school_"))}
-    attempt = _partial(
-        ScenarioAttempt,
-        {name: value for name, value in values.items() if name not in joined - {"scenario_id"}},
+    split = len(_ATTEMPT_READ_FIELDS)
+    attempt = _instance(ScenarioAttempt, _ATTEMPT_READ_FIELDS, row[:split])
+    attempt.scenario = _instance(
+        Scenario, ("id", *_SCENARIO_READ_FIELDS), (attempt.scenario_id, *row[split:-1])
     )
-    attempt.scenario = _partial(
-        Scenario,
-        {name.removeprefix("scenario_"): values[name] for name in joined - {"scenario_id"}}
-        | {"id": values["scenario_id"]},
-    )
-    if values["school_staff_xapi_identity"] is not None:
-        learner.school = _partial(
-            School,
-            {"id": learner.school_id, "staff_xapi_identity": values["school_staff_xapi_identity"]},
+    if row[-1] is not None:
+        learner.school = _instance(
+            School, ("id", "staff_xapi_identity"), (learner.school_id, row[-1])
         )
     attempt.learner = learner
     return attempt
