@@ -3,6 +3,8 @@ and at an ending the debrief with signposting. Used by the block, the page and t
 
 from __future__ import annotations
 
+from django.template import engines
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .engine import SKIP, State, available_choices, can_skip, current_node
@@ -74,3 +76,10 @@ def player_context(
         }
     )
     return context
+
+
+def player_html(context: dict) -> SafeString:
+    """The player as HTML, from `player_context()` plus `csrf_token`, `return_to` and
+    optionally `hide_title`. A Jinja2 template (config/jinja2.py says why)."""
+    template = engines["jinja2"].get_template("scenarios/player.html")
+    return SafeString(template.render(context))

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from wagtail.models import Page
 
 from .engine import PlayError
 from .models import ClassroomSession, Scenario, ScenarioAttempt
-from .player import PLAYER_COLUMNS, SIGNPOSTS, player_context
+from .player import PLAYER_COLUMNS, SIGNPOSTS, player_context, player_html
 from .selectors import MIN_LEARNERS, graph_for_revision, scenario_group_analytics
 from .services import (
     ScenarioUnavailable,
@@ -73,8 +72,7 @@ def _respond(request, *, scenario, attempt, module, notice=""):
         # Rendered without the request: the fragment needs only the CSRF token, and the
         # site's context processors would cost queries on every step.
         context["csrf_token"] = get_token(request)
-        html = render_to_string("scenarios/includes/player.html", context)
-        return HttpResponse(html)
+        return HttpResponse(player_html(context))
     if notice:
         messages.warning(request, notice)
     return HttpResponseRedirect(_return_to(request, fallback) + f"#scenario-{scenario.uuid}")

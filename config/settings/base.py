@@ -107,6 +107,13 @@ TEMPLATES = [
             ],
         },
     },
+    # Jinja2, for templates rendered on a hot path (config/jinja2.py): the scenario player.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 DATABASES = {

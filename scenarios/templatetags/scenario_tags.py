@@ -2,13 +2,13 @@
 
 from django import template
 
-from ..player import player_context
+from ..player import player_context, player_html
 from ..selectors import attempt_current
 
 register = template.Library()
 
 
-@register.inclusion_tag("scenarios/includes/player.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def scenario_player(context, scenario, module=None, hide_title=False):
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -16,9 +16,7 @@ def scenario_player(context, scenario, module=None, hide_title=False):
     if scenario is not None and user is not None and user.is_authenticated:
         attempt = attempt_current(learner=user, scenario=scenario, module=module)
     data = player_context(scenario=scenario, attempt=attempt, module=module)
-    data.update(
-        {"request": request, "csrf_token": context.get("csrf_token"), "hide_title": hide_title}
-    )
+    data.update({"csrf_token": context.get("csrf_token"), "hide_title": hide_title})
     if request is not None:
         data["return_to"] = request.get_full_path()
-    return data
+    return player_html(data)
