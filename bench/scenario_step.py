@@ -28,6 +28,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from benchlib.server import gunicorn
 
@@ -212,11 +213,15 @@ def merged(parts: list[dict]) -> dict:
 def scenario_job(scenario_uuid: str, *, restart: bool):
     """One play through per learner: start (or restart) and the four choices."""
 
+    # The fields the player's forms send (static/js/scenario.js posts them as they are),
+    # from the scenario's own page.
+    page = quote(f"/scenarios/{scenario_uuid}/", safe="")
+
     def job(learner, latencies, errors):
         restart_field = "&restart=1" if restart else ""
         status, text, seconds = learner.post(
             f"/scenarios/{scenario_uuid}/start/",
-            f"csrfmiddlewaretoken={learner.csrf}{restart_field}",
+            f"csrfmiddlewaretoken={learner.csrf}&return_to={page}{restart_field}",
         )
         latencies.append(seconds)
         match = ATTEMPT.search(text)
@@ -227,7 +232,8 @@ def scenario_job(scenario_uuid: str, *, restart: bool):
         for step, (node, choice) in enumerate(PATH):
             status, text, seconds = learner.post(
                 f"/scenarios/attempts/{attempt}/choose/",
-                f"node={node}&step={step}&choice={choice}",
+                f"csrfmiddlewaretoken={learner.csrf}&node={node}&step={step}"
+                f"&return_to={page}&choice={choice}",
             )
             latencies.append(seconds)
             if status != 200 or "scenario-notice" in text:

@@ -33,16 +33,18 @@ from .services import (
 
 
 def _is_fetch(request) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
+    return request.META.get("HTTP_X_REQUESTED_WITH") == "fetch"
 
 
-def _return_to(request, fallback: str) -> str:
+def _return_to(request, fallback) -> str:
+    """Where the player sits: the page the form came from, if it is on this site, else
+    `fallback()` (worked out only when needed: the forms always send it)."""
     target = request.POST.get("return_to") or request.GET.get("return_to") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return fallback
+    return fallback()
 
 
 def _module_for(scenario: Scenario, page_id: str | None):
@@ -65,7 +67,9 @@ def _module_for(scenario: Scenario, page_id: str | None):
 
 
 def _respond(request, *, scenario, attempt, module, notice=""):
-    fallback = scenario_url(scenario, module)
+    def fallback():
+        return scenario_url(scenario, module)
+
     if _is_fetch(request):
         context = player_context(scenario=scenario, attempt=attempt, module=module, notice=notice)
         context["return_to"] = _return_to(request, fallback)
