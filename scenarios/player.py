@@ -31,10 +31,6 @@ SIGNPOSTS = {
 }
 
 
-# The scenario columns the player shows or decides on (the graph comes from the revision).
-PLAYER_COLUMNS = ("uuid", "title", "introduction", "audience", "live", "live_revision_id")
-
-
 def player_context(
     *, scenario: Scenario, attempt: ScenarioAttempt | None, module=None, notice: str = ""
 ) -> dict:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from django.db import connection
 from django.db.models import Count
 
+from . import rows
 from .engine import Graph
 from .models import Scenario, ScenarioAttempt, ScenarioChoiceRecord
 
@@ -25,6 +27,28 @@ def graph_for_revision(revision_id: int) -> Graph:
 
 def scenario_by_uuid(scenario_uuid) -> Scenario | None:
     return Scenario.objects.filter(uuid=scenario_uuid).first()
+
+
+# The scenario columns the player shows or decides on (the graph comes from the revision).
+PLAYER_COLUMNS = ("id", "uuid", "title", "introduction", "audience", "live", "live_revision_id")
+
+
+@cache
+def _player_sql() -> str:
+    meta = Scenario._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in PLAYER_COLUMNS)
+    uuid = quote(meta.get_field("uuid").column)
+    # Only the model's own table and column names are interpolated.
+    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {uuid} = %s"  # noqa: S608
+
+
+def scenario_for_player(scenario_uuid) -> Scenario | None:
+    """The scenario with the columns the player needs (the others load if asked for), or
+    None. Read for every start, so without the ORM's query building (see `rows`)."""
+    uuid = Scenario._meta.get_field("uuid").get_db_prep_value(scenario_uuid, connection)
+    row = rows.fetch_one(_player_sql(), [uuid])
+    return None if row is None else rows.instance(Scenario, PLAYER_COLUMNS, row)
 
 
 def attempt_current(*, learner, scenario: Scenario, module=None) -> ScenarioAttempt | None:

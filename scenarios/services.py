@@ -10,12 +10,12 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
-from weakref import WeakKeyDictionary
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import rows
 from .engine import (
     Graph,
     PlayError,
@@ -178,7 +178,7 @@ def scenario_attempt_start(*, learner, scenario: Scenario, module=None, restart=
             from courses.services import course_registration
 
             registration = course_registration(learner=learner, course=module.specific.course)
-        return ScenarioAttempt.objects.create(
+        attempt = ScenarioAttempt(
             scenario=scenario,
             revision_id=scenario.live_revision_id,
             learner=learner,
@@ -187,6 +187,8 @@ def scenario_attempt_start(*, learner, scenario: Scenario, module=None, restart=
             state=start(graph).to_dict(),
             node_entered_at=timezone.now(),
         )
+        rows.insert(attempt)
+        return attempt
 
 
 # What a move reads, in one query: the attempt (not when it started), the scenario columns the
@@ -229,43 +231,6 @@ WHERE attempt.uuid = %s AND attempt.learner_id = %s
 """  # noqa: S608
 
 
-# Per database connection, the converters the ORM would apply to each field read (they
-# depend on the backend: SQLite returns text and integers, psycopg JSON as text). Worked out
-# once per connection rather than on every read.
-_read_converters: WeakKeyDictionary = WeakKeyDictionary()
-
-
-def _instance(model, names: tuple[str, ...], values):
-    """An instance of `model` with only the fields `names` loaded (the rest load on first
-    use) from `values` as the database returned them, converted as the ORM would."""
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    known = _read_converters.setdefault(wrapper, {})
-    plan = known.get((model, names))
-    if plan is None:
-        # Model.from_db takes the values in the model's field order.
-        fields = [f for f in model._meta.concrete_fields if f.attname in names]
-        plan = (
-            tuple(field.attname for field in fields),
-            [
-                (
-                    names.index(field.attname),
-                    column := field.get_col(model._meta.db_table),
-                    wrapper.ops.get_db_converters(column) + field.get_db_converters(wrapper),
-                )
-                for field in fields
-            ],
-        )
-        known[(model, names)] = plan
-    attnames, steps = plan
-    loaded = []
-    for index, column, converters in steps:
-        value = values[index]
-        for converter in converters:
-            value = converter(value, column, wrapper)
-        loaded.append(value)
-    return model.from_db(DEFAULT_DB_ALIAS, attnames, loaded)
-
-
 def _attempt_read(attempt_uuid, learner) -> ScenarioAttempt:
     """The learner's attempt with its scenario, as it is now.
 
@@ -277,28 +242,16 @@ def _attempt_read(attempt_uuid, learner) -> ScenarioAttempt:
     from schools.models import School
 
     uuid = ScenarioAttempt._meta.get_field("uuid").get_db_prep_value(attempt_uuid, connection)
-    params = [learner.school_id, uuid, learner.pk]
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        # Prepared, like record()'s insert: planning this join cost more than running it.
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(_attempt_sql(), params, prepare=True)
-            row = cursor.fetchone()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_attempt_sql(), params)
-            row = cursor.fetchone()
+    row = rows.fetch_one(_attempt_sql(), [learner.school_id, uuid, learner.pk])
     if row is None:
         raise ScenarioAttempt.DoesNotExist("No such attempt for this learner.")
     split = len(_ATTEMPT_READ_FIELDS)
-    attempt = _instance(ScenarioAttempt, _ATTEMPT_READ_FIELDS, row[:split])
-    attempt.scenario = _instance(
+    attempt = rows.instance(ScenarioAttempt, _ATTEMPT_READ_FIELDS, row[:split])
+    attempt.scenario = rows.instance(
         Scenario, ("id", *_SCENARIO_READ_FIELDS), (attempt.scenario_id, *row[split:-1])
     )
     if row[-1] is not None:
-        learner.school = _instance(
+        learner.school = rows.instance(
             School, ("id", "staff_xapi_identity"), (learner.school_id, row[-1])
         )
     attempt.learner = learner

@@ -18,8 +18,13 @@ from wagtail.models import Page
 
 from .engine import PlayError
 from .models import ClassroomSession, Scenario, ScenarioAttempt
-from .player import PLAYER_COLUMNS, SIGNPOSTS, player_context, player_html
-from .selectors import MIN_LEARNERS, graph_for_revision, scenario_group_analytics
+from .player import SIGNPOSTS, player_context, player_html
+from .selectors import (
+    MIN_LEARNERS,
+    graph_for_revision,
+    scenario_for_player,
+    scenario_group_analytics,
+)
 from .services import (
     ScenarioUnavailable,
     StaleSubmission,
@@ -102,7 +107,9 @@ def play(request, scenario_uuid):
 @login_required
 @require_POST
 def start(request, scenario_uuid):
-    scenario = get_object_or_404(Scenario.objects.only(*PLAYER_COLUMNS), uuid=scenario_uuid)
+    scenario = scenario_for_player(scenario_uuid)
+    if scenario is None:
+        raise Http404
     module = _module_for(scenario, request.POST.get("module"))
     try:
         attempt = scenario_attempt_start(
