@@ -3,6 +3,7 @@ variable blocks authors use to build a scenario's graph in the admin."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from courses.activity import ActivityBlock
@@ -77,10 +78,21 @@ class NodeBlock(blocks.StructBlock):
     )
     title = blocks.CharBlock(label=_("Title"), required=False, max_length=255)
     text = blocks.TextBlock(label=_("Situation"), help_text=_("What happens. Plain words."))
+    image = ImageChooserBlock(
+        label=_("Picture"),
+        required=False,
+        help_text=_("Optional picture from the image library, shown with the situation."),
+    )
+    image_alt = blocks.CharBlock(
+        label=_("What the picture shows"),
+        required=False,
+        max_length=255,
+        help_text=_("Needed with a picture: a sentence for learners who cannot see it."),
+    )
     media = blocks.CharBlock(
         label=_("Media address"),
         required=False,
-        help_text=_("Optional link to a picture or video that goes with this situation."),
+        help_text=_("Optional link to a video or other media that goes with this situation."),
     )
     content_warning = blocks.CharBlock(
         label=_("Content warning"),

@@ -28,6 +28,11 @@ from .engine.expressions import ExpressionError, parse_conditions, parse_effects
 from .engine.graph import parse_value
 
 
+def _image_id(image) -> int | None:
+    """The id of a node's picture: the block gives the image, or None if it was deleted."""
+    return getattr(image, "pk", image) if image else None
+
+
 class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, models.Model):
     """A branching scenario: situations, choices and endings, played in module pages.
 
@@ -128,6 +133,8 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
                     title=value.get("title") or "",
                     text=value.get("text") or "",
                     media=value.get("media") or "",
+                    image_id=_image_id(value.get("image")),
+                    image_alt=value.get("image_alt") or "",
                     content_warning=value.get("content_warning") or "",
                     skip_to=(value.get("skip_to") or "").strip(),
                     outcome=Outcome(outcome) if outcome else None,

@@ -62,6 +62,7 @@ def player_context(
     context.update(
         {
             "node": node,
+            "image": node_image(node) if node is not None else None,
             "choices": available_choices(graph, state),
             "can_skip": can_skip(graph, state),
             "path": path,
@@ -72,6 +73,25 @@ def player_context(
         }
     )
     return context
+
+
+def node_image(node) -> dict | None:
+    """The node's picture as the player shows it (a rendition sized for the page), or None
+    if it has none or the image was deleted from the library."""
+    if node.image_id is None:
+        return None
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.filter(pk=node.image_id).first()
+    if image is None:
+        return None
+    rendition = image.get_rendition("max-960x720")
+    return {
+        "url": rendition.url,
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": node.image_alt,
+    }
 
 
 def player_html(context: dict) -> SafeString:

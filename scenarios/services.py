@@ -53,9 +53,14 @@ class StaleSubmission(ValueError):
 
 def scenario_stream_data(graph: Graph) -> tuple[list, list]:
     """The `variables` and `nodes` StreamField values for an engine graph."""
+    from wagtail.images import get_image_model
+
     variables = [
         ("variable", {"name": v.name, "initial": format_value(v.initial)}) for v in graph.variables
     ]
+    # The picture blocks take images, not ids; one that has been deleted is left out.
+    image_ids = {node.image_id for node in graph.nodes if node.image_id is not None}
+    images = get_image_model().objects.in_bulk(image_ids) if image_ids else {}
     nodes = []
     for node in graph.nodes:
         nodes.append(
@@ -66,6 +71,8 @@ def scenario_stream_data(graph: Graph) -> tuple[list, list]:
                     "title": node.title,
                     "text": node.text,
                     "media": node.media,
+                    "image": images.get(node.image_id),
+                    "image_alt": node.image_alt,
                     "content_warning": node.content_warning,
                     "skip_to": node.skip_to,
                     "outcome": node.outcome.value if node.outcome else "",

@@ -18,7 +18,7 @@ from wagtail.models import Page
 
 from .engine import PlayError
 from .models import ClassroomSession, Scenario, ScenarioAttempt
-from .player import SIGNPOSTS, player_context, player_html
+from .player import SIGNPOSTS, node_image, player_context, player_html
 from .selectors import (
     MIN_LEARNERS,
     graph_for_revision,
@@ -242,6 +242,7 @@ def _classroom_context(session, *, errors=None, counts=None):
         "session": session,
         "scenario": session.scenario,
         "node": node,
+        "image": node_image(node) if node is not None else None,
         "choices": available_choices(graph, state),
         "finished": state.finished,
         "last": session.state.get("last"),

@@ -109,6 +109,10 @@ class Node:
     text: str
     title: str = ""
     media: str = ""
+    # A picture from the site's image library (its id) and what it shows, for learners who
+    # cannot see it.
+    image_id: int | None = None
+    image_alt: str = ""
     content_warning: str = ""
     skip_to: str = ""
     outcome: Outcome | None = None
@@ -157,6 +161,8 @@ class Graph:
                     "title": n.title,
                     "text": n.text,
                     "media": n.media,
+                    "image_id": n.image_id,
+                    "image_alt": n.image_alt,
                     "content_warning": n.content_warning,
                     "skip_to": n.skip_to,
                     "outcome": n.outcome.value if n.outcome else "",
@@ -197,6 +203,8 @@ class Graph:
                     title=n.get("title", ""),
                     text=n.get("text", ""),
                     media=n.get("media", ""),
+                    image_id=n.get("image_id"),
+                    image_alt=n.get("image_alt", ""),
                     content_warning=n.get("content_warning", ""),
                     skip_to=n.get("skip_to", ""),
                     outcome=Outcome(n["outcome"]) if n.get("outcome") else None,

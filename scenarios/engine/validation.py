@@ -51,6 +51,10 @@ MESSAGES: dict[str, str] = {
         "“{node}” has a content warning but nowhere to skip to. "
         "Choose the node a learner goes to if they skip it."
     ),
+    "image_without_alt": (
+        "The picture in “{node}” has no description. Say what it shows, in a sentence, for "
+        "learners who cannot see it."
+    ),
     "duplicate_choice": "“{node}” has two choices with the id “{choice}”.",
     "reserved_choice": "“{skip}” is reserved; rename that choice in “{node}”.",
     "blank_label": "A choice in “{node}” has no words for the learner to pick.",
@@ -122,6 +126,8 @@ def _structure(graph: Graph) -> list[Issue]:
             add(_issue(node.id, "unknown_skip", node=node.id, target=node.skip_to))
         if node.content_warning and not node.is_ending and not node.skip_to:
             add(_issue(node.id, "warning_without_skip", node=node.id))
+        if node.image_id is not None and not node.image_alt.strip():
+            add(_issue(node.id, "image_without_alt", node=node.id))
         choice_ids: set[str] = set()
         for choice in node.choices:
             if choice.id in choice_ids:

@@ -1,5 +1,6 @@
 """The pure scenario engine: playing and validating graphs (no database)."""
 
+import dataclasses
 from collections import deque
 
 import pytest
@@ -460,3 +461,17 @@ def test_validation_never_crashes_and_every_issue_has_words(graph):
     for issue in validate(graph):
         assert issue.message.strip()
         assert issue.node_id is None or graph.node(issue.node_id) is not None
+
+
+def test_a_picture_needs_a_description_for_learners_who_cannot_see_it():
+    start = small_graph().node("start")
+    undescribed = small_graph(
+        nodes={"start": dataclasses.replace(start, image_id=7, image_alt=" ")}
+    )
+    described = small_graph(
+        nodes={"start": dataclasses.replace(start, image_id=7, image_alt="A privacy menu")}
+    )
+
+    assert [(i.node_id, i.code) for i in validate(undescribed)] == [("start", "image_without_alt")]
+    assert validate(described) == []
+    assert Graph.from_dict(described.to_dict()) == described
