@@ -199,3 +199,35 @@ def test_the_scenario_plays_inside_its_module_page(
     page.goto(f"{live_server.url}{demo_module.url}")
     page.get_by_role("heading", name="You have completed this module").wait_for()
     ctx.close()
+
+
+def test_a_picture_is_shown_with_its_description(browser, live_server, pupil, settings, tmp_path):
+    import dataclasses
+
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from tests.scenarios.helpers import published_scenario
+    from tests.unit.scenarios.test_engine import small_graph
+
+    settings.MEDIA_ROOT = tmp_path
+    image = Image.objects.create(title="Privacy menu", file=get_test_image_file())
+    graph = small_graph()
+    nodes = tuple(
+        dataclasses.replace(node, image_id=image.pk, image_alt="A privacy menu set to public")
+        if node.id == "start"
+        else node
+        for node in graph.nodes
+    )
+    scenario = published_scenario(dataclasses.replace(graph, nodes=nodes))
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}/scenarios/{scenario.uuid}/")
+    page.get_by_role("button", name="Start the scenario").click()
+    expect(page.get_by_role("img", name="A privacy menu set to public")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Report it").click()
+    page.locator(".scenario-feedback").wait_for()
+    expect(page.get_by_role("img", name="A privacy menu set to public")).to_have_count(0)
+    ctx.close()
