@@ -206,11 +206,14 @@ def test_a_picture_is_shown_with_its_description(browser, live_server, pupil, se
 
     from wagtail.images.models import Image
     from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Collection
 
     from tests.scenarios.helpers import published_scenario
     from tests.unit.scenarios.test_engine import small_graph
 
     settings.MEDIA_ROOT = tmp_path
+    if Collection.get_first_root_node() is None:  # browser tests flush the database
+        Collection.add_root(name="Root")
     image = Image.objects.create(title="Privacy menu", file=get_test_image_file())
     graph = small_graph()
     nodes = tuple(
