@@ -62,6 +62,11 @@ def test_an_author_imports_a_twine_story_fixes_a_problem_and_publishes(
     scenario.refresh_from_db()
     assert not scenario.live
 
+    # Each node can take a picture from the image library, with what it shows.
+    expect(page.locator("input[name='nodes-0-value-image_alt']")).to_be_visible()
+    expect(page.locator("[name='nodes-0-value-image']")).to_be_attached()
+    expect(page.get_by_role("button", name="Choose an image").first).to_be_visible()
+
     # Where a choice leads, the editor offers the scenario's node ids as they are on the page.
     target = page.locator("input[name='nodes-0-value-choices-1-value-target']")
     expect(target).to_have_attribute("list", "scenario-node-ids")
