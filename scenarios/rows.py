@@ -65,17 +65,34 @@ def instance(model, names: tuple[str, ...], values):
 
 
 @cache
+def insert_fields(model) -> tuple:
+    """The fields an insert of `model` writes: every concrete field but the primary key."""
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+
+
+def typed_placeholders(fields) -> str:
+    """`%s::type` for each field, for prepared statements (server-side parameters)."""
+    return ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields)
+
+
+def insert_params(obj) -> list:
+    """What an insert of the new instance `obj` sends, prepared as `save()` would prepare it
+    (defaults and auto_now_add fields filled in)."""
+    return [
+        f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in insert_fields(type(obj))
+    ]
+
+
+@cache
 def _insert_sql(model) -> str:
     meta = model._meta
     quote = connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    fields = insert_fields(model)
     columns = ", ".join(quote(f.column) for f in fields)
-    # Typed placeholders: the statement is prepared (server-side parameters).
-    values = ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields)
     # Only the model's own table and column names are interpolated.
     return (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values}) "  # noqa: S608
-        f"RETURNING {quote(meta.pk.column)}"
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({typed_placeholders(fields)}) RETURNING {quote(meta.pk.column)}"
     )
 
 
@@ -85,8 +102,6 @@ def insert(obj) -> None:
     if connection.vendor != "postgresql":
         obj.save(force_insert=True)
         return
-    fields = [f for f in obj._meta.concrete_fields if not f.primary_key]
-    params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
-    obj.pk = fetch_one(_insert_sql(type(obj)), params)[0]
+    obj.pk = fetch_one(_insert_sql(type(obj)), insert_params(obj))[0]
     obj._state.adding = False
     obj._state.db = DEFAULT_DB_ALIAS

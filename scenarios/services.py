@@ -311,10 +311,7 @@ def _move_guard(attempt: ScenarioAttempt, *, previous_step: int, move: ScenarioC
         for name in _MOVED_COLUMNS
     ]
     params += [attempt.pk, previous_step]
-    params += [
-        field.get_db_prep_save(field.pre_save(move, add=True), connection)
-        for field in _record_fields()
-    ]
+    params += rows.insert_params(move)
     return RecordGuard(sql=_move_sql(), params=params, fallback=fallback)
 
 
@@ -329,19 +326,15 @@ def _move_sql() -> str:
     # Typed placeholders: the statement is prepared (server-side parameters).
     moved = ", ".join(f"{quote(f.column)} = %s::{f.cast_db_type(connection)}" for f in fields)
     pk, step = quote(meta.pk.column), quote(meta.get_field("step").column)
-    columns = ", ".join(quote(field.column) for field in _record_fields())
-    values = ", ".join(f"%s::{field.cast_db_type(connection)}" for field in _record_fields())
+    record_fields = rows.insert_fields(ScenarioChoiceRecord)
+    columns = ", ".join(quote(field.column) for field in record_fields)
+    values = rows.typed_placeholders(record_fields)
     # Only the models' own table and column names are interpolated.
     return (
         f"guard AS (UPDATE {attempts} SET {moved} WHERE {pk} = %s::bigint "  # noqa: S608
         f"AND {step} = %s::integer RETURNING 1), "
         f"guard_record AS (INSERT INTO {records} ({columns}) SELECT {values} FROM guard)"
     )
-
-
-@cache
-def _record_fields() -> tuple:
-    return tuple(f for f in ScenarioChoiceRecord._meta.concrete_fields if not f.primary_key)
 
 
 def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
