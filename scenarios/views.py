@@ -42,12 +42,11 @@ def _is_fetch(request) -> bool:
 
 
 def _return_to(request, fallback) -> str:
-    """Where the player sits: the page the form came from, if it is on this site, else
-    `fallback()` (worked out only when needed: the forms always send it)."""
+    """Where the player sits: the page the form came from, given as a path on this site (the
+    player sends `get_full_path()`), else `fallback()` (worked out only when needed: the forms
+    always send it). A URL with a host is never followed, so there is no host to check."""
     target = request.POST.get("return_to") or request.GET.get("return_to") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         return target
     return fallback()
 

@@ -57,6 +57,29 @@ def test_without_javascript_a_choice_is_post_redirect_get_with_feedback_and_path
     assert "Your path so far" in html and "Report it" in html
 
 
+@pytest.mark.parametrize(
+    "return_to",
+    ["https://evil.example/", "//evil.example/page/", "/\\evil.example/", "javascript:alert(1)"],
+)
+def test_a_choice_returns_only_to_a_page_on_this_site(client, pupil, scenario, return_to):
+    client.force_login(pupil)
+    _start(client, scenario, return_to="/a/module/page/?tab=2")
+    attempt = _attempt(pupil, scenario)
+    home = reverse("scenarios:play", args=[scenario.uuid])
+    response = client.post(
+        reverse("scenarios:choose", args=[attempt.uuid]),
+        {"node": "start", "step": 0, "choice": "report", "return_to": return_to},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{home}#scenario-{scenario.uuid}"
+
+
+def test_a_choice_returns_to_the_page_the_player_is_on(client, pupil, scenario):
+    client.force_login(pupil)
+    response = _start(client, scenario, return_to="/a/module/page/?tab=2")
+    assert response["Location"] == f"/a/module/page/?tab=2#scenario-{scenario.uuid}"
+
+
 def test_with_javascript_the_answer_is_the_player_fragment(client, pupil, scenario):
     client.force_login(pupil)
     _start(client, scenario)
