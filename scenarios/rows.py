@@ -12,6 +12,8 @@ from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
+from config.db import pg_cursor
+
 # Per database connection, the converters the ORM would apply to each field read (they
 # depend on the backend: SQLite returns text and integers, psycopg JSON as text). Worked out
 # once per connection rather than on every read.
@@ -22,12 +24,9 @@ def fetch_one(sql: str, params: list):
     """The first row of `sql`. On PostgreSQL the statement is prepared on the connection
     (planning these small joins cost more than running them); the settings allow that."""
     if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone()
+        cursor = pg_cursor()
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchone()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
@@ -78,8 +77,11 @@ def typed_placeholders(fields) -> str:
 def insert_params(obj) -> list:
     """What an insert of the new instance `obj` sends, prepared as `save()` would prepare it
     (defaults and auto_now_add fields filled in)."""
+    # The connection itself, not Django's per-thread proxy: each field's preparation asks it
+    # several things.
+    wrapper = connections[DEFAULT_DB_ALIAS]
     return [
-        f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in insert_fields(type(obj))
+        f.get_db_prep_save(f.pre_save(obj, add=True), wrapper) for f in insert_fields(type(obj))
     ]
 
 

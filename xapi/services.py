@@ -374,11 +374,14 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
             # scenario step, a signed-in learner's browser content): no look-up needed.
             known = learner.pk
     rows = []
+    # Model instances only where the ORM writes them (SQLite); PostgreSQL's insert reads the
+    # columns from plain rows.
+    row_class = _StatementRow if connection.vendor == "postgresql" else Statement
     for statement_id, full, _model in fresh:
         key = actor_key(full["actor"]) or ""
         registration = (full.get("context") or {}).get("registration")
         rows.append(
-            Statement(
+            row_class(
                 statement_id=uuid.UUID(statement_id),
                 school_id=school_id,
                 learner_id=known,
@@ -570,8 +573,7 @@ def _rows_insert(rows: list[Statement], *, school_id, stored, resolve: bool, gua
             ]
         )
         return {row.statement_id for row in new}, set()
-    import psycopg
-
+    from config.db import pg_cursor
     from schools.roles import AUTH_GROUP_NAMES, Role
 
     relations = [
@@ -602,10 +604,9 @@ def _rows_insert(rows: list[Statement], *, school_id, stored, resolve: bool, gua
     # ingesting a batch), and keeps the statement prepared on the connection: planning this
     # statement cost more than running it. The settings make PostgreSQL plan it once
     # (plan_cache_mode, config/settings/base.py).
-    connection.ensure_connection()
-    with psycopg.RawCursor(connection.connection) as cursor:
-        cursor.execute(_insert_sql(guard.sql if guard else ""), params, prepare=True)
-        returned = cursor.fetchall()
+    cursor = pg_cursor(raw=True)
+    cursor.execute(_insert_sql(guard.sql if guard else ""), params, prepare=True)
+    returned = cursor.fetchall()
     _pk, _sid, _learner, forwarded, guard_passed = returned[0]
     if not guard_passed:
         raise GuardRejected
@@ -613,9 +614,30 @@ def _rows_insert(rows: list[Statement], *, school_id, stored, resolve: bool, gua
     for row in rows:
         if row.statement_id in by_id:
             row.pk, row.learner_id = by_id[row.statement_id]
-            row._state.adding = False
-            row._state.db = "default"
     return set(by_id), set(forwarded or ())
+
+
+@dataclass(slots=True, kw_only=True)
+class _StatementRow:
+    """A statement's columns for PostgreSQL's insert (`_STATEMENT_COLUMNS`), with the
+    model's defaults; `pk` is set once it is inserted."""
+
+    statement_id: uuid.UUID
+    school_id: int | None
+    learner_id: int | None
+    actor_key: str
+    verb_iri: str
+    registration: uuid.UUID | None
+    timestamp: datetime
+    stored: datetime
+    version: str
+    data: dict
+    object_type: str = "Activity"
+    object_iri: str = ""
+    object_agent_key: str = ""
+    ref_statement_id: uuid.UUID | None = None
+    voided: bool = False
+    pk: int | None = None
 
 
 def _voiding_check(fresh, school_id) -> None:
