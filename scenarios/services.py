@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -248,7 +248,8 @@ def _attempt_read(attempt_uuid, learner) -> ScenarioAttempt:
     """
     from schools.models import School
 
-    uuid = ScenarioAttempt._meta.get_field("uuid").get_db_prep_value(attempt_uuid, connection)
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    uuid = ScenarioAttempt._meta.get_field("uuid").get_db_prep_value(attempt_uuid, wrapper)
     row = rows.fetch_one(_attempt_sql(), [learner.school_id, uuid, learner.pk])
     if row is None:
         raise ScenarioAttempt.DoesNotExist("No such attempt for this learner.")
@@ -303,16 +304,21 @@ def _move_guard(attempt: ScenarioAttempt, *, previous_step: int, move: ScenarioC
         move.save(force_insert=True)
         return True
 
-    if connection.vendor != "postgresql":
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if wrapper.vendor != "postgresql":
         return RecordGuard(sql="", params=[], fallback=fallback)
-    attempt_meta = ScenarioAttempt._meta
     params = [
-        attempt_meta.get_field(name).get_db_prep_save(getattr(attempt, name), connection)
-        for name in _MOVED_COLUMNS
+        field.get_db_prep_save(getattr(attempt, field.attname), wrapper)
+        for field in _moved_fields()
     ]
     params += [attempt.pk, previous_step]
     params += rows.insert_params(move)
     return RecordGuard(sql=_move_sql(), params=params, fallback=fallback)
+
+
+@cache
+def _moved_fields() -> tuple:
+    return tuple(ScenarioAttempt._meta.get_field(name) for name in _MOVED_COLUMNS)
 
 
 @cache
@@ -322,7 +328,7 @@ def _move_sql() -> str:
     quote = connection.ops.quote_name
     meta = ScenarioAttempt._meta
     attempts, records = quote(meta.db_table), quote(ScenarioChoiceRecord._meta.db_table)
-    fields = [meta.get_field(name) for name in _MOVED_COLUMNS]
+    fields = _moved_fields()
     # Typed placeholders: the statement is prepared (server-side parameters).
     moved = ", ".join(f"{quote(f.column)} = %s::{f.cast_db_type(connection)}" for f in fields)
     pk, step = quote(meta.pk.column), quote(meta.get_field("step").column)
