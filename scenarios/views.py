@@ -37,6 +37,15 @@ from .services import (
 )
 
 
+def _learner(request):
+    """The signed-in user itself. `request.user` is a lazy proxy that forwards every
+    attribute read, and a step reads the learner's fields many times."""
+    user = request.user
+    if not user.is_authenticated:  # also loads the user behind the proxy
+        raise PermissionDenied
+    return getattr(user, "_wrapped", user)
+
+
 def _is_fetch(request) -> bool:
     return request.META.get("HTTP_X_REQUESTED_WITH") == "fetch"
 
@@ -112,7 +121,7 @@ def start(request, scenario_uuid):
     module = _module_for(scenario, request.POST.get("module"))
     try:
         attempt = scenario_attempt_start(
-            learner=request.user,
+            learner=_learner(request),
             scenario=scenario,
             module=module,
             restart=request.POST.get("restart") == "1",
@@ -129,18 +138,19 @@ def _move(request, attempt_uuid, *, action):
     except ValueError:
         step = -1
     node_id = request.POST.get("node", "")
+    learner = _learner(request)
     attempt = None
     try:
         if action == "skip":
             result = scenario_node_skip(
-                learner=request.user, attempt_uuid=attempt_uuid, node_id=node_id, step=step
+                learner=learner, attempt_uuid=attempt_uuid, node_id=node_id, step=step
             )
         else:
             choice_id = request.POST.get("choice", "")
             if not choice_id:
                 raise PlayError("no choice")
             result = scenario_choice_make(
-                learner=request.user,
+                learner=learner,
                 attempt_uuid=attempt_uuid,
                 node_id=node_id,
                 step=step,
@@ -157,7 +167,7 @@ def _move(request, attempt_uuid, *, action):
         attempt = get_object_or_404(
             ScenarioAttempt.objects.select_related("scenario"),
             uuid=attempt_uuid,
-            learner=request.user,
+            learner=learner,
         )
     module = attempt.module.specific if attempt.module_id else None
     return _respond(
