@@ -16,7 +16,7 @@ other tenants' load comes in bursts that a single round can fall into (the poole
 all requests over all seconds is printed beside it). Needs PostgreSQL: the database is
 `upstander_bench_scenarios` on BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432).
 
-    .venv/bin/python bench/scenario_step.py [--learners 200] [--rounds 6]
+    .venv/bin/python bench/scenario_step.py [--learners 200] [--rounds 10]
 """
 
 import argparse
@@ -64,7 +64,7 @@ ATTEMPT = re.compile(r"/scenarios/attempts/([0-9a-f-]{36})/choose/")
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=16)
     return parser.parse_args()
