@@ -541,7 +541,9 @@ FROM (SELECT 1) AS one LEFT JOIN new ON true
     )
 
 
-def _rows_insert(rows: list[Statement], *, school_id, stored, resolve: bool, guard):
+def _rows_insert(
+    rows: "list[Statement] | list[_StatementRow]", *, school_id, stored, resolve: bool, guard
+):
     """Insert the statements whose id is not stored yet, and their relations; find their
     learners first if `resolve`. On PostgreSQL, also project their records and write their
     outbox rows (SQLite: the caller does). Returns the statement ids inserted (the others are
