@@ -59,6 +59,7 @@ PATH = [
 ]
 TARGET = 0.5
 ATTEMPT = re.compile(r"/scenarios/attempts/([0-9a-f-]{36})/choose/")
+FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def parse_args():
@@ -138,13 +139,18 @@ def scenario_server(workers: int, threads: int):
 
 
 class Learner:
-    """One simulated learner: a keep-alive connection and a signed-in session."""
+    """One simulated learner: a keep-alive connection and a signed-in session.
 
-    def __init__(self, port, session, cookie_names):
+    `form_tokens` holds, per session, the CSRF token in the learner's current forms, as a
+    browser would have it: first from the scenario's page, then from each fragment (the
+    forms the script posts), kept across rounds."""
+
+    def __init__(self, port, session, cookie_names, form_tokens: dict):
         self.port = port
         session_key, csrf = session
         session_cookie, csrf_cookie = cookie_names
-        self.csrf = csrf
+        self.session_key = session_key
+        self.form_tokens = form_tokens
         self.headers = {
             "Cookie": f"{session_cookie}={session_key}; {csrf_cookie}={csrf}",
             "X-CSRFToken": csrf,
@@ -152,6 +158,22 @@ class Learner:
             "Content-Type": "application/x-www-form-urlencoded",
         }
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    @property
+    def form_token(self) -> str:
+        return self.form_tokens[self.session_key]
+
+    def forms_seen(self, html: str) -> None:
+        """Keep the token of the forms in a page or fragment the learner was sent."""
+        match = FORM_TOKEN.search(html)
+        if match:
+            self.form_tokens[self.session_key] = match.group(1)
+
+    def get(self, url: str) -> tuple[int, str]:
+        headers = {key: value for key, value in self.headers.items() if key == "Cookie"}
+        self.conn.request("GET", url, headers=headers)
+        response = self.conn.getresponse()
+        return response.status, response.read().decode()
 
     def post(self, url: str, body: str) -> tuple[int, str, float]:
         started = time.perf_counter()
@@ -228,9 +250,10 @@ def scenario_job(scenario_uuid: str, *, restart: bool):
         restart_field = "&restart=1" if restart else ""
         status, text, seconds = learner.post(
             f"/scenarios/{scenario_uuid}/start/",
-            f"csrfmiddlewaretoken={learner.csrf}&return_to={page}{restart_field}",
+            f"csrfmiddlewaretoken={learner.form_token}&return_to={page}{restart_field}",
         )
         latencies.append(seconds)
+        learner.forms_seen(text)
         match = ATTEMPT.search(text)
         if status != 200 or not match:
             errors.append(f"start: HTTP {status}")
@@ -239,15 +262,28 @@ def scenario_job(scenario_uuid: str, *, restart: bool):
         for step, (node, choice) in enumerate(PATH):
             status, text, seconds = learner.post(
                 f"/scenarios/attempts/{attempt}/choose/",
-                f"csrfmiddlewaretoken={learner.csrf}&node={node}&step={step}"
+                f"csrfmiddlewaretoken={learner.form_token}&node={node}&step={step}"
                 f"&return_to={page}&choice={choice}",
             )
             latencies.append(seconds)
+            learner.forms_seen(text)
             if status != 200 or "scenario-notice" in text:
                 errors.append(f"choose {node}: HTTP {status}")
                 return
         if "Ending: a good outcome" not in text:
             errors.append("no ending")
+
+    return job
+
+
+def page_job(scenario_uuid: str):
+    """Open the scenario's own page, as a learner does before starting."""
+
+    def job(learner, latencies, errors):
+        status, html = learner.get(f"/scenarios/{scenario_uuid}/")
+        learner.forms_seen(html)
+        if status != 200 or learner.session_key not in learner.form_tokens:
+            errors.append(f"page: HTTP {status}")
 
     return job
 
@@ -271,9 +307,14 @@ def main():
     requests_each = 1 + len(PATH)
     trivial_parts, scenario_parts = [], []
     with scenario_server(args.workers, args.threads) as port:
-        make = lambda: [Learner(port, s, cookie_names) for s in sessions]  # noqa: E731
-        # Warm up, unmeasured: every worker and connection, and each connection's prepared
-        # statements (a play-through each), so the rounds measure the steady state.
+        form_tokens: dict[str, str] = {}
+        make = lambda: [Learner(port, s, cookie_names, form_tokens) for s in sessions]  # noqa: E731
+        # Warm up, unmeasured: each learner opens the scenario's page (its forms' token),
+        # then every worker and connection and each connection's prepared statements (a
+        # play-through each), so the rounds measure the steady state.
+        opened = run(make(), page_job(scenario_uuid))
+        if opened["error_list"]:
+            raise SystemExit(f"The scenario's page failed: {opened['error_list'][0]}")
         run(make(), trivial_job(2))
         run(make(), scenario_job(scenario_uuid, restart=False))
         # The scenario rounds alternate with rounds of the trivial view (the same number of
