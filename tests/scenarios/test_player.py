@@ -1,7 +1,11 @@
 """Playing a scenario: PRG forms, the JS fragment, safety against repeats, pinning, replay,
 content warnings, and the statements every move records."""
 
+import re
+
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from scenarios.engine import Choice, Node
@@ -90,6 +94,69 @@ def test_with_javascript_the_answer_is_the_player_fragment(client, pupil, scenar
     assert html.lstrip().startswith("<section")
     assert "<html" not in html
     assert "Good call." in html
+
+
+def _form_token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_the_fragments_forms_carry_the_token_the_choice_was_sent_with(pupil, scenario):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(pupil)
+    page = client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode()
+    token = _form_token(page)
+    response = client.post(
+        reverse("scenarios:start", args=[scenario.uuid]),
+        {"csrfmiddlewaretoken": token},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert _form_token(fragment) == token
+    # No fresh CSRF cookie on every step.
+    assert settings.CSRF_COOKIE_NAME not in response.cookies
+    # A made-up token is still refused, before anything is applied.
+    attempt = _attempt(pupil, scenario)
+    choose = reverse("scenarios:choose", args=[attempt.uuid])
+    move = {"node": "start", "step": 0, "choice": "report"}
+    response = client.post(
+        choose, {"csrfmiddlewaretoken": "a" * 64, **move}, HTTP_X_REQUESTED_WITH="fetch"
+    )
+    assert response.status_code == 403
+    attempt.refresh_from_db()
+    assert attempt.step == 0
+    # The fragment's forms work: the choice is accepted with their token.
+    response = client.post(
+        choose,
+        {"csrfmiddlewaretoken": _form_token(fragment), **move},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert response.status_code == 200
+    assert "Good call." in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.step == 1
+
+
+def test_a_bare_csrf_secret_sent_as_the_token_is_never_echoed(pupil, scenario):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(pupil)
+    client.get(reverse("scenarios:play", args=[scenario.uuid]))
+    secret = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(
+        reverse("scenarios:start", args=[scenario.uuid]),
+        {"csrfmiddlewaretoken": secret},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert secret not in fragment
+    attempt = _attempt(pupil, scenario)
+    response = client.post(
+        reverse("scenarios:choose", args=[attempt.uuid]),
+        {"csrfmiddlewaretoken": _form_token(fragment), "node": "start", "step": 0},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert response.status_code == 200
 
 
 def test_a_double_submit_is_applied_once_and_the_second_gets_a_clear_message(
