@@ -10,6 +10,9 @@ need from Django: translations (`_()`, from the project's catalogues), `url()`, 
   whole chain of catalogues (the project's, Django's, every Wagtail app's) on each call, and
   the catalogues do not change while the process runs.
 - `url()` remembers recent reversals for the current URLconf, script prefix and language.
+- `render_helpers()` gives a render its own `_()` and `url()`, bound to the language, URLconf
+  and script prefix in force when it starts: each of those is a per-request (thread- and
+  task-local) setting, costly to look up on every call.
 - the filters escape with the standard library rather than through Django's lazy wrappers.
 
 Autoescaping is always on; a translation is escaped like any other text, as Django's
@@ -20,9 +23,9 @@ import html
 import re
 from functools import lru_cache
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse, set_script_prefix
 from django.utils.safestring import SafeData
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, override
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -41,16 +44,49 @@ def translate(message: str) -> str:
         return translated
 
 
+def _translator(language: str | None):
+    """`_()` for one language."""
+
+    def translate_in(message: str) -> str:
+        try:
+            return _translations[(language, message)]
+        except KeyError:
+            # In the bound language, whichever is active by now.
+            with override(language):
+                translated = _translations[(language, message)] = gettext(message)
+            return translated
+
+    return translate_in
+
+
 @lru_cache(maxsize=2048)
 def _reverse(urlconf, prefix: str, language: str | None, name: str, args: tuple) -> str:
-    # The prefix and language are part of the key: a URL may start with either.
-    return reverse(name, urlconf=urlconf, args=args)
+    # Reversed under the script prefix and in the language of the key (a URL may start with
+    # either), whichever are in force by now.
+    current = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        with override(language):
+            return reverse(name, urlconf=urlconf, args=args)
+    finally:
+        set_script_prefix(current)
 
 
 def url(name: str, *args) -> str:
     """`reverse(name, args=args)`. The player links to the same attempt at every step, so a
     recent answer is reused."""
     return _reverse(get_urlconf(), get_script_prefix(), get_language(), name, args)
+
+
+def render_helpers() -> dict:
+    """`_` and `url` for one render, in the active language, URLconf and script prefix (pass
+    them in the context: they take the place of the environment's globals)."""
+    language, urlconf, prefix = get_language(), get_urlconf(), get_script_prefix()
+
+    def url_in(name: str, *args) -> str:
+        return _reverse(urlconf, prefix, language, name, args)
+
+    return {"_": _translator(language), "url": url_in}
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")

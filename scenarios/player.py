@@ -5,30 +5,49 @@ from __future__ import annotations
 
 from django.template import engines
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
+
+from config.jinja2 import render_helpers
 
 from .engine import SKIP, State, available_choices, can_skip, current_node
 from .models import Scenario, ScenarioAttempt
 from .selectors import graph_for_revision
 
+# Message ids, translated where they are shown (`signposts()`; the player's template
+# translates them with the rest of its text).
 SIGNPOSTS = {
     Scenario.Audience.PUPILS: [
-        _("Talk to a trusted adult: a parent or carer, your form tutor, or any teacher."),
-        _("Childline: call 0800 1111 or chat at childline.org.uk. It is free and private."),
-        _("If an adult online is making you feel unsafe, report it to CEOP at ceop.police.uk."),
+        gettext_noop(
+            "Talk to a trusted adult: a parent or carer, your form tutor, or any teacher."
+        ),
+        gettext_noop(
+            "Childline: call 0800 1111 or chat at childline.org.uk. It is free and private."
+        ),
+        gettext_noop(
+            "If an adult online is making you feel unsafe, report it to CEOP at ceop.police.uk."
+        ),
     ],
     Scenario.Audience.STAFF: [
-        _("Tell your Designated Safeguarding Lead and your line manager."),
-        _(
+        gettext_noop("Tell your Designated Safeguarding Lead and your line manager."),
+        gettext_noop(
             "Professionals Online Safety Helpline (POSH): 0344 381 4772, "
             "helpline@saferinternet.org.uk."
         ),
-        _(
+        gettext_noop(
             "Where there are threats, hate or sexual content, report it to the police "
             "(101, or 999 in an emergency)."
         ),
     ],
 }
+
+
+def signposts(audience: str) -> list[str]:
+    """Where to get help, for a scenario's audience, in the active language."""
+    return [gettext(message) for message in _signpost_ids(audience)]
+
+
+def _signpost_ids(audience: str) -> list[str]:
+    return SIGNPOSTS.get(audience, SIGNPOSTS[Scenario.Audience.PUPILS])
 
 
 def player_context(
@@ -39,7 +58,7 @@ def player_context(
         "attempt": attempt,
         "module": module,
         "notice": notice,
-        "signposts": SIGNPOSTS.get(scenario.audience, SIGNPOSTS[Scenario.Audience.PUPILS]),
+        "signposts": _signpost_ids(scenario.audience),
         "playable": bool(scenario.live and scenario.live_revision_id),
     }
     if attempt is None:
@@ -54,7 +73,7 @@ def player_context(
         path.append(
             {
                 "node": (step_node.title or step_node.text[:60]) if step_node else node_id,
-                "choice": _("Skipped this part")
+                "choice": gettext("Skipped this part")
                 if choice_id == SKIP
                 else (choice.label if choice else choice_id),
             }
@@ -96,6 +115,7 @@ def node_image(node) -> dict | None:
 
 def player_html(context: dict) -> SafeString:
     """The player as HTML, from `player_context()` plus `csrf_token`, `return_to` and
-    optionally `hide_title`. A Jinja2 template (config/jinja2.py says why)."""
-    template = engines["jinja2"].get_template("scenarios/player.html")
-    return SafeString(template.render(context))
+    optionally `hide_title`. A Jinja2 template (config/jinja2.py says why), rendered with the
+    environment's own template rather than Django's wrapper (no request is passed)."""
+    template = engines["jinja2"].env.get_template("scenarios/player.html")
+    return SafeString(template.render({**context, **render_helpers()}))

@@ -18,7 +18,7 @@ from wagtail.models import Page
 
 from .engine import PlayError
 from .models import ClassroomSession, Scenario, ScenarioAttempt
-from .player import SIGNPOSTS, node_image, player_context, player_html
+from .player import node_image, player_context, player_html, signposts
 from .selectors import (
     MIN_LEARNERS,
     graph_for_revision,
@@ -274,7 +274,7 @@ def _classroom_context(session, *, errors=None, counts=None):
         "history": [steps[k] for k in sorted(steps)],
         "errors": errors or [],
         "counts": counts or {},
-        "signposts": SIGNPOSTS.get(session.scenario.audience, []),
+        "signposts": signposts(session.scenario.audience),
     }
 
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from config.jinja2 import environment, linebreaks, translate, url
+from config.jinja2 import environment, linebreaks, render_helpers, translate, url
 from config.jinja2 import linebreaksbr as jinja_linebreaksbr
 
 # Text as authors type it: letters, markup characters and every kind of line break.
@@ -61,3 +61,26 @@ def test_url_reverses_as_django_does_under_any_script_prefix():
     finally:
         set_script_prefix("/")
     assert url("scenarios:choose", *args) == reverse("scenarios:choose", args=args)
+
+
+def test_render_helpers_keep_the_language_and_script_prefix_a_render_started_in():
+    message = "This field is required."
+    args = ("0f8fad5b-d9cb-469f-a165-70867728950e",)
+    template = environment(loader=None).from_string('{{ _(m) }}|{{ url("scenarios:choose", a) }}')
+    with translation.override("de"):
+        german = translation.gettext(message)
+        try:
+            set_script_prefix("/school/")
+            helpers = render_helpers()
+        finally:
+            set_script_prefix("/")
+    # Rendered after both have changed back: the helpers still say what they said then.
+    with translation.override("en-gb"):
+        assert helpers["_"](message) == german
+        assert template.render(m=message, a=args[0], **helpers) == (
+            f"{german}|/school{reverse('scenarios:choose', args=args)}"
+        )
+        # Without them, the environment's own helpers use the language and prefix of now.
+        assert template.render(m=message, a=args[0]) == (
+            f"{message}|{reverse('scenarios:choose', args=args)}"
+        )
