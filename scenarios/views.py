@@ -5,6 +5,8 @@ With JavaScript (static/js/scenario.js) the same POSTs carry `X-Requested-With`,
 answer is the player fragment, so the page is not reloaded.
 """
 
+from functools import lru_cache
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,9 +57,16 @@ def _return_to(request, fallback) -> str:
     player sends `get_full_path()`), else `fallback()` (worked out only when needed: the forms
     always send it). A URL with a host is never followed, so there is no host to check."""
     target = request.POST.get("return_to") or request.GET.get("return_to") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+    if target and _on_this_site(target):
         return target
     return fallback()
+
+
+@lru_cache(maxsize=1024)
+def _on_this_site(target: str) -> bool:
+    """Is `target` a path on this site? (A pure test of the text; the player's few pages
+    come back at every step, so the answers are remembered.)"""
+    return url_has_allowed_host_and_scheme(target, allowed_hosts=None)
 
 
 def _module_for(scenario: Scenario, page_id: str | None):
@@ -95,6 +104,9 @@ def _fragment_csrf_token(request) -> str:
     return get_token(request)
 
 
+_FRAGMENT_TYPE = "text/html; charset=utf-8"
+
+
 def _respond(request, *, scenario, attempt, module, notice=""):
     def fallback():
         return scenario_url(scenario, module)
@@ -105,7 +117,7 @@ def _respond(request, *, scenario, attempt, module, notice=""):
         # Rendered without the request: the fragment needs only the CSRF token, and the
         # site's context processors would cost queries on every step.
         context["csrf_token"] = _fragment_csrf_token(request)
-        return HttpResponse(player_html(context))
+        return HttpResponse(player_html(context).encode(), content_type=_FRAGMENT_TYPE)
     if notice:
         messages.warning(request, notice)
     return HttpResponseRedirect(_return_to(request, fallback) + f"#scenario-{scenario.uuid}")

@@ -91,7 +91,10 @@ def test_with_javascript_the_answer_is_the_player_fragment(client, pupil, scenar
     response = _choose(client, attempt, node="start", step=0, choice="report", fetch=True)
     html = response.content.decode()
     assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
     assert html.lstrip().startswith("<section")
+    # The path so far, with its dash, in UTF-8.
+    assert "\u2014" in html
     assert "<html" not in html
     assert "Good call." in html
 
