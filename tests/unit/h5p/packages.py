@@ -49,6 +49,12 @@ def tiny_files(**overrides) -> dict[str, bytes | str]:
     return {name: data for name, data in files.items() if data is not None}
 
 
+# Every entry gets this modification time, so the same files always make the same bytes
+# (given only a name, zipfile stamps the current time, and the upload tests' "same file
+# twice" would differ when its two builds fell either side of a two-second tick).
+ENTRY_TIME = (2021, 3, 1, 9, 0, 0)
+
+
 def build_package(
     files: dict[str, bytes | str],
     *,
@@ -58,7 +64,11 @@ def build_package(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in files.items():
-            archive.writestr(name, data)
+            info = zipfile.ZipInfo(name, date_time=ENTRY_TIME)
+            info.compress_type = compression
+            # The permissions zipfile gives an entry written by name alone.
+            info.external_attr = (0o40775 << 16) | 0x10 if name.endswith("/") else 0o600 << 16
+            archive.writestr(info, data)
         for name, target in (symlinks or {}).items():
             info = zipfile.ZipInfo(name)
             info.create_system = 3
