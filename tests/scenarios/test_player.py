@@ -22,8 +22,9 @@ def scenario():
     return published_scenario()
 
 
-def _start(client, scenario, **extra):
-    return client.post(reverse("scenarios:start", args=[scenario.uuid]), extra)
+def _start(client, scenario, *, fetch=False, **extra):
+    headers = {"HTTP_X_REQUESTED_WITH": "fetch"} if fetch else {}
+    return client.post(reverse("scenarios:start", args=[scenario.uuid]), extra, **headers)
 
 
 def _choose(client, attempt, *, node, step, choice, fetch=False):
@@ -103,16 +104,19 @@ def _form_token(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
-def test_the_fragments_forms_carry_the_token_the_choice_was_sent_with(pupil, scenario):
+def _page_opened(learner, scenario) -> tuple[Client, str]:
+    """A client that checks CSRF as a browser's requests are checked, signed in as
+    `learner`, after opening the scenario's page (whose HTML is returned)."""
     client = Client(enforce_csrf_checks=True)
-    client.force_login(pupil)
+    client.force_login(learner)
     page = client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode()
+    return client, page
+
+
+def test_the_fragments_forms_carry_the_token_the_choice_was_sent_with(pupil, scenario):
+    client, page = _page_opened(pupil, scenario)
     token = _form_token(page)
-    response = client.post(
-        reverse("scenarios:start", args=[scenario.uuid]),
-        {"csrfmiddlewaretoken": token},
-        HTTP_X_REQUESTED_WITH="fetch",
-    )
+    response = _start(client, scenario, fetch=True, csrfmiddlewaretoken=token)
     assert response.status_code == 200
     fragment = response.content.decode()
     assert _form_token(fragment) == token
@@ -141,15 +145,9 @@ def test_the_fragments_forms_carry_the_token_the_choice_was_sent_with(pupil, sce
 
 
 def test_a_bare_csrf_secret_sent_as_the_token_is_never_echoed(pupil, scenario):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(pupil)
-    client.get(reverse("scenarios:play", args=[scenario.uuid]))
+    client, _page = _page_opened(pupil, scenario)
     secret = client.cookies[settings.CSRF_COOKIE_NAME].value
-    response = client.post(
-        reverse("scenarios:start", args=[scenario.uuid]),
-        {"csrfmiddlewaretoken": secret},
-        HTTP_X_REQUESTED_WITH="fetch",
-    )
+    response = _start(client, scenario, fetch=True, csrfmiddlewaretoken=secret)
     assert response.status_code == 200
     fragment = response.content.decode()
     assert secret not in fragment
