@@ -52,6 +52,14 @@ def browser():
         )
         yield browser
         browser.close()
+        # While Playwright's event loop runs in this thread, Django (through asgiref) keeps
+        # the thread's database connections apart from those opened before it started. The
+        # tests that ran meanwhile used those: close them while the loop still runs, or the
+        # test database cannot be dropped at the end of the run ("being accessed by other
+        # users").
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
