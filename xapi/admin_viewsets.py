@@ -7,6 +7,7 @@ and so on), which no role grants: superusers, or administrators given them expli
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -103,6 +104,13 @@ class ForwardingTargetViewSet(ModelViewSet):
     ]
     copy_view_enabled = False
     inspect_view_enabled = False
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if isinstance(db_field, models.URLField):
+            # An address typed without a scheme is an https one: the statements and the
+            # target's credentials go there.
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
 
 @permission_required("xapi.change_forwardingtarget", raise_exception=True)

@@ -79,3 +79,23 @@ def test_forwarding_target_admin_lists_targets(admin_client):
     response = admin_client.get(reverse("xapi_forwardingtarget:index"))
     assert response.status_code == 200
     assert "Ralph" in response.content.decode()
+
+
+def test_an_endpoint_typed_without_a_scheme_is_saved_as_https(admin_client):
+    response = admin_client.post(
+        reverse("xapi_forwardingtarget:add"),
+        {
+            "name": "Trust LRS",
+            "school": "",
+            "endpoint": "lrs.example.org/xAPI/",
+            "username": "key",
+            "password": "secret",
+            "version": ForwardingTarget.Version.V1,
+            "scope": ForwardingTarget.Scope.ALL,
+            "course_iri": "",
+            "batch_size": 50,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert ForwardingTarget.objects.get().endpoint == "https://lrs.example.org/xAPI/"
