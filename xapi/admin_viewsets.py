@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
@@ -88,7 +89,16 @@ class ForwardingTargetViewSet(ModelViewSet):
     icon = "redirect"
     menu_label = _("Forwarding targets")
     url_prefix = "xapi/forwarding"
-    list_display = ["name", "school", "endpoint", "scope", "version", "is_active"]
+    # The version's label given as written: Wagtail and Django capitalise a field's first
+    # letter ("XAPI version").
+    list_display = [
+        "name",
+        "school",
+        "endpoint",
+        "scope",
+        Column("get_version_display", label=_("xAPI version"), sort_key="version"),
+        "is_active",
+    ]
     list_filter = ["school", "is_active", "scope"]
     form_fields = [
         "name",
@@ -110,6 +120,8 @@ class ForwardingTargetViewSet(ModelViewSet):
             # An address typed without a scheme is an https one: the statements and the
             # target's credentials go there.
             kwargs.setdefault("assume_scheme", "https")
+        if db_field.name == "version":
+            kwargs.setdefault("label", db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, **kwargs)
 
 

@@ -99,3 +99,13 @@ def test_an_endpoint_typed_without_a_scheme_is_saved_as_https(admin_client):
     )
     assert response.status_code == 302, response.context["form"].errors
     assert ForwardingTarget.objects.get().endpoint == "https://lrs.example.org/xAPI/"
+
+
+def test_the_xapi_version_is_labelled_as_written(admin_client):
+    ForwardingTarget.objects.create(name="Ralph", endpoint="https://lrs.example.org/xAPI/")
+    for name in ("xapi_forwardingtarget:index", "xapi_forwardingtarget:add"):
+        html = admin_client.get(reverse(name)).content.decode()
+        assert "xAPI version" in html
+        assert "XAPI version" not in html
+    ordered = admin_client.get(reverse("xapi_forwardingtarget:index") + "?ordering=-version")
+    assert ordered.status_code == 200
