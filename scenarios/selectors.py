@@ -7,6 +7,7 @@ from functools import cache, lru_cache
 
 from django.db import connection
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from . import rows
 from .engine import Graph
@@ -74,12 +75,31 @@ class NodeShares:
     choices: list[ChoiceShare]
 
 
+# How an ending's outcome is named to teachers (the player says "Ending: a good outcome").
+OUTCOME_LABELS = {"good": _("Good"), "mixed": _("Mixed"), "poor": _("Poor")}
+
+
+def _node_title(graph: Graph, node_id: str) -> str:
+    node = graph.node(node_id)
+    return (node.title or node_id) if node else node_id
+
+
+@dataclass
+class EndingShare:
+    node_id: str
+    title: str
+    outcome: str
+    outcome_label: str
+    learners: int
+    percent: int
+
+
 @dataclass
 class GroupAnalytics:
     learners: int
     enough: bool
     nodes: list[NodeShares]
-    endings: list[tuple[str, str, int, int]]  # (node id, outcome, learners, percent)
+    endings: list[EndingShare]
 
 
 def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
@@ -131,7 +151,7 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     nodes = [
         NodeShares(
             node_id=node_id,
-            title=(graph.node(node_id).title or node_id) if graph.node(node_id) else node_id,
+            title=_node_title(graph, node_id),
             learners=node_totals.get(node_id, 0),
             choices=choices,
         )
@@ -145,7 +165,14 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     )
     finishers = finished.values("learner").distinct().count() or 1
     endings = [
-        (r["ending_node"], r["outcome"], r["learners"], round(100 * r["learners"] / finishers))
+        EndingShare(
+            node_id=r["ending_node"],
+            title=_node_title(graph, r["ending_node"]),
+            outcome=r["outcome"],
+            outcome_label=str(OUTCOME_LABELS.get(r["outcome"], r["outcome"])),
+            learners=r["learners"],
+            percent=round(100 * r["learners"] / finishers),
+        )
         for r in ending_rows
     ]
     return GroupAnalytics(learners=learners, enough=True, nodes=nodes, endings=endings)

@@ -154,7 +154,11 @@ def test_shares_per_choice_and_endings_are_counted_in_the_database(
         ("report", 4, 67),
         ("share", 2, 33),
     }
-    assert {(e[0], e[2]) for e in result.endings} == {("good", 3), ("poor", 2), ("mixed", 1)}
+    assert {(e.node_id, e.outcome, e.learners) for e in result.endings} == {
+        ("good", "good", 3),
+        ("poor", "poor", 2),
+        ("mixed", "mixed", 1),
+    }
 
 
 def test_the_analytics_page_shows_a_class_to_its_teacher(client, teacher, klass, school, scenario):
@@ -163,6 +167,24 @@ def test_the_analytics_page_shows_a_class_to_its_teacher(client, teacher, klass,
     url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
     html = client.get(url).content.decode()
     assert "5 learners contributed" in html and "Report it" in html and "100%" in html
+
+
+def test_endings_are_named_by_their_title_and_outcome_not_their_ids(client, teacher, klass, school):
+    from scenarios.engine import Node, Outcome
+    from tests.unit.scenarios.test_engine import small_graph
+
+    titled = small_graph(
+        nodes={
+            "good": Node(id="good", title="Help arrived", text="Well done.", outcome=Outcome.GOOD),
+        }
+    )
+    scenario = published_scenario(titled)
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    client.force_login(teacher)
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    html = client.get(url).content.decode()
+    assert "<td>Help arrived</td><td>Good</td><td>5</td>" in html
+    assert "<td>good</td>" not in html
 
 
 def test_the_safeguarding_lead_sees_any_group_in_their_school(
