@@ -231,7 +231,7 @@ def classroom_start(request):
     from schools.selectors import groups_taught_by
 
     _staff_required(request)
-    groups = groups_taught_by(request.user)
+    groups = groups_taught_by(request.user).order_by("name")
     scenarios = Scenario.objects.filter(live=True).order_by("title")
     error = ""
     if request.method == "POST":
@@ -247,9 +247,18 @@ def classroom_start(request):
         "scenarios/classroom_start.html",
         {
             "groups": groups,
-            "scenarios": scenarios,
+            # Pupils' scenarios first: a class is pupils (staff ones stay on offer, below).
+            "scenario_groups": [
+                (label, [s for s in scenarios if s.audience == audience])
+                for audience, label in (
+                    (Scenario.Audience.PUPILS, gettext("For pupils")),
+                    (Scenario.Audience.STAFF, gettext("For staff")),
+                )
+            ],
             "error": error,
+            "selected_group": request.POST.get("group") or request.GET.get("group", ""),
             "selected_scenario": request.GET.get("scenario", ""),
+            "selected_scenario_pk": request.POST.get("scenario", ""),
         },
     )
 

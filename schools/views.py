@@ -12,7 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from .forms import RosterImportForm
 from .roles import Role, roles_of
 from .roster import COLUMNS, MAX_ROWS, RosterFileError, roster_parse
-from .selectors import groups_with_pupils_for, pupils_whose_password_user_may_reset
+from .selectors import (
+    groups_taught_by,
+    groups_with_pupils_for,
+    pupils_whose_password_user_may_reset,
+)
 from .services import RosterImportError, pupil_password_reset
 from .services import roster_import as roster_import_service
 
@@ -59,6 +63,8 @@ def my_groups(request):
             "groups": groups,
             "new_password": new_password,
             "resettable_ids": set(resettable.values_list("pk", flat=True)),
+            # Classroom mode runs only with a class the person teaches.
+            "taught_ids": set(groups_taught_by(request.user).values_list("pk", flat=True)),
             "nav_current": "groups",
         },
     )

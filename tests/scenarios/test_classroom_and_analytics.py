@@ -131,6 +131,27 @@ def _pupils_play(klass, school, scenario, choices):
             node = result.step.node.id
 
 
+def test_classroom_start_offers_pupils_scenarios_first_and_keeps_choices_after_an_error(
+    client, teacher, klass, school, scenario
+):
+    staff_scenario = published_scenario(title="A staff scenario", audience="staff")
+    other = GroupFactory(school=school, name="7B", kind=Group.Kind.CLASS)
+    Membership.objects.create(group=other, user=teacher, role=Membership.Role.TEACHER)
+    client.force_login(teacher)
+    html = client.get(reverse("scenarios:classroom_start")).content.decode()
+    pupils_at, staff_at = (
+        html.index('<optgroup label="For pupils">'),
+        html.index('<optgroup label="For staff">'),
+    )
+    assert pupils_at < html.index(scenario.title) < staff_at < html.index(staff_scenario.title)
+    # A scenario that cannot be run is refused; the class chosen stays chosen.
+    response = client.post(reverse("scenarios:classroom_start"), {"group": klass.pk, "scenario": 0})
+    html = response.content.decode()
+    assert "Choose one of your classes and a scenario." in html
+    assert f'<option value="{klass.pk}" selected>8R</option>' in html
+    assert not ClassroomSession.objects.exists()
+
+
 def test_fewer_than_five_learners_shows_nothing(klass, school, scenario):
     _pupils_play(klass, school, scenario, [["report"]] * 4)
     result = scenario_group_analytics(scenario=scenario, group=klass)
