@@ -225,6 +225,17 @@ def _staff_required(request):
         raise PermissionDenied
 
 
+def _by_audience(scenarios) -> list[tuple[str, list[Scenario]]]:
+    """Scenarios for a menu: pupils' first (classes are pupils), then staff's."""
+    return [
+        (label, [s for s in scenarios if s.audience == audience])
+        for audience, label in (
+            (Scenario.Audience.PUPILS, gettext("For pupils")),
+            (Scenario.Audience.STAFF, gettext("For staff")),
+        )
+    ]
+
+
 @login_required
 def classroom_start(request):
     """A teacher picks one of their classes and a scenario to project."""
@@ -247,14 +258,7 @@ def classroom_start(request):
         "scenarios/classroom_start.html",
         {
             "groups": groups,
-            # Pupils' scenarios first: a class is pupils (staff ones stay on offer, below).
-            "scenario_groups": [
-                (label, [s for s in scenarios if s.audience == audience])
-                for audience, label in (
-                    (Scenario.Audience.PUPILS, gettext("For pupils")),
-                    (Scenario.Audience.STAFF, gettext("For staff")),
-                )
-            ],
+            "scenario_groups": _by_audience(scenarios),
             "error": error,
             "selected_group": request.POST.get("group") or request.GET.get("group", ""),
             "selected_scenario": request.GET.get("scenario", ""),
@@ -363,7 +367,7 @@ def analytics(request):
         "scenarios/analytics.html",
         {
             "groups": groups,
-            "scenarios": scenarios,
+            "scenario_groups": _by_audience(scenarios),
             "group": group,
             "scenario": scenario,
             "result": result,

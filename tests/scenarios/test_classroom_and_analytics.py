@@ -152,6 +152,15 @@ def test_classroom_start_offers_pupils_scenarios_first_and_keeps_choices_after_a
     assert not ClassroomSession.objects.exists()
 
 
+def test_the_analytics_page_also_lists_pupils_scenarios_first(client, teacher, scenario):
+    staff_scenario = published_scenario(title="A staff scenario", audience="staff")
+    client.force_login(teacher)
+    html = client.get(reverse("scenarios:analytics")).content.decode()
+    assert html.index('<optgroup label="For pupils">') < html.index(scenario.title)
+    assert html.index(scenario.title) < html.index('<optgroup label="For staff">')
+    assert html.index('<optgroup label="For staff">') < html.index(staff_scenario.title)
+
+
 def test_fewer_than_five_learners_shows_nothing(klass, school, scenario):
     _pupils_play(klass, school, scenario, [["report"]] * 4)
     result = scenario_group_analytics(scenario=scenario, group=klass)
