@@ -100,3 +100,27 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
     assert values["debug"] is False
     assert values["site_url"] == "https://upstander.example.org"
     assert values["hosts"] == ["upstander.example.org", "upstander-h5p.example.net"]
+
+
+WORKER_LOGS = (
+    "import django, logging; django.setup();"
+    "from django_tasks_db.management.commands.db_worker import Command;"
+    "Command().configure_logging(1);"  # what `db_worker` does at its default verbosity
+    "tasks = logging.getLogger('django_tasks');"
+    "tasks.info('Task id=1 path=a.b state=SUCCESSFUL');"
+    "tasks.error('Task id=2 path=a.b state=FAILED')"
+)
+
+
+def test_make_run_shows_only_the_tasks_that_fail():
+    # `make run` shares its console with the task worker (bin/run-dev).
+    result = run(["-c", WORKER_LOGS], DJANGO_SETTINGS_MODULE="config.settings.dev")
+    assert result.returncode == 0, result.stderr
+    assert "state=FAILED" in result.stderr
+    assert "state=SUCCESSFUL" not in result.stderr
+
+
+def test_production_logs_every_task():
+    result = run(["-c", WORKER_LOGS], **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "state=SUCCESSFUL" in result.stderr and "state=FAILED" in result.stderr
