@@ -56,3 +56,15 @@ def test_home_page_is_served_after_a_flush(page, live_server, home_page):
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Upstander")).to_be_visible()
     assert_accessible(page)
+
+
+def test_pages_load_without_a_missing_file(page, live_server, pupil):
+    # Every request a page makes is answered, the tab's icon included (no /favicon.ico 404).
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}/learning/")
+    page.wait_for_load_state("networkidle")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(f"{live_server.url}{icon}").status == 200
+    assert failed == []
