@@ -278,3 +278,10 @@ def test_class_kind_groups_are_listed_for_pshe(client, world):
     html = client.get(reverse("records:pshe_groups")).content.decode()
     assert world["klass"].name in html
     assert Group.objects.filter(kind=Group.Kind.STAFF_TEAM).first().name not in html
+
+
+def test_an_empty_cpd_record_points_to_my_learning(client, teacher):
+    client.force_login(teacher)
+    html = client.get(reverse("records:my_cpd")).content.decode()
+    assert "You have not completed a staff course yet." in html
+    assert f'<a href="{reverse("courses:my_learning")}">My learning</a>' in html
