@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.admin.ui.tables import UpdatedAtColumn
+from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -20,7 +20,9 @@ class ScenarioViewSet(SnippetViewSet):
     menu_label = _("Scenarios")
     add_to_admin_menu = True
     menu_order = 250
-    list_display = ["title", "audience", UpdatedAtColumn()]
+    # Draft or live at a glance (an imported story starts as a draft).
+    list_display = ["title", "audience", UpdatedAtColumn(), LiveStatusTagColumn()]
+    list_filter = ["live", "audience"]
     search_fields = ["title"]
     edit_handler = TabbedInterface(
         [

@@ -1,5 +1,7 @@
 """Editors build quizzes in the Wagtail admin: drafts, publishing, validation and preview."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -117,3 +119,15 @@ def test_editors_preview_a_quiz_as_learners_see_it_and_with_answers(admin_client
     text = response.content.decode()
     assert "Reporting quiz" in text
     assert expected in text
+
+
+def test_the_quiz_list_shows_which_quizzes_are_live(admin_client):
+    make_quiz(title="Published quiz")
+    draft = Quiz(title="Unpublished quiz", questions=make_quiz().questions, live=False)
+    draft.save()
+    draft.save_revision()
+    html = admin_client.get(reverse("wagtailsnippets_assessments_quiz:list")).content.decode()
+    row = html[html.index("Unpublished quiz") :]
+    assert re.match(r'.*?<span class="w-status[^"]*">\s*draft', row, re.S)
+    row = html[html.index("Published quiz") :]
+    assert re.match(r'.*?<span class="w-status[^"]*">\s*live', row, re.S)

@@ -1,5 +1,7 @@
 """Authoring scenarios: drafts, refused publishing, the map, Twee import and export."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -193,3 +195,16 @@ def test_the_admin_listing_shows_scenarios(client, editor):
     response = client.get(reverse("wagtailsnippets_scenarios_scenario:list"))
     assert response.status_code == 200
     assert "Listed scenario" in response.content.decode()
+
+
+def test_the_admin_listing_shows_which_scenarios_are_drafts_and_filters_by_them(client, editor):
+    published_scenario(title="Live scenario")
+    draft = Scenario(title="Draft scenario")
+    scenario_save_graph(scenario=draft, graph=small_graph(), publish=False)
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_scenarios_scenario:list")
+    html = client.get(url).content.decode()
+    statuses = re.findall(r'<span class="w-status[^"]*">\s*(\w+)', html)
+    assert sorted(statuses) == ["draft", "live"]
+    html = client.get(url, {"live": "false"}).content.decode()
+    assert "Draft scenario" in html and "Live scenario" not in html
