@@ -142,3 +142,15 @@ def test_a_teacher_resetting_the_password_lifts_the_lock(client, pupil, teacher)
     new_password = response.context["new_password"]["password"]
     client.logout()
     assert sign_in(client, pupil.username, new_password).status_code == 302
+
+
+def test_every_page_links_to_help_in_its_footer(client):
+    html = client.get(reverse("login")).content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+    for link in (
+        'href="tel:08001111"',
+        'href="https://www.ceop.police.uk/ceop-reporting/"',
+        'href="tel:03443814772"',
+        'href="mailto:helpline@saferinternet.org.uk"',
+    ):
+        assert link in footer
