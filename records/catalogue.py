@@ -15,6 +15,7 @@ class ModuleInfo:
     page_id: int
     title: str
     iri: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,18 +67,21 @@ def courses_catalogue(*, audiences=None, page_ids=None) -> list[CourseInfo]:
     if not courses:
         return []
     by_path = {c.path: c for c in courses}
+    urls = {c.pk: c.url or "" for c in courses}  # Page.url, worked out once per course
     modules: dict[int, list[ModuleInfo]] = {c.pk: [] for c in courses}
     module_rows = (
         ModulePage.objects.live()
         .filter(depth__in={c.depth + 1 for c in courses})
         .order_by("path")
-        .only("pk", "title", "path", "activity_uuid")
+        .only("pk", "title", "slug", "path", "activity_uuid")
     )
     steplen = ModulePage.steplen
     for module in module_rows:
         parent = by_path.get(module.path[:-steplen])
         if parent is not None:
-            modules[parent.pk].append(ModuleInfo(module.pk, module.title, module.activity_iri))
+            # A module's address is its course's and its slug (no query per module).
+            url = f"{urls[parent.pk]}{module.slug}/" if urls[parent.pk] else ""
+            modules[parent.pk].append(ModuleInfo(module.pk, module.title, module.activity_iri, url))
     return [
         CourseInfo(
             page_id=c.pk,
@@ -85,7 +89,7 @@ def courses_catalogue(*, audiences=None, page_ids=None) -> list[CourseInfo]:
             iri=c.activity_iri,
             audience=c.audience,
             cpd_minutes=c.cpd_minutes or 0,
-            url=c.url or "",
+            url=urls[c.pk],
             modules=tuple(modules[c.pk]),
         )
         for c in courses

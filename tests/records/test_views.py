@@ -260,6 +260,9 @@ def test_pshe_class_record_shows_each_pupils_lessons(client, world, pupil_course
     client.force_login(world["pupil"])
     html = client.get(reverse("records:my_pshe")).content.decode()
     assert lesson.title in html and "Done" in html
+    # Each lesson links to itself, and the link opens it.
+    assert f'<a href="{lesson.url}">{lesson.title}</a>' in html
+    assert client.get(lesson.url).status_code == 200
 
 
 def test_erase_needs_the_username_typed(client, world):
