@@ -190,6 +190,9 @@ def matrix(request):
         {
             "form": form,
             "matrix": result,
+            # The matrix shows assigned courses: say so when there are none yet.
+            "nothing_assigned": not result.total
+            and not selectors.assignments_of_school(school=school).exists(),
             "page_number": page_number,
             "pages": pages,
             "query": query.urlencode(),

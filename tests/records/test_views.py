@@ -137,6 +137,18 @@ def test_matrix_csv_has_every_learner_and_state(client, world, staff_course):
     assert [row[1] for row in rows[1:]] == [world["safeguarding_lead"].username]
 
 
+def test_the_matrix_says_when_nothing_is_assigned_and_when_filters_match_nobody(
+    client, world, staff_course
+):
+    client.force_login(world["safeguarding_lead"])
+    html = client.get(reverse("records:matrix") + "?status=overdue").content.decode()
+    assert "Nobody matches these filters." in html
+    Assignment.objects.all().delete()
+    html = client.get(reverse("records:matrix")).content.decode()
+    assert "No courses are assigned yet" in html and "Nobody matches" not in html
+    assert f'<a href="{reverse("records:assignments")}">Assign a course</a>' in html
+
+
 def test_matrix_ignores_nonsense_filters(client, world):
     client.force_login(world["safeguarding_lead"])
     response = client.get(reverse("records:matrix") + "?group=abc&status=zzz&page=-4")
