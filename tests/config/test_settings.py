@@ -124,3 +124,15 @@ def test_production_logs_every_task():
     result = run(["-c", WORKER_LOGS], **PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert "state=SUCCESSFUL" in result.stderr and "state=FAILED" in result.stderr
+
+
+def test_the_development_settings_pass_the_system_checks_without_warnings():
+    # `make run` runs these checks (with the database ones, as migrate does) on SQLite: it
+    # should print no warning.
+    result = run(
+        ["manage.py", "check", "--database", "default"],
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNINGS" not in result.stderr + result.stdout
