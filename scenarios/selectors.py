@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from schools.models import Membership
+
 from . import rows
 from .engine import Graph
 from .models import Scenario, ScenarioAttempt, ScenarioChoiceRecord
@@ -106,9 +108,12 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     """Share of the group's learners choosing each option at each node, and their endings.
 
     Counted in the database (aggregate queries); a learner who replays counts once per
-    option they ever chose. Nothing is returned below MIN_LEARNERS.
+    option they ever chose. Nothing is returned below MIN_LEARNERS. The group's learners
+    are its members; its teachers (a staff team's leader, say) are not among them.
     """
-    member_ids = group.members.values("pk")
+    member_ids = Membership.objects.filter(group=group, role=Membership.Role.MEMBER).values(
+        "user_id"
+    )
     attempts = ScenarioAttempt.objects.filter(scenario=scenario, learner__in=member_ids)
     learners = attempts.values("learner").distinct().count()
     if learners < MIN_LEARNERS:

@@ -117,10 +117,10 @@ def test_another_teacher_cannot_drive_my_session(client, teacher, klass, school,
 # --- analytics ---
 
 
-def _pupils_play(klass, school, scenario, choices):
+def _pupils_play(klass, school, scenario, choices, *, prefix="p"):
     """Each entry is the list of choices one pupil makes from the start."""
     for index, path in enumerate(choices):
-        pupil = UserFactory(school=school, username=f"p{index}", roles=[Role.PUPIL])
+        pupil = UserFactory(school=school, username=f"{prefix}{index}", roles=[Role.PUPIL])
         Membership.objects.create(group=klass, user=pupil)
         attempt = scenario_attempt_start(learner=pupil, scenario=scenario)
         node = "start"
@@ -189,6 +189,24 @@ def test_shares_per_choice_and_endings_are_counted_in_the_database(
         ("poor", "poor", 2),
         ("mixed", "mixed", 1),
     }
+
+
+def test_the_groups_teachers_are_not_counted_among_its_learners(klass, school, teacher):
+    # A staff team's leader is its "teacher" and does the staff scenarios too; what they
+    # choose is not their team's.
+    scenario = published_scenario(audience="staff")
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 4)
+    attempt = scenario_attempt_start(learner=teacher, scenario=scenario)
+    scenario_choice_make(
+        learner=teacher, attempt_uuid=attempt.uuid, node_id="start", step=0, choice_id="share"
+    )
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert result.learners == 4 and not result.enough
+    _pupils_play(klass, school, scenario, [["report", "ignore"]], prefix="late")
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    start = next(n for n in result.nodes if n.node_id == "start")
+    assert result.learners == 5 and start.learners == 5
+    assert {c.choice_id for c in start.choices} == {"report"}
 
 
 def test_the_analytics_page_shows_a_class_to_its_teacher(client, teacher, klass, school, scenario):
