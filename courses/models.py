@@ -248,18 +248,16 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = course_progress(learner=request.user, course=self)
+        context["teaching"] = getattr(request, "upstander_teaching", False)
         context["nav_current"] = "learning"
         return context
 
     def serve(self, request, *args, **kwargs):
-        from .selectors import course_open_to
-
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-        if not course_open_to(user=request.user, course=self):
-            raise Http404
+        request.upstander_teaching = _open_or_404(request.user, self)
         return super().serve(request, *args, **kwargs)
 
 
@@ -333,27 +331,38 @@ class ModulePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
 
         context = super().get_context(request, *args, **kwargs)
         context.update(module_context(learner=request.user, module=self))
+        context["teaching"] = getattr(request, "upstander_teaching", False)
         context["nav_current"] = "learning"
         return context
 
     def serve(self, request, *args, **kwargs):
-        from .selectors import course_open_to
         from .services import module_experience
 
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-        course = self.course
-        if not course_open_to(user=request.user, course=course):
-            raise Http404
+        request.upstander_teaching = teaching = _open_or_404(request.user, self.course)
         if (
             request.method == "GET"
+            and not teaching
             and not getattr(request, "is_preview", False)
             and getattr(request.user, "school", None) is not None
         ):
             module_experience(learner=request.user, module=self)
         return super().serve(request, *args, **kwargs)
+
+
+def _open_or_404(user, course) -> bool:
+    """Raise 404 unless the person may open the course; True when they see it in the
+    teaching view (staff opening a pupils' lesson), False when it is theirs to take."""
+    from .selectors import course_in_teaching_view, course_open_to
+
+    if course_open_to(user=user, course=course):
+        return False
+    if course_in_teaching_view(user=user, course=course):
+        return True
+    raise Http404
 
 
 class Enrolment(models.Model):

@@ -56,6 +56,29 @@ def course_open_to(*, user, course) -> bool:
     return course.audience in audiences_for(user=user)
 
 
+def _teaches(user) -> bool:
+    roles = roles_of(user)
+    return bool(user.school_id) and (Role.STAFF in roles or Role.SAFEGUARDING_LEAD in roles)
+
+
+def course_in_teaching_view(*, user, course) -> bool:
+    """Does this person see the course in the teaching view? Staff open pupils' lessons to
+    prepare them or lead them with a class: the content as pupils see it, the activities
+    described rather than played, and nothing recorded (the lesson is not theirs to take)."""
+    return (
+        course.audience == Audience.PUPILS
+        and not course_open_to(user=user, course=course)
+        and _teaches(user)
+    )
+
+
+def courses_to_teach(*, user):
+    """Live pupils' lessons a member of staff may open in the teaching view, in site order."""
+    if not _teaches(user) or Audience.PUPILS in audiences_for(user=user):
+        return CoursePage.objects.none()
+    return CoursePage.objects.live().public().filter(audience=Audience.PUPILS).order_by("path")
+
+
 @dataclass(frozen=True)
 class ModuleProgress:
     module: ModulePage

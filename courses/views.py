@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from schools.roles import Role, roles_of
 
 from .models import CoursePage, ModulePage
-from .selectors import course_open_to, my_learning_items
+from .selectors import course_open_to, courses_to_teach, my_learning_items
 from .services import (
     CourseActionError,
     checklist_tick,
@@ -39,12 +39,14 @@ def _learner_module(request, module_id: int) -> ModulePage:
 @login_required
 def my_learning(request):
     """The learner's home: the courses open to them, their progress in each, and for the
-    courses their school assigned, the due date and where they stand; urgent ones first."""
+    courses their school assigned, the due date and where they stand; urgent ones first.
+    Staff also find the pupils' lessons they can open in the teaching view."""
     return render(
         request,
         "courses/my_learning.html",
         {
             "courses": my_learning_items(learner=request.user),
+            "lessons_to_teach": courses_to_teach(user=request.user),
             "is_pupil": Role.PUPIL in roles_of(request.user),
             "nav_current": "learning",
         },

@@ -20,7 +20,8 @@ def module_block(context, child):
     template; if that template is missing the learner sees a plain placeholder rather than
     an error page. Each block gets `block_id`; checklists their `checklist_ticked` item ids,
     reflections the learner's `reflection_answer`; activities `activity_iri`,
-    `activity_complete` and `activity_required`.
+    `activity_complete` and `activity_required`. In the teaching view (`teaching`: staff
+    opening a pupils' lesson) activities are described, not played.
     """
     flat = context.flatten()
     flat["block_id"] = child.id
@@ -33,6 +34,10 @@ def module_block(context, child):
         flat["activity_iri"] = iri
         flat["activity_complete"] = iri in (flat.get("completed_activity_iris") or ())
         flat["activity_required"] = child.block.is_required(child.value)
+        if flat.get("teaching"):
+            flat["activity"] = child.block.content_object(child.value)
+            flat["activity_kind"] = child.block.activity_kind
+            return render_to_string("courses/blocks/activity_teaching.html", flat)
         try:
             return child.block.render(child.value, context=flat)
         except TemplateDoesNotExist:

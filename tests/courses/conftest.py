@@ -67,3 +67,32 @@ def staff_course(staff_catalogue):
 @pytest.fixture
 def modules(course):
     return [module_page(course, f"module-{n}", title=f"Module {n}") for n in (1, 2, 3)]
+
+
+@pytest.fixture
+def lesson(course):
+    """A pupils' module with text, a reflection, a checklist, a scenario and a quiz."""
+    from tests.assessments.conftest import make_quiz
+    from tests.scenarios.helpers import published_scenario
+
+    scenario = published_scenario(title="The crest account", introduction="A friend shows you.")
+    quiz = make_quiz(title="What would you do?")
+    return module_page(
+        course,
+        "what-to-do",
+        title="What to do if you see it",
+        body=[
+            ("text", "<p>Accounts that mock teachers hurt real people.</p>"),
+            ("reflection", {"prompt": "How would the teacher feel?", "hint": ""}),
+            (
+                "checklist",
+                {
+                    "title": "Before you post",
+                    "intro": "",
+                    "platforms": [{"platform": "TikTok", "items": ["Is it kind?", "Is it true?"]}],
+                },
+            ),
+            ("scenario", {"scenario": scenario, "required": True}),
+            ("quiz", {"quiz": quiz, "required": True}),
+        ],
+    )

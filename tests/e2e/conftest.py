@@ -62,6 +62,17 @@ def browser():
         connections.close_all()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_graph_cache():
+    # The database is flushed between browser tests, so revision ids are reused and a graph
+    # remembered by id in one test would be another scenario's in the next.
+    from scenarios.selectors import graph_for_revision
+
+    graph_for_revision.cache_clear()
+    yield
+    graph_for_revision.cache_clear()
+
+
 @pytest.fixture
 def context(browser):
     ctx = browser.new_context(viewport=DESKTOP)

@@ -27,15 +27,6 @@ The school deals with it.
 """
 
 
-@pytest.fixture(autouse=True)
-def _fresh_graph_cache():
-    from scenarios.selectors import graph_for_revision
-
-    graph_for_revision.cache_clear()
-    yield
-    graph_for_revision.cache_clear()
-
-
 def test_an_author_imports_a_twine_story_fixes_a_problem_and_publishes(
     page, live_server, editor, tmp_path
 ):

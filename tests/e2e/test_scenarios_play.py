@@ -50,16 +50,6 @@ ROUTES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_graph_cache():
-    # The database is flushed between browser tests, so revision ids are reused.
-    from scenarios.selectors import graph_for_revision
-
-    graph_for_revision.cache_clear()
-    yield
-    graph_for_revision.cache_clear()
-
-
 @pytest.fixture
 def demo(db):
     from scenarios.demo import demo_scenarios_ensure

@@ -1,0 +1,95 @@
+"""The teaching view: staff open pupils' lessons to prepare them or lead them with a class.
+They see the content, the activities described rather than played, and nothing is recorded."""
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from courses.selectors import course_in_teaching_view, courses_to_teach
+from records.models import Completion
+from schools.roles import Role
+from tests.factories import UserFactory
+from xapi.models import Statement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_see_pupils_lessons_in_the_teaching_view(teacher, safeguarding_lead, course):
+    assert course_in_teaching_view(user=teacher, course=course)
+    assert course_in_teaching_view(user=safeguarding_lead, course=course)
+    assert list(courses_to_teach(user=teacher)) == [course]
+
+
+def test_pupils_editors_and_staff_courses_are_not_in_the_teaching_view(
+    pupil, editor, teacher, course, staff_course
+):
+    assert not course_in_teaching_view(user=pupil, course=course)
+    assert not course_in_teaching_view(user=editor, course=course)
+    assert not course_in_teaching_view(user=teacher, course=staff_course)
+    assert not courses_to_teach(user=pupil).exists()
+
+
+def test_a_teacher_opens_a_pupils_lesson_and_nothing_is_recorded(client, teacher, course, lesson):
+    client.force_login(teacher)
+    response = client.get(course.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Teaching view" in html and "What to do if you see it" in html
+    assert reverse("courses:course_start", args=[course.pk]) not in html
+    assert "modules complete" not in html
+
+    html = client.get(lesson.url).content.decode()
+    assert "Teaching view" in html
+    assert "Accounts that mock teachers hurt real people." in html
+    assert "How would the teacher feel?" in html and "Is it kind?" in html
+    # No form that would save anything for the teacher.
+    assert 'method="post"' not in html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "I've read this" not in html
+    # The scenario is described, with a way to run it with a class.
+    scenario = lesson.body[3].value["scenario"]
+    assert f"{reverse('scenarios:classroom_start')}?scenario={scenario.uuid}" in html
+    assert "A friend shows you." in html
+    # The quiz is described with its questions, not played.
+    quiz = lesson.body[4].value["quiz"]
+    for question in quiz.question_list():
+        assert escape(question.prompt) in html
+    assert "Start the quiz" not in html
+    assert Statement.objects.filter(learner=teacher).count() == 0
+    assert Completion.objects.filter(learner=teacher).count() == 0
+
+
+def test_the_teaching_view_saves_nothing_even_when_posted_to(client, teacher, course, lesson):
+    client.force_login(teacher)
+    checklist = lesson.body[2]
+    for url in (
+        reverse("courses:module_read", args=[lesson.pk]),
+        reverse("courses:course_start", args=[course.pk]),
+        reverse("courses:checklist_save", args=[lesson.pk, checklist.id]),
+        reverse("courses:reflection_save", args=[lesson.pk, lesson.body[1].id]),
+    ):
+        assert client.post(url, {"answer": "x", "item": ["a"]}).status_code == 404, url
+    assert Statement.objects.filter(learner=teacher).count() == 0
+
+
+def test_pupils_still_take_the_lesson(client, pupil, course, lesson):
+    client.force_login(pupil)
+    html = client.get(lesson.url).content.decode()
+    assert "Teaching view" not in html
+    assert reverse("courses:reflection_save", args=[lesson.pk, lesson.body[1].id]) in html
+    assert Statement.objects.filter(learner=pupil).count() == 1  # experienced the module
+
+
+def test_staff_without_a_school_or_a_staff_role_get_no_teaching_view(client, school, course):
+    stranger = UserFactory(school=None, username="visitor", roles=[Role.STAFF])
+    client.force_login(stranger)
+    assert client.get(course.url).status_code == 404
+
+
+def test_my_learning_lists_pupils_lessons_for_staff_only(client, teacher, pupil, course):
+    client.force_login(teacher)
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert "Pupils' lessons to teach" in html
+    assert f'href="{course.url}"' in html
+    client.force_login(pupil)
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert "lessons to teach" not in html

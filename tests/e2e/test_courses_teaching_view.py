@@ -1,0 +1,59 @@
+"""A teacher prepares a pupils' lesson in the teaching view and runs its scenario with their
+class; every page passes axe-core and nothing is recorded for the teacher."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_courses(home_page):
+    from assessments.demo import demo_content_load as quizzes_load
+    from courses.demo import demo_content_load
+    from scenarios.demo import demo_content_load as scenarios_load
+
+    courses = demo_content_load()
+    scenarios_load()
+    quizzes_load()
+    return courses
+
+
+def test_teacher_opens_a_pupils_lesson_and_runs_its_scenario_with_their_class(
+    page, live_server, teacher, klass, demo_courses
+):
+    from xapi.models import Statement
+
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}/learning/")
+    lessons = page.locator("section", has_text="Pupils' lessons to teach")
+    lessons.get_by_role("link", name="Respect online: when posts target teachers").click()
+    expect(page.get_by_role("heading", name="Teaching view")).to_be_visible()
+    expect(page.get_by_role("button", name="Start the course")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="What to do if you see it").click()
+    expect(page.get_by_role("heading", name="Teaching view")).to_be_visible()
+    expect(page.get_by_role("heading", name="The crest account")).to_be_visible()
+    expect(page.get_by_role("button", name="I've read this")).to_have_count(0)
+    page.get_by_text("The questions").click()
+    expect(page.locator(".activity-teaching__questions li").first).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Run this scenario with a class").click()
+    expect(page.get_by_label("Scenario")).to_have_value(
+        str(demo_courses_scenario_pk("The crest account"))
+    )
+    page.get_by_label("Class").select_option(label=klass.name)
+    page.get_by_role("button", name="Start with this class").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("The crest account")
+    assert_accessible(page)
+    assert not Statement.objects.filter(learner=teacher).exists()
+
+
+def demo_courses_scenario_pk(title: str) -> int:
+    from scenarios.models import Scenario
+
+    return Scenario.objects.get(title=title).pk
