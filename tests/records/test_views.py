@@ -269,6 +269,10 @@ def test_pshe_class_record_shows_each_pupils_lessons(client, world, pupil_course
     rows = _rows(client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk])))
     assert rows[1][0] == world["pupil"].get_full_name()
     assert rows[1][1:] == ["Completed", ""]
+    # The teacher's table names each lesson with a link to it, which opens in the teaching view.
+    html = client.get(reverse("records:pshe_class", args=[world["klass"].pk])).content.decode()
+    assert f'<a href="{lesson.url}">{lesson.title}</a>' in html
+    assert "Teaching view" in client.get(lesson.url).content.decode()
     client.force_login(world["pupil"])
     html = client.get(reverse("records:my_pshe")).content.decode()
     assert lesson.title in html and "Done" in html
