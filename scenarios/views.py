@@ -69,8 +69,9 @@ def _on_this_site(target: str) -> bool:
     return url_has_allowed_host_and_scheme(target, allowed_hosts=None)
 
 
-def _module_for(scenario: Scenario, page_id: str | None):
-    """The live module page the player sits in, if it really contains this scenario."""
+def _module_for(scenario: Scenario, page_id: str | None, *, learner):
+    """The live module page the player sits in, if it really contains this scenario and the
+    learner may take its course (staff see pupils' lessons only in the teaching view)."""
     if not page_id:
         return None
     try:
@@ -84,7 +85,9 @@ def _module_for(scenario: Scenario, page_id: str | None):
         value = child.value
         chosen = value.get("scenario") if hasattr(value, "get") else None
         if chosen is not None and chosen.pk == scenario.pk:
-            return page
+            from courses.selectors import course_open_to
+
+            return page if course_open_to(user=learner, course=page.course) else None
     return None
 
 
@@ -146,10 +149,11 @@ def start(request, scenario_uuid):
     scenario = scenario_for_player(scenario_uuid)
     if scenario is None:
         raise Http404
-    module = _module_for(scenario, request.POST.get("module"))
+    learner = _learner(request)
+    module = _module_for(scenario, request.POST.get("module"), learner=learner)
     try:
         attempt = scenario_attempt_start(
-            learner=_learner(request),
+            learner=learner,
             scenario=scenario,
             module=module,
             restart=request.POST.get("restart") == "1",

@@ -82,6 +82,20 @@ def test_a_scenario_not_in_the_module_cannot_borrow_its_context(client, teacher,
     assert ScenarioAttempt.objects.get(learner=teacher).module_id is None
 
 
+def test_a_module_the_learner_may_not_take_lends_no_context(client, teacher, demo_module):
+    # A member of staff can play the pupils' scenario on its own page, but a form claiming it
+    # sits in the pupils' module (which they only see in the teaching view) completes nothing
+    # there for them.
+    from courses.models import ModulePage
+    from scenarios.demo import demo_content_load
+
+    crest = demo_content_load()["crest-account"]
+    pupil_module = ModulePage.objects.get(slug="pupil-2021-if-you-see-it")
+    client.force_login(teacher)
+    client.post(reverse("scenarios:start", args=[crest.uuid]), {"module": pupil_module.pk})
+    assert ScenarioAttempt.objects.get(learner=teacher, scenario=crest).module_id is None
+
+
 def test_staff_see_classroom_and_analytics_links_beside_the_player(
     client, teacher, pupil, demo_module
 ):
