@@ -1,5 +1,7 @@
 """Template context about the signed-in person: their roles and their school's terminology."""
 
+from functools import cache
+
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role, roles_of
@@ -15,7 +17,21 @@ def people(request) -> dict:
         "is_staff_member": Role.STAFF in roles,
         "is_safeguarding_lead": Role.SAFEGUARDING_LEAD in roles,
         "is_editor": Role.EDITOR in roles or bool(user and user.is_superuser),
+        # Asked only by the pages that offer classroom mode (a query, once per render).
+        "teaches_a_group": _teaches_a_group(user) if roles else False,
         "safeguarding_lead_title": (
             school.safeguarding_lead_title if school else _("Designated Safeguarding Lead")
         ),
     }
+
+
+def _teaches_a_group(user):
+    """Does the person teach a group (and so may run classroom mode)? A callable, so
+    templates ask the database only when they use it."""
+    from .selectors import groups_taught_by
+
+    @cache
+    def teaches() -> bool:
+        return groups_taught_by(user).exists()
+
+    return teaches

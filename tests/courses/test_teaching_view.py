@@ -93,3 +93,12 @@ def test_my_learning_lists_pupils_lessons_for_staff_only(client, teacher, pupil,
     client.force_login(pupil)
     html = client.get(reverse("courses:my_learning")).content.decode()
     assert "lessons to teach" not in html
+
+
+def test_only_a_class_teacher_is_offered_classroom_mode(client, safeguarding_lead, lesson):
+    # The safeguarding lead teaches no class: classroom mode would refuse them.
+    client.force_login(safeguarding_lead)
+    html = client.get(lesson.url).content.decode()
+    assert "Teaching view" in html and "Try it yourself" in html
+    assert reverse("scenarios:classroom_start") not in html
+    assert client.get(reverse("scenarios:classroom_start")).status_code == 403

@@ -107,3 +107,17 @@ def test_staff_see_classroom_and_analytics_links_beside_the_player(
     html = client.get(pupil_module.url).content.decode()
     assert "Start the scenario" in html
     assert "Run this scenario with a class" not in html
+
+
+def test_classroom_mode_is_offered_only_to_those_who_teach_a_group(
+    client, teacher, safeguarding_lead, demo_module
+):
+    module, scenario = demo_module
+    play = reverse("scenarios:play", args=[scenario.uuid])
+    client.force_login(safeguarding_lead)  # teaches no group: classroom mode would refuse them
+    for url in (module.url, play):
+        html = client.get(url).content.decode()
+        assert "See a group's choices" in html
+        assert "Run this scenario with a class" not in html
+    client.force_login(teacher)
+    assert "Run this scenario with a class" in client.get(play).content.decode()
