@@ -26,8 +26,9 @@ DEMO_MODULE_SLUGS: dict[str, list[str]] = {
     course["key"]: [module["slug"] for module in course["modules"]] for course in COURSES
 }
 
-# The apps whose demo loaders run after ours, each adding its activities to our modules.
-ACTIVITY_DEMO_LOADERS = ["scenarios.demo", "assessments.demo", "h5p.demo"]
+# The apps whose demo loaders run after ours: each adds its activities to our modules, and
+# the records app assigns the courses in the demo school.
+ACTIVITY_DEMO_LOADERS = ["scenarios.demo", "assessments.demo", "h5p.demo", "records.demo"]
 
 
 # The block types other apps own; reloading our text keeps them.

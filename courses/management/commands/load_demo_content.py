@@ -14,5 +14,5 @@ class Command(BaseCommand):
         for course in courses.values():
             self.stdout.write(f"Course: {course.title} ({course.url})")
         for loader in activity_demos_load():
-            self.stdout.write(f"Activities added by {loader}")
+            self.stdout.write(f"Demo content added by {loader}")
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))

@@ -14,6 +14,7 @@ from schools.services import membership_ensure, person_create_or_update
 # Demo accounts exist only on development machines: the command refuses to run on a site
 # without DEBUG unless told to.
 DEMO_PASSWORD = "upstander-demo"  # noqa: S105
+DEMO_SCHOOL_URN = "999999"
 DEMO_PEOPLE = [
     # username, first, last, roles, groups (kind, name, membership role)
     (
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Refusing to create demo accounts with DEBUG off; use --force.")
         school, _ = School.objects.update_or_create(
-            urn="999999",
+            urn=DEMO_SCHOOL_URN,
             defaults={"name": "Upstander Demo Academy", "nation": School.Nation.ENGLAND},
         )
         for username, first, last, roles, groups in DEMO_PEOPLE:
