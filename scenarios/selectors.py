@@ -137,7 +137,9 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     # Choice ids are unique within a node, so labels are looked up per (node, choice).
     labels = {
         (node_id, choice_id): label
-        for node_id, choice_id, label in ScenarioChoiceRecord.objects.filter(scenario=scenario)
+        for node_id, choice_id, label in ScenarioChoiceRecord.objects.filter(
+            scenario=scenario, attempt__learner__in=member_ids
+        )
         .values_list("node_id", "choice_id", "choice_label")
         .distinct()
     }

@@ -209,6 +209,43 @@ def test_the_groups_teachers_are_not_counted_among_its_learners(klass, school, t
     assert {c.choice_id for c in start.choices} == {"report"}
 
 
+def test_labels_are_the_ones_the_groups_learners_saw(klass, school, scenario):
+    # Pupils elsewhere played an earlier revision, where the choice had another label; the
+    # class's table names the choice as its own pupils saw it.
+    from dataclasses import replace
+
+    from scenarios.services import scenario_save_graph
+    from tests.unit.scenarios.test_engine import small_graph
+
+    # Another class's pupils start on the first revision (attempts keep the revision they
+    # started on) and choose after the class has played.
+    elsewhere = GroupFactory(school=school, name="9X", kind=Group.Kind.CLASS)
+    early = []
+    for index in range(2):
+        pupil = UserFactory(school=school, username=f"x{index}", roles=[Role.PUPIL])
+        Membership.objects.create(group=elsewhere, user=pupil)
+        early.append((pupil, scenario_attempt_start(learner=pupil, scenario=scenario)))
+    graph = small_graph()
+    start = next(n for n in graph.nodes if n.id == "start")
+    renamed = replace(
+        start,
+        choices=tuple(
+            replace(c, label="Report the account") if c.id == "report" else c for c in start.choices
+        ),
+    )
+    scenario_save_graph(
+        scenario=scenario, graph=small_graph(nodes={"start": renamed}), publish=True
+    )
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    for pupil, attempt in early:
+        scenario_choice_make(
+            learner=pupil, attempt_uuid=attempt.uuid, node_id="start", step=0, choice_id="report"
+        )
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    start_shares = next(n for n in result.nodes if n.node_id == "start")
+    assert [c.label for c in start_shares.choices] == ["Report the account"]
+
+
 def test_the_analytics_page_shows_a_class_to_its_teacher(client, teacher, klass, school, scenario):
     _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
     client.force_login(teacher)
