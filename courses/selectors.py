@@ -79,6 +79,21 @@ def courses_to_teach(*, user):
     return CoursePage.objects.live().public().filter(audience=Audience.PUPILS).order_by("path")
 
 
+def modules_using(activity) -> list[ModulePage]:
+    """Live modules whose body uses this scenario, quiz or H5P activity, in site order (from
+    Wagtail's reference index, which is kept up to date as pages are published)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    page_ids = {
+        int(object_id)
+        for object_id in ReferenceIndex.get_references_to(activity)
+        .filter(content_type=ContentType.objects.get_for_model(ModulePage))
+        .values_list("object_id", flat=True)
+    }
+    return list(ModulePage.objects.live().filter(pk__in=page_ids).order_by("path"))
+
+
 @dataclass(frozen=True)
 class ModuleProgress:
     module: ModulePage

@@ -304,7 +304,15 @@ def _classroom_context(session, *, errors=None, counts=None):
         "errors": errors or [],
         "counts": counts or {},
         "signposts": signposts(session.scenario.audience),
+        # At the end, the way back to the lessons the scenario is part of.
+        "lessons": _lessons_using(session.scenario) if state.finished else [],
     }
+
+
+def _lessons_using(scenario):
+    from courses.selectors import modules_using
+
+    return modules_using(scenario)
 
 
 @login_required

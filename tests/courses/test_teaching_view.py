@@ -7,6 +7,7 @@ from django.utils.html import escape
 
 from courses.selectors import course_in_teaching_view, courses_to_teach
 from records.models import Completion
+from scenarios.models import ClassroomSession
 from schools.roles import Role
 from tests.factories import UserFactory
 from xapi.models import Statement
@@ -102,3 +103,21 @@ def test_only_a_class_teacher_is_offered_classroom_mode(client, safeguarding_lea
     assert "Teaching view" in html and "Try it yourself" in html
     assert reverse("scenarios:classroom_start") not in html
     assert client.get(reverse("scenarios:classroom_start")).status_code == 403
+
+
+def test_a_class_that_finishes_the_lessons_scenario_is_led_back_to_the_lesson(
+    client, teacher, klass, lesson
+):
+    scenario = lesson.body[3].value["scenario"]
+    client.force_login(teacher)
+    client.post(reverse("scenarios:classroom_start"), {"group": klass.pk, "scenario": scenario.pk})
+    session = ClassroomSession.objects.get(group=klass)
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    page = client.get(url).content.decode()
+    assert "Back to the lesson" not in page  # not before the end
+    client.post(url, {"node": "start", "step": 0, "count-report": 20, "count-share": 3})
+    client.post(url, {"node": "reported", "step": 1, "count-tell": 15, "count-ignore": 5})
+    page = client.get(url).content.decode()
+    assert "Ending: a good outcome" in page
+    assert f'href="{lesson.url}">Back to the lesson: What to do if you see it</a>' in page
+    assert "Teaching view" in client.get(lesson.url).content.decode()
