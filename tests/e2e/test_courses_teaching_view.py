@@ -4,7 +4,7 @@ class; every page passes axe-core and nothing is recorded for the teacher."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import DESKTOP, MOBILE, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +41,9 @@ def test_teacher_opens_a_pupils_lesson_and_runs_its_scenario_with_their_class(
     page.get_by_text("The questions").click()
     expect(page.locator(".activity-teaching__questions li").first).to_be_visible()
     assert_accessible(page)
+    page.set_viewport_size(MOBILE)  # on a phone too
+    assert_accessible(page)
+    page.set_viewport_size(DESKTOP)
 
     page.get_by_role("link", name="Run this scenario with a class").click()
     expect(page.get_by_label("Scenario")).to_have_value(
