@@ -9,7 +9,9 @@ from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from wagtail.models import ReferenceIndex
 
 from records.selectors import (
     assignments_for_learner,
@@ -56,7 +58,7 @@ def course_open_to(*, user, course) -> bool:
     return course.audience in audiences_for(user=user)
 
 
-def _teaches(user) -> bool:
+def _is_school_staff(user) -> bool:
     roles = roles_of(user)
     return bool(user.school_id) and (Role.STAFF in roles or Role.SAFEGUARDING_LEAD in roles)
 
@@ -68,13 +70,13 @@ def course_in_teaching_view(*, user, course) -> bool:
     return (
         course.audience == Audience.PUPILS
         and not course_open_to(user=user, course=course)
-        and _teaches(user)
+        and _is_school_staff(user)
     )
 
 
 def courses_to_teach(*, user):
     """Live pupils' lessons a member of staff may open in the teaching view, in site order."""
-    if not _teaches(user) or Audience.PUPILS in audiences_for(user=user):
+    if not _is_school_staff(user) or Audience.PUPILS in audiences_for(user=user):
         return CoursePage.objects.none()
     return CoursePage.objects.live().public().filter(audience=Audience.PUPILS).order_by("path")
 
@@ -82,9 +84,6 @@ def courses_to_teach(*, user):
 def modules_using(activity) -> list[ModulePage]:
     """Live modules whose body uses this scenario, quiz or H5P activity, in site order (from
     Wagtail's reference index, which is kept up to date as pages are published)."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ReferenceIndex
-
     page_ids = {
         int(object_id)
         for object_id in ReferenceIndex.get_references_to(activity)

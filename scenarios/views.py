@@ -272,6 +272,8 @@ def classroom_start(request):
 
 
 def _classroom_context(session, *, errors=None, counts=None):
+    from courses.selectors import modules_using
+
     from .engine import State, available_choices, current_node
 
     graph = graph_for_revision(session.revision_id)
@@ -305,14 +307,8 @@ def _classroom_context(session, *, errors=None, counts=None):
         "counts": counts or {},
         "signposts": signposts(session.scenario.audience),
         # At the end, the way back to the lessons the scenario is part of.
-        "lessons": _lessons_using(session.scenario) if state.finished else [],
+        "lessons": modules_using(session.scenario) if state.finished else [],
     }
-
-
-def _lessons_using(scenario):
-    from courses.selectors import modules_using
-
-    return modules_using(scenario)
 
 
 @login_required
