@@ -458,14 +458,15 @@ def pshe_groups(request):
 @login_required
 def pshe_class(request, pk: int):
     """Which lessons each pupil of a class has completed: for its teachers and the lead."""
-    group = get_object_or_404(Group, pk=pk)
+    group = get_object_or_404(Group.objects.select_related("school"), pk=pk)
     if not group_visible_to(request.user, group):
         raise Http404
     record = selectors.pshe_class_record(group=group)
+    assigned = selectors.pshe_class_assignments(group=group, pupils=record.pupils)
     return render(
         request,
         "records/pshe_class.html",
-        {"group": group, "record": record, "nav_current": "groups"},
+        {"group": group, "record": record, "assigned": assigned, "nav_current": "groups"},
     )
 
 

@@ -281,6 +281,62 @@ def test_pshe_class_record_shows_each_pupils_lessons(client, world, pupil_course
     assert client.get(lesson.url).status_code == 200
 
 
+def test_pshe_class_record_shows_what_is_set_for_the_class(
+    client, world, school, pupil_course, staff_course
+):
+    klass, pupil = world["klass"], world["pupil"]
+    late = UserFactory(school=school, first_name="Zara", last_name="Late", roles=[Role.PUPIL])
+    Membership.objects.create(group=klass, user=late)
+    elsewhere = UserFactory(
+        school=school, first_name="Other", last_name="Class", roles=[Role.PUPIL]
+    )
+    Membership.objects.create(group=GroupFactory(school=school, name="9B"), user=elsewhere)
+    due = date.today() - timedelta(days=2)
+    assignment_create(school=school, course_page_id=pupil_course.pk, group=klass, due_on=due)
+    completions_project(
+        statements=[statement(pupil, COMPLETED, pupil_course.activity_iri, when=timezone.now())],
+        learners_by_key=keys(pupil),
+    )
+    client.force_login(world["staff"])
+    url = reverse("records:pshe_class", args=[klass.pk])
+    assigned = client.get(url).context["assigned"]
+    # The staff course set for the staff team is not the class's; another class's pupil is
+    # not counted.
+    assert [row.course.title for row in assigned] == [pupil_course.title]
+    row = assigned[0]
+    assert (row.due_from, row.due_to) == (due, due)
+    assert (row.counts.completed, row.counts.assigned) == (1, 2)
+    assert row.overdue == [late]
+    html = client.get(url).content.decode()
+    assert "Set for this class" in html
+    assert due.strftime("%-d %B %Y") in html
+    assert "1 of 2" in html and "Zara Late" in html
+    assert "Other Class" not in html
+
+    # Everyone with the pupil role set the same course later: the class's own date stays
+    # the one that counts; once the late pupil completes, nobody is overdue.
+    assignment_create(
+        school=school,
+        course_page_id=pupil_course.pk,
+        role=Role.PUPIL,
+        due_on=date.today() + timedelta(days=30),
+    )
+    completions_project(
+        statements=[statement(late, COMPLETED, pupil_course.activity_iri, when=timezone.now())],
+        learners_by_key=keys(late),
+    )
+    row = client.get(url).context["assigned"][0]
+    assert (row.due_from, row.due_to) == (due, due)
+    assert (row.counts.completed, row.counts.assigned, row.overdue) == (2, 2, [])
+
+
+def test_pshe_class_record_without_assignments_has_no_set_section(client, world):
+    client.force_login(world["staff"])
+    response = client.get(reverse("records:pshe_class", args=[world["klass"].pk]))
+    assert response.context["assigned"] == []
+    assert "Set for this class" not in response.content.decode()
+
+
 def test_erase_needs_the_username_typed(client, world):
     client.force_login(world["safeguarding_lead"])
     url = reverse("records:person_erase", args=[world["staff"].pk])
