@@ -32,6 +32,11 @@ class ActivityBlock(blocks.StructBlock):
     def is_required(self, value) -> bool:
         return value.get("required", True)
 
+    def teaching_context(self, value) -> dict:
+        """What the teaching view (courses/blocks/activity_teaching.html) needs beyond the
+        content object, e.g. where to preview it. Nothing by default."""
+        return {}
+
 
 def required_activity_iris(stream_value) -> list[str]:
     """The activity IRIs a module body requires, in page order, without duplicates."""

@@ -24,18 +24,32 @@ class H5PActivityBlock(ActivityBlock):
     content_field = "activity"
 
     def get_context(self, value, parent_context=None):
-        from .selectors import embed_url
-
         context = super().get_context(value, parent_context=parent_context)
         activity = value.get("activity")
         if activity is not None:
-            context["h5p_embed_url"] = embed_url(activity)
+            context.update(_player_context(activity))
             context["h5p_statements_url"] = reverse("h5p:statements", args=[activity.uuid])
-            context["h5p_content_origin"] = settings.H5P_CONTENT_ORIGIN
         return context
+
+    def teaching_context(self, value) -> dict:
+        """The player without a statements URL: the teaching view previews the activity and
+        records nothing (h5p-relay.js posts statements only where the block gives a URL)."""
+        activity = value.get("activity")
+        return _player_context(activity) if activity is not None else {}
 
     class Meta:
         icon = "media"
         label = _("H5P activity")
         template = "h5p/blocks/h5p_activity.html"
         description = _("Interactive H5P content; its result completes the block.")
+
+
+def _player_context(activity) -> dict:
+    from .selectors import embed_url
+
+    if not activity.is_uploaded:
+        return {}
+    return {
+        "h5p_embed_url": embed_url(activity),
+        "h5p_content_origin": settings.H5P_CONTENT_ORIGIN,
+    }

@@ -37,6 +37,7 @@ def module_block(context, child):
         if flat.get("teaching"):
             flat["activity"] = child.block.content_object(child.value)
             flat["activity_kind"] = child.block.activity_kind
+            flat.update(child.block.teaching_context(child.value))
             return render_to_string("courses/blocks/activity_teaching.html", flat)
         try:
             return child.block.render(child.value, context=flat)

@@ -2,7 +2,8 @@
 // content origin) and post them to the site with the learner's session. Messages are taken
 // only from the block's own iframe window and only from the content origin; the embed page
 // in turn sends only to the site's origin. The server decides who the actor is and what the
-// statement may be about.
+// statement may be about. In the teaching view the block has no statements URL: the relay
+// then only sizes the frame, and the teacher's answers go nowhere.
 (function () {
   "use strict";
   if (window.upstanderH5PRelay) { return; }
@@ -47,7 +48,7 @@
       if (data.type === "upstander-h5p-resize") {
         var height = Number(data.height);
         if (height > 0) { frame.style.height = Math.min(Math.max(height, 120), 5000) + "px"; }
-      } else if (data.type === "upstander-h5p-xapi" && data.statement) {
+      } else if (data.type === "upstander-h5p-xapi" && data.statement && url) {
         // One at a time, in the order H5P sent them.
         queue = queue.then(function () { return post(data.statement); });
       }

@@ -148,3 +148,31 @@ def test_the_editor_uploads_the_true_false_sample_and_the_xss_svg_sample_is_reje
     activity = H5PActivity.objects.get()
     assert activity.title == "Hello World"
     assert activity.main_library == "H5P.TrueFalse 1.6"
+
+
+def test_a_teacher_tries_the_activity_in_the_teaching_view_and_nothing_is_recorded(
+    page, live_server, origins, home_page, teacher, true_false
+):
+    from xapi.models import Statement
+
+    site, _content = origins
+    module = module_with_h5p(home_page, true_false)
+    sign_in_at(page, site, teacher.username)
+    posted = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    page.goto(f"{site}{module.url}")
+    page.get_by_role("heading", name="Teaching view").wait_for()
+    player = page.frame_locator("iframe.h5p-activity__frame").frame_locator("iframe").first
+    player.get_by_role("radio", name="False").click()
+    player.get_by_role("button", name="Check").click()
+    # H5P marks the answer in the player; the relay sends nothing on.
+    player.get_by_text("You got 1 out of 1 points").wait_for()
+    page.wait_for_timeout(500)  # time for the relay to have posted, had it posted
+    assert posted == []  # not even a post the server would refuse
+    assert not Statement.objects.exists()
+    # The relay still fits the frame to the player.
+    height = page.locator("iframe.h5p-activity__frame").evaluate("f => f.style.height")
+    assert height.endswith("px")
+    assert_accessible(page)
+    page.set_viewport_size(MOBILE)
+    assert_accessible(page)
