@@ -68,11 +68,12 @@ def test_teacher_sees_class_record_and_pupil_sees_their_own(
     page.get_by_role("link", name=klass.name).click()
     expect(page.get_by_role("heading", name=f"PSHE record: {klass.name}")).to_be_visible()
     # The pupils' courses set for everyone with the pupil role, due in five days, nobody done.
-    expect(page.get_by_role("heading", name="Set for this class")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Set for pupils in {klass.name}")).to_be_visible()
     pupils_courses = [c for c in assigned.values() if c.audience == "pupils"]
-    set_table = page.get_by_role("region", name="Set for this class")
+    set_table = page.get_by_role("region", name=f"Set for pupils in {klass.name}")
     for course in pupils_courses:
         row = set_table.get_by_role("row", name=course.title)
+        expect(row).to_contain_text("1 pupil")
         expect(row).to_contain_text("0 of 1")
         expect(row).to_contain_text("None")
     assert_accessible(page)

@@ -73,7 +73,7 @@ def test_dashboard_queries_do_not_grow_with_rows(
 def test_pshe_class_queries_do_not_grow_with_pupils(client, school, klass, teacher, pupil_course):
     url = reverse("records:pshe_class", args=[klass.pk])
     client.force_login(teacher)
-    # With a course set for the class, so "Set for this class" is worked out too.
+    # With a course set for the class, so what is set for it is worked out too.
     assignment_create(
         school=school, course_page_id=pupil_course.pk, group=klass, due_on=date.today()
     )

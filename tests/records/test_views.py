@@ -308,10 +308,18 @@ def test_pshe_class_record_shows_what_is_set_for_the_class(
     assert (row.counts.completed, row.counts.assigned) == (1, 2)
     assert row.overdue == [late]
     html = client.get(url).content.decode()
-    assert "Set for this class" in html
+    assert "Set for pupils in 8R" in html
     assert due.strftime("%-d %B %Y") in html
-    assert "1 of 2" in html and "Zara Late" in html
+    assert "All 2 pupils" in html and "1 of 2" in html and "Zara Late" in html
     assert "Other Class" not in html
+
+    # A year group with one pupil of 8R and one of 9B: the course is set for one of them.
+    year = GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    Membership.objects.create(group=year, user=pupil)
+    Membership.objects.create(group=year, user=elsewhere)
+    Membership.objects.create(group=year, user=world["staff"], role=Membership.Role.TEACHER)
+    html = client.get(reverse("records:pshe_class", args=[year.pk])).content.decode()
+    assert "Set for pupils in Year 8" in html and "1 of 2 pupils" in html
 
     # Everyone with the pupil role set the same course later: the class's own date stays
     # the one that counts; once the late pupil completes, nobody is overdue.
@@ -334,7 +342,7 @@ def test_pshe_class_record_without_assignments_has_no_set_section(client, world)
     client.force_login(world["staff"])
     response = client.get(reverse("records:pshe_class", args=[world["klass"].pk]))
     assert response.context["assigned"] == []
-    assert "Set for this class" not in response.content.decode()
+    assert "Set for pupils in" not in response.content.decode()
 
 
 def test_erase_needs_the_username_typed(client, world):
