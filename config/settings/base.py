@@ -221,6 +221,10 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
+# No Gravatar: the admin would send a hash of every staff member's email address to
+# gravatar.com on each page, and school networks often block it (a broken image). Wagtail shows
+# its own default avatar, or the one a user uploads in their account.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGGING = {
     "version": 1,
