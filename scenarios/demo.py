@@ -837,4 +837,54 @@ def demo_content_load() -> dict[str, Scenario]:
             block_type="scenario",
             value={"scenario": scenarios[key], "required": True},
         )
+    demo_class_plays_ensure(scenarios["crest-account"], module_slug="pupil-2021-if-you-see-it")
     return scenarios
+
+
+# The longest play-through a classmate makes; the demo graphs end well before it.
+_MAX_MOVES = 40
+
+
+def demo_class_plays_ensure(scenario: Scenario, *, module_slug: str) -> int:
+    """The demo school's classmates (load_demo_data.DEMO_CLASSMATES) play `scenario` in its
+    lesson, once each, through the player's services, so a class's scenario choices have
+    something to show. Each picks among the choices on offer at random, better-scored ones
+    more often, seeded by their username, so every load makes the same plays. Nothing happens before load_demo_data has made them,
+    or for one who has played already. Returns how many played."""
+    import random
+
+    from courses.models import ModulePage
+    from schools.management.commands.load_demo_data import DEMO_CLASSMATES, DEMO_SCHOOL_URN
+    from schools.models import User
+
+    from .engine import available_choices
+    from .engine.play import State
+    from .models import ScenarioAttempt
+    from .selectors import graph_for_revision
+    from .services import scenario_attempt_start, scenario_choice_make
+
+    module = ModulePage.objects.live().filter(slug=module_slug).first()
+    classmates = User.objects.filter(
+        school__urn=DEMO_SCHOOL_URN, username__in=[c[0] for c in DEMO_CLASSMATES]
+    ).order_by("username")
+    played = 0
+    for learner in classmates:
+        if ScenarioAttempt.objects.filter(learner=learner, scenario=scenario).exists():
+            continue
+        rng = random.Random(learner.username)  # noqa: S311 - demo choices, not secrets
+        attempt = scenario_attempt_start(learner=learner, scenario=scenario, module=module)
+        graph = graph_for_revision(attempt.revision_id)
+        for _move in range(_MAX_MOVES):
+            state = State.from_dict(attempt.state)
+            offered = available_choices(graph, state)
+            if state.finished or not offered:
+                break
+            attempt = scenario_choice_make(
+                learner=learner,
+                attempt_uuid=attempt.uuid,
+                node_id=state.node_id,
+                step=attempt.step,
+                choice_id=rng.choices(offered, weights=[2.0**c.score for c in offered])[0].id,
+            ).attempt
+        played += 1
+    return played

@@ -39,3 +39,50 @@ def test_loading_the_demo_scenarios_twice_changes_nothing():
     assert Scenario.objects.count() == 3
     assert {s.pk: s.latest_revision_id for s in Scenario.objects.all()} == revisions
     assert all(s.live for s in Scenario.objects.all())
+
+
+def test_the_demo_class_has_played_the_crest_account_for_its_choices_to_show(
+    settings, home_page, client
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from scenarios.models import ScenarioAttempt
+    from scenarios.selectors import scenario_group_analytics
+    from schools.management.commands.load_demo_data import DEMO_CLASSMATES
+    from schools.models import Group, User
+    from xapi.identity import activity_iri
+    from xapi.models import Statement
+
+    settings.DEBUG = True
+    call_command("load_demo_data", stdout=StringIO())
+    call_command("load_demo_content", stdout=StringIO())
+    crest = Scenario.objects.get(title="The crest account")
+    attempts = ScenarioAttempt.objects.filter(scenario=crest)
+    # Each classmate once, in the lesson, through to an ending, recorded as statements;
+    # the demo pupil who signs in has the scenario still to play.
+    assert sorted(attempts.values_list("learner__username", flat=True)) == sorted(
+        c[0] for c in DEMO_CLASSMATES
+    )
+    assert all(a.outcome and a.module_id for a in attempts)
+    assert len({a.outcome for a in attempts}) > 1
+    crest_iri = activity_iri("scenario", crest.uuid)
+    ended = Statement.objects.filter(object_iri=crest_iri, verb_iri__endswith="/completed")
+    assert ended.count() == len(DEMO_CLASSMATES)
+    assert not attempts.filter(learner__username="pupil").exists()
+    assert not User.objects.get(username="amir.k").has_usable_password()
+
+    klass = Group.objects.get(name="8R")
+    analytics = scenario_group_analytics(scenario=crest, group=klass)
+    assert analytics.enough and analytics.learners == len(DEMO_CLASSMATES)
+    client.force_login(User.objects.get(username="teacher"))
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={crest.uuid}"
+    html = client.get(url).content.decode()
+    assert "Not enough learners" not in html and "At break" in html
+
+    # Loading again plays nothing more.
+    call_command("load_demo_data", stdout=StringIO())
+    call_command("load_demo_content", stdout=StringIO())
+    assert attempts.count() == len(DEMO_CLASSMATES)

@@ -44,6 +44,18 @@ DEMO_PEOPLE = [
     ),
     ("editor", "Ed", "Editor", [Role.EDITOR], []),
 ]
+# Priya's classmates in 8R and Year 8, so that class records, the dashboard and the scenario
+# choices of a class (shown from five learners up) have a class to show. They cannot sign in;
+# the scenarios' demo loader plays "The crest account" as them (scenarios/demo.py).
+DEMO_CLASSMATES = [
+    ("amir.k", "Amir", "Khan"),
+    ("bethan.l", "Bethan", "Lloyd"),
+    ("chloe.o", "Chloe", "Osei"),
+    ("daniel.m", "Daniel", "Murphy"),
+    ("ella.w", "Ella", "Wright"),
+    ("felix.n", "Felix", "Nowak"),
+    ("grace.a", "Grace", "Adeyemi"),
+]
 
 
 class Command(BaseCommand):
@@ -86,6 +98,23 @@ class Command(BaseCommand):
             for kind, name, member_role in groups:
                 group, _ = Group.objects.get_or_create(school=school, kind=kind, name=name)
                 membership_ensure(user=user, group=group, role=Membership.Role(member_role))
+        groups = [
+            Group.objects.get_or_create(school=school, kind=kind, name=name)[0]
+            for kind, name in (("class", "8R"), ("year_group", "Year 8"))
+        ]
+        for username, first, last in DEMO_CLASSMATES:
+            user, created = person_create_or_update(
+                school=school,
+                username=username,
+                first_name=first,
+                last_name=last,
+                roles=[Role.PUPIL],
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            for group in groups:
+                membership_ensure(user=user, group=group)
         self.stdout.write(self.style.SUCCESS(f"Demo school: {school.name}"))
         self._print_logins()
 
