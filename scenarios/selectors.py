@@ -86,6 +86,21 @@ def _node_title(graph: Graph, node_id: str) -> str:
     return (node.title or node_id) if node else node_id
 
 
+def _in_graph_order(graph: Graph, node_id: str, chosen: list[ChoiceShare]) -> list[ChoiceShare]:
+    """The node's choices in the order learners see them, with the ones nobody took at 0;
+    then any the group took that the scenario no longer has (an older revision's, or a
+    skipped warning)."""
+    node = graph.node(node_id)
+    if node is None:
+        return chosen
+    by_id = {c.choice_id: c for c in chosen}
+    shares = [
+        by_id.pop(choice.id, None) or ChoiceShare(choice.id, choice.label, 0, 0)
+        for choice in node.choices
+    ]
+    return shares + list(by_id.values())
+
+
 @dataclass
 class EndingShare:
     node_id: str
@@ -160,7 +175,7 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
             node_id=node_id,
             title=_node_title(graph, node_id),
             learners=node_totals.get(node_id, 0),
-            choices=choices,
+            choices=_in_graph_order(graph, node_id, choices),
         )
         for node_id, choices in sorted(by_node.items(), key=lambda kv: order.get(kv[0], 10**6))
     ]
@@ -181,5 +196,19 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
             percent=round(100 * r["learners"] / finishers),
         )
         for r in ending_rows
+    ]
+    # The endings nobody reached, so a teacher sees the whole range.
+    reached = {e.node_id for e in endings}
+    endings += [
+        EndingShare(
+            node_id=node.id,
+            title=node.title or node.id,
+            outcome=node.outcome.value,
+            outcome_label=str(OUTCOME_LABELS.get(node.outcome.value, node.outcome.value)),
+            learners=0,
+            percent=0,
+        )
+        for node in graph.nodes
+        if node.is_ending and node.id not in reached
     ]
     return GroupAnalytics(learners=learners, enough=True, nodes=nodes, endings=endings)

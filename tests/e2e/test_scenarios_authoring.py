@@ -160,4 +160,8 @@ def test_a_teacher_reads_their_class_choices(page, live_server, teacher, klass, 
     page.get_by_text("6 learners contributed.").wait_for()
     row = page.get_by_role("row", name="Report the account")
     assert "67%" in row.inner_text()
+    # The options nobody took are there too, at nought.
+    nobody = page.get_by_role("row", name="Share it to your group chat")
+    expect(nobody.get_by_role("cell").nth(1)).to_have_text("0")
+    expect(nobody.get_by_role("cell").nth(2)).to_have_text("0%")
     assert_accessible(page)

@@ -206,7 +206,7 @@ def test_the_groups_teachers_are_not_counted_among_its_learners(klass, school, t
     result = scenario_group_analytics(scenario=scenario, group=klass)
     start = next(n for n in result.nodes if n.node_id == "start")
     assert result.learners == 5 and start.learners == 5
-    assert {c.choice_id for c in start.choices} == {"report"}
+    assert [(c.choice_id, c.learners) for c in start.choices] == [("report", 5), ("share", 0)]
 
 
 def test_labels_are_the_ones_the_groups_learners_saw(klass, school, scenario):
@@ -243,7 +243,26 @@ def test_labels_are_the_ones_the_groups_learners_saw(klass, school, scenario):
         )
     result = scenario_group_analytics(scenario=scenario, group=klass)
     start_shares = next(n for n in result.nodes if n.node_id == "start")
-    assert [c.label for c in start_shares.choices] == ["Report the account"]
+    assert [c.label for c in start_shares.choices if c.learners] == ["Report the account"]
+
+
+def test_choices_and_endings_nobody_took_are_shown_at_zero_in_the_order_learners_see_them(
+    klass, school, scenario
+):
+    _pupils_play(klass, school, scenario, [["share", "oops"]] * 5)
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    start = next(n for n in result.nodes if n.node_id == "start")
+    assert [(c.choice_id, c.label, c.learners, c.percent) for c in start.choices] == [
+        ("report", "Report it", 0, 0),
+        ("share", "Share it", 5, 100),
+    ]
+    # Nodes nobody reached are left out; every ending is listed, reached ones first.
+    assert [n.node_id for n in result.nodes] == ["start", "shared"]
+    assert [(e.node_id, e.outcome, e.learners) for e in result.endings] == [
+        ("poor", "poor", 5),
+        ("good", "good", 0),
+        ("mixed", "mixed", 0),
+    ]
 
 
 def test_the_analytics_page_shows_a_class_to_its_teacher(client, teacher, klass, school, scenario):
