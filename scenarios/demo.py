@@ -849,8 +849,9 @@ def demo_class_plays_ensure(scenario: Scenario, *, module_slug: str) -> int:
     """The demo school's classmates (load_demo_data.DEMO_CLASSMATES) play `scenario` in its
     lesson, once each, through the player's services, so a class's scenario choices have
     something to show. Each picks among the choices on offer at random, better-scored ones
-    more often, seeded by their username, so every load makes the same plays. Nothing happens before load_demo_data has made them,
-    or for one who has played already. Returns how many played."""
+    more often, seeded by their username, so every load makes the same plays. Nothing
+    happens before load_demo_data has made them, or for one who has played already.
+    Returns how many played."""
     import random
 
     from courses.models import ModulePage
