@@ -71,7 +71,8 @@ def _school_for(request):
         return school
     visible = schools_visible_to(request.user).order_by("name")
     chosen = request.GET.get("school", "")
-    school = (visible.filter(pk=chosen).first() if chosen.isdigit() else None) or visible.first()
+    valid = chosen.isascii() and chosen.isdigit() and len(chosen) < 19
+    school = (visible.filter(pk=int(chosen)).first() if valid else None) or visible.first()
     if school is None:
         raise Http404(_("There is no school yet."))
     return school

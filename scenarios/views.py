@@ -240,6 +240,16 @@ def _by_audience(scenarios) -> list[tuple[str, list[Scenario]]]:
     ]
 
 
+def _chosen(queryset, value):
+    """The row of `queryset` a form's select named by primary key, or None when the value is
+    missing, not a number, or not one of the rows (a tampered or stale form)."""
+    try:
+        pk = int(value or 0)
+    except (TypeError, ValueError):
+        return None
+    return queryset.filter(pk=pk).first() if pk > 0 else None
+
+
 @login_required
 def classroom_start(request):
     """A teacher picks one of their classes and a scenario to project."""
@@ -250,8 +260,8 @@ def classroom_start(request):
     scenarios = Scenario.objects.filter(live=True).order_by("title")
     error = ""
     if request.method == "POST":
-        group = groups.filter(pk=request.POST.get("group") or 0).first()
-        scenario = scenarios.filter(pk=request.POST.get("scenario") or 0).first()
+        group = _chosen(groups, request.POST.get("group"))
+        scenario = _chosen(scenarios, request.POST.get("scenario"))
         if group is None or scenario is None:
             error = gettext("Choose one of your classes and a scenario.")
         else:
@@ -360,7 +370,7 @@ def analytics(request):
     if not groups.exists():
         raise PermissionDenied
     scenarios = Scenario.objects.filter(live=True).order_by("title")
-    group = groups.filter(pk=request.GET.get("group") or 0).first()
+    group = _chosen(groups, request.GET.get("group"))
     scenario = None
     try:
         if request.GET.get("scenario"):

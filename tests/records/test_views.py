@@ -368,3 +368,20 @@ def test_an_empty_cpd_record_points_to_my_learning(client, teacher):
     html = client.get(reverse("records:my_cpd")).content.decode()
     assert "You have not completed a staff course yet." in html
     assert f'<a href="{reverse("courses:my_learning")}">My learning</a>' in html
+
+
+@pytest.mark.parametrize("chosen", ["", "abc", "²", "9" * 30, "-1"])
+def test_a_superuser_without_a_school_picks_one_and_nonsense_falls_back(
+    client, world, school, chosen
+):
+    admin = UserFactory(school=None, username="root", roles=[])
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.get(reverse("records:dashboard"), {"school": chosen})
+    assert response.status_code == 200
+    first = response.context["school"]
+    elsewhere = world["other_class"].school
+    response = client.get(reverse("records:dashboard"), {"school": str(elsewhere.pk)})
+    assert response.context["school"] == elsewhere
+    assert first == min([school, elsewhere], key=lambda s: s.name)

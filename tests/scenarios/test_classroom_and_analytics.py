@@ -320,3 +320,21 @@ def test_a_malformed_scenario_id_is_not_a_500(client, teacher, klass):
     client.force_login(teacher)
     url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario=not-a-uuid"
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("group", ["abc", "-1", "1.5", "9" * 30, ""])
+def test_a_malformed_group_id_is_not_a_500(client, teacher, klass, scenario, group):
+    client.force_login(teacher)
+    url = reverse("scenarios:analytics") + f"?group={group}&scenario={scenario.uuid}"
+    response = client.get(url)
+    assert response.status_code == 200 and response.context["result"] is None
+    response = client.post(
+        reverse("scenarios:classroom_start"), {"group": group, "scenario": scenario.pk}
+    )
+    assert response.status_code == 200
+    assert "Choose one of your classes and a scenario." in response.content.decode()
+    response = client.post(
+        reverse("scenarios:classroom_start"), {"group": klass.pk, "scenario": group or "x"}
+    )
+    assert "Choose one of your classes and a scenario." in response.content.decode()
+    assert not ClassroomSession.objects.exists()
