@@ -13,7 +13,7 @@ from schools.models import Membership
 
 from . import rows
 from .engine import Graph
-from .models import Scenario, ScenarioAttempt, ScenarioChoiceRecord
+from .models import ClassroomSession, Scenario, ScenarioAttempt, ScenarioChoiceRecord
 
 # Fewer learners than this and a group's choices are not shown (DESIGN.md, data protection).
 MIN_LEARNERS = 5
@@ -212,3 +212,38 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         if node.is_ending and node.id not in reached
     ]
     return GroupAnalytics(learners=learners, enough=True, nodes=nodes, endings=endings)
+
+
+# --- classroom sessions ---
+
+
+@dataclass
+class SessionLine:
+    session: ClassroomSession
+    finished: bool
+    # Where the class is (the node's title), or the ending it reached.
+    place: str
+    outcome_label: str
+
+
+def classroom_sessions_of(*, teacher, limit: int = 10) -> list[SessionLine]:
+    """The teacher's latest classroom sessions, newest first, each with where the class got
+    to, so a lesson interrupted can be carried on and a finished one looked back at."""
+    sessions = (
+        ClassroomSession.objects.filter(teacher=teacher)
+        .select_related("scenario", "group")
+        .order_by("-started_at", "-pk")[:limit]
+    )
+    lines = []
+    for session in sessions:
+        node = graph_for_revision(session.revision_id).node(session.state.get("node_id", ""))
+        outcome = node.outcome.value if node is not None and node.outcome else ""
+        lines.append(
+            SessionLine(
+                session=session,
+                finished=session.finished_at is not None,
+                place=(node.title or node.id) if node is not None else "",
+                outcome_label=str(OUTCOME_LABELS.get(outcome, "")),
+            )
+        )
+    return lines

@@ -23,6 +23,7 @@ from .models import ClassroomSession, Scenario, ScenarioAttempt
 from .player import node_image, player_context, player_html, signposts
 from .selectors import (
     MIN_LEARNERS,
+    classroom_sessions_of,
     graph_for_revision,
     scenario_for_player,
     scenario_group_analytics,
@@ -277,6 +278,7 @@ def classroom_start(request):
             "selected_group": request.POST.get("group") or request.GET.get("group", ""),
             "selected_scenario": request.GET.get("scenario", ""),
             "selected_scenario_pk": request.POST.get("scenario", ""),
+            "sessions": classroom_sessions_of(teacher=request.user),
         },
     )
 

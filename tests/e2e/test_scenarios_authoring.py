@@ -119,6 +119,13 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     page.get_by_role("radio", name="Tell an adult you trust").check()
     page.get_by_role("button", name="Follow the class's choice").click()
     page.get_by_role("heading", name="Telling your form tutor").wait_for()
+    # Interrupted (the bell, a restart): the start page leads back to where the class was.
+    page.goto(f"{live_server.url}/scenarios/classroom/")
+    sessions = page.get_by_role("region", name="Your recent sessions")
+    expect(sessions).to_contain_text("At “Telling your form tutor” after 1 step")
+    assert_accessible(page)
+    sessions.get_by_role("link", name="Carry on with The crest account and 8R").click()
+    page.get_by_role("heading", name="Telling your form tutor").wait_for()
     page.get_by_role("spinbutton", name="Tell her the account name and what the video showed").fill(
         "25"
     )
@@ -132,6 +139,10 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     page.get_by_role("heading", name="You were an upstander").wait_for()
     expect(page.get_by_text("Ending: a good outcome")).to_be_visible()
     assert_accessible(page)
+    page.goto(f"{live_server.url}/scenarios/classroom/")
+    expect(page.get_by_role("region", name="Your recent sessions")).to_contain_text(
+        "Finished: You were an upstander (Good)"
+    )
 
 
 def test_a_teacher_reads_their_class_choices(page, live_server, teacher, klass, school):

@@ -338,3 +338,39 @@ def test_a_malformed_group_id_is_not_a_500(client, teacher, klass, scenario, gro
     )
     assert "Choose one of your classes and a scenario." in response.content.decode()
     assert not ClassroomSession.objects.exists()
+
+
+def test_the_teacher_finds_their_sessions_to_carry_on_or_look_back_at(
+    client, teacher, klass, school, scenario
+):
+    finished = _start_session(client, teacher, klass, scenario)
+    _vote(client, finished, node="start", step=0, report=20, share=3)
+    _vote(client, finished, node="reported", step=1, tell=15, ignore=5)
+    other_class = GroupFactory(school=school, name="9X", kind=Group.Kind.CLASS)
+    Membership.objects.create(group=other_class, user=teacher, role=Membership.Role.TEACHER)
+    client.post(
+        reverse("scenarios:classroom_start"), {"group": other_class.pk, "scenario": scenario.pk}
+    )
+    going = ClassroomSession.objects.get(group=other_class)
+    _vote(client, going, node="start", step=0, report=20, share=3)
+    # Another teacher's session is theirs alone.
+    colleague = UserFactory(school=school, roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=colleague, role=Membership.Role.TEACHER)
+    client.force_login(colleague)
+    client.post(reverse("scenarios:classroom_start"), {"group": klass.pk, "scenario": scenario.pk})
+
+    client.force_login(teacher)
+    response = client.get(reverse("scenarios:classroom_start"))
+    lines = response.context["sessions"]
+    assert [line.session for line in lines] == [going, finished]
+    assert (lines[0].finished, lines[0].place) == (False, "reported")
+    assert (lines[1].finished, lines[1].place, lines[1].outcome_label) == (True, "good", "Good")
+    html = response.content.decode()
+    assert "Your recent sessions" in html
+    assert "At “reported” after 1 step" in html and "Finished: good (Good)" in html
+    for session in (going, finished):
+        assert reverse("scenarios:classroom", args=[session.uuid]) in html
+    # The colleague sees only their own.
+    client.force_login(colleague)
+    lines = client.get(reverse("scenarios:classroom_start")).context["sessions"]
+    assert [line.session.teacher for line in lines] == [colleague]
