@@ -256,6 +256,9 @@ def reflection_save(*, learner, module: ModulePage, block_id: str, text: str) ->
     free text from pupils never leaves the school's records (DESIGN.md)."""
     _stream_child(module=module, block_id=block_id, block_class=ReflectionBlock)
     text = (text or "").strip()
+    if "\x00" in text:
+        # Typing cannot produce a NUL character and PostgreSQL cannot store one.
+        raise CourseActionError(_("Your answer has a character in it that cannot be saved."))
     if len(text) > REFLECTION_MAX_LENGTH:
         raise CourseActionError(
             _("Your answer is too long: keep it under %(limit)s characters.")

@@ -291,6 +291,8 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:
     title = h5p.get("title")
     if not isinstance(title, str) or not title.strip():
         raise _reject(_("h5p.json has no title."))
+    if "\x00" in title:
+        raise _reject(_("h5p.json's title has a NUL character in it."))
     main_name = h5p.get("mainLibrary")
     if not isinstance(main_name, str) or not main_name:
         raise _reject(_("h5p.json names no main library."))

@@ -27,9 +27,17 @@ class TweeImportForm(forms.Form):
         if upload.size > MAX_TWEE_BYTES:
             raise forms.ValidationError(_("The file is too big (1 MB at most)."))
         try:
-            return upload.read().decode("utf-8")
+            text = upload.read().decode("utf-8")
         except UnicodeDecodeError as error:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from error
+        if "\x00" in text:
+            # Not something Twine writes, and the database cannot keep it.
+            line = text[: text.index("\x00")].count("\n") + 1
+            raise forms.ValidationError(
+                _("Line %(line)d has a NUL character in it: a Twee file is plain text.")
+                % {"line": line}
+            )
+        return text
 
 
 def twee_import(request):

@@ -65,6 +65,7 @@ def test_no_page_or_form_answers_a_server_error(client, settings, home_page, use
     call_command("load_demo_data", stdout=StringIO())
     call_command("load_demo_content", stdout=StringIO())
     client.force_login(User.objects.get(username=username))
+    client.raise_request_exception = False  # collect every failure, not just the first
     failures, seen, queue, forms_sent = [], set(), list(START_PAGES), 0
     while queue and len(seen) < MAX_PAGES:
         url = queue.pop(0)
@@ -94,4 +95,4 @@ def test_no_page_or_form_answers_a_server_error(client, settings, home_page, use
                     if answer.status_code >= 500:
                         failures.append((form["method"], action, name, value, answer.status_code))
     assert len(seen) > 5 and forms_sent > 0
-    assert failures == []
+    assert failures == [], "\n".join(map(repr, failures))

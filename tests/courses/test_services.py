@@ -301,5 +301,17 @@ def test_too_long_reflection_is_refused(pupil, reflection_module):
     assert not Reflection.objects.exists()
 
 
+def test_reflection_with_a_nul_character_is_refused_and_the_old_answer_kept(
+    pupil, reflection_module
+):
+    block_id = reflection_module.body[0].id
+    services.reflection_save(learner=pupil, module=reflection_module, block_id=block_id, text="a")
+    with pytest.raises(services.CourseActionError, match="cannot be saved"):
+        services.reflection_save(
+            learner=pupil, module=reflection_module, block_id=block_id, text="b\x00c"
+        )
+    assert Reflection.objects.get(learner=pupil, block_id=block_id).text == "a"
+
+
 def test_activity_iris_are_built_by_the_xapi_builders_activity(course):
     assert isinstance(course.xapi_activity(), Activity)

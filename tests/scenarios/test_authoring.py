@@ -173,6 +173,19 @@ def test_malformed_twee_is_refused_with_line_numbers_and_nothing_saved(client, e
     assert not Scenario.objects.exists()
 
 
+def test_twee_with_a_nul_character_is_refused_with_its_line_and_nothing_saved(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    lines = STORY.splitlines(keepends=True)
+    lines[2] = "\x00" + lines[2]
+    upload = SimpleUploadedFile("story.twee", "".join(lines).encode(), content_type="text/plain")
+    response = client.post(reverse("scenarios_twee:import"), {"file": upload})
+    assert response.status_code == 200
+    assert "Line 3 has a NUL character in it" in response.content.decode()
+    assert not Scenario.objects.exists()
+
+
 def test_export_gives_twee_that_imports_to_the_same_graph(client, editor):
     from scenarios.twee import twee_parse
 

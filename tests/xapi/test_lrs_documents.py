@@ -67,6 +67,14 @@ def test_state_needs_activity_and_a_valid_agent(lrs):
     assert lrs.get(bad).status_code == 400
 
 
+def test_a_nul_character_in_a_document_id_is_400_and_nothing_is_kept(lrs):
+    lrs.client.raise_request_exception = False
+    response = lrs.put(state_url("s\x00"), {"a": 1})
+    assert response.status_code == 400
+    assert "stateId" in response.json()["error"]
+    assert lrs.get(state_url()).json() == []
+
+
 def profile_url(profile_id="prefs"):
     return "/xapi/activities/profile?" + urlencode(
         {"activityId": ACTIVITY, "profileId": profile_id}

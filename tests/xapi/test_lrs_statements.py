@@ -77,6 +77,38 @@ def test_invalid_statement_is_400_naming_the_field_and_stores_nothing(lrs):
     assert not Statement.objects.exists()
 
 
+def test_a_nul_character_anywhere_in_a_batch_is_400_naming_where_and_stores_nothing(lrs):
+    """PostgreSQL cannot keep U+0000 in text or jsonb: the batch is refused with the path of
+    each string that has one, rather than failing as it is saved."""
+    lrs.client.raise_request_exception = False
+    response = lrs.post(
+        URL,
+        [
+            xapi_statement(),
+            xapi_statement(result={"response": "a\u0000b", "extensions": {"x\u0000": 1}}),
+        ],
+    )
+    assert response.status_code == 400
+    assert [f["path"] for f in response.json()["fields"]] == [
+        "[1].result.response",
+        "[1].result.extensions.x\x00",
+    ]
+    assert "NUL character" in response.json()["error"]
+    assert not Statement.objects.exists()
+
+
+def test_a_nul_character_in_a_query_parameter_is_400(lrs):
+    lrs.client.raise_request_exception = False
+    for params in (
+        {"verb": "http://example.org/v\x00"},
+        {"activity": "http://example.org/a\x00"},
+        {"agent": '{"mbox": "mailto:a\\u0000@example.org"}'},
+    ):
+        response = lrs.get(URL, params)
+        assert response.status_code == 400, params
+        assert "NUL character" in response.json()["error"]
+
+
 def test_malformed_json_is_400(lrs):
     assert lrs.post(URL, "{not json").status_code == 400
 

@@ -77,6 +77,35 @@ class LrsRequest:
             raise LrsError(400, f"the body is not valid JSON: {exc}") from None
 
 
+NUL_REASON = "contains a NUL character (U+0000), which this LRS cannot store or search for"
+
+
+def nul_paths(data, path: str = "") -> list[str]:
+    """The paths of every string (or object key) in parsed JSON that contains a NUL
+    character. PostgreSQL can store none in text or jsonb, so such a statement is refused with
+    a reason rather than failing when it is saved."""
+    found: list[str] = []
+    if isinstance(data, str):
+        if "\x00" in data:
+            found.append(path or "(the body)")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                found.append(where)
+            found += nul_paths(value, where)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += nul_paths(value, f"{path}[{index}]")
+    return found
+
+
+def refuse_nul(data) -> None:
+    paths = nul_paths(data)
+    if paths:
+        raise LrsError(400, f"{paths[0]} {NUL_REASON}", [(p, NUL_REASON) for p in paths])
+
+
 def _content_type(value: str) -> tuple[str, dict]:
     parts = [p.strip() for p in (value or "").split(";")]
     params = {}
@@ -134,6 +163,9 @@ def lrs_request(request: HttpRequest) -> LrsRequest:
             else:
                 params.setlist(key, form.getlist(key))
         method, body = alt, content
+    for key in params:
+        if "\x00" in key or any("\x00" in value for value in params.getlist(key)):
+            raise LrsError(400, f"the {key!r} parameter {NUL_REASON}")
     ctype, ctype_params = _content_type(content_type)
     return LrsRequest(
         method=method,

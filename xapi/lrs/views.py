@@ -27,7 +27,17 @@ from ..statements.errors import StatementConflictError
 from ..statements.validation import errors_from
 from .auth import Principal, authenticate
 from .formats import statement_format
-from .http import SUPPORTED_VERSIONS, LrsError, LrsRequest, lrs_view, now_iso, with_lrs_headers
+from .http import (
+    NUL_REASON,
+    SUPPORTED_VERSIONS,
+    LrsError,
+    LrsRequest,
+    lrs_view,
+    now_iso,
+    nul_paths,
+    refuse_nul,
+    with_lrs_headers,
+)
 from .multipart import attachments_match, attachments_read, multipart_response
 
 PAGE_MAX = 100
@@ -113,6 +123,8 @@ def _agent_param(lrs, name="agent", *, required=False) -> tuple[dict | None, str
         agent = json.loads(value)
     except json.JSONDecodeError:
         raise LrsError(400, f"{name} must be a JSON Agent or Group") from None
+    if nul_paths(agent):
+        raise LrsError(400, f"the {name!r} parameter {NUL_REASON}")
     from pydantic import TypeAdapter, ValidationError
 
     try:
@@ -159,6 +171,7 @@ def _statements_write(lrs: LrsRequest):
         body, attachments = attachments_read(lrs.body, lrs.content_type_params.get("boundary"))
     else:
         body = _json_body(lrs)
+    refuse_nul(body)
     if lrs.method == "PUT":
         _only(lrs, {"statementId"})
         statement_id = _uuid_param(lrs, "statementId", required=True)

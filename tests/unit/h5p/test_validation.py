@@ -60,6 +60,11 @@ def test_a_package_without_its_required_json_is_rejected(missing):
     assert missing in reason(tiny_package(**{missing: None}))
 
 
+def test_a_title_with_a_nul_character_is_rejected():
+    manifest = json.dumps({**json.loads(tiny_files()["h5p.json"]), "title": "Tiny\u0000"})
+    assert "NUL character" in reason(tiny_package(**{"h5p.json": manifest}))
+
+
 def test_invalid_json_is_rejected():
     assert "not valid JSON" in reason(tiny_package(**{"content/content.json": "{oops"}))
 
