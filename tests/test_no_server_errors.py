@@ -3,7 +3,7 @@ their start pages loads, and every form on those pages, sent with each field in 
 replaced by nonsense (letters for a number, an empty value, a negative, a number too big for
 the database, a NUL byte, a non-ASCII digit, a fraction, the nil UUID), gets an answer below
 500. The pages and forms are found by following links, so new ones are covered as they
-appear."""
+appear. The same crawl checks that no page announces a region twice."""
 
 from html.parser import HTMLParser
 from io import StringIO
@@ -29,14 +29,33 @@ SKIP = ("logout", "password", "erase", ".pdf", ".csv", ".json")
 MAX_PAGES = 120
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
 class _Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.forms: list[dict] = []
         self.links: list[str] = []
+        # The open elements, each with the label of the region it is (or None), and every
+        # label of a region opened inside an open region labelled the same.
+        self.open: list[tuple[str, str | None]] = []
+        self.doubled_regions: list[str] = []
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                del self.open[index:]
+                break
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        label = attrs.get("aria-labelledby") or attrs.get("aria-label")
+        is_region = label and (attrs.get("role") == "region" or tag == "section")
+        if is_region and any(open_label == label for _tag, open_label in self.open):
+            self.doubled_regions.append(label)
+        if tag not in VOID:
+            self.open.append((tag, label if is_region else None))
         if tag == "form":
             self.forms.append(
                 {
@@ -57,30 +76,40 @@ def _skipped(url: str) -> bool:
     return any(part in url for part in SKIP)
 
 
-@pytest.mark.parametrize("username", ["pupil", "teacher", "dsl"])
-def test_no_page_or_form_answers_a_server_error(client, settings, home_page, username):
+def _crawl(client, username: str):
+    """Sign in as a demo person and yield (url, response, parsed page) for every page reachable
+    from the start pages (a parsed page only for HTML answered 200)."""
     from schools.models import User
 
-    settings.DEBUG = True  # the demo refuses to load otherwise
     call_command("load_demo_data", stdout=StringIO())
     call_command("load_demo_content", stdout=StringIO())
     client.force_login(User.objects.get(username=username))
     client.raise_request_exception = False  # collect every failure, not just the first
-    failures, seen, queue, forms_sent = [], set(), list(START_PAGES), 0
+    seen, queue = set(), list(START_PAGES)
     while queue and len(seen) < MAX_PAGES:
         url = queue.pop(0)
         if url in seen or _skipped(url):
             continue
         seen.add(url)
         response = client.get(url)
+        page = None
+        if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+            page = _Page()
+            page.feed(response.content.decode())
+            queue += [link for link in page.links if link not in seen]
+        yield url, response, page
+
+
+@pytest.mark.parametrize("username", ["pupil", "teacher", "dsl"])
+def test_no_page_or_form_answers_a_server_error(client, settings, home_page, username):
+    settings.DEBUG = True  # the demo refuses to load otherwise
+    failures, pages, forms_sent = [], 0, 0
+    for url, response, page in _crawl(client, username):
+        pages += 1
         if response.status_code >= 500:
             failures.append(("GET", url, response.status_code))
+        if page is None:
             continue
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        page = _Page()
-        page.feed(response.content.decode())
-        queue += [link for link in page.links if link not in seen]
         for form in page.forms:
             action = form["action"] or url
             if _skipped(action):
@@ -94,5 +123,21 @@ def test_no_page_or_form_answers_a_server_error(client, settings, home_page, use
                     forms_sent += 1
                     if answer.status_code >= 500:
                         failures.append((form["method"], action, name, value, answer.status_code))
-    assert len(seen) > 5 and forms_sent > 0
+    assert pages > 5 and forms_sent > 0
     assert failures == [], "\n".join(map(repr, failures))
+
+
+@pytest.mark.parametrize("username", ["pupil", "teacher", "dsl"])
+def test_no_page_nests_a_region_inside_one_with_the_same_name(
+    client, settings, home_page, username
+):
+    """A labelled section holding a scrolling table region labelled by the same heading is
+    announced twice by screen readers ("By course, region; By course, region")."""
+    settings.DEBUG = True
+    doubled, pages = [], 0
+    for url, _response, page in _crawl(client, username):
+        if page is not None:
+            pages += 1
+            doubled += [(url, label) for label in page.doubled_regions]
+    assert pages > 5
+    assert doubled == []
