@@ -6,6 +6,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The site's address follows PORT for everything make runs, so that the demo's learning
+# records, loaded before the server starts, name activities by the address the site serves.
+SITE_URL ?= http://localhost:$(PORT)
+export SITE_URL
 
 .DEFAULT_GOAL := help
 
