@@ -26,7 +26,7 @@ def test_loading_twice_updates_rather_than_duplicates(settings):
     assert (School.objects.count(), User.objects.count(), Group.objects.count()) == counts
     assert Membership.objects.count() == memberships
     assert User.objects.get(username="pupil").first_name == "Priya"
-    for username in ("pupil", "teacher", "dsl", "editor"):
+    for username in ("pupil", "teacher", "dsl", "editor", "admin"):
         assert f"  {username} " in first
         assert User.objects.get(username=username).check_password("upstander-demo")
 
@@ -37,6 +37,12 @@ def test_the_demo_has_each_role_and_each_kind_of_group(settings):
     load()
     assert roles_of(User.objects.get(username="dsl")) == {Role.STAFF, Role.SAFEGUARDING_LEAD}
     assert roles_of(User.objects.get(username="editor")) == {Role.EDITOR}
+    editor, admin = User.objects.get(username="editor"), User.objects.get(username="admin")
+    assert editor.is_staff and not editor.is_superuser
+    assert not editor.has_perm("xapi.change_forwardingtarget")
+    # Someone trying the demo can reach forwarding to another LRS and its failures.
+    assert admin.is_superuser and admin.has_perm("xapi.change_forwardingtarget")
+    assert roles_of(admin) == set()
     assert set(Group.objects.values_list("kind", flat=True)) == set(Group.Kind.values)
     assert Membership.objects.get(user__username="teacher", group__name="8R").role == "teacher"
 

@@ -43,7 +43,11 @@ DEMO_PEOPLE = [
         [("staff_team", "Teaching staff", "member")],
     ),
     ("editor", "Ed", "Editor", [Role.EDITOR], []),
+    # The whole admin: schools, people, LRS credentials and forwarding to another LRS. No
+    # role in the school, so no courses are set for them.
+    ("admin", "Ada", "Admin", [], []),
 ]
+DEMO_SUPERUSERS = {"admin"}
 # Priya's classmates in 8R and Year 8, so that class records, the dashboard and the scenario
 # choices of a class (shown from five learners up) have a class to show. They cannot sign in;
 # the scenarios' demo loader plays "The crest account" as them (scenarios/demo.py).
@@ -59,7 +63,10 @@ DEMO_CLASSMATES = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo school, its groups and a pupil, teacher, safeguarding lead and editor."
+    help = (
+        "Create the demo school, its groups and a pupil, teacher, safeguarding lead, editor "
+        "and administrator."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -92,9 +99,10 @@ class Command(BaseCommand):
                 roles=roles,
                 password=DEMO_PASSWORD,
             )
-            if Role.EDITOR in roles:
+            if Role.EDITOR in roles or username in DEMO_SUPERUSERS:
                 user.is_staff = True
-                user.save(update_fields=["is_staff"])
+                user.is_superuser = username in DEMO_SUPERUSERS
+                user.save(update_fields=["is_staff", "is_superuser"])
             for kind, name, member_role in groups:
                 group, _ = Group.objects.get_or_create(school=school, kind=kind, name=name)
                 membership_ensure(user=user, group=group, role=Membership.Role(member_role))
@@ -121,5 +129,5 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, roles, _groups in DEMO_PEOPLE:
-            label = ", ".join(str(Role(r).label) for r in roles)
+            label = ", ".join(str(Role(r).label) for r in roles) or "administrator"
             self.stdout.write(f"  {username:<10} {first} {last} ({label})")
