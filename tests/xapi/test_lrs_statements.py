@@ -2,6 +2,7 @@
 docstring quotes the requirement it checks."""
 
 import hashlib
+import json
 import uuid
 
 import pytest
@@ -94,6 +95,9 @@ def test_a_nul_character_anywhere_in_a_batch_is_400_naming_where_and_stores_noth
         "[1].result.extensions.x\x00",
     ]
     assert "NUL character" in response.json()["error"]
+    # Unescaped, it is not JSON at all.
+    raw = json.dumps(xapi_statement(result={"response": "here"})).replace("here", "\x00")
+    assert lrs.post(URL, raw).status_code == 400
     assert not Statement.objects.exists()
 
 
