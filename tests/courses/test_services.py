@@ -97,6 +97,9 @@ def test_course_launch_records_launched_and_goes_to_the_first_unfinished_module(
 
 
 def test_pupils_appear_in_course_statements_only_by_opaque_id(pupil, course, modules):
+    # Names no course text can contain by chance (a generated surname could be "Lock").
+    pupil.first_name, pupil.last_name = "Oriel", "Farrowmere"
+    pupil.save(update_fields=["first_name", "last_name"])
     services.course_launch(learner=pupil, course=course)
     services.module_read_confirm(learner=pupil, module=modules[0])
     for statement in Statement.objects.filter(learner=pupil):
@@ -104,6 +107,7 @@ def test_pupils_appear_in_course_statements_only_by_opaque_id(pupil, course, mod
         assert actor["account"]["name"] == str(pupil.learner_id)
         assert pupil.username not in str(statement.data)
         assert pupil.last_name not in str(statement.data)
+        assert pupil.first_name not in str(statement.data)
 
 
 def test_module_experience_records_experienced_with_the_course_as_parent(pupil, course, modules):

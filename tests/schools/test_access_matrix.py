@@ -23,7 +23,14 @@ def world(school, klass, pupil, teacher, safeguarding_lead, editor):
     Membership.objects.create(group=other_class, user=untaught)
     elsewhere = SchoolFactory(name="Elsewhere High")
     their_class = GroupFactory(school=elsewhere, name="7X", kind=Group.Kind.CLASS)
-    their_pupil = UserFactory(school=elsewhere, username="theirpupil", roles=[Role.PUPIL])
+    # A surname no generated name can share, so "not in the page" means not this pupil.
+    their_pupil = UserFactory(
+        school=elsewhere,
+        username="theirpupil",
+        roles=[Role.PUPIL],
+        first_name="Oriel",
+        last_name="Farrowmere-Elsewhere",
+    )
     their_teacher = UserFactory(school=elsewhere, username="theirteacher", roles=[Role.STAFF])
     Membership.objects.create(group=their_class, user=their_pupil)
     Membership.objects.create(group=their_class, user=their_teacher, role=Membership.Role.TEACHER)
