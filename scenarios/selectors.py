@@ -28,6 +28,21 @@ def graph_for_revision(revision_id: int) -> Graph:
     return revision.as_object().graph()
 
 
+def scenario_open_to(*, user, scenario: Scenario) -> bool:
+    """May this person play the scenario on its own page? Pupils' scenarios are open to
+    everyone signed in (staff try them before teaching them); staff scenarios only to staff,
+    editors and superusers, as staff courses are. Roles are read only for a staff scenario."""
+    if scenario.audience != Scenario.Audience.STAFF:
+        return True
+    from courses.models import Audience
+    from courses.selectors import audiences_for
+    from schools.roles import Role, roles_of
+
+    if user.is_superuser or Role.EDITOR in roles_of(user):
+        return True
+    return Audience.STAFF in audiences_for(user=user)
+
+
 def scenario_by_uuid(scenario_uuid) -> Scenario | None:
     return Scenario.objects.filter(uuid=scenario_uuid).first()
 

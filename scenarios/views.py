@@ -27,6 +27,7 @@ from .selectors import (
     graph_for_revision,
     scenario_for_player,
     scenario_group_analytics,
+    scenario_open_to,
 )
 from .services import (
     ScenarioUnavailable,
@@ -139,7 +140,7 @@ def scenario_url(scenario: Scenario, module=None) -> str:
 def play(request, scenario_uuid):
     """A scenario on a page of its own (also how editors and staff try one out)."""
     scenario = get_object_or_404(Scenario, uuid=scenario_uuid)
-    if not scenario.live:
+    if not scenario.live or not scenario_open_to(user=request.user, scenario=scenario):
         raise Http404
     return render(request, "scenarios/play.html", {"scenario": scenario})
 
@@ -151,6 +152,8 @@ def start(request, scenario_uuid):
     if scenario is None:
         raise Http404
     learner = _learner(request)
+    if not scenario_open_to(user=learner, scenario=scenario):
+        raise Http404
     module = _module_for(scenario, request.POST.get("module"), learner=learner)
     try:
         attempt = scenario_attempt_start(

@@ -13,6 +13,7 @@ from scenarios.models import ScenarioAttempt, ScenarioChoiceRecord
 from scenarios.services import scenario_attempt_start, scenario_save_graph
 from tests.scenarios.helpers import published_scenario
 from tests.unit.scenarios.test_engine import small_graph
+from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,28 @@ def test_the_player_page_offers_a_start_button(client, pupil, scenario):
     client.force_login(pupil)
     html = client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode()
     assert "Start the scenario" in html
+
+
+def test_a_staff_scenario_is_not_found_for_a_pupil_and_nothing_is_recorded(client, pupil):
+    scenario = published_scenario(title="Lock it down", audience="staff")
+    client.force_login(pupil)
+    assert client.get(reverse("scenarios:play", args=[scenario.uuid])).status_code == 404
+    assert _start(client, scenario).status_code == 404
+    assert _start(client, scenario, fetch=True).status_code == 404
+    assert not ScenarioAttempt.objects.filter(scenario=scenario).exists()
+    assert not Statement.objects.filter(learner=pupil).exists()
+
+
+@pytest.mark.parametrize("person", ["teacher", "safeguarding_lead", "editor"])
+def test_staff_and_editors_play_staff_scenarios_and_staff_try_pupils_ones(client, request, person):
+    user = request.getfixturevalue(person)
+    client.force_login(user)
+    for audience in ("staff", "pupils"):
+        scenario = published_scenario(title=f"For {audience}", audience=audience)
+        page = client.get(reverse("scenarios:play", args=[scenario.uuid]))
+        assert "Start the scenario" in page.content.decode()
+        assert _start(client, scenario).status_code == 302
+        assert ScenarioAttempt.objects.filter(learner=user, scenario=scenario).exists()
 
 
 def test_without_javascript_a_choice_is_post_redirect_get_with_feedback_and_path(
