@@ -47,8 +47,10 @@ def test_an_overdue_assignment_shows_its_due_date_and_state(client, school, pupi
     due = timezone.localdate() - timedelta(days=10)
     assign(school, course, due)
     html = get_my_learning(client, pupil).content.decode()
-    assert f"Due {due.day} {due:%B %Y}</strong> — " in html
-    assert '<span class="status status--overdue">Overdue</span>' in html
+    assert (
+        f'<span class="status status--overdue">Overdue</span> <strong>Due {due.day} {due:%B %Y}'
+        in html
+    )
     assert "course-card--attention" in html
 
 

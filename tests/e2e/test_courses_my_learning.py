@@ -46,7 +46,7 @@ def test_pupil_sees_an_overdue_course_first_with_its_due_date_and_can_open_their
         first = page.locator(".course-card").first
         assert first.get_by_role("heading", level=2).inner_text() == last.title
         assert first.locator(".course-card__due").inner_text() == (
-            f"Due {due.day} {due:%B %Y} — Overdue"
+            f"Overdue Due {due.day} {due:%B %Y}"
         )
         assert page.locator(".course-card__due").count() == 1
         assert_accessible(page)
