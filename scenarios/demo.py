@@ -242,7 +242,7 @@ CREST_ACCOUNT = Graph(
                 _c(
                     "laugh",
                     "Laugh along",
-                    "ending-worse",
+                    "ending-photo",
                     "Taking and posting photos of people without asking can hurt them, and breaks school rules.",
                     -2,
                 ),
@@ -283,6 +283,23 @@ CREST_ACCOUNT = Graph(
                 "You did not make things worse, but you could have helped sooner. Next time, "
                 "report the account and tell an adult you trust. It is private and you will "
                 "not be in trouble for telling."
+            ),
+        ),
+        Node(
+            "ending-photo",
+            title="The photo went up",
+            text=(
+                "That evening the photo of Mr Evans is on the account with a cruel caption, "
+                "and it goes round the year group. The pupil who took it is found and "
+                "suspended. Mr Evans asks the class why nobody said anything."
+            ),
+            outcome=Outcome.POOR,
+            debrief=(
+                "Many of the posts about teachers in 2021 used photos taken in class on a "
+                "phone. Laughing along tells the person taking one that it is OK. Taking or "
+                "posting a photo of someone without asking can hurt them badly and breaks "
+                "school rules. You can stop it without making a scene: tell a teacher after "
+                "the lesson."
             ),
         ),
         Node(
