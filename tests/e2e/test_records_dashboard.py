@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from schools.models import Group, Membership
-from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
+from tests.e2e.conftest import DESKTOP, MOBILE, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,3 +107,32 @@ def test_lead_assigns_sees_completion_exports_and_certificate_verifies(
     assert_accessible(public)
     for ctx in (lead_ctx, teacher_ctx, public_ctx):
         ctx.close()
+
+
+def test_the_dashboard_tables_fit_a_laptop_screen_without_scrolling_sideways(
+    browser, live_server, demo_courses, school, klass, staff_team, safeguarding_lead
+):
+    """Every column of both completion tables shows at 1280 pixels wide, even with the
+    course titles (which wrap) and a group column beside them."""
+    from courses.models import CoursePage
+    from records.services import assignment_create
+
+    due = date.today() + timedelta(days=14)
+    for course in CoursePage.objects.live():
+        group = klass if course.audience == "pupils" else staff_team
+        assignment_create(school=school, course_page_id=course.pk, due_on=due, group=group)
+    ctx = browser.new_context(viewport=DESKTOP)
+    page = ctx.new_page()
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/records/dashboard/")
+    widths = page.evaluate(
+        "() => Array.from(document.querySelectorAll('main table'),"
+        " t => [t.scrollWidth, t.parentElement.clientWidth])"
+    )
+    assert len(widths) == 2
+    for table_width, region_width in widths:
+        assert table_width <= region_width
+    for header in page.get_by_role("columnheader", name="Expired").all():
+        box = header.bounding_box()
+        assert box["x"] + box["width"] <= DESKTOP["width"]
+    ctx.close()
