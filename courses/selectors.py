@@ -53,9 +53,14 @@ def courses_for_learner(*, user):
 
 def course_open_to(*, user, course) -> bool:
     """May this person open the course? Editors may open any course to check their work."""
+    return audience_open_to(user=user, audience=course.audience)
+
+
+def audience_open_to(*, user, audience: str) -> bool:
+    """May this person take what is made for `audience` (a course's, or a scenario's)?"""
     if user.is_superuser or Role.EDITOR in roles_of(user):
         return True
-    return course.audience in audiences_for(user=user)
+    return audience in audiences_for(user=user)
 
 
 def _is_school_staff(user) -> bool:

@@ -34,13 +34,9 @@ def scenario_open_to(*, user, scenario: Scenario) -> bool:
     editors and superusers, as staff courses are. Roles are read only for a staff scenario."""
     if scenario.audience != Scenario.Audience.STAFF:
         return True
-    from courses.models import Audience
-    from courses.selectors import audiences_for
-    from schools.roles import Role, roles_of
+    from courses.selectors import audience_open_to
 
-    if user.is_superuser or Role.EDITOR in roles_of(user):
-        return True
-    return Audience.STAFF in audiences_for(user=user)
+    return audience_open_to(user=user, audience=scenario.audience)
 
 
 def scenario_by_uuid(scenario_uuid) -> Scenario | None:
