@@ -51,7 +51,10 @@
           var fresh = holder.firstElementChild;
           player.replaceWith(fresh);
           if (fresh.querySelector(".scenario-ending")) refreshModuleStatus();
-          var focus = fresh.querySelector(".scenario-notice") ? fresh.querySelector(".scenario-player__live") : fresh.querySelector("[data-scenario-focus]");
+          // Where a reader should carry on: a notice (a stale choice) first, then the
+          // feedback on the choice just made, which comes before what happens next.
+          var focus = fresh.querySelector(".scenario-notice") ? fresh.querySelector(".scenario-player__live")
+            : fresh.querySelector(".scenario-feedback") || fresh.querySelector("[data-scenario-focus]");
           if (focus) {
             if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");
             focus.focus();

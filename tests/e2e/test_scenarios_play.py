@@ -153,6 +153,25 @@ def test_a_second_tab_gets_a_clear_message_not_a_double_move(context, live_serve
     assert_accessible(second)
 
 
+def test_after_each_step_focus_lands_where_a_reader_carries_on(page, live_server, demo, pupil):
+    """With JavaScript the player is swapped in place, so focus is moved for keyboard and
+    screen reader users: to the first part's heading on starting, then to the feedback on each
+    choice, which comes before what happens next (not past it, to the next heading)."""
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}/scenarios/{demo['crest-account'].uuid}/")
+    page.get_by_role("button", name="Start the scenario").press("Enter")
+    page.get_by_role("heading", name="At break").wait_for()
+    expect(page.get_by_role("heading", name="At break")).to_be_focused()
+    page.get_by_role("button", name="Report the account").press("Enter")
+    page.get_by_role("heading", name="You reported it").wait_for()
+    focused = page.locator(".scenario-feedback")
+    expect(focused).to_be_focused()
+    expect(focused).to_contain_text("You chose: Report the account")
+    # Tabbing on from the feedback reaches the next choices in order.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Tell an adult as well")).to_be_focused()
+
+
 @pytest.fixture
 def demo_module(home_page):
     from courses.demo import demo_content_load as courses_demo_load
