@@ -484,6 +484,39 @@ class VoteError(ValueError):
     """The vote counts cannot be used; the message says why."""
 
 
+def _classroom_session_at(session_uuid, *, teacher, node_id: str, step: int) -> ClassroomSession:
+    """The teacher's session, locked, if it is still at `node_id` and `step`."""
+    session = ClassroomSession.objects.select_for_update().get(uuid=session_uuid, teacher=teacher)
+    if session.step != step or session.state.get("node_id") != node_id or session.finished_at:
+        raise StaleSubmission(_("That was for a part of the scenario the class has already left."))
+    return session
+
+
+def _classroom_advance(session: ClassroomSession, move: Step, last: dict) -> None:
+    new_state = move.state.to_dict()
+    new_state["last"] = last
+    session.state = new_state
+    session.step += 1
+    if move.ended:
+        session.finished_at = timezone.now()
+    session.save()
+
+
+@transaction.atomic
+def classroom_node_skip(
+    *, session_uuid, teacher, node_id: str, step: int
+) -> tuple[ClassroomSession, Step]:
+    """Skip a part with a content warning for the whole class, without penalty; no votes."""
+    session = _classroom_session_at(session_uuid, teacher=teacher, node_id=node_id, step=step)
+    graph = graph_for_revision(session.revision_id)
+    try:
+        move = skip(graph, State.from_dict(session.state), from_node=node_id)
+    except PlayError as error:
+        raise VoteError(_("This part cannot be skipped.")) from error
+    _classroom_advance(session, move, {"skipped": True})
+    return session, move
+
+
 @transaction.atomic
 def classroom_votes_record(
     *,
@@ -497,11 +530,7 @@ def classroom_votes_record(
     """Store the totals for each option, follow the majority (the teacher breaks ties)."""
     from .engine import available_choices
 
-    session = ClassroomSession.objects.select_for_update().get(uuid=session_uuid, teacher=teacher)
-    if session.step != step or session.state.get("node_id") != node_id or session.finished_at:
-        raise StaleSubmission(
-            _("Those votes were for a part of the scenario the class has already left.")
-        )
+    session = _classroom_session_at(session_uuid, teacher=teacher, node_id=node_id, step=step)
     graph = graph_for_revision(session.revision_id)
     state = State.from_dict(session.state)
     offered = [c.id for c in available_choices(graph, state)]
@@ -533,11 +562,7 @@ def classroom_votes_record(
         )
         for choice, count in totals.items()
     )
-    new_state = move.state.to_dict()
-    new_state["last"] = {"choice_label": move.choice.label, "feedback": move.feedback}
-    session.state = new_state
-    session.step += 1
-    if move.ended:
-        session.finished_at = timezone.now()
-    session.save()
+    _classroom_advance(
+        session, move, {"choice_label": move.choice.label, "feedback": move.feedback}
+    )
     return session, move

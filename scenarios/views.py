@@ -33,6 +33,7 @@ from .services import (
     ScenarioUnavailable,
     StaleSubmission,
     VoteError,
+    classroom_node_skip,
     classroom_session_start,
     classroom_votes_record,
     scenario_attempt_start,
@@ -289,26 +290,31 @@ def classroom_start(request):
 def _classroom_context(session, *, errors=None, counts=None):
     from courses.selectors import modules_using
 
-    from .engine import State, available_choices, current_node
+    from .engine import SKIP, State, available_choices, can_skip, current_node
 
     graph = graph_for_revision(session.revision_id)
     state = State.from_dict(session.state)
     node = current_node(graph, state)
-    history = list(session.votes.order_by("step", "pk"))
-    steps: dict[int, dict] = {}
-    for vote in history:
-        entry = steps.setdefault(
-            vote.step,
-            {"node": graph.node(vote.node_id), "votes": []},
-        )
-        choice = entry["node"].choice(vote.choice_id) if entry["node"] else None
-        entry["votes"].append(
+    votes: dict[int, list[dict]] = {}
+    for vote in session.votes.order_by("step", "pk"):
+        voted_at = graph.node(vote.node_id)
+        choice = voted_at.choice(vote.choice_id) if voted_at else None
+        votes.setdefault(vote.step, []).append(
             {
                 "label": choice.label if choice else vote.choice_id,
                 "count": vote.count,
                 "chosen": vote.chosen,
             }
         )
+    # The session's steps are its path: each part the class voted on, or skipped.
+    history = [
+        {
+            "title": (part.title if (part := graph.node(node_id)) else "") or node_id,
+            "skipped": choice_id == SKIP,
+            "votes": votes.get(index, []),
+        }
+        for index, (node_id, choice_id) in enumerate(state.path)
+    ]
     return {
         "session": session,
         "scenario": session.scenario,
@@ -317,7 +323,8 @@ def _classroom_context(session, *, errors=None, counts=None):
         "choices": available_choices(graph, state),
         "finished": state.finished,
         "last": session.state.get("last"),
-        "history": [steps[k] for k in sorted(steps)],
+        "history": history,
+        "can_skip": node is not None and can_skip(graph, state),
         "errors": errors or [],
         "counts": counts or {},
         "signposts": signposts(session.scenario.audience),
@@ -332,7 +339,8 @@ def classroom(request, session_uuid):
     if request.method == "POST":
         counts: dict[str, int] = {}
         errors: list[str] = []
-        for key, raw in request.POST.items():
+        skipping = "skip" in request.POST
+        for key, raw in request.POST.items() if not skipping else ():
             if not key.startswith("count-"):
                 continue
             raw = raw.strip() or "0"
@@ -346,14 +354,22 @@ def classroom(request, session_uuid):
             step = -1
         if not errors:
             try:
-                classroom_votes_record(
-                    session_uuid=session.uuid,
-                    teacher=request.user,
-                    node_id=request.POST.get("node", ""),
-                    step=step,
-                    counts=counts,
-                    tie_break=request.POST.get("tie_break", ""),
-                )
+                if skipping:
+                    classroom_node_skip(
+                        session_uuid=session.uuid,
+                        teacher=request.user,
+                        node_id=request.POST.get("node", ""),
+                        step=step,
+                    )
+                else:
+                    classroom_votes_record(
+                        session_uuid=session.uuid,
+                        teacher=request.user,
+                        node_id=request.POST.get("node", ""),
+                        step=step,
+                        counts=counts,
+                        tie_break=request.POST.get("tie_break", ""),
+                    )
                 return redirect("scenarios:classroom", session.uuid)
             except (VoteError, StaleSubmission) as error:
                 errors.append(str(error))

@@ -145,6 +145,35 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     )
 
 
+def test_a_warned_part_waits_for_the_teacher_and_can_be_skipped_in_class(
+    page, live_server, teacher, klass
+):
+    from scenarios.demo import demo_scenarios_ensure
+
+    demo_scenarios_ensure()
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}/scenarios/classroom/?group={klass.pk}")
+    page.get_by_label("Scenario").select_option(label="The crest account")
+    page.get_by_role("button", name="Start with this class").click()
+    page.get_by_role("spinbutton", name="Write a funny comment").fill("17")
+    page.get_by_role("spinbutton", name="Report the account").fill("9")
+    page.get_by_role("button", name="Follow the class's choice").click()
+    page.get_by_role("heading", name="The comments").wait_for()
+    # The projected screen shows the warning; the part itself waits until the teacher opens it.
+    expect(page.get_by_text("This part mentions unkind and untrue comments")).to_be_visible()
+    expect(page.get_by_text("You post a joke in the comments")).to_be_hidden()
+    expect(page.get_by_role("spinbutton", name="Keep joining in")).to_be_hidden()
+    assert_accessible(page)
+    page.get_by_text("Show this part to the class").click()
+    expect(page.get_by_text("You post a joke in the comments")).to_be_visible()
+    page.get_by_role("button", name="Skip this part (no penalty)").click()
+    page.get_by_role("heading", name="In the lesson").wait_for()
+    expect(page.get_by_text("The class skipped that part.")).to_be_visible()
+    page.get_by_text("The class's votes so far").click()
+    expect(page.get_by_text("The comments: skipped")).to_be_visible()
+    assert_accessible(page)
+
+
 def test_a_teacher_reads_their_class_choices(page, live_server, teacher, klass, school):
     from scenarios.demo import demo_scenarios_ensure
     from scenarios.services import scenario_attempt_start, scenario_choice_make

@@ -11,6 +11,7 @@ from schools.models import Group, Membership
 from schools.roles import Role
 from tests.factories import GroupFactory, UserFactory
 from tests.scenarios.helpers import published_scenario
+from tests.unit.scenarios.test_engine import small_graph
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,87 @@ def test_another_teacher_cannot_drive_my_session(client, teacher, klass, school,
     Membership.objects.create(group=klass, user=other, role=Membership.Role.TEACHER)
     client.force_login(other)
     assert client.get(reverse("scenarios:classroom", args=[session.uuid])).status_code == 404
+
+
+def _warned_scenario(*, ending_warning=""):
+    from scenarios.engine import Choice, Node, Outcome
+
+    warned = Node(
+        "shared",
+        "Someone posts a cruel comment about a classmate.",
+        title="It spread",
+        content_warning="Mentions bullying.",
+        skip_to="mixed",
+        choices=(Choice("oops", "Oh no", "poor"),),
+    )
+    poor = Node(
+        "poor",
+        "The teacher's family sees the video.",
+        outcome=Outcome.POOR,
+        debrief="Sharing spreads harm.",
+        content_warning=ending_warning,
+    )
+    return published_scenario(small_graph(nodes={"shared": warned, "poor": poor}))
+
+
+def test_a_warned_part_stays_off_the_screen_until_the_teacher_shows_it(client, teacher, klass):
+    session = _start_session(client, teacher, klass, _warned_scenario())
+    _vote(client, session, node="start", step=0, report=2, share=20)
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    assert (
+        page.index("Mentions bullying.")
+        < page.index("Skip this part (no penalty)")
+        < page.index("<summary>Show this part to the class</summary>")
+        < page.index("a cruel comment")
+        < page.index("How many pupils chose each option?")
+        < page.index("</details>")
+    )
+
+
+def test_the_teacher_skips_a_warned_part_for_the_class_without_penalty(client, teacher, klass):
+    session = _start_session(client, teacher, klass, _warned_scenario())
+    _vote(client, session, node="start", step=0, report=2, share=20)
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    response = client.post(url, {"node": "shared", "step": 1, "skip": "1"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.state["node_id"] == "mixed" and session.finished_at is not None
+    assert session.state["score"] == -1  # only the vote before counts
+    # No votes are stored for a skipped part; the class's record says it was skipped.
+    assert ClassroomVote.objects.filter(session=session).count() == 2
+    page = client.get(url).content.decode()
+    assert "The class skipped that part." in page
+    assert "It spread: skipped" in page
+    # Sent again, the skip is not applied twice.
+    again = client.post(url, {"node": "shared", "step": 1, "skip": "1"})
+    assert again.status_code == 400 and "already left" in again.content.decode()
+
+
+def test_a_part_without_a_warning_cannot_be_skipped(client, teacher, klass):
+    session = _start_session(client, teacher, klass, _warned_scenario())
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    assert "Skip this part" not in client.get(url).content.decode()
+    response = client.post(url, {"node": "start", "step": 0, "skip": "1"})
+    assert response.status_code == 400
+    assert "This part cannot be skipped." in response.content.decode()
+    session.refresh_from_db()
+    assert session.step == 0 and session.state["node_id"] == "start"
+
+
+def test_the_class_can_still_vote_on_a_warned_part(client, teacher, klass):
+    session = _start_session(client, teacher, klass, _warned_scenario(ending_warning="Upsetting."))
+    _vote(client, session, node="start", step=0, report=2, share=20)
+    response = _vote(client, session, node="shared", step=1, oops=22)
+    assert response.status_code == 302
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    # A warned ending keeps its own text behind "Show this part"; the debrief stays in view.
+    assert (
+        page.index("Upsetting.")
+        < page.index("<summary>Show this part to the class</summary>")
+        < page.index("family sees the video")
+        < page.index("</details>")
+        < page.index("Sharing spreads harm.")
+    )
 
 
 # --- analytics ---
