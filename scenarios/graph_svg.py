@@ -2,6 +2,13 @@
 
 Nodes are laid out in columns by their distance from the start (breadth-first), choices are
 arrows, endings are coloured by outcome. No JavaScript, so it works in preview too.
+
+Each box shows the node's title with its id (what choices name as their target) beneath.
+An arrow to a later column runs from the right of one box into the left of the other. Arrows
+to a box in the same column or an earlier one (a loop back) arrive on its right: within a
+column they bend out beside it, back to an earlier column they leave from the left of the box,
+so no arrow is drawn back across the box it leaves. Where skipping a content warning leads is
+a dotted arrow.
 """
 
 from collections import deque
@@ -10,6 +17,7 @@ from html import escape
 from .engine import Graph
 
 WIDTH, HEIGHT, GAP_X, GAP_Y = 150, 44, 70, 24
+TOP = 20
 COLOURS = {"good": "#1d7a3a", "mixed": "#8a5a00", "poor": "#b3261e", None: "#1f4e8c"}
 
 
@@ -29,6 +37,32 @@ def _columns(graph: Graph) -> dict[str, int]:
     return depth
 
 
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def arrow_path(source: tuple[int, int], target: tuple[int, int], *, bend: int = 0) -> str:
+    """The SVG path of an arrow from the box at `source` to the box at `target` (their
+    top-left corners). `bend` spreads arrows that would otherwise lie on top of each other."""
+    (x, y), (tx, ty) = source, target
+    mid, tmid = y + HEIGHT // 2, ty + HEIGHT // 2
+    if tx > x:  # forward: right side to left side, an S-curve
+        reach = GAP_X // 2
+        return f"M {x + WIDTH} {mid} C {x + WIDTH + reach} {mid} {tx - reach} {tmid} {tx} {tmid}"
+    if (tx, ty) == (x, y):  # a choice that stays on its node: a small loop on the right
+        return (
+            f"M {x + WIDTH} {mid - 8} C {x + WIDTH + 30} {mid - 30} "
+            f"{x + WIDTH + 30} {mid + 30} {x + WIDTH} {mid + 8}"
+        )
+    if tx == x:  # same column: out to the right of the column and back into the target
+        out = x + WIDTH + 28 + 8 * bend
+        return f"M {x + WIDTH} {mid} C {out} {mid} {out} {tmid} {x + WIDTH} {tmid}"
+    # back to an earlier column: from the left of this box into the right of the target, so
+    # its arrowhead is on the side where arrows from later columns arrive
+    reach = GAP_X // 2 + 6 * bend
+    return f"M {x} {mid} C {x - reach} {mid} {tx + WIDTH + reach} {tmid} {tx + WIDTH} {tmid}"
+
+
 def graph_svg(graph: Graph, *, problem_nodes: set[str] | None = None) -> str:
     problem_nodes = problem_nodes or set()
     columns = _columns(graph)
@@ -40,9 +74,9 @@ def graph_svg(graph: Graph, *, problem_nodes: set[str] | None = None) -> str:
         col = columns[node.id]
         row = rows.get(col, 0)
         rows[col] = row + 1
-        positions[node.id] = (20 + col * (WIDTH + GAP_X), 20 + row * (HEIGHT + GAP_Y))
+        positions[node.id] = (20 + col * (WIDTH + GAP_X), TOP + row * (HEIGHT + GAP_Y))
     width = 40 + (max(columns.values(), default=0) + 1) * (WIDTH + GAP_X)
-    height = 40 + max(rows.values(), default=1) * (HEIGHT + GAP_Y)
+    height = TOP + 20 + max(rows.values(), default=1) * (HEIGHT + GAP_Y)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="scenario-graph-title">',
@@ -51,32 +85,53 @@ def graph_svg(graph: Graph, *, problem_nodes: set[str] | None = None) -> str:
         'markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
         'fill="#555"/></marker></defs>',
     ]
+    bends: dict[tuple[int, str], int] = {}
     for node in graph.nodes:
-        x, y = positions[node.id]
-        for choice in node.choices:
-            if choice.target not in positions:
+        source = positions[node.id]
+        arrows = [(c.target, c.label, "4 3" if c.conditions else "") for c in node.choices]
+        if node.skip_to:
+            arrows.append((node.skip_to, "Skip (content warning)", "1.5 3"))
+        for target, label, dashes in arrows:
+            if target not in positions:
                 continue
-            tx, ty = positions[choice.target]
-            dashed = ' stroke-dasharray="4 3"' if choice.conditions else ""
+            # Arrows bending beside the same column, or back to an earlier one, spread out.
+            key = (positions[target][0], "same" if positions[target][0] == source[0] else "")
+            bend = bends.get(key, 0)
+            if positions[target][0] <= source[0]:
+                bends[key] = bend + 1
+            dashed = f' stroke-dasharray="{dashes}"' if dashes else ""
             parts.append(
-                f'<line x1="{x + WIDTH}" y1="{y + HEIGHT // 2}" x2="{tx}" y2="{ty + HEIGHT // 2}" '
+                f'<path d="{arrow_path(source, positions[target], bend=bend)}" fill="none" '
                 f'stroke="#555" stroke-width="1.5" marker-end="url(#arrow)"{dashed}>'
-                f"<title>{escape(choice.label)}</title></line>"
+                f"<title>{escape(label)}</title></path>"
             )
     for node in graph.nodes:
         x, y = positions[node.id]
         outcome = node.outcome.value if node.outcome else None
         colour = COLOURS[outcome]
         stroke = ' stroke="#000" stroke-width="4"' if node.id in problem_nodes else ""
-        label = node.id if len(node.id) <= 20 else node.id[:19] + "…"
         kind = f"ending ({outcome})" if outcome else "node"
+        centre = x + WIDTH // 2
+        if node.title:
+            label = (
+                f'<text x="{centre}" y="{y + 19}" text-anchor="middle" font-family="sans-serif" '
+                f'font-size="12" font-weight="bold" fill="#fff">{escape(_short(node.title, 19))}'
+                f'</text><text x="{centre}" y="{y + 35}" text-anchor="middle" '
+                f'font-family="monospace" font-size="11" fill="#fff">'
+                f"{escape(_short(node.id, 22))}</text>"
+            )
+        else:
+            label = (
+                f'<text x="{centre}" y="{y + HEIGHT // 2 + 5}" text-anchor="middle" '
+                f'font-family="monospace" font-size="12" fill="#fff">'
+                f"{escape(_short(node.id, 20))}</text>"
+            )
+        name = f"{node.title} ({node.id})" if node.title else node.id
         parts.append(
             f'<g class="scenario-graph__node" data-node="{escape(node.id)}">'
-            f"<title>{escape(kind)}: {escape(node.id)}</title>"
+            f"<title>{escape(kind)}: {escape(name)}</title>"
             f'<rect x="{x}" y="{y}" width="{WIDTH}" height="{HEIGHT}" rx="{22 if outcome else 6}" '
-            f'fill="{colour}"{stroke}/>'
-            f'<text x="{x + WIDTH // 2}" y="{y + HEIGHT // 2 + 5}" text-anchor="middle" '
-            f'font-family="sans-serif" font-size="13" fill="#fff">{escape(label)}</text></g>'
+            f'fill="{colour}"{stroke}/>{label}</g>'
         )
     parts.append("</svg>")
     return "".join(parts)
