@@ -72,6 +72,40 @@ def test_reaching_an_ending_in_a_module_completes_the_activity_and_the_module(
     )
 
 
+def _eyebrow(html: str) -> str:
+    start = html.index('class="scenario-block__eyebrow"')
+    return html[start : html.index("</p>", start)]
+
+
+def test_the_block_says_the_module_needs_the_scenario_and_when_it_is_done(
+    client, teacher, demo_module
+):
+    module, scenario = demo_module
+    client.force_login(teacher)
+    eyebrow = _eyebrow(client.get(module.url).content.decode())
+    assert "Scenario" in eyebrow and "Required" in eyebrow and "Completed" not in eyebrow
+    client.post(reverse("scenarios:start", args=[scenario.uuid]), {"module": module.pk})
+    attempt = ScenarioAttempt.objects.get(learner=teacher)
+    client.post(
+        reverse("scenarios:choose", args=[attempt.uuid]),
+        {"node": "the-link", "step": 0, "choice": "reply"},
+    )
+    assert "Completed" in _eyebrow(client.get(module.url).content.decode())
+
+
+def test_an_optional_scenario_is_not_marked_required(client, teacher, demo_module):
+    module, _scenario = demo_module
+    body = module.body.raw_data
+    for block in body:
+        if block["type"] == "scenario":
+            block["value"]["required"] = False
+    module.body = body
+    module.save_revision().publish()
+    client.force_login(teacher)
+    eyebrow = _eyebrow(client.get(module.url).content.decode())
+    assert "Scenario" in eyebrow and "Required" not in eyebrow
+
+
 def test_a_scenario_not_in_the_module_cannot_borrow_its_context(client, teacher, demo_module):
     from scenarios.demo import demo_scenarios_ensure
 
