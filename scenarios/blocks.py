@@ -66,6 +66,8 @@ class ChoiceBlock(blocks.StructBlock):
     class Meta:
         icon = "arrow-right"
         label = _("Choice")
+        # Collapsed, a choice reads as what the learner picks and where it leads.
+        label_format = "{label} → {target}"
 
 
 class NodeBlock(blocks.StructBlock):

@@ -76,6 +76,10 @@ def test_an_author_imports_a_twine_story_fixes_a_problem_and_publishes(
 
     # The author corrects the choice's target and publishes.
     target.fill("Told")
+    # Folded away, a choice reads as what the learner picks and where it leads.
+    choice = page.locator("section.w-panel", has=target).last
+    choice.locator("[data-panel-toggle]").first.click()
+    expect(choice.locator(".c-sf-block__title").first).to_have_text("Tell a teacher → Told")
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
     page.locator("button[name='action-publish']").click()
     # Published, Wagtail leaves the edit view for the listing.
