@@ -125,4 +125,7 @@ def environment(**options) -> Environment:
     env.globals["url"] = url
     env.filters["linebreaks"] = linebreaks
     env.filters["linebreaksbr"] = linebreaksbr
+    from scenarios.contacts import contact_links
+
+    env.filters["contact_links"] = contact_links
     return env

@@ -20,3 +20,11 @@ def scenario_player(context, scenario, module=None, hide_title=False):
     if request is not None:
         data["return_to"] = request.get_full_path()
     return player_html(data)
+
+
+@register.filter
+def contact_links(text):
+    """Signposting text with its phone numbers, email addresses and websites linked."""
+    from ..contacts import contact_links as linked
+
+    return linked(str(text))

@@ -92,7 +92,7 @@ def test_a_class_runs_to_an_ending_with_its_debrief(client, teacher, klass, scen
     page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
     assert "Ending: a good outcome" in page and "You helped." in page
     # Where to get help, for the scenario's audience (pupils).
-    assert "Childline: call 0800 1111" in page and "CEOP" in page
+    assert '<a href="tel:08001111">0800 1111</a>' in page and "CEOP" in page
 
 
 def test_a_teacher_cannot_run_a_class_they_do_not_teach(client, teacher, school, scenario):

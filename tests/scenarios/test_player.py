@@ -301,7 +301,11 @@ def test_staff_scenarios_signpost_posh(client, teacher):
     client.force_login(teacher)
     _choose(client, attempt, node="start", step=0, choice="share")
     html = _choose(client, attempt, node="shared", step=1, choice="oops", fetch=True)
-    assert "Professionals Online Safety Helpline" in html.content.decode()
+    text = html.content.decode()
+    assert "Professionals Online Safety Helpline" in text
+    # The helpline's number and address can be tapped.
+    assert '<a href="tel:03443814772">0344 381 4772</a>' in text
+    assert 'href="mailto:helpline@saferinternet.org.uk"' in text
 
 
 def test_a_content_warning_can_be_skipped_without_penalty(client, pupil):
