@@ -11,7 +11,7 @@ from schools.models import Group, Membership
 from schools.roles import Role
 from tests.factories import GroupFactory, UserFactory
 from tests.scenarios.helpers import published_scenario
-from tests.unit.scenarios.test_engine import small_graph
+from tests.unit.scenarios.test_engine import small_graph, warned_node
 
 pytestmark = pytest.mark.django_db
 
@@ -115,17 +115,16 @@ def test_another_teacher_cannot_drive_my_session(client, teacher, klass, school,
     assert client.get(reverse("scenarios:classroom", args=[session.uuid])).status_code == 404
 
 
-def _warned_scenario(*, ending_warning=""):
-    from scenarios.engine import Choice, Node, Outcome
+def _in_order(page: str, *parts: str) -> None:
+    """Each of `parts` is on the page, each after the one before."""
+    places = [page.index(part) for part in parts]
+    assert places == sorted(places), parts
 
-    warned = Node(
-        "shared",
-        "Someone posts a cruel comment about a classmate.",
-        title="It spread",
-        content_warning="Mentions bullying.",
-        skip_to="mixed",
-        choices=(Choice("oops", "Oh no", "poor"),),
-    )
+
+def _warned_scenario(*, ending_warning=""):
+    from scenarios.engine import Node, Outcome
+
+    warned = warned_node(text="Someone posts a cruel comment about a classmate.", title="It spread")
     poor = Node(
         "poor",
         "The teacher's family sees the video.",
@@ -140,13 +139,14 @@ def test_a_warned_part_stays_off_the_screen_until_the_teacher_shows_it(client, t
     session = _start_session(client, teacher, klass, _warned_scenario())
     _vote(client, session, node="start", step=0, report=2, share=20)
     page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
-    assert (
-        page.index("Mentions bullying.")
-        < page.index("Skip this part (no penalty)")
-        < page.index("<summary>Show this part to the class</summary>")
-        < page.index("a cruel comment")
-        < page.index("How many pupils chose each option?")
-        < page.index("</details>")
+    _in_order(
+        page,
+        "Mentions bullying.",
+        "Skip this part (no penalty)",
+        "<summary>Show this part to the class</summary>",
+        "a cruel comment",
+        "How many pupils chose each option?",
+        "</details>",
     )
 
 
@@ -187,12 +187,13 @@ def test_the_class_can_still_vote_on_a_warned_part(client, teacher, klass):
     assert response.status_code == 302
     page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
     # A warned ending keeps its own text behind "Show this part"; the debrief stays in view.
-    assert (
-        page.index("Upsetting.")
-        < page.index("<summary>Show this part to the class</summary>")
-        < page.index("family sees the video")
-        < page.index("</details>")
-        < page.index("Sharing spreads harm.")
+    _in_order(
+        page,
+        "Upsetting.",
+        "<summary>Show this part to the class</summary>",
+        "family sees the video",
+        "</details>",
+        "Sharing spreads harm.",
     )
 
 

@@ -12,7 +12,7 @@ from scenarios.engine import Choice, Node
 from scenarios.models import ScenarioAttempt, ScenarioChoiceRecord
 from scenarios.services import scenario_attempt_start, scenario_save_graph
 from tests.scenarios.helpers import published_scenario
-from tests.unit.scenarios.test_engine import small_graph
+from tests.unit.scenarios.test_engine import small_graph, warned_node
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db
@@ -309,14 +309,7 @@ def test_staff_scenarios_signpost_posh(client, teacher):
 
 
 def test_a_content_warning_can_be_skipped_without_penalty(client, pupil):
-    warned = Node(
-        "shared",
-        "Something upsetting.",
-        content_warning="Mentions bullying.",
-        skip_to="mixed",
-        choices=(Choice("oops", "Oh no", "poor"),),
-    )
-    scenario = published_scenario(small_graph(nodes={"shared": warned}))
+    scenario = published_scenario(small_graph(nodes={"shared": warned_node()}))
     client.force_login(pupil)
     _start(client, scenario)
     attempt = _attempt(pupil, scenario)

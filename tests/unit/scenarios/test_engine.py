@@ -74,6 +74,20 @@ def small_graph(**overrides) -> Graph:
     )
 
 
+def warned_node(**fields) -> Node:
+    """small_graph's "shared" node behind a content warning; skipping it leads to "mixed"."""
+    return Node(
+        **{
+            "id": "shared",
+            "text": "Something upsetting.",
+            "content_warning": "Mentions bullying.",
+            "skip_to": "mixed",
+            "choices": (Choice("oops", "Oh no", "poor"),),
+            **fields,
+        }
+    )
+
+
 # --- playing ---
 
 

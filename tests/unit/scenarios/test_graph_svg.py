@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 from scenarios.engine import Choice, Node
 from scenarios.graph_svg import HEIGHT, WIDTH, arrow_path, graph_svg
-from tests.unit.scenarios.test_engine import small_graph
+from tests.unit.scenarios.test_engine import small_graph, warned_node
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -83,14 +83,7 @@ def test_the_picture_names_every_node_by_title_and_id_and_every_choice_by_label(
 
 
 def test_where_skipping_leads_is_a_dotted_arrow_and_conditions_dash_theirs():
-    warned = Node(
-        "shared",
-        "Something upsetting.",
-        content_warning="Mentions bullying.",
-        skip_to="mixed",
-        choices=(Choice("oops", "Oh no", "poor"),),
-    )
-    root = _tree(graph_svg(small_graph(nodes={"shared": warned})))
+    root = _tree(graph_svg(small_graph(nodes={"shared": warned_node()})))
     arrows = {
         p.find(f"{SVG}title").text: p.get("stroke-dasharray")
         for p in root.iter(f"{SVG}path")
