@@ -480,6 +480,10 @@ def classroom_session_start(*, teacher, group, scenario: Scenario) -> ClassroomS
     )
 
 
+# More than any class, year group or assembly: a count above it is a typing slip.
+MAX_VOTES = 9999
+
+
 class VoteError(ValueError):
     """The vote counts cannot be used; the message says why."""
 
@@ -534,8 +538,13 @@ def classroom_votes_record(
     graph = graph_for_revision(session.revision_id)
     state = State.from_dict(session.state)
     offered = [c.id for c in available_choices(graph, state)]
-    if any(key not in offered for key in counts) or any(v < 0 for v in counts.values()):
-        raise VoteError(_("Enter a number of pupils (0 or more) for each option."))
+    if any(key not in offered for key in counts):
+        raise VoteError(_("That option is not on offer here."))
+    if any(not 0 <= v <= MAX_VOTES for v in counts.values()):
+        raise VoteError(
+            _("Enter a number of pupils between 0 and %(most)s for each option.")
+            % {"most": MAX_VOTES}
+        )
     totals = {choice: int(counts.get(choice, 0)) for choice in offered}
     if sum(totals.values()) == 0:
         raise VoteError(_("Enter how many pupils chose at least one option."))

@@ -76,6 +76,19 @@ def test_bad_counts_are_refused_with_a_reason_and_nothing_changes(client, teache
     assert session.step == 0
 
 
+def test_a_count_no_class_could_have_is_refused_not_a_server_error(
+    client, teacher, klass, scenario
+):
+    session = _start_session(client, teacher, klass, scenario)
+    for count in (99999999999, 10000):
+        response = _vote(client, session, node="start", step=0, report=count, share=2)
+        assert response.status_code == 400
+        assert "between 0 and 9999" in response.content.decode()
+    assert not ClassroomVote.objects.exists()
+    session.refresh_from_db()
+    assert session.step == 0
+
+
 def test_votes_sent_twice_are_applied_once(client, teacher, klass, scenario):
     session = _start_session(client, teacher, klass, scenario)
     _vote(client, session, node="start", step=0, report=5, share=1)
