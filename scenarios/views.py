@@ -333,21 +333,28 @@ def _classroom_context(session, *, errors=None, counts=None):
     }
 
 
+def _vote_counts(data) -> tuple[dict[str, int], list[str]]:
+    """The count entered for each option (blank is 0), and what could not be read."""
+    counts: dict[str, int] = {}
+    errors: list[str] = []
+    for key, raw in data.items():
+        if not key.startswith("count-"):
+            continue
+        raw = raw.strip() or "0"
+        try:
+            counts[key.removeprefix("count-")] = int(raw)
+        except ValueError:
+            errors.append(gettext("“%(value)s” is not a number of pupils.") % {"value": raw})
+    return counts, errors
+
+
 @login_required
 def classroom(request, session_uuid):
     session = get_object_or_404(ClassroomSession, uuid=session_uuid, teacher=request.user)
     if request.method == "POST":
-        counts: dict[str, int] = {}
-        errors: list[str] = []
+        # The skip button sends the part's position only; the vote form sends the counts.
         skipping = "skip" in request.POST
-        for key, raw in request.POST.items() if not skipping else ():
-            if not key.startswith("count-"):
-                continue
-            raw = raw.strip() or "0"
-            try:
-                counts[key.removeprefix("count-")] = int(raw)
-            except ValueError:
-                errors.append(gettext("“%(value)s” is not a number of pupils.") % {"value": raw})
+        counts, errors = ({}, []) if skipping else _vote_counts(request.POST)
         try:
             step = int(request.POST.get("step", ""))
         except ValueError:
