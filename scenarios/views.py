@@ -258,11 +258,15 @@ def _chosen(queryset, value):
 @login_required
 def classroom_start(request):
     """A teacher picks one of their classes and a scenario to project."""
+    from schools.models import Group
     from schools.selectors import groups_taught_by
 
     _staff_required(request)
     groups = groups_taught_by(request.user).order_by("name")
     scenarios = Scenario.objects.filter(live=True).order_by("title")
+    if not groups.filter(kind=Group.Kind.STAFF_TEAM).exists():
+        # Staff scenarios are run only with a staff team (classroom_session_start).
+        scenarios = scenarios.exclude(audience=Scenario.Audience.STAFF)
     error = ""
     if request.method == "POST":
         group = _chosen(groups, request.POST.get("group"))
@@ -270,8 +274,14 @@ def classroom_start(request):
         if group is None or scenario is None:
             error = gettext("Choose one of your classes and a scenario.")
         else:
-            session = classroom_session_start(teacher=request.user, group=group, scenario=scenario)
-            return redirect("scenarios:classroom", session.uuid)
+            try:
+                session = classroom_session_start(
+                    teacher=request.user, group=group, scenario=scenario
+                )
+            except ScenarioUnavailable as refused:
+                error = str(refused)
+            else:
+                return redirect("scenarios:classroom", session.uuid)
     return render(
         request,
         "scenarios/classroom_start.html",

@@ -19,19 +19,25 @@ def people(request) -> dict:
         "is_editor": Role.EDITOR in roles or bool(user and user.is_superuser),
         # Asked only by the pages that offer classroom mode (a query, once per render).
         "teaches_a_group": _teaches_a_group(user) if roles else False,
+        # Staff scenarios run in classroom mode only with a staff team, never with pupils.
+        "leads_a_staff_team": _teaches_a_group(user, staff_team=True) if roles else False,
         "safeguarding_lead_title": (
             school.safeguarding_lead_title if school else _("Designated Safeguarding Lead")
         ),
     }
 
 
-def _teaches_a_group(user):
-    """Does the person teach a group (and so may run classroom mode)? A callable, so
-    templates ask the database only when they use it."""
+def _teaches_a_group(user, *, staff_team: bool = False):
+    """Does the person teach a group (with `staff_team`, lead a staff team), and so may run
+    classroom mode? A callable, so templates ask the database only when they use it."""
+    from .models import Group
     from .selectors import groups_taught_by
 
     @cache
     def teaches() -> bool:
-        return groups_taught_by(user).exists()
+        groups = groups_taught_by(user)
+        if staff_team:
+            groups = groups.filter(kind=Group.Kind.STAFF_TEAM)
+        return groups.exists()
 
     return teaches

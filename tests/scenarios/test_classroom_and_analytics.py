@@ -233,6 +233,9 @@ def test_classroom_start_offers_pupils_scenarios_first_and_keeps_choices_after_a
     staff_scenario = published_scenario(title="A staff scenario", audience="staff")
     other = GroupFactory(school=school, name="7B", kind=Group.Kind.CLASS)
     Membership.objects.create(group=other, user=teacher, role=Membership.Role.TEACHER)
+    # Staff scenarios are offered to a teacher who leads a staff team (below: who does not).
+    team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher, role=Membership.Role.TEACHER)
     client.force_login(teacher)
     html = client.get(reverse("scenarios:classroom_start")).content.decode()
     pupils_at, staff_at = (
@@ -246,6 +249,29 @@ def test_classroom_start_offers_pupils_scenarios_first_and_keeps_choices_after_a
     assert "Choose one of your classes and a scenario." in html
     assert f'<option value="{klass.pk}" selected>8R</option>' in html
     assert not ClassroomSession.objects.exists()
+
+
+def test_a_staff_scenario_is_never_run_with_pupils(client, teacher, klass, school, scenario):
+    staff_scenario = published_scenario(title="A staff scenario", audience="staff")
+    client.force_login(teacher)  # teaches 8R, a class of pupils, and no staff team
+    url = reverse("scenarios:classroom_start")
+    assert "A staff scenario" not in client.get(url).content.decode()
+    response = client.post(url, {"group": klass.pk, "scenario": staff_scenario.pk})
+    assert "Choose one of your classes and a scenario." in response.content.decode()
+    # Leading a staff team, the teacher may run it with the team, but still not with 8R.
+    team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher, role=Membership.Role.TEACHER)
+    assert "A staff scenario" in client.get(url).content.decode()
+    response = client.post(url, {"group": klass.pk, "scenario": staff_scenario.pk})
+    html = response.content.decode()
+    assert "is a scenario for staff. Choose a scenario for pupils to run with 8R." in html
+    assert f'<option value="{klass.pk}" selected>8R</option>' in html
+    assert not ClassroomSession.objects.exists()
+    response = client.post(url, {"group": team.pk, "scenario": staff_scenario.pk})
+    assert response.status_code == 302
+    assert ClassroomSession.objects.get().group == team
+    # A pupils' scenario can be tried out with a staff team.
+    assert client.post(url, {"group": team.pk, "scenario": scenario.pk}).status_code == 302
 
 
 def test_the_analytics_page_also_lists_pupils_scenarios_first(client, teacher, scenario):

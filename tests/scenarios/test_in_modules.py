@@ -4,7 +4,7 @@ the scenario activity, the module and (with no other activities left) the course
 import pytest
 from django.urls import reverse
 
-from scenarios.models import ScenarioAttempt
+from scenarios.models import Scenario, ScenarioAttempt
 
 pytestmark = pytest.mark.django_db
 
@@ -134,13 +134,33 @@ def test_staff_see_classroom_and_analytics_links_beside_the_player(
     client, teacher, pupil, demo_module
 ):
     module, _scenario = demo_module
-    client.force_login(teacher)
-    assert "Run this scenario with a class" in client.get(module.url).content.decode()
     pupil_module = module.__class__.objects.get(slug="pupil-2021-if-you-see-it")
+    client.force_login(teacher)
+    html = client.get(pupil_module.url).content.decode()
+    assert "Run this scenario with a class" in html
     client.force_login(pupil)
     html = client.get(pupil_module.url).content.decode()
     assert "Start the scenario" in html
     assert "Run this scenario with a class" not in html
+
+
+def test_a_staff_scenario_is_offered_for_classroom_mode_only_to_a_staff_team_lead(
+    client, teacher, school, demo_module
+):
+    from schools.models import Group, Membership
+    from tests.factories import GroupFactory
+
+    module, scenario = demo_module  # "A post about you", for staff
+    play = reverse("scenarios:play", args=[scenario.uuid])
+    client.force_login(teacher)  # teaches a class of pupils only
+    for url in (module.url, play):
+        html = client.get(url).content.decode()
+        assert "See a group's choices" in html
+        assert "Run this scenario with a class" not in html
+    team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher, role=Membership.Role.TEACHER)
+    for url in (module.url, play):
+        assert "Run this scenario with a class" in client.get(url).content.decode()
 
 
 def test_classroom_mode_is_offered_only_to_those_who_teach_a_group(
@@ -154,4 +174,8 @@ def test_classroom_mode_is_offered_only_to_those_who_teach_a_group(
         assert "See a group's choices" in html
         assert "Run this scenario with a class" not in html
     client.force_login(teacher)
-    assert "Run this scenario with a class" in client.get(play).content.decode()
+    # A teacher of a class is offered it for the pupils' scenario, not for this staff one.
+    assert "Run this scenario with a class" not in client.get(play).content.decode()
+    crest = Scenario.objects.get(title="The crest account")
+    crest_play = reverse("scenarios:play", args=[crest.uuid])
+    assert "Run this scenario with a class" in client.get(crest_play).content.decode()
