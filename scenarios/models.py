@@ -94,6 +94,13 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
         # Deleting the snippet deletes its revisions (Wagtail's documented pattern).
         return self._revisions
 
+    @property
+    def needs_staff_team(self) -> bool:
+        """Classroom mode runs a staff scenario (CPD: threats, sexual comments aimed at staff)
+        only with a staff team, never projected to pupils. Pupils' scenarios run with any
+        group, a staff team included, to try them out."""
+        return self.audience == self.Audience.STAFF
+
     # --- the graph ---
 
     def graph_and_parse_issues(self) -> tuple[Graph, list[Issue]]:

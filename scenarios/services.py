@@ -470,9 +470,7 @@ def classroom_session_start(*, teacher, group, scenario: Scenario) -> ClassroomS
         raise PermissionError(_("You can only run a scenario with a class you teach."))
     if not scenario.live or scenario.live_revision_id is None:
         raise ScenarioUnavailable(_("This scenario is not available yet."))
-    if scenario.audience == Scenario.Audience.STAFF and group.kind != group.Kind.STAFF_TEAM:
-        # Staff scenarios are CPD (threats, sexual comments aimed at staff): never projected
-        # to pupils. Pupils' scenarios can be run with a staff team, to try them out.
+    if scenario.needs_staff_team and group.kind != group.Kind.STAFF_TEAM:
         raise ScenarioUnavailable(
             _(
                 "“%(scenario)s” is a scenario for staff. "

@@ -265,7 +265,7 @@ def classroom_start(request):
     groups = groups_taught_by(request.user).order_by("name")
     scenarios = Scenario.objects.filter(live=True).order_by("title")
     if not groups.filter(kind=Group.Kind.STAFF_TEAM).exists():
-        # Staff scenarios are run only with a staff team (classroom_session_start).
+        # Those that need one (Scenario.needs_staff_team) are not offered.
         scenarios = scenarios.exclude(audience=Scenario.Audience.STAFF)
     error = ""
     if request.method == "POST":

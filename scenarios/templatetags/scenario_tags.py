@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..contacts import contact_links as linked_contacts
 from ..player import player_context, player_html
 from ..selectors import attempt_current
 
@@ -25,6 +26,13 @@ def scenario_player(context, scenario, module=None, hide_title=False):
 @register.filter
 def contact_links(text):
     """Signposting text with its phone numbers, email addresses and websites linked."""
-    from ..contacts import contact_links as linked
+    return linked_contacts(str(text))
 
-    return linked(str(text))
+
+@register.simple_tag(takes_context=True)
+def classroom_offered(context, scenario) -> bool:
+    """Offer to run `scenario` with a class? Only to someone who teaches a group it may run
+    with: a staff team for a staff scenario (`Scenario.needs_staff_team`), any for the rest.
+    Asks the database through the context's lazy answers (schools.context_processors)."""
+    asks = context.get("leads_a_staff_team" if scenario.needs_staff_team else "teaches_a_group")
+    return bool(asks and asks())
