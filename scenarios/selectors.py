@@ -128,6 +128,8 @@ class GroupAnalytics:
     enough: bool
     nodes: list[NodeShares]
     endings: list[EndingShare]
+    # Learners who reached an ending (the endings' shares are of them).
+    finished: int = 0
 
 
 def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
@@ -196,7 +198,8 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         .annotate(learners=Count("learner", distinct=True))
         .order_by("-learners", "ending_node")
     )
-    finishers = finished.values("learner").distinct().count() or 1
+    finisher_count = finished.values("learner").distinct().count()
+    finishers = finisher_count or 1
     endings = [
         EndingShare(
             node_id=r["ending_node"],
@@ -222,7 +225,46 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         for node in graph.nodes
         if node.is_ending and node.id not in reached
     ]
-    return GroupAnalytics(learners=learners, enough=True, nodes=nodes, endings=endings)
+    return GroupAnalytics(
+        learners=learners, enough=True, nodes=nodes, endings=endings, finished=finisher_count
+    )
+
+
+@dataclass
+class PlayedLine:
+    scenario: Scenario
+    learners: int
+    enough: bool
+
+
+def scenarios_played_by(*, group) -> list[PlayedLine]:
+    """The live scenarios a group's learners can play, each with how many of them have
+    played it (one aggregate query), so a teacher arriving from the group sees where there
+    are choices to look at. A class or year group is offered pupils' scenarios only; a staff
+    team every scenario (staff try out pupils' scenarios too)."""
+    from schools.models import Group
+
+    scenarios = Scenario.objects.filter(live=True)
+    if group.kind != Group.Kind.STAFF_TEAM:
+        scenarios = scenarios.exclude(audience=Scenario.Audience.STAFF)
+    member_ids = Membership.objects.filter(group=group, role=Membership.Role.MEMBER).values(
+        "user_id"
+    )
+    counts = dict(
+        ScenarioAttempt.objects.filter(scenario__in=scenarios, learner__in=member_ids)
+        .values("scenario")
+        .annotate(learners=Count("learner", distinct=True))
+        .values_list("scenario", "learners")
+    )
+    ordered = sorted(
+        scenarios, key=lambda s: (s.audience != Scenario.Audience.PUPILS, s.title.lower(), s.pk)
+    )
+    return [
+        PlayedLine(
+            scenario=s, learners=counts.get(s.pk, 0), enough=counts.get(s.pk, 0) >= MIN_LEARNERS
+        )
+        for s in ordered
+    ]
 
 
 # --- classroom sessions ---

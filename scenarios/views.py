@@ -28,6 +28,7 @@ from .selectors import (
     scenario_for_player,
     scenario_group_analytics,
     scenario_open_to,
+    scenarios_played_by,
 )
 from .services import (
     ScenarioUnavailable,
@@ -415,9 +416,12 @@ def analytics(request):
             scenario = scenarios.filter(uuid=request.GET["scenario"]).first()
     except ValidationError:
         scenario = None
-    result = None
+    result = played = None
     if group is not None and scenario is not None:
         result = scenario_group_analytics(scenario=scenario, group=group)
+    elif group is not None:
+        # Arriving from the group ("Scenario choices for 8R"): what the group has played.
+        played = scenarios_played_by(group=group)
     return render(
         request,
         "scenarios/analytics.html",
@@ -427,6 +431,7 @@ def analytics(request):
             "group": group,
             "scenario": scenario,
             "result": result,
+            "played": played,
             "minimum": MIN_LEARNERS,
         },
     )

@@ -389,10 +389,51 @@ def test_choices_and_endings_nobody_took_are_shown_at_zero_in_the_order_learners
 
 def test_the_analytics_page_shows_a_class_to_its_teacher(client, teacher, klass, school, scenario):
     _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    _pupils_play(klass, school, scenario, [["report"]], prefix="q")  # part-way through
     client.force_login(teacher)
     url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
     html = client.get(url).content.decode()
-    assert "5 learners contributed" in html and "Report it" in html and "100%" in html
+    assert "6 learners contributed" in html and "Report it" in html and "100%" in html
+    # The endings' shares are of the five who reached one, and the page says so.
+    assert "5 learners have reached an ending; the shares are of them." in html
+    assert "The others have not reached one yet." in html
+
+
+def test_arriving_from_a_group_lists_the_scenarios_it_can_play_with_who_has_played(
+    client, teacher, klass, school, scenario, django_assert_max_num_queries
+):
+    unplayed = published_scenario(title="An unplayed scenario")
+    published_scenario(title="A staff scenario", audience="staff")
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    _pupils_play(klass, school, unplayed, [["report"]] * 2, prefix="q")
+    client.force_login(teacher)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("scenarios:analytics") + f"?group={klass.pk}")
+    html = response.content.decode()
+    assert "Scenarios for 8R" in html
+    played = {line.scenario.title: line.learners for line in response.context["played"]}
+    # A class of pupils is offered pupils' scenarios only.
+    assert played == {"An unplayed scenario": 2, scenario.title: 5}
+    link = f'href="?group={klass.pk}&amp;scenario={scenario.uuid}"'
+    assert link in html
+    assert f"scenario={unplayed.uuid}" not in html.split("<tbody>")[1]
+    assert "Not enough learners to show yet" in html
+    # Following the link shows the choices, with a way back to the list.
+    html = client.get(
+        reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    ).content.decode()
+    assert "5 learners contributed" in html and f'href="?group={klass.pk}"' in html
+
+
+def test_a_staff_team_is_offered_staff_scenarios_too(client, school, teacher, scenario):
+    staff_scenario = published_scenario(title="A staff scenario", audience="staff")
+    team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher, role=Membership.Role.TEACHER)
+    client.force_login(teacher)
+    response = client.get(reverse("scenarios:analytics") + f"?group={team.pk}")
+    titles = [line.scenario.title for line in response.context["played"]]
+    assert titles == [scenario.title, staff_scenario.title]
+    assert "Scenarios for Teaching staff" in response.content.decode()
 
 
 def test_endings_are_named_by_their_title_and_outcome_not_their_ids(client, teacher, klass, school):
