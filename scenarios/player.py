@@ -41,13 +41,33 @@ SIGNPOSTS = {
 }
 
 
-def signposts(audience: str) -> list[str]:
-    """Where to get help, for a scenario's audience, in the active language."""
-    return [gettext(message) for message in _signpost_ids(audience)]
+# In Wales the role is the Designated Safeguarding Person (School.safeguarding_lead_title).
+_STAFF_FIRST_IN_WALES = gettext_noop(
+    "Tell your Designated Safeguarding Person and your line manager."
+)
 
 
-def _signpost_ids(audience: str) -> list[str]:
-    return SIGNPOSTS.get(audience, SIGNPOSTS[Scenario.Audience.PUPILS])
+def signposts(audience: str, *, nation: str = "") -> list[str]:
+    """Where to get help, for a scenario's audience (and, for staff, the nation of their
+    school, which names the safeguarding role), in the active language."""
+    return [gettext(message) for message in _signpost_ids(audience, nation=nation)]
+
+
+def _signpost_ids(audience: str, *, nation: str = "") -> list[str]:
+    from schools.models import School
+
+    ids = SIGNPOSTS.get(audience, SIGNPOSTS[Scenario.Audience.PUPILS])
+    if audience == Scenario.Audience.STAFF and nation == School.Nation.WALES:
+        return [_STAFF_FIRST_IN_WALES, *ids[1:]]
+    return ids
+
+
+def _nation_of(learner_id: int) -> str:
+    from schools.models import School
+
+    return (
+        School.objects.filter(people__pk=learner_id).values_list("nation", flat=True).first() or ""
+    )
 
 
 def player_context(
@@ -77,6 +97,12 @@ def player_context(
                 if choice_id == SKIP
                 else (choice.label if choice else choice_id),
             }
+        )
+    if state.finished and scenario.audience == Scenario.Audience.STAFF:
+        # Staff endings name the safeguarding role as the learner's school does (one read,
+        # at a staff scenario's ending only).
+        context["signposts"] = _signpost_ids(
+            scenario.audience, nation=_nation_of(attempt.learner_id)
         )
     context.update(
         {

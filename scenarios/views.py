@@ -338,7 +338,7 @@ def _classroom_context(session, *, errors=None, counts=None):
         "can_skip": node is not None and can_skip(graph, state),
         "errors": errors or [],
         "counts": counts or {},
-        "signposts": signposts(session.scenario.audience),
+        "signposts": signposts(session.scenario.audience, nation=session.group.school.nation),
         # At the end, the way back to the lessons the scenario is part of.
         "lessons": modules_using(session.scenario) if state.finished else [],
     }
@@ -361,7 +361,11 @@ def _vote_counts(data) -> tuple[dict[str, int], list[str]]:
 
 @login_required
 def classroom(request, session_uuid):
-    session = get_object_or_404(ClassroomSession, uuid=session_uuid, teacher=request.user)
+    session = get_object_or_404(
+        ClassroomSession.objects.select_related("scenario", "group__school"),
+        uuid=session_uuid,
+        teacher=request.user,
+    )
     if request.method == "POST":
         # The skip button sends the part's position only; the vote form sends the counts.
         skipping = "skip" in request.POST

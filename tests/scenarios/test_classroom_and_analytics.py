@@ -108,6 +108,23 @@ def test_a_class_runs_to_an_ending_with_its_debrief(client, teacher, klass, scen
     assert '<a href="tel:08001111">0800 1111</a>' in page and "CEOP" in page
 
 
+def test_a_staff_team_in_wales_is_told_of_its_designated_safeguarding_person(
+    client, teacher, school
+):
+    school.nation = "wales"
+    school.save()
+    team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher, role=Membership.Role.TEACHER)
+    staff_scenario = published_scenario(title="A post about you", audience="staff")
+    session = _start_session(client, teacher, team, staff_scenario)
+    _vote(client, session, node="start", step=0, report=5, share=1)
+    _vote(client, session, node="reported", step=1, tell=4, ignore=2)
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    assert "Ending: a good outcome" in page
+    assert "Tell your Designated Safeguarding Person and your line manager." in page
+    assert "Designated Safeguarding Lead" not in page
+
+
 def test_a_teacher_cannot_run_a_class_they_do_not_teach(client, teacher, school, scenario):
     other = GroupFactory(school=school, name="9X", kind=Group.Kind.CLASS)
     client.force_login(teacher)

@@ -276,6 +276,33 @@ def test_an_attempt_keeps_the_revision_it_started_on(client, pupil, scenario):
     assert newest.revision_id != attempt.revision_id
 
 
+@pytest.mark.parametrize(
+    ("nation", "shown", "not_shown"),
+    [
+        ("wales", "Designated Safeguarding Person", "Designated Safeguarding Lead"),
+        ("england", "Designated Safeguarding Lead", "Designated Safeguarding Person"),
+    ],
+)
+@pytest.mark.parametrize("fetch", [False, True])
+def test_a_staff_ending_names_the_safeguarding_role_as_the_school_does(
+    client, teacher, school, nation, shown, not_shown, fetch
+):
+    school.nation = nation
+    school.save()
+    scenario = published_scenario(title="A post about you", audience="staff")
+    client.force_login(teacher)
+    _start(client, scenario)
+    attempt = _attempt(teacher, scenario)
+    _choose(client, attempt, node="start", step=0, choice="report")
+    response = _choose(client, attempt, node="reported", step=1, choice="tell", fetch=fetch)
+    if not fetch:
+        response = client.get(reverse("scenarios:play", args=[scenario.uuid]))
+    html = response.content.decode()
+    assert "Ending: a good outcome" in html
+    assert f"Tell your {shown} and your line manager." in html
+    assert not_shown not in html
+
+
 def test_reaching_an_ending_shows_the_debrief_and_signposting_and_allows_replay(
     client, pupil, scenario
 ):
