@@ -442,6 +442,15 @@ def test_arriving_from_a_group_lists_the_scenarios_it_can_play_with_who_has_play
     assert "5 learners contributed" in html and f'href="?group={klass.pk}"' in html
 
 
+def test_the_form_reaches_a_groups_list_of_scenarios_too(client, safeguarding_lead, klass):
+    client.force_login(safeguarding_lead)
+    html = client.get(reverse("scenarios:analytics")).content.decode()
+    assert '<option value="" selected>Every scenario (how many have played)</option>' in html
+    response = client.get(reverse("scenarios:analytics"), {"group": klass.pk, "scenario": ""})
+    assert response.context["played"] is not None and response.context["result"] is None
+    assert "Scenarios for 8R" in response.content.decode()
+
+
 def test_a_staff_team_is_offered_staff_scenarios_too(client, school, teacher, scenario):
     staff_scenario = published_scenario(title="A staff scenario", audience="staff")
     team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
