@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from . import rows
 from .engine import (
     Graph,
+    NothingToUndo,
     PlayError,
     ScenarioFinished,
     StaleChoice,
@@ -26,6 +27,7 @@ from .engine import (
     choose,
     skip,
     start,
+    step_back,
 )
 from .engine.expressions import format_conditions, format_effects
 from .engine.graph import format_value
@@ -512,6 +514,27 @@ def _classroom_advance(session: ClassroomSession, move: Step, last: dict) -> Non
     if move.ended:
         session.finished_at = timezone.now()
     session.save()
+
+
+@transaction.atomic
+def classroom_step_back(*, session_uuid, teacher, node_id: str, step: int) -> ClassroomSession:
+    """Take back the class's last step (a count typed in the wrong box, say): the session
+    returns to the part before, as it was, and that part's votes are deleted so the class
+    can vote again. Works from an ending too. Sent twice, the second is stale."""
+    session = ClassroomSession.objects.select_for_update().get(uuid=session_uuid, teacher=teacher)
+    if session.step != step or session.state.get("node_id") != node_id:
+        raise StaleSubmission(_("That was for a part of the scenario the class has already left."))
+    graph = graph_for_revision(session.revision_id)
+    try:
+        earlier = step_back(graph, State.from_dict(session.state))
+    except NothingToUndo as error:
+        raise VoteError(_("The class is at the start: there is no step to take back.")) from error
+    ClassroomVote.objects.filter(session=session, step=step - 1).delete()
+    session.state = earlier.to_dict()
+    session.step = step - 1
+    session.finished_at = None
+    session.save()
+    return session
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ from .services import (
     VoteError,
     classroom_node_skip,
     classroom_session_start,
+    classroom_step_back,
     classroom_votes_record,
     scenario_attempt_start,
     scenario_choice_make,
@@ -367,16 +368,27 @@ def classroom(request, session_uuid):
         teacher=request.user,
     )
     if request.method == "POST":
-        # The skip button sends the part's position only; the vote form sends the counts.
-        skipping = "skip" in request.POST
-        counts, errors = ({}, []) if skipping else _vote_counts(request.POST)
+        # The skip and back buttons send the part's position only; the vote form the counts.
+        skipping, backing = "skip" in request.POST, "back" in request.POST
+        counts, errors = ({}, []) if skipping or backing else _vote_counts(request.POST)
         try:
             step = int(request.POST.get("step", ""))
         except ValueError:
             step = -1
         if not errors:
             try:
-                if skipping:
+                if backing:
+                    classroom_step_back(
+                        session_uuid=session.uuid,
+                        teacher=request.user,
+                        node_id=request.POST.get("node", ""),
+                        step=step,
+                    )
+                    messages.info(
+                        request,
+                        gettext("The last step was taken back and its votes deleted: vote again."),
+                    )
+                elif skipping:
                     classroom_node_skip(
                         session_uuid=session.uuid,
                         teacher=request.user,

@@ -4,6 +4,7 @@ from .graph import Choice, Condition, Effect, Graph, Node, Op, Outcome, Variable
 from .play import (
     SKIP,
     ChoiceNotAvailable,
+    NothingToUndo,
     PlayError,
     ScenarioFinished,
     StaleChoice,
@@ -15,6 +16,7 @@ from .play import (
     current_node,
     skip,
     start,
+    step_back,
 )
 from .validation import Issue, issues_by_node, validate
 
@@ -27,6 +29,7 @@ __all__ = [
     "Graph",
     "Issue",
     "Node",
+    "NothingToUndo",
     "Op",
     "Outcome",
     "PlayError",
@@ -42,5 +45,6 @@ __all__ = [
     "issues_by_node",
     "skip",
     "start",
+    "step_back",
     "validate",
 ]

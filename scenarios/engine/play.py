@@ -164,3 +164,22 @@ def skip(graph: Graph, state: State, *, from_node: str) -> Step:
         finished=target.is_ending,
     )
     return Step(state=new_state, from_node=node, choice=None, node=target, skipped=True)
+
+
+class NothingToUndo(PlayError):
+    """Still at the start: there is no step to take back."""
+
+
+def step_back(graph: Graph, state: State) -> State:
+    """The state before the last step. Moves are worked out from the graph, so it is found
+    by playing the path again without its last step: variables, score and path come out as
+    they were. A path that does not fit the graph raises a PlayError."""
+    if not state.path:
+        raise NothingToUndo(state.node_id)
+    earlier = start(graph)
+    for node_id, choice_id in state.path[:-1]:
+        if choice_id == SKIP:
+            earlier = skip(graph, earlier, from_node=node_id).state
+        else:
+            earlier = choose(graph, earlier, choice_id, from_node=node_id).state
+    return earlier

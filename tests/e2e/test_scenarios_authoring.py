@@ -123,6 +123,15 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     page.get_by_role("radio", name="Tell an adult you trust").check()
     page.get_by_role("button", name="Follow the class's choice").click()
     page.get_by_role("heading", name="Telling your form tutor").wait_for()
+    # A count typed in the wrong box is taken back, and the class votes again.
+    page.get_by_role("button", name="Undo the last step").click()
+    page.get_by_text("The last step was taken back").wait_for()
+    page.get_by_role("heading", name="At break").wait_for()
+    assert_accessible(page)
+    page.get_by_role("spinbutton", name="Report the account").fill("13")
+    page.get_by_role("spinbutton", name="Tell an adult you trust").fill("15")
+    page.get_by_role("button", name="Follow the class's choice").click()
+    page.get_by_role("heading", name="Telling your form tutor").wait_for()
     # Interrupted (the bell, a restart): the start page leads back to where the class was.
     page.goto(f"{live_server.url}/scenarios/classroom/")
     sessions = page.get_by_role("region", name="Your recent sessions")

@@ -125,6 +125,84 @@ def test_a_staff_team_in_wales_is_told_of_its_designated_safeguarding_person(
     assert "Designated Safeguarding Lead" not in page
 
 
+def _back(client, session, *, node, step):
+    return client.post(
+        reverse("scenarios:classroom", args=[session.uuid]),
+        {"node": node, "step": step, "back": "1"},
+    )
+
+
+def test_a_mistyped_vote_is_taken_back_and_the_class_votes_again(client, teacher, klass, scenario):
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    _vote(client, session, node="reported", step=1, tell=2, ignore=15)  # meant tell=15
+    session.refresh_from_db()
+    assert session.finished_at is not None and session.state["node_id"] == "mixed"
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    assert "Undo the last step" in page
+    response = _back(client, session, node="mixed", step=2)
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "The last step was taken back and its votes deleted: vote again." in page
+    session.refresh_from_db()
+    assert (session.step, session.state["node_id"], session.finished_at) == (1, "reported", None)
+    assert session.state["variables"] == {"reported": True} and session.state["score"] == 2
+    # The wrong totals are gone; the first vote stays.
+    assert set(ClassroomVote.objects.filter(session=session).values_list("step", flat=True)) == {0}
+    assert "How many pupils chose each option?" in page and "Tell a teacher" in page
+    _vote(client, session, node="reported", step=1, tell=15, ignore=2)
+    session.refresh_from_db()
+    assert session.state["node_id"] == "good"
+    assert ClassroomVote.objects.get(session=session, step=1, chosen=True).choice_id == "tell"
+
+
+def test_undo_sent_twice_takes_back_one_step(client, teacher, klass, scenario):
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    _vote(client, session, node="reported", step=1, tell=15, ignore=2)
+    assert _back(client, session, node="good", step=2).status_code == 302
+    response = _back(client, session, node="good", step=2)
+    assert response.status_code == 400
+    assert "the class has already left" in response.content.decode()
+    session.refresh_from_db()
+    assert (session.step, session.state["node_id"]) == (1, "reported")
+
+
+def test_at_the_start_there_is_nothing_to_undo(client, teacher, klass, scenario):
+    session = _start_session(client, teacher, klass, scenario)
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    assert "Undo the last step" not in page
+    response = _back(client, session, node="start", step=0)
+    assert response.status_code == 400
+    assert "there is no step to take back" in response.content.decode()
+
+
+def test_a_skip_can_be_undone_and_the_part_shown_instead(client, teacher, klass):
+    scenario = published_scenario(small_graph(nodes={"shared": warned_node(skip_to="reported")}))
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=3, share=20)
+    client.post(
+        reverse("scenarios:classroom", args=[session.uuid]),
+        {"node": "shared", "step": 1, "skip": "1"},
+    )
+    session.refresh_from_db()
+    assert session.state["node_id"] == "reported"
+    assert _back(client, session, node="reported", step=2).status_code == 302
+    session.refresh_from_db()
+    assert (session.step, session.state["node_id"]) == (1, "shared")
+
+
+def test_another_teacher_cannot_undo_my_session(client, teacher, klass, school, scenario):
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    other = UserFactory(school=school, username="other", roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=other, role=Membership.Role.TEACHER)
+    client.force_login(other)
+    assert _back(client, session, node="reported", step=1).status_code == 404
+    session.refresh_from_db()
+    assert session.step == 1
+
+
 def test_a_teacher_cannot_run_a_class_they_do_not_teach(client, teacher, school, scenario):
     other = GroupFactory(school=school, name="9X", kind=Group.Kind.CLASS)
     client.force_login(teacher)

@@ -15,6 +15,7 @@ from scenarios.engine import (
     Effect,
     Graph,
     Node,
+    NothingToUndo,
     Op,
     Outcome,
     ScenarioFinished,
@@ -25,6 +26,7 @@ from scenarios.engine import (
     choose,
     skip,
     start,
+    step_back,
     validate,
 )
 from scenarios.engine.graph import parse_value
@@ -375,6 +377,26 @@ def test_a_loop_that_sets_a_variable_to_unlock_the_exit_is_fine():
 VARS = ("a", "b")
 
 
+def test_stepping_back_restores_the_state_before_the_last_step():
+    graph = small_graph()
+    first = start(graph)
+    reported = choose(graph, first, "report", from_node="start").state
+    ended = choose(graph, reported, "tell", from_node="reported").state
+    assert step_back(graph, ended) == reported  # node, variables, score, path; not finished
+    assert step_back(graph, reported) == first
+    with pytest.raises(NothingToUndo):
+        step_back(graph, first)
+
+
+def test_stepping_back_over_a_skip_and_to_a_skip():
+    graph = small_graph(nodes={"shared": warned_node(skip_to="reported")})
+    shared = choose(graph, start(graph), "share", from_node="start").state
+    skipped = skip(graph, shared, from_node="shared").state  # to "reported", no score
+    ended = choose(graph, skipped, "ignore", from_node="reported").state
+    assert step_back(graph, ended) == skipped  # the skip is played again
+    assert step_back(graph, skipped) == shared
+
+
 @st.composite
 def graphs(draw) -> Graph:
     size = draw(st.integers(min_value=2, max_value=7))
@@ -489,3 +511,18 @@ def test_a_picture_needs_a_description_for_learners_who_cannot_see_it():
     assert [(i.node_id, i.code) for i in validate(undescribed)] == [("start", "image_without_alt")]
     assert validate(described) == []
     assert Graph.from_dict(described.to_dict()) == described
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs(), st.lists(st.integers(min_value=0, max_value=5), min_size=1, max_size=8))
+def test_a_step_taken_and_taken_back_leaves_the_state_as_it_was(graph, picks):
+    """On any graph, after any walk, undoing the last step gives the state before it."""
+    states = [start(graph)]
+    for pick in picks:
+        offered = available_choices(graph, states[-1])
+        if not offered:
+            break
+        choice = offered[pick % len(offered)]
+        states.append(choose(graph, states[-1], choice.id, from_node=states[-1].node_id).state)
+    for later, earlier in zip(reversed(states[1:]), reversed(states[:-1]), strict=True):
+        assert step_back(graph, later) == earlier
