@@ -3,7 +3,8 @@
 Nodes are laid out in columns by their distance from the start (breadth-first), choices are
 arrows, endings are coloured by outcome. No JavaScript, so it works in preview too.
 
-Each box shows the node's title with its id (what choices name as their target) beneath.
+Each box shows the node's title (on up to two lines) with its id (what choices name as their
+target) beneath.
 An arrow to a later column runs from the right of one box into the left of the other. Arrows
 to a box in the same column or an earlier one (a loop back) arrive on its right: within a
 column they bend out beside it, back to an earlier column they leave from the left of the box,
@@ -11,12 +12,15 @@ so no arrow is drawn back across the box it leaves. Where skipping a content war
 a dotted arrow.
 """
 
+import textwrap
 from collections import deque
 from html import escape
 
 from .engine import Graph
 
-WIDTH, HEIGHT, GAP_X, GAP_Y = 150, 44, 70, 24
+WIDTH, HEIGHT, GAP_X, GAP_Y = 150, 56, 70, 24
+# Characters of a bold 12px title that fit across a box.
+TITLE_CHARS = 19
 TOP = 20
 COLOURS = {"good": "#1d7a3a", "mixed": "#8a5a00", "poor": "#b3261e", None: "#1f4e8c"}
 
@@ -39,6 +43,16 @@ def _columns(graph: Graph) -> dict[str, int]:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def title_lines(title: str) -> list[str]:
+    """A node's title as it fits in its box: wrapped at word boundaries onto at most two
+    lines, the second cut short with an ellipsis if the title is longer still."""
+    lines = textwrap.wrap(title, TITLE_CHARS, break_long_words=True) or [""]
+    if len(lines) <= 2:
+        return lines
+    rest = " ".join(lines[1:])
+    return [lines[0], _short(rest, TITLE_CHARS)]
 
 
 def arrow_path(source: tuple[int, int], target: tuple[int, int], *, bend: int = 0) -> str:
@@ -113,10 +127,16 @@ def graph_svg(graph: Graph, *, problem_nodes: set[str] | None = None) -> str:
         kind = f"ending ({outcome})" if outcome else "node"
         centre = x + WIDTH // 2
         if node.title:
-            label = (
-                f'<text x="{centre}" y="{y + 19}" text-anchor="middle" font-family="sans-serif" '
-                f'font-size="12" font-weight="bold" fill="#fff">{escape(_short(node.title, 19))}'
-                f'</text><text x="{centre}" y="{y + 35}" text-anchor="middle" '
+            lines = title_lines(node.title)
+            # One title line sits lower, so the box's text stays centred.
+            first = y + (17 if len(lines) == 2 else 23)
+            label = "".join(
+                f'<text x="{centre}" y="{first + 14 * index}" text-anchor="middle" '
+                f'font-family="sans-serif" font-size="12" font-weight="bold" fill="#fff">'
+                f"{escape(line)}</text>"
+                for index, line in enumerate(lines)
+            ) + (
+                f'<text x="{centre}" y="{first + 14 * len(lines) + 2}" text-anchor="middle" '
                 f'font-family="monospace" font-size="11" fill="#fff">'
                 f"{escape(_short(node.id, 22))}</text>"
             )

@@ -94,8 +94,11 @@ def page(context):
     return page
 
 
-def axe_violations(page, *, exclude: list[str] | None = None) -> list[dict]:
-    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page and return its violations."""
+def axe_violations(
+    page, *, exclude: list[str] | None = None, include: str | None = None
+) -> list[dict]:
+    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page, or only the part matching
+    `include` (our own parts of Wagtail's admin), and return its violations."""
     _require(AXE_JS, "axe-core (npm)")
     page.add_script_tag(content=AXE_JS.read_text())
     options = {
@@ -105,13 +108,17 @@ def axe_violations(page, *, exclude: list[str] | None = None) -> list[dict]:
         }
     }
     context = {"exclude": [[sel] for sel in (exclude or [])]} if exclude else None
+    if include:
+        context = {**(context or {}), "include": [[include]]}
     result = page.evaluate("([ctx, opts]) => axe.run(ctx || document, opts)", [context, options])
     return result["violations"]
 
 
-def assert_accessible(page, *, exclude: list[str] | None = None) -> None:
+def assert_accessible(
+    page, *, exclude: list[str] | None = None, include: str | None = None
+) -> None:
     """Fail with a readable list if axe-core finds any violation on the current page."""
-    violations = axe_violations(page, exclude=exclude)
+    violations = axe_violations(page, exclude=exclude, include=include)
     if violations:
         summary = [
             {

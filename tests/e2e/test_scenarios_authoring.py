@@ -89,6 +89,14 @@ def test_an_author_imports_a_twine_story_fixes_a_problem_and_publishes(
     assert scenario.live
     assert scenario.graph().node("Corridor").choices[1].target == "Told"
 
+    # The map: every node by title, and a keyboard user can scroll a wide one.
+    page.goto(f"{live_server.url}/admin/snippets/scenarios/scenario/edit/{scenario.pk}/")
+    page.get_by_role("tab", name="Map").click()
+    expect(
+        page.get_by_role("region", name="Scenario map (scroll sideways for more)")
+    ).to_be_visible()
+    assert_accessible(page, include=".scenario-graph")
+
 
 def test_a_malformed_story_is_refused_with_line_numbers(page, live_server, editor, tmp_path):
     story = tmp_path / "bad.twee"

@@ -3,8 +3,10 @@
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from scenarios.engine import Choice, Node
-from scenarios.graph_svg import HEIGHT, WIDTH, arrow_path, graph_svg
+from scenarios.graph_svg import HEIGHT, TITLE_CHARS, WIDTH, arrow_path, graph_svg, title_lines
 from tests.unit.scenarios.test_engine import small_graph, warned_node
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -126,3 +128,41 @@ def test_every_box_and_arrow_fits_inside_the_picture():
     for rect in root.iter(f"{SVG}rect"):
         assert float(rect.get("x")) + WIDTH <= width
         assert float(rect.get("y")) + HEIGHT <= height
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("At break", ["At break"]),
+        ("Reported to the platform", ["Reported to the", "platform"]),
+        (
+            "A very long title that goes on and on and on",
+            ["A very long title", "that goes on and o…"],
+        ),
+        ("Supercalifragilisticexpialidocious", ["Supercalifragilisti", "cexpialidocious"]),
+    ],
+)
+def test_a_title_wraps_onto_two_lines_and_only_then_is_cut_short(title, lines):
+    assert title_lines(title) == lines
+    assert all(len(line) <= TITLE_CHARS for line in lines)
+
+
+def test_a_two_line_title_is_drawn_as_two_lines_above_the_id_inside_its_box():
+    graph = small_graph(
+        nodes={
+            "start": Node(
+                "start",
+                "A post.",
+                title="Reported to the platform",
+                choices=(Choice("report", "Report", "reported"),),
+            )
+        }
+    )
+    root = _tree(graph_svg(graph))
+    box = next(g for g in root.iter(f"{SVG}g") if g.get("data-node") == "start")
+    texts = list(box.iter(f"{SVG}text"))
+    assert [t.text for t in texts] == ["Reported to the", "platform", "start"]
+    top = float(box.find(f"{SVG}rect").get("y"))
+    baselines = [float(t.get("y")) for t in texts]
+    assert baselines == sorted(baselines)
+    assert top < baselines[0] - 10 and baselines[-1] < top + HEIGHT - 4
