@@ -241,11 +241,29 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
     )
 
 
+def _is_twine_html(text: str) -> bool:
+    """What Twine 2 writes as HTML: "Publish to File", or a story in a library archive."""
+    opening = text.lstrip()[:200].lower()
+    return (
+        "<tw-storydata" in text.lower()
+        or opening.startswith("<!doctype html")
+        or opening.startswith("<html")
+    )
+
+
 def twee_parse(text: str) -> TweeStory:
     """Parse a Twee 3 story into a title and an engine Graph; raises TweeError."""
     errors: list[str] = []
     if text.startswith("\ufeff"):
         text = text[1:]
+    if _is_twine_html(text):
+        raise TweeError(
+            [
+                "This is a Twine HTML file (a published story or a library archive), not "
+                "Twee. In Twine, open the story and choose Build → Export as Twee, then "
+                "import that file."
+            ]
+        )
     passages = _passages(text, errors)
     if not passages and not errors:
         errors.append("Line 1: the file has no passages. Is it a Twee 3 file?")

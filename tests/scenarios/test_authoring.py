@@ -173,6 +173,23 @@ def test_malformed_twee_is_refused_with_line_numbers_and_nothing_saved(client, e
     assert not Scenario.objects.exists()
 
 
+def test_a_twine_html_file_is_refused_with_how_to_export_twee(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    html = (
+        b'<tw-storydata name="Phone in class" startnode="1"><tw-passagedata pid="1" '
+        b'name="Lesson" tags="">Jay films.</tw-passagedata></tw-storydata>'
+    )
+    upload = SimpleUploadedFile("Phone in class.html", html, content_type="text/html")
+    response = client.post(reverse("scenarios_twee:import"), {"file": upload})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "This is a Twine HTML file" in text and "Build → Export as Twee" in text
+    assert "Line 1" not in text
+    assert not Scenario.objects.exists()
+
+
 def test_twee_with_a_nul_character_is_refused_with_its_line_and_nothing_saved(client, editor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

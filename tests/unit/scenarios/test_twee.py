@@ -137,3 +137,32 @@ def test_every_problem_is_reported_not_just_the_first():
     with pytest.raises(TweeError) as caught:
         twee_parse(":: A\n@score: 1\n@colour: red\n")
     assert len(caught.value.errors) == 2
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # A story in a Twine 2 library archive.
+        '<tw-storydata name="Phone in class" startnode="1" ifid="8F1D5B5C" hidden>'
+        '<tw-passagedata pid="1" name="Lesson" tags="">Jay films.</tw-passagedata>'
+        "</tw-storydata>\n",
+        # A story published to file: a whole web page.
+        "\n<!DOCTYPE html>\n<html><head><title>Phone in class</title></head><body>"
+        '<TW-STORYDATA name="Phone in class"></TW-STORYDATA></body></html>\n',
+        "<html lang='en'><body></body></html>",
+    ],
+)
+def test_a_twine_html_file_is_refused_with_the_way_to_export_twee(source):
+    with pytest.raises(TweeError) as caught:
+        twee_parse(source)
+    assert caught.value.errors == [
+        "This is a Twine HTML file (a published story or a library archive), not Twee. In "
+        "Twine, open the story and choose Build → Export as Twee, then import that file."
+    ]
+
+
+def test_html_inside_a_passage_is_still_twee():
+    story = twee_parse(
+        ":: Start\nSomeone posts <b>this</b>.\n[[Report it->End]]\n\n:: End [ending-good]\nDone.\n"
+    )
+    assert [node.id for node in story.graph.nodes] == ["Start", "End"]
