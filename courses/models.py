@@ -23,6 +23,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
+from .forms import ModulePageForm
 
 
 class Audience(models.TextChoices):
@@ -302,6 +303,7 @@ class ModulePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
     exclude_fields_in_copy = ["activity_uuid"]
+    base_form_class = ModulePageForm
 
     class Meta:
         verbose_name = _("module")

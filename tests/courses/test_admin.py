@@ -378,3 +378,60 @@ def test_editor_previews_a_new_course_before_saving_it(client, editor, home_page
     response = client.get(url)
     assert response.status_code == 200
     assert b"An outcome" in response.content
+
+
+def _module_with(scenario, *, required: bool, slug="lesson"):
+    return nested_form_data(
+        {
+            "title": "Lesson",
+            "slug": slug,
+            "summary": "s",
+            "estimated_minutes": 5,
+            "content_warning": "",
+            "body": streamfield(
+                [
+                    ("text", rich_text("<p>Read this.</p>")),
+                    ("scenario", {"scenario": scenario.pk, "required": "on" if required else ""}),
+                ]
+            ),
+        }
+    )
+
+
+def test_a_module_requiring_a_draft_scenario_can_be_saved_but_not_published(client, editor, course):
+    from django.urls import reverse
+
+    from scenarios.models import Scenario
+
+    draft = Scenario.objects.create(title="The crest account", live=False)
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    response = client.post(add, {**_module_with(draft, required=True), "action-publish": "1"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This module cannot be published while it requires an activity" in html
+    # Beside the block (the second in the body), with what to do.
+    error = response.context["form"].errors.as_data()["body"][0]
+    beside = error.block_errors[1].block_errors["scenario"]
+    assert beside.messages == [
+        "“The crest account” is not published yet, so learners could not complete this "
+        "module. Publish it first, or untick “Required”."
+    ]
+    assert not ModulePage.objects.filter(slug="lesson").exists()
+    # A draft is fine: the editor can publish the scenario first.
+    response = client.post(add, _module_with(draft, required=True))
+    assert response.status_code == 302
+    module = ModulePage.objects.get(slug="lesson")
+    assert not module.live
+    # Not required, it does not stop learners completing the module.
+    response = client.post(
+        add, {**_module_with(draft, required=False, slug="optional"), "action-publish": "1"}
+    )
+    assert response.status_code == 302 and ModulePage.objects.get(slug="optional").live
+    # Once the scenario is published, so can the module be.
+    draft.live = True
+    draft.save()
+    edit = reverse("wagtailadmin_pages:edit", args=[module.pk])
+    response = client.post(edit, {**_module_with(draft, required=True), "action-publish": "1"})
+    assert response.status_code == 302
+    assert ModulePage.objects.get(slug="lesson").live
