@@ -376,33 +376,25 @@ def classroom(request, session_uuid):
         except ValueError:
             step = -1
         if not errors:
+            # Where the form was: a submission from a part the class has left is refused.
+            at = {
+                "session_uuid": session.uuid,
+                "teacher": request.user,
+                "node_id": request.POST.get("node", ""),
+                "step": step,
+            }
             try:
                 if backing:
-                    classroom_step_back(
-                        session_uuid=session.uuid,
-                        teacher=request.user,
-                        node_id=request.POST.get("node", ""),
-                        step=step,
-                    )
+                    classroom_step_back(**at)
                     messages.info(
                         request,
                         gettext("The last step was taken back and its votes deleted: vote again."),
                     )
                 elif skipping:
-                    classroom_node_skip(
-                        session_uuid=session.uuid,
-                        teacher=request.user,
-                        node_id=request.POST.get("node", ""),
-                        step=step,
-                    )
+                    classroom_node_skip(**at)
                 else:
                     classroom_votes_record(
-                        session_uuid=session.uuid,
-                        teacher=request.user,
-                        node_id=request.POST.get("node", ""),
-                        step=step,
-                        counts=counts,
-                        tie_break=request.POST.get("tie_break", ""),
+                        **at, counts=counts, tie_break=request.POST.get("tie_break", "")
                     )
                 return redirect("scenarios:classroom", session.uuid)
             except (VoteError, StaleSubmission) as error:
