@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_noop
 
 from config.jinja2 import render_helpers
+from schools.models import School
 
 from .engine import SKIP, State, available_choices, can_skip, current_node
 from .models import Scenario, ScenarioAttempt
@@ -54,8 +55,6 @@ def signposts(audience: str, *, nation: str = "") -> list[str]:
 
 
 def _signpost_ids(audience: str, *, nation: str = "") -> list[str]:
-    from schools.models import School
-
     ids = SIGNPOSTS.get(audience, SIGNPOSTS[Scenario.Audience.PUPILS])
     if audience == Scenario.Audience.STAFF and nation == School.Nation.WALES:
         return [_STAFF_FIRST_IN_WALES, *ids[1:]]
@@ -63,8 +62,6 @@ def _signpost_ids(audience: str, *, nation: str = "") -> list[str]:
 
 
 def _nation_of(learner_id: int) -> str:
-    from schools.models import School
-
     return (
         School.objects.filter(people__pk=learner_id).values_list("nation", flat=True).first() or ""
     )

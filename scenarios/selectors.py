@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import Membership
+from schools.models import Group, Membership
 
 from . import rows
 from .engine import Graph
@@ -242,8 +242,6 @@ def scenarios_played_by(*, group) -> list[PlayedLine]:
     played it (one aggregate query), so a teacher arriving from the group sees where there
     are choices to look at. A class or year group is offered pupils' scenarios only; a staff
     team every scenario (staff try out pupils' scenarios too)."""
-    from schools.models import Group
-
     scenarios = Scenario.objects.filter(live=True)
     if group.kind != Group.Kind.STAFF_TEAM:
         scenarios = scenarios.exclude(audience=Scenario.Audience.STAFF)
