@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from schools.models import Group, Membership
 
 from . import rows
-from .engine import Graph
+from .engine import SKIP, Graph, State
 from .models import ClassroomSession, Scenario, ScenarioAttempt, ScenarioChoiceRecord
 
 # Fewer learners than this and a group's choices are not shown (DESIGN.md, data protection).
@@ -235,11 +235,13 @@ class PlayedLine:
     scenario: Scenario
     learners: int
     enough: bool
+    # Times a teacher ran it with the whole group in classroom mode.
+    class_runs: int = 0
 
 
 def scenarios_played_by(*, group) -> list[PlayedLine]:
     """The live scenarios a group's learners can play, each with how many of them have
-    played it (one aggregate query), so a teacher arriving from the group sees where there
+    played it and how often it was run with the group in class (an aggregate query each), so a teacher arriving from the group sees where there
     are choices to look at. A class or year group is offered pupils' scenarios only; a staff
     team every scenario (staff try out pupils' scenarios too)."""
     scenarios = Scenario.objects.filter(live=True)
@@ -254,12 +256,21 @@ def scenarios_played_by(*, group) -> list[PlayedLine]:
         .annotate(learners=Count("learner", distinct=True))
         .values_list("scenario", "learners")
     )
+    runs = dict(
+        ClassroomSession.objects.filter(group=group, scenario__in=scenarios)
+        .values("scenario")
+        .annotate(runs=Count("pk"))
+        .values_list("scenario", "runs")
+    )
     ordered = sorted(
         scenarios, key=lambda s: (s.audience != Scenario.Audience.PUPILS, s.title.lower(), s.pk)
     )
     return [
         PlayedLine(
-            scenario=s, learners=counts.get(s.pk, 0), enough=counts.get(s.pk, 0) >= MIN_LEARNERS
+            scenario=s,
+            learners=counts.get(s.pk, 0),
+            enough=counts.get(s.pk, 0) >= MIN_LEARNERS,
+            class_runs=runs.get(s.pk, 0),
         )
         for s in ordered
     ]
@@ -269,12 +280,73 @@ def scenarios_played_by(*, group) -> list[PlayedLine]:
 
 
 @dataclass
+class ClassroomStep:
+    """One part a class went through: the totals entered there, or that it was skipped."""
+
+    title: str
+    skipped: bool
+    # Each option's total, in the order entered: {"label", "count", "chosen"}.
+    votes: list[dict]
+
+    @property
+    def total(self) -> int:
+        return sum(vote["count"] for vote in self.votes)
+
+    @property
+    def enough(self) -> bool:
+        # Shown to others than the teacher who ran it only from MIN_LEARNERS pupils up.
+        return self.total >= MIN_LEARNERS
+
+
+def classroom_history(graph: Graph, state: State, votes) -> list[ClassroomStep]:
+    """A session's path as the class went through it, with the totals voted at each part.
+    `votes` are the session's ClassroomVote rows, in any order."""
+    by_step: dict[int, list[dict]] = {}
+    for vote in sorted(votes, key=lambda v: (v.step, v.pk)):
+        voted_at = graph.node(vote.node_id)
+        choice = voted_at.choice(vote.choice_id) if voted_at else None
+        by_step.setdefault(vote.step, []).append(
+            {
+                "label": choice.label if choice else vote.choice_id,
+                "count": vote.count,
+                "chosen": vote.chosen,
+            }
+        )
+    return [
+        ClassroomStep(
+            title=_node_title(graph, node_id),
+            skipped=choice_id == SKIP,
+            votes=by_step.get(index, []),
+        )
+        for index, (node_id, choice_id) in enumerate(state.path)
+    ]
+
+
+@dataclass
 class SessionLine:
     session: ClassroomSession
     finished: bool
     # Where the class is (the node's title), or the ending it reached.
     place: str
     outcome_label: str
+    # The parts it went through, with their totals (filled where they are shown).
+    steps: list[ClassroomStep] | None = None
+
+
+def _session_line(session: ClassroomSession, *, with_steps: bool = False) -> SessionLine:
+    graph = graph_for_revision(session.revision_id)
+    node = graph.node(session.state.get("node_id", ""))
+    outcome = node.outcome.value if node is not None and node.outcome else ""
+    steps = None
+    if with_steps:
+        steps = classroom_history(graph, State.from_dict(session.state), session.votes.all())
+    return SessionLine(
+        session=session,
+        finished=session.finished_at is not None,
+        place=(node.title or node.id) if node is not None else "",
+        outcome_label=str(OUTCOME_LABELS.get(outcome, "")),
+        steps=steps,
+    )
 
 
 def classroom_sessions_of(*, teacher, limit: int = 10) -> list[SessionLine]:
@@ -285,16 +357,17 @@ def classroom_sessions_of(*, teacher, limit: int = 10) -> list[SessionLine]:
         .select_related("scenario", "group")
         .order_by("-started_at", "-pk")[:limit]
     )
-    lines = []
-    for session in sessions:
-        node = graph_for_revision(session.revision_id).node(session.state.get("node_id", ""))
-        outcome = node.outcome.value if node is not None and node.outcome else ""
-        lines.append(
-            SessionLine(
-                session=session,
-                finished=session.finished_at is not None,
-                place=(node.title or node.id) if node is not None else "",
-                outcome_label=str(OUTCOME_LABELS.get(outcome, "")),
-            )
-        )
-    return lines
+    return [_session_line(session) for session in sessions]
+
+
+def classroom_runs(*, scenario: Scenario, group, limit: int = 10) -> list[SessionLine]:
+    """The times any teacher ran the scenario with the group in classroom mode, newest first,
+    with the class's totals at each part: what the group's teachers and the safeguarding
+    lead see beside the choices pupils made on their own (two queries, whatever the count)."""
+    sessions = (
+        ClassroomSession.objects.filter(scenario=scenario, group=group)
+        .select_related("teacher")
+        .prefetch_related("votes")
+        .order_by("-started_at", "-pk")[:limit]
+    )
+    return [_session_line(session, with_steps=True) for session in sessions]

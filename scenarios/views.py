@@ -23,6 +23,8 @@ from .models import ClassroomSession, Scenario, ScenarioAttempt
 from .player import node_image, player_context, player_html, signposts
 from .selectors import (
     MIN_LEARNERS,
+    classroom_history,
+    classroom_runs,
     classroom_sessions_of,
     graph_for_revision,
     scenario_for_player,
@@ -302,31 +304,12 @@ def classroom_start(request):
 def _classroom_context(session, *, errors=None, counts=None):
     from courses.selectors import modules_using
 
-    from .engine import SKIP, State, available_choices, can_skip, current_node
+    from .engine import State, available_choices, can_skip, current_node
 
     graph = graph_for_revision(session.revision_id)
     state = State.from_dict(session.state)
     node = current_node(graph, state)
-    votes: dict[int, list[dict]] = {}
-    for vote in session.votes.order_by("step", "pk"):
-        voted_at = graph.node(vote.node_id)
-        choice = voted_at.choice(vote.choice_id) if voted_at else None
-        votes.setdefault(vote.step, []).append(
-            {
-                "label": choice.label if choice else vote.choice_id,
-                "count": vote.count,
-                "chosen": vote.chosen,
-            }
-        )
-    # The session's steps are its path: each part the class voted on, or skipped.
-    history = [
-        {
-            "title": (part.title if (part := graph.node(node_id)) else "") or node_id,
-            "skipped": choice_id == SKIP,
-            "votes": votes.get(index, []),
-        }
-        for index, (node_id, choice_id) in enumerate(state.path)
-    ]
+    history = classroom_history(graph, state, session.votes.all())
     return {
         "session": session,
         "scenario": session.scenario,
@@ -424,9 +407,10 @@ def analytics(request):
             scenario = scenarios.filter(uuid=request.GET["scenario"]).first()
     except ValidationError:
         scenario = None
-    result = played = None
+    result = played = runs = None
     if group is not None and scenario is not None:
         result = scenario_group_analytics(scenario=scenario, group=group)
+        runs = classroom_runs(scenario=scenario, group=group)
     elif group is not None:
         # Arriving from the group ("Scenario choices for 8R"): what the group has played.
         played = scenarios_played_by(group=group)
@@ -440,6 +424,7 @@ def analytics(request):
             "scenario": scenario,
             "result": result,
             "played": played,
+            "runs": runs,
             "minimum": MIN_LEARNERS,
         },
     )

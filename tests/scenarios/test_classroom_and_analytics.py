@@ -27,7 +27,7 @@ def _start_session(client, teacher, klass, scenario):
         reverse("scenarios:classroom_start"), {"group": klass.pk, "scenario": scenario.pk}
     )
     assert response.status_code == 302
-    return ClassroomSession.objects.get(group=klass)
+    return ClassroomSession.objects.filter(group=klass).latest("pk")
 
 
 def _vote(client, session, *, node, step, tie_break="", **counts):
@@ -502,7 +502,7 @@ def test_arriving_from_a_group_lists_the_scenarios_it_can_play_with_who_has_play
     _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
     _pupils_play(klass, school, unplayed, [["report"]] * 2, prefix="q")
     client.force_login(teacher)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("scenarios:analytics") + f"?group={klass.pk}")
     html = response.content.decode()
     assert "Scenarios for 8R" in html
@@ -641,3 +641,62 @@ def test_the_teacher_finds_their_sessions_to_carry_on_or_look_back_at(
     client.force_login(colleague)
     lines = client.get(reverse("scenarios:classroom_start")).context["sessions"]
     assert [line.session.teacher for line in lines] == [colleague]
+
+
+def test_a_class_run_shows_with_the_groups_choices_to_the_safeguarding_lead(
+    client, teacher, safeguarding_lead, klass, school, scenario, django_assert_max_num_queries
+):
+    # Played only in class: no pupil played alone, yet the class's votes are its choices.
+    teacher.first_name, teacher.last_name = "Sam", "Rees"
+    teacher.save()
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=18, share=11)
+    _vote(client, session, node="reported", step=1, tell=3, ignore=1)
+    other_class = GroupFactory(school=school, name="9X", kind=Group.Kind.CLASS)
+    Membership.objects.create(group=other_class, user=teacher, role=Membership.Role.TEACHER)
+    client.post(
+        reverse("scenarios:classroom_start"), {"group": other_class.pk, "scenario": scenario.pk}
+    )
+    elsewhere = ClassroomSession.objects.get(group=other_class)
+    _vote(client, elsewhere, node="start", step=0, share=25, report=2)
+
+    client.force_login(safeguarding_lead)
+    overview = client.get(reverse("scenarios:analytics"), {"group": klass.pk})
+    line = next(x for x in overview.context["played"] if x.scenario == scenario)
+    assert (line.learners, line.enough, line.class_runs) == (0, False, 1)
+    link = f'href="?group={klass.pk}&amp;scenario={scenario.uuid}"'
+    assert link in overview.content.decode()
+
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "Not enough learners to show." in html  # nobody played on their own
+    assert "Run with the whole class" in html and "Sam Rees" in html
+    assert "Finished: good (Good)" in html
+    assert "Report it 18 (followed); Share it 11" in html
+    # Four pupils voted at the second part: too few to show who chose what.
+    assert "reported: fewer than 5 pupils voted" in html and "Tell a teacher 3" not in html
+    # Another class's session is not this class's.
+    assert "Share it 25" not in html
+    assert [run.session for run in response.context["runs"]] == [session]
+
+
+def test_a_group_never_run_in_class_says_so(client, teacher, klass, scenario):
+    client.force_login(teacher)
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    html = client.get(url).content.decode()
+    assert "No teacher has run it with 8R in classroom mode yet." in html
+
+
+def test_class_runs_are_read_in_a_fixed_number_of_queries(
+    client, teacher, klass, scenario, django_assert_max_num_queries
+):
+    from scenarios.selectors import classroom_runs
+
+    for _ in range(4):
+        session = _start_session(client, teacher, klass, scenario)
+        _vote(client, session, node="start", step=0, report=18, share=11)
+    with django_assert_max_num_queries(2):
+        runs = classroom_runs(scenario=scenario, group=klass)
+        assert all(run.steps[0].total == 29 for run in runs)
