@@ -164,6 +164,20 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     expect(page.get_by_role("region", name="Your recent sessions")).to_contain_text(
         "Finished: You were an upstander (Good)"
     )
+    # The class's totals are among its choices, where its other teachers and the
+    # safeguarding lead look too.
+    page.goto(f"{live_server.url}/schools/groups/")
+    page.get_by_role("link", name="Scenario choices for 8R").click()
+    expect(page.get_by_role("row", name="The crest account")).to_contain_text("1")
+    page.get_by_role("link", name="See the choices in The crest account").click()
+    page.get_by_role("heading", name="Run with the whole class").wait_for()
+    expect(page.get_by_text("Finished: You were an upstander (Good)")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="At break:")).to_contain_text(
+        "Like the video 0; Write a funny comment 0; Share it to your group chat 0; "
+        "Take a screenshot, just for you 0; Report the account 13; "
+        "Tell an adult you trust 15 (followed)"
+    )
+    assert_accessible(page)
 
 
 def test_a_warned_part_waits_for_the_teacher_and_can_be_skipped_in_class(
