@@ -241,9 +241,10 @@ class PlayedLine:
 
 def scenarios_played_by(*, group) -> list[PlayedLine]:
     """The live scenarios a group's learners can play, each with how many of them have
-    played it and how often it was run with the group in class (an aggregate query each), so a teacher arriving from the group sees where there
-    are choices to look at. A class or year group is offered pupils' scenarios only; a staff
-    team every scenario (staff try out pupils' scenarios too)."""
+    played it and how often it was run with the group in class (an aggregate query each),
+    so a teacher arriving from the group sees where there are choices to look at. A class or
+    year group is offered pupils' scenarios only; a staff team every scenario (staff try out
+    pupils' scenarios too)."""
     scenarios = Scenario.objects.filter(live=True)
     if group.kind != Group.Kind.STAFF_TEAM:
         scenarios = scenarios.exclude(audience=Scenario.Audience.STAFF)
