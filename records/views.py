@@ -4,7 +4,6 @@ Views stay thin: they check who may see what (schools/selectors.py), call record
 and services, and render. Every table has a CSV twin with the same rows.
 """
 
-import csv
 import json
 import uuid
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.spreadsheets import csv_response
 from schools.models import Group, User
 from schools.roles import Role, roles_of
 from schools.selectors import (
@@ -44,23 +44,6 @@ MATRIX_PAGE_SIZE = 50
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _csv_cell(value) -> str:
-    # A cell starting with =, +, - or @ is a formula to spreadsheet software; prefix it so an
-    # exported name can never run as one.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _csv_response(filename: str, header: list, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([_csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return response
 
 
 def _school_for(request):
@@ -141,7 +124,7 @@ def overview_csv(request):
     school = _school_for(request)
     overview = selectors.dashboard_overview(viewer=request.user, school=school)
     rows = [[r.course.title, *_counts_row(r.counts)] for r in overview.courses]
-    return _csv_response("course-completion.csv", ["Course", *COUNTS_HEADER], rows)
+    return csv_response("course-completion.csv", ["Course", *COUNTS_HEADER], rows)
 
 
 @dashboard_required
@@ -149,7 +132,7 @@ def groups_csv(request):
     school = _school_for(request)
     overview = selectors.dashboard_overview(viewer=request.user, school=school)
     rows = [[r.course.title, r.group.name, *_counts_row(r.counts)] for r in overview.groups]
-    return _csv_response("group-completion.csv", ["Course", "Group", *COUNTS_HEADER], rows)
+    return csv_response("group-completion.csv", ["Course", "Group", *COUNTS_HEADER], rows)
 
 
 def _matrix_filters(request, school):
@@ -219,7 +202,7 @@ def matrix_csv(request):
             else:
                 line += [cell.state.label, _date(cell.due_on), _date(cell.standing.completed_on)]
         rows.append(line)
-    return _csv_response("learners-by-course.csv", header, rows)
+    return csv_response("learners-by-course.csv", header, rows)
 
 
 def _visible_person(request, pk: int) -> User:
@@ -257,7 +240,7 @@ def person_csv(request, pk: int):
         ]
         for line in selectors.person_completions(learner=learner)
     ]
-    return _csv_response(
+    return csv_response(
         f"record-{learner.username}.csv", ["Course", "Module", "Completed at"], rows
     )
 
@@ -348,7 +331,7 @@ def assignments_csv(request):
         ]
         for a in selectors.assignments_of_school(school=school)
     ]
-    return _csv_response(
+    return csv_response(
         "assignments.csv", ["Course", "Assigned to", "Due", "Renew every (months)"], rows
     )
 
@@ -393,7 +376,7 @@ def cpd_log_csv(request):
         ]
         for line in selectors.cpd_record(learner=request.user)
     ]
-    return _csv_response(
+    return csv_response(
         "cpd-log.csv", ["Course", "Completed", "CPD minutes", "Certificate code"], rows
     )
 
@@ -484,7 +467,7 @@ def pshe_class_csv(request, pk: int):
         + ["Completed" if m.iri in record.done.get(pupil.pk, set()) else "" for _c, m in lessons]
         for pupil in record.pupils
     ]
-    return _csv_response(f"pshe-{group.name}.csv", header, rows)
+    return csv_response(f"pshe-{group.name}.csv", header, rows)
 
 
 @login_required

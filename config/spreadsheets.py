@@ -1,0 +1,22 @@
+"""CSV downloads that open safely in spreadsheet software (every table's CSV twin)."""
+
+import csv
+
+from django.http import HttpResponse
+
+
+def csv_cell(value) -> str:
+    # A cell starting with =, +, - or @ is a formula to spreadsheet software; prefix it so an
+    # exported name can never run as one.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def csv_response(filename: str, header: list, rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+    return response
