@@ -15,4 +15,5 @@ urlpatterns += [
     path("classroom/", views.classroom_start, name="classroom_start"),
     path("classroom/<uuid:session_uuid>/", views.classroom, name="classroom"),
     path("analytics/", views.analytics, name="analytics"),
+    path("analytics.csv", views.analytics_csv, name="analytics_csv"),
 ]

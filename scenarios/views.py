@@ -13,10 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
+
+from config.spreadsheets import csv_response
 
 from .engine import PlayError
 from .models import ClassroomSession, Scenario, ScenarioAttempt
@@ -391,9 +396,9 @@ def classroom(request, session_uuid):
 # --- analytics ---
 
 
-@login_required
-def analytics(request):
-    """Choose a group and a scenario; only groups the person may see are offered."""
+def _analytics_choice(request):
+    """The groups the person may see, the live scenarios, and the group and scenario chosen
+    in the query (None where missing, malformed or not theirs)."""
     from schools.selectors import groups_visible_to
 
     groups = groups_visible_to(request.user)
@@ -407,6 +412,13 @@ def analytics(request):
             scenario = scenarios.filter(uuid=request.GET["scenario"]).first()
     except ValidationError:
         scenario = None
+    return groups, scenarios, group, scenario
+
+
+@login_required
+def analytics(request):
+    """Choose a group and a scenario; only groups the person may see are offered."""
+    groups, scenarios, group, scenario = _analytics_choice(request)
     result = played = runs = None
     if group is not None and scenario is not None:
         result = scenario_group_analytics(scenario=scenario, group=group)
@@ -428,3 +440,53 @@ def analytics(request):
             "minimum": MIN_LEARNERS,
         },
     )
+
+
+ANALYTICS_CSV_HEADER = ("Section", "Part", "Option", "Outcome", "Count", "Share (%)", "Followed")
+
+
+def _analytics_rows(result, runs):
+    """The choices page as rows: the group's endings and choices on their own (when enough
+    learners played), then each classroom run's totals, with the same minimum as the page."""
+    own = gettext("Played on their own")
+    if not result.enough:
+        yield [own, "", gettext("Not enough learners to show"), "", result.learners, "", ""]
+    for ending in result.endings:
+        yield [own, ending.title, "", ending.outcome_label, ending.learners, ending.percent, ""]
+    for node in result.nodes:
+        for choice in node.choices:
+            yield [own, node.title, choice.label, "", choice.learners, choice.percent, ""]
+    for run in runs:
+        section = gettext("Run with the class on %(when)s") % {
+            "when": date_format(localtime(run.session.started_at), "j M Y H:i")
+        }
+        if run.session.teacher is not None:
+            teacher = run.session.teacher
+            section += f" ({teacher.get_full_name() or teacher.username})"
+        for step in run.steps:
+            if step.skipped or not step.enough:
+                reason = (
+                    gettext("skipped")
+                    if step.skipped
+                    else gettext("fewer than %(minimum)s voted") % {"minimum": MIN_LEARNERS}
+                )
+                yield [section, step.title, reason, "", "", "", ""]
+                continue
+            for vote in step.votes:
+                followed = gettext("yes") if vote["chosen"] else ""
+                yield [section, step.title, vote["label"], "", vote["count"], "", followed]
+        if run.finished:
+            yield [section, run.place, "", run.outcome_label, "", "", ""]
+
+
+@login_required
+def analytics_csv(request):
+    """The choices page for one group and scenario as CSV, for a safeguarding lead's or a
+    teacher's records; the same people see it, with the same minimum."""
+    _groups, _scenarios, group, scenario = _analytics_choice(request)
+    if group is None or scenario is None:
+        raise Http404
+    result = scenario_group_analytics(scenario=scenario, group=group)
+    runs = classroom_runs(scenario=scenario, group=group)
+    filename = f"scenario-choices-{slugify(group.name)}-{slugify(scenario.title)}.csv"
+    return csv_response(filename, list(ANALYTICS_CSV_HEADER), _analytics_rows(result, runs))

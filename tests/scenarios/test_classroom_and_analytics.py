@@ -700,3 +700,64 @@ def test_class_runs_are_read_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(2):
         runs = classroom_runs(scenario=scenario, group=klass)
         assert all(run.steps[0].total == 29 for run in runs)
+
+
+def _csv_rows(response):
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_the_choices_download_has_the_pages_rows(
+    client, teacher, safeguarding_lead, klass, school, scenario
+):
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 4 + [["share", "oops"]])
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=18, share=11)
+    _vote(client, session, node="reported", step=1, tell=3, ignore=1)
+    client.force_login(safeguarding_lead)
+    page = client.get(
+        reverse("scenarios:analytics"), {"group": klass.pk, "scenario": scenario.uuid}
+    ).content.decode()
+    url = reverse("scenarios:analytics_csv") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    assert url.replace("&", "&amp;") in page
+    response = client.get(url)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        'filename="scenario-choices-8r-spotting-a-fake-post.csv"' in response["Content-Disposition"]
+    )
+    rows = _csv_rows(response)
+    assert rows[0] == ["Section", "Part", "Option", "Outcome", "Count", "Share (%)", "Followed"]
+    own = [row for row in rows if row[0] == "Played on their own"]
+    assert ["Played on their own", "good", "", "Good", "4", "80", ""] in own
+    assert ["Played on their own", "start", "Report it", "", "4", "80", ""] in own
+    assert ["Played on their own", "start", "Share it", "", "1", "20", ""] in own
+    run = [row[1:] for row in rows if row[0].startswith("Run with the class on ")]
+    assert run == [
+        ["start", "Report it", "", "18", "", "yes"],
+        ["start", "Share it", "", "11", "", ""],
+        # Four voted at the second part: the same minimum as the page.
+        ["reported", "fewer than 5 voted", "", "", "", ""],
+        ["good", "", "Good", "", "", ""],
+    ]
+
+
+def test_the_download_keeps_to_the_minimum_and_to_the_groups_one_may_see(
+    client, school, klass, scenario
+):
+    _pupils_play(klass, school, scenario, [["share", "oops"]] * 4)
+    teacher = UserFactory(school=school, username="t8r", roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=teacher, role=Membership.Role.TEACHER)
+    client.force_login(teacher)
+    url = reverse("scenarios:analytics_csv") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    rows = _csv_rows(client.get(url))
+    assert rows[1:] == [["Played on their own", "", "Not enough learners to show", "", "4", "", ""]]
+    # A teacher of another class gets nothing of this one; nonsense gets a 404, not a 500.
+    other_class = GroupFactory(school=school, name="9X", kind=Group.Kind.CLASS)
+    other = UserFactory(school=school, username="teacher9x", roles=[Role.STAFF])
+    Membership.objects.create(group=other_class, user=other, role=Membership.Role.TEACHER)
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    for query in ("", f"?group={klass.pk}", "?group=x&scenario=y", f"?scenario={scenario.uuid}"):
+        assert client.get(reverse("scenarios:analytics_csv") + query).status_code == 404
