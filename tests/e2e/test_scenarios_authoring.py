@@ -1,6 +1,8 @@
 """An author imports a Twine story, is told what to fix, fixes it and publishes; a teacher
 runs a scenario with a class; a teacher reads the class's choices."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -178,6 +180,11 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
         "Tell an adult you trust 15 (followed)"
     )
     assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these choices (CSV)").click()
+    assert download.value.suggested_filename == "scenario-choices-8r-the-crest-account.csv"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert ",At break,Tell an adult you trust,,15,,yes" in text
 
 
 def test_a_warned_part_waits_for_the_teacher_and_can_be_skipped_in_class(
