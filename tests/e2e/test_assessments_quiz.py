@@ -84,6 +84,10 @@ def answer(page, attempt: Attempt, *, right: bool, js: bool) -> None:
                 list(question.correct_order) if right else list(reversed(question.correct_order))
             )
             if js:
+                # The order shown is an answer already, and the hint says so.
+                expect(page.locator(f"#hint-{qid}")).to_contain_text(
+                    "The order shown when you finish is your answer."
+                )
                 # Move each item up until it sits in its place, as a learner would.
                 for place, item in enumerate(order):
                     row = page.locator(f"li:has(#q-{qid}-{item})")
