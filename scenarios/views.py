@@ -457,7 +457,7 @@ def _analytics_rows(result, runs):
         for choice in node.choices:
             yield [own, node.title, choice.label, "", choice.learners, choice.percent, ""]
     for run in runs:
-        section = gettext("Run with the class on %(when)s") % {
+        section = gettext("Run in classroom mode on %(when)s") % {
             "when": date_format(localtime(run.session.started_at), "j M Y H:i")
         }
         if run.session.teacher is not None:

@@ -172,7 +172,7 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     page.get_by_role("link", name="Scenario choices for 8R").click()
     expect(page.get_by_role("row", name="The crest account")).to_contain_text("1")
     page.get_by_role("link", name="See the choices in The crest account").click()
-    page.get_by_role("heading", name="Run with the whole class").wait_for()
+    page.get_by_role("heading", name="Run with 8R in classroom mode").wait_for()
     expect(page.get_by_text("Finished: You were an upstander (Good)")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="At break:")).to_contain_text(
         "Like the video 0; Write a funny comment 0; Share it to your group chat 0; "

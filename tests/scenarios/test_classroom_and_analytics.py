@@ -672,7 +672,7 @@ def test_a_class_run_shows_with_the_groups_choices_to_the_safeguarding_lead(
         response = client.get(url)
     html = response.content.decode()
     assert "Not enough learners to show." in html  # nobody played on their own
-    assert "Run with the whole class" in html and "Sam Rees" in html
+    assert "Run with 8R in classroom mode" in html and "Sam Rees" in html
     assert "Finished: good (Good)" in html
     assert "Report it 18 (followed); Share it 11" in html
     # Four pupils voted at the second part: too few to show who chose what.
@@ -733,7 +733,7 @@ def test_the_choices_download_has_the_pages_rows(
     assert ["Played on their own", "good", "", "Good", "4", "80", ""] in own
     assert ["Played on their own", "start", "Report it", "", "4", "80", ""] in own
     assert ["Played on their own", "start", "Share it", "", "1", "20", ""] in own
-    run = [row[1:] for row in rows if row[0].startswith("Run with the class on ")]
+    run = [row[1:] for row in rows if row[0].startswith("Run in classroom mode on ")]
     assert run == [
         ["start", "Report it", "", "18", "", "yes"],
         ["start", "Share it", "", "11", "", ""],
