@@ -361,14 +361,17 @@ def classroom_sessions_of(*, teacher, limit: int = 10) -> list[SessionLine]:
     return [_session_line(session) for session in sessions]
 
 
-def classroom_runs(*, scenario: Scenario, group, limit: int = 10) -> list[SessionLine]:
-    """The times any teacher ran the scenario with the group in classroom mode, newest first,
-    with the class's totals at each part: what the group's teachers and the safeguarding
-    lead see beside the choices pupils made on their own (two queries, whatever the count)."""
+def classroom_runs(*, scenario: Scenario, group, limit: int | None = None) -> list[SessionLine]:
+    """The times any teacher ran the scenario with the group in classroom mode, newest first
+    (the latest `limit`, or all), with the class's totals at each part: what the group's
+    teachers and the safeguarding lead see beside the choices pupils made on their own (two
+    queries, whatever the count)."""
     sessions = (
         ClassroomSession.objects.filter(scenario=scenario, group=group)
         .select_related("teacher")
         .prefetch_related("votes")
-        .order_by("-started_at", "-pk")[:limit]
+        .order_by("-started_at", "-pk")
     )
+    if limit is not None:
+        sessions = sessions[:limit]
     return [_session_line(session, with_steps=True) for session in sessions]

@@ -415,14 +415,21 @@ def _analytics_choice(request):
     return groups, scenarios, group, scenario
 
 
+# Classroom runs listed on the choices page, newest first.
+RUNS_SHOWN = 10
+
+
 @login_required
 def analytics(request):
     """Choose a group and a scenario; only groups the person may see are offered."""
     groups, scenarios, group, scenario = _analytics_choice(request)
     result = played = runs = None
+    more_runs = False
     if group is not None and scenario is not None:
         result = scenario_group_analytics(scenario=scenario, group=group)
-        runs = classroom_runs(scenario=scenario, group=group)
+        # The latest few on the page; the download has every one.
+        runs = classroom_runs(scenario=scenario, group=group, limit=RUNS_SHOWN + 1)
+        runs, more_runs = runs[:RUNS_SHOWN], len(runs) > RUNS_SHOWN
     elif group is not None:
         # Arriving from the group ("Scenario choices for 8R"): what the group has played.
         played = scenarios_played_by(group=group)
@@ -437,6 +444,8 @@ def analytics(request):
             "result": result,
             "played": played,
             "runs": runs,
+            "more_runs": more_runs,
+            "runs_shown": RUNS_SHOWN,
             "minimum": MIN_LEARNERS,
         },
     )

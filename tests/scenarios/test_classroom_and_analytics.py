@@ -693,13 +693,24 @@ def test_class_runs_are_read_in_a_fixed_number_of_queries(
     client, teacher, klass, scenario, django_assert_max_num_queries
 ):
     from scenarios.selectors import classroom_runs
+    from scenarios.views import RUNS_SHOWN
 
-    for _ in range(4):
+    for _ in range(RUNS_SHOWN + 1):
         session = _start_session(client, teacher, klass, scenario)
         _vote(client, session, node="start", step=0, report=18, share=11)
     with django_assert_max_num_queries(2):
         runs = classroom_runs(scenario=scenario, group=klass)
+        assert len(runs) == RUNS_SHOWN + 1
         assert all(run.steps[0].total == 29 for run in runs)
+    # The page lists the latest ten and says so; the download has every one.
+    query = f"?group={klass.pk}&scenario={scenario.uuid}"
+    response = client.get(reverse("scenarios:analytics") + query)
+    assert [run.session for run in response.context["runs"]] == [r.session for r in runs[:10]]
+    assert "These are the latest 10 runs. The download has every one." in (
+        response.content.decode()
+    )
+    rows = _csv_rows(client.get(reverse("scenarios:analytics_csv") + query))
+    assert sum(row[2] == "Report it" for row in rows) == RUNS_SHOWN + 1
 
 
 def _csv_rows(response):
