@@ -15,6 +15,9 @@ def csv_cell(value) -> str:
 def csv_response(filename: str, header: list, rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Excel reads a CSV without a byte-order mark in the Windows code page, so "Zoë" would
+    # show as "ZoÃ«"; with one it reads UTF-8 (LibreOffice and Google Sheets accept either).
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow([csv_cell(h) for h in header])
     for row in rows:

@@ -82,7 +82,7 @@ def test_lead_assigns_sees_completion_exports_and_certificate_verifies(
     with lead.expect_download() as info:
         lead.get_by_role("link", name="Learners by course").first.click()
         lead.get_by_role("link", name="Download every matching row (CSV)").click()
-    csv_text = open(info.value.path(), encoding="utf-8").read()  # noqa: SIM115
+    csv_text = open(info.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
     assert f"{teacher.username},Completed" in csv_text
     assert f"{safeguarding_lead.username},Not started" in csv_text
 

@@ -183,7 +183,7 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download these choices (CSV)").click()
     assert download.value.suggested_filename == "scenario-choices-8r-the-crest-account.csv"
-    text = Path(download.value.path()).read_text(encoding="utf-8")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert ",At break,Tell an adult you trust,,15,,yes" in text
 
 

@@ -111,7 +111,7 @@ def test_lead_of_another_school_cannot_open_a_person_here(client, world):
 
 
 def _rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_overview_shows_percentages_as_text_and_chart(client, world, staff_course):
@@ -153,6 +153,16 @@ def test_matrix_ignores_nonsense_filters(client, world):
     client.force_login(world["safeguarding_lead"])
     response = client.get(reverse("records:matrix") + "?group=abc&status=zzz&page=-4")
     assert response.status_code == 200
+
+
+def test_csv_downloads_open_in_excel_with_names_intact(client, world):
+    # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
+    world["staff"].first_name = "Zoë"
+    world["staff"].save()
+    client.force_login(world["safeguarding_lead"])
+    content = client.get(reverse("records:matrix_csv")).content
+    assert content.startswith("\ufeff".encode())
+    assert "Zoë" in content.decode("utf-8-sig")
 
 
 def test_csv_cells_cannot_be_spreadsheet_formulas(client, world):

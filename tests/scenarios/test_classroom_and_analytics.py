@@ -717,7 +717,7 @@ def _csv_rows(response):
     import csv
     import io
 
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_the_choices_download_has_the_pages_rows(
