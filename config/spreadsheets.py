@@ -3,6 +3,7 @@
 import csv
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 
 def csv_cell(value) -> str:
@@ -14,7 +15,8 @@ def csv_cell(value) -> str:
 
 def csv_response(filename: str, header: list, rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A group's name may hold quotes or letters outside Latin-1: encoded as RFC 6266 says.
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     # Excel reads a CSV without a byte-order mark in the Windows code page, so "Zoë" would
     # show as "ZoÃ«"; with one it reads UTF-8 (LibreOffice and Google Sheets accept either).
     response.write("\ufeff")

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -253,7 +254,9 @@ def person_export(request, pk: int):
         json.dumps(services.learner_export(learner=learner), indent=2, default=str),
         content_type="application/json",
     )
-    response["Content-Disposition"] = f'attachment; filename="sar-{learner.username}.json"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"sar-{learner.username}.json"
+    )
     return response
 
 

@@ -165,6 +165,18 @@ def test_csv_downloads_open_in_excel_with_names_intact(client, world):
     assert "Zoë" in content.decode("utf-8-sig")
 
 
+def test_a_download_named_after_a_group_keeps_its_name_whatever_it_holds(client, world):
+    # A quote would end the filename early; a letter outside Latin-1 needs RFC 6266's form.
+    world["klass"].name = 'Blwyddyn 8 "Ŵ"'
+    world["klass"].save()
+    client.force_login(world["staff"])
+    response = client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''pshe-Blwyddyn%208%20%22%C5%B4%22.csv"
+    )
+
+
 def test_csv_cells_cannot_be_spreadsheet_formulas(client, world):
     world["staff"].first_name = "=HYPERLINK(1)"
     world["staff"].save()
