@@ -615,10 +615,7 @@ def test_the_teacher_finds_their_sessions_to_carry_on_or_look_back_at(
     _vote(client, finished, node="reported", step=1, tell=15, ignore=5)
     other_class = GroupFactory(school=school, name="9X", kind=Group.Kind.CLASS)
     Membership.objects.create(group=other_class, user=teacher, role=Membership.Role.TEACHER)
-    client.post(
-        reverse("scenarios:classroom_start"), {"group": other_class.pk, "scenario": scenario.pk}
-    )
-    going = ClassroomSession.objects.get(group=other_class)
+    going = _start_session(client, teacher, other_class, scenario)
     _vote(client, going, node="start", step=0, report=20, share=3)
     # Another teacher's session is theirs alone.
     colleague = UserFactory(school=school, roles=[Role.STAFF])
@@ -654,10 +651,7 @@ def test_a_class_run_shows_with_the_groups_choices_to_the_safeguarding_lead(
     _vote(client, session, node="reported", step=1, tell=3, ignore=1)
     other_class = GroupFactory(school=school, name="9X", kind=Group.Kind.CLASS)
     Membership.objects.create(group=other_class, user=teacher, role=Membership.Role.TEACHER)
-    client.post(
-        reverse("scenarios:classroom_start"), {"group": other_class.pk, "scenario": scenario.pk}
-    )
-    elsewhere = ClassroomSession.objects.get(group=other_class)
+    elsewhere = _start_session(client, teacher, other_class, scenario)
     _vote(client, elsewhere, node="start", step=0, share=25, report=2)
 
     client.force_login(safeguarding_lead)
