@@ -258,7 +258,7 @@ def scenarios_played_by(*, group) -> list[PlayedLine]:
         .values_list("scenario", "learners")
     )
     runs = dict(
-        ClassroomSession.objects.filter(group=group, scenario__in=scenarios)
+        ClassroomSession.objects.filter(group=group, scenario__in=scenarios, step__gt=0)
         .values("scenario")
         .annotate(runs=Count("pk"))
         .values_list("scenario", "runs")
@@ -365,9 +365,10 @@ def classroom_runs(*, scenario: Scenario, group, limit: int | None = None) -> li
     """The times any teacher ran the scenario with the group in classroom mode, newest first
     (the latest `limit`, or all), with the class's totals at each part: what the group's
     teachers and the safeguarding lead see beside the choices pupils made on their own (two
-    queries, whatever the count)."""
+    queries, whatever the count). A session started but never voted in (started twice by
+    mistake, say) has nothing to show and is left out."""
     sessions = (
-        ClassroomSession.objects.filter(scenario=scenario, group=group)
+        ClassroomSession.objects.filter(scenario=scenario, group=group, step__gt=0)
         .select_related("teacher")
         .prefetch_related("votes")
         .order_by("-started_at", "-pk")

@@ -681,12 +681,19 @@ def test_a_group_never_run_in_class_says_so(client, teacher, klass, scenario):
     url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
     html = client.get(url).content.decode()
     assert "No teacher has run it with 8R in classroom mode yet." in html
+    # A session started but never voted in (started twice by mistake) has nothing to show.
+    _start_session(client, teacher, klass, scenario)
+    assert "No teacher has run it with 8R" in client.get(url).content.decode()
+    overview = client.get(reverse("scenarios:analytics"), {"group": klass.pk})
+    assert [line.class_runs for line in overview.context["played"]] == [0]
     # A run the class has not finished (the bell went) says where it got to.
     session = _start_session(client, teacher, klass, scenario)
     _vote(client, session, node="start", step=0, report=18, share=11)
-    html = client.get(url).content.decode()
+    response = client.get(url)
+    html = response.content.decode()
     assert "Not finished: at “reported” after 1 step" in html
     assert "Report it 18 (followed); Share it 11" in html
+    assert [run.session for run in response.context["runs"]] == [session]
 
 
 def test_class_runs_are_read_in_a_fixed_number_of_queries(
