@@ -133,6 +133,12 @@ def assert_accessible(
         )
 
 
+def assert_fits_the_screen(page) -> None:
+    """The page does not scroll sideways: wide content scrolls inside its own box."""
+    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= viewport, f"{page.url} is {width}px wide on a {viewport}px screen"
+
+
 def sign_in(page, live_server, username: str, password: str = "secret-pass-123") -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from records.services import assignment_create
-from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
+from tests.e2e.conftest import MOBILE, assert_accessible, assert_fits_the_screen, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +45,7 @@ def test_dashboard_pages_on_a_phone_without_javascript(
         page.goto(f"{live_server.url}{path}")
         assert page.locator("h1").count() == 1, path
         assert_accessible(page)
+        assert_fits_the_screen(page)
     ctx.close()
     # Filters work as a plain form, without JavaScript.
     ctx = browser.new_context(viewport=MOBILE, java_script_enabled=False)
