@@ -1,10 +1,17 @@
 """PDF documents: a CPD certificate and a member of staff's CPD log (reportlab).
 
-Drawn with reportlab's built-in Helvetica so the PDFs need no font files; text is real text,
-so the documents can be searched and read by a screen reader.
+Set in DejaVu Sans (settings.PDF_FONT_DIR), embedded, so names such as Łukasz or a school
+such as Ysgol Gyfun Gŵyr come out whole; PDF's built-in Helvetica has no ŵ or ł and would
+print a black box. Without the font files the PDFs fall back to Helvetica (and `manage.py
+check` warns). Text is real text, so the documents can be searched and read by a screen
+reader.
 """
 
 import io
+import logging
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.urls import reverse
@@ -14,8 +21,34 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+logger = logging.getLogger(__name__)
+
+FONT_FILES = {"UpstanderSans": "DejaVuSans.ttf", "UpstanderSans-Bold": "DejaVuSans-Bold.ttf"}
+
+
+def font_files_missing(directory: str) -> list[str]:
+    return [name for name in FONT_FILES.values() if not (Path(directory) / name).is_file()]
+
+
+@cache
+def _fonts(directory: str) -> tuple[str, str]:
+    """The regular and bold font names to draw with, registered once per process."""
+    if font_files_missing(directory):
+        logger.warning("No DejaVu Sans in %s: PDFs use Helvetica, without ŵ or ł", directory)
+        return "Helvetica", "Helvetica-Bold"
+    for name, filename in FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(Path(directory) / filename)))
+    return "UpstanderSans", "UpstanderSans-Bold"
+
+
+def _paragraph(text: str, style) -> Paragraph:
+    # Paragraph reads its text as markup: a "<" or "&" in a name or title is text here.
+    return Paragraph(escape(text), style)
 
 
 def _minutes(value: int) -> str:
@@ -39,13 +72,14 @@ def certificate_pdf(certificate) -> bytes:
     pdf.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
     centre = width / 2
     name = certificate.learner.get_full_name() or certificate.learner.username
+    regular, bold = _fonts(settings.PDF_FONT_DIR)
     lines = [
-        ("Helvetica", 14, _("Certificate of completion"), 160),
-        ("Helvetica-Bold", 28, name, 140),
-        ("Helvetica", 14, _("has completed the course"), 124),
-        ("Helvetica-Bold", 22, certificate.course_title, 108),
+        (regular, 14, _("Certificate of completion"), 160),
+        (bold, 28, name, 140),
+        (regular, 14, _("has completed the course"), 124),
+        (bold, 22, certificate.course_title, 108),
         (
-            "Helvetica",
+            regular,
             13,
             _("on %(date)s · CPD time: %(minutes)s")
             % {
@@ -54,13 +88,13 @@ def certificate_pdf(certificate) -> bytes:
             },
             92,
         ),
-        ("Helvetica", 13, certificate.school_name, 80),
+        (regular, 13, certificate.school_name, 80),
     ]
     for font, size, text, y in lines:
         pdf.setFont(font, size)
         pdf.drawCentredString(centre, y * mm, text)
     verify_url = settings.SITE_URL + reverse("records:verify")
-    pdf.setFont("Helvetica", 11)
+    pdf.setFont(regular, 11)
     pdf.drawCentredString(
         centre, 50 * mm, _("Verification code: %(code)s") % {"code": certificate.code}
     )
@@ -83,11 +117,14 @@ def cpd_log_pdf(*, learner, lines) -> bytes:
         leftMargin=18 * mm,
         rightMargin=18 * mm,
     )
+    regular, bold = _fonts(settings.PDF_FONT_DIR)
     styles = getSampleStyleSheet()
+    styles["Title"].fontName = bold
+    styles["Normal"].fontName = regular
     name = learner.get_full_name() or learner.username
     story = [
-        Paragraph(_("CPD log: %(name)s") % {"name": name}, styles["Title"]),
-        Paragraph(learner.school.name if learner.school_id else "", styles["Normal"]),
+        _paragraph(_("CPD log: %(name)s") % {"name": name}, styles["Title"]),
+        _paragraph(learner.school.name if learner.school_id else "", styles["Normal"]),
         Spacer(1, 6 * mm),
     ]
     data = [[_("Course"), _("Completed"), _("CPD time"), _("Certificate")]]
@@ -96,7 +133,7 @@ def cpd_log_pdf(*, learner, lines) -> bytes:
         total += line.course.cpd_minutes
         data.append(
             [
-                Paragraph(line.course.title, styles["Normal"]),
+                _paragraph(line.course.title, styles["Normal"]),
                 timezone.localtime(line.completion.completed_at).strftime("%-d %b %Y"),
                 _minutes(line.course.cpd_minutes),
                 line.certificate.code if line.certificate else "",
@@ -107,8 +144,9 @@ def cpd_log_pdf(*, learner, lines) -> bytes:
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                ("FONTNAME", (0, 0), (-1, -1), regular),
+                ("FONTNAME", (0, 0), (-1, 0), bold),
+                ("FONTNAME", (0, -1), (-1, -1), bold),
                 ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
                 ("LINEABOVE", (0, -1), (-1, -1), 1, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),

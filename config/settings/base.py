@@ -34,6 +34,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # base of every activity IRI, so it must not change once statements have been recorded.
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
+# Where the PDFs' font lives: DejaVu Sans, from Debian's fonts-dejavu-core. It has the letters
+# of Welsh and Polish names (ŵ, ŷ, ł) that PDF's built-in Helvetica lacks.
+PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+
 INSTALLED_APPS = [
     # Upstander
     "schools",

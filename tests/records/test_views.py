@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -279,6 +280,53 @@ def test_cpd_log_csv_and_pdf(client, world, staff_course):
     assert rows[1][0] == staff_course.title and rows[1][2] == "90"
     pdf = client.get(reverse("records:cpd_log_pdf"))
     assert pdf.content.startswith(b"%PDF")
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.fixture
+def dejavu(settings):
+    from records.certificates import font_files_missing
+
+    if font_files_missing(settings.PDF_FONT_DIR):
+        message = f"DejaVu Sans not in {settings.PDF_FONT_DIR}: apt-get install fonts-dejavu-core"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def test_pdfs_print_welsh_and_polish_names_whole(client, world, staff_course, dejavu):
+    teacher = world["staff"]
+    teacher.first_name, teacher.last_name = "Łukasz", "Gŵyr"
+    teacher.save()
+    teacher.school.name = "Ysgol Gyfun Gŵyr"
+    teacher.school.save()
+    # A title with markup characters is text, not a broken PDF.
+    staff_course.title = "Phones <and> photos & consent"
+    staff_course.save()
+    client.force_login(teacher)
+    url = reverse("records:certificate", args=[world["completion"].statement_id])
+    text = _pdf_text(client.get(url).content)
+    assert "Łukasz Gŵyr" in text and "Ysgol Gyfun Gŵyr" in text
+    log = _pdf_text(client.get(reverse("records:cpd_log_pdf")).content)
+    assert "CPD log: Łukasz Gŵyr" in log and "Ysgol Gyfun Gŵyr" in log
+    assert "Phones <and> photos & consent" in log
+
+
+def test_without_the_font_pdfs_still_come_and_check_warns(client, world, settings, tmp_path):
+    from django.core import checks
+
+    settings.PDF_FONT_DIR = str(tmp_path)
+    client.force_login(world["staff"])
+    url = reverse("records:certificate", args=[world["completion"].statement_id])
+    assert client.get(url).content.startswith(b"%PDF")
+    assert client.get(reverse("records:cpd_log_pdf")).content.startswith(b"%PDF")
+    warnings = [m for m in checks.run_checks() if m.id == "records.W001"]
+    assert len(warnings) == 1 and "fonts-dejavu-core" in warnings[0].hint
 
 
 def test_pshe_class_record_shows_each_pupils_lessons(client, world, pupil_course):
