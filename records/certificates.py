@@ -21,12 +21,17 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 logger = logging.getLogger(__name__)
+
+# The smallest a certificate's line gets to fit the page before it wraps.
+MIN_SIZE = 14
 
 FONT_FILES = {"UpstanderSans": "DejaVuSans.ttf", "UpstanderSans-Bold": "DejaVuSans-Bold.ttf"}
 
@@ -44,6 +49,13 @@ def _fonts(directory: str) -> tuple[str, str]:
     for name, filename in FONT_FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(Path(directory) / filename)))
     return "UpstanderSans", "UpstanderSans-Bold"
+
+
+def fit_line(text: str, font: str, size: float, room: float) -> tuple[float, list[str]]:
+    """The size and rows to draw a certificate's line in: a long name or course title gets
+    smaller to fit the width, down to MIN_SIZE, then wraps, never running off the page."""
+    size = max(MIN_SIZE, min(size, size * room / max(stringWidth(text, font, size), 1)))
+    return size, simpleSplit(text, font, size, room)
 
 
 def _paragraph(text: str, style) -> Paragraph:
@@ -90,9 +102,13 @@ def certificate_pdf(certificate) -> bytes:
         ),
         (regular, 13, certificate.school_name, 80),
     ]
+    room = width - 40 * mm  # inside the border, with a margin
     for font, size, text, y in lines:
+        size, rows = fit_line(text, font, size, room)
         pdf.setFont(font, size)
-        pdf.drawCentredString(centre, y * mm, text)
+        for index, row in enumerate(rows):
+            offset = (len(rows) - 1) / 2 - index
+            pdf.drawCentredString(centre, y * mm + offset * size * 1.2, row)
     verify_url = settings.SITE_URL + reverse("records:verify")
     pdf.setFont(regular, 11)
     pdf.drawCentredString(
