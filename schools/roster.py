@@ -586,11 +586,33 @@ def password_generate() -> str:
     return "-".join([*words, f"{secrets.randbelow(100):02d}"])
 
 
+# Letters with no accent to take off, spelt as their languages write them without one:
+# otherwise folding to ASCII drops them ("Łukasz" would be "ukasz").
+SPELT_IN_ASCII = str.maketrans(
+    {
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ß": "ss",
+        "þ": "th",
+        "\u0131": "i",
+        "ħ": "h",
+        "ŧ": "t",
+        "ŋ": "n",
+    }  # \u0131: the dotless i of Turkish
+)
+
+
 def username_base(first_name: str, last_name: str) -> str:
     """The start of a pupil's username: first name and last initial, lower-case ASCII
-    letters and digits only ("Zoë O'Brien" -> "zoeo"). A number is added to make it unique."""
+    letters and digits only ("Zoë O'Brien" -> "zoeo", "Łukasz Ødegård" -> "lukaszo"). A
+    number is added to make it unique."""
 
     def ascii_letters(value: str) -> str:
+        value = value.lower().translate(SPELT_IN_ASCII)
         folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
         return re.sub(r"[^a-z0-9]", "", folded.lower())
 

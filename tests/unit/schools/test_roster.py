@@ -213,6 +213,12 @@ def test_generated_passwords_are_three_words_and_two_digits_and_differ():
     [
         ("Priya", "Patel", "priyap"),
         ("Zoë", "O'Brien", "zoeo"),
+        # Letters folding to ASCII would drop are spelt out.
+        ("Łukasz", "Wiśniewski", "lukaszw"),
+        ("Siân", "Ŵyn", "sianw"),
+        ("Đorđe", "Ødegård", "dordeo"),
+        ("Æsa", "Straße", "aesas"),
+        ("I\u015f\u0131l", "Y\u0131lmaz", "isily"),
         ("Mary-Jane", "", "maryjane"),
         ("", "", "pupil"),
     ],
