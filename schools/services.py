@@ -341,5 +341,5 @@ def pupil_password_reset(*, actor: User, pupil: User) -> str:
     password = password_generate()
     pupil.set_password(password)
     pupil.save(update_fields=["password"])
-    axes_reset(username=pupil.username)
+    axes_reset(username=pupil.username.lower())  # as the lock counts it (schools/backends.py)
     return password

@@ -112,7 +112,39 @@ def test_a_password_change_with_the_wrong_old_password_shows_the_error(client, p
     assert pupil.check_password(PASSWORD)
 
 
+@pytest.mark.parametrize("typed", ["Pupil1", "PUPIL1", "pUpIl1"])
+def test_a_username_signs_in_whatever_its_case(client, pupil, typed):
+    # A tablet capitalises the first letter; a teacher types their email address in capitals.
+    assert pupil.username == "pupil1"
+    assert sign_in(client, typed).status_code == 302
+    assert client.session["_auth_user_id"] == str(pupil.pk)
+
+
+def test_a_wrong_password_in_another_case_is_still_refused(client, pupil):
+    assert sign_in(client, "Pupil1", "wrong-password").status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_usernames_differing_only_in_case_sign_in_only_as_typed(client, db):
+    upper = UserFactory(username="Sam")
+    lower = UserFactory(username="sam")
+    assert sign_in(client, "SAM").status_code == 200  # which one? neither
+    assert sign_in(client, "Sam").status_code == 302
+    assert client.session["_auth_user_id"] == str(upper.pk)
+    client.logout()
+    assert sign_in(client, "sam").status_code == 302
+    assert client.session["_auth_user_id"] == str(lower.pk)
+
+
 # Brute-force protection (django-axes) ----------------------------------------------------
+
+
+def test_typing_the_username_in_another_case_does_not_get_round_a_lock(client, pupil):
+    for typed in ("pupil1", "Pupil1", "PUPIL1", "pupiL1"):
+        assert sign_in(client, typed, "wrong").status_code == 200
+    assert sign_in(client, "pUPIL1", "wrong").status_code == 429
+    assert sign_in(client, "Pupil1").status_code == 429
+    assert "_auth_user_id" not in client.session
 
 
 def test_five_failed_attempts_lock_the_account_with_a_friendly_page(client, pupil):
@@ -136,7 +168,7 @@ def test_failures_on_one_account_do_not_lock_another(client, pupil, teacher):
 
 def test_a_teacher_resetting_the_password_lifts_the_lock(client, pupil, teacher):
     for _ in range(5):
-        sign_in(client, pupil.username, "wrong")
+        sign_in(client, pupil.username.upper(), "wrong")  # a lock in any case is lifted
     client.force_login(teacher)
     response = client.post(reverse("schools:my_groups"), {"pupil": pupil.pk})
     new_password = response.context["new_password"]["password"]

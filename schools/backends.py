@@ -1,0 +1,31 @@
+"""Signing in by username whatever its case: pupils on tablets and staff typing their email
+address often capitalise it ("Priyap", "Tom.Teacher@school.org")."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+def username_for_lockout(request, credentials) -> str:
+    """The username the sign-in lock counts failures against (settings.AXES_USERNAME_CALLABLE):
+    in lower case, so typing it in another case neither dodges a lock nor starts a new count."""
+    data = credentials if credentials is not None else getattr(request, "POST", {})
+    return (data.get("username") or "").lower()
+
+
+class AnyCaseUsernameBackend(ModelBackend):
+    """Django's backend, then, if no username matches exactly, the one username that matches
+    ignoring case. Where two usernames differ only in case, only the exact one signs in."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None or username is None or password is None:
+            return user
+        User = get_user_model()
+        matches = list(
+            User._default_manager.filter(**{f"{User.USERNAME_FIELD}__iexact": username})
+            .exclude(**{User.USERNAME_FIELD: username})
+            .values_list(User.USERNAME_FIELD, flat=True)[:2]
+        )
+        if len(matches) != 1:
+            return None
+        return super().authenticate(request, username=matches[0], password=password, **kwargs)
