@@ -22,10 +22,10 @@ class AnyCaseUsernameBackend(ModelBackend):
             return user
         User = get_user_model()
         matches = list(
-            User._default_manager.filter(**{f"{User.USERNAME_FIELD}__iexact": username})
-            .exclude(**{User.USERNAME_FIELD: username})
-            .values_list(User.USERNAME_FIELD, flat=True)[:2]
+            User._default_manager.filter(
+                **{f"{User.USERNAME_FIELD}__iexact": username}
+            ).values_list(User.USERNAME_FIELD, flat=True)[:2]
         )
-        if len(matches) != 1:
-            return None
+        if len(matches) != 1 or matches[0] == username:
+            return None  # none, more than one, or the exact one (whose password was wrong)
         return super().authenticate(request, username=matches[0], password=password, **kwargs)

@@ -129,10 +129,15 @@ def test_usernames_differing_only_in_case_sign_in_only_as_typed(client, db):
     upper = UserFactory(username="Sam")
     lower = UserFactory(username="sam")
     assert sign_in(client, "SAM").status_code == 200  # which one? neither
+    # One's username with the other's password signs in as neither.
+    lower.set_password("sams-own-password")
+    lower.save()
+    assert sign_in(client, "Sam", "sams-own-password").status_code == 200
+    assert "_auth_user_id" not in client.session
     assert sign_in(client, "Sam").status_code == 302
     assert client.session["_auth_user_id"] == str(upper.pk)
     client.logout()
-    assert sign_in(client, "sam").status_code == 302
+    assert sign_in(client, "sam", "sams-own-password").status_code == 302
     assert client.session["_auth_user_id"] == str(lower.pk)
 
 
