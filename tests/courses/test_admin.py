@@ -86,7 +86,7 @@ class TestEditorsBuildCourses(WagtailPageTestCase):
     def setUp(self):
         roles_sync()
         self.editor = UserFactory(school=None, username="ed", roles=[Role.EDITOR])
-        self.client.force_login(self.editor, backend="django.contrib.auth.backends.ModelBackend")
+        self.client.force_login(self.editor, backend="schools.backends.AnyCaseUsernameBackend")
         self.home = HomePage.objects.first()
 
     def test_page_tree_rules(self):
@@ -283,7 +283,7 @@ class TestEditorsBuildCourses(WagtailPageTestCase):
 def test_editors_see_a_preview_of_every_block(client, editor, name):
     """The block picker's preview renders each block's preview_value with its template."""
     roles_sync()
-    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(editor, backend="schools.backends.AnyCaseUsernameBackend")
     block = ModulePage._meta.get_field("body").stream_block.child_blocks[name]
     response = client.get("/admin/block-preview/", {"id": block.definition_prefix})
     assert response.status_code == 200
@@ -322,7 +322,7 @@ def test_editor_adds_an_image_with_alt_text(client, editor, home_page):
 @pytest.mark.django_db
 def test_editor_previews_a_new_module_before_saving_it(client, editor, home_page):
     roles_sync()
-    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(editor, backend="schools.backends.AnyCaseUsernameBackend")
     index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
     home_page.add_child(instance=index)
     course = CoursePage(
@@ -356,7 +356,7 @@ def test_editor_previews_a_new_module_before_saving_it(client, editor, home_page
 @pytest.mark.django_db
 def test_editor_previews_a_new_course_before_saving_it(client, editor, home_page):
     roles_sync()
-    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(editor, backend="schools.backends.AnyCaseUsernameBackend")
     index = CourseIndexPage(title="Staff", slug="staff", audience=Audience.STAFF)
     home_page.add_child(instance=index)
     url = f"/admin/pages/add/courses/coursepage/{index.pk}/preview/"
