@@ -466,7 +466,8 @@ class PsheRecord:
 
 
 def pshe_class_record(*, group) -> PsheRecord:
-    """Which pupil lessons (modules of pupil courses) each pupil of the class has completed.
+    """Which pupil lessons (modules of pupil courses) each pupil of the class has completed
+    (pupils who have left the school are not listed).
 
     The caller checks the viewer may see the group (schools.selectors.group_visible_to)."""
     courses = courses_catalogue(audiences=("pupils",))
@@ -475,6 +476,7 @@ def pshe_class_record(*, group) -> PsheRecord:
             memberships__group=group,
             memberships__role=Membership.Role.MEMBER,
             groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
+            is_active=True,
         ).order_by("last_name", "first_name", "pk")
     )
     return PsheRecord(courses, pupils, _done_for(pupils, courses))

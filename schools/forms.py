@@ -24,6 +24,16 @@ class RosterImportForm(forms.Form):
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+    everyone = forms.BooleanField(
+        label=_("This file lists everyone at the school: mark anyone not in it as having left"),
+        help_text=_(
+            "For the start of a school year, or whenever you import the whole school from "
+            "your MIS. Pupils (or staff) not in the file can no longer sign in and are no "
+            "longer counted in classes, dashboards or reminders; their records are kept. You "
+            "will see who they are before anything changes."
+        ),
+        required=False,
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -86,7 +86,7 @@ def pupils_whose_password_user_may_reset(user) -> QuerySet[User]:
     lead. Never staff: staff reset their own passwords."""
     if not user.is_authenticated or not user.has_perm("schools.reset_pupil_password"):
         return User.objects.none()
-    pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL])
+    pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL], is_active=True)
     if user.is_superuser:
         return pupils
     if Role.SAFEGUARDING_LEAD in roles_of(user):
@@ -96,10 +96,10 @@ def pupils_whose_password_user_may_reset(user) -> QuerySet[User]:
 
 def groups_with_pupils_for(user) -> QuerySet[Group]:
     """The groups a person may see (see `groups_visible_to`), each with its pupils, sorted by
-    name, in `group.pupils`. For the My groups page."""
+    name, in `group.pupils` (not those who have left). For the My groups page."""
     if not user.is_authenticated:
         return Group.objects.none()
-    pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL])
+    pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL], is_active=True)
     if not user.is_superuser:
         pupils = pupils.filter(school_id=user.school_id)
     return (

@@ -1,5 +1,6 @@
 """Writes to schools, groups and people. Views and commands call these; nothing else writes."""
 
+import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -8,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Group, Membership, School, User
@@ -74,6 +75,10 @@ class RosterImportResult:
     groups_created: list[str] = field(default_factory=list)
     logins: list[NewLogin] = field(default_factory=list)
     ignored_columns: tuple[str, ...] = ()
+    # People marked as having left (not in a file imported as everyone at the school) and
+    # people in the file who had been marked so and are back.
+    left: list[User] = field(default_factory=list)
+    returned: list[User] = field(default_factory=list)
 
     def logins_by_sheet_group(self) -> list[tuple[str, list[NewLogin]]]:
         """New logins grouped for printing, one sheet per class (or staff team)."""
@@ -89,6 +94,60 @@ class RosterImportError(Exception):
     def __init__(self, errors: list[RowError]):
         super().__init__(f"{len(errors)} problem(s) in the roster")
         self.errors = errors
+
+
+class RosterLeaversChanged(Exception):
+    """The roster was not imported: the people it would mark as left are no longer the ones
+    the safeguarding lead checked (another import or an administrator changed them)."""
+
+    def __init__(self, leavers: list[User]):
+        super().__init__(f"{len(leavers)} leaver(s), not the ones checked")
+        self.leavers = leavers
+
+
+def roster_leavers(
+    *, school: School, kind: str, parsed: ParsedRoster, importer: User | None = None
+) -> list[User]:
+    """The people an import of `parsed` as everyone at the school would mark as left: active
+    pupils (or staff) of `school` with an MIS id that is not in the file, sorted by name,
+    each with their classes, year groups and teams in `user.group_names`.
+
+    People without an MIS id were not added by an import and no file can name them, so they
+    are never included; nor is the person importing (they would lock themselves out).
+    """
+    role = Role.PUPIL if kind == RosterKind.PUPILS else Role.STAFF
+    in_file = {row.mis_id for row in parsed.rows}
+    people = (
+        User.objects.filter(
+            school=school,
+            is_active=True,
+            is_superuser=False,
+            groups__name=AUTH_GROUP_NAMES[role],
+        )
+        .exclude(mis_id="")
+        .order_by("last_name", "first_name", "username")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("group").order_by(
+                    "group__kind", "group__name"
+                ),
+            )
+        )
+    )
+    if importer is not None:
+        people = people.exclude(pk=importer.pk)
+    leavers = [person for person in people if person.mis_id not in in_file]
+    for person in leavers:
+        person.group_names = [m.group.name for m in person.memberships.all()]
+    return leavers
+
+
+def leavers_fingerprint(leavers: list[User]) -> str:
+    """A short digest of who would be marked as left, carried by the confirmation form so
+    that an import marks exactly the people the safeguarding lead saw listed."""
+    ids = ",".join(str(pk) for pk in sorted(person.pk for person in leavers))
+    return hashlib.sha256(ids.encode()).hexdigest()[:32]
 
 
 def _chunks(items: list, size: int = 500):
@@ -107,16 +166,34 @@ def _taken_usernames(bases: set[str]) -> set[str]:
 
 
 @transaction.atomic
-def roster_import(*, school: School, kind: str, parsed: ParsedRoster) -> RosterImportResult:
+def roster_import(
+    *,
+    school: School,
+    kind: str,
+    parsed: ParsedRoster,
+    leavers_checked: str | None = None,
+    importer: User | None = None,
+) -> RosterImportResult:
     """Create or update the people in a parsed roster, and put them in their groups.
 
     All or nothing: any problem (in the file, or a clash with people already in the school)
     raises RosterImportError before anything is written. People are matched by MIS id within
-    `school` only, so importing the same file again updates them. Only the kinds of group
-    whose column is in the file are replaced; people missing from the file are left alone.
+    `school` only, so importing the same file again updates them, and brings back anyone
+    marked as having left. Only the kinds of group whose column is in the file are replaced.
+
+    People missing from the file are left alone, unless the file is everyone at the school:
+    then `leavers_checked` is the `leavers_fingerprint` of the `roster_leavers` the
+    safeguarding lead was shown, and those people are marked as having left (their accounts
+    no longer sign in; their records stay). If the leavers are no longer those,
+    RosterLeaversChanged is raised and nothing is written.
     """
     if parsed.errors:
         raise RosterImportError(parsed.errors)
+    leavers: list[User] = []
+    if leavers_checked is not None:
+        leavers = roster_leavers(school=school, kind=kind, parsed=parsed, importer=importer)
+        if leavers_fingerprint(leavers) != leavers_checked:
+            raise RosterLeaversChanged(leavers)
     rows = parsed.rows
     role = Role.PUPIL if kind == RosterKind.PUPILS else Role.STAFF
     other_role = Role.STAFF if role == Role.PUPIL else Role.PUPIL
@@ -225,16 +302,22 @@ def roster_import(*, school: School, kind: str, parsed: ParsedRoster) -> RosterI
             continue
         people[row.mis_id] = user
         result.updated += 1
-        before = (user.username, user.first_name, user.last_name, user.email)
+        before = (user.username, user.first_name, user.last_name, user.email, user.is_active)
         if role == Role.STAFF and user.username.lower() == user.email.lower() != row.email:
             user.username = row.email  # they sign in with their email: keep it so
         user.first_name, user.last_name = row.first_name, row.last_name
         user.email = row.email
-        if (user.username, user.first_name, user.last_name, user.email) != before:
+        if not user.is_active:  # marked as having left, and back in the school's file
+            user.is_active = True
+            result.returned.append(user)
+        if (user.username, user.first_name, user.last_name, user.email, user.is_active) != before:
             to_update.append(user)
     User.objects.bulk_update(
-        to_update, ["username", "first_name", "last_name", "email"], batch_size=500
+        to_update, ["username", "first_name", "last_name", "email", "is_active"], batch_size=500
     )
+    for chunk in _chunks([person.pk for person in leavers]):
+        User.objects.filter(pk__in=chunk).update(is_active=False)
+    result.left = leavers
 
     auth_group, _created = AuthGroup.objects.get_or_create(name=AUTH_GROUP_NAMES[role])
     User.groups.through.objects.bulk_create(

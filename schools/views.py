@@ -1,7 +1,9 @@
 """Sign-in, the landing page each role arrives at, My groups and the roster import."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404
@@ -17,8 +19,19 @@ from .selectors import (
     groups_with_pupils_for,
     pupils_whose_password_user_may_reset,
 )
-from .services import RosterImportError, pupil_password_reset
+from .services import (
+    RosterImportError,
+    RosterLeaversChanged,
+    leavers_fingerprint,
+    pupil_password_reset,
+    roster_leavers,
+)
 from .services import roster_import as roster_import_service
+
+# The list of who has left, shown before an import that marks them, carries the file and the
+# list's fingerprint in a signed token, so the import marks exactly the people shown.
+LEAVERS_SALT = "schools.roster_import.leavers"
+LEAVERS_MAX_AGE = 60 * 60
 
 
 class SignInView(auth_views.LoginView):
@@ -78,7 +91,9 @@ def roster_import(request):
     """Upload a CSV of pupils or staff into the safeguarding lead's own school.
 
     Nothing is saved unless every row is valid. New logins are shown once, in the response
-    to the upload, as printable sheets; passwords are never stored in clear.
+    to the upload, as printable sheets; passwords are never stored in clear. When the file is
+    everyone at the school, the people it would mark as having left are listed first, and
+    nothing changes until the safeguarding lead confirms that list.
     """
     school = request.user.school
     if not request.user.has_perm("schools.import_roster") or school is None:
@@ -88,39 +103,151 @@ def roster_import(request):
         "max_rows": MAX_ROWS,
         "nav_current": "roster",
         "sign_in_url": request.build_absolute_uri(reverse("login")),
+        "problems": [],
     }
-    if request.method == "POST":
+    form = RosterImportForm()
+    if request.method == "POST" and "confirmation" in request.POST:
+        try:
+            payload = signing.loads(
+                request.POST["confirmation"], salt=LEAVERS_SALT, max_age=LEAVERS_MAX_AGE
+            )
+            if payload.get("user") != request.user.pk:
+                raise signing.BadSignature("made for someone else")
+        except signing.SignatureExpired:
+            context["problems"].append(
+                _(
+                    "The list of who has left was made more than an hour ago, so nothing was "
+                    "imported. Upload the file again to see it as it is now."
+                )
+            )
+        except signing.BadSignature:
+            context["problems"].append(
+                _(
+                    "This confirmation could not be read, so nothing was imported. Upload the "
+                    "file again."
+                )
+            )
+        else:
+            form = RosterImportForm(initial={"kind": payload["kind"], "everyone": True})
+            response = _roster_import_run(
+                request,
+                context,
+                form,
+                school=school,
+                kind=payload["kind"],
+                data=payload["csv"].encode(),
+                everyone=True,
+                leavers_checked=payload["leavers"],
+            )
+            if response is not None:
+                return response
+    elif request.method == "POST":
         form = RosterImportForm(request.POST, request.FILES)
         if form.is_valid():
-            kind = form.cleaned_data["kind"]
-            try:
-                parsed = roster_parse(form.cleaned_data["file"].read(), kind=kind)
-                result = roster_import_service(school=school, kind=kind, parsed=parsed)
-            except RosterFileError as exc:
-                form.add_error("file", str(exc))
-            except RosterImportError as exc:
-                context["row_errors"] = exc.errors
-            except IntegrityError:
-                # Another import for the same people committed first; nothing of this one
-                # was saved (one transaction), and trying again will update them.
-                form.add_error(
-                    None,
-                    _(
-                        "Another import changed these people at the same moment, so nothing "
-                        "was imported. Upload the file again."
-                    ),
-                )
-            else:
-                response = render(
-                    request,
-                    "schools/roster_import_done.html",
-                    {**context, "result": result, "school": school},
-                )
-                # The page holds passwords shown only once: never keep it in a cache.
-                response["Cache-Control"] = "no-store"
+            response = _roster_import_run(
+                request,
+                context,
+                form,
+                school=school,
+                kind=form.cleaned_data["kind"],
+                data=form.cleaned_data["file"].read(),
+                everyone=form.cleaned_data["everyone"],
+                leavers_checked=None,
+            )
+            if response is not None:
                 return response
-    else:
-        form = RosterImportForm()
     context["form"] = form
-    status = 400 if form.errors or context.get("row_errors") else 200
+    status = 400 if form.errors or context["problems"] or context.get("row_errors") else 200
     return render(request, "schools/roster_import.html", context, status=status)
+
+
+def _roster_import_run(request, context, form, *, school, kind, data, everyone, leavers_checked):
+    """Parse and import, or list who would be marked as left first. Returns the response,
+    or None with the problems put in `form` and `context` for the upload page."""
+    try:
+        parsed = roster_parse(data, kind=kind)
+        if everyone and leavers_checked is None and not parsed.errors:
+            leavers = roster_leavers(school=school, kind=kind, parsed=parsed, importer=request.user)
+            if leavers:
+                return _leavers_page(request, context, kind=kind, data=data, leavers=leavers)
+            leavers_checked = leavers_fingerprint([])
+        result = roster_import_service(
+            school=school,
+            kind=kind,
+            parsed=parsed,
+            leavers_checked=leavers_checked if everyone else None,
+            importer=request.user,
+        )
+    except RosterFileError as exc:
+        if form.is_bound:
+            form.add_error("file", str(exc))
+        else:
+            context["problems"].append(str(exc))
+    except RosterImportError as exc:
+        context["row_errors"] = exc.errors
+    except RosterLeaversChanged as exc:
+        if not exc.leavers:  # nobody left after all: nothing to check
+            return _roster_import_run(
+                request,
+                context,
+                form,
+                school=school,
+                kind=kind,
+                data=data,
+                everyone=True,
+                leavers_checked=leavers_fingerprint([]),
+            )
+        return _leavers_page(
+            request, context, kind=kind, data=data, leavers=exc.leavers, changed=True
+        )
+    except IntegrityError:
+        # Another import for the same people committed first; nothing of this one
+        # was saved (one transaction), and trying again will update them.
+        context["problems"].append(
+            _(
+                "Another import changed these people at the same moment, so nothing "
+                "was imported. Upload the file again."
+            )
+        )
+    else:
+        response = render(
+            request,
+            "schools/roster_import_done.html",
+            {**context, "result": result, "school": school},
+        )
+        # The page holds passwords shown only once: never keep it in a cache.
+        response["Cache-Control"] = "no-store"
+        return response
+    return None
+
+
+def _leavers_page(request, context, *, kind, data, leavers, changed=False):
+    """Who an import of the whole school would mark as having left, to confirm."""
+    token = signing.dumps(
+        {
+            "user": request.user.pk,
+            "kind": kind,
+            "csv": data.decode("utf-8-sig"),
+            "leavers": leavers_fingerprint(leavers),
+        },
+        salt=LEAVERS_SALT,
+        compress=True,
+    )
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is not None and len(token) > limit - 4096:  # it could not be posted back
+        context["problems"].append(
+            _(
+                "This file is too large to list who has left before importing it, so nothing "
+                "was imported. Delete the columns Upstander does not use (it reads only "
+                "mis_id, first_name, last_name, email, class, year_group and staff_team) "
+                "and upload it again."
+            )
+        )
+        return None
+    response = render(
+        request,
+        "schools/roster_import_leavers.html",
+        {**context, "kind": kind, "leavers": leavers, "confirmation": token, "changed": changed},
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -6,7 +6,7 @@ Every page visited passes axe-core.
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
+from tests.e2e.conftest import MOBILE, assert_accessible, assert_fits_the_screen, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,3 +93,53 @@ def test_the_import_page_works_without_javascript_on_a_phone(
     # Without JavaScript the print button stays hidden: the browser's own Print works.
     expect(page.get_by_role("button", name="Print login sheets")).to_be_hidden()
     context.close()
+
+
+LAST_YEAR = HEADER + "C1,Amara,Okafor,8R,Year 8\nC2,Ben,Carter,11X,Year 11\n"
+THIS_YEAR = HEADER + "C1,Amara,Okafor,9R,Year 9\nC3,Dev,Shah,7K,Year 7\n"
+
+
+def test_at_the_start_of_a_year_a_lead_checks_who_has_left_and_marks_them(
+    browser, live_server, safeguarding_lead
+):
+    context = browser.new_context(viewport=MOBILE)
+    page = context.new_page()
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/schools/roster/import/")
+    page.get_by_label("Pupils").check()
+    choose_file(page, LAST_YEAR)
+    page.get_by_role("button", name="Import").click()
+    row = page.get_by_role("region", name="Login sheet: 11X").get_by_role("row", name="Ben Carter")
+    username, password = (cell.inner_text() for cell in row.get_by_role("cell").all())
+
+    page.goto(f"{live_server.url}/schools/roster/import/")
+    page.get_by_label("Pupils").check()
+    choose_file(page, THIS_YEAR)
+    page.get_by_label("This file lists everyone at the school").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", name="Check who has left", level=1)).to_be_visible()
+    leavers = page.get_by_role("region", name="Everyone who will be marked as having left")
+    expect(leavers.get_by_role("row", name="Ben Carter")).to_be_visible()
+    expect(leavers.get_by_role("row", name="Amara Okafor")).to_have_count(0)
+    assert_accessible(page)
+    assert_fits_the_screen(page)
+
+    page.get_by_role("button", name="Import the file and mark 1 pupil as left").click()
+    expect(page.get_by_role("heading", name="1 person marked as having left")).to_be_visible()
+    expect(page.get_by_role("region", name="Login sheet: 7K")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Ben Carter").click()
+    expect(page.get_by_text("Has left the school")).to_be_visible()
+    assert_accessible(page)
+    context.close()
+
+    leaver_context = browser.new_context(viewport=MOBILE)
+    leaver = leaver_context.new_page()
+    leaver.goto(f"{live_server.url}/accounts/login/")
+    leaver.get_by_label("Username").fill(username)
+    leaver.get_by_label("Password").fill(password)
+    leaver.locator("main button[type=submit]").click()
+    expect(leaver.get_by_role("alert")).to_be_visible()
+    expect(leaver.get_by_role("heading", name="My learning")).to_have_count(0)
+    leaver_context.close()
