@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/people/<int:pk>/export.json", views.person_export, name="person_export"),
     path("dashboard/people/<int:pk>/erase/", views.person_erase, name="person_erase"),
     path("dashboard/assignments/", views.assignments, name="assignments"),
+    path("dashboard/left/", views.leavers, name="leavers"),
     path("dashboard/assignments.csv", views.assignments_csv, name="assignments_csv"),
     path(
         "dashboard/assignments/<int:pk>/delete/",

@@ -10,6 +10,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -20,10 +21,11 @@ from django.views.decorators.http import require_POST
 
 from config.spreadsheets import csv_response
 from schools.models import Group, User
-from schools.roles import Role, roles_of
+from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
 from schools.selectors import (
     group_visible_to,
     groups_visible_to,
+    people_who_left,
     person_visible_to,
     schools_visible_to,
 )
@@ -42,6 +44,7 @@ def dashboard_required(view):
 
 
 MATRIX_PAGE_SIZE = 50
+LEAVERS_PAGE_SIZE = 100
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -183,6 +186,27 @@ def matrix(request):
             "query": query.urlencode(),
             "nav_current": "dashboard",
         },
+    )
+
+
+@dashboard_required
+def leavers(request):
+    """People who have left the school, whose records are kept: a way back to each record."""
+    school = _school_for(request)
+    page = Paginator(people_who_left(request.user, school), LEAVERS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    for person in page:
+        names = {group.name for group in person.groups.all()}
+        person.role_label = ", ".join(
+            str(role.label) for role in (Role.PUPIL, Role.STAFF) if AUTH_GROUP_NAMES[role] in names
+        )
+    return render(
+        request,
+        "records/leavers.html",
+        {"page": page, "query": query.urlencode(), "nav_current": "dashboard"},
     )
 
 

@@ -73,6 +73,17 @@ def people_visible_to(user) -> QuerySet[User]:
     return User.objects.filter(pk=user.pk)
 
 
+def people_who_left(user, school: School) -> QuerySet[User]:
+    """The people of `school` who have left (accounts no longer active) that `user` may see,
+    by name, each with their role groups prefetched."""
+    return (
+        people_visible_to(user)
+        .filter(school=school, is_active=False, is_superuser=False)
+        .order_by("last_name", "first_name", "username")
+        .prefetch_related("groups")
+    )
+
+
 def person_visible_to(user, person: User) -> bool:
     return people_visible_to(user).filter(pk=person.pk).exists()
 

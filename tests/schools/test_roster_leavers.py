@@ -292,3 +292,43 @@ def test_a_file_too_large_to_carry_back_is_refused_with_a_way_out(
     assert response.status_code == 400
     assert "Delete the columns Upstander does not use" in response.text
     assert not User.objects.filter(mis_id="A5").exists()
+
+
+# Left the school (the dashboard's list) ---------------------------------------------------
+
+
+def test_the_lead_finds_everyone_who_has_left_with_a_way_to_their_records(
+    client, safeguarding_lead, last_year, django_assert_max_num_queries
+):
+    User.objects.filter(mis_id__in=["A3", "A4"]).update(is_active=False)
+    PupilFactory(school=SchoolFactory(), is_active=False, first_name="Other", last_name="School")
+    client.force_login(safeguarding_lead, backend=BACKEND)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("records:leavers"))
+    assert response.status_code == 200
+    rows = re.findall(r'<th scope="row"><a href="([^"]+)">([^<]+)</a>', response.text)
+    assert rows == [
+        (reverse("records:person", args=[last_year["A3"].pk]), "Ola Nowak"),
+        (reverse("records:person", args=[last_year["A4"].pk]), "Tom Reed"),
+    ]
+    assert "2 people have left" in response.text
+    assert "Pupil" in response.text
+
+
+def test_the_list_of_leavers_pages_and_shrugs_off_a_bad_page_number(
+    client, safeguarding_lead, school
+):
+    for n in range(101):
+        PupilFactory(school=school, is_active=False, last_name=f"Leaver{n:03}")
+    client.force_login(safeguarding_lead, backend=BACKEND)
+    first = client.get(reverse("records:leavers"))
+    assert "Page 1 of 2" in first.text and "Leaver100" not in first.text
+    second = client.get(reverse("records:leavers"), {"page": "2"})
+    assert "Leaver100" in second.text
+    assert client.get(reverse("records:leavers"), {"page": "x'"}).status_code == 200
+
+
+def test_only_those_with_the_dashboard_see_who_has_left(client, teacher, pupil):
+    for person in (teacher, pupil):
+        client.force_login(person, backend=BACKEND)
+        assert client.get(reverse("records:leavers")).status_code == 403
