@@ -333,6 +333,28 @@ def records_purge(
     return result
 
 
+def leavers_purge(
+    *, older_than_months: int | None = None, now: datetime | None = None, dry_run: bool = False
+) -> dict[str, int]:
+    """Erase the people who left each school longer ago than it keeps records (the same
+    cut-off as `records_purge`), accounts and all, as `learner_erase` does. Returns how many
+    were erased (or, with `dry_run`, would be) per school name."""
+    now = now or timezone.now()
+    result: dict[str, int] = {}
+    for school in School.objects.all():
+        cutoff = _retention_cutoff(school=school, older_than_months=older_than_months, now=now)
+        leavers = list(
+            User.objects.filter(
+                school=school, is_active=False, is_superuser=False, left_on__lt=cutoff.date()
+            ).order_by("username")
+        )
+        if not dry_run:
+            for person in leavers:
+                learner_erase(learner=person)
+        result[school.name] = len(leavers)
+    return result
+
+
 def _attempts_purge(*, school: School, cutoff: datetime) -> None:
     """Delete the school's learners' scenario play-throughs and quiz attempts last touched
     before the cut-off, with the moves made in them. Classroom vote totals name nobody and

@@ -206,7 +206,7 @@ def leavers(request):
     return render(
         request,
         "records/leavers.html",
-        {"page": page, "query": query.urlencode(), "nav_current": "dashboard"},
+        {"page": page, "query": query.urlencode(), "school": school, "nav_current": "dashboard"},
     )
 
 

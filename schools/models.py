@@ -9,6 +9,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -107,6 +108,16 @@ class User(AbstractUser):
             "match rows when a roster is imported again."
         ),
     )
+    left_on = models.DateField(
+        _("left on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the person was marked as having left (their account made inactive). The "
+            "retention command erases people who left longer ago than the school keeps records."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -120,6 +131,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # Leaving is an account made inactive, however that happens (a roster import of the
+        # whole school, or an administrator's edit): note the day, and forget it on return.
+        left_on = self.left_on
+        if not self.is_active and self.left_on is None:
+            self.left_on = timezone.localdate()
+        elif self.is_active:
+            self.left_on = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.left_on != left_on:
+            kwargs["update_fields"] = {*update_fields, "left_on"}
+        super().save(*args, **kwargs)
 
     @property
     def roles(self) -> frozenset[str]:

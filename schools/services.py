@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Group, Membership, School, User
@@ -308,15 +309,18 @@ def roster_import(
         user.first_name, user.last_name = row.first_name, row.last_name
         user.email = row.email
         if not user.is_active:  # marked as having left, and back in the school's file
-            user.is_active = True
+            user.is_active, user.left_on = True, None
             result.returned.append(user)
         if (user.username, user.first_name, user.last_name, user.email, user.is_active) != before:
             to_update.append(user)
     User.objects.bulk_update(
-        to_update, ["username", "first_name", "last_name", "email", "is_active"], batch_size=500
+        to_update,
+        ["username", "first_name", "last_name", "email", "is_active", "left_on"],
+        batch_size=500,
     )
+    today = timezone.localdate()
     for chunk in _chunks([person.pk for person in leavers]):
-        User.objects.filter(pk__in=chunk).update(is_active=False)
+        User.objects.filter(pk__in=chunk).update(is_active=False, left_on=today)
     result.left = leavers
 
     auth_group, _created = AuthGroup.objects.get_or_create(name=AUTH_GROUP_NAMES[role])

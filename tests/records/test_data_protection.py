@@ -252,3 +252,41 @@ def test_certificate_for_a_pupil_course_is_refused(school, pupil, home_page):
     completion = Completion.objects.get()
     with pytest.raises(ValueError, match="staff courses"):
         certificate_issue(learner=pupil, statement_id=completion.statement_id)
+
+
+def test_people_who_left_before_the_retention_period_are_erased_with_their_records(
+    school, teacher, pupil, capsys
+):
+    from records.services import leavers_purge
+    from tests.factories import PupilFactory
+
+    school.retention_months = 12
+    school.save()
+    long_gone = PupilFactory(school=school, is_active=False)
+    User.objects.filter(pk=long_gone.pk).update(left_on=timezone.localdate() - timedelta(days=400))
+    _record(school, statement(long_gone, COMPLETED, MODULE, when=timezone.now()))
+    just_left = PupilFactory(school=school, is_active=False)  # left today
+    assert just_left.left_on == timezone.localdate()
+
+    assert leavers_purge(dry_run=True) == {school.name: 1}
+    assert leavers_purge(older_than_months=24) == {school.name: 0}  # the longer period wins
+    assert User.objects.filter(pk=long_gone.pk).exists()
+
+    call_command("purge_records")
+    out = capsys.readouterr().out
+    assert "deleted the records of 1 people who left" in out
+    assert long_gone.username not in out  # counts only in a scheduled job's log
+    assert not User.objects.filter(pk=long_gone.pk).exists()
+    assert not Statement.objects.filter(object_iri=MODULE).exists()
+    assert set(User.objects.values_list("pk", flat=True)) >= {just_left.pk, pupil.pk, teacher.pk}
+
+
+def test_leaving_and_coming_back_sets_and_clears_the_day_they_left(school, pupil):
+    pupil.is_active = False
+    pupil.save(update_fields=["is_active"])  # an administrator's edit saves only that field
+    pupil.refresh_from_db()
+    assert pupil.left_on == timezone.localdate()
+    pupil.is_active = True
+    pupil.save()
+    pupil.refresh_from_db()
+    assert pupil.left_on is None

@@ -6,6 +6,7 @@ import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from records.selectors import pshe_class_record
 from schools.models import Group, Membership, User
@@ -99,6 +100,7 @@ def test_importing_with_the_checked_list_marks_exactly_those_people_as_left(scho
     active = dict(User.objects.filter(school=school).values_list("mis_id", "is_active"))
     assert active == {"A1": True, "A2": True, "A3": False, "A4": False, "A5": True}
     assert [p.mis_id for p in result.left] == ["A3", "A4"]
+    assert User.objects.get(mis_id="A3").left_on == timezone.localdate()
     assert (result.created, result.updated) == (1, 2)
     # Nothing is deleted: their class memberships and accounts stay.
     assert Membership.objects.filter(user=last_year["A3"], group__name="11X").exists()
@@ -125,7 +127,8 @@ def test_someone_who_left_is_back_when_a_file_lists_them_again(school, last_year
     last_year["A3"].save()
     result = roster_import(school=school, kind=Kind.PUPILS, parsed=parse(LAST_YEAR))
     assert [p.mis_id for p in result.returned] == ["A3"]
-    assert User.objects.get(pk=last_year["A3"].pk).is_active
+    back = User.objects.get(pk=last_year["A3"].pk)
+    assert back.is_active and back.left_on is None
 
 
 def test_people_who_left_drop_out_of_class_lists_and_password_resets(
@@ -312,6 +315,7 @@ def test_the_lead_finds_everyone_who_has_left_with_a_way_to_their_records(
         (reverse("records:person", args=[last_year["A4"].pk]), "Tom Reed"),
     ]
     assert "2 people have left" in response.text
+    assert "keeps records for 84 months" in response.text
     assert "Pupil" in response.text
 
 

@@ -2,14 +2,15 @@
 
 from django.core.management.base import BaseCommand
 
-from records.services import records_purge
+from records.services import leavers_purge, records_purge
 
 
 class Command(BaseCommand):
     help = (
         "Delete statements, completions, certificates, reminder logs, scenario attempts "
         "and quiz attempts older than each "
-        "school's retention period (School.retention_months). --older-than can only keep "
+        "school's retention period (School.retention_months), and erase the people who "
+        "left the school before it. --older-than can only keep "
         "more, never less: each school's cut-off is the longer of the two."
     )
 
@@ -32,4 +33,16 @@ class Command(BaseCommand):
         verb = "Would delete" if options["dry_run"] else "Deleted"
         for school, count in counts.items():
             self.stdout.write(f"{school}: {verb.lower()} {count} statements")
+        # Counts only: the log of a scheduled job is no place for pupils' usernames.
+        leavers = leavers_purge(older_than_months=options["older_than"], dry_run=options["dry_run"])
+        for school, count in leavers.items():
+            if count:
+                self.stdout.write(
+                    f"{school}: {verb.lower()} the records of {count} people who left"
+                )
         self.stdout.write(self.style.SUCCESS(f"{verb} {sum(counts.values())} statements."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {sum(leavers.values())} people who left, and their records."
+            )
+        )
