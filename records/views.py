@@ -29,6 +29,8 @@ from schools.selectors import (
     person_visible_to,
     schools_visible_to,
 )
+from xapi.identity import actor_for
+from xapi.selectors import targets_holding_copies
 
 from . import certificates as documents
 from . import selectors, services
@@ -298,10 +300,19 @@ def person_erase(request, pk: int):
             messages.success(request, _("%(name)s and their records were erased.") % {"name": name})
             return redirect("records:matrix")
         error = _("Type the username exactly to confirm.")
+    actor = actor_for(learner)
     return render(
         request,
         "records/person_erase.html",
-        {"learner": learner, "error": error, "nav_current": "dashboard"},
+        {
+            "learner": learner,
+            "error": error,
+            # Copies already forwarded to other LRSs are out of reach: say where they are
+            # and how those LRSs know the person, so the school can ask for them too.
+            "copies_at": targets_holding_copies(learner=learner),
+            "identifier": actor["account"]["name"] if "account" in actor else actor["mbox"],
+            "nav_current": "dashboard",
+        },
     )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Statement, StatementRelation
+from .models import ForwardingTarget, OutboxEntry, Statement, StatementRelation
 
 FIELDS = ("id", "statement_id", "stored", "data", "voided")
 
@@ -206,3 +206,16 @@ def activity_definition(*, school, activity_iri: str) -> dict | None:
     if definition:
         activity["definition"] = definition
     return activity
+
+
+def targets_holding_copies(*, learner) -> list[ForwardingTarget]:
+    """The forwarding targets (other LRSs) that have been sent, or are being sent, statements
+    by `learner`: copies that erasing the learner here cannot reach. By name."""
+    return list(
+        ForwardingTarget.objects.filter(
+            outbox__statement__learner=learner,
+            outbox__status__in=[OutboxEntry.Status.SENT, OutboxEntry.Status.SENDING],
+        )
+        .distinct()
+        .order_by("name")
+    )

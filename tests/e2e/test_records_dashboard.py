@@ -136,3 +136,35 @@ def test_the_dashboard_tables_fit_a_laptop_screen_without_scrolling_sideways(
         box = header.bounding_box()
         assert box["x"] + box["width"] <= DESKTOP["width"]
     ctx.close()
+
+
+def test_a_lead_erases_a_pupil_told_where_forwarded_copies_are(
+    browser, live_server, school, pupil, safeguarding_lead
+):
+    from django.utils import timezone
+
+    from tests.records.statements import COMPLETED, iri, statement
+    from xapi.models import ForwardingTarget, OutboxEntry, Statement
+    from xapi.services import record
+
+    trust = ForwardingTarget.objects.create(name="Trust LRS", endpoint="http://127.0.0.1:9/x/")
+    done = statement(pupil, COMPLETED, iri("module", "erase-e2e"), when=timezone.now())
+    done.pop("stored", None)
+    record(statements=[done], school=school)
+    OutboxEntry.objects.filter(target=trust).update(status=OutboxEntry.Status.SENT)
+
+    context = browser.new_context(viewport=MOBILE)
+    page = context.new_page()
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/records/dashboard/people/{pupil.pk}/")
+    page.get_by_role("link", name="Erase this person and their records").click()
+    copies = page.get_by_role("region", name="Copies in other learning record stores")
+    expect(copies).to_contain_text("Trust LRS")
+    expect(copies).to_contain_text(str(pupil.learner_id))
+    assert_accessible(page)
+    page.get_by_label("Type their username").fill(pupil.username)
+    page.get_by_role("button", name="Erase for ever").click()
+    expect(page.get_by_text("and their records were erased")).to_be_visible()
+    assert_accessible(page)
+    assert not Statement.objects.exists()
+    context.close()

@@ -290,3 +290,34 @@ def test_leaving_and_coming_back_sets_and_clears_the_day_they_left(school, pupil
     pupil.save()
     pupil.refresh_from_db()
     assert pupil.left_on is None
+
+
+def test_the_erase_page_names_the_stores_that_hold_copies_and_how_they_know_the_person(
+    client, school, pupil, safeguarding_lead
+):
+    from django.urls import reverse
+
+    from xapi.models import ForwardingTarget, OutboxEntry
+
+    sent = ForwardingTarget.objects.create(name="Trust LRS", endpoint="http://127.0.0.1:9/x/")
+    ForwardingTarget.objects.create(name="Not yet sent", endpoint="http://127.0.0.1:9/y/")
+    _record(school, statement(pupil, COMPLETED, MODULE, when=timezone.now()))
+    OutboxEntry.objects.filter(target=sent).update(status=OutboxEntry.Status.SENT)
+    client.force_login(safeguarding_lead, backend="schools.backends.AnyCaseUsernameBackend")
+    url = reverse("records:person_erase", args=[pupil.pk])
+    html = client.get(url).text
+    assert "<strong>Trust LRS</strong>" in html
+    assert "Not yet sent" not in html
+    assert f"<code>{pupil.learner_id}</code>" in html
+    assert client.post(url, {"confirm": pupil.username}).status_code == 302
+    assert not OutboxEntry.objects.exists()  # nothing left to send about them
+
+
+def test_the_erase_page_says_nothing_of_copies_when_none_were_sent(
+    client, school, pupil, safeguarding_lead
+):
+    from django.urls import reverse
+
+    client.force_login(safeguarding_lead, backend="schools.backends.AnyCaseUsernameBackend")
+    html = client.get(reverse("records:person_erase", args=[pupil.pk])).text
+    assert "Copies in other learning record stores" not in html
