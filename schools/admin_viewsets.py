@@ -65,7 +65,7 @@ class PersonFilterSet(WagtailFilterSet):
 
     class Meta:
         model = User
-        fields = ["school"]
+        fields = ["school", "is_active"]
 
 
 class PersonViewSet(ModelViewSet):
@@ -75,7 +75,7 @@ class PersonViewSet(ModelViewSet):
     icon = "user"
     menu_label = _("People")
     url_prefix = "schools/people"
-    list_display = ["username", "first_name", "last_name", "school", "mis_id"]
+    list_display = ["username", "first_name", "last_name", "school", "mis_id", "left_on"]
     filterset_class = PersonFilterSet
     search_fields = ["username", "first_name", "last_name", "mis_id"]
     search_backend_name = None

@@ -79,3 +79,15 @@ def test_people_are_filtered_by_role(admin_client, pupil, teacher):
     assert response.status_code == 200
     assert "pupil1" in response.text
     assert "teacher1" not in response.text
+
+
+def test_administrators_find_people_who_have_left_and_when(admin_client, pupil, teacher):
+    from django.utils import formats, timezone
+
+    pupil.is_active = False
+    pupil.save()
+    response = admin_client.get("/admin/schools/people/?is_active=false")
+    assert response.status_code == 200
+    assert "pupil1" in response.text
+    assert "teacher1" not in response.text
+    assert formats.date_format(timezone.localdate()) in response.text
