@@ -465,6 +465,7 @@ def _analytics_rows(result, runs):
     for node in result.nodes:
         for choice in node.choices:
             yield [own, node.title, choice.label, "", choice.learners, choice.percent, ""]
+    sections: dict[str, int] = {}
     for run in runs:
         section = gettext("Run in classroom mode on %(when)s") % {
             "when": date_format(localtime(run.session.started_at), "j M Y H:i")
@@ -472,6 +473,10 @@ def _analytics_rows(result, runs):
         if run.session.teacher is not None:
             teacher = run.session.teacher
             section += f" ({teacher.get_full_name() or teacher.username})"
+        # Two runs started in the same minute by the same teacher: keep their rows apart.
+        sections[section] = sections.get(section, 0) + 1
+        if sections[section] > 1:
+            section += f" [{sections[section]}]"
         for step in run.steps:
             if step.skipped or not step.enough:
                 reason = (

@@ -779,3 +779,27 @@ def test_the_download_keeps_to_the_minimum_and_to_the_groups_one_may_see(
     assert client.get(url).status_code == 404
     for query in ("", f"?group={klass.pk}", "?group=x&scenario=y", f"?scenario={scenario.uuid}"):
         assert client.get(reverse("scenarios:analytics_csv") + query).status_code == 404
+
+
+def test_two_runs_started_in_the_same_minute_keep_their_rows_apart_in_the_download(
+    client, teacher, klass, school, scenario
+):
+    first = _start_session(client, teacher, klass, scenario)
+    _vote(client, first, node="start", step=0, report=18, share=11)
+    second = _start_session(client, teacher, klass, scenario)
+    _vote(client, second, node="start", step=0, report=6, share=20)
+    from django.utils import timezone
+
+    same_minute = timezone.now().replace(second=5)
+    type(first).objects.filter(pk__in=[first.pk, second.pk]).update(started_at=same_minute)
+    client.force_login(teacher)
+    url = reverse("scenarios:analytics_csv") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    rows = [row for row in _csv_rows(client.get(url)) if row[0].startswith("Run in")]
+    sections = {}
+    for row in rows:
+        sections.setdefault(row[0], []).append(row[4])
+    assert len(sections) == 2
+    assert sorted(sorted(counts) for counts in sections.values()) == [
+        ["11", "18"],
+        ["20", "6"],
+    ]
