@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboard/people/<int:pk>/record.csv", views.person_csv, name="person_csv"),
     path("dashboard/people/<int:pk>/export.json", views.person_export, name="person_export"),
     path("dashboard/people/<int:pk>/erase/", views.person_erase, name="person_erase"),
+    path("dashboard/people/<int:pk>/left/", views.person_left, name="person_left"),
     path("dashboard/assignments/", views.assignments, name="assignments"),
     path("dashboard/left/", views.leavers, name="leavers"),
     path("dashboard/assignments.csv", views.assignments_csv, name="assignments_csv"),

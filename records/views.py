@@ -29,6 +29,7 @@ from schools.selectors import (
     person_visible_to,
     schools_visible_to,
 )
+from schools.services import person_left_set
 from xapi.identity import actor_for
 from xapi.selectors import targets_holding_copies
 
@@ -254,6 +255,23 @@ def person(request, pk: int):
             "nav_current": "dashboard",
         },
     )
+
+
+@require_POST
+@dashboard_required
+def person_left(request, pk: int):
+    """Mark one person as having left the school, or as back again (the form's `left`)."""
+    person = _visible_person(request, pk)
+    left = request.POST.get("left") == "1"
+    person_left_set(actor=request.user, person=person, left=left)
+    name = str(person)
+    messages.success(
+        request,
+        _("%(name)s is marked as having left the school.") % {"name": name}
+        if left
+        else _("%(name)s is back: they can sign in again.") % {"name": name},
+    )
+    return redirect("records:person", pk=person.pk)
 
 
 @dashboard_required

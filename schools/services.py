@@ -414,6 +414,25 @@ def _memberships_replace(
     )
 
 
+@transaction.atomic
+def person_left_set(*, actor: User, person: User, left: bool) -> None:
+    """Mark one person as having left the school (a pupil moving school mid-year, a member of
+    staff leaving), or as back again. The safeguarding lead of their school only, and never
+    themself; the day is kept in `left_on` (see User.save)."""
+    if (
+        not actor.has_perm("schools.import_roster")
+        or actor.school_id is None
+        or person.school_id != actor.school_id
+        or person.pk == actor.pk
+        or person.is_superuser
+    ):
+        raise PermissionDenied
+    if person.is_active == (not left):
+        return
+    person.is_active = not left
+    person.save(update_fields=["is_active"])
+
+
 # Passwords -------------------------------------------------------------------------------
 
 

@@ -136,6 +136,12 @@ def test_at_the_start_of_a_year_a_lead_checks_who_has_left_and_marks_them(
     page.get_by_role("link", name="Ben Carter").click()
     expect(page.get_by_text("Has left the school")).to_be_visible()
     assert_accessible(page)
+    # Back for a week (a mistake in the MIS): one click, then gone again.
+    page.get_by_role("button", name="Bring them back").click()
+    expect(page.get_by_text("Ben Carter is back: they can sign in again.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Mark as having left the school").click()
+    expect(page.get_by_text("Ben Carter is marked as having left the school.")).to_be_visible()
     context.close()
 
     leaver_context = browser.new_context(viewport=MOBILE)

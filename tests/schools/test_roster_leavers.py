@@ -336,3 +336,46 @@ def test_only_those_with_the_dashboard_see_who_has_left(client, teacher, pupil):
     for person in (teacher, pupil):
         client.force_login(person, backend=BACKEND)
         assert client.get(reverse("records:leavers")).status_code == 403
+
+
+# One person at a time (the record page) ---------------------------------------------------
+
+
+def test_a_lead_marks_one_pupil_as_left_mid_year_and_brings_them_back(
+    client, safeguarding_lead, last_year
+):
+    pupil = last_year["A2"]
+    client.force_login(safeguarding_lead, backend=BACKEND)
+    page = client.get(reverse("records:person", args=[pupil.pk])).text
+    assert "Mark as having left the school" in page
+    url = reverse("records:person_left", args=[pupil.pk])
+    response = client.post(url, {"left": "1"}, follow=True)
+    assert "Sam Jones is marked as having left the school." in response.text
+    assert "Has left the school (marked on" in response.text
+    assert "Bring them back" in response.text
+    pupil.refresh_from_db()
+    assert not pupil.is_active and pupil.left_on == timezone.localdate()
+    response = client.post(url, {"left": "0"}, follow=True)
+    assert "Sam Jones is back: they can sign in again." in response.text
+    pupil.refresh_from_db()
+    assert pupil.is_active and pupil.left_on is None
+
+
+def test_only_the_schools_lead_marks_someone_as_left_and_never_themself(
+    client, safeguarding_lead, teacher, last_year
+):
+    pupil = last_year["A2"]
+    url = reverse("records:person_left", args=[pupil.pk])
+    client.force_login(teacher, backend=BACKEND)
+    assert client.post(url, {"left": "1"}).status_code == 403
+    client.force_login(safeguarding_lead, backend=BACKEND)
+    assert client.get(url).status_code == 405
+    own = reverse("records:person_left", args=[safeguarding_lead.pk])
+    assert client.post(own, {"left": "1"}).status_code == 403
+    assert "Mark as having left" not in client.get(
+        reverse("records:person", args=[safeguarding_lead.pk])
+    ).text
+    elsewhere = PupilFactory(school=SchoolFactory())
+    other = reverse("records:person_left", args=[elsewhere.pk])
+    assert client.post(other, {"left": "1"}).status_code == 404
+    assert User.objects.filter(is_active=False).count() == 0
