@@ -27,7 +27,7 @@ START_PAGES = [
 ]
 # Not followed: leaving, files, forms whose job is to change who can sign in, and Wagtail's
 # admin (whose forms, such as the page editor's, staff reach from the site's pages too).
-SKIP = ("logout", "password", "erase", ".pdf", ".csv", ".json")
+SKIP = ("logout", "password", "erase", "/left/", ".pdf", ".csv", ".json")
 ADMIN = "/admin/"
 MAX_PAGES = 120
 

@@ -204,6 +204,7 @@ RESOURCES = {
     "my_groups": ("get", lambda w: reverse("schools:my_groups")),
     "roster_import": ("get", lambda w: reverse("schools:roster_import")),
     "dashboard": ("get", lambda w: reverse("records:dashboard")),
+    "leavers": ("get", lambda w: reverse("records:leavers")),
     "wagtail_admin": ("get", lambda w: reverse("wagtailadmin_home")),
     "admin_schools": ("get", lambda w: "/admin/schools/schools/"),
     "admin_groups": ("get", lambda w: "/admin/schools/groups/"),
@@ -217,6 +218,7 @@ VIEW_MATRIX = {
     "my_groups": (DENIED, DENIED, OK, OK, DENIED, OK),
     "roster_import": (DENIED, DENIED, DENIED, OK, DENIED, DENIED),  # superuser: no school
     "dashboard": (DENIED, DENIED, DENIED, OK, DENIED, OK),
+    "leavers": (DENIED, DENIED, DENIED, OK, DENIED, OK),
     "wagtail_admin": (DENIED, DENIED, DENIED, DENIED, OK, OK),
     "admin_schools": (DENIED, DENIED, DENIED, DENIED, DENIED, OK),
     "admin_groups": (DENIED, DENIED, DENIED, DENIED, DENIED, OK),
