@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,18 +127,20 @@ def roster_leavers(
         )
         .exclude(mis_id="")
         .order_by("last_name", "first_name", "username")
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("group").order_by(
-                    "group__kind", "group__name"
-                ),
-            )
-        )
     )
     if importer is not None:
         people = people.exclude(pk=importer.pk)
     leavers = [person for person in people if person.mis_id not in in_file]
+    # Groups for the leavers only: the rest of the school is most of the file.
+    prefetch_related_objects(
+        leavers,
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("group").order_by(
+                "group__kind", "group__name"
+            ),
+        ),
+    )
     for person in leavers:
         person.group_names = [m.group.name for m in person.memberships.all()]
     return leavers
