@@ -29,7 +29,7 @@ from schools.selectors import (
     person_visible_to,
     schools_visible_to,
 )
-from schools.services import person_left_set
+from schools.services import person_left_allowed, person_left_set
 from xapi.identity import actor_for
 from xapi.selectors import targets_holding_copies
 
@@ -252,6 +252,7 @@ def person(request, pk: int):
             "assignments": selectors.assignments_for_learner(learner),
             "completions": selectors.person_completions(learner=learner),
             "cpd": selectors.cpd_record(learner=learner),
+            "may_mark_left": person_left_allowed(actor=request.user, person=learner),
             "nav_current": "dashboard",
         },
     )

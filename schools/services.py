@@ -416,18 +416,24 @@ def _memberships_replace(
     )
 
 
+def person_left_allowed(*, actor: User, person: User) -> bool:
+    """Whether `actor` may mark `person` as having left, or as back: the safeguarding lead of
+    their school, never for themself, never for a superuser."""
+    return (
+        actor.has_perm("schools.import_roster")
+        and actor.school_id is not None
+        and person.school_id == actor.school_id
+        and person.pk != actor.pk
+        and not person.is_superuser
+    )
+
+
 @transaction.atomic
 def person_left_set(*, actor: User, person: User, left: bool) -> None:
     """Mark one person as having left the school (a pupil moving school mid-year, a member of
-    staff leaving), or as back again. The safeguarding lead of their school only, and never
-    themself; the day is kept in `left_on` (see User.save)."""
-    if (
-        not actor.has_perm("schools.import_roster")
-        or actor.school_id is None
-        or person.school_id != actor.school_id
-        or person.pk == actor.pk
-        or person.is_superuser
-    ):
+    staff leaving), or as back again (see `person_left_allowed`); the day is kept in
+    `left_on` (see User.save)."""
+    if not person_left_allowed(actor=actor, person=person):
         raise PermissionDenied
     if person.is_active == (not left):
         return
