@@ -372,9 +372,10 @@ def test_only_the_schools_lead_marks_someone_as_left_and_never_themself(
     assert client.get(url).status_code == 405
     own = reverse("records:person_left", args=[safeguarding_lead.pk])
     assert client.post(own, {"left": "1"}).status_code == 403
-    assert "Mark as having left" not in client.get(
-        reverse("records:person", args=[safeguarding_lead.pk])
-    ).text
+    assert (
+        "Mark as having left"
+        not in client.get(reverse("records:person", args=[safeguarding_lead.pk])).text
+    )
     elsewhere = PupilFactory(school=SchoolFactory())
     other = reverse("records:person_left", args=[elsewhere.pk])
     assert client.post(other, {"left": "1"}).status_code == 404
