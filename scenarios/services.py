@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
@@ -38,7 +39,7 @@ from .models import (
     ScenarioAttempt,
     ScenarioChoiceRecord,
 )
-from .selectors import graph_for_revision
+from .selectors import attempt_current, graph_for_revision
 from .twee import twee_parse
 
 
@@ -48,6 +49,15 @@ class ScenarioUnavailable(ValueError):
 
 class StaleSubmission(ValueError):
     """A form from a node the learner has already left (double submit, back, another tab)."""
+
+
+class StaleRestart(StaleSubmission):
+    """A request to start again from an attempt that is no longer the learner's current one;
+    `attempt` is the current one."""
+
+    def __init__(self, message, *, attempt: ScenarioAttempt):
+        super().__init__(message)
+        self.attempt = attempt
 
 
 # --- authoring ---
@@ -167,17 +177,52 @@ def _context(attempt: ScenarioAttempt):
     )
 
 
-def scenario_attempt_start(*, learner, scenario: Scenario, module=None, restart=False):
-    """The learner's current attempt (resumed), or a new one pinned to the live revision."""
+def scenario_attempt_start(
+    *, learner, scenario: Scenario, module=None, restart=False, restart_from=None
+):
+    """The learner's current attempt (resumed), or a new one pinned to the live revision.
+
+    `restart` starts again from the beginning, part-way through or after an ending. The
+    player's forms name the attempt they were showing (`restart_from`): a new attempt is
+    started only while that one is still the learner's current attempt, so a double click,
+    the back button or a second tab starts again once; a later request raises `StaleRestart`
+    with the attempt already started. The attempt left behind keeps its choices and their
+    statements (a learner who replays counts once per option in the analytics)."""
     if not scenario.live or scenario.live_revision_id is None:
         raise ScenarioUnavailable(_("This scenario is not available yet."))
     if not restart:
-        attempts = ScenarioAttempt.objects.filter(learner=learner, scenario=scenario)
-        if module is not None:
-            attempts = attempts.filter(module=module)
-        current = attempts.order_by("-started_at", "-pk").first()
+        current = attempt_current(learner=learner, scenario=scenario, module=module)
         if current is not None:
             return current
+        return _attempt_new(learner=learner, scenario=scenario, module=module)
+    if restart_from is None:
+        return _attempt_new(learner=learner, scenario=scenario, module=module)
+    try:
+        named = UUID(str(restart_from))
+    except ValueError:
+        named = None  # a tampered form names no attempt
+    with transaction.atomic():
+        if named is not None:
+            # The first request to restart from this attempt holds its row until the new
+            # attempt is saved; a second waits here, then finds the new one current.
+            list(
+                ScenarioAttempt.objects.select_for_update()
+                .filter(uuid=named, learner=learner)
+                .values_list("pk", flat=True)
+            )
+        current = attempt_current(learner=learner, scenario=scenario, module=module)
+        if current is not None and current.uuid != named:
+            raise StaleRestart(
+                _(
+                    "You have already started this scenario again (perhaps the page was sent "
+                    "twice, or is open in another tab). Here is where you are now."
+                ),
+                attempt=current,
+            )
+        return _attempt_new(learner=learner, scenario=scenario, module=module)
+
+
+def _attempt_new(*, learner, scenario: Scenario, module=None) -> ScenarioAttempt:
     graph = graph_for_revision(scenario.live_revision_id)
     # Inside a module the attempt joins the learner's course registration, which may be
     # started here too: one transaction. On its own page it is a single insert.

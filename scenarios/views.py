@@ -39,6 +39,7 @@ from .selectors import (
 )
 from .services import (
     ScenarioUnavailable,
+    StaleRestart,
     StaleSubmission,
     VoteError,
     classroom_node_skip,
@@ -171,9 +172,14 @@ def start(request, scenario_uuid):
             scenario=scenario,
             module=module,
             restart=request.POST.get("restart") == "1",
+            restart_from=request.POST.get("restart_from") or None,
         )
     except ScenarioUnavailable as error:
         return _respond(request, scenario=scenario, attempt=None, module=module, notice=str(error))
+    except StaleRestart as stale:
+        return _respond(
+            request, scenario=scenario, attempt=stale.attempt, module=module, notice=str(stale)
+        )
     return _respond(request, scenario=scenario, attempt=attempt, module=module)
 
 

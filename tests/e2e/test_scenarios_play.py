@@ -210,6 +210,41 @@ def test_the_scenario_plays_inside_its_module_page(
     ctx.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_pupil_part_way_through_can_start_again_from_the_beginning(
+    browser, live_server, demo_module, pupil, javascript
+):
+    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=javascript)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}{demo_module.url}")
+    if javascript:
+        page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name="Start the scenario").click()
+    page.get_by_role("heading", name="At break").wait_for()
+    expect(page.get_by_role("button", name="Start again from the beginning")).to_have_count(0)
+    page.get_by_role("button", name="Like the video").click()
+    page.locator(".scenario-feedback").wait_for()
+    restart = page.get_by_role("button", name="Start again from the beginning")
+    expect(restart).to_be_visible()
+    _audit(page, javascript=javascript)
+    restart.click()
+    heading = page.get_by_role("heading", name="At break")
+    heading.wait_for()
+    expect(page.locator(".scenario-feedback")).to_have_count(0)
+    expect(page.get_by_text("Your path so far")).to_have_count(0)
+    assert demo_module.url in page.url
+    if javascript:
+        expect(heading).to_be_focused()
+        assert page.evaluate("window.__noReload === true"), "the page was reloaded"
+    _audit(page, javascript=javascript)
+    # A different choice this time, from the new start.
+    page.get_by_role("button", name="Report the account").click()
+    page.get_by_role("heading", name="You reported it").wait_for()
+    ctx.close()
+
+
 def test_a_picture_is_shown_with_its_description(browser, live_server, pupil, settings, tmp_path):
     import dataclasses
 

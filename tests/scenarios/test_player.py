@@ -322,6 +322,85 @@ def test_reaching_an_ending_shows_the_debrief_and_signposting_and_allows_replay(
     assert ScenarioAttempt.objects.filter(learner=pupil).count() == 2
 
 
+def _restart(client, scenario, attempt, *, fetch=False):
+    return _start(client, scenario, fetch=fetch, restart="1", restart_from=str(attempt.uuid))
+
+
+def _newest(learner):
+    return ScenarioAttempt.objects.filter(learner=learner).order_by("-started_at", "-pk").first()
+
+
+@pytest.mark.parametrize("fetch", [False, True])
+def test_a_learner_part_way_through_can_start_again_from_the_beginning(
+    client, pupil, scenario, fetch
+):
+    client.force_login(pupil)
+    page = reverse("scenarios:play", args=[scenario.uuid])
+    _start(client, scenario)
+    # Nothing chosen yet: there is nothing to start again from.
+    assert "Start again from the beginning" not in client.get(page).content.decode()
+    first = _attempt(pupil, scenario)
+    response = _choose(client, first, node="start", step=0, choice="report", fetch=fetch)
+    html = response.content.decode() if fetch else client.get(page).content.decode()
+    assert "Start again from the beginning" in html
+    assert f'name="restart_from" value="{first.uuid}"' in html
+
+    response = _restart(client, scenario, first, fetch=fetch)
+    html = response.content.decode() if fetch else client.get(page).content.decode()
+    newest = _newest(pupil)
+    assert newest.pk != first.pk
+    assert newest.state["node_id"] == "start" and newest.step == 0
+    assert "Your path so far" not in html and "Start again from the beginning" not in html
+    # The attempt left behind keeps what the learner chose, and its statement.
+    first.refresh_from_db()
+    assert first.step == 1 and not first.finished_at
+    assert ScenarioChoiceRecord.objects.filter(attempt=first).count() == 1
+    # The new attempt plays on as usual.
+    _choose(client, newest, node="start", step=0, choice="share")
+    newest.refresh_from_db()
+    assert newest.state["node_id"] == "shared"
+
+
+@pytest.mark.parametrize("fetch", [False, True])
+def test_starting_again_twice_from_one_attempt_starts_once(client, pupil, scenario, fetch):
+    """A double click on Play again, or a second tab still showing the old attempt: the
+    second request finds the attempt already started again, says so, and loses nothing."""
+    client.force_login(pupil)
+    _start(client, scenario)
+    first = _attempt(pupil, scenario)
+    _choose(client, first, node="start", step=0, choice="report")
+    _choose(client, first, node="reported", step=1, choice="tell")
+    _restart(client, scenario, first)
+    second = _newest(pupil)
+    _choose(client, second, node="start", step=0, choice="share")
+
+    response = _restart(client, scenario, first, fetch=fetch)
+    if fetch:
+        html = response.content.decode()
+    else:
+        assert response.status_code == 302
+        html = client.get(response["Location"]).content.decode()
+    assert "You have already started this scenario again" in html
+    assert ScenarioAttempt.objects.filter(learner=pupil).count() == 2
+    second.refresh_from_db()
+    assert second.step == 1 and second.state["node_id"] == "shared"
+    # What is shown is where the learner is now, ready to carry on.
+    assert 'name="step" value="1"' in html and f"/attempts/{second.uuid}/choose/" in html
+
+
+def test_a_tampered_restart_starts_nothing(client, pupil, scenario, teacher):
+    client.force_login(pupil)
+    _start(client, scenario)
+    mine = _attempt(pupil, scenario)
+    others = scenario_attempt_start(learner=teacher, scenario=scenario)
+    for named in ("not-an-attempt", str(others.uuid)):
+        response = _start(client, scenario, fetch=True, restart="1", restart_from=named)
+        assert response.status_code == 200
+        assert "You have already started this scenario again" in response.content.decode()
+    assert list(ScenarioAttempt.objects.filter(learner=pupil)) == [mine]
+    assert ScenarioAttempt.objects.filter(learner=teacher).count() == 1
+
+
 def test_staff_scenarios_signpost_posh(client, teacher):
     scenario = published_scenario(audience="staff")
     attempt = scenario_attempt_start(learner=teacher, scenario=scenario)
