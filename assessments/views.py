@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.auth import login_required_for_post
+
 from .forms import AnswerSheet
 from .review import review
 from .selectors import attempt_for_learner, live_quizzes, quiz_status
@@ -71,8 +73,8 @@ def quiz_detail(request, module_id: int, quiz_uuid):
     )
 
 
-@login_required
 @require_POST
+@login_required_for_post
 def quiz_start(request, module_id: int, quiz_uuid):
     """Start (or carry on with) an attempt and go to its questions."""
     module, quiz = _module_quiz(request, module_id, quiz_uuid)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.auth import login_required_for_post
 from schools.roles import Role, roles_of
 
 from .models import CoursePage, ModulePage
@@ -53,8 +54,8 @@ def my_learning(request):
     )
 
 
-@login_required
 @require_POST
+@login_required_for_post
 def course_start(request, course_id: int):
     """Start or carry on a course: go to the first module not yet complete."""
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
@@ -67,8 +68,8 @@ def course_start(request, course_id: int):
     return redirect(module.url)
 
 
-@login_required
 @require_POST
+@login_required_for_post
 def module_read(request, module_id: int):
     """The learner says they have read a module (one without activities)."""
     module = _learner_module(request, module_id)
@@ -81,8 +82,8 @@ def module_read(request, module_id: int):
     return redirect(f"{module.url}#module-status")
 
 
-@login_required
 @require_POST
+@login_required_for_post
 def checklist_save(request, module_id: int, block_id: str):
     """Save the ticked items of a privacy-settings checklist."""
     module = _learner_module(request, module_id)
@@ -102,8 +103,8 @@ def checklist_save(request, module_id: int, block_id: str):
     return redirect(f"{module.url}#block-{block_id}")
 
 
-@login_required
 @require_POST
+@login_required_for_post
 def reflection_submit(request, module_id: int, block_id: str):
     """Save the learner's private answer to a reflection prompt."""
     module = _learner_module(request, module_id)

@@ -2,11 +2,12 @@
 
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from config.auth import login_required_for_post
 
 from .models import H5PActivity
 from .services import h5p_statement_record
@@ -17,7 +18,7 @@ def _error(message, status=400):
 
 
 @require_POST
-@login_required
+@login_required_for_post
 def statements(request, activity_uuid):
     """Record one xAPI statement from the H5P player on a module page, as the signed-in
     learner. Body: `{"module": <page id>, "statement": {...}}`. Answers 400 with a reason

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from config.auth import login_required_for_post
 from config.spreadsheets import csv_response
 
 from .engine import PlayError
@@ -156,8 +157,8 @@ def play(request, scenario_uuid):
     return render(request, "scenarios/play.html", {"scenario": scenario})
 
 
-@login_required
 @require_POST
+@login_required_for_post
 def start(request, scenario_uuid):
     scenario = scenario_for_player(scenario_uuid)
     if scenario is None:
@@ -227,14 +228,14 @@ def _move(request, attempt_uuid, *, action):
     )
 
 
-@login_required
 @require_POST
+@login_required_for_post
 def choose(request, attempt_uuid):
     return _move(request, attempt_uuid, action="choose")
 
 
-@login_required
 @require_POST
+@login_required_for_post
 def skip(request, attempt_uuid):
     return _move(request, attempt_uuid, action="skip")
 

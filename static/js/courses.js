@@ -19,7 +19,7 @@
           status.textContent = "Saved: " + data.ticked.length + " ticked";
         });
       }).catch(function (error) {
-        status.textContent = error.message + ". Use the Save button to try again.";
+        status.textContent = error.message.replace(/\.$/, "") + ". Use the Save button to try again.";
       });
     }
     form.addEventListener("change", function (event) {

@@ -28,15 +28,21 @@
         body: JSON.stringify({ module: moduleId, statement: statement })
       }).then(function (response) {
         return response.json().then(function (body) {
-          if (!response.ok) { throw new Error(body.error || response.status); }
+          if (!response.ok) {
+            var error = new Error(body.error || response.status);
+            // Refused for who is signed in (signed out in another tab, say): say so, since
+            // checking the connection would not help.
+            if (response.status === 403 && body.error) { error.reason = body.error; }
+            throw error;
+          }
           if (body.completes) {
             section.classList.add("h5p-activity--complete");
             status.textContent = section.getAttribute("data-complete-message");
             document.dispatchEvent(new CustomEvent("upstander:activity-complete", { detail: body }));
           }
         });
-      }).catch(function () {
-        status.textContent = section.getAttribute("data-error-message");
+      }).catch(function (error) {
+        status.textContent = error.reason || section.getAttribute("data-error-message");
       });
     }
 

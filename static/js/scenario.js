@@ -49,6 +49,9 @@
           var holder = document.createElement("div");
           holder.innerHTML = html.trim();
           var fresh = holder.firstElementChild;
+          // Anything but a player (a sign-in page reached by a redirect, say) is not shown
+          // in its place: the form is sent the ordinary way instead.
+          if (!fresh || !fresh.hasAttribute("data-scenario-player")) throw new Error("not a player");
           player.replaceWith(fresh);
           if (fresh.querySelector(".scenario-ending")) refreshModuleStatus();
           // Where a reader should carry on: a notice (a stale choice) first, then the

@@ -245,6 +245,41 @@ def test_a_pupil_part_way_through_can_start_again_from_the_beginning(
     ctx.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_signed_out_in_another_tab_a_pupil_signs_in_again_and_carries_on(
+    browser, live_server, demo_module, pupil, javascript
+):
+    """Before, with JavaScript the player vanished from the page (the sign-in page came back
+    in its place); without, signing in led to a blank "method not allowed"."""
+    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=javascript)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}{demo_module.url}")
+    page.get_by_role("button", name="Start the scenario").click()
+    page.get_by_role("heading", name="At break").wait_for()
+    other = ctx.new_page()
+    other.goto(f"{live_server.url}/home/")
+    other.get_by_role("button", name="Sign out").click()
+    other.wait_for_load_state()
+    other.close()
+
+    page.get_by_role("button", name="Report the account").click()
+    page.get_by_text("You were signed out, so that was not saved.").wait_for()
+    assert "/accounts/login/" in page.url
+    _audit(page, javascript=javascript)
+    page.get_by_label("Username").fill(pupil.username)
+    page.get_by_label("Password").fill("secret-pass-123")
+    page.get_by_role("button", name="Sign in").click()
+    # Back on the module page, where the scenario was: nothing was applied, so the same
+    # choices are offered, and the learner carries on.
+    page.get_by_role("heading", name="At break").wait_for()
+    assert page.url.split("#")[0] == f"{live_server.url}{demo_module.url}"
+    page.get_by_role("button", name="Report the account").click()
+    page.get_by_role("heading", name="You reported it").wait_for()
+    ctx.close()
+
+
 def test_a_picture_is_shown_with_its_description(browser, live_server, pupil, settings, tmp_path):
     import dataclasses
 

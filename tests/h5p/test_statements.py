@@ -204,7 +204,9 @@ def test_a_body_that_is_not_json_is_refused(client, pupil, activity, module):
 def test_signed_out_visitors_cannot_post_statements(client, activity, module):
     statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
     response = post(client, activity, module.pk, statement)
-    assert response.status_code == 302
+    # The relay's JSON request is refused with the reason, not redirected to a sign-in page.
+    assert response.status_code == 403
+    assert "You were signed out" in response.json()["error"]
     assert not Statement.objects.exists()
 
 

@@ -1,0 +1,58 @@
+"""Sending a form after one's sign-in has ended (signed out in another tab, or marked as
+having left): sign in again and come back to the page the form was on."""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+
+
+def login_required_for_post(view):
+    """`login_required` for views that take only a form's POST.
+
+    Django's decorator would send the person, once signed in again, to the form's own
+    address, which answers only POSTs (a blank "method not allowed"). Here they come back to
+    the page the form was on instead, told that what they sent was not saved. A page's script
+    (a fetch, or a request for JSON) gets 403 with that reason, so it can say so or fall back
+    to sending the form.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        reason = gettext("You were signed out, so that was not saved. Sign in to carry on.")
+        if _from_script(request):
+            return JsonResponse({"error": reason}, status=403)
+        messages.info(request, reason)
+        return redirect_to_login(form_page(request))
+
+    return wrapper
+
+
+def _from_script(request) -> bool:
+    return (
+        request.headers.get("X-Requested-With") == "fetch"
+        or "application/json" in request.headers.get("Accept", "")
+        or request.content_type == "application/json"
+    )
+
+
+def form_page(request) -> str:
+    """The page on this site a POSTed form came from, as a path: the form's `return_to` field
+    if it has one, else the browser's Referer when it names this site, else the home page."""
+    target = request.POST.get("return_to", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return target
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc and url_has_allowed_host_and_scheme(
+        referer.geturl(), allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
