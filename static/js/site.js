@@ -15,5 +15,16 @@
         window.print();
       });
     });
+    // Signing out forgets what this tab kept of the person's unsaved work (a reflection, a
+    // quiz's answers), so the next person on a shared device does not find it.
+    document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        try {
+          Object.keys(window.sessionStorage).forEach(function (key) {
+            if (key.indexOf("upstander-") === 0) { window.sessionStorage.removeItem(key); }
+          });
+        } catch (e) { /* storage blocked: nothing was kept */ }
+      });
+    });
   });
 })();

@@ -65,6 +65,48 @@ def test_pupil_takes_a_module_to_completion_and_the_progress_bar_updates(
     expect(page.get_by_text("1 of 3 modules complete")).to_be_visible()
 
 
+def test_a_reflection_sent_after_sign_in_ended_is_kept_for_its_writer_only(
+    page, live_server, pupil, school, klass, demo_courses
+):
+    from courses.models import ModulePage
+    from tests.factories import MembershipFactory, PupilFactory
+
+    module = ModulePage.objects.get(title="What happened in 2021")
+    prompt = "How would you feel if a post like this"
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}{module.url}")
+    page.get_by_label(prompt).fill("Upset and alone.")
+    # Signed out in another tab, the pupil saves the answer in this one.
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/home/")
+    other.get_by_role("button", name="Sign out").click()
+    other.wait_for_load_state()
+    other.close()
+    page.get_by_role("button", name="Save my answer").click()
+    expect(page.get_by_text("You were signed out, so that was not saved.")).to_be_visible()
+    page.get_by_label("Username").fill(pupil.username)
+    page.get_by_label("Password").fill("secret-pass-123")
+    page.get_by_role("button", name="Sign in").click()
+    # Back on the module page: the words are put back, and the page says they are not saved.
+    expect(page.get_by_label(prompt)).to_have_value("Upset and alone.")
+    expect(page.get_by_text("was not saved yet, so it has been kept for you")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save my answer").click()
+    expect(page.get_by_text("Your answer is saved")).to_be_visible()
+    expect(page.get_by_text("was not saved yet")).to_be_hidden()
+
+    # Words typed and not saved stay with their writer: after signing out here, the next
+    # pupil on this device finds an empty box.
+    page.get_by_label(prompt).fill("Something private.")
+    page.get_by_role("button", name="Sign out").click()
+    classmate = PupilFactory(school=school)
+    MembershipFactory(group=klass, user=classmate)
+    sign_in(page, live_server, classmate.username)
+    page.goto(f"{live_server.url}{module.url}")
+    expect(page.get_by_label(prompt)).to_have_value("")
+    expect(page.get_by_text("was not saved yet")).to_be_hidden()
+
+
 def test_staff_checklist_ticks_save_as_they_are_made(page, live_server, teacher, demo_courses):
     from courses.demo import DEMO_MODULE_SLUGS
     from courses.models import ModulePage
