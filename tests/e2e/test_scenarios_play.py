@@ -183,15 +183,21 @@ def demo_module(home_page):
     return ModulePage.objects.get(slug="pupil-2021-if-you-see-it")
 
 
+def _on_module_page(browser, live_server, module, learner, *, javascript: bool):
+    """A phone-sized browser, JavaScript on or off, signed in as `learner` on `module`."""
+    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=javascript)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, learner.username)
+    page.goto(f"{live_server.url}{module.url}")
+    return ctx, page
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_the_scenario_plays_inside_its_module_page(
     browser, live_server, demo_module, pupil, javascript
 ):
-    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=javascript)
-    page = ctx.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server, pupil.username)
-    page.goto(f"{live_server.url}{demo_module.url}")
+    ctx, page = _on_module_page(browser, live_server, demo_module, pupil, javascript=javascript)
     page.get_by_role("button", name="Start the scenario").click()
     page.get_by_role("button", name="Report the account").click()
     page.get_by_role("button", name="Tell an adult as well").click()
@@ -214,11 +220,7 @@ def test_the_scenario_plays_inside_its_module_page(
 def test_a_pupil_part_way_through_can_start_again_from_the_beginning(
     browser, live_server, demo_module, pupil, javascript
 ):
-    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=javascript)
-    page = ctx.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server, pupil.username)
-    page.goto(f"{live_server.url}{demo_module.url}")
+    ctx, page = _on_module_page(browser, live_server, demo_module, pupil, javascript=javascript)
     if javascript:
         page.evaluate("window.__noReload = true")
     page.get_by_role("button", name="Start the scenario").click()
@@ -251,11 +253,7 @@ def test_signed_out_in_another_tab_a_pupil_signs_in_again_and_carries_on(
 ):
     """Before, with JavaScript the player vanished from the page (the sign-in page came back
     in its place); without, signing in led to a blank "method not allowed"."""
-    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=javascript)
-    page = ctx.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server, pupil.username)
-    page.goto(f"{live_server.url}{demo_module.url}")
+    ctx, page = _on_module_page(browser, live_server, demo_module, pupil, javascript=javascript)
     page.get_by_role("button", name="Start the scenario").click()
     page.get_by_role("heading", name="At break").wait_for()
     other = ctx.new_page()
