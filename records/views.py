@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.auth import login_required_for_post
 from config.spreadsheets import csv_response
 from schools.models import Group, User
 from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
@@ -44,6 +45,14 @@ DASHBOARD_PERMISSION = "schools.view_safeguarding_dashboard"
 def dashboard_required(view):
     """Signed out: to the sign-in page. Signed in without the permission: 403."""
     return login_required(permission_required(DASHBOARD_PERMISSION, raise_exception=True)(view))
+
+
+def dashboard_form_required(view):
+    """`dashboard_required` for a form that only POSTs: signed out, back to the form's page
+    after signing in (`config.auth.login_required_for_post`)."""
+    return login_required_for_post(
+        permission_required(DASHBOARD_PERMISSION, raise_exception=True)(view)
+    )
 
 
 MATRIX_PAGE_SIZE = 50
@@ -259,7 +268,7 @@ def person(request, pk: int):
 
 
 @require_POST
-@dashboard_required
+@dashboard_form_required
 def person_left(request, pk: int):
     """Mark one person as having left the school, or as back again (the form's `left`)."""
     person = _visible_person(request, pk)
@@ -368,7 +377,7 @@ def assignments(request):
 
 
 @require_POST
-@dashboard_required
+@dashboard_form_required
 def assignment_delete(request, pk: int):
     assignment = get_object_or_404(Assignment, pk=pk, school=_school_for(request))
     services.assignment_delete(assignment=assignment)

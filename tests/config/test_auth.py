@@ -18,7 +18,7 @@ from tests.scenarios.helpers import published_scenario
 REASON = "You were signed out, so that was not saved. Sign in to carry on."
 PAGE = "/pupils/respect-online/if-you-see-it/"
 
-# Every form a learner sends that only takes a POST (the ids need not exist: nobody signed
+# Every form sent to a view that only takes a POST (the ids need not exist: nobody signed
 # out reaches the view).
 FORMS = [
     ("scenarios:start", [uuid.uuid4()]),
@@ -30,6 +30,9 @@ FORMS = [
     ("courses:reflection_save", [1, "block"]),
     ("assessments:quiz_start", [1, uuid.uuid4()]),
     ("h5p:statements", [uuid.uuid4()]),
+    # And the safeguarding lead's.
+    ("records:person_left", [1]),
+    ("records:assignment_delete", [1]),
 ]
 
 
