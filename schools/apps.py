@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,13 @@ def _sync_roles(sender, **kwargs) -> None:
     roles_sync()
 
 
+def _session_start(sender, request, user, **kwargs) -> None:
+    from .sessions import session_start
+
+    if request is not None and hasattr(request, "session"):
+        session_start(session=request.session, user=user)
+
+
 class SchoolsConfig(AppConfig):
     name = "schools"
     verbose_name = _("Schools and people")
@@ -18,3 +26,4 @@ class SchoolsConfig(AppConfig):
     def ready(self) -> None:
         # Connected for the last app in INSTALLED_APPS order that has permissions we grant.
         post_migrate.connect(_sync_roles, dispatch_uid="schools.roles_sync")
+        user_logged_in.connect(_session_start, dispatch_uid="schools.session_start")

@@ -37,6 +37,11 @@ LEAVERS_MAX_AGE = 60 * 60
 class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pupil_idle_minutes"] = settings.PUPIL_IDLE_MINUTES
+        return context
+
 
 @login_required
 def home(request):

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Ends a sign-in after a while without a request (schools/sessions.py).
+    "schools.sessions.IdleSignOutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -185,6 +187,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A sign-in ends after this long without a request: pupils share devices in school
+# (schools/sessions.py).
+PUPIL_IDLE_MINUTES = int(os.environ.get("PUPIL_IDLE_MINUTES", "30"))
+STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "240"))
 
 # Brute-force protection on sign-in: five failures lock that username from that address for
 # 15 minutes.

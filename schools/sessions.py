@@ -1,0 +1,60 @@
+"""Signing people out after a while without using the site.
+
+Pupils share devices (a class set of laptops, the computer at the front): someone who walks
+away still signed in leaves their records, and their private reflections, to the next person.
+So a sign-in ends after a time without a request: `PUPIL_IDLE_MINUTES` for pupils,
+`STAFF_IDLE_MINUTES` for everyone else.
+
+Django ends a session at its expiry (the cookie's age and the stored row's expiry date), which
+is counted from the session's last save. Saving it on every request would be a write per
+request, so it is saved again only once a sixth of the allowance has passed: someone is
+signed out after between five and six sixths of it without a request.
+"""
+
+import time
+
+from django.conf import settings
+
+from .roles import Role, roles_of
+
+# When the session was last renewed (seconds since the epoch).
+RENEWED = "upstander_renewed"
+# Renewed once this share of the allowance has passed.
+RENEW_AFTER = 1 / 6
+
+
+def idle_allowance(user) -> int:
+    """Seconds without a request after which `user`'s sign-in ends."""
+    minutes = (
+        settings.PUPIL_IDLE_MINUTES if Role.PUPIL in roles_of(user) else settings.STAFF_IDLE_MINUTES
+    )
+    return int(minutes * 60)
+
+
+def session_start(*, session, user) -> None:
+    """At sign-in: end the session after the person's allowance without a request."""
+    session.set_expiry(idle_allowance(user))
+    session[RENEWED] = int(time.time())
+
+
+def session_renew_due(session, now: float) -> bool:
+    """Whether a signed-in session should be saved again on this request (pure: reads only
+    the session's own data, already loaded by the authentication middleware)."""
+    allowance = session.get("_session_expiry")
+    if not isinstance(allowance, int):
+        return False  # not one of ours (signed in before this existed, or no one)
+    return now - session.get(RENEWED, 0) >= allowance * RENEW_AFTER
+
+
+class IdleSignOutMiddleware:
+    """Renews a signed-in session's expiry as it is used (see the module's docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        now = time.time()
+        if session_renew_due(session, now):
+            session[RENEWED] = int(now)  # saved, with a fresh expiry, by SessionMiddleware
+        return self.get_response(request)

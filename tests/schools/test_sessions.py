@@ -1,0 +1,66 @@
+"""A sign-in ends after a while without a request: sooner for pupils, who share devices."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from schools.sessions import RENEWED
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "secret-pass-123"
+
+
+def _sign_in(client, user) -> Session:
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    return Session.objects.get(pk=client.cookies["sessionid"].value)
+
+
+def _minutes_left(session: Session) -> float:
+    return (session.expire_date - timezone.now()).total_seconds() / 60
+
+
+@pytest.mark.parametrize(("who", "minutes"), [("pupil", 30), ("teacher", 240)])
+def test_a_sign_in_ends_after_the_persons_allowance(client, request, who, minutes):
+    session = _sign_in(client, request.getfixturevalue(who))
+    assert minutes - 1 < _minutes_left(session) <= minutes
+    assert client.cookies["sessionid"]["max-age"] == minutes * 60
+
+
+def test_the_allowances_are_settings_and_the_sign_in_page_says_so(client, pupil, settings):
+    settings.PUPIL_IDLE_MINUTES = 20
+    page = client.get(reverse("login")).content.decode()
+    assert "Pupils are also signed out after 20 minutes without using Upstander." in page
+    assert 19 < _minutes_left(_sign_in(client, pupil)) <= 20
+
+
+def test_using_the_site_keeps_a_pupil_signed_in(client, pupil):
+    session = _sign_in(client, pupil)
+    # Ten minutes on, the session is renewed: another full allowance from now.
+    store = client.session
+    store[RENEWED] = int(time.time()) - 600
+    store.save()
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=20))
+    assert client.get(reverse("courses:my_learning")).status_code == 200
+    assert 29 < _minutes_left(Session.objects.get(pk=session.pk)) <= 30
+
+
+def test_a_request_soon_after_the_last_writes_nothing(client, pupil):
+    session = _sign_in(client, pupil)
+    end = timezone.now() + timedelta(minutes=25)
+    Session.objects.filter(pk=session.pk).update(expire_date=end)
+    assert client.get(reverse("courses:my_learning")).status_code == 200
+    assert Session.objects.get(pk=session.pk).expire_date == end
+
+
+def test_after_the_allowance_without_a_request_the_pupil_is_signed_out(client, pupil):
+    session = _sign_in(client, pupil)
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("courses:my_learning"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
