@@ -3,7 +3,8 @@
 Pupils share devices (a class set of laptops, the computer at the front): someone who walks
 away still signed in leaves their records, and their private reflections, to the next person.
 So a sign-in ends after a time without a request: `PUPIL_IDLE_MINUTES` for pupils,
-`STAFF_IDLE_MINUTES` for everyone else.
+`STAFF_IDLE_MINUTES` for everyone else. (A sign-in through the Wagtail admin's own page is
+left to its "Remember me".)
 
 Django ends a session at its expiry (the cookie's age and the stored row's expiry date), which
 is counted from the session's last save. Saving it on every request would be a write per
@@ -17,8 +18,10 @@ from django.conf import settings
 
 from .roles import Role, roles_of
 
-# When the session was last renewed (seconds since the epoch).
+# When the session was last renewed (seconds since the epoch), and the allowance it was given
+# at sign-in.
 RENEWED = "upstander_renewed"
+ALLOWANCE = "upstander_allowance"
 # Renewed once this share of the allowance has passed.
 RENEW_AFTER = 1 / 6
 
@@ -33,16 +36,20 @@ def idle_allowance(user) -> int:
 
 def session_start(*, session, user) -> None:
     """At sign-in: end the session after the person's allowance without a request."""
-    session.set_expiry(idle_allowance(user))
+    allowance = idle_allowance(user)
+    session.set_expiry(allowance)
+    session[ALLOWANCE] = allowance
     session[RENEWED] = int(time.time())
 
 
 def session_renew_due(session, now: float) -> bool:
     """Whether a signed-in session should be saved again on this request (pure: reads only
     the session's own data, already loaded by the authentication middleware)."""
-    allowance = session.get("_session_expiry")
-    if not isinstance(allowance, int):
-        return False  # not one of ours (signed in before this existed, or no one)
+    allowance = session.get(ALLOWANCE)
+    if not allowance or session.get("_session_expiry") != allowance:
+        # Not one of ours: nobody signed in, signed in before this existed, or through
+        # the Wagtail admin's own sign-in page, whose "Remember me" decides instead.
+        return False
     return now - session.get(RENEWED, 0) >= allowance * RENEW_AFTER
 
 

@@ -64,3 +64,19 @@ def test_after_the_allowance_without_a_request_the_pupil_is_signed_out(client, p
     response = client.get(reverse("courses:my_learning"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_wagtail_admins_own_sign_in_keeps_its_remember_me(client, editor):
+    """Its "Remember me" decides (unticked: until the browser closes); nothing is renewed."""
+    response = client.post(
+        reverse("wagtailadmin_login"), {"username": editor.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session.get_expire_at_browser_close()
+    session = Session.objects.get(pk=client.cookies["sessionid"].value)
+    store = client.session
+    store[RENEWED] = int(time.time()) - 100_000
+    store.save()
+    end = Session.objects.get(pk=session.pk).expire_date
+    assert client.get("/admin/").status_code == 200
+    assert Session.objects.get(pk=session.pk).expire_date == end
