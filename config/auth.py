@@ -13,15 +13,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
 
-def login_required_for_post(view):
+def login_required_for_post(view=None, *, anchor: str = ""):
     """`login_required` for views that take only a form's POST.
 
     Django's decorator would send the person, once signed in again, to the form's own
     address, which answers only POSTs (a blank "method not allowed"). Here they come back to
-    the page the form was on instead, told that what they sent was not saved. A page's script
-    (a fetch, or a request for JSON) gets 403 with that reason, so it can say so or fall back
-    to sending the form.
+    the page the form was on instead, told that what they sent was not saved, and to the part
+    of it the form is in when `anchor` names it (an element id, formatted with the view's
+    keyword arguments: "block-{block_id}"). A page's script (a fetch, or a request for JSON)
+    gets 403 with that reason, so it can say so or fall back to sending the form.
     """
+    if view is None:
+        return lambda view: login_required_for_post(view, anchor=anchor)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -31,7 +34,10 @@ def login_required_for_post(view):
         if _from_script(request):
             return JsonResponse({"error": reason}, status=403)
         messages.info(request, reason)
-        return redirect_to_login(form_page(request))
+        page = form_page(request)
+        if anchor:
+            page += "#" + anchor.format(**kwargs)
+        return redirect_to_login(page)
 
     return wrapper
 

@@ -83,7 +83,7 @@ def module_read(request, module_id: int):
 
 
 @require_POST
-@login_required_for_post
+@login_required_for_post(anchor="block-{block_id}")
 def checklist_save(request, module_id: int, block_id: str):
     """Save the ticked items of a privacy-settings checklist."""
     module = _learner_module(request, module_id)
@@ -104,7 +104,7 @@ def checklist_save(request, module_id: int, block_id: str):
 
 
 @require_POST
-@login_required_for_post
+@login_required_for_post(anchor="block-{block_id}")
 def reflection_submit(request, module_id: int, block_id: str):
     """Save the learner's private answer to a reflection prompt."""
     module = _learner_module(request, module_id)

@@ -158,7 +158,7 @@ def play(request, scenario_uuid):
 
 
 @require_POST
-@login_required_for_post
+@login_required_for_post(anchor="scenario-{scenario_uuid}")
 def start(request, scenario_uuid):
     scenario = scenario_for_player(scenario_uuid)
     if scenario is None:

@@ -20,19 +20,22 @@ PAGE = "/pupils/respect-online/if-you-see-it/"
 
 # Every form sent to a view that only takes a POST (the ids need not exist: nobody signed
 # out reaches the view).
+SCENARIO = uuid.uuid4()
+# Every form sent to a view that only takes a POST, and the part of the page it is in (the ids
+# need not exist: nobody signed out reaches the view).
 FORMS = [
-    ("scenarios:start", [uuid.uuid4()]),
-    ("scenarios:choose", [uuid.uuid4()]),
-    ("scenarios:skip", [uuid.uuid4()]),
-    ("courses:course_start", [1]),
-    ("courses:module_read", [1]),
-    ("courses:checklist_save", [1, "block"]),
-    ("courses:reflection_save", [1, "block"]),
-    ("assessments:quiz_start", [1, uuid.uuid4()]),
-    ("h5p:statements", [uuid.uuid4()]),
+    ("scenarios:start", [SCENARIO], f"#scenario-{SCENARIO}"),
+    ("scenarios:choose", [uuid.uuid4()], ""),
+    ("scenarios:skip", [uuid.uuid4()], ""),
+    ("courses:course_start", [1], ""),
+    ("courses:module_read", [1], ""),
+    ("courses:checklist_save", [1, "ab12"], "#block-ab12"),
+    ("courses:reflection_save", [1, "cd34"], "#block-cd34"),
+    ("assessments:quiz_start", [1, uuid.uuid4()], ""),
+    ("h5p:statements", [uuid.uuid4()], ""),
     # And the safeguarding lead's.
-    ("records:person_left", [1]),
-    ("records:assignment_delete", [1]),
+    ("records:person_left", [1], ""),
+    ("records:assignment_delete", [1], ""),
 ]
 
 
@@ -64,24 +67,24 @@ def test_the_page_a_form_came_from(fields, headers, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "args"), FORMS, ids=[name for name, _ in FORMS])
-def test_a_form_sent_when_signed_out_leads_back_to_its_page(client, name, args):
+@pytest.mark.parametrize(("name", "args", "anchor"), FORMS, ids=[form[0] for form in FORMS])
+def test_a_form_sent_when_signed_out_leads_back_to_its_page(client, name, args, anchor):
     url = reverse(name, args=args)
     response = client.post(url, {"return_to": PAGE}, HTTP_REFERER=f"http://testserver{PAGE}")
     assert response.status_code == 302
-    assert response["Location"] == _login_url(PAGE)
+    assert response["Location"] == _login_url(PAGE + anchor)
     # The sign-in page says what happened.
     assert REASON in client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "args"), FORMS, ids=[name for name, _ in FORMS])
+@pytest.mark.parametrize(("name", "args", "_anchor"), FORMS, ids=[form[0] for form in FORMS])
 @pytest.mark.parametrize(
     "headers",
     [{"HTTP_X_REQUESTED_WITH": "fetch"}, {"HTTP_ACCEPT": "application/json"}],
     ids=["fetch", "json"],
 )
-def test_a_script_sending_a_form_when_signed_out_is_told_why(client, name, args, headers):
+def test_a_script_sending_a_form_when_signed_out_is_told_why(client, name, args, _anchor, headers):
     response = client.post(reverse(name, args=args), {}, **headers)
     assert response.status_code == 403
     assert response.json() == {"error": REASON}
