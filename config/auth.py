@@ -1,7 +1,7 @@
 """Sending a form after one's sign-in has ended (signed out in another tab, or marked as
 having left): sign in again and come back to the page the form was on."""
 
-from functools import wraps
+from functools import lru_cache, wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -50,11 +50,18 @@ def _from_script(request) -> bool:
     )
 
 
+@lru_cache(maxsize=1024)
+def path_on_this_site(target: str) -> bool:
+    """Is `target` a path on this site (no host, no scheme)? A pure test of the text; the
+    scenario player's few pages come back at every step, so the answers are remembered."""
+    return url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+
+
 def form_page(request) -> str:
     """The page on this site a POSTed form came from, as a path: the form's `return_to` field
     if it has one, else the browser's Referer when it names this site, else the home page."""
     target = request.POST.get("return_to", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+    if target and path_on_this_site(target):
         return target
     referer = urlsplit(request.headers.get("Referer", ""))
     if referer.netloc and url_has_allowed_host_and_scheme(

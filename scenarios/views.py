@@ -5,8 +5,6 @@ With JavaScript (static/js/scenario.js) the same POSTs carry `X-Requested-With`,
 answer is the player fragment, so the page is not reloaded.
 """
 
-from functools import lru_cache
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,14 +12,13 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from config.auth import login_required_for_post
+from config.auth import login_required_for_post, path_on_this_site
 from config.spreadsheets import csv_response
 
 from .engine import PlayError
@@ -71,16 +68,9 @@ def _return_to(request, fallback) -> str:
     player sends `get_full_path()`), else `fallback()` (worked out only when needed: the forms
     always send it). A URL with a host is never followed, so there is no host to check."""
     target = request.POST.get("return_to") or request.GET.get("return_to") or ""
-    if target and _on_this_site(target):
+    if target and path_on_this_site(target):
         return target
     return fallback()
-
-
-@lru_cache(maxsize=1024)
-def _on_this_site(target: str) -> bool:
-    """Is `target` a path on this site? (A pure test of the text; the player's few pages
-    come back at every step, so the answers are remembered.)"""
-    return url_has_allowed_host_and_scheme(target, allowed_hosts=None)
 
 
 def _module_for(scenario: Scenario, page_id: str | None, *, learner):
