@@ -1,6 +1,7 @@
 """Sending a form after one's sign-in has ended (signed out in another tab, or marked as
 having left): sign in again and come back to the page the form was on."""
 
+from collections.abc import Callable
 from functools import lru_cache, wraps
 from urllib.parse import urlsplit
 
@@ -13,15 +14,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
 
-def login_required_for_post(view=None, *, anchor: str = ""):
+def login_required_for_post(view=None, *, anchor: str | Callable[..., str] = ""):
     """`login_required` for views that take only a form's POST.
 
     Django's decorator would send the person, once signed in again, to the form's own
     address, which answers only POSTs (a blank "method not allowed"). Here they come back to
     the page the form was on instead, told that what they sent was not saved, and to the part
     of it the form is in when `anchor` names it (an element id, formatted with the view's
-    keyword arguments: "block-{block_id}"). A page's script (a fetch, or a request for JSON)
-    gets 403 with that reason, so it can say so or fall back to sending the form.
+    keyword arguments: "block-{block_id}"; or a function of those arguments returning the id,
+    or "" when it cannot tell, for an id the address does not hold). A page's script (a
+    fetch, or a request for JSON) gets 403 with that reason, so it can say so or fall back to
+    sending the form.
     """
     if view is None:
         return lambda view: login_required_for_post(view, anchor=anchor)
@@ -35,8 +38,9 @@ def login_required_for_post(view=None, *, anchor: str = ""):
             return JsonResponse({"error": reason}, status=403)
         messages.info(request, reason)
         page = form_page(request)
-        if anchor:
-            page += "#" + anchor.format(**kwargs)
+        place = anchor(**kwargs) if callable(anchor) else anchor.format(**kwargs)
+        if place:
+            page += "#" + place
         return redirect_to_login(page)
 
     return wrapper

@@ -218,14 +218,25 @@ def _move(request, attempt_uuid, *, action):
     )
 
 
+def _player_anchor(attempt_uuid) -> str:
+    """Where a choice or a skip sent after the sign-in ended leads back to: the attempt's
+    player on its page (an attempt's id is known only to the person who played it)."""
+    scenario_uuid = (
+        ScenarioAttempt.objects.filter(uuid=attempt_uuid)
+        .values_list("scenario__uuid", flat=True)
+        .first()
+    )
+    return f"scenario-{scenario_uuid}" if scenario_uuid else ""
+
+
 @require_POST
-@login_required_for_post
+@login_required_for_post(anchor=_player_anchor)
 def choose(request, attempt_uuid):
     return _move(request, attempt_uuid, action="choose")
 
 
 @require_POST
-@login_required_for_post
+@login_required_for_post(anchor=_player_anchor)
 def skip(request, attempt_uuid):
     return _move(request, attempt_uuid, action="skip")
 

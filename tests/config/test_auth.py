@@ -18,11 +18,10 @@ from tests.scenarios.helpers import published_scenario
 REASON = "You were signed out, so that was not saved. Sign in to carry on."
 PAGE = "/pupils/respect-online/if-you-see-it/"
 
-# Every form sent to a view that only takes a POST (the ids need not exist: nobody signed
-# out reaches the view).
 SCENARIO = uuid.uuid4()
 # Every form sent to a view that only takes a POST, and the part of the page it is in (the ids
-# need not exist: nobody signed out reaches the view).
+# need not exist: nobody signed out reaches the view; a choice for an attempt that does not
+# exist has no place to return to).
 FORMS = [
     ("scenarios:start", [SCENARIO], f"#scenario-{SCENARIO}"),
     ("scenarios:choose", [uuid.uuid4()], ""),
@@ -100,11 +99,13 @@ def test_signing_in_again_returns_the_learner_to_where_they_were_in_a_scenario(c
         reverse("scenarios:choose", args=[attempt.uuid]),
         {"node": "start", "step": 0, "choice": "report", "return_to": page},
     )
-    assert response["Location"] == _login_url(page)
+    # Back to the player, not the top of its page.
+    player = f"{page}#scenario-{scenario.uuid}"
+    assert response["Location"] == _login_url(player)
     signed_in = client.post(
         response["Location"], {"username": pupil.username, "password": "secret-pass-123"}
     )
-    assert signed_in.status_code == 302 and signed_in["Location"] == page
+    assert signed_in.status_code == 302 and signed_in["Location"] == player
     html = client.get(page).content.decode()
     # Nothing was applied: they choose again from the same place.
     attempt = ScenarioAttempt.objects.get(pk=attempt.pk)
