@@ -18,7 +18,14 @@ from schools.roles import AUTH_GROUP_NAMES, Role
 from schools.selectors import people_visible_to
 
 from .catalogue import CourseInfo, courses_catalogue
-from .models import Assignment, Certificate, Completion, CourseRenewal, LearnerActivity
+from .models import (
+    Assignment,
+    Certificate,
+    Completion,
+    CourseRenewal,
+    LearnerActivity,
+    ReminderSent,
+)
 from .states import Standing, State, effective_due_on, standing
 
 
@@ -236,6 +243,15 @@ def assignments_for_learner(learner, *, today: date | None = None) -> list[Learn
         return []
     _courses, items = school_standings(school=learner.school, today=today, learner_ids=[learner.pk])
     return sorted(items, key=lambda i: (i.due_on, i.course.title))
+
+
+def reminders_last_sent(learner) -> dict[int, ReminderSent]:
+    """The last reminder emailed to `learner` about each of their assignments, by assignment
+    id (one query; a person has a few reminders a year)."""
+    return {
+        reminder.assignment_id: reminder
+        for reminder in ReminderSent.objects.filter(learner=learner).order_by("sent_at", "pk")
+    }
 
 
 # --- The safeguarding dashboard -------------------------------------------------------------

@@ -38,6 +38,7 @@ from . import certificates as documents
 from . import selectors, services
 from .forms import AssignmentForm, MatrixFilterForm, VerifyForm
 from .models import Assignment, Completion
+from .states import DUE_SOON_DAYS, EXPIRING_WINDOW_DAYS
 
 DASHBOARD_PERMISSION = "schools.view_safeguarding_dashboard"
 
@@ -253,12 +254,20 @@ def _visible_person(request, pk: int) -> User:
 def person(request, pk: int):
     """Drill-down: one person's assignments, completions and certificates."""
     learner = _visible_person(request, pk)
+    # Pupils are never emailed (Upstander holds no pupil email addresses); staff are, when
+    # they have an address, and the lead chasing them sees what was last sent.
+    emailed = Role.PUPIL not in roles_of(learner)
+    reminders = selectors.reminders_last_sent(learner) if emailed else {}
     return render(
         request,
         "records/person.html",
         {
             "learner": learner,
-            "assignments": selectors.assignments_for_learner(learner),
+            "assignments": [
+                (item, reminders.get(item.assignment_id))
+                for item in selectors.assignments_for_learner(learner)
+            ],
+            "emailed": emailed,
             "completions": selectors.person_completions(learner=learner),
             "cpd": selectors.cpd_record(learner=learner),
             "may_mark_left": person_left_allowed(actor=request.user, person=learner),
@@ -371,6 +380,8 @@ def assignments(request):
         {
             "form": form,
             "assignments": selectors.assignments_of_school(school=school),
+            "due_soon_days": DUE_SOON_DAYS,
+            "expiring_days": EXPIRING_WINDOW_DAYS,
             "nav_current": "dashboard",
         },
     )

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from records.models import ReminderSent
@@ -128,3 +129,61 @@ def test_a_failed_send_is_retried_next_run(
     assert not ReminderSent.objects.exists()
     monkeypatch.undo()
     assert reminders_send() >= 1
+
+
+# --- What the safeguarding lead sees of reminders --------------------------------------------
+
+
+def _overdue_for_staff(school, staff_team, staff_course):
+    return assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=3),
+    )
+
+
+def test_a_person_page_shows_the_last_reminder_emailed_for_each_course(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(safeguarding_lead)
+    page = reverse("records:person", args=[teacher.pk])
+    html = client.get(page).content.decode()
+    assert "Last reminder emailed" in html
+    sent_on = timezone.localdate().strftime("%-d %b %Y")
+    assert f"Overdue, {sent_on}" not in html
+    reminders_send()
+    html = client.get(page).content.decode()
+    assert f"<td>Overdue, {sent_on}</td>" in html
+    assert "no email address" not in html
+
+
+def test_a_person_page_says_when_someone_cannot_be_emailed(
+    client, school, klass, staff_team, staff_course, pupil, teacher, safeguarding_lead
+):
+    _overdue_for_staff(school, staff_team, staff_course)
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, group=klass, due_on=date.today()
+    )
+    teacher.email = ""
+    teacher.save()
+    reminders_send()
+    client.force_login(safeguarding_lead)
+    html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
+    assert "They have no email address in Upstander, so they get no reminder emails" in html
+    assert "Overdue, " not in html
+    # Pupils are never emailed: no reminders column, and the page says so.
+    html = client.get(reverse("records:person", args=[pupil.pk])).content.decode()
+    assert "Last reminder emailed" not in html
+    assert "Pupils are not emailed reminders" in html
+
+
+def test_the_assignments_page_says_when_staff_are_reminded(
+    client, school, staff_team, staff_course, safeguarding_lead
+):
+    _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(safeguarding_lead)
+    html = client.get(reverse("records:assignments")).content.decode()
+    assert "7 days before a course is due" in html
+    assert "30 days before their completion expires" in html

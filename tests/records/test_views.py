@@ -455,3 +455,36 @@ def test_a_superuser_without_a_school_picks_one_and_nonsense_falls_back(
     response = client.get(reverse("records:dashboard"), {"school": str(elsewhere.pk)})
     assert response.context["school"] == elsewhere
     assert first == min([school, elsewhere], key=lambda s: s.name)
+
+
+def test_the_dashboard_links_each_alert_to_the_people_behind_it(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead
+):
+    client.force_login(safeguarding_lead)
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() + timedelta(days=30),
+        renewal_months=12,
+    )
+    html = client.get(reverse("records:dashboard")).content.decode()
+    assert "?status=" not in html
+    # The teacher's completion ran out a month ago; the lead has done nothing yet (overdue).
+    completions_project(
+        statements=[
+            statement(
+                teacher,
+                COMPLETED,
+                staff_course.activity_iri,
+                when=timezone.now() - timedelta(days=400),
+            )
+        ],
+        learners_by_key=keys(teacher),
+    )
+    Assignment.objects.update(due_on=date.today() - timedelta(days=1))
+    html = client.get(reverse("records:dashboard")).content.decode()
+    assert "?status=expired" in html and "See whose training has expired" in html
+    assert "?status=overdue" in html and "?status=expiring_soon" not in html
+    expired = client.get(reverse("records:matrix") + "?status=expired").content.decode()
+    assert teacher.get_full_name() in expired
