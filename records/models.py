@@ -284,3 +284,61 @@ class ReminderSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"next reminders run at {self.next_run_at}"
+
+
+class DataProtectionEvent(models.Model):
+    """A subject access export or an erasure, kept so the school can show when its data
+    protection duties were carried out, and by whom.
+
+    It names nobody who was erased: it keeps their role, their classes or teams and the
+    school's own MIS id for them (so the school can match it to the request it received), and
+    a link to the person only while their account exists. Where statements about them had
+    been forwarded to other stores, it keeps those stores' names and the identifier they know
+    the person by, since erasing here cannot reach those copies.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORTED = "exported", _("Everything held downloaded (subject access)")
+        ERASED = "erased", _("Erased, with their records")
+        ERASED_RECORDS = "erased_records", _("Learning records erased, account kept")
+        ERASED_AFTER_LEAVING = "erased_left", _("Erased: left longer ago than records are kept")
+
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="data_protection_events",
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(max_length=32, blank=True)
+    groups = models.CharField(max_length=500, blank=True)
+    mis_id = models.CharField(max_length=64, blank=True)
+    # An erasure of someone whose statements had been forwarded: the other stores that hold
+    # copies, and the identifier they know the person by, so the school can ask them later.
+    copies_at = models.CharField(max_length=500, blank=True)
+    identifier = models.CharField(max_length=255, blank=True)
+    # Who did it; empty for the retention policy and for commands run on the server.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("data protection event")
+        verbose_name_plural = _("data protection events")
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.at:%Y-%m-%d})"

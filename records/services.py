@@ -22,6 +22,7 @@ from .models import (
     Certificate,
     Completion,
     CourseRenewal,
+    DataProtectionEvent,
     LearnerActivity,
     ReminderSent,
 )
@@ -350,7 +351,7 @@ def leavers_purge(
         )
         if not dry_run:
             for person in leavers:
-                learner_erase(learner=person)
+                learner_erase(learner=person, kind=DataProtectionEvent.Kind.ERASED_AFTER_LEAVING)
         result[school.name] = len(leavers)
     return result
 
@@ -388,12 +389,58 @@ def _attempt_models() -> dict:
     return found
 
 
+def data_protection_log(*, person: User, kind: str, by: User | None = None) -> None:
+    """Note an export or an erasure in the school's data protection log, describing the
+    person without naming them (role, classes or teams, the school's MIS id for them): the
+    entry outlives an erasure. `by` is the person who did it; None for the retention policy
+    and for commands run on the server. An erasure of someone whose statements were
+    forwarded also keeps where the copies are and the identifier those stores know them by."""
+    from schools.roles import Role, roles_of
+    from xapi.identity import actor_for
+    from xapi.selectors import targets_holding_copies
+
+    copies_at, identifier = "", ""
+    if kind != DataProtectionEvent.Kind.EXPORTED:
+        targets = targets_holding_copies(learner=person)
+        if targets:
+            copies_at = ", ".join(target.name for target in targets)[:500]
+            actor = actor_for(person)
+            identifier = actor["account"]["name"] if "account" in actor else actor["mbox"]
+    roles = roles_of(person)
+    DataProtectionEvent.objects.create(
+        school_id=person.school_id,
+        kind=kind,
+        person=person,
+        role=", ".join(str(role.label) for role in Role if role in roles),
+        groups=", ".join(sorted(person.learning_groups.values_list("name", flat=True)))[:500],
+        mis_id=person.mis_id,
+        copies_at=copies_at,
+        identifier=identifier,
+        by=by,
+    )
+
+
 @transaction.atomic
-def learner_erase(*, learner: User, delete_account: bool = True) -> None:
+def learner_erase(
+    *,
+    learner: User,
+    delete_account: bool = True,
+    by: User | None = None,
+    kind: str | None = None,
+) -> None:
     """Erase a learner: their statements in the LRS (with everything hanging off them), their
     state and profile documents, every record derived from them, their scenario and quiz
     attempts, and by default their account
-    (which takes their enrolments, checklist ticks and reflections with it)."""
+    (which takes their enrolments, checklist ticks and reflections with it). The school's
+    data protection log notes it (`kind`, by default erased with or without the account),
+    and who did it (`by`)."""
+    if kind is None:
+        kind = (
+            DataProtectionEvent.Kind.ERASED
+            if delete_account
+            else DataProtectionEvent.Kind.ERASED_RECORDS
+        )
+    data_protection_log(person=learner, kind=kind, by=by)
     Statement = _statement_model()
     keys = _learner_actor_keys(learner)
     Statement.objects.filter(learner=learner).delete()
@@ -421,9 +468,12 @@ def _erase_related_agent_rows(keys: set[str]) -> None:
     apps.get_model("xapi", "Document").objects.filter(agent_key__in=keys).delete()
 
 
-def learner_export(*, learner: User) -> dict:
-    """Everything Upstander holds about a learner, for a subject access request."""
+def learner_export(*, learner: User, by: User | None = None) -> dict:
+    """Everything Upstander holds about a learner, for a subject access request; the school's
+    data protection log notes that it was taken, and by whom (`by`)."""
     from .selectors import assignments_for_learner, person_completions
+
+    data_protection_log(person=learner, kind=DataProtectionEvent.Kind.EXPORTED, by=by)
 
     Statement = _statement_model()
     keys = _learner_actor_keys(learner)
@@ -475,6 +525,12 @@ def learner_export(*, learner: User) -> dict:
         "reminders_sent": [
             {"kind": r.kind, "about": r.about_date.isoformat(), "sent_at": r.sent_at.isoformat()}
             for r in ReminderSent.objects.filter(learner=learner)
+        ],
+        "data_protection_log": [
+            {"kind": kind, "at": at.isoformat()}
+            for kind, at in DataProtectionEvent.objects.filter(person=learner)
+            .order_by("at", "pk")
+            .values_list("kind", "at")
         ],
         "statements": [s.data for s in statements.distinct().order_by("stored", "pk")],
     }

@@ -17,6 +17,8 @@ urlpatterns = [
     path("dashboard/people/<int:pk>/left/", views.person_left, name="person_left"),
     path("dashboard/assignments/", views.assignments, name="assignments"),
     path("dashboard/left/", views.leavers, name="leavers"),
+    path("dashboard/data-protection/", views.data_protection, name="data_protection"),
+    path("dashboard/data-protection.csv", views.data_protection_csv, name="data_protection_csv"),
     path("dashboard/assignments.csv", views.assignments_csv, name="assignments_csv"),
     path(
         "dashboard/assignments/<int:pk>/delete/",

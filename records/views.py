@@ -37,7 +37,7 @@ from xapi.selectors import targets_holding_copies
 from . import certificates as documents
 from . import selectors, services
 from .forms import AssignmentForm, MatrixFilterForm, VerifyForm
-from .models import Assignment, Completion
+from .models import Assignment, Completion, DataProtectionEvent
 from .states import DUE_SOON_DAYS, EXPIRING_WINDOW_DAYS
 
 DASHBOARD_PERMISSION = "schools.view_safeguarding_dashboard"
@@ -223,6 +223,80 @@ def leavers(request):
     )
 
 
+def _events_about(event) -> str:
+    """Whom a data protection entry is about, without a name: role, classes or teams and
+    the school's MIS id, as they were when it happened."""
+    parts = [event.role or _("No role"), event.groups]
+    if event.mis_id:
+        parts.append(_("MIS id %(id)s") % {"id": event.mis_id})
+    return "; ".join(part for part in parts if part)
+
+
+def _events_by(event) -> str:
+    if event.by_id:
+        return event.by.get_full_name() or event.by.username
+    if event.kind == DataProtectionEvent.Kind.ERASED_AFTER_LEAVING:
+        return _("The school's retention period")
+    return _("A command run on the server")
+
+
+def _data_protection_events(school):
+    return DataProtectionEvent.objects.filter(school=school).select_related("person", "by")
+
+
+@dashboard_required
+def data_protection(request):
+    """The school's data protection log: subject access exports and erasures, newest first."""
+    school = _school_for(request)
+    page = Paginator(_data_protection_events(school), LEAVERS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    for event in page:
+        event.about = _events_about(event)
+        event.by_label = _events_by(event)
+    return render(
+        request,
+        "records/data_protection.html",
+        {"page": page, "query": query.urlencode(), "school": school, "nav_current": "dashboard"},
+    )
+
+
+@dashboard_required
+def data_protection_csv(request):
+    school = _school_for(request)
+    rows = [
+        [
+            timezone.localtime(event.at).isoformat(),
+            event.get_kind_display(),
+            event.person.get_full_name() if event.person_id else "",
+            event.role,
+            event.groups,
+            event.mis_id,
+            _events_by(event),
+            event.copies_at,
+            event.identifier,
+        ]
+        for event in _data_protection_events(school).iterator(chunk_size=500)
+    ]
+    return csv_response(
+        "data-protection-log.csv",
+        [
+            "When",
+            "What",
+            "Person (while their account exists)",
+            "Role",
+            "Groups",
+            "MIS id",
+            "By",
+            "Copies in other stores",
+            "Identifier there",
+        ],
+        rows,
+    )
+
+
 @dashboard_required
 def matrix_csv(request):
     school = _school_for(request)
@@ -314,7 +388,9 @@ def person_export(request, pk: int):
     """A subject access request export: everything held about the person, as JSON."""
     learner = _visible_person(request, pk)
     response = HttpResponse(
-        json.dumps(services.learner_export(learner=learner), indent=2, default=str),
+        json.dumps(
+            services.learner_export(learner=learner, by=request.user), indent=2, default=str
+        ),
         content_type="application/json",
     )
     response["Content-Disposition"] = content_disposition_header(
@@ -333,7 +409,7 @@ def person_erase(request, pk: int):
     if request.method == "POST":
         if request.POST.get("confirm", "").strip() == learner.username:
             name = str(learner)
-            services.learner_erase(learner=learner)
+            services.learner_erase(learner=learner, by=request.user)
             messages.success(request, _("%(name)s and their records were erased.") % {"name": name})
             return redirect("records:matrix")
         error = _("Type the username exactly to confirm.")

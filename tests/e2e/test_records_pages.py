@@ -87,3 +87,42 @@ def test_teacher_sees_class_record_and_pupil_sees_their_own(
     expect(page.get_by_role("heading", name="Not a valid certificate")).to_be_visible()
     assert_accessible(page)
     ctx.close()
+
+
+def test_a_lead_erases_a_pupil_and_finds_it_in_the_data_protection_log(
+    browser, live_server, assigned, pupil, teacher, safeguarding_lead
+):
+    from records.services import reminders_send
+
+    pupil.first_name, pupil.last_name, pupil.mis_id = "Zofia", "Kowalska", "A1234"
+    pupil.save()
+    teacher.first_name, teacher.last_name = "Tom", "Teacher"
+    teacher.save()
+    reminders_send()  # the staff course is due in five days: the teacher is emailed
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    sign_in(page, live_server, safeguarding_lead.username)
+    # Chasing: a member of staff's page says which reminder went and when.
+    page.goto(f"{live_server.url}/records/dashboard/people/{teacher.pk}/")
+    assigned_table = page.get_by_role("region", name="Assigned courses")
+    expect(assigned_table.get_by_role("columnheader", name="Last reminder emailed")).to_be_visible()
+    expect(assigned_table).to_contain_text("Due soon, ")
+    assert_accessible(page)
+    assert_fits_the_screen(page)
+
+    page.goto(f"{live_server.url}/records/dashboard/people/{pupil.pk}/")
+    expect(page.get_by_text("Pupils are not emailed reminders")).to_be_visible()
+    page.get_by_role("link", name="Erase this person and their records").click()
+    page.get_by_label(f"Type their username ({pupil.username}) to confirm").fill(pupil.username)
+    page.get_by_role("button", name="Erase for ever").click()
+    expect(page.get_by_text("Zofia Kowalska and their records were erased.")).to_be_visible()
+    page.get_by_role("navigation", name="Safeguarding dashboard").get_by_role(
+        "link", name="Data protection"
+    ).click()
+    expect(page.get_by_role("heading", name="Data protection log", level=1)).to_be_visible()
+    row = page.get_by_role("row", name="Erased, with their records")
+    expect(row).to_contain_text("Pupil; 8R; MIS id A1234")
+    expect(page.locator("main")).not_to_contain_text("Zofia")
+    assert_accessible(page)
+    assert_fits_the_screen(page)
+    ctx.close()

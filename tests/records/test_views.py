@@ -63,6 +63,8 @@ RESOURCES = {
     "assignments": lambda w: reverse("records:assignments"),
     "person": lambda w: reverse("records:person", args=[w["staff"].pk]),
     "person_export": lambda w: reverse("records:person_export", args=[w["staff"].pk]),
+    "data_protection": lambda w: reverse("records:data_protection"),
+    "data_protection_csv": lambda w: reverse("records:data_protection_csv"),
     "my_cpd": lambda w: reverse("records:my_cpd"),
     "certificate": lambda w: reverse("records:certificate", args=[w["completion"].statement_id]),
     "pshe_class": lambda w: reverse("records:pshe_class", args=[w["klass"].pk]),
@@ -80,6 +82,8 @@ MATRIX = {
     "assignments": (302, DENIED, DENIED, OK, DENIED),
     "person": (302, DENIED, DENIED, OK, DENIED),
     "person_export": (302, DENIED, DENIED, OK, DENIED),
+    "data_protection": (302, DENIED, DENIED, OK, DENIED),
+    "data_protection_csv": (302, DENIED, DENIED, OK, DENIED),
     "my_cpd": (302, DENIED, OK, OK, OK),
     "certificate": (302, DENIED, OK, HIDDEN, HIDDEN),  # only the person's own
     "pshe_class": (302, HIDDEN, OK, OK, HIDDEN),

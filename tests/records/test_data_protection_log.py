@@ -1,0 +1,153 @@
+"""The school's data protection log: subject access exports and erasures, who did them and
+when, naming nobody once they have been erased."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from records.models import DataProtectionEvent
+from records.services import leavers_purge
+from schools.roles import Role
+from tests.factories import SchoolFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOG = reverse("records:data_protection")
+
+
+@pytest.fixture
+def lead_client(client, safeguarding_lead):
+    safeguarding_lead.first_name, safeguarding_lead.last_name = "Dana", "Lead"
+    safeguarding_lead.save()
+    client.force_login(safeguarding_lead)
+    return client
+
+
+@pytest.fixture
+def named_pupil(pupil):
+    pupil.first_name, pupil.last_name, pupil.mis_id = "Zofia", "Kowalska", "A1234"
+    pupil.save()
+    return pupil
+
+
+def test_an_export_and_an_erasure_are_logged_without_naming_the_person_erased(
+    lead_client, named_pupil, safeguarding_lead
+):
+    assert "Nothing yet" in lead_client.get(LOG).text
+    assert (
+        lead_client.get(reverse("records:person_export", args=[named_pupil.pk])).status_code == 200
+    )
+    html = lead_client.get(LOG).text
+    # While the account exists, the entry leads to the person's record.
+    assert "Everything held downloaded (subject access)" in html
+    assert f'href="{reverse("records:person", args=[named_pupil.pk])}"' in html
+    assert "Zofia Kowalska" in html
+
+    erase = reverse("records:person_erase", args=[named_pupil.pk])
+    erased = lead_client.post(erase, {"confirm": named_pupil.username}, follow=True)
+    assert "Zofia Kowalska and their records were erased." in erased.text
+    html = lead_client.get(LOG).text
+    assert "Erased, with their records" in html
+    assert html.count("Pupil; 8R; MIS id A1234") == 2
+    assert html.count("<td>Dana Lead</td>") == 2
+    assert "Zofia" not in html and named_pupil.username not in html
+    # Nothing in the log's rows names them.
+    for row in DataProtectionEvent.objects.values():
+        assert row["person_id"] is None
+        assert not {"Zofia", "Kowalska", named_pupil.username} & {
+            str(value) for value in row.values()
+        }
+    kinds = list(DataProtectionEvent.objects.values_list("kind", "by"))
+    assert kinds == [("erased", safeguarding_lead.pk), ("exported", safeguarding_lead.pk)]
+
+
+def test_erasures_by_the_retention_period_and_by_command_say_so(
+    lead_client, school, named_pupil, teacher
+):
+    named_pupil.is_active = False
+    named_pupil.save()
+    type(named_pupil).objects.filter(pk=named_pupil.pk).update(
+        left_on=timezone.localdate() - timedelta(days=3000)
+    )
+    leavers_purge()
+    call_command("erase_learner", teacher.username, "--keep-account", stdout=io.StringIO())
+    html = lead_client.get(LOG).text
+    assert "Erased: left longer ago than records are kept" in html
+    assert "The school&#x27;s retention period" in html
+    assert "Learning records erased, account kept" in html
+    assert "A command run on the server" in html
+    assert "Staff; 8R" in html  # the teacher's role and class
+
+
+def test_each_school_sees_only_its_own_log_and_can_download_it(
+    client, lead_client, named_pupil, safeguarding_lead
+):
+    lead_client.get(reverse("records:person_export", args=[named_pupil.pk]))
+    response = lead_client.get(reverse("records:data_protection_csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["When", "What", "Person (while their account exists)"]
+    assert rows[1][1:] == [
+        "Everything held downloaded (subject access)",
+        "Zofia Kowalska",
+        "Pupil",
+        "8R",
+        "A1234",
+        "Dana Lead",
+        "",
+        "",
+    ]
+    # The export itself lists the entries about the person.
+    export = lead_client.get(reverse("records:person_export", args=[named_pupil.pk])).json()
+    assert [entry["kind"] for entry in export["data_protection_log"]] == ["exported"] * 2
+
+    elsewhere = UserFactory(
+        school=SchoolFactory(name="Elsewhere"), roles=[Role.STAFF, Role.SAFEGUARDING_LEAD]
+    )
+    client.force_login(elsewhere)
+    assert "Nothing yet" in client.get(LOG).text
+    assert (
+        len(
+            list(
+                csv.reader(
+                    io.StringIO(
+                        client.get(reverse("records:data_protection_csv")).content.decode(
+                            "utf-8-sig"
+                        )
+                    )
+                )
+            )
+        )
+        == 1
+    )
+
+
+def test_an_erasure_keeps_where_forwarded_copies_are_and_how_those_stores_know_them(
+    lead_client, school, named_pupil
+):
+    from tests.records.statements import COMPLETED, iri, statement
+    from xapi.models import ForwardingTarget, OutboxEntry
+    from xapi.services import record
+
+    trust = ForwardingTarget.objects.create(name="Trust LRS", endpoint="http://127.0.0.1:9/x/")
+    done = statement(named_pupil, COMPLETED, iri("module", "log1"), when=timezone.now())
+    done.pop("stored", None)
+    record(statements=[done], school=school)
+    OutboxEntry.objects.filter(target=trust).update(status=OutboxEntry.Status.SENT)
+    learner_id = str(named_pupil.learner_id)
+    lead_client.get(reverse("records:person_export", args=[named_pupil.pk]))
+    lead_client.post(
+        reverse("records:person_erase", args=[named_pupil.pk]), {"confirm": named_pupil.username}
+    )
+    erased, exported = DataProtectionEvent.objects.all()
+    assert (erased.copies_at, erased.identifier) == ("Trust LRS", learner_id)
+    assert (exported.copies_at, exported.identifier) == ("", "")
+    html = lead_client.get(LOG).text
+    assert (
+        "Copies sent before erasing are at Trust LRS, where they are known as "
+        f"<code>{learner_id}</code>" in html
+    )
