@@ -1,11 +1,15 @@
-"""Registers records' admin view and its button on course pages. Nothing else."""
+"""Registers records' admin view and its button on course pages, and erases the people the
+admin's Users screens delete. Nothing else."""
 
+from django.contrib.auth import get_user_model
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
 from . import admin_views
+from .models import DataProtectionEvent
+from .services import learner_erase
 
 
 @hooks.register("register_admin_urls")
@@ -31,3 +35,33 @@ def requires_renewal_button(page, user, view_name, next_url=None):
         icon_name="repeat",
         priority=80,
     )
+
+
+# Deleting someone in the admin's Users (one, or several at once) erases them as the
+# dashboard's "Erase this person" does: their statements and records go with the account and
+# the school's data protection log notes it. Left to Wagtail alone, the statements would stay
+# behind, no longer linked to anyone but still carrying the person's identifier.
+
+
+def _erase_before_the_account_goes(request, user) -> None:
+    learner_erase(
+        learner=user,
+        delete_account=False,  # Wagtail deletes it next, and records that it did
+        by=request.user,
+        kind=DataProtectionEvent.Kind.ERASED,
+    )
+
+
+@hooks.register("before_delete_user")
+def erase_a_user_deleted_in_the_admin(request, user):
+    # The hook runs for the confirmation page too; only the confirmed POST deletes.
+    if request.method == "POST":
+        _erase_before_the_account_goes(request, user)
+
+
+@hooks.register("before_bulk_action")
+def erase_users_deleted_together_in_the_admin(request, action_type, objects, action):
+    # Runs inside the bulk action's transaction, just before the accounts are deleted.
+    if action_type == "delete" and getattr(action, "model", None) is get_user_model():
+        for user in objects:
+            _erase_before_the_account_goes(request, user)

@@ -151,3 +151,68 @@ def test_an_erasure_keeps_where_forwarded_copies_are_and_how_those_stores_know_t
         "Copies sent before erasing are at Trust LRS, where they are known as "
         f"<code>{learner_id}</code>" in html
     )
+
+
+# --- Deleting people in the Wagtail admin's Users ---------------------------------------------
+
+
+def _recorded(school, person):
+    from tests.records.statements import COMPLETED, iri, statement
+    from xapi.services import record
+
+    done = statement(person, COMPLETED, iri("module", f"admin-{person.pk}"), when=timezone.now())
+    done.pop("stored", None)
+    record(statements=[done], school=school)
+
+
+@pytest.fixture
+def admin_client(client, school):
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    admin.first_name, admin.last_name = "Ada", "Admin"
+    admin.save()
+    client.force_login(admin)
+    return client, admin
+
+
+def test_deleting_a_user_in_the_admin_erases_their_statements_and_logs_it(
+    admin_client, school, named_pupil, teacher
+):
+    from xapi.models import Statement
+
+    client, admin = admin_client
+    _recorded(school, named_pupil)
+    _recorded(school, teacher)
+    key = str(named_pupil.learner_id)
+    url = reverse("wagtailusers_users:delete", args=[named_pupil.pk])
+    # The confirmation page changes nothing.
+    assert client.get(url).status_code == 200
+    assert Statement.objects.filter(actor_key__contains=key).exists()
+    assert not DataProtectionEvent.objects.exists()
+    assert client.post(url).status_code == 302
+    assert not type(named_pupil).objects.filter(pk=named_pupil.pk).exists()
+    assert not Statement.objects.filter(actor_key__contains=key).exists()
+    assert Statement.objects.filter(learner=teacher).count() == 1  # nobody else's
+    [event] = DataProtectionEvent.objects.all()
+    assert (event.kind, event.by, event.person, event.mis_id) == ("erased", admin, None, "A1234")
+
+
+def test_deleting_several_users_at_once_in_the_admin_erases_each(
+    admin_client, school, named_pupil, teacher, safeguarding_lead
+):
+    from xapi.models import Statement
+
+    client, _admin = admin_client
+    _recorded(school, named_pupil)
+    _recorded(school, teacher)
+    _recorded(school, safeguarding_lead)
+    url = reverse(
+        "wagtail_bulk_action",
+        args=[named_pupil._meta.app_label, named_pupil._meta.model_name, "delete"],
+    )
+    query = f"?next=/admin/users/&id={named_pupil.pk}&id={teacher.pk}"
+    assert client.post(url + query).status_code == 302
+    assert list(Statement.objects.values_list("learner", flat=True)) == [safeguarding_lead.pk]
+    assert sorted(DataProtectionEvent.objects.values_list("kind", "mis_id")) == [
+        ("erased", ""),
+        ("erased", "A1234"),
+    ]
