@@ -303,6 +303,12 @@ class DataProtectionEvent(models.Model):
         ERASED_RECORDS = "erased_records", _("Learning records erased, account kept")
         ERASED_AFTER_LEAVING = "erased_left", _("Erased: left longer ago than records are kept")
 
+    class Via(models.TextChoices):
+        DASHBOARD = "dashboard", _("on the safeguarding dashboard")
+        ADMIN = "admin", _("in the admin's Users")
+        COMMAND = "command", _("A command run on the server")
+        RETENTION = "retention", _("The school's retention period")
+
     school = models.ForeignKey(
         "schools.School",
         on_delete=models.CASCADE,
@@ -325,7 +331,9 @@ class DataProtectionEvent(models.Model):
     # copies, and the identifier they know the person by, so the school can ask them later.
     copies_at = models.CharField(max_length=500, blank=True)
     identifier = models.CharField(max_length=255, blank=True)
-    # Who did it; empty for the retention policy and for commands run on the server.
+    # How, and who did it (nobody for the retention period and commands run on the server;
+    # emptied if they are erased in turn).
+    via = models.CharField(max_length=10, choices=Via.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -351,7 +351,11 @@ def leavers_purge(
         )
         if not dry_run:
             for person in leavers:
-                learner_erase(learner=person, kind=DataProtectionEvent.Kind.ERASED_AFTER_LEAVING)
+                learner_erase(
+                    learner=person,
+                    kind=DataProtectionEvent.Kind.ERASED_AFTER_LEAVING,
+                    via=DataProtectionEvent.Via.RETENTION,
+                )
         result[school.name] = len(leavers)
     return result
 
@@ -389,11 +393,13 @@ def _attempt_models() -> dict:
     return found
 
 
-def data_protection_log(*, person: User, kind: str, by: User | None = None) -> None:
+def data_protection_log(
+    *, person: User, kind: str, by: User | None = None, via: str = DataProtectionEvent.Via.COMMAND
+) -> None:
     """Note an export or an erasure in the school's data protection log, describing the
     person without naming them (role, classes or teams, the school's MIS id for them): the
-    entry outlives an erasure. `by` is the person who did it; None for the retention policy
-    and for commands run on the server. An erasure of someone whose statements were
+    entry outlives an erasure. `via` says how (`DataProtectionEvent.Via`) and `by` who, if
+    someone signed in did it. An erasure of someone whose statements were
     forwarded also keeps where the copies are and the identifier those stores know them by."""
     from schools.roles import Role, roles_of
     from xapi.identity import actor_for
@@ -416,6 +422,7 @@ def data_protection_log(*, person: User, kind: str, by: User | None = None) -> N
         mis_id=person.mis_id,
         copies_at=copies_at,
         identifier=identifier,
+        via=via,
         by=by,
     )
 
@@ -426,6 +433,7 @@ def learner_erase(
     learner: User,
     delete_account: bool = True,
     by: User | None = None,
+    via: str = DataProtectionEvent.Via.COMMAND,
     kind: str | None = None,
 ) -> None:
     """Erase a learner: their statements in the LRS (with everything hanging off them), their
@@ -433,14 +441,14 @@ def learner_erase(
     attempts, and by default their account
     (which takes their enrolments, checklist ticks and reflections with it). The school's
     data protection log notes it (`kind`, by default erased with or without the account),
-    and who did it (`by`)."""
+    how (`via`) and who did it (`by`)."""
     if kind is None:
         kind = (
             DataProtectionEvent.Kind.ERASED
             if delete_account
             else DataProtectionEvent.Kind.ERASED_RECORDS
         )
-    data_protection_log(person=learner, kind=kind, by=by)
+    data_protection_log(person=learner, kind=kind, by=by, via=via)
     Statement = _statement_model()
     keys = _learner_actor_keys(learner)
     Statement.objects.filter(learner=learner).delete()
@@ -468,12 +476,14 @@ def _erase_related_agent_rows(keys: set[str]) -> None:
     apps.get_model("xapi", "Document").objects.filter(agent_key__in=keys).delete()
 
 
-def learner_export(*, learner: User, by: User | None = None) -> dict:
+def learner_export(
+    *, learner: User, by: User | None = None, via: str = DataProtectionEvent.Via.COMMAND
+) -> dict:
     """Everything Upstander holds about a learner, for a subject access request; the school's
-    data protection log notes that it was taken, and by whom (`by`)."""
+    data protection log notes that it was taken, how (`via`) and by whom (`by`)."""
     from .selectors import assignments_for_learner, person_completions
 
-    data_protection_log(person=learner, kind=DataProtectionEvent.Kind.EXPORTED, by=by)
+    data_protection_log(person=learner, kind=DataProtectionEvent.Kind.EXPORTED, by=by, via=via)
 
     Statement = _statement_model()
     keys = _learner_actor_keys(learner)

@@ -233,11 +233,13 @@ def _events_about(event) -> str:
 
 
 def _events_by(event) -> str:
-    if event.by_id:
-        return event.by.get_full_name() or event.by.username
-    if event.kind == DataProtectionEvent.Kind.ERASED_AFTER_LEAVING:
-        return _("The school's retention period")
-    return _("A command run on the server")
+    """Who did it and how: "Dana Lead, on the safeguarding dashboard"; the retention period or
+    a command on the server; someone since erased themselves is not named either."""
+    Via = DataProtectionEvent.Via
+    if event.via in (Via.COMMAND, Via.RETENTION):
+        return event.get_via_display()
+    who = (event.by.get_full_name() or event.by.username) if event.by_id else _("Someone")
+    return f"{who}, {event.get_via_display()}"
 
 
 def _data_protection_events(school):
@@ -389,7 +391,11 @@ def person_export(request, pk: int):
     learner = _visible_person(request, pk)
     response = HttpResponse(
         json.dumps(
-            services.learner_export(learner=learner, by=request.user), indent=2, default=str
+            services.learner_export(
+                learner=learner, by=request.user, via=DataProtectionEvent.Via.DASHBOARD
+            ),
+            indent=2,
+            default=str,
         ),
         content_type="application/json",
     )
@@ -409,7 +415,9 @@ def person_erase(request, pk: int):
     if request.method == "POST":
         if request.POST.get("confirm", "").strip() == learner.username:
             name = str(learner)
-            services.learner_erase(learner=learner, by=request.user)
+            services.learner_erase(
+                learner=learner, by=request.user, via=DataProtectionEvent.Via.DASHBOARD
+            )
             messages.success(request, _("%(name)s and their records were erased.") % {"name": name})
             return redirect("records:matrix")
         error = _("Type the username exactly to confirm.")

@@ -48,6 +48,7 @@ def _erase_before_the_account_goes(request, user) -> None:
         learner=user,
         delete_account=False,  # Wagtail deletes it next, and records that it did
         by=request.user,
+        via=DataProtectionEvent.Via.ADMIN,
         kind=DataProtectionEvent.Kind.ERASED,
     )
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from records import views as records_views
 from records.models import DataProtectionEvent
 from records.services import leavers_purge
 from schools.roles import Role
@@ -54,7 +55,7 @@ def test_an_export_and_an_erasure_are_logged_without_naming_the_person_erased(
     html = lead_client.get(LOG).text
     assert "Erased, with their records" in html
     assert html.count("Pupil; 8R; MIS id A1234") == 2
-    assert html.count("<td>Dana Lead</td>") == 2
+    assert html.count("<td>Dana Lead, on the safeguarding dashboard</td>") == 2
     assert "Zofia" not in html and named_pupil.username not in html
     # Nothing in the log's rows names them.
     for row in DataProtectionEvent.objects.values():
@@ -64,6 +65,14 @@ def test_an_export_and_an_erasure_are_logged_without_naming_the_person_erased(
         }
     kinds = list(DataProtectionEvent.objects.values_list("kind", "by"))
     assert kinds == [("erased", safeguarding_lead.pk), ("exported", safeguarding_lead.pk)]
+    # The lead is not named either once erased in turn (by a command, here).
+    call_command("erase_learner", safeguarding_lead.username, stdout=io.StringIO())
+    by = [records_views._events_by(event) for event in DataProtectionEvent.objects.all()]
+    assert by == [
+        "A command run on the server",
+        "Someone, on the safeguarding dashboard",
+        "Someone, on the safeguarding dashboard",
+    ]
 
 
 def test_erasures_by_the_retention_period_and_by_command_say_so(
@@ -97,7 +106,7 @@ def test_each_school_sees_only_its_own_log_and_can_download_it(
         "Pupil",
         "8R",
         "A1234",
-        "Dana Lead",
+        "Dana Lead, on the safeguarding dashboard",
         "",
         "",
     ]
@@ -193,7 +202,13 @@ def test_deleting_a_user_in_the_admin_erases_their_statements_and_logs_it(
     assert not Statement.objects.filter(actor_key__contains=key).exists()
     assert Statement.objects.filter(learner=teacher).count() == 1  # nobody else's
     [event] = DataProtectionEvent.objects.all()
-    assert (event.kind, event.by, event.person, event.mis_id) == ("erased", admin, None, "A1234")
+    assert (event.kind, event.via, event.by, event.person, event.mis_id) == (
+        "erased",
+        "admin",
+        admin,
+        None,
+        "A1234",
+    )
 
 
 def test_deleting_several_users_at_once_in_the_admin_erases_each(
