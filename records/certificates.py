@@ -1,4 +1,5 @@
-"""PDF documents: a CPD certificate and a member of staff's CPD log (reportlab).
+"""PDF documents: a CPD certificate, a member of staff's CPD log and a school's training
+record (reportlab).
 
 Set in DejaVu Sans (settings.PDF_FONT_DIR), embedded, so names such as Łukasz or a school
 such as Ysgol Gyfun Gŵyr come out whole; PDF's built-in Helvetica has no ŵ or ł and would
@@ -170,5 +171,135 @@ def cpd_log_pdf(*, learner, lines) -> bytes:
         )
     )
     story.append(table)
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _date(value) -> str:
+    return value.strftime("%-d %b %Y") if value else "\N{EN DASH}"
+
+
+def _table(data, widths, regular, bold) -> Table:
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), regular),
+                ("FONTNAME", (0, 0), (-1, 0), bold),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def training_record_pdf(*, school, produced_by, today, overview, staff) -> bytes:
+    """A school's training record, to print or send to governors or an inspector: completion
+    by course; each member of staff's standing on each staff course (name, state, due,
+    completed, expires); pupils' courses by class and year group as counts only, so the
+    document names no pupil.
+
+    `overview` is `selectors.dashboard_overview()`; `staff` is `selectors.dashboard_matrix()`
+    for the staff role, every row."""
+    buffer = io.BytesIO()
+    title = _("Training record: %(school)s") % {"school": school.name}
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        title=title,
+        author="Upstander",
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+    )
+    regular, bold = _fonts(settings.PDF_FONT_DIR)
+    styles = getSampleStyleSheet()
+    for name in ("Title", "Heading2", "Heading3"):
+        styles[name].fontName = bold
+    styles["Normal"].fontName = regular
+    small = styles["Normal"].clone("small", fontSize=9, leading=11)
+    counts_head = [
+        _("Assigned"),
+        _("Completed"),
+        _("In progress"),
+        _("Not started"),
+        _("Overdue"),
+        _("Expiring soon"),
+        _("Expired"),
+    ]
+
+    def counts(c) -> list:
+        return [
+            c.assigned,
+            f"{c.completed} ({c.percent}%)",
+            c.in_progress,
+            c.not_started,
+            c.overdue,
+            c.expiring_soon,
+            c.expired,
+        ]
+
+    story = [
+        _paragraph(title, styles["Title"]),
+        _paragraph(
+            _("As it stood on %(date)s, from Upstander. Downloaded by %(name)s.")
+            % {"date": today.strftime("%-d %B %Y"), "name": produced_by},
+            styles["Normal"],
+        ),
+        Spacer(1, 4 * mm),
+        _paragraph(_("Completion by course"), styles["Heading2"]),
+    ]
+    if overview.courses:
+        data = [[_("Course"), *counts_head]]
+        data += [[_paragraph(r.course.title, small), *counts(r.counts)] for r in overview.courses]
+        story.append(_table(data, [85 * mm] + [25 * mm] * 7, regular, bold))
+    else:
+        story.append(_paragraph(_("No courses are assigned yet."), styles["Normal"]))
+
+    staff_courses = [
+        (index, course)
+        for index, course in enumerate(staff.courses)
+        if any(row.cells[index] for row in staff.rows)
+    ]
+    for index, course in staff_courses:
+        story += [Spacer(1, 4 * mm), _paragraph(course.title, styles["Heading2"])]
+        data = [[_("Name"), _("Status"), _("Due"), _("Completed"), _("Expires")]]
+        for row in staff.rows:
+            cell = row.cells[index]
+            if cell is None:
+                continue
+            data.append(
+                [
+                    _paragraph(row.learner.get_full_name() or row.learner.username, small),
+                    cell.state.label,
+                    _date(cell.due_on),
+                    _date(cell.standing.completed_on),
+                    _date(cell.standing.expires_on),
+                ]
+            )
+        story.append(_table(data, [95 * mm, 40 * mm, 35 * mm, 35 * mm, 35 * mm], regular, bold))
+
+    pupil_rows = [
+        r
+        for r in overview.groups
+        if r.course.is_pupil_course and r.group.kind != r.group.Kind.STAFF_TEAM
+    ]
+    if pupil_rows:
+        story += [
+            Spacer(1, 4 * mm),
+            _paragraph(_("Pupils' courses by class and year group"), styles["Heading2"]),
+            _paragraph(_("Counts only: this document names no pupil."), styles["Normal"]),
+            Spacer(1, 2 * mm),
+        ]
+        data = [[_("Course"), _("Group"), *counts_head]]
+        data += [
+            [_paragraph(r.course.title, small), _paragraph(r.group.name, small), *counts(r.counts)]
+            for r in pupil_rows
+        ]
+        story.append(_table(data, [60 * mm, 30 * mm] + [22 * mm] * 7, regular, bold))
     doc.build(story)
     return buffer.getvalue()

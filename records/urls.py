@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/courses.csv", views.overview_csv, name="overview_csv"),
     path("dashboard/groups.csv", views.groups_csv, name="groups_csv"),
+    path("dashboard/training-record.pdf", views.training_record_pdf, name="training_record_pdf"),
     path("dashboard/matrix/", views.matrix, name="matrix"),
     path("dashboard/matrix.csv", views.matrix_csv, name="matrix_csv"),
     path("dashboard/people/<int:pk>/", views.person, name="person"),

@@ -145,6 +145,28 @@ def overview_csv(request):
 
 
 @dashboard_required
+def training_record_pdf(request):
+    """The school's training record as a PDF: completion by course, every member of staff on
+    each staff course, and pupils' courses as counts by class (`certificates.py`)."""
+    school = _school_for(request)
+    today = timezone.localdate()
+    content = documents.training_record_pdf(
+        school=school,
+        produced_by=request.user.get_full_name() or request.user.username,
+        today=today,
+        overview=selectors.dashboard_overview(viewer=request.user, school=school, today=today),
+        staff=selectors.dashboard_matrix(
+            viewer=request.user, school=school, role=Role.STAFF, limit=None, today=today
+        ),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"training-record-{today.isoformat()}.pdf"
+    )
+    return response
+
+
+@dashboard_required
 def groups_csv(request):
     school = _school_for(request)
     overview = selectors.dashboard_overview(viewer=request.user, school=school)

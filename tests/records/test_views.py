@@ -64,6 +64,7 @@ RESOURCES = {
     "person": lambda w: reverse("records:person", args=[w["staff"].pk]),
     "person_export": lambda w: reverse("records:person_export", args=[w["staff"].pk]),
     "data_protection": lambda w: reverse("records:data_protection"),
+    "training_record_pdf": lambda w: reverse("records:training_record_pdf"),
     "data_protection_csv": lambda w: reverse("records:data_protection_csv"),
     "my_cpd": lambda w: reverse("records:my_cpd"),
     "certificate": lambda w: reverse("records:certificate", args=[w["completion"].statement_id]),
@@ -83,6 +84,7 @@ MATRIX = {
     "person": (302, DENIED, DENIED, OK, DENIED),
     "person_export": (302, DENIED, DENIED, OK, DENIED),
     "data_protection": (302, DENIED, DENIED, OK, DENIED),
+    "training_record_pdf": (302, DENIED, DENIED, OK, DENIED),
     "data_protection_csv": (302, DENIED, DENIED, OK, DENIED),
     "my_cpd": (302, DENIED, OK, OK, OK),
     "certificate": (302, DENIED, OK, HIDDEN, HIDDEN),  # only the person's own
@@ -492,3 +494,41 @@ def test_the_dashboard_links_each_alert_to_the_people_behind_it(
     assert "?status=overdue" in html and "?status=expiring_soon" not in html
     expired = client.get(reverse("records:matrix") + "?status=expired").content.decode()
     assert teacher.get_full_name() in expired
+
+
+def test_the_training_record_pdf_lists_staff_by_course_and_pupils_only_as_counts(
+    client, world, school, klass, pupil_course, staff_course, dejavu
+):
+    teacher, pupil, lead = world["staff"], world["pupil"], world["safeguarding_lead"]
+    teacher.first_name, teacher.last_name = "Łukasz", "Gŵyr"
+    teacher.save()
+    pupil.first_name, pupil.last_name = "Zofia", "Kowalska"
+    pupil.save()
+    lead.first_name, lead.last_name = "Dana", "Lead"
+    lead.save()
+    assignment_create(
+        school=school,
+        course_page_id=pupil_course.pk,
+        group=klass,
+        due_on=date.today() - timedelta(days=1),
+    )
+    client.force_login(lead)
+    dashboard = client.get(reverse("records:dashboard")).content.decode()
+    assert reverse("records:training_record_pdf") in dashboard
+    response = client.get(reverse("records:training_record_pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    assert f"training-record-{date.today().isoformat()}.pdf" in response["Content-Disposition"]
+    text = _pdf_text(response.content)
+    assert f"Training record: {school.name}" in text
+    assert "Downloaded by Dana Lead" in text
+    # Each member of staff on the staff course, with their standing.
+    words = " ".join(text.split())
+    staff_part = words[words.index(f"{staff_course.title} Name Status Due Completed Expires") :]
+    assert "Łukasz Gŵyr Completed" in staff_part
+    assert "Dana Lead Not started" in staff_part
+    expires = date.today().replace(year=date.today().year + 1)
+    assert expires.strftime("%-d %b %Y") in staff_part
+    # Pupils: counts by class, never a name.
+    assert "Pupils' courses by class and year group" in text
+    assert f"{pupil_course.title} {klass.name} 1 0 (0%) 0 0 1" in words
+    assert "Zofia" not in text and "Kowalska" not in text and pupil.username not in text
