@@ -180,7 +180,11 @@ def _date(value) -> str:
 
 
 def _table(data, widths, regular, bold) -> Table:
-    table = Table(data, colWidths=widths, repeatRows=1)
+    """A table of the training record: its header row wraps within the column (bold), the
+    table sits at the left margin."""
+    head = getSampleStyleSheet()["Normal"].clone("head", fontName=bold, fontSize=9, leading=11)
+    data = [[_paragraph(str(text), head) for text in data[0]], *data[1:]]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
