@@ -304,6 +304,6 @@ def training_record_pdf(*, school, produced_by, today, overview, staff) -> bytes
             [_paragraph(r.course.title, small), _paragraph(r.group.name, small), *counts(r.counts)]
             for r in pupil_rows
         ]
-        story.append(_table(data, [60 * mm, 30 * mm] + [22 * mm] * 7, regular, bold))
+        story.append(_table(data, [56 * mm, 26 * mm] + [26 * mm] * 7, regular, bold))
     doc.build(story)
     return buffer.getvalue()
