@@ -305,5 +305,20 @@ def training_record_pdf(*, school, produced_by, today, overview, staff) -> bytes
             for r in pupil_rows
         ]
         story.append(_table(data, [56 * mm, 26 * mm] + [26 * mm] * 7, regular, bold))
-    doc.build(story)
+
+    footer = _("%(title)s, %(date)s") % {"title": title, "date": today.strftime("%-d %B %Y")}
+
+    def page_footer(pdf, document):
+        # Each printed page says what it is part of, and where it comes in it.
+        pdf.saveState()
+        pdf.setFont(regular, 8)
+        pdf.drawString(document.leftMargin, 8 * mm, footer)
+        pdf.drawRightString(
+            document.pagesize[0] - document.rightMargin,
+            8 * mm,
+            _("Page %(number)d") % {"number": document.page},
+        )
+        pdf.restoreState()
+
+    doc.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
     return buffer.getvalue()

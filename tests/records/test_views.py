@@ -532,3 +532,4 @@ def test_the_training_record_pdf_lists_staff_by_course_and_pupils_only_as_counts
     assert "Pupils' courses by class and year group" in text
     assert f"{pupil_course.title} {klass.name} 1 0 (0%) 0 0 1" in words
     assert "Zofia" not in text and "Kowalska" not in text and pupil.username not in text
+    assert "Page 1" in text
