@@ -57,7 +57,8 @@ def dashboard_form_required(view):
 
 
 MATRIX_PAGE_SIZE = 50
-LEAVERS_PAGE_SIZE = 100
+# The lists of people who left and of data protection entries.
+LIST_PAGE_SIZE = 100
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -228,7 +229,7 @@ def matrix(request):
 def leavers(request):
     """People who have left the school, whose records are kept: a way back to each record."""
     school = _school_for(request)
-    page = Paginator(people_who_left(request.user, school), LEAVERS_PAGE_SIZE).get_page(
+    page = Paginator(people_who_left(request.user, school), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -272,7 +273,7 @@ def _data_protection_events(school):
 def data_protection(request):
     """The school's data protection log: subject access exports and erasures, newest first."""
     school = _school_for(request)
-    page = Paginator(_data_protection_events(school), LEAVERS_PAGE_SIZE).get_page(
+    page = Paginator(_data_protection_events(school), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
