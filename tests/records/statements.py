@@ -50,3 +50,19 @@ def statement(
 
 def keys(*users) -> dict:
     return {actor_key(actor_for(u)): u for u in users}
+
+
+def completed(user, object_iri: str, *, days_ago: int) -> None:
+    """Project that `user` completed the activity `days_ago` days ago, as the LRS would."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from records.projection import completions_project
+
+    completions_project(
+        statements=[
+            statement(user, COMPLETED, object_iri, when=timezone.now() - timedelta(days=days_ago))
+        ],
+        learners_by_key=keys(user),
+    )

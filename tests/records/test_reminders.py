@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from records.models import ReminderSent
-from records.projection import completions_project
 from records.services import assignment_create, reminders_send
 from schools.roles import Role
-from tests.records.statements import COMPLETED, keys, statement
+from tests.records.statements import completed
 
 pytestmark = pytest.mark.django_db
 
@@ -74,17 +73,7 @@ def test_expiring_completion_is_reminded(school, staff_team, staff_course, teach
         due_on=date(2025, 1, 1),
         renewal_months=12,
     )
-    completions_project(
-        statements=[
-            statement(
-                teacher,
-                COMPLETED,
-                staff_course.activity_iri,
-                when=timezone.now() - timedelta(days=350),
-            )
-        ],
-        learners_by_key=keys(teacher),
-    )
+    completed(teacher, staff_course.activity_iri, days_ago=350)
     reminders_send()
     assert ReminderSent.objects.get(learner=teacher).kind == "expiring"
     [mail] = [m for m in mailoutbox if m.to == [teacher.email]]

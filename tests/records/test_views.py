@@ -15,7 +15,7 @@ from records.services import assignment_create
 from schools.models import Group, Membership
 from schools.roles import Role
 from tests.factories import GroupFactory, SchoolFactory, UserFactory
-from tests.records.statements import COMPLETED, keys, statement
+from tests.records.statements import COMPLETED, completed, keys, statement
 
 pytestmark = pytest.mark.django_db
 
@@ -477,17 +477,7 @@ def test_the_dashboard_links_each_alert_to_the_people_behind_it(
     html = client.get(reverse("records:dashboard")).content.decode()
     assert "?status=" not in html
     # The teacher's completion ran out a month ago; the lead has done nothing yet (overdue).
-    completions_project(
-        statements=[
-            statement(
-                teacher,
-                COMPLETED,
-                staff_course.activity_iri,
-                when=timezone.now() - timedelta(days=400),
-            )
-        ],
-        learners_by_key=keys(teacher),
-    )
+    completed(teacher, staff_course.activity_iri, days_ago=400)
     Assignment.objects.update(due_on=date.today() - timedelta(days=1))
     html = client.get(reverse("records:dashboard")).content.decode()
     assert "?status=expired" in html and "See whose training has expired" in html
