@@ -247,6 +247,9 @@ class ReminderSent(models.Model):
         OVERDUE = "overdue", _("Overdue")
         EXPIRING = "expiring", _("Expiring soon")
         EXPIRED = "expired", _("Expired")
+        # Sent by the safeguarding lead from the person's record page, at most once a day
+        # (`about_date` is the day it was sent).
+        FROM_LEAD = "from_lead", _("From the safeguarding lead")
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"

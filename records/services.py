@@ -174,6 +174,7 @@ REMINDER_SUBJECTS = {
     ReminderSent.Kind.OVERDUE: "“%(course)s” is overdue",
     ReminderSent.Kind.EXPIRING: "Your “%(course)s” completion expires on %(date)s",
     ReminderSent.Kind.EXPIRED: "Your “%(course)s” completion has expired",
+    ReminderSent.Kind.FROM_LEAD: "A reminder from your %(title)s: “%(course)s”",
 }
 
 
@@ -215,7 +216,56 @@ def reminders_send(*, today: date | None = None) -> int:
     return sent
 
 
-def _reminder_send_one(*, user, item, kind: str, about: date) -> bool:
+class ReminderRefused(Exception):
+    """A reminder the safeguarding lead asked for that cannot be sent; the message says why."""
+
+
+def reminder_from_lead(*, learner: User, assignment_id: int, lead: User) -> None:
+    """Email `learner` a reminder about one of their assignments now, asked for by the
+    safeguarding lead chasing them: at most once a day for each course, never to pupils,
+    people without an email address or who have left, and not for a course they have done
+    (one whose completion expires soon may be chased, to renew it).
+    Raises ReminderRefused with the reason."""
+    from schools.roles import Role, roles_of
+
+    from .selectors import assignments_for_learner
+    from .states import State
+
+    if Role.PUPIL in roles_of(learner):
+        raise ReminderRefused(_("Pupils are not emailed reminders."))
+    if not learner.is_active:
+        raise ReminderRefused(_("They have left the school, so they are not emailed."))
+    if not learner.email:
+        raise ReminderRefused(_("They have no email address in Upstander."))
+    item = next(
+        (i for i in assignments_for_learner(learner) if i.assignment_id == assignment_id), None
+    )
+    if item is None:
+        raise ReminderRefused(_("That course is no longer assigned to them."))
+    if item.state == State.COMPLETED:
+        raise ReminderRefused(_("They have completed that course."))
+    today = timezone.localdate()
+    sent = _reminder_send_one(
+        user=learner,
+        item=item,
+        kind=ReminderSent.Kind.FROM_LEAD,
+        about=today,
+        lead_name=lead.get_full_name() or lead.username,
+    )
+    if not sent:
+        if ReminderSent.objects.filter(
+            learner=learner,
+            assignment_id=assignment_id,
+            kind=ReminderSent.Kind.FROM_LEAD,
+            about_date=today,
+        ).exists():
+            raise ReminderRefused(_("They were already emailed about that course today."))
+        raise ReminderRefused(_("The email could not be sent. Please try again later."))
+
+
+def _reminder_send_one(*, user, item, kind: str, about: date, lead_name: str = "") -> bool:
+    # The role's name where the person works (Wales: Designated Safeguarding Person).
+    lead_title = user.school.safeguarding_lead_title if user.school_id else ""
     try:
         with transaction.atomic():
             _row, created = ReminderSent.objects.get_or_create(
@@ -226,9 +276,19 @@ def _reminder_send_one(*, user, item, kind: str, about: date) -> bool:
             _send(
                 user=user,
                 subject=_(REMINDER_SUBJECTS[kind])
-                % {"course": item.course.title, "date": about.strftime("%-d %B %Y")},
+                % {
+                    "course": item.course.title,
+                    "date": about.strftime("%-d %B %Y"),
+                    "title": lead_title,
+                },
                 template="records/email/reminder.txt",
-                context={"item": item, "kind": kind, "about": about},
+                context={
+                    "item": item,
+                    "kind": kind,
+                    "about": about,
+                    "lead_name": lead_name,
+                    "lead_title": lead_title,
+                },
             )
     except Exception:
         # One bad address must not stop everyone else's reminders; the row rolled back, so

@@ -37,8 +37,8 @@ from xapi.selectors import targets_holding_copies
 from . import certificates as documents
 from . import selectors, services
 from .forms import AssignmentForm, MatrixFilterForm, VerifyForm
-from .models import Assignment, Completion, DataProtectionEvent
-from .states import DUE_SOON_DAYS, EXPIRING_WINDOW_DAYS
+from .models import Assignment, Completion, DataProtectionEvent, ReminderSent
+from .states import DUE_SOON_DAYS, EXPIRING_WINDOW_DAYS, State
 
 DASHBOARD_PERMISSION = "schools.view_safeguarding_dashboard"
 
@@ -357,15 +357,25 @@ def person(request, pk: int):
     # they have an address, and the lead chasing them sees what was last sent.
     emailed = Role.PUPIL not in roles_of(learner)
     reminders = selectors.reminders_last_sent(learner) if emailed else {}
+    reachable = emailed and learner.is_active and bool(learner.email)
+    today = timezone.localdate()
+    rows = []
+    for item in selectors.assignments_for_learner(learner):
+        reminder = reminders.get(item.assignment_id)
+        sent_today = bool(
+            reminder
+            and reminder.kind == ReminderSent.Kind.FROM_LEAD
+            and reminder.about_date == today
+        )
+        # The lead may chase anything not done, once a day (services.reminder_from_lead).
+        may_remind = reachable and item.state != State.COMPLETED and not sent_today
+        rows.append((item, reminder, may_remind))
     return render(
         request,
         "records/person.html",
         {
             "learner": learner,
-            "assignments": [
-                (item, reminders.get(item.assignment_id))
-                for item in selectors.assignments_for_learner(learner)
-            ],
+            "assignments": rows,
             "emailed": emailed,
             "completions": selectors.person_completions(learner=learner),
             "cpd": selectors.cpd_record(learner=learner),
@@ -373,6 +383,27 @@ def person(request, pk: int):
             "nav_current": "dashboard",
         },
     )
+
+
+@require_POST
+@dashboard_form_required
+def person_remind(request, pk: int):
+    """Email a member of staff a reminder about one of their courses now (the lead chasing)."""
+    person = _visible_person(request, pk)
+    try:
+        assignment_id = int(request.POST.get("assignment", ""))
+    except ValueError:
+        assignment_id = 0
+    try:
+        services.reminder_from_lead(learner=person, assignment_id=assignment_id, lead=request.user)
+    except services.ReminderRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("%(name)s was emailed a reminder.") % {"name": person.get_full_name() or person},
+        )
+    return redirect(reverse("records:person", args=[person.pk]) + "#assigned")
 
 
 @require_POST

@@ -144,7 +144,7 @@ def test_a_person_page_shows_the_last_reminder_emailed_for_each_course(
     assert f"Overdue, {sent_on}" not in html
     reminders_send()
     html = client.get(page).content.decode()
-    assert f"<td>Overdue, {sent_on}</td>" in html
+    assert f"<td>Overdue, {sent_on}" in html
     assert "no email address" not in html
 
 
@@ -176,3 +176,94 @@ def test_the_assignments_page_says_when_staff_are_reminded(
     html = client.get(reverse("records:assignments")).content.decode()
     assert "7 days before a course is due" in html
     assert "30 days before their completion expires" in html
+
+
+# --- The lead chasing someone now -------------------------------------------------------------
+
+
+def _remind(client, person, assignment):
+    return client.post(
+        reverse("records:person_remind", args=[person.pk]),
+        {"assignment": assignment.pk},
+        follow=True,
+    )
+
+
+def test_the_lead_emails_a_reminder_now_at_most_once_a_day(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    safeguarding_lead.first_name, safeguarding_lead.last_name = "Dana", "Lead"
+    safeguarding_lead.save()
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(safeguarding_lead)
+    page = reverse("records:person", args=[teacher.pk])
+    assert "Email a reminder now" in client.get(page).content.decode()
+
+    response = _remind(client, teacher, assignment)
+    assert f"{teacher.get_full_name()} was emailed a reminder." in response.content.decode()
+    [mail] = [m for m in mailoutbox if m.to == [teacher.email]]
+    assert mail.subject == (
+        f"A reminder from your Designated Safeguarding Lead: “{staff_course.title}”"
+    )
+    due = (date.today() - timedelta(days=3)).strftime("%-d %B %Y")
+    assert (
+        f"Dana Lead, your Designated Safeguarding Lead, asks you to complete "
+        f"“{staff_course.title}”. It was due on {due}."
+    ) in mail.body
+    assert f"http://testserver{staff_course.url}" in mail.body
+    # The page shows it, and offers no second one today.
+    html = client.get(page).content.decode()
+    assert f"From the safeguarding lead, {timezone.localdate().strftime('%-d %b %Y')}" in html
+    assert "Email a reminder now" not in html
+    again = _remind(client, teacher, assignment).content.decode()
+    assert "They were already emailed about that course today." in again
+    assert len([m for m in mailoutbox if m.to == [teacher.email]]) == 1
+    # The automatic overdue reminder is its own event: still sent, once.
+    reminders_send()
+    assert sorted(ReminderSent.objects.filter(learner=teacher).values_list("kind", flat=True)) == [
+        "from_lead",
+        "overdue",
+    ]
+
+
+def test_a_reminder_the_lead_cannot_send_says_why(
+    client, school, klass, staff_team, staff_course, pupil, teacher, safeguarding_lead, mailoutbox
+):
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(safeguarding_lead)
+    cases = []
+    pupils_course = assignment_create(
+        school=school, course_page_id=staff_course.pk, group=klass, due_on=date.today()
+    )
+    cases.append((pupil, pupils_course, "Pupils are not emailed reminders."))
+    teacher.email = ""
+    teacher.save()
+    cases.append((teacher, assignment, "They have no email address in Upstander."))
+    for person, assigned, reason in cases:
+        html = _remind(client, person, assigned).content.decode()
+        assert reason in html
+    teacher.email = "teacher1@school.invalid"
+    teacher.save()
+    # Done already: nothing to chase (and no button).
+    completed(teacher, staff_course.activity_iri, days_ago=1)
+    assert "They have completed that course." in _remind(client, teacher, assignment).text
+    page = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
+    assert "Email a reminder now" not in page
+    # Someone else's assignment id, or none.
+    assert (
+        "no longer assigned"
+        in client.post(
+            reverse("records:person_remind", args=[teacher.pk]), {"assignment": "x"}, follow=True
+        ).text
+    )
+    assert mailoutbox == []
+
+
+def test_only_the_lead_may_send_one(client, school, staff_team, staff_course, teacher, pupil):
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(pupil)
+    response = client.post(
+        reverse("records:person_remind", args=[teacher.pk]), {"assignment": assignment.pk}
+    )
+    assert response.status_code == 403
+    assert not ReminderSent.objects.exists()
