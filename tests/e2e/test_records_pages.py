@@ -1,6 +1,7 @@
 """Records pages on a phone: the dashboard, the matrix, assignments, PSHE records and the
 verification page pass axe-core; the matrix filters work without JavaScript."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -109,6 +110,16 @@ def test_a_lead_erases_a_pupil_and_finds_it_in_the_data_protection_log(
     expect(assigned_table).to_contain_text("Due soon, ")
     assert_accessible(page)
     assert_fits_the_screen(page)
+    # And chases now, about one course: one email, and that button goes until tomorrow.
+    expect(assigned_table.get_by_role("button", name="Email a reminder now")).to_have_count(2)
+    chase = re.compile(r"^Email a reminder now\W+Protecting your professional reputation online$")
+    assigned_table.get_by_role("button", name=chase).click()
+    expect(page.get_by_text("Tom Teacher was emailed a reminder.")).to_be_visible()
+    assigned_table = page.get_by_role("region", name="Assigned courses")
+    expect(assigned_table).to_contain_text("From the safeguarding lead, ")
+    expect(assigned_table.get_by_role("button", name=chase)).to_have_count(0)
+    expect(assigned_table.get_by_role("button", name="Email a reminder now")).to_have_count(1)
+    assert_accessible(page)
 
     page.goto(f"{live_server.url}/records/dashboard/people/{pupil.pk}/")
     expect(page.get_by_text("Pupils are not emailed reminders")).to_be_visible()
