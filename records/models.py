@@ -297,7 +297,9 @@ class DataProtectionEvent(models.Model):
     school's own MIS id for them (so the school can match it to the request it received), and
     a link to the person only while their account exists. Where statements about them had
     been forwarded to other stores, it keeps those stores' names and the identifier they know
-    the person by, since erasing here cannot reach those copies.
+    the person by, since erasing here cannot reach those copies: an opaque id, or for a member
+    of staff of a school that identifies staff by email, their address (the one thing those
+    stores can find the copies by).
     """
 
     class Kind(models.TextChoices):
