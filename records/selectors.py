@@ -254,6 +254,66 @@ def reminders_last_sent(learner) -> dict[int, ReminderSent]:
     }
 
 
+@dataclass
+class Chase:
+    """Someone to chase about one course: `reason` says why they will not be emailed, or is
+    empty when they will."""
+
+    learner: User
+    item: LearnerAssignment
+    reason: str = ""
+
+
+@dataclass
+class ChaseList:
+    to_email: list[Chase]
+    not_emailed: list[Chase]
+    pupils: int  # pupils' courses overdue: never emailed, their teachers see them
+
+
+def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
+    """Everyone the viewer may see whose training is overdue or expired, split into who the
+    lead's "email everyone" would reach (staff with an address, not yet emailed about that
+    course today) and who not, and why (about ten queries)."""
+    from django.utils.translation import gettext as _
+
+    today = today or timezone.localdate()
+    _courses, items = school_standings(school=school, today=today)
+    visible = set(people_visible_to(viewer).filter(school=school).values_list("pk", flat=True))
+    items = [
+        i for i in items if i.learner_id in visible and i.state in (State.OVERDUE, State.EXPIRED)
+    ]
+    ids = {i.learner_id for i in items}
+    people = {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True)}
+    pupil_ids = set(
+        User.objects.filter(pk__in=ids, groups__name=AUTH_GROUP_NAMES[Role.PUPIL]).values_list(
+            "pk", flat=True
+        )
+    )
+    sent_today = set(
+        ReminderSent.objects.filter(
+            learner_id__in=ids, kind=ReminderSent.Kind.FROM_LEAD, about_date=today
+        ).values_list("learner_id", "assignment_id")
+    )
+    result = ChaseList(to_email=[], not_emailed=[], pupils=0)
+    for item in items:
+        person = people.get(item.learner_id)
+        if person is None:
+            continue
+        if item.learner_id in pupil_ids:
+            result.pupils += 1
+            continue
+        chase = Chase(learner=person, item=item)
+        if not person.email:
+            chase.reason = _("No email address in Upstander")
+        elif (person.pk, item.assignment_id) in sent_today:
+            chase.reason = _("Already emailed about it today")
+        (result.not_emailed if chase.reason else result.to_email).append(chase)
+    for chases in (result.to_email, result.not_emailed):
+        chases.sort(key=lambda c: (c.learner.get_full_name().lower(), c.item.course.title))
+    return result
+
+
 # --- The safeguarding dashboard -------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/people/<int:pk>/erase/", views.person_erase, name="person_erase"),
     path("dashboard/people/<int:pk>/left/", views.person_left, name="person_left"),
     path("dashboard/people/<int:pk>/remind/", views.person_remind, name="person_remind"),
+    path("dashboard/chase/", views.chase, name="chase"),
     path("dashboard/assignments/", views.assignments, name="assignments"),
     path("dashboard/left/", views.leavers, name="leavers"),
     path("dashboard/data-protection/", views.data_protection, name="data_protection"),

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from config.auth import login_required_for_post
@@ -380,6 +381,55 @@ def person(request, pk: int):
             "completions": selectors.person_completions(learner=learner),
             "cpd": selectors.cpd_record(learner=learner),
             "may_mark_left": person_left_allowed(actor=request.user, person=learner),
+            "nav_current": "dashboard",
+        },
+    )
+
+
+@dashboard_required
+def chase(request):
+    """Overdue and expired training: who an email from the lead would reach, and who not and
+    why; sending emails each of them a reminder about each such course, once a day."""
+    school = _school_for(request)
+    if request.method == "POST":
+        sent = failed = 0
+        for item in selectors.chase_list(viewer=request.user, school=school).to_email:
+            try:
+                services.reminder_from_lead(
+                    learner=item.learner,
+                    assignment_id=item.item.assignment_id,
+                    lead=request.user,
+                )
+            except services.ReminderRefused:
+                failed += 1
+            else:
+                sent += 1
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d reminder was emailed.", "%(count)d reminders were emailed.", sent
+                )
+                % {"count": sent},
+            )
+        if failed:
+            messages.error(
+                request,
+                ngettext(
+                    "%(count)d could not be sent; they are listed below.",
+                    "%(count)d could not be sent; they are listed below.",
+                    failed,
+                )
+                % {"count": failed},
+            )
+        if not sent and not failed:
+            messages.info(request, _("There was nobody left to email today."))
+        return redirect("records:chase")
+    return render(
+        request,
+        "records/chase.html",
+        {
+            "chase": selectors.chase_list(viewer=request.user, school=school),
             "nav_current": "dashboard",
         },
     )

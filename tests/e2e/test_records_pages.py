@@ -40,6 +40,8 @@ def test_dashboard_pages_on_a_phone_without_javascript(
         "/records/dashboard/",
         "/records/dashboard/matrix/?status=not_started",
         "/records/dashboard/assignments/",
+        "/records/dashboard/chase/",
+        "/records/dashboard/data-protection/",
         "/records/pshe/classes/",
         "/records/cpd/",
     ):

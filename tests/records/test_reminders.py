@@ -267,3 +267,66 @@ def test_only_the_lead_may_send_one(client, school, staff_team, staff_course, te
     )
     assert response.status_code == 403
     assert not ReminderSent.objects.exists()
+
+
+# --- Chasing everyone overdue at once ---------------------------------------------------------
+
+
+def test_the_lead_chases_everyone_overdue_once_a_day_and_sees_who_cannot_be(
+    client,
+    school,
+    klass,
+    staff_team,
+    staff_course,
+    pupil_course,
+    pupil,
+    teacher,
+    safeguarding_lead,
+    mailoutbox,
+):
+    from schools.models import Membership
+    from tests.factories import UserFactory
+
+    no_address = UserFactory(
+        school=school, username="nomail", first_name="Nia", last_name="Noemail", roles=[Role.STAFF]
+    )
+    no_address.email = ""
+    no_address.save()
+    Membership.objects.create(group=staff_team, user=no_address)
+    _overdue_for_staff(school, staff_team, staff_course)
+    assignment_create(
+        school=school,
+        course_page_id=pupil_course.pk,
+        group=klass,
+        due_on=date.today() - timedelta(days=2),
+    )
+    client.force_login(safeguarding_lead)
+    dashboard = client.get(reverse("records:dashboard")).content.decode()
+    assert reverse("records:chase") in dashboard
+
+    page = client.get(reverse("records:chase")).content.decode()
+    to_email = page[page.index('id="to-email"') : page.index('id="not-emailed"')]
+    assert teacher.get_full_name() in to_email and "Email 2 reminders" in to_email
+    assert safeguarding_lead.get_full_name() in to_email  # the lead is on the staff team too
+    not_emailed = page[page.index('id="not-emailed"') :]
+    assert "Nia Noemail" in not_emailed and "No email address in Upstander" in not_emailed
+    assert "1 pupil's course is overdue" in page
+    assert pupil.get_full_name() not in page
+
+    done = client.post(reverse("records:chase"), follow=True).content.decode()
+    assert "2 reminders were emailed." in done
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([teacher.email, safeguarding_lead.email])
+    assert "Nobody to email now." in done
+    assert done.count("Already emailed about it today") == 2
+    # Again the same day: nothing more is sent.
+    again = client.post(reverse("records:chase"), follow=True).content.decode()
+    assert "There was nobody left to email today." in again
+    assert len(mailoutbox) == 2
+
+
+def test_only_the_lead_may_chase(client, school, staff_team, staff_course, teacher, mailoutbox):
+    _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(teacher)
+    assert client.get(reverse("records:chase")).status_code == 403
+    assert client.post(reverse("records:chase")).status_code == 403
+    assert mailoutbox == []

@@ -65,6 +65,7 @@ RESOURCES = {
     "person_export": lambda w: reverse("records:person_export", args=[w["staff"].pk]),
     "data_protection": lambda w: reverse("records:data_protection"),
     "training_record_pdf": lambda w: reverse("records:training_record_pdf"),
+    "chase": lambda w: reverse("records:chase"),
     "data_protection_csv": lambda w: reverse("records:data_protection_csv"),
     "my_cpd": lambda w: reverse("records:my_cpd"),
     "certificate": lambda w: reverse("records:certificate", args=[w["completion"].statement_id]),
@@ -85,6 +86,7 @@ MATRIX = {
     "person_export": (302, DENIED, DENIED, OK, DENIED),
     "data_protection": (302, DENIED, DENIED, OK, DENIED),
     "training_record_pdf": (302, DENIED, DENIED, OK, DENIED),
+    "chase": (302, DENIED, DENIED, OK, DENIED),
     "data_protection_csv": (302, DENIED, DENIED, OK, DENIED),
     "my_cpd": (302, DENIED, OK, OK, OK),
     "certificate": (302, DENIED, OK, HIDDEN, HIDDEN),  # only the person's own
