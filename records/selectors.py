@@ -304,7 +304,9 @@ def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
             result.pupils += 1
             continue
         chase = Chase(learner=person, item=item)
-        if not person.email:
+        if person.pk == viewer.pk:
+            chase.reason = _("This is you")
+        elif not person.email:
             chase.reason = _("No email address in Upstander")
         elif (person.pk, item.assignment_id) in sent_today:
             chase.reason = _("Already emailed about it today")
