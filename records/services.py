@@ -244,6 +244,25 @@ def reminder_from_lead(*, learner: User, assignment_id: int, lead: User) -> None
         raise ReminderRefused(_("That course is no longer assigned to them."))
     if item.state == State.COMPLETED:
         raise ReminderRefused(_("They have completed that course."))
+    _reminder_from_lead_send(learner=learner, item=item, lead=lead)
+
+
+def reminders_from_lead(*, chases, lead: User) -> tuple[int, int]:
+    """Email everyone on the lead's chase list (`selectors.chase_list().to_email`, already
+    checked there) a reminder about their course. Returns how many were sent and how many
+    could not be (sent by someone else a moment before, or the mail server refused)."""
+    sent = failed = 0
+    for chase in chases:
+        try:
+            _reminder_from_lead_send(learner=chase.learner, item=chase.item, lead=lead)
+        except ReminderRefused:
+            failed += 1
+        else:
+            sent += 1
+    return sent, failed
+
+
+def _reminder_from_lead_send(*, learner: User, item, lead: User) -> None:
     today = timezone.localdate()
     sent = _reminder_send_one(
         user=learner,
@@ -255,7 +274,7 @@ def reminder_from_lead(*, learner: User, assignment_id: int, lead: User) -> None
     if not sent:
         if ReminderSent.objects.filter(
             learner=learner,
-            assignment_id=assignment_id,
+            assignment_id=item.assignment_id,
             kind=ReminderSent.Kind.FROM_LEAD,
             about_date=today,
         ).exists():

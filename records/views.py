@@ -392,18 +392,10 @@ def chase(request):
     why; sending emails each of them a reminder about each such course, once a day."""
     school = _school_for(request)
     if request.method == "POST":
-        sent = failed = 0
-        for item in selectors.chase_list(viewer=request.user, school=school).to_email:
-            try:
-                services.reminder_from_lead(
-                    learner=item.learner,
-                    assignment_id=item.item.assignment_id,
-                    lead=request.user,
-                )
-            except services.ReminderRefused:
-                failed += 1
-            else:
-                sent += 1
+        sent, failed = services.reminders_from_lead(
+            chases=selectors.chase_list(viewer=request.user, school=school).to_email,
+            lead=request.user,
+        )
         if sent:
             messages.success(
                 request,
