@@ -358,7 +358,7 @@ def person(request, pk: int):
     # they have an address, and the lead chasing them sees what was last sent.
     emailed = Role.PUPIL not in roles_of(learner)
     reminders = selectors.reminders_last_sent(learner) if emailed else {}
-    reachable = emailed and learner.is_active and bool(learner.email)
+    reachable = emailed and learner.is_active and bool(learner.email) and learner != request.user
     today = timezone.localdate()
     rows = []
     for item in selectors.assignments_for_learner(learner):

@@ -332,3 +332,15 @@ def test_only_the_lead_may_chase(client, school, staff_team, staff_course, teach
     assert client.get(reverse("records:chase")).status_code == 403
     assert client.post(reverse("records:chase")).status_code == 403
     assert mailoutbox == []
+
+
+def test_the_lead_is_not_offered_a_reminder_to_themselves(
+    client, school, staff_team, staff_course, safeguarding_lead
+):
+    from schools.models import Membership
+
+    Membership.objects.get_or_create(group=staff_team, user=safeguarding_lead)
+    _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(safeguarding_lead)
+    html = client.get(reverse("records:person", args=[safeguarding_lead.pk])).content.decode()
+    assert "Overdue" in html and "Email a reminder now" not in html
