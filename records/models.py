@@ -7,6 +7,7 @@ and `manage.py rebuild_records` can throw them away and build them again identic
 `Assignment`, `CourseRenewal`, `Certificate` and `ReminderSent` are the school's decisions and
 the product's promises about those records: what must be completed by when, which completions
 still count, which certificates were issued and which reminders were sent.
+`DataProtectionEvent` is the school's log of subject access exports and erasures.
 """
 
 import secrets
