@@ -193,8 +193,10 @@ def test_deleting_a_user_in_the_admin_erases_their_statements_and_logs_it(
     _recorded(school, teacher)
     key = str(named_pupil.learner_id)
     url = reverse("wagtailusers_users:delete", args=[named_pupil.pk])
-    # The confirmation page changes nothing.
-    assert client.get(url).status_code == 200
+    # The confirmation page says what deleting does, and changes nothing.
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert "This also erases their learning records" in confirm.content.decode()
     assert Statement.objects.filter(actor_key__contains=key).exists()
     assert not DataProtectionEvent.objects.exists()
     assert client.post(url).status_code == 302
@@ -225,6 +227,8 @@ def test_deleting_several_users_at_once_in_the_admin_erases_each(
         args=[named_pupil._meta.app_label, named_pupil._meta.model_name, "delete"],
     )
     query = f"?next=/admin/users/&id={named_pupil.pk}&id={teacher.pk}"
+    confirm = client.get(url + query).content.decode()
+    assert "Zofia Kowalska" in confirm and "This also erases their learning records" in confirm
     assert client.post(url + query).status_code == 302
     assert list(Statement.objects.values_list("learner", flat=True)) == [safeguarding_lead.pk]
     assert sorted(DataProtectionEvent.objects.values_list("kind", "mis_id")) == [
