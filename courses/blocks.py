@@ -8,6 +8,7 @@ editors can tell them apart in the block picker.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
@@ -272,6 +273,69 @@ class ReflectionBlock(blocks.StructBlock):
         description = _("A question the learner may answer privately. Answers stay in school.")
 
 
+class TeacherNotesBlock(blocks.StructBlock):
+    """Guidance for the teacher leading a pupils' lesson with a class: ground rules, timing,
+    questions to ask, how to use an activity.
+
+    `teaching_only`: shown to staff in the teaching view and to editors in preview, never to
+    pupils (it is left out of their page altogether). The disclosure reminder is written once
+    here, with the school's own title for the safeguarding lead and who holds the role.
+    """
+
+    teaching_only = True
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        max_length=200,
+        default=_("Notes for the teacher"),
+        help_text=_("E.g. 'Before you start', 'Ground rules', 'Discussion'."),
+    )
+    minutes = blocks.IntegerBlock(
+        label=_("Suggested time (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_("Optional. About how long to spend on this part with a class."),
+    )
+    text = blocks.RichTextBlock(label=_("Notes"), features=RICH_TEXT_FEATURES)
+    disclosure = blocks.BooleanBlock(
+        label=_("Remind the teacher what to do if a pupil tells them something worrying"),
+        required=False,
+        help_text=_(
+            "Adds the standard reminder, naming the school's safeguarding lead. Tick it where "
+            "the lesson may lead a pupil to talk about something that happened to them."
+        ),
+    )
+
+    class Meta:
+        icon = "user"
+        label = _("Notes for the teacher")
+        template = "courses/blocks/teacher_notes.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {
+            "heading": "Ground rules",
+            "minutes": 5,
+            "text": "<p>Agree with the class: no real names, and anyone may pass.</p>",
+            "disclosure": True,
+        }
+        description = _(
+            "Pupils' lessons only: guidance for staff leading the lesson. Pupils never see it."
+        )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        request = (parent_context or {}).get("request")
+        school = getattr(getattr(request, "user", None), "school", None)
+        context["school"] = school
+        if value.get("disclosure") and school is not None:
+            from schools.selectors import safeguarding_leads
+
+            names = [str(lead) for lead in safeguarding_leads(school)]
+            context["safeguarding_lead_count"] = len(names)
+            context["safeguarding_lead_names"] = get_text_list(names, _("and"))
+        return context
+
+
 class ModuleBodyBlock(blocks.StreamBlock):
     """Every block a module body may hold. The one StreamBlock for all module pages."""
 
@@ -282,6 +346,7 @@ class ModuleBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     checklist = ChecklistBlock()
     reflection = ReflectionBlock()
+    teacher_notes = TeacherNotesBlock()
     # Activity slots: the blocks are built by the scenarios, assessments and h5p apps.
     scenario = ScenarioBlock(
         preview_value={"required": True}, preview_template=ACTIVITY_PREVIEW_TEMPLATE

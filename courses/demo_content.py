@@ -84,6 +84,13 @@ def _reflection(prompt: str, hint: str = "") -> tuple:
     return ("reflection", {"prompt": prompt, "hint": hint})
 
 
+def _teacher_notes(heading: str, html: str, minutes: int | None = None, disclosure=False):
+    return (
+        "teacher_notes",
+        {"heading": heading, "minutes": minutes, "text": html, "disclosure": disclosure},
+    )
+
+
 def _checklist(title: str, intro: str, platforms: dict[str, list[str]]) -> tuple:
     return (
         "checklist",
@@ -135,6 +142,22 @@ PUPIL_COURSE = {
                 "any of the posts."
             ),
             "body": [
+                _teacher_notes(
+                    "Before you start: ground rules",
+                    "<p>This lesson is about real teachers who were abused online, and pupils "
+                    "may know of accounts like these at your own school. Agree some ground "
+                    "rules with the class before you begin:</p>"
+                    "<ul><li>Nobody names or describes a real member of staff or pupil, from "
+                    "this school or any other.</li>"
+                    "<li>Anyone may pass on a question.</li>"
+                    "<li>Challenge the idea, not the person.</li>"
+                    "<li>What is said here stays here, unless someone is at risk of harm.</li>"
+                    "</ul>"
+                    "<p>Tell the class who they can talk to afterwards, and that nobody is in "
+                    "trouble for telling you about an account they have seen.</p>",
+                    minutes=5,
+                    disclosure=True,
+                ),
                 _text(
                     "<h2>A trend that went too far</h2>"
                     "<p>In the autumn of 2021, some pupils across the UK made new accounts on "
@@ -170,6 +193,16 @@ PUPIL_COURSE = {
                     "get it taken down.</p>"
                     "<p>A lie can stick to a person. Even when it is gone, people may still "
                     "remember it.</p>"
+                ),
+                _teacher_notes(
+                    "Discussion",
+                    "<p>Ask the class why so many people treated the accounts as a joke, and "
+                    "who it was not a joke for. Draw out three points: the teachers were named "
+                    "and recognisable; a post spreads faster than it can be taken down; and a "
+                    "lie can follow someone after the post has gone.</p>"
+                    "<p>The question below is private: pupils write their answer for "
+                    "themselves and nobody else sees it, so do not ask them to read it out.</p>",
+                    minutes=10,
                 ),
                 _reflection(
                     "How would you feel if a post like this was about you or someone you love?",
@@ -209,6 +242,17 @@ PUPIL_COURSE = {
                     "<p>The group said it may start as a prank. But it can harm the teacher "
                     "for a long time. It can also get the pupil in big trouble.</p>",
                     [SOURCE_INEQE_ALERT],
+                ),
+                _teacher_notes(
+                    "Your school's rules",
+                    "<p>Have your school's mobile phone policy to hand, and read out what it "
+                    "says about taking and sharing photos or videos of staff and pupils, so "
+                    "the class hears the actual rule rather than a guess.</p>"
+                    "<p>If the talk turns to sexual images or upskirting, keep it general and "
+                    "do not ask for examples. A pupil who has been affected, or who has "
+                    "an image on their phone, should speak to you afterwards.</p>",
+                    minutes=5,
+                    disclosure=True,
                 ),
                 _text(
                     "<h2>Your school's phone rules</h2>"
@@ -273,6 +317,18 @@ PUPIL_COURSE = {
                     "in public. You can report it and tell someone.</p>"
                 ),
                 _reflection("What is one thing you would do if you saw a post like this?"),
+                _teacher_notes(
+                    "Playing the scenario with the class",
+                    "<p>You can play the scenario below together. \u201cRun this scenario with "
+                    "a class\u201d opens classroom mode on the projector: read each situation "
+                    "aloud, take a show of hands for each option and type in the numbers. Only "
+                    "the class's totals are kept, never who chose what.</p>"
+                    "<p>Before you reveal the feedback, ask why someone might choose to share "
+                    "or comment, and what reporting and telling an adult would do instead. "
+                    "Finish with who can help, at the bottom of this page.</p>",
+                    minutes=15,
+                    disclosure=True,
+                ),
                 _callout(
                     "Who can help",
                     "<p>You can always get help. It is never too late to tell someone.</p>",

@@ -31,9 +31,19 @@ def unpublished_required_activities(body) -> dict[int, str]:
     return problems
 
 
+def teacher_notes_positions(body) -> list[int]:
+    """Positions in `body` of blocks meant only for a teacher leading a pupils' lesson."""
+    return [
+        index
+        for index, child in enumerate(body or [])
+        if getattr(child.block, "teaching_only", False)
+    ]
+
+
 class ModulePageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
+        self._refuse_teacher_notes_outside_pupils_lessons(cleaned)
         if not self.data.get("action-publish") or self.errors:
             return cleaned
         problems = unpublished_required_activities(cleaned.get("body"))
@@ -60,3 +70,27 @@ class ModulePageForm(WagtailAdminPageForm):
             ),
         )
         return cleaned
+
+    def _refuse_teacher_notes_outside_pupils_lessons(self, cleaned) -> None:
+        """Notes for the teacher are shown only when staff open a pupils' lesson; in a staff
+        course nobody would ever see them, so an editor is told rather than left guessing."""
+        from .models import Audience, CoursePage
+
+        positions = teacher_notes_positions(cleaned.get("body"))
+        parent = getattr(self, "parent_page", None)
+        if not positions or parent is None:
+            return
+        course = CoursePage.objects.filter(pk=parent.pk).only("audience").first()
+        if course is None or course.audience == Audience.PUPILS:
+            return
+        message = _(
+            "Notes for the teacher are shown only to staff leading a pupils' lesson. This "
+            "module is in a course for %(audience)s, so nobody would see them: remove them, "
+            "or use a text or callout block."
+        ) % {"audience": course.get_audience_display().lower()}
+        self.add_error(
+            "body",
+            StreamBlockValidationError(
+                block_errors={index: ValidationError(message) for index in positions}
+            ),
+        )

@@ -124,3 +124,17 @@ def groups_with_pupils_for(user) -> QuerySet[Group]:
             )
         )
     )
+
+
+def safeguarding_leads(school) -> list[User]:
+    """Who holds the safeguarding lead's role at a school now (not those who have left), by
+    name: for telling staff who to go to. Names only staff, never pupils."""
+    return list(
+        User.objects.filter(
+            school=school,
+            is_active=True,
+            groups__name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD],
+        )
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )

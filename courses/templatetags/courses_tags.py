@@ -21,8 +21,14 @@ def module_block(context, child):
     an error page. Each block gets `block_id`; checklists their `checklist_ticked` item ids,
     reflections the learner's `reflection_answer`; activities `activity_iri`,
     `activity_complete` and `activity_required`. In the teaching view (`teaching`: staff
-    opening a pupils' lesson) activities are described, not played.
+    opening a pupils' lesson) activities are described, not played. A block meant for
+    teachers only (`teaching_only`, the notes for the teacher) renders as "" except in the
+    teaching view and in an editor's preview: a pupil's page never carries it.
     """
+    if getattr(child.block, "teaching_only", False) and not (
+        context.get("teaching") or getattr(context.get("request"), "is_preview", False)
+    ):
+        return ""
     flat = context.flatten()
     flat["block_id"] = child.id
     flat["checklist_ticked"] = (flat.get("checklist_ticks") or {}).get(child.id, [])

@@ -139,6 +139,8 @@ def test_pupil_course_and_module_pages_are_accessible(
         for module in ModulePage.objects.child_of(course).live():
             page.goto(f"{live_server.url}{module.url}")
             assert_accessible(page)
+            # The demo lessons carry notes for the teacher; a pupil's page never does.
+            expect(page.get_by_text("For the teacher: pupils do not see this")).to_have_count(0)
     finally:
         ctx.close()
 

@@ -37,6 +37,10 @@ def test_teacher_opens_a_pupils_lesson_and_runs_its_scenario_with_their_class(
     page.get_by_role("link", name="What to do if you see it").click()
     expect(page.get_by_role("heading", name="Teaching view")).to_be_visible()
     expect(page.get_by_role("heading", name="The crest account")).to_be_visible()
+    # Notes for the teacher, with what to do if a pupil discloses something.
+    notes = page.locator(".teacher-notes", has_text="Playing the scenario with the class")
+    expect(notes).to_be_visible()
+    expect(notes.get_by_role("heading", name="If a pupil tells you something")).to_be_visible()
     expect(page.get_by_role("button", name="I've read this")).to_have_count(0)
     page.get_by_text("The questions").click()
     expect(page.locator(".activity-teaching__questions li").first).to_be_visible()
