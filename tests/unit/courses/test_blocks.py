@@ -14,6 +14,7 @@ from courses.blocks import (
     ImageBlock,
     ModuleBodyBlock,
     ReflectionBlock,
+    TeacherNotesBlock,
 )
 
 SOURCE = {"organisation": "NAHT", "title": "A guide", "date": "Not dated", "url": ""}
@@ -34,6 +35,7 @@ def test_the_module_body_offers_every_block_and_the_activity_slots():
         "callout",
         "checklist",
         "reflection",
+        "teacher_notes",
         "scenario",
         "quiz",
         "h5p",
@@ -125,3 +127,39 @@ def test_reflection_template_says_the_answer_is_optional_and_private():
     html = block.render(block.to_python({"prompt": "How would you feel?", "hint": ""}))
     assert "How would you feel?" in html
     assert "optional" in html and "Only you can see your answer" in html
+
+
+def test_teacher_notes_need_notes_and_a_sensible_time():
+    block = TeacherNotesBlock()
+    value = {"heading": "Ground rules", "minutes": 5, "text": "<p>No names.</p>"}
+    block.clean(block.to_python(value))
+    with pytest.raises(ValidationError):
+        block.clean(block.to_python({**value, "text": ""}))
+    with pytest.raises(ValidationError):
+        block.clean(block.to_python({**value, "minutes": 0}))
+    assert block.clean(block.to_python({**value, "minutes": None}))["minutes"] is None
+
+
+def test_only_the_teacher_notes_are_for_teachers_only():
+    teaching_only = [
+        name
+        for name, block in ModuleBodyBlock().child_blocks.items()
+        if getattr(block, "teaching_only", False)
+    ]
+    assert teaching_only == ["teacher_notes"]
+
+
+def test_teacher_notes_without_a_school_name_the_role_in_both_its_titles():
+    block = TeacherNotesBlock()
+    html = block.render(
+        block.to_python(
+            {"heading": "Discussion", "minutes": 1, "text": "<p>Ask why.</p>", "disclosure": True}
+        )
+    )
+    assert "For the teacher: pupils do not see this" in html
+    assert "About 1 minute<" in html
+    assert "Do not promise to keep it a secret" in html
+    assert "designated safeguarding lead (in Wales, the designated safeguarding person)" in html
+    assert "Nobody at your school" not in html
+    plain = block.render(block.to_python({"heading": "Discussion", "text": "<p>Ask why.</p>"}))
+    assert "If a pupil tells you" not in plain and "teacher-notes__time" not in plain
