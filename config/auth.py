@@ -23,8 +23,8 @@ def login_required_for_post(view=None, *, anchor: str | Callable[..., str] = "")
     of it the form is in when `anchor` names it (an element id, formatted with the view's
     keyword arguments: "block-{block_id}"; or a function of those arguments returning the id,
     or "" when it cannot tell, for an id the address does not hold). A page's script (a
-    fetch, or a request for JSON) gets 403 with that reason, so it can say so or fall back to
-    sending the form.
+    fetch, or a request for JSON) gets 403 with that reason and `"signed_out": true`, so it
+    can say so, keep what it sent for after the sign-in, or fall back to sending the form.
     """
     if view is None:
         return lambda view: login_required_for_post(view, anchor=anchor)
@@ -35,7 +35,7 @@ def login_required_for_post(view=None, *, anchor: str | Callable[..., str] = "")
             return view(request, *args, **kwargs)
         reason = gettext("You were signed out, so that was not saved. Sign in to carry on.")
         if _from_script(request):
-            return JsonResponse({"error": reason}, status=403)
+            return JsonResponse({"error": reason, "signed_out": True}, status=403)
         messages.info(request, reason)
         page = form_page(request)
         place = anchor(**kwargs) if callable(anchor) else anchor.format(**kwargs)

@@ -157,13 +157,15 @@ def _object_iri(raw_id, root_iri: str) -> tuple[str, bool]:
 
 
 def h5p_statement_build(
-    *, raw: dict, learner, activity: H5PActivity, module, registration
+    *, raw: dict, learner, activity: H5PActivity, module, registration, statement_id=None
 ) -> tuple[dict, bool]:
     """The statement to record for one that H5P content sent, and whether it is the root's.
 
     Only the verb, the object's definition, the result and H5P's library category are taken
-    from the browser; the actor (xAPI 1.0.3 §2.4.2) is the signed-in learner's, and the id,
-    timestamp, registration and context activities (§2.4.6.2) are the server's.
+    from the browser; the actor (xAPI 1.0.3 §2.4.2) is the signed-in learner's, and the
+    timestamp, registration and context activities (§2.4.6.2) are the server's. The id is
+    the server's too, unless the relay minted one (`statement_id`) so that sending the
+    statement again is safe.
     """
     if not isinstance(raw, dict):
         raise H5PStatementRejected(_("A statement must be a JSON object."))
@@ -222,7 +224,7 @@ def h5p_statement_build(
         context["extensions"] = raw_context["extensions"]
 
     statement = {
-        "id": str(uuid.uuid4()),
+        "id": str(statement_id or uuid.uuid4()),
         "timestamp": timezone.now().isoformat(timespec="milliseconds"),
         "actor": actor_for(learner),
         "verb": {k: v for k, v in verb.items() if k in ("id", "display")},
@@ -235,22 +237,51 @@ def h5p_statement_build(
 
 
 @transaction.atomic
-def h5p_statement_record(*, learner, activity: H5PActivity, module, raw: dict) -> dict:
+def h5p_statement_record(
+    *, learner, activity: H5PActivity, module, raw: dict, statement_id: uuid.UUID | None = None
+) -> dict:
     """Record one statement that H5P content sent through the module page.
 
     Returns `{"id": ..., "completes": bool}`; `completes` is true when the statement is the
     root's completion, after which the module's progress is brought up to date. Raises
     H5PStatementRejected or xapi's StatementValidationError (both ValueErrors) with a reason.
+
+    `statement_id` is the id the relay minted when H5P sent the statement. The relay keeps a
+    statement it could not deliver (the learner was signed out, the connection dropped) and
+    sends it again with the same id, so an id already recorded for this learner and activity
+    is answered as before and stored once (`"already_recorded": True`).
     """
     from courses.services import course_registration, module_progress_sync
     from records.projection import is_completion
+    from xapi.models import Statement
     from xapi.services import record
 
     if not module_places_activity(module=module, activity=activity):
         raise H5PStatementRejected(_("This module does not hold that H5P activity."))
+    if statement_id is not None:
+        stored = (
+            Statement.objects.filter(statement_id=statement_id).only("learner_id", "data").first()
+        )
+        if stored is not None:
+            root_iri = activity_iri("h5p", activity.uuid)
+            object_iri = stored.data.get("object", {}).get("id", "")
+            if stored.learner_id != learner.pk or not (
+                object_iri == root_iri or object_iri.startswith(root_iri + "/")
+            ):
+                raise H5PStatementRejected(_("That statement id belongs to another statement."))
+            return {
+                "id": str(statement_id),
+                "completes": object_iri == root_iri and is_completion(stored.data),
+                "already_recorded": True,
+            }
     registration = course_registration(learner=learner, course=module.course)
     statement, is_root = h5p_statement_build(
-        raw=raw, learner=learner, activity=activity, module=module, registration=registration
+        raw=raw,
+        learner=learner,
+        activity=activity,
+        module=module,
+        registration=registration,
+        statement_id=statement_id,
     )
     ids = record(statements=[statement], school=learner.school)
     completes = is_root and is_completion(statement)

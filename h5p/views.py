@@ -1,6 +1,7 @@
 """Site-origin views: the module page's relay posts H5P statements here."""
 
 import json
+import uuid
 
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -21,8 +22,9 @@ def _error(message, status=400):
 @login_required_for_post
 def statements(request, activity_uuid):
     """Record one xAPI statement from the H5P player on a module page, as the signed-in
-    learner. Body: `{"module": <page id>, "statement": {...}}`. Answers 400 with a reason
-    when the statement is refused."""
+    learner. Body: `{"module": <page id>, "statement": {...}, "id": <uuid>}`, the id
+    optional (the relay mints one so that sending a kept statement again stores it once).
+    Answers 400 with a reason when the statement is refused."""
     from courses.models import ModulePage
     from courses.selectors import course_open_to
 
@@ -33,12 +35,22 @@ def statements(request, activity_uuid):
         return _error(_("The request body is not JSON."))
     if not isinstance(body, dict) or not isinstance(body.get("module"), int):
         return _error(_("Say which module the activity was played in."))
+    statement_id = body.get("id")
+    if statement_id is not None:
+        try:
+            statement_id = uuid.UUID(statement_id)
+        except (TypeError, ValueError, AttributeError):
+            return _error(_("The statement id must be a UUID."))
     module = get_object_or_404(ModulePage.objects.live(), pk=body["module"])
     if not course_open_to(user=request.user, course=module.course):
         return _error(_("You cannot take this module."), status=403)
     try:
         outcome = h5p_statement_record(
-            learner=request.user, activity=activity, module=module, raw=body.get("statement")
+            learner=request.user,
+            activity=activity,
+            module=module,
+            raw=body.get("statement"),
+            statement_id=statement_id,
         )
     except ValueError as exc:
         return _error(exc)

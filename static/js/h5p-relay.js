@@ -4,10 +4,28 @@
 // in turn sends only to the site's origin. The server decides who the actor is and what the
 // statement may be about. In the teaching view the block has no statements URL: the relay
 // then only sizes the frame, and the teacher's answers go nowhere.
+//
+// Nothing is lost when a statement cannot be delivered (the learner was signed out after a
+// long time without a request, or the connection dropped): each statement gets an id when
+// H5P sends it and waits in this tab's sessionStorage, keyed by learner, module and activity,
+// until the site has it. The relay sends them in order, again after the learner signs in
+// and comes back, when the connection returns, or with the next statement; the server
+// stores an id it already has only once. Signing out clears them (site.js).
 (function () {
   "use strict";
   if (window.upstanderH5PRelay) { return; }
   window.upstanderH5PRelay = true;
+
+  var RETRY_MS = 30000;
+
+  function uuid4() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
 
   function init(section) {
     var frame = section.querySelector("iframe");
@@ -18,33 +36,93 @@
     var status = section.querySelector("[data-h5p-status]");
     var tokenInput = section.querySelector("input[name=csrfmiddlewaretoken]");
     var csrf = tokenInput ? tokenInput.value : "";
+    var key = "upstander-h5p-" + section.getAttribute("data-learner") + "-" + moduleId + "-" + url;
     var queue = Promise.resolve();
+    var waiting = false;  // something could not be delivered and is kept
+    var retry = null;
 
-    function post(statement) {
+    // What waits to be delivered: held here and mirrored in sessionStorage, so it outlives
+    // a reload or a sign-in (where storage is refused it lives as long as the page).
+    var items = [];
+    try { items = JSON.parse(window.sessionStorage.getItem(key) || "[]"); } catch (e) { items = []; }
+    if (!Array.isArray(items)) { items = []; }
+    function pending() { return items; }
+    function store(list) {
+      items = list;
+      try {
+        if (list.length) { window.sessionStorage.setItem(key, JSON.stringify(list)); }
+        else { window.sessionStorage.removeItem(key); }
+      } catch (e) { /* storage blocked or full: kept in memory only */ }
+    }
+
+    function say(text, link) {
+      status.textContent = text;
+      if (link) {
+        var a = document.createElement("a");
+        a.href = link.href;
+        a.textContent = link.text;
+        status.appendChild(document.createTextNode(" "));
+        status.appendChild(a);
+      }
+    }
+
+    function send(item) {
       return fetch(url, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-        body: JSON.stringify({ module: moduleId, statement: statement })
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+        body: JSON.stringify({ module: moduleId, statement: item.statement, id: item.id })
       }).then(function (response) {
-        return response.json().then(function (body) {
-          if (!response.ok) {
-            var error = new Error(body.error || response.status);
-            // Refused for who is signed in (signed out in another tab, say): say so, since
-            // checking the connection would not help.
-            if (response.status === 403 && body.error) { error.reason = body.error; }
-            throw error;
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          if (response.ok) { return { delivered: true, body: body }; }
+          if (response.status === 403 && body.signed_out) { return { signedOut: true, reason: body.error }; }
+          if (response.status >= 400 && response.status < 500 && body.error) {
+            return { refused: true, reason: body.error };  // sending it again would not help
           }
-          if (body.completes) {
-            section.classList.add("h5p-activity--complete");
-            status.textContent = section.getAttribute("data-complete-message");
-            document.dispatchEvent(new CustomEvent("upstander:activity-complete", { detail: body }));
-          }
+          return { failed: true };  // a server error, or a refusal that is not ours (CSRF)
         });
-      }).catch(function (error) {
-        status.textContent = error.reason || section.getAttribute("data-error-message");
+      }, function () { return { failed: true }; });
+    }
+
+    function flush() {
+      var first = pending()[0];
+      if (!first) {
+        if (waiting) {
+          waiting = false;
+          if (!section.classList.contains("h5p-activity--complete")) {
+            say(section.getAttribute("data-resent-message"));
+          }
+        }
+        return Promise.resolve();
+      }
+      return send(first).then(function (outcome) {
+        if (outcome.delivered || outcome.refused) {
+          store(pending().filter(function (item) { return item.id !== first.id; }));
+          if (outcome.refused) { say(outcome.reason); }
+          if (outcome.delivered && outcome.body.completes) {
+            section.classList.add("h5p-activity--complete");
+            say(section.getAttribute("data-complete-message"));
+            document.dispatchEvent(new CustomEvent("upstander:activity-complete", { detail: outcome.body }));
+          }
+          return flush();
+        }
+        waiting = true;
+        if (outcome.signedOut) {
+          say(section.getAttribute("data-signed-out-message"), {
+            href: section.getAttribute("data-sign-in-url"),
+            text: section.getAttribute("data-sign-in-label")
+          });
+          return undefined;
+        }
+        say(section.getAttribute("data-error-message"));
+        if (!retry) {
+          retry = window.setTimeout(function () { retry = null; later(); }, RETRY_MS);
+        }
+        return undefined;
       });
     }
+
+    function later() { queue = queue.then(flush); }
 
     window.addEventListener("message", function (event) {
       if (event.source !== frame.contentWindow) { return; }
@@ -55,10 +133,16 @@
         var height = Number(data.height);
         if (height > 0) { frame.style.height = Math.min(Math.max(height, 120), 5000) + "px"; }
       } else if (data.type === "upstander-h5p-xapi" && data.statement && url) {
-        // One at a time, in the order H5P sent them.
-        queue = queue.then(function () { return post(data.statement); });
+        // Kept first, then sent in the order H5P sent them, after any still waiting.
+        store(pending().concat([{ id: uuid4(), statement: data.statement }]));
+        later();
       }
     });
+
+    if (url) {
+      window.addEventListener("online", later);
+      if (pending().length) { waiting = true; later(); }  // kept from before a sign-in
+    }
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-h5p-activity]"), init);

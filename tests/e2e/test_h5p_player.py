@@ -79,6 +79,80 @@ def test_the_pupil_plays_the_true_false_sample_and_completes_the_block(
     assert_accessible(page)
 
 
+def test_an_answer_given_after_the_sign_in_ended_is_saved_once_the_pupil_signs_in_again(
+    page, live_server, origins, home_page, pupil, true_false
+):
+    """A pupil's sign-in ends after a while without a request (PUPIL_IDLE_MINUTES); a long
+    stretch in an H5P activity sends none. The answer given then is kept in the tab and
+    saved, once, when they sign in again from the link the activity offers."""
+    from records.models import Completion
+    from xapi.identity import activity_iri
+    from xapi.models import Statement
+
+    site, _content = origins
+    module = module_with_h5p(home_page, true_false)
+    sign_in_at(page, site, pupil.username)
+    page.goto(f"{site}{module.url}")
+    player = player_frame(page)
+    player.get_by_role("radio", name="False").wait_for()
+    page.context.clear_cookies(name="sessionid")  # the sign-in has ended
+
+    player.get_by_role("radio", name="False").click()
+    player.get_by_role("button", name="Check").click()
+    status = page.locator("[data-h5p-status]")
+    status.get_by_text("You were signed out, so your answers have not been saved yet").wait_for()
+    answered = Statement.objects.filter(verb_iri="http://adlnet.gov/expapi/verbs/answered")
+    assert not answered.exists()
+    assert_accessible(page)
+
+    status.get_by_role("link", name="Sign in again").click()
+    page.get_by_label("Username").fill(pupil.username)
+    page.get_by_label("Password").fill("secret-pass-123")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{site}{module.url}#block-*")
+    page.locator("[data-h5p-status]").get_by_text("you have completed this activity").wait_for()
+
+    iri = activity_iri("h5p", true_false.uuid)
+    assert answered.count() == 1
+    assert answered.get().learner == pupil
+    assert Completion.objects.filter(learner=pupil, activity_iri=iri).count() == 1
+    kept = page.evaluate(
+        "() => Object.keys(sessionStorage).filter(k => k.startsWith('upstander-h5p'))"
+    )
+    assert kept == []
+    page.reload()  # nothing is sent twice
+    page.locator("[data-h5p-status]").get_by_text("You have completed this activity.").wait_for()
+    assert answered.count() == 1
+
+
+def test_an_answer_sent_while_the_connection_is_down_is_saved_when_it_returns(
+    page, live_server, origins, home_page, pupil, true_false
+):
+    from records.models import Completion
+    from xapi.models import Statement
+
+    site, _content = origins
+    module = module_with_h5p(home_page, true_false)
+    sign_in_at(page, site, pupil.username)
+    page.goto(f"{site}{module.url}")
+    player = player_frame(page)
+    player.get_by_role("radio", name="False").wait_for()
+    page.route("**/statements/", lambda route: route.abort("internetdisconnected"))
+
+    player.get_by_role("radio", name="False").click()
+    player.get_by_role("button", name="Check").click()
+    status = page.locator("[data-h5p-status]")
+    status.get_by_text("Your answer has not been saved yet, but it is kept in this tab").wait_for()
+    answered = Statement.objects.filter(verb_iri="http://adlnet.gov/expapi/verbs/answered")
+    assert not answered.exists()
+
+    page.unroute("**/statements/")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    status.get_by_text("you have completed this activity").wait_for()
+    assert answered.count() == 1
+    assert Completion.objects.filter(learner=pupil).exists()
+
+
 def sign_in_at(page, site, username):
     class _Server:
         url = site

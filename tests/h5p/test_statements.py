@@ -79,10 +79,10 @@ SCORE = {
 }
 
 
-def post(client, activity, module_id, statement):
+def post(client, activity, module_id, statement, **extra):
     return client.post(
         f"/h5p/{activity.uuid}/statements/",
-        data=json.dumps({"module": module_id, "statement": statement}),
+        data=json.dumps({"module": module_id, "statement": statement, **extra}),
         content_type="application/json",
     )
 
@@ -207,6 +207,7 @@ def test_signed_out_visitors_cannot_post_statements(client, activity, module):
     # The relay's JSON request is refused with the reason, not redirected to a sign-in page.
     assert response.status_code == 403
     assert "You were signed out" in response.json()["error"]
+    assert response.json()["signed_out"] is True  # so the relay keeps it for after sign-in
     assert not Statement.objects.exists()
 
 
@@ -232,3 +233,74 @@ def test_the_module_page_shows_the_sandboxed_player(client, pupil, activity, mod
     assert 'sandbox="allow-scripts allow-same-origin"' in html
     assert "allow-top-navigation" not in html
     assert f'data-statements-url="/h5p/{activity.uuid}/statements/"' in html
+
+
+STATEMENT_ID = "6f1c2a4e-8b1d-4c55-9f0e-2d7a3b9c1e42"
+
+
+def test_the_relays_id_is_kept_and_a_statement_sent_again_is_stored_once(
+    client, pupil, activity, module
+):
+    # The relay keeps a statement it could not deliver and sends it again with the same id
+    # (after a sign-in, or when the connection returns): the second answer is the first's.
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    statement = h5p_statement(iri, result=SCORE)
+    first = post(client, activity, module.pk, statement, id=STATEMENT_ID)
+    assert first.status_code == 200, first.content
+    assert first.json() == {"id": STATEMENT_ID, "completes": True}
+    again = post(client, activity, module.pk, statement, id=STATEMENT_ID)
+    assert again.status_code == 200
+    assert again.json() == {"id": STATEMENT_ID, "completes": True, "already_recorded": True}
+    answered = Statement.objects.get(verb_iri=ANSWERED["id"])
+    assert str(answered.statement_id) == STATEMENT_ID
+    assert Completion.objects.filter(learner=pupil, activity_iri=iri).count() == 1
+
+    interaction = h5p_statement(iri, verb=INTERACTED)
+    other_id = "0b7e9a3c-1d2f-4e5a-8b6c-7d8e9f0a1b2c"
+    assert post(client, activity, module.pk, interaction, id=other_id).json()["completes"] is False
+    again = post(client, activity, module.pk, interaction, id=other_id).json()
+    assert again == {"id": other_id, "completes": False, "already_recorded": True}
+    assert Statement.objects.filter(verb_iri=ANSWERED["id"]).count() == 1
+    assert Statement.objects.filter(verb_iri=INTERACTED["id"]).count() == 1
+
+
+def test_an_id_that_is_someone_elses_statement_is_refused(
+    client, pupil, klass, school, activity, module
+):
+    from schools.models import Membership
+    from schools.roles import Role
+    from tests.factories import UserFactory
+
+    classmate = UserFactory(school=school, roles=[Role.PUPIL])
+    Membership.objects.create(group=klass, user=classmate)
+    iri = activity_iri("h5p", activity.uuid)
+    client.force_login(classmate)
+    post(client, activity, module.pk, h5p_statement(iri, result=SCORE), id=STATEMENT_ID)
+    client.force_login(pupil)
+    response = post(client, activity, module.pk, h5p_statement(iri, result=SCORE), id=STATEMENT_ID)
+    assert response.status_code == 400
+    assert "belongs to another statement" in response.json()["error"]
+    assert not Statement.objects.filter(learner=pupil).exists()
+    assert not Completion.objects.filter(learner=pupil).exists()
+
+
+@pytest.mark.parametrize("bad_id", ["not-a-uuid", 42, ["x"]])
+def test_an_id_that_is_not_a_uuid_is_refused(client, pupil, activity, module, bad_id):
+    client.force_login(pupil)
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
+    response = post(client, activity, module.pk, statement, id=bad_id)
+    assert response.status_code == 400
+    assert response.json()["error"] == "The statement id must be a UUID."
+    assert not Statement.objects.exists()
+
+
+def test_the_player_block_tells_the_relay_whose_answers_it_keeps_and_where_to_sign_in(
+    client, pupil, activity, module
+):
+    client.force_login(pupil)
+    html = client.get(module.url).content.decode()
+    assert f'data-learner="{pupil.pk}"' in html
+    block_id = next(child.id for child in module.body if child.block_type == "h5p")
+    sign_in = f"/accounts/login/?next={module.url}%23block-{block_id}"
+    assert f'data-sign-in-url="{sign_in}"' in html
