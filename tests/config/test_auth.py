@@ -86,7 +86,7 @@ def test_a_form_sent_when_signed_out_leads_back_to_its_page(client, name, args, 
 def test_a_script_sending_a_form_when_signed_out_is_told_why(client, name, args, _anchor, headers):
     response = client.post(reverse(name, args=args), {}, **headers)
     assert response.status_code == 403
-    assert response.json() == {"error": REASON}
+    assert response.json() == {"error": REASON, "signed_out": True}
 
 
 @pytest.mark.django_db
