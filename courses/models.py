@@ -333,7 +333,14 @@ class ModulePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
 
         context = super().get_context(request, *args, **kwargs)
         context.update(module_context(learner=request.user, module=self))
-        context["teaching"] = getattr(request, "upstander_teaching", False)
+        context["teaching"] = teaching = getattr(request, "upstander_teaching", False)
+        if teaching:
+            # Projecting the lesson to a class: the notes for the teacher stay off the screen
+            # (`?notes=hidden`, carried on to the next and previous modules).
+            context["has_teacher_notes"] = any(
+                getattr(child.block, "teaching_only", False) for child in self.body
+            )
+            context["notes_hidden"] = request.GET.get("notes") == "hidden"
         context["nav_current"] = "learning"
         return context
 

@@ -23,10 +23,12 @@ def module_block(context, child):
     `activity_complete` and `activity_required`. In the teaching view (`teaching`: staff
     opening a pupils' lesson) activities are described, not played. A block meant for
     teachers only (`teaching_only`, the notes for the teacher) renders as "" except in the
-    teaching view and in an editor's preview: a pupil's page never carries it.
+    teaching view and in an editor's preview: a pupil's page never carries it; nor does the
+    teaching view when the teacher has hidden the notes to project the lesson.
     """
-    if getattr(child.block, "teaching_only", False) and not (
-        context.get("teaching") or getattr(context.get("request"), "is_preview", False)
+    if getattr(child.block, "teaching_only", False) and (
+        context.get("notes_hidden")
+        or not (context.get("teaching") or getattr(context.get("request"), "is_preview", False))
     ):
         return ""
     flat = context.flatten()

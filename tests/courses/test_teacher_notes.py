@@ -97,6 +97,36 @@ def test_a_school_with_no_lead_on_upstander_is_told_to_ask(client, teacher, note
     assert "Nobody at your school holds this role on Upstander yet" in html
 
 
+def test_a_teacher_hides_the_notes_to_project_the_lesson(client, teacher, course, noted_lesson):
+    following = module_page(
+        course, "after", title="Afterwards", body=[("teacher_notes", {**NOTES, "heading": "Next"})]
+    )
+    client.force_login(teacher)
+    html = _main(client.get(noted_lesson.url).content.decode())
+    hide = f'href="{noted_lesson.url}?notes=hidden"'
+    assert hide in html and "Hide the notes for the teacher, to project this page" in html
+
+    html = _main(client.get(noted_lesson.url, {"notes": "hidden"}).content.decode())
+    assert "Accounts that mock teachers hurt real people." in html
+    assert "Ground rules for the class" not in html
+    assert "For the teacher: pupils do not see this" not in html
+    assert "module-block--teacher_notes" not in html
+    assert "the notes for the teacher are hidden" in html
+    assert f'href="{noted_lesson.url}">Show the notes for the teacher</a>' in html
+    # Moving on through the lesson keeps them hidden.
+    assert f'href="{following.url}?notes=hidden" rel="next"' in html
+    html = _main(client.get(following.url, {"notes": "hidden"}).content.decode())
+    assert "For the teacher: pupils do not see this" not in html
+    assert f'href="{noted_lesson.url}?notes=hidden" rel="prev"' in html
+
+
+def test_a_module_without_notes_offers_nothing_to_hide(client, teacher, lesson):
+    client.force_login(teacher)
+    html = client.get(lesson.url).content.decode()
+    assert "Teaching view" in html
+    assert "Hide the notes for the teacher" not in html
+
+
 def _module_form(body) -> dict:
     return nested_form_data(
         {

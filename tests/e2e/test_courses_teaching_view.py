@@ -41,6 +41,18 @@ def test_teacher_opens_a_pupils_lesson_and_runs_its_scenario_with_their_class(
     notes = page.locator(".teacher-notes", has_text="Playing the scenario with the class")
     expect(notes).to_be_visible()
     expect(notes.get_by_role("heading", name="If a pupil tells you something")).to_be_visible()
+    # To project the page to the class, the notes come off the screen, and stay off on the
+    # way back through the lesson.
+    page.get_by_role("link", name="Hide the notes for the teacher").click()
+    expect(page.locator(".teacher-notes")).to_have_count(0)
+    expect(page.get_by_role("heading", name="The crest account")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Previous").click()
+    expect(page.get_by_role("heading", name="Phones, photos and consent in school")).to_be_visible()
+    expect(page.locator(".teacher-notes")).to_have_count(0)
+    page.get_by_role("link", name="Show the notes for the teacher").click()
+    expect(page.locator(".teacher-notes")).to_have_count(1)
+    page.get_by_role("link", name="Next").click()
     expect(page.get_by_role("button", name="I've read this")).to_have_count(0)
     page.get_by_text("The questions").click()
     expect(page.locator(".activity-teaching__questions li").first).to_be_visible()
