@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -8,6 +9,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from schools import views as schools_views
 
 urlpatterns = [
+    # Before the admin's own URLs: its sign-in page sends people to the site's (settings:
+    # WAGTAILADMIN_LOGIN_URL), keeping where they were going.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", schools_views.SignInView.as_view(), name="login"),

@@ -3,8 +3,8 @@
 Pupils share devices (a class set of laptops, the computer at the front): someone who walks
 away still signed in leaves their records, and their private reflections, to the next person.
 So a sign-in ends after a time without a request: `PUPIL_IDLE_MINUTES` for pupils,
-`STAFF_IDLE_MINUTES` for everyone else. (A sign-in through the Wagtail admin's own page is
-left to its "Remember me".)
+`STAFF_IDLE_MINUTES` for everyone else. Editors and administrators sign in on the same page:
+the Wagtail admin sends people to it (settings.WAGTAILADMIN_LOGIN_URL).
 
 Django ends a session at its expiry (the cookie's age and the stored row's expiry date), which
 is counted from the session's last save. Saving it on every request would be a write per
@@ -47,8 +47,8 @@ def session_renew_due(session, now: float) -> bool:
     the session's own data, already loaded by the authentication middleware)."""
     allowance = session.get(ALLOWANCE)
     if not allowance or session.get("_session_expiry") != allowance:
-        # Not one of ours: nobody signed in, signed in before this existed, or through
-        # the Wagtail admin's own sign-in page, whose "Remember me" decides instead.
+        # Not one of ours: nobody signed in, or signed in before this existed (or before
+        # the admin's own sign-in page gave way to the site's).
         return False
     return now - session.get(RENEWED, 0) >= allowance * RENEW_AFTER
 

@@ -35,7 +35,20 @@ LEAVERS_MAX_AGE = 60 * 60
 
 
 class SignInView(auth_views.LoginView):
+    """The one sign-in page, for the site and the Wagtail admin alike."""
+
     redirect_authenticated_user = True
+
+    def dispatch(self, request, *args, **kwargs):
+        # Someone signed in who may not open the admin, sent here by it (Wagtail says why in
+        # a message): to their own home page, not back to the admin and round again.
+        if (
+            request.user.is_authenticated
+            and self.get_success_url().startswith(reverse("wagtailadmin_home"))
+            and not request.user.has_perm("wagtailadmin.access_admin")
+        ):
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -233,6 +233,11 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
+# Everyone signs in through the site's own page, editors and administrators too, so the same
+# rules apply to every sign-in: the pause after failed attempts, and the sign-out after a
+# while without a request (schools/sessions.py). Wagtail's own page, whose "Remember me"
+# kept an administrator signed in for two weeks, redirects there (config/urls.py).
+WAGTAILADMIN_LOGIN_URL = "login"
 # No Gravatar: the admin would send a hash of every staff member's email address to
 # gravatar.com on each page, and school networks often block it (a broken image). Wagtail shows
 # its own default avatar, or the one a user uploads in their account.
