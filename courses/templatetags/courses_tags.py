@@ -54,3 +54,10 @@ def module_block(context, child):
             flat["activity"] = child.block.content_object(child.value)
             return render_to_string("courses/blocks/activity_placeholder.html", flat)
     return child.block.render(child.value, context=flat)
+
+
+@register.simple_tag
+def teacher_notes_of(module) -> list:
+    """The values of a module's notes for the teacher, in order: for the lesson's plan on the
+    course page in the teaching view."""
+    return [child.value for child in module.body if getattr(child.block, "teaching_only", False)]

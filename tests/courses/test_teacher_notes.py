@@ -120,6 +120,20 @@ def test_a_teacher_hides_the_notes_to_project_the_lesson(client, teacher, course
     assert f'href="{noted_lesson.url}?notes=hidden" rel="prev"' in html
 
 
+def test_the_course_page_gives_the_teacher_the_lessons_plan_and_pupils_nothing(
+    client, teacher, pupil, course, noted_lesson
+):
+    client.force_login(teacher)
+    html = _main(client.get(course.url).content.decode())
+    assert "Notes for the teacher:" in html
+    assert "<li>Ground rules for the class <span" in html and "(about 5 minutes)" in html
+    assert "<li>Discussion</li>" in html  # no time given
+    client.force_login(pupil)
+    html = _main(client.get(course.url).content.decode())
+    assert "What happened" in html
+    assert "Notes for the teacher" not in html and "Ground rules for the class" not in html
+
+
 def test_a_module_without_notes_offers_nothing_to_hide(client, teacher, lesson):
     client.force_login(teacher)
     html = client.get(lesson.url).content.decode()
