@@ -1,6 +1,7 @@
-"""Forms for importing rosters and resetting passwords."""
+"""Forms for importing rosters and resetting passwords (a staff member's own, by email)."""
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .roster import MAX_FILE_BYTES, Kind
@@ -52,3 +53,39 @@ class RosterImportForm(forms.Form):
         if not name.endswith((".csv", ".txt")):
             raise forms.ValidationError(_("Upload a file whose name ends in .csv."))
         return upload
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    """ "Forgotten your password?" for staff: a link by email to set a new one.
+
+    Only for people who can sign in and are not pupils: a pupil's password is reset by their
+    teacher (My groups), and pupils have no email address here. The answer is the same
+    whether or not the address is known, so the form does not tell who has an account. An
+    address gets at most one email every few minutes, so the form cannot be used to flood
+    someone's inbox. The link is built from SITE_URL, never from the request's host.
+    """
+
+    email = forms.EmailField(
+        label=_("Your work email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter your work email address."),
+            "invalid": _("Enter an email address, like name@school.org.uk."),
+        },
+    )
+
+    EMAIL_INTERVAL_SECONDS = 5 * 60
+
+    def get_users(self, email):
+        from django.core.cache import cache
+
+        from .roles import AUTH_GROUP_NAMES, Role
+
+        if not cache.add(
+            f"upstander-password-reset:{email.casefold()}", 1, self.EMAIL_INTERVAL_SECONDS
+        ):
+            return
+        for user in super().get_users(email):
+            if not user.groups.filter(name=AUTH_GROUP_NAMES[Role.PUPIL]).exists():
+                yield user

@@ -450,10 +450,16 @@ def pupil_password_reset(*, actor: User, pupil: User) -> str:
     actor may reset (schools.selectors); also lifts a sign-in lock-out on the pupil."""
     if not pupils_whose_password_user_may_reset(actor).filter(pk=pupil.pk).exists():
         raise PermissionDenied("Not allowed to reset this person's password.")
-    from axes.utils import reset as axes_reset
-
     password = password_generate()
     pupil.set_password(password)
     pupil.save(update_fields=["password"])
-    axes_reset(username=pupil.username.lower())  # as the lock counts it (schools/backends.py)
+    sign_in_pause_lift(user=pupil)
     return password
+
+
+def sign_in_pause_lift(*, user: User) -> None:
+    """End a pause on signing in after failed attempts, once the person has a new password
+    (set by their teacher, or by themselves from an emailed link)."""
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=user.username.lower())  # as the lock counts it (schools/backends.py)

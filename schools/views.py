@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .forms import RosterImportForm
+from .forms import RosterImportForm, StaffPasswordResetForm
 from .roles import Role, roles_of
 from .roster import COLUMNS, MAX_ROWS, RosterFileError, roster_parse
 from .selectors import (
@@ -25,6 +25,7 @@ from .services import (
     leavers_fingerprint,
     pupil_password_reset,
     roster_leavers,
+    sign_in_pause_lift,
 )
 from .services import roster_import as roster_import_service
 
@@ -54,6 +55,29 @@ class SignInView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["pupil_idle_minutes"] = settings.PUPIL_IDLE_MINUTES
         return context
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """ "Forgotten your password?" for staff (see StaffPasswordResetForm)."""
+
+    form_class = StaffPasswordResetForm
+    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):
+        # The link in the email starts from the site's configured address, never the host
+        # the request named.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from the emailed link; it also ends a pause on signing in."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_in_pause_lift(user=form.user)
+        return response
 
 
 @login_required

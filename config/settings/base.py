@@ -238,6 +238,9 @@ WAGTAIL_I18N_ENABLED = False
 # while without a request (schools/sessions.py). Wagtail's own page, whose "Remember me"
 # kept an administrator signed in for two weeks, redirects there (config/urls.py).
 WAGTAILADMIN_LOGIN_URL = "login"
+# Staff reset a forgotten password from the site's sign-in page (schools.forms); the admin's
+# own reset pages, which built links from the request's host, are turned off.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # No Gravatar: the admin would send a hash of every staff member's email address to
 # gravatar.com on each page, and school networks often block it (a broken image). Wagtail shows
 # its own default avatar, or the one a user uploads in their account.

@@ -1,0 +1,125 @@
+"""Staff who forget their password reset it by email from the sign-in page. Pupils do not
+(their teacher sets them a new one); the page never says whether an address is known."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from schools.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "secret-pass-123"
+NEW_PASSWORD = "a-new-Passphrase-42"
+SENT = "If that address belongs to a member of staff who can sign in"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()  # the once-every-few-minutes limit is kept in the cache
+    yield
+    cache.clear()
+
+
+def _ask(client, email, **extra):
+    return client.post(reverse("password_reset"), {"email": email}, **extra)
+
+
+def _link(message) -> str:
+    return re.search(r"https?://\S+/accounts/password/reset/\S+/", message.body).group(0)
+
+
+def _sign_in(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_the_sign_in_page_offers_staff_a_reset_by_email(client):
+    html = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("password_reset")}">reset your password by email</a>' in html
+    assert "Pupils: ask your teacher." in html
+
+
+def test_a_member_of_staff_resets_a_forgotten_password_from_the_emailed_link(
+    client, teacher, settings
+):
+    settings.SITE_URL = "https://upstander.school.example"
+    settings.ALLOWED_HOSTS = ["testserver", "another.example"]
+    # The link is built from SITE_URL, not from whatever host the request named.
+    response = _ask(client, "TEACHER1@school.invalid", HTTP_HOST="another.example")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_reset_done")
+    assert SENT in client.get(response["Location"]).content.decode()
+    [message] = mail.outbox
+    assert message.to == ["teacher1@school.invalid"]
+    assert message.subject == "Reset your Upstander password"
+    link = _link(message)
+    assert link.startswith("https://upstander.school.example/accounts/password/reset/")
+    assert "another.example" not in message.body
+    assert f"Your username is {teacher.username}." in message.body
+
+    path = link.removeprefix("https://upstander.school.example")
+    form_page = client.get(path, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0]
+    mismatch = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": "other"})
+    assert mismatch.status_code == 200
+    assert "The two password fields didn\u2019t match." in mismatch.content.decode()
+    done = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done["Location"] == reverse("password_reset_complete")
+    assert "Your new password is set" in client.get(done["Location"]).content.decode()
+
+    assert _sign_in(client, teacher.username, PASSWORD).status_code == 200  # old one refused
+    assert _sign_in(client, teacher.username, NEW_PASSWORD).status_code == 302
+    # The link works once.
+    client.logout()
+    used = client.get(path, follow=True).content.decode()
+    assert "This link no longer works" in used
+
+
+@pytest.mark.parametrize("who", ["pupil_with_email", "leaver", "unknown"])
+def test_pupils_leavers_and_strangers_get_no_email_and_the_same_answer(
+    client, school, teacher, who
+):
+    email = "someone@school.invalid"
+    if who == "pupil_with_email":
+        UserFactory(school=school, email=email, roles=[Role.PUPIL])
+    elif who == "leaver":
+        UserFactory(school=school, email=email, roles=[Role.STAFF], is_active=False)
+    response = _ask(client, email)
+    assert response["Location"] == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_one_email_every_few_minutes_however_often_it_is_asked_for(client, teacher):
+    for _ in range(3):
+        assert _ask(client, teacher.email)["Location"] == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
+
+
+def test_an_address_that_is_not_one_is_refused_with_the_reason(client):
+    response = _ask(client, "not an address")
+    assert response.status_code == 200
+    assert "Enter an email address, like name@school.org.uk." in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_a_new_password_from_the_link_ends_a_pause_on_signing_in(client, teacher):
+    for _ in range(5):
+        _sign_in(client, teacher.username, "wrong")
+    locked = _sign_in(client, teacher.username, PASSWORD)
+    assert locked.status_code == 429
+    assert f'href="{reverse("password_reset")}"' in locked.content.decode()
+    _ask(client, teacher.email)
+    path = "/" + _link(mail.outbox[0]).split("/", 3)[3]
+    set_url = client.get(path, follow=True).redirect_chain[-1][0]
+    client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert _sign_in(client, teacher.username, NEW_PASSWORD).status_code == 302
+
+
+def test_the_admins_own_reset_pages_are_turned_off(client):
+    assert client.get("/admin/password_reset/").status_code in (302, 404)
+    assert mail.outbox == []
