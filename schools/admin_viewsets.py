@@ -7,16 +7,38 @@ add people through the roster import instead.
 
 import django_filters
 from django.contrib.auth.models import Group as AuthGroup
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 
 from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES
 
 
+class SchoolIndexView(IndexView):
+    @cached_property
+    def header_buttons(self):
+        from .admin_views import SET_UP_PERMISSIONS
+
+        buttons = super().header_buttons
+        if self.request.user.has_perms(SET_UP_PERMISSIONS):
+            buttons.append(
+                HeaderButton(
+                    _("Set up a new school with its safeguarding lead"),
+                    url=reverse("schools_set_up"),
+                    icon_name="plus",
+                )
+            )
+        return buttons
+
+
 class SchoolViewSet(ModelViewSet):
     model = School
+    index_view_class = SchoolIndexView
     icon = "site"
     menu_label = _("Schools")
     url_prefix = "schools/schools"

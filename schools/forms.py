@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from .models import School
 from .roster import MAX_FILE_BYTES, Kind
 
 
@@ -89,3 +90,42 @@ class StaffPasswordResetForm(PasswordResetForm):
         for user in super().get_users(email):
             if not user.groups.filter(name=AUTH_GROUP_NAMES[Role.PUPIL]).exists():
                 yield user
+
+
+class SchoolSetUpForm(forms.ModelForm):
+    """An administrator sets up a new school with its first safeguarding lead, in one go.
+    The school's own fields are checked as the model checks them (a URN used by another
+    school is refused); the lead's email must not be anyone's sign-in already."""
+
+    lead_first_name = forms.CharField(label=_("First name"), max_length=150)
+    lead_last_name = forms.CharField(label=_("Last name"), max_length=150)
+    lead_email = forms.EmailField(
+        label=_("Work email address"),
+        help_text=_("They sign in with it, and the link to choose a password goes to it."),
+        max_length=254,
+    )
+
+    class Meta:
+        model = School
+        fields = ["name", "urn", "nation"]
+
+    def school_fields(self):
+        return [self[name] for name in self.Meta.fields]
+
+    def lead_fields(self):
+        return [self[name] for name in ("lead_first_name", "lead_last_name", "lead_email")]
+
+    def clean_lead_email(self):
+        from django.db.models import Q
+
+        from .models import User
+
+        email = self.cleaned_data["lead_email"].strip().lower()
+        if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+            raise forms.ValidationError(
+                _(
+                    "Someone already has an account with this address. Use another, or give "
+                    "that person the safeguarding lead's role in Users."
+                )
+            )
+        return email

@@ -463,3 +463,68 @@ def sign_in_pause_lift(*, user: User) -> None:
     from axes.utils import reset as axes_reset
 
     axes_reset(username=user.username.lower())  # as the lock counts it (schools/backends.py)
+
+
+# Setting up a new school ------------------------------------------------------------------
+
+
+@transaction.atomic
+def school_set_up(
+    *, name: str, urn: str, nation: str, lead_first_name: str, lead_last_name: str, lead_email: str
+) -> tuple[School, User]:
+    """A new school and its first safeguarding lead, who is emailed a link to choose a
+    password (once the transaction commits). The lead signs in with their email address,
+    like all staff, and takes it from there: imports staff and pupils, assigns courses.
+
+    Their password is a long random one nobody is shown: they choose their own from the
+    link, or later from "reset your password by email" on the sign-in page.
+    """
+    email = lead_email.strip().lower()
+    school = School.objects.create(name=name.strip(), urn=urn.strip(), nation=nation)
+    lead = User(
+        username=email,
+        email=email,
+        first_name=lead_first_name.strip(),
+        last_name=lead_last_name.strip(),
+        school=school,
+    )
+    lead.set_password("-".join(password_generate() for _ in range(3)))
+    lead.save()
+    role_assign(user=lead, role=Role.STAFF)
+    role_assign(user=lead, role=Role.SAFEGUARDING_LEAD)
+    transaction.on_commit(lambda: lead_welcome_send(lead=lead))
+    return school, lead
+
+
+def lead_welcome_send(*, lead: User) -> None:
+    """Email a new safeguarding lead a link to choose their password (Django's password
+    reset token: it works once, for PASSWORD_RESET_TIMEOUT, and only while the password is
+    unchanged), built from SITE_URL."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    link = settings.SITE_URL + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(lead.pk)),
+            "token": default_token_generator.make_token(lead),
+        },
+    )
+    context = {
+        "lead": lead,
+        "school": lead.school,
+        "link": link,
+        "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+        "sign_in": settings.SITE_URL + reverse("login"),
+    }
+    send_mail(
+        subject=render_to_string("schools/email/lead_welcome_subject.txt", context).strip(),
+        message=render_to_string("schools/email/lead_welcome.txt", context),
+        from_email=None,
+        recipient_list=[lead.email],
+    )

@@ -1,0 +1,47 @@
+"""Admin screens beyond the model viewsets: setting up a new school with its lead."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail.admin import messages
+
+from .forms import SchoolSetUpForm
+from .services import school_set_up as school_set_up_service
+
+SET_UP_PERMISSIONS = ["schools.add_school", "schools.add_user"]
+
+
+def school_set_up(request):
+    """One form for a new school and its first safeguarding lead (schools.services)."""
+    if not request.user.has_perms(SET_UP_PERMISSIONS):
+        raise PermissionDenied
+    form = SchoolSetUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        school, lead = school_set_up_service(
+            name=data["name"],
+            urn=data["urn"],
+            nation=data["nation"],
+            lead_first_name=data["lead_first_name"],
+            lead_last_name=data["lead_last_name"],
+            lead_email=data["lead_email"],
+        )
+        messages.success(
+            request,
+            _(
+                "%(school)s is set up. %(lead)s, its %(title)s, has been emailed a link to "
+                "choose a password at %(email)s."
+            )
+            % {
+                "school": school.name,
+                "lead": lead.get_full_name(),
+                "title": school.safeguarding_lead_title,
+                "email": lead.email,
+            },
+        )
+        return redirect(reverse("school:index"))
+    if request.method == "POST":
+        messages.validation_error(request, _("The school could not be set up."), form)
+    return TemplateResponse(request, "schools/admin/school_set_up.html", {"form": form})

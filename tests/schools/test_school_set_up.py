@@ -1,0 +1,108 @@
+"""An administrator sets up a new school with its first safeguarding lead in one form; the
+lead is emailed a link to choose a password, signs in and finds their school's dashboard."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from schools.models import School, User
+from schools.roles import Role, roles_of
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/schools/set-up/"
+NEW_PASSWORD = "a-new-Passphrase-42"
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(username="root", school=None, is_superuser=True, is_staff=True))
+    return client
+
+
+def _form(**overrides):
+    data = {
+        "name": "Ysgol Gymraeg Aberdâr",
+        "urn": "401234",
+        "nation": School.Nation.WALES,
+        "lead_first_name": "Siân",
+        "lead_last_name": "Llywelyn",
+        "lead_email": "S.Llywelyn@Ysgol.example",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_administrator_sets_up_a_school_and_its_lead_chooses_a_password(
+    admin_client, client, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://upstander.trust.example"
+    index = admin_client.get(reverse("school:index")).content.decode()
+    assert "Set up a new school with its safeguarding lead" in index
+    assert "The school" in admin_client.get(URL).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the email goes once committed
+        response = admin_client.post(URL, _form(), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("school:index")
+    assert "Ysgol Gymraeg Aberdâr is set up. Siân Llywelyn, its Designated Safeguarding" in html
+    school = School.objects.get(urn="401234")
+    assert school.nation == School.Nation.WALES
+    lead = User.objects.get(school=school)
+    assert lead.username == lead.email == "s.llywelyn@ysgol.example"
+    assert roles_of(lead) == {Role.STAFF, Role.SAFEGUARDING_LEAD}
+
+    [message] = mail.outbox
+    assert message.to == ["s.llywelyn@ysgol.example"]
+    assert message.subject == "Welcome to Upstander: set up Ysgol Gymraeg Aberdâr"
+    assert "you are its Designated Safeguarding Person there" in message.body
+    link = re.search(r"https://upstander\.trust\.example(/accounts/password/\S+/)", message.body)
+    assert link, message.body
+
+    admin_client.logout()
+    set_url = client.get(link.group(1), follow=True).redirect_chain[-1][0]
+    client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    signed_in = client.post(
+        reverse("login"), {"username": "S.Llywelyn@ysgol.example", "password": NEW_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    dashboard = client.get(reverse("records:dashboard"))
+    assert dashboard.status_code == 200
+    assert "Ysgol Gymraeg Aberdâr" in dashboard.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"name": ""}, "This field is required."),
+        ({"lead_email": "not-an-address"}, "Enter a valid email address."),
+        ({"lead_email": "TEACHER1@school.invalid"}, "Someone already has an account with this"),
+        ({"urn": "100001"}, "URN"),
+    ],
+    ids=["no name", "bad email", "email in use", "urn in use"],
+)
+def test_a_mistake_is_shown_and_nothing_is_set_up(
+    admin_client, teacher, school, overrides, error, django_capture_on_commit_callbacks
+):
+    School.objects.create(name="Another school", urn="100001")
+    schools, people = School.objects.count(), User.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(URL, _form(**overrides))
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert "The school could not be set up." in response.content.decode()
+    assert (School.objects.count(), User.objects.count()) == (schools, people)
+    assert mail.outbox == []
+
+
+def test_editors_and_leads_cannot_set_up_a_school(client, editor, safeguarding_lead):
+    for person in (editor, safeguarding_lead):
+        client.force_login(person)
+        response = client.post(URL, _form())
+        assert response.status_code in (302, 403)
+    assert not School.objects.filter(urn="401234").exists()
+    client.force_login(editor)
+    assert "Set up a new school" not in client.get("/admin/").content.decode()
