@@ -28,7 +28,7 @@ class SchoolIndexView(IndexView):
         if self.request.user.has_perms(SET_UP_PERMISSIONS):
             buttons.append(
                 HeaderButton(
-                    _("Set up a new school with its safeguarding lead"),
+                    _("Set up a school and its lead"),
                     url=reverse("schools_set_up"),
                     icon_name="plus",
                 )
