@@ -1,5 +1,7 @@
 """Admin screens beyond the model viewsets: setting up a new school with its lead."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -8,7 +10,10 @@ from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from .forms import SchoolSetUpForm
+from .services import lead_welcome_send
 from .services import school_set_up as school_set_up_service
+
+logger = logging.getLogger(__name__)
 
 SET_UP_PERMISSIONS = ["schools.add_school", "schools.add_user"]
 
@@ -28,19 +33,34 @@ def school_set_up(request):
             lead_last_name=data["lead_last_name"],
             lead_email=data["lead_email"],
         )
-        messages.success(
-            request,
-            _(
-                "%(school)s is set up. %(lead)s, its %(title)s, has been emailed a link to "
-                "choose a password at %(email)s."
+        names = {
+            "school": school.name,
+            "lead": lead.get_full_name(),
+            "title": school.safeguarding_lead_title,
+            "email": lead.email,
+        }
+        try:
+            lead_welcome_send(lead=lead)
+        except Exception:  # the mail server refused or is down: the school is set up anyway
+            logger.exception("Welcome email to new lead %s failed", lead.pk)
+            messages.warning(
+                request,
+                _(
+                    "%(school)s is set up, with %(lead)s as its %(title)s, but the email to "
+                    "%(email)s could not be sent. Once email works, they can choose “reset "
+                    "your password by email” on the sign-in page, with that address."
+                )
+                % names,
             )
-            % {
-                "school": school.name,
-                "lead": lead.get_full_name(),
-                "title": school.safeguarding_lead_title,
-                "email": lead.email,
-            },
-        )
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(school)s is set up. %(lead)s, its %(title)s, has been emailed a link "
+                    "to choose a password at %(email)s."
+                )
+                % names,
+            )
         return redirect(reverse("school:index"))
     if request.method == "POST":
         messages.validation_error(request, _("The school could not be set up."), form)

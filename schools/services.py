@@ -472,9 +472,10 @@ def sign_in_pause_lift(*, user: User) -> None:
 def school_set_up(
     *, name: str, urn: str, nation: str, lead_first_name: str, lead_last_name: str, lead_email: str
 ) -> tuple[School, User]:
-    """A new school and its first safeguarding lead, who is emailed a link to choose a
-    password (once the transaction commits). The lead signs in with their email address,
-    like all staff, and takes it from there: imports staff and pupils, assigns courses.
+    """A new school and its first safeguarding lead. The lead signs in with their email
+    address, like all staff, and takes it from there: imports staff and pupils, assigns
+    courses. The caller then sends them the link to choose a password (`lead_welcome_send`),
+    once this has committed, so a mail server that refuses it loses nothing.
 
     Their password is a long random one nobody is shown: they choose their own from the
     link, or later from "reset your password by email" on the sign-in page.
@@ -492,14 +493,13 @@ def school_set_up(
     lead.save()
     role_assign(user=lead, role=Role.STAFF)
     role_assign(user=lead, role=Role.SAFEGUARDING_LEAD)
-    transaction.on_commit(lambda: lead_welcome_send(lead=lead))
     return school, lead
 
 
 def lead_welcome_send(*, lead: User) -> None:
     """Email a new safeguarding lead a link to choose their password (Django's password
     reset token: it works once, for PASSWORD_RESET_TIMEOUT, and only while the password is
-    unchanged), built from SITE_URL."""
+    unchanged), built from SITE_URL. Raises whatever the mail server raises."""
     from django.conf import settings
     from django.contrib.auth.tokens import default_token_generator
     from django.core.mail import send_mail

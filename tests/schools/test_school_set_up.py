@@ -37,15 +37,14 @@ def _form(**overrides):
 
 
 def test_an_administrator_sets_up_a_school_and_its_lead_chooses_a_password(
-    admin_client, client, settings, django_capture_on_commit_callbacks
+    admin_client, client, settings
 ):
     settings.SITE_URL = "https://upstander.trust.example"
     index = admin_client.get(reverse("school:index")).content.decode()
     assert "Set up a school and its lead" in index
     assert "The school" in admin_client.get(URL).content.decode()
 
-    with django_capture_on_commit_callbacks(execute=True):  # the email goes once committed
-        response = admin_client.post(URL, _form(), follow=True)
+    response = admin_client.post(URL, _form(), follow=True)
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("school:index")
     assert "Ysgol Gymraeg Aberdâr is set up. Siân Llywelyn, its Designated Safeguarding" in html
@@ -84,13 +83,10 @@ def test_an_administrator_sets_up_a_school_and_its_lead_chooses_a_password(
     ],
     ids=["no name", "bad email", "email in use", "urn in use"],
 )
-def test_a_mistake_is_shown_and_nothing_is_set_up(
-    admin_client, teacher, school, overrides, error, django_capture_on_commit_callbacks
-):
+def test_a_mistake_is_shown_and_nothing_is_set_up(admin_client, teacher, school, overrides, error):
     School.objects.create(name="Another school", urn="100001")
     schools, people = School.objects.count(), User.objects.count()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(URL, _form(**overrides))
+    response = admin_client.post(URL, _form(**overrides))
     assert response.status_code == 200
     assert error in response.content.decode()
     assert "The school could not be set up." in response.content.decode()
@@ -106,3 +102,29 @@ def test_editors_and_leads_cannot_set_up_a_school(client, editor, safeguarding_l
     assert not School.objects.filter(urn="401234").exists()
     client.force_login(editor)
     assert "Set up a new school" not in client.get("/admin/").content.decode()
+
+
+class RefusingMailServer:
+    """An email backend whose server refuses every message."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_when_the_email_cannot_be_sent_the_school_is_still_set_up_and_the_admin_told(
+    admin_client, settings
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
+    response = admin_client.post(URL, _form(), follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "but the email to s.llywelyn@ysgol.example could not be sent" in html
+    assert "reset your password by email" in html
+    lead = User.objects.get(username="s.llywelyn@ysgol.example")
+    assert lead.school.name == "Ysgol Gymraeg Aberdâr"
+    assert roles_of(lead) == {Role.STAFF, Role.SAFEGUARDING_LEAD}
