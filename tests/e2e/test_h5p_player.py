@@ -90,11 +90,7 @@ def test_an_answer_given_after_the_sign_in_ended_is_saved_once_the_pupil_signs_i
     from xapi.models import Statement
 
     site, _content = origins
-    module = module_with_h5p(home_page, true_false)
-    sign_in_at(page, site, pupil.username)
-    page.goto(f"{site}{module.url}")
-    player = player_frame(page)
-    player.get_by_role("radio", name="False").wait_for()
+    module, player = open_the_player_as(page, site, pupil, module_with_h5p(home_page, true_false))
     page.context.clear_cookies(name="sessionid")  # the sign-in has ended
 
     player.get_by_role("radio", name="False").click()
@@ -132,11 +128,7 @@ def test_an_answer_sent_while_the_connection_is_down_is_saved_when_it_returns(
     from xapi.models import Statement
 
     site, _content = origins
-    module = module_with_h5p(home_page, true_false)
-    sign_in_at(page, site, pupil.username)
-    page.goto(f"{site}{module.url}")
-    player = player_frame(page)
-    player.get_by_role("radio", name="False").wait_for()
+    _module, player = open_the_player_as(page, site, pupil, module_with_h5p(home_page, true_false))
     page.route("**/statements/", lambda route: route.abort("internetdisconnected"))
 
     player.get_by_role("radio", name="False").click()
@@ -151,6 +143,15 @@ def test_an_answer_sent_while_the_connection_is_down_is_saved_when_it_returns(
     status.get_by_text("you have completed this activity").wait_for()
     assert answered.count() == 1
     assert Completion.objects.filter(learner=pupil).exists()
+
+
+def open_the_player_as(page, site, learner, module):
+    """Sign in, open the module and wait until the true/false sample is ready to answer."""
+    sign_in_at(page, site, learner.username)
+    page.goto(f"{site}{module.url}")
+    player = player_frame(page)
+    player.get_by_role("radio", name="False").wait_for()
+    return module, player
 
 
 def sign_in_at(page, site, username):
