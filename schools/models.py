@@ -60,7 +60,10 @@ class School(models.Model):
         verbose_name_plural = _("schools")
         constraints = [
             models.UniqueConstraint(
-                fields=["urn"], condition=~Q(urn=""), name="school_urn_unique_when_set"
+                fields=["urn"],
+                condition=~Q(urn=""),
+                name="school_urn_unique_when_set",
+                violation_error_message=_("Another school already has this URN."),
             )
         ]
         permissions = [

@@ -79,7 +79,7 @@ def test_an_administrator_sets_up_a_school_and_its_lead_chooses_a_password(
         ({"name": ""}, "This field is required."),
         ({"lead_email": "not-an-address"}, "Enter a valid email address."),
         ({"lead_email": "TEACHER1@school.invalid"}, "Someone already has an account with this"),
-        ({"urn": "100001"}, "URN"),
+        ({"urn": "100001"}, "Another school already has this URN."),
     ],
     ids=["no name", "bad email", "email in use", "urn in use"],
 )
