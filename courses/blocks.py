@@ -336,6 +336,12 @@ class TeacherNotesBlock(blocks.StructBlock):
         return context
 
 
+def is_teaching_only(child) -> bool:
+    """Is this block of a module body for teachers only (the notes for the teacher), never
+    on a pupil's page?"""
+    return getattr(child.block, "teaching_only", False)
+
+
 class ModuleBodyBlock(blocks.StreamBlock):
     """Every block a module body may hold. The one StreamBlock for all module pages."""
 

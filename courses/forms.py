@@ -8,6 +8,7 @@ from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from .activity import ActivityBlock
+from .blocks import is_teaching_only
 
 
 def unpublished_required_activities(body) -> dict[int, str]:
@@ -33,11 +34,7 @@ def unpublished_required_activities(body) -> dict[int, str]:
 
 def teacher_notes_positions(body) -> list[int]:
     """Positions in `body` of blocks meant only for a teacher leading a pupils' lesson."""
-    return [
-        index
-        for index, child in enumerate(body or [])
-        if getattr(child.block, "teaching_only", False)
-    ]
+    return [index for index, child in enumerate(body or []) if is_teaching_only(child)]
 
 
 class ModulePageForm(WagtailAdminPageForm):

@@ -22,7 +22,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
+from .blocks import RICH_TEXT_FEATURES, ModuleBodyBlock, is_teaching_only
 from .forms import ModulePageForm
 
 
@@ -337,9 +337,7 @@ class ModulePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
         if teaching:
             # Projecting the lesson to a class: the notes for the teacher stay off the screen
             # (`?notes=hidden`, carried on to the next and previous modules).
-            context["has_teacher_notes"] = any(
-                getattr(child.block, "teaching_only", False) for child in self.body
-            )
+            context["has_teacher_notes"] = any(is_teaching_only(child) for child in self.body)
             context["notes_hidden"] = request.GET.get("notes") == "hidden"
         context["nav_current"] = "learning"
         return context

@@ -81,14 +81,14 @@ class StaffPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         from django.core.cache import cache
 
-        from .roles import AUTH_GROUP_NAMES, Role
+        from .roles import Role, roles_of
 
         if not cache.add(
             f"upstander-password-reset:{email.casefold()}", 1, self.EMAIL_INTERVAL_SECONDS
         ):
             return
         for user in super().get_users(email):
-            if not user.groups.filter(name=AUTH_GROUP_NAMES[Role.PUPIL]).exists():
+            if Role.PUPIL not in roles_of(user):
                 yield user
 
 

@@ -7,6 +7,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 from courses.activity import ActivityBlock
+from courses.blocks import is_teaching_only
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def module_block(context, child):
     teaching view and in an editor's preview: a pupil's page never carries it; nor does the
     teaching view when the teacher has hidden the notes to project the lesson.
     """
-    if getattr(child.block, "teaching_only", False) and (
+    if is_teaching_only(child) and (
         context.get("notes_hidden")
         or not (context.get("teaching") or getattr(context.get("request"), "is_preview", False))
     ):
@@ -60,4 +61,4 @@ def module_block(context, child):
 def teacher_notes_of(module) -> list:
     """The values of a module's notes for the teacher, in order: for the lesson's plan on the
     course page in the teaching view."""
-    return [child.value for child in module.body if getattr(child.block, "teaching_only", False)]
+    return [child.value for child in module.body if is_teaching_only(child)]
