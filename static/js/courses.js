@@ -1,32 +1,84 @@
 // Progressive enhancement for module pages: a checklist saves each tick as it is made.
-// Without JavaScript the "Save my ticks" button posts the same form. A reflection being
-// written is kept in this tab until the page shows it saved.
+// Without JavaScript the "Save my ticks" button posts the same form. Ticks not yet saved and
+// a reflection being written are kept in this tab until the page shows them saved.
 (function () {
   "use strict";
+  // The ticks are also kept in this tab's storage (per person and checklist) until the site
+  // has them: ticked after the sign-in ended, or while offline, they are put back and sent
+  // when the page is next opened signed in. Messages come from the page, in its language.
   document.querySelectorAll("form[data-checklist]").forEach(function (form) {
     var status = form.querySelector("[data-checklist-status]");
     var button = form.querySelector("button[type=submit]");
     if (!form.action || !window.fetch) { return; }
-    function save() {
-      status.textContent = "Saving…";
+    var key = "upstander-checklist-" + form.getAttribute("data-learner") + "-" + form.getAttribute("action");
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox][name=item]"));
+
+    function message(name) { return form.getAttribute("data-" + name + "-message") || ""; }
+    function ticked() {
+      return boxes.filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+    }
+    function keep(items) {
+      try {
+        if (items === null) { window.sessionStorage.removeItem(key); }
+        else { window.sessionStorage.setItem(key, JSON.stringify(items)); }
+      } catch (e) { /* storage blocked or full: the page still saves as before */ }
+    }
+    function kept() {
+      try { return JSON.parse(window.sessionStorage.getItem(key)); } catch (e) { return null; }
+    }
+    function say(text, link) {
+      status.textContent = text;
+      if (link) {
+        var a = document.createElement("a");
+        a.href = link;
+        a.textContent = message("sign-in");
+        status.appendChild(document.createTextNode(" "));
+        status.appendChild(a);
+      }
+    }
+    function save(restored) {
+      var sent = ticked();
+      keep(sent);
+      say(message("saving"));
       fetch(form.action, {
         method: "POST",
         body: new FormData(form),
         headers: { "Accept": "application/json" },
         credentials: "same-origin"
       }).then(function (response) {
-        return response.json().then(function (data) {
-          if (!response.ok) { throw new Error(data.error || "Could not save"); }
-          status.textContent = "Saved: " + data.ticked.length + " ticked";
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (response.ok) {
+            if (ticked().join() === sent.join()) { keep(null); }
+            say(restored ? message("restored") : message("saved").replace("{count}", data.ticked.length));
+          } else if (response.status === 403 && data.signed_out) {
+            say(message("signed-out"), form.getAttribute("data-sign-in-url"));
+          } else if (response.status >= 400 && response.status < 500 && data.error) {
+            keep(null);  // refused: sending the same ticks again would not help
+            say(data.error);
+          } else {
+            say(message("failed"));
+          }
         });
-      }).catch(function (error) {
-        status.textContent = error.message.replace(/\.$/, "") + ". Use the Save button to try again.";
-      });
+      }, function () { say(message("failed")); });
     }
+
     form.addEventListener("change", function (event) {
-      if (event.target.type === "checkbox") { save(); }
+      if (event.target.type === "checkbox") { save(false); }
     });
     if (button) { button.classList.add("button--secondary"); }
+
+    window.addEventListener("online", function () {
+      if (kept() !== null) { save(true); }  // ticked while the connection was down
+    });
+    var before = kept();
+    if (Array.isArray(before)) {
+      if (before.join() === ticked().join()) {
+        keep(null);  // the page already shows them saved
+      } else {
+        boxes.forEach(function (box) { box.checked = before.indexOf(box.value) !== -1; });
+        save(true);
+      }
+    }
   });
 
   // An answer sent after one's sign-in had ended is not saved; after signing in again the

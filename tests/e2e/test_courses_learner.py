@@ -121,6 +121,59 @@ def test_staff_checklist_ticks_save_as_they_are_made(page, live_server, teacher,
     expect(page.get_by_label("Make your account private").first).to_be_checked()
 
 
+def test_checklist_ticks_made_after_sign_in_ended_are_kept_and_saved_after_signing_in(
+    page, live_server, teacher, demo_courses
+):
+    from courses.demo import DEMO_MODULE_SLUGS
+    from courses.models import ModulePage
+
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][0])
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}{module.url}")
+    page.get_by_label("Make your account private").first.check()
+    expect(page.get_by_text("Saved: 1 ticked")).to_be_visible()
+    # Signed out in another tab, the teacher carries on ticking in this one.
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/home/")
+    other.get_by_role("button", name="Sign out").click()
+    other.wait_for_load_state()
+    other.close()
+    page.get_by_label("Make your account private").nth(1).check()
+    expect(
+        page.get_by_text("You were signed out, so your ticks have not been saved")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Sign in again").click()
+    page.get_by_label("Username").fill(teacher.username)
+    page.get_by_label("Password").fill("secret-pass-123")
+    page.get_by_role("button", name="Sign in").click()
+    # Back at the checklist: both ticks are shown, and sent without being asked.
+    expect(page.get_by_text("Your ticks from before have now been saved.")).to_be_visible()
+    assert "#block-" in page.url
+    page.reload()
+    expect(page.get_by_label("Make your account private").first).to_be_checked()
+    expect(page.get_by_label("Make your account private").nth(1)).to_be_checked()
+    expect(page.get_by_text("Your ticks from before")).to_be_hidden()
+
+
+def test_checklist_ticks_made_offline_are_saved_when_the_connection_is_back(
+    page, live_server, teacher, demo_courses
+):
+    from courses.demo import DEMO_MODULE_SLUGS
+    from courses.models import ModulePage
+
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][0])
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}{module.url}")
+    page.context.set_offline(True)
+    page.get_by_label("Make your account private").first.check()
+    expect(page.get_by_text("Your ticks have not been saved yet")).to_be_visible()
+    page.context.set_offline(False)
+    expect(page.get_by_text("Your ticks from before have now been saved.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Make your account private").first).to_be_checked()
+
+
 @pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["mobile", "desktop"])
 def test_pupil_course_and_module_pages_are_accessible(
     browser, live_server, pupil, demo_courses, viewport
