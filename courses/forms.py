@@ -38,56 +38,49 @@ def teacher_notes_positions(body) -> list[int]:
 
 
 class ModulePageForm(WagtailAdminPageForm):
+    """Every problem of the body is shown at once, each beside its block: an editor who fixes
+    one is not then told of the next."""
+
     def clean(self):
         cleaned = super().clean()
-        self._refuse_teacher_notes_outside_pupils_lessons(cleaned)
-        if not self.data.get("action-publish") or self.errors:
+        body = cleaned.get("body")
+        if body is None:  # the body's own blocks did not validate: that is said already
             return cleaned
-        problems = unpublished_required_activities(cleaned.get("body"))
-        if not problems:
-            return cleaned
-        self.add_error(
-            "body",
-            StreamBlockValidationError(
-                block_errors={
-                    index: StructBlockValidationError(
-                        block_errors={
-                            cleaned["body"][index].block.content_field: ValidationError(message)
-                        }
-                    )
-                    for index, message in problems.items()
-                }
-            ),
-        )
-        self.add_error(
-            None,
-            _(
-                "This module cannot be published while it requires an activity that is not "
-                "published. You can still save it as a draft."
-            ),
-        )
+        problems = self._teacher_notes_outside_pupils_lessons(body)
+        unpublished = {}
+        if self.data.get("action-publish"):
+            unpublished = unpublished_required_activities(body)
+        for index, message in unpublished.items():
+            problems[index] = StructBlockValidationError(
+                block_errors={body[index].block.content_field: ValidationError(message)}
+            )
+        if problems:
+            self.add_error("body", StreamBlockValidationError(block_errors=problems))
+        if unpublished:
+            self.add_error(
+                None,
+                _(
+                    "This module cannot be published while it requires an activity that is "
+                    "not published. You can still save it as a draft."
+                ),
+            )
         return cleaned
 
-    def _refuse_teacher_notes_outside_pupils_lessons(self, cleaned) -> None:
+    def _teacher_notes_outside_pupils_lessons(self, body) -> dict[int, ValidationError]:
         """Notes for the teacher are shown only when staff open a pupils' lesson; in a staff
         course nobody would ever see them, so an editor is told rather than left guessing."""
         from .models import Audience, CoursePage
 
-        positions = teacher_notes_positions(cleaned.get("body"))
+        positions = teacher_notes_positions(body)
         parent = getattr(self, "parent_page", None)
         if not positions or parent is None:
-            return
+            return {}
         course = CoursePage.objects.filter(pk=parent.pk).only("audience").first()
         if course is None or course.audience == Audience.PUPILS:
-            return
+            return {}
         message = _(
             "Notes for the teacher are shown only to staff leading a pupils' lesson. This "
             "module is in a course for %(audience)s, so nobody would see them: remove them, "
             "or use a text or callout block."
         ) % {"audience": course.get_audience_display().lower()}
-        self.add_error(
-            "body",
-            StreamBlockValidationError(
-                block_errors={index: ValidationError(message) for index in positions}
-            ),
-        )
+        return {index: ValidationError(message) for index in positions}

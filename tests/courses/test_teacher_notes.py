@@ -198,3 +198,22 @@ def test_notes_in_a_staff_course_are_refused_with_the_reason(client, editor, sta
         response.content.decode()
     )
     assert not ModulePage.objects.filter(slug="talking-about-it").exists()
+
+
+def test_publishing_shows_every_problem_of_the_body_at_once(client, editor, staff_course):
+    from scenarios.models import Scenario
+
+    draft = Scenario.objects.create(title="Lock it down", live=False)
+    client.force_login(editor)
+    data = _module_form([FORM_NOTES, ("scenario", {"scenario": draft.pk, "required": "on"})])
+    data["action-publish"] = "action-publish"
+    url = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", staff_course.pk])
+    response = client.post(url, data)
+    assert response.status_code == 200
+    # Each beside its own block, not one and then, once fixed, the other.
+    error = response.context["form"].errors.as_data()["body"][0]
+    assert "This module is in a course for staff" in error.block_errors[0].messages[0]
+    beside = error.block_errors[1].block_errors["scenario"]
+    assert "“Lock it down” is not published yet" in beside.messages[0]
+    assert "cannot be published while it requires an activity" in response.content.decode()
+    assert not ModulePage.objects.filter(slug="talking-about-it").exists()
