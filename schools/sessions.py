@@ -10,11 +10,17 @@ Django ends a session at its expiry (the cookie's age and the stored row's expir
 is counted from the session's last save. Saving it on every request would be a write per
 request, so it is saved again only once a sixth of the allowance has passed: someone is
 signed out after between five and six sixths of it without a request.
+
+A request the browser makes by itself is not someone using the site: the Wagtail admin's
+edit pages report every few seconds that they are open (the editing-session ping), so an
+admin tab left open would never be signed out. A ping renews the sign-in only when the page
+has changes not yet saved, so an editor still writing is not signed out and their work lost.
 """
 
 import time
 
 from django.conf import settings
+from django.urls import Resolver404, resolve
 
 from .roles import Role, roles_of
 
@@ -53,6 +59,19 @@ def session_renew_due(session, now: float) -> bool:
     return now - session.get(RENEWED, 0) >= allowance * RENEW_AFTER
 
 
+PING_VIEW = "wagtailadmin_editing_sessions:ping"
+
+
+def is_passive(request) -> bool:
+    """Whether the browser sent `request` by itself rather than for the person: an admin edit
+    page's ping while it has no unsaved changes."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name == PING_VIEW and not request.POST.get("is_editing")
+
+
 class IdleSignOutMiddleware:
     """Renews a signed-in session's expiry as it is used (see the module's docstring)."""
 
@@ -62,6 +81,6 @@ class IdleSignOutMiddleware:
     def __call__(self, request):
         session = request.session
         now = time.time()
-        if session_renew_due(session, now):
+        if session_renew_due(session, now) and not is_passive(request):
             session[RENEWED] = int(now)  # saved, with a fresh expiry, by SessionMiddleware
         return self.get_response(request)

@@ -87,3 +87,27 @@ def test_editors_sign_in_to_the_admin_through_the_sites_page_with_the_same_allow
     assert 239 < _minutes_left(session) <= 240
     assert not client.session.get_expire_at_browser_close()
     assert client.get("/admin/").status_code == 200
+
+
+def test_an_admin_page_left_open_does_not_keep_the_sign_in_going(client, editor):
+    """An admin edit page pings every few seconds while it is open; only a page with unsaved
+    changes (an editor still writing) counts as using the site."""
+    session = _sign_in(client, editor)
+    ping = reverse("wagtailadmin_editing_sessions:ping", args=["wagtailcore", "page", "1", 1])
+    end = timezone.now() + timedelta(minutes=100)
+
+    def an_hour_without_use():
+        store = client.session
+        store[RENEWED] = int(time.time()) - 3600
+        store.save()
+        Session.objects.filter(pk=session.pk).update(expire_date=end)
+
+    an_hour_without_use()
+    client.post(ping)
+    assert Session.objects.get(pk=session.pk).expire_date == end
+    client.post(ping, {"is_editing": "1"})
+    assert 239 < _minutes_left(Session.objects.get(pk=session.pk)) <= 240
+    # Any other request is use.
+    an_hour_without_use()
+    assert client.get("/admin/").status_code == 200
+    assert 239 < _minutes_left(Session.objects.get(pk=session.pk)) <= 240
