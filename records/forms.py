@@ -50,6 +50,16 @@ class AssignmentForm(forms.Form):
         max_value=120,
         help_text=_("For CPD that expires, e.g. 12 for staff, 24 for safeguarding leads."),
     )
+    new_starter_days = forms.IntegerField(
+        label=_("Days for people who join later"),
+        initial=30,
+        min_value=0,
+        max_value=365,
+        help_text=_(
+            "A new member of staff, or a pupil who joins the class, has this many days from "
+            "joining, or until the due date if that is later, instead of being overdue at once."
+        ),
+    )
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ still count, which certificates were issued and which reminders were sent.
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +123,15 @@ class Assignment(models.Model):
         null=True,
         blank=True,
         help_text=_("Leave empty if a completion never expires."),
+    )
+    new_starter_days = models.PositiveSmallIntegerField(
+        _("days for people who join later"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "Someone who joins the group, or the school with the role, after the course is "
+            "assigned has this many days from joining, or until the due date if that is later."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

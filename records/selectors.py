@@ -26,7 +26,7 @@ from .models import (
     LearnerActivity,
     ReminderSent,
 )
-from .states import Standing, State, effective_due_on, standing
+from .states import Standing, State, effective_due_on, joiner_due_on, standing
 
 
 def completed_activity_iris(*, learner, activity_iris: Iterable[str], since=None) -> set[str]:
@@ -93,28 +93,30 @@ class LearnerAssignment:
         return self.standing.due_on
 
 
-def _role_member_ids(school_id: int, roles: set[str]) -> dict[str, set[int]]:
+def _role_member_ids(school_id: int, roles: set[str]) -> dict[str, dict[int, date]]:
+    """Role -> the active people with it -> the day they joined (their account's)."""
     if not roles:
         return {}
     names = {AUTH_GROUP_NAMES[r]: r for r in roles}
-    result: dict[str, set[int]] = defaultdict(set)
+    result: dict[str, dict[int, date]] = defaultdict(dict)
     rows = User.objects.filter(
         school_id=school_id, is_active=True, groups__name__in=list(names)
-    ).values_list("pk", "groups__name")
-    for pk, name in rows:
-        result[names[name]].add(pk)
+    ).values_list("pk", "groups__name", "date_joined")
+    for pk, name, joined in rows:
+        result[names[name]][pk] = timezone.localdate(joined)
     return result
 
 
-def _group_member_ids(group_ids: set[int]) -> dict[int, set[int]]:
+def _group_member_ids(group_ids: set[int]) -> dict[int, dict[int, date]]:
+    """Group -> its active members -> the day they joined it."""
     if not group_ids:
         return {}
-    result: dict[int, set[int]] = defaultdict(set)
+    result: dict[int, dict[int, date]] = defaultdict(dict)
     rows = Membership.objects.filter(
         group_id__in=group_ids, role=Membership.Role.MEMBER, user__is_active=True
-    ).values_list("group_id", "user_id")
-    for group_id, user_id in rows:
-        result[group_id].add(user_id)
+    ).values_list("group_id", "user_id", "joined_at")
+    for group_id, user_id, joined in rows:
+        result[group_id][user_id] = timezone.localdate(joined)
     return result
 
 
@@ -125,7 +127,9 @@ def school_standings(
 
     Returns the assigned courses (in catalogue order) and one LearnerAssignment per learner
     and course. Where two assignments cover the same learner and course (their group and
-    their role), the earlier due date and the shorter renewal period win. Six queries.
+    their role), the earlier due date and the shorter renewal period win. Someone who joined
+    the group (or the school with the role) after the course was assigned gets the
+    assignment's days for new starters. Six queries.
     """
     today = today or timezone.localdate()
     assignments = list(Assignment.objects.filter(school=school).order_by("due_on", "pk"))
@@ -142,18 +146,25 @@ def school_standings(
     for a in assignments:
         if a.course_id not in by_page:
             continue
-        members = groups.get(a.group_id, set()) if a.group_id else roles.get(a.role, set())
-        for learner_id in members:
+        members = groups.get(a.group_id, {}) if a.group_id else roles.get(a.role, {})
+        assigned_on = timezone.localdate(a.created_at)
+        for learner_id, joined_on in members.items():
             if wanted is not None and learner_id not in wanted:
                 continue
+            due_on = joiner_due_on(
+                due_on=a.due_on,
+                assigned_on=assigned_on,
+                joined_on=joined_on,
+                days=a.new_starter_days,
+            )
             key = (learner_id, a.course_id)
             current = plan.get(key)
             if current is None:
-                plan[key] = (a.due_on, a.renewal_months, a.pk)
+                plan[key] = (due_on, a.renewal_months, a.pk)
             else:
                 months = [m for m in (current[1], a.renewal_months) if m]
                 plan[key] = (
-                    min(current[0], a.due_on),
+                    min(current[0], due_on),
                     min(months) if months else None,
                     current[2],
                 )

@@ -44,6 +44,7 @@ def assignment_create(
     group=None,
     role: str = "",
     renewal_months: int | None = None,
+    new_starter_days: int = 30,
     created_by=None,
 ) -> Assignment:
     """Assign a course to a group of the school or to everyone with a role."""
@@ -60,6 +61,7 @@ def assignment_create(
         role=role,
         due_on=due_on,
         renewal_months=renewal_months or None,
+        new_starter_days=new_starter_days,
         created_by=created_by,
     )
 
@@ -580,7 +582,12 @@ def learner_export(
             "learner_id": str(learner.learner_id),
             "roles": sorted(str(r) for r in learner.roles),
             "groups": [
-                {"name": m.group.name, "kind": m.group.kind, "role": m.role}
+                {
+                    "name": m.group.name,
+                    "kind": m.group.kind,
+                    "role": m.role,
+                    "joined_at": m.joined_at.isoformat(),
+                }
                 for m in learner.memberships.select_related("group")
             ],
         },

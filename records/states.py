@@ -76,6 +76,15 @@ def effective_due_on(
     return max(due_on, renewal_required_on + timedelta(days=complete_within_days))
 
 
+def joiner_due_on(*, due_on: date, assigned_on: date, joined_on: date, days: int) -> date:
+    """The due date for someone who joined the group (or the school with the role) on
+    `joined_on`: who joined after the day the course was assigned has `days` from joining, or
+    until the due date if that is later; everyone else has the due date."""
+    if joined_on <= assigned_on:
+        return due_on
+    return max(due_on, joined_on + timedelta(days=days))
+
+
 def standing(
     *,
     today: date,

@@ -550,6 +550,7 @@ def assignments(request):
             role=data["role"] or "",
             due_on=data["due_on"],
             renewal_months=data.get("renewal_months"),
+            new_starter_days=data["new_starter_days"],
             created_by=request.user,
         )
         messages.success(request, _("The course was assigned."))
@@ -585,11 +586,14 @@ def assignments_csv(request):
             a.audience_label,
             _date(a.due_on),
             a.renewal_months or "",
+            a.new_starter_days,
         ]
         for a in selectors.assignments_of_school(school=school)
     ]
     return csv_response(
-        "assignments.csv", ["Course", "Assigned to", "Due", "Renew every (months)"], rows
+        "assignments.csv",
+        ["Course", "Assigned to", "Due", "Renew every (months)", "Days for people who join later"],
+        rows,
     )
 
 

@@ -68,7 +68,7 @@ class MembershipViewSet(ModelViewSet):
     icon = "clipboard-list"
     menu_label = _("Group memberships")
     url_prefix = "schools/memberships"
-    list_display = ["user", "group", "role"]
+    list_display = ["user", "group", "role", "joined_at"]
     list_filter = ["role", "group__kind", "group__school"]
     search_fields = ["user__username", "user__last_name", "group__name"]
     search_backend_name = None

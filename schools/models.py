@@ -198,6 +198,9 @@ class Membership(models.Model):
     role = models.CharField(
         _("role in group"), max_length=10, choices=Role.choices, default=Role.MEMBER
     )
+    # When they joined the group: someone joining after a course was assigned to it gets
+    # time to do it (Assignment.new_starter_days) rather than being overdue on day one.
+    joined_at = models.DateTimeField(_("joined the group"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("membership")

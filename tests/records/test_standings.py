@@ -224,3 +224,61 @@ def test_after_renewal_only_new_activity_counts_as_in_progress(
         learners_by_key=keys(teacher),
     )
     assert assignments_for_learner(teacher)[0].state == State.IN_PROGRESS
+
+
+def test_people_who_join_after_a_course_was_assigned_have_time_to_do_it(
+    school, staff_team, staff_course, pupil_course, klass, teacher, pupil
+):
+    """A course assigned in September and due in October: a member of staff who joins in
+    March, or a pupil who moves into the class, is not overdue on their first day."""
+    from schools.models import Membership
+
+    today = date.today()
+    for_team = assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=today - timedelta(days=60),
+    )
+    for_staff = assignment_create(
+        school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=today
+    )
+    for_class = assignment_create(
+        school=school,
+        course_page_id=pupil_course.pk,
+        group=klass,
+        due_on=today - timedelta(days=60),
+        new_starter_days=14,
+    )
+    long_ago = timezone.now() - timedelta(days=200)
+    Assignment.objects.update(created_at=long_ago)
+    Membership.objects.update(joined_at=long_ago - timedelta(days=100))
+    newcomer = UserFactory(school=school, roles=[Role.STAFF])  # joined the school today
+    Membership.objects.create(
+        group=staff_team, user=newcomer, joined_at=timezone.now() - timedelta(days=10)
+    )
+    moved = UserFactory(school=school, roles=[Role.PUPIL])
+    moved.date_joined = long_ago - timedelta(days=300)
+    moved.save()
+    Membership.objects.create(group=klass, user=moved, joined_at=timezone.now())
+
+    _courses, items = school_standings(school=school)
+    by_learner = {(i.learner_id, i.course.page_id): i for i in items}
+    # Those who were there all along are overdue on the team's date.
+    assert by_learner[(teacher.pk, staff_course.pk)].state == State.OVERDUE
+    assert by_learner[(teacher.pk, staff_course.pk)].due_on == for_team.due_on
+    assert by_learner[(pupil.pk, pupil_course.pk)].state == State.OVERDUE
+    # The newcomer: 30 days from joining the team (20 left); the role's 30 days from their
+    # account's first day are later, and the earlier of the two counts.
+    newcomer_item = by_learner[(newcomer.pk, staff_course.pk)]
+    assert newcomer_item.state == State.NOT_STARTED
+    assert newcomer_item.due_on == today + timedelta(days=20)
+    assert for_staff.new_starter_days == 30
+    # The pupil who moved into the class today has the class's 14 days.
+    moved_item = by_learner[(moved.pk, pupil_course.pk)]
+    assert moved_item.state == State.NOT_STARTED
+    assert moved_item.due_on == today + timedelta(days=14)
+    # The same dates reach the learner's own page.
+    (mine,) = assignments_for_learner(newcomer)
+    assert mine.due_on == today + timedelta(days=20)
+    assert for_class.new_starter_days == 14

@@ -199,10 +199,11 @@ def test_lead_assigns_a_course_to_a_group(client, world, staff_course, staff_tea
     due = (date.today() + timedelta(days=30)).isoformat()
     response = client.post(
         reverse("records:assignments"),
-        {"course": staff_course.pk, "group": staff_team.pk, "due_on": due},
+        {"course": staff_course.pk, "group": staff_team.pk, "due_on": due, "new_starter_days": 20},
     )
     assert response.status_code == 302
-    assert Assignment.objects.filter(group=staff_team, due_on=due).count() == 1
+    assignment = Assignment.objects.get(group=staff_team, due_on=due)
+    assert assignment.new_starter_days == 20
 
 
 @pytest.mark.parametrize(
@@ -212,6 +213,8 @@ def test_lead_assigns_a_course_to_a_group(client, world, staff_course, staff_tea
         ({"role": "staff"}, "not both"),
         ({"group": ""}, "Choose a group or a role"),
         ({"due_on": "not a date"}, "Enter a valid date"),
+        ({"new_starter_days": "-1"}, "greater than or equal to 0"),
+        ({"new_starter_days": ""}, "This field is required"),
     ],
 )
 def test_bad_assignment_is_refused_with_a_reason(
@@ -223,6 +226,7 @@ def test_bad_assignment_is_refused_with_a_reason(
         "course": staff_course.pk,
         "group": staff_team.pk,
         "due_on": (date.today() + timedelta(days=3)).isoformat(),
+        "new_starter_days": 30,
         **data,
     }
     response = client.post(reverse("records:assignments"), post)
@@ -239,6 +243,7 @@ def test_lead_cannot_assign_to_another_schools_group(client, world, staff_course
             "course": staff_course.pk,
             "group": world["other_class"].pk,
             "due_on": (date.today() + timedelta(days=3)).isoformat(),
+            "new_starter_days": 30,
         },
     )
     assert response.status_code == 200

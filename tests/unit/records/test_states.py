@@ -9,6 +9,7 @@ from records.states import (
     State,
     add_months,
     effective_due_on,
+    joiner_due_on,
     reminder_for,
     standing,
 )
@@ -119,3 +120,29 @@ def test_renewal_does_not_excuse_those_who_never_completed():
 )
 def test_reminder_for_each_state(s, expected):
     assert reminder_for(s, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("joined_on", "expected"),
+    [
+        # In the group before the course was assigned, or the same day: the due date.
+        (date(2026, 1, 10), date(2026, 10, 1)),
+        (date(2026, 8, 1), date(2026, 10, 1)),
+        # Joined later: their days from joining, or the due date if that is later.
+        (date(2026, 8, 15), date(2026, 10, 1)),
+        (date(2026, 9, 20), date(2026, 10, 20)),
+        (date(2027, 3, 1), date(2027, 3, 31)),
+    ],
+)
+def test_someone_who_joins_after_the_course_is_assigned_gets_time_to_do_it(joined_on, expected):
+    due = joiner_due_on(
+        due_on=date(2026, 10, 1), assigned_on=date(2026, 8, 1), joined_on=joined_on, days=30
+    )
+    assert due == expected
+
+
+def test_no_days_for_people_who_join_later_makes_them_due_the_day_they_join():
+    due = joiner_due_on(
+        due_on=date(2026, 10, 1), assigned_on=date(2026, 9, 1), joined_on=date(2027, 3, 1), days=0
+    )
+    assert due == date(2027, 3, 1)
