@@ -21,25 +21,13 @@ def _course_choices():
     return [(c.page_id, c.title) for c in courses_catalogue()]
 
 
-class AssignmentForm(forms.Form):
-    """Assign a course to one group, or to everyone with a role, by a due date."""
+class AssignmentTermsForm(forms.Form):
+    """When an assigned course is due, how often it is renewed and the time people who join
+    later have: set when assigning a course, and changed afterwards."""
 
-    course = forms.TypedChoiceField(label=_("Course"), coerce=int)
-    group = forms.TypedChoiceField(
-        label=_("Group"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        help_text=_("A class, year group or staff team. Leave empty to assign to a role."),
-    )
-    role = forms.ChoiceField(
-        label=_("Or everyone with the role"),
-        required=False,
-        choices=[("", _("(none)")), *ROLE_CHOICES],
-    )
     due_on = forms.DateField(
         label=_("Due date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For example 31/12/2026."),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
@@ -60,6 +48,33 @@ class AssignmentForm(forms.Form):
             "joining, or until the due date if that is later, instead of being overdue at once."
         ),
     )
+    # A due date that may stay as it is although it has passed (the one being changed).
+    kept_due_on = None
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate() and due_on != self.kept_due_on:
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due_on
+
+
+class AssignmentForm(AssignmentTermsForm):
+    """Assign a course to one group, or to everyone with a role, by a due date."""
+
+    course = forms.TypedChoiceField(label=_("Course"), coerce=int)
+    group = forms.TypedChoiceField(
+        label=_("Group"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("A class, year group or staff team. Leave empty to assign to a role."),
+    )
+    role = forms.ChoiceField(
+        label=_("Or everyone with the role"),
+        required=False,
+        choices=[("", _("(none)")), *ROLE_CHOICES],
+    )
+    field_order = ["course", "group", "role"]
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,12 +83,6 @@ class AssignmentForm(forms.Form):
         self.fields["group"].choices = [("", _("(none)"))] + [
             (pk, str(g)) for pk, g in self.groups.items()
         ]
-
-    def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on < timezone.localdate():
-            raise forms.ValidationError(_("The due date cannot be in the past."))
-        return due_on
 
     def clean(self):
         cleaned = super().clean()
@@ -84,6 +93,22 @@ class AssignmentForm(forms.Form):
             raise forms.ValidationError(_("Choose a group or a role to assign the course to."))
         cleaned["group_obj"] = self.groups.get(group_id) if group_id else None
         return cleaned
+
+
+class AssignmentChangeForm(AssignmentTermsForm):
+    """Change an assignment's dates; the course and who it is for stay as they are."""
+
+    def __init__(self, *args, assignment, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "due_on": assignment.due_on,
+                "renewal_months": assignment.renewal_months,
+                "new_starter_days": assignment.new_starter_days,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.kept_due_on = assignment.due_on
 
 
 class MatrixFilterForm(forms.Form):

@@ -66,6 +66,22 @@ def assignment_create(
     )
 
 
+def assignment_change(
+    *,
+    assignment: Assignment,
+    due_on: date,
+    renewal_months: int | None = None,
+    new_starter_days: int = 30,
+) -> Assignment:
+    """Change when an assigned course is due and its renewal. The reminders already sent
+    stay: a new due date is a new event, so people are reminded of it, once."""
+    assignment.due_on = due_on
+    assignment.renewal_months = renewal_months or None
+    assignment.new_starter_days = new_starter_days
+    assignment.save(update_fields=["due_on", "renewal_months", "new_starter_days"])
+    return assignment
+
+
 @transaction.atomic
 def assignment_delete(*, assignment: Assignment) -> None:
     assignment.delete()

@@ -24,6 +24,11 @@ urlpatterns = [
     path("dashboard/data-protection.csv", views.data_protection_csv, name="data_protection_csv"),
     path("dashboard/assignments.csv", views.assignments_csv, name="assignments_csv"),
     path(
+        "dashboard/assignments/<int:pk>/change/",
+        views.assignment_change,
+        name="assignment_change",
+    ),
+    path(
         "dashboard/assignments/<int:pk>/delete/",
         views.assignment_delete,
         name="assignment_delete",

@@ -37,7 +37,7 @@ from xapi.selectors import targets_holding_copies
 
 from . import certificates as documents
 from . import selectors, services
-from .forms import AssignmentForm, MatrixFilterForm, VerifyForm
+from .forms import AssignmentChangeForm, AssignmentForm, MatrixFilterForm, VerifyForm
 from .models import Assignment, Completion, DataProtectionEvent, ReminderSent
 from .states import DUE_SOON_DAYS, EXPIRING_WINDOW_DAYS, State
 
@@ -565,6 +565,34 @@ def assignments(request):
             "expiring_days": EXPIRING_WINDOW_DAYS,
             "nav_current": "dashboard",
         },
+    )
+
+
+@dashboard_required
+def assignment_change(request, pk: int):
+    """Change an assignment's due date, renewal period or time for people who join later."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("course", "group"), pk=pk, school=_school_for(request)
+    )
+    form = AssignmentChangeForm(request.POST or None, assignment=assignment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.assignment_change(
+            assignment=assignment,
+            due_on=data["due_on"],
+            renewal_months=data.get("renewal_months"),
+            new_starter_days=data["new_starter_days"],
+        )
+        messages.success(
+            request,
+            _("“%(course)s” for %(audience)s was changed.")
+            % {"course": assignment.course.title, "audience": assignment.audience_label},
+        )
+        return redirect("records:assignments")
+    return render(
+        request,
+        "records/assignment_change.html",
+        {"form": form, "assignment": assignment, "nav_current": "dashboard"},
     )
 
 

@@ -139,3 +139,28 @@ def test_a_lead_erases_a_pupil_and_finds_it_in_the_data_protection_log(
     assert_accessible(page)
     assert_fits_the_screen(page)
     ctx.close()
+
+
+def test_lead_changes_an_assignments_due_date_on_a_phone(
+    browser, live_server, assigned, safeguarding_lead
+):
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/records/dashboard/assignments/")
+    page.get_by_role("link", name="Change Protecting your professional reputation online").click()
+    expect(page.get_by_role("heading", name="Change an assignment")).to_be_visible()
+    due = page.get_by_label("Due date")
+    expect(due).to_have_value((date.today() + timedelta(days=5)).isoformat())
+    assert_accessible(page)
+    assert_fits_the_screen(page)
+    later = date.today() + timedelta(days=60)
+    due.fill(later.isoformat())
+    page.get_by_label("Days for people who join later").fill("21")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.get_by_text("was changed.")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile("Protecting your professional reputation"))
+    expect(row).to_contain_text(later.strftime("%-d %b %Y"))
+    expect(row).to_contain_text("21 days from joining")
+    ctx.close()

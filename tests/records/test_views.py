@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from records.models import Assignment, Certificate, Completion
 from records.projection import completions_project
@@ -61,6 +62,9 @@ RESOURCES = {
     "matrix": lambda w: reverse("records:matrix"),
     "matrix_csv": lambda w: reverse("records:matrix_csv"),
     "assignments": lambda w: reverse("records:assignments"),
+    "assignment_change": lambda w: reverse(
+        "records:assignment_change", args=[Assignment.objects.get().pk]
+    ),
     "person": lambda w: reverse("records:person", args=[w["staff"].pk]),
     "person_export": lambda w: reverse("records:person_export", args=[w["staff"].pk]),
     "data_protection": lambda w: reverse("records:data_protection"),
@@ -82,6 +86,7 @@ MATRIX = {
     "matrix": (302, DENIED, DENIED, OK, DENIED),
     "matrix_csv": (302, DENIED, DENIED, OK, DENIED),
     "assignments": (302, DENIED, DENIED, OK, DENIED),
+    "assignment_change": (302, DENIED, DENIED, OK, DENIED),
     "person": (302, DENIED, DENIED, OK, DENIED),
     "person_export": (302, DENIED, DENIED, OK, DENIED),
     "data_protection": (302, DENIED, DENIED, OK, DENIED),
@@ -248,6 +253,79 @@ def test_lead_cannot_assign_to_another_schools_group(client, world, staff_course
     )
     assert response.status_code == 200
     assert not Assignment.objects.filter(group=world["other_class"]).exists()
+
+
+def test_lead_changes_an_assignments_dates_and_reminders_follow(
+    client, world, staff_team, mailoutbox
+):
+    from records.models import ReminderSent
+    from records.services import reminders_send
+
+    assignment = Assignment.objects.get()
+    # Due in 3 days: the lead's reminder went out; then the deadline moves after half-term.
+    Assignment.objects.filter(pk=assignment.pk).update(due_on=date.today() + timedelta(days=3))
+    assert reminders_send() == 1
+    client.force_login(world["safeguarding_lead"])
+    url = reverse("records:assignment_change", args=[assignment.pk])
+    html = client.get(url).content.decode()
+    assert escape(assignment.course.title) in html and "Teaching staff" in html
+    assert f'value="{(date.today() + timedelta(days=3)).isoformat()}"' in html
+    assert 'value="12"' in html and 'value="30"' in html
+    later = date.today() + timedelta(days=40)
+    response = client.post(
+        url, {"due_on": later.isoformat(), "renewal_months": "", "new_starter_days": "14"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("records:assignments")
+    assignment.refresh_from_db()
+    assert (assignment.due_on, assignment.renewal_months, assignment.new_starter_days) == (
+        later,
+        None,
+        14,
+    )
+    # The reminder already sent stays on record; the new date is not due soon yet.
+    assert ReminderSent.objects.filter(assignment=assignment).count() == 1
+    assert reminders_send() == 0
+    page = client.get(reverse("records:assignments")).content.decode()
+    assert "was changed." in page
+    assert later.strftime("%-d %b %Y") in page and "14 days from joining" in page
+
+
+def test_a_changed_assignment_keeps_its_past_due_date_but_refuses_a_new_one(client, world):
+    assignment = Assignment.objects.get()
+    past = date.today() - timedelta(days=5)
+    Assignment.objects.filter(pk=assignment.pk).update(due_on=past)
+    client.force_login(world["safeguarding_lead"])
+    url = reverse("records:assignment_change", args=[assignment.pk])
+    # The overdue date stays while the renewal changes.
+    response = client.post(
+        url, {"due_on": past.isoformat(), "renewal_months": "24", "new_starter_days": "30"}
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.renewal_months == 24 and assignment.due_on == past
+    for data, message in [
+        ({"due_on": (past - timedelta(days=1)).isoformat()}, "cannot be in the past"),
+        ({"new_starter_days": "400"}, "less than or equal to 365"),
+        ({"due_on": "31/02/2027"}, "Enter a valid date"),
+    ]:
+        post = {"due_on": past.isoformat(), "renewal_months": "24", "new_starter_days": "30"}
+        response = client.post(url, {**post, **data})
+        assert response.status_code == 200 and message in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.renewal_months == 24 and assignment.due_on == past
+
+
+def test_a_lead_cannot_change_another_schools_assignment(client, world, staff_course):
+    other = SchoolFactory(name="Third School")
+    lead = UserFactory(school=other, roles=[Role.SAFEGUARDING_LEAD])
+    client.force_login(lead)
+    assignment = Assignment.objects.get()
+    url = reverse("records:assignment_change", args=[assignment.pk])
+    assert client.get(url).status_code == 404
+    post = {"due_on": "2030-01-01", "renewal_months": "", "new_starter_days": "30"}
+    assert client.post(url, post).status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.due_on != date(2030, 1, 1)
 
 
 def test_certificate_pdf_and_its_code_verifies(client, world, staff_course):
