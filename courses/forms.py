@@ -1,7 +1,12 @@
-"""The module page's edit form: a draft may name activities that are not published yet;
-publishing may not, when the module requires them."""
+"""The module page's edit form (a draft may name activities that are not published yet;
+publishing may not, when the module requires them), and the form a teacher records a lesson
+they led with a class on."""
 
+from datetime import timedelta
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks.stream_block import StreamBlockValidationError
@@ -84,3 +89,47 @@ class ModulePageForm(WagtailAdminPageForm):
             "or use a text or callout block."
         ) % {"audience": course.get_audience_display().lower()}
         return {index: ValidationError(message) for index in positions}
+
+
+# How far back a teacher may record a lesson they led.
+LESSON_RECORD_DAYS = 365
+
+
+class ClassLessonForm(forms.Form):
+    """Which modules of a pupils' lesson a teacher led with a class, when, and who was there
+    (every pupil of the class ticked to start with: the teacher unticks who was absent)."""
+
+    modules = forms.TypedMultipleChoiceField(
+        label=_("Modules you taught"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the modules you taught.")},
+    )
+    taught_on = forms.DateField(
+        label=_("Date of the lesson"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_("For example 31/12/2026."),
+    )
+    pupils = forms.TypedMultipleChoiceField(
+        label=_("Pupils who were there"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick the pupils who were there.")},
+    )
+
+    def __init__(self, *args, modules, pupils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].choices = [(m.pk, m.title) for m in modules]
+        self.fields["pupils"].choices = [(p.pk, p.get_full_name() or p.username) for p in pupils]
+        self.fields["pupils"].initial = [p.pk for p in pupils]
+        self.fields["taught_on"].initial = timezone.localdate()
+
+    def clean_taught_on(self):
+        taught_on = self.cleaned_data["taught_on"]
+        today = timezone.localdate()
+        if taught_on > today:
+            raise ValidationError(_("The date of the lesson cannot be in the future."))
+        if taught_on < today - timedelta(days=LESSON_RECORD_DAYS):
+            raise ValidationError(_("Lessons can be recorded up to a year after they were taught."))
+        return taught_on

@@ -249,7 +249,11 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = course_progress(learner=request.user, course=self)
-        context["teaching"] = getattr(request, "upstander_teaching", False)
+        context["teaching"] = teaching = getattr(request, "upstander_teaching", False)
+        if teaching:
+            from schools.selectors import groups_taught_by
+
+            context["teaches_a_group"] = groups_taught_by(request.user).exists()
         context["nav_current"] = "learning"
         return context
 
@@ -452,3 +456,32 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return f"Reflection by {self.learner}"
+
+
+class ClassLesson(models.Model):
+    """A pupils' lesson a teacher led with a class, and the modules it covered. Each pupil
+    there has the modules recorded as completed, with the teacher as instructor (statements
+    like any other); this row keeps the lesson for the class's PSHE record: when, who led
+    it and how many pupils were there, never which."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(
+        "schools.Group", on_delete=models.CASCADE, related_name="lessons_taught"
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    modules = models.ManyToManyField(ModulePage, related_name="+")
+    taught_on = models.DateField(_("date of the lesson"))
+    pupil_count = models.PositiveIntegerField(_("pupils there"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-taught_on", "-recorded_at"]
+        verbose_name = _("lesson taught to a class")
+        verbose_name_plural = _("lessons taught to classes")
+
+    def __str__(self) -> str:
+        return f"{self.course} with {self.group} on {self.taught_on}"

@@ -320,3 +320,15 @@ def module_context(*, learner, module) -> dict:
         "reflections": reflections,
         "registration": registration,
     }
+
+
+def lessons_taught_to(group, *, limit: int = 50):
+    """The lessons teachers recorded leading with `group`, latest first, with their course,
+    modules and who led them."""
+    from .models import ClassLesson
+
+    return list(
+        ClassLesson.objects.filter(group=group)
+        .select_related("course", "recorded_by")
+        .prefetch_related("modules")[:limit]
+    )

@@ -11,15 +11,25 @@ Other apps call two of these:
 """
 
 import uuid
+from datetime import UTC, date, datetime, time
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from records.selectors import completed_activity_iris, course_valid_since
 from xapi.identity import actor_for
 
 from .blocks import ChecklistBlock, ReflectionBlock
-from .models import ChecklistProgress, CoursePage, Enrolment, ModulePage, Reflection
+from .models import (
+    Audience,
+    ChecklistProgress,
+    ClassLesson,
+    CoursePage,
+    Enrolment,
+    ModulePage,
+    Reflection,
+)
 
 REFLECTION_MAX_LENGTH = 5000
 
@@ -268,3 +278,91 @@ def reflection_save(*, learner, module: ModulePage, block_id: str, text: str) ->
         learner=learner, module=module, block_id=block_id, defaults={"text": text}
     )
     return reflection
+
+
+# --- Lessons a teacher led with a class ------------------------------------------------------
+
+
+def _lesson_timestamp(taught_on: date) -> str:
+    """When the pupils' statements say they completed the modules: now for a lesson today,
+    else midday of the day it was taught (the school's time), as xAPI wants it (UTC)."""
+    if taught_on == timezone.localdate():
+        when = timezone.now()
+    else:
+        when = timezone.make_aware(datetime.combine(taught_on, time(12)))
+    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@transaction.atomic
+def class_lesson_record(
+    *, teacher, group, course: CoursePage, modules, pupils, taught_on: date
+) -> ClassLesson:
+    """A teacher led a pupils' lesson with a class. Each pupil who was there has each module
+    recorded as completed (unless they had already completed it), and the course where that
+    completes it, as statements like any other: the PSHE records and the dashboard follow.
+    The statements name the lesson, not the teacher; the lesson keeps who led it.
+
+    The caller has checked the teacher teaches `group`; this checks the rest and raises
+    CourseActionError, recording nothing, when something does not belong."""
+    from schools.selectors import group_pupils, groups_taught_by
+    from xapi.services import record
+    from xapi.statements.builders import course_completed, module_completed
+
+    if course.audience != Audience.PUPILS or not course.live:
+        raise CourseActionError(_("Only a published pupils' lesson can be recorded."))
+    if not groups_taught_by(teacher).filter(pk=group.pk).exists():
+        raise CourseActionError(_("You can record lessons only for the groups you teach."))
+    course_modules = list(course.modules())
+    chosen = {m.pk for m in modules}
+    if not chosen or not chosen <= {m.pk for m in course_modules}:
+        raise CourseActionError(_("Choose the modules of this lesson that you taught."))
+    modules = [m for m in course_modules if m.pk in chosen]  # in the course's order
+    allowed = set(group_pupils(group).values_list("pk", flat=True))
+    if not pupils or any(p.pk not in allowed for p in pupils):
+        raise CourseActionError(_("Tick the pupils of the class who were there."))
+    if taught_on > timezone.localdate():
+        raise CourseActionError(_("The date of the lesson cannot be in the future."))
+
+    lesson = ClassLesson.objects.create(
+        school=group.school,
+        group=group,
+        course=course,
+        taught_on=taught_on,
+        pupil_count=len(pupils),
+        recorded_by=teacher,
+    )
+    lesson.modules.set(modules)
+    when = _lesson_timestamp(taught_on)
+    since = course_valid_since(course_page_id=course.pk)
+    all_iris = [m.activity_iri for m in course_modules]
+    statements = []
+    for pupil in pupils:
+        registration = str(_enrolment(learner=pupil, course=course).registration)
+        done = completed_activity_iris(
+            learner=pupil, activity_iris=[course.activity_iri, *all_iris], since=since
+        )
+        actor = actor_for(pupil)
+        for module in modules:
+            if module.activity_iri in done:
+                continue
+            statements.append(
+                module_completed(
+                    actor=actor,
+                    module=module.xapi_activity(),
+                    course=course.xapi_activity(),
+                    registration=registration,
+                    class_lesson=str(lesson.uuid),
+                )
+            )
+            done.add(module.activity_iri)
+        if course.activity_iri not in done and all(iri in done for iri in all_iris):
+            statements.append(
+                course_completed(
+                    actor=actor, course=course.xapi_activity(), registration=registration
+                )
+            )
+    for statement in statements:
+        statement["timestamp"] = when
+    if statements:
+        record(statements=statements, school=group.school)
+    return lesson

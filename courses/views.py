@@ -7,19 +7,28 @@ services, as statements.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from config.auth import login_required_for_post
 from schools.roles import Role, roles_of
 
+from .forms import ClassLessonForm
 from .models import CoursePage, ModulePage
-from .selectors import course_open_to, courses_to_teach, my_learning_items
+from .selectors import (
+    course_in_teaching_view,
+    course_open_to,
+    courses_to_teach,
+    my_learning_items,
+)
 from .services import (
     CourseActionError,
     checklist_tick,
+    class_lesson_record,
     course_launch,
     module_read_confirm,
     reflection_save,
@@ -120,3 +129,56 @@ def reflection_submit(request, module_id: int, block_id: str):
         return redirect(f"{module.url}#block-{block_id}")
     messages.success(request, _("Your answer is saved. Only you can see it."))
     return redirect(f"{module.url}#block-{block_id}")
+
+
+@login_required
+def class_lesson(request, course_id: int):
+    """A teacher records a pupils' lesson they led with one of their classes: first which
+    class (skipped when they teach one), then the modules, the date and who was there."""
+    from schools.selectors import group_pupils, groups_taught_by
+
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    if not course_in_teaching_view(user=request.user, course=course):
+        raise Http404
+    groups = list(groups_taught_by(request.user).order_by("kind", "name"))
+    if not groups:
+        raise PermissionDenied(_("Lessons are recorded by the teachers of a class."))
+    chosen = request.POST.get("group") or request.GET.get("group") or ""
+    group = next((g for g in groups if str(g.pk) == chosen), None)
+    if group is None and len(groups) == 1:
+        group = groups[0]
+    context = {"course": course, "groups": groups, "group": group, "nav_current": "groups"}
+    if group is None:
+        context["unknown_group"] = bool(chosen)
+        return render(request, "courses/class_lesson.html", context)
+    modules = list(course.modules())
+    pupils = list(group_pupils(group))
+    form = ClassLessonForm(request.POST or None, modules=modules, pupils=pupils)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lesson = class_lesson_record(
+                teacher=request.user,
+                group=group,
+                course=course,
+                modules=[m for m in modules if m.pk in data["modules"]],
+                pupils=[p for p in pupils if p.pk in data["pupils"]],
+                taught_on=data["taught_on"],
+            )
+        except CourseActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The lesson is recorded: %(count)s pupil of %(group)s took “%(course)s” "
+                    "with you. The PSHE record below shows it.",
+                    "The lesson is recorded: %(count)s pupils of %(group)s took “%(course)s” "
+                    "with you. The PSHE record below shows it.",
+                    lesson.pupil_count,
+                )
+                % {"count": lesson.pupil_count, "group": group.name, "course": course.title},
+            )
+            return redirect("records:pshe_class", pk=group.pk)
+    context["form"] = form
+    return render(request, "courses/class_lesson.html", context)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from schools.models import Group, Membership, User
 from schools.roles import AUTH_GROUP_NAMES, Role
-from schools.selectors import people_visible_to
+from schools.selectors import group_pupils, people_visible_to
 
 from .catalogue import CourseInfo, courses_catalogue
 from .models import (
@@ -560,14 +560,7 @@ def pshe_class_record(*, group) -> PsheRecord:
 
     The caller checks the viewer may see the group (schools.selectors.group_visible_to)."""
     courses = courses_catalogue(audiences=("pupils",))
-    pupils = list(
-        User.objects.filter(
-            memberships__group=group,
-            memberships__role=Membership.Role.MEMBER,
-            groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
-            is_active=True,
-        ).order_by("last_name", "first_name", "pk")
-    )
+    pupils = list(group_pupils(group))
     return PsheRecord(courses, pupils, _done_for(pupils, courses))
 
 

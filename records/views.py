@@ -734,12 +734,23 @@ def pshe_class(request, pk: int):
     group = get_object_or_404(Group.objects.select_related("school"), pk=pk)
     if not group_visible_to(request.user, group):
         raise Http404
+    from courses.selectors import courses_to_teach, lessons_taught_to
+    from schools.selectors import groups_taught_by
+
     record = selectors.pshe_class_record(group=group)
     assigned = selectors.pshe_class_assignments(group=group, pupils=record.pupils)
+    teaches = groups_taught_by(request.user).filter(pk=group.pk).exists()
     return render(
         request,
         "records/pshe_class.html",
-        {"group": group, "record": record, "assigned": assigned, "nav_current": "groups"},
+        {
+            "group": group,
+            "record": record,
+            "assigned": assigned,
+            "lessons": lessons_taught_to(group),
+            "lessons_to_record": courses_to_teach(user=request.user) if teaches else [],
+            "nav_current": "groups",
+        },
     )
 
 

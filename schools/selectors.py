@@ -43,6 +43,16 @@ def groups_visible_to(user) -> QuerySet[Group]:
     return Group.objects.none()
 
 
+def group_pupils(group) -> QuerySet[User]:
+    """The pupils of a group who are still at the school, by surname."""
+    return User.objects.filter(
+        memberships__group=group,
+        memberships__role=Membership.Role.MEMBER,
+        groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
+        is_active=True,
+    ).order_by("last_name", "first_name", "pk")
+
+
 def groups_taught_by(user) -> QuerySet[Group]:
     """The groups a person teaches (for a safeguarding lead too: only those they teach)."""
     if not user.is_authenticated or not user.school_id:

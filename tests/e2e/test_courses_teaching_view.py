@@ -76,3 +76,48 @@ def demo_courses_scenario_pk(title: str) -> int:
     from scenarios.models import Scenario
 
     return Scenario.objects.get(title=title).pk
+
+
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["mobile", "desktop"])
+def test_teacher_records_a_lesson_led_with_the_class_and_the_pupils_records_show_it(
+    browser, live_server, teacher, klass, pupil, school, demo_courses, viewport
+):
+    from tests.factories import MembershipFactory, PupilFactory
+
+    absent = PupilFactory(school=school, first_name="Ella", last_name="Wright")
+    MembershipFactory(group=klass, user=absent)
+    ctx = browser.new_context(viewport=viewport)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, teacher.username)
+    course = demo_courses["pupil-2021"]
+    page.goto(f"{live_server.url}{course.url}")
+    page.get_by_role("link", name="Record a lesson with a class").click()
+    expect(page.get_by_role("heading", name="The lesson with 8R")).to_be_visible()
+    assert_accessible(page)
+    # Nothing chosen: the form says what is missing and keeps the ticks.
+    page.get_by_label(absent.get_full_name()).uncheck()
+    page.get_by_role("button", name="Record the lesson").click()
+    expect(page.get_by_text("Choose the modules you taught.").first).to_be_visible()
+    expect(page.get_by_label(absent.get_full_name())).not_to_be_checked()
+    assert_accessible(page)
+    page.get_by_label("What happened in 2021").check()
+    page.get_by_role("button", name="Record the lesson").click()
+    expect(page.get_by_text("The lesson is recorded: 1 pupil of 8R")).to_be_visible()
+    assert_accessible(page)
+    row = page.get_by_role("row", name=pupil.get_full_name())
+    expect(row.get_by_text("Completed")).to_have_count(1)
+    expect(page.get_by_role("row", name="Ella Wright").get_by_text("Completed")).to_have_count(0)
+    taught = page.locator("section", has_text="Lessons taught to 8R").get_by_role("row").nth(1)
+    expect(taught).to_contain_text("What happened in 2021")
+    expect(taught).to_contain_text(teacher.get_full_name())
+    ctx.close()
+
+    # The pupil finds the module complete when they open the course.
+    ctx = browser.new_context(viewport=viewport)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}{course.url}")
+    expect(page.get_by_text("1 of 3 modules complete").first).to_be_visible()
+    ctx.close()

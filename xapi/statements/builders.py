@@ -63,6 +63,7 @@ def _statement(
     parent: list[Activity | None],
     grouping: list[Activity | None],
     result: dict | None = None,
+    context_extensions: dict | None = None,
 ) -> dict:
     context_activities: dict = {
         "category": [
@@ -82,6 +83,8 @@ def _statement(
     context: dict = {"contextActivities": context_activities, "language": LANG}
     if registration:
         context["registration"] = str(registration)
+    if context_extensions:
+        context["extensions"] = context_extensions
     statement = {
         "id": str(uuid.uuid4()),
         "timestamp": _now(),
@@ -122,9 +125,15 @@ def module_experienced(
 
 
 def module_completed(
-    *, actor: dict, module: Activity, course: Activity | None, registration: str | None
+    *,
+    actor: dict,
+    module: Activity,
+    course: Activity | None,
+    registration: str | None,
+    class_lesson: str | None = None,
 ) -> dict:
-    """Every required activity of the module is complete (or the learner read it)."""
+    """Every required activity of the module is complete (or the learner read it); with a
+    `class_lesson` id, the learner took it in a lesson a teacher led with their class."""
     return _statement(
         actor=actor,
         verb=v.COMPLETED,
@@ -133,6 +142,7 @@ def module_completed(
         parent=[course],
         grouping=[course],
         result={"completion": True},
+        context_extensions={ext("class-lesson"): class_lesson} if class_lesson else None,
     )
 
 

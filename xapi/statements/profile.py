@@ -45,6 +45,11 @@ EXTENSIONS = {
     "outcome": ("ResultExtension", "The outcome of the scenario ending reached."),
     "ticked": ("ResultExtension", "How many checklist items are ticked."),
     "total": ("ResultExtension", "How many items the checklist has."),
+    "class-lesson": (
+        "ContextExtension",
+        "The lesson a teacher led with the learner's class, in which the learner took this "
+        "module: its id in the school's records (who led it is kept there, not here).",
+    ),
 }
 VERBS = {"chose": "Chose one of the options offered at a point in a branching scenario."}
 ACTIVITY_TYPES = {

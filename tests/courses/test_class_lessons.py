@@ -1,0 +1,203 @@
+"""A teacher records a pupils' lesson they led with a class: each pupil who was there has
+the modules as completed (statements like any other, naming the lesson and not the teacher),
+and the class's PSHE record lists the lesson."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import ClassLesson
+from records.models import Completion
+from schools.models import Membership
+from schools.roles import Role
+from tests.factories import GroupFactory, MembershipFactory, PupilFactory, UserFactory
+from xapi.models import Statement
+from xapi.statements.profile import ext
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def classmate(school, klass):
+    pupil = PupilFactory(school=school, first_name="Ella", last_name="Wright")
+    MembershipFactory(group=klass, user=pupil)
+    return pupil
+
+
+def _url(course, group=None):
+    url = reverse("courses:class_lesson", args=[course.pk])
+    return f"{url}?group={group.pk}" if group else url
+
+
+def _completed(pupil) -> set[str]:
+    return set(Completion.objects.filter(learner=pupil).values_list("activity_iri", flat=True))
+
+
+def test_a_teacher_records_a_lesson_for_the_pupils_who_were_there(
+    client, teacher, pupil, classmate, klass, course, modules
+):
+    client.force_login(teacher)
+    # One class taught: the form comes straight up, everyone ticked.
+    html = client.get(_url(course)).content.decode()
+    assert "The lesson with 8R" in html
+    assert html.count('name="pupils"') == 2 and html.count("checked") >= 2
+    taught_on = timezone.localdate() - timedelta(days=2)
+    response = client.post(
+        _url(course),
+        {
+            "group": klass.pk,
+            "modules": [modules[0].pk, modules[1].pk],
+            "taught_on": taught_on.isoformat(),
+            "pupils": [pupil.pk],  # Ella was absent
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("records:pshe_class", args=[klass.pk])
+    assert _completed(pupil) == {modules[0].activity_iri, modules[1].activity_iri}
+    assert _completed(classmate) == set()
+    lesson = ClassLesson.objects.get()
+    assert (lesson.group, lesson.course, lesson.pupil_count, lesson.recorded_by) == (
+        klass,
+        course,
+        1,
+        teacher,
+    )
+    assert {m.pk for m in lesson.modules.all()} == {modules[0].pk, modules[1].pk}
+    # The statements name the lesson, and neither the teacher nor the pupil by name.
+    body = Statement.objects.filter(object_iri=modules[0].activity_iri, learner=pupil).get().data
+    assert body["context"]["extensions"] == {ext("class-lesson"): str(lesson.uuid)}
+    assert "instructor" not in body["context"]
+    text = str(body)
+    assert teacher.email not in text and pupil.last_name not in text
+    assert body["timestamp"].startswith(taught_on.isoformat())
+    # The class's PSHE record says so.
+    page = client.get(response["Location"]).content.decode()
+    assert "The lesson is recorded: 1 pupil of 8R took “Respect online” with you." in page
+    assert "Lessons taught to 8R" in page and "Module 1; Module 2" in page
+
+
+def test_recording_every_module_completes_the_course_and_nothing_twice(
+    client, teacher, pupil, klass, course, modules
+):
+    from courses.services import module_read_confirm
+
+    module_read_confirm(learner=pupil, module=modules[0])  # taken alone beforehand
+    before = Statement.objects.count()
+    client.force_login(teacher)
+    data = {
+        "group": klass.pk,
+        "modules": [m.pk for m in modules],
+        "taught_on": timezone.localdate().isoformat(),
+        "pupils": [pupil.pk],
+    }
+    assert client.post(_url(course), data).status_code == 302
+    assert _completed(pupil) == {m.activity_iri for m in modules} | {course.activity_iri}
+    # Modules 2 and 3, then the course: the module done alone keeps its own statement.
+    assert Statement.objects.count() == before + 3
+    # Recording the same lesson again adds the lesson but no statements.
+    assert client.post(_url(course), data).status_code == 302
+    assert Statement.objects.count() == before + 3
+    assert ClassLesson.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"modules": []}, "Choose the modules you taught."),
+        ({"pupils": []}, "Tick the pupils who were there."),
+        ({"taught_on": (date.today() + timedelta(days=1)).isoformat()}, "cannot be in the future"),
+        ({"taught_on": "2020-01-01"}, "up to a year after"),
+        ({"taught_on": "yesterday"}, "Enter a valid date"),
+        ({"pupils": ["999999"]}, "Select a valid choice"),
+        ({"modules": ["999999"]}, "Select a valid choice"),
+    ],
+)
+def test_a_bad_lesson_record_says_why_and_records_nothing(
+    client, teacher, pupil, klass, course, modules, change, message
+):
+    client.force_login(teacher)
+    data = {
+        "group": klass.pk,
+        "modules": [modules[0].pk],
+        "taught_on": timezone.localdate().isoformat(),
+        "pupils": [pupil.pk],
+        **change,
+    }
+    response = client.post(_url(course), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ClassLesson.objects.exists() and not Completion.objects.exists()
+
+
+def test_a_pupil_of_another_class_cannot_be_ticked(
+    client, school, teacher, klass, pupil, course, modules
+):
+    other = GroupFactory(school=school, name="9Z")
+    stranger = PupilFactory(school=school)
+    MembershipFactory(group=other, user=stranger)
+    client.force_login(teacher)
+    data = {
+        "group": klass.pk,
+        "modules": [modules[0].pk],
+        "taught_on": timezone.localdate().isoformat(),
+        "pupils": [stranger.pk],
+    }
+    response = client.post(_url(course), data)
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Completion.objects.filter(learner=stranger).exists()
+
+
+def test_only_the_groups_a_teacher_teaches_can_be_chosen(
+    client, school, teacher, klass, pupil, course, modules
+):
+    mine = GroupFactory(school=school, name="Year 8", kind="year_group")
+    Membership.objects.create(group=mine, user=teacher, role=Membership.Role.TEACHER)
+    not_mine = GroupFactory(school=school, name="9Z")
+    client.force_login(teacher)
+    html = client.get(_url(course)).content.decode()  # two groups: choose first
+    assert "Which class?" in html and "8R" in html and "Year 8" in html and "9Z" not in html
+    html = client.get(_url(course, not_mine)).content.decode()
+    assert "That is not one of your groups." in html
+    response = client.post(
+        _url(course),
+        {
+            "group": not_mine.pk,
+            "modules": [modules[0].pk],
+            "taught_on": timezone.localdate().isoformat(),
+            "pupils": [pupil.pk],
+        },
+    )
+    assert response.status_code == 200 and not ClassLesson.objects.exists()
+    assert "The lesson with 8R" in client.get(_url(course, klass)).content.decode()
+
+
+def test_who_may_record_a_lesson(client, school, pupil, teacher, course, staff_course, modules):
+    url = _url(course)
+    assert client.get(url).status_code == 302  # signed out: sign in first
+    client.force_login(pupil)
+    assert client.get(url).status_code == 404  # pupils take the lesson themselves
+    client.force_login(teacher)
+    assert client.get(_url(staff_course)).status_code == 404  # only pupils' lessons
+    no_class = UserFactory(school=school, roles=[Role.STAFF])
+    client.force_login(no_class)
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "Lessons are recorded by the teachers of a class." in response.content.decode()
+
+
+def test_the_teaching_view_and_the_pshe_record_offer_it_to_the_classs_teacher(
+    client, school, teacher, klass, course, modules
+):
+    client.force_login(teacher)
+    html = client.get(course.url).content.decode()
+    assert "Taught this lesson to a class?" in html
+    assert f'href="{_url(course)}"' in html
+    html = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
+    assert f'href="{_url(course, klass)}"' in html
+    assert "No lesson led with the class has been recorded." in html
+    # Staff who teach no class are not offered it.
+    other = UserFactory(school=school, roles=[Role.STAFF])
+    client.force_login(other)
+    assert "Taught this lesson to a class?" not in client.get(course.url).content.decode()
