@@ -477,6 +477,8 @@ class ClassLesson(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # The statements recording it, so a lesson recorded by mistake can be taken back.
+    statement_ids = models.JSONField(default=list, editable=False)
 
     class Meta:
         ordering = ["-taught_on", "-recorded_at"]

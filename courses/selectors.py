@@ -322,13 +322,17 @@ def module_context(*, learner, module) -> dict:
     }
 
 
-def lessons_taught_to(group, *, limit: int = 50):
+def lessons_taught_to(group, *, viewer, limit: int = 50):
     """The lessons teachers recorded leading with `group`, latest first, with their course,
-    modules and who led them."""
+    modules and who led them; each with `.removable`: may `viewer` take it back?"""
     from .models import ClassLesson
+    from .services import class_lesson_removable_by
 
-    return list(
+    lessons = list(
         ClassLesson.objects.filter(group=group)
         .select_related("course", "recorded_by")
         .prefetch_related("modules")[:limit]
     )
+    for lesson in lessons:
+        lesson.removable = class_lesson_removable_by(lesson=lesson, user=viewer)
+    return lessons

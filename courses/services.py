@@ -365,4 +365,45 @@ def class_lesson_record(
         statement["timestamp"] = when
     if statements:
         record(statements=statements, school=group.school)
+    lesson.statement_ids = [statement["id"] for statement in statements]
+    lesson.save(update_fields=["statement_ids"])
     return lesson
+
+
+def class_lesson_removable_by(*, lesson: ClassLesson, user) -> bool:
+    """The teacher who recorded a lesson, or a safeguarding lead of its school, may take it
+    back (recorded for the wrong class, say)."""
+    from schools.roles import Role, roles_of
+
+    if not user.is_authenticated or user.school_id != lesson.school_id:
+        return False
+    return lesson.recorded_by_id == user.pk or Role.SAFEGUARDING_LEAD in roles_of(user)
+
+
+@transaction.atomic
+def class_lesson_remove(*, lesson: ClassLesson, by) -> int:
+    """Take back a lesson recorded by mistake: each statement it recorded is voided (by the
+    pupil's own actor, naming the lesson), so the modules and courses it completed are no
+    longer complete, and the lesson leaves the class's record. What pupils did on their own
+    stays. Returns how many pupils' records changed."""
+    from xapi.models import Statement
+    from xapi.services import record
+    from xapi.statements.builders import statement_voided
+
+    if not class_lesson_removable_by(lesson=lesson, user=by):
+        raise CourseActionError(
+            _("Only the teacher who recorded a lesson, or the safeguarding lead, can remove it.")
+        )
+    recorded = Statement.objects.filter(
+        statement_id__in=lesson.statement_ids, voided=False
+    ).values_list("statement_id", "data", "learner_id")
+    voiding = [
+        statement_voided(
+            actor=data["actor"], statement_id=str(statement_id), class_lesson=str(lesson.uuid)
+        )
+        for statement_id, data, _learner in recorded
+    ]
+    if voiding:
+        record(statements=voiding, school=lesson.school)
+    lesson.delete()
+    return len({learner for _id, _data, learner in recorded})

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -18,7 +19,7 @@ from config.auth import login_required_for_post
 from schools.roles import Role, roles_of
 
 from .forms import ClassLessonForm
-from .models import CoursePage, ModulePage
+from .models import ClassLesson, CoursePage, ModulePage
 from .selectors import (
     course_in_teaching_view,
     course_open_to,
@@ -29,6 +30,7 @@ from .services import (
     CourseActionError,
     checklist_tick,
     class_lesson_record,
+    class_lesson_remove,
     course_launch,
     module_read_confirm,
     reflection_save,
@@ -182,3 +184,32 @@ def class_lesson(request, course_id: int):
             return redirect("records:pshe_class", pk=group.pk)
     context["form"] = form
     return render(request, "courses/class_lesson.html", context)
+
+
+@require_POST
+@login_required_for_post
+def class_lesson_delete(request, lesson_id: int):
+    """Take back a lesson recorded by mistake (the teacher who recorded it, or the lead)."""
+    lesson = get_object_or_404(
+        ClassLesson.objects.select_related("group", "course"),
+        pk=lesson_id,
+        school_id=request.user.school_id,
+    )
+    group = lesson.group
+    try:
+        pupils = class_lesson_remove(lesson=lesson, by=request.user)
+    except CourseActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The lesson was removed: what it recorded is no longer in %(count)s pupil's "
+                "record. What pupils did on their own stays.",
+                "The lesson was removed: what it recorded is no longer in %(count)s pupils' "
+                "records. What pupils did on their own stays.",
+                pupils,
+            )
+            % {"count": pupils},
+        )
+    return redirect(f"{reverse('records:pshe_class', args=[group.pk])}#lessons-taught")

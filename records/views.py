@@ -747,7 +747,7 @@ def pshe_class(request, pk: int):
             "group": group,
             "record": record,
             "assigned": assigned,
-            "lessons": lessons_taught_to(group),
+            "lessons": lessons_taught_to(group, viewer=request.user),
             "lessons_to_record": courses_to_teach(user=request.user) if teaches else [],
             "nav_current": "groups",
         },

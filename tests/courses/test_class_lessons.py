@@ -12,7 +12,13 @@ from courses.models import ClassLesson
 from records.models import Completion
 from schools.models import Membership
 from schools.roles import Role
-from tests.factories import GroupFactory, MembershipFactory, PupilFactory, UserFactory
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    PupilFactory,
+    SchoolFactory,
+    UserFactory,
+)
 from xapi.models import Statement
 from xapi.statements.profile import ext
 
@@ -201,3 +207,73 @@ def test_the_teaching_view_and_the_pshe_record_offer_it_to_the_classs_teacher(
     other = UserFactory(school=school, roles=[Role.STAFF])
     client.force_login(other)
     assert "Taught this lesson to a class?" not in client.get(course.url).content.decode()
+
+
+def _record_lesson(client, teacher, klass, course, modules, pupils):
+    client.force_login(teacher)
+    data = {
+        "group": klass.pk,
+        "modules": [m.pk for m in modules],
+        "taught_on": timezone.localdate().isoformat(),
+        "pupils": [p.pk for p in pupils],
+    }
+    assert client.post(_url(course), data).status_code == 302
+    return ClassLesson.objects.latest("recorded_at")
+
+
+def test_a_lesson_recorded_by_mistake_is_taken_back_and_what_pupils_did_alone_stays(
+    client, teacher, pupil, classmate, klass, course, modules
+):
+    from courses.services import module_read_confirm
+    from records.services import records_rebuild
+
+    module_read_confirm(learner=pupil, module=modules[0])  # on their own, before
+    lesson = _record_lesson(client, teacher, klass, course, modules, [pupil, classmate])
+    everything = {m.activity_iri for m in modules} | {course.activity_iri}
+    assert _completed(pupil) == everything and _completed(classmate) == everything
+    page = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
+    assert 'Remove<span class="visually-hidden"> the lesson of' in page
+
+    response = client.post(reverse("courses:class_lesson_delete", args=[lesson.pk]))
+    assert response.status_code == 302
+    assert response["Location"].endswith("#lessons-taught")
+    assert _completed(pupil) == {modules[0].activity_iri}
+    assert _completed(classmate) == set()
+    assert not ClassLesson.objects.exists()
+    # The statements stay in the LRS, voided by their own actor and naming the lesson.
+    assert Statement.objects.filter(statement_id__in=lesson.statement_ids, voided=True).count() == 7
+    voiding = Statement.objects.filter(verb_iri="http://adlnet.gov/expapi/verbs/voided")
+    assert voiding.count() == 7
+    assert {s.data["context"]["extensions"][ext("class-lesson")] for s in voiding} == {
+        str(lesson.uuid)
+    }
+    page = client.get(response["Location"]).content.decode()
+    assert "The lesson was removed: what it recorded is no longer in 2 pupils" in page
+    # Rebuilding the records from the statements gives the same.
+    records_rebuild()
+    assert _completed(pupil) == {modules[0].activity_iri} and _completed(classmate) == set()
+
+
+def test_only_the_teacher_who_recorded_it_or_the_lead_can_remove_a_lesson(
+    client, school, teacher, safeguarding_lead, pupil, klass, course, modules
+):
+    lesson = _record_lesson(client, teacher, klass, course, modules[:1], [pupil])
+    colleague = UserFactory(school=school, roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=colleague, role=Membership.Role.TEACHER)
+    client.force_login(colleague)
+    page = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
+    assert "Lessons taught to 8R" in page and "the lesson of" not in page
+    response = client.post(reverse("courses:class_lesson_delete", args=[lesson.pk]), follow=True)
+    assert "Only the teacher who recorded a lesson, or the safeguarding lead" in (
+        response.content.decode()
+    )
+    assert ClassLesson.objects.filter(pk=lesson.pk).exists()
+    assert _completed(pupil) == {modules[0].activity_iri}
+    # Another school's lead does not even find it.
+    outsider = UserFactory(school=SchoolFactory(), roles=[Role.SAFEGUARDING_LEAD])
+    client.force_login(outsider)
+    assert client.post(reverse("courses:class_lesson_delete", args=[lesson.pk])).status_code == 404
+    # The school's lead may.
+    client.force_login(safeguarding_lead)
+    client.post(reverse("courses:class_lesson_delete", args=[lesson.pk]))
+    assert not ClassLesson.objects.exists() and _completed(pupil) == set()

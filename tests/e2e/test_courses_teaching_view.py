@@ -121,3 +121,21 @@ def test_teacher_records_a_lesson_led_with_the_class_and_the_pupils_records_show
     page.goto(f"{live_server.url}{course.url}")
     expect(page.get_by_text("1 of 3 modules complete").first).to_be_visible()
     ctx.close()
+
+
+def test_teacher_removes_a_lesson_recorded_for_the_wrong_modules(
+    page, live_server, teacher, klass, pupil, demo_courses
+):
+    course = demo_courses["pupil-2021"]
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}{course.url}")
+    page.get_by_role("link", name="Record a lesson with a class").click()
+    page.get_by_label("Phones, photos and consent in school").check()
+    page.get_by_role("button", name="Record the lesson").click()
+    row = page.get_by_role("row", name=pupil.get_full_name())
+    expect(row.get_by_text("Completed")).to_have_count(1)
+    page.get_by_role("button", name="Remove the lesson of").click()
+    expect(page.get_by_text("The lesson was removed")).to_be_visible()
+    expect(row.get_by_text("Completed")).to_have_count(0)
+    expect(page.get_by_text("No lesson led with the class has been recorded.")).to_be_visible()
+    assert_accessible(page)

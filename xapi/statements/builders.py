@@ -159,6 +159,28 @@ def course_completed(*, actor: dict, course: Activity, registration: str | None)
     )
 
 
+def statement_voided(*, actor: dict, statement_id: str, class_lesson: str | None = None) -> dict:
+    """Takes back a statement (xAPI 1.0.3 §2.2.6 "Voided"): by the same actor, so the learner's
+    record holds both; with a `class_lesson` id, a lesson recorded by mistake was removed."""
+    context: dict = {
+        "contextActivities": {
+            "category": [
+                {"objectType": "Activity", "id": profile_iri(), "definition": {"type": v.PROFILE}}
+            ]
+        }
+    }
+    if class_lesson:
+        context["extensions"] = {ext("class-lesson"): class_lesson}
+    return {
+        "id": str(uuid.uuid4()),
+        "timestamp": _now(),
+        "actor": actor,
+        "verb": v.VOIDED.as_verb(),
+        "object": {"objectType": "StatementRef", "id": str(statement_id)},
+        "context": context,
+    }
+
+
 def checklist_progressed(
     *,
     actor: dict,
