@@ -660,6 +660,23 @@ def learner_export(
             for row in model.objects.filter(learner=learner).values(*fields)
         ]
     export.update(_attempts_export(learner=learner))
+    try:
+        lessons = apps.get_model("courses", "ClassLesson")
+    except LookupError:
+        lessons = None
+    if lessons is not None:  # lessons they led with a class and recorded (counts, no pupils)
+        export["lessons_recorded"] = [
+            {
+                "course": lesson.course.title,
+                "group": lesson.group.name,
+                "taught_on": lesson.taught_on.isoformat(),
+                "pupils_there": lesson.pupil_count,
+                "recorded_at": lesson.recorded_at.isoformat(),
+            }
+            for lesson in lessons.objects.filter(recorded_by=learner).select_related(
+                "course", "group"
+            )
+        ]
     return export
 
 

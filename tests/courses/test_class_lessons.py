@@ -277,3 +277,22 @@ def test_only_the_teacher_who_recorded_it_or_the_lead_can_remove_a_lesson(
     client.force_login(safeguarding_lead)
     client.post(reverse("courses:class_lesson_delete", args=[lesson.pk]))
     assert not ClassLesson.objects.exists() and _completed(pupil) == set()
+
+
+def test_the_teachers_export_lists_their_lessons_and_erasing_them_keeps_the_pupils_records(
+    client, teacher, safeguarding_lead, pupil, klass, course, modules
+):
+    from records.services import learner_erase, learner_export
+
+    _record_lesson(client, teacher, klass, course, modules[:1], [pupil])
+    [lesson] = learner_export(learner=teacher)["lessons_recorded"]
+    assert (lesson["course"], lesson["group"], lesson["pupils_there"]) == (
+        "Respect online",
+        "8R",
+        1,
+    )
+    learner_erase(learner=teacher)
+    assert _completed(pupil) == {modules[0].activity_iri}
+    client.force_login(safeguarding_lead)
+    page = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
+    assert "Someone who has since been removed" in page
