@@ -26,6 +26,13 @@ from .blocks import RICH_TEXT_FEATURES, ModuleBodyBlock, is_teaching_only
 from .forms import ModulePageForm
 
 
+def _teaches_a_group(user) -> bool:
+    """Does this member of staff teach a group, and so may record a lesson led with it?"""
+    from schools.selectors import groups_taught_by
+
+    return groups_taught_by(user).exists()
+
+
 class Audience(models.TextChoices):
     """Who a course is for. Decides who sees it in My learning."""
 
@@ -251,9 +258,7 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
         context["progress"] = course_progress(learner=request.user, course=self)
         context["teaching"] = teaching = getattr(request, "upstander_teaching", False)
         if teaching:
-            from schools.selectors import groups_taught_by
-
-            context["teaches_a_group"] = groups_taught_by(request.user).exists()
+            context["teaches_a_group"] = _teaches_a_group(request.user)
         context["nav_current"] = "learning"
         return context
 
@@ -343,6 +348,7 @@ class ModulePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
             # (`?notes=hidden`, carried on to the next and previous modules).
             context["has_teacher_notes"] = any(is_teaching_only(child) for child in self.body)
             context["notes_hidden"] = request.GET.get("notes") == "hidden"
+            context["teaches_a_group"] = _teaches_a_group(request.user)
         context["nav_current"] = "learning"
         return context
 

@@ -146,16 +146,21 @@ def class_lesson(request, course_id: int):
     if not groups:
         raise PermissionDenied(_("Lessons are recorded by the teachers of a class."))
     chosen = request.POST.get("group") or request.GET.get("group") or ""
+    context = {"course": course, "groups": groups, "module": request.GET.get("module", "")}
     group = next((g for g in groups if str(g.pk) == chosen), None)
     if group is None and len(groups) == 1:
         group = groups[0]
-    context = {"course": course, "groups": groups, "group": group, "nav_current": "groups"}
+    context.update(group=group, nav_current="groups")
     if group is None:
         context["unknown_group"] = bool(chosen)
         return render(request, "courses/class_lesson.html", context)
     modules = list(course.modules())
     pupils = list(group_pupils(group))
     form = ClassLessonForm(request.POST or None, modules=modules, pupils=pupils)
+    if request.GET.get("module"):  # from a module's page: that module ticked to start with
+        form.fields["modules"].initial = [
+            m.pk for m in modules if str(m.pk) == request.GET["module"]
+        ]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -296,3 +296,18 @@ def test_the_teachers_export_lists_their_lessons_and_erasing_them_keeps_the_pupi
     client.force_login(safeguarding_lead)
     page = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
     assert "Someone who has since been removed" in page
+
+
+def test_a_modules_teaching_view_and_my_groups_lead_to_recording_it(
+    client, teacher, pupil, klass, course, modules
+):
+    client.force_login(teacher)
+    html = client.get(modules[1].url).content.decode()
+    link = f"{_url(course)}?module={modules[1].pk}"
+    assert "Led this module with a class?" in html and f'href="{link}"' in html
+    html = client.get(link).content.decode()
+    assert f'value="{modules[1].pk}" id="id_modules_1" checked' in html
+    assert f'value="{modules[0].pk}" id="id_modules_0" checked' not in html
+    html = client.get(reverse("schools:my_groups")).content.decode()
+    pshe = reverse("records:pshe_class", args=[klass.pk])
+    assert f'href="{pshe}#lessons-taught">Record a lesson you led with 8R' in html
