@@ -336,3 +336,15 @@ def lessons_taught_to(group, *, viewer, limit: int = 50):
     for lesson in lessons:
         lesson.removable = class_lesson_removable_by(lesson=lesson, user=viewer)
     return lessons
+
+
+def lessons_taught_in(school, *, since):
+    """Every lesson led with a class of `school` and recorded, taught on or after `since`,
+    latest first, for the school's training record."""
+    from .models import ClassLesson
+
+    return list(
+        ClassLesson.objects.filter(school=school, taught_on__gte=since)
+        .select_related("course", "group", "recorded_by")
+        .prefetch_related("modules")
+    )

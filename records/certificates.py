@@ -200,14 +200,15 @@ def _table(data, widths, regular, bold) -> Table:
     return table
 
 
-def training_record_pdf(*, school, produced_by, today, overview, staff) -> bytes:
+def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=()) -> bytes:
     """A school's training record, to print or send to governors or an inspector: completion
     by course; each member of staff's standing on each staff course (name, state, due,
     completed, expires); pupils' courses by class and year group as counts only, so the
-    document names no pupil.
+    document names no pupil; and the lessons teachers led with classes (date, class, lesson,
+    who led it, how many pupils were there).
 
     `overview` is `selectors.dashboard_overview()`; `staff` is `selectors.dashboard_matrix()`
-    for the staff role, every row."""
+    for the staff role, every row; `lessons` are `courses.ClassLesson` rows, latest first."""
     buffer = io.BytesIO()
     title = _("Training record: %(school)s") % {"school": school.name}
     doc = SimpleDocTemplate(
@@ -305,6 +306,32 @@ def training_record_pdf(*, school, produced_by, today, overview, staff) -> bytes
             for r in pupil_rows
         ]
         story.append(_table(data, [56 * mm, 26 * mm] + [26 * mm] * 7, regular, bold))
+
+    if lessons:
+        story += [
+            Spacer(1, 4 * mm),
+            _paragraph(_("Lessons led with classes in the last year"), styles["Heading2"]),
+            Spacer(1, 2 * mm),
+        ]
+        data = [[_("Date"), _("Class or group"), _("Lesson"), _("Led by"), _("Pupils there")]]
+        for lesson in lessons:
+            modules = "; ".join(m.title for m in lesson.modules.all())
+            leader = lesson.recorded_by
+            data.append(
+                [
+                    _date(lesson.taught_on),
+                    _paragraph(lesson.group.name, small),
+                    _paragraph(f"{lesson.course.title}: {modules}", small),
+                    _paragraph(
+                        (leader.get_full_name() or leader.username)
+                        if leader
+                        else _("Someone who has since been removed"),
+                        small,
+                    ),
+                    lesson.pupil_count,
+                ]
+            )
+        story.append(_table(data, [30 * mm, 40 * mm, 120 * mm, 50 * mm, 27 * mm], regular, bold))
 
     footer = _("%(title)s, %(date)s") % {"title": title, "date": today.strftime("%-d %B %Y")}
 

@@ -6,6 +6,7 @@ and services, and render. Every table has a CSV twin with the same rows.
 
 import json
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -149,13 +150,17 @@ def overview_csv(request):
 @dashboard_required
 def training_record_pdf(request):
     """The school's training record as a PDF: completion by course, every member of staff on
-    each staff course, and pupils' courses as counts by class (`certificates.py`)."""
+    each staff course, pupils' courses as counts by class, and the lessons led with classes
+    in the last year (`certificates.py`)."""
+    from courses.selectors import lessons_taught_in
+
     school = _school_for(request)
     today = timezone.localdate()
     content = documents.training_record_pdf(
         school=school,
         produced_by=request.user.get_full_name() or request.user.username,
         today=today,
+        lessons=lessons_taught_in(school, since=today - timedelta(days=365)),
         overview=selectors.dashboard_overview(viewer=request.user, school=school, today=today),
         staff=selectors.dashboard_matrix(
             viewer=request.user, school=school, role=Role.STAFF, limit=None, today=today

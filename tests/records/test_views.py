@@ -608,3 +608,28 @@ def test_the_training_record_pdf_lists_staff_by_course_and_pupils_only_as_counts
     assert f"{pupil_course.title} {klass.name} 1 0 (0%) 0 0 1" in words
     assert "Zofia" not in text and "Kowalska" not in text and pupil.username not in text
     assert "Page 1" in text
+
+
+def test_the_training_record_pdf_lists_the_lessons_led_with_classes(
+    client, world, school, klass, pupil_course, dejavu
+):
+    from courses.services import class_lesson_record
+
+    teacher, pupil = world["staff"], world["pupil"]
+    teacher.first_name, teacher.last_name = "Łukasz", "Gŵyr"
+    teacher.save()
+    module = pupil_course.modules()[0]
+    class_lesson_record(
+        teacher=teacher,
+        group=klass,
+        course=pupil_course,
+        modules=[module],
+        pupils=[pupil],
+        taught_on=date.today() - timedelta(days=3),
+    )
+    client.force_login(world["safeguarding_lead"])
+    words = " ".join(_pdf_text(client.get(reverse("records:training_record_pdf")).content).split())
+    assert "Lessons led with classes in the last year" in words
+    taught = (date.today() - timedelta(days=3)).strftime("%-d %b %Y")
+    assert f"{taught} {klass.name} {pupil_course.title}: {module.title} Łukasz Gŵyr 1" in words
+    assert pupil.last_name not in words and pupil.username not in words
