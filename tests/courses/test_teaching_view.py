@@ -121,3 +121,7 @@ def test_a_class_that_finishes_the_lessons_scenario_is_led_back_to_the_lesson(
     assert "Ending: a good outcome" in page
     assert f'href="{lesson.url}">Back to the lesson: What to do if you see it</a>' in page
     assert "Teaching view" in client.get(lesson.url).content.decode()
+    # And on to recording the lesson for the pupils who were there, that module ticked.
+    record = reverse("courses:class_lesson", args=[lesson.course.pk])
+    link = f"{record}?group={klass.pk}&amp;module={lesson.pk}"
+    assert f'href="{link}">Record “What to do if you see it” for the pupils of 8R' in page
