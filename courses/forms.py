@@ -12,6 +12,8 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from config.forms import DatePickerField
+
 from .activity import ActivityBlock
 from .blocks import is_teaching_only
 
@@ -105,12 +107,7 @@ class ClassLessonForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose the modules you taught.")},
     )
-    taught_on = forms.DateField(
-        label=_("Date of the lesson"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text=_("For example 31/12/2026."),
-    )
+    taught_on = DatePickerField(label=_("Date of the lesson"))
     pupils = forms.TypedMultipleChoiceField(
         label=_("Pupils who were there"),
         coerce=int,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import DatePickerField
 from schools.roles import Role
 from schools.selectors import groups_visible_to
 
@@ -25,12 +26,7 @@ class AssignmentTermsForm(forms.Form):
     """When an assigned course is due, how often it is renewed and the time people who join
     later have: set when assigning a course, and changed afterwards."""
 
-    due_on = forms.DateField(
-        label=_("Due date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("For example 31/12/2026."),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    due_on = DatePickerField(label=_("Due date"))
     renewal_months = forms.IntegerField(
         label=_("Renew every (months)"),
         required=False,

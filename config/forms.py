@@ -1,0 +1,15 @@
+"""Form fields the site's forms share."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DatePickerField(forms.DateField):
+    """A date with the browser's date picker. The picker only shows a value written as
+    YYYY-MM-DD, whatever the site's date format; typed by hand (no picker), 31/12/2026 works."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
+        kwargs.setdefault("help_text", _("For example 31/12/2026."))
+        super().__init__(**kwargs)
