@@ -466,9 +466,9 @@ class Reflection(models.Model):
 
 class ClassLesson(models.Model):
     """A pupils' lesson a teacher led with a class, and the modules it covered. Each pupil
-    there has the modules recorded as completed, with the teacher as instructor (statements
-    like any other); this row keeps the lesson for the class's PSHE record: when, who led
-    it and how many pupils were there, never which."""
+    there has the modules recorded as completed, in statements like any other that carry
+    this lesson's `uuid` (not the teacher); this row keeps the lesson for the class's PSHE
+    record: when, who led it and how many pupils were there, never which."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
