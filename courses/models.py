@@ -471,7 +471,6 @@ class ClassLesson(models.Model):
     record: when, who led it and how many pupils were there, never which."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey(
         "schools.Group", on_delete=models.CASCADE, related_name="lessons_taught"
     )

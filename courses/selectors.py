@@ -330,7 +330,7 @@ def lessons_taught_to(group, *, viewer, limit: int = 50):
 
     lessons = list(
         ClassLesson.objects.filter(group=group)
-        .select_related("course", "recorded_by")
+        .select_related("group", "course", "recorded_by")
         .prefetch_related("modules")[:limit]
     )
     for lesson in lessons:
@@ -344,7 +344,7 @@ def lessons_taught_in(school, *, since):
     from .models import ClassLesson
 
     return list(
-        ClassLesson.objects.filter(school=school, taught_on__gte=since)
+        ClassLesson.objects.filter(group__school=school, taught_on__gte=since)
         .select_related("course", "group", "recorded_by")
         .prefetch_related("modules")
     )

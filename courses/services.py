@@ -324,7 +324,6 @@ def class_lesson_record(
         raise CourseActionError(_("The date of the lesson cannot be in the future."))
 
     lesson = ClassLesson.objects.create(
-        school=group.school,
         group=group,
         course=course,
         taught_on=taught_on,
@@ -375,7 +374,7 @@ def class_lesson_removable_by(*, lesson: ClassLesson, user) -> bool:
     back (recorded for the wrong class, say)."""
     from schools.roles import Role, roles_of
 
-    if not user.is_authenticated or user.school_id != lesson.school_id:
+    if not user.is_authenticated or user.school_id != lesson.group.school_id:
         return False
     return lesson.recorded_by_id == user.pk or Role.SAFEGUARDING_LEAD in roles_of(user)
 
@@ -404,6 +403,6 @@ def class_lesson_remove(*, lesson: ClassLesson, by) -> int:
         for statement_id, data, _learner in recorded
     ]
     if voiding:
-        record(statements=voiding, school=lesson.school)
+        record(statements=voiding, school=lesson.group.school)
     lesson.delete()
     return len({learner for _id, _data, learner in recorded})

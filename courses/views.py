@@ -196,9 +196,9 @@ def class_lesson(request, course_id: int):
 def class_lesson_delete(request, lesson_id: int):
     """Take back a lesson recorded by mistake (the teacher who recorded it, or the lead)."""
     lesson = get_object_or_404(
-        ClassLesson.objects.select_related("group", "course"),
+        ClassLesson.objects.select_related("group__school", "course"),
         pk=lesson_id,
-        school_id=request.user.school_id,
+        group__school_id=request.user.school_id,
     )
     group = lesson.group
     try:
