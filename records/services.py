@@ -459,9 +459,14 @@ def leavers_purge(
 
 def _attempts_purge(*, school: School, cutoff: datetime) -> None:
     """Delete the school's learners' scenario play-throughs and quiz attempts last touched
-    before the cut-off, with the moves made in them. Classroom vote totals name nobody and
+    before the cut-off, with the moves made in them, and the lessons led with its classes
+    before it (their statements went with the rest). Classroom vote totals name nobody and
     stay. An attempt still under way counts from its last move (or its start)."""
     models = _attempt_models()
+    if apps.is_installed("courses"):
+        apps.get_model("courses", "ClassLesson").objects.filter(
+            group__school=school, taught_on__lt=cutoff.date()
+        ).delete()
     if "scenario_moves" in models:
         models["scenario_moves"].objects.filter(
             attempt__learner__school=school, created_at__lt=cutoff

@@ -238,6 +238,30 @@ def test_purge_removes_scenario_and_quiz_attempts_older_than_retention_but_keeps
     assert ClassroomVote.objects.get().count == 9
 
 
+def test_purge_removes_lessons_led_with_classes_before_the_retention_period(
+    school, klass, teacher, pupil, pupil_course
+):
+    from courses.models import ClassLesson
+    from courses.services import class_lesson_record
+
+    school.retention_months = 12
+    school.save()
+    taught = {}
+    for days in (400, 300):
+        taught[days], _recorded = class_lesson_record(
+            teacher=teacher,
+            group=klass,
+            course=pupil_course,
+            modules=pupil_course.modules()[:1],
+            pupils=[pupil],
+            taught_on=timezone.localdate() - timedelta(days=days),
+        )
+    records_purge(dry_run=True)
+    assert ClassLesson.objects.count() == 2
+    records_purge()
+    assert list(ClassLesson.objects.all()) == [taught[300]]
+
+
 def test_purge_command_dry_run_deletes_nothing(school, teacher, capsys):
     school.retention_months = 1
     school.save()
