@@ -2,6 +2,7 @@
 publishing may not, when the module requires them), and the form a teacher records a lesson
 they led with a class on."""
 
+import uuid
 from datetime import timedelta
 
 from django import forms
@@ -108,6 +109,8 @@ class ClassLessonForm(forms.Form):
         error_messages={"required": _("Choose the modules you taught.")},
     )
     taught_on = DatePickerField(label=_("Date of the lesson"))
+    # Made with the form, so the same form sent twice records one lesson.
+    lesson = forms.UUIDField(widget=forms.HiddenInput, required=False)
     pupils = forms.TypedMultipleChoiceField(
         label=_("Pupils who were there"),
         coerce=int,
@@ -121,6 +124,7 @@ class ClassLessonForm(forms.Form):
         self.fields["pupils"].choices = [(p.pk, p.get_full_name() or p.username) for p in pupils]
         self.fields["pupils"].initial = [p.pk for p in pupils]
         self.fields["taught_on"].initial = timezone.localdate()
+        self.fields["lesson"].initial = uuid.uuid4()
 
     def clean_taught_on(self):
         taught_on = self.cleaned_data["taught_on"]

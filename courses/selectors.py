@@ -322,20 +322,43 @@ def module_context(*, learner, module) -> dict:
     }
 
 
-def lessons_taught_to(group, *, viewer, limit: int = 50):
-    """The lessons teachers recorded leading with `group`, latest first, with their course,
-    modules and who led them; each with `.removable`: may `viewer` take it back?"""
+def lessons_taught_to(group, *, viewer, course=None, limit: int = 50):
+    """The lessons teachers recorded leading with `group` (of `course`, if given), latest
+    first, with their course, modules and who led them; each with `.removable`: may `viewer`
+    take it back?"""
     from .models import ClassLesson
     from .services import class_lesson_removable_by
 
+    lessons = ClassLesson.objects.filter(group=group)
+    if course is not None:
+        lessons = lessons.filter(course=course)
     lessons = list(
-        ClassLesson.objects.filter(group=group)
-        .select_related("group", "course", "recorded_by")
-        .prefetch_related("modules")[:limit]
+        lessons.select_related("group", "course", "recorded_by").prefetch_related("modules")[:limit]
     )
     for lesson in lessons:
         lesson.removable = class_lesson_removable_by(lesson=lesson, user=viewer)
     return lessons
+
+
+def modules_taken_in_class(*, pupil) -> dict[str, date]:
+    """Module IRI -> the day of the lesson led with one of `pupil`'s classes that completed
+    it for them (the completion still stands), for their own PSHE record. Two queries."""
+    from records.models import Completion
+
+    from .models import ClassLesson
+
+    lessons = ClassLesson.objects.filter(group__in=pupil.learning_groups.all()).values_list(
+        "taught_on", "statement_ids"
+    )
+    taught_on = {
+        statement_id: day for day, statement_ids in lessons for statement_id in statement_ids
+    }
+    if not taught_on:
+        return {}
+    rows = Completion.objects.filter(learner=pupil, statement_id__in=list(taught_on)).values_list(
+        "activity_iri", "statement_id"
+    )
+    return {iri: taught_on[str(statement_id)] for iri, statement_id in rows}
 
 
 def lessons_taught_in(school, *, since):

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from records.selectors import completed_activity_iris, course_valid_since
@@ -295,15 +296,25 @@ def _lesson_timestamp(taught_on: date) -> str:
 
 @transaction.atomic
 def class_lesson_record(
-    *, teacher, group, course: CoursePage, modules, pupils, taught_on: date
-) -> ClassLesson:
+    *,
+    teacher,
+    group,
+    course: CoursePage,
+    modules,
+    pupils,
+    taught_on: date,
+    lesson_uuid: uuid.UUID | None = None,
+) -> tuple[ClassLesson, bool]:
     """A teacher led a pupils' lesson with a class. Each pupil who was there has each module
     recorded as completed (unless they had already completed it), and the course where that
     completes it, as statements like any other: the PSHE records and the dashboard follow.
     The statements name the lesson, not the teacher; the lesson keeps who led it.
 
-    The caller has checked the teacher teaches `group`; this checks the rest and raises
-    CourseActionError, recording nothing, when something does not belong."""
+    `lesson_uuid` comes with the form, so the same form sent twice (a double click, the back
+    button) records the lesson once: the second time returns it with False, as
+    get_or_create does. The caller has checked the teacher teaches `group`; this checks the
+    rest and raises CourseActionError, recording nothing, when something does not belong or
+    the lesson is already recorded."""
     from schools.selectors import group_pupils, groups_taught_by
     from xapi.services import record
     from xapi.statements.builders import course_completed, module_completed
@@ -323,13 +334,25 @@ def class_lesson_record(
     if taught_on > timezone.localdate():
         raise CourseActionError(_("The date of the lesson cannot be in the future."))
 
-    lesson = ClassLesson.objects.create(
-        group=group,
-        course=course,
-        taught_on=taught_on,
-        pupil_count=len(pupils),
-        recorded_by=teacher,
-    )
+    if lesson_uuid is not None:
+        sent = ClassLesson.objects.filter(uuid=lesson_uuid, group=group).first()
+        if sent is not None:
+            return sent, False
+    try:
+        with transaction.atomic():
+            lesson = ClassLesson.objects.create(
+                uuid=lesson_uuid or uuid.uuid4(),
+                group=group,
+                course=course,
+                taught_on=taught_on,
+                pupil_count=len(pupils),
+                recorded_by=teacher,
+            )
+    except IntegrityError:  # the same form, sent twice at once: the other one recorded it
+        sent = ClassLesson.objects.filter(uuid=lesson_uuid, group=group).first()
+        if sent is None:
+            raise CourseActionError(_("This form was already used. Start again.")) from None
+        return sent, False
     lesson.modules.set(modules)
     when = _lesson_timestamp(taught_on)
     since = course_valid_since(course_page_id=course.pk)
@@ -360,13 +383,34 @@ def class_lesson_record(
                     actor=actor, course=course.xapi_activity(), registration=registration
                 )
             )
+    if not statements and _lesson_already_recorded(lesson=lesson, chosen=chosen):
+        raise CourseActionError(
+            _(
+                "%(group)s already has a lesson with these modules recorded on %(date)s, "
+                "and every pupil you ticked has them: there is nothing new to record."
+            )
+            % {"group": group.name, "date": date_format(taught_on, "j F Y")}
+        )
     for statement in statements:
         statement["timestamp"] = when
     if statements:
         record(statements=statements, school=group.school)
     lesson.statement_ids = [statement["id"] for statement in statements]
     lesson.save(update_fields=["statement_ids"])
-    return lesson
+    return lesson, True
+
+
+def _lesson_already_recorded(*, lesson: ClassLesson, chosen: set[int]) -> bool:
+    """Is there another lesson of the same class, course and day that covered every one of
+    these modules? (Recording it again would only list it twice.)"""
+    earlier = (
+        ClassLesson.objects.filter(
+            group_id=lesson.group_id, course_id=lesson.course_id, taught_on=lesson.taught_on
+        )
+        .exclude(pk=lesson.pk)
+        .prefetch_related("modules")
+    )
+    return any(chosen <= {m.pk for m in other.modules.all()} for other in earlier)
 
 
 def class_lesson_removable_by(*, lesson: ClassLesson, user) -> bool:

@@ -24,6 +24,7 @@ from .selectors import (
     course_in_teaching_view,
     course_open_to,
     courses_to_teach,
+    lessons_taught_to,
     my_learning_items,
 )
 from .services import (
@@ -164,17 +165,24 @@ def class_lesson(request, course_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            lesson = class_lesson_record(
+            lesson, recorded = class_lesson_record(
                 teacher=request.user,
                 group=group,
                 course=course,
                 modules=[m for m in modules if m.pk in data["modules"]],
                 pupils=[p for p in pupils if p.pk in data["pupils"]],
                 taught_on=data["taught_on"],
+                lesson_uuid=data["lesson"],
             )
         except CourseActionError as error:
             form.add_error(None, str(error))
         else:
+            if not recorded:
+                messages.info(
+                    request,
+                    _("This lesson was already recorded: the form was sent twice. It counts once."),
+                )
+                return redirect("records:pshe_class", pk=group.pk)
             messages.success(
                 request,
                 ngettext(
@@ -188,6 +196,7 @@ def class_lesson(request, course_id: int):
             )
             return redirect("records:pshe_class", pk=group.pk)
     context["form"] = form
+    context["recorded"] = lessons_taught_to(group, viewer=request.user, course=course, limit=10)
     return render(request, "courses/class_lesson.html", context)
 
 

@@ -780,6 +780,8 @@ def my_pshe(request):
     """A pupil's own PSHE record: the lessons they have completed."""
     if Role.PUPIL not in roles_of(request.user):
         raise PermissionDenied(_("The PSHE record is for pupils."))
+    from courses.selectors import modules_taken_in_class
+
     record = selectors.pshe_pupil_record(pupil=request.user)
     return render(
         request,
@@ -787,6 +789,7 @@ def my_pshe(request):
         {
             "record": record,
             "done": record.done.get(request.user.pk, set()),
+            "in_class": modules_taken_in_class(pupil=request.user),
             "nav_current": "learning",
         },
     )

@@ -2,6 +2,7 @@
 the modules as completed (statements like any other, naming the lesson and not the teacher),
 and the class's PSHE record lists the lesson."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -84,6 +85,15 @@ def test_a_teacher_records_a_lesson_for_the_pupils_who_were_there(
     page = client.get(response["Location"]).content.decode()
     assert "The lesson is recorded: 1 pupil of 8R took “Respect online” with you." in page
     assert "Lessons taught to 8R" in page and "Module 1; Module 2" in page
+    # The pupil's own PSHE record says where they did them.
+    client.force_login(pupil)
+    mine = " ".join(client.get(reverse("records:my_pshe")).content.decode().split())
+    when = f"in class, {taught_on.day} {taught_on:%B %Y}"
+    assert (
+        f'Module 1</a>: <span class="state state--completed">Done</span> <span class="muted">{when}'
+        in mine
+    )
+    assert mine.count(when) == 2 and 'Module 3</a>: <span class="state state--none">' in mine
 
 
 def test_recording_every_module_completes_the_course_and_nothing_twice(
@@ -104,10 +114,78 @@ def test_recording_every_module_completes_the_course_and_nothing_twice(
     assert _completed(pupil) == {m.activity_iri for m in modules} | {course.activity_iri}
     # Modules 2 and 3, then the course: the module done alone keeps its own statement.
     assert Statement.objects.count() == before + 3
-    # Recording the same lesson again adds the lesson but no statements.
-    assert client.post(_url(course), data).status_code == 302
+    client.force_login(pupil)  # the module taken alone is not "in class"
+    mine = client.get(reverse("records:my_pshe")).content.decode()
+    assert mine.count("Done") == 3 and mine.count("in class, ") == 2
+    client.force_login(teacher)
+    # Recording the same lesson again (a new form) says it is there already, and adds nothing.
+    response = client.post(_url(course), data)
+    assert response.status_code == 200
+    assert "8R already has a lesson with these modules recorded on" in response.content.decode()
     assert Statement.objects.count() == before + 3
+    assert ClassLesson.objects.count() == 1
+
+
+def test_the_same_form_sent_twice_records_one_lesson(
+    client, teacher, pupil, classmate, klass, course, modules
+):
+    client.force_login(teacher)
+    html = client.get(_url(course)).content.decode()
+    token = re.search(r'name="lesson" value="([0-9a-f-]{36})"', html).group(1)
+    data = {
+        "group": klass.pk,
+        "modules": [modules[0].pk],
+        "taught_on": timezone.localdate().isoformat(),
+        "pupils": [pupil.pk],
+        "lesson": token,
+    }
+    assert client.post(_url(course), data).status_code == 302
+    # A double click, or the back button and Send again, even with the pupils changed.
+    response = client.post(_url(course), {**data, "pupils": [pupil.pk, classmate.pk]}, follow=True)
+    assert "This lesson was already recorded: the form was sent twice." in response.content.decode()
+    lesson = ClassLesson.objects.get()
+    assert str(lesson.uuid) == token and lesson.pupil_count == 1
+    assert _completed(pupil) == {modules[0].activity_iri} and _completed(classmate) == set()
+    assert Statement.objects.filter(object_iri=modules[0].activity_iri).count() == 1
+    # The form now lists it, and a pupil who was missed is recorded with a new form.
+    html = client.get(_url(course)).content.decode()
+    assert "Already recorded with 8R" in html and "Module 1 (1 pupil)" in html
+    assert token not in html
+    data.pop("lesson")
+    assert client.post(_url(course), {**data, "pupils": [classmate.pk]}).status_code == 302
+    assert _completed(classmate) == {modules[0].activity_iri}
     assert ClassLesson.objects.count() == 2
+
+
+def test_a_lesson_form_of_another_class_records_nothing(
+    teacher, pupil, school, klass, course, modules
+):
+    from courses.services import CourseActionError, class_lesson_record
+
+    other = GroupFactory(school=school, name="8S")
+    Membership.objects.create(group=other, user=teacher, role=Membership.Role.TEACHER)
+    theirs = PupilFactory(school=school)
+    MembershipFactory(group=other, user=theirs)
+    first, recorded = class_lesson_record(
+        teacher=teacher,
+        group=other,
+        course=course,
+        modules=[modules[0]],
+        pupils=[theirs],
+        taught_on=timezone.localdate(),
+    )
+    assert recorded
+    with pytest.raises(CourseActionError, match="This form was already used"):
+        class_lesson_record(
+            teacher=teacher,
+            group=klass,
+            course=course,
+            modules=[modules[0]],
+            pupils=[pupil],
+            taught_on=timezone.localdate(),
+            lesson_uuid=first.uuid,
+        )
+    assert ClassLesson.objects.get() == first and _completed(pupil) == set()
 
 
 @pytest.mark.parametrize(

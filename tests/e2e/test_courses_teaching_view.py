@@ -2,6 +2,7 @@
 class; every page passes axe-core and nothing is recorded for the teacher."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, MOBILE, assert_accessible, sign_in
@@ -111,6 +112,11 @@ def test_teacher_records_a_lesson_led_with_the_class_and_the_pupils_records_show
     taught = page.locator("section", has_text="Lessons taught to 8R").get_by_role("row").nth(1)
     expect(taught).to_contain_text("What happened in 2021")
     expect(taught).to_contain_text(teacher.get_full_name())
+    # Back to the form: it lists the lesson already recorded.
+    page.get_by_role("link", name="Record “Respect online").first.click()
+    recorded = page.get_by_role("region", name="Already recorded with 8R")
+    expect(recorded).to_contain_text("What happened in 2021 (1 pupil)")
+    assert_accessible(page)
     ctx.close()
 
     # The pupil finds the module complete when they open the course.
@@ -120,6 +126,11 @@ def test_teacher_records_a_lesson_led_with_the_class_and_the_pupils_records_show
     sign_in(page, live_server, pupil.username)
     page.goto(f"{live_server.url}{course.url}")
     expect(page.get_by_text("1 of 3 modules complete").first).to_be_visible()
+    # Their PSHE record says they did it in class.
+    page.goto(f"{live_server.url}{reverse('records:my_pshe')}")
+    taken = page.get_by_role("listitem").filter(has_text="What happened in 2021")
+    expect(taken).to_contain_text("Done in class,")
+    assert_accessible(page)
     ctx.close()
 
 
