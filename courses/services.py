@@ -18,7 +18,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from records.selectors import completed_activity_iris, course_valid_since
+from records.selectors import (
+    completed_activity_iris,
+    completed_activity_iris_of,
+    course_valid_since,
+)
 from xapi.identity import actor_for
 
 from .blocks import ChecklistBlock, ReflectionBlock
@@ -63,6 +67,37 @@ def _enrolment(*, learner, course: CoursePage) -> Enrolment:
             return Enrolment.objects.create(learner=learner, course=course, attempt=attempt)
     except IntegrityError:
         return Enrolment.objects.get(learner=learner, course=course, attempt=attempt)
+
+
+def _enrolments(*, learners, course: CoursePage, since) -> dict[int, Enrolment]:
+    """`_enrolment` for many learners at once (a class's): learner id -> their current
+    attempt at the course, made where they have none (or only one from before `since`,
+    the course's last renewal). A fixed number of queries."""
+    latest: dict[int, Enrolment] = {}
+    for enrolment in Enrolment.objects.filter(
+        learner__in=[learner.pk for learner in learners], course=course
+    ).order_by("attempt"):
+        latest[enrolment.learner_id] = enrolment
+    found: dict[int, Enrolment] = {}
+    new: list[Enrolment] = []
+    for learner in learners:
+        enrolment = latest.get(learner.pk)
+        if enrolment is not None and (since is None or enrolment.started_at >= since):
+            found[learner.pk] = enrolment
+        else:
+            attempt = enrolment.attempt + 1 if enrolment is not None else 1
+            new.append(Enrolment(learner=learner, course=course, attempt=attempt))
+    if not new:
+        return found
+    try:
+        with transaction.atomic():
+            Enrolment.objects.bulk_create(new)
+    except IntegrityError:  # one of them opened the course just now: one at a time
+        for enrolment in new:
+            found[enrolment.learner_id] = _enrolment(learner=enrolment.learner, course=course)
+        return found
+    found.update((enrolment.learner_id, enrolment) for enrolment in new)
+    return found
 
 
 @transaction.atomic
@@ -357,12 +392,16 @@ def class_lesson_record(
     when = _lesson_timestamp(taught_on)
     since = course_valid_since(course_page_id=course.pk)
     all_iris = [m.activity_iri for m in course_modules]
+    enrolments = _enrolments(learners=pupils, course=course, since=since)
+    completed = completed_activity_iris_of(
+        learner_ids=[p.pk for p in pupils],
+        activity_iris=[course.activity_iri, *all_iris],
+        since=since,
+    )
     statements = []
     for pupil in pupils:
-        registration = str(_enrolment(learner=pupil, course=course).registration)
-        done = completed_activity_iris(
-            learner=pupil, activity_iris=[course.activity_iri, *all_iris], since=since
-        )
+        registration = str(enrolments[pupil.pk].registration)
+        done = completed.get(pupil.pk, set())
         actor = actor_for(pupil)
         for module in modules:
             if module.activity_iri in done:

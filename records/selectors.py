@@ -40,6 +40,23 @@ def completed_activity_iris(*, learner, activity_iris: Iterable[str], since=None
     return set(qs.values_list("activity_iri", flat=True).distinct())
 
 
+def completed_activity_iris_of(
+    *, learner_ids: Iterable[int], activity_iris: Iterable[str], since=None
+) -> dict[int, set[str]]:
+    """`completed_activity_iris` for many learners in one query: learner id -> the IRIs
+    they completed (learners who completed none are left out)."""
+    ids, iris = list(learner_ids), list(activity_iris)
+    done: dict[int, set[str]] = defaultdict(set)
+    if not ids or not iris:
+        return done
+    qs = Completion.objects.filter(learner__in=ids, activity_iri__in=iris)
+    if since is not None:
+        qs = qs.filter(completed_at__gte=since)
+    for learner_id, iri in qs.values_list("learner_id", "activity_iri").distinct():
+        done[learner_id].add(iri)
+    return done
+
+
 def course_valid_since(*, course_page_id: int):
     """When the course was last marked "requires renewal" (completions before it no longer
     count), or None. Pass it as `since` to `completed_activity_iris`."""

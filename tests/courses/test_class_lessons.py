@@ -391,3 +391,63 @@ def test_a_modules_teaching_view_and_my_groups_lead_to_recording_it(
     html = client.get(reverse("schools:my_groups")).content.decode()
     pshe = reverse("records:pshe_class", args=[klass.pk])
     assert f'href="{pshe}#lessons-taught">Record a lesson you led with 8R' in html
+
+
+def test_recording_for_a_bigger_class_takes_no_more_queries(
+    school, teacher, pupil, klass, course, modules
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.services import class_lesson_record
+
+    def record(group, pupils):
+        with CaptureQueriesContext(connection) as queries:
+            class_lesson_record(
+                teacher=teacher,
+                group=group,
+                course=course,
+                modules=modules[:2],
+                pupils=pupils,
+                taught_on=timezone.localdate(),
+            )
+        return len(queries)
+
+    def new_class(name, size):
+        group = GroupFactory(school=school, name=name)
+        Membership.objects.create(group=group, user=teacher, role=Membership.Role.TEACHER)
+        pupils = [PupilFactory(school=school) for _ in range(size)]
+        for member in pupils:
+            MembershipFactory(group=group, user=member)
+        return group, pupils
+
+    small, large = new_class("8S", 2), new_class("8T", 12)
+    assert record(*small) == record(*large)
+    assert Completion.objects.filter(activity_iri=modules[1].activity_iri).count() == 14
+
+
+def test_a_lesson_after_the_course_requires_renewal_starts_a_new_attempt(
+    teacher, pupil, klass, course, modules
+):
+    from courses.models import Enrolment
+    from courses.services import class_lesson_record, course_registration, module_read_confirm
+    from records.services import course_renewal_require
+
+    module_read_confirm(learner=pupil, module=modules[0])
+    before = course_registration(learner=pupil, course=course)
+    course_renewal_require(course_page_id=course.pk, reason="New settings")
+    class_lesson_record(
+        teacher=teacher,
+        group=klass,
+        course=course,
+        modules=modules[:1],
+        pupils=[pupil],
+        taught_on=timezone.localdate(),
+    )
+    # Taken again in class: a new attempt, whose registration the statement carries.
+    attempt = Enrolment.objects.filter(learner=pupil, course=course).order_by("attempt").last()
+    assert attempt.attempt == 2 and attempt.registration != before
+    lesson_statement = Statement.objects.filter(
+        learner=pupil, object_iri=modules[0].activity_iri
+    ).latest("stored")
+    assert lesson_statement.data["context"]["registration"] == str(attempt.registration)
