@@ -4,6 +4,7 @@ Completion always comes from records (records/selectors.py), which are derived f
 statements; nothing here decides a module is complete on its own say-so.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import reduce
@@ -340,9 +341,9 @@ def lessons_taught_to(group, *, viewer, course=None, limit: int = 50):
     return lessons
 
 
-def modules_taken_in_class(*, pupil) -> dict[str, date]:
-    """Module IRI -> the day of the lesson led with one of `pupil`'s classes that completed
-    it for them (the completion still stands), for their own PSHE record. Two queries."""
+def completed_in_class(*, pupil) -> dict[uuid.UUID, tuple[str, date]]:
+    """The completions a lesson led with one of `pupil`'s classes gave them, and that still
+    stand: statement id -> (activity IRI, the day of the lesson). Two queries."""
     from records.models import Completion
 
     from .models import ClassLesson
@@ -356,9 +357,9 @@ def modules_taken_in_class(*, pupil) -> dict[str, date]:
     if not taught_on:
         return {}
     rows = Completion.objects.filter(learner=pupil, statement_id__in=list(taught_on)).values_list(
-        "activity_iri", "statement_id"
+        "statement_id", "activity_iri"
     )
-    return {iri: taught_on[str(statement_id)] for iri, statement_id in rows}
+    return {statement_id: (iri, taught_on[str(statement_id)]) for statement_id, iri in rows}
 
 
 def lessons_taught_in(school, *, since):

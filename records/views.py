@@ -358,10 +358,13 @@ def _visible_person(request, pk: int) -> User:
 @dashboard_required
 def person(request, pk: int):
     """Drill-down: one person's assignments, completions and certificates."""
+    from courses.selectors import completed_in_class
+
     learner = _visible_person(request, pk)
     # Pupils are never emailed (Upstander holds no pupil email addresses); staff are, when
     # they have an address, and the lead chasing them sees what was last sent.
-    emailed = Role.PUPIL not in roles_of(learner)
+    is_pupil = Role.PUPIL in roles_of(learner)
+    emailed = not is_pupil
     reminders = selectors.reminders_last_sent(learner) if emailed else {}
     reachable = emailed and learner.is_active and bool(learner.email) and learner != request.user
     today = timezone.localdate()
@@ -384,6 +387,7 @@ def person(request, pk: int):
             "assignments": rows,
             "emailed": emailed,
             "completions": selectors.person_completions(learner=learner),
+            "in_class": completed_in_class(pupil=learner) if is_pupil else {},
             "cpd": selectors.cpd_record(learner=learner),
             "may_mark_left": person_left_allowed(actor=request.user, person=learner),
             "nav_current": "dashboard",
@@ -780,7 +784,7 @@ def my_pshe(request):
     """A pupil's own PSHE record: the lessons they have completed."""
     if Role.PUPIL not in roles_of(request.user):
         raise PermissionDenied(_("The PSHE record is for pupils."))
-    from courses.selectors import modules_taken_in_class
+    from courses.selectors import completed_in_class
 
     record = selectors.pshe_pupil_record(pupil=request.user)
     return render(
@@ -789,7 +793,7 @@ def my_pshe(request):
         {
             "record": record,
             "done": record.done.get(request.user.pk, set()),
-            "in_class": modules_taken_in_class(pupil=request.user),
+            "in_class": dict(completed_in_class(pupil=request.user).values()),
             "nav_current": "learning",
         },
     )

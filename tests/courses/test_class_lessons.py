@@ -43,7 +43,7 @@ def _completed(pupil) -> set[str]:
 
 
 def test_a_teacher_records_a_lesson_for_the_pupils_who_were_there(
-    client, teacher, pupil, classmate, klass, course, modules
+    client, teacher, pupil, classmate, klass, course, modules, safeguarding_lead
 ):
     pupil.first_name, pupil.last_name = "Zofia", "Kowalska"  # to look for in the statements
     pupil.save()
@@ -94,6 +94,10 @@ def test_a_teacher_records_a_lesson_for_the_pupils_who_were_there(
         in mine
     )
     assert mine.count(when) == 2 and 'Module 3</a>: <span class="state state--none">' in mine
+    # So does the lead's page for the pupil, with the day rather than a time of day.
+    client.force_login(safeguarding_lead)
+    person = client.get(reverse("records:person", args=[pupil.pk])).content.decode()
+    assert person.count(f"{taught_on.day} {taught_on:%b %Y}, in class") == 2
 
 
 def test_recording_every_module_completes_the_course_and_nothing_twice(
