@@ -467,25 +467,78 @@ def class_lesson_remove(*, lesson: ClassLesson, by) -> int:
     """Take back a lesson recorded by mistake: each statement it recorded is voided (by the
     pupil's own actor, naming the lesson), so the modules and courses it completed are no
     longer complete, and the lesson leaves the class's record. What pupils did on their own
-    stays. Returns how many pupils' records changed."""
+    stays, except a course they then finished with the lesson's modules: without them it is
+    not finished, so that completion is voided too. Returns how many pupils' records
+    changed."""
     from xapi.models import Statement
     from xapi.services import record
-    from xapi.statements.builders import statement_voided
 
     if not class_lesson_removable_by(lesson=lesson, user=by):
         raise CourseActionError(
             _("Only the teacher who recorded a lesson, or the safeguarding lead, can remove it.")
         )
-    recorded = Statement.objects.filter(
-        statement_id__in=lesson.statement_ids, voided=False
-    ).values_list("statement_id", "data", "learner_id")
-    voiding = [
+    recorded = list(
+        Statement.objects.filter(statement_id__in=lesson.statement_ids, voided=False).values_list(
+            "statement_id", "data", "learner_id", "timestamp"
+        )
+    )
+    school = lesson.group.school
+    if recorded:
+        record(statements=_voiding(recorded, lesson=lesson), school=school)
+        since: dict[int, datetime] = {}
+        for _id, _data, learner_id, when in recorded:
+            since[learner_id] = min(when, since.get(learner_id, when))
+        unfounded = _course_completions_unfounded(course=lesson.course, since=since)
+        if unfounded:
+            record(statements=_voiding(unfounded, lesson=lesson), school=school)
+    lesson.delete()
+    return len({learner for _id, _data, learner, _when in recorded})
+
+
+def _voiding(rows, *, lesson: ClassLesson) -> list[dict]:
+    from xapi.statements.builders import statement_voided
+
+    return [
         statement_voided(
             actor=data["actor"], statement_id=str(statement_id), class_lesson=str(lesson.uuid)
         )
-        for statement_id, data, _learner in recorded
+        for statement_id, data, *_rest in rows
     ]
-    if voiding:
-        record(statements=voiding, school=lesson.group.school)
-    lesson.delete()
-    return len({learner for _id, _data, learner in recorded})
+
+
+def _course_completions_unfounded(*, course: CoursePage, since: dict[int, datetime]) -> list:
+    """The completions of `course` made by these learners at or after the given time (when
+    a lesson, now removed, had completed modules for them) while one of its modules is no
+    longer complete: (statement id, data) of each, to void."""
+    from records.models import Completion
+    from xapi.models import Statement
+
+    valid_since = course_valid_since(course_page_id=course.pk)
+    module_iris = [m.activity_iri for m in course.modules()]
+    done = completed_activity_iris_of(
+        learner_ids=list(since),
+        activity_iris=[course.activity_iri, *module_iris],
+        since=valid_since,
+    )
+    short = [
+        learner_id
+        for learner_id, iris in done.items()
+        if course.activity_iri in iris and not all(iri in iris for iri in module_iris)
+    ]
+    if not short:
+        return []
+    completions = Completion.objects.filter(learner_id__in=short, activity_iri=course.activity_iri)
+    if valid_since is not None:
+        completions = completions.filter(completed_at__gte=valid_since)
+    statement_ids = [
+        statement_id
+        for learner_id, statement_id, completed_at in completions.values_list(
+            "learner_id", "statement_id", "completed_at"
+        )
+        if completed_at >= since[learner_id]
+    ]
+    return list(
+        Statement.objects.filter(statement_id__in=statement_ids, voided=False).values_list(
+            "statement_id", "data"
+        )
+    )

@@ -338,6 +338,25 @@ def test_a_lesson_recorded_by_mistake_is_taken_back_and_what_pupils_did_alone_st
     assert _completed(pupil) == {modules[0].activity_iri} and _completed(classmate) == set()
 
 
+def test_removing_a_lesson_takes_back_a_course_finished_with_its_modules(
+    client, teacher, pupil, classmate, klass, course, modules
+):
+    from courses.services import module_read_confirm
+    from records.services import records_rebuild
+
+    module_read_confirm(learner=classmate, module=modules[2])  # before the lesson: stays
+    lesson = _record_lesson(client, teacher, klass, course, modules[:2], [pupil, classmate])
+    module_read_confirm(learner=pupil, module=modules[2])  # after it, finishing the course
+    assert course.activity_iri in _completed(pupil) and course.activity_iri in _completed(classmate)
+    client.post(reverse("courses:class_lesson_delete", args=[lesson.pk]))
+    assert _completed(pupil) == {modules[2].activity_iri}
+    assert _completed(classmate) == {modules[2].activity_iri}
+    finished = Statement.objects.get(learner=pupil, object_iri=course.activity_iri)
+    assert finished.voided and str(finished.statement_id) not in lesson.statement_ids
+    records_rebuild()
+    assert _completed(pupil) == {modules[2].activity_iri}
+
+
 def test_only_the_teacher_who_recorded_it_or_the_lead_can_remove_a_lesson(
     client, school, teacher, safeguarding_lead, pupil, klass, course, modules
 ):
