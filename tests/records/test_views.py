@@ -433,6 +433,11 @@ def test_pshe_class_record_shows_each_pupils_lessons(client, world, pupil_course
     # The teacher's table names each lesson with a link to it, which opens in the teaching view.
     html = client.get(reverse("records:pshe_class", args=[world["klass"].pk])).content.decode()
     assert f'<a href="{lesson.url}">{lesson.title}</a>' in html
+    # The course is named once, over its two modules' columns.
+    assert (
+        f'<th scope="colgroup" colspan="2" class="matrix__course">{pupil_course.title}</th>' in html
+    )
+    assert f"{pupil_course.title}:</span>" not in html  # not again over each module
     assert "Teaching view" in client.get(lesson.url).content.decode()
     client.force_login(world["pupil"])
     html = client.get(reverse("records:my_pshe")).content.decode()
