@@ -724,7 +724,8 @@ def verify(request):
 
 @login_required
 def pshe_groups(request):
-    """The classes whose PSHE record the person may see (taught, or all for the lead)."""
+    """The classes whose PSHE record the person may see (taught, or all for the lead), each
+    with how far its pupils have got and the lessons led with it."""
     groups = groups_visible_to(request.user).filter(
         kind__in=[Group.Kind.CLASS, Group.Kind.YEAR_GROUP]
     )
@@ -733,7 +734,10 @@ def pshe_groups(request):
     return render(
         request,
         "records/pshe_groups.html",
-        {"groups": groups.order_by("kind", "name"), "nav_current": "groups"},
+        {
+            "summaries": selectors.pshe_groups_summary(groups=groups.order_by("kind", "name")),
+            "nav_current": "groups",
+        },
     )
 
 

@@ -93,3 +93,32 @@ def test_pshe_class_queries_do_not_grow_with_pupils(client, school, klass, teach
     small = _count(client, url)
     add_pupils(30)
     assert _count(client, url) == small
+
+
+def test_pshe_overview_queries_do_not_grow_with_classes_or_pupils(
+    client, school, klass, safeguarding_lead, pupil_course
+):
+    from courses.models import ClassLesson
+    from tests.factories import GroupFactory
+
+    url = reverse("records:pshe_groups")
+    client.force_login(safeguarding_lead)
+
+    def add_class(n):
+        group = GroupFactory(school=school)
+        pupils = [UserFactory(school=school, roles=[Role.PUPIL]) for _ in range(n)]
+        Membership.objects.bulk_create([Membership(group=group, user=p) for p in pupils])
+        completions_project(
+            statements=[statement(p, COMPLETED, module_iris(pupil_course)[0]) for p in pupils],
+            learners_by_key=keys(*pupils),
+        )
+        ClassLesson.objects.create(
+            group=group, course=pupil_course, taught_on=date.today(), pupil_count=n
+        )
+
+    add_class(2)
+    client.get(url)
+    small = _count(client, url)
+    for _ in range(5):
+        add_class(10)
+    assert _count(client, url) == small

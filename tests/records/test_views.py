@@ -15,7 +15,13 @@ from records.projection import completions_project
 from records.services import assignment_create
 from schools.models import Group, Membership
 from schools.roles import Role
-from tests.factories import GroupFactory, SchoolFactory, UserFactory
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    PupilFactory,
+    SchoolFactory,
+    UserFactory,
+)
 from tests.records.statements import COMPLETED, completed, keys, statement
 
 pytestmark = pytest.mark.django_db
@@ -527,6 +533,39 @@ def test_class_kind_groups_are_listed_for_pshe(client, world):
     html = client.get(reverse("records:pshe_groups")).content.decode()
     assert world["klass"].name in html
     assert Group.objects.filter(kind=Group.Kind.STAFF_TEAM).first().name not in html
+
+
+def test_the_pshe_overview_shows_how_far_each_class_has_got(client, world, school, pupil_course):
+    from courses.services import class_lesson_record
+
+    first, second = pupil_course.modules()
+    classmate = PupilFactory(school=school)
+    MembershipFactory(group=world["klass"], user=classmate)
+    left = PupilFactory(school=school, is_active=False)  # not counted
+    MembershipFactory(group=world["klass"], user=left)
+    GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    completions_project(
+        statements=[statement(world["pupil"], COMPLETED, first.activity_iri)],
+        learners_by_key=keys(world["pupil"]),
+    )
+    taught_on = date.today() - timedelta(days=3)
+    for day in (taught_on - timedelta(days=7), taught_on):
+        class_lesson_record(
+            teacher=world["staff"],
+            group=world["klass"],
+            course=pupil_course,
+            modules=[second],
+            pupils=[world["pupil"], classmate],
+            taught_on=day,
+        )
+    client.force_login(world["safeguarding_lead"])
+    html = " ".join(client.get(reverse("records:pshe_groups")).content.decode().split())
+    # 2 pupils x 2 modules: the pupil has both, the classmate the one taught in class.
+    klass_row = html[html.index(f">{world['klass'].name}</a>") :].split("</tr>")[0]
+    assert "<td>2</td> <td>3 of 4 (75%)</td>" in klass_row
+    assert f"<td>2, the last on {taught_on.day} {taught_on:%b %Y}</td>" in klass_row
+    year_row = html[html.index(">Year 8</a>") :].split("</tr>")[0]
+    assert "<td>0</td> <td>\u2013</td> <td>None recorded</td>" in year_row
 
 
 def test_an_empty_cpd_record_points_to_my_learning(client, teacher):
