@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from schools.models import Group, Membership, User
 from schools.roles import AUTH_GROUP_NAMES, Role
-from schools.selectors import group_pupils, people_visible_to
+from schools.selectors import group_pupils, people_visible_to, pupil_ids_by_group
 
 from .catalogue import CourseInfo, courses_catalogue
 from .models import (
@@ -605,14 +605,7 @@ def pshe_groups_summary(*, groups) -> list[PsheGroupSummary]:
 
     groups = list(groups)
     module_iris = {m.iri for c in courses_catalogue(audiences=("pupils",)) for m in c.modules}
-    members: dict[int, set[int]] = defaultdict(set)
-    for group_id, user_id in Membership.objects.filter(
-        group__in=groups,
-        role=Membership.Role.MEMBER,
-        user__groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
-        user__is_active=True,
-    ).values_list("group_id", "user_id"):
-        members[group_id].add(user_id)
+    members = pupil_ids_by_group(groups)
     everyone = set().union(*members.values()) if members else set()
     done: dict[int, int] = defaultdict(int)
     if everyone and module_iris:

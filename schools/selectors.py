@@ -10,6 +10,8 @@ through these functions:
 - an editor builds content and sees no one's records.
 """
 
+from collections import defaultdict
+
 from django.db.models import Prefetch, QuerySet
 
 from .models import Group, Membership, School, User
@@ -51,6 +53,20 @@ def group_pupils(group) -> QuerySet[User]:
         groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
         is_active=True,
     ).order_by("last_name", "first_name", "pk")
+
+
+def pupil_ids_by_group(groups) -> dict[int, set[int]]:
+    """`group_pupils` for many groups in one query: group id -> the ids of its pupils still at
+    the school (groups without any are left out)."""
+    pupils: dict[int, set[int]] = defaultdict(set)
+    for group_id, user_id in Membership.objects.filter(
+        group__in=groups,
+        role=Membership.Role.MEMBER,
+        user__groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
+        user__is_active=True,
+    ).values_list("group_id", "user_id"):
+        pupils[group_id].add(user_id)
+    return pupils
 
 
 def groups_taught_by(user) -> QuerySet[Group]:
