@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_learning, name="my_learning"),
     path("courses/<int:course_id>/start/", views.course_start, name="course_start"),
     path("courses/<int:course_id>/lesson/", views.class_lesson, name="class_lesson"),
+    path("lessons/record/", views.class_lesson_pick, name="class_lesson_pick"),
     path("lessons/<int:lesson_id>/delete/", views.class_lesson_delete, name="class_lesson_delete"),
     path("modules/<int:module_id>/read/", views.module_read, name="module_read"),
     path(

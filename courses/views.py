@@ -200,6 +200,27 @@ def class_lesson(request, course_id: int):
     return render(request, "courses/class_lesson.html", context)
 
 
+@login_required
+def class_lesson_pick(request):
+    """Which pupils' lesson a teacher led with a class, from the class in My groups: straight
+    to the form when the school has one pupils' course, otherwise a choice of them."""
+    from schools.selectors import groups_taught_by
+
+    groups = {str(g.pk): g for g in groups_taught_by(request.user)}
+    if not groups:
+        raise PermissionDenied(_("Lessons are recorded by the teachers of a class."))
+    group = groups.get(request.GET.get("group", ""))
+    courses = list(courses_to_teach(user=request.user))
+    if len(courses) == 1:
+        url = reverse("courses:class_lesson", args=[courses[0].pk])
+        return redirect(f"{url}?group={group.pk}" if group else url)
+    return render(
+        request,
+        "courses/class_lesson_pick.html",
+        {"courses": courses, "group": group, "nav_current": "groups"},
+    )
+
+
 @require_POST
 @login_required_for_post
 def class_lesson_delete(request, lesson_id: int):

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import ClassLesson
+from courses.models import Audience, ClassLesson, CoursePage
 from records.models import Completion
 from schools.models import Membership
 from schools.roles import Role
@@ -412,8 +412,40 @@ def test_a_modules_teaching_view_and_my_groups_lead_to_recording_it(
     assert f'value="{modules[1].pk}" id="id_modules_1" checked' in html
     assert f'value="{modules[0].pk}" id="id_modules_0" checked' not in html
     html = client.get(reverse("schools:my_groups")).content.decode()
-    pshe = reverse("records:pshe_class", args=[klass.pk])
-    assert f'href="{pshe}#lessons-taught">Record a lesson you led with 8R' in html
+    pick = f"{reverse('courses:class_lesson_pick')}?group={klass.pk}"
+    assert f'href="{pick}">Record a lesson you led with 8R' in html
+    # The school has one pupils' course: straight to its form for the class.
+    response = client.get(pick)
+    assert response.status_code == 302 and response["Location"] == _url(course, klass)
+
+
+def test_with_several_pupils_courses_the_teacher_picks_the_lesson(
+    client, teacher, klass, course, pupil_catalogue
+):
+    other = CoursePage(
+        title="Kind words",
+        slug="kind-words",
+        audience=Audience.PUPILS,
+        summary="Words that help.",
+        estimated_minutes=20,
+        learning_outcomes="Say something kind",
+    )
+    pupil_catalogue.add_child(instance=other)
+    client.force_login(teacher)
+    pick = reverse("courses:class_lesson_pick")
+    html = client.get(f"{pick}?group={klass.pk}").content.decode()
+    assert "Which lesson did you lead with 8R?" in html
+    assert f'href="{_url(course, klass)}">Respect online' in html
+    assert f'href="{_url(other, klass)}">Kind words' in html
+    # A group they do not teach (or junk) is not offered; the form then asks which class.
+    html = client.get(f"{pick}?group=999999x").content.decode()
+    assert "Which lesson did you lead?" in html and f'href="{_url(other)}">' in html
+
+
+def test_only_teachers_of_a_class_are_offered_recording(client, pupil, safeguarding_lead):
+    for user in (pupil, safeguarding_lead):  # the lead teaches no class here
+        client.force_login(user)
+        assert client.get(reverse("courses:class_lesson_pick")).status_code == 403
 
 
 def test_recording_for_a_bigger_class_takes_no_more_queries(
