@@ -747,7 +747,7 @@ def pshe_class(request, pk: int):
     group = get_object_or_404(Group.objects.select_related("school"), pk=pk)
     if not group_visible_to(request.user, group):
         raise Http404
-    from courses.selectors import courses_to_teach, lessons_taught_to
+    from courses.selectors import courses_to_teach, lessons_shared_with, lessons_taught_to
     from schools.selectors import groups_taught_by
 
     record = selectors.pshe_class_record(group=group)
@@ -761,6 +761,9 @@ def pshe_class(request, pk: int):
             "record": record,
             "assigned": assigned,
             "lessons": lessons_taught_to(group, viewer=request.user),
+            "shared_lessons": lessons_shared_with(
+                group, pupil_ids=[pupil.pk for pupil in record.pupils]
+            ),
             "lessons_to_record": courses_to_teach(user=request.user) if teaches else [],
             "nav_current": "groups",
         },

@@ -305,6 +305,39 @@ def _record_lesson(client, teacher, klass, course, modules, pupils):
     return ClassLesson.objects.latest("recorded_at")
 
 
+def test_a_year_group_lesson_shows_in_the_record_of_each_class_whose_pupils_were_there(
+    client, school, teacher, pupil, classmate, klass, course, modules, safeguarding_lead
+):
+    year = GroupFactory(school=school, name="Year 8", kind="year_group")
+    other_class = GroupFactory(school=school, name="8S")
+    absent_class = GroupFactory(school=school, name="8T")
+    elsewhere = PupilFactory(school=school, first_name="Zofia", last_name="Kowalska")
+    absent = PupilFactory(school=school)
+    for member, group in ((pupil, year), (classmate, year), (elsewhere, year), (absent, year)):
+        MembershipFactory(group=group, user=member)
+    MembershipFactory(group=other_class, user=elsewhere)
+    MembershipFactory(group=absent_class, user=absent)
+    Membership.objects.create(group=year, user=teacher, role=Membership.Role.TEACHER)
+    _record_lesson(client, teacher, year, course, modules[:2], [pupil, classmate, elsewhere])
+    _record_lesson(client, teacher, klass, course, modules[2:], [pupil])
+
+    client.force_login(safeguarding_lead)
+    page = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
+    shared = page.split("Lessons with other groups that 8R", 1)[1]
+    assert "<td>Year 8</td>" in shared and "Module 1; Module 2" in shared
+    assert "<td>2 (of 3)</td>" in shared and "Module 3" not in shared
+    page = client.get(reverse("records:pshe_class", args=[other_class.pk])).content.decode()
+    assert "<td>1 (of 3)</td>" in page
+    # 8T's pupil was not there. The year group's record lists the lesson as its own, and
+    # the one led with 8R as shared.
+    page = client.get(reverse("records:pshe_class", args=[absent_class.pk])).content.decode()
+    assert "Lessons with other groups" not in page
+    page = client.get(reverse("records:pshe_class", args=[year.pk])).content.decode()
+    own, shared = page.split("Lessons with other groups that Year 8", 1)
+    assert "Module 1; Module 2" in own and "Module 1; Module 2" not in shared
+    assert "Module 3" in shared and "<td>8R</td>" in shared and "<td>1 (of 1)</td>" in shared
+
+
 def test_a_lesson_recorded_by_mistake_is_taken_back_and_what_pupils_did_alone_stays(
     client, teacher, pupil, classmate, klass, course, modules
 ):
