@@ -110,7 +110,11 @@ class ClassLessonForm(forms.Form):
     )
     taught_on = DatePickerField(label=_("Date of the lesson"))
     # Made with the form, so the same form sent twice records one lesson.
-    lesson = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    lesson = forms.UUIDField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": _("This form could not be read. Open it again and resend.")},
+    )
     pupils = forms.TypedMultipleChoiceField(
         label=_("Pupils who were there"),
         coerce=int,

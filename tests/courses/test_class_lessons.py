@@ -202,6 +202,7 @@ def test_a_lesson_form_of_another_class_records_nothing(
         ({"taught_on": "yesterday"}, "Enter a valid date"),
         ({"pupils": ["999999"]}, "Select a valid choice"),
         ({"modules": ["999999"]}, "Select a valid choice"),
+        ({"lesson": "not-an-id"}, "<li>This form could not be read. Open it again and resend."),
     ],
 )
 def test_a_bad_lesson_record_says_why_and_records_nothing(
