@@ -159,23 +159,35 @@ def _locked_enrolment(*, learner, course: CoursePage) -> Enrolment:
     return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
 
 
-def _module_complete(*, learner, module: ModulePage, course: CoursePage, registration) -> None:
+def _at(statement: dict, at: datetime | None) -> dict:
+    """The statement, timestamped when it happened (`at`) if that was before now."""
+    if at is not None:
+        statement["timestamp"] = at.isoformat(timespec="milliseconds")
+    return statement
+
+
+def _module_complete(
+    *, learner, module: ModulePage, course: CoursePage, registration, at: datetime | None = None
+) -> None:
     from xapi.statements.builders import module_completed
 
     _record(
         learner=learner,
         statements=[
-            module_completed(
-                actor=actor_for(learner),
-                module=module.xapi_activity(),
-                course=course.xapi_activity(),
-                registration=str(registration),
+            _at(
+                module_completed(
+                    actor=actor_for(learner),
+                    module=module.xapi_activity(),
+                    course=course.xapi_activity(),
+                    registration=str(registration),
+                ),
+                at,
             )
         ],
     )
 
 
-def _course_sync(*, learner, course: CoursePage, registration) -> None:
+def _course_sync(*, learner, course: CoursePage, registration, at: datetime | None = None) -> None:
     """Record the course `completed` once every module is, unless it already is."""
     from xapi.statements.builders import course_completed
 
@@ -193,19 +205,23 @@ def _course_sync(*, learner, course: CoursePage, registration) -> None:
     _record(
         learner=learner,
         statements=[
-            course_completed(
-                actor=actor_for(learner),
-                course=course.xapi_activity(),
-                registration=str(registration),
+            _at(
+                course_completed(
+                    actor=actor_for(learner),
+                    course=course.xapi_activity(),
+                    registration=str(registration),
+                ),
+                at,
             )
         ],
     )
 
 
 @transaction.atomic
-def module_progress_sync(*, learner, module: ModulePage) -> None:
+def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = None) -> None:
     """Complete the module once all its required activities are complete, then the course
-    once all its modules are. Called by activity code after it records a completion."""
+    once all its modules are. Called by activity code after it records a completion; `at`
+    is when that completion happened, where it was delivered later (H5P kept in a tab)."""
     required = module.required_activity_iris()
     if not required:
         # Without activities a module completes only when the learner says they read it.
@@ -220,9 +236,13 @@ def module_progress_sync(*, learner, module: ModulePage) -> None:
     )
     if module.activity_iri not in done and all(iri in done for iri in required):
         _module_complete(
-            learner=learner, module=module, course=course, registration=str(enrolment.registration)
+            learner=learner,
+            module=module,
+            course=course,
+            registration=str(enrolment.registration),
+            at=at,
         )
-    _course_sync(learner=learner, course=course, registration=str(enrolment.registration))
+    _course_sync(learner=learner, course=course, registration=str(enrolment.registration), at=at)
 
 
 @transaction.atomic

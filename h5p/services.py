@@ -8,6 +8,7 @@ import re
 import shutil
 import tempfile
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -30,6 +31,10 @@ from .validation import (
 # Uploads are first written and extracted here, inside H5P_ROOT so that the final move is a
 # rename on one file system (atomic); a rejection deletes its folder.
 STAGING = ".staging"
+# How long the relay may keep a statement and still have it dated when it happened: a
+# learner signed out for being idle signs in again, or a connection comes back, well within
+# it. The wait is the browser's word, so it is bounded: a longer one dates it on arrival.
+KEPT_AT_MOST = timedelta(hours=12)
 
 
 def _staging_root() -> Path:
@@ -157,15 +162,22 @@ def _object_iri(raw_id, root_iri: str) -> tuple[str, bool]:
 
 
 def h5p_statement_build(
-    *, raw: dict, learner, activity: H5PActivity, module, registration, statement_id=None
+    *,
+    raw: dict,
+    learner,
+    activity: H5PActivity,
+    module,
+    registration,
+    statement_id=None,
+    at: datetime | None = None,
 ) -> tuple[dict, bool]:
     """The statement to record for one that H5P content sent, and whether it is the root's.
 
     Only the verb, the object's definition, the result and H5P's library category are taken
     from the browser; the actor (xAPI 1.0.3 §2.4.2) is the signed-in learner's, and the
-    timestamp, registration and context activities (§2.4.6.2) are the server's. The id is
-    the server's too, unless the relay minted one (`statement_id`) so that sending the
-    statement again is safe.
+    timestamp, registration and context activities (§2.4.6.2) are the server's: now, or `at`
+    for a statement the relay kept and delivered later. The id is the server's too, unless
+    the relay minted one (`statement_id`) so that sending the statement again is safe.
     """
     if not isinstance(raw, dict):
         raise H5PStatementRejected(_("A statement must be a JSON object."))
@@ -225,7 +237,7 @@ def h5p_statement_build(
 
     statement = {
         "id": str(statement_id or uuid.uuid4()),
-        "timestamp": timezone.now().isoformat(timespec="milliseconds"),
+        "timestamp": (at or timezone.now()).isoformat(timespec="milliseconds"),
         "actor": actor_for(learner),
         "verb": {k: v for k, v in verb.items() if k in ("id", "display")},
         "object": {"objectType": "Activity", "id": object_iri, "definition": definition},
@@ -238,7 +250,13 @@ def h5p_statement_build(
 
 @transaction.atomic
 def h5p_statement_record(
-    *, learner, activity: H5PActivity, module, raw: dict, statement_id: uuid.UUID | None = None
+    *,
+    learner,
+    activity: H5PActivity,
+    module,
+    raw: dict,
+    statement_id: uuid.UUID | None = None,
+    waited: timedelta = timedelta(0),
 ) -> dict:
     """Record one statement that H5P content sent through the module page.
 
@@ -249,7 +267,9 @@ def h5p_statement_record(
     `statement_id` is the id the relay minted when H5P sent the statement. The relay keeps a
     statement it could not deliver (the learner was signed out, the connection dropped) and
     sends it again with the same id, so an id already recorded for this learner and activity
-    is answered as before and stored once (`"already_recorded": True`).
+    is answered as before and stored once (`"already_recorded": True`). `waited` is how long
+    the relay kept it: the statement, and the module or course it completes, are timestamped
+    when it happened (a wait longer than `KEPT_AT_MOST` is not believed: then it is now).
     """
     from courses.services import course_registration, module_progress_sync
     from records.projection import is_completion
@@ -275,6 +295,7 @@ def h5p_statement_record(
                 "already_recorded": True,
             }
     registration = course_registration(learner=learner, course=module.course)
+    at = timezone.now() - waited if timedelta(0) < waited <= KEPT_AT_MOST else None
     statement, is_root = h5p_statement_build(
         raw=raw,
         learner=learner,
@@ -282,9 +303,10 @@ def h5p_statement_record(
         module=module,
         registration=registration,
         statement_id=statement_id,
+        at=at,
     )
     ids = record(statements=[statement], school=learner.school)
     completes = is_root and is_completion(statement)
     if completes:
-        module_progress_sync(learner=learner, module=module)
+        module_progress_sync(learner=learner, module=module, at=at)
     return {"id": ids[0], "completes": completes}

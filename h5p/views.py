@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from datetime import timedelta
 
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -22,8 +23,9 @@ def _error(message, status=400):
 @login_required_for_post
 def statements(request, activity_uuid):
     """Record one xAPI statement from the H5P player on a module page, as the signed-in
-    learner. Body: `{"module": <page id>, "statement": {...}, "id": <uuid>}`, the id
-    optional (the relay mints one so that sending a kept statement again stores it once).
+    learner. Body: `{"module": <page id>, "statement": {...}, "id": <uuid>, "waited_ms": n}`,
+    the id optional (the relay mints one so that sending a kept statement again stores it
+    once), and `waited_ms` how long the relay kept it before this delivery (optional, 0).
     Answers 400 with a reason when the statement is refused."""
     from courses.models import ModulePage
     from courses.selectors import course_open_to
@@ -41,6 +43,9 @@ def statements(request, activity_uuid):
             statement_id = uuid.UUID(statement_id)
         except (TypeError, ValueError, AttributeError):
             return _error(_("The statement id must be a UUID."))
+    waited = body.get("waited_ms", 0)
+    if isinstance(waited, bool) or not isinstance(waited, int) or waited < 0:
+        return _error(_("waited_ms must be a whole number of milliseconds, 0 or more."))
     module = get_object_or_404(ModulePage.objects.live(), pk=body["module"])
     if not course_open_to(user=request.user, course=module.course):
         return _error(_("You cannot take this module."), status=403)
@@ -51,6 +56,7 @@ def statements(request, activity_uuid):
             module=module,
             raw=body.get("statement"),
             statement_id=statement_id,
+            waited=timedelta(milliseconds=min(waited, 10**12)),
         )
     except ValueError as exc:
         return _error(exc)

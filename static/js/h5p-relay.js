@@ -10,7 +10,8 @@
 // H5P sends it and waits in this tab's sessionStorage, keyed by learner, module and activity,
 // until the site has it. The relay sends them in order, again after the learner signs in
 // and comes back, when the connection returns, or with the next statement; the server
-// stores an id it already has only once. Signing out clears them (site.js).
+// stores an id it already has only once, and dates each when H5P sent it (the relay says how
+// long it waited). Signing out clears them (site.js).
 (function () {
   "use strict";
   if (window.upstanderH5PRelay) { return; }
@@ -71,7 +72,14 @@
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-        body: JSON.stringify({ module: moduleId, statement: item.statement, id: item.id })
+        // How long it waited here, by this browser's clock at both ends (so a clock that is
+        // wrong does not matter): the site dates it when it happened.
+        body: JSON.stringify({
+          module: moduleId,
+          statement: item.statement,
+          id: item.id,
+          waited_ms: item.at ? Math.max(0, Math.round(Date.now() - item.at)) : 0
+        })
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (response.ok) { return { delivered: true, body: body }; }
@@ -134,7 +142,7 @@
         if (height > 0) { frame.style.height = Math.min(Math.max(height, 120), 5000) + "px"; }
       } else if (data.type === "upstander-h5p-xapi" && data.statement && url) {
         // Kept first, then sent in the order H5P sent them, after any still waiting.
-        store(pending().concat([{ id: uuid4(), statement: data.statement }]));
+        store(pending().concat([{ id: uuid4(), statement: data.statement, at: Date.now() }]));
         later();
       }
     });

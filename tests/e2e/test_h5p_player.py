@@ -9,9 +9,11 @@ port), so the site's session cookie is never sent to or readable by the content;
 sandbox (no allow-same-origin) gives the content an opaque origin besides.
 """
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 
 from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
 from tests.h5p.conftest import TRUE_FALSE, XSS_SVG, module_with_h5p, sample, upload_of
@@ -97,9 +99,11 @@ def test_an_answer_given_after_the_sign_in_ended_is_saved_once_the_pupil_signs_i
     player.get_by_role("button", name="Check").click()
     status = page.locator("[data-h5p-status]")
     status.get_by_text("You were signed out, so your answers have not been saved yet").wait_for()
+    answered_by = timezone.now()
     answered = Statement.objects.filter(verb_iri="http://adlnet.gov/expapi/verbs/answered")
     assert not answered.exists()
     assert_accessible(page)
+    page.wait_for_timeout(3000)  # a while before they sign in again
 
     status.get_by_role("link", name="Sign in again").click()
     page.get_by_label("Username").fill(pupil.username)
@@ -112,6 +116,13 @@ def test_an_answer_given_after_the_sign_in_ended_is_saved_once_the_pupil_signs_i
     assert answered.count() == 1
     assert answered.get().learner == pupil
     assert Completion.objects.filter(learner=pupil, activity_iri=iri).count() == 1
+    # Dated when the pupil answered, not when it arrived (give or take the time the request
+    # took to reach the server); the module's completion too.
+    statement = answered.get()
+    assert statement.timestamp < answered_by + timedelta(seconds=1.5)
+    assert statement.stored - statement.timestamp > timedelta(seconds=3)
+    completed = Completion.objects.get(learner=pupil, activity_iri=module.activity_iri)
+    assert completed.completed_at == statement.timestamp
     kept = page.evaluate(
         "() => Object.keys(sessionStorage).filter(k => k.startsWith('upstander-h5p'))"
     )

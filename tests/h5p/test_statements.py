@@ -265,6 +265,50 @@ def test_the_relays_id_is_kept_and_a_statement_sent_again_is_stored_once(
     assert Statement.objects.filter(verb_iri=INTERACTED["id"]).count() == 1
 
 
+def test_a_statement_the_relay_kept_is_dated_when_it_happened(client, pupil, activity, module):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    before = timezone.now()
+    response = post(
+        client, activity, module.pk, h5p_statement(iri, result=SCORE), waited_ms=3_600_000
+    )
+    assert response.status_code == 200, response.content
+    answered = Statement.objects.get(verb_iri=ANSWERED["id"])
+    hour = timedelta(hours=1)
+    assert before - hour <= answered.timestamp <= timezone.now() - hour
+    assert answered.stored >= before  # stored when it arrived
+    # The module it completes is dated with it, so it counts from when the pupil did it.
+    completed = Completion.objects.get(learner=pupil, activity_iri=module.activity_iri)
+    assert completed.completed_at == answered.timestamp
+
+
+@pytest.mark.parametrize("waited", [13 * 3_600_000, 10**20])
+def test_a_wait_too_long_to_believe_dates_it_on_arrival(client, pupil, activity, module, waited):
+    from django.utils import timezone
+
+    client.force_login(pupil)
+    before = timezone.now()
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), verb=INTERACTED)
+    assert post(client, activity, module.pk, statement, waited_ms=waited).status_code == 200
+    assert Statement.objects.get().timestamp >= before
+
+
+@pytest.mark.parametrize("waited", [-1, 1.5, "60", True, None])
+def test_a_wait_that_is_not_a_number_of_milliseconds_is_refused(
+    client, pupil, activity, module, waited
+):
+    client.force_login(pupil)
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), verb=INTERACTED)
+    response = post(client, activity, module.pk, statement, waited_ms=waited)
+    assert response.status_code == 400
+    assert "waited_ms must be a whole number of milliseconds" in response.json()["error"]
+    assert not Statement.objects.exists()
+
+
 def test_an_id_that_is_someone_elses_statement_is_refused(
     client, pupil, klass, school, activity, module
 ):
