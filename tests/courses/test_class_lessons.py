@@ -326,9 +326,9 @@ def test_a_year_group_lesson_shows_in_the_record_of_each_class_whose_pupils_were
     page = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
     shared = page.split("Lessons with other groups that 8R", 1)[1]
     assert "<td>Year 8</td>" in shared and "Module 1; Module 2" in shared
-    assert "<td>2 (of 3)</td>" in shared and "Module 3" not in shared
+    assert "<td>2 of 8R (3 in all)</td>" in shared and "Module 3" not in shared
     page = client.get(reverse("records:pshe_class", args=[other_class.pk])).content.decode()
-    assert "<td>1 (of 3)</td>" in page
+    assert "<td>1 of 8S (3 in all)</td>" in page
     # 8T's pupil was not there. The year group's record lists the lesson as its own, and
     # the one led with 8R as shared.
     page = client.get(reverse("records:pshe_class", args=[absent_class.pk])).content.decode()
@@ -336,7 +336,7 @@ def test_a_year_group_lesson_shows_in_the_record_of_each_class_whose_pupils_were
     page = client.get(reverse("records:pshe_class", args=[year.pk])).content.decode()
     own, shared = page.split("Lessons with other groups that Year 8", 1)
     assert "Module 1; Module 2" in own and "Module 1; Module 2" not in shared
-    assert "Module 3" in shared and "<td>8R</td>" in shared and "<td>1 (of 1)</td>" in shared
+    assert "Module 3" in shared and "<td>8R</td>" in shared and "<td>1 of Year 8 (1 in all)</td>" in shared
 
 
 def test_a_lesson_recorded_by_mistake_is_taken_back_and_what_pupils_did_alone_stays(
