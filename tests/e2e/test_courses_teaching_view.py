@@ -150,3 +150,35 @@ def test_teacher_removes_a_lesson_recorded_for_the_wrong_modules(
     expect(row.get_by_text("Completed")).to_have_count(0)
     expect(page.get_by_text("No lesson led with the class has been recorded.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_lesson_led_with_the_year_group_shows_in_the_classs_record(
+    browser, live_server, teacher, klass, pupil, school, demo_courses
+):
+    """From My groups straight to the form (the site has one pupils' course), then the
+    form tutor's class record lists the year group's lesson its pupils were at."""
+    from schools.models import Membership
+    from tests.factories import GroupFactory, MembershipFactory
+
+    year = GroupFactory(school=school, name="Year 8", kind="year_group")
+    MembershipFactory(group=year, user=pupil)
+    Membership.objects.create(group=year, user=teacher, role=Membership.Role.TEACHER)
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, teacher.username)
+    page.get_by_role("link", name="My groups").click()
+    page.get_by_role("link", name="Record a lesson you led with Year 8").click()
+    expect(page.get_by_role("heading", name="The lesson with Year 8")).to_be_visible()
+    page.get_by_label("What happened in 2021").check()
+    page.get_by_role("button", name="Record the lesson").click()
+    expect(page.get_by_text("The lesson is recorded: 1 pupil of Year 8")).to_be_visible()
+
+    page.goto(f"{live_server.url}{reverse('records:pshe_class', args=[klass.pk])}")
+    shared = page.get_by_role("region", name="Lessons with other groups that 8R's pupils were at")
+    row = shared.get_by_role("row").nth(1)
+    expect(row).to_contain_text("What happened in 2021")
+    expect(row).to_contain_text("Year 8")
+    expect(row).to_contain_text("1 of 8R (1 in all)")
+    assert_accessible(page)
+    ctx.close()
