@@ -22,6 +22,7 @@ from records.selectors import (
     completed_activity_iris,
     completed_activity_iris_of,
     course_valid_since,
+    latest_completion_at,
 )
 from xapi.identity import actor_for
 
@@ -160,10 +161,19 @@ def _locked_enrolment(*, learner, course: CoursePage) -> Enrolment:
 
 
 def _at(statement: dict, at: datetime | None) -> dict:
-    """The statement, timestamped when it happened (`at`) if that was before now."""
+    """The statement, timestamped `at` when given (it happened before it was delivered)."""
     if at is not None:
         statement["timestamp"] = at.isoformat(timespec="milliseconds")
     return statement
+
+
+def _when_the_last_was(at: datetime | None, *, learner, activity_iris, since) -> datetime | None:
+    """`at`, or later: a module (a course) is complete when the last of its activities (its
+    modules) was, and one delivered late may not be the last to be done."""
+    if at is None:
+        return None
+    latest = latest_completion_at(learner=learner, activity_iris=activity_iris, since=since)
+    return max(at, latest) if latest is not None else at
 
 
 def _module_complete(
@@ -195,13 +205,13 @@ def _course_sync(*, learner, course: CoursePage, registration, at: datetime | No
     if not modules:
         return
     module_iris = [m.activity_iri for m in modules]
+    since = course_valid_since(course_page_id=course.pk)
     done = completed_activity_iris(
-        learner=learner,
-        activity_iris=[course.activity_iri, *module_iris],
-        since=course_valid_since(course_page_id=course.pk),
+        learner=learner, activity_iris=[course.activity_iri, *module_iris], since=since
     )
     if course.activity_iri in done or not all(iri in done for iri in module_iris):
         return
+    at = _when_the_last_was(at, learner=learner, activity_iris=module_iris, since=since)
     _record(
         learner=learner,
         statements=[
@@ -229,10 +239,9 @@ def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = N
     course = module.course
     enrolment = _locked_enrolment(learner=learner, course=course)
     # After a renewal, activities and modules finished before it must be done again.
+    since = course_valid_since(course_page_id=course.pk)
     done = completed_activity_iris(
-        learner=learner,
-        activity_iris=[module.activity_iri, *required],
-        since=course_valid_since(course_page_id=course.pk),
+        learner=learner, activity_iris=[module.activity_iri, *required], since=since
     )
     if module.activity_iri not in done and all(iri in done for iri in required):
         _module_complete(
@@ -240,7 +249,7 @@ def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = N
             module=module,
             course=course,
             registration=str(enrolment.registration),
-            at=at,
+            at=_when_the_last_was(at, learner=learner, activity_iris=required, since=since),
         )
     _course_sync(learner=learner, course=course, registration=str(enrolment.registration), at=at)
 

@@ -40,6 +40,15 @@ def completed_activity_iris(*, learner, activity_iris: Iterable[str], since=None
     return set(qs.values_list("activity_iri", flat=True).distinct())
 
 
+def latest_completion_at(*, learner, activity_iris: Iterable[str], since=None):
+    """When the learner last completed one of these activities (at or after `since`, if
+    given), or None."""
+    qs = Completion.objects.filter(learner=learner, activity_iri__in=list(activity_iris))
+    if since is not None:
+        qs = qs.filter(completed_at__gte=since)
+    return qs.aggregate(latest=Max("completed_at"))["latest"]
+
+
 def completed_activity_iris_of(
     *, learner_ids: Iterable[int], activity_iris: Iterable[str], since=None
 ) -> dict[int, set[str]]:

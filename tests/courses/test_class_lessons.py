@@ -336,7 +336,11 @@ def test_a_year_group_lesson_shows_in_the_record_of_each_class_whose_pupils_were
     page = client.get(reverse("records:pshe_class", args=[year.pk])).content.decode()
     own, shared = page.split("Lessons with other groups that Year 8", 1)
     assert "Module 1; Module 2" in own and "Module 1; Module 2" not in shared
-    assert "Module 3" in shared and "<td>8R</td>" in shared and "<td>1 of Year 8 (1 in all)</td>" in shared
+    assert (
+        "Module 3" in shared
+        and "<td>8R</td>" in shared
+        and "<td>1 of Year 8 (1 in all)</td>" in shared
+    )
 
 
 def test_a_lesson_recorded_by_mistake_is_taken_back_and_what_pupils_did_alone_stays(

@@ -26,19 +26,17 @@ def verbs_for(learner, iri):
     )
 
 
-def complete_activity(learner, iri):
+def complete_activity(learner, iri, at=None):
     """What a scenario, quiz or H5P player does when the learner finishes: a completing
-    statement through the one recording path."""
-    record(
-        statements=[
-            {
-                "actor": actor_for(learner),
-                "verb": {"id": VERB + "completed"},
-                "object": {"objectType": "Activity", "id": iri},
-            }
-        ],
-        school=learner.school,
-    )
+    statement through the one recording path (dated `at`, if given)."""
+    statement = {
+        "actor": actor_for(learner),
+        "verb": {"id": VERB + "completed"},
+        "object": {"objectType": "Activity", "id": iri},
+    }
+    if at is not None:
+        statement["timestamp"] = at.isoformat()
+    record(statements=[statement], school=learner.school)
 
 
 @pytest.fixture
@@ -178,6 +176,45 @@ def test_progress_sync_completes_the_course_after_its_last_module(
     complete_activity(pupil, activity_iri("h5p", h5p_activity.uuid))
     services.module_progress_sync(learner=pupil, module=activity_module)
     assert course_progress(learner=pupil, course=course).complete
+
+
+def test_a_completion_delivered_late_dates_the_module_and_course_when_the_last_part_was_done(
+    pupil, course, modules, activity_module, quiz, h5p_activity
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    def completed_at(page):
+        return Completion.objects.get(learner=pupil, activity_iri=page.activity_iri).completed_at
+
+    now = timezone.now().replace(microsecond=0)  # statements keep milliseconds
+    for module in modules:
+        services.module_read_confirm(learner=pupil, module=module)
+    # The H5P answer was given two hours ago and kept in the tab; the quiz was passed an
+    # hour ago, after it. The module is complete from the quiz, the later of the two.
+    complete_activity(pupil, activity_iri("quiz", quiz.uuid), at=now - timedelta(hours=1))
+    two_hours_ago = now - timedelta(hours=2)
+    complete_activity(pupil, activity_iri("h5p", h5p_activity.uuid), at=two_hours_ago)
+    services.module_progress_sync(learner=pupil, module=activity_module, at=two_hours_ago)
+    assert completed_at(activity_module) == now - timedelta(hours=1)
+    # The other modules were read just now: the course is complete from the last of them.
+    assert completed_at(course) == max(completed_at(m) for m in modules)
+
+
+def test_a_module_whose_last_part_arrives_late_is_dated_when_that_part_was_done(
+    pupil, activity_module, quiz, h5p_activity
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    two_hours_ago = timezone.now().replace(microsecond=0) - timedelta(hours=2)
+    complete_activity(pupil, activity_iri("quiz", quiz.uuid), at=two_hours_ago - timedelta(1))
+    complete_activity(pupil, activity_iri("h5p", h5p_activity.uuid), at=two_hours_ago)
+    services.module_progress_sync(learner=pupil, module=activity_module, at=two_hours_ago)
+    completion = Completion.objects.get(learner=pupil, activity_iri=activity_module.activity_iri)
+    assert completion.completed_at == two_hours_ago
 
 
 def test_progress_sync_ignores_another_learners_completions(
