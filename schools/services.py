@@ -80,6 +80,9 @@ class RosterImportResult:
     # people in the file who had been marked so and are back.
     left: list[User] = field(default_factory=list)
     returned: list[User] = field(default_factory=list)
+    # Staff already in Upstander without an MIS id (the safeguarding lead set up with the
+    # school, say), found by their email address and given the file's MIS id.
+    matched_by_email: list[User] = field(default_factory=list)
 
     def logins_by_sheet_group(self) -> list[tuple[str, list[NewLogin]]]:
         """New logins grouped for printing, one sheet per class (or staff team)."""
@@ -205,6 +208,11 @@ def roster_import(
         for chunk in _chunks([row.mis_id for row in rows])
         for user in User.objects.filter(school=school, mis_id__in=chunk)
     }
+    adopted: list[User] = []
+    if role == Role.STAFF:
+        adopted = _staff_without_mis_id(school=school, rows=rows, existing=existing)
+        for user in adopted:
+            existing[user.mis_id] = user
     # People matched by MIS id must already hold the role being imported, so a pupils file
     # can never turn a member of staff into a pupil (or the reverse).
     other_roles = {
@@ -315,9 +323,11 @@ def roster_import(
             result.returned.append(user)
         if (user.username, user.first_name, user.last_name, user.email, user.is_active) != before:
             to_update.append(user)
+    to_update.extend(user for user in adopted if user not in to_update)
+    result.matched_by_email = adopted
     User.objects.bulk_update(
         to_update,
-        ["username", "first_name", "last_name", "email", "is_active", "left_on"],
+        ["username", "first_name", "last_name", "email", "is_active", "left_on", "mis_id"],
         batch_size=500,
     )
     today = timezone.localdate()
@@ -333,6 +343,32 @@ def roster_import(
     )
     _memberships_replace(school=school, role=role, parsed=parsed, people=people, result=result)
     return result
+
+
+def _staff_without_mis_id(*, school: School, rows, existing: dict) -> list[User]:
+    """Members of staff of the school with no MIS id yet whose email address (or username)
+    is a new row's: the same person, so they are given the row's MIS id (unsaved) rather
+    than refused as a clash. Never a pupil's or an editor's account."""
+    unmatched = {row.email: row for row in rows if row.mis_id not in existing}
+    if not unmatched:
+        return []
+    found: dict[str, User] = {}
+    for chunk in _chunks(list(unmatched)):
+        for user in (
+            User.objects.filter(school=school, mis_id="")
+            .filter(Q(email__in=chunk) | Q(username__in=chunk))
+            .filter(groups__name=AUTH_GROUP_NAMES[Role.STAFF])
+            .exclude(groups__name__in=[AUTH_GROUP_NAMES[Role.PUPIL], AUTH_GROUP_NAMES[Role.EDITOR]])
+        ):
+            for value in (user.email.lower(), user.username.lower()):
+                if value in unmatched:
+                    found.setdefault(value, user)
+    adopted: dict[int, User] = {}
+    for email, user in found.items():
+        if user.pk not in adopted:  # one account, one row
+            user.mis_id = unmatched[email].mis_id
+            adopted[user.pk] = user
+    return list(adopted.values())
 
 
 def _hash_many(passwords: list[str]) -> list[str]:

@@ -130,6 +130,58 @@ def test_an_email_used_by_another_account_is_refused(school):
     assert [(e.line, e.column) for e in caught.value.errors] == [(2, "email")]
 
 
+def test_the_lead_set_up_with_the_school_is_found_by_email_not_refused(
+    client, school, safeguarding_lead
+):
+    # The lead's account came with the school and has no MIS id; the staff file lists them.
+    safeguarding_lead.first_name, safeguarding_lead.last_name = "Dee", "Lead"
+    safeguarding_lead.save()
+    client.force_login(safeguarding_lead)
+    response = upload(
+        client,
+        "mis_id,first_name,last_name,email,staff_team\r\n"
+        "T7,Dee,Lead,DSL1@school.invalid,Safeguarding team\r\n"
+        "T8,Sam,Jones,sam@school.invalid,Safeguarding team\r\n",
+        kind=Kind.STAFF,
+    )
+    assert response.status_code == 200, response.text
+    assert "1 member of staff was already in Upstander" in response.text
+    assert "<code>dsl1</code>, T7" in response.text
+    lead = User.objects.get(pk=safeguarding_lead.pk)
+    assert (lead.mis_id, lead.username, lead.has_usable_password()) == ("T7", "dsl1", True)
+    assert roles_of(lead) == {Role.STAFF, Role.SAFEGUARDING_LEAD}
+    assert lead.memberships.get().group.name == "Safeguarding team"
+    result = response.context["result"]
+    assert [login.username for login in result.logins] == ["sam@school.invalid"]
+    assert (result.created, result.updated) == (1, 1)
+    # Importing the file again matches the lead by MIS id, as anyone else.
+    response = upload(
+        client,
+        "mis_id,first_name,last_name,email\r\nT7,Dee,Lead,dsl1@school.invalid\r\n",
+        kind=Kind.STAFF,
+    )
+    assert "already in Upstander</h2>" not in response.text
+    assert User.objects.filter(school=school).count() == 2
+
+
+def test_only_a_member_of_staff_without_an_mis_id_is_found_by_email(school):
+    header = "mis_id,first_name,last_name,email\r\n"
+    UserFactory(
+        school=school, username="kept", email="kept@school.invalid", mis_id="T1", roles=[Role.STAFF]
+    )
+    UserFactory(
+        school=school,
+        username="ed@school.invalid",
+        email="ed@school.invalid",
+        roles=[Role.STAFF, Role.EDITOR],
+    )
+    for email in ("kept@school.invalid", "ed@school.invalid"):
+        with pytest.raises(RosterImportError) as caught:
+            run_import(school, header + f"T9,Sam,Jones,{email}\r\n", kind=Kind.STAFF)
+        assert [(e.line, e.column) for e in caught.value.errors] == [(2, "email")]
+    assert not User.objects.filter(mis_id="T9").exists()
+
+
 def test_a_pupils_file_cannot_turn_a_member_of_staff_into_a_pupil(school):
     UserFactory(school=school, username="t", mis_id="A2", roles=[Role.STAFF])
     with pytest.raises(RosterImportError) as caught:
