@@ -9,7 +9,10 @@ class DatePickerField(forms.DateField):
     YYYY-MM-DD, whatever the site's date format; typed by hand (no picker), 31/12/2026 works."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        # The hint says how to type a date by hand; site.js drops it where the browser has a
+        # picker, which shows dates as the device is set (12/31/2026 in US English).
+        attrs = {"type": "date", "data-typed-date-hint": ""}
+        kwargs.setdefault("widget", forms.DateInput(attrs=attrs, format="%Y-%m-%d"))
         kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
         kwargs.setdefault("help_text", _("For example 31/12/2026."))
         super().__init__(**kwargs)

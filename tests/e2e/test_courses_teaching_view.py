@@ -182,3 +182,29 @@ def test_a_lesson_led_with_the_year_group_shows_in_the_classs_record(
     expect(row).to_contain_text("1 of 8R (1 in all)")
     assert_accessible(page)
     ctx.close()
+
+
+def test_the_date_hint_is_for_typing_by_hand_and_goes_where_the_browser_has_a_picker(
+    browser, live_server, teacher, klass, pupil, demo_courses
+):
+    """Chromium has a date picker, showing dates as the device is set: the "For example
+    31/12/2026" hint would only contradict it on a device set to US English. Without
+    JavaScript it stays, for a browser whose date field is a plain text box."""
+    url = live_server.url + reverse("courses:class_lesson", args=[demo_courses["pupil-2021"].pk])
+    for javascript in (True, False):
+        ctx = browser.new_context(viewport=MOBILE, java_script_enabled=javascript, locale="en-US")
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, live_server, teacher.username)
+        page.goto(url)
+        date = page.get_by_label("Date of the lesson")
+        expect(date).to_be_visible()
+        hint = page.get_by_text("For example 31/12/2026.")
+        if javascript:
+            expect(hint).to_have_count(0)
+            assert date.get_attribute("aria-describedby") is None
+            assert_accessible(page)  # axe-core runs as a script: not without JavaScript
+        else:
+            expect(hint).to_be_visible()
+            assert date.get_attribute("aria-describedby") == "id_taught_on_helptext"
+        ctx.close()
