@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -356,7 +357,8 @@ def _staff_without_mis_id(*, school: School, rows, existing: dict) -> list[User]
     for chunk in _chunks(list(unmatched)):
         for user in (
             User.objects.filter(school=school, mis_id="")
-            .filter(Q(email__in=chunk) | Q(username__in=chunk))
+            .annotate(email_lower=Lower("email"), username_lower=Lower("username"))
+            .filter(Q(email_lower__in=chunk) | Q(username_lower__in=chunk))
             .filter(groups__name=AUTH_GROUP_NAMES[Role.STAFF])
             .exclude(groups__name__in=[AUTH_GROUP_NAMES[Role.PUPIL], AUTH_GROUP_NAMES[Role.EDITOR]])
         ):
