@@ -208,3 +208,32 @@ def test_the_date_hint_is_for_typing_by_hand_and_goes_where_the_browser_has_a_pi
             expect(hint).to_be_visible()
             assert date.get_attribute("aria-describedby") == "id_taught_on_helptext"
         ctx.close()
+
+
+def test_with_two_pupils_courses_the_teacher_picks_which_lesson_they_led(
+    browser, live_server, teacher, klass, pupil, demo_courses
+):
+    from courses.models import Audience, CoursePage
+
+    first = demo_courses["pupil-2021"]
+    second = CoursePage(
+        title="Kind words online",
+        slug="kind-words-online",
+        audience=Audience.PUPILS,
+        summary="What to say, and what not to.",
+        estimated_minutes=20,
+        learning_outcomes="Say something kind",
+    )
+    first.get_parent().add_child(instance=second)
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, teacher.username)
+    page.get_by_role("link", name="My groups").click()
+    page.get_by_role("link", name="Record a lesson you led with 8R").click()
+    expect(page.get_by_text("Which lesson did you lead with 8R?")).to_be_visible()
+    expect(page.get_by_role("link", name="Kind words online")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=first.title).click()
+    expect(page.get_by_role("heading", name="The lesson with 8R")).to_be_visible()
+    ctx.close()
