@@ -566,6 +566,7 @@ def test_the_pshe_overview_shows_how_far_each_class_has_got(client, world, schoo
     assert f"<td>2, the last on {taught_on.day} {taught_on:%b %Y}</td>" in klass_row
     year_row = html[html.index(">Year 8</a>") :].split("</tr>")[0]
     assert "<td>0</td> <td>\u2013</td> <td>None recorded</td>" in year_row
+    assert "A lesson led with a year group is counted there, not under each class" in html
 
 
 def test_an_empty_cpd_record_points_to_my_learning(client, teacher):
