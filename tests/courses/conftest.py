@@ -18,6 +18,20 @@ def module_page(course, slug, *, body=None, title=None):
     return ModulePage.objects.get(pk=page.pk)
 
 
+def pupils_course(catalogue, title, slug):
+    """Another live pupils' course in `catalogue`, with the fields a course needs."""
+    page = CoursePage(
+        title=title,
+        slug=slug,
+        audience=Audience.PUPILS,
+        summary=f"About {title}.",
+        estimated_minutes=20,
+        learning_outcomes="Say something kind",
+    )
+    catalogue.add_child(instance=page)
+    return page
+
+
 @pytest.fixture
 def pupil_catalogue(home_page):
     index = CourseIndexPage(title="Courses for pupils", slug="pupils", audience=Audience.PUPILS)

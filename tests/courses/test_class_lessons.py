@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Audience, ClassLesson, CoursePage
+from courses.models import ClassLesson
 from records.models import Completion
 from schools.models import Membership
 from schools.roles import Role
+from tests.courses.conftest import pupils_course
 from tests.factories import (
     GroupFactory,
     MembershipFactory,
@@ -460,15 +461,7 @@ def test_a_modules_teaching_view_and_my_groups_lead_to_recording_it(
 def test_with_several_pupils_courses_the_teacher_picks_the_lesson(
     client, teacher, klass, course, pupil_catalogue
 ):
-    other = CoursePage(
-        title="Kind words",
-        slug="kind-words",
-        audience=Audience.PUPILS,
-        summary="Words that help.",
-        estimated_minutes=20,
-        learning_outcomes="Say something kind",
-    )
-    pupil_catalogue.add_child(instance=other)
+    other = pupils_course(pupil_catalogue, "Kind words", "kind-words")
     client.force_login(teacher)
     pick = reverse("courses:class_lesson_pick")
     html = client.get(f"{pick}?group={klass.pk}").content.decode()

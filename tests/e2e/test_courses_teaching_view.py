@@ -10,6 +10,15 @@ from tests.e2e.conftest import DESKTOP, MOBILE, assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _signed_in(browser, live_server, username, **context):
+    """A new browser context (viewport, JavaScript, locale...) signed in as `username`."""
+    ctx = browser.new_context(**context)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, username)
+    return ctx, page
+
+
 @pytest.fixture
 def demo_courses(home_page):
     from assessments.demo import demo_content_load as quizzes_load
@@ -87,10 +96,7 @@ def test_teacher_records_a_lesson_led_with_the_class_and_the_pupils_records_show
 
     absent = PupilFactory(school=school, first_name="Ella", last_name="Wright")
     MembershipFactory(group=klass, user=absent)
-    ctx = browser.new_context(viewport=viewport)
-    page = ctx.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server, teacher.username)
+    ctx, page = _signed_in(browser, live_server, teacher.username, viewport=viewport)
     course = demo_courses["pupil-2021"]
     page.goto(f"{live_server.url}{course.url}")
     page.get_by_role("link", name="Record a lesson with a class").click()
@@ -120,10 +126,7 @@ def test_teacher_records_a_lesson_led_with_the_class_and_the_pupils_records_show
     ctx.close()
 
     # The pupil finds the module complete when they open the course.
-    ctx = browser.new_context(viewport=viewport)
-    page = ctx.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server, pupil.username)
+    ctx, page = _signed_in(browser, live_server, pupil.username, viewport=viewport)
     page.goto(f"{live_server.url}{course.url}")
     expect(page.get_by_text("1 of 3 modules complete").first).to_be_visible()
     # Their PSHE record says they did it in class.
@@ -163,10 +166,7 @@ def test_a_lesson_led_with_the_year_group_shows_in_the_classs_record(
     year = GroupFactory(school=school, name="Year 8", kind="year_group")
     MembershipFactory(group=year, user=pupil)
     Membership.objects.create(group=year, user=teacher, role=Membership.Role.TEACHER)
-    ctx = browser.new_context(viewport=MOBILE)
-    page = ctx.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server, teacher.username)
+    ctx, page = _signed_in(browser, live_server, teacher.username, viewport=MOBILE)
     page.get_by_role("link", name="My groups").click()
     page.get_by_role("link", name="Record a lesson you led with Year 8").click()
     expect(page.get_by_role("heading", name="The lesson with Year 8")).to_be_visible()
@@ -192,10 +192,14 @@ def test_the_date_hint_is_for_typing_by_hand_and_goes_where_the_browser_has_a_pi
     JavaScript it stays, for a browser whose date field is a plain text box."""
     url = live_server.url + reverse("courses:class_lesson", args=[demo_courses["pupil-2021"].pk])
     for javascript in (True, False):
-        ctx = browser.new_context(viewport=MOBILE, java_script_enabled=javascript, locale="en-US")
-        page = ctx.new_page()
-        page.set_default_timeout(15_000)
-        sign_in(page, live_server, teacher.username)
+        ctx, page = _signed_in(
+            browser,
+            live_server,
+            teacher.username,
+            viewport=MOBILE,
+            java_script_enabled=javascript,
+            locale="en-US",
+        )
         page.goto(url)
         date = page.get_by_label("Date of the lesson")
         expect(date).to_be_visible()
@@ -213,22 +217,11 @@ def test_the_date_hint_is_for_typing_by_hand_and_goes_where_the_browser_has_a_pi
 def test_with_two_pupils_courses_the_teacher_picks_which_lesson_they_led(
     browser, live_server, teacher, klass, pupil, demo_courses
 ):
-    from courses.models import Audience, CoursePage
+    from tests.courses.conftest import pupils_course
 
     first = demo_courses["pupil-2021"]
-    second = CoursePage(
-        title="Kind words online",
-        slug="kind-words-online",
-        audience=Audience.PUPILS,
-        summary="What to say, and what not to.",
-        estimated_minutes=20,
-        learning_outcomes="Say something kind",
-    )
-    first.get_parent().add_child(instance=second)
-    ctx = browser.new_context(viewport=MOBILE)
-    page = ctx.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server, teacher.username)
+    pupils_course(first.get_parent(), "Kind words online", "kind-words-online")
+    ctx, page = _signed_in(browser, live_server, teacher.username, viewport=MOBILE)
     page.get_by_role("link", name="My groups").click()
     page.get_by_role("link", name="Record a lesson you led with 8R").click()
     expect(page.get_by_text("Which lesson did you lead with 8R?")).to_be_visible()
