@@ -155,15 +155,10 @@ def statements_find(f: StatementFilter, *, limit: int, cursor=None) -> tuple[lis
     combos = list(itertools.product(*groups)) if groups else [()]
     pages = [_page(f, combo, base, limit, cursor) for combo in combos]
     if groups and not f.only_actor_key:
-        # Part Three 2.1.3 "Filter Conditions for StatementRefs": statements that refer to a
-        # matching statement are returned too (one level deep), whatever their own fields.
-        # Checked from the (few) referring statements to their targets, by unique index.
-        target_matches = _or([_matches(combo) for combo in combos])
-        targets = _school(Statement.objects.all(), f.school).filter(
-            target_matches, statement_id=OuterRef("ref_statement_id")
-        )
-        refs = base.filter(voided=False, ref_statement_id__isnull=False).filter(Exists(targets))
-        pages.append(list(_window(refs, f, cursor)[: limit + 1]))
+        referring = _referring_to_matches(f, combos)
+        if referring:
+            refs = base.filter(voided=False, statement_id__in=referring)
+            pages.append(list(_window(refs, f, cursor)[: limit + 1]))
     key = (
         (lambda r: (r.stored, r.id)) if f.ascending else (lambda r: (-r.stored.timestamp(), -r.id))
     )
@@ -175,6 +170,41 @@ def statements_find(f: StatementFilter, *, limit: int, cursor=None) -> tuple[lis
         if len(rows) > limit:
             break
     return rows[:limit], len(rows) > limit
+
+
+# Ids per query when following references on, well inside every database's parameter limit.
+_REF_BATCH = 500
+
+
+def _referring_to_matches(f: StatementFilter, combos) -> set:
+    """Part Three 2.1.3 "Filter Conditions for StatementRefs": a statement whose object is a
+    StatementRef meets the filter when the statement it targets does, and "this rule applies
+    recursively" (a targets b, which targets c, which matches). The ids of every such
+    statement, voided ones included (the caller leaves those out of the page, but a chain may
+    pass through one). Found from the (few) referring statements: first those whose target
+    matches, checked by the targets' unique index, then, level by level, those that target
+    one already found, until a level finds nothing new (a loop of references ends too)."""
+    in_school = _school(Statement.objects.all(), f.school)
+    targets = in_school.filter(
+        _or([_matches(combo) for combo in combos]), statement_id=OuterRef("ref_statement_id")
+    )
+    found = set(
+        in_school.filter(ref_statement_id__isnull=False)
+        .filter(Exists(targets))
+        .values_list("statement_id", flat=True)
+    )
+    level = found
+    while level:
+        batch, level = list(level), set()
+        for start in range(0, len(batch), _REF_BATCH):
+            level.update(
+                in_school.filter(
+                    ref_statement_id__in=batch[start : start + _REF_BATCH]
+                ).values_list("statement_id", flat=True)
+            )
+        level -= found
+        found |= level
+    return found
 
 
 def _or(qs: list[Q]) -> Q:

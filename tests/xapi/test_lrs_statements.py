@@ -192,6 +192,63 @@ def test_statements_referring_to_matches_are_returned(lrs):
     assert {s["id"] for s in found["statements"]} == {target, ref}
 
 
+def _referring_to(lrs, target, statement_id=None):
+    statement = xapi_statement(
+        verb={"id": "http://example.org/commented"},
+        object={"objectType": "StatementRef", "id": target},
+    )
+    if statement_id:
+        statement["id"] = statement_id
+    [ref] = lrs.post(URL, statement).json()
+    return ref
+
+
+def test_references_are_followed_recursively(lrs):
+    """2.1.3: "This rule applies recursively, so that 'Statement a' is a match when a
+    targets b which targets c and the filter conditions described above match for
+    'Statement c'"; a statement referring to one that does not match is not returned."""
+    [c] = lrs.post(URL, xapi_statement()).json()
+    b = _referring_to(lrs, c)
+    a = _referring_to(lrs, b)
+    before_a = _referring_to(lrs, a)
+    [elsewhere] = lrs.post(URL, xapi_statement(object={"id": "http://example.org/x"})).json()
+    _referring_to(lrs, elsewhere)
+    found = lrs.get(URL, {"activity": "http://example.org/activities/one"}).json()
+    assert [s["id"] for s in found["statements"]] == [before_a, a, b, c]
+    # Paged one at a time, each statement once, newest first.
+    ids, params = [], {"activity": "http://example.org/activities/one", "limit": 1}
+    page = lrs.get(URL, params).json()
+    while True:
+        ids += [s["id"] for s in page["statements"]]
+        if not page["more"]:
+            break
+        page = lrs.get(page["more"]).json()
+    assert ids == [before_a, a, b, c]
+
+
+def test_a_loop_of_references_ends(lrs):
+    """Two statements may target each other (the second stored first); following them ends,
+    and neither matches a filter the pair does not meet."""
+    first_id, second_id = str(uuid.uuid4()), str(uuid.uuid4())
+    _referring_to(lrs, second_id, statement_id=first_id)
+    _referring_to(lrs, first_id, statement_id=second_id)
+    found = lrs.get(URL, {"activity": "http://example.org/activities/one"}).json()
+    assert found["statements"] == []
+    found = lrs.get(URL, {"verb": "http://example.org/commented"}).json()
+    assert {s["id"] for s in found["statements"]} == {first_id, second_id}
+
+
+def test_a_chain_through_a_voided_statement_still_matches(lrs):
+    """Part Three 2.1.4: a voided statement is not returned, but the filter rules for
+    StatementRefs are unaffected: a statement reached through it is."""
+    [c] = lrs.post(URL, xapi_statement()).json()
+    b = _referring_to(lrs, c)
+    a = _referring_to(lrs, b)
+    [voiding] = void(lrs, b).json()
+    found = lrs.get(URL, {"activity": "http://example.org/activities/one"}).json()
+    assert {s["id"] for s in found["statements"]} == {c, a, voiding}
+
+
 @pytest.fixture
 def stored(lrs):
     """Statements varying by actor, verb, object, registration and context."""
