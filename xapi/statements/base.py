@@ -33,6 +33,7 @@ _DURATION = re.compile(
 _TIMESTAMP = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+\-]\d{2}(:?\d{2})?)?$"
 )
+_UNKNOWN_OFFSET = re.compile(r"-00(:?00)?$")
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 _SHA2 = re.compile(r"^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$")
 
@@ -71,8 +72,9 @@ def _timestamp(value: str) -> str:
         raise PydanticCustomError(
             "timestamp", "must be an ISO 8601 timestamp (e.g. 2025-01-31T09:00:00Z)"
         )
-    # 2.0.0 4.5: "A Timestamp MUST NOT use the '-00:00' offset" (RFC 3339 "unknown offset").
-    if value.endswith("-00:00") or value.endswith("-0000"):
+    # 2.0.0 4.5: "A Timestamp MUST NOT use the '-00:00' offset" (RFC 3339 "unknown offset"),
+    # however it is written: -00:00, -0000 or -00.
+    if _UNKNOWN_OFFSET.search(value):
         raise PydanticCustomError("timestamp", "must not use the -00:00 offset")
     from datetime import datetime
 

@@ -2,11 +2,11 @@
 
 import re
 
-from pydantic import StrictStr, model_validator
+from pydantic import StrictStr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .activities import Activity
-from .agents import Actor
+from .agents import Actor, AnonymousGroup
 from .attachments import Attachment
 from .base import Timestamp, UUIDStr, XapiModel
 from .contexts import Context, StatementRef
@@ -32,6 +32,19 @@ class Statement(XapiModel):
     authority: Actor | None = None
     version: StrictStr | None = None
     attachments: list[Attachment] | None = None
+
+    @field_validator("authority")
+    @classmethod
+    def _authority(cls, value):
+        # 4.1.9 "authority": "MUST be an Agent, except in 3-legged OAuth, where it MUST be a
+        # Group with two Agents" (an anonymous one: the application and the user together).
+        oauth_pair = isinstance(value, AnonymousGroup) and len(value.member) == 2
+        if value is not None and value.objectType == "Group" and not oauth_pair:
+            raise PydanticCustomError(
+                "authority",
+                "authority must be an Agent, or an anonymous Group of exactly two Agents",
+            )
+        return value
 
     @model_validator(mode="after")
     def _rules(self):

@@ -73,6 +73,8 @@ def test_anonymous_group_needs_members():
         ({"id": "not-a-uuid"}, "id"),
         ({"timestamp": "yesterday"}, "timestamp"),
         ({"timestamp": "2024-01-01T00:00:00-00:00"}, "timestamp"),
+        ({"timestamp": "2024-01-01T00:00:00-0000"}, "timestamp"),
+        ({"timestamp": "2008-09-15T15:53:00.601-00"}, "timestamp"),
         ({"result": {"duration": "10 minutes"}}, "result.duration"),
         ({"result": {"score": {"scaled": 1.5}}}, "result.score"),
         ({"result": {"score": {"raw": 11, "min": 0, "max": 10}}}, "result.score"),
@@ -199,3 +201,26 @@ def test_batch_errors_start_with_the_statement_index():
 
 def test_validation_error_is_a_value_error():
     assert issubclass(StatementValidationError, ValueError)
+
+
+AGENT_B = {"objectType": "Agent", "account": {"homePage": "http://x.org", "name": "app"}}
+
+
+@pytest.mark.parametrize(
+    "authority",
+    [
+        {"objectType": "Group", "mbox": "mailto:g@example.org", "member": [ACTOR, AGENT_B]},
+        {"objectType": "Group", "openid": "http://example.org/group"},
+        {"objectType": "Group", "member": [ACTOR]},
+        {"objectType": "Group", "member": [ACTOR, AGENT_B, {"mbox": "mailto:third@x.org"}]},
+    ],
+)
+def test_an_authority_group_is_anonymous_with_two_agents(authority):
+    """4.1.9: authority "MUST be an Agent, except in 3-legged OAuth, where it MUST be a Group
+    with two Agents"."""
+    assert "authority" in paths_of(statement(authority=authority))
+
+
+@pytest.mark.parametrize("authority", [ACTOR, {"objectType": "Group", "member": [ACTOR, AGENT_B]}])
+def test_an_agent_or_an_oauth_pair_is_a_valid_authority(authority):
+    statement_validate(statement(authority=authority), version="2.0.0")
