@@ -101,6 +101,24 @@ def test_agent_profile_round_trip(lrs):
     assert lrs.get(listing).json() == ["p"]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        state_url("bookmark"),
+        "/xapi/activities/profile?" + urlencode({"activityId": ACTIVITY, "profileId": "bookmark"}),
+        "/xapi/agents/profile?" + urlencode({"agent": AGENT, "profileId": "bookmark"}),
+    ],
+    ids=["state", "activity profile", "agent profile"],
+)
+def test_since_with_a_document_id_is_accepted(lrs, url):
+    """2.3, 2.6, 2.7: `since` is a parameter of GET on each document resource; given with a
+    document id it has nothing to narrow, and the document is returned."""
+    assert lrs.put(url, {"page": 3}, HTTP_IF_NONE_MATCH="*").status_code == 204
+    response = lrs.get(url + "&" + urlencode({"since": "2012-06-01T19:09:13.245Z"}))
+    assert response.status_code == 200
+    assert response.json() == {"page": 3}
+
+
 def test_activities_resource_returns_the_definition(lrs):
     """2.5 Activities Resource: the Activity Object with its canonical definition."""
     lrs.post("/xapi/statements", xapi_statement())

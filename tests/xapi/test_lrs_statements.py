@@ -350,10 +350,23 @@ def test_ascending_and_limit_and_more_page_through_everything(lrs, stored):
     assert seen == stored_order
 
 
-def test_consistent_through_header_on_statement_gets(lrs, stored):
+def test_consistent_through_header_on_every_statements_response(lrs, stored, client):
     """2.1.3: "The LRS MUST include the header X-Experience-API-Consistent-Through ... on all
-    responses to Statements requests"."""
-    assert lrs.get(URL).headers["X-Experience-API-Consistent-Through"]
+    responses to Statements requests", whatever the status."""
+    from django.utils.dateparse import parse_datetime
+
+    responses = [
+        lrs.get(URL),
+        lrs.get(URL, {"statementId": stored["plain"]}),
+        lrs.get(URL, {"statementId": str(uuid.uuid4())}),
+        lrs.get(URL, {"surprise": "1"}),
+        lrs.post(URL, xapi_statement()),
+        lrs.put(f"{URL}?statementId={uuid.uuid4()}", xapi_statement()),
+        client.get(URL, **{**lrs.headers(), "HTTP_X_EXPERIENCE_API_VERSION": ""}),
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 404, 400, 200, 204, 400]
+    for response in responses:
+        assert parse_datetime(response.headers["X-Experience-API-Consistent-Through"])
 
 
 def test_format_ids_strips_to_identifiers(lrs, stored):
@@ -437,6 +450,14 @@ def test_alternate_request_syntax(lrs, client):
     )
     assert response.status_code == 204
     assert Statement.objects.filter(statement_id=statement_id).exists()
+
+
+def test_alternate_request_syntax_without_a_form_is_400(lrs, client):
+    """Part Three 1.3: the alternate syntax sends its content as form fields; a request that
+    does not is refused with 400 (3.2 lists the codes an LRS answers; 415 is not one)."""
+    response = client.post(f"{URL}?method=PUT", b"", content_type="", **lrs.headers())
+    assert response.status_code == 400
+    assert "application/x-www-form-urlencoded" in response.json()["error"]
 
 
 def test_cors_preflight_and_headers(lrs, client):

@@ -3,7 +3,7 @@ Three 1.x): the version header, the alternate request syntax, CORS, HEAD and JSO
 
 import json
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import partial, wraps
 from urllib.parse import parse_qsl
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -142,8 +142,9 @@ def lrs_request(request: HttpRequest) -> LrsRequest:
             )
         ctype, _p = _content_type(content_type)
         if ctype != "application/x-www-form-urlencoded":
+            # Part Three 3.2: content that does not match its type is a 400.
             raise LrsError(
-                415, "the alternate request syntax needs application/x-www-form-urlencoded"
+                400, "the alternate request syntax needs application/x-www-form-urlencoded"
             )
         form = QueryDict(mutable=True)
         for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True):
@@ -211,36 +212,51 @@ def error_response(exc: LrsError, version: str) -> HttpResponse:
     return with_lrs_headers(response, version)
 
 
-def lrs_view(view):
-    """Wrap a resource: OPTIONS preflight, version check, errors as JSON, HEAD as GET."""
+def lrs_view(view=None, *, consistent_through: bool = False):
+    """Wrap a resource: OPTIONS preflight, version check, errors as JSON, HEAD as GET.
+
+    `consistent_through`: the Statement Resource "MUST include the
+    X-Experience-API-Consistent-Through header" on every response, errors included (Part
+    Three 2.1.3); a response without its own gets the time the request arrived, before which
+    every statement stored is readable."""
+    if view is None:
+        return partial(lrs_view, consistent_through=consistent_through)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        version = "2.0.0"
-        if request.method == "OPTIONS":
-            return with_lrs_headers(HttpResponse(status=200), version)
-        try:
-            lrs = lrs_request(request)
-            version = version_check(lrs.version)
-            lrs.version = version
-            head = lrs.method == "HEAD"
-            if head:
-                lrs.method = "GET"
-            response = view(lrs, *args, **kwargs)
-            if head:
-                # Part Three 1.1: HEAD answers as GET would, without a body.
-                length = len(response.content) if not response.streaming else None
-                response.content = b""
-                if length is not None:
-                    response["Content-Length"] = str(length)
-        except StatementValidationError as exc:
-            return error_response(LrsError(400, str(exc), exc.errors), version)
-        except LrsError as exc:
-            return error_response(exc, version)
-        return with_lrs_headers(response, version)
+        arrived = now_iso() if consistent_through else None
+        response = _answer(view, request, *args, **kwargs)
+        if arrived and "X-Experience-API-Consistent-Through" not in response:
+            response["X-Experience-API-Consistent-Through"] = arrived
+        return response
 
     wrapper.csrf_exempt = True
     return wrapper
+
+
+def _answer(view, request, *args, **kwargs) -> HttpResponse:
+    version = "2.0.0"
+    if request.method == "OPTIONS":
+        return with_lrs_headers(HttpResponse(status=200), version)
+    try:
+        lrs = lrs_request(request)
+        version = version_check(lrs.version)
+        lrs.version = version
+        head = lrs.method == "HEAD"
+        if head:
+            lrs.method = "GET"
+        response = view(lrs, *args, **kwargs)
+        if head:
+            # Part Three 1.1: HEAD answers as GET would, without a body.
+            length = len(response.content) if not response.streaming else None
+            response.content = b""
+            if length is not None:
+                response["Content-Length"] = str(length)
+    except StatementValidationError as exc:
+        return error_response(LrsError(400, str(exc), exc.errors), version)
+    except LrsError as exc:
+        return error_response(exc, version)
+    return with_lrs_headers(response, version)
 
 
 def now_iso() -> str:

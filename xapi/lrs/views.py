@@ -155,7 +155,7 @@ def _own_agent(principal: Principal, key: str | None) -> None:
 # Statements ----------------------------------------------------------------------------
 
 
-@lrs_view
+@lrs_view(consistent_through=True)
 def statements(lrs: LrsRequest):
     if lrs.method == "GET":
         return _statements_get(lrs)
@@ -337,8 +337,8 @@ def _documents_resource(
                 )
             )
             return JsonResponse(ids, safe=False)
-        if since is not None:
-            raise LrsError(400, "since is only used without a document id")
+        # `since` is a parameter of the resource, so it is accepted here too; it only narrows
+        # a list of ids (Part Three 2.3, 2.6, 2.7).
         document = documents_find(school=school, key=key).filter(document_id=document_id).first()
         if document is None:
             raise LrsError(404, "no such document")
