@@ -49,7 +49,9 @@ def settings_in(module: str, **env: str) -> dict:
         " 'db_name': str(settings.DATABASES['default']['NAME']),"
         " 'cache': settings.CACHES['default']['BACKEND'],"
         " 'debug': settings.DEBUG, 'site_url': settings.SITE_URL,"
-        " 'hosts': settings.ALLOWED_HOSTS}))"
+        " 'hosts': settings.ALLOWED_HOSTS,"
+        " 'conn_max_age': settings.DATABASES['default']['CONN_MAX_AGE'],"
+        " 'health_checks': settings.DATABASES['default']['CONN_HEALTH_CHECKS']}))"
     )
     result = run(["-c", code], DJANGO_SETTINGS_MODULE=module, **env)
     assert result.returncode == 0, result.stderr
@@ -100,6 +102,16 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
     assert values["debug"] is False
     assert values["site_url"] == "https://upstander.example.org"
     assert values["hosts"] == ["upstander.example.org", "upstander-h5p.example.net"]
+
+
+def test_production_keeps_database_connections_unless_told_not_to():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["DATABASE_URL"] = "postgres://app@db.internal:5432/upstander"
+    values = settings_in("config.settings.production", **env)
+    assert (values["conn_max_age"], values["health_checks"]) == (60, True)
+    values = settings_in("config.settings.production", **env, DB_CONN_MAX_AGE="0")
+    assert values["conn_max_age"] == 0
+    assert settings_in("config.settings.dev")["conn_max_age"] == 0
 
 
 WORKER_LOGS = (
