@@ -1,8 +1,8 @@
 """Attachment metadata: xAPI 1.0.3 Part Two 4.1.11 "Attachments"."""
 
-from pydantic import StrictInt, StrictStr
+from pydantic import StrictInt
 
-from .base import IRI, LanguageMap, Sha2, XapiModel
+from .base import IRI, LanguageMap, MediaType, Sha2, XapiModel
 
 
 class Attachment(XapiModel):
@@ -11,7 +11,7 @@ class Attachment(XapiModel):
     usageType: IRI
     display: LanguageMap
     description: LanguageMap | None = None
-    contentType: StrictStr
+    contentType: MediaType
     length: StrictInt
     sha2: Sha2
     fileUrl: IRI | None = None

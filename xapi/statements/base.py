@@ -22,8 +22,26 @@ from pydantic_core import PydanticCustomError
 
 # 4.2.6 "Internationalized Resource Identifiers": a scheme, a colon and something after it.
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$")
-# RFC 5646 language tags, loosely (a primary subtag, then subtags of 1-8 alphanumerics).
-_LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+# RFC 5646 2.1 "Syntax": language[-script][-region]*(-variant)*(-extension)[-privateuse], a
+# private-use tag, or one of the grandfathered tags (2.2.8).
+_LANG = re.compile(
+    r"""^(?:
+        (?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})     # language, with extended subtags
+        (?:-[a-z]{4})?                                  # script
+        (?:-(?:[a-z]{2}|[0-9]{3}))?                     # region
+        (?P<variants>(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*)
+        (?P<extensions>(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*)
+        (?:-x(?:-[a-z0-9]{1,8})+)?                      # private use
+      | x(?:-[a-z0-9]{1,8})+
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_GRANDFATHERED_TAGS = (
+    "en-gb-oed i-ami i-bnn i-default i-enochian i-hak i-klingon i-lux i-mingo i-navajo i-pwn "
+    "i-tao i-tay i-tsu sgn-be-fr sgn-be-nl sgn-ch-de art-lojban cel-gaulish no-bok no-nyn "
+    "zh-guoyu zh-hakka zh-min zh-min-nan zh-xiang"
+)
+_GRANDFATHERED = frozenset(_GRANDFATHERED_TAGS.split())
 # 4.6 "ISO 8601 Durations": PnYnMnDTnHnMnS (seconds may be decimal) or PnW.
 _DURATION = re.compile(
     r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
@@ -33,6 +51,9 @@ _DURATION = re.compile(
 _TIMESTAMP = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+\-]\d{2}(:?\d{2})?)?$"
 )
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# RFC 2046 media types: type/subtype, then any parameters.
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?$")
 _UNKNOWN_OFFSET = re.compile(r"-00(:?00)?$")
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 _SHA2 = re.compile(r"^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$")
@@ -45,18 +66,34 @@ def _iri(value: str) -> str:
 
 
 def _uuid(value: str) -> str:
-    try:
-        parsed = uuid.UUID(value)
-    except ValueError:
-        raise PydanticCustomError("uuid", "must be a UUID") from None
+    # 4.5 "UUIDs": in their standard string form, 8-4-4-4-12 hexadecimal digits (not braced,
+    # not a urn:uuid: and not without hyphens, all of which Python's UUID would read).
+    if not _UUID.match(value):
+        raise PydanticCustomError("uuid", "must be a UUID (8-4-4-4-12 hexadecimal digits)")
+    parsed = uuid.UUID(value)
     # 4.5 "UUIDs": "[RFC 4122] variant 2" only.
     if parsed.variant != uuid.RFC_4122:
         raise PydanticCustomError("uuid", "must be an RFC 4122 UUID")
     return str(parsed)
 
 
+def language_tag_valid(value: str) -> bool:
+    """Whether `value` is a well-formed RFC 5646 language tag (2.2.9), which also means no
+    variant and no extension singleton appears twice."""
+    if value.lower() in _GRANDFATHERED:
+        return True
+    match = _LANG.match(value)
+    if not match:
+        return False
+    variants = (match["variants"] or "").lower().split("-")[1:]
+    singletons = [
+        part for part in (match["extensions"] or "").lower().split("-")[1:] if len(part) == 1
+    ]
+    return len(set(variants)) == len(variants) and len(set(singletons)) == len(singletons)
+
+
 def _lang(value: str) -> str:
-    if not _LANG.match(value):
+    if not language_tag_valid(value):
         raise PydanticCustomError("language", "must be an RFC 5646 language tag (e.g. en-GB)")
     return value
 
@@ -85,6 +122,12 @@ def _timestamp(value: str) -> str:
     return value
 
 
+def _media_type(value: str) -> str:
+    if not _MEDIA_TYPE.match(value):
+        raise PydanticCustomError("media_type", "must be a media type (e.g. application/pdf)")
+    return value
+
+
 def _sha1(value: str) -> str:
     if not _SHA1.match(value):
         raise PydanticCustomError("sha1", "must be a hex SHA-1 (40 characters)")
@@ -103,12 +146,16 @@ LanguageTag = Annotated[StrictStr, AfterValidator(_lang)]
 Duration = Annotated[StrictStr, AfterValidator(_duration)]
 Timestamp = Annotated[StrictStr, AfterValidator(_timestamp)]
 Sha1 = Annotated[StrictStr, AfterValidator(_sha1)]
+MediaType = Annotated[StrictStr, AfterValidator(_media_type)]
 Sha2 = Annotated[StrictStr, AfterValidator(_sha2)]
 Number = StrictInt | StrictFloat
 Bool = StrictBool
 
 
 def _language_map(value: dict[str, str]) -> dict[str, str]:
+    # 4.2.7 "Language Maps": at least one language, each under a tag.
+    if not value:
+        raise PydanticCustomError("language_map", "must give the text in at least one language")
     for key in value:
         _lang(key)
     return value

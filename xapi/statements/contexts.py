@@ -28,6 +28,16 @@ class ContextActivities(XapiModel):
     category: ActivityList | None = None
     other: ActivityList | None = None
 
+    @model_validator(mode="after")
+    def _not_empty(self):
+        # 4.1.6.2: "contextActivities" holds one or more of parent, grouping, category, other.
+        if all(v is None for v in (self.parent, self.grouping, self.category, self.other)):
+            raise PydanticCustomError(
+                "context_activities",
+                "contextActivities needs at least one of parent, grouping, category or other",
+            )
+        return self
+
 
 class StatementRef(XapiModel):
     """4.1.4.3 "Statement Reference": points to another statement by id."""

@@ -2,7 +2,7 @@
 
 import re
 
-from pydantic import StrictStr, field_validator, model_validator
+from pydantic import StrictStr, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .activities import Activity
@@ -32,6 +32,18 @@ class Statement(XapiModel):
     authority: Actor | None = None
     version: StrictStr | None = None
     attachments: list[Attachment] | None = None
+
+    @field_validator("version")
+    @classmethod
+    def _version_of_the_request(cls, value, info: ValidationInfo):
+        # 1.0.3 Part Two 4.1.10: a 1.0 request's statements are 1.0.x (Part Three 3.3).
+        request_version = (info.context or {}).get("version", "2.0.0")
+        if value.startswith("2.") and not request_version.startswith("2."):
+            raise PydanticCustomError(
+                "version",
+                "a statement of version 2.0 needs a 2.0.0 request (X-Experience-API-Version)",
+            )
+        return value
 
     @field_validator("authority")
     @classmethod

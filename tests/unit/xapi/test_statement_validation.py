@@ -2,6 +2,7 @@
 
 import pytest
 
+from xapi.statements.base import language_tag_valid
 from xapi.statements.errors import StatementValidationError
 from xapi.statements.validation import statement_validate, statements_validate
 
@@ -224,3 +225,99 @@ def test_an_authority_group_is_anonymous_with_two_agents(authority):
 @pytest.mark.parametrize("authority", [ACTOR, {"objectType": "Group", "member": [ACTOR, AGENT_B]}])
 def test_an_agent_or_an_oauth_pair_is_a_valid_authority(authority):
     statement_validate(statement(authority=authority), version="2.0.0")
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "en-GB",
+        "cy",
+        "es-419",
+        "zh-Hant",
+        "zh-cmn-Hans-CN",
+        "sl-rozaj-biske",
+        "de-CH-1901",
+        "az-Arab-x-AZE-derbend",
+        "en-US-x-twain",
+        "x-whatever",
+        "i-enochian",
+        "sgn-BE-FR",
+        "en-a-bbb-x-a-ccc",
+    ],
+)
+def test_well_formed_language_tags_are_accepted(tag):
+    """RFC 5646 2.1: language, script, region, variants, extensions, private use; and the
+    grandfathered tags."""
+    assert language_tag_valid(tag)
+    statement_validate(statement(verb={**VERB, "display": {tag: "completed"}}))
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "de-419-DE",  # two regions
+        "a-DE",  # a one-letter language
+        "ar-a-aaa-b-bbb-a-ccc",  # the extension singleton "a" twice
+        "de-DE-1901-1901",  # a variant twice
+        "en--GB",
+        "en-",
+        "english-language-tag",
+    ],
+)
+def test_malformed_language_tags_are_refused(tag):
+    """RFC 5646 2.2.9: a tag whose subtags are out of order, or repeat a variant or an
+    extension, is not well-formed (XAPI-00013)."""
+    assert not language_tag_valid(tag)
+    assert paths_of(statement(verb={**VERB, "display": {tag: "completed"}})) == ["verb.display"]
+
+
+def test_an_empty_language_map_is_refused():
+    """4.2.7: a language map gives the text in at least one language."""
+    assert paths_of(statement(verb={**VERB, "display": {}})) == ["verb.display"]
+    activity = {**ACTIVITY, "definition": {"name": {}}}
+    assert paths_of(statement(object=activity)) == ["object.definition.name"]
+
+
+def test_empty_context_activities_are_refused():
+    """4.1.6.2: contextActivities holds at least one of parent, grouping, category, other."""
+    assert paths_of(statement(context={"contextActivities": {}})) == ["context.contextActivities"]
+    statement_validate(statement(context={"contextActivities": {"other": []}}))
+
+
+@pytest.mark.parametrize("content_type", ["should fail", "", "text", "/plain"])
+def test_an_attachment_content_type_is_a_media_type(content_type):
+    """4.1.11: contentType is an Internet Media Type (XAPI-00105)."""
+    attachment = {
+        "usageType": "http://example.com/attachment-usage/test",
+        "display": {"en-US": "A test attachment"},
+        "contentType": content_type,
+        "length": 27,
+        "sha2": "495395e777cd98da653df9615d09c0fd6bb2f8d4788394cd53c56a3bfdcd848a",
+        "fileUrl": "http://over.there.com/file.txt",
+    }
+    assert paths_of(statement(attachments=[attachment])) == ["attachments[0].contentType"]
+    attachment["contentType"] = "text/plain; charset=ascii"
+    statement_validate(statement(attachments=[attachment]))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "{c1dd5a3c-bb48-4b4f-9c2f-2a1a2d9d0c30}",
+        "urn:uuid:c1dd5a3c-bb48-4b4f-9c2f-2a1a2d9d0c30",
+        "c1dd5a3cbb484b4f9c2f2a1a2d9d0c30",
+    ],
+)
+def test_uuids_are_in_their_standard_form(value):
+    """4.5: "All UUID types are in standard String form"."""
+    assert paths_of(statement(id=value)) == ["id"]
+    assert paths_of(statement(context={"registration": value})) == ["context.registration"]
+    model = statement_validate(statement(id="C1DD5A3C-BB48-4B4F-9C2F-2A1A2D9D0C30"))
+    assert model.id == "c1dd5a3c-bb48-4b4f-9c2f-2a1a2d9d0c30"
+
+
+def test_a_2_0_statement_needs_a_2_0_request():
+    """1.0.3 Part Two 4.1.10: a 1.0 request's statements are version 1.0.x (XAPI-00101)."""
+    assert paths_of(statement(version="2.0.0"), version="1.0.3") == ["version"]
+    statement_validate(statement(version="2.0.0"), version="2.0.0")
+    statement_validate(statement(version="1.0.3"), version="2.0.0")
