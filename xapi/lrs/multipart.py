@@ -63,8 +63,9 @@ def attachments_read(body: bytes, boundary: str) -> tuple[object, dict[str, tupl
     return statements, attachments
 
 
-def attachments_match(statements: list[dict], attachments: dict) -> None:
-    """Every attachment without a fileUrl has a part, and every part is declared."""
+def attachments_match(statements: list[dict], attachments: dict | None) -> None:
+    """Every attachment without a fileUrl has a part, and every part is declared.
+    `attachments` is None for a request that was not multipart/mixed, so had no parts."""
     declared = set()
     for index, statement in enumerate(statements):
         if not isinstance(statement, dict):
@@ -78,9 +79,19 @@ def attachments_match(statements: list[dict], attachments: dict) -> None:
                 continue
             sha2 = str(item.get("sha2", "")).lower()
             declared.add(sha2)
-            if "fileUrl" not in item and sha2 not in attachments:
+            if "fileUrl" in item:
+                continue
+            if attachments is None:
+                # Part Three 1.5.1: without a fileUrl, the file travels in a multipart/mixed
+                # request as a part.
+                raise LrsError(
+                    400,
+                    f"[{index}].attachments: an attachment without a fileUrl is sent with its "
+                    "file, as a multipart/mixed request",
+                )
+            if sha2 not in attachments:
                 raise LrsError(400, f"[{index}].attachments: no part was sent for sha2 {sha2}")
-    extra = set(attachments) - declared
+    extra = set(attachments or {}) - declared
     if extra:
         raise LrsError(400, f"parts sent that no statement declares: {', '.join(sorted(extra))}")
 

@@ -187,8 +187,7 @@ def _statements_write(lrs: LrsRequest):
     else:
         _only(lrs, set())
         batch = body if isinstance(body, list) else [body]
-    if attachments is not None:
-        attachments_match(batch, attachments)
+    attachments_match(batch, attachments)
     if principal.user is not None:
         # DESIGN.md: a browser-sent statement never chooses its own actor.
         batch = [
