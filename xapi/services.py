@@ -32,6 +32,7 @@ from .models import (
     StatementRelation,
 )
 from .recordsets import recordset
+from .statements.arrays import context_activities_listed
 from .statements.errors import StatementConflictError, StatementValidationError
 from .statements.statement import Statement as StatementModel
 from .statements.validation import statement_validate
@@ -350,8 +351,9 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
 
     fresh: list[tuple[str, dict, StatementModel]] = []
     for statement_id, data, model in zip(ids, statements, models, strict=True):
-        # A shallow copy: only top-level keys are filled in, nested parts are never changed.
-        full = dict(data)
+        # A shallow copy: only top-level keys are filled in, and a single context activity is
+        # stored as an array of one, as the LRS must return it (Part Two 4.1.6.2).
+        full = dict(context_activities_listed(data))
         full["id"] = statement_id
         if model.id and model.id != data.get("id"):
             full["id"] = model.id

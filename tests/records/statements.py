@@ -35,14 +35,19 @@ def statement(
         "object": {"objectType": "Activity", "id": object_iri},
         "timestamp": when.isoformat(),
         "stored": when.isoformat(),
-        "context": {"contextActivities": {}},
+        "context": {},
     }
+    activities = {}
     if parent:
-        data["context"]["contextActivities"]["parent"] = [{"id": parent}]
+        activities["parent"] = [{"id": parent}]
     if grouping:
-        data["context"]["contextActivities"]["grouping"] = [{"id": grouping}]
+        activities["grouping"] = [{"id": grouping}]
+    if activities:
+        data["context"]["contextActivities"] = activities
     if registration:
         data["context"]["registration"] = registration
+    if not data["context"]:
+        del data["context"]
     if result is not None:
         data["result"] = result
     return data

@@ -505,6 +505,35 @@ def attachment_statement(content: bytes):
     )
 
 
+def test_an_attachment_without_its_file_or_a_file_url_is_400(lrs):
+    """Part Three 1.5.1: a JSON request's attachments each give a fileUrl; one without is
+    sent with its file as a part of a multipart/mixed request. Nothing is stored."""
+    statement = attachment_statement(b"signed")
+    response = lrs.post(URL, statement)
+    assert response.status_code == 400
+    assert "multipart/mixed" in response.json()["error"]
+    assert not Statement.objects.exists()
+    statement["attachments"][0]["fileUrl"] = "https://example.org/files/note.txt"
+    assert lrs.post(URL, statement).status_code == 200
+
+
+def test_a_single_context_activity_is_returned_as_an_array(lrs):
+    """Part Two 4.1.6.2: "the LRS MUST return single Activity Objects as an Array of length
+    one containing the same Activity" (XAPI-00096), in every format."""
+    parent = {"objectType": "Activity", "id": "http://example.org/activities/parent"}
+    [statement_id] = lrs.post(
+        URL, xapi_statement(context={"contextActivities": {"parent": parent}})
+    ).json()
+    for fmt in ("exact", "canonical", "ids"):
+        got = lrs.get(URL, {"statementId": statement_id, "format": fmt}).json()
+        assert got["context"]["contextActivities"]["parent"] == [parent]
+    listed = lrs.get(URL, {"activity": parent["id"], "related_activities": "true"}).json()
+    assert listed["statements"][0]["context"]["contextActivities"]["parent"] == [parent]
+    # Sent again as it was first written, it is the same statement, not a conflict.
+    again = xapi_statement(id=statement_id, context={"contextActivities": {"parent": parent}})
+    assert lrs.post(URL, again).status_code == 200
+
+
 def test_attachment_round_trip_with_sha2(lrs):
     """Part Three 1.5.2: attachments in multipart/mixed, each part identified by its SHA-2;
     GET with attachments=true returns them in a multipart response."""

@@ -3,6 +3,8 @@ canonical."""
 
 import copy
 
+from xapi.statements.arrays import context_activities_listed
+
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
 
 
@@ -109,6 +111,9 @@ def statement_format(statement: dict, fmt: str, accept_language: str = "") -> di
     """The statement as the client asked for it."""
     if fmt == "ids":
         return _statement_ids(statement)
+    # Statements are stored with their context activities as arrays; this covers any stored
+    # before that was so.
+    statement = context_activities_listed(statement)
     if fmt == "canonical":
         return _canonical(copy.deepcopy(statement), _accepted_languages(accept_language))
     return statement
