@@ -1,6 +1,8 @@
 """Attachment metadata: xAPI 1.0.3 Part Two 4.1.11 "Attachments"."""
 
-from pydantic import StrictInt
+from typing import Annotated
+
+from pydantic import Field, StrictInt
 
 from .base import IRI, LanguageMap, MediaType, Sha2, XapiModel
 
@@ -12,6 +14,6 @@ class Attachment(XapiModel):
     display: LanguageMap
     description: LanguageMap | None = None
     contentType: MediaType
-    length: StrictInt
+    length: Annotated[StrictInt, Field(ge=0)]  # octets
     sha2: Sha2
     fileUrl: IRI | None = None

@@ -300,6 +300,19 @@ def test_an_attachment_content_type_is_a_media_type(content_type):
     statement_validate(statement(attachments=[attachment]))
 
 
+def test_an_attachment_length_is_not_negative():
+    """4.1.11: length is the attachment's size in octets."""
+    attachment = {
+        "usageType": "http://example.com/attachment-usage/test",
+        "display": {"en-US": "A test attachment"},
+        "contentType": "text/plain",
+        "length": -1,
+        "sha2": "495395e777cd98da653df9615d09c0fd6bb2f8d4788394cd53c56a3bfdcd848a",
+        "fileUrl": "http://over.there.com/file.txt",
+    }
+    assert paths_of(statement(attachments=[attachment])) == ["attachments[0].length"]
+
+
 @pytest.mark.parametrize(
     "value",
     [
