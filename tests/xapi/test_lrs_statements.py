@@ -495,7 +495,7 @@ def attachment_statement(content: bytes):
     return xapi_statement(
         attachments=[
             {
-                "usageType": "http://adlnet.gov/expapi/attachments/signature",
+                "usageType": "http://id.tincanapi.com/attachment/supporting_media",
                 "display": {"en-GB": "Note"},
                 "contentType": "text/plain",
                 "length": len(content),

@@ -39,6 +39,7 @@ from .http import (
     with_lrs_headers,
 )
 from .multipart import attachments_match, attachments_read, multipart_response
+from .signatures import signatures_check
 
 PAGE_MAX = 100
 GET_PARAMS = {
@@ -188,6 +189,7 @@ def _statements_write(lrs: LrsRequest):
         _only(lrs, set())
         batch = body if isinstance(body, list) else [body]
     attachments_match(batch, attachments)
+    signatures_check(batch, attachments, version=lrs.version)
     if principal.user is not None:
         # DESIGN.md: a browser-sent statement never chooses its own actor.
         batch = [
