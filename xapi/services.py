@@ -63,7 +63,7 @@ def parse_timestamp(value: str) -> datetime:
     return parsed
 
 
-def _comparable(model: StatementModel) -> dict:
+def statement_comparable(model: StatementModel) -> dict:
     """The statement as the spec compares them (Part Two 2.1.2 "Statement Comparison
     Requirements"): ignoring what the LRS sets and how arrays were written."""
     return model.model_dump(exclude=COMPARE_IGNORED, exclude_none=True)
@@ -71,7 +71,7 @@ def _comparable(model: StatementModel) -> dict:
 
 def _same_statement(stored: dict, incoming: StatementModel, version: str) -> bool:
     existing = StatementModel.model_validate(stored, context={"version": "2.0.0"})
-    if _comparable(existing) != _comparable(incoming):
+    if statement_comparable(existing) != statement_comparable(incoming):
         return False
     if incoming.timestamp and existing.timestamp:
         return parse_timestamp(incoming.timestamp) == parse_timestamp(existing.timestamp)

@@ -3,7 +3,7 @@ canonical."""
 
 import copy
 
-from xapi.statements.arrays import context_activities_listed
+from ..statements.arrays import context_activities_listed
 
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
 

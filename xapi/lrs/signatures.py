@@ -16,15 +16,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from ..services import statement_comparable
 from ..statements.errors import StatementValidationError
-from ..statements.statement import Statement as StatementModel
 from ..statements.validation import statement_validate
 from .http import LrsError
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 _HASHES = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}
-# What the LRS may have set or changed (Part Two 2.1.2 "Statement Comparison Requirements").
-_IGNORED = {"stored", "authority", "version", "timestamp", "id"}
 
 
 class _Malformed(Exception):
@@ -43,10 +41,6 @@ def _json(raw: bytes, what: str):
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise _Malformed(f"the JWS {what} is not JSON") from None
-
-
-def _comparable(model: StatementModel) -> dict:
-    return model.model_dump(exclude=_IGNORED, exclude_none=True)
 
 
 def _unsigned(statement: dict) -> dict:
@@ -103,7 +97,7 @@ def _check(statement: dict, jws: bytes, version: str) -> None:
         received = statement_validate(_unsigned(statement), version=version)
     except StatementValidationError:
         raise _Malformed("the JWS payload is not a valid statement") from None
-    if _comparable(original) != _comparable(received):
+    if statement_comparable(original) != statement_comparable(received):
         raise _Malformed("the JWS payload is not the statement that was sent")
 
 
