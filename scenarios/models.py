@@ -11,7 +11,7 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import StreamField
@@ -31,6 +31,22 @@ from .engine.graph import parse_value
 def _image_id(image) -> int | None:
     """The id of a node's picture: the block gives the image, or None if it was deleted."""
     return getattr(image, "pk", image) if image else None
+
+
+def _plays_delete(scenarios) -> None:
+    """Delete the play-throughs and class plays of `scenarios` (a queryset). Each pins one of
+    its scenario's revisions, and that pin refuses to let the revision go (so Wagtail's
+    `purge_revisions` keeps what someone is playing): they must go before the scenario, whose
+    revisions go with it. What learners completed stays: it is in their statements."""
+    ScenarioAttempt.objects.filter(scenario__in=scenarios).delete()
+    ClassroomSession.objects.filter(scenario__in=scenarios).delete()
+
+
+class ScenarioQuerySet(models.QuerySet):
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            _plays_delete(self.values("pk"))
+            return super().delete()
 
 
 class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, models.Model):
@@ -65,6 +81,8 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
     nodes = StreamField([("node", NodeBlock())], blank=True, verbose_name=_("nodes"))
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="scenario")
 
+    objects = ScenarioQuerySet.as_manager()
+
     panels = [
         FieldPanel("title"),
         FieldPanel("audience"),
@@ -88,6 +106,20 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
 
     def __str__(self) -> str:
         return self.title
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            _plays_delete(Scenario.objects.filter(pk=self.pk))
+            return super().delete(*args, **kwargs)
+
+    def plays_count(self) -> tuple[int, int, int]:
+        """How many play-throughs of this scenario there are, how many of those are not
+        finished, and how many class plays: what deleting it deletes."""
+        attempts = ScenarioAttempt.objects.filter(scenario=self).aggregate(
+            all=models.Count("pk"), open=models.Count("pk", filter=models.Q(finished_at=None))
+        )
+        classes = ClassroomSession.objects.filter(scenario=self).count()
+        return attempts["all"], attempts["open"], classes
 
     @property
     def revisions(self):

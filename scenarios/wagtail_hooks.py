@@ -2,20 +2,63 @@
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
 from .forms import ScenarioAdminForm
 from .models import Scenario
 from .panels import GraphPanel
 
 
+class ScenarioDeleteView(DeleteView):
+    @property
+    def confirmation_message(self):
+        """Before deleting a scenario learners have played, say what goes with it and what
+        stays, and that unpublishing keeps it all."""
+        attempts, unfinished, classes = self.object.plays_count()
+        if not attempts and not classes:
+            return super().confirmation_message
+        goes = []
+        if attempts:
+            goes.append(
+                ngettext(
+                    "%(count)s play-through by a learner",
+                    "%(count)s play-throughs by learners",
+                    attempts,
+                )
+                % {"count": attempts}
+                + (
+                    ngettext(
+                        " (%(count)s not finished: that learner cannot carry on)",
+                        " (%(count)s not finished: those learners cannot carry on)",
+                        unfinished,
+                    )
+                    % {"count": unfinished}
+                    if unfinished
+                    else ""
+                )
+            )
+        if classes:
+            goes.append(
+                ngettext("%(count)s class play", "%(count)s class plays", classes)
+                % {"count": classes}
+            )
+        return _(
+            "Learners have played this scenario. Deleting it also deletes %(what)s, and its "
+            "choices leave the scenario analytics; what learners completed stays in their "
+            "records. To stop new plays and keep all of this, unpublish it instead. Are you "
+            "sure you want to delete this scenario?"
+        ) % {"what": goes[0] if len(goes) == 1 else _("%s and %s") % tuple(goes)}
+
+
 class ScenarioViewSet(SnippetViewSet):
     model = Scenario
+    delete_view_class = ScenarioDeleteView
     icon = "pick"
     menu_label = _("Scenarios")
     add_to_admin_menu = True
