@@ -318,15 +318,18 @@ def _summaries_merge(
 
 def completions_void(*, statement_ids: list[uuid.UUID]) -> None:
     """Remove the completions these statements made and recompute the completion times of
-    the summaries they fed. A voided statement never counts again (xAPI 1.0.3 §2.2.6)."""
-    gone = list(
-        Completion.objects.filter(statement_id__in=statement_ids).values_list(
-            "learner_id", "activity_iri"
-        )
-    )
+    the summaries they fed. A voided statement never counts again (xAPI 1.0.3 §2.2.6).
+
+    Only statements the LRS marked voided count: it marks those of the voiding statement's
+    own school, so a statement id sent by another school's tool removes nothing."""
+    from xapi.models import Statement
+
+    voided = Statement.objects.filter(statement_id__in=statement_ids, voided=True)
+    completions = Completion.objects.filter(statement_id__in=voided.values("statement_id"))
+    gone = list(completions.values_list("learner_id", "activity_iri"))
     if not gone:
         return
-    Completion.objects.filter(statement_id__in=statement_ids).delete()
+    completions.delete()
     for learner_id, iri in set(gone):
         remaining = Completion.objects.filter(learner_id=learner_id, activity_iri=iri).aggregate(
             first=Min("completed_at"), last=Max("completed_at")

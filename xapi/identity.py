@@ -14,6 +14,12 @@ def activity_iri(kind: str, activity_uuid: uuid.UUID | str) -> str:
     return f"{settings.SITE_URL}/xapi/activities/{kind}/{activity_uuid}"
 
 
+def is_own_activity(iri) -> bool:
+    """Is this one of Upstander's own activities (a course, module, scenario, checklist,
+    quiz or question, all named by `activity_iri`)?"""
+    return isinstance(iri, str) and iri.startswith(f"{settings.SITE_URL}/xapi/activities/")
+
+
 def actor_for(user) -> dict:
     """The xAPI Agent for a signed-in person."""
     from schools.models import School

@@ -125,16 +125,19 @@ def _relations(statement: dict) -> list[tuple[str, str]]:
 
 
 def _learner_match(key: str, school_id) -> tuple[uuid.UUID | None, str | None]:
-    """What an actor key can match among our users: the opaque learner id of an account on
-    this site (pupils, and staff by default), or the email of a staff member of this school
-    whose school chose `mbox` identity."""
+    """What an actor key can match among this school's users: the opaque learner id of an
+    account on this site (pupils, and staff by default), or the email of a staff member
+    whose school chose `mbox` identity. Never someone of another school: a school's tool
+    cannot put anything in the records of a learner it does not have."""
+    if school_id is None:
+        return None, None
     prefix = f"account:{settings.SITE_URL}|"
     if key.startswith(prefix):
         try:
             return uuid.UUID(key[len(prefix) :]), None
         except ValueError:
             return None, None
-    if key.startswith("mbox:mailto:") and school_id is not None:
+    if key.startswith("mbox:mailto:"):
         return None, key[len("mbox:mailto:") :]
     return None, None
 
@@ -155,14 +158,13 @@ def _learners_by_key(keys: set[str], school_id) -> dict[str, int]:
         return {}
     condition = Q(learner_id__in=learner_ids) if learner_ids else Q(pk__in=[])
     if emails:
-        condition |= Q(school_id=school_id, email__in=emails)
+        condition |= Q(email__in=emails)
     prefix = f"account:{settings.SITE_URL}|"
     found = {}
-    for pk, learner_id, email, user_school_id in User.objects.filter(condition).values_list(
-        "pk", "learner_id", "email", "school_id"
-    ):
+    users = User.objects.filter(condition, school_id=school_id)
+    for pk, learner_id, email in users.values_list("pk", "learner_id", "email"):
         found[f"{prefix}{learner_id}"] = pk
-        if email and user_school_id == school_id:
+        if email:
             found[f"mbox:mailto:{email.lower()}"] = pk
     return {key: pk for key, pk in found.items() if key in keys}
 
@@ -463,12 +465,13 @@ _COLUMN_NAMES = ", ".join(name for name, _type in _STATEMENT_COLUMNS)
 _RECORDSET_COLUMNS = ", ".join(
     f"{name} {type_}" for name, type_ in (*_STATEMENT_COLUMNS, ("match_uuid", "uuid"))
 )
-# The learner of each statement: the one the caller gave, else the user whose opaque
-# learner id the actor's account names, else (staff with `mbox` identity) the school's
-# user with that email; NULL for anyone else. See `_learner_match`.
+# The learner of each statement: the one the caller gave, else the school's user whose
+# opaque learner id the actor's account names, else (staff with `mbox` identity) the
+# school's user with that email; NULL for anyone else. See `_learner_match`.
 _LEARNER_SQL = (
     "COALESCE(u.learner_id, "
-    "(SELECT su.id FROM schools_user su WHERE su.learner_id = u.match_uuid), "
+    "(SELECT su.id FROM schools_user su WHERE su.learner_id = u.match_uuid "
+    "AND su.school_id = u.school_id), "
     "(SELECT su.id FROM schools_user su WHERE u.match_email IS NOT NULL "
     "AND su.school_id = u.school_id AND su.email = u.match_email))"
 )

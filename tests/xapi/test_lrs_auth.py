@@ -133,3 +133,114 @@ def test_session_cannot_use_someone_elses_state(client, pupil):
         HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
     )
     assert response.status_code == 204
+
+
+# --- One school's tool and one learner's browser stay within what is theirs ---------------
+
+V = {"HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+
+
+def _void(statement_id) -> dict:
+    return xapi_statement(
+        verb={"id": VOIDED, "display": {"en-US": "voided"}},
+        object={"objectType": "StatementRef", "id": str(statement_id)},
+    )
+
+
+def _session_post(client, statement):
+    return client.post(URL, json.dumps(statement), content_type="application/json", **V)
+
+
+def test_a_tool_cannot_put_anything_in_another_schools_pupils_records(
+    school, pupil, lrs_client_factory, make_statement
+):
+    """The pupil's opaque id names them in every school's statements; only their own
+    school's tools reach their records."""
+    from records.models import Completion, LearnerActivity
+
+    other_school = lrs_client_factory(SchoolFactory())
+    assert other_school.post(URL, make_statement(pupil)).status_code == 200
+    assert Statement.objects.get().learner is None
+    assert not Completion.objects.exists() and not LearnerActivity.objects.exists()
+
+
+def test_a_tool_reaches_its_own_schools_pupils_records(school, pupil, lrs, make_statement):
+    from records.models import Completion
+
+    assert lrs.post(URL, make_statement(pupil)).status_code == 200
+    assert Statement.objects.get().learner == pupil
+    assert Completion.objects.get().learner == pupil
+
+
+def test_a_tool_cannot_void_another_schools_statement(
+    school, pupil, lrs, lrs_client_factory, make_statement
+):
+    from records.models import Completion
+
+    [statement_id] = lrs.post(URL, make_statement(pupil)).json()
+    other_school = lrs_client_factory(SchoolFactory())
+    assert other_school.post(URL, _void(statement_id)).status_code == 200
+    assert Completion.objects.filter(statement_id=statement_id).exists()
+    assert not Statement.objects.get(statement_id=statement_id).voided
+    # Its own school's tool can.
+    assert lrs.post(URL, _void(statement_id)).status_code == 200
+    assert not Completion.objects.filter(statement_id=statement_id).exists()
+
+
+def test_a_browser_cannot_record_upstanders_own_activities(
+    client, school, pupil, make_statement, course_activity
+):
+    """A learner cannot state they completed a course (a staff member would certify
+    themselves): Upstander records its own activities."""
+    from records.models import Completion, LearnerActivity
+
+    client.force_login(pupil)
+    response = _session_post(client, make_statement(pupil))
+    assert response.status_code == 403
+    assert "recorded by Upstander itself" in response.json()["error"]
+    about_a_course = xapi_statement(
+        context={"contextActivities": {"grouping": [{"id": course_activity.iri}]}}
+    )
+    assert _session_post(client, about_a_course).status_code == 403
+    assert _session_post(client, [xapi_statement(), make_statement(pupil)]).status_code == 403
+    assert not Statement.objects.exists()
+    assert not Completion.objects.exists() and not LearnerActivity.objects.exists()
+    assert _session_post(client, xapi_statement()).status_code == 200
+
+
+def test_a_browser_voids_only_its_learners_own_statements_about_other_content(
+    client, school, pupil, lrs, make_statement
+):
+    from records.models import Completion
+    from schools.roles import Role
+    from tests.factories import UserFactory
+
+    classmate = UserFactory(school=school, roles=[Role.PUPIL])
+    [classmates] = lrs.post(URL, make_statement(classmate)).json()
+    [own_course] = lrs.post(URL, make_statement(pupil)).json()
+    client.force_login(pupil)
+    [own_other] = _session_post(client, xapi_statement()).json()
+    for target in (classmates, own_course):
+        response = _session_post(client, _void(target))
+        assert response.status_code == 403, target
+        assert "void only its learner's own statements" in response.json()["error"]
+    assert Completion.objects.count() == 2
+    assert not Statement.objects.filter(voided=True).exists()
+    assert _session_post(client, _void(own_other)).status_code == 200
+    assert Statement.objects.get(statement_id=own_other).voided
+
+
+def test_a_browser_reads_activity_profiles_but_cannot_change_them(client, pupil, lrs):
+    url = "/xapi/activities/profile?" + urlencode(
+        {"activityId": "http://example.org/tool", "profileId": "config"}
+    )
+    assert lrs.put(url, {"tool": "settings"}).status_code == 204
+    client.force_login(pupil)
+    assert client.get(url, **V).json() == {"tool": "settings"}
+    response = client.delete(url, **V)
+    assert response.status_code == 403
+    assert "may read activity profiles, not change them" in response.json()["error"]
+    assert client.put(url, b"{}", content_type="application/json", **V).status_code == 403
+    assert client.post(url, b"{}", content_type="application/json", **V).status_code == 403
+    assert lrs.get(url).json() == {"tool": "settings"}

@@ -3,19 +3,21 @@
 Either an xAPI tool with HTTP Basic credentials an admin issued (an `LrsClient`, scoped to
 one school, allowed to read and/or write), or a signed-in learner's browser session, in
 which case the learner may only write statements about themselves (the server sets the
-actor) and only read their own statements and documents.
+actor), never about Upstander's own activities (`session_statements_check`), and only read
+their own statements and documents.
 """
 
 import base64
 import binascii
+import uuid
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
 
-from ..identity import actor_for, actor_key
-from ..models import LrsClient
+from ..identity import actor_for, actor_key, is_own_activity
+from ..models import LrsClient, Statement
 from .http import LrsError, LrsRequest
 
 REALM = 'Basic realm="Upstander LRS"'
@@ -114,3 +116,45 @@ def authenticate(lrs: LrsRequest, *, write: bool) -> Principal:
             },
         )
     raise LrsError(401, "authentication required", headers={"WWW-Authenticate": REALM})
+
+
+def _about_own_activity(statement) -> bool:
+    """Does this statement make or touch a record of one of Upstander's own activities (its
+    object, parent or grouping; see `records.projection.touched_activity_iris`)?"""
+    from records.projection import touched_activity_iris
+
+    try:
+        return any(is_own_activity(iri) for iri in touched_activity_iris(statement))
+    except (AttributeError, TypeError):
+        return False  # not a statement at all: record() refuses it, saying why
+
+
+def session_statements_check(batch: list, principal: Principal) -> None:
+    """What a signed-in learner's browser may send. Records are derived from statements, so
+    a learner who could state that they completed a course would certify themselves: the
+    statements about Upstander's own courses, modules and activities are Upstander's to
+    record (the scenario player, the quiz, the H5P relay...), and a browser may not send
+    them, nor void any statement but one of its own learner's about other content."""
+    from records.projection import voided_statement_id
+
+    if any(isinstance(s, dict) and _about_own_activity(s) for s in batch):
+        raise LrsError(
+            403,
+            "statements about Upstander's own courses, modules and activities are recorded "
+            "by Upstander itself",
+        )
+    voided = []
+    for statement in batch:
+        try:
+            voided.append(uuid.UUID(str(voided_statement_id(statement))))
+        except (AttributeError, TypeError, ValueError):
+            continue  # not voiding, or not well formed: record() says what is wrong
+    if not voided:
+        return
+    stored = Statement.objects.filter(school_id=principal.school_id, statement_id__in=voided)
+    for learner_id, data in stored.values_list("learner_id", "data"):
+        if learner_id != principal.user.pk or _about_own_activity(data):
+            raise LrsError(
+                403,
+                "a browser may void only its learner's own statements about other content",
+            )

@@ -25,7 +25,7 @@ from ..statements.agents import Actor
 from ..statements.base import _iri, _timestamp
 from ..statements.errors import StatementConflictError
 from ..statements.validation import errors_from
-from .auth import Principal, authenticate
+from .auth import Principal, authenticate, session_statements_check
 from .formats import statement_format
 from .http import (
     NUL_REASON,
@@ -195,6 +195,7 @@ def _statements_write(lrs: LrsRequest):
         batch = [
             {**s, "actor": principal.learner_actor} if isinstance(s, dict) else s for s in batch
         ]
+        session_statements_check(batch, principal)
     try:
         ids = record(
             statements=batch,
@@ -398,6 +399,9 @@ def state(lrs: LrsRequest):
 def activity_profile(lrs: LrsRequest):
     """Part Three 2.5 "Activity Profile Resource"."""
     principal = authenticate(lrs, write=lrs.method != "GET")
+    if principal.user is not None and lrs.method not in ("GET", "HEAD"):
+        # One document for everyone who takes the activity: a learner's browser reads it.
+        raise LrsError(403, "a browser session may read activity profiles, not change them")
     activity = _iri_param(lrs, "activityId", required=True)
     return _documents_resource(
         lrs,
