@@ -4,8 +4,15 @@
 calls `outbox_schedule` on commit. `outbox_send` (a django-tasks task, run by
 `manage.py db_worker`) claims a batch of due entries, POSTs them as one JSON array to the
 target's Statement Resource (xAPI 1.0.3 Part Three 2.1.2 "POST Statements"), and marks them
-sent, or schedules the next attempt with exponential back-off. Statements keep their ids, so
-a batch sent twice (say, the response was lost) is accepted once by the other LRS.
+sent, or schedules the next attempt with exponential back-off (or later, when the target
+asks with `Retry-After`). Statements keep their ids, so a batch sent twice (say, the
+response was lost) is accepted once by the other LRS.
+
+Entries go in the order they were written, and none overtakes an older one still waiting
+for its retry, so a voiding statement never arrives before the statement it voids. When
+the target refuses a batch (a 4xx that is about the statements, not about access or load),
+its statements are sent one at a time: those refused are set aside as failed, with the
+target's reason, for an admin to see and replay, and the others arrive.
 """
 
 import base64
@@ -13,13 +20,15 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from .identity import account_actor
 from .models import ForwardingTarget, OutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -29,8 +38,12 @@ BACKOFF_MAX_SECONDS = 3600
 # How long a claimed batch is ours before another worker may take it (a crashed worker).
 LEASE = timedelta(minutes=5)
 TIMEOUT_SECONDS = 30
-# HTTP answers that retrying cannot fix: the statements themselves were refused.
-PERMANENT = {400, 409, 413}
+# The 4xx answers about access, the address or load, which retrying can get past; any other
+# 4xx refuses the statements themselves (400, 409 a different statement with the same id,
+# 413, 422...), which retrying cannot fix.
+RETRIED_4XX = {401, 403, 404, 407, 408, 425, 429}
+# The longest wait a target's Retry-After is followed for.
+RETRY_AFTER_MAX = timedelta(days=1)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -39,34 +52,78 @@ def backoff(attempts: int) -> timedelta:
 
 
 def outbox_schedule(*, target_id: int, run_after=None) -> None:
-    """Ask a task worker to send this target's due entries (now, or at `run_after`)."""
-    send = outbox_send
-    if run_after is not None:
-        if not default_task_backend.supports_defer:
-            return  # e.g. the immediate backend in tests: the next record() or replay sends.
-        send = send.using(run_after=run_after)
-    send.enqueue(target_id=target_id)
+    """Ask a task worker to send this target's entries: now, everything waiting (statements
+    were just recorded, or an admin replays), or at `run_after`, what is due then (a retry)."""
+    if run_after is None:
+        outbox_send.enqueue(target_id=target_id, fresh=True)
+        return
+    if not default_task_backend.supports_defer:
+        return  # e.g. the immediate backend in tests: the next record() or replay sends.
+    outbox_send.using(run_after=run_after).enqueue(target_id=target_id)
 
 
-def _claim(target: ForwardingTarget) -> list[OutboxEntry]:
+def _claim(target: ForwardingTarget, *, fresh: bool) -> list[OutboxEntry]:
+    """Take the oldest entries that may go now, up to a batch, stopping before any entry
+    that may not (being sent by another worker; or, unless `fresh`, waiting for its retry):
+    nothing overtakes it. `fresh` is a send for statements just recorded: they go at once,
+    and the entries waiting for a retry go first, as one more try (so after an outage what
+    is recorded flows again as soon as the target answers)."""
     now = timezone.now()
+    pending, sending = OutboxEntry.Status.PENDING, OutboxEntry.Status.SENDING
+    in_flight = Q(status=sending, next_attempt_at__gt=now)
+    may_go = Q(status=sending, next_attempt_at__lte=now)
+    if fresh:
+        may_go |= Q(status=pending)
+        may_not = in_flight
+    else:
+        may_go |= Q(status=pending, next_attempt_at__lte=now)
+        may_not = in_flight | Q(status=pending, next_attempt_at__gt=now)
     with transaction.atomic():
-        due = (
-            OutboxEntry.objects.filter(
-                target=target,
-                status__in=[OutboxEntry.Status.PENDING, OutboxEntry.Status.SENDING],
-                next_attempt_at__lte=now,
-            )
+        due = OutboxEntry.objects.filter(may_go, target=target)
+        held = (
+            OutboxEntry.objects.filter(may_not, target=target)
             .order_by("id")
-            .select_for_update(skip_locked=True)
+            .values_list("id", "status", "next_attempt_at")
+            .first()
         )
+        if held is not None:
+            due = due.filter(id__lt=held[0])
+        due = due.order_by("id").select_for_update(skip_locked=True)
         ids = list(due.values_list("id", flat=True)[: target.batch_size])
         if not ids:
+            if held is not None and held[1] == sending:
+                # Another worker is sending; what waits behind it goes when its lease ends,
+                # if that worker has not taken it along by then.
+                transaction.on_commit(
+                    lambda: outbox_schedule(target_id=target.pk, run_after=held[2])
+                )
             return []
         OutboxEntry.objects.filter(id__in=ids).update(
             status=OutboxEntry.Status.SENDING, next_attempt_at=now + LEASE
         )
     return list(OutboxEntry.objects.filter(id__in=ids).select_related("statement").order_by("id"))
+
+
+def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
+    """What the target gets: each statement as stored, except that a pupil is named only by
+    their opaque account (DESIGN.md), whatever a school's tool called them."""
+    from schools.models import User
+    from schools.roles import AUTH_GROUP_NAMES, Role
+
+    learner_ids = {e.statement.learner_id for e in entries if e.statement.learner_id}
+    pupils = {}
+    if learner_ids:
+        pupils = User.objects.filter(
+            pk__in=learner_ids, groups__name=AUTH_GROUP_NAMES[Role.PUPIL]
+        ).in_bulk()
+    statements = []
+    for entry in entries:
+        data = entry.statement.data
+        pupil = pupils.get(entry.statement.learner_id)
+        if pupil is not None and data.get("actor") != account_actor(pupil):
+            data = {**data, "actor": account_actor(pupil)}
+        statements.append(data)
+    return statements
 
 
 def _post(target: ForwardingTarget, statements: list[dict]) -> None:
@@ -85,57 +142,119 @@ def _post(target: ForwardingTarget, statements: list[dict]) -> None:
         response.read()
 
 
-def _error_text(exc: Exception) -> tuple[str, bool]:
+def refused(exc: Exception) -> bool:
+    """Did the target refuse the statements themselves (so retrying cannot help)?"""
+    return (
+        isinstance(exc, urllib.error.HTTPError)
+        and 400 <= exc.code < 500
+        and exc.code not in RETRIED_4XX
+    )
+
+
+def retry_after(exc: Exception, now: datetime) -> datetime | None:
+    """When the target asked to be tried again (`Retry-After`: seconds or an HTTP date),
+    at most RETRY_AFTER_MAX away; None when it did not say."""
+    headers = getattr(exc, "headers", None)
+    value = (headers.get("Retry-After") or "").strip() if headers else ""
+    if value.isdigit():
+        when = now + timedelta(seconds=int(value))
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+    return min(when, now + RETRY_AFTER_MAX)
+
+
+def _error_text(exc: Exception) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         try:
             detail = exc.read().decode("utf-8", "replace")[:500]
         except Exception:  # the body is only for the admin's eyes
             detail = ""
-        return f"HTTP {exc.code}: {detail}".strip(), exc.code in PERMANENT
-    return f"{type(exc).__name__}: {exc}", False
+        return f"HTTP {exc.code}: {detail}".strip()
+    return f"{type(exc).__name__}: {exc}"
 
 
-def batch_send(*, target: ForwardingTarget) -> tuple[int, bool]:
-    """Send one batch of due entries. Returns (how many were sent, whether to go on)."""
-    entries = _claim(target)
-    if not entries:
-        return 0, False
-    ids = [e.id for e in entries]
-    try:
-        _post(target, [e.statement.data for e in entries])
-    except Exception as exc:  # any failure is recorded and retried
-        message, permanent = _error_text(exc)
-        now = timezone.now()
-        attempts = max(e.attempts for e in entries) + 1
-        OutboxEntry.objects.filter(id__in=ids).update(
-            status=OutboxEntry.Status.FAILED if permanent else OutboxEntry.Status.PENDING,
-            attempts=attempts,
-            last_error=message,
-            next_attempt_at=now + backoff(attempts),
-        )
-        logger.warning("xAPI forwarding to %s failed: %s", target, message)
-        if not permanent:
-            outbox_schedule(target_id=target.pk, run_after=now + backoff(attempts))
-        return 0, False
-    OutboxEntry.objects.filter(id__in=ids).update(
+def _failed(target: ForwardingTarget, entries: list[OutboxEntry], exc: Exception) -> None:
+    """Record a failed send: refused entries are set aside (failed, shown to admins, sent
+    again only by a replay); the others wait for their next attempt, which is scheduled."""
+    message = _error_text(exc)
+    now = timezone.now()
+    attempts = max(e.attempts for e in entries) + 1
+    next_at = now + backoff(attempts)
+    asked = retry_after(exc, now)
+    if asked is not None and asked > next_at:
+        next_at = asked
+    OutboxEntry.objects.filter(id__in=[e.id for e in entries]).update(
+        status=OutboxEntry.Status.FAILED if refused(exc) else OutboxEntry.Status.PENDING,
+        attempts=attempts,
+        last_error=message,
+        next_attempt_at=next_at,
+    )
+    logger.warning("xAPI forwarding to %s failed: %s", target, message)
+    if not refused(exc):
+        outbox_schedule(target_id=target.pk, run_after=next_at)
+
+
+def _sent(entries: list[OutboxEntry]) -> None:
+    OutboxEntry.objects.filter(id__in=[e.id for e in entries]).update(
         status=OutboxEntry.Status.SENT,
         sent_at=timezone.now(),
         last_error="",
-        attempts=entries[0].attempts + 1,
+        attempts=F("attempts") + 1,
     )
-    return len(ids), True
+
+
+def _one_by_one(target: ForwardingTarget, entries: list[OutboxEntry]) -> tuple[int, bool]:
+    """The target refused a batch: send its statements one at a time, in order, so that
+    only those it refuses are set aside and the others arrive."""
+    sent = 0
+    for index, (entry, statement) in enumerate(zip(entries, _outgoing(entries), strict=True)):
+        try:
+            _post(target, [statement])
+        except Exception as exc:  # any failure is recorded and retried
+            if refused(exc):
+                _failed(target, [entry], exc)
+                continue
+            _failed(target, entries[index:], exc)  # the target itself fails: the rest wait
+            return sent, False
+        _sent([entry])
+        sent += 1
+    return sent, True
+
+
+def batch_send(*, target: ForwardingTarget, fresh: bool = False) -> tuple[int, bool]:
+    """Send one batch of due entries (see `_claim` for `fresh`). Returns (how many were
+    sent, whether to go on)."""
+    entries = _claim(target, fresh=fresh)
+    if not entries:
+        return 0, False
+    try:
+        _post(target, _outgoing(entries))
+    except Exception as exc:  # any failure is recorded and retried
+        if refused(exc) and len(entries) > 1:
+            return _one_by_one(target, entries)
+        _failed(target, entries, exc)
+        # A refused statement is set aside: the ones after it can still go.
+        return 0, refused(exc)
+    _sent(entries)
+    return len(entries), True
 
 
 @task()
-def outbox_send(target_id: int) -> int:
-    """Send every due outbox entry of one target, batch by batch. Returns how many."""
+def outbox_send(target_id: int, fresh: bool = False) -> int:
+    """Send every due outbox entry of one target, batch by batch (see `_claim` for
+    `fresh`). Returns how many."""
     target = ForwardingTarget.objects.filter(pk=target_id, is_active=True).first()
     if target is None:
         return 0
     total = 0
     go_on = True
     while go_on:
-        sent, go_on = batch_send(target=target)
+        sent, go_on = batch_send(target=target, fresh=fresh)
         total += sent
     return total
 

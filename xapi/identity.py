@@ -33,6 +33,11 @@ def actor_for(user) -> dict:
         and user.email
     ):
         return {"objectType": "Agent", "mbox": f"mailto:{user.email.lower()}"}
+    return account_actor(user)
+
+
+def account_actor(user) -> dict:
+    """The Agent naming a person by their opaque learner id: how pupils always appear."""
     return {
         "objectType": "Agent",
         "account": {"homePage": settings.SITE_URL, "name": str(user.learner_id)},

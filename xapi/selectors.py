@@ -239,12 +239,15 @@ def activity_definition(*, school, activity_iri: str) -> dict | None:
 
 
 def targets_holding_copies(*, learner) -> list[ForwardingTarget]:
-    """The forwarding targets (other LRSs) that have been sent, or are being sent, statements
-    by `learner`: copies that erasing the learner here cannot reach. By name."""
+    """The forwarding targets (other LRSs) that may hold statements by `learner`: copies that
+    erasing the learner here cannot reach. By name. Every target a statement was sent to
+    counts, whatever came back: one sent, being sent, or tried before (an answer that timed
+    out may follow a statement that arrived; a 409 means the target holds one by that id)."""
     return list(
         ForwardingTarget.objects.filter(
+            Q(outbox__status__in=[OutboxEntry.Status.SENT, OutboxEntry.Status.SENDING])
+            | Q(outbox__attempts__gt=0),
             outbox__statement__learner=learner,
-            outbox__status__in=[OutboxEntry.Status.SENT, OutboxEntry.Status.SENDING],
         )
         .distinct()
         .order_by("name")

@@ -249,3 +249,26 @@ def test_a_long_log_comes_in_pages(lead_client, school, monkeypatch):
     assert "Page 1 of 2" in first and 'rel="next"' in first and 'rel="prev"' not in first
     second = lead_client.get(LOG + "?page=2").text
     assert "MIS id ADM-0" in second and "Page 2 of 2" in second and 'rel="prev"' in second
+
+
+@pytest.mark.parametrize("status", ["pending", "failed"])
+def test_a_store_sent_a_statement_whatever_its_answer_counts_as_holding_a_copy(
+    school, named_pupil, status
+):
+    """An answer that timed out (waiting to be tried again) may follow a statement that
+    arrived; a 409 (failed) means the store holds one by that id. A store never tried does
+    not count."""
+    from records.services import learner_erase
+    from tests.records.statements import COMPLETED, iri, statement
+    from xapi.models import ForwardingTarget, OutboxEntry
+    from xapi.services import record
+
+    tried = ForwardingTarget.objects.create(name="Trust LRS", endpoint="http://127.0.0.1:9/x/")
+    ForwardingTarget.objects.create(name="Never tried", endpoint="http://127.0.0.1:9/y/")
+    done = statement(named_pupil, COMPLETED, iri("module", "log2"), when=timezone.now())
+    done.pop("stored", None)
+    record(statements=[done], school=school)
+    OutboxEntry.objects.filter(target=tried).update(status=status, attempts=1)
+    OutboxEntry.objects.exclude(target=tried).update(status="pending", attempts=0)
+    learner_erase(learner=named_pupil)
+    assert DataProtectionEvent.objects.get().copies_at == "Trust LRS"

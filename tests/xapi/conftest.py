@@ -48,8 +48,11 @@ class _Receiver(BaseHTTPRequestHandler):
             {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
         )
         status = server.statuses.pop(0) if server.statuses else 200
+        status, headers = status if isinstance(status, tuple) else (status, {})
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(b"[]")
 
@@ -60,7 +63,8 @@ class _Receiver(BaseHTTPRequestHandler):
 @pytest.fixture
 def receiver():
     """A tiny real HTTP server that records what is POSTed to it and answers with the
-    statuses queued in `.statuses` (200 when none are queued)."""
+    statuses queued in `.statuses` (200 when none are queued); a queued `(status, headers)`
+    sends those headers too."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     server.requests = []
     server.statuses = []

@@ -1,5 +1,7 @@
 """Forwarding through the outbox: sent after commit, retried with back-off, never dropped."""
 
+import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -87,3 +89,162 @@ def test_unreachable_target_keeps_everything_pending(
 def test_backoff_doubles_and_is_capped():
     assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [10, 20, 40]
     assert backoff(30).total_seconds() == 3600
+
+
+def _sent_ids(receiver) -> list[str]:
+    return [s["id"] for request in receiver.requests for s in request["body"]]
+
+
+def test_a_refused_statement_is_set_aside_and_the_rest_of_its_batch_arrives(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """422 (Ralph's answer to a statement it cannot take) refuses the batch; each statement
+    is then sent alone, and only the refused one waits for an admin."""
+    statements = [make_statement(pupil) for _ in range(3)]
+    receiver.statuses = [422, 200, (422, {}), 200]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=statements, school=school)
+    ids = [s["id"] for s in statements]
+    assert [len(r["body"]) for r in receiver.requests] == [3, 1, 1, 1]
+    assert _sent_ids(receiver)[3:] == ids
+    status = dict(OutboxEntry.objects.values_list("statement__statement_id", "status"))
+    assert [status[uuid.UUID(i)] for i in ids] == ["sent", "failed", "sent"]
+    failed = OutboxEntry.objects.get(status="failed")
+    assert failed.last_error.startswith("HTTP 422")
+    # What comes after is not held up by it.
+    later = make_statement(pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[later], school=school)
+    assert _sent_ids(receiver)[-1] == later["id"]
+
+
+def test_a_target_failing_part_way_through_the_one_by_one_keeps_the_rest_waiting(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    receiver.statuses = [409, 200, 503]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil) for _ in range(3)], school=school)
+    assert list(OutboxEntry.objects.order_by("id").values_list("status", flat=True)) == [
+        "sent",
+        "pending",
+        "pending",
+    ]
+
+
+def test_after_a_refusal_the_rest_of_the_queue_is_sent(
+    school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """A replay whose first batch is refused goes on with the next batches."""
+    target = ForwardingTarget.objects.create(name="Trust", endpoint=receiver.endpoint, batch_size=1)
+    receiver.statuses = [503]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil) for _ in range(4)], school=school)
+    assert OutboxEntry.objects.filter(status="pending").count() == 4
+    receiver.statuses = [400]
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_replay(target=target)
+    statuses = list(OutboxEntry.objects.order_by("id").values_list("status", flat=True))
+    assert statuses == ["failed", "sent", "sent", "sent"]
+
+
+def test_retry_after_is_followed(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    receiver.statuses = [(429, {"Retry-After": "600"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    entry = OutboxEntry.objects.get()
+    assert entry.status == "pending" and "429" in entry.last_error
+    assert entry.next_attempt_at >= timezone.now() + timedelta(seconds=590)
+
+
+def test_retry_after_as_a_date_and_its_limits():
+    import urllib.error
+    from email.message import Message
+
+    from xapi.forwarding import retry_after
+
+    now = timezone.now().replace(microsecond=0)
+
+    def asked(value):
+        headers = Message()
+        headers["Retry-After"] = value
+        return retry_after(urllib.error.HTTPError("u", 503, "busy", headers, None), now)
+
+    assert asked("Wed, 21 Oct 2099 07:28:00 GMT") == now + timedelta(days=1)
+    in_an_hour = now + timedelta(hours=1)
+    assert asked(in_an_hour.strftime("%a, %d %b %Y %H:%M:%S GMT")) == in_an_hour
+    assert asked("soon") is None
+    assert retry_after(OSError("down"), now) is None
+
+
+def test_a_voiding_statement_never_arrives_before_the_statement_it_voids(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    original = make_statement(pupil)
+    receiver.statuses = [503]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[original], school=school)
+    voiding = {
+        "actor": original["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
+        "object": {"objectType": "StatementRef", "id": original["id"]},
+    }
+    with django_capture_on_commit_callbacks(execute=False):  # as if its send were still to come
+        [voiding_id] = record(statements=[voiding], school=school)
+    # A retry run finds the voiding statement due, but not the original: nothing goes.
+    assert outbox_flush() == 0
+    OutboxEntry.objects.update(next_attempt_at=timezone.now())
+    assert outbox_flush() == 2
+    assert _sent_ids(receiver)[1:] == [original["id"], str(voiding_id)]
+
+
+def test_statements_just_recorded_take_the_waiting_ones_along_first(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """After an outage, what is recorded goes at once, behind what waited for a retry."""
+    first, second = make_statement(pupil), make_statement(pupil)
+    receiver.statuses = [503]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[first], school=school)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[second], school=school)
+    assert [s["id"] for s in receiver.requests[1]["body"]] == [first["id"], second["id"]]
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_tools_statement_naming_a_pupil_by_email_is_forwarded_with_their_opaque_id(
+    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """DESIGN.md: no name or email of a pupil leaves their school's records."""
+    from xapi.identity import actor_for
+    from xapi.models import Statement
+
+    pupil.email = "jane.pupil@school.invalid"
+    pupil.save()
+    statement = {
+        "actor": {"objectType": "Agent", "name": "Jane Pupil", "mbox": f"mailto:{pupil.email}"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en": "read"}},
+        "object": {"objectType": "Activity", "id": "http://example.org/book"},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", [statement]).status_code == 200
+    [sent] = receiver.requests[0]["body"]
+    assert sent["actor"] == actor_for(pupil)
+    assert "jane.pupil" not in json.dumps(sent) and "Jane Pupil" not in json.dumps(sent)
+    assert Statement.objects.get().data["actor"]["name"] == "Jane Pupil"  # kept as sent here
+
+
+def test_nothing_overtakes_a_batch_another_worker_is_sending(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        record(statements=[make_statement(pupil)], school=school)
+    OutboxEntry.objects.update(status="sending", next_attempt_at=timezone.now() + timedelta(60))
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    assert receiver.requests == []
+    # The lease of the worker that died ends: both go, in order.
+    OutboxEntry.objects.update(next_attempt_at=timezone.now())
+    assert outbox_flush() == 2
+    assert len(receiver.requests) == 1
