@@ -17,7 +17,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .forwarding import outbox_replay, outbox_summary
+from .forwarding import REFUSED_SHOWN, outbox_refused, outbox_replay, outbox_summary
 from .models import ForwardingTarget, LrsClient
 
 
@@ -131,7 +131,12 @@ def forwarding_status(request):
     return TemplateResponse(
         request,
         "xapi/admin/forwarding_status.html",
-        {"rows": outbox_summary(), "page_title": _("Forwarding status")},
+        {
+            "rows": outbox_summary(),
+            "refused": list(outbox_refused()),
+            "refused_shown": REFUSED_SHOWN,
+            "page_title": _("Forwarding status"),
+        },
     )
 
 

@@ -296,3 +296,25 @@ def outbox_summary():
         )
         rows.append({"target": target, "last_error": last or ""})
     return rows
+
+
+REFUSED_SHOWN = 50
+
+
+def outbox_refused():
+    """The latest statements a target refused (failed entries), newest first, with what
+    the admin needs to find out why: the target, the statement's id, verb and object, when
+    it was recorded and the target's answer. Never who it is about."""
+    return (
+        OutboxEntry.objects.filter(status=OutboxEntry.Status.FAILED)
+        .select_related("target")
+        .order_by("-id")
+        .values(
+            "target__name",
+            "statement__statement_id",
+            "statement__verb_iri",
+            "statement__object_iri",
+            "statement__stored",
+            "last_error",
+        )[:REFUSED_SHOWN]
+    )

@@ -109,3 +109,18 @@ def test_the_xapi_version_is_labelled_as_written(admin_client):
         assert "XAPI version" not in html
     ordered = admin_client.get(reverse("xapi_forwardingtarget:index") + "?ordering=-version")
     assert ordered.status_code == 200
+
+
+def test_forwarding_status_lists_the_statements_a_target_refused(
+    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    ForwardingTarget.objects.create(name="Trust LRS", endpoint=receiver.endpoint)
+    refused, accepted = make_statement(pupil), make_statement(pupil)
+    receiver.statuses = [422, 422, 200]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[refused, accepted], school=school)
+    html = admin_client.get(reverse("xapi_forwarding_status")).content.decode()
+    section = html[html.index("Statements a target refused") :]
+    assert refused["id"] in section and accepted["id"] not in section
+    assert refused["object"]["id"] in section and "HTTP 422" in section
+    assert pupil.username not in section and str(pupil.learner_id) not in section
