@@ -252,11 +252,13 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_progress
+        from .selectors import course_progress, renewal_due
 
         context = super().get_context(request, *args, **kwargs)
-        context["progress"] = course_progress(learner=request.user, course=self)
+        context["progress"] = progress = course_progress(learner=request.user, course=self)
         context["teaching"] = teaching = getattr(request, "upstander_teaching", False)
+        if progress.complete and not teaching:
+            context["renewal"] = renewal_due(learner=request.user, course=self)
         if teaching:
             context["teaches_a_group"] = _teaches_a_group(request.user)
         context["nav_current"] = "learning"
@@ -396,6 +398,9 @@ class Enrolment(models.Model):
     attempt = models.PositiveIntegerField(_("attempt"), default=1)
     registration = models.UUIDField(_("registration"), default=uuid.uuid4, unique=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # A renewal: the learner's completion had expired, or was expiring, under an assignment,
+    # so what they completed before this does not count for this attempt.
+    counts_from = models.DateTimeField(_("counts completions from"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

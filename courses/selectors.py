@@ -6,7 +6,7 @@ statements; nothing here decides a module is complete on its own say-so.
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 from operator import or_
 
@@ -112,6 +112,8 @@ class CourseProgress:
     modules: list[ModuleProgress] = field(default_factory=list)
     complete: bool = False
     started: bool = False
+    # Completions before this do not count (see `attempt_since`).
+    since: datetime | None = None
 
     @property
     def total(self) -> int:
@@ -139,12 +141,30 @@ class CourseProgress:
 _NOT_GIVEN = object()
 
 
+def attempt_since(mark, counts_from):
+    """From when completions count for a learner's current attempt at a course: the course's
+    last "requires renewal" `mark` or, for an attempt that renews an expired (or expiring)
+    completion, its `counts_from`, whichever is later; None when everything counts."""
+    return max((at for at in (mark, counts_from) if at is not None), default=None)
+
+
+def renewal_due(*, learner, course):
+    """The learner's assignment of `course` (`.state`, `.standing.expires_on`) when their
+    completion of it has expired or expires soon: going through it again renews it
+    (`courses.services.course_launch`). None otherwise."""
+    for item in assignments_for_learner(learner):
+        if item.course.page_id == course.pk:
+            return item if item.state in (State.EXPIRED, State.EXPIRING_SOON) else None
+    return None
+
+
 def course_progress(*, learner, course, since=_NOT_GIVEN) -> CourseProgress:
     """The learner's progress through a course, read from their completion records.
 
     Once the course is marked "requires renewal", only completions since then count, so
-    everyone who had finished it starts again (docs/records.md). `since` saves the look-up
-    when the caller already has it.
+    everyone who had finished it starts again (docs/records.md); likewise for a learner
+    renewing an expired completion, from when they started again. `since` (the course's
+    renewal mark) saves the look-up when the caller already has it.
     """
     modules = list(course.modules())
     # An editor previewing a course not yet saved has no progress in it.
@@ -155,6 +175,12 @@ def course_progress(*, learner, course, since=_NOT_GIVEN) -> CourseProgress:
         )
     if since is _NOT_GIVEN:
         since = course_valid_since(course_page_id=course.pk)
+    current = list(
+        Enrolment.objects.filter(learner=learner, course=course)
+        .order_by("-attempt")
+        .values_list("counts_from", flat=True)[:1]
+    )
+    since = attempt_since(since, current[0] if current else None)
     iris = [course.activity_iri, *(m.activity_iri for m in modules)]
     done = completed_activity_iris(learner=learner, activity_iris=iris, since=since)
     return CourseProgress(
@@ -163,7 +189,8 @@ def course_progress(*, learner, course, since=_NOT_GIVEN) -> CourseProgress:
             ModuleProgress(m, i, m.activity_iri in done) for i, m in enumerate(modules, start=1)
         ],
         complete=course.activity_iri in done,
-        started=Enrolment.objects.filter(learner=learner, course=course).exists(),
+        started=bool(current),
+        since=since,
     )
 
 
@@ -183,14 +210,15 @@ def progress_for_courses(*, learner, courses) -> list[CourseProgress]:
     iris = [c.activity_iri for c in courses]
     iris += [m.activity_iri for modules in modules_by_path.values() for m in modules]
     latest = latest_completions(learner=learner, activity_iris=iris)
-    started = set(
-        Enrolment.objects.filter(learner=learner, course__in=courses).values_list(
-            "course_id", flat=True
-        )
+    # Each course's current attempt, by course: when it counts from (None for most).
+    started = dict(
+        Enrolment.objects.filter(learner=learner, course__in=courses)
+        .order_by("attempt")
+        .values_list("course_id", "counts_from")
     )
     result = []
     for course in courses:
-        since = since_by_course.get(course.pk)
+        since = attempt_since(since_by_course.get(course.pk), started.get(course.pk))
 
         def done(iri, since=since) -> bool:
             at = latest.get(iri)
@@ -206,6 +234,7 @@ def progress_for_courses(*, learner, courses) -> list[CourseProgress]:
                 ],
                 complete=done(course.activity_iri),
                 started=course.pk in started,
+                since=since,
             )
         )
     return result
@@ -276,6 +305,7 @@ def module_context(*, learner, module) -> dict:
     course = module.course
     since = course_valid_since(course_page_id=course.pk) if course.pk is not None else None
     progress = course_progress(learner=learner, course=course, since=since)
+    since = progress.since
     position = next((i for i, m in enumerate(progress.modules) if m.module.pk == module.pk), None)
     previous_module = next_module = None
     if position is not None:

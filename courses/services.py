@@ -36,6 +36,7 @@ from .models import (
     ModulePage,
     Reflection,
 )
+from .selectors import attempt_since, renewal_due
 
 REFLECTION_MAX_LENGTH = 5000
 
@@ -108,6 +109,31 @@ def course_registration(*, learner, course: CoursePage) -> uuid.UUID:
     return _enrolment(learner=learner, course=course).registration
 
 
+def _renewal_started(*, learner, course: CoursePage) -> Enrolment:
+    """The learner's current attempt at the course; a new one when they come back to renew a
+    completion that has expired, or expires soon, under one of their assignments: from
+    then on only what they complete counts, so they take the course again and their new
+    completion renews it (docs/records.md). An attempt already renewing is carried on."""
+    enrolment = _enrolment(learner=learner, course=course)
+    if renewal_due(learner=learner, course=course) is None:
+        return enrolment
+    since = attempt_since(course_valid_since(course_page_id=course.pk), enrolment.counts_from)
+    if not completed_activity_iris(
+        learner=learner, activity_iris=[course.activity_iri], since=since
+    ):
+        return enrolment  # renewing already: the completion is not in this attempt
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(
+                learner=learner,
+                course=course,
+                attempt=enrolment.attempt + 1,
+                counts_from=timezone.now(),
+            )
+    except IntegrityError:  # the same visit, twice at once: the other started it
+        return Enrolment.objects.get(learner=learner, course=course, attempt=enrolment.attempt + 1)
+
+
 @transaction.atomic
 def course_launch(*, learner, course: CoursePage) -> ModulePage | None:
     """The learner starts or resumes a course: record `launched` and return the module to
@@ -116,7 +142,7 @@ def course_launch(*, learner, course: CoursePage) -> ModulePage | None:
 
     from .selectors import course_progress
 
-    registration = _enrolment(learner=learner, course=course).registration
+    registration = _renewal_started(learner=learner, course=course).registration
     _record(
         learner=learner,
         statements=[
@@ -197,15 +223,17 @@ def _module_complete(
     )
 
 
-def _course_sync(*, learner, course: CoursePage, registration, at: datetime | None = None) -> None:
-    """Record the course `completed` once every module is, unless it already is."""
+def _course_sync(
+    *, learner, course: CoursePage, registration, since, at: datetime | None = None
+) -> None:
+    """Record the course `completed` once every module is (since `since`), unless it
+    already is."""
     from xapi.statements.builders import course_completed
 
     modules = list(course.modules())
     if not modules:
         return
     module_iris = [m.activity_iri for m in modules]
-    since = course_valid_since(course_page_id=course.pk)
     done = completed_activity_iris(
         learner=learner, activity_iris=[course.activity_iri, *module_iris], since=since
     )
@@ -239,7 +267,7 @@ def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = N
     course = module.course
     enrolment = _locked_enrolment(learner=learner, course=course)
     # After a renewal, activities and modules finished before it must be done again.
-    since = course_valid_since(course_page_id=course.pk)
+    since = attempt_since(course_valid_since(course_page_id=course.pk), enrolment.counts_from)
     done = completed_activity_iris(
         learner=learner, activity_iris=[module.activity_iri, *required], since=since
     )
@@ -251,7 +279,13 @@ def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = N
             registration=str(enrolment.registration),
             at=_when_the_last_was(at, learner=learner, activity_iris=required, since=since),
         )
-    _course_sync(learner=learner, course=course, registration=str(enrolment.registration), at=at)
+    _course_sync(
+        learner=learner,
+        course=course,
+        registration=str(enrolment.registration),
+        since=since,
+        at=at,
+    )
 
 
 @transaction.atomic
@@ -261,16 +295,17 @@ def module_read_confirm(*, learner, module: ModulePage) -> None:
         raise CourseActionError(_("This module is complete when you have finished its activities."))
     course = module.course
     enrolment = _locked_enrolment(learner=learner, course=course)
+    since = attempt_since(course_valid_since(course_page_id=course.pk), enrolment.counts_from)
     done = completed_activity_iris(
-        learner=learner,
-        activity_iris=[module.activity_iri],
-        since=course_valid_since(course_page_id=course.pk),
+        learner=learner, activity_iris=[module.activity_iri], since=since
     )
     if module.activity_iri not in done:
         _module_complete(
             learner=learner, module=module, course=course, registration=str(enrolment.registration)
         )
-    _course_sync(learner=learner, course=course, registration=str(enrolment.registration))
+    _course_sync(
+        learner=learner, course=course, registration=str(enrolment.registration), since=since
+    )
 
 
 def _stream_child(*, module: ModulePage, block_id: str, block_class):

@@ -155,3 +155,97 @@ def test_a_staff_member_who_used_every_quiz_attempt_can_retake_it_after_a_renewa
     assert retake.passed and Attempt.objects.filter(learner=teacher).count() == 2
     assert course_progress(learner=teacher, course=staff_course).complete
     assert verbs_for(teacher, staff_course.activity_iri).count(VERB + "completed") == 2
+
+
+# --- Renewing a completion that expired (an assignment's renewal period) -------------------
+
+
+def _age_completions(learner, days):
+    """As if everything the learner completed had been completed `days` ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from records.models import LearnerActivity
+
+    then = timezone.now() - timedelta(days=days)
+    Completion.objects.filter(learner=learner).update(completed_at=then)
+    LearnerActivity.objects.filter(learner=learner).update(
+        first_seen_at=then, last_seen_at=then, first_completed_at=then, last_completed_at=then
+    )
+
+
+@pytest.fixture
+def yearly(school, staff_course):
+    """The course assigned to all staff, to renew every twelve months."""
+    return assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.STAFF,
+        due_on=date(2030, 1, 1),
+        renewal_months=12,
+    )
+
+
+def _go_through_it_again(client, course):
+    from django.urls import reverse
+
+    return client.post(reverse("courses:course_start", args=[course.pk]))
+
+
+@pytest.mark.parametrize(("days", "state"), [(400, "Expired"), (350, "Expiring soon")])
+def test_a_staff_member_renews_an_expired_or_expiring_completion_by_taking_the_course_again(
+    client, teacher, staff_course, staff_modules, quiz, yearly, days, state
+):
+    from courses.models import Enrolment
+
+    finish_course(teacher, staff_modules, quiz)
+    _age_completions(teacher, days)
+    [item] = assignments_for_learner(teacher)
+    assert item.state.label == state
+    client.force_login(teacher)
+    page = client.get(staff_course.url).content.decode()
+    verb = "expired" if state == "Expired" else "expires"
+    assert f"Your completion of this course {verb} on {item.standing.expires_on:%-d %B %Y}" in page
+    assert "Go through it again" in page
+
+    response = _go_through_it_again(client, staff_course)
+
+    assert response.url == staff_modules[0].url
+    assert "0 of 2 modules complete" in client.get(staff_course.url).content.decode()
+    assert module_context(learner=teacher, module=staff_modules[0])["can_confirm_read"]
+    _go_through_it_again(client, staff_course)  # carrying on does not start yet again
+    attempts = Enrolment.objects.filter(learner=teacher, course=staff_course)
+    assert sorted(attempts.values_list("attempt", flat=True)) == [1, 2]
+
+    finish_course(teacher, staff_modules, quiz)
+
+    assert course_progress(learner=teacher, course=staff_course).complete
+    assert verbs_for(teacher, staff_course.activity_iri).count(VERB + "completed") == 2
+    [item] = assignments_for_learner(teacher)
+    assert item.state.label == "Completed"
+
+
+def test_going_through_a_course_again_before_it_needs_renewing_keeps_the_completion(
+    client, teacher, staff_course, staff_modules, quiz, yearly
+):
+    finish_course(teacher, staff_modules, quiz)
+    _age_completions(teacher, 100)
+    client.force_login(teacher)
+    _go_through_it_again(client, staff_course)
+    assert course_progress(learner=teacher, course=staff_course).complete
+    page = client.get(staff_course.url).content.decode()
+    assert "Go through it again" in page and "Your completion of this course" not in page
+
+
+def test_without_a_renewal_period_an_old_completion_stands(
+    client, school, teacher, staff_course, staff_modules, quiz
+):
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=date(2030, 1, 1)
+    )
+    finish_course(teacher, staff_modules, quiz)
+    _age_completions(teacher, 4000)
+    client.force_login(teacher)
+    _go_through_it_again(client, staff_course)
+    assert course_progress(learner=teacher, course=staff_course).complete
