@@ -52,13 +52,18 @@ def _course_models():
     return CoursePage, ModulePage
 
 
-def courses_catalogue(*, audiences=None, page_ids=None) -> list[CourseInfo]:
-    """Live courses (optionally only some audiences or pages) with their live modules."""
+def courses_catalogue(*, audiences=None, page_ids=None, withdrawn=False) -> list[CourseInfo]:
+    """Live courses (optionally only some audiences or pages) with their live modules.
+
+    `withdrawn` adds the courses and modules an editor has unpublished, without an address,
+    for what a learner has already done (a CPD record, a certificate): withdrawing a course
+    does not undo training done on it."""
     try:
         CoursePage, ModulePage = _course_models()
     except ImportError:  # the courses app's pages are not installed: nothing to report on
         return []
-    courses = CoursePage.objects.live().order_by("path")
+    courses = CoursePage.objects.all() if withdrawn else CoursePage.objects.live()
+    courses = courses.order_by("path")
     if audiences is not None:
         courses = courses.filter(audience__in=list(audiences))
     if page_ids is not None:
@@ -67,20 +72,21 @@ def courses_catalogue(*, audiences=None, page_ids=None) -> list[CourseInfo]:
     if not courses:
         return []
     by_path = {c.path: c for c in courses}
-    urls = {c.pk: c.url or "" for c in courses}  # Page.url, worked out once per course
+    # Page.url, worked out once per course
+    urls = {c.pk: (c.url or "") if c.live else "" for c in courses}
     modules: dict[int, list[ModuleInfo]] = {c.pk: [] for c in courses}
     module_rows = (
-        ModulePage.objects.live()
+        (ModulePage.objects.all() if withdrawn else ModulePage.objects.live())
         .filter(depth__in={c.depth + 1 for c in courses})
         .order_by("path")
-        .only("pk", "title", "slug", "path", "activity_uuid")
+        .only("pk", "title", "slug", "path", "activity_uuid", "live")
     )
     steplen = ModulePage.steplen
     for module in module_rows:
         parent = by_path.get(module.path[:-steplen])
         if parent is not None:
             # A module's address is its course's and its slug (no query per module).
-            url = f"{urls[parent.pk]}{module.slug}/" if urls[parent.pk] else ""
+            url = f"{urls[parent.pk]}{module.slug}/" if urls[parent.pk] and module.live else ""
             modules[parent.pk].append(ModuleInfo(module.pk, module.title, module.activity_iri, url))
     return [
         CourseInfo(

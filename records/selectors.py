@@ -532,8 +532,9 @@ class CompletionLine:
 
 
 def person_completions(*, learner) -> list[CompletionLine]:
-    """Every course and module the learner has completed, newest first, with titles."""
-    catalogue = courses_catalogue()
+    """Every course and module the learner has completed, newest first, with titles
+    (withdrawn ones too)."""
+    catalogue = courses_catalogue(withdrawn=True)
     course_by_iri = {c.iri: c for c in catalogue}
     module_by_iri = {m.iri: (c, m) for c in catalogue for m in c.modules}
     lines = []
@@ -555,8 +556,12 @@ class CpdLine:
 
 
 def cpd_record(*, learner) -> list[CpdLine]:
-    """Every completed staff course, newest first, with its certificate if issued."""
-    courses = {c.iri: c for c in courses_catalogue(audiences=("staff", "safeguarding_leads"))}
+    """Every completed staff course, newest first, with its certificate if issued (courses
+    since withdrawn too: the training was done)."""
+    courses = {
+        c.iri: c
+        for c in courses_catalogue(audiences=("staff", "safeguarding_leads"), withdrawn=True)
+    }
     completions = Completion.objects.filter(
         learner=learner, activity_iri__in=list(courses)
     ).order_by("-completed_at")

@@ -680,3 +680,23 @@ def test_the_training_record_pdf_lists_the_lessons_led_with_classes(
     taught = (date.today() - timedelta(days=3)).strftime("%-d %b %Y")
     assert f"{taught} {klass.name} {pupil_course.title}: {module.title} Łukasz Gŵyr 1" in words
     assert "Kowalska" not in words and "Zofia" not in words and pupil.username not in words
+
+
+def test_a_withdrawn_course_stays_in_the_cpd_record_with_its_certificate(
+    client, world, staff_course
+):
+    """An editor unpublishing a course does not undo the training done on it."""
+    staff_course.unpublish()
+    client.force_login(world["staff"])
+    page = client.get(reverse("records:my_cpd")).content.decode()
+    assert staff_course.title in page
+    assert f'href="{staff_course.url}"' not in page
+    rows = _rows(client.get(reverse("records:cpd_log_csv")))
+    assert rows[1][0] == staff_course.title and rows[1][2] == "90"
+    certificate = client.get(
+        reverse("records:certificate", args=[world["completion"].statement_id])
+    )
+    assert certificate.status_code == 200 and certificate.content.startswith(b"%PDF")
+    client.force_login(world["safeguarding_lead"])
+    person = client.get(reverse("records:person", args=[world["staff"].pk])).content.decode()
+    assert staff_course.title in person
