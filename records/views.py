@@ -367,17 +367,23 @@ def person(request, pk: int):
     emailed = not is_pupil
     reminders = selectors.reminders_last_sent(learner) if emailed else {}
     reachable = emailed and learner.is_active and bool(learner.email) and learner != request.user
-    today = timezone.localdate()
+    # The lead may chase anything not done, once a day (services.reminder_from_lead), even
+    # if an automatic reminder went after theirs.
+    chased_today = set()
+    if reachable:
+        chased_today = set(
+            ReminderSent.objects.filter(
+                learner=learner,
+                kind=ReminderSent.Kind.FROM_LEAD,
+                about_date=timezone.localdate(),
+            ).values_list("assignment_id", flat=True)
+        )
     rows = []
     for item in selectors.assignments_for_learner(learner):
         reminder = reminders.get(item.assignment_id)
-        sent_today = bool(
-            reminder
-            and reminder.kind == ReminderSent.Kind.FROM_LEAD
-            and reminder.about_date == today
+        may_remind = (
+            reachable and item.state != State.COMPLETED and item.assignment_id not in chased_today
         )
-        # The lead may chase anything not done, once a day (services.reminder_from_lead).
-        may_remind = reachable and item.state != State.COMPLETED and not sent_today
         rows.append((item, reminder, may_remind))
     return render(
         request,

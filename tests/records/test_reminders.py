@@ -224,6 +224,8 @@ def test_the_lead_emails_a_reminder_now_at_most_once_a_day(
         "from_lead",
         "overdue",
     ]
+    # The lead's own reminder of today still counts, after the automatic one.
+    assert "Email a reminder now" not in client.get(page).content.decode()
 
 
 def test_a_reminder_the_lead_cannot_send_says_why(
