@@ -3,11 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.log_actions import log
-from wagtail.snippets.views.snippets import CreateView, DeleteView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
 from .forms import H5PActivityForm
 from .models import H5PActivity
-from .services import h5p_activity_create, h5p_activity_files_delete
+from .services import h5p_activity_create
 from .validation import PackageRejected
 
 
@@ -36,13 +36,6 @@ class H5PActivityCreateView(CreateView):
             return self.form_invalid(form)
 
 
-class H5PActivityDeleteView(DeleteView):
-    def delete_action(self):
-        activity = self.object
-        super().delete_action()
-        h5p_activity_files_delete(activity=activity)
-
-
 class H5PActivityViewSet(SnippetViewSet):
     """Editors upload .h5p packages here, then place them in modules with the H5P block."""
 
@@ -54,7 +47,6 @@ class H5PActivityViewSet(SnippetViewSet):
     list_display = ["title", "main_library", "uploaded_at"]
     search_fields = ["title"]
     add_view_class = H5PActivityCreateView
-    delete_view_class = H5PActivityDeleteView
     edit_handler = ObjectList(
         [FieldPanel("title"), UploadPanel("package")], base_form_class=H5PActivityForm
     )

@@ -152,3 +152,21 @@ def test_deleting_an_activity_removes_its_files(
         response = client.post(url)
     assert response.status_code == 302
     assert not package_dir(activity.uuid).exists()
+
+
+def test_deleting_activities_several_at_once_removes_their_files(
+    client, editor, h5p_root, django_capture_on_commit_callbacks
+):
+    """The admin's bulk delete: the content host serves whatever is left on disk."""
+    activities = [
+        h5p_activity_create(upload=upload_of(tiny_package(**{"content/content.json": text})))[0]
+        for text in ('{"text": "One"}', '{"text": "Two"}')
+    ]
+    assert activities[0] != activities[1]
+    ids = "&".join(f"id={a.pk}" for a in activities)
+    url = reverse("wagtail_bulk_action", args=["h5p", "h5pactivity", "delete"]) + f"?{ids}"
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    assert not H5PActivity.objects.exists()
+    assert not any(package_dir(a.uuid).exists() for a in activities)
