@@ -3,7 +3,7 @@
 import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as AuthGroup
@@ -121,7 +121,7 @@ def roster_leavers(
     are never included; nor is the person importing (they would lock themselves out).
     """
     role = Role.PUPIL if kind == RosterKind.PUPILS else Role.STAFF
-    in_file = {row.mis_id for row in parsed.rows}
+    in_file = {row.mis_id.lower() for row in parsed.rows}
     people = (
         User.objects.filter(
             school=school,
@@ -134,7 +134,7 @@ def roster_leavers(
     )
     if importer is not None:
         people = people.exclude(pk=importer.pk)
-    leavers = [person for person in people if person.mis_id not in in_file]
+    leavers = [person for person in people if person.mis_id.lower() not in in_file]
     # Groups for the leavers only: the rest of the school is most of the file.
     prefetch_related_objects(
         leavers,
@@ -163,13 +163,36 @@ def _chunks(items: list, size: int = 500):
 
 
 def _taken_usernames(bases: set[str]) -> set[str]:
+    """The usernames, in lower case, that begin with any of `bases`: sign-in ignores case,
+    so "zoeo" is taken when someone is "ZoeO"."""
     taken: set[str] = set()
     for chunk in _chunks(sorted(bases), 100):
         query = Q()
         for base in chunk:
-            query |= Q(username__startswith=base)
-        taken.update(User.objects.filter(query).values_list("username", flat=True))
+            query |= Q(username__istartswith=base)
+        taken.update(
+            name.lower() for name in User.objects.filter(query).values_list("username", flat=True)
+        )
     return taken
+
+
+def _existing_by_mis_id(*, school: School, parsed: ParsedRoster):
+    """The school's people the file's rows name by MIS id, ignoring case (a MIS export may
+    write "a100" one year and "A100" the next), by their MIS id as stored; and `parsed` with
+    each of those rows' MIS id written as stored, so the rest of the import matches exactly."""
+    found: dict[str, User] = {}
+    for chunk in _chunks([row.mis_id.lower() for row in parsed.rows]):
+        people = User.objects.annotate(mis_lower=Lower("mis_id")).filter(
+            school=school, mis_lower__in=chunk
+        )
+        found.update((user.mis_id.lower(), user) for user in people)
+    rows = [
+        replace(row, mis_id=found[row.mis_id.lower()].mis_id)
+        if row.mis_id.lower() in found
+        else row
+        for row in parsed.rows
+    ]
+    return {user.mis_id: user for user in found.values()}, replace(parsed, rows=rows)
 
 
 @transaction.atomic
@@ -201,14 +224,10 @@ def roster_import(
         leavers = roster_leavers(school=school, kind=kind, parsed=parsed, importer=importer)
         if leavers_fingerprint(leavers) != leavers_checked:
             raise RosterLeaversChanged(leavers)
+    existing, parsed = _existing_by_mis_id(school=school, parsed=parsed)
     rows = parsed.rows
     role = Role.PUPIL if kind == RosterKind.PUPILS else Role.STAFF
     other_role = Role.STAFF if role == Role.PUPIL else Role.PUPIL
-    existing = {
-        user.mis_id: user
-        for chunk in _chunks([row.mis_id for row in rows])
-        for user in User.objects.filter(school=school, mis_id__in=chunk)
-    }
     adopted: list[User] = []
     if role == Role.STAFF:
         adopted = _staff_without_mis_id(school=school, rows=rows, existing=existing)
@@ -241,10 +260,12 @@ def roster_import(
     if role == Role.STAFF:
         emails = [row.email for row in rows]
         owners: dict[str, int] = {}
-        for chunk in _chunks(emails):
-            for pk, username, email in User.objects.filter(
-                Q(username__in=chunk) | Q(email__in=chunk)
-            ).values_list("pk", "username", "email"):
+        for chunk in _chunks(emails):  # the file's emails are in lower case; sign-in ignores it
+            for pk, username, email in (
+                User.objects.annotate(username_lower=Lower("username"), email_lower=Lower("email"))
+                .filter(Q(username_lower__in=chunk) | Q(email_lower__in=chunk))
+                .values_list("pk", "username", "email")
+            ):
                 for value in (username.lower(), email.lower()):
                     if value in emails:
                         owners.setdefault(value, pk)

@@ -338,3 +338,46 @@ def test_an_import_that_collides_with_a_simultaneous_one_asks_to_try_again(
     response = upload(client, PUPILS)
     assert response.status_code == 400
     assert "Another import changed these people at the same moment" in response.text
+
+
+# Sign-in ignores case, and MIS exports are not consistent about it --------------------------
+
+
+def test_a_new_pupils_username_differs_from_existing_ones_whatever_their_case(client, school):
+    """Otherwise "ZoeO", who signs in as "zoeo", would be refused once "zoeo" existed."""
+    from tests.factories import StaffFactory
+
+    zoe = StaffFactory(school=SchoolFactory(), username="ZoeO")
+    run_import(school, "mis_id,first_name,last_name\r\nA1,Zoë,O'Brien\r\n")
+    assert User.objects.get(mis_id="A1").username == "zoeo2"
+    response = client.post(reverse("login"), {"username": "zoeo", "password": "secret-pass-123"})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == zoe.pk
+
+
+def test_a_staff_email_another_account_has_in_other_case_is_refused(school):
+    from tests.factories import StaffFactory
+
+    StaffFactory(
+        school=SchoolFactory(),
+        username="Sam.Jones@School.example",
+        email="Sam.Jones@School.example",
+    )
+    with pytest.raises(RosterImportError) as refused:
+        run_import(
+            school,
+            "mis_id,first_name,last_name,email\r\nT1,Sam,Jones,sam.jones@school.example\r\n",
+            Kind.STAFF,
+        )
+    assert [e.message for e in refused.value.errors] == [
+        "Another account already uses this email address."
+    ]
+    assert User.objects.filter(email__iexact="sam.jones@school.example").count() == 1
+
+
+def test_an_mis_id_written_in_other_case_is_the_same_person(school):
+    run_import(school, "mis_id,first_name,last_name,class\r\na100,Priya,Patel,8R\r\n")
+    run_import(school, "mis_id,first_name,last_name,class\r\nA100,Priya,Patel-Shah,8S\r\n")
+    [priya] = User.objects.filter(school=school)
+    assert (priya.mis_id, priya.last_name) == ("a100", "Patel-Shah")
+    assert [m.group.name for m in Membership.objects.filter(user=priya)] == ["8S"]

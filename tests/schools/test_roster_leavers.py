@@ -380,3 +380,9 @@ def test_only_the_schools_lead_marks_someone_as_left_and_never_themself(
     other = reverse("records:person_left", args=[elsewhere.pk])
     assert client.post(other, {"left": "1"}).status_code == 404
     assert User.objects.filter(is_active=False).count() == 0
+
+
+def test_a_pupil_whose_mis_id_the_file_writes_in_other_case_is_not_a_leaver(school, last_year):
+    text = THIS_YEAR.replace("A1,", "a1,").replace("A2,", "a2,")
+    leavers = roster_leavers(school=school, kind=Kind.PUPILS, parsed=parse(text))
+    assert sorted(p.mis_id for p in leavers) == ["A3", "A4"]
