@@ -11,6 +11,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
 from django.utils import timezone
 from wagtail.models import ReferenceIndex
 
@@ -24,7 +25,15 @@ from records.selectors import (
 from records.states import DUE_SOON_DAYS, State
 from schools.roles import Role, roles_of
 
-from .models import Audience, ChecklistProgress, CoursePage, Enrolment, ModulePage, Reflection
+from .models import (
+    Audience,
+    ChecklistProgress,
+    ClassLesson,
+    CoursePage,
+    Enrolment,
+    ModulePage,
+    Reflection,
+)
 
 
 def audiences_for(*, user) -> list[str]:
@@ -438,3 +447,23 @@ def lessons_taught_in(school, *, since):
         .select_related("course", "group", "recorded_by")
         .prefetch_related("modules")
     )
+
+
+def learner_data_in(page) -> dict[str, int]:
+    """What learners have left in a course or module page (and the modules under it) that
+    deleting the page deletes with it, by kind, leaving out kinds with none. What they
+    completed is not among it: that is in their statements."""
+    from records.models import Assignment
+
+    specific = page.specific
+    modules = ModulePage.objects.descendant_of(page, inclusive=True)
+    counts = {}
+    if isinstance(specific, CoursePage):
+        counts["learners"] = Enrolment.objects.filter(course=specific).aggregate(
+            n=Count("learner", distinct=True)
+        )["n"]
+        counts["assignments"] = Assignment.objects.filter(course=specific).count()
+        counts["lessons"] = ClassLesson.objects.filter(course=specific).count()
+    counts["reflections"] = Reflection.objects.filter(module__in=modules).count()
+    counts["checklists"] = ChecklistProgress.objects.filter(module__in=modules).count()
+    return {kind: count for kind, count in counts.items() if count}

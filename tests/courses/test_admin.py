@@ -1,6 +1,7 @@
 """Editors (the "Editors" group, permissions from roles_sync) build courses in the admin."""
 
 import pytest
+from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
@@ -435,3 +436,35 @@ def test_a_module_requiring_a_draft_scenario_can_be_saved_but_not_published(clie
     response = client.post(edit, {**_module_with(draft, required=True), "action-publish": "1"})
     assert response.status_code == 302
     assert ModulePage.objects.get(slug="lesson").live
+
+
+def test_deleting_a_course_learners_used_warns_what_goes_with_it(
+    admin_client, school, teacher, staff_course
+):
+    from datetime import date
+
+    from courses.models import Reflection
+    from courses.services import course_registration
+    from records.services import assignment_create
+    from schools.roles import Role
+    from tests.courses.conftest import module_page
+
+    module = module_page(staff_course, "reflect", title="Reflect")
+    course_registration(learner=teacher, course=staff_course)
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=date(2030, 1, 1)
+    )
+    Reflection.objects.create(learner=teacher, module=module, block_id="b", text="Mine")
+    page = admin_client.get(reverse("wagtailadmin_pages:delete", args=[staff_course.pk])).text
+    assert (
+        "Learners have used this. Deleting it also deletes the progress of 1 person who "
+        "started it; 1 assignment (and its reminders); 1 reflection a learner wrote." in page
+    )
+    assert "To withdraw it and keep all of this, unpublish it instead." in page
+    page = admin_client.get(reverse("wagtailadmin_pages:delete", args=[module.pk])).text
+    assert "Deleting it also deletes 1 reflection a learner wrote." in page
+
+
+def test_deleting_a_course_nobody_used_says_nothing_more(admin_client, staff_course):
+    page = admin_client.get(reverse("wagtailadmin_pages:delete", args=[staff_course.pk])).text
+    assert "Learners have used this" not in page
