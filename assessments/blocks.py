@@ -8,6 +8,7 @@ marks and records.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -245,12 +246,15 @@ class MatchingQuestionBlock(QuestionBlock):
         description = _("Learners pair each prompt with an answer. Partial credit per pair.")
 
     def to_question(self, value, question_id: str) -> Question:
-        # Answers with the same wording are one answer, so two prompts can share it.
+        # Answers with the same wording are one answer, so two prompts can share it. An
+        # answer's id must not say which prompt it matches (the page carries the ids): it is
+        # a keyed hash of the pair's id, the same every time, which only the server can make.
         targets: dict[str, Choice] = {}
         sources = []
         for item in value["pairs"].bound_blocks:
             text = item.value["answer"].strip()
-            target = targets.setdefault(text, Choice(id=f"{item.id}-answer", text=text))
+            answer_id = salted_hmac("upstander.matching-answer", str(item.id)).hexdigest()[:20]
+            target = targets.setdefault(text, Choice(id=answer_id, text=text))
             sources.append(Choice(id=str(item.id), text=item.value["prompt"], match=target.id))
         for item in value["distractors"].bound_blocks:
             text = item.value.strip()

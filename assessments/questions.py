@@ -117,7 +117,8 @@ def laid_out(questions: Sequence[Question], layout: Layout) -> list[Question]:
     """The questions in the order an attempt shows them, deterministic for a given seed.
 
     Ordering questions always start shuffled (showing them in order would give the answer
-    away) and never start in the correct order when another order exists.
+    away) and never start in the correct order when another order exists; so do a matching
+    question's answers (listed in the order of the prompts, they would give it away too).
     """
     rng = random.Random(layout.seed)  # noqa: S311 - presentation order, not security
     result = []
@@ -130,6 +131,8 @@ def laid_out(questions: Sequence[Question], layout: Layout) -> list[Question]:
                 choices = choices[1:] + choices[:1]
         elif layout.shuffle_options and question.kind != Kind.TRUE_FALSE:
             rng.shuffle(choices)
+            rng.shuffle(targets)
+        elif question.kind == Kind.MATCHING:
             rng.shuffle(targets)
         result.append(
             Question(

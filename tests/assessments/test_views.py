@@ -181,3 +181,28 @@ def test_an_editor_without_a_school_sees_the_quiz_but_cannot_start_it(
     response = client.post(start_url(quiz_module, quiz))
     assert response.status_code == 302
     assert not Attempt.objects.exists()
+
+
+@pytest.mark.parametrize("shuffle_options", [False, True])
+def test_a_matching_question_does_not_give_its_answers_away_in_the_page(
+    client, pupil, home_page, shuffle_options
+):
+    """The page carries the answers' ids and their order: neither may say which prompt an
+    answer matches."""
+    quiz = make_quiz(shuffle_options=shuffle_options)
+    module = make_course(home_page, quiz=quiz)
+    client.force_login(pupil)
+    client.post(reverse("assessments:quiz_start", args=[module.pk, quiz.uuid]))
+    attempt = Attempt.objects.get(learner=pupil)
+    html = client.get(reverse("assessments:attempt_take", args=[attempt.uuid])).text
+    [matching] = [q for q in attempt.question_list() if q.kind == "matching"]
+    for prompt in matching.choices:
+        assert f'name="q-{matching.id}-{prompt.id}"' in html
+        assert prompt.id not in prompt.match
+    # Marking still works: the right answers pass.
+    response = client.post(
+        reverse("assessments:attempt_take", args=[attempt.uuid]), right_answers(attempt)
+    )
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.passed
