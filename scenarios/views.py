@@ -358,11 +358,19 @@ def _vote_counts(data) -> tuple[dict[str, int], list[str]]:
 
 @login_required
 def classroom(request, session_uuid):
+    from schools.selectors import groups_taught_by
+
     session = get_object_or_404(
         ClassroomSession.objects.select_related("scenario", "group__school"),
         uuid=session_uuid,
         teacher=request.user,
     )
+    if not groups_taught_by(request.user).filter(pk=session.group_id).exists():
+        # Taken off the class since starting: its votes are its current teachers' to record.
+        raise PermissionDenied(
+            gettext("You no longer teach %(group)s, so you cannot carry on with it here.")
+            % {"group": session.group.name}
+        )
     if request.method == "POST":
         # The skip and back buttons send the part's position only; the vote form the counts.
         skipping, backing = "skip" in request.POST, "back" in request.POST

@@ -803,3 +803,15 @@ def test_two_runs_started_in_the_same_minute_keep_their_rows_apart_in_the_downlo
         ["11", "18"],
         ["20", "6"],
     ]
+
+
+def test_a_teacher_taken_off_the_class_cannot_carry_on_its_session(
+    client, teacher, klass, scenario
+):
+    session = _start_session(client, teacher, klass, scenario)
+    Membership.objects.filter(group=klass, user=teacher).delete()
+    response = _vote(client, session, node="start", step=0, report=12, share=3)
+    assert response.status_code == 403
+    assert f"You no longer teach {klass.name}" in response.text
+    assert not ClassroomVote.objects.filter(session=session).exists()
+    assert client.get(reverse("scenarios:classroom", args=[session.uuid])).status_code == 403
