@@ -87,6 +87,12 @@ class NodeShares:
     learners: int
     choices: list[ChoiceShare]
 
+    @property
+    def enough(self) -> bool:
+        # A part fewer learners reached than the minimum shows no choices (the group may
+        # be big enough while one pupil went down a branch alone).
+        return self.learners >= MIN_LEARNERS
+
 
 # How an ending's outcome is named to teachers (the player says "Ending: a good outcome").
 OUTCOME_LABELS = {"good": _("Good"), "mixed": _("Mixed"), "poor": _("Poor")}
@@ -131,19 +137,29 @@ class GroupAnalytics:
     # Learners who reached an ending (the endings' shares are of them).
     finished: int = 0
 
+    @property
+    def endings_enough(self) -> bool:
+        return self.finished >= MIN_LEARNERS
+
 
 def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     """Share of the group's learners choosing each option at each node, and their endings.
 
     Counted in the database (aggregate queries); a learner who replays counts once per
-    option they ever chose. Nothing is returned below MIN_LEARNERS. The group's learners
-    are its members; its teachers (a staff team's leader, say) are not among them.
+    option they ever chose. The group's learners are its members still at the school; its
+    teachers (a staff team's leader, say) are not among them. A learner counts once they
+    have made a choice. Nothing is returned below MIN_LEARNERS, and no part's choices, nor
+    the endings, where fewer reached them (`NodeShares.enough`, `endings_enough`): a pupil
+    alone on a branch, or alone at an ending, is not shown.
     """
-    member_ids = Membership.objects.filter(group=group, role=Membership.Role.MEMBER).values(
-        "user_id"
-    )
+    member_ids = _members_at_school(group)
     attempts = ScenarioAttempt.objects.filter(scenario=scenario, learner__in=member_ids)
-    learners = attempts.values("learner").distinct().count()
+    learners = (
+        ScenarioChoiceRecord.objects.filter(scenario=scenario, attempt__learner__in=member_ids)
+        .values("attempt__learner")
+        .distinct()
+        .count()
+    )
     if learners < MIN_LEARNERS:
         return GroupAnalytics(learners=learners, enough=False, nodes=[], endings=[])
     rows = (
@@ -188,7 +204,11 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
             node_id=node_id,
             title=_node_title(graph, node_id),
             learners=node_totals.get(node_id, 0),
-            choices=_in_graph_order(graph, node_id, choices),
+            choices=(
+                _in_graph_order(graph, node_id, choices)
+                if node_totals.get(node_id, 0) >= MIN_LEARNERS
+                else []
+            ),
         )
         for node_id, choices in sorted(by_node.items(), key=lambda kv: order.get(kv[0], 10**6))
     ]
@@ -225,9 +245,18 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         for node in graph.nodes
         if node.is_ending and node.id not in reached
     ]
+    if finisher_count < MIN_LEARNERS:
+        endings = []
     return GroupAnalytics(
         learners=learners, enough=True, nodes=nodes, endings=endings, finished=finisher_count
     )
+
+
+def _members_at_school(group):
+    """The ids of the group's learners (members, not teachers) who have not left."""
+    return Membership.objects.filter(
+        group=group, role=Membership.Role.MEMBER, user__is_active=True
+    ).values("user_id")
 
 
 @dataclass
@@ -248,13 +277,11 @@ def scenarios_played_by(*, group) -> list[PlayedLine]:
     scenarios = Scenario.objects.filter(live=True)
     if group.kind != Group.Kind.STAFF_TEAM:
         scenarios = scenarios.exclude(audience=Scenario.Audience.STAFF)
-    member_ids = Membership.objects.filter(group=group, role=Membership.Role.MEMBER).values(
-        "user_id"
-    )
+    member_ids = _members_at_school(group)
     counts = dict(
-        ScenarioAttempt.objects.filter(scenario__in=scenarios, learner__in=member_ids)
+        ScenarioChoiceRecord.objects.filter(scenario__in=scenarios, attempt__learner__in=member_ids)
         .values("scenario")
-        .annotate(learners=Count("learner", distinct=True))
+        .annotate(learners=Count("attempt__learner", distinct=True))
         .values_list("scenario", "learners")
     )
     runs = dict(
@@ -332,6 +359,9 @@ class SessionLine:
     outcome_label: str
     # The parts it went through, with their totals (filled where they are shown).
     steps: list[ClassroomStep] | None = None
+    # Shown to others, the run stops at the first part where fewer than MIN_LEARNERS voted:
+    # where the class went from there would show what those few chose.
+    cut: bool = False
 
 
 def _session_line(session: ClassroomSession, *, with_steps: bool = False) -> SessionLine:
@@ -375,4 +405,15 @@ def classroom_runs(*, scenario: Scenario, group, limit: int | None = None) -> li
     )
     if limit is not None:
         sessions = sessions[:limit]
-    return [_session_line(session, with_steps=True) for session in sessions]
+    return [_cut_where_too_few_voted(_session_line(s, with_steps=True)) for s in sessions]
+
+
+def _cut_where_too_few_voted(line: SessionLine) -> SessionLine:
+    """The run as others see it: up to the first part where fewer than MIN_LEARNERS voted
+    (its totals hidden), without the parts after it or where it ended."""
+    for index, step in enumerate(line.steps or []):
+        if not step.skipped and not step.enough:
+            line.steps = line.steps[: index + 1]
+            line.cut = True
+            break
+    return line

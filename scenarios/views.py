@@ -476,9 +476,14 @@ def _analytics_rows(result, runs):
     own = gettext("Played on their own")
     if not result.enough:
         yield [own, "", gettext("Not enough learners to show"), "", result.learners, "", ""]
+    too_few = gettext("fewer than %(minimum)s learners") % {"minimum": MIN_LEARNERS}
+    if result.enough and not result.endings_enough:
+        yield [own, gettext("Endings"), too_few, "", "", "", ""]
     for ending in result.endings:
         yield [own, ending.title, "", ending.outcome_label, ending.learners, ending.percent, ""]
     for node in result.nodes:
+        if not node.enough:
+            yield [own, node.title, too_few, "", "", "", ""]
         for choice in node.choices:
             yield [own, node.title, choice.label, "", choice.learners, choice.percent, ""]
     sections: dict[str, int] = {}
@@ -505,7 +510,7 @@ def _analytics_rows(result, runs):
             for vote in step.votes:
                 followed = gettext("yes") if vote["chosen"] else ""
                 yield [section, step.title, vote["label"], "", vote["count"], "", followed]
-        if run.finished:
+        if run.finished and not run.cut:
             yield [section, run.place, "", run.outcome_label, "", "", ""]
 
 

@@ -667,10 +667,12 @@ def test_a_class_run_shows_with_the_groups_choices_to_the_safeguarding_lead(
     html = response.content.decode()
     assert "Not enough learners to show." in html  # nobody played on their own
     assert "Run with 8R in classroom mode" in html and "Sam Rees" in html
-    assert "Finished: good (Good)" in html
     assert "Report it 18 (followed); Share it 11" in html
-    # Four pupils voted at the second part: too few to show who chose what.
+    # Four pupils voted at the second part: too few to show who chose what, and so where
+    # the class went from there (the ending the majority of four chose) is not shown either.
     assert "reported: fewer than 5 voted" in html and "Tell a teacher 3" not in html
+    assert "where the class went from there is not shown" in html
+    assert "Finished: good (Good)" not in html
     # Another class's session is not this class's.
     assert "Share it 25" not in html
     assert [run.session for run in response.context["runs"]] == [session]
@@ -751,13 +753,15 @@ def test_the_choices_download_has_the_pages_rows(
     assert ["Played on their own", "good", "", "Good", "4", "80", ""] in own
     assert ["Played on their own", "start", "Report it", "", "4", "80", ""] in own
     assert ["Played on their own", "start", "Share it", "", "1", "20", ""] in own
+    # One pupil went on to "shared": that part's choices are not shown.
+    assert ["Played on their own", "shared", "fewer than 5 learners", "", "", "", ""] in own
+    assert not [row for row in own if row[1] == "shared" and row[2] == "Oh no"]
     run = [row[1:] for row in rows if row[0].startswith("Run in classroom mode on ")]
     assert run == [
         ["start", "Report it", "", "18", "", "yes"],
         ["start", "Share it", "", "11", "", ""],
-        # Four voted at the second part: the same minimum as the page.
+        # Four voted at the second part: the same minimum as the page, and nothing after.
         ["reported", "fewer than 5 voted", "", "", "", ""],
-        ["good", "", "Good", "", "", ""],
     ]
 
 
@@ -815,3 +819,47 @@ def test_a_teacher_taken_off_the_class_cannot_carry_on_its_session(
     assert f"You no longer teach {klass.name}" in response.text
     assert not ClassroomVote.objects.filter(session=session).exists()
     assert client.get(reverse("scenarios:classroom", args=[session.uuid])).status_code == 403
+
+
+def _idle_and_played(klass, school, scenario, *, idle: int, paths):
+    """`idle` pupils who only opened the scenario, and pupils who played `paths`."""
+    for index in range(idle):
+        pupil = UserFactory(school=school, username=f"idle{index}", roles=[Role.PUPIL])
+        Membership.objects.create(group=klass, user=pupil)
+        scenario_attempt_start(learner=pupil, scenario=scenario)
+    _pupils_play(klass, school, scenario, paths)
+
+
+def test_pupils_who_only_opened_it_or_have_left_do_not_count_towards_the_minimum(
+    school, klass, scenario
+):
+    _idle_and_played(klass, school, scenario, idle=4, paths=[["share", "oops"]])
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert (result.learners, result.enough, result.nodes, result.endings) == (1, False, [], [])
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 4, prefix="q")
+    assert scenario_group_analytics(scenario=scenario, group=klass).enough
+    left = Membership.objects.get(group=klass, user__username="q0").user
+    left.is_active = False
+    left.save()
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert (result.learners, result.enough) == (4, False)
+
+
+def test_endings_and_parts_fewer_than_five_reached_are_not_shown(
+    client, teacher, school, klass, scenario
+):
+    """Five played; one went down the "share" branch; only four have finished."""
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 3 + [["report"], ["share"]])
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert result.enough and result.finished == 3
+    assert not result.endings_enough and result.endings == []
+    shares = {node.node_id: node for node in result.nodes}
+    assert shares["start"].enough and [c.learners for c in shares["start"].choices] == [4, 1]
+    assert not shares["reported"].enough and shares["reported"].choices == []
+    client.force_login(teacher)
+    html = client.get(
+        reverse("scenarios:analytics"), {"group": klass.pk, "scenario": scenario.uuid}
+    ).text
+    assert "Fewer than 5 learners have reached an ending: not enough to show." in html
+    assert "fewer than 5 learners got here, not enough to show." in html
+    assert "Tell a teacher" not in html
