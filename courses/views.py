@@ -111,7 +111,8 @@ def checklist_save(request, module_id: int, block_id: str):
         return redirect(module.url)
     if _wants_json(request):
         return JsonResponse({"ticked": progress.ticked})
-    messages.success(request, _("Your ticks are saved."))
+    # Shown in the block, beside the button that saved it (module_page.html).
+    messages.success(request, _("Your ticks are saved."), extra_tags=f"block-{block_id}")
     return redirect(f"{module.url}#block-{block_id}")
 
 
@@ -128,9 +129,11 @@ def reflection_submit(request, module_id: int, block_id: str):
             text=request.POST.get("answer", ""),
         )
     except CourseActionError as error:
-        messages.error(request, str(error))
+        messages.error(request, str(error), extra_tags=f"block-{block_id}")
         return redirect(f"{module.url}#block-{block_id}")
-    messages.success(request, _("Your answer is saved. Only you can see it."))
+    messages.success(
+        request, _("Your answer is saved. Only you can see it."), extra_tags=f"block-{block_id}"
+    )
     return redirect(f"{module.url}#block-{block_id}")
 
 

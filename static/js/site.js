@@ -7,6 +7,13 @@
     var target = document.querySelector("[data-error-summary], [data-focus-on-load]");
     if (target) {
       target.focus();
+      // A page opened at a #fragment (a block a form saved) moves focus back to the page as
+      // it scrolls there: focus the target again once that is done.
+      window.addEventListener("load", function () {
+        if (document.activeElement === document.body) {
+          target.focus();
+        }
+      });
     }
     // "Print" buttons are hidden without JavaScript, where the browser's own Print works.
     document.querySelectorAll("[data-print]").forEach(function (button) {

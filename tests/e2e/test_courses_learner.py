@@ -40,7 +40,10 @@ def test_pupil_takes_a_module_to_completion_and_the_progress_bar_updates(
     # The reflection is optional: write one, and it is there when the page comes back.
     page.get_by_label("How would you feel if a post like this").fill("Upset and alone.")
     page.get_by_role("button", name="Save my answer").click()
-    expect(page.get_by_text("Your answer is saved")).to_be_visible()
+    # Said beside the answer, where the page comes back to, and focused so it is read out.
+    saved = page.locator(".module-block--reflection .notice", has_text="Your answer is saved")
+    expect(saved).to_be_visible()
+    expect(saved).to_be_focused()
     assert page.get_by_label("How would you feel if a post like this").input_value() == (
         "Upset and alone."
     )
@@ -238,5 +241,7 @@ def test_without_javascript_a_pupil_still_completes_a_module_and_saves_ticks(
     page.goto(f"{live_server.url}{module.url}")
     page.get_by_label("Protect your posts").check()
     page.get_by_role("button", name="Save my ticks").click()
-    expect(page.get_by_text("Your ticks are saved.")).to_be_visible()
+    # Said beside the ticks, where the page comes back to (no script here to focus it).
+    saved = page.locator(".module-block--checklist").get_by_text("Your ticks are saved.")
+    expect(saved).to_be_visible()
     expect(page.get_by_label("Protect your posts")).to_be_checked()
