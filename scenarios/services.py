@@ -540,7 +540,12 @@ MAX_VOTES = 9999
 
 
 class VoteError(ValueError):
-    """The vote counts cannot be used; the message says why."""
+    """The vote counts cannot be used; the message says why, and `field` what to fix: the
+    counts, or the tie-break."""
+
+    def __init__(self, message, *, field: str = "counts"):
+        super().__init__(message)
+        self.field = field
 
 
 def _classroom_session_at(session_uuid, *, teacher, node_id: str, step: int) -> ClassroomSession:
@@ -631,7 +636,10 @@ def classroom_votes_record(
     elif tie_break in leaders:
         winner = tie_break
     else:
-        raise VoteError(_("It's a tie. Choose which of the tied options the class follows."))
+        raise VoteError(
+            _("It's a tie. Choose which of the tied options the class follows."),
+            field="tie_break",
+        )
     try:
         move = choose(graph, state, winner, from_node=node_id)
     except PlayError as error:

@@ -375,6 +375,7 @@ def classroom(request, session_uuid):
         # The skip and back buttons send the part's position only; the vote form the counts.
         skipping, backing = "skip" in request.POST, "back" in request.POST
         counts, errors = ({}, []) if skipping or backing else _vote_counts(request.POST)
+        fields = {"counts"} if errors else set()
         try:
             step = int(request.POST.get("step", ""))
         except ValueError:
@@ -403,8 +404,11 @@ def classroom(request, session_uuid):
                 return redirect("scenarios:classroom", session.uuid)
             except (VoteError, StaleSubmission) as error:
                 errors.append(str(error))
+                fields.add(getattr(error, "field", ""))
         session.refresh_from_db()
         context = _classroom_context(session, errors=errors, counts=request.POST)
+        # Where each problem is put right: the error summary links there, and marks it.
+        context["error_field"] = "tie_break" if "tie_break" in fields else "counts"
         return render(request, "scenarios/classroom.html", context, status=400)
     return render(request, "scenarios/classroom.html", _classroom_context(session))
 

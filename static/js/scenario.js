@@ -7,16 +7,27 @@
   window.upstanderScenarioPlayer = true;
 
   // An ending may complete the module: refresh the page's module status box in place.
-  function refreshModuleStatus() {
+  function refreshModuleStatus(player) {
     var status = document.getElementById("module-status");
     if (!status) return;
+    var wasComplete = status.classList.contains("module-status--complete");
     fetch(window.location.pathname, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : ""; })
       .then(function (html) {
         if (!html) return;
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.getElementById("module-status");
-        if (fresh) status.replaceWith(fresh);
+        if (!fresh) return;
+        status.replaceWith(fresh);
+        // The ending completed the module: say so where the player speaks (the box that
+        // shows it is further down the page, and replacing it is not announced).
+        var live = player && player.querySelector(".scenario-player__live");
+        var title = fresh.querySelector("h2");
+        if (live && title && !wasComplete && fresh.classList.contains("module-status--complete")) {
+          var said = document.createElement("p");
+          said.textContent = title.textContent;
+          live.appendChild(said);
+        }
       })
       .catch(function () { /* the box updates on the next visit */ });
   }
@@ -53,7 +64,7 @@
           // in its place: the form is sent the ordinary way instead.
           if (!fresh || !fresh.hasAttribute("data-scenario-player")) throw new Error("not a player");
           player.replaceWith(fresh);
-          if (fresh.querySelector(".scenario-ending")) refreshModuleStatus();
+          if (fresh.querySelector(".scenario-ending")) refreshModuleStatus(fresh);
           // Where a reader should carry on: a notice (a stale choice) first, then the
           // feedback on the choice just made, which comes before what happens next.
           var focus = fresh.querySelector(".scenario-notice") ? fresh.querySelector(".scenario-player__live")

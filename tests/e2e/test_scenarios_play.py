@@ -207,8 +207,12 @@ def test_the_scenario_plays_inside_its_module_page(
     expect(page.get_by_text("Ending: a mixed outcome")).to_be_visible()
     assert demo_module.url in page.url
     if javascript:
-        # The module's status box updates in place, without reloading the page.
+        # The module's status box updates in place, without reloading the page, and the
+        # player's live region says so (the box is further down the page).
         page.get_by_role("heading", name="You have completed this module").wait_for()
+        expect(page.locator(".scenario-player__live")).to_contain_text(
+            "You have completed this module"
+        )
     _audit(page, javascript=javascript)
     # The module now counts as complete (the scenario is its one required activity here).
     page.goto(f"{live_server.url}{demo_module.url}")

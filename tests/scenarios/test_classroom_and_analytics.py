@@ -58,7 +58,12 @@ def test_a_tie_needs_the_teacher_to_choose(client, teacher, klass, scenario):
     session = _start_session(client, teacher, klass, scenario)
     response = _vote(client, session, node="start", step=0, report=10, share=10)
     assert response.status_code == 400
-    assert "It&#x27;s a tie" in response.content.decode()
+    html = response.content.decode()
+    assert "It&#x27;s a tie" in html
+    # The error summary is focused (data-error-summary), links to the tie-break and says
+    # "Error:" in the title, as every form's does.
+    assert '<a href="#tie-1">It&#x27;s a tie' in html and "data-error-summary" in html
+    assert "<title>Error:" in html
     assert not ClassroomVote.objects.exists()
     response = _vote(client, session, node="start", step=0, tie_break="share", report=10, share=10)
     session.refresh_from_db()
@@ -69,7 +74,9 @@ def test_bad_counts_are_refused_with_a_reason_and_nothing_changes(client, teache
     session = _start_session(client, teacher, klass, scenario)
     response = _vote(client, session, node="start", step=0, report="lots", share=2)
     assert response.status_code == 400
-    assert "is not a number of pupils" in response.content.decode()
+    html = response.content.decode()
+    assert '<a href="#count-1">“lots” is not a number of pupils.</a>' in html
+    assert html.count('aria-invalid="true"') == 2  # both counts, where they are put right
     response = _vote(client, session, node="start", step=0, report=0, share=0)
     assert "at least one option" in response.content.decode()
     session.refresh_from_db()
