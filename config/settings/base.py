@@ -193,10 +193,17 @@ PUPIL_IDLE_MINUTES = int(os.environ.get("PUPIL_IDLE_MINUTES", "30"))
 STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "240"))
 
 # Brute-force protection on sign-in: five failures lock that username from that address for
-# 15 minutes.
+# 15 minutes; failing again while locked does not make it longer (or anyone could keep a
+# pupil locked out with a guess every few minutes).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The address is the client's: behind TRUSTED_PROXIES reverse proxies (nginx in front: 1),
+# the one the nearest proxy saw (schools.backends.client_address). Otherwise every sign-in
+# would come from the proxy, and anyone anywhere could lock out a username.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "schools.backends.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

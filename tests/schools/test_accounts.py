@@ -187,6 +187,71 @@ def test_a_teacher_resetting_the_password_lifts_the_lock(client, pupil, teacher)
     assert sign_in(client, pupil.username, new_password).status_code == 302
 
 
+NGINX = {"REMOTE_ADDR": "127.0.0.1"}  # behind the reverse proxy, every request's connection
+
+
+def test_behind_a_proxy_a_stranger_cannot_lock_a_pupil_out_at_school(client, settings, pupil):
+    """With TRUSTED_PROXIES set, the lock counts by the address the proxy was reached from,
+    not the proxy's own: failures from elsewhere do not lock the pupil out at school."""
+    settings.TRUSTED_PROXIES = 1
+    for _ in range(5):
+        # The stranger's client may claim any X-Forwarded-For; nginx appends the real one.
+        client.post(
+            LOGIN,
+            {"username": pupil.username, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9",
+            **NGINX,
+        )
+    stranger = client.post(
+        LOGIN,
+        {"username": pupil.username, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9",
+        **NGINX,
+    )
+    assert stranger.status_code == 429
+    client.cookies.clear()
+    at_school = client.post(
+        LOGIN,
+        {"username": pupil.username, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **NGINX,
+    )
+    assert at_school.status_code == 302
+
+
+def test_client_address_takes_the_address_the_nearest_proxy_saw(rf, settings):
+    from schools.backends import client_address
+
+    def seen(forwarded=None, proxies=1):
+        settings.TRUSTED_PROXIES = proxies
+        extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+        return client_address(rf.get("/", REMOTE_ADDR="10.0.0.1", **extra))
+
+    assert seen("1.2.3.4, 5.6.7.8") == "5.6.7.8"
+    assert seen("1.2.3.4, 5.6.7.8", proxies=2) == "1.2.3.4"
+    assert seen("1.2.3.4", proxies=2) == "10.0.0.1"  # shorter than the proxies: not trusted
+    assert seen("not an address") == "10.0.0.1"
+    assert seen() == "10.0.0.1"
+    assert seen("1.2.3.4", proxies=0) == "10.0.0.1"  # no proxy: the header is the client's
+
+
+def test_failing_again_while_locked_does_not_make_the_lock_longer(client, pupil):
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        sign_in(client, pupil.username, "wrong")
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=14)
+    )
+    assert sign_in(client, pupil.username, "wrong").status_code == 429
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=2)
+    )
+    assert sign_in(client, pupil.username).status_code == 302
+
+
 def test_every_page_links_to_help_in_its_footer(client):
     html = client.get(reverse("login")).content.decode()
     footer = html[html.index('<footer class="site-footer">') :]
