@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from .hashers import GeneratedPasswordHasher
+
 
 def client_address(request) -> str | None:
     """The address a sign-in came from (settings.AXES_CLIENT_IP_CALLABLE). Behind
@@ -36,18 +38,30 @@ def username_for_lockout(request, credentials) -> str:
 
 class AnyCaseUsernameBackend(ModelBackend):
     """Django's backend, then, if no username matches exactly, the one username that matches
-    ignoring case. Where two usernames differ only in case, only the exact one signs in."""
+    ignoring case. Where two usernames differ only in case, only the exact one signs in.
+
+    Every sign-in that fails costs what checking a password does, whoever the username
+    names, as Django's own backend makes it for an unknown one: otherwise how long the
+    answer takes would tell whether a pupil has an account (one whose first, generated
+    password is cheap to check answers fast) or one in another case (checked twice)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None or username is None or password is None:
-            return user
         User = get_user_model()
-        matches = list(
-            User._default_manager.filter(
-                **{f"{User.USERNAME_FIELD}__iexact": username}
-            ).values_list(User.USERNAME_FIELD, flat=True)[:2]
-        )
-        if len(matches) != 1 or matches[0] == username:
-            return None  # none, more than one, or the exact one (whose password was wrong)
-        return super().authenticate(request, username=matches[0], password=password, **kwargs)
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        people = User._default_manager
+        user = people.filter(**{User.USERNAME_FIELD: username}).first()
+        if user is None:
+            matches = list(people.filter(**{f"{User.USERNAME_FIELD}__iexact": username})[:2])
+            user = matches[0] if len(matches) == 1 else None
+        if user is None:
+            User().set_password(password)  # as long as checking one
+            return None
+        cheap = user.password.startswith(f"{GeneratedPasswordHasher.algorithm}$")
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        if cheap:
+            User().set_password(password)
+        return None

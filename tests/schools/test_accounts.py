@@ -252,6 +252,44 @@ def test_failing_again_while_locked_does_not_make_the_lock_longer(client, pupil)
     assert sign_in(client, pupil.username).status_code == 302
 
 
+def test_a_failed_sign_in_costs_one_full_password_check_whoever_the_username_names(
+    client, settings, monkeypatch, school
+):
+    """How long a wrong sign-in takes must not tell whether an account exists: a first,
+    generated password is cheap to check, and a username in another case is looked up twice.
+    Counted in PBKDF2 rounds (run as one round each here, to be quick)."""
+    from django.contrib.auth import hashers
+    from django.contrib.auth.hashers import make_password
+
+    from schools.models import User
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "schools.hashers.GeneratedPasswordHasher",
+    ]
+    rounds = []
+    real = hashers.pbkdf2
+
+    def counted(password, salt, iterations, *args, **kwargs):
+        rounds.append(iterations)
+        return real(password, salt, 1, *args, **kwargs)
+
+    monkeypatch.setattr(hashers, "pbkdf2", counted)
+    new_pupil = UserFactory(school=school, username="zoeo")
+    User.objects.filter(pk=new_pupil.pk).update(
+        password=make_password("apple-river-07", hasher="pbkdf2_generated")
+    )
+    signed_in_before = UserFactory(school=school, username="samj")
+    User.objects.filter(pk=signed_in_before.pk).update(password=make_password("pear-lake-12"))
+    full = hashers.PBKDF2PasswordHasher.iterations
+    costs = {}
+    for typed in ("zoeo", "samj", "SAMJ", "nobody"):
+        rounds.clear()
+        assert sign_in(client, typed, "wrong-password").status_code == 200
+        costs[typed] = sum(rounds)
+    assert all(full <= cost <= full + 20_000 for cost in costs.values()), costs
+
+
 def test_every_page_links_to_help_in_its_footer(client):
     html = client.get(reverse("login")).content.decode()
     footer = html[html.index('<footer class="site-footer">') :]

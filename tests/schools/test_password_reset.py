@@ -123,3 +123,17 @@ def test_a_new_password_from_the_link_ends_a_pause_on_signing_in(client, teacher
 def test_the_admins_own_reset_pages_are_turned_off(client):
     assert client.get("/admin/password_reset/").status_code in (302, 404)
     assert mail.outbox == []
+
+
+def test_the_email_is_sent_by_the_task_worker_not_while_the_page_waits(client, settings, teacher):
+    """Waiting for the mail server only for an address with an account would tell, by how
+    long the answer takes, which addresses have one."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    _ask(client, teacher.email)
+    assert mail.outbox == []
+    [queued] = default_task_backend.results
+    assert queued.task.name == "email_send" and queued.kwargs["to"] == [teacher.email]
+    assert re.search(r"https?://\S+/accounts/password/reset/\S+/", queued.kwargs["body"])
