@@ -11,6 +11,7 @@ from config.jinja2 import render_helpers
 from schools.models import School
 
 from .engine import SKIP, State, available_choices, can_skip, current_node
+from .engine.validation import is_web_link
 from .models import Scenario, ScenarioAttempt
 from .selectors import graph_for_revision
 
@@ -105,6 +106,9 @@ def player_context(
         {
             "node": node,
             "image": node_image(node) if node is not None else None,
+            # Only a web link: a scenario published before links were checked could hold
+            # a `javascript:` one, which would run in the learner's page.
+            "media": node.media if node is not None and is_web_link(node.media) else "",
             "choices": available_choices(graph, state),
             "can_skip": can_skip(graph, state),
             "path": path,

@@ -51,6 +51,9 @@ MESSAGES: dict[str, str] = {
         "“{node}” has a content warning but nowhere to skip to. "
         "Choose the node a learner goes to if they skip it."
     ),
+    "media_not_a_link": (
+        "The media for “{node}” is not a web address: give a link that starts with https://."
+    ),
     "image_without_alt": (
         "The picture in “{node}” has no description. Say what it shows, in a sentence, for "
         "learners who cannot see it."
@@ -86,6 +89,12 @@ MESSAGES: dict[str, str] = {
 
 def _issue(node_id: str | None, code: str, **names: object) -> Issue:
     return Issue(node_id, code, MESSAGES[code].format(**names))
+
+
+def is_web_link(value: str) -> bool:
+    """Is this a link a learner can be sent to (http or https), and not, say, `javascript:`,
+    which would run in the learner's page?"""
+    return value.strip().lower().startswith(("https://", "http://"))
 
 
 def validate(graph: Graph) -> list[Issue]:
@@ -128,6 +137,8 @@ def _structure(graph: Graph) -> list[Issue]:
             add(_issue(node.id, "warning_without_skip", node=node.id))
         if node.image_id is not None and not node.image_alt.strip():
             add(_issue(node.id, "image_without_alt", node=node.id))
+        if node.media and not is_web_link(node.media):
+            add(_issue(node.id, "media_not_a_link", node=node.id))
         choice_ids: set[str] = set()
         for choice in node.choices:
             if choice.id in choice_ids:

