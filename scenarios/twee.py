@@ -32,6 +32,28 @@ IGNORED_TAGS = {"script", "stylesheet", "widget"}
 NODE_DIRECTIVES = {"title", "warning", "skip", "media", "debrief"}
 CHOICE_DIRECTIVES = {"id", "feedback", "score", "set", "if"}
 _HEADER = re.compile(r"^::\s*(?P<rest>.*)$")
+# What the scenario's fields hold (scenarios.blocks): node ids (passage names), the nodes
+# links go to and choice ids 60 characters, titles and link labels 255.
+ID_MAX = 60
+LABEL_MAX = 255
+# A longer line is refused before it is read (reading links is slow on a line of brackets).
+LINE_MAX = 10_000
+
+
+def _too_long(value: str, limit: int, what: str, line_no: int, errors: list[str]) -> None:
+    if len(value) > limit:
+        errors.append(
+            f"Line {line_no}: {what} is {len(value)} characters long; Upstander keeps it to "
+            f"{limit}. Shorten it (“{value[:40]}…”)."
+        )
+
+
+def _choice_id(node_id: str, index: int) -> str:
+    """The id a choice gets when the story gives none: its node's, with its number."""
+    suffix = f"-{index}"
+    return node_id[: ID_MAX - len(suffix)] + suffix
+
+
 _LINK = re.compile(r"\[\[(.*?)\]\]")
 
 
@@ -82,11 +104,18 @@ def _passages(text: str, errors: list[str]) -> list[_Passage]:
     passages: list[_Passage] = []
     current: _Passage | None = None
     for line_no, line in enumerate(text.splitlines(), start=1):
+        if len(line) > LINE_MAX:
+            errors.append(
+                f"Line {line_no}: the line is {len(line)} characters long; break it into "
+                f"lines of at most {LINE_MAX}."
+            )
+            continue
         header = _HEADER.match(line)
         if header:
             name, tags = _split_header(header.group("rest"), line_no, errors)
             if not name:
                 errors.append(f"Line {line_no}: a passage header “::” needs a name.")
+            _too_long(name, ID_MAX, "the passage name", line_no, errors)
             current = _Passage(name=name, tags=tags, line=line_no)
             passages.append(current)
             continue
@@ -159,11 +188,15 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                 elif key == "feedback":
                     choice["feedback"] = (choice["feedback"] + "\n" + value).strip()
                 else:
+                    _too_long(value, ID_MAX, "the choice id", line_no, errors)
                     choice["id"] = value
             elif key in NODE_DIRECTIVES and not choices:
                 if key == "debrief":
                     node_fields["debrief"].append(value)
                 else:
+                    if key in ("skip", "title"):
+                        limit = ID_MAX if key == "skip" else LABEL_MAX
+                        _too_long(value, limit, f"“@{key}”", line_no, errors)
                     node_fields[key] = value
             elif key in CHOICE_DIRECTIVES:
                 errors.append(
@@ -198,6 +231,8 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                 label, target = _parse_link(inner)
                 if not target:
                     errors.append(f"Line {line_no}: the link [[{inner}]] has no passage to go to.")
+                _too_long(target, ID_MAX, "the passage the link goes to", line_no, errors)
+                _too_long(label, LABEL_MAX, "the link's text", line_no, errors)
                 choices.append(
                     {
                         "id": "",
@@ -228,7 +263,7 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
         debrief="\n".join(node_fields["debrief"]).strip(),
         choices=tuple(
             Choice(
-                id=c["id"] or f"{passage.name}-{index}",
+                id=c["id"] or _choice_id(passage.name, index),
                 label=c["label"],
                 target=c["target"],
                 feedback=c["feedback"],
@@ -282,6 +317,7 @@ def twee_parse(text: str) -> TweeStory:
         body = "\n".join(line for _n, line in passage.body).strip()
         if passage.name == "StoryTitle":
             title = body
+            _too_long(title, LABEL_MAX, "the story's title", passage.line + 1, errors)
         elif passage.name == "StoryData":
             try:
                 data = json.loads(body or "{}")

@@ -173,6 +173,19 @@ def test_malformed_twee_is_refused_with_line_numbers_and_nothing_saved(client, e
     assert not Scenario.objects.exists()
 
 
+def test_a_passage_name_too_long_for_a_node_id_is_refused_not_a_server_error(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    long = "Tell your form tutor what you saw in the group chat this morning"
+    story = f":: {long}\nHi\n[[Go->End]]\n\n:: End [ending-good]\nDone.\n"
+    client.force_login(editor)
+    upload = SimpleUploadedFile("story.twee", story.encode(), content_type="text/plain")
+    response = client.post(reverse("scenarios_twee:import"), {"file": upload})
+    assert response.status_code == 200
+    assert "Line 1: the passage name is 64 characters long" in response.content.decode()
+    assert not Scenario.objects.exists()
+
+
 def test_a_twine_html_file_is_refused_with_how_to_export_twee(client, editor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

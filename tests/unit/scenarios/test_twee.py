@@ -166,3 +166,46 @@ def test_html_inside_a_passage_is_still_twee():
         ":: Start\nSomeone posts <b>this</b>.\n[[Report it->End]]\n\n:: End [ending-good]\nDone.\n"
     )
     assert [node.id for node in story.graph.nodes] == ["Start", "End"]
+
+
+LONG = "Tell your form tutor what you saw in the group chat this morning"  # 64 characters
+
+
+@pytest.mark.parametrize(
+    ("story", "message"),
+    [
+        (
+            f":: {LONG}\nHi\n[[Go->End]]\n\n:: End [ending-good]\nDone.\n",
+            "Line 1: the passage name is 64 characters long; Upstander keeps it to 60.",
+        ),
+        (
+            f":: Start\nHi\n[[{LONG}]]\n\n:: {LONG} [ending-good]\nDone.\n",
+            "Line 3: the passage the link goes to is 64 characters long;",
+        ),
+        (
+            ":: Start\nHi\n[[Go->End]]\n@id: " + "c" * 61 + "\n\n:: End [ending-good]\nDone.\n",
+            "Line 4: the choice id is 61 characters long;",
+        ),
+        (
+            ":: StoryTitle\n" + "T" * 256 + "\n\n:: Start [ending-good]\nDone.\n",
+            "Line 2: the story's title is 256 characters long; Upstander keeps it to 255.",
+        ),
+        (
+            ":: Start\n" + "[[" * 6000 + "\n",
+            "Line 2: the line is 12000 characters long; break it into lines of at most 10000.",
+        ),
+    ],
+)
+def test_what_the_scenario_cannot_hold_is_refused_with_its_line(story, message):
+    """Twine names a passage after a simple link's text, so long names are common; the
+    scenario keeps node ids to 60 characters, and the import says so instead of failing."""
+    with pytest.raises(TweeError) as refused:
+        twee_parse(story)
+    assert any(line.startswith(message) for line in refused.value.errors), refused.value.errors
+
+
+def test_a_choice_without_an_id_gets_one_that_fits_beside_a_long_passage_name():
+    name = "x" * 59
+    story = f":: {name}\nHi\n[[Go->End]]\n[[Stay->End]]\n\n:: End [ending-good]\nDone.\n"
+    choices = twee_parse(story).graph.node(name).choices
+    assert [c.id for c in choices] == ["x" * 58 + "-1", "x" * 58 + "-2"]
