@@ -67,7 +67,13 @@ def twee_export_view(request, pk: int):
         raise PermissionDenied
     scenario = get_object_or_404(Scenario, pk=pk)
     latest = scenario.get_latest_revision_as_object() if scenario.latest_revision_id else scenario
-    text = twee_export(title=latest.title, graph=latest.graph(), ifid=str(scenario.uuid))
+    text = twee_export(
+        title=latest.title,
+        graph=latest.graph(),
+        ifid=str(scenario.uuid),
+        audience=latest.audience,
+        introduction=latest.introduction,
+    )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     filename = slugify(latest.title) or "scenario"
     response["Content-Disposition"] = f'attachment; filename="{filename}.twee"'

@@ -137,9 +137,10 @@ def scenario_save_graph(
 def scenario_import_twee(*, text: str, user) -> Scenario:
     """A new draft scenario from a Twee 3 story; raises TweeError (nothing saved)."""
     story = twee_parse(text)
-    return scenario_save_graph(
-        scenario=Scenario(title=story.title[:255]), graph=story.graph, user=user
-    )
+    scenario = Scenario(title=story.title[:255], introduction=story.introduction)
+    if story.audience:
+        scenario.audience = story.audience
+    return scenario_save_graph(scenario=scenario, graph=story.graph, user=user)
 
 
 # --- playing ---

@@ -28,6 +28,8 @@ from .engine.expressions import (
 from .engine.graph import format_value, parse_value
 
 SPECIAL = {"StoryTitle", "StoryData", "StoryVariables"}
+# Scenario.Audience's values (this module does without Django).
+AUDIENCES = ("pupils", "staff")
 IGNORED_TAGS = {"script", "stylesheet", "widget"}
 NODE_DIRECTIVES = {"title", "warning", "skip", "media", "debrief"}
 CHOICE_DIRECTIVES = {"id", "feedback", "score", "set", "if"}
@@ -68,6 +70,10 @@ class TweeStory:
     title: str
     graph: Graph
     ifid: str = ""
+    # Upstander's own story settings, kept in StoryData under "upstander" (Twine keeps what
+    # it does not know): who the scenario is for, and its introduction.
+    audience: str = ""
+    introduction: str = ""
 
 
 @dataclass
@@ -302,7 +308,7 @@ def twee_parse(text: str) -> TweeStory:
     passages = _passages(text, errors)
     if not passages and not errors:
         errors.append("Line 1: the file has no passages. Is it a Twee 3 file?")
-    title, ifid, start = "", "", ""
+    title, ifid, start, audience, introduction = "", "", "", "", ""
     variables: list[Variable] = []
     nodes: list[Node] = []
     seen: dict[str, int] = {}
@@ -328,6 +334,15 @@ def twee_parse(text: str) -> TweeStory:
                 continue
             ifid = str(data.get("ifid", ""))
             start = str(data.get("start", ""))
+            ours = data.get("upstander")
+            if isinstance(ours, dict):
+                audience = str(ours.get("audience", ""))
+                introduction = str(ours.get("introduction", ""))
+                if audience not in ("", *AUDIENCES):
+                    errors.append(
+                        f"Line {passage.line}: StoryData's audience “{audience}” is not one "
+                        f"of {', '.join(AUDIENCES)}."
+                    )
         elif passage.name == "StoryVariables":
             for line_no, line in passage.body:
                 if not line.strip():
@@ -348,6 +363,8 @@ def twee_parse(text: str) -> TweeStory:
     return TweeStory(
         title=title or "Imported scenario",
         ifid=ifid,
+        audience=audience,
+        introduction=introduction,
         graph=Graph(start=start, nodes=tuple(nodes), variables=tuple(variables)),
     )
 
@@ -362,22 +379,21 @@ def _escape_text(line: str) -> str:
     return line
 
 
-def twee_export(*, title: str, graph: Graph, ifid: str) -> str:
-    """A Twee 3 story for `graph`, which `twee_parse` reads back to the same graph."""
+def twee_export(
+    *, title: str, graph: Graph, ifid: str, audience: str = "", introduction: str = ""
+) -> str:
+    """A Twee 3 story for `graph`, which `twee_parse` reads back to the same graph (and the
+    same audience and introduction)."""
     out = [":: StoryTitle", title, ""]
-    out += [
-        ":: StoryData",
-        json.dumps(
-            {
-                "ifid": ifid.upper(),
-                "format": "Harlowe",
-                "format-version": "3.3.9",
-                "start": graph.start,
-            },
-            indent=2,
-        ),
-        "",
-    ]
+    data = {
+        "ifid": ifid.upper(),
+        "format": "Harlowe",
+        "format-version": "3.3.9",
+        "start": graph.start,
+    }
+    if audience or introduction:
+        data["upstander"] = {"audience": audience, "introduction": introduction}
+    out += [":: StoryData", json.dumps(data, indent=2, ensure_ascii=False), ""]
     if graph.variables:
         out.append(":: StoryVariables")
         out += [f"{v.name} = {format_value(v.initial)}" for v in graph.variables]

@@ -226,6 +226,23 @@ def test_export_gives_twee_that_imports_to_the_same_graph(client, editor):
     assert twee_parse(response.content.decode()).graph == scenario.graph()
 
 
+def test_export_and_import_keep_who_the_scenario_is_for_and_its_introduction(client, editor):
+    """A staff-only scenario (threats aimed at staff, say) must not come back as a pupils'
+    one."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    scenario = published_scenario(
+        title="Threats to staff", audience="staff", introduction="For staff CPD only: “§2”."
+    )
+    client.force_login(editor)
+    text = client.get(reverse("scenarios_twee:export", args=[scenario.pk])).content
+    upload = SimpleUploadedFile("story.twee", text, content_type="text/plain")
+    assert client.post(reverse("scenarios_twee:import"), {"file": upload}).status_code == 302
+    again = Scenario.objects.exclude(pk=scenario.pk).get()
+    assert (again.audience, again.introduction) == ("staff", "For staff CPD only: “§2”.")
+    assert again.graph() == scenario.graph()
+
+
 def test_people_without_editing_rights_cannot_import(client, pupil):
     client.force_login(pupil)
     response = client.get(reverse("scenarios_twee:import"))
