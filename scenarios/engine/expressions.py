@@ -21,12 +21,24 @@ class ExpressionError(ValueError):
     """Text that is not a condition or effect; the message says what was expected."""
 
 
+def _split(text: str, separator: str) -> list[str]:
+    """`text` split where `separator` (a regex) stands outside "quoted text": a text value
+    may hold a comma, a semicolon or the word "and"."""
+    parts, start = [], 0
+    for match in re.finditer(rf'"[^"]*"|(?P<sep>{separator})', text):
+        if match.group("sep") is not None:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
 def parse_conditions(text: str) -> tuple[Condition, ...]:
     text = (text or "").strip()
     if not text:
         return ()
     conditions = []
-    for part in re.split(r"\s+and\s+|\s*&&\s*", text):
+    for part in _split(text, r"\s+and\s+|\s*&&\s*"):
         match = _CONDITION.match(part.strip())
         if not match:
             raise ExpressionError(
@@ -43,7 +55,7 @@ def parse_effects(text: str) -> tuple[Effect, ...]:
     if not text:
         return ()
     effects = []
-    for part in re.split(r"\s*[;,]\s*", text):
+    for part in _split(text, r"\s*[;,]\s*"):
         if not part.strip():
             continue
         match = _EFFECT.match(part.strip())

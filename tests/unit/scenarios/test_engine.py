@@ -545,3 +545,22 @@ def test_media_must_be_a_web_link(media, refused):
     graph = small_graph(nodes={"start": dataclasses.replace(start, media=media)})
     codes = [(i.node_id, i.code) for i in validate(graph)]
     assert codes == ([("start", "media_not_a_link")] if refused else [])
+
+
+def test_quoted_text_may_hold_commas_semicolons_and_the_word_and():
+    from scenarios.engine.expressions import (
+        format_conditions,
+        format_effects,
+        parse_conditions,
+        parse_effects,
+    )
+
+    effects = parse_effects('said = "No, thanks; bye", told = true')
+    assert [(e.variable, e.value) for e in effects] == [("said", "No, thanks; bye"), ("told", True)]
+    conditions = parse_conditions('said == "salt and pepper" and told == true')
+    assert [(c.variable, c.value) for c in conditions] == [
+        ("said", "salt and pepper"),
+        ("told", True),
+    ]
+    assert parse_effects(format_effects(effects)) == effects
+    assert parse_conditions(format_conditions(conditions)) == conditions
