@@ -148,12 +148,17 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
             node_id = (value.get("node_id") or "").strip()
             choices = []
             for index, choice in enumerate(value.get("choices") or [], start=1):
+                # Each read on its own: a typo in one must not lose the other (a draft with
+                # one is exported, and edited, with what was right kept).
+                conditions, effects = (), ()
                 try:
                     conditions = parse_conditions(choice.get("conditions") or "")
+                except ExpressionError as error:
+                    issues.append(Issue(node_id, "expression", str(error)))
+                try:
                     effects = parse_effects(choice.get("effects") or "")
                 except ExpressionError as error:
                     issues.append(Issue(node_id, "expression", str(error)))
-                    conditions, effects = (), ()
                 choices.append(
                     Choice(
                         id=(choice.get("choice_id") or "").strip() or f"{node_id}-{index}",

@@ -210,8 +210,18 @@ StateKey = tuple[str, tuple[tuple[str, Value], ...]]
 
 
 def explore(graph: Graph) -> tuple[dict[StateKey, list[StateKey]], bool]:
-    """Every reachable (node, variables) state and its successors; and whether it finished."""
-    start_vars = tuple(sorted(graph.initial_variables.items()))
+    """Every reachable (node, variables) state and its successors; and whether it finished.
+
+    Only the variables some condition reads are in a state: the others (an answer kept for
+    the debrief, say) change nothing a learner can do, and counting their combinations
+    would make a sound scenario with many of them look too big to check."""
+    read = {
+        condition.variable
+        for node in graph.nodes
+        for choice in node.choices
+        for condition in choice.conditions
+    }
+    start_vars = tuple(sorted((k, v) for k, v in graph.initial_variables.items() if k in read))
     start: StateKey = (graph.start, start_vars)
     edges: dict[StateKey, list[StateKey]] = {}
     queue = deque([start])
@@ -229,7 +239,8 @@ def explore(graph: Graph) -> tuple[dict[StateKey, list[StateKey]], bool]:
                     continue
                 after = dict(variables)
                 for effect in choice.effects:
-                    after[effect.variable] = effect.value
+                    if effect.variable in read:
+                        after[effect.variable] = effect.value
                 successors.append((choice.target, tuple(sorted(after.items()))))
             if node.content_warning and node.skip_to:
                 successors.append((node.skip_to, frozen))

@@ -243,6 +243,18 @@ def test_export_and_import_keep_who_the_scenario_is_for_and_its_introduction(cli
     assert again.graph() == scenario.graph()
 
 
+def test_a_typo_in_a_choices_effects_keeps_its_conditions(client, editor):
+    """The draft shows the typo beside its node; the export keeps the conditions that were
+    right (they used to be dropped with the effects)."""
+    scenario = published_scenario()
+    scenario.nodes[1].value["choices"][0]["effects"] = "reported true"
+    scenario.save_revision(user=editor)
+    assert [p.code for p in scenario.problems()] == ["expression"]
+    client.force_login(editor)
+    text = client.get(reverse("scenarios_twee:export", args=[scenario.pk])).text
+    assert "@if: reported == true" in text
+
+
 def test_people_without_editing_rights_cannot_import(client, pupil):
     client.force_login(pupil)
     response = client.get(reverse("scenarios_twee:import"))

@@ -564,3 +564,36 @@ def test_quoted_text_may_hold_commas_semicolons_and_the_word_and():
     ]
     assert parse_effects(format_effects(effects)) == effects
     assert parse_conditions(format_conditions(conditions)) == conditions
+
+
+def test_variables_no_condition_reads_do_not_make_a_scenario_too_big_to_check():
+    """Fifteen yes/no questions, each answer kept, only the first ever read: 2**15 answer
+    combinations, but the same few things a learner can do."""
+    nodes = [
+        Node(
+            f"q{i}",
+            f"Question {i}",
+            choices=(
+                Choice(f"q{i}-yes", "Yes", f"q{i + 1}", effects=(Effect(f"a{i}", True),)),
+                Choice(f"q{i}-no", "No", f"q{i + 1}", effects=(Effect(f"a{i}", False),)),
+            ),
+        )
+        for i in range(15)
+    ]
+    nodes.append(
+        Node(
+            "q15",
+            "Results",
+            choices=(
+                Choice("good", "See", "good", conditions=(Condition("a0", Op.EQ, True),)),
+                Choice("poor", "See", "poor", conditions=(Condition("a0", Op.EQ, False),)),
+            ),
+        )
+    )
+    nodes += [Node("good", "x", outcome=Outcome.GOOD), Node("poor", "y", outcome=Outcome.POOR)]
+    graph = Graph(
+        start="q0",
+        nodes=tuple(nodes),
+        variables=tuple(Variable(f"a{i}", False) for i in range(15)),
+    )
+    assert validate(graph) == []
