@@ -50,6 +50,13 @@ def _too_long(value: str, limit: int, what: str, line_no: int, errors: list[str]
         )
 
 
+def _lines(text: str) -> list[str]:
+    """`text`'s lines, broken at newlines only, as editors and Twine count them (not also at
+    U+2028, form feeds and the other breaks `str.splitlines` knows, which would put every
+    line number after one out)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def _choice_id(node_id: str, index: int) -> str:
     """The id a choice gets when the story gives none: its node's, with its number."""
     suffix = f"-{index}"
@@ -109,7 +116,7 @@ def _split_header(rest: str, line_no: int, errors: list[str]) -> tuple[str, list
 def _passages(text: str, errors: list[str]) -> list[_Passage]:
     passages: list[_Passage] = []
     current: _Passage | None = None
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    for line_no, line in enumerate(_lines(text), start=1):
         if len(line) > LINE_MAX:
             errors.append(
                 f"Line {line_no}: the line is {len(line)} characters long; break it into "
@@ -409,15 +416,15 @@ def twee_export(
         ):
             if value:
                 out.append(f"@{key}: {value}")
-        for line in node.debrief.splitlines():
+        for line in _lines(node.debrief):
             out.append(f"@debrief: {line}")
-        out += [_escape_text(line) for line in node.text.splitlines()]
+        out += [_escape_text(line) for line in _lines(node.text)]
         for index, choice in enumerate(node.choices, start=1):
             label = choice.label.replace("]]", "] ]").replace("->", "- >")
             out.append(f"[[{label}->{choice.target}]]")
             if choice.id != f"{node.id}-{index}":
                 out.append(f"@id: {choice.id}")
-            for line in choice.feedback.splitlines():
+            for line in _lines(choice.feedback):
                 out.append(f"@feedback: {line}")
             if choice.score:
                 out.append(f"@score: {choice.score}")

@@ -1,5 +1,7 @@
 """Twee 3 import and export: conventions, round trips and line-numbered errors."""
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -209,3 +211,16 @@ def test_a_choice_without_an_id_gets_one_that_fits_beside_a_long_passage_name():
     story = f":: {name}\nHi\n[[Go->End]]\n[[Stay->End]]\n\n:: End [ending-good]\nDone.\n"
     choices = twee_parse(story).graph.node(name).choices
     assert [c.id for c in choices] == ["x" * 58 + "-1", "x" * 58 + "-2"]
+
+
+def test_line_numbers_count_newlines_only():
+    """Text pasted from the web can hold U+2028 (a line separator) or a form feed: they are
+    text, not new lines, so every line number after them stays right."""
+    story = ":: A\nShe wrote\u2028a note.\fStill line 2.\nmore\n[[Go->B\n"
+    with pytest.raises(TweeError) as refused:
+        twee_parse(story)
+    assert refused.value.errors[0].startswith("Line 4: a link is not closed")
+    graph = small_graph(
+        nodes={"start": dataclasses.replace(small_graph().node("start"), text="one\u2028two")}
+    )
+    assert twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph == graph
