@@ -94,7 +94,8 @@ class _Passage:
 def _split_header(rest: str, line_no: int, errors: list[str]) -> tuple[str, list[str]]:
     # `Name [tag tag] {"position": "..."}`; the name may contain escaped \[ \] \{ \}.
     metadata = re.search(r"\s*(\{[^{}]*\})\s*$", rest)
-    if metadata and not re.search(r"\\\{", rest):
+    # Metadata's brace is not escaped (Twine escapes the braces of a name: "Set \{x\}").
+    if metadata and rest[max(metadata.start(1) - 1, 0) : metadata.start(1)] != "\\":
         try:
             json.loads(metadata.group(1))
         except ValueError:

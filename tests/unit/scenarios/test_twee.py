@@ -224,3 +224,17 @@ def test_line_numbers_count_newlines_only():
         nodes={"start": dataclasses.replace(small_graph().node("start"), text="one\u2028two")}
     )
     assert twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph == graph
+
+
+def test_a_passage_name_with_escaped_braces_keeps_its_tags_and_metadata_apart():
+    """Twine 2.6 writes `{` in a name as `\\{`, and always adds position metadata."""
+    story = (
+        ':: Start {"position":"100,100","size":"100,100"}\nHi\n[[Go->Set \\{x\\}]]\n\n'
+        ':: Set \\{x\\} [ending-good] {"position":"300,100","size":"100,100"}\nEnd\n'
+    )
+    graph = twee_parse(story).graph
+    assert [n.id for n in graph.nodes] == ["Start", "Set {x}"]
+    assert graph.node("Set {x}").outcome == Outcome.GOOD
+    assert twee_parse(
+        ":: Set \\{x\\}\nText\n[[Go->B]]\n\n:: B [ending-good]\nEnd\n"
+    ).graph.start == ("Set {x}")
