@@ -80,6 +80,11 @@ MESSAGES: dict[str, str] = {
         "In “{node}” every choice can be hidden by its conditions, leaving a learner stuck. "
         "Make sure at least one choice is always offered."
     ),
+    "never_reached": (
+        "The choices that lead to “{node}” are never offered on the way there (their "
+        "conditions never hold), so no learner will ever see it. Check the conditions and "
+        "what the choices before them set."
+    ),
     "no_way_out": (
         "A learner who reaches “{node}” can go round in circles without ever reaching an "
         "ending. Add a choice that leads out of the loop."
@@ -267,6 +272,11 @@ def _behaviour(graph: Graph) -> list[Issue]:
             stuck_nodes.append(node_id)
     for node_id in stuck_nodes:
         issues.append(_issue(node_id, "all_hidden", node=node_id))
+    # Linked to (the structure check saw to that), yet in no state a learner can be in.
+    visited = {node_id for node_id, _vars in edges}
+    for node in graph.nodes:
+        if node.id not in visited:
+            issues.append(_issue(node.id, "never_reached", node=node.id))
     # States that can reach an ending: walk the edges backwards from every ending state.
     reverse: dict[StateKey, list[StateKey]] = {k: [] for k in edges}
     for key, successors in edges.items():

@@ -597,3 +597,14 @@ def test_variables_no_condition_reads_do_not_make_a_scenario_too_big_to_check():
         variables=tuple(Variable(f"a{i}", False) for i in range(15)),
     )
     assert validate(graph) == []
+
+
+def test_a_node_only_conditions_that_never_hold_lead_to_is_reported():
+    """Setting the text "true" where the condition wants the value true is an easy slip: the
+    good ending is linked to, but no learner can ever reach it."""
+    start = small_graph().node("start")
+    report = dataclasses.replace(start.choices[0], effects=(Effect("reported", "true"),))
+    graph = small_graph(
+        nodes={"start": dataclasses.replace(start, choices=(report, start.choices[1]))}
+    )
+    assert [(i.node_id, i.code) for i in validate(graph)] == [("good", "never_reached")]
