@@ -115,13 +115,13 @@ def _renewal_started(*, learner, course: CoursePage) -> Enrolment:
     then on only what they complete counts, so they take the course again and their new
     completion renews it (docs/records.md). An attempt already renewing is carried on."""
     enrolment = _enrolment(learner=learner, course=course)
-    if renewal_due(learner=learner, course=course) is None:
-        return enrolment
     since = attempt_since(course_valid_since(course_page_id=course.pk), enrolment.counts_from)
     if not completed_activity_iris(
         learner=learner, activity_iris=[course.activity_iri], since=since
     ):
-        return enrolment  # renewing already: the completion is not in this attempt
+        return enrolment  # not completed in this attempt (or renewing already)
+    if renewal_due(learner=learner, course=course) is None:
+        return enrolment
     try:
         with transaction.atomic():
             return Enrolment.objects.create(
