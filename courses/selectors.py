@@ -61,14 +61,21 @@ def courses_for_learner(*, user):
     )
 
 
+def _edits_courses(user) -> bool:
+    return user.is_superuser or Role.EDITOR in roles_of(user)
+
+
 def course_open_to(*, user, course) -> bool:
-    """May this person open the course? Editors may open any course to check their work."""
+    """May this person open the course? Editors may open any course to check their work;
+    others only a published one (unpublishing a course can leave its modules published)."""
+    if not course.live and not _edits_courses(user):
+        return False
     return audience_open_to(user=user, audience=course.audience)
 
 
 def audience_open_to(*, user, audience: str) -> bool:
     """May this person take what is made for `audience` (a course's, or a scenario's)?"""
-    if user.is_superuser or Role.EDITOR in roles_of(user):
+    if _edits_courses(user):
         return True
     return audience in audiences_for(user=user)
 
@@ -84,6 +91,7 @@ def course_in_teaching_view(*, user, course) -> bool:
     described rather than played, and nothing recorded (the lesson is not theirs to take)."""
     return (
         course.audience == Audience.PUPILS
+        and course.live
         and not course_open_to(user=user, course=course)
         and _is_school_staff(user)
     )

@@ -75,6 +75,22 @@ def test_pupil_cannot_open_a_staff_course(client, pupil, staff_course):
     assert client.get(staff_course.url).status_code == 404
 
 
+def test_the_modules_of_an_unpublished_course_are_closed_to_learners(
+    client, pupil, teacher, editor, course, modules
+):
+    # Unpublishing a course in the admin leaves its modules published unless asked.
+    course.unpublish()
+    client.force_login(pupil)
+    assert client.get(modules[0].url).status_code == 404
+    response = client.post(reverse("courses:module_read", args=[modules[0].pk]))
+    assert response.status_code == 404
+    assert not Completion.objects.filter(learner=pupil).exists()
+    client.force_login(teacher)
+    assert client.get(modules[0].url).status_code == 404
+    client.force_login(editor)  # still checking their work
+    assert client.get(modules[0].url).status_code == 200
+
+
 def test_course_page_needs_sign_in(client, course):
     response = client.get(course.url)
     assert response.status_code == 302
