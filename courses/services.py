@@ -142,7 +142,8 @@ def course_launch(*, learner, course: CoursePage) -> ModulePage | None:
 
     from .selectors import course_progress
 
-    registration = _renewal_started(learner=learner, course=course).registration
+    enrolment = _renewal_started(learner=learner, course=course)
+    registration = enrolment.registration
     _record(
         learner=learner,
         statements=[
@@ -153,6 +154,10 @@ def course_launch(*, learner, course: CoursePage) -> ModulePage | None:
             )
         ],
     )
+    # Every module may be complete without the course: the one left was unpublished since.
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    since = attempt_since(course_valid_since(course_page_id=course.pk), enrolment.counts_from)
+    _course_sync(learner=learner, course=course, registration=str(registration), since=since)
     progress = course_progress(learner=learner, course=course)
     if progress.next_module is not None:
         return progress.next_module

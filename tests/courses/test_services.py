@@ -94,6 +94,21 @@ def test_course_launch_records_launched_and_goes_to_the_first_unfinished_module(
     assert services.course_launch(learner=pupil, course=course).pk == modules[1].pk
 
 
+def test_a_course_whose_last_unfinished_module_is_unpublished_completes_on_carrying_on(
+    pupil, course, modules
+):
+    services.module_read_confirm(learner=pupil, module=modules[0])
+    services.module_read_confirm(learner=pupil, module=modules[1])
+    modules[2].unpublish()
+    progress = course_progress(learner=pupil, course=course)
+    assert (progress.completed_count, progress.total) == (2, 2)
+    # Nothing is left to do in the course, so "Carry on" is all the learner can do.
+    services.course_launch(learner=pupil, course=course)
+    assert course_progress(learner=pupil, course=course).complete
+    services.course_launch(learner=pupil, course=course)
+    assert Completion.objects.filter(learner=pupil, activity_iri=course.activity_iri).count() == 1
+
+
 def test_pupils_appear_in_course_statements_only_by_opaque_id(pupil, course, modules):
     # Names no course text can contain by chance (a generated surname could be "Lock").
     pupil.first_name, pupil.last_name = "Oriel", "Farrowmere"
