@@ -85,6 +85,11 @@ LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css", "svg", "xml"}
 LIBRARY_FOLDER = re.compile(r"^(?P<name>[\w.\-]{1,255})-(?P<major>\d{1,5})\.(?P<minor>\d{1,5})$")
 MACHINE_NAME = re.compile(r"^[\w.\-]{1,255}$")
 CHUNK = 64 * 1024
+# The compression methods Python's zipfile reads; others (Deflate64, which Windows writes
+# for large files, PPMd, ...) raise NotImplementedError when an entry is opened.
+READABLE_COMPRESSION = frozenset(
+    [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
+)
 
 
 class PackageRejected(ValueError):
@@ -163,6 +168,11 @@ def _check_name(info: zipfile.ZipInfo) -> PurePosixPath | None:
             raise _reject(_("“%(name)s” is not a regular file."), name=name)
     if info.flag_bits & 0x1:
         raise _reject(_("“%(name)s” is encrypted."), name=name)
+    if info.compress_type not in READABLE_COMPRESSION:
+        raise _reject(
+            _("“%(name)s” is compressed in a way that cannot be read: save it as a plain zip."),
+            name=name,
+        )
     if info.is_dir():
         return None
     return PurePosixPath(*parts)
@@ -179,8 +189,11 @@ def _read_json(archive: zipfile.ZipFile, name: str, limits: Limits, *, required:
         if required:
             raise _reject(_("The package has no %(name)s."), name=name) from None
         return None
-    with archive.open(info) as handle:
-        data = handle.read(limits.max_json_bytes + 1)
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(limits.max_json_bytes + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise _reject(_("The package is corrupt: %(name)s cannot be read."), name=name) from None
     if len(data) > limits.max_json_bytes:
         raise _reject(_("%(name)s is too large."), name=name)
     try:
@@ -338,7 +351,10 @@ def _resolve_libraries(archive, needed, library_folders, limits) -> list[Library
             )
         present = {str(p) for p in library_folders[lib.folder]}
         for key in ("preloadedJs", "preloadedCss"):
-            for item in data.get(key, []) or []:
+            items = data.get(key) or []
+            if not isinstance(items, list):
+                raise _reject(_("%(where)s: %(key)s is not a list."), where=where, key=key)
+            for item in items:
                 rel = item.get("path") if isinstance(item, dict) else None
                 if not isinstance(rel, str) or f"{lib.folder}/{rel}" not in present:
                     raise _reject(

@@ -4,6 +4,10 @@ A rejected package leaves nothing on disk and no row; an accepted one is extract
 move; the same file uploaded twice is stored once.
 """
 
+import io
+import struct
+import zipfile
+
 import pytest
 from django.urls import reverse
 
@@ -103,6 +107,61 @@ def test_the_admin_shows_why_a_package_was_rejected_and_keeps_nothing(client, ed
     assert response.status_code == 200
     assert "This package was not accepted" in response.content.decode()
     assert "xss.svg" in response.content.decode()
+    assert nothing_kept(h5p_root)
+
+
+def _damaged(data: bytes, name: str) -> bytes:
+    """The package with one byte of an entry's compressed data changed (a bad download)."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    raw = bytearray(data)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    raw[start + 2] ^= 0xFF
+    return bytes(raw)
+
+
+def _compressed_with(data: bytes, method: int) -> bytes:
+    """The package as if every entry used this compression method (9 is Deflate64, which
+    Windows' "Compressed folder" writes for large files and Python cannot read)."""
+    raw = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = 0
+        while (start := raw.find(signature, start)) != -1:
+            struct.pack_into("<H", raw, start + offset, method)
+            start += 4
+    return bytes(raw)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _damaged(tiny_package(), "h5p.json"),
+        _damaged(tiny_package(), "content/content.json"),
+        _damaged(tiny_package(), "H5P.Tiny-1.0/library.json"),
+        _compressed_with(tiny_package(), 9),
+        tiny_package(
+            **{
+                "H5P.Tiny-1.0/library.json": (
+                    '{"machineName": "H5P.Tiny", "majorVersion": 1, "minorVersion": 0, '
+                    '"preloadedJs": 1}'
+                )
+            }
+        ),
+    ],
+    ids=[
+        "damaged-h5p-json",
+        "damaged-content-json",
+        "damaged-library-json",
+        "deflate64",
+        "scripts-not-a-list",
+    ],
+)
+def test_a_damaged_or_unreadable_package_is_refused_with_a_reason(client, editor, h5p_root, data):
+    """A corrupt download, an unusual zip or a malformed library.json is the editor's to fix:
+    the admin says why, instead of answering a server error."""
+    client.force_login(editor)
+    response = client.post(reverse(ADD_URL), {"title": "", "package": upload_of(data)})
+    assert response.status_code == 200
+    assert "This package was not accepted" in response.content.decode()
     assert nothing_kept(h5p_root)
 
 
