@@ -72,10 +72,12 @@ class AssignmentForm(AssignmentTermsForm):
     )
     field_order = ["course", "group", "role"]
 
-    def __init__(self, *args, viewer, **kwargs):
+    def __init__(self, *args, viewer, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].choices = [("", _("Choose a course")), *_course_choices()]
-        self.groups = {g.pk: g for g in groups_visible_to(viewer).order_by("kind", "name")}
+        # Only the school's own groups: a superuser sees every school's.
+        groups = groups_visible_to(viewer).filter(school=school).order_by("kind", "name")
+        self.groups = {g.pk: g for g in groups}
         self.fields["group"].choices = [("", _("(none)"))] + [
             (pk, str(g)) for pk, g in self.groups.items()
         ]

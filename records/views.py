@@ -555,7 +555,7 @@ def person_erase(request, pk: int):
 def assignments(request):
     """The school's assignments and the form to add one."""
     school = _school_for(request)
-    form = AssignmentForm(request.POST or None, viewer=request.user)
+    form = AssignmentForm(request.POST or None, viewer=request.user, school=school)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.assignment_create(

@@ -593,6 +593,34 @@ def test_a_superuser_without_a_school_picks_one_and_nonsense_falls_back(
     assert first == min([school, elsewhere], key=lambda s: s.name)
 
 
+def test_a_superuser_assigning_for_one_school_is_offered_only_its_groups(
+    client, world, school, staff_course
+):
+    admin = UserFactory(school=None, username="root", roles=[])
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    elsewhere = world["other_class"].school
+    url = reverse("records:assignments") + f"?school={school.pk}"
+    offered = client.get(url).context["form"].fields["group"].choices
+    assert (world["other_class"].pk, str(world["other_class"])) not in offered
+    # Another school's group, posted all the same, is refused with a reason, not a 500.
+    response = client.post(
+        url,
+        {
+            "course": staff_course.pk,
+            "group": world["other_class"].pk,
+            "due_on": (date.today() + timedelta(days=3)).isoformat(),
+            "new_starter_days": 30,
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Assignment.objects.filter(
+        school__in=[school, elsewhere], group=world["other_class"]
+    ).exists()
+
+
 def test_the_dashboard_links_each_alert_to_the_people_behind_it(
     client, school, staff_team, staff_course, teacher, safeguarding_lead
 ):
