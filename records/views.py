@@ -185,7 +185,10 @@ def _matrix_filters(request, school):
     courses, _items = selectors.school_standings(school=school, learner_ids=[])
     form = MatrixFilterForm(request.GET or None, viewer=request.user, courses=courses)
     filters = {}
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        # A bad value is shown as an error on its own field and left out; the other filters
+        # still apply (cleaned_data holds only the fields that are valid).
+        form.is_valid()
         filters = {
             "group_id": form.cleaned_data.get("group"),
             "role": form.cleaned_data.get("role") or None,

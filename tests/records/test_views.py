@@ -175,6 +175,19 @@ def test_matrix_ignores_nonsense_filters(client, world):
     assert response.status_code == 200
 
 
+def test_a_bad_filter_value_leaves_the_other_filters_in_place_on_the_page_and_csv(client, world):
+    # A link to a course no longer assigned (or a group since removed) must not turn
+    # "who has not started" into everyone in the school.
+    client.force_login(world["safeguarding_lead"])
+    query = "?status=not_started&course=999999"
+    response = client.get(reverse("records:matrix") + query)
+    assert response.status_code == 200
+    assert response.context["matrix"].total == 1
+    assert "Select a valid choice" in response.content.decode()
+    rows = _rows(client.get(reverse("records:matrix_csv") + query))
+    assert [row[1] for row in rows[1:]] == [world["safeguarding_lead"].username]
+
+
 def test_csv_downloads_open_in_excel_with_names_intact(client, world):
     # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
     world["staff"].first_name = "Zoë"
