@@ -385,7 +385,8 @@ class Counts:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.completed / self.assigned) if self.assigned else 0
+        # Rounded down: "100%" only once everyone has completed, never 199 of 200.
+        return 100 * self.completed // self.assigned if self.assigned else 0
 
     def segments(self) -> list[dict]:
         """The stacked bar for the chart: one segment per state with its share, in
@@ -608,7 +609,7 @@ class PsheGroupSummary:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.modules_done / self.modules) if self.modules else 0
+        return 100 * self.modules_done // self.modules if self.modules else 0
 
 
 def pshe_groups_summary(*, groups) -> list[PsheGroupSummary]:

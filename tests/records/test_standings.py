@@ -8,6 +8,8 @@ from django.utils import timezone
 from records.models import Assignment
 from records.projection import completions_project
 from records.selectors import (
+    Counts,
+    PsheGroupSummary,
     assignments_for_learner,
     dashboard_matrix,
     dashboard_overview,
@@ -150,6 +152,23 @@ def test_renewal_email_goes_to_those_re_enrolled(
     assert [m.to for m in mailoutbox] == [[teacher.email]]
     assert "New settings" in mailoutbox[0].body
     assert staff_course.url in mailoutbox[0].body
+
+
+def test_completion_is_100_percent_only_when_everyone_has_completed():
+    # 199 of 200 staff done and one overdue is not "100% of assigned courses completed",
+    # on the dashboard or in the training record for governors.
+    counts = Counts()
+    for _ in range(199):
+        counts.add(State.COMPLETED)
+    counts.add(State.OVERDUE)
+    assert counts.percent == 99
+    counts = Counts()
+    counts.add(State.COMPLETED)
+    assert counts.percent == 100
+    summary = PsheGroupSummary(
+        group=None, pupils=100, modules_done=399, modules=400, lessons_led=0, last_led_on=None
+    )
+    assert summary.percent == 99
 
 
 def test_overview_counts_per_course_and_group(
