@@ -40,6 +40,27 @@ def unpublished_required_activities(body) -> dict[int, str]:
     return problems
 
 
+def publishing_problems(page) -> list[str]:
+    """What stops this version of a page being published, as its edit form would say when
+    publishing: a draft may be saved with required fields and blocks left empty, and with a
+    module's required activity not published."""
+    from .models import ModulePage
+
+    problems = []
+    is_module = isinstance(page, ModulePage)
+    try:
+        page.full_clean()
+        if is_module:
+            page.body.stream_block.clean(page.body)
+    except ValidationError:
+        problems.append(
+            str(_("Something is missing. Open it and publish it there to see what to fix."))
+        )
+    if is_module:
+        problems += unpublished_required_activities(page.body).values()
+    return problems
+
+
 def teacher_notes_positions(body) -> list[int]:
     """Positions in `body` of blocks meant only for a teacher leading a pupils' lesson."""
     return [index for index, child in enumerate(body or []) if is_teaching_only(child)]

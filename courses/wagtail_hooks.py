@@ -1,6 +1,7 @@
 """Registers the courses app's admin pieces. Nothing else lives here."""
 
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail import hooks
@@ -62,3 +63,30 @@ def warn_before_deleting_what_learners_used(request, page):
             % {"parts": "; ".join(parts)},
         )
     return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_to_publish_together_what_the_editor_would_refuse(request, action_type, objects, action):
+    """The page explorer's "Publish" (of pages, and perhaps the drafts below them) publishes
+    each one's latest draft without its edit form, which a draft may have got past (a
+    required field left empty, a picture without its alternative text, a module requiring
+    an activity learners cannot open). What the form would refuse is refused here too, and
+    then nothing is published."""
+    from wagtail.models import Page
+
+    from .forms import publishing_problems
+
+    if action_type != "publish" or getattr(action, "model", None) is not Page:
+        return None
+    pages = list(objects)
+    if action.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in objects:
+            pages += page.get_descendants().not_live()
+    problems = []
+    for page in pages:
+        latest = page.specific.get_latest_revision_as_object()
+        problems += [f"“{latest.title}”: {problem}" for problem in publishing_problems(latest)]
+    if not problems:
+        return None
+    messages.error(request, " ".join([_("Nothing was published."), *problems]))
+    return redirect(action.next_url)

@@ -468,3 +468,83 @@ def test_deleting_a_course_learners_used_warns_what_goes_with_it(
 def test_deleting_a_course_nobody_used_says_nothing_more(admin_client, staff_course):
     page = admin_client.get(reverse("wagtailadmin_pages:delete", args=[staff_course.pk])).text
     assert "Learners have used this" not in page
+
+
+def _draft_module_requiring_a_draft_scenario(client, editor, course):
+    from scenarios.models import Scenario
+
+    draft = Scenario.objects.create(title="The crest account", live=False)
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    assert client.post(add, _module_with(draft, required=True)).status_code == 302
+    return ModulePage.objects.get(slug="lesson")
+
+
+@pytest.mark.parametrize("selected", ["module", "course and its drafts"])
+def test_publishing_pages_together_refuses_a_module_the_editor_would_refuse(
+    client, editor, course, selected
+):
+    """The page explorer's bulk "Publish" (of the module, or of its course with the drafts
+    below it) publishes each page's latest draft without its edit form: it must refuse what
+    the form refuses, a module requiring an activity learners cannot open."""
+    from scenarios.models import Scenario
+
+    roles_sync()
+    module = _draft_module_requiring_a_draft_scenario(client, editor, course)
+    page = module if selected == "module" else course
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+    url += f"?id={page.pk}&next=/admin/pages/{course.pk}/"
+    response = client.post(url, {"include_descendants": "on"}, follow=True)
+    assert response.status_code == 200
+    module.refresh_from_db()
+    assert not module.live
+    assert (
+        "Nothing was published. “Lesson”: “The crest account” is not published yet, so "
+        "learners could not complete this module. Publish it first, or untick “Required”."
+    ) in response.text
+    # Once the scenario is published, so can the module be.
+    Scenario.objects.filter(title="The crest account").update(live=True)
+    client.post(url, {"include_descendants": "on"})
+    module.refresh_from_db()
+    assert module.live
+
+
+@pytest.mark.parametrize("left_out", ["summary", "alt_text"])
+def test_publishing_pages_together_refuses_a_draft_with_something_missing(
+    client, editor, course, left_out
+):
+    """A draft may be saved with a required field, or a block's, left empty; its Publish
+    button then says what to fill in. Published together with other pages, a module without
+    its summary was a server error, and a picture without its alternative text went live."""
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    roles_sync()
+    image = Image.objects.create(title="Settings screen", file=get_test_image_file())
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    data = nested_form_data(
+        {
+            "title": "Lesson",
+            "slug": "lesson",
+            "summary": "About the lesson",
+            "estimated_minutes": 5,
+            "content_warning": "",
+            "body": streamfield(
+                [("image", {"image": image.pk, "alt_text": "A privacy menu", "caption": ""})]
+            ),
+        }
+    )
+    data["body-0-value-alt_text" if left_out == "alt_text" else left_out] = ""
+    assert client.post(add, data).status_code == 302
+    module = ModulePage.objects.get(slug="lesson")
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+    url += f"?id={module.pk}&next=/admin/pages/{course.pk}/"
+    response = client.post(url, {"include_descendants": ""}, follow=True)
+    assert response.status_code == 200
+    module.refresh_from_db()
+    assert not module.live
+    assert (
+        "Nothing was published. “Lesson”: Something is missing. Open it and publish it there "
+        "to see what to fix."
+    ) in response.text
