@@ -19,6 +19,20 @@ from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES
 
 
+class ListingViewSet(ModelViewSet):
+    """A ModelViewSet whose listing reads the related rows its columns show with the page
+    (`list_select_related`), rather than one query per row."""
+
+    list_select_related: tuple[str, ...] = ()
+
+    def get_index_view_kwargs(self, **kwargs):
+        if self.list_select_related:
+            kwargs.setdefault(
+                "queryset", self.model._default_manager.select_related(*self.list_select_related)
+            )
+        return super().get_index_view_kwargs(**kwargs)
+
+
 class SchoolIndexView(IndexView):
     @cached_property
     def header_buttons(self):
@@ -50,12 +64,13 @@ class SchoolViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class GroupViewSet(ModelViewSet):
+class GroupViewSet(ListingViewSet):
     model = Group
     icon = "group"
     menu_label = _("Groups")
     url_prefix = "schools/groups"
     list_display = ["name", "kind", "school"]
+    list_select_related = ("school",)
     list_filter = ["kind", "school"]
     search_fields = ["name"]
     search_backend_name = None
@@ -63,12 +78,13 @@ class GroupViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class MembershipViewSet(ModelViewSet):
+class MembershipViewSet(ListingViewSet):
     model = Membership
     icon = "clipboard-list"
     menu_label = _("Group memberships")
     url_prefix = "schools/memberships"
     list_display = ["user", "group", "role", "joined_at"]
+    list_select_related = ("user", "group")
     list_filter = ["role", "group__kind", "group__school"]
     search_fields = ["user__username", "user__last_name", "group__name"]
     search_backend_name = None
@@ -90,7 +106,7 @@ class PersonFilterSet(WagtailFilterSet):
         fields = ["school", "is_active"]
 
 
-class PersonViewSet(ModelViewSet):
+class PersonViewSet(ListingViewSet):
     """People's school details. Passwords and roles stay in Wagtail's own Users screens."""
 
     model = User
@@ -98,6 +114,7 @@ class PersonViewSet(ModelViewSet):
     menu_label = _("People")
     url_prefix = "schools/people"
     list_display = ["username", "first_name", "last_name", "school", "mis_id", "left_on"]
+    list_select_related = ("school",)
     filterset_class = PersonFilterSet
     search_fields = ["username", "first_name", "last_name", "mis_id"]
     search_backend_name = None

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from schools.admin_viewsets import ListingViewSet
 
 from .forwarding import REFUSED_SHOWN, outbox_refused, outbox_replay, outbox_summary
 from .models import ForwardingTarget, LrsClient
@@ -45,7 +47,7 @@ class LrsClientCreateView(generic.CreateView):
         return _secret_page(self.request, self.object, self.secret)
 
 
-class LrsClientViewSet(ModelViewSet):
+class LrsClientViewSet(ListingViewSet):
     """Basic-auth credentials for xAPI tools, each scoped to one school."""
 
     model = LrsClient
@@ -55,6 +57,7 @@ class LrsClientViewSet(ModelViewSet):
     url_prefix = "xapi/clients"
     add_view_class = LrsClientCreateView
     list_display = ["name", "school", "key", "can_read", "can_write", "is_active"]
+    list_select_related = ("school",)
     list_filter = ["school", "is_active"]
     form_fields = ["name", "school", "can_read", "can_write", "is_active"]
     copy_view_enabled = False
@@ -81,7 +84,7 @@ class LrsClientViewSet(ModelViewSet):
         return _secret_page(request, client, secret)
 
 
-class ForwardingTargetViewSet(ModelViewSet):
+class ForwardingTargetViewSet(ListingViewSet):
     """Other LRSs that receive copies of the statements."""
 
     model = ForwardingTarget
@@ -99,6 +102,7 @@ class ForwardingTargetViewSet(ModelViewSet):
         Column("get_version_display", label=_("xAPI version"), sort_key="version"),
         "is_active",
     ]
+    list_select_related = ("school",)
     list_filter = ["school", "is_active", "scope"]
     form_fields = [
         "name",

@@ -91,3 +91,31 @@ def test_administrators_find_people_who_have_left_and_when(admin_client, pupil, 
     assert "pupil1" in response.text
     assert "teacher1" not in response.text
     assert formats.date_format(timezone.localdate()) in response.text
+
+
+def _listing_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/schools/groups/", "/admin/schools/memberships/", "/admin/schools/people/"]
+)
+def test_listings_take_no_more_queries_for_a_fuller_page(admin_client, url):
+    from schools.models import Membership
+
+    def add(n):
+        for _ in range(n):
+            school = School.objects.create(name=f"School {School.objects.count()}")
+            group = GroupFactory(school=school)
+            Membership.objects.create(group=group, user=UserFactory(school=school))
+
+    add(2)
+    admin_client.get(url)  # warm per-process caches
+    few = _listing_queries(admin_client, url)
+    add(10)
+    assert _listing_queries(admin_client, url) == few

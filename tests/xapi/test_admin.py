@@ -124,3 +124,32 @@ def test_forwarding_status_lists_the_statements_a_target_refused(
     assert refused["id"] in section and accepted["id"] not in section
     assert refused["object"]["id"] in section and "HTTP 422" in section
     assert pupil.username not in section and str(pupil.learner_id) not in section
+
+
+@pytest.mark.parametrize("url", ["xapi_lrsclient:index", "xapi_forwardingtarget:index"])
+def test_listings_take_no_more_queries_for_a_fuller_page(admin_client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import SchoolFactory
+
+    def add(n):
+        for _ in range(n):
+            school = SchoolFactory()
+            client = LrsClient(name=f"Tool {school.pk}", school=school)
+            client.issue_secret()
+            client.save()
+            ForwardingTarget.objects.create(
+                name=f"LRS {school.pk}", school=school, endpoint="https://lrs.invalid/xapi/"
+            )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(reverse(url)).status_code == 200
+        return len(queries)
+
+    add(2)
+    admin_client.get(reverse(url))  # warm per-process caches
+    few = count()
+    add(10)
+    assert count() == few
