@@ -399,6 +399,7 @@ def person(request, pk: int):
             "in_class": completed_in_class(pupil=learner) if is_pupil else {},
             "cpd": selectors.cpd_record(learner=learner),
             "may_mark_left": person_left_allowed(actor=request.user, person=learner),
+            "may_erase": _may_erase(request.user, learner),
             "nav_current": "dashboard",
         },
     )
@@ -499,6 +500,12 @@ def person_csv(request, pk: int):
     )
 
 
+def _may_erase(user, learner) -> bool:
+    # A school's lead may erase its people, never the site's administrator (a superuser
+    # who belongs to the school, as in the demo), as `person_left_allowed` keeps them.
+    return learner != user and (user.is_superuser or not learner.is_superuser)
+
+
 @dashboard_required
 def person_export(request, pk: int):
     """A subject access request export: everything held about the person, as JSON."""
@@ -525,6 +532,8 @@ def person_erase(request, pk: int):
     learner = _visible_person(request, pk)
     if learner == request.user:
         raise PermissionDenied(_("You cannot erase yourself."))
+    if not _may_erase(request.user, learner):
+        raise PermissionDenied(_("Only an administrator can erase an administrator."))
     error = None
     if request.method == "POST":
         if request.POST.get("confirm", "").strip() == learner.username:

@@ -13,7 +13,7 @@ from django.utils.html import escape
 from records.models import Assignment, Certificate, Completion
 from records.projection import completions_project
 from records.services import assignment_create
-from schools.models import Group, Membership
+from schools.models import Group, Membership, User
 from schools.roles import Role
 from tests.factories import (
     GroupFactory,
@@ -539,6 +539,22 @@ def test_erase_needs_the_username_typed(client, world):
     response = client.post(url, {"confirm": world["staff"].username})
     assert response.status_code == 302
     assert not Completion.objects.exists()
+
+
+def test_a_lead_cannot_erase_the_sites_administrator_who_belongs_to_their_school(
+    client, world, school
+):
+    # As in the demo: the administrator has the school's account, and no role in it.
+    admin = UserFactory(school=school, username="site-admin", roles=[])
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(world["safeguarding_lead"])
+    html = client.get(reverse("records:person", args=[admin.pk])).content.decode()
+    assert reverse("records:person_erase", args=[admin.pk]) not in html
+    url = reverse("records:person_erase", args=[admin.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"confirm": admin.username}).status_code == 403
+    assert User.objects.filter(pk=admin.pk).exists()
 
 
 def test_class_kind_groups_are_listed_for_pshe(client, world):
