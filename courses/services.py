@@ -462,11 +462,19 @@ def class_lesson_record(
     since = course_valid_since(course_page_id=course.pk)
     all_iris = [m.activity_iri for m in course_modules]
     enrolments = _enrolments(learners=pupils, course=course, since=since)
+    # A pupil renewing a completion that expired counts only what they complete from then.
+    renewing = {p: enrolments[p.pk].counts_from for p in pupils if enrolments[p.pk].counts_from}
     completed = completed_activity_iris_of(
-        learner_ids=[p.pk for p in pupils],
+        learner_ids=[p.pk for p in pupils if p not in renewing],
         activity_iris=[course.activity_iri, *all_iris],
         since=since,
     )
+    for pupil, counts_from in renewing.items():
+        completed[pupil.pk] = completed_activity_iris(
+            learner=pupil,
+            activity_iris=[course.activity_iri, *all_iris],
+            since=attempt_since(since, counts_from),
+        )
     statements = []
     for pupil in pupils:
         registration = str(enrolments[pupil.pk].registration)

@@ -537,3 +537,40 @@ def test_a_lesson_after_the_course_requires_renewal_starts_a_new_attempt(
         learner=pupil, object_iri=modules[0].activity_iri
     ).latest("stored")
     assert lesson_statement.data["context"]["registration"] == str(attempt.registration)
+
+
+def test_a_lesson_counts_for_a_pupil_renewing_a_completion_that_expired(
+    teacher, pupil, classmate, school, klass, course, modules
+):
+    from courses.selectors import course_progress
+    from courses.services import class_lesson_record, course_launch, module_read_confirm
+    from records.selectors import assignments_for_learner
+    from records.services import assignment_create
+    from tests.courses.test_renewal import _age_completions
+
+    assignment_create(
+        school=school,
+        course_page_id=course.pk,
+        group=klass,
+        due_on=date(2030, 1, 1),
+        renewal_months=12,
+    )
+    for module in modules:
+        module_read_confirm(learner=pupil, module=module)
+    _age_completions(pupil, 400)
+    course_launch(learner=pupil, course=course)  # "Go through it again": renewing it
+    assert course_progress(learner=pupil, course=course).completed_count == 0
+
+    class_lesson_record(
+        teacher=teacher,
+        group=klass,
+        course=course,
+        modules=modules,
+        pupils=[pupil, classmate],
+        taught_on=timezone.localdate(),
+    )
+
+    assert course_progress(learner=pupil, course=course).complete
+    [item] = assignments_for_learner(pupil)
+    assert item.state.label == "Completed"
+    assert course_progress(learner=classmate, course=course).complete
