@@ -129,6 +129,10 @@ def reflection_submit(request, module_id: int, block_id: str):
             text=request.POST.get("answer", ""),
         )
     except CourseActionError as error:
+        if not any(child.id == block_id for child in module.body):
+            # The prompt is gone from the page: said at its top, where the learner sees it.
+            messages.error(request, str(error))
+            return redirect(module.url)
         messages.error(request, str(error), extra_tags=f"block-{block_id}")
         return redirect(f"{module.url}#block-{block_id}")
     messages.success(

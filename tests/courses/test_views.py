@@ -233,6 +233,23 @@ def test_reflection_is_saved_and_shown_only_to_its_author(client, pupil, course)
     assert "My private thought" not in client.get(module.url).content.decode()
 
 
+def test_an_answer_to_a_reflection_no_longer_in_the_module_is_refused_out_loud(
+    client, pupil, course
+):
+    module = module_page(course, "reflect", body=[("reflection", {"prompt": "How?", "hint": ""})])
+    old_id = module.body[0].id
+    # An editor replaces the prompt while the pupil is writing their answer.
+    module.body = [("reflection", {"prompt": "How would they feel?", "hint": ""})]
+    module.save_revision().publish()
+    client.force_login(pupil)
+    url = reverse("courses:reflection_save", args=[module.pk, old_id])
+    response = client.post(url, {"answer": "My private thought"}, follow=True)
+    assert not Reflection.objects.exists()
+    assert "That part of the module no longer exists. Reload the page." in (
+        response.content.decode()
+    )
+
+
 def test_posting_to_a_staff_module_as_a_pupil_is_refused(client, pupil, staff_course):
     module = module_page(staff_course, "staff-module")
     client.force_login(pupil)
