@@ -216,6 +216,11 @@ def matrix(request):
     )
     pages = max(1, -(-result.total // MATRIX_PAGE_SIZE))
     query = request.GET.copy()
+    if page_number > pages:
+        # Fewer people match than when the link was made (some completed, some left): their
+        # last page, rather than "Nobody matches" with no way back.
+        query["page"] = str(pages)
+        return redirect(f"{request.path}?{query.urlencode()}")
     query.pop("page", None)
     return render(
         request,

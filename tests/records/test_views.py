@@ -188,6 +188,17 @@ def test_a_bad_filter_value_leaves_the_other_filters_in_place_on_the_page_and_cs
     assert [row[1] for row in rows[1:]] == [world["safeguarding_lead"].username]
 
 
+def test_a_matrix_page_past_the_last_goes_to_the_last_not_to_nobody_matches(client, world):
+    # Page 3 of the overdue, bookmarked; since then most have caught up.
+    client.force_login(world["safeguarding_lead"])
+    response = client.get(reverse("records:matrix") + "?status=not_started&page=3")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("records:matrix") + "?status=not_started&page=1"
+    html = client.get(response["Location"]).content.decode()
+    assert "Nobody matches these filters." not in html
+    assert world["safeguarding_lead"].get_full_name() in html
+
+
 def test_csv_downloads_open_in_excel_with_names_intact(client, world):
     # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
     world["staff"].first_name = "Zoë"
