@@ -85,15 +85,24 @@ def _is_school_staff(user) -> bool:
     return bool(user.school_id) and (Role.STAFF in roles or Role.SAFEGUARDING_LEAD in roles)
 
 
-def course_in_teaching_view(*, user, course) -> bool:
-    """Does this person see the course in the teaching view? Staff open pupils' lessons to
-    prepare them or lead them with a class: the content as pupils see it, the activities
-    described rather than played, and nothing recorded (the lesson is not theirs to take)."""
+def course_taught_by(*, user, course) -> bool:
+    """Is the course a pupils' lesson this person may lead with a class, and record it?
+    Staff of a school, also when they edit courses (`courses_to_teach` lists them)."""
     return (
         course.audience == Audience.PUPILS
         and course.live
-        and not course_open_to(user=user, course=course)
+        and Audience.PUPILS not in audiences_for(user=user)
         and _is_school_staff(user)
+    )
+
+
+def course_in_teaching_view(*, user, course) -> bool:
+    """Does this person see the course in the teaching view? Staff open pupils' lessons to
+    prepare them or lead them with a class: the content as pupils see it, the activities
+    described rather than played, and nothing recorded (the lesson is not theirs to take).
+    Editors see every course as learners do, to check their work."""
+    return course_taught_by(user=user, course=course) and not course_open_to(
+        user=user, course=course
     )
 
 

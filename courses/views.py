@@ -21,8 +21,8 @@ from schools.roles import Role, roles_of
 from .forms import ClassLessonForm
 from .models import ClassLesson, CoursePage, ModulePage
 from .selectors import (
-    course_in_teaching_view,
     course_open_to,
+    course_taught_by,
     courses_to_teach,
     lessons_taught_to,
     my_learning_items,
@@ -148,7 +148,7 @@ def class_lesson(request, course_id: int):
     from schools.selectors import group_pupils, groups_taught_by
 
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
-    if not course_in_teaching_view(user=request.user, course=course):
+    if not course_taught_by(user=request.user, course=course):
         raise Http404
     groups = list(groups_taught_by(request.user).order_by("kind", "name"))
     if not groups:

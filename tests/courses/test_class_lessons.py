@@ -574,3 +574,18 @@ def test_a_lesson_counts_for_a_pupil_renewing_a_completion_that_expired(
     [item] = assignments_for_learner(pupil)
     assert item.state.label == "Completed"
     assert course_progress(learner=classmate, course=course).complete
+
+
+def test_a_teacher_who_also_edits_courses_records_a_lesson_with_their_class(
+    client, teacher, pupil, klass, course, modules
+):
+    from schools.roles import role_assign
+
+    role_assign(user=teacher, role=Role.EDITOR)  # the PSHE lead who builds the lessons
+    client.force_login(teacher)
+    pick = f"{reverse('courses:class_lesson_pick')}?group={klass.pk}"
+    response = client.get(pick)
+    assert response.status_code == 302 and response["Location"] == _url(course, klass)
+    assert "The lesson with 8R" in client.get(_url(course, klass)).content.decode()
+    _record_lesson(client, teacher, klass, course, modules[:1], [pupil])
+    assert _completed(pupil) == {modules[0].activity_iri}
