@@ -90,11 +90,14 @@ class Statement(models.Model):
 class StatementRelation(models.Model):
     """An activity or agent a statement mentions outside its actor and object (context
     activities, instructor, team, authority, sub-statement parts): what the
-    `related_activities` and `related_agents` filters search (Part Three 2.1.3)."""
+    `related_activities` and `related_agents` filters search (Part Three 2.1.3). A member of
+    a Group that is the actor or object is also a `member`: the `agent` filter matches it
+    even without `related_agents`."""
 
     class Kind(models.TextChoices):
         ACTIVITY = "activity", _("Activity")
         AGENT = "agent", _("Agent")
+        MEMBER = "member", _("Member of the actor or object")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="relations")
     # Indexed by xapi_rel_key, which begins with it.

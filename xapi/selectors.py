@@ -71,7 +71,13 @@ def _alternatives(f: StatementFilter) -> list[list[dict | _Related]]:
             group.append(_Related("activity", f.activity))
         groups.append(group)
     if f.agent_key:
-        group = [{"actor_key": f.agent_key}, {"object_agent_key": f.agent_key}]
+        # Part Three 2.1.3 "agent": "Groups that have members which match the specified Agent
+        # ... are considered a match".
+        group = [
+            {"actor_key": f.agent_key},
+            {"object_agent_key": f.agent_key},
+            _Related("member", f.agent_key),
+        ]
         if f.related_agents:
             group.append(_Related("agent", f.agent_key))
         groups.append(group)

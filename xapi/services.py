@@ -115,12 +115,17 @@ def _relations(statement: dict) -> list[tuple[str, str]]:
         elif inner.get("objectType") in ("Agent", "Group"):
             agent(inner)
         context(obj.get("context"))
-    # The actor's own members count as related agents too.
-    for member in (statement.get("actor") or {}).get("member") or []:
-        agent(member)
-    if (obj.get("objectType") == "Group") and obj.get("member"):
-        for member in obj["member"]:
+    # Members of a Group that is the actor or object: related agents, and (Part Three 2.1.3
+    # "agent") matched by the agent filter itself.
+    groups = [statement.get("actor") or {}]
+    if obj.get("objectType") == "Group":
+        groups.append(obj)
+    for group in groups:
+        for member in group.get("member") or []:
             agent(member)
+            key = actor_key(member) if isinstance(member, dict) else None
+            if key:
+                found.append(("member", key))
     return list(dict.fromkeys(found))
 
 

@@ -298,6 +298,21 @@ def test_filter_by_agent_matches_actor_or_object(lrs, stored):
     assert stored["plain"] in result
 
 
+def test_filter_by_agent_matches_a_group_with_the_agent_as_a_member(lrs):
+    """2.1.3 agent: "For the purposes of this filter, Groups that have members which match
+    the specified Agent based on their Inverse Functional Identifier ... are considered a
+    match", as actor or as object."""
+    members = [{"mbox": "mailto:learner@example.org"}, {"mbox": "mailto:friend@example.org"}]
+    team = {"objectType": "Group", "name": "Team", "member": members}
+    other = {"objectType": "Agent", "mbox": "mailto:other@example.org"}
+    [as_actor] = lrs.post(URL, xapi_statement(actor=team)).json()
+    [as_object] = lrs.post(URL, xapi_statement(actor=other, object=team)).json()
+    lrs.post(URL, xapi_statement(actor=other))
+    agent = '{"mbox": "mailto:learner@example.org"}'
+    assert found(lrs, agent=agent) == {as_actor, as_object}
+    assert found(lrs, agent=agent, related_agents="true") == {as_actor, as_object}
+
+
 def test_related_agents_include_context_agents(lrs, stored):
     """2.1.3 related_agents: "Apply the Agent filter broadly. Include Statements for which
     ... the Agent ... is the ... Instructor"."""
