@@ -4,6 +4,7 @@ DESIGN.md, "One path for every learning event": validate, store, project into re
 enqueue forwarding, in one transaction; forwarding is sent after commit.
 """
 
+import json
 import uuid
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -64,9 +65,55 @@ def parse_timestamp(value: str) -> datetime:
 
 
 def statement_comparable(model: StatementModel) -> dict:
-    """The statement as the spec compares them (Part Two 2.1.2 "Statement Comparison
-    Requirements"): ignoring what the LRS sets and how arrays were written."""
-    return model.model_dump(exclude=COMPARE_IGNORED, exclude_none=True)
+    """The statement as the spec compares them (Part Two 2.3.1 "Statement Comparison
+    Requirements"): ignoring what the LRS sets and how arrays were written, and the other
+    exceptions to immutability: activity definitions, verb displays, attachments and the
+    order of a Group's members."""
+    return _immutable_part(model.model_dump(exclude=COMPARE_IGNORED, exclude_none=True))
+
+
+def _members_sorted(actor: dict) -> dict:
+    if not actor.get("member"):
+        return actor
+    members = sorted(actor["member"], key=lambda m: json.dumps(m, sort_keys=True))
+    return {**actor, "member": members}
+
+
+def _without_definition(activity: dict) -> dict:
+    return {key: value for key, value in activity.items() if key != "definition"}
+
+
+def _immutable_part(statement: dict) -> dict:
+    """A statement (or SubStatement) dump without what Part Two 2.3.1 lists as not part of
+    the immutable statement."""
+    out = {key: value for key, value in statement.items() if key != "attachments"}
+    out["actor"] = _members_sorted(out["actor"])
+    out["verb"] = {key: value for key, value in out["verb"].items() if key != "display"}
+    obj = out["object"]
+    kind = obj.get("objectType", "Activity")
+    if kind == "Activity":
+        out["object"] = _without_definition(obj)
+    elif kind in ("Agent", "Group"):
+        out["object"] = _members_sorted(obj)
+    elif kind == "SubStatement":
+        out["object"] = _immutable_part(obj)
+    if "context" in out:
+        context = dict(out["context"])
+        if "contextActivities" in context:
+            context["contextActivities"] = {
+                key: [_without_definition(a) for a in activities]
+                for key, activities in context["contextActivities"].items()
+            }
+        for key in ("instructor", "team"):
+            if key in context:
+                context[key] = _members_sorted(context[key])
+        if "contextGroups" in context:
+            context["contextGroups"] = [
+                {**item, "group": _members_sorted(item["group"])}
+                for item in context["contextGroups"]
+            ]
+        out["context"] = context
+    return out
 
 
 def _same_statement(stored: dict, incoming: StatementModel, version: str) -> bool:

@@ -61,6 +61,38 @@ def test_same_id_same_content_is_accepted_and_different_content_is_409(lrs):
     assert Statement.objects.count() == 1
 
 
+def test_the_same_statement_sent_again_with_what_is_not_part_of_it_changed_is_accepted(lrs):
+    """Part Two 2.3.1 "Statement Comparison Requirements": "Differences which could have been
+    caused by exceptions to Statement immutability MUST be ignored": activity definitions,
+    verb displays, attachments and the order of a Group's members are not part of the
+    statement. The statement first stored is kept."""
+    statement_id = str(uuid.uuid4())
+    members = [{"mbox": "mailto:a@example.org"}, {"mbox": "mailto:b@example.org"}]
+    first = xapi_statement(
+        id=statement_id,
+        actor={"objectType": "Group", "member": members},
+        context={
+            "contextActivities": {
+                "parent": [{"id": "http://example.org/p", "definition": {"name": {"en": "P"}}}]
+            }
+        },
+    )
+    assert lrs.post(URL, first).status_code == 200
+    again = {
+        **first,
+        "actor": {"objectType": "Group", "member": members[::-1]},
+        "verb": {"id": first["verb"]["id"], "display": {"de": "erlebt"}},
+        "object": {**first["object"], "definition": {"name": {"en-US": "One, renamed"}}},
+        "context": {"contextActivities": {"parent": [{"id": "http://example.org/p"}]}},
+    }
+    assert lrs.post(URL, again).status_code == 200
+    assert lrs.put(f"{URL}?statementId={statement_id}", again).status_code == 204
+    stored = lrs.get(URL, {"statementId": statement_id}).json()
+    assert stored["verb"] == first["verb"]
+    assert stored["actor"]["member"] == members
+    assert lrs.post(URL, {**again, "object": {"id": "http://example.org/x"}}).status_code == 409
+
+
 def test_batch_with_repeated_id_is_400(lrs):
     """2.1.2: "If the LRS receives a batch of Statements containing two or more Statements
     with the same id, it SHALL reject the batch and return 400 Bad Request"."""
