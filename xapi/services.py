@@ -719,11 +719,13 @@ def _voiding_check(fresh, school_id) -> None:
 
 
 def _attachments_store(fresh, school_id, attachments: dict[str, tuple[str, bytes]]) -> None:
+    # A SHA-2 is hexadecimal, so its case does not matter; the parts are keyed in lower case
+    # (`multipart.attachments_read`), and so are the files kept.
     wanted = {
-        att["sha2"]
+        att["sha2"].lower()
         for _sid, full, _m in fresh
         for att in (full.get("attachments") or [])
-        if "fileUrl" not in att or att["sha2"] in attachments
+        if "fileUrl" not in att or att["sha2"].lower() in attachments
     }
     have = set(
         AttachmentContent.objects.filter(school_id=school_id, sha2__in=wanted).values_list(

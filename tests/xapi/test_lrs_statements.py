@@ -596,6 +596,21 @@ def test_attachment_round_trip_with_sha2(lrs):
     assert content in got.content
 
 
+def test_an_attachment_whose_sha2_is_in_upper_case_is_kept(lrs):
+    """Part Two 2.4.11: "sha2" is the attachment's SHA-2 in hexadecimal, whatever the case of
+    its digits; a tool that writes them in upper case gets its file back as any other."""
+    content = b"a note in capitals"
+    sha2 = hashlib.sha256(content).hexdigest().upper()
+    statement = attachment_statement(content)
+    statement["attachments"][0]["sha2"] = sha2
+    body, ctype = multipart(statement, [(content, sha2)])
+    response = lrs.post(URL, body, content_type=ctype)
+    assert response.status_code == 200, response.content
+    [statement_id] = response.json()
+    got = lrs.get(URL, {"statementId": statement_id, "attachments": "true"})
+    assert content in got.content
+
+
 def test_attachment_with_wrong_hash_or_missing_part_is_400(lrs):
     """Part Three 1.5.2: "The LRS MUST reject ... if the SHA-2 ... does not match" and a
     statement whose attachment has neither a part nor a fileUrl."""
