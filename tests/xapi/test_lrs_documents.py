@@ -124,8 +124,16 @@ def test_activities_resource_returns_the_definition(lrs):
     lrs.post("/xapi/statements", xapi_statement())
     got = lrs.get("/xapi/activities?" + urlencode({"activityId": ACTIVITY}))
     assert got.json()["definition"]["name"]["en-US"] == "One"
+
+
+def test_activities_resource_returns_an_activity_it_knows_nothing_about(lrs):
+    """2.5 Activities Resource: "If an LRS does not have a canonical definition of the
+    Activity to return, the LRS SHOULD* still return an Activity Object when queried" (xAPI
+    2.0.0: "shall"; the ADL conformance suite checks it)."""
     unknown = "/xapi/activities?" + urlencode({"activityId": "http://example.org/none"})
-    assert lrs.get(unknown).status_code == 404
+    response = lrs.get(unknown)
+    assert response.status_code == 200
+    assert response.json() == {"objectType": "Activity", "id": "http://example.org/none"}
 
 
 def test_agents_resource_returns_a_person(lrs):

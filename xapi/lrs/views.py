@@ -441,9 +441,9 @@ def activities(lrs: LrsRequest):
     _only(lrs, {"activityId"})
     activity = _iri_param(lrs, "activityId", required=True)
     found = activity_definition(school=principal.school, activity_iri=activity)
-    if found is None:
-        raise LrsError(404, "no statement mentions this activity")
-    return JsonResponse(found)
+    # "If an LRS does not have a canonical definition of the Activity to return, the LRS
+    # SHOULD* [2.0.0: shall] still return an Activity Object when queried" (Part Three 2.5).
+    return JsonResponse(found or {"objectType": "Activity", "id": activity})
 
 
 @lrs_view
