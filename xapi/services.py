@@ -419,6 +419,8 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
         fresh.append((statement_id, full, model))
 
     _voiding_check(fresh, school_id)
+    # Ids the caller minted (a guard's) cannot have been voided before they were stored.
+    voided_already = set() if guard is not None else _voided_before(fresh, school_id)
     if attachments:
         _attachments_store(fresh, school_id, attachments)
 
@@ -448,6 +450,7 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
                 stored=now,
                 version=full["version"][:10],
                 data=full,
+                voided=statement_id in voided_already,
                 **_object_columns(full["object"]),
             )
         )
@@ -477,7 +480,7 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
 
     if connection.vendor != "postgresql":
         completions_project(
-            statements=[row.data for row in rows],
+            statements=[row.data for row in rows if not row.voided],
             learners_by_key={row.actor_key: row.learner_id for row in rows if row.learner_id},
         )
         entries, forwarded = _outbox_rows(rows, school_id, targets_active())
@@ -651,7 +654,7 @@ def _rows_insert(
         school_id,
         stored,
         recordset(("sid", "kind", "key"), relations),
-        *projection_params(projection_of(row.data for row in rows)),
+        *projection_params(projection_of(row.data for row in rows if not row.voided)),
         stored,
         stored,
         school_id,
@@ -697,6 +700,19 @@ class _StatementRow:
     ref_statement_id: uuid.UUID | None = None
     voided: bool = False
     pk: int | None = None
+
+
+def _voided_before(fresh, school_id) -> set[str]:
+    """The ids of these statements that a voiding statement already stored targets: they are
+    stored voided, and make no records. Part Two 2.3.2: "an LRS MUST consider a Statement it
+    contains voided if and only if the Statement is not itself a Voiding Statement and the
+    LRS also contains a Voiding Statement referring to the first Statement", whichever
+    arrived first (a tool's queue may send them out of order)."""
+    ids = [sid for sid, full, _m in fresh if full["verb"]["id"] != VOIDED]
+    voiding = Statement.objects.filter(
+        school_id=school_id, verb_iri=VOIDED, ref_statement_id__in=ids
+    ).values_list("ref_statement_id", flat=True)
+    return {str(target) for target in voiding}
 
 
 def _voiding_check(fresh, school_id) -> None:

@@ -197,6 +197,22 @@ def test_voided_statement_is_only_returned_by_voided_statement_id(lrs):
     assert target not in ids
 
 
+def test_a_statement_whose_voiding_statement_arrived_first_is_voided(lrs, pupil, make_statement):
+    """Part Two 2.3.2: "an LRS MUST consider a Statement it contains voided if and only if
+    the Statement is not itself a Voiding Statement and the LRS also contains a Voiding
+    Statement referring to the first Statement", whichever arrived first (a tool's queue may
+    send them out of order). The voided completion reaches nobody's records."""
+    from records.models import Completion
+
+    completed = make_statement(pupil)
+    assert void(lrs, completed["id"]).status_code == 200
+    assert lrs.post(URL, completed).status_code == 200
+    assert lrs.get(URL, {"statementId": completed["id"]}).status_code == 404
+    assert lrs.get(URL, {"voidedStatementId": completed["id"]}).status_code == 200
+    assert completed["id"] not in {s["id"] for s in lrs.get(URL).json()["statements"]}
+    assert not Completion.objects.exists()
+
+
 def test_voided_statement_id_of_a_live_statement_is_404(lrs):
     [target] = lrs.post(URL, xapi_statement()).json()
     assert lrs.get(URL, {"voidedStatementId": target}).status_code == 404
