@@ -484,6 +484,17 @@ def test_context_agents_are_accepted_in_version_2_only(lrs):
     assert lrs.post(URL, statement).status_code == 200
 
 
+def test_context_agents_with_empty_relevant_types_are_400(lrs):
+    """2.0.0: relevantTypes is "a collection of 1 or more Relevant Type(s)"."""
+    lrs.version = "2.0.0"
+    agent = {"objectType": "contextAgent", "agent": {"mbox": "mailto:t@example.org"}}
+    statement = xapi_statement(context={"contextAgents": [{**agent, "relevantTypes": []}]})
+    response = lrs.post(URL, statement)
+    assert response.status_code == 400
+    assert response.json()["fields"][0]["path"] == "context.contextAgents[0].relevantTypes"
+    assert not Statement.objects.exists()
+
+
 def test_head_answers_like_get_without_a_body(lrs, client, stored):
     """Part Three 1.1: "The LRS MUST respond to any HEAD request as it would have responded
     to an otherwise identical GET request except ... no message-body"."""

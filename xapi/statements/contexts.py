@@ -3,7 +3,7 @@ contextGroups (IEEE 9274.1.1, 4.2.2.6)."""
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, StrictStr, ValidationInfo, model_validator
+from pydantic import BeforeValidator, Field, StrictStr, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from .activities import Activity
@@ -18,6 +18,8 @@ def _as_list(value: Any) -> Any:
 
 
 ActivityList = Annotated[list[Activity], BeforeValidator(_as_list)]
+# 2.0.0: "relevantTypes", when given, is "a collection of 1 or more Relevant Type(s)".
+RelevantTypes = Annotated[list[IRI], Field(min_length=1)]
 
 
 class ContextActivities(XapiModel):
@@ -51,7 +53,7 @@ class ContextAgent(XapiModel):
 
     objectType: Literal["contextAgent"]
     agent: Agent
-    relevantTypes: list[IRI] | None = None
+    relevantTypes: RelevantTypes | None = None
 
 
 class ContextGroup(XapiModel):
@@ -59,7 +61,7 @@ class ContextGroup(XapiModel):
 
     objectType: Literal["contextGroup"]
     group: Group
-    relevantTypes: list[IRI] | None = None
+    relevantTypes: RelevantTypes | None = None
 
 
 class Context(XapiModel):

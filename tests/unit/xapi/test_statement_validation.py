@@ -180,6 +180,29 @@ def test_context_agents_need_version_2():
     assert paths_of(statement(context=ctx), version="1.0.3") == ["context"]
 
 
+@pytest.mark.parametrize(
+    ("key", "item"),
+    [
+        ("contextAgents", {"objectType": "contextAgent", "agent": {"mbox": "mailto:a@b.org"}}),
+        (
+            "contextGroups",
+            {
+                "objectType": "contextGroup",
+                "group": {"objectType": "Group", "member": [{"mbox": "mailto:a@b.org"}]},
+            },
+        ),
+    ],
+)
+def test_relevant_types_when_given_are_not_empty(key, item):
+    """2.0.0 4.2.2.6: relevantTypes is "a collection of 1 or more Relevant Type(s)" (the ADL
+    conformance suite: "rejects statement if relevantTypes is empty")."""
+    with_types = {**item, "relevantTypes": ["http://example.org/types/coach"]}
+    statement_validate(statement(context={key: [with_types]}))
+    assert paths_of(statement(context={key: [{**item, "relevantTypes": []}]})) == [
+        f"context.{key}[0].relevantTypes"
+    ]
+
+
 def test_attachment_metadata_is_checked():
     attachment = {
         "usageType": "http://adlnet.gov/expapi/attachments/signature",
