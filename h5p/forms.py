@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .selectors import activity_with_checksum
+from .selectors import activity_with_checksum, package_dir
 from .validation import PackageRejected, inspect_package
 
 
@@ -49,7 +49,8 @@ class H5PActivityForm(WagtailAdminModelForm):
         if not upload:
             raise ValidationError(_("Choose an .h5p file to upload."), code="required")
         existing = activity_with_checksum(upload_checksum(upload))
-        if existing is not None:
+        # One whose files were lost (a server rebuilt without H5P_ROOT) gets them back.
+        if existing is not None and package_dir(existing.uuid).is_dir():
             raise ValidationError(
                 _("This package is already uploaded as “%(title)s”; choose that one instead."),
                 params={"title": existing.title},

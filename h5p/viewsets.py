@@ -20,13 +20,24 @@ class UploadPanel(FieldPanel):
 
 
 class H5PActivityCreateView(CreateView):
+    created = True
+
     def save_instance(self):
         data = self.form.cleaned_data
-        activity, _created = h5p_activity_create(
+        activity, self.created = h5p_activity_create(
             upload=data["package"], title=data.get("title", ""), uploaded_by=self.request.user
         )
-        log(instance=activity, action="wagtail.create", user=self.request.user)
+        if self.created:
+            log(instance=activity, action="wagtail.create", user=self.request.user)
         return activity
+
+    def get_success_message(self, instance):
+        if not self.created:
+            # The same file as an activity whose files were lost: they are back in place.
+            return _("The files of “%(title)s” were missing and are back.") % {
+                "title": instance.title
+            }
+        return super().get_success_message(instance)
 
     def form_valid(self, form):
         try:

@@ -176,6 +176,21 @@ def test_the_admin_refuses_a_second_copy_of_a_package(client, editor, h5p_root):
     assert H5PActivity.objects.count() == 1
 
 
+def test_uploading_a_package_whose_files_were_lost_puts_them_back(client, editor, h5p_root):
+    """The deploying guide's advice when H5P_ROOT was not restored from a backup: upload the
+    packages again. The activity keeps its id, its place in modules and its records."""
+    import shutil
+
+    activity, _ = h5p_activity_create(upload=upload_of(tiny_package()))
+    shutil.rmtree(package_dir(activity.uuid))
+    client.force_login(editor)
+    response = client.post(reverse(ADD_URL), {"title": "", "package": upload_of(tiny_package())})
+    assert response.status_code == 302
+    assert H5PActivity.objects.get().pk == activity.pk
+    assert (package_dir(activity.uuid) / "h5p.json").is_file()
+    assert "were missing and are back" in client.get(response.url).content.decode()
+
+
 def test_the_admin_asks_for_a_file(client, editor, h5p_root):
     client.force_login(editor)
     response = client.post(reverse(ADD_URL), {"title": "Nothing"})
