@@ -5,7 +5,6 @@ import uuid
 from datetime import timedelta
 
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +12,10 @@ from config.auth import login_required_for_post
 
 from .models import H5PActivity
 from .services import h5p_statement_record
+
+# Page ids are 64-bit integers at most; a larger number names no module (and a database
+# asked about it fails).
+MAX_PAGE_ID = 2**63 - 1
 
 
 def _error(message, status=400):
@@ -26,11 +29,17 @@ def statements(request, activity_uuid):
     learner. Body: `{"module": <page id>, "statement": {...}, "id": <uuid>, "waited_ms": n}`,
     the id optional (the relay mints one so that sending a kept statement again stores it
     once), and `waited_ms` how long the relay kept it before this delivery (optional, 0).
-    Answers 400 with a reason when the statement is refused."""
+    Answers 400 with a reason when the statement is refused, 404 with one when the activity
+    or the module is no longer on the site (the relay keeps what is refused without one)."""
     from courses.models import ModulePage
     from courses.selectors import course_open_to
 
-    activity = get_object_or_404(H5PActivity, uuid=activity_uuid)
+    activity = H5PActivity.objects.filter(uuid=activity_uuid).first()
+    if activity is None:
+        return _error(
+            _("This activity is no longer on the site, so answers in it cannot be saved."),
+            status=404,
+        )
     try:
         body = json.loads(request.body)
     except ValueError:
@@ -46,7 +55,15 @@ def statements(request, activity_uuid):
     waited = body.get("waited_ms", 0)
     if isinstance(waited, bool) or not isinstance(waited, int) or waited < 0:
         return _error(_("waited_ms must be a whole number of milliseconds, 0 or more."))
-    module = get_object_or_404(ModulePage.objects.live(), pk=body["module"])
+    module = (
+        ModulePage.objects.live().filter(pk=body["module"]).first()
+        if 0 < body["module"] <= MAX_PAGE_ID
+        else None
+    )
+    if module is None:
+        return _error(
+            _("This module is no longer on the site, so answers in it cannot be saved."), status=404
+        )
     if not course_open_to(user=request.user, course=module.course):
         return _error(_("You cannot take this module."), status=403)
     try:

@@ -348,3 +348,23 @@ def test_the_player_block_tells_the_relay_whose_answers_it_keeps_and_where_to_si
     block_id = next(child.id for child in module.body if child.block_type == "h5p")
     sign_in = f"/accounts/login/?next={module.url}%23block-{block_id}"
     assert f'data-sign-in-url="{sign_in}"' in html
+
+
+@pytest.mark.parametrize("gone", ["module-unpublished", "module-number-out-of-range", "activity"])
+def test_a_module_or_activity_that_is_gone_is_refused_with_a_reason(
+    client, pupil, activity, module, gone
+):
+    """The relay keeps and resends an answer until the site takes it or refuses it with a
+    reason: a bare "not found" page (or a server error) had it resent every 30 seconds for
+    ever, the pupil told to check their connection."""
+    client.force_login(pupil)
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
+    module_id = 2**70 if gone == "module-number-out-of-range" else module.pk
+    if gone == "module-unpublished":
+        module.unpublish()
+    elif gone == "activity":
+        activity.delete()
+    response = post(client, activity, module_id, statement)
+    assert response.status_code == 404
+    assert response.json()["error"]
+    assert not Statement.objects.filter(verb_iri=ANSWERED["id"]).exists()
