@@ -66,6 +66,10 @@ def statements(request, activity_uuid):
         )
     if not course_open_to(user=request.user, course=module.course):
         return _error(_("You cannot take this module."), status=403)
+    if request.user.school is None:
+        # Editors and administrators belong to no school, so there is no LRS to record in:
+        # they try the activity, as they check quizzes, without it being saved.
+        return _error(_("Only pupils and staff of a school have their answers saved."), status=403)
     try:
         outcome = h5p_statement_record(
             learner=request.user,

@@ -368,3 +368,17 @@ def test_a_module_or_activity_that_is_gone_is_refused_with_a_reason(
     assert response.status_code == 404
     assert response.json()["error"]
     assert not Statement.objects.filter(verb_iri=ANSWERED["id"]).exists()
+
+
+def test_an_editor_without_a_school_trying_the_activity_records_nothing(
+    client, editor, activity, module
+):
+    """Editors and administrators belong to no school: their answers would be stored outside
+    every school (and sent on to a trust-wide LRS) while their block said "completed", though
+    no record could ever say so. As with quizzes, they are told it is not saved."""
+    client.force_login(editor)
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
+    response = post(client, activity, module.pk, statement)
+    assert response.status_code == 403
+    assert "pupils and staff of a school" in response.json()["error"]
+    assert not Statement.objects.exists()
