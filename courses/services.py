@@ -592,11 +592,26 @@ def _course_completions_unfounded(*, course: CoursePage, since: dict[int, dateti
 
     valid_since = course_valid_since(course_page_id=course.pk)
     module_iris = [m.activity_iri for m in course.modules()]
+    activity_iris = [course.activity_iri, *module_iris]
+    # A pupil renewing an expired completion counts only what they completed from then
+    # (their latest attempt's `counts_from`).
+    latest = Enrolment.objects.filter(learner__in=list(since), course=course).order_by("attempt")
+    renewing = {
+        learner_id: counts_from
+        for learner_id, counts_from in dict(latest.values_list("learner_id", "counts_from")).items()
+        if counts_from is not None
+    }
     done = completed_activity_iris_of(
-        learner_ids=list(since),
-        activity_iris=[course.activity_iri, *module_iris],
+        learner_ids=[pk for pk in since if pk not in renewing],
+        activity_iris=activity_iris,
         since=valid_since,
     )
+    for learner_id, counts_from in renewing.items():
+        done[learner_id] = completed_activity_iris_of(
+            learner_ids=[learner_id],
+            activity_iris=activity_iris,
+            since=attempt_since(valid_since, counts_from),
+        ).get(learner_id, set())
     short = [
         learner_id
         for learner_id, iris in done.items()

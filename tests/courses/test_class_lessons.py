@@ -576,6 +576,50 @@ def test_a_lesson_counts_for_a_pupil_renewing_a_completion_that_expired(
     assert course_progress(learner=classmate, course=course).complete
 
 
+def test_removing_a_lesson_unfinishes_a_renewal_the_pupil_then_finished_alone(
+    teacher, pupil, school, klass, course, modules
+):
+    """The renewal counts only what the pupil completed since starting again: without the
+    lesson's modules it is not finished, whatever they did the year before."""
+    from courses.selectors import course_progress
+    from courses.services import (
+        class_lesson_record,
+        class_lesson_remove,
+        course_launch,
+        module_read_confirm,
+    )
+    from records.selectors import assignments_for_learner
+    from records.services import assignment_create
+    from tests.courses.test_renewal import _age_completions
+
+    assignment_create(
+        school=school,
+        course_page_id=course.pk,
+        group=klass,
+        due_on=date(2030, 1, 1),
+        renewal_months=12,
+    )
+    for module in modules:
+        module_read_confirm(learner=pupil, module=module)
+    _age_completions(pupil, 400)
+    course_launch(learner=pupil, course=course)  # "Go through it again": renewing it
+    lesson, _created = class_lesson_record(
+        teacher=teacher,
+        group=klass,
+        course=course,
+        modules=modules[:-1],
+        pupils=[pupil],
+        taught_on=timezone.localdate(),
+    )
+    module_read_confirm(learner=pupil, module=modules[-1])
+    assert course_progress(learner=pupil, course=course).complete
+
+    class_lesson_remove(lesson=lesson, by=teacher)
+    assert not course_progress(learner=pupil, course=course).complete
+    [item] = assignments_for_learner(pupil)
+    assert item.state.label != "Completed"
+
+
 def test_a_teacher_who_also_edits_courses_records_a_lesson_with_their_class(
     client, teacher, pupil, klass, course, modules
 ):
