@@ -462,19 +462,11 @@ def class_lesson_record(
     since = course_valid_since(course_page_id=course.pk)
     all_iris = [m.activity_iri for m in course_modules]
     enrolments = _enrolments(learners=pupils, course=course, since=since)
-    # A pupil renewing a completion that expired counts only what they complete from then.
-    renewing = {p: enrolments[p.pk].counts_from for p in pupils if enrolments[p.pk].counts_from}
-    completed = completed_activity_iris_of(
-        learner_ids=[p.pk for p in pupils if p not in renewing],
+    completed = _completed_in_attempts(
+        counts_from={p.pk: enrolments[p.pk].counts_from for p in pupils},
         activity_iris=[course.activity_iri, *all_iris],
         since=since,
     )
-    for pupil, counts_from in renewing.items():
-        completed[pupil.pk] = completed_activity_iris(
-            learner=pupil,
-            activity_iris=[course.activity_iri, *all_iris],
-            since=attempt_since(since, counts_from),
-        )
     statements = []
     for pupil in pupils:
         registration = str(enrolments[pupil.pk].registration)
@@ -583,6 +575,23 @@ def _voiding(rows, *, lesson: ClassLesson) -> list[dict]:
     ]
 
 
+def _completed_in_attempts(*, counts_from: dict, activity_iris, since) -> dict[int, set[str]]:
+    """`completed_activity_iris_of` for learners at their current attempt at a course
+    (learner id -> their attempt's `counts_from`): one renewing a completion that expired
+    counts only what they completed from then."""
+    done = completed_activity_iris_of(
+        learner_ids=[pk for pk, at in counts_from.items() if at is None],
+        activity_iris=activity_iris,
+        since=since,
+    )
+    for pk, at in counts_from.items():
+        if at is not None:
+            done[pk] = completed_activity_iris_of(
+                learner_ids=[pk], activity_iris=activity_iris, since=attempt_since(since, at)
+            ).get(pk, set())
+    return done
+
+
 def _course_completions_unfounded(*, course: CoursePage, since: dict[int, datetime]) -> list:
     """The completions of `course` made by these learners at or after the given time (when
     a lesson, now removed, had completed modules for them) while one of its modules is no
@@ -592,26 +601,13 @@ def _course_completions_unfounded(*, course: CoursePage, since: dict[int, dateti
 
     valid_since = course_valid_since(course_page_id=course.pk)
     module_iris = [m.activity_iri for m in course.modules()]
-    activity_iris = [course.activity_iri, *module_iris]
-    # A pupil renewing an expired completion counts only what they completed from then
-    # (their latest attempt's `counts_from`).
     latest = Enrolment.objects.filter(learner__in=list(since), course=course).order_by("attempt")
-    renewing = {
-        learner_id: counts_from
-        for learner_id, counts_from in dict(latest.values_list("learner_id", "counts_from")).items()
-        if counts_from is not None
-    }
-    done = completed_activity_iris_of(
-        learner_ids=[pk for pk in since if pk not in renewing],
-        activity_iris=activity_iris,
+    done = _completed_in_attempts(
+        counts_from={pk: None for pk in since}
+        | dict(latest.values_list("learner_id", "counts_from")),
+        activity_iris=[course.activity_iri, *module_iris],
         since=valid_since,
     )
-    for learner_id, counts_from in renewing.items():
-        done[learner_id] = completed_activity_iris_of(
-            learner_ids=[learner_id],
-            activity_iris=activity_iris,
-            since=attempt_since(valid_since, counts_from),
-        ).get(learner_id, set())
     short = [
         learner_id
         for learner_id, iris in done.items()
