@@ -119,28 +119,37 @@ class LearnerAssignment:
         return self.standing.due_on
 
 
-def _role_member_ids(school_id: int, roles: set[str]) -> dict[str, dict[int, date]]:
-    """Role -> the active people with it -> the day they joined (their account's)."""
+def _role_member_ids(
+    school_id: int, roles: set[str], learner_ids: set[int] | None = None
+) -> dict[str, dict[int, date]]:
+    """Role -> the active people with it (of `learner_ids`, when given) -> the day they
+    joined (their account's)."""
     if not roles:
         return {}
     names = {AUTH_GROUP_NAMES[r]: r for r in roles}
     result: dict[str, dict[int, date]] = defaultdict(dict)
-    rows = User.objects.filter(
-        school_id=school_id, is_active=True, groups__name__in=list(names)
-    ).values_list("pk", "groups__name", "date_joined")
+    rows = User.objects.filter(school_id=school_id, is_active=True, groups__name__in=list(names))
+    if learner_ids is not None:
+        rows = rows.filter(pk__in=learner_ids)
+    rows = rows.values_list("pk", "groups__name", "date_joined")
     for pk, name, joined in rows:
         result[names[name]][pk] = timezone.localdate(joined)
     return result
 
 
-def _group_member_ids(group_ids: set[int]) -> dict[int, dict[int, date]]:
-    """Group -> its active members -> the day they joined it."""
+def _group_member_ids(
+    group_ids: set[int], learner_ids: set[int] | None = None
+) -> dict[int, dict[int, date]]:
+    """Group -> its active members (of `learner_ids`, when given) -> the day they joined it."""
     if not group_ids:
         return {}
     result: dict[int, dict[int, date]] = defaultdict(dict)
     rows = Membership.objects.filter(
         group_id__in=group_ids, role=Membership.Role.MEMBER, user__is_active=True
-    ).values_list("group_id", "user_id", "joined_at")
+    )
+    if learner_ids is not None:
+        rows = rows.filter(user_id__in=learner_ids)
+    rows = rows.values_list("group_id", "user_id", "joined_at")
     for group_id, user_id, joined in rows:
         result[group_id][user_id] = timezone.localdate(joined)
     return result
@@ -163,9 +172,10 @@ def school_standings(
         return [], []
     courses = courses_catalogue(page_ids={a.course_id for a in assignments})
     by_page = {c.page_id: c for c in courses}
-    groups = _group_member_ids({a.group_id for a in assignments if a.group_id})
-    roles = _role_member_ids(school.pk, {a.role for a in assignments if a.role})
+    # One learner's page (or one class's) reads only their own memberships, not the school's.
     wanted = set(learner_ids) if learner_ids is not None else None
+    groups = _group_member_ids({a.group_id for a in assignments if a.group_id}, wanted)
+    roles = _role_member_ids(school.pk, {a.role for a in assignments if a.role}, wanted)
 
     # (learner, course page) -> (due_on, renewal_months, assignment id)
     plan: dict[tuple[int, int], tuple[date, int | None, int]] = {}

@@ -145,3 +145,35 @@ def test_my_learning_counts_only_completions_since_a_renewal(client, pupil, cour
     course_renewal_require(course_page_id=course.pk, reason="Updated")
     [after] = get_my_learning(client, pupil).context["courses"]
     assert after.progress.completed_count == 0 and after.progress.percent == 0
+
+
+def _rows_read(client, url) -> int:
+    """How many rows the page's queries read: each SELECT it ran, run again and counted."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    rows = 0
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            if query["sql"].lstrip().upper().startswith("SELECT"):
+                cursor.execute(query["sql"])
+                rows += len(cursor.fetchall())
+    return rows
+
+
+def test_my_learning_reads_the_learners_own_assignments_not_the_whole_schools(
+    client, school, klass, pupil, course, pupil_catalogue
+):
+    from schools.models import Membership
+    from tests.factories import UserFactory
+
+    today = timezone.localdate()
+    assign(school, course, today)  # to every pupil (by role)
+    class_course = add_course(pupil_catalogue, "For 8R")
+    assignment_create(school=school, course_page_id=class_course.pk, group=klass, due_on=today)
+    client.force_login(pupil)
+    url = reverse("courses:my_learning")
+    client.get(url)
+    few = _rows_read(client, url)
+    classmates = [UserFactory(school=school, roles=[Role.PUPIL]) for _ in range(40)]
+    Membership.objects.bulk_create([Membership(group=klass, user=p) for p in classmates])
+    assert _rows_read(client, url) == few
