@@ -397,6 +397,9 @@ def _retention_cutoff(*, school: School, older_than_months: int | None, now: dat
     return datetime.combine(add_months(now.date(), -months), datetime.min.time(), tzinfo=now.tzinfo)
 
 
+PURGE_CHUNK = 2000  # statements deleted together by `records_purge`
+
+
 def records_purge(
     *, older_than_months: int | None = None, now: datetime | None = None, dry_run: bool = False
 ) -> dict[str, int]:
@@ -424,7 +427,10 @@ def records_purge(
             )
             count = old.count()
             if not dry_run:
-                old.delete()
+                # A chunk at a time: deleting loads each statement, JSON and all, and a school
+                # that shortens its retention period may have years of them to go at once.
+                while chunk := list(old.values_list("pk", flat=True)[:PURGE_CHUNK]):
+                    Statement.objects.filter(pk__in=chunk).delete()
                 Certificate.objects.filter(learner__school=school, completed_at__lt=cutoff).delete()
                 ReminderSent.objects.filter(assignment__school=school, sent_at__lt=cutoff).delete()
                 _attempts_purge(school=school, cutoff=cutoff)

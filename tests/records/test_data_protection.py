@@ -345,3 +345,42 @@ def test_the_erase_page_says_nothing_of_copies_when_none_were_sent(
     client.force_login(safeguarding_lead, backend="schools.backends.AnyCaseUsernameBackend")
     html = client.get(reverse("records:person_erase", args=[pupil.pk])).text
     assert "Copies in other learning record stores" not in html
+
+
+def test_purge_holds_a_chunk_of_statements_in_memory_at_a_time_not_all_that_go(
+    school, teacher, monkeypatch
+):
+    """A school that shortens its retention period may have years of statements to purge at
+    once: deleting them loads each (JSON and all), so it must go a chunk at a time."""
+    from django.db import connection
+    from django.db.models.signals import post_init
+
+    from records import services
+
+    monkeypatch.setattr(services, "PURGE_CHUNK", 10, raising=False)
+    school.retention_months = 12
+    school.save()
+    old = timezone.now() - timedelta(days=800)
+    _record(
+        school,
+        *[statement(teacher, COMPLETED, iri("module", f"m{n}"), when=old) for n in range(35)],
+    )
+    loaded = [0]  # statements loaded since the last query was sent
+    most = [0]
+
+    def count(sender, **kwargs):
+        loaded[0] += 1
+        most[0] = max(most[0], loaded[0])
+
+    def next_query(execute, sql, params, many, context):
+        loaded[0] = 0
+        return execute(sql, params, many, context)
+
+    post_init.connect(count, sender=Statement)
+    try:
+        with connection.execute_wrapper(next_query):
+            assert records_purge()[school.name] == 35
+    finally:
+        post_init.disconnect(count, sender=Statement)
+    assert not Statement.objects.exists()
+    assert 0 < most[0] <= 10
