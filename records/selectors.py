@@ -331,7 +331,9 @@ def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
         i for i in items if i.learner_id in visible and i.state in (State.OVERDUE, State.EXPIRED)
     ]
     ids = {i.learner_id for i in items}
-    people = {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True)}
+    people = {
+        u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True).select_related("school")
+    }
     pupil_ids = set(
         User.objects.filter(pk__in=ids, groups__name=AUTH_GROUP_NAMES[Role.PUPIL]).values_list(
             "pk", flat=True

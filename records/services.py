@@ -227,6 +227,7 @@ def reminders_send(*, today: date | None = None) -> int:
             for u in User.objects.filter(pk__in={i.learner_id for i, _r in due}, is_active=True)
             .exclude(email="")
             .exclude(groups__name="Pupils")
+            .select_related("school")  # each email names the school's lead's title
         }
         for item, (kind, about) in due:
             user = people.get(item.learner_id)

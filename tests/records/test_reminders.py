@@ -346,3 +346,72 @@ def test_the_lead_is_not_offered_a_reminder_to_themselves(
     client.force_login(safeguarding_lead)
     html = client.get(reverse("records:person", args=[safeguarding_lead.pk])).content.decode()
     assert "Overdue" in html and "Email a reminder now" not in html
+
+
+def test_sending_reminders_reads_each_school_once_not_once_per_person(
+    school, staff_team, staff_course, mailoutbox
+):
+    """The email names the school's safeguarding lead's title (Wales: Designated Safeguarding
+    Person): it is read with the people, not once more for each of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schools.models import Membership
+    from tests.factories import UserFactory
+
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=3),
+    )
+
+    staff_team.memberships.all().delete()
+
+    def school_reads_when_emailing(n) -> int:
+        for _ in range(n):
+            person = UserFactory(school=school, roles=[Role.STAFF])
+            person.email = f"{person.username}@school.invalid"
+            person.save()
+            Membership.objects.create(group=staff_team, user=person)
+        with CaptureQueriesContext(connection) as queries:
+            assert reminders_send() == n
+        return sum('FROM "schools_school"' in q["sql"] for q in queries.captured_queries)
+
+    few = school_reads_when_emailing(2)
+    assert school_reads_when_emailing(8) == few
+
+
+def test_the_leads_chase_reads_the_school_once_not_once_per_person(
+    client, school, staff_team, staff_course, safeguarding_lead, mailoutbox
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schools.models import Membership
+    from tests.factories import UserFactory
+
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=3),
+    )
+    staff_team.memberships.all().delete()
+    client.force_login(safeguarding_lead)
+
+    def school_reads_when_chasing(n) -> int:
+        ReminderSent.objects.all().delete()  # once a day: chase them all again
+        for _ in range(n):
+            person = UserFactory(school=school, roles=[Role.STAFF])
+            person.email = f"{person.username}@school.invalid"
+            person.save()
+            Membership.objects.create(group=staff_team, user=person)
+        mailoutbox.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(reverse("records:chase")).status_code == 302
+        assert len(mailoutbox) == ReminderSent.objects.count() > 0
+        return sum('FROM "schools_school"' in q["sql"] for q in queries.captured_queries)
+
+    few = school_reads_when_chasing(2)
+    assert school_reads_when_chasing(8) == few
