@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from django.db import transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -279,23 +279,20 @@ def outbox_replay(*, target: ForwardingTarget, statuses=("failed", "pending")) -
 
 def outbox_summary():
     """Per target: queue depth, failures, oldest waiting entry and the last error."""
+    last_error = (
+        OutboxEntry.objects.filter(target=OuterRef("pk"))
+        .exclude(last_error="")
+        .order_by("-next_attempt_at")
+        .values("last_error")[:1]
+    )
     targets = ForwardingTarget.objects.annotate(
         pending=Count("outbox", filter=Q(outbox__status__in=["pending", "sending"])),
         failed=Count("outbox", filter=Q(outbox__status="failed")),
         sent=Count("outbox", filter=Q(outbox__status="sent")),
         oldest=Min("outbox__created_at", filter=~Q(outbox__status="sent")),
+        latest_error=Subquery(last_error),
     ).order_by("name")
-    rows = []
-    for target in targets:
-        last = (
-            OutboxEntry.objects.filter(target=target)
-            .exclude(last_error="")
-            .order_by("-next_attempt_at")
-            .values_list("last_error", flat=True)
-            .first()
-        )
-        rows.append({"target": target, "last_error": last or ""})
-    return rows
+    return [{"target": target, "last_error": target.latest_error or ""} for target in targets]
 
 
 REFUSED_SHOWN = 50

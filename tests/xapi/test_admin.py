@@ -153,3 +153,44 @@ def test_listings_take_no_more_queries_for_a_fuller_page(admin_client, url):
     few = count()
     add(10)
     assert count() == few
+
+
+def test_forwarding_status_takes_no_more_queries_for_more_targets(
+    admin_client, school, pupil, make_statement
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from xapi.models import Statement
+
+    record(statements=[make_statement(pupil)], school=school)
+    stored = Statement.objects.get()
+
+    def add(n):
+        for _ in range(n):
+            target = ForwardingTarget.objects.create(
+                name=f"LRS {ForwardingTarget.objects.count()}",
+                endpoint="https://lrs.invalid/xapi/",
+                is_active=False,
+            )
+            OutboxEntry.objects.create(
+                target=target,
+                statement=stored,
+                status="failed",
+                next_attempt_at=timezone.now(),
+                last_error=f"HTTP 400: refused by {target.name}",
+            )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page = admin_client.get(reverse("xapi_forwarding_status"))
+        assert page.status_code == 200
+        return len(queries)
+
+    add(2)
+    admin_client.get(reverse("xapi_forwarding_status"))  # warm per-process caches
+    few = count()
+    add(6)
+    assert count() == few
+    assert "HTTP 400: refused by LRS 7" in admin_client.get(reverse("xapi_forwarding_status")).text
