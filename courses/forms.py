@@ -77,7 +77,7 @@ class ModulePageForm(WagtailAdminPageForm):
             return cleaned
         problems = self._teacher_notes_outside_pupils_lessons(body)
         unpublished = {}
-        if self.data.get("action-publish"):
+        if self._publishing():
             unpublished = unpublished_required_activities(body)
         for index, message in unpublished.items():
             problems[index] = StructBlockValidationError(
@@ -94,6 +94,20 @@ class ModulePageForm(WagtailAdminPageForm):
                 ),
             )
         return cleaned
+
+    def _publishing(self) -> bool:
+        """Publishing it, or what leads to it being published without this form: submitting
+        it to a moderator (Wagtail's "Moderators approval" workflow is on every page) and
+        approving it."""
+        data = self.data
+        return bool(
+            data.get("action-publish")
+            or data.get("action-submit")
+            or data.get("action-restart-workflow")
+            or (
+                data.get("action-workflow-action") and data.get("workflow-action-name") == "approve"
+            )
+        )
 
     def _teacher_notes_outside_pupils_lessons(self, body) -> dict[int, ValidationError]:
         """Notes for the teacher are shown only when staff open a pupils' lesson; in a staff

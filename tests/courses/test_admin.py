@@ -548,3 +548,42 @@ def test_publishing_pages_together_refuses_a_draft_with_something_missing(
         "Nothing was published. “Lesson”: Something is missing. Open it and publish it there "
         "to see what to fix."
     ) in response.text
+
+
+def test_a_module_requiring_a_draft_scenario_cannot_go_to_moderators_or_be_approved(
+    client, admin_client, editor, course
+):
+    """Wagtail's "Moderators approval" workflow is on every page: a module submitted to it
+    is published when a moderator approves, without the check the Publish button makes. So
+    submitting it is refused as publishing is, and so is approving it in the editor."""
+    from scenarios.models import Scenario
+
+    roles_sync()
+    draft = Scenario.objects.create(title="The crest account", live=False)
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    response = client.post(add, {**_module_with(draft, required=True), "action-submit": "1"})
+    assert response.status_code == 200
+    assert "This module cannot be published while it requires an activity" in response.text
+    assert not ModulePage.objects.filter(slug="lesson").exists()
+
+    # Submitted while the scenario was published, which was then unpublished.
+    Scenario.objects.filter(pk=draft.pk).update(live=True)
+    response = client.post(add, {**_module_with(draft, required=True), "action-submit": "1"})
+    assert response.status_code == 302
+    module = ModulePage.objects.get(slug="lesson")
+    assert module.current_workflow_state is not None
+    Scenario.objects.filter(pk=draft.pk).update(live=False)
+    edit = reverse("wagtailadmin_pages:edit", args=[module.pk])
+    response = admin_client.post(
+        edit,
+        {
+            **_module_with(draft, required=True),
+            "action-workflow-action": "1",
+            "workflow-action-name": "approve",
+        },
+    )
+    assert response.status_code == 200
+    assert "This module cannot be published while it requires an activity" in response.text
+    module.refresh_from_db()
+    assert not module.live
