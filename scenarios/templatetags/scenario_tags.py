@@ -14,7 +14,10 @@ def scenario_player(context, scenario, module=None, hide_title=False):
     request = context.get("request")
     user = getattr(request, "user", None)
     attempt = None
-    if scenario is not None and user is not None and user.is_authenticated:
+    if module is not None and module.pk is None:
+        # A module previewed before it is first saved: nobody has played anything in it.
+        module = None
+    elif scenario is not None and user is not None and user.is_authenticated:
         attempt = attempt_current(learner=user, scenario=scenario, module=module)
     data = player_context(scenario=scenario, attempt=attempt, module=module)
     data.update({"csrf_token": context.get("csrf_token"), "hide_title": hide_title})

@@ -587,3 +587,50 @@ def test_a_module_requiring_a_draft_scenario_cannot_go_to_moderators_or_be_appro
     assert "This module cannot be published while it requires an activity" in response.text
     module.refresh_from_db()
     assert not module.live
+
+
+@pytest.mark.django_db
+def test_editor_previews_a_new_module_with_activities_before_saving_it(client, editor, course):
+    """The preview beside the editor of a module not yet saved: its scenario's player has
+    no play-throughs in a module that does not exist yet (it was a server error)."""
+    from h5p.models import H5PActivity
+    from tests.assessments.conftest import make_quiz
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    client.force_login(editor)
+    scenario = published_scenario(title="The crest account")
+    url = f"/admin/pages/add/courses/modulepage/{course.pk}/preview/"
+    data = nested_form_data(
+        {
+            "title": "Draft module",
+            "slug": "draft-module",
+            "summary": "s",
+            "estimated_minutes": 5,
+            "content_warning": "",
+            "body": streamfield(
+                [
+                    ("reflection", {"prompt": "How would you feel?", "hint": ""}),
+                    (
+                        "checklist",
+                        {
+                            "title": "Check your settings",
+                            "intro": rich_text(""),
+                            "platforms": list_block(
+                                [{"platform": "Instagram", "items": list_block(["Private"])}]
+                            ),
+                        },
+                    ),
+                    ("scenario", {"scenario": scenario.pk, "required": "on"}),
+                    ("quiz", {"quiz": make_quiz(title="What now?").pk, "required": "on"}),
+                    ("h5p", {"activity": H5PActivity.objects.create(title="H5P").pk}),
+                ]
+            ),
+        }
+    )
+    assert client.post(url, data).json()["is_valid"]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "The crest account" in response.text
+    assert "What now?" in response.text
+    assert not ModulePage.objects.filter(slug="draft-module").exists()
