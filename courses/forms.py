@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
@@ -127,6 +128,16 @@ class ModulePageForm(WagtailAdminPageForm):
             "or use a text or callout block."
         ) % {"audience": course.get_audience_display().lower()}
         return {index: ValidationError(message) for index in positions}
+
+
+class CopyWithoutAliasForm(CopyForm):
+    """Wagtail's Copy, without "Alias" (keep the new pages updated): an alias keeps every
+    field of its page, the activity id that names a course or module in learners' records
+    too, and a second page with it cannot be saved. A copy is a course or module of its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("alias", None)
 
 
 # How far back a teacher may record a lesson they led.

@@ -23,7 +23,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, ModuleBodyBlock, is_teaching_only
-from .forms import ModulePageForm
+from .forms import CopyWithoutAliasForm, ModulePageForm
 
 
 def _teaches_a_group(user) -> bool:
@@ -103,6 +103,7 @@ class CourseIndexPage(Page):
 
     parent_page_types = ["courses.HomePage"]
     subpage_types = ["courses.CoursePage"]
+    copy_form_class = CopyWithoutAliasForm
 
     class Meta:
         verbose_name = _("course catalogue")
@@ -219,6 +220,7 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
     exclude_fields_in_copy = ["activity_uuid"]
+    copy_form_class = CopyWithoutAliasForm
 
     class Meta:
         verbose_name = _("course")
@@ -314,6 +316,7 @@ class ModulePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
     exclude_fields_in_copy = ["activity_uuid"]
+    copy_form_class = CopyWithoutAliasForm
     base_form_class = ModulePageForm
 
     class Meta:

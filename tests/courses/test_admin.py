@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
@@ -634,3 +635,34 @@ def test_editor_previews_a_new_module_with_activities_before_saving_it(client, e
     assert "The crest account" in response.text
     assert "What now?" in response.text
     assert not ModulePage.objects.filter(slug="draft-module").exists()
+
+
+@pytest.mark.parametrize("copied", ["module", "course", "catalogue"])
+def test_courses_and_modules_are_copied_never_aliased(
+    client, editor, course, lesson, pupil_catalogue, copied
+):
+    """Wagtail's Copy offers "Alias" (keep the new pages updated): an alias keeps every field
+    of its page, the activity id that names a course or module in learners' records too,
+    and a second page with it cannot be saved (it was a server error). So it is not offered:
+    the copy is a course or module of its own."""
+    roles_sync()
+    client.force_login(editor)
+    page, parent = {
+        "module": (lesson, course),
+        "course": (course, pupil_catalogue),
+        "catalogue": (pupil_catalogue, pupil_catalogue.get_parent()),
+    }[copied]
+    url = reverse("wagtailadmin_pages:copy", args=[page.pk])
+    assert 'name="alias"' not in client.get(url).text
+    data = {
+        "new_title": "Copied",
+        "new_slug": "copied",
+        "new_parent_page": parent.pk,
+        "copy_subpages": "on",
+        "alias": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    copy = Page.objects.get(slug="copied")
+    assert copy.alias_of is None
+    copied_lesson = ModulePage.objects.exclude(pk=lesson.pk).get()
+    assert copied_lesson.activity_uuid != lesson.activity_uuid
