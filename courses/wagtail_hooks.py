@@ -70,8 +70,8 @@ def refuse_to_publish_together_what_the_editor_would_refuse(request, action_type
     """The page explorer's "Publish" (of pages, and perhaps the drafts below them) publishes
     each one's latest draft without its edit form, which a draft may have got past (a
     required field left empty, a picture without its alternative text, a module requiring
-    an activity learners cannot open). What the form would refuse is refused here too, and
-    then nothing is published."""
+    an activity learners cannot open), or that another editor has locked while they work
+    on it. What the editor would refuse is refused here too, and then nothing is published."""
     from wagtail.models import Page
 
     from .forms import publishing_problems
@@ -85,6 +85,9 @@ def refuse_to_publish_together_what_the_editor_would_refuse(request, action_type
     problems = []
     for page in pages:
         latest = page.specific.get_latest_revision_as_object()
+        lock = page.get_lock()
+        if lock is not None and lock.for_user(request.user):
+            problems.append(_("“%(title)s” is locked by another editor.") % {"title": latest.title})
         problems += [f"“{latest.title}”: {problem}" for problem in publishing_problems(latest)]
     if not problems:
         return None

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -666,3 +667,31 @@ def test_courses_and_modules_are_copied_never_aliased(
     assert copy.alias_of is None
     copied_lesson = ModulePage.objects.exclude(pk=lesson.pk).get()
     assert copied_lesson.activity_uuid != lesson.activity_uuid
+
+
+def test_publishing_pages_together_leaves_a_page_locked_by_another_editor_alone(
+    client, editor, lesson, course
+):
+    """An editor locks a module while they work on it: nobody else can publish it from its
+    editor, and nobody else publishes their unfinished draft by publishing pages together."""
+    roles_sync()
+    colleague = UserFactory(school=None, username="editor2", roles=[Role.EDITOR])
+    module = ModulePage.objects.get(pk=lesson.pk)
+    module.title = "Half-written"
+    module.save_revision(user=editor)
+    module.locked, module.locked_by, module.locked_at = True, editor, timezone.now()
+    module.save(update_fields=["locked", "locked_by", "locked_at"])
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+    url += f"?id={module.pk}&next=/admin/pages/{course.pk}/"
+
+    client.force_login(colleague)
+    response = client.post(url, {"include_descendants": ""}, follow=True)
+    module.refresh_from_db()
+    assert module.title == "What to do if you see it"
+    assert module.has_unpublished_changes
+    assert "Nothing was published. “Half-written” is locked by another editor." in response.text
+
+    client.force_login(editor)
+    client.post(url, {"include_descendants": ""})
+    module.refresh_from_db()
+    assert module.title == "Half-written"
