@@ -32,6 +32,12 @@ class ActivityBlock(blocks.StructBlock):
     def is_required(self, value) -> bool:
         return value.get("required", True)
 
+    def is_available(self, value) -> bool:
+        """Is the content there for learners? A scenario or quiz unpublished after the module
+        was published is not, and cannot be played."""
+        obj = self.content_object(value)
+        return obj is not None and getattr(obj, "live", True) is not False
+
     def teaching_context(self, value) -> dict:
         """What the teaching view (courses/blocks/activity_teaching.html) needs beyond the
         content object, e.g. where to preview it. Nothing by default."""
@@ -39,11 +45,17 @@ class ActivityBlock(blocks.StructBlock):
 
 
 def required_activity_iris(stream_value) -> list[str]:
-    """The activity IRIs a module body requires, in page order, without duplicates."""
+    """The activity IRIs a module body requires, in page order, without duplicates. Content
+    unpublished since the module was published does not hold the module back: nobody could
+    complete it."""
     iris: list[str] = []
     for child in stream_value:
         block = child.block
-        if isinstance(block, ActivityBlock) and block.is_required(child.value):
+        if (
+            isinstance(block, ActivityBlock)
+            and block.is_required(child.value)
+            and block.is_available(child.value)
+        ):
             iri = block.activity_iri(child.value)
             if iri and iri not in iris:
                 iris.append(iri)

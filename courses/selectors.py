@@ -362,6 +362,7 @@ def module_context(*, learner, module) -> dict:
         )
         registration = enrolment.registration if enrolment else None
     module_complete = module.activity_iri in completed
+    activities_remaining = [iri for iri in required if iri not in completed]
     return {
         "course": course,
         "progress": progress,
@@ -371,8 +372,9 @@ def module_context(*, learner, module) -> dict:
         "module_complete": module_complete,
         "required_activity_iris": required,
         "completed_activity_iris": completed,
-        "activities_remaining": [iri for iri in required if iri not in completed],
-        "can_confirm_read": not required and not module_complete,
+        "activities_remaining": activities_remaining,
+        # Every activity left to do was unpublished since: what is left is to say so.
+        "can_confirm_read": not activities_remaining and not module_complete,
         "checklist_ticks": checklist_ticks,
         "reflections": reflections,
         "registration": registration,

@@ -295,15 +295,17 @@ def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = N
 
 @transaction.atomic
 def module_read_confirm(*, learner, module: ModulePage) -> None:
-    """The learner says they have read a module that has no required activities."""
-    if module.required_activity_iris():
-        raise CourseActionError(_("This module is complete when you have finished its activities."))
+    """The learner says they have read a module that has no required activities left to do
+    (none, or the ones left were unpublished since they finished the others)."""
+    required = module.required_activity_iris()
     course = module.course
     enrolment = _locked_enrolment(learner=learner, course=course)
     since = attempt_since(course_valid_since(course_page_id=course.pk), enrolment.counts_from)
     done = completed_activity_iris(
-        learner=learner, activity_iris=[module.activity_iri], since=since
+        learner=learner, activity_iris=[module.activity_iri, *required], since=since
     )
+    if not all(iri in done for iri in required):
+        raise CourseActionError(_("This module is complete when you have finished its activities."))
     if module.activity_iri not in done:
         _module_complete(
             learner=learner, module=module, course=course, registration=str(enrolment.registration)

@@ -206,3 +206,45 @@ def test_a_matching_question_does_not_give_its_answers_away_in_the_page(
     assert response.status_code == 302
     attempt.refresh_from_db()
     assert attempt.passed
+
+
+def test_a_required_quiz_unpublished_after_the_module_no_longer_holds_it_back(
+    client, pupil, quiz, quiz_module
+):
+    """An editor unpublishes a quiz a live module requires: the pupil is told it is not
+    available, and completes the module (and so the course) by saying they have read it."""
+    quiz.unpublish()
+    signed_in(client, pupil)
+    text = client.get(quiz_module.url).content.decode()
+    assert "This activity is not available yet." in text
+    assert detail_url(quiz_module, quiz) not in text
+    assert reverse("courses:module_read", args=[quiz_module.pk]) in text
+    response = client.post(reverse("courses:module_read", args=[quiz_module.pk]), follow=True)
+    assert "You have completed this module" in response.content.decode()
+    assert Statement.objects.filter(
+        verb_iri="http://adlnet.gov/expapi/verbs/completed",
+        object_iri=quiz_module.course.activity_iri,
+    ).exists()
+
+
+def test_a_module_whose_other_required_activity_was_unpublished_completes_when_read(
+    client, pupil, home_page, quiz
+):
+    """The pupil passed the quiz while the module also required a scenario; once the
+    scenario is unpublished, what is left is done, and saying so completes the module."""
+    from scenarios.models import Scenario
+
+    scenario = Scenario.objects.create(title="The crest account", live=True)
+    module = make_course(home_page, quiz=quiz, slug="two-activities")
+    module.body.append(("scenario", {"scenario": scenario, "required": True}))
+    module.save_revision().publish()
+    module.refresh_from_db()
+    signed_in(client, pupil)
+    attempt = start(client, module, quiz)
+    client.post(reverse("assessments:attempt_take", args=[attempt.uuid]), right_answers(attempt))
+    assert "You have completed this module" not in client.get(module.url).content.decode()
+    scenario.unpublish()
+    text = client.get(module.url).content.decode()
+    assert reverse("courses:module_read", args=[module.pk]) in text
+    response = client.post(reverse("courses:module_read", args=[module.pk]), follow=True)
+    assert "You have completed this module" in response.content.decode()
