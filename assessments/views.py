@@ -31,7 +31,7 @@ def _module_quiz(request, module_id: int, quiz_uuid):
 
     module = get_object_or_404(ModulePage.objects.live(), pk=module_id)
     quiz = get_object_or_404(live_quizzes(), uuid=quiz_uuid)
-    if not course_open_to(user=request.user, course=module.course):
+    if not course_open_to(user=request.user, course=module.course, module=module):
         raise Http404
     in_module = any(
         isinstance(child.block, QuizBlock)

@@ -13,7 +13,7 @@ from operator import or_
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.utils import timezone
-from wagtail.models import ReferenceIndex
+from wagtail.models import PageViewRestriction, ReferenceIndex
 
 from records.selectors import (
     assignments_for_learner,
@@ -65,12 +65,33 @@ def _edits_courses(user) -> bool:
     return user.is_superuser or Role.EDITOR in roles_of(user)
 
 
-def course_open_to(*, user, course) -> bool:
-    """May this person open the course? Editors may open any course to check their work;
-    others only a published one (unpublishing a course can leave its modules published)."""
+def course_open_to(*, user, course, module=None) -> bool:
+    """May this person open the course (and `module` of it, when given)? Editors may open any
+    course to check their work; others only a published one (unpublishing a course can leave
+    its modules published). Neither when the page is private to groups they are not in."""
     if not course.live and not _edits_courses(user):
         return False
+    if _private_from(user, module or course):
+        return False
     return audience_open_to(user=user, audience=course.audience)
+
+
+def _private_from(user, page) -> bool:
+    """Is `page` (or a page above it) private to groups this person is not in? Wagtail's
+    page privacy keeps the page itself from them; this keeps them from the actions on it
+    (confirming a module read, a quiz, a scenario, H5P answers) too."""
+    if user.is_superuser:
+        return False
+    for restriction in page.get_view_restrictions():
+        kind = restriction.restriction_type
+        if kind == PageViewRestriction.LOGIN and not user.is_authenticated:
+            return True
+        if (
+            kind == PageViewRestriction.GROUPS
+            and not restriction.groups.filter(pk__in=user.groups.values("pk")).exists()
+        ):
+            return True
+    return False
 
 
 def audience_open_to(*, user, audience: str) -> bool:

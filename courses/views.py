@@ -44,7 +44,9 @@ def _wants_json(request) -> bool:
 
 def _learner_module(request, module_id: int) -> ModulePage:
     module = get_object_or_404(ModulePage.objects.live(), pk=module_id)
-    if request.user.school is None or not course_open_to(user=request.user, course=module.course):
+    if request.user.school is None or not course_open_to(
+        user=request.user, course=module.course, module=module
+    ):
         raise Http404
     return module
 

@@ -64,7 +64,7 @@ def statements(request, activity_uuid):
         return _error(
             _("This module is no longer on the site, so answers in it cannot be saved."), status=404
         )
-    if not course_open_to(user=request.user, course=module.course):
+    if not course_open_to(user=request.user, course=module.course, module=module):
         return _error(_("You cannot take this module."), status=403)
     if request.user.school is None:
         # Editors and administrators belong to no school, so there is no LRS to record in:

@@ -91,7 +91,7 @@ def _module_for(scenario: Scenario, page_id: str | None, *, learner):
         if chosen is not None and chosen.pk == scenario.pk:
             from courses.selectors import course_open_to
 
-            return page if course_open_to(user=learner, course=page.course) else None
+            return page if course_open_to(user=learner, course=page.course, module=page) else None
     return None
 
 

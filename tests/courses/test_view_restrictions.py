@@ -1,0 +1,40 @@
+"""Wagtail's page privacy ("Privacy" in the admin) on courses and modules: a learner who
+may not view a module may not complete it through the site's own actions either."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from wagtail.models import PageViewRestriction
+
+from records.models import Completion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("restricted", ["course", "module"])
+def test_a_learner_outside_the_groups_a_page_is_private_to_cannot_complete_it(
+    client, pupil, course, modules, restricted
+):
+    page = course if restricted == "course" else modules[0]
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="Year 9 pilot")])
+    client.force_login(pupil)
+    assert client.get(modules[0].url).status_code != 200
+    response = client.post(reverse("courses:module_read", args=[modules[0].pk]))
+    assert response.status_code == 404
+    assert not Completion.objects.filter(learner=pupil).exists()
+
+
+def test_a_learner_in_the_group_a_module_is_private_to_completes_it(client, pupil, course, modules):
+    group = Group.objects.create(name="Year 9 pilot")
+    pupil.groups.add(group)
+    restriction = PageViewRestriction.objects.create(
+        page=modules[0], restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([group])
+    client.force_login(pupil)
+    assert client.get(modules[0].url).status_code == 200
+    client.post(reverse("courses:module_read", args=[modules[0].pk]))
+    assert Completion.objects.filter(learner=pupil).exists()
