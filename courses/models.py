@@ -64,8 +64,16 @@ class Topic(models.Model):
         return self.name
 
 
+# Page privacy ("Privacy" in the admin) offered on the site's pages: sign-in or groups, which
+# the course actions follow too (`courses.selectors.course_open_to`). Not a shared password:
+# it is remembered only in one browser's session, which the actions on a module cannot see.
+PRIVATE_PAGE_OPTIONS = ["login", "groups"]
+
+
 class HomePage(Page):
     """The site's front page: a short welcome and the way in to sign-in or My learning."""
+
+    private_page_options = PRIVATE_PAGE_OPTIONS
 
     intro = RichTextField(
         _("introduction"),
@@ -85,6 +93,8 @@ class HomePage(Page):
 
 class CourseIndexPage(Page):
     """A catalogue of courses for one audience, e.g. "Courses for staff"."""
+
+    private_page_options = PRIVATE_PAGE_OPTIONS
 
     audience = models.CharField(
         _("audience"),
@@ -139,6 +149,7 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
     """A course: an ordered set of modules for one audience, with its outcomes and timing."""
 
     activity_kind = "course"
+    private_page_options = PRIVATE_PAGE_OPTIONS
 
     audience = models.CharField(
         _("audience"),
@@ -279,6 +290,7 @@ class ModulePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
     """One module of a course: content, things to do, and the activities that complete it."""
 
     activity_kind = "module"
+    private_page_options = PRIVATE_PAGE_OPTIONS
 
     summary = models.TextField(
         _("summary"),

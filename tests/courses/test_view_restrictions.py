@@ -38,3 +38,15 @@ def test_a_learner_in_the_group_a_module_is_private_to_completes_it(client, pupi
     assert client.get(modules[0].url).status_code == 200
     client.post(reverse("courses:module_read", args=[modules[0].pk]))
     assert Completion.objects.filter(learner=pupil).exists()
+
+
+@pytest.mark.parametrize("which", ["home", "catalogue", "course", "module"])
+def test_the_admin_offers_no_shared_password_the_course_actions_could_not_follow(
+    admin_client, home_page, course, modules, which
+):
+    page = {"home": home_page, "catalogue": course.get_parent(), "course": course}.get(
+        which, modules[0]
+    )
+    html = admin_client.get(reverse("wagtailadmin_pages:set_privacy", args=[page.pk])).json()
+    assert 'value="groups"' in html["html"]
+    assert 'value="password"' not in html["html"]
