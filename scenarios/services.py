@@ -60,6 +60,11 @@ class StaleRestart(StaleSubmission):
         self.attempt = attempt
 
 
+class AttemptSuperseded(StaleRestart):
+    """A move in an attempt the learner has since started again (from another tab, say);
+    `attempt` is the current one."""
+
+
 # --- authoring ---
 
 
@@ -276,6 +281,15 @@ def _attempt_sql() -> str:
     selected = columns(ScenarioAttempt, "attempt", _ATTEMPT_READ_FIELDS)
     selected += columns(Scenario, "scenario", _SCENARIO_READ_FIELDS)
     selected.append("school.staff_xapi_identity")
+    # Started again since, in the same place (the module, or the scenario's own page): a
+    # later attempt of the learner's there is the one the player shows.
+    selected.append(
+        """EXISTS (SELECT 1 FROM scenarios_scenarioattempt newer
+        WHERE newer.learner_id = attempt.learner_id AND newer.scenario_id = attempt.scenario_id
+        AND (newer.module_id = attempt.module_id
+             OR (newer.module_id IS NULL AND attempt.module_id IS NULL))
+        AND newer.id > attempt.id)"""
+    )
     # Only the models' own table and column names are interpolated.
     return f"""
 SELECT {", ".join(selected)}
@@ -292,7 +306,8 @@ def _attempt_read(attempt_uuid, learner) -> ScenarioAttempt:
     Not locked: a move is saved only if the attempt is still at the step read here (see
     `_move_guard`), so a second submission of the same step is refused however the two
     interleave. `learner` is the signed-in user, already loaded: the attempt is given it
-    rather than a second copy of the user row, and it is given its school.
+    rather than a second copy of the user row, and it is given its school. Raises
+    `AttemptSuperseded` for an attempt the learner has since started again.
     """
     from schools.models import School
 
@@ -302,15 +317,26 @@ def _attempt_read(attempt_uuid, learner) -> ScenarioAttempt:
     if row is None:
         raise ScenarioAttempt.DoesNotExist("No such attempt for this learner.")
     split = len(_ATTEMPT_READ_FIELDS)
+    *row, staff_xapi_identity, superseded = row
     attempt = rows.instance(ScenarioAttempt, _ATTEMPT_READ_FIELDS, row[:split])
     attempt.scenario = rows.instance(
-        Scenario, ("id", *_SCENARIO_READ_FIELDS), (attempt.scenario_id, *row[split:-1])
+        Scenario, ("id", *_SCENARIO_READ_FIELDS), (attempt.scenario_id, *row[split:])
     )
-    if row[-1] is not None:
+    if staff_xapi_identity is not None:
         learner.school = rows.instance(
-            School, ("id", "staff_xapi_identity"), (learner.school_id, row[-1])
+            School, ("id", "staff_xapi_identity"), (learner.school_id, staff_xapi_identity)
         )
     attempt.learner = learner
+    if superseded:
+        raise AttemptSuperseded(
+            _(
+                "You have started this scenario again since (perhaps in another tab). "
+                "Nothing was changed: here is where you are now."
+            ),
+            attempt=attempt_current(
+                learner=learner, scenario=attempt.scenario, module=attempt.module_id
+            ),
+        )
     return attempt
 
 

@@ -202,6 +202,8 @@ def _move(request, attempt_uuid, *, action):
         attempt = result.attempt
     except ScenarioAttempt.DoesNotExist as error:
         raise Http404 from error
+    except StaleRestart as stale:
+        notice, attempt = str(stale), stale.attempt
     except StaleSubmission as error:
         notice = str(error)
     except PlayError:

@@ -522,3 +522,34 @@ def test_a_twine_story_with_a_script_for_media_cannot_be_published(client, edito
     _start(client, scenario)
     html = client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode()
     assert 'href="https://v.example/a"' in html
+
+
+@pytest.mark.parametrize("fetch", [False, True])
+def test_a_tab_left_on_an_attempt_started_again_elsewhere_cannot_carry_it_on(
+    client, pupil, scenario, fetch
+):
+    """One tab starts again; another still shows the attempt left behind. A choice sent
+    from that tab is stale: it changes and records nothing, says so, and shows where the
+    learner is now."""
+    client.force_login(pupil)
+    _start(client, scenario)
+    first = _attempt(pupil, scenario)
+    _choose(client, first, node="start", step=0, choice="report")
+    _restart(client, scenario, first)
+    newest = _newest(pupil)
+    statements = Statement.objects.filter(learner=pupil).count()
+
+    response = _choose(client, first, node="reported", step=1, choice="tell", fetch=fetch)
+    if fetch:
+        assert response.status_code == 200
+        html = response.content.decode()
+    else:
+        assert response.status_code == 302
+        html = client.get(response["Location"].split("#")[0]).content.decode()
+    assert "You have started this scenario again" in html
+    first.refresh_from_db()
+    assert first.step == 1 and not first.finished_at
+    assert ScenarioChoiceRecord.objects.filter(attempt=first).count() == 1
+    assert Statement.objects.filter(learner=pupil).count() == statements
+    # What is shown is the attempt the learner is on now, at its start.
+    assert f"/attempts/{newest.uuid}/choose/" in html and 'name="step" value="0"' in html
