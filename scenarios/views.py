@@ -408,7 +408,10 @@ def classroom(request, session_uuid):
                 errors.append(str(error))
                 fields.add(getattr(error, "field", ""))
         session.refresh_from_db()
-        context = _classroom_context(session, errors=errors, counts=request.POST)
+        # Counts typed for a part the class has since left (the form sent twice) are not put
+        # into the boxes of the part it is at, to be followed there by mistake.
+        here = step == session.step and request.POST.get("node") == session.state.get("node_id")
+        context = _classroom_context(session, errors=errors, counts=request.POST if here else None)
         # Where each problem is put right: the error summary links there, and marks it.
         context["error_field"] = "tie_break" if "tie_break" in fields else "counts"
         return render(request, "scenarios/classroom.html", context, status=400)

@@ -1,6 +1,8 @@
 """Classroom mode (totals only, majority with teacher tie-break) and group choice analytics
 (minimum five learners, only for the group's teachers and the safeguarding lead)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -870,3 +872,38 @@ def test_endings_and_parts_fewer_than_five_reached_are_not_shown(
     assert "Fewer than 5 learners have reached an ending: not enough to show." in html
     assert "fewer than 5 learners got here, not enough to show." in html
     assert "Tell a teacher" not in html
+
+
+def test_counts_sent_twice_are_not_put_into_the_next_part(client, teacher, klass):
+    """A double click on "Follow the class's choice": the second submission finds the class
+    already at the next part, whose options have the same ids. The counts typed for the
+    part before are not filled in there, ready to be followed by mistake."""
+    from scenarios.engine import Choice, Graph, Node, Outcome
+
+    scenario = published_scenario(
+        Graph(
+            start="message",
+            nodes=(
+                Node(
+                    id="message",
+                    text="A stranger messages you.",
+                    choices=(Choice("yes", "Reply", "next"), Choice("no", "Ignore it", "next")),
+                ),
+                Node(
+                    id="next",
+                    text="They message again.",
+                    choices=(Choice("yes", "Block them", "good"), Choice("no", "Reply", "poor")),
+                ),
+                Node(id="good", text="Well done.", outcome=Outcome.GOOD),
+                Node(id="poor", text="Oh dear.", outcome=Outcome.POOR),
+            ),
+        )
+    )
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="message", step=0, yes=23, no=4)
+    response = _vote(client, session, node="message", step=0, yes=23, no=4)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "They message again." in page and "already left" in page
+    # The boxes for the next part are empty.
+    assert re.findall(r'name="count-(?:yes|no)"[^>]*value="(\d*)"', page) == ["", ""]
