@@ -38,6 +38,10 @@ MESSAGES: dict[str, str] = {
     "blank_id": "A node has no id. Give every node a short unique id.",
     "duplicate_node": "Two nodes are called “{node}”. Node ids must be unique.",
     "unknown_start": "The start node “{node}” does not exist.",
+    "start_is_ending": (
+        "The start node “{node}” is an ending, so a learner would make no choice and never be "
+        "recorded as finishing the scenario. Start at a node with choices."
+    ),
     "duplicate_variable": "The variable “{variable}” is declared twice.",
     "ending_with_choices": (
         "“{node}” is an ending but has choices. Remove the choices or the outcome."
@@ -122,8 +126,13 @@ def _structure(graph: Graph) -> list[Issue]:
         elif node.id in seen:
             add(_issue(node.id, "duplicate_node", node=node.id))
         seen.add(node.id)
-    if graph.node(graph.start) is None:
+    start = graph.node(graph.start)
+    if start is None:
         add(_issue(None, "unknown_start", node=graph.start))
+    elif start.is_ending:
+        # Completion is recorded when a choice reaches an ending (scenarios.services), so a
+        # learner who starts at one would never complete the scenario, nor its module.
+        add(_issue(start.id, "start_is_ending", node=start.id))
     declared = {v.name for v in graph.variables}
     names_seen: set[str] = set()
     for var in graph.variables:

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from scenarios.engine import Choice, Node
+from scenarios.engine import Choice, Graph, Node, Outcome
 from scenarios.models import Scenario
 from scenarios.services import scenario_save_graph
 from tests.scenarios.helpers import published_scenario
@@ -280,3 +280,11 @@ def test_the_admin_listing_shows_which_scenarios_are_drafts_and_filters_by_them(
     assert sorted(statuses) == ["draft", "live"]
     html = client.get(url, {"live": "false"}).content.decode()
     assert "Draft scenario" in html and "Live scenario" not in html
+
+
+def test_a_scenario_that_starts_at_an_ending_cannot_be_published():
+    """A learner would see the ending at once, make no choice, and never be recorded as
+    finishing it: a module needing it could never be completed."""
+    graph = Graph(start="end", nodes=(Node("end", "Well done.", outcome=Outcome.GOOD),))
+    with pytest.raises(ValidationError, match="is an ending"):
+        published_scenario(graph)

@@ -324,6 +324,12 @@ INVALID = [
         id="duplicate choice ids",
     ),
     pytest.param(Graph(start="a", nodes=()), "empty", None, id="empty"),
+    pytest.param(
+        Graph(start="end", nodes=(Node("end", "Done.", outcome=Outcome.GOOD),)),
+        "start_is_ending",
+        "end",
+        id="start that is an ending (no choice made, never completed)",
+    ),
 ]
 
 
