@@ -44,6 +44,18 @@ def _rich_source(value) -> str:
     return getattr(value, "source", value) or ""
 
 
+def _wording(text: str) -> str:
+    """What a learner reads: capitals and spacing make no difference to them."""
+    return " ".join(text.split()).casefold()
+
+
+def _refuse_repeats(texts, *, field: str, message) -> None:
+    """Two options a learner cannot tell apart, only one of them right, leave them guessing."""
+    wordings = [_wording(text) for text in texts]
+    if len(set(wordings)) != len(wordings):
+        raise StructBlockValidationError(block_errors={field: ValidationError(message)})
+
+
 class OptionBlock(blocks.StructBlock):
     """One option of a choice question, with the feedback shown when a learner picks it."""
 
@@ -102,6 +114,11 @@ class SingleChoiceQuestionBlock(QuestionBlock):
             raise StructBlockValidationError(
                 block_errors={"options": ValidationError(_("Mark exactly one option correct."))}
             )
+        _refuse_repeats(
+            [option["text"] for option in value["options"]],
+            field="options",
+            message=_("Give each option different words."),
+        )
         return value
 
     def to_question(self, value, question_id: str) -> Question:
@@ -135,6 +152,11 @@ class MultipleResponseQuestionBlock(SingleChoiceQuestionBlock):
             raise StructBlockValidationError(
                 block_errors={"options": ValidationError(_("Mark at least one option correct."))}
             )
+        _refuse_repeats(
+            [option["text"] for option in value["options"]],
+            field="options",
+            message=_("Give each option different words."),
+        )
         return value
 
 
@@ -197,6 +219,11 @@ class OrderingQuestionBlock(QuestionBlock):
         label_format = "{prompt}"
         description = _("Learners put steps in the right order. Partial credit per step.")
 
+    def clean(self, value):
+        value = super().clean(value)
+        _refuse_repeats(value["items"], field="items", message=_("Give each step different words."))
+        return value
+
     def to_question(self, value, question_id: str) -> Question:
         items = tuple(
             Choice(id=str(item.id), text=item.value) for item in value["items"].bound_blocks
@@ -245,8 +272,18 @@ class MatchingQuestionBlock(QuestionBlock):
         label_format = "{prompt}"
         description = _("Learners pair each prompt with an answer. Partial credit per pair.")
 
+    def clean(self, value):
+        value = super().clean(value)
+        _refuse_repeats(
+            [pair["prompt"] for pair in value["pairs"]],
+            field="pairs",
+            message=_("Give each prompt different words."),
+        )
+        return value
+
     def to_question(self, value, question_id: str) -> Question:
-        # Answers with the same wording are one answer, so two prompts can share it. An
+        # Answers with the same wording (whatever the capitals and spacing: the learner could
+        # not tell them apart) are one answer, so two prompts can share it. An
         # answer's id must not say which prompt it matches (the page carries the ids): it is
         # a keyed hash of the pair's id, the same every time, which only the server can make.
         targets: dict[str, Choice] = {}
@@ -254,12 +291,12 @@ class MatchingQuestionBlock(QuestionBlock):
         for item in value["pairs"].bound_blocks:
             text = item.value["answer"].strip()
             answer_id = salted_hmac("upstander.matching-answer", str(item.id)).hexdigest()[:20]
-            target = targets.setdefault(text, Choice(id=answer_id, text=text))
+            target = targets.setdefault(_wording(text), Choice(id=answer_id, text=text))
             sources.append(Choice(id=str(item.id), text=item.value["prompt"], match=target.id))
         for item in value["distractors"].bound_blocks:
             text = item.value.strip()
             if text:
-                targets.setdefault(text, Choice(id=str(item.id), text=text))
+                targets.setdefault(_wording(text), Choice(id=str(item.id), text=text))
         return Question(
             id=question_id,
             kind=self.kind,

@@ -131,3 +131,84 @@ def test_the_quiz_list_shows_which_quizzes_are_live(admin_client):
     assert re.match(r'.*?<span class="w-status[^"]*">\s*draft', row, re.S)
     row = html[html.index("Published quiz") :]
     assert re.match(r'.*?<span class="w-status[^"]*">\s*live', row, re.S)
+
+
+def _one_question_form(block_type, value):
+    return nested_form_data(
+        {
+            "title": "Look-alike quiz",
+            "intro": "",
+            "pass_mark": "80",
+            "max_attempts": "3",
+            "time_estimate_minutes": "",
+            "questions": streamfield([(block_type, value)]),
+            "action-publish": "action-publish",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("block_type", "value", "message"),
+    [
+        (
+            "single_choice",
+            {
+                "prompt": "What should you do first?",
+                "options": listblock(
+                    [
+                        {"text": "Tell an adult", "correct": True, "feedback": ""},
+                        {"text": "tell an  adult ", "correct": False, "feedback": ""},
+                    ]
+                ),
+                "explanation": rich_text(""),
+            },
+            "Give each option different words",
+        ),
+        (
+            "multiple_response",
+            {
+                "prompt": "Which help?",
+                "options": listblock(
+                    [
+                        {"text": "Report it", "correct": True, "feedback": ""},
+                        {"text": "Report it", "correct": False, "feedback": ""},
+                    ]
+                ),
+                "explanation": rich_text(""),
+            },
+            "Give each option different words",
+        ),
+        (
+            "ordering",
+            {
+                "prompt": "Order these.",
+                "items": listblock(["Tell an adult", "Block them", "Tell an adult"]),
+                "explanation": rich_text(""),
+            },
+            "Give each step different words",
+        ),
+        (
+            "matching",
+            {
+                "prompt": "Who can help?",
+                "pairs": listblock(
+                    [
+                        {"prompt": "Someone online", "answer": "CEOP"},
+                        {"prompt": "Someone online", "answer": "Childline"},
+                    ]
+                ),
+                "distractors": listblock([]),
+                "explanation": rich_text(""),
+            },
+            "Give each prompt different words",
+        ),
+    ],
+)
+def test_options_a_learner_cannot_tell_apart_are_refused(admin_client, block_type, value, message):
+    """Two options (or steps, or prompts) with the same words look the same to a learner,
+    yet only one of them is marked right: the learner could only guess."""
+    url = reverse("wagtailsnippets_assessments_quiz:add")
+    response = admin_client.post(url, _one_question_form(block_type, value))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Quiz.objects.exists()

@@ -207,3 +207,23 @@ def test_the_correct_pattern_is_the_response_that_scores_full_marks(question):
         xapi_response(question, correct_response(key)) == definition["correctResponsesPattern"][0]
     )
     assert mark(key, correct_response(key)).correct
+
+
+def test_a_matching_answer_written_twice_with_different_capitals_is_one_answer():
+    """A distractor that reads like the right answer would be marked wrong when chosen."""
+    from assessments.blocks import MatchingQuestionBlock
+
+    block = MatchingQuestionBlock()
+    value = block.to_python(
+        {
+            "prompt": "Who can help?",
+            "pairs": [
+                {"type": "item", "id": "p1", "value": {"prompt": "Talk", "answer": "Childline"}},
+                {"type": "item", "id": "p2", "value": {"prompt": "Report", "answer": "CEOP"}},
+            ],
+            "distractors": [{"type": "item", "id": "d1", "value": " childline"}],
+            "explanation": "",
+        }
+    )
+    question = block.to_question(value, "q")
+    assert sorted(t.text for t in question.targets) == ["CEOP", "Childline"]
