@@ -44,18 +44,33 @@ def quiz_attempt_start(*, learner, quiz: Quiz, module=None) -> Attempt:
         .filter(learner=learner, quiz=quiz, state=Attempt.State.IN_PROGRESS)
         .first()
     )
-    if in_progress is not None:
-        return in_progress
     registration = None
     if module is not None:
         from courses.services import course_registration
 
         registration = course_registration(learner=learner, course=_course_of(module))
-    used = attempts_counted(learner=learner, quiz=quiz, registration=registration).count()
+    if in_progress is not None and (in_progress.module_id, in_progress.registration) == (
+        getattr(module, "pk", None),
+        registration,
+    ):
+        return in_progress
+    counted = attempts_counted(learner=learner, quiz=quiz, registration=registration)
+    if in_progress is not None:
+        counted = counted.exclude(pk=in_progress.pk)
+    used = counted.count()
     if not quiz.unlimited_attempts and used >= quiz.max_attempts:
         raise QuizActionError(
             _("You have used all %(count)s attempts at this quiz.") % {"count": quiz.max_attempts}
         )
+    if in_progress is not None:
+        # Left unfinished in another module using the same quiz (another course), or before
+        # the course was started afresh: carried on here, so passing it completes this
+        # module. Nothing of it has been recorded yet.
+        in_progress.module = module
+        in_progress.registration = registration
+        in_progress.number = used + 1
+        in_progress.save(update_fields=["module", "registration", "number"])
+        return in_progress
     attempt_uuid = uuid.uuid4()
     layout = Layout(
         shuffle_questions=quiz.shuffle_questions,

@@ -150,3 +150,22 @@ def test_an_edit_published_mid_attempt_does_not_change_the_attempt(pupil, quiz, 
     attempt.refresh_from_db()
     assert len(attempt.question_list()) == 5
     assert submit(attempt, right_answers(attempt)).passed
+
+
+@pytest.mark.django_db
+def test_an_attempt_left_in_another_course_is_carried_on_where_the_learner_is_now(
+    home_page, pupil, quiz, quiz_module
+):
+    """A quiz used in two courses: the attempt a learner left unfinished in the first is
+    carried on in the second, and passing it there completes the second's module."""
+    from tests.assessments.conftest import make_course
+
+    other_module = make_course(home_page, slug="second-course", quiz=quiz)
+    left = quiz_attempt_start(learner=pupil, quiz=quiz, module=quiz_module)
+    attempt = quiz_attempt_start(learner=pupil, quiz=quiz, module=other_module)
+    assert attempt.pk == left.pk  # still one attempt under way
+    submit(attempt, right_answers(attempt))
+    passed = Statement.objects.get(verb_iri=PASSED)
+    assert other_module.activity_iri in str(passed.data["context"])
+    assert passed.data["context"]["registration"] != str(left.registration)
+    assert completed_activity_iris(learner=pupil, activity_iris=[other_module.activity_iri])
