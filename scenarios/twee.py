@@ -53,7 +53,9 @@ def _too_long(value: str, limit: int, what: str, line_no: int, errors: list[str]
 def _lines(text: str) -> list[str]:
     """`text`'s lines, broken at newlines only, as editors and Twine count them (not also at
     U+2028, form feeds and the other breaks `str.splitlines` knows, which would put every
-    line number after one out)."""
+    line number after one out). Empty text has no lines, as with `str.splitlines`."""
+    if not text:
+        return []
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 

@@ -89,6 +89,14 @@ def test_export_then_import_gives_the_same_graph():
     assert again == graph
 
 
+def test_export_writes_no_empty_debrief_or_feedback_lines():
+    graph = twee_parse(STORY).graph
+    exported = twee_export(title="The crest account", graph=graph, ifid="x")
+    lines = exported.splitlines()
+    assert "@debrief: " not in lines
+    assert "@feedback: " not in lines
+
+
 def test_a_scenario_with_awkward_text_round_trips():
     graph = small_graph()
     exported = twee_export(title="T", graph=graph, ifid="abc")
