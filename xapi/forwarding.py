@@ -28,7 +28,7 @@ from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from .identity import account_actor
+from .identity import account_actor, actor_key
 from .models import ForwardingTarget, OutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -104,26 +104,98 @@ def _claim(target: ForwardingTarget, *, fresh: bool) -> list[OutboxEntry]:
     return list(OutboxEntry.objects.filter(id__in=ids).select_related("statement").order_by("id"))
 
 
+def _agents_mapped(statement: dict, mapping) -> dict:
+    """`statement` with `mapping` applied to every Agent it names: its actor and object, its
+    context's instructor, team, contextAgents and contextGroups, the members of its Groups,
+    and the same inside a SubStatement object."""
+
+    def agent(value):
+        if not isinstance(value, dict):
+            return value
+        if value.get("objectType") != "Group":
+            return mapping(value)
+        if isinstance(value.get("member"), list):
+            return {**value, "member": [agent(member) for member in value["member"]]}
+        return value
+
+    def context(ctx):
+        if not isinstance(ctx, dict):
+            return ctx
+        ctx = {key: agent(ctx[key]) if key in ("instructor", "team") else ctx[key] for key in ctx}
+        for key, inner in (("contextAgents", "agent"), ("contextGroups", "group")):
+            if isinstance(ctx.get(key), list):
+                ctx[key] = [
+                    {**item, inner: agent(item[inner])}
+                    if isinstance(item, dict) and inner in item
+                    else item
+                    for item in ctx[key]
+                ]
+        return ctx
+
+    def mapped(data):
+        data = {**data, "actor": agent(data.get("actor"))}
+        obj = data.get("object")
+        if isinstance(obj, dict) and obj.get("objectType") in ("Agent", "Group"):
+            data["object"] = agent(obj)
+        elif isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+            data["object"] = mapped(obj)
+        if "context" in data:
+            data["context"] = context(data["context"])
+        return data
+
+    return mapped(statement)
+
+
+def _agent_keys(statement: dict) -> set[str]:
+    """The actor keys of every Agent `statement` names (see `_agents_mapped`)."""
+    keys = set()
+
+    def note(agent):
+        keys.add(actor_key(agent))
+        return agent
+
+    _agents_mapped(statement, note)
+    return keys - {None}
+
+
 def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
     """What the target gets: each statement as stored, except that a pupil is named only by
-    their opaque account (DESIGN.md), whatever a school's tool called them."""
+    their opaque account (DESIGN.md), whatever a school's tool called them and wherever the
+    statement names them (as its actor, its object, in its context or in a group)."""
     from schools.models import User
     from schools.roles import AUTH_GROUP_NAMES, Role
 
-    learner_ids = {e.statement.learner_id for e in entries if e.statement.learner_id}
-    pupils = {}
-    if learner_ids:
-        pupils = User.objects.filter(
-            pk__in=learner_ids, groups__name=AUTH_GROUP_NAMES[Role.PUPIL]
-        ).in_bulk()
-    statements = []
+    from .services import _learners_by_key
+
+    keys_by_school: dict = {}
     for entry in entries:
-        data = entry.statement.data
-        pupil = pupils.get(entry.statement.learner_id)
-        if pupil is not None and data.get("actor") != account_actor(pupil):
-            data = {**data, "actor": account_actor(pupil)}
-        statements.append(data)
-    return statements
+        keys_by_school.setdefault(entry.statement.school_id, set()).update(
+            _agent_keys(entry.statement.data)
+        )
+    pks_by_school = {
+        school_id: _learners_by_key(keys, school_id) for school_id, keys in keys_by_school.items()
+    }
+    pks = {pk for found in pks_by_school.values() for pk in found.values()}
+    pupils = {}
+    if pks:
+        pupil_group = AUTH_GROUP_NAMES[Role.PUPIL]
+        pupils = User.objects.filter(pk__in=pks, groups__name=pupil_group).in_bulk()
+
+    def named(school_id):
+        found = pks_by_school[school_id]
+
+        def mapping(agent):
+            pupil = pupils.get(found.get(actor_key(agent)))
+            return agent if pupil is None else account_actor(pupil)
+
+        return mapping
+
+    return [
+        _agents_mapped(entry.statement.data, named(entry.statement.school_id))
+        if pupils
+        else entry.statement.data
+        for entry in entries
+    ]
 
 
 def _post(target: ForwardingTarget, statements: list[dict]) -> None:

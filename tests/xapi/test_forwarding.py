@@ -235,6 +235,47 @@ def test_a_tools_statement_naming_a_pupil_by_email_is_forwarded_with_their_opaqu
     assert Statement.objects.get().data["actor"]["name"] == "Jane Pupil"  # kept as sent here
 
 
+def test_a_pupil_named_anywhere_in_a_statement_is_forwarded_by_their_opaque_id_only(
+    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """As the object, in the context, in a group or a SubStatement: no pupil's name leaves."""
+    from xapi.identity import actor_for
+
+    named = {**actor_for(pupil), "name": "Jane Pupil"}
+    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
+    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
+    book = {"objectType": "Activity", "id": "http://example.org/book"}
+    statements = [
+        {"actor": teacher, "verb": verb, "object": named},
+        {
+            "actor": teacher,
+            "verb": verb,
+            "object": book,
+            "context": {
+                "instructor": named,
+                "team": {"objectType": "Group", "name": "8R", "member": [named]},
+            },
+        },
+        {
+            "actor": teacher,
+            "verb": verb,
+            "object": {"objectType": "SubStatement", "actor": named, "verb": verb, "object": book},
+        },
+        {
+            "actor": {"objectType": "Group", "name": "Pair", "member": [named, teacher]},
+            "verb": verb,
+            "object": book,
+        },
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", statements).status_code == 200
+    sent = receiver.requests[0]["body"]
+    assert len(sent) == 4
+    assert "Jane Pupil" not in json.dumps(sent)
+    assert sent[0]["object"] == actor_for(pupil)
+    assert sent[1]["context"]["team"]["member"] == [actor_for(pupil)]
+
+
 def test_nothing_overtakes_a_batch_another_worker_is_sending(
     school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
 ):
