@@ -248,3 +248,39 @@ def test_a_module_whose_other_required_activity_was_unpublished_completes_when_r
     assert reverse("courses:module_read", args=[module.pk]) in text
     response = client.post(reverse("courses:module_read", args=[module.pk]), follow=True)
     assert "You have completed this module" in response.content.decode()
+
+
+def test_a_failed_retake_after_a_pass_says_the_quiz_is_still_passed(
+    client, pupil, quiz, quiz_module
+):
+    """A pupil who passed and takes the quiz again for practice is not told to see their
+    teacher about a quiz they have passed."""
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    client.post(reverse("assessments:attempt_take", args=[attempt.uuid]), right_answers(attempt))
+    retake = start(client, quiz_module, quiz)
+    client.post(reverse("assessments:attempt_take", args=[retake.uuid]), wrong_answers(retake))
+
+    text = client.get(reverse("assessments:attempt_result", args=[retake.uuid])).content.decode()
+    assert "You scored 0%" in text
+    assert "You have already passed this quiz" in text
+    assert "You have used all your attempts" not in text
+    assert "Talk to your teacher" not in text
+    assert "Not passed yet" not in text
+
+
+def test_a_pass_on_the_last_attempt_is_not_followed_by_used_all_your_attempts(
+    client, pupil, quiz, quiz_module
+):
+    """The quiz page of a pupil who passed at the last try does not send them to their
+    teacher as though they had run out of attempts without passing."""
+    signed_in(client, pupil)
+    first = start(client, quiz_module, quiz)
+    client.post(reverse("assessments:attempt_take", args=[first.uuid]), wrong_answers(first))
+    last = start(client, quiz_module, quiz)
+    client.post(reverse("assessments:attempt_take", args=[last.uuid]), right_answers(last))
+
+    text = client.get(detail_url(quiz_module, quiz)).content.decode()
+    assert "You passed this quiz with 100%." in text
+    assert "You have used all your attempts" not in text
+    assert "Talk to your teacher" not in text
