@@ -1,5 +1,7 @@
 from django.urls import path
 
+import config.converters  # noqa: F401 (registers <id:...>)
+
 from . import views
 
 app_name = "records"
@@ -11,12 +13,12 @@ urlpatterns = [
     path("dashboard/training-record.pdf", views.training_record_pdf, name="training_record_pdf"),
     path("dashboard/matrix/", views.matrix, name="matrix"),
     path("dashboard/matrix.csv", views.matrix_csv, name="matrix_csv"),
-    path("dashboard/people/<int:pk>/", views.person, name="person"),
-    path("dashboard/people/<int:pk>/record.csv", views.person_csv, name="person_csv"),
-    path("dashboard/people/<int:pk>/export.json", views.person_export, name="person_export"),
-    path("dashboard/people/<int:pk>/erase/", views.person_erase, name="person_erase"),
-    path("dashboard/people/<int:pk>/left/", views.person_left, name="person_left"),
-    path("dashboard/people/<int:pk>/remind/", views.person_remind, name="person_remind"),
+    path("dashboard/people/<id:pk>/", views.person, name="person"),
+    path("dashboard/people/<id:pk>/record.csv", views.person_csv, name="person_csv"),
+    path("dashboard/people/<id:pk>/export.json", views.person_export, name="person_export"),
+    path("dashboard/people/<id:pk>/erase/", views.person_erase, name="person_erase"),
+    path("dashboard/people/<id:pk>/left/", views.person_left, name="person_left"),
+    path("dashboard/people/<id:pk>/remind/", views.person_remind, name="person_remind"),
     path("dashboard/chase/", views.chase, name="chase"),
     path("dashboard/assignments/", views.assignments, name="assignments"),
     path("dashboard/left/", views.leavers, name="leavers"),
@@ -24,12 +26,12 @@ urlpatterns = [
     path("dashboard/data-protection.csv", views.data_protection_csv, name="data_protection_csv"),
     path("dashboard/assignments.csv", views.assignments_csv, name="assignments_csv"),
     path(
-        "dashboard/assignments/<int:pk>/change/",
+        "dashboard/assignments/<id:pk>/change/",
         views.assignment_change,
         name="assignment_change",
     ),
     path(
-        "dashboard/assignments/<int:pk>/delete/",
+        "dashboard/assignments/<id:pk>/delete/",
         views.assignment_delete,
         name="assignment_delete",
     ),
@@ -40,6 +42,6 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("pshe/", views.my_pshe, name="my_pshe"),
     path("pshe/classes/", views.pshe_groups, name="pshe_groups"),
-    path("pshe/classes/<int:pk>/", views.pshe_class, name="pshe_class"),
-    path("pshe/classes/<int:pk>.csv", views.pshe_class_csv, name="pshe_class_csv"),
+    path("pshe/classes/<id:pk>/", views.pshe_class, name="pshe_class"),
+    path("pshe/classes/<id:pk>.csv", views.pshe_class_csv, name="pshe_class_csv"),
 ]

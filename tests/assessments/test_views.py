@@ -284,3 +284,12 @@ def test_a_pass_on_the_last_attempt_is_not_followed_by_used_all_your_attempts(
     assert "You passed this quiz with 100%." in text
     assert "You have used all your attempts" not in text
     assert "Talk to your teacher" not in text
+
+
+@pytest.mark.parametrize("view", ["quiz_detail", "quiz_start"])
+def test_a_module_number_too_big_for_a_page_id_is_not_found(client, pupil, quiz, view):
+    """A mistyped or tampered address answers 404, not a server error."""
+    signed_in(client, pupil)
+    url = reverse(f"assessments:{view}", args=[2**64, quiz.uuid])
+    response = client.post(url) if view == "quiz_start" else client.get(url)
+    assert response.status_code == 404
