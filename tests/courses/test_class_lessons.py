@@ -539,12 +539,10 @@ def test_a_lesson_after_the_course_requires_renewal_starts_a_new_attempt(
     assert lesson_statement.data["context"]["registration"] == str(attempt.registration)
 
 
-def test_a_lesson_counts_for_a_pupil_renewing_a_completion_that_expired(
-    teacher, pupil, classmate, school, klass, course, modules
-):
-    from courses.selectors import course_progress
-    from courses.services import class_lesson_record, course_launch, module_read_confirm
-    from records.selectors import assignments_for_learner
+def _renewing(pupil, *, school, klass, course, modules):
+    """The pupil completed the course over a year ago under a yearly renewal, and has
+    started it again ("Go through it again")."""
+    from courses.services import course_launch, module_read_confirm
     from records.services import assignment_create
     from tests.courses.test_renewal import _age_completions
 
@@ -558,7 +556,17 @@ def test_a_lesson_counts_for_a_pupil_renewing_a_completion_that_expired(
     for module in modules:
         module_read_confirm(learner=pupil, module=module)
     _age_completions(pupil, 400)
-    course_launch(learner=pupil, course=course)  # "Go through it again": renewing it
+    course_launch(learner=pupil, course=course)
+
+
+def test_a_lesson_counts_for_a_pupil_renewing_a_completion_that_expired(
+    teacher, pupil, classmate, school, klass, course, modules
+):
+    from courses.selectors import course_progress
+    from courses.services import class_lesson_record
+    from records.selectors import assignments_for_learner
+
+    _renewing(pupil, school=school, klass=klass, course=course, modules=modules)
     assert course_progress(learner=pupil, course=course).completed_count == 0
 
     class_lesson_record(
@@ -582,27 +590,10 @@ def test_removing_a_lesson_unfinishes_a_renewal_the_pupil_then_finished_alone(
     """The renewal counts only what the pupil completed since starting again: without the
     lesson's modules it is not finished, whatever they did the year before."""
     from courses.selectors import course_progress
-    from courses.services import (
-        class_lesson_record,
-        class_lesson_remove,
-        course_launch,
-        module_read_confirm,
-    )
+    from courses.services import class_lesson_record, class_lesson_remove, module_read_confirm
     from records.selectors import assignments_for_learner
-    from records.services import assignment_create
-    from tests.courses.test_renewal import _age_completions
 
-    assignment_create(
-        school=school,
-        course_page_id=course.pk,
-        group=klass,
-        due_on=date(2030, 1, 1),
-        renewal_months=12,
-    )
-    for module in modules:
-        module_read_confirm(learner=pupil, module=module)
-    _age_completions(pupil, 400)
-    course_launch(learner=pupil, course=course)  # "Go through it again": renewing it
+    _renewing(pupil, school=school, klass=klass, course=course, modules=modules)
     lesson, _created = class_lesson_record(
         teacher=teacher,
         group=klass,
