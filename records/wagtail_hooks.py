@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
+import config.converters  # noqa: F401 (registers <id:...>)
+
 from . import admin_views
 from .models import DataProtectionEvent
 from .services import learner_erase
@@ -16,7 +18,7 @@ from .services import learner_erase
 def register_admin_urls():
     return [
         path(
-            "records/courses/<int:page_id>/requires-renewal/",
+            "records/courses/<id:page_id>/requires-renewal/",
             admin_views.course_renewal_create,
             name="records_course_renewal",
         )

@@ -2,9 +2,11 @@
 
 from django.urls import path
 
+import config.converters  # noqa: F401 (registers <id:...>)
+
 from . import admin_views
 
 urlpatterns = [
     path("import/", admin_views.twee_import, name="import"),
-    path("<int:pk>/export/", admin_views.twee_export_view, name="export"),
+    path("<id:pk>/export/", admin_views.twee_export_view, name="export"),
 ]

@@ -17,6 +17,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+import config.converters  # noqa: F401 (registers <id:...>)
 from schools.admin_viewsets import ListingViewSet
 
 from .forwarding import REFUSED_SHOWN, outbox_refused, outbox_replay, outbox_summary
@@ -66,7 +67,7 @@ class LrsClientViewSet(ListingViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("<int:pk>/new-secret/", self.new_secret_view, name="new_secret"),
+            path("<id:pk>/new-secret/", self.new_secret_view, name="new_secret"),
         ]
 
     def new_secret_view(self, request, pk):

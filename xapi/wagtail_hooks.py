@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+import config.converters  # noqa: F401 (registers <id:...>)
+
 from .admin_viewsets import XapiViewSetGroup, forwarding_replay, forwarding_status
 
 
@@ -17,7 +19,7 @@ def register_xapi_viewsets():
 def register_forwarding_urls():
     return [
         path("xapi/outbox/", forwarding_status, name="xapi_forwarding_status"),
-        path("xapi/outbox/<int:pk>/replay/", forwarding_replay, name="xapi_forwarding_replay"),
+        path("xapi/outbox/<id:pk>/replay/", forwarding_replay, name="xapi_forwarding_replay"),
     ]
 
 

@@ -28,3 +28,20 @@ def test_an_id_too_big_for_a_row_is_not_found(client, safeguarding_lead, name, a
     url = reverse(name, args=args).replace("/1/", f"/{HUGE}/", 1)
     assert HUGE in url
     assert getattr(client, method)(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "method"),
+    [
+        ("records_course_renewal", [1], "get"),
+        ("scenarios_twee:export", [1], "get"),
+        ("xapi_lrsclient:new_secret", [1], "get"),
+        ("xapi_forwarding_replay", [1], "post"),
+    ],
+)
+def test_an_id_too_big_for_a_row_is_not_found_in_the_admin(client, admin_user, name, args, method):
+    """The project's own admin screens too: an administrator who edits the address."""
+    client.force_login(admin_user)
+    url = reverse(name, args=args).replace("/1/", f"/{HUGE}/", 1)
+    assert HUGE in url
+    assert getattr(client, method)(url).status_code == 404
