@@ -86,21 +86,20 @@ def certificate_pdf(certificate) -> bytes:
     centre = width / 2
     name = certificate.learner.get_full_name() or certificate.learner.username
     regular, bold = _fonts(settings.PDF_FONT_DIR)
+    completed_on = timezone.localtime(certificate.completed_at).strftime("%-d %B %Y")
+    # A staff course an editor gave no CPD time claims none, rather than "0 min".
+    when = (
+        _("on %(date)s · CPD time: %(minutes)s")
+        % {"date": completed_on, "minutes": _minutes(certificate.cpd_minutes)}
+        if certificate.cpd_minutes
+        else _("on %(date)s") % {"date": completed_on}
+    )
     lines = [
         (regular, 14, _("Certificate of completion"), 160),
         (bold, 28, name, 140),
         (regular, 14, _("has completed the course"), 124),
         (bold, 22, certificate.course_title, 108),
-        (
-            regular,
-            13,
-            _("on %(date)s · CPD time: %(minutes)s")
-            % {
-                "date": timezone.localtime(certificate.completed_at).strftime("%-d %B %Y"),
-                "minutes": _minutes(certificate.cpd_minutes),
-            },
-            92,
-        ),
+        (regular, 13, when, 92),
         (regular, 13, certificate.school_name, 80),
     ]
     room = width - 40 * mm  # inside the border, with a margin

@@ -817,3 +817,16 @@ def test_my_learning_asks_for_a_renewal_before_the_day_it_expires(
     learning = client.get(reverse("courses:my_learning")).content.decode()
     assert f"Renew before {expires_on:%-d %B %Y}" in learning
     assert "Renew by" not in learning
+
+
+def test_a_certificate_for_a_course_without_cpd_time_claims_none(client, world, staff_course):
+    """An editor may leave a staff course's CPD time empty: its certificate gives the date
+    it was completed, not "CPD time: 0 min"."""
+    staff_course.cpd_minutes = None
+    staff_course.save()
+    client.force_login(world["staff"])
+    url = reverse("records:certificate", args=[world["completion"].statement_id])
+    text = _pdf_text(client.get(url).content)
+    completed_on = timezone.localtime(world["completion"].completed_at)
+    assert f"on {completed_on:%-d %B %Y}\n" in text
+    assert "CPD time" not in text
