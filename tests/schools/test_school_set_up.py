@@ -128,3 +128,13 @@ def test_when_the_email_cannot_be_sent_the_school_is_still_set_up_and_the_admin_
     lead = User.objects.get(username="s.llywelyn@ysgol.example")
     assert lead.school.name == "Ysgol Gymraeg Aberdâr"
     assert roles_of(lead) == {Role.STAFF, Role.SAFEGUARDING_LEAD}
+
+
+def test_the_welcome_email_writes_an_ampersand_and_apostrophe_in_the_name_as_they_are(
+    admin_client,
+):
+    """The subject line is plain text: "St Mary & St John's", not "&amp;" and "&#x27;"."""
+    admin_client.post(URL, _form(name="St Mary & St John's C of E Primary"))
+    [message] = mail.outbox
+    assert message.subject == "Welcome to Upstander: set up St Mary & St John's C of E Primary"
+    assert "St Mary & St John's C of E Primary now has Upstander" in message.body
