@@ -131,16 +131,23 @@ def renewal_notify(*, renewal_id: int) -> int:
             if i.course.page_id == course.page_id and i.learner_id in completed_before
         }
         for user in User.objects.filter(pk__in=list(learners)).exclude(email=""):
-            _send(
-                user=user,
-                subject=_("Please take “%(course)s” again") % {"course": course.title},
-                template="records/email/renewal.txt",
-                context={
-                    "course": course,
-                    "renewal": renewal,
-                    "due_on": learners[user.pk].due_on,
-                },
-            )
+            try:
+                _send(
+                    user=user,
+                    subject=_("Please take “%(course)s” again") % {"course": course.title},
+                    template="records/email/renewal.txt",
+                    context={
+                        "course": course,
+                        "renewal": renewal,
+                        "due_on": learners[user.pk].due_on,
+                    },
+                )
+            except Exception:
+                # One refused address must not stop everyone else being told (nor fail the
+                # editor's page after the renewal is saved); the reminders before the new
+                # due date still reach them.
+                logger.exception("Renewal email to user %s failed", user.pk)
+                continue
             sent += 1
     return sent
 

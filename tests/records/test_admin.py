@@ -71,3 +71,67 @@ def test_empty_reason_is_refused(client, editor, staff_course):
     )
     assert response.status_code == 200
     assert not CourseRenewal.objects.exists()
+
+
+class RefusingOneAddress:
+    """An email backend whose server refuses mail to one address and delivers the rest."""
+
+    refused = "teacher1@school.invalid"
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        from django.core import mail
+
+        for message in messages:
+            if self.refused in message.to:
+                raise smtplib.SMTPRecipientsRefused({self.refused: (550, b"No such user")})
+            mail.outbox.append(message)
+        return len(messages)
+
+
+def test_an_address_the_mail_server_refuses_does_not_stop_the_others_being_told(
+    client,
+    editor,
+    school,
+    staff_team,
+    staff_course,
+    teacher,
+    settings,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    from schools.models import Membership
+    from schools.roles import Role
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(
+        school=school, username="colleague", email="colleague@school.invalid", roles=[Role.STAFF]
+    )
+    Membership.objects.create(group=staff_team, user=colleague)
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=date.today()
+    )
+    for person in (teacher, colleague):
+        completions_project(
+            statements=[
+                statement(
+                    person,
+                    COMPLETED,
+                    staff_course.activity_iri,
+                    when=timezone.now() - timedelta(days=3),
+                )
+            ],
+            learners_by_key=keys(person),
+        )
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingOneAddress"
+    client.force_login(editor)
+    url = reverse("records_course_renewal", args=[staff_course.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "New privacy settings", "complete_within_days": 21})
+    assert response.status_code == 302
+    assert CourseRenewal.objects.get().reason == "New privacy settings"
+    assert [m.to for m in mailoutbox] == [[colleague.email]]
