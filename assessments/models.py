@@ -95,6 +95,15 @@ class Quiz(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, mode
     def revisions(self):
         return self._revisions
 
+    def attempts_count(self) -> tuple[int, int]:
+        """How many attempts learners have made at this quiz and how many of those are not
+        finished: what deleting it deletes."""
+        counts = Attempt.objects.filter(quiz=self).aggregate(
+            all=models.Count("pk"),
+            open=models.Count("pk", filter=Q(state=Attempt.State.IN_PROGRESS)),
+        )
+        return counts["all"], counts["open"]
+
     def question_list(self) -> list[Question]:
         """The questions as pure data, in authored order."""
         return questions_from_stream(self.questions)

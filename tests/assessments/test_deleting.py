@@ -1,0 +1,61 @@
+"""Deleting a quiz in the admin, after learners have taken it: the confirmation says what
+goes with it (their attempts and the review of their answers), as a scenario's does."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.forms import AnswerSheet
+from assessments.models import Attempt, Quiz
+from assessments.services import quiz_attempt_start, quiz_attempt_submit
+from schools.roles import Role
+from tests.assessments.conftest import make_quiz, right_answers
+from tests.factories import UserFactory
+from xapi.models import Statement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def taken(pupil, quiz_module, quiz):
+    """A quiz one pupil submitted and a second pupil left half-way."""
+    attempt = quiz_attempt_start(learner=pupil, quiz=quiz, module=quiz_module)
+    sheet = AnswerSheet(attempt.question_list(), right_answers(attempt))
+    assert sheet.is_valid(), sheet.errors
+    quiz_attempt_submit(attempt=attempt, responses=sheet.responses)
+    other = UserFactory(school=pupil.school, roles=[Role.PUPIL])
+    quiz_attempt_start(learner=other, quiz=quiz, module=quiz_module)
+    return quiz
+
+
+def _delete_url(quiz):
+    return reverse("wagtailsnippets_assessments_quiz:delete", args=[quiz.pk])
+
+
+def test_the_confirmation_says_what_goes_with_a_quiz_learners_took(client, editor, taken):
+    client.force_login(editor)
+    page = client.get(_delete_url(taken)).content.decode()
+    assert (
+        "Learners have taken this quiz. Deleting it also deletes 2 attempts by learners "
+        "(1 not finished: that learner cannot carry on), with their answers and the review "
+        "of them" in page
+    )
+    assert "To stop new attempts and keep all of this, unpublish it instead." in page
+
+
+def test_the_confirmation_for_a_quiz_nobody_took_is_wagtails(client, editor):
+    client.force_login(editor)
+    page = client.get(_delete_url(make_quiz())).content.decode()
+    assert "Are you sure you want to delete this quiz?" in page
+    assert "Learners have taken" not in page
+
+
+def test_deleting_a_quiz_learners_took_deletes_their_attempts_and_keeps_the_statements(
+    client, editor, taken
+):
+    statements = Statement.objects.count()
+    assert statements > 0
+    client.force_login(editor)
+    assert client.post(_delete_url(taken)).status_code == 302
+    assert not Quiz.objects.filter(pk=taken.pk).exists()
+    assert not Attempt.objects.exists()
+    assert Statement.objects.count() == statements
