@@ -12,7 +12,8 @@ urlpatterns = [
     re_path(r"^(?P<name>(?:embed|storage)\.js)$", content_views.own_script, name="h5p_own_script"),
     re_path(r"^player/(?P<path>[\w./\-]+)$", content_views.player_file, name="h5p_player_file"),
     re_path(
-        r"^packages/(?P<activity_uuid>[0-9a-f-]{36})/(?P<path>[\w./\-]+)$",
+        # Any name validation let through: spaces, brackets and the like included.
+        r"^packages/(?P<activity_uuid>[0-9a-f-]{36})/(?P<path>[^\x00-\x1f\x7f]+)$",
         content_views.package_file,
         name="h5p_package_file",
     ),

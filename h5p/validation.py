@@ -84,6 +84,10 @@ LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css", "svg", "xml"}
 
 LIBRARY_FOLDER = re.compile(r"^(?P<name>[\w.\-]{1,255})-(?P<major>\d{1,5})\.(?P<minor>\d{1,5})$")
 MACHINE_NAME = re.compile(r"^[\w.\-]{1,255}$")
+# The player joins a file's name to the package's address as it is: a browser reads # and ?
+# there as the start of a fragment or query, and % as an escape, so a name holding one (or
+# a control character) is asked for as something else and never loads.
+UNSERVABLE_NAME = re.compile(r"[#?%\x00-\x1f\x7f]")
 CHUNK = 64 * 1024
 # The compression methods Python's zipfile reads; others (Deflate64, which Windows writes
 # for large files, PPMd, ...) raise NotImplementedError when an entry is opened.
@@ -246,6 +250,7 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:
         )
     seen: set[str] = set()
     files: list[str] = []
+    unservable: list[str] = []
     library_folders: dict[str, list[PurePosixPath]] = {}
     total = 0
     for info in infos:
@@ -295,7 +300,17 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:
                     ext=ext or _("(none)"),
                 )
             library_folders.setdefault(top, []).append(path)
+        if UNSERVABLE_NAME.search(str(path)):
+            unservable.append(str(path))
         files.append(str(path))
+    if unservable:
+        raise _reject(
+            _(
+                "The player cannot load files with #, ? or %% in their names: %(names)s. "
+                "Rename them (and where the content uses them) and upload the package again."
+            ),
+            names=", ".join(f"“{name}”" for name in unservable),
+        )
 
     h5p = _read_json(archive, "h5p.json", limits)
     if not isinstance(h5p, dict):

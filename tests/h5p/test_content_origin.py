@@ -84,3 +84,23 @@ def test_the_content_origin_ignores_the_sites_session(client, activity, pupil):
     assert response.status_code == 200
     assert "pupil1" not in response.content.decode()
     assert str(pupil.learner_id) not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("content/images/my photo.jpg", "content/images/my%20photo.jpg"),
+        (
+            "H5P.Tiny-1.0/fonts/Open Sans (bold).woff",
+            "H5P.Tiny-1.0/fonts/Open%20Sans%20(bold).woff",
+        ),
+        ("content/audio/it's+me,ok.mp3", "content/audio/it's+me,ok.mp3"),
+    ],
+)
+def test_a_file_whose_name_has_spaces_or_punctuation_is_served(client, h5p_root, name, url):
+    """The player asks for a package file by the name in the package (the browser encodes a
+    space as %20): a name any H5P tool writes, with spaces or brackets, must be served."""
+    activity = h5p_activity_create(upload=upload_of(tiny_package(**{name: b"data"})))[0]
+    response = client.get(f"/packages/{activity.uuid}/{url}", **CONTENT)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"data"

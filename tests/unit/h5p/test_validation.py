@@ -214,3 +214,22 @@ def test_an_encrypted_entry_is_rejected():
     start = data.find(b"PK\x01\x02")
     data[start + 8] |= 0x1
     assert "encrypted" in reason(bytes(data))
+
+
+def test_files_a_browser_cannot_ask_for_by_name_are_rejected_and_named():
+    """The player joins a file's name to the package's address as it is, so a name with
+    #, ? or % in it would be asked for as something else and never load."""
+    message = reason(
+        tiny_package(
+            **{
+                "content/images/what?.png": b"x",
+                "content/images/100%25 sure.png": b"x",
+                "content/images/photo.jpg": b"x",
+                "H5P.Tiny-1.0/fonts/icons#1.woff": b"x",
+            }
+        )
+    )
+    assert "content/images/what?.png" in message
+    assert "content/images/100%25 sure.png" in message
+    assert "H5P.Tiny-1.0/fonts/icons#1.woff" in message
+    assert "content/images/photo.jpg" not in message
