@@ -27,10 +27,18 @@ from .forms import CopyWithoutAliasForm, ModulePageForm
 
 
 def _teaches_a_group(user) -> bool:
-    """Does this member of staff teach a group, and so may record a lesson led with it?"""
+    """Does this member of staff teach a group, and so may run a scenario with it?"""
     from schools.selectors import groups_taught_by
 
     return groups_taught_by(user).exists()
+
+
+def _teaches_a_class(user) -> bool:
+    """Does this member of staff teach a class or year group, and so may record a lesson led
+    with it? (Leading only a staff team, there are no pupils to record it for.)"""
+    from schools.selectors import classes_taught_by
+
+    return classes_taught_by(user).exists()
 
 
 class Audience(models.TextChoices):
@@ -273,7 +281,7 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
         if progress.complete and not teaching:
             context["renewal"] = renewal_due(learner=request.user, course=self)
         if teaching:
-            context["teaches_a_group"] = _teaches_a_group(request.user)
+            context["teaches_a_class"] = _teaches_a_class(request.user)
         context["nav_current"] = "learning"
         return context
 
@@ -366,6 +374,7 @@ class ModulePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
             context["has_teacher_notes"] = any(is_teaching_only(child) for child in self.body)
             context["notes_hidden"] = request.GET.get("notes") == "hidden"
             context["teaches_a_group"] = _teaches_a_group(request.user)
+            context["teaches_a_class"] = _teaches_a_class(request.user)
         context["nav_current"] = "learning"
         return context
 

@@ -421,13 +421,13 @@ def class_lesson_record(
     get_or_create does. The caller has checked the teacher teaches `group`; this checks the
     rest and raises CourseActionError, recording nothing, when something does not belong or
     the lesson is already recorded."""
-    from schools.selectors import group_pupils, groups_taught_by
+    from schools.selectors import classes_taught_by, group_pupils
     from xapi.services import record
     from xapi.statements.builders import course_completed, module_completed
 
     if course.audience != Audience.PUPILS or not course.live:
         raise CourseActionError(_("Only a published pupils' lesson can be recorded."))
-    if not groups_taught_by(teacher).filter(pk=group.pk).exists():
+    if not classes_taught_by(teacher).filter(pk=group.pk).exists():
         raise CourseActionError(_("You can record lessons only for the groups you teach."))
     course_modules = list(course.modules())
     chosen = {m.pk for m in modules}

@@ -147,12 +147,12 @@ def reflection_submit(request, module_id: int, block_id: str):
 def class_lesson(request, course_id: int):
     """A teacher records a pupils' lesson they led with one of their classes: first which
     class (skipped when they teach one), then the modules, the date and who was there."""
-    from schools.selectors import group_pupils, groups_taught_by
+    from schools.selectors import classes_taught_by, group_pupils
 
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     if not course_taught_by(user=request.user, course=course):
         raise Http404
-    groups = list(groups_taught_by(request.user).order_by("kind", "name"))
+    groups = list(classes_taught_by(request.user).order_by("kind", "name"))
     if not groups:
         raise PermissionDenied(_("Lessons are recorded by the teachers of a class."))
     chosen = request.POST.get("group") or request.GET.get("group") or ""
@@ -213,9 +213,9 @@ def class_lesson(request, course_id: int):
 def class_lesson_pick(request):
     """Which pupils' lesson a teacher led with a class, from the class in My groups: straight
     to the form when the school has one pupils' course, otherwise a choice of them."""
-    from schools.selectors import groups_taught_by
+    from schools.selectors import classes_taught_by
 
-    groups = {str(g.pk): g for g in groups_taught_by(request.user)}
+    groups = {str(g.pk): g for g in classes_taught_by(request.user)}
     if not groups:
         raise PermissionDenied(_("Lessons are recorded by the teachers of a class."))
     group = groups.get(request.GET.get("group", ""))

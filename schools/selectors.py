@@ -80,6 +80,12 @@ def groups_taught_by(user) -> QuerySet[Group]:
     ).distinct()
 
 
+def classes_taught_by(user) -> QuerySet[Group]:
+    """The classes and year groups a person teaches: the groups of pupils they may lead a
+    lesson with and record it for (a staff team has no pupils to record it for)."""
+    return groups_taught_by(user).exclude(kind=Group.Kind.STAFF_TEAM)
+
+
 def people_visible_to(user) -> QuerySet[User]:
     if not user.is_authenticated:
         return User.objects.none()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from courses.models import ClassLesson
 from records.models import Completion
-from schools.models import Membership
+from schools.models import Group, Membership
 from schools.roles import Role
 from tests.courses.conftest import pupils_course
 from tests.factories import (
@@ -624,3 +624,24 @@ def test_a_teacher_who_also_edits_courses_records_a_lesson_with_their_class(
     assert "The lesson with 8R" in client.get(_url(course, klass)).content.decode()
     _record_lesson(client, teacher, klass, course, modules[:1], [pupil])
     assert _completed(pupil) == {modules[0].activity_iri}
+
+
+def test_a_staff_team_is_not_offered_for_recording_a_lesson(
+    client, school, teacher, safeguarding_lead, pupil, klass, course, modules
+):
+    """A staff team has no pupils: a teacher who also leads one goes straight to their class,
+    and a lead who leads only a staff team is not sent to a form with nobody to tick."""
+    team = GroupFactory(school=school, name="Pastoral team", kind=Group.Kind.STAFF_TEAM)
+    for user in (teacher, safeguarding_lead):
+        Membership.objects.create(group=team, user=user, role=Membership.Role.TEACHER)
+    client.force_login(teacher)
+    html = client.get(_url(course)).content.decode()
+    assert "The lesson with 8R" in html and "Pastoral team" not in html
+    response = client.get(f"{reverse('courses:class_lesson_pick')}?group={team.pk}")
+    assert response["Location"] == _url(course)
+    client.force_login(safeguarding_lead)
+    for page in (course, modules[0]):
+        html = client.get(page.url).content.decode()
+        assert "Teaching view" in html and _url(course) not in html
+    assert client.get(_url(course)).status_code == 403
+    assert client.get(reverse("courses:class_lesson_pick")).status_code == 403
