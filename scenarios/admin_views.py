@@ -58,7 +58,15 @@ def twee_import(request):
             )
             return redirect("wagtailsnippets_scenarios_scenario:edit", scenario.pk)
     return TemplateResponse(
-        request, "scenarios/admin/twee_import.html", {"form": form, "errors": errors}
+        request,
+        "scenarios/admin/twee_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            # The page's first-level heading (Wagtail's header); without it, it is empty.
+            "page_title": _("Import a Twine story"),
+            "header_icon": "upload",
+        },
     )
 
 

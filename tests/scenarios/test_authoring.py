@@ -255,6 +255,15 @@ def test_a_typo_in_a_choices_effects_keeps_its_conditions(client, editor):
     assert "@if: reported == true" in text
 
 
+def test_the_import_page_is_named_by_its_main_heading(client, editor):
+    """Screen-reader users jump to the page's first-level heading to learn where they are;
+    it was empty, with the page's name only in a second-level heading below it."""
+    client.force_login(editor)
+    text = client.get(reverse("scenarios_twee:import")).content.decode()
+    headings = re.findall(r"<h1[^>]*>(.*?)</h1>", text, re.S)
+    assert [re.sub(r"<[^>]+>|\s+", " ", h).strip() for h in headings] == ["Import a Twine story"]
+
+
 def test_people_without_editing_rights_cannot_import(client, pupil):
     client.force_login(pupil)
     response = client.get(reverse("scenarios_twee:import"))
