@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -170,15 +170,20 @@ def certificate_issue(*, learner: User, statement_id: uuid.UUID) -> Certificate:
     course = courses.get(completion.activity_iri)
     if course is None:
         raise ValueError("Certificates are for completed staff courses.")
-    return Certificate.objects.create(
-        learner=learner,
-        statement_id=statement_id,
-        course_id=course.page_id,
-        course_title=course.title,
-        completed_at=completion.completed_at,
-        cpd_minutes=course.cpd_minutes,
-        school_name=learner.school.name if learner.school_id else "",
-    )
+    try:
+        with transaction.atomic():
+            return Certificate.objects.create(
+                learner=learner,
+                statement_id=statement_id,
+                course_id=course.page_id,
+                course_title=course.title,
+                completed_at=completion.completed_at,
+                cpd_minutes=course.cpd_minutes,
+                school_name=learner.school.name if learner.school_id else "",
+            )
+    except IntegrityError:
+        # Issued meanwhile by another request for the same completion (a double click).
+        return Certificate.objects.get(statement_id=statement_id, learner=learner)
 
 
 def certificate_verify(*, code: str) -> Certificate | None:

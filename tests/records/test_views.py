@@ -830,3 +830,32 @@ def test_a_certificate_for_a_course_without_cpd_time_claims_none(client, world, 
     completed_on = timezone.localtime(world["completion"].completed_at)
     assert f"on {completed_on:%-d %B %Y}\n" in text
     assert "CPD time" not in text
+
+
+def test_a_certificate_asked_for_twice_at_once_is_issued_once(
+    client, world, staff_course, monkeypatch
+):
+    """A double click on "Download certificate" sends two requests: the one that finds the
+    certificate issued by the other meanwhile gets that certificate, not a server error."""
+    from records import services
+
+    real_catalogue = services.courses_catalogue
+    issued = {}
+
+    def catalogue_while_the_other_request_issues_it(**kwargs):
+        if not issued:
+            issued["other"] = Certificate.objects.create(
+                learner=world["staff"],
+                statement_id=world["completion"].statement_id,
+                course_title=staff_course.title,
+                completed_at=world["completion"].completed_at,
+                cpd_minutes=90,
+            )
+        return real_catalogue(**kwargs)
+
+    monkeypatch.setattr(services, "courses_catalogue", catalogue_while_the_other_request_issues_it)
+    client.force_login(world["staff"])
+    response = client.get(reverse("records:certificate", args=[world["completion"].statement_id]))
+    assert response.status_code == 200
+    assert f"certificate-{issued['other'].code}.pdf" in response["Content-Disposition"]
+    assert Certificate.objects.count() == 1
