@@ -146,12 +146,12 @@ def cpd_log_pdf(*, learner, lines) -> bytes:
     data = [[_("Course"), _("Completed"), _("CPD time"), _("Certificate")]]
     total = 0
     for line in lines:
-        total += line.course.cpd_minutes
+        total += line.cpd_minutes
         data.append(
             [
                 _paragraph(line.course.title, styles["Normal"]),
                 timezone.localtime(line.completion.completed_at).strftime("%-d %b %Y"),
-                _minutes(line.course.cpd_minutes),
+                _minutes(line.cpd_minutes),
                 line.certificate.code if line.certificate else "",
             ]
         )

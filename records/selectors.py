@@ -567,6 +567,13 @@ class CpdLine:
     course: CourseInfo
     certificate: Certificate | None
 
+    @property
+    def cpd_minutes(self) -> int:
+        """The CPD time this completion counts for: as its certificate gives it once issued
+        (an editor changing the course's time later does not change training done), else
+        the course's."""
+        return self.certificate.cpd_minutes if self.certificate else self.course.cpd_minutes
+
 
 def cpd_record(*, learner) -> list[CpdLine]:
     """Every completed staff course, newest first, with its certificate if issued (courses

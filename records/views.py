@@ -675,7 +675,7 @@ def my_cpd(request):
         "records/my_cpd.html",
         {
             "lines": lines,
-            "total_minutes": sum(line.course.cpd_minutes for line in lines),
+            "total_minutes": sum(line.cpd_minutes for line in lines),
             "assignments": selectors.assignments_for_learner(request.user),
             "teaches_classes": groups_visible_to(request.user)
             .filter(kind__in=[Group.Kind.CLASS, Group.Kind.YEAR_GROUP])
@@ -692,7 +692,7 @@ def cpd_log_csv(request):
         [
             line.course.title,
             timezone.localtime(line.completion.completed_at).date().isoformat(),
-            line.course.cpd_minutes,
+            line.cpd_minutes,
             line.certificate.code if line.certificate else "",
         ]
         for line in selectors.cpd_record(learner=request.user)

@@ -859,3 +859,25 @@ def test_a_certificate_asked_for_twice_at_once_is_issued_once(
     assert response.status_code == 200
     assert f"certificate-{issued['other'].code}.pdf" in response["Content-Disposition"]
     assert Certificate.objects.count() == 1
+
+
+def test_the_cpd_record_keeps_the_cpd_time_its_certificate_was_issued_with(
+    client, world, staff_course, dejavu
+):
+    """An editor changing a course's CPD time afterwards does not make the record disagree
+    with the certificate the member of staff already has for the same completion."""
+    client.force_login(world["staff"])
+    client.get(reverse("records:certificate", args=[world["completion"].statement_id]))
+    staff_course.cpd_minutes = 45
+    staff_course.save()
+    html = client.get(reverse("records:my_cpd")).content.decode()
+    assert "<td>90</td>" in html and "<td>45</td>" not in html  # the course's row and total
+    rows = _rows(client.get(reverse("records:cpd_log_csv")))
+    assert rows[1][2] == "90"
+    log = _pdf_text(client.get(reverse("records:cpd_log_pdf")).content)
+    assert "1 h 30 min" in log and "45 min" not in log
+    # The same as the certificate says.
+    certificate = client.get(
+        reverse("records:certificate", args=[world["completion"].statement_id])
+    )
+    assert "CPD time: 1 h 30 min" in _pdf_text(certificate.content)
