@@ -14,7 +14,7 @@ completion its target made.
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 
 from django.db import connection
@@ -77,6 +77,10 @@ def _when(statement: dict) -> datetime:
     parsed = parse_datetime(value) if isinstance(value, str) else value
     if parsed is None:
         raise ValueError("statement has neither timestamp nor stored")
+    if parsed.tzinfo is None:
+        # xAPI 1.0.3 Part Two 4.1.7: a timestamp without a zone is in UTC (as the LRS reads
+        # it for its own columns), not in the site's time zone.
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 

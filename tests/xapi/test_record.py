@@ -1,10 +1,11 @@
 """`xapi.services.record()`: the one path for every learning event (DESIGN.md)."""
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
-from records.models import Completion
+from records.models import Completion, LearnerActivity
 from schools.models import School
 from xapi.identity import actor_for, actor_key
 from xapi.models import ForwardingTarget, OutboxEntry, Statement, StatementRelation
@@ -170,3 +171,28 @@ def test_pupils_appear_only_as_an_opaque_account(school, pupil, make_statement):
     text = str(stored)
     for secret in ("priya", "Priya", "Pupil", pupil.username):
         assert secret not in text
+
+
+def test_timestamp_without_a_zone_is_recorded_as_utc(school, pupil, make_statement):
+    # xAPI 1.0.3 Part Two 4.1.7: a timestamp without an offset is UTC. 23:30 UTC on 1 June is
+    # already 2 June in London: read as London time, the completion fell a day early.
+    statement = make_statement(pupil)
+    statement["timestamp"] = "2026-06-01T23:30:00"
+    record(statements=[statement], school=school)
+    completion = Completion.objects.get(learner=pupil)
+    assert completion.completed_at == datetime(2026, 6, 1, 23, 30, tzinfo=UTC)
+    summary = LearnerActivity.objects.get(learner=pupil, activity_iri=completion.activity_iri)
+    assert summary.last_completed_at == completion.completed_at
+
+
+def test_a_batch_mixing_timestamps_with_and_without_a_zone_is_recorded(
+    school, pupil, make_statement
+):
+    without_zone, with_zone = make_statement(pupil), make_statement(pupil)
+    without_zone["timestamp"] = "2026-06-01T10:00:00"
+    with_zone["timestamp"] = "2026-06-01T11:00:00Z"
+    record(statements=[without_zone, with_zone], school=school)
+    assert sorted(Completion.objects.values_list("completed_at", flat=True)) == [
+        datetime(2026, 6, 1, 10, tzinfo=UTC),
+        datetime(2026, 6, 1, 11, tzinfo=UTC),
+    ]
