@@ -3,7 +3,7 @@ protection duties (retention, erasure, subject access). Views and commands call 
 
 import logging
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.apps import apps
 from django.conf import settings
@@ -406,8 +406,12 @@ def records_rebuild(*, learner_ids: list[int] | None = None, chunk_size: int = 2
 
 
 def _retention_cutoff(*, school: School, older_than_months: int | None, now: datetime):
+    # Midnight at the school (Europe/London), not in UTC: in summer a UTC midnight would cut
+    # the first hour off the day kept, and a run just after midnight would count from the
+    # day before.
     months = max(school.retention_months, older_than_months or 0)
-    return datetime.combine(add_months(now.date(), -months), datetime.min.time(), tzinfo=now.tzinfo)
+    day = add_months(timezone.localdate(now), -months)
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 PURGE_CHUNK = 2000  # statements deleted together by `records_purge`

@@ -204,6 +204,30 @@ def test_purge_removes_only_what_is_older_than_the_schools_retention(school, tea
     assert not LearnerActivity.objects.filter(activity_iri=COURSE).exists()
 
 
+@pytest.mark.parametrize(
+    ("now", "kept"),
+    [
+        # Midday on 1 June 2027 (BST): 1 June 2026 is kept, all of it, from its first hour.
+        (datetime(2027, 6, 1, 11, tzinfo=UTC), [COURSE, MODULE]),
+        # Half past midnight on 2 June 2027 (BST), 23:30 on 1 June in UTC: 1 June 2026 goes.
+        (datetime(2027, 6, 1, 23, 30, tzinfo=UTC), [MODULE]),
+    ],
+)
+def test_purge_cuts_off_at_midnight_in_the_uk_not_in_utc(school, teacher, now, kept):
+    school.retention_months = 12
+    school.save()
+    _record(
+        school,
+        # 00:30 on 1 June 2026 in the UK (BST), still 31 May in UTC.
+        statement(teacher, COMPLETED, COURSE, when=datetime(2026, 5, 31, 23, 30, tzinfo=UTC)),
+        # 00:30 on 2 June 2026 in the UK.
+        statement(teacher, COMPLETED, MODULE, when=datetime(2026, 6, 1, 23, 30, tzinfo=UTC)),
+    )
+    records_purge(now=now)
+    assert sorted(Statement.objects.values_list("object_iri", flat=True)) == sorted(kept)
+    assert sorted(Completion.objects.values_list("activity_iri", flat=True)) == sorted(kept)
+
+
 def test_purge_removes_scenario_and_quiz_attempts_older_than_retention_but_keeps_vote_totals(
     school, klass, teacher, pupil, scenario, quiz
 ):
