@@ -881,3 +881,30 @@ def test_the_cpd_record_keeps_the_cpd_time_its_certificate_was_issued_with(
         reverse("records:certificate", args=[world["completion"].statement_id])
     )
     assert "CPD time: 1 h 30 min" in _pdf_text(certificate.content)
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "state", "word"), [(400, "Expired", "expired"), (350, "Expiring soon", "expires")]
+)
+def test_a_matrix_cell_whose_completion_expires_gives_the_expiry_date_not_the_completion_date(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, days_ago, state, word
+):
+    from records.selectors import assignments_for_learner
+
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=timezone.localdate() + timedelta(days=30),
+        renewal_months=12,
+    )
+    completed(teacher, staff_course.activity_iri, days_ago=days_ago)
+    client.force_login(safeguarding_lead)
+    html = client.get(reverse("records:matrix")).content.decode()
+    [item] = assignments_for_learner(teacher)
+    expires_on = item.standing.expires_on
+    # "Expired 1 Nov 2025" read as the day it expired, a year before it did.
+    assert (
+        f'{state}</span><span class="state__date"> {word} {expires_on.day} {expires_on:%b %Y}'
+        in html
+    )
