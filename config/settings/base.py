@@ -234,6 +234,10 @@ H5P_PLAYER_DIR = NODE_MODULES_DIR / "h5p-standalone" / "dist"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Upstander <no-reply@localhost>")
+# Seconds to wait for the mail server before giving up on an email (it is tried again: the
+# next reminders run, or the lead is told it could not be sent). Without it, a server that
+# accepts the connection and never answers holds a page or the task worker for ever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 WAGTAIL_SITE_NAME = "Upstander"
 WAGTAILADMIN_BASE_URL = SITE_URL

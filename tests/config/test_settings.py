@@ -148,3 +148,18 @@ def test_the_development_settings_pass_the_system_checks_without_warnings():
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNINGS" not in result.stderr + result.stdout
+
+
+def test_a_mail_server_that_does_not_answer_is_given_up_on_not_waited_for_for_ever():
+    # Without a timeout, a mail server that accepts the connection and then says nothing
+    # holds the lead's "Email reminders" page, and the task worker sending reminders and
+    # password links, for ever.
+    code = (
+        "import django; from django.conf import settings; django.setup();"
+        "print(repr(settings.EMAIL_TIMEOUT))"
+    )
+    result = run(["-c", code], **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "10"
+    result = run(["-c", code], **PRODUCTION_ENV, EMAIL_TIMEOUT="30")
+    assert result.stdout.strip().splitlines()[-1] == "30"
