@@ -2,6 +2,7 @@
 protection duties (retention, erasure, subject access). Views and commands call these."""
 
 import logging
+import smtplib
 import uuid
 from datetime import date, datetime, time
 
@@ -216,7 +217,9 @@ def reminders_send(*, today: date | None = None) -> int:
 
     Each (learner, assignment, kind, date) is sent at most once: the ReminderSent row is
     written in the same transaction as the email is handed to the mail backend, so a failed
-    send is retried next run and a sent one is never repeated.
+    send is retried next run and a sent one is never repeated. When the mail server cannot
+    be reached the run stops there (each try would wait as long again): the next run sends
+    the rest.
     """
     from .selectors import school_standings
 
@@ -245,13 +248,22 @@ def reminders_send(*, today: date | None = None) -> int:
             user = people.get(item.learner_id)
             if user is None or (user.pk, item.assignment_id, kind, about) in already:
                 continue
-            if _reminder_send_one(user=user, item=item, kind=kind, about=about):
-                sent += 1
+            try:
+                if _reminder_send_one(user=user, item=item, kind=kind, about=about):
+                    sent += 1
+            except MailServerUnreachable:
+                logger.error("Reminders stopped after %s sent: no mail server to send with", sent)
+                return sent
     return sent
 
 
 class ReminderRefused(Exception):
     """A reminder the safeguarding lead asked for that cannot be sent; the message says why."""
+
+
+class MailServerUnreachable(ReminderRefused):
+    """The mail server could not be reached or takes no mail at all, so trying the next
+    person would only wait as long again. Not raised for one address it refuses."""
 
 
 def reminder_from_lead(*, learner: User, assignment_id: int, lead: User) -> None:
@@ -284,11 +296,16 @@ def reminder_from_lead(*, learner: User, assignment_id: int, lead: User) -> None
 def reminders_from_lead(*, chases, lead: User) -> tuple[int, int]:
     """Email everyone on the lead's chase list (`selectors.chase_list().to_email`, already
     checked there) a reminder about their course. Returns how many were sent and how many
-    could not be (sent by someone else a moment before, or the mail server refused)."""
+    could not be (sent by someone else a moment before, or the mail server refused; once it
+    cannot be reached, nobody after is tried: the page would outlast the waits)."""
+    chases = list(chases)
     sent = failed = 0
-    for chase in chases:
+    for number, chase in enumerate(chases):
         try:
             _reminder_from_lead_send(learner=chase.learner, item=chase.item, lead=lead)
+        except MailServerUnreachable:
+            failed += len(chases) - number
+            break
         except ReminderRefused:
             failed += 1
         else:
@@ -343,10 +360,15 @@ def _reminder_send_one(*, user, item, kind: str, about: date, lead_name: str = "
                     "lead_title": lead_title,
                 },
             )
-    except Exception:
+    except Exception as error:
         # One bad address must not stop everyone else's reminders; the row rolled back, so
         # the next run tries again.
         logger.exception("Reminder to user %s failed", user.pk)
+        if isinstance(error, OSError) and not isinstance(error, smtplib.SMTPRecipientsRefused):
+            # Not this address: the server (refused, timed out, hung up, would not sign in).
+            raise MailServerUnreachable(
+                _("The email could not be sent. Please try again later.")
+            ) from error
         return False
     return True
 

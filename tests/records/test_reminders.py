@@ -415,3 +415,81 @@ def test_the_leads_chase_reads_the_school_once_not_once_per_person(
 
     few = school_reads_when_chasing(2)
     assert school_reads_when_chasing(8) == few
+
+
+class UnreachableMailServer:
+    """An email backend whose server cannot be reached: each try waits, then fails."""
+
+    tries = 0
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        UnreachableMailServer.tries += 1
+        raise TimeoutError("timed out")
+
+
+def _three_overdue_staff(school, staff_team, staff_course):
+    from schools.models import Membership
+    from tests.factories import UserFactory
+
+    staff_team.memberships.all().delete()
+    for number in range(3):
+        person = UserFactory(school=school, username=f"overdue{number}", roles=[Role.STAFF])
+        person.email = f"overdue{number}@school.invalid"
+        person.save()
+        Membership.objects.create(group=staff_team, user=person)
+    _overdue_for_staff(school, staff_team, staff_course)
+
+
+def test_when_the_mail_server_cannot_be_reached_the_lead_is_not_kept_waiting_for_each_person(
+    client, school, staff_team, staff_course, safeguarding_lead, settings, mailoutbox
+):
+    """Each try waits for the mail server (EMAIL_TIMEOUT): trying everyone on a long list in
+    turn would outlast the page. One failure to reach it is enough to say none were sent."""
+    _three_overdue_staff(school, staff_team, staff_course)
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableMailServer"
+    UnreachableMailServer.tries = 0
+    client.force_login(safeguarding_lead)
+    done = client.post(reverse("records:chase"), follow=True).content.decode()
+    assert UnreachableMailServer.tries == 1
+    assert "3 could not be sent" in done
+    assert "Email 3 reminders" in done
+    assert not ReminderSent.objects.exists()
+
+
+def test_a_reminders_run_stops_when_the_mail_server_cannot_be_reached_and_the_next_sends_all(
+    school, staff_team, staff_course, settings, mailoutbox
+):
+    _three_overdue_staff(school, staff_team, staff_course)
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableMailServer"
+    UnreachableMailServer.tries = 0
+    assert reminders_send() == 0
+    assert UnreachableMailServer.tries == 1
+    assert not ReminderSent.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert reminders_send() == 3
+
+
+def test_an_address_the_mail_server_refuses_does_not_stop_the_others(
+    school, staff_team, staff_course, monkeypatch, mailoutbox
+):
+    import smtplib
+
+    import records.services as services
+
+    _three_overdue_staff(school, staff_team, staff_course)
+    send = services._send
+
+    def refusing_one(*, user, **kwargs):
+        if user.username == "overdue0":
+            raise smtplib.SMTPRecipientsRefused({user.email: (550, b"No such user")})
+        send(user=user, **kwargs)
+
+    monkeypatch.setattr(services, "_send", refusing_one)
+    assert reminders_send() == 2
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "overdue1@school.invalid",
+        "overdue2@school.invalid",
+    ]
