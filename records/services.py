@@ -106,7 +106,8 @@ def course_renewal_require(
 
 
 def renewal_notify(*, renewal_id: int) -> int:
-    """Email the assigned staff who had completed a course that now requires renewal."""
+    """Email the assigned staff who had completed a course that now requires renewal (not
+    pupils: they are never emailed)."""
     renewal = CourseRenewal.objects.filter(pk=renewal_id).first()
     if renewal is None:
         return 0
@@ -131,7 +132,12 @@ def renewal_notify(*, renewal_id: int) -> int:
             for i in items
             if i.course.page_id == course.page_id and i.learner_id in completed_before
         }
-        for user in User.objects.filter(pk__in=list(learners)).exclude(email=""):
+        # Never pupils, even one with an address on file (as for reminders).
+        for user in (
+            User.objects.filter(pk__in=list(learners), is_active=True)
+            .exclude(email="")
+            .exclude(groups__name="Pupils")
+        ):
             try:
                 _send(
                     user=user,

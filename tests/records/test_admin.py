@@ -135,3 +135,40 @@ def test_an_address_the_mail_server_refuses_does_not_stop_the_others_being_told(
     assert response.status_code == 302
     assert CourseRenewal.objects.get().reason == "New privacy settings"
     assert [m.to for m in mailoutbox] == [[colleague.email]]
+
+
+def test_pupils_are_never_emailed_when_their_course_requires_renewal(
+    client,
+    editor,
+    school,
+    klass,
+    pupil,
+    pupil_course,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Pupils are not emailed (reminders skip them too), even one with an address on file."""
+    pupil.email = "pupil1@pupils.school.invalid"
+    pupil.save()
+    assignment_create(
+        school=school, course_page_id=pupil_course.pk, group=klass, due_on=date.today()
+    )
+    completions_project(
+        statements=[
+            statement(
+                pupil,
+                COMPLETED,
+                pupil_course.activity_iri,
+                when=timezone.now() - timedelta(days=3),
+            )
+        ],
+        learners_by_key=keys(pupil),
+    )
+    client.force_login(editor)
+    url = reverse("records_course_renewal", args=[pupil_course.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "New lesson plan", "complete_within_days": 21})
+    assert response.status_code == 302
+    [item] = assignments_for_learner(pupil)
+    assert item.state == State.NOT_STARTED
+    assert mailoutbox == []
