@@ -451,10 +451,11 @@ def test_format_canonical_picks_one_language(lrs, stored):
     assert len(data["verb"]["display"]) == 1
 
 
-@pytest.mark.parametrize("version", ["1.0.0", "1.0.3", "2.0.0"])
+@pytest.mark.parametrize("version", ["1.0", "1.0.0", "1.0.3", "1.0.4", "1.0.12", "2.0.0"])
 def test_supported_versions_are_accepted_and_echoed(lrs, version):
     """Part Three 1.4: requests with 1.0.x (or 2.0.0) are accepted; the response carries
-    X-Experience-API-Version."""
+    X-Experience-API-Version. 1.0.3 6.2: the LRS "MUST reject requests with version header
+    prior to version 1.0.0" and "of 1.1.0 or greater": a later 1.0 patch is neither."""
     lrs.version = version
     response = lrs.post(URL, xapi_statement())
     assert response.status_code == 200
@@ -463,7 +464,7 @@ def test_supported_versions_are_accepted_and_echoed(lrs, version):
     )
 
 
-@pytest.mark.parametrize("version", [None, "0.95", "3.0.0"])
+@pytest.mark.parametrize("version", [None, "0.95", "1.1.0", "1.0.x", "1.0.", "3.0.0"])
 def test_missing_or_unsupported_version_is_400(lrs, version):
     """Part Three 1.4: "the LRS MUST reject requests ... without the header" or with a
     version it does not support."""

@@ -2,6 +2,7 @@
 Three 1.x): the version header, the alternate request syntax, CORS, HEAD and JSON errors."""
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from urllib.parse import parse_qsl
@@ -12,6 +13,7 @@ from django.utils import timezone
 from ..statements.errors import StatementValidationError
 
 SUPPORTED_VERSIONS = ["1.0.0", "1.0.1", "1.0.2", "1.0.3", "2.0.0"]
+ANY_1_0_PATCH = re.compile(r"1\.0\.[0-9]+")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "HEAD, GET, POST, PUT, DELETE, OPTIONS",
@@ -187,7 +189,9 @@ def version_check(version: str) -> str:
         raise LrsError(400, "the X-Experience-API-Version header is required")
     if version in ("1.0", "2.0"):
         version += ".0"
-    if version not in SUPPORTED_VERSIONS:
+    # 1.0.3 6.2 rejects only versions before 1.0.0 and from 1.1.0: a later 1.0 patch (1.0.4)
+    # is the same API, so it is accepted and answered as 1.0.3.
+    if version not in SUPPORTED_VERSIONS and not ANY_1_0_PATCH.fullmatch(version):
         raise LrsError(
             400,
             f"xAPI version {version} is not supported; use one of {', '.join(SUPPORTED_VERSIONS)}",
