@@ -119,6 +119,34 @@ def test_since_with_a_document_id_is_accepted(lrs, url):
     assert response.json() == {"page": 3}
 
 
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "/xapi/activities/state?" + urlencode({"activityId": ACTIVITY, "agent": AGENT}),
+        "/xapi/activities/profile?" + urlencode({"activityId": ACTIVITY}),
+        "/xapi/agents/profile?" + urlencode({"agent": AGENT}),
+    ],
+    ids=["state", "activity profile", "agent profile"],
+)
+def test_a_list_of_document_ids_says_when_the_newest_was_last_modified(lrs, listing):
+    """2.2 Last Modified: "When returning multiple documents, the LRS SHOULD* include a
+    Last-Modified header indicating when the most recently modified document was last
+    modified"."""
+    from django.utils.http import parse_http_date
+
+    from xapi.models import Document
+
+    assert "Last-Modified" not in lrs.get(listing).headers  # none yet: nothing to date
+    separator = "&" if "?" in listing else "?"
+    for name in ("older", "newer"):
+        url = f"{listing}{separator}{'stateId' if 'state' in listing else 'profileId'}={name}"
+        assert lrs.put(url, {"doc": name}, HTTP_IF_NONE_MATCH="*").status_code == 204
+    newest = Document.objects.get(document_id="newer").updated
+    response = lrs.get(listing)
+    assert sorted(response.json()) == ["newer", "older"]
+    assert parse_http_date(response.headers["Last-Modified"]) == int(newest.timestamp())
+
+
 def test_activities_resource_returns_the_definition(lrs):
     """2.5 Activities Resource: the Activity Object with its canonical definition."""
     lrs.post("/xapi/statements", xapi_statement())

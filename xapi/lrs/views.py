@@ -333,12 +333,18 @@ def _documents_resource(
     school = principal.school
     if lrs.method == "GET":
         if document_id is None:
-            ids = list(
+            found = list(
                 documents_find(school=school, key=key, since=since).values_list(
-                    "document_id", flat=True
+                    "document_id", "updated"
                 )
             )
-            return JsonResponse(ids, safe=False)
+            response = JsonResponse([doc_id for doc_id, _updated in found], safe=False)
+            if found:
+                # 2.2 Last Modified: "when the most recently modified document was last
+                # modified".
+                newest = max(updated for _doc_id, updated in found)
+                response["Last-Modified"] = http_date(newest.timestamp())
+            return response
         # `since` is a parameter of the resource, so it is accepted here too; it only narrows
         # a list of ids (Part Three 2.3, 2.6, 2.7).
         document = documents_find(school=school, key=key).filter(document_id=document_id).first()
