@@ -372,7 +372,9 @@ def reflection_save(*, learner, module: ModulePage, block_id: str, text: str) ->
     """Keep the learner's private answer to a reflection prompt. No statement is recorded:
     free text from pupils never leaves the school's records (DESIGN.md)."""
     _stream_child(module=module, block_id=block_id, block_class=ReflectionBlock)
-    text = (text or "").strip()
+    # Browsers send each new line as two characters (CR LF) but count it as one against the
+    # box's maxlength: counted as sent, an answer that fits the box could be refused.
+    text = (text or "").replace("\r\n", "\n").strip()
     if "\x00" in text:
         # Typing cannot produce a NUL character and PostgreSQL cannot store one.
         raise CourseActionError(_("Your answer has a character in it that cannot be saved."))

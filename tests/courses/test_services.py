@@ -357,6 +357,16 @@ def test_too_long_reflection_is_refused(pupil, reflection_module):
     assert not Reflection.objects.exists()
 
 
+def test_reflection_filling_its_box_with_new_lines_sent_as_cr_lf_is_kept(pupil, reflection_module):
+    """The box counts a new line as one character; the browser sends it as two (CR LF)."""
+    block_id = reflection_module.body[0].id
+    text = "\r\n".join(["x" * 999] * 5) + "x"
+    assert len(text.replace("\r\n", "\n")) == 5000
+    services.reflection_save(learner=pupil, module=reflection_module, block_id=block_id, text=text)
+    saved = Reflection.objects.get(learner=pupil, block_id=block_id).text
+    assert saved == text.replace("\r\n", "\n")
+
+
 def test_reflection_with_a_nul_character_is_refused_and_the_old_answer_kept(
     pupil, reflection_module
 ):

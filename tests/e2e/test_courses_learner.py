@@ -245,3 +245,24 @@ def test_without_javascript_a_pupil_still_completes_a_module_and_saves_ticks(
     saved = page.locator(".module-block--checklist").get_by_text("Your ticks are saved.")
     expect(saved).to_be_visible()
     expect(page.get_by_label("Protect your posts")).to_be_checked()
+
+
+def test_a_reflection_as_long_as_its_box_allows_is_saved_even_with_paragraphs(
+    no_js_context, live_server, pupil, demo_courses
+):
+    from courses.models import ModulePage
+
+    module = ModulePage.objects.get(title="What happened in 2021")
+    prompt = "How would you feel if a post like this"
+    page = no_js_context.new_page()
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}{module.url}")
+    # Typed into the box, which stops at its limit; each new line counts as one character.
+    paragraph = "I would feel upset. " * 49 + "\n"
+    page.get_by_label(prompt).focus()
+    page.keyboard.insert_text(paragraph * 6)
+    typed = page.get_by_label(prompt).input_value()
+    assert len(typed) == 5000 and typed.count("\n") == 5
+    page.get_by_role("button", name="Save my answer").click()
+    expect(page.get_by_text("Your answer is saved")).to_be_visible()
+    assert page.get_by_label(prompt).input_value() == typed.strip()
