@@ -4,7 +4,13 @@ axe-core at phone and desktop sizes."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, MOBILE, assert_accessible, sign_in
+from tests.e2e.conftest import (
+    DESKTOP,
+    MOBILE,
+    assert_accessible,
+    assert_fits_the_screen,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -266,3 +272,26 @@ def test_a_reflection_as_long_as_its_box_allows_is_saved_even_with_paragraphs(
     page.get_by_role("button", name="Save my answer").click()
     expect(page.get_by_text("Your answer is saved")).to_be_visible()
     assert page.get_by_label(prompt).input_value() == typed.strip()
+
+
+def test_a_long_web_address_in_a_module_wraps_on_a_small_phone(
+    browser, live_server, pupil, demo_courses
+):
+    from tests.courses.conftest import module_page
+
+    address = "https://www.gov.uk/government/publications/keeping-children-safe-in-education--2"
+    module = module_page(
+        demo_courses["pupil-2021"],
+        "where-to-read-more",
+        title="Where to read more",
+        body=[("text", f'<p>Read the guidance at <a href="{address}">{address}</a>.</p>')],
+    )
+    ctx = browser.new_context(viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    try:
+        sign_in(page, live_server, pupil.username)
+        page.goto(f"{live_server.url}{module.url}")
+        expect(page.get_by_role("link", name=address)).to_be_visible()
+        assert_fits_the_screen(page)
+    finally:
+        ctx.close()
