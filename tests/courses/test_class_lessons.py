@@ -645,3 +645,17 @@ def test_a_staff_team_is_not_offered_for_recording_a_lesson(
         assert "Teaching view" in html and _url(course) not in html
     assert client.get(_url(course)).status_code == 403
     assert client.get(reverse("courses:class_lesson_pick")).status_code == 403
+
+
+def test_the_error_summary_links_to_the_first_box_of_each_list_to_tick(
+    client, teacher, pupil, klass, course, modules
+):
+    """GOV.UK's error summary pattern: each error links to the field to fix; for a list of
+    checkboxes, its first box (a link to "#" goes nowhere)."""
+    client.force_login(teacher)
+    data = {"group": klass.pk, "taught_on": timezone.localdate().isoformat()}
+    html = client.post(_url(course), data).content.decode()
+    assert 'href="#id_modules_0">Modules you taught: Choose the modules you taught.' in html
+    assert 'href="#id_pupils_0">Pupils who were there: Tick the pupils who were there.' in html
+    assert 'id="id_modules_0"' in html and 'id="id_pupils_0"' in html
+    assert 'href="#"' not in html
