@@ -7,12 +7,15 @@ from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES, Role, role_assign
@@ -457,8 +460,15 @@ def _memberships_replace(
         ):
             current[(membership.user_id, membership.group_id)] = membership
     stale = [m.pk for key, m in current.items() if key not in wanted]
-    for chunk in _chunks(stale):
-        Membership.objects.filter(pk__in=chunk).delete()
+    # Wagtail's reference index would cost two queries per membership deleted (a whole year
+    # group moving up is every pupil's): their entries go in bulk instead.
+    membership_type = ContentType.objects.get_for_model(Membership)
+    with disable_reference_index_auto_update():
+        for chunk in _chunks(stale):
+            ReferenceIndex.objects.filter(
+                base_content_type=membership_type, object_id__in=[str(pk) for pk in chunk]
+            ).delete()
+            Membership.objects.filter(pk__in=chunk).delete()
     changed = []
     for key, membership in current.items():
         if key in wanted and membership.role != wanted[key]:
