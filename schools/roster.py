@@ -197,12 +197,20 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
     """Read and validate every row. Raises RosterFileError when the file cannot be read;
     otherwise returns the valid rows and a list of every problem found."""
     text = _decode(data)
+    records: list[list[str]] = []
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        records = list(reader)
+        for record in csv.reader(io.StringIO(text, newline=""), strict=True):
+            records.append(record)
     except csv.Error as exc:
+        # Python's own reason ("',' expected after '\"'") means nothing to a school; the
+        # line being read is where the stray or unclosed quotation mark is.
         raise RosterFileError(
-            _("The file could not be read as CSV: %(reason)s.") % {"reason": exc}
+            _(
+                'Line %(line)d could not be read as CSV: check its quotation marks ("). A cell '
+                "that starts with one must end with one, just before the next comma, and a "
+                'quotation mark inside a cell is written twice ("").'
+            )
+            % {"line": len(records) + 1}
         ) from exc
     # Ignore trailing blank lines and rows of empty cells (spreadsheets leave them).
     while records and not any(cell.strip() for cell in records[-1]):

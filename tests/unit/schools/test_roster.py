@@ -233,3 +233,23 @@ def test_a_staff_email_longer_than_a_username_can_be_is_an_error():
         csv_bytes("mis_id,first_name,last_name,email", f"T1,Sam,Jones,{email}"), kind=Kind.STAFF
     )
     assert [(e.line, e.column) for e in parsed.errors] == [(2, "email")]
+
+
+@pytest.mark.parametrize(
+    "bad_line",
+    [
+        'A1400,"Ann" Marie,Smith',  # text after the closing quotation mark
+        'A1400,"Ann Marie,Smith',  # a quotation mark never closed
+    ],
+)
+def test_a_misplaced_quotation_mark_is_named_by_its_line_in_plain_words(bad_line):
+    lines = ["mis_id,first_name,last_name"]
+    lines += [f"A{i},Ann,Smith" for i in range(1, 1400)]  # lines 2 to 1400
+    lines += [bad_line, "A1401,Sam,Jones"]
+    with pytest.raises(RosterFileError) as caught:
+        roster_parse(csv_bytes(*lines), kind=Kind.PUPILS)
+    message = str(caught.value)
+    assert "Line 1401 " in message
+    assert "quotation mark" in message
+    assert "expected after" not in message
+    assert "end of data" not in message
