@@ -193,13 +193,26 @@ def _split_groups(value: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _separator(text: str) -> str:
+    """Commas, unless the header line has none but tabs (Excel's "Text (Tab delimited)") or
+    semicolons (Excel's CSV on a computer whose region writes decimals with a comma, whatever
+    kind of CSV it is told to save). Cells listing several groups are then in quotes."""
+    header = next(iter(text.splitlines()), "")
+    if "," not in header:
+        for separator in ("\t", ";"):
+            if separator in header:
+                return separator
+    return ","
+
+
 def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
     """Read and validate every row. Raises RosterFileError when the file cannot be read;
     otherwise returns the valid rows and a list of every problem found."""
     text = _decode(data)
     records: list[list[str]] = []
     try:
-        for record in csv.reader(io.StringIO(text, newline=""), strict=True):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text), strict=True)
+        for record in reader:
             records.append(record)
     except csv.Error as exc:
         # Python's own reason ("',' expected after '\"'") means nothing to a school; the
@@ -207,8 +220,8 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
         raise RosterFileError(
             _(
                 'Line %(line)d could not be read as CSV: check its quotation marks ("). A cell '
-                "that starts with one must end with one, just before the next comma, and a "
-                'quotation mark inside a cell is written twice ("").'
+                "that starts with one must end with one, and a quotation mark inside a cell is "
+                'written twice ("").'
             )
             % {"line": len(records) + 1}
         ) from exc
@@ -218,10 +231,6 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
     if not records:
         raise RosterFileError(_("The file is empty."))
     header = [_normalise_header(name) for name in records[0]]
-    if len(header) == 1 and ";" in records[0][0]:
-        raise RosterFileError(
-            _("The columns are separated by semicolons. Save the file as CSV with commas.")
-        )
     errors: list[RowError] = []
     required = [c.name for c in COLUMNS if kind in c.required_for]
     missing = [name for name in required if name not in header]
