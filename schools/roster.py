@@ -262,7 +262,8 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
         line = offset + 2
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) > len(header):
+        # Empty cells past the last column (a separator ending every row) are no problem.
+        if any(cell.strip() for cell in record[len(header) :]):
             errors.append(
                 RowError(
                     _("This row has %(got)d cells but the header has %(want)d columns.")

@@ -164,6 +164,20 @@ def test_a_row_with_more_cells_than_columns_is_an_error():
     assert [(e.line, e.column) for e in parsed.errors] == [(2, "")]
 
 
+def test_empty_cells_after_the_last_column_are_ignored():
+    """Some exports end every row with a separator, and a cell cleared in a spreadsheet
+    stays in the file as an empty one."""
+    parsed = roster_parse(
+        csv_bytes("mis_id,first_name,last_name", "A1,Priya,Patel,", "A2,Sam,Jones, ,,"),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.errors == []
+    assert [(row.mis_id, row.last_name) for row in parsed.rows] == [
+        ("A1", "Patel"),
+        ("A2", "Jones"),
+    ]
+
+
 def test_blank_lines_and_short_rows_are_accepted():
     parsed = roster_parse(
         csv_bytes("mis_id,first_name,last_name,class", "A1,Priya,Patel", ",,,", "", "A2,Sam,Jo,8R"),
