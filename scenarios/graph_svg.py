@@ -4,7 +4,8 @@ Nodes are laid out in columns by their distance from the start (breadth-first), 
 arrows, endings are coloured by outcome. No JavaScript, so it works in preview too.
 
 Each box shows the node's title (on up to two lines) with its id (what choices name as their
-target) beneath.
+target) beneath. `graph_outline` gives the same map as text, for the list beside the
+picture: a screen reader reads the picture as one image, and endings differ by colour.
 An arrow to a later column runs from the right of one box into the left of the other. Arrows
 to a box in the same column or an earlier one (a loop back) arrive on its right: within a
 column they bend out beside it, back to an earlier column they leave from the left of the box,
@@ -155,3 +156,29 @@ def graph_svg(graph: Graph, *, problem_nodes: set[str] | None = None) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def graph_outline(graph: Graph, *, problem_nodes: set[str] | None = None) -> list[dict]:
+    """The map as text, node by node in the picture's order: its name, whether learners start
+    there, its outcome if it is an ending, and where each of its choices (and skipping its
+    content warning) leads."""
+    problem_nodes = problem_nodes or set()
+
+    def name(node_id: str) -> str:
+        node = graph.node(node_id)
+        return f"{node.title} ({node.id})" if node and node.title else node_id
+
+    return [
+        {
+            "name": name(node.id),
+            "start": node.id == graph.start,
+            "outcome": node.outcome.value if node.outcome else "",
+            "choices": [
+                {"label": c.label, "target": name(c.target), "conditional": bool(c.conditions)}
+                for c in node.choices
+            ],
+            "skip_to": name(node.skip_to) if node.skip_to else "",
+            "problem": node.id in problem_nodes,
+        }
+        for node in graph.nodes
+    ]

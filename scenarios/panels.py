@@ -12,7 +12,7 @@ class GraphPanel(Panel):
         template_name = "scenarios/admin/graph_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .graph_svg import graph_svg
+            from .graph_svg import graph_outline, graph_svg
 
             context = super().get_context_data(parent_context)
             instance = self.instance
@@ -20,10 +20,10 @@ class GraphPanel(Panel):
                 context["export_url"] = reverse("scenarios_twee:export", args=[instance.pk])
                 problems = instance.problems()
                 context["problems"] = problems
+                graph = instance.graph()
+                problem_nodes = {p.node_id for p in problems if p.node_id}
                 context["svg"] = mark_safe(  # noqa: S308 - built from escaped text only
-                    graph_svg(
-                        instance.graph(),
-                        problem_nodes={p.node_id for p in problems if p.node_id},
-                    )
+                    graph_svg(graph, problem_nodes=problem_nodes)
                 )
+                context["outline"] = graph_outline(graph, problem_nodes=problem_nodes)
             return context

@@ -139,6 +139,21 @@ def test_the_admin_edit_page_shows_a_map_with_endings_coloured_by_outcome(client
     assert 'fill="#1d7a3a"' in html and 'fill="#b3261e"' in html
 
 
+def test_the_map_is_also_given_as_text_outside_the_picture(client, editor):
+    """The picture is one image to a screen reader (its boxes' and arrows' own titles are
+    not read inside it), and endings differ by colour alone: the same map is written out as
+    a list, each node with where its choices lead and each ending with its outcome."""
+    scenario = published_scenario()
+    client.force_login(editor)
+    html = client.get(_edit_url(scenario)).content.decode()
+    panel = html[html.index('<div class="scenario-graph">') :]
+    panel = re.sub(r"<svg.*?</svg>", "", panel, flags=re.S)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", panel))
+    assert "start (where it starts) “Report it” → reported “Share it” → shared" in text
+    assert "“Tell a teacher” → good (offered only when its condition is met)" in text
+    assert "good an ending: good" in text and "poor an ending: poor" in text
+
+
 def test_preview_renders_the_scenario(client, editor):
     scenario = published_scenario()
     client.force_login(editor)
