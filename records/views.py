@@ -729,7 +729,8 @@ def certificate(request, statement_id: uuid.UUID):
 
 
 def verify(request):
-    """Public: is this certificate code valid? Shows only the name and the course."""
+    """Public: is this certificate code valid? Shows only the name, the course and the date
+    it was completed (so a certificate whose date was altered does not check out)."""
     form = VerifyForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():
@@ -738,6 +739,7 @@ def verify(request):
             "valid": found is not None,
             "name": (found.learner.get_full_name() or found.learner.username) if found else "",
             "course": found.course_title if found else "",
+            "completed_at": found.completed_at if found else None,
         }
     return render(request, "records/verify.html", {"form": form, "result": result})
 

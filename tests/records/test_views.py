@@ -908,3 +908,26 @@ def test_a_matrix_cell_whose_completion_expires_gives_the_expiry_date_not_the_co
         f'{state}</span><span class="state__date"> {word} {expires_on.day} {expires_on:%b %Y}'
         in html
     )
+
+
+def test_checking_a_certificate_confirms_the_date_it_was_completed(client, world, staff_course):
+    """The date is what makes safeguarding training current: a certificate whose date was
+    altered must not check out as it stands, so the page says when the course was done."""
+    from datetime import UTC, datetime
+
+    when = datetime(2025, 3, 30, 23, 30, tzinfo=UTC)
+    certificate = Certificate.objects.create(
+        learner=world["staff"],
+        statement_id=world["completion"].statement_id,
+        course_title=staff_course.title,
+        completed_at=when,
+    )
+    Completion.objects.filter(pk=world["completion"].pk).update(completed_at=when)
+    page = client.get(reverse("records:verify"), {"code": certificate.code})
+    html = page.content.decode()
+    # 23:30 UTC on 30 March 2025 was 00:30 on 31 March in London, as the certificate says.
+    assert (
+        escape(f"{world['staff'].get_full_name()} completed “{staff_course.title}”")
+        + " on 31 March 2025."
+        in html
+    )
