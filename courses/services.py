@@ -392,14 +392,57 @@ def reflection_save(*, learner, module: ModulePage, block_id: str, text: str) ->
 # --- Lessons a teacher led with a class ------------------------------------------------------
 
 
-def _lesson_timestamp(taught_on: date) -> str:
+def _lesson_time(taught_on: date) -> datetime:
     """When the pupils' statements say they completed the modules: now for a lesson today,
-    else midday of the day it was taught (the school's time), as xAPI wants it (UTC)."""
+    else midday of the day it was taught (the school's time); to the millisecond, as the
+    statements carry it."""
     if taught_on == timezone.localdate():
         when = timezone.now()
     else:
         when = timezone.make_aware(datetime.combine(taught_on, time(12)))
+    return when.replace(microsecond=when.microsecond // 1000 * 1000)
+
+
+def _lesson_timestamp(when: datetime) -> str:
+    """`_lesson_time` as xAPI wants it (UTC)."""
     return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _renewals_start(*, enrolments: dict[int, Enrolment], course: CoursePage, school, at, since):
+    """Pupils whose completion of `course` has expired, or expires soon, under an assignment
+    take it again in the lesson, as "Go through it again" has them do on their own
+    (`_renewal_started`): each starts a new attempt that counts what they complete from the
+    lesson (`at`) on, so the lesson renews their completion rather than finding it done.
+    Updates `enrolments` (learner id -> current attempt). A fixed number of queries."""
+    from records.selectors import school_standings
+    from records.states import State
+
+    _courses, items = school_standings(school=school, learner_ids=list(enrolments))
+    due = {
+        item.learner_id
+        for item in items
+        if item.course.page_id == course.pk and item.state in (State.EXPIRED, State.EXPIRING_SOON)
+    }
+    finished = _completed_in_attempts(
+        counts_from={pk: enrolments[pk].counts_from for pk in due},
+        activity_iris=[course.activity_iri],
+        since=since,
+    )
+    renewing = [
+        Enrolment(learner_id=pk, course=course, attempt=enrolments[pk].attempt + 1, counts_from=at)
+        for pk in due
+        if course.activity_iri in finished.get(pk, ())  # not already renewing
+    ]
+    if not renewing:
+        return
+    try:
+        with transaction.atomic():
+            Enrolment.objects.bulk_create(renewing)
+    except IntegrityError:  # one of them started again on their own just now
+        renewing = Enrolment.objects.filter(
+            learner_id__in=[e.learner_id for e in renewing], course=course
+        ).order_by("attempt")
+    enrolments.update((enrolment.learner_id, enrolment) for enrolment in renewing)
 
 
 @transaction.atomic
@@ -462,10 +505,11 @@ def class_lesson_record(
             raise CourseActionError(_("This form was already used. Start again.")) from None
         return sent, False
     lesson.modules.set(modules)
-    when = _lesson_timestamp(taught_on)
+    at = _lesson_time(taught_on)
     since = course_valid_since(course_page_id=course.pk)
     all_iris = [m.activity_iri for m in course_modules]
     enrolments = _enrolments(learners=pupils, course=course, since=since)
+    _renewals_start(enrolments=enrolments, course=course, school=group.school, at=at, since=since)
     completed = _completed_in_attempts(
         counts_from={p.pk: enrolments[p.pk].counts_from for p in pupils},
         activity_iris=[course.activity_iri, *all_iris],
@@ -503,6 +547,7 @@ def class_lesson_record(
             )
             % {"group": group.name, "date": date_format(taught_on, "j F Y")}
         )
+    when = _lesson_timestamp(at)
     for statement in statements:
         statement["timestamp"] = when
     if statements:
@@ -588,11 +633,17 @@ def _completed_in_attempts(*, counts_from: dict, activity_iris, since) -> dict[i
         activity_iris=activity_iris,
         since=since,
     )
+    # Learners who started again at the same time (in the same lesson) in one query.
+    renewing: dict[datetime, list[int]] = {}
     for pk, at in counts_from.items():
         if at is not None:
-            done[pk] = completed_activity_iris_of(
-                learner_ids=[pk], activity_iris=activity_iris, since=attempt_since(since, at)
-            ).get(pk, set())
+            renewing.setdefault(at, []).append(pk)
+    for at, pks in renewing.items():
+        done.update(
+            completed_activity_iris_of(
+                learner_ids=pks, activity_iris=activity_iris, since=attempt_since(since, at)
+            )
+        )
     return done
 
 

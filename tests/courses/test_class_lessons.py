@@ -539,9 +539,9 @@ def test_a_lesson_after_the_course_requires_renewal_starts_a_new_attempt(
     assert lesson_statement.data["context"]["registration"] == str(attempt.registration)
 
 
-def _renewing(pupil, *, school, klass, course, modules):
+def _renewing(pupil, *, school, klass, course, modules, restart=True):
     """The pupil completed the course over a year ago under a yearly renewal, and has
-    started it again ("Go through it again")."""
+    started it again ("Go through it again"), unless not `restart`."""
     from courses.services import course_launch, module_read_confirm
     from records.services import assignment_create
     from tests.courses.test_renewal import _age_completions
@@ -556,7 +556,8 @@ def _renewing(pupil, *, school, klass, course, modules):
     for module in modules:
         module_read_confirm(learner=pupil, module=module)
     _age_completions(pupil, 400)
-    course_launch(learner=pupil, course=course)
+    if restart:
+        course_launch(learner=pupil, course=course)
 
 
 def test_a_lesson_counts_for_a_pupil_renewing_a_completion_that_expired(
@@ -582,6 +583,35 @@ def test_a_lesson_counts_for_a_pupil_renewing_a_completion_that_expired(
     [item] = assignments_for_learner(pupil)
     assert item.state.label == "Completed"
     assert course_progress(learner=classmate, course=course).complete
+
+
+def test_a_lesson_renews_a_completion_that_expired_without_the_pupil_starting_again(
+    teacher, pupil, classmate, school, klass, course, modules
+):
+    """The class takes the course again with their teacher, as they would alone with "Go
+    through it again": a pupil whose completion expired has it renewed, not found done."""
+    from courses.services import class_lesson_record
+    from records.selectors import assignments_for_learner
+
+    _renewing(pupil, school=school, klass=klass, course=course, modules=modules, restart=False)
+    [item] = assignments_for_learner(pupil)
+    assert item.state.label == "Expired"
+
+    lesson, _created = class_lesson_record(
+        teacher=teacher,
+        group=klass,
+        course=course,
+        modules=modules,
+        pupils=[pupil, classmate],
+        taught_on=timezone.localdate() - timedelta(days=1),
+    )
+
+    [item] = assignments_for_learner(pupil)
+    assert item.state.label == "Completed"
+    assert (
+        Statement.objects.filter(statement_id__in=lesson.statement_ids, learner=pupil).count()
+        == len(modules) + 1
+    )
 
 
 def test_removing_a_lesson_unfinishes_a_renewal_the_pupil_then_finished_alone(
