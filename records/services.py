@@ -93,7 +93,8 @@ def course_renewal_require(
     *, course_page_id: int, reason: str, complete_within_days: int = 30, created_by=None
 ) -> CourseRenewal:
     """Mark a course as "requires renewal": earlier completions stop counting and everyone
-    assigned who had completed it is told to take it again (after commit)."""
+    assigned who had completed it is told to take it again (by the task worker, after
+    commit: every school's staff is too long a list to email while the editor waits)."""
     renewal = CourseRenewal.objects.create(
         course_id=course_page_id,
         reason=reason,
@@ -101,7 +102,9 @@ def course_renewal_require(
         complete_within_days=complete_within_days,
         created_by=created_by,
     )
-    transaction.on_commit(lambda: renewal_notify(renewal_id=renewal.pk))
+    from .tasks import renewal_notify_run
+
+    transaction.on_commit(lambda: renewal_notify_run.enqueue(renewal_id=renewal.pk))
     return renewal
 
 

@@ -1,4 +1,5 @@
-"""Background work for records: the reminders run, which keeps itself scheduled.
+"""Background work for records: the emails after a course is marked "requires renewal", and
+the reminders run, which keeps itself scheduled.
 
 django-tasks has no periodic scheduler, so `reminders_run` enqueues its own next run with
 `run_after` (on backends that support deferral, such as the database backend). The single
@@ -17,7 +18,13 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from .models import ReminderSchedule
-from .services import reminders_send
+from .services import reminders_send, renewal_notify
+
+
+@task()
+def renewal_notify_run(renewal_id: int) -> int:
+    """Email the staff a course marked "requires renewal" asks to take it again."""
+    return renewal_notify(renewal_id=renewal_id)
 
 
 def reminders_interval() -> timedelta:

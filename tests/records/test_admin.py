@@ -172,3 +172,43 @@ def test_pupils_are_never_emailed_when_their_course_requires_renewal(
     [item] = assignments_for_learner(pupil)
     assert item.state == State.NOT_STARTED
     assert mailoutbox == []
+
+
+def test_the_renewal_emails_are_sent_by_the_task_worker_not_while_the_editor_waits(
+    client,
+    editor,
+    school,
+    staff_team,
+    staff_course,
+    teacher,
+    settings,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Every school's assigned staff are emailed: in the editor's request, a long list (or a
+    slow mail server) would outlast the page and leave the rest never told."""
+    from django_tasks import default_task_backend
+
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=date.today()
+    )
+    completions_project(
+        statements=[
+            statement(
+                teacher, COMPLETED, staff_course.activity_iri, when=timezone.now() - timedelta(3)
+            )
+        ],
+        learners_by_key=keys(teacher),
+    )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    client.force_login(editor)
+    url = reverse("records_course_renewal", args=[staff_course.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "New privacy settings", "complete_within_days": 21})
+    assert response.status_code == 302
+    assert mailoutbox == []
+    [queued] = [r for r in default_task_backend.results if r.task.name == "renewal_notify_run"]
+    assert queued.kwargs == {"renewal_id": CourseRenewal.objects.get().pk}
+    assert queued.task.call(**queued.kwargs) == 1
+    assert [m.to for m in mailoutbox] == [[teacher.email]]
