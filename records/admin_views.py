@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import CourseRenewal
+from .selectors import course_renewal_latest_id
 from .services import course_renewal_require
 
 
@@ -21,6 +22,8 @@ class CourseRenewalForm(forms.Form):
     complete_within_days = forms.IntegerField(
         label=gettext_lazy("Days to complete it again"), min_value=1, max_value=365, initial=30
     )
+    # The course's latest renewal when the form was shown: sent again, it does nothing more.
+    latest_seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
 
 def course_renewal_create(request, page_id: int):
@@ -30,14 +33,29 @@ def course_renewal_create(request, page_id: int):
     course = get_object_or_404(CoursePage, pk=page_id)
     if not course.permissions_for_user(request.user).can_publish():
         raise PermissionDenied
-    form = CourseRenewalForm(request.POST or None)
+    form = CourseRenewalForm(
+        request.POST or None,
+        initial={"latest_seen": course_renewal_latest_id(course_page_id=course.pk)},
+    )
     if request.method == "POST" and form.is_valid():
-        course_renewal_require(
+        renewal = course_renewal_require(
             course_page_id=course.pk,
             reason=form.cleaned_data["reason"],
             complete_within_days=form.cleaned_data["complete_within_days"],
             created_by=request.user,
+            latest_seen=form.cleaned_data["latest_seen"],
         )
+        if renewal is None:
+            messages.warning(
+                request,
+                _(
+                    "“%(course)s” was marked as requiring renewal after this form was opened "
+                    "(perhaps it was sent twice), so nothing more was done: staff are emailed "
+                    "once."
+                )
+                % {"course": course.title},
+            )
+            return redirect("wagtailadmin_pages:edit", course.pk)
         messages.success(
             request,
             _(

@@ -730,3 +730,14 @@ def pshe_class_assignments(
 
 def assignments_of_school(*, school) -> QuerySet[Assignment]:
     return Assignment.objects.filter(school=school).select_related("group", "course")
+
+
+def course_renewal_latest_id(*, course_page_id: int) -> int:
+    """The id of the course's latest "requires renewal" mark, 0 if it has none."""
+    return (
+        CourseRenewal.objects.filter(course_id=course_page_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )

@@ -90,11 +90,28 @@ def assignment_delete(*, assignment: Assignment) -> None:
 
 @transaction.atomic
 def course_renewal_require(
-    *, course_page_id: int, reason: str, complete_within_days: int = 30, created_by=None
-) -> CourseRenewal:
+    *,
+    course_page_id: int,
+    reason: str,
+    complete_within_days: int = 30,
+    created_by=None,
+    latest_seen: int | None = None,
+) -> CourseRenewal | None:
     """Mark a course as "requires renewal": earlier completions stop counting and everyone
     assigned who had completed it is told to take it again (by the task worker, after
-    commit: every school's staff is too long a list to email while the editor waits)."""
+    commit: every school's staff is too long a list to email while the editor waits).
+
+    `latest_seen` is the course's latest renewal (its id, 0 for none) when the editor's form
+    was shown. A later one means the same form was sent again (a double click, the back
+    button): nothing more is done, and None is returned, so staff are not emailed twice."""
+    if latest_seen is not None:
+        # The course's page row is the lock: two sendings at once take turns (PostgreSQL).
+        from .selectors import course_renewal_latest_id
+
+        page = apps.get_model("wagtailcore", "Page")
+        list(page.objects.select_for_update().filter(pk=course_page_id).values_list("pk"))
+        if course_renewal_latest_id(course_page_id=course_page_id) > latest_seen:
+            return None
     renewal = CourseRenewal.objects.create(
         course_id=course_page_id,
         reason=reason,

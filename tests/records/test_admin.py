@@ -1,5 +1,6 @@
 """Editors mark a course as requiring renewal from the Wagtail admin."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -51,6 +52,48 @@ def test_editor_marks_a_course_and_assigned_staff_are_re_enrolled(
     [item] = assignments_for_learner(teacher)
     assert item.state == State.NOT_STARTED
     assert [m.to for m in mailoutbox] == [[teacher.email]]
+
+
+def test_the_form_sent_twice_marks_the_course_and_emails_staff_once(
+    client,
+    editor,
+    school,
+    staff_team,
+    staff_course,
+    teacher,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """A double click on "Require renewal", or the back button and sending it again, emailed
+    every assigned member of staff twice and listed the renewal twice."""
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=date.today()
+    )
+    completions_project(
+        statements=[
+            statement(
+                teacher,
+                COMPLETED,
+                staff_course.activity_iri,
+                when=timezone.now() - timedelta(days=3),
+            )
+        ],
+        learners_by_key=keys(teacher),
+    )
+    client.force_login(editor)
+    url = reverse("records_course_renewal", args=[staff_course.pk])
+    form = client.get(url).content.decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    hidden.pop("csrfmiddlewaretoken", None)
+    data = {**hidden, "reason": "New privacy settings", "complete_within_days": 21}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, data, follow=True)
+    assert first.status_code == 302
+    assert CourseRenewal.objects.count() == 1
+    assert [m.to for m in mailoutbox] == [[teacher.email]]
+    assert "marked as requiring renewal after this form was opened" in again.content.decode()
 
 
 def test_staff_cannot_mark_a_course(client, teacher, staff_course):
