@@ -140,6 +140,18 @@ class CopyWithoutAliasForm(CopyForm):
         self.fields.pop("alias", None)
 
 
+def pupil_labels(pupils) -> list[tuple]:
+    """Each pupil with what names them in a list to tick: their name, and their username
+    too where another pupil of the list has the same name (two Olivia Smiths in a year
+    group), so the teacher unticks the one who was absent."""
+    names = [p.get_full_name() or p.username for p in pupils]
+    shared = {name for name in names if names.count(name) > 1}
+    return [
+        (p, f"{name} ({p.username})" if name in shared else name)
+        for p, name in zip(pupils, names, strict=True)
+    ]
+
+
 # How far back a teacher may record a lesson they led.
 LESSON_RECORD_DAYS = 365
 
@@ -171,7 +183,7 @@ class ClassLessonForm(forms.Form):
     def __init__(self, *args, modules, pupils, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["modules"].choices = [(m.pk, m.title) for m in modules]
-        self.fields["pupils"].choices = [(p.pk, p.get_full_name() or p.username) for p in pupils]
+        self.fields["pupils"].choices = [(p.pk, label) for p, label in pupil_labels(pupils)]
         self.fields["pupils"].initial = [p.pk for p in pupils]
         self.fields["taught_on"].initial = timezone.localdate()
         self.fields["lesson"].initial = uuid.uuid4()

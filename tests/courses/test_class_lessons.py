@@ -689,3 +689,20 @@ def test_the_error_summary_links_to_the_first_box_of_each_list_to_tick(
     assert 'href="#id_pupils_0">Pupils who were there: Tick the pupils who were there.' in html
     assert 'id="id_modules_0"' in html and 'id="id_pupils_0"' in html
     assert 'href="#"' not in html
+
+
+def test_pupils_with_the_same_name_are_told_apart_by_their_username(
+    client, school, teacher, pupil, classmate, klass, course, modules
+):
+    """Two Ella Wrights in a class: the teacher must know which one to untick."""
+    namesake = PupilFactory(
+        school=school, first_name="Ella", last_name="Wright", username="ewright2"
+    )
+    MembershipFactory(group=klass, user=namesake)
+    pupil.first_name, pupil.last_name = "Zofia", "Kowalska"
+    pupil.save()
+    client.force_login(teacher)
+    html = client.get(_url(course)).content.decode()
+    assert f">Ella Wright ({classmate.username})</label>" in html
+    assert ">Ella Wright (ewright2)</label>" in html
+    assert ">Zofia Kowalska</label>" in html  # other names stay as they are
