@@ -3,9 +3,25 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.tables import LiveStatusTagColumn
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
 from .models import Quiz
+
+
+def _attempts_going(attempts: int, unfinished: int) -> str:
+    """What deleting quizzes deletes, in words: "2 attempts by learners (1 not finished:
+    ...)"."""
+    what = ngettext(
+        "%(count)s attempt by a learner", "%(count)s attempts by learners", attempts
+    ) % {"count": attempts}
+    if unfinished:
+        what += ngettext(
+            " (%(count)s not finished: that learner cannot carry on)",
+            " (%(count)s not finished: those learners cannot carry on)",
+            unfinished,
+        ) % {"count": unfinished}
+    return what
 
 
 class QuizDeleteView(DeleteView):
@@ -16,21 +32,35 @@ class QuizDeleteView(DeleteView):
         attempts, unfinished = self.object.attempts_count()
         if not attempts:
             return super().confirmation_message
-        what = ngettext(
-            "%(count)s attempt by a learner", "%(count)s attempts by learners", attempts
-        ) % {"count": attempts}
-        if unfinished:
-            what += ngettext(
-                " (%(count)s not finished: that learner cannot carry on)",
-                " (%(count)s not finished: those learners cannot carry on)",
-                unfinished,
-            ) % {"count": unfinished}
         return _(
             "Learners have taken this quiz. Deleting it also deletes %(what)s, with their "
             "answers and the review of them; what learners completed stays in their records. "
             "To stop new attempts and keep all of this, unpublish it instead. Are you sure "
             "you want to delete this quiz?"
-        ) % {"what": what}
+        ) % {"what": _attempts_going(attempts, unfinished)}
+
+
+class QuizDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's "Delete" for several quizzes at once, warning as QuizDeleteView does."""
+
+    models = [Quiz]
+    template_name = "assessments/admin/confirm_bulk_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = [item["item"].attempts_count() for item in context["items"]]
+        attempts = sum(all_ for all_, _open in counts)
+        if attempts:
+            context["attempts_warning"] = _(
+                "Learners have taken %(taken)s of these quizzes. Deleting them also deletes "
+                "%(what)s, with their answers and the review of them; what learners completed "
+                "stays in their records. To stop new attempts and keep all of this, unpublish "
+                "them instead."
+            ) % {
+                "taken": sum(1 for all_, _open in counts if all_),
+                "what": _attempts_going(attempts, sum(open_ for _all, open_ in counts)),
+            }
+        return context
 
 
 class QuizViewSet(SnippetViewSet):

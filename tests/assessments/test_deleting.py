@@ -59,3 +59,32 @@ def test_deleting_a_quiz_learners_took_deletes_their_attempts_and_keeps_the_stat
     assert not Quiz.objects.filter(pk=taken.pk).exists()
     assert not Attempt.objects.exists()
     assert Statement.objects.count() == statements
+
+
+def _bulk_delete_url(*quizzes):
+    ids = "&".join(f"id={quiz.pk}" for quiz in quizzes)
+    return reverse("wagtail_bulk_action", args=["assessments", "quiz", "delete"]) + f"?{ids}"
+
+
+def test_deleting_several_quizzes_at_once_warns_of_the_attempts_that_go_with_them(
+    client, editor, taken
+):
+    untouched = make_quiz(title="Nobody took this")
+    client.force_login(editor)
+    page = client.get(_bulk_delete_url(taken, untouched)).content.decode()
+    assert (
+        "Learners have taken 1 of these quizzes. Deleting them also deletes 2 attempts by "
+        "learners (1 not finished: that learner cannot carry on), with their answers and the "
+        "review of them" in page
+    )
+    assert "To stop new attempts and keep all of this, unpublish them instead." in page
+    assert client.post(_bulk_delete_url(taken, untouched)).status_code == 302
+    assert not Quiz.objects.exists() and not Attempt.objects.exists()
+
+
+def test_deleting_several_quizzes_nobody_took_says_nothing_of_attempts(client, editor):
+    quizzes = [make_quiz(title="One"), make_quiz(title="Two")]
+    client.force_login(editor)
+    page = client.get(_bulk_delete_url(*quizzes)).content.decode()
+    assert "Are you sure you want to delete 2 quizzes?" in page
+    assert "Learners have taken" not in page
