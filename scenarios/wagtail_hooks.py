@@ -7,12 +7,43 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
 from .forms import ScenarioAdminForm
 from .models import Scenario
 from .panels import GraphPanel
+
+
+def _plays_going(attempts: int, unfinished: int, classes: int) -> str:
+    """What deleting scenarios deletes, in words: "2 play-throughs by learners (1 not
+    finished: ...) and 1 class play"."""
+    goes = []
+    if attempts:
+        goes.append(
+            ngettext(
+                "%(count)s play-through by a learner",
+                "%(count)s play-throughs by learners",
+                attempts,
+            )
+            % {"count": attempts}
+            + (
+                ngettext(
+                    " (%(count)s not finished: that learner cannot carry on)",
+                    " (%(count)s not finished: those learners cannot carry on)",
+                    unfinished,
+                )
+                % {"count": unfinished}
+                if unfinished
+                else ""
+            )
+        )
+    if classes:
+        goes.append(
+            ngettext("%(count)s class play", "%(count)s class plays", classes) % {"count": classes}
+        )
+    return goes[0] if len(goes) == 1 else _("%s and %s") % tuple(goes)
 
 
 class ScenarioDeleteView(DeleteView):
@@ -23,37 +54,35 @@ class ScenarioDeleteView(DeleteView):
         attempts, unfinished, classes = self.object.plays_count()
         if not attempts and not classes:
             return super().confirmation_message
-        goes = []
-        if attempts:
-            goes.append(
-                ngettext(
-                    "%(count)s play-through by a learner",
-                    "%(count)s play-throughs by learners",
-                    attempts,
-                )
-                % {"count": attempts}
-                + (
-                    ngettext(
-                        " (%(count)s not finished: that learner cannot carry on)",
-                        " (%(count)s not finished: those learners cannot carry on)",
-                        unfinished,
-                    )
-                    % {"count": unfinished}
-                    if unfinished
-                    else ""
-                )
-            )
-        if classes:
-            goes.append(
-                ngettext("%(count)s class play", "%(count)s class plays", classes)
-                % {"count": classes}
-            )
         return _(
             "Learners have played this scenario. Deleting it also deletes %(what)s, and its "
             "choices leave the scenario analytics; what learners completed stays in their "
             "records. To stop new plays and keep all of this, unpublish it instead. Are you "
             "sure you want to delete this scenario?"
-        ) % {"what": goes[0] if len(goes) == 1 else _("%s and %s") % tuple(goes)}
+        ) % {"what": _plays_going(attempts, unfinished, classes)}
+
+
+class ScenarioDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's "Delete" for several scenarios at once, warning as ScenarioDeleteView does."""
+
+    models = [Scenario]
+    template_name = "scenarios/admin/confirm_bulk_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = [item["item"].plays_count() for item in context["items"]]
+        totals = [sum(column) for column in zip(*counts, strict=True)] or [0, 0, 0]
+        if totals[0] or totals[2]:
+            context["plays_warning"] = _(
+                "Learners have played %(played)s of these scenarios. Deleting them also "
+                "deletes %(what)s, and their choices leave the scenario analytics; what "
+                "learners completed stays in their records. To stop new plays and keep all of "
+                "this, unpublish them instead."
+            ) % {
+                "played": sum(1 for attempts, _open, classes in counts if attempts or classes),
+                "what": _plays_going(*totals),
+            }
+        return context
 
 
 class ScenarioViewSet(SnippetViewSet):
@@ -82,6 +111,8 @@ class ScenarioViewSet(SnippetViewSet):
 
 
 register_snippet(ScenarioViewSet)
+# After Wagtail's own "Delete" for every snippet (order 0), so this one is the scenarios'.
+hooks.register("register_bulk_action", ScenarioDeleteBulkAction, order=1)
 
 
 class TweeImportMenuItem(MenuItem):

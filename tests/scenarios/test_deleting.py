@@ -88,6 +88,24 @@ def test_deleting_played_scenarios_several_at_once(client, editor, played):
     assert not Scenario.objects.exists() and not ScenarioAttempt.objects.exists()
 
 
+def test_deleting_several_scenarios_at_once_warns_of_the_plays_that_go_with_them(
+    client, editor, played
+):
+    other = published_scenario(title="Another")
+    client.force_login(editor)
+    url = (
+        reverse("wagtail_bulk_action", args=["scenarios", "scenario", "delete"])
+        + f"?id={played.pk}&id={other.pk}"
+    )
+    page = client.get(url).content.decode()
+    assert (
+        "Learners have played 1 of these scenarios. Deleting them also deletes 2 "
+        "play-throughs by learners (1 not finished: that learner cannot carry on) and 1 class "
+        "play" in page
+    )
+    assert "To stop new plays and keep all of this, unpublish them instead." in page
+
+
 def test_a_revision_someone_is_playing_is_kept_by_purge_revisions(played):
     pinned = ScenarioAttempt.objects.values_list("revision_id", flat=True)
     call_command("purge_revisions", days=0, verbosity=0)
