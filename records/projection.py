@@ -19,7 +19,6 @@ from functools import cache
 
 from django.db import connection
 from django.db.models import Max, Min
-from django.utils.dateparse import parse_datetime
 
 from xapi.identity import actor_key
 from xapi.recordsets import recordset
@@ -74,7 +73,9 @@ def touched_activity_iris(statement: dict) -> list[str]:
 
 def _when(statement: dict) -> datetime:
     value = statement.get("timestamp") or statement.get("stored")
-    parsed = parse_datetime(value) if isinstance(value, str) else value
+    # Read as the LRS validated it: RFC 3339 allows a lower-case "z", which Django's
+    # parse_datetime does not know.
+    parsed = datetime.fromisoformat(value.replace("z", "Z")) if isinstance(value, str) else value
     if parsed is None:
         raise ValueError("statement has neither timestamp nor stored")
     if parsed.tzinfo is None:

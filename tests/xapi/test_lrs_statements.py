@@ -650,3 +650,17 @@ def test_attachment_with_wrong_hash_or_missing_part_is_400(lrs):
     body, ctype = multipart(attachment_statement(content), [])
     assert lrs.post(URL, body, content_type=ctype).status_code == 400
     assert not Statement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["2026-06-01T10:00:00.000z", "2026-06-01T10:00:00z", "2026-06-01T10:00z"]
+)
+def test_a_timestamp_with_a_lower_case_z_is_stored(lrs, timestamp):
+    """RFC 3339 5.6 (the timestamps xAPI 2.0.0 Part Two 4.5 asks for): "the 'T' and 'Z'
+    characters in this syntax may alternatively be lower case"."""
+    response = lrs.post(URL, xapi_statement(timestamp=timestamp))
+    assert response.status_code == 200
+    [statement_id] = response.json()
+    assert Statement.objects.get(statement_id=statement_id).timestamp.isoformat() == (
+        "2026-06-01T10:00:00+00:00"
+    )
