@@ -237,28 +237,31 @@ def roster_import(
         for user in adopted:
             existing[user.mis_id] = user
     # People matched by MIS id must already hold the role being imported, so a pupils file
-    # can never turn a member of staff into a pupil (or the reverse).
-    other_roles = {
-        user_id
-        for chunk in _chunks([u.pk for u in existing.values()])
-        for user_id in User.groups.through.objects.filter(
+    # can never turn a member of staff into a pupil (or the reverse), nor change an editor's
+    # account.
+    other_roles: dict[int, set[str]] = {}
+    for chunk in _chunks([u.pk for u in existing.values()]):
+        for user_id, name in User.groups.through.objects.filter(
             user_id__in=chunk,
             group__name__in=[AUTH_GROUP_NAMES[other_role], AUTH_GROUP_NAMES[Role.EDITOR]],
-        ).values_list("user_id", flat=True)
-    }
+        ).values_list("user_id", "group__name"):
+            other_roles.setdefault(user_id, set()).add(name)
 
     errors: list[RowError] = []
     for row in rows:
         user = existing.get(row.mis_id)
-        if user is None:
+        if user is None or user.pk not in other_roles:
             continue
-        if user.pk in other_roles:
-            message = (
-                _("This MIS id belongs to a member of staff already in Upstander.")
-                if role == Role.PUPIL
-                else _("This MIS id belongs to a pupil already in Upstander.")
+        if AUTH_GROUP_NAMES[other_role] not in other_roles[user.pk]:
+            message = _(
+                "This MIS id belongs to an editor's account, which an import cannot change. "
+                "Ask whoever runs Upstander for your school."
             )
-            errors.append(RowError(message, row.line, "mis_id"))
+        elif role == Role.PUPIL:
+            message = _("This MIS id belongs to a member of staff already in Upstander.")
+        else:
+            message = _("This MIS id belongs to a pupil already in Upstander.")
+        errors.append(RowError(message, row.line, "mis_id"))
 
     if role == Role.STAFF:
         emails = [row.email for row in rows]

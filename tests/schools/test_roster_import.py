@@ -416,3 +416,27 @@ def test_moving_every_pupil_up_a_year_takes_a_few_queries_not_some_per_pupil(sch
     assert Membership.objects.filter(user__school=school).count() == 600
     assert not Membership.objects.filter(group__name__in=["7R", "7S", "7T", "Year 7"]).exists()
     assert not indexed.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "roles"), [(Kind.STAFF, [Role.STAFF, Role.EDITOR]), (Kind.PUPILS, [Role.EDITOR])]
+)
+def test_an_editors_account_is_refused_as_an_editors_not_as_a_pupils(school, kind, roles):
+    """A teacher imported with the staff file and later made an editor too: next term's file
+    cannot change their account, and the reason given must be the right one."""
+    UserFactory(
+        school=school,
+        username="pshe@school.example",
+        email="pshe@school.example",
+        mis_id="T1",
+        roles=roles,
+    )
+    header = "mis_id,first_name,last_name,email\r\n"
+    row = "T1,Pat,Shaw,pshe@school.example\r\n" if kind == Kind.STAFF else "T1,Pat,Shaw,\r\n"
+    with pytest.raises(RosterImportError) as refused:
+        run_import(school, header + row, kind)
+    [error] = refused.value.errors
+    assert (error.line, error.column) == (2, "mis_id")
+    assert "editor's account" in str(error.message)
+    assert "pupil" not in str(error.message)
+    assert "member of staff" not in str(error.message)
