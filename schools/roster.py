@@ -330,6 +330,20 @@ def _validate_row(values: dict[str, str], *, kind: str, line: int) -> list[RowEr
                 errors.append(RowError(_("This is required."), line, name))
             continue
         if name in GROUP_COLUMNS:
+            # "8R, 9T" would be one class of that name, and the pupil out of 8R and 9T. Only
+            # a staff team's name may have a comma ("English, Media and Drama").
+            if name != "staff_team" and "," in value:
+                errors.append(
+                    RowError(
+                        _(
+                            "Separate classes and year groups with semicolons (8R; 9T), not "
+                            "commas: their names cannot contain a comma."
+                        ),
+                        line,
+                        name,
+                    )
+                )
+                continue
             too_long = [g for g in _split_groups(value) if len(g) > column.max_length]
             if too_long:
                 errors.append(

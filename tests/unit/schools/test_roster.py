@@ -289,3 +289,31 @@ def test_a_file_whose_columns_are_separated_by_semicolons_or_tabs_is_read(separa
         (3, "A2", "Sam", "Jones, Jr"),
     ]
     assert parsed.rows[0].groups == {"class": ("8R", "8 Maths set 2"), "year_group": ("Year 8",)}
+
+
+def test_classes_separated_by_commas_are_an_error_not_one_class_named_with_a_comma():
+    """ "8R, 9T" in a spreadsheet cell would make a class called "8R, 9T" and take the
+    pupil out of 8R and 9T, which the page lists as "New groups: 8R, 9T (Class)"."""
+    parsed = roster_parse(
+        csv_bytes(
+            "mis_id,first_name,last_name,class,year_group",
+            'A1,Priya,Patel,"8R, 8 Maths set 2",Year 8',
+            'A2,Sam,Jones,8R,"Year 8,Year 9"',
+        ),
+        kind=Kind.PUPILS,
+    )
+    assert [(e.line, e.column) for e in parsed.errors] == [(2, "class"), (3, "year_group")]
+    assert "semicolons" in str(parsed.errors[0].message)
+    assert parsed.rows == []
+
+
+def test_a_staff_team_may_have_a_comma_in_its_name():
+    parsed = roster_parse(
+        csv_bytes(
+            "mis_id,first_name,last_name,email,staff_team",
+            'T1,Sam,Jones,s.jones@school.example,"English, Media and Drama; Pastoral"',
+        ),
+        kind=Kind.STAFF,
+    )
+    assert parsed.errors == []
+    assert parsed.rows[0].groups["staff_team"] == ("English, Media and Drama", "Pastoral")
