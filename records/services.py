@@ -280,6 +280,8 @@ def reminders_send(*, today: date | None = None) -> int:
             except MailServerUnreachable:
                 logger.error("Reminders stopped after %s sent: no mail server to send with", sent)
                 return sent
+            except ReminderRefused:  # that one address: the others are still sent
+                continue
     return sent
 
 
@@ -290,6 +292,10 @@ class ReminderRefused(Exception):
 class MailServerUnreachable(ReminderRefused):
     """The mail server could not be reached or takes no mail at all, so trying the next
     person would only wait as long again. Not raised for one address it refuses."""
+
+
+class AddressRefused(ReminderRefused):
+    """The mail server refused the person's address: trying again will not help."""
 
 
 def reminder_from_lead(*, learner: User, assignment_id: int, lead: User) -> None:
@@ -390,7 +396,15 @@ def _reminder_send_one(*, user, item, kind: str, about: date, lead_name: str = "
         # One bad address must not stop everyone else's reminders; the row rolled back, so
         # the next run tries again.
         logger.exception("Reminder to user %s failed", user.pk)
-        if isinstance(error, OSError) and not isinstance(error, smtplib.SMTPRecipientsRefused):
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            raise AddressRefused(
+                _(
+                    "The mail server would not take their email address, %(email)s. Check "
+                    "that it is right."
+                )
+                % {"email": user.email}
+            ) from error
+        if isinstance(error, OSError):
             # Not this address: the server (refused, timed out, hung up, would not sign in).
             raise MailServerUnreachable(
                 _("The email could not be sent. Please try again later.")

@@ -493,3 +493,31 @@ def test_an_address_the_mail_server_refuses_does_not_stop_the_others(
         "overdue1@school.invalid",
         "overdue2@school.invalid",
     ]
+
+
+class RefusingTeachersAddress:
+    """An email backend whose server refuses the teacher's address."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPRecipientsRefused({"teacher1@school.invalid": (550, b"No such user")})
+
+
+def test_a_reminder_to_an_address_the_mail_server_refuses_says_so_not_try_again_later(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, settings
+):
+    """Trying again later would fail the same way: the lead needs to check the address."""
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingTeachersAddress"
+    client.force_login(safeguarding_lead)
+    html = _remind(client, teacher, assignment).content.decode()
+    assert (
+        "The mail server would not take their email address, teacher1@school.invalid. "
+        "Check that it is right."
+    ) in html
+    assert "Please try again later" not in html
+    assert not ReminderSent.objects.exists()
