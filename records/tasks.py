@@ -33,10 +33,12 @@ def reminders_interval() -> timedelta:
 
 @task()
 def reminders_run(scheduled_for: str | None = None) -> int:
-    """Send due reminders, then schedule the next run if this run still owns the chain."""
-    sent = reminders_send()
-    reminders_schedule_next(after=scheduled_for)
-    return sent
+    """Send due reminders, then schedule the next run if this run still owns the chain (also
+    when sending failed: the run fails, and is seen to, but the chain goes on)."""
+    try:
+        return reminders_send()
+    finally:
+        reminders_schedule_next(after=scheduled_for)
 
 
 def reminders_schedule_next(*, after: str | None) -> bool:

@@ -32,3 +32,26 @@ def test_a_stale_run_does_not_fork_the_chain(django_capture_on_commit_callbacks)
 
 def test_immediate_backend_never_reschedules():
     assert reminders_schedule_ensure() is False
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_a_run_that_fails_still_schedules_the_next(django_capture_on_commit_callbacks, monkeypatch):
+    """A run that breaks (the database restarted mid-run) fails, and is seen to, but the daily
+    reminders carry on: without a next run they would stop until someone starts them again."""
+    from django.db import OperationalError
+    from django_tasks_db.models import DBTaskResult
+
+    import records.tasks as tasks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_schedule_ensure()
+    scheduled = ReminderSchedule.objects.get().next_run_at
+
+    def broken():
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(tasks, "reminders_send", broken)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(OperationalError):
+        tasks.reminders_run.call(scheduled_for=scheduled.isoformat())
+    assert ReminderSchedule.objects.get().next_run_at > scheduled
+    assert DBTaskResult.objects.count() == 2
