@@ -706,3 +706,22 @@ def test_pupils_with_the_same_name_are_told_apart_by_their_username(
     assert f">Ella Wright ({classmate.username})</label>" in html
     assert ">Ella Wright (ewright2)</label>" in html
     assert ">Zofia Kowalska</label>" in html  # other names stay as they are
+
+
+def test_choosing_another_class_keeps_the_module_the_teacher_came_from(
+    client, school, teacher, klass, pupil, course, modules
+):
+    """From a module's "Record it for the pupils who were there", with the wrong class
+    chosen first: the other class's form still has that module ticked."""
+    other = GroupFactory(school=school, name="Year 8", kind="year_group")
+    Membership.objects.create(group=other, user=teacher, role=Membership.Role.TEACHER)
+    MembershipFactory(group=other, user=pupil)
+    client.force_login(teacher)
+    html = client.get(f"{_url(course, klass)}&module={modules[1].pk}").content.decode()
+    another = f"{_url(course)}?module={modules[1].pk}"
+    assert f'href="{another}">Choose another class' in html
+    html = client.get(another).content.decode()
+    assert f'name="module" value="{modules[1].pk}"' in html
+    html = client.get(f"{another}&group={other.pk}").content.decode()
+    assert "The lesson with Year 8" in html
+    assert f'value="{modules[1].pk}" id="id_modules_1" checked' in html
