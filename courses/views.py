@@ -192,6 +192,23 @@ def class_lesson(request, course_id: int):
                     _("This lesson was already recorded: the form was sent twice. It counts once."),
                 )
                 return redirect("records:pshe_class", pk=group.pk)
+            if not lesson.statement_ids:
+                # Taught again, or recorded again on another day by mistake: said, so a
+                # teacher who did not mean to record it twice sees it and can remove it.
+                messages.info(
+                    request,
+                    ngettext(
+                        "The lesson is listed, but the pupil you ticked had already completed "
+                        "these modules, so no PSHE record changed. Recorded it twice by "
+                        "mistake? Remove it below.",
+                        "The lesson is listed, but the %(count)s pupils you ticked had already "
+                        "completed these modules, so no PSHE record changed. Recorded it twice "
+                        "by mistake? Remove it below.",
+                        lesson.pupil_count,
+                    )
+                    % {"count": lesson.pupil_count},
+                )
+                return redirect("records:pshe_class", pk=group.pk)
             messages.success(
                 request,
                 ngettext(

@@ -725,3 +725,28 @@ def test_choosing_another_class_keeps_the_module_the_teacher_came_from(
     html = client.get(f"{another}&group={other.pk}").content.decode()
     assert "The lesson with Year 8" in html
     assert f'value="{modules[1].pk}" id="id_modules_1" checked' in html
+
+
+def test_a_lesson_that_changes_no_record_says_so(
+    client, teacher, pupil, classmate, klass, course, modules
+):
+    """Recorded again on another day by mistake, or taught again as revision: every pupil
+    ticked has the modules already, so the teacher is not told they now have them."""
+    lesson = _record_lesson(client, teacher, klass, course, modules[:1], [pupil, classmate])
+    lesson.taught_on -= timedelta(days=3)
+    lesson.save()
+    client.get(reverse("records:pshe_class", args=[klass.pk]))  # its message, read
+    response = client.post(
+        _url(course),
+        {
+            "group": klass.pk,
+            "modules": [modules[0].pk],
+            "taught_on": timezone.localdate().isoformat(),
+            "pupils": [pupil.pk, classmate.pk],
+        },
+        follow=True,
+    )
+    page = " ".join(response.content.decode().split())
+    assert "The lesson is listed, but the 2 pupils you ticked had already completed" in page
+    assert "took “Respect online” with you" not in page
+    assert ClassLesson.objects.count() == 2
