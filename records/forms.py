@@ -143,6 +143,11 @@ class MatrixFilterForm(forms.Form):
 class VerifyForm(forms.Form):
     code = forms.CharField(
         label=_("Verification code"),
-        max_length=20,
+        # Room for the whole printed line ("Verification code: ABCD-…"), which selecting the
+        # code in a PDF reader often copies with it.
+        max_length=60,
         help_text=_("As printed on the certificate, for example ABCD-EFGH-JKLM."),
     )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].rsplit(":", 1)[-1].strip()

@@ -931,3 +931,16 @@ def test_checking_a_certificate_confirms_the_date_it_was_completed(client, world
         + " on 31 March 2025."
         in html
     )
+
+
+def test_a_code_copied_with_its_label_from_the_certificate_checks_out(client, world):
+    """Selecting the code in a PDF reader often takes the whole printed line with it."""
+    certificate = Certificate.objects.create(
+        learner=world["staff"],
+        statement_id=world["completion"].statement_id,
+        course_title="X",
+        completed_at=timezone.now(),
+    )
+    pasted = f"Verification code: {certificate.code}\n"
+    page = client.get(reverse("records:verify"), {"code": pasted})
+    assert "Valid certificate" in page.content.decode()
