@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -59,6 +60,14 @@ def fit_line(text: str, font: str, size: float, room: float) -> tuple[float, lis
     return size, simpleSplit(text, font, size, room)
 
 
+def _document_language() -> str:
+    """The language the document's words are in ("en-GB"), so a screen reader speaks them
+    in it and not in its own (WCAG technique PDF16). Each document also asks viewers to show
+    its title rather than its file name (PDF18)."""
+    language, _dash, region = (get_language() or settings.LANGUAGE_CODE).partition("-")
+    return f"{language}-{region.upper()}" if region else language
+
+
 def _paragraph(text: str, style) -> Paragraph:
     # Paragraph reads its text as markup: a "<" or "&" in a name or title is text here.
     return Paragraph(escape(text), style)
@@ -77,7 +86,8 @@ def certificate_pdf(certificate) -> bytes:
     """A one-page landscape certificate with everything the issue lists on it."""
     buffer = io.BytesIO()
     width, height = landscape(A4)
-    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), lang=_document_language())
+    pdf.setViewerPreference("DisplayDocTitle", "true")
     pdf.setTitle(_("Certificate: %(course)s") % {"course": certificate.course_title})
     pdf.setAuthor("Upstander")
     pdf.setStrokeColor(colors.HexColor("#1d4f91"))
@@ -130,6 +140,8 @@ def cpd_log_pdf(*, learner, lines) -> bytes:
         pagesize=A4,
         title=_("CPD log"),
         author="Upstander",
+        displayDocTitle=True,
+        lang=_document_language(),
         leftMargin=18 * mm,
         rightMargin=18 * mm,
     )
@@ -215,6 +227,8 @@ def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=
         pagesize=landscape(A4),
         title=title,
         author="Upstander",
+        displayDocTitle=True,
+        lang=_document_language(),
         leftMargin=15 * mm,
         rightMargin=15 * mm,
         topMargin=15 * mm,

@@ -944,3 +944,25 @@ def test_a_code_copied_with_its_label_from_the_certificate_checks_out(client, wo
     pasted = f"Verification code: {certificate.code}\n"
     page = client.get(reverse("records:verify"), {"code": pasted})
     assert "Valid certificate" in page.content.decode()
+
+
+def test_each_pdf_says_its_language_and_shows_its_title(client, world):
+    """WCAG 2.2 3.1.1 and 2.4.2 in a PDF (techniques PDF16 and PDF18): the document's
+    language, so a screen reader speaks it as English, and its title shown in the window
+    rather than a file name such as certificate-ABCD-EFGH-JKMN.pdf."""
+    from pypdf import PdfReader
+    from pypdf.generic import BooleanObject
+
+    client.force_login(world["staff"])
+    certificate = client.get(
+        reverse("records:certificate", args=[world["completion"].statement_id])
+    )
+    log = client.get(reverse("records:cpd_log_pdf"))
+    client.force_login(world["safeguarding_lead"])
+    record = client.get(reverse("records:training_record_pdf"))
+    for response in (certificate, log, record):
+        catalog = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
+        assert catalog.get("/Lang") == "en-GB"
+        preferences = catalog.get("/ViewerPreferences")
+        assert preferences is not None
+        assert preferences.get_object().get("/DisplayDocTitle") == BooleanObject(True)
