@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
@@ -150,11 +151,36 @@ def forwarding_status(request):
 def forwarding_replay(request, pk):
     target = get_object_or_404(ForwardingTarget, pk=pk)
     count = outbox_replay(target=target)
-    messages.success(
-        request,
-        _("%(count)s statements for %(target)s will be sent again now.")
-        % {"count": count, "target": target},
-    )
+    names = {"count": count, "target": target}
+    if not count:
+        messages.info(
+            request,
+            _("Nothing for %(target)s was waiting or had failed: there is nothing to send.")
+            % names,
+        )
+    elif not target.is_active:
+        # Nothing is sent to a target that is switched off (`outbox_send`): they wait.
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s statement for %(target)s will be sent once it is made active "
+                "again: it is inactive, so nothing is sent to it now.",
+                "%(count)s statements for %(target)s will be sent once it is made active "
+                "again: it is inactive, so nothing is sent to it now.",
+                count,
+            )
+            % names,
+        )
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s statement for %(target)s will be sent again now.",
+                "%(count)s statements for %(target)s will be sent again now.",
+                count,
+            )
+            % names,
+        )
     return redirect("xapi_forwarding_status")
 
 

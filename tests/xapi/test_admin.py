@@ -74,6 +74,36 @@ def test_forwarding_status_shows_depth_and_last_error_and_replays(
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
 
 
+@pytest.mark.parametrize(
+    ("failed", "is_active", "said"),
+    [
+        (1, True, "1 statement for Trust LRS will be sent again now."),
+        (2, True, "2 statements for Trust LRS will be sent again now."),
+        (0, True, "Nothing for Trust LRS was waiting or had failed: there is nothing to send."),
+        (
+            2,
+            False,
+            "2 statements for Trust LRS will be sent once it is made active again: it is "
+            "inactive, so nothing is sent to it now.",
+        ),
+    ],
+)
+def test_replaying_says_how_many_statements_go_and_when(
+    admin_client, school, pupil, make_statement, failed, is_active, said
+):
+    """It said "1 statements", "0 statements ... will be sent again now", and "will be sent
+    again now" for a target that is switched off, to which nothing is sent."""
+    from django.contrib.messages import get_messages
+
+    target = ForwardingTarget.objects.create(name="Trust LRS", endpoint="http://127.0.0.1:9/x/")
+    if failed:
+        record(statements=[make_statement(pupil) for _ in range(failed)], school=school)
+    OutboxEntry.objects.update(status="failed", last_error="HTTP 503")
+    ForwardingTarget.objects.update(is_active=is_active)  # switched off since
+    response = admin_client.post(reverse("xapi_forwarding_replay", args=[target.pk]))
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [said]
+
+
 def test_forwarding_target_admin_lists_targets(admin_client):
     ForwardingTarget.objects.create(name="Ralph", endpoint="http://lrs.example.org/xAPI/")
     response = admin_client.get(reverse("xapi_forwardingtarget:index"))
