@@ -104,6 +104,19 @@ def test_replaying_says_how_many_statements_go_and_when(
     assert [str(m) for m in get_messages(response.wsgi_request)] == [said]
 
 
+def test_each_replay_button_names_its_target(admin_client):
+    """A screen reader going from button to button heard "Replay now" once per target, with
+    nothing to tell which target each one replays."""
+    import re
+
+    for name in ("Trust LRS", "Ralph"):
+        ForwardingTarget.objects.create(name=name, endpoint="https://lrs.example.org/xAPI/")
+    html = admin_client.get(reverse("xapi_forwarding_status")).content.decode()
+    buttons = re.findall(r"<button[^>]*>(.*?)</button>", html, re.S)
+    names = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", b)).strip() for b in buttons]
+    assert "Replay now Ralph" in names and "Replay now Trust LRS" in names
+
+
 def test_forwarding_target_admin_lists_targets(admin_client):
     ForwardingTarget.objects.create(name="Ralph", endpoint="http://lrs.example.org/xAPI/")
     response = admin_client.get(reverse("xapi_forwardingtarget:index"))
