@@ -7,11 +7,15 @@ add people through the roster import instead.
 
 import django_filters
 from django.contrib.auth.models import Group as AuthGroup
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.views.generic.models import DeleteView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -50,9 +54,46 @@ class SchoolIndexView(IndexView):
         return buttons
 
 
+class SchoolDeleteView(DeleteView):
+    """A school its people still belong to cannot be deleted (`User.school` protects it):
+    the confirmation says so, with no button, rather than a server error."""
+
+    template_name = "schools/admin/school_confirm_delete.html"
+
+    @cached_property
+    def people_count(self) -> int:
+        return self.object.people.count()
+
+    @property
+    def refusal(self) -> str:
+        return ngettext(
+            "%(school)s cannot be deleted: %(count)s person belongs to it. Move them to "
+            "another school or delete them first.",
+            "%(school)s cannot be deleted: %(count)s people belong to it. Move them to "
+            "another school or delete them first.",
+            self.people_count,
+        ) % {"school": self.object.name, "count": self.people_count}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.people_count:
+            context["refusal"] = self.refusal
+            context["people_url"] = (
+                reverse("user:index") + "?" + urlencode({"school": self.object.pk})
+            )
+        return context
+
+    def form_valid(self, form):
+        if self.people_count:
+            messages.error(self.request, self.refusal)
+            return redirect(self.get_delete_url())
+        return super().form_valid(form)
+
+
 class SchoolViewSet(ModelViewSet):
     model = School
     index_view_class = SchoolIndexView
+    delete_view_class = SchoolDeleteView
     icon = "site"
     menu_label = _("Schools")
     url_prefix = "schools/schools"

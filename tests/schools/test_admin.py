@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from schools.models import Group, School
 from tests.factories import GroupFactory, UserFactory
@@ -119,3 +120,27 @@ def test_listings_take_no_more_queries_for_a_fuller_page(admin_client, url):
     few = _listing_queries(admin_client, url)
     add(10)
     assert _listing_queries(admin_client, url) == few
+
+
+def test_a_school_with_people_is_not_deleted_and_the_administrator_is_told_why(
+    admin_client, school, pupil
+):
+    """Deleting a school its people still belong to failed with a server error (a person's
+    school cannot be deleted from under them). The confirmation now says why it cannot be
+    deleted and offers no delete button; sent anyway, nothing is deleted."""
+    url = reverse("school:delete", args=[school.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Test Academy cannot be deleted: 1 person belongs to it." in page
+    assert "Yes, delete" not in page
+    assert f'href="/admin/schools/people/?school={school.pk}"' in page  # who they are
+    response = admin_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "Test Academy cannot be deleted: 1 person belongs to it." in response.content.decode()
+    assert School.objects.filter(pk=school.pk).exists()
+
+
+def test_a_school_without_people_can_be_deleted(admin_client):
+    empty = School.objects.create(name="Closed Primary")
+    response = admin_client.post(reverse("school:delete", args=[empty.pk]))
+    assert response.status_code == 302
+    assert not School.objects.filter(pk=empty.pk).exists()
