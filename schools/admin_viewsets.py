@@ -18,6 +18,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic.models import DeleteView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.users.views.users import DeleteView as UserDeleteView
 
 from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES
@@ -161,6 +162,10 @@ class PersonViewSet(ListingViewSet):
     search_backend_name = None
     form_fields = ["username", "first_name", "last_name", "email", "school", "mis_id", "is_active"]
     copy_view_enabled = False
+    # Deleting someone here is deleting them in Wagtail's Users screens: the same checks (not
+    # yourself), and its "before_delete_user" hook, which erases their learning records.
+    delete_view_class = UserDeleteView
+    delete_template_name = "wagtailusers/users/confirm_delete.html"
 
 
 class SchoolsViewSetGroup(ModelViewSetGroup):

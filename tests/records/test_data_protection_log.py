@@ -213,6 +213,35 @@ def test_deleting_a_user_in_the_admin_erases_their_statements_and_logs_it(
     )
 
 
+def test_deleting_a_person_in_the_admins_people_screen_erases_them_too(
+    admin_client, school, named_pupil, teacher
+):
+    """Schools → People deletes the same accounts as Wagtail's Users screen: it left their
+    statements behind, still carrying their identifier, and the school's log said nothing."""
+    from xapi.models import Statement
+
+    client, admin = admin_client
+    _recorded(school, named_pupil)
+    _recorded(school, teacher)
+    key = str(named_pupil.learner_id)
+    url = reverse("user:delete", args=[named_pupil.pk])
+    confirm = client.get(url)
+    assert "This also erases their learning records" in confirm.content.decode()
+    assert not DataProtectionEvent.objects.exists()
+    assert client.post(url).status_code == 302
+    assert not type(named_pupil).objects.filter(pk=named_pupil.pk).exists()
+    assert not Statement.objects.filter(actor_key__contains=key).exists()
+    assert Statement.objects.filter(learner=teacher).count() == 1  # nobody else's
+    [event] = DataProtectionEvent.objects.all()
+    assert (event.kind, event.via, event.by, event.mis_id) == ("erased", "admin", admin, "A1234")
+
+
+def test_administrators_cannot_delete_themselves_in_the_people_screen(admin_client):
+    client, admin = admin_client
+    assert client.post(reverse("user:delete", args=[admin.pk])).status_code in (302, 403)
+    assert type(admin).objects.filter(pk=admin.pk).exists()
+
+
 def test_deleting_several_users_at_once_in_the_admin_erases_each(
     admin_client, school, named_pupil, teacher, safeguarding_lead
 ):
