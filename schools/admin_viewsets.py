@@ -106,8 +106,61 @@ class SchoolViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class GroupDeleteView(DeleteView):
+    @property
+    def confirmation_message(self):
+        """Before deleting a group that has been used, say what goes with it: a class's
+        assignments, lessons and classroom runs are deleted with it, without a word
+        otherwise."""
+        group = self.object
+        parts = []
+        if count := group.memberships.count():
+            parts.append(
+                ngettext(
+                    "%(count)s person's membership of it",
+                    "%(count)s people's membership of it",
+                    count,
+                )
+                % {"count": count}
+            )
+        if count := group.assignments.count():
+            parts.append(
+                ngettext(
+                    "%(count)s course assigned to it (and its reminders)",
+                    "%(count)s courses assigned to it (and their reminders)",
+                    count,
+                )
+                % {"count": count}
+            )
+        if count := group.lessons_taught.count():
+            parts.append(
+                ngettext(
+                    "%(count)s lesson recorded with it",
+                    "%(count)s lessons recorded with it",
+                    count,
+                )
+                % {"count": count}
+            )
+        if count := group.classroom_sessions.count():
+            parts.append(
+                ngettext(
+                    "%(count)s scenario run in classroom mode with it",
+                    "%(count)s scenario runs in classroom mode with it",
+                    count,
+                )
+                % {"count": count}
+            )
+        if not parts:
+            return super().confirmation_message
+        return _(
+            "Deleting %(group)s also deletes %(parts)s. What its members completed stays in "
+            "their records. Are you sure you want to delete this group?"
+        ) % {"group": group.name, "parts": "; ".join(parts)}
+
+
 class GroupViewSet(ListingViewSet):
     model = Group
+    delete_view_class = GroupDeleteView
     icon = "group"
     menu_label = _("Groups")
     url_prefix = "schools/groups"

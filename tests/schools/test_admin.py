@@ -144,3 +144,18 @@ def test_a_school_without_people_can_be_deleted(admin_client):
     response = admin_client.post(reverse("school:delete", args=[empty.pk]))
     assert response.status_code == 302
     assert not School.objects.filter(pk=empty.pk).exists()
+
+
+def test_deleting_a_class_says_what_goes_with_it(admin_client, school, klass, pupil, home_page):
+    """A class's assignments, lessons and classroom runs go with it; the confirmation asked
+    only "Are you sure you want to delete this group?"."""
+    from datetime import date
+
+    from records.models import Assignment
+
+    Assignment.objects.create(school=school, course=home_page, group=klass, due_on=date.today())
+    page = admin_client.get(reverse("group:delete", args=[klass.pk])).content.decode()
+    assert (
+        "Deleting 8R also deletes 1 person&#x27;s membership of it; 1 course assigned to it "
+        "(and its reminders). What its members completed stays in their records." in page
+    )
