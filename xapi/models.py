@@ -9,6 +9,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -223,6 +224,18 @@ class LrsClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        # Neither would refuse every request the client makes: it could not use the LRS.
+        if not self.can_read and not self.can_write:
+            raise ValidationError(
+                {
+                    "can_read": _(
+                        "Tick reading, writing or both: a client that may do neither cannot "
+                        "use the LRS."
+                    )
+                }
+            )
 
     def issue_secret(self) -> str:
         """Give this client a new key and secret; return the secret (shown once)."""

@@ -39,6 +39,19 @@ def test_issuing_credentials_shows_the_secret_once_and_stores_its_hash(admin_cli
     assert secret not in listing
 
 
+def test_a_client_that_may_neither_read_nor_write_is_refused(admin_client, school):
+    """Such a client could not use the LRS at all, and the page showing its secret said
+    "May" with nothing after it."""
+    response = admin_client.post(
+        reverse("xapi_lrsclient:add"), {"name": "Quiz tool", "school": school.pk, "is_active": "on"}
+    )
+    assert response.status_code == 200
+    assert "Tick reading, writing or both: a client that may do neither cannot use the LRS." in (
+        response.content.decode()
+    )
+    assert not LrsClient.objects.exists()
+
+
 def test_a_new_secret_replaces_the_old_one(admin_client, school):
     credentials = LrsClient(name="Tool", school=school)
     old = credentials.issue_secret()
