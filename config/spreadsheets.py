@@ -7,10 +7,11 @@ from django.utils.http import content_disposition_header
 
 
 def csv_cell(value) -> str:
-    # A cell starting with =, +, - or @ is a formula to spreadsheet software; prefix it so an
-    # exported name can never run as one.
+    # A cell starting with =, +, - or @ is a formula to spreadsheet software, and so is one
+    # starting with a tab or carriage return (dropped as the cell is read) then a formula:
+    # prefix it, as OWASP advises, so an exported name can never run as one.
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def csv_response(filename: str, header: list, rows) -> HttpResponse:
