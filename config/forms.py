@@ -3,6 +3,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+# Day first, as UK staff type a date: 31/12/2026, 31/12/26, 31.12.2026 or 31-12-2026. A
+# two-digit year comes first, or "%Y" would read 31/12/26 as the year 26; then the
+# picker's YYYY-MM-DD ("%y" takes only two digits, so 31/12/2026 is not read as 2020).
+TYPED_DATE_FORMATS = [
+    "%d/%m/%y",
+    "%d/%m/%Y",
+    "%d.%m.%y",
+    "%d.%m.%Y",
+    "%d-%m-%y",
+    "%d-%m-%Y",
+    "%Y-%m-%d",
+]
+
 
 class DatePickerField(forms.DateField):
     """A date with the browser's date picker. The picker only shows a value written as
@@ -13,6 +26,6 @@ class DatePickerField(forms.DateField):
         # picker, which shows dates as the device is set (12/31/2026 in US English).
         attrs = {"type": "date", "data-typed-date-hint": ""}
         kwargs.setdefault("widget", forms.DateInput(attrs=attrs, format="%Y-%m-%d"))
-        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
+        kwargs.setdefault("input_formats", TYPED_DATE_FORMATS)
         kwargs.setdefault("help_text", _("For example 31/12/2026."))
         super().__init__(**kwargs)

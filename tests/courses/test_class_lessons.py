@@ -750,3 +750,22 @@ def test_a_lesson_that_changes_no_record_says_so(
     assert "The lesson is listed, but the 2 pupils you ticked had already completed" in page
     assert "took “Respect online” with you" not in page
     assert ClassLesson.objects.count() == 2
+
+
+def test_a_lesson_date_typed_with_a_two_digit_year_is_this_century(
+    client, teacher, pupil, klass, course, modules
+):
+    # Typed by hand (no date picker) as a school office does: not the year 26.
+    client.force_login(teacher)
+    taught_on = timezone.localdate() - timedelta(days=2)
+    response = client.post(
+        _url(course),
+        {
+            "group": klass.pk,
+            "modules": [modules[0].pk],
+            "taught_on": taught_on.strftime("%d/%m/%y"),
+            "pupils": [pupil.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert ClassLesson.objects.get().taught_on == taught_on
