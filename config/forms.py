@@ -28,4 +28,10 @@ class DatePickerField(forms.DateField):
         kwargs.setdefault("widget", forms.DateInput(attrs=attrs, format="%Y-%m-%d"))
         kwargs.setdefault("input_formats", TYPED_DATE_FORMATS)
         kwargs.setdefault("help_text", _("For example 31/12/2026."))
+        # Django's "Enter a valid date." does not say that 12/31/2026 (month first) is the
+        # wrong way round, nor that 31/02/2027 does not exist: say the order the site reads.
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": _("Enter a real date as day/month/year, for example 31/12/2026.")},
+        )
         super().__init__(**kwargs)

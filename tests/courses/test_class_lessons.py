@@ -200,7 +200,7 @@ def test_a_lesson_form_of_another_class_records_nothing(
         ({"pupils": []}, "Tick the pupils who were there."),
         ({"taught_on": (date.today() + timedelta(days=1)).isoformat()}, "cannot be in the future"),
         ({"taught_on": "2020-01-01"}, "up to a year after"),
-        ({"taught_on": "yesterday"}, "Enter a valid date"),
+        ({"taught_on": "yesterday"}, "Enter a real date as day/month/year"),
         ({"pupils": ["999999"]}, "Select a valid choice"),
         ({"modules": ["999999"]}, "Select a valid choice"),
         ({"lesson": "not-an-id"}, "<li>This form could not be read. Open it again and resend."),

@@ -247,7 +247,7 @@ def test_lead_assigns_a_course_to_a_group(client, world, staff_course, staff_tea
         ({"due_on": "2020-01-01"}, "cannot be in the past"),
         ({"role": "staff"}, "not both"),
         ({"group": ""}, "Choose a group or a role"),
-        ({"due_on": "not a date"}, "Enter a valid date"),
+        ({"due_on": "not a date"}, "Enter a real date as day/month/year"),
         ({"new_starter_days": "-1"}, "greater than or equal to 0"),
         ({"new_starter_days": ""}, "This field is required"),
     ],
@@ -336,7 +336,7 @@ def test_a_changed_assignment_keeps_its_past_due_date_but_refuses_a_new_one(clie
     for data, message in [
         ({"due_on": (past - timedelta(days=1)).isoformat()}, "cannot be in the past"),
         ({"new_starter_days": "400"}, "less than or equal to 365"),
-        ({"due_on": "31/02/2027"}, "Enter a valid date"),
+        ({"due_on": "31/02/2027"}, "Enter a real date as day/month/year"),
     ]:
         post = {"due_on": past.isoformat(), "renewal_months": "24", "new_starter_days": "30"}
         response = client.post(url, {**post, **data})
