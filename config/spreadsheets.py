@@ -3,6 +3,7 @@
 import csv
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 
@@ -12,6 +13,12 @@ def csv_cell(value) -> str:
     # prefix it, as OWASP advises, so an exported name can never run as one.
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_datetime(value) -> str:
+    # Excel reads "2026-12-31 09:30:00" as a date and time it can sort and filter by; an ISO
+    # timestamp ("2026-12-31T09:30:00.123456+00:00") stays text. In the school's time zone.
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
 def csv_response(filename: str, header: list, rows) -> HttpResponse:

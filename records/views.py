@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from config.auth import login_required_for_post
-from config.spreadsheets import csv_response
+from config.spreadsheets import csv_datetime, csv_response
 from schools.models import Group, User
 from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
 from schools.selectors import (
@@ -307,7 +307,7 @@ def data_protection_csv(request):
     school = _school_for(request)
     rows = [
         [
-            timezone.localtime(event.at).isoformat(),
+            csv_datetime(event.at),
             event.get_kind_display(),
             event.person.get_full_name() if event.person_id else "",
             event.role,
@@ -496,7 +496,7 @@ def person_csv(request, pk: int):
         [
             line.course.title if line.course else "",
             line.module_title or "",
-            timezone.localtime(line.completion.completed_at).isoformat(),
+            csv_datetime(line.completion.completed_at),
         ]
         for line in selectors.person_completions(learner=learner)
     ]

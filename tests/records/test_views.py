@@ -3,6 +3,7 @@
 import csv
 import io
 import os
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -401,6 +402,20 @@ def test_cpd_log_csv_and_pdf(client, world, staff_course):
     assert rows[1][0] == staff_course.title and rows[1][2] == "90"
     pdf = client.get(reverse("records:cpd_log_pdf"))
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_times_in_csv_downloads_are_ones_excel_reads_as_dates(client, world, staff_course):
+    # "2026-12-06T09:30:00.123456+00:00" stays text in Excel: it cannot be sorted or
+    # filtered as a date. "2026-12-06 09:30:00" is read as one, in the school's time.
+    client.force_login(world["safeguarding_lead"])
+    client.get(reverse("records:person_export", args=[world["staff"].pk]))
+    when = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
+    rows = _rows(client.get(reverse("records:person_csv", args=[world["staff"].pk])))
+    assert rows[0][2] == "Completed at" and rows[1][0] == staff_course.title
+    assert re.fullmatch(when, rows[1][2])
+    rows = _rows(client.get(reverse("records:data_protection_csv")))
+    assert rows[0][0] == "When" and len(rows) > 1
+    assert all(re.fullmatch(when, row[0]) for row in rows[1:])
 
 
 def _pdf_text(content: bytes) -> str:
