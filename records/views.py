@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from config.auth import login_required_for_post
 from config.spreadsheets import csv_datetime, csv_response
+from courses.forms import pupil_labels
 from schools.models import Group, User
 from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
 from schools.selectors import (
@@ -803,10 +804,11 @@ def pshe_class_csv(request, pk: int):
     record = selectors.pshe_class_record(group=group)
     lessons = record.lessons()
     header = ["Pupil"] + [f"{c.title}: {m.title}" for c, m in lessons]
+    # Two pupils with the same name are told apart by username, as in the lesson form.
     rows = [
-        [pupil.get_full_name() or pupil.username]
+        [label]
         + ["Completed" if m.iri in record.done.get(pupil.pk, set()) else "" for _c, m in lessons]
-        for pupil in record.pupils
+        for pupil, label in pupil_labels(record.pupils)
     ]
     return csv_response(f"pshe-{group.name}.csv", header, rows)
 

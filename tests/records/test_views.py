@@ -465,6 +465,19 @@ def test_without_the_font_pdfs_still_come_and_check_warns(client, world, setting
     assert len(warnings) == 1 and "fonts-dejavu-core" in warnings[0].hint
 
 
+def test_pupils_with_the_same_name_are_told_apart_in_the_pshe_class_csv(client, world):
+    # Two Olivia Smiths in a class: the teacher must see which one has a lesson to catch up.
+    for pupil in (world["pupil"], PupilFactory(school=world["klass"].school)):
+        pupil.first_name, pupil.last_name = "Olivia", "Smith"
+        pupil.save()
+        Membership.objects.get_or_create(group=world["klass"], user=pupil)
+    client.force_login(world["staff"])
+    rows = _rows(client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk])))
+    names = [row[0] for row in rows[1:] if row[0].startswith("Olivia Smith")]
+    assert len(names) == 2 and len(set(names)) == 2
+    assert f"Olivia Smith ({world['pupil'].username})" in names
+
+
 def test_pshe_class_record_shows_each_pupils_lessons(client, world, pupil_course):
     lesson = pupil_course.modules().first()
     completions_project(
