@@ -261,3 +261,31 @@ def test_posting_to_a_staff_module_as_a_pupil_is_refused(client, pupil, staff_co
 def test_actions_need_post(client, pupil, course, modules):
     client.force_login(pupil)
     assert client.get(reverse("courses:module_read", args=[modules[0].pk])).status_code == 405
+
+
+def test_finishing_a_staff_course_points_to_the_certificate_in_my_cpd(
+    client, teacher, staff_course
+):
+    only = module_page(staff_course, "only-module", title="The only module")
+    client.force_login(teacher)
+    before = client.get(staff_course.url).content.decode()
+    assert reverse("records:my_cpd") not in before.split('id="main"')[-1].split("</main>")[0]
+
+    response = client.post(reverse("courses:module_read", args=[only.pk]), follow=True)
+
+    html = response.content.decode()
+    assert "You have completed this course" in html
+    assert "Your certificate is in your CPD record" in html
+    main = html.split('id="main"')[-1].split("</main>")[0]
+    assert f'href="{reverse("records:my_cpd")}"' in main
+    course_html = client.get(staff_course.url).content.decode()
+    assert "Your certificate is in your CPD record" in course_html
+
+
+def test_finishing_a_pupils_course_says_nothing_about_cpd(client, pupil, course):
+    only = module_page(course, "only-lesson", title="The only lesson")
+    client.force_login(pupil)
+    response = client.post(reverse("courses:module_read", args=[only.pk]), follow=True)
+    html = response.content.decode()
+    assert "You have completed this course" in html
+    assert "CPD record" not in html
