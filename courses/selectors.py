@@ -370,10 +370,11 @@ def module_context(*, learner, module) -> dict:
         completed = completed_activity_iris(
             learner=learner, activity_iris=[*required, module.activity_iri], since=since
         )
-        checklist_ticks = {
-            row.block_id: list(row.ticked)
-            for row in ChecklistProgress.objects.filter(learner=learner, module=module)
-        }
+        ticks = ChecklistProgress.objects.filter(learner=learner, module=module)
+        if since is not None:
+            # Renewing is checking the settings again: ticks from before do not show as done.
+            ticks = ticks.filter(updated_at__gte=since)
+        checklist_ticks = {row.block_id: list(row.ticked) for row in ticks}
         reflections = {
             row.block_id: row.text
             for row in Reflection.objects.filter(learner=learner, module=module)

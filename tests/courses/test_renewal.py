@@ -249,3 +249,44 @@ def test_without_a_renewal_period_an_old_completion_stands(
     client.force_login(teacher)
     _go_through_it_again(client, staff_course)
     assert course_progress(learner=teacher, course=staff_course).complete
+
+
+def test_a_checklist_ticked_before_a_renewal_starts_unticked_and_new_ticks_show(
+    client, teacher, staff_course
+):
+    """Renewing is checking the settings again (platforms change them): last time's ticks
+    are not shown as this time's; what the learner ticks after the renewal is."""
+    from django.urls import reverse
+
+    from courses.blocks import ChecklistBlock
+
+    module = module_page(
+        staff_course,
+        "settings-checklist",
+        body=[
+            (
+                "checklist",
+                {
+                    "title": "Check your settings",
+                    "intro": "",
+                    "platforms": [{"platform": "Instagram", "items": ["Private", "Tags"]}],
+                },
+            )
+        ],
+    )
+    child = module.body[0]
+    first, second = ChecklistBlock.item_ids(child.value)
+    services.checklist_tick(learner=teacher, module=module, block_id=child.id, ticked=[first])
+
+    course_renewal_require(course_page_id=staff_course.pk, reason="New guidance")
+
+    assert module_context(learner=teacher, module=module)["checklist_ticks"] == {}
+    client.force_login(teacher)
+    html = client.get(module.url).content.decode()
+    assert f'value="{first}" id="item-{first}">' in html
+
+    url = reverse("courses:checklist_save", args=[module.pk, child.id])
+    client.post(url, {"item": [second]})
+    html = client.get(module.url).content.decode()
+    assert f'value="{second}" id="item-{second}" checked' in html
+    assert f'value="{first}" id="item-{first}">' in html
