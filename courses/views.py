@@ -124,7 +124,7 @@ def reflection_submit(request, module_id: int, block_id: str):
     """Save the learner's private answer to a reflection prompt."""
     module = _learner_module(request, module_id)
     try:
-        reflection_save(
+        reflection = reflection_save(
             learner=request.user,
             module=module,
             block_id=block_id,
@@ -137,9 +137,12 @@ def reflection_submit(request, module_id: int, block_id: str):
             return redirect(module.url)
         messages.error(request, str(error), extra_tags=f"block-{block_id}")
         return redirect(f"{module.url}#block-{block_id}")
-    messages.success(
-        request, _("Your answer is saved. Only you can see it."), extra_tags=f"block-{block_id}"
+    saved = (
+        _("Your answer is saved. Only you can see it.")
+        if reflection.text
+        else _("The box is empty, so no answer is kept.")
     )
+    messages.success(request, saved, extra_tags=f"block-{block_id}")
     return redirect(f"{module.url}#block-{block_id}")
 
 

@@ -289,3 +289,21 @@ def test_finishing_a_pupils_course_says_nothing_about_cpd(client, pupil, course)
     html = response.content.decode()
     assert "You have completed this course" in html
     assert "CPD record" not in html
+
+
+def test_clearing_a_reflection_says_no_answer_is_kept_rather_than_saved(
+    client, teacher, staff_course
+):
+    module = module_page(
+        staff_course, "reflect", body=[("reflection", {"prompt": "Who is first?", "hint": ""})]
+    )
+    client.force_login(teacher)
+    url = reverse("courses:reflection_save", args=[module.pk, module.body[0].id])
+    client.post(url, {"answer": "My line manager, Ms Private-Plan"}, follow=True)
+
+    response = client.post(url, {"answer": "  "}, follow=True)
+
+    html = response.content.decode()
+    assert "The box is empty, so no answer is kept." in html
+    assert "Your answer is saved. Only you can see it." not in html
+    assert "Ms Private-Plan" not in html
