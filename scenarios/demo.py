@@ -424,7 +424,7 @@ LOCK_IT_DOWN = Graph(
                 _c(
                     "undo",
                     "Remove the connection and mention it to your DSL",
-                    "declined",
+                    "removed",
                     "Good: telling the DSL protects you and the pupil.",
                     1,
                 ),
@@ -436,6 +436,15 @@ LOCK_IT_DOWN = Graph(
                     -2,
                 ),
             ),
+        ),
+        Node(
+            "removed",
+            title="Connection removed",
+            text=(
+                "You remove Jordan from your friends. Your DSL thanks you for telling them and "
+                "makes a note, in case pupils keep trying to contact you on personal accounts."
+            ),
+            choices=(_c("continue", "Carry on", "tagged-photo"),),
         ),
         Node(
             "declined",

@@ -32,6 +32,19 @@ def test_a_post_about_you_punishes_public_replies_and_rewards_the_route():
     assert graph.node(police.target).outcome.value == "good"
 
 
+def test_lock_it_down_after_removing_a_pupil_does_not_say_you_declined_the_request():
+    """A teacher who accepted Jordan's request, then removed them and told the DSL, is not
+    told "You decline" or to tell the DSL later: they did not decline, and they have."""
+    graph = dict((e[0], e[4]) for e in DEMO_SCENARIOS)["lock-it-down"]
+    undo = graph.node("accepted").choice("undo")
+    after = graph.node(undo.target)
+    assert "You decline" not in after.text
+    assert "You remove" in after.text
+    assert [c.target for c in after.choices] == ["tagged-photo"]
+    decline = graph.node("friend-request").choice("decline")
+    assert graph.node(decline.target).text.startswith("You decline")
+
+
 def test_loading_the_demo_scenarios_twice_changes_nothing():
     demo_scenarios_ensure()
     revisions = {s.pk: s.latest_revision_id for s in Scenario.objects.all()}
