@@ -220,6 +220,7 @@ def test_a_bad_lesson_record_says_why_and_records_nothing(
     response = client.post(_url(course), data)
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert "<title>Error: Record a lesson with a class" in response.content.decode()
     assert not ClassLesson.objects.exists() and not Completion.objects.exists()
 
 

@@ -268,6 +268,7 @@ def test_bad_assignment_is_refused_with_a_reason(
     response = client.post(reverse("records:assignments"), post)
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert "<title>Error: Assignments" in response.content.decode()
     assert Assignment.objects.count() == before
 
 
@@ -342,6 +343,7 @@ def test_a_changed_assignment_keeps_its_past_due_date_but_refuses_a_new_one(clie
         post = {"due_on": past.isoformat(), "renewal_months": "24", "new_starter_days": "30"}
         response = client.post(url, {**post, **data})
         assert response.status_code == 200 and message in response.content.decode()
+        assert "<title>Error: Change an assignment" in response.content.decode()
     assignment.refresh_from_db()
     assert assignment.renewal_months == 24 and assignment.due_on == past
 
@@ -393,6 +395,15 @@ def test_a_made_up_or_voided_code_is_invalid(client, world):
     Completion.objects.all().delete()
     page = client.get(reverse("records:verify"), {"code": certificate.code})
     assert "Not a valid certificate" in page.content.decode()
+
+
+def test_a_certificate_check_without_a_code_says_error_in_the_page_title(client):
+    """A screen reader announces the title first: it says the form came back with a problem."""
+    page = client.get(reverse("records:verify"), {"code": ""}).content.decode()
+    assert '<a href="#id_code">Verification code: This field is required.</a>' in page
+    assert "<title>Error: Check a certificate" in page
+    page = client.get(reverse("records:verify")).content.decode()
+    assert "<title>Check a certificate" in page
 
 
 def test_cpd_log_csv_and_pdf(client, world, staff_course):
