@@ -295,3 +295,30 @@ def test_a_long_web_address_in_a_module_wraps_on_a_small_phone(
         assert_fits_the_screen(page)
     finally:
         ctx.close()
+
+
+def test_the_progress_bar_shows_progress_in_high_contrast_mode(
+    browser, live_server, pupil, demo_courses
+):
+    import io
+
+    from PIL import Image
+
+    ctx = browser.new_context(viewport=DESKTOP, forced_colors="active")
+    page = ctx.new_page()
+    try:
+        sign_in(page, live_server, pupil.username)
+        page.goto(f"{live_server.url}{demo_courses['pupil-2021'].url}")
+        page.get_by_role("button", name="Start the course").click()
+        page.get_by_role("button", name="I've read this").click()
+        expect(page.get_by_text("1 of 3 modules complete").first).to_be_visible()
+        bar = page.locator("progress.progress").first
+        assert bar.get_attribute("value") == "33"
+        shot = Image.open(io.BytesIO(bar.screenshot())).convert("RGB")
+        width, height = shot.size
+        # The filled third looks different from the empty rest.
+        filled = shot.getpixel((width // 6, height // 2))
+        empty = shot.getpixel((width * 5 // 6, height // 2))
+        assert filled != empty, f"the bar looks the same filled and empty: {filled}"
+    finally:
+        ctx.close()
