@@ -322,3 +322,25 @@ def test_the_progress_bar_shows_progress_in_high_contrast_mode(
         assert filled != empty, f"the bar looks the same filled and empty: {filled}"
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("who", ["pupil", "safeguarding_lead"])
+def test_course_pages_fit_a_small_phone_with_large_text(
+    browser, live_server, demo_courses, who, request
+):
+    """Text one and a half times the usual size (the browser's "very large" font setting)."""
+    from courses.models import CoursePage
+
+    user = request.getfixturevalue(who)
+    ctx = browser.new_context(viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    try:
+        sign_in(page, live_server, user.username)
+        for course in CoursePage.objects.live().order_by("pk"):
+            response = page.goto(f"{live_server.url}{course.url}")
+            if response.status == 404:  # a course for staff, to a pupil
+                continue
+            page.add_style_tag(content="html { font-size: 150% !important; }")
+            assert_fits_the_screen(page)
+    finally:
+        ctx.close()
