@@ -61,6 +61,16 @@ def test_a_course_not_assigned_shows_no_due_date(client, pupil, course, modules)
     assert "course-card--attention" not in html
 
 
+def test_a_completed_assignment_is_not_shown_as_still_due(client, school, pupil, course, modules):
+    due = timezone.localdate() + timedelta(days=10)
+    assign(school, course, due)
+    for module in modules:
+        services.module_read_confirm(learner=pupil, module=module)
+    html = get_my_learning(client, pupil).content.decode()
+    assert '<span class="status status--completed">Completed</span>' in html
+    assert f"Due {due.day} {due:%B %Y}" not in html
+
+
 def test_overdue_and_due_soon_come_first_then_other_assigned_then_the_rest(
     client, school, pupil, pupil_catalogue
 ):
