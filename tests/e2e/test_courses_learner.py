@@ -344,3 +344,35 @@ def test_course_pages_fit_a_small_phone_with_large_text(
             assert_fits_the_screen(page)
     finally:
         ctx.close()
+
+
+def test_a_long_web_address_in_a_checklist_wraps_on_a_small_phone(
+    browser, live_server, teacher, demo_courses
+):
+    from tests.courses.conftest import module_page
+
+    address = "https://accountscenter.instagram.com/password_and_security/"
+    module = module_page(
+        demo_courses["staff-privacy"],
+        "check-your-settings-again",
+        title="Check your settings again",
+        body=[
+            (
+                "checklist",
+                {
+                    "title": "Your accounts",
+                    "intro": "",
+                    "platforms": [{"platform": "Instagram", "items": [f"Open {address}"]}],
+                },
+            )
+        ],
+    )
+    ctx = browser.new_context(viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    try:
+        sign_in(page, live_server, teacher.username)
+        page.goto(f"{live_server.url}{module.url}")
+        expect(page.get_by_label(f"Open {address}")).to_be_visible()
+        assert_fits_the_screen(page)
+    finally:
+        ctx.close()
