@@ -14,8 +14,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin import messages
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.views.generic.models import DeleteView, IndexView
+from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.users.views.users import DeleteView as UserDeleteView
@@ -187,6 +188,31 @@ class MembershipViewSet(ListingViewSet):
     copy_view_enabled = False
 
 
+def superuser_change_refused(request, person):
+    """Only a superuser changes a superuser, or makes someone one. Otherwise an administrator
+    given only "change user" could set a superuser's email address or password and take
+    over their account, or give themselves every permission through an accomplice's."""
+    if request.user.is_superuser:
+        return None
+    if person is not None and person.is_superuser:
+        return permission_denied(request)
+    if request.method == "POST" and request.POST.get("is_superuser"):
+        messages.error(request, _("Only a superuser can make someone a superuser."))
+        return redirect(request.get_full_path())
+    return None
+
+
+class PersonEditView(EditView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = self.get_object()
+
+    def dispatch(self, request, *args, **kwargs):
+        return superuser_change_refused(request, self.object) or super().dispatch(
+            request, *args, **kwargs
+        )
+
+
 class PersonFilterSet(WagtailFilterSet):
     """Filter people by school and by role (the auth groups that carry roles)."""
 
@@ -215,6 +241,7 @@ class PersonViewSet(ListingViewSet):
     search_backend_name = None
     form_fields = ["username", "first_name", "last_name", "email", "school", "mis_id", "is_active"]
     copy_view_enabled = False
+    edit_view_class = PersonEditView
     # Deleting someone here is deleting them in Wagtail's Users screens: the same checks (not
     # yourself), and its "before_delete_user" hook, which erases their learning records.
     delete_view_class = UserDeleteView

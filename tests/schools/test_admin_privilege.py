@@ -1,0 +1,118 @@
+"""An administrator given only some permissions cannot take over a superuser's account or
+make anyone a superuser (Schools -> People and Wagtail's own Users screens)."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from tests.factories import UserFactory
+
+NEW_PASSWORD = "taken-over-pass-987"
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(
+        username="root", school=None, email="root@trust.invalid", is_superuser=True, is_staff=True
+    )
+
+
+@pytest.fixture
+def people_admin(client, db):
+    """A trust administrator who manages people, and nothing more."""
+    user = UserFactory(username="peopleadmin", school=None, is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(content_type__app_label="schools", codename="change_user"),
+        Permission.objects.get(content_type__app_label="schools", codename="add_user"),
+    )
+    client.force_login(user)
+    return user
+
+
+def test_people_screen_refuses_to_change_a_superusers_email(client, people_admin, superuser):
+    response = client.post(
+        f"/admin/schools/people/edit/{superuser.pk}/",
+        {
+            "username": "root",
+            "first_name": "Root",
+            "last_name": "User",
+            "email": "attacker@evil.invalid",
+            "school": "",
+            "mis_id": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code in (302, 403)
+    superuser.refresh_from_db()
+    assert superuser.email == "root@trust.invalid"
+
+
+def test_users_screen_refuses_to_change_a_superusers_password(client, people_admin, superuser):
+    response = client.post(
+        f"/admin/users/edit/{superuser.pk}/",
+        {
+            "username": "root",
+            "email": "attacker@evil.invalid",
+            "first_name": "Root",
+            "last_name": "User",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "is_active": "on",
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code in (302, 403)
+    superuser.refresh_from_db()
+    assert superuser.email == "root@trust.invalid"
+    assert not superuser.check_password(NEW_PASSWORD)
+
+
+def test_an_administrator_who_is_not_a_superuser_cannot_make_a_superuser(client, people_admin):
+    accomplice = UserFactory(username="accomplice", school=None)
+    client.post(
+        f"/admin/users/edit/{accomplice.pk}/",
+        {
+            "username": "accomplice",
+            "email": "accomplice@trust.invalid",
+            "first_name": "A",
+            "last_name": "B",
+            "is_active": "on",
+            "is_superuser": "on",
+        },
+    )
+    client.post(
+        "/admin/users/new/",
+        {
+            "username": "newroot",
+            "email": "newroot@trust.invalid",
+            "first_name": "New",
+            "last_name": "Root",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "is_superuser": "on",
+        },
+    )
+    accomplice.refresh_from_db()
+    assert not accomplice.is_superuser
+    assert not UserFactory._meta.model.objects.filter(
+        username="newroot", is_superuser=True
+    ).exists()
+
+
+def test_the_administrator_still_changes_other_peoples_details(client, people_admin, school):
+    teacher = UserFactory(username="teacher9", school=school, email="old@school.invalid")
+    response = client.post(
+        f"/admin/schools/people/edit/{teacher.pk}/",
+        {
+            "username": "teacher9",
+            "first_name": "T",
+            "last_name": "Nine",
+            "email": "new@school.invalid",
+            "school": school.pk,
+            "mis_id": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.email == "new@school.invalid"
