@@ -7,6 +7,7 @@ What each person may see of others is decided in one place: `selectors.py`.
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -210,3 +211,16 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.group} ({self.get_role_display()})"
+
+    def clean(self):
+        # A group's people are its school's: someone of another school put in it (the admin's
+        # form lists everyone) would be named to its teacher and recorded with the class.
+        if self.group_id and self.user_id and self.user.school_id != self.group.school_id:
+            raise ValidationError(
+                {
+                    "user": _(
+                        "%(person)s is not at %(school)s: a group is for its school's people."
+                    )
+                    % {"person": self.user, "school": self.group.school}
+                }
+            )

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from schools.models import Group, School
-from tests.factories import GroupFactory, UserFactory
+from tests.factories import GroupFactory, SchoolFactory, UserFactory
 
 
 @pytest.fixture
@@ -159,3 +159,17 @@ def test_deleting_a_class_says_what_goes_with_it(admin_client, school, klass, pu
         "Deleting 8R also deletes 1 person&#x27;s membership of it; 1 course assigned to it "
         "(and its reminders). What its members completed stays in their records." in page
     )
+
+
+def test_a_person_is_not_put_in_a_group_of_another_school(admin_client, pupil):
+    """The memberships form lists everyone in every school: picking the wrong "Sam Smith" put
+    a pupil in another school's class, whose teacher then saw them by name when recording a
+    lesson with it."""
+    other_class = GroupFactory(school=SchoolFactory(name="Other Academy"), name="9Q")
+    response = admin_client.post(
+        "/admin/schools/memberships/new/",
+        {"group": other_class.pk, "user": pupil.pk, "role": "member"},
+    )
+    assert response.status_code == 200
+    assert "is not at Other Academy" in response.content.decode()
+    assert not other_class.memberships.exists()
