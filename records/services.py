@@ -653,8 +653,21 @@ def learner_erase(
     for label, model in _attempt_models().items():
         if label != "scenario_moves":
             model.objects.filter(learner=learner).delete()
+    admin_history_unname(person_pk=learner.pk)
     if delete_account:
         learner.delete()
+
+
+def admin_history_unname(*, person_pk: int) -> None:
+    """Take a person's name out of the Wagtail admin's history of changes to their account
+    (Reports -> Site history), which notes each under it: the entries stay, so what was done
+    and by whom is still there, but no longer say who it was done to."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(person_pk)
+    ).update(label=_("An erased person"))
 
 
 def _erase_related_agent_rows(keys: set[str]) -> None:

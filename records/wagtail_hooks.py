@@ -11,7 +11,7 @@ import config.converters  # noqa: F401 (registers <id:...>)
 
 from . import admin_views
 from .models import DataProtectionEvent
-from .services import learner_erase
+from .services import admin_history_unname, learner_erase
 
 
 @hooks.register("register_admin_urls")
@@ -60,6 +60,15 @@ def erase_a_user_deleted_in_the_admin(request, user):
     # The hook runs for the confirmation page too; only the confirmed POST deletes.
     if request.method == "POST":
         _erase_before_the_account_goes(request, user)
+        user._erased_pk = user.pk  # deleting the account clears user.pk
+
+
+@hooks.register("after_delete_user")
+def unname_a_user_deleted_in_the_admin(request, user):
+    # Wagtail notes the deletion in the admin's history, under their name, after the hook
+    # above has run.
+    if (pk := getattr(user, "_erased_pk", None)) is not None:
+        admin_history_unname(person_pk=pk)
 
 
 @hooks.register("before_bulk_action")

@@ -408,3 +408,42 @@ def test_purge_holds_a_chunk_of_statements_in_memory_at_a_time_not_all_that_go(
         post_init.disconnect(count, sender=Statement)
     assert not Statement.objects.exists()
     assert 0 < most[0] <= 10
+
+
+def _people_named_in_the_admin_history(name: str) -> int:
+    from wagtail.models import ModelLogEntry
+
+    return ModelLogEntry.objects.filter(label__contains=name).count()
+
+
+@pytest.mark.parametrize("erased_by", ["admin users screen", "dashboard"])
+def test_an_erased_person_is_not_named_in_the_admin_history(client, school, erased_by):
+    """Wagtail notes each change to an account in the admin's history (Reports -> Site
+    history) under the person's name, and kept that name after they were erased."""
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", school=None, is_superuser=True, is_staff=True)
+    client.force_login(root)
+    person = UserFactory(
+        school=school, username="zq1", first_name="Zebedee", last_name="Quartermaine"
+    )
+    client.post(
+        f"/admin/schools/people/edit/{person.pk}/",
+        {
+            "username": "zq1",
+            "first_name": "Zebedee",
+            "last_name": "Quartermaine",
+            "email": "",
+            "school": school.pk,
+            "mis_id": "",
+            "is_active": "on",
+        },
+    )
+    assert _people_named_in_the_admin_history("Zebedee Quartermaine") == 1
+    if erased_by == "dashboard":
+        learner_erase(learner=person, by=root)
+    else:
+        assert client.post(f"/admin/users/delete/{person.pk}/").status_code == 302
+    assert not User.objects.filter(username="zq1").exists()
+    assert _people_named_in_the_admin_history("Zebedee Quartermaine") == 0
+    assert _people_named_in_the_admin_history("zq1") == 0
