@@ -23,6 +23,7 @@ from wagtail.users.views.users import DeleteView as UserDeleteView
 
 from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES
+from .services import memberships_elsewhere_end
 
 
 class ListingViewSet(ModelViewSet):
@@ -206,6 +207,12 @@ class PersonEditView(EditView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.object = self.get_object()
+
+    def save_instance(self):
+        person = super().save_instance()
+        if "school" in self.form.changed_data:
+            memberships_elsewhere_end(person=person)
+        return person
 
     def dispatch(self, request, *args, **kwargs):
         return superuser_change_refused(request, self.object) or super().dispatch(

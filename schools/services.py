@@ -62,6 +62,13 @@ def membership_ensure(*, user: User, group: Group, role: str = Membership.Role.M
 # Roster import ---------------------------------------------------------------------------
 
 
+def memberships_elsewhere_end(*, person: User) -> None:
+    """Take someone who has moved to another school out of the groups of the schools they
+    left: otherwise those classes' teachers would still see them by name and record
+    lessons for them."""
+    Membership.objects.filter(user=person).exclude(group__school_id=person.school_id).delete()
+
+
 @dataclass(frozen=True)
 class NewLogin:
     """A login created by an import: shown once on the login sheet, never stored in clear."""

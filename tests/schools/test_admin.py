@@ -173,3 +173,33 @@ def test_a_person_is_not_put_in_a_group_of_another_school(admin_client, pupil):
     assert response.status_code == 200
     assert "is not at Other Academy" in response.content.decode()
     assert not other_class.memberships.exists()
+
+
+def test_a_pupil_moved_to_another_school_leaves_the_classes_of_the_old_one(
+    admin_client, school, klass, pupil
+):
+    """A pupil moving between a trust's schools stayed in their old school's classes, where
+    its teachers still saw them by name (recording a lesson with the class) and recorded
+    lessons for them."""
+    from schools.selectors import group_pupils
+
+    new_school = SchoolFactory(name="New Academy")
+    new_class = GroupFactory(school=new_school, name="9N")
+    pupil.memberships.create(group=new_class)  # added ahead of the move: it stays
+    response = admin_client.post(
+        f"/admin/schools/people/edit/{pupil.pk}/",
+        {
+            "username": pupil.username,
+            "first_name": pupil.first_name,
+            "last_name": pupil.last_name,
+            "email": "",
+            "school": new_school.pk,
+            "mis_id": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    pupil.refresh_from_db()
+    assert pupil.school == new_school
+    assert not group_pupils(klass).filter(pk=pupil.pk).exists()
+    assert list(pupil.memberships.values_list("group", flat=True)) == [new_class.pk]
