@@ -186,6 +186,28 @@ class Group(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
 
+    def clean(self):
+        # Its people would go with it into a school they are not at (see Membership.clean).
+        moved = (
+            self.pk
+            and self.school_id
+            and Group.objects.filter(pk=self.pk).exclude(school_id=self.school_id).exists()
+        )
+        if moved:
+            elsewhere = self.members.exclude(school_id=self.school_id).values_list(
+                "school__name", flat=True
+            )
+            if school := elsewhere.first():
+                raise ValidationError(
+                    {
+                        "school": _(
+                            "It cannot move to another school: people of %(school)s are in "
+                            "it. Take them out of it first (Group memberships)."
+                        )
+                        % {"school": school}
+                    }
+                )
+
 
 class Membership(models.Model):
     """A person's place in a group: a member (pupil or staff) or a teacher of the group."""

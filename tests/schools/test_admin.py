@@ -203,3 +203,29 @@ def test_a_pupil_moved_to_another_school_leaves_the_classes_of_the_old_one(
     assert pupil.school == new_school
     assert not group_pupils(klass).filter(pk=pupil.pk).exists()
     assert list(pupil.memberships.values_list("group", flat=True)) == [new_class.pk]
+
+
+def test_a_class_with_people_is_not_moved_to_another_school(admin_client, klass, pupil):
+    """Changing a class's school took its pupils with it into a school they are not at,
+    where its new teachers would see them by name."""
+    other = SchoolFactory(name="Other Academy")
+    response = admin_client.post(
+        f"/admin/schools/groups/edit/{klass.pk}/",
+        {"school": other.pk, "name": klass.name, "kind": klass.kind},
+    )
+    assert response.status_code == 200
+    assert "people of Test Academy are in it" in response.content.decode()
+    klass.refresh_from_db()
+    assert klass.school.name == "Test Academy"
+
+
+def test_an_empty_class_moves_to_another_school(admin_client, school):
+    empty = GroupFactory(school=school, name="7E")
+    other = SchoolFactory(name="Other Academy")
+    response = admin_client.post(
+        f"/admin/schools/groups/edit/{empty.pk}/",
+        {"school": other.pk, "name": "7E", "kind": empty.kind},
+    )
+    assert response.status_code == 302
+    empty.refresh_from_db()
+    assert empty.school == other
