@@ -1,7 +1,8 @@
-"""Forms for importing rosters and resetting passwords (a staff member's own, by email)."""
+"""Forms for signing in, importing rosters and resetting passwords (a staff member's own, by
+email)."""
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import School
@@ -54,6 +55,20 @@ class RosterImportForm(forms.Form):
         if not name.endswith((".csv", ".txt")):
             raise forms.ValidationError(_("Upload a file whose name ends in .csv."))
         return upload
+
+
+class SignInForm(AuthenticationForm):
+    """The sign-in form, saying what to check when it refuses: usernames sign in whatever
+    their case (schools/backends.py), so only the password's capitals matter. The answer is
+    the same for an account that has left, so it does not tell who had one."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username or password is not right. Capital letters matter in the password, "
+            "not in the username: check that Caps Lock is off."
+        ),
+    }
 
 
 class StaffPasswordResetForm(PasswordResetForm):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .forms import RosterImportForm, StaffPasswordResetForm
+from .forms import RosterImportForm, SignInForm, StaffPasswordResetForm
 from .roles import Role, roles_of
 from .roster import COLUMNS, MAX_ROWS, RosterFileError, roster_parse
 from .selectors import (
@@ -38,6 +38,7 @@ LEAVERS_MAX_AGE = 60 * 60
 class SignInView(auth_views.LoginView):
     """The one sign-in page, for the site and the Wagtail admin alike."""
 
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def dispatch(self, request, *args, **kwargs):

@@ -300,3 +300,11 @@ def test_every_page_links_to_help_in_its_footer(client):
         'href="mailto:helpline@saferinternet.org.uk"',
     ):
         assert link in footer
+
+
+def test_a_refused_sign_in_does_not_say_the_username_is_case_sensitive(client, pupil):
+    # Usernames sign in whatever their case (above): only the password's capitals matter.
+    response = sign_in(client, pupil.username, "wrong-password")
+    assert "both fields may be case-sensitive" not in response.text
+    assert "The username or password is not right." in response.text
+    assert "Capital letters matter in the password" in response.text
