@@ -67,8 +67,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         # The link in the email starts from the site's configured address, never the host
-        # the request named.
-        self.extra_email_context = {"site_url": settings.SITE_URL}
+        # the request named; the email says for how long it works.
+        self.extra_email_context = {
+            "site_url": settings.SITE_URL,
+            "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+        }
         return super().form_valid(form)
 
 

@@ -137,3 +137,14 @@ def test_the_email_is_sent_by_the_task_worker_not_while_the_page_waits(client, s
     [queued] = default_task_backend.results
     assert queued.task.name == "email_send" and queued.kwargs["to"] == [teacher.email]
     assert re.search(r"https?://\S+/accounts/password/reset/\S+/", queued.kwargs["body"])
+
+
+@pytest.mark.parametrize(
+    ("seconds", "says"), [(3 * 24 * 60 * 60, "3 days"), (24 * 60 * 60, "1 day")]
+)
+def test_the_email_says_how_long_the_link_works(client, teacher, settings, seconds, says):
+    # The page for a link that has run out says it may be "too old": the email says when.
+    settings.PASSWORD_RESET_TIMEOUT = seconds
+    _ask(client, teacher.email)
+    [message] = mail.outbox
+    assert f"The link works once, within {says} of this email." in message.body
