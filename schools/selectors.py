@@ -158,6 +158,19 @@ def groups_with_pupils_for(user) -> QuerySet[Group]:
     )
 
 
+def pupils_in_no_group_for(user) -> QuerySet[User]:
+    """The pupils whose password `user` may reset who are in none of the groups they see, by
+    name: a pupils file without a class column (or with an empty cell) leaves a pupil in no
+    group, and My groups would otherwise list them nowhere (a safeguarding lead's case: a
+    teacher's pupils are those of the groups they teach)."""
+    in_groups = Membership.objects.filter(group__in=groups_visible_to(user)).values("user_id")
+    return (
+        pupils_whose_password_user_may_reset(user)
+        .exclude(pk__in=in_groups)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def safeguarding_leads(school) -> list[User]:
     """Who holds the safeguarding lead's role at a school now (not those who have left), by
     name: for telling staff who to go to. Names only staff, never pupils."""

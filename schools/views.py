@@ -17,6 +17,7 @@ from .roster import COLUMNS, MAX_ROWS, RosterFileError, roster_parse
 from .selectors import (
     groups_taught_by,
     groups_with_pupils_for,
+    pupils_in_no_group_for,
     pupils_whose_password_user_may_reset,
 )
 from .services import (
@@ -120,6 +121,7 @@ def my_groups(request):
         "schools/my_groups.html",
         {
             "groups": groups,
+            "ungrouped": list(pupils_in_no_group_for(request.user)),
             "new_password": new_password,
             "resettable_ids": set(resettable.values_list("pk", flat=True)),
             # Classroom mode runs only with a class the person teaches.

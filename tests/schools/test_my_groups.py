@@ -69,3 +69,32 @@ def test_a_safeguarding_lead_sees_every_group_and_the_import_link(
     response = client.get(URL)
     assert {g.name for g in response.context["groups"]} == {"8R", "Pastoral"}
     assert reverse("schools:roster_import") in response.text
+
+
+def test_the_lead_can_reset_the_password_of_a_pupil_in_no_class_or_year_group(
+    client, safeguarding_lead, pupil, school
+):
+    # A pupils file may have no class column, or an empty cell: the pupil is in no group,
+    # and My groups is the only place a password is reset.
+    loner = UserFactory(
+        school=school,
+        username="loner-no-class",
+        first_name="Ola",
+        last_name="Alone",
+        roles=[Role.PUPIL],
+    )
+    client.force_login(safeguarding_lead)
+    page = client.get(URL).text
+    assert "Pupils in no class or year group" in page
+    assert f'name="pupil" value="{loner.pk}"' in page
+    assert 'Reset password<span class="visually-hidden"> for Ola Alone' in page
+    response = client.post(URL, {"pupil": loner.pk})
+    assert "New password for Ola Alone" in response.text
+
+
+def test_a_teacher_is_not_shown_pupils_in_no_group(client, teacher, pupil, school):
+    UserFactory(school=school, username="loner-no-class", roles=[Role.PUPIL])
+    client.force_login(teacher)
+    page = client.get(URL).text
+    assert "Pupils in no class or year group" not in page
+    assert "loner-no-class" not in page
