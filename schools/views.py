@@ -77,7 +77,14 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Choosing a new password from the emailed link; it also ends a pause on signing in."""
+    """Choosing a new password from the emailed link; it also ends a pause on signing in.
+
+    A link sent before its owner was marked as having left no longer works: it would set a
+    password for an account that cannot sign in, and say the password was set."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -148,3 +148,19 @@ def test_the_email_says_how_long_the_link_works(client, teacher, settings, secon
     _ask(client, teacher.email)
     [message] = mail.outbox
     assert f"The link works once, within {says} of this email." in message.body
+
+
+def test_a_link_sent_before_someone_was_marked_as_having_left_no_longer_works(
+    client, teacher, safeguarding_lead
+):
+    from schools.services import person_left_set
+
+    _ask(client, teacher.email)
+    path = "/" + _link(mail.outbox[0]).split("/", 3)[3]
+    person_left_set(actor=safeguarding_lead, person=teacher, left=True)
+    page = client.get(path, follow=True)
+    assert "This link no longer works" in page.content.decode()
+    set_url = path.rsplit("/", 2)[0] + "/set-password/"
+    client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    teacher.refresh_from_db()
+    assert teacher.check_password(PASSWORD)
