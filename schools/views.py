@@ -157,7 +157,9 @@ def roster_import(request):
         "columns": COLUMNS,
         "max_rows": MAX_ROWS,
         "nav_current": "roster",
-        "sign_in_url": request.build_absolute_uri(reverse("login")),
+        # The address printed on the login sheets, as in the emails: the site's, never the
+        # host the lead happened to reach it by.
+        "sign_in_url": settings.SITE_URL + reverse("login"),
         "problems": [],
     }
     form = RosterImportForm()

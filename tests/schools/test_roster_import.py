@@ -265,6 +265,24 @@ def test_uploading_a_valid_file_shows_the_login_sheet_once(client, safeguarding_
     assert login.password not in client.get(URL).text
 
 
+def test_the_login_sheet_gives_the_sites_address_not_the_one_the_lead_used(
+    client, safeguarding_lead, settings
+):
+    # The lead may reach the site by another name (the server's own, on the school's
+    # network); pupils at home need the one the site is published at, as in the emails.
+    settings.SITE_URL = "https://upstander.school.example"
+    settings.ALLOWED_HOSTS = ["testserver", "another.example"]
+    client.force_login(safeguarding_lead)
+    data = PUPILS.encode()
+    response = client.post(
+        URL,
+        {"kind": Kind.PUPILS, "file": SimpleUploadedFile("roster.csv", data, "text/csv")},
+        HTTP_HOST="another.example",
+    )
+    assert "Sign in at https://upstander.school.example/accounts/login/" in response.text
+    assert "another.example" not in response.text
+
+
 def test_row_errors_are_listed_by_line_and_column_and_nothing_is_saved(client, safeguarding_lead):
     client.force_login(safeguarding_lead)
     response = upload(client, PUPILS + "A4,Ann,,8R,Year 8\r\n")
