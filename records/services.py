@@ -1,6 +1,8 @@
 """Writes to records: assignments, renewals, certificates, reminders, rebuilds and the data
 protection duties (retention, erasure, subject access). Views and commands call these."""
 
+import base64
+import json
 import logging
 import smtplib
 import uuid
@@ -766,6 +768,7 @@ def learner_export(
             for row in model.objects.filter(learner=learner).values(*fields)
         ]
     export.update(_attempts_export(learner=learner))
+    export["documents"] = _documents_export(keys)
     try:
         lessons = apps.get_model("courses", "ClassLesson")
     except LookupError:
@@ -846,6 +849,42 @@ def _attempts_export(*, learner: User) -> dict:
             for a in attempts
         ]
     return result
+
+
+def _documents_export(keys: set[str]) -> list[dict]:
+    """The LRS documents kept about the person (what H5P content saved part-way through, agent
+    profiles), readable: JSON as JSON, other text as text, anything else base64."""
+    Document = apps.get_model("xapi", "Document")
+    rows = []
+    for doc in Document.objects.filter(agent_key__in=keys).order_by("updated", "pk"):
+        encoding, content = _document_content(doc)
+        rows.append(
+            {
+                "kind": doc.kind,
+                "activity": doc.activity_iri,
+                "registration": doc.registration,
+                "document_id": doc.document_id,
+                "content_type": doc.content_type,
+                "updated": doc.updated.isoformat(),
+                "encoding": encoding,
+                "content": content,
+            }
+        )
+    return rows
+
+
+def _document_content(doc) -> tuple[str, object]:
+    raw = bytes(doc.content)
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError:
+        return "base64", base64.b64encode(raw).decode("ascii")
+    if doc.content_type.startswith("application/json"):
+        try:
+            return "json", json.loads(text)
+        except ValueError:
+            pass
+    return "text", text
 
 
 def _jsonable(value):

@@ -447,3 +447,35 @@ def test_an_erased_person_is_not_named_in_the_admin_history(client, school, eras
     assert not User.objects.filter(username="zq1").exists()
     assert _people_named_in_the_admin_history("Zebedee Quartermaine") == 0
     assert _people_named_in_the_admin_history("zq1") == 0
+
+
+def _save_h5p_state(school, person, *, content=b'{"progress": 3}'):
+    """What an H5P activity saves while the person is part-way through it (State resource)."""
+    from django.conf import settings
+
+    from xapi.services import document_save
+
+    return document_save(
+        school=school,
+        key={
+            "kind": "state",
+            "activity_iri": iri("h5p", "dp-h5p"),
+            "agent_key": f"account:{settings.SITE_URL}|{person.learner_id}",
+        },
+        document_id="h5p-state",
+        content=content,
+        content_type="application/json",
+        merge=False,
+    )
+
+
+def test_subject_access_export_holds_the_h5p_state_saved_for_the_learner(school, teacher, pupil):
+    _save_h5p_state(school, teacher)
+    _save_h5p_state(school, pupil, content=b'{"progress": 9}')
+    export = learner_export(learner=teacher)
+    [saved] = export["documents"]
+    assert saved["kind"] == "state"
+    assert saved["activity"] == iri("h5p", "dp-h5p")
+    assert saved["document_id"] == "h5p-state"
+    assert saved["content"] == {"progress": 3}
+    json.dumps(export)
