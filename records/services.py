@@ -630,10 +630,9 @@ def learner_erase(
 ) -> None:
     """Erase a learner: their statements in the LRS (with everything hanging off them), their
     state and profile documents, every record derived from them, their scenario and quiz
-    attempts, and by default their account
-    (which takes their enrolments, checklist ticks and reflections with it). The school's
-    data protection log notes it (`kind`, by default erased with or without the account),
-    how (`via`) and who did it (`by`)."""
+    attempts, their reflections, checklist ticks and enrolments, and by default their
+    account. The school's data protection log notes it (`kind`, by default erased with or
+    without the account), how (`via`) and who did it (`by`)."""
     if kind is None:
         kind = (
             DataProtectionEvent.Kind.ERASED
@@ -656,6 +655,9 @@ def learner_erase(
         if label != "scenario_moves":
             model.objects.filter(learner=learner).delete()
     admin_history_unname(person_pk=learner.pk)
+    if apps.is_installed("courses"):
+        for name in ("Reflection", "ChecklistProgress", "Enrolment"):
+            apps.get_model("courses", name).objects.filter(learner=learner).delete()
     if delete_account:
         learner.delete()
 

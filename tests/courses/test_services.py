@@ -341,6 +341,37 @@ def test_reflection_is_kept_privately_and_never_sent_in_a_statement(pupil, refle
     assert not any("sad" in str(s.data) for s in Statement.objects.all())
 
 
+def test_erasing_records_but_keeping_the_account_removes_reflections_ticks_and_enrolments(
+    pupil, teacher, course, checklist_module, reflection_module
+):
+    """`erase_learner --keep-account` erases "learning records": what the pupil wrote and
+    ticked, and their attempts at the course, go with their statements."""
+    from django.core.management import call_command
+
+    services.course_registration(learner=pupil, course=course)
+    services.course_registration(learner=teacher, course=course)
+    block_id, items = checklist_ids(checklist_module)
+    for person in (pupil, teacher):
+        services.checklist_tick(
+            learner=person, module=checklist_module, block_id=block_id, ticked=items[:1]
+        )
+        services.reflection_save(
+            learner=person,
+            module=reflection_module,
+            block_id=reflection_module.body[0].id,
+            text="I would tell my form tutor.",
+        )
+    call_command("erase_learner", pupil.username, "--keep-account", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not Reflection.objects.filter(learner=pupil).exists()
+    assert not ChecklistProgress.objects.filter(learner=pupil).exists()
+    assert not Enrolment.objects.filter(learner=pupil).exists()
+    # The account stays, and nobody else's records are touched.
+    pupil.refresh_from_db()
+    assert Reflection.objects.filter(learner=teacher).count() == 1
+    assert ChecklistProgress.objects.filter(learner=teacher).count() == 1
+    assert Enrolment.objects.filter(learner=teacher).count() == 1
+
+
 def test_reflection_can_be_changed_or_cleared(pupil, reflection_module):
     block_id = reflection_module.body[0].id
     services.reflection_save(learner=pupil, module=reflection_module, block_id=block_id, text="a")
