@@ -515,6 +515,7 @@ def records_purge(
                 Certificate.objects.filter(learner__school=school, completed_at__lt=cutoff).delete()
                 ReminderSent.objects.filter(assignment__school=school, sent_at__lt=cutoff).delete()
                 _attempts_purge(school=school, cutoff=cutoff)
+                _saved_work_purge(school=school, cutoff=cutoff)
                 if learner_ids:
                     records_rebuild(learner_ids=sorted(learner_ids))
             result[school.name] = count
@@ -568,6 +569,20 @@ def _attempts_purge(*, school: School, cutoff: datetime) -> None:
         models["quiz_attempts"].objects.filter(learner__school=school).annotate(
             last_at=Coalesce("submitted_at", "started_at")
         ).filter(last_at__lt=cutoff).delete()
+
+
+def _saved_work_purge(*, school: School, cutoff: datetime) -> None:
+    """Delete what the school's learners wrote, ticked or left part-way through (reflections,
+    checklist ticks, state and agent profiles kept by the LRS, such as H5P's) last changed
+    before the cut-off. Activity profiles describe content, not people, and stay."""
+    if apps.is_installed("courses"):
+        for name in ("Reflection", "ChecklistProgress"):
+            apps.get_model("courses", name).objects.filter(
+                learner__school=school, updated_at__lt=cutoff
+            ).delete()
+    apps.get_model("xapi", "Document").objects.filter(school=school, updated__lt=cutoff).exclude(
+        agent_key=""
+    ).delete()
 
 
 def _attempt_models() -> dict:

@@ -479,3 +479,34 @@ def test_subject_access_export_holds_the_h5p_state_saved_for_the_learner(school,
     assert saved["document_id"] == "h5p-state"
     assert saved["content"] == {"progress": 3}
     json.dumps(export)
+
+
+def test_purge_removes_reflections_ticks_and_h5p_state_older_than_retention(
+    school, teacher, pupil, pupil_course
+):
+    """What a pupil wrote, ticked or left part-way through long ago goes with their
+    statements: kept no longer than the school's retention period."""
+    from courses.models import ChecklistProgress, Reflection
+    from xapi.models import Document
+
+    school.retention_months = 12
+    school.save()
+    module = pupil_course.modules()[0]
+    old = timezone.now() - timedelta(days=400)
+    for person, when in ((pupil, old), (teacher, timezone.now())):
+        Reflection.objects.create(learner=person, module=module, block_id="r", text="Sad.")
+        ChecklistProgress.objects.create(learner=person, module=module, block_id="c", ticked=["a"])
+        _save_h5p_state(school, person)
+        Reflection.objects.filter(learner=person).update(updated_at=when)
+        ChecklistProgress.objects.filter(learner=person).update(updated_at=when)
+        Document.objects.filter(agent_key__contains=str(person.learner_id)).update(updated=when)
+
+    records_purge(dry_run=True)
+    assert Reflection.objects.count() == 2
+
+    records_purge()
+
+    assert list(Reflection.objects.values_list("learner", flat=True)) == [teacher.pk]
+    assert list(ChecklistProgress.objects.values_list("learner", flat=True)) == [teacher.pk]
+    [kept] = Document.objects.all()
+    assert str(teacher.learner_id) in kept.agent_key
