@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -709,8 +710,15 @@ def learner_export(
 
     Statement = _statement_model()
     keys = _learner_actor_keys(learner)
-    statements = Statement.objects.filter(learner=learner) | Statement.objects.filter(
-        actor_key__in=keys
+    # Every statement erasure would delete: theirs, and those naming them as the object or
+    # in context.
+    Relation = apps.get_model("xapi", "StatementRelation")
+    mentioned = Relation.objects.filter(kind="agent", key__in=keys).values("statement_id")
+    statements = Statement.objects.filter(
+        Q(learner=learner)
+        | Q(actor_key__in=keys)
+        | Q(object_agent_key__in=keys)
+        | Q(pk__in=mentioned)
     )
     export = {
         "exported_at": timezone.now().isoformat(),

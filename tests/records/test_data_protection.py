@@ -510,3 +510,21 @@ def test_purge_removes_reflections_ticks_and_h5p_state_older_than_retention(
     assert list(ChecklistProgress.objects.values_list("learner", flat=True)) == [teacher.pk]
     [kept] = Document.objects.all()
     assert str(teacher.learner_id) in kept.agent_key
+
+
+def test_subject_access_export_holds_statements_naming_the_person_as_object_or_in_context(
+    school, teacher, pupil
+):
+    """Erasure deletes the statements that name the person as their object or in their
+    context (an external tool's "instructor"), so they are held about them: the export has
+    them too."""
+    from xapi.identity import actor_for
+
+    taught = statement(pupil, COMPLETED, COURSE, when=timezone.now())
+    taught["context"] = {"instructor": actor_for(teacher)}
+    mentored = statement(pupil, EXPERIENCED, COURSE, when=timezone.now())
+    mentored["object"] = {"objectType": "Agent", **actor_for(teacher)}
+    unrelated = statement(pupil, EXPERIENCED, MODULE, when=timezone.now())
+    _record(school, taught, mentored, unrelated)
+    exported = {s["id"] for s in learner_export(learner=teacher)["statements"]}
+    assert exported == {taught["id"], mentored["id"]}
