@@ -646,9 +646,9 @@ def learner_erase(
 ) -> None:
     """Erase a learner: their statements in the LRS (with everything hanging off them), their
     state and profile documents, every record derived from them, their scenario and quiz
-    attempts, their reflections, checklist ticks and enrolments, and by default their
-    account. The school's data protection log notes it (`kind`, by default erased with or
-    without the account), how (`via`) and who did it (`by`)."""
+    attempts, their reflections, checklist ticks and enrolments, the log of their sign-ins,
+    and by default their account. The school's data protection log notes it (`kind`, by
+    default erased with or without the account), how (`via`) and who did it (`by`)."""
     if kind is None:
         kind = (
             DataProtectionEvent.Kind.ERASED
@@ -674,6 +674,7 @@ def learner_erase(
     if apps.is_installed("courses"):
         for name in ("Reflection", "ChecklistProgress", "Enrolment"):
             apps.get_model("courses", name).objects.filter(learner=learner).delete()
+    _sign_ins_erase(username=learner.username)
     if delete_account:
         learner.delete()
 
@@ -688,6 +689,15 @@ def admin_history_unname(*, person_pk: int) -> None:
     ModelLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(person_pk)
     ).update(label=_("An erased person"))
+
+
+def _sign_ins_erase(*, username: str) -> None:
+    """What the sign-in protection (django-axes) logged about the person: each sign-in and
+    failed attempt, with their username, address and browser."""
+    if not apps.is_installed("axes"):
+        return
+    for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
+        apps.get_model("axes", name).objects.filter(username__iexact=username).delete()
 
 
 def _erase_related_agent_rows(keys: set[str]) -> None:

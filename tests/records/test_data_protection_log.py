@@ -301,3 +301,25 @@ def test_a_store_sent_a_statement_whatever_its_answer_counts_as_holding_a_copy(
     OutboxEntry.objects.exclude(target=tried).update(status="pending", attempts=0)
     learner_erase(learner=named_pupil)
     assert DataProtectionEvent.objects.get().copies_at == "Trust LRS"
+
+
+def test_erasing_a_person_removes_the_record_of_their_sign_ins(lead_client, named_pupil):
+    """The sign-in protection (django-axes) logs every sign-in and failed attempt with the
+    username, address and browser: erasure must not leave them behind."""
+    from axes.models import AccessAttempt, AccessLog
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    pupils_device = Client()
+    pupils_device.post(reverse("login"), {"username": named_pupil.username, "password": "wrong"})
+    pupils_device.post(reverse("login"), {"username": named_pupil.username, "password": PASSWORD})
+    signed_in = AccessLog.objects.filter(username__iexact=named_pupil.username)
+    assert signed_in.exists()
+    AccessAttempt.objects.create(
+        username=named_pupil.username.lower(), ip_address="10.0.0.9", failures_since_start=1
+    )
+    erase = reverse("records:person_erase", args=[named_pupil.pk])
+    lead_client.post(erase, {"confirm": named_pupil.username})
+    assert not signed_in.exists()
+    assert not AccessAttempt.objects.filter(username__iexact=named_pupil.username).exists()
