@@ -7,9 +7,11 @@ import logging
 import smtplib
 import uuid
 from datetime import date, datetime, time
+from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -646,9 +648,10 @@ def learner_erase(
 ) -> None:
     """Erase a learner: their statements in the LRS (with everything hanging off them), their
     state and profile documents, every record derived from them, their scenario and quiz
-    attempts, their reflections, checklist ticks and enrolments, the log of their sign-ins,
-    and by default their account. The school's data protection log notes it (`kind`, by
-    default erased with or without the account), how (`via`) and who did it (`by`)."""
+    attempts, their reflections, checklist ticks and enrolments, the log of their sign-ins
+    and their sessions (signing them out), and by default their account. The school's data
+    protection log notes it (`kind`, by default erased with or without the account), how
+    (`via`) and who did it (`by`)."""
     if kind is None:
         kind = (
             DataProtectionEvent.Kind.ERASED
@@ -675,6 +678,7 @@ def learner_erase(
         for name in ("Reflection", "ChecklistProgress", "Enrolment"):
             apps.get_model("courses", name).objects.filter(learner=learner).delete()
     _sign_ins_erase(username=learner.username)
+    _sessions_end(user=learner)
     if delete_account:
         learner.delete()
 
@@ -698,6 +702,23 @@ def _sign_ins_erase(*, username: str) -> None:
         return
     for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
         apps.get_model("axes", name).objects.filter(username__iexact=username).delete()
+
+
+def _sessions_end(*, user: User) -> None:
+    """Sign the person out on every device: a session stored in the database names their
+    account, and would otherwise stay there until it expired and was cleared. Sessions kept
+    elsewhere (a cache, a cookie) cannot be listed, and lapse on their own."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return
+    sessions = store.get_model_class().objects.all()
+    pk = str(user.pk)
+    theirs = [
+        session.session_key
+        for session in sessions.iterator(chunk_size=2000)
+        if session.get_decoded().get(SESSION_KEY) == pk
+    ]
+    sessions.filter(session_key__in=theirs).delete()
 
 
 def _erase_related_agent_rows(keys: set[str]) -> None:

@@ -323,3 +323,23 @@ def test_erasing_a_person_removes_the_record_of_their_sign_ins(lead_client, name
     lead_client.post(erase, {"confirm": named_pupil.username})
     assert not signed_in.exists()
     assert not AccessAttempt.objects.filter(username__iexact=named_pupil.username).exists()
+
+
+def test_erasing_a_person_ends_their_sessions_and_nobody_elses(lead_client, named_pupil):
+    """A pupil erased while still signed in on a shared device leaves no session behind
+    naming their account."""
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    pupils_device = Client()
+    pupils_device.force_login(named_pupil)
+    pk = str(named_pupil.pk)
+
+    def sessions_of(user_pk):
+        return [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == user_pk]
+
+    assert sessions_of(pk)
+    erase = reverse("records:person_erase", args=[named_pupil.pk])
+    lead_client.post(erase, {"confirm": named_pupil.username})
+    assert not sessions_of(pk)
+    assert lead_client.get(LOG).status_code == 200  # the lead is still signed in
