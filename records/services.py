@@ -842,6 +842,22 @@ def learner_export(
                 "course", "group"
             )
         ]
+    try:
+        sessions = apps.get_model("scenarios", "ClassroomSession")
+    except LookupError:
+        sessions = None
+    if sessions is not None:  # scenarios they ran with a class (vote totals, no pupils)
+        export["classroom_sessions"] = [
+            {
+                "scenario": session.scenario.title,
+                "group": session.group.name,
+                "started_at": session.started_at.isoformat(),
+                "finished_at": _jsonable(session.finished_at),
+            }
+            for session in sessions.objects.filter(teacher=learner)
+            .select_related("scenario", "group")
+            .order_by("started_at", "pk")
+        ]
     return export
 
 

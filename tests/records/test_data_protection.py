@@ -528,3 +528,20 @@ def test_subject_access_export_holds_statements_naming_the_person_as_object_or_i
     _record(school, taught, mentored, unrelated)
     exported = {s["id"] for s in learner_export(learner=teacher)["statements"]}
     assert exported == {taught["id"], mentored["id"]}
+
+
+def test_a_teachers_subject_access_export_lists_the_scenarios_they_ran_with_a_class(
+    school, klass, teacher, scenario
+):
+    """Classroom mode keeps who led each run with a class (vote totals, no pupils): that is
+    held about the teacher, as the lessons they recorded are."""
+    from scenarios.services import classroom_session_start
+
+    session = classroom_session_start(teacher=teacher, group=klass, scenario=scenario)
+    [ran] = learner_export(learner=teacher)["classroom_sessions"]
+    assert ran == {
+        "scenario": scenario.title,
+        "group": klass.name,
+        "started_at": session.started_at.isoformat(),
+        "finished_at": None,
+    }
