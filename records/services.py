@@ -555,12 +555,19 @@ def _attempts_purge(*, school: School, cutoff: datetime) -> None:
     """Delete the school's learners' scenario play-throughs and quiz attempts last touched
     before the cut-off, with the moves made in them, and the lessons led with its classes
     before it (their statements went with the rest). Classroom vote totals name nobody and
-    stay. An attempt still under way counts from its last move (or its start)."""
+    stay, no longer linked to the teacher who led the run. An attempt still under way counts
+    from its last move (or its start)."""
     models = _attempt_models()
     if apps.is_installed("courses"):
         apps.get_model("courses", "ClassLesson").objects.filter(
             group__school=school, taught_on__lt=cutoff.date()
         ).delete()
+    if apps.is_installed("scenarios"):
+        apps.get_model("scenarios", "ClassroomSession").objects.filter(
+            group__school=school, teacher__isnull=False
+        ).annotate(last_at=Coalesce("finished_at", "started_at")).filter(last_at__lt=cutoff).update(
+            teacher=None
+        )
     if "scenario_moves" in models:
         models["scenario_moves"].objects.filter(
             attempt__learner__school=school, created_at__lt=cutoff

@@ -545,3 +545,33 @@ def test_a_teachers_subject_access_export_lists_the_scenarios_they_ran_with_a_cl
         "started_at": session.started_at.isoformat(),
         "finished_at": None,
     }
+
+
+def test_purge_unlinks_the_teacher_from_classroom_runs_older_than_retention(
+    school, klass, teacher, scenario
+):
+    """Vote totals name nobody and stay after the retention period; who led the run is
+    about a person, and goes with the rest of their old records."""
+    from scenarios.models import ClassroomSession, ClassroomVote
+    from scenarios.services import classroom_session_start
+
+    school.retention_months = 12
+    school.save()
+    old = classroom_session_start(teacher=teacher, group=klass, scenario=scenario)
+    ClassroomVote.objects.create(session=old, step=0, node_id="start", choice_id="report", count=9)
+    ClassroomSession.objects.filter(pk=old.pk).update(
+        started_at=timezone.now() - timedelta(days=400)
+    )
+    recent = classroom_session_start(teacher=teacher, group=klass, scenario=scenario)
+
+    records_purge(dry_run=True)
+    assert ClassroomSession.objects.get(pk=old.pk).teacher == teacher
+
+    records_purge()
+
+    assert ClassroomSession.objects.get(pk=old.pk).teacher is None
+    assert ClassroomSession.objects.get(pk=recent.pk).teacher == teacher
+    assert ClassroomVote.objects.get().count == 9
+    assert [s["started_at"] for s in learner_export(learner=teacher)["classroom_sessions"]] == [
+        recent.started_at.isoformat()
+    ]
