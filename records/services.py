@@ -767,6 +767,11 @@ def learner_export(
             "email": learner.email,
             "school": learner.school.name if learner.school_id else None,
             "learner_id": str(learner.learner_id),
+            "mis_id": learner.mis_id,
+            "active": learner.is_active,
+            "left_on": _jsonable(learner.left_on),
+            "account_created_at": _jsonable(learner.date_joined),
+            "last_sign_in_at": _jsonable(learner.last_login),
             "roles": sorted(str(r) for r in learner.roles),
             "groups": [
                 {

@@ -575,3 +575,20 @@ def test_purge_unlinks_the_teacher_from_classroom_runs_older_than_retention(
     assert [s["started_at"] for s in learner_export(learner=teacher)["classroom_sessions"]] == [
         recent.started_at.isoformat()
     ]
+
+
+def test_subject_access_export_holds_the_whole_profile_kept_about_the_person(school, pupil):
+    """The school's MIS id for them, whether and when they left, when the account was made
+    and when they last signed in are all kept about the person."""
+    pupil.mis_id = "ADM-0042"
+    pupil.last_login = timezone.now() - timedelta(days=3)
+    pupil.save()
+    pupil.is_active = False  # left the school
+    pupil.save()
+    person = learner_export(learner=pupil)["person"]
+    assert person["mis_id"] == "ADM-0042"
+    assert person["active"] is False
+    assert person["left_on"] == timezone.localdate().isoformat()
+    assert person["account_created_at"] == pupil.date_joined.isoformat()
+    assert person["last_sign_in_at"] == pupil.last_login.isoformat()
+    json.dumps(person)
