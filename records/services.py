@@ -15,7 +15,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -519,6 +519,7 @@ def records_purge(
                 ReminderSent.objects.filter(assignment__school=school, sent_at__lt=cutoff).delete()
                 _attempts_purge(school=school, cutoff=cutoff)
                 _saved_work_purge(school=school, cutoff=cutoff)
+                _sign_ins_purge(school=school, cutoff=cutoff)
                 if learner_ids:
                     records_rebuild(learner_ids=sorted(learner_ids))
             result[school.name] = count
@@ -593,6 +594,18 @@ def _saved_work_purge(*, school: School, cutoff: datetime) -> None:
     apps.get_model("xapi", "Document").objects.filter(school=school, updated__lt=cutoff).exclude(
         agent_key=""
     ).delete()
+
+
+def _sign_ins_purge(*, school: School, cutoff: datetime) -> None:
+    """Delete what the sign-in protection (django-axes) logged of the school's people signing
+    in (username, address, browser) before the cut-off. It counts usernames in lower case."""
+    if not apps.is_installed("axes"):
+        return
+    usernames = User.objects.filter(school=school).values(lowered=Lower("username"))
+    for name in ("AccessLog", "AccessFailureLog"):
+        apps.get_model("axes", name).objects.filter(
+            username__in=usernames, attempt_time__lt=cutoff
+        ).delete()
 
 
 def _attempt_models() -> dict:

@@ -592,3 +592,28 @@ def test_subject_access_export_holds_the_whole_profile_kept_about_the_person(sch
     assert person["account_created_at"] == pupil.date_joined.isoformat()
     assert person["last_sign_in_at"] == pupil.last_login.isoformat()
     json.dumps(person)
+
+
+def test_purge_removes_the_sign_in_log_older_than_retention(school, pupil, teacher):
+    """The sign-in protection (django-axes) logs each sign-in with the username, address and
+    browser; like everything else about a person, not for longer than the school keeps
+    records."""
+    from axes.models import AccessLog
+
+    school.retention_months = 12
+    school.save()
+    other_school_pupil = User.objects.create(username="elsewhere-pupil-77", school=None)
+    old = timezone.now() - timedelta(days=400)
+    for person in (pupil, teacher, other_school_pupil):
+        AccessLog.objects.create(username=person.username.lower(), ip_address="10.0.0.9")
+    AccessLog.objects.filter(username=pupil.username.lower()).update(attempt_time=old)
+    AccessLog.objects.filter(username=other_school_pupil.username).update(attempt_time=old)
+
+    records_purge(dry_run=True)
+    assert AccessLog.objects.count() == 3
+
+    records_purge()
+
+    assert sorted(AccessLog.objects.values_list("username", flat=True)) == sorted(
+        [teacher.username.lower(), other_school_pupil.username]
+    )

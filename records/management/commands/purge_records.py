@@ -8,7 +8,8 @@ from records.services import leavers_purge, records_purge
 class Command(BaseCommand):
     help = (
         "Delete statements, completions, certificates, reminder logs, scenario attempts, "
-        "quiz attempts, reflections, checklist ticks and saved H5P state older than each "
+        "quiz attempts, reflections, checklist ticks, saved H5P state and the log of "
+        "sign-ins older than each "
         "school's retention period (School.retention_months), and erase the people who "
         "left the school before it. --older-than can only keep "
         "more, never less: each school's cut-off is the longer of the two."
