@@ -203,6 +203,44 @@ def superuser_change_refused(request, person):
     return None
 
 
+def _group_within_reach(user, group) -> bool:
+    """Whether `user` holds everything membership of `group` gives: they belong to it, or
+    they hold each of its permissions and it grants none over pages or collections."""
+    if user.groups.filter(pk=group.pk).exists():
+        return True
+    if group.page_permissions.exists() or group.collection_permissions.exists():
+        return False
+    held = user.get_all_permissions()
+    granted = group.permissions.values_list("content_type__app_label", "codename")
+    return all(f"{app_label}.{codename}" in held for app_label, codename in granted)
+
+
+def group_grant_refused(request, person):
+    """Only a superuser gives someone a role (a Wagtail group) with permissions they do not
+    hold themselves. Otherwise an administrator given only "change user" could tick
+    "Safeguarding leads" for themselves, or a more powerful group for an accomplice."""
+    if request.user.is_superuser or request.method != "POST":
+        return None
+    wanted = {value for value in request.POST.getlist("groups") if value.isdigit()}
+    held = set(person.groups.values_list("pk", flat=True)) if person is not None else set()
+    refused = [
+        group.name
+        for group in AuthGroup.objects.filter(pk__in=wanted).exclude(pk__in=held).order_by("name")
+        if not _group_within_reach(request.user, group)
+    ]
+    if not refused:
+        return None
+    messages.error(
+        request,
+        _(
+            "Only a superuser, or someone who holds the same permissions, can give these "
+            "roles: %(groups)s."
+        )
+        % {"groups": ", ".join(refused)},
+    )
+    return redirect(request.get_full_path())
+
+
 class PersonEditView(EditView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)

@@ -4,7 +4,7 @@ from django.urls import path
 from wagtail import hooks
 
 from . import admin_views
-from .admin_viewsets import SchoolsViewSetGroup, superuser_change_refused
+from .admin_viewsets import SchoolsViewSetGroup, group_grant_refused, superuser_change_refused
 
 
 @hooks.register("register_admin_urls")
@@ -19,9 +19,9 @@ def register_schools_viewsets():
 
 @hooks.register("before_create_user", order=-1)
 def refuse_to_create_a_superuser_unless_one(request):
-    return superuser_change_refused(request, None)
+    return superuser_change_refused(request, None) or group_grant_refused(request, None)
 
 
 @hooks.register("before_edit_user", order=-1)
 def refuse_to_change_a_superuser_unless_one(request, user):
-    return superuser_change_refused(request, user)
+    return superuser_change_refused(request, user) or group_grant_refused(request, user)

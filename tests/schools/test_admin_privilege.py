@@ -116,3 +116,71 @@ def test_the_administrator_still_changes_other_peoples_details(client, people_ad
     assert response.status_code == 302
     teacher.refresh_from_db()
     assert teacher.email == "new@school.invalid"
+
+
+def _wagtail_user_form(person, groups):
+    return {
+        "username": person.username,
+        "email": person.email or "someone@trust.invalid",
+        "first_name": person.first_name or "Some",
+        "last_name": person.last_name or "One",
+        "is_active": "on",
+        "groups": [group.pk for group in groups],
+    }
+
+
+def test_an_administrator_cannot_give_themselves_a_role_they_do_not_hold(client, people_admin):
+    """Ticking "Safeguarding leads" for yourself in Settings -> Users would give you every
+    pupil's safeguarding dashboard."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.roles import AUTH_GROUP_NAMES, Role, roles_sync
+
+    roles_sync()
+    leads = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD])
+    response = client.post(
+        f"/admin/users/edit/{people_admin.pk}/", _wagtail_user_form(people_admin, [leads])
+    )
+    assert response.status_code == 302
+    assert not people_admin.groups.filter(pk=leads.pk).exists()
+    page = client.get(response.url).content.decode()
+    assert (
+        "Only a superuser, or someone who holds the same permissions, can give these roles: "
+        "Safeguarding leads." in page
+    )
+
+
+def test_an_administrator_cannot_give_an_accomplice_more_permissions(client, people_admin):
+    from django.contrib.auth.models import Group as AuthGroup
+
+    powerful = AuthGroup.objects.create(name="Trust IT")
+    powerful.permissions.add(Permission.objects.get(codename="change_lrsclient"))
+    accomplice = UserFactory(username="accomplice", school=None)
+    client.post(f"/admin/users/edit/{accomplice.pk}/", _wagtail_user_form(accomplice, [powerful]))
+    client.post(
+        "/admin/users/new/",
+        {
+            **_wagtail_user_form(accomplice, [powerful]),
+            "username": "newcomer",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert not powerful.user_set.exists()
+
+
+def test_an_administrator_still_gives_roles_within_their_own_permissions(client, people_admin):
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.roles import AUTH_GROUP_NAMES, Role, roles_sync
+
+    roles_sync()
+    pupils = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.PUPIL])
+    leads = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD])
+    people_admin.groups.add(leads)
+    person = UserFactory(username="newlead", school=None)
+    response = client.post(
+        f"/admin/users/edit/{person.pk}/", _wagtail_user_form(person, [pupils, leads])
+    )
+    assert response.status_code == 302
+    assert set(person.groups.all()) == {pupils, leads}
