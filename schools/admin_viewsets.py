@@ -246,6 +246,14 @@ class PersonEditView(EditView):
         super().setup(request, *args, **kwargs)
         self.object = self.get_object()
 
+    def get_form(self, form_class=None):
+        """Like Wagtail's Users screen: no "Active" box when you edit yourself, which would
+        lock you out."""
+        form = super().get_form(form_class)
+        if self.object == self.request.user:
+            form.fields.pop("is_active", None)
+        return form
+
     def save_instance(self):
         person = super().save_instance()
         if "school" in self.form.changed_data:

@@ -184,3 +184,25 @@ def test_an_administrator_still_gives_roles_within_their_own_permissions(client,
     )
     assert response.status_code == 302
     assert set(person.groups.all()) == {pupils, leads}
+
+
+def test_an_administrator_cannot_deactivate_their_own_account_in_people(client, people_admin):
+    """Unticking "Active" on yourself locks you out; Wagtail's Users screen leaves it off the
+    form when you edit yourself, and so does People."""
+    url = f"/admin/schools/people/edit/{people_admin.pk}/"
+    assert 'name="is_active"' not in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "username": people_admin.username,
+            "first_name": "Pat",
+            "last_name": "Admin",
+            "email": "pat@trust.invalid",
+            "school": "",
+            "mis_id": "",
+        },
+    )
+    assert response.status_code == 302
+    people_admin.refresh_from_db()
+    assert people_admin.is_active
+    assert people_admin.first_name == "Pat"
