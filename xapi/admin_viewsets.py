@@ -7,6 +7,7 @@ and so on), which no role grants: superusers, or administrators given them expli
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -73,7 +74,7 @@ class LrsClientViewSet(ListingViewSet):
 
     def new_secret_view(self, request, pk):
         if not request.user.has_perm("xapi.change_lrsclient"):
-            return redirect("wagtailadmin_home")
+            raise PermissionDenied
         client = get_object_or_404(LrsClient, pk=pk)
         if request.method != "POST":
             return TemplateResponse(

@@ -64,6 +64,28 @@ def test_a_new_secret_replaces_the_old_one(admin_client, school):
     assert credentials.secret_matches(response.context["secret"])
 
 
+def test_an_editor_without_permission_is_told_they_may_not_issue_a_new_secret(
+    client, editor, school
+):
+    """Refused as the admin refuses its other screens, with "Sorry, you do not have
+    permission", not sent to the dashboard with no word why."""
+    from schools.roles import roles_sync
+
+    roles_sync()
+    credentials = LrsClient(name="Tool", school=school)
+    old = credentials.issue_secret()
+    credentials.save()
+    client.force_login(editor)
+    url = reverse("xapi_lrsclient:new_secret", args=[credentials.pk])
+    for response in (client.get(url, follow=True), client.post(url, follow=True)):
+        assert response.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+        assert "Sorry, you do not have permission to access this area." in (
+            response.content.decode()
+        )
+    credentials.refresh_from_db()
+    assert credentials.secret_matches(old)
+
+
 def test_people_without_permission_cannot_issue_credentials(client, teacher):
     client.force_login(teacher)
     response = client.get(reverse("xapi_lrsclient:add"))
