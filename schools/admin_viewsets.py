@@ -223,9 +223,18 @@ def group_grant_refused(request, person):
         return None
     wanted = {value for value in request.POST.getlist("groups") if value.isdigit()}
     held = set(person.groups.values_list("pk", flat=True)) if person is not None else set()
+    groups = AuthGroup.objects.filter(pk__in=wanted).exclude(pk__in=held)
+    return groups_beyond_reach_refused(request, groups)
+
+
+def groups_beyond_reach_refused(request, groups):
+    """Refuse, saying which, if `groups` has any the user may not give (see
+    `_group_within_reach`); None otherwise."""
+    if request.user.is_superuser:
+        return None
     refused = [
         group.name
-        for group in AuthGroup.objects.filter(pk__in=wanted).exclude(pk__in=held).order_by("name")
+        for group in sorted(groups, key=lambda group: group.name)
         if not _group_within_reach(request.user, group)
     ]
     if not refused:

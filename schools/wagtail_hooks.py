@@ -1,10 +1,16 @@
 """Registers the schools app's Wagtail admin screens. Nothing else lives here."""
 
+from django.contrib.auth import get_user_model
 from django.urls import path
 from wagtail import hooks
 
 from . import admin_views
-from .admin_viewsets import SchoolsViewSetGroup, group_grant_refused, superuser_change_refused
+from .admin_viewsets import (
+    SchoolsViewSetGroup,
+    group_grant_refused,
+    groups_beyond_reach_refused,
+    superuser_change_refused,
+)
 
 
 @hooks.register("register_admin_urls")
@@ -25,3 +31,11 @@ def refuse_to_create_a_superuser_unless_one(request):
 @hooks.register("before_edit_user", order=-1)
 def refuse_to_change_a_superuser_unless_one(request, user):
     return superuser_change_refused(request, user) or group_grant_refused(request, user)
+
+
+@hooks.register("before_bulk_action")
+def refuse_to_assign_a_role_beyond_ones_own(request, action_type, objects, action):
+    # Settings -> Users' "Assign role" to several people at once: the user form's rule.
+    if action_type == "assign_role" and getattr(action, "model", None) is get_user_model():
+        return groups_beyond_reach_refused(request, [action.cleaned_form.cleaned_data["role"]])
+    return None

@@ -206,3 +206,28 @@ def test_an_administrator_cannot_deactivate_their_own_account_in_people(client, 
     people_admin.refresh_from_db()
     assert people_admin.is_active
     assert people_admin.first_name == "Pat"
+
+
+def test_an_administrator_cannot_give_themselves_a_role_with_the_bulk_action(client, people_admin):
+    """Settings -> Users' "Assign role" for several people at once is held to the same
+    rule as the user form."""
+    from django.contrib.auth.models import Group as AuthGroup
+    from django.urls import reverse
+
+    from schools.roles import AUTH_GROUP_NAMES, Role, roles_sync
+
+    roles_sync()
+    leads = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD])
+    pupils = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.PUPIL])
+    other = UserFactory(username="otherperson", school=None)
+    meta = people_admin._meta
+    url = reverse("wagtail_bulk_action", args=[meta.app_label, meta.model_name, "assign_role"])
+    query = f"?next=/admin/users/&id={people_admin.pk}&id={other.pk}"
+    response = client.post(url + query, {"role": leads.pk}, follow=True)
+    assert not leads.user_set.exists()
+    assert (
+        "Only a superuser, or someone who holds the same permissions, can give these roles: "
+        "Safeguarding leads."
+    ) in response.content.decode()
+    assert client.post(url + query, {"role": pupils.pk}).status_code == 302
+    assert set(pupils.user_set.all()) == {people_admin, other}
