@@ -1,8 +1,11 @@
 """Registers the schools app's Wagtail admin screens. Nothing else lives here."""
 
 from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin import messages
 
 from . import admin_views
 from .admin_viewsets import (
@@ -39,3 +42,22 @@ def refuse_to_assign_a_role_beyond_ones_own(request, action_type, objects, actio
     if action_type == "assign_role" and getattr(action, "model", None) is get_user_model():
         return groups_beyond_reach_refused(request, [action.cleaned_form.cleaned_data["role"]])
     return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_to_change_superusers_in_bulk_unless_one(request, action_type, objects, action):
+    # "Set active state" for several people at once in Settings -> Users: only a superuser
+    # changes a superuser (`superuser_change_refused`), nor locks them out.
+    if request.user.is_superuser or getattr(action, "model", None) is not get_user_model():
+        return None
+    if action_type != "set_active_state":
+        return None
+    superusers = [person for person in objects if person.is_superuser]
+    if not superusers:
+        return None
+    messages.error(
+        request,
+        _("Only a superuser can change a superuser's account: %(people)s.")
+        % {"people": ", ".join(p.get_full_name() or p.get_username() for p in superusers)},
+    )
+    return redirect(request.get_full_path())

@@ -231,3 +231,24 @@ def test_an_administrator_cannot_give_themselves_a_role_with_the_bulk_action(cli
     ) in response.content.decode()
     assert client.post(url + query, {"role": pupils.pk}).status_code == 302
     assert set(pupils.user_set.all()) == {people_admin, other}
+
+
+def test_an_administrator_cannot_deactivate_a_superuser_with_the_bulk_action(
+    client, people_admin, superuser
+):
+    """Only a superuser changes a superuser: "Set active state" for several people at once
+    in Settings -> Users would otherwise lock the trust's superuser out."""
+    from django.urls import reverse
+
+    other = UserFactory(username="otherperson", school=None)
+    meta = people_admin._meta
+    url = reverse("wagtail_bulk_action", args=[meta.app_label, meta.model_name, "set_active_state"])
+    query = f"?next=/admin/users/&id={superuser.pk}&id={other.pk}"
+    response = client.post(url + query, {"mark_as_active": "False"}, follow=True)
+    superuser.refresh_from_db()
+    other.refresh_from_db()
+    assert superuser.is_active and other.is_active
+    refusal = (
+        f"Only a superuser can change a superuser&#x27;s account: {superuser.get_full_name()}."
+    )
+    assert refusal in response.content.decode()
