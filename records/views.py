@@ -785,6 +785,8 @@ def pshe_class(request, pk: int):
         {
             "group": group,
             "record": record,
+            # Two pupils with the same name are told apart by username, as in the CSV.
+            "pupil_rows": pupil_labels(record.pupils),
             "assigned": assigned,
             "lessons": lessons_taught_to(group, viewer=request.user),
             "shared_lessons": lessons_shared_with(

@@ -1005,3 +1005,16 @@ def test_each_pdf_says_its_language_and_shows_its_title(client, world):
         preferences = catalog.get("/ViewerPreferences")
         assert preferences is not None
         assert preferences.get_object().get("/DisplayDocTitle") == BooleanObject(True)
+
+
+def test_pupils_with_the_same_name_are_told_apart_on_the_pshe_class_page(client, world):
+    # As in the CSV: the teacher's table gives each Olivia Smith's username too.
+    twin = PupilFactory(school=world["klass"].school)
+    for pupil in (world["pupil"], twin):
+        pupil.first_name, pupil.last_name = "Olivia", "Smith"
+        pupil.save()
+        Membership.objects.get_or_create(group=world["klass"], user=pupil)
+    client.force_login(world["staff"])
+    html = client.get(reverse("records:pshe_class", args=[world["klass"].pk])).content.decode()
+    for pupil in (world["pupil"], twin):
+        assert f'<th scope="row">Olivia Smith ({pupil.username})</th>' in html
