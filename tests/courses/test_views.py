@@ -307,3 +307,10 @@ def test_clearing_a_reflection_says_no_answer_is_kept_rather_than_saved(
     assert "The box is empty, so no answer is kept." in html
     assert "Your answer is saved. Only you can see it." not in html
     assert "Ms Private-Plan" not in html
+
+
+def test_a_module_page_title_names_its_course_too(client, pupil, course, modules):
+    # Two courses may each have an "Introduction": the browser tab and history tell them apart.
+    client.force_login(pupil)
+    html = client.get(modules[0].url).content.decode()
+    assert "<title>Module 1 \u2013 Respect online · Upstander</title>" in html
