@@ -123,3 +123,20 @@ def test_an_out_of_date_form_gets_a_page_saying_what_happened(pupil):
     assert "<h1>This page was out of date</h1>" in html
     assert "nothing has been changed" in html
     assert "CSRF" not in html
+
+
+@pytest.mark.django_db
+def test_the_out_of_date_form_page_is_translated_like_the_other_error_pages(pupil, monkeypatch):
+    # Every sentence of it goes through the translations, as on the 403, 404 and 500 pages.
+    from django.utils import translation
+
+    translation.gettext("")  # loads the real function, to wrap it
+    real = translation._trans.gettext
+    monkeypatch.setattr(translation._trans, "gettext", lambda message: f"[{real(message)}]")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(pupil)
+    response = client.post(reverse("courses:module_read", args=[1]), {"csrfmiddlewaretoken": "x"})
+    html = response.content.decode()
+    assert "<h1>[This page was out of date]</h1>" in html
+    assert "<p>[Go back, reload the page, and try again.]</p>" in html
+    assert ">[Go to your home page]</a>" in html
