@@ -235,6 +235,23 @@ def test_client_address_takes_the_address_the_nearest_proxy_saw(rf, settings):
     assert seen("1.2.3.4", proxies=0) == "10.0.0.1"  # no proxy: the header is the client's
 
 
+@pytest.mark.parametrize(
+    ("cool_off", "says"),
+    [
+        (0.25, "paused for 15 minutes"),  # the setting's value in hours, as configured
+        (0.5, "paused for 30 minutes"),
+        (1 / 60, "paused for 1 minute."),
+        (None, "paused. Ask your teacher"),  # no cool-off: locked until someone unlocks it
+    ],
+)
+def test_the_lock_out_page_says_how_long_the_lock_lasts(client, pupil, settings, cool_off, says):
+    settings.AXES_COOLOFF_TIME = cool_off
+    for _ in range(5):
+        locked = sign_in(client, pupil.username, "wrong")
+    assert locked.status_code == 429
+    assert says in locked.text
+
+
 def test_failing_again_while_locked_does_not_make_the_lock_longer(client, pupil):
     from datetime import timedelta
 
