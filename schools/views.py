@@ -7,7 +7,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -115,13 +115,19 @@ def my_groups(request):
         raise PermissionDenied
     resettable = pupils_whose_password_user_may_reset(request.user)
     new_password = None
+    not_in_groups = False
     if request.method == "POST":
         pupil_id = request.POST.get("pupil", "")
         if not (pupil_id.isascii() and pupil_id.isdigit() and len(pupil_id) < 19):
             raise Http404
-        pupil = get_object_or_404(resettable, pk=int(pupil_id))
-        new_password = pupil_password_reset(actor=request.user, pupil=pupil)
-        new_password = {"pupil": pupil, "password": new_password}
+        pupil = resettable.filter(pk=int(pupil_id)).first()
+        if pupil is None:
+            # The button was on a page opened before the pupil moved class or left: say so
+            # with the groups as they are now (still not found, naming nobody).
+            not_in_groups = True
+        else:
+            new_password = pupil_password_reset(actor=request.user, pupil=pupil)
+            new_password = {"pupil": pupil, "password": new_password}
     groups = groups_with_pupils_for(request.user)
     response = render(
         request,
@@ -130,11 +136,13 @@ def my_groups(request):
             "groups": groups,
             "ungrouped": list(pupils_in_no_group_for(request.user)),
             "new_password": new_password,
+            "not_in_groups": not_in_groups,
             "resettable_ids": set(resettable.values_list("pk", flat=True)),
             # Classroom mode runs only with a class the person teaches.
             "taught_ids": set(groups_taught_by(request.user).values_list("pk", flat=True)),
             "nav_current": "groups",
         },
+        status=404 if not_in_groups else 200,
     )
     if new_password:
         response["Cache-Control"] = "no-store"

@@ -98,3 +98,16 @@ def test_a_teacher_is_not_shown_pupils_in_no_group(client, teacher, pupil, schoo
     page = client.get(URL).text
     assert "Pupils in no class or year group" not in page
     assert "loner-no-class" not in page
+
+
+def test_resetting_a_pupil_who_has_since_left_the_class_says_so(client, teacher, pupil, klass):
+    # My groups was opened while the pupil was in 8R; they moved class before the click.
+    client.force_login(teacher)
+    Membership.objects.filter(group=klass, user=pupil).delete()
+    response = client.post(URL, {"pupil": pupil.pk})
+    assert response.status_code == 404
+    assert "<h1>My groups</h1>" in response.text
+    assert "That pupil is no longer in any of your groups" in response.text
+    assert "password has not been changed" in response.text
+    pupil.refresh_from_db()
+    assert pupil.check_password(PASSWORD)
