@@ -779,14 +779,16 @@ def pshe_class(request, pk: int):
     record = selectors.pshe_class_record(group=group)
     assigned = selectors.pshe_class_assignments(group=group, pupils=record.pupils)
     teaches = groups_taught_by(request.user).filter(pk=group.pk).exists()
+    # Two pupils with the same name are told apart by username, as in the CSV.
+    pupil_rows = pupil_labels(record.pupils)
     return render(
         request,
         "records/pshe_class.html",
         {
             "group": group,
             "record": record,
-            # Two pupils with the same name are told apart by username, as in the CSV.
-            "pupil_rows": pupil_labels(record.pupils),
+            "pupil_rows": pupil_rows,
+            "pupil_names": {pupil.pk: label for pupil, label in pupil_rows},
             "assigned": assigned,
             "lessons": lessons_taught_to(group, viewer=request.user),
             "shared_lessons": lessons_shared_with(

@@ -1018,3 +1018,22 @@ def test_pupils_with_the_same_name_are_told_apart_on_the_pshe_class_page(client,
     html = client.get(reverse("records:pshe_class", args=[world["klass"].pk])).content.decode()
     for pupil in (world["pupil"], twin):
         assert f'<th scope="row">Olivia Smith ({pupil.username})</th>' in html
+
+
+def test_overdue_pupils_with_the_same_name_are_told_apart_on_the_pshe_class_page(
+    client, world, school, pupil_course
+):
+    # Both Olivia Smiths are late: the teacher must know which two accounts to chase.
+    klass = world["klass"]
+    twins = [UserFactory(school=school, roles=[Role.PUPIL]) for _ in range(2)]
+    for twin in twins:
+        twin.first_name, twin.last_name = "Olivia", "Smith"
+        twin.save()
+        Membership.objects.create(group=klass, user=twin)
+    due = date.today() - timedelta(days=2)
+    assignment_create(school=school, course_page_id=pupil_course.pk, group=klass, due_on=due)
+    client.force_login(world["staff"])
+    html = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
+    overdue = html.split('<span class="state state--overdue">', 1)[1].split("</td>", 1)[0]
+    for twin in twins:
+        assert f"Olivia Smith ({twin.username})" in overdue
