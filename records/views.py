@@ -67,18 +67,24 @@ LIST_PAGE_SIZE = 100
 # --- helpers ---------------------------------------------------------------------------------
 
 
+# The school a site administrator (who belongs to none) last chose, for the next page.
+CHOSEN_SCHOOL_SESSION_KEY = "records_school"
+
+
 def _school_for(request):
     """The school whose records the viewer works on: their own, or for a superuser (who
-    belongs to none) the one chosen with ?school=, else the first."""
+    belongs to none) the one chosen with ?school=, kept in the session so that every link
+    and form on the dashboard stays with it (each page says which), else the first."""
     school = request.user.school
     if school is not None:
         return school
     visible = schools_visible_to(request.user).order_by("name")
-    chosen = request.GET.get("school", "")
+    chosen = str(request.GET.get("school") or request.session.get(CHOSEN_SCHOOL_SESSION_KEY, ""))
     valid = chosen.isascii() and chosen.isdigit() and len(chosen) < 19
     school = (visible.filter(pk=int(chosen)).first() if valid else None) or visible.first()
     if school is None:
         raise Http404(_("There is no school yet."))
+    request.session[CHOSEN_SCHOOL_SESSION_KEY] = school.pk
     return school
 
 
@@ -370,6 +376,9 @@ def person(request, pk: int):
     from courses.selectors import completed_in_class
 
     learner = _visible_person(request, pk)
+    if request.user.school_id is None and learner.school_id:
+        # A site administrator went on to this person's school (the dashboard says which).
+        request.session[CHOSEN_SCHOOL_SESSION_KEY] = learner.school_id
     # Pupils are never emailed (Upstander holds no pupil email addresses); staff are, when
     # they have an address, and the lead chasing them sees what was last sent.
     is_pupil = Role.PUPIL in roles_of(learner)

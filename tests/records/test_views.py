@@ -1037,3 +1037,39 @@ def test_overdue_pupils_with_the_same_name_are_told_apart_on_the_pshe_class_page
     overdue = html.split('<span class="state state--overdue">', 1)[1].split("</td>", 1)[0]
     for twin in twins:
         assert f"Olivia Smith ({twin.username})" in overdue
+
+
+def _href(html, text):
+    """The address of the first link whose text starts with `text`."""
+    found = re.search(r'<a href="([^"]+)"[^>]*>' + re.escape(text), html)
+    assert found, text
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_a_superusers_chosen_school_is_kept_as_they_follow_the_dashboards_links(
+    client, world, school
+):
+    """An administrator who belongs to no school chose one with ?school=; the tabs showed the
+    first school by name instead, and its assignments' Change links gave 404."""
+    admin = UserFactory(school=None, username="root", roles=[])
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    elsewhere = world["other_class"].school
+    assert elsewhere.name < school.name  # the one shown without a choice
+    theirs = Assignment.objects.get(school=school)
+    html = client.get(reverse("records:dashboard"), {"school": school.pk}).content.decode()
+    response = client.get(_href(html, "Assignments"))
+    assert list(response.context["assignments"]) == [theirs]
+    change = reverse("records:assignment_change", args=[theirs.pk])
+    assert f'<a href="{change}">' in response.content.decode()
+    response = client.get(change)
+    assert response.status_code == 200 and response.context["assignment"] == theirs
+    # Each page says which school it shows, and offers the others with a plain form.
+    response = client.get(_href(html, "Learners by course"))
+    html = " ".join(response.content.decode().split())
+    assert "Viewing: Test Academy" in html
+    assert f'<option value="{elsewhere.pk}">Elsewhere</option>' in html
+    response = client.get(reverse("records:matrix"), {"school": elsewhere.pk})
+    assert "Viewing: Elsewhere" in " ".join(response.content.decode().split())
+    assert not client.get(reverse("records:assignments")).context["assignments"].exists()
