@@ -74,12 +74,18 @@ CHOSEN_SCHOOL_SESSION_KEY = "records_school"
 def _school_for(request):
     """The school whose records the viewer works on: their own, or for a superuser (who
     belongs to none) the one chosen with ?school=, kept in the session so that every link
-    and form on the dashboard stays with it (each page says which), else the first."""
+    and form on the dashboard stays with it (each page says which), else the first. A form
+    sends the school it was shown for, and acts on that one even if another was chosen since
+    (in another tab)."""
     school = request.user.school
     if school is not None:
         return school
     visible = schools_visible_to(request.user).order_by("name")
-    chosen = str(request.GET.get("school") or request.session.get(CHOSEN_SCHOOL_SESSION_KEY, ""))
+    chosen = str(
+        request.POST.get("school")
+        or request.GET.get("school")
+        or request.session.get(CHOSEN_SCHOOL_SESSION_KEY, "")
+    )
     valid = chosen.isascii() and chosen.isdigit() and len(chosen) < 19
     school = (visible.filter(pk=int(chosen)).first() if valid else None) or visible.first()
     if school is None:
@@ -456,6 +462,7 @@ def chase(request):
         "records/chase.html",
         {
             "chase": selectors.chase_list(viewer=request.user, school=school),
+            "school": school,
             "nav_current": "dashboard",
         },
     )
@@ -603,6 +610,7 @@ def assignments(request):
         {
             "form": form,
             "assignments": selectors.assignments_of_school(school=school),
+            "school": school,
             "due_soon_days": DUE_SOON_DAYS,
             "expiring_days": EXPIRING_WINDOW_DAYS,
             "nav_current": "dashboard",
@@ -614,7 +622,9 @@ def assignments(request):
 def assignment_change(request, pk: int):
     """Change an assignment's due date, renewal period or time for people who join later."""
     assignment = get_object_or_404(
-        Assignment.objects.select_related("course", "group"), pk=pk, school=_school_for(request)
+        Assignment.objects.select_related("course", "group", "school"),
+        pk=pk,
+        school=_school_for(request),
     )
     form = AssignmentChangeForm(request.POST or None, assignment=assignment)
     if request.method == "POST" and form.is_valid():

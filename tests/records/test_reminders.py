@@ -521,3 +521,45 @@ def test_a_reminder_to_an_address_the_mail_server_refuses_says_so_not_try_again_
     ) in html
     assert "Please try again later" not in html
     assert not ReminderSent.objects.exists()
+
+
+def test_an_administrator_chasing_one_school_never_emails_another_chosen_meanwhile(
+    client, school, staff_team, staff_course, teacher, mailoutbox
+):
+    """A site administrator (of no school) opened the chase list of one school, chose another
+    in a second tab, then pressed Email on the first: the other school's staff were emailed."""
+    import re
+
+    from tests.factories import GroupFactory, SchoolFactory, UserFactory
+
+    _overdue_for_staff(school, staff_team, staff_course)
+    other = SchoolFactory(name="Another School")
+    their_team = GroupFactory(school=other, name="Their staff", kind="staff_team")
+    theirs = UserFactory(school=other, username="theirs", email="theirs@school.invalid")
+    their_team.memberships.create(user=theirs)
+    _overdue_for_staff(other, their_team, staff_course)
+    admin = UserFactory(school=None, username="root", roles=[], is_superuser=True)
+    client.force_login(admin)
+    page = client.get(reverse("records:chase"), {"school": school.pk}).content.decode()
+    form = page[page.index('id="to-email"') :].split("</form>")[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    fields.pop("csrfmiddlewaretoken", None)
+    client.get(reverse("records:dashboard"), {"school": other.pk})  # the second tab
+    client.post(reverse("records:chase"), fields)
+    sent = [address for mail in mailoutbox for address in mail.to]
+    assert teacher.email in sent and theirs.email not in sent
+    # The same for an assignment's Change page, shown for the first school.
+    from records.models import Assignment
+
+    assignment = Assignment.objects.get(school=school)
+    change = reverse("records:assignment_change", args=[assignment.pk])
+    page = client.get(change).content.decode()
+    form = page[page.index('<form method="post" novalidate') :].split("</form>")[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    client.get(reverse("records:dashboard"), {"school": other.pk})
+    due = date.today() + timedelta(days=9)
+    fields.update(due_on=due.isoformat(), new_starter_days=30)
+    fields.pop("csrfmiddlewaretoken", None)
+    assert client.post(change, fields).status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.due_on == due
