@@ -1073,3 +1073,16 @@ def test_a_superusers_chosen_school_is_kept_as_they_follow_the_dashboards_links(
     response = client.get(reverse("records:matrix"), {"school": elsewhere.pk})
     assert "Viewing: Elsewhere" in " ".join(response.content.decode().split())
     assert not client.get(reverse("records:assignments")).context["assignments"].exists()
+
+
+def test_the_dashboard_offers_the_roster_import_only_to_who_may_use_it(client, world, school):
+    """A site administrator (of no school) was offered "Import pupils or staff", which
+    refuses them (403): it imports into the viewer's own school."""
+    import_url = reverse("schools:roster_import")
+    client.force_login(world["safeguarding_lead"])
+    assert f'href="{import_url}"' in client.get(reverse("records:dashboard")).content.decode()
+    admin = UserFactory(school=None, username="root", roles=[], is_superuser=True)
+    client.force_login(admin)
+    html = client.get(reverse("records:dashboard"), {"school": school.pk}).content.decode()
+    assert client.get(import_url).status_code == 403
+    assert f'href="{import_url}"' not in html
