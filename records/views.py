@@ -94,6 +94,15 @@ def _school_for(request):
     return school
 
 
+def _query_for(request, school):
+    """The page's query, to carry on to its other pages and downloads; for a site
+    administrator, with the school it shows, even if they choose another (in another tab)."""
+    query = request.GET.copy()
+    if request.user.school_id is None:
+        query["school"] = str(school.pk)
+    return query
+
+
 def _scenario_analytics_url() -> str | None:
     # The scenarios app owns its analytics; link to it only once it exists.
     try:
@@ -228,7 +237,7 @@ def matrix(request):
         **filters,
     )
     pages = max(1, -(-result.total // MATRIX_PAGE_SIZE))
-    query = request.GET.copy()
+    query = _query_for(request, school)
     if page_number > pages:
         # Fewer people match than when the link was made (some completed, some left): their
         # last page, rather than "Nobody matches" with no way back.
@@ -241,6 +250,7 @@ def matrix(request):
         {
             "form": form,
             "matrix": result,
+            "school": school,
             # The matrix shows assigned courses: say so when there are none yet.
             "nothing_assigned": not result.total
             and not selectors.assignments_of_school(school=school).exists(),
@@ -259,7 +269,7 @@ def leavers(request):
     page = Paginator(people_who_left(request.user, school), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
+    query = _query_for(request, school)
     query.pop("page", None)
     for person in page:
         names = {group.name for group in person.groups.all()}
@@ -303,7 +313,7 @@ def data_protection(request):
     page = Paginator(_data_protection_events(school), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
+    query = _query_for(request, school)
     query.pop("page", None)
     for event in page:
         event.about = _events_about(event)

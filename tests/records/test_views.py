@@ -1086,3 +1086,23 @@ def test_the_dashboard_offers_the_roster_import_only_to_who_may_use_it(client, w
     html = client.get(reverse("records:dashboard"), {"school": school.pk}).content.decode()
     assert client.get(import_url).status_code == 403
     assert f'href="{import_url}"' not in html
+
+
+def test_a_superusers_downloads_are_of_the_school_the_page_shows(client, world, school):
+    """A site administrator (of no school) chose another school in a second tab, then
+    downloaded a table from the first: it held the other school's rows, under the same name."""
+    admin = UserFactory(school=None, username="root", roles=[], is_superuser=True)
+    client.force_login(admin)
+    elsewhere = world["other_class"].school
+    pages = {
+        name: client.get(reverse(f"records:{name}"), {"school": school.pk}).content.decode()
+        for name in ("assignments", "matrix")
+    }
+    client.get(reverse("records:dashboard"), {"school": elsewhere.pk})  # the second tab
+    rows = client.get(_href(pages["assignments"], "Download this table")).content.decode()
+    assert "Protecting your reputation" in rows
+    rows = client.get(_href(pages["matrix"], "Download every matching row")).content.decode()
+    assert world["staff"].username in rows
+    # The filters, too, apply to the school they were shown for.
+    form = pages["matrix"][pages["matrix"].index('class="filters"') :].split("</form>")[0]
+    assert f'<input type="hidden" name="school" value="{school.pk}">' in form
