@@ -17,6 +17,20 @@ from tests.records.statements import COMPLETED, keys, statement
 pytestmark = pytest.mark.django_db
 
 
+def _completed_before_renewal(school, group, course, *people):
+    """`course` assigned to `group` and completed by each of `people` three days ago."""
+    assignment_create(school=school, course_page_id=course.pk, group=group, due_on=date.today())
+    for person in people:
+        completions_project(
+            statements=[
+                statement(
+                    person, COMPLETED, course.activity_iri, when=timezone.now() - timedelta(days=3)
+                )
+            ],
+            learners_by_key=keys(person),
+        )
+
+
 def test_editor_marks_a_course_and_assigned_staff_are_re_enrolled(
     client,
     editor,
@@ -27,20 +41,7 @@ def test_editor_marks_a_course_and_assigned_staff_are_re_enrolled(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    assignment_create(
-        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=date.today()
-    )
-    completions_project(
-        statements=[
-            statement(
-                teacher,
-                COMPLETED,
-                staff_course.activity_iri,
-                when=timezone.now() - timedelta(days=3),
-            )
-        ],
-        learners_by_key=keys(teacher),
-    )
+    _completed_before_renewal(school, staff_team, staff_course, teacher)
     client.force_login(editor)
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[staff_course.pk]))
     url = reverse("records_course_renewal", args=[staff_course.pk])
@@ -66,20 +67,7 @@ def test_the_form_sent_twice_marks_the_course_and_emails_staff_once(
 ):
     """A double click on "Require renewal", or the back button and sending it again, emailed
     every assigned member of staff twice and listed the renewal twice."""
-    assignment_create(
-        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=date.today()
-    )
-    completions_project(
-        statements=[
-            statement(
-                teacher,
-                COMPLETED,
-                staff_course.activity_iri,
-                when=timezone.now() - timedelta(days=3),
-            )
-        ],
-        learners_by_key=keys(teacher),
-    )
+    _completed_before_renewal(school, staff_team, staff_course, teacher)
     client.force_login(editor)
     url = reverse("records_course_renewal", args=[staff_course.pk])
     form = client.get(url).content.decode()
@@ -155,21 +143,7 @@ def test_an_address_the_mail_server_refuses_does_not_stop_the_others_being_told(
         school=school, username="colleague", email="colleague@school.invalid", roles=[Role.STAFF]
     )
     Membership.objects.create(group=staff_team, user=colleague)
-    assignment_create(
-        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=date.today()
-    )
-    for person in (teacher, colleague):
-        completions_project(
-            statements=[
-                statement(
-                    person,
-                    COMPLETED,
-                    staff_course.activity_iri,
-                    when=timezone.now() - timedelta(days=3),
-                )
-            ],
-            learners_by_key=keys(person),
-        )
+    _completed_before_renewal(school, staff_team, staff_course, teacher, colleague)
     settings.EMAIL_BACKEND = f"{__name__}.RefusingOneAddress"
     client.force_login(editor)
     url = reverse("records_course_renewal", args=[staff_course.pk])
@@ -193,20 +167,7 @@ def test_pupils_are_never_emailed_when_their_course_requires_renewal(
     """Pupils are not emailed (reminders skip them too), even one with an address on file."""
     pupil.email = "pupil1@pupils.school.invalid"
     pupil.save()
-    assignment_create(
-        school=school, course_page_id=pupil_course.pk, group=klass, due_on=date.today()
-    )
-    completions_project(
-        statements=[
-            statement(
-                pupil,
-                COMPLETED,
-                pupil_course.activity_iri,
-                when=timezone.now() - timedelta(days=3),
-            )
-        ],
-        learners_by_key=keys(pupil),
-    )
+    _completed_before_renewal(school, klass, pupil_course, pupil)
     client.force_login(editor)
     url = reverse("records_course_renewal", args=[pupil_course.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -232,17 +193,7 @@ def test_the_renewal_emails_are_sent_by_the_task_worker_not_while_the_editor_wai
     slow mail server) would outlast the page and leave the rest never told."""
     from django_tasks import default_task_backend
 
-    assignment_create(
-        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=date.today()
-    )
-    completions_project(
-        statements=[
-            statement(
-                teacher, COMPLETED, staff_course.activity_iri, when=timezone.now() - timedelta(3)
-            )
-        ],
-        learners_by_key=keys(teacher),
-    )
+    _completed_before_renewal(school, staff_team, staff_course, teacher)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     default_task_backend.clear()
     client.force_login(editor)

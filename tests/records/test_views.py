@@ -809,23 +809,29 @@ def test_a_withdrawn_course_stays_in_the_cpd_record_with_its_certificate(
     assert staff_course.title in person
 
 
+def _completed_under_yearly_renewal(school, group, course, learner, days_ago):
+    """`course` assigned to `group` with a yearly renewal, completed by `learner` `days_ago`
+    days ago: the day that completion expires."""
+    from records.states import add_months
+
+    assignment_create(
+        school=school,
+        course_page_id=course.pk,
+        group=group,
+        due_on=date.today() - timedelta(days=500),
+        renewal_months=12,
+    )
+    completed(learner, course.activity_iri, days_ago=days_ago)
+    completed_on = timezone.localdate(Completion.objects.get(learner=learner).completed_at)
+    return add_months(completed_on, 12)
+
+
 def test_an_expired_completion_is_told_as_past_not_still_to_come(
     client, school, staff_team, staff_course, teacher
 ):
     """On and after the day a completion expires, My CPD and My learning say when it
     expired: not "expires" or "renew by" a date that has come."""
-    from records.states import add_months
-
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=500),
-        renewal_months=12,
-    )
-    completed(teacher, staff_course.activity_iri, days_ago=400)
-    completed_on = timezone.localdate(Completion.objects.get(learner=teacher).completed_at)
-    expired_on = add_months(completed_on, 12)
+    expired_on = _completed_under_yearly_renewal(school, staff_team, staff_course, teacher, 400)
     client.force_login(teacher)
     cpd = client.get(reverse("records:my_cpd")).content.decode()
     assert f"Expired</span>, expired {expired_on:%-d %b %Y}</li>" in cpd
@@ -840,18 +846,7 @@ def test_my_learning_asks_for_a_renewal_before_the_day_it_expires(
 ):
     """A completion counts up to the day before its expiry date: on that date it has
     expired, so the card asks for the renewal before it, not by it."""
-    from records.states import add_months
-
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=500),
-        renewal_months=12,
-    )
-    completed(teacher, staff_course.activity_iri, days_ago=350)
-    completed_on = timezone.localdate(Completion.objects.get(learner=teacher).completed_at)
-    expires_on = add_months(completed_on, 12)
+    expires_on = _completed_under_yearly_renewal(school, staff_team, staff_course, teacher, 350)
     client.force_login(teacher)
     learning = client.get(reverse("courses:my_learning")).content.decode()
     assert f"Renew before {expires_on:%-d %B %Y}" in learning
