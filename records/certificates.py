@@ -57,7 +57,26 @@ def fit_line(text: str, font: str, size: float, room: float) -> tuple[float, lis
     """The size and rows to draw a certificate's line in: a long name or course title gets
     smaller to fit the width, down to MIN_SIZE, then wraps, never running off the page."""
     size = max(MIN_SIZE, min(size, size * room / max(stringWidth(text, font, size), 1)))
-    return size, simpleSplit(text, font, size, room)
+    rows = []
+    for row in simpleSplit(text, font, size, room):
+        rows += _break_word(row, font, size, room)
+    return size, rows
+
+
+def _break_word(row: str, font: str, size: float, room: float) -> list[str]:
+    """A row that simpleSplit could not wrap, because one word in it (a double-barrelled
+    name, a title without spaces) is wider than the room, broken into rows that fit: after
+    a hyphen where there is one, else between letters."""
+    rows = []
+    while stringWidth(row, font, size) > room and len(row) > 1:
+        fits = 1
+        while fits < len(row) and stringWidth(row[: fits + 1], font, size) <= room:
+            fits += 1
+        hyphen = row.rfind("-", 0, fits)
+        cut = hyphen + 1 if hyphen > 0 else fits
+        rows.append(row[:cut])
+        row = row[cut:]
+    return [*rows, row]
 
 
 def _document_language() -> str:

@@ -31,9 +31,25 @@ def test_a_very_long_title_wraps_at_the_smallest_size(words):
     assert " ".join(rows) == title
 
 
-@given(st.text(alphabet="abcdefghij ŁŵWMmi", min_size=1, max_size=200))
-def test_no_row_is_wider_than_the_room_unless_it_is_one_unbreakable_word(text):
+@given(st.text(alphabet="abcdefghij ŁŵWMmi-", min_size=1, max_size=200))
+def test_no_row_is_wider_than_the_room(text):
     size, rows = fit_line(text, "Helvetica-Bold", 22, ROOM)
     assert MIN_SIZE <= size <= 22
     for row in rows:
-        assert stringWidth(row, "Helvetica-Bold", size) <= ROOM or " " not in row.strip()
+        assert stringWidth(row, "Helvetica-Bold", size) <= ROOM
+
+
+def test_a_word_wider_than_the_page_is_broken_after_a_hyphen_where_it_has_one():
+    name = "-".join(["Montgomery", "Fitzwilliam", "Cholmondeley", "Featherstonehaugh"] * 3)
+    size, rows = fit_line(name, "Helvetica-Bold", 28, ROOM)
+    assert size == MIN_SIZE and len(rows) > 1
+    assert "".join(rows) == name  # nothing lost, nothing added
+    assert all(row.endswith("-") for row in rows[:-1])
+    assert all(stringWidth(row, "Helvetica-Bold", size) <= ROOM for row in rows)
+
+
+def test_a_word_wider_than_the_page_without_a_hyphen_is_broken_between_letters():
+    title = "Onlinesafetyforschools" * 6
+    size, rows = fit_line(f"CPD: {title}", "Helvetica-Bold", 22, ROOM)
+    assert len(rows) > 1 and "".join(rows).replace(" ", "", 1) == f"CPD:{title}"
+    assert all(stringWidth(row, "Helvetica-Bold", size) <= ROOM for row in rows)
