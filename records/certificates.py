@@ -4,13 +4,21 @@ record (reportlab).
 Set in DejaVu Sans (settings.PDF_FONT_DIR), embedded, so names such as Łukasz or a school
 such as Ysgol Gyfun Gŵyr come out whole; PDF's built-in Helvetica has no ŵ or ł and would
 print a black box. Without the font files the PDFs fall back to Helvetica (and `manage.py
-check` warns). Text is real text, so the documents can be searched and read by a screen
-reader.
+check` warns). Words in a script DejaVu Sans lacks (Chinese, Japanese, Korean; Urdu's heh
+goal and yeh barree) are set in the first of settings.PDF_FALLBACK_FONTS that has all their
+letters, so a Latin name keeps its look. Arabic script is shaped (its letters joined, with
+HarfBuzz) and runs right to left. Text is real text, so the documents can be searched and
+read by a screen reader (except shaped Arabic script, whose joined forms a PDF reader may
+not map back to letters).
 """
 
 import io
 import logging
-from functools import cache
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property
+from itertools import pairwise
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -23,10 +31,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, shapeStr
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -42,6 +49,12 @@ def font_files_missing(directory: str) -> list[str]:
     return [name for name in FONT_FILES.values() if not (Path(directory) / name).is_file()]
 
 
+def fonts_missing() -> list[str]:
+    """The files of settings.PDF_FALLBACK_FONTS that are not there."""
+    paths = dict.fromkeys(path for pair in settings.PDF_FALLBACK_FONTS for path in pair)
+    return [path for path in paths if not Path(path).is_file()]
+
+
 @cache
 def _fonts(directory: str) -> tuple[str, str]:
     """The regular and bold font names to draw with, registered once per process."""
@@ -53,30 +66,197 @@ def _fonts(directory: str) -> tuple[str, str]:
     return "UpstanderSans", "UpstanderSans-Bold"
 
 
-def fit_line(text: str, font: str, size: float, room: float) -> tuple[float, list[str]]:
+@cache
+def _fallback_fonts(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], ...]:
+    """The (regular, bold) names of the fallback fonts whose files are there, registered
+    once per process; a font with one weight serves as both."""
+    names = {}
+    found = []
+    for pair in pairs:
+        if not all(Path(path).is_file() for path in pair):
+            logger.warning("Not installed: %s; PDFs print blanks for its letters", pair[0])
+            continue
+        for path in pair:
+            if path not in names:
+                names[path] = f"UpstanderFallback{len(names)}"
+                pdfmetrics.registerFont(TTFont(names[path], path))
+        found.append(tuple(names[path] for path in pair))
+    return tuple(found)
+
+
+def font_chains() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fonts to set regular and bold text in, the first that has a word's letters."""
+    regular, bold = _fonts(settings.PDF_FONT_DIR)
+    fallbacks = _fallback_fonts(tuple(tuple(pair) for pair in settings.PDF_FALLBACK_FONTS))
+    return (regular, *(pair[0] for pair in fallbacks)), (bold, *(pair[-1] for pair in fallbacks))
+
+
+def _has_letter(font_name: str, char: str) -> bool:
+    face = getattr(pdfmetrics.getFont(font_name), "face", None)
+    if hasattr(face, "charToGlyph"):  # a TrueType font
+        return ord(char) in face.charToGlyph
+    try:  # one of PDF's standard fonts, in WinAnsi encoding
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _direction(word: str) -> bool | None:
+    """True if the word is written right to left (its first letter with a direction is
+    Arabic or Hebrew), False if left to right, None if it has no such letter (digits)."""
+    for char in word:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return None
+
+
+@dataclass
+class Run:
+    """Part of a line set in one font and one direction: `logical` is its text as typed,
+    `drawn` what goes on the page from left to right (shaped, for right-to-left text)."""
+
+    logical: str
+    font: str
+    rtl: bool
+    size: float
+    first_word: int
+    last_word: int
+
+    @cached_property
+    def drawn(self):
+        if not self.rtl:
+            return self.logical
+        if getattr(pdfmetrics.getFont(self.font), "shapable", False):
+            return shapeStr(self.logical, self.font, self.size, force=True)
+        return self.logical[::-1]  # unjoined, but at least in order
+
+    @property
+    def width(self) -> float:
+        shape = getattr(self.drawn, "__shapeData__", None)
+        if shape is not None:
+            return sum(glyph.x_advance for glyph in shape) * self.size / 1000
+        return stringWidth(self.drawn, self.font, self.size)
+
+
+def _pieces(word: str, fonts: Sequence[str]) -> list[tuple[str, str]]:
+    """(text, font) for a word: all of it in the first font that has all its letters (so
+    an Arabic word's letters still join), else each letter in the first that has it."""
+    for font in fonts:
+        if all(_has_letter(font, char) for char in word):
+            return [(word, font)]
+    pieces: list[tuple[str, str]] = []
+    for char in word:
+        font = next((f for f in fonts if _has_letter(f, char)), fonts[0])
+        if pieces and pieces[-1][1] == font:
+            pieces[-1] = (pieces[-1][0] + char, font)
+        else:
+            pieces.append((char, font))
+    return pieces
+
+
+def line_runs(text: str, fonts: str | Sequence[str], size: float) -> list[Run]:
+    """A line's runs from left to right on the page: words in a run share a font and a
+    direction; right-to-left runs next to each other are reversed, and all of them are when
+    the line starts right to left (the Unicode bidirectional algorithm, by words, which is
+    enough for a name, a school or a course title)."""
+    fonts = (fonts,) if isinstance(fonts, str) else tuple(fonts)
+    words = text.split()
+    directions = [_direction(word) for word in words]
+    base = next((d for d in directions if d is not None), False)
+    previous = base
+    for index, direction in enumerate(directions):
+        directions[index] = previous = previous if direction is None else direction
+    # Right-to-left words side by side share a font where one has all their letters, so an
+    # Urdu name is not half in DejaVu Sans and half in a font with Urdu's letters.
+    shared: dict[int, Sequence[str]] = {}
+    start = 0
+    for index in range(1, len(words) + 1):
+        if index == len(words) or directions[index] != directions[start]:
+            segment = "".join(words[start:index])
+            if directions[start]:
+                found = [f for f in fonts if all(_has_letter(f, c) for c in segment)]
+                shared.update((i, found[:1] or fonts) for i in range(start, index))
+            start = index
+    runs: list[Run] = []
+    for index, word in enumerate(words):
+        rtl = directions[index]
+        for piece, font in _pieces(word, shared.get(index, fonts)):
+            last = runs[-1] if runs else None
+            if last and last.font == font and last.rtl == rtl:
+                last.logical += (" " if last.last_word != index else "") + piece
+                last.last_word = index
+            else:
+                runs.append(Run(piece, font, rtl, size, index, index))
+    groups: list[list[Run]] = []
+    for run in runs:
+        if groups and groups[-1][0].rtl == run.rtl:
+            groups[-1].append(run)
+        else:
+            groups.append([run])
+    ordered = [group[::-1] if group[0].rtl else group for group in groups]
+    return [run for group in (ordered[::-1] if base else ordered) for run in group]
+
+
+def _gap(left: Run, right: Run) -> float:
+    """The space between two runs side by side, none between two parts of one word."""
+    if {left.first_word, left.last_word} & {right.first_word, right.last_word}:
+        return 0
+    return stringWidth(" ", left.font, left.size)
+
+
+def line_width(text: str, fonts: str | Sequence[str], size: float) -> float:
+    runs = line_runs(text, fonts, size)
+    gaps = sum(_gap(left, right) for left, right in pairwise(runs))
+    return sum(run.width for run in runs) + gaps
+
+
+def _draw_centred(pdf, x: float, y: float, text: str, fonts: Sequence[str], size: float):
+    runs = line_runs(text, fonts, size)
+    position = x - line_width(text, fonts, size) / 2
+    for index, run in enumerate(runs):
+        line = pdf.beginText(position, y)
+        line.setFont(run.font, size)
+        line.textLine(run.drawn)
+        pdf.drawText(line)
+        if index + 1 < len(runs):
+            position += run.width + _gap(run, runs[index + 1])
+
+
+def fit_line(text: str, fonts: str | Sequence[str], size: float, room: float):
     """The size and rows to draw a certificate's line in: a long name or course title gets
     smaller to fit the width, down to MIN_SIZE, then wraps, never running off the page."""
-    size = max(MIN_SIZE, min(size, size * room / max(stringWidth(text, font, size), 1)))
-    rows = []
-    for row in simpleSplit(text, font, size, room):
-        rows += _break_word(row, font, size, room)
-    return size, rows
+    size = max(MIN_SIZE, min(size, size * room / max(line_width(text, fonts, size), 1)))
+    rows: list[str] = []
+    row = ""
+    for word in text.split():
+        pieces = _break_word(word, fonts, size, room)
+        candidate = f"{row} {pieces[0]}" if row else pieces[0]
+        # A little leeway: the size above makes a one-row line exactly as wide as the room.
+        if row and line_width(candidate, fonts, size) > room + 0.01:
+            rows.append(row)
+            candidate = pieces[0]
+        rows += [candidate, *pieces[1:-1]] if len(pieces) > 1 else []
+        row = pieces[-1] if len(pieces) > 1 else candidate
+    return size, [*rows, row] if row else rows
 
 
-def _break_word(row: str, font: str, size: float, room: float) -> list[str]:
-    """A row that simpleSplit could not wrap, because one word in it (a double-barrelled
-    name, a title without spaces) is wider than the room, broken into rows that fit: after
-    a hyphen where there is one, else between letters."""
+def _break_word(word: str, fonts, size: float, room: float) -> list[str]:
+    """A word wider than the room (a double-barrelled name, a title without spaces) broken
+    into rows that fit: after a hyphen where there is one, else between letters."""
     rows = []
-    while stringWidth(row, font, size) > room and len(row) > 1:
+    while line_width(word, fonts, size) > room and len(word) > 1:
         fits = 1
-        while fits < len(row) and stringWidth(row[: fits + 1], font, size) <= room:
+        while fits < len(word) and line_width(word[: fits + 1], fonts, size) <= room:
             fits += 1
-        hyphen = row.rfind("-", 0, fits)
+        hyphen = word.rfind("-", 0, fits)
         cut = hyphen + 1 if hyphen > 0 else fits
-        rows.append(row[:cut])
-        row = row[cut:]
-    return [*rows, row]
+        rows.append(word[:cut])
+        word = word[cut:]
+    return [*rows, word]
 
 
 def _document_language() -> str:
@@ -88,8 +268,24 @@ def _document_language() -> str:
 
 
 def _paragraph(text: str, style) -> Paragraph:
-    # Paragraph reads its text as markup: a "<" or "&" in a name or title is text here.
-    return Paragraph(escape(text), style)
+    """A paragraph of text in the style's font, and words it has no letters for in a
+    fallback font, right-to-left words in order and shaped."""
+    regular, bold = font_chains()
+    fonts = bold if style.fontName == bold[0] else regular
+    runs = line_runs(text, fonts, style.fontSize)
+    if all(run.font == style.fontName and not run.rtl for run in runs):
+        # Paragraph reads its text as markup: a "<" or "&" in a name or title is text here.
+        return Paragraph(escape(text), style)
+    shaping = any(run.rtl for run in runs)
+    markup = ""
+    for index, run in enumerate(runs):
+        words = run.logical.split(" ")[:: -1 if run.rtl else 1]
+        markup += f'<font face="{run.font}">{escape(" ".join(words))}</font>'
+        # When shaping, a space between any two runs: reportlab shapes a word set in two
+        # fonts with the first font's glyphs and fails.
+        if index + 1 < len(runs) and (shaping or _gap(run, runs[index + 1])):
+            markup += " "
+    return Paragraph(markup, style.clone(f"{style.name}-runs", shaping=int(shaping)))
 
 
 def _minutes(value: int) -> str:
@@ -114,7 +310,7 @@ def certificate_pdf(certificate) -> bytes:
     pdf.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
     centre = width / 2
     name = certificate.learner.get_full_name() or certificate.learner.username
-    regular, bold = _fonts(settings.PDF_FONT_DIR)
+    regular, bold = font_chains()
     completed_on = timezone.localtime(certificate.completed_at).strftime("%-d %B %Y")
     # A staff course an editor gave no CPD time claims none, rather than "0 min".
     when = (
@@ -132,14 +328,13 @@ def certificate_pdf(certificate) -> bytes:
         (regular, 13, certificate.school_name, 80),
     ]
     room = width - 40 * mm  # inside the border, with a margin
-    for font, size, text, y in lines:
-        size, rows = fit_line(text, font, size, room)
-        pdf.setFont(font, size)
+    for fonts, size, text, y in lines:
+        size, rows = fit_line(text, fonts, size, room)
         for index, row in enumerate(rows):
             offset = (len(rows) - 1) / 2 - index
-            pdf.drawCentredString(centre, y * mm + offset * size * 1.2, row)
+            _draw_centred(pdf, centre, y * mm + offset * size * 1.2, row, fonts, size)
     verify_url = settings.SITE_URL + reverse("records:verify")
-    pdf.setFont(regular, 11)
+    pdf.setFont(regular[0], 11)
     pdf.drawCentredString(
         centre, 50 * mm, _("Verification code: %(code)s") % {"code": certificate.code}
     )

@@ -37,6 +37,16 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # Where the PDFs' font lives: DejaVu Sans, from Debian's fonts-dejavu-core. It has the letters
 # of Welsh and Polish names (ŵ, ŷ, ł) that PDF's built-in Helvetica lacks.
 PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+# Fonts (regular, bold) for the words DejaVu Sans has no letters for, tried in turn: Arabic
+# script with Urdu's letters (Debian's fonts-hosny-amiri), then Chinese, Japanese and Korean
+# (fonts-droid-fallback, one weight).
+PDF_FALLBACK_FONTS = [
+    (
+        "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf",
+        "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Bold.ttf",
+    ),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",) * 2,
+]
 
 INSTALLED_APPS = [
     # Upstander
