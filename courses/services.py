@@ -11,7 +11,7 @@ Other apps call two of these:
 """
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -392,14 +392,18 @@ def reflection_save(*, learner, module: ModulePage, block_id: str, text: str) ->
 # --- Lessons a teacher led with a class ------------------------------------------------------
 
 
-def _lesson_time(taught_on: date) -> datetime:
+def _lesson_time(taught_on: date, *, not_before: datetime | None = None) -> datetime:
     """When the pupils' statements say they completed the modules: now for a lesson today,
-    else midday of the day it was taught (the school's time); to the millisecond, as the
-    statements carry it."""
+    else midday of the day it was taught (the school's time), but never before `not_before`
+    (the course's "requires renewal" mark, on the day it was made); to the millisecond, as
+    the statements carry it."""
     if taught_on == timezone.localdate():
         when = timezone.now()
     else:
         when = timezone.make_aware(datetime.combine(taught_on, time(12)))
+    if not_before is not None and when < not_before:
+        # Rounded up, so the statements are not a fraction of a millisecond before the mark.
+        when = not_before + timedelta(microseconds=-not_before.microsecond % 1000)
     return when.replace(microsecond=when.microsecond // 1000 * 1000)
 
 
@@ -484,6 +488,16 @@ def class_lesson_record(
         raise CourseActionError(_("Tick the pupils of the class who were there."))
     if taught_on > timezone.localdate():
         raise CourseActionError(_("The date of the lesson cannot be in the future."))
+    since = course_valid_since(course_page_id=course.pk)
+    if since is not None and taught_on < timezone.localdate(since):
+        # Its statements would be older than the mark, and count for nobody.
+        raise CourseActionError(
+            _(
+                "“%(course)s” changed on %(date)s and everyone takes it again: a lesson "
+                "taught before then no longer counts, so it cannot be recorded."
+            )
+            % {"course": course.title, "date": date_format(timezone.localdate(since), "j F Y")}
+        )
 
     if lesson_uuid is not None:
         sent = ClassLesson.objects.filter(uuid=lesson_uuid, group=group).first()
@@ -505,8 +519,7 @@ def class_lesson_record(
             raise CourseActionError(_("This form was already used. Start again.")) from None
         return sent, False
     lesson.modules.set(modules)
-    at = _lesson_time(taught_on)
-    since = course_valid_since(course_page_id=course.pk)
+    at = _lesson_time(taught_on, not_before=since)
     all_iris = [m.activity_iri for m in course_modules]
     enrolments = _enrolments(learners=pupils, course=course, since=since)
     _renewals_start(enrolments=enrolments, course=course, school=group.school, at=at, since=since)

@@ -3,11 +3,12 @@ the modules as completed (statements like any other, naming the lesson and not t
 and the class's PSHE record lists the lesson."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from courses.models import ClassLesson
 from records.models import Completion
@@ -770,3 +771,59 @@ def test_a_lesson_date_typed_with_a_two_digit_year_is_this_century(
     )
     assert response.status_code == 302
     assert ClassLesson.objects.get().taught_on == taught_on
+
+
+def test_a_lesson_taught_before_the_course_required_renewal_is_refused_with_the_reason(
+    client, teacher, pupil, klass, course, modules
+):
+    """A lesson from before the course changed would count for nothing: the teacher is told
+    why, rather than that it was recorded."""
+    from courses.selectors import course_progress
+    from records.services import course_renewal_require
+
+    course_renewal_require(course_page_id=course.pk, reason="New settings")
+    client.force_login(teacher)
+    response = client.post(
+        _url(course),
+        {
+            "group": klass.pk,
+            "modules": [modules[0].pk],
+            "taught_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            "pupils": [pupil.pk],
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "no longer counts" in html
+    assert date_format(timezone.localdate(), "j F Y") in html
+    assert not ClassLesson.objects.exists() and not Statement.objects.exists()
+    assert course_progress(learner=pupil, course=course).completed_count == 0
+
+
+def test_a_lesson_taught_on_the_day_the_course_required_renewal_counts(
+    teacher, pupil, klass, course, modules
+):
+    """The day the course changed, the lesson may have been after the change: it counts."""
+    from courses.selectors import course_progress
+    from courses.services import class_lesson_record
+    from records.models import CourseRenewal
+    from records.services import course_renewal_require
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    course_renewal_require(course_page_id=course.pk, reason="New settings")
+    # Marked at a quarter past three yesterday afternoon.
+    CourseRenewal.objects.update(
+        required_from=timezone.make_aware(datetime.combine(yesterday, time(15, 15)))
+    )
+
+    class_lesson_record(
+        teacher=teacher,
+        group=klass,
+        course=course,
+        modules=modules[:1],
+        pupils=[pupil],
+        taught_on=yesterday,
+    )
+
+    assert course_progress(learner=pupil, course=course).completed_count == 1
