@@ -437,6 +437,11 @@ def _renewals_start(*, enrolments: dict[int, Enrolment], course: CoursePage, sch
         for pk in due
         if course.activity_iri in finished.get(pk, ())  # not already renewing
     ]
+    _renewals_move_back(
+        enrolments=[enrolments[pk] for pk in due if pk not in {e.learner_id for e in renewing}],
+        course=course,
+        at=at,
+    )
     if not renewing:
         return
     try:
@@ -447,6 +452,30 @@ def _renewals_start(*, enrolments: dict[int, Enrolment], course: CoursePage, sch
             learner_id__in=[e.learner_id for e in renewing], course=course
         ).order_by("attempt")
     enrolments.update((enrolment.learner_id, enrolment) for enrolment in renewing)
+
+
+def _renewals_move_back(*, enrolments: list[Enrolment], course: CoursePage, at: datetime):
+    """Pupils who started taking the course again on their own after the lesson (recorded a
+    day or two late) took it again in the lesson: their renewing attempt counts from then,
+    so the lesson renews their completion instead of counting for nothing. Not when they
+    completed the course after the lesson: what they did then is not part of the new
+    attempt. Two queries at most."""
+    from records.models import Completion
+
+    late = {e.learner_id: e for e in enrolments if e.counts_from is not None and e.counts_from > at}
+    if not late:
+        return
+    completed_since = set(
+        Completion.objects.filter(
+            learner_id__in=list(late), activity_iri=course.activity_iri, completed_at__gte=at
+        ).values_list("learner_id", flat=True)
+    )
+    moved = [e for pk, e in late.items() if pk not in completed_since]
+    if not moved:
+        return
+    Enrolment.objects.filter(pk__in=[e.pk for e in moved]).update(counts_from=at)
+    for enrolment in moved:
+        enrolment.counts_from = at
 
 
 @transaction.atomic

@@ -827,3 +827,29 @@ def test_a_lesson_taught_on_the_day_the_course_required_renewal_counts(
     )
 
     assert course_progress(learner=pupil, course=course).completed_count == 1
+
+
+def test_a_lesson_before_a_pupil_started_their_renewal_again_still_renews_it(
+    client, teacher, pupil, classmate, school, klass, course, modules
+):
+    """A pupil whose completion expired pressed "Go through it again" today; the lesson their
+    class had with the teacher yesterday, recorded today, is what renewed it."""
+    from courses.selectors import course_progress
+    from records.selectors import assignments_for_learner
+
+    _renewing(pupil, school=school, klass=klass, course=course, modules=modules)
+    client.force_login(teacher)
+    response = client.post(
+        _url(course),
+        {
+            "group": klass.pk,
+            "modules": [m.pk for m in modules],
+            "taught_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            "pupils": [pupil.pk, classmate.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    assert course_progress(learner=pupil, course=course).complete
+    [item] = assignments_for_learner(pupil)
+    assert item.state.label == "Completed"
