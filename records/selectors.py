@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from schools.models import Group, Membership, User
@@ -123,7 +124,7 @@ def _role_member_ids(
     school_id: int, roles: set[str], learner_ids: set[int] | None = None
 ) -> dict[str, dict[int, date]]:
     """Role -> the active people with it (of `learner_ids`, when given) -> the day they
-    joined (their account's)."""
+    joined the school (their account's, unless they moved here from another school)."""
     if not roles:
         return {}
     names = {AUTH_GROUP_NAMES[r]: r for r in roles}
@@ -131,7 +132,7 @@ def _role_member_ids(
     rows = User.objects.filter(school_id=school_id, is_active=True, groups__name__in=list(names))
     if learner_ids is not None:
         rows = rows.filter(pk__in=learner_ids)
-    rows = rows.values_list("pk", "groups__name", "date_joined")
+    rows = rows.values_list("pk", "groups__name", Coalesce("school_joined_at", "date_joined"))
     for pk, name, joined in rows:
         result[names[name]][pk] = timezone.localdate(joined)
     return result

@@ -9,7 +9,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import DEFERRED, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,6 +123,13 @@ class User(AbstractUser):
         ),
     )
 
+    # Set when the person moves to another school; empty while they are at the school their
+    # account was made for (`date_joined` says when they joined it). New starters' time to
+    # do the courses assigned to everyone with their role counts from joining the school.
+    school_joined_at = models.DateTimeField(
+        _("joined the school"), null=True, blank=True, editable=False
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         constraints = [
@@ -136,6 +143,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The school as loaded (or last saved), to tell a move to another school.
+        instance._loaded_school_id = instance.__dict__.get("school_id", DEFERRED)
+        return instance
+
     def save(self, *args, **kwargs):
         # Leaving is an account made inactive, however that happens (a roster import of the
         # whole school, or an administrator's edit): note the day, and forget it on return.
@@ -144,10 +158,17 @@ class User(AbstractUser):
             self.left_on = timezone.localdate()
         elif self.is_active:
             self.left_on = None
+        changed = set() if self.left_on == left_on else {"left_on"}
+        # Moving to another school, however that happens, is joining it today.
+        loaded = getattr(self, "_loaded_school_id", DEFERRED)
+        if loaded is not DEFERRED and self.school_id not in (loaded, None):
+            self.school_joined_at = timezone.now()
+            changed.add("school_joined_at")
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and self.left_on != left_on:
-            kwargs["update_fields"] = {*update_fields, "left_on"}
+        if update_fields is not None and changed:
+            kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
+        self._loaded_school_id = self.__dict__.get("school_id", DEFERRED)
 
     @property
     def roles(self) -> frozenset[str]:

@@ -301,3 +301,28 @@ def test_people_who_join_after_a_course_was_assigned_have_time_to_do_it(
     (mine,) = assignments_for_learner(newcomer)
     assert mine.due_on == today + timedelta(days=20)
     assert for_class.new_starter_days == 14
+
+
+def test_a_member_of_staff_who_moves_school_has_the_new_starters_days_there(school, staff_course):
+    """An assignment to all staff, made long ago and past its due date: someone who has had
+    an account for years at another school of the trust and moves here today is new here,
+    not overdue on their first day."""
+    long_ago = timezone.now() - timedelta(days=200)
+    today = timezone.localdate()
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.STAFF,
+        due_on=today - timedelta(days=60),
+    )
+    Assignment.objects.update(created_at=long_ago)
+    mover = UserFactory(school=SchoolFactory(), roles=[Role.STAFF])
+    mover.date_joined = long_ago - timedelta(days=300)
+    mover.save()
+
+    mover.school = school
+    mover.save()
+
+    (item,) = assignments_for_learner(mover)
+    assert item.state == State.NOT_STARTED
+    assert item.due_on == today + timedelta(days=30)

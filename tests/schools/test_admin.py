@@ -203,6 +203,8 @@ def test_a_pupil_moved_to_another_school_leaves_the_classes_of_the_old_one(
     assert pupil.school == new_school
     assert not group_pupils(klass).filter(pk=pupil.pk).exists()
     assert list(pupil.memberships.values_list("group", flat=True)) == [new_class.pk]
+    # New at the school: courses assigned there to all pupils give them the new starters' time.
+    assert pupil.school_joined_at is not None
 
 
 def test_a_class_with_people_is_not_moved_to_another_school(admin_client, klass, pupil):
