@@ -664,3 +664,21 @@ def test_a_timestamp_with_a_lower_case_z_is_stored(lrs, timestamp):
     assert Statement.objects.get(statement_id=statement_id).timestamp.isoformat() == (
         "2026-06-01T10:00:00+00:00"
     )
+
+
+@pytest.mark.parametrize("version", ["2.0", "2.0.1", "2.0.9"])
+def test_any_2_0_patch_version_is_accepted_and_answered_as_2_0_0(lrs, version):
+    """2.0.0 Part Three 4.1.7 "Versioning": the LRS "shall reject requests with a version
+    header of 2.1.0 or greater" and "shall set this header to the latest patch version": a
+    tool on a later 2.0 patch speaks the same API and is answered as 2.0.0."""
+    lrs.version = version
+    response = lrs.post(URL, xapi_statement())
+    assert response.status_code == 200, response.content
+    assert response.headers["X-Experience-API-Version"] == "2.0.0"
+
+
+@pytest.mark.parametrize("version", ["2.1.0", "2.0.x", "2.0."])
+def test_a_2_x_version_from_2_1_0_is_400(lrs, version):
+    """2.0.0 Part Three 4.1.7: "reject requests with a version header of 2.1.0 or greater"."""
+    lrs.version = version
+    assert lrs.post(URL, xapi_statement()).status_code == 400

@@ -13,7 +13,8 @@ from django.utils import timezone
 from ..statements.errors import StatementValidationError
 
 SUPPORTED_VERSIONS = ["1.0.0", "1.0.1", "1.0.2", "1.0.3", "2.0.0"]
-ANY_1_0_PATCH = re.compile(r"1\.0\.[0-9]+")
+# Any patch of a supported minor version: 1.0.x, and 2.0.x (IEEE 9274.1.1 Part Three 4.1.7).
+ANY_SUPPORTED_PATCH = re.compile(r"[12]\.0\.[0-9]+")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "HEAD, GET, POST, PUT, DELETE, OPTIONS",
@@ -189,9 +190,10 @@ def version_check(version: str) -> str:
         raise LrsError(400, "the X-Experience-API-Version header is required")
     if version in ("1.0", "2.0"):
         version += ".0"
-    # 1.0.3 6.2 rejects only versions before 1.0.0 and from 1.1.0: a later 1.0 patch (1.0.4)
-    # is the same API, so it is accepted and answered as 1.0.3.
-    if version not in SUPPORTED_VERSIONS and not ANY_1_0_PATCH.fullmatch(version):
+    # 1.0.3 6.2 rejects only versions before 1.0.0 and from 1.1.0, and 2.0.0 4.1.7 only those
+    # from 2.1.0: a later patch (1.0.4, 2.0.1) is the same API, so it is accepted and
+    # answered with the latest patch this LRS speaks (1.0.3 or 2.0.0).
+    if version not in SUPPORTED_VERSIONS and not ANY_SUPPORTED_PATCH.fullmatch(version):
         raise LrsError(
             400,
             f"xAPI version {version} is not supported; use one of {', '.join(SUPPORTED_VERSIONS)}",
