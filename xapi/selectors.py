@@ -220,8 +220,9 @@ def _or(qs: list[Q]) -> Q:
     return out
 
 
-def activity_definition(*, school, activity_iri: str) -> dict | None:
-    """The Activity with its latest definition as statements gave it (Part Three 2.5)."""
+def _latest_definition(*, school, activity_iri: str) -> tuple[bool, dict]:
+    """Whether a statement has the activity as its object, and the activity's definition as
+    the latest of those statements gave it."""
     qs = _school(Statement.objects.filter(object_iri=activity_iri), school)
     definition: dict = {}
     found = False
@@ -232,6 +233,23 @@ def activity_definition(*, school, activity_iri: str) -> dict | None:
                 definition[key] = {**value, **definition[key]}
             else:
                 definition.setdefault(key, value)
+    return found, definition
+
+
+def activity_definitions(*, school, activity_iris) -> dict[str, dict]:
+    """The canonical definition of each of these activities that has one (the one the
+    Activities resource gives), for GET Statements' canonical format (Part Three 2.1.3)."""
+    definitions = {}
+    for iri in dict.fromkeys(activity_iris):
+        _found, definition = _latest_definition(school=school, activity_iri=iri)
+        if definition:
+            definitions[iri] = definition
+    return definitions
+
+
+def activity_definition(*, school, activity_iri: str) -> dict | None:
+    """The Activity with its latest definition as statements gave it (Part Three 2.5)."""
+    found, definition = _latest_definition(school=school, activity_iri=activity_iri)
     if not found:
         found = _school(
             StatementRelation.objects.filter(kind="activity", key=activity_iri), school

@@ -682,3 +682,40 @@ def test_a_2_x_version_from_2_1_0_is_400(lrs, version):
     """2.0.0 Part Three 4.1.7: "reject requests with a version header of 2.1.0 or greater"."""
     lrs.version = version
     assert lrs.post(URL, xapi_statement()).status_code == 400
+
+
+def test_format_canonical_gives_the_lrs_canonical_activity_definition(lrs):
+    """2.1.3 format=canonical: "return Activity Objects ... populated with the canonical
+    definition of the Activity Objects ... as determined by the LRS, after applying the
+    Language Filtering Requirements": the definition the Activities resource gives (the
+    latest), not the one an older statement happened to carry, for the object and the
+    context activities alike."""
+    course = "http://example.org/activities/course"
+    first = xapi_statement(
+        object={"objectType": "Activity", "id": "http://example.org/activities/one"},
+        context={"contextActivities": {"parent": [{"id": course}]}},
+    )
+    [first_id] = lrs.post(URL, first).json()
+    renamed = {"name": {"en-GB": "One, renamed", "fr": "Un, renommé"}}
+    lrs.post(
+        URL,
+        xapi_statement(object={"id": "http://example.org/activities/one", "definition": renamed}),
+    )
+    lrs.post(
+        URL, xapi_statement(object={"id": course, "definition": {"name": {"en-GB": "Course"}}})
+    )
+
+    got = lrs.get(
+        URL, {"statementId": first_id, "format": "canonical"}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).json()
+    assert got["object"]["definition"] == {"name": {"fr": "Un, renommé"}}
+    assert got["context"]["contextActivities"]["parent"][0]["definition"] == {
+        "name": {"en-GB": "Course"}
+    }
+    listed = lrs.get(
+        URL, {"format": "canonical", "ascending": "true"}, HTTP_ACCEPT_LANGUAGE="en-GB"
+    ).json()["statements"]
+    assert listed[0]["object"]["definition"] == {"name": {"en-GB": "One, renamed"}}
+    # The exact format still gives the statement as it was received.
+    exact = lrs.get(URL, {"statementId": first_id}).json()
+    assert "definition" not in exact["object"]

@@ -107,13 +107,41 @@ def _canonical(value, languages, parent_key=""):
     return value
 
 
-def statement_format(statement: dict, fmt: str, accept_language: str = "") -> dict:
-    """The statement as the client asked for it."""
+def _activities(statement: dict) -> list[dict]:
+    """The Activity Objects of a statement (context activities as arrays): its object, its
+    context activities and those of a SubStatement object."""
+    found = []
+    obj = statement.get("object") or {}
+    if obj.get("objectType", "Activity") == "Activity":
+        found.append(obj)
+    elif obj.get("objectType") == "SubStatement":
+        found += _activities(obj)
+    for activities in ((statement.get("context") or {}).get("contextActivities") or {}).values():
+        found += activities
+    return found
+
+
+def activity_iris(statement: dict) -> list[str]:
+    """The ids of the activities `statement_format` gives canonical definitions to."""
+    return [a["id"] for a in _activities(context_activities_listed(statement)) if "id" in a]
+
+
+def statement_format(
+    statement: dict, fmt: str, accept_language: str = "", definitions: dict | None = None
+) -> dict:
+    """The statement as the client asked for it. `definitions` (canonical format): the LRS's
+    canonical definition of each activity that has one, by activity id."""
     if fmt == "ids":
         return _statement_ids(statement)
     # Statements are stored with their context activities as arrays; this covers any stored
     # before that was so.
     statement = context_activities_listed(statement)
     if fmt == "canonical":
-        return _canonical(copy.deepcopy(statement), _accepted_languages(accept_language))
+        # "Activity Objects ... populated with the canonical definition of the Activity
+        # Objects ... as determined by the LRS" (Part Three 2.1.3), then one language each.
+        statement = copy.deepcopy(statement)
+        for activity in _activities(statement):
+            if activity.get("id") in (definitions or {}):
+                activity["definition"] = copy.deepcopy(definitions[activity["id"]])
+        return _canonical(statement, _accepted_languages(accept_language))
     return statement

@@ -12,7 +12,13 @@ from django.utils.http import http_date
 
 from ..identity import actor_key
 from ..models import AttachmentContent
-from ..selectors import StatementFilter, activity_definition, statement_get, statements_find
+from ..selectors import (
+    StatementFilter,
+    activity_definition,
+    activity_definitions,
+    statement_get,
+    statements_find,
+)
 from ..services import (
     document_delete,
     document_save,
@@ -26,7 +32,7 @@ from ..statements.base import _iri, _timestamp
 from ..statements.errors import StatementConflictError
 from ..statements.validation import errors_from
 from .auth import Principal, authenticate, session_statements_check
-from .formats import statement_format
+from .formats import activity_iris, statement_format
 from .http import (
     NUL_REASON,
     SUPPORTED_VERSIONS,
@@ -251,7 +257,8 @@ def _statements_get(lrs: LrsRequest):
         )
         if row is None:
             raise LrsError(404, "no such statement")
-        payload = statement_format(row.data, fmt, accept_language)
+        definitions = _canonical_definitions(principal, [row.data], fmt)
+        payload = statement_format(row.data, fmt, accept_language, definitions)
         response = _statements_response(payload, [row.data], with_attachments, principal)
         response["Last-Modified"] = http_date(row.stored.timestamp())
         return response
@@ -280,8 +287,9 @@ def _statements_get(lrs: LrsRequest):
     )
     consistent = now_iso()
     rows, has_more = statements_find(f, limit=limit, cursor=cursor)
+    definitions = _canonical_definitions(principal, [r.data for r in rows], fmt)
     payload = {
-        "statements": [statement_format(r.data, fmt, accept_language) for r in rows],
+        "statements": [statement_format(r.data, fmt, accept_language, definitions) for r in rows],
         "more": "",
     }
     if has_more:
@@ -296,6 +304,15 @@ def _statements_get(lrs: LrsRequest):
     response = _statements_response(payload, [r.data for r in rows], with_attachments, principal)
     response["X-Experience-API-Consistent-Through"] = consistent
     return response
+
+
+def _canonical_definitions(principal: Principal, datas: list[dict], fmt: str) -> dict | None:
+    """For the canonical format, the LRS's definition of each activity the statements
+    mention (what the Activities resource answers), by activity id."""
+    if fmt != "canonical":
+        return None
+    iris = [iri for data in datas for iri in activity_iris(data)]
+    return activity_definitions(school=principal.school, activity_iris=iris)
 
 
 def _statements_response(payload, datas, with_attachments, principal) -> HttpResponse:
