@@ -466,9 +466,14 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
     for statement_id in inserted:
         skipped.pop(statement_id)
     if skipped:
-        for stored_id, data in Statement.objects.filter(statement_id__in=list(skipped)).values_list(
-            "statement_id", "data"
-        ):
+        for stored_id, stored_school_id, data in Statement.objects.filter(
+            statement_id__in=list(skipped)
+        ).values_list("statement_id", "school_id", "data"):
+            # Ids are unique across the LRS: one another school holds is not this school's
+            # statement, however alike (accepting it would store nothing this school can
+            # read), so it is a conflict, and says nothing of the other school's.
+            if stored_school_id != school_id:
+                raise StatementConflictError(str(stored_id), taken=True)
             if not _same_statement(data, skipped[stored_id], version):
                 raise StatementConflictError(str(stored_id))
         rows = [row for row in rows if row.statement_id not in skipped]

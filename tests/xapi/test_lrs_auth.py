@@ -2,6 +2,7 @@
 or a learner's own session (xAPI 1.0.3 Part Three 4 "Authentication")."""
 
 import json
+import uuid
 from urllib.parse import urlencode
 
 import pytest
@@ -244,3 +245,26 @@ def test_a_browser_reads_activity_profiles_but_cannot_change_them(client, pupil,
     assert client.put(url, b"{}", content_type="application/json", **V).status_code == 403
     assert client.post(url, b"{}", content_type="application/json", **V).status_code == 403
     assert lrs.get(url).json() == {"tool": "settings"}
+
+
+def test_a_statement_id_another_school_holds_is_a_conflict_even_with_the_same_content(
+    school, lrs, lrs_client_factory
+):
+    """Part Three 2.1.1/2.1.2: a statement whose id the LRS already has is accepted again
+    only as the same statement. Ids are unique across the LRS, so an id another school's
+    tool used is not this school's: it is a 409, never a 200 for a statement this school
+    cannot then read, and the other school's statement is left as it was."""
+    statement_id = str(uuid.uuid4())
+    statement = xapi_statement(id=statement_id)
+    assert lrs.post(URL, statement).status_code == 200
+    other = lrs_client_factory(SchoolFactory())
+
+    same = other.post(URL, statement)
+    changed = other.put(
+        f"{URL}?statementId={statement_id}", xapi_statement(verb={"id": "http://example.org/v"})
+    )
+
+    assert (same.status_code, changed.status_code) == (409, 409)
+    assert other.get(URL, {"statementId": statement_id}).status_code == 404
+    assert Statement.objects.get().school == school
+    assert lrs.get(URL, {"statementId": statement_id}).json()["verb"] == statement["verb"]

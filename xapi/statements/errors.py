@@ -31,8 +31,13 @@ class StatementValidationError(ValueError):
 
 
 class StatementConflictError(ValueError):
-    """A statement reuses the id of a stored statement with different content (xAPI 409)."""
+    """A statement reuses the id of a stored statement with different content, or one stored
+    for another school (xAPI 409). `taken`: the latter, told without saying whose it is."""
 
-    def __init__(self, statement_id: str):
+    def __init__(self, statement_id: str, *, taken: bool = False):
         self.statement_id = statement_id
-        super().__init__(f"statement {statement_id} already exists with different content")
+        if taken:
+            message = f"the statement id {statement_id} is already used; send a new id"
+        else:
+            message = f"statement {statement_id} already exists with different content"
+        super().__init__(message)
