@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -819,13 +819,53 @@ def document_save(
     require_precondition: bool = False,
 ):
     """PUT (replace) or POST (merge JSON objects) one document; return it."""
+    key = _document_key(**key)
+    for attempt in range(2):
+        existing = (
+            _documents(school, key).filter(document_id=document_id).select_for_update().first()
+        )
+        try:
+            # A savepoint: a request that created the same new document at the same moment
+            # (two tabs saving a state) wins the unique constraint, and this one then goes
+            # again against the document it made, as if it had come second, which it did.
+            with transaction.atomic():
+                return _document_write(
+                    existing,
+                    school=school,
+                    key=key,
+                    document_id=document_id,
+                    content=content,
+                    content_type=content_type,
+                    merge=merge,
+                    if_match=if_match,
+                    if_none_match=if_none_match,
+                    require_precondition=require_precondition,
+                )
+        except IntegrityError:
+            if existing is not None or attempt:
+                raise
+
+
+def _document_write(
+    existing,
+    *,
+    school,
+    key,
+    document_id,
+    content,
+    content_type,
+    merge,
+    if_match,
+    if_none_match,
+    require_precondition,
+):
+    """Check the preconditions against `existing` (None: there is no such document yet),
+    then replace, merge into or create the document."""
     import json
 
     from .lrs.http import LrsError
     from .models import Document
 
-    key = _document_key(**key)
-    existing = _documents(school, key).filter(document_id=document_id).select_for_update().first()
     _preconditions(
         existing,
         if_match=if_match,
