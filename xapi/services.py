@@ -763,7 +763,9 @@ def _attachments_store(fresh, school_id, attachments: dict[str, tuple[str, bytes
             )
             for sha2 in wanted - have
             if sha2 in attachments
-        ]
+        ],
+        # Another request may be storing the same file at this moment: its copy is as good.
+        ignore_conflicts=True,
     )
 
 
