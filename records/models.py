@@ -261,6 +261,9 @@ class ReminderSent(models.Model):
         # Sent by the safeguarding lead from the person's record page, at most once a day
         # (`about_date` is the day it was sent).
         FROM_LEAD = "from_lead", _("From the safeguarding lead")
+        # The email saying a course changed and must be taken again (`about_date` is the day
+        # it was marked), so a failed one is sent by the next reminders run and none twice.
+        RENEWAL = "renewal", _("Course changed: take it again")
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"

@@ -6,7 +6,7 @@ import json
 import logging
 import smtplib
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from importlib import import_module
 
 from django.apps import apps
@@ -132,9 +132,19 @@ def course_renewal_require(
 
 def renewal_notify(*, renewal_id: int) -> int:
     """Email the assigned staff who had completed a course that now requires renewal (not
-    pupils: they are never emailed)."""
+    pupils: they are never emailed) and have not yet been told, nor taken it again since.
+
+    Each is emailed once, noted as a ReminderSent (kind "renewal", about the day the course
+    was marked: a later renewal is news, even when it leaves the due date as it was) in
+    the same transaction as the email is handed over, like a reminder: one that fails is sent
+    by the next reminders run (`reminders_send`), and running this twice emails nobody twice.
+    Only the course's latest renewal is sent (a later one supersedes it and has its own
+    email). When the mail server cannot be reached, the run stops there."""
     renewal = CourseRenewal.objects.filter(pk=renewal_id).first()
     if renewal is None:
+        return 0
+    latest = CourseRenewal.objects.filter(course_id=renewal.course_id).latest()
+    if latest.pk != renewal.pk:
         return 0
     course = course_info(renewal.course_id)
     if course is None:
@@ -143,8 +153,10 @@ def renewal_notify(*, renewal_id: int) -> int:
         "school_id", flat=True
     )
     from .selectors import school_standings
+    from .states import State
 
     sent = 0
+    marked_on = timezone.localdate(renewal.required_from)
     completed_before = set(
         LearnerActivity.objects.filter(
             activity_iri=course.iri, first_completed_at__lt=renewal.required_from
@@ -155,32 +167,58 @@ def renewal_notify(*, renewal_id: int) -> int:
         learners = {
             i.learner_id: i
             for i in items
-            if i.course.page_id == course.page_id and i.learner_id in completed_before
+            if i.course.page_id == course.page_id
+            and i.learner_id in completed_before
+            # Not one who has taken it again since (nor is overdue: reminders say so).
+            and i.state in (State.NOT_STARTED, State.IN_PROGRESS)
         }
+        already = set(
+            ReminderSent.objects.filter(
+                learner_id__in=list(learners), kind=ReminderSent.Kind.RENEWAL, about_date=marked_on
+            ).values_list("learner_id", "assignment_id")
+        )
         # Never pupils, even one with an address on file (as for reminders).
         for user in (
             User.objects.filter(pk__in=list(learners), is_active=True)
             .exclude(email="")
             .exclude(groups__name="Pupils")
         ):
+            item = learners[user.pk]
+            if (user.pk, item.assignment_id) in already:
+                continue
             try:
-                _send(
+                if _email_once(
                     user=user,
+                    assignment_id=item.assignment_id,
+                    kind=ReminderSent.Kind.RENEWAL,
+                    about=marked_on,
                     subject=_("Please take “%(course)s” again") % {"course": course.title},
                     template="records/email/renewal.txt",
-                    context={
-                        "course": course,
-                        "renewal": renewal,
-                        "due_on": learners[user.pk].due_on,
-                    },
-                )
-            except Exception:
-                # One refused address must not stop everyone else being told (nor fail the
-                # editor's page after the renewal is saved); the reminders before the new
-                # due date still reach them.
-                logger.exception("Renewal email to user %s failed", user.pk)
+                    context={"course": course, "renewal": renewal, "due_on": item.due_on},
+                ):
+                    sent += 1
+            except MailServerUnreachable:
+                logger.error("Renewal emails stopped after %s sent: no mail server", sent)
+                return sent
+            except ReminderRefused:
+                # One refused address must not stop everyone else being told.
                 continue
-            sent += 1
+    return sent
+
+
+def renewals_notify_unsent(*, today: date) -> int:
+    """Send the renewal emails that could not be sent before, for each course's latest
+    renewal still within its days to complete the course again."""
+    sent = 0
+    latest: dict[int, CourseRenewal] = {}
+    for renewal in CourseRenewal.objects.order_by("required_from", "pk"):
+        latest[renewal.course_id] = renewal
+    for renewal in latest.values():
+        window_ends = timezone.localdate(renewal.required_from) + timedelta(
+            days=renewal.complete_within_days
+        )
+        if window_ends >= today:
+            sent += renewal_notify(renewal_id=renewal.pk)
     return sent
 
 
@@ -255,7 +293,8 @@ def reminders_send(*, today: date | None = None) -> int:
     from .selectors import school_standings
 
     today = today or timezone.localdate()
-    sent = 0
+    # First the "take it again" emails that failed when a course was marked for renewal.
+    sent = renewals_notify_unsent(today=today)
     for school in School.objects.filter(assignments__isnull=False).distinct():
         _courses, items = school_standings(school=school, today=today)
         due = [(i, reminder_for(i.standing, today=today)) for i in items]
@@ -373,34 +412,46 @@ def _reminder_from_lead_send(*, learner: User, item, lead: User) -> None:
 def _reminder_send_one(*, user, item, kind: str, about: date, lead_name: str = "") -> bool:
     # The role's name where the person works (Wales: Designated Safeguarding Person).
     lead_title = user.school.safeguarding_lead_title if user.school_id else ""
+    return _email_once(
+        user=user,
+        assignment_id=item.assignment_id,
+        kind=kind,
+        about=about,
+        subject=_(REMINDER_SUBJECTS[kind])
+        % {
+            "course": item.course.title,
+            "date": about.strftime("%-d %B %Y"),
+            "title": lead_title,
+        },
+        template="records/email/reminder.txt",
+        context={
+            "item": item,
+            "kind": kind,
+            "about": about,
+            "lead_name": lead_name,
+            "lead_title": lead_title,
+        },
+    )
+
+
+def _email_once(
+    *, user, assignment_id: int, kind: str, about: date, subject: str, template: str, context
+) -> bool:
+    """Email `user` unless this (assignment, kind, date) was already emailed to them: the
+    ReminderSent row is written in the same transaction as the email is handed over. Returns
+    whether it was sent; raises AddressRefused or MailServerUnreachable when it could not be
+    (the row rolled back, so the next run tries again)."""
     try:
         with transaction.atomic():
             _row, created = ReminderSent.objects.get_or_create(
-                learner=user, assignment_id=item.assignment_id, kind=kind, about_date=about
+                learner=user, assignment_id=assignment_id, kind=kind, about_date=about
             )
             if not created:
                 return False
-            _send(
-                user=user,
-                subject=_(REMINDER_SUBJECTS[kind])
-                % {
-                    "course": item.course.title,
-                    "date": about.strftime("%-d %B %Y"),
-                    "title": lead_title,
-                },
-                template="records/email/reminder.txt",
-                context={
-                    "item": item,
-                    "kind": kind,
-                    "about": about,
-                    "lead_name": lead_name,
-                    "lead_title": lead_title,
-                },
-            )
+            _send(user=user, subject=subject, template=template, context=context)
     except Exception as error:
-        # One bad address must not stop everyone else's reminders; the row rolled back, so
-        # the next run tries again.
-        logger.exception("Reminder to user %s failed", user.pk)
+        # One bad address must not stop everyone else's emails.
+        logger.exception("Email (%s) to user %s failed", kind, user.pk)
         if isinstance(error, smtplib.SMTPRecipientsRefused):
             raise AddressRefused(
                 _(

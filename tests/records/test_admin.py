@@ -206,3 +206,128 @@ def test_the_renewal_emails_are_sent_by_the_task_worker_not_while_the_editor_wai
     assert queued.kwargs == {"renewal_id": CourseRenewal.objects.get().pk}
     assert queued.task.call(**queued.kwargs) == 1
     assert [m.to for m in mailoutbox] == [[teacher.email]]
+
+
+class UnreachableMailServer:
+    """An email backend whose server cannot be reached: each try waits, then fails."""
+
+    tries = 0
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        UnreachableMailServer.tries += 1
+        raise TimeoutError("timed out")
+
+
+def test_a_renewal_email_the_mail_server_was_down_for_is_sent_by_the_next_reminders_run(
+    client,
+    editor,
+    safeguarding_lead,
+    school,
+    staff_team,
+    staff_course,
+    teacher,
+    settings,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """The email saying what changed was only logged when it failed, so staff were never
+    told; now it is noted as sent, like a reminder, and the next reminders run sends the ones
+    that failed (once: neither that run nor a second run of the task sends it again)."""
+    from records.models import ReminderSent
+    from records.services import reminders_send
+    from records.tasks import renewal_notify_run
+
+    _completed_before_renewal(school, staff_team, staff_course, teacher)
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableMailServer"
+    client.force_login(editor)
+    url = reverse("records_course_renewal", args=[staff_course.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"reason": "New privacy settings", "complete_within_days": 21})
+    assert mailoutbox == []
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    reminders_send()
+    reminders_send()
+    [mail] = [m for m in mailoutbox if m.to == [teacher.email]]
+    assert "New privacy settings" in mail.body
+    renewal_notify_run.call(renewal_id=CourseRenewal.objects.get().pk)
+    assert [m for m in mailoutbox if m.to == [teacher.email]] == [mail]
+    [sent] = ReminderSent.objects.filter(learner=teacher)
+    assert sent.kind == "renewal"
+    assert sent.about_date == timezone.localdate()
+    # The lead sees it on the person's page, as for a reminder.
+    client.force_login(safeguarding_lead)
+    page = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
+    day = timezone.localdate().strftime("%-d %b %Y")
+    assert f"Course changed: take it again, {day}" in page
+
+
+def test_a_renewal_run_stops_when_the_mail_server_cannot_be_reached(
+    school, staff_team, staff_course, teacher, settings, mailoutbox
+):
+    """Each try waits for the mail server (EMAIL_TIMEOUT): a renewal of a course every
+    school has assigned would keep the task worker busy for hours trying each person."""
+    from records.services import course_renewal_require, renewal_notify
+    from schools.models import Membership
+    from schools.roles import Role
+    from tests.factories import UserFactory
+
+    people = [teacher]
+    for number in range(3):
+        person = UserFactory(
+            school=school,
+            username=f"colleague{number}",
+            email=f"colleague{number}@school.invalid",
+            roles=[Role.STAFF],
+        )
+        Membership.objects.create(group=staff_team, user=person)
+        people.append(person)
+    _completed_before_renewal(school, staff_team, staff_course, *people)
+    renewal = course_renewal_require(course_page_id=staff_course.pk, reason="New guidance")
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableMailServer"
+    UnreachableMailServer.tries = 0
+    assert renewal_notify(renewal_id=renewal.pk) == 0
+    assert UnreachableMailServer.tries == 1
+
+
+def test_each_renewal_of_a_course_is_emailed_once_even_when_the_due_date_stays(
+    school, staff_team, staff_course, teacher, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A second change to the course is news to everyone who had completed it, whether or
+    not they took it again after the first, though a far-off due date does not move."""
+    from records.models import ReminderSent
+    from records.services import assignment_create, course_renewal_require, reminders_send
+
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() + timedelta(days=200),
+    )
+    completions_project(
+        statements=[
+            statement(
+                teacher,
+                COMPLETED,
+                staff_course.activity_iri,
+                when=timezone.now() - timedelta(days=3),
+            )
+        ],
+        learners_by_key=keys(teacher),
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # two days ago
+        first = course_renewal_require(course_page_id=staff_course.pk, reason="New guidance")
+        CourseRenewal.objects.filter(pk=first.pk).update(
+            required_from=timezone.now() - timedelta(days=2)
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        course_renewal_require(course_page_id=staff_course.pk, reason="New privacy settings")
+    reminders_send()
+
+    bodies = [m.body for m in mailoutbox if m.to == [teacher.email]]
+    assert len(bodies) == 2
+    assert "New guidance" in bodies[0] and "New privacy settings" in bodies[1]
+    assert ReminderSent.objects.filter(learner=teacher, kind="renewal").count() == 2
