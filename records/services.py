@@ -439,8 +439,8 @@ def _email_once(
 ) -> bool:
     """Email `user` unless this (assignment, kind, date) was already emailed to them: the
     ReminderSent row is written in the same transaction as the email is handed over. Returns
-    whether it was sent; raises AddressRefused or MailServerUnreachable when it could not be
-    (the row rolled back, so the next run tries again)."""
+    whether it was sent; raises ReminderRefused (AddressRefused, MailServerUnreachable) when
+    it could not be (the row rolled back, so the next run tries again)."""
     try:
         with transaction.atomic():
             _row, created = ReminderSent.objects.get_or_create(
@@ -459,6 +459,18 @@ def _email_once(
                     "that it is right."
                 )
                 % {"email": user.email}
+            ) from error
+        if isinstance(error, smtplib.SMTPDataError):
+            # The server took the address but answered no to this one message (a full
+            # mailbox, a message put off for now): it is working, so the others are still
+            # sent, and this one is tried again on the next run.
+            if 500 <= error.smtp_code < 600:
+                raise AddressRefused(
+                    _("The mail server would not deliver the email to %(email)s.")
+                    % {"email": user.email}
+                ) from error
+            raise ReminderRefused(
+                _("The email could not be sent. Please try again later.")
             ) from error
         if isinstance(error, OSError):
             # Not this address: the server (refused, timed out, hung up, would not sign in).

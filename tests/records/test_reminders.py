@@ -563,3 +563,56 @@ def test_an_administrator_chasing_one_school_never_emails_another_chosen_meanwhi
     assert client.post(change, fields).status_code == 302
     assignment.refresh_from_db()
     assert assignment.due_on == due
+
+
+@pytest.mark.parametrize("code", [552, 451])
+def test_one_email_the_mail_server_will_not_take_does_not_stop_everyone_elses_reminders(
+    school, staff_team, staff_course, monkeypatch, mailoutbox, code
+):
+    """A full mailbox (552) or a message put off for now (451) is answered for that one email
+    by a mail server that is working: stopping the run there held back everyone after that
+    person, every day, for as long as their mailbox stayed full."""
+    import smtplib
+
+    import records.services as services
+
+    _three_overdue_staff(school, staff_team, staff_course)
+    send = services._send
+
+    def one_not_taken(*, user, **kwargs):
+        if user.username == "overdue0":
+            raise smtplib.SMTPDataError(code, b"Mailbox full or message deferred")
+        send(user=user, **kwargs)
+
+    monkeypatch.setattr(services, "_send", one_not_taken)
+    assert reminders_send() == 2
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "overdue1@school.invalid",
+        "overdue2@school.invalid",
+    ]
+    assert not ReminderSent.objects.filter(learner__username="overdue0").exists()
+
+
+class FullMailbox:
+    """An email backend whose server takes the teacher's address but not the message: their
+    mailbox is full."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPDataError(552, b"5.2.2 Mailbox full")
+
+
+def test_a_reminder_the_mail_server_would_not_deliver_says_so_not_try_again_later(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, settings
+):
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    settings.EMAIL_BACKEND = f"{__name__}.FullMailbox"
+    client.force_login(safeguarding_lead)
+    html = _remind(client, teacher, assignment).content.decode()
+    assert "The mail server would not deliver the email to teacher1@school.invalid." in html
+    assert "Please try again later" not in html
+    assert not ReminderSent.objects.exists()
