@@ -12,7 +12,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Lower
@@ -397,6 +397,7 @@ def _reminder_from_lead_send(*, learner: User, item, lead: User) -> None:
         kind=ReminderSent.Kind.FROM_LEAD,
         about=today,
         lead_name=lead.get_full_name() or lead.username,
+        reply_to=lead.email,  # it asks in their name: an answer goes to them
     )
     if not sent:
         if ReminderSent.objects.filter(
@@ -409,7 +410,9 @@ def _reminder_from_lead_send(*, learner: User, item, lead: User) -> None:
         raise ReminderRefused(_("The email could not be sent. Please try again later."))
 
 
-def _reminder_send_one(*, user, item, kind: str, about: date, lead_name: str = "") -> bool:
+def _reminder_send_one(
+    *, user, item, kind: str, about: date, lead_name: str = "", reply_to: str = ""
+) -> bool:
     # The role's name where the person works (Wales: Designated Safeguarding Person).
     lead_title = user.school.safeguarding_lead_title if user.school_id else ""
     return _email_once(
@@ -431,11 +434,20 @@ def _reminder_send_one(*, user, item, kind: str, about: date, lead_name: str = "
             "lead_name": lead_name,
             "lead_title": lead_title,
         },
+        reply_to=reply_to,
     )
 
 
 def _email_once(
-    *, user, assignment_id: int, kind: str, about: date, subject: str, template: str, context
+    *,
+    user,
+    assignment_id: int,
+    kind: str,
+    about: date,
+    subject: str,
+    template: str,
+    context,
+    reply_to: str = "",
 ) -> bool:
     """Email `user` unless this (assignment, kind, date) was already emailed to them: the
     ReminderSent row is written in the same transaction as the email is handed over. Returns
@@ -448,7 +460,7 @@ def _email_once(
             )
             if not created:
                 return False
-            _send(user=user, subject=subject, template=template, context=context)
+            _send(user=user, subject=subject, template=template, context=context, reply_to=reply_to)
     except Exception as error:
         # One bad address must not stop everyone else's emails.
         logger.exception("Email (%s) to user %s failed", kind, user.pk)
@@ -481,9 +493,15 @@ def _email_once(
     return True
 
 
-def _send(*, user, subject: str, template: str, context: dict) -> None:
+def _send(*, user, subject: str, template: str, context: dict, reply_to: str = "") -> None:
     body = render_to_string(template, {"user": user, "site_url": settings.SITE_URL, **context})
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
+    EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+        reply_to=[reply_to] if reply_to else None,
+    ).send(fail_silently=False)
 
 
 # --- Rebuild, retention, erasure and subject access -------------------------------------------

@@ -616,3 +616,20 @@ def test_a_reminder_the_mail_server_would_not_deliver_says_so_not_try_again_late
     assert "The mail server would not deliver the email to teacher1@school.invalid." in html
     assert "Please try again later" not in html
     assert not ReminderSent.objects.exists()
+
+
+def test_a_reply_to_the_leads_reminder_goes_to_the_lead_not_the_no_reply_address(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """The email asks in the lead's name; staff answering it ("done", "I'm on leave") wrote
+    to the site's no-reply address, and the lead never knew."""
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(safeguarding_lead)
+    _remind(client, teacher, assignment)
+    [mail] = [m for m in mailoutbox if m.to == [teacher.email]]
+    assert mail.reply_to == [safeguarding_lead.email]
+
+    mailoutbox.clear()
+    reminders_send()  # the automatic ones are from Upstander: no one to reply to
+    [automatic] = [m for m in mailoutbox if m.to == [teacher.email]]
+    assert automatic.reply_to == []
