@@ -312,7 +312,6 @@ def reminders_send(*, today: date | None = None) -> int:
             for u in User.objects.filter(pk__in={i.learner_id for i, _r in due}, is_active=True)
             .exclude(email="")
             .exclude(groups__name="Pupils")
-            .select_related("school")  # each email names the school's lead's title
         }
         for item, (kind, about) in due:
             user = people.get(item.learner_id)
@@ -390,13 +389,22 @@ def reminders_from_lead(*, chases, lead: User) -> tuple[int, int]:
 
 
 def _reminder_from_lead_send(*, learner: User, item, lead: User) -> None:
+    from schools.roles import Role, roles_of
+
     today = timezone.localdate()
+    # "Your Designated Safeguarding Lead" only when they are: not a site administrator.
+    is_their_lead = (
+        learner.school_id is not None
+        and lead.school_id == learner.school_id
+        and Role.SAFEGUARDING_LEAD in roles_of(lead)
+    )
     sent = _reminder_send_one(
         user=learner,
         item=item,
         kind=ReminderSent.Kind.FROM_LEAD,
         about=today,
         lead_name=lead.get_full_name() or lead.username,
+        lead_title=learner.school.safeguarding_lead_title if is_their_lead else "",
         reply_to=lead.email,  # it asks in their name: an answer goes to them
     )
     if not sent:
@@ -411,20 +419,32 @@ def _reminder_from_lead_send(*, learner: User, item, lead: User) -> None:
 
 
 def _reminder_send_one(
-    *, user, item, kind: str, about: date, lead_name: str = "", reply_to: str = ""
+    *,
+    user,
+    item,
+    kind: str,
+    about: date,
+    lead_name: str = "",
+    lead_title: str = "",
+    reply_to: str = "",
 ) -> bool:
-    # The role's name where the person works (Wales: Designated Safeguarding Person).
-    lead_title = user.school.safeguarding_lead_title if user.school_id else ""
+    """`lead_name` and `lead_title` (the role's name where the person works, in Wales the
+    Designated Safeguarding Person) are who asked for a reminder from the lead; the title
+    is empty when whoever asked is not the person's lead."""
+    subject = REMINDER_SUBJECTS[kind]
+    if kind == ReminderSent.Kind.FROM_LEAD and not lead_title:
+        subject = "A reminder from %(name)s: “%(course)s”"
     return _email_once(
         user=user,
         assignment_id=item.assignment_id,
         kind=kind,
         about=about,
-        subject=_(REMINDER_SUBJECTS[kind])
+        subject=_(subject)
         % {
             "course": item.course.title,
             "date": about.strftime("%-d %B %Y"),
             "title": lead_title,
+            "name": lead_name,
         },
         template="records/email/reminder.txt",
         context={

@@ -633,3 +633,28 @@ def test_a_reply_to_the_leads_reminder_goes_to_the_lead_not_the_no_reply_address
     reminders_send()  # the automatic ones are from Upstander: no one to reply to
     [automatic] = [m for m in mailoutbox if m.to == [teacher.email]]
     assert automatic.reply_to == []
+
+
+def test_a_reminder_from_a_site_administrator_does_not_call_them_the_persons_lead(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """The email named whoever pressed the button as the person's Designated Safeguarding
+    Lead: an administrator of the whole site is not, and staff would answer the wrong one."""
+    from tests.factories import UserFactory
+
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    admin = UserFactory(
+        school=None,
+        username="root",
+        first_name="Sam",
+        last_name="Admin",
+        email="sam@trust.invalid",
+        roles=[],
+        is_superuser=True,
+    )
+    client.force_login(admin)
+    assert "was emailed a reminder" in _remind(client, teacher, assignment).content.decode()
+    [mail] = [m for m in mailoutbox if m.to == [teacher.email]]
+    assert mail.subject == f"A reminder from Sam Admin: “{staff_course.title}”"
+    assert f"Sam Admin asks you to complete “{staff_course.title}”." in mail.body
+    assert "Designated Safeguarding Lead" not in mail.subject + mail.body
