@@ -12,7 +12,7 @@ import io
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -37,6 +37,9 @@ class Column:
     max_length: int
     description: str
     example: str
+    # Other headers this column is read from: the names MIS exports (SIMS, Arbor, Bromcom,
+    # Scholarpack) give it, in order of preference when a file has more than one.
+    aliases: tuple[str, ...] = ()
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -47,21 +50,39 @@ COLUMNS: tuple[Column, ...] = (
         _(
             "Your school's own id for the person, for example the admission number or staff "
             "code from your MIS. Importing the file again matches people by this column, so "
-            "it updates them rather than adding them twice."
+            "it updates them rather than adding them twice. Not the UPN: Upstander does "
+            "not store it."
         ),
         "A1234",
+        ("Adno", "Adm No", "Admission No", "Admission Number", "Staff Code"),
     ),
-    Column("first_name", (Kind.PUPILS, Kind.STAFF), 150, _("First name."), "Priya"),
-    Column("last_name", (Kind.PUPILS, Kind.STAFF), 150, _("Last name."), "Patel"),
+    Column(
+        "first_name",
+        (Kind.PUPILS, Kind.STAFF),
+        150,
+        _("First name. When a file has both, the preferred forename is used over the legal one."),
+        "Priya",
+        ("Preferred Forename", "Preferred First Name", "Forename", "Legal Forename", "Given Name"),
+    ),
+    Column(
+        "last_name",
+        (Kind.PUPILS, Kind.STAFF),
+        150,
+        _("Last name."),
+        "Patel",
+        ("Preferred Surname", "Surname", "Legal Surname", "Family Name"),
+    ),
     Column(
         "email",
         (Kind.STAFF,),
         150,  # it becomes the username, which Django limits to 150 characters
         _(
             "Staff only: a work email address, which is also their username. Leave it empty "
-            "for pupils: Upstander does not need pupils' email addresses."
+            "for pupils: Upstander does not need pupils' email addresses (a pupils file's "
+            "Email Address column is ignored)."
         ),
         "",
+        ("Email Address", "E-mail", "Work Email"),
     ),
     Column(
         "class",
@@ -69,9 +90,11 @@ COLUMNS: tuple[Column, ...] = (
         100,
         _(
             "Classes, separated by semicolons (8R; 8 Maths set 2). Pupils join them; staff "
-            "teach them."
+            "teach them. A file with several of the columns this is read from puts people in "
+            "the groups of each."
         ),
         "8R",
+        ("Reg Group", "Registration Group", "Form", "Form Group", "Tutor Group", "Classes"),
     ),
     Column(
         "year_group",
@@ -79,6 +102,7 @@ COLUMNS: tuple[Column, ...] = (
         100,
         _("Year groups, separated by semicolons. Pupils join them; staff teach them."),
         "Year 8",
+        ("NC Year",),
     ),
     Column(
         "staff_team",
@@ -147,7 +171,24 @@ def roster_template_csv(kind: str) -> str:
 
 
 def _normalise_header(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+    """ "First-Name ", "first name" and "Adm. No." are "first_name" and "adm_no"."""
+    return re.sub(r"[\W_]+", "_", name.strip().casefold()).strip("_")
+
+
+def _sources(header: list[str], *, kind: str) -> dict[str, list[int]]:
+    """For each column, the positions in `header` it is read from, the preferred first.
+
+    A pupils file's email aliases are not read: an MIS export of pupils often carries their
+    email addresses, which Upstander does not keep (an `email` column is still refused)."""
+    sources: dict[str, list[int]] = {}
+    for column in COLUMNS:
+        names = [column.name]
+        if not (column.name == "email" and kind == Kind.PUPILS):
+            names += [_normalise_header(alias) for alias in column.aliases]
+        found = [header.index(name) for name in names if name in header]
+        if found:
+            sources[column.name] = found
+    return sources
 
 
 def _decode(data: bytes) -> str:
@@ -232,13 +273,18 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
         raise RosterFileError(_("The file is empty."))
     header = [_normalise_header(name) for name in records[0]]
     errors: list[RowError] = []
+    sources = _sources(header, kind=kind)
     required = [c.name for c in COLUMNS if kind in c.required_for]
-    missing = [name for name in required if name not in header]
+    missing = [name for name in required if name not in sources]
     if missing:
-        raise RosterFileError(
-            _("The first line must name the columns. Missing: %(missing)s.")
-            % {"missing": ", ".join(missing)}
-        )
+        message = _("The first line must name the columns. Missing: %(missing)s.") % {
+            "missing": ", ".join(missing)
+        }
+        if "mis_id" in missing and "upn" in header:
+            message += " " + _(
+                "Upstander does not store UPNs: include the admission number (Adno) instead."
+            )
+        raise RosterFileError(message)
     duplicated = sorted({name for name in header if name and header.count(name) > 1})
     if duplicated:
         raise RosterFileError(
@@ -251,9 +297,12 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
             _("The file has %(count)d rows; the limit is %(limit)d. Split it into smaller files.")
             % {"count": len(records) - 1, "limit": MAX_ROWS}
         )
-    index = {name: i for i, name in enumerate(header) if name in _COLUMNS_BY_NAME}
-    ignored = tuple(name for name in header if name and name not in _COLUMNS_BY_NAME)
-    group_columns = tuple(name for name in GROUP_COLUMNS if name in index)
+    # An id from a second column would be another system's: only the preferred one is read.
+    sources["mis_id"] = sources["mis_id"][:1]
+    used = {i for positions in sources.values() for i in positions}
+    titles = [name.strip() for name in records[0]]
+    ignored = tuple(titles[i] for i, name in enumerate(header) if name and i not in used)
+    group_columns = tuple(name for name in GROUP_COLUMNS if name in sources)
 
     rows: list[RosterRow] = []
     seen_mis: dict[str, int] = {}
@@ -272,10 +321,16 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
                 )
             )
             continue
-        values = {
-            name: " ".join(record[i].split()) if i < len(record) else ""
-            for name, i in index.items()
-        }
+        values: dict[str, str] = {}
+        labels: dict[str, str] = {}  # the header each value came from, to name it in errors
+        for name, positions in sources.items():
+            cells = [(i, " ".join(record[i].split()) if i < len(record) else "") for i in positions]
+            filled = [(i, cell) for i, cell in cells if cell] or cells[:1]
+            if name == "class":  # a registration group and teaching classes: all of them
+                values[name] = GROUP_SEPARATOR.join(cell for _i, cell in filled)
+            else:  # the preferred forename, else the legal one; "Year 8" rather than "8"
+                values[name] = filled[0][1]
+            labels[name] = titles[filled[0][0]]
         row_errors = _validate_row(values, kind=kind, line=line)
         mis_id = values.get("mis_id", "")
         if mis_id:
@@ -304,7 +359,7 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
             else:
                 seen_email[email] = line
         if row_errors:
-            errors.extend(row_errors)
+            errors.extend(replace(e, column=labels.get(e.column, e.column)) for e in row_errors)
             continue
         rows.append(
             RosterRow(

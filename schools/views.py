@@ -303,9 +303,8 @@ def _leavers_page(request, context, *, kind, data, leavers, changed=False):
         context["problems"].append(
             _(
                 "This file is too large to list who has left before importing it, so nothing "
-                "was imported. Delete the columns Upstander does not use (it reads only "
-                "mis_id, first_name, last_name, email, class, year_group and staff_team) "
-                "and upload it again."
+                "was imported. Delete the columns Upstander does not use (the import page "
+                "lists the ones it reads) and upload it again."
             )
         )
         return None

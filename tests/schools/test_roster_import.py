@@ -458,3 +458,10 @@ def test_an_editors_account_is_refused_as_an_editors_not_as_a_pupils(school, kin
     assert "editor's account" in str(error.message)
     assert "pupil" not in str(error.message)
     assert "member of staff" not in str(error.message)
+
+
+def test_the_page_lists_the_mis_column_names_it_also_reads(client, safeguarding_lead):
+    client.force_login(safeguarding_lead)
+    page = client.get(URL).content.decode()
+    for name in ("Adno", "Preferred Forename", "Legal Surname", "Reg Group", "NC Year"):
+        assert name in page

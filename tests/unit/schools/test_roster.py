@@ -317,3 +317,92 @@ def test_a_staff_team_may_have_a_comma_in_its_name():
     )
     assert parsed.errors == []
     assert parsed.rows[0].groups["staff_team"] == ("English, Media and Drama", "Pastoral")
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        (  # SIMS
+            "Adno,UPN,Legal Surname,Legal Forename,Preferred Surname,Preferred Forename,"
+            "Reg Group,Year Group",
+            "A1,X123456789012,Patel,Priyanka,Patel,Priya,8R,Year 8",
+        ),
+        (  # Arbor
+            "Admission Number,Legal Forename,Preferred Forename,Legal Surname,"
+            "Registration Group,NC Year,Email Address",
+            "A1,Priyanka,Priya,Patel,8R,Year 8,priya@pupils.example",
+        ),
+        (  # Bromcom / Scholarpack
+            "ADNO,Forename,Surname,Form,Year Group",
+            "A1,Priya,Patel,8R,Year 8",
+        ),
+        (
+            "  adm. no. , FORENAME,  surname ,class,nc  year",
+            "A1,Priya,Patel,8R,Year 8",
+        ),
+    ],
+)
+def test_the_column_names_mis_exports_use_are_read(header, row):
+    parsed = roster_parse(csv_bytes(header, row), kind=Kind.PUPILS)
+    assert parsed.errors == []
+    [pupil] = parsed.rows
+    assert (pupil.mis_id, pupil.first_name, pupil.last_name, pupil.email) == (
+        "A1",
+        "Priya",
+        "Patel",
+        "",
+    )
+    assert pupil.groups == {"class": ("8R",), "year_group": ("Year 8",)}
+    assert "X123456789012" not in repr(pupil)
+
+
+def test_a_staff_export_gives_email_address_and_staff_code():
+    parsed = roster_parse(
+        csv_bytes(
+            "Staff Code,Forename,Surname,Email Address", "SJ,Sam,Jones,S.Jones@school.example"
+        ),
+        kind=Kind.STAFF,
+    )
+    assert parsed.errors == []
+    assert (parsed.rows[0].mis_id, parsed.rows[0].email) == ("SJ", "s.jones@school.example")
+
+
+def test_an_empty_preferred_forename_falls_back_to_the_legal_one():
+    parsed = roster_parse(
+        csv_bytes(
+            "Adno,Legal Forename,Preferred Forename,Surname",
+            "A1,Priyanka,Priya,Patel",
+            "A2,Samuel,,Jones",
+        ),
+        kind=Kind.PUPILS,
+    )
+    assert [row.first_name for row in parsed.rows] == ["Priya", "Samuel"]
+
+
+def test_a_registration_group_and_classes_both_become_classes():
+    parsed = roster_parse(
+        csv_bytes("Adno,Forename,Surname,Reg Group,Classes", "A1,Priya,Patel,8R,8 Maths set 2"),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.rows[0].groups == {"class": ("8R", "8 Maths set 2")}
+    assert parsed.ignored_columns == ()
+
+
+def test_problems_name_the_column_as_the_file_writes_it():
+    parsed = roster_parse(csv_bytes("Adno,Forename,Surname,UPN", "A1,Priya,,X1"), kind=Kind.PUPILS)
+    assert [(line, column) for line, column, _m in errors_of(parsed)] == [(2, "Surname")]
+    assert parsed.ignored_columns == ("UPN",)
+
+
+def test_a_file_with_the_upn_but_no_admission_number_says_why_it_is_refused():
+    with pytest.raises(RosterFileError, match="does not store UPNs"):
+        roster_parse(csv_bytes("UPN,Forename,Surname", "X1,Priya,Patel"), kind=Kind.PUPILS)
+
+
+def test_a_file_with_both_year_group_and_nc_year_puts_a_pupil_in_one_year_group():
+    """SIMS exports can carry both ("Year 8" and "8"): one pupil, one year group."""
+    parsed = roster_parse(
+        csv_bytes("Adno,Forename,Surname,Year Group,NC Year", "A1,Priya,Patel,Year 8,8"),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.rows[0].groups == {"year_group": ("Year 8",)}
