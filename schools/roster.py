@@ -305,8 +305,14 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
     group_columns = tuple(name for name in GROUP_COLUMNS if name in sources)
 
     rows: list[RosterRow] = []
-    seen_mis: dict[str, int] = {}
-    seen_email: dict[str, int] = {}
+    # Each MIS id's first line, its values and its row's place in `rows` (None if invalid).
+    seen_mis: dict[str, tuple[int, dict[str, str], int | None]] = {}
+    seen_email: dict[str, tuple[int, str]] = {}
+    # What one person's rows must agree on. A pupil is in one year group; a member of staff
+    # teaches each class's year, so their year groups add up like their classes.
+    agreeing = ("first_name", "last_name", "email") + (
+        ("year_group",) if kind == Kind.PUPILS else ()
+    )
     for offset, record in enumerate(records[1:]):
         line = offset + 2
         if not any(cell.strip() for cell in record):
@@ -333,34 +339,62 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
             labels[name] = titles[filled[0][0]]
         row_errors = _validate_row(values, kind=kind, line=line)
         mis_id = values.get("mis_id", "")
-        if mis_id:
-            key = mis_id.casefold()
-            if key in seen_mis:
+        key = mis_id.casefold()
+        earlier = seen_mis.get(key) if mis_id else None
+        if earlier is not None:
+            # MIS exports of classes list a person once per class: the same person, in one
+            # more class, as long as the rows agree on who they are.
+            other_line, other_values, _position = earlier
+            differing = [
+                labels.get(name, name)
+                for name in agreeing
+                if _comparable(name, values.get(name, ""))
+                != _comparable(name, other_values.get(name, ""))
+            ]
+            if differing:
                 row_errors.append(
                     RowError(
-                        _("The same MIS id is on line %(other)d.") % {"other": seen_mis[key]},
+                        _(
+                            "The same MIS id is on line %(other)d with a different "
+                            "%(columns)s: rows for one person must agree on it."
+                        )
+                        % {"other": other_line, "columns": ", ".join(differing)},
                         line,
                         "mis_id",
                     )
                 )
-            else:
-                seen_mis[key] = line
         email = values.get("email", "").lower()
         if email and kind == Kind.STAFF:
-            if email in seen_email:
+            if email in seen_email and seen_email[email][1] != key:
                 row_errors.append(
                     RowError(
                         _("The same email address is on line %(other)d.")
-                        % {"other": seen_email[email]},
+                        % {"other": seen_email[email][0]},
                         line,
                         "email",
                     )
                 )
             else:
-                seen_email[email] = line
+                seen_email.setdefault(email, (line, key))
         if row_errors:
             errors.extend(replace(e, column=labels.get(e.column, e.column)) for e in row_errors)
+            if mis_id and earlier is None:
+                seen_mis[key] = (line, values, None)
             continue
+        groups = {name: _split_groups(values[name]) for name in group_columns}
+        if earlier is not None:
+            position = earlier[2]
+            if position is not None:
+                first = rows[position]
+                rows[position] = replace(
+                    first,
+                    groups={
+                        name: _split_groups(GROUP_SEPARATOR.join(first.groups[name] + groups[name]))
+                        for name in group_columns
+                    },
+                )
+            continue
+        seen_mis[key] = (line, values, len(rows))
         rows.append(
             RosterRow(
                 line=line,
@@ -368,12 +402,20 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
                 first_name=values["first_name"],
                 last_name=values["last_name"],
                 email=email,
-                groups={name: _split_groups(values[name]) for name in group_columns},
+                groups=groups,
             )
         )
     return ParsedRoster(
         rows=rows, errors=errors, group_columns=group_columns, ignored_columns=ignored
     )
+
+
+def _comparable(name: str, value: str):
+    """A value as two rows of one person must agree on it: emails and group lists ignore
+    case, as the import does."""
+    if name in GROUP_COLUMNS:
+        return {group.casefold() for group in _split_groups(value)}
+    return value.lower() if name == "email" else value
 
 
 def _validate_row(values: dict[str, str], *, kind: str, line: int) -> list[RowError]:

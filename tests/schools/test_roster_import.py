@@ -465,3 +465,17 @@ def test_the_page_lists_the_mis_column_names_it_also_reads(client, safeguarding_
     page = client.get(URL).content.decode()
     for name in ("Adno", "Preferred Forename", "Legal Surname", "Reg Group", "NC Year"):
         assert name in page
+
+
+def test_a_one_row_per_class_export_imports_each_pupil_once_in_every_class(school):
+    result = run_import(
+        school,
+        "Adno,Forename,Surname,Class,Year Group\r\n"
+        "A1,Priya,Patel,8R,Year 8\r\n"
+        "A1,Priya,Patel,8 Maths set 2,Year 8\r\n"
+        "A2,Sam,Jones,8R,Year 8\r\n",
+    )
+    assert (result.created, len(result.logins)) == (2, 2)
+    priya = User.objects.get(school=school, mis_id="A1")
+    classes = priya.learning_groups.filter(kind=Group.Kind.CLASS)
+    assert sorted(classes.values_list("name", flat=True)) == ["8 Maths set 2", "8R"]

@@ -406,3 +406,66 @@ def test_a_file_with_both_year_group_and_nc_year_puts_a_pupil_in_one_year_group(
         kind=Kind.PUPILS,
     )
     assert parsed.rows[0].groups == {"year_group": ("Year 8",)}
+
+
+def test_an_export_with_one_row_per_class_gives_one_pupil_in_every_class():
+    parsed = roster_parse(
+        csv_bytes(
+            "Adno,Forename,Surname,Class,Year Group",
+            "A1,Priya,Patel,8R,Year 8",
+            "A2,Sam,Jones,8R,Year 8",
+            "a1,Priya,Patel,8 Maths set 2,Year 8",
+            "A1,Priya,Patel,8 French,year 8",
+        ),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.errors == []
+    assert [(row.mis_id, row.line) for row in parsed.rows] == [("A1", 2), ("A2", 3)]
+    assert parsed.rows[0].groups == {
+        "class": ("8R", "8 Maths set 2", "8 French"),
+        "year_group": ("Year 8",),
+    }
+
+
+def test_a_member_of_staff_on_one_row_per_class_teaches_each_class_and_year():
+    parsed = roster_parse(
+        csv_bytes(
+            "mis_id,first_name,last_name,email,class,year_group",
+            "T1,Sam,Jones,s.jones@school.example,8R,Year 8",
+            "T1,Sam,Jones,S.Jones@school.example,9T,Year 9",
+        ),
+        kind=Kind.STAFF,
+    )
+    assert parsed.errors == []
+    [sam] = parsed.rows
+    assert sam.groups == {"class": ("8R", "9T"), "year_group": ("Year 8", "Year 9")}
+
+
+@pytest.mark.parametrize(
+    ("kind", "header", "other_row", "differing"),
+    [
+        (Kind.PUPILS, "mis_id,first_name,last_name,class", "A1,Pria,Patel,8S", "first_name"),
+        (Kind.PUPILS, "Adno,Forename,Surname,Year Group", "A1,Priya,Patil,Year 9", "Surname"),
+        (Kind.PUPILS, "Adno,Forename,Surname,NC Year", "A1,Priya,Patel,Year 9", "NC Year"),
+        (
+            Kind.STAFF,
+            "mis_id,first_name,last_name,email",
+            "A1,Priya,Patel,p.patel2@school.example",
+            "email",
+        ),
+    ],
+)
+def test_rows_with_one_mis_id_that_disagree_are_refused_naming_both_lines(
+    kind, header, other_row, differing
+):
+    first = {
+        "mis_id,first_name,last_name,class": "A1,Priya,Patel,8R",
+        "Adno,Forename,Surname,Year Group": "A1,Priya,Patel,Year 8",
+        "Adno,Forename,Surname,NC Year": "A1,Priya,Patel,Year 8",
+        "mis_id,first_name,last_name,email": "A1,Priya,Patel,p.patel@school.example",
+    }[header]
+    parsed = roster_parse(csv_bytes(header, first, "A2,Sam,Jones" + "," * 1, other_row), kind=kind)
+    problems = [e for e in errors_of(parsed) if e[0] == 4]
+    assert [(line, column) for line, column, _m in problems] == [(4, header.split(",")[0])]
+    assert "line 2" in problems[0][2]
+    assert differing in problems[0][2]
