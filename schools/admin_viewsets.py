@@ -264,6 +264,11 @@ class PersonEditView(EditView):
         return form
 
     def save_instance(self):
+        if "school" in self.form.changed_data and "mis_id" not in self.form.changed_data:
+            # An MIS id is the old school's: kept, no import at the new school would find
+            # the person (by email, as it finds staff without one), nor could one give them
+            # theirs.
+            self.form.instance.mis_id = ""
         person = super().save_instance()
         if "school" in self.form.changed_data:
             memberships_elsewhere_end(person=person)

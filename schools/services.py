@@ -272,25 +272,33 @@ def roster_import(
 
     if role == Role.STAFF:
         emails = [row.email for row in rows]
-        owners: dict[str, int] = {}
+        owners: dict[str, tuple[int, int | None]] = {}
         for chunk in _chunks(emails):  # the file's emails are in lower case; sign-in ignores it
-            for pk, username, email in (
+            for pk, username, email, school_id in (
                 User.objects.annotate(username_lower=Lower("username"), email_lower=Lower("email"))
                 .filter(Q(username_lower__in=chunk) | Q(email_lower__in=chunk))
-                .values_list("pk", "username", "email")
+                .values_list("pk", "username", "email", "school_id")
             ):
                 for value in (username.lower(), email.lower()):
                     if value in emails:
-                        owners.setdefault(value, pk)
+                        owners.setdefault(value, (pk, school_id))
         for row in rows:
-            owner = owners.get(row.email)
+            owner, owner_school_id = owners.get(row.email, (None, None))
             user = existing.get(row.mis_id)
-            if owner is not None and (user is None or owner != user.pk):
-                errors.append(
-                    RowError(
-                        _("Another account already uses this email address."), row.line, "email"
-                    )
+            if owner is None or (user is not None and owner == user.pk):
+                continue
+            if owner_school_id is not None and owner_school_id != school.pk:
+                # Someone who moved from another school of the installation: taking their
+                # account over here would hand their records to this school unasked.
+                message = _(
+                    "This email address belongs to an account at another school (someone "
+                    "who has moved here, say). Ask whoever runs Upstander to move "
+                    "that account to your school in the admin (Schools, People), then "
+                    "import the file again."
                 )
+            else:
+                message = _("Another account already uses this email address.")
+            errors.append(RowError(message, row.line, "email"))
     if errors:
         raise RosterImportError(errors)
 

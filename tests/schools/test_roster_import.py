@@ -387,9 +387,9 @@ def test_a_staff_email_another_account_has_in_other_case_is_refused(school):
             "mis_id,first_name,last_name,email\r\nT1,Sam,Jones,sam.jones@school.example\r\n",
             Kind.STAFF,
         )
-    assert [e.message for e in refused.value.errors] == [
-        "Another account already uses this email address."
-    ]
+    [error] = refused.value.errors
+    assert error.column == "email"
+    assert "an account at another school" in str(error.message)
     assert User.objects.filter(email__iexact="sam.jones@school.example").count() == 1
 
 
@@ -479,3 +479,56 @@ def test_a_one_row_per_class_export_imports_each_pupil_once_in_every_class(schoo
     priya = User.objects.get(school=school, mis_id="A1")
     classes = priya.learning_groups.filter(kind=Group.Kind.CLASS)
     assert sorted(classes.values_list("name", flat=True)) == ["8 Maths set 2", "8R"]
+
+
+STAFF_ROW = "mis_id,first_name,last_name,email\r\nT1,Sam,Jones,s.jones@new.example\r\n"
+
+
+def _teacher_who_left_another_school():
+    from django.utils import timezone
+
+    return UserFactory(
+        username="s.jones@new.example",
+        email="s.jones@new.example",
+        school=SchoolFactory(name="Old Academy"),
+        mis_id="OLD7",
+        roles=[Role.STAFF],
+        is_active=False,
+        left_on=timezone.localdate(),
+    )
+
+
+def test_a_teacher_who_left_another_school_is_refused_saying_what_an_administrator_can_do(
+    school,
+):
+    """Their old account holds the email address: the import must not take it over from
+    the other school, and the lead must learn why and who can move it."""
+    teacher = _teacher_who_left_another_school()
+    with pytest.raises(RosterImportError) as caught:
+        run_import(school, STAFF_ROW, kind=Kind.STAFF)
+    [error] = caught.value.errors
+    assert (error.line, error.column) == (2, "email")
+    assert "another school" in str(error.message)
+    assert "move" in str(error.message)
+    teacher.refresh_from_db()
+    assert (teacher.school.name, teacher.is_active) == ("Old Academy", False)
+
+
+def test_a_teacher_an_administrator_moved_here_is_found_by_the_import(admin_client, school):
+    teacher = _teacher_who_left_another_school()
+    response = admin_client.post(
+        f"/admin/schools/people/edit/{teacher.pk}/",
+        {
+            "username": teacher.username,
+            "first_name": teacher.first_name,
+            "last_name": teacher.last_name,
+            "email": teacher.email,
+            "school": school.pk,
+            "mis_id": teacher.mis_id,  # the old school's: the form shows it as it was
+        },
+    )
+    assert response.status_code == 302
+    result = run_import(school, STAFF_ROW, kind=Kind.STAFF)
+    assert (result.created, result.matched_by_email, result.returned) == (0, [teacher], [teacher])
+    teacher.refresh_from_db()
+    assert (teacher.school, teacher.mis_id, teacher.is_active) == (school, "T1", True)
