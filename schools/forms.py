@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from .models import School
 from .roster import MAX_FILE_BYTES, Kind
 
+# Tab-separated files are read too: Excel's "Text (Tab delimited)" saves .txt, and Google
+# Sheets downloads .tsv. The file picker offers what the upload takes.
+ROSTER_EXTENSIONS = (".csv", ".txt", ".tsv")
+ACCEPTED_FILES = ",".join([*ROSTER_EXTENSIONS, "text/csv", "text/tab-separated-values"])
+
 
 class RosterImportForm(forms.Form):
     """The upload on the roster import page: who is in the file, and the file."""
@@ -25,7 +30,7 @@ class RosterImportForm(forms.Form):
             "required": _("Choose a CSV file to upload."),
             "empty": _("The file is empty."),
         },
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
     )
     everyone = forms.BooleanField(
         label=_("This file lists everyone at the school: mark anyone not in it as having left"),
@@ -52,8 +57,10 @@ class RosterImportForm(forms.Form):
                     "choose Save As, then 'CSV UTF-8 (comma delimited)', and upload that file."
                 )
             )
-        if not name.endswith((".csv", ".txt")):
-            raise forms.ValidationError(_("Upload a file whose name ends in .csv."))
+        if not name.endswith(ROSTER_EXTENSIONS):
+            raise forms.ValidationError(
+                _("Upload a file whose name ends in .csv (or .txt or .tsv, separated by tabs).")
+            )
         return upload
 
 

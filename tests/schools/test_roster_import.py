@@ -1,5 +1,7 @@
 """Importing a roster: services and the upload page, all-or-nothing and scoped to one school."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -532,3 +534,17 @@ def test_a_teacher_an_administrator_moved_here_is_found_by_the_import(admin_clie
     assert (result.created, result.matched_by_email, result.returned) == (0, [teacher], [teacher])
     teacher.refresh_from_db()
     assert (teacher.school, teacher.mis_id, teacher.is_active) == (school, "T1", True)
+
+
+def test_a_tab_separated_file_can_be_chosen_and_is_imported(client, safeguarding_lead):
+    """Tabs are read (Excel's "Text (Tab delimited)" saves .txt, Google Sheets' download
+    .tsv), so the file picker must offer those files and the upload must take them."""
+    client.force_login(safeguarding_lead)
+    page = client.get(URL).content.decode()
+    [accept] = re.findall(r'<input type="file"[^>]* accept="([^"]*)"', page)
+    assert {".csv", ".txt", ".tsv"} <= set(accept.split(","))
+    response = upload(
+        client, "mis_id\tfirst_name\tlast_name\r\nA1\tPriya\tPatel\r\n", name="Export.TSV"
+    )
+    assert response.status_code == 200
+    assert User.objects.filter(school=safeguarding_lead.school, mis_id="A1").exists()
