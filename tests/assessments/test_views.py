@@ -293,3 +293,27 @@ def test_a_module_number_too_big_for_a_page_id_is_not_found(client, pupil, quiz,
     url = reverse(f"assessments:{view}", args=[1, quiz.uuid]).replace("/1/", f"/{2**64}/")
     response = client.post(url) if view == "quiz_start" else client.get(url)
     assert response.status_code == 404
+
+
+def test_every_quiz_page_title_names_its_course_too(client, pupil, quiz, quiz_module):
+    """As a module page's title does: two courses may each have a "Check what you know", and
+    the browser tab, history and a screen reader's first words tell them apart."""
+    signed_in(client, pupil)
+    detail = client.get(detail_url(quiz_module, quiz)).content.decode()
+    assert "<title>Check what you know \u2013 Respect online · Upstander</title>" in detail
+
+    attempt = start(client, quiz_module, quiz)
+    take_url = reverse("assessments:attempt_take", args=[attempt.uuid])
+    take = client.get(take_url).content.decode()
+    assert "<title>Check what you know \u2013 Respect online · Upstander</title>" in take
+    incomplete = client.post(take_url, {}).content.decode()
+    assert "<title>Error: Check what you know \u2013 Respect online · Upstander</title>" in (
+        incomplete
+    )
+
+    client.post(take_url, right_answers(attempt))
+    result = client.get(reverse("assessments:attempt_result", args=[attempt.uuid]))
+    assert (
+        "<title>Your results: Check what you know \u2013 Respect online · Upstander</title>"
+        in result.content.decode()
+    )
