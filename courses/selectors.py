@@ -403,22 +403,30 @@ def module_context(*, learner, module) -> dict:
     }
 
 
-def lessons_taught_to(group, *, viewer, course=None, limit: int = 50):
+def lessons_of_group(group, *, course=None):
     """The lessons teachers recorded leading with `group` (of `course`, if given), latest
-    first, with their course, modules and who led them; each with `.removable`: may `viewer`
-    take it back?"""
+    first, with their course, modules and who led them."""
     from .models import ClassLesson
-    from .services import class_lesson_removable_by
 
     lessons = ClassLesson.objects.filter(group=group)
     if course is not None:
         lessons = lessons.filter(course=course)
-    lessons = list(
-        lessons.select_related("group", "course", "recorded_by").prefetch_related("modules")[:limit]
-    )
+    return lessons.select_related("group", "course", "recorded_by").prefetch_related("modules")
+
+
+def lessons_mark_removable(lessons, *, viewer) -> list:
+    """`lessons` as a list, each with `.removable`: may `viewer` take it back?"""
+    from .services import class_lesson_removable_by
+
+    lessons = list(lessons)
     for lesson in lessons:
         lesson.removable = class_lesson_removable_by(lesson=lesson, user=viewer)
     return lessons
+
+
+def lessons_taught_to(group, *, viewer, course=None, limit: int = 50):
+    """The latest `limit` lessons of `lessons_of_group`, each with `.removable`."""
+    return lessons_mark_removable(lessons_of_group(group, course=course)[:limit], viewer=viewer)
 
 
 def lessons_shared_with(group, *, pupil_ids) -> list:

@@ -62,6 +62,8 @@ def dashboard_form_required(view):
 MATRIX_PAGE_SIZE = 50
 # The lists of people who left and of data protection entries.
 LIST_PAGE_SIZE = 100
+# The lessons led with a class, on its PSHE record page.
+LESSONS_PAGE_SIZE = 50
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -802,7 +804,12 @@ def pshe_class(request, pk: int):
     group = get_object_or_404(Group.objects.select_related("school"), pk=pk)
     if not group_visible_to(request.user, group):
         raise Http404
-    from courses.selectors import courses_to_teach, lessons_shared_with, lessons_taught_to
+    from courses.selectors import (
+        courses_to_teach,
+        lessons_mark_removable,
+        lessons_of_group,
+        lessons_shared_with,
+    )
     from schools.selectors import groups_taught_by
 
     record = selectors.pshe_class_record(group=group)
@@ -810,6 +817,11 @@ def pshe_class(request, pk: int):
     teaches = groups_taught_by(request.user).filter(pk=group.pk).exists()
     # Two pupils with the same name are told apart by username, as in the CSV.
     pupil_rows = pupil_labels(record.pupils)
+    # A class taught every week has years of lessons: pages of them, latest first.
+    lessons = Paginator(lessons_of_group(group), LESSONS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    lessons.object_list = lessons_mark_removable(lessons.object_list, viewer=request.user)
     return render(
         request,
         "records/pshe_class.html",
@@ -819,7 +831,7 @@ def pshe_class(request, pk: int):
             "pupil_rows": pupil_rows,
             "pupil_names": {pupil.pk: label for pupil, label in pupil_rows},
             "assigned": assigned,
-            "lessons": lessons_taught_to(group, viewer=request.user),
+            "lessons": lessons,
             "shared_lessons": lessons_shared_with(
                 group, pupil_ids=[pupil.pk for pupil in record.pupils]
             ),

@@ -853,3 +853,32 @@ def test_a_lesson_before_a_pupil_started_their_renewal_again_still_renews_it(
     assert course_progress(learner=pupil, course=course).complete
     [item] = assignments_for_learner(pupil)
     assert item.state.label == "Completed"
+
+
+def test_every_lesson_taught_to_a_class_can_be_seen_however_many_there_are(
+    client, teacher, klass, course, modules
+):
+    """A class taught PSHE every week has more than a page of lessons in a couple of years:
+    the older ones are on further pages, reached from the list, not cut off."""
+    today = timezone.localdate()
+    for weeks in range(51):
+        lesson = ClassLesson.objects.create(
+            group=klass,
+            course=course,
+            taught_on=today - timedelta(weeks=weeks),
+            pupil_count=1,
+            recorded_by=teacher,
+        )
+        lesson.modules.set([modules[0]])
+    oldest = (today - timedelta(weeks=50)).strftime("%-d %b %Y")
+    client.force_login(teacher)
+    url = reverse("records:pshe_class", args=[klass.pk])
+    first = client.get(url).content.decode()
+    taught = first.split('id="lessons-taught"', 1)[1]
+    assert taught.count('<th scope="row">Respect online: Module 1</th>') == 50
+    next_page = re.search(r'href="([^"]*)" rel="next"', taught)
+    assert next_page is not None
+    second = client.get(url + next_page.group(1).replace("&amp;", "&")).content.decode()
+    taught = second.split('id="lessons-taught"', 1)[1]
+    assert taught.count('<th scope="row">Respect online: Module 1</th>') == 1
+    assert f"<td>{oldest}</td>" in taught
