@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from config.auth import login_required_for_post
 from schools.roles import Role, roles_of
@@ -31,6 +31,7 @@ from .services import (
     CourseActionError,
     checklist_tick,
     class_lesson_record,
+    class_lesson_removable_by,
     class_lesson_remove,
     course_launch,
     module_read_confirm,
@@ -250,15 +251,41 @@ def class_lesson_pick(request):
     )
 
 
-@require_POST
-@login_required_for_post
-def class_lesson_delete(request, lesson_id: int):
-    """Take back a lesson recorded by mistake (the teacher who recorded it, or the lead)."""
-    lesson = get_object_or_404(
-        ClassLesson.objects.select_related("group__school", "course"),
+def _lesson_to_remove(request, lesson_id: int) -> ClassLesson:
+    return get_object_or_404(
+        ClassLesson.objects.select_related("group__school", "course").prefetch_related("modules"),
         pk=lesson_id,
         group__school_id=request.user.school_id,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def class_lesson_delete(request, lesson_id: int):
+    """Take back a lesson recorded by mistake (the teacher who recorded it, or the lead): a
+    page saying what will change, whose button (a POST) does it. Removing takes the lesson
+    out of every pupil's record at once, so one click on the class's record does not."""
+    if request.method == "POST":
+        return _class_lesson_remove(request, lesson_id=lesson_id)
+    return _class_lesson_remove_confirm(request, lesson_id=lesson_id)
+
+
+@login_required
+def _class_lesson_remove_confirm(request, lesson_id: int):
+    lesson = _lesson_to_remove(request, lesson_id)
+    if not class_lesson_removable_by(lesson=lesson, user=request.user):
+        raise PermissionDenied(
+            _("Only the teacher who recorded a lesson, or the safeguarding lead, can remove it.")
+        )
+    return render(
+        request,
+        "courses/class_lesson_delete.html",
+        {"lesson": lesson, "group": lesson.group, "nav_current": "groups"},
+    )
+
+
+@login_required_for_post
+def _class_lesson_remove(request, lesson_id: int):
+    lesson = _lesson_to_remove(request, lesson_id)
     group = lesson.group
     try:
         pupils = class_lesson_remove(lesson=lesson, by=request.user)

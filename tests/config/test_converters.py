@@ -15,6 +15,7 @@ HUGE = "9" * 19  # past 2**63 - 1
         ("courses:course_start", [1], "post"),
         ("courses:module_read", [1], "post"),
         ("courses:class_lesson", [1], "get"),
+        ("courses:class_lesson_delete", [1], "get"),
         ("courses:class_lesson_delete", [1], "post"),
         ("courses:checklist_save", [1, "b"], "post"),
         ("records:person", [1], "get"),

@@ -882,3 +882,41 @@ def test_every_lesson_taught_to_a_class_can_be_seen_however_many_there_are(
     taught = second.split('id="lessons-taught"', 1)[1]
     assert taught.count('<th scope="row">Respect online: Module 1</th>') == 1
     assert f"<td>{oldest}</td>" in taught
+
+
+def test_remove_asks_first_and_only_a_post_takes_the_lesson_back(
+    client, teacher, pupil, classmate, klass, course, modules
+):
+    """Remove on the class's record takes a whole class's lesson out of every pupil's record:
+    it opens a page that says what will change, and only its button (a POST) does it."""
+    lesson = _record_lesson(client, teacher, klass, course, modules[:2], [pupil, classmate])
+    url = reverse("courses:class_lesson_delete", args=[lesson.pk])
+    page = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
+    assert f'href="{url}"' in page
+
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Remove the lesson with 8R" in html
+    assert "2 pupils" in html and "Module 1; Module 2" in html
+    assert re.search(rf'<form method="post" action="{re.escape(url)}"', html)
+    assert f'href="{reverse("records:pshe_class", args=[klass.pk])}#lessons-taught"' in html
+    assert ClassLesson.objects.filter(pk=lesson.pk).exists()
+    assert _completed(pupil) == {modules[0].activity_iri, modules[1].activity_iri}
+
+    client.post(url)
+    assert not ClassLesson.objects.filter(pk=lesson.pk).exists()
+    assert _completed(pupil) == set()
+
+
+def test_the_remove_page_is_not_offered_to_a_teacher_who_may_not_remove_the_lesson(
+    client, school, teacher, pupil, klass, course, modules
+):
+    lesson = _record_lesson(client, teacher, klass, course, modules[:1], [pupil])
+    colleague = UserFactory(school=school, roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=colleague, role=Membership.Role.TEACHER)
+    client.force_login(colleague)
+    response = client.get(reverse("courses:class_lesson_delete", args=[lesson.pk]))
+    assert response.status_code == 403
+    client.force_login(UserFactory(school=SchoolFactory(), roles=[Role.SAFEGUARDING_LEAD]))
+    assert client.get(reverse("courses:class_lesson_delete", args=[lesson.pk])).status_code == 404

@@ -148,7 +148,11 @@ def test_teacher_removes_a_lesson_recorded_for_the_wrong_modules(
     page.get_by_role("button", name="Record the lesson").click()
     row = page.get_by_role("row", name=pupil.get_full_name())
     expect(row.get_by_text("Completed")).to_have_count(1)
-    page.get_by_role("button", name="Remove the lesson of").click()
+    page.get_by_role("link", name="Remove the lesson of").click()
+    # A page says what will change before anything does.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Remove the lesson with 8R")
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove the lesson").click()
     expect(page.get_by_text("The lesson was removed")).to_be_visible()
     expect(row.get_by_text("Completed")).to_have_count(0)
     expect(page.get_by_text("No lesson led with the class has been recorded.")).to_be_visible()
