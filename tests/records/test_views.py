@@ -1134,3 +1134,23 @@ def test_pdfs_print_chinese_and_urdu_names(client, world, staff_course, dejavu):
     fonts = _pdf_fonts(client.get(url).content)
     assert any("Amiri" in font for font in fonts)  # the Urdu name
     assert any("DejaVuSans" in font for font in fonts)  # "Certificate of completion"
+
+
+def test_a_superusers_pshe_records_show_the_chosen_schools_classes_only(client, world, school):
+    """An administrator who belongs to no school saw every school's classes in one list
+    (two schools' "8R" side by side); the PSHE tab shows the school chosen on the dashboard,
+    says which, and offers the others, as the dashboard's other tabs do."""
+    admin = UserFactory(school=None, username="root", roles=[])
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    elsewhere = world["other_class"].school
+    client.get(reverse("records:dashboard"), {"school": school.pk})
+    response = client.get(reverse("records:pshe_groups"))
+    assert [s.group for s in response.context["summaries"]] == [world["klass"]]
+    html = " ".join(response.content.decode().split())
+    assert "Viewing: Test Academy" in html
+    assert f'<option value="{elsewhere.pk}">Elsewhere</option>' in html
+    response = client.get(reverse("records:pshe_groups"), {"school": elsewhere.pk})
+    assert [s.group for s in response.context["summaries"]] == [world["other_class"]]
+    assert "Viewing: Elsewhere" in " ".join(response.content.decode().split())
