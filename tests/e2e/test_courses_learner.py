@@ -376,3 +376,28 @@ def test_a_long_web_address_in_a_checklist_wraps_on_a_small_phone(
         assert_fits_the_screen(page)
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("who", ["pupil", "teacher", "safeguarding_lead"])
+def test_my_learning_and_the_courses_fit_a_small_phone_with_text_twice_the_size(
+    browser, live_server, demo_courses, who, request
+):
+    """The browser's text size at 200% (WCAG 1.4.4) on the narrowest phone (1.4.10): a long
+    word in a course's title ("professional") made the cards, and a course's page and its
+    list of modules, wider than the screen."""
+    from courses.models import CoursePage
+
+    user = request.getfixturevalue(who)
+    ctx = browser.new_context(viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    try:
+        sign_in(page, live_server, user.username)
+        addresses = ["/learning/"] + [c.url for c in CoursePage.objects.live().order_by("pk")]
+        for address in addresses:
+            response = page.goto(f"{live_server.url}{address}")
+            if response.status == 404:  # a course for staff, to a pupil
+                continue
+            page.add_style_tag(content="html { font-size: 200% !important; }")
+            assert_fits_the_screen(page)
+    finally:
+        ctx.close()
