@@ -1154,3 +1154,13 @@ def test_a_superusers_pshe_records_show_the_chosen_schools_classes_only(client, 
     response = client.get(reverse("records:pshe_groups"), {"school": elsewhere.pk})
     assert [s.group for s in response.context["summaries"]] == [world["other_class"]]
     assert "Viewing: Elsewhere" in " ".join(response.content.decode().split())
+
+
+def test_a_lead_whose_school_has_no_classes_is_not_told_they_teach_none(client, safeguarding_lead):
+    """The lead sees every class of the school, not the ones they teach: with none yet, the
+    PSHE records page says the school has none and where they come from."""
+    client.force_login(safeguarding_lead)
+    html = " ".join(client.get(reverse("records:pshe_groups")).content.decode().split())
+    assert "You do not teach any classes yet." not in html
+    assert "There are no classes or year groups in the school yet." in html
+    assert f'<a href="{reverse("schools:roster_import")}">' in html
