@@ -226,7 +226,9 @@ def class_lesson(request, course_id: int):
             )
             return redirect("records:pshe_class", pk=group.pk)
     context["form"] = form
-    context["recorded"] = lessons_taught_to(group, viewer=request.user, course=course, limit=10)
+    # The latest ten; one more fetched to tell whether the class's record has others.
+    recorded = lessons_taught_to(group, viewer=request.user, course=course, limit=11)
+    context.update(recorded=recorded[:10], more_recorded=len(recorded) > 10)
     return render(request, "courses/class_lesson.html", context)
 
 

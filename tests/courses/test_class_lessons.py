@@ -920,3 +920,31 @@ def test_the_remove_page_is_not_offered_to_a_teacher_who_may_not_remove_the_less
     assert response.status_code == 403
     client.force_login(UserFactory(school=SchoolFactory(), roles=[Role.SAFEGUARDING_LEAD]))
     assert client.get(reverse("courses:class_lesson_delete", args=[lesson.pk])).status_code == 404
+
+
+def test_the_form_lists_the_latest_lessons_and_leads_to_the_rest(
+    client, teacher, pupil, klass, course, modules
+):
+    """The form lists the ten latest lessons already recorded with the class; a teacher
+    checking whether an older one was recorded is led to the class's full list."""
+    today = timezone.localdate()
+    for weeks in range(11):
+        lesson = ClassLesson.objects.create(
+            group=klass,
+            course=course,
+            taught_on=today - timedelta(weeks=weeks),
+            pupil_count=1,
+            recorded_by=teacher,
+        )
+        lesson.modules.set([modules[0]])
+    client.force_login(teacher)
+    html = client.get(_url(course)).content.decode()
+    recorded = html.split('id="already-recorded"', 1)[1].split("</section>", 1)[0]
+    assert recorded.count("<li>") == 10
+    full_list = f'href="{reverse("records:pshe_class", args=[klass.pk])}#lessons-taught"'
+    assert full_list in recorded
+
+    ClassLesson.objects.filter(taught_on__lt=today - timedelta(weeks=9)).delete()
+    html = client.get(_url(course)).content.decode()
+    recorded = html.split('id="already-recorded"', 1)[1].split("</section>", 1)[0]
+    assert recorded.count("<li>") == 10 and full_list not in recorded
