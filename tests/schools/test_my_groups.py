@@ -111,3 +111,12 @@ def test_resetting_a_pupil_who_has_since_left_the_class_says_so(client, teacher,
     assert "password has not been changed" in response.text
     pupil.refresh_from_db()
     assert pupil.check_password(PASSWORD)
+
+
+def test_a_lead_whose_school_has_no_groups_is_not_told_they_teach_none(client, safeguarding_lead):
+    """The lead sees every group of the school and is the one who imports the roster: with
+    no groups yet, they are not told to wait for "your school's safeguarding lead"."""
+    client.force_login(safeguarding_lead)
+    html = " ".join(client.get(URL).text.split())
+    assert "Your school's safeguarding lead adds groups" not in html
+    assert "There are no classes, year groups or staff teams in the school yet." in html
