@@ -808,6 +808,10 @@ def pshe_class(request, pk: int):
     group = get_object_or_404(Group.objects.select_related("school"), pk=pk)
     if not group_visible_to(request.user, group):
         raise Http404
+    if request.user.school_id is None:
+        # A site administrator went on to this class's school (the page says which), so
+        # "All classes" lists its classes.
+        request.session[CHOSEN_SCHOOL_SESSION_KEY] = group.school_id
     from courses.selectors import (
         courses_to_teach,
         lessons_mark_removable,

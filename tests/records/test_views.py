@@ -1164,3 +1164,23 @@ def test_a_lead_whose_school_has_no_classes_is_not_told_they_teach_none(client, 
     assert "You do not teach any classes yet." not in html
     assert "There are no classes or year groups in the school yet." in html
     assert f'<a href="{reverse("schools:roster_import")}">' in html
+
+
+def test_a_superuser_on_a_classs_pshe_record_sees_its_school_and_goes_back_to_its_classes(
+    client, world, school
+):
+    """Two schools may each have an "8R": an administrator who belongs to no school is told
+    whose class it is, and "All classes" lists that school's classes, not the one chosen
+    before (the dashboard's person pages do the same)."""
+    admin = UserFactory(school=None, username="root", roles=[])
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    client.get(reverse("records:pshe_groups"), {"school": school.pk})
+    other_class = world["other_class"]
+    html = " ".join(
+        client.get(reverse("records:pshe_class", args=[other_class.pk])).content.decode().split()
+    )
+    assert "Viewing: Elsewhere" in html
+    response = client.get(_href(html, "All classes"))
+    assert [s.group for s in response.context["summaries"]] == [other_class]
