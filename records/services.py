@@ -950,6 +950,7 @@ def learner_export(
             for row in model.objects.filter(learner=learner).values(*fields)
         ]
     export.update(_attempts_export(learner=learner))
+    export.update(_staff_work_export(person=learner))
     export["documents"] = _documents_export(keys)
     try:
         lessons = apps.get_model("courses", "ClassLesson")
@@ -1045,6 +1046,51 @@ def _attempts_export(*, learner: User) -> dict:
                 "passed": a.passed,
             }
             for a in attempts
+        ]
+    return result
+
+
+def _staff_work_export(*, person: User) -> dict:
+    """What Upstander keeps of a member of staff's own doings, with their name on it: the
+    courses they assigned, the renewals they required, the H5P packages they uploaded and
+    the data protection requests they carried out (what and when; whom for is someone
+    else's data and stays out)."""
+    result = {
+        "assignments_set": [
+            {
+                "course": a.course.title,
+                "for": a.audience_label,
+                "due_on": a.due_on.isoformat(),
+                "created_at": a.created_at.isoformat(),
+            }
+            for a in Assignment.objects.filter(created_by=person)
+            .select_related("course", "group")
+            .order_by("created_at", "pk")
+        ],
+        "renewals_required": [
+            {
+                "course": r.course.title,
+                "reason": r.reason,
+                "required_from": r.required_from.isoformat(),
+            }
+            for r in CourseRenewal.objects.filter(created_by=person)
+            .select_related("course")
+            .order_by("required_from", "pk")
+        ],
+        "data_protection_requests_carried_out": [
+            {"kind": kind, "via": via, "at": at.isoformat()}
+            for kind, via, at in DataProtectionEvent.objects.filter(by=person)
+            .order_by("at", "pk")
+            .values_list("kind", "via", "at")
+        ],
+    }
+    if apps.is_installed("h5p"):
+        result["h5p_uploaded"] = [
+            {"title": title, "uploaded_at": _jsonable(at)}
+            for title, at in apps.get_model("h5p", "H5PActivity")
+            .objects.filter(uploaded_by=person)
+            .order_by("uploaded_at", "pk")
+            .values_list("title", "uploaded_at")
         ]
     return result
 

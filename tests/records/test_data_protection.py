@@ -617,3 +617,59 @@ def test_purge_removes_the_sign_in_log_older_than_retention(school, pupil, teach
     assert sorted(AccessLog.objects.values_list("username", flat=True)) == sorted(
         [teacher.username.lower(), other_school_pupil.username]
     )
+
+
+def test_a_staff_members_subject_access_export_lists_what_they_assigned_marked_and_uploaded(
+    school, klass, safeguarding_lead, teacher, staff_course
+):
+    """The assignments a lead set, the renewals they required of a course, the H5P packages
+    they uploaded and the data protection requests they carried out each record them by
+    name in Upstander: they are held about that person, so their own download has them."""
+    from datetime import date
+
+    from h5p.models import H5PActivity
+    from records.models import DataProtectionEvent
+    from records.services import assignment_create, course_renewal_require
+
+    assigned = assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        due_on=date(2027, 1, 31),
+        group=klass,
+        created_by=safeguarding_lead,
+    )
+    assignment_create(  # someone else's
+        school=school, course_page_id=staff_course.pk, due_on=date(2027, 2, 1), role="staff"
+    )
+    renewal = course_renewal_require(
+        course_page_id=staff_course.pk,
+        reason="New guidance on reporting",
+        created_by=safeguarding_lead,
+    )
+    package = H5PActivity.objects.create(title="Privacy quiz", uploaded_by=safeguarding_lead)
+    H5PActivity.objects.create(title="Someone else's", uploaded_by=teacher)
+    learner_export(learner=teacher, by=safeguarding_lead)
+
+    export = learner_export(learner=safeguarding_lead)
+
+    assert export["assignments_set"] == [
+        {
+            "course": staff_course.title,
+            "for": klass.name,
+            "due_on": "2027-01-31",
+            "created_at": assigned.created_at.isoformat(),
+        }
+    ]
+    assert export["renewals_required"] == [
+        {
+            "course": staff_course.title,
+            "reason": "New guidance on reporting",
+            "required_from": renewal.required_from.isoformat(),
+        }
+    ]
+    assert export["h5p_uploaded"] == [
+        {"title": "Privacy quiz", "uploaded_at": package.uploaded_at.isoformat()}
+    ]
+    [carried_out] = export["data_protection_requests_carried_out"]
+    assert carried_out["kind"] == DataProtectionEvent.Kind.EXPORTED
+    json.dumps(export)
