@@ -635,21 +635,29 @@ def leavers_purge(
     were erased (or, with `dry_run`, would be) per school name."""
     now = now or timezone.now()
     result: dict[str, int] = {}
-    for school in School.objects.all():
-        cutoff = _retention_cutoff(school=school, older_than_months=older_than_months, now=now)
-        leavers = list(
-            User.objects.filter(
-                school=school, is_active=False, is_superuser=False, left_on__lt=cutoff.date()
-            ).order_by("username")
-        )
-        if not dry_run:
-            for person in leavers:
-                learner_erase(
-                    learner=person,
-                    kind=DataProtectionEvent.Kind.ERASED_AFTER_LEAVING,
-                    via=DataProtectionEvent.Via.RETENTION,
-                )
-        result[school.name] = len(leavers)
+    erased: list[int] = []
+    try:
+        for school in School.objects.all():
+            cutoff = _retention_cutoff(school=school, older_than_months=older_than_months, now=now)
+            leavers = list(
+                User.objects.filter(
+                    school=school, is_active=False, is_superuser=False, left_on__lt=cutoff.date()
+                ).order_by("username")
+            )
+            if not dry_run:
+                for person in leavers:
+                    pk = person.pk
+                    learner_erase(
+                        learner=person,
+                        kind=DataProtectionEvent.Kind.ERASED_AFTER_LEAVING,
+                        via=DataProtectionEvent.Via.RETENTION,
+                        sign_out=False,
+                    )
+                    erased.append(pk)
+            result[school.name] = len(leavers)
+    finally:
+        # Finding someone's sessions means reading every stored one: once for the lot.
+        _sessions_end(user_pks=erased)
     return result
 
 
@@ -766,13 +774,15 @@ def learner_erase(
     by: User | None = None,
     via: str = DataProtectionEvent.Via.COMMAND,
     kind: str | None = None,
+    sign_out: bool = True,
 ) -> None:
     """Erase a learner: their statements in the LRS (with everything hanging off them), their
     state and profile documents, every record derived from them, their scenario and quiz
     attempts, their reflections, checklist ticks and enrolments, the log of their sign-ins
     and their sessions (signing them out), and by default their account. The school's data
     protection log notes it (`kind`, by default erased with or without the account), how
-    (`via`) and who did it (`by`)."""
+    (`via`) and who did it (`by`). A caller erasing many people at once passes
+    `sign_out=False` and ends all their sessions in one `_sessions_end` afterwards."""
     if kind is None:
         kind = (
             DataProtectionEvent.Kind.ERASED
@@ -799,7 +809,8 @@ def learner_erase(
         for name in ("Reflection", "ChecklistProgress", "Enrolment"):
             apps.get_model("courses", name).objects.filter(learner=learner).delete()
     _sign_ins_erase(username=learner.username)
-    _sessions_end(user=learner)
+    if sign_out:
+        _sessions_end(user_pks=[learner.pk])
     if delete_account:
         learner.delete()
 
@@ -825,21 +836,27 @@ def _sign_ins_erase(*, username: str) -> None:
         apps.get_model("axes", name).objects.filter(username__iexact=username).delete()
 
 
-def _sessions_end(*, user: User) -> None:
-    """Sign the person out on every device: a session stored in the database names their
-    account, and would otherwise stay there until it expired and was cleared. Sessions kept
-    elsewhere (a cache, a cookie) cannot be listed, and lapse on their own."""
+SESSIONS_DELETE_CHUNK = 500  # session keys deleted by one query in `_sessions_end`
+
+
+def _sessions_end(*, user_pks) -> None:
+    """Sign these people out on every device: a session stored in the database names their
+    account, and would otherwise stay there until it expired and was cleared. Its data is
+    signed and encoded, so the only way to find theirs is to read every session: one pass,
+    however many people. Sessions kept elsewhere (a cache, a cookie) cannot be listed, and
+    lapse on their own."""
+    pks = {str(pk) for pk in user_pks}
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    if not hasattr(store, "get_model_class"):
+    if not pks or not hasattr(store, "get_model_class"):
         return
     sessions = store.get_model_class().objects.all()
-    pk = str(user.pk)
     theirs = [
         session.session_key
-        for session in sessions.iterator(chunk_size=2000)
-        if session.get_decoded().get(SESSION_KEY) == pk
+        for session in sessions.only("session_key", "session_data").iterator(chunk_size=2000)
+        if session.get_decoded().get(SESSION_KEY) in pks
     ]
-    sessions.filter(session_key__in=theirs).delete()
+    for start in range(0, len(theirs), SESSIONS_DELETE_CHUNK):
+        sessions.filter(session_key__in=theirs[start : start + SESSIONS_DELETE_CHUNK]).delete()
 
 
 def _erase_related_agent_rows(keys: set[str]) -> None:

@@ -673,3 +673,42 @@ def test_a_staff_members_subject_access_export_lists_what_they_assigned_marked_a
     [carried_out] = export["data_protection_requests_carried_out"]
     assert carried_out["kind"] == DataProtectionEvent.Kind.EXPORTED
     json.dumps(export)
+
+
+def test_a_leavers_purge_reads_the_stored_sessions_once_not_once_a_person(
+    school, teacher, pupil, monkeypatch
+):
+    """Each erased person is signed out everywhere, which means reading every stored session
+    to find theirs: for a purge of hundreds of leavers, once for all of them, not once each
+    (hundreds of passes over every session in the site)."""
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    from records.services import leavers_purge
+    from tests.factories import PupilFactory
+
+    school.retention_months = 12
+    school.save()
+    leavers = [PupilFactory(school=school, is_active=False) for _ in range(4)]
+    User.objects.filter(pk__in=[p.pk for p in leavers]).update(
+        left_on=timezone.localdate() - timedelta(days=400)
+    )
+    for person in [*leavers, teacher, pupil]:
+        Client().force_login(person)
+    stored = Session.objects.count()
+    assert stored == 6
+
+    decoded = []
+    decode = SessionBase.decode
+
+    def counting_decode(self, session_data):
+        decoded.append(session_data)
+        return decode(self, session_data)
+
+    monkeypatch.setattr(SessionBase, "decode", counting_decode)
+    assert leavers_purge() == {school.name: 4}
+
+    assert len(decoded) == stored
+    still_signed_in = {s.get_decoded().get("_auth_user_id") for s in Session.objects.all()}
+    assert still_signed_in == {str(teacher.pk), str(pupil.pk)}
