@@ -532,9 +532,20 @@ def _statement_model():
 
 
 def _learner_actor_keys(learner: User) -> set[str]:
+    """Every identifier the LRS knows the person by: their opaque account, their email, and
+    any email they had before (staff named by `mbox` who changed address): the LRS matched
+    their statements under it to their account, and may keep documents (H5P progress)
+    under it too."""
     keys = {f"account:{settings.SITE_URL}|{learner.learner_id}"}
     if learner.email:
         keys.add(f"mbox:mailto:{learner.email.lower()}")
+    keys.update(
+        _statement_model()
+        .objects.filter(learner=learner, actor_key__startswith="mbox:")
+        .exclude(actor_key__in=keys)
+        .values_list("actor_key", flat=True)
+        .distinct()
+    )
     return keys
 
 

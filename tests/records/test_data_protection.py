@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -712,3 +713,45 @@ def test_a_leavers_purge_reads_the_stored_sessions_once_not_once_a_person(
     assert len(decoded) == stored
     still_signed_in = {s.get_decoded().get("_auth_user_id") for s in Session.objects.all()}
     assert still_signed_in == {str(teacher.pk), str(pupil.pk)}
+
+
+def test_what_the_lrs_kept_under_a_staff_members_old_email_is_exported_and_erased(
+    school, teacher, pupil
+):
+    """A school that names staff by email (`mbox`) keeps their H5P progress under that
+    address; after they change their email, what was kept under the old one is still about
+    them (their statements from then are matched to their account), so their download holds
+    it and erasing them removes it."""
+    from schools.models import School
+    from xapi.models import Document
+    from xapi.services import document_save
+
+    school.staff_xapi_identity = School.StaffIdentity.MBOX
+    school.save()
+    teacher.email = "j.smith@school.example"
+    teacher.save()
+    _record(school, statement(teacher, EXPERIENCED, iri("h5p", "dp-h5p"), when=timezone.now()))
+    document_save(
+        school=school,
+        key={
+            "kind": "state",
+            "activity_iri": iri("h5p", "dp-h5p"),
+            "agent_key": "mbox:mailto:j.smith@school.example",
+        },
+        document_id="h5p-state",
+        content=b'{"progress": 5}',
+        content_type="application/json",
+        merge=False,
+    )
+    _save_h5p_state(school, pupil)
+    teacher.email = "j.jones@school.example"  # married, say
+    teacher.save()
+
+    [kept] = learner_export(learner=teacher)["documents"]
+    assert kept["content"] == {"progress": 5}
+
+    learner_erase(learner=teacher)
+
+    assert list(Document.objects.values_list("agent_key", flat=True)) == [
+        f"account:{settings.SITE_URL}|{pupil.learner_id}"
+    ]
