@@ -250,6 +250,17 @@ def _error_text(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _log_summary(exc: Exception) -> str:
+    """What went wrong, for the server's log: the status, or the kind of failure. Never the
+    target's reply, which may quote the statements back (names, emails, answers) and is kept
+    for admins on the outbox screen instead."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"HTTP {exc.code}"
+    if isinstance(exc, urllib.error.URLError):
+        return f"{type(exc).__name__}: {exc.reason}"[:200]
+    return type(exc).__name__
+
+
 def _failed(target: ForwardingTarget, entries: list[OutboxEntry], exc: Exception) -> None:
     """Record a failed send: refused entries are set aside (failed, shown to admins, sent
     again only by a replay); the others wait for their next attempt, which is scheduled."""
@@ -266,7 +277,12 @@ def _failed(target: ForwardingTarget, entries: list[OutboxEntry], exc: Exception
         last_error=message,
         next_attempt_at=next_at,
     )
-    logger.warning("xAPI forwarding to %s failed: %s", target, message)
+    logger.warning(
+        "xAPI forwarding of %d statement(s) to %s failed: %s",
+        len(entries),
+        target,
+        _log_summary(exc),
+    )
     if not refused(exc):
         outbox_schedule(target_id=target.pk, run_after=next_at)
 

@@ -289,3 +289,42 @@ def test_nothing_overtakes_a_batch_another_worker_is_sending(
     OutboxEntry.objects.update(next_attempt_at=timezone.now())
     assert outbox_flush() == 2
     assert len(receiver.requests) == 1
+
+
+def test_a_refusal_is_logged_without_what_the_other_lrs_said_back(
+    school, pupil, make_statement, target, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """An LRS that refuses a statement often quotes it back (actor, answers, free text), at
+    whatever length it likes. Admins read that on the outbox screen; the server's log, kept
+    and shipped elsewhere, gets only what went wrong: the status and how many statements."""
+    import io
+    import logging
+    import urllib.error
+
+    from xapi import forwarding
+
+    echoed = (
+        b'{"error": "invalid statement", "statement": {"actor": {"mbox": '
+        b'"mailto:jo.bloggs.refused@school.example"}, "result": {"response": "'
+        + b"x" * 5000
+        + b'"}}}'
+    )
+
+    def refuse(target, statements):
+        raise urllib.error.HTTPError(target.endpoint, 400, "Bad Request", {}, io.BytesIO(echoed))
+
+    monkeypatch.setattr(forwarding, "_post", refuse)
+    with (
+        caplog.at_level(logging.WARNING, logger="xapi.forwarding"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        record(statements=[make_statement(pupil)], school=school)
+
+    entry = OutboxEntry.objects.get()
+    assert entry.status == "failed"
+    assert "jo.bloggs.refused@school.example" in entry.last_error  # the admin still sees it
+    logged = [r.getMessage() for r in caplog.records if r.name == "xapi.forwarding"]
+    assert logged
+    assert all("jo.bloggs.refused@school.example" not in line for line in logged)
+    assert all(len(line) < 300 for line in logged)
+    assert any("HTTP 400" in line for line in logged)
