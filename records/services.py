@@ -584,16 +584,18 @@ def records_rebuild(*, learner_ids: list[int] | None = None, chunk_size: int = 2
     return read
 
 
-def _retention_cutoff(*, school: School, older_than_months: int | None, now: datetime):
+def _retention_cutoff(*, school: School | None, older_than_months: int | None, now: datetime):
     # Midnight at the school (Europe/London), not in UTC: in summer a UTC midnight would cut
     # the first hour off the day kept, and a run just after midnight would count from the
     # day before.
-    months = max(school.retention_months, older_than_months or 0)
+    kept = school.retention_months if school else settings.RETENTION_MONTHS_WITHOUT_SCHOOL
+    months = max(kept, older_than_months or 0)
     day = add_months(timezone.localdate(now), -months)
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 PURGE_CHUNK = 2000  # statements deleted together by `records_purge`
+NO_SCHOOL = "(no school)"  # how `records_purge` names what belongs to no school
 
 
 def records_purge(
@@ -604,12 +606,15 @@ def records_purge(
     `older_than_months` can only lengthen what is kept, never shorten a school's own
     setting: the cut-off for each school is the longer of the two. Derived records of the
     learners touched are rebuilt from what remains, so they never outlive their statements.
+    What belongs to no school (the people who sign in without one, such as editors, and
+    statements from LRS clients of the whole site) is kept for
+    `settings.RETENTION_MONTHS_WITHOUT_SCHOOL`, and counted under `NO_SCHOOL`.
     Returns counts per school name.
     """
     now = now or timezone.now()
     Statement = _statement_model()
     result: dict[str, int] = {}
-    for school in School.objects.all():
+    for school in [*School.objects.all(), None]:
         cutoff = _retention_cutoff(school=school, older_than_months=older_than_months, now=now)
         with transaction.atomic():
             old = Statement.objects.filter(school=school, timestamp__lt=cutoff)
@@ -634,7 +639,7 @@ def records_purge(
                 _sign_ins_purge(school=school, cutoff=cutoff)
                 if learner_ids:
                     records_rebuild(learner_ids=sorted(learner_ids))
-            result[school.name] = count
+            result[school.name if school else NO_SCHOOL] = count
     return result
 
 

@@ -48,6 +48,11 @@ PDF_FALLBACK_FONTS = [
     ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",) * 2,
 ]
 
+# How long the retention command (purge_records) keeps what belongs to no school: the sign-ins
+# and trial plays of editors and administrators, and statements from site-wide LRS clients.
+# Schools set their own period (School.retention_months); this is its default, seven years.
+RETENTION_MONTHS_WITHOUT_SCHOOL = int(os.environ.get("RETENTION_MONTHS_WITHOUT_SCHOOL", "84"))
+
 INSTALLED_APPS = [
     # Upstander
     "schools",

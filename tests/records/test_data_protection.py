@@ -755,3 +755,44 @@ def test_what_the_lrs_kept_under_a_staff_members_old_email_is_exported_and_erase
     assert list(Document.objects.values_list("agent_key", flat=True)) == [
         f"account:{settings.SITE_URL}|{pupil.learner_id}"
     ]
+
+
+def test_purge_removes_old_records_of_people_at_no_school(school, teacher, editor, settings):
+    """Editors and administrators sign in without a school, and what Upstander keeps about
+    them (the sign-in log, what they played and saved while trying content) is personal data
+    like anyone else's: kept no longer than the site's retention period for people at no
+    school, rather than for ever."""
+    from axes.models import AccessLog
+
+    from xapi.models import Document
+
+    settings.RETENTION_MONTHS_WITHOUT_SCHOOL = 12
+    old = timezone.now() - timedelta(days=400)
+    for person in (editor, teacher):
+        AccessLog.objects.create(username=person.username.lower(), ip_address="10.0.0.9")
+    AccessLog.objects.update(attempt_time=old)
+    _record(
+        None,
+        statement(editor, EXPERIENCED, MODULE, when=old),
+        statement(editor, COMPLETED, COURSE, when=timezone.now()),
+    )
+    for when, document_id in ((old, "old"), (timezone.now(), "recent")):
+        Document.objects.create(
+            school=None,
+            kind="state",
+            activity_iri=iri("h5p", "dp-h5p"),
+            agent_key=f"account:{settings.SITE_URL}|{editor.learner_id}",
+            document_id=document_id,
+            content=b"{}",
+            content_type="application/json",
+            etag="x",
+            updated=when,
+        )
+
+    records_purge()
+
+    assert list(AccessLog.objects.values_list("username", flat=True)) == [
+        teacher.username.lower()  # the school keeps records for seven years
+    ]
+    assert list(Statement.objects.values_list("object_iri", flat=True)) == [COURSE]
+    assert list(Document.objects.values_list("document_id", flat=True)) == ["recent"]
