@@ -611,6 +611,8 @@ def records_purge(
     `settings.RETENTION_MONTHS_WITHOUT_SCHOOL`, and counted under `NO_SCHOOL`.
     Returns counts per school name.
     """
+    from xapi.services import attachments_carried, attachments_release
+
     now = now or timezone.now()
     Statement = _statement_model()
     result: dict[str, int] = {}
@@ -628,10 +630,12 @@ def records_purge(
             )
             count = old.count()
             if not dry_run:
+                carried = attachments_carried(old)
                 # A chunk at a time: deleting loads each statement, JSON and all, and a school
                 # that shortens its retention period may have years of them to go at once.
                 while chunk := list(old.values_list("pk", flat=True)[:PURGE_CHUNK]):
                     Statement.objects.filter(pk__in=chunk).delete()
+                attachments_release(carried)
                 Certificate.objects.filter(learner__school=school, completed_at__lt=cutoff).delete()
                 ReminderSent.objects.filter(assignment__school=school, sent_at__lt=cutoff).delete()
                 _attempts_purge(school=school, cutoff=cutoff)
@@ -806,12 +810,14 @@ def learner_erase(
             else DataProtectionEvent.Kind.ERASED_RECORDS
         )
     data_protection_log(person=learner, kind=kind, by=by, via=via)
-    Statement = _statement_model()
+    from xapi.services import attachments_carried, attachments_release
+
     keys = _learner_actor_keys(learner)
-    Statement.objects.filter(learner=learner).delete()
-    Statement.objects.filter(actor_key__in=keys).delete()
-    Statement.objects.filter(object_agent_key__in=keys).delete()
-    _erase_related_agent_rows(keys)
+    statements = _statements_about(learner=learner, keys=keys)
+    carried = attachments_carried(statements)
+    statements.delete()
+    attachments_release(carried)
+    apps.get_model("xapi", "Document").objects.filter(agent_key__in=keys).delete()
     Certificate.objects.filter(learner=learner).delete()
     ReminderSent.objects.filter(learner=learner).delete()
     Completion.objects.filter(learner=learner).delete()
@@ -875,13 +881,17 @@ def _sessions_end(*, user_pks) -> None:
         sessions.filter(session_key__in=theirs[start : start + SESSIONS_DELETE_CHUNK]).delete()
 
 
-def _erase_related_agent_rows(keys: set[str]) -> None:
-    """Statements where the learner appears only in context (as instructor or team member)
-    and the LRS documents (state, agent profile) stored about them."""
+def _statements_about(*, learner: User, keys: set[str]):
+    """Every statement held about the person: theirs, and those naming them as the object or
+    in context (as instructor or team member)."""
     Relation = apps.get_model("xapi", "StatementRelation")
     mentioned = Relation.objects.filter(kind="agent", key__in=keys).values("statement_id")
-    _statement_model().objects.filter(pk__in=mentioned).delete()
-    apps.get_model("xapi", "Document").objects.filter(agent_key__in=keys).delete()
+    return _statement_model().objects.filter(
+        Q(learner=learner)
+        | Q(actor_key__in=keys)
+        | Q(object_agent_key__in=keys)
+        | Q(pk__in=mentioned)
+    )
 
 
 def learner_export(
@@ -893,18 +903,8 @@ def learner_export(
 
     data_protection_log(person=learner, kind=DataProtectionEvent.Kind.EXPORTED, by=by, via=via)
 
-    Statement = _statement_model()
     keys = _learner_actor_keys(learner)
-    # Every statement erasure would delete: theirs, and those naming them as the object or
-    # in context.
-    Relation = apps.get_model("xapi", "StatementRelation")
-    mentioned = Relation.objects.filter(kind="agent", key__in=keys).values("statement_id")
-    statements = Statement.objects.filter(
-        Q(learner=learner)
-        | Q(actor_key__in=keys)
-        | Q(object_agent_key__in=keys)
-        | Q(pk__in=mentioned)
-    )
+    statements = _statements_about(learner=learner, keys=keys)  # what erasure would delete
     export = {
         "exported_at": timezone.now().isoformat(),
         "person": {

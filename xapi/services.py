@@ -769,6 +769,45 @@ def _attachments_store(fresh, school_id, attachments: dict[str, tuple[str, bytes
     )
 
 
+# Statements that may carry attachments: the statement's own, or a SubStatement's.
+_CARRYING_ATTACHMENTS = Q(data__has_key="attachments") | Q(data__object__has_key="attachments")
+
+
+def _attachment_hashes(data: dict) -> set[str]:
+    items = list(data.get("attachments") or [])
+    obj = data.get("object") or {}
+    if obj.get("objectType") == "SubStatement":
+        items += obj.get("attachments") or []
+    return {item["sha2"].lower() for item in items if isinstance(item.get("sha2"), str)}
+
+
+def attachments_carried(statements) -> dict[int | None, set[str]]:
+    """The attachment files (SHA-2 per school id) that these statements carry: call before
+    deleting them, and give the result to `attachments_release` after."""
+    found: dict[int | None, set[str]] = {}
+    for school_id, data in statements.filter(_CARRYING_ATTACHMENTS).values_list(
+        "school_id", "data"
+    ):
+        if hashes := _attachment_hashes(data):
+            found.setdefault(school_id, set()).update(hashes)
+    return found
+
+
+def attachments_release(carried: dict[int | None, set[str]]) -> None:
+    """Delete the files of `carried` that no statement still stored carries. The LRS keeps
+    each file once however many statements carry it (Part Three 1.5.2), apart from them, so
+    deleting statements (erasure, retention) would otherwise leave what a person sent, such
+    as a photo of their work, behind for ever."""
+    for school_id, hashes in carried.items():
+        still = Statement.objects.filter(school_id=school_id).filter(_CARRYING_ATTACHMENTS)
+        for data in still.values_list("data", flat=True).iterator(chunk_size=500):
+            hashes = hashes - _attachment_hashes(data)
+            if not hashes:
+                break
+        if hashes:
+            AttachmentContent.objects.filter(school_id=school_id, sha2__in=hashes).delete()
+
+
 # Documents: the State, Activity Profile and Agent Profile resources (Part Three 2.3-2.6).
 
 

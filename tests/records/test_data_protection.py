@@ -796,3 +796,67 @@ def test_purge_removes_old_records_of_people_at_no_school(school, teacher, edito
     ]
     assert list(Statement.objects.values_list("object_iri", flat=True)) == [COURSE]
     assert list(Document.objects.values_list("document_id", flat=True)) == ["recent"]
+
+
+def _with_attachment(data: dict, content: bytes) -> tuple[dict, str]:
+    import hashlib
+
+    sha2 = hashlib.sha256(content).hexdigest()
+    data["attachments"] = [
+        {
+            "usageType": "http://id.tincanapi.com/attachment/supporting_media",
+            "display": {"en-GB": "My poster"},
+            "contentType": "image/png",
+            "length": len(content),
+            "sha2": sha2,
+        }
+    ]
+    return data, sha2
+
+
+def test_erasure_and_purge_remove_the_files_attached_to_the_statements_they_delete(
+    school, teacher, pupil
+):
+    """A tool may send a file with a statement (a pupil's poster, a photo of their work).
+    The LRS keeps each file once, apart from the statements; when the last statement that
+    carries it goes, by erasure or by the retention period, the file goes too. One still
+    carried by someone else's statement stays."""
+    from xapi.models import AttachmentContent
+
+    school.retention_months = 12
+    school.save()
+    poster, poster_sha = _with_attachment(
+        statement(pupil, EXPERIENCED, MODULE, when=timezone.now()), b"pupil's poster"
+    )
+    shared = b"the class photo"
+    mine, shared_sha = _with_attachment(
+        statement(pupil, EXPERIENCED, COURSE, when=timezone.now()), shared
+    )
+    theirs, _ = _with_attachment(
+        statement(teacher, EXPERIENCED, COURSE, when=timezone.now()), shared
+    )
+    old = timezone.now() - timedelta(days=400)
+    old_work, old_sha = _with_attachment(statement(teacher, EXPERIENCED, MODULE, when=old), b"old")
+    for data, content in (
+        (poster, b"pupil's poster"),
+        (mine, shared),
+        (theirs, shared),
+        (old_work, b"old"),
+    ):
+        data.pop("stored", None)
+        record(
+            statements=[data],
+            school=school,
+            attachments={data["attachments"][0]["sha2"]: ("image/png", content)},
+        )
+    assert set(AttachmentContent.objects.values_list("sha2", flat=True)) == {
+        poster_sha,
+        shared_sha,
+        old_sha,
+    }
+
+    learner_erase(learner=pupil)
+    assert set(AttachmentContent.objects.values_list("sha2", flat=True)) == {shared_sha, old_sha}
+
+    records_purge()
+    assert set(AttachmentContent.objects.values_list("sha2", flat=True)) == {shared_sha}
