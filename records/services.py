@@ -984,6 +984,7 @@ def learner_export(
         ]
     export.update(_attempts_export(learner=learner))
     export.update(_staff_work_export(person=learner))
+    export.update(_sign_ins_export(username=learner.username))
     export["documents"] = _documents_export(keys)
     try:
         lessons = apps.get_model("courses", "ClassLesson")
@@ -1079,6 +1080,27 @@ def _attempts_export(*, learner: User) -> dict:
                 "passed": a.passed,
             }
             for a in attempts
+        ]
+    return result
+
+
+def _sign_ins_export(*, username: str) -> dict:
+    """What the sign-in protection (django-axes) logged about the person, as `_sign_ins_erase`
+    deletes it: each sign-in and failed attempt, when, from what address and browser."""
+    if not apps.is_installed("axes"):
+        return {}
+    result = {}
+    for label, name in (("sign_ins", "AccessLog"), ("failed_sign_ins", "AccessFailureLog")):
+        model = apps.get_model("axes", name)
+        rows = model.objects.filter(username__iexact=username).order_by("attempt_time", "pk")
+        result[label] = [
+            {
+                "at": row.attempt_time.isoformat(),
+                "ip_address": row.ip_address,
+                "browser": row.user_agent,
+                **({"signed_out_at": _jsonable(row.logout_time)} if name == "AccessLog" else {}),
+            }
+            for row in rows
         ]
     return result
 

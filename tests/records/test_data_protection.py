@@ -860,3 +860,28 @@ def test_erasure_and_purge_remove_the_files_attached_to_the_statements_they_dele
 
     records_purge()
     assert set(AttachmentContent.objects.values_list("sha2", flat=True)) == {shared_sha}
+
+
+def test_subject_access_export_holds_the_log_of_the_persons_sign_ins(school, pupil, teacher):
+    """The sign-in protection logs each sign-in and failed attempt with the username, the
+    address and the browser; erasure deletes that log as being about the person, so their
+    download holds it too."""
+    from axes.models import AccessFailureLog, AccessLog
+
+    browser = "Mozilla/5.0 (X11; Linux x86_64) SchoolLaptop/42"
+    AccessLog.objects.create(
+        username=pupil.username.lower(), ip_address="10.0.0.9", user_agent=browser
+    )
+    AccessFailureLog.objects.create(
+        username=pupil.username.upper(), ip_address="10.0.0.10", user_agent=browser
+    )
+    AccessLog.objects.create(username=teacher.username.lower(), ip_address="10.0.0.11")
+
+    export = learner_export(learner=pupil)
+
+    [signed_in] = export["sign_ins"]
+    assert (signed_in["ip_address"], signed_in["browser"]) == ("10.0.0.9", browser)
+    assert signed_in["signed_out_at"] is None
+    [failed] = export["failed_sign_ins"]
+    assert (failed["ip_address"], failed["browser"]) == ("10.0.0.10", browser)
+    json.dumps(export)
