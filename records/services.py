@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -714,12 +714,24 @@ def _attempts_purge(*, school: School, cutoff: datetime) -> None:
 def _saved_work_purge(*, school: School, cutoff: datetime) -> None:
     """Delete what the school's learners wrote, ticked or left part-way through (reflections,
     checklist ticks, state and agent profiles kept by the LRS, such as H5P's) last changed
-    before the cut-off. Activity profiles describe content, not people, and stay."""
+    before the cut-off, and their attempts at courses that ended (the next attempt started)
+    before it; the current attempt is where they are now, and stays. Activity profiles
+    describe content, not people, and stay."""
     if apps.is_installed("courses"):
         for name in ("Reflection", "ChecklistProgress"):
             apps.get_model("courses", name).objects.filter(
                 learner__school=school, updated_at__lt=cutoff
             ).delete()
+        Enrolment = apps.get_model("courses", "Enrolment")
+        superseded = Enrolment.objects.filter(
+            learner=OuterRef("learner"),
+            course=OuterRef("course"),
+            attempt__gt=OuterRef("attempt"),
+            started_at__lt=cutoff,
+        )
+        Enrolment.objects.filter(learner__school=school, started_at__lt=cutoff).filter(
+            Exists(superseded)
+        ).delete()
     apps.get_model("xapi", "Document").objects.filter(school=school, updated__lt=cutoff).exclude(
         agent_key=""
     ).delete()

@@ -885,3 +885,35 @@ def test_subject_access_export_holds_the_log_of_the_persons_sign_ins(school, pup
     [failed] = export["failed_sign_ins"]
     assert (failed["ip_address"], failed["browser"]) == ("10.0.0.10", browser)
     json.dumps(export)
+
+
+def test_purge_removes_course_attempts_that_ended_before_the_retention_period(
+    school, teacher, safeguarding_lead, staff_course
+):
+    """Each time someone takes a course again (a renewal) a new attempt starts; the ones
+    before it say when they took it, years back. An attempt that ended (the next one
+    started) before the retention period goes; the current one stays, as it is where they
+    are now, and so does one that ended within the period."""
+    from courses.models import Enrolment
+
+    school.retention_months = 12
+    school.save()
+    now = timezone.now()
+    for person, attempts in (
+        (teacher, {1: now - timedelta(days=900), 2: now - timedelta(days=500), 3: now}),
+        (safeguarding_lead, {1: now - timedelta(days=900)}),
+    ):
+        for attempt, started in attempts.items():
+            enrolment = Enrolment.objects.create(
+                learner=person, course=staff_course, attempt=attempt
+            )
+            Enrolment.objects.filter(pk=enrolment.pk).update(started_at=started)
+
+    records_purge(dry_run=True)
+    assert Enrolment.objects.count() == 4
+
+    records_purge()
+
+    assert sorted(Enrolment.objects.values_list("learner_id", "attempt")) == sorted(
+        [(teacher.pk, 2), (teacher.pk, 3), (safeguarding_lead.pk, 1)]
+    )
