@@ -997,6 +997,7 @@ def learner_export(
     export.update(_attempts_export(learner=learner))
     export.update(_staff_work_export(person=learner))
     export.update(_sign_ins_export(username=learner.username))
+    export["attachments"] = _attachments_export(statements)
     export["documents"] = _documents_export(keys)
     try:
         lessons = apps.get_model("courses", "ClassLesson")
@@ -1094,6 +1095,28 @@ def _attempts_export(*, learner: User) -> dict:
             for a in attempts
         ]
     return result
+
+
+def _attachments_export(statements) -> list[dict]:
+    """The files sent with these statements (kept apart from them, named by their SHA-2 in
+    each statement's `attachments`), base64-encoded."""
+    from xapi.services import attachments_carried
+
+    AttachmentContent = apps.get_model("xapi", "AttachmentContent")
+    rows = []
+    for school_id, hashes in attachments_carried(statements).items():
+        files = AttachmentContent.objects.filter(school_id=school_id, sha2__in=hashes)
+        for sha2, content_type, content in files.order_by("sha2").values_list(
+            "sha2", "content_type", "content"
+        ):
+            rows.append(
+                {
+                    "sha2": sha2,
+                    "content_type": content_type,
+                    "content_base64": base64.b64encode(bytes(content)).decode("ascii"),
+                }
+            )
+    return rows
 
 
 def _sign_ins_export(*, username: str) -> dict:

@@ -917,3 +917,36 @@ def test_purge_removes_course_attempts_that_ended_before_the_retention_period(
     assert sorted(Enrolment.objects.values_list("learner_id", "attempt")) == sorted(
         [(teacher.pk, 2), (teacher.pk, 3), (safeguarding_lead.pk, 1)]
     )
+
+
+def test_subject_access_export_holds_the_files_sent_with_the_persons_statements(
+    school, teacher, pupil
+):
+    """A file sent with a statement (a pupil's poster) is kept apart from the statement,
+    which only names it by its SHA-2: the download holds the file itself."""
+    import base64
+
+    poster, poster_sha = _with_attachment(
+        statement(pupil, EXPERIENCED, MODULE, when=timezone.now()), b"pupil's poster"
+    )
+    other, _ = _with_attachment(
+        statement(teacher, EXPERIENCED, MODULE, when=timezone.now()), b"teacher's slide"
+    )
+    for data, content in ((poster, b"pupil's poster"), (other, b"teacher's slide")):
+        data.pop("stored", None)
+        record(
+            statements=[data],
+            school=school,
+            attachments={data["attachments"][0]["sha2"]: ("image/png", content)},
+        )
+
+    export = learner_export(learner=pupil)
+
+    assert export["attachments"] == [
+        {
+            "sha2": poster_sha,
+            "content_type": "image/png",
+            "content_base64": base64.b64encode(b"pupil's poster").decode("ascii"),
+        }
+    ]
+    json.dumps(export)
