@@ -677,7 +677,7 @@ def leavers_purge(
             result[school.name] = len(leavers)
     finally:
         # Finding someone's sessions means reading every stored one: once for the lot.
-        _sessions_end(user_pks=erased)
+        sessions_end(user_pks=erased)
     return result
 
 
@@ -814,7 +814,7 @@ def learner_erase(
     and their sessions (signing them out), and by default their account. The school's data
     protection log notes it (`kind`, by default erased with or without the account), how
     (`via`) and who did it (`by`). A caller erasing many people at once passes
-    `sign_out=False` and ends all their sessions in one `_sessions_end` afterwards."""
+    `sign_out=False` and ends all their sessions in one `sessions_end` afterwards."""
     if kind is None:
         kind = (
             DataProtectionEvent.Kind.ERASED
@@ -844,7 +844,7 @@ def learner_erase(
             apps.get_model("courses", name).objects.filter(learner=learner).delete()
     _sign_ins_erase(username=learner.username)
     if sign_out:
-        _sessions_end(user_pks=[learner.pk])
+        sessions_end(user_pks=[learner.pk])
     if delete_account:
         learner.delete()
 
@@ -870,10 +870,10 @@ def _sign_ins_erase(*, username: str) -> None:
         apps.get_model("axes", name).objects.filter(username__iexact=username).delete()
 
 
-SESSIONS_DELETE_CHUNK = 500  # session keys deleted by one query in `_sessions_end`
+SESSIONS_DELETE_CHUNK = 500  # session keys deleted by one query in `sessions_end`
 
 
-def _sessions_end(*, user_pks) -> None:
+def sessions_end(*, user_pks) -> None:
     """Sign these people out on every device: a session stored in the database names their
     account, and would otherwise stay there until it expired and was cleared. Its data is
     signed and encoded, so the only way to find theirs is to read every session: one pass,

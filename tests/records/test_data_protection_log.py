@@ -343,3 +343,38 @@ def test_erasing_a_person_ends_their_sessions_and_nobody_elses(lead_client, name
     lead_client.post(erase, {"confirm": named_pupil.username})
     assert not sessions_of(pk)
     assert lead_client.get(LOG).status_code == 200  # the lead is still signed in
+
+
+def test_deleting_several_users_at_once_reads_the_stored_sessions_once(
+    admin_client, school, named_pupil, teacher, safeguarding_lead, monkeypatch
+):
+    """Each person deleted is signed out everywhere, which means reading every stored
+    session: once for everyone deleted together, not once each."""
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    client, admin = admin_client
+    for person in (named_pupil, teacher, safeguarding_lead):
+        Client().force_login(person)
+    stored = Session.objects.count()
+    assert stored == 4  # theirs and the administrator's
+    decoded = []
+    decode = SessionBase.decode
+
+    def counting_decode(self, session_data):
+        decoded.append(session_data)
+        return decode(self, session_data)
+
+    url = reverse(
+        "wagtail_bulk_action",
+        args=[named_pupil._meta.app_label, named_pupil._meta.model_name, "delete"],
+    )
+    query = f"?next=/admin/users/&id={named_pupil.pk}&id={teacher.pk}"
+    monkeypatch.setattr(SessionBase, "decode", counting_decode)
+    assert client.post(url + query).status_code == 302
+
+    # The administrator's own session is read once per request, besides the one pass.
+    assert len(decoded) <= stored + 1
+    signed_in = {s.get_decoded().get("_auth_user_id") for s in Session.objects.all()}
+    assert signed_in == {str(admin.pk), str(safeguarding_lead.pk)}
