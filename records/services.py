@@ -651,13 +651,14 @@ def leavers_purge(
     *, older_than_months: int | None = None, now: datetime | None = None, dry_run: bool = False
 ) -> dict[str, int]:
     """Erase the people who left each school longer ago than it keeps records (the same
-    cut-off as `records_purge`), accounts and all, as `learner_erase` does. Returns how many
-    were erased (or, with `dry_run`, would be) per school name."""
+    cut-off as `records_purge`), accounts and all, as `learner_erase` does; so too those at
+    no school (under `NO_SCHOOL`). Returns how many were erased (or, with `dry_run`, would
+    be) per school name."""
     now = now or timezone.now()
     result: dict[str, int] = {}
     erased: list[int] = []
     try:
-        for school in School.objects.all():
+        for school in [*School.objects.all(), None]:
             cutoff = _retention_cutoff(school=school, older_than_months=older_than_months, now=now)
             leavers = list(
                 User.objects.filter(
@@ -674,7 +675,7 @@ def leavers_purge(
                         sign_out=False,
                     )
                     erased.append(pk)
-            result[school.name] = len(leavers)
+            result[school.name if school else NO_SCHOOL] = len(leavers)
     finally:
         # Finding someone's sessions means reading every stored one: once for the lot.
         sessions_end(user_pks=erased)

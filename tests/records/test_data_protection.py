@@ -317,8 +317,8 @@ def test_people_who_left_before_the_retention_period_are_erased_with_their_recor
     just_left = PupilFactory(school=school, is_active=False)  # left today
     assert just_left.left_on == timezone.localdate()
 
-    assert leavers_purge(dry_run=True) == {school.name: 1}
-    assert leavers_purge(older_than_months=24) == {school.name: 0}  # the longer period wins
+    assert leavers_purge(dry_run=True)[school.name] == 1
+    assert leavers_purge(older_than_months=24)[school.name] == 0  # the longer period wins
     assert User.objects.filter(pk=long_gone.pk).exists()
 
     call_command("purge_records")
@@ -708,7 +708,7 @@ def test_a_leavers_purge_reads_the_stored_sessions_once_not_once_a_person(
         return decode(self, session_data)
 
     monkeypatch.setattr(SessionBase, "decode", counting_decode)
-    assert leavers_purge() == {school.name: 4}
+    assert leavers_purge()[school.name] == 4
 
     assert len(decoded) == stored
     still_signed_in = {s.get_decoded().get("_auth_user_id") for s in Session.objects.all()}
@@ -950,3 +950,22 @@ def test_subject_access_export_holds_the_files_sent_with_the_persons_statements(
         }
     ]
     json.dumps(export)
+
+
+def test_people_at_no_school_who_left_long_ago_are_erased(school, editor, settings):
+    """An editor or administrator at no school whose account was made inactive (they left)
+    longer ago than the site keeps what belongs to no school is erased, as a school's
+    leavers are."""
+    from records.services import NO_SCHOOL, leavers_purge
+    from tests.factories import UserFactory
+
+    settings.RETENTION_MONTHS_WITHOUT_SCHOOL = 12
+    gone = UserFactory(school=None, username="former-editor", is_active=False)
+    User.objects.filter(pk=gone.pk).update(left_on=timezone.localdate() - timedelta(days=400))
+    recent = UserFactory(school=None, username="left-last-month", is_active=False)
+    User.objects.filter(pk=recent.pk).update(left_on=timezone.localdate() - timedelta(days=30))
+
+    assert leavers_purge()[NO_SCHOOL] == 1
+
+    assert not User.objects.filter(pk=gone.pk).exists()
+    assert User.objects.filter(pk__in=[recent.pk, editor.pk]).count() == 2
