@@ -738,16 +738,22 @@ def _saved_work_purge(*, school: School, cutoff: datetime) -> None:
     ).delete()
 
 
-def _sign_ins_purge(*, school: School, cutoff: datetime) -> None:
+def _sign_ins_purge(*, school: School | None, cutoff: datetime) -> None:
     """Delete what the sign-in protection (django-axes) logged of the school's people signing
-    in (username, address, browser) before the cut-off. It counts usernames in lower case."""
+    in (username, address, browser) before the cut-off. It counts usernames in lower case.
+    With no school: of the people at none, and of usernames that are nobody's (someone who
+    typed their email or name instead)."""
     if not apps.is_installed("axes"):
         return
-    usernames = User.objects.filter(school=school).values(lowered=Lower("username"))
+    if school is not None:
+        theirs = Q(
+            username__in=User.objects.filter(school=school).values(lowered=Lower("username"))
+        )
+    else:
+        at_schools = User.objects.filter(school__isnull=False).values(lowered=Lower("username"))
+        theirs = ~Q(username__in=at_schools) | Q(username__isnull=True)
     for name in ("AccessLog", "AccessFailureLog"):
-        apps.get_model("axes", name).objects.filter(
-            username__in=usernames, attempt_time__lt=cutoff
-        ).delete()
+        apps.get_model("axes", name).objects.filter(theirs, attempt_time__lt=cutoff).delete()
 
 
 def _attempt_models() -> dict:

@@ -969,3 +969,26 @@ def test_people_at_no_school_who_left_long_ago_are_erased(school, editor, settin
 
     assert not User.objects.filter(pk=gone.pk).exists()
     assert User.objects.filter(pk__in=[recent.pk, editor.pk]).count() == 2
+
+
+def test_purge_removes_old_failed_sign_ins_under_names_that_are_nobodys_account(
+    school, teacher, settings
+):
+    """Someone who types their email or full name instead of their username leaves it in the
+    log of failed sign-ins, with their address and browser, under no account at all. It is
+    kept no longer than what belongs to no school."""
+    from axes.models import AccessFailureLog
+
+    settings.RETENTION_MONTHS_WITHOUT_SCHOOL = 12
+    school.retention_months = 120
+    school.save()
+    old = timezone.now() - timedelta(days=400)
+    for username in ("jo.bloggs.typed@school.example", "new-typo", teacher.username.lower()):
+        AccessFailureLog.objects.create(username=username, ip_address="10.0.0.9")
+    AccessFailureLog.objects.exclude(username="new-typo").update(attempt_time=old)
+
+    records_purge()
+
+    assert sorted(AccessFailureLog.objects.values_list("username", flat=True)) == sorted(
+        ["new-typo", teacher.username.lower()]  # the school keeps ten years of its own
+    )
