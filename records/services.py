@@ -858,14 +858,23 @@ def learner_erase(
 
 def admin_history_unname(*, person_pk: int) -> None:
     """Take a person's name out of the Wagtail admin's history of changes to their account
-    (Reports -> Site history), which notes each under it: the entries stay, so what was done
-    and by whom is still there, but no longer say who it was done to."""
+    (Reports -> Site history), which notes each under it, and to their group memberships,
+    noted as "<name> in <group>": the entries stay, so what was done and by whom is still
+    there, but no longer say who it was done to. Call it while the memberships still
+    exist."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import ModelLogEntry
+
+    from schools.models import Membership
 
     ModelLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(person_pk)
     ).update(label=_("An erased person"))
+    memberships = Membership.objects.filter(user_id=person_pk).values_list("pk", flat=True)
+    if memberships := [str(pk) for pk in memberships]:
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Membership), object_id__in=memberships
+        ).update(label=_("An erased person's group membership"))
 
 
 def _sign_ins_erase(*, username: str) -> None:

@@ -992,3 +992,31 @@ def test_purge_removes_old_failed_sign_ins_under_names_that_are_nobodys_account(
     assert sorted(AccessFailureLog.objects.values_list("username", flat=True)) == sorted(
         ["new-typo", teacher.username.lower()]  # the school keeps ten years of its own
     )
+
+
+@pytest.mark.parametrize("erased_by", ["admin users screen", "dashboard"])
+def test_an_erased_person_is_not_named_in_the_admin_history_of_their_group_memberships(
+    client, school, klass, erased_by
+):
+    """Putting someone in a class in the admin (Schools -> Group memberships) is noted in the
+    admin's history as "<their name> in <class>": that went on naming them after they were
+    erased, as the history of their account no longer does."""
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", school=None, is_superuser=True, is_staff=True)
+    client.force_login(root)
+    person = UserFactory(
+        school=school, username="zq1", first_name="Zebedee", last_name="Quartermaine"
+    )
+    response = client.post(
+        "/admin/schools/memberships/new/",
+        {"group": klass.pk, "user": person.pk, "role": "member"},
+    )
+    assert response.status_code == 302
+    assert _people_named_in_the_admin_history("Zebedee Quartermaine") == 1
+    if erased_by == "dashboard":
+        learner_erase(learner=person, by=root)
+    else:
+        assert client.post(f"/admin/users/delete/{person.pk}/").status_code == 302
+    assert not User.objects.filter(username="zq1").exists()
+    assert _people_named_in_the_admin_history("Zebedee Quartermaine") == 0
