@@ -1158,8 +1158,9 @@ def _sign_ins_export(*, username: str) -> dict:
 
 def _staff_work_export(*, person: User) -> dict:
     """What Upstander keeps of a member of staff's own doings, with their name on it: the
-    courses they assigned, the renewals they required, the H5P packages they uploaded and
-    the data protection requests they carried out (what and when; whom for is someone
+    courses they assigned, the renewals they required, the comments they wrote on pages in
+    the admin, the H5P packages they uploaded and the data protection requests they carried
+    out (what and when; whom for is someone
     else's data and stays out)."""
     result = {
         "assignments_set": [
@@ -1190,6 +1191,21 @@ def _staff_work_export(*, person: User) -> dict:
             .values_list("kind", "via", "at")
         ],
     }
+    # What they wrote in the admin's comments on pages, in their own words.
+    Comment = apps.get_model("wagtailcore", "Comment")
+    result["page_comments"] = [
+        {"page": title, "text": text, "created_at": at.isoformat()}
+        for title, text, at in Comment.objects.filter(user=person)
+        .order_by("created_at", "pk")
+        .values_list("page__title", "text", "created_at")
+    ]
+    result["page_comment_replies"] = [
+        {"page": title, "text": text, "created_at": at.isoformat()}
+        for title, text, at in apps.get_model("wagtailcore", "CommentReply")
+        .objects.filter(user=person)
+        .order_by("created_at", "pk")
+        .values_list("comment__page__title", "text", "created_at")
+    ]
     if apps.is_installed("h5p"):
         result["h5p_uploaded"] = [
             {"title": title, "uploaded_at": _jsonable(at)}

@@ -1020,3 +1020,30 @@ def test_an_erased_person_is_not_named_in_the_admin_history_of_their_group_membe
         assert client.post(f"/admin/users/delete/{person.pk}/").status_code == 302
     assert not User.objects.filter(username="zq1").exists()
     assert _people_named_in_the_admin_history("Zebedee Quartermaine") == 0
+
+
+def test_subject_access_export_holds_the_comments_the_person_wrote_on_pages(
+    school, editor, teacher, home_page
+):
+    """Editors discuss a page in the admin's comments, in their own words, under their name:
+    kept about them, so their download holds what they wrote and the replies they gave."""
+    from wagtail.models import Comment, CommentReply
+
+    comment = Comment.objects.create(
+        page=home_page, user=editor, text="Too graphic for Year 7?", contentpath="title"
+    )
+    CommentReply.objects.create(comment=comment, user=teacher, text="Agreed, soften it.")
+    CommentReply.objects.create(comment=comment, user=editor, text="Changed the picture.")
+
+    export = learner_export(learner=editor)
+
+    assert export["page_comments"] == [
+        {
+            "page": home_page.title,
+            "text": "Too graphic for Year 7?",
+            "created_at": comment.created_at.isoformat(),
+        }
+    ]
+    assert [reply["text"] for reply in export["page_comment_replies"]] == ["Changed the picture."]
+    assert export["page_comment_replies"][0]["page"] == home_page.title
+    json.dumps(export)
