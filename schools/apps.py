@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +19,12 @@ def _session_start(sender, request, user, **kwargs) -> None:
         session_start(session=request.session, user=user)
 
 
+def _avatar_file_delete(sender, instance, **kwargs) -> None:
+    from .services import avatar_file_delete
+
+    avatar_file_delete(profile=instance)
+
+
 class SchoolsConfig(AppConfig):
     name = "schools"
     verbose_name = _("Schools and people")
@@ -27,3 +33,10 @@ class SchoolsConfig(AppConfig):
         # Connected for the last app in INSTALLED_APPS order that has permissions we grant.
         post_migrate.connect(_sync_roles, dispatch_uid="schools.roles_sync")
         user_logged_in.connect(_session_start, dispatch_uid="schools.session_start")
+        # However an account goes (erasure, the admin's delete, its bulk action), the avatar
+        # photo its profile names goes too.
+        post_delete.connect(
+            _avatar_file_delete,
+            sender="wagtailusers.UserProfile",
+            dispatch_uid="schools.avatar_file_delete",
+        )

@@ -503,6 +503,17 @@ def _memberships_replace(
     )
 
 
+def avatar_file_delete(*, profile) -> None:
+    """Delete the photo a person uploaded as their admin avatar (Wagtail's UserProfile) once
+    the profile's deletion is committed: deleting the row leaves the file, which the web
+    server goes on serving from the media folder, after the account (and its erasure) is
+    gone."""
+    if not profile.avatar:
+        return
+    storage, name = profile.avatar.storage, profile.avatar.name
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def person_left_allowed(*, actor: User, person: User) -> bool:
     """Whether `actor` may mark `person` as having left, or as back: the safeguarding lead of
     their school, never for themself, never for a superuser."""

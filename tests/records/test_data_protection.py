@@ -1047,3 +1047,26 @@ def test_subject_access_export_holds_the_comments_the_person_wrote_on_pages(
     assert [reply["text"] for reply in export["page_comment_replies"]] == ["Changed the picture."]
     assert export["page_comment_replies"][0]["page"] == home_page.title
     json.dumps(export)
+
+
+@pytest.mark.parametrize("keep_account", [False, True])
+def test_erasing_a_person_deletes_the_photo_they_uploaded_as_their_admin_avatar(
+    school, editor, settings, tmp_path, django_capture_on_commit_callbacks, keep_account
+):
+    """Staff may upload a photo of themselves as their avatar in the admin (Account ->
+    Profile). Deleting the account deleted the row naming the file, not the file: the
+    photo stayed on disk, and in the media folder the web server serves. Erasing the
+    account deletes it; erasing only the records keeps it, as it keeps the account."""
+    from django.core.files.base import ContentFile
+    from wagtail.users.models import UserProfile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    profile = UserProfile.get_for_user(editor)
+    profile.avatar.save("me.png", ContentFile(b"\x89PNG a photo of me"))
+    photo = tmp_path / profile.avatar.name
+    assert photo.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        learner_erase(learner=editor, delete_account=not keep_account)
+
+    assert photo.exists() is keep_account
