@@ -271,6 +271,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # gravatar.com on each page, and school networks often block it (a broken image). Wagtail shows
 # its own default avatar, or the one a user uploads in their account.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No update check: Wagtail's dashboard would make every superuser's browser call
+# releases.wagtail.org. Whoever runs the installation upgrades it (docs/deploying.md), and
+# school networks often block or log the call.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
     "version": 1,
