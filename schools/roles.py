@@ -38,8 +38,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: ["wagtailadmin.access_admin"],
 }
 
-# Every model permission of these apps goes to editors: the content they build.
+# Every model permission of these models goes to editors: the content they build (pages,
+# snippets). Learners' data in the same apps (enrolments, reflections, attempts, class
+# results) is not on the list: no editor's work needs it, and `roles_sync` takes back what
+# earlier versions granted over it.
 EDITOR_CONTENT_APPS = ["courses", "scenarios", "assessments", "h5p"]
+EDITOR_CONTENT_MODELS = [
+    "courses.homepage",
+    "courses.courseindexpage",
+    "courses.coursepage",
+    "courses.modulepage",
+    "courses.topic",
+    "scenarios.scenario",
+    "assessments.quiz",
+    "h5p.h5pactivity",
+]
 EDITOR_WAGTAIL_PERMISSIONS = [
     "wagtailimages.add_image",
     "wagtailimages.change_image",
@@ -95,12 +108,27 @@ def roles_sync() -> None:
             if perm is not None:
                 perms.append(perm)
         if role == Role.EDITOR:
-            perms += list(
-                Permission.objects.filter(content_type__app_label__in=EDITOR_CONTENT_APPS)
+            content = _editor_content_permissions()
+            perms += list(content)
+            group.permissions.remove(
+                *Permission.objects.filter(content_type__app_label__in=EDITOR_CONTENT_APPS).exclude(
+                    pk__in=content
+                )
             )
         group.permissions.add(*perms)
         if role == Role.EDITOR:
             _grant_editor_tree_permissions(group)
+
+
+def _editor_content_permissions():
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    models = Q(pk__in=[])
+    for dotted in EDITOR_CONTENT_MODELS:
+        app_label, model = dotted.split(".")
+        models |= Q(content_type__app_label=app_label, content_type__model=model)
+    return Permission.objects.filter(models)
 
 
 def _grant_editor_tree_permissions(group) -> None:
