@@ -190,16 +190,13 @@ class MembershipViewSet(ListingViewSet):
 
 
 def superuser_change_refused(request, person):
-    """Only a superuser changes a superuser, or makes someone one. Otherwise an administrator
-    given only "change user" could set a superuser's email address or password and take
-    over their account, or give themselves every permission through an accomplice's."""
+    """Only a superuser changes a superuser. Otherwise an administrator given only "change
+    user" could set a superuser's email address or password and take over their account.
+    (Making someone a superuser is refused by the user forms, schools.admin_users.)"""
     if request.user.is_superuser:
         return None
     if person is not None and person.is_superuser:
         return permission_denied(request)
-    if request.method == "POST" and request.POST.get("is_superuser"):
-        messages.error(request, _("Only a superuser can make someone a superuser."))
-        return redirect(request.get_full_path())
     return None
 
 
@@ -215,38 +212,33 @@ def _group_within_reach(user, group) -> bool:
     return all(f"{app_label}.{codename}" in held for app_label, codename in granted)
 
 
-def group_grant_refused(request, person):
-    """Only a superuser gives someone a role (a Wagtail group) with permissions they do not
-    hold themselves. Otherwise an administrator given only "change user" could tick
-    "Safeguarding leads" for themselves, or a more powerful group for an accomplice."""
-    if request.user.is_superuser or request.method != "POST":
-        return None
-    wanted = {value for value in request.POST.getlist("groups") if value.isdigit()}
-    held = set(person.groups.values_list("pk", flat=True)) if person is not None else set()
-    groups = AuthGroup.objects.filter(pk__in=wanted).exclude(pk__in=held)
-    return groups_beyond_reach_refused(request, groups)
+def groups_beyond_reach(user, groups) -> list[str]:
+    """The names of the `groups` only a superuser may give `user`'s way: a role (a Wagtail
+    group) with permissions they do not hold themselves. Otherwise an administrator given
+    only "change user" could tick "Safeguarding leads" for themselves, or a more powerful
+    group for an accomplice."""
+    if user.is_superuser:
+        return []
+    return [
+        group.name
+        for group in sorted(groups, key=lambda group: group.name)
+        if not _group_within_reach(user, group)
+    ]
+
+
+def groups_refusal(names) -> str:
+    return _(
+        "Only a superuser, or someone who holds the same permissions, can give these "
+        "roles: %(groups)s."
+    ) % {"groups": ", ".join(names)}
 
 
 def groups_beyond_reach_refused(request, groups):
-    """Refuse, saying which, if `groups` has any the user may not give (see
-    `_group_within_reach`); None otherwise."""
-    if request.user.is_superuser:
-        return None
-    refused = [
-        group.name
-        for group in sorted(groups, key=lambda group: group.name)
-        if not _group_within_reach(request.user, group)
-    ]
+    """Refuse, saying which, if `groups` has any the user may not give; None otherwise."""
+    refused = groups_beyond_reach(request.user, groups)
     if not refused:
         return None
-    messages.error(
-        request,
-        _(
-            "Only a superuser, or someone who holds the same permissions, can give these "
-            "roles: %(groups)s."
-        )
-        % {"groups": ", ".join(refused)},
-    )
+    messages.error(request, groups_refusal(refused))
     return redirect(request.get_full_path())
 
 

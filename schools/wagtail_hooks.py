@@ -10,7 +10,6 @@ from wagtail.admin import messages
 from . import admin_views
 from .admin_viewsets import (
     SchoolsViewSetGroup,
-    group_grant_refused,
     groups_beyond_reach_refused,
     superuser_change_refused,
 )
@@ -26,14 +25,11 @@ def register_schools_viewsets():
     return SchoolsViewSetGroup()
 
 
-@hooks.register("before_create_user", order=-1)
-def refuse_to_create_a_superuser_unless_one(request):
-    return superuser_change_refused(request, None) or group_grant_refused(request, None)
-
-
+# Making someone a superuser, or giving a role beyond one's own, is refused by the user forms
+# themselves (schools.admin_users), next to the field.
 @hooks.register("before_edit_user", order=-1)
 def refuse_to_change_a_superuser_unless_one(request, user):
-    return superuser_change_refused(request, user) or group_grant_refused(request, user)
+    return superuser_change_refused(request, user)
 
 
 @hooks.register("before_bulk_action")

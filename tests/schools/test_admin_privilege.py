@@ -141,9 +141,9 @@ def test_an_administrator_cannot_give_themselves_a_role_they_do_not_hold(client,
     response = client.post(
         f"/admin/users/edit/{people_admin.pk}/", _wagtail_user_form(people_admin, [leads])
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert not people_admin.groups.filter(pk=leads.pk).exists()
-    page = client.get(response.url).content.decode()
+    page = response.content.decode()
     assert (
         "Only a superuser, or someone who holds the same permissions, can give these roles: "
         "Safeguarding leads." in page
@@ -252,3 +252,47 @@ def test_an_administrator_cannot_deactivate_a_superuser_with_the_bulk_action(
         f"Only a superuser can change a superuser&#x27;s account: {superuser.get_full_name()}."
     )
     assert refusal in response.content.decode()
+
+
+def test_a_refused_role_is_shown_on_the_form_with_what_was_typed(client, people_admin):
+    """A refusal re-shows the form, the reason under "Roles" and the other changes still
+    filled in, rather than sending the administrator back to a blank page."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.roles import AUTH_GROUP_NAMES, Role, roles_sync
+
+    roles_sync()
+    leads = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD])
+    person = UserFactory(username="newstaff", school=None, first_name="Old")
+    form = {**_wagtail_user_form(person, [leads]), "first_name": "Priyanka"}
+    response = client.post(f"/admin/users/edit/{person.pk}/", form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["groups"] == [
+        "Only a superuser, or someone who holds the same permissions, can give these roles: "
+        "Safeguarding leads."
+    ]
+    assert response.context["form"]["first_name"].value() == "Priyanka"
+    person.refresh_from_db()
+    assert person.first_name == "Old"
+    assert not person.groups.exists()
+
+
+def test_a_refused_superuser_tick_is_shown_on_the_new_user_form(client, people_admin):
+    response = client.post(
+        "/admin/users/new/",
+        {
+            "username": "newcomer",
+            "email": "newcomer@trust.invalid",
+            "first_name": "New",
+            "last_name": "Comer",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["is_superuser"] == [
+        "Only a superuser can make someone a superuser."
+    ]
+    assert response.context["form"]["username"].value() == "newcomer"
+    assert not UserFactory._meta.model.objects.filter(username="newcomer").exists()
