@@ -1,7 +1,8 @@
 """Wagtail's Settings -> Users screens, with the rules on who may give what.
 
-Only a superuser makes someone a superuser, and nobody gives a role (a Wagtail group) with
-permissions they do not hold themselves (`admin_viewsets.groups_beyond_reach`). The forms
+Only a superuser makes someone a superuser; nobody gives a role (a Wagtail group) with
+permissions they do not hold themselves (`admin_viewsets.groups_beyond_reach`), nor sets the
+password or email address of someone who holds such permissions (`person_beyond_reach`). The forms
 check this, so a refusal is shown next to the field with everything else still filled in.
 Installed through `config.apps.WagtailUsersConfig`.
 """
@@ -11,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users
 
-from .admin_viewsets import groups_beyond_reach, groups_refusal
+from .admin_viewsets import (
+    PERSON_BEYOND_REACH_REFUSAL,
+    groups_beyond_reach,
+    groups_refusal,
+    person_beyond_reach,
+)
 
 
 class PrivilegeCheckedFormMixin:
@@ -37,6 +43,18 @@ class PrivilegeCheckedFormMixin:
         if refused:
             raise forms.ValidationError(groups_refusal(refused))
         return groups
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None or not person_beyond_reach(self.acting_user, self.instance):
+            return cleaned_data
+        # Their password, or the address their password reset goes to, would let the
+        # administrator sign in as them.
+        if cleaned_data.get("password1"):
+            self.add_error("password1", PERSON_BEYOND_REACH_REFUSAL)
+        if "email" in self.changed_data:
+            self.add_error("email", PERSON_BEYOND_REACH_REFUSAL)
+        return cleaned_data
 
 
 class PersonCreationForm(PrivilegeCheckedFormMixin, UserCreationForm):

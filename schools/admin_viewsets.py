@@ -226,6 +226,28 @@ def groups_beyond_reach(user, groups) -> list[str]:
     ]
 
 
+def person_beyond_reach(user, person) -> bool:
+    """Whether `person` holds a permission `user` does not: a role beyond their reach (see
+    `_group_within_reach`) or a permission given to them directly. Setting such a person's
+    password, or the email address their password reset goes to, would let `user` sign in
+    with it: a safeguarding lead's account gives every pupil's safeguarding dashboard."""
+    if user.is_superuser:
+        return False
+    if person.is_superuser:
+        return True
+    if any(not _group_within_reach(user, group) for group in person.groups.all()):
+        return True
+    held = user.get_all_permissions()
+    granted = person.user_permissions.values_list("content_type__app_label", "codename")
+    return any(f"{app_label}.{codename}" not in held for app_label, codename in granted)
+
+
+PERSON_BEYOND_REACH_REFUSAL = _(
+    "Only a superuser, or someone who holds all of this person's permissions, can change "
+    "their password or email address."
+)
+
+
 def groups_refusal(names) -> str:
     return _(
         "Only a superuser, or someone who holds the same permissions, can give these "
@@ -254,6 +276,16 @@ class PersonEditView(EditView):
         if self.object == self.request.user:
             form.fields.pop("is_active", None)
         return form
+
+    def is_valid(self, form):
+        # The email address is where the person's password reset goes.
+        if (
+            form.is_valid()
+            and "email" in form.changed_data
+            and person_beyond_reach(self.request.user, self.object)
+        ):
+            form.add_error("email", PERSON_BEYOND_REACH_REFUSAL)
+        return super().is_valid(form)
 
     def save_instance(self):
         if "school" in self.form.changed_data and "mis_id" not in self.form.changed_data:

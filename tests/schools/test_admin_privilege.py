@@ -296,3 +296,60 @@ def test_a_refused_superuser_tick_is_shown_on_the_new_user_form(client, people_a
     ]
     assert response.context["form"]["username"].value() == "newcomer"
     assert not UserFactory._meta.model.objects.filter(username="newcomer").exists()
+
+
+REACH_REFUSAL = (
+    "Only a superuser, or someone who holds all of this person's permissions, can change "
+    "their password or email address."
+)
+
+
+def test_an_administrator_cannot_set_the_password_of_a_safeguarding_lead(
+    client, people_admin, safeguarding_lead
+):
+    """Signing in as the lead with a password you chose gives you every pupil's
+    safeguarding dashboard: the same escalation as ticking "Safeguarding leads" yourself."""
+    form = {
+        **_wagtail_user_form(safeguarding_lead, safeguarding_lead.groups.all()),
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
+    response = client.post(f"/admin/users/edit/{safeguarding_lead.pk}/", form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["password1"] == [REACH_REFUSAL]
+    safeguarding_lead.refresh_from_db()
+    assert not safeguarding_lead.check_password(NEW_PASSWORD)
+
+
+def test_an_administrator_cannot_redirect_a_safeguarding_leads_email(
+    client, people_admin, safeguarding_lead
+):
+    """A new address would receive the lead's "reset your password" email."""
+    response = client.post(
+        f"/admin/schools/people/edit/{safeguarding_lead.pk}/",
+        {
+            "username": safeguarding_lead.username,
+            "first_name": safeguarding_lead.first_name,
+            "last_name": safeguarding_lead.last_name,
+            "email": "attacker@evil.invalid",
+            "school": safeguarding_lead.school_id,
+            "mis_id": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [REACH_REFUSAL]
+    safeguarding_lead.refresh_from_db()
+    assert safeguarding_lead.email == "dsl1@school.invalid"
+
+
+def test_an_administrator_still_sets_a_pupils_password(client, people_admin, pupil):
+    form = {
+        **_wagtail_user_form(pupil, pupil.groups.all()),
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
+    response = client.post(f"/admin/users/edit/{pupil.pk}/", form)
+    assert response.status_code == 302
+    pupil.refresh_from_db()
+    assert pupil.check_password(NEW_PASSWORD)
