@@ -4,7 +4,8 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class WagtailUsersConfig(WagtailUsersAppConfig):
-    """Wagtail's Users screens, with the project's checks on who may give what
+    """Wagtail's Users and Groups screens, with the project's checks on who may give what
     (schools.admin_users)."""
 
+    group_viewset = "schools.admin_users.GroupViewSet"
     user_viewset = "schools.admin_users.UserViewSet"

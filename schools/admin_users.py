@@ -4,13 +4,15 @@ Only a superuser makes someone a superuser; nobody gives a role (a Wagtail group
 permissions they do not hold themselves (`admin_viewsets.groups_beyond_reach`), nor sets the
 password or email address of someone who holds such permissions (`person_beyond_reach`). The forms
 check this, so a refusal is shown next to the field with everything else still filled in.
-Installed through `config.apps.WagtailUsersConfig`.
+Settings -> Groups likewise: nobody gives a group, their own included, a permission they do
+not hold, nor changes its permissions over pages and collections. Installed through
+`config.apps.WagtailUsersConfig`.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.users.forms import UserCreationForm, UserEditForm
-from wagtail.users.views import users
+from wagtail.users.forms import GroupForm, UserCreationForm, UserEditForm
+from wagtail.users.views import groups, users
 
 from .admin_viewsets import (
     PERSON_BEYOND_REACH_REFUSAL,
@@ -84,3 +86,75 @@ class UserViewSet(users.UserViewSet):
 
     def get_form_class(self, for_update=False):
         return PersonEditForm if for_update else PersonCreationForm
+
+
+class PermissionsCheckedGroupForm(GroupForm):
+    """Refuses model permissions the administrator using the form does not hold: on their
+    own group it would raise their own permissions, on another its members'."""
+
+    def __init__(self, *args, acting_user, **kwargs):
+        self.acting_user = acting_user
+        super().__init__(*args, **kwargs)
+
+    def clean_permissions(self):
+        permissions = self.cleaned_data["permissions"]
+        if self.acting_user.is_superuser:
+            return permissions
+        before = (
+            set(self.instance.permissions.values_list("pk", flat=True)) if self.instance.pk else ()
+        )
+        held = self.acting_user.get_all_permissions()
+        refused = [
+            str(permission.name)
+            for permission in permissions
+            if permission.pk not in before
+            and f"{permission.content_type.app_label}.{permission.codename}" not in held
+        ]
+        if refused:
+            raise forms.ValidationError(
+                _(
+                    "Only a superuser, or someone who holds them, can give these "
+                    "permissions: %(permissions)s."
+                )
+                % {"permissions": ", ".join(sorted(refused))}
+            )
+        return permissions
+
+
+class GroupPermissionPanelsCheckedMixin(ActingUserFormMixin):
+    """Only a superuser changes a group's permissions over pages and collections (images,
+    documents): who holds which of those is not checked here, so a group that grants any is
+    beyond the reach of other administrators (`admin_viewsets._group_within_reach`)."""
+
+    def is_valid(self, form):
+        if not super().is_valid(form):
+            return False
+        if self.request.user.is_superuser:
+            return True
+        if any(panel.has_changed() for panel in self.permission_panel_forms):
+            form.add_error(
+                None,
+                _(
+                    "Only a superuser can change a group's permissions over pages, images, "
+                    "documents or collections."
+                ),
+            )
+            self.produced_error_message = self.get_error_message()
+            return False
+        return True
+
+
+class GroupCreateView(GroupPermissionPanelsCheckedMixin, groups.CreateView):
+    pass
+
+
+class GroupEditView(GroupPermissionPanelsCheckedMixin, groups.EditView):
+    pass
+
+
+class GroupViewSet(groups.GroupViewSet):
+    add_view_class = GroupCreateView
+    edit_view_class = GroupEditView
+
+    def get_form_class(self, for_update=False):
+        return PermissionsCheckedGroupForm

@@ -353,3 +353,146 @@ def test_an_administrator_still_sets_a_pupils_password(client, people_admin, pup
     assert response.status_code == 302
     pupil.refresh_from_db()
     assert pupil.check_password(NEW_PASSWORD)
+
+
+def _group_form(group, permissions, **panels):
+    """Settings -> Groups' form: name, model permissions and the permission panels (none
+    unless given, as {prefix: [form data, ...]})."""
+    data = {"name": group.name, "permissions": [perm.pk for perm in permissions]}
+    for prefix in ["page_permissions", "document_permissions", "image_permissions"]:
+        rows = panels.get(prefix, [])
+        data |= {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": 0}
+        for i, row in enumerate(rows):
+            data |= {f"{prefix}-{i}-{key}": value for key, value in row.items()}
+    data |= {"collection_permissions-TOTAL_FORMS": 0, "collection_permissions-INITIAL_FORMS": 0}
+    return data
+
+
+@pytest.fixture
+def group_admin(client, people_admin):
+    """The people administrator, whose permissions come from a group they may edit."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    group = AuthGroup.objects.create(name="Trust administrators")
+    group.permissions.set(
+        [
+            *people_admin.user_permissions.all(),
+            Permission.objects.get(content_type__app_label="auth", codename="change_group"),
+        ]
+    )
+    people_admin.user_permissions.clear()
+    people_admin.groups.add(group)
+    return group
+
+
+def test_an_administrator_cannot_give_their_own_group_more_permissions(
+    client, people_admin, group_admin
+):
+    """ "Change group" on your own group would give you anything, the safeguarding dashboard
+    included: only permissions you hold can be given."""
+    dashboard = Permission.objects.get(codename="view_safeguarding_dashboard")
+    wanted = [*group_admin.permissions.all(), dashboard]
+    response = client.post(
+        f"/admin/groups/edit/{group_admin.pk}/", _group_form(group_admin, wanted)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["permissions"] == [
+        "Only a superuser, or someone who holds them, can give these permissions: "
+        "Can see the school's safeguarding dashboard."
+    ]
+    assert not group_admin.permissions.filter(pk=dashboard.pk).exists()
+    people_admin = type(people_admin).objects.get(pk=people_admin.pk)
+    assert not people_admin.has_perm("schools.view_safeguarding_dashboard")
+
+
+def test_an_administrator_cannot_give_a_group_permissions_over_pages(
+    client, people_admin, group_admin
+):
+    from wagtail.models import Page
+
+    response = client.post(
+        f"/admin/groups/edit/{group_admin.pk}/",
+        _group_form(
+            group_admin,
+            group_admin.permissions.all(),
+            page_permissions=[
+                {"page": Page.get_first_root_node().pk, "permissions": ["publish_page"]}
+            ],
+        ),
+    )
+    assert response.status_code == 200
+    assert (
+        "Only a superuser can change a group&#x27;s permissions over pages, images, documents "
+        "or collections."
+    ) in response.content.decode()
+    assert not group_admin.page_permissions.exists()
+
+
+def test_an_administrator_still_renames_a_group_and_gives_what_they_hold(
+    client, people_admin, group_admin
+):
+    from django.contrib.auth.models import Group as AuthGroup
+
+    office = AuthGroup.objects.create(name="Office")
+    change_user = Permission.objects.get(content_type__app_label="schools", codename="change_user")
+    office.name = "School office"
+    response = client.post(f"/admin/groups/edit/{office.pk}/", _group_form(office, [change_user]))
+    assert response.status_code == 302
+    office.refresh_from_db()
+    assert office.name == "School office"
+    assert list(office.permissions.all()) == [change_user]
+
+
+def _form_data(html):
+    """The values a browser would send for the first form with a "name" field in `html`."""
+    from html.parser import HTMLParser
+
+    class Inputs(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.data, self.select = {}, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            name = attrs.get("name")
+            if tag == "input" and name and name != "csrfmiddlewaretoken":
+                ticked = attrs.get("type") in ("checkbox", "radio")
+                if ticked and "checked" not in attrs:
+                    return
+                self.data.setdefault(name, []).append(attrs.get("value", "on" if ticked else ""))
+            elif tag == "select":
+                self.select = name
+            elif tag == "option" and self.select and "selected" in attrs:
+                self.data.setdefault(self.select, []).append(attrs.get("value"))
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+
+    parser = Inputs()
+    parser.feed(html)
+    return parser.data
+
+
+def test_an_administrator_still_renames_a_group_with_page_permissions(
+    client, people_admin, group_admin
+):
+    """Sending the page permissions back as they were is not a change."""
+    from django.contrib.auth.models import Group as AuthGroup
+    from wagtail.models import GroupPagePermission, Page
+
+    newsletter = AuthGroup.objects.create(name="Newsletter")
+    newsletter.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(
+        group=newsletter,
+        page=Page.get_first_root_node(),
+        permission=Permission.objects.get(codename="publish_page"),
+    )
+    url = f"/admin/groups/edit/{newsletter.pk}/"
+    data = _form_data(client.get(url).content.decode())
+    data["name"] = ["Newsletter team"]
+    response = client.post(url, data)
+    assert response.status_code == 302
+    newsletter.refresh_from_db()
+    assert newsletter.name == "Newsletter team"
+    assert newsletter.page_permissions.get().permission.codename == "publish_page"
