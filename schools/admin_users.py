@@ -5,12 +5,15 @@ permissions they do not hold themselves (`admin_viewsets.groups_beyond_reach`), 
 password or email address of someone who holds such permissions (`person_beyond_reach`). The forms
 check this, so a refusal is shown next to the field with everything else still filled in.
 Settings -> Groups likewise: nobody gives a group, their own included, a permission they do
-not hold, nor changes its permissions over pages and collections. Installed through
+not hold, nor changes its permissions over pages and collections; the groups that carry
+roles keep their names. Installed through
 `config.apps.WagtailUsersConfig`.
 """
 
 from django import forms
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin import messages
 from wagtail.users.forms import GroupForm, UserCreationForm, UserEditForm
 from wagtail.users.views import groups, users
 
@@ -20,6 +23,7 @@ from .admin_viewsets import (
     groups_refusal,
     person_beyond_reach,
 )
+from .roles import ROLE_BY_GROUP_NAME, Role
 
 
 class PrivilegeCheckedFormMixin:
@@ -96,6 +100,13 @@ class PermissionsCheckedGroupForm(GroupForm):
         self.acting_user = acting_user
         super().__init__(*args, **kwargs)
 
+    def clean_name(self):
+        name = super().clean_name()
+        role = ROLE_BY_GROUP_NAME.get(self.instance.name) if self.instance.pk else None
+        if role is not None and name != self.instance.name:
+            raise forms.ValidationError(role_group_refusal(role, deleting=False))
+        return name
+
     def clean_permissions(self):
         permissions = self.cleaned_data["permissions"]
         if self.acting_user.is_superuser:
@@ -152,9 +163,36 @@ class GroupEditView(GroupPermissionPanelsCheckedMixin, groups.EditView):
     pass
 
 
+def role_group_refusal(role, *, deleting):
+    """Roles are read from their groups' names (schools.roles): a role group renamed or
+    deleted would take the role from its members, and `roles_sync` would make a new, empty
+    one at the next `migrate`."""
+    label = Role(role).label.lower()
+    if deleting:
+        return _(
+            "Upstander gives the %(role)s role to the members of this group by its name, so "
+            "it cannot be deleted."
+        ) % {"role": label}
+    return _(
+        "Upstander gives the %(role)s role to the members of this group by its name, so it "
+        "cannot be renamed."
+    ) % {"role": label}
+
+
+class GroupDeleteView(groups.DeleteView):
+    def dispatch(self, request, *args, **kwargs):
+        group = self.get_object()
+        role = ROLE_BY_GROUP_NAME.get(group.name)
+        if role is None:
+            return super().dispatch(request, *args, **kwargs)
+        messages.error(request, role_group_refusal(role, deleting=True))
+        return redirect(self.index_url_name)
+
+
 class GroupViewSet(groups.GroupViewSet):
     add_view_class = GroupCreateView
     edit_view_class = GroupEditView
+    delete_view_class = GroupDeleteView
 
     def get_form_class(self, for_update=False):
         return PermissionsCheckedGroupForm

@@ -231,3 +231,52 @@ def test_an_empty_class_moves_to_another_school(admin_client, school):
     assert response.status_code == 302
     empty.refresh_from_db()
     assert empty.school == other
+
+
+def test_a_role_group_cannot_be_renamed(admin_client, pupil):
+    """Roles are read from the groups' names: renamed, "Pupils" would stop making its members
+    pupils (a school sending staff as email addresses would send the pupils' too), and the
+    next `migrate` would make a new, empty "Pupils"."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
+
+    pupils = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.PUPIL])
+    response = admin_client.post(
+        f"/admin/groups/edit/{pupils.pk}/",
+        {
+            "name": "Students",
+            **{
+                f"{prefix}-{field}": 0
+                for prefix in [
+                    "page_permissions",
+                    "document_permissions",
+                    "image_permissions",
+                    "collection_permissions",
+                ]
+                for field in ["TOTAL_FORMS", "INITIAL_FORMS"]
+            },
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "Upstander gives the pupil role to the members of this group by its name, so it "
+        "cannot be renamed."
+    ]
+    pupils.refresh_from_db()
+    assert pupils.name == "Pupils"
+    assert Role.PUPIL in roles_of(type(pupil).objects.get(pk=pupil.pk))
+
+
+def test_a_role_group_cannot_be_deleted(admin_client, pupil):
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.roles import AUTH_GROUP_NAMES, Role
+
+    pupils = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.PUPIL])
+    response = admin_client.post(f"/admin/groups/delete/{pupils.pk}/", follow=True)
+    assert AuthGroup.objects.filter(pk=pupils.pk).exists()
+    assert (
+        "Upstander gives the pupil role to the members of this group by its name, so it "
+        "cannot be deleted."
+    ) in response.content.decode()
