@@ -18,9 +18,24 @@ logger = logging.getLogger(__name__)
 SET_UP_PERMISSIONS = ["schools.add_school", "schools.add_user"]
 
 
+def can_set_up_a_school(user) -> bool:
+    """Whether `user` may set up a school. Its lead gets the Staff and Safeguarding leads
+    roles, at an email address the administrator types: like ticking those roles in
+    Settings -> Users, only for someone who may give them (`groups_beyond_reach`)."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from .admin_viewsets import groups_beyond_reach
+    from .roles import AUTH_GROUP_NAMES, Role
+
+    if not user.has_perms(SET_UP_PERMISSIONS):
+        return False
+    names = [AUTH_GROUP_NAMES[Role.STAFF], AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD]]
+    return not groups_beyond_reach(user, AuthGroup.objects.filter(name__in=names))
+
+
 def school_set_up(request):
     """One form for a new school and its first safeguarding lead (schools.services)."""
-    if not request.user.has_perms(SET_UP_PERMISSIONS):
+    if not can_set_up_a_school(request.user):
         raise PermissionDenied
     form = SchoolSetUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -43,10 +43,10 @@ class ListingViewSet(ModelViewSet):
 class SchoolIndexView(IndexView):
     @cached_property
     def header_buttons(self):
-        from .admin_views import SET_UP_PERMISSIONS
+        from .admin_views import can_set_up_a_school
 
         buttons = super().header_buttons
-        if self.request.user.has_perms(SET_UP_PERMISSIONS):
+        if can_set_up_a_school(self.request.user):
             buttons.append(
                 HeaderButton(
                     _("Set up a school and its lead"),

@@ -138,3 +138,26 @@ def test_the_welcome_email_writes_an_ampersand_and_apostrophe_in_the_name_as_the
     [message] = mail.outbox
     assert message.subject == "Welcome to Upstander: set up St Mary & St John's C of E Primary"
     assert "St Mary & St John's C of E Primary now has Upstander" in message.body
+
+
+def test_an_administrator_who_could_not_give_the_lead_role_cannot_set_up_a_school(client):
+    """Setting up a school makes its lead, with an email address the administrator types:
+    the role is held to the rule of Settings -> Users, only a superuser, or someone who holds
+    the lead's permissions, gives it."""
+    from django.contrib.auth.models import Permission
+
+    from schools.roles import roles_sync
+
+    roles_sync()
+    trust_admin = UserFactory(username="trustadmin", school=None, is_staff=True)
+    trust_admin.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(content_type__app_label="schools", codename="add_school"),
+        Permission.objects.get(content_type__app_label="schools", codename="add_user"),
+    )
+    client.force_login(trust_admin)
+    response = client.post(URL, _form(lead_email="my.other.address@example.com"))
+    assert response.status_code in (302, 403)
+    assert not School.objects.filter(urn="401234").exists()
+    assert not User.objects.filter(email="my.other.address@example.com").exists()
+    assert URL not in client.get("/admin/schools/schools/").content.decode()
