@@ -24,6 +24,7 @@ from .admin_viewsets import (
     person_beyond_reach,
 )
 from .roles import ROLE_BY_GROUP_NAME, Role
+from .services import memberships_elsewhere_end
 
 
 class PrivilegeCheckedFormMixin:
@@ -64,11 +65,15 @@ class PrivilegeCheckedFormMixin:
 
 
 class PersonCreationForm(PrivilegeCheckedFormMixin, UserCreationForm):
-    pass
+    class Meta(UserCreationForm.Meta):
+        # The person's school, as in Schools -> People: staff and pupils without one see
+        # nothing of it.
+        fields = UserCreationForm.Meta.fields | {"school"}
 
 
 class PersonEditForm(PrivilegeCheckedFormMixin, UserEditForm):
-    pass
+    class Meta(UserEditForm.Meta):
+        fields = UserEditForm.Meta.fields | {"school"}
 
 
 class ActingUserFormMixin:
@@ -81,7 +86,14 @@ class CreateView(ActingUserFormMixin, users.CreateView):
 
 
 class EditView(ActingUserFormMixin, users.EditView):
-    pass
+    def save_instance(self):
+        if "school" in self.form.changed_data:
+            # As in Schools -> People: an MIS id is the old school's.
+            self.form.instance.mis_id = ""
+        person = super().save_instance()
+        if "school" in self.form.changed_data:
+            memberships_elsewhere_end(person=person)
+        return person
 
 
 class UserViewSet(users.UserViewSet):

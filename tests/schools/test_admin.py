@@ -280,3 +280,50 @@ def test_a_role_group_cannot_be_deleted(admin_client, pupil):
         "Upstander gives the pupil role to the members of this group by its name, so it "
         "cannot be deleted."
     ) in response.content.decode()
+
+
+def test_a_person_added_in_settings_users_is_given_their_school(admin_client, school):
+    """Settings -> Users is where passwords and roles are given; without the school there, a
+    new teacher had none and saw nothing of it until someone found them in People."""
+    assert 'name="school"' in admin_client.get("/admin/users/new/").content.decode()
+    response = admin_client.post(
+        "/admin/users/new/",
+        {
+            "username": "newteacher",
+            "email": "newteacher@school.invalid",
+            "first_name": "New",
+            "last_name": "Teacher",
+            "school": school.pk,
+            "password1": "a-long-Passphrase-42",
+            "password2": "a-long-Passphrase-42",
+        },
+    )
+    assert response.status_code == 302
+    assert UserFactory._meta.model.objects.get(username="newteacher").school == school
+
+
+def test_a_pupil_moved_in_settings_users_leaves_the_classes_of_the_old_one(
+    admin_client, school, klass, pupil
+):
+    new_school = SchoolFactory(name="New Academy")
+    pupil.mis_id = "A1234"
+    pupil.save()
+    page = admin_client.get(f"/admin/users/edit/{pupil.pk}/").content.decode()
+    assert 'name="school"' in page
+    response = admin_client.post(
+        f"/admin/users/edit/{pupil.pk}/",
+        {
+            "username": pupil.username,
+            "email": "pupil@school.invalid",
+            "first_name": pupil.first_name or "Pat",
+            "last_name": pupil.last_name or "Pupil",
+            "school": new_school.pk,
+            "is_active": "on",
+            "groups": list(pupil.groups.values_list("pk", flat=True)),
+        },
+    )
+    assert response.status_code == 302
+    pupil.refresh_from_db()
+    assert pupil.school == new_school
+    assert not pupil.memberships.filter(group=klass).exists()
+    assert pupil.mis_id == ""
