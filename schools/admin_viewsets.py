@@ -107,6 +107,12 @@ class SchoolViewSet(ModelViewSet):
     form_fields = ["name", "urn", "nation", "staff_xapi_identity", "retention_months"]
     copy_view_enabled = False
 
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        # The monthly `purge_records` keeps this many months: 0 would delete every record.
+        if db_field.name == "retention_months":
+            kwargs["min_value"] = 1
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
 
 class GroupDeleteView(DeleteView):
     @property

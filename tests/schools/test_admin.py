@@ -327,3 +327,24 @@ def test_a_pupil_moved_in_settings_users_leaves_the_classes_of_the_old_one(
     assert pupil.school == new_school
     assert not pupil.memberships.filter(group=klass).exists()
     assert pupil.mis_id == ""
+
+
+def test_a_retention_period_of_no_months_is_refused(admin_client, school):
+    """The monthly `purge_records` keeps a school's records for this many months: 0 (meant,
+    perhaps, as "no limit") would delete every record the school has."""
+    response = admin_client.post(
+        f"/admin/schools/schools/edit/{school.pk}/",
+        {
+            "name": school.name,
+            "urn": school.urn,
+            "nation": school.nation,
+            "staff_xapi_identity": school.staff_xapi_identity,
+            "retention_months": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["retention_months"] == [
+        "Ensure this value is greater than or equal to 1."
+    ]
+    school.refresh_from_db()
+    assert school.retention_months == 84
