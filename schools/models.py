@@ -267,3 +267,18 @@ class Membership(models.Model):
                     % {"person": self.user, "school": self.group.school}
                 }
             )
+        # A group's teachers see its pupils by name and record lessons for them.
+        if self.role == self.Role.TEACHER and self.user_id:
+            from .roles import Role as PersonRole
+            from .roles import has_role
+
+            if has_role(self.user, PersonRole.PUPIL):
+                raise ValidationError(
+                    {
+                        "role": _(
+                            "%(person)s is a pupil: pupils are members of a group, not its "
+                            "teachers."
+                        )
+                        % {"person": self.user}
+                    }
+                )

@@ -348,3 +348,23 @@ def test_a_retention_period_of_no_months_is_refused(admin_client, school):
     ]
     school.refresh_from_db()
     assert school.retention_months == 84
+
+
+def test_a_pupil_is_not_made_a_teacher_of_a_group(admin_client, school, pupil):
+    """A teacher of a class sees its pupils by name and records lessons for them: a pupil
+    given "Teacher" by mistake in Group memberships could do that to their classmates."""
+    other_class = GroupFactory(school=school, name="9Q")
+    response = admin_client.post(
+        "/admin/schools/memberships/new/",
+        {"group": other_class.pk, "user": pupil.pk, "role": "teacher"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["role"] == [
+        f"{pupil} is a pupil: pupils are members of a group, not its teachers."
+    ]
+    assert not other_class.memberships.exists()
+    response = admin_client.post(
+        "/admin/schools/memberships/new/",
+        {"group": other_class.pk, "user": pupil.pk, "role": "member"},
+    )
+    assert response.status_code == 302
