@@ -23,7 +23,9 @@ from .admin_viewsets import (
     groups_refusal,
     person_beyond_reach,
 )
-from .roles import ROLE_BY_GROUP_NAME, Role
+from .models import Group as SchoolGroup
+from .models import Membership
+from .roles import AUTH_GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
 from .services import memberships_elsewhere_end
 
 
@@ -74,6 +76,24 @@ class PersonCreationForm(PrivilegeCheckedFormMixin, UserCreationForm):
 class PersonEditForm(PrivilegeCheckedFormMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         fields = UserEditForm.Meta.fields | {"school"}
+
+    def clean_groups(self):
+        # As Membership.clean: a pupil is not a group's teacher, who sees its pupils by name.
+        groups = super().clean_groups()
+        if groups is None or not any(g.name == AUTH_GROUP_NAMES[Role.PUPIL] for g in groups):
+            return groups
+        taught = SchoolGroup.objects.filter(
+            memberships__user=self.instance, memberships__role=Membership.Role.TEACHER
+        )
+        if taught:
+            raise forms.ValidationError(
+                _(
+                    "%(person)s teaches %(groups)s: pupils are members of a group, not its "
+                    "teachers. Change their place in it in Group memberships first."
+                )
+                % {"person": self.instance, "groups": ", ".join(str(g) for g in taught)}
+            )
+        return groups
 
 
 class ActingUserFormMixin:

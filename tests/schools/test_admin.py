@@ -368,3 +368,31 @@ def test_a_pupil_is_not_made_a_teacher_of_a_group(admin_client, school, pupil):
         {"group": other_class.pk, "user": pupil.pk, "role": "member"},
     )
     assert response.status_code == 302
+
+
+def test_a_teacher_of_a_group_is_not_made_a_pupil(admin_client, teacher):
+    """The other way round to a pupil made a teacher: ticking "Pupils" for someone who
+    teaches a class in Settings -> Users would leave a pupil seeing that class by name."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
+
+    pupils = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.PUPIL])
+    response = admin_client.post(
+        f"/admin/users/edit/{teacher.pk}/",
+        {
+            "username": teacher.username,
+            "email": teacher.email,
+            "first_name": teacher.first_name or "Tess",
+            "last_name": teacher.last_name or "Teacher",
+            "school": teacher.school_id,
+            "is_active": "on",
+            "groups": [*teacher.groups.values_list("pk", flat=True), pupils.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["groups"] == [
+        f"{teacher} teaches 8R (Class): pupils are members of a group, not its teachers. "
+        "Change their place in it in Group memberships first."
+    ]
+    assert Role.PUPIL not in roles_of(type(teacher).objects.get(pk=teacher.pk))
