@@ -719,3 +719,30 @@ def test_format_canonical_gives_the_lrs_canonical_activity_definition(lrs):
     # The exact format still gives the statement as it was received.
     exact = lrs.get(URL, {"statementId": first_id}).json()
     assert "definition" not in exact["object"]
+
+
+def test_format_canonical_reads_the_definitions_of_a_page_in_a_fixed_number_of_queries(lrs):
+    """2.1.3 format=canonical: a page of statements about many activities is answered with
+    the definitions of all of them read together, not one query per activity (a tool reading
+    a school's statements in canonical format asks for up to 100 at a time)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_queries(count):
+        for index in range(count):
+            iri = f"http://example.org/activities/{uuid.uuid4()}"
+            lrs.post(
+                URL,
+                xapi_statement(
+                    object={"id": iri, "definition": {"name": {"en": f"Activity {index}"}}}
+                ),
+            )
+        with CaptureQueriesContext(connection) as queries:
+            response = lrs.get(URL, {"format": "canonical", "limit": "100"})
+        assert response.status_code == 200
+        assert all("definition" in s["object"] for s in response.json()["statements"])
+        return len(queries)
+
+    few = page_queries(2)
+    many = page_queries(12)
+    assert many == few
