@@ -52,6 +52,12 @@ PDF_FALLBACK_FONTS = [
 # and trial plays of editors and administrators, and statements from site-wide LRS clients.
 # Schools set their own period (School.retention_months); this is its default, seven years.
 RETENTION_MONTHS_WITHOUT_SCHOOL = int(os.environ.get("RETENTION_MONTHS_WITHOUT_SCHOOL", "84"))
+# The LRS's X-Experience-API-Consistent-Through is this long before now: longer than any
+# write of statements takes from being stamped `stored` to committing (the web server's
+# request timeout bounds it; xapi.lrs.http.consistent_through_now).
+XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = int(
+    os.environ.get("XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", "120")
+)
 
 INSTALLED_APPS = [
     # Upstander

@@ -3,12 +3,14 @@ xAPI answer; none fails with a server error."""
 
 import hashlib
 import threading
+import time
+import uuid
 
 import pytest
 from django.db import connection
 from django.test import Client
 
-from tests.xapi.conftest import LrsClientHelper
+from tests.xapi.conftest import LrsClientHelper, xapi_statement
 from tests.xapi.test_lrs_statements import attachment_statement, multipart
 from xapi.models import AttachmentContent, Statement
 
@@ -52,3 +54,42 @@ def test_the_same_attachment_sent_in_requests_at_once_is_kept_once(lrs):
     assert statuses == [200, 200, 200, 200]
     assert Statement.objects.count() == 4
     assert AttachmentContent.objects.get().sha2 == sha2
+
+
+def test_a_statement_being_written_is_not_missed_by_a_reader_polling_since_consistent_through(
+    lrs, school
+):
+    """Part Three 2.1.3: X-Experience-API-Consistent-Through is a time before which every
+    statement stored is in the answer, so a tool polls with since= that time. A statement
+    whose write is still in flight (stored is stamped before its transaction commits) must
+    come in that tool's next poll, not fall into the gap between the two."""
+    from django.db import connections, transaction
+
+    from xapi.services import record
+
+    statement_id = str(uuid.uuid4())
+    written, finish = threading.Event(), threading.Event()
+
+    def write():
+        try:
+            with transaction.atomic():
+                record(statements=[xapi_statement(id=statement_id)], school=school)
+                written.set()
+                finish.wait(10)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert written.wait(10)
+        time.sleep(0.05)
+        first = lrs.get("/xapi/statements")
+    finally:
+        finish.set()
+        writer.join()
+    consistent = first.headers["X-Experience-API-Consistent-Through"]
+    second = lrs.get("/xapi/statements", {"since": consistent})
+
+    seen = {s["id"] for s in first.json()["statements"] + second.json()["statements"]}
+    assert statement_id in seen

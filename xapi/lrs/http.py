@@ -4,9 +4,11 @@ Three 1.x): the version header, the alternate request syntax, CORS, HEAD and JSO
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial, wraps
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
 
@@ -223,14 +225,14 @@ def lrs_view(view=None, *, consistent_through: bool = False):
 
     `consistent_through`: the Statement Resource "MUST include the
     X-Experience-API-Consistent-Through header" on every response, errors included (Part
-    Three 2.1.3); a response without its own gets the time the request arrived, before which
-    every statement stored is readable."""
+    Three 2.1.3); a response without its own gets the one for the time the request arrived
+    (`consistent_through_now`)."""
     if view is None:
         return partial(lrs_view, consistent_through=consistent_through)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        arrived = now_iso() if consistent_through else None
+        arrived = consistent_through_now() if consistent_through else None
         response = _answer(view, request, *args, **kwargs)
         if arrived and "X-Experience-API-Consistent-Through" not in response:
             response["X-Experience-API-Consistent-Through"] = arrived
@@ -265,5 +267,16 @@ def _answer(view, request, *args, **kwargs) -> HttpResponse:
     return with_lrs_headers(response, version)
 
 
-def now_iso() -> str:
-    return timezone.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def consistent_through_now() -> str:
+    """A time before which every statement stored is readable now. A statement's `stored`
+    is stamped when its write starts and it is readable once its transaction commits, so a
+    write in flight may commit with a `stored` a little before now: a tool polling with
+    since= the answer's time would never see it. So the time given is now less the longest
+    a write can take (settings.XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS); a tool reads those
+    last seconds again, and tells the statements it already has by their ids."""
+    margin = timedelta(seconds=settings.XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS)
+    return _iso(timezone.now() - margin)
+
+
+def _iso(moment) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

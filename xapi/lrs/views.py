@@ -38,8 +38,8 @@ from .http import (
     SUPPORTED_VERSIONS,
     LrsError,
     LrsRequest,
+    consistent_through_now,
     lrs_view,
-    now_iso,
     nul_paths,
     refuse_nul,
     with_lrs_headers,
@@ -285,7 +285,7 @@ def _statements_get(lrs: LrsRequest):
         ascending=_bool_param(lrs, "ascending"),
         only_actor_key=only,
     )
-    consistent = now_iso()
+    consistent = consistent_through_now()
     rows, has_more = statements_find(f, limit=limit, cursor=cursor)
     definitions = _canonical_definitions(principal, [r.data for r in rows], fmt)
     payload = {
