@@ -746,3 +746,23 @@ def test_format_canonical_reads_the_definitions_of_a_page_in_a_fixed_number_of_q
     few = page_queries(2)
     many = page_queries(12)
     assert many == few
+
+
+def test_format_canonical_does_not_pick_a_language_the_client_refuses_with_q_0(lrs):
+    """2.1.3 format=canonical picks one language of each map "by the Accept-Language header";
+    RFC 9110 12.5.4: a quality of 0 means "not acceptable". A client that refuses English
+    gets the map's other language, not the English it refused."""
+    statement = xapi_statement(
+        object={
+            "id": f"http://example.org/activities/{uuid.uuid4()}",
+            "definition": {"name": {"en-GB": "One", "fr": "Un"}},
+        }
+    )
+    [statement_id] = lrs.post(URL, statement).json()
+    for header in ("en-GB;q=0", "en;q=0, de", "de, en-GB;q=0.0"):
+        got = lrs.get(
+            URL,
+            {"statementId": statement_id, "format": "canonical"},
+            HTTP_ACCEPT_LANGUAGE=header,
+        ).json()
+        assert got["object"]["definition"]["name"] == {"fr": "Un"}, header

@@ -58,25 +58,39 @@ def _statement_ids(statement: dict) -> dict:
     return out
 
 
-def _accepted_languages(header: str) -> list[str]:
+def _accepted_languages(header: str) -> tuple[list[str], list[str]]:
+    """The language ranges of an Accept-Language header, most wanted first, and those it
+    refuses (quality 0: "not acceptable", RFC 9110 12.5.4), lower-cased."""
     languages = []
+    refused = []
     for part in (header or "").split(","):
         tag, _sep, params = part.strip().partition(";")
+        tag = tag.strip().lower()
         quality = 1.0
         if params.strip().startswith("q="):
             try:
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        if tag:
-            languages.append((quality, tag.lower()))
-    return [tag for _q, tag in sorted(languages, key=lambda x: -x[0])]
+        if not tag:
+            continue
+        if quality <= 0:
+            refused.append(tag)
+        else:
+            languages.append((quality, tag))
+    return [tag for _q, tag in sorted(languages, key=lambda x: -x[0])], refused
 
 
-def _one_language(language_map: dict, languages: list[str]) -> dict:
+def _refused(key: str, refused: list[str]) -> bool:
+    """Whether a refused language range matches the tag `key` (RFC 4647 basic filtering)."""
+    return any(key == tag or key.startswith(tag + "-") for tag in refused if tag != "*")
+
+
+def _one_language(language_map: dict, accepted: tuple[list[str], list[str]]) -> dict:
     if not language_map:
         return language_map
-    lowered = {key.lower(): key for key in language_map}
+    languages, refused = accepted
+    lowered = {key.lower(): key for key in language_map if not _refused(key.lower(), refused)}
     for tag in languages:
         if tag == "*":
             break
@@ -87,7 +101,8 @@ def _one_language(language_map: dict, languages: list[str]) -> dict:
         for low, key in lowered.items():
             if low.split("-")[0] == tag.split("-")[0]:
                 return {key: language_map[key]}
-    key = next(iter(language_map))
+    # The first the client does not refuse; one language even if it refuses them all.
+    key = next(iter(lowered.values()), None) or next(iter(language_map))
     return {key: language_map[key]}
 
 
