@@ -22,9 +22,8 @@ from .admin_viewsets import (
     groups_beyond_reach,
     groups_refusal,
     person_beyond_reach,
+    pupil_role_refusal,
 )
-from .models import Group as SchoolGroup
-from .models import Membership
 from .roles import AUTH_GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
 from .services import memberships_elsewhere_end
 
@@ -82,17 +81,8 @@ class PersonEditForm(PrivilegeCheckedFormMixin, UserEditForm):
         groups = super().clean_groups()
         if groups is None or not any(g.name == AUTH_GROUP_NAMES[Role.PUPIL] for g in groups):
             return groups
-        taught = SchoolGroup.objects.filter(
-            memberships__user=self.instance, memberships__role=Membership.Role.TEACHER
-        )
-        if taught:
-            raise forms.ValidationError(
-                _(
-                    "%(person)s teaches %(groups)s: pupils are members of a group, not its "
-                    "teachers. Change their place in it in Group memberships first."
-                )
-                % {"person": self.instance, "groups": ", ".join(str(g) for g in taught)}
-            )
+        if refusal := pupil_role_refusal([self.instance]):
+            raise forms.ValidationError(refusal)
         return groups
 
 

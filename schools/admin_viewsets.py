@@ -7,6 +7,7 @@ add people through the roster import instead.
 
 import django_filters
 from django.contrib.auth.models import Group as AuthGroup
+from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -259,6 +260,33 @@ def groups_refusal(names) -> str:
         "Only a superuser, or someone who holds the same permissions, can give these "
         "roles: %(groups)s."
     ) % {"groups": ", ".join(names)}
+
+
+def pupil_role_refusal(people) -> str | None:
+    """Why the Pupils role cannot go to any of `people`, or None. As Membership.clean: a
+    pupil is not a group's teacher, who sees its pupils by name."""
+    taught = (
+        Group.objects.filter(
+            memberships__user__in=people, memberships__role=Membership.Role.TEACHER
+        )
+        .select_related("school")
+        .annotate(teacher_id=F("memberships__user"))
+        .order_by("memberships__user", "name")
+    )
+    by_person = {}
+    for group in taught:
+        by_person.setdefault(group.teacher_id, []).append(group)
+    if not by_person:
+        return None
+    return " ".join(
+        _(
+            "%(person)s teaches %(groups)s: pupils are members of a group, not its "
+            "teachers. Change their place in it in Group memberships first."
+        )
+        % {"person": person, "groups": ", ".join(str(g) for g in by_person[person.pk])}
+        for person in people
+        if person.pk in by_person
+    )
 
 
 def groups_beyond_reach_refused(request, groups):

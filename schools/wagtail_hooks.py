@@ -11,8 +11,10 @@ from . import admin_views
 from .admin_viewsets import (
     SchoolsViewSetGroup,
     groups_beyond_reach_refused,
+    pupil_role_refusal,
     superuser_change_refused,
 )
+from .roles import ROLE_BY_GROUP_NAME, Role
 
 
 @hooks.register("register_admin_urls")
@@ -36,7 +38,20 @@ def refuse_to_change_a_superuser_unless_one(request, user):
 def refuse_to_assign_a_role_beyond_ones_own(request, action_type, objects, action):
     # Settings -> Users' "Assign role" to several people at once: the user form's rule.
     if action_type == "assign_role" and getattr(action, "model", None) is get_user_model():
-        return groups_beyond_reach_refused(request, [action.cleaned_form.cleaned_data["role"]])
+        role = action.cleaned_form.cleaned_data["role"]
+        return groups_beyond_reach_refused(request, [role]) or pupil_role_refused(
+            request, role, objects
+        )
+    return None
+
+
+def pupil_role_refused(request, role, people):
+    # As the user form: nobody who teaches a group is given the Pupils role.
+    if ROLE_BY_GROUP_NAME.get(role.name) != Role.PUPIL:
+        return None
+    if refusal := pupil_role_refusal(people):
+        messages.error(request, refusal)
+        return redirect(request.get_full_path())
     return None
 
 

@@ -396,3 +396,29 @@ def test_a_teacher_of_a_group_is_not_made_a_pupil(admin_client, teacher):
         "Change their place in it in Group memberships first."
     ]
     assert Role.PUPIL not in roles_of(type(teacher).objects.get(pk=teacher.pk))
+
+
+def test_the_bulk_assign_role_does_not_make_a_teacher_of_a_group_a_pupil(
+    admin_client, teacher, school
+):
+    """Settings -> Users' "Assign role" for several people at once is held to the user
+    form's rule: someone who teaches a class is not given the Pupils role."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
+
+    pupils = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.PUPIL])
+    other = UserFactory(username="newpupil", school=school)
+    meta = teacher._meta
+    url = reverse("wagtail_bulk_action", args=[meta.app_label, meta.model_name, "assign_role"])
+    query = f"?next=/admin/users/&id={teacher.pk}&id={other.pk}"
+    response = admin_client.post(url + query, {"role": pupils.pk}, follow=True)
+    assert Role.PUPIL not in roles_of(type(teacher).objects.get(pk=teacher.pk))
+    assert not pupils.user_set.filter(pk=other.pk).exists()
+    assert (
+        f"{teacher} teaches 8R (Class): pupils are members of a group, not its teachers. "
+        "Change their place in it in Group memberships first."
+    ) in response.content.decode()
+    response = admin_client.post(f"{url}?next=/admin/users/&id={other.pk}", {"role": pupils.pk})
+    assert response.status_code == 302
+    assert pupils.user_set.filter(pk=other.pk).exists()
