@@ -195,6 +195,16 @@ class MembershipViewSet(ListingViewSet):
     form_fields = ["group", "user", "role"]
     copy_view_enabled = False
 
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        # A chooser of the chosen group's people, not a <select> of everyone in the trust.
+        if db_field.name == "user":
+            from .admin_choosers import person_chooser_viewset
+
+            kwargs["widget"] = person_chooser_viewset.widget_class(
+                linked_fields={"group": "#id_group"}
+            )
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
 
 def superuser_change_refused(request, person):
     """Only a superuser changes a superuser. Otherwise an administrator given only "change

@@ -8,6 +8,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 
 from . import admin_views
+from .admin_choosers import person_chooser_viewset
 from .admin_viewsets import (
     SchoolsViewSetGroup,
     groups_beyond_reach_refused,
@@ -25,6 +26,11 @@ def register_school_set_up_url():
 @hooks.register("register_admin_viewset")
 def register_schools_viewsets():
     return SchoolsViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_person_chooser():
+    return person_chooser_viewset
 
 
 # Making someone a superuser, or giving a role beyond one's own, is refused by the user forms

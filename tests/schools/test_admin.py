@@ -422,3 +422,63 @@ def test_the_bulk_assign_role_does_not_make_a_teacher_of_a_group_a_pupil(
     response = admin_client.post(f"{url}?next=/admin/users/&id={other.pk}", {"role": pupils.pk})
     assert response.status_code == 302
     assert pupils.user_set.filter(pk=other.pk).exists()
+
+
+def _people_at(school, count, prefix):
+    from schools.models import User
+
+    User.objects.bulk_create(
+        User(
+            username=f"{prefix}-{i:05d}", first_name="Sam", last_name=f"{prefix}{i}", school=school
+        )
+        for i in range(count)
+    )
+
+
+def test_the_group_membership_form_does_not_list_everyone_in_the_trust(admin_client, klass):
+    """The form named the person with a <select> of every account: for a trust of 10,000
+    people, a page of megabytes. It offers a chooser instead, its size and queries the same
+    however many people there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other_school = SchoolFactory(name="Other Academy")
+
+    def measure():
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get("/admin/schools/memberships/new/")
+        assert response.status_code == 200
+        return len(response.content), len(queries)
+
+    _people_at(other_school, 5, "few")
+    size_before, queries_before = measure()
+    _people_at(other_school, 500, "many")
+    size_after, queries_after = measure()
+    assert queries_after == queries_before
+    assert size_after - size_before < 100
+
+
+def test_the_person_chooser_offers_the_groups_school_people(admin_client, client, klass, pupil):
+    """Choosing the person for a membership lists the chosen group's school's people, a page
+    at a time, and only to those who manage group memberships."""
+    other_school = SchoolFactory(name="Other Academy")
+    _people_at(other_school, 1, "elsewhere-person")
+    url = reverse("person_chooser:choose")
+    html = admin_client.get(url, {"group": klass.pk}).json()["html"]
+    assert "pupil1" in html or str(pupil) in html
+    assert "elsewhere-person-00000" not in html
+    results = admin_client.get(
+        reverse("person_chooser:choose_results"), {"group": klass.pk, "q": pupil.last_name}
+    )
+    assert str(pupil) in results.content.decode()
+    chosen = admin_client.get(reverse("person_chooser:chosen", args=[pupil.pk])).json()
+    assert chosen["result"]["title"] == str(pupil)
+
+    editor_like = UserFactory(username="justanadmin", school=None, is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    editor_like.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor_like)
+    # Wagtail's admin answers a refusal with a redirect to the dashboard.
+    assert client.get(url, {"group": klass.pk}).status_code in (302, 403)
+    assert client.get(reverse("person_chooser:chosen", args=[pupil.pk])).status_code in (302, 403)
