@@ -35,12 +35,11 @@ class PrivilegeCheckedFormMixin:
     def __init__(self, *args, acting_user, **kwargs):
         self.acting_user = acting_user
         super().__init__(*args, **kwargs)
-
-    def clean_is_superuser(self):
-        wanted = self.cleaned_data.get("is_superuser", False)
-        if wanted and not self.instance.is_superuser and not self.acting_user.is_superuser:
-            raise forms.ValidationError(_("Only a superuser can make someone a superuser."))
-        return wanted
+        # Only a superuser makes someone a superuser (or stops them being one): others are
+        # not shown an "Administrator" box they may never tick, and a tick sent anyway is
+        # not read.
+        if not acting_user.is_superuser:
+            self.fields.pop("is_superuser", None)
 
     def clean_groups(self):
         groups = self.cleaned_data.get("groups")

@@ -277,7 +277,14 @@ def test_a_refused_role_is_shown_on_the_form_with_what_was_typed(client, people_
     assert not person.groups.exists()
 
 
-def test_a_refused_superuser_tick_is_shown_on_the_new_user_form(client, people_admin):
+def test_the_administrator_box_is_shown_only_to_superusers(client, people_admin, superuser):
+    """Settings -> Users showed everyone an "Administrator" (superuser) box that only a
+    superuser may tick: others see no such box, and a tick sent anyway is ignored."""
+    accomplice = UserFactory(username="accomplice", school=None)
+    for url in ("/admin/users/new/", f"/admin/users/edit/{accomplice.pk}/"):
+        page = client.get(url).content.decode()
+        assert 'name="username"' in page
+        assert 'name="is_superuser"' not in page
     response = client.post(
         "/admin/users/new/",
         {
@@ -290,12 +297,11 @@ def test_a_refused_superuser_tick_is_shown_on_the_new_user_form(client, people_a
             "is_superuser": "on",
         },
     )
-    assert response.status_code == 200
-    assert response.context["form"].errors["is_superuser"] == [
-        "Only a superuser can make someone a superuser."
-    ]
-    assert response.context["form"]["username"].value() == "newcomer"
-    assert not UserFactory._meta.model.objects.filter(username="newcomer").exists()
+    assert response.status_code == 302
+    assert not UserFactory._meta.model.objects.get(username="newcomer").is_superuser
+    client.force_login(superuser)
+    for url in ("/admin/users/new/", f"/admin/users/edit/{accomplice.pk}/"):
+        assert 'name="is_superuser"' in client.get(url).content.decode()
 
 
 REACH_REFUSAL = (
