@@ -78,12 +78,57 @@ class SchoolDeleteView(DeleteView):
             self.people_count,
         ) % {"school": self.object.name, "count": self.people_count}
 
+    @property
+    def confirmation_message(self):
+        """A school with nobody left still has records: its leavers' statements (under
+        opaque ids) and its data protection log, the proof of its erasures and the only note
+        of where copies of erased people's statements went. They go with it."""
+        school = self.object
+        parts = []
+        if count := school.groups.count():
+            parts.append(
+                ngettext(
+                    "%(count)s group (and its memberships, assignments and lessons)",
+                    "%(count)s groups (and their memberships, assignments and lessons)",
+                    count,
+                )
+                % {"count": count}
+            )
+        if count := school.xapi_statements.count():
+            parts.append(
+                ngettext(
+                    "%(count)s learning record (xAPI statement)",
+                    "%(count)s learning records (xAPI statements)",
+                    count,
+                )
+                % {"count": count}
+            )
+        if count := school.data_protection_events.count():
+            parts.append(
+                ngettext(
+                    "%(count)s entry of its data protection log",
+                    "%(count)s entries of its data protection log",
+                    count,
+                )
+                % {"count": count}
+            )
+        if not parts:
+            return super().confirmation_message
+        return _(
+            "Deleting %(school)s also deletes %(parts)s. This cannot be undone. Are you sure "
+            "you want to delete this school?"
+        ) % {"school": school.name, "parts": "; ".join(parts)}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.people_count:
             context["refusal"] = self.refusal
             context["people_url"] = (
                 reverse("user:index") + "?" + urlencode({"school": self.object.pk})
+            )
+        elif self.object.data_protection_events.exists():
+            context["data_protection_csv_url"] = (
+                reverse("records:data_protection_csv") + "?" + urlencode({"school": self.object.pk})
             )
         return context
 

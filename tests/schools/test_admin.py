@@ -482,3 +482,26 @@ def test_the_person_chooser_offers_the_groups_school_people(admin_client, client
     # Wagtail's admin answers a refusal with a redirect to the dashboard.
     assert client.get(url, {"group": klass.pk}).status_code in (302, 403)
     assert client.get(reverse("person_chooser:chosen", args=[pupil.pk])).status_code in (302, 403)
+
+
+def test_deleting_a_school_says_its_data_protection_log_goes_with_it(admin_client):
+    """A school with no people left still has its data protection log (who was erased, and
+    where copies of their statements went) and its leavers' pseudonymised statements:
+    deleting it deleted them without a word. The confirmation says what goes, and links to
+    the log's download."""
+    from records.models import DataProtectionEvent
+
+    closing = School.objects.create(name="Closed Primary")
+    GroupFactory(school=closing, name="Year 6", kind="year_group")
+    for mis_id in ("A1", "A2"):
+        DataProtectionEvent.objects.create(
+            school=closing, kind="erased", via="command", role="Pupil", mis_id=mis_id
+        )
+    page = admin_client.get(reverse("school:delete", args=[closing.pk])).content.decode()
+    assert "Deleting Closed Primary also deletes" in page
+    assert "1 group (and its memberships, assignments and lessons)" in page
+    assert "2 entries of its data protection log" in page
+    csv_url = reverse("records:data_protection_csv") + f"?school={closing.pk}"
+    assert f'href="{csv_url}"' in page
+    assert admin_client.post(reverse("school:delete", args=[closing.pk])).status_code == 302
+    assert not School.objects.filter(pk=closing.pk).exists()
