@@ -8,6 +8,7 @@ add people through the roster import instead.
 import django_filters
 from django.contrib.auth.models import Group as AuthGroup
 from django.db.models import F
+from django.forms import modelform_factory
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
@@ -227,6 +229,34 @@ class GroupViewSet(ListingViewSet):
     copy_view_enabled = False
 
 
+class MembershipForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # A group's teacher sees its pupils by name: nobody but a superuser gives themselves
+        # that, with no one else involved.
+        user = self.for_user
+        if (
+            user is not None
+            and not user.is_superuser
+            and cleaned_data.get("role") == Membership.Role.TEACHER
+            and cleaned_data.get("user") == user
+            and not (
+                self.instance.pk
+                and self.instance.user_id == user.pk
+                and self.instance.group_id == getattr(cleaned_data.get("group"), "pk", None)
+                and self.instance.role == Membership.Role.TEACHER
+            )
+        ):
+            self.add_error(
+                "role",
+                _(
+                    "Only a superuser can make themselves a group's teacher: a teacher sees "
+                    "its pupils by name. Ask a superuser to do it."
+                ),
+            )
+        return cleaned_data
+
+
 class MembershipViewSet(ListingViewSet):
     model = Membership
     icon = "clipboard-list"
@@ -239,6 +269,14 @@ class MembershipViewSet(ListingViewSet):
     search_backend_name = None
     form_fields = ["group", "user", "role"]
     copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=MembershipForm,
+            formfield_callback=self.formfield_for_dbfield,
+            fields=self.form_fields,
+        )
 
     def formfield_for_dbfield(self, db_field, **kwargs):
         # A chooser of the chosen group's people, not a <select> of everyone in the trust.

@@ -505,3 +505,43 @@ def test_deleting_a_school_says_its_data_protection_log_goes_with_it(admin_clien
     assert f'href="{csv_url}"' in page
     assert admin_client.post(reverse("school:delete", args=[closing.pk])).status_code == 302
     assert not School.objects.filter(pk=closing.pk).exists()
+
+
+def test_an_administrator_does_not_make_themselves_a_teacher_of_a_class(client, school, klass):
+    """Someone given add and change membership at a school could put themselves in any
+    class as its teacher, and so see its pupils by name, with nobody else involved. Only a
+    superuser appoints themselves; others ask one, or the school's lead."""
+    from django.contrib.auth.models import Permission
+
+    from schools.roles import Role
+
+    office = UserFactory(username="office1", school=school, is_staff=True, roles=[Role.STAFF])
+    office.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        *Permission.objects.filter(
+            content_type__app_label="schools",
+            codename__in=["add_membership", "change_membership", "view_membership"],
+        ),
+    )
+    client.force_login(office)
+    response = client.post(
+        "/admin/schools/memberships/new/", {"group": klass.pk, "user": office.pk, "role": "teacher"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["role"] == [
+        "Only a superuser can make themselves a group's teacher: a teacher sees its pupils "
+        "by name. Ask a superuser to do it."
+    ]
+    assert not klass.memberships.filter(user=office).exists()
+    response = client.post(
+        "/admin/schools/memberships/new/", {"group": klass.pk, "user": office.pk, "role": "member"}
+    )
+    assert response.status_code == 302
+    membership = klass.memberships.get(user=office)
+    response = client.post(
+        f"/admin/schools/memberships/edit/{membership.pk}/",
+        {"group": klass.pk, "user": office.pk, "role": "teacher"},
+    )
+    assert response.status_code == 200
+    membership.refresh_from_db()
+    assert membership.role == "member"
