@@ -21,6 +21,7 @@ import time
 
 from django.conf import settings
 from django.urls import Resolver404, resolve
+from django.utils.cache import add_never_cache_headers
 
 from .roles import Role, roles_of
 
@@ -84,3 +85,22 @@ class IdleSignOutMiddleware:
         if session_renew_due(session, now) and not is_passive(request):
             session[RENEWED] = int(now)  # saved, with a fresh expiry, by SessionMiddleware
         return self.get_response(request)
+
+
+class SignedInPagesNotStoredMiddleware:
+    """Tells the browser not to keep any page it was sent for someone signed in.
+
+    Otherwise, on a shared device, Back after signing out shows the last person's pages
+    (their learning, a reflection, the safeguarding dashboard) and their CSVs and PDFs stay
+    in the browser's cache. A response that already says how it may be cached keeps that.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

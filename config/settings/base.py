@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Ends a sign-in after a while without a request (schools/sessions.py).
     "schools.sessions.IdleSignOutMiddleware",
+    # Pages for someone signed in are not kept by the browser (shared devices: the Back button).
+    "schools.sessions.SignedInPagesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

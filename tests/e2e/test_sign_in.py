@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MOBILE, assert_accessible, sign_in
+from tests.e2e.conftest import CHROMIUM, MOBILE, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,3 +68,29 @@ def test_pages_load_without_a_missing_file(page, live_server, pupil):
     icon = page.locator("link[rel=icon]").get_attribute("href")
     assert page.request.get(f"{live_server.url}{icon}").status == 200
     assert failed == []
+
+
+def test_back_after_signing_out_does_not_show_the_last_persons_page(
+    browser, live_server, safeguarding_lead
+):
+    """A shared computer: after Sign out, Back must not bring the dashboard back from the
+    browser's memory (the back/forward cache, which Playwright turns off by default)."""
+    with_cache = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=["--no-sandbox", "--disable-gpu"],
+        ignore_default_args=["--disable-back-forward-cache"],
+    )
+    try:
+        page = with_cache.new_page()
+        page.set_default_timeout(15000)
+        sign_in(page, live_server, safeguarding_lead.username)
+        page.goto(f"{live_server.url}/records/dashboard/")
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        # A page restored from that cache fires no "load": wait only for the navigation.
+        page.go_back(wait_until="commit")
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        assert "/accounts/login/" in page.url
+    finally:
+        with_cache.close()

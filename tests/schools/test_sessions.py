@@ -111,3 +111,34 @@ def test_an_admin_page_left_open_does_not_keep_the_sign_in_going(client, editor)
     an_hour_without_use()
     assert client.get("/admin/").status_code == 200
     assert 239 < _minutes_left(Session.objects.get(pk=session.pk)) <= 240
+
+
+@pytest.mark.parametrize(
+    ("who", "url_name"),
+    [
+        ("pupil", "courses:my_learning"),
+        ("pupil", "records:my_pshe"),
+        ("safeguarding_lead", "records:dashboard"),
+        ("safeguarding_lead", "records:overview_csv"),
+        ("safeguarding_lead", "records:training_record_pdf"),
+        ("teacher", "schools:my_groups"),
+    ],
+)
+def test_pages_for_someone_signed_in_are_not_kept_for_the_back_button(
+    client, request, who, url_name
+):
+    """On a shared computer, Back after signing out must not show the last person's pages
+    from the browser's cache: every page for someone signed in says not to store it."""
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= directives
+
+
+def test_the_site_page_tree_is_not_kept_for_a_signed_in_person_but_is_for_visitors(
+    client, pupil, home_page
+):
+    assert "Cache-Control" not in client.get(home_page.url)
+    client.force_login(pupil)
+    assert "no-store" in client.get(home_page.url)["Cache-Control"]
