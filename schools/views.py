@@ -1,6 +1,7 @@
 """Sign-in, the landing page each role arrives at, My groups and the roster import."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -57,6 +58,17 @@ class SignInView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["pupil_idle_minutes"] = settings.PUPIL_IDLE_MINUTES
         return context
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out, to the sign-in page, which says it is done: on a shared device the
+    person leaving (and whoever sits down next) can see nobody is still signed in."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # After the session is flushed: the message travels in its own cookie.
+        messages.success(request, _("You have signed out."))
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -325,3 +325,13 @@ def test_a_refused_sign_in_does_not_say_the_username_is_case_sensitive(client, p
     assert "both fields may be case-sensitive" not in response.text
     assert "The username or password is not right." in response.text
     assert "Capital letters matter in the password" in response.text
+
+
+def test_signing_out_lands_on_a_page_saying_so(client, pupil):
+    """On a shared device, the pupil (and whoever is next) can see the sign-out worked."""
+    sign_in(client, pupil.username)
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain == [(LOGIN, 302)]
+    assert "You have signed out." in response.text
+    # Said once: the next visit to the sign-in page is a plain one.
+    assert "You have signed out." not in client.get(LOGIN).text
