@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from schools.roles import Role
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 
@@ -335,3 +336,22 @@ def test_signing_out_lands_on_a_page_saying_so(client, pupil):
     assert "You have signed out." in response.text
     # Said once: the next visit to the sign-in page is a plain one.
     assert "You have signed out." not in client.get(LOGIN).text
+
+
+@pytest.mark.parametrize("url_name", ["courses:my_learning", "password_change"])
+def test_every_page_says_who_is_signed_in(client, school, url_name):
+    """On a shared laptop someone else may still be signed in: the header says who, next to
+    Sign out, so the next pupil does not work (or write a reflection) in their account."""
+    pupil = UserFactory(
+        school=school, username="apupil", first_name="Ada", last_name="Okafor", roles=[Role.PUPIL]
+    )
+    client.force_login(pupil)
+    header = client.get(reverse(url_name)).text.split("</header>")[0]
+    assert "Signed in as <strong>Ada Okafor</strong>" in header
+
+
+def test_someone_without_a_full_name_is_named_by_username(client, school):
+    person = UserFactory(school=school, username="nonamepupil", first_name="", last_name="")
+    client.force_login(person)
+    header = client.get(reverse("password_change")).text.split("</header>")[0]
+    assert "Signed in as <strong>nonamepupil</strong>" in header
