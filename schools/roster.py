@@ -100,7 +100,10 @@ COLUMNS: tuple[Column, ...] = (
         "year_group",
         (),
         100,
-        _("Year groups, separated by semicolons. Pupils join them; staff teach them."),
+        _(
+            "Year groups, separated by semicolons. Pupils join them; staff teach them. A year "
+            "written 8, Y8 or Yr 8 is Year 8; R is Reception and N is Nursery."
+        ),
         "Year 8",
         ("NC Year",),
     ),
@@ -234,6 +237,26 @@ def _split_groups(value: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+# A year as MIS exports write it: "8", "08", "Y8", "Yr 8", "Year 8"; "R", "YR", "Reception";
+# "N", "N1", "Nursery 2".
+_YEAR = re.compile(r"(?:y|yr|year)?\s*0*(\d{1,2})", re.IGNORECASE)
+_RECEPTION = re.compile(r"(?:(?:y|yr|year)\s*)?(?:r|rec|reception)", re.IGNORECASE)
+_NURSERY = re.compile(r"(?:n|nursery)\s*([12])?", re.IGNORECASE)
+
+
+def year_group_name(name: str) -> str:
+    """The year group a cell names, spelt one way ("8", "Y8" and "Yr 8" are "Year 8"), so
+    that an export writing the NC Year as a bare number joins the school's "Year 8" rather
+    than making a year group "8" beside it. Other names are kept as written."""
+    if match := _YEAR.fullmatch(name):
+        return f"Year {int(match[1])}"
+    if _RECEPTION.fullmatch(name):
+        return "Reception"
+    if match := _NURSERY.fullmatch(name):
+        return f"Nursery {match[1]}" if match[1] else "Nursery"
+    return name
+
+
 def _separator(text: str) -> str:
     """Commas, unless the header line has none but tabs (Excel's "Text (Tab delimited)") or
     semicolons (Excel's CSV on a computer whose region writes decimals with a comma, whatever
@@ -336,6 +359,10 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
                 values[name] = GROUP_SEPARATOR.join(cell for _i, cell in filled)
             else:  # the preferred forename, else the legal one; "Year 8" rather than "8"
                 values[name] = filled[0][1]
+            if name == "year_group":
+                values[name] = GROUP_SEPARATOR.join(
+                    year_group_name(part.strip()) for part in values[name].split(GROUP_SEPARATOR)
+                )
             labels[name] = titles[filled[0][0]]
         row_errors = _validate_row(values, kind=kind, line=line)
         mis_id = values.get("mis_id", "")

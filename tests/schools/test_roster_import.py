@@ -548,3 +548,12 @@ def test_a_tab_separated_file_can_be_chosen_and_is_imported(client, safeguarding
     )
     assert response.status_code == 200
     assert User.objects.filter(school=safeguarding_lead.school, mis_id="A1").exists()
+
+
+def test_an_nc_year_exported_as_a_bare_number_joins_the_existing_year_group(school):
+    run_import(school, PUPILS)
+    result = run_import(school, "Adno,Forename,Surname,NC Year\r\nA4,Ava,Khan,8\r\n")
+    assert result.groups_created == []
+    [year] = Group.objects.filter(school=school, kind=Group.Kind.YEAR_GROUP)
+    assert year.name == "Year 8"
+    assert year.members.filter(mis_id="A4").exists()

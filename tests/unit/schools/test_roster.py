@@ -469,3 +469,49 @@ def test_rows_with_one_mis_id_that_disagree_are_refused_naming_both_lines(
     assert [(line, column) for line, column, _m in problems] == [(4, header.split(",")[0])]
     assert "line 2" in problems[0][2]
     assert differing in problems[0][2]
+
+
+@pytest.mark.parametrize(
+    ("cell", "name"),
+    [
+        ("8", "Year 8"),
+        ("08", "Year 8"),
+        ("Y8", "Year 8"),
+        ("y 8", "Year 8"),
+        ("Yr 8", "Year 8"),
+        ("Yr8", "Year 8"),
+        ("Year 8", "Year 8"),
+        ("year  8", "Year 8"),
+        ("Year 11", "Year 11"),
+        ("R", "Reception"),
+        ("Reception", "Reception"),
+        ("YR", "Reception"),
+        ("Year R", "Reception"),
+        ("N", "Nursery"),
+        ("N1", "Nursery 1"),
+        ("Year 8 Maths", "Year 8 Maths"),
+        ("Upper Sixth", "Upper Sixth"),
+    ],
+)
+def test_a_year_written_as_mis_exports_write_it_is_one_year_group(cell, name):
+    """An NC Year exported as "8" must not make a year group "8" beside the school's
+    "Year 8": the same year, however the MIS writes it."""
+    parsed = roster_parse(
+        csv_bytes("Adno,Forename,Surname,NC Year", f"A1,Priya,Patel,{cell}"), kind=Kind.PUPILS
+    )
+    assert parsed.errors == []
+    assert parsed.rows[0].groups["year_group"] == (name,)
+
+
+def test_rows_of_one_pupil_agree_on_a_year_written_two_ways():
+    parsed = roster_parse(
+        csv_bytes(
+            "Adno,Forename,Surname,Reg Group,NC Year",
+            "A1,Priya,Patel,8R,8",
+            "A1,Priya,Patel,8 Ma1,Year 8",
+        ),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.errors == []
+    [row] = parsed.rows
+    assert row.groups == {"class": ("8R", "8 Ma1"), "year_group": ("Year 8",)}
