@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Max, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from schools.models import Group, Membership, User
@@ -150,7 +150,9 @@ def _group_member_ids(
     )
     if learner_ids is not None:
         rows = rows.filter(user_id__in=learner_ids)
-    rows = rows.values_list("group_id", "user_id", "joined_at")
+    # Back at the school (or moved here) since joining the group: joined it again then.
+    joined = Greatest("joined_at", Coalesce("user__school_joined_at", "joined_at"))
+    rows = rows.values_list("group_id", "user_id", joined)
     for group_id, user_id, joined in rows:
         result[group_id][user_id] = timezone.localdate(joined)
     return result

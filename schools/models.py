@@ -123,8 +123,9 @@ class User(AbstractUser):
         ),
     )
 
-    # Set when the person moves to another school; empty while they are at the school their
-    # account was made for (`date_joined` says when they joined it). New starters' time to
+    # Set when the person moves to another school, or comes back after leaving; empty while
+    # they are at the school their account was made for (`date_joined` says when they joined
+    # it). New starters' time to
     # do the courses assigned to everyone with their role counts from joining the school.
     school_joined_at = models.DateTimeField(
         _("joined the school"), null=True, blank=True, editable=False
@@ -159,6 +160,10 @@ class User(AbstractUser):
         elif self.is_active:
             self.left_on = None
         changed = set() if self.left_on == left_on else {"left_on"}
+        # Back after leaving on an earlier day is joining the school again today.
+        if self.is_active and left_on is not None and left_on < timezone.localdate():
+            self.school_joined_at = timezone.now()
+            changed.add("school_joined_at")
         # Moving to another school, however that happens, is joining it today.
         loaded = getattr(self, "_loaded_school_id", DEFERRED)
         if loaded is not DEFERRED and self.school_id not in (loaded, None):

@@ -362,6 +362,8 @@ def roster_import(
         user.first_name, user.last_name = row.first_name, row.last_name
         user.email = row.email
         if not user.is_active:  # marked as having left, and back in the school's file
+            if user.left_on is not None and user.left_on < timezone.localdate():
+                user.school_joined_at = timezone.now()  # as User.save, which this bypasses
             user.is_active, user.left_on = True, None
             result.returned.append(user)
         if (user.username, user.first_name, user.last_name, user.email, user.is_active) != before:
@@ -370,7 +372,16 @@ def roster_import(
     result.matched_by_email = adopted
     User.objects.bulk_update(
         to_update,
-        ["username", "first_name", "last_name", "email", "is_active", "left_on", "mis_id"],
+        [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "left_on",
+            "school_joined_at",
+            "mis_id",
+        ],
         batch_size=500,
     )
     today = timezone.localdate()

@@ -326,3 +326,40 @@ def test_a_member_of_staff_who_moves_school_has_the_new_starters_days_there(scho
     (item,) = assignments_for_learner(mover)
     assert item.state == State.NOT_STARTED
     assert item.due_on == today + timedelta(days=30)
+
+
+def test_a_pupil_back_through_the_import_has_the_new_starters_days(school, pupil_course):
+    """A pupil who left and is back in the school's file today: the courses assigned to all
+    pupils, and to their class, while they were away are new to them, not overdue at once
+    (the import brings them back without User.save)."""
+    from schools.models import Group, Membership
+    from schools.roster import Kind, roster_parse
+    from schools.services import roster_import
+
+    long_ago = timezone.now() - timedelta(days=400)
+    today = timezone.localdate()
+    pupil = UserFactory(school=school, roles=[Role.PUPIL], mis_id="A1")
+    klass = Group.objects.create(school=school, kind=Group.Kind.CLASS, name="8R")
+    Membership.objects.create(user=pupil, group=klass, joined_at=long_ago)
+    User = type(pupil)
+    User.objects.filter(pk=pupil.pk).update(
+        date_joined=long_ago, is_active=False, left_on=today - timedelta(days=100)
+    )
+    for target in ({"role": Role.PUPIL}, {"group": klass}):
+        assignment_create(
+            school=school,
+            course_page_id=pupil_course.pk,
+            due_on=today - timedelta(days=20),
+            **target,
+        )
+    Assignment.objects.update(created_at=timezone.now() - timedelta(days=50))
+
+    data = b"mis_id,first_name,last_name,class\r\nA1,Priya,Patel,8R\r\n"
+    result = roster_import(
+        school=school, kind=Kind.PUPILS, parsed=roster_parse(data, kind=Kind.PUPILS)
+    )
+
+    assert result.returned == [pupil]
+    (item,) = assignments_for_learner(User.objects.get(pk=pupil.pk))
+    assert item.state == State.NOT_STARTED
+    assert item.due_on == today + timedelta(days=30)
