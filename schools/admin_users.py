@@ -22,6 +22,7 @@ from .admin_viewsets import (
     groups_beyond_reach,
     groups_refusal,
     person_beyond_reach,
+    pupil_move_mis_id_refusal,
     pupil_role_refusal,
 )
 from .roles import AUTH_GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
@@ -73,7 +74,14 @@ class PersonCreationForm(PrivilegeCheckedFormMixin, UserCreationForm):
 
 class PersonEditForm(PrivilegeCheckedFormMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
-        fields = UserEditForm.Meta.fields | {"school"}
+        # The MIS id too: someone moved to another school is asked for theirs there.
+        fields = UserEditForm.Meta.fields | {"school", "mis_id"}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if refusal := pupil_move_mis_id_refusal(self, self.instance):
+            self.add_error("mis_id", refusal)
+        return cleaned_data
 
     def clean_groups(self):
         # As Membership.clean: a pupil is not a group's teacher, who sees its pupils by name.
@@ -96,7 +104,7 @@ class CreateView(ActingUserFormMixin, users.CreateView):
 
 class EditView(ActingUserFormMixin, users.EditView):
     def save_instance(self):
-        if "school" in self.form.changed_data:
+        if "school" in self.form.changed_data and "mis_id" not in self.form.changed_data:
             # As in Schools -> People: an MIS id is the old school's.
             self.form.instance.mis_id = ""
         person = super().save_instance()

@@ -348,6 +348,27 @@ PERSON_BEYOND_REACH_REFUSAL = _(
 )
 
 
+def pupil_move_mis_id_refusal(form, person: User) -> str | None:
+    """Why a form moving a pupil to another school must have their MIS id there: the old
+    school's is cleared (it is that school's numbering), and the new school's roster import
+    finds pupils by MIS id only, so without one it would make them a second account. Only
+    for pupils who had one: their schools import rosters."""
+    from .roles import Role, has_role
+
+    school = form.cleaned_data.get("school")
+    if "school" not in form.changed_data or school is None or not form.initial.get("mis_id"):
+        return None
+    if "mis_id" in form.changed_data and form.cleaned_data.get("mis_id"):
+        return None
+    if not has_role(person, Role.PUPIL):
+        return None
+    return _(
+        "Give their MIS id at %(school)s (their admission number there): its roster import "
+        "finds pupils by it, and would otherwise give them a second account. The MIS id "
+        "from the school they are leaving is not kept."
+    ) % {"school": school}
+
+
 def groups_refusal(names) -> str:
     return _(
         "Only a superuser, or someone who holds the same permissions, can give these "
@@ -412,6 +433,8 @@ class PersonEditView(EditView):
             and person_beyond_reach(self.request.user, self.object)
         ):
             form.add_error("email", PERSON_BEYOND_REACH_REFUSAL)
+        if form.is_valid() and (refusal := pupil_move_mis_id_refusal(form, self.object)):
+            form.add_error("mis_id", refusal)
         return super().is_valid(form)
 
     def save_instance(self):

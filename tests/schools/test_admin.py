@@ -318,6 +318,7 @@ def test_a_pupil_moved_in_settings_users_leaves_the_classes_of_the_old_one(
             "first_name": pupil.first_name or "Pat",
             "last_name": pupil.last_name or "Pupil",
             "school": new_school.pk,
+            "mis_id": "N77",  # their admission number at the new school
             "is_active": "on",
             "groups": list(pupil.groups.values_list("pk", flat=True)),
         },
@@ -326,7 +327,7 @@ def test_a_pupil_moved_in_settings_users_leaves_the_classes_of_the_old_one(
     pupil.refresh_from_db()
     assert pupil.school == new_school
     assert not pupil.memberships.filter(group=klass).exists()
-    assert pupil.mis_id == ""
+    assert pupil.mis_id == "N77"
 
 
 def test_a_retention_period_of_no_months_is_refused(admin_client, school):
@@ -545,3 +546,69 @@ def test_an_administrator_does_not_make_themselves_a_teacher_of_a_class(client, 
     assert response.status_code == 200
     membership.refresh_from_db()
     assert membership.role == "member"
+
+
+def _move_form(pupil, school, mis_id):
+    return {
+        "username": pupil.username,
+        "first_name": pupil.first_name,
+        "last_name": pupil.last_name,
+        "email": "",
+        "school": school.pk,
+        "mis_id": mis_id,
+        "is_active": "on",
+    }
+
+
+@pytest.mark.parametrize("mis_id", ["A1234", ""])
+def test_moving_an_imported_pupil_asks_for_their_mis_id_at_the_new_school(
+    admin_client, school, pupil, mis_id
+):
+    """The new school's import finds pupils by MIS id only, and the move clears the old
+    school's: moved without one, the pupil would be given a second account there."""
+    pupil.mis_id = "A1234"
+    pupil.save()
+    new_school = SchoolFactory(name="New Academy")
+    url = f"/admin/schools/people/edit/{pupil.pk}/"
+    response = admin_client.post(url, _move_form(pupil, new_school, mis_id))
+    assert response.status_code == 200
+    assert "Give their MIS id at New Academy" in response.content.decode()
+    pupil.refresh_from_db()
+    assert (pupil.school, pupil.mis_id) == (school, "A1234")
+
+    response = admin_client.post(
+        f"/admin/users/edit/{pupil.pk}/",
+        {
+            **_move_form(pupil, new_school, mis_id),
+            "email": "pupil@school.invalid",
+            "groups": list(pupil.groups.values_list("pk", flat=True)),
+        },
+    )
+    assert response.status_code == 200
+    assert "Give their MIS id at New Academy" in response.content.decode()
+    pupil.refresh_from_db()
+    assert pupil.school == school
+
+
+def test_a_pupil_moved_with_their_new_mis_id_is_found_by_the_new_schools_import(
+    admin_client, school, pupil
+):
+    from schools.models import User
+    from schools.roster import Kind, roster_parse
+    from schools.services import roster_import
+
+    pupil.mis_id = "A1234"
+    pupil.save()
+    new_school = SchoolFactory(name="New Academy")
+    response = admin_client.post(
+        f"/admin/schools/people/edit/{pupil.pk}/", _move_form(pupil, new_school, "N77")
+    )
+    assert response.status_code == 302
+    data = f"Adno,Forename,Surname\r\nN77,{pupil.first_name},{pupil.last_name}\r\n"
+    result = roster_import(
+        school=new_school,
+        kind=Kind.PUPILS,
+        parsed=roster_parse(data.encode(), kind=Kind.PUPILS),
+    )
+    assert (result.created, result.updated) == (0, 1)
+    assert list(User.objects.filter(school=new_school)) == [pupil]
