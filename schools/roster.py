@@ -194,6 +194,25 @@ def _sources(header: list[str], *, kind: str) -> dict[str, list[int]]:
     return sources
 
 
+# What a name from a UK school's Windows (code page 1252, the "ANSI" text Excel saves as
+# plain "CSV") holds beyond ASCII: the accented letters of Western European names (À to ÿ).
+# The same bytes in another 8-bit encoding (a Mac's, whose é is 1252's Ž, or Central
+# European Windows', whose Ł is 1252's £) mostly read as symbols: such a file is refused.
+_WINDOWS_NAME_CHARACTERS = frozenset(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7))
+
+
+def _windows_text(data: bytes) -> str | None:
+    """`data` read as Windows-1252, when every character that is not ASCII is one a name
+    has there; otherwise None (the file is refused, naming UTF-8)."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if all(ch.isascii() or ch in _WINDOWS_NAME_CHARACTERS for ch in text):
+        return text
+    return None
+
+
 def _decode(data: bytes) -> str:
     if not data.strip():
         raise RosterFileError(_("The file is empty."))
@@ -217,6 +236,8 @@ def _decode(data: bytes) -> str:
         # utf-8-sig drops the byte-order mark that Excel's "CSV UTF-8" writes.
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if (text := _windows_text(data)) is not None:
+            return text
         line = data[: exc.start].count(b"\n") + 1
         raise RosterFileError(
             _(

@@ -302,7 +302,7 @@ def test_row_errors_are_listed_by_line_and_column_and_nothing_is_saved(client, s
         (b"PK\x03\x04rest-of-a-zip", "roster.xlsx", "spreadsheet file"),
         (b"PK\x03\x04rest-of-a-zip", "roster.csv", "spreadsheet file"),
         (b"hello", "notes.pdf", "ends in .csv"),
-        ("mis_id,first_name,last_name\r\nA1,Zoë,S\r\n".encode("cp1252"), "r.csv", "UTF-8"),
+        ("mis_id,first_name,last_name\r\nA1,Zoë,S\r\n".encode("mac_roman"), "r.csv", "UTF-8"),
         (b"first_name\r\nPriya\r\n", "roster.csv", "Missing: mis_id, last_name"),
     ],
 )

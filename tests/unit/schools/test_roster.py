@@ -129,7 +129,9 @@ def test_a_file_missing_required_columns_names_them():
         (b"PK\x03\x04\x14\x00\x06\x00", "spreadsheet file"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "spreadsheet file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "does not look like a CSV"),
-        ("mis_id,first_name,last_name\r\nA1,Zoë,Smith\r\n".encode("cp1252"), "UTF-8"),
+        ("mis_id,first_name,last_name\r\nA1,Łukasz,Smith\r\n".encode("cp1250"), "UTF-8"),
+        ("mis_id,first_name,last_name\r\nA1,Zoë,Smith\r\n".encode("mac_roman"), "UTF-8"),
+        ("mis_id,first_name,last_name\r\nA1,María,Smith\r\n".encode("mac_roman"), "UTF-8"),
         (b"mis_id,first_name,last_name,mis_id\r\nA1,P,P,A1\r\n", "more than once"),
         (b'mis_id,first_name,last_name\r\nA1,"Priya,Patel\r\n', "could not be read as CSV"),
     ],
@@ -140,7 +142,7 @@ def test_files_that_cannot_be_read_get_a_clear_error(data, message):
 
 
 def test_the_wrong_encoding_error_names_the_line():
-    data = "mis_id,first_name,last_name\r\nA1,Ann,Smith\r\nA2,Zoë,Smith\r\n".encode("cp1252")
+    data = "mis_id,first_name,last_name\r\nA1,Ann,Smith\r\nA2,Zoë,Smith\r\n".encode("mac_roman")
     with pytest.raises(RosterFileError, match="line 3"):
         roster_parse(data, kind=Kind.PUPILS)
 
@@ -515,3 +517,22 @@ def test_rows_of_one_pupil_agree_on_a_year_written_two_ways():
     assert parsed.errors == []
     [row] = parsed.rows
     assert row.groups == {"class": ("8R", "8 Ma1"), "year_group": ("Year 8",)}
+
+
+def test_a_file_excel_saved_as_plain_csv_on_windows_is_read_with_its_accents():
+    """Excel's plain "CSV" on a UK Windows computer is Windows-1252 text, not UTF-8: its
+    accented names are read as written rather than the file refused."""
+    data = csv_bytes(
+        "Adno,Forename,Surname",
+        "A1,Zoë,O'Brien",
+        "A2,José,Muñoz",
+        "A3,Renée,Françoise",
+        encoding="cp1252",
+    )
+    parsed = roster_parse(data, kind=Kind.PUPILS)
+    assert parsed.errors == []
+    assert [(r.first_name, r.last_name) for r in parsed.rows] == [
+        ("Zoë", "O'Brien"),
+        ("José", "Muñoz"),
+        ("Renée", "Françoise"),
+    ]
