@@ -7,6 +7,7 @@ database (matching people by MIS id, creating groups) is `services.roster_import
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -228,6 +229,12 @@ def _decode(data: bytes) -> str:
                 "Save As, then 'CSV UTF-8 (comma delimited)', and upload that file."
             )
         )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text": tab-separated, in UTF-16 with its byte-order mark.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # not text after all: refused below
     if b"\x00" in data:
         raise RosterFileError(
             _("This does not look like a CSV file. Save your spreadsheet as 'CSV UTF-8'.")

@@ -536,3 +536,18 @@ def test_a_file_excel_saved_as_plain_csv_on_windows_is_read_with_its_accents():
         ("José", "Muñoz"),
         ("Renée", "Françoise"),
     ]
+
+
+def test_a_file_excel_saved_as_unicode_text_is_read():
+    """Excel's "Unicode Text (*.txt)" is tab-separated UTF-16 with a byte-order mark: the
+    import offers .txt files, so it must read them, not call them "not a CSV file"."""
+    text = "Adno\tForename\tSurname\r\nA1\tZoë\tŁukasz\r\n"
+    for encoding in ("utf-16", "utf-16-be"):
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        parsed = roster_parse(data, kind=Kind.PUPILS)
+        assert parsed.errors == []
+        assert [(r.mis_id, r.first_name, r.last_name) for r in parsed.rows] == [
+            ("A1", "Zoë", "Łukasz")
+        ]
