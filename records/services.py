@@ -6,13 +6,14 @@ import json
 import logging
 import smtplib
 import uuid
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
@@ -130,7 +131,7 @@ def course_renewal_require(
     return renewal
 
 
-def renewal_notify(*, renewal_id: int) -> int:
+def renewal_notify(*, renewal_id: int, connection=None) -> int:
     """Email the assigned staff who had completed a course that now requires renewal (not
     pupils: they are never emailed) and have not yet been told, nor taken it again since.
 
@@ -139,7 +140,11 @@ def renewal_notify(*, renewal_id: int) -> int:
     the same transaction as the email is handed over, like a reminder: one that fails is sent
     by the next reminders run (`reminders_send`), and running this twice emails nobody twice.
     Only the course's latest renewal is sent (a later one supersedes it and has its own
-    email). When the mail server cannot be reached, the run stops there."""
+    email). When the mail server cannot be reached, the run stops there. The emails share
+    `connection` to the mail server, or one of their own."""
+    if connection is None:
+        with mail_connection() as connection:
+            return renewal_notify(renewal_id=renewal_id, connection=connection)
     renewal = CourseRenewal.objects.filter(pk=renewal_id).first()
     if renewal is None:
         return 0
@@ -195,6 +200,7 @@ def renewal_notify(*, renewal_id: int) -> int:
                     subject=_("Please take “%(course)s” again") % {"course": course.title},
                     template="records/email/renewal.txt",
                     context={"course": course, "renewal": renewal, "due_on": item.due_on},
+                    connection=connection,
                 ):
                     sent += 1
             except MailServerUnreachable:
@@ -206,7 +212,7 @@ def renewal_notify(*, renewal_id: int) -> int:
     return sent
 
 
-def renewals_notify_unsent(*, today: date) -> int:
+def renewals_notify_unsent(*, today: date, connection) -> int:
     """Send the renewal emails that could not be sent before, for each course's latest
     renewal still within its days to complete the course again."""
     sent = 0
@@ -218,7 +224,7 @@ def renewals_notify_unsent(*, today: date) -> int:
             days=renewal.complete_within_days
         )
         if window_ends >= today:
-            sent += renewal_notify(renewal_id=renewal.pk)
+            sent += renewal_notify(renewal_id=renewal.pk, connection=connection)
     return sent
 
 
@@ -290,11 +296,17 @@ def reminders_send(*, today: date | None = None) -> int:
     be reached the run stops there (each try would wait as long again): the next run sends
     the rest.
     """
-    from .selectors import school_standings
 
     today = today or timezone.localdate()
+    with mail_connection() as connection:
+        return _reminders_send(today=today, connection=connection)
+
+
+def _reminders_send(*, today: date, connection) -> int:
+    from .selectors import school_standings
+
     # First the "take it again" emails that failed when a course was marked for renewal.
-    sent = renewals_notify_unsent(today=today)
+    sent = renewals_notify_unsent(today=today, connection=connection)
     for school in School.objects.filter(assignments__isnull=False).distinct():
         _courses, items = school_standings(school=school, today=today)
         due = [(i, reminder_for(i.standing, today=today)) for i in items]
@@ -318,7 +330,9 @@ def reminders_send(*, today: date | None = None) -> int:
             if user is None or (user.pk, item.assignment_id, kind, about) in already:
                 continue
             try:
-                if _reminder_send_one(user=user, item=item, kind=kind, about=about):
+                if _reminder_send_one(
+                    user=user, item=item, kind=kind, about=about, connection=connection
+                ):
                     sent += 1
             except MailServerUnreachable:
                 logger.error("Reminders stopped after %s sent: no mail server to send with", sent)
@@ -375,20 +389,23 @@ def reminders_from_lead(*, chases, lead: User) -> tuple[int, int]:
     cannot be reached, nobody after is tried: the page would outlast the waits)."""
     chases = list(chases)
     sent = failed = 0
-    for number, chase in enumerate(chases):
-        try:
-            _reminder_from_lead_send(learner=chase.learner, item=chase.item, lead=lead)
-        except MailServerUnreachable:
-            failed += len(chases) - number
-            break
-        except ReminderRefused:
-            failed += 1
-        else:
-            sent += 1
+    with mail_connection() as connection:  # one for them all: each costs a handshake
+        for number, chase in enumerate(chases):
+            try:
+                _reminder_from_lead_send(
+                    learner=chase.learner, item=chase.item, lead=lead, connection=connection
+                )
+            except MailServerUnreachable:
+                failed += len(chases) - number
+                break
+            except ReminderRefused:
+                failed += 1
+            else:
+                sent += 1
     return sent, failed
 
 
-def _reminder_from_lead_send(*, learner: User, item, lead: User) -> None:
+def _reminder_from_lead_send(*, learner: User, item, lead: User, connection=None) -> None:
     from schools.roles import Role, roles_of
 
     today = timezone.localdate()
@@ -406,6 +423,7 @@ def _reminder_from_lead_send(*, learner: User, item, lead: User) -> None:
         lead_name=lead.get_full_name() or lead.username,
         lead_title=learner.school.safeguarding_lead_title if is_their_lead else "",
         reply_to=lead.email,  # it asks in their name: an answer goes to them
+        connection=connection,
     )
     if not sent:
         if ReminderSent.objects.filter(
@@ -427,6 +445,7 @@ def _reminder_send_one(
     lead_name: str = "",
     lead_title: str = "",
     reply_to: str = "",
+    connection=None,
 ) -> bool:
     """`lead_name` and `lead_title` (the role's name where the person works, in Wales the
     Designated Safeguarding Person) are who asked for a reminder from the lead; the title
@@ -455,6 +474,7 @@ def _reminder_send_one(
             "lead_title": lead_title,
         },
         reply_to=reply_to,
+        connection=connection,
     )
 
 
@@ -468,6 +488,7 @@ def _email_once(
     template: str,
     context,
     reply_to: str = "",
+    connection=None,
 ) -> bool:
     """Email `user` unless this (assignment, kind, date) was already emailed to them: the
     ReminderSent row is written in the same transaction as the email is handed over. Returns
@@ -480,7 +501,14 @@ def _email_once(
             )
             if not created:
                 return False
-            _send(user=user, subject=subject, template=template, context=context, reply_to=reply_to)
+            _send(
+                user=user,
+                subject=subject,
+                template=template,
+                context=context,
+                reply_to=reply_to,
+                connection=connection,
+            )
     except Exception as error:
         # One bad address must not stop everyone else's emails.
         logger.exception("Email (%s) to user %s failed", kind, user.pk)
@@ -513,14 +541,34 @@ def _email_once(
     return True
 
 
-def _send(*, user, subject: str, template: str, context: dict, reply_to: str = "") -> None:
+@contextmanager
+def mail_connection():
+    """One connection to the mail server for a batch of emails, opened by the first that is
+    sent (so that failing to reach the server fails that email, as any other failure does)
+    and closed at the end."""
+    connection = get_connection(fail_silently=False)
+    try:
+        yield connection
+    finally:
+        try:
+            connection.close()
+        except Exception:  # the emails are sent or not by now: a failed goodbye changes nothing
+            logger.warning("Closing the connection to the mail server failed")
+
+
+def _send(
+    *, user, subject: str, template: str, context: dict, reply_to: str = "", connection=None
+) -> None:
     body = render_to_string(template, {"user": user, "site_url": settings.SITE_URL, **context})
+    if connection is not None:
+        connection.open()  # kept open for the next email (no-op when it already is)
     EmailMessage(
         subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [user.email],
         reply_to=[reply_to] if reply_to else None,
+        connection=connection,
     ).send(fail_silently=False)
 
 

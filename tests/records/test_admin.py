@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
 
@@ -104,7 +105,7 @@ def test_empty_reason_is_refused(client, editor, staff_course):
     assert not CourseRenewal.objects.exists()
 
 
-class RefusingOneAddress:
+class RefusingOneAddress(BaseEmailBackend):
     """An email backend whose server refuses mail to one address and delivers the rest."""
 
     refused = "teacher1@school.invalid"
@@ -208,7 +209,7 @@ def test_the_renewal_emails_are_sent_by_the_task_worker_not_while_the_editor_wai
     assert [m.to for m in mailoutbox] == [[teacher.email]]
 
 
-class UnreachableMailServer:
+class UnreachableMailServer(BaseEmailBackend):
     """An email backend whose server cannot be reached: each try waits, then fails."""
 
     tries = 0

@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.mail.backends import locmem
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -417,7 +419,7 @@ def test_the_leads_chase_reads_the_school_once_not_once_per_person(
     assert school_reads_when_chasing(8) == few
 
 
-class UnreachableMailServer:
+class UnreachableMailServer(BaseEmailBackend):
     """An email backend whose server cannot be reached: each try waits, then fails."""
 
     tries = 0
@@ -495,7 +497,7 @@ def test_an_address_the_mail_server_refuses_does_not_stop_the_others(
     ]
 
 
-class RefusingTeachersAddress:
+class RefusingTeachersAddress(BaseEmailBackend):
     """An email backend whose server refuses the teacher's address."""
 
     def __init__(self, *args, **kwargs):
@@ -593,7 +595,7 @@ def test_one_email_the_mail_server_will_not_take_does_not_stop_everyone_elses_re
     assert not ReminderSent.objects.filter(learner__username="overdue0").exists()
 
 
-class FullMailbox:
+class FullMailbox(BaseEmailBackend):
     """An email backend whose server takes the teacher's address but not the message: their
     mailbox is full."""
 
@@ -658,3 +660,54 @@ def test_a_reminder_from_a_site_administrator_does_not_call_them_the_persons_lea
     assert mail.subject == f"A reminder from Sam Admin: “{staff_course.title}”"
     assert f"Sam Admin asks you to complete “{staff_course.title}”." in mail.body
     assert "Designated Safeguarding Lead" not in mail.subject + mail.body
+
+
+class CountingConnections(locmem.EmailBackend):
+    """The test mail backend, counting the connections opened to the mail server. As
+    Django's SMTP backend does, sending opens a connection unless one is open already, and
+    closes what it opened."""
+
+    opened = 0
+
+    def open(self):
+        if getattr(self, "is_open", False):
+            return False
+        self.is_open = True
+        CountingConnections.opened += 1
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        opened_here = self.open()
+        try:
+            return super().send_messages(messages)
+        finally:
+            if opened_here:
+                self.close()
+
+
+def test_the_leads_chase_sends_its_emails_over_one_connection_to_the_mail_server(
+    client, school, staff_team, staff_course, safeguarding_lead, settings, mailoutbox
+):
+    """Each connection to the mail server costs a handshake (and TLS, and signing in): one
+    per person on a long chase list outlasts the page."""
+    _three_overdue_staff(school, staff_team, staff_course)
+    settings.EMAIL_BACKEND = f"{__name__}.CountingConnections"
+    CountingConnections.opened = 0
+    client.force_login(safeguarding_lead)
+    done = client.post(reverse("records:chase"), follow=True).content.decode()
+    assert "3 reminders were emailed." in done
+    assert len(mailoutbox) == 3
+    assert CountingConnections.opened == 1
+
+
+def test_a_reminders_run_sends_its_emails_over_one_connection_to_the_mail_server(
+    school, staff_team, staff_course, settings, mailoutbox
+):
+    _three_overdue_staff(school, staff_team, staff_course)
+    settings.EMAIL_BACKEND = f"{__name__}.CountingConnections"
+    CountingConnections.opened = 0
+    assert reminders_send() == 3
+    assert CountingConnections.opened == 1
