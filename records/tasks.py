@@ -2,7 +2,9 @@
 the reminders run, which keeps itself scheduled.
 
 django-tasks has no periodic scheduler, so `reminders_run` enqueues its own next run with
-`run_after` (on backends that support deferral, such as the database backend). The single
+`run_after` (on backends that support deferral, such as the database backend), for the next
+RECORDS_REMINDERS_HOUR o'clock (07:00 by default) in the site's time zone: the morning in
+the schools, in British Summer Time as in winter, whenever the chain was started. The single
 ReminderSchedule row is a compare-and-set token: only the run that moves `next_run_at`
 enqueues a successor, so starting the chain twice never makes two chains. If the worker was
 down and the chain died, `manage.py send_reminders --schedule` (run at deploy, or from cron)
@@ -10,7 +12,7 @@ starts it again; `manage.py send_reminders` alone sends now, for sites that pref
 Sending twice is harmless anyway: every reminder is sent at most once (ReminderSent).
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -28,7 +30,17 @@ def renewal_notify_run(renewal_id: int) -> int:
 
 
 def reminders_interval() -> timedelta:
-    return timedelta(hours=getattr(settings, "RECORDS_REMINDERS_EVERY_HOURS", 24))
+    return timedelta(days=1)
+
+
+def reminders_next_run_at(now: datetime) -> datetime:
+    """The next RECORDS_REMINDERS_HOUR o'clock after `now`, local time (TIME_ZONE): each
+    day's own hour, so a clock change moves it with the schools' day."""
+    at = time(hour=getattr(settings, "RECORDS_REMINDERS_HOUR", 7))
+    day = timezone.localdate(now)
+    while (run := timezone.make_aware(datetime.combine(day, at))) <= now:
+        day += timedelta(days=1)
+    return run
 
 
 @task()
@@ -42,12 +54,14 @@ def reminders_run(scheduled_for: str | None = None) -> int:
 
 
 def reminders_schedule_next(*, after: str | None) -> bool:
-    """Move the schedule on by one interval and enqueue that run, unless another run already
+    """Move the schedule on to the next morning's run and enqueue it, unless another run already
     did (the compare-and-set on `next_run_at`) or the backend cannot defer tasks."""
     if not default_task_backend.supports_defer:
         return False
     now = timezone.now()
-    next_run = now + reminders_interval()
+    # After the run this one was scheduled as, too: a run started early (by hand) must not
+    # schedule its own morning again.
+    next_run = reminders_next_run_at(max(now, datetime.fromisoformat(after)) if after else now)
     with transaction.atomic():
         schedule, _created = ReminderSchedule.objects.get_or_create(pk=1)
         if (

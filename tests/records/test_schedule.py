@@ -55,3 +55,47 @@ def test_a_run_that_fails_still_schedules_the_next(django_capture_on_commit_call
         tasks.reminders_run.call(scheduled_for=scheduled.isoformat())
     assert ReminderSchedule.objects.get().next_run_at > scheduled
     assert DBTaskResult.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("started", "first_run"),
+    [
+        # Started at a deploy late at night (23:30 in London, winter): the next morning.
+        ("2026-01-14T23:30:00+00:00", "2026-01-15T07:00:00+00:00"),
+        # Started after seven in the morning: tomorrow morning, not in 24 hours' time.
+        ("2026-01-14T09:15:00+00:00", "2026-01-15T07:00:00+00:00"),
+        # The night the clocks go forward (29 March 2026): seven o'clock is BST, 06:00 UTC.
+        ("2026-03-28T22:30:00+00:00", "2026-03-29T06:00:00+00:00"),
+        # Just after midnight in summer (23:10 UTC is 00:10 BST): that same morning.
+        ("2026-06-10T23:10:00+00:00", "2026-06-11T06:00:00+00:00"),
+    ],
+)
+@override_settings(TASKS=DB_TASKS)
+def test_the_reminders_go_out_in_the_morning_in_london_whenever_the_chain_was_started(
+    django_capture_on_commit_callbacks, monkeypatch, started, first_run
+):
+    """The daily run was scheduled 24 hours after whenever `send_reminders --schedule` last
+    ran: a deploy at night sent every reminder at night, ever after."""
+    from datetime import datetime, timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    import records.tasks as tasks
+
+    now = datetime.fromisoformat(started)
+    monkeypatch.setattr(tasks.timezone, "now", lambda: now)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_schedule_ensure() is True
+    expected = datetime.fromisoformat(first_run)
+    assert ReminderSchedule.objects.get().next_run_at == expected
+    assert DBTaskResult.objects.get().run_after == expected
+
+    # And each run schedules the next for the following morning, across the clock change.
+    now = expected + timedelta(minutes=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_schedule_next(after=expected.isoformat()) is True
+    following = ReminderSchedule.objects.get().next_run_at
+    assert timezone.localtime(following).hour == 7
+    assert timezone.localtime(following).date() == timezone.localtime(expected).date() + (
+        timedelta(days=1)
+    )
