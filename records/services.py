@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools.models import School, User
+from schools.services import mail_failure_summary
 
 from .catalogue import course_info, courses_catalogue
 from .models import (
@@ -511,7 +512,14 @@ def _email_once(
             )
     except Exception as error:
         # One bad address must not stop everyone else's emails.
-        logger.exception("Email (%s) to user %s failed", kind, user.pk)
+        if isinstance(error, OSError):
+            # The mail server's or the socket's: its text may name the address, so only what
+            # kind of failure and the reply code are logged, with who by their id.
+            logger.error(
+                "Email (%s) to user %s failed: %s", kind, user.pk, mail_failure_summary(error)
+            )
+        else:
+            logger.exception("Email (%s) to user %s failed", kind, user.pk)
         if isinstance(error, smtplib.SMTPRecipientsRefused):
             raise AddressRefused(
                 _(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from .forms import SchoolSetUpForm
-from .services import lead_welcome_send
+from .services import lead_welcome_send, mail_failure_summary
 from .services import school_set_up as school_set_up_service
 
 logger = logging.getLogger(__name__)
@@ -56,8 +56,13 @@ def school_set_up(request):
         }
         try:
             lead_welcome_send(lead=lead)
-        except Exception:  # the mail server refused or is down: the school is set up anyway
-            logger.exception("Welcome email to new lead %s failed", lead.pk)
+        except Exception as error:  # the mail server refused or is down: set up anyway
+            if isinstance(error, OSError):  # its text may name the address: not logged
+                logger.error(
+                    "Welcome email to new lead %s failed: %s", lead.pk, mail_failure_summary(error)
+                )
+            else:
+                logger.exception("Welcome email to new lead %s failed", lead.pk)
             messages.warning(
                 request,
                 _(

@@ -605,6 +605,18 @@ def school_set_up(
     return school, lead
 
 
+def mail_failure_summary(error: BaseException) -> str:
+    """What to log about an email that could not be sent: the kind of failure and the mail
+    server's reply code, never its text nor the exception's, which name the recipients
+    (SMTPRecipientsRefused is a dict of them). Log who by their id."""
+    code = getattr(error, "smtp_code", None)
+    if code is None and getattr(error, "recipients", None):
+        # One refused address: its (code, reply) is keyed by the address.
+        code = next(iter(error.recipients.values()))[0]
+    kind = f"{type(error).__module__}.{type(error).__qualname__}"
+    return f"{kind} (reply code {code})" if code is not None else kind
+
+
 def lead_welcome_send(*, lead: User) -> None:
     """Email a new safeguarding lead a link to choose their password (Django's password
     reset token: it works once, for PASSWORD_RESET_TIMEOUT, and only while the password is

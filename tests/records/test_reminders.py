@@ -711,3 +711,23 @@ def test_a_reminders_run_sends_its_emails_over_one_connection_to_the_mail_server
     CountingConnections.opened = 0
     assert reminders_send() == 3
     assert CountingConnections.opened == 1
+
+
+def test_a_refused_reminder_is_logged_without_the_persons_email_address(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, settings, caplog
+):
+    """The mail server's refusal names the address; the log says who by their id only (logs
+    are kept, copied and read by people who may not see staff's details)."""
+    import logging
+
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingTeachersAddress"
+    client.force_login(safeguarding_lead)
+    with caplog.at_level(logging.INFO):
+        _remind(client, teacher, assignment)
+        reminders_send()
+    failures = [r.getMessage() for r in caplog.records if r.name == "records.services"]
+    assert "teacher1@school.invalid" not in caplog.text
+    teachers = [m for m in failures if f"to user {teacher.pk} " in m]
+    assert len(teachers) == 2  # the lead's reminder, and the reminders run's
+    assert all("550" in m for m in teachers)

@@ -161,3 +161,30 @@ def test_an_administrator_who_could_not_give_the_lead_role_cannot_set_up_a_schoo
     assert not School.objects.filter(urn="401234").exists()
     assert not User.objects.filter(email="my.other.address@example.com").exists()
     assert URL not in client.get("/admin/schools/schools/").content.decode()
+
+
+class RefusingLeadsAddress:
+    """An email backend whose server refuses the new lead's address."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (550, b"5.1.1 No such user")})
+
+
+def test_a_refused_welcome_email_is_logged_without_the_leads_address(
+    admin_client, settings, caplog
+):
+    import logging
+
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingLeadsAddress"
+    with caplog.at_level(logging.INFO):
+        html = admin_client.post(URL, _form(), follow=True).content.decode()
+    assert "but the email to s.llywelyn@ysgol.example could not be sent" in html
+    lead = User.objects.get(username="s.llywelyn@ysgol.example")
+    assert "s.llywelyn@ysgol.example" not in caplog.text
+    [failure] = [r for r in caplog.records if r.name == "schools.admin_views"]
+    assert str(lead.pk) in failure.getMessage() and "550" in failure.getMessage()
