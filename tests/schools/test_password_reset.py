@@ -164,3 +164,67 @@ def test_a_link_sent_before_someone_was_marked_as_having_left_no_longer_works(
     client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     teacher.refresh_from_db()
     assert teacher.check_password(PASSWORD)
+
+
+class MailServerDown:
+    """An email backend whose server cannot be reached."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+def _queued_reset_email(client, settings, teacher):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    _ask(client, teacher.email)
+    [queued] = default_task_backend.results
+    return default_task_backend, queued
+
+
+def test_a_reset_email_the_mail_server_was_down_for_is_tried_again_later(client, settings, teacher):
+    """The worker sends the email once the page has answered: when the mail server was down
+    then, the email was lost, and the person waiting for it never had it."""
+    from django.utils import timezone
+
+    backend, queued = _queued_reset_email(client, settings, teacher)
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+    queued.task.call(**queued.kwargs)
+    assert mail.outbox == []
+    retry = backend.results[-1]
+    assert retry is not queued and retry.task.name == "email_send"
+    assert retry.task.run_after > timezone.now()
+    # The mail server is back by then: the retry sends it, link and all.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    retry.task.call(**retry.kwargs)
+    [message] = mail.outbox
+    assert message.to == [teacher.email]
+    assert _link(message)
+
+
+def test_a_reset_email_is_given_up_on_after_a_while_and_the_logs_say_so(
+    client, settings, teacher, caplog
+):
+    import logging
+
+    backend, queued = _queued_reset_email(client, settings, teacher)
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+    tries = 0
+    with caplog.at_level(logging.WARNING):
+        while backend.results[-1] is not queued or tries == 0:
+            queued = backend.results[-1]
+            tries += 1
+            assert tries < 10
+            try:
+                queued.task.call(**queued.kwargs)
+            except Exception:
+                break  # the last: the task is seen to fail
+    assert tries > 3  # tried again, over a while
+    assert backend.results[-1] is queued  # and then no more
+    assert mail.outbox == []
+    assert "could not be sent" in caplog.text
+    assert teacher.email not in caplog.text  # who it was for, not in the logs
