@@ -693,12 +693,13 @@ def records_purge(
                     Statement.objects.filter(pk__in=chunk).delete()
                 attachments_release(carried)
                 Certificate.objects.filter(learner__school=school, completed_at__lt=cutoff).delete()
-                ReminderSent.objects.filter(assignment__school=school, sent_at__lt=cutoff).delete()
                 _attempts_purge(school=school, cutoff=cutoff)
                 _saved_work_purge(school=school, cutoff=cutoff)
                 _sign_ins_purge(school=school, cutoff=cutoff)
                 if learner_ids:
                     records_rebuild(learner_ids=sorted(learner_ids))
+                if school is not None:  # (assignments are always a school's)
+                    _reminders_sent_purge(school=school, cutoff=cutoff, today=now)
             result[school.name if school else NO_SCHOOL] = count
     return result
 
@@ -736,6 +737,31 @@ def leavers_purge(
         # Finding someone's sessions means reading every stored one: once for the lot.
         sessions_end(user_pks=erased)
     return result
+
+
+def _reminders_sent_purge(*, school: School, cutoff: datetime, today: datetime) -> None:
+    """Delete the notes of reminders sent before `cutoff`, except those of a reminder still
+    due (a course overdue for longer than the school keeps records): without its note it
+    would be sent again. Run after the records are rebuilt, on the standings they give."""
+    from .selectors import school_standings
+
+    old = ReminderSent.objects.filter(assignment__school=school, sent_at__lt=cutoff)
+    if not old.exists():
+        return
+    day = timezone.localdate(today)
+    _courses, items = school_standings(school=school, today=day)
+    still_due = set()
+    for item in items:
+        reminder = reminder_for(item.standing, today=day)
+        if reminder is not None:
+            still_due.add((item.learner_id, item.assignment_id, *reminder))
+    stale = [
+        pk
+        for pk, *key in old.values_list("pk", "learner_id", "assignment_id", "kind", "about_date")
+        if tuple(key) not in still_due
+    ]
+    for start in range(0, len(stale), PURGE_CHUNK):
+        ReminderSent.objects.filter(pk__in=stale[start : start + PURGE_CHUNK]).delete()
 
 
 def _attempts_purge(*, school: School, cutoff: datetime) -> None:

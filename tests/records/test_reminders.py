@@ -731,3 +731,27 @@ def test_a_refused_reminder_is_logged_without_the_persons_email_address(
     teachers = [m for m in failures if f"to user {teacher.pk} " in m]
     assert len(teachers) == 2  # the lead's reminder, and the reminders run's
     assert all("550" in m for m in teachers)
+
+
+def test_a_course_overdue_for_longer_than_the_school_keeps_records_is_not_reminded_again(
+    school, staff_team, staff_course, teacher, mailoutbox
+):
+    """The retention purge deleted the note that the overdue reminder was sent, a year ago:
+    the next run sent it again, and again every time the purge caught up with it."""
+    from records.services import records_purge
+
+    school.retention_months = 12
+    school.save()
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=500),
+    )
+    reminders_send()
+    assert [m.to for m in mailoutbox].count([teacher.email]) == 1
+    # It was sent the day after the course was due.
+    ReminderSent.objects.update(sent_at=timezone.now() - timedelta(days=499))
+    records_purge()
+    reminders_send()
+    assert [m.to for m in mailoutbox].count([teacher.email]) == 1
