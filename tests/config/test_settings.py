@@ -98,7 +98,7 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
     )
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["db_name"] == "upstander"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "config.cache.ResilientRedisCache"
     assert values["debug"] is False
     assert values["site_url"] == "https://upstander.example.org"
     assert values["hosts"] == ["upstander.example.org", "upstander-h5p.example.net"]
