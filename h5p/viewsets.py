@@ -1,5 +1,7 @@
 """The Wagtail admin for H5P activities: upload, list, rename, delete."""
 
+import logging
+
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.log_actions import log
@@ -9,6 +11,8 @@ from .forms import H5PActivityForm
 from .models import H5PActivity
 from .services import h5p_activity_create
 from .validation import PackageRejected
+
+logger = logging.getLogger(__name__)
 
 
 class UploadPanel(FieldPanel):
@@ -44,7 +48,25 @@ class H5PActivityCreateView(CreateView):
             return super().form_valid(form)
         except PackageRejected as exc:
             form.add_error("package", _("This package was not accepted: %s") % exc.reason)
-            return self.form_invalid(form)
+            return self._package_refused(form)
+        except OSError:
+            # The server could not write the files (its disk is full, say). The upload's
+            # folder is gone and no row was made, so the editor can simply try again later.
+            logger.exception("Could not store an uploaded H5P package")
+            form.add_error(
+                "package",
+                _(
+                    "This package could not be stored on the server, so nothing was kept. "
+                    "Try again later; if it happens again, tell whoever runs Upstander "
+                    "(the server's disk may be full)."
+                ),
+            )
+            return self._package_refused(form)
+
+    def _package_refused(self, form):
+        # As Wagtail's own validation does before showing the form again with its errors.
+        self.produced_error_message = self.get_error_message()
+        return self.form_invalid(form)
 
 
 class H5PActivityViewSet(SnippetViewSet):

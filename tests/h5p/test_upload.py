@@ -244,3 +244,26 @@ def test_deleting_activities_several_at_once_removes_their_files(
         assert client.post(url).status_code == 302
     assert not H5PActivity.objects.exists()
     assert not any(package_dir(a.uuid).exists() for a in activities)
+
+
+def test_a_full_disk_during_upload_is_explained_and_keeps_nothing(
+    client, editor, h5p_root, monkeypatch
+):
+    """The server's disk fills while the package is unpacked: the editor is told the package
+    could not be stored (not a server error), and no half-unpacked folder or row is left."""
+    import errno
+
+    from h5p import services
+
+    real_extract = services.extract_package_safely
+
+    def extract_until_the_disk_is_full(archive, manifest, target, limits):
+        real_extract(archive, manifest, target, limits)  # some files are written...
+        raise OSError(errno.ENOSPC, "No space left on device")  # ...then the disk is full
+
+    monkeypatch.setattr(services, "extract_package_safely", extract_until_the_disk_is_full)
+    client.force_login(editor)
+    response = client.post(reverse(ADD_URL), {"title": "", "package": upload_of(tiny_package())})
+    assert response.status_code == 200
+    assert "could not be stored" in response.content.decode()
+    assert nothing_kept(h5p_root)
