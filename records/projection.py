@@ -72,13 +72,23 @@ def touched_activity_iris(statement: dict) -> list[str]:
 
 
 def _when(statement: dict) -> datetime:
-    value = statement.get("timestamp") or statement.get("stored")
+    """When the statement happened: its timestamp, but never after the LRS stored it. A
+    device or tool whose clock runs fast would otherwise date a completion in the future
+    (counting it as done after a renewal required later, or on a certificate)."""
+    timestamp = _parsed(statement.get("timestamp"))
+    stored = _parsed(statement.get("stored"))
+    if timestamp is None and stored is None:
+        raise ValueError("statement has neither timestamp nor stored")
+    if timestamp is None or (stored is not None and stored < timestamp):
+        return stored
+    return timestamp
+
+
+def _parsed(value) -> datetime | None:
     # Read as the LRS validated it: RFC 3339 allows a lower-case "z", which Django's
     # parse_datetime does not know.
     parsed = datetime.fromisoformat(value.replace("z", "Z")) if isinstance(value, str) else value
-    if parsed is None:
-        raise ValueError("statement has neither timestamp nor stored")
-    if parsed.tzinfo is None:
+    if parsed is not None and parsed.tzinfo is None:
         # xAPI 1.0.3 Part Two 4.1.7: a timestamp without a zone is in UTC (as the LRS reads
         # it for its own columns), not in the site's time zone.
         parsed = parsed.replace(tzinfo=UTC)

@@ -110,3 +110,15 @@ def test_voiding_a_completion_removes_it_and_its_completion_time(teacher):
     record(statements=[void], school=teacher.school)
     assert not Completion.objects.exists()
     assert LearnerActivity.objects.get(activity_iri=COURSE).last_completed_at is None
+
+
+def test_a_completion_from_a_tool_with_its_clock_ahead_is_dated_when_the_lrs_stored_it(teacher):
+    """A school's tool whose clock is a year fast: its statement's timestamp is after the LRS
+    stored it. The completion is not dated in the future (it would count as done after a
+    renewal not yet required, and show a certificate dated next year)."""
+    stored = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
+    s = statement(teacher, COMPLETED, MODULE, grouping=COURSE, when=stored)
+    s["timestamp"] = datetime(2027, 11, 1, 10, 0, tzinfo=UTC).isoformat()
+    completions_project(statements=[s], learners_by_key=keys(teacher))
+    assert Completion.objects.get().completed_at == stored
+    assert LearnerActivity.objects.get(activity_iri=COURSE).first_seen_at == stored
