@@ -77,6 +77,7 @@ class ModulePageForm(WagtailAdminPageForm):
         if body is None:  # the body's own blocks did not validate: that is said already
             return cleaned
         problems = self._teacher_notes_outside_pupils_lessons(body)
+        problems.update(self._staff_scenarios_in_pupils_lessons(body))
         unpublished = {}
         if self._publishing():
             unpublished = unpublished_required_activities(body)
@@ -128,6 +129,42 @@ class ModulePageForm(WagtailAdminPageForm):
             "or use a text or callout block."
         ) % {"audience": course.get_audience_display().lower()}
         return {index: ValidationError(message) for index in positions}
+
+    def _staff_scenarios_in_pupils_lessons(self, body) -> dict[int, ValidationError]:
+        """A scenario written for staff is never played by pupils (scenarios.selectors.
+        scenario_open_to): in a pupils' course they would be refused it, and a module that
+        requires it could never be completed."""
+        from scenarios.blocks import ScenarioBlock
+        from scenarios.models import Scenario
+
+        from .models import Audience, CoursePage
+
+        positions = [
+            index
+            for index, child in enumerate(body)
+            if isinstance(child.block, ScenarioBlock)
+            and getattr(child.value.get("scenario"), "audience", None) == Scenario.Audience.STAFF
+        ]
+        parent = getattr(self, "parent_page", None)
+        if not positions or parent is None:
+            return {}
+        course = CoursePage.objects.filter(pk=parent.pk).only("audience").first()
+        if course is None or course.audience != Audience.PUPILS:
+            return {}
+        return {
+            index: StructBlockValidationError(
+                block_errors={
+                    "scenario": ValidationError(
+                        _(
+                            "“%(title)s” is written for staff, so pupils cannot play it. "
+                            "Choose a scenario for pupils, or put this one in a staff course."
+                        )
+                        % {"title": body[index].value["scenario"].title}
+                    )
+                }
+            )
+            for index in positions
+        }
 
 
 class CopyWithoutAliasForm(CopyForm):

@@ -695,3 +695,27 @@ def test_publishing_pages_together_leaves_a_page_locked_by_another_editor_alone(
     client.post(url, {"include_descendants": ""})
     module.refresh_from_db()
     assert module.title == "Half-written"
+
+
+def test_a_staff_scenario_is_refused_in_a_pupils_module(client, editor, course, staff_course):
+    """A scenario written for staff (CPD: abuse aimed at staff) is never played by pupils: its
+    Start button 404s for them, so in a pupils' lesson it would show staff material and leave
+    the module impossible to complete. The editor is told beside the block."""
+    from scenarios.models import Scenario
+    from tests.scenarios.helpers import published_scenario
+
+    staff_only = published_scenario(title="A post about you", audience=Scenario.Audience.STAFF)
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    for action in ({"action-publish": "1"}, {}):
+        response = client.post(add, {**_module_with(staff_only, required=True), **action})
+        assert response.status_code == 200
+        error = response.context["form"].errors.as_data()["body"][0]
+        beside = error.block_errors[1].block_errors["scenario"]
+        assert "written for staff" in beside.messages[0]
+    assert not ModulePage.objects.filter(slug="lesson").exists()
+    # In a staff course it is what the scenario is for.
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", staff_course.pk])
+    response = client.post(add, {**_module_with(staff_only, required=True), "action-publish": "1"})
+    assert response.status_code == 302
+    assert ModulePage.objects.get(slug="lesson").live
