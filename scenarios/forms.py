@@ -1,6 +1,7 @@
 """The scenario edit form: drafts may be saved with problems; publishing may not."""
 
 from django.core.exceptions import ValidationError
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.blocks.stream_block import StreamBlockValidationError
@@ -20,6 +21,9 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         if not publishing or self.errors:
             return cleaned
         from .models import Scenario
+
+        if cleaned.get("audience") == Scenario.Audience.STAFF:
+            self._refuse_staff_in_pupils_lessons()
 
         candidate = Scenario(
             title=cleaned.get("title", ""),
@@ -61,3 +65,27 @@ class ScenarioAdminForm(WagtailAdminModelForm):
             ),
         )
         return cleaned
+
+    def _refuse_staff_in_pupils_lessons(self) -> None:
+        """Pupils are never let play a staff scenario (scenarios.selectors.scenario_open_to),
+        so publishing one "for staff" while a live pupils' lesson uses it would leave that
+        lesson impossible to complete."""
+        if self.instance.pk is None:
+            return
+        from courses.models import Audience
+        from courses.selectors import modules_using
+
+        lessons = [
+            module
+            for module in modules_using(self.instance)
+            if module.course.audience == Audience.PUPILS
+        ]
+        if lessons:
+            self.add_error(
+                "audience",
+                _(
+                    "Pupils' lessons use this scenario (%(modules)s), and pupils cannot play "
+                    "a scenario for staff. Take it out of those modules first."
+                )
+                % {"modules": get_text_list([f"“{m.title}”" for m in lessons], _("and"))},
+            )

@@ -312,3 +312,33 @@ def test_a_scenario_that_starts_at_an_ending_cannot_be_published():
     graph = Graph(start="end", nodes=(Node("end", "Well done.", outcome=Outcome.GOOD),))
     with pytest.raises(ValidationError, match="is an ending"):
         published_scenario(graph)
+
+
+def test_a_scenario_in_a_pupils_lesson_cannot_be_published_as_for_staff(client, editor, home_page):
+    """Pupils are never let play a staff scenario: making one that a live pupils' lesson uses
+    "for staff" would leave that lesson impossible to complete. The editor is told which."""
+    from courses.models import Audience
+    from tests.courses.conftest import module_page, pupils_course
+
+    scenario = published_scenario(title="The crest account")
+    course = pupils_course(home_page, "Respect online", "respect-online")
+    module_page(
+        course, "lesson", title="What happened", body=[("scenario", {"scenario": scenario})]
+    )
+    client.force_login(editor)
+    data = _admin_post_data(scenario, publish=True, target="poor")
+    data["audience"] = Scenario.Audience.STAFF
+    response = client.post(_edit_url(scenario), data)
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["audience"]
+    assert "What happened" in message
+    scenario.refresh_from_db()
+    assert scenario.audience == Scenario.Audience.PUPILS
+    # A lesson for staff is no reason to refuse.
+    course.audience = Audience.STAFF
+    course.key_stage = ""
+    course.save_revision().publish()
+    response = client.post(_edit_url(scenario), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scenario.refresh_from_db()
+    assert scenario.audience == Scenario.Audience.STAFF
