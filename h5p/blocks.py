@@ -28,7 +28,11 @@ class H5PActivityBlock(ActivityBlock):
         activity = value.get("activity")
         if activity is not None:
             context.update(_player_context(activity))
-            context["h5p_statements_url"] = reverse("h5p:statements", args=[activity.uuid])
+            request = (parent_context or {}).get("request")
+            # An editor's preview is not a learner's page: the player is there to try, and
+            # nothing is posted to be recorded (the module may not even be saved yet).
+            if not getattr(request, "is_preview", False):
+                context["h5p_statements_url"] = reverse("h5p:statements", args=[activity.uuid])
         return context
 
     def teaching_context(self, value) -> dict:

@@ -44,3 +44,22 @@ def test_an_activity_not_uploaded_yet_is_described_without_a_player(
     html = client.get(module.url).content.decode()
     assert "Pupils play this interactive activity" in html
     assert "<iframe" not in html
+
+
+def test_an_editors_preview_plays_the_activity_without_recording_it(
+    client, editor, home_page, activity
+):
+    """A preview is not a learner's page: what the editor does in the player is not posted to
+    be recorded (a module not published yet, or not saved yet, refused it with "This module
+    is no longer on the site" or "Say which module the activity was played in")."""
+    from wagtail.models import Page
+
+    module = module_with_h5p(home_page, activity)
+    module.title = "A new draft"
+    module.save_revision()
+    Page.objects.filter(pk=module.pk).update(live=False)
+    client.force_login(editor)
+    html = client.get(f"/admin/pages/{module.pk}/view_draft/").content.decode()
+    assert "A new draft" in html
+    assert f'src="{embed_url(activity)}"' in html
+    assert "data-statements-url" not in html
