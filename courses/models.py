@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -252,8 +253,34 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
             errors["cpd_minutes"] = _("CPD time is for staff courses only.")
         if self.audience != Audience.PUPILS and self.key_stage:
             errors["key_stage"] = _("A key stage is for pupil courses only.")
+        if self.audience == Audience.PUPILS and self.pk is not None:
+            titles = self._staff_scenario_titles()
+            if titles:
+                errors["audience"] = _(
+                    "Its modules use scenarios written for staff (%(titles)s), which pupils "
+                    "cannot play. Take them out of the modules first."
+                ) % {"titles": get_text_list([f"“{title}”" for title in titles], _("and"))}
         if errors:
             raise ValidationError(errors)
+
+    def _staff_scenario_titles(self) -> list[str]:
+        """Titles of the staff scenarios this course's modules use (pupils never play one)."""
+        from scenarios.blocks import ScenarioBlock
+        from scenarios.models import Scenario
+
+        titles: list[str] = []
+        for module in ModulePage.objects.child_of(self).only("body"):
+            for child in module.body:
+                scenario = (
+                    child.value.get("scenario") if isinstance(child.block, ScenarioBlock) else None
+                )
+                if (
+                    scenario is not None
+                    and scenario.audience == Scenario.Audience.STAFF
+                    and scenario.title not in titles
+                ):
+                    titles.append(scenario.title)
+        return titles
 
     def outcome_list(self) -> list[str]:
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]

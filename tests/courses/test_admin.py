@@ -719,3 +719,38 @@ def test_a_staff_scenario_is_refused_in_a_pupils_module(client, editor, course, 
     response = client.post(add, {**_module_with(staff_only, required=True), "action-publish": "1"})
     assert response.status_code == 302
     assert ModulePage.objects.get(slug="lesson").live
+
+
+def test_a_course_whose_modules_use_a_staff_scenario_cannot_be_made_for_pupils(
+    client, editor, staff_course
+):
+    """Turning a staff course into a pupils' course would leave its modules requiring a
+    scenario pupils are never let play. The editor is told which scenario stands in the way."""
+    from scenarios.models import Scenario
+    from tests.courses.conftest import module_page
+    from tests.scenarios.helpers import published_scenario
+
+    staff_only = published_scenario(title="A post about you", audience=Scenario.Audience.STAFF)
+    module_page(staff_course, "targeted", body=[("scenario", {"scenario": staff_only})])
+    client.force_login(editor)
+    data = nested_form_data(
+        {
+            "title": staff_course.title,
+            "slug": staff_course.slug,
+            "audience": Audience.PUPILS,
+            "summary": "s",
+            "intro": rich_text(""),
+            "estimated_minutes": 45,
+            "cpd_minutes": "",
+            "key_stage": "",
+            "learning_outcomes": "o",
+            "content_warning": "",
+            "action-publish": "publish",
+        }
+    )
+    response = client.post(f"/admin/pages/{staff_course.pk}/edit/", data)
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["audience"]
+    assert "A post about you" in message
+    staff_course.refresh_from_db()
+    assert staff_course.audience == Audience.STAFF
