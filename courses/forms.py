@@ -78,6 +78,7 @@ class ModulePageForm(WagtailAdminPageForm):
             return cleaned
         problems = self._teacher_notes_outside_pupils_lessons(body)
         problems.update(self._staff_scenarios_in_pupils_lessons(body))
+        problems.update(self._signposting_for_another_audience(body))
         unpublished = {}
         if self._publishing():
             unpublished = unpublished_required_activities(body)
@@ -129,6 +130,36 @@ class ModulePageForm(WagtailAdminPageForm):
             "or use a text or callout block."
         ) % {"audience": course.get_audience_display().lower()}
         return {index: ValidationError(message) for index in positions}
+
+    def _signposting_for_another_audience(self, body) -> dict[int, ValidationError]:
+        """A callout's contacts are for one audience: the Professionals Online Safety
+        Helpline takes calls from staff only, Childline from children and young people."""
+        from .blocks import CalloutBlock
+        from .models import Audience, CoursePage
+
+        chosen = {
+            index: child.value.get("signposting")
+            for index, child in enumerate(body)
+            if isinstance(child.block, CalloutBlock) and child.value.get("signposting")
+        }
+        parent = getattr(self, "parent_page", None)
+        if not chosen or parent is None:
+            return {}
+        course = CoursePage.objects.filter(pk=parent.pk).only("audience").first()
+        if course is None:
+            return {}
+        wanted = "pupils" if course.audience == Audience.PUPILS else "staff"
+        message = _(
+            "These contacts are not for the people who take this course (%(audience)s). "
+            "Choose the contacts for them."
+        ) % {"audience": course.get_audience_display().lower()}
+        return {
+            index: StructBlockValidationError(
+                block_errors={"signposting": ValidationError(message)}
+            )
+            for index, signposting in chosen.items()
+            if signposting != wanted
+        }
 
     def _staff_scenarios_in_pupils_lessons(self, body) -> dict[int, ValidationError]:
         """A scenario written for staff is never played by pupils (scenarios.selectors.

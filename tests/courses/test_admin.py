@@ -754,3 +754,44 @@ def test_a_course_whose_modules_use_a_staff_scenario_cannot_be_made_for_pupils(
     assert "A post about you" in message
     staff_course.refresh_from_db()
     assert staff_course.audience == Audience.STAFF
+
+
+@pytest.mark.parametrize(
+    ("course_fixture", "signposting"), [("course", "staff"), ("staff_course", "pupils")]
+)
+def test_a_callout_signposting_the_other_audience_is_refused(
+    request, client, editor, course_fixture, signposting
+):
+    """Pupils told to ring the Professionals Online Safety Helpline, or staff told to ring
+    Childline, are sent to a service that is not for them: the editor is told beside the
+    callout."""
+    course = request.getfixturevalue(course_fixture)
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    data = nested_form_data(
+        {
+            "title": "Lesson",
+            "slug": "lesson",
+            "summary": "s",
+            "estimated_minutes": 5,
+            "content_warning": "",
+            "body": streamfield(
+                [
+                    (
+                        "callout",
+                        {
+                            "heading": "Need help?",
+                            "text": rich_text(""),
+                            "signposting": signposting,
+                        },
+                    )
+                ]
+            ),
+            "action-publish": "1",
+        }
+    )
+    response = client.post(add, data)
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["body"][0]
+    assert "signposting" in error.block_errors[0].block_errors
+    assert not ModulePage.objects.filter(slug="lesson").exists()
