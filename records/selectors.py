@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from schools.models import Group, Membership, User
+from schools.models import Group, Membership, RoleGrant, User
 from schools.roles import AUTH_GROUP_NAMES, Role
 from schools.selectors import group_pupils, people_visible_to, pupil_ids_by_group
 
@@ -124,15 +124,22 @@ def _role_member_ids(
     school_id: int, roles: set[str], learner_ids: set[int] | None = None
 ) -> dict[str, dict[int, date]]:
     """Role -> the active people with it (of `learner_ids`, when given) -> the day they
-    joined the school (their account's, unless they moved here from another school)."""
+    joined the school (their account's, unless they moved here from another school) or were
+    given the role, whichever is later."""
     if not roles:
         return {}
     names = {AUTH_GROUP_NAMES[r]: r for r in roles}
     result: dict[str, dict[int, date]] = defaultdict(dict)
-    rows = User.objects.filter(school_id=school_id, is_active=True, groups__name__in=list(names))
+    rows = User.groups.through.objects.filter(
+        user__school_id=school_id, user__is_active=True, group__name__in=list(names)
+    )
     if learner_ids is not None:
-        rows = rows.filter(pk__in=learner_ids)
-    rows = rows.values_list("pk", "groups__name", Coalesce("school_joined_at", "date_joined"))
+        rows = rows.filter(user_id__in=learner_ids)
+    joined_school = Coalesce("user__school_joined_at", "user__date_joined")
+    granted = RoleGrant.objects.filter(user_id=OuterRef("user_id"), group_id=OuterRef("group_id"))
+    granted = Subquery(granted.values("granted_at")[:1])
+    joined = Greatest(joined_school, Coalesce(granted, joined_school))
+    rows = rows.values_list("user_id", "group__name", joined)
     for pk, name, joined in rows:
         result[names[name]][pk] = timezone.localdate(joined)
     return result

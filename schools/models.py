@@ -182,6 +182,26 @@ class User(AbstractUser):
         return roles_of(self)
 
 
+class RoleGrant(models.Model):
+    """When a person was last given one of the roles (a Django auth group) they hold.
+
+    Kept however the role reaches them (see `role_grants_record`), so that someone given a
+    role after joining the school has the new starters' days on the courses assigned to
+    everyone with it. People who held a role before this was recorded have no row: for them
+    the day they joined the school counts.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE, related_name="+")
+    granted_at = models.DateTimeField(_("given the role"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "group"], name="role_grant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.group}"
+
+
 class Group(models.Model):
     """A class, a year group or a staff team within one school. People can be in several."""
 

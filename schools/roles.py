@@ -89,6 +89,35 @@ def role_assign(*, user, role: str) -> None:
     user.__dict__.pop("_upstander_roles", None)
 
 
+def role_grants_record(*, user_ids, group_ids) -> None:
+    """Note that these people were given these auth groups now, for the ones that are roles.
+
+    Runs on every `groups.add` / `user_set.add` (role_assign, Settings -> Users, its "Assign
+    role" bulk action), which passes only the groups a person did not already have; code
+    that writes the auth groups' table directly (the roster import) calls it itself."""
+    from django.contrib.auth.models import Group as AuthGroup
+    from django.utils import timezone
+
+    from .models import RoleGrant
+
+    roles = list(
+        AuthGroup.objects.filter(
+            pk__in=list(group_ids), name__in=list(ROLE_BY_GROUP_NAME)
+        ).values_list("pk", flat=True)
+    )
+    user_ids = list(user_ids)
+    if not roles or not user_ids:
+        return
+    now = timezone.now()
+    RoleGrant.objects.bulk_create(
+        [RoleGrant(user_id=u, group_id=g, granted_at=now) for u in user_ids for g in roles],
+        update_conflicts=True,
+        unique_fields=["user", "group"],
+        update_fields=["granted_at"],
+        batch_size=500,
+    )
+
+
 def roles_sync() -> None:
     """Create the role groups and grant their permissions. Safe to run any number of times."""
     from django.contrib.auth.models import Group as AuthGroup

@@ -18,7 +18,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from .models import Group, Membership, School, User
-from .roles import AUTH_GROUP_NAMES, Role, role_assign
+from .roles import AUTH_GROUP_NAMES, Role, role_assign, role_grants_record
 from .roster import Kind as RosterKind
 from .roster import ParsedRoster, RosterRow, RowError, password_generate, username_base
 from .selectors import pupils_whose_password_user_may_reset
@@ -390,6 +390,17 @@ def roster_import(
     result.left = leavers
 
     auth_group, _created = AuthGroup.objects.get_or_create(name=AUTH_GROUP_NAMES[role])
+    held = set()
+    for chunk in _chunks([person.pk for person in people.values()]):
+        held.update(
+            User.groups.through.objects.filter(group=auth_group, user_id__in=chunk).values_list(
+                "user_id", flat=True
+            )
+        )
+    # Bypasses the groups' signal: note who is given the role now (new starters' days).
+    role_grants_record(
+        user_ids=[p.pk for p in people.values() if p.pk not in held], group_ids=[auth_group.pk]
+    )
     User.groups.through.objects.bulk_create(
         [User.groups.through(user_id=user.pk, group_id=auth_group.pk) for user in people.values()],
         ignore_conflicts=True,

@@ -363,3 +363,51 @@ def test_a_pupil_back_through_the_import_has_the_new_starters_days(school, pupil
     (item,) = assignments_for_learner(User.objects.get(pk=pupil.pk))
     assert item.state == State.NOT_STARTED
     assert item.due_on == today + timedelta(days=30)
+
+
+def test_someone_given_a_role_later_has_the_new_starters_days_from_then(school, staff_course):
+    """A teacher who has been at the school for years is made safeguarding lead today: the
+    course assigned long ago to every safeguarding lead is new to them, not overdue at once,
+    however the role reaches them (here the Wagtail "Assign role" bulk action's path)."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.roles import AUTH_GROUP_NAMES
+
+    long_ago = timezone.now() - timedelta(days=400)
+    today = timezone.localdate()
+    teacher = UserFactory(school=school, roles=[Role.STAFF])
+    type(teacher).objects.filter(pk=teacher.pk).update(date_joined=long_ago)
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.SAFEGUARDING_LEAD,
+        due_on=today - timedelta(days=60),
+    )
+    Assignment.objects.update(created_at=timezone.now() - timedelta(days=200))
+
+    lead_group, _created = AuthGroup.objects.get_or_create(
+        name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD]
+    )
+    lead_group.user_set.add(teacher)
+
+    (item,) = assignments_for_learner(type(teacher).objects.get(pk=teacher.pk))
+    assert item.state == State.NOT_STARTED
+    assert item.due_on == today + timedelta(days=30)
+
+
+def test_importing_the_roster_again_keeps_when_people_were_given_their_role(school):
+    """Each import writes the role's table directly: who already had the role keeps the day
+    they were given it (else every import would make the whole school new starters)."""
+    from schools.models import RoleGrant
+    from schools.roster import Kind, roster_parse
+    from schools.services import roster_import
+
+    data = b"mis_id,first_name,last_name,class\r\nA1,Priya,Patel,8R\r\n"
+    roster_import(school=school, kind=Kind.PUPILS, parsed=roster_parse(data, kind=Kind.PUPILS))
+    (grant,) = RoleGrant.objects.filter(user__mis_id="A1")
+    long_ago = timezone.now() - timedelta(days=300)
+    RoleGrant.objects.update(granted_at=long_ago)
+
+    roster_import(school=school, kind=Kind.PUPILS, parsed=roster_parse(data, kind=Kind.PUPILS))
+
+    assert RoleGrant.objects.get(pk=grant.pk).granted_at == long_ago
