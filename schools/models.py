@@ -292,18 +292,43 @@ class Membership(models.Model):
                     % {"person": self.user, "school": self.group.school}
                 }
             )
-        # A group's teachers see its pupils by name and record lessons for them.
-        if self.role == self.Role.TEACHER and self.user_id:
-            from .roles import Role as PersonRole
-            from .roles import has_role
+        if not self.user_id:
+            return
+        from .roles import Role as PersonRole
+        from .roles import roles_of
 
-            if has_role(self.user, PersonRole.PUPIL):
+        roles = roles_of(self.user)
+        is_pupil = PersonRole.PUPIL in roles
+        # A staff team's members are given its staff courses and counted in staff
+        # completion; a class's or year group's members are its pupils, seen by name by its
+        # teachers. The roster import keeps to the same: pupils are in no staff team, and
+        # staff listed with a class are its teachers.
+        if self.group_id and self.role == self.Role.MEMBER:
+            if is_pupil and self.group.kind == Group.Kind.STAFF_TEAM:
+                raise ValidationError(
+                    {
+                        "user": _("%(person)s is a pupil: a staff team is for staff.")
+                        % {"person": self.user}
+                    }
+                )
+            is_staff = bool(roles & {PersonRole.STAFF, PersonRole.SAFEGUARDING_LEAD})
+            if is_staff and not is_pupil and self.group.kind != Group.Kind.STAFF_TEAM:
                 raise ValidationError(
                     {
                         "role": _(
-                            "%(person)s is a pupil: pupils are members of a group, not its "
-                            "teachers."
+                            "%(person)s is staff: staff are a class's or year group's "
+                            "teachers, not its members."
                         )
                         % {"person": self.user}
                     }
                 )
+        # A group's teachers see its pupils by name and record lessons for them.
+        if self.role == self.Role.TEACHER and is_pupil:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "%(person)s is a pupil: pupils are members of a group, not its teachers."
+                    )
+                    % {"person": self.user}
+                }
+            )

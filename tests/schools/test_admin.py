@@ -514,9 +514,8 @@ def test_an_administrator_does_not_make_themselves_a_teacher_of_a_class(client, 
     superuser appoints themselves; others ask one, or the school's lead."""
     from django.contrib.auth.models import Permission
 
-    from schools.roles import Role
-
-    office = UserFactory(username="office1", school=school, is_staff=True, roles=[Role.STAFF])
+    # No role yet: a member of staff is refused as a class's Member anyway (Membership.clean).
+    office = UserFactory(username="office1", school=school, is_staff=True, roles=[])
     office.user_permissions.add(
         Permission.objects.get(codename="access_admin"),
         *Permission.objects.filter(
@@ -612,3 +611,38 @@ def test_a_pupil_moved_with_their_new_mis_id_is_found_by_the_new_schools_import(
     )
     assert (result.created, result.updated) == (0, 1)
     assert list(User.objects.filter(school=new_school)) == [pupil]
+
+
+def test_a_pupil_is_not_made_a_member_of_a_staff_team(admin_client, school, pupil, teacher):
+    """Group memberships took a pupil as a Member of "Teaching staff (Staff team)": they were
+    then given its staff courses and counted overdue in staff completion, and a member of
+    staff put in a class as a Member was counted as one of its pupils. The roster import
+    refuses both (pupils' staff_team column; staff in a class are its teachers)."""
+    team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    response = admin_client.post(
+        "/admin/schools/memberships/new/",
+        {"group": team.pk, "user": pupil.pk, "role": "member"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["user"] == [
+        f"{pupil} is a pupil: a staff team is for staff."
+    ]
+    assert not team.memberships.exists()
+
+    other_class = GroupFactory(school=school, name="9Q")
+    response = admin_client.post(
+        "/admin/schools/memberships/new/",
+        {"group": other_class.pk, "user": teacher.pk, "role": "member"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["role"] == [
+        f"{teacher} is staff: staff are a class's or year group's teachers, not its members."
+    ]
+    assert not other_class.memberships.exists()
+
+    for group, person, role in [(team, teacher, "member"), (other_class, teacher, "teacher")]:
+        response = admin_client.post(
+            "/admin/schools/memberships/new/",
+            {"group": group.pk, "user": person.pk, "role": role},
+        )
+        assert response.status_code == 302
