@@ -253,6 +253,53 @@ class Group(models.Model):
                         % {"school": school}
                     }
                 )
+        if self.pk and self.kind:
+            self._kind_change_check()
+
+    def _kind_change_check(self):
+        """Its members stay as they are when its kind changes: refuse a kind they could not
+        be members of (see Membership.clean)."""
+        from .roles import AUTH_GROUP_NAMES
+        from .roles import Role as PersonRole
+
+        stored = Group.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+        if stored is None or stored == self.kind:
+            return
+        members = self.members.filter(memberships__role=Membership.Role.MEMBER)
+        pupils = members.filter(groups__name=AUTH_GROUP_NAMES[PersonRole.PUPIL])
+        if self.kind == self.Kind.STAFF_TEAM:
+            if pupil := pupils.order_by("last_name", "first_name", "pk").first():
+                raise ValidationError(
+                    {
+                        "kind": _(
+                            "It cannot be a staff team: %(person)s is a pupil in it. Take "
+                            "them out of it first (Group memberships)."
+                        )
+                        % {"person": pupil}
+                    }
+                )
+        elif stored == self.Kind.STAFF_TEAM:
+            staff_roles = [
+                AUTH_GROUP_NAMES[PersonRole.STAFF],
+                AUTH_GROUP_NAMES[PersonRole.SAFEGUARDING_LEAD],
+            ]
+            staff = (
+                members.filter(groups__name__in=staff_roles)
+                .exclude(pk__in=pupils.values("pk"))
+                .order_by("last_name", "first_name", "pk")
+                .first()
+            )
+            if staff is not None:
+                raise ValidationError(
+                    {
+                        "kind": _(
+                            "It cannot be a %(kind)s: %(person)s is a member of staff in it. "
+                            "Take them out of it or make them its teacher first (Group "
+                            "memberships)."
+                        )
+                        % {"kind": self.Kind(self.kind).label.lower(), "person": staff}
+                    }
+                )
 
 
 class Membership(models.Model):

@@ -646,3 +646,47 @@ def test_a_pupil_is_not_made_a_member_of_a_staff_team(admin_client, school, pupi
             {"group": group.pk, "user": person.pk, "role": role},
         )
         assert response.status_code == 302
+
+
+def test_a_class_with_pupils_is_not_made_a_staff_team(admin_client, school, klass, pupil):
+    """Changing 8R's kind to "Staff team" in Groups made its pupils members of a staff team,
+    which Group memberships refuses: they were given its staff courses. The other way round,
+    a staff team made a class had its staff counted as the class's pupils."""
+    response = admin_client.post(
+        f"/admin/schools/groups/edit/{klass.pk}/",
+        {"school": school.pk, "name": klass.name, "kind": Group.Kind.STAFF_TEAM},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["kind"] == [
+        f"It cannot be a staff team: {pupil} is a pupil in it. Take them out of it first "
+        "(Group memberships)."
+    ]
+    klass.refresh_from_db()
+    assert klass.kind == Group.Kind.CLASS
+
+    from schools.models import Membership
+    from schools.roles import Role
+
+    team = GroupFactory(school=school, name="Pastoral", kind=Group.Kind.STAFF_TEAM)
+    staff = UserFactory(username="staff9", school=school, roles=[Role.STAFF])
+    Membership.objects.create(group=team, user=staff)
+    response = admin_client.post(
+        f"/admin/schools/groups/edit/{team.pk}/",
+        {"school": school.pk, "name": team.name, "kind": Group.Kind.CLASS},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["kind"] == [
+        f"It cannot be a class: {staff} is a member of staff in it. Take them out of it or "
+        "make them its teacher first (Group memberships)."
+    ]
+    team.refresh_from_db()
+    assert team.kind == Group.Kind.STAFF_TEAM
+
+    # A class becomes a year group with its pupils, as it may.
+    response = admin_client.post(
+        f"/admin/schools/groups/edit/{klass.pk}/",
+        {"school": school.pk, "name": klass.name, "kind": Group.Kind.YEAR_GROUP},
+    )
+    assert response.status_code == 302
+    klass.refresh_from_db()
+    assert klass.kind == Group.Kind.YEAR_GROUP
