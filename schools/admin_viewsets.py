@@ -7,7 +7,7 @@ add people through the roster import instead.
 
 import django_filters
 from django.contrib.auth.models import Group as AuthGroup
-from django.db.models import F
+from django.db.models import F, Q
 from django.forms import modelform_factory
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -378,29 +378,43 @@ def groups_refusal(names) -> str:
 
 def pupil_role_refusal(people) -> str | None:
     """Why the Pupils role cannot go to any of `people`, or None. As Membership.clean: a
-    pupil is not a group's teacher, who sees its pupils by name."""
-    taught = (
-        Group.objects.filter(
-            memberships__user__in=people, memberships__role=Membership.Role.TEACHER
+    pupil is not a group's teacher, who sees its pupils by name, nor a member of a staff
+    team, whose staff courses they would be given."""
+    places = (
+        Group.objects.filter(memberships__user__in=people)
+        .filter(
+            Q(memberships__role=Membership.Role.TEACHER)
+            | Q(memberships__role=Membership.Role.MEMBER, kind=Group.Kind.STAFF_TEAM)
         )
         .select_related("school")
-        .annotate(teacher_id=F("memberships__user"))
+        .annotate(person_id=F("memberships__user"), place=F("memberships__role"))
         .order_by("memberships__user", "name")
     )
-    by_person = {}
-    for group in taught:
-        by_person.setdefault(group.teacher_id, []).append(group)
-    if not by_person:
+    taught, teams = {}, {}
+    for group in places:
+        by_person = taught if group.place == Membership.Role.TEACHER else teams
+        by_person.setdefault(group.person_id, []).append(group)
+    if not taught and not teams:
         return None
-    return " ".join(
-        _(
-            "%(person)s teaches %(groups)s: pupils are members of a group, not its "
-            "teachers. Change their place in it in Group memberships first."
-        )
-        % {"person": person, "groups": ", ".join(str(g) for g in by_person[person.pk])}
-        for person in people
-        if person.pk in by_person
-    )
+    refusals = []
+    for person in people:
+        if person.pk in taught:
+            refusals.append(
+                _(
+                    "%(person)s teaches %(groups)s: pupils are members of a group, not its "
+                    "teachers. Change their place in it in Group memberships first."
+                )
+                % {"person": person, "groups": ", ".join(str(g) for g in taught[person.pk])}
+            )
+        if person.pk in teams:
+            refusals.append(
+                _(
+                    "%(person)s is a member of %(groups)s: pupils are in no staff team. Take "
+                    "them out of it in Group memberships first."
+                )
+                % {"person": person, "groups": ", ".join(str(g) for g in teams[person.pk])}
+            )
+    return " ".join(refusals)
 
 
 def groups_beyond_reach_refused(request, groups):

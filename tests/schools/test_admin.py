@@ -690,3 +690,51 @@ def test_a_class_with_pupils_is_not_made_a_staff_team(admin_client, school, klas
     assert response.status_code == 302
     klass.refresh_from_db()
     assert klass.kind == Group.Kind.YEAR_GROUP
+
+
+def test_a_member_of_a_staff_team_is_not_made_a_pupil(admin_client, school):
+    """Someone put in "Teaching staff (Staff team)" before they had a role, then ticked
+    "Pupils" in Settings -> Users, or given it with the bulk "Assign role", was a pupil in a
+    staff team (given its staff courses), which Group memberships refuses."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.models import Membership
+    from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
+
+    team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    person = UserFactory(
+        username="newcomer",
+        email="nia@school.invalid",
+        school=school,
+        first_name="Nia",
+        last_name="New",
+    )
+    Membership.objects.create(group=team, user=person)
+    pupils = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.PUPIL])
+    refusal = (
+        f"{person} is a member of Teaching staff (Staff team): pupils are in no staff team. "
+        "Take them out of it in Group memberships first."
+    )
+    response = admin_client.post(
+        f"/admin/users/edit/{person.pk}/",
+        {
+            "username": person.username,
+            "email": person.email,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "school": school.pk,
+            "is_active": "on",
+            "groups": [pupils.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["groups"] == [refusal]
+    assert Role.PUPIL not in roles_of(type(person).objects.get(pk=person.pk))
+
+    meta = person._meta
+    url = reverse("wagtail_bulk_action", args=[meta.app_label, meta.model_name, "assign_role"])
+    response = admin_client.post(
+        f"{url}?next=/admin/users/&id={person.pk}", {"role": pupils.pk}, follow=True
+    )
+    assert refusal in response.content.decode()
+    assert Role.PUPIL not in roles_of(type(person).objects.get(pk=person.pk))
