@@ -51,14 +51,10 @@ def audiences_for(*, user) -> list[str]:
 
 
 def courses_for_learner(*, user):
-    """Live courses open to this person, in site order. Open to everyone in the school for
-    now; assignments narrow this when the records app adds them."""
-    return (
-        CoursePage.objects.live()
-        .public()
-        .filter(audience__in=audiences_for(user=user))
-        .order_by("path")
-    )
+    """Live courses open to this person, in site order: those for their audience that the
+    admin's "Privacy" (on the course or a page above it) lets them into."""
+    courses = CoursePage.objects.live().filter(audience__in=audiences_for(user=user))
+    return _open_under_privacy(courses, user).order_by("path")
 
 
 def _edits_courses(user) -> bool:
@@ -76,22 +72,42 @@ def course_open_to(*, user, course, module=None) -> bool:
     return audience_open_to(user=user, audience=course.audience)
 
 
+def _keeps_out(restriction, user, group_ids: set[int]) -> bool:
+    """Does this page privacy setting keep the person out? Sign-in keeps out only people
+    not signed in; groups, people in none of them."""
+    if user.is_superuser:
+        return False
+    if restriction.restriction_type == PageViewRestriction.LOGIN:
+        return not user.is_authenticated
+    if restriction.restriction_type == PageViewRestriction.GROUPS:
+        return not group_ids & {group.pk for group in restriction.groups.all()}
+    return False
+
+
 def _private_from(user, page) -> bool:
     """Is `page` (or a page above it) private to groups this person is not in? Wagtail's
     page privacy keeps the page itself from them; this keeps them from the actions on it
     (confirming a module read, a quiz, a scenario, H5P answers) too."""
     if user.is_superuser:
         return False
-    for restriction in page.get_view_restrictions():
-        kind = restriction.restriction_type
-        if kind == PageViewRestriction.LOGIN and not user.is_authenticated:
-            return True
-        if (
-            kind == PageViewRestriction.GROUPS
-            and not restriction.groups.filter(pk__in=user.groups.values("pk")).exists()
-        ):
-            return True
-    return False
+    group_ids = set(user.groups.values_list("pk", flat=True))
+    restrictions = page.get_view_restrictions().prefetch_related("groups")
+    return any(_keeps_out(restriction, user, group_ids) for restriction in restrictions)
+
+
+def _open_under_privacy(pages, user):
+    """The pages of `pages` whose privacy (theirs, or a page's above them) lets this person
+    in. Not Wagtail's `public()`, which leaves out every page with any privacy at all: a
+    course private to signed-in people, or to a group, would be listed for nobody."""
+    if user.is_superuser:
+        return pages
+    group_ids = set(user.groups.values_list("pk", flat=True))
+    for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
+        "groups"
+    ):
+        if _keeps_out(restriction, user, group_ids):
+            pages = pages.not_descendant_of(restriction.page, inclusive=True)
+    return pages
 
 
 def audience_open_to(*, user, audience: str) -> bool:
@@ -131,7 +147,8 @@ def courses_to_teach(*, user):
     """Live pupils' lessons a member of staff may open in the teaching view, in site order."""
     if not _is_school_staff(user) or Audience.PUPILS in audiences_for(user=user):
         return CoursePage.objects.none()
-    return CoursePage.objects.live().public().filter(audience=Audience.PUPILS).order_by("path")
+    courses = CoursePage.objects.live().filter(audience=Audience.PUPILS)
+    return _open_under_privacy(courses, user).order_by("path")
 
 
 def modules_using(activity) -> list[ModulePage]:

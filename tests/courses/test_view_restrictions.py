@@ -50,3 +50,36 @@ def test_the_admin_offers_no_shared_password_the_course_actions_could_not_follow
     html = admin_client.get(reverse("wagtailadmin_pages:set_privacy", args=[page.pk])).json()
     assert 'value="groups"' in html["html"]
     assert 'value="password"' not in html["html"]
+
+
+@pytest.mark.parametrize("restricted", ["home", "catalogue", "course"])
+def test_a_course_private_to_signed_in_people_stays_in_my_learning(
+    client, pupil, home_page, course, modules, restricted
+):
+    """Every learner is signed in, so "Private, accessible to logged-in users" on the course
+    or a page above it keeps nobody out: the course is still listed for them."""
+    page = {"home": home_page, "catalogue": course.get_parent(), "course": course}[restricted]
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    client.force_login(pupil)
+    response = client.get(reverse("courses:my_learning"))
+    assert [item.progress.course.pk for item in response.context["courses"]] == [course.pk]
+
+
+def test_a_course_private_to_groups_is_in_my_learning_for_their_members_only(
+    client, pupil, course, modules
+):
+    from schools.roles import Role
+    from tests.factories import UserFactory
+
+    group = Group.objects.create(name="Year 9 pilot")
+    pupil.groups.add(group)
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([group])
+    outsider = UserFactory(school=pupil.school, username="pupil2", roles=[Role.PUPIL])
+    client.force_login(pupil)
+    listed = client.get(reverse("courses:my_learning")).context["courses"]
+    assert [item.progress.course.pk for item in listed] == [course.pk]
+    client.force_login(outsider)
+    assert client.get(reverse("courses:my_learning")).context["courses"] == []
