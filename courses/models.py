@@ -260,6 +260,16 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
                     "Its modules use scenarios written for staff (%(titles)s), which pupils "
                     "cannot play. Take them out of the modules first."
                 ) % {"titles": get_text_list([f"“{title}”" for title in titles], _("and"))}
+        if "audience" not in errors and self.pk is not None and self.audience:
+            titles = self._modules_written_for_another_audience()
+            if titles:
+                errors["audience"] = _(
+                    "Modules of this course have help contacts or notes for the teacher that "
+                    "are not for %(audience)s (%(titles)s). Change those blocks first."
+                ) % {
+                    "audience": self.get_audience_display().lower(),
+                    "titles": get_text_list([f"“{title}”" for title in titles], _("and")),
+                }
         if errors:
             raise ValidationError(errors)
 
@@ -280,6 +290,26 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
                     and scenario.title not in titles
                 ):
                     titles.append(scenario.title)
+        return titles
+
+    def _modules_written_for_another_audience(self) -> list[str]:
+        """Titles of this course's modules with blocks its audience should not have, as the
+        module form refuses them: a callout's contacts for another audience (Childline for
+        staff, the professionals' helpline for pupils), or notes for the teacher outside a
+        pupils' course (nobody would see them)."""
+        from .blocks import CalloutBlock
+
+        wanted = "pupils" if self.audience == Audience.PUPILS else "staff"
+        titles: list[str] = []
+        for module in ModulePage.objects.child_of(self).only("title", "body"):
+            for child in module.body:
+                signposting = (
+                    child.value.get("signposting") if isinstance(child.block, CalloutBlock) else ""
+                )
+                notes_unseen = is_teaching_only(child) and self.audience != Audience.PUPILS
+                if (signposting and signposting != wanted) or notes_unseen:
+                    titles.append(module.title)
+                    break
         return titles
 
     def outcome_list(self) -> list[str]:

@@ -795,3 +795,44 @@ def test_a_callout_signposting_the_other_audience_is_refused(
     error = response.context["form"].errors.as_data()["body"][0]
     assert "signposting" in error.block_errors[0].block_errors
     assert not ModulePage.objects.filter(slug="lesson").exists()
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        ("callout", {"heading": "Need help?", "text": "", "signposting": "pupils"}),
+        ("teacher_notes", {"heading": "Ground rules", "text": "<p>No names.</p>"}),
+    ],
+    ids=["childline-signposting", "teacher-notes"],
+)
+def test_a_pupils_course_whose_modules_are_for_pupils_cannot_be_made_for_staff(
+    client, editor, course, block
+):
+    """The module form refuses pupils' contacts (Childline) and notes for the teacher in a
+    staff course; turning the whole course into a staff course would leave them there, the
+    contacts shown to staff and the notes shown to nobody. The editor is told which module."""
+    from tests.courses.conftest import module_page
+
+    module_page(course, "help", title="Getting help", body=[block])
+    client.force_login(editor)
+    data = nested_form_data(
+        {
+            "title": course.title,
+            "slug": course.slug,
+            "audience": Audience.STAFF,
+            "summary": "s",
+            "intro": rich_text(""),
+            "estimated_minutes": 45,
+            "cpd_minutes": "",
+            "key_stage": "",
+            "learning_outcomes": "o",
+            "content_warning": "",
+            "action-publish": "publish",
+        }
+    )
+    response = client.post(f"/admin/pages/{course.pk}/edit/", data)
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["audience"]
+    assert "Getting help" in message
+    course.refresh_from_db()
+    assert course.audience == Audience.PUPILS
