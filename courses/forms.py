@@ -43,8 +43,9 @@ def unpublished_required_activities(body) -> dict[int, str]:
 
 def publishing_problems(page) -> list[str]:
     """What stops this version of a page being published, as its edit form would say when
-    publishing: a draft may be saved with required fields and blocks left empty, and with a
-    module's required activity not published."""
+    publishing: a draft may be saved with required fields and blocks left empty, with a
+    module's required activity not published, and with a block that has since stopped
+    being for the module's learners (its scenario republished as for staff)."""
     from .models import ModulePage
 
     problems = []
@@ -58,6 +59,8 @@ def publishing_problems(page) -> list[str]:
             str(_("Something is missing. Open it and publish it there to see what to fix."))
         )
     if is_module:
+        audience = module_audience_problems(page.body, page.get_parent())
+        problems += dict.fromkeys(message for _field, message in audience.values())
         problems += unpublished_required_activities(page.body).values()
     return problems
 
@@ -65,6 +68,85 @@ def publishing_problems(page) -> list[str]:
 def teacher_notes_positions(body) -> list[int]:
     """Positions in `body` of blocks meant only for a teacher leading a pupils' lesson."""
     return [index for index, child in enumerate(body or []) if is_teaching_only(child)]
+
+
+def module_audience_problems(body, course) -> dict[int, tuple[str | None, str]]:
+    """Position in `body` -> (the block's field or None, a sentence) for each block not meant
+    for the people who take `course` (a module's parent, or None): the edit form shows them
+    beside the blocks, and every other way of publishing or moving a module refuses them."""
+    from .models import CoursePage
+
+    course = getattr(course, "specific_deferred", course)
+    if not isinstance(course, CoursePage):
+        return {}
+    problems = _teacher_notes_outside_pupils_lessons(body, course)
+    problems.update(_staff_scenarios_in_pupils_lessons(body, course))
+    problems.update(_signposting_for_another_audience(body, course))
+    return problems
+
+
+def _teacher_notes_outside_pupils_lessons(body, course) -> dict[int, tuple[str | None, str]]:
+    """Notes for the teacher are shown only when staff open a pupils' lesson; in a staff
+    course nobody would ever see them, so an editor is told rather than left guessing."""
+    from .models import Audience
+
+    positions = teacher_notes_positions(body)
+    if not positions or course.audience == Audience.PUPILS:
+        return {}
+    message = _(
+        "Notes for the teacher are shown only to staff leading a pupils' lesson. This "
+        "module is in a course for %(audience)s, so nobody would see them: remove them, "
+        "or use a text or callout block."
+    ) % {"audience": course.get_audience_display().lower()}
+    return {index: (None, str(message)) for index in positions}
+
+
+def _signposting_for_another_audience(body, course) -> dict[int, tuple[str | None, str]]:
+    """A callout's contacts are for one audience: the Professionals Online Safety
+    Helpline takes calls from staff only, Childline from children and young people."""
+    from .blocks import CalloutBlock
+    from .models import Audience
+
+    wanted = "pupils" if course.audience == Audience.PUPILS else "staff"
+    message = _(
+        "These contacts are not for the people who take this course (%(audience)s). "
+        "Choose the contacts for them."
+    ) % {"audience": course.get_audience_display().lower()}
+    return {
+        index: ("signposting", str(message))
+        for index, child in enumerate(body or [])
+        if isinstance(child.block, CalloutBlock)
+        and child.value.get("signposting")
+        and child.value.get("signposting") != wanted
+    }
+
+
+def _staff_scenarios_in_pupils_lessons(body, course) -> dict[int, tuple[str | None, str]]:
+    """A scenario written for staff is never played by pupils (scenarios.selectors.
+    scenario_open_to): in a pupils' course they would be refused it, and a module that
+    requires it could never be completed."""
+    from scenarios.blocks import ScenarioBlock
+    from scenarios.models import Scenario
+
+    from .models import Audience
+
+    if course.audience != Audience.PUPILS:
+        return {}
+    problems = {}
+    for index, child in enumerate(body or []):
+        scenario = child.value.get("scenario") if isinstance(child.block, ScenarioBlock) else None
+        if getattr(scenario, "audience", None) == Scenario.Audience.STAFF:
+            problems[index] = (
+                "scenario",
+                str(
+                    _(
+                        "“%(title)s” is written for staff, so pupils cannot play it. "
+                        "Choose a scenario for pupils, or put this one in a staff course."
+                    )
+                    % {"title": scenario.title}
+                ),
+            )
+    return problems
 
 
 class ModulePageForm(WagtailAdminPageForm):
@@ -76,9 +158,16 @@ class ModulePageForm(WagtailAdminPageForm):
         body = cleaned.get("body")
         if body is None:  # the body's own blocks did not validate: that is said already
             return cleaned
-        problems = self._teacher_notes_outside_pupils_lessons(body)
-        problems.update(self._staff_scenarios_in_pupils_lessons(body))
-        problems.update(self._signposting_for_another_audience(body))
+        problems = {
+            index: (
+                StructBlockValidationError(block_errors={field: ValidationError(message)})
+                if field
+                else ValidationError(message)
+            )
+            for index, (field, message) in module_audience_problems(
+                body, getattr(self, "parent_page", None)
+            ).items()
+        }
         unpublished = {}
         if self._publishing():
             unpublished = unpublished_required_activities(body)
@@ -111,91 +200,6 @@ class ModulePageForm(WagtailAdminPageForm):
                 data.get("action-workflow-action") and data.get("workflow-action-name") == "approve"
             )
         )
-
-    def _teacher_notes_outside_pupils_lessons(self, body) -> dict[int, ValidationError]:
-        """Notes for the teacher are shown only when staff open a pupils' lesson; in a staff
-        course nobody would ever see them, so an editor is told rather than left guessing."""
-        from .models import Audience, CoursePage
-
-        positions = teacher_notes_positions(body)
-        parent = getattr(self, "parent_page", None)
-        if not positions or parent is None:
-            return {}
-        course = CoursePage.objects.filter(pk=parent.pk).only("audience").first()
-        if course is None or course.audience == Audience.PUPILS:
-            return {}
-        message = _(
-            "Notes for the teacher are shown only to staff leading a pupils' lesson. This "
-            "module is in a course for %(audience)s, so nobody would see them: remove them, "
-            "or use a text or callout block."
-        ) % {"audience": course.get_audience_display().lower()}
-        return {index: ValidationError(message) for index in positions}
-
-    def _signposting_for_another_audience(self, body) -> dict[int, ValidationError]:
-        """A callout's contacts are for one audience: the Professionals Online Safety
-        Helpline takes calls from staff only, Childline from children and young people."""
-        from .blocks import CalloutBlock
-        from .models import Audience, CoursePage
-
-        chosen = {
-            index: child.value.get("signposting")
-            for index, child in enumerate(body)
-            if isinstance(child.block, CalloutBlock) and child.value.get("signposting")
-        }
-        parent = getattr(self, "parent_page", None)
-        if not chosen or parent is None:
-            return {}
-        course = CoursePage.objects.filter(pk=parent.pk).only("audience").first()
-        if course is None:
-            return {}
-        wanted = "pupils" if course.audience == Audience.PUPILS else "staff"
-        message = _(
-            "These contacts are not for the people who take this course (%(audience)s). "
-            "Choose the contacts for them."
-        ) % {"audience": course.get_audience_display().lower()}
-        return {
-            index: StructBlockValidationError(
-                block_errors={"signposting": ValidationError(message)}
-            )
-            for index, signposting in chosen.items()
-            if signposting != wanted
-        }
-
-    def _staff_scenarios_in_pupils_lessons(self, body) -> dict[int, ValidationError]:
-        """A scenario written for staff is never played by pupils (scenarios.selectors.
-        scenario_open_to): in a pupils' course they would be refused it, and a module that
-        requires it could never be completed."""
-        from scenarios.blocks import ScenarioBlock
-        from scenarios.models import Scenario
-
-        from .models import Audience, CoursePage
-
-        positions = [
-            index
-            for index, child in enumerate(body)
-            if isinstance(child.block, ScenarioBlock)
-            and getattr(child.value.get("scenario"), "audience", None) == Scenario.Audience.STAFF
-        ]
-        parent = getattr(self, "parent_page", None)
-        if not positions or parent is None:
-            return {}
-        course = CoursePage.objects.filter(pk=parent.pk).only("audience").first()
-        if course is None or course.audience != Audience.PUPILS:
-            return {}
-        return {
-            index: StructBlockValidationError(
-                block_errors={
-                    "scenario": ValidationError(
-                        _(
-                            "“%(title)s” is written for staff, so pupils cannot play it. "
-                            "Choose a scenario for pupils, or put this one in a staff course."
-                        )
-                        % {"title": body[index].value["scenario"].title}
-                    )
-                }
-            )
-            for index in positions
-        }
 
 
 class CopyWithoutAliasForm(CopyForm):

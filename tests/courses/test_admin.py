@@ -836,3 +836,30 @@ def test_a_pupils_course_whose_modules_are_for_pupils_cannot_be_made_for_staff(
     assert "Getting help" in message
     course.refresh_from_db()
     assert course.audience == Audience.PUPILS
+
+
+def test_publishing_pages_together_refuses_a_module_with_a_staff_scenario_for_pupils(
+    client, editor, course
+):
+    """A draft module of a pupils' course used a scenario for pupils, since republished as
+    for staff (nothing live used it), or was saved before the editor refused it. Published
+    together with other pages, it went live with a scenario pupils are never let play."""
+    from scenarios.models import Scenario
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    scenario = published_scenario(title="A post about you")
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    assert client.post(add, _module_with(scenario, required=True)).status_code == 302
+    module = ModulePage.objects.get(slug="lesson")
+    Scenario.objects.filter(pk=scenario.pk).update(audience=Scenario.Audience.STAFF)
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+    url += f"?id={module.pk}&next=/admin/pages/{course.pk}/"
+    response = client.post(url, {"include_descendants": ""}, follow=True)
+    module.refresh_from_db()
+    assert not module.live
+    assert (
+        "Nothing was published. “Lesson”: “A post about you” is written for staff, so pupils "
+        "cannot play it."
+    ) in response.text
