@@ -93,3 +93,27 @@ def refuse_to_publish_together_what_the_editor_would_refuse(request, action_type
         return None
     messages.error(request, " ".join([_("Nothing was published."), *problems]))
     return redirect(action.next_url)
+
+
+@hooks.register("before_move_page")
+def refuse_to_move_a_module_where_its_blocks_are_not_for_the_learners(request, page, destination):
+    """Moving a module to another course skips its edit form, which refuses blocks not for
+    the course's learners: a staff scenario in a pupils' course (pupils are never let play
+    it), notes for the teacher in a staff course (nobody would see them), contacts meant
+    for the other audience. Its published version and its latest draft are both checked."""
+    from .forms import module_audience_problems
+    from .models import ModulePage
+
+    if not isinstance(page, ModulePage):
+        return None
+    problems = {}
+    for version in (page, page.get_latest_revision_as_object()):
+        for _field, message in module_audience_problems(version.body, destination).values():
+            problems[message] = None
+    if not problems:
+        return None
+    messages.error(
+        request,
+        " ".join([_("“%(title)s” was not moved.") % {"title": page.title}, *problems]),
+    )
+    return redirect("wagtailadmin_pages:move", page.pk)

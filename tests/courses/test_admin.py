@@ -863,3 +863,33 @@ def test_publishing_pages_together_refuses_a_module_with_a_staff_scenario_for_pu
         "Nothing was published. “Lesson”: “A post about you” is written for staff, so pupils "
         "cannot play it."
     ) in response.text
+
+
+@pytest.mark.parametrize("moved", ["staff scenario", "teacher notes"])
+def test_a_module_cannot_be_moved_into_a_course_whose_learners_it_is_not_for(
+    client, editor, course, staff_course, moved
+):
+    """Moving a module to another course in the page explorer skips its edit form: a staff
+    scenario landed in a pupils' lesson (which pupils are refused), and notes for the
+    teacher in a staff course (where nobody sees them)."""
+    from scenarios.models import Scenario
+    from tests.courses.conftest import module_page
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    if moved == "staff scenario":
+        staff_only = published_scenario(title="A post about you", audience=Scenario.Audience.STAFF)
+        body = [("scenario", {"scenario": staff_only})]
+        module = module_page(staff_course, "targeted", body=body)
+        source, destination, said = staff_course, course, "“A post about you” is written for staff"
+    else:
+        notes = {"text": "<p>Pause here and ask the class.</p>"}
+        module = module_page(course, "targeted", body=[("teacher_notes", notes)])
+        source, destination, said = course, staff_course, "Notes for the teacher are shown only"
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:move_confirm", args=[module.pk, destination.pk])
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    module.refresh_from_db()
+    assert module.get_parent().pk == source.pk
+    assert "“Targeted” was not moved." in response.text and said in response.text
