@@ -61,3 +61,19 @@ def test_logins_only_prints_without_writing(settings):
     output = load(logins_only=True)
     assert "password for all: upstander-demo" in output
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_editor_belongs_to_no_school(settings):
+    """Editors build content for every school and belong to none: what they try out in
+    previews (an H5P activity, a quiz) is not recorded as a learner's. The demo editor was
+    made a member of the demo school, so their tries went into its records."""
+    settings.DEBUG = True
+    User.objects.create(username="editor", school=None)  # an earlier load, or made by hand
+    load()
+    load()
+    editor = User.objects.get(username="editor")
+    assert editor.school is None
+    assert roles_of(editor) == {Role.EDITOR}
+    assert editor.is_staff and editor.check_password("upstander-demo")
+    assert User.objects.get(username="teacher").school is not None
