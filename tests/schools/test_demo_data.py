@@ -77,3 +77,25 @@ def test_the_demo_editor_belongs_to_no_school(settings):
     assert roles_of(editor) == {Role.EDITOR}
     assert editor.is_staff and editor.check_password("upstander-demo")
     assert User.objects.get(username="teacher").school is not None
+
+
+@pytest.mark.django_db
+def test_the_demo_administrator_belongs_to_no_school_and_sees_each_schools_records(
+    client, settings
+):
+    """The demo's administrator sets up schools (README) and, as site administrators do,
+    belongs to none: the records dashboard lets them choose any school, and what they try
+    out in a module is not recorded as a learner's. As a member of the demo school they
+    were held to its records and could not open the school they had just set up."""
+    settings.DEBUG = True
+    User.objects.create(username="admin", school=None)  # an earlier load, or made by hand
+    load()
+    load()
+    admin = User.objects.get(username="admin")
+    assert admin.school is None
+    assert admin.is_superuser and admin.check_password("upstander-demo")
+    second = School.objects.create(urn="888888", name="Second Demo School")
+    client.force_login(admin)
+    response = client.get("/records/dashboard/", {"school": second.pk})
+    assert response.status_code == 200
+    assert response.context["school"] == second

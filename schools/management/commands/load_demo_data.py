@@ -44,7 +44,7 @@ DEMO_PEOPLE = [
     ),
     ("editor", "Ed", "Editor", [Role.EDITOR], []),
     # The whole admin: schools, people, LRS credentials and forwarding to another LRS. No
-    # role in the school, so no courses are set for them.
+    # role and no school, so no courses are set for them.
     ("admin", "Ada", "Admin", [], []),
 ]
 DEMO_SUPERUSERS = {"admin"}
@@ -91,9 +91,11 @@ class Command(BaseCommand):
         )
         for username, first, last, roles, groups in DEMO_PEOPLE:
             user, _ = person_create_or_update(
-                # Editors build content for every school and belong to none (what they try
-                # in a preview is not recorded as a learner's: h5p.views).
-                school=None if Role.EDITOR in roles else school,
+                # Editors build content and administrators run the site for every school,
+                # and belong to none: what they try is not recorded as a learner's
+                # (h5p.views), and the records dashboard lets an administrator choose any
+                # school (records.views).
+                school=school if roles and Role.EDITOR not in roles else None,
                 username=username,
                 first_name=first,
                 last_name=last,
