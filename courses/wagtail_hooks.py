@@ -5,10 +5,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail import hooks
+from wagtail.admin.views.pages.workflow import WorkflowActionView
+from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.snippets.models import register_snippet
 
 from .admin_home import DraftsPanel, shown_to
-from .models import Topic
+from .models import ModulePage, Topic
 
 register_snippet(Topic)
 
@@ -117,3 +119,44 @@ def refuse_to_move_a_module_where_its_blocks_are_not_for_the_learners(request, p
         " ".join([_("“%(title)s” was not moved.") % {"title": page.title}, *problems]),
     )
     return redirect("wagtailadmin_pages:move", page.pk)
+
+
+class ModuleWorkflowActionView(WorkflowActionView):
+    """Approving a module from the dashboard (or any link to Wagtail's workflow action)
+    publishes the revision submitted, without its edit form: what has changed since it was
+    submitted (a required activity unpublished, its scenario republished for staff) is
+    checked here as publishing it in the editor would, and then it is not approved."""
+
+    def post(self, request, *args, **kwargs):
+        from .forms import publishing_problems
+
+        if self.action_name == "approve":
+            submitted = self.task_state.revision.as_object()
+            problems = publishing_problems(submitted)
+            if problems:
+                messages.error(
+                    request,
+                    " ".join(
+                        [
+                            _("“%(title)s” was not approved, so it is not published.")
+                            % {"title": submitted.title},
+                            *problems,
+                        ]
+                    ),
+                )
+                if request.headers.get("x-requested-with") == "XMLHttpRequest":
+                    return self.render_modal_json(
+                        request, {"step": "success", "redirect": self.redirect_url}
+                    )
+                return redirect(self.redirect_url)
+        return super().post(request, *args, **kwargs)
+
+
+class ModulePageViewSet(PageViewSet):
+    model = ModulePage
+    workflow_action_view_class = ModuleWorkflowActionView
+
+
+@hooks.register("register_admin_viewset")
+def register_module_page_viewset():
+    return ModulePageViewSet("module_pages")

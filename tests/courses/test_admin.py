@@ -893,3 +893,37 @@ def test_a_module_cannot_be_moved_into_a_course_whose_learners_it_is_not_for(
     module.refresh_from_db()
     assert module.get_parent().pk == source.pk
     assert "“Targeted” was not moved." in response.text and said in response.text
+
+
+def test_a_module_requiring_an_unpublished_scenario_is_not_approved_from_the_dashboard(
+    client, admin_client, editor, course
+):
+    """The dashboard's "Approve" (Wagtail's workflow action, without the edit form) publishes
+    the submitted revision: it is refused, as approving in the editor is, when the module
+    now requires an activity learners cannot open."""
+    from scenarios.models import Scenario
+
+    roles_sync()
+    scenario = Scenario.objects.create(title="The crest account", live=True)
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    response = client.post(add, {**_module_with(scenario, required=True), "action-submit": "1"})
+    assert response.status_code == 302
+    module = ModulePage.objects.get(slug="lesson")
+    task_state = module.current_workflow_state.current_task_state
+    Scenario.objects.filter(pk=scenario.pk).update(live=False)
+
+    url = reverse("wagtailadmin_pages:workflow_action", args=[module.pk, "approve", task_state.pk])
+    response = admin_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "“Lesson” was not approved, so it is not published." in response.text
+    assert "“The crest account” is not published yet" in response.text
+    module.refresh_from_db()
+    assert not module.live
+    assert module.current_workflow_state is not None  # still awaiting a moderator
+
+    # Published again, the same approval goes through.
+    Scenario.objects.filter(pk=scenario.pk).update(live=True)
+    admin_client.post(url)
+    module.refresh_from_db()
+    assert module.live
