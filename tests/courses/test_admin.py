@@ -12,6 +12,25 @@ from schools.roles import Role, roles_sync
 from tests.factories import UserFactory
 
 
+def publish_course_form(course, audience):
+    """The course edit form as an editor posts it to publish the course for `audience`."""
+    return nested_form_data(
+        {
+            "title": course.title,
+            "slug": course.slug,
+            "audience": audience,
+            "summary": "s",
+            "intro": rich_text(""),
+            "estimated_minutes": 45,
+            "cpd_minutes": "",
+            "key_stage": "",
+            "learning_outcomes": "o",
+            "content_warning": "",
+            "action-publish": "publish",
+        }
+    )
+
+
 def source(**extra):
     return {"organisation": "NAHT", "title": "Essential guide", "date": "Not dated", **extra}
 
@@ -733,21 +752,7 @@ def test_a_course_whose_modules_use_a_staff_scenario_cannot_be_made_for_pupils(
     staff_only = published_scenario(title="A post about you", audience=Scenario.Audience.STAFF)
     module_page(staff_course, "targeted", body=[("scenario", {"scenario": staff_only})])
     client.force_login(editor)
-    data = nested_form_data(
-        {
-            "title": staff_course.title,
-            "slug": staff_course.slug,
-            "audience": Audience.PUPILS,
-            "summary": "s",
-            "intro": rich_text(""),
-            "estimated_minutes": 45,
-            "cpd_minutes": "",
-            "key_stage": "",
-            "learning_outcomes": "o",
-            "content_warning": "",
-            "action-publish": "publish",
-        }
-    )
+    data = publish_course_form(staff_course, Audience.PUPILS)
     response = client.post(f"/admin/pages/{staff_course.pk}/edit/", data)
     assert response.status_code == 200
     (message,) = response.context["form"].errors["audience"]
@@ -815,21 +820,7 @@ def test_a_pupils_course_whose_modules_are_for_pupils_cannot_be_made_for_staff(
 
     module_page(course, "help", title="Getting help", body=[block])
     client.force_login(editor)
-    data = nested_form_data(
-        {
-            "title": course.title,
-            "slug": course.slug,
-            "audience": Audience.STAFF,
-            "summary": "s",
-            "intro": rich_text(""),
-            "estimated_minutes": 45,
-            "cpd_minutes": "",
-            "key_stage": "",
-            "learning_outcomes": "o",
-            "content_warning": "",
-            "action-publish": "publish",
-        }
-    )
+    data = publish_course_form(course, Audience.STAFF)
     response = client.post(f"/admin/pages/{course.pk}/edit/", data)
     assert response.status_code == 200
     (message,) = response.context["form"].errors["audience"]
