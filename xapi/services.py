@@ -418,6 +418,8 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
         full.setdefault("version", stored_version)
         fresh.append((statement_id, full, model))
 
+    if guard is None:
+        _statements_lock(fresh)
     _voiding_check(fresh, school_id)
     # Ids the caller minted (a guard's) cannot have been voided before they were stored.
     voided_already = set() if guard is not None else _voided_before(fresh, school_id)
@@ -705,6 +707,29 @@ class _StatementRow:
     ref_statement_id: uuid.UUID | None = None
     voided: bool = False
     pk: int | None = None
+
+
+def _statements_lock(fresh) -> None:
+    """On PostgreSQL, lock (until the transaction ends) every statement id this batch
+    stores or voids, in one order, so that a statement and the one voiding it, or two
+    statements about the same target, sent at the same moment on two connections are
+    written one after the other: each then reads what the other committed (Part Two 2.3.2:
+    a statement is voided whenever a voiding statement refers to it, whichever came first).
+    A single statement stored without a transaction of its own (`record()`'s one-statement
+    path) holds no lock: it is never a voiding statement."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    keys = {sid.lower() for sid, _full, _m in fresh}
+    keys |= {
+        str(full["object"]["id"]).lower()
+        for _sid, full, _m in fresh
+        if full["verb"]["id"] == VOIDED
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(%s::text[]) k",
+            [sorted(keys)],
+        )
 
 
 def _voided_before(fresh, school_id) -> set[str]:

@@ -93,3 +93,56 @@ def test_a_statement_being_written_is_not_missed_by_a_reader_polling_since_consi
 
     seen = {s["id"] for s in first.json()["statements"] + second.json()["statements"]}
     assert statement_id in seen
+
+
+def test_a_statement_voided_while_it_is_being_written_ends_up_voided(lrs, school):
+    """Part Two 2.3.2: "an LRS MUST consider a Statement it contains voided if and only if
+    the Statement is not itself a Voiding Statement and the LRS also contains a Voiding
+    Statement referring to the first Statement". A tool that sends a statement and, on
+    another connection, the statement voiding it (a teacher undoing a mark at once) must not
+    leave the first one live because the two writes crossed."""
+    from django.db import connections, transaction
+
+    from xapi.services import record
+
+    statement_id = str(uuid.uuid4())
+    written, finish = threading.Event(), threading.Event()
+    answers: list[int] = []
+
+    def write():
+        try:
+            with transaction.atomic():
+                record(statements=[xapi_statement(id=statement_id)], school=school)
+                written.set()
+                finish.wait(10)
+        finally:
+            connections.close_all()
+
+    def void():
+        helper = LrsClientHelper(Client(raise_request_exception=False), "", "", lrs.version)
+        helper.auth = lrs.auth
+        try:
+            voiding = xapi_statement(
+                verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
+                object={"objectType": "StatementRef", "id": statement_id},
+            )
+            answers.append(helper.post("/xapi/statements", voiding).status_code)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    voider = threading.Thread(target=void)
+    try:
+        assert written.wait(10)
+        voider.start()
+        # Without waiting for the write, the voiding is answered at once; it must wait.
+        voider.join(5)
+    finally:
+        finish.set()
+        writer.join()
+        voider.join()
+
+    assert answers == [200]
+    assert lrs.get("/xapi/statements", {"statementId": statement_id}).status_code == 404
+    assert lrs.get("/xapi/statements", {"voidedStatementId": statement_id}).status_code == 200
