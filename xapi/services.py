@@ -5,6 +5,7 @@ enqueue forwarding, in one transaction; forwarding is sent after commit.
 """
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -83,10 +84,31 @@ def _without_definition(activity: dict) -> dict:
     return {key: value for key, value in activity.items() if key != "definition"}
 
 
+# The seconds of an ISO 8601 duration, with their fraction.
+_DURATION_SECONDS = re.compile(r"(\d+)(?:\.(\d+))?S$")
+
+
+def _duration_comparable(duration: str) -> str:
+    """Part Two 4.6 (2.0.0 4.2.7) "Duration": "When comparing Durations, any precision beyond
+    0.01 second precision SHOULD* NOT [2.0.0: shall not] be included in the comparison": the
+    seconds cut (not rounded) to hundredths, written without trailing zeros."""
+
+    def seconds(match: re.Match) -> str:
+        fraction = (match.group(2) or "")[:2].rstrip("0")
+        return f"{match.group(1)}.{fraction}S" if fraction else f"{match.group(1)}S"
+
+    return _DURATION_SECONDS.sub(seconds, duration)
+
+
 def _immutable_part(statement: dict) -> dict:
     """A statement (or SubStatement) dump without what Part Two 2.3.1 lists as not part of
     the immutable statement."""
     out = {key: value for key, value in statement.items() if key != "attachments"}
+    if "duration" in (out.get("result") or {}):
+        out["result"] = {
+            **out["result"],
+            "duration": _duration_comparable(out["result"]["duration"]),
+        }
     out["actor"] = _members_sorted(out["actor"])
     out["verb"] = {key: value for key, value in out["verb"].items() if key != "display"}
     obj = out["object"]

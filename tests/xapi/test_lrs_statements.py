@@ -93,6 +93,24 @@ def test_the_same_statement_sent_again_with_what_is_not_part_of_it_changed_is_ac
     assert lrs.post(URL, {**again, "object": {"id": "http://example.org/x"}}).status_code == 409
 
 
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+def test_a_statement_sent_again_with_its_duration_to_the_hundredth_is_the_same(lrs, version):
+    """Part Two 4.6 (2.0.0 4.2.7) "Duration": "When comparing Durations [2.0.0: When making a
+    comparison ... of Statements in regard to a Duration], any precision beyond 0.01 second
+    precision SHOULD* NOT [shall not] be included in the comparison". A tool that sends a
+    statement again with its duration cut to hundredths sends the same statement: it is
+    accepted, not refused as a conflict."""
+    lrs.version = version
+    statement_id = str(uuid.uuid4())
+    first = xapi_statement(id=statement_id, result={"duration": "PT1M30.1249S"})
+    assert lrs.post(URL, first).status_code == 200
+    again = {**first, "result": {"duration": "PT1M30.12S"}}
+    assert lrs.post(URL, again).status_code == 200
+    assert lrs.put(f"{URL}?statementId={statement_id}", again).status_code == 204
+    later = {**first, "result": {"duration": "PT1M30.13S"}}
+    assert lrs.post(URL, later).status_code == 409
+
+
 def test_batch_with_repeated_id_is_400(lrs):
     """2.1.2: "If the LRS receives a batch of Statements containing two or more Statements
     with the same id, it SHALL reject the batch and return 400 Bad Request"."""
