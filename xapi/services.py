@@ -57,6 +57,18 @@ def format_timestamp(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def timestamp_utc(value: str) -> str:
+    """A statement's timestamp in UTC, as xAPI 2.0.0 Part Two 4.2.7 requires ("An LRS shall
+    convert Timestamps to UTC rather than rejecting Statements that send Timestamps not in
+    UTC form"; 1.0.3 4.5: "SHOULD* return the Timestamp in UTC"). The instant and its
+    precision (to the microsecond) are kept; one already in UTC ("Z") is kept as sent."""
+    if value.endswith("Z"):
+        return value
+    moment = parse_timestamp(value).astimezone(UTC)
+    precision = "microseconds" if moment.microsecond % 1000 else "milliseconds"
+    return moment.isoformat(timespec=precision).replace("+00:00", "Z")
+
+
 def parse_timestamp(value: str) -> datetime:
     parsed = datetime.fromisoformat(value.replace("z", "Z"))
     if parsed.tzinfo is None:
@@ -434,6 +446,10 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
         if model.id and model.id != data.get("id"):
             full["id"] = model.id
         full.setdefault("timestamp", stored)
+        full["timestamp"] = timestamp_utc(full["timestamp"])
+        obj = full["object"]
+        if obj.get("objectType") == "SubStatement" and "timestamp" in obj:
+            full["object"] = {**obj, "timestamp": timestamp_utc(obj["timestamp"])}
         full["stored"] = stored
         # Part Two 4.1.9: the LRS sets authority from the credentials it authenticated.
         full["authority"] = authority

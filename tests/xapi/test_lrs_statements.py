@@ -784,3 +784,27 @@ def test_format_canonical_does_not_pick_a_language_the_client_refuses_with_q_0(l
             HTTP_ACCEPT_LANGUAGE=header,
         ).json()
         assert got["object"]["definition"]["name"] == {"fr": "Un"}, header
+
+
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+@pytest.mark.parametrize(
+    "sent, returned",
+    [
+        ("2026-06-01T10:00:00.125+01:00", "2026-06-01T09:00:00.125Z"),
+        ("2026-06-01T00:30:00-05:00", "2026-06-01T05:30:00.000Z"),
+        ("2026-06-01T10:00:00", "2026-06-01T10:00:00.000Z"),
+    ],
+)
+def test_a_timestamp_sent_with_an_offset_is_returned_in_utc(lrs, version, sent, returned):
+    """2.0.0 Part Two 4.2.7 "Timestamps": "An LRS shall convert Timestamps to UTC rather than
+    rejecting Statements that send Timestamps not in UTC form" (1.0.3 Part Two 4.5: "The
+    LRS SHOULD* return the Timestamp in UTC timezone"); one without a zone is UTC already
+    (4.1.7). A tool reading the statements back gets every timestamp in UTC, so they sort
+    and compare; sending the statement again is still the same statement."""
+    lrs.version = version
+    statement = xapi_statement(id=str(uuid.uuid4()), timestamp=sent)
+    assert lrs.post(URL, statement).status_code == 200
+    got = lrs.get(URL, {"statementId": statement["id"]}).json()
+    assert got["timestamp"] == returned
+    assert lrs.get(URL, {"limit": 1}).json()["statements"][0]["timestamp"] == returned
+    assert lrs.post(URL, statement).status_code == 200
