@@ -875,18 +875,19 @@ def attachments_release(carried: dict[int | None, set[str]]) -> None:
 
 
 def _document_key(*, kind, activity_iri="", agent_key="", registration="") -> dict:
+    """`registration=None` (listing or deleting several states) means any registration."""
     return {
         "kind": kind,
         "activity_iri": activity_iri or "",
         "agent_key": agent_key or "",
-        "registration": registration or "",
+        "registration": None if registration is None else registration or "",
     }
 
 
 def _documents(school, key):
     from .models import Document
 
-    qs = Document.objects.filter(**key)
+    qs = Document.objects.filter(**{k: v for k, v in key.items() if v is not None})
     return qs.filter(school=school) if school is not None else qs.filter(school__isnull=True)
 
 

@@ -2,6 +2,7 @@
 Three 2.3-2.6), with ETag concurrency (Part Three 1.1)."""
 
 import json
+import uuid
 from urllib.parse import urlencode
 
 import pytest
@@ -46,6 +47,31 @@ def test_state_ids_and_delete_all(lrs):
     assert sorted(lrs.get(state_url()).json()) == ["one", "two"]
     assert lrs.delete(state_url()).status_code == 204
     assert lrs.get(state_url()).json() == []
+
+
+def test_state_ids_and_delete_all_without_a_registration_cover_every_registration(lrs):
+    """2.3 State Resource, Multiple Document GET and DELETE: "Fetches State ids of all state
+    data for this context (Activity + Agent [ + registration if specified])" and "Deletes all
+    state data for this context (Activity + Agent [+ registration if specified])". A tool
+    that clears a learner's progress in an activity (to start again) clears what it saved
+    under each registration (an attempt) too, and sees every id it saved."""
+    reg = "a3b0b5a5-2d0e-4c3b-9d7e-1c1a1f1d1e10"
+    lrs.put(state_url("bookmark", registration=reg), {"page": 3})
+    lrs.put(state_url("bookmark", registration=str(uuid.uuid4())), {"page": 1})
+    lrs.put(state_url("preferences"), {"captions": True})
+    assert sorted(lrs.get(state_url()).json()) == ["bookmark", "preferences"]
+    assert lrs.get(state_url(registration=reg)).json() == ["bookmark"]
+    assert lrs.delete(state_url()).status_code == 204
+    assert lrs.get(state_url("bookmark", registration=reg)).status_code == 404
+    assert lrs.get(state_url()).json() == []
+
+
+def test_state_delete_all_with_a_registration_keeps_the_others(lrs):
+    reg = "a3b0b5a5-2d0e-4c3b-9d7e-1c1a1f1d1e10"
+    lrs.put(state_url("bookmark", registration=reg), {"page": 3})
+    lrs.put(state_url("preferences"), {"captions": True})
+    assert lrs.delete(state_url(registration=reg)).status_code == 204
+    assert lrs.get(state_url()).json() == ["preferences"]
 
 
 def test_post_merges_json_objects(lrs):

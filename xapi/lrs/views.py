@@ -348,6 +348,10 @@ def _documents_resource(
     since = _time_param(lrs, "since")
     _only(lrs, allowed | {id_param, "since"})
     school = principal.school
+    if document_id is None and kind == "state" and not key["registration"]:
+        # 2.3 Multiple Document GET and DELETE: "all state data for this context (Activity +
+        # Agent [+ registration if specified])": without one, every registration's too.
+        key = {**key, "registration": None}
     if lrs.method == "GET":
         if document_id is None:
             found = list(
@@ -355,7 +359,9 @@ def _documents_resource(
                     "document_id", "updated"
                 )
             )
-            response = JsonResponse([doc_id for doc_id, _updated in found], safe=False)
+            # A state id saved under several registrations is listed once.
+            ids = list(dict.fromkeys(doc_id for doc_id, _updated in found))
+            response = JsonResponse(ids, safe=False)
             if found:
                 # 2.2 Last Modified: "when the most recently modified document was last
                 # modified".
