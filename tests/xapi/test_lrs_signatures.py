@@ -97,6 +97,25 @@ def test_without_a_certificate_the_payload_is_still_checked(lrs, key):
     assert "not the statement that was sent" in response.json()["error"]
 
 
+def test_a_signed_statement_sent_with_another_timestamp_is_400(lrs, key):
+    """2.6: the payload is "the complete Statement before the signature was added", and a
+    statement that differs from it has a malformed signature. The timestamp is set by the
+    LRS only when the statement has none: a signed statement whose time was changed after
+    signing (a completion dated a week earlier) is refused; the same instant written in
+    another zone is the same statement."""
+    statement = xapi_statement(timestamp="2026-06-01T10:00:00.000Z")
+    token = jws(statement, key, x5c=certificate(key))
+    earlier = {**statement, "timestamp": "2026-05-25T10:00:00.000Z"}
+    body, ctype = signed_request(earlier, token)
+    response = lrs.post(URL, body, content_type=ctype)
+    assert response.status_code == 400
+    assert "not the statement that was sent" in response.json()["error"]
+    assert not Statement.objects.exists()
+    same = {**statement, "timestamp": "2026-06-01T11:00:00+01:00"}
+    body, ctype = signed_request(same, token)
+    assert lrs.post(URL, body, content_type=ctype).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("token", "reason"),
     [

@@ -16,7 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from ..services import statement_comparable
+from ..services import parse_timestamp, statement_comparable
 from ..statements.errors import StatementValidationError
 from ..statements.validation import statement_validate
 from .http import LrsError
@@ -98,6 +98,13 @@ def _check(statement: dict, jws: bytes, version: str) -> None:
     except StatementValidationError:
         raise _Malformed("the JWS payload is not a valid statement") from None
     if statement_comparable(original) != statement_comparable(received):
+        raise _Malformed("the JWS payload is not the statement that was sent")
+    # The comparison leaves out the timestamp, which the LRS sets when a statement has none;
+    # one the signer gave is part of what was signed (the same instant, in any zone).
+    if original.timestamp is not None and (
+        received.timestamp is None
+        or parse_timestamp(original.timestamp) != parse_timestamp(received.timestamp)
+    ):
         raise _Malformed("the JWS payload is not the statement that was sent")
 
 
