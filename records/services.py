@@ -326,15 +326,19 @@ def _reminders_send(*, today: date, connection) -> int:
             .exclude(email="")
             .exclude(groups__name="Pupils")
         }
+        # Everything due for one person goes in one email (two certificates expiring on the
+        # same day are one message naming both, not two a moment apart).
+        by_person: dict[int, list] = {}
         for item, (kind, about) in due:
             user = people.get(item.learner_id)
             if user is None or (user.pk, item.assignment_id, kind, about) in already:
                 continue
+            by_person.setdefault(user.pk, []).append((item, kind, about))
+        for pk, reminders in by_person.items():
             try:
-                if _reminder_send_one(
-                    user=user, item=item, kind=kind, about=about, connection=connection
-                ):
-                    sent += 1
+                sent += _reminders_send_together(
+                    user=people[pk], reminders=reminders, connection=connection
+                )
             except MailServerUnreachable:
                 logger.error("Reminders stopped after %s sent: no mail server to send with", sent)
                 return sent
@@ -479,6 +483,56 @@ def _reminder_send_one(
     )
 
 
+def _reminders_send_together(*, user, reminders: list, connection=None) -> int:
+    """Email `user` the automatic reminders (item, kind, date) due for them in one message,
+    each noted as a ReminderSent in the same transaction as the email is handed over (those
+    noted meanwhile by another run are left out). Returns how many reminders it carried;
+    raises ReminderRefused as `_email_once` does."""
+    if len(reminders) == 1:
+        item, kind, about = reminders[0]
+        sent = _reminder_send_one(
+            user=user, item=item, kind=kind, about=about, connection=connection
+        )
+        return int(sent)
+    reminders = sorted(reminders, key=lambda r: (r[2], r[0].course.title))
+    try:
+        with transaction.atomic():
+            fresh = []
+            for item, kind, about in reminders:
+                _row, created = ReminderSent.objects.get_or_create(
+                    learner=user, assignment_id=item.assignment_id, kind=kind, about_date=about
+                )
+                if created:
+                    fresh.append({"item": item, "kind": kind, "about": about})
+            if not fresh:
+                return 0
+            if len(fresh) == 1:
+                # Only one left to say: the usual email for it (its row is already noted).
+                only = fresh[0]
+                subject = _(REMINDER_SUBJECTS[only["kind"]]) % {
+                    "course": only["item"].course.title,
+                    "date": only["about"].strftime("%-d %B %Y"),
+                }
+                template, context = "records/email/reminder.txt", only
+            else:
+                subject = _("Reminders about %(count)s courses: %(courses)s") % {
+                    "count": len(fresh),
+                    "courses": ", ".join(f"“{r['item'].course.title}”" for r in fresh),
+                }
+                template, context = "records/email/reminders.txt", {"reminders": fresh}
+            _send(
+                user=user,
+                subject=subject,
+                template=template,
+                context=context,
+                connection=connection,
+            )
+    except Exception as error:
+        _email_failed(error, user=user, kind=reminders[0][1])
+        return 0
+    return len(fresh)
+
+
 def _email_once(
     *,
     user,
@@ -511,42 +565,45 @@ def _email_once(
                 connection=connection,
             )
     except Exception as error:
-        # One bad address must not stop everyone else's emails.
-        if isinstance(error, OSError):
-            # The mail server's or the socket's: its text may name the address, so only what
-            # kind of failure and the reply code are logged, with who by their id.
-            logger.error(
-                "Email (%s) to user %s failed: %s", kind, user.pk, mail_failure_summary(error)
-            )
-        else:
-            logger.exception("Email (%s) to user %s failed", kind, user.pk)
-        if isinstance(error, smtplib.SMTPRecipientsRefused):
-            raise AddressRefused(
-                _(
-                    "The mail server would not take their email address, %(email)s. Check "
-                    "that it is right."
-                )
-                % {"email": user.email}
-            ) from error
-        if isinstance(error, smtplib.SMTPDataError):
-            # The server took the address but answered no to this one message (a full
-            # mailbox, a message put off for now): it is working, so the others are still
-            # sent, and this one is tried again on the next run.
-            if 500 <= error.smtp_code < 600:
-                raise AddressRefused(
-                    _("The mail server would not deliver the email to %(email)s.")
-                    % {"email": user.email}
-                ) from error
-            raise ReminderRefused(
-                _("The email could not be sent. Please try again later.")
-            ) from error
-        if isinstance(error, OSError):
-            # Not this address: the server (refused, timed out, hung up, would not sign in).
-            raise MailServerUnreachable(
-                _("The email could not be sent. Please try again later.")
-            ) from error
+        _email_failed(error, user=user, kind=kind)
         return False
     return True
+
+
+def _email_failed(error: Exception, *, user, kind: str) -> None:
+    """Log an email that could not be sent (its ReminderSent rows rolled back, so the next
+    run tries again) and raise ReminderRefused (AddressRefused, MailServerUnreachable) when
+    the caller should know why; return for any other failure."""
+    # One bad address must not stop everyone else's emails.
+    if isinstance(error, OSError):
+        # The mail server's or the socket's: its text may name the address, so only what
+        # kind of failure and the reply code are logged, with who by their id.
+        logger.error("Email (%s) to user %s failed: %s", kind, user.pk, mail_failure_summary(error))
+    else:
+        logger.exception("Email (%s) to user %s failed", kind, user.pk)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        raise AddressRefused(
+            _(
+                "The mail server would not take their email address, %(email)s. Check "
+                "that it is right."
+            )
+            % {"email": user.email}
+        ) from error
+    if isinstance(error, smtplib.SMTPDataError):
+        # The server took the address but answered no to this one message (a full
+        # mailbox, a message put off for now): it is working, so the others are still
+        # sent, and this one is tried again on the next run.
+        if 500 <= error.smtp_code < 600:
+            raise AddressRefused(
+                _("The mail server would not deliver the email to %(email)s.")
+                % {"email": user.email}
+            ) from error
+        raise ReminderRefused(_("The email could not be sent. Please try again later.")) from error
+    if isinstance(error, OSError):
+        # Not this address: the server (refused, timed out, hung up, would not sign in).
+        raise MailServerUnreachable(
+            _("The email could not be sent. Please try again later.")
+        ) from error
 
 
 @contextmanager

@@ -755,3 +755,37 @@ def test_a_course_overdue_for_longer_than_the_school_keeps_records_is_not_remind
     records_purge()
     reminders_send()
     assert [m.to for m in mailoutbox].count([teacher.email]) == 1
+
+
+def test_two_courses_expiring_the_same_day_are_one_email_listing_both(
+    school, staff_team, staff_course, home_page, teacher, safeguarding_lead, mailoutbox
+):
+    """A member of staff whose two certificates expire on the same day got two emails a
+    moment apart; they get one that names both courses, and both are noted as reminded."""
+    from tests.records.conftest import _course
+
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    second = _course(home_page, audience="staff", title="Reporting a fake account")
+    for course in (staff_course, second):
+        assignment_create(
+            school=school,
+            course_page_id=course.pk,
+            group=staff_team,
+            due_on=date(2025, 1, 1),
+            renewal_months=12,
+        )
+        completed(teacher, course.activity_iri, days_ago=350)
+    assert reminders_send() == 2
+    [mail] = mailoutbox
+    assert mail.to == [teacher.email]
+    for course in (staff_course, second):
+        assert f"“{course.title}”" in mail.body
+        assert f"http://testserver{course.url}" in mail.body
+    assert "2 courses" in mail.subject
+    assert sorted(ReminderSent.objects.filter(learner=teacher).values_list("kind", flat=True)) == [
+        "expiring",
+        "expiring",
+    ]
+    assert reminders_send() == 0
+    assert len(mailoutbox) == 1
