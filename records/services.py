@@ -334,10 +334,17 @@ def _reminders_send(*, today: date, connection) -> int:
             if user is None or (user.pk, item.assignment_id, kind, about) in already:
                 continue
             by_person.setdefault(user.pk, []).append((item, kind, about))
+        # A completion from before this day is no longer held (the retention purge): an
+        # overdue reminder about an earlier due date must not say it was never done.
+        records_from = add_months(today, -school.retention_months)
         for pk, reminders in by_person.items():
             try:
                 sent += _reminders_send_together(
-                    user=people[pk], reminders=reminders, connection=connection
+                    user=people[pk],
+                    reminders=reminders,
+                    records_from=records_from,
+                    records_months=school.retention_months,
+                    connection=connection,
                 )
             except MailServerUnreachable:
                 logger.error("Reminders stopped after %s sent: no mail server to send with", sent)
@@ -451,6 +458,7 @@ def _reminder_send_one(
     lead_title: str = "",
     reply_to: str = "",
     connection=None,
+    extra: dict | None = None,
 ) -> bool:
     """`lead_name` and `lead_title` (the role's name where the person works, in Wales the
     Designated Safeguarding Person) are who asked for a reminder from the lead; the title
@@ -477,21 +485,31 @@ def _reminder_send_one(
             "about": about,
             "lead_name": lead_name,
             "lead_title": lead_title,
+            **(extra or {}),
         },
         reply_to=reply_to,
         connection=connection,
     )
 
 
-def _reminders_send_together(*, user, reminders: list, connection=None) -> int:
+def _reminders_send_together(
+    *,
+    user,
+    reminders: list,
+    records_from: date | None = None,
+    records_months: int | None = None,
+    connection=None,
+) -> int:
     """Email `user` the automatic reminders (item, kind, date) due for them in one message,
     each noted as a ReminderSent in the same transaction as the email is handed over (those
     noted meanwhile by another run are left out). Returns how many reminders it carried;
-    raises ReminderRefused as `_email_once` does."""
+    raises ReminderRefused as `_email_once` does. `records_from` is the first day the
+    school still holds records of (`records_months` before today)."""
+    kept = {"records_from": records_from, "records_months": records_months}
     if len(reminders) == 1:
         item, kind, about = reminders[0]
         sent = _reminder_send_one(
-            user=user, item=item, kind=kind, about=about, connection=connection
+            user=user, item=item, kind=kind, about=about, connection=connection, extra=kept
         )
         return int(sent)
     reminders = sorted(reminders, key=lambda r: (r[2], r[0].course.title))
@@ -513,13 +531,14 @@ def _reminders_send_together(*, user, reminders: list, connection=None) -> int:
                     "course": only["item"].course.title,
                     "date": only["about"].strftime("%-d %B %Y"),
                 }
-                template, context = "records/email/reminder.txt", only
+                template, context = "records/email/reminder.txt", {**only, **kept}
             else:
                 subject = _("Reminders about %(count)s courses: %(courses)s") % {
                     "count": len(fresh),
                     "courses": ", ".join(f"“{r['item'].course.title}”" for r in fresh),
                 }
-                template, context = "records/email/reminders.txt", {"reminders": fresh}
+                template = "records/email/reminders.txt"
+                context = {"reminders": fresh, **kept}
             _send(
                 user=user,
                 subject=subject,

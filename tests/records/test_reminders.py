@@ -789,3 +789,30 @@ def test_two_courses_expiring_the_same_day_are_one_email_listing_both(
     ]
     assert reminders_send() == 0
     assert len(mailoutbox) == 1
+
+
+def test_a_completion_the_retention_purge_removed_is_not_reminded_as_never_done(
+    school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """A member of staff completed a course on time, longer ago than the school keeps
+    records: once the purge removed it, the reminders run told them the course "is not yet
+    complete". It now says Upstander no longer holds their completion, and why."""
+    from records.services import records_purge
+
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    school.retention_months = 12
+    school.save()
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=500),
+    )
+    completed(teacher, staff_course.activity_iri, days_ago=520)
+    assert reminders_send() == 0
+    records_purge()
+    assert reminders_send() == 1
+    [mail] = mailoutbox
+    assert "not yet complete" not in mail.body
+    assert "keeps learning records for 12 months" in mail.body
