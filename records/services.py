@@ -314,11 +314,13 @@ def _reminders_send(*, today: date, connection) -> int:
         due = [(i, r) for i, r in due if r is not None]
         if not due:
             continue
+        # By course, not assignment: a course assigned twice (a team and a role) is reminded
+        # under whichever is due first, which a changed due date can swap.
         already = set(
             ReminderSent.objects.filter(
                 assignment__school=school,
                 learner_id__in={i.learner_id for i, _r in due},
-            ).values_list("learner_id", "assignment_id", "kind", "about_date")
+            ).values_list("learner_id", "assignment__course_id", "kind", "about_date")
         )
         people = {
             u.pk: u
@@ -331,7 +333,7 @@ def _reminders_send(*, today: date, connection) -> int:
         by_person: dict[int, list] = {}
         for item, (kind, about) in due:
             user = people.get(item.learner_id)
-            if user is None or (user.pk, item.assignment_id, kind, about) in already:
+            if user is None or (user.pk, item.course.page_id, kind, about) in already:
                 continue
             by_person.setdefault(user.pk, []).append((item, kind, about))
         # A completion from before this day is no longer held (the retention purge): an
@@ -438,12 +440,12 @@ def _reminder_from_lead_send(*, learner: User, item, lead: User, connection=None
         connection=connection,
     )
     if not sent:
-        if ReminderSent.objects.filter(
-            learner=learner,
+        if _reminded_about_course(
+            user=learner,
             assignment_id=item.assignment_id,
             kind=ReminderSent.Kind.FROM_LEAD,
-            about_date=today,
-        ).exists():
+            about=today,
+        ):
             raise ReminderRefused(_("They were already emailed about that course today."))
         raise ReminderRefused(_("The email could not be sent. Please try again later."))
 
@@ -517,6 +519,10 @@ def _reminders_send_together(
         with transaction.atomic():
             fresh = []
             for item, kind, about in reminders:
+                if _reminded_about_course(
+                    user=user, assignment_id=item.assignment_id, kind=kind, about=about
+                ):
+                    continue
                 _row, created = ReminderSent.objects.get_or_create(
                     learner=user, assignment_id=item.assignment_id, kind=kind, about_date=about
                 )
@@ -570,6 +576,10 @@ def _email_once(
     it could not be (the row rolled back, so the next run tries again)."""
     try:
         with transaction.atomic():
+            if _reminded_about_course(
+                user=user, assignment_id=assignment_id, kind=kind, about=about
+            ):
+                return False
             _row, created = ReminderSent.objects.get_or_create(
                 learner=user, assignment_id=assignment_id, kind=kind, about_date=about
             )
@@ -587,6 +597,17 @@ def _email_once(
         _email_failed(error, user=user, kind=kind)
         return False
     return True
+
+
+def _reminded_about_course(*, user, assignment_id: int, kind: str, about: date) -> bool:
+    """Was `user` already emailed this (kind, date) about the assignment's course, under it
+    or another assignment of the same course (their team's and their role's)?"""
+    return ReminderSent.objects.filter(
+        learner=user,
+        assignment__course_id__in=Assignment.objects.filter(pk=assignment_id).values("course_id"),
+        kind=kind,
+        about_date=about,
+    ).exists()
 
 
 def _email_failed(error: Exception, *, user, kind: str) -> None:

@@ -816,3 +816,34 @@ def test_a_completion_the_retention_purge_removed_is_not_reminded_as_never_done(
     [mail] = mailoutbox
     assert "not yet complete" not in mail.body
     assert "keeps learning records for 12 months" in mail.body
+
+
+def test_a_reminder_is_not_sent_again_when_the_other_assignment_of_the_course_becomes_due_first(
+    school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """A course assigned to a member of staff twice (their team, and everyone with their
+    role): the lead moving the second one's due date before the first's made the next run
+    email the same "expires on" reminder again."""
+    from records.services import assignment_change
+
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date(2025, 1, 1),
+        renewal_months=12,
+    )
+    everyone = assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.STAFF,
+        due_on=date(2025, 3, 1),
+        renewal_months=12,
+    )
+    completed(teacher, staff_course.activity_iri, days_ago=350)
+    assert reminders_send() == 1
+    assignment_change(assignment=everyone, due_on=date(2024, 9, 1), renewal_months=12)
+    assert reminders_send() == 0
+    assert len(mailoutbox) == 1
