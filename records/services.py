@@ -398,28 +398,42 @@ def reminder_from_lead(*, learner: User, assignment_id: int, lead: User) -> None
 
 def reminders_from_lead(*, chases, lead: User) -> tuple[int, int]:
     """Email everyone on the lead's chase list (`selectors.chase_list().to_email`, already
-    checked there) a reminder about their course. Returns how many were sent and how many
-    could not be (sent by someone else a moment before, or the mail server refused; once it
-    cannot be reached, nobody after is tried: the page would outlast the waits)."""
-    chases = list(chases)
+    checked there) a reminder about their course: one email for each person, naming every
+    course they are chased about. Returns how many reminders (courses) were sent and how
+    many could not be (sent by someone else a moment before, or the mail server refused;
+    once it cannot be reached, nobody after is tried: the page would outlast the waits)."""
+    by_learner: dict[int, list] = {}
+    for chase in chases:
+        by_learner.setdefault(chase.learner.pk, []).append(chase)
+    people = list(by_learner.values())
     sent = failed = 0
     with mail_connection() as connection:  # one for them all: each costs a handshake
-        for number, chase in enumerate(chases):
+        for number, theirs in enumerate(people):
             try:
-                _reminder_from_lead_send(
-                    learner=chase.learner, item=chase.item, lead=lead, connection=connection
+                carried = _reminders_from_lead_send(
+                    learner=theirs[0].learner,
+                    items=[chase.item for chase in theirs],
+                    lead=lead,
+                    connection=connection,
                 )
             except MailServerUnreachable:
-                failed += len(chases) - number
+                failed += sum(len(rest) for rest in people[number:])
                 break
             except ReminderRefused:
-                failed += 1
+                failed += len(theirs)
             else:
-                sent += 1
+                sent += carried
+                failed += len(theirs) - carried
     return sent, failed
 
 
 def _reminder_from_lead_send(*, learner: User, item, lead: User, connection=None) -> None:
+    _reminders_from_lead_send(learner=learner, items=[item], lead=lead, connection=connection)
+
+
+def _reminders_from_lead_send(*, learner: User, items: list, lead: User, connection=None) -> int:
+    """Email `learner` the lead's reminder about these assignments, in one email. Returns
+    how many it carried; raises ReminderRefused, with the reason, when it carried none."""
     from schools.roles import Role, roles_of
 
     today = timezone.localdate()
@@ -429,25 +443,27 @@ def _reminder_from_lead_send(*, learner: User, item, lead: User, connection=None
         and lead.school_id == learner.school_id
         and Role.SAFEGUARDING_LEAD in roles_of(lead)
     )
-    sent = _reminder_send_one(
+    sent = _reminders_send_together(
         user=learner,
-        item=item,
-        kind=ReminderSent.Kind.FROM_LEAD,
-        about=today,
+        reminders=[(item, ReminderSent.Kind.FROM_LEAD, today) for item in items],
         lead_name=lead.get_full_name() or lead.username,
         lead_title=learner.school.safeguarding_lead_title if is_their_lead else "",
         reply_to=lead.email,  # it asks in their name: an answer goes to them
         connection=connection,
     )
     if not sent:
-        if _reminded_about_course(
-            user=learner,
-            assignment_id=item.assignment_id,
-            kind=ReminderSent.Kind.FROM_LEAD,
-            about=today,
+        if all(
+            _reminded_about_course(
+                user=learner,
+                assignment_id=item.assignment_id,
+                kind=ReminderSent.Kind.FROM_LEAD,
+                about=today,
+            )
+            for item in items
         ):
             raise ReminderRefused(_("They were already emailed about that course today."))
         raise ReminderRefused(_("The email could not be sent. Please try again later."))
+    return sent
 
 
 def _reminder_send_one(
@@ -465,21 +481,14 @@ def _reminder_send_one(
     """`lead_name` and `lead_title` (the role's name where the person works, in Wales the
     Designated Safeguarding Person) are who asked for a reminder from the lead; the title
     is empty when whoever asked is not the person's lead."""
-    subject = REMINDER_SUBJECTS[kind]
-    if kind == ReminderSent.Kind.FROM_LEAD and not lead_title:
-        subject = "A reminder from %(name)s: “%(course)s”"
     return _email_once(
         user=user,
         assignment_id=item.assignment_id,
         kind=kind,
         about=about,
-        subject=_(subject)
-        % {
-            "course": item.course.title,
-            "date": about.strftime("%-d %B %Y"),
-            "title": lead_title,
-            "name": lead_name,
-        },
+        subject=_reminder_subject(
+            kind=kind, item=item, about=about, lead_name=lead_name, lead_title=lead_title
+        ),
         template="records/email/reminder.txt",
         context={
             "item": item,
@@ -494,24 +503,48 @@ def _reminder_send_one(
     )
 
 
+def _reminder_subject(*, kind: str, item, about: date, lead_name: str, lead_title: str) -> str:
+    subject = REMINDER_SUBJECTS[kind]
+    if kind == ReminderSent.Kind.FROM_LEAD and not lead_title:
+        subject = "A reminder from %(name)s: “%(course)s”"
+    return _(subject) % {
+        "course": item.course.title,
+        "date": about.strftime("%-d %B %Y"),
+        "title": lead_title,
+        "name": lead_name,
+    }
+
+
 def _reminders_send_together(
     *,
     user,
     reminders: list,
     records_from: date | None = None,
     records_months: int | None = None,
+    lead_name: str = "",
+    lead_title: str = "",
+    reply_to: str = "",
     connection=None,
 ) -> int:
-    """Email `user` the automatic reminders (item, kind, date) due for them in one message,
-    each noted as a ReminderSent in the same transaction as the email is handed over (those
-    noted meanwhile by another run are left out). Returns how many reminders it carried;
-    raises ReminderRefused as `_email_once` does. `records_from` is the first day the
-    school still holds records of (`records_months` before today)."""
+    """Email `user` the reminders (item, kind, date) due for them in one message, each
+    noted as a ReminderSent in the same transaction as the email is handed over (those
+    noted meanwhile by another run are left out); `lead_name`, `lead_title` and `reply_to`
+    as for `_reminder_send_one`, when the lead asked for them. Returns how many reminders
+    it carried; raises ReminderRefused as `_email_once` does. `records_from` is the first
+    day the school still holds records of (`records_months` before today)."""
     kept = {"records_from": records_from, "records_months": records_months}
     if len(reminders) == 1:
         item, kind, about = reminders[0]
         sent = _reminder_send_one(
-            user=user, item=item, kind=kind, about=about, connection=connection, extra=kept
+            user=user,
+            item=item,
+            kind=kind,
+            about=about,
+            lead_name=lead_name,
+            lead_title=lead_title,
+            reply_to=reply_to,
+            connection=connection,
+            extra=kept,
         )
         return int(sent)
     reminders = sorted(reminders, key=lambda r: (r[2], r[0].course.title))
@@ -530,26 +563,37 @@ def _reminders_send_together(
                     fresh.append({"item": item, "kind": kind, "about": about})
             if not fresh:
                 return 0
+            lead = {"lead_name": lead_name, "lead_title": lead_title}
             if len(fresh) == 1:
                 # Only one left to say: the usual email for it (its row is already noted).
                 only = fresh[0]
-                subject = _(REMINDER_SUBJECTS[only["kind"]]) % {
-                    "course": only["item"].course.title,
-                    "date": only["about"].strftime("%-d %B %Y"),
-                }
-                template, context = "records/email/reminder.txt", {**only, **kept}
+                subject = _reminder_subject(**only, **lead)
+                template, context = "records/email/reminder.txt", {**only, **kept, **lead}
             else:
-                subject = _("Reminders about %(count)s courses: %(courses)s") % {
-                    "count": len(fresh),
-                    "courses": ", ".join(f"“{r['item'].course.title}”" for r in fresh),
-                }
+                courses = ", ".join(f"“{r['item'].course.title}”" for r in fresh)
+                if lead_name and lead_title:
+                    subject = _("A reminder from your %(title)s: %(courses)s") % {
+                        "title": lead_title,
+                        "courses": courses,
+                    }
+                elif lead_name:
+                    subject = _("A reminder from %(name)s: %(courses)s") % {
+                        "name": lead_name,
+                        "courses": courses,
+                    }
+                else:
+                    subject = _("Reminders about %(count)s courses: %(courses)s") % {
+                        "count": len(fresh),
+                        "courses": courses,
+                    }
                 template = "records/email/reminders.txt"
-                context = {"reminders": fresh, **kept}
+                context = {"reminders": fresh, **kept, **lead}
             _send(
                 user=user,
                 subject=subject,
                 template=template,
                 context=context,
+                reply_to=reply_to,
                 connection=connection,
             )
     except Exception as error:

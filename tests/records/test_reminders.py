@@ -847,3 +847,34 @@ def test_a_reminder_is_not_sent_again_when_the_other_assignment_of_the_course_be
     assignment_change(assignment=everyone, due_on=date(2024, 9, 1), renewal_months=12)
     assert reminders_send() == 0
     assert len(mailoutbox) == 1
+
+
+def test_the_leads_chase_emails_someone_overdue_on_two_courses_once_naming_both(
+    client, school, staff_team, staff_course, home_page, teacher, safeguarding_lead, mailoutbox
+):
+    """The chase page's "Email reminders" sent a member of staff overdue on two courses two
+    emails from the lead at once; they get one that asks for both, and the page counts
+    both reminders."""
+    from tests.records.conftest import _course
+
+    second = _course(home_page, audience="staff", title="Reporting a fake account")
+    for course in (staff_course, second):
+        assignment_create(
+            school=school,
+            course_page_id=course.pk,
+            group=staff_team,
+            due_on=date.today() - timedelta(days=3),
+        )
+    client.force_login(safeguarding_lead)
+    done = client.post(reverse("records:chase"), follow=True).content.decode()
+    assert "2 reminders were emailed." in done
+    [mail] = mailoutbox
+    assert mail.to == [teacher.email]
+    assert mail.reply_to == [safeguarding_lead.email]
+    for course in (staff_course, second):
+        assert f"“{course.title}”" in mail.body
+        assert f"http://testserver{course.url}" in mail.body
+    assert ReminderSent.objects.filter(learner=teacher, kind="from_lead").count() == 2
+    again = client.post(reverse("records:chase"), follow=True).content.decode()
+    assert "There was nobody left to email today." in again
+    assert len(mailoutbox) == 1
