@@ -303,11 +303,15 @@ def assignments_for_learner(learner, *, today: date | None = None) -> list[Learn
 
 
 def reminders_last_sent(learner) -> dict[int, ReminderSent]:
-    """The last reminder emailed to `learner` about each of their assignments, by assignment
-    id (one query; a person has a few reminders a year)."""
+    """The last reminder emailed to `learner` about each of their courses, by course page id
+    (one query; a person has a few reminders a year). By course, not assignment: a course
+    assigned to them twice (their team and their role) is reminded under whichever is due
+    first, which a changed due date can swap."""
     return {
-        reminder.assignment_id: reminder
-        for reminder in ReminderSent.objects.filter(learner=learner).order_by("sent_at", "pk")
+        reminder.assignment.course_id: reminder
+        for reminder in ReminderSent.objects.filter(learner=learner)
+        .select_related("assignment")
+        .order_by("sent_at", "pk")
     }
 
 
@@ -352,7 +356,7 @@ def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
     sent_today = set(
         ReminderSent.objects.filter(
             learner_id__in=ids, kind=ReminderSent.Kind.FROM_LEAD, about_date=today
-        ).values_list("learner_id", "assignment_id")
+        ).values_list("learner_id", "assignment__course_id")
     )
     result = ChaseList(to_email=[], not_emailed=[], pupils=0)
     for item in items:
@@ -367,7 +371,7 @@ def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
             chase.reason = _("This is you")
         elif not person.email:
             chase.reason = _("No email address in Upstander")
-        elif (person.pk, item.assignment_id) in sent_today:
+        elif (person.pk, item.course.page_id) in sent_today:
             chase.reason = _("Already emailed about it today")
         (result.not_emailed if chase.reason else result.to_email).append(chase)
     for chases in (result.to_email, result.not_emailed):

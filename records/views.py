@@ -412,13 +412,13 @@ def person(request, pk: int):
                 learner=learner,
                 kind=ReminderSent.Kind.FROM_LEAD,
                 about_date=timezone.localdate(),
-            ).values_list("assignment_id", flat=True)
+            ).values_list("assignment__course_id", flat=True)
         )
     rows = []
     for item in selectors.assignments_for_learner(learner):
-        reminder = reminders.get(item.assignment_id)
+        reminder = reminders.get(item.course.page_id)
         may_remind = (
-            reachable and item.state != State.COMPLETED and item.assignment_id not in chased_today
+            reachable and item.state != State.COMPLETED and item.course.page_id not in chased_today
         )
         rows.append((item, reminder, may_remind))
     return render(

@@ -878,3 +878,34 @@ def test_the_leads_chase_emails_someone_overdue_on_two_courses_once_naming_both(
     again = client.post(reverse("records:chase"), follow=True).content.decode()
     assert "There was nobody left to email today." in again
     assert len(mailoutbox) == 1
+
+
+def test_a_person_page_shows_the_reminder_about_a_course_assigned_to_them_twice(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """The course is assigned to the teacher's team and to everyone with their role. Once
+    the role's due date was moved before the team's, their page said no reminder had been
+    emailed about the course (the one sent came under the other assignment)."""
+    from records.services import assignment_change
+
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date(2025, 1, 1),
+        renewal_months=12,
+    )
+    everyone = assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.STAFF,
+        due_on=date(2025, 3, 1),
+        renewal_months=12,
+    )
+    completed(teacher, staff_course.activity_iri, days_ago=350)
+    reminders_send()
+    assignment_change(assignment=everyone, due_on=date(2024, 9, 1), renewal_months=12)
+    client.force_login(safeguarding_lead)
+    html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
+    sent_on = timezone.localdate().strftime("%-d %b %Y")
+    assert f"<td>Expiring soon, {sent_on}" in html
