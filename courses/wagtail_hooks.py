@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.views.pages.workflow import WorkflowActionView
 from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from .admin_home import DraftsPanel, shown_to
@@ -19,6 +20,23 @@ register_snippet(Topic)
 def add_drafts_panel(request, panels):
     if shown_to(request.user):
         panels.append(DraftsPanel(request.user))
+
+
+@hooks.register("register_log_actions")
+def register_scheduled_publishing_refused(actions):
+    from .management.commands.publish_scheduled import REFUSED_ACTION
+
+    @actions.register_action(REFUSED_ACTION)
+    class ScheduledPublishingRefused(LogFormatter):
+        label = _("Scheduled publishing refused")
+
+        def format_message(self, log_entry):
+            return " ".join(
+                [
+                    _("Not published at its scheduled time, and no longer scheduled:"),
+                    *log_entry.data.get("problems", []),
+                ]
+            )
 
 
 _DELETED_WITH_IT = {

@@ -1,0 +1,93 @@
+"""Scheduled publishing: what an editor schedules to go live is published later by Wagtail's
+`publish_scheduled` (run by cron, docs/deploying.md), without the edit form that checked it
+when it was scheduled."""
+
+import io
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import ModulePage
+from schools.roles import roles_sync
+from tests.courses.test_admin import _module_with
+
+
+def _publish_scheduled_at(moment) -> str:
+    """Run `publish_scheduled` as cron would at `moment`; what it wrote to stderr."""
+    errors = io.StringIO()
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        call_command("publish_scheduled", stdout=io.StringIO(), stderr=errors)
+    return errors.getvalue()
+
+
+def _scheduled(obj) -> bool:
+    return obj.revisions.filter(approved_go_live_at__isnull=False).exists()
+
+
+def _schedule_module(client, course, scenario):
+    """The editor schedules a new module requiring `scenario` to go live in an hour."""
+    go_live = timezone.localtime().replace(second=0, microsecond=0) + timedelta(hours=1)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    data = {
+        **_module_with(scenario, required=True),
+        "go_live_at": go_live.strftime("%Y-%m-%d %H:%M"),
+        "action-publish": "1",
+    }
+    assert client.post(add, data).status_code == 302
+    module = ModulePage.objects.get(slug="lesson")
+    assert not module.live and _scheduled(module)
+    return module, go_live
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "said"),
+    [
+        ("unpublished", "“A post about you” is not published yet"),
+        ("republished for staff", "“A post about you” is written for staff"),
+    ],
+)
+def test_a_scheduled_module_is_not_published_at_go_live_with_what_its_publish_button_refuses(
+    client, editor, course, meanwhile, said
+):
+    """A pupils' module scheduled while its scenario was published for pupils; before it went
+    live the scenario was unpublished, or republished as for staff (nothing live used it).
+    At go-live it was published all the same: its pupils could never play the scenario (a
+    staff one is refused them) or skipped it. Now it is not published, it is no longer
+    scheduled, and its history says why, as its Publish button would have."""
+    from scenarios.models import Scenario
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    scenario = published_scenario(title="A post about you")
+    client.force_login(editor)
+    module, go_live = _schedule_module(client, course, scenario)
+    if meanwhile == "unpublished":
+        Scenario.objects.filter(pk=scenario.pk).update(live=False)
+    else:
+        Scenario.objects.filter(pk=scenario.pk).update(audience=Scenario.Audience.STAFF)
+
+    errors = _publish_scheduled_at(go_live + timedelta(minutes=5))
+
+    module.refresh_from_db()
+    assert not module.live
+    assert not _scheduled(module)
+    assert "“Lesson” was not published at its scheduled time" in errors and said in errors
+    history = client.get(reverse("wagtailadmin_pages:history_results", args=[module.pk]))
+    assert "Not published at its scheduled time" in history.text
+    assert said in history.text
+
+
+def test_a_scheduled_module_with_nothing_wrong_goes_live(client, editor, course):
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    scenario = published_scenario(title="A post about you")
+    client.force_login(editor)
+    module, go_live = _schedule_module(client, course, scenario)
+    assert _publish_scheduled_at(go_live + timedelta(minutes=5)) == ""
+    module.refresh_from_db()
+    assert module.live
