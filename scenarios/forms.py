@@ -67,25 +67,43 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         return cleaned
 
     def _refuse_staff_in_pupils_lessons(self) -> None:
-        """Pupils are never let play a staff scenario (scenarios.selectors.scenario_open_to),
-        so publishing one "for staff" while a live pupils' lesson uses it would leave that
-        lesson impossible to complete."""
         if self.instance.pk is None:
             return
-        from courses.models import Audience
-        from courses.selectors import modules_using
+        problem = pupils_lessons_problem(self.instance)
+        if problem:
+            self.add_error("audience", problem)
 
-        lessons = [
-            module
-            for module in modules_using(self.instance)
-            if module.course.audience == Audience.PUPILS
-        ]
-        if lessons:
-            self.add_error(
-                "audience",
-                _(
-                    "Pupils' lessons use this scenario (%(modules)s), and pupils cannot play "
-                    "a scenario for staff. Take it out of those modules first."
-                )
-                % {"modules": get_text_list([f"“{m.title}”" for m in lessons], _("and"))},
-            )
+
+def pupils_lessons_problem(scenario) -> str | None:
+    """Pupils are never let play a staff scenario (scenarios.selectors.scenario_open_to), so
+    publishing one "for staff" while a live pupils' lesson uses it would leave that lesson
+    impossible to complete: what to say, or None when no pupils' lesson uses it."""
+    from courses.models import Audience
+    from courses.selectors import modules_using
+
+    lessons = [
+        module for module in modules_using(scenario) if module.course.audience == Audience.PUPILS
+    ]
+    if not lessons:
+        return None
+    return str(
+        _(
+            "Pupils' lessons use this scenario (%(modules)s), and pupils cannot play "
+            "a scenario for staff. Take it out of those modules first."
+        )
+        % {"modules": get_text_list([f"“{m.title}”" for m in lessons], _("and"))}
+    )
+
+
+def publishing_problems(scenario) -> list[str]:
+    """What stops this version of a scenario (a revision's, say) being published now, as
+    its edit form would say: problems in its graph, and pupils' lessons using it when it is
+    for staff."""
+    from .models import Scenario
+
+    problems = [problem.message for problem in scenario.problems()]
+    if scenario.pk is not None and scenario.audience == Scenario.Audience.STAFF:
+        problem = pupils_lessons_problem(scenario)
+        if problem:
+            problems.append(problem)
+    return problems

@@ -91,3 +91,43 @@ def test_a_scheduled_module_with_nothing_wrong_goes_live(client, editor, course)
     assert _publish_scheduled_at(go_live + timedelta(minutes=5)) == ""
     module.refresh_from_db()
     assert module.live
+
+
+def test_a_scenario_scheduled_as_for_staff_is_not_published_while_a_pupils_lesson_uses_it(
+    client, editor, course
+):
+    """An editor schedules a scenario to become "for staff"; before it goes live a pupils'
+    lesson is published with it (then still for pupils). Published as scheduled, it left
+    that lesson requiring a scenario pupils are never let play, as publishing it by hand
+    refuses. Now it is not published, and its history says which lesson stands in the way."""
+    from scenarios.models import Scenario
+    from tests.courses.conftest import module_page
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    scenario = published_scenario(title="A post about you")
+    go_live = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+    scenario.audience = Scenario.Audience.STAFF
+    scenario.go_live_at = go_live
+    scenario.save_revision(user=editor).publish(user=editor)
+    assert Scenario.objects.get(pk=scenario.pk).audience == Scenario.Audience.PUPILS
+    assert _scheduled(scenario)
+    module_page(
+        course,
+        "lesson",
+        title="Lesson",
+        body=[("scenario", {"scenario": scenario, "required": True})],
+    )
+
+    errors = _publish_scheduled_at(go_live + timedelta(minutes=5))
+
+    scenario = Scenario.objects.get(pk=scenario.pk)
+    assert scenario.audience == Scenario.Audience.PUPILS
+    assert not _scheduled(scenario)
+    said = "Pupils' lessons use this scenario (“Lesson”)"
+    assert "“A post about you” was not published at its scheduled time" in errors
+    assert said in errors
+    client.force_login(editor)
+    history = client.get(reverse("wagtailsnippets_scenarios_scenario:history", args=[scenario.pk]))
+    assert "Not published at its scheduled time" in history.text
+    assert "use this scenario (“Lesson”)" in history.text

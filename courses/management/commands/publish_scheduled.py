@@ -2,9 +2,10 @@
 
 What an editor schedules was checked when they scheduled it, but goes live later without its
 edit form: by then a scenario it requires may have been unpublished, or republished as for
-staff. So each version due is checked again as its Publish button would check it; one with
-a problem is not published and no longer scheduled, and its history (and this command's
-error output, which cron mails) says why.
+staff, or (a scenario scheduled as for staff) a pupils' lesson may have been published with
+it. So each version due is checked again as its Publish button would check it; one with a
+problem is not published and no longer scheduled, and its history (and this command's error
+output, which cron mails) says why.
 """
 
 from django.utils import timezone
@@ -20,6 +21,12 @@ def go_live_problems(obj) -> list[str]:
     """What stops this version (a revision's object) being published now."""
     if isinstance(obj, Page):
         from courses.forms import publishing_problems
+
+        return publishing_problems(obj)
+    from scenarios.models import Scenario
+
+    if isinstance(obj, Scenario):
+        from scenarios.forms import publishing_problems
 
         return publishing_problems(obj)
     return []
