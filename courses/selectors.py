@@ -163,6 +163,35 @@ def modules_using(activity) -> list[ModulePage]:
     return list(ModulePage.objects.live().filter(pk__in=page_ids).order_by("path"))
 
 
+def modules_going_live_using(activity) -> list[ModulePage]:
+    """Modules whose version scheduled to go live, or awaiting a moderator's approval, uses
+    this scenario, quiz or H5P activity, each as that version: they are published later
+    without an editor there to be told (the reference index follows only what is live)."""
+    from wagtail.models import Revision, TaskState
+
+    from .activity import ActivityBlock
+
+    content_type = ContentType.objects.get_for_model(ModulePage)
+    revisions = Revision.objects.filter(content_type=content_type)
+    ids = set(revisions.filter(approved_go_live_at__isnull=False).values_list("pk", flat=True))
+    ids |= set(
+        TaskState.objects.filter(
+            status=TaskState.STATUS_IN_PROGRESS, revision__content_type=content_type
+        ).values_list("revision_id", flat=True)
+    )
+    modules = []
+    for revision in revisions.filter(pk__in=ids).order_by("created_at"):
+        module = revision.as_object()
+        for child in module.body:
+            if not isinstance(child.block, ActivityBlock):
+                continue
+            content = child.block.content_object(child.value)
+            if type(content) is type(activity) and content.pk == activity.pk:
+                modules.append(module)
+                break
+    return modules
+
+
 @dataclass(frozen=True)
 class ModuleProgress:
     module: ModulePage

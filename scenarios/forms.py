@@ -76,14 +76,18 @@ class ScenarioAdminForm(WagtailAdminModelForm):
 
 def pupils_lessons_problem(scenario) -> str | None:
     """Pupils are never let play a staff scenario (scenarios.selectors.scenario_open_to), so
-    publishing one "for staff" while a live pupils' lesson uses it would leave that lesson
-    impossible to complete: what to say, or None when no pupils' lesson uses it."""
+    publishing one "for staff" while a pupils' lesson uses it (live, or scheduled or awaiting
+    approval to go live) would leave that lesson impossible to complete: what to say, or None
+    when no pupils' lesson uses it."""
     from courses.models import Audience
-    from courses.selectors import modules_using
+    from courses.selectors import modules_going_live_using, modules_using
 
-    lessons = [
-        module for module in modules_using(scenario) if module.course.audience == Audience.PUPILS
-    ]
+    # Lessons live, and lessons on their way there (scheduled, or awaiting approval).
+    lessons = {}
+    for module in [*modules_using(scenario), *modules_going_live_using(scenario)]:
+        if module.pk not in lessons and module.course.audience == Audience.PUPILS:
+            lessons[module.pk] = module
+    lessons = list(lessons.values())
     if not lessons:
         return None
     return str(

@@ -342,3 +342,48 @@ def test_a_scenario_in_a_pupils_lesson_cannot_be_published_as_for_staff(client, 
     assert response.status_code == 302, response.content.decode()[:2000]
     scenario.refresh_from_db()
     assert scenario.audience == Scenario.Audience.STAFF
+
+
+@pytest.mark.parametrize("on_its_way", ["scheduled", "awaiting approval"])
+def test_a_scenario_in_a_pupils_lesson_on_its_way_live_cannot_be_published_as_for_staff(
+    client, editor, home_page, on_its_way
+):
+    """A pupils' lesson scheduled to go live, or submitted to a moderator, with the scenario:
+    publishing the scenario "for staff" was allowed (only live lessons were looked at), and
+    the lesson then went live (or was approved) requiring a scenario pupils are never let
+    play, or was refused at its time with nobody told before. The editor is told which."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import ModulePage
+    from tests.courses.conftest import pupils_course
+
+    scenario = published_scenario(title="The crest account")
+    course = pupils_course(home_page, "Respect online", "respect-online")
+    module = ModulePage(
+        title="What happened",
+        slug="lesson",
+        summary="s",
+        estimated_minutes=5,
+        live=False,
+        body=[("scenario", {"scenario": scenario})],
+    )
+    course.add_child(instance=module)
+    if on_its_way == "scheduled":
+        module.go_live_at = timezone.now() + timedelta(days=1)
+        module.save_revision(user=editor).publish(user=editor)
+    else:
+        module.save_revision(user=editor)
+        module.get_workflow().start(module, editor)
+    module.refresh_from_db()
+    assert not module.live
+    client.force_login(editor)
+    data = _admin_post_data(scenario, publish=True, target="poor")
+    data["audience"] = Scenario.Audience.STAFF
+    response = client.post(_edit_url(scenario), data)
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["audience"]
+    assert "What happened" in message
+    scenario.refresh_from_db()
+    assert scenario.audience == Scenario.Audience.PUPILS
