@@ -50,11 +50,25 @@ def publishing_problems(page) -> list[str]:
 
     problems = []
     is_module = isinstance(page, ModulePage)
+    missing = False
     try:
         page.full_clean()
-        if is_module:
+    except ValidationError as error:
+        # What the page's own rules say (a course's audience its modules are not for) is
+        # said as it is; a field or block left empty is found in the editor.
+        by_field = getattr(error, "error_dict", None) or {None: error.error_list}
+        for name, errors in by_field.items():
+            for found in errors:
+                if name == "body" or found.code in ("required", "blank", "null"):
+                    missing = True
+                else:
+                    problems += found.messages
+    if is_module:
+        try:
             page.body.stream_block.clean(page.body)
-    except ValidationError:
+        except ValidationError:
+            missing = True
+    if missing:
         problems.append(
             str(_("Something is missing. Open it and publish it there to see what to fix."))
         )

@@ -11,7 +11,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from .admin_home import DraftsPanel, shown_to
-from .models import ModulePage, Topic
+from .models import CoursePage, ModulePage, Topic
 
 register_snippet(Topic)
 
@@ -140,10 +140,11 @@ def refuse_to_move_a_module_where_its_blocks_are_not_for_the_learners(request, p
 
 
 class ModuleWorkflowActionView(WorkflowActionView):
-    """Approving a module from the dashboard (or any link to Wagtail's workflow action)
-    publishes the revision submitted, without its edit form: what has changed since it was
-    submitted (a required activity unpublished, its scenario republished for staff) is
-    checked here as publishing it in the editor would, and then it is not approved."""
+    """Approving a module or course from the dashboard (or any link to Wagtail's workflow
+    action) publishes the revision submitted, without its edit form: what has changed since
+    it was submitted (a required activity unpublished, its scenario republished for staff, a
+    module with a staff scenario published in a course submitted as for pupils) is checked
+    here as publishing it in the editor would, and then it is not approved."""
 
     def post(self, request, *args, **kwargs):
         from .forms import publishing_problems
@@ -175,6 +176,16 @@ class ModulePageViewSet(PageViewSet):
     workflow_action_view_class = ModuleWorkflowActionView
 
 
+class CoursePageViewSet(PageViewSet):
+    model = CoursePage
+    workflow_action_view_class = ModuleWorkflowActionView
+
+
 @hooks.register("register_admin_viewset")
 def register_module_page_viewset():
     return ModulePageViewSet("module_pages")
+
+
+@hooks.register("register_admin_viewset")
+def register_course_page_viewset():
+    return CoursePageViewSet("course_pages")

@@ -918,3 +918,49 @@ def test_a_module_requiring_an_unpublished_scenario_is_not_approved_from_the_das
     admin_client.post(url)
     module.refresh_from_db()
     assert module.live
+
+
+def test_a_course_made_for_pupils_is_not_approved_from_the_dashboard_once_a_module_is_for_staff(
+    client, admin_client, editor, staff_course
+):
+    """A staff course submitted for approval as a pupils' course, whose module was published
+    meanwhile with a scenario for staff (fine in a staff course): the dashboard's "Approve"
+    published it without the check its edit form makes, and pupils were given a lesson with a
+    scenario they are never let play. It is refused as publishing it in the editor is."""
+    from scenarios.models import Scenario
+    from tests.courses.conftest import module_page
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    client.force_login(editor)
+    data = nested_form_data(
+        {
+            "title": staff_course.title,
+            "slug": staff_course.slug,
+            "audience": Audience.PUPILS,
+            "summary": "s",
+            "intro": rich_text(""),
+            "estimated_minutes": 45,
+            "cpd_minutes": "",
+            "key_stage": "",
+            "learning_outcomes": "o",
+            "content_warning": "",
+            "action-submit": "1",
+        }
+    )
+    response = client.post(f"/admin/pages/{staff_course.pk}/edit/", data)
+    assert response.status_code == 302
+    staff_course.refresh_from_db()
+    task_state = staff_course.current_workflow_state.current_task_state
+    staff_only = published_scenario(title="A post about you", audience=Scenario.Audience.STAFF)
+    module_page(staff_course, "targeted", body=[("scenario", {"scenario": staff_only})])
+
+    url = reverse(
+        "wagtailadmin_pages:workflow_action", args=[staff_course.pk, "approve", task_state.pk]
+    )
+    response = admin_client.post(url, follow=True)
+    assert response.status_code == 200
+    staff_course.refresh_from_db()
+    assert staff_course.audience == Audience.STAFF
+    assert "“Your reputation online” was not approved, so it is not published." in response.text
+    assert "scenarios written for staff (“A post about you”)" in response.text
