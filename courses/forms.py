@@ -225,6 +225,25 @@ class CopyWithoutAliasForm(CopyForm):
         super().__init__(*args, **kwargs)
         self.fields.pop("alias", None)
 
+    def clean(self):
+        """A module copied into another course skips its edit form, as a move does (see the
+        before_move_page hook): blocks not for that course's learners are refused here, in
+        the version copied live and in its latest draft, which the copy keeps too."""
+        from .models import ModulePage
+
+        cleaned = super().clean()
+        page = self.page.specific
+        parent = cleaned.get("new_parent_page")
+        if not isinstance(page, ModulePage) or parent is None:
+            return cleaned
+        problems = {}
+        for version in (page, page.get_latest_revision_as_object()):
+            for _field, message in module_audience_problems(version.body, parent).values():
+                problems[message] = None
+        for message in problems:
+            self.add_error("new_parent_page", message)
+        return cleaned
+
 
 def pupil_labels(pupils) -> list[tuple]:
     """Each pupil with what names them in a list to tick: their name, and their username

@@ -964,3 +964,34 @@ def test_a_course_made_for_pupils_is_not_approved_from_the_dashboard_once_a_modu
     assert staff_course.audience == Audience.STAFF
     assert "“Your reputation online” was not approved, so it is not published." in response.text
     assert "scenarios written for staff (“A post about you”)" in response.text
+
+
+def test_a_module_cannot_be_copied_into_a_course_whose_learners_it_is_not_for(
+    client, editor, course, staff_course
+):
+    """Copying a module in the page explorer skips its edit form, as moving it does: a module
+    with a staff scenario copied into a pupils' course, with "Publish copies" ticked, went
+    live as a pupils' lesson requiring a scenario pupils are never let play."""
+    from scenarios.models import Scenario
+    from tests.courses.conftest import module_page
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    staff_only = published_scenario(title="A post about you", audience=Scenario.Audience.STAFF)
+    module = module_page(staff_course, "targeted", body=[("scenario", {"scenario": staff_only})])
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:copy", args=[module.pk])
+    data = {
+        "new_title": "Targeted",
+        "new_slug": "targeted",
+        "new_parent_page": course.pk,
+        "publish_copies": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert not ModulePage.objects.child_of(course).exists()
+    assert "“A post about you” is written for staff" in response.text
+    # Into another staff course it is what the scenario is for.
+    response = client.post(url, {**data, "new_parent_page": staff_course.pk, "new_slug": "again"})
+    assert response.status_code == 302
+    assert ModulePage.objects.child_of(staff_course).live().count() == 2
