@@ -1,10 +1,12 @@
 """The Wagtail admin for quizzes: a snippet viewset with drafts, revisions and preview."""
 
+import uuid
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
-from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
+from wagtail.snippets.views.snippets import CopyView, DeleteView, SnippetViewSet
 
 from .models import Quiz
 
@@ -22,6 +24,29 @@ def _attempts_going(attempts: int, unfinished: int) -> str:
             unfinished,
         ) % {"count": unfinished}
     return what
+
+
+def _with_new_ids(data):
+    """Block data (a stream's, as stored) with a new id for every block and list item."""
+    if isinstance(data, list):
+        return [_with_new_ids(item) for item in data]
+    if isinstance(data, dict):
+        return {
+            key: str(uuid.uuid4()) if key == "id" else _with_new_ids(value)
+            for key, value in data.items()
+        }
+    return data
+
+
+class QuizCopyView(CopyView):
+    def get_initial_form_instance(self):
+        """The quiz to copy, with new ids for its questions and their options: a question's
+        xAPI activity id, and its options' ids in statements, are made from them (see
+        assessments/blocks.py), so a copy with the original's ids would answer under the
+        original's activity ids."""
+        quiz = super().get_initial_form_instance()
+        quiz.questions = _with_new_ids(quiz.questions.get_prep_value())
+        return quiz
 
 
 class QuizDeleteView(DeleteView):
@@ -67,6 +92,7 @@ class QuizViewSet(SnippetViewSet):
     """Editors list, search, edit, preview and publish quizzes from the Quizzes menu."""
 
     model = Quiz
+    copy_view_class = QuizCopyView
     delete_view_class = QuizDeleteView
     icon = "tasks"
     menu_label = _("Quizzes")

@@ -212,3 +212,30 @@ def test_options_a_learner_cannot_tell_apart_are_refused(admin_client, block_typ
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Quiz.objects.exists()
+
+
+def test_a_copied_quiz_does_not_reuse_the_original_questions_activity_ids(admin_client):
+    """A question's xAPI activity id is made from its block's id, and its options' ids from
+    theirs. Wagtail's "Copy" filled the new quiz's form with the original's blocks, ids and
+    all, which the form posts back: the copy's questions answered under the original's
+    activity ids, so an LRS merged the two quizzes' questions and gave the original's the
+    copy's wording once it was edited. The copy's questions and options now have ids of
+    their own."""
+    quiz = make_quiz(title="Reporting quiz")
+    ids = [child.id for child in quiz.questions]
+    ids += [
+        item.id
+        for child in quiz.questions
+        for name in ("options", "items", "pairs")
+        if name in child.value
+        for item in child.value[name].bound_blocks
+    ]
+    assert len(ids) > len(quiz.questions)
+    edit = admin_client.get(reverse("wagtailsnippets_assessments_quiz:edit", args=[quiz.pk]))
+    assert all(block_id in edit.text for block_id in ids)
+    copy = admin_client.get(reverse("wagtailsnippets_assessments_quiz:copy", args=[quiz.pk]))
+    assert copy.status_code == 200
+    assert "You find a post about you. What should you do first?" in copy.text
+    assert [block_id for block_id in ids if block_id in copy.text] == []
+    quiz.refresh_from_db()
+    assert [child.id for child in quiz.questions] == ids[: len(quiz.questions)]
