@@ -315,6 +315,42 @@ def module_read_confirm(*, learner, module: ModulePage) -> None:
     )
 
 
+@transaction.atomic
+def copied_checklists_renumber(*, page) -> None:
+    """Give the checklists of a copied module (or of the modules below a copied course) ids
+    of their own, in the page and in every revision the copy keeps: a checklist's xAPI
+    activity id is made from its block's id (`checklist_tick`), which Wagtail's Copy keeps,
+    so otherwise ticking the copy's would complete the original's in learners' records."""
+    import json
+
+    for module in ModulePage.objects.descendant_of(page, inclusive=True):
+        revisions = list(module.revisions.all())
+        new_ids: dict[str, str] = {}
+        for version in [module, *(revision.as_object() for revision in revisions)]:
+            for child in version.body:
+                if isinstance(child.block, ChecklistBlock) and child.id:
+                    new_ids.setdefault(child.id, str(uuid.uuid4()))
+        if not new_ids:
+            continue
+        stored = json.dumps(module.body.get_prep_value())
+        module.body = json.loads(_ids_replaced(stored, new_ids))
+        module.save(update_fields=["body"], clean=False)
+        for revision in revisions:
+            body = revision.content.get("body")
+            if isinstance(body, str):
+                revision.content["body"] = _ids_replaced(body, new_ids)
+            elif body is not None:
+                revision.content["body"] = json.loads(_ids_replaced(json.dumps(body), new_ids))
+            revision.save(update_fields=["content"])
+
+
+def _ids_replaced(raw: str, new_ids: dict[str, str]) -> str:
+    """Stored blocks (JSON) with each old id, a quoted UUID, replaced by its new one."""
+    for old, new in new_ids.items():
+        raw = raw.replace(f'"{old}"', f'"{new}"')
+    return raw
+
+
 def _stream_child(*, module: ModulePage, block_id: str, block_class):
     for child in module.body:
         if child.id == block_id and isinstance(child.block, block_class):

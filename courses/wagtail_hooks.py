@@ -85,6 +85,13 @@ def warn_before_deleting_what_learners_used(request, page):
     return None
 
 
+@hooks.register("after_copy_page")
+def give_copied_checklists_ids_of_their_own(request, page, new_page):
+    from .services import copied_checklists_renumber
+
+    copied_checklists_renumber(page=new_page)
+
+
 @hooks.register("before_bulk_action")
 def refuse_to_publish_together_what_the_editor_would_refuse(request, action_type, objects, action):
     """The page explorer's "Publish" (of pages, and perhaps the drafts below them) publishes

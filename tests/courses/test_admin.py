@@ -995,3 +995,51 @@ def test_a_module_cannot_be_copied_into_a_course_whose_learners_it_is_not_for(
     response = client.post(url, {**data, "new_parent_page": staff_course.pk, "new_slug": "again"})
     assert response.status_code == 302
     assert ModulePage.objects.child_of(staff_course).live().count() == 2
+
+
+def test_a_copied_module_s_checklist_is_an_activity_of_its_own(client, editor, course, pupil):
+    """A checklist's xAPI activity id is made from its block's id, which Wagtail's Copy keeps:
+    a pupil who ticked every item of the copy's checklist was recorded as completing the
+    original module's checklist too (one activity id for both, in the LRS and in their
+    completions). The copy's checklists now have ids of their own, in its draft as well."""
+    from courses import services
+    from records.models import Completion
+    from tests.courses.conftest import module_page
+    from tests.courses.test_services import checklist_ids
+    from xapi.identity import activity_iri
+
+    roles_sync()
+    body = [
+        (
+            "checklist",
+            {
+                "title": "Check your settings",
+                "intro": "",
+                "platforms": [{"platform": "Instagram", "items": ["Private account"]}],
+            },
+        )
+    ]
+    original = module_page(course, "settings", title="Settings", body=body)
+    original_block_id, _items = checklist_ids(original)
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:copy", args=[original.pk])
+    data = {
+        "new_title": "Settings again",
+        "new_slug": "settings-again",
+        "new_parent_page": course.pk,
+        "publish_copies": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    copy = ModulePage.objects.get(slug="settings-again")
+    block_id, items = checklist_ids(copy)
+    assert block_id != original_block_id
+    draft_block_id, _items = checklist_ids(copy.get_latest_revision_as_object())
+    assert draft_block_id == block_id
+
+    services.checklist_tick(learner=pupil, module=copy, block_id=block_id, ticked=items)
+    assert Completion.objects.filter(
+        learner=pupil, activity_iri=activity_iri("checklist", block_id)
+    ).exists()
+    assert not Completion.objects.filter(
+        learner=pupil, activity_iri=activity_iri("checklist", original_block_id)
+    ).exists()
