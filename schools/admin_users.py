@@ -24,6 +24,7 @@ from .admin_viewsets import (
     person_beyond_reach,
     pupil_move_mis_id_refusal,
     pupil_role_refusal,
+    staff_role_refusal,
 )
 from .roles import AUTH_GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
 from .services import memberships_elsewhere_end
@@ -65,11 +66,34 @@ class PrivilegeCheckedFormMixin:
         return cleaned_data
 
 
+def _staff_role_refused(form) -> None:
+    """Refuse a Staff or Safeguarding leads role for a pupil, or for a member of a class or
+    year group (`staff_role_refusal`), next to the roles."""
+    groups = form.cleaned_data.get("groups")
+    if groups is None or "groups" in form.errors:
+        return
+    names = {group.name for group in groups}
+    if not names & {AUTH_GROUP_NAMES[Role.STAFF], AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD]}:
+        return
+    person = form.instance
+    if person.pk is None:  # not saved yet: in no group
+        person.first_name = form.cleaned_data.get("first_name", "")
+        person.last_name = form.cleaned_data.get("last_name", "")
+    pupil_ids = {person.pk} if AUTH_GROUP_NAMES[Role.PUPIL] in names else set()
+    if refusal := staff_role_refusal([person], pupil_ids=pupil_ids):
+        form.add_error("groups", refusal)
+
+
 class PersonCreationForm(PrivilegeCheckedFormMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         # The person's school, as in Schools -> People: staff and pupils without one see
         # nothing of it.
         fields = UserCreationForm.Meta.fields | {"school"}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        _staff_role_refused(self)
+        return cleaned_data
 
 
 class PersonEditForm(PrivilegeCheckedFormMixin, UserEditForm):
@@ -81,6 +105,7 @@ class PersonEditForm(PrivilegeCheckedFormMixin, UserEditForm):
         cleaned_data = super().clean()
         if refusal := pupil_move_mis_id_refusal(self, self.instance):
             self.add_error("mis_id", refusal)
+        _staff_role_refused(self)
         return cleaned_data
 
     def clean_groups(self):

@@ -417,6 +417,46 @@ def pupil_role_refusal(people) -> str | None:
     return " ".join(refusals)
 
 
+def staff_role_refusal(people, *, pupil_ids) -> str | None:
+    """Why the Staff or Safeguarding leads role cannot go to any of `people` (those of
+    `pupil_ids` hold, or keep, the Pupils role), or None. As Membership.clean: a class's or
+    year group's members are its pupils, and a pupil given a staff role would be given the
+    staff courses assigned to everyone with it and counted in the staff's completion."""
+    places = (
+        Group.objects.filter(
+            memberships__user__in=[p.pk for p in people if p.pk],
+            memberships__role=Membership.Role.MEMBER,
+        )
+        .exclude(kind=Group.Kind.STAFF_TEAM)
+        .select_related("school")
+        .annotate(person_id=F("memberships__user"))
+        .order_by("memberships__user", "name")
+    )
+    member_of = {}
+    for group in places:
+        member_of.setdefault(group.person_id, []).append(group)
+    refusals = []
+    for person in people:
+        if person.pk in pupil_ids:
+            refusals.append(
+                _(
+                    "%(person)s is a pupil: a pupil is not also staff or a safeguarding lead, "
+                    "who are given the staff courses."
+                )
+                % {"person": person}
+            )
+        elif person.pk in member_of:
+            refusals.append(
+                _(
+                    "%(person)s is a member of %(groups)s: staff are a class's or year group's "
+                    "teachers, not its members. Change their place in it in Group memberships "
+                    "first."
+                )
+                % {"person": person, "groups": ", ".join(str(g) for g in member_of[person.pk])}
+            )
+    return " ".join(refusals) or None
+
+
 def groups_beyond_reach_refused(request, groups):
     """Refuse, saying which, if `groups` has any the user may not give; None otherwise."""
     refused = groups_beyond_reach(request.user, groups)

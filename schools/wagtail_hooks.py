@@ -13,9 +13,10 @@ from .admin_viewsets import (
     SchoolsViewSetGroup,
     groups_beyond_reach_refused,
     pupil_role_refusal,
+    staff_role_refusal,
     superuser_change_refused,
 )
-from .roles import ROLE_BY_GROUP_NAME, Role
+from .roles import AUTH_GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
 
 
 @hooks.register("register_admin_urls")
@@ -45,8 +46,10 @@ def refuse_to_assign_a_role_beyond_ones_own(request, action_type, objects, actio
     # Settings -> Users' "Assign role" to several people at once: the user form's rule.
     if action_type == "assign_role" and getattr(action, "model", None) is get_user_model():
         role = action.cleaned_form.cleaned_data["role"]
-        return groups_beyond_reach_refused(request, [role]) or pupil_role_refused(
-            request, role, objects
+        return (
+            groups_beyond_reach_refused(request, [role])
+            or pupil_role_refused(request, role, objects)
+            or staff_role_refused(request, role, objects)
         )
     return None
 
@@ -56,6 +59,22 @@ def pupil_role_refused(request, role, people):
     if ROLE_BY_GROUP_NAME.get(role.name) != Role.PUPIL:
         return None
     if refusal := pupil_role_refusal(people):
+        messages.error(request, refusal)
+        return redirect(request.get_full_path())
+    return None
+
+
+def staff_role_refused(request, role, people):
+    # As the user form: no pupil, nor member of a class or year group, is made staff.
+    if ROLE_BY_GROUP_NAME.get(role.name) not in (Role.STAFF, Role.SAFEGUARDING_LEAD):
+        return None
+    people = list(people)
+    pupil_ids = set(
+        get_user_model()
+        .objects.filter(pk__in=[p.pk for p in people], groups__name=AUTH_GROUP_NAMES[Role.PUPIL])
+        .values_list("pk", flat=True)
+    )
+    if refusal := staff_role_refusal(people, pupil_ids=pupil_ids):
         messages.error(request, refusal)
         return redirect(request.get_full_path())
     return None

@@ -175,15 +175,15 @@ def test_an_administrator_still_gives_roles_within_their_own_permissions(client,
     from schools.roles import AUTH_GROUP_NAMES, Role, roles_sync
 
     roles_sync()
-    pupils = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.PUPIL])
+    staff = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.STAFF])
     leads = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD])
     people_admin.groups.add(leads)
     person = UserFactory(username="newlead", school=None)
     response = client.post(
-        f"/admin/users/edit/{person.pk}/", _wagtail_user_form(person, [pupils, leads])
+        f"/admin/users/edit/{person.pk}/", _wagtail_user_form(person, [staff, leads])
     )
     assert response.status_code == 302
-    assert set(person.groups.all()) == {pupils, leads}
+    assert set(person.groups.all()) == {staff, leads}
 
 
 def test_an_administrator_cannot_deactivate_their_own_account_in_people(client, people_admin):
