@@ -257,6 +257,32 @@ class MembershipForm(WagtailAdminModelForm):
         return cleaned_data
 
 
+class MembershipFilterSet(WagtailFilterSet):
+    """Filter memberships by role, kind of group and school, and find the places made before
+    Group memberships kept to its rules (`memberships_breaking_the_rules`)."""
+
+    breaks_rules = django_filters.BooleanFilter(
+        label=_("Breaks the rules"),
+        method="filter_breaks_rules",
+        help_text=_(
+            "A pupil who teaches a group or is in a staff team, a member of staff who is a "
+            "member of a class or year group, or someone in a group of another school."
+        ),
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["role", "group__kind", "group__school"]
+
+    def filter_breaks_rules(self, queryset, name, value):
+        from .selectors import memberships_breaking_the_rules
+
+        if value is None:
+            return queryset
+        breaking = memberships_breaking_the_rules().values("pk")
+        return queryset.filter(pk__in=breaking) if value else queryset.exclude(pk__in=breaking)
+
+
 class MembershipViewSet(ListingViewSet):
     model = Membership
     icon = "clipboard-list"
@@ -264,7 +290,7 @@ class MembershipViewSet(ListingViewSet):
     url_prefix = "schools/memberships"
     list_display = ["user", "group", "role", "joined_at"]
     list_select_related = ("user", "group")
-    list_filter = ["role", "group__kind", "group__school"]
+    filterset_class = MembershipFilterSet
     search_fields = ["user__username", "user__last_name", "group__name"]
     search_backend_name = None
     form_fields = ["group", "user", "role"]

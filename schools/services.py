@@ -490,16 +490,29 @@ def _memberships_replace(
                 )
                 wanted[(user.pk, group.pk)] = membership_role
     replaced_kinds = [kinds[column] for column in parsed.group_columns]
-    if not replaced_kinds:
-        return
     user_ids = [user.pk for user in people.values()]
+    # Places the file's people cannot have, whatever its columns (Membership.clean), made
+    # before the admin refused them: a pupil who teaches a group or is in a staff team, a
+    # member of staff counted as one of a class's pupils, a group of another school.
+    if role == Role.PUPIL:
+        forbidden = Q(role=Membership.Role.TEACHER) | Q(group__kind=Group.Kind.STAFF_TEAM)
+    else:
+        forbidden = Q(role=Membership.Role.MEMBER) & ~Q(group__kind=Group.Kind.STAFF_TEAM)
+    forbidden = forbidden | ~Q(group__school=school)
     current = {}
+    stale = []
     for chunk in _chunks(user_ids):
-        for membership in Membership.objects.filter(
-            user_id__in=chunk, group__school=school, group__kind__in=replaced_kinds
+        for membership in (
+            Membership.objects.filter(user_id__in=chunk)
+            .filter(Q(group__school=school, group__kind__in=replaced_kinds) | forbidden)
+            .select_related("group")
         ):
-            current[(membership.user_id, membership.group_id)] = membership
-    stale = [m.pk for key, m in current.items() if key not in wanted]
+            key = (membership.user_id, membership.group_id)
+            if membership.group.school_id == school.pk and membership.group.kind in replaced_kinds:
+                current[key] = membership
+            elif key not in wanted:
+                stale.append(membership.pk)
+    stale += [m.pk for key, m in current.items() if key not in wanted]
     # Wagtail's reference index would cost two queries per membership deleted (a whole year
     # group moving up is every pupil's): their entries go in bulk instead.
     membership_type = ContentType.objects.get_for_model(Membership)
