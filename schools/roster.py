@@ -256,6 +256,12 @@ def _decode(data: bytes) -> str:
         ) from exc
 
 
+def roster_text(data: bytes) -> str:
+    """The text of an uploaded roster file, read as `roster_parse` reads it (UTF-8, Excel's
+    UTF-16 "Unicode Text" or a Windows "CSV"). Raises RosterFileError when it cannot be."""
+    return _decode(data)
+
+
 def _split_groups(value: str) -> tuple[str, ...]:
     names = []
     for part in value.split(GROUP_SEPARATOR):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import RosterImportForm, SignInForm, StaffPasswordResetForm
 from .roles import Role, roles_of
-from .roster import COLUMNS, MAX_ROWS, RosterFileError, roster_parse
+from .roster import COLUMNS, MAX_ROWS, RosterFileError, roster_parse, roster_text
 from .selectors import (
     groups_taught_by,
     groups_with_pupils_for,
@@ -304,7 +304,8 @@ def _leavers_page(request, context, *, kind, data, leavers, changed=False):
         {
             "user": request.user.pk,
             "kind": kind,
-            "csv": data.decode("utf-8-sig"),
+            # As the import read it: Excel's Windows "CSV" and "Unicode Text" are not UTF-8.
+            "csv": roster_text(data),
             "leavers": leavers_fingerprint(leavers),
         },
         salt=LEAVERS_SALT,
