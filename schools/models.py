@@ -144,6 +144,30 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def clean(self):
+        super().clean()
+        # The roster import finds people by MIS id ignoring case ("a100" one year, "A100" the
+        # next): two people of a school whose ids differ only in case would be one to it.
+        # (The same id in the same case is refused by the constraint.)
+        if self.mis_id and self.school_id:
+            other = (
+                User.objects.filter(school_id=self.school_id, mis_id__iexact=self.mis_id)
+                .exclude(mis_id=self.mis_id)
+                .exclude(pk=self.pk)
+                .select_related("school")
+                .first()
+            )
+            if other is not None:
+                raise ValidationError(
+                    {
+                        "mis_id": _(
+                            "%(person)s at %(school)s already has this MIS id (%(mis_id)s): an "
+                            "MIS id is one person's, whatever its capitals."
+                        )
+                        % {"person": other, "school": other.school, "mis_id": other.mis_id}
+                    }
+                )
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
