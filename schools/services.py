@@ -246,11 +246,15 @@ def roster_import(
     # People matched by MIS id must already hold the role being imported, so a pupils file
     # can never turn a member of staff into a pupil (or the reverse), nor change an editor's
     # account.
+    # A safeguarding lead is staff, whether or not they were given the Staff role too.
+    refused_roles = [other_role, Role.EDITOR]
+    if role == Role.PUPIL:
+        refused_roles.append(Role.SAFEGUARDING_LEAD)
     other_roles: dict[int, set[str]] = {}
     for chunk in _chunks([u.pk for u in existing.values()]):
         for user_id, name in User.groups.through.objects.filter(
             user_id__in=chunk,
-            group__name__in=[AUTH_GROUP_NAMES[other_role], AUTH_GROUP_NAMES[Role.EDITOR]],
+            group__name__in=[AUTH_GROUP_NAMES[r] for r in refused_roles],
         ).values_list("user_id", "group__name"):
             other_roles.setdefault(user_id, set()).add(name)
 
@@ -259,7 +263,7 @@ def roster_import(
         user = existing.get(row.mis_id)
         if user is None or user.pk not in other_roles:
             continue
-        if AUTH_GROUP_NAMES[other_role] not in other_roles[user.pk]:
+        if other_roles[user.pk] == {AUTH_GROUP_NAMES[Role.EDITOR]}:
             message = _(
                 "This MIS id belongs to an editor's account, which an import cannot change. "
                 "Ask whoever runs Upstander for your school."
