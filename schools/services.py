@@ -427,7 +427,13 @@ def _staff_without_mis_id(*, school: School, rows, existing: dict) -> list[User]
             User.objects.filter(school=school, mis_id="")
             .annotate(email_lower=Lower("email"), username_lower=Lower("username"))
             .filter(Q(email_lower__in=chunk) | Q(username_lower__in=chunk))
-            .filter(groups__name=AUTH_GROUP_NAMES[Role.STAFF])
+            # A safeguarding lead is staff, whether or not they were given the Staff role too.
+            .filter(
+                groups__name__in=[
+                    AUTH_GROUP_NAMES[Role.STAFF],
+                    AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD],
+                ]
+            )
             .exclude(groups__name__in=[AUTH_GROUP_NAMES[Role.PUPIL], AUTH_GROUP_NAMES[Role.EDITOR]])
         ):
             for value in (user.email.lower(), user.username.lower()):
