@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Routes requests for H5P_CONTENT_ORIGIN to the content-only URLs (h5p/content_urls.py).
     "h5p.middleware.ContentOriginMiddleware",
+    # Only the site's own scripts run on its pages (config/content_security_policy.py).
+    "config.content_security_policy.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
