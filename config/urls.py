@@ -18,7 +18,7 @@ urlpatterns = [
     path("accounts/logout/", schools_views.SignOutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        schools_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -1,4 +1,5 @@
-"""Admin screens beyond the model viewsets: setting up a new school with its lead."""
+"""Admin screens beyond the model viewsets: setting up a new school with its lead, and the
+password panel of Account."""
 
 import logging
 
@@ -8,8 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
+from wagtail.admin.views.account import ChangePasswordPanel
 
-from .forms import SchoolSetUpForm
+from .forms import PausedPasswordChangeForm, SchoolSetUpForm
 from .services import lead_welcome_send, mail_failure_summary
 from .services import school_set_up as school_set_up_service
 
@@ -85,3 +87,27 @@ def school_set_up(request):
     if request.method == "POST":
         messages.validation_error(request, _("The school could not be set up."), form)
     return TemplateResponse(request, "schools/admin/school_set_up.html", {"form": form})
+
+
+class PausedChangePasswordPanel(ChangePasswordPanel):
+    """Account -> Password, whose old password is checked as a sign-in is: paused after five
+    wrong ones, as the site's Change password is (PausedPasswordChangeForm). It takes the
+    place of Wagtail's own panel (settings.WAGTAIL_PASSWORD_MANAGEMENT_ENABLED)."""
+
+    def is_active(self):
+        return self.user.has_usable_password()
+
+    def get_form(self):
+        # The Account page asks its panels for their forms several times a request: one form,
+        # so a wrong old password counts once.
+        form = getattr(self.request, "_upstander_password_form", None)
+        if form is None:
+            # Bound only when a new password was typed, as Wagtail's panel is: the Account
+            # page sends every panel's fields together.
+            post = self.request.POST if self.request.method == "POST" else {}
+            typed = any(post.get(f"{self.name}-new_password{n}") for n in (1, 2))
+            form = PausedPasswordChangeForm(
+                self.user, post if typed else None, prefix=self.name, request=self.request
+            )
+            self.request._upstander_password_form = form
+        return form

@@ -2,7 +2,8 @@
 email)."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import School
@@ -76,6 +77,28 @@ class SignInForm(AuthenticationForm):
             "not in the username: check that Caps Lock is off."
         ),
     }
+
+
+class PausedPasswordChangeForm(PasswordChangeForm):
+    """Change password, whose old password is checked as a sign-in is: a wrong one counts
+    towards the pause on signing in (django-axes, by username and address), and while the
+    pause lasts the page answers as the sign-in page does. Otherwise someone who finds a
+    pupil still signed in on a shared device could try password after password here."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 class StaffPasswordResetForm(PasswordResetForm):

@@ -12,7 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .forms import RosterImportForm, SignInForm, StaffPasswordResetForm
+from .forms import (
+    PausedPasswordChangeForm,
+    RosterImportForm,
+    SignInForm,
+    StaffPasswordResetForm,
+)
 from .roles import Role, roles_of
 from .roster import COLUMNS, MAX_ROWS, RosterFileError, roster_parse, roster_text
 from .selectors import (
@@ -69,6 +74,16 @@ class SignOutView(auth_views.LogoutView):
         # After the session is flushed: the message travels in its own cookie.
         messages.success(request, _("You have signed out."))
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change password, paused after wrong old passwords as signing in is
+    (PausedPasswordChangeForm)."""
+
+    form_class = PausedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class PasswordResetView(auth_views.PasswordResetView):

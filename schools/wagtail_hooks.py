@@ -97,3 +97,8 @@ def refuse_to_change_superusers_in_bulk_unless_one(request, action_type, objects
         % {"people": ", ".join(p.get_full_name() or p.get_username() for p in superusers)},
     )
     return redirect(request.get_full_path())
+
+
+@hooks.register("register_account_settings_panel")
+def register_password_panel(request, user, profile):
+    return admin_views.PausedChangePasswordPanel(request, user, profile)

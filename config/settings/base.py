@@ -280,6 +280,9 @@ WAGTAILADMIN_LOGIN_URL = "login"
 # Staff reset a forgotten password from the site's sign-in page (schools.forms); the admin's
 # own reset pages, which built links from the request's host, are turned off.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Account -> Password is our own panel (schools.admin_views.PausedChangePasswordPanel), paused
+# after wrong old passwords as signing in is; this turns off Wagtail's, which was not.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 # No Gravatar: the admin would send a hash of every staff member's email address to
 # gravatar.com on each page, and school networks often block it (a broken image). Wagtail shows
 # its own default avatar, or the one a user uploads in their account.

@@ -119,6 +119,70 @@ def test_a_password_change_with_the_wrong_old_password_shows_the_error(client, p
     assert pupil.check_password(PASSWORD)
 
 
+def test_guessing_the_old_password_on_change_password_is_paused_as_signing_in_is(client, pupil):
+    """Someone who finds a pupil still signed in on a shared laptop must not be able to try
+    password after password on Change password (and then lock the pupil out with a new
+    one): five wrong old passwords pause it, as five wrong sign-ins do."""
+    client.force_login(pupil)
+    change = reverse("password_change")
+    new = {"new_password1": "a-much-longer-pass-42", "new_password2": "a-much-longer-pass-42"}
+    for _ in range(4):
+        assert client.post(change, {"old_password": "guess", **new}).status_code == 200
+    assert client.post(change, {"old_password": "guess", **new}).status_code == 429
+    found = client.post(change, {"old_password": PASSWORD, **new})
+    assert found.status_code == 429
+    assert "Too many attempts" in found.text
+    pupil.refresh_from_db()
+    assert pupil.check_password(PASSWORD)
+
+
+def account_settings(client) -> dict:
+    """What the admin's Account page sends back as it stands: every panel's fields."""
+    response = client.get("/admin/account/")
+    data = {"name_email-email": "editor1@school.invalid"}  # required there
+    for panels in response.context["panels_by_tab"].values():
+        for panel in panels:
+            form = panel.get_form()
+            for name in form.fields:
+                value = form[name].value()
+                if value not in (None, False, ""):
+                    data[form.add_prefix(name)] = value
+    return data
+
+
+def test_guessing_the_old_password_in_the_admins_account_page_is_paused_too(client, editor):
+    client.force_login(editor)
+    page = account_settings(client)
+    new = {"password-new_password1": "a-much-longer-pass-42"}
+    new["password-new_password2"] = new["password-new_password1"]
+    statuses = [
+        client.post("/admin/account/", {**page, **new, "password-old_password": "x"}).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    guessed = client.post("/admin/account/", {**page, **new, "password-old_password": PASSWORD})
+    assert guessed.status_code == 429
+    editor.refresh_from_db()
+    assert editor.check_password(PASSWORD)
+
+
+def test_an_editor_still_changes_their_password_in_the_admin(client, editor):
+    client.force_login(editor)
+    page = account_settings(client)
+    response = client.post(
+        "/admin/account/",
+        {
+            **page,
+            "password-old_password": PASSWORD,
+            "password-new_password1": "a-much-longer-pass-42",
+            "password-new_password2": "a-much-longer-pass-42",
+        },
+    )
+    assert response.status_code == 302
+    editor.refresh_from_db()
+    assert editor.check_password("a-much-longer-pass-42")
+
+
 @pytest.mark.parametrize("typed", ["Pupil1", "PUPIL1", "pUpIl1"])
 def test_a_username_signs_in_whatever_its_case(client, pupil, typed):
     # A tablet capitalises the first letter; a teacher types their email address in capitals.
