@@ -20,6 +20,7 @@ this sees the response: DENY everywhere but the admin's previews, which its own 
 from django.conf import settings
 
 HEADER = "Content-Security-Policy"
+# The players of the hosts a video block may name (courses.blocks.VIDEO_HOSTS).
 VIDEO_PLAYERS = (
     "https://www.youtube.com",
     "https://www.youtube-nocookie.com",

@@ -7,6 +7,8 @@ activity blocks (scenario, quiz, H5P) are required activities that complete the 
 editors can tell them apart in the block picker.
 """
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +67,21 @@ class ImageBlock(blocks.StructBlock):
         description = _("A picture with required alternative text and an optional caption.")
 
 
+# Where a video block's address may point: the site's pages frame only these hosts' players
+# (config/content_security_policy.VIDEO_PLAYERS), so a video from anywhere else would show
+# an empty frame.
+VIDEO_HOSTS = {
+    "youtube.com",
+    "www.youtube.com",
+    "m.youtube.com",
+    "youtu.be",
+    "www.youtube-nocookie.com",
+    "vimeo.com",
+    "www.vimeo.com",
+    "player.vimeo.com",
+}
+
+
 class VideoBlock(blocks.StructBlock):
     """An embedded video with a full transcript, so no learner depends on sound or vision."""
 
@@ -89,6 +106,23 @@ class VideoBlock(blocks.StructBlock):
             "transcript": "<p>Narrator: If you see a post about a teacher, do not share it.</p>",
         }
         description = _("An embedded video and its transcript.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        video = value.get("video")
+        host = (urlsplit(video.url).hostname or "") if video else ""
+        if video and host.lower() not in VIDEO_HOSTS:
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "video": ValidationError(
+                        _(
+                            "Only YouTube or Vimeo videos can be shown in a module. Upload "
+                            "this video to one of them, or link to it from the text."
+                        )
+                    )
+                }
+            )
+        return value
 
 
 class SourceBlock(blocks.StructBlock):

@@ -1,0 +1,53 @@
+"""The video block takes YouTube and Vimeo videos only: the site's pages may frame no other
+video player (config/content_security_policy.py), so another host's video would show pupils
+an empty frame."""
+
+import pytest
+from wagtail.blocks import StructBlockValidationError
+
+from courses.blocks import VideoBlock
+
+pytestmark = pytest.mark.django_db
+
+
+def cached_embed(url: str, player: str) -> None:
+    """The embed Wagtail would fetch for `url`, stored so the test needs no network."""
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    Embed.objects.create(
+        hash=get_embed_hash(url),
+        url=url,
+        type="video",
+        html=f'<iframe title="A talk" src="{player}"></iframe>',
+        title="A talk",
+    )
+
+
+def video(url: str):
+    block = VideoBlock()
+    value = block.to_python({"title": "A talk", "video": url, "transcript": "<p>Words.</p>"})
+    return block, value
+
+
+def test_a_video_from_another_host_is_refused_with_a_reason():
+    url = "https://www.ted.com/talks/a_talk_about_online_safety"
+    cached_embed(url, "https://embed.ted.com/talks/a_talk_about_online_safety")
+    block, value = video(url)
+    with pytest.raises(StructBlockValidationError) as refused:
+        block.clean(value)
+    assert "YouTube or Vimeo" in str(refused.value.block_errors["video"])
+
+
+@pytest.mark.parametrize(
+    ("url", "player"),
+    [
+        ("https://www.youtube.com/watch?v=abc123", "https://www.youtube.com/embed/abc123"),
+        ("https://youtu.be/abc123", "https://www.youtube.com/embed/abc123"),
+        ("https://vimeo.com/123456", "https://player.vimeo.com/video/123456"),
+    ],
+)
+def test_youtube_and_vimeo_videos_are_taken(url, player):
+    cached_embed(url, player)
+    block, value = video(url)
+    assert block.clean(value)["video"].url == url
