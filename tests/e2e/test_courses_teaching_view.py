@@ -1,6 +1,8 @@
 """A teacher prepares a pupils' lesson in the teaching view and runs its scenario with their
 class; every page passes axe-core and nothing is recorded for the teacher."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -233,4 +235,29 @@ def test_with_two_pupils_courses_the_teacher_picks_which_lesson_they_led(
     assert_accessible(page)
     page.get_by_role("link", name=first.title).click()
     expect(page.get_by_role("heading", name="The lesson with 8R")).to_be_visible()
+    ctx.close()
+
+
+def test_a_list_of_boxes_sent_with_a_problem_is_described_by_it_for_screen_readers(
+    browser, live_server, teacher, klass, pupil, demo_courses
+):
+    """Moving into "Pupils who were there" (or "Modules you taught") a screen reader reads the
+    group's name and description: the problem, and the hint on who to untick, must be that
+    description, not only text somewhere above the first box (WCAG 1.3.1, 3.3.1)."""
+    url = live_server.url + reverse("courses:class_lesson", args=[demo_courses["pupil-2021"].pk])
+    ctx, page = _signed_in(browser, live_server, teacher.username, viewport=DESKTOP)
+    page.goto(f"{url}?group={klass.pk}")
+    page.get_by_role("checkbox", name=pupil.get_full_name(), exact=False).uncheck()
+    page.get_by_role("button", name="Record the lesson").click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    modules = page.get_by_role("group", name="Modules you taught")
+    pupils = page.get_by_role("group", name="Pupils who were there")
+    expect(modules).to_have_accessible_description("Error: Choose the modules you taught.")
+    expect(pupils).to_have_accessible_description(
+        re.compile(
+            r"^Everyone in the class is ticked: untick anyone.*"
+            r"Error: Tick the pupils who were there\.$"
+        )
+    )
+    assert_accessible(page)
     ctx.close()
