@@ -164,3 +164,27 @@ def test_lead_changes_an_assignments_due_date_on_a_phone(
     expect(row).to_contain_text(later.strftime("%-d %b %Y"))
     expect(row).to_contain_text("21 days from joining")
     ctx.close()
+
+
+def test_a_mistyped_username_on_erase_is_announced_and_tied_to_its_box(
+    browser, live_server, pupil, safeguarding_lead
+):
+    """The erase page sent back with the wrong username: as on every other form, focus moves
+    to the problem, the title starts "Error:" and the box is marked as the one to put right
+    (its description is the problem), so a screen reader user hears why nothing happened."""
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/records/dashboard/people/{pupil.pk}/erase/")
+    confirm = page.get_by_label(f"Type their username ({pupil.username}) to confirm")
+    confirm.fill(pupil.username + "x")
+    page.get_by_role("button", name="Erase for ever").click()
+    problem = page.get_by_role("alert")
+    expect(problem).to_contain_text("Type the username exactly to confirm.")
+    expect(problem).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    confirm = page.get_by_label(f"Type their username ({pupil.username}) to confirm")
+    expect(confirm).to_have_attribute("aria-invalid", "true")
+    expect(confirm).to_have_accessible_description(re.compile("Type the username exactly"))
+    assert_accessible(page)
+    ctx.close()
