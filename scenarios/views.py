@@ -412,6 +412,8 @@ def classroom(request, session_uuid):
         # into the boxes of the part it is at, to be followed there by mistake.
         here = step == session.step and request.POST.get("node") == session.state.get("node_id")
         context = _classroom_context(session, errors=errors, counts=request.POST if here else None)
+        # The option to follow in a tie, as chosen, so it need not be chosen again.
+        context["tie_break"] = request.POST.get("tie_break", "") if here else ""
         # Where each problem is put right: the error summary links there, and marks it.
         context["error_field"] = "tie_break" if "tie_break" in fields else "counts"
         return render(request, "scenarios/classroom.html", context, status=400)

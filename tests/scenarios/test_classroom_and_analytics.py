@@ -85,6 +85,21 @@ def test_bad_counts_are_refused_with_a_reason_and_nothing_changes(client, teache
     assert session.step == 0
 
 
+def test_a_tie_break_chosen_is_kept_when_the_counts_are_sent_back(client, teacher, klass, scenario):
+    """WCAG 3.3.7 (Redundant Entry): a mistyped count sends the form back with the counts
+    as typed; the option the teacher chose to follow in a tie stays chosen too, rather than
+    having to be chosen again (or, missed, the class stopped at a tie)."""
+    session = _start_session(client, teacher, klass, scenario)
+    response = _vote(
+        client, session, node="start", step=0, tie_break="share", report="1O", share=10
+    )
+    assert response.status_code == 400
+    radios = re.findall(r'<input type="radio" name="tie_break"[^>]*>', response.content.decode())
+    assert len(radios) == 2
+    chosen = [radio for radio in radios if re.search(r"\bchecked\b", radio)]
+    assert len(chosen) == 1 and 'value="share"' in chosen[0]
+
+
 def test_a_count_no_class_could_have_is_refused_not_a_server_error(
     client, teacher, klass, scenario
 ):
