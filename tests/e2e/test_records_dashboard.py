@@ -168,3 +168,29 @@ def test_a_lead_erases_a_pupil_told_where_forwarded_copies_are(
     assert_accessible(page)
     assert not Statement.objects.exists()
     context.close()
+
+
+def test_each_row_by_course_and_group_is_headed_by_its_course_and_its_group(
+    browser, live_server, demo_courses, school, staff_team, safeguarding_lead
+):
+    """Moving along a row of "Completion by course and group", a screen reader names the
+    row by its headers: the group alone made the staff team's rows for two courses sound
+    the same ("Teaching staff, Overdue 1"). The course heads the row as well."""
+    from courses.models import CoursePage
+    from records.services import assignment_create
+
+    due = date.today() + timedelta(days=14)
+    staff_courses = list(CoursePage.objects.live().exclude(audience="pupils"))
+    assert len(staff_courses) == 2
+    for course in staff_courses:
+        assignment_create(school=school, course_page_id=course.pk, due_on=due, group=staff_team)
+    ctx = browser.new_context(viewport=DESKTOP)
+    page = ctx.new_page()
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/records/dashboard/")
+    table = page.get_by_role("region", name="Completion by course and group")
+    for course in staff_courses:
+        row = table.get_by_role("row").filter(has=page.get_by_text(course.title, exact=True))
+        expect(row.get_by_role("rowheader")).to_have_text([course.title, "Teaching staff"])
+    assert_accessible(page)
+    ctx.close()
