@@ -2,6 +2,7 @@
 the CSV; the teacher downloads a certificate whose code verifies. Every page passes axe-core.
 """
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -192,5 +193,33 @@ def test_each_row_by_course_and_group_is_headed_by_its_course_and_its_group(
     for course in staff_courses:
         row = table.get_by_role("row").filter(has=page.get_by_text(course.title, exact=True))
         expect(row.get_by_role("rowheader")).to_have_text([course.title, "Teaching staff"])
+    assert_accessible(page)
+    ctx.close()
+
+
+def test_each_download_link_on_the_dashboard_says_which_table_it_downloads(
+    browser, live_server, demo_courses, school, klass, staff_team, safeguarding_lead
+):
+    """A screen reader's list of links shows each link by its name alone: two links both
+    called "Download this table (CSV)", for different files, could not be told apart."""
+    from courses.models import CoursePage
+    from records.services import assignment_create
+
+    due = date.today() + timedelta(days=14)
+    for course in CoursePage.objects.live():
+        group = klass if course.audience == "pupils" else staff_team
+        assignment_create(school=school, course_page_id=course.pk, due_on=due, group=group)
+    ctx = browser.new_context(viewport=DESKTOP)
+    page = ctx.new_page()
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/records/dashboard/")
+    by_course = re.compile(r"^Download this table \(CSV\)\W+Completion by course$")
+    by_group = re.compile(r"^Download this table \(CSV\)\W+Completion by course and group$")
+    expect(page.get_by_role("link", name=by_course)).to_have_attribute(
+        "href", "/records/dashboard/courses.csv"
+    )
+    expect(page.get_by_role("link", name=by_group)).to_have_attribute(
+        "href", "/records/dashboard/groups.csv"
+    )
     assert_accessible(page)
     ctx.close()
