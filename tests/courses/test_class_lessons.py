@@ -948,3 +948,19 @@ def test_the_form_lists_the_latest_lessons_and_leads_to_the_rest(
     html = client.get(_url(course)).content.decode()
     recorded = html.split('id="already-recorded"', 1)[1].split("</section>", 1)[0]
     assert recorded.count("<li>") == 10 and full_list not in recorded
+
+
+def test_the_page_title_names_the_lesson_and_the_class(
+    client, teacher, pupil, klass, course, modules
+):
+    """WCAG 2.4.2: the title is what a screen reader says first and what a tab, the history
+    and the browser's window list show. Every course's and every class's form was called
+    "Record a lesson with a class"; it now names the course, and the class once chosen."""
+    client.force_login(teacher)
+    other = GroupFactory(school=klass.school, name="9B", kind=Group.Kind.CLASS)
+    Membership.objects.create(group=other, user=teacher, role=Membership.Role.TEACHER)
+    html = client.get(_url(course)).content.decode()
+    assert "<title>Record a lesson with a class \u2013 Respect online · Upstander</title>" in html
+    html = client.get(_url(course, klass)).content.decode()
+    title = "Record a lesson with a class: 8R \u2013 Respect online · Upstander"
+    assert f"<title>{title}</title>" in html
