@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", schools_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", schools_views.SignOutView.as_view(), name="logout"),
+    path("accounts/stay/", schools_views.session_stay, name="session_stay"),
     path(
         "accounts/password/",
         schools_views.PasswordChangeView.as_view(),

@@ -1,10 +1,12 @@
 """Template context about the signed-in person: their roles and their school's terminology."""
 
+import time
 from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role, roles_of
+from .sessions import ALLOWANCE, session_ends_at
 
 
 def people(request) -> dict:
@@ -21,9 +23,25 @@ def people(request) -> dict:
         "teaches_a_group": _teaches_a_group(user) if roles else False,
         # Staff scenarios run in classroom mode only with a staff team, never with pupils.
         "leads_a_staff_team": _teaches_a_group(user, staff_team=True) if roles else False,
+        # Seconds before the sign-in ends without a further request (the page warns first),
+        # and the whole allowance, which each request the page's scripts make renews.
+        **_session_time(request, user),
         "safeguarding_lead_title": (
             school.safeguarding_lead_title if school else _("Designated Safeguarding Lead")
         ),
+    }
+
+
+def _session_time(request, user) -> dict:
+    # How long is left rather than a time of day: the device's clock may be wrong.
+    session = getattr(request, "session", None)
+    signed_in = user is not None and user.is_authenticated and session is not None
+    ends = session_ends_at(session) if signed_in else None
+    if ends is None:
+        return {"session_seconds_left": None, "session_allowance": None}
+    return {
+        "session_seconds_left": max(0, ends - int(time.time())),
+        "session_allowance": session[ALLOWANCE],
     }
 
 

@@ -60,6 +60,25 @@ def session_renew_due(session, now: float) -> bool:
     return now - session.get(RENEWED, 0) >= allowance * RENEW_AFTER
 
 
+def session_ends_at(session) -> int | None:
+    """When (seconds since the epoch) a signed-in session ends if no request comes before,
+    for the page's warning; None when it is not one of ours. At the latest: a session saved
+    since for another reason ends later, never sooner."""
+    allowance = session.get(ALLOWANCE)
+    if not allowance or session.get("_session_expiry") != allowance:
+        return None
+    return int(session.get(RENEWED, 0)) + allowance
+
+
+def session_renew(session, now: float) -> int | None:
+    """Renew a signed-in session at once (the person said they are still there, answering
+    the page's warning), and return when it now ends."""
+    if session_ends_at(session) is None:
+        return None
+    session[RENEWED] = int(now)  # saved, with a fresh expiry, by SessionMiddleware
+    return session_ends_at(session)
+
+
 PING_VIEW = "wagtailadmin_editing_sessions:ping"
 
 

@@ -1,5 +1,7 @@
 """Sign-in, the landing page each role arrives at, My groups and the roster import."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -7,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from .forms import (
     PausedPasswordChangeForm,
@@ -35,6 +38,7 @@ from .services import (
     sign_in_pause_lift,
 )
 from .services import roster_import as roster_import_service
+from .sessions import session_renew
 
 # The list of who has left, shown before an import that marks them, carries the file and the
 # list's fingerprint in a signed token, so the import marks exactly the people shown.
@@ -84,6 +88,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+@require_POST
+def session_stay(request):
+    """ "Stay signed in", from the warning a page shows before a sign-in ends for want of
+    use: renews it, and says how many seconds it now has (JSON). Already ended: 403."""
+    now = time.time()
+    ends = session_renew(request.session, now) if request.user.is_authenticated else None
+    if ends is None:
+        return JsonResponse({"signed_out": True}, status=403)
+    return JsonResponse({"seconds_left": int(ends - now)})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

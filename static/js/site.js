@@ -37,6 +37,76 @@
       if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); }
       else { input.removeAttribute("aria-describedby"); }
     });
+    // Before a sign-in ends for want of use (a pupil writing a long answer sends nothing),
+    // warn and offer to stay signed in; once it has ended, say so (WCAG 2.2.1).
+    var warning = document.querySelector("dialog[data-session-warning]");
+    if (warning && typeof warning.showModal === "function") {
+      var WARN_BEFORE = 120;  // seconds: the message says "about 2 minutes"
+      // Counted from now on this device's clock: the server sends how long, not until when.
+      var ends = Date.now() / 1000 + Number(warning.getAttribute("data-seconds-left"));
+      var timer = null;
+      var schedule = function () {
+        window.clearTimeout(timer);
+        var left = ends - Date.now() / 1000;
+        if (left <= 0) { signedOut(); return; }
+        timer = window.setTimeout(left > WARN_BEFORE ? warn : signedOut, 1000 * (left > WARN_BEFORE ? left - WARN_BEFORE : left));
+      };
+      var warn = function () {
+        if (!warning.open) { warning.showModal(); }
+        warning.querySelector("[data-session-stay]").focus();
+        schedule();
+      };
+      var signedOut = function () {
+        window.clearTimeout(timer);
+        warning.querySelector("[data-session-warning-title]").textContent = warning.getAttribute("data-signed-out-title");
+        warning.querySelector("[data-session-warning-message]").textContent = warning.getAttribute("data-signed-out-message");
+        warning.querySelector("[data-session-stay]").hidden = true;
+        var link = warning.querySelector("[data-session-sign-in]");
+        link.hidden = false;
+        if (!warning.open) { warning.showModal(); }
+        link.focus();
+      };
+      var stay = function () {
+        var token = document.querySelector("form[data-sign-out] [name=csrfmiddlewaretoken]");
+        fetch(warning.getAttribute("data-stay-url"), {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" }
+        }).then(function (response) {
+          return response.json().then(function (data) {
+            if (response.ok && data.seconds_left) {
+              ends = Date.now() / 1000 + data.seconds_left;
+              warning.close();
+              schedule();
+            } else {
+              signedOut();
+            }
+          });
+        }).catch(function () { schedule(); });  // offline: the warning stays until it ends
+      };
+      // A request this page's scripts make (a scenario choice, a checklist tick) renews the
+      // sign-in too, once a sixth of the allowance has passed since it was last renewed.
+      var allowance = Number(warning.getAttribute("data-allowance"));
+      if (window.fetch && allowance) {
+        var fetchFirst = window.fetch;
+        window.fetch = function () {
+          return fetchFirst.apply(this, arguments).then(function (response) {
+            var url = new URL(response.url || "", window.location.href);
+            if (response.ok && !response.redirected && url.origin === window.location.origin && !warning.open) {
+              ends = Math.max(ends, Date.now() / 1000 + allowance * 5 / 6);
+              schedule();
+            }
+            return response;
+          });
+        };
+      }
+      warning.querySelector("[data-session-stay]").addEventListener("click", stay);
+      // Escape closes the warning: the person is there, so that counts as staying.
+      warning.addEventListener("cancel", function (event) {
+        if (!warning.querySelector("[data-session-stay]").hidden) { event.preventDefault(); stay(); }
+      });
+      schedule();
+    }
     // Signing out forgets what this tab kept of the person's unsaved work (a reflection, a
     // quiz's answers), so the next person on a shared device does not find it.
     document.querySelectorAll("form[data-sign-out]").forEach(function (form) {

@@ -94,3 +94,62 @@ def test_back_after_signing_out_does_not_show_the_last_persons_page(
         assert "/accounts/login/" in page.url
     finally:
         with_cache.close()
+
+
+def test_a_pupil_is_warned_before_being_signed_out_and_can_stay_signed_in(page, live_server, pupil):
+    """A pupil writing a long answer sends no request: after PUPIL_IDLE_MINUTES their sign-in
+    ended without a word, and what they wrote was not saved. WCAG 2.2.1 (Timing Adjustable):
+    they are warned before it ends and can stay signed in with one press."""
+    import time
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from schools.sessions import RENEWED
+
+    page.clock.install()
+    sign_in(page, live_server, pupil.username)
+    page.get_by_role("link", name="My PSHE record: the lessons I have completed").click()
+    page.get_by_role("heading", name="My PSHE lessons").wait_for()
+    warning = page.get_by_role("dialog", name="You will be signed out soon")
+    page.clock.run_for("27:00")
+    expect(warning).to_be_hidden()
+    page.clock.run_for("01:05")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("in about 2 minutes")
+    stay = warning.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+
+    # On the server, the same 28 minutes have passed since the sign-in was last renewed.
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    row = Session.objects.get(session_key=key)
+    data = row.get_decoded()
+    data[RENEWED] = int(time.time()) - 28 * 60
+    Session.objects.filter(pk=key).update(
+        session_data=Session.objects.encode(data),
+        expire_date=timezone.now() + timedelta(minutes=2),
+    )
+    page.keyboard.press("Enter")
+    expect(warning).to_be_hidden()
+    minutes_left = (Session.objects.get(pk=key).expire_date - timezone.now()).total_seconds() / 60
+    assert minutes_left > 29
+    assert_accessible(page)
+
+
+def test_a_pupil_not_there_to_answer_the_warning_is_told_they_were_signed_out(
+    page, live_server, pupil
+):
+    """Nobody pressed "Stay signed in": once the sign-in has ended the page says so, and
+    signing in again comes back to the same page."""
+    page.clock.install()
+    sign_in(page, live_server, pupil.username)
+    warning = page.get_by_role("dialog", name="You will be signed out soon")
+    page.clock.run_for("28:05")
+    expect(warning).to_be_visible()
+    page.clock.run_for("02:00")
+    signed_out = page.get_by_role("dialog", name="You have been signed out")
+    expect(signed_out).to_be_visible()
+    expect(signed_out.get_by_role("link", name="Sign in again")).to_have_attribute(
+        "href", "/accounts/login/?next=/learning/"
+    )

@@ -1,5 +1,6 @@
 """A sign-in ends after a while without a request: sooner for pupils, who share devices."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -142,3 +143,33 @@ def test_the_site_page_tree_is_not_kept_for_a_signed_in_person_but_is_for_visito
     assert "Cache-Control" not in client.get(home_page.url)
     client.force_login(pupil)
     assert "no-store" in client.get(home_page.url)["Cache-Control"]
+
+
+def test_stay_signed_in_renews_the_sign_in_at_once_and_says_for_how_long(client, pupil):
+    """The page's warning before a sign-in ends offers "Stay signed in"."""
+    session = _sign_in(client, pupil)
+    store = client.session
+    store[RENEWED] = int(time.time()) - 28 * 60
+    store.save()
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=2))
+    response = client.post(reverse("session_stay"))
+    assert response.status_code == 200
+    assert 29 * 60 < response.json()["seconds_left"] <= 30 * 60
+    assert 29 < _minutes_left(Session.objects.get(pk=session.pk)) <= 30
+
+
+def test_stay_signed_in_after_the_sign_in_ended_says_so(client, pupil):
+    session = _sign_in(client, pupil)
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.post(reverse("session_stay"))
+    assert response.status_code == 403
+    assert response.json() == {"signed_out": True}
+    assert client.get(reverse("session_stay")).status_code == 405
+
+
+def test_a_page_says_how_long_is_left_for_its_warning(client, pupil):
+    _sign_in(client, pupil)
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    seconds = int(re.search(r'data-seconds-left="(\d+)"', html).group(1))
+    assert 29 * 60 < seconds <= 30 * 60
+    assert 'data-allowance="1800"' in html
