@@ -364,9 +364,10 @@ def record(
 
     On PostgreSQL the statements, their relations, their records and their outbox rows are
     written by one SQL statement, which is atomic by itself. So when nothing else needs
-    writing (no attachments, no voiding) and the batch cannot be half stored (one statement,
-    or ids the caller minted), record() sends that statement alone, outside any transaction
-    of its own: no BEGIN and COMMIT round trips. Otherwise, called inside the caller's
+    writing (no attachments, no voiding) and the batch cannot be half stored or voided while
+    it is written (one statement without an id, or ids the caller minted under a guard),
+    record() sends that statement alone, outside any transaction of its own: no BEGIN and
+    COMMIT round trips. Otherwise, called inside the caller's
     transaction, it uses a savepoint, so a caller may catch its errors and carry on; a
     caller that lets every error end its own transaction passes `savepoint=False`.
     """
@@ -391,6 +392,12 @@ def _one_statement_will_do(statements, *, attachments, guard) -> bool:
     if connection.vendor != "postgresql" or attachments:
         return False
     if not isinstance(statements, list) or not (len(statements) == 1 or guard is not None):
+        return False
+    if guard is None and any(isinstance(data, dict) and "id" in data for data in statements):
+        # An id the client chose may be voided by a statement being written at this moment
+        # on another connection: it takes `_statements_lock` in a transaction, and waits
+        # for that write, so that it sees the voiding (Part Two 2.3.2). One whose id
+        # record() mints (or the caller mints, under a guard) cannot be voided yet.
         return False
     # Voiding updates the voided statement and its records: more than one statement.
     return not any(
@@ -754,7 +761,8 @@ def _statements_lock(fresh) -> None:
     written one after the other: each then reads what the other committed (Part Two 2.3.2:
     a statement is voided whenever a voiding statement refers to it, whichever came first).
     A single statement stored without a transaction of its own (`record()`'s one-statement
-    path) holds no lock: it is never a voiding statement."""
+    path) holds no lock: it is never a voiding statement, and its id is new (minted by
+    record() or, under a guard, by the caller), so nothing can be voiding it."""
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return
     keys = {sid.lower() for sid, _full, _m in fresh}

@@ -146,3 +146,57 @@ def test_a_statement_voided_while_it_is_being_written_ends_up_voided(lrs, school
     assert answers == [200]
     assert lrs.get("/xapi/statements", {"statementId": statement_id}).status_code == 404
     assert lrs.get("/xapi/statements", {"voidedStatementId": statement_id}).status_code == 200
+
+
+def test_a_single_statement_sent_while_its_voiding_is_being_written_ends_up_voided(lrs, school):
+    """Part Two 2.3.2: "an LRS MUST consider a Statement it contains voided if and only if
+    the Statement is not itself a Voiding Statement and the LRS also contains a Voiding
+    Statement referring to the first Statement". A tool that PUTs one statement (stored
+    without a transaction of its own) while the statement voiding it, sent on another
+    connection, is still being written must not leave the first one live."""
+    from django.db import connections, transaction
+
+    from xapi.services import record
+
+    statement_id = str(uuid.uuid4())
+    written, finish = threading.Event(), threading.Event()
+    answers: list[int] = []
+
+    def void():
+        try:
+            with transaction.atomic():
+                voiding = xapi_statement(
+                    verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
+                    object={"objectType": "StatementRef", "id": statement_id},
+                )
+                record(statements=[voiding], school=school)
+                written.set()
+                finish.wait(10)
+        finally:
+            connections.close_all()
+
+    def put():
+        helper = LrsClientHelper(Client(raise_request_exception=False), "", "", lrs.version)
+        helper.auth = lrs.auth
+        try:
+            response = helper.put(f"/xapi/statements?statementId={statement_id}", xapi_statement())
+            answers.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    voider = threading.Thread(target=void)
+    voider.start()
+    writer = threading.Thread(target=put)
+    try:
+        assert written.wait(10)
+        writer.start()
+        # Without waiting for the voiding, the statement is stored live at once; it must wait.
+        writer.join(5)
+    finally:
+        finish.set()
+        voider.join()
+        writer.join()
+
+    assert answers == [204]
+    assert lrs.get("/xapi/statements", {"statementId": statement_id}).status_code == 404
+    assert lrs.get("/xapi/statements", {"voidedStatementId": statement_id}).status_code == 200
