@@ -194,3 +194,27 @@ def test_agents_resource_returns_a_person(lrs):
     """2.6 Agents Resource: "Return a special, Person Object for a specified Agent"."""
     person = lrs.get("/xapi/agents?" + urlencode({"agent": AGENT})).json()
     assert person == {"objectType": "Person", "mbox": ["mailto:learner@example.org"]}
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        {"objectType": "Group", "mbox": "mailto:team@example.org"},
+        {"objectType": "Group", "member": [{"mbox": "mailto:learner@example.org"}]},
+    ],
+    ids=["identified", "anonymous"],
+)
+def test_the_agent_profile_resource_refuses_a_group_as_its_agent(lrs, group):
+    """1.0.3 Part Three 2.6 Agent Profile Resource: "The "agent" parameter is an Agent Object
+    and not a Group. Learning Record Providers wishing to store data against an Identified
+    Group can use the Identified Group's identifier within an Agent Object." A tool that
+    sends a Group is told so (400), and nothing is stored under it."""
+    from xapi.models import Document
+
+    url = "/xapi/agents/profile?" + urlencode({"agent": json.dumps(group), "profileId": "p"})
+    response = lrs.put(url, {"theme": "dark"}, HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 400
+    assert "Group" in response.json()["error"]
+    assert not Document.objects.exists()
+    listing = "/xapi/agents/profile?" + urlencode({"agent": json.dumps(group)})
+    assert lrs.get(listing).status_code == 400

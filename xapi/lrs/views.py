@@ -446,7 +446,11 @@ def activity_profile(lrs: LrsRequest):
 def agent_profile(lrs: LrsRequest):
     """Part Three 2.6 "Agent Profile Resource"."""
     principal = authenticate(lrs, write=lrs.method != "GET")
-    _agent, key = _agent_param(lrs, required=True)
+    agent, key = _agent_param(lrs, required=True)
+    if agent.get("objectType") == "Group":
+        # "The "agent" parameter is an Agent Object and not a Group" (2.6): a tool storing
+        # data against an Identified Group names it by its identifier in an Agent Object.
+        raise LrsError(400, "the agent profile resource takes an Agent, not a Group")
     _own_agent(principal, key)
     return _documents_resource(
         lrs,
