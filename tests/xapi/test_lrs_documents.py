@@ -218,3 +218,48 @@ def test_the_agent_profile_resource_refuses_a_group_as_its_agent(lrs, group):
     assert not Document.objects.exists()
     listing = "/xapi/agents/profile?" + urlencode({"agent": json.dumps(group)})
     assert lrs.get(listing).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        state_url("note"),
+        "/xapi/activities/profile?" + urlencode({"activityId": ACTIVITY, "profileId": "note"}),
+        "/xapi/agents/profile?" + urlencode({"agent": AGENT, "profileId": "note"}),
+    ],
+    ids=["state", "activity profile", "agent profile"],
+)
+def test_a_document_comes_back_with_its_content_type_parameters(lrs, url):
+    """Part Three 1.5 Content Types: "Documents can have any content type", and a media
+    type's parameters are part of it (RFC 7231 3.1.1.1): a tool that saved a note in Latin-1
+    reads it back labelled Latin-1, not as bare text/plain that it would then decode as
+    something else ("cafÃ©")."""
+    note = "café".encode("latin-1")
+    content_type = "text/plain; charset=iso-8859-1"
+    response = lrs.put(url, note, content_type=content_type, HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 204
+    got = lrs.get(url)
+    assert got.content == note
+    assert got.headers["Content-Type"] == content_type
+    assert got.content.decode(got.charset) == "café"
+
+
+def test_a_json_document_sent_with_a_charset_can_still_be_merged(lrs):
+    """2.2 JSON Procedure: a document stored as application/json (here with its charset) is
+    merged by a POST of another JSON object."""
+    url = state_url("progress")
+    assert lrs.put(url, {"a": 1}, content_type="application/json; charset=utf-8").status_code == 204
+    assert lrs.post(url, {"b": 2}).status_code == 204
+    assert lrs.get(url).json() == {"a": 1, "b": 2}
+
+
+def test_a_document_whose_content_type_is_too_long_to_keep_is_400(lrs):
+    """Part Three 3.2 Error Codes: a document the LRS cannot keep as sent is refused with a
+    reason (400), not a server error when its Content-Type does not fit (PostgreSQL)."""
+    from xapi.models import Document
+
+    content_type = "text/plain; comment=" + "x" * 300
+    response = lrs.put(state_url("note"), b"hello", content_type=content_type)
+    assert response.status_code == 400
+    assert "Content-Type" in response.json()["error"]
+    assert not Document.objects.exists()

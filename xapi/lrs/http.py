@@ -71,6 +71,9 @@ class LrsRequest:
     version: str
     headers: dict = field(default_factory=dict)
     django: HttpRequest | None = None
+    # The whole Content-Type (the media type in lower case, its parameters as sent): what a
+    # document is stored and returned with.
+    content_type_full: str = ""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -119,6 +122,12 @@ def _content_type(value: str) -> tuple[str, dict]:
             key, _sep, val = part.partition("=")
             params[key.strip().lower()] = val.strip().strip('"')
     return parts[0].lower(), params
+
+
+def _content_type_full(value: str) -> str:
+    media_type, _sep, parameters = (value or "").partition(";")
+    parameters = parameters.strip()
+    return media_type.strip().lower() + (f"; {parameters}" if parameters else "")
 
 
 def lrs_request(request: HttpRequest) -> LrsRequest:
@@ -179,6 +188,7 @@ def lrs_request(request: HttpRequest) -> LrsRequest:
         body=body,
         content_type=ctype,
         content_type_params=ctype_params,
+        content_type_full=_content_type_full(content_type),
         version=headers["x-experience-api-version"].strip(),
         headers=headers,
         django=request,

@@ -67,6 +67,8 @@ GET_PARAMS = {
 }
 SINGLE_PARAMS = {"statementId", "voidedStatementId", "format", "attachments"}
 MORE_SALT = "xapi.statements.more"
+# xapi.models.Document.content_type's max_length.
+DOCUMENT_CONTENT_TYPE_MAX = 255
 
 
 # Parameter parsing ---------------------------------------------------------------------
@@ -377,12 +379,18 @@ def _documents_resource(
     if lrs.method in ("PUT", "POST"):
         if document_id is None:
             raise LrsError(400, f"the {id_param} parameter is required")
+        if len(lrs.content_type_full) > DOCUMENT_CONTENT_TYPE_MAX:
+            raise LrsError(
+                400, f"the Content-Type is longer than {DOCUMENT_CONTENT_TYPE_MAX} characters"
+            )
         document = document_save(
             school=school,
             key=key,
             document_id=document_id,
             content=lrs.body,
-            content_type=lrs.content_type or "application/octet-stream",
+            # "Documents can have any content type" (Part Three 1.5), parameters included: a
+            # text document's charset says how to read it back.
+            content_type=lrs.content_type_full or "application/octet-stream",
             merge=lrs.method == "POST",
             if_match=lrs.header("if-match"),
             if_none_match=lrs.header("if-none-match"),
