@@ -793,8 +793,10 @@ def _voided_before(fresh, school_id) -> set[str]:
 
 def _voiding_check(fresh, school_id) -> None:
     """Part Two 2.3.2 "Voided": a voiding statement cannot target a voiding statement."""
+    # The target's id as the statement ids of the batch are kept (lower case, validated):
+    # a UUID written in capitals names the same statement.
     targets = {
-        full["object"]["id"]: index
+        str(uuid.UUID(full["object"]["id"])): index
         for index, (_sid, full, _model) in enumerate(fresh)
         if full["verb"]["id"] == VOIDED
     }

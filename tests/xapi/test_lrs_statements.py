@@ -243,6 +243,26 @@ def test_voiding_a_voiding_statement_is_400(lrs):
     assert void(lrs, voiding).status_code == 400
 
 
+@pytest.mark.parametrize("case", [str.lower, str.upper], ids=["lower case", "upper case"])
+def test_a_batch_voiding_a_voiding_statement_of_the_same_batch_is_400(lrs, case):
+    """Part Two 2.3.2: "A Voiding Statement cannot Target another Voiding Statement", and
+    Part Three 3.2: "The LRS MUST reject a batch of statements if any Statement within that
+    batch is rejected". A UUID is the same whichever case its hexadecimal digits are
+    written in (RFC 4122 3), so naming the voiding statement in capitals changes nothing:
+    the batch is refused and the voiding statement is not voided."""
+    target, first = str(uuid.uuid4()), str(uuid.uuid4())
+    voided = {"id": "http://adlnet.gov/expapi/verbs/voided"}
+    batch = [
+        xapi_statement(id=target),
+        xapi_statement(id=first, verb=voided, object={"objectType": "StatementRef", "id": target}),
+        xapi_statement(verb=voided, object={"objectType": "StatementRef", "id": case(first)}),
+    ]
+    response = lrs.post(URL, batch)
+    assert response.status_code == 400
+    assert "voiding statement" in response.json()["error"]
+    assert not Statement.objects.exists()
+
+
 def test_statements_referring_to_matches_are_returned(lrs):
     """2.1.3 "Filter Conditions for StatementRefs": statements targeting a matching
     statement are returned with it."""
