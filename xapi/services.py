@@ -1037,6 +1037,7 @@ def document_delete(
     key: dict,
     document_id: str | None,
     if_match: str | None = None,
+    if_none_match: str | None = None,
     since=None,
 ) -> int:
     """Delete one document, or (State only, no stateId) all that match."""
@@ -1044,8 +1045,10 @@ def document_delete(
     qs = _documents(school, key)
     if document_id is not None:
         existing = qs.filter(document_id=document_id).select_for_update().first()
-        if if_match is not None:
-            _preconditions(existing, if_match=if_match, if_none_match=None, require=False)
+        if if_match is not None or if_none_match is not None:
+            # RFC 2616 14.24 and 14.26, which Part Three 3.1 follows: a failed precondition
+            # is a 412 and the document stays.
+            _preconditions(existing, if_match=if_match, if_none_match=if_none_match, require=False)
         qs = qs.filter(document_id=document_id)
     return qs.delete()[0]
 

@@ -263,3 +263,19 @@ def test_a_document_whose_content_type_is_too_long_to_keep_is_400(lrs):
     assert response.status_code == 400
     assert "Content-Type" in response.json()["error"]
     assert not Document.objects.exists()
+
+
+def test_delete_with_if_none_match_naming_the_document_leaves_it_alone(lrs):
+    """Part Three 3.1 Concurrency handles the headers "as described in RFC2616", whose 14.26
+    If-None-Match says: if "*" is given and any current entity exists, or a listed entity
+    tag matches, "the server MUST NOT perform the requested method" and, for methods other
+    than GET and HEAD, "MUST respond with a status of 412". A tool that deletes a profile
+    only if it has not got the current version (If-None-Match) keeps what it did not see."""
+    assert lrs.put(profile_url(), {"v": 1}, HTTP_IF_NONE_MATCH="*").status_code == 204
+    etag = lrs.get(profile_url()).headers["ETag"]
+    assert lrs.delete(profile_url(), HTTP_IF_NONE_MATCH="*").status_code == 412
+    assert lrs.delete(profile_url(), HTTP_IF_NONE_MATCH=etag).status_code == 412
+    assert lrs.get(profile_url()).json() == {"v": 1}
+    other = '"' + "0" * 40 + '"'
+    assert lrs.delete(profile_url(), HTTP_IF_NONE_MATCH=other).status_code == 204
+    assert lrs.get(profile_url()).status_code == 404

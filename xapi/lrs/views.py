@@ -403,7 +403,11 @@ def _documents_resource(
         if document_id is None and kind != "state":
             raise LrsError(400, f"the {id_param} parameter is required")
         document_delete(
-            school=school, key=key, document_id=document_id, if_match=lrs.header("if-match")
+            school=school,
+            key=key,
+            document_id=document_id,
+            if_match=lrs.header("if-match"),
+            if_none_match=lrs.header("if-none-match"),
         )
         return HttpResponse(status=204)
     raise LrsError(405, f"{lrs.method} is not allowed here")
