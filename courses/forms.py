@@ -234,6 +234,8 @@ class CopyWithoutAliasForm(CopyForm):
         cleaned = super().clean()
         page = self.page.specific
         parent = cleaned.get("new_parent_page")
+        if cleaned.get("publish_copies"):
+            self._refuse_live_copies_requiring_unpublished_activities(cleaned)
         if not isinstance(page, ModulePage) or parent is None:
             return cleaned
         problems = {}
@@ -243,6 +245,22 @@ class CopyWithoutAliasForm(CopyForm):
         for message in problems:
             self.add_error("new_parent_page", message)
         return cleaned
+
+    def _refuse_live_copies_requiring_unpublished_activities(self, cleaned) -> None:
+        """With "Publish copies", each live module's copy goes live without its edit form,
+        whose Publish button refuses a module requiring an activity that is not published
+        (learners would be let complete it by saying they had read it)."""
+        from .models import ModulePage
+
+        modules = [self.page]
+        if cleaned.get("copy_subpages"):
+            modules += self.page.get_descendants()
+        for module in modules:
+            module = module.specific
+            if not isinstance(module, ModulePage) or not module.live:
+                continue
+            for message in unpublished_required_activities(module.body).values():
+                self.add_error("publish_copies", f"“{module.title}”: {message}")
 
 
 def pupil_labels(pupils) -> list[tuple]:

@@ -1043,3 +1043,62 @@ def test_a_copied_module_s_checklist_is_an_activity_of_its_own(client, editor, c
     assert not Completion.objects.filter(
         learner=pupil, activity_iri=activity_iri("checklist", original_block_id)
     ).exists()
+
+
+def test_a_module_requiring_an_unpublished_activity_is_not_copied_live(client, editor, course):
+    """Copying a live module with "Publish copies" ticked publishes the copy without its
+    edit form: a module whose required scenario had been unpublished since went live, and
+    pupils then completed it just by saying they had read it. Its Publish button refuses
+    that, and so does the copy now (it may still be copied as a draft)."""
+    from tests.courses.conftest import module_page
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    scenario = published_scenario(title="A post about you")
+    module = module_page(
+        course, "targeted", body=[("scenario", {"scenario": scenario, "required": True})]
+    )
+    scenario.unpublish()
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:copy", args=[module.pk])
+    data = {
+        "new_title": "Targeted again",
+        "new_slug": "targeted-again",
+        "new_parent_page": course.pk,
+        "publish_copies": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert not ModulePage.objects.filter(slug="targeted-again").exists()
+    assert "“A post about you” is not published yet" in response.text
+    # Without "Publish copies" the copy is a draft to finish in its editor.
+    data.pop("publish_copies")
+    assert client.post(url, data).status_code == 302
+    assert not ModulePage.objects.get(slug="targeted-again").live
+
+
+def test_a_course_whose_module_requires_an_unpublished_activity_is_not_copied_live(
+    client, editor, course
+):
+    """A course copied with its modules and "Publish copies" publishes each live module's
+    copy: one requiring an unpublished quiz or scenario is refused as its own copy is."""
+    from tests.courses.conftest import module_page
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    scenario = published_scenario(title="A post about you")
+    module_page(course, "targeted", body=[("scenario", {"scenario": scenario, "required": True})])
+    scenario.unpublish()
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:copy", args=[course.pk])
+    data = {
+        "new_title": "Course again",
+        "new_slug": "course-again",
+        "new_parent_page": course.get_parent().pk,
+        "copy_subpages": "on",
+        "publish_copies": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert not CoursePage.objects.filter(slug="course-again").exists()
+    assert "“A post about you” is not published yet" in response.text
