@@ -13,7 +13,7 @@ from operator import or_
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.utils import timezone
-from wagtail.models import PageViewRestriction, ReferenceIndex
+from wagtail.models import PageViewRestriction
 
 from records.selectors import (
     assignments_for_learner,
@@ -152,15 +152,26 @@ def courses_to_teach(*, user):
 
 
 def modules_using(activity) -> list[ModulePage]:
-    """Live modules whose body uses this scenario, quiz or H5P activity, in site order (from
-    Wagtail's reference index, which is kept up to date as pages are published)."""
-    page_ids = {
-        int(object_id)
-        for object_id in ReferenceIndex.get_references_to(activity)
-        .filter(content_type=ContentType.objects.get_for_model(ModulePage))
-        .values_list("object_id", flat=True)
-    }
-    return list(ModulePage.objects.live().filter(pk__in=page_ids).order_by("path"))
+    """Live modules whose body uses this scenario, quiz or H5P activity, in site order.
+    Read from the modules themselves, not from Wagtail's reference index: the task worker
+    brings that up to date some time after a page is published (never, while it is down),
+    and a lesson published meanwhile must not be missed by the checks that use this."""
+    from .activity import ActivityBlock
+
+    modules = []
+    for module in ModulePage.objects.live().order_by("path"):
+        child_blocks = module.body.stream_block.child_blocks
+        for raw in module.body.raw_data:
+            block = child_blocks.get(raw.get("type"))
+            if not isinstance(block, ActivityBlock):
+                continue
+            chooser = block.child_blocks.get(block.content_field)
+            if getattr(chooser, "target_model", None) is not type(activity):
+                continue
+            if (raw.get("value") or {}).get(block.content_field) == activity.pk:
+                modules.append(module)
+                break
+    return modules
 
 
 def modules_going_live_using(activity) -> list[ModulePage]:

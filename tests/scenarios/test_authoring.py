@@ -387,3 +387,30 @@ def test_a_scenario_in_a_pupils_lesson_on_its_way_live_cannot_be_published_as_fo
     assert "What happened" in message
     scenario.refresh_from_db()
     assert scenario.audience == Scenario.Audience.PUPILS
+
+
+def test_a_scenario_in_a_pupils_lesson_cannot_be_published_as_for_staff_while_tasks_wait(
+    client, editor, home_page, settings
+):
+    """Which live lessons use a scenario was read from Wagtail's reference index, which the
+    task worker (`db_worker`) brings up to date after a page is published: with the worker
+    behind or stopped, a pupils' lesson just published with the scenario was not seen, and
+    the scenario could be made "for staff", leaving that lesson impossible to complete."""
+    from tests.courses.conftest import module_page, pupils_course
+
+    scenario = published_scenario(title="The crest account")
+    # Tasks are queued and never run, as when the worker is down.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    course = pupils_course(home_page, "Respect online", "respect-online")
+    module_page(
+        course, "lesson", title="What happened", body=[("scenario", {"scenario": scenario})]
+    )
+    client.force_login(editor)
+    data = _admin_post_data(scenario, publish=True, target="poor")
+    data["audience"] = Scenario.Audience.STAFF
+    response = client.post(_edit_url(scenario), data)
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["audience"]
+    assert "What happened" in message
+    scenario.refresh_from_db()
+    assert scenario.audience == Scenario.Audience.PUPILS
