@@ -30,7 +30,7 @@ def unpublished_required_activities(body) -> dict[int, str]:
         if not isinstance(block, ActivityBlock) or not block.is_required(child.value):
             continue
         content = block.content_object(child.value)
-        if content is not None and getattr(content, "live", True) is False:
+        if content is not None and not _published_now(content):
             problems[index] = str(
                 _(
                     "“%(title)s” is not published yet, so learners could not complete this "
@@ -39,6 +39,15 @@ def unpublished_required_activities(body) -> dict[int, str]:
                 % {"title": getattr(content, "title", content)}
             )
     return problems
+
+
+def _published_now(content) -> bool:
+    """Live, and not past its expiry time: Wagtail's `publish_scheduled` unpublishes what
+    has expired in the same run as (and before) it publishes what is due to go live."""
+    expire_at = getattr(content, "expire_at", None)
+    if expire_at is not None and expire_at <= timezone.now():
+        return False
+    return getattr(content, "live", True) is not False
 
 
 def publishing_problems(page) -> list[str]:

@@ -131,3 +131,28 @@ def test_a_scenario_scheduled_as_for_staff_is_not_published_while_a_pupils_lesso
     history = client.get(reverse("wagtailsnippets_scenarios_scenario:history", args=[scenario.pk]))
     assert "Not published at its scheduled time" in history.text
     assert "use this scenario (“Lesson”)" in history.text
+
+
+def test_a_scheduled_module_is_not_published_with_a_scenario_expiring_in_the_same_run(
+    client, editor, course
+):
+    """The scenario a scheduled module requires is set to expire before the module's go-live
+    (both times pass before cron next runs). `publish_scheduled` checked the module while
+    the scenario was still live, then unpublished the scenario and published the module:
+    a live lesson whose pupils skip the scenario. Now the module is not published."""
+    from scenarios.models import Scenario
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    scenario = published_scenario(title="A post about you")
+    client.force_login(editor)
+    module, go_live = _schedule_module(client, course, scenario)
+    Scenario.objects.filter(pk=scenario.pk).update(expire_at=go_live - timedelta(minutes=1))
+
+    errors = _publish_scheduled_at(go_live + timedelta(minutes=5))
+
+    assert not Scenario.objects.get(pk=scenario.pk).live
+    module.refresh_from_db()
+    assert not module.live
+    assert not _scheduled(module)
+    assert "“A post about you” is not published" in errors
