@@ -8,6 +8,8 @@ from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.snippets import CopyView, DeleteView, SnippetViewSet
 
+from courses.admin_unpublish import RequiredActivityUnpublishView
+
 from .models import Quiz
 
 
@@ -94,6 +96,7 @@ class QuizViewSet(SnippetViewSet):
     model = Quiz
     copy_view_class = QuizCopyView
     delete_view_class = QuizDeleteView
+    unpublish_view_class = RequiredActivityUnpublishView
     icon = "tasks"
     menu_label = _("Quizzes")
     menu_order = 210

@@ -151,11 +151,12 @@ def courses_to_teach(*, user):
     return _open_under_privacy(courses, user).order_by("path")
 
 
-def modules_using(activity) -> list[ModulePage]:
-    """Live modules whose body uses this scenario, quiz or H5P activity, in site order.
-    Read from the modules themselves, not from Wagtail's reference index: the task worker
-    brings that up to date some time after a page is published (never, while it is down),
-    and a lesson published meanwhile must not be missed by the checks that use this."""
+def modules_using(activity, *, required=False) -> list[ModulePage]:
+    """Live modules whose body uses this scenario, quiz or H5P activity (with `required`,
+    only those that require it), in site order. Read from the modules themselves, not from
+    Wagtail's reference index: the task worker brings that up to date some time after a
+    page is published (never, while it is down), and a lesson published meanwhile must not
+    be missed by the checks that use this."""
     from .activity import ActivityBlock
 
     modules = []
@@ -168,9 +169,13 @@ def modules_using(activity) -> list[ModulePage]:
             chooser = block.child_blocks.get(block.content_field)
             if getattr(chooser, "target_model", None) is not type(activity):
                 continue
-            if (raw.get("value") or {}).get(block.content_field) == activity.pk:
-                modules.append(module)
-                break
+            value = raw.get("value") or {}
+            if value.get(block.content_field) != activity.pk:
+                continue
+            if required and not value.get("required", True):
+                continue
+            modules.append(module)
+            break
     return modules
 
 

@@ -11,6 +11,8 @@ from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
+from courses.admin_unpublish import RequiredActivityUnpublishView
+
 from .forms import ScenarioAdminForm
 from .models import Scenario
 from .panels import GraphPanel
@@ -88,6 +90,7 @@ class ScenarioDeleteBulkAction(DeleteBulkAction):
 class ScenarioViewSet(SnippetViewSet):
     model = Scenario
     delete_view_class = ScenarioDeleteView
+    unpublish_view_class = RequiredActivityUnpublishView
     icon = "pick"
     menu_label = _("Scenarios")
     add_to_admin_menu = True

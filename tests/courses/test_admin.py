@@ -1102,3 +1102,31 @@ def test_a_course_whose_module_requires_an_unpublished_activity_is_not_copied_li
     assert response.status_code == 200
     assert not CoursePage.objects.filter(slug="course-again").exists()
     assert "“A post about you” is not published yet" in response.text
+
+
+@pytest.mark.parametrize("kind", ["scenario", "quiz"])
+def test_unpublishing_an_activity_a_live_module_requires_says_what_learners_meet(
+    client, editor, course, kind
+):
+    """Unpublishing a scenario or quiz that live modules require was confirmed with
+    nothing said of them: learners then meet "not available" in those modules and complete
+    them without it, just by saying they have read them. The confirmation now names them."""
+    from tests.assessments.conftest import make_quiz
+    from tests.courses.conftest import module_page
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    activity = published_scenario(title="A post about you") if kind == "scenario" else make_quiz()
+    module_page(
+        course,
+        "targeted",
+        title="What happened next",
+        body=[(kind, {kind: activity, "required": True})],
+    )
+    client.force_login(editor)
+    app = "scenarios" if kind == "scenario" else "assessments"
+    url = reverse(f"wagtailsnippets_{app}_{kind}:unpublish", args=[activity.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Live modules require this: “What happened next”." in response.text
+    assert "by saying they have read them" in response.text
