@@ -648,19 +648,22 @@ class PsheGroupSummary:
 def pshe_groups_summary(*, groups) -> list[PsheGroupSummary]:
     """For each group, in the order given: its pupils (still at the school), how many of the
     pupils' lessons (modules) they have completed between them, and the lessons recorded as
-    led with it. Four queries however many groups and pupils."""
+    led with it. Five queries however many groups and pupils."""
     from courses.models import ClassLesson
 
     groups = list(groups)
-    module_iris = {m.iri for c in courses_catalogue(audiences=("pupils",)) for m in c.modules}
+    courses = courses_catalogue(audiences=("pupils",))
+    module_iris = {m.iri for c in courses for m in c.modules}
     members = pupil_ids_by_group(groups)
     everyone = set().union(*members.values()) if members else set()
     done: dict[int, int] = defaultdict(int)
     if everyone and module_iris:
-        for learner_id in LearnerActivity.objects.filter(
+        valid_since = _valid_since_by_iri(courses)
+        for learner_id, iri, completed_at in LearnerActivity.objects.filter(
             learner__in=everyone, activity_iri__in=module_iris, last_completed_at__isnull=False
-        ).values_list("learner_id", flat=True):
-            done[learner_id] += 1
+        ).values_list("learner_id", "activity_iri", "last_completed_at"):
+            if _still_counts(completed_at, valid_since.get(iri)):
+                done[learner_id] += 1
     led = {
         row["group_id"]: row
         for row in ClassLesson.objects.filter(group__in=groups)
@@ -690,14 +693,32 @@ def _done_for(pupils, courses) -> dict[int, set[str]]:
     done: dict[int, set[str]] = defaultdict(set)
     if not pupils or not iris:
         return done
+    valid_since = _valid_since_by_iri(courses)
     rows = LearnerActivity.objects.filter(
         learner__in=[p.pk for p in pupils],
         activity_iri__in=iris,
         last_completed_at__isnull=False,
-    ).values_list("learner_id", "activity_iri")
-    for learner_id, iri in rows:
-        done[learner_id].add(iri)
+    ).values_list("learner_id", "activity_iri", "last_completed_at")
+    for learner_id, iri, completed_at in rows:
+        if _still_counts(completed_at, valid_since.get(iri)):
+            done[learner_id].add(iri)
     return done
+
+
+def _valid_since_by_iri(courses) -> dict[str, object]:
+    """{course or module IRI: when its course was last marked "requires renewal"}, for the
+    courses ever marked; completions from before then no longer count. One query."""
+    since = courses_valid_since(course_page_ids=[c.page_id for c in courses])
+    return {
+        iri: since[c.page_id]
+        for c in courses
+        if c.page_id in since
+        for iri in (c.iri, *(m.iri for m in c.modules))
+    }
+
+
+def _still_counts(completed_at, valid_since) -> bool:
+    return valid_since is None or completed_at >= valid_since
 
 
 @dataclass

@@ -1184,3 +1184,41 @@ def test_a_superuser_on_a_classs_pshe_record_sees_its_school_and_goes_back_to_it
     assert "Viewing: Elsewhere" in html
     response = client.get(_href(html, "All classes"))
     assert [s.group for s in response.context["summaries"]] == [other_class]
+
+
+def test_lessons_done_before_a_course_requires_renewal_are_not_done_on_the_pshe_records(
+    client, world, school, pupil_course
+):
+    # The course changed: the assignment summary and the dashboard count the class's pupils
+    # as not started, so the class's PSHE record, its CSV, the overview of the classes and
+    # the pupil's own record must not still show the old lessons as done.
+    from records.services import course_renewal_require
+
+    first, second = pupil_course.modules()
+    completions_project(
+        statements=[
+            statement(world["pupil"], COMPLETED, iri)
+            for iri in (first.activity_iri, second.activity_iri, pupil_course.activity_iri)
+        ],
+        learners_by_key=keys(world["pupil"]),
+    )
+    course_renewal_require(course_page_id=pupil_course.pk, reason="New guidance")
+    client.force_login(world["staff"])
+    rows = _rows(client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk])))
+    assert rows[1][1:] == ["", ""]
+    client.force_login(world["safeguarding_lead"])
+    summaries = client.get(reverse("records:pshe_groups")).context["summaries"]
+    (row,) = [s for s in summaries if s.group == world["klass"]]
+    assert row.modules_done == 0
+    client.force_login(world["pupil"])
+    assert client.get(reverse("records:my_pshe")).context["done"] == set()
+
+    # What they do again after the change counts.
+    completions_project(
+        statements=[statement(world["pupil"], COMPLETED, first.activity_iri, when=timezone.now())],
+        learners_by_key=keys(world["pupil"]),
+    )
+    assert client.get(reverse("records:my_pshe")).context["done"] == {first.activity_iri}
+    client.force_login(world["staff"])
+    rows = _rows(client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk])))
+    assert rows[1][1:] == ["Completed", ""]
