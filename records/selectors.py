@@ -187,8 +187,8 @@ def school_standings(
     groups = _group_member_ids({a.group_id for a in assignments if a.group_id}, wanted)
     roles = _role_member_ids(school.pk, {a.role for a in assignments if a.role}, wanted)
 
-    # (learner, course page) -> (due_on, renewal_months, assignment id)
-    plan: dict[tuple[int, int], tuple[date, int | None, int]] = {}
+    # (learner, course page) -> (due_on, renewal_months, assignment id, assigned to them on)
+    plan: dict[tuple[int, int], tuple[date, int | None, int, date]] = {}
     for a in assignments:
         if a.course_id not in by_page:
             continue
@@ -205,14 +205,16 @@ def school_standings(
             )
             key = (learner_id, a.course_id)
             current = plan.get(key)
+            theirs_on = max(assigned_on, joined_on)
             if current is None:
-                plan[key] = (due_on, a.renewal_months, a.pk)
+                plan[key] = (due_on, a.renewal_months, a.pk, theirs_on)
             else:
                 months = [m for m in (current[1], a.renewal_months) if m]
                 plan[key] = (
                     min(current[0], due_on),
                     min(months) if months else None,
                     current[2],
+                    min(current[3], theirs_on),
                 )
     if not plan:
         return courses, []
@@ -222,7 +224,7 @@ def school_standings(
         learner_ids={learner for learner, _course in plan}, iris=[c.iri for c in courses]
     )
     result = []
-    for (learner_id, page_id), (due_on, months, assignment_id) in plan.items():
+    for (learner_id, page_id), (due_on, months, assignment_id, theirs_on) in plan.items():
         course = by_page[page_id]
         result.append(
             LearnerAssignment(
@@ -235,6 +237,7 @@ def school_standings(
                     due_on=due_on,
                     renewal_months=months,
                     today=today,
+                    assigned_on=theirs_on,
                 ),
             )
         )
@@ -264,7 +267,7 @@ def _summaries(*, learner_ids, iris) -> dict[tuple[int, str], tuple]:
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
-def _standing_for(*, summary, renewal, due_on, renewal_months, today) -> Standing:
+def _standing_for(*, summary, renewal, due_on, renewal_months, today, assigned_on=None) -> Standing:
     first_seen, last_seen, first_completed, last_completed = summary or (None,) * 4
     counted = last_completed
     started = first_seen is not None
@@ -287,6 +290,7 @@ def _standing_for(*, summary, renewal, due_on, renewal_months, today) -> Standin
         last_completed_on=timezone.localdate(counted) if counted else None,
         started=started,
         renewal_months=renewal_months,
+        assigned_on=assigned_on,
     )
 
 

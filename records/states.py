@@ -93,16 +93,29 @@ def standing(
     started: bool,
     renewal_months: int | None = None,
     expiring_window_days: int = EXPIRING_WINDOW_DAYS,
+    assigned_on: date | None = None,
 ) -> Standing:
     """Where the learner stands.
 
     `last_completed_on` is their latest completion that still counts (the caller has already
     ignored completions from before a "requires renewal" mark); `started` is whether anything
-    of the course has been recorded for them.
+    of the course has been recorded for them; `assigned_on` is when the course became theirs
+    to do (it was assigned, or they joined later).
     """
     if last_completed_on is not None:
         expires_on = add_months(last_completed_on, renewal_months) if renewal_months else None
-        if expires_on is not None and today >= expires_on:
+        # A completion that had run out before the course was theirs to do (done years ago,
+        # by someone who joined later or before it was assigned) lasts until the due date:
+        # they have until then to take it again, as someone who never did it has.
+        ran_out_early = (
+            expires_on is not None
+            and assigned_on is not None
+            and expires_on <= assigned_on
+            and expires_on < due_on
+        )
+        if ran_out_early:
+            expires_on = due_on
+        if expires_on is not None and (today > due_on if ran_out_early else today >= expires_on):
             state = State.EXPIRED
         elif expires_on is not None and today >= expires_on - timedelta(days=expiring_window_days):
             state = State.EXPIRING_SOON

@@ -161,18 +161,26 @@ def test_a_staff_member_who_used_every_quiz_attempt_can_retake_it_after_a_renewa
 
 
 def _age_completions(learner, days):
-    """As if everything the learner completed had been completed `days` ago."""
+    """As if everything the learner completed had been completed `days` ago, with the
+    courses already assigned to them then (a completion that had run out before a course
+    was assigned would last until its due date)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from records.models import LearnerActivity
+    from records.models import Assignment, LearnerActivity
+    from schools.models import Membership, RoleGrant, User
 
     then = timezone.now() - timedelta(days=days)
     Completion.objects.filter(learner=learner).update(completed_at=then)
     LearnerActivity.objects.filter(learner=learner).update(
         first_seen_at=then, last_seen_at=then, first_completed_at=then, last_completed_at=then
     )
+    before = then - timedelta(days=1)
+    Assignment.objects.filter(created_at__gt=before).update(created_at=before)
+    User.objects.filter(pk=learner.pk).update(date_joined=before, school_joined_at=before)
+    Membership.objects.filter(user=learner).update(joined_at=before)
+    RoleGrant.objects.filter(user=learner).update(granted_at=before)
 
 
 @pytest.fixture

@@ -411,3 +411,40 @@ def test_importing_the_roster_again_keeps_when_people_were_given_their_role(scho
     roster_import(school=school, kind=Kind.PUPILS, parsed=roster_parse(data, kind=Kind.PUPILS))
 
     assert RoleGrant.objects.get(pk=grant.pk).granted_at == long_ago
+
+
+def test_a_completion_that_ran_out_before_the_due_date_leaves_time_until_then(
+    school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """A yearly course assigned today, due next month: a member of staff who did it two
+    years ago (at another school, or before it was assigned) has until the due date to take
+    it again, as someone who never did it has; they are not "Expired" on the first day, on
+    the lead's chase list, or sent the "expired" email."""
+    from records.selectors import chase_list
+    from records.services import reminders_send
+
+    today = timezone.localdate()
+    due = today + timedelta(days=40)
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=due,
+        renewal_months=12,
+    )
+    _complete(teacher, staff_course, when=timezone.now() - timedelta(days=730))
+    [item] = assignments_for_learner(teacher)
+    assert item.state not in (State.EXPIRED, State.OVERDUE)
+    assert item.standing.expires_on == due
+    chases = chase_list(viewer=safeguarding_lead, school=school)
+    assert teacher.pk not in {c.learner.pk for c in chases.to_email + chases.not_emailed}
+    reminders_send(today=today)
+    assert not [m for m in mailoutbox if teacher.email in m.to and "xpired" in m.subject]
+    # Once the due date has passed, it has expired.
+    [item] = assignments_for_learner(teacher, today=due + timedelta(days=1))
+    assert item.state == State.EXPIRED
+    # On a completion that runs out after the due date nothing changes.
+    _complete(teacher, staff_course, when=timezone.now() - timedelta(days=300))
+    [item] = assignments_for_learner(teacher)
+    assert item.state == State.COMPLETED
+    assert item.standing.expires_on > due

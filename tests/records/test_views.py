@@ -933,6 +933,12 @@ def test_a_matrix_cell_whose_completion_expires_gives_the_expiry_date_not_the_co
         renewal_months=12,
     )
     completed(teacher, staff_course.activity_iri, days_ago=days_ago)
+    # Assigned to them before they completed it (one that had run out by then would last
+    # until the due date).
+    long_ago = timezone.now() - timedelta(days=500)
+    Assignment.objects.update(created_at=long_ago)
+    Membership.objects.filter(user=teacher).update(joined_at=long_ago)
+    User.objects.filter(pk=teacher.pk).update(school_joined_at=long_ago)
     client.force_login(safeguarding_lead)
     html = client.get(reverse("records:matrix")).content.decode()
     [item] = assignments_for_learner(teacher)
