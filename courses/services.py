@@ -11,6 +11,7 @@ Other apps call two of these:
 """
 
 import uuid
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
@@ -593,6 +594,9 @@ def class_lesson_record(
         activity_iris=[course.activity_iri, *all_iris],
         since=since,
     )
+    _done_only_in_other_groups_lessons(
+        done=completed, group=group, course=course, activity_iris=[course.activity_iri, *all_iris]
+    )
     statements = []
     for pupil in pupils:
         registration = str(enrolments[pupil.pk].registration)
@@ -633,6 +637,37 @@ def class_lesson_record(
     lesson.statement_ids = [statement["id"] for statement in statements]
     lesson.save(update_fields=["statement_ids"])
     return lesson, True
+
+
+def _done_only_in_other_groups_lessons(
+    *, done: dict[int, set[str]], group, course: CoursePage, activity_iris: list[str]
+) -> None:
+    """Take out of `done` (learner id -> completed IRIs) what a pupil has only from lessons
+    led with other groups (their class, when this is their year group): this lesson records
+    it for them too, so taking that other lesson back leaves them what this one gave them
+    (a lesson keeps its statements, never which pupils were there). Two queries."""
+    from records.models import Completion
+
+    others = {
+        statement_id
+        for statement_ids in ClassLesson.objects.filter(
+            group__school_id=group.school_id, course=course
+        )
+        .exclude(group=group)
+        .values_list("statement_ids", flat=True)
+        for statement_id in statement_ids
+    }
+    if not others or not done:
+        return
+    in_other_lessons: dict[int, set[str]] = defaultdict(set)
+    elsewhere: dict[int, set[str]] = defaultdict(set)
+    for learner_id, iri, statement_id in Completion.objects.filter(
+        learner_id__in=list(done), activity_iri__in=activity_iris
+    ).values_list("learner_id", "activity_iri", "statement_id"):
+        mine = in_other_lessons if str(statement_id) in others else elsewhere
+        mine[learner_id].add(iri)
+    for learner_id, iris in done.items():
+        iris -= in_other_lessons[learner_id] - elsewhere[learner_id]
 
 
 def _lesson_already_recorded(*, lesson: ClassLesson, chosen: set[int]) -> bool:

@@ -964,3 +964,27 @@ def test_the_page_title_names_the_lesson_and_the_class(
     html = client.get(_url(course, klass)).content.decode()
     title = "Record a lesson with a class: 8R \u2013 Respect online · Upstander"
     assert f"<title>{title}</title>" in html
+
+
+def test_removing_a_class_lesson_keeps_what_a_year_group_lesson_gave_the_same_pupils(
+    client, school, teacher, pupil, classmate, klass, course, modules
+):
+    """A pupil of 8R and of Year 8 takes the lesson with 8R, then the same modules with
+    Year 8. The 8R lesson was recorded for the wrong day and removed: the Year 8 lesson they
+    were at still counts for them, as it does for a Year 8 pupil of another class."""
+    from courses.services import class_lesson_remove
+
+    year = GroupFactory(school=school, name="Year 8", kind="year_group")
+    elsewhere = PupilFactory(school=school)
+    for member in (pupil, classmate, elsewhere):
+        MembershipFactory(group=year, user=member)
+    Membership.objects.create(group=year, user=teacher, role=Membership.Role.TEACHER)
+    everything = {m.activity_iri for m in modules} | {course.activity_iri}
+    with_8r = _record_lesson(client, teacher, klass, course, modules, [pupil, classmate])
+    _record_lesson(client, teacher, year, course, modules, [pupil, classmate, elsewhere])
+    assert _completed(pupil) == everything and _completed(elsewhere) == everything
+
+    class_lesson_remove(lesson=with_8r, by=teacher)
+    assert _completed(pupil) == everything
+    assert _completed(classmate) == everything
+    assert _completed(elsewhere) == everything
