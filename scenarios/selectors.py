@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Group, Membership
@@ -146,8 +146,9 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     """Share of the group's learners choosing each option at each node, and their endings.
 
     Counted in the database (aggregate queries); a learner who replays counts once per
-    option they ever chose. The group's learners are its members still at the school; its
-    teachers (a staff team's leader, say) are not among them. A learner counts once they
+    option they ever chose, and once among the endings, at the one they reached last. The
+    group's learners are its members still at the school; its teachers (a staff team's
+    leader, say) are not among them. A learner counts once they
     have made a choice. Nothing is returned below MIN_LEARNERS, and no part's choices, nor
     the endings, where fewer reached them (`NodeShares.enough`, `endings_enough`): a pupil
     alone on a branch, or alone at an ending, is not shown.
@@ -213,8 +214,17 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         for node_id, choices in sorted(by_node.items(), key=lambda kv: order.get(kv[0], 10**6))
     ]
     finished = attempts.exclude(outcome="")
+    # A learner who played again counts once, at the ending they reached last, so the
+    # endings' shares (of those who reached one) add up to 100.
+    latest = finished.filter(
+        pk=Subquery(
+            finished.filter(learner=OuterRef("learner"))
+            .order_by("-finished_at", "-pk")
+            .values("pk")[:1]
+        )
+    )
     ending_rows = (
-        finished.values("ending_node", "outcome")
+        latest.values("ending_node", "outcome")
         .annotate(learners=Count("learner", distinct=True))
         .order_by("-learners", "ending_node")
     )

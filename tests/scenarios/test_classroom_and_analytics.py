@@ -514,7 +514,10 @@ def test_the_analytics_page_shows_a_class_to_its_teacher(client, teacher, klass,
     html = client.get(url).content.decode()
     assert "6 learners contributed" in html and "Report it" in html and "100%" in html
     # The endings' shares are of the five who reached one, and the page says so.
-    assert "5 learners have reached an ending; the shares are of them." in html
+    assert (
+        "5 learners have reached an ending; the shares are of them, each at the ending they "
+        "reached last." in html
+    )
     assert "The others have not reached one yet." in html
 
 
@@ -922,3 +925,28 @@ def test_counts_sent_twice_are_not_put_into_the_next_part(client, teacher, klass
     assert "They message again." in page and "already left" in page
     # The boxes for the next part are empty.
     assert re.findall(r'name="count-(?:yes|no)"[^>]*value="(\d*)"', page) == ["", ""]
+
+
+def test_a_pupil_who_replays_counts_at_their_latest_ending_so_the_shares_add_up(
+    client, klass, school, teacher, scenario
+):
+    """The endings' shares are of the pupils who reached one: a pupil who played again and
+    reached another ending counts once, at the ending they reached last."""
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    again = klass.memberships.filter(role=Membership.Role.MEMBER).first().user
+    attempt = scenario_attempt_start(learner=again, scenario=scenario, restart=True)
+    node = "start"
+    for step, choice in enumerate(["share", "oops"]):
+        result = scenario_choice_make(
+            learner=again, attempt_uuid=attempt.uuid, node_id=node, step=step, choice_id=choice
+        )
+        node = result.step.node.id
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert result.finished == 5
+    shares = {e.node_id: (e.learners, e.percent) for e in result.endings}
+    assert shares["good"] == (4, 80) and shares["poor"] == (1, 20)
+    assert sum(e.learners for e in result.endings) == result.finished
+    client.force_login(teacher)
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    page = client.get(url).content.decode()
+    assert "each at the ending they reached last" in page
