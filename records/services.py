@@ -891,14 +891,18 @@ def _reminders_sent_purge(*, school: School, cutoff: datetime, today: datetime) 
         return
     day = timezone.localdate(today)
     _courses, items = school_standings(school=school, today=day)
+    # By course, as reminders are sent: a course assigned twice (a team and a role) may have
+    # been reminded under the assignment that is no longer the one due first.
     still_due = set()
     for item in items:
         reminder = reminder_for(item.standing, today=day)
         if reminder is not None:
-            still_due.add((item.learner_id, item.assignment_id, *reminder))
+            still_due.add((item.learner_id, item.course.page_id, *reminder))
     stale = [
         pk
-        for pk, *key in old.values_list("pk", "learner_id", "assignment_id", "kind", "about_date")
+        for pk, *key in old.values_list(
+            "pk", "learner_id", "assignment__course_id", "kind", "about_date"
+        )
         if tuple(key) not in still_due
     ]
     for start in range(0, len(stale), PURGE_CHUNK):

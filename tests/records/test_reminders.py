@@ -909,3 +909,33 @@ def test_a_person_page_shows_the_reminder_about_a_course_assigned_to_them_twice(
     html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
     sent_on = timezone.localdate().strftime("%-d %b %Y")
     assert f"<td>Expiring soon, {sent_on}" in html
+
+
+def test_the_retention_purge_keeps_the_note_of_an_overdue_reminder_under_either_assignment(
+    school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """A course assigned to a member of staff twice (their team, and everyone with their
+    role), overdue for longer than the school keeps records: the reminder was sent under the
+    team's assignment, then the team's due date moved, so the role's is now the one due.
+    The purge must keep the note, or the same "overdue" email goes out again."""
+    from records.services import assignment_change, records_purge
+
+    school.retention_months = 12
+    school.save()
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    long_ago = date.today() - timedelta(days=500)
+    team = assignment_create(
+        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=long_ago
+    )
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=long_ago
+    )
+    assert reminders_send() == 1
+    ReminderSent.objects.update(sent_at=timezone.now() - timedelta(days=400))
+    assignment_change(assignment=team, due_on=date.today() - timedelta(days=100))
+    assert reminders_send() == 0
+
+    records_purge()
+    assert reminders_send() == 0
+    assert len(mailoutbox) == 1
