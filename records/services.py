@@ -801,7 +801,9 @@ def records_purge(
     """Delete statements and records older than each school's retention period.
 
     `older_than_months` can only lengthen what is kept, never shorten a school's own
-    setting: the cut-off for each school is the longer of the two. Derived records of the
+    setting: the cut-off for each school is the longer of the two. Each person's latest
+    completion of a course the school assigns with a renewal period stays, however old, so
+    it can show as expired. Derived records of the
     learners touched are rebuilt from what remains, so they never outlive their statements.
     What belongs to no school (the people who sign in without one, such as editors, and
     statements from LRS clients of the whole site) is kept for
@@ -817,6 +819,9 @@ def records_purge(
         cutoff = _retention_cutoff(school=school, older_than_months=older_than_months, now=now)
         with transaction.atomic():
             old = Statement.objects.filter(school=school, timestamp__lt=cutoff)
+            kept = _latest_renewable_completions(school=school, cutoff=cutoff)
+            if kept:
+                old = old.exclude(statement_id__in=kept)
             learner_ids = set(
                 old.exclude(learner__isnull=True).values_list("learner_id", flat=True)
             )
@@ -833,7 +838,9 @@ def records_purge(
                 while chunk := list(old.values_list("pk", flat=True)[:PURGE_CHUNK]):
                     Statement.objects.filter(pk__in=chunk).delete()
                 attachments_release(carried)
-                Certificate.objects.filter(learner__school=school, completed_at__lt=cutoff).delete()
+                Certificate.objects.filter(learner__school=school, completed_at__lt=cutoff).exclude(
+                    statement_id__in=kept
+                ).delete()
                 _attempts_purge(school=school, cutoff=cutoff)
                 _saved_work_purge(school=school, cutoff=cutoff)
                 _sign_ins_purge(school=school, cutoff=cutoff)
@@ -843,6 +850,31 @@ def records_purge(
                     _reminders_sent_purge(school=school, cutoff=cutoff, today=now)
             result[school.name if school else NO_SCHOOL] = count
     return result
+
+
+def _latest_renewable_completions(*, school: School | None, cutoff: datetime) -> list:
+    """The statement ids of each person's latest completion of a course the school assigns
+    with a renewal period, where it is older than the cut-off. The purge keeps them: without
+    it a completion that ran out shows as never done ("Overdue" on a due date long past)
+    rather than "Expired", and the "expired" email is never sent."""
+    if school is None:
+        return []
+    page_ids = set(
+        Assignment.objects.filter(school=school, renewal_months__isnull=False).values_list(
+            "course_id", flat=True
+        )
+    )
+    if not page_ids:
+        return []
+    iris = [course.iri for course in courses_catalogue(page_ids=page_ids, withdrawn=True)]
+    latest: dict[tuple[int, str], tuple[datetime, uuid.UUID]] = {}
+    for learner_id, iri, completed_at, statement_id in Completion.objects.filter(
+        learner__school=school, activity_iri__in=iris
+    ).values_list("learner_id", "activity_iri", "completed_at", "statement_id"):
+        key = (learner_id, iri)
+        if key not in latest or completed_at > latest[key][0]:
+            latest[key] = (completed_at, statement_id)
+    return [statement_id for at, statement_id in latest.values() if at < cutoff]
 
 
 def leavers_purge(

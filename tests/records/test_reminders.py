@@ -939,3 +939,48 @@ def test_the_retention_purge_keeps_the_note_of_an_overdue_reminder_under_either_
     records_purge()
     assert reminders_send() == 0
     assert len(mailoutbox) == 1
+
+
+def test_the_retention_purge_keeps_the_latest_completion_of_a_course_that_must_be_renewed(
+    school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """A school keeps records for 12 months and its staff renew a course every year: the
+    purge deleted each completion as it expired, so the member of staff showed "Overdue" on
+    a due date long past instead of "Expired", and the "expired" email never went. Their
+    latest completion of a course that must be renewed is kept, and it shows as expired."""
+    from records.selectors import school_standings
+    from records.services import records_purge
+    from records.states import State
+    from tests.records.statements import COMPLETED, statement
+    from xapi.services import record
+
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    school.retention_months = 12
+    school.save()
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=800),
+        renewal_months=12,
+    )
+    for days_ago in (790, 400):  # on time, then renewed; the renewal ran out a month ago
+        done = statement(
+            teacher,
+            COMPLETED,
+            staff_course.activity_iri,
+            when=timezone.now() - timedelta(days=days_ago),
+        )
+        done.pop("stored")
+        record(statements=[done], school=school)
+
+    records_purge()
+
+    _courses, items = school_standings(school=school)
+    [standing] = [item.standing for item in items if item.learner_id == teacher.pk]
+    assert standing.state == State.EXPIRED
+    assert standing.completed_on == timezone.localdate() - timedelta(days=400)
+    assert reminders_send() == 1
+    [mail] = mailoutbox
+    assert "has expired" in mail.subject
