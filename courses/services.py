@@ -594,8 +594,8 @@ def class_lesson_record(
         activity_iris=[course.activity_iri, *all_iris],
         since=since,
     )
-    _done_only_in_other_groups_lessons(
-        done=completed, group=group, course=course, activity_iris=[course.activity_iri, *all_iris]
+    _done_only_in_other_lessons(
+        done=completed, lesson=lesson, activity_iris=[course.activity_iri, *all_iris]
     )
     statements = []
     for pupil in pupils:
@@ -639,21 +639,24 @@ def class_lesson_record(
     return lesson, True
 
 
-def _done_only_in_other_groups_lessons(
-    *, done: dict[int, set[str]], group, course: CoursePage, activity_iris: list[str]
+def _done_only_in_other_lessons(
+    *, done: dict[int, set[str]], lesson: ClassLesson, activity_iris: list[str]
 ) -> None:
-    """Take out of `done` (learner id -> completed IRIs) what a pupil has only from lessons
-    led with other groups (their class, when this is their year group): this lesson records
-    it for them too, so taking that other lesson back leaves them what this one gave them
-    (a lesson keeps its statements, never which pupils were there). Two queries."""
+    """Take out of `done` (learner id -> completed IRIs) what a pupil has only from other
+    lessons: led with other groups (their class, when this is their year group) or with
+    this one on another day (taught again): this lesson records it for them too, so taking
+    that other lesson back leaves them what this one gave them (a lesson keeps its
+    statements, never which pupils were there). A lesson of this group on the same day is
+    the same lesson recorded again (for a pupil who was missed), and adds nothing for the
+    others. Two queries."""
     from records.models import Completion
 
     others = {
         statement_id
         for statement_ids in ClassLesson.objects.filter(
-            group__school_id=group.school_id, course=course
+            group__school_id=lesson.group.school_id, course_id=lesson.course_id
         )
-        .exclude(group=group)
+        .exclude(group_id=lesson.group_id, taught_on=lesson.taught_on)
         .values_list("statement_ids", flat=True)
         for statement_id in statement_ids
     }
@@ -681,6 +684,22 @@ def _lesson_already_recorded(*, lesson: ClassLesson, chosen: set[int]) -> bool:
         .prefetch_related("modules")
     )
     return any(chosen <= {m.pk for m in other.modules.all()} for other in earlier)
+
+
+def class_lesson_taught_before(*, lesson: ClassLesson) -> date | None:
+    """The day of the latest other lesson of the same class and course, on another day,
+    that covered every one of this lesson's modules: recorded twice by mistake, perhaps."""
+    chosen = {m.pk for m in lesson.modules.all()}
+    earlier = (
+        ClassLesson.objects.filter(group_id=lesson.group_id, course_id=lesson.course_id)
+        .exclude(taught_on=lesson.taught_on)
+        .order_by("-taught_on")
+        .prefetch_related("modules")
+    )
+    return next(
+        (other.taught_on for other in earlier if chosen <= {m.pk for m in other.modules.all()}),
+        None,
+    )
 
 
 def class_lesson_removable_by(*, lesson: ClassLesson, user) -> bool:

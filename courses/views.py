@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,6 +34,7 @@ from .services import (
     class_lesson_record,
     class_lesson_removable_by,
     class_lesson_remove,
+    class_lesson_taught_before,
     course_launch,
     module_read_confirm,
     reflection_save,
@@ -197,8 +199,9 @@ def class_lesson(request, course_id: int):
                 )
                 return redirect("records:pshe_class", pk=group.pk)
             if not lesson.statement_ids:
-                # Taught again, or recorded again on another day by mistake: said, so a
-                # teacher who did not mean to record it twice sees it and can remove it.
+                # Every pupil ticked had the modules already (on their own, or from the same
+                # day's lesson): said, so a teacher who did not mean to record it twice sees
+                # it and can remove it.
                 messages.info(
                     request,
                     ngettext(
@@ -213,6 +216,17 @@ def class_lesson(request, course_id: int):
                     % {"count": lesson.pupil_count},
                 )
                 return redirect("records:pshe_class", pk=group.pk)
+            taught_before = class_lesson_taught_before(lesson=lesson)
+            if taught_before is not None:
+                # Taught again (revision), or recorded again on another day by mistake.
+                messages.info(
+                    request,
+                    _(
+                        "%(group)s already has a lesson with these modules recorded on "
+                        "%(date)s. Recorded it twice by mistake? Remove one below."
+                    )
+                    % {"group": group.name, "date": date_format(taught_before, "j F Y")},
+                )
             messages.success(
                 request,
                 ngettext(

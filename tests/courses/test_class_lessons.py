@@ -732,12 +732,13 @@ def test_choosing_another_class_keeps_the_module_the_teacher_came_from(
 def test_a_lesson_that_changes_no_record_says_so(
     client, teacher, pupil, classmate, klass, course, modules
 ):
-    """Recorded again on another day by mistake, or taught again as revision: every pupil
-    ticked has the modules already, so the teacher is not told they now have them."""
-    lesson = _record_lesson(client, teacher, klass, course, modules[:1], [pupil, classmate])
-    lesson.taught_on -= timedelta(days=3)
-    lesson.save()
-    client.get(reverse("records:pshe_class", args=[klass.pk]))  # its message, read
+    """Taught as revision after every pupil ticked did the modules on their own: they have
+    them already, so the teacher is not told they now have them."""
+    from courses.services import module_read_confirm
+
+    for learner in (pupil, classmate):
+        module_read_confirm(learner=learner, module=modules[0])
+    client.force_login(teacher)
     response = client.post(
         _url(course),
         {
@@ -751,7 +752,7 @@ def test_a_lesson_that_changes_no_record_says_so(
     page = " ".join(response.content.decode().split())
     assert "The lesson is listed, but the 2 pupils you ticked had already completed" in page
     assert "took “Respect online” with you" not in page
-    assert ClassLesson.objects.count() == 2
+    assert ClassLesson.objects.count() == 1
 
 
 def test_a_lesson_date_typed_with_a_two_digit_year_is_this_century(
@@ -988,3 +989,34 @@ def test_removing_a_class_lesson_keeps_what_a_year_group_lesson_gave_the_same_pu
     assert _completed(pupil) == everything
     assert _completed(classmate) == everything
     assert _completed(elsewhere) == everything
+
+
+def test_a_lesson_taught_again_to_the_class_keeps_the_modules_when_the_first_is_removed(
+    client, teacher, pupil, classmate, klass, course, modules
+):
+    """8R had the lesson on Monday (recorded on the wrong day, as it turns out) and again,
+    as revision, today. The second lesson recorded nothing for the pupils who had it from
+    the first: removing the first then took the modules from pupils who were at both."""
+    from courses.services import class_lesson_remove
+
+    first = _record_lesson(client, teacher, klass, course, modules[:1], [pupil, classmate])
+    first.taught_on -= timedelta(days=3)
+    first.save()
+    response = client.post(
+        _url(course),
+        {
+            "group": klass.pk,
+            "modules": [modules[0].pk],
+            "taught_on": timezone.localdate().isoformat(),
+            "pupils": [pupil.pk, classmate.pk],
+        },
+        follow=True,
+    )
+    page = " ".join(response.content.decode().split())
+
+    class_lesson_remove(lesson=first, by=teacher)
+    assert _completed(pupil) == {modules[0].activity_iri}
+    assert _completed(classmate) == {modules[0].activity_iri}
+    # The teacher is still told of the other lesson, in case it was recorded twice.
+    on = date_format(first.taught_on, "j F Y")
+    assert f"8R already has a lesson with these modules recorded on {on}" in page
