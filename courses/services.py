@@ -595,7 +595,10 @@ def class_lesson_record(
         since=since,
     )
     _done_only_in_other_lessons(
-        done=completed, lesson=lesson, activity_iris=[course.activity_iri, *all_iris]
+        done=completed,
+        lesson=lesson,
+        activity_iris=[course.activity_iri, *all_iris],
+        counts_since={p.pk: attempt_since(since, enrolments[p.pk].counts_from) for p in pupils},
     )
     statements = []
     for pupil in pupils:
@@ -640,7 +643,11 @@ def class_lesson_record(
 
 
 def _done_only_in_other_lessons(
-    *, done: dict[int, set[str]], lesson: ClassLesson, activity_iris: list[str]
+    *,
+    done: dict[int, set[str]],
+    lesson: ClassLesson,
+    activity_iris: list[str],
+    counts_since: dict[int, datetime | None],
 ) -> None:
     """Take out of `done` (learner id -> completed IRIs) what a pupil has only from other
     lessons: led with other groups (their class, when this is their year group) or with
@@ -648,7 +655,9 @@ def _done_only_in_other_lessons(
     that other lesson back leaves them what this one gave them (a lesson keeps its
     statements, never which pupils were there). A lesson of this group on the same day is
     the same lesson recorded again (for a pupil who was missed), and adds nothing for the
-    others. Two queries."""
+    others. Only what counts for the pupil's current attempt (`counts_since`: learner id ->
+    when it starts counting) is looked at: a completion from before the course changed says
+    nothing about what they have now. Two queries."""
     from records.models import Completion
 
     others = {
@@ -664,9 +673,12 @@ def _done_only_in_other_lessons(
         return
     in_other_lessons: dict[int, set[str]] = defaultdict(set)
     elsewhere: dict[int, set[str]] = defaultdict(set)
-    for learner_id, iri, statement_id in Completion.objects.filter(
+    for learner_id, iri, statement_id, completed_at in Completion.objects.filter(
         learner_id__in=list(done), activity_iri__in=activity_iris
-    ).values_list("learner_id", "activity_iri", "statement_id"):
+    ).values_list("learner_id", "activity_iri", "statement_id", "completed_at"):
+        start = counts_since.get(learner_id)
+        if start is not None and completed_at < start:
+            continue
         mine = in_other_lessons if str(statement_id) in others else elsewhere
         mine[learner_id].add(iri)
     for learner_id, iris in done.items():

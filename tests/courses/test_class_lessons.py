@@ -1020,3 +1020,42 @@ def test_a_lesson_taught_again_to_the_class_keeps_the_modules_when_the_first_is_
     # The teacher is still told of the other lesson, in case it was recorded twice.
     on = date_format(first.taught_on, "j F Y")
     assert f"8R already has a lesson with these modules recorded on {on}" in page
+
+
+def test_a_year_group_lesson_after_a_class_lesson_of_a_changed_course_counts_for_its_pupils(
+    client, school, teacher, pupil, classmate, klass, course, modules
+):
+    """Both pupils did module 1 on their own before the course changed ("requires renewal"),
+    then with 8R, then with Year 8. The form told the teacher they "had already completed"
+    it, so nothing changed, when what counts now came only from 8R's lesson; removing that
+    lesson then left them without it, though they were at Year 8's."""
+    from courses.selectors import course_progress
+    from courses.services import class_lesson_remove, module_read_confirm
+    from records.services import course_renewal_require
+
+    year = GroupFactory(school=school, name="Year 8", kind="year_group")
+    for member in (pupil, classmate):
+        MembershipFactory(group=year, user=member)
+        module_read_confirm(learner=member, module=modules[0])
+    Membership.objects.create(group=year, user=teacher, role=Membership.Role.TEACHER)
+    course_renewal_require(course_page_id=course.pk, reason="New settings")
+    with_8r = _record_lesson(client, teacher, klass, course, modules[:1], [pupil, classmate])
+    form = " ".join(client.get(_url(course, year)).content.decode().split())
+    assert "A module they have from another lesson (with another group, or on another" in form
+    response = client.post(
+        _url(course),
+        {
+            "group": year.pk,
+            "modules": [modules[0].pk],
+            "taught_on": timezone.localdate().isoformat(),
+            "pupils": [pupil.pk, classmate.pk],
+        },
+        follow=True,
+    )
+    page = " ".join(response.content.decode().split())
+    assert "had already completed" not in page
+    assert "The lesson is recorded: 2 pupils of Year 8 took" in page
+
+    class_lesson_remove(lesson=with_8r, by=teacher)
+    assert course_progress(learner=pupil, course=course).completed_count == 1
+    assert course_progress(learner=classmate, course=course).completed_count == 1
