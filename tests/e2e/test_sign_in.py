@@ -112,6 +112,8 @@ def test_a_pupil_is_warned_before_being_signed_out_and_can_stay_signed_in(page, 
     sign_in(page, live_server, pupil.username)
     page.get_by_role("link", name="My PSHE record: the lessons I have completed").click()
     page.get_by_role("heading", name="My PSHE lessons").wait_for()
+    # The page's script counts from when it runs: time moved on before then is not counted.
+    page.wait_for_load_state()
     warning = page.get_by_role("dialog", name="You will be signed out soon")
     page.clock.run_for("27:00")
     expect(warning).to_be_hidden()
@@ -144,6 +146,8 @@ def test_a_pupil_not_there_to_answer_the_warning_is_told_they_were_signed_out(
     signing in again comes back to the same page."""
     page.clock.install()
     sign_in(page, live_server, pupil.username)
+    page.wait_for_url("**/learning/")
+    page.wait_for_load_state()
     warning = page.get_by_role("dialog", name="You will be signed out soon")
     page.clock.run_for("28:05")
     expect(warning).to_be_visible()
