@@ -6,6 +6,7 @@ to Redis.
 """
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -243,6 +244,15 @@ LANGUAGES = [("en-gb", _("English"))]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# An editor's choice of time zone on their admin account page. Wagtail offers every name in
+# the server's zone database, which on Debian includes "localtime" (the server's own clock,
+# which browsers reject, and so break the page's script) and old aliases such as "GB" or
+# "Factory". Offer the real place names (Area/Location, as browsers list them) and UTC.
+WAGTAIL_USER_TIME_ZONES = sorted(
+    zone
+    for zone in zoneinfo.available_timezones()
+    if zone == "UTC" or ("/" in zone and not zone.startswith(("Etc/", "SystemV/")))
+)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
