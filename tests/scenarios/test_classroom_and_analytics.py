@@ -950,3 +950,22 @@ def test_a_pupil_who_replays_counts_at_their_latest_ending_so_the_shares_add_up(
     url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
     page = client.get(url).content.decode()
     assert "each at the ending they reached last" in page
+
+
+def test_a_tie_marks_the_tie_break_options_and_says_why_beside_them(
+    client, teacher, klass, scenario
+):
+    """WCAG 3.3.1 (Error Identification): a teacher using a screen reader who moves to the
+    tie-break options hears that they are in error, and why, not only in the summary."""
+    session = _start_session(client, teacher, klass, scenario)
+    response = _vote(client, session, node="start", step=0, report=10, share=10)
+    html = response.content.decode()
+    radios = re.findall(r'<input type="radio" name="tie_break"[^>]*>', html)
+    assert len(radios) == 2
+    assert all('aria-invalid="true"' in radio for radio in radios)
+    fieldset = re.search(r'<fieldset[^>]*aria-describedby="([^"]+)"[^>]*>\s*<legend>If it', html)
+    assert fieldset, "the tie-break options are not described by the error"
+    described = re.search(rf'id="{fieldset.group(1)}"[^>]*>(.*?)</div>', html, re.S)
+    assert described and "It&#x27;s a tie" in described.group(1)
+    # The counts, which are not in error, are not marked.
+    assert not re.search(r'<input type="number"[^>]*aria-invalid', html)
