@@ -110,8 +110,7 @@ class VideoBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         video = value.get("video")
-        host = (urlsplit(video.url).hostname or "") if video else ""
-        if video and host.lower() not in VIDEO_HOSTS:
+        if video and not self.can_frame(video):
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "video": ValidationError(
@@ -123,6 +122,19 @@ class VideoBlock(blocks.StructBlock):
                 }
             )
         return value
+
+    @staticmethod
+    def can_frame(video) -> bool:
+        """Whether the site's pages may frame this video's player."""
+        return (urlsplit(video.url).hostname or "").lower() in VIDEO_HOSTS
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        # A module published before other hosts were refused would show an empty frame:
+        # the learner is given a link to watch the video where it is instead.
+        video = value.get("video")
+        context["video_framed"] = bool(video) and self.can_frame(video)
+        return context
 
 
 class SourceBlock(blocks.StructBlock):

@@ -51,3 +51,24 @@ def test_youtube_and_vimeo_videos_are_taken(url, player):
     cached_embed(url, player)
     block, value = video(url)
     assert block.clean(value)["video"].url == url
+
+
+def test_a_published_video_from_another_host_is_shown_as_a_link_not_an_empty_frame():
+    """Modules published before other hosts were refused keep their video: the page may not
+    frame its player, so the learner gets a link to watch it there, and the transcript."""
+    url = "https://www.ted.com/talks/a_talk_about_online_safety"
+    cached_embed(url, "https://embed.ted.com/talks/a_talk_about_online_safety")
+    block, value = video(url)
+    html = block.render(value)
+    assert "<iframe" not in html
+    assert f'href="{url}"' in html
+    assert "Words." in html
+
+
+def test_a_youtube_video_is_still_framed():
+    url = "https://www.youtube.com/watch?v=abc123"
+    cached_embed(url, "https://www.youtube.com/embed/abc123")
+    block, value = video(url)
+    assert '<iframe title="A talk" src="https://www.youtube.com/embed/abc123">' in block.render(
+        value
+    )
