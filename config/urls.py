@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", schools_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", schools_views.SignOutView.as_view(), name="logout"),
     path("accounts/stay/", schools_views.session_stay, name="session_stay"),
+    path("accounts/time-left/", schools_views.session_left, name="session_left"),
     path(
         "accounts/password/",
         schools_views.PasswordChangeView.as_view(),

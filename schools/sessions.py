@@ -80,15 +80,19 @@ def session_renew(session, now: float) -> int | None:
 
 
 PING_VIEW = "wagtailadmin_editing_sessions:ping"
+# A page asking how long its sign-in has left, before it warns or says it has ended.
+TIME_LEFT_VIEW = "session_left"
 
 
 def is_passive(request) -> bool:
     """Whether the browser sent `request` by itself rather than for the person: an admin edit
-    page's ping while it has no unsaved changes."""
+    page's ping while it has no unsaved changes, or a page asking how long is left."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
         return False
+    if match.view_name == TIME_LEFT_VIEW:
+        return True
     return match.view_name == PING_VIEW and not request.POST.get("is_editing")
 
 

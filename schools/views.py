@@ -13,7 +13,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .forms import (
     PausedPasswordChangeForm,
@@ -38,7 +38,7 @@ from .services import (
     sign_in_pause_lift,
 )
 from .services import roster_import as roster_import_service
-from .sessions import session_renew
+from .sessions import session_ends_at, session_renew
 
 # The list of who has left, shown before an import that marks them, carries the file and the
 # list's fingerprint in a signed token, so the import marks exactly the people shown.
@@ -99,6 +99,17 @@ def session_stay(request):
     if ends is None:
         return JsonResponse({"signed_out": True}, status=403)
     return JsonResponse({"seconds_left": int(ends - now)})
+
+
+@require_GET
+def session_left(request):
+    """How many seconds the sign-in has left (JSON), asked by a page before it warns that the
+    sign-in is ending or says it has ended: the person may be using the site in another tab.
+    Asking does not renew it (sessions.is_passive). Already ended: 403."""
+    ends = session_ends_at(request.session) if request.user.is_authenticated else None
+    if ends is None:
+        return JsonResponse({"signed_out": True}, status=403)
+    return JsonResponse({"seconds_left": max(0, int(ends - time.time()))})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -48,8 +48,35 @@
       var schedule = function () {
         window.clearTimeout(timer);
         var left = ends - Date.now() / 1000;
-        if (left <= 0) { signedOut(); return; }
-        timer = window.setTimeout(left > WARN_BEFORE ? warn : signedOut, 1000 * (left > WARN_BEFORE ? left - WARN_BEFORE : left));
+        if (left <= 0) { check(); return; }
+        timer = window.setTimeout(check, 1000 * (left > WARN_BEFORE ? left - WARN_BEFORE : left));
+      };
+      // The same person may be using the site in another tab, which keeps the sign-in going:
+      // before warning, or saying they were signed out, ask the server how long is left
+      // (asking does not renew it). Offline, go by this page's own count.
+      var realFetch = window.fetch;
+      var check = function () {
+        var settle = function (secondsLeft) {
+          if (secondsLeft !== null) { ends = Date.now() / 1000 + secondsLeft; }
+          var left = ends - Date.now() / 1000;
+          if (left <= 0) { signedOut(); return; }
+          if (left > WARN_BEFORE) {
+            if (warning.open) { warning.close(); }
+            schedule();
+            return;
+          }
+          warn();
+        };
+        if (!realFetch) { settle(null); return; }
+        realFetch.call(window, warning.getAttribute("data-left-url"), {
+          credentials: "same-origin",
+          headers: { "Accept": "application/json" }
+        }).then(function (response) {
+          if (response.status === 403) { settle(0); return; }
+          return response.json().then(function (data) {
+            settle(response.ok && typeof data.seconds_left === "number" ? data.seconds_left : null);
+          });
+        }).catch(function () { settle(null); });
       };
       var warn = function () {
         if (!warning.open) { warning.showModal(); }

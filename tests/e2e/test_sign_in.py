@@ -117,11 +117,6 @@ def test_a_pupil_is_warned_before_being_signed_out_and_can_stay_signed_in(page, 
     warning = page.get_by_role("dialog", name="You will be signed out soon")
     page.clock.run_for("27:00")
     expect(warning).to_be_hidden()
-    page.clock.run_for("01:05")
-    expect(warning).to_be_visible()
-    expect(warning).to_contain_text("in about 2 minutes")
-    stay = warning.get_by_role("button", name="Stay signed in")
-    expect(stay).to_be_focused()
 
     # On the server, the same 28 minutes have passed since the sign-in was last renewed.
     key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
@@ -132,6 +127,11 @@ def test_a_pupil_is_warned_before_being_signed_out_and_can_stay_signed_in(page, 
         session_data=Session.objects.encode(data),
         expire_date=timezone.now() + timedelta(minutes=2),
     )
+    page.clock.run_for("01:05")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("in about 2 minutes")
+    stay = warning.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
     page.keyboard.press("Enter")
     expect(warning).to_be_hidden()
     minutes_left = (Session.objects.get(pk=key).expire_date - timezone.now()).total_seconds() / 60
@@ -144,16 +144,61 @@ def test_a_pupil_not_there_to_answer_the_warning_is_told_they_were_signed_out(
 ):
     """Nobody pressed "Stay signed in": once the sign-in has ended the page says so, and
     signing in again comes back to the same page."""
+    from django.contrib.sessions.models import Session
+
     page.clock.install()
     sign_in(page, live_server, pupil.username)
     page.wait_for_url("**/learning/")
     page.wait_for_load_state()
     warning = page.get_by_role("dialog", name="You will be signed out soon")
+    # On the server too, 28 minutes pass, then the sign-in ends.
+    _age_sign_in(page, minutes=28)
     page.clock.run_for("28:05")
     expect(warning).to_be_visible()
+    Session.objects.all().delete()
     page.clock.run_for("02:00")
     signed_out = page.get_by_role("dialog", name="You have been signed out")
     expect(signed_out).to_be_visible()
     expect(signed_out.get_by_role("link", name="Sign in again")).to_have_attribute(
         "href", "/accounts/login/?next=/learning/"
     )
+
+
+def _age_sign_in(page, *, minutes: int) -> None:
+    """Make the server's record of the page's sign-in `minutes` older."""
+    import time
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from schools.sessions import ALLOWANCE, RENEWED
+
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    data = Session.objects.get(session_key=key).get_decoded()
+    data[RENEWED] = int(time.time()) - minutes * 60
+    Session.objects.filter(pk=key).update(
+        session_data=Session.objects.encode(data),
+        expire_date=timezone.now() + timedelta(seconds=data[ALLOWANCE] - minutes * 60),
+    )
+
+
+def test_a_tab_left_alone_does_not_say_signed_out_while_another_tab_keeps_the_sign_in(
+    context, live_server, pupil
+):
+    """The same pupil has two tabs open and works in the other one: the sign-in is still
+    alive, so the tab left alone neither warns nor claims they were signed out."""
+    from playwright.sync_api import expect
+
+    idle = context.new_page()
+    idle.clock.install()
+    sign_in(idle, live_server, pupil.username)
+    busy = context.new_page()
+    for _ in range(3):
+        idle.clock.run_for("10:05")
+        busy.goto(f"{live_server.url}/learning/")  # the sign-in is used, in the other tab
+    expect(idle.get_by_role("dialog", name="You have been signed out")).to_be_hidden()
+    expect(idle.get_by_role("dialog", name="You will be signed out soon")).to_be_hidden()
+    # It was true: the tab left alone can still go on.
+    idle.goto(f"{live_server.url}/learning/")
+    assert "/accounts/login/" not in idle.url

@@ -173,3 +173,20 @@ def test_a_page_says_how_long_is_left_for_its_warning(client, pupil):
     seconds = int(re.search(r'data-seconds-left="(\d+)"', html).group(1))
     assert 29 * 60 < seconds <= 30 * 60
     assert 'data-allowance="1800"' in html
+
+
+def test_a_page_can_ask_how_long_is_left_without_keeping_the_sign_in_going(client, pupil):
+    """The same person may use the site in another tab: before a page warns that the sign-in
+    is ending, or says it has ended, it asks, and asking is not using the site."""
+    session = _sign_in(client, pupil)
+    store = client.session
+    store[RENEWED] = int(time.time()) - 20 * 60
+    store.save()
+    response = client.get(reverse("session_left"))
+    assert response.status_code == 200
+    assert 9 * 60 < response.json()["seconds_left"] <= 10 * 60
+    assert client.session[RENEWED] < time.time() - 19 * 60  # not renewed by asking
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("session_left"))
+    assert response.status_code == 403
+    assert response.json() == {"signed_out": True}
