@@ -191,11 +191,42 @@ def _existing_by_mis_id(*, school: School, parsed: ParsedRoster):
     write "a100" one year and "A100" the next), by their MIS id as stored; and `parsed` with
     each of those rows' MIS id written as stored, so the rest of the import matches exactly."""
     found: dict[str, User] = {}
+    # Two people whose ids differ only in case (made before the admin refused it): which one
+    # a row is cannot be told, and taking either would rename them into the other.
+    clashes: dict[str, list[User]] = {}
     for chunk in _chunks([row.mis_id.lower() for row in parsed.rows]):
         people = User.objects.annotate(mis_lower=Lower("mis_id")).filter(
             school=school, mis_lower__in=chunk
         )
-        found.update((user.mis_id.lower(), user) for user in people)
+        for user in people.order_by("mis_id", "pk"):
+            key = user.mis_id.lower()
+            if key in found:
+                clashes.setdefault(key, [found[key]]).append(user)
+            else:
+                found[key] = user
+    if clashes:
+        raise RosterImportError(
+            [
+                RowError(
+                    _(
+                        "%(people)s at your school have this MIS id in different capitals, "
+                        "and the import cannot tell which of them this row is. Ask whoever "
+                        "runs Upstander to give one of them another MIS id, then import the "
+                        "file again."
+                    )
+                    % {
+                        "people": ", ".join(
+                            f"{user.get_full_name() or user.username} ({user.mis_id})"
+                            for user in clashes[row.mis_id.lower()]
+                        )
+                    },
+                    row.line,
+                    "mis_id",
+                )
+                for row in parsed.rows
+                if row.mis_id.lower() in clashes
+            ]
+        )
     rows = [
         replace(row, mis_id=found[row.mis_id.lower()].mis_id)
         if row.mis_id.lower() in found

@@ -1,0 +1,48 @@
+"""The roster import finding the people and groups a school already has: MIS ids that
+differ only in case, year groups named the way an older import or a lead wrote them, and
+cells carrying characters that cannot be seen."""
+
+import pytest
+
+from schools.roles import Role
+from schools.roster import Kind, roster_parse
+from schools.services import RosterImportError, roster_import
+from tests.factories import UserFactory
+
+
+def run_import(school, text: str, kind: str = Kind.PUPILS):
+    return roster_import(school=school, kind=kind, parsed=roster_parse(text.encode(), kind=kind))
+
+
+def test_two_people_whose_mis_ids_differ_only_in_case_are_refused_and_neither_renamed(school):
+    # Made before the admin refused an MIS id another person has in other capitals.
+    sam = UserFactory(
+        school=school,
+        username="samj",
+        first_name="Sam",
+        last_name="Jones",
+        mis_id="A100",
+        roles=[Role.PUPIL],
+    )
+    priya = UserFactory(
+        school=school,
+        username="priyap",
+        first_name="Priya",
+        last_name="Patel",
+        mis_id="a100",
+        roles=[Role.PUPIL],
+    )
+    for text in (
+        "mis_id,first_name,last_name\r\nA100,Sam,Jones\r\n",
+        "mis_id,first_name,last_name\r\na100,Priya,Patel\r\n",
+    ):
+        with pytest.raises(RosterImportError) as raised:
+            run_import(school, text)
+        [error] = raised.value.errors
+        assert (error.line, error.column) == (2, "mis_id")
+        assert "Sam Jones (A100)" in error.message
+        assert "Priya Patel (a100)" in error.message
+    sam.refresh_from_db()
+    priya.refresh_from_db()
+    assert (sam.first_name, sam.last_name, sam.mis_id) == ("Sam", "Jones", "A100")
+    assert (priya.first_name, priya.last_name, priya.mis_id) == ("Priya", "Patel", "a100")
