@@ -20,7 +20,14 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES, Role, role_assign, role_grants_record
 from .roster import Kind as RosterKind
-from .roster import ParsedRoster, RosterRow, RowError, password_generate, username_base
+from .roster import (
+    ParsedRoster,
+    RosterRow,
+    RowError,
+    password_generate,
+    username_base,
+    year_group_name,
+)
 from .selectors import pupils_whose_password_user_may_reset
 
 
@@ -509,10 +516,14 @@ def _memberships_replace(
 ) -> None:
     kinds = {"class": Group.Kind.CLASS, "year_group": Group.Kind.YEAR_GROUP}
     kinds["staff_team"] = Group.Kind.STAFF_TEAM
-    groups: dict[tuple[str, str], Group] = {
-        (group.kind, group.name.casefold()): group
-        for group in Group.objects.filter(school=school, kind__in=kinds.values())
-    }
+    existing_groups = list(Group.objects.filter(school=school, kind__in=kinds.values()))
+    # A year group named as an older import or a lead wrote it ("Y8", "Yr 8") is the file's
+    # "Year 8", unless the school has one of that very name.
+    groups: dict[tuple[str, str], Group] = {}
+    for group in existing_groups:
+        if group.kind == Group.Kind.YEAR_GROUP:
+            groups.setdefault((group.kind, year_group_name(group.name).casefold()), group)
+    groups.update(((group.kind, group.name.casefold()), group) for group in existing_groups)
     wanted: dict[tuple[int, int], str] = {}
     for row in parsed.rows:
         user = people[row.mis_id]

@@ -4,6 +4,7 @@ cells carrying characters that cannot be seen."""
 
 import pytest
 
+from schools.models import Group, Membership
 from schools.roles import Role
 from schools.roster import Kind, roster_parse
 from schools.services import RosterImportError, roster_import
@@ -46,3 +47,23 @@ def test_two_people_whose_mis_ids_differ_only_in_case_are_refused_and_neither_re
     priya.refresh_from_db()
     assert (sam.first_name, sam.last_name, sam.mis_id) == ("Sam", "Jones", "A100")
     assert (priya.first_name, priya.last_name, priya.mis_id) == ("Priya", "Patel", "a100")
+
+
+@pytest.mark.parametrize("existing", ["Y8", "Yr 8", "year 08"])
+def test_a_year_group_named_another_way_is_joined_not_made_again(school, existing):
+    year = Group.objects.create(school=school, kind=Group.Kind.YEAR_GROUP, name=existing)
+    pupil = UserFactory(school=school, username="samj", mis_id="A1", roles=[Role.PUPIL])
+    Membership.objects.create(group=year, user=pupil)
+    result = run_import(
+        school, "mis_id,first_name,last_name,year_group\r\nA1,Sam,Jones,Year 8\r\nA2,Ava,Khan,8\r\n"
+    )
+    assert result.groups_created == []
+    assert list(Group.objects.filter(school=school, kind=Group.Kind.YEAR_GROUP)) == [year]
+    assert set(year.members.values_list("mis_id", flat=True)) == {"A1", "A2"}
+
+
+def test_a_year_group_of_that_very_name_is_preferred_to_one_written_another_way(school):
+    Group.objects.create(school=school, kind=Group.Kind.YEAR_GROUP, name="Y8")
+    year = Group.objects.create(school=school, kind=Group.Kind.YEAR_GROUP, name="Year 8")
+    run_import(school, "mis_id,first_name,last_name,year_group\r\nA1,Sam,Jones,Year 8\r\n")
+    assert list(year.members.values_list("mis_id", flat=True)) == ["A1"]
