@@ -387,7 +387,7 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
         values: dict[str, str] = {}
         labels: dict[str, str] = {}  # the header each value came from, to name it in errors
         for name, positions in sources.items():
-            cells = [(i, " ".join(record[i].split()) if i < len(record) else "") for i in positions]
+            cells = [(i, _cell(record[i], name) if i < len(record) else "") for i in positions]
             filled = [(i, cell) for i, cell in cells if cell] or cells[:1]
             if name == "class":  # a registration group and teaching classes: all of them
                 values[name] = GROUP_SEPARATOR.join(cell for _i, cell in filled)
@@ -469,6 +469,30 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
     return ParsedRoster(
         rows=rows, errors=errors, group_columns=group_columns, ignored_columns=ignored
     )
+
+
+# Characters that take no space, which a cell pasted from a web page or another program can
+# carry unseen: zero-width space, a byte-order mark mid-file, word joiner, Mongolian vowel
+# separator. "A100" followed by one would be another MIS id (a second account), "8R" another
+# class. Joiners and direction marks may be part of a name and are kept there.
+INVISIBLE_CHARACTERS = "\u200b\ufeff\u2060\u180e"
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARACTERS))
+
+
+def mis_id_key(mis_id: str) -> str:
+    """An MIS id as the import finds people by it: whatever its case, and without the
+    invisible characters an earlier import may have kept in it."""
+    return mis_id.translate(_INVISIBLE).lower()
+
+
+def _cell(value: str, name: str) -> str:
+    """A cell's text as the import reads it: spaces (non-breaking ones too) collapsed and
+    trimmed, and no invisible characters; an MIS id or email address has no format
+    characters at all (they would make it another person's)."""
+    value = value.translate(_INVISIBLE)
+    if name in {"mis_id", "email"}:
+        value = "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+    return " ".join(value.split())
 
 
 def _comparable(name: str, value: str):

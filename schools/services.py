@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.db.models.functions import Lower
+from django.db.models import Prefetch, Q, Value, prefetch_related_objects
+from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import ReferenceIndex
@@ -19,15 +19,17 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES, Role, role_assign, role_grants_record
-from .roster import Kind as RosterKind
 from .roster import (
+    INVISIBLE_CHARACTERS,
     ParsedRoster,
     RosterRow,
     RowError,
+    mis_id_key,
     password_generate,
     username_base,
     year_group_name,
 )
+from .roster import Kind as RosterKind
 from .selectors import pupils_whose_password_user_may_reset
 
 
@@ -138,7 +140,7 @@ def roster_leavers(
     are never included; nor is the person importing (they would lock themselves out).
     """
     role = Role.PUPIL if kind == RosterKind.PUPILS else Role.STAFF
-    in_file = {row.mis_id.lower() for row in parsed.rows}
+    in_file = {mis_id_key(row.mis_id) for row in parsed.rows}
     people = (
         User.objects.filter(
             school=school,
@@ -151,7 +153,7 @@ def roster_leavers(
     )
     if importer is not None:
         people = people.exclude(pk=importer.pk)
-    leavers = [person for person in people if person.mis_id.lower() not in in_file]
+    leavers = [person for person in people if mis_id_key(person.mis_id) not in in_file]
     # Groups for the leavers only: the rest of the school is most of the file.
     prefetch_related_objects(
         leavers,
@@ -201,16 +203,22 @@ def _existing_by_mis_id(*, school: School, parsed: ParsedRoster):
     # Two people whose ids differ only in case (made before the admin refused it): which one
     # a row is cannot be told, and taking either would rename them into the other.
     clashes: dict[str, list[User]] = {}
+    candidates: dict[str, list[User]] = {}
+    stored = Lower("mis_id")
+    for character in INVISIBLE_CHARACTERS:  # kept by imports before they were left out
+        stored = Replace(stored, Value(character), Value(""))
     for chunk in _chunks([row.mis_id.lower() for row in parsed.rows]):
-        people = User.objects.annotate(mis_lower=Lower("mis_id")).filter(
-            school=school, mis_lower__in=chunk
-        )
+        people = User.objects.annotate(mis_lower=stored).filter(school=school, mis_lower__in=chunk)
         for user in people.order_by("mis_id", "pk"):
-            key = user.mis_id.lower()
-            if key in found:
-                clashes.setdefault(key, [found[key]]).append(user)
-            else:
-                found[key] = user
+            candidates.setdefault(mis_id_key(user.mis_id), []).append(user)
+    for key, users in candidates.items():
+        # Someone whose id an earlier import kept an invisible character in is only taken
+        # when nobody has it as written.
+        users = [user for user in users if user.mis_id.lower() == key] or users
+        if len(users) > 1:
+            clashes[key] = users
+        else:
+            found[key] = users[0]
     if clashes:
         raise RosterImportError(
             [

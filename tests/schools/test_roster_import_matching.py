@@ -4,10 +4,10 @@ cells carrying characters that cannot be seen."""
 
 import pytest
 
-from schools.models import Group, Membership
+from schools.models import Group, Membership, User
 from schools.roles import Role
 from schools.roster import Kind, roster_parse
-from schools.services import RosterImportError, roster_import
+from schools.services import RosterImportError, roster_import, roster_leavers
 from tests.factories import UserFactory
 
 
@@ -67,3 +67,58 @@ def test_a_year_group_of_that_very_name_is_preferred_to_one_written_another_way(
     year = Group.objects.create(school=school, kind=Group.Kind.YEAR_GROUP, name="Year 8")
     run_import(school, "mis_id,first_name,last_name,year_group\r\nA1,Sam,Jones,Year 8\r\n")
     assert list(year.members.values_list("mis_id", flat=True)) == ["A1"]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u2060"])
+def test_invisible_characters_in_an_mis_id_do_not_make_a_second_pupil(school, invisible):
+    run_import(school, "mis_id,first_name,last_name,class\r\nA100,Sam,Jones,8R\r\n")
+    result = run_import(
+        school,
+        "mis_id,first_name,last_name,class\r\n"
+        f"A1{invisible}00{invisible},Sam{invisible},Jones,8R{invisible}\r\n",
+    )
+    assert (result.created, result.updated, result.groups_created) == (0, 1, [])
+    [sam] = User.objects.filter(school=school)
+    assert (sam.mis_id, sam.first_name, sam.last_name) == ("A100", "Sam", "Jones")
+    assert list(sam.memberships.values_list("group__name", flat=True)) == ["8R"]
+
+
+def test_a_pupil_whose_mis_id_an_earlier_import_kept_an_invisible_character_in_is_found(
+    school,
+):
+    sam = UserFactory(
+        school=school,
+        username="samj",
+        first_name="Sam",
+        last_name="Jones",
+        mis_id="A100\u200b",
+        roles=[Role.PUPIL],
+    )
+    text = "mis_id,first_name,last_name\r\nA100\u200b,Samuel,Jones\r\n"
+    parsed = roster_parse(text.encode(), kind=Kind.PUPILS)
+    assert roster_leavers(school=school, kind=Kind.PUPILS, parsed=parsed) == []
+    result = roster_import(school=school, kind=Kind.PUPILS, parsed=parsed)
+    assert (result.created, result.updated) == (0, 1)
+    [person] = User.objects.filter(school=school)
+    assert (person.pk, person.first_name) == (sam.pk, "Samuel")
+
+
+def test_invisible_characters_in_a_staff_email_do_not_refuse_or_duplicate_them(school):
+    run_import(
+        school,
+        "mis_id,first_name,last_name,email\r\nT1,Ella,Hart,e.hart@school.example\r\n",
+        kind=Kind.STAFF,
+    )
+    result = run_import(
+        school,
+        "mis_id,first_name,last_name,email\r\n"
+        "T1\u200b,Ella,Hart,\ufeffe.hart@school.example\u200b\r\n",
+        kind=Kind.STAFF,
+    )
+    assert (result.created, result.updated) == (0, 1)
+    [ella] = User.objects.filter(school=school)
+    assert (ella.mis_id, ella.email, ella.username) == (
+        "T1",
+        "e.hart@school.example",
+        "e.hart@school.example",
+    )
