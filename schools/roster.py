@@ -199,7 +199,10 @@ def _sources(header: list[str], *, kind: str) -> dict[str, list[int]]:
 # plain "CSV") holds beyond ASCII: the accented letters of Western European names (À to ÿ).
 # The same bytes in another 8-bit encoding (a Mac's, whose é is 1252's Ž, or Central
 # European Windows', whose Ł is 1252's £) mostly read as symbols: such a file is refused.
-_WINDOWS_NAME_CHARACTERS = frozenset(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7))
+# A non-breaking space (pasted from a web page or an email) is read as the space it is.
+_WINDOWS_NAME_CHARACTERS = frozenset(
+    [chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)] + ["\u00a0"]
+)
 
 
 def _windows_text(data: bytes) -> str | None:

@@ -122,3 +122,16 @@ def test_invisible_characters_in_a_staff_email_do_not_refuse_or_duplicate_them(s
         "e.hart@school.example",
         "e.hart@school.example",
     )
+
+
+def test_a_windows_csv_with_a_non_breaking_space_after_a_name_is_imported(school):
+    # Excel on Windows saves plain "CSV" in Windows-1252, where a non-breaking space (pasted
+    # from a web page or an email) is the byte A0: it is a space, not a sign of another
+    # encoding.
+    data = "mis_id,first_name,last_name\r\nA1,Zoë\u00a0Ann,Patel\u00a0\r\n".encode("cp1252")
+    result = roster_import(
+        school=school, kind=Kind.PUPILS, parsed=roster_parse(data, kind="pupils")
+    )
+    assert result.created == 1
+    [zoe] = User.objects.filter(school=school)
+    assert (zoe.first_name, zoe.last_name) == ("Zoë Ann", "Patel")
