@@ -403,7 +403,7 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
             labels[name] = titles[filled[0][0]]
         row_errors = _validate_row(values, kind=kind, line=line)
         mis_id = values.get("mis_id", "")
-        key = mis_id.casefold()
+        key = mis_id_key(mis_id.casefold())
         earlier = seen_mis.get(key) if mis_id else None
         if earlier is not None:
             # MIS exports of classes list a person once per class: the same person, in one
@@ -483,9 +483,14 @@ _INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARACTERS))
 
 
 def mis_id_key(mis_id: str) -> str:
-    """An MIS id as the import finds people by it: whatever its case, and without the
-    invisible characters an earlier import may have kept in it."""
-    return mis_id.translate(_INVISIBLE).lower()
+    """An MIS id as the import finds people by it: whatever its case, without the invisible
+    characters an earlier import may have kept in it, and an admission number whatever its
+    leading zeros (Excel opening an export reads "001234" as the number 1234 and saves it
+    so)."""
+    key = mis_id.translate(_INVISIBLE).lower()
+    if key.isascii() and key.isdigit():
+        return key.lstrip("0") or "0"
+    return key
 
 
 def _cell(value: str, name: str) -> str:

@@ -197,7 +197,8 @@ def _taken_usernames(bases: set[str]) -> set[str]:
 
 def _existing_by_mis_id(*, school: School, parsed: ParsedRoster):
     """The school's people the file's rows name by MIS id, ignoring case (a MIS export may
-    write "a100" one year and "A100" the next), by their MIS id as stored; and `parsed` with
+    write "a100" one year and "A100" the next) and an admission number's leading zeros, by
+    their MIS id as stored; and `parsed` with
     each of those rows' MIS id written as stored, so the rest of the import matches exactly."""
     found: dict[str, User] = {}
     # Two people whose ids differ only in case (made before the admin refused it): which one
@@ -207,14 +208,24 @@ def _existing_by_mis_id(*, school: School, parsed: ParsedRoster):
     stored = Lower("mis_id")
     for character in INVISIBLE_CHARACTERS:  # kept by imports before they were left out
         stored = Replace(stored, Value(character), Value(""))
+    seen: set[int] = set()
     for chunk in _chunks([row.mis_id.lower() for row in parsed.rows]):
         people = User.objects.annotate(mis_lower=stored).filter(school=school, mis_lower__in=chunk)
+        numbers = [key for key in map(mis_id_key, chunk) if key.isascii() and key.isdigit()]
+        if numbers:  # an admission number with more or fewer leading zeros than the file's
+            people = people | User.objects.annotate(mis_lower=stored).filter(
+                school=school, mis_id__regex=rf"^0*({'|'.join(numbers)})$"
+            )
         for user in people.order_by("mis_id", "pk"):
-            candidates.setdefault(mis_id_key(user.mis_id), []).append(user)
+            if user.pk not in seen:
+                seen.add(user.pk)
+                candidates.setdefault(mis_id_key(user.mis_id), []).append(user)
     for key, users in candidates.items():
         # Someone whose id an earlier import kept an invisible character in is only taken
         # when nobody has it as written.
-        users = [user for user in users if user.mis_id.lower() == key] or users
+        users = [
+            user for user in users if not any(ch in user.mis_id for ch in INVISIBLE_CHARACTERS)
+        ] or users
         if len(users) > 1:
             clashes[key] = users
         else:
@@ -232,19 +243,19 @@ def _existing_by_mis_id(*, school: School, parsed: ParsedRoster):
                     % {
                         "people": ", ".join(
                             f"{user.get_full_name() or user.username} ({user.mis_id})"
-                            for user in clashes[row.mis_id.lower()]
+                            for user in clashes[mis_id_key(row.mis_id)]
                         )
                     },
                     row.line,
                     "mis_id",
                 )
                 for row in parsed.rows
-                if row.mis_id.lower() in clashes
+                if mis_id_key(row.mis_id) in clashes
             ]
         )
     rows = [
-        replace(row, mis_id=found[row.mis_id.lower()].mis_id)
-        if row.mis_id.lower() in found
+        replace(row, mis_id=found[mis_id_key(row.mis_id)].mis_id)
+        if mis_id_key(row.mis_id) in found
         else row
         for row in parsed.rows
     ]

@@ -135,3 +135,19 @@ def test_a_windows_csv_with_a_non_breaking_space_after_a_name_is_imported(school
     assert result.created == 1
     [zoe] = User.objects.filter(school=school)
     assert (zoe.first_name, zoe.last_name) == ("Zoë Ann", "Patel")
+
+
+@pytest.mark.parametrize(("before", "now"), [("001234", "1234"), ("1234", "001234")])
+def test_an_admission_number_that_lost_or_gained_its_leading_zeros_is_the_same_pupil(
+    school, before, now
+):
+    # Excel opening an MIS export reads "001234" as the number 1234 and saves it so.
+    run_import(school, f"mis_id,first_name,last_name\r\n{before},Sam,Jones\r\n")
+    parsed = roster_parse(
+        f"mis_id,first_name,last_name\r\n{now},Sam,Jones\r\n".encode(), kind="pupils"
+    )
+    assert roster_leavers(school=school, kind=Kind.PUPILS, parsed=parsed) == []
+    result = roster_import(school=school, kind=Kind.PUPILS, parsed=parsed)
+    assert (result.created, result.updated, result.logins) == (0, 1, [])
+    [sam] = User.objects.filter(school=school)
+    assert sam.mis_id == before
