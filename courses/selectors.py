@@ -478,11 +478,16 @@ def lessons_of_group(group, *, course=None):
 
 def lessons_mark_removable(lessons, *, viewer) -> list:
     """`lessons` as a list, each with `.removable`: may `viewer` take it back?"""
+    from schools.selectors import groups_taught_by
+
     from .services import class_lesson_removable_by
 
     lessons = list(lessons)
+    taught = set(groups_taught_by(viewer).values_list("pk", flat=True)) if lessons else set()
     for lesson in lessons:
-        lesson.removable = class_lesson_removable_by(lesson=lesson, user=viewer)
+        lesson.removable = class_lesson_removable_by(
+            lesson=lesson, user=viewer, taught_group_ids=taught
+        )
     return lessons
 
 

@@ -46,6 +46,12 @@ class CourseActionError(ValueError):
     """A learner asked for something the course does not allow; the message says why."""
 
 
+CLASS_LESSON_REMOVE_REFUSED = _(
+    "Only the teacher who recorded a lesson, while they teach the class, or the safeguarding "
+    "lead, can remove it."
+)
+
+
 def _record(*, learner, statements: list[dict]) -> None:
     from xapi.services import record
 
@@ -714,14 +720,23 @@ def class_lesson_taught_before(*, lesson: ClassLesson) -> date | None:
     )
 
 
-def class_lesson_removable_by(*, lesson: ClassLesson, user) -> bool:
-    """The teacher who recorded a lesson, or a safeguarding lead of its school, may take it
-    back (recorded for the wrong class, say)."""
+def class_lesson_removable_by(*, lesson: ClassLesson, user, taught_group_ids=None) -> bool:
+    """The teacher who recorded a lesson, while they still teach the class, or a safeguarding
+    lead of its school, may take it back (recorded for the wrong class, say). A teacher taken
+    off the class no longer sees its record, so does not change it either. `taught_group_ids`
+    (the groups `user` teaches) spares a query per lesson when checking many."""
     from schools.roles import Role, roles_of
+    from schools.selectors import groups_taught_by
 
     if not user.is_authenticated or user.school_id != lesson.group.school_id:
         return False
-    return lesson.recorded_by_id == user.pk or Role.SAFEGUARDING_LEAD in roles_of(user)
+    if Role.SAFEGUARDING_LEAD in roles_of(user):
+        return True
+    if lesson.recorded_by_id != user.pk:
+        return False
+    if taught_group_ids is None:
+        return groups_taught_by(user).filter(pk=lesson.group_id).exists()
+    return lesson.group_id in taught_group_ids
 
 
 @transaction.atomic
@@ -736,9 +751,7 @@ def class_lesson_remove(*, lesson: ClassLesson, by) -> int:
     from xapi.services import record
 
     if not class_lesson_removable_by(lesson=lesson, user=by):
-        raise CourseActionError(
-            _("Only the teacher who recorded a lesson, or the safeguarding lead, can remove it.")
-        )
+        raise CourseActionError(CLASS_LESSON_REMOVE_REFUSED)
     recorded = list(
         Statement.objects.filter(statement_id__in=lesson.statement_ids, voided=False).values_list(
             "statement_id", "data", "learner_id", "timestamp"

@@ -29,6 +29,7 @@ from .selectors import (
     my_learning_items,
 )
 from .services import (
+    CLASS_LESSON_REMOVE_REFUSED,
     CourseActionError,
     checklist_tick,
     class_lesson_record,
@@ -289,9 +290,7 @@ def class_lesson_delete(request, lesson_id: int):
 def _class_lesson_remove_confirm(request, lesson_id: int):
     lesson = _lesson_to_remove(request, lesson_id)
     if not class_lesson_removable_by(lesson=lesson, user=request.user):
-        raise PermissionDenied(
-            _("Only the teacher who recorded a lesson, or the safeguarding lead, can remove it.")
-        )
+        raise PermissionDenied(CLASS_LESSON_REMOVE_REFUSED)
     return render(
         request,
         "courses/class_lesson_delete.html",

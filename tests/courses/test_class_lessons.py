@@ -408,7 +408,7 @@ def test_only_the_teacher_who_recorded_it_or_the_lead_can_remove_a_lesson(
     page = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
     assert "Lessons taught to 8R" in page and "the lesson of" not in page
     response = client.post(reverse("courses:class_lesson_delete", args=[lesson.pk]), follow=True)
-    assert "Only the teacher who recorded a lesson, or the safeguarding lead" in (
+    assert "Only the teacher who recorded a lesson, while they teach the class, or the" in (
         response.content.decode()
     )
     assert ClassLesson.objects.filter(pk=lesson.pk).exists()
@@ -1059,3 +1059,25 @@ def test_a_year_group_lesson_after_a_class_lesson_of_a_changed_course_counts_for
     class_lesson_remove(lesson=with_8r, by=teacher)
     assert course_progress(learner=pupil, course=course).completed_count == 1
     assert course_progress(learner=classmate, course=course).completed_count == 1
+
+
+def test_a_teacher_taken_off_the_class_can_no_longer_remove_the_lesson_they_recorded(
+    client, teacher, safeguarding_lead, pupil, klass, course, modules
+):
+    """Once a teacher no longer teaches a class they no longer see its record, so they cannot
+    take its lessons out of its pupils' records either: that is for its teachers and lead."""
+    lesson = _record_lesson(client, teacher, klass, course, modules[:1], [pupil])
+    Membership.objects.filter(group=klass, user=teacher).delete()
+    url = reverse("courses:class_lesson_delete", args=[lesson.pk])
+    assert client.get(reverse("records:pshe_class", args=[klass.pk])).status_code == 404
+    assert client.get(url).status_code == 403
+    response = client.post(url, follow=True)
+    assert "Only the teacher who recorded a lesson, while they teach the class" in (
+        response.content.decode()
+    )
+    assert ClassLesson.objects.filter(pk=lesson.pk).exists()
+    assert _completed(pupil) == {modules[0].activity_iri}
+    # The school's lead still may.
+    client.force_login(safeguarding_lead)
+    client.post(url)
+    assert not ClassLesson.objects.exists() and _completed(pupil) == set()
