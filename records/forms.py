@@ -130,11 +130,11 @@ class MatrixFilterForm(forms.Form):
         choices=[("", _("Any")), *[(s.value, label) for s, label in STATE_LABELS.items()]],
     )
 
-    def __init__(self, *args, viewer, courses, **kwargs):
+    def __init__(self, *args, viewer, school, courses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", _("All groups"))] + [
-            (g.pk, str(g)) for g in groups_visible_to(viewer).order_by("kind", "name")
-        ]
+        # Only the school's own groups: a superuser sees every school's.
+        groups = groups_visible_to(viewer).filter(school=school).order_by("kind", "name")
+        self.fields["group"].choices = [("", _("All groups"))] + [(g.pk, str(g)) for g in groups]
         self.fields["course"].choices = [("", _("All courses"))] + [
             (c.page_id, c.title) for c in courses
         ]

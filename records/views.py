@@ -207,7 +207,9 @@ def groups_csv(request):
 
 def _matrix_filters(request, school):
     courses, _items = selectors.school_standings(school=school, learner_ids=[])
-    form = MatrixFilterForm(request.GET or None, viewer=request.user, courses=courses)
+    form = MatrixFilterForm(
+        request.GET or None, viewer=request.user, school=school, courses=courses
+    )
     filters = {}
     if form.is_bound:
         # A bad value is shown as an error on its own field and left out; the other filters

@@ -1228,3 +1228,16 @@ def test_lessons_done_before_a_course_requires_renewal_are_not_done_on_the_pshe_
     client.force_login(world["staff"])
     rows = _rows(client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk])))
     assert rows[1][1:] == ["Completed", ""]
+
+
+def test_a_superusers_matrix_offers_only_the_shown_schools_groups_to_filter_by(
+    client, world, school, klass
+):
+    """The matrix of one school offered every school's groups in its Group filter: two
+    schools' "8R" side by side, and choosing the other school's showed "Nobody matches"."""
+    admin = UserFactory(school=None, username="root", roles=[], is_superuser=True)
+    client.force_login(admin)
+    response = client.get(reverse("records:matrix"), {"school": school.pk})
+    offered = {pk for pk, _label in response.context["form"].fields["group"].choices}
+    assert klass.pk in offered
+    assert world["other_class"].pk not in offered
