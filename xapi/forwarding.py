@@ -314,12 +314,46 @@ def _one_by_one(target: ForwardingTarget, entries: list[OutboxEntry]) -> tuple[i
     return sent, True
 
 
+NO_LONGER_FOR_TARGET = (
+    "Not sent: this statement is no longer for this target (its school or which statements "
+    "it takes changed while the statement waited)."
+)
+
+
+def _still_for_target(target: ForwardingTarget, entries: list[OutboxEntry]) -> list[OutboxEntry]:
+    """The entries whose statement the target still takes, as it is set now. An entry is
+    written for the target as it was when the statement was recorded; one that waited (the
+    target was down) while an administrator gave the target to another school, or made it
+    "Staff only" or one course, would otherwise go to an LRS not meant to have it: one
+    school's pupils' records to another's. Those are set aside as failed, saying why, and
+    not sent (kept, not deleted: a try before the change may have reached the target, which
+    erasing the learner lists)."""
+    from .services import _outbox_rows
+
+    by_school: dict = {}
+    for entry in entries:
+        by_school.setdefault(entry.statement.school_id, []).append(entry.statement)
+    taken = set()
+    for school_id, statements in by_school.items():
+        made, _touched = _outbox_rows(statements, school_id, [target])
+        taken.update(made_entry.statement.pk for made_entry in made)
+    kept = [entry for entry in entries if entry.statement_id in taken]
+    if len(kept) < len(entries):
+        OutboxEntry.objects.filter(
+            id__in=[entry.id for entry in entries if entry.statement_id not in taken]
+        ).update(status=OutboxEntry.Status.FAILED, last_error=NO_LONGER_FOR_TARGET)
+    return kept
+
+
 def batch_send(*, target: ForwardingTarget, fresh: bool = False) -> tuple[int, bool]:
     """Send one batch of due entries (see `_claim` for `fresh`). Returns (how many were
     sent, whether to go on)."""
-    entries = _claim(target, fresh=fresh)
-    if not entries:
+    claimed = _claim(target, fresh=fresh)
+    if not claimed:
         return 0, False
+    entries = _still_for_target(target, claimed)
+    if not entries:
+        return 0, True  # the whole batch was set aside: the entries after it may go
     try:
         _post(target, _outgoing(entries))
     except Exception as exc:  # any failure is recorded and retried

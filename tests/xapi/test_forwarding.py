@@ -328,3 +328,35 @@ def test_a_refusal_is_logged_without_what_the_other_lrs_said_back(
     assert all("jo.bloggs.refused@school.example" not in line for line in logged)
     assert all(len(line) < 300 for line in logged)
     assert any("HTTP 400" in line for line in logged)
+
+
+@pytest.mark.parametrize("change", ["school", "scope"])
+def test_statements_waiting_for_a_target_no_longer_meant_for_it_are_not_sent(
+    school, pupil, make_statement, receiver, django_capture_on_commit_callbacks, change
+):
+    """A school's LRS was down, so its pupils' statements waited; an administrator then
+    gave the target to another school of the trust, or made it "Staff only". What waited
+    went there all the same: one school's pupils' records to another school's LRS, or
+    pupils' records to one meant for staff. They are no longer sent to it."""
+    from tests.factories import SchoolFactory
+
+    target = ForwardingTarget.objects.create(
+        name="School LRS", endpoint=receiver.endpoint, school=school, version="2.0.0"
+    )
+    receiver.statuses = [503]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil) for _ in range(2)], school=school)
+    assert OutboxEntry.objects.filter(target=target, status="pending").count() == 2
+    if change == "school":
+        target.school = SchoolFactory(name="Another school")
+    else:
+        target.scope = ForwardingTarget.Scope.STAFF
+    target.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_replay(target=target)
+    assert outbox_flush() == 0
+    assert len(receiver.requests) == 1  # the first try, while it was the school's
+    # Set aside, saying why, for the administrator to see.
+    entries = OutboxEntry.objects.filter(target=target)
+    assert set(entries.values_list("status", flat=True)) == {"failed"}
+    assert all("no longer for this target" in e.last_error for e in entries)
