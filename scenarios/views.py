@@ -460,11 +460,18 @@ def analytics(request):
     elif group is not None:
         # Arriving from the group ("Scenario choices for 8R"): what the group has played.
         played = scenarios_played_by(group=group)
+    # A site administrator sees every school's groups: two schools' "8R" are told apart.
+    listed = list(groups.select_related("school"))
+    several_schools = len({g.school_id for g in listed}) > 1
+    group_options = [
+        (g, f"{g.name} ({g.school.name})" if several_schools else g.name) for g in listed
+    ]
     return render(
         request,
         "scenarios/analytics.html",
         {
             "groups": groups,
+            "group_options": group_options,
             "scenario_groups": _by_audience(scenarios),
             "group": group,
             "scenario": scenario,

@@ -969,3 +969,16 @@ def test_a_tie_marks_the_tie_break_options_and_says_why_beside_them(
     assert described and "It&#x27;s a tie" in described.group(1)
     # The counts, which are not in error, are not marked.
     assert not re.search(r'<input type="number"[^>]*aria-invalid', html)
+
+
+def test_a_site_administrator_tells_two_schools_classes_of_the_same_name_apart(client, klass):
+    """A superuser sees every school's groups on the choices page: two schools' "8R" were
+    listed side by side with nothing to tell which school each was."""
+    from tests.factories import SchoolFactory
+
+    other = GroupFactory(school=SchoolFactory(name="Elsewhere Academy"), name=klass.name)
+    admin = UserFactory(school=None, username="root", roles=[], is_superuser=True)
+    client.force_login(admin)
+    html = client.get(reverse("scenarios:analytics")).content.decode()
+    assert f'<option value="{klass.pk}">8R ({klass.school.name})</option>' in html
+    assert f'<option value="{other.pk}">8R (Elsewhere Academy)</option>' in html
