@@ -99,6 +99,18 @@ def refuse_to_change_superusers_in_bulk_unless_one(request, action_type, objects
     return redirect(request.get_full_path())
 
 
+@hooks.register("after_bulk_action")
+def note_leaving_or_return_of_people_set_active_in_bulk(request, action_type, objects, action):
+    # Wagtail's "Set active state" writes is_active alone, bypassing User.save: without this,
+    # someone made inactive here had no day of leaving (so the retention purge never erased
+    # them), and someone made active kept theirs.
+    if action_type != "set_active_state" or getattr(action, "model", None) is not get_user_model():
+        return None
+    for person in get_user_model().objects.filter(pk__in=[p.pk for p in objects]):
+        person.save(update_fields=["is_active"])
+    return None
+
+
 @hooks.register("register_account_settings_panel")
 def register_password_panel(request, user, profile):
     return admin_views.PausedChangePasswordPanel(request, user, profile)
