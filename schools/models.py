@@ -123,6 +123,19 @@ class User(AbstractUser):
         ),
     )
 
+    # Someone made inactive by a person (an administrator, or the lead marking them as having
+    # left on their record page) rather than by a whole-school roster import: a later import
+    # listing them leaves them inactive, since the MIS often lags behind such a decision.
+    inactive_by_hand = models.BooleanField(
+        _("made inactive by hand"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Made inactive in the admin or on their record page, not by a roster import: "
+            "importing a file that lists them does not bring them back."
+        ),
+    )
+
     # Set when the person moves to another school, or comes back after leaving; empty while
     # they are at the school their account was made for (`date_joined` says when they joined
     # it). New starters' time to
@@ -178,12 +191,17 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         # Leaving is an account made inactive, however that happens (a roster import of the
         # whole school, or an administrator's edit): note the day, and forget it on return.
-        left_on = self.left_on
+        left_on, by_hand = self.left_on, self.inactive_by_hand
         if not self.is_active and self.left_on is None:
+            # (A roster import marks its leavers itself, bypassing this.)
             self.left_on = timezone.localdate()
+            self.inactive_by_hand = True
         elif self.is_active:
             self.left_on = None
+            self.inactive_by_hand = False
         changed = set() if self.left_on == left_on else {"left_on"}
+        if self.inactive_by_hand != by_hand:
+            changed.add("inactive_by_hand")
         # Back after leaving on an earlier day is joining the school again today.
         if self.is_active and left_on is not None and left_on < timezone.localdate():
             self.school_joined_at = timezone.now()

@@ -103,6 +103,9 @@ class RosterImportResult:
     # Staff already in Upstander without an MIS id (the safeguarding lead set up with the
     # school, say), found by their email address and given the file's MIS id.
     matched_by_email: list[User] = field(default_factory=list)
+    # People in the file whom someone made inactive by hand (User.inactive_by_hand): they
+    # stay so, for the lead to bring back on their record page if they are back.
+    kept_inactive: list[User] = field(default_factory=list)
 
     def logins_by_sheet_group(self) -> list[tuple[str, list[NewLogin]]]:
         """New logins grouped for printing, one sheet per class (or staff team)."""
@@ -276,7 +279,9 @@ def roster_import(
     All or nothing: any problem (in the file, or a clash with people already in the school)
     raises RosterImportError before anything is written. People are matched by MIS id within
     `school` only, so importing the same file again updates them, and brings back anyone
-    marked as having left. Only the kinds of group whose column is in the file are replaced.
+    a whole-school import marked as having left (not someone made inactive by hand, who
+    stays so and is listed in `kept_inactive`). Only the kinds of group whose column is in
+    the file are replaced.
 
     People missing from the file are left alone, unless the file is everyone at the school:
     then `leavers_checked` is the `leavers_fingerprint` of the `roster_leavers` the
@@ -422,7 +427,9 @@ def roster_import(
             user.username = row.email  # they sign in with their email: keep it so
         user.first_name, user.last_name = row.first_name, row.last_name
         user.email = row.email
-        if not user.is_active:  # marked as having left, and back in the school's file
+        if not user.is_active and user.inactive_by_hand:
+            result.kept_inactive.append(user)
+        elif not user.is_active:  # marked as having left by an import, and back in its file
             if user.left_on is not None and user.left_on < timezone.localdate():
                 user.school_joined_at = timezone.now()  # as User.save, which this bypasses
             user.is_active, user.left_on = True, None
@@ -447,7 +454,9 @@ def roster_import(
     )
     today = timezone.localdate()
     for chunk in _chunks([person.pk for person in leavers]):
-        User.objects.filter(pk__in=chunk).update(is_active=False, left_on=today)
+        User.objects.filter(pk__in=chunk).update(
+            is_active=False, left_on=today, inactive_by_hand=False
+        )
     result.left = leavers
 
     auth_group, _created = AuthGroup.objects.get_or_create(name=AUTH_GROUP_NAMES[role])

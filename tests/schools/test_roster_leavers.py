@@ -123,10 +123,18 @@ def test_a_file_without_the_check_leaves_missing_people_alone(school, last_year)
 
 
 def test_someone_who_left_is_back_when_a_file_lists_them_again(school, last_year):
-    last_year["A3"].is_active = False
-    last_year["A3"].save()
+    # Marked as having left by a whole-school file (someone made inactive by hand is not
+    # brought back: tests/schools/test_roster_inactive_by_hand.py).
+    this_year = parse(THIS_YEAR)
+    leavers = roster_leavers(school=school, kind=Kind.PUPILS, parsed=this_year)
+    roster_import(
+        school=school,
+        kind=Kind.PUPILS,
+        parsed=this_year,
+        leavers_checked=leavers_fingerprint(leavers),
+    )
     result = roster_import(school=school, kind=Kind.PUPILS, parsed=parse(LAST_YEAR))
-    assert [p.mis_id for p in result.returned] == ["A3"]
+    assert [p.mis_id for p in result.returned] == ["A3", "A4"]
     back = User.objects.get(pk=last_year["A3"].pk)
     assert back.is_active and back.left_on is None
 
