@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -12,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, Q, Value, prefetch_related_objects
 from django.db.models.functions import Lower, Replace
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -336,6 +337,13 @@ def roster_import(
             message = _("This MIS id belongs to a pupil already in Upstander.")
         errors.append(RowError(message, row.line, "mis_id"))
 
+    for row in rows:
+        user = existing.get(row.mis_id)
+        if user is not None and not user.is_active and _plainly_someone_else(user, row):
+            # An MIS reuses a leaver's id (a staff code is initials): matching by it would
+            # hand the leaver's account, records and certificates to the newcomer.
+            errors.append(RowError(_leaver_id_reused_message(user), row.line, "mis_id"))
+
     if role == Role.STAFF:
         emails = [row.email for row in rows]
         owners: dict[str, tuple[int, int | None]] = {}
@@ -478,6 +486,46 @@ def roster_import(
     )
     _memberships_replace(school=school, role=role, parsed=parsed, people=people, result=result)
     return result
+
+
+def _name_key(name: str) -> str:
+    """A name as two spellings of it by one person compare: without case, accents, spaces
+    or punctuation ("Zoë O'Neil" is "zoe oneil")."""
+    letters = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in letters if ch.isalnum())
+
+
+def _plainly_someone_else(user: User, row: RosterRow) -> bool:
+    """Whether `row` names another person than `user`: first and last name both differ
+    (one may change, by marriage or a preferred name) and, for staff, so does the email."""
+    if row.email and row.email.lower() == user.email.lower():
+        return False
+    return _name_key(row.first_name) != _name_key(user.first_name) and _name_key(
+        row.last_name
+    ) != _name_key(user.last_name)
+
+
+def _leaver_id_reused_message(user: User) -> str:
+    values = {"person": user.get_full_name() or user.username}
+    if user.left_on is not None:
+        values["day"] = formats.date_format(user.left_on, "j F Y")
+        who = _("This MIS id is that of %(person)s, who left on %(day)s,") % values
+    else:
+        who = _("This MIS id is that of %(person)s, who has left,") % values
+    return " ".join(
+        [
+            str(who),
+            str(
+                _(
+                    "and this row names someone else: the import will not give them that "
+                    "account and its records. If your MIS has given the id to someone new, "
+                    "ask whoever runs Upstander to take it off the former account (Schools, "
+                    "People), then import the file again. If it is the same person back "
+                    "under another name, bring them back on their record page first."
+                )
+            ),
+        ]
+    )
 
 
 def _staff_without_mis_id(*, school: School, rows, existing: dict) -> list[User]:
