@@ -198,6 +198,19 @@ def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
     ]
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Answer a redirect with its HTTPError instead of following it. urllib follows a 301,
+    302 or 303 to a POST with a GET, carrying the Authorization header to wherever it
+    points: the GET reads statements back and succeeds, and the batch would count as sent
+    though nothing was stored. An endpoint that moved is for the admin to correct."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def _post(target: ForwardingTarget, statements: list[dict]) -> None:
     """POST a batch; raise urllib errors on failure."""
     url = target.endpoint.rstrip("/") + "/statements"
@@ -210,7 +223,7 @@ def _post(target: ForwardingTarget, statements: list[dict]) -> None:
         headers["Authorization"] = f"Basic {token}"
     body = json.dumps(statements).encode()
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+    with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
         response.read()
 
 
@@ -246,6 +259,9 @@ def _error_text(exc: Exception) -> str:
             detail = exc.read().decode("utf-8", "replace")[:500]
         except Exception:  # the body is only for the admin's eyes
             detail = ""
+        if 300 <= exc.code < 400:
+            location = (exc.headers.get("Location") or "") if exc.headers else ""
+            detail = f"redirected to {location}; correct the target's endpoint".strip()
         return f"HTTP {exc.code}: {detail}".strip()
     return f"{type(exc).__name__}: {exc}"
 

@@ -82,3 +82,34 @@ def test_ralph_outage_loses_nothing_and_duplicates_nothing(
     assert set(counts) == set(recorded)
     assert set(counts.values()) == {1}
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_target_that_redirects_is_not_taken_as_having_stored_the_statements(
+    ralph, receiver, school, pupil, make_statement, django_capture_on_commit_callbacks
+):
+    """An endpoint typed with the wrong address (http:// where the LRS answers 301 to
+    https://, an old host name) is redirected. A POST followed as a GET reads the LRS's
+    statements back and succeeds without storing anything: the statements must wait for
+    the admin to correct the endpoint, not count as sent, and the credentials must not be
+    handed on to wherever the redirect points."""
+    target = ForwardingTarget.objects.create(
+        name="Moved",
+        endpoint=receiver.endpoint,
+        username=ralph.username,
+        password=ralph.password,
+    )
+    receiver.statuses = [(301, {"Location": f"{ralph.endpoint}statements"})]
+    statement = make_statement(pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[statement], school=school)
+
+    entry = OutboxEntry.objects.get(target=target)
+    assert entry.status == "pending"
+    assert "301" in entry.last_error and ralph.endpoint in entry.last_error
+    assert ralph.statements() == []
+    # The admin corrects the endpoint: the statement arrives.
+    target.endpoint = ralph.endpoint
+    target.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_replay(target=target)
+    assert [s["id"] for s in ralph.statements()] == [statement["id"]]
