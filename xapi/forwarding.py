@@ -69,6 +69,9 @@ def _claim(target: ForwardingTarget, *, fresh: bool) -> list[OutboxEntry]:
     and the entries waiting for a retry go first, as one more try (so after an outage what
     is recorded flows again as soon as the target answers)."""
     now = timezone.now()
+    if fresh and target.wait_until is not None and target.wait_until > now:
+        # The target asked for time (Retry-After): what was just recorded waits with the rest.
+        fresh = False
     pending, sending = OutboxEntry.Status.PENDING, OutboxEntry.Status.SENDING
     in_flight = Q(status=sending, next_attempt_at__gt=now)
     may_go = Q(status=sending, next_attempt_at__lte=now)
@@ -285,8 +288,10 @@ def _failed(target: ForwardingTarget, entries: list[OutboxEntry], exc: Exception
     attempts = max(e.attempts for e in entries) + 1
     next_at = now + backoff(attempts)
     asked = retry_after(exc, now)
-    if asked is not None and asked > next_at:
-        next_at = asked
+    if asked is not None:
+        ForwardingTarget.objects.filter(pk=target.pk).update(wait_until=asked)
+        target.wait_until = asked
+        next_at = max(next_at, asked)
     OutboxEntry.objects.filter(id__in=[e.id for e in entries]).update(
         status=OutboxEntry.Status.FAILED if refused(exc) else OutboxEntry.Status.PENDING,
         attempts=attempts,
@@ -411,6 +416,8 @@ def outbox_replay(*, target: ForwardingTarget, statuses=("failed", "pending")) -
     count = OutboxEntry.objects.filter(target=target, status__in=list(statuses)).update(
         status=OutboxEntry.Status.PENDING, next_attempt_at=timezone.now()
     )
+    # The admin asks for it now, whatever the target last asked for.
+    ForwardingTarget.objects.filter(pk=target.pk).update(wait_until=None)
     transaction.on_commit(lambda: outbox_schedule(target_id=target.pk))
     return count
 

@@ -301,6 +301,9 @@ class ForwardingTarget(models.Model):
     batch_size = models.PositiveIntegerField(_("statements per request"), default=100)
     # When the target was last changed.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Until when the target asked not to be sent anything (Retry-After): statements recorded
+    # meanwhile wait behind those it refused for now, instead of each knocking again.
+    wait_until = models.DateTimeField(_("asked to wait until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("forwarding target")

@@ -360,3 +360,35 @@ def test_statements_waiting_for_a_target_no_longer_meant_for_it_are_not_sent(
     entries = OutboxEntry.objects.filter(target=target)
     assert set(entries.values_list("status", flat=True)) == {"failed"}
     assert all("no longer for this target" in e.last_error for e in entries)
+
+
+def test_statements_recorded_while_the_target_asked_to_wait_do_not_knock_before_then(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """RFC 6585 4: a 429's Retry-After says how long to wait before another request. A class
+    keeps recording statements meanwhile: they queue behind the waiting ones, and nothing is
+    sent to the target until the time it gave (or an admin's replay)."""
+    receiver.statuses = [(429, {"Retry-After": "600"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            record(statements=[make_statement(pupil)], school=school)
+    assert len(receiver.requests) == 1
+    assert OutboxEntry.objects.filter(status="pending").count() == 4
+    # When the time comes, everything goes in order.
+    OutboxEntry.objects.update(next_attempt_at=timezone.now())
+    ForwardingTarget.objects.update(wait_until=timezone.now())
+    assert outbox_flush() == 4
+    assert len(receiver.requests) == 2
+
+
+def test_an_admins_replay_sends_at_once_even_while_the_target_asked_to_wait(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    receiver.statuses = [(429, {"Retry-After": "600"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_replay(target=target) == 1
+    assert OutboxEntry.objects.get().status == "sent"
