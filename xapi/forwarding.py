@@ -29,6 +29,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from .identity import account_actor, actor_key
+from .lrs.multipart import multipart_response
 from .models import ForwardingTarget, OutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -193,12 +194,51 @@ def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
 
         return mapping
 
-    return [
-        _agents_mapped(entry.statement.data, named(entry.statement.school_id))
-        if pupils
-        else entry.statement.data
-        for entry in entries
+    def copy(entry):
+        data = entry.statement.data
+        if not pupils:
+            return data
+        renamed = _agents_mapped(data, named(entry.statement.school_id))
+        return data if renamed == data else _unsigned(renamed)
+
+    return [copy(entry) for entry in entries]
+
+
+def _unsigned(statement: dict) -> dict:
+    """A renamed copy without its signature (Part Two 2.6): the signature holds the statement
+    as the tool wrote it, naming the pupil, and no longer matches the copy anyway."""
+    from .lrs.signatures import SIGNATURE_USAGE
+
+    kept = [
+        item
+        for item in statement.get("attachments") or []
+        if not (isinstance(item, dict) and item.get("usageType") == SIGNATURE_USAGE)
     ]
+    statement = {key: value for key, value in statement.items() if key != "attachments"}
+    if kept:
+        statement["attachments"] = kept
+    return statement
+
+
+def _files(entries: list[OutboxEntry], statements: list[dict]) -> list[tuple[str, str, bytes]]:
+    """The stored files of the attachments these statements carry without a fileUrl, as
+    (content type, SHA-2, bytes): Part Three 1.5.2 sends them as parts of the request."""
+    from .models import AttachmentContent
+
+    wanted: dict = {}
+    for entry, statement in zip(entries, statements, strict=True):
+        items = list(statement.get("attachments") or [])
+        obj = statement.get("object") or {}
+        if obj.get("objectType") == "SubStatement":
+            items += obj.get("attachments") or []
+        for item in items:
+            if isinstance(item, dict) and not item.get("fileUrl") and item.get("sha2"):
+                wanted.setdefault(entry.statement.school_id, set()).add(item["sha2"].lower())
+    files = {}
+    for school_id, hashes in wanted.items():
+        for found in AttachmentContent.objects.filter(school_id=school_id, sha2__in=hashes):
+            files[found.sha2] = (found.content_type, found.sha2, bytes(found.content))
+    return list(files.values())
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -214,17 +254,31 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
-def _post(target: ForwardingTarget, statements: list[dict]) -> None:
-    """POST a batch; raise urllib errors on failure."""
+def _post(target: ForwardingTarget, statements: list[dict], files=()) -> None:
+    """POST a batch, with the files of its attachments (multipart/mixed) if it has any;
+    raise urllib errors on failure."""
+    if files:
+        body, content_type = multipart_response(statements, files)
+        try:
+            _send(target, body, content_type)
+            return
+        except urllib.error.HTTPError as exc:
+            if not refused(exc):
+                raise
+        # Refused: an LRS that reads only JSON requests (Ralph 5) takes the statements as
+        # JSON, without their files; one that refuses the statements refuses them again.
+    _send(target, json.dumps(statements).encode(), "application/json")
+
+
+def _send(target: ForwardingTarget, body: bytes, content_type: str) -> None:
     url = target.endpoint.rstrip("/") + "/statements"
     headers = {
-        "Content-Type": "application/json",
+        "Content-Type": content_type,
         "X-Experience-API-Version": target.version,
     }
     if target.username or target.password:
         token = base64.b64encode(f"{target.username}:{target.password}".encode()).decode()
         headers["Authorization"] = f"Basic {token}"
-    body = json.dumps(statements).encode()
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
         response.read()
@@ -323,7 +377,7 @@ def _one_by_one(target: ForwardingTarget, entries: list[OutboxEntry]) -> tuple[i
     sent = 0
     for index, (entry, statement) in enumerate(zip(entries, _outgoing(entries), strict=True)):
         try:
-            _post(target, [statement])
+            _post(target, [statement], _files([entry], [statement]))
         except Exception as exc:  # any failure is recorded and retried
             if refused(exc):
                 _failed(target, [entry], exc)
@@ -376,7 +430,8 @@ def batch_send(*, target: ForwardingTarget, fresh: bool = False) -> tuple[int, b
     if not entries:
         return 0, True  # the whole batch was set aside: the entries after it may go
     try:
-        _post(target, _outgoing(entries))
+        statements = _outgoing(entries)
+        _post(target, statements, _files(entries, statements))
     except Exception as exc:  # any failure is recorded and retried
         if refused(exc) and len(entries) > 1:
             return _one_by_one(target, entries)

@@ -42,10 +42,24 @@ def make_statement(course_activity, module_activity):
 class _Receiver(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
-        body = json.loads(self.rfile.read(length))
+        raw = self.rfile.read(length)
+        content_type = self.headers.get("Content-Type", "")
+        parts = {}
+        if content_type.startswith("multipart/mixed"):
+            from xapi.lrs.multipart import attachments_read
+
+            boundary = content_type.partition("boundary=")[2].strip('"')
+            body, parts = attachments_read(raw, boundary)
+        else:
+            body = json.loads(raw)
         server = self.server
         server.requests.append(
-            {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+            {
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "body": body,
+                "parts": parts,
+                "raw": raw,
+            }
         )
         status = server.statuses.pop(0) if server.statuses else 200
         status, headers = status if isinstance(status, tuple) else (status, {})
@@ -62,7 +76,8 @@ class _Receiver(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def receiver():
-    """A tiny real HTTP server that records what is POSTed to it and answers with the
+    """A tiny real HTTP server that records what is POSTed to it (the statements as `body`,
+    the attachments of a multipart/mixed request as `parts` by SHA-2) and answers with the
     statuses queued in `.statuses` (200 when none are queued); a queued `(status, headers)`
     sends those headers too."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)

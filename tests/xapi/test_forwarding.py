@@ -310,7 +310,7 @@ def test_a_refusal_is_logged_without_what_the_other_lrs_said_back(
         + b'"}}}'
     )
 
-    def refuse(target, statements):
+    def refuse(target, statements, files=()):
         raise urllib.error.HTTPError(target.endpoint, 400, "Bad Request", {}, io.BytesIO(echoed))
 
     monkeypatch.setattr(forwarding, "_post", refuse)
@@ -392,3 +392,75 @@ def test_an_admins_replay_sends_at_once_even_while_the_target_asked_to_wait(
     with django_capture_on_commit_callbacks(execute=True):
         assert outbox_replay(target=target) == 1
     assert OutboxEntry.objects.get().status == "sent"
+
+
+def test_a_statement_with_an_attachment_is_forwarded_with_its_file(
+    school, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """Part Three 1.5.2: an attachment with no fileUrl travels as a part of a multipart/mixed
+    request; an LRS refuses it sent as bare JSON (as Upstander's own LRS does), so it would
+    never arrive. The file goes with it, identified by its SHA-2."""
+    import hashlib
+
+    from tests.xapi.test_lrs_statements import attachment_statement, multipart
+
+    content = b"a photo of the poster the class made"
+    sha2 = hashlib.sha256(content).hexdigest()
+    body, content_type = multipart(attachment_statement(content), [(content, sha2)])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", body, content_type=content_type).status_code == 200
+    [request] = receiver.requests
+    assert request["headers"]["content-type"].startswith("multipart/mixed")
+    assert request["parts"] == {sha2: ("text/plain", content)}
+    assert request["body"][0]["attachments"][0]["sha2"] == sha2
+    assert OutboxEntry.objects.get().status == "sent"
+
+
+def test_a_signature_naming_a_pupil_is_not_forwarded_with_their_renamed_copy(
+    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """A signed statement's signature (Part Two 2.6) holds the statement as the tool wrote
+    it: naming the pupil by email, it would carry their email out, and it no longer matches
+    the copy that names them by their opaque id. The copy goes without it."""
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tests.xapi.test_lrs_signatures import jws
+    from tests.xapi.test_lrs_statements import multipart
+    from xapi.identity import actor_for
+    from xapi.lrs.signatures import SIGNATURE_USAGE
+
+    pupil.email = "sam.signed@school.invalid"
+    pupil.save()
+    statement = {
+        "id": str(uuid.uuid4()),
+        "actor": {"objectType": "Agent", "mbox": f"mailto:{pupil.email}"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en": "read"}},
+        "object": {"objectType": "Activity", "id": "http://example.org/book"},
+    }
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    signature = jws(statement, key)
+    sha2 = hashlib.sha256(signature).hexdigest()
+    signed = {
+        **statement,
+        "attachments": [
+            {
+                "usageType": SIGNATURE_USAGE,
+                "display": {"en-GB": "Signature"},
+                "contentType": "application/octet-stream",
+                "length": len(signature),
+                "sha2": sha2,
+            }
+        ],
+    }
+    body, content_type = multipart(signed, [(signature, sha2)])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lrs.post("/xapi/statements", body, content_type=content_type)
+    assert response.status_code == 200, response.content
+    [request] = receiver.requests
+    assert b"sam.signed" not in request["raw"]
+    [sent] = request["body"]
+    assert sent["actor"] == actor_for(pupil)
+    assert "attachments" not in sent

@@ -113,3 +113,25 @@ def test_a_target_that_redirects_is_not_taken_as_having_stored_the_statements(
     with django_capture_on_commit_callbacks(execute=True):
         outbox_replay(target=target)
     assert [s["id"] for s in ralph.statements()] == [statement["id"]]
+
+
+def test_a_statement_with_an_attachment_reaches_an_lrs_that_reads_only_json(
+    ralph, ralph_target, school, lrs, django_capture_on_commit_callbacks
+):
+    """Ralph refuses a multipart/mixed request: the statement goes to it as JSON, as it did
+    before attachments' files were forwarded, rather than being set aside."""
+    import hashlib
+
+    from tests.xapi.test_lrs_statements import attachment_statement, multipart
+
+    content = b"a photo of the poster the class made"
+    sha2 = hashlib.sha256(content).hexdigest()
+    body, content_type = multipart(attachment_statement(content), [(content, sha2)])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lrs.post("/xapi/statements", body, content_type=content_type)
+    assert response.status_code == 200
+    [statement_id] = response.json()
+    assert OutboxEntry.objects.get().status == "sent"
+    [held] = ralph.statements()
+    assert held["id"] == statement_id
+    assert held["attachments"][0]["sha2"] == sha2
