@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -298,7 +299,10 @@ class ForwardingTarget(models.Model):
         help_text=_("For 'one course': the course's activity id (its xAPI IRI)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    batch_size = models.PositiveIntegerField(_("statements per request"), default=100)
+    # At least one: a target that takes none from its queue would never be sent anything.
+    batch_size = models.PositiveIntegerField(
+        _("statements per request"), default=100, validators=[MinValueValidator(1)]
+    )
     # When the target was last changed.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Until when the target asked not to be sent anything (Retry-After): statements recorded

@@ -272,3 +272,26 @@ def test_forwarding_status_takes_no_more_queries_for_more_targets(
     add(6)
     assert count() == few
     assert "HTTP 400: refused by LRS 7" in admin_client.get(reverse("xapi_forwarding_status")).text
+
+
+def test_a_target_sending_no_statements_per_request_is_refused(admin_client):
+    """With 0 statements per request a target takes nothing from its queue: every statement
+    would wait for ever, the queue growing, with no error to say why."""
+    response = admin_client.post(
+        reverse("xapi_forwardingtarget:add"),
+        {
+            "name": "Trust LRS",
+            "school": "",
+            "endpoint": "https://lrs.example.org/xAPI/",
+            "username": "key",
+            "password": "secret",
+            "version": ForwardingTarget.Version.V1,
+            "scope": ForwardingTarget.Scope.ALL,
+            "course_iri": "",
+            "batch_size": 0,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["batch_size"]
+    assert not ForwardingTarget.objects.exists()
