@@ -8,7 +8,7 @@ and so on), which no role grants: superusers, or administrators given them expli
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -22,8 +22,14 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 import config.converters  # noqa: F401 (registers <id:...>)
 from schools.admin_viewsets import ListingViewSet
 
-from .forwarding import REFUSED_SHOWN, outbox_refused, outbox_replay, outbox_summary
-from .models import ForwardingTarget, LrsClient
+from .forwarding import (
+    REFUSED_SHOWN,
+    outbox_refused,
+    outbox_replay,
+    outbox_schedule,
+    outbox_summary,
+)
+from .models import ForwardingTarget, LrsClient, OutboxEntry
 
 
 def _secret_page(request, client: LrsClient, secret: str):
@@ -87,6 +93,19 @@ class LrsClientViewSet(ListingViewSet):
         return _secret_page(request, client, secret)
 
 
+class ForwardingTargetEditView(generic.EditView):
+    """Sends what waits for the target once it is saved active: switched on again, or with
+    its endpoint or password corrected, it gets its queue now, not whenever the next
+    statement happens to be recorded (nothing else sends an inactive target's queue)."""
+
+    def save_instance(self):
+        target = super().save_instance()
+        waiting = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.PENDING)
+        if target.is_active and waiting.exists():
+            transaction.on_commit(lambda: outbox_schedule(target_id=target.pk))
+        return target
+
+
 class ForwardingTargetViewSet(ListingViewSet):
     """Other LRSs that receive copies of the statements."""
 
@@ -95,6 +114,7 @@ class ForwardingTargetViewSet(ListingViewSet):
     icon = "redirect"
     menu_label = _("Forwarding targets")
     url_prefix = "xapi/forwarding"
+    edit_view_class = ForwardingTargetEditView
     # The version's label given as written: Wagtail and Django capitalise a field's first
     # letter ("XAPI version").
     list_display = [

@@ -295,3 +295,37 @@ def test_a_target_sending_no_statements_per_request_is_refused(admin_client):
     assert response.status_code == 200
     assert response.context["form"].errors["batch_size"]
     assert not ForwardingTarget.objects.exists()
+
+
+def test_making_a_target_active_again_sends_what_waited_for_it(
+    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """Nothing is sent to an inactive target; its statements wait. Switched on again, they
+    go then, not whenever someone next happens to record a statement."""
+    from xapi.models import OutboxEntry
+    from xapi.services import record
+
+    target = ForwardingTarget.objects.create(name="Trust LRS", endpoint=receiver.endpoint)
+    statement = make_statement(pupil)
+    with django_capture_on_commit_callbacks(execute=False):
+        record(statements=[statement], school=school)
+    ForwardingTarget.objects.update(is_active=False)
+    fields = {
+        "name": target.name,
+        "school": "",
+        "endpoint": target.endpoint,
+        "username": "",
+        "password": "",
+        "version": target.version,
+        "scope": target.scope,
+        "course_iri": "",
+        "batch_size": 100,
+        "is_active": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("xapi_forwardingtarget:edit", args=[target.pk]), fields
+        )
+    assert response.status_code == 302, response.context["form"].errors
+    assert OutboxEntry.objects.get().status == "sent"
+    assert len(receiver.requests) == 1
