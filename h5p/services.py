@@ -161,6 +161,29 @@ def _object_iri(raw_id, root_iri: str) -> tuple[str, bool]:
     raise H5PStatementRejected(_("The statement is not about this H5P activity."))
 
 
+def _score_without_empty_range(result: dict) -> dict:
+    """H5P core scores content with nothing to score (a video or presentation without
+    questions) as `{min: 0, max: 0, raw: 0}`, which xAPI 1.0.3 §4.1.5.1 refuses ("max":
+    greater than "min"): the learner's completion would never be recorded. A range with no
+    width says nothing, so it is left out and the raw score kept."""
+    score = result.get("score")
+    if not isinstance(score, dict):
+        return result
+    low, high = score.get("min"), score.get("max")
+    numbers = (int, float)
+    if (
+        isinstance(low, numbers)
+        and isinstance(high, numbers)
+        and not isinstance(low, bool)
+        and not isinstance(high, bool)
+        and low == high
+        and score.get("raw", low) == low
+    ):
+        score = {k: v for k, v in score.items() if k not in ("min", "max")}
+        return {**result, "score": score}
+    return result
+
+
 def h5p_statement_build(
     *,
     raw: dict,
@@ -198,6 +221,8 @@ def h5p_statement_build(
 
     raw_result = raw.get("result") if isinstance(raw.get("result"), dict) else None
     result = {k: v for k, v in (raw_result or {}).items() if k in RESULT_FIELDS} or None
+    if result is not None:
+        result = _score_without_empty_range(result)
     verb_id = verb.get("id")
     if (
         is_root

@@ -382,3 +382,24 @@ def test_an_editor_without_a_school_trying_the_activity_records_nothing(
     assert response.status_code == 403
     assert "pupils and staff of a school" in response.json()["error"]
     assert not Statement.objects.exists()
+
+
+COMPLETED = {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}}
+
+
+def test_content_with_nothing_to_score_completes_with_its_zero_out_of_zero(
+    client, pupil, activity, module
+):
+    """H5P core's `setScoredResult` sends `{min: 0, max: 0, raw: 0}` for content with no
+    scored tasks (an interactive video or presentation without questions), which xAPI 1.0.3
+    §4.1.5.1 does not allow ("max: greater than min"). The range, which says nothing, is left
+    out; the statement and its completion are kept."""
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    result = {"score": {"min": 0, "max": 0, "raw": 0}, "completion": True}
+    response = post(client, activity, module.pk, h5p_statement(iri, verb=COMPLETED, result=result))
+    assert response.status_code == 200, response.content
+    assert response.json()["completes"] is True
+    [stored] = [row.data for row in Statement.objects.all() if row.data["object"]["id"] == iri]
+    assert stored["result"]["score"] == {"raw": 0}
+    assert Completion.objects.filter(learner=pupil, activity_iri=module.activity_iri).exists()
