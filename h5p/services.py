@@ -235,7 +235,17 @@ def h5p_statement_build(
         result.setdefault("completion", True)
 
     raw_context = raw.get("context") if isinstance(raw.get("context"), dict) else {}
-    raw_categories = (raw_context.get("contextActivities") or {}).get("category") or []
+    raw_activities = raw_context.get("contextActivities") or {}
+    raw_categories = raw_activities.get("category") if isinstance(raw_activities, dict) else None
+    if isinstance(raw_categories, dict):
+        raw_categories = [raw_categories]  # the single object xAPI 0.95 allowed
+    if not isinstance(raw_activities, dict) or not isinstance(raw_categories or [], list):
+        # xAPI 1.0.3 §4.1.6.2: contextActivities is an object of lists of activities;
+        # anything else is not a statement H5P sent.
+        raise H5PStatementRejected(
+            _("The statement's context.contextActivities is not an object of lists.")
+        )
+    raw_categories = raw_categories or []
     categories = [
         {"objectType": "Activity", "id": c["id"]}
         for c in raw_categories

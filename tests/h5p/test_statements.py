@@ -403,3 +403,25 @@ def test_content_with_nothing_to_score_completes_with_its_zero_out_of_zero(
     [stored] = [row.data for row in Statement.objects.all() if row.data["object"]["id"] == iri]
     assert stored["result"]["score"] == {"raw": 0}
     assert Completion.objects.filter(learner=pupil, activity_iri=module.activity_iri).exists()
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        {"contextActivities": ["not", "an", "object"]},
+        {"contextActivities": "category"},
+        {"contextActivities": {"category": 5}},
+        {"contextActivities": {"category": True}},
+    ],
+    ids=["activities-a-list", "activities-a-string", "category-a-number", "category-true"],
+)
+def test_a_context_of_the_wrong_shape_is_refused_not_a_server_error(
+    client, pupil, activity, module, context
+):
+    client.force_login(pupil)
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
+    statement["context"] = context
+    response = post(client, activity, module.pk, statement)
+    assert response.status_code == 400
+    assert "context" in response.json()["error"]
+    assert not Statement.objects.exists()
