@@ -9,11 +9,12 @@ without it the player cannot write into its own inner iframe.) Files here carry
 `Access-Control-Allow-Origin: *`: they are the same for everyone and hold no learner data.
 """
 
+import re
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import Http404
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -32,10 +33,60 @@ def _cors(response):
     return response
 
 
+# One range of bytes (RFC 9110 §14.1.2): "first-last", "first-" or the last n bytes "-n".
+BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
 def _serve_under(root: Path, path: str, request):
     if ".." in path.split("/") or path.startswith("/"):
         raise Http404
-    return _cors(serve(request, path, document_root=str(root)))
+    response = serve(request, path, document_root=str(root))
+    if response.status_code == 200:
+        response["Accept-Ranges"] = "bytes"
+        response = _range_of(request, response)
+    return _cors(response)
+
+
+def _range_of(request, response):
+    """The part of a file a Range request asks for, as 206 Partial Content: Safari plays a
+    video or sound only from a server that answers one, and other browsers need it to seek.
+    A request for several ranges, or whose If-Range names another version, gets it whole."""
+    asked = BYTE_RANGE.match(request.headers.get("Range", "").strip())
+    if_range = request.headers.get("If-Range")
+    if not asked or (if_range and if_range != response.get("Last-Modified")):
+        return response
+    size = int(response["Content-Length"])
+    first, last = asked.groups()
+    if first:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    elif last:
+        start, end = max(size - int(last), 0), size - 1
+    else:
+        return response
+    if start >= size or start > end:
+        response.file_to_stream.close()
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    source = response.file_to_stream
+    source.seek(start)
+    partial = StreamingHttpResponse(_read(source, end - start + 1), status=206)
+    partial._resource_closers.append(source.close)
+    for header in ("Content-Type", "Content-Encoding", "Last-Modified", "Accept-Ranges"):
+        if header in response:
+            partial[header] = response[header]
+    partial["Content-Length"] = str(end - start + 1)
+    partial["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return partial
+
+
+def _read(source, length: int):
+    while length > 0:
+        chunk = source.read(min(length, 64 * 1024))
+        if not chunk:
+            return
+        length -= len(chunk)
+        yield chunk
 
 
 @require_safe

@@ -104,3 +104,44 @@ def test_a_file_whose_name_has_spaces_or_punctuation_is_served(client, h5p_root,
     response = client.get(f"/packages/{activity.uuid}/{url}", **CONTENT)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"data"
+
+
+VIDEO = bytes(range(256)) * 40  # 10,240 bytes standing in for an mp4
+
+
+@pytest.fixture
+def video_activity(h5p_root):
+    return h5p_activity_create(
+        upload=upload_of(tiny_package(**{"content/videos/clip.mp4": VIDEO}))
+    )[0]
+
+
+def test_a_video_is_served_in_the_parts_a_player_asks_for(client, video_activity):
+    """Safari (every school iPad) plays a video only from a server that answers a Range
+    request (RFC 9110 §14) with 206 and those bytes; other browsers need it to seek."""
+    url = f"/packages/{video_activity.uuid}/content/videos/clip.mp4"
+    whole = client.get(url, **CONTENT)
+    assert whole.status_code == 200
+    assert whole["Accept-Ranges"] == "bytes"
+
+    part = client.get(url, HTTP_RANGE="bytes=0-1", **CONTENT)
+    assert part.status_code == 206
+    assert b"".join(part.streaming_content) == VIDEO[:2]
+    assert part["Content-Range"] == f"bytes 0-1/{len(VIDEO)}"
+    assert part["Content-Length"] == "2"
+    assert part["Content-Type"] == "video/mp4"
+    assert part["Access-Control-Allow-Origin"] == "*"
+
+    rest = client.get(url, HTTP_RANGE="bytes=10000-", **CONTENT)
+    assert rest.status_code == 206
+    assert b"".join(rest.streaming_content) == VIDEO[10000:]
+
+    tail = client.get(url, HTTP_RANGE="bytes=-40", **CONTENT)
+    assert b"".join(tail.streaming_content) == VIDEO[-40:]
+
+
+def test_a_range_past_the_end_of_a_file_is_refused(client, video_activity):
+    url = f"/packages/{video_activity.uuid}/content/videos/clip.mp4"
+    response = client.get(url, HTTP_RANGE=f"bytes={len(VIDEO)}-", **CONTENT)
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{len(VIDEO)}"
