@@ -24,6 +24,7 @@ import json
 import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -115,6 +116,8 @@ class Limits:
     max_ratio: int = 100
     ratio_floor: int = 1024 * 1024
     max_json_bytes: int = 8 * 1024 * 1024
+    # The central directory's room per entry: 46 bytes and the name, with room to spare.
+    directory_bytes_per_entry: int = 512
 
 
 DEFAULT_LIMITS = Limits()
@@ -232,12 +235,75 @@ def _dependencies(data: dict, where: str, keys: tuple[str, ...]) -> list[Library
 def inspect_package(source: str | Path | IO[bytes], limits: Limits = DEFAULT_LIMITS):
     """Check a package without extracting it; return its PackageManifest or raise
     PackageRejected. Declared sizes are checked here; `extract_package` checks real ones."""
+    _check_directory(source, limits)
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
         raise _reject(_("This is not an .h5p file (it is not a zip archive).")) from None
     with archive:
         return _inspect(archive, limits)
+
+
+END_RECORD = b"PK\x05\x06"
+ZIP64_LOCATOR = b"PK\x06\x07"
+ZIP64_END_RECORD = b"PK\x06\x06"
+
+
+def _directory_extent(handle) -> tuple[int, int] | None:
+    """(entries, bytes) of the zip's central directory as its end record says (APPNOTE
+    4.3.16, and 4.3.14 for zip64), or None where there is none: zipfile then says why."""
+    handle.seek(0, os.SEEK_END)
+    size = handle.tell()
+    tail_start = max(0, size - (22 + 65535))
+    handle.seek(tail_start)
+    tail = handle.read()
+    at = tail.rfind(END_RECORD)
+    if at < 0 or len(tail) - at < 22:
+        return None
+    entries, directory_bytes = struct.unpack_from("<HL", tail, at + 10)
+    if entries == 0xFFFF or directory_bytes == 0xFFFFFFFF:
+        locator = at - 20
+        if locator < 0 or tail[locator : locator + 4] != ZIP64_LOCATOR:
+            return None
+        (record_at,) = struct.unpack_from("<Q", tail, locator + 8)
+        handle.seek(record_at)
+        record = handle.read(56)
+        if len(record) < 56 or record[:4] != ZIP64_END_RECORD:
+            return None
+        entries, directory_bytes = struct.unpack_from("<QQ", record, 32)
+    return entries, directory_bytes
+
+
+def _check_directory(source, limits: Limits) -> None:
+    """Refuse too many entries from the zip's end record, before zipfile reads every entry
+    of its central directory into memory (millions fit in an upload: a zip bomb of names).
+    The directory's size counts too, as the record's count may understate it."""
+    try:
+        if hasattr(source, "read"):
+            position = source.tell()
+            try:
+                extent = _directory_extent(source)
+            finally:
+                source.seek(position)
+        else:
+            with open(source, "rb") as handle:
+                extent = _directory_extent(handle)
+    except (OSError, ValueError, struct.error):
+        return  # zipfile reports what is wrong with the file
+    if extent is None:
+        return
+    entries, directory_bytes = extent
+    if entries > limits.max_entries:
+        raise _reject(
+            _("The package has %(count)d entries; at most %(max)d are allowed."),
+            count=entries,
+            max=limits.max_entries,
+        )
+    if directory_bytes > limits.max_entries * limits.directory_bytes_per_entry:
+        raise _reject(
+            _("The package lists more entries than it says; at most %(max)d are allowed."),
+            max=limits.max_entries,
+        )
 
 
 def _inspect(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:

@@ -233,3 +233,27 @@ def test_files_a_browser_cannot_ask_for_by_name_are_rejected_and_named():
     assert "content/images/100%25 sure.png" in message
     assert "H5P.Tiny-1.0/fonts/icons#1.woff" in message
     assert "content/images/photo.jpg" not in message
+
+
+def _not_read(*args, **kwargs):
+    raise AssertionError("the archive's whole list of entries was read")
+
+
+def test_too_many_entries_are_rejected_before_the_list_of_entries_is_read(monkeypatch):
+    """Reading each entry of a zip's central directory costs memory and time: a 300 MB
+    upload of empty entries holds millions, which took a worker minutes and gigabytes
+    before the entry cap was looked at. The end record (APPNOTE 4.3.16) says how many."""
+    files = tiny_files(**{f"content/{i}.txt": "x" for i in range(30)})
+    data = build_package(files)
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", _not_read)
+    assert "entries" in reason(data, Limits(max_entries=20))
+
+
+def test_a_central_directory_larger_than_its_entries_need_is_rejected(monkeypatch):
+    """An end record may understate the count; the directory's size gives it away."""
+    files = tiny_files(**{f"content/{i}.txt": "x" for i in range(300)})
+    data = bytearray(build_package(files))
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 1, 1)  # "one entry" on this disk and in all
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", _not_read)
+    assert "entries" in reason(bytes(data), Limits(max_entries=20))
