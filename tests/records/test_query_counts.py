@@ -122,3 +122,66 @@ def test_pshe_overview_queries_do_not_grow_with_classes_or_pupils(
     for _ in range(5):
         add_class(10)
     assert _count(client, url) == small
+
+
+def test_voiding_completions_takes_no_more_queries_for_more_learners(school):
+    """Removing a lesson led with a year group voids what it recorded for every pupil there
+    in one batch: the completion times left are worked out for them all together, not with
+    two queries for each pupil and lesson."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from records.models import LearnerActivity
+    from records.projection import VERB_VOIDED
+    from tests.records.statements import iri
+    from xapi.services import record
+
+    course, module = iri("course", "void-course"), iri("module", "void-module")
+    earlier = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+    later = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    bystander = UserFactory(school=school, roles=[Role.PUPIL])
+    record(statements=[statement(bystander, COMPLETED, module, when=later)], school=school)
+
+    def void_for(n: int) -> tuple[int, list]:
+        pupils = [UserFactory(school=school, roles=[Role.PUPIL]) for _ in range(n)]
+        kept, lesson = [], []
+        for pupil in pupils:
+            kept.append(statement(pupil, COMPLETED, module, when=earlier))
+            lesson.append(statement(pupil, COMPLETED, module, when=later))
+            lesson.append(statement(pupil, COMPLETED, course, when=later))
+        record(statements=kept + lesson, school=school)
+        voiding = [
+            {
+                "id": str(uuid.uuid4()),
+                "actor": s["actor"],
+                "verb": {"id": VERB_VOIDED},
+                "object": {"objectType": "StatementRef", "id": s["id"]},
+                "timestamp": s["timestamp"],
+            }
+            for s in lesson
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            record(statements=voiding, school=school)
+        summaries = sorted(
+            (pupils.index(a.learner), a.activity_iri, a.first_completed_at, a.last_completed_at)
+            for a in LearnerActivity.objects.filter(learner__in=pupils).select_related("learner")
+        )
+        return len(queries), summaries
+
+    few, summaries = void_for(2)
+    # What each pupil did before the lesson still counts; the lesson's course completion
+    # was their only one, so none is left.
+    assert summaries == [
+        (i, iri_, when, when)
+        for i in range(2)
+        for iri_, when in sorted([(course, None), (module, earlier)])
+    ]
+    many, summaries = void_for(20)
+    assert summaries == [
+        (i, iri_, when, when)
+        for i in range(20)
+        for iri_, when in sorted([(course, None), (module, earlier)])
+    ]
+    assert many == few
+    untouched = LearnerActivity.objects.get(learner=bystander)
+    assert (untouched.first_completed_at, untouched.last_completed_at) == (later, later)
