@@ -338,7 +338,9 @@ def test_a_pupil_back_through_the_import_has_the_new_starters_days(school, pupil
 
     long_ago = timezone.now() - timedelta(days=400)
     today = timezone.localdate()
-    pupil = UserFactory(school=school, roles=[Role.PUPIL], mis_id="A1")
+    pupil = UserFactory(
+        school=school, roles=[Role.PUPIL], mis_id="A1", first_name="Priya", last_name="Patel"
+    )
     klass = Group.objects.create(school=school, kind=Group.Kind.CLASS, name="8R")
     Membership.objects.create(user=pupil, group=klass, joined_at=long_ago)
     User = type(pupil)
