@@ -33,6 +33,13 @@ def _cors(response):
     return response
 
 
+# A package's files never change: its folder is named by a UUID never reused, and a package
+# is never replaced in place (a new upload is a new activity with a new UUID; files put back
+# after a loss are the same file's, by its checksum). Libraries are served from inside each
+# package's folder, so they share its URL's lifetime. The player and our own scripts are not
+# cached so: an upgrade changes them under the same URL.
+FOR_GOOD = "public, max-age=31536000, immutable"
+
 # One range of bytes (RFC 9110 §14.1.2): "first-last", "first-" or the last n bytes "-n".
 BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -149,4 +156,7 @@ def package_file(request, activity_uuid, path):
     root = package_dir(activity_uuid)
     if not root.is_dir():
         raise Http404
-    return _serve_under(root, path, request)
+    response = _serve_under(root, path, request)
+    if response.status_code in (200, 206):
+        response["Cache-Control"] = FOR_GOOD
+    return response

@@ -145,3 +145,20 @@ def test_a_range_past_the_end_of_a_file_is_refused(client, video_activity):
     response = client.get(url, HTTP_RANGE=f"bytes={len(VIDEO)}-", **CONTENT)
     assert response.status_code == 416
     assert response["Content-Range"] == f"bytes */{len(VIDEO)}"
+
+
+def test_package_files_are_cached_for_good_as_a_package_never_changes(client, activity):
+    # A package's folder is named by a UUID that is never reused and never re-filled with
+    # other files, so a class need not fetch its libraries again on every page.
+    response = client.get(f"/packages/{activity.uuid}/H5P.Tiny-1.0/tiny.js", **CONTENT)
+    assert response.status_code == 200
+    cache = response["Cache-Control"]
+    assert "public" in cache and "immutable" in cache
+    assert "max-age=31536000" in cache
+
+
+def test_player_scripts_and_missing_files_are_not_cached_for_good(client, activity):
+    # The player and our own scripts change when Upstander is upgraded, under the same URL.
+    for path in ("/player/main.bundle.js", "/embed.js", f"/packages/{activity.uuid}/no.js"):
+        response = client.get(path, **CONTENT)
+        assert "immutable" not in response.get("Cache-Control", "")
