@@ -1,7 +1,9 @@
 """The Wagtail admin for H5P activities: upload, list, rename, delete."""
 
 import logging
+import shutil
 
+from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.log_actions import log
@@ -9,6 +11,7 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
 from .forms import H5PActivityForm
 from .models import H5PActivity
+from .selectors import package_dir
 from .services import h5p_activity_create
 from .validation import PackageRejected
 
@@ -25,12 +28,15 @@ class UploadPanel(FieldPanel):
 
 class H5PActivityCreateView(CreateView):
     created = True
+    new_activity = None
 
     def save_instance(self):
         data = self.form.cleaned_data
         activity, self.created = h5p_activity_create(
             upload=data["package"], title=data.get("title", ""), uploaded_by=self.request.user
         )
+        if self.created:
+            self.new_activity = activity
         if self.created:
             log(instance=activity, action="wagtail.create", user=self.request.user)
         return activity
@@ -45,7 +51,7 @@ class H5PActivityCreateView(CreateView):
 
     def form_valid(self, form):
         try:
-            return super().form_valid(form)
+            return self._save_or_undo(form)
         except PackageRejected as exc:
             form.add_error("package", _("This package was not accepted: %s") % exc.reason)
             return self._package_refused(form)
@@ -63,10 +69,29 @@ class H5PActivityCreateView(CreateView):
             )
             return self._package_refused(form)
 
+    def _save_or_undo(self, form):
+        """Wagtail saves the activity and logs it in one transaction; the package's files are
+        in place before it commits. If anything after the upload fails, the row is rolled
+        back, so its folder goes too: the content host would otherwise serve it for ever."""
+        try:
+            return super().form_valid(form)
+        except BaseException:
+            made = self.new_activity
+            if made is not None and not _still_saved(made):
+                shutil.rmtree(package_dir(made.uuid), ignore_errors=True)
+            raise
+
     def _package_refused(self, form):
         # As Wagtail's own validation does before showing the form again with its errors.
         self.produced_error_message = self.get_error_message()
         return self.form_invalid(form)
+
+
+def _still_saved(activity) -> bool:
+    try:
+        return H5PActivity.objects.filter(pk=activity.pk).exists()
+    except DatabaseError:
+        return False  # the transaction is broken, so it rolls back: the row is not kept
 
 
 class H5PActivityViewSet(SnippetViewSet):

@@ -267,3 +267,18 @@ def test_a_full_disk_during_upload_is_explained_and_keeps_nothing(
     assert response.status_code == 200
     assert "could not be stored" in response.content.decode()
     assert nothing_kept(h5p_root)
+
+
+def test_an_upload_whose_save_fails_afterwards_leaves_no_files_served(
+    client, editor, h5p_root, monkeypatch
+):
+    # The admin saves the activity and logs it in one transaction: if logging fails, the row
+    # is rolled back, and its folder must go too, or the content host serves it for ever.
+    def failing_log(**kwargs):
+        raise RuntimeError("the log could not be written")
+
+    monkeypatch.setattr("h5p.viewsets.log", failing_log)
+    client.force_login(editor)
+    with pytest.raises(RuntimeError):
+        client.post(reverse(ADD_URL), {"title": "", "package": upload_of(tiny_package())})
+    assert nothing_kept(h5p_root)
