@@ -192,9 +192,12 @@ class User(AbstractUser):
         # Leaving is an account made inactive, however that happens (a roster import of the
         # whole school, or an administrator's edit): note the day, and forget it on return.
         left_on, by_hand = self.left_on, self.inactive_by_hand
+        # The school's day, not the administrator's: Wagtail's admin runs their requests in
+        # the time zone of their account, which may be a day behind or ahead of the UK's.
+        today = timezone.localdate(timezone=timezone.get_default_timezone())
         if not self.is_active and self.left_on is None:
             # (A roster import marks its leavers itself, bypassing this.)
-            self.left_on = timezone.localdate()
+            self.left_on = today
             self.inactive_by_hand = True
         elif self.is_active:
             self.left_on = None
@@ -203,7 +206,7 @@ class User(AbstractUser):
         if self.inactive_by_hand != by_hand:
             changed.add("inactive_by_hand")
         # Back after leaving on an earlier day is joining the school again today.
-        if self.is_active and left_on is not None and left_on < timezone.localdate():
+        if self.is_active and left_on is not None and left_on < today:
             self.school_joined_at = timezone.now()
             changed.add("school_joined_at")
         # Moving to another school, however that happens, is joining it today.
