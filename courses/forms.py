@@ -3,7 +3,6 @@ publishing may not, when the module requires them), and the form a teacher recor
 they led with a class on."""
 
 import uuid
-from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from config.forms import DatePickerField
+from records.states import add_months
 
 from .activity import ActivityBlock
 from .blocks import is_teaching_only
@@ -284,8 +284,9 @@ def pupil_labels(pupils) -> list[tuple]:
     ]
 
 
-# How far back a teacher may record a lesson they led.
-LESSON_RECORD_DAYS = 365
+# How far back a teacher may record a lesson they led, in months: a calendar year (366 days
+# after a 29 February), as the form's message says.
+LESSON_RECORD_MONTHS = 12
 
 
 class ClassLessonForm(forms.Form):
@@ -325,6 +326,6 @@ class ClassLessonForm(forms.Form):
         today = timezone.localdate()
         if taught_on > today:
             raise ValidationError(_("The date of the lesson cannot be in the future."))
-        if taught_on < today - timedelta(days=LESSON_RECORD_DAYS):
+        if taught_on < add_months(today, -LESSON_RECORD_MONTHS):
             raise ValidationError(_("Lessons can be recorded up to a year after they were taught."))
         return taught_on

@@ -6,7 +6,6 @@ and services, and render. Every table has a CSV twin with the same rows.
 
 import json
 import uuid
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -41,7 +40,7 @@ from . import certificates as documents
 from . import selectors, services
 from .forms import AssignmentChangeForm, AssignmentForm, MatrixFilterForm, VerifyForm
 from .models import Assignment, Completion, DataProtectionEvent, ReminderSent
-from .states import DUE_SOON_DAYS, EXPIRING_WINDOW_DAYS, State
+from .states import DUE_SOON_DAYS, EXPIRING_WINDOW_DAYS, State, add_months
 
 DASHBOARD_PERMISSION = "schools.view_safeguarding_dashboard"
 
@@ -184,7 +183,7 @@ def training_record_pdf(request):
         school=school,
         produced_by=request.user.get_full_name() or request.user.username,
         today=today,
-        lessons=lessons_taught_in(school, since=today - timedelta(days=365)),
+        lessons=lessons_taught_in(school, since=add_months(today, -12)),
         overview=selectors.dashboard_overview(viewer=request.user, school=school, today=today),
         staff=selectors.dashboard_matrix(
             viewer=request.user, school=school, role=Role.STAFF, limit=None, today=today
