@@ -372,6 +372,27 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} in {self.group} ({self.get_role_display()})"
 
+    def save(self, *args, **kwargs):
+        # Another group, person or role (a membership edited in the admin, to move a pupil to
+        # another class) is joining the group today, as a new membership is: a course
+        # assigned to it earlier gives them its days for people who join later.
+        loaded = getattr(self, "_loaded_place", None)
+        if loaded is not None and DEFERRED not in loaded and loaded != self._place():
+            self.joined_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "joined_at"}
+        super().save(*args, **kwargs)
+        self._loaded_place = self._place()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_place = instance._place()
+        return instance
+
+    def _place(self):
+        return tuple(self.__dict__.get(f, DEFERRED) for f in ("group_id", "user_id", "role"))
+
     def clean(self):
         # A group's people are its school's: someone of another school put in it (the admin's
         # form lists everyone) would be named to its teacher and recorded with the class.
