@@ -37,7 +37,6 @@ class H5PActivityCreateView(CreateView):
         )
         if self.created:
             self.new_activity = activity
-        if self.created:
             log(instance=activity, action="wagtail.create", user=self.request.user)
         return activity
 
