@@ -371,11 +371,21 @@ def _sent(entries: list[OutboxEntry]) -> None:
     )
 
 
+def _lease_renewed(entries: list[OutboxEntry]) -> None:
+    """Keep what this worker has still to send its own for another lease: sent one at a
+    time, a batch can take longer than one lease (each request may wait for its timeout),
+    and another worker would otherwise claim and send it too, out of order."""
+    OutboxEntry.objects.filter(
+        id__in=[e.id for e in entries], status=OutboxEntry.Status.SENDING
+    ).update(next_attempt_at=timezone.now() + LEASE)
+
+
 def _one_by_one(target: ForwardingTarget, entries: list[OutboxEntry]) -> tuple[int, bool]:
     """The target refused a batch: send its statements one at a time, in order, so that
     only those it refuses are set aside and the others arrive."""
     sent = 0
     for index, (entry, statement) in enumerate(zip(entries, _outgoing(entries), strict=True)):
+        _lease_renewed(entries[index:])
         try:
             _post(target, [statement], _files([entry], [statement]))
         except Exception as exc:  # any failure is recorded and retried

@@ -464,3 +464,32 @@ def test_a_signature_naming_a_pupil_is_not_forwarded_with_their_renamed_copy(
     [sent] = request["body"]
     assert sent["actor"] == actor_for(pupil)
     assert "attachments" not in sent
+
+
+def test_a_long_one_by_one_send_keeps_its_entries_from_a_second_worker(
+    school, pupil, make_statement, target, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Statements sent one at a time can take longer than the lease (each request may wait
+    for its timeout): the worker renews it as it goes, so no other worker claims (and sends
+    again, out of order) what it has still to send."""
+    import urllib.error
+
+    from xapi import forwarding
+
+    with django_capture_on_commit_callbacks(execute=False):
+        record(statements=[make_statement(pupil) for _ in range(6)], school=school)
+    clock = {"now": timezone.now()}
+    monkeypatch.setattr(forwarding.timezone, "now", lambda: clock["now"])
+    claimed_by_second_worker = []
+
+    def slow_post(target, statements, files=()):
+        # Each request takes as long as its timeout allows, twice over (multipart, then JSON).
+        clock["now"] += timedelta(seconds=2 * forwarding.TIMEOUT_SECONDS)
+        if len(statements) > 1:
+            raise urllib.error.HTTPError("url", 422, "refused", {}, None)
+        claimed_by_second_worker.extend(forwarding._claim(target, fresh=False))
+
+    monkeypatch.setattr(forwarding, "_post", slow_post)
+    assert forwarding.batch_send(target=target) == (6, True)
+    assert claimed_by_second_worker == []
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
