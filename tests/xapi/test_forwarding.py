@@ -493,3 +493,26 @@ def test_a_long_one_by_one_send_keeps_its_entries_from_a_second_worker(
     assert forwarding.batch_send(target=target) == (6, True)
     assert claimed_by_second_worker == []
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_target_saved_taking_no_statements_per_request_is_repaired_and_sends(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """Before the form refused it, a target could be saved taking 0 statements per request:
+    its statements waited for ever. The migration gives it the default, and they go."""
+    import importlib
+
+    from django.apps import apps
+
+    ForwardingTarget.objects.filter(pk=target.pk).update(batch_size=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    assert receiver.requests == []
+    migration = importlib.import_module(
+        "xapi.migrations.0008_forwardingtarget_batch_size_zero_to_default"
+    )
+    migration.batch_size_zero_to_default(apps, None)
+    target.refresh_from_db()
+    assert target.batch_size == 100
+    assert outbox_flush() == 1
+    assert len(receiver.requests) == 1
