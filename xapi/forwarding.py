@@ -380,12 +380,25 @@ def _lease_renewed(entries: list[OutboxEntry]) -> None:
     ).update(next_attempt_at=timezone.now() + LEASE)
 
 
+def _still_held(entries: list[OutboxEntry]) -> list[OutboxEntry]:
+    """The entries still there to send: a learner erased since they were claimed took their
+    statements (and these entries) with them, and what was erased is not sent on."""
+    there = set(
+        OutboxEntry.objects.filter(
+            id__in=[e.id for e in entries], status=OutboxEntry.Status.SENDING
+        ).values_list("id", flat=True)
+    )
+    return [e for e in entries if e.id in there]
+
+
 def _one_by_one(target: ForwardingTarget, entries: list[OutboxEntry]) -> tuple[int, bool]:
     """The target refused a batch: send its statements one at a time, in order, so that
     only those it refuses are set aside and the others arrive."""
     sent = 0
     for index, (entry, statement) in enumerate(zip(entries, _outgoing(entries), strict=True)):
         _lease_renewed(entries[index:])
+        if not _still_held([entry]):
+            continue
         try:
             _post(target, [statement], _files([entry], [statement]))
         except Exception as exc:  # any failure is recorded and retried
@@ -436,7 +449,7 @@ def batch_send(*, target: ForwardingTarget, fresh: bool = False) -> tuple[int, b
     claimed = _claim(target, fresh=fresh)
     if not claimed:
         return 0, False
-    entries = _still_for_target(target, claimed)
+    entries = _still_held(_still_for_target(target, claimed))
     if not entries:
         return 0, True  # the whole batch was set aside: the entries after it may go
     try:

@@ -516,3 +516,28 @@ def test_a_target_saved_taking_no_statements_per_request_is_repaired_and_sends(
     assert target.batch_size == 100
     assert outbox_flush() == 1
     assert len(receiver.requests) == 1
+
+
+def test_a_pupil_erased_while_a_worker_holds_their_statements_is_not_sent_after(
+    school, pupil, make_statement, target, receiver, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A worker claims a batch; the pupil is erased before it sends: what was erased is not
+    sent to the other LRS afterwards, and the log names the target, which may hold copies."""
+    from records.models import DataProtectionEvent
+    from records.services import learner_erase
+    from xapi import forwarding
+
+    with django_capture_on_commit_callbacks(execute=False):
+        record(statements=[make_statement(pupil)], school=school)
+    claim = forwarding._claim
+
+    def claim_then_erase(target, *, fresh):
+        claimed = claim(target, fresh=fresh)
+        if claimed:
+            learner_erase(learner=pupil)
+        return claimed
+
+    monkeypatch.setattr(forwarding, "_claim", claim_then_erase)
+    assert outbox_flush() == 0
+    assert receiver.requests == []
+    assert DataProtectionEvent.objects.get().copies_at == target.name
