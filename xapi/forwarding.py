@@ -30,6 +30,7 @@ from django_tasks import default_task_backend, task
 
 from .identity import account_actor, actor_key
 from .lrs.multipart import multipart_response
+from .lrs.signatures import without_signature
 from .models import ForwardingTarget, OutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -199,25 +200,9 @@ def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
         if not pupils:
             return data
         renamed = _agents_mapped(data, named(entry.statement.school_id))
-        return data if renamed == data else _unsigned(renamed)
+        return data if renamed == data else without_signature(renamed)
 
     return [copy(entry) for entry in entries]
-
-
-def _unsigned(statement: dict) -> dict:
-    """A renamed copy without its signature (Part Two 2.6): the signature holds the statement
-    as the tool wrote it, naming the pupil, and no longer matches the copy anyway."""
-    from .lrs.signatures import SIGNATURE_USAGE
-
-    kept = [
-        item
-        for item in statement.get("attachments") or []
-        if not (isinstance(item, dict) and item.get("usageType") == SIGNATURE_USAGE)
-    ]
-    statement = {key: value for key, value in statement.items() if key != "attachments"}
-    if kept:
-        statement["attachments"] = kept
-    return statement
 
 
 def _files(entries: list[OutboxEntry], statements: list[dict]) -> list[tuple[str, str, bytes]]:

@@ -43,8 +43,9 @@ def _json(raw: bytes, what: str):
         raise _Malformed(f"the JWS {what} is not JSON") from None
 
 
-def _unsigned(statement: dict) -> dict:
-    """The statement as it was before its signature was attached."""
+def without_signature(statement: dict) -> dict:
+    """The statement as it was before its signature was attached (Part Two 2.6): its other
+    attachments are kept."""
     kept = [
         item
         for item in statement.get("attachments") or []
@@ -94,7 +95,7 @@ def _check(statement: dict, jws: bytes, version: str) -> None:
     _verify(header, f"{segments[0]}.{segments[1]}".encode("ascii"), signature, algorithm)
     try:
         original = statement_validate(payload, version=version)
-        received = statement_validate(_unsigned(statement), version=version)
+        received = statement_validate(without_signature(statement), version=version)
     except StatementValidationError:
         raise _Malformed("the JWS payload is not a valid statement") from None
     if statement_comparable(original) != statement_comparable(received):
