@@ -369,15 +369,26 @@ def matrix_csv(request):
     result = selectors.dashboard_matrix(viewer=request.user, school=school, limit=None, **filters)
     header = ["Name", "Username"]
     for course in result.courses:
-        header += [f"{course.title}: status", f"{course.title}: due", f"{course.title}: completed"]
+        header += [
+            f"{course.title}: status",
+            f"{course.title}: due",
+            f"{course.title}: completed",
+            f"{course.title}: expires",
+        ]
     rows = []
     for row in result.rows:
         line = [row.learner.get_full_name(), row.learner.username]
         for cell in row.cells:
             if cell is None:
-                line += ["Not assigned", "", ""]
+                line += ["Not assigned", "", "", ""]
             else:
-                line += [cell.state.label, _date(cell.due_on), _date(cell.standing.completed_on)]
+                standing = cell.standing
+                line += [
+                    cell.state.label,
+                    _date(cell.due_on),
+                    _date(standing.completed_on),
+                    _date(standing.expires_on),  # only for a course that is renewed
+                ]
         rows.append(line)
     return csv_response("learners-by-course.csv", header, rows)
 

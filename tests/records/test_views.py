@@ -158,6 +158,31 @@ def test_matrix_csv_has_every_learner_and_state(client, world, staff_course):
     assert [row[1] for row in rows[1:]] == [world["safeguarding_lead"].username]
 
 
+def test_the_matrix_csv_says_when_each_completion_expires(client, world, staff_course):
+    """Evidence for an inspection: a course renewed yearly needs the day each person's
+    completion runs out, as the table shows it, not only the day it was done."""
+    from records.states import add_months
+
+    client.force_login(world["safeguarding_lead"])
+    rows = _rows(client.get(reverse("records:matrix_csv")))
+    title = staff_course.title
+    assert rows[0] == [
+        "Name",
+        "Username",
+        f"{title}: status",
+        f"{title}: due",
+        f"{title}: completed",
+        f"{title}: expires",
+    ]
+    by_username = {row[1]: row for row in rows[1:]}
+    done_on = timezone.localdate(world["completion"].completed_at)
+    assert by_username[world["staff"].username][4:] == [
+        done_on.isoformat(),
+        add_months(done_on, 12).isoformat(),
+    ]
+    assert by_username[world["safeguarding_lead"].username][4:] == ["", ""]
+
+
 def test_the_matrix_says_when_nothing_is_assigned_and_when_filters_match_nobody(
     client, world, staff_course
 ):
