@@ -276,6 +276,9 @@ class ScenarioChoiceRecord(models.Model):
     choice_id = models.CharField(max_length=60)
     choice_label = models.CharField(max_length=255)
     step = models.PositiveIntegerField()
+    # The `chose` statement recorded with the move: once it is voided (xAPI 1.0.3 §2.2.6),
+    # the move no longer counts in the group's analytics.
+    statement_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

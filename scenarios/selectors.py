@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Group, Membership
@@ -142,6 +142,15 @@ class GroupAnalytics:
         return self.finished >= MIN_LEARNERS
 
 
+def _moves_standing(**filters):
+    """The moves matching `filters` whose statement has not been voided (xAPI 1.0.3 §2.2.6:
+    a voided statement counts as if it had never been made)."""
+    from xapi.models import Statement
+
+    voided = Statement.objects.filter(voided=True, statement_id=OuterRef("statement_id"))
+    return ScenarioChoiceRecord.objects.filter(**filters).exclude(Exists(voided))
+
+
 def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     """Share of the group's learners choosing each option at each node, and their endings.
 
@@ -154,24 +163,18 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     alone on a branch, or alone at an ending, is not shown.
     """
     member_ids = _members_at_school(group)
+    moves = _moves_standing(scenario=scenario, attempt__learner__in=member_ids)
     attempts = ScenarioAttempt.objects.filter(scenario=scenario, learner__in=member_ids)
-    learners = (
-        ScenarioChoiceRecord.objects.filter(scenario=scenario, attempt__learner__in=member_ids)
-        .values("attempt__learner")
-        .distinct()
-        .count()
-    )
+    learners = moves.values("attempt__learner").distinct().count()
     if learners < MIN_LEARNERS:
         return GroupAnalytics(learners=learners, enough=False, nodes=[], endings=[])
     rows = (
-        ScenarioChoiceRecord.objects.filter(scenario=scenario, attempt__learner__in=member_ids)
-        .values("node_id", "choice_id")
+        moves.values("node_id", "choice_id")
         .annotate(learners=Count("attempt__learner", distinct=True))
         .order_by("node_id", "choice_id")
     )
     node_totals = dict(
-        ScenarioChoiceRecord.objects.filter(scenario=scenario, attempt__learner__in=member_ids)
-        .values("node_id")
+        moves.values("node_id")
         .annotate(learners=Count("attempt__learner", distinct=True))
         .values_list("node_id", "learners")
     )
@@ -182,11 +185,9 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     # Choice ids are unique within a node, so labels are looked up per (node, choice).
     labels = {
         (node_id, choice_id): label
-        for node_id, choice_id, label in ScenarioChoiceRecord.objects.filter(
-            scenario=scenario, attempt__learner__in=member_ids
-        )
-        .values_list("node_id", "choice_id", "choice_label")
-        .distinct()
+        for node_id, choice_id, label in moves.values_list(
+            "node_id", "choice_id", "choice_label"
+        ).distinct()
     }
     by_node: dict[str, list[ChoiceShare]] = {}
     for row in rows:
@@ -213,7 +214,10 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         )
         for node_id, choices in sorted(by_node.items(), key=lambda kv: order.get(kv[0], 10**6))
     ]
-    finished = attempts.exclude(outcome="")
+    # An ending counts while the choice that reached it stands (it was not voided).
+    finished = attempts.exclude(outcome="").filter(
+        Exists(moves.filter(attempt=OuterRef("pk"), step=OuterRef("step")))
+    )
     # A learner who played again counts once, at the ending they reached last, so the
     # endings' shares (of those who reached one) add up to 100.
     latest = finished.filter(
@@ -289,7 +293,7 @@ def scenarios_played_by(*, group) -> list[PlayedLine]:
         scenarios = scenarios.exclude(audience=Scenario.Audience.STAFF)
     member_ids = _members_at_school(group)
     counts = dict(
-        ScenarioChoiceRecord.objects.filter(scenario__in=scenarios, attempt__learner__in=member_ids)
+        _moves_standing(scenario__in=scenarios, attempt__learner__in=member_ids)
         .values("scenario")
         .annotate(learners=Count("attempt__learner", distinct=True))
         .values_list("scenario", "learners")

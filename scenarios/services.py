@@ -441,16 +441,6 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
         attempt.outcome = step.node.outcome.value
         attempt.ending_node = step.node.id
         attempt.finished_at = now
-    move = ScenarioChoiceRecord(
-        attempt=attempt,
-        scenario_id=attempt.scenario_id,
-        node_id=step.from_node.id,
-        choice_id=choice_id,
-        choice_label=choice_label[:255],
-        step=attempt.step,
-    )
-    guard = _move_guard(attempt, previous_step=previous_step, move=move)
-
     module, course, registration = _context(attempt)
     # _attempt_read loaded the learner's school: actor_for and record() need no query for it.
     actor = actor_for(learner)
@@ -486,6 +476,16 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
                 registration=registration,
             )
         )
+    move = ScenarioChoiceRecord(
+        attempt=attempt,
+        scenario_id=attempt.scenario_id,
+        node_id=step.from_node.id,
+        choice_id=choice_id,
+        choice_label=choice_label[:255],
+        step=attempt.step,
+        statement_id=statements[0]["id"],
+    )
+    guard = _move_guard(attempt, previous_step=previous_step, move=move)
     sync_module = step.ended and attempt.module_id
     # The move and its statements are one write (record() with the move as its guard): on
     # PostgreSQL a single statement, atomic by itself. Reaching an ending inside a module

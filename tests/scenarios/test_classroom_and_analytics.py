@@ -982,3 +982,31 @@ def test_a_site_administrator_tells_two_schools_classes_of_the_same_name_apart(c
     html = client.get(reverse("scenarios:analytics")).content.decode()
     assert f'<option value="{klass.pk}">8R ({klass.school.name})</option>' in html
     assert f'<option value="{other.pk}">8R (Elsewhere Academy)</option>' in html
+
+
+def test_a_pupil_whose_choices_were_voided_no_longer_counts_towards_the_minimum(
+    klass, school, scenario
+):
+    """xAPI 1.0.3 §2.2.6: a voided statement is to be treated as if it never was, so a
+    pupil whose choice statements were voided through the LRS is not one of the five."""
+    import uuid as uuid_module
+
+    from xapi.models import Statement
+    from xapi.services import record
+
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    assert scenario_group_analytics(scenario=scenario, group=klass).learners == 5
+    pupil = Membership.objects.get(group=klass, user__username="p0").user
+    voids = [
+        {
+            "id": str(uuid_module.uuid4()),
+            "actor": stored.data["actor"],
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+            "object": {"objectType": "StatementRef", "id": str(stored.statement_id)},
+        }
+        for stored in Statement.objects.filter(learner=pupil)
+    ]
+    assert voids
+    record(statements=voids, school=school)
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert (result.learners, result.enough, result.nodes) == (4, False, [])
