@@ -423,7 +423,12 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
     from xapi.statements.builders import scenario_choice_made, scenario_ending_reached
 
     now = timezone.now()
-    seconds = max((now - attempt.node_entered_at).total_seconds(), 0.0)
+    # A node left when the learner was signed out and taken up again in a later sign-in was
+    # on screen only since that sign-in, not for the days between.
+    shown_since = attempt.node_entered_at
+    if learner.last_login is not None and learner.last_login > shown_since:
+        shown_since = learner.last_login
+    seconds = max((now - shown_since).total_seconds(), 0.0)
     choice_id = step.choice.id if step.choice else "__skip__"
     choice_label = step.choice.label if step.choice else str(_("Skipped"))
     state = step.state.to_dict()

@@ -553,3 +553,26 @@ def test_a_tab_left_on_an_attempt_started_again_elsewhere_cannot_carry_it_on(
     assert Statement.objects.filter(learner=pupil).count() == statements
     # What is shown is the attempt the learner is on now, at its start.
     assert f"/attempts/{newest.uuid}/choose/" in html and 'name="step" value="0"' in html
+
+
+def test_time_on_a_node_resumed_in_a_later_sign_in_counts_from_that_sign_in(
+    client, pupil, scenario
+):
+    """A pupil who reached a node last week, was signed out, and makes the choice today spent
+    minutes on it, not a week: the statement's result.duration starts at the sign-in."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    ScenarioAttempt.objects.filter(pk=attempt.pk).update(
+        node_entered_at=timezone.now() - timedelta(days=7)
+    )
+    client.logout()
+    client.force_login(pupil)  # signs in again today
+    _choose(client, attempt, node="start", step=0, choice="share")
+    chose = Statement.objects.get(learner=pupil)
+    assert chose.data["result"]["duration"].startswith("PT")
+    assert "H" not in chose.data["result"]["duration"]
