@@ -510,6 +510,7 @@ def dashboard_matrix(
     school,
     group_id: int | None = None,
     role: str | None = None,
+    roles: Iterable[str] | None = None,
     course_id: int | None = None,
     state: str | None = None,
     offset: int = 0,
@@ -518,8 +519,9 @@ def dashboard_matrix(
 ) -> Matrix:
     """Assigned learners by assigned courses with each cell's state, filtered and paged.
 
-    Filtering by state keeps a learner when any shown course is in that state. `limit=None`
-    returns every row (for CSV export)."""
+    Filtering by state keeps a learner when any shown course is in that state; `roles` keeps
+    people with any of them (`role`, only that one). `limit=None` returns every row (for CSV
+    export)."""
     courses, items = school_standings(school=school, today=today)
     if course_id:
         courses = [c for c in courses if c.page_id == course_id]
@@ -531,6 +533,8 @@ def dashboard_matrix(
         )
     if role:
         people = people.filter(groups__name=AUTH_GROUP_NAMES.get(role, ""))
+    if roles is not None:
+        people = people.filter(groups__name__in=[AUTH_GROUP_NAMES[r] for r in roles])
     allowed = set(people.values_list("pk", flat=True))
     cells: dict[int, dict[int, LearnerAssignment]] = defaultdict(dict)
     for item in items:

@@ -185,8 +185,13 @@ def training_record_pdf(request):
         today=today,
         lessons=lessons_taught_in(school, since=add_months(today, -12)),
         overview=selectors.dashboard_overview(viewer=request.user, school=school, today=today),
+        # A safeguarding lead is staff, whether or not they were given the Staff role too.
         staff=selectors.dashboard_matrix(
-            viewer=request.user, school=school, role=Role.STAFF, limit=None, today=today
+            viewer=request.user,
+            school=school,
+            roles=[Role.STAFF, Role.SAFEGUARDING_LEAD],
+            limit=None,
+            today=today,
         ),
     )
     response = HttpResponse(content, content_type="application/pdf")

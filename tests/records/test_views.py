@@ -787,6 +787,33 @@ def test_the_training_record_pdf_lists_staff_by_course_and_pupils_only_as_counts
     assert "Page 1" in text
 
 
+def test_the_training_record_pdf_lists_a_safeguarding_lead_without_the_staff_role(
+    client, world, school, home_page, dejavu
+):
+    """A safeguarding lead is staff whether or not they were given the Staff role too: the
+    record for governors lists them on the course assigned to the school's leads."""
+    from tests.records.conftest import _course
+
+    lead_course = _course(home_page, audience="safeguarding_leads", title="Leading safeguarding")
+    deputy = UserFactory(
+        school=school,
+        username="deputy",
+        first_name="Dee",
+        last_name="Puty",
+        roles=[Role.SAFEGUARDING_LEAD],
+    )
+    assignment_create(
+        school=school,
+        course_page_id=lead_course.pk,
+        role=Role.SAFEGUARDING_LEAD,
+        due_on=date.today() + timedelta(days=10),
+    )
+    client.force_login(world["safeguarding_lead"])
+    words = " ".join(_pdf_text(client.get(reverse("records:training_record_pdf")).content).split())
+    assert f"{lead_course.title} Name Status Due Completed Expires" in words
+    assert f"{deputy.get_full_name()} Not started" in words
+
+
 def test_the_training_record_pdf_lists_the_lessons_led_with_classes(
     client, world, school, klass, pupil_course, dejavu
 ):
