@@ -128,7 +128,13 @@ def _role_member_ids(
     given the role, whichever is later."""
     if not roles:
         return {}
-    names = {AUTH_GROUP_NAMES[r]: r for r in roles}
+    # Group name -> the roles holding it gives: a safeguarding lead is staff, whether or not
+    # they were given the Staff role too.
+    names: dict[str, set[str]] = defaultdict(set)
+    for r in roles:
+        names[AUTH_GROUP_NAMES[r]].add(r)
+    if Role.STAFF in roles:
+        names[AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD]].add(Role.STAFF)
     result: dict[str, dict[int, date]] = defaultdict(dict)
     rows = User.groups.through.objects.filter(
         user__school_id=school_id, user__is_active=True, group__name__in=list(names)
@@ -141,7 +147,10 @@ def _role_member_ids(
     joined = Greatest(joined_school, Coalesce(granted, joined_school))
     rows = rows.values_list("user_id", "group__name", joined)
     for pk, name, joined in rows:
-        result[names[name]][pk] = timezone.localdate(joined)
+        for role in names[name]:
+            # Staff through both roles: since the first of them.
+            day = timezone.localdate(joined)
+            result[role][pk] = min(day, result[role].get(pk, day))
     return result
 
 

@@ -56,6 +56,19 @@ def test_role_assignment_covers_everyone_with_the_role(
     assert {i.learner_id for i in items} == {teacher.pk, safeguarding_lead.pk}
 
 
+def test_a_course_assigned_to_all_staff_covers_a_lead_without_the_staff_role(
+    school, staff_course, teacher
+):
+    """A safeguarding lead is staff, whether or not they were given the Staff role too."""
+    lead_only = UserFactory(school=school, username="deputy", roles=[Role.SAFEGUARDING_LEAD])
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=date.today()
+    )
+    _courses, items = school_standings(school=school)
+    assert {i.learner_id for i in items} == {teacher.pk, lead_only.pk}
+    assert [i.course.page_id for i in assignments_for_learner(lead_only)] == [staff_course.pk]
+
+
 def test_progress_completion_and_overdue_come_from_statements(
     school, staff_team, staff_course, teacher, safeguarding_lead
 ):
