@@ -18,8 +18,13 @@ ROLE_CHOICES = [
 ]
 
 
-def _course_choices():
-    return [(c.page_id, c.title) for c in courses_catalogue()]
+# The course audiences each role can take (as `courses.selectors.audiences_for` lets them):
+# a course for another audience assigned to them could never be done.
+AUDIENCES_FOR_ROLE = {
+    Role.PUPIL.value: {"pupils"},
+    Role.STAFF.value: {"staff"},
+    Role.SAFEGUARDING_LEAD.value: {"staff", "safeguarding_leads"},
+}
 
 
 class AssignmentTermsForm(forms.Form):
@@ -74,7 +79,11 @@ class AssignmentForm(AssignmentTermsForm):
 
     def __init__(self, *args, viewer, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].choices = [("", _("Choose a course")), *_course_choices()]
+        self.courses = {c.page_id: c for c in courses_catalogue()}
+        self.fields["course"].choices = [
+            ("", _("Choose a course")),
+            *((pk, c.title) for pk, c in self.courses.items()),
+        ]
         # Only the school's own groups: a superuser sees every school's.
         groups = groups_visible_to(viewer).filter(school=school).order_by("kind", "name")
         self.groups = {g.pk: g for g in groups}
@@ -90,6 +99,23 @@ class AssignmentForm(AssignmentTermsForm):
         if not group_id and not role and not self.errors:
             raise forms.ValidationError(_("Choose a group or a role to assign the course to."))
         cleaned["group_obj"] = self.groups.get(group_id) if group_id else None
+        course = self.courses.get(cleaned.get("course"))
+        if course is not None and (group_id or role) and not self.errors:
+            group = cleaned["group_obj"]
+            if group is not None:
+                # A class's or year group's members are its pupils; a staff team's, staff.
+                pupils = group.kind != group.Kind.STAFF_TEAM
+                fits = course.is_pupil_course if pupils else course.is_staff_course
+            else:
+                fits = course.audience in AUDIENCES_FOR_ROLE.get(role, set())
+            if not fits:
+                raise forms.ValidationError(
+                    _("“%(course)s” is not for %(audience)s: they could never complete it.")
+                    % {
+                        "course": course.title,
+                        "audience": group.name if group else str(dict(ROLE_CHOICES)[role]).lower(),
+                    }
+                )
         return cleaned
 
 

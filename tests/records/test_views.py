@@ -297,6 +297,36 @@ def test_bad_assignment_is_refused_with_a_reason(
     assert Assignment.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    ("course", "audience"),
+    [
+        ("pupil_course", {"group": "staff_team"}),
+        ("pupil_course", {"role": "staff"}),
+        ("staff_course", {"group": "klass"}),
+        ("staff_course", {"role": "pupil"}),
+    ],
+)
+def test_a_course_is_not_assigned_to_people_it_is_not_for(
+    client, world, request, staff_team, course, audience
+):
+    """Pupils cannot open a staff course, nor staff a pupils' one: assigned, they would show
+    as overdue on it for ever, and staff be reminded of it every time."""
+    client.force_login(world["safeguarding_lead"])
+    before = Assignment.objects.count()
+    course_page = request.getfixturevalue(course)
+    post = {
+        "course": course_page.pk,
+        "due_on": (date.today() + timedelta(days=3)).isoformat(),
+        "new_starter_days": 30,
+    }
+    for field, value in audience.items():
+        post[field] = request.getfixturevalue(value).pk if field == "group" else value
+    response = client.post(reverse("records:assignments"), post)
+    assert response.status_code == 200
+    assert "is not for" in response.content.decode()
+    assert Assignment.objects.count() == before
+
+
 def test_lead_cannot_assign_to_another_schools_group(client, world, staff_course):
     client.force_login(world["safeguarding_lead"])
     response = client.post(
