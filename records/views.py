@@ -282,7 +282,9 @@ def leavers(request):
     for person in page:
         names = {group.name for group in person.groups.all()}
         person.role_label = ", ".join(
-            str(role.label) for role in (Role.PUPIL, Role.STAFF) if AUTH_GROUP_NAMES[role] in names
+            str(role.label)
+            for role in (Role.PUPIL, Role.STAFF, Role.SAFEGUARDING_LEAD)
+            if AUTH_GROUP_NAMES[role] in names
         )
     return render(
         request,

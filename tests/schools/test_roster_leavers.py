@@ -327,6 +327,19 @@ def test_the_lead_finds_everyone_who_has_left_with_a_way_to_their_records(
     assert "Pupil" in response.text
 
 
+def test_the_list_of_leavers_gives_a_safeguarding_lead_their_role(
+    client, safeguarding_lead, school
+):
+    from schools.roles import Role
+    from tests.factories import UserFactory
+
+    UserFactory(school=school, is_active=False, last_name="Deputy", roles=[Role.SAFEGUARDING_LEAD])
+    client.force_login(safeguarding_lead, backend=BACKEND)
+    response = client.get(reverse("records:leavers"))
+    row = re.search(r"Deputy</a></th>(.*?)</tr>", response.text).group(1)
+    assert "Safeguarding lead" in row
+
+
 def test_the_list_of_leavers_pages_and_shrugs_off_a_bad_page_number(
     client, safeguarding_lead, school
 ):
