@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -161,8 +161,14 @@ def _group_member_ids(
     if not group_ids:
         return {}
     result: dict[int, dict[int, date]] = defaultdict(dict)
+    # Only people at the group's school: a place left behind by someone who moved to another
+    # school (only the admin and the roster import take them out of their old groups) makes
+    # them no member of it.
     rows = Membership.objects.filter(
-        group_id__in=group_ids, role=Membership.Role.MEMBER, user__is_active=True
+        group_id__in=group_ids,
+        role=Membership.Role.MEMBER,
+        user__is_active=True,
+        user__school_id=F("group__school_id"),
     )
     if learner_ids is not None:
         rows = rows.filter(user_id__in=learner_ids)

@@ -35,6 +35,28 @@ def test_overdue_staff_get_one_email_with_a_link_to_the_course(
     assert f"http://testserver{staff_course.url}" in mail.body
 
 
+def test_someone_now_at_another_school_is_not_reminded_of_a_course_of_their_old_team(
+    school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """Moved to another school with their place in the old school's staff team left behind
+    (a move made outside the admin and the roster import, which take them out of it): the
+    old school no longer counts them, so it does not email them either."""
+    from tests.factories import SchoolFactory
+
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=3),
+    )
+    teacher.school = SchoolFactory(name="Elsewhere")
+    teacher.save()
+    assert reminders_send() == 0
+    assert mailoutbox == []
+
+
 def test_the_same_event_is_never_emailed_twice(
     school, staff_team, staff_course, teacher, mailoutbox
 ):
