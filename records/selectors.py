@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 
 from schools.models import Group, Membership, RoleGrant, User
@@ -561,8 +561,11 @@ def dashboard_matrix(
             for learner_id, row in cells.items()
             if any(i.state == state for i in row.values())
         }
+    # By name whatever its capitals ("de Souza" among the Ds), as people read a list.
     learners = list(
-        User.objects.filter(pk__in=list(cells)).order_by("last_name", "first_name", "pk")
+        User.objects.filter(pk__in=list(cells)).order_by(
+            Lower("last_name"), Lower("first_name"), "pk"
+        )
     )
     total = len(learners)
     page = learners[offset : offset + limit] if limit is not None else learners

@@ -218,6 +218,25 @@ def test_matrix_filters_by_status_and_pages(
     assert first_page.total == 2 and len(first_page.rows) == 1
 
 
+def test_matrix_sorts_surnames_alphabetically_whatever_their_capitals(
+    school, staff_course, safeguarding_lead
+):
+    """ "de Souza" comes between "Brown" and "Zane", not after them (as a database comparing
+    capitals before small letters would put it)."""
+    for last_name in ("Zane", "de Souza", "Brown"):
+        UserFactory(school=school, last_name=last_name, roles=[Role.STAFF])
+    safeguarding_lead.last_name = "Lead"
+    safeguarding_lead.save()
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.STAFF,
+        due_on=date.today() + timedelta(days=5),
+    )
+    matrix = dashboard_matrix(viewer=safeguarding_lead, school=school)
+    assert [r.learner.last_name for r in matrix.rows] == ["Brown", "de Souza", "Lead", "Zane"]
+
+
 def test_another_schools_assignments_and_people_never_appear(
     school, staff_course, safeguarding_lead
 ):
