@@ -52,6 +52,8 @@ def group_pupils(group) -> QuerySet[User]:
         memberships__role=Membership.Role.MEMBER,
         groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
         is_active=True,
+        # Not one who moved to another school with their place here left behind.
+        school_id=group.school_id,
     ).order_by("last_name", "first_name", "pk")
 
 
@@ -64,6 +66,7 @@ def pupil_ids_by_group(groups) -> dict[int, set[int]]:
         role=Membership.Role.MEMBER,
         user__groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
         user__is_active=True,
+        user__school_id=F("group__school_id"),
     ).values_list("group_id", "user_id"):
         pupils[group_id].add(user_id)
     return pupils

@@ -544,6 +544,21 @@ def test_pupils_with_the_same_name_are_told_apart_in_the_pshe_class_csv(client, 
     assert f"Olivia Smith ({world['pupil'].username})" in names
 
 
+def test_a_pupil_now_at_another_school_is_not_named_in_their_old_class_record(
+    client, world, pupil_course
+):
+    """Their place in the old class left behind (a move made outside the admin and the roster
+    import, which take them out of it): the old school's teachers no longer see them."""
+    pupil = world["pupil"]
+    pupil.school = world["outsider"].school
+    pupil.save()
+    client.force_login(world["staff"])
+    rows = _rows(client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk])))
+    assert rows[1:] == []
+    html = client.get(reverse("records:pshe_class", args=[world["klass"].pk])).content.decode()
+    assert pupil.get_full_name() not in html
+
+
 def test_pshe_class_record_shows_each_pupils_lessons(client, world, pupil_course):
     lesson = pupil_course.modules().first()
     completions_project(
