@@ -13,6 +13,7 @@ through these functions:
 from collections import defaultdict
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES, Role, roles_of
@@ -54,7 +55,7 @@ def group_pupils(group) -> QuerySet[User]:
         is_active=True,
         # Not one who moved to another school with their place here left behind.
         school_id=group.school_id,
-    ).order_by("last_name", "first_name", "pk")
+    ).order_by(Lower("last_name"), Lower("first_name"), "pk")  # "de Souza" among the Ds
 
 
 def pupil_ids_by_group(groups) -> dict[int, set[int]]:

@@ -559,6 +559,19 @@ def test_a_pupil_now_at_another_school_is_not_named_in_their_old_class_record(
     assert pupil.get_full_name() not in html
 
 
+def test_the_pshe_class_csv_sorts_pupils_by_surname_whatever_its_capitals(client, world):
+    klass = world["klass"]
+    world["pupil"].last_name = "Moss"
+    world["pupil"].save()
+    for last_name in ("Zane", "de Souza", "Brown"):
+        pupil = PupilFactory(school=klass.school, first_name="Sam", last_name=last_name)
+        Membership.objects.create(group=klass, user=pupil)
+    client.force_login(world["staff"])
+    rows = _rows(client.get(reverse("records:pshe_class_csv", args=[klass.pk])))
+    surnames = [row[0].split(" ")[-1] for row in rows[1:]]
+    assert surnames == ["Brown", "Souza", "Moss", "Zane"]
+
+
 def test_pshe_class_record_shows_each_pupils_lessons(client, world, pupil_course):
     lesson = pupil_course.modules().first()
     completions_project(
