@@ -1274,6 +1274,7 @@ def learner_export(
     export.update(_sign_ins_export(username=learner.username))
     export["attachments"] = _attachments_export(statements)
     export["documents"] = _documents_export(keys)
+    export["admin_avatar"] = _avatar_export(person=learner)
     try:
         lessons = apps.get_model("courses", "ClassLesson")
     except LookupError:
@@ -1474,6 +1475,22 @@ def _staff_work_export(*, person: User) -> dict:
             .values_list("title", "uploaded_at")
         ]
     return result
+
+
+def _avatar_export(*, person: User) -> dict | None:
+    """The photo the person uploaded as their avatar in the admin (Account -> Profile), as
+    erasing them deletes it: base64-encoded, or None if they uploaded none."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.objects.filter(user=person).first()
+    if profile is None or not profile.avatar:
+        return None
+    try:
+        with profile.avatar.open("rb") as photo:
+            content = base64.b64encode(photo.read()).decode("ascii")
+    except OSError:  # the row names a file no longer in the media folder
+        content = None
+    return {"file_name": profile.avatar.name.rsplit("/", 1)[-1], "content_base64": content}
 
 
 def _documents_export(keys: set[str]) -> list[dict]:

@@ -1070,3 +1070,30 @@ def test_erasing_a_person_deletes_the_photo_they_uploaded_as_their_admin_avatar(
         learner_erase(learner=editor, delete_account=not keep_account)
 
     assert photo.exists() is keep_account
+
+
+def test_subject_access_export_holds_the_photo_the_person_uploaded_as_their_admin_avatar(
+    school, editor, settings, tmp_path
+):
+    """A photo of the person, uploaded as their avatar in the admin (Account -> Profile), is
+    held about them (erasing them deletes it): their download holds it too."""
+    import base64
+
+    from django.core.files.base import ContentFile
+    from wagtail.users.models import UserProfile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    profile = UserProfile.get_for_user(editor)
+    profile.avatar.save("me.png", ContentFile(b"\x89PNG a photo of me"))
+
+    export = learner_export(learner=editor)
+
+    assert export["admin_avatar"] == {
+        "file_name": profile.avatar.name.rsplit("/", 1)[-1],
+        "content_base64": base64.b64encode(b"\x89PNG a photo of me").decode("ascii"),
+    }
+    json.dumps(export)
+
+
+def test_subject_access_export_says_there_is_no_avatar_when_none_was_uploaded(school, pupil):
+    assert learner_export(learner=pupil)["admin_avatar"] is None
