@@ -395,10 +395,13 @@ def _session_line(session: ClassroomSession, *, with_steps: bool = False) -> Ses
 
 
 def classroom_sessions_of(*, teacher, limit: int = 10) -> list[SessionLine]:
-    """The teacher's latest classroom sessions, newest first, each with where the class got
-    to, so a lesson interrupted can be carried on and a finished one looked back at."""
+    """The teacher's latest classroom sessions with the classes they still teach, newest
+    first, each with where the class got to, so a lesson interrupted can be carried on and a
+    finished one looked back at (a class they were taken off is its current teachers')."""
+    from schools.selectors import groups_taught_by
+
     sessions = (
-        ClassroomSession.objects.filter(teacher=teacher)
+        ClassroomSession.objects.filter(teacher=teacher, group__in=groups_taught_by(teacher))
         .select_related("scenario", "group")
         .order_by("-started_at", "-pk")[:limit]
     )

@@ -1010,3 +1010,23 @@ def test_a_pupil_whose_choices_were_voided_no_longer_counts_towards_the_minimum(
     record(statements=voids, school=school)
     result = scenario_group_analytics(scenario=scenario, group=klass)
     assert (result.learners, result.enough, result.nodes) == (4, False, [])
+
+
+def test_a_teacher_taken_off_the_class_no_longer_has_its_sessions_listed(
+    client, school, teacher, klass, scenario
+):
+    """Your recent sessions offered "Carry on" (or "See how it went") with a class the
+    teacher no longer teaches, a link that only refused them: it lists the classes they
+    teach now."""
+    other = GroupFactory(school=school, name="9T", kind=Group.Kind.CLASS)
+    Membership.objects.create(group=other, user=teacher, role=Membership.Role.TEACHER)
+    left_behind = _start_session(client, teacher, klass, scenario)
+    still_theirs = _start_session(client, teacher, other, scenario)
+    Membership.objects.filter(group=klass, user=teacher).delete()
+
+    page = client.get(reverse("scenarios:classroom_start"))
+
+    assert page.status_code == 200
+    listed = [line.session for line in page.context["sessions"]]
+    assert listed == [still_theirs]
+    assert str(left_behind.uuid) not in page.text
