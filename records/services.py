@@ -1109,6 +1109,7 @@ def learner_erase(
         for name in ("Reflection", "ChecklistProgress", "Enrolment"):
             apps.get_model("courses", name).objects.filter(learner=learner).delete()
     _sign_ins_erase(username=learner.username)
+    _emails_queued_erase(email=learner.email)
     if sign_out:
         sessions_end(user_pks=[learner.pk])
     if delete_account:
@@ -1143,6 +1144,29 @@ def _sign_ins_erase(*, username: str) -> None:
         return
     for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
         apps.get_model("axes", name).objects.filter(username__iexact=username).delete()
+
+
+def _emails_queued_erase(*, email: str) -> None:
+    """The emails to the person that the database's task queue keeps, sent or waiting (a
+    password reset: their address, name, username and the link): `schools.tasks.email_send`
+    holds each in its arguments."""
+    if not email or not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    from schools.tasks import email_send
+
+    address = email.lower()
+    results = DBTaskResult.objects
+    theirs = [
+        pk
+        for pk, arguments in results.filter(task_path=email_send.module_path)
+        .values_list("pk", "args_kwargs")
+        .iterator(chunk_size=2000)
+        if address in {str(to).lower() for to in (arguments.get("kwargs") or {}).get("to") or ()}
+    ]
+    for start in range(0, len(theirs), PURGE_CHUNK):
+        results.filter(pk__in=theirs[start : start + PURGE_CHUNK]).delete()
 
 
 SESSIONS_DELETE_CHUNK = 500  # session keys deleted by one query in `sessions_end`

@@ -1097,3 +1097,32 @@ def test_subject_access_export_holds_the_photo_the_person_uploaded_as_their_admi
 
 def test_subject_access_export_says_there_is_no_avatar_when_none_was_uploaded(school, pupil):
     assert learner_export(learner=pupil)["admin_avatar"] is None
+
+
+@pytest.mark.parametrize("keep_account", [False, True])
+def test_erasing_a_person_deletes_the_emails_to_them_the_task_queue_keeps(
+    client, school, teacher, keep_account
+):
+    """A password reset email is written when asked for and sent by the task worker: the
+    database's task queue keeps it, sent or not, with their address, their name and their
+    username. Erasing them left it there; it goes with the rest, and others' stay."""
+    from django.core.cache import cache
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(
+        school=school, username="colleague", email="colleague@school.invalid", roles=["staff"]
+    )
+    cache.clear()  # the once-every-few-minutes limit on reset emails is kept in the cache
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        for address in ("Teacher1@School.invalid", "colleague@school.invalid"):
+            client.post("/accounts/password/reset/", {"email": address})
+    assert DBTaskResult.objects.count() == 2
+
+    learner_erase(learner=teacher, delete_account=not keep_account)
+
+    [kept] = DBTaskResult.objects.all()
+    assert kept.args_kwargs["kwargs"]["to"] == [colleague.email]
+    cache.clear()
