@@ -1039,16 +1039,14 @@ def data_protection_log(
     someone signed in did it. An erasure of someone whose statements were
     forwarded also keeps where the copies are and the identifier those stores know them by."""
     from schools.roles import Role, roles_of
-    from xapi.identity import actor_for
-    from xapi.selectors import targets_holding_copies
+    from xapi.selectors import identifier_at_targets, targets_holding_copies
 
     copies_at, identifier = "", ""
     if kind != DataProtectionEvent.Kind.EXPORTED:
         targets = targets_holding_copies(learner=person)
         if targets:
             copies_at = ", ".join(target.name for target in targets)[:500]
-            actor = actor_for(person)
-            identifier = actor["account"]["name"] if "account" in actor else actor["mbox"]
+            identifier = identifier_at_targets(learner=person)[:255]
     roles = roles_of(person)
     DataProtectionEvent.objects.create(
         school_id=person.school_id,

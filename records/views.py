@@ -33,8 +33,7 @@ from schools.selectors import (
     schools_visible_to,
 )
 from schools.services import person_left_allowed, person_left_set
-from xapi.identity import actor_for
-from xapi.selectors import targets_holding_copies
+from xapi.selectors import identifier_at_targets, targets_holding_copies
 
 from . import certificates as documents
 from . import selectors, services
@@ -597,7 +596,6 @@ def person_erase(request, pk: int):
             messages.success(request, _("%(name)s and their records were erased.") % {"name": name})
             return redirect("records:matrix")
         error = _("Type the username exactly to confirm.")
-    actor = actor_for(learner)
     return render(
         request,
         "records/person_erase.html",
@@ -607,7 +605,7 @@ def person_erase(request, pk: int):
             # Copies already forwarded to other LRSs are out of reach: say where they are
             # and how those LRSs know the person, so the school can ask for them too.
             "copies_at": targets_holding_copies(learner=learner),
-            "identifier": actor["account"]["name"] if "account" in actor else actor["mbox"],
+            "identifier": identifier_at_targets(learner=learner),
             "nav_current": "dashboard",
         },
     )

@@ -300,17 +300,51 @@ def activity_definition(*, school, activity_iri: str) -> dict | None:
     return activity
 
 
+def _held_by_targets():
+    # The outbox entries counted as sent (`targets_holding_copies`), from a target or a
+    # statement.
+    return Q(outbox__status__in=[OutboxEntry.Status.SENT, OutboxEntry.Status.SENDING]) | Q(
+        outbox__attempts__gt=0
+    )
+
+
+def identifier_at_targets(*, learner) -> str:
+    """The identifier the copies other LRSs hold of `learner`'s statements carry, as an
+    Agent names them: their opaque account name, or (a member of staff of a school naming
+    staff by email) their `mbox`. What the statements were sent under, which may not be how
+    they would be named now (an address changed since, or the school's choice did); several
+    are listed together. How they are named now if nothing was sent."""
+    from schools.roles import Role, roles_of
+
+    from .identity import actor_for
+
+    if Role.PUPIL in roles_of(learner):
+        keys = []  # forwarding always names a pupil by their opaque account (`_outgoing`)
+    else:
+        keys = (
+            Statement.objects.filter(_held_by_targets(), learner=learner)
+            .values_list("actor_key", flat=True)
+            .distinct()
+        )
+    found = sorted(
+        {
+            key.split("|", 1)[1] if key.startswith("account:") else key.split(":", 1)[1]
+            for key in keys
+        }
+    )
+    if found:
+        return ", ".join(found)
+    actor = actor_for(learner)
+    return actor["account"]["name"] if "account" in actor else actor["mbox"]
+
+
 def targets_holding_copies(*, learner) -> list[ForwardingTarget]:
     """The forwarding targets (other LRSs) that may hold statements by `learner`: copies that
     erasing the learner here cannot reach. By name. Every target a statement was sent to
     counts, whatever came back: one sent, being sent, or tried before (an answer that timed
     out may follow a statement that arrived; a 409 means the target holds one by that id)."""
     return list(
-        ForwardingTarget.objects.filter(
-            Q(outbox__status__in=[OutboxEntry.Status.SENT, OutboxEntry.Status.SENDING])
-            | Q(outbox__attempts__gt=0),
-            outbox__statement__learner=learner,
-        )
+        ForwardingTarget.objects.filter(_held_by_targets(), outbox__statement__learner=learner)
         .distinct()
         .order_by("name")
     )

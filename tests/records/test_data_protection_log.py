@@ -378,3 +378,39 @@ def test_deleting_several_users_at_once_reads_the_stored_sessions_once(
     assert len(decoded) <= stored + 1
     signed_in = {s.get_decoded().get("_auth_user_id") for s in Session.objects.all()}
     assert signed_in == {str(admin.pk), str(safeguarding_lead.pk)}
+
+
+@pytest.mark.parametrize("change", ["email", "identity"])
+def test_an_erasure_keeps_the_identifier_the_forwarded_copies_carry(
+    lead_client, school, teacher, change
+):
+    """A school naming staff by email forwarded a teacher's statements under their address.
+    If their address changed since, or the school went over to opaque ids, the log (and the
+    erase page) gave how they would be named now, not the identifier the copies carry: the
+    school could not find them in the other store."""
+    from records.services import learner_erase
+    from tests.records.statements import COMPLETED, iri, statement
+    from xapi.models import ForwardingTarget, OutboxEntry
+    from xapi.services import record
+
+    school.staff_xapi_identity = school.StaffIdentity.MBOX
+    school.save()
+    trust = ForwardingTarget.objects.create(name="Trust LRS", endpoint="http://127.0.0.1:9/x/")
+    done = statement(teacher, COMPLETED, iri("module", "log3"), when=timezone.now())
+    done.pop("stored", None)
+    record(statements=[done], school=school)
+    OutboxEntry.objects.filter(target=trust).update(status=OutboxEntry.Status.SENT)
+    if change == "email":
+        teacher.email = "t.new@school.invalid"
+        teacher.save()
+    else:
+        school.staff_xapi_identity = school.StaffIdentity.ACCOUNT
+        school.save()
+        teacher.refresh_from_db()
+    page = lead_client.get(reverse("records:person_erase", args=[teacher.pk]))
+    assert "<code>mailto:teacher1@school.invalid</code>" in page.text
+
+    learner_erase(learner=teacher)
+
+    erased = DataProtectionEvent.objects.get()
+    assert (erased.copies_at, erased.identifier) == ("Trust LRS", "mailto:teacher1@school.invalid")
