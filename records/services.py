@@ -818,7 +818,11 @@ def records_purge(
     for school in [*School.objects.all(), None]:
         cutoff = _retention_cutoff(school=school, older_than_months=older_than_months, now=now)
         with transaction.atomic():
-            old = Statement.objects.filter(school=school, timestamp__lt=cutoff)
+            # The timestamp is the sender's (a device's clock may be years out): a statement
+            # stored before the cut-off is old too, whatever it says.
+            old = Statement.objects.filter(
+                Q(timestamp__lt=cutoff) | Q(stored__lt=cutoff), school=school
+            )
             kept = _latest_renewable_completions(school=school, cutoff=cutoff)
             if kept:
                 old = old.exclude(statement_id__in=kept)

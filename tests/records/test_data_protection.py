@@ -205,6 +205,22 @@ def test_purge_removes_only_what_is_older_than_the_schools_retention(school, tea
     assert not LearnerActivity.objects.filter(activity_iri=COURSE).exists()
 
 
+def test_purge_removes_a_statement_stored_before_the_retention_period_whatever_its_timestamp(
+    school, pupil
+):
+    """A statement's timestamp is the sender's: a tablet whose clock had reset to some year
+    far ahead sent ones dated then, and the purge, going by that date alone, kept them for
+    years after the school's retention period. When it was stored counts too."""
+    school.retention_months = 12
+    school.save()
+    _record(
+        school, statement(pupil, EXPERIENCED, MODULE, when=timezone.now() + timedelta(days=3650))
+    )
+
+    assert records_purge(now=timezone.now() + timedelta(days=400))[school.name] == 1
+    assert not Statement.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("now", "kept"),
     [
