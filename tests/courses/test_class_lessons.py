@@ -40,6 +40,34 @@ def _url(course, group=None):
     return f"{url}?group={group.pk}" if group else url
 
 
+def _lesson_form(group, modules, pupils, *, taught_on=None, **more) -> dict:
+    """What the lesson form posts: `group` was taught `modules` on `taught_on` (today unless
+    given; a date, or the text a teacher typed) and `pupils` were there."""
+    taught_on = taught_on or timezone.localdate()
+    return {
+        "group": group.pk,
+        "modules": [m.pk for m in modules],
+        "taught_on": taught_on if isinstance(taught_on, str) else taught_on.isoformat(),
+        "pupils": [p.pk for p in pupils],
+        **more,
+    }
+
+
+def _weekly_lessons(count, *, teacher, klass, course, module):
+    """`count` lessons of `module` the teacher recorded with the class, one a week back
+    from today's, each with one pupil there."""
+    today = timezone.localdate()
+    for weeks in range(count):
+        lesson = ClassLesson.objects.create(
+            group=klass,
+            course=course,
+            taught_on=today - timedelta(weeks=weeks),
+            pupil_count=1,
+            recorded_by=teacher,
+        )
+        lesson.modules.set([module])
+
+
 def _completed(pupil) -> set[str]:
     return set(Completion.objects.filter(learner=pupil).values_list("activity_iri", flat=True))
 
@@ -57,12 +85,7 @@ def test_a_teacher_records_a_lesson_for_the_pupils_who_were_there(
     taught_on = timezone.localdate() - timedelta(days=2)
     response = client.post(
         _url(course),
-        {
-            "group": klass.pk,
-            "modules": [modules[0].pk, modules[1].pk],
-            "taught_on": taught_on.isoformat(),
-            "pupils": [pupil.pk],  # Ella was absent
-        },
+        _lesson_form(klass, modules[:2], [pupil], taught_on=taught_on),  # Ella was absent
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("records:pshe_class", args=[klass.pk])
@@ -110,12 +133,7 @@ def test_recording_every_module_completes_the_course_and_nothing_twice(
     module_read_confirm(learner=pupil, module=modules[0])  # taken alone beforehand
     before = Statement.objects.count()
     client.force_login(teacher)
-    data = {
-        "group": klass.pk,
-        "modules": [m.pk for m in modules],
-        "taught_on": timezone.localdate().isoformat(),
-        "pupils": [pupil.pk],
-    }
+    data = _lesson_form(klass, modules, [pupil])
     assert client.post(_url(course), data).status_code == 302
     assert _completed(pupil) == {m.activity_iri for m in modules} | {course.activity_iri}
     # Modules 2 and 3, then the course: the module done alone keeps its own statement.
@@ -138,13 +156,7 @@ def test_the_same_form_sent_twice_records_one_lesson(
     client.force_login(teacher)
     html = client.get(_url(course)).content.decode()
     token = re.search(r'name="lesson" value="([0-9a-f-]{36})"', html).group(1)
-    data = {
-        "group": klass.pk,
-        "modules": [modules[0].pk],
-        "taught_on": timezone.localdate().isoformat(),
-        "pupils": [pupil.pk],
-        "lesson": token,
-    }
+    data = _lesson_form(klass, modules[:1], [pupil], lesson=token)
     assert client.post(_url(course), data).status_code == 302
     # A double click, or the back button and Send again, even with the pupils changed.
     response = client.post(_url(course), {**data, "pupils": [pupil.pk, classmate.pk]}, follow=True)
@@ -211,13 +223,7 @@ def test_a_bad_lesson_record_says_why_and_records_nothing(
     client, teacher, pupil, klass, course, modules, change, message
 ):
     client.force_login(teacher)
-    data = {
-        "group": klass.pk,
-        "modules": [modules[0].pk],
-        "taught_on": timezone.localdate().isoformat(),
-        "pupils": [pupil.pk],
-        **change,
-    }
+    data = {**_lesson_form(klass, modules[:1], [pupil]), **change}
     response = client.post(_url(course), data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -232,12 +238,7 @@ def test_a_pupil_of_another_class_cannot_be_ticked(
     stranger = PupilFactory(school=school)
     MembershipFactory(group=other, user=stranger)
     client.force_login(teacher)
-    data = {
-        "group": klass.pk,
-        "modules": [modules[0].pk],
-        "taught_on": timezone.localdate().isoformat(),
-        "pupils": [stranger.pk],
-    }
+    data = _lesson_form(klass, modules[:1], [stranger])
     response = client.post(_url(course), data)
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     assert not Completion.objects.filter(learner=stranger).exists()
@@ -254,15 +255,7 @@ def test_only_the_groups_a_teacher_teaches_can_be_chosen(
     assert "Which class?" in html and "8R" in html and "Year 8" in html and "Kowalczyk" not in html
     html = client.get(_url(course, not_mine)).content.decode()
     assert "That is not one of your groups." in html
-    response = client.post(
-        _url(course),
-        {
-            "group": not_mine.pk,
-            "modules": [modules[0].pk],
-            "taught_on": timezone.localdate().isoformat(),
-            "pupils": [pupil.pk],
-        },
-    )
+    response = client.post(_url(course), _lesson_form(not_mine, modules[:1], [pupil]))
     assert response.status_code == 200 and not ClassLesson.objects.exists()
     assert "The lesson with 8R" in client.get(_url(course, klass)).content.decode()
 
@@ -299,13 +292,7 @@ def test_the_teaching_view_and_the_pshe_record_offer_it_to_the_classs_teacher(
 
 def _record_lesson(client, teacher, klass, course, modules, pupils):
     client.force_login(teacher)
-    data = {
-        "group": klass.pk,
-        "modules": [m.pk for m in modules],
-        "taught_on": timezone.localdate().isoformat(),
-        "pupils": [p.pk for p in pupils],
-    }
-    assert client.post(_url(course), data).status_code == 302
+    assert client.post(_url(course), _lesson_form(klass, modules, pupils)).status_code == 302
     return ClassLesson.objects.latest("recorded_at")
 
 
@@ -740,14 +727,7 @@ def test_a_lesson_that_changes_no_record_says_so(
         module_read_confirm(learner=learner, module=modules[0])
     client.force_login(teacher)
     response = client.post(
-        _url(course),
-        {
-            "group": klass.pk,
-            "modules": [modules[0].pk],
-            "taught_on": timezone.localdate().isoformat(),
-            "pupils": [pupil.pk, classmate.pk],
-        },
-        follow=True,
+        _url(course), _lesson_form(klass, modules[:1], [pupil, classmate]), follow=True
     )
     page = " ".join(response.content.decode().split())
     assert "The lesson is listed, but the 2 pupils you ticked had already completed" in page
@@ -763,12 +743,7 @@ def test_a_lesson_date_typed_with_a_two_digit_year_is_this_century(
     taught_on = timezone.localdate() - timedelta(days=2)
     response = client.post(
         _url(course),
-        {
-            "group": klass.pk,
-            "modules": [modules[0].pk],
-            "taught_on": taught_on.strftime("%d/%m/%y"),
-            "pupils": [pupil.pk],
-        },
+        _lesson_form(klass, modules[:1], [pupil], taught_on=taught_on.strftime("%d/%m/%y")),
     )
     assert response.status_code == 302
     assert ClassLesson.objects.get().taught_on == taught_on
@@ -784,14 +759,9 @@ def test_a_lesson_taught_before_the_course_required_renewal_is_refused_with_the_
 
     course_renewal_require(course_page_id=course.pk, reason="New settings")
     client.force_login(teacher)
+    yesterday = timezone.localdate() - timedelta(days=1)
     response = client.post(
-        _url(course),
-        {
-            "group": klass.pk,
-            "modules": [modules[0].pk],
-            "taught_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
-            "pupils": [pupil.pk],
-        },
+        _url(course), _lesson_form(klass, modules[:1], [pupil], taught_on=yesterday)
     )
 
     assert response.status_code == 200
@@ -840,14 +810,9 @@ def test_a_lesson_before_a_pupil_started_their_renewal_again_still_renews_it(
 
     _renewing(pupil, school=school, klass=klass, course=course, modules=modules)
     client.force_login(teacher)
+    yesterday = timezone.localdate() - timedelta(days=1)
     response = client.post(
-        _url(course),
-        {
-            "group": klass.pk,
-            "modules": [m.pk for m in modules],
-            "taught_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
-            "pupils": [pupil.pk, classmate.pk],
-        },
+        _url(course), _lesson_form(klass, modules, [pupil, classmate], taught_on=yesterday)
     )
 
     assert response.status_code == 302
@@ -862,15 +827,7 @@ def test_every_lesson_taught_to_a_class_can_be_seen_however_many_there_are(
     """A class taught PSHE every week has more than a page of lessons in a couple of years:
     the older ones are on further pages, reached from the list, not cut off."""
     today = timezone.localdate()
-    for weeks in range(51):
-        lesson = ClassLesson.objects.create(
-            group=klass,
-            course=course,
-            taught_on=today - timedelta(weeks=weeks),
-            pupil_count=1,
-            recorded_by=teacher,
-        )
-        lesson.modules.set([modules[0]])
+    _weekly_lessons(51, teacher=teacher, klass=klass, course=course, module=modules[0])
     oldest = (today - timedelta(weeks=50)).strftime("%-d %b %Y")
     client.force_login(teacher)
     url = reverse("records:pshe_class", args=[klass.pk])
@@ -929,15 +886,7 @@ def test_the_form_lists_the_latest_lessons_and_leads_to_the_rest(
     """The form lists the ten latest lessons already recorded with the class; a teacher
     checking whether an older one was recorded is led to the class's full list."""
     today = timezone.localdate()
-    for weeks in range(11):
-        lesson = ClassLesson.objects.create(
-            group=klass,
-            course=course,
-            taught_on=today - timedelta(weeks=weeks),
-            pupil_count=1,
-            recorded_by=teacher,
-        )
-        lesson.modules.set([modules[0]])
+    _weekly_lessons(11, teacher=teacher, klass=klass, course=course, module=modules[0])
     client.force_login(teacher)
     html = client.get(_url(course)).content.decode()
     recorded = html.split('id="already-recorded"', 1)[1].split("</section>", 1)[0]
@@ -1003,14 +952,7 @@ def test_a_lesson_taught_again_to_the_class_keeps_the_modules_when_the_first_is_
     first.taught_on -= timedelta(days=3)
     first.save()
     response = client.post(
-        _url(course),
-        {
-            "group": klass.pk,
-            "modules": [modules[0].pk],
-            "taught_on": timezone.localdate().isoformat(),
-            "pupils": [pupil.pk, classmate.pk],
-        },
-        follow=True,
+        _url(course), _lesson_form(klass, modules[:1], [pupil, classmate]), follow=True
     )
     page = " ".join(response.content.decode().split())
 
@@ -1043,14 +985,7 @@ def test_a_year_group_lesson_after_a_class_lesson_of_a_changed_course_counts_for
     form = " ".join(client.get(_url(course, year)).content.decode().split())
     assert "A module they have from another lesson (with another group, or on another" in form
     response = client.post(
-        _url(course),
-        {
-            "group": year.pk,
-            "modules": [modules[0].pk],
-            "taught_on": timezone.localdate().isoformat(),
-            "pupils": [pupil.pk, classmate.pk],
-        },
-        follow=True,
+        _url(course), _lesson_form(year, modules[:1], [pupil, classmate]), follow=True
     )
     page = " ".join(response.content.decode().split())
     assert "had already completed" not in page

@@ -52,5 +52,30 @@ def staff_team(school, teacher, safeguarding_lead):
     return team
 
 
+def assignment_made_at(when, **fields):
+    """An assignment as `assignment_create(**fields)` makes it, but made at `when`: long
+    enough ago that people who were there all along are past its due date."""
+    from records.models import Assignment
+    from records.services import assignment_create
+
+    assignment = assignment_create(**fields)
+    Assignment.objects.filter(pk=assignment.pk).update(created_at=when)
+    assignment.created_at = when
+    return assignment
+
+
+def assign_to_team(staff_team, course, *, due_on, **more):
+    """`course` assigned to the staff team, due on `due_on` (`more`: renewal_months etc.)."""
+    from records.services import assignment_create
+
+    return assignment_create(
+        school=staff_team.school,
+        course_page_id=course.pk,
+        group=staff_team,
+        due_on=due_on,
+        **more,
+    )
+
+
 def module_iris(course) -> list[str]:
     return [m.activity_iri for m in course.modules()]

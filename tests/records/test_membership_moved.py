@@ -7,12 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from records.models import Assignment
 from records.selectors import school_standings
-from records.services import assignment_create
 from records.states import State
 from schools.models import Membership
 from tests.factories import GroupFactory
+from tests.records.conftest import assignment_made_at
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +21,13 @@ def test_a_pupil_moved_to_another_class_has_the_days_for_people_who_join_later(
 ):
     other = GroupFactory(school=school, name="8S")
     today = timezone.localdate()
-    assignment = assignment_create(
+    assignment_made_at(
+        timezone.now() - timedelta(days=40),
         school=school,
         course_page_id=pupil_course.pk,
         group=other,
         due_on=today - timedelta(days=5),
         new_starter_days=30,
-    )
-    Assignment.objects.filter(pk=assignment.pk).update(
-        created_at=timezone.now() - timedelta(days=40)
     )
     place = Membership.objects.get(user=pupil, group=klass)
     Membership.objects.filter(pk=place.pk).update(joined_at=timezone.now() - timedelta(days=400))

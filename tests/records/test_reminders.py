@@ -12,6 +12,7 @@ from django.utils import timezone
 from records.models import ReminderSent
 from records.services import assignment_create, reminders_send
 from schools.roles import Role
+from tests.records.conftest import assign_to_team
 from tests.records.statements import completed
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +23,7 @@ def test_overdue_staff_get_one_email_with_a_link_to_the_course(
 ):
     safeguarding_lead.email = ""
     safeguarding_lead.save()
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=3),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=3))
     assert reminders_send() == 1
     [mail] = mailoutbox
     assert mail.to == [teacher.email]
@@ -45,12 +41,7 @@ def test_someone_now_at_another_school_is_not_reminded_of_a_course_of_their_old_
 
     safeguarding_lead.email = ""
     safeguarding_lead.save()
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=3),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=3))
     teacher.school = SchoolFactory(name="Elsewhere")
     teacher.save()
     assert reminders_send() == 0
@@ -60,12 +51,7 @@ def test_someone_now_at_another_school_is_not_reminded_of_a_course_of_their_old_
 def test_the_same_event_is_never_emailed_twice(
     school, staff_team, staff_course, teacher, mailoutbox
 ):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() + timedelta(days=2),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() + timedelta(days=2))
     reminders_send()
     reminders_send()
     call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -76,12 +62,7 @@ def test_the_same_event_is_never_emailed_twice(
 def test_a_new_event_for_the_same_assignment_is_a_new_email(
     school, staff_team, staff_course, teacher, mailoutbox
 ):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() + timedelta(days=2),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() + timedelta(days=2))
     today = timezone.localdate()
     reminders_send(today=today)
     reminders_send(today=today + timedelta(days=5))  # now overdue
@@ -90,13 +71,7 @@ def test_a_new_event_for_the_same_assignment_is_a_new_email(
 
 
 def test_expiring_completion_is_reminded(school, staff_team, staff_course, teacher, mailoutbox):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date(2025, 1, 1),
-        renewal_months=12,
-    )
+    assign_to_team(staff_team, staff_course, due_on=date(2025, 1, 1), renewal_months=12)
     completed(teacher, staff_course.activity_iri, days_ago=350)
     reminders_send()
     assert ReminderSent.objects.get(learner=teacher).kind == "expiring"
@@ -126,12 +101,7 @@ def test_pupils_and_people_with_nothing_due_get_no_email(
 def test_a_failed_send_is_retried_next_run(
     school, staff_team, staff_course, teacher, mailoutbox, monkeypatch
 ):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=1),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=1))
     import records.services as services
 
     def broken(**kwargs):
@@ -148,12 +118,7 @@ def test_a_failed_send_is_retried_next_run(
 
 
 def _overdue_for_staff(school, staff_team, staff_course):
-    return assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=3),
-    )
+    return assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=3))
 
 
 def test_a_person_page_shows_the_last_reminder_emailed_for_each_course(
@@ -383,12 +348,7 @@ def test_sending_reminders_reads_each_school_once_not_once_per_person(
     from schools.models import Membership
     from tests.factories import UserFactory
 
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=3),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=3))
 
     staff_team.memberships.all().delete()
 
@@ -415,12 +375,7 @@ def test_the_leads_chase_reads_the_school_once_not_once_per_person(
     from schools.models import Membership
     from tests.factories import UserFactory
 
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=3),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=3))
     staff_team.memberships.all().delete()
     client.force_login(safeguarding_lead)
 
@@ -764,12 +719,7 @@ def test_a_course_overdue_for_longer_than_the_school_keeps_records_is_not_remind
 
     school.retention_months = 12
     school.save()
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=500),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=500))
     reminders_send()
     assert [m.to for m in mailoutbox].count([teacher.email]) == 1
     # It was sent the day after the course was due.
@@ -790,13 +740,7 @@ def test_two_courses_expiring_the_same_day_are_one_email_listing_both(
     safeguarding_lead.save()
     second = _course(home_page, audience="staff", title="Reporting a fake account")
     for course in (staff_course, second):
-        assignment_create(
-            school=school,
-            course_page_id=course.pk,
-            group=staff_team,
-            due_on=date(2025, 1, 1),
-            renewal_months=12,
-        )
+        assign_to_team(staff_team, course, due_on=date(2025, 1, 1), renewal_months=12)
         completed(teacher, course.activity_iri, days_ago=350)
     assert reminders_send() == 2
     [mail] = mailoutbox
@@ -825,12 +769,7 @@ def test_a_completion_the_retention_purge_removed_is_not_reminded_as_never_done(
     safeguarding_lead.save()
     school.retention_months = 12
     school.save()
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=500),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=500))
     completed(teacher, staff_course.activity_iri, days_ago=520)
     assert reminders_send() == 0
     records_purge()
@@ -838,6 +777,21 @@ def test_a_completion_the_retention_purge_removed_is_not_reminded_as_never_done(
     [mail] = mailoutbox
     assert "not yet complete" not in mail.body
     assert "keeps learning records for 12 months" in mail.body
+
+
+def _expiring_under_the_team_and_the_role(school, staff_team, staff_course, teacher):
+    """The teacher's completion, 350 days old, of a course renewed every year and assigned
+    to them twice: to their team and to everyone with their role (the one returned)."""
+    assign_to_team(staff_team, staff_course, due_on=date(2025, 1, 1), renewal_months=12)
+    everyone = assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.STAFF,
+        due_on=date(2025, 3, 1),
+        renewal_months=12,
+    )
+    completed(teacher, staff_course.activity_iri, days_ago=350)
+    return everyone
 
 
 def test_a_reminder_is_not_sent_again_when_the_other_assignment_of_the_course_becomes_due_first(
@@ -850,21 +804,7 @@ def test_a_reminder_is_not_sent_again_when_the_other_assignment_of_the_course_be
 
     safeguarding_lead.email = ""
     safeguarding_lead.save()
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date(2025, 1, 1),
-        renewal_months=12,
-    )
-    everyone = assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        role=Role.STAFF,
-        due_on=date(2025, 3, 1),
-        renewal_months=12,
-    )
-    completed(teacher, staff_course.activity_iri, days_ago=350)
+    everyone = _expiring_under_the_team_and_the_role(school, staff_team, staff_course, teacher)
     assert reminders_send() == 1
     assignment_change(assignment=everyone, due_on=date(2024, 9, 1), renewal_months=12)
     assert reminders_send() == 0
@@ -881,12 +821,7 @@ def test_the_leads_chase_emails_someone_overdue_on_two_courses_once_naming_both(
 
     second = _course(home_page, audience="staff", title="Reporting a fake account")
     for course in (staff_course, second):
-        assignment_create(
-            school=school,
-            course_page_id=course.pk,
-            group=staff_team,
-            due_on=date.today() - timedelta(days=3),
-        )
+        assign_to_team(staff_team, course, due_on=date.today() - timedelta(days=3))
     client.force_login(safeguarding_lead)
     done = client.post(reverse("records:chase"), follow=True).content.decode()
     assert "2 reminders were emailed." in done
@@ -910,21 +845,7 @@ def test_a_person_page_shows_the_reminder_about_a_course_assigned_to_them_twice(
     emailed about the course (the one sent came under the other assignment)."""
     from records.services import assignment_change
 
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date(2025, 1, 1),
-        renewal_months=12,
-    )
-    everyone = assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        role=Role.STAFF,
-        due_on=date(2025, 3, 1),
-        renewal_months=12,
-    )
-    completed(teacher, staff_course.activity_iri, days_ago=350)
+    everyone = _expiring_under_the_team_and_the_role(school, staff_team, staff_course, teacher)
     reminders_send()
     assignment_change(assignment=everyone, due_on=date(2024, 9, 1), renewal_months=12)
     client.force_login(safeguarding_lead)
@@ -947,9 +868,7 @@ def test_the_retention_purge_keeps_the_note_of_an_overdue_reminder_under_either_
     safeguarding_lead.email = ""
     safeguarding_lead.save()
     long_ago = date.today() - timedelta(days=500)
-    team = assignment_create(
-        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=long_ago
-    )
+    team = assign_to_team(staff_team, staff_course, due_on=long_ago)
     assignment_create(
         school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=long_ago
     )
@@ -980,12 +899,8 @@ def test_the_retention_purge_keeps_the_latest_completion_of_a_course_that_must_b
     safeguarding_lead.save()
     school.retention_months = 12
     school.save()
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=800),
-        renewal_months=12,
+    assign_to_team(
+        staff_team, staff_course, due_on=date.today() - timedelta(days=800), renewal_months=12
     )
     for days_ago in (790, 400):  # on time, then renewed; the renewal ran out a month ago
         done = statement(

@@ -19,7 +19,7 @@ from records.services import assignment_create, course_renewal_require
 from records.states import State
 from schools.roles import Role
 from tests.factories import SchoolFactory, UserFactory
-from tests.records.conftest import module_iris
+from tests.records.conftest import assign_to_team, assignment_made_at, module_iris
 from tests.records.statements import COMPLETED, EXPERIENCED, keys, statement
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +35,7 @@ def _complete(user, course, when=None):
 def test_group_assignment_covers_its_members_only(
     school, staff_team, staff_course, teacher, safeguarding_lead, pupil
 ):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() + timedelta(days=30),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() + timedelta(days=30))
     _courses, items = school_standings(school=school)
     assert {i.learner_id for i in items} == {teacher.pk, safeguarding_lead.pk}
     assert {i.state for i in items} == {State.NOT_STARTED}
@@ -72,12 +67,7 @@ def test_a_course_assigned_to_all_staff_covers_a_lead_without_the_staff_role(
 def test_progress_completion_and_overdue_come_from_statements(
     school, staff_team, staff_course, teacher, safeguarding_lead
 ):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=1),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=1))
     first_module = module_iris(staff_course)[0]
     completions_project(
         statements=[
@@ -103,12 +93,7 @@ def test_progress_completion_and_overdue_come_from_statements(
 def test_in_progress_when_a_module_of_the_course_was_touched(
     school, staff_team, staff_course, teacher
 ):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() + timedelta(days=60),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() + timedelta(days=60))
     completions_project(
         statements=[
             statement(
@@ -122,13 +107,7 @@ def test_in_progress_when_a_module_of_the_course_was_touched(
 
 
 def test_renewal_period_makes_old_completions_expire(school, staff_team, staff_course, teacher):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date(2024, 1, 1),
-        renewal_months=12,
-    )
+    assign_to_team(staff_team, staff_course, due_on=date(2024, 1, 1), renewal_months=12)
     _complete(teacher, staff_course, when=timezone.now() - timedelta(days=400))
     [item] = assignments_for_learner(teacher)
     assert item.state == State.EXPIRED
@@ -137,12 +116,7 @@ def test_renewal_period_makes_old_completions_expire(school, staff_team, staff_c
 def test_requires_renewal_re_enrols_those_who_had_completed(
     school, staff_team, staff_course, teacher, mailoutbox
 ):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=10),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=10))
     _complete(teacher, staff_course, when=timezone.now() - timedelta(days=20))
     assert assignments_for_learner(teacher)[0].state == State.COMPLETED
     course_renewal_require(
@@ -156,9 +130,7 @@ def test_requires_renewal_re_enrols_those_who_had_completed(
 def test_renewal_email_goes_to_those_re_enrolled(
     school, staff_team, staff_course, teacher, django_capture_on_commit_callbacks, mailoutbox
 ):
-    assignment_create(
-        school=school, course_page_id=staff_course.pk, group=staff_team, due_on=date.today()
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today())
     _complete(teacher, staff_course, when=timezone.now() - timedelta(days=2))
     with django_capture_on_commit_callbacks(execute=True):
         course_renewal_require(course_page_id=staff_course.pk, reason="New settings")
@@ -187,12 +159,7 @@ def test_completion_is_100_percent_only_when_everyone_has_completed():
 def test_overview_counts_per_course_and_group(
     school, staff_team, staff_course, teacher, safeguarding_lead
 ):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=1),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=1))
     _complete(teacher, staff_course, when=datetime.now(UTC))
     overview = dashboard_overview(viewer=safeguarding_lead, school=school)
     [row] = overview.courses
@@ -205,12 +172,7 @@ def test_overview_counts_per_course_and_group(
 def test_matrix_filters_by_status_and_pages(
     school, staff_team, staff_course, teacher, safeguarding_lead
 ):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() - timedelta(days=1),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=1))
     _complete(teacher, staff_course, when=datetime.now(UTC))
     overdue = dashboard_matrix(viewer=safeguarding_lead, school=school, state="overdue")
     assert [r.learner for r in overdue.rows] == [safeguarding_lead]
@@ -253,12 +215,7 @@ def test_another_schools_assignments_and_people_never_appear(
 def test_after_renewal_only_new_activity_counts_as_in_progress(
     school, staff_team, staff_course, teacher
 ):
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=date.today() + timedelta(days=30),
-    )
+    assign_to_team(staff_team, staff_course, due_on=date.today() + timedelta(days=30))
     _complete(teacher, staff_course, when=timezone.now() - timedelta(days=5))
     course_renewal_require(course_page_id=staff_course.pk, reason="Changed")
     assert assignments_for_learner(teacher)[0].state == State.NOT_STARTED
@@ -285,24 +242,25 @@ def test_people_who_join_after_a_course_was_assigned_have_time_to_do_it(
     from schools.models import Membership
 
     today = date.today()
-    for_team = assignment_create(
+    long_ago = timezone.now() - timedelta(days=200)
+    for_team = assignment_made_at(
+        long_ago,
         school=school,
         course_page_id=staff_course.pk,
         group=staff_team,
         due_on=today - timedelta(days=60),
     )
-    for_staff = assignment_create(
-        school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=today
+    for_staff = assignment_made_at(
+        long_ago, school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=today
     )
-    for_class = assignment_create(
+    for_class = assignment_made_at(
+        long_ago,
         school=school,
         course_page_id=pupil_course.pk,
         group=klass,
         due_on=today - timedelta(days=60),
         new_starter_days=14,
     )
-    long_ago = timezone.now() - timedelta(days=200)
-    Assignment.objects.update(created_at=long_ago)
     Membership.objects.update(joined_at=long_ago - timedelta(days=100))
     newcomer = UserFactory(school=school, roles=[Role.STAFF])  # joined the school today
     Membership.objects.create(
@@ -341,13 +299,13 @@ def test_a_member_of_staff_who_moves_school_has_the_new_starters_days_there(scho
     not overdue on their first day."""
     long_ago = timezone.now() - timedelta(days=200)
     today = timezone.localdate()
-    assignment_create(
+    assignment_made_at(
+        long_ago,
         school=school,
         course_page_id=staff_course.pk,
         role=Role.STAFF,
         due_on=today - timedelta(days=60),
     )
-    Assignment.objects.update(created_at=long_ago)
     mover = UserFactory(school=SchoolFactory(), roles=[Role.STAFF])
     mover.date_joined = long_ago - timedelta(days=300)
     mover.save()
@@ -380,13 +338,13 @@ def test_a_pupil_back_through_the_import_has_the_new_starters_days(school, pupil
         date_joined=long_ago, is_active=False, left_on=today - timedelta(days=100)
     )
     for target in ({"role": Role.PUPIL}, {"group": klass}):
-        assignment_create(
+        assignment_made_at(
+            timezone.now() - timedelta(days=50),
             school=school,
             course_page_id=pupil_course.pk,
             due_on=today - timedelta(days=20),
             **target,
         )
-    Assignment.objects.update(created_at=timezone.now() - timedelta(days=50))
 
     data = b"mis_id,first_name,last_name,class\r\nA1,Priya,Patel,8R\r\n"
     result = roster_import(
@@ -411,13 +369,13 @@ def test_someone_given_a_role_later_has_the_new_starters_days_from_then(school, 
     today = timezone.localdate()
     teacher = UserFactory(school=school, roles=[Role.STAFF])
     type(teacher).objects.filter(pk=teacher.pk).update(date_joined=long_ago)
-    assignment_create(
+    assignment_made_at(
+        timezone.now() - timedelta(days=200),
         school=school,
         course_page_id=staff_course.pk,
         role=Role.SAFEGUARDING_LEAD,
         due_on=today - timedelta(days=60),
     )
-    Assignment.objects.update(created_at=timezone.now() - timedelta(days=200))
 
     lead_group, _created = AuthGroup.objects.get_or_create(
         name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD]
@@ -459,13 +417,7 @@ def test_a_completion_that_ran_out_before_the_due_date_leaves_time_until_then(
 
     today = timezone.localdate()
     due = today + timedelta(days=40)
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        group=staff_team,
-        due_on=due,
-        renewal_months=12,
-    )
+    assign_to_team(staff_team, staff_course, due_on=due, renewal_months=12)
     _complete(teacher, staff_course, when=timezone.now() - timedelta(days=730))
     [item] = assignments_for_learner(teacher)
     assert item.state not in (State.EXPIRED, State.OVERDUE)

@@ -6,10 +6,10 @@ into the other (the other child's records then under the wrong name)."""
 import pytest
 
 from schools.models import User
-from schools.roles import Role
 from schools.roster import Kind, roster_parse
 from schools.services import roster_import
 from tests.factories import SchoolFactory, UserFactory
+from tests.schools.helpers import pupil_named
 
 
 @pytest.fixture
@@ -31,21 +31,9 @@ def _people_form(person, school, mis_id):
 
 
 def test_a_pupil_moved_here_is_not_given_another_pupils_mis_id_in_other_case(admin_client, school):
-    sam = UserFactory(
-        school=school,
-        username="samj",
-        first_name="Sam",
-        last_name="Jones",
-        mis_id="a100",
-        roles=[Role.PUPIL],
-    )
-    priya = UserFactory(
-        school=SchoolFactory(name="Other Academy"),
-        username="priyap",
-        first_name="Priya",
-        last_name="Patel",
-        mis_id="B7",
-        roles=[Role.PUPIL],
+    sam = pupil_named(school, "samj", "Sam", "Jones", mis_id="a100")
+    priya = pupil_named(
+        SchoolFactory(name="Other Academy"), "priyap", "Priya", "Patel", mis_id="B7"
     )
     response = admin_client.post(
         f"/admin/schools/people/edit/{priya.pk}/", _people_form(priya, school, "A100")
@@ -68,14 +56,7 @@ def test_a_pupil_moved_here_is_not_given_another_pupils_mis_id_in_other_case(adm
 
 
 def test_the_same_mis_id_in_other_case_is_refused_in_settings_users(admin_client, school):
-    UserFactory(
-        school=school,
-        username="samj",
-        first_name="Sam",
-        last_name="Jones",
-        mis_id="a100",
-        roles=[Role.PUPIL],
-    )
+    pupil_named(school, "samj", "Sam", "Jones", mis_id="a100")
     other = UserFactory(school=school, username="ellah", first_name="Ella", last_name="Hart")
     response = admin_client.post(
         f"/admin/users/edit/{other.pk}/",

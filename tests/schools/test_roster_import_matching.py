@@ -9,6 +9,7 @@ from schools.roles import Role
 from schools.roster import Kind, roster_parse
 from schools.services import RosterImportError, roster_import, roster_leavers
 from tests.factories import UserFactory
+from tests.schools.helpers import pupil_named
 
 
 def run_import(school, text: str, kind: str = Kind.PUPILS):
@@ -17,22 +18,8 @@ def run_import(school, text: str, kind: str = Kind.PUPILS):
 
 def test_two_people_whose_mis_ids_differ_only_in_case_are_refused_and_neither_renamed(school):
     # Made before the admin refused an MIS id another person has in other capitals.
-    sam = UserFactory(
-        school=school,
-        username="samj",
-        first_name="Sam",
-        last_name="Jones",
-        mis_id="A100",
-        roles=[Role.PUPIL],
-    )
-    priya = UserFactory(
-        school=school,
-        username="priyap",
-        first_name="Priya",
-        last_name="Patel",
-        mis_id="a100",
-        roles=[Role.PUPIL],
-    )
+    sam = pupil_named(school, "samj", "Sam", "Jones", mis_id="A100")
+    priya = pupil_named(school, "priyap", "Priya", "Patel", mis_id="a100")
     for text in (
         "mis_id,first_name,last_name\r\nA100,Sam,Jones\r\n",
         "mis_id,first_name,last_name\r\na100,Priya,Patel\r\n",
@@ -86,14 +73,7 @@ def test_invisible_characters_in_an_mis_id_do_not_make_a_second_pupil(school, in
 def test_a_pupil_whose_mis_id_an_earlier_import_kept_an_invisible_character_in_is_found(
     school,
 ):
-    sam = UserFactory(
-        school=school,
-        username="samj",
-        first_name="Sam",
-        last_name="Jones",
-        mis_id="A100\u200b",
-        roles=[Role.PUPIL],
-    )
+    sam = pupil_named(school, "samj", "Sam", "Jones", mis_id="A100\u200b")
     text = "mis_id,first_name,last_name\r\nA100\u200b,Samuel,Jones\r\n"
     parsed = roster_parse(text.encode(), kind=Kind.PUPILS)
     assert roster_leavers(school=school, kind=Kind.PUPILS, parsed=parsed) == []

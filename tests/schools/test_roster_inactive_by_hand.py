@@ -13,6 +13,7 @@ from django.urls import reverse
 from schools.roster import Kind, roster_parse
 from schools.services import person_left_set, roster_import
 from tests.factories import UserFactory
+from tests.schools.helpers import roster_import_marking_leavers
 
 BACKEND = "schools.backends.AnyCaseUsernameBackend"
 FILE = "mis_id,first_name,last_name,class\r\nA1,Priya,Patel,8R\r\nA2,Sam,Jones,8R\r\n"
@@ -20,6 +21,8 @@ FILE = "mis_id,first_name,last_name,class\r\nA1,Priya,Patel,8R\r\nA2,Sam,Jones,8
 
 def run_import(school, text=FILE, *, everyone=False):
     parsed = roster_parse(text.encode(), kind=Kind.PUPILS)
+    if everyone:
+        return roster_import_marking_leavers(school, parsed)
     return roster_import(school=school, kind=Kind.PUPILS, parsed=parsed)
 
 
@@ -67,18 +70,7 @@ def test_made_inactive_in_bulk_in_settings_users_stays_so(client, school, sam):
 
 
 def test_a_pupil_a_whole_school_file_left_out_is_still_brought_back(school, sam):
-    from schools.services import leavers_fingerprint, roster_leavers
-
-    only_priya = roster_parse(
-        b"mis_id,first_name,last_name\r\nA1,Priya,Patel\r\n", kind=Kind.PUPILS
-    )
-    leavers = roster_leavers(school=school, kind=Kind.PUPILS, parsed=only_priya)
-    roster_import(
-        school=school,
-        kind=Kind.PUPILS,
-        parsed=only_priya,
-        leavers_checked=leavers_fingerprint(leavers),
-    )
+    run_import(school, "mis_id,first_name,last_name\r\nA1,Priya,Patel\r\n", everyone=True)
     sam.refresh_from_db()
     assert not sam.is_active
 

@@ -20,6 +20,7 @@ from schools.services import (
 )
 from schools.views import LEAVERS_SALT
 from tests.factories import PupilFactory, SchoolFactory
+from tests.schools.helpers import roster_import_marking_leavers
 
 URL = reverse("schools:roster_import")
 BACKEND = "schools.backends.AnyCaseUsernameBackend"
@@ -92,11 +93,7 @@ def test_a_pupils_file_never_marks_staff_and_the_importer_never_marks_themself(
 
 
 def test_importing_with_the_checked_list_marks_exactly_those_people_as_left(school, last_year):
-    parsed = parse(THIS_YEAR)
-    leavers = roster_leavers(school=school, kind=Kind.PUPILS, parsed=parsed)
-    result = roster_import(
-        school=school, kind=Kind.PUPILS, parsed=parsed, leavers_checked=leavers_fingerprint(leavers)
-    )
+    result = roster_import_marking_leavers(school, parse(THIS_YEAR))
     active = dict(User.objects.filter(school=school).values_list("mis_id", "is_active"))
     assert active == {"A1": True, "A2": True, "A3": False, "A4": False, "A5": True}
     assert [p.mis_id for p in result.left] == ["A3", "A4"]
@@ -125,14 +122,7 @@ def test_a_file_without_the_check_leaves_missing_people_alone(school, last_year)
 def test_someone_who_left_is_back_when_a_file_lists_them_again(school, last_year):
     # Marked as having left by a whole-school file (someone made inactive by hand is not
     # brought back: tests/schools/test_roster_inactive_by_hand.py).
-    this_year = parse(THIS_YEAR)
-    leavers = roster_leavers(school=school, kind=Kind.PUPILS, parsed=this_year)
-    roster_import(
-        school=school,
-        kind=Kind.PUPILS,
-        parsed=this_year,
-        leavers_checked=leavers_fingerprint(leavers),
-    )
+    roster_import_marking_leavers(school, parse(THIS_YEAR))
     result = roster_import(school=school, kind=Kind.PUPILS, parsed=parse(LAST_YEAR))
     assert [p.mis_id for p in result.returned] == ["A3", "A4"]
     back = User.objects.get(pk=last_year["A3"].pk)
