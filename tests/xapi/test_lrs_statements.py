@@ -828,3 +828,24 @@ def test_a_timestamp_sent_with_an_offset_is_returned_in_utc(lrs, version, sent, 
     assert got["timestamp"] == returned
     assert lrs.get(URL, {"limit": 1}).json()["statements"][0]["timestamp"] == returned
     assert lrs.post(URL, statement).status_code == 200
+
+
+@pytest.mark.parametrize("ascending", ["false", "true"])
+def test_a_list_of_statements_says_when_the_newest_of_them_was_stored(lrs, ascending):
+    """2.0.0 Part Three 4.1.6.1 GET: "The LRS shall include, in the "Last-Modified" header,
+    the most recent (maximum) "stored" property of any of the returned statement(s)"."""
+    from datetime import timedelta
+
+    from django.utils.http import parse_http_date
+
+    ids = [lrs.post(URL, xapi_statement()).json()[0] for _ in range(2)]
+    # A second apart, so the header (whole seconds) tells the two apart.
+    older = Statement.objects.get(statement_id=ids[0])
+    Statement.objects.filter(pk=older.pk).update(stored=older.stored - timedelta(seconds=5))
+    newest = Statement.objects.get(statement_id=ids[1]).stored
+    lrs.version = "2.0.0"
+    response = lrs.get(URL, {"ascending": ascending})
+    assert response.status_code == 200
+    assert len(response.json()["statements"]) == 2
+    assert parse_http_date(response.headers["Last-Modified"]) == int(newest.timestamp())
+    assert "Last-Modified" not in lrs.get(URL, {"verb": "http://example.org/none"}).headers

@@ -305,6 +305,10 @@ def _statements_get(lrs: LrsRequest):
         payload["more"] = f"{reverse('xapi:statements')}?more={token}{extra}"
     response = _statements_response(payload, [r.data for r in rows], with_attachments, principal)
     response["X-Experience-API-Consistent-Through"] = consistent
+    if rows:
+        # 2.0.0 Part Three 4.1.6.1 GET: "the most recent (maximum) "stored" property of any
+        # of the returned statement(s)", whichever order they are listed in.
+        response["Last-Modified"] = http_date(max(r.stored for r in rows).timestamp())
     return response
 
 
