@@ -34,7 +34,7 @@ from .models import (
     LearnerActivity,
     ReminderSent,
 )
-from .projection import completions_project
+from .projection import VERB_VOIDED, completions_project, completions_void
 from .states import add_months, reminder_for
 
 logger = logging.getLogger(__name__)
@@ -769,15 +769,32 @@ def records_rebuild(*, learner_ids: list[int] | None = None, chunk_size: int = 2
             batch = list(
                 statements.filter(pk__gt=last_pk)
                 .order_by("pk")
-                .values_list("pk", "data", "actor_key", "learner_id")[:chunk_size]
+                .values_list(
+                    "pk", "data", "actor_key", "learner_id", "statement_id", "voided", "school_id"
+                )[:chunk_size]
             )
             if not batch:
                 break
             last_pk = batch[-1][0]
+            # What the LRS marks voided stays voided whoever voided it and whenever: the
+            # voiding statement may be another person's (so not among a learner's
+            # statements), or in another chunk. One voided before it arrived was stored
+            # without making any record (xapi.services._voided_before), so it makes none.
+            voided = {row[4]: (row[0], row[6]) for row in batch if row[5]}
+            voided_first = {
+                target
+                for target, pk, school_id in Statement.objects.filter(
+                    verb_iri=VERB_VOIDED, ref_statement_id__in=list(voided)
+                ).values_list("ref_statement_id", "pk", "school_id")
+                if pk < voided[target][0] and school_id == voided[target][1]
+            }
+            batch = [row for row in batch if row[4] not in voided_first]
             users = User.objects.in_bulk({row[3] for row in batch if row[3]})
             learners = {row[2]: users[row[3]] for row in batch if row[3] in users}
             completions_project(statements=[row[1] for row in batch], learners_by_key=learners)
-            read += len(batch)
+            if voided:
+                completions_void(statement_ids=list(voided))
+            read += len(batch) + len(voided_first)
     return read
 
 

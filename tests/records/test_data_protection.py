@@ -86,6 +86,52 @@ def test_rebuild_records_gives_identical_records(school, teacher, pupil):
     assert _snapshot() == before
 
 
+def test_a_completion_voided_by_someone_else_stays_voided_when_a_learners_records_rebuild(
+    school, pupil
+):
+    """xAPI 1.0.3 Part Two 2.3.2 "Voided": a voided statement is voided whoever voided it. A
+    tool voids a pupil's completion as itself (a teacher's agent, not the pupil): rebuilding
+    that pupil's records (as a retention purge does) must not bring the completion back."""
+    from records.services import records_rebuild
+
+    completed = statement(pupil, PASSED, QUIZ, parent=MODULE, result={"success": True})
+    _record(school, completed)
+    _record(
+        school,
+        {
+            "actor": {"objectType": "Agent", "mbox": "mailto:teacher@tool.example"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+            "object": {"objectType": "StatementRef", "id": completed["id"]},
+        },
+    )
+    before = _snapshot()
+    assert before[0] == []
+    records_rebuild(learner_ids=[pupil.pk])
+    assert _snapshot() == before
+
+
+def test_a_completion_voided_before_it_arrived_stays_voided_across_rebuild_chunks(school, pupil):
+    """Part Two 2.3.2: a statement is voided "whichever came first", so a voiding statement
+    stored before its target (a tool's queue sent them out of order) voids it in a rebuild
+    too, even when the two are read in different chunks."""
+    from records.services import records_rebuild
+
+    completed = statement(pupil, PASSED, QUIZ, parent=MODULE, result={"success": True})
+    _record(
+        school,
+        {
+            "actor": completed["actor"],
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+            "object": {"objectType": "StatementRef", "id": completed["id"]},
+        },
+    )
+    _record(school, completed)
+    before = _snapshot()
+    assert before[0] == []
+    records_rebuild(chunk_size=1)
+    assert _snapshot() == before
+
+
 def _play_scenario_and_start_quiz(learner, *, scenario, quiz):
     """A scenario play-through with one choice made, and a quiz attempt under way."""
     from assessments.services import quiz_attempt_start
