@@ -849,3 +849,31 @@ def test_a_list_of_statements_says_when_the_newest_of_them_was_stored(lrs, ascen
     assert len(response.json()["statements"]) == 2
     assert parse_http_date(response.headers["Last-Modified"]) == int(newest.timestamp())
     assert "Last-Modified" not in lrs.get(URL, {"verb": "http://example.org/none"}).headers
+
+
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+def test_a_statement_that_gives_a_property_twice_is_400_and_stores_nothing(lrs, version):
+    """2.0.0 Part Two 4.2.1: "An LRS shall reject a Statement that uses a property more than
+    once". A JSON parser keeps one of the two values without a word, so which one the
+    statement meant is a guess (here: which verb, and whose statement)."""
+    lrs.version = version
+    statement = json.dumps(xapi_statement())
+    twice = statement.replace(
+        '"verb": {', '"verb": {"id": "http://adlnet.gov/expapi/verbs/passed"}, "verb": {', 1
+    )
+    nested = statement.replace(
+        '"mbox": "mailto:learner@example.org"',
+        '"mbox": "mailto:learner@example.org", "mbox": "mailto:other@example.org"',
+        1,
+    )
+    for body in (twice, nested, f"[{statement}, {twice}]"):
+        response = lrs.post(URL, body)
+        assert response.status_code == 400, body
+        assert "more than once" in response.json()["error"]
+    boundary = "b0undary"
+    multipart = (
+        f"--{boundary}\r\nContent-Type: application/json\r\n\r\n{twice}\r\n--{boundary}--\r\n"
+    )
+    response = lrs.post(URL, multipart, content_type=f'multipart/mixed; boundary="{boundary}"')
+    assert response.status_code == 400
+    assert not Statement.objects.exists()

@@ -80,9 +80,26 @@ class LrsRequest:
 
     def json(self):
         try:
-            return json.loads(self.body.decode("utf-8"))
+            return statements_json(self.body.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise LrsError(400, f"the body is not valid JSON: {exc}") from None
+
+
+def _object_once(pairs: list[tuple[str, object]]) -> dict:
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        seen = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise LrsError(400, f"the property {key!r} is given more than once in an object")
+            seen.add(key)
+    return found
+
+
+def statements_json(text: str):
+    """Statements parsed from JSON. 2.0.0 Part Two 4.2.1: "An LRS shall reject a Statement
+    that uses a property more than once": a parser would keep one of the values silently."""
+    return json.loads(text, object_pairs_hook=_object_once)
 
 
 NUL_REASON = "contains a NUL character (U+0000), which this LRS cannot store or search for"

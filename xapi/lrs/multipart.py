@@ -5,7 +5,7 @@ import hashlib
 import json
 import secrets
 
-from .http import LrsError
+from .http import LrsError, statements_json
 
 HASHES = {56: hashlib.sha224, 64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
 
@@ -46,7 +46,7 @@ def attachments_read(body: bytes, boundary: str) -> tuple[object, dict[str, tupl
     if not head.get("content-type", "").lower().startswith("application/json"):
         raise LrsError(400, "the first part must be the statements as application/json")
     try:
-        statements = json.loads(first.decode("utf-8"))
+        statements = statements_json(first.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LrsError(400, f"the statements part is not valid JSON: {exc}") from None
     attachments: dict[str, tuple[str, bytes]] = {}
