@@ -210,6 +210,35 @@ def _relations(statement: dict) -> list[tuple[str, str]]:
     return list(dict.fromkeys(found))
 
 
+# The longest identifier (IRI or agent key) the statement, relation and record columns hold.
+IDENTIFIER_MAX = 512
+TOO_LONG = f"is longer than the {IDENTIFIER_MAX} characters this LRS can store"
+
+
+def _too_long(statement: dict) -> list[tuple[str, str]]:
+    """(path, message) for each identifier of the statement that its column cannot hold:
+    PostgreSQL refuses the whole insert (a server error) rather than cut it short."""
+    found = []
+    obj = statement["object"]
+    columns = [
+        ("verb.id", statement["verb"]["id"]),
+        ("actor", actor_key(statement["actor"]) or ""),
+        ("object.id", obj["id"] if obj.get("objectType", "Activity") == "Activity" else ""),
+        ("object", _object_columns(obj)["object_agent_key"]),
+    ]
+    for path, value in columns:
+        if len(value) > IDENTIFIER_MAX:
+            found.append((path, TOO_LONG))
+    for kind, key in _relations(statement):
+        if len(key) > IDENTIFIER_MAX:
+            what = "an activity id" if kind == "activity" else "an agent"
+            # A context activity or agent, or one inside a SubStatement object.
+            where = "context" if "context" in statement else "object"
+            found.append((where, f"{what} {TOO_LONG}"))
+            break
+    return found
+
+
 def _learner_match(key: str, school_id) -> tuple[uuid.UUID | None, str | None]:
     """What an actor key can match among this school's users: the opaque learner id of an
     account on this site (pupils, and staff by default), or the email of a staff member
@@ -462,6 +491,14 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
         full["authority"] = authority
         full.setdefault("version", stored_version)
         fresh.append((statement_id, full, model))
+
+    errors = [
+        (f"[{index}].{path}" if many else path, message)
+        for index, (_sid, full, _m) in enumerate(fresh)
+        for path, message in _too_long(full)
+    ]
+    if errors:
+        raise StatementValidationError(errors)
 
     if guard is None:
         _statements_lock(fresh)

@@ -279,3 +279,23 @@ def test_delete_with_if_none_match_naming_the_document_leaves_it_alone(lrs):
     other = '"' + "0" * 40 + '"'
     assert lrs.delete(profile_url(), HTTP_IF_NONE_MATCH=other).status_code == 204
     assert lrs.get(profile_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"activityId": "http://example.org/" + "a" * 600, "agent": AGENT, "stateId": "s"},
+        {"activityId": ACTIVITY, "agent": AGENT, "stateId": "s" * 600},
+        {
+            "activityId": ACTIVITY,
+            "agent": json.dumps({"mbox": "mailto:" + "a" * 600 + "@example.org"}),
+            "stateId": "s",
+        },
+    ],
+)
+def test_a_document_named_longer_than_the_lrs_stores_is_400_not_a_server_error(lrs, params):
+    """Part Three 3.2: "the error code most appropriate to the error condition": an
+    activity, agent or document id longer than its column (512 characters) is a 400."""
+    response = lrs.put("/xapi/activities/state?" + urlencode(params), {"a": 1})
+    assert response.status_code == 400
+    assert "512" in response.json()["error"]

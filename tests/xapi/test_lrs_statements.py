@@ -877,3 +877,38 @@ def test_a_statement_that_gives_a_property_twice_is_400_and_stores_nothing(lrs, 
     response = lrs.post(URL, multipart, content_type=f'multipart/mixed; boundary="{boundary}"')
     assert response.status_code == 400
     assert not Statement.objects.exists()
+
+
+LONG_IRI = "http://example.org/" + "a" * 600
+
+
+@pytest.mark.parametrize(
+    "changes, path",
+    [
+        ({"verb": {"id": LONG_IRI}}, "verb.id"),
+        ({"object": {"id": LONG_IRI}}, "object.id"),
+        ({"actor": {"mbox": "mailto:" + "a" * 600 + "@example.org"}}, "actor"),
+        (
+            {"context": {"contextActivities": {"parent": [{"id": LONG_IRI}]}}},
+            "context",
+        ),
+        (
+            {
+                "actor": {
+                    "objectType": "Group",
+                    "member": [{"mbox": f"mailto:pupil{n}@example.org"} for n in range(30)],
+                }
+            },
+            "actor",
+        ),
+    ],
+)
+def test_an_identifier_longer_than_the_lrs_stores_is_400_not_a_server_error(lrs, changes, path):
+    """Part Three 3.2 (2.0.0 4.1.5): the LRS answers with "the error code most appropriate
+    to the error condition", and PostgreSQL cannot store an identifier longer than its
+    column (512 characters): a 400 that says so, not a 500, and nothing stored."""
+    response = lrs.post(URL, [xapi_statement(), xapi_statement(**changes)])
+    assert response.status_code == 400
+    assert response.json()["fields"][0]["path"].startswith(f"[1].{path}")
+    assert "512" in response.json()["error"]
+    assert not Statement.objects.exists()

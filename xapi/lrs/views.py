@@ -20,6 +20,8 @@ from ..selectors import (
     statements_find,
 )
 from ..services import (
+    IDENTIFIER_MAX,
+    TOO_LONG,
     document_delete,
     document_save,
     documents_find,
@@ -352,6 +354,13 @@ def _documents_resource(
 ):
     document_id = _single(lrs, id_param)
     since = _time_param(lrs, "since")
+    for name, value in (
+        (id_param, document_id),
+        ("activityId", key.get("activity_iri")),
+        ("agent", key.get("agent_key")),
+    ):
+        if value and len(value) > IDENTIFIER_MAX:
+            raise LrsError(400, f"the {name} parameter {TOO_LONG}")
     _only(lrs, allowed | {id_param, "since"})
     school = principal.school
     if document_id is None and kind == "state" and not key["registration"]:
