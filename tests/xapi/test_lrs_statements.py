@@ -912,3 +912,20 @@ def test_an_identifier_longer_than_the_lrs_stores_is_400_not_a_server_error(lrs,
     assert response.json()["fields"][0]["path"].startswith(f"[1].{path}")
     assert "512" in response.json()["error"]
     assert not Statement.objects.exists()
+
+
+def test_an_attachment_part_whose_content_type_is_too_long_to_keep_is_400(lrs):
+    """Part Three 3.2 (2.0.0 4.1.5): "the error code most appropriate to the error
+    condition". The LRS keeps each file with its part's Content-Type, at most 255
+    characters (the column's length): a longer one is a 400 saying so, not a server error,
+    and nothing is stored."""
+    content = b"a note"
+    long_type = "text/plain; note=" + "a" * 300
+    statement = attachment_statement(content)
+    statement["attachments"][0]["contentType"] = long_type
+    body, ctype = multipart(statement, [(content, hashlib.sha256(content).hexdigest())])
+    body = body.replace(b"Content-Type: text/plain\r\n", f"Content-Type: {long_type}\r\n".encode())
+    response = lrs.post(URL, body, content_type=ctype)
+    assert response.status_code == 400
+    assert "255" in response.json()["error"]
+    assert not Statement.objects.exists()

@@ -7,6 +7,8 @@ import secrets
 
 from .http import LrsError, statements_json
 
+# xapi.models.AttachmentContent.content_type's max_length: each file is kept with its type.
+CONTENT_TYPE_MAX = 255
 HASHES = {56: hashlib.sha224, 64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
 
 
@@ -59,7 +61,12 @@ def attachments_read(body: bytes, boundary: str) -> tuple[object, dict[str, tupl
         algorithm = HASHES.get(len(declared))
         if algorithm is None or algorithm(content).hexdigest() != declared:
             raise LrsError(400, f"part {index}: the content does not match its SHA-2 hash")
-        attachments[declared] = (headers.get("content-type", "application/octet-stream"), content)
+        content_type = headers.get("content-type", "application/octet-stream")
+        if len(content_type) > CONTENT_TYPE_MAX:
+            raise LrsError(
+                400, f"part {index}: the Content-Type is longer than {CONTENT_TYPE_MAX} characters"
+            )
+        attachments[declared] = (content_type, content)
     return statements, attachments
 
 
