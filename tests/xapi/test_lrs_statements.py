@@ -929,3 +929,16 @@ def test_an_attachment_part_whose_content_type_is_too_long_to_keep_is_400(lrs):
     assert response.status_code == 400
     assert "255" in response.json()["error"]
     assert not Statement.objects.exists()
+
+
+@pytest.mark.parametrize("timestamp", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_a_timestamp_outside_the_years_utc_can_hold_is_400_not_a_server_error(lrs, timestamp):
+    """2.0.0 Part Two 4.2.7: the LRS converts timestamps to UTC; one whose UTC instant falls
+    before the year 1 or after 9999 cannot be, so it is refused as a statement's timestamp
+    and as the since and until filters (Part Three 3.2: "the error code most appropriate")."""
+    response = lrs.post(URL, xapi_statement(timestamp=timestamp))
+    assert response.status_code == 400
+    assert response.json()["fields"][0]["path"] == "timestamp"
+    for name in ("since", "until"):
+        assert lrs.get(URL, {name: timestamp}).status_code == 400
+    assert not Statement.objects.exists()

@@ -113,12 +113,21 @@ def _timestamp(value: str) -> str:
     # however it is written: -00:00, -0000 or -00.
     if _UNKNOWN_OFFSET.search(value):
         raise PydanticCustomError("timestamp", "must not use the -00:00 offset")
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     try:
-        datetime.fromisoformat(value.replace("z", "Z"))
+        moment = datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
         raise PydanticCustomError("timestamp", "is not a real date and time") from None
+    if moment.tzinfo is not None:
+        # 2.0.0 4.2.7: the LRS converts timestamps to UTC, which must stay within years
+        # 1 to 9999 (0001-01-01T00:00:00+01:00 is in the year 0 in UTC).
+        try:
+            moment.astimezone(UTC)
+        except OverflowError:
+            raise PydanticCustomError(
+                "timestamp", "is outside the years 1 to 9999 once converted to UTC"
+            ) from None
     return value
 
 
