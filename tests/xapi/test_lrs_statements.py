@@ -942,3 +942,14 @@ def test_a_timestamp_outside_the_years_utc_can_hold_is_400_not_a_server_error(lr
     for name in ("since", "until"):
         assert lrs.get(URL, {name: timestamp}).status_code == 400
     assert not Statement.objects.exists()
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_a_number_json_cannot_carry_is_400_not_a_server_error(lrs, number):
+    """Part Three 3.2 (2.0.0 4.1.5): "invalid arguments" include "malformed JSON (RFC
+    8259)", which has no NaN or Infinity, and a number too large for a double is one no
+    reader can take back: a 400, not a server error when the statement is saved."""
+    body = json.dumps(xapi_statement(result={"score": {"raw": 12345}})).replace("12345", number)
+    response = lrs.post(URL, body)
+    assert response.status_code == 400
+    assert not Statement.objects.exists()

@@ -2,6 +2,7 @@
 Three 1.x): the version header, the alternate request syntax, CORS, HEAD and JSON errors."""
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -96,10 +97,25 @@ def _object_once(pairs: list[tuple[str, object]]) -> dict:
     return found
 
 
+def _not_json(constant: str):
+    raise LrsError(400, f"the body is not valid JSON: {constant} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise LrsError(400, f"the body is not valid JSON: {text} is too large a number")
+    return number
+
+
 def statements_json(text: str):
     """Statements parsed from JSON. 2.0.0 Part Two 4.2.1: "An LRS shall reject a Statement
-    that uses a property more than once": a parser would keep one of the values silently."""
-    return json.loads(text, object_pairs_hook=_object_once)
+    that uses a property more than once": a parser would keep one of the values silently.
+    Python's parser also takes NaN and Infinity, which RFC 8259 JSON has not, and turns a
+    number too large for a double into one: neither can be stored or sent on as JSON."""
+    return json.loads(
+        text, object_pairs_hook=_object_once, parse_constant=_not_json, parse_float=_finite
+    )
 
 
 NUL_REASON = "contains a NUL character (U+0000), which this LRS cannot store or search for"
