@@ -573,6 +573,18 @@ def test_alternate_request_syntax_without_a_form_is_400(lrs, client):
     assert "application/x-www-form-urlencoded" in response.json()["error"]
 
 
+def test_alternate_request_syntax_with_a_form_that_is_not_utf_8_is_400(lrs, client):
+    """Part Three 1.2 (2.0.0 4.1.2) "Encoding": "All strings MUST be encoded and
+    interpreted as UTF-8"; a form that is not is a 400, not a server error."""
+    response = client.post(
+        f"{URL}?method=GET",
+        b"limit=1&note=caf\xe9",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "UTF-8" in response.json()["error"]
+
+
 def test_cors_preflight_and_headers(lrs, client):
     response = client.options(URL, HTTP_ORIGIN="https://content.example.org")
     assert response.status_code == 200

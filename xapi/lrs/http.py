@@ -193,8 +193,13 @@ def lrs_request(request: HttpRequest) -> LrsRequest:
             raise LrsError(
                 400, "the alternate request syntax needs application/x-www-form-urlencoded"
             )
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            # Part Three 1.2 "Encoding": all strings are UTF-8.
+            raise LrsError(400, "the alternate request syntax's form must be UTF-8") from None
         form = QueryDict(mutable=True)
-        for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True):
+        for key, value in parse_qsl(text, keep_blank_values=True):
             form.appendlist(key, value)
         params = QueryDict(mutable=True)
         content = b""
