@@ -1032,7 +1032,7 @@ def _document_write(
             raise LrsError(400, "POST merges JSON documents: send application/json")
         try:
             incoming = json.loads(content.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise LrsError(400, "the document is not valid JSON") from None
         if not isinstance(incoming, dict):
             raise LrsError(400, "POST merges JSON objects; the document is not an object")
@@ -1041,7 +1041,7 @@ def _document_write(
                 raise LrsError(400, "the stored document is not JSON, so it cannot be merged")
             try:
                 stored = json.loads(bytes(existing.content).decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
                 stored = None
             if not isinstance(stored, dict):
                 raise LrsError(400, "the stored document is not a JSON object")

@@ -299,3 +299,15 @@ def test_a_document_named_longer_than_the_lrs_stores_is_400_not_a_server_error(l
     response = lrs.put("/xapi/activities/state?" + urlencode(params), {"a": 1})
     assert response.status_code == 400
     assert "512" in response.json()["error"]
+
+
+def test_a_document_posted_for_merging_nested_too_deeply_to_read_is_400(lrs):
+    """2.3 JSON Procedure: "If ... either document cannot be parsed as a JSON Object, the LRS
+    MUST respond with HTTP status code 400 Bad Request", however it fails to parse."""
+    deep = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = lrs.post(state_url("deep"), deep)
+    assert response.status_code == 400
+    assert lrs.get(state_url("deep")).status_code == 404
+    # A JSON document stored as sent (PUT takes any content) cannot be merged into either.
+    assert lrs.put(state_url("deep"), deep).status_code == 204
+    assert lrs.post(state_url("deep"), {"b": 1}).status_code == 400

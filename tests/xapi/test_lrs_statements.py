@@ -965,3 +965,21 @@ def test_a_number_json_cannot_carry_is_400_not_a_server_error(lrs, number):
     response = lrs.post(URL, body)
     assert response.status_code == 400
     assert not Statement.objects.exists()
+
+
+def test_json_nested_deeper_than_can_be_read_is_400_not_a_server_error(lrs):
+    """Part Three 3.2 (2.0.0 4.1.5): "invalid arguments" include malformed JSON, and a
+    body or agent parameter nested too deeply to read (a hundred thousand arrays) is a 400
+    saying so, not a server error."""
+    deep = "[" * 100_000 + "]" * 100_000
+    response = lrs.post(URL, '{"actor": ' + deep + "}")
+    assert response.status_code == 400
+    assert "nested" in response.json()["error"]
+    response = lrs.get(URL, {"agent": deep})
+    assert response.status_code == 400
+    boundary = "b0undary"
+    multipart = (
+        f"--{boundary}\r\nContent-Type: application/json\r\n\r\n{deep}\r\n--{boundary}--\r\n"
+    )
+    response = lrs.post(URL, multipart, content_type=f"multipart/mixed; boundary={boundary}")
+    assert response.status_code == 400

@@ -113,11 +113,15 @@ def statements_json(text: str):
     that uses a property more than once": a parser would keep one of the values silently.
     Python's parser also takes NaN and Infinity, which RFC 8259 JSON has not, and turns a
     number too large for a double into one: neither can be stored or sent on as JSON."""
-    return json.loads(
-        text, object_pairs_hook=_object_once, parse_constant=_not_json, parse_float=_finite
-    )
+    try:
+        return json.loads(
+            text, object_pairs_hook=_object_once, parse_constant=_not_json, parse_float=_finite
+        )
+    except RecursionError:
+        raise LrsError(400, TOO_DEEP) from None
 
 
+TOO_DEEP = "the JSON is nested too deeply to read"
 NUL_REASON = "contains a NUL character (U+0000), which this LRS cannot store or search for"
 
 

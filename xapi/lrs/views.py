@@ -132,7 +132,7 @@ def _agent_param(lrs, name="agent", *, required=False) -> tuple[dict | None, str
         return None, None
     try:
         agent = json.loads(value)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         raise LrsError(400, f"{name} must be a JSON Agent or Group") from None
     if nul_paths(agent):
         raise LrsError(400, f"the {name!r} parameter {NUL_REASON}")
