@@ -25,7 +25,7 @@ from wagtail.models import (
 from .blocks import NodeBlock, VariableBlock
 from .engine import Choice, Graph, Issue, Node, Outcome, Variable, validate
 from .engine.expressions import ExpressionError, parse_conditions, parse_effects
-from .engine.graph import parse_value
+from .engine.graph import default_choice_id, parse_value
 
 
 def _image_id(image) -> int | None:
@@ -161,7 +161,8 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
                     issues.append(Issue(node_id, "expression", str(error)))
                 choices.append(
                     Choice(
-                        id=(choice.get("choice_id") or "").strip() or f"{node_id}-{index}",
+                        id=(choice.get("choice_id") or "").strip()
+                        or default_choice_id(node_id, index),
                         label=choice.get("label") or "",
                         target=(choice.get("target") or "").strip(),
                         feedback=choice.get("feedback") or "",

@@ -25,7 +25,7 @@ from .engine.expressions import (
     parse_conditions,
     parse_effects,
 )
-from .engine.graph import format_value, parse_value
+from .engine.graph import ID_MAX, default_choice_id, format_value, parse_value
 
 SPECIAL = {"StoryTitle", "StoryData", "StoryVariables"}
 # Scenario.Audience's values (this module does without Django).
@@ -35,8 +35,7 @@ NODE_DIRECTIVES = {"title", "warning", "skip", "media", "debrief"}
 CHOICE_DIRECTIVES = {"id", "feedback", "score", "set", "if"}
 _HEADER = re.compile(r"^::\s*(?P<rest>.*)$")
 # What the scenario's fields hold (scenarios.blocks): node ids (passage names), the nodes
-# links go to and choice ids 60 characters, titles and link labels 255.
-ID_MAX = 60
+# links go to and choice ids ID_MAX (60) characters, titles and link labels 255.
 LABEL_MAX = 255
 # A longer line is refused before it is read (reading links is slow on a line of brackets).
 LINE_MAX = 10_000
@@ -57,12 +56,6 @@ def _lines(text: str) -> list[str]:
     if not text:
         return []
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def _choice_id(node_id: str, index: int) -> str:
-    """The id a choice gets when the story gives none: its node's, with its number."""
-    suffix = f"-{index}"
-    return node_id[: ID_MAX - len(suffix)] + suffix
 
 
 _LINK = re.compile(r"\[\[(.*?)\]\]")
@@ -279,7 +272,7 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
         debrief="\n".join(node_fields["debrief"]).strip(),
         choices=tuple(
             Choice(
-                id=c["id"] or _choice_id(passage.name, index),
+                id=c["id"] or default_choice_id(passage.name, index),
                 label=c["label"],
                 target=c["target"],
                 feedback=c["feedback"],
@@ -425,7 +418,7 @@ def twee_export(
         for index, choice in enumerate(node.choices, start=1):
             label = choice.label.replace("]]", "] ]").replace("->", "- >")
             out.append(f"[[{label}->{choice.target}]]")
-            if choice.id != f"{node.id}-{index}":
+            if choice.id != default_choice_id(node.id, index):
                 out.append(f"@id: {choice.id}")
             for line in _lines(choice.feedback):
                 out.append(f"@feedback: {line}")

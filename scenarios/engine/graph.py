@@ -233,6 +233,17 @@ class Graph:
         )
 
 
+# Node and choice ids are kept in 60 characters (the admin's fields, the choice records).
+ID_MAX = 60
+
+
+def default_choice_id(node_id: str, index: int) -> str:
+    """The id a choice gets when its author gives none: its node's, with its number,
+    shortened to fit where choices are recorded."""
+    suffix = f"-{index}"
+    return node_id[: ID_MAX - len(suffix)] + suffix
+
+
 def format_value(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

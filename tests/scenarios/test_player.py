@@ -576,3 +576,39 @@ def test_time_on_a_node_resumed_in_a_later_sign_in_counts_from_that_sign_in(
     chose = Statement.objects.get(learner=pupil)
     assert chose.data["result"]["duration"].startswith("PT")
     assert "H" not in chose.data["result"]["duration"]
+
+
+def test_a_choice_left_without_an_id_at_a_node_with_a_long_id_can_be_made(client, pupil):
+    """The admin lets a node id be 60 characters and a choice id be left blank; the ids its
+    choices then get must still fit where moves are recorded (60 characters), or the
+    record keeps a cut-off id (PostgreSQL) that two choices share."""
+    from scenarios.models import Scenario
+
+    long_id = "n" * 60
+    scenario = Scenario(title="Long ids", start_node=long_id, live=False)
+    scenario.nodes = [
+        (
+            "node",
+            {
+                "node_id": long_id,
+                "text": "What do you do?",
+                "choices": [
+                    {"choice_id": "", "label": "Tell someone", "target": "end"},
+                    {"choice_id": "", "label": "Ignore it", "target": "end"},
+                ],
+            },
+        ),
+        ("node", {"node_id": "end", "text": "Done.", "outcome": "good", "debrief": "Well done."}),
+    ]
+    scenario.save()
+    scenario.save_revision().publish()
+    scenario.refresh_from_db()
+    choice, other = scenario.graph().node(long_id).choices
+    assert len(choice.id) <= 60
+    assert choice.id != other.id
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    response = _choose(client, attempt, node=long_id, step=0, choice=choice.id)
+    assert response.status_code == 302
+    assert ScenarioChoiceRecord.objects.get(attempt=attempt).choice_id == choice.id
