@@ -336,7 +336,8 @@ def twee_parse(text: str) -> TweeStory:
                 errors.append(f"Line {passage.line}: StoryData is not a valid JSON object.")
                 continue
             ifid = str(data.get("ifid", ""))
-            start = str(data.get("start", ""))
+            start = str(data.get("start") or "")
+            _too_long(start, ID_MAX, "the start passage in StoryData", passage.line, errors)
             ours = data.get("upstander")
             if isinstance(ours, dict):
                 audience = str(ours.get("audience", ""))

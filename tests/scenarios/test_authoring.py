@@ -414,3 +414,23 @@ def test_a_scenario_in_a_pupils_lesson_cannot_be_published_as_for_staff_while_ta
     assert "What happened" in message
     scenario.refresh_from_db()
     assert scenario.audience == Scenario.Audience.PUPILS
+
+
+def test_a_start_passage_named_in_story_data_too_long_for_a_node_id_is_refused(client, editor):
+    """StoryData's "start" becomes the scenario's start node, which holds 60 characters:
+    a longer one was a server error (PostgreSQL refused it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    long = "s" * 61
+    story = (
+        ':: StoryData\n{"ifid": "x", "start": "' + long + '"}\n\n'
+        ":: Start\nHi\n[[Go->End]]\n\n:: End [ending-good]\nDone.\n"
+    )
+    client.force_login(editor)
+    upload = SimpleUploadedFile("story.twee", story.encode(), content_type="text/plain")
+    response = client.post(reverse("scenarios_twee:import"), {"file": upload})
+    assert response.status_code == 200
+    assert (
+        "Line 1: the start passage in StoryData is 61 characters long" in response.content.decode()
+    )
+    assert not Scenario.objects.exists()
