@@ -195,7 +195,7 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                     except ExpressionError as error:
                         errors.append(f"Line {line_no}: {error}")
                 elif key == "feedback":
-                    choice["feedback"] = (choice["feedback"] + "\n" + value).strip()
+                    choice["feedback"].append(value)
                 else:
                     _too_long(value, ID_MAX, "the choice id", line_no, errors)
                     choice["id"] = value
@@ -247,7 +247,7 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                         "id": "",
                         "label": label,
                         "target": target,
-                        "feedback": "",
+                        "feedback": [],
                         "score": 0,
                         "effects": (),
                         "conditions": (),
@@ -275,7 +275,7 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                 id=c["id"] or default_choice_id(passage.name, index),
                 label=c["label"],
                 target=c["target"],
-                feedback=c["feedback"],
+                feedback="\n".join(c["feedback"]).strip(),
                 score=c["score"],
                 effects=c["effects"],
                 conditions=c["conditions"],

@@ -103,6 +103,18 @@ def test_a_scenario_with_awkward_text_round_trips():
     assert twee_parse(exported).graph == graph
 
 
+def test_feedback_in_paragraphs_keeps_the_blank_line_between_them():
+    graph = small_graph()
+    start = graph.node(graph.start)
+    choice = dataclasses.replace(start.choices[0], feedback="Well done.\n\nTell an adult too.")
+    start = dataclasses.replace(start, choices=(choice, *start.choices[1:]))
+    graph = dataclasses.replace(
+        graph, nodes=tuple(start if n.id == start.id else n for n in graph.nodes), _index={}
+    )
+    exported = twee_export(title="T", graph=graph, ifid="abc")
+    assert twee_parse(exported).graph == graph
+
+
 @settings(max_examples=150, deadline=None)
 @given(graphs())
 def test_any_graph_survives_export_and_import(graph):
