@@ -37,6 +37,11 @@ MESSAGES: dict[str, str] = {
     "empty": "The scenario has no nodes yet. Add at least a start and an ending.",
     "blank_id": "A node has no id. Give every node a short unique id.",
     "duplicate_node": "Two nodes are called “{node}”. Node ids must be unique.",
+    "not_a_passage_name": (
+        "The node id “{node}” cannot be written in Twine, so exporting the scenario would "
+        "break its links. Use an id without “->” or “]]” that does not end in “]” and is not "
+        "StoryTitle, StoryData or StoryVariables."
+    ),
     "unknown_start": "The start node “{node}” does not exist.",
     "start_is_ending": (
         "The start node “{node}” is an ending, so a learner would make no choice and never be "
@@ -106,6 +111,19 @@ def is_web_link(value: str) -> bool:
     return value.strip().lower().startswith(("https://", "http://"))
 
 
+# Twee's own passages (scenarios.twee): a node by one of these names is read back as them.
+TWEE_SPECIAL = {"StoryTitle", "StoryData", "StoryVariables"}
+
+
+def _is_passage_name(node_id: str) -> bool:
+    """Can a Twee link (`[[Label->Node]]`) lead to this node? Twine reads a link up to its
+    first "]]" and splits it at its last "->", so an id holding either, or ending in "]",
+    would be read back as another node."""
+    return not (
+        "->" in node_id or "]]" in node_id or node_id.endswith("]") or node_id in TWEE_SPECIAL
+    )
+
+
 def validate(graph: Graph) -> list[Issue]:
     issues = _structure(graph)
     if issues:
@@ -125,6 +143,8 @@ def _structure(graph: Graph) -> list[Issue]:
             add(_issue(node.id, "blank_id"))
         elif node.id in seen:
             add(_issue(node.id, "duplicate_node", node=node.id))
+        elif not _is_passage_name(node.id):
+            add(_issue(node.id, "not_a_passage_name", node=node.id))
         seen.add(node.id)
     start = graph.node(graph.start)
     if start is None:

@@ -258,3 +258,36 @@ def test_a_passage_name_with_escaped_braces_keeps_its_tags_and_metadata_apart():
     assert twee_parse(
         ":: Set \\{x\\}\nText\n[[Go->B]]\n\n:: B [ending-good]\nEnd\n"
     ).graph.start == ("Set {x}")
+
+
+@pytest.mark.parametrize("node_id", ["ask->tell", "x]]y", "[aside]", "StoryTitle", "StoryData"])
+def test_a_node_id_a_twine_link_cannot_lead_to_is_a_problem_beside_it(node_id):
+    """Exported, a link to it would be read back as another passage (or none at all)."""
+    from scenarios.engine import Choice, Graph, Node
+
+    graph = Graph(
+        start="a",
+        nodes=(
+            Node("a", "Start", choices=(Choice("go", "Go", node_id),)),
+            Node(node_id, "Middle", choices=(Choice("on", "On", "end"),)),
+            Node("end", "End", outcome=Outcome.GOOD),
+        ),
+    )
+    issues = validate(graph)
+    assert [(i.node_id, i.code) for i in issues] == [(node_id, "not_a_passage_name")]
+
+
+@pytest.mark.parametrize("node_id", ["ask<-tell", "a|b", "a]b", "[x", "x{y}", "a\\b", "ünï ✓"])
+def test_a_node_id_with_link_characters_twine_can_read_round_trips(node_id):
+    from scenarios.engine import Choice, Graph, Node
+
+    graph = Graph(
+        start="a",
+        nodes=(
+            Node("a", "Start", choices=(Choice("go", "Go", node_id),)),
+            Node(node_id, "Middle", choices=(Choice("on", "On", "end"),)),
+            Node("end", "End", outcome=Outcome.GOOD),
+        ),
+    )
+    assert validate(graph) == []
+    assert twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph == graph
