@@ -325,7 +325,9 @@ def twee_parse(text: str) -> TweeStory:
         seen[passage.name] = passage.line
         body = "\n".join(line for _n, line in passage.body).strip()
         if passage.name == "StoryTitle":
-            title = body
+            # Escaped as passage text is (a title may start with "::", which would otherwise
+            # begin a passage).
+            title = "\n".join(line.removeprefix("\\") for line in body.split("\n"))
             _too_long(title, LABEL_MAX, "the story's title", passage.line + 1, errors)
         elif passage.name == "StoryData":
             try:
@@ -388,7 +390,7 @@ def twee_export(
 ) -> str:
     """A Twee 3 story for `graph`, which `twee_parse` reads back to the same graph (and the
     same audience and introduction)."""
-    out = [":: StoryTitle", title, ""]
+    out = [":: StoryTitle", *(_escape_text(line) for line in _lines(title)), ""]
     data = {
         "ifid": ifid.upper(),
         "format": "Harlowe",

@@ -291,3 +291,10 @@ def test_a_node_id_with_link_characters_twine_can_read_round_trips(node_id):
     )
     assert validate(graph) == []
     assert twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph == graph
+
+
+@pytest.mark.parametrize("title", [":: Part two", "\\o/ Online safety"])
+def test_a_title_starting_like_a_passage_or_an_escape_round_trips(title):
+    graph = small_graph()
+    story = twee_parse(twee_export(title=title, graph=graph, ifid="abc"))
+    assert (story.title, story.graph) == (title, graph)
