@@ -357,7 +357,17 @@ def twee_parse(text: str) -> TweeStory:
                 if not sep or not re.fullmatch(r"\$?[A-Za-z_][A-Za-z0-9_]*", name.strip()):
                     errors.append(f"Line {line_no}: declare a variable like “reported = false”.")
                     continue
-                variables.append(Variable(name.strip().lstrip("$"), parse_value(value)))
+                name, initial = name.strip().lstrip("$"), parse_value(value)
+                # The admin's variable fields hold 60 characters (scenarios.blocks).
+                _too_long(name, ID_MAX, "the variable name", line_no, errors)
+                _too_long(
+                    format_value(initial),
+                    ID_MAX,
+                    "the starting value of the variable",
+                    line_no,
+                    errors,
+                )
+                variables.append(Variable(name, initial))
         elif IGNORED_TAGS & set(passage.tags):
             continue
         else:

@@ -213,6 +213,14 @@ LONG = "Tell your form tutor what you saw in the group chat this morning"  # 64 
             "Line 2: the story's title is 256 characters long; Upstander keeps it to 255.",
         ),
         (
+            ":: StoryVariables\n" + "v" * 61 + " = true\n\n:: Start [ending-good]\nDone.\n",
+            "Line 2: the variable name is 61 characters long; Upstander keeps it to 60.",
+        ),
+        (
+            ":: StoryVariables\nmood = " + "m" * 61 + "\n\n:: Start [ending-good]\nDone.\n",
+            "Line 2: the starting value of the variable is 63 characters long;",
+        ),
+        (
             ":: Start\n" + "[[" * 6000 + "\n",
             "Line 2: the line is 12000 characters long; break it into lines of at most 10000.",
         ),
