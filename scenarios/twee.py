@@ -156,12 +156,19 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
     for tag in passage.tags:
         if tag.startswith("ending-"):
             try:
-                outcome = Outcome(tag.removeprefix("ending-"))
+                tagged = Outcome(tag.removeprefix("ending-"))
             except ValueError:
                 errors.append(
                     f"Line {passage.line}: unknown tag “{tag}”. Endings are tagged "
                     "ending-good, ending-mixed or ending-poor."
                 )
+                continue
+            if outcome is not None and tagged != outcome:
+                errors.append(
+                    f"Line {passage.line}: the passage is tagged as two endings "
+                    f"(ending-{outcome.value} and {tag}); keep one."
+                )
+            outcome = outcome or tagged
     text_lines: list[str] = []
     node_fields = {"title": "", "warning": "", "skip": "", "media": "", "debrief": []}
     choices: list[dict] = []

@@ -143,6 +143,7 @@ def test_node_text_survives_export_and_import(text):
         (":: A\nx\n\n:: A\ny\n", 4, "second passage called “A”"),
         (":: StoryData\n{not json\n", 1, "not a valid JSON"),
         (":: A [ending-great]\nx\n", 1, "unknown tag"),
+        (":: A [ending-good ending-poor]\nx\n", 1, "two endings"),
         (":: A\n[[Go->B]]\nmore words\n", 3, "text after the links"),
         (":: StoryVariables\n1x = 2\n", 2, "declare a variable"),
     ],
