@@ -58,7 +58,22 @@ def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-_LINK = re.compile(r"\[\[(.*?)\]\]")
+def _links(line: str) -> tuple[list[str], str]:
+    r"""What is inside each `[[...]]` of `line`, and the line without them. One pass, where a
+    regex such as `\[\[(.*?)\]\]` looks for the end from every `[[` (a 1 MB file of
+    brackets took a minute)."""
+    inners: list[str] = []
+    outside: list[str] = []
+    position = 0
+    while (opening := line.find("[[", position)) != -1:
+        closing = line.find("]]", opening + 2)
+        if closing == -1:
+            break
+        outside.append(line[position:opening])
+        inners.append(line[opening + 2 : closing])
+        position = closing + 2
+    outside.append(line[position:])
+    return inners, "".join(outside)
 
 
 class TweeError(ValueError):
@@ -88,21 +103,31 @@ class _Passage:
 
 def _split_header(rest: str, line_no: int, errors: list[str]) -> tuple[str, list[str]]:
     # `Name [tag tag] {"position": "..."}`; the name may contain escaped \[ \] \{ \}.
-    metadata = re.search(r"\s*(\{[^{}]*\})\s*$", rest)
+    # The metadata and tags end the line, so they are found from the end with str methods:
+    # regexes anchored at the end try every position, which is slow on a long header.
+    trimmed = rest.rstrip()
+    opening = trimmed.rfind("{", 0, len(trimmed) - 1) if trimmed.endswith("}") else -1
     # Metadata's brace is not escaped (Twine escapes the braces of a name: "Set \{x\}").
-    if metadata and rest[max(metadata.start(1) - 1, 0) : metadata.start(1)] != "\\":
+    if (
+        opening != -1
+        and "}" not in trimmed[opening + 1 : -1]
+        and rest[opening - 1 : opening] != "\\"
+    ):
+        metadata = trimmed[opening:]
         try:
-            json.loads(metadata.group(1))
+            json.loads(metadata)
         except ValueError:
-            errors.append(
-                f"Line {line_no}: the passage metadata {metadata.group(1)} is not valid JSON."
-            )
-        rest = rest[: metadata.start()]
+            errors.append(f"Line {line_no}: the passage metadata {metadata} is not valid JSON.")
+        rest = rest[:opening].rstrip()
     tags: list[str] = []
-    tag_match = re.search(r"\s*\[([^\]]*)\]\s*$", rest)
-    if tag_match and not rest[: tag_match.start()].endswith("\\"):
-        tags = tag_match.group(1).split()
-        rest = rest[: tag_match.start()]
+    trimmed = rest.rstrip()
+    opening = -1
+    if trimmed.endswith("]"):
+        # The first "[" after the last "]" before the closing one.
+        opening = trimmed.find("[", trimmed.rfind("]", 0, len(trimmed) - 1) + 1)
+    if opening != -1 and not rest[:opening].rstrip().endswith("\\"):
+        tags = trimmed[opening + 1 : -1].split()
+        rest = rest[:opening].rstrip()
     elif "[" in rest.replace("\\[", "") and "]" not in rest.replace("\\]", ""):
         errors.append(f"Line {line_no}: the tag list is not closed with “]”.")
     name = re.sub(r"\\(.)", r"\1", rest.strip())
@@ -231,7 +256,7 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                 )
             continue
         if "[[" in line or "]]" in line:
-            stripped = _LINK.sub("", line)
+            inners, stripped = _links(line)
             if "[[" in stripped or "]]" in stripped:
                 errors.append(
                     f"Line {line_no}: a link is not closed; links look like [[Label->Passage]]."
@@ -243,7 +268,7 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                     f"“{stripped.strip()}” beside it)."
                 )
                 continue
-            for inner in _LINK.findall(line):
+            for inner in inners:
                 label, target = _parse_link(inner)
                 if not target:
                     errors.append(f"Line {line_no}: the link [[{inner}]] has no passage to go to.")

@@ -307,3 +307,21 @@ def test_a_title_starting_like_a_passage_or_an_escape_round_trips(title):
     graph = small_graph()
     story = twee_parse(twee_export(title=title, graph=graph, ifid="abc"))
     assert (story.title, story.graph) == (title, graph)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["[[" * 4999, "[[a" * 3333, ":: " + "[" * 9990, ":: x" + " " * 9990 + "y"],
+    ids=["link brackets", "unclosed links", "header brackets", "header spaces"],
+)
+def test_a_file_as_big_as_the_import_takes_is_read_in_moments(line):
+    """The import takes files of up to 1 MB; read with regexes that look for an ending from
+    every position, a file of such lines took the best part of a minute: longer than a web
+    request may, so the editor got a server error instead of the file's problems."""
+    import time
+
+    story = ":: A\n" + "\n".join([line] * (1_000_000 // len(line)))
+    began = time.perf_counter()
+    with pytest.raises(TweeError):
+        twee_parse(story)
+    assert time.perf_counter() - began < 3
