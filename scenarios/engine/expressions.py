@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import re
 
-from .graph import Condition, Effect, Op, format_value, parse_value
+from .graph import Condition, Effect, Op, Value, format_value, parse_value
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _CONDITION = re.compile(rf"^\$?({_NAME})\s*(==|!=|<=|>=|<|>|=|is not|is)\s*(.+)$")
 _EFFECT = re.compile(rf"^\$?({_NAME})\s*(?:=|to)\s*(.+)$")
 _OPS = {"=": Op.EQ, "is": Op.EQ, "is not": Op.NE}
+# Unquoted text holding these is a second condition or a slip ("told == true or ...",
+# "warnings == 2" as an effect), not text: read as text, it would never hold, unnoticed.
+_NOT_TEXT = re.compile(r"[=<>]|&&|\|\||\b(?:and|or)\b", re.IGNORECASE)
+
+
+def _value(text: str) -> Value | None:
+    """The value `text` stands for, or None when it is unquoted text that looks like more
+    than a value."""
+    text = text.strip()
+    quoted = len(text) >= 2 and text[0] == text[-1] == '"'
+    if not quoted and _NOT_TEXT.search(text):
+        return None
+    return parse_value(text)
 
 
 class ExpressionError(ValueError):
@@ -45,8 +58,14 @@ def parse_conditions(text: str) -> tuple[Condition, ...]:
                 f"“{part.strip()}” is not a condition. Write it like “reported == true” "
                 "or “warnings >= 2”."
             )
-        name, op, value = match.groups()
-        conditions.append(Condition(name, _OPS.get(op) or Op(op), parse_value(value)))
+        name, op, text = match.groups()
+        value = _value(text)
+        if value is None:
+            raise ExpressionError(
+                f"“{part.strip()}” is more than one condition. Join conditions with “and” "
+                "(“or” is not understood), and put text in double quotes."
+            )
+        conditions.append(Condition(name, _OPS.get(op) or Op(op), value))
     return tuple(conditions)
 
 
@@ -63,8 +82,14 @@ def parse_effects(text: str) -> tuple[Effect, ...]:
             raise ExpressionError(
                 f"“{part.strip()}” is not an effect. Write it like “reported = true”."
             )
-        name, value = match.groups()
-        effects.append(Effect(name, parse_value(value)))
+        name, text = match.groups()
+        value = _value(text)
+        if value is None:
+            raise ExpressionError(
+                f"“{part.strip()}” is more than one effect. Set a variable with a single “=”, "
+                "separate effects with “;”, and put text in double quotes."
+            )
+        effects.append(Effect(name, value))
     return tuple(effects)
 
 

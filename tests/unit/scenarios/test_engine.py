@@ -614,3 +614,32 @@ def test_a_node_only_conditions_that_never_hold_lead_to_is_reported():
         nodes={"start": dataclasses.replace(start, choices=(report, start.choices[1]))}
     )
     assert [(i.node_id, i.code) for i in validate(graph)] == [("good", "never_reached")]
+
+
+@pytest.mark.parametrize(
+    "parse, text",
+    [
+        ("conditions", "told == true or warned == true"),
+        ("conditions", "told == true || warned == true"),
+        ("conditions", "warnings >= 2 > 1"),
+        ("effects", "told = true and warned = true"),
+        ("effects", "told = true && warned = true"),
+        ("effects", "warnings == 2"),
+    ],
+)
+def test_what_reads_as_two_expressions_in_one_is_refused_not_taken_as_text(parse, text):
+    """Unquoted, `told == true or warned == true` was read as `told` compared with the text
+    "true or warned == true", which never holds: the choice was silently never offered."""
+    from scenarios.engine.expressions import ExpressionError, parse_conditions, parse_effects
+
+    with pytest.raises(ExpressionError):
+        (parse_conditions if parse == "conditions" else parse_effects)(text)
+
+
+def test_unquoted_text_values_still_work():
+    from scenarios.engine.expressions import parse_conditions, parse_effects
+
+    assert parse_conditions("mood == happy")[0].value == "happy"
+    assert parse_effects("mood = fed up!")[0].value == "fed up!"
+    assert parse_effects("ate = fish & chips")[0].value == "fish & chips"
+    assert parse_conditions('said == "a or b = c"')[0].value == "a or b = c"
