@@ -314,14 +314,12 @@ def test_a_title_starting_like_a_passage_or_an_escape_round_trips(title):
     ["[[" * 4999, "[[a" * 3333, ":: " + "[" * 9990, ":: x" + " " * 9990 + "y"],
     ids=["link brackets", "unclosed links", "header brackets", "header spaces"],
 )
-def test_a_file_as_big_as_the_import_takes_is_read_in_moments(line):
-    """The import takes files of up to 1 MB; read with regexes that look for an ending from
-    every position, a file of such lines took the best part of a minute: longer than a web
-    request may, so the editor got a server error instead of the file's problems."""
-    import time
-
+def test_a_file_as_big_as_the_import_takes_of_hostile_lines_is_refused(line):
+    """The import takes files of up to 1 MB; these lines made the old regex-based reader look
+    for an ending from every position (the best part of a minute for such a file). How fast
+    they are read now is measured by `bench/twee_parse.py`, not here; this checks that they
+    are still refused with their problems rather than read as passages."""
     story = ":: A\n" + "\n".join([line] * (1_000_000 // len(line)))
-    began = time.perf_counter()
-    with pytest.raises(TweeError):
+    with pytest.raises(TweeError) as refused:
         twee_parse(story)
-    assert time.perf_counter() - began < 3
+    assert refused.value.errors
