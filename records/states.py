@@ -11,7 +11,9 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-# How long before an expiry or a due date a learner is told it is coming.
+# How long before an expiry or a due date a learner is told it is coming. A renewal period
+# shorter than four windows (monthly, quarterly) has a quarter of it instead, so a completion
+# is not "expiring soon" on the day it is done.
 EXPIRING_WINDOW_DAYS = 30
 DUE_SOON_DAYS = 7
 
@@ -104,6 +106,10 @@ def standing(
     """
     if last_completed_on is not None:
         expires_on = add_months(last_completed_on, renewal_months) if renewal_months else None
+        if expires_on is not None:
+            expiring_window_days = min(
+                expiring_window_days, (expires_on - last_completed_on).days // 4
+            )
         # A completion that had run out before the course was theirs to do (done years ago,
         # by someone who joined later or before it was assigned) lasts until the due date:
         # they have until then to take it again, as someone who never did it has.

@@ -146,3 +146,42 @@ def test_no_days_for_people_who_join_later_makes_them_due_the_day_they_join():
         due_on=date(2026, 10, 1), assigned_on=date(2026, 9, 1), joined_on=date(2027, 3, 1), days=0
     )
     assert due == date(2027, 3, 1)
+
+
+def test_monthly_renewal_is_not_expiring_soon_on_the_day_it_is_completed():
+    """With a renewal period shorter than the 30-day window, a fresh completion would be
+    "expiring soon" (and emailed as such) at once; the window is at most a quarter of the
+    period (docs/records.md)."""
+    result = standing(
+        today=TODAY, due_on=TODAY, last_completed_on=TODAY, started=True, renewal_months=1
+    )
+    assert result.state == State.COMPLETED
+    assert reminder_for(result, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("completed", "months", "expected"),
+    [
+        # monthly: expires 2026-12-22, 30 days away; a quarter of 30 days is 7
+        (date(2026, 11, 22), 1, State.COMPLETED),
+        # monthly, expires 2026-11-29: 7 days away, expiring soon
+        (date(2026, 10, 29), 1, State.EXPIRING_SOON),
+        # monthly, expires 2026-11-30: 8 days away, completed
+        (date(2026, 10, 30), 1, State.COMPLETED),
+        # 3 months (91 days): the window is 22 days
+        (date(2026, 9, 14), 3, State.EXPIRING_SOON),  # expires 2026-12-14, 22 days away
+        (date(2026, 9, 15), 3, State.COMPLETED),  # expires 2026-12-15, 23 days away
+        # 12 months: the 30-day window as before
+        (date(2025, 12, 22), 12, State.EXPIRING_SOON),
+        (date(2025, 12, 23), 12, State.COMPLETED),
+    ],
+)
+def test_expiring_soon_window_is_a_quarter_of_a_short_renewal_period(completed, months, expected):
+    result = standing(
+        today=TODAY,
+        due_on=date(2026, 1, 1),
+        last_completed_on=completed,
+        started=True,
+        renewal_months=months,
+    )
+    assert result.state == expected
