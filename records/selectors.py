@@ -535,8 +535,8 @@ def dashboard_matrix(
     """Assigned learners by assigned courses with each cell's state, filtered and paged.
 
     Filtering by state keeps a learner when any shown course is in that state; `roles` keeps
-    people with any of them (`role`, only that one). `limit=None` returns every row (for CSV
-    export)."""
+    people with any of them (`role`, only that one; staff includes safeguarding leads).
+    `limit=None` returns every row (for CSV export)."""
     courses, items = school_standings(school=school, today=today)
     if course_id:
         courses = [c for c in courses if c.page_id == course_id]
@@ -547,7 +547,12 @@ def dashboard_matrix(
             memberships__group_id=group_id, memberships__role=Membership.Role.MEMBER
         )
     if role:
-        people = people.filter(groups__name=AUTH_GROUP_NAMES.get(role, ""))
+        # A safeguarding lead is staff, whether or not they were given the Staff role too, as
+        # courses assigned to all staff count them (`_role_member_ids`).
+        names = [AUTH_GROUP_NAMES.get(role, "")]
+        if role == Role.STAFF:
+            names.append(AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD])
+        people = people.filter(groups__name__in=names)
     if roles is not None:
         people = people.filter(groups__name__in=[AUTH_GROUP_NAMES[r] for r in roles])
     allowed = set(people.values_list("pk", flat=True))

@@ -1351,3 +1351,24 @@ def test_a_superusers_matrix_offers_only_the_shown_schools_groups_to_filter_by(
     offered = {pk for pk, _label in response.context["form"].fields["group"].choices}
     assert klass.pk in offered
     assert world["other_class"].pk not in offered
+
+
+def test_the_staff_filter_shows_a_lead_without_the_staff_role_whom_all_staff_courses_count(
+    client, world, staff_course
+):
+    """A course assigned to all staff counts a safeguarding lead without the Staff role, so
+    "Role: Staff" on learners by course (page and CSV) lists them too."""
+    lead_only = UserFactory(
+        school=world["klass"].school, username="deputy", roles=[Role.SAFEGUARDING_LEAD]
+    )
+    assignment_create(
+        school=world["klass"].school,
+        course_page_id=staff_course.pk,
+        role=Role.STAFF,
+        due_on=date.today() + timedelta(days=10),
+    )
+    client.force_login(world["safeguarding_lead"])
+    response = client.get(reverse("records:matrix") + "?role=staff")
+    assert lead_only in [row.learner for row in response.context["matrix"].rows]
+    rows = _rows(client.get(reverse("records:matrix_csv") + "?role=staff"))
+    assert "deputy" in [row[1] for row in rows[1:]]
