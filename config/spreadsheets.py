@@ -1,18 +1,26 @@
 """CSV downloads that open safely in spreadsheet software (every table's CSV twin)."""
 
 import csv
+import unicodedata
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
 
 def csv_cell(value) -> str:
     # A cell starting with =, +, - or @ is a formula to spreadsheet software, and so is one
     # starting with a tab or carriage return (dropped as the cell is read) then a formula:
-    # prefix it, as OWASP advises, so an exported name can never run as one.
+    # prefix it, as OWASP advises, so an exported name can never run as one. Some importers
+    # also drop leading spaces and line breaks, and Excel in a Japanese set-up reads the
+    # full-width signs (U+FF1D and the like) as the ordinary ones: those are formulas too.
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if text[:1] in ("\t", "\r"):
+        return "'" + text
+    first = unicodedata.normalize("NFKC", text.lstrip()[:1])
+    return "'" + text if first in FORMULA_STARTS else text
 
 
 def csv_datetime(value) -> str:
