@@ -215,8 +215,13 @@ def line_width(text: str, fonts: str | Sequence[str], size: float) -> float:
 
 
 def _draw_centred(pdf, x: float, y: float, text: str, fonts: Sequence[str], size: float):
+    _draw_line(pdf, x - line_width(text, fonts, size) / 2, y, text, fonts, size)
+
+
+def _draw_line(pdf, x: float, y: float, text: str, fonts: Sequence[str], size: float):
+    """A line from `x` rightwards, each word in the first of `fonts` that has its letters."""
     runs = line_runs(text, fonts, size)
-    position = x - line_width(text, fonts, size) / 2
+    position = x
     for index, run in enumerate(runs):
         line = pdf.beginText(position, y)
         line.setFont(run.font, size)
@@ -561,12 +566,14 @@ def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=
         story.append(_table(data, [30 * mm, 40 * mm, 120 * mm, 50 * mm, 27 * mm], regular, bold))
 
     footer = _("%(title)s, %(date)s") % {"title": title, "date": today.strftime("%-d %B %Y")}
+    # The school's name may be in a script the main font lacks, as in the title.
+    footer_fonts = font_chains()[0]
 
     def page_footer(pdf, document):
         # Each printed page says what it is part of, and where it comes in it.
         pdf.saveState()
         pdf.setFont(regular, 8)
-        pdf.drawString(document.leftMargin, 8 * mm, footer)
+        _draw_line(pdf, document.leftMargin, 8 * mm, footer, footer_fonts, 8)
         pdf.drawRightString(
             document.pagesize[0] - document.rightMargin,
             8 * mm,

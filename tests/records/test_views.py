@@ -1372,3 +1372,34 @@ def test_the_staff_filter_shows_a_lead_without_the_staff_role_whom_all_staff_cou
     assert lead_only in [row.learner for row in response.context["matrix"].rows]
     rows = _rows(client.get(reverse("records:matrix_csv") + "?role=staff"))
     assert "deputy" in [row[1] for row in rows[1:]]
+
+
+def _footer_runs(content: bytes) -> list[tuple[str, str]]:
+    """(text, font) of what is drawn at the foot of the first page, below the margin."""
+    from pypdf import PdfReader
+
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font is not None and tm[5] * cm[3] + cm[5] < 15 * 72 / 25.4:
+            runs.append((text, str(font["/BaseFont"])))
+
+    PdfReader(io.BytesIO(content)).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+def test_the_training_record_pdf_footer_prints_a_school_name_in_chinese(
+    client, world, school, dejavu
+):
+    """The footer drew the school's name in DejaVu Sans alone, so a name in a script it has
+    no letters for printed blank; it falls back to other fonts as the body does."""
+    from records.certificates import fonts_missing
+
+    if missing := fonts_missing():
+        pytest.skip(f"Not installed: {', '.join(missing)}")
+    school.name = "北京 Academy"
+    school.save()
+    client.force_login(world["safeguarding_lead"])
+    runs = _footer_runs(client.get(reverse("records:training_record_pdf")).content)
+    chinese = [font for text, font in runs if "北京" in text]
+    assert chinese and all("DejaVu" not in font for font in chinese), runs
