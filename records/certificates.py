@@ -573,12 +573,12 @@ def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=
         # Each printed page says what it is part of, and where it comes in it.
         pdf.saveState()
         pdf.setFont(regular, 8)
-        _draw_line(pdf, document.leftMargin, 8 * mm, footer, footer_fonts, 8)
-        pdf.drawRightString(
-            document.pagesize[0] - document.rightMargin,
-            8 * mm,
-            _("Page %(number)d") % {"number": document.page},
-        )
+        number = _("Page %(number)d") % {"number": document.page}
+        # A long school name (up to 200 letters) is set smaller to fit beside the number.
+        room = document.width - stringWidth(number, regular, 8) - 5 * mm
+        size = min(8, 8 * room / max(line_width(footer, footer_fonts, 8), 1))
+        _draw_line(pdf, document.leftMargin, 8 * mm, footer, footer_fonts, size)
+        pdf.drawRightString(document.pagesize[0] - document.rightMargin, 8 * mm, number)
         pdf.restoreState()
 
     doc.build(story, onFirstPage=page_footer, onLaterPages=page_footer)

@@ -1403,3 +1403,29 @@ def test_the_training_record_pdf_footer_prints_a_school_name_in_chinese(
     runs = _footer_runs(client.get(reverse("records:training_record_pdf")).content)
     chinese = [font for text, font in runs if "北京" in text]
     assert chinese and all("DejaVu" not in font for font in chinese), runs
+
+
+def test_the_training_record_pdf_footer_of_a_long_school_name_stays_clear_of_the_page_number(
+    client, world, school, dejavu
+):
+    """A school's name may be 200 characters: the footer ran on under "Page 1" and off the
+    page; it is set smaller to fit beside the page number."""
+    from pypdf import PdfReader
+
+    from records.certificates import font_chains, line_width
+
+    school.name = ("Holy Trinity Church of England Voluntary Aided Primary School " * 4)[:200]
+    school.save()
+    client.force_login(world["safeguarding_lead"])
+    content = client.get(reverse("records:training_record_pdf")).content
+    chunks = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and tm[5] * cm[3] + cm[5] < 15 * 72 / 25.4:
+            chunks.append((text.strip(), tm[4] * cm[0] + cm[4], size * tm[0] * cm[0]))
+
+    PdfReader(io.BytesIO(content)).pages[0].extract_text(visitor_text=visit)
+    (page_number,) = [x for text, x, _size in chunks if text == "Page 1"]
+    footer = [(text, x, size) for text, x, size in chunks if text != "Page 1"]
+    right = max(x + line_width(text, font_chains()[0], size) for text, x, size in footer)
+    assert right < page_number
