@@ -38,16 +38,20 @@ class Activity:
 
 def duration_iso(seconds: float) -> str:
     """Seconds as an ISO 8601 duration, to the hundredth (xAPI 4.6)."""
-    seconds = max(0.0, float(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
+    # Round once, in whole hundredths, before splitting: rounding the seconds last would
+    # turn 119.996 s into PT1M60S, and ISO 8601 seconds run 0 to 59.
+    hundredths = round(max(0.0, float(seconds)) * 100)
+    hours, rest = divmod(hundredths, 360000)
+    minutes, rest = divmod(rest, 6000)
+    whole, part = divmod(rest, 100)
     out = "PT"
     if hours:
-        out += f"{int(hours)}H"
+        out += f"{hours}H"
     if minutes:
-        out += f"{int(minutes)}M"
-    secs = round(secs, 2)
-    return out + (f"{secs:g}S" if secs or out == "PT" else "")
+        out += f"{minutes}M"
+    if rest or out == "PT":
+        out += f"{whole}.{part:02d}".rstrip("0").rstrip(".") + "S"
+    return out
 
 
 def _now() -> str:

@@ -161,6 +161,21 @@ def test_duration_is_iso_8601(seconds, expected):
     assert builders.duration_iso(seconds) == expected
 
 
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (119.996, "PT2M"),
+        (59.999, "PT1M"),
+        (3599.999, "PT1H"),
+        (3659.995, "PT1H1M"),
+        (0.004, "PT0S"),
+    ],
+)
+def test_duration_that_rounds_up_carries_into_the_next_minute_or_hour(seconds, expected):
+    """ISO 8601 seconds and minutes run 0-59: 119.996 s is PT2M, never PT1M60S."""
+    assert builders.duration_iso(seconds) == expected
+
+
 def test_profile_document_lists_our_terms_under_the_site():
     doc = profile_document()
     assert doc["id"] == "http://testserver/xapi/profile/"
