@@ -1,6 +1,5 @@
 """Site-origin views: the module page's relay posts H5P statements here."""
 
-import json
 import uuid
 from datetime import timedelta
 
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.auth import login_required_for_post
+from xapi.lrs.http import LrsError, statements_json
 
 from .models import H5PActivity
 from .services import h5p_statement_record
@@ -41,9 +41,13 @@ def statements(request, activity_uuid):
             status=404,
         )
     try:
-        body = json.loads(request.body)
+        # The LRS's parser: it refuses NaN, Infinity, numbers too large for a double and
+        # nesting too deep to read, which would otherwise fail when the statement is saved.
+        body = statements_json(request.body.decode("utf-8"))
     except ValueError:
         return _error(_("The request body is not JSON."))
+    except LrsError as exc:
+        return _error(exc.message)
     if not isinstance(body, dict) or not isinstance(body.get("module"), int):
         return _error(_("Say which module the activity was played in."))
     statement_id = body.get("id")

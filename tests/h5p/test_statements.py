@@ -425,3 +425,39 @@ def test_a_context_of_the_wrong_shape_is_refused_not_a_server_error(
     assert response.status_code == 400
     assert "context" in response.json()["error"]
     assert not Statement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "number", ["NaN", "Infinity", "-Infinity", "1e400"], ids=["nan", "inf", "-inf", "overflow"]
+)
+def test_a_score_that_is_not_a_json_number_is_refused_with_400(
+    client, pupil, activity, module, number
+):
+    """RFC 8259 JSON has no NaN or Infinity, and 1e400 is too large for a double: a
+    browser's statement carrying one is refused, not left to fail when it is saved."""
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    body = json.dumps({"module": module.pk, "statement": h5p_statement(iri, result=SCORE)})
+    body = body.replace('"raw": 1', f'"raw": {number}')
+    assert number in body
+    response = client.post(
+        f"/h5p/{activity.uuid}/statements/", data=body, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert "error" in response.json()
+    assert not Statement.objects.exists()
+
+
+def test_a_body_nested_too_deeply_to_read_is_refused_with_400(client, pupil, activity, module):
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    statement = json.dumps(h5p_statement(iri, result=SCORE))
+    nested = "[" * 100_000 + "]" * 100_000
+    body = statement[:-1] + ', "extra": ' + nested + "}"
+    response = client.post(
+        f"/h5p/{activity.uuid}/statements/",
+        data=f'{{"module": {module.pk}, "statement": {body}}}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert not Statement.objects.exists()
