@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Group, Membership
+from schools.roles import AUTH_GROUP_NAMES, Role
 
 from . import rows
 from .engine import SKIP, Graph, State
@@ -268,9 +269,14 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
 
 def _members_at_school(group):
     """The ids of the group's learners (members, not teachers) who have not left."""
-    return Membership.objects.filter(
+    members = Membership.objects.filter(
         group=group, role=Membership.Role.MEMBER, user__is_active=True
-    ).values("user_id")
+    )
+    if group.kind != Group.Kind.STAFF_TEAM:
+        # A class's or year group's learners are its pupils: a member of staff given a
+        # member's place in one is a mistake (Membership.clean refuses it), not a learner.
+        members = members.filter(user__groups__name=AUTH_GROUP_NAMES[Role.PUPIL])
+    return members.values("user_id")
 
 
 @dataclass

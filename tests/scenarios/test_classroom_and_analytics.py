@@ -450,6 +450,23 @@ def test_the_groups_teachers_are_not_counted_among_its_learners(klass, school, t
     assert [(c.choice_id, c.learners) for c in start.choices] == [("report", 5), ("share", 0)]
 
 
+def test_a_member_of_staff_given_a_members_place_in_a_class_is_not_one_of_its_learners(
+    klass, school
+):
+    """A class's learners are its pupils: a member of staff put in it as a member (a place
+    Membership.clean refuses and memberships_breaking_the_rules lists) is not counted."""
+    scenario = published_scenario(audience="staff")
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 4)
+    staff = UserFactory(school=school, username="misplaced", roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=staff)
+    attempt = scenario_attempt_start(learner=staff, scenario=scenario)
+    scenario_choice_make(
+        learner=staff, attempt_uuid=attempt.uuid, node_id="start", step=0, choice_id="share"
+    )
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert (result.learners, result.enough) == (4, False)
+
+
 def test_labels_are_the_ones_the_groups_learners_saw(klass, school, scenario):
     # Pupils elsewhere played an earlier revision, where the choice had another label; the
     # class's table names the choice as its own pupils saw it.
