@@ -137,7 +137,8 @@ def people_who_left(user, school: School) -> QuerySet[User]:
     return (
         people_visible_to(user)
         .filter(school=school, is_active=False, is_superuser=False)
-        .order_by("last_name", "first_name", "username")
+        # By name whatever its capitals ("de Souza" among the Ds), as the dashboard's tables.
+        .order_by(Lower("last_name"), Lower("first_name"), "username")
         .prefetch_related("groups")
     )
 

@@ -11,7 +11,11 @@ from django.utils import timezone
 from records.selectors import pshe_class_record
 from schools.models import Group, Membership, User
 from schools.roster import Kind, roster_parse
-from schools.selectors import groups_with_pupils_for, pupils_whose_password_user_may_reset
+from schools.selectors import (
+    groups_with_pupils_for,
+    people_who_left,
+    pupils_whose_password_user_may_reset,
+)
 from schools.services import (
     RosterLeaversChanged,
     leavers_fingerprint,
@@ -397,3 +401,19 @@ def test_a_pupil_whose_mis_id_the_file_writes_in_other_case_is_not_a_leaver(scho
     text = THIS_YEAR.replace("A1,", "a1,").replace("A2,", "a2,")
     leavers = roster_leavers(school=school, kind=Kind.PUPILS, parsed=parse(text))
     assert sorted(p.mis_id for p in leavers) == ["A3", "A4"]
+
+
+def test_people_who_left_are_listed_by_surname_whatever_its_capitals(
+    school, safeguarding_lead, teacher, klass
+):
+    """ "de Souza" comes between "Brown" and "Zane", as on the dashboard's tables, not after
+    them (as a database comparing capitals before small letters would put it)."""
+    for last_name in ("Zane", "de Souza", "Brown"):
+        pupil = PupilFactory(school=school, last_name=last_name, is_active=False)
+        Membership.objects.create(group=klass, user=pupil)
+    for viewer in (safeguarding_lead, teacher):
+        assert [p.last_name for p in people_who_left(viewer, school)] == [
+            "Brown",
+            "de Souza",
+            "Zane",
+        ]
