@@ -34,7 +34,8 @@ class ActivityBlock(blocks.StructBlock):
 
     def is_available(self, value) -> bool:
         """Is the content there for learners? A scenario or quiz unpublished after the module
-        was published is not, and cannot be played."""
+        was published is not, and cannot be started (a learner part-way through a scenario
+        may still finish it: an attempt keeps the revision it started on)."""
         obj = self.content_object(value)
         return obj is not None and getattr(obj, "live", True) is not False
 

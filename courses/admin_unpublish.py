@@ -8,7 +8,8 @@ from wagtail.snippets.views.snippets import UnpublishView
 class RequiredActivityUnpublishView(UnpublishView):
     """Unpublishing a scenario or quiz that live modules require is allowed (a module does not
     wait for it), but learners then meet "not available" there and complete the module
-    without it: the editor is told which modules, before they confirm."""
+    without it (one part-way through a scenario may finish it): the editor is told which
+    modules, before they confirm."""
 
     template_name = "courses/admin/confirm_unpublish_activity.html"
 
@@ -17,11 +18,25 @@ class RequiredActivityUnpublishView(UnpublishView):
 
         context = super().get_context_data(**kwargs)
         modules = modules_using(self.object, required=True) if self.object.live else []
-        if modules:
-            context["required_by"] = _(
+        if not modules:
+            return context
+        names = {"modules": get_text_list([f"“{m.title}”" for m in modules], _("and"))}
+        if self.model._meta.label == "scenarios.Scenario":
+            # An attempt keeps the revision it started on (DESIGN.md), so a learner
+            # part-way through is not cut off: only starting it again is refused.
+            message = _(
+                "Live modules require this: %(modules)s. Once it is unpublished, learners "
+                "who have not started it are told there that it is not available, and "
+                "complete those modules without it, by saying they have read them. Learners "
+                "part-way through it can still finish it, as it was when they started. To "
+                "keep it in them, leave it published, or take it out of the modules first."
+            )
+        else:
+            message = _(
                 "Live modules require this: %(modules)s. Once it is unpublished, learners "
                 "are told there that it is not available, and complete those modules "
                 "without it, by saying they have read them. To keep it in them, leave it "
                 "published, or take it out of the modules first."
-            ) % {"modules": get_text_list([f"“{m.title}”" for m in modules], _("and"))}
+            )
+        context["required_by"] = message % names
         return context

@@ -1130,3 +1130,43 @@ def test_unpublishing_an_activity_a_live_module_requires_says_what_learners_meet
     assert response.status_code == 200
     assert "Live modules require this: “What happened next”." in response.text
     assert "by saying they have read them" in response.text
+
+
+def test_unpublishing_a_scenario_tells_the_editor_that_learners_part_way_can_finish_it(
+    client, editor, pupil, course
+):
+    """DESIGN.md: "An attempt pins the revision it started on, so edits never break a learner
+    half-way." A learner part-way through an unpublished scenario still sees where they are
+    and can reach an ending; only starting it is refused. The confirmation said learners were
+    told it is not available: it now says what those part-way through meet."""
+    from scenarios.models import ScenarioAttempt
+    from tests.courses.conftest import module_page
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    scenario = published_scenario(title="A post about you")
+    module = module_page(
+        course,
+        "targeted",
+        title="What happened next",
+        body=[("scenario", {"scenario": scenario, "required": True})],
+    )
+    client.force_login(pupil)
+    client.post(reverse("scenarios:start", args=[scenario.uuid]), {"module": module.pk})
+    attempt = ScenarioAttempt.objects.get(learner=pupil)
+    choose = reverse("scenarios:choose", args=[attempt.uuid])
+    client.post(choose, {"node": "start", "step": 0, "choice": "share"})
+
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_scenarios_scenario:unpublish", args=[scenario.pk])
+    text = client.get(url).text
+    assert "learners who have not started it are told there that it is not available" in text
+    assert "Learners part-way through it can still finish it" in text
+    scenario.unpublish()
+
+    client.force_login(pupil)
+    page = client.get(module.url).text
+    assert "You chose:" in page and "This scenario is not available yet." not in page
+    client.post(choose, {"node": "shared", "step": 1, "choice": "oops"})
+    attempt.refresh_from_db()
+    assert attempt.outcome and attempt.finished_at
