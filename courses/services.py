@@ -770,6 +770,58 @@ def class_lesson_remove(*, lesson: ClassLesson, by) -> int:
     return len({learner for _id, _data, learner, _when in recorded})
 
 
+def course_completions_recheck(*, voided_statement_ids, school_id: int) -> None:
+    """After statements were voided through the LRS: a course completion Upstander recorded
+    on the strength of a module completion now voided is voided too (xAPI 1.0.3 §2.2.6: a
+    voided statement is as if it had never been made), as when a class lesson is removed."""
+    from xapi.identity import activity_iri
+    from xapi.models import Statement
+    from xapi.services import record
+    from xapi.statements.builders import statement_voided
+
+    voided = Statement.objects.filter(
+        school_id=school_id,
+        statement_id__in=voided_statement_ids,
+        voided=True,
+        learner__isnull=False,
+    ).values_list("object_iri", "learner_id", "timestamp")
+    by_module: dict[str, dict[int, datetime]] = {}
+    for iri, learner_id, when in voided:
+        since = by_module.setdefault(iri, {})
+        since[learner_id] = min(when, since.get(learner_id, when))
+    if not by_module:
+        return
+    prefix = activity_iri(ModulePage.activity_kind, "")
+    module_uuids = set()
+    for iri in by_module:
+        if iri.startswith(prefix):
+            try:
+                module_uuids.add(uuid.UUID(iri.removeprefix(prefix)))
+            except ValueError:
+                continue
+    since_by_course: dict[int, dict[int, datetime]] = {}
+    courses: dict[int, CoursePage] = {}
+    for module in ModulePage.objects.filter(activity_uuid__in=module_uuids):
+        learners = by_module.get(module.activity_iri)
+        if not learners:
+            continue
+        course = module.course
+        courses[course.pk] = course
+        since = since_by_course.setdefault(course.pk, {})
+        for learner_id, when in learners.items():
+            since[learner_id] = min(when, since.get(learner_id, when))
+    for course_pk, since in since_by_course.items():
+        unfounded = _course_completions_unfounded(course=courses[course_pk], since=since)
+        if unfounded:
+            record(
+                statements=[
+                    statement_voided(actor=data["actor"], statement_id=str(statement_id))
+                    for statement_id, data in unfounded
+                ],
+                school_id=school_id,
+            )
+
+
 def _voiding(rows, *, lesson: ClassLesson) -> list[dict]:
     from xapi.statements.builders import statement_voided
 

@@ -3,9 +3,11 @@ and check parameters, authenticate, call services and selectors, shape the answe
 
 import json
 import uuid
+from contextlib import nullcontext
 from datetime import datetime
 
 from django.core import signing
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.http import http_date
@@ -206,16 +208,36 @@ def _statements_write(lrs: LrsRequest):
             {**s, "actor": principal.learner_actor} if isinstance(s, dict) else s for s in batch
         ]
         session_statements_check(batch, principal)
+    from records.projection import voided_statement_id
+
+    # Read before record() validates them: anything but objects is no voiding statement.
+    voiding = [
+        target
+        for s in batch
+        if isinstance(s, dict)
+        and isinstance(s.get("verb"), dict)
+        and isinstance(s.get("object"), dict)
+        and (target := voided_statement_id(s))
+    ]
     try:
-        ids = record(
-            statements=batch,
-            school_id=principal.school_id,
-            authority=principal.authority,
-            version=lrs.version,
-            attachments=attachments,
-            # A session's statements are all about its learner (the actor was set above).
-            learner=principal.user,
-        )
+        with transaction.atomic() if voiding else nullcontext():
+            ids = record(
+                statements=batch,
+                school_id=principal.school_id,
+                authority=principal.authority,
+                version=lrs.version,
+                attachments=attachments,
+                # A session's statements are all about its learner (the actor was set above).
+                learner=principal.user,
+            )
+            if voiding:
+                # A course Upstander completed on the strength of a module completion voided
+                # here is no longer complete (xAPI 1.0.3 §2.2.6).
+                from courses.services import course_completions_recheck
+
+                course_completions_recheck(
+                    voided_statement_ids=voiding, school_id=principal.school_id
+                )
     except StatementConflictError as exc:
         raise LrsError(409, str(exc)) from None
     if lrs.method == "PUT":
