@@ -280,6 +280,9 @@ class ScenarioChoiceRecord(models.Model):
     # The `chose` statement recorded with the move: once it is voided (xAPI 1.0.3 §2.2.6),
     # the move no longer counts in the group's analytics.
     statement_id = models.UUIDField(null=True, blank=True)
+    # The `completed` statement of the ending this move reached, if it reached one: once
+    # that is voided, the ending no longer counts among the group's endings.
+    ending_statement_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

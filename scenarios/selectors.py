@@ -215,9 +215,19 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         )
         for node_id, choices in sorted(by_node.items(), key=lambda kv: order.get(kv[0], 10**6))
     ]
-    # An ending counts while the choice that reached it stands (it was not voided).
+    # An ending counts while the choice that reached it, and the statement that it was
+    # reached, stand (neither was voided).
+    from xapi.models import Statement
+
+    ending_voided = Statement.objects.filter(
+        voided=True, statement_id=OuterRef("ending_statement_id")
+    )
     finished = attempts.exclude(outcome="").filter(
-        Exists(moves.filter(attempt=OuterRef("pk"), step=OuterRef("step")))
+        Exists(
+            moves.filter(attempt=OuterRef("pk"), step=OuterRef("step")).exclude(
+                Exists(ending_voided)
+            )
+        )
     )
     # A learner who played again counts once, at the ending they reached last, so the
     # endings' shares (of those who reached one) add up to 100.

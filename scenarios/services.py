@@ -489,6 +489,7 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
         choice_label=choice_label[:255],
         step=attempt.step,
         statement_id=statements[0]["id"],
+        ending_statement_id=statements[1]["id"] if step.ended else None,
     )
     guard = _move_guard(attempt, previous_step=previous_step, move=move)
     sync_module = step.ended and attempt.module_id

@@ -1029,6 +1029,37 @@ def test_a_pupil_whose_choices_were_voided_no_longer_counts_towards_the_minimum(
     assert (result.learners, result.enough, result.nodes) == (4, False, [])
 
 
+def test_a_pupil_whose_ending_alone_was_voided_is_not_counted_among_the_endings(
+    klass, school, scenario
+):
+    """xAPI 1.0.3 §2.2.6: a voided statement is as if it had never been made. A tool that
+    voids only the `completed` statement of a pupil's ending (not the choice that led
+    there) takes that ending out of the endings' shares; their choices still count."""
+    import uuid as uuid_module
+
+    from xapi.identity import activity_iri
+    from xapi.models import Statement
+    from xapi.services import record
+
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 6)
+    pupil = Membership.objects.get(group=klass, user__username="p0").user
+    ending = Statement.objects.get(
+        learner=pupil,
+        verb_iri="http://adlnet.gov/expapi/verbs/completed",
+        object_iri=activity_iri("scenario", scenario.uuid),
+    )
+    void = {
+        "id": str(uuid_module.uuid4()),
+        "actor": ending.data["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": str(ending.statement_id)},
+    }
+    record(statements=[void], school=school)
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert result.learners == 6 and result.finished == 5
+    assert {(e.node_id, e.learners) for e in result.endings if e.learners} == {("good", 5)}
+
+
 def test_a_teacher_taken_off_the_class_no_longer_has_its_sessions_listed(
     client, school, teacher, klass, scenario
 ):
