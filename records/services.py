@@ -856,8 +856,13 @@ def records_purge(
                 carried = attachments_carried(old)
                 # A chunk at a time: deleting loads each statement, JSON and all, and a school
                 # that shortens its retention period may have years of them to go at once.
-                while chunk := list(old.values_list("pk", flat=True)[:PURGE_CHUNK]):
-                    Statement.objects.filter(pk__in=chunk).delete()
+                while chunk := list(old.values_list("pk", "statement_id")[:PURGE_CHUNK]):
+                    Statement.objects.filter(pk__in=[pk for pk, _id in chunk]).delete()
+                    # Whatever school the person is at now (they may have moved): a
+                    # certificate goes with the statement it was issued for.
+                    Certificate.objects.filter(
+                        statement_id__in=[sid for _pk, sid in chunk]
+                    ).delete()
                 attachments_release(carried)
                 Certificate.objects.filter(learner__school=school, completed_at__lt=cutoff).exclude(
                     statement_id__in=kept

@@ -1188,3 +1188,27 @@ def test_erasing_a_person_deletes_the_emails_to_them_the_task_queue_keeps(
     [kept] = DBTaskResult.objects.all()
     assert kept.args_kwargs["kwargs"]["to"] == [colleague.email]
     cache.clear()
+
+
+def test_purge_removes_the_certificate_of_a_completion_it_purges_after_the_person_moved_school(
+    school, teacher, staff_course
+):
+    """A member of staff completed a course at a school that keeps records for a year, then
+    moved to one that keeps them for seven. The purge deletes the first school's statements,
+    and the completion with them, but went by the person's school now for certificates, so
+    kept theirs: a certificate that no longer verifies, naming them, for years after the
+    statement it came from. A certificate goes with the statement it was issued for."""
+    from tests.factories import SchoolFactory
+
+    school.retention_months = 12
+    school.save()
+    _record(school, statement(teacher, COMPLETED, staff_course.activity_iri, when=timezone.now()))
+    certificate_issue(learner=teacher, statement_id=Completion.objects.get().statement_id)
+    teacher.school = SchoolFactory(retention_months=84)
+    teacher.save()
+
+    records_purge(now=timezone.now() + timedelta(days=400))
+
+    assert not Statement.objects.exists()
+    assert not Completion.objects.exists()
+    assert not Certificate.objects.exists()
