@@ -875,7 +875,23 @@ def records_purge(
                 if school is not None:  # (assignments are always a school's)
                     _reminders_sent_purge(school=school, cutoff=cutoff, today=now)
             result[school.name if school else NO_SCHOOL] = count
+    if not dry_run:
+        task_results_purge(now=now)
     return result
+
+
+def task_results_purge(*, now: datetime | None = None) -> int:
+    """Delete the tasks in the database's task queue that finished, or failed, more than
+    `settings.TASK_RESULTS_KEEP_DAYS` ago: their arguments stay with them, and an email's
+    are the address, the person's name and what it said (a password reset link). Tasks
+    waiting to run, or running, stay however old. Returns how many went."""
+    if not apps.is_installed("django_tasks_db"):
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TASK_RESULTS_KEEP_DAYS)
+    deleted, _counts = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted
 
 
 def _latest_renewable_completions(*, school: School | None, cutoff: datetime) -> list:

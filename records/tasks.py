@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from .models import ReminderSchedule
-from .services import reminders_send, renewal_notify
+from .services import reminders_send, renewal_notify, task_results_purge
 
 
 @task()
@@ -46,8 +46,10 @@ def reminders_next_run_at(now: datetime) -> datetime:
 @task()
 def reminders_run(scheduled_for: str | None = None) -> int:
     """Send due reminders, then schedule the next run if this run still owns the chain (also
-    when sending failed: the run fails, and is seen to, but the chain goes on)."""
+    when sending failed: the run fails, and is seen to, but the chain goes on). Finished
+    tasks past their time in the task queue are deleted first (`task_results_purge`)."""
     try:
+        task_results_purge()
         return reminders_send()
     finally:
         reminders_schedule_next(after=scheduled_for)

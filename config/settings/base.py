@@ -53,6 +53,10 @@ PDF_FALLBACK_FONTS = [
 # and trial plays of editors and administrators, and statements from site-wide LRS clients.
 # Schools set their own period (School.retention_months); this is its default, seven years.
 RETENTION_MONTHS_WITHOUT_SCHOOL = int(os.environ.get("RETENTION_MONTHS_WITHOUT_SCHOOL", "84"))
+# How long the database's task queue keeps a task after it finished (or failed): the emails
+# sent from a request wait there with the address, the name and a password reset link.
+# Deleted by the daily reminders run and by purge_records; tasks waiting to run always stay.
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "7"))
 # The LRS's X-Experience-API-Consistent-Through is this long before now: longer than any
 # write of statements takes from being stamped `stored` to committing (the web server's
 # request timeout bounds it; xapi.lrs.http.consistent_through_now).

@@ -1212,3 +1212,51 @@ def test_purge_removes_the_certificate_of_a_completion_it_purges_after_the_perso
     assert not Statement.objects.exists()
     assert not Completion.objects.exists()
     assert not Certificate.objects.exists()
+
+
+def _task_row(*, status, finished_days_ago=None, run_after=None, to="someone@school.invalid"):
+    """A row of the database's task queue: a password reset email, as `email_send` keeps it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from schools.tasks import email_send
+
+    now = timezone.now()
+    return DBTaskResult.objects.create(
+        status=status,
+        task_path=email_send.module_path,
+        backend_name="default",
+        args_kwargs={"args": [], "kwargs": {"to": [to], "subject": "Reset", "body": "A link"}},
+        run_after=run_after or now,
+        finished_at=None if finished_days_ago is None else now - timedelta(days=finished_days_ago),
+    )
+
+
+@pytest.mark.parametrize("how", ["purge_records", "send_reminders", "reminders_run"])
+def test_finished_tasks_are_deleted_after_a_week_and_waiting_ones_are_kept(school, how, settings):
+    """Every email the site sends from a request (a password reset: the address, the
+    person's name, their username and the link) is a row of the database's task queue,
+    and a finished row was kept for ever. A week after it finished it goes, with the
+    retention purge and with the daily reminders run; a task still waiting to run stays,
+    however long it has waited."""
+    from django_tasks_db.models import DBTaskResult
+
+    from records.tasks import reminders_run
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    old_sent = _task_row(status="SUCCESSFUL", finished_days_ago=8)
+    old_failed = _task_row(status="FAILED", finished_days_ago=30)
+    recent = _task_row(status="SUCCESSFUL", finished_days_ago=6)
+    waiting = _task_row(status="READY", run_after=timezone.now() + timedelta(hours=1))
+    waiting_long = _task_row(status="READY", run_after=timezone.now() - timedelta(days=40))
+    DBTaskResult.objects.filter(pk=waiting_long.pk).update(
+        enqueued_at=timezone.now() - timedelta(days=40)
+    )
+
+    if how != "reminders_run":
+        call_command(how)
+    else:
+        reminders_run.call()
+
+    kept = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert {recent.pk, waiting.pk, waiting_long.pk} <= kept
+    assert not {old_sent.pk, old_failed.pk} & kept

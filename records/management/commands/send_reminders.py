@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from records.services import reminders_send
+from records.services import reminders_send, task_results_purge
 from records.tasks import reminders_schedule_ensure
 
 
@@ -27,5 +27,6 @@ class Command(BaseCommand):
                 "Reminders task scheduled." if started else "Reminders task already scheduled."
             )
             return
+        task_results_purge()
         sent = reminders_send()
         self.stdout.write(self.style.SUCCESS(f"Sent {sent} reminders."))
