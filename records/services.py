@@ -1198,9 +1198,16 @@ def _emails_queued_erase(*, email: str) -> None:
 
     address = email.lower()
     results = DBTaskResult.objects
+    # The database picks the rows whose recipients' text holds the address (as SQLite keeps
+    # it, with letters beyond ASCII escaped, or as PostgreSQL gives it back), so a bulk
+    # erasure does not read every email in the queue once a person; Python then keeps the
+    # rows sent to exactly that address, in any case.
+    holds = Q()
+    for text in {email, address, json.dumps(email)[1:-1], json.dumps(address)[1:-1]}:
+        holds |= Q(args_kwargs__kwargs__to__icontains=text)
     theirs = [
         pk
-        for pk, arguments in results.filter(task_path=email_send.module_path)
+        for pk, arguments in results.filter(holds, task_path=email_send.module_path)
         .values_list("pk", "args_kwargs")
         .iterator(chunk_size=2000)
         if address in {str(to).lower() for to in (arguments.get("kwargs") or {}).get("to") or ()}

@@ -1260,3 +1260,68 @@ def test_finished_tasks_are_deleted_after_a_week_and_waiting_ones_are_kept(schoo
     kept = set(DBTaskResult.objects.values_list("pk", flat=True))
     assert {recent.pk, waiting.pk, waiting_long.pk} <= kept
     assert not {old_sent.pk, old_failed.pk} & kept
+
+
+def test_erasing_a_person_reads_only_their_emails_in_the_task_queue_not_every_one(
+    school, teacher, monkeypatch
+):
+    """Erasing someone deletes the emails to them the task queue keeps, and found them by
+    reading the arguments of every email in it into Python: a September purge of 200 leavers
+    against tens of thousands of emails read them all 200 times. The database picks the
+    few that may be theirs; an address that merely contains theirs is not theirs."""
+    from django.db.models import JSONField
+    from django_tasks_db.models import DBTaskResult
+
+    from schools.tasks import email_send
+
+    def row(to):
+        return DBTaskResult(
+            status="SUCCESSFUL",
+            task_path=email_send.module_path,
+            backend_name="default",
+            args_kwargs={"args": [], "kwargs": {"to": [to], "subject": "Reset", "body": "..."}},
+            run_after=timezone.now(),
+            finished_at=timezone.now(),
+        )
+
+    others = [row(f"person{n}@school.invalid") for n in range(3000)]
+    others.append(row("xteacher1@school.invalid"))
+    DBTaskResult.objects.bulk_create(
+        [*others, row("Teacher1@School.invalid"), row(teacher.email)], batch_size=500
+    )
+    read = []
+    from_db_value = JSONField.from_db_value
+
+    def counting(self, value, expression, connection):
+        read.append(value)
+        return from_db_value(self, value, expression, connection)
+
+    monkeypatch.setattr(JSONField, "from_db_value", counting)
+    learner_erase(learner=teacher)
+    monkeypatch.undo()
+
+    assert len(read) <= 10
+    assert DBTaskResult.objects.count() == len(others)
+    assert DBTaskResult.objects.filter(args_kwargs__kwargs__to__icontains="xteacher1").exists()
+
+
+@pytest.mark.parametrize(
+    "address", ["teacher1@school.invalid", "Zoë.Brontë@school.invalid", "siân@ysgol.invalid"]
+)
+def test_erasing_a_person_deletes_the_emails_to_their_address_whatever_its_letters_or_case(
+    school, teacher, address
+):
+    """The database finds the emails to them on SQLite, which keeps letters beyond ASCII
+    escaped, as on PostgreSQL, which does not; the address in any ASCII case."""
+    from django_tasks_db.models import DBTaskResult
+
+    teacher.email = address
+    teacher.save()
+    for to in {address, address.upper() if address.isascii() else address, "someone@else"}:
+        _task_row(status="READY", to=to)
+
+    learner_erase(learner=teacher)
+
+    assert list(DBTaskResult.objects.values_list("args_kwargs__kwargs__to", flat=True)) == [
+        ["someone@else"]
+    ]
