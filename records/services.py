@@ -877,6 +877,8 @@ def records_purge(
             result[school.name if school else NO_SCHOOL] = count
     if not dry_run:
         task_results_purge(now=now)
+        # A sign-in that ended (expired) names the account until its row is cleared.
+        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     return result
 
 

@@ -1325,3 +1325,20 @@ def test_erasing_a_person_deletes_the_emails_to_their_address_whatever_its_lette
     assert list(DBTaskResult.objects.values_list("args_kwargs__kwargs__to", flat=True)) == [
         ["someone@else"]
     ]
+
+
+def test_purge_deletes_sessions_that_have_expired(school, teacher, pupil):
+    """A sign-in ends after a while without a request, but its row (naming the account)
+    stayed in the sessions table for ever: nothing cleared expired ones. The retention purge
+    does; a session still running stays."""
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    for person in (teacher, pupil):
+        Client().force_login(person)
+    expired, running = Session.objects.order_by("expire_date")
+    Session.objects.filter(pk=expired.pk).update(expire_date=timezone.now() - timedelta(days=1))
+
+    call_command("purge_records")
+
+    assert list(Session.objects.values_list("pk", flat=True)) == [running.pk]
