@@ -124,12 +124,14 @@ def _is_school_staff(user) -> bool:
 
 def course_taught_by(*, user, course) -> bool:
     """Is the course a pupils' lesson this person may lead with a class, and record it?
-    Staff of a school, also when they edit courses (`courses_to_teach` lists them)."""
+    Staff of a school, also when they edit courses (`courses_to_teach` lists them), unless
+    its page privacy keeps them out (`courses_to_teach` leaves it out for them too)."""
     return (
         course.audience == Audience.PUPILS
         and course.live
         and Audience.PUPILS not in audiences_for(user=user)
         and _is_school_staff(user)
+        and not _private_from(user, course)
     )
 
 

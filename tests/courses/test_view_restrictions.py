@@ -83,3 +83,31 @@ def test_a_course_private_to_groups_is_in_my_learning_for_their_members_only(
     assert [item.progress.course.pk for item in listed] == [course.pk]
     client.force_login(outsider)
     assert client.get(reverse("courses:my_learning")).context["courses"] == []
+
+
+def test_a_teacher_outside_the_groups_a_pupils_lesson_is_private_to_cannot_record_it(
+    client, teacher, pupil, klass, course, modules
+):
+    """The lesson is private to a pilot group: a teacher not in it does not see it in My
+    learning, and cannot open or record it by its address either."""
+    from django.utils import timezone
+
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="Year 9 pilot")])
+    client.force_login(teacher)
+    assert client.get(reverse("courses:my_learning")).context["lessons_to_teach"].count() == 0
+    url = reverse("courses:class_lesson", args=[course.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(
+        url,
+        {
+            "group": klass.pk,
+            "modules": [modules[0].pk],
+            "taught_on": timezone.localdate().isoformat(),
+            "pupils": [pupil.pk],
+        },
+    )
+    assert response.status_code == 404
+    assert not Completion.objects.filter(learner=pupil).exists()
