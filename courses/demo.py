@@ -111,7 +111,9 @@ def _sync_page(parent, model, slug: str, fields: dict, *, topics=None):
                 (c.block_type, c.value) for c in page.body if c.block_type in ACTIVITY_TYPES
             ]
             before = _body_json(page.body)
+            ours = [c for c in page.body if c.block_type not in ACTIVITY_TYPES]
             page.body = value
+            _ids_kept(ours, page.body)
             for block_type, block_value in activities:
                 page.body.insert(_insert_position(page.body), (block_type, block_value))
             changed |= _body_json(page.body) != before
@@ -124,6 +126,33 @@ def _sync_page(parent, model, slug: str, fields: dict, *, topics=None):
     if changed or not page.live:
         _publish(page)
     return page
+
+
+def _ids_kept(old, new) -> None:
+    """Give the blocks of `new` the ids of `old`'s, the first of a type the first's and so on,
+    and a checklist's items theirs by place: learners' ticks and reflections are kept by
+    these ids (and a checklist's xAPI activity is named by its), so reloading the demo text
+    over a module learners have used leaves what they did there in place."""
+    by_type: dict[str, list] = {}
+    for child in old:
+        by_type.setdefault(child.block_type, []).append(child)
+    for child in new:
+        before = by_type.get(child.block_type)
+        if not before:
+            continue
+        was = before.pop(0)
+        child.id = was.id
+        if child.block_type == "checklist":
+            for platform, old_platform in zip(
+                child.value["platforms"].bound_blocks,
+                was.value["platforms"].bound_blocks,
+                strict=False,
+            ):
+                platform.id = old_platform.id
+                items = platform.value["items"].bound_blocks
+                old_items = old_platform.value["items"].bound_blocks
+                for item, old_item in zip(items, old_items, strict=False):
+                    item.id = old_item.id
 
 
 def _body_json(body) -> str:

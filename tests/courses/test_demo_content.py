@@ -6,7 +6,9 @@ import pytest
 import textstat
 from django.core.management import call_command
 from django.utils.html import strip_tags
+from wagtail.rich_text import RichText
 
+from courses.blocks import ChecklistBlock
 from courses.demo import (
     DEMO_MODULE_SLUGS,
     DemoContentError,
@@ -154,3 +156,45 @@ def test_pupil_course_reads_at_flesch_kincaid_grade_7_or_below(syllables_by_pyph
     assert len(text.split()) > 800
     grade = textstat.flesch_kincaid_grade(text)
     assert grade <= 7, f"Flesch-Kincaid grade {grade}"
+
+
+def test_reloading_the_demo_content_keeps_learners_checklist_ticks_and_reflections(
+    home_page, teacher
+):
+    """An editor fixed a typo in a demo module; loading the demo content again (as `make run`
+    does) puts its text back, but what learners ticked and wrote there still shows."""
+    from courses.selectors import module_context
+    from courses.services import checklist_tick, reflection_save
+
+    demo_content_load()
+    modules = [
+        ModulePage.objects.get(slug="staff-privacy-settings"),
+        ModulePage.objects.get(slug="staff-privacy-if-targeted"),
+    ]
+    checklist = next(c for c in modules[0].body if c.block_type == "checklist")
+    reflection = next(c for c in modules[1].body if c.block_type == "reflection")
+    first_item = ChecklistBlock.item_ids(checklist.value)[0]
+    checklist_tick(learner=teacher, module=modules[0], block_id=checklist.id, ticked=[first_item])
+    reflection_save(
+        learner=teacher, module=modules[1], block_id=reflection.id, text="Tell the DSL."
+    )
+    for module in modules:
+        draft = module.get_latest_revision_as_object()
+        text = next(c for c in draft.body if c.block_type == "text")
+        text.value = RichText(text.value.source.replace("</p>", " (edited)</p>", 1))
+        draft.save_revision().publish()
+
+    demo_content_load()
+
+    ticked = module_context(learner=teacher, module=ModulePage.objects.get(pk=modules[0].pk))
+    assert ticked["checklist_ticks"] == {checklist.id: [first_item]}
+    reloaded = next(
+        c for c in ModulePage.objects.get(pk=modules[0].pk).body if c.block_type == "checklist"
+    )
+    assert reloaded.id == checklist.id
+    assert first_item in ChecklistBlock.item_ids(reloaded.value)
+    written = ModulePage.objects.get(pk=modules[1].pk)
+    assert reflection.id in {c.id for c in written.body if c.block_type == "reflection"}
+    assert module_context(learner=teacher, module=written)["reflections"] == {
+        reflection.id: "Tell the DSL."
+    }
