@@ -110,6 +110,17 @@ def _open_under_privacy(pages, user):
     return pages
 
 
+def modules_open_to(*, user, course):
+    """The course's live modules this person may open, in order. A module private to groups
+    they are not in (its "Privacy" in the admin) is not part of the course for them: it
+    does not hold back their completion of the course, nor is it where "Carry on" sends
+    them (the page would only send them to sign in)."""
+    modules = course.modules()
+    if not getattr(user, "is_authenticated", False):
+        return modules
+    return _open_under_privacy(modules, user)
+
+
 def audience_open_to(*, user, audience: str) -> bool:
     """May this person take what is made for `audience` (a course's, or a scenario's)?"""
     if _edits_courses(user):
@@ -277,7 +288,7 @@ def course_progress(*, learner, course, since=_NOT_GIVEN) -> CourseProgress:
     renewing an expired completion, from when they started again. `since` (the course's
     renewal mark) saves the look-up when the caller already has it.
     """
-    modules = list(course.modules())
+    modules = list(modules_open_to(user=learner, course=course))
     # An editor previewing a course not yet saved has no progress in it.
     if course.pk is None or not getattr(learner, "is_authenticated", False):
         return CourseProgress(
@@ -315,7 +326,9 @@ def progress_for_courses(*, learner, courses) -> list[CourseProgress]:
         return [course_progress(learner=learner, course=course) for course in courses]
     modules_by_path: dict[str, list[ModulePage]] = {c.path: [] for c in courses}
     children = reduce(or_, (ModulePage.objects.child_of_q(c) for c in courses))
-    for module in ModulePage.objects.live().filter(children).order_by("path"):
+    for module in _open_under_privacy(ModulePage.objects.live().filter(children), learner).order_by(
+        "path"
+    ):
         modules_by_path[module.path[: -ModulePage.steplen]].append(module)
     since_by_course = courses_valid_since(course_page_ids=[c.pk for c in courses])
     iris = [c.activity_iri for c in courses]

@@ -37,7 +37,7 @@ from .models import (
     ModulePage,
     Reflection,
 )
-from .selectors import attempt_since, renewal_due
+from .selectors import attempt_since, modules_open_to, renewal_due
 
 REFLECTION_MAX_LENGTH = 5000
 
@@ -238,11 +238,11 @@ def _module_complete(
 def _course_sync(
     *, learner, course: CoursePage, registration, since, at: datetime | None = None
 ) -> None:
-    """Record the course `completed` once every module is (since `since`), unless it
-    already is."""
+    """Record the course `completed` once every module open to the learner is (since
+    `since`), unless it already is."""
     from xapi.statements.builders import course_completed
 
-    modules = list(course.modules())
+    modules = list(modules_open_to(user=learner, course=course))
     if not modules:
         return
     module_iris = [m.activity_iri for m in modules]

@@ -111,3 +111,22 @@ def test_a_teacher_outside_the_groups_a_pupils_lesson_is_private_to_cannot_recor
     )
     assert response.status_code == 404
     assert not Completion.objects.filter(learner=pupil).exists()
+
+
+def test_a_module_private_to_groups_the_learner_is_not_in_does_not_hold_back_their_course(
+    client, pupil, course, modules
+):
+    """The second module is for a pilot group only: a pupil outside it is not sent there by
+    "Carry on" (it would send them to sign in), and completes the course with the others."""
+    restriction = PageViewRestriction.objects.create(
+        page=modules[1], restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="Year 9 pilot")])
+    client.force_login(pupil)
+    client.post(reverse("courses:module_read", args=[modules[0].pk]))
+    response = client.post(reverse("courses:course_start", args=[course.pk]))
+    assert response["Location"] == modules[2].url
+    client.post(reverse("courses:module_read", args=[modules[2].pk]))
+    assert Completion.objects.filter(learner=pupil, activity_iri=course.activity_iri).exists()
+    listed = client.get(reverse("courses:my_learning")).context["courses"][0].progress
+    assert (listed.complete, listed.completed_count, listed.total) == (True, 2, 2)
