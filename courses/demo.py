@@ -73,12 +73,9 @@ def activity_block_ensure(*, module_slug: str, block_type: str, value: dict) -> 
     child_block = _body_block().child_blocks.get(block_type)
     if child_block is None or not isinstance(child_block, ActivityBlock):
         raise DemoContentError(f"{block_type!r} is not an activity block of module bodies")
-    try:
-        live = ModulePage.objects.get(slug=module_slug)
-    except ModulePage.DoesNotExist as error:
-        raise DemoContentError(
-            f"No demo module {module_slug!r}; run load_demo_content first"
-        ) from error
+    live = _demo_module(module_slug)
+    if live is None:
+        raise DemoContentError(f"No demo module {module_slug!r}; run load_demo_content first")
     module = live.get_latest_revision_as_object()
     wanted = _prep(block_type, value)
     for child in module.body:
@@ -86,6 +83,20 @@ def activity_block_ensure(*, module_slug: str, block_type: str, value: dict) -> 
             return
     module.body.insert(_insert_position(module.body), (block_type, child_block.normalize(value)))
     _publish(module)
+
+
+def _demo_module(module_slug: str) -> ModulePage | None:
+    """The demo module with this slug, in its demo course and catalogue: a copy an editor
+    made of a demo course (or module) keeps its modules' slugs elsewhere in the tree."""
+    spec = next((c for c in COURSES if any(m["slug"] == module_slug for m in c["modules"])), None)
+    home = HomePage.objects.first()
+    if spec is None or home is None:
+        return None
+    audience = spec["page"]["audience"]
+    catalogue_slug = next(c["slug"] for c in CATALOGUES if c["audience"] == audience)
+    catalogue = _child(home, CourseIndexPage, catalogue_slug)
+    course = catalogue and _child(catalogue, CoursePage, spec["slug"])
+    return course and _child(course, ModulePage, module_slug)
 
 
 def _child(parent, model, slug: str):

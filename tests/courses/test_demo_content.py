@@ -198,3 +198,16 @@ def test_reloading_the_demo_content_keeps_learners_checklist_ticks_and_reflectio
     assert module_context(learner=teacher, module=written)["reflections"] == {
         reflection.id: "Tell the DSL."
     }
+
+
+def test_loading_the_demo_content_again_after_an_editor_copied_a_demo_course(home_page):
+    """The copy's modules keep the demo modules' slugs, in another course: loading the demo
+    content again (as `make run` does) still finds the demo's own, and leaves the copy be."""
+    call_command("load_demo_content")
+    course = CoursePage.objects.get(slug="protecting-your-professional-reputation")
+    copy = course.copy(recursive=True, update_attrs={"slug": "our-version", "title": "Our version"})
+    revisions = {m.pk: m.latest_revision_id for m in ModulePage.objects.child_of(copy)}
+
+    call_command("load_demo_content")
+
+    assert {m.pk: m.latest_revision_id for m in ModulePage.objects.child_of(copy)} == revisions
