@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Attempt
 from assessments.scoring import Kind
-from tests.e2e.conftest import DESKTOP, MOBILE, assert_accessible, sign_in
+from tests.e2e.conftest import DESKTOP, MOBILE, assert_accessible, assert_fits_the_screen, sign_in
 from xapi.models import Statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -207,3 +207,30 @@ def test_with_javascript_answers_survive_a_reload_before_submitting(page, live_s
     page.reload()
     assert page.locator(f"#q-{first.id}-{first.choices[1].id}").is_checked()
     expect(page.get_by_text("You have answered 2 of 5 questions.")).to_be_visible()
+
+
+@pytest.mark.parametrize("course", ["pupil-2021", "staff-privacy"])
+def test_the_review_of_a_failed_quiz_fits_a_320px_screen(
+    browser, live_server, demo, pupil, teacher, course
+):
+    """WCAG 1.4.10 (reflow): at 320 CSS pixels wide (a phone, or 400% zoom) the review of an
+    ordering or matching answer scrolls inside its own box, not the whole page sideways."""
+    learner = pupil if course == "pupil-2021" else teacher
+    module, quiz = demo[course]
+    ctx = browser.new_context(viewport={"width": 320, "height": 700})
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in(page, live_server, learner.username)
+        page.goto(f"{live_server.url}{module.url}")
+        page.get_by_role("region", name=quiz.title).get_by_role(
+            "link", name="Start the quiz"
+        ).click()
+        page.get_by_role("button", name="Start the quiz").click()
+        answer(page, current_attempt(learner), right=False, js=True)
+        page.get_by_role("button", name="Submit my answers").click()
+        expect(page.get_by_role("heading", name="Not passed yet")).to_be_visible()
+        assert_fits_the_screen(page)
+        assert_accessible(page)
+    finally:
+        ctx.close()
