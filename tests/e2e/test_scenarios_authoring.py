@@ -187,6 +187,33 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     assert ",At break,Tell an adult you trust,,15,,yes" in text
 
 
+def test_after_the_error_summary_link_the_next_step_opens_at_the_top(
+    page, live_server, teacher, klass
+):
+    """Following a link in the error summary puts its #fragment in the address; the vote
+    that follows must not carry it on to the next step, which would open scrolled down to
+    (and focused on) that step's tie-break option, past what the class chose and the next
+    part of the story on the projected screen."""
+    from scenarios.demo import demo_scenarios_ensure
+
+    demo_scenarios_ensure()
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}/scenarios/classroom/?group={klass.pk}")
+    page.get_by_label("Scenario").select_option(label="The crest account")
+    page.get_by_role("button", name="Start with this class").click()
+    page.get_by_role("spinbutton", name="Report the account").fill("14")
+    page.get_by_role("spinbutton", name="Tell an adult you trust").fill("14")
+    page.get_by_role("button", name="Follow the class's choice").click()
+    summary = page.get_by_role("alert").filter(has_text="It's a tie")
+    summary.get_by_role("link").click()
+    page.get_by_role("radio", name="Tell an adult you trust").check()
+    page.get_by_role("button", name="Follow the class's choice").click()
+    page.get_by_role("heading", name="Telling your form tutor").wait_for()
+    expect(page.get_by_text("The class chose:")).to_be_in_viewport()
+    expect(page.get_by_role("radio").first).not_to_be_focused()
+    assert "#" not in page.url
+
+
 def test_a_warned_part_waits_for_the_teacher_and_can_be_skipped_in_class(
     page, live_server, teacher, klass
 ):
