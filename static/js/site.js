@@ -15,6 +15,23 @@
         }
       });
     }
+    // A link in the error summary moves focus to its field, with the field's label or
+    // question in view, but leaves the address alone: a #fragment kept there would follow
+    // the corrected form to the page it leads to, which would open scrolled to (and
+    // focused on) that field, past the message saying it worked.
+    document.querySelectorAll("[data-error-summary] a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+        if (!field) { return; }
+        event.preventDefault();
+        // A problem's row in a table of them (the roster import) takes focus too.
+        if (!field.matches("input, select, textarea, button, a[href], [tabindex]")) {
+          field.setAttribute("tabindex", "-1");
+        }
+        (field.closest("fieldset, .field") || field).scrollIntoView();
+        field.focus({ preventScroll: true });
+      });
+    });
     // "Print" buttons are hidden without JavaScript, where the browser's own Print works.
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.hidden = false;

@@ -223,3 +223,35 @@ def test_each_download_link_on_the_dashboard_says_which_table_it_downloads(
     )
     assert_accessible(page)
     ctx.close()
+
+
+def test_an_assignment_fixed_from_the_error_summary_shows_its_confirmation(
+    browser, live_server, demo_courses, staff_team, safeguarding_lead
+):
+    """The error summary's links put a #fragment in the address. Once the form is put right,
+    the page that says "The course was assigned." must open at its top, with the message in
+    view, not scrolled down to (and focused on) the emptied form's field."""
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in(page, live_server, safeguarding_lead.username)
+        page.goto(f"{live_server.url}/records/dashboard/assignments/")
+        page.get_by_role("button", name="Assign").click()
+        summary = page.get_by_role("alert").filter(has_text="There is a problem")
+        expect(summary).to_be_focused()
+        course = page.get_by_label("Course", exact=True)
+        expect(course).to_have_attribute("aria-invalid", "true")
+        assert_accessible(page)
+        summary.get_by_role("link").first.click()
+        expect(course).to_be_focused()
+        course.select_option(label=STAFF_COURSE)
+        page.get_by_label("Group", exact=True).select_option(label="Teaching staff (Staff team)")
+        page.get_by_label("Due date").fill((date.today() + timedelta(days=14)).isoformat())
+        page.get_by_role("button", name="Assign").click()
+        message = page.get_by_text("The course was assigned.")
+        expect(message).to_be_visible()
+        expect(message).to_be_in_viewport()
+        expect(page.get_by_label("Course", exact=True)).not_to_be_focused()
+    finally:
+        ctx.close()

@@ -46,6 +46,9 @@ def test_a_lead_fixes_a_row_error_imports_and_a_pupil_signs_in_from_the_sheet(
     expect(page.get_by_role("row", name="3 last_name This is required.")).to_be_visible()
     assert page.title().startswith("Error:")
     assert_accessible(page)
+    # Its link to the problem moves focus to that row of the table of problems.
+    summary.get_by_role("link", name="Line 3, last_name: This is required.").click()
+    expect(page.get_by_role("row", name="3 last_name This is required.")).to_be_focused()
 
     page.get_by_label("Pupils").check()
     choose_file(page, FIXED)
