@@ -55,6 +55,15 @@ def _module_of(attempt):
     return attempt.module.specific if attempt.module is not None else None
 
 
+def _still_open(request, module) -> bool:
+    """May the learner still take a quiz in this module? Only while the module and its
+    course are published and open to them, as when they started: an attempt under way
+    must not complete a module (and course) taken off the site since."""
+    from courses.selectors import course_open_to
+
+    return module.live and course_open_to(user=request.user, course=module.course, module=module)
+
+
 @login_required
 def quiz_detail(request, module_id: int, quiz_uuid):
     """What the quiz is, how long it takes, the pass mark and the learner's attempts."""
@@ -99,6 +108,9 @@ def attempt_take(request, attempt_uuid):
     if attempt.is_submitted:
         # A second submission (double click, back button, resend) changes nothing.
         return redirect("assessments:attempt_result", attempt_uuid=attempt.uuid)
+    module = _module_of(attempt)
+    if module is not None and not _still_open(request, module):
+        raise Http404
     questions = attempt.question_list()
     sheet = AnswerSheet(questions, dict(request.POST.lists()) if request.method == "POST" else None)
     if request.method == "POST" and sheet.is_valid():
@@ -108,7 +120,6 @@ def attempt_take(request, attempt_uuid):
             messages.error(request, str(error))
             return redirect("assessments:attempt_take", attempt_uuid=attempt.uuid)
         return redirect("assessments:attempt_result", attempt_uuid=attempt.uuid)
-    module = _module_of(attempt)
     fields = sheet.fields
     return render(
         request,

@@ -317,3 +317,22 @@ def test_every_quiz_page_title_names_its_course_too(client, pupil, quiz, quiz_mo
         "<title>Your results: Check what you know \u2013 Respect online · Upstander</title>"
         in result.content.decode()
     )
+
+
+@pytest.mark.parametrize("unpublished", ["course", "module"])
+def test_an_attempt_cannot_be_finished_once_its_course_or_module_is_unpublished(
+    client, pupil, quiz, quiz_module, unpublished
+):
+    """A course's modules and their quizzes are open only while both are published (as the
+    quiz's start page and the H5P relay already say): an attempt started before, submitted
+    after, must not complete the module and the course."""
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    page = quiz_module.course if unpublished == "course" else quiz_module
+    page.unpublish()
+    take = reverse("assessments:attempt_take", args=[attempt.uuid])
+    assert client.get(take).status_code == 404
+    assert client.post(take, right_answers(attempt)).status_code == 404
+    attempt.refresh_from_db()
+    assert not attempt.is_submitted
+    assert not Statement.objects.exists()
