@@ -47,15 +47,25 @@ class QuizStatus:
 
 
 def _registration_for(*, learner, module):
+    """The registration of the learner's current attempt at the module's course; None when
+    they have not started it, or not started it again since it was marked "requires
+    renewal" (starting the quiz then starts a new attempt at the course, with no quiz
+    attempts used yet: see courses.services.course_registration)."""
     if module is None:
         return None
     from courses.models import Enrolment
+    from records.selectors import course_valid_since
 
     course_id = module.get_parent().pk
     enrolment = (
         Enrolment.objects.filter(learner=learner, course_id=course_id).order_by("-attempt").first()
     )
-    return enrolment.registration if enrolment else None
+    if enrolment is None:
+        return None
+    since = course_valid_since(course_page_id=course_id)
+    if since is not None and enrolment.started_at < since:
+        return None
+    return enrolment.registration
 
 
 def quiz_status(*, learner, quiz: Quiz, module=None, registration=None) -> QuizStatus:

@@ -336,3 +336,26 @@ def test_an_attempt_cannot_be_finished_once_its_course_or_module_is_unpublished(
     attempt.refresh_from_db()
     assert not attempt.is_submitted
     assert not Statement.objects.exists()
+
+
+def test_the_quiz_page_starts_the_attempts_afresh_once_the_course_requires_renewal(
+    client, teacher, home_page
+):
+    """A member of staff who used every attempt is asked to take the course again: the
+    quiz's own page (a link kept from before, the result page's "Back") counts their
+    attempts afresh, as starting it does, rather than say they have none left."""
+    from records.services import course_renewal_require
+
+    quiz = make_quiz(title="Staff quiz")
+    module = make_course(home_page, quiz=quiz, audience=Audience.STAFF, slug="staff-course")
+    signed_in(client, teacher)
+    for _ in range(2):
+        attempt = start(client, module, quiz)
+        client.post(
+            reverse("assessments:attempt_take", args=[attempt.uuid]), wrong_answers(attempt)
+        )
+    course_renewal_require(course_page_id=module.course.pk, reason="The law changed.")
+    text = client.get(detail_url(module, quiz)).content.decode()
+    assert "You have used all your attempts" not in text
+    assert "0 of 2 used" in text
+    assert start(client, module, quiz).number == 1
