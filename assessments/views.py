@@ -6,6 +6,8 @@ Learners reach a quiz through the module page that holds it, and may only take q
 courses open to them.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -100,7 +102,20 @@ def quiz_start(request, module_id: int, quiz_uuid):
     return redirect("assessments:attempt_take", attempt_uuid=attempt.uuid)
 
 
-@login_required
+def _signed_in_to_answer(view):
+    """`login_required`, except that answers sent once the sign-in has ended are said not to
+    be saved (`config.auth.login_required_for_post`): signing in leads back to the questions."""
+    answer = login_required_for_post(view)
+    show = login_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return (answer if request.method == "POST" else show)(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_signed_in_to_answer
 def attempt_take(request, attempt_uuid):
     """The questions. A valid submission is marked and the learner sent to the results; an
     incomplete one comes back with an error summary and everything they had entered."""

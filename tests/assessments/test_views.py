@@ -359,3 +359,21 @@ def test_the_quiz_page_starts_the_attempts_afresh_once_the_course_requires_renew
     assert "You have used all your attempts" not in text
     assert "0 of 2 used" in text
     assert start(client, module, quiz).number == 1
+
+
+def test_answers_sent_after_the_sign_in_ended_are_said_not_to_be_saved(
+    client, pupil, quiz, quiz_module
+):
+    """A pupil signed out after a while without a request (or in another tab) submits their
+    answers: the sign-in page says they were not saved, and leads back to the questions."""
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    take = reverse("assessments:attempt_take", args=[attempt.uuid])
+    client.logout()
+    response = client.post(take, right_answers(attempt), HTTP_REFERER=f"http://testserver{take}")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={take}"
+    text = client.get(response["Location"]).content.decode()
+    assert "You were signed out, so that was not saved. Sign in to carry on." in text
+    attempt.refresh_from_db()
+    assert not attempt.is_submitted
