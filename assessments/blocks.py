@@ -49,6 +49,11 @@ def _wording(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _answer_id(item_id) -> str:
+    """A matching answer's id in the page: a keyed hash of its list item's id."""
+    return salted_hmac("upstander.matching-answer", str(item_id)).hexdigest()[:20]
+
+
 def _refuse_repeats(texts, *, field: str, message) -> None:
     """Two options a learner cannot tell apart, only one of them right, leave them guessing."""
     wordings = [_wording(text) for text in texts]
@@ -286,17 +291,17 @@ class MatchingQuestionBlock(QuestionBlock):
         # not tell them apart) are one answer, so two prompts can share it. An
         # answer's id must not say which prompt it matches (the page carries the ids): it is
         # a keyed hash of the pair's id, the same every time, which only the server can make.
+        # A wrong answer's id is made the same way, so its id does not set it apart either.
         targets: dict[str, Choice] = {}
         sources = []
         for item in value["pairs"].bound_blocks:
             text = item.value["answer"].strip()
-            answer_id = salted_hmac("upstander.matching-answer", str(item.id)).hexdigest()[:20]
-            target = targets.setdefault(_wording(text), Choice(id=answer_id, text=text))
+            target = targets.setdefault(_wording(text), Choice(id=_answer_id(item.id), text=text))
             sources.append(Choice(id=str(item.id), text=item.value["prompt"], match=target.id))
         for item in value["distractors"].bound_blocks:
             text = item.value.strip()
             if text:
-                targets.setdefault(_wording(text), Choice(id=str(item.id), text=text))
+                targets.setdefault(_wording(text), Choice(id=_answer_id(item.id), text=text))
         return Question(
             id=question_id,
             kind=self.kind,

@@ -208,6 +208,21 @@ def test_a_matching_question_does_not_give_its_answers_away_in_the_page(
     assert attempt.passed
 
 
+def test_a_matching_questions_wrong_answers_cannot_be_told_apart_by_their_ids(
+    client, pupil, quiz, quiz_module
+):
+    """The page carries every answer's id: an extra wrong answer's must look like the
+    matching answers' (the same kind of keyed hash), or it says which one to leave out."""
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    [matching] = [q for q in attempt.question_list() if q.kind == "matching"]
+    matched = {prompt.match for prompt in matching.choices}
+    [distractor] = [t for t in matching.targets if t.id not in matched]
+    assert distractor.text == "Nobody"
+    shapes = {(len(t.id), t.id.isalnum()) for t in matching.targets}
+    assert len(shapes) == 1
+
+
 def test_a_required_quiz_unpublished_after_the_module_no_longer_holds_it_back(
     client, pupil, quiz, quiz_module
 ):
