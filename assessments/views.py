@@ -161,7 +161,11 @@ def attempt_result(request, attempt_uuid):
     module = _module_of(attempt)
     status = quiz_status(learner=request.user, quiz=attempt.quiz, registration=attempt.registration)
     retry_url = None
-    if module is not None and live_quizzes().filter(pk=attempt.quiz_id).exists():
+    if (
+        module is not None
+        and live_quizzes().filter(pk=attempt.quiz_id).exists()
+        and _still_open(request, module)
+    ):
         retry_url = reverse(
             "assessments:quiz_start",
             kwargs={"module_id": module.pk, "quiz_uuid": attempt.quiz.uuid},

@@ -392,3 +392,19 @@ def test_answers_sent_after_the_sign_in_ended_are_said_not_to_be_saved(
     assert "You were signed out, so that was not saved. Sign in to carry on." in text
     attempt.refresh_from_db()
     assert not attempt.is_submitted
+
+
+@pytest.mark.parametrize("unpublished", ["course", "quiz"])
+def test_the_results_offer_no_retry_once_the_course_or_quiz_is_unpublished(
+    client, pupil, quiz, quiz_module, unpublished
+):
+    """Trying again would only lead to "not found", and the attempts are not used up."""
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    client.post(reverse("assessments:attempt_take", args=[attempt.uuid]), wrong_answers(attempt))
+    (quiz_module.course if unpublished == "course" else quiz).unpublish()
+    text = client.get(reverse("assessments:attempt_result", args=[attempt.uuid])).text
+    assert "Your results" in text
+    assert start_url(quiz_module, quiz) not in text
+    assert "Try again" not in text
+    assert "You have used all your attempts" not in text
