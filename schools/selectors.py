@@ -159,7 +159,7 @@ def pupils_whose_password_user_may_reset(user) -> QuerySet[User]:
     pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL], is_active=True)
     if user.is_superuser:
         return pupils
-    if Role.SAFEGUARDING_LEAD in roles_of(user):
+    if Role.SAFEGUARDING_LEAD in roles_of(user) and user.school_id:
         return pupils.filter(school_id=user.school_id)
     return people_visible_to(user).filter(pk__in=pupils.values("pk")).exclude(pk=user.pk)
 
