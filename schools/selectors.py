@@ -153,12 +153,20 @@ def group_visible_to(user, group: Group) -> bool:
 
 def pupils_whose_password_user_may_reset(user) -> QuerySet[User]:
     """Pupils in the groups a teacher teaches; every pupil of the school for a safeguarding
-    lead. Never staff: staff reset their own passwords."""
+    lead. Never staff: staff reset their own passwords. Nor a pupil who holds more than the
+    Pupils role (an editor, an administrator): whoever sets their password can sign in as
+    them and would gain what they hold."""
     if not user.is_authenticated or not user.has_perm("schools.reset_pupil_password"):
         return User.objects.none()
     pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL], is_active=True)
     if user.is_superuser:
         return pupils
+    other_roles = User.groups.through.objects.exclude(group__name=AUTH_GROUP_NAMES[Role.PUPIL])
+    pupils = (
+        pupils.filter(is_superuser=False)
+        .exclude(pk__in=other_roles.values("user_id"))
+        .exclude(pk__in=User.user_permissions.through.objects.values("user_id"))
+    )
     if Role.SAFEGUARDING_LEAD in roles_of(user) and user.school_id:
         return pupils.filter(school_id=user.school_id)
     return people_visible_to(user).filter(pk__in=pupils.values("pk")).exclude(pk=user.pk)
