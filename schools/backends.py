@@ -33,7 +33,13 @@ def username_for_lockout(request, credentials) -> str:
     """The username the sign-in lock counts failures against (settings.AXES_USERNAME_CALLABLE):
     in lower case, so typing it in another case neither dodges a lock nor starts a new count."""
     data = credentials if credentials is not None else getattr(request, "POST", {})
-    return (data.get("username") or "").lower()
+    return lockout_username(data.get("username") or "")
+
+
+def lockout_username(username: str) -> str:
+    """`username` as the sign-in lock records it: in lower case, cut to the 255 characters
+    its record holds (some letters grow when lowered: "İ" becomes two)."""
+    return username.lower()[:255]
 
 
 class AnyCaseUsernameBackend(ModelBackend):

@@ -723,7 +723,9 @@ def sign_in_pause_lift(*, user: User) -> None:
     (set by their teacher, or by themselves from an emailed link)."""
     from axes.utils import reset as axes_reset
 
-    axes_reset(username=user.username.lower())  # as the lock counts it (schools/backends.py)
+    from .backends import lockout_username
+
+    axes_reset(username=lockout_username(user.username))  # as the lock counts it
 
 
 # Setting up a new school ------------------------------------------------------------------
