@@ -159,6 +159,21 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
+        # Sign-in ignores a username's case (schools/backends.py), except between two that
+        # differ only in it: each then signs in only as typed exactly. Pairs made before
+        # this check keep their usernames.
+        saved = User.objects.filter(pk=self.pk).values_list("username", flat=True).first()
+        if self.username and self.username != saved:
+            twin = User.objects.filter(username__iexact=self.username).exclude(pk=self.pk)
+            if twin.exclude(username=self.username).exists():
+                raise ValidationError(
+                    {
+                        "username": _(
+                            "Someone already has this username in other capitals: sign-in "
+                            "ignores capitals. Choose another."
+                        )
+                    }
+                )
         # The roster import finds people by MIS id ignoring case ("a100" one year, "A100" the
         # next): two people of a school whose ids differ only in case would be one to it.
         # (The same id in the same case is refused by the constraint.)
