@@ -4,12 +4,13 @@ group chosen beside it, searchable and a page at a time, and only to administrat
 manage group memberships."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.widgets.chooser import BaseChooser
 
 from .models import Group, User
 
@@ -72,8 +73,19 @@ class PersonChosenView(PersonChooserPermissionMixin, chooser_views.ChosenView):
     pass
 
 
+class PersonChooser(BaseChooser):
+    def get_instance(self, value):
+        # A form sent back with an id that is not a number (tampered with) is shown again
+        # with "Select a valid choice", and nobody chosen, not a server error.
+        try:
+            return super().get_instance(value)
+        except (ValueError, ValidationError):
+            return None
+
+
 class PersonChooserViewSet(ChooserViewSet):
     model = User
+    base_widget_class = PersonChooser
     icon = "user"
     choose_one_text = _("Choose a person")
     choose_another_text = _("Choose another person")

@@ -738,3 +738,19 @@ def test_a_member_of_a_staff_team_is_not_made_a_pupil(admin_client, school):
     )
     assert refusal in response.content.decode()
     assert Role.PUPIL not in roles_of(type(person).objects.get(pk=person.pk))
+
+
+@pytest.mark.parametrize("tampered", ["abc", "1.5", "\x00"])
+def test_a_membership_form_with_a_tampered_person_is_refused_not_a_server_error(
+    admin_client, klass, tampered
+):
+    """The person chooser showed the form again by looking up the id sent as it was: one
+    that is not a number was a server error, where the form should be shown again."""
+    admin_client.raise_request_exception = False
+    response = admin_client.post(
+        "/admin/schools/memberships/new/",
+        {"group": klass.pk, "user": tampered, "role": "member"},
+    )
+    assert response.status_code == 200
+    assert "error-message" in response.content.decode()
+    assert not klass.memberships.exists()
