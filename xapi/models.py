@@ -317,6 +317,15 @@ class ForwardingTarget(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        # "One course" forwards the statements that mention its activity id: with none, no
+        # statement ever matches and the target is silently sent nothing.
+        self.course_iri = self.course_iri.strip()
+        if self.scope == self.Scope.COURSE and not self.course_iri:
+            raise ValidationError(
+                {"course_iri": _("Give the course's activity id: “one course” needs it.")}
+            )
+
 
 class OutboxEntry(models.Model):
     """One statement still owed to (or already sent to) one forwarding target.

@@ -329,3 +329,26 @@ def test_making_a_target_active_again_sends_what_waited_for_it(
     assert response.status_code == 302, response.context["form"].errors
     assert OutboxEntry.objects.get().status == "sent"
     assert len(receiver.requests) == 1
+
+
+def test_a_target_for_one_course_without_the_course_is_refused(admin_client):
+    """A target for "one course" with no course activity id was saved, and then forwarded
+    nothing at all (no statement mentions an empty id), with no error to say why."""
+    response = admin_client.post(
+        reverse("xapi_forwardingtarget:add"),
+        {
+            "name": "Course LRS",
+            "school": "",
+            "endpoint": "https://lrs.example.org/xAPI/",
+            "username": "key",
+            "password": "secret",
+            "version": ForwardingTarget.Version.V1,
+            "scope": ForwardingTarget.Scope.COURSE,
+            "course_iri": "  ",
+            "batch_size": 100,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["course_iri"]
+    assert not ForwardingTarget.objects.exists()
