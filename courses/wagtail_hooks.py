@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail import hooks
+from wagtail.admin.views.pages.bulk_actions.delete import DeleteBulkAction
 from wagtail.admin.views.pages.workflow import WorkflowActionView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.log_actions import LogFormatter
@@ -64,25 +65,47 @@ _DELETED_WITH_IT = {
 def warn_before_deleting_what_learners_used(request, page):
     """On the confirmation to delete a course or module learners have used: what goes with
     it, and that unpublishing keeps it all."""
+    if request.method == "GET" and (warning := _learners_used_warning(page)):
+        messages.warning(request, warning)
+    return None
+
+
+def _learners_used_warning(page) -> str | None:
+    """What deleting a course or module learners have used deletes with it, or None."""
     from .models import CoursePage, ModulePage
     from .selectors import learner_data_in
 
-    if request.method != "GET" or not isinstance(page.specific, CoursePage | ModulePage):
+    if not isinstance(page.specific, CoursePage | ModulePage):
         return None
     found = learner_data_in(page)
-    if found:
-        parts = [_DELETED_WITH_IT[kind](count) % {"n": count} for kind, count in found.items()]
-        messages.warning(
-            request,
-            _(
-                "Learners have used this. Deleting it also deletes %(parts)s. What they "
-                "completed stays in the Learning Record Store, but no longer shows in their "
-                "CPD and PSHE records. To withdraw it and keep all of this, unpublish it "
-                "instead."
-            )
-            % {"parts": "; ".join(parts)},
-        )
-    return None
+    if not found:
+        return None
+    parts = [_DELETED_WITH_IT[kind](count) % {"n": count} for kind, count in found.items()]
+    return _(
+        "Learners have used this. Deleting it also deletes %(parts)s. What they "
+        "completed stays in the Learning Record Store, but no longer shows in their "
+        "CPD and PSHE records. To withdraw it and keep all of this, unpublish it "
+        "instead."
+    ) % {"parts": "; ".join(parts)}
+
+
+class PageDeleteBulkAction(DeleteBulkAction):
+    """The page explorer's "Delete" for several pages at once, warning about each course or
+    module learners have used as its delete confirmation does for one."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.method == "GET":
+            for item in context["items"]:
+                if warning := _learners_used_warning(item["item"]):
+                    messages.warning(
+                        self.request, f"“{item['item'].get_admin_display_title()}”: {warning}"
+                    )
+        return context
+
+
+# After Wagtail's own "Delete" for pages (order 0), so this one is used.
+hooks.register("register_bulk_action", PageDeleteBulkAction, order=1)
 
 
 @hooks.register("after_copy_page")

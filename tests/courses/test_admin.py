@@ -1170,3 +1170,24 @@ def test_unpublishing_a_scenario_tells_the_editor_that_learners_part_way_can_fin
     client.post(choose, {"node": "shared", "step": 1, "choice": "oops"})
     attempt.refresh_from_db()
     assert attempt.outcome and attempt.finished_at
+
+
+def test_deleting_courses_learners_used_in_bulk_warns_what_goes_with_them(
+    admin_client, school, teacher, staff_course
+):
+    """The page explorer's "Delete" for several pages at once asked only "Are you sure?":
+    the progress, assignments and reflections deleted with a course went without a word."""
+    from courses.models import Reflection
+    from courses.services import course_registration
+    from tests.courses.conftest import module_page
+
+    module = module_page(staff_course, "reflect", title="Reflect")
+    course_registration(learner=teacher, course=staff_course)
+    Reflection.objects.create(learner=teacher, module=module, block_id="b", text="Mine")
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
+    page = admin_client.get(f"{url}?id={staff_course.pk}").text
+    assert "Learners have used this. Deleting it also deletes the progress of 1 person" in page
+    assert "To withdraw it and keep all of this, unpublish it instead." in page
+    assert page.count("Learners have used this") == 1
+    admin_client.post(f"{url}?id={staff_course.pk}")
+    assert not CoursePage.objects.filter(pk=staff_course.pk).exists()
