@@ -105,6 +105,24 @@ class SchoolDeleteView(DeleteView):
                 )
                 % {"count": count}
             )
+        if count := school.lrs_clients.count():
+            parts.append(
+                ngettext(
+                    "%(count)s LRS client (its tools can no longer use the LRS)",
+                    "%(count)s LRS clients (their tools can no longer use the LRS)",
+                    count,
+                )
+                % {"count": count}
+            )
+        if count := school.forwarding_targets.count():
+            parts.append(
+                ngettext(
+                    "%(count)s forwarding target (and the statements waiting to be sent to it)",
+                    "%(count)s forwarding targets (and the statements waiting to be sent to them)",
+                    count,
+                )
+                % {"count": count}
+            )
         if count := school.data_protection_events.count():
             parts.append(
                 ngettext(

@@ -754,3 +754,21 @@ def test_a_membership_form_with_a_tampered_person_is_refused_not_a_server_error(
     assert response.status_code == 200
     assert "error-message" in response.content.decode()
     assert not klass.memberships.exists()
+
+
+def test_deleting_a_school_says_its_lrs_clients_and_forwarding_targets_go_with_it(admin_client):
+    """A school's LRS clients (the credentials its tools use) and the targets its statements
+    are forwarded to, with what waits to be sent to them, were deleted with it unsaid."""
+    from xapi.models import ForwardingTarget, LrsClient
+
+    closing = School.objects.create(name="Closed Primary")
+    client = LrsClient(name="Tool", school=closing)
+    client.issue_secret()
+    client.save()
+    ForwardingTarget.objects.create(
+        name="Trust LRS", school=closing, endpoint="https://lrs.example.org/xAPI/"
+    )
+    page = admin_client.get(reverse("school:delete", args=[closing.pk])).content.decode()
+    assert "Deleting Closed Primary also deletes" in page
+    assert "1 LRS client (its tools can no longer use the LRS)" in page
+    assert "1 forwarding target (and the statements waiting to be sent to it)" in page
