@@ -55,7 +55,7 @@ class PersonListingMixin(PersonChooserPermissionMixin):
         # A group is for its school's people (Membership.clean), and not for leavers.
         people = User.objects.filter(is_active=True, school__isnull=False)
         group_id = self.request.GET.get("group", "")
-        if group_id.isdigit():
+        if group_id.isascii() and group_id.isdigit():  # "²" is a digit, not a number
             school_id = Group.objects.filter(pk=group_id).values_list("school_id", flat=True)
             people = people.filter(school_id__in=school_id)
         return people

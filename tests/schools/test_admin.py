@@ -772,3 +772,14 @@ def test_deleting_a_school_says_its_lrs_clients_and_forwarding_targets_go_with_i
     assert "Deleting Closed Primary also deletes" in page
     assert "1 LRS client (its tools can no longer use the LRS)" in page
     assert "1 forwarding target (and the statements waiting to be sent to it)" in page
+
+
+@pytest.mark.parametrize("group", ["²", "٣", "9" * 30])
+def test_the_person_chooser_with_a_group_that_is_no_id_is_not_a_server_error(
+    admin_client, klass, pupil, group
+):
+    """The chooser took any digits for a group's id, "²" among them: a server error."""
+    admin_client.raise_request_exception = False
+    for name in ("person_chooser:choose", "person_chooser:choose_results"):
+        response = admin_client.get(reverse(name), {"group": group})
+        assert response.status_code == 200
