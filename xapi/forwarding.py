@@ -283,8 +283,9 @@ def retry_after(exc: Exception, now: datetime) -> datetime | None:
     at most RETRY_AFTER_MAX away; None when it did not say."""
     headers = getattr(exc, "headers", None)
     value = (headers.get("Retry-After") or "").strip() if headers else ""
-    if value.isdigit():
-        when = now + timedelta(seconds=int(value))
+    if value.isascii() and value.isdigit():
+        # Capped before adding: a huge number of seconds is more than a timedelta holds.
+        when = now + min(timedelta(seconds=min(int(value), 10**9)), RETRY_AFTER_MAX)
     else:
         try:
             when = parsedate_to_datetime(value)

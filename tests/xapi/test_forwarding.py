@@ -541,3 +541,22 @@ def test_a_pupil_erased_while_a_worker_holds_their_statements_is_not_sent_after(
     assert outbox_flush() == 0
     assert receiver.requests == []
     assert DataProtectionEvent.objects.get().copies_at == target.name
+
+
+def test_a_retry_after_of_too_many_seconds_waits_the_longest_not_crashes():
+    """A target answering "Retry-After: 99999...9" seconds (or a digit such as "²") stopped
+    the forwarding with an error, instead of waiting the longest it waits."""
+    import urllib.error
+    from email.message import Message
+
+    from xapi.forwarding import RETRY_AFTER_MAX, retry_after
+
+    now = timezone.now().replace(microsecond=0)
+
+    def asked(value):
+        headers = Message()
+        headers["Retry-After"] = value
+        return retry_after(urllib.error.HTTPError("u", 503, "busy", headers, None), now)
+
+    assert asked("9" * 30) == now + RETRY_AFTER_MAX
+    assert asked("\u00b2") is None
