@@ -174,9 +174,12 @@ class SchoolViewSet(ModelViewSet):
     copy_view_enabled = False
 
     def formfield_for_dbfield(self, db_field, **kwargs):
-        # The monthly `purge_records` keeps this many months: 0 would delete every record.
+        # The monthly `purge_records` keeps this many months: 0 would delete every record,
+        # and more than a hundred years back runs off the calendar (before year 1) in the
+        # purge and the reminders.
         if db_field.name == "retention_months":
             kwargs["min_value"] = 1
+            kwargs["max_value"] = 1200
         return super().formfield_for_dbfield(db_field, **kwargs)
 
 

@@ -1,5 +1,7 @@
 """Administrators manage schools, groups, memberships and people in the Wagtail admin."""
 
+from datetime import date
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -347,6 +349,29 @@ def test_a_retention_period_of_no_months_is_refused(admin_client, school):
     assert response.context["form"].errors["retention_months"] == [
         "Ensure this value is greater than or equal to 1."
     ]
+    school.refresh_from_db()
+    assert school.retention_months == 84
+
+
+def test_a_retention_period_longer_than_the_calendar_is_refused(admin_client, school):
+    """99999 months (meant, perhaps, as "keep for ever") was saved, and then the school's
+    purge and reminders stopped with an error: the day that long ago is before year 1."""
+    from records.states import add_months
+
+    with pytest.raises(ValueError):
+        add_months(date.today(), -99999)
+    response = admin_client.post(
+        f"/admin/schools/schools/edit/{school.pk}/",
+        {
+            "name": school.name,
+            "urn": school.urn,
+            "nation": school.nation,
+            "staff_xapi_identity": school.staff_xapi_identity,
+            "retention_months": "99999",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["retention_months"]
     school.refresh_from_db()
     assert school.retention_months == 84
 
