@@ -106,6 +106,23 @@ class ForwardingTargetEditView(generic.EditView):
         return target
 
 
+class ForwardingTargetDeleteView(generic.DeleteView):
+    @property
+    def confirmation_message(self):
+        """The target's outbox goes with it: say how many statements still wait for it
+        (or wait to be sent again after it refused them), which are then never sent."""
+        waiting = self.object.outbox.exclude(status=OutboxEntry.Status.SENT).count()
+        if not waiting:
+            return super().confirmation_message
+        return ngettext(
+            "%(count)s statement is waiting to be sent to %(target)s. If you delete the target, "
+            "it will not be sent. Are you sure you want to delete this forwarding target?",
+            "%(count)s statements are waiting to be sent to %(target)s. If you delete the target, "
+            "they will not be sent. Are you sure you want to delete this forwarding target?",
+            waiting,
+        ) % {"count": waiting, "target": self.object.name}
+
+
 class ForwardingTargetViewSet(ListingViewSet):
     """Other LRSs that receive copies of the statements."""
 
@@ -115,6 +132,7 @@ class ForwardingTargetViewSet(ListingViewSet):
     menu_label = _("Forwarding targets")
     url_prefix = "xapi/forwarding"
     edit_view_class = ForwardingTargetEditView
+    delete_view_class = ForwardingTargetDeleteView
     # The version's label given as written: Wagtail and Django capitalise a field's first
     # letter ("XAPI version").
     list_display = [

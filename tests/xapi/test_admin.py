@@ -352,3 +352,26 @@ def test_a_target_for_one_course_without_the_course_is_refused(admin_client):
     assert response.status_code == 200
     assert response.context["form"].errors["course_iri"]
     assert not ForwardingTarget.objects.exists()
+
+
+def test_deleting_a_forwarding_target_says_how_many_statements_wait_and_will_not_be_sent(
+    admin_client, school, pupil, make_statement
+):
+    """Deleting a target deletes its outbox with it: the statements still waiting for it
+    (or refused and waiting to be sent again) were dropped without a word."""
+    target = ForwardingTarget.objects.create(name="Trust LRS", endpoint="http://127.0.0.1:9/x/")
+    record(statements=[make_statement(pupil) for _ in range(3)], school=school)
+    sent, refused, _pending = OutboxEntry.objects.order_by("pk")
+    OutboxEntry.objects.filter(pk=sent.pk).update(status=OutboxEntry.Status.SENT)
+    OutboxEntry.objects.filter(pk=refused.pk).update(status=OutboxEntry.Status.FAILED)
+    url = reverse("xapi_forwardingtarget:delete", args=[target.pk])
+    page = admin_client.get(url).content.decode()
+    assert "2 statements are waiting to be sent to Trust LRS" in page
+    assert "they will not be sent" in page
+
+
+def test_deleting_a_forwarding_target_with_nothing_waiting_says_nothing_of_it(admin_client):
+    target = ForwardingTarget.objects.create(name="Trust LRS", endpoint="http://127.0.0.1:9/x/")
+    page = admin_client.get(reverse("xapi_forwardingtarget:delete", args=[target.pk]))
+    assert page.status_code == 200
+    assert "waiting to be sent" not in page.content.decode()
