@@ -4,10 +4,11 @@ import logging
 import shutil
 
 from django.db import DatabaseError
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.log_actions import log
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, DeleteView, SnippetViewSet
 
 from .forms import H5PActivityForm
 from .models import H5PActivity
@@ -93,6 +94,23 @@ def _still_saved(activity) -> bool:
         return False  # the transaction is broken, so it rolls back: the row is not kept
 
 
+class H5PActivityDeleteView(DeleteView):
+    @property
+    def confirmation_message(self):
+        """Before deleting an activity live modules use, name them: their learners are then
+        told it is not available (a module requiring it completes without it)."""
+        from courses.selectors import modules_using
+
+        modules = modules_using(self.object)
+        if not modules:
+            return super().confirmation_message
+        return _(
+            "Live modules use this: %(modules)s. Once it is deleted, learners are told there "
+            "that it is not available. To keep it in them, do not delete it, or take it out "
+            "of the modules first. Are you sure you want to delete this H5P activity?"
+        ) % {"modules": get_text_list([f"“{m.title}”" for m in modules], _("and"))}
+
+
 class H5PActivityViewSet(SnippetViewSet):
     """Editors upload .h5p packages here, then place them in modules with the H5P block."""
 
@@ -104,6 +122,7 @@ class H5PActivityViewSet(SnippetViewSet):
     list_display = ["title", "main_library", "uploaded_at"]
     search_fields = ["title"]
     add_view_class = H5PActivityCreateView
+    delete_view_class = H5PActivityDeleteView
     edit_handler = ObjectList(
         [FieldPanel("title"), UploadPanel("package")], base_form_class=H5PActivityForm
     )

@@ -15,7 +15,7 @@ from h5p.models import H5PActivity
 from h5p.selectors import package_dir
 from h5p.services import h5p_activity_create
 from h5p.validation import PackageRejected
-from tests.h5p.conftest import files_under, upload_of
+from tests.h5p.conftest import files_under, module_with_h5p, upload_of
 from tests.unit.h5p.packages import build_package, tiny_files, tiny_package
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +226,25 @@ def test_deleting_an_activity_removes_its_files(
         response = client.post(url)
     assert response.status_code == 302
     assert not package_dir(activity.uuid).exists()
+
+
+def test_deleting_an_activity_live_modules_use_names_them(client, editor, home_page, h5p_root):
+    """Wagtail's own notice only said the activity was "referenced" so many times: the
+    editor was not told which modules' learners would then find it not available."""
+    activity, _ = h5p_activity_create(upload=upload_of(tiny_package()))
+    module_with_h5p(home_page, activity)
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_h5p_h5pactivity:delete", args=[activity.pk])
+    page = client.get(url).content.decode()
+    assert "Live modules use this: “Check your understanding”" in page
+    assert "not available" in page
+
+
+def test_deleting_an_activity_no_module_uses_says_nothing_of_modules(client, editor, h5p_root):
+    activity, _ = h5p_activity_create(upload=upload_of(tiny_package()))
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_h5p_h5pactivity:delete", args=[activity.pk])
+    assert "Live modules use this" not in client.get(url).content.decode()
 
 
 def test_deleting_activities_several_at_once_removes_their_files(
