@@ -8,6 +8,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.log_actions import log
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.snippets import CreateView, DeleteView, SnippetViewSet
 
 from .forms import H5PActivityForm
@@ -109,6 +110,32 @@ class H5PActivityDeleteView(DeleteView):
             "that it is not available. To keep it in them, do not delete it, or take it out "
             "of the modules first. Are you sure you want to delete this H5P activity?"
         ) % {"modules": get_text_list([f"“{m.title}”" for m in modules], _("and"))}
+
+
+class H5PActivityDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's "Delete" for several H5P activities at once, naming the live modules that
+    use them as H5PActivityDeleteView does for one."""
+
+    models = [H5PActivity]
+    template_name = "h5p/admin/confirm_bulk_delete.html"
+
+    def get_context_data(self, **kwargs):
+        from courses.selectors import modules_using
+
+        context = super().get_context_data(**kwargs)
+        uses = [
+            _("“%(module)s” uses “%(activity)s”")
+            % {"module": module.title, "activity": item["item"].title}
+            for item in context["items"]
+            for module in modules_using(item["item"])
+        ]
+        if uses:
+            context["used_by"] = _(
+                "Live modules use some of these: %(uses)s. Once they are deleted, learners "
+                "are told there that they are not available. To keep them in those modules, "
+                "do not delete them, or take them out of the modules first."
+            ) % {"uses": "; ".join(uses)}
+        return context
 
 
 class H5PActivityViewSet(SnippetViewSet):

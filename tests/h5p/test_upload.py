@@ -247,6 +247,22 @@ def test_deleting_an_activity_no_module_uses_says_nothing_of_modules(client, edi
     assert "Live modules use this" not in client.get(url).content.decode()
 
 
+def test_deleting_activities_several_at_once_names_the_live_modules_using_them(
+    client, editor, home_page, h5p_root
+):
+    """The bulk delete gave, as the single one did, no word of the modules using them."""
+    used, unused = (
+        h5p_activity_create(upload=upload_of(tiny_package(**{"content/content.json": text})))[0]
+        for text in ('{"text": "One"}', '{"text": "Two"}')
+    )
+    module_with_h5p(home_page, used)
+    url = reverse("wagtail_bulk_action", args=["h5p", "h5pactivity", "delete"])
+    client.force_login(editor)
+    page = client.get(f"{url}?id={used.pk}&id={unused.pk}").content.decode()
+    assert "“Check your understanding” uses" in page
+    assert "not available" in page
+
+
 def test_deleting_activities_several_at_once_removes_their_files(
     client, editor, h5p_root, django_capture_on_commit_callbacks
 ):
