@@ -771,13 +771,17 @@ def class_lesson_remove(*, lesson: ClassLesson, by) -> int:
 
 
 def course_completions_recheck(*, voided_statement_ids, school_id: int) -> None:
-    """After statements were voided through the LRS: a course completion Upstander recorded
-    on the strength of a module completion now voided is voided too (xAPI 1.0.3 §2.2.6: a
-    voided statement is as if it had never been made), as when a class lesson is removed."""
+    """After statements were voided through the LRS: a module completion Upstander recorded
+    on the strength of an activity completion now voided is voided too, and so is a course
+    completion recorded on the strength of a module completion now voided (xAPI 1.0.3
+    §2.2.6: a voided statement is as if it had never been made), as when a class lesson is
+    removed."""
+    from records.models import Completion
     from xapi.identity import activity_iri
     from xapi.models import Statement
     from xapi.services import record
     from xapi.statements.builders import statement_voided
+    from xapi.statements.profile import ext
 
     voided = Statement.objects.filter(
         school_id=school_id,
@@ -792,16 +796,47 @@ def course_completions_recheck(*, voided_statement_ids, school_id: int) -> None:
     if not by_module:
         return
     prefix = activity_iri(ModulePage.activity_kind, "")
-    module_uuids = set()
-    for iri in by_module:
-        if iri.startswith(prefix):
-            try:
-                module_uuids.add(uuid.UUID(iri.removeprefix(prefix)))
-            except ValueError:
-                continue
+    # The modules these learners completed since: one that rested on a voided activity
+    # completion goes, and its course is checked below like any voided module completion.
+    lesson_key = ext("class-lesson")
+    learner_ids = {pk for whens in by_module.values() for pk in whens}
+    earliest = min(when for whens in by_module.values() for when in whens.values())
+    module_done = Completion.objects.filter(
+        learner_id__in=learner_ids, activity_iri__startswith=prefix, completed_at__gte=earliest
+    )
+    done_iris = set(module_done.values_list("activity_iri", flat=True))
+    for module in ModulePage.objects.filter(activity_uuid__in=_uuids(done_iris, prefix)):
+        since: dict[int, datetime] = {}
+        for iri in module.required_activity_iris():
+            for learner_id, when in by_module.get(iri, {}).items():
+                since[learner_id] = min(when, since.get(learner_id, when))
+        if not since:
+            continue
+        unfounded = [
+            (statement_id, data)
+            for statement_id, data in _completions_unfounded(
+                course=module.course,
+                whole=module.activity_iri,
+                parts=module.required_activity_iris(),
+                since=since,
+            )
+            # A lesson the teacher led completed the module, not the pupil's activities.
+            if lesson_key not in ((data.get("context") or {}).get("extensions") or {})
+        ]
+        if unfounded:
+            record(
+                statements=[
+                    statement_voided(actor=data["actor"], statement_id=str(statement_id))
+                    for statement_id, data in unfounded
+                ],
+                school_id=school_id,
+            )
+            learners = by_module.setdefault(module.activity_iri, {})
+            for learner_id, when in since.items():
+                learners[learner_id] = min(when, learners.get(learner_id, when))
     since_by_course: dict[int, dict[int, datetime]] = {}
     courses: dict[int, CoursePage] = {}
-    for module in ModulePage.objects.filter(activity_uuid__in=module_uuids):
+    for module in ModulePage.objects.filter(activity_uuid__in=_uuids(by_module, prefix)):
         learners = by_module.get(module.activity_iri)
         if not learners:
             continue
@@ -820,6 +855,18 @@ def course_completions_recheck(*, voided_statement_ids, school_id: int) -> None:
                 ],
                 school_id=school_id,
             )
+
+
+def _uuids(iris, prefix: str) -> set[uuid.UUID]:
+    """The uuids in those of `iris` that are `prefix` followed by one."""
+    found = set()
+    for iri in iris:
+        if iri.startswith(prefix):
+            try:
+                found.add(uuid.UUID(iri.removeprefix(prefix)))
+            except ValueError:
+                continue
+    return found
 
 
 def _voiding(rows, *, lesson: ClassLesson) -> list[dict]:
@@ -860,26 +907,39 @@ def _course_completions_unfounded(*, course: CoursePage, since: dict[int, dateti
     """The completions of `course` made by these learners at or after the given time (when
     a lesson, now removed, had completed modules for them) while one of its modules is no
     longer complete: (statement id, data) of each, to void."""
+    return _completions_unfounded(
+        course=course,
+        whole=course.activity_iri,
+        parts=[m.activity_iri for m in course.modules()],
+        since=since,
+    )
+
+
+def _completions_unfounded(
+    *, course: CoursePage, whole: str, parts: list[str], since: dict[int, datetime]
+) -> list:
+    """The completions of `whole` (the course or one of its modules) made by these learners
+    at or after the given time while one of its `parts` (its modules, or the module's
+    required activities) is no longer complete: (statement id, data) of each, to void."""
     from records.models import Completion
     from xapi.models import Statement
 
     valid_since = course_valid_since(course_page_id=course.pk)
-    module_iris = [m.activity_iri for m in course.modules()]
     latest = Enrolment.objects.filter(learner__in=list(since), course=course).order_by("attempt")
     done = _completed_in_attempts(
         counts_from={pk: None for pk in since}
         | dict(latest.values_list("learner_id", "counts_from")),
-        activity_iris=[course.activity_iri, *module_iris],
+        activity_iris=[whole, *parts],
         since=valid_since,
     )
     short = [
         learner_id
         for learner_id, iris in done.items()
-        if course.activity_iri in iris and not all(iri in iris for iri in module_iris)
+        if whole in iris and not all(iri in iris for iri in parts)
     ]
     if not short:
         return []
-    completions = Completion.objects.filter(learner_id__in=short, activity_iri=course.activity_iri)
+    completions = Completion.objects.filter(learner_id__in=short, activity_iri=whole)
     if valid_since is not None:
         completions = completions.filter(completed_at__gte=valid_since)
     statement_ids = [

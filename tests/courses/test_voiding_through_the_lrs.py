@@ -6,9 +6,11 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from courses.services import module_read_confirm
+from courses.services import module_progress_sync, module_read_confirm
 from records.models import Completion
+from tests.courses.conftest import module_page
 from tests.xapi.conftest import LrsClientHelper
+from xapi.identity import activity_iri, actor_for
 from xapi.models import LrsClient, Statement
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +49,125 @@ def test_voiding_a_module_completion_through_the_lrs_takes_back_the_course_it_fi
     assert _completed(pupil) == {modules[0].activity_iri, modules[2].activity_iri}
     finished = Statement.objects.get(learner=pupil, object_iri=course.activity_iri)
     assert finished.voided
+
+
+def test_voiding_an_activity_completion_through_the_lrs_takes_back_the_module_and_course(
+    client, school, pupil, course, modules
+):
+    """xAPI 1.0.3 §2.2.6: the module was complete because its H5P activity was; with the
+    activity's completed statement voided neither the module nor the course is, and the
+    module page says so."""
+    from h5p.models import H5PActivity
+    from xapi.services import record
+
+    h5p = H5PActivity.objects.create(title="Drag the words")
+    module = module_page(course, "with-h5p", body=[("h5p", {"activity": h5p, "required": True})])
+    for done in modules:
+        module_read_confirm(learner=pupil, module=done)
+    h5p_iri = activity_iri("h5p", h5p.uuid)
+    completed = {
+        "id": str(uuid.uuid4()),
+        "actor": Statement.objects.filter(learner=pupil).first().data["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"objectType": "Activity", "id": h5p_iri},
+    }
+    record(statements=[completed], school=school)
+    module_progress_sync(learner=pupil, module=module)
+    assert {module.activity_iri, course.activity_iri} <= _completed(pupil)
+    voiding = {
+        "actor": completed["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
+        "object": {"objectType": "StatementRef", "id": completed["id"]},
+    }
+    response = _lrs(school).post(reverse("xapi:statements"), voiding)
+    assert response.status_code == 200, response.content
+    assert _completed(pupil) == {m.activity_iri for m in modules}
+    assert Statement.objects.get(learner=pupil, object_iri=module.activity_iri).voided
+    assert Statement.objects.get(learner=pupil, object_iri=course.activity_iri).voided
+    client.force_login(pupil)
+    page = client.get(module.url)
+    assert page.status_code == 200
+    assert page.context["module_complete"] is False
+
+
+def test_voiding_one_of_two_completions_of_an_activity_leaves_the_module_complete(
+    school, pupil, course, modules
+):
+    """The module still rests on the activity's other completion."""
+    from h5p.models import H5PActivity
+    from xapi.services import record
+
+    h5p = H5PActivity.objects.create(title="Drag the words")
+    module = module_page(course, "with-h5p", body=[("h5p", {"activity": h5p, "required": True})])
+    for done in modules:
+        module_read_confirm(learner=pupil, module=done)
+    actor = Statement.objects.filter(learner=pupil).first().data["actor"]
+    ids = [str(uuid.uuid4()), str(uuid.uuid4())]
+    record(
+        statements=[
+            {
+                "id": statement_id,
+                "actor": actor,
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+                "object": {"objectType": "Activity", "id": activity_iri("h5p", h5p.uuid)},
+            }
+            for statement_id in ids
+        ],
+        school=school,
+    )
+    module_progress_sync(learner=pupil, module=module)
+    voiding = {
+        "actor": actor,
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
+        "object": {"objectType": "StatementRef", "id": ids[1]},
+    }
+    assert _lrs(school).post(reverse("xapi:statements"), voiding).status_code == 200
+    assert {module.activity_iri, course.activity_iri} <= _completed(pupil)
+
+
+def test_voiding_an_activity_completion_leaves_a_module_a_class_lesson_completed(
+    school, pupil, teacher, klass, course, modules
+):
+    """A lesson the teacher led completes the module whatever the pupil did on their own:
+    taking back one of their activities does not take back the lesson."""
+    from django.utils import timezone
+
+    from courses.services import class_lesson_record
+    from h5p.models import H5PActivity
+    from xapi.services import record
+
+    first, second = (H5PActivity.objects.create(title=t) for t in ("Drag", "Drop"))
+    module = module_page(
+        course,
+        "with-h5p",
+        body=[
+            ("h5p", {"activity": first, "required": True}),
+            ("h5p", {"activity": second, "required": True}),
+        ],
+    )
+    completed = {
+        "id": str(uuid.uuid4()),
+        "actor": actor_for(pupil),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"objectType": "Activity", "id": activity_iri("h5p", first.uuid)},
+    }
+    record(statements=[completed], school=school)
+    class_lesson_record(
+        teacher=teacher,
+        group=klass,
+        course=course,
+        modules=[module],
+        pupils=[pupil],
+        taught_on=timezone.localdate(),
+    )
+    assert module.activity_iri in _completed(pupil)
+    voiding = {
+        "actor": completed["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
+        "object": {"objectType": "StatementRef", "id": completed["id"]},
+    }
+    assert _lrs(school).post(reverse("xapi:statements"), voiding).status_code == 200
+    assert module.activity_iri in _completed(pupil)
 
 
 def test_a_malformed_statement_beside_a_voiding_one_is_still_refused_with_400(school):
