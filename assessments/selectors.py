@@ -76,14 +76,15 @@ def quiz_status(*, learner, quiz: Quiz, module=None, registration=None) -> QuizS
     attempts = list(attempts_counted(learner=learner, quiz=quiz, registration=registration))
     submitted = [a for a in attempts if a.is_submitted]
     in_progress = next((a for a in attempts if not a.is_submitted), None)
-    if in_progress is None:
-        # An attempt under way elsewhere (another registration) still blocks a new one.
-        in_progress = Attempt.objects.filter(
-            learner=learner, quiz=quiz, state=Attempt.State.IN_PROGRESS
-        ).first()
     attempts_left = None
     if not quiz.unlimited_attempts:
         attempts_left = max(0, quiz.max_attempts - len(attempts))
+    if in_progress is None and attempts_left != 0:
+        # An attempt under way elsewhere (another registration) still blocks a new one,
+        # and is carried on here only while this registration has an attempt left.
+        in_progress = Attempt.objects.filter(
+            learner=learner, quiz=quiz, state=Attempt.State.IN_PROGRESS
+        ).first()
     latest = max(submitted, key=lambda a: a.submitted_at, default=None)
     best = max(submitted, key=lambda a: (bool(a.passed), a.score_scaled or 0), default=None)
     return QuizStatus(

@@ -408,3 +408,44 @@ def test_the_results_offer_no_retry_once_the_course_or_quiz_is_unpublished(
     assert start_url(quiz_module, quiz) not in text
     assert "Try again" not in text
     assert "You have used all your attempts" not in text
+
+
+def test_the_quiz_page_offers_no_carry_on_when_an_attempt_from_before_renewal_cannot_be_carried_on(
+    client, teacher, home_page
+):
+    """An attempt left unfinished before the course required renewal, and every attempt of
+    the new go used: starting would say "You have used all attempts", so the page says so
+    too, rather than offer to carry on."""
+    from django.utils import timezone
+
+    from courses.services import course_registration
+    from records.services import course_renewal_require
+
+    quiz = make_quiz(title="Staff quiz")
+    module = make_course(home_page, quiz=quiz, audience=Audience.STAFF, slug="staff-course")
+    signed_in(client, teacher)
+    left = start(client, module, quiz)
+    course_renewal_require(course_page_id=module.course.pk, reason="The law changed.")
+    registration = course_registration(learner=teacher, course=module.course)
+    assert registration != left.registration
+    for number in (1, 2):
+        Attempt.objects.create(
+            quiz=quiz,
+            learner=teacher,
+            module=module,
+            registration=registration,
+            number=number,
+            state=Attempt.State.SUBMITTED,
+            questions=left.questions,
+            pass_mark=quiz.pass_mark,
+            score_raw=0,
+            score_max=5,
+            score_scaled=0,
+            passed=False,
+            submitted_at=timezone.now(),
+        )
+    text = client.get(detail_url(module, quiz)).content.decode()
+    assert "Carry on with the quiz" not in text
+    assert "You have used all your attempts" in text
+    response = client.post(start_url(module, quiz), follow=True)
+    assert "You have used all 2 attempts" in response.content.decode()
