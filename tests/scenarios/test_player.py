@@ -612,3 +612,31 @@ def test_a_choice_left_without_an_id_at_a_node_with_a_long_id_can_be_made(client
     response = _choose(client, attempt, node=long_id, step=0, choice=choice.id)
     assert response.status_code == 302
     assert ScenarioChoiceRecord.objects.get(attempt=attempt).choice_id == choice.id
+
+
+def test_a_warned_part_whose_choices_are_all_hidden_says_skipping_is_the_way_on(client, pupil):
+    """Its choices' conditions hide them all on this path, so only the skip leads on: the
+    learner who shows the part is told so, not given an empty "What do you do?"."""
+    from scenarios.engine import Condition, Op
+
+    reported = Node(
+        "reported",
+        "You reported it.",
+        choices=(
+            Choice("tell", "Tell a teacher", "good"),
+            Choice("look", "Look at it again", "shared"),
+        ),
+    )
+    shared = warned_node(
+        choices=(Choice("oops", "Oh no", "poor", conditions=(Condition("reported", Op.EQ, True),)),)
+    )
+    scenario = published_scenario(small_graph(nodes={"reported": reported, "shared": shared}))
+    assert scenario.live
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    text = _choose(client, attempt, node="start", step=0, choice="share", fetch=True).text
+    assert "Skip this part (no penalty)" in text
+    assert "What do you do?" not in text
+    assert "<fieldset>" not in text
+    assert "There is nothing to choose here. Skip this part to go on." in text
