@@ -1078,3 +1078,31 @@ def test_a_teacher_taken_off_the_class_no_longer_has_its_sessions_listed(
     listed = [line.session for line in page.context["sessions"]]
     assert listed == [still_theirs]
     assert str(left_behind.uuid) not in page.text
+
+
+def test_a_warned_part_whose_choices_are_all_hidden_tells_the_teacher_to_skip_it(
+    client, teacher, klass
+):
+    """Its choices' conditions hide them all on the class's path, so only the skip leads on:
+    the teacher is told so, not given empty boxes to count votes in."""
+    from scenarios.engine import Choice, Condition, Node, Op
+
+    reported = Node(
+        "reported",
+        "You reported it.",
+        choices=(
+            Choice("tell", "Tell a teacher", "good"),
+            Choice("look", "Look at it again", "shared"),
+        ),
+    )
+    shared = warned_node(
+        choices=(Choice("oops", "Oh no", "poor", conditions=(Condition("reported", Op.EQ, True),)),)
+    )
+    scenario = published_scenario(small_graph(nodes={"reported": reported, "shared": shared}))
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=2, share=20)
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    assert "Skip this part (no penalty)" in page
+    assert "How many pupils chose each option?" not in page
+    assert "Follow the class" not in page
+    assert "There is nothing to choose here. Skip this part to go on." in page
