@@ -159,7 +159,14 @@ def attempt_result(request, attempt_uuid):
     if not attempt.is_submitted:
         return redirect("assessments:attempt_take", attempt_uuid=attempt.uuid)
     module = _module_of(attempt)
-    status = quiz_status(learner=request.user, quiz=attempt.quiz, registration=attempt.registration)
+    # Where the learner stands now: in the course's current registration, which is a new
+    # one (attempts afresh) once the course required renewal, as on the quiz's own page.
+    if module is not None:
+        status = quiz_status(learner=request.user, quiz=attempt.quiz, module=module)
+    else:
+        status = quiz_status(
+            learner=request.user, quiz=attempt.quiz, registration=attempt.registration
+        )
     retry_url = None
     if (
         module is not None

@@ -449,3 +449,26 @@ def test_the_quiz_page_offers_no_carry_on_when_an_attempt_from_before_renewal_ca
     assert "You have used all your attempts" in text
     response = client.post(start_url(module, quiz), follow=True)
     assert "You have used all 2 attempts" in response.content.decode()
+
+
+def test_the_results_from_before_a_renewal_do_not_say_every_attempt_is_used(
+    client, teacher, home_page
+):
+    """Once the course requires renewal the attempts start afresh (as the quiz's own page
+    says): the results of the last attempt before it must not send the member of staff to
+    their safeguarding lead for having none left."""
+    from records.services import course_renewal_require
+
+    quiz = make_quiz(title="Staff quiz")
+    module = make_course(home_page, quiz=quiz, audience=Audience.STAFF, slug="staff-course")
+    signed_in(client, teacher)
+    for _ in range(2):
+        attempt = start(client, module, quiz)
+        client.post(
+            reverse("assessments:attempt_take", args=[attempt.uuid]), wrong_answers(attempt)
+        )
+    course_renewal_require(course_page_id=module.course.pk, reason="The law changed.")
+    text = client.get(reverse("assessments:attempt_result", args=[attempt.uuid])).text
+    assert "Your results" in text
+    assert "You have used all your attempts" not in text
+    assert "You have 2 attempts left." in text
