@@ -779,8 +779,6 @@ def course_completions_recheck(*, voided_statement_ids, school_id: int) -> None:
     from records.models import Completion
     from xapi.identity import activity_iri
     from xapi.models import Statement
-    from xapi.services import record
-    from xapi.statements.builders import statement_voided
     from xapi.statements.profile import ext
 
     voided = Statement.objects.filter(
@@ -791,8 +789,7 @@ def course_completions_recheck(*, voided_statement_ids, school_id: int) -> None:
     ).values_list("object_iri", "learner_id", "timestamp")
     by_module: dict[str, dict[int, datetime]] = {}
     for iri, learner_id, when in voided:
-        since = by_module.setdefault(iri, {})
-        since[learner_id] = min(when, since.get(learner_id, when))
+        _keep_earliest(by_module.setdefault(iri, {}), {learner_id: when})
     if not by_module:
         return
     prefix = activity_iri(ModulePage.activity_kind, "")
@@ -806,10 +803,10 @@ def course_completions_recheck(*, voided_statement_ids, school_id: int) -> None:
     )
     done_iris = set(module_done.values_list("activity_iri", flat=True))
     for module in ModulePage.objects.filter(activity_uuid__in=_uuids(done_iris, prefix)):
+        parts = module.required_activity_iris()
         since: dict[int, datetime] = {}
-        for iri in module.required_activity_iris():
-            for learner_id, when in by_module.get(iri, {}).items():
-                since[learner_id] = min(when, since.get(learner_id, when))
+        for iri in parts:
+            _keep_earliest(since, by_module.get(iri, {}))
         if not since:
             continue
         unfounded = [
@@ -817,23 +814,15 @@ def course_completions_recheck(*, voided_statement_ids, school_id: int) -> None:
             for statement_id, data in _completions_unfounded(
                 course=module.course,
                 whole=module.activity_iri,
-                parts=module.required_activity_iris(),
+                parts=parts,
                 since=since,
             )
             # A lesson the teacher led completed the module, not the pupil's activities.
             if lesson_key not in ((data.get("context") or {}).get("extensions") or {})
         ]
         if unfounded:
-            record(
-                statements=[
-                    statement_voided(actor=data["actor"], statement_id=str(statement_id))
-                    for statement_id, data in unfounded
-                ],
-                school_id=school_id,
-            )
-            learners = by_module.setdefault(module.activity_iri, {})
-            for learner_id, when in since.items():
-                learners[learner_id] = min(when, learners.get(learner_id, when))
+            _void(unfounded, school_id=school_id)
+            _keep_earliest(by_module.setdefault(module.activity_iri, {}), since)
     since_by_course: dict[int, dict[int, datetime]] = {}
     courses: dict[int, CoursePage] = {}
     for module in ModulePage.objects.filter(activity_uuid__in=_uuids(by_module, prefix)):
@@ -842,19 +831,31 @@ def course_completions_recheck(*, voided_statement_ids, school_id: int) -> None:
             continue
         course = module.course
         courses[course.pk] = course
-        since = since_by_course.setdefault(course.pk, {})
-        for learner_id, when in learners.items():
-            since[learner_id] = min(when, since.get(learner_id, when))
+        _keep_earliest(since_by_course.setdefault(course.pk, {}), learners)
     for course_pk, since in since_by_course.items():
         unfounded = _course_completions_unfounded(course=courses[course_pk], since=since)
         if unfounded:
-            record(
-                statements=[
-                    statement_voided(actor=data["actor"], statement_id=str(statement_id))
-                    for statement_id, data in unfounded
-                ],
-                school_id=school_id,
-            )
+            _void(unfounded, school_id=school_id)
+
+
+def _keep_earliest(into: dict[int, datetime], learners: dict[int, datetime]) -> None:
+    """Merge `learners` (learner id to a time) into `into`, keeping each learner's earliest."""
+    for learner_id, when in learners.items():
+        into[learner_id] = min(when, into.get(learner_id, when))
+
+
+def _void(unfounded, *, school_id: int) -> None:
+    """Record a voiding statement for each (statement id, statement data) in `unfounded`."""
+    from xapi.services import record
+    from xapi.statements.builders import statement_voided
+
+    record(
+        statements=[
+            statement_voided(actor=data["actor"], statement_id=str(statement_id))
+            for statement_id, data in unfounded
+        ],
+        school_id=school_id,
+    )
 
 
 def _uuids(iris, prefix: str) -> set[uuid.UUID]:
