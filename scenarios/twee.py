@@ -461,7 +461,9 @@ def twee_export(
             out.append(f"@debrief: {line}")
         out += [_escape_text(line) for line in _lines(node.text)]
         for index, choice in enumerate(node.choices, start=1):
-            label = choice.label.replace("]]", "] ]").replace("->", "- >")
+            # A link is split at its last "->" (here and in Twine), and node ids hold none, so
+            # arrows in the words stay as they are; only "]]" would end the link early.
+            label = choice.label.replace("]]", "] ]")
             out.append(f"[[{label}->{choice.target}]]")
             if choice.id != default_choice_id(node.id, index):
                 out.append(f"@id: {choice.id}")

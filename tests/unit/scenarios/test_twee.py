@@ -323,3 +323,36 @@ def test_a_file_as_big_as_the_import_takes_of_hostile_lines_is_refused(line):
     with pytest.raises(TweeError) as refused:
         twee_parse(story)
     assert refused.value.errors
+
+
+def _with_label(graph, label):
+    start = graph.node(graph.start)
+    choice = dataclasses.replace(start.choices[0], label=label)
+    start = dataclasses.replace(start, choices=(choice, *start.choices[1:]))
+    return dataclasses.replace(
+        graph, nodes=tuple(start if n.id == start.id else n for n in graph.nodes), _index={}
+    )
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Settings -> Privacy -> Only me", "<- Go back", "Ask a friend | a teacher", "Next ->"],
+)
+def test_a_choice_label_with_link_arrows_keeps_its_words_through_export_and_import(label):
+    """Privacy-settings scenarios name menu paths ("Settings -> Privacy"); Twine splits a
+    link at its last "->", so the arrow can stay in the words the learner picks."""
+    graph = _with_label(small_graph(), label)
+    again = twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph
+    assert again.node("start").choices[0].label == label
+    assert again == graph
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=40)
+    .map(str.strip)
+    .filter(lambda label: label and "]]" not in label)
+)
+def test_any_choice_label_twine_can_hold_survives_export_and_import(label):
+    graph = _with_label(small_graph(), label)
+    assert twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph == graph
