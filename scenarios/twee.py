@@ -101,36 +101,46 @@ class _Passage:
     body: list[tuple[int, str]] = field(default_factory=list)
 
 
+def _escaped(text: str, index: int) -> bool:
+    """Is the character at `index` escaped, by an odd number of backslashes before it?"""
+    start = index
+    while start > 0 and text[start - 1] == "\\":
+        start -= 1
+    return (index - start) % 2 == 1
+
+
 def _split_header(rest: str, line_no: int, errors: list[str]) -> tuple[str, list[str]]:
-    # `Name [tag tag] {"position": "..."}`; the name may contain escaped \[ \] \{ \}.
-    # The metadata and tags end the line, so they are found from the end with str methods:
-    # regexes anchored at the end try every position, which is slow on a long header.
+    # `Name [tag tag] {"position": "..."}`; the name may contain escaped \[ \] \{ \}, and
+    # Twine writes a space at either end of it as "\ " (a link such as `[[Go -> Next]]` makes
+    # a passage " Next"). The metadata and tags end the line, so they are found from the end
+    # with str methods: regexes anchored at the end try every position, which is slow on a
+    # long header. What precedes them is not trimmed before the name is unescaped, so an
+    # escaped space at its end stays escaped.
     trimmed = rest.rstrip()
     opening = trimmed.rfind("{", 0, len(trimmed) - 1) if trimmed.endswith("}") else -1
     # Metadata's brace is not escaped (Twine escapes the braces of a name: "Set \{x\}").
-    if (
-        opening != -1
-        and "}" not in trimmed[opening + 1 : -1]
-        and rest[opening - 1 : opening] != "\\"
-    ):
+    if opening != -1 and "}" not in trimmed[opening + 1 : -1] and not _escaped(rest, opening):
         metadata = trimmed[opening:]
         try:
             json.loads(metadata)
         except ValueError:
             errors.append(f"Line {line_no}: the passage metadata {metadata} is not valid JSON.")
-        rest = rest[:opening].rstrip()
+        rest = rest[:opening]
     tags: list[str] = []
     trimmed = rest.rstrip()
     opening = -1
-    if trimmed.endswith("]"):
-        # The first "[" after the last "]" before the closing one.
+    if trimmed.endswith("]") and not _escaped(trimmed, len(trimmed) - 1):
+        # The first unescaped "[" after the last "]" before the closing one.
         opening = trimmed.find("[", trimmed.rfind("]", 0, len(trimmed) - 1) + 1)
-    if opening != -1 and not rest[:opening].rstrip().endswith("\\"):
+        while opening != -1 and _escaped(trimmed, opening):
+            opening = trimmed.find("[", opening + 1)
+    if opening != -1:
         tags = trimmed[opening + 1 : -1].split()
-        rest = rest[:opening].rstrip()
+        rest = rest[:opening]
     elif "[" in rest.replace("\\[", "") and "]" not in rest.replace("\\]", ""):
         errors.append(f"Line {line_no}: the tag list is not closed with “]”.")
-    name = re.sub(r"\\(.)", r"\1", rest.strip())
+    # Upstander reads a link's passage without the spaces round it, so a name is read so too.
+    name = re.sub(r"\\(.)", r"\1", rest).strip()
     return name, tags
 
 
@@ -370,7 +380,7 @@ def twee_parse(text: str) -> TweeStory:
                 errors.append(f"Line {passage.line}: StoryData is not a valid JSON object.")
                 continue
             ifid = str(data.get("ifid", ""))
-            start = str(data.get("start") or "")
+            start = str(data.get("start") or "").strip()
             _too_long(start, ID_MAX, "the start passage in StoryData", passage.line, errors)
             ours = data.get("upstander")
             if isinstance(ours, dict):

@@ -1,13 +1,14 @@
 """Twee 3 import and export: conventions, round trips and line-numbered errors."""
 
 import dataclasses
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scenarios.engine import Outcome, validate
-from scenarios.twee import TweeError, twee_export, twee_parse
+from scenarios.twee import SPECIAL, TweeError, twee_export, twee_parse
 from tests.unit.scenarios.test_engine import graphs, small_graph
 
 STORY = """:: StoryTitle
@@ -356,3 +357,74 @@ def test_a_choice_label_with_link_arrows_keeps_its_words_through_export_and_impo
 def test_any_choice_label_twine_can_hold_survives_export_and_import(label):
     graph = _with_label(small_graph(), label)
     assert twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph == graph
+
+
+# What Twine 2.6 writes for a story whose links have spaces around their arrows: Twine makes
+# the passages " Told" and "Shared " (it does not trim a link), and escapes the space at
+# either end of a passage's name as "\ ".
+TWINE_SPACED_LINKS = (
+    ":: StoryTitle\n"
+    "The crest account\n"
+    "\n"
+    ":: StoryData\n"
+    "{\n"
+    '  "ifid": "D674C58C-DEFA-4F70-B7A2-27742230C0FC",\n'
+    '  "format": "Harlowe",\n'
+    '  "format-version": "3.3.8",\n'
+    '  "start": "Start",\n'
+    '  "tag-colors": {\n'
+    '    "ending-good": "green"\n'
+    "  },\n"
+    '  "zoom": 1\n'
+    "}\n"
+    "\n"
+    ':: Start {"position":"100,100","size":"100,100"}\n'
+    "A friend shows you an account.\n"
+    "[[Tell an adult -> Told]]\n"
+    "[[Share it ->Shared ]]\n"
+    "\n"
+    ':: \\ Told [ending-good] {"position":"300,100","size":"100,100"}\n'
+    "Well done.\n"
+    "\n"
+    ':: Shared\\  [ending-poor] {"position":"300,300","size":"100,100"}\n'
+    "It spreads.\n"
+)
+
+
+def test_links_with_spaces_round_their_arrows_lead_to_the_passages_twine_made_for_them():
+    graph = twee_parse(TWINE_SPACED_LINKS).graph
+    assert [n.id for n in graph.nodes] == ["Start", "Told", "Shared"]
+    assert [c.target for c in graph.node("Start").choices] == ["Told", "Shared"]
+    assert graph.node("Told").outcome == Outcome.GOOD
+    assert graph.node("Shared").outcome == Outcome.POOR
+    assert validate(graph) == []
+    # StoryData names the start passage as Twine has it.
+    spaced_start = TWINE_SPACED_LINKS.replace('"start": "Start"', '"start": " Told"')
+    assert twee_parse(spaced_start).graph.start == "Told"
+
+
+def _twine_header_name(name: str) -> str:
+    """A passage name as Twine 2.6 writes it in a header: backslashes, brackets and braces
+    escaped with a backslash, and each space at either end written as "\\ "."""
+    escaped = re.sub(r"([\[\]{}\\])", r"\\\1", name)
+    escaped = re.sub(r"^\s+", lambda spaces: "\\ " * len(spaces.group()), escaped)
+    return re.sub(r"\s+$", lambda spaces: "\\ " * len(spaces.group()), escaped)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.text(
+        alphabet=st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=20
+    ).filter(lambda name: name.strip() and name.strip() not in SPECIAL),
+    ending=st.booleans(),
+    metadata=st.booleans(),
+)
+def test_any_passage_header_twine_writes_gives_its_name_and_tags(name, ending, metadata):
+    header = f":: {_twine_header_name(name)}"
+    if ending:
+        header += " [draft ending-good]"
+    if metadata:
+        header += ' {"position":"100,100","size":"100,100"}'
+    (node,) = twee_parse(f"{header}\nText\n").graph.nodes
+    assert node.id == name.strip()
+    assert node.outcome == (Outcome.GOOD if ending else None)
