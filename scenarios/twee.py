@@ -472,7 +472,8 @@ def twee_export(
         out += [_escape_text(line) for line in _lines(node.text)]
         for index, choice in enumerate(node.choices, start=1):
             # A link is split at its last "->" (here and in Twine), and node ids hold none, so
-            # arrows in the words stay as they are; only "]]" would end the link early.
+            # arrows in the words stay as they are. "]]" would end the link early: the
+            # validator refuses it, but a draft with one is still exported, as a link.
             label = choice.label.replace("]]", "] ]")
             out.append(f"[[{label}->{choice.target}]]")
             if choice.id != default_choice_id(node.id, index):

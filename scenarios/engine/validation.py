@@ -70,6 +70,10 @@ MESSAGES: dict[str, str] = {
     "duplicate_choice": "“{node}” has two choices with the id “{choice}”.",
     "reserved_choice": "“{skip}” is reserved; rename that choice in “{node}”.",
     "blank_label": "A choice in “{node}” has no words for the learner to pick.",
+    "label_not_in_twine": (
+        "The choice “{choice}” in “{node}” has “]]” in its words, which Twine reads as the end "
+        "of a link, so exporting the scenario would change them. Write them without “]]”."
+    ),
     "unknown_target": (
         "The choice “{choice}” in “{node}” leads to “{target}”, which does not exist."
     ),
@@ -182,6 +186,8 @@ def _structure(graph: Graph) -> list[Issue]:
                 add(_issue(node.id, "reserved_choice", skip=SKIP, node=node.id))
             if not choice.label.strip():
                 add(_issue(node.id, "blank_label", node=node.id))
+            elif "]]" in choice.label:
+                add(_issue(node.id, "label_not_in_twine", choice=choice.id, node=node.id))
             if choice.target not in ids:
                 add(
                     _issue(

@@ -428,3 +428,12 @@ def test_any_passage_header_twine_writes_gives_its_name_and_tags(name, ending, m
     (node,) = twee_parse(f"{header}\nText\n").graph.nodes
     assert node.id == name.strip()
     assert node.outcome == (Outcome.GOOD if ending else None)
+
+
+def test_a_choice_label_a_twine_link_cannot_hold_is_a_problem_beside_its_node():
+    """Twine ends a link at its first "]]", so exporting would change the learner's words
+    ("Tap [[Report]]" came back as "Tap [[Report] ]")."""
+    graph = _with_label(small_graph(), "Tap [[Report]] under the post")
+    issues = validate(graph)
+    assert [(i.node_id, i.code) for i in issues] == [("start", "label_not_in_twine")]
+    assert "]]" in issues[0].message
