@@ -216,6 +216,14 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
         if line.startswith("@"):
             key, _sep, value = line[1:].partition(":")
             key, value = key.strip().lower(), value.strip()
+            if key not in NODE_DIRECTIVES | CHOICE_DIRECTIVES:
+                # Most often text: a username starting a line of a post ("@maya_x: …").
+                errors.append(
+                    f"Line {line_no}: unknown “@{key}”. Known: "
+                    + ", ".join(f"@{k}" for k in sorted(NODE_DIRECTIVES | CHOICE_DIRECTIVES))
+                    + f". If the line is text, begin it with a backslash: “\\{line}”."
+                )
+                continue
             if not _sep:
                 errors.append(f"Line {line_no}: “{line}” needs a colon, like “@{key}: …”.")
                 continue
@@ -253,16 +261,10 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                 errors.append(
                     f"Line {line_no}: “@{key}” describes a choice, so it must come after a link."
                 )
-            elif key in NODE_DIRECTIVES:
+            else:
                 errors.append(
                     f"Line {line_no}: “@{key}” describes the passage, so it must come "
                     "before the first link."
-                )
-            else:
-                errors.append(
-                    f"Line {line_no}: unknown “@{key}”. Known: "
-                    + ", ".join(f"@{k}" for k in sorted(NODE_DIRECTIVES | CHOICE_DIRECTIVES))
-                    + "."
                 )
             continue
         if "[[" in line or "]]" in line:

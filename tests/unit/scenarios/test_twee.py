@@ -437,3 +437,18 @@ def test_a_choice_label_a_twine_link_cannot_hold_is_a_problem_beside_its_node():
     issues = validate(graph)
     assert [(i.node_id, i.code) for i in issues] == [("start", "label_not_in_twine")]
     assert "]]" in issues[0].message
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["@maya_x posted a photo of you", "@maya_x: nice pic lol", "@ school_account shared it"],
+)
+def test_text_starting_with_a_username_is_refused_with_how_to_write_it(line):
+    """A line of a post ("@maya_x: …") is not an @ line; the refusal says to begin it with a
+    backslash, not to add a colon it already has or does not need."""
+    with pytest.raises(TweeError) as caught:
+        twee_parse(f":: Start\n{line}\n[[Report it->End]]\n\n:: End [ending-good]\nDone.\n")
+    (message,) = caught.value.errors
+    assert message.startswith("Line 2:")
+    assert f"\\{line}" in message
+    assert "needs a colon" not in message
