@@ -311,3 +311,37 @@ def test_a_document_posted_for_merging_nested_too_deeply_to_read_is_400(lrs):
     # A JSON document stored as sent (PUT takes any content) cannot be merged into either.
     assert lrs.put(state_url("deep"), deep).status_code == 204
     assert lrs.post(state_url("deep"), {"b": 1}).status_code == 400
+
+
+def test_a_stored_document_is_never_shown_as_a_page_of_the_site(lrs, client):
+    """Documents keep the Content-Type their tool gave (Part Three 1.5), so one holding HTML
+    would be shown as a page of the site's own address by a browser sent there with a form
+    (the Alternate Request Syntax, 1.3, carries the credentials and version as its fields,
+    and tools' credentials are often written into the content they publish): a page that
+    sends the visitor on to another site, or asks for their password. A browser is told to
+    save it, and not to run or follow anything in it; the tool still reads it as stored."""
+    page = (
+        b'<meta http-equiv="refresh" content="0;url=https://elsewhere.example/">'
+        b"<form action=/accounts/login/><input name=password></form>"
+    )
+    assert lrs.put(state_url("page"), page, content_type="text/html").status_code == 204
+    form = urlencode(
+        {
+            "activityId": ACTIVITY,
+            "agent": AGENT,
+            "stateId": "page",
+            "Authorization": lrs.auth,
+            "X-Experience-API-Version": "1.0.3",
+        }
+    )
+    response = client.post(
+        "/xapi/activities/state?method=GET",
+        form,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert response.content == page
+    assert response["Content-Disposition"].startswith("attachment")
+    policy = response["Content-Security-Policy"]
+    assert "sandbox" in policy
+    assert "default-src 'none'" in policy

@@ -364,8 +364,16 @@ def _statements_response(payload, datas, with_attachments, principal) -> HttpRes
 # Documents -----------------------------------------------------------------------------
 
 
+# A document keeps the Content-Type its tool gave, HTML included, and a browser can be sent
+# to one with a form (the Alternate Request Syntax carries the credentials): it is never
+# shown as a page of the site. Tools read the body whatever these say.
+DOCUMENT_POLICY = "default-src 'none'; sandbox"
+
+
 def _document_response(document) -> HttpResponse:
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    response["Content-Disposition"] = "attachment"
+    response["Content-Security-Policy"] = DOCUMENT_POLICY
     response["ETag"] = f'"{document.etag}"'
     response["Last-Modified"] = http_date(document.updated.timestamp())
     return response
