@@ -4,6 +4,7 @@ docstring quotes the requirement it checks."""
 import hashlib
 import json
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 
@@ -983,3 +984,28 @@ def test_json_nested_deeper_than_can_be_read_is_400_not_a_server_error(lrs):
     )
     response = lrs.post(URL, multipart, content_type=f"multipart/mixed; boundary={boundary}")
     assert response.status_code == 400
+
+
+STATE_URL = "/xapi/activities/state?" + urlencode(
+    {
+        "activityId": "http://example.org/activities/one",
+        "agent": json.dumps({"mbox": "mailto:learner@example.org"}),
+        "stateId": "big",
+    }
+)
+
+
+@pytest.mark.parametrize(("method", "path"), [("post", URL), ("put", STATE_URL)])
+def test_a_body_larger_than_the_lrs_takes_is_a_413_the_tool_can_read(lrs, settings, method, path):
+    """Part Three 3.2: "413 Request Entity Too Large - Indicates that the LRS has rejected
+    the Statement or Document because its size (or the size of one of its Attachments) is
+    larger than the maximum allowed by the LRS". Said as the LRS's other errors are (JSON,
+    with the version and CORS headers), so a tool in a browser can read why, and does not
+    send it again and again."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = json.dumps(xapi_statement(result={"response": "x" * 2048}))
+    response = getattr(lrs, method)(path, body)
+    assert response.status_code == 413
+    assert "1024" in response.json()["error"]
+    assert "X-Experience-API-Version" in response
+    assert response["Access-Control-Allow-Origin"] == "*"

@@ -10,6 +10,7 @@ from functools import partial, wraps
 from urllib.parse import parse_qsl
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
 
@@ -179,7 +180,16 @@ def lrs_request(request: HttpRequest) -> LrsRequest:
     }
     method = request.method.upper()
     params = request.GET.copy()
-    body = request.body
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        # Django's own refusal is an HTML page without the LRS's headers, which a tool in a
+        # browser cannot read (CORS) and may send again for ever.
+        raise LrsError(
+            413,
+            f"the request is larger than the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes "
+            "this LRS takes",
+        ) from None
     content_type = meta.get("CONTENT_TYPE", "")
     if method == "POST" and "method" in request.GET:
         # "The LRS MUST support the alternate request syntax": POST with ?method=X and the
