@@ -529,6 +529,12 @@ def activities(lrs: LrsRequest):
     _only(lrs, {"activityId"})
     activity = _iri_param(lrs, "activityId", required=True)
     found = activity_definition(school=principal.school, activity_iri=activity)
+    if found and principal.user is not None and "definition" in found:
+        # A learner's browser: a question's definition (4.1.4.1) would tell them which answer
+        # is right before they answer it, as soon as anyone in the school has.
+        definition = dict(found["definition"])
+        definition.pop("correctResponsesPattern", None)
+        found = {**found, "definition": definition}
     # "If an LRS does not have a canonical definition of the Activity to return, the LRS
     # SHOULD* [2.0.0: shall] still return an Activity Object when queried" (Part Three 2.5).
     return JsonResponse(found or {"objectType": "Activity", "id": activity})
