@@ -5,6 +5,7 @@ statements; nothing here decides a module is complete on its own say-so.
 """
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import reduce
@@ -119,6 +120,47 @@ def modules_open_to(*, user, course):
     if not getattr(user, "is_authenticated", False):
         return modules
     return _open_under_privacy(modules, user)
+
+
+def modules_kept_from(*, learner_ids, module_paths: dict) -> dict[int, set]:
+    """{learner id: keys of the modules private to groups that learner is not in}, for many
+    learners at once (a class): what `modules_open_to` leaves out for each. `module_paths`
+    maps whatever the caller knows a module by (its id, its IRI) to its page path. Learners
+    kept from none are not listed. Two queries however many learners and modules."""
+    from django.contrib.auth import get_user_model
+
+    learner_ids = list(learner_ids)
+    if not module_paths or not learner_ids:
+        return {}
+    restrictions = [
+        restriction
+        for restriction in PageViewRestriction.objects.filter(
+            restriction_type=PageViewRestriction.GROUPS
+        )
+        .select_related("page")
+        .prefetch_related("groups")
+        if any(path.startswith(restriction.page.path) for path in module_paths.values())
+    ]
+    if not restrictions:
+        return {}
+    group_ids: dict[int, set[int]] = defaultdict(set)
+    # Superusers may view every page; a learner in no group has a row with None.
+    for user_id, group_id in (
+        get_user_model()
+        .objects.filter(pk__in=learner_ids, is_superuser=False)
+        .values_list("pk", "groups")
+    ):
+        group_ids[user_id].update([group_id] if group_id is not None else [])
+    kept: dict[int, set] = {}
+    for learner_id, mine in group_ids.items():
+        for restriction in restrictions:
+            if not mine & {group.pk for group in restriction.groups.all()}:
+                kept.setdefault(learner_id, set()).update(
+                    key
+                    for key, path in module_paths.items()
+                    if path.startswith(restriction.page.path)
+                )
+    return kept
 
 
 def audience_open_to(*, user, audience: str) -> bool:

@@ -37,7 +37,7 @@ from .models import (
     ModulePage,
     Reflection,
 )
-from .selectors import attempt_since, modules_open_to, renewal_due
+from .selectors import attempt_since, modules_kept_from, modules_open_to, renewal_due
 
 REFLECTION_MAX_LENGTH = 5000
 
@@ -593,6 +593,11 @@ def class_lesson_record(
     lesson.modules.set(modules)
     at = _lesson_time(taught_on, not_before=since)
     all_iris = [m.activity_iri for m in course_modules]
+    # A module private to groups a pupil is not in is not part of the course for them
+    # (modules_open_to): the lesson neither gives it to them nor waits for it.
+    kept_from = modules_kept_from(
+        learner_ids=[p.pk for p in pupils], module_paths={m.pk: m.path for m in course_modules}
+    )
     enrolments = _enrolments(learners=pupils, course=course, since=since)
     _renewals_start(enrolments=enrolments, course=course, school=group.school, at=at, since=since)
     completed = _completed_in_attempts(
@@ -611,8 +616,9 @@ def class_lesson_record(
         registration = str(enrolments[pupil.pk].registration)
         done = completed.get(pupil.pk, set())
         actor = actor_for(pupil)
+        kept = kept_from.get(pupil.pk, set())
         for module in modules:
-            if module.activity_iri in done:
+            if module.activity_iri in done or module.pk in kept:
                 continue
             statements.append(
                 module_completed(
@@ -624,7 +630,8 @@ def class_lesson_record(
                 )
             )
             done.add(module.activity_iri)
-        if course.activity_iri not in done and all(iri in done for iri in all_iris):
+        open_iris = [m.activity_iri for m in course_modules if m.pk not in kept]
+        if open_iris and course.activity_iri not in done and all(iri in done for iri in open_iris):
             statements.append(
                 course_completed(
                     actor=actor, course=course.xapi_activity(), registration=registration

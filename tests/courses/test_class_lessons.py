@@ -1016,3 +1016,30 @@ def test_a_teacher_taken_off_the_class_can_no_longer_remove_the_lesson_they_reco
     client.force_login(safeguarding_lead)
     client.post(url)
     assert not ClassLesson.objects.exists() and _completed(pupil) == set()
+
+
+def test_a_lesson_leaves_out_a_module_private_to_groups_a_pupil_is_not_in(
+    client, teacher, pupil, classmate, klass, course, modules
+):
+    """A module private to a group (its "Privacy" in the admin) is not part of the course
+    for a pupil outside that group: taking it alone they could not, and the course finishes
+    for them without it. A lesson does the same for them, and still gives it to the
+    classmate who is in the group."""
+    from django.contrib.auth.models import Group as AuthGroup
+    from wagtail.models import PageViewRestriction
+
+    pilot = AuthGroup.objects.create(name="Year 9 pilot")
+    classmate.groups.add(pilot)
+    restriction = PageViewRestriction.objects.create(
+        page=modules[2], restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([pilot])
+    client.force_login(teacher)
+    data = _lesson_form(klass, modules, [pupil, classmate])
+    assert client.post(_url(course), data).status_code == 302
+    assert _completed(pupil) == {
+        modules[0].activity_iri,
+        modules[1].activity_iri,
+        course.activity_iri,
+    }
+    assert _completed(classmate) == {m.activity_iri for m in modules} | {course.activity_iri}
