@@ -16,6 +16,8 @@ class ModuleInfo:
     title: str
     iri: str
     url: str = ""
+    # The page's place in the tree, for its privacy (a module private to some groups).
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ def courses_catalogue(*, audiences=None, page_ids=None, withdrawn=False) -> list
         if parent is not None:
             # A module's address is its course's and its slug (no query per module).
             url = f"{urls[parent.pk]}{module.slug}/" if urls[parent.pk] and module.live else ""
-            modules[parent.pk].append(ModuleInfo(module.pk, module.title, module.activity_iri, url))
+            modules[parent.pk].append(
+                ModuleInfo(module.pk, module.title, module.activity_iri, url, module.path)
+            )
     return [
         CourseInfo(
             page_id=c.pk,

@@ -7,7 +7,7 @@ and-activity summaries, not statements, and joins in Python over a handful of re
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
@@ -645,9 +645,21 @@ class PsheRecord:
     pupils: list[User]
     # pupil id -> set of completed lesson (module) IRIs
     done: dict[int, set[str]]
+    # pupil id -> IRIs of the modules private to groups the pupil is not in: not part of
+    # the course for them (courses.selectors.modules_open_to)
+    kept: dict[int, set[str]] = field(default_factory=dict)
 
     def lessons(self):
         return [(c, m) for c in self.courses for m in c.modules]
+
+    def cell(self, pupil, module) -> str:
+        """Where the pupil is with the module: "completed", "kept" (not open to them) or
+        "none"."""
+        if module.iri in self.done.get(pupil.pk, ()):
+            return "completed"
+        if module.iri in self.kept.get(pupil.pk, ()):
+            return "kept"
+        return "none"
 
 
 def pshe_class_record(*, group) -> PsheRecord:
@@ -657,7 +669,9 @@ def pshe_class_record(*, group) -> PsheRecord:
     The caller checks the viewer may see the group (schools.selectors.group_visible_to)."""
     courses = courses_catalogue(audiences=("pupils",))
     pupils = list(group_pupils(group))
-    return PsheRecord(courses, pupils, _done_for(pupils, courses))
+    return PsheRecord(
+        courses, pupils, _done_for(pupils, courses), _kept_from([p.pk for p in pupils], courses)
+    )
 
 
 @dataclass(frozen=True)
@@ -679,7 +693,7 @@ class PsheGroupSummary:
 def pshe_groups_summary(*, groups) -> list[PsheGroupSummary]:
     """For each group, in the order given: its pupils (still at the school), how many of the
     pupils' lessons (modules) they have completed between them, and the lessons recorded as
-    led with it. Five queries however many groups and pupils."""
+    led with it. Seven queries at most, however many groups and pupils."""
     from courses.models import ClassLesson
 
     groups = list(groups)
@@ -688,12 +702,16 @@ def pshe_groups_summary(*, groups) -> list[PsheGroupSummary]:
     members = pupil_ids_by_group(groups)
     everyone = set().union(*members.values()) if members else set()
     done: dict[int, int] = defaultdict(int)
+    # A module private to groups a pupil is not in is not theirs to do (nor counted done).
+    kept = _kept_from(everyone, courses) if module_iris else {}
     if everyone and module_iris:
         valid_since = _valid_since_by_iri(courses)
         for learner_id, iri, completed_at in LearnerActivity.objects.filter(
             learner__in=everyone, activity_iri__in=module_iris, last_completed_at__isnull=False
         ).values_list("learner_id", "activity_iri", "last_completed_at"):
-            if _still_counts(completed_at, valid_since.get(iri)):
+            if iri not in kept.get(learner_id, ()) and _still_counts(
+                completed_at, valid_since.get(iri)
+            ):
                 done[learner_id] += 1
     led = {
         row["group_id"]: row
@@ -706,7 +724,7 @@ def pshe_groups_summary(*, groups) -> list[PsheGroupSummary]:
             group=group,
             pupils=len(members[group.pk]),
             modules_done=sum(done[pupil] for pupil in members[group.pk]),
-            modules=len(members[group.pk]) * len(module_iris),
+            modules=sum(len(module_iris) - len(kept.get(pupil, ())) for pupil in members[group.pk]),
             lessons_led=led.get(group.pk, {}).get("count", 0),
             last_led_on=led.get(group.pk, {}).get("last"),
         )
@@ -716,7 +734,19 @@ def pshe_groups_summary(*, groups) -> list[PsheGroupSummary]:
 
 def pshe_pupil_record(*, pupil) -> PsheRecord:
     courses = courses_catalogue(audiences=("pupils",))
-    return PsheRecord(courses, [pupil], _done_for([pupil], courses))
+    return PsheRecord(
+        courses, [pupil], _done_for([pupil], courses), _kept_from([pupil.pk], courses)
+    )
+
+
+def _kept_from(pupil_ids, courses) -> dict[int, set[str]]:
+    """{pupil id: IRIs of the modules private to groups they are not in}. Two queries."""
+    from courses.selectors import modules_kept_from
+
+    return modules_kept_from(
+        learner_ids=pupil_ids,
+        module_paths={m.iri: m.path for c in courses for m in c.modules},
+    )
 
 
 def _done_for(pupils, courses) -> dict[int, set[str]]:

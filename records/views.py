@@ -875,9 +875,9 @@ def pshe_class_csv(request, pk: int):
     lessons = record.lessons()
     header = ["Pupil"] + [f"{c.title}: {m.title}" for c, m in lessons]
     # Two pupils with the same name are told apart by username, as in the lesson form.
+    says = {"completed": "Completed", "kept": "Not open to them", "none": ""}
     rows = [
-        [label]
-        + ["Completed" if m.iri in record.done.get(pupil.pk, set()) else "" for _c, m in lessons]
+        [label] + [says[record.cell(pupil, m)] for _c, m in lessons]
         for pupil, label in pupil_labels(record.pupils)
     ]
     return csv_response(f"pshe-{group.name}.csv", header, rows)
@@ -897,6 +897,7 @@ def my_pshe(request):
         {
             "record": record,
             "done": record.done.get(request.user.pk, set()),
+            "kept": record.kept.get(request.user.pk, set()),
             "in_class": dict(completed_in_class(pupil=request.user).values()),
             "nav_current": "learning",
         },

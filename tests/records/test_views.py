@@ -1429,3 +1429,38 @@ def test_the_training_record_pdf_footer_of_a_long_school_name_stays_clear_of_the
     footer = [(text, x, size) for text, x, size in chunks if text != "Page 1"]
     right = max(x + line_width(text, font_chains()[0], size) for text, x, size in footer)
     assert right < page_number
+
+
+def test_a_module_private_to_groups_a_pupil_is_not_in_does_not_hold_back_the_pshe_records(
+    client, world, pupil_course
+):
+    """A module private to a group (its "Privacy" in the admin) is not part of the course
+    for a pupil outside it, and their course is complete without it: the overview of the
+    classes counts it for nobody it is kept from, and the class's record and its CSV do not
+    show it as not yet done for them, nor does the pupil's own record."""
+    from django.contrib.auth.models import Group as AuthGroup
+    from wagtail.models import PageViewRestriction
+
+    first, second = pupil_course.modules()
+    restriction = PageViewRestriction.objects.create(
+        page=second, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([AuthGroup.objects.create(name="Year 9 pilot")])
+    completions_project(
+        statements=[
+            statement(world["pupil"], COMPLETED, iri)
+            for iri in (first.activity_iri, pupil_course.activity_iri)
+        ],
+        learners_by_key=keys(world["pupil"]),
+    )
+    client.force_login(world["safeguarding_lead"])
+    summaries = client.get(reverse("records:pshe_groups")).context["summaries"]
+    (row,) = [s for s in summaries if s.group == world["klass"]]
+    assert (row.modules_done, row.modules, row.percent) == (1, 1, 100)
+    rows = _rows(client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk])))
+    assert rows[1][1:] == ["Completed", "Not open to them"]
+    html = client.get(reverse("records:pshe_class", args=[world["klass"].pk])).content.decode()
+    assert html.count("Not open to them") == 1
+    client.force_login(world["pupil"])
+    mine = client.get(reverse("records:my_pshe")).content.decode()
+    assert mine.count("Not open to you") == 1 and "Not done yet" not in mine
