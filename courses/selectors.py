@@ -289,9 +289,18 @@ class CourseProgress:
 
     @property
     def percent(self) -> int:
+        # A completed course stays complete when a module is added afterwards (only
+        # "requires renewal" asks for it again): its bar must not say otherwise.
+        if self.complete:
+            return 100
         if not self.modules:
             return 0
         return round(100 * self.completed_count / self.total)
+
+    @property
+    def complete_with_modules_left(self) -> bool:
+        """Complete, though some modules are not (added, or opened to them, since)."""
+        return self.complete and self.completed_count < self.total
 
     @property
     def next_module(self) -> ModulePage | None:

@@ -314,3 +314,22 @@ def test_a_module_page_title_names_its_course_too(client, pupil, course, modules
     client.force_login(pupil)
     html = client.get(modules[0].url).content.decode()
     assert "<title>Module 1 \u2013 Respect online · Upstander</title>" in html
+
+
+@pytest.mark.parametrize("where", ["course", "my_learning"])
+def test_a_course_completed_before_a_module_was_added_shows_a_full_bar_beside_complete(
+    client, pupil, course, modules, where
+):
+    """The course stays complete when an editor adds a module afterwards (only "Requires
+    renewal" asks everyone to go through it again): its bar says so too, and the modules
+    done are given beside it, rather than "Complete" next to a bar two thirds full."""
+    from courses.services import module_read_confirm
+
+    for module in modules:
+        module_read_confirm(learner=pupil, module=module)
+    module_page(course, "added-later")
+    client.force_login(pupil)
+    url = course.url if where == "course" else reverse("courses:my_learning")
+    html = " ".join(client.get(url).content.decode().split())
+    assert 'value="100"' in html
+    assert "Complete (3 of 4 modules)" in html
