@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.ui.components import Component
-from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 LIMIT = 20
 
@@ -52,8 +52,11 @@ def drafts_waiting(user) -> list[Draft]:
     """The newest `LIMIT` drafts the user may edit and publish."""
     finder = AdminURLFinder(user)
     drafts = []
+    # Only the parts of the tree the user may change, before taking the newest: taking them
+    # first, an editor of one catalogue saw none of its drafts behind newer ones elsewhere.
+    editable = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change"])
     pages = (
-        Page.objects.filter(has_unpublished_changes=True, depth__gt=1)
+        editable.filter(has_unpublished_changes=True, depth__gt=1)
         .order_by("-latest_revision_created_at", "-pk")
         .specific(defer=True)
     )

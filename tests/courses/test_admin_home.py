@@ -76,3 +76,44 @@ def test_only_people_who_may_change_content_get_the_panel(client):
     assert 'id="upstander-drafts' not in response.content.decode()
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     assert "Nothing is waiting" in _panel(client)
+
+
+def test_an_editor_of_one_catalogue_sees_its_drafts_behind_many_newer_ones_elsewhere(
+    client, course, staff_course
+):
+    """Editors may be given one part of the page tree (the staff courses, say). Their panel
+    lists that part's drafts, however many newer drafts wait in parts they cannot edit."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group as AuthGroup
+    from django.contrib.auth.models import Permission
+    from django.utils import timezone
+    from wagtail.models import GroupPagePermission, Page
+
+    from courses.models import ModulePage
+    from tests.factories import UserFactory
+
+    staff_editors = AuthGroup.objects.create(name="Staff course editors")
+    staff_editors.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="change_scenario"),
+    )
+    GroupPagePermission.objects.create(
+        group=staff_editors,
+        page=staff_course.get_parent(),
+        permission=Permission.objects.get(codename="change_page"),
+    )
+    someone = UserFactory(username="staffeditor", is_staff=True)
+    someone.groups.add(staff_editors)
+    staff_course.summary = "Changed"
+    staff_course.save_revision()
+    for n in range(45):
+        course.add_child(
+            instance=ModulePage(title=f"Pupil draft {n}", summary="A module.", estimated_minutes=5)
+        )
+    Page.objects.descendant_of(course).update(
+        has_unpublished_changes=True, latest_revision_created_at=timezone.now() + timedelta(hours=1)
+    )
+    client.force_login(someone)
+    panel = _panel(client)
+    assert reverse("wagtailadmin_pages:edit", args=[staff_course.pk]) in panel
