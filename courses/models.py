@@ -270,8 +270,39 @@ class CoursePage(ActivityPageMixin, Page):  # noqa: DJ008 (Page.__str__ is the t
                     "audience": self.get_audience_display().lower(),
                     "titles": get_text_list([f"“{title}”" for title in titles], _("and")),
                 }
+        if "audience" not in errors and self.pk is not None and self.audience:
+            assigned = self._assigned_to_people_outside(self.audience)
+            if assigned:
+                errors["audience"] = _(
+                    "Schools have assigned this course to people who could not take a course "
+                    "for %(audience)s (%(assigned)s), and would be chased for it for ever. Ask "
+                    "those schools to remove the assignments first, or keep the audience."
+                ) % {
+                    "audience": self.get_audience_display().lower(),
+                    "assigned": get_text_list(assigned, _("and")),
+                }
         if errors:
             raise ValidationError(errors)
+
+    def _assigned_to_people_outside(self, audience: str) -> list[str]:
+        """ "School: group or role" for each assignment of this course whose people could
+        not take it were it for `audience`; none while the audience stays as it is."""
+        from records.catalogue import assignment_fits
+        from records.models import Assignment
+
+        stored = CoursePage.objects.filter(pk=self.pk).values_list("audience", flat=True).first()
+        if stored is None or stored == audience:
+            return []
+        found = []
+        for assignment in Assignment.objects.filter(course_id=self.pk).select_related(
+            "school", "group"
+        ):
+            group = assignment.group
+            staff_team = None if group is None else group.kind == group.Kind.STAFF_TEAM
+            if not assignment_fits(audience=audience, staff_team=staff_team, role=assignment.role):
+                who = group.name if group is not None else assignment.get_role_display()
+                found.append(f"{assignment.school.name}: {who}")
+        return found
 
     def _staff_scenario_titles(self) -> list[str]:
         """Titles of the staff scenarios this course's modules use (pupils never play one)."""

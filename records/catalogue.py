@@ -10,6 +10,23 @@ from dataclasses import dataclass, field
 STAFF_AUDIENCES = ("staff", "safeguarding_leads")
 
 
+# The course audiences everyone with a role can take (as `courses.selectors.audiences_for`
+# lets them): a course for another audience assigned to them could never be done.
+AUDIENCES_FOR_ROLE = {
+    "pupil": {"pupils"},
+    "staff": {"staff"},
+    "safeguarding_lead": {"staff", "safeguarding_leads"},
+}
+
+
+def assignment_fits(*, audience: str, staff_team: bool | None = None, role: str = "") -> bool:
+    """Could the people a course is assigned to take a course for `audience`? A group's
+    members are pupils unless it is a staff team (`staff_team`); a role's, as above."""
+    if staff_team is not None:
+        return audience in STAFF_AUDIENCES if staff_team else audience == "pupils"
+    return audience in AUDIENCES_FOR_ROLE.get(role, set())
+
+
 @dataclass(frozen=True)
 class ModuleInfo:
     page_id: int

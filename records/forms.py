@@ -8,7 +8,7 @@ from config.forms import DatePickerField
 from schools.roles import Role
 from schools.selectors import groups_visible_to
 
-from .catalogue import courses_catalogue
+from .catalogue import assignment_fits, courses_catalogue
 from .states import STATE_LABELS
 
 ROLE_CHOICES = [
@@ -16,15 +16,6 @@ ROLE_CHOICES = [
     (Role.SAFEGUARDING_LEAD.value, _("All safeguarding leads")),
     (Role.PUPIL.value, _("All pupils")),
 ]
-
-
-# The course audiences each role can take (as `courses.selectors.audiences_for` lets them):
-# a course for another audience assigned to them could never be done.
-AUDIENCES_FOR_ROLE = {
-    Role.PUPIL.value: {"pupils"},
-    Role.STAFF.value: {"staff"},
-    Role.SAFEGUARDING_LEAD.value: {"staff", "safeguarding_leads"},
-}
 
 
 class AssignmentTermsForm(forms.Form):
@@ -102,13 +93,8 @@ class AssignmentForm(AssignmentTermsForm):
         course = self.courses.get(cleaned.get("course"))
         if course is not None and (group_id or role) and not self.errors:
             group = cleaned["group_obj"]
-            if group is not None:
-                # A class's or year group's members are its pupils; a staff team's, staff.
-                pupils = group.kind != group.Kind.STAFF_TEAM
-                fits = course.is_pupil_course if pupils else course.is_staff_course
-            else:
-                fits = course.audience in AUDIENCES_FOR_ROLE.get(role, set())
-            if not fits:
+            staff_team = None if group is None else group.kind == group.Kind.STAFF_TEAM
+            if not assignment_fits(audience=course.audience, staff_team=staff_team, role=role):
                 raise forms.ValidationError(
                     _("“%(course)s” is not for %(audience)s: they could never complete it.")
                     % {

@@ -1191,3 +1191,36 @@ def test_deleting_courses_learners_used_in_bulk_warns_what_goes_with_them(
     assert page.count("Learners have used this") == 1
     admin_client.post(f"{url}?id={staff_course.pk}")
     assert not CoursePage.objects.filter(pk=staff_course.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("assigned_to", "refused"), [(Role.STAFF, True), (Role.SAFEGUARDING_LEAD, False)]
+)
+def test_a_course_cannot_be_moved_to_an_audience_its_assignments_could_not_take(
+    client, editor, school, staff_course, assigned_to, refused
+):
+    """A school assigned the course to all its staff: made for safeguarding leads only, the
+    teachers could never open it and would be chased for it for ever. The editor is told
+    which schools assigned it to whom; an audience every assignment still fits is kept."""
+    from datetime import date, timedelta
+
+    from records.services import assignment_create
+
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=assigned_to,
+        due_on=date.today() + timedelta(days=30),
+    )
+    client.force_login(editor)
+    data = publish_course_form(staff_course, Audience.SAFEGUARDING_LEADS)
+    response = client.post(f"/admin/pages/{staff_course.pk}/edit/", data)
+    staff_course.refresh_from_db()
+    if refused:
+        assert response.status_code == 200
+        (message,) = response.context["form"].errors["audience"]
+        assert school.name in message
+        assert staff_course.audience == Audience.STAFF
+    else:
+        assert response.status_code == 302
+        assert staff_course.audience == Audience.SAFEGUARDING_LEADS
