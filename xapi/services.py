@@ -61,8 +61,9 @@ def timestamp_utc(value: str) -> str:
     """A statement's timestamp in UTC, as xAPI 2.0.0 Part Two 4.2.7 requires ("An LRS shall
     convert Timestamps to UTC rather than rejecting Statements that send Timestamps not in
     UTC form"; 1.0.3 4.5: "SHOULD* return the Timestamp in UTC"). The instant and its
-    precision (to the microsecond) are kept; one already in UTC ("Z") is kept as sent."""
-    if value.endswith("Z"):
+    precision (to the microsecond) are kept; one already in UTC ("Z") is kept as sent, unless
+    it put a space (RFC 3339 5.6) between the date and the time."""
+    if value.endswith("Z") and value[10:11] == "T":
         return value
     moment = parse_timestamp(value).astimezone(UTC)
     precision = "microseconds" if moment.microsecond % 1000 else "milliseconds"

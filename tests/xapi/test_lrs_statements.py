@@ -1009,3 +1009,34 @@ def test_a_body_larger_than_the_lrs_takes_is_a_413_the_tool_can_read(lrs, settin
     assert "1024" in response.json()["error"]
     assert "X-Experience-API-Version" in response
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_2_0_timestamp_with_a_space_for_the_t_is_stored_and_returned_in_utc(lrs):
+    """2.0.0 Part Two 4.5: timestamps are RFC 3339 date-times, and RFC 3339 5.6 lets the
+    date and the time be "separated by (say) a space character" (the ADL 2.0 conformance
+    suite sends "2008-09-15 15:53:00.601+00:00" and expects 200). A tool that writes its
+    timestamps that way had every statement refused; they are kept, and returned in UTC
+    with the 'T' (4.2.7), in a SubStatement too."""
+    lrs.version = "2.0.0"
+    statement = xapi_statement(id=str(uuid.uuid4()), timestamp="2008-09-15 15:53:00.601+01:00")
+    response = lrs.post(URL, statement)
+    assert response.status_code == 200, response.content
+    got = lrs.get(URL, {"statementId": statement["id"]}).json()
+    assert got["timestamp"] == "2008-09-15T14:53:00.601Z"
+    in_utc = xapi_statement(id=str(uuid.uuid4()), timestamp="2008-09-15 15:53:00.601Z")
+    assert lrs.post(URL, in_utc).status_code == 200
+    got = lrs.get(URL, {"statementId": in_utc["id"]}).json()
+    assert got["timestamp"] == "2008-09-15T15:53:00.601Z"
+    inner = xapi_statement(timestamp="2008-09-15 15:53:00+00:00")
+    outer = xapi_statement(id=str(uuid.uuid4()), object={"objectType": "SubStatement", **inner})
+    assert lrs.post(URL, outer).status_code == 200
+    got = lrs.get(URL, {"statementId": outer["id"]}).json()
+    assert got["object"]["timestamp"] == "2008-09-15T15:53:00.000Z"
+    assert lrs.get(URL, {"since": "2008-09-15 15:53:00+00:00"}).status_code == 200
+
+
+def test_a_1_0_3_timestamp_with_a_space_for_the_t_is_still_400(lrs):
+    """1.0.3 Part Two 4.5: "A Timestamp MUST be formatted according to ISO 8601", whose
+    extended format puts a 'T' between the date and the time."""
+    statement = xapi_statement(timestamp="2008-09-15 15:53:00.601+00:00")
+    assert lrs.post(URL, statement).status_code == 400

@@ -123,7 +123,7 @@ def _time_param(lrs, name) -> datetime | None:
     if value is None:
         return None
     try:
-        return parse_timestamp(_timestamp(value))
+        return parse_timestamp(_timestamp(value, lrs.version))
     except Exception:
         raise LrsError(400, f"{name} must be an ISO 8601 timestamp") from None
 

@@ -16,6 +16,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    ValidationInfo,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -49,7 +50,7 @@ _DURATION = re.compile(
 )
 # ISO 8601 date-time as RFC 3339 profiles it (2.0.0 4.5: "MUST be formatted per RFC 3339").
 _TIMESTAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+\-]\d{2}(:?\d{2})?)?$"
+    r"^\d{4}-\d{2}-\d{2}(?P<sep>[T ])\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+\-]\d{2}(:?\d{2})?)?$"
 )
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # RFC 2046 media types: type/subtype, then any parameters.
@@ -104,8 +105,12 @@ def _duration(value: str) -> str:
     return value
 
 
-def _timestamp(value: str) -> str:
-    if not _TIMESTAMP.match(value):
+def _timestamp(value: str, version: str = "2.0.0") -> str:
+    match = _TIMESTAMP.match(value)
+    # RFC 3339 5.6 lets a date-time put a space between the date and the time, so 2.0.0
+    # (whose timestamps are RFC 3339's) takes one; 1.0.3's ISO 8601 extended format needs
+    # the 'T'.
+    if not match or (match["sep"] == " " and not version.startswith("2.")):
         raise PydanticCustomError(
             "timestamp", "must be an ISO 8601 timestamp (e.g. 2025-01-31T09:00:00Z)"
         )
@@ -153,7 +158,13 @@ IRI = Annotated[StrictStr, AfterValidator(_iri)]
 UUIDStr = Annotated[StrictStr, AfterValidator(_uuid)]
 LanguageTag = Annotated[StrictStr, AfterValidator(_lang)]
 Duration = Annotated[StrictStr, AfterValidator(_duration)]
-Timestamp = Annotated[StrictStr, AfterValidator(_timestamp)]
+
+
+def _timestamp_of_the_request(value: str, info: ValidationInfo) -> str:
+    return _timestamp(value, (info.context or {}).get("version", "2.0.0"))
+
+
+Timestamp = Annotated[StrictStr, AfterValidator(_timestamp_of_the_request)]
 Sha1 = Annotated[StrictStr, AfterValidator(_sha1)]
 MediaType = Annotated[StrictStr, AfterValidator(_media_type)]
 Sha2 = Annotated[StrictStr, AfterValidator(_sha2)]
