@@ -1040,3 +1040,33 @@ def test_a_1_0_3_timestamp_with_a_space_for_the_t_is_still_400(lrs):
     extended format puts a 'T' between the date and the time."""
     statement = xapi_statement(timestamp="2008-09-15 15:53:00.601+00:00")
     assert lrs.post(URL, statement).status_code == 400
+
+
+@pytest.mark.parametrize("where", ["form", "header"])
+def test_the_alternate_request_syntax_is_400_under_2_0(lrs, client, where):
+    """xAPI 2.0.0 (IEEE 9274.1.1) has no alternate request syntax: the ADL 2.0 test suite
+    expects a 4xx for a well-formed `POST ?method=PUT` saying X-Experience-API-Version
+    2.0.0, in the form or as a header. Nothing is stored."""
+    from urllib.parse import urlencode
+
+    statement_id = str(uuid.uuid4())
+    fields = {
+        "statementId": statement_id,
+        "content": json.dumps(xapi_statement()),
+        "Authorization": lrs.auth,
+        "Content-Type": "application/json",
+    }
+    extra = {}
+    if where == "form":
+        fields["X-Experience-API-Version"] = "2.0.0"
+    else:
+        extra["HTTP_X_EXPERIENCE_API_VERSION"] = "2.0.0"
+    response = client.post(
+        f"{URL}?method=PUT",
+        urlencode(fields),
+        content_type="application/x-www-form-urlencoded",
+        **extra,
+    )
+    assert response.status_code == 400, response.content
+    assert "alternate request syntax" in response.json()["error"]
+    assert not Statement.objects.filter(statement_id=statement_id).exists()

@@ -229,6 +229,12 @@ def lrs_request(request: HttpRequest) -> LrsRequest:
                 headers[lowered] = value
             else:
                 params.setlist(key, form.getlist(key))
+        if headers["x-experience-api-version"].strip().startswith("2."):
+            # xAPI 2.0.0 (IEEE 9274.1.1) dropped the alternate request syntax, and the ADL
+            # 2.0 test suite expects such a request to be refused.
+            raise LrsError(
+                400, "xAPI 2.0 has no alternate request syntax: send the method and headers"
+            )
         method, body = alt, content
     for key in params:
         if "\x00" in key or any("\x00" in value for value in params.getlist(key)):
