@@ -455,7 +455,7 @@ def test_a_signature_naming_a_pupil_is_not_forwarded_with_their_renamed_copy(
             }
         ],
     }
-    body, content_type = multipart(signed, [(signature, sha2)])
+    body, content_type = multipart(signed, [(signature, sha2, "application/octet-stream")])
     with django_capture_on_commit_callbacks(execute=True):
         response = lrs.post("/xapi/statements", body, content_type=content_type)
     assert response.status_code == 200, response.content

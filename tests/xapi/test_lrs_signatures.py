@@ -72,7 +72,7 @@ def signed_request(statement: dict, token: bytes, *, content_type="application/o
             }
         ],
     }
-    return multipart(sent, [(token, sha2)])
+    return multipart(sent, [(token, sha2, content_type)])
 
 
 @pytest.mark.parametrize("alg", ["RS256", "RS384", "RS512"])

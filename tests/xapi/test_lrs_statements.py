@@ -601,15 +601,21 @@ def test_about_needs_no_credentials_and_lists_versions(client):
 
 
 def multipart(statement, parts, boundary="xapi-boundary"):
+    """A multipart/mixed body: the statement, then each part, (content, sha2) for a
+    text/plain one or (content, sha2, content type)."""
     chunks = [
         f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),
         __import__("json").dumps(statement).encode(),
         b"\r\n",
     ]
-    for content, declared in parts:
+    for content, declared, *given in parts:
+        part_type = given[0] if given else "text/plain"
+        head = (
+            f"--{boundary}\r\nContent-Type: {part_type}\r\n"
+            f"Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {declared}\r\n\r\n"
+        )
         chunks += [
-            f"--{boundary}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\n"
-            f"X-Experience-API-Hash: {declared}\r\n\r\n".encode(),
+            head.encode(),
             content,
             b"\r\n",
         ]
@@ -1070,3 +1076,47 @@ def test_the_alternate_request_syntax_is_400_under_2_0(lrs, client, where):
     assert response.status_code == 400, response.content
     assert "alternate request syntax" in response.json()["error"]
     assert not Statement.objects.filter(statement_id=statement_id).exists()
+
+
+def _one_part(statement: dict, content: bytes, headers: str) -> tuple[bytes, str]:
+    boundary = "xapi-boundary"
+    body = (
+        (
+            f"--{boundary}\r\nContent-Type: application/json\r\n\r\n{json.dumps(statement)}\r\n"
+            f"--{boundary}\r\n{headers}Content-Transfer-Encoding: binary\r\n"
+            f"X-Experience-API-Hash: {hashlib.sha256(content).hexdigest()}\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/mixed; boundary={boundary}"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    ["Content-Type: image/png\r\n", "Content-Type: text/plain\r\nContent-Length: 99\r\n"],
+)
+def test_an_attachment_part_that_contradicts_its_declaration_is_400(lrs, headers):
+    """Part Three 1.5.2 "Requirements for Attachment Statement Batches": where a part's
+    header has a matching property in the Attachment Object (Content-Type and contentType,
+    Content-Length and length) and both are given, "the values of these parameters and
+    properties MUST match". A note declared as text/plain but sent as a PNG was stored and
+    handed back as a PNG under a statement saying text; now nothing is stored."""
+    content = b"A note about the lesson."
+    body, ctype = _one_part(attachment_statement(content), content, headers)
+    response = lrs.post(URL, body, content_type=ctype)
+    assert response.status_code == 400, response.content
+    assert "attachments" in response.json()["error"]
+    assert not Statement.objects.exists()
+
+
+def test_an_attachment_part_whose_headers_agree_with_its_declaration_is_stored(lrs):
+    """The same comparison ignores case and the media type's parameters, which the part and
+    the declaration may write differently."""
+    content = b"A note about the lesson."
+    body, ctype = _one_part(
+        attachment_statement(content),
+        content,
+        f"Content-Type: Text/Plain; charset=utf-8\r\nContent-Length: {len(content)}\r\n",
+    )
+    assert lrs.post(URL, body, content_type=ctype).status_code == 200

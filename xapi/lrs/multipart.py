@@ -52,6 +52,8 @@ def attachments_read(body: bytes, boundary: str) -> tuple[object, dict[str, tupl
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LrsError(400, f"the statements part is not valid JSON: {exc}") from None
     attachments: dict[str, tuple[str, bytes]] = {}
+    # What each part's own headers say of it, by SHA-2: (Content-Type, Content-Length).
+    said: dict[str, tuple[str | None, str | None]] = {}
     for index, (headers, content) in enumerate(parts[1:], start=1):
         declared = headers.get("x-experience-api-hash", "").lower()
         if not declared:
@@ -67,7 +69,64 @@ def attachments_read(body: bytes, boundary: str) -> tuple[object, dict[str, tupl
                 400, f"part {index}: the Content-Type is longer than {CONTENT_TYPE_MAX} characters"
             )
         attachments[declared] = (content_type, content)
+        said[declared] = (headers.get("content-type"), headers.get("content-length"))
+    _declarations_check(statements, said)
     return statements, attachments
+
+
+def _media_type(value) -> str:
+    return str(value).partition(";")[0].strip().lower()
+
+
+def _declarations_check(statements, said: dict[str, tuple[str | None, str | None]]) -> None:
+    """Part Three 1.5.2 "Requirements for Attachment Statement Batches": where a part's
+    header has a corresponding property in the Attachment Object and both are given, "the
+    values of these parameters and properties MUST match": Content-Type and contentType (the
+    media types; parameters such as a charset may be written differently), Content-Length
+    and length. Otherwise the statement would describe a file it does not carry."""
+    batch = statements if isinstance(statements, list) else [statements]
+    for index, statement in enumerate(batch):
+        for item in _declared(statement):
+            sha2 = str(item.get("sha2", "")).lower()
+            if sha2 not in said:
+                continue
+            content_type, length = said[sha2]
+            declared_type = item.get("contentType")
+            if (
+                content_type is not None
+                and isinstance(declared_type, str)
+                and _media_type(content_type) != _media_type(declared_type)
+            ):
+                raise LrsError(
+                    400,
+                    f"[{index}].attachments: the part for sha2 {sha2} is {content_type}, "
+                    f"but the attachment's contentType is {declared_type}",
+                )
+            declared_length = item.get("length")
+            if (
+                length is not None
+                and isinstance(declared_length, int)
+                and length.strip() != str(declared_length)
+            ):
+                raise LrsError(
+                    400,
+                    f"[{index}].attachments: the part for sha2 {sha2} is {length.strip()} "
+                    f"bytes long, but the attachment's length is {declared_length}",
+                )
+
+
+def _declared(statement) -> list[dict]:
+    """The Attachment Objects of a statement (as sent, not yet checked), a SubStatement's
+    included."""
+    if not isinstance(statement, dict):
+        return []
+    items = statement.get("attachments")
+    items = list(items) if isinstance(items, list) else []
+    obj = statement.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        inner = obj.get("attachments")
+        items += inner if isinstance(inner, list) else []
+    return [item for item in items if isinstance(item, dict)]
 
 
 def attachments_match(statements: list[dict], attachments: dict | None) -> None:
