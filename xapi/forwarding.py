@@ -16,6 +16,7 @@ target's reason, for an admin to see and replay, and the others arrive.
 """
 
 import base64
+import hashlib
 import json
 import logging
 import urllib.error
@@ -163,6 +164,33 @@ def _agent_keys(statement: dict) -> set[str]:
     return keys - {None}
 
 
+def _pupils_by_hashed_email(keys: set[str], school_id) -> dict[str, int]:
+    """The school's pupils named by the SHA1 of their mailto IRI (`mbox_sha1sum`, xAPI
+    1.0.3 Part Two 4.1.2.3), by actor key. The hash is their email by another name (anyone
+    with a class list can work it out), so it must not leave the school any more than the
+    email does. Read only when a statement uses one."""
+    hashed = {key for key in keys if key.startswith("mbox_sha1sum:")}
+    if not hashed or school_id is None:
+        return {}
+    from schools.models import User
+    from schools.roles import AUTH_GROUP_NAMES, Role
+
+    pupils = (
+        User.objects.filter(school_id=school_id, groups__name=AUTH_GROUP_NAMES[Role.PUPIL])
+        .exclude(email="")
+        .values_list("pk", "email")
+    )
+    found = {}
+    for pk, email in pupils:
+        # Tools hash the address as they would write it: as stored, or in lower case.
+        for written in {email, email.lower()}:
+            digest = hashlib.sha1(f"mailto:{written}".encode(), usedforsecurity=False)
+            key = f"mbox_sha1sum:{digest.hexdigest()}"
+            if key in hashed:
+                found[key] = pk
+    return found
+
+
 def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
     """What the target gets: each statement as stored, except that a pupil is named only by
     their opaque account (DESIGN.md), whatever a school's tool called them and wherever the
@@ -178,7 +206,11 @@ def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
             _agent_keys(entry.statement.data)
         )
     pks_by_school = {
-        school_id: _learners_by_key(keys, school_id) for school_id, keys in keys_by_school.items()
+        school_id: {
+            **_learners_by_key(keys, school_id),
+            **_pupils_by_hashed_email(keys, school_id),
+        }
+        for school_id, keys in keys_by_school.items()
     }
     pks = {pk for found in pks_by_school.values() for pk in found.values()}
     pupils = {}
