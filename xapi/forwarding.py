@@ -213,13 +213,18 @@ def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
         for school_id, keys in keys_by_school.items()
     }
     pks = {pk for found in pks_by_school.values() for pk in found.values()}
+    # Who each statement's actor is was settled when it was recorded: a pupil who has moved
+    # to another school since is no longer found among the statement school's people.
+    pks.update(entry.statement.learner_id for entry in entries if entry.statement.learner_id)
     pupils = {}
     if pks:
         pupil_group = AUTH_GROUP_NAMES[Role.PUPIL]
         pupils = User.objects.filter(pk__in=pks, groups__name=pupil_group).in_bulk()
 
-    def named(school_id):
-        found = pks_by_school[school_id]
+    def named(statement):
+        found = pks_by_school[statement.school_id]
+        if statement.learner_id:
+            found = {**found, actor_key(statement.data.get("actor") or {}): statement.learner_id}
 
         def mapping(agent):
             pupil = pupils.get(found.get(actor_key(agent)))
@@ -231,7 +236,7 @@ def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
         data = entry.statement.data
         if not pupils:
             return data
-        renamed = _agents_mapped(data, named(entry.statement.school_id))
+        renamed = _agents_mapped(data, named(entry.statement))
         return data if renamed == data else without_signature(renamed)
 
     return [copy(entry) for entry in entries]

@@ -260,6 +260,35 @@ def test_a_tools_statement_naming_a_pupil_by_hashed_email_is_forwarded_with_thei
     assert hashed not in json.dumps(sent)
 
 
+def test_a_pupil_who_moved_school_since_is_still_forwarded_by_their_opaque_id_only(
+    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """A statement refused and replayed later (or one that waited out an outage) goes out
+    after its pupil may have moved to another school of the trust: it still names them by
+    their opaque id, not by the email address the school's tool used."""
+    from tests.factories import SchoolFactory
+    from xapi.identity import actor_for
+
+    pupil.email = "jane.pupil@school.invalid"
+    pupil.save()
+    statement = {
+        "actor": {"objectType": "Agent", "mbox": f"mailto:{pupil.email}"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"objectType": "Activity", "id": "http://example.org/book"},
+    }
+    receiver.statuses = [400]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", [statement]).status_code == 200
+    assert OutboxEntry.objects.get().status == "failed"
+    pupil.school = SchoolFactory(name="Other Academy")
+    pupil.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_replay(target=target) == 1
+    [sent] = receiver.requests[-1]["body"]
+    assert sent["actor"] == actor_for(pupil)
+    assert "jane.pupil" not in json.dumps(sent)
+
+
 def test_a_pupil_named_anywhere_in_a_statement_is_forwarded_by_their_opaque_id_only(
     school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
 ):
