@@ -311,6 +311,16 @@ def _mentioned(statement: dict) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _in_scope(target: ForwardingTarget, row, pupils: set[int]) -> bool:
+    """Does the target take this statement by its scope ("Staff only": a learner who is not
+    a pupil; "One course": the course's activity id is mentioned)?"""
+    if target.scope == ForwardingTarget.Scope.STAFF:
+        return row.learner_id is not None and row.learner_id not in pupils
+    if target.scope == ForwardingTarget.Scope.COURSE:
+        return target.course_iri in _mentioned(row.data)
+    return True
+
+
 def _outbox_rows(
     rows: list[Statement], school_id, active: list[ForwardingTarget]
 ) -> tuple[list[OutboxEntry], set[int]]:
@@ -329,19 +339,22 @@ def _outbox_rows(
                 user_id__in=learner_ids, group__name=AUTH_GROUP_NAMES[Role.PUPIL]
             ).values_list("user_id", flat=True)
         )
+    # A statement about another (voiding it, Part Two 2.3.2) goes wherever that one went:
+    # its object is the statement, not the course, and its actor may be a tool's.
+    refs = {row.ref_statement_id for row in rows if row.ref_statement_id}
+    went = set()
+    if refs and any(t.scope != ForwardingTarget.Scope.ALL for t in targets):
+        went = set(
+            OutboxEntry.objects.filter(
+                target__in=[t.pk for t in targets], statement__statement_id__in=refs
+            ).values_list("target_id", "statement__statement_id")
+        )
     now = timezone.now()
     entries = []
     touched = set()
     for target in targets:
         for row in rows:
-            if target.scope == ForwardingTarget.Scope.STAFF and (
-                row.learner_id is None or row.learner_id in pupils
-            ):
-                continue
-            if (
-                target.scope == ForwardingTarget.Scope.COURSE
-                and target.course_iri not in _mentioned(row.data)
-            ):
+            if (target.pk, row.ref_statement_id) not in went and not _in_scope(target, row, pupils):
                 continue
             entries.append(OutboxEntry(target=target, statement=row, next_attempt_at=now))
             touched.add(target.pk)
@@ -644,10 +657,11 @@ def _insert_sql(guard_sql: str) -> str:
 
     projection = projection_sql()
     # `outbox` makes the same choice as _outbox_rows (SQLite): trust-wide targets and the
-    # school's own, by scope.
+    # school's own, by scope, and wherever the statement a StatementRef names went.
     user_groups = User.groups.through._meta.db_table
     outbox = OutboxEntry._meta.db_table
     targets = ForwardingTarget._meta.db_table
+    statements = Statement._meta.db_table
     sql = f"""
 WITH {guard_sql + ", " if guard_sql else ""}new AS (
     INSERT INTO xapi_statement ({_COLUMN_NAMES})
@@ -657,7 +671,7 @@ WITH {guard_sql + ", " if guard_sql else ""}new AS (
     {"WHERE EXISTS (SELECT 1 FROM guard)" if guard_sql else ""}
     ORDER BY ord
     ON CONFLICT (statement_id) DO NOTHING
-    RETURNING id, statement_id, learner_id
+    RETURNING id, statement_id, learner_id, ref_statement_id
 ), relations AS (
     INSERT INTO xapi_statementrelation (statement_id, school_id, kind, key, stored)
     SELECT new.id, %s::bigint, r.kind, r.key, %s::timestamptz
@@ -675,6 +689,9 @@ WITH {guard_sql + ", " if guard_sql else ""}new AS (
         OR (t.scope = 'course' AND EXISTS (
             SELECT 1 FROM jsonb_to_recordset(%s::jsonb) AS m(sid uuid, iri text)
             WHERE m.sid = new.statement_id AND m.iri = t.course_iri))
+        OR (new.ref_statement_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM {outbox} o JOIN {statements} s ON s.id = o.statement_id
+            WHERE o.target_id = t.id AND s.statement_id = new.ref_statement_id))
     RETURNING target_id
 )
 SELECT new.id, new.statement_id, new.learner_id,

@@ -614,3 +614,41 @@ def test_a_retry_after_of_too_many_seconds_waits_the_longest_not_crashes():
 
     assert asked("9" * 30) == now + RETRY_AFTER_MAX
     assert asked("\u00b2") is None
+
+
+@pytest.mark.parametrize("scope", [ForwardingTarget.Scope.COURSE, ForwardingTarget.Scope.STAFF])
+def test_a_statement_taking_back_one_a_target_was_sent_is_sent_to_it_too(
+    scope,
+    school,
+    teacher,
+    make_statement,
+    course_activity,
+    receiver,
+    lrs,
+    django_capture_on_commit_callbacks,
+):
+    """A target for one course, or for staff only, was sent a completion but never the
+    statement voiding it (Upstander removing a class lesson recorded by mistake, or a
+    school's tool taking one back): the trust's LRS went on counting a completion that had
+    been taken back. Xapi 1.0.3 Part Two 2.3.2: the voiding statement is how another LRS
+    learns of it; its object is the statement, not the course, and its actor may be the
+    tool's, not the member of staff's."""
+    from xapi.statements.builders import statement_voided
+
+    ForwardingTarget.objects.create(
+        name="Course LRS",
+        endpoint=receiver.endpoint,
+        scope=scope,
+        course_iri=course_activity.iri if scope == ForwardingTarget.Scope.COURSE else "",
+    )
+    completed = make_statement(teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[completed], school=school)
+    voiding = statement_voided(
+        actor={"objectType": "Agent", "mbox": "mailto:tool-admin@example.org"},
+        statement_id=completed["id"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", [voiding]).status_code == 200
+    sent = [statement["id"] for request in receiver.requests for statement in request["body"]]
+    assert sent == [completed["id"], voiding["id"]]
