@@ -96,12 +96,15 @@ class LrsClientViewSet(ListingViewSet):
 class ForwardingTargetEditView(generic.EditView):
     """Sends what waits for the target once it is saved active: switched on again, or with
     its endpoint or password corrected, it gets its queue now, not whenever the next
-    statement happens to be recorded (nothing else sends an inactive target's queue)."""
+    statement happens to be recorded (nothing else sends an inactive target's queue), nor
+    when the address as it was asked to be left alone (a Retry-After), as a replay does."""
 
     def save_instance(self):
         target = super().save_instance()
         waiting = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.PENDING)
         if target.is_active and waiting.exists():
+            ForwardingTarget.objects.filter(pk=target.pk).update(wait_until=None)
+            target.wait_until = None
             transaction.on_commit(lambda: outbox_schedule(target_id=target.pk))
         return target
 

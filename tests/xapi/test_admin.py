@@ -331,6 +331,40 @@ def test_making_a_target_active_again_sends_what_waited_for_it(
     assert len(receiver.requests) == 1
 
 
+def test_correcting_a_target_that_asked_to_wait_sends_what_waited_for_it_now(
+    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """A wrong endpoint or password can be answered "try again in a day" (a proxy's 503
+    with Retry-After). Saving the target corrected sends its queue now, as the edit
+    promises, not when the old address said to."""
+    target = ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint=receiver.endpoint, password="wrong"
+    )
+    receiver.statuses = [(503, {"Retry-After": "86400"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    assert OutboxEntry.objects.get().status == "pending"
+    fields = {
+        "name": target.name,
+        "school": "",
+        "endpoint": target.endpoint,
+        "username": "",
+        "password": "right",
+        "version": target.version,
+        "scope": target.scope,
+        "course_iri": "",
+        "batch_size": 100,
+        "is_active": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("xapi_forwardingtarget:edit", args=[target.pk]), fields
+        )
+    assert response.status_code == 302, response.context["form"].errors
+    assert OutboxEntry.objects.get().status == "sent"
+    assert len(receiver.requests) == 2
+
+
 def test_a_target_for_one_course_without_the_course_is_refused(admin_client):
     """A target for "one course" with no course activity id was saved, and then forwarded
     nothing at all (no statement mentions an empty id), with no error to say why."""
