@@ -885,14 +885,19 @@ def records_purge(
 def task_results_purge(*, now: datetime | None = None) -> int:
     """Delete the tasks in the database's task queue that finished, or failed, more than
     `settings.TASK_RESULTS_KEEP_DAYS` ago: their arguments stay with them, and an email's
-    are the address, the person's name and what it said (a password reset link). Tasks
-    waiting to run, or running, stay however old. Returns how many went."""
+    are the address, the person's name and what it said (a password reset link). So too
+    those that started running that long ago: a worker that died mid-task (a crash, a
+    restart) leaves its task marked running, and no worker takes up a running task again,
+    so it would stay for ever. Tasks waiting to run stay however old. Returns how many
+    went."""
     if not apps.is_installed("django_tasks_db"):
         return 0
     from django_tasks_db.models import DBTaskResult
 
     cutoff = (now or timezone.now()) - timedelta(days=settings.TASK_RESULTS_KEEP_DAYS)
-    deleted, _counts = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    finished = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff)
+    abandoned = DBTaskResult.objects.running().filter(started_at__lt=cutoff)
+    deleted, _counts = (finished | abandoned).delete()
     return deleted
 
 

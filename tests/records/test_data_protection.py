@@ -1262,6 +1262,28 @@ def test_finished_tasks_are_deleted_after_a_week_and_waiting_ones_are_kept(schoo
     assert not {old_sent.pk, old_failed.pk} & kept
 
 
+def test_an_email_task_left_running_by_a_worker_that_died_is_deleted_a_week_on(school, settings):
+    """A worker stopped mid-send (a deploy, a crash, the machine restarted) leaves its task
+    marked running for ever: the worker claims only tasks waiting to run, so none finishes it.
+    Its arguments are the person's address, name and password reset link, and the purge kept
+    every such row however old. A task still running a week after it started is one no
+    worker is running; it goes, and one started today stays."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    stuck = _task_row(status="RUNNING")
+    DBTaskResult.objects.filter(pk=stuck.pk).update(
+        started_at=timezone.now() - timedelta(days=8),
+        enqueued_at=timezone.now() - timedelta(days=8),
+    )
+    sending = _task_row(status="RUNNING")
+    DBTaskResult.objects.filter(pk=sending.pk).update(started_at=timezone.now())
+
+    call_command("purge_records")
+
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [sending.pk]
+
+
 def test_erasing_a_person_reads_only_their_emails_in_the_task_queue_not_every_one(
     school, teacher, monkeypatch
 ):
