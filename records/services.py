@@ -1440,7 +1440,7 @@ def _attempts_export(*, learner: User) -> dict:
                 "state": a.state,
                 "started_at": _jsonable(a.started_at),
                 "submitted_at": _jsonable(a.submitted_at),
-                "answers": a.answers,
+                "answers": _quiz_answers_in_words(a),
                 "credits": a.credits,
                 "score_raw": a.score_raw,
                 "score_max": a.score_max,
@@ -1449,6 +1449,30 @@ def _attempts_export(*, learner: User) -> dict:
             for a in attempts
         ]
     return result
+
+
+def _quiz_answers_in_words(attempt) -> list[dict]:
+    """Each question the person answered in a quiz attempt, with what they answered in the
+    words the quiz showed them (not its option ids, which mean nothing to them) and whether
+    it was right."""
+    from assessments.review import review
+    from assessments.scoring import Kind
+
+    answered = []
+    for item in review(attempt.question_list(), attempt.answers):
+        rows = item.rows
+        if item.question.kind in (Kind.SINGLE_CHOICE, Kind.TRUE_FALSE):
+            answer = next((row.text for row in rows if row.chosen), None)
+        elif item.question.kind == Kind.MULTIPLE_RESPONSE:
+            answer = [row.text for row in rows if row.chosen]
+        elif item.question.kind == Kind.ORDERING:
+            answer = [row.given for row in rows]
+        else:  # matching: each prompt with the answer they paired it with
+            answer = {row.text: row.given for row in rows}
+        answered.append(
+            {"question": item.question.prompt, "answer": answer, "correct": item.correct}
+        )
+    return answered
 
 
 def _attachments_export(statements) -> list[dict]:

@@ -229,6 +229,33 @@ def test_subject_access_export_holds_scenario_choices_and_quiz_attempts(
     json.dumps(export)
 
 
+def test_subject_access_export_gives_quiz_answers_in_words_not_option_ids(school, pupil, quiz):
+    """A pupil's download listed their quiz answers as the quiz's internal option ids
+    ("t:first": "t:first-c2"), which tell them nothing. Each answer now comes with the
+    question asked and what they chose, in the words the quiz showed them."""
+    from assessments.questions import response_from_form
+    from assessments.services import quiz_attempt_start, quiz_attempt_submit
+    from tests.assessments.conftest import right_answers
+
+    attempt = quiz_attempt_start(learner=pupil, quiz=quiz)
+    form = right_answers(attempt)
+    responses = {q.id: response_from_form(q, form) for q in attempt.question_list()}
+    quiz_attempt_submit(attempt=attempt, responses=responses)
+
+    [taken] = learner_export(learner=pupil)["quiz_attempts"]
+    answers = {answer["question"]: answer["answer"] for answer in taken["answers"]}
+    assert answers["You find a post about you. What should you do first?"] == "Tell an adult"
+    assert answers["A joke post can't get you into trouble."] == "False"
+    assert sorted(answers["Which are good things to do?"]) == ["Report it", "Tell an adult"]
+    assert answers["Put these in order."] == ["Stop", "Screenshot", "Tell"]
+    assert answers["Who can help?"] == {
+        "Talk privately": "Childline",
+        "Unsafe adult online": "CEOP",
+    }
+    assert all(answer["correct"] for answer in taken["answers"])
+    json.dumps(taken)
+
+
 def test_export_learner_command_prints_json(school, teacher, capsys):
     call_command("export_learner", teacher.username)
     assert json.loads(capsys.readouterr().out)["person"]["learner_id"] == str(teacher.learner_id)
