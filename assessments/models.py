@@ -169,6 +169,17 @@ class Attempt(models.Model):
         related_name="+",
         help_text=_("The module page the quiz was taken in, if any."),
     )
+    # The school the learner was at when they started: its retention period applies to the
+    # attempt (as to its statements), wherever they move afterwards.
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     registration = models.UUIDField(_("registration"), null=True, blank=True)
     number = models.PositiveSmallIntegerField(_("attempt number"))
     state = models.CharField(

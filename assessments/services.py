@@ -82,6 +82,7 @@ def quiz_attempt_start(*, learner, quiz: Quiz, module=None) -> Attempt:
         quiz=quiz,
         learner=learner,
         module=module,
+        school_id=learner.school_id,
         registration=registration,
         number=used + 1,
         pass_mark=quiz.pass_mark,

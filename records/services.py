@@ -991,7 +991,7 @@ def _reminders_sent_purge(*, school: School, cutoff: datetime, today: datetime) 
 
 
 def _attempts_purge(*, school: School, cutoff: datetime) -> None:
-    """Delete the school's learners' scenario play-throughs and quiz attempts last touched
+    """Delete the scenario play-throughs and quiz attempts made at the school last touched
     before the cut-off, with the moves made in them, and the lessons led with its classes
     before it (their statements went with the rest). Classroom vote totals name nobody and
     stay, no longer linked to the teacher who led the run. An attempt still under way counts
@@ -1007,17 +1007,28 @@ def _attempts_purge(*, school: School, cutoff: datetime) -> None:
         ).annotate(last_at=Coalesce("finished_at", "started_at")).filter(last_at__lt=cutoff).update(
             teacher=None
         )
+    # By the school the attempt was made at, as its statements are, not the one the learner
+    # is at now: someone who moved keeps nothing longer than the school they left allows.
     if "scenario_moves" in models:
         models["scenario_moves"].objects.filter(
-            attempt__learner__school=school, created_at__lt=cutoff
+            _made_at(school, via="attempt__"), created_at__lt=cutoff
         ).delete()
-        models["scenario_attempts"].objects.filter(learner__school=school).annotate(
+        models["scenario_attempts"].objects.filter(_made_at(school)).annotate(
             last_at=Coalesce("finished_at", "node_entered_at", "started_at")
         ).filter(last_at__lt=cutoff).delete()
     if "quiz_attempts" in models:
-        models["quiz_attempts"].objects.filter(learner__school=school).annotate(
+        models["quiz_attempts"].objects.filter(_made_at(school)).annotate(
             last_at=Coalesce("submitted_at", "started_at")
         ).filter(last_at__lt=cutoff).delete()
+
+
+def _made_at(school: School | None, *, via: str = "") -> Q:
+    """The rows (reached through `via`, such as "attempt__") made at the school, as their
+    `school` notes; a row that notes none goes by the school its learner is at now."""
+    unnoted = Q(**{f"{via}school__isnull": True})
+    if school is None:
+        return unnoted & Q(**{f"{via}learner__school__isnull": True})
+    return Q(**{f"{via}school": school}) | (unnoted & Q(**{f"{via}learner__school": school}))
 
 
 def _saved_work_purge(*, school: School, cutoff: datetime) -> None:

@@ -245,6 +245,16 @@ class ScenarioAttempt(models.Model):
     module = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The school the learner was at when they started: its retention period applies to the
+    # play-through (as to its statements), wherever they move afterwards.
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     registration = models.UUIDField(null=True, blank=True)
     state = models.JSONField(default=dict)
     step = models.PositiveIntegerField(default=0)

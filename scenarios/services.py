@@ -243,6 +243,7 @@ def _attempt_new(*, learner, scenario: Scenario, module=None) -> ScenarioAttempt
             revision_id=scenario.live_revision_id,
             learner=learner,
             module=module,
+            school_id=learner.school_id,
             registration=registration,
             state=start(graph).to_dict(),
             node_entered_at=timezone.now(),

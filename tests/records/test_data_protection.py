@@ -352,6 +352,44 @@ def test_purge_removes_scenario_and_quiz_attempts_older_than_retention_but_keeps
     assert ClassroomVote.objects.get().count == 9
 
 
+def test_purge_removes_scenario_choices_and_quiz_attempts_by_the_school_they_were_made_at(
+    school, pupil, scenario, quiz
+):
+    """A pupil played a scenario and took a quiz at a school that keeps records for a year,
+    then moved to one that keeps them for seven. The purge deleted the first school's
+    statements of them on time, but went by the school the pupil is at now for the
+    play-through (every choice, in words) and the quiz attempt, so kept them six years
+    longer than the school they were made at allows. They go with that school's records."""
+    from assessments.models import Attempt
+    from scenarios.models import ScenarioAttempt, ScenarioChoiceRecord
+    from tests.factories import SchoolFactory
+
+    school.retention_months = 12
+    school.save()
+    from assessments.services import quiz_attempt_start
+    from scenarios.services import scenario_attempt_start, scenario_choice_make
+
+    _old_play, old_quiz = _play_scenario_and_start_quiz(pupil, scenario=scenario, quiz=quiz)
+    # Handed in before the move, so the new school's is a new attempt.
+    Attempt.objects.filter(pk=old_quiz.pk).update(
+        state=Attempt.State.SUBMITTED, submitted_at=timezone.now()
+    )
+    pupil.school = SchoolFactory(retention_months=84)
+    pupil.save()
+    new_play = scenario_attempt_start(learner=pupil, scenario=scenario, restart=True)
+    scenario_choice_make(
+        learner=pupil, attempt_uuid=new_play.uuid, node_id="start", step=0, choice_id="report"
+    )
+    new_quiz = quiz_attempt_start(learner=pupil, quiz=quiz)
+
+    records_purge(now=timezone.now() + timedelta(days=400))
+
+    assert not Statement.objects.filter(school=school).exists()
+    assert list(ScenarioAttempt.objects.values_list("pk", flat=True)) == [new_play.pk]
+    assert list(ScenarioChoiceRecord.objects.values_list("attempt_id", flat=True)) == [new_play.pk]
+    assert list(Attempt.objects.values_list("pk", flat=True)) == [new_quiz.pk]
+
+
 def test_purge_removes_lessons_led_with_classes_before_the_retention_period(
     school, klass, teacher, pupil, pupil_course
 ):
