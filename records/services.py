@@ -1167,7 +1167,7 @@ def learner_erase(
         for name in ("Reflection", "ChecklistProgress", "Enrolment"):
             apps.get_model("courses", name).objects.filter(learner=learner).delete()
     _sign_ins_erase(username=learner.username)
-    _emails_queued_erase(email=learner.email)
+    _emails_queued_erase(email=learner.email, person_pk=learner.pk)
     if sign_out:
         sessions_end(user_pks=[learner.pk])
     if delete_account:
@@ -1204,18 +1204,28 @@ def _sign_ins_erase(*, username: str) -> None:
         apps.get_model("axes", name).objects.filter(username__iexact=username).delete()
 
 
-def _emails_queued_erase(*, email: str) -> None:
+def _emails_queued_erase(*, email: str, person_pk: int) -> None:
     """The emails to the person that the database's task queue keeps, sent or waiting (a
     password reset: their address, name, username and the link): `schools.tasks.email_send`
-    holds each in its arguments."""
-    if not email or not apps.is_installed("django_tasks_db"):
+    holds each in its arguments, with the person's account when it is about one (so an
+    email to an address they no longer have goes too)."""
+    if not apps.is_installed("django_tasks_db"):
         return
     from django_tasks_db.models import DBTaskResult
 
     from schools.tasks import email_send
 
-    address = email.lower()
     results = DBTaskResult.objects
+    theirs = list(
+        results.filter(
+            task_path=email_send.module_path, args_kwargs__kwargs__person=person_pk
+        ).values_list("pk", flat=True)
+    )
+    for start in range(0, len(theirs), PURGE_CHUNK):
+        results.filter(pk__in=theirs[start : start + PURGE_CHUNK]).delete()
+    if not email:
+        return
+    address = email.lower()
     # The database picks the rows whose recipients' text holds the address (as SQLite keeps
     # it, with letters beyond ASCII escaped, or as PostgreSQL gives it back), so a bulk
     # erasure does not read every email in the queue once a person; Python then keeps the

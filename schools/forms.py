@@ -140,7 +140,14 @@ class StaffPasswordResetForm(PasswordResetForm):
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        email_send.enqueue(subject=subject, body=body, from_email=from_email, to=[to_email])
+        user = context.get("user")
+        email_send.enqueue(
+            subject=subject,
+            body=body,
+            from_email=from_email,
+            to=[to_email],
+            person=user.pk if user is not None else None,
+        )
 
     def get_users(self, email):
         from django.core.cache import cache

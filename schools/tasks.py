@@ -21,11 +21,19 @@ class EmailNotSent(Exception):
 
 @task()
 def email_send(
-    *, subject: str, body: str, from_email: str | None, to: list[str], attempt: int = 1
+    *,
+    subject: str,
+    body: str,
+    from_email: str | None,
+    to: list[str],
+    attempt: int = 1,
+    person: int | None = None,
 ) -> None:
     """Send one plain-text email (the task worker does, not the request). When the mail
     server cannot take it now, it is tried again later (EMAIL_RETRY_AFTER), then given up
-    on: the task fails, and the log says so."""
+    on: the task fails, and the log says so. `person` is the primary key of the account the
+    email is about, unused in sending: erasing the person finds the email by it, whatever
+    address they have by then."""
     from .services import mail_failure_summary
 
     try:
@@ -41,6 +49,11 @@ def email_send(
             raise EmailNotSent(summary) from None
         run_after = timezone.now() + timedelta(seconds=EMAIL_RETRY_AFTER[attempt - 1])
         email_send.using(run_after=run_after).enqueue(
-            subject=subject, body=body, from_email=from_email, to=to, attempt=attempt + 1
+            subject=subject,
+            body=body,
+            from_email=from_email,
+            to=to,
+            attempt=attempt + 1,
+            person=person,
         )
         logger.warning("Email could not be sent (try %s), trying again: %s", attempt, summary)

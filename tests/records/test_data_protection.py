@@ -1255,6 +1255,30 @@ def test_erasing_a_person_deletes_the_emails_to_them_the_task_queue_keeps(
     cache.clear()
 
 
+def test_erasing_a_person_deletes_the_emails_the_task_queue_keeps_to_an_address_they_had(
+    client, school, teacher
+):
+    """A member of staff asked for a password reset, then their address was changed (a new
+    email at the school, a corrected typo). Erasing them deleted only the emails to the
+    address they have now: the reset email to the old one stayed in the task queue, with
+    their name, username and link. It goes too, as it was sent to them."""
+    from django.core.cache import cache
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    cache.clear()  # the once-every-few-minutes limit on reset emails is kept in the cache
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        client.post("/accounts/password/reset/", {"email": teacher.email})
+    assert DBTaskResult.objects.count() == 1
+    teacher.email = "new.address@school.invalid"
+    teacher.save()
+
+    learner_erase(learner=teacher)
+
+    assert not DBTaskResult.objects.exists()
+    cache.clear()
+
+
 def test_purge_removes_the_certificate_of_a_completion_it_purges_after_the_person_moved_school(
     school, teacher, staff_course
 ):
