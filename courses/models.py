@@ -538,6 +538,17 @@ class ChecklistProgress(models.Model):
     block_id = models.CharField(_("checklist block"), max_length=64)
     ticked = models.JSONField(_("ticked items"), default=list)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The school the learner was at when they last changed it: its retention period applies
+    # (as to their statements), wherever they move afterwards.
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("checklist progress")
@@ -567,6 +578,17 @@ class Reflection(models.Model):
     block_id = models.CharField(_("reflection block"), max_length=64)
     text = models.TextField(_("answer"), blank=True, max_length=5000)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The school the learner was at when they last changed it: its retention period applies
+    # (as to their statements), wherever they move afterwards.
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("reflection")

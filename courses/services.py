@@ -384,7 +384,7 @@ def checklist_tick(
         learner=learner,
         module=module,
         block_id=block_id,
-        defaults={"ticked": ordered},
+        defaults={"ticked": ordered, "school_id": learner.school_id},
     )
     course = module.course
     registration = _enrolment(learner=learner, course=course).registration
@@ -427,7 +427,10 @@ def reflection_save(*, learner, module: ModulePage, block_id: str, text: str) ->
             % {"limit": REFLECTION_MAX_LENGTH}
         )
     reflection, _created = Reflection.objects.update_or_create(
-        learner=learner, module=module, block_id=block_id, defaults={"text": text}
+        learner=learner,
+        module=module,
+        block_id=block_id,
+        defaults={"text": text, "school_id": learner.school_id},
     )
     return reflection
 

@@ -1032,15 +1032,16 @@ def _made_at(school: School | None, *, via: str = "") -> Q:
 
 
 def _saved_work_purge(*, school: School, cutoff: datetime) -> None:
-    """Delete what the school's learners wrote, ticked or left part-way through (reflections,
-    checklist ticks, state and agent profiles kept by the LRS, such as H5P's) last changed
-    before the cut-off, and their attempts at courses that ended (the next attempt started)
-    before it; the current attempt is where they are now, and stays. Activity profiles
-    describe content, not people, and stay."""
+    """Delete what learners wrote or ticked at the school (reflections, checklist ticks: by
+    the school they were at when they last changed it, whichever they are at now) and what
+    its learners left part-way through (state and agent profiles kept by the LRS, such as
+    H5P's) last changed before the cut-off, and their attempts at courses that ended (the
+    next attempt started) before it; the current attempt is where they are now, and stays.
+    Activity profiles describe content, not people, and stay."""
     if apps.is_installed("courses"):
         for name in ("Reflection", "ChecklistProgress"):
             apps.get_model("courses", name).objects.filter(
-                learner__school=school, updated_at__lt=cutoff
+                _made_at(school), updated_at__lt=cutoff
             ).delete()
         Enrolment = apps.get_model("courses", "Enrolment")
         superseded = Enrolment.objects.filter(

@@ -640,6 +640,53 @@ def test_purge_removes_reflections_ticks_and_h5p_state_older_than_retention(
     assert str(teacher.learner_id) in kept.agent_key
 
 
+def test_purge_removes_reflections_and_ticks_by_the_school_they_were_written_at(
+    school, pupil, pupil_course
+):
+    """A pupil wrote a reflection and ticked a checklist at a school that keeps records for
+    a year, then moved to one that keeps them for seven. The purge went by the school they
+    are at now, so kept what they wrote in their own words six years longer than the school
+    they wrote it at allows. It goes by that school."""
+    from courses.blocks import ChecklistBlock
+    from courses.models import ChecklistProgress, Reflection
+    from courses.services import checklist_tick, reflection_save
+    from tests.courses.conftest import module_page
+    from tests.factories import SchoolFactory
+
+    school.retention_months = 12
+    school.save()
+    module = module_page(
+        pupil_course,
+        "think-it-over",
+        body=[
+            ("reflection", {"prompt": "How would you feel?", "hint": ""}),
+            (
+                "checklist",
+                {
+                    "title": "Before you post",
+                    "intro": "",
+                    "platforms": [{"platform": "TikTok", "items": ["Is it kind?"]}],
+                },
+            ),
+        ],
+    )
+    reflection, checklist = module.body
+    reflection_save(learner=pupil, module=module, block_id=reflection.id, text="Sad, I think.")
+    checklist_tick(
+        learner=pupil,
+        module=module,
+        block_id=checklist.id,
+        ticked=ChecklistBlock.item_ids(checklist.value),
+    )
+    pupil.school = SchoolFactory(retention_months=84)
+    pupil.save()
+
+    records_purge(now=timezone.now() + timedelta(days=400))
+
+    assert not Reflection.objects.exists()
+    assert not ChecklistProgress.objects.exists()
+
+
 def test_subject_access_export_holds_statements_naming_the_person_as_object_or_in_context(
     school, teacher, pupil
 ):
