@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.auth import login_required_for_post
-from xapi.lrs.http import LrsError, statements_json
+from xapi.lrs.http import LrsError, refuse_nul, statements_json
 
 from .models import H5PActivity
 from .services import h5p_statement_record
@@ -44,6 +44,10 @@ def statements(request, activity_uuid):
         # The LRS's parser: it refuses NaN, Infinity, numbers too large for a double and
         # nesting too deep to read, which would otherwise fail when the statement is saved.
         body = statements_json(request.body.decode("utf-8"))
+        # PostgreSQL stores no NUL character (U+0000) in jsonb: a pupil's typed answer or an
+        # activity's own text holding one is refused with a reason, as the LRS does, rather
+        # than failing when saved (the relay would send it again for ever).
+        refuse_nul(body)
     except ValueError:
         return _error(_("The request body is not JSON."))
     except LrsError as exc:

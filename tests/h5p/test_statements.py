@@ -461,3 +461,18 @@ def test_a_body_nested_too_deeply_to_read_is_refused_with_400(client, pupil, act
     )
     assert response.status_code == 400, response.content
     assert not Statement.objects.exists()
+
+
+def test_a_nul_character_in_a_statement_is_refused_with_400_not_a_server_error(
+    client, pupil, activity, module
+):
+    """PostgreSQL cannot store U+0000 in jsonb: a pupil's typed answer or an activity's text
+    holding one was a server error, which the relay took for a dropped connection and sent
+    again every 30 seconds for as long as the page was open."""
+    client.force_login(pupil)
+    answer = {**SCORE, "response": "I would tell\u0000 a trusted adult"}
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=answer)
+    response = post(client, activity, module.pk, statement)
+    assert response.status_code == 400, response.content
+    assert "result.response" in response.json()["error"]
+    assert not Statement.objects.exists()
