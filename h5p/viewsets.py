@@ -150,6 +150,9 @@ class H5PActivityViewSet(SnippetViewSet):
     search_fields = ["title"]
     add_view_class = H5PActivityCreateView
     delete_view_class = H5PActivityDeleteView
+    # A package is one activity (its checksum is unique), so there is nothing to copy; and
+    # Wagtail's copy form, holding only the title, saved it onto the original.
+    copy_view_enabled = False
     edit_handler = ObjectList(
         [FieldPanel("title"), UploadPanel("package")], base_form_class=H5PActivityForm
     )

@@ -100,6 +100,23 @@ def test_an_editor_uploads_a_package_in_the_admin(client, editor, h5p_root):
     assert package_dir(activity.uuid).is_dir()
 
 
+def test_the_admin_offers_no_copy_that_would_rename_the_original(client, editor, h5p_root):
+    """Wagtail's "Copy" showed a form with only the title, and saving it renamed the original
+    activity (in every module playing it) while saying a new one was created. A package is
+    one activity (its checksum is unique), so the admin offers no copy."""
+    activity, _ = h5p_activity_create(upload=upload_of(tiny_package()))
+    client.force_login(editor)
+    edit_url = reverse("wagtailsnippets_h5p_h5pactivity:edit", args=[activity.pk])
+    copy_url = edit_url.replace("/edit/", "/copy/")
+    assert copy_url not in client.get(reverse("wagtailsnippets_h5p_h5pactivity:list")).text
+    assert copy_url not in client.get(edit_url).text
+
+    client.post(copy_url, {"title": "Copy of the activity"})
+    activity.refresh_from_db()
+    assert activity.title == "Tiny activity"
+    assert H5PActivity.objects.count() == 1
+
+
 def test_the_admin_shows_why_a_package_was_rejected_and_keeps_nothing(client, editor, h5p_root):
     client.force_login(editor)
     data = tiny_package(**{"content/images/xss.svg": "<svg><script>alert(1)</script></svg>"})
