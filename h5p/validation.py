@@ -21,6 +21,7 @@ service) extracts into a temporary directory and moves it into place atomically.
 from __future__ import annotations
 
 import json
+import lzma
 import os
 import re
 import stat
@@ -95,6 +96,10 @@ CHUNK = 64 * 1024
 READABLE_COMPRESSION = frozenset(
     [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
 )
+# What reading a damaged entry raises: zipfile's own checks, and each decompressor's way of
+# failing (bz2 raises a bare OSError, "Invalid data stream"; lzma its LZMAError).
+CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, lzma.LZMAError, OSError)
+CORRUPT_REASON = _("The package is corrupt (a file does not match its checksum).")
 
 
 class PackageRejected(ValueError):
@@ -199,7 +204,7 @@ def _read_json(archive: zipfile.ZipFile, name: str, limits: Limits, *, required:
     try:
         with archive.open(info) as handle:
             data = handle.read(limits.max_json_bytes + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError):
+    except CORRUPT:
         raise _reject(_("The package is corrupt: %(name)s cannot be read."), name=name) from None
     if len(data) > limits.max_json_bytes:
         raise _reject(_("%(name)s is too large."), name=name)
@@ -495,7 +500,7 @@ def extract_package(
                 made.add(parent)
             written = 0
             with archive.open(info) as src, open(target, "xb") as out:
-                while chunk := src.read(CHUNK):
+                while chunk := _read_entry(src):
                     written += len(chunk)
                     written_total += len(chunk)
                     if written > limits.max_file_bytes or written > info.file_size:
@@ -513,12 +518,21 @@ def extract_package(
     return written_total
 
 
+def _read_entry(source) -> bytes:
+    """The next chunk of an entry's data. A damaged entry is the package's fault; this keeps
+    it apart from an OSError in writing the file (a clash between entries, a full disk)."""
+    try:
+        return source.read(CHUNK)
+    except CORRUPT:
+        raise _reject(CORRUPT_REASON) from None
+
+
 def extract_package_safely(source, manifest, destination, limits=DEFAULT_LIMITS) -> int:
     """`extract_package`, turning a corrupt archive or a clash between entries into a
     PackageRejected too."""
     try:
         return extract_package(source, manifest, destination, limits)
-    except (zipfile.BadZipFile, zlib.error, EOFError):
-        raise _reject(_("The package is corrupt (a file does not match its checksum).")) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, lzma.LZMAError):
+        raise _reject(CORRUPT_REASON) from None
     except OSError:
         raise _reject(_("The package's files clash with each other.")) from None
