@@ -529,10 +529,12 @@ def _read_entry(source) -> bytes:
 
 def extract_package_safely(source, manifest, destination, limits=DEFAULT_LIMITS) -> int:
     """`extract_package`, turning a corrupt archive or a clash between entries into a
-    PackageRejected too."""
+    PackageRejected too. Any other OSError (a full disk, a folder it may not write to) is the
+    server's, not the package's, and is raised as it is."""
     try:
         return extract_package(source, manifest, destination, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, lzma.LZMAError):
         raise _reject(CORRUPT_REASON) from None
-    except OSError:
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        # A file where another entry needs a folder of the same name, or the other way round.
         raise _reject(_("The package's files clash with each other.")) from None

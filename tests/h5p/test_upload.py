@@ -351,6 +351,42 @@ def test_a_full_disk_during_upload_is_explained_and_keeps_nothing(
     assert nothing_kept(h5p_root)
 
 
+def test_a_disk_that_fills_while_files_are_unpacked_is_not_blamed_on_the_package(
+    client, editor, h5p_root, monkeypatch
+):
+    """The server's disk fills as the unpacked files are written (not in a stand-in for the
+    unpacking, as above): the editor was told the package's files clash with each other, and
+    went to mend a package that was fine, while the server's full disk went unnoticed."""
+    import builtins
+    import errno
+
+    real_open = builtins.open
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            self.handle.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def open_on_a_full_disk(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        return FullDisk(handle) if "x" in mode else handle
+
+    monkeypatch.setattr("h5p.validation.open", open_on_a_full_disk, raising=False)
+    client.force_login(editor)
+    response = client.post(reverse(ADD_URL), {"title": "", "package": upload_of(tiny_package())})
+    assert response.status_code == 200
+    assert "could not be stored on the server" in response.content.decode()
+    assert nothing_kept(h5p_root)
+
+
 def test_an_upload_whose_save_fails_afterwards_leaves_no_files_served(
     client, editor, h5p_root, monkeypatch
 ):
