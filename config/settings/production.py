@@ -11,6 +11,14 @@ DEBUG = False
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY in the environment.")
+# The base's default, http://localhost:8000, would put a link nobody can open in every email
+# (the lead's first sign-in, password resets, reminders) and name every learning record's
+# activities after it, which cannot be changed once statements exist.
+if not os.environ.get("SITE_URL", "").strip():
+    raise ImproperlyConfigured(
+        "Set SITE_URL in the environment to the site's public address, such as "
+        "https://upstander.school.example (docs/deploying.md)."
+    )
 
 # Each web thread keeps its database connection for a minute instead of opening one for every
 # request (a few milliseconds and a new PostgreSQL process each time), and checks it before

@@ -163,3 +163,13 @@ def test_a_mail_server_that_does_not_answer_is_given_up_on_not_waited_for_for_ev
     assert result.stdout.strip().splitlines()[-1] == "10"
     result = run(["-c", code], **PRODUCTION_ENV, EMAIL_TIMEOUT="30")
     assert result.stdout.strip().splitlines()[-1] == "30"
+
+
+def test_production_refuses_to_start_without_the_site_address():
+    # Without SITE_URL the lead's first sign-in link and every password reset would point
+    # at http://localhost:8000, and every learning record would name its activities there,
+    # for ever (SITE_URL cannot change once statements exist).
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SITE_URL"}
+    result = run(["manage.py", "check"], **env)
+    assert result.returncode != 0
+    assert "Set SITE_URL" in result.stderr
