@@ -10,16 +10,38 @@ import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
+# A value the settings cannot read stops the site with the variable's name, rather than
+# meaning "no" (TLS or the HTTPS redirect silently off) or failing with Python's own words.
+# An empty value (`EMAIL_USE_TLS=` in the environment file) means the default.
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be true or false (or yes/no, on/off, 1/0), not {os.environ[name]!r}."
+    )
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {os.environ[name]!r}."
+        ) from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -52,17 +74,15 @@ PDF_FALLBACK_FONTS = [
 # How long the retention command (purge_records) keeps what belongs to no school: the sign-ins
 # and trial plays of editors and administrators, and statements from site-wide LRS clients.
 # Schools set their own period (School.retention_months); this is its default, seven years.
-RETENTION_MONTHS_WITHOUT_SCHOOL = int(os.environ.get("RETENTION_MONTHS_WITHOUT_SCHOOL", "84"))
+RETENTION_MONTHS_WITHOUT_SCHOOL = env_int("RETENTION_MONTHS_WITHOUT_SCHOOL", 84)
 # How long the database's task queue keeps a task after it finished (or failed): the emails
 # sent from a request wait there with the address, the name and a password reset link.
 # Deleted by the daily reminders run and by purge_records; tasks waiting to run always stay.
-TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "7"))
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
 # The LRS's X-Experience-API-Consistent-Through is this long before now: longer than any
 # write of statements takes from being stamped `stored` to committing (the web server's
 # request timeout bounds it; xapi.lrs.http.consistent_through_now).
-XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = int(
-    os.environ.get("XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", "120")
-)
+XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = env_int("XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", 120)
 
 INSTALLED_APPS = [
     # Upstander
@@ -155,7 +175,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -222,8 +242,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # A sign-in ends after this long without a request: pupils share devices in school
 # (schools/sessions.py).
-PUPIL_IDLE_MINUTES = int(os.environ.get("PUPIL_IDLE_MINUTES", "30"))
-STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "240"))
+PUPIL_IDLE_MINUTES = env_int("PUPIL_IDLE_MINUTES", 30)
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 240)
 
 # Brute-force protection on sign-in: five failures lock that username from that address for
 # 15 minutes; failing again while locked does not make it longer (or anyone could keep a
@@ -235,7 +255,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The address is the client's: behind TRUSTED_PROXIES reverse proxies (nginx in front: 1),
 # the one the nearest proxy saw (schools.backends.client_address). Otherwise every sign-in
 # would come from the proxy, and anyone anywhere could lock out a username.
-TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "schools.backends.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -279,7 +299,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Upstander <no-reply@l
 # Seconds to wait for the mail server before giving up on an email (it is tried again: the
 # next reminders run, or the lead is told it could not be sent). Without it, a server that
 # accepts the connection and never answers holds a page or the task worker for ever.
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 WAGTAIL_SITE_NAME = "Upstander"
 WAGTAILADMIN_BASE_URL = SITE_URL

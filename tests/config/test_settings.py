@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -173,3 +175,34 @@ def test_production_refuses_to_start_without_the_site_address():
     result = run(["manage.py", "check"], **env)
     assert result.returncode != 0
     assert "Set SITE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        # A yes/no that is not understood used to mean "no": TLS to the mail server, or the
+        # redirect to HTTPS, silently off.
+        ("EMAIL_USE_TLS", "ture"),
+        ("SECURE_SSL_REDIRECT", "enabled"),
+        # A number that is not one stopped the site with Python's "invalid literal for
+        # int()", naming no variable.
+        ("TRUSTED_PROXIES", "one"),
+        ("EMAIL_PORT", "587 # submission"),
+    ],
+)
+def test_a_value_the_settings_cannot_read_stops_the_site_naming_its_variable(variable, value):
+    result = run(["manage.py", "check"], **PRODUCTION_ENV, **{variable: value})
+    assert result.returncode != 0
+    error = result.stderr.strip().splitlines()[-1]
+    assert variable in error and repr(value) in error
+
+
+@pytest.mark.parametrize("variable", ["SECURE_SSL_REDIRECT", "TRUSTED_PROXIES", "EMAIL_PORT"])
+def test_an_empty_value_in_the_environment_file_means_the_default(variable):
+    # `SECURE_SSL_REDIRECT=` used to turn the redirect to HTTPS off (check --deploy's W008).
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **PRODUCTION_ENV,
+        **{variable: ""},
+    )
+    assert result.returncode == 0, result.stderr
