@@ -36,7 +36,7 @@ def reminders_interval() -> timedelta:
 def reminders_next_run_at(now: datetime) -> datetime:
     """The next RECORDS_REMINDERS_HOUR o'clock after `now`, local time (TIME_ZONE): each
     day's own hour, so a clock change moves it with the schools' day."""
-    at = time(hour=getattr(settings, "RECORDS_REMINDERS_HOUR", 7))
+    at = time(hour=settings.RECORDS_REMINDERS_HOUR)
     day = timezone.localdate(now)
     while (run := timezone.make_aware(datetime.combine(day, at))) <= now:
         day += timedelta(days=1)

@@ -75,6 +75,12 @@ PDF_FALLBACK_FONTS = [
 # and trial plays of editors and administrators, and statements from site-wide LRS clients.
 # Schools set their own period (School.retention_months); this is its default, seven years.
 RETENTION_MONTHS_WITHOUT_SCHOOL = env_int("RETENTION_MONTHS_WITHOUT_SCHOOL", 84)
+# The hour (0 to 23, the site's time zone) of the daily reminder emails (records/tasks.py).
+RECORDS_REMINDERS_HOUR = env_int("RECORDS_REMINDERS_HOUR", 7)
+if not 0 <= RECORDS_REMINDERS_HOUR <= 23:
+    raise ImproperlyConfigured(
+        f"RECORDS_REMINDERS_HOUR must be an hour from 0 to 23, not {RECORDS_REMINDERS_HOUR}."
+    )
 # How long the database's task queue keeps a task after it finished (or failed): the emails
 # sent from a request wait there with the address, the name and a password reset link.
 # Deleted by the daily reminders run and by purge_records; tasks waiting to run always stay.

@@ -206,3 +206,17 @@ def test_an_empty_value_in_the_environment_file_means_the_default(variable):
         **{variable: ""},
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_reminders_hour_docs_records_names_is_set_from_the_environment():
+    # docs/records.md: "`RECORDS_REMINDERS_HOUR` changes the hour"; settings come from the
+    # environment, so that is where a school's server sets it.
+    code = (
+        "import django; django.setup();"
+        "from datetime import datetime, timezone;"
+        "from records.tasks import reminders_next_run_at;"
+        "print(reminders_next_run_at(datetime(2026, 1, 5, 12, tzinfo=timezone.utc)).isoformat())"
+    )
+    result = run(["-c", code], **PRODUCTION_ENV, RECORDS_REMINDERS_HOUR="16")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2026-01-05T16:00:00+00:00"
