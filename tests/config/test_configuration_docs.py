@@ -1,0 +1,45 @@
+"""The README's Configuration table is the list of settings whoever runs the site can set
+(docs/deploying.md: "The README's Configuration table lists every setting")."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS_DIR = ROOT / "config" / "settings"
+# How the settings read a variable: os.environ.get("NAME", ...), env_bool("NAME", ...) ...
+ENVIRONMENT_READ = re.compile(
+    r"""(?:os\.environ\.get|env_bool|env_int|env_list)\(\s*"([A-Z0-9_]+)\""""
+)
+# Read by the libraries the settings call rather than by name in them.
+READ_ELSEWHERE = {
+    "DATABASE_URL": "dj_database_url.config()",
+    "DJANGO_SETTINGS_MODULE": "manage.py and config/wsgi.py",
+}
+
+
+def variables_the_settings_read() -> set[str]:
+    names = set()
+    for path in SETTINGS_DIR.glob("*.py"):
+        names.update(ENVIRONMENT_READ.findall(path.read_text()))
+    return names
+
+
+def variables_the_readme_lists() -> set[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            first_column = line.split("|")[1]
+            names.update(re.findall(r"`([A-Z0-9_]+)`", first_column))
+    return names
+
+
+def test_every_variable_the_settings_read_is_in_the_readme_configuration_table():
+    missing = variables_the_settings_read() - variables_the_readme_lists()
+    assert not missing, f"Not in README.md's Configuration table: {sorted(missing)}"
+
+
+def test_every_variable_in_the_readme_configuration_table_is_read_by_the_settings():
+    unknown = variables_the_readme_lists() - variables_the_settings_read() - set(READ_ELSEWHERE)
+    assert not unknown, f"README.md names settings nothing reads: {sorted(unknown)}"
