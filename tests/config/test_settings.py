@@ -220,3 +220,14 @@ def test_the_reminders_hour_docs_records_names_is_set_from_the_environment():
     result = run(["-c", code], **PRODUCTION_ENV, RECORDS_REMINDERS_HOUR="16")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2026-01-05T16:00:00+00:00"
+
+
+def test_check_deploy_warns_when_the_site_address_is_not_https():
+    # The links in emails (a lead's first sign-in, password resets) are built from SITE_URL:
+    # over plain HTTP the link's secret crosses the network before the redirect to HTTPS.
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **{**PRODUCTION_ENV, "SITE_URL": "http://upstander.example.org"},
+    )
+    assert result.returncode != 0
+    assert "schools.W001" in result.stderr
