@@ -46,10 +46,16 @@ STATE_LABELS = {
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the last day of that month if it is shorter."""
+    """The same day `months` later, or the last day of that month if it is shorter; the
+    calendar's first or last day for a count that goes past it (a school keeping its records
+    for 99999 months keeps them all)."""
     month_index = day.month - 1 + months
     year = day.year + month_index // 12
     month = month_index % 12 + 1
+    if year < date.min.year:
+        return date.min
+    if year > date.max.year:
+        return date.max
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

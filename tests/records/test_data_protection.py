@@ -1500,3 +1500,34 @@ def test_purge_deletes_sessions_that_have_expired(school, teacher, pupil):
     call_command("purge_records")
 
     assert list(Session.objects.values_list("pk", flat=True)) == [running.pk]
+
+
+def test_a_school_keeping_records_longer_than_the_calendar_goes_back_stops_no_purge(
+    school, teacher, capsys
+):
+    """An administrator keeps one school's records "for ever" by giving it 99999 months.
+    The monthly purge stopped with a traceback ("year -6359 is out of range"), so no school's
+    old records went; now that school keeps everything and the others are purged."""
+    from tests.factories import SchoolFactory
+
+    SchoolFactory(name="Aardvark Academy", retention_months=99999)
+    school.retention_months = 1
+    school.save()
+    _record(school, statement(teacher, COMPLETED, COURSE, when=timezone.now() - timedelta(days=90)))
+
+    call_command("purge_records")
+
+    assert Statement.objects.count() == 0
+    assert "Deleted 1 statements." in capsys.readouterr().out
+
+
+def test_purging_only_what_is_older_than_more_months_than_the_calendar_holds_deletes_nothing(
+    school, teacher
+):
+    school.retention_months = 1
+    school.save()
+    _record(school, statement(teacher, COMPLETED, COURSE, when=timezone.now() - timedelta(days=90)))
+
+    call_command("purge_records", "--older-than", "30000")
+
+    assert Statement.objects.count() == 1
