@@ -99,3 +99,45 @@ def test_the_reminders_go_out_in_the_morning_in_london_whenever_the_chain_was_st
     assert timezone.localtime(following).date() == timezone.localtime(expected).date() + (
         timedelta(days=1)
     )
+
+
+def _documented_cron_commands() -> list[list[str]]:
+    """The `manage.py` commands of the cron lines in docs/deploying.md."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "deploying.md").read_text()
+    cron_line = re.compile(r"^(?:\S+\s+){5}cd /srv/upstander .*manage\.py (.+)$", re.MULTILINE)
+    return [shlex.split(arguments) for arguments in cron_line.findall(guide)]
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_the_documented_cron_jobs_restart_reminders_whose_worker_was_killed_mid_run(
+    django_capture_on_commit_callbacks,
+):
+    """The worker was killed (a reboot, the out-of-memory killer) during the morning's run: the
+    run never got to schedule the next, and the restarted worker had nothing to run. Only
+    `send_reminders --schedule` starts the chain again, and the deployment guide ran it at
+    upgrades alone, so the reminders stopped until the next upgrade."""
+    import io
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    commands = _documented_cron_commands()
+    assert {"purge_records", "publish_scheduled"} <= {command[0] for command in commands}
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_schedule_ensure()
+    killed_run = ReminderSchedule.objects.get().next_run_at
+
+    a_day_later = killed_run + timedelta(days=1, hours=1)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=a_day_later),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for command in commands:
+            call_command(*command, stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert ReminderSchedule.objects.get().next_run_at > a_day_later
