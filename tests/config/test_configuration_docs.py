@@ -43,3 +43,27 @@ def test_every_variable_the_settings_read_is_in_the_readme_configuration_table()
 def test_every_variable_in_the_readme_configuration_table_is_read_by_the_settings():
     unknown = variables_the_readme_lists() - variables_the_settings_read() - set(READ_ELSEWHERE)
     assert not unknown, f"README.md names settings nothing reads: {sorted(unknown)}"
+
+
+def test_a_value_quoted_as_the_deployment_guide_shows_reaches_cron_unchanged(tmp_path):
+    """docs/deploying.md: the environment file is read by systemd and by the shell (cron,
+    upgrades), so a value with spaces, <, >, &, ; or $ goes in quotes as DEFAULT_FROM_EMAIL's
+    does. In double quotes the shell still expands `$`: a database or mailbox password with
+    one in it reached the site (systemd) whole and every cron line cut short."""
+    import subprocess
+
+    guide = (ROOT / "docs" / "deploying.md").read_text()
+    example = re.search(r"^DEFAULT_FROM_EMAIL=(.)", guide, re.MULTILINE)
+    assert example, "docs/deploying.md no longer shows a quoted DEFAULT_FROM_EMAIL"
+    quote = example.group(1)
+    value = "pa$word&<that> has; spaces"
+    env_file = tmp_path / "upstander.env"
+    env_file.write_text(f"EMAIL_HOST_PASSWORD={quote}{value}{quote}\n")
+    result = subprocess.run(
+        ["bash", "-c", f'set -a; . {env_file}; set +a; printf %s "$EMAIL_HOST_PASSWORD"'],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.stdout == value
