@@ -36,6 +36,16 @@ def content_origin_check(app_configs=None, **kwargs):
                 id="h5p.W001",
             )
         )
+    if site.scheme == "https" and content.scheme != "https":
+        # Browsers refuse an http:// frame inside an https:// page (mixed content).
+        problems.append(
+            checks.Warning(
+                "H5P_CONTENT_ORIGIN is not https:// while SITE_URL is, so browsers block the "
+                "H5P player and every H5P activity stays blank.",
+                hint="Serve H5P content over HTTPS too (docs/deploying.md).",
+                id="h5p.W003",
+            )
+        )
     if not validate_host(content.hostname, settings.ALLOWED_HOSTS):
         problems.append(
             checks.Warning(

@@ -29,3 +29,14 @@ def test_the_content_host_must_be_allowed(settings):
     settings.ALLOWED_HOSTS = ["upstander.example"]
     changes = {"SITE_URL": "https://upstander.example", "H5P_CONTENT_ORIGIN": "https://h5p.example"}
     assert ids(changes, settings) == ["h5p.W002"]
+
+
+def test_an_http_content_origin_under_an_https_site_is_warned_about(settings):
+    """Browsers block an http:// frame in an https:// page (mixed content): every H5P
+    activity would stay blank for pupils, and nothing they did in it would be recorded."""
+    settings.ALLOWED_HOSTS = ["*"]
+    changes = {
+        "SITE_URL": "https://upstander.example",
+        "H5P_CONTENT_ORIGIN": "http://upstander-h5p.example",
+    }
+    assert ids(changes, settings) == ["h5p.W003"]
