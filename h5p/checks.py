@@ -1,5 +1,7 @@
-"""System checks: the H5P content origin must really be separate from the site."""
+"""System checks: the H5P content origin must really be separate from the site, and the
+H5P player must be installed."""
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -55,3 +57,24 @@ def content_origin_check(app_configs=None, **kwargs):
             )
         )
     return problems
+
+
+# The files the embed page loads from the player (h5p/content_views.py).
+PLAYER_FILES = ("main.bundle.js", "frame.bundle.js")
+
+
+@checks.register()
+def player_installed_check(app_configs=None, **kwargs):
+    player = Path(settings.H5P_PLAYER_DIR)
+    missing = [name for name in PLAYER_FILES if not (player / name).is_file()]
+    if not missing:
+        return []
+    return [
+        checks.Warning(
+            f"The H5P player (h5p-standalone) is not installed: {', '.join(missing)} not found "
+            f"in {player}, so every H5P activity stays blank.",
+            hint="Run `npm ci --ignore-scripts --no-audit --no-fund` in the project's folder "
+            "(docs/deploying.md).",
+            id="h5p.W004",
+        )
+    ]

@@ -40,3 +40,21 @@ def test_an_http_content_origin_under_an_https_site_is_warned_about(settings):
         "H5P_CONTENT_ORIGIN": "http://upstander-h5p.example",
     }
     assert ids(changes, settings) == ["h5p.W003"]
+
+
+def test_a_server_without_the_h5p_player_is_warned_about(settings, tmp_path):
+    """`npm ci` forgotten on the server (docs/deploying.md, "Install"): the player's files
+    answered 404 and every H5P activity stayed blank, while `check --deploy` saw no issue."""
+    from h5p.checks import player_installed_check
+
+    settings.H5P_PLAYER_DIR = tmp_path / "node_modules" / "h5p-standalone" / "dist"
+    assert [problem.id for problem in player_installed_check()] == ["h5p.W004"]
+
+
+def test_an_installed_h5p_player_passes(settings, tmp_path):
+    from h5p.checks import player_installed_check
+
+    for name in ("main.bundle.js", "frame.bundle.js"):
+        (tmp_path / name).write_text("")
+    settings.H5P_PLAYER_DIR = tmp_path
+    assert player_installed_check() == []
