@@ -156,3 +156,27 @@ def test_a_scheduled_module_is_not_published_with_a_scenario_expiring_in_the_sam
     assert not module.live
     assert not _scheduled(module)
     assert "“A post about you” is not published" in errors
+
+
+def test_a_dry_run_does_not_list_as_going_live_what_go_live_will_refuse(client, editor, course):
+    """`publish_scheduled --dryrun` listed the module among the "Revisions to be published",
+    though the real run would refuse it (its scenario had been unpublished meanwhile). It now
+    says it would not be published, and why, and the dry run still changes nothing."""
+    from scenarios.models import Scenario
+    from tests.scenarios.helpers import published_scenario
+
+    roles_sync()
+    scenario = published_scenario(title="A post about you")
+    client.force_login(editor)
+    module, go_live = _schedule_module(client, course, scenario)
+    Scenario.objects.filter(pk=scenario.pk).update(live=False)
+
+    output, errors = io.StringIO(), io.StringIO()
+    with mock.patch("django.utils.timezone.now", return_value=go_live + timedelta(minutes=5)):
+        call_command("publish_scheduled", "--dryrun", stdout=output, stderr=errors)
+
+    assert "No objects to go live." in output.getvalue()
+    assert "“Lesson” would not be published at its scheduled time" in errors.getvalue()
+    assert "“A post about you” is not published yet" in errors.getvalue()
+    module.refresh_from_db()
+    assert not module.live and _scheduled(module)

@@ -8,6 +8,7 @@ problem is not published and no longer scheduled, and its history (and this comm
 output, which cron mails) says why.
 """
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -41,9 +42,16 @@ class Command(WagtailCommand):
     def handle(self, *args, **options):
         if not options["dryrun"]:
             self._refuse_what_publishing_would_refuse()
-        super().handle(*args, **options)
+            super().handle(*args, **options)
+            return
+        # A dry run lists what the real run would do: it refuses for real, lists, and undoes
+        # it all, so what would be refused is not listed as going live.
+        with transaction.atomic():
+            self._refuse_what_publishing_would_refuse(dryrun=True)
+            super().handle(*args, **options)
+            transaction.set_rollback(True)
 
-    def _refuse_what_publishing_would_refuse(self) -> None:
+    def _refuse_what_publishing_would_refuse(self, *, dryrun: bool = False) -> None:
         due = Revision.objects.filter(approved_go_live_at__lt=timezone.now()).order_by(
             "approved_go_live_at"
         )
@@ -64,7 +72,11 @@ class Command(WagtailCommand):
             self.stderr.write(
                 " ".join(
                     [
-                        _("“%(title)s” was not published at its scheduled time.")
+                        (
+                            _("“%(title)s” would not be published at its scheduled time.")
+                            if dryrun
+                            else _("“%(title)s” was not published at its scheduled time.")
+                        )
                         % {"title": obj.title if isinstance(obj, Page) else str(obj)},
                         *problems,
                     ]
