@@ -8,6 +8,7 @@ from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.snippets import CopyView, DeleteView, SnippetViewSet
 
+from courses.admin_delete import modules_using_any, with_modules_using
 from courses.admin_unpublish import RequiredActivityUnpublishView
 
 from .models import Quiz
@@ -54,17 +55,19 @@ class QuizCopyView(CopyView):
 class QuizDeleteView(DeleteView):
     @property
     def confirmation_message(self):
-        """Before deleting a quiz learners have taken, say what goes with it (their answers
-        and the review of them) and what stays, and that unpublishing keeps it all."""
+        """Before deleting a quiz, name the live modules using it, and if learners have
+        taken it, say what goes with it (their answers and the review of them) and what
+        stays, and that unpublishing keeps it all."""
         attempts, unfinished = self.object.attempts_count()
-        if not attempts:
-            return super().confirmation_message
-        return _(
-            "Learners have taken this quiz. Deleting it also deletes %(what)s, with their "
-            "answers and the review of them; what learners completed stays in their records. "
-            "To stop new attempts and keep all of this, unpublish it instead. Are you sure "
-            "you want to delete this quiz?"
-        ) % {"what": _attempts_going(attempts, unfinished)}
+        message = super().confirmation_message
+        if attempts:
+            message = _(
+                "Learners have taken this quiz. Deleting it also deletes %(what)s, with their "
+                "answers and the review of them; what learners completed stays in their records. "
+                "To stop new attempts and keep all of this, unpublish it instead. Are you sure "
+                "you want to delete this quiz?"
+            ) % {"what": _attempts_going(attempts, unfinished)}
+        return with_modules_using(self.object, message)
 
 
 class QuizDeleteBulkAction(DeleteBulkAction):
@@ -75,6 +78,7 @@ class QuizDeleteBulkAction(DeleteBulkAction):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["used_by"] = modules_using_any(item["item"] for item in context["items"])
         counts = [item["item"].attempts_count() for item in context["items"]]
         attempts = sum(all_ for all_, _open in counts)
         if attempts:

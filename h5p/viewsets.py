@@ -4,12 +4,13 @@ import logging
 import shutil
 
 from django.db import DatabaseError
-from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.snippets import CreateView, DeleteView, SnippetViewSet
+
+from courses.admin_delete import modules_using_any, with_modules_using
 
 from .forms import H5PActivityForm
 from .models import H5PActivity
@@ -100,16 +101,7 @@ class H5PActivityDeleteView(DeleteView):
     def confirmation_message(self):
         """Before deleting an activity live modules use, name them: their learners are then
         told it is not available (a module requiring it completes without it)."""
-        from courses.selectors import modules_using
-
-        modules = modules_using(self.object)
-        if not modules:
-            return super().confirmation_message
-        return _(
-            "Live modules use this: %(modules)s. Once it is deleted, learners are told there "
-            "that it is not available. To keep it in them, do not delete it, or take it out "
-            "of the modules first. Are you sure you want to delete this H5P activity?"
-        ) % {"modules": get_text_list([f"“{m.title}”" for m in modules], _("and"))}
+        return with_modules_using(self.object, super().confirmation_message)
 
 
 class H5PActivityDeleteBulkAction(DeleteBulkAction):
@@ -120,21 +112,8 @@ class H5PActivityDeleteBulkAction(DeleteBulkAction):
     template_name = "h5p/admin/confirm_bulk_delete.html"
 
     def get_context_data(self, **kwargs):
-        from courses.selectors import modules_using
-
         context = super().get_context_data(**kwargs)
-        uses = [
-            _("“%(module)s” uses “%(activity)s”")
-            % {"module": module.title, "activity": item["item"].title}
-            for item in context["items"]
-            for module in modules_using(item["item"])
-        ]
-        if uses:
-            context["used_by"] = _(
-                "Live modules use some of these: %(uses)s. Once they are deleted, learners "
-                "are told there that they are not available. To keep them in those modules, "
-                "do not delete them, or take them out of the modules first."
-            ) % {"uses": "; ".join(uses)}
+        context["used_by"] = modules_using_any(item["item"] for item in context["items"])
         return context
 
 

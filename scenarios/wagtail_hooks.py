@@ -11,6 +11,7 @@ from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
+from courses.admin_delete import modules_using_any, with_modules_using
 from courses.admin_unpublish import RequiredActivityUnpublishView
 
 from .forms import ScenarioAdminForm
@@ -51,17 +52,19 @@ def _plays_going(attempts: int, unfinished: int, classes: int) -> str:
 class ScenarioDeleteView(DeleteView):
     @property
     def confirmation_message(self):
-        """Before deleting a scenario learners have played, say what goes with it and what
-        stays, and that unpublishing keeps it all."""
+        """Before deleting a scenario, name the live modules using it, and if learners have
+        played it, say what goes with it and what stays, and that unpublishing keeps it
+        all."""
         attempts, unfinished, classes = self.object.plays_count()
-        if not attempts and not classes:
-            return super().confirmation_message
-        return _(
-            "Learners have played this scenario. Deleting it also deletes %(what)s, and its "
-            "choices leave the scenario analytics; what learners completed stays in their "
-            "records. To stop new plays and keep all of this, unpublish it instead. Are you "
-            "sure you want to delete this scenario?"
-        ) % {"what": _plays_going(attempts, unfinished, classes)}
+        message = super().confirmation_message
+        if attempts or classes:
+            message = _(
+                "Learners have played this scenario. Deleting it also deletes %(what)s, and its "
+                "choices leave the scenario analytics; what learners completed stays in their "
+                "records. To stop new plays and keep all of this, unpublish it instead. Are you "
+                "sure you want to delete this scenario?"
+            ) % {"what": _plays_going(attempts, unfinished, classes)}
+        return with_modules_using(self.object, message)
 
 
 class ScenarioDeleteBulkAction(DeleteBulkAction):
@@ -72,6 +75,7 @@ class ScenarioDeleteBulkAction(DeleteBulkAction):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["used_by"] = modules_using_any(item["item"] for item in context["items"])
         counts = [item["item"].plays_count() for item in context["items"]]
         totals = [sum(column) for column in zip(*counts, strict=True)] or [0, 0, 0]
         if totals[0] or totals[2]:

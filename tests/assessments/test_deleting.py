@@ -88,3 +88,27 @@ def test_deleting_several_quizzes_nobody_took_says_nothing_of_attempts(client, e
     page = client.get(_bulk_delete_url(*quizzes)).content.decode()
     assert "Are you sure you want to delete 2 quizzes?" in page
     assert "Learners have taken" not in page
+
+
+def test_deleting_a_quiz_live_modules_use_names_them(client, editor, quiz_module, quiz):
+    """The confirmation spoke of attempts only: the editor was not told which live modules'
+    learners would then find the quiz not available, as deleting an H5P activity does."""
+    client.force_login(editor)
+    page = client.get(_delete_url(quiz)).content.decode()
+    assert "Live modules use this: “If you see it”" in page
+    assert "not available" in page
+
+
+def test_deleting_a_quiz_no_module_uses_says_nothing_of_modules(client, editor):
+    client.force_login(editor)
+    assert "Live modules use this" not in client.get(_delete_url(make_quiz())).content.decode()
+
+
+def test_deleting_several_quizzes_at_once_names_the_live_modules_using_them(
+    client, editor, quiz_module, quiz
+):
+    unused = make_quiz(title="Nobody uses this")
+    client.force_login(editor)
+    page = client.get(_bulk_delete_url(quiz, unused)).content.decode()
+    assert "“If you see it” uses “Check what you know”" in page
+    assert "not available" in page

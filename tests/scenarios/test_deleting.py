@@ -112,3 +112,45 @@ def test_a_revision_someone_is_playing_is_kept_by_purge_revisions(played):
     from wagtail.models import Revision
 
     assert Revision.objects.filter(pk__in=pinned).count() == len(set(pinned))
+
+
+@pytest.fixture
+def in_a_lesson(home_page):
+    """A published scenario that a live pupils' lesson uses."""
+    from tests.courses.conftest import module_page, pupils_course
+
+    scenario = published_scenario(title="The crest account")
+    course = pupils_course(home_page, "Respect online", "respect-online")
+    module_page(
+        course, "lesson", title="What happened", body=[("scenario", {"scenario": scenario})]
+    )
+    return scenario
+
+
+def test_deleting_a_scenario_live_modules_use_names_them(client, editor, in_a_lesson):
+    """The confirmation spoke of plays only: the editor was not told which live modules'
+    learners would then find the scenario not available, as deleting an H5P activity does."""
+    client.force_login(editor)
+    page = client.get(_delete_url(in_a_lesson)).content.decode()
+    assert "Live modules use this: “What happened”" in page
+    assert "not available" in page
+
+
+def test_deleting_a_scenario_no_module_uses_says_nothing_of_modules(client, editor):
+    client.force_login(editor)
+    page = client.get(_delete_url(published_scenario())).content.decode()
+    assert "Live modules use this" not in page
+
+
+def test_deleting_several_scenarios_at_once_names_the_live_modules_using_them(
+    client, editor, in_a_lesson
+):
+    other = published_scenario(title="Another")
+    client.force_login(editor)
+    url = (
+        reverse("wagtail_bulk_action", args=["scenarios", "scenario", "delete"])
+        + f"?id={in_a_lesson.pk}&id={other.pk}"
+    )
+    page = client.get(url).content.decode()
+    assert "“What happened” uses “The crest account”" in page
+    assert "not available" in page
