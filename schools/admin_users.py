@@ -11,8 +11,10 @@ roles keep their names. Installed through
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelMultipleChoiceField
 from wagtail.admin import messages
 from wagtail.users.forms import GroupForm, UserCreationForm, UserEditForm
 from wagtail.users.views import groups, users
@@ -138,9 +140,40 @@ class EditView(ActingUserFormMixin, users.EditView):
         return person
 
 
+# The largest id a database row can have (SQLite's and PostgreSQL's bigint).
+LARGEST_ID = 2**63 - 1
+
+
+class GroupIdsField(ModelMultipleChoiceField):
+    """The groups the Users screen is filtered by, refusing an id too big for the database
+    as it refuses any other unknown group: SQLite raises an error on such a number, where
+    PostgreSQL simply finds nothing."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # not a number: Django's own check refuses it
+            if abs(number) > LARGEST_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+class UserFilterSet(users.UserFilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["group"].field_class = GroupIdsField
+
+
 class UserViewSet(users.UserViewSet):
     add_view_class = CreateView
     edit_view_class = EditView
+    filterset_class = UserFilterSet
 
     def get_form_class(self, for_update=False):
         return PersonEditForm if for_update else PersonCreationForm

@@ -808,3 +808,26 @@ def test_the_person_chooser_with_a_group_that_is_no_id_is_not_a_server_error(
     for name in ("person_chooser:choose", "person_chooser:choose_results"):
         response = admin_client.get(reverse(name), {"group": group})
         assert response.status_code == 200
+
+
+def test_the_users_screen_filtered_by_a_group_id_too_big_for_the_database_is_no_server_error(
+    admin_client, pupil
+):
+    """Settings -> Users with `?group=` and an id longer than the database's numbers (a
+    hand-edited or mangled link) was a server error; now it is the list with the filter
+    refused, as for any other unknown group."""
+    admin_client.raise_request_exception = False
+    url = reverse("wagtailusers_users:index")
+    response = admin_client.get(url, {"group": "9" * 30})
+    assert response.status_code == 200
+    assert pupil in response.context["object_list"]
+
+
+def test_the_users_screen_still_filters_by_a_role(admin_client, pupil, teacher):
+    from django.contrib.auth.models import Group as Role
+
+    pupils = Role.objects.get(name="Pupils")
+    url = reverse("wagtailusers_users:index")
+    listed = admin_client.get(url, {"group": pupils.pk}).context["object_list"]
+    assert pupil in listed
+    assert teacher not in listed
