@@ -393,6 +393,12 @@ PERSON_BEYOND_REACH_REFUSAL = _(
     "Only a superuser, or someone who holds all of this person's permissions, can change "
     "their password or email address."
 )
+# A safeguarding lead sees their own school's pupils: moved to another school, they would be
+# its lead, which the administrator may not make anyone by giving the role.
+PERSON_MOVE_REFUSAL = _(
+    "Only a superuser, or someone who holds all of this person's permissions, can move them "
+    "to another school."
+)
 
 
 def pupil_move_mis_id_refusal(form, person: User) -> str | None:
@@ -534,6 +540,12 @@ class PersonEditView(EditView):
             and person_beyond_reach(self.request.user, self.object)
         ):
             form.add_error("email", PERSON_BEYOND_REACH_REFUSAL)
+        if (
+            form.is_valid()
+            and "school" in form.changed_data
+            and person_beyond_reach(self.request.user, self.object)
+        ):
+            form.add_error("school", PERSON_MOVE_REFUSAL)
         if form.is_valid() and (refusal := pupil_move_mis_id_refusal(form, self.object)):
             form.add_error("mis_id", refusal)
         return super().is_valid(form)

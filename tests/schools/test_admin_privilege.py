@@ -502,3 +502,67 @@ def test_an_administrator_still_renames_a_group_with_page_permissions(
     newsletter.refresh_from_db()
     assert newsletter.name == "Newsletter team"
     assert newsletter.page_permissions.get().permission.codename == "publish_page"
+
+
+MOVE_REFUSAL = (
+    "Only a superuser, or someone who holds all of this person's permissions, can move them "
+    "to another school."
+)
+
+
+def _people_form(person, **changes):
+    return {
+        "username": person.username,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "school": person.school_id,
+        "mis_id": "",
+        "is_active": "on",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize("screen", ["users", "people"])
+def test_an_administrator_cannot_move_a_safeguarding_lead_to_another_school(
+    client, people_admin, safeguarding_lead, screen
+):
+    """A lead sees the safeguarding dashboard of their own school's pupils: moved to another
+    school, they would see its pupils' instead. That makes them that school's lead, which the
+    administrator may not do by ticking the role (nor for a lead they sign in as)."""
+    from tests.factories import SchoolFactory
+
+    other = SchoolFactory(name="Another school")
+    if screen == "users":
+        url = f"/admin/users/edit/{safeguarding_lead.pk}/"
+        form = {
+            **_wagtail_user_form(safeguarding_lead, safeguarding_lead.groups.all()),
+            "school": other.pk,
+        }
+    else:
+        url = f"/admin/schools/people/edit/{safeguarding_lead.pk}/"
+        form = _people_form(safeguarding_lead, school=other.pk)
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["school"] == [MOVE_REFUSAL]
+    safeguarding_lead.refresh_from_db()
+    assert safeguarding_lead.school_id != other.pk
+
+
+@pytest.mark.parametrize("screen", ["users", "people"])
+def test_an_administrator_still_moves_someone_within_their_reach_to_another_school(
+    client, people_admin, school, screen
+):
+    from tests.factories import SchoolFactory
+
+    teacher = UserFactory(username="moving", school=school)
+    other = SchoolFactory(name="Another school")
+    if screen == "users":
+        url = f"/admin/users/edit/{teacher.pk}/"
+        form = {**_wagtail_user_form(teacher, []), "school": other.pk}
+    else:
+        url = f"/admin/schools/people/edit/{teacher.pk}/"
+        form = _people_form(teacher, school=other.pk)
+    assert client.post(url, form).status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.school_id == other.pk
