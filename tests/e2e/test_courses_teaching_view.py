@@ -261,3 +261,37 @@ def test_a_list_of_boxes_sent_with_a_problem_is_described_by_it_for_screen_reade
     )
     assert_accessible(page)
     ctx.close()
+
+
+def test_running_a_scenario_again_keeps_the_class_it_was_run_with(
+    page, live_server, teacher, klass, school, demo_courses
+):
+    """A teacher of two classes who ran the scenario with the second and chooses "Run it
+    again" starts with that class chosen, not the first in the list: the class's votes are
+    not recorded against another class by one press of "Start with this class"."""
+    from schools.models import Group, Membership
+    from tests.factories import GroupFactory
+
+    second = GroupFactory(school=school, name="9S", kind=Group.Kind.CLASS)
+    Membership.objects.create(group=second, user=teacher, role=Membership.Role.TEACHER)
+
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}{reverse('scenarios:classroom_start')}")
+    page.get_by_label("Class").select_option(label="9S")
+    page.get_by_label("Scenario").select_option(label="The crest account")
+    page.get_by_role("button", name="Start with this class").click()
+    for choice in [
+        "Take a screenshot, just for you",
+        "Keep it to show an adult",
+        "Show her your screenshot",
+        "Quietly tell Mr Evans or another teacher after the lesson",
+    ]:
+        page.get_by_role("spinbutton", name=choice, exact=True).fill("5")
+        page.get_by_role("button", name="Follow the class's choice").click()
+    expect(page.get_by_role("heading", name="You were an upstander")).to_be_visible()
+
+    page.get_by_role("link", name="Run it again").click()
+    expect(page.get_by_label("Class")).to_have_value(str(second.pk))
+    expect(page.get_by_label("Scenario")).to_have_value(
+        str(demo_courses_scenario_pk("The crest account"))
+    )
