@@ -198,6 +198,15 @@ def course_in_teaching_view(*, user, course) -> bool:
     )
 
 
+def module_open_to(*, user, module) -> bool:
+    """May this person open the module's page, to take it or in the teaching view? A link to
+    it is offered only then: otherwise it leads to "page not found"."""
+    course = module.course
+    if course_open_to(user=user, course=course, module=module):
+        return True
+    return course_in_teaching_view(user=user, course=course) and not _private_from(user, module)
+
+
 def courses_to_teach(*, user):
     """Live pupils' lessons a member of staff may open in the teaching view, in site order."""
     if not _is_school_staff(user) or Audience.PUPILS in audiences_for(user=user):

@@ -317,7 +317,7 @@ def classroom_start(request):
 
 
 def _classroom_context(session, *, errors=None, counts=None):
-    from courses.selectors import modules_using
+    from courses.selectors import module_open_to, modules_using
 
     from .engine import State, available_choices, can_skip, current_node
 
@@ -338,8 +338,15 @@ def _classroom_context(session, *, errors=None, counts=None):
         "errors": errors or [],
         "counts": counts or {},
         "signposts": signposts(session.scenario.audience, nation=session.group.school.nation),
-        # At the end, the way back to the lessons the scenario is part of.
-        "lessons": modules_using(session.scenario) if state.finished else [],
+        # At the end, the way back to the lessons the scenario is part of: those the teacher
+        # can open (a module of a course withdrawn from the site is no way back).
+        "lessons": [
+            module
+            for module in modules_using(session.scenario)
+            if module_open_to(user=session.teacher, module=module)
+        ]
+        if state.finished
+        else [],
     }
 
 

@@ -295,3 +295,33 @@ def test_running_a_scenario_again_keeps_the_class_it_was_run_with(
     expect(page.get_by_label("Scenario")).to_have_value(
         str(demo_courses_scenario_pk("The crest account"))
     )
+
+
+def test_the_end_of_a_classroom_run_offers_no_lesson_the_teacher_cannot_open(
+    page, live_server, teacher, klass, demo_courses
+):
+    """A pupils' course withdrawn from the site (its page unpublished, its modules left
+    published) is no lesson to go back to or record: the end of a classroom run of its
+    scenario offers neither, where both led to "page not found"."""
+    from courses.models import CoursePage
+
+    course = CoursePage.objects.get(title="Respect online: when posts target teachers")
+    course.unpublish()
+
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}{reverse('scenarios:classroom_start')}")
+    page.get_by_label("Scenario").select_option(label="The crest account")
+    page.get_by_role("button", name="Start with this class").click()
+    for choice in [
+        "Take a screenshot, just for you",
+        "Keep it to show an adult",
+        "Show her your screenshot",
+        "Quietly tell Mr Evans or another teacher after the lesson",
+    ]:
+        page.get_by_role("spinbutton", name=choice, exact=True).fill("5")
+        page.get_by_role("button", name="Follow the class's choice").click()
+    expect(page.get_by_role("heading", name="You were an upstander")).to_be_visible()
+
+    expect(page.get_by_role("link", name="Run it again")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Back to the lesson"))).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Record "))).to_have_count(0)
