@@ -33,6 +33,7 @@ from .identity import account_actor, actor_key
 from .lrs.multipart import multipart_response
 from .lrs.signatures import without_signature
 from .models import ForwardingTarget, OutboxEntry
+from .statements.profile import EXTENSIONS, ext, profile_iri
 
 logger = logging.getLogger(__name__)
 
@@ -191,10 +192,69 @@ def _pupils_by_hashed_email(keys: set[str], school_id) -> dict[str, int]:
     return found
 
 
+# xAPI 1.0.3 Part Two 4.1.4.1 "Interaction Activities": the responses of these interaction
+# types are made of ids the activity defines (its choices, scale, source and target items),
+# never of words a learner typed.
+OPTION_RESPONSES = frozenset({"choice", "true-false", "sequencing", "matching", "likert"})
+
+
+def _without_typed_text(statement: dict) -> dict:
+    """`statement` without what a pupil may have typed: its `result.response`, unless the
+    response is option ids (an interaction in OPTION_RESPONSES, or a statement the site
+    built, whose responses are scenario choice ids), and the result and context extensions
+    that could hold text, that is all but the profile's own and those whose value is a
+    number or true/false. "Pupils' free-text reflections ... never leave the school's
+    records" (DESIGN.md): H5P content puts typed words in `response` (a fill-in's gaps, an
+    essay), and content or a school's tool may put them in an extension."""
+    ours = {ext(name) for name in EXTENSIONS}
+    profile = profile_iri()
+
+    def extensions_kept(extensions):
+        return {
+            key: value
+            for key, value in extensions.items()
+            if key in ours or isinstance(value, int | float)
+        }
+
+    def built_here(data):
+        context = data.get("context") if isinstance(data.get("context"), dict) else {}
+        activities = context.get("contextActivities")
+        categories = activities.get("category") if isinstance(activities, dict) else None
+        return isinstance(categories, list) and any(
+            isinstance(c, dict) and c.get("id") == profile for c in categories
+        )
+
+    def cleaned(data):
+        data = dict(data)
+        obj = data.get("object") if isinstance(data.get("object"), dict) else {}
+        definition = obj.get("definition") if isinstance(obj.get("definition"), dict) else {}
+        result = data.get("result")
+        if isinstance(result, dict):
+            result = dict(result)
+            if "response" in result and not (
+                definition.get("interactionType") in OPTION_RESPONSES or built_here(data)
+            ):
+                del result["response"]
+            data["result"] = result
+        for part in ("result", "context"):
+            section = data.get(part)
+            if isinstance(section, dict) and isinstance(section.get("extensions"), dict):
+                kept = extensions_kept(section["extensions"])
+                data[part] = {k: v for k, v in section.items() if k != "extensions"}
+                if kept:
+                    data[part]["extensions"] = kept
+        if obj.get("objectType") == "SubStatement":
+            data["object"] = cleaned(obj)
+        return data
+
+    return cleaned(statement)
+
+
 def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
     """What the target gets: each statement as stored, except that a pupil is named only by
     their opaque account (DESIGN.md), whatever a school's tool called them and wherever the
-    statement names them (as its actor, its object, in its context or in a group)."""
+    statement names them (as its actor, its object, in its context or in a group), and that
+    what a pupil typed stays here (`_without_typed_text`)."""
     from schools.models import User
     from schools.roles import AUTH_GROUP_NAMES, Role
 
@@ -221,22 +281,26 @@ def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
         pupil_group = AUTH_GROUP_NAMES[Role.PUPIL]
         pupils = User.objects.filter(pk__in=pks, groups__name=pupil_group).in_bulk()
 
-    def named(statement):
+    def copy(entry):
+        statement = entry.statement
+        data = statement.data
+        if not pupils:
+            return data
         found = pks_by_school[statement.school_id]
         if statement.learner_id:
-            found = {**found, actor_key(statement.data.get("actor") or {}): statement.learner_id}
+            found = {**found, actor_key(data.get("actor") or {}): statement.learner_id}
+        named_pupils = []
 
         def mapping(agent):
             pupil = pupils.get(found.get(actor_key(agent)))
-            return agent if pupil is None else account_actor(pupil)
+            if pupil is None:
+                return agent
+            named_pupils.append(pupil)
+            return account_actor(pupil)
 
-        return mapping
-
-    def copy(entry):
-        data = entry.statement.data
-        if not pupils:
-            return data
-        renamed = _agents_mapped(data, named(entry.statement))
+        renamed = _agents_mapped(data, mapping)
+        if named_pupils:
+            renamed = _without_typed_text(renamed)
         return data if renamed == data else without_signature(renamed)
 
     return [copy(entry) for entry in entries]

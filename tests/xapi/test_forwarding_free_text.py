@@ -1,0 +1,203 @@
+"""What a pupil typed stays in the school's own LRS: forwarded copies leave it out.
+
+DESIGN.md: "Pupils' free-text reflections are optional and never leave the school's
+records." H5P content sends what a pupil typed in `result.response` (H5P.Blanks 1.14 joins
+the words typed in its gaps with "[,]" as a `fill-in` response; an essay is `long-fill-in`)
+and content may put text in result or context extensions, which the relay passes on. The
+forwarding tests post to a real HTTP server (the `receiver` fixture).
+"""
+
+import json
+import uuid
+
+import pytest
+
+from h5p.services import h5p_activity_create
+from tests.h5p.conftest import module_with_h5p, upload_of
+from tests.unit.h5p.packages import tiny_package
+from xapi.identity import activity_iri, actor_for
+from xapi.models import ForwardingTarget, Statement
+from xapi.services import record
+
+pytestmark = pytest.mark.django_db
+
+TYPED = "my brother Sam Jones at 12 Oak Road"
+TYPED_NOTE = "I told nobody because they said they'd share it"
+INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+ANSWERED = {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}}
+
+
+@pytest.fixture
+def target(receiver, school):
+    return ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint=receiver.endpoint, username="key", password="secret"
+    )
+
+
+@pytest.fixture
+def h5p_module(settings, tmp_path, home_page):
+    settings.H5P_ROOT = tmp_path / "h5p"
+    settings.H5P_CONTENT_ORIGIN = "http://127.0.0.1:8001"
+    activity = h5p_activity_create(upload=upload_of(tiny_package()))[0]
+    return activity, module_with_h5p(home_page, activity)
+
+
+def blanks_statement(iri: str) -> dict:
+    """An answered statement shaped as H5P.Blanks 1.14 sends it (js/blanks.js in the
+    lumi-xss-svg sample): a fill-in interaction whose response is the typed words."""
+    return {
+        "actor": {"name": "Someone", "mbox": "mailto:someone@example.com"},
+        "verb": ANSWERED,
+        "object": {
+            "id": iri,
+            "objectType": "Activity",
+            "definition": {
+                "name": {"en-US": "Fill in the missing words"},
+                "description": {"en-US": "Who did you tell? __________"},
+                "type": INTERACTION,
+                "interactionType": "fill-in",
+                "correctResponsesPattern": ["{case_matters=false}a trusted adult"],
+            },
+        },
+        "result": {
+            "score": {"min": 0, "max": 1, "raw": 0, "scaled": 0},
+            "completion": True,
+            "success": False,
+            "response": TYPED,
+            "extensions": {"https://h5p.org/x-api/typed-note": TYPED_NOTE},
+        },
+        "context": {
+            "contextActivities": {
+                "category": [{"id": "http://h5p.org/libraries/H5P.Blanks-1.14"}],
+            },
+            "extensions": {
+                "https://h5p.org/x-api/h5p-reporting-version": "1.1.0",
+                "http://h5p.org/x-api/h5p-local-content-id": 1,
+            },
+        },
+    }
+
+
+def interaction_statement(user, *, kind: str, response: str) -> dict:
+    """An answered statement from a school's own xAPI tool about one interaction."""
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": actor_for(user),
+        "verb": ANSWERED,
+        "object": {
+            "objectType": "Activity",
+            "id": f"https://tool.example.org/questions/{uuid.uuid4()}",
+            "definition": {"type": INTERACTION, "interactionType": kind},
+        },
+        "result": {"response": response},
+    }
+
+
+def forwarded(receiver) -> list[dict]:
+    return [statement for request in receiver.requests for statement in request["body"]]
+
+
+def test_words_a_pupil_typed_into_h5p_content_reach_only_the_schools_own_lrs(
+    client, pupil, h5p_module, target, receiver, django_capture_on_commit_callbacks
+):
+    activity, module = h5p_module
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            f"/h5p/{activity.uuid}/statements/",
+            data=json.dumps({"module": module.pk, "statement": blanks_statement(iri)}),
+            content_type="application/json",
+        )
+    assert answer.status_code == 200, answer.content
+
+    # The answer, and the module and course it completes.
+    [sent] = [s for s in forwarded(receiver) if s["object"]["id"] == iri]
+    assert sent["actor"] == actor_for(pupil)
+    assert "response" not in sent["result"]
+    assert "extensions" not in sent["result"]
+    assert TYPED not in json.dumps(sent)
+    assert TYPED_NOTE not in json.dumps(sent)
+    # What identifies no one still goes: the score, and H5P's number and version.
+    assert sent["result"]["score"]["raw"] == 0
+    assert sent["context"]["extensions"] == {"http://h5p.org/x-api/h5p-local-content-id": 1}
+    # The school's own record keeps everything the pupil sent.
+    kept = Statement.objects.get(statement_id=sent["id"]).data
+    assert kept["result"]["response"] == TYPED
+    assert kept["result"]["extensions"] == {"https://h5p.org/x-api/typed-note": TYPED_NOTE}
+
+
+@pytest.mark.parametrize("kind", ["fill-in", "long-fill-in", "other", "performance", None])
+def test_a_pupils_typed_response_from_a_schools_tool_is_not_forwarded(
+    school, pupil, target, receiver, django_capture_on_commit_callbacks, kind
+):
+    statement = interaction_statement(pupil, kind=kind, response=TYPED)
+    if kind is None:
+        del statement["object"]["definition"]["interactionType"]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[statement], school=school)
+    [sent] = forwarded(receiver)
+    assert sent["id"] == statement["id"]
+    assert TYPED not in json.dumps(sent)
+    assert Statement.objects.get(statement_id=statement["id"]).data["result"]["response"] == TYPED
+
+
+@pytest.mark.parametrize(
+    ("kind", "response"),
+    [
+        ("choice", "option-2[,]option-4"),
+        ("true-false", "false"),
+        ("sequencing", "c[,]a[,]b"),
+        ("matching", "ben[.]3[,]chris[.]2"),
+        ("likert", "likert_3"),
+    ],
+)
+def test_a_pupils_choice_of_options_is_still_forwarded(
+    school, pupil, target, receiver, django_capture_on_commit_callbacks, kind, response
+):
+    """The option ids a pupil picked identify no one and are what analytics counts."""
+    statement = interaction_statement(pupil, kind=kind, response=response)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[statement], school=school)
+    [sent] = forwarded(receiver)
+    assert sent["result"]["response"] == response
+
+
+def test_a_pupils_scenario_choice_is_forwarded_with_its_choice_and_path(
+    school, pupil, target, receiver, django_capture_on_commit_callbacks
+):
+    from xapi.statements.builders import Activity, scenario_choice_made
+    from xapi.statements.profile import type_scenario
+
+    scenario = Activity(
+        iri=activity_iri("scenario", uuid.uuid4()), type=type_scenario(), name="Group chat"
+    )
+    statement = scenario_choice_made(
+        actor=actor_for(pupil),
+        scenario=scenario,
+        node_id="start",
+        choice_id="tell",
+        choice_label="Tell a trusted adult",
+        path=["start:tell"],
+        seconds_on_node=4,
+        score=1,
+        module=None,
+        course=None,
+        registration=None,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[statement], school=school)
+    [sent] = forwarded(receiver)
+    assert sent["result"] == statement["result"]
+
+
+def test_a_staff_members_statement_is_forwarded_as_recorded(
+    school, teacher, target, receiver, django_capture_on_commit_callbacks
+):
+    """Staff are adults doing CPD, named as the school chooses (DESIGN.md): the promise
+    about typed text is the pupils'."""
+    statement = interaction_statement(teacher, kind="long-fill-in", response=TYPED)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[statement], school=school)
+    [sent] = forwarded(receiver)
+    assert sent["result"]["response"] == TYPED
