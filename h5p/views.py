@@ -3,6 +3,7 @@
 import uuid
 from datetime import timedelta
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,8 +30,9 @@ def statements(request, activity_uuid):
     learner. Body: `{"module": <page id>, "statement": {...}, "id": <uuid>, "waited_ms": n}`,
     the id optional (the relay mints one so that sending a kept statement again stores it
     once), and `waited_ms` how long the relay kept it before this delivery (optional, 0).
-    Answers 400 with a reason when the statement is refused, 404 with one when the activity
-    or the module is no longer on the site (the relay keeps what is refused without one)."""
+    Answers 400 with a reason when the statement is refused, 413 with one when the body is
+    larger than DATA_UPLOAD_MAX_MEMORY_SIZE, 404 with one when the activity or the module is
+    no longer on the site (the relay keeps what is refused without one)."""
     from courses.models import ModulePage
     from courses.selectors import course_open_to
 
@@ -41,9 +43,18 @@ def statements(request, activity_uuid):
             status=404,
         )
     try:
+        raw_body = request.body
+    except RequestDataTooBig:
+        # Django's own answer is an HTML 400 the relay cannot read, taken for a passing fault
+        # and sent again every 30 s for ever: 413 with a reason makes the relay give up on it.
+        return _error(
+            _("This answer is too long to be saved. Make it shorter and answer again."),
+            status=413,
+        )
+    try:
         # The LRS's parser: it refuses NaN, Infinity, numbers too large for a double and
         # nesting too deep to read, which would otherwise fail when the statement is saved.
-        body = statements_json(request.body.decode("utf-8"))
+        body = statements_json(raw_body.decode("utf-8"))
         # PostgreSQL stores no NUL character (U+0000) in jsonb: a pupil's typed answer or an
         # activity's own text holding one is refused with a reason, as the LRS does, rather
         # than failing when saved (the relay would send it again for ever).

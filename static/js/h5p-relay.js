@@ -84,6 +84,11 @@
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (response.ok) { return { delivered: true, body: body }; }
           if (response.status === 403 && body.signed_out) { return { signedOut: true, reason: body.error }; }
+          if (response.status === 413) {
+            // Too large for the site (or a proxy in front of it, whose page has no reason):
+            // it would be as large the next time.
+            return { refused: true, reason: body.error || section.getAttribute("data-too-large-message") };
+          }
           if (response.status >= 400 && response.status < 500 && body.error) {
             return { refused: true, reason: body.error };  // sending it again would not help
           }

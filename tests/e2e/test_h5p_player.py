@@ -262,3 +262,41 @@ def test_a_teacher_tries_the_activity_in_the_teaching_view_and_nothing_is_record
     assert_accessible(page)
     page.set_viewport_size(MOBILE)
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("refused_by", ["site", "proxy"])
+def test_an_answer_too_large_to_save_is_given_up_with_the_reason_not_sent_again(
+    page, live_server, origins, home_page, pupil, true_false, settings, refused_by
+):
+    """Sent again it would be as large: the relay says why and stops trying, whether the
+    site refuses it (413 with a reason) or a proxy in front of it does (its own 413 page),
+    instead of keeping it and sending it every 30 seconds for ever."""
+    from xapi.models import Statement
+
+    site, _content = origins
+    _module, player = open_the_player_as(page, site, pupil, module_with_h5p(home_page, true_false))
+    if refused_by == "site":
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 300  # less than any statement H5P sends
+    else:
+        page.route(
+            "**/statements/",
+            lambda route: route.fulfill(
+                status=413, content_type="text/html", body="<h1>413 Request Entity Too Large</h1>"
+            ),
+        )
+    sent = []
+    page.on("request", lambda request: request.method == "POST" and sent.append(request.url))
+
+    player.get_by_role("radio", name="False").click()
+    player.get_by_role("button", name="Check").click()
+    status = page.locator("[data-h5p-status]")
+    status.get_by_text("This answer is too long to be saved").wait_for()
+    page.wait_for_function(
+        "() => !Object.keys(sessionStorage).some(k => k.startsWith('upstander-h5p'))"
+    )
+    tried = len(sent)
+    assert tried >= 1
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(1000)
+    assert len(sent) == tried
+    assert not Statement.objects.filter(verb_iri="http://adlnet.gov/expapi/verbs/answered").exists()

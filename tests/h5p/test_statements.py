@@ -476,3 +476,19 @@ def test_a_nul_character_in_a_statement_is_refused_with_400_not_a_server_error(
     assert response.status_code == 400, response.content
     assert "result.response" in response.json()["error"]
     assert not Statement.objects.exists()
+
+
+def test_a_body_over_the_size_limit_is_refused_with_413_and_a_reason_the_relay_can_read(
+    client, pupil, activity, module, settings
+):
+    """Django's own answer is an HTML 400 without a reason, which the relay takes for a
+    passing fault and sends again every 30 seconds for ever. An H5P essay can be long."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    statement = h5p_statement(iri, result={**SCORE, "response": "a long essay " * 400})
+    response = post(client, activity, module.pk, statement)
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert "too long to be saved" in response.json()["error"]
+    assert not Statement.objects.exists()
