@@ -43,6 +43,22 @@ def _plays_delete(scenarios) -> None:
 
 
 class ScenarioQuerySet(models.QuerySet):
+    def annotate_approved_schedule(self):
+        """Whether each scenario has a revision approved to go live later, read with the rows
+        (`Scenario.approved_schedule`): a list showing each one's status then needs no query
+        per scenario."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models.functions import Cast
+        from wagtail.models import Revision
+
+        # As `RevisionMixin.revisions` finds a scenario's revisions (its id kept as text).
+        scheduled = Revision.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(self.model),
+            object_id=Cast(models.OuterRef("pk"), output_field=models.CharField()),
+            approved_go_live_at__isnull=False,
+        )
+        return self.annotate(_approved_schedule=models.Exists(scheduled))
+
     def delete(self):
         with transaction.atomic(using=self.db):
             _plays_delete(self.values("pk"))
@@ -106,6 +122,13 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def approved_schedule(self) -> bool:
+        # Read with the row where the queryset asked for it (the admin's list of scenarios).
+        if hasattr(self, "_approved_schedule"):
+            return self._approved_schedule
+        return super().approved_schedule
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():

@@ -116,6 +116,10 @@ class ScenarioViewSet(SnippetViewSet):
         base_form_class=ScenarioAdminForm,
     )
 
+    def get_queryset(self, request):
+        # The status column asks each scenario whether it is scheduled: read it with the rows.
+        return Scenario.objects.annotate_approved_schedule()
+
 
 register_snippet(ScenarioViewSet)
 # After Wagtail's own "Delete" for every snippet (order 0), so this one is the scenarios'.
