@@ -733,12 +733,19 @@ def _learner_actor_keys(learner: User) -> set[str]:
     any email they had before (staff named by `mbox` who changed address): the LRS matched
     their statements under it to their account, and may keep documents (H5P progress)
     under it too."""
-    keys = {f"account:{settings.SITE_URL}|{learner.learner_id}"}
-    if learner.email:
-        keys.add(f"mbox:mailto:{learner.email.lower()}")
+    return _learners_actor_keys([learner])
+
+
+def _learners_actor_keys(learners: list[User]) -> set[str]:
+    """`_learner_actor_keys` for several people together: one query, however many."""
+    keys = set()
+    for learner in learners:
+        keys.add(f"account:{settings.SITE_URL}|{learner.learner_id}")
+        if learner.email:
+            keys.add(f"mbox:mailto:{learner.email.lower()}")
     keys.update(
         _statement_model()
-        .objects.filter(learner=learner, actor_key__startswith="mbox:")
+        .objects.filter(learner__in=learners, actor_key__startswith="mbox:")
         .exclude(actor_key__in=keys)
         .values_list("actor_key", flat=True)
         .distinct()
@@ -945,20 +952,34 @@ def leavers_purge(
                 ).order_by("username")
             )
             if not dry_run:
-                for person in leavers:
-                    pk = person.pk
-                    learner_erase(
-                        learner=person,
-                        kind=DataProtectionEvent.Kind.ERASED_AFTER_LEAVING,
-                        via=DataProtectionEvent.Via.RETENTION,
-                        sign_out=False,
-                    )
-                    erased.append(pk)
+                for start in range(0, len(leavers), LEAVERS_ERASE_CHUNK):
+                    chunk = leavers[start : start + LEAVERS_ERASE_CHUNK]
+                    _leavers_erase(leavers=chunk)
+                    erased.extend(person.pk for person in chunk)
             result[school.name if school else NO_SCHOOL] = len(leavers)
     finally:
         # Finding someone's sessions means reading every stored one: once for the lot.
         sessions_end(user_pks=erased)
     return result
+
+
+LEAVERS_ERASE_CHUNK = 200  # leavers `leavers_purge` erases together
+
+
+@transaction.atomic
+def _leavers_erase(*, leavers: list[User]) -> None:
+    """Erase these leavers as `learner_erase` erases one, accounts and all, for them all
+    together: erasing one person takes some seventy queries (the account alone sets off
+    Django's cascade over every table that refers to people), so a year's leavers one by
+    one took thousands. One transaction, so nobody is left with records erased but an
+    account kept. Their sessions are ended by the caller."""
+    data_protection_log_many(
+        people=leavers,
+        kind=DataProtectionEvent.Kind.ERASED_AFTER_LEAVING,
+        via=DataProtectionEvent.Via.RETENTION,
+    )
+    _records_erase(learners=leavers)
+    User.objects.filter(pk__in=[person.pk for person in leavers]).delete()
 
 
 def _reminders_sent_purge(*, school: School, cutoff: datetime, today: datetime) -> None:
@@ -1099,28 +1120,60 @@ def data_protection_log(
     entry outlives an erasure. `via` says how (`DataProtectionEvent.Via`) and `by` who, if
     someone signed in did it. An erasure of someone whose statements were
     forwarded also keeps where the copies are and the identifier those stores know them by."""
-    from schools.roles import Role, roles_of
-    from xapi.selectors import identifier_at_targets, targets_holding_copies
+    data_protection_log_many(people=[person], kind=kind, by=by, via=via)
 
-    copies_at, identifier = "", ""
+
+def data_protection_log_many(
+    *,
+    people: list[User],
+    kind: str,
+    by: User | None = None,
+    via: str = DataProtectionEvent.Via.COMMAND,
+) -> None:
+    """`data_protection_log` for several people at once (leavers erased together): their
+    roles, groups and the stores holding copies are read for them all together."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.models import Membership
+    from schools.roles import ROLE_BY_GROUP_NAME, Role
+    from xapi.selectors import identifier_at_targets, targets_holding_copies_of
+
+    holding = {}
     if kind != DataProtectionEvent.Kind.EXPORTED:
-        targets = targets_holding_copies(learner=person)
-        if targets:
+        holding = targets_holding_copies_of(learners=people)
+    roles: dict[int, set[str]] = {}
+    for user_id, name in AuthGroup.user_set.through.objects.filter(user__in=people).values_list(
+        "user_id", "group__name"
+    ):
+        if name in ROLE_BY_GROUP_NAME:
+            roles.setdefault(user_id, set()).add(ROLE_BY_GROUP_NAME[name])
+    groups: dict[int, list[str]] = {}
+    for user_id, name in Membership.objects.filter(user__in=people).values_list(
+        "user_id", "group__name"
+    ):
+        groups.setdefault(user_id, []).append(name)
+    events = []
+    for person in people:
+        copies_at, identifier = "", ""
+        if targets := holding.get(person.pk):
             copies_at = ", ".join(target.name for target in targets)[:500]
             identifier = identifier_at_targets(learner=person)[:255]
-    roles = roles_of(person)
-    DataProtectionEvent.objects.create(
-        school_id=person.school_id,
-        kind=kind,
-        person=person,
-        role=", ".join(str(role.label) for role in Role if role in roles),
-        groups=", ".join(sorted(person.learning_groups.values_list("name", flat=True)))[:500],
-        mis_id=person.mis_id,
-        copies_at=copies_at,
-        identifier=identifier,
-        via=via,
-        by=by,
-    )
+        theirs = roles.get(person.pk, set())
+        events.append(
+            DataProtectionEvent(
+                school_id=person.school_id,
+                kind=kind,
+                person=person,
+                role=", ".join(str(role.label) for role in Role if role in theirs),
+                groups=", ".join(sorted(groups.get(person.pk, [])))[:500],
+                mis_id=person.mis_id,
+                copies_at=copies_at,
+                identifier=identifier,
+                via=via,
+                by=by,
+            )
+        )
+    DataProtectionEvent.objects.bulk_create(events)
 
 
 @transaction.atomic
@@ -1147,32 +1200,42 @@ def learner_erase(
             else DataProtectionEvent.Kind.ERASED_RECORDS
         )
     data_protection_log(person=learner, kind=kind, by=by, via=via)
-    from xapi.services import attachments_carried, attachments_release
-
-    keys = _learner_actor_keys(learner)
-    statements = _statements_about(learner=learner, keys=keys)
-    carried = attachments_carried(statements)
-    statements.delete()
-    attachments_release(carried)
-    apps.get_model("xapi", "Document").objects.filter(agent_key__in=keys).delete()
-    Certificate.objects.filter(learner=learner).delete()
-    ReminderSent.objects.filter(learner=learner).delete()
-    Completion.objects.filter(learner=learner).delete()
-    LearnerActivity.objects.filter(learner=learner).delete()
-    # Deleting the account would cascade to these; with --keep-account they must go anyway.
-    for label, model in _attempt_models().items():
-        if label != "scenario_moves":
-            model.objects.filter(learner=learner).delete()
-    admin_history_unname(person_pk=learner.pk)
-    if apps.is_installed("courses"):
-        for name in ("Reflection", "ChecklistProgress", "Enrolment"):
-            apps.get_model("courses", name).objects.filter(learner=learner).delete()
-    _sign_ins_erase(username=learner.username)
-    _emails_queued_erase(email=learner.email, person_pk=learner.pk)
+    _records_erase(learners=[learner])
     if sign_out:
         sessions_end(user_pks=[learner.pk])
     if delete_account:
         learner.delete()
+
+
+def _records_erase(*, learners: list[User]) -> None:
+    """What `learner_erase` erases of these people, bar its log entry and their accounts:
+    for them all together, so erasing many (the leavers of a year) takes the same queries
+    as erasing one."""
+    from xapi.services import attachments_carried, attachments_release
+
+    keys = _learners_actor_keys(learners)
+    statements = _statements_about(learners=learners, keys=keys)
+    carried = attachments_carried(statements)
+    statements.delete()
+    attachments_release(carried)
+    apps.get_model("xapi", "Document").objects.filter(agent_key__in=keys).delete()
+    Certificate.objects.filter(learner__in=learners).delete()
+    ReminderSent.objects.filter(learner__in=learners).delete()
+    Completion.objects.filter(learner__in=learners).delete()
+    LearnerActivity.objects.filter(learner__in=learners).delete()
+    # Deleting the account would cascade to these; with --keep-account they must go anyway.
+    for label, model in _attempt_models().items():
+        if label != "scenario_moves":
+            model.objects.filter(learner__in=learners).delete()
+    _admin_history_unname(person_pks=[learner.pk for learner in learners])
+    if apps.is_installed("courses"):
+        for name in ("Reflection", "ChecklistProgress", "Enrolment"):
+            apps.get_model("courses", name).objects.filter(learner__in=learners).delete()
+    _sign_ins_erase(usernames=[learner.username for learner in learners])
+    _emails_queued_erase(
+        emails=[learner.email for learner in learners],
+        person_pks=[learner.pk for learner in learners],
+    )
 
 
 def admin_history_unname(*, person_pk: int) -> None:
@@ -1181,32 +1244,44 @@ def admin_history_unname(*, person_pk: int) -> None:
     noted as "<name> in <group>": the entries stay, so what was done and by whom is still
     there, but no longer say who it was done to. Call it while the memberships still
     exist."""
+    _admin_history_unname(person_pks=[person_pk])
+
+
+def _admin_history_unname(*, person_pks: list[int]) -> None:
+    """`admin_history_unname` for several people together."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import ModelLogEntry
 
     from schools.models import Membership
 
     ModelLogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(User), object_id=str(person_pk)
+        content_type=ContentType.objects.get_for_model(User),
+        object_id__in=[str(pk) for pk in person_pks],
     ).update(label=_("An erased person"))
-    memberships = Membership.objects.filter(user_id=person_pk).values_list("pk", flat=True)
+    memberships = Membership.objects.filter(user_id__in=person_pks).values_list("pk", flat=True)
     if memberships := [str(pk) for pk in memberships]:
         ModelLogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Membership), object_id__in=memberships
         ).update(label=_("An erased person's group membership"))
 
 
-def _sign_ins_erase(*, username: str) -> None:
-    """What the sign-in protection (django-axes) logged about the person: each sign-in and
+def _sign_ins_erase(*, usernames: list[str]) -> None:
+    """What the sign-in protection (django-axes) logged about these people: each sign-in and
     failed attempt, with their username, address and browser."""
-    if not apps.is_installed("axes"):
+    if not apps.is_installed("axes") or not usernames:
         return
+    theirs = Q()
+    for username in usernames:
+        theirs |= Q(username__iexact=username)
     for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
-        apps.get_model("axes", name).objects.filter(username__iexact=username).delete()
+        apps.get_model("axes", name).objects.filter(theirs).delete()
 
 
-def _emails_queued_erase(*, email: str, person_pk: int) -> None:
-    """The emails to the person that the database's task queue keeps, sent or waiting (a
+EMAILS_LOOKED_UP_CHUNK = 50  # addresses `_emails_queued_erase` looks for in one query
+
+
+def _emails_queued_erase(*, emails: list[str], person_pks: list[int]) -> None:
+    """The emails to these people that the database's task queue keeps, sent or waiting (a
     password reset: their address, name, username and the link): `schools.tasks.email_send`
     holds each in its arguments, with the person's account when it is about one (so an
     email to an address they no longer have goes too)."""
@@ -1219,28 +1294,33 @@ def _emails_queued_erase(*, email: str, person_pk: int) -> None:
     results = DBTaskResult.objects
     theirs = list(
         results.filter(
-            task_path=email_send.module_path, args_kwargs__kwargs__person=person_pk
+            task_path=email_send.module_path, args_kwargs__kwargs__person__in=person_pks
         ).values_list("pk", flat=True)
     )
     for start in range(0, len(theirs), PURGE_CHUNK):
         results.filter(pk__in=theirs[start : start + PURGE_CHUNK]).delete()
-    if not email:
-        return
-    address = email.lower()
-    # The database picks the rows whose recipients' text holds the address (as SQLite keeps
+    emails = [email for email in emails if email]
+    addresses = {email.lower() for email in emails}
+    # The database picks the rows whose recipients' text holds an address (as SQLite keeps
     # it, with letters beyond ASCII escaped, or as PostgreSQL gives it back), so a bulk
-    # erasure does not read every email in the queue once a person; Python then keeps the
-    # rows sent to exactly that address, in any case.
-    holds = Q()
-    for text in {email, address, json.dumps(email)[1:-1], json.dumps(address)[1:-1]}:
-        holds |= Q(args_kwargs__kwargs__to__icontains=text)
-    theirs = [
-        pk
-        for pk, arguments in results.filter(holds, task_path=email_send.module_path)
-        .values_list("pk", "args_kwargs")
-        .iterator(chunk_size=2000)
-        if address in {str(to).lower() for to in (arguments.get("kwargs") or {}).get("to") or ()}
-    ]
+    # erasure does not read every email in the queue; Python then keeps the rows sent to
+    # exactly one of those addresses, in any case.
+    theirs = []
+    # A few dozen addresses a query: SQLite refuses a condition nested much deeper.
+    for start in range(0, len(emails), EMAILS_LOOKED_UP_CHUNK):
+        holds = Q()
+        for email in emails[start : start + EMAILS_LOOKED_UP_CHUNK]:
+            address = email.lower()
+            for text in {email, address, json.dumps(email)[1:-1], json.dumps(address)[1:-1]}:
+                holds |= Q(args_kwargs__kwargs__to__icontains=text)
+        for pk, arguments in (
+            results.filter(holds, task_path=email_send.module_path)
+            .values_list("pk", "args_kwargs")
+            .iterator(chunk_size=2000)
+        ):
+            recipients = {str(to).lower() for to in (arguments.get("kwargs") or {}).get("to") or ()}
+            if addresses & recipients:
+                theirs.append(pk)
     for start in range(0, len(theirs), PURGE_CHUNK):
         results.filter(pk__in=theirs[start : start + PURGE_CHUNK]).delete()
 
@@ -1268,13 +1348,13 @@ def sessions_end(*, user_pks) -> None:
         sessions.filter(session_key__in=theirs[start : start + SESSIONS_DELETE_CHUNK]).delete()
 
 
-def _statements_about(*, learner: User, keys: set[str]):
-    """Every statement held about the person: theirs, and those naming them as the object or
-    in context (as instructor or team member)."""
+def _statements_about(*, learners: list[User], keys: set[str]):
+    """Every statement held about these people: theirs, and those naming them as the object
+    or in context (as instructor or team member)."""
     Relation = apps.get_model("xapi", "StatementRelation")
     mentioned = Relation.objects.filter(kind="agent", key__in=keys).values("statement_id")
     return _statement_model().objects.filter(
-        Q(learner=learner)
+        Q(learner__in=learners)
         | Q(actor_key__in=keys)
         | Q(object_agent_key__in=keys)
         | Q(pk__in=mentioned)
@@ -1291,7 +1371,7 @@ def learner_export(
     data_protection_log(person=learner, kind=DataProtectionEvent.Kind.EXPORTED, by=by, via=via)
 
     keys = _learner_actor_keys(learner)
-    statements = _statements_about(learner=learner, keys=keys)  # what erasure would delete
+    statements = _statements_about(learners=[learner], keys=keys)  # what erasure would delete
     export = {
         "exported_at": timezone.now().isoformat(),
         "person": {

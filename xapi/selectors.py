@@ -338,6 +338,24 @@ def identifier_at_targets(*, learner) -> str:
     return actor["account"]["name"] if "account" in actor else actor["mbox"]
 
 
+def targets_holding_copies_of(*, learners) -> dict[int, list[ForwardingTarget]]:
+    """`targets_holding_copies` for several learners at once (by learner id; those whose
+    statements went nowhere are left out): two queries, however many learners."""
+    pairs = set(
+        OutboxEntry.objects.filter(
+            Q(status__in=[OutboxEntry.Status.SENT, OutboxEntry.Status.SENDING]) | Q(attempts__gt=0),
+            statement__learner__in=learners,
+        )
+        .values_list("statement__learner_id", "target_id")
+        .distinct()
+    )
+    targets = ForwardingTarget.objects.in_bulk({target_id for _learner, target_id in pairs})
+    found: dict[int, list[ForwardingTarget]] = {}
+    for learner_id, target_id in pairs:
+        found.setdefault(learner_id, []).append(targets[target_id])
+    return {pk: sorted(held, key=lambda target: target.name) for pk, held in found.items()}
+
+
 def targets_holding_copies(*, learner) -> list[ForwardingTarget]:
     """The forwarding targets (other LRSs) that may hold statements by `learner`: copies that
     erasing the learner here cannot reach. By name. Every target a statement was sent to
