@@ -247,6 +247,16 @@ def certificate_issue(*, learner: User, statement_id: uuid.UUID) -> Certificate:
     course = courses.get(completion.activity_iri)
     if course is None:
         raise ValueError("Certificates are for completed staff courses.")
+    # The school whose record the completion is in, not where the person is now: someone
+    # who moved since was not trained at their new school.
+    school_name = (
+        _statement_model()
+        .objects.filter(statement_id=statement_id)
+        .values_list("school__name", flat=True)
+        .first()
+    )
+    if school_name is None:
+        school_name = learner.school.name if learner.school_id else ""
     try:
         with transaction.atomic():
             return Certificate.objects.create(
@@ -256,7 +266,7 @@ def certificate_issue(*, learner: User, statement_id: uuid.UUID) -> Certificate:
                 course_title=course.title,
                 completed_at=completion.completed_at,
                 cpd_minutes=course.cpd_minutes,
-                school_name=learner.school.name if learner.school_id else "",
+                school_name=school_name,
             )
     except IntegrityError:
         # Issued meanwhile by another request for the same completion (a double click).

@@ -1464,3 +1464,25 @@ def test_a_module_private_to_groups_a_pupil_is_not_in_does_not_hold_back_the_psh
     client.force_login(world["pupil"])
     mine = client.get(reverse("records:my_pshe")).content.decode()
     assert mine.count("Not open to you") == 1 and "Not done yet" not in mine
+
+
+def test_a_certificate_names_the_school_the_course_was_completed_at_after_a_move(
+    client, school, teacher, staff_course, dejavu
+):
+    """A member of staff completed a course at one school and moved to another before
+    downloading its certificate. The certificate said they did it at the new school, where
+    they had never been trained; it names the school whose record the completion is in."""
+    from xapi.services import record
+
+    done = statement(teacher, COMPLETED, staff_course.activity_iri, when=timezone.now())
+    done.pop("stored")
+    record(statements=[done], school=school)
+    teacher.school = SchoolFactory(name="Ysgol Newydd")
+    teacher.save()
+
+    client.force_login(teacher)
+    response = client.get(reverse("records:certificate", args=[done["id"]]))
+
+    assert response.status_code == 200
+    assert Certificate.objects.get().school_name == school.name
+    assert school.name in _pdf_text(response.content)
