@@ -118,7 +118,8 @@ def standing(
             )
         # A completion that had run out before the course was theirs to do (done years ago,
         # by someone who joined later or before it was assigned) lasts until the due date:
-        # they have until then to take it again, as someone who never did it has.
+        # they have until then to take it again, as someone who never did it has. It
+        # expires the day after, as any expiry date is the first day it no longer counts.
         ran_out_early = (
             expires_on is not None
             and assigned_on is not None
@@ -126,8 +127,8 @@ def standing(
             and expires_on < due_on
         )
         if ran_out_early:
-            expires_on = due_on
-        if expires_on is not None and (today > due_on if ran_out_early else today >= expires_on):
+            expires_on = due_on + timedelta(days=1)
+        if expires_on is not None and today >= expires_on:
             state = State.EXPIRED
         elif expires_on is not None and today >= expires_on - timedelta(days=expiring_window_days):
             state = State.EXPIRING_SOON

@@ -185,3 +185,32 @@ def test_expiring_soon_window_is_a_quarter_of_a_short_renewal_period(completed, 
         renewal_months=months,
     )
     assert result.state == expected
+
+
+@pytest.mark.parametrize("days_from_due", [-1, 0, 1])
+@pytest.mark.parametrize(
+    "completed",
+    [
+        date(2025, 12, 10),  # runs out on the due date, a year on
+        date(2024, 3, 1),  # ran out before the course was theirs: lasts until the due date
+    ],
+)
+def test_a_completion_is_expired_from_the_expiry_date_it_gives_and_not_before(
+    completed, days_from_due
+):
+    """The lead's matrix, My learning and the emails give one expiry date ("Renew before 10
+    December", "expired 10 December") and the state beside it: "Expired" exactly from that
+    day. A completion lasting until the due date gave the due date itself, on which it still
+    counts, so on that day it read "Expiring soon, expires 10 Dec" beside a colleague's
+    "Expired, expired 10 Dec", and its owner was told to renew a day earlier than needed."""
+    due_on = date(2026, 12, 10)
+    today = date.fromordinal(due_on.toordinal() + days_from_due)
+    s = standing(
+        today=today,
+        due_on=due_on,
+        last_completed_on=completed,
+        started=True,
+        renewal_months=12,
+        assigned_on=date(2026, 11, 1),
+    )
+    assert (s.state == State.EXPIRED) == (today >= s.expires_on)
