@@ -380,7 +380,7 @@ def cpd_log_pdf(*, learner, lines) -> bytes:
         total += line.cpd_minutes
         data.append(
             [
-                _paragraph(line.course.title, styles["Normal"]),
+                _paragraph(line.title, styles["Normal"]),
                 timezone.localtime(line.completion.completed_at).strftime("%-d %b %Y"),
                 _minutes(line.cpd_minutes),
                 line.certificate.code if line.certificate else "",

@@ -619,6 +619,12 @@ class CpdLine:
         the course's."""
         return self.certificate.cpd_minutes if self.certificate else self.course.cpd_minutes
 
+    @property
+    def title(self) -> str:
+        """The course as its certificate names it once issued (a course renamed later is
+        still listed as the certificate and its check give it), else as it is called now."""
+        return self.certificate.course_title if self.certificate else self.course.title
+
 
 def cpd_record(*, learner) -> list[CpdLine]:
     """Every completed staff course, newest first, with its certificate if issued (courses

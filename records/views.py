@@ -739,7 +739,7 @@ def cpd_log_csv(request):
     _require_staff(request.user)
     rows = [
         [
-            line.course.title,
+            line.title,
             timezone.localtime(line.completion.completed_at).date().isoformat(),
             line.cpd_minutes,
             line.certificate.code if line.certificate else "",

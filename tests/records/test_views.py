@@ -1486,3 +1486,27 @@ def test_a_certificate_names_the_school_the_course_was_completed_at_after_a_move
     assert response.status_code == 200
     assert Certificate.objects.get().school_name == school.name
     assert school.name in _pdf_text(response.content)
+
+
+def test_the_cpd_record_names_a_renamed_course_as_its_certificate_does(
+    client, world, staff_course, dejavu
+):
+    """An editor renaming a course after a certificate was issued made the CPD log list the
+    completion under the new name beside the certificate's code, while the certificate and
+    its check give the old one: an inspector matching the log to the check found they
+    disagreed. The record gives the course as the certificate names it."""
+    client.force_login(world["staff"])
+    client.get(reverse("records:certificate", args=[world["completion"].statement_id]))
+    issued_as = staff_course.title
+    staff_course.title = "Online safety for staff, 2027 edition"
+    staff_course.save()
+
+    rows = _rows(client.get(reverse("records:cpd_log_csv")))
+    assert rows[1][0] == issued_as
+    log = _pdf_text(client.get(reverse("records:cpd_log_pdf")).content)
+    assert issued_as in log
+    html = client.get(reverse("records:my_cpd")).content.decode()
+    assert f'<th scope="row">{escape(issued_as)}</th>' in html
+    code = Certificate.objects.get().code
+    check = client.get(reverse("records:verify"), {"code": code}).content.decode()
+    assert escape(f"“{issued_as}”") in check
