@@ -611,19 +611,47 @@ class CpdLine:
     completion: Completion
     course: CourseInfo
     certificate: Certificate | None
+    minutes_when_completed: int
 
     @property
     def cpd_minutes(self) -> int:
-        """The CPD time this completion counts for: as its certificate gives it once issued
-        (an editor changing the course's time later does not change training done), else
-        the course's."""
-        return self.certificate.cpd_minutes if self.certificate else self.course.cpd_minutes
+        """The CPD time this completion counts for: as its certificate gives it once issued,
+        else the course's when it was completed (an editor changing the course's time later
+        does not change training done)."""
+        return self.certificate.cpd_minutes if self.certificate else self.minutes_when_completed
 
     @property
     def title(self) -> str:
         """The course as its certificate names it once issued (a course renamed later is
         still listed as the certificate and its check give it), else as it is called now."""
         return self.certificate.course_title if self.certificate else self.course.title
+
+
+def cpd_minutes_when_completed(*, completions, courses: dict[str, CourseInfo]) -> dict:
+    """statement id -> the CPD time each completion counts for: the course's as published
+    when it was completed, so an editor changing it later does not change training done
+    (the course's now where no publication before then is on record). One query."""
+    from wagtail.models import PageLogEntry
+
+    page_ids = {courses[c.activity_iri].page_id for c in completions}
+    published: dict[int, list] = {}
+    for entry in (
+        PageLogEntry.objects.filter(
+            page_id__in=page_ids, action="wagtail.publish", revision__isnull=False
+        )
+        .order_by("timestamp")
+        # Only the CPD time out of each revision, not the whole page body.
+        .values_list("page_id", "timestamp", "revision__content__cpd_minutes")
+    ):
+        published.setdefault(entry[0], []).append(entry[1:])
+    minutes = {}
+    for c in completions:
+        course = courses[c.activity_iri]
+        then = [
+            value for when, value in published.get(course.page_id, ()) if when <= c.completed_at
+        ]
+        minutes[c.statement_id] = (then[-1] or 0) if then else course.cpd_minutes
+    return minutes
 
 
 def cpd_record(*, learner) -> list[CpdLine]:
@@ -633,12 +661,18 @@ def cpd_record(*, learner) -> list[CpdLine]:
         c.iri: c
         for c in courses_catalogue(audiences=("staff", "safeguarding_leads"), withdrawn=True)
     }
-    completions = Completion.objects.filter(
-        learner=learner, activity_iri__in=list(courses)
-    ).order_by("-completed_at")
+    completions = list(
+        Completion.objects.filter(learner=learner, activity_iri__in=list(courses)).order_by(
+            "-completed_at"
+        )
+    )
     certificates = {c.statement_id: c for c in Certificate.objects.filter(learner=learner)}
+    minutes = cpd_minutes_when_completed(completions=completions, courses=courses)
     return [
-        CpdLine(c, courses[c.activity_iri], certificates.get(c.statement_id)) for c in completions
+        CpdLine(
+            c, courses[c.activity_iri], certificates.get(c.statement_id), minutes[c.statement_id]
+        )
+        for c in completions
     ]
 
 

@@ -247,6 +247,8 @@ def certificate_issue(*, learner: User, statement_id: uuid.UUID) -> Certificate:
     course = courses.get(completion.activity_iri)
     if course is None:
         raise ValueError("Certificates are for completed staff courses.")
+    from .selectors import cpd_minutes_when_completed
+
     # The school whose record the completion is in, not where the person is now: someone
     # who moved since was not trained at their new school.
     school_name = (
@@ -265,7 +267,9 @@ def certificate_issue(*, learner: User, statement_id: uuid.UUID) -> Certificate:
                 course_id=course.page_id,
                 course_title=course.title,
                 completed_at=completion.completed_at,
-                cpd_minutes=course.cpd_minutes,
+                cpd_minutes=cpd_minutes_when_completed(
+                    completions=[completion], courses={course.iri: course}
+                )[completion.statement_id],
                 school_name=school_name,
             )
     except IntegrityError:

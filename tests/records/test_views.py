@@ -1510,3 +1510,26 @@ def test_the_cpd_record_names_a_renamed_course_as_its_certificate_does(
     code = Certificate.objects.get().code
     check = client.get(reverse("records:verify"), {"code": code}).content.decode()
     assert escape(f"“{issued_as}”") in check
+
+
+def test_a_certificate_gives_the_cpd_time_the_course_had_when_it_was_completed(
+    client, school, teacher, staff_course, dejavu
+):
+    """An editor published a shorter CPD time after a member of staff completed the course
+    and before they downloaded its certificate: the certificate and their CPD record gave
+    the new time, not the training they did. They give the time published when they
+    completed it."""
+    staff_course.save_revision().publish()  # 90 minutes, as it was when they took it
+    completions_project(
+        statements=[statement(teacher, COMPLETED, staff_course.activity_iri, when=timezone.now())],
+        learners_by_key=keys(teacher),
+    )
+    staff_course.cpd_minutes = 45
+    staff_course.save_revision().publish()
+
+    client.force_login(teacher)
+    rows = _rows(client.get(reverse("records:cpd_log_csv")))
+    assert rows[1][2] == "90"
+    completion = Completion.objects.get(learner=teacher)
+    client.get(reverse("records:certificate", args=[completion.statement_id]))
+    assert Certificate.objects.get().cpd_minutes == 90
