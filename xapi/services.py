@@ -16,6 +16,7 @@ from functools import cache
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from records.projection import (
@@ -274,10 +275,11 @@ def _learners_by_key(keys: set[str], school_id) -> dict[str, int]:
         return {}
     condition = Q(learner_id__in=learner_ids) if learner_ids else Q(pk__in=[])
     if emails:
-        condition |= Q(email__in=emails)
+        # Actor keys are in lower case; an address saved through the admin may not be.
+        condition |= Q(email_lower__in=emails)
     prefix = f"account:{settings.SITE_URL}|"
     found = {}
-    users = User.objects.filter(condition, school_id=school_id)
+    users = User.objects.annotate(email_lower=Lower("email")).filter(condition, school_id=school_id)
     for pk, learner_id, email in users.values_list("pk", "learner_id", "email"):
         found[f"{prefix}{learner_id}"] = pk
         if email:
@@ -631,7 +633,7 @@ _LEARNER_SQL = (
     "(SELECT su.id FROM schools_user su WHERE su.learner_id = u.match_uuid "
     "AND su.school_id = u.school_id), "
     "(SELECT su.id FROM schools_user su WHERE u.match_email IS NOT NULL "
-    "AND su.school_id = u.school_id AND su.email = u.match_email))"
+    "AND su.school_id = u.school_id AND lower(su.email) = u.match_email))"
 )
 _SELECT_COLUMNS = ", ".join(
     _LEARNER_SQL if name == "learner_id" else f"u.{name}" for name, _type in _STATEMENT_COLUMNS

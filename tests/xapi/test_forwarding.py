@@ -652,3 +652,25 @@ def test_a_statement_taking_back_one_a_target_was_sent_is_sent_to_it_too(
         assert lrs.post("/xapi/statements", [voiding]).status_code == 200
     sent = [statement["id"] for request in receiver.requests for statement in request["body"]]
     assert sent == [completed["id"], voiding["id"]]
+
+
+def test_a_pupil_whose_email_was_saved_in_capitals_is_forwarded_with_their_opaque_id(
+    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """DESIGN.md: no email of a pupil leaves their school's records. An address typed into
+    the admin as "Jane.Pupil@School.invalid" is the same mailbox a tool writes in lower case
+    (the domain is case-insensitive, and mail systems treat the local part so too)."""
+    from xapi.identity import actor_for
+
+    pupil.email = "Jane.Pupil@School.invalid"
+    pupil.save()
+    statement = {
+        "actor": {"objectType": "Agent", "mbox": "mailto:jane.pupil@school.invalid"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"objectType": "Activity", "id": "http://example.org/book"},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", [statement]).status_code == 200
+    [sent] = receiver.requests[0]["body"]
+    assert sent["actor"] == actor_for(pupil)
+    assert "jane.pupil@" not in json.dumps(sent).lower()
