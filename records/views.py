@@ -558,9 +558,12 @@ def _may_erase(user, learner) -> bool:
     return learner != user and (user.is_superuser or not learner.is_superuser)
 
 
-@dashboard_required
+@require_POST
+@dashboard_form_required
 def person_export(request, pk: int):
-    """A subject access request export: everything held about the person, as JSON."""
+    """A subject access request export: everything held about the person, as JSON. A POST
+    from the person's page: it writes an entry in the data protection log, which a link
+    from another site must not be able to do in a signed-in lead's name."""
     learner = _visible_person(request, pk)
     response = HttpResponse(
         json.dumps(

@@ -19,7 +19,7 @@ HUGE = "9" * 19  # past 2**63 - 1
         ("courses:class_lesson_delete", [1], "post"),
         ("courses:checklist_save", [1, "b"], "post"),
         ("records:person", [1], "get"),
-        ("records:person_export", [1], "get"),
+        ("records:person_export", [1], "post"),
         ("records:assignment_delete", [1], "post"),
         ("records:pshe_class", [1], "get"),
     ],

@@ -41,7 +41,7 @@ def test_an_export_and_an_erasure_are_logged_without_naming_the_person_erased(
 ):
     assert "Nothing yet" in lead_client.get(LOG).text
     assert (
-        lead_client.get(reverse("records:person_export", args=[named_pupil.pk])).status_code == 200
+        lead_client.post(reverse("records:person_export", args=[named_pupil.pk])).status_code == 200
     )
     html = lead_client.get(LOG).text
     # While the account exists, the entry leads to the person's record.
@@ -96,7 +96,7 @@ def test_erasures_by_the_retention_period_and_by_command_say_so(
 def test_each_school_sees_only_its_own_log_and_can_download_it(
     client, lead_client, named_pupil, safeguarding_lead
 ):
-    lead_client.get(reverse("records:person_export", args=[named_pupil.pk]))
+    lead_client.post(reverse("records:person_export", args=[named_pupil.pk]))
     response = lead_client.get(reverse("records:data_protection_csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["When", "What", "Person (while their account exists)"]
@@ -111,7 +111,7 @@ def test_each_school_sees_only_its_own_log_and_can_download_it(
         "",
     ]
     # The export itself lists the entries about the person.
-    export = lead_client.get(reverse("records:person_export", args=[named_pupil.pk])).json()
+    export = lead_client.post(reverse("records:person_export", args=[named_pupil.pk])).json()
     assert [entry["kind"] for entry in export["data_protection_log"]] == ["exported"] * 2
 
     elsewhere = UserFactory(
@@ -148,7 +148,7 @@ def test_an_erasure_keeps_where_forwarded_copies_are_and_how_those_stores_know_t
     record(statements=[done], school=school)
     OutboxEntry.objects.filter(target=trust).update(status=OutboxEntry.Status.SENT)
     learner_id = str(named_pupil.learner_id)
-    lead_client.get(reverse("records:person_export", args=[named_pupil.pk]))
+    lead_client.post(reverse("records:person_export", args=[named_pupil.pk]))
     lead_client.post(
         reverse("records:person_erase", args=[named_pupil.pk]), {"confirm": named_pupil.username}
     )
@@ -414,3 +414,31 @@ def test_an_erasure_keeps_the_identifier_the_forwarded_copies_carry(
 
     erased = DataProtectionEvent.objects.get()
     assert (erased.copies_at, erased.identifier) == ("Trust LRS", "mailto:teacher1@school.invalid")
+
+
+def test_a_link_from_anywhere_cannot_log_a_subject_access_download(lead_client, named_pupil):
+    """Opening the export's address (an image or link on another site, followed while the
+    lead is signed in) neither downloads the record nor puts a false "downloaded" in the
+    school's log: the download is a form on the person's page, sent with its CSRF token."""
+    export = reverse("records:person_export", args=[named_pupil.pk])
+    assert lead_client.get(export).status_code == 405
+    assert not DataProtectionEvent.objects.exists()
+
+    page = lead_client.get(reverse("records:person", args=[named_pupil.pk])).text
+    assert f'<form method="post" action="{export}"' in page
+    response = lead_client.post(export)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.json()["data_protection_log"][0]["kind"] == "exported"
+
+
+def test_the_subject_access_download_is_refused_without_the_pages_csrf_token(
+    safeguarding_lead, named_pupil
+):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(safeguarding_lead)
+    export = reverse("records:person_export", args=[named_pupil.pk])
+    assert client.post(export).status_code == 403
+    assert not DataProtectionEvent.objects.exists()
