@@ -242,7 +242,15 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
 
         context = super().get_preview_context(request, mode_name)
         graph = self.graph()
-        context["graph_dict"] = graph.to_dict()
+        graph_dict = graph.to_dict()
+        # Node ids may have spaces (Twine passage names), which an HTML id must not: each
+        # node's section gets an anchor by its place, and each choice links to its target's.
+        anchors = {node["id"]: f"node-{n}" for n, node in enumerate(graph_dict["nodes"], 1)}
+        for node in graph_dict["nodes"]:
+            node["anchor"] = anchors[node["id"]]
+            for choice in node.get("choices") or []:
+                choice["target_anchor"] = anchors.get(choice["target"], "")
+        context["graph_dict"] = graph_dict
         context["problems"] = self.problems()
         context["graph_svg"] = graph_svg(graph)
         return context

@@ -434,3 +434,20 @@ def test_a_start_passage_named_in_story_data_too_long_for_a_node_id_is_refused(c
         "Line 1: the start passage in StoryData is 61 characters long" in response.content.decode()
     )
     assert not Scenario.objects.exists()
+
+
+def test_the_preview_links_each_choice_to_its_node_when_node_ids_have_spaces(rf, editor):
+    """Twine passage names have spaces ("Good end"), and Twee import keeps them as node ids.
+    An HTML id must not contain spaces, so the preview gives each node an anchor of its own
+    and each choice's link goes to that anchor."""
+    from scenarios.twee import twee_parse
+
+    scenario = published_scenario(twee_parse(STORY).graph, title="The crest account")
+    request = rf.get("/")
+    request.user = editor
+    html = scenario.serve_preview(request, "").render().content.decode()
+    ids = re.findall(r'<section[^>]* id="([^"]*)"', html)
+    links = re.findall(r'<a href="#([^"]*)">Good end</a>', html)
+    assert len(ids) == len(scenario.graph().nodes)
+    assert all(not re.search(r"\s", anchor) for anchor in ids)
+    assert links and set(links) <= set(ids)
