@@ -180,7 +180,10 @@ def renewal_notify(*, renewal_id: int, connection=None) -> int:
         }
         already = set(
             ReminderSent.objects.filter(
-                learner_id__in=list(learners), kind=ReminderSent.Kind.RENEWAL, about_date=marked_on
+                learner_id__in=list(learners),
+                kind=ReminderSent.Kind.RENEWAL,
+                about_date=marked_on,
+                sent_at__gte=renewal.required_from,
             ).values_list("learner_id", "assignment_id")
         )
         # Never pupils, even one with an address on file (as for reminders).
@@ -202,6 +205,8 @@ def renewal_notify(*, renewal_id: int, connection=None) -> int:
                     template="records/email/renewal.txt",
                     context={"course": course, "renewal": renewal, "due_on": item.due_on},
                     connection=connection,
+                    # A second renewal the same day has its own reason and due date.
+                    since=renewal.required_from,
                 ):
                     sent += 1
             except MailServerUnreachable:
@@ -627,21 +632,30 @@ def _email_once(
     context,
     reply_to: str = "",
     connection=None,
+    since: datetime | None = None,
 ) -> bool:
-    """Email `user` unless this (assignment, kind, date) was already emailed to them: the
+    """Email `user` unless this (assignment, kind, date) was already emailed to them (at or
+    after `since`, when given: one sent before it was about something else that day): the
     ReminderSent row is written in the same transaction as the email is handed over. Returns
     whether it was sent; raises ReminderRefused (AddressRefused, MailServerUnreachable) when
     it could not be (the row rolled back, so the next run tries again)."""
     try:
         with transaction.atomic():
             if _reminded_about_course(
-                user=user, assignment_id=assignment_id, kind=kind, about=about
+                user=user, assignment_id=assignment_id, kind=kind, about=about, since=since
             ):
                 return False
-            _row, created = ReminderSent.objects.get_or_create(
+            row, created = ReminderSent.objects.get_or_create(
                 learner=user, assignment_id=assignment_id, kind=kind, about_date=about
             )
-            if not created:
+            # An earlier email of the day: this one takes its row, unless another run
+            # has just done so.
+            if not created and (
+                since is None
+                or not ReminderSent.objects.filter(pk=row.pk, sent_at__lt=since).update(
+                    sent_at=timezone.now()
+                )
+            ):
                 return False
             _send(
                 user=user,
@@ -657,15 +671,21 @@ def _email_once(
     return True
 
 
-def _reminded_about_course(*, user, assignment_id: int, kind: str, about: date) -> bool:
+def _reminded_about_course(
+    *, user, assignment_id: int, kind: str, about: date, since: datetime | None = None
+) -> bool:
     """Was `user` already emailed this (kind, date) about the assignment's course, under it
-    or another assignment of the same course (their team's and their role's)?"""
-    return ReminderSent.objects.filter(
+    or another assignment of the same course (their team's and their role's), at or after
+    `since` when given?"""
+    sent = ReminderSent.objects.filter(
         learner=user,
         assignment__course_id__in=Assignment.objects.filter(pk=assignment_id).values("course_id"),
         kind=kind,
         about_date=about,
-    ).exists()
+    )
+    if since is not None:
+        sent = sent.filter(sent_at__gte=since)
+    return sent.exists()
 
 
 def _email_failed(error: Exception, *, user, kind: str) -> None:

@@ -332,3 +332,29 @@ def test_each_renewal_of_a_course_is_emailed_once_even_when_the_due_date_stays(
     assert len(bodies) == 2
     assert "New guidance" in bodies[0] and "New privacy settings" in bodies[1]
     assert ReminderSent.objects.filter(learner=teacher, kind="renewal").count() == 2
+
+
+def test_a_second_renewal_of_a_course_the_same_day_is_emailed_with_its_reason_and_due_date(
+    school, staff_team, staff_course, teacher, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An editor who marks a course, then marks it again the same day (a better reason, more
+    days to take it again), has staff told both times: the second email is the one that
+    holds, and without it staff work to the first reason and the earlier due date."""
+    from records.services import course_renewal_require, reminders_send
+
+    _completed_before_renewal(school, staff_team, staff_course, teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        course_renewal_require(
+            course_page_id=staff_course.pk, reason="Wrong words", complete_within_days=7
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        course_renewal_require(
+            course_page_id=staff_course.pk, reason="New privacy settings", complete_within_days=30
+        )
+    reminders_send()  # and a later run sends neither again
+
+    bodies = [m.body for m in mailoutbox if m.to == [teacher.email]]
+    assert len(bodies) == 2
+    assert "Wrong words" in bodies[0] and "New privacy settings" in bodies[1]
+    due = (timezone.localdate() + timedelta(days=30)).strftime("%-d %B %Y")
+    assert f"Please complete it by {due}." in bodies[1]
