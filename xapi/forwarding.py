@@ -250,11 +250,12 @@ def _without_typed_text(statement: dict) -> dict:
     return cleaned(statement)
 
 
-def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
+def _outgoing(entries: list[OutboxEntry], *, version: str) -> list[dict]:
     """What the target gets: each statement as stored, except that a pupil is named only by
     their opaque account (DESIGN.md), whatever a school's tool called them and wherever the
-    statement names them (as its actor, its object, in its context or in a group), and that
-    what a pupil typed stays here (`_without_typed_text`)."""
+    statement names them (as its actor, its object, in its context or in a group), that
+    what a pupil typed stays here (`_without_typed_text`), and that it carries a version
+    the target's xAPI `version` accepts."""
     from schools.models import User
     from schools.roles import AUTH_GROUP_NAMES, Role
 
@@ -283,7 +284,7 @@ def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
 
     def copy(entry):
         statement = entry.statement
-        data = statement.data
+        data = _versioned(statement.data, version)
         if not pupils:
             return data
         found = pks_by_school[statement.school_id]
@@ -304,6 +305,17 @@ def _outgoing(entries: list[OutboxEntry]) -> list[dict]:
         return data if renamed == data else without_signature(renamed)
 
     return [copy(entry) for entry in entries]
+
+
+def _versioned(statement: dict, version: str) -> dict:
+    """`statement` as a target speaking `version` takes it. A 1.0.3 LRS "MUST reject all
+    Statements with a version specified that does not start with 1.0." (xAPI 1.0.3 Part
+    Two 2.4.10), so one recorded under 2.0.0 goes to it as 1.0.0, the version a 1.0.3 LRS
+    gives a statement itself. A signature still matches: the version is something the LRS
+    sets, which comparing statements leaves out (`services.COMPARE_IGNORED`)."""
+    if version.startswith("1.") and not str(statement.get("version", "1.0.")).startswith("1.0."):
+        return {**statement, "version": "1.0.0"}
+    return statement
 
 
 def _files(entries: list[OutboxEntry], statements: list[dict]) -> list[tuple[str, str, bytes]]:
@@ -482,7 +494,9 @@ def _one_by_one(target: ForwardingTarget, entries: list[OutboxEntry]) -> tuple[i
     """The target refused a batch: send its statements one at a time, in order, so that
     only those it refuses are set aside and the others arrive."""
     sent = 0
-    for index, (entry, statement) in enumerate(zip(entries, _outgoing(entries), strict=True)):
+    for index, (entry, statement) in enumerate(
+        zip(entries, _outgoing(entries, version=target.version), strict=True)
+    ):
         _lease_renewed(entries[index:])
         if not _still_held([entry]):
             continue
@@ -540,7 +554,7 @@ def batch_send(*, target: ForwardingTarget, fresh: bool = False) -> tuple[int, b
     if not entries:
         return 0, True  # the whole batch was set aside: the entries after it may go
     try:
-        statements = _outgoing(entries)
+        statements = _outgoing(entries, version=target.version)
         _post(target, statements, _files(entries, statements))
     except Exception as exc:  # any failure is recorded and retried
         if refused(exc) and len(entries) > 1:

@@ -674,3 +674,22 @@ def test_a_pupil_whose_email_was_saved_in_capitals_is_forwarded_with_their_opaqu
     [sent] = receiver.requests[0]["body"]
     assert sent["actor"] == actor_for(pupil)
     assert "jane.pupil@" not in json.dumps(sent).lower()
+
+
+def test_a_statement_recorded_under_2_0_0_reaches_a_1_0_3_target_as_a_1_0_statement(
+    school, receiver, lrs_client_factory, django_capture_on_commit_callbacks
+):
+    """A target set to 1.0.3 is promised 1.0.3: there "An LRS MUST reject all Statements
+    with a version specified that does not start with 1.0." (xAPI 1.0.3 Part Two 2.4.10),
+    so a statement a tool sent under 2.0.0 cannot keep "version": "2.0.0" on its way."""
+    from tests.xapi.conftest import xapi_statement
+
+    ForwardingTarget.objects.create(
+        name="Older LRS", endpoint=receiver.endpoint, username="key", version="1.0.3"
+    )
+    tool = lrs_client_factory(school, version="2.0.0")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tool.post("/xapi/statements", [xapi_statement()]).status_code == 200
+    [sent] = receiver.requests[0]["body"]
+    assert receiver.requests[0]["headers"]["x-experience-api-version"] == "1.0.3"
+    assert sent["version"].startswith("1.0.")
