@@ -693,3 +693,42 @@ def test_a_statement_recorded_under_2_0_0_reaches_a_1_0_3_target_as_a_1_0_statem
     [sent] = receiver.requests[0]["body"]
     assert receiver.requests[0]["headers"]["x-experience-api-version"] == "1.0.3"
     assert sent["version"].startswith("1.0.")
+
+
+def test_a_1_0_3_copy_leaves_out_context_agents_in_a_sub_statement_and_the_signature():
+    """The 1.0.3 copy has no contextAgents or contextGroups anywhere, a SubStatement's
+    context included (1.0.3 Part Two 2.4.9 gives it the statement's Context), and the
+    signature, which covered them and so no longer matches (Part Two 2.6), is left out;
+    a 2.0.0 target gets the statement as stored."""
+    from xapi.forwarding import _versioned
+    from xapi.lrs.signatures import SIGNATURE_USAGE
+
+    coach = {"objectType": "Agent", "mbox": "mailto:coach@example.org"}
+    agents = [{"objectType": "contextAgent", "agent": coach}]
+    signature = {
+        "usageType": SIGNATURE_USAGE,
+        "display": {"en": "signature"},
+        "contentType": "application/octet-stream",
+        "length": 10,
+        "sha2": "a" * 64,
+    }
+    statement = {
+        "version": "2.0.0",
+        "actor": coach,
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/planned"},
+        "object": {
+            "objectType": "SubStatement",
+            "actor": coach,
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"},
+            "object": {"id": "http://example.org/activities/one"},
+            "context": {"contextAgents": agents, "language": "en-GB"},
+        },
+        "context": {"contextAgents": agents},
+        "attachments": [signature],
+    }
+    sent = _versioned(statement, "1.0.3")
+    assert sent["version"] == "1.0.0"
+    assert "context" not in sent
+    assert sent["object"]["context"] == {"language": "en-GB"}
+    assert "attachments" not in sent
+    assert _versioned(statement, "2.0.0") == statement

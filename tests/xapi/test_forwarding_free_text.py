@@ -201,3 +201,24 @@ def test_a_staff_members_statement_is_forwarded_as_recorded(
         record(statements=[statement], school=school)
     [sent] = forwarded(receiver)
     assert sent["result"]["response"] == TYPED
+
+
+def test_words_in_a_statement_naming_a_pupil_among_its_context_agents_stay_here_for_a_1_0_3_lrs(
+    school, teacher, pupil, receiver, django_capture_on_commit_callbacks
+):
+    """A teacher's tool may name the pupil a note is about only in contextAgents (xAPI
+    2.0.0). A target set to 1.0.3 gets the statement without its contextAgents, but it
+    still named a pupil, so what was typed stays here as for any such statement."""
+    ForwardingTarget.objects.create(
+        name="Older LRS", endpoint=receiver.endpoint, username="key", version="1.0.3"
+    )
+    statement = interaction_statement(teacher, kind="long-fill-in", response=TYPED)
+    statement["context"] = {
+        "contextAgents": [{"objectType": "contextAgent", "agent": actor_for(pupil)}]
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[statement], school=school, version="2.0.0")
+    [sent] = forwarded(receiver)
+    assert sent["id"] == statement["id"]
+    assert "contextAgents" not in json.dumps(sent)
+    assert TYPED not in json.dumps(sent)

@@ -135,3 +135,33 @@ def test_a_statement_with_an_attachment_reaches_an_lrs_that_reads_only_json(
     [held] = ralph.statements()
     assert held["id"] == statement_id
     assert held["attachments"][0]["sha2"] == sha2
+
+
+def test_a_statement_with_context_agents_reaches_an_lrs_set_to_1_0_3(
+    ralph, ralph_target, school, lrs_client_factory, django_capture_on_commit_callbacks
+):
+    """contextAgents and contextGroups are xAPI 2.0.0 (IEEE 9274.1.1 Part Two 4.2.2.6); 1.0.3
+    has no such properties and "The LRS SHOULD* reject Statements containing additional
+    properties" there (1.0.3 Part Two 2.2). A target set to 1.0.3 gets the statement
+    without them, rather than refusing it and leaving it set aside for ever."""
+    from tests.xapi.conftest import xapi_statement
+
+    coach = {"objectType": "Agent", "mbox": "mailto:coach@example.org"}
+    club = {"objectType": "Group", "mbox": "mailto:club@example.org"}
+    statement = xapi_statement(
+        context={
+            "contextAgents": [{"objectType": "contextAgent", "agent": coach}],
+            "contextGroups": [{"objectType": "contextGroup", "group": club}],
+        }
+    )
+    tool = lrs_client_factory(school, version="2.0.0")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = tool.post("/xapi/statements", [statement])
+    assert response.status_code == 200
+    [statement_id] = response.json()
+    assert OutboxEntry.objects.get().status == "sent"
+    [held] = ralph.statements()
+    assert held["id"] == statement_id
+    assert held["version"].startswith("1.0.")
+    assert "contextAgents" not in held.get("context", {})
+    assert "contextGroups" not in held.get("context", {})
