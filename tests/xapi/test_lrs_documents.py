@@ -119,6 +119,34 @@ def test_profile_concurrency_with_etags(lrs):
     assert lrs.get(profile_url()).json() == {"v": 2}
 
 
+def test_a_2_0_0_state_put_over_a_saved_state_needs_its_etag(school, lrs_client_factory):
+    """xAPI 2.0.0 (IEEE 9274.1.1) 4.1.4 Concurrency covers the State Resource too: "If a PUT
+    request is received without either header for a resource that already exists, the LRS
+    shall return HTTP status 409 Conflict ... shall not make a modification to the
+    resource." So a learner's second device cannot silently overwrite the progress the
+    first one saved."""
+    tool = lrs_client_factory(school, version="2.0.0")
+    first = tool.put(state_url("progress"), {"page": 3})
+    assert first.status_code == 204
+    assert tool.put(state_url("progress"), {"page": 1}).status_code == 409
+    assert tool.get(state_url("progress")).json() == {"page": 3}
+    assert (
+        tool.put(state_url("progress"), {"page": 4}, HTTP_IF_MATCH=first["ETag"]).status_code == 204
+    )
+    assert tool.put(state_url("progress"), {"page": 5}, HTTP_IF_NONE_MATCH="*").status_code == 412
+    # Merging (POST) needs no precondition, as for the profiles.
+    assert tool.post(state_url("progress"), {"done": True}).status_code == 204
+    assert tool.get(state_url("progress")).json() == {"page": 4, "done": True}
+
+
+def test_a_1_0_3_state_put_still_replaces_a_saved_state_without_an_etag(lrs):
+    """1.0.3 Part Three 1.1 leaves the State Resource out of its concurrency rules: content
+    written for 1.0.x (H5P and SCORM wrappers among it) saves state without ETags."""
+    assert lrs.put(state_url("progress"), {"page": 3}).status_code == 204
+    assert lrs.put(state_url("progress"), {"page": 1}).status_code == 204
+    assert lrs.get(state_url("progress")).json() == {"page": 1}
+
+
 def test_agent_profile_round_trip(lrs):
     url = "/xapi/agents/profile?" + urlencode({"agent": AGENT, "profileId": "p"})
     assert lrs.put(url, {"theme": "dark"}, HTTP_IF_NONE_MATCH="*").status_code == 204
