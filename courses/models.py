@@ -513,6 +513,17 @@ class Enrolment(models.Model):
     # A renewal: the learner's completion had expired, or was expiring, under an assignment,
     # so what they completed before this does not count for this attempt.
     counts_from = models.DateTimeField(_("counts completions from"), null=True, blank=True)
+    # The school the learner was at when they started it: its retention period applies (as
+    # to the statements that carry its registration), wherever they move afterwards.
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["-started_at"]

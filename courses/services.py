@@ -73,7 +73,9 @@ def _enrolment(*, learner, course: CoursePage) -> Enrolment:
     try:
         # A savepoint, so a concurrent first visit that wins the race leaves us usable.
         with transaction.atomic():
-            return Enrolment.objects.create(learner=learner, course=course, attempt=attempt)
+            return Enrolment.objects.create(
+                learner=learner, course=course, attempt=attempt, school_id=learner.school_id
+            )
     except IntegrityError:
         return Enrolment.objects.get(learner=learner, course=course, attempt=attempt)
 
@@ -95,7 +97,14 @@ def _enrolments(*, learners, course: CoursePage, since) -> dict[int, Enrolment]:
             found[learner.pk] = enrolment
         else:
             attempt = enrolment.attempt + 1 if enrolment is not None else 1
-            new.append(Enrolment(learner=learner, course=course, attempt=attempt))
+            new.append(
+                Enrolment(
+                    learner=learner,
+                    course=course,
+                    attempt=attempt,
+                    school_id=learner.school_id,
+                )
+            )
     if not new:
         return found
     try:
@@ -136,6 +145,7 @@ def _renewal_started(*, learner, course: CoursePage) -> Enrolment:
                 course=course,
                 attempt=enrolment.attempt + 1,
                 counts_from=timezone.now(),
+                school_id=learner.school_id,
             )
     except IntegrityError:  # the same visit, twice at once: the other started it
         return Enrolment.objects.get(learner=learner, course=course, attempt=enrolment.attempt + 1)
@@ -479,7 +489,13 @@ def _renewals_start(*, enrolments: dict[int, Enrolment], course: CoursePage, sch
         since=since,
     )
     renewing = [
-        Enrolment(learner_id=pk, course=course, attempt=enrolments[pk].attempt + 1, counts_from=at)
+        Enrolment(
+            learner_id=pk,
+            course=course,
+            attempt=enrolments[pk].attempt + 1,
+            counts_from=at,
+            school=school,
+        )
         for pk in due
         if course.activity_iri in finished.get(pk, ())  # not already renewing
     ]

@@ -1105,7 +1105,7 @@ def _saved_work_purge(*, school: School, cutoff: datetime) -> None:
             attempt__gt=OuterRef("attempt"),
             started_at__lt=cutoff,
         )
-        Enrolment.objects.filter(learner__school=school, started_at__lt=cutoff).filter(
+        Enrolment.objects.filter(_made_at(school), started_at__lt=cutoff).filter(
             Exists(superseded)
         ).delete()
     apps.get_model("xapi", "Document").objects.filter(school=school, updated__lt=cutoff).exclude(

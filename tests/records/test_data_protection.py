@@ -1531,3 +1531,29 @@ def test_purging_only_what_is_older_than_more_months_than_the_calendar_holds_del
     call_command("purge_records", "--older-than", "30000")
 
     assert Statement.objects.count() == 1
+
+
+def test_purge_removes_course_attempts_by_the_school_they_were_started_at(
+    school, teacher, staff_course
+):
+    """A teacher took a course twice at a school that keeps records for a year, then moved
+    to one that keeps them for seven. The purge went by the school they are at now, so it
+    kept the first attempt (when they took it, and the registration its statements carried)
+    six years longer than the school they took it at allows. It goes by that school."""
+    from courses.models import Enrolment
+    from courses.services import course_registration
+    from tests.factories import SchoolFactory
+
+    school.retention_months = 12
+    school.save()
+    first = course_registration(learner=teacher, course=staff_course)
+    Enrolment.objects.filter(registration=first).update(
+        started_at=timezone.now() - timedelta(days=30)
+    )
+    Enrolment.objects.create(learner=teacher, course=staff_course, attempt=2)
+    teacher.school = SchoolFactory(retention_months=84)
+    teacher.save()
+
+    records_purge(now=timezone.now() + timedelta(days=400))
+
+    assert list(Enrolment.objects.values_list("attempt", flat=True)) == [2]
