@@ -218,3 +218,15 @@ def safeguarding_leads(school) -> list[User]:
         .order_by("last_name", "first_name", "username")
         .distinct()
     )
+
+
+def people_with_username(username: str) -> list[User]:
+    """Who `username` names, as sign-in finds them (schools/backends.py): the person whose
+    username it is exactly, or else everyone whose username it is in other capitals. More
+    than one means it names nobody for sure: two usernames made before sign-in refused
+    such pairs, given here in a third spelling."""
+    exact = list(User.objects.filter(username=username)[:1])
+    if exact:
+        return exact
+    # In Python's order, which is the same whatever the database's collation.
+    return sorted(User.objects.filter(username__iexact=username), key=lambda p: p.username)

@@ -1557,3 +1557,52 @@ def test_purge_removes_course_attempts_by_the_school_they_were_started_at(
     records_purge(now=timezone.now() + timedelta(days=400))
 
     assert list(Enrolment.objects.values_list("attempt", flat=True)) == [2]
+
+
+@pytest.mark.parametrize("command", ["erase_learner", "export_learner"])
+def test_the_commands_find_a_person_by_username_in_any_capitals_as_sign_in_does(
+    school, command, capsys
+):
+    """Sign-in ignores capitals, so a school knows a pupil as "JSmith4" whose account says
+    "jsmith4". The commands answered "No person with username 'JSmith4'", as if the pupil
+    had no data to export or erase."""
+    from tests.factories import PupilFactory
+
+    pupil = PupilFactory(school=school, username="jsmith4")
+
+    call_command(command, "JSmith4")
+
+    if command == "erase_learner":
+        assert not User.objects.filter(pk=pupil.pk).exists()
+    else:
+        assert json.loads(capsys.readouterr().out)["person"]["learner_id"] == str(pupil.learner_id)
+
+
+@pytest.mark.parametrize("command", ["erase_learner", "export_learner"])
+def test_the_commands_refuse_a_username_two_people_share_in_other_capitals(school, command):
+    """Two accounts made before sign-in refused usernames differing only in capitals:
+    given the name in a third spelling, the commands must not pick either of them."""
+    from django.core.management.base import CommandError
+
+    from tests.factories import PupilFactory
+
+    twins = [PupilFactory(school=school, username=name) for name in ("Sam.Lee", "sam.lee")]
+
+    with pytest.raises(CommandError, match=r"'Sam\.Lee', 'sam\.lee'"):
+        call_command(command, "SAM.LEE")
+
+    assert User.objects.filter(pk__in=[twin.pk for twin in twins]).count() == 2
+
+
+@pytest.mark.parametrize("command", ["erase_learner", "export_learner"])
+def test_the_commands_take_the_exact_username_of_one_of_two_twins(school, command, capsys):
+    from tests.factories import PupilFactory
+
+    kept, named = (PupilFactory(school=school, username=name) for name in ("Sam.Lee", "sam.lee"))
+
+    call_command(command, "sam.lee")
+
+    if command == "erase_learner":
+        assert list(User.objects.filter(username__iexact="sam.lee")) == [kept]
+    else:
+        assert json.loads(capsys.readouterr().out)["person"]["learner_id"] == str(named.learner_id)

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from records.services import learner_erase
-from schools.models import User
+from schools.selectors import people_with_username
 
 
 class Command(BaseCommand):
@@ -18,8 +18,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, **options):
-        learner = User.objects.filter(username=username).first()
-        if learner is None:
-            raise CommandError(f"No person with username {username!r}.")
+        people = people_with_username(username)
+        if not people:
+            raise CommandError(f"No person with username {username!r}, in any capitals.")
+        if len(people) > 1:
+            found = ", ".join(repr(person.username) for person in people)
+            raise CommandError(
+                f"{username!r} is the username of several people in other capitals ({found}): "
+                "give the one meant exactly."
+            )
+        [learner] = people
         learner_erase(learner=learner, delete_account=not options["keep_account"])
-        self.stdout.write(self.style.SUCCESS(f"Erased {username}."))
+        self.stdout.write(self.style.SUCCESS(f"Erased {learner.username}."))

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from records.services import learner_export
-from schools.models import User
+from schools.selectors import people_with_username
 
 
 class Command(BaseCommand):
@@ -15,7 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        learner = User.objects.filter(username=username).first()
-        if learner is None:
-            raise CommandError(f"No person with username {username!r}.")
+        people = people_with_username(username)
+        if not people:
+            raise CommandError(f"No person with username {username!r}, in any capitals.")
+        if len(people) > 1:
+            found = ", ".join(repr(person.username) for person in people)
+            raise CommandError(
+                f"{username!r} is the username of several people in other capitals ({found}): "
+                "give the one meant exactly."
+            )
+        [learner] = people
         self.stdout.write(json.dumps(learner_export(learner=learner), indent=2, default=str))
