@@ -1655,6 +1655,19 @@ def _sign_ins_export(*, username: str) -> dict:
     deletes it: each sign-in and failed attempt, when, from what address and browser."""
     if not apps.is_installed("axes"):
         return {}
+    # The log keeps usernames in lower case (schools/backends.py): where another account's
+    # username differs from this one only in capitals, its entries could be either person's,
+    # and a subject access request must not hand over someone else's.
+    if User.objects.filter(username__iexact=username).exclude(username=username).exists():
+        return {
+            "sign_ins": [],
+            "failed_sign_ins": [],
+            "sign_ins_left_out": (
+                "Another account's username is this one in other capitals, and the sign-in "
+                "log does not tell capitals apart: its entries could be either person's, so "
+                "none are given here."
+            ),
+        }
     result = {}
     for label, name in (("sign_ins", "AccessLog"), ("failed_sign_ins", "AccessFailureLog")):
         model = apps.get_model("axes", name)

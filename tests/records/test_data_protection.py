@@ -1606,3 +1606,22 @@ def test_the_commands_take_the_exact_username_of_one_of_two_twins(school, comman
         assert list(User.objects.filter(username__iexact="sam.lee")) == [kept]
     else:
         assert json.loads(capsys.readouterr().out)["person"]["learner_id"] == str(named.learner_id)
+
+
+def test_subject_access_export_leaves_out_sign_ins_a_case_twin_may_have_made(school):
+    """The sign-in log keeps usernames in lower case, so the entries of "Sam.Lee" and of
+    "sam.lee" (two accounts made before sign-in refused such pairs) are the same to it. One
+    twin's download gave every entry of both: when and from what address and browser the
+    other signed in. It gives neither's, and says why."""
+    from axes.models import AccessLog
+
+    from tests.factories import PupilFactory
+
+    asked, twin = (PupilFactory(school=school, username=name) for name in ("sam.lee", "Sam.Lee"))
+    AccessLog.objects.create(username="sam.lee", ip_address="10.0.0.12")
+
+    export = learner_export(learner=asked)
+
+    assert export["sign_ins"] == [] and export["failed_sign_ins"] == []
+    assert "other capitals" in export["sign_ins_left_out"]
+    assert learner_export(learner=twin)["sign_ins"] == []
