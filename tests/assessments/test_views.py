@@ -472,3 +472,20 @@ def test_the_results_from_before_a_renewal_do_not_say_every_attempt_is_used(
     assert "Your results" in text
     assert "You have used all your attempts" not in text
     assert "You have 2 attempts left." in text
+
+
+def test_the_results_of_an_attempt_followed_by_one_under_way_do_not_say_none_are_left(
+    client, pupil, quiz, quiz_module
+):
+    """A pupil fails, presses "Try again" (which starts their last attempt), then goes back
+    to the results: they are offered to carry on with that attempt, so the page must not
+    also tell them to try again with 0 attempts left."""
+    signed_in(client, pupil)
+    first = start(client, quiz_module, quiz)
+    client.post(reverse("assessments:attempt_take", args=[first.uuid]), wrong_answers(first))
+    assert start(client, quiz_module, quiz).number == 2
+
+    text = client.get(reverse("assessments:attempt_result", args=[first.uuid])).text
+    assert "Carry on with your next attempt" in text
+    assert "You have 0 attempts left." not in text
+    assert "Read the review below, then carry on with your next attempt." in text
