@@ -489,3 +489,22 @@ def test_the_results_of_an_attempt_followed_by_one_under_way_do_not_say_none_are
     assert "Carry on with your next attempt" in text
     assert "You have 0 attempts left." not in text
     assert "Read the review below, then carry on with your next attempt." in text
+
+
+def test_the_quiz_card_does_not_offer_a_retry_once_every_attempt_is_used(
+    client, pupil, quiz, quiz_module
+):
+    """The module page said "Try the quiz again" to a pupil who had failed every attempt,
+    though the quiz's own page then told them they had none left."""
+    signed_in(client, pupil)
+    for _ in range(2):
+        attempt = start(client, quiz_module, quiz)
+        client.post(
+            reverse("assessments:attempt_take", args=[attempt.uuid]), wrong_answers(attempt)
+        )
+    assert "You have used all your attempts" in client.get(detail_url(quiz_module, quiz)).text
+
+    text = client.get(quiz_module.url).text
+    assert "Last score 0%: not passed yet" in text
+    assert "Try the quiz again" not in text
+    assert "See your result" in text
