@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.auth import login_required_for_post
+from xapi.identity import activity_iri
 
 from .forms import AnswerSheet
 from .review import review
@@ -177,6 +178,10 @@ def attempt_result(request, attempt_uuid):
             "assessments:quiz_start",
             kwargs={"module_id": module.pk, "quiz_uuid": attempt.quiz.uuid},
         )
+    # A quiz placed for practice (not required) does nothing towards the module.
+    counts_for_module = module is not None and (
+        activity_iri("quiz", attempt.quiz.uuid) in module.required_activity_iris()
+    )
     return render(
         request,
         "assessments/attempt_result.html",
@@ -188,6 +193,7 @@ def attempt_result(request, attempt_uuid):
             "status": status,
             "items": review(attempt.question_list(), attempt.answers),
             "retry_url": retry_url,
+            "counts_for_module": counts_for_module,
             "is_latest": status.latest is not None and status.latest.pk == attempt.pk,
             "nav_current": "learning",
         },

@@ -508,3 +508,24 @@ def test_the_quiz_card_does_not_offer_a_retry_once_every_attempt_is_used(
     assert "Last score 0%: not passed yet" in text
     assert "Try the quiz again" not in text
     assert "See your result" in text
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_the_results_say_a_pass_counts_towards_the_module_only_when_the_module_requires_it(
+    client, pupil, home_page, quiz, required
+):
+    """A quiz placed for practice (Required unticked) counts for nothing in the module, so
+    its results must not say that it now counts towards completing the module."""
+    module = make_course(home_page, quiz=quiz, slug="practice-quiz")
+    module.body = [("text", "<p>Read this.</p>"), ("quiz", {"quiz": quiz, "required": required})]
+    module.save_revision().publish()
+    signed_in(client, pupil)
+    attempt = start(client, module, quiz)
+    client.post(reverse("assessments:attempt_take", args=[attempt.uuid]), right_answers(attempt))
+
+    text = client.get(reverse("assessments:attempt_result", args=[attempt.uuid])).text
+    assert "You passed" in text
+    says_it_counts = "This quiz now counts towards completing the module." in text
+    assert says_it_counts is required
+    module_complete = "You have completed this module" in client.get(module.url).text
+    assert module_complete is required
