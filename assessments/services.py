@@ -7,6 +7,7 @@ the quiz activity in records, so the module (and course) are then re-checked wit
 `courses.services.module_progress_sync`.
 """
 
+import math
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -182,7 +183,9 @@ def quiz_attempt_submit(*, attempt: Attempt, responses: dict[str, Response]) -> 
     attempt.credits = {q.id: str(marks[q.id].credit) for q in questions}
     attempt.score_raw = round(float(score.raw), 4)
     attempt.score_max = score.maximum
-    attempt.score_scaled = round(float(score.scaled), 4)
+    # Rounded down, as the percentage shown from it is: a score just under the pass mark
+    # (87.996% against 88%) must not show as reaching it.
+    attempt.score_scaled = math.floor(score.scaled * 10_000) / 10_000
     attempt.passed = score.passed
     attempt.state = Attempt.State.SUBMITTED
     attempt.submitted_at = timezone.now()

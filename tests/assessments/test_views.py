@@ -529,3 +529,41 @@ def test_the_results_say_a_pass_counts_towards_the_module_only_when_the_module_r
     assert says_it_counts is required
     module_complete = "You have completed this module" in client.get(module.url).text
     assert module_complete is required
+
+
+def test_a_score_just_under_the_pass_mark_is_not_shown_as_reaching_it(client, pupil, home_page):
+    """5.2798 out of 6 is 87.996%: below a pass mark of 88%, so not passed. The results
+    must not say "You scored 88%" beside "The pass mark is 88%" and "Not passed yet"."""
+    from assessments.demo import matching, true_false
+    from assessments.models import Quiz
+    from assessments.questions import field_name
+
+    questions = [true_false(f"r:tf{n}", f"Statement {n}.", True, "", "", "") for n in range(3)]
+    for size in (6, 7, 8):
+        pairs = [(f"Prompt {size}-{n}", f"Answer {size}-{n}") for n in range(size)]
+        questions.append(matching(f"r:m{size}", f"Match {size}.", pairs, ["Nobody"], ""))
+    quiz = Quiz(title="Close to the mark", questions=questions, pass_mark=88, live=False)
+    quiz.save()
+    quiz.save_revision().publish()
+    quiz = Quiz.objects.get(pk=quiz.pk)
+    module = make_course(home_page, quiz=quiz, slug="close-to-the-mark")
+    signed_in(client, pupil)
+    attempt = start(client, module, quiz)
+    # Right answers everywhere except the last prompts of each matching question: 5 of 6,
+    # 4 of 7 and 7 of 8 pairs right.
+    right_pairs = {6: 5, 7: 4, 8: 7}
+    data = right_answers(attempt)
+    for question in attempt.question_list():
+        if question.kind == "matching":
+            [nobody] = [t.id for t in question.targets if t.text == "Nobody"]
+            for prompt in question.choices[right_pairs[len(question.choices)] :]:
+                data[field_name(question, prompt)] = [nobody]
+    client.post(reverse("assessments:attempt_take", args=[attempt.uuid]), data)
+    attempt.refresh_from_db()
+    assert attempt.passed is False
+
+    text = client.get(reverse("assessments:attempt_result", args=[attempt.uuid])).text
+    assert "Not passed yet" in text
+    assert "The pass mark is 88%." in text
+    assert "You scored 88%" not in text
+    assert "You scored 87%" in text
