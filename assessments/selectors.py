@@ -42,6 +42,12 @@ class QuizStatus:
         return bool(self.best and self.best.passed)
 
     @property
+    def pass_mark(self) -> int:
+        """The pass mark the learner's next marking uses: an attempt under way keeps the one
+        it started with, whatever editors have changed since."""
+        return self.in_progress.pass_mark if self.in_progress is not None else self.quiz.pass_mark
+
+    @property
     def can_start(self) -> bool:
         return self.in_progress is not None or self.attempts_left is None or self.attempts_left > 0
 

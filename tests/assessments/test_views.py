@@ -567,3 +567,21 @@ def test_a_score_just_under_the_pass_mark_is_not_shown_as_reaching_it(client, pu
     assert "The pass mark is 88%." in text
     assert "You scored 88%" not in text
     assert "You scored 87%" in text
+
+
+def test_the_quiz_pages_give_the_pass_mark_of_the_attempt_under_way(
+    client, pupil, quiz, quiz_module
+):
+    """An editor lowers the pass mark while a pupil is part-way through: their attempt is
+    still marked at the pass mark it started with (as its questions page says), so the
+    quiz's page and its card in the module must not promise the new one."""
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    quiz.pass_mark = 60
+    quiz.save_revision().publish()
+
+    take = client.get(reverse("assessments:attempt_take", args=[attempt.uuid])).text
+    assert "You need 80% to pass." in take
+    detail = client.get(detail_url(quiz_module, quiz)).text
+    assert "<dt>Pass mark</dt><dd>80%</dd>" in detail
+    assert "pass mark 80%" in client.get(quiz_module.url).text
