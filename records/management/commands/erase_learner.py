@@ -1,9 +1,9 @@
 """Erase a learner: their statements, their records and (by default) their account."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from records.management.commands._person import person_named
 from records.services import learner_erase
-from schools.selectors import people_with_username
 
 
 class Command(BaseCommand):
@@ -18,15 +18,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, **options):
-        people = people_with_username(username)
-        if not people:
-            raise CommandError(f"No person with username {username!r}, in any capitals.")
-        if len(people) > 1:
-            found = ", ".join(repr(person.username) for person in people)
-            raise CommandError(
-                f"{username!r} is the username of several people in other capitals ({found}): "
-                "give the one meant exactly."
-            )
-        [learner] = people
+        learner = person_named(username)
         learner_erase(learner=learner, delete_account=not options["keep_account"])
         self.stdout.write(self.style.SUCCESS(f"Erased {learner.username}."))

@@ -2,10 +2,10 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from records.management.commands._person import person_named
 from records.services import learner_export
-from schools.selectors import people_with_username
 
 
 class Command(BaseCommand):
@@ -15,14 +15,5 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        people = people_with_username(username)
-        if not people:
-            raise CommandError(f"No person with username {username!r}, in any capitals.")
-        if len(people) > 1:
-            found = ", ".join(repr(person.username) for person in people)
-            raise CommandError(
-                f"{username!r} is the username of several people in other capitals ({found}): "
-                "give the one meant exactly."
-            )
-        [learner] = people
+        learner = person_named(username)
         self.stdout.write(json.dumps(learner_export(learner=learner), indent=2, default=str))
