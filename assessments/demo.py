@@ -144,8 +144,8 @@ PUPIL_QUIZ = {
             "pupil:joke",
             "If a post about a teacher is only meant as a joke, it can't get you into trouble.",
             False,
-            "Not true. In 2021 pupils who made accounts like this faced being excluded from "
-            "school, and some were investigated by the police.",
+            "Not true. In 2021 school leaders warned that pupils who made accounts like this "
+            "could be excluded from school, or in the worst cases investigated by the police.",
             "Right. A joke that hurts or lies about someone can still lead to serious trouble.",
             "Posts that mock teachers or make false claims about them hurt real people. School "
             "leaders warned in 2021 that pupils who made them could be excluded or even "

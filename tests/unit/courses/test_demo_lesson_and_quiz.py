@@ -30,3 +30,38 @@ def test_the_lesson_lists_the_steps_in_the_order_its_quiz_marks_right():
         assert found, f"the lesson's list never says to {step.lower()}"
         places.append(found[0])
     assert places == sorted(places), (right_order, lesson)
+
+
+def _pupil_quiz_and_lesson_text() -> list[str]:
+    """Every piece of text a pupil reads in the demo lesson's modules and in its quiz."""
+    texts = []
+
+    def collect(value):
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                collect(item)
+
+    for module in PUPIL_COURSE["modules"]:
+        collect([value for kind, value in module["body"] if kind != "teacher_notes"])
+    collect(PUPIL_QUIZ["questions"])
+    return texts
+
+
+def test_the_pupil_lesson_and_quiz_give_the_police_as_a_risk_not_as_what_happened():
+    """ASCL and INEQE warned that pupils who posted could be excluded or, in extreme cases,
+    investigated by the police; neither source says any pupil was. The lesson says the police
+    "can" get involved; the quiz must not tell pupils that some were investigated."""
+    sentences = [
+        sentence
+        for text in _pupil_quiz_and_lesson_text()
+        for sentence in re.split(r"(?<=[.!?])\s+", re.sub(r"<[^>]+>", " ", text))
+        if "police" in sentence.lower()
+    ]
+    assert len(sentences) >= 3
+    for sentence in sentences:
+        assert re.search(r"\b(can|could|may|might)\b", sentence), sentence
