@@ -65,3 +65,27 @@ def test_the_pupil_lesson_and_quiz_give_the_police_as_a_risk_not_as_what_happene
     assert len(sentences) >= 3
     for sentence in sentences:
         assert re.search(r"\b(can|could|may|might)\b", sentence), sentence
+
+
+def test_the_lessons_signposting_says_what_ceop_is_for_as_the_quiz_marks_right():
+    """The quiz pairs CEOP with an adult online making a pupil feel unsafe, as the scenario's
+    debrief does; the lesson's own "Who can help" told pupils to go to CEOP about anyone
+    online, which would send them there about the very posts the lesson is about."""
+    from courses.blocks import CalloutBlock
+    from scenarios.models import Scenario
+    from scenarios.player import signposts
+
+    question = next(q for q in PUPIL_QUIZ["questions"] if q["type"] == "matching")
+    situation = next(
+        pair["value"]["prompt"]
+        for pair in question["value"]["pairs"]
+        if pair["value"]["answer"] == "CEOP"
+    )
+    block = CalloutBlock()
+    callout = block.render(
+        block.to_python({"heading": "Who can help", "text": "", "signposting": "pupils"})
+    )
+    ceop = next(line for line in re.findall(r"<li>(.*?)</li>", callout, re.S) if "CEOP" in line)
+    assert situation.lower() in re.sub(r"<[^>]+>", "", ceop).lower()
+    debrief = next(line for line in signposts(Scenario.Audience.PUPILS) if "CEOP" in line)
+    assert situation.lower() in debrief.lower()
