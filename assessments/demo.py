@@ -248,9 +248,9 @@ STAFF_QUIZ = {
                     "Not needed: check your privacy settings instead, and keep the evidence.",
                 ),
             ],
-            "The INEQE alert (2021) is clear: don't respond; take screenshots that include "
-            "usernames; speak to your line manager as soon as possible and report the "
-            "incident to the platform.",
+            "The INEQE alert (2021) is clear: don't reply to the abuse; keep screenshots that "
+            "show the usernames; tell your line manager straight away; and report what was "
+            "posted to the platform.",
         ),
         choice(
             "staff:police",
@@ -383,8 +383,8 @@ DSL_QUIZ = {
         ),
         true_false(
             "dsl:lado",
-            "If you believe a member of staff has committed a criminal offence using a "
-            "personal device, you must contact the police and inform the LADO.",
+            "You think a colleague has used their own phone or another personal device to "
+            "commit a crime. You must tell both the police and the LADO.",
             True,
             "Right. Both must be told.",
             "It is true: the police and the LADO must both be told.",

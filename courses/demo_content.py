@@ -481,8 +481,8 @@ STAFF_COURSE = {
                     "More than 50 complaints in a few weeks",
                     "Staff reported homophobic and defamatory posts; schools found the "
                     "platform often slow to act on reports.",
-                    "<p>The Association of School and College Leaders received more than 50 "
-                    "complaints from staff subjected to what its general secretary, Geoff "
+                    "<p>More than 50 members of staff complained to the Association of School "
+                    "and College Leaders (ASCL) about what its general secretary, Geoff "
                     'Barton, called "disgraceful abuse". Posts were often offensive and '
                     "defamatory, some homophobic; in some, teachers were falsely labelled as "
                     "paedophiles. Schools told ASCL that TikTok frequently failed to respond "
@@ -540,9 +540,10 @@ STAFF_COURSE = {
                     "media policy within its safeguarding policies, overseen by the DSL and "
                     "senior leadership team, and that staff should understand it.</p>"
                     "<p>It lists what staff should do: know the privacy settings of the apps "
-                    "they use and keep them up to date; not accept friend requests from past "
-                    "or present pupils; not give out personal contact details; ask for a "
-                    "school phone on trips; and keep school and personal email separate.</p>",
+                    "they use and keep them up to date; turn down friend requests from pupils, "
+                    "current or former; keep their personal phone number, email and accounts to "
+                    "themselves; take a school phone, not their own, on trips; and keep school "
+                    "and personal email separate.</p>",
                     [SOURCE_NAHT_GUIDE],
                 ),
                 _reflection(
@@ -653,8 +654,8 @@ DSL_COURSE = {
                     "shortest route to getting content taken down. POSH also works with other "
                     "platforms' safety and policy teams.</p>"
                     "<h2>The LADO and the police</h2>"
-                    "<p>If you believe a member of staff has committed a criminal offence "
-                    "using a personal device, contact the police and inform the Local "
+                    "<p>If you think a colleague has used their own phone or another personal "
+                    "device to commit a crime, you must tell the police and the Local "
                     "Authority Designated Officer (LADO).</p>"
                     "<p>Consider the police for pupils' posts where there are threats, hate "
                     "crime, allegations of abuse, sexualised harassment or upskirting, or "
