@@ -108,6 +108,23 @@ def test_staff_signposting_gives_the_professionals_helpline(client, home_page, t
     assert "helpline@saferinternet.org.uk" in html
 
 
+def test_staff_signposting_in_wales_names_the_designated_safeguarding_person(
+    client, home_page, school, teacher
+):
+    """In Wales the role is the Designated Safeguarding Person, as the scenario's debrief
+    and the notes for the teacher already say; the module's help box said the lead."""
+    from schools.models import School
+
+    school.nation = School.Nation.WALES
+    school.save()
+    demo_content_load()
+    client.force_login(teacher)
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][1])
+    html = client.get(module.url).content.decode()
+    signposts = re.search(r'<ul class="signposts">(.*?)</ul>', html, re.S).group(1)
+    assert "your line manager and the Designated Safeguarding Person" in strip_tags(signposts)
+
+
 def test_pupil_signposting_gives_childline_and_ceop(client, home_page, pupil):
     demo_content_load()
     client.force_login(pupil)
