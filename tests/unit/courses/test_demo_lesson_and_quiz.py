@@ -89,3 +89,14 @@ def test_the_lessons_signposting_says_what_ceop_is_for_as_the_quiz_marks_right()
     assert situation.lower() in re.sub(r"<[^>]+>", "", ceop).lower()
     debrief = next(line for line in signposts(Scenario.Audience.PUPILS) if "CEOP" in line)
     assert situation.lower() in debrief.lower()
+
+
+def test_the_lessons_screenshot_step_tells_pupils_never_to_capture_a_sexual_picture():
+    """Keeping a copy of a nude or sexual picture of someone under 18 is a crime, even as
+    evidence (the UK Council for Internet Safety's advice to schools), and upskirting is named
+    in the lesson. The step that tells pupils to screenshot must say what not to capture."""
+    module = next(m for m in PUPIL_COURSE["modules"] if m["slug"] == PUPIL_QUIZ["module"])
+    steps_html = next(value for kind, value in module["body"] if kind == "text" and "<ol>" in value)
+    step = next(item for item in re.findall(r"<li>(.*?)</li>", steps_html) if "screenshot" in item)
+    assert "sexual" in step
+    assert "do not screenshot or save it" in step
