@@ -373,3 +373,23 @@ def test_a_stored_document_is_never_shown_as_a_page_of_the_site(lrs, client):
     policy = response["Content-Security-Policy"]
     assert "sandbox" in policy
     assert "default-src 'none'" in policy
+
+
+@pytest.mark.parametrize("method", ["delete", "put", "post"])
+def test_since_on_anything_but_a_get_is_400_and_the_states_are_kept(lrs, method):
+    """2.0.0 Part Three 4.1.6.2 (1.0.3 Part Three 2.3): `since` is a parameter of the
+    Multiple Document GET only, and 4.1.5 (1.0.3 3.2): "The LRS shall reject with 400 Bad
+    Request status any requests that use any parameters which the LRS does not recognize in
+    their intended context". A tool that means to clear only the states saved since a
+    moment must not have every state of the learner in the activity deleted instead."""
+    lrs.put(state_url("bookmark"), {"page": 3})
+    lrs.put(state_url("preferences"), {"captions": True})
+    since = {"since": "2999-01-01T00:00:00Z"}
+    if method == "delete":
+        response = lrs.delete(state_url(**since))
+    else:
+        response = getattr(lrs, method)(state_url("bookmark", **since), {"page": 9})
+    assert response.status_code == 400
+    assert "since" in response.json()["error"]
+    assert sorted(lrs.get(state_url()).json()) == ["bookmark", "preferences"]
+    assert lrs.get(state_url("bookmark")).json() == {"page": 3}

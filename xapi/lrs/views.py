@@ -391,7 +391,10 @@ def _documents_resource(
     ):
         if value and len(value) > IDENTIFIER_MAX:
             raise LrsError(400, f"the {name} parameter {TOO_LONG}")
-    _only(lrs, allowed | {id_param, "since"})
+    # `since` narrows a Multiple Document GET and is no parameter of PUT, POST or DELETE
+    # (Part Three 2.3, 2.6, 2.7): a DELETE sent with it would otherwise clear every state,
+    # not those saved since, so it is refused as any unknown parameter is (3.2).
+    _only(lrs, allowed | {id_param} | ({"since"} if lrs.method == "GET" else set()))
     school = principal.school
     if document_id is None and kind == "state" and not key["registration"]:
         # 2.3 Multiple Document GET and DELETE: "all state data for this context (Activity +
