@@ -4,6 +4,7 @@ DESIGN.md, "One path for every learning event": validate, store, project into re
 enqueue forwarding, in one transaction; forwarding is sent after commit.
 """
 
+import hashlib
 import json
 import re
 import uuid
@@ -12,6 +13,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -1087,6 +1089,15 @@ def _document_write(
     return existing
 
 
+def documents_etag(documents) -> str:
+    """The ETag of a list of document ids (Part Three 1.1; 2.0.0 4.1.4 "An LRS responding to
+    a GET request shall add an ETag"): the SHA-1 of each listed document's registration, id
+    and ETag, so it changes when any of them is saved, added or deleted. `documents`:
+    (registration, document_id, etag) triples."""
+    listed = json.dumps(sorted(documents)).encode()
+    return hashlib.sha1(listed, usedforsecurity=False).hexdigest()
+
+
 @transaction.atomic
 def document_delete(
     *,
@@ -1107,6 +1118,12 @@ def document_delete(
             # is a 412 and the document stays.
             _preconditions(existing, if_match=if_match, if_none_match=if_none_match, require=False)
         qs = qs.filter(document_id=document_id)
+    elif if_match is not None or if_none_match is not None:
+        # Every state of the context at once (Part Three 2.3): the headers are checked against
+        # the ETag its list of ids is given, and a failed precondition deletes none of them.
+        listed = qs.select_for_update().values_list("registration", "document_id", "etag")
+        current = SimpleNamespace(etag=documents_etag(list(listed)))
+        _preconditions(current, if_match=if_match, if_none_match=if_none_match, require=False)
     return qs.delete()[0]
 
 

@@ -393,3 +393,48 @@ def test_since_on_anything_but_a_get_is_400_and_the_states_are_kept(lrs, method)
     assert "since" in response.json()["error"]
     assert sorted(lrs.get(state_url()).json()) == ["bookmark", "preferences"]
     assert lrs.get(state_url("bookmark")).json() == {"page": 3}
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "/xapi/activities/state?" + urlencode({"activityId": ACTIVITY, "agent": AGENT}),
+        "/xapi/activities/profile?" + urlencode({"activityId": ACTIVITY}),
+        "/xapi/agents/profile?" + urlencode({"agent": AGENT}),
+    ],
+    ids=["state", "activity profile", "agent profile"],
+)
+def test_a_list_of_document_ids_has_an_etag_that_changes_with_its_documents(lrs, listing):
+    """2.0.0 Part Three 4.1.4 Concurrency: "An LRS responding to a GET request shall add an
+    ETag HTTP header to the response", quoted as a document's is; it changes when a listed
+    document does, so a tool can tell the documents changed since it last looked."""
+    id_param = "stateId" if "state" in listing else "profileId"
+    url = f"{listing}&{id_param}=bookmark"
+    assert lrs.put(url, {"page": 1}, HTTP_IF_NONE_MATCH="*").status_code == 204
+    first = lrs.get(listing)
+    assert first.json() == ["bookmark"]
+    etag = first.headers["ETag"]
+    assert len(etag) == 42 and etag.startswith('"') and etag.endswith('"')
+    assert lrs.get(listing).headers["ETag"] == etag
+    document_etag = lrs.get(url)["ETag"]
+    assert lrs.put(url, {"page": 2}, HTTP_IF_MATCH=document_etag).status_code == 204
+    assert lrs.get(listing).headers["ETag"] != etag
+
+
+def test_delete_all_states_with_a_stale_if_match_is_412_and_keeps_them(lrs):
+    """2.0.0 Part Three 4.1.4 (1.0.3 Part Three 3.1): "An LRS responding to a PUT, POST, or
+    DELETE request shall handle the "If-Match" header as described in RFC2616" and, if the
+    precondition fails, "shall return HTTP status 412 Precondition Failed" and "shall not make
+    a modification to the resource". A tool that clears a learner's states only if they are
+    still the ones it listed keeps what another device saved since."""
+    lrs.put(state_url("bookmark"), {"page": 3})
+    listed = lrs.get(state_url()).headers["ETag"]
+    lrs.put(state_url("preferences"), {"captions": True})  # another device, meanwhile
+
+    assert lrs.delete(state_url(), HTTP_IF_MATCH=listed).status_code == 412
+    assert sorted(lrs.get(state_url()).json()) == ["bookmark", "preferences"]
+    assert lrs.delete(state_url(), HTTP_IF_NONE_MATCH="*").status_code == 412
+
+    current = lrs.get(state_url()).headers["ETag"]
+    assert lrs.delete(state_url(), HTTP_IF_MATCH=current).status_code == 204
+    assert lrs.get(state_url()).json() == []

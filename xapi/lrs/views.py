@@ -26,6 +26,7 @@ from ..services import (
     TOO_LONG,
     document_delete,
     document_save,
+    documents_etag,
     documents_find,
     format_timestamp,
     parse_timestamp,
@@ -404,16 +405,23 @@ def _documents_resource(
         if document_id is None:
             found = list(
                 documents_find(school=school, key=key, since=since).values_list(
-                    "document_id", "updated"
+                    "document_id", "updated", "registration", "etag"
                 )
             )
             # A state id saved under several registrations is listed once.
-            ids = list(dict.fromkeys(doc_id for doc_id, _updated in found))
+            ids = list(dict.fromkeys(doc_id for doc_id, *_rest in found))
             response = JsonResponse(ids, safe=False)
+            # 2.0.0 4.1.4: "An LRS responding to a GET request shall add an ETag"; the same
+            # one a DELETE of every state here checks its If-Match against.
+            response["ETag"] = '"{}"'.format(
+                documents_etag(
+                    (registration, doc_id, etag) for doc_id, _u, registration, etag in found
+                )
+            )
             if found:
                 # 2.2 Last Modified: "when the most recently modified document was last
                 # modified".
-                newest = max(updated for _doc_id, updated in found)
+                newest = max(updated for _doc_id, updated, *_rest in found)
                 response["Last-Modified"] = http_date(newest.timestamp())
             return response
         # `since` is a parameter of the resource, so it is accepted here too; it only narrows
