@@ -696,6 +696,41 @@ def test_an_attachment_whose_sha2_is_in_upper_case_is_kept(lrs):
     assert content in got.content
 
 
+def test_attachments_sent_back_are_never_shown_as_a_page_of_the_site(lrs, client):
+    """Part Three 1.5.2: an attachment keeps the contentType its tool gave, HTML included,
+    and GET with attachments=true returns it as a part of a multipart/mixed response, which
+    a browser sent there with a form (the Alternate Request Syntax, 1.3, carries the
+    credentials and version as its fields) may show part by part at the site's own address.
+    As for a stored document, the browser is told to save it and not to run or follow
+    anything in it; a tool still reads the parts as sent."""
+    page = (
+        b'<meta http-equiv="refresh" content="0;url=https://elsewhere.example/">'
+        b"<form action=/accounts/login/><input name=password></form>"
+    )
+    statement = attachment_statement(page)
+    statement["attachments"][0]["contentType"] = "text/html"
+    body, ctype = multipart(statement, [(page, hashlib.sha256(page).hexdigest(), "text/html")])
+    response = lrs.post(URL, body, content_type=ctype)
+    assert response.status_code == 200, response.content
+    [statement_id] = response.json()
+    form = urlencode(
+        {
+            "statementId": statement_id,
+            "attachments": "true",
+            "Authorization": lrs.auth,
+            "X-Experience-API-Version": "1.0.3",
+        }
+    )
+    got = client.post(URL + "?method=GET", form, content_type="application/x-www-form-urlencoded")
+    assert got.status_code == 200
+    assert got["Content-Type"].startswith("multipart/mixed")
+    assert page in got.content
+    assert got["Content-Disposition"].startswith("attachment")
+    policy = got["Content-Security-Policy"]
+    assert "sandbox" in policy
+    assert "default-src 'none'" in policy
+
+
 def test_attachment_with_wrong_hash_or_missing_part_is_400(lrs):
     """Part Three 1.5.2: "The LRS MUST reject ... if the SHA-2 ... does not match" and a
     statement whose attachment has neither a part nor a fileUrl."""

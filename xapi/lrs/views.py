@@ -359,7 +359,12 @@ def _statements_response(payload, datas, with_attachments, principal) -> HttpRes
     contents = AttachmentContent.objects.filter(school=principal.school, sha2__in=list(wanted))
     parts = [(c.content_type, c.sha2, bytes(c.content)) for c in contents]
     body, content_type = multipart_response(payload, parts)
-    return HttpResponse(body, content_type=content_type)
+    response = HttpResponse(body, content_type=content_type)
+    # Each part keeps the contentType its tool gave, HTML included, and a browser may show
+    # a multipart/mixed response part by part: never as a page of the site (as documents).
+    response["Content-Disposition"] = "attachment"
+    response["Content-Security-Policy"] = DOCUMENT_POLICY
+    return response
 
 
 # Documents -----------------------------------------------------------------------------
