@@ -6,6 +6,7 @@ enqueue forwarding, in one transaction; forwarding is sent after commit.
 
 import hashlib
 import json
+import math
 import re
 import uuid
 from collections.abc import Callable
@@ -1020,6 +1021,24 @@ def document_save(
                 raise
 
 
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large a number")
+    return number
+
+
+def _document_json(content: bytes):
+    """A JSON document read as RFC 8259 has it: Python's parser also takes NaN and Infinity,
+    and turns a number too large for a double into one, which a merge would then write back
+    as no JSON parser outside Python reads (2.3 JSON Procedure: such a document is a 400)."""
+    return json.loads(content.decode("utf-8"), parse_constant=_not_json, parse_float=_finite)
+
+
 def _document_write(
     existing,
     *,
@@ -1053,8 +1072,8 @@ def _document_write(
         if not is_json:
             raise LrsError(400, "POST merges JSON documents: send application/json")
         try:
-            incoming = json.loads(content.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            incoming = _document_json(content)
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise LrsError(400, "the document is not valid JSON") from None
         if not isinstance(incoming, dict):
             raise LrsError(400, "POST merges JSON objects; the document is not an object")
@@ -1062,8 +1081,8 @@ def _document_write(
             if not existing.content_type.startswith("application/json"):
                 raise LrsError(400, "the stored document is not JSON, so it cannot be merged")
             try:
-                stored = json.loads(bytes(existing.content).decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                stored = _document_json(bytes(existing.content))
+            except (UnicodeDecodeError, ValueError, RecursionError):
                 stored = None
             if not isinstance(stored, dict):
                 raise LrsError(400, "the stored document is not a JSON object")

@@ -438,3 +438,19 @@ def test_delete_all_states_with_a_stale_if_match_is_412_and_keeps_them(lrs):
     current = lrs.get(state_url()).headers["ETag"]
     assert lrs.delete(state_url(), HTTP_IF_MATCH=current).status_code == 204
     assert lrs.get(state_url()).json() == []
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_a_document_posted_for_merging_with_a_number_json_has_not_is_400(lrs, number):
+    """2.3 JSON Procedure: "If ... either document cannot be parsed as a JSON Object, the LRS
+    MUST respond with HTTP status code 400 Bad Request". NaN and Infinity are not JSON (RFC
+    8259 6), nor is a number too large for a double once read: merged into the learner's
+    state, they would be written back as NaN or Infinity, which the tools that read the
+    state (a browser's JSON.parse among them) cannot read at all."""
+    assert lrs.put(state_url("progress"), {"page": 3}).status_code == 204
+    body = '{"score": ' + number + "}"
+    response = lrs.post(state_url("progress"), body)
+    assert response.status_code == 400
+    assert lrs.get(state_url("progress")).json() == {"page": 3}
+    assert lrs.post(state_url("new"), body).status_code == 400
+    assert lrs.get(state_url("new")).status_code == 404
