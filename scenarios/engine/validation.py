@@ -81,6 +81,11 @@ MESSAGES: dict[str, str] = {
         "The choice “{choice}” in “{node}” uses the variable “{variable}”, which is not "
         "declared. Declare it under Variables."
     ),
+    "mixed_kinds": (
+        "The choice “{choice}” in “{node}” is offered when “{condition}”, but “{variable}” is "
+        "set to {holds}. True and false are not numbers, nor is text: compare a variable "
+        "only with values of the one kind it is set to."
+    ),
     "unreachable": (
         "No choice leads to “{node}”, so no learner will ever see it. Link to it or delete it."
     ),
@@ -117,6 +122,28 @@ def is_web_link(value: str) -> bool:
 
 # Twee's own passages (scenarios.twee): a node by one of these names is read back as them.
 TWEE_SPECIAL = {"StoryTitle", "StoryData", "StoryVariables"}
+
+
+# The kinds of value a variable holds, as authors know them (docs/twee.md).
+KIND_WORDS = {"yes/no": "true or false", "number": "a number", "text": "text"}
+_YES_NO_OR_NUMBER = {"yes/no", "number"}
+
+
+def _kind(value: Value) -> str:
+    if isinstance(value, bool):
+        return "yes/no"
+    return "number" if isinstance(value, int) else "text"
+
+
+def _mixes_kinds(value: Value, kinds: set[str]) -> bool:
+    """Does comparing with `value` a variable set to values of `kinds` mix kinds? Python has
+    True == 1 and True > 0, so a variable that is ever true or false must not be compared
+    with a number, nor one that is ever a number with true or false; and text never equals
+    either."""
+    kind = _kind(value)
+    if kind not in kinds:
+        return True
+    return kind in _YES_NO_OR_NUMBER and kinds & _YES_NO_OR_NUMBER != {kind}
 
 
 def _is_passage_name(node_id: str) -> bool:
@@ -158,6 +185,13 @@ def _structure(graph: Graph) -> list[Issue]:
         # learner who starts at one would never complete the scenario, nor its module.
         add(_issue(start.id, "start_is_ending", node=start.id))
     declared = {v.name for v in graph.variables}
+    kinds: dict[str, set[str]] = {}
+    for var in graph.variables:
+        kinds.setdefault(var.name, set()).add(_kind(var.initial))
+    for node in graph.nodes:
+        for choice in node.choices:
+            for effect in choice.effects:
+                kinds.setdefault(effect.variable, set()).add(_kind(effect.value))
     names_seen: set[str] = set()
     for var in graph.variables:
         if var.name in names_seen:
@@ -218,6 +252,19 @@ def _structure(graph: Graph) -> list[Issue]:
                             choice=choice.label or choice.id,
                             node=node.id,
                             variable=cond.variable,
+                        )
+                    )
+                elif _mixes_kinds(cond.value, kinds[cond.variable]):
+                    held = [KIND_WORDS[k] for k in KIND_WORDS if k in kinds[cond.variable]]
+                    add(
+                        _issue(
+                            node.id,
+                            "mixed_kinds",
+                            choice=choice.label or choice.id,
+                            node=node.id,
+                            condition=str(cond),
+                            variable=cond.variable,
+                            holds=", or ".join(held),
                         )
                     )
     if not issues:

@@ -197,6 +197,65 @@ def test_conditions_compare_the_current_value(op, current, value, holds):
     assert Condition("x", op, value).holds({"x": current}) is holds
 
 
+def _told_graph(*, initial, sets, when) -> Graph:
+    """start -(tell: told = `sets`)-> after -(on, only when `when`)-> good; -(off)-> mixed."""
+    return Graph(
+        start="start",
+        variables=(Variable("told", initial),),
+        nodes=(
+            Node(
+                "start",
+                "Someone messages you.",
+                choices=(
+                    Choice("tell", "Tell an adult", "after", effects=(Effect("told", sets),)),
+                ),
+            ),
+            Node(
+                "after",
+                "What next?",
+                choices=(
+                    Choice("on", "Carry on", "good", conditions=(when,)),
+                    Choice("off", "Leave it", "mixed"),
+                ),
+            ),
+            Node("good", "Well done.", outcome=Outcome.GOOD),
+            Node("mixed", "Hmm.", outcome=Outcome.MIXED),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("initial", "sets", "when", "refused"),
+    [
+        (False, True, Condition("told", Op.EQ, 1), True),
+        (0, 1, Condition("told", Op.EQ, True), True),
+        (False, 1, Condition("told", Op.GE, 1), True),
+        (0, True, Condition("told", Op.EQ, True), True),
+        ("", "yes", Condition("told", Op.EQ, 1), True),
+        (False, True, Condition("told", Op.EQ, True), False),
+        (0, 2, Condition("told", Op.GE, 1), False),
+        # Text set where true was meant is reported as the node it keeps learners from.
+        (False, "true", Condition("told", Op.EQ, True), False),
+    ],
+)
+def test_a_condition_comparing_true_or_false_with_a_number_is_refused(initial, sets, when, refused):
+    """Values are true/false, whole numbers or text (docs/twee.md), yet Python has True == 1:
+    a variable set to true met `== 1`. Publishing such a comparison is refused instead."""
+    issues = [
+        (i.node_id, i.code) for i in validate(_told_graph(initial=initial, sets=sets, when=when))
+    ]
+    assert (("after", "mixed_kinds") in issues) is refused
+
+
+def test_the_mixed_kinds_message_says_what_the_variable_is_set_to():
+    graph = _told_graph(initial=False, sets=True, when=Condition("told", Op.EQ, 1))
+    assert [i.message for i in validate(graph)] == [
+        "The choice “Carry on” in “after” is offered when “told == 1”, but “told” is set to "
+        "true or false. True and false are not numbers, nor is text: compare a variable only "
+        "with values of the one kind it is set to."
+    ]
+
+
 # --- validation, table-driven ---
 
 
