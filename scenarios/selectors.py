@@ -279,8 +279,13 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
 
 def _members_at_school(group):
     """The ids of the group's learners (members, not teachers) who have not left."""
+    # Nor moved to another school: a place left behind there (only the admin and the roster
+    # import take it away) makes them no learner of the group, as in its records.
     members = Membership.objects.filter(
-        group=group, role=Membership.Role.MEMBER, user__is_active=True
+        group=group,
+        role=Membership.Role.MEMBER,
+        user__is_active=True,
+        user__school_id=group.school_id,
     )
     if group.kind != Group.Kind.STAFF_TEAM:
         # A class's or year group's learners are its pupils: a member of staff given a

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from scenarios.models import ClassroomSession, ClassroomVote
-from scenarios.selectors import scenario_group_analytics
+from scenarios.selectors import scenario_group_analytics, scenarios_played_by
 from scenarios.services import scenario_attempt_start, scenario_choice_make
 from schools.models import Group, Membership
 from schools.roles import Role
-from tests.factories import GroupFactory, UserFactory
+from tests.factories import GroupFactory, SchoolFactory, UserFactory
 from tests.scenarios.helpers import published_scenario
 from tests.unit.scenarios.test_engine import small_graph, warned_node
 
@@ -887,6 +887,21 @@ def test_pupils_who_only_opened_it_or_have_left_do_not_count_towards_the_minimum
     left.save()
     result = scenario_group_analytics(scenario=scenario, group=klass)
     assert (result.learners, result.enough) == (4, False)
+
+
+def test_a_pupil_now_at_another_school_is_not_counted_in_their_old_class(school, klass, scenario):
+    """Their place in the old class left behind (a move made outside the admin and the roster
+    import, which take them out of it): as in the class's records, they are no longer one of
+    its learners, and what they chose does not keep the class over the minimum."""
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    assert scenario_group_analytics(scenario=scenario, group=klass).learners == 5
+    moved = Membership.objects.get(group=klass, user__username="p0").user
+    moved.school = SchoolFactory(name="Another Academy")
+    moved.save()
+    result = scenario_group_analytics(scenario=scenario, group=klass)
+    assert (result.learners, result.enough, result.nodes) == (4, False, [])
+    played = next(line for line in scenarios_played_by(group=klass) if line.scenario == scenario)
+    assert (played.learners, played.enough) == (4, False)
 
 
 def test_endings_and_parts_fewer_than_five_reached_are_not_shown(
