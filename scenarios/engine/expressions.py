@@ -12,8 +12,9 @@ import re
 from .graph import Condition, Effect, Op, Value, format_value, parse_value
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_CONDITION = re.compile(rf"^\$?({_NAME})\s*(==|!=|<=|>=|<|>|=|is not|is)\s*(.+)$")
-_EFFECT = re.compile(rf"^\$?({_NAME})\s*(?:=|to)\s*(.+)$")
+# "is", "is not" and "to" as whole words: "status is notified" compares with "notified".
+_CONDITION = re.compile(rf"^\$?({_NAME})\s*(==|!=|<=|>=|<|>|=|is\s+not\b|is\b)\s*(.+)$")
+_EFFECT = re.compile(rf"^\$?({_NAME})\s*(?:=|\bto\b)\s*(.+)$")
 _OPS = {"=": Op.EQ, "is": Op.EQ, "is not": Op.NE}
 # Unquoted text holding these is a second condition or a slip ("told == true or ...",
 # "warnings == 2" as an effect), not text: read as text, it would never hold, unnoticed.
@@ -65,6 +66,7 @@ def parse_conditions(text: str) -> tuple[Condition, ...]:
                 f"“{part.strip()}” is more than one condition. Join conditions with “and” "
                 "(“or” is not understood), and put text in double quotes."
             )
+        op = " ".join(op.split())
         conditions.append(Condition(name, _OPS.get(op) or Op(op), value))
     return tuple(conditions)
 

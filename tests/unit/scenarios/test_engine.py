@@ -695,6 +695,33 @@ def test_what_reads_as_two_expressions_in_one_is_refused_not_taken_as_text(parse
         (parse_conditions if parse == "conditions" else parse_effects)(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        ("status is notified", Condition("status", Op.EQ, "notified")),
+        ("told is nothing", Condition("told", Op.EQ, "nothing")),
+        ("status is not notified", Condition("status", Op.NE, "notified")),
+        ("status is  not  notified", Condition("status", Op.NE, "notified")),
+        ("told is true", Condition("told", Op.EQ, True)),
+    ],
+)
+def test_is_and_is_not_are_read_as_whole_words(text, condition):
+    """`status is notified` was read as `status is not` the text "ified": the choice was
+    offered exactly when the author meant it hidden."""
+    from scenarios.engine.expressions import parse_conditions
+
+    assert parse_conditions(text) == (condition,)
+
+
+def test_an_effect_without_its_equals_sign_is_refused_not_read_inside_a_word():
+    """`mood tomorrow` was read as `mood to` the text "morrow"."""
+    from scenarios.engine.expressions import ExpressionError, parse_effects
+
+    assert parse_effects("told to true") == (Effect("told", True),)
+    with pytest.raises(ExpressionError):
+        parse_effects("mood tomorrow")
+
+
 def test_unquoted_text_values_still_work():
     from scenarios.engine.expressions import parse_conditions, parse_effects
 
