@@ -902,6 +902,30 @@ def test_the_training_record_pdf_lists_the_lessons_led_with_classes(
     assert "Kowalska" not in words and "Zofia" not in words and pupil.username not in words
 
 
+def test_the_training_record_is_offered_to_a_school_that_only_records_lessons_led_with_classes(
+    client, school, klass, pupil, teacher, safeguarding_lead, pupil_course, dejavu
+):
+    """A school teaching PSHE to whole classes, with no course assigned yet, has lessons
+    led to show governors or an inspector: the dashboard still offers the training record
+    that lists them."""
+    from courses.services import class_lesson_record
+
+    module = pupil_course.modules()[0]
+    class_lesson_record(
+        teacher=teacher,
+        group=klass,
+        course=pupil_course,
+        modules=[module],
+        pupils=[pupil],
+        taught_on=date.today() - timedelta(days=3),
+    )
+    client.force_login(safeguarding_lead)
+    html = client.get(reverse("records:dashboard")).content.decode()
+    assert f'href="{reverse("records:training_record_pdf")}"' in html
+    words = " ".join(_pdf_text(client.get(reverse("records:training_record_pdf")).content).split())
+    assert f"{klass.name} {pupil_course.title}: {module.title}" in words
+
+
 def test_a_withdrawn_course_stays_in_the_cpd_record_with_its_certificate(
     client, world, staff_course
 ):
