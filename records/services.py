@@ -1542,6 +1542,15 @@ def learner_export(
     return export
 
 
+def learner_export_json(export: dict) -> str:
+    """A `learner_export` as the JSON text handed to the person: names and what they typed
+    as written ("Łucja", not "\\u0141ucja"), so it is readable (UK GDPR Art. 12)."""
+    text = json.dumps(export, indent=2, default=str, ensure_ascii=False)
+    # Half an emoji (a typed answer cut off at a length limit) cannot be written as UTF-8:
+    # it is written as the escape JSON has for it, as it was before.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _attempts_export(*, learner: User) -> dict:
     """The learner's scenario play-throughs (with every choice they made) and quiz attempts
     (with their answers and marks), for a subject access request."""

@@ -4,7 +4,6 @@ Views stay thin: they check who may see what (schools/selectors.py), call record
 and services, and render. Every table has a CSV twin with the same rows.
 """
 
-import json
 import uuid
 
 from django.contrib import messages
@@ -566,14 +565,12 @@ def person_export(request, pk: int):
     from another site must not be able to do in a signed-in lead's name."""
     learner = _visible_person(request, pk)
     response = HttpResponse(
-        json.dumps(
+        services.learner_export_json(
             services.learner_export(
                 learner=learner, by=request.user, via=DataProtectionEvent.Via.DASHBOARD
-            ),
-            indent=2,
-            default=str,
+            )
         ),
-        content_type="application/json",
+        content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = content_disposition_header(
         True, f"sar-{learner.username}.json"

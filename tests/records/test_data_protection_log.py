@@ -3,6 +3,7 @@ when, naming nobody once they have been erased."""
 
 import csv
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -91,6 +92,25 @@ def test_erasures_by_the_retention_period_and_by_command_say_so(
     assert "Learning records erased, account kept" in html
     assert "A command run on the server" in html
     assert "Staff; 8R" in html  # the teacher's role and class
+
+
+def test_a_subject_access_download_gives_names_and_typed_words_as_written(
+    lead_client, named_pupil, capsys
+):
+    """What is handed to the person must be readable (UK GDPR Art. 12: intelligible): a
+    name such as "Łucja Gŵyr" as written, not as "\\u0141ucja G\\u0175yr", from the
+    dashboard and from `manage.py export_learner` alike."""
+    named_pupil.first_name, named_pupil.last_name = "Łucja", "Gŵyr-Kowalska"
+    named_pupil.save()
+    response = lead_client.post(reverse("records:person_export", args=[named_pupil.pk]))
+    assert "Łucja".encode() in response.content
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()["person"]["last_name"] == "Gŵyr-Kowalska"
+
+    call_command("export_learner", named_pupil.username)
+    printed = capsys.readouterr().out
+    assert "Gŵyr-Kowalska" in printed
+    assert json.loads(printed)["person"]["first_name"] == "Łucja"
 
 
 def test_each_school_sees_only_its_own_log_and_can_download_it(

@@ -1,11 +1,9 @@
 """Export everything held about one person as JSON, for a subject access request."""
 
-import json
-
 from django.core.management.base import BaseCommand
 
 from records.management.commands._person import person_named
-from records.services import learner_export
+from records.services import learner_export, learner_export_json
 
 
 class Command(BaseCommand):
@@ -16,4 +14,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, **options):
         learner = person_named(username)
-        self.stdout.write(json.dumps(learner_export(learner=learner), indent=2, default=str))
+        self.stdout.write(learner_export_json(learner_export(learner=learner)))
