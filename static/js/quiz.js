@@ -145,19 +145,34 @@
       form.addEventListener("change", update);
     }
 
+    // A second click while the answers are on their way is ignored. The browser says nothing
+    // when it gives up on a submit (Stop pressed, the connection dropped), so the guard lifts
+    // itself after a while: the learner is never left with a button that does nothing.
+    // Sending twice is harmless anyway: the server marks an attempt once.
+    var RELEASE_AFTER = 10000;  // milliseconds
     var submitting = false;
+    var button = form.querySelector("[data-submit]");
+    var idleLabel = button ? button.textContent : "";
+    function release() {
+      submitting = false;
+      if (button) {
+        button.removeAttribute("aria-disabled");
+        button.classList.remove("button--busy");
+        button.textContent = idleLabel;
+      }
+    }
     form.addEventListener("submit", function (event) {
       if (submitting) {
         event.preventDefault();
         return;
       }
       submitting = true;
-      var button = form.querySelector("[data-submit]");
       if (button) {
         button.setAttribute("aria-disabled", "true");
         button.classList.add("button--busy");
-        button.textContent = button.dataset.busyLabel || button.textContent;
+        button.textContent = button.dataset.busyLabel || idleLabel;
       }
+      window.setTimeout(release, RELEASE_AFTER);
     });
   });
 })();

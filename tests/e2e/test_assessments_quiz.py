@@ -234,3 +234,30 @@ def test_the_review_of_a_failed_quiz_fits_a_320px_screen(
         assert_accessible(page)
     finally:
         ctx.close()
+
+
+def test_a_submit_that_never_arrives_can_be_sent_again(page, live_server, demo, pupil):
+    """The guard against double submits stops a second click sending the answers twice, but a
+    submit the browser gave up on (Stop pressed, the connection dropped) must not leave the
+    button busy for good: the learner can send their answers again without reloading."""
+    module, quiz = demo["pupil-2021"]
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}/quizzes/modules/{module.pk}/{quiz.uuid}/")
+    page.get_by_role("button", name="Start the quiz").click()
+    answer(page, current_attempt(pupil), right=True, js=True)
+
+    def cancel_submits(route):
+        if route.request.method == "POST":
+            route.abort("aborted")
+        else:
+            route.continue_()
+
+    page.route("**/quizzes/attempts/*/", cancel_submits)
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_role("button", name="Marking your answers…")).to_be_visible()
+    page.unroute("**/quizzes/attempts/*/")
+
+    submit = page.get_by_role("button", name="Submit my answers")
+    expect(submit).to_be_enabled(timeout=30_000)
+    submit.click()
+    expect(page.get_by_role("heading", name="You passed")).to_be_visible()
