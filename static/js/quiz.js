@@ -1,7 +1,8 @@
 // Quiz player enhancements. The quiz works fully without this script (plain form, server
 // marking); with it: ordering questions get "Move up" / "Move down" buttons instead of
 // position menus, a running count of answered questions, a guard against double submits, and
-// answers kept in this tab's sessionStorage so a reload or a wander back loses nothing.
+// answers kept in this tab's sessionStorage, until they are marked, so a reload or a wander
+// back loses nothing.
 // The page never holds the answer key, so nothing here can mark an answer.
 (function () {
   "use strict";
@@ -87,8 +88,8 @@
     return fieldset.querySelector("input:checked") !== null;
   }
 
-  function draftKey(form) {
-    return "upstander-quiz-" + form.dataset.attempt;
+  function draftKey(attempt) {
+    return "upstander-quiz-" + attempt;
   }
 
   function saveDraft(form) {
@@ -100,7 +101,7 @@
         answers[control.name] = [control.value];
       }
     });
-    try { window.sessionStorage.setItem(draftKey(form), JSON.stringify(answers)); } catch (e) { /* storage full or blocked */ }
+    try { window.sessionStorage.setItem(draftKey(form.dataset.attempt), JSON.stringify(answers)); } catch (e) { /* storage full or blocked */ }
   }
 
   function restoreDraft(form) {
@@ -108,7 +109,7 @@
       Array.prototype.every.call(form.querySelectorAll("select[name^='q-']"), function (s) { return s.value === ""; });
     if (!fresh) { return; }  // the server sent back what was entered: that wins
     var answers;
-    try { answers = JSON.parse(window.sessionStorage.getItem(draftKey(form)) || "null"); } catch (e) { answers = null; }
+    try { answers = JSON.parse(window.sessionStorage.getItem(draftKey(form.dataset.attempt)) || "null"); } catch (e) { answers = null; }
     if (!answers) { return; }
     form.querySelectorAll("input[name^='q-'], select[name^='q-']").forEach(function (control) {
       var values = answers[control.name] || [];
@@ -121,6 +122,11 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // Once an attempt is marked its answers are saved: the tab need not keep them any longer.
+    var marked = document.querySelector("[data-quiz-marked]");
+    if (marked) {
+      try { window.sessionStorage.removeItem(draftKey(marked.dataset.quizMarked)); } catch (e) { /* storage blocked */ }
+    }
     var form = document.querySelector("[data-quiz-form]");
     if (!form) { return; }
     if (form.dataset.attempt) {

@@ -209,6 +209,26 @@ def test_with_javascript_answers_survive_a_reload_before_submitting(page, live_s
     expect(page.get_by_text("You have answered 2 of 5 questions.")).to_be_visible()
 
 
+def test_answers_kept_in_the_tab_are_forgotten_once_the_quiz_is_marked(
+    page, live_server, demo, pupil
+):
+    """The tab keeps a quiz's answers only until they are marked: on a shared classroom
+    device the next person to use the tab (the sign-in may simply have run out) finds
+    nothing of them in the browser."""
+    module, quiz = demo["pupil-2021"]
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}/quizzes/modules/{module.pk}/{quiz.uuid}/")
+    page.get_by_role("button", name="Start the quiz").click()
+    attempt = current_attempt(pupil)
+    answer(page, attempt, right=False, js=True)
+    key = f"upstander-quiz-{attempt.uuid}"
+    assert page.evaluate("(key) => window.sessionStorage.getItem(key)", key) is not None
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_role("heading", name="Not passed yet")).to_be_visible()
+    page.wait_for_load_state()
+    assert page.evaluate("(key) => window.sessionStorage.getItem(key)", key) is None
+
+
 @pytest.mark.parametrize("course", ["pupil-2021", "staff-privacy"])
 def test_the_review_of_a_failed_quiz_fits_a_320px_screen(
     browser, live_server, demo, pupil, teacher, course
