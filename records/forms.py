@@ -3,12 +3,14 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from config.forms import DatePickerField
 from schools.roles import Role
 from schools.selectors import groups_visible_to
 
 from .catalogue import assignment_fits, courses_catalogue
+from .selectors import staff_not_leads
 from .states import STATE_LABELS
 
 ROLE_CHOICES = [
@@ -102,6 +104,21 @@ class AssignmentForm(AssignmentTermsForm):
                         "audience": group.name if group else str(dict(ROLE_CHOICES)[role]).lower(),
                     }
                 )
+            if staff_team and course.audience == "safeguarding_leads":
+                others = staff_not_leads(group=group)
+                if others:
+                    raise forms.ValidationError(
+                        ngettext(
+                            "“%(course)s” is for safeguarding leads only: %(count)s person in "
+                            "%(group)s is not one and could never complete it. Assign it to "
+                            "all safeguarding leads instead.",
+                            "“%(course)s” is for safeguarding leads only: %(count)s people in "
+                            "%(group)s are not leads and could never complete it. Assign it to "
+                            "all safeguarding leads instead.",
+                            others,
+                        )
+                        % {"course": course.title, "count": others, "group": group.name}
+                    )
         return cleaned
 
 

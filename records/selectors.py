@@ -15,10 +15,10 @@ from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 
 from schools.models import Group, Membership, RoleGrant, User
-from schools.roles import AUTH_GROUP_NAMES, Role
+from schools.roles import AUTH_GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
 from schools.selectors import group_pupils, people_visible_to, pupil_ids_by_group
 
-from .catalogue import CourseInfo, courses_catalogue
+from .catalogue import AUDIENCES_FOR_ROLE, CourseInfo, courses_catalogue
 from .models import (
     Assignment,
     Certificate,
@@ -189,7 +189,8 @@ def school_standings(
     and course. Where two assignments cover the same learner and course (their group and
     their role), the earlier due date and the shorter renewal period win. Someone who joined
     the group (or the school with the role) after the course was assigned gets the
-    assignment's days for new starters. Six queries.
+    assignment's days for new starters. Someone who cannot open a course (it is for another
+    audience) is not assigned it. Seven queries.
     """
     today = today or timezone.localdate()
     assignments = list(Assignment.objects.filter(school=school).order_by("due_on", "pk"))
@@ -231,6 +232,10 @@ def school_standings(
                     current[2],
                     min(current[3], theirs_on),
                 )
+    # Someone who cannot open a course could never complete it: it is not theirs, so they are
+    # never overdue on it nor reminded of it.
+    for key in _out_of_reach(plan, by_page):
+        del plan[key]
     if not plan:
         return courses, []
 
@@ -257,6 +262,50 @@ def school_standings(
             )
         )
     return courses, result
+
+
+def staff_not_leads(*, group) -> int:
+    """How many of the staff team's members (still at its school) are not safeguarding leads,
+    and so cannot open the course for leads (editors may open every course)."""
+    can_open = [AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD], AUTH_GROUP_NAMES[Role.EDITOR]]
+    return (
+        Membership.objects.filter(
+            group=group,
+            role=Membership.Role.MEMBER,
+            user__is_active=True,
+            user__school_id=group.school_id,
+            user__is_superuser=False,
+        )
+        .exclude(user__groups__name__in=can_open)
+        .count()
+    )
+
+
+def _out_of_reach(pairs: Iterable[tuple[int, int]], by_page: dict) -> set[tuple[int, int]]:
+    """The (learner, course page) pairs of `pairs` where the learner cannot open the course,
+    as `courses.selectors.course_open_to` decides: it is for an audience they do not learn in
+    (a course for safeguarding leads, assigned to a team with teachers in it). One query."""
+    pairs = list(pairs)
+    if not pairs:
+        return set()
+    superusers: set[int] = set()
+    roles: dict[int, set[str]] = defaultdict(set)
+    for pk, is_superuser, name in User.objects.filter(
+        pk__in={learner for learner, _page in pairs}
+    ).values_list("pk", "is_superuser", "groups__name"):
+        if is_superuser:
+            superusers.add(pk)
+        if name in ROLE_BY_GROUP_NAME:
+            roles[pk].add(ROLE_BY_GROUP_NAME[name])
+    out = set()
+    for learner, page_id in pairs:
+        theirs = roles[learner]
+        if learner in superusers or Role.EDITOR in theirs:
+            continue  # they may open every course
+        audiences = set().union(*(AUDIENCES_FOR_ROLE.get(r, set()) for r in theirs))
+        if by_page[page_id].audience not in audiences:
+            out.add((learner, page_id))
+    return out
 
 
 def _latest_renewals(by_page: dict) -> dict[int, CourseRenewal]:

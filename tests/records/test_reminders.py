@@ -138,11 +138,11 @@ def test_a_person_page_shows_the_last_reminder_emailed_for_each_course(
 
 
 def test_a_person_page_says_when_someone_cannot_be_emailed(
-    client, school, klass, staff_team, staff_course, pupil, teacher, safeguarding_lead
+    client, school, klass, staff_team, staff_course, pupil_course, pupil, teacher, safeguarding_lead
 ):
     _overdue_for_staff(school, staff_team, staff_course)
     assignment_create(
-        school=school, course_page_id=staff_course.pk, group=klass, due_on=date.today()
+        school=school, course_page_id=pupil_course.pk, group=klass, due_on=date.today()
     )
     teacher.email = ""
     teacher.save()

@@ -434,3 +434,19 @@ def test_a_completion_that_ran_out_before_the_due_date_leaves_time_until_then(
     [item] = assignments_for_learner(teacher)
     assert item.state == State.COMPLETED
     assert item.standing.expires_on > due
+
+
+def test_a_team_member_who_is_not_a_lead_is_not_held_to_the_leads_course(
+    school, staff_team, home_page, teacher, safeguarding_lead
+):
+    """A course for safeguarding leads is not open to teachers: a teacher in a team it is
+    assigned to (or who joins it later) could never complete it, so it is not theirs, and
+    they are never overdue on it nor reminded of it."""
+    from tests.records.conftest import _course
+
+    leads_course = _course(home_page, audience="safeguarding_leads", title="Leading safeguarding")
+    assign_to_team(staff_team, leads_course, due_on=date.today() - timedelta(days=1))
+    _courses, items = school_standings(school=school)
+    assert {i.learner_id for i in items} == {safeguarding_lead.pk}
+    assert assignments_for_learner(teacher) == []
+    assert [i.state for i in assignments_for_learner(safeguarding_lead)] == [State.OVERDUE]

@@ -330,6 +330,55 @@ def test_a_course_is_not_assigned_to_people_it_is_not_for(
     assert Assignment.objects.count() == before
 
 
+def test_a_course_for_leads_is_not_assigned_to_a_team_with_others_in_it(
+    client, world, home_page, staff_team
+):
+    """Teachers cannot open the course for safeguarding leads: assigned to their team, the
+    lead is told why not and where it can go instead."""
+    from tests.records.conftest import _course
+
+    leads_course = _course(home_page, audience="safeguarding_leads", title="Leading safeguarding")
+    client.force_login(world["safeguarding_lead"])
+    before = Assignment.objects.count()
+    response = client.post(
+        reverse("records:assignments"),
+        {
+            "course": leads_course.pk,
+            "group": staff_team.pk,
+            "due_on": (date.today() + timedelta(days=3)).isoformat(),
+            "new_starter_days": 30,
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "“Leading safeguarding” is for safeguarding leads only: 1 person in Teaching staff is "
+        "not one and could never complete it. Assign it to all safeguarding leads instead."
+    ) in response.content.decode()
+    assert Assignment.objects.count() == before
+
+
+def test_a_course_for_leads_is_assigned_to_a_team_of_leads(
+    client, world, home_page, school, safeguarding_lead
+):
+    from tests.records.conftest import _course
+
+    leads_course = _course(home_page, audience="safeguarding_leads", title="Leading safeguarding")
+    team = GroupFactory(school=school, name="Safeguarding team", kind=Group.Kind.STAFF_TEAM)
+    MembershipFactory(group=team, user=safeguarding_lead)
+    client.force_login(safeguarding_lead)
+    response = client.post(
+        reverse("records:assignments"),
+        {
+            "course": leads_course.pk,
+            "group": team.pk,
+            "due_on": (date.today() + timedelta(days=3)).isoformat(),
+            "new_starter_days": 30,
+        },
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.filter(group=team, course=leads_course).exists()
+
+
 def test_lead_cannot_assign_to_another_schools_group(client, world, staff_course):
     client.force_login(world["safeguarding_lead"])
     response = client.post(
