@@ -46,6 +46,8 @@ class CourseInfo:
     cpd_minutes: int
     url: str
     modules: tuple[ModuleInfo, ...] = field(default=())
+    # The page's place in the tree, for its privacy (a course private to some groups).
+    path: str = ""
 
     @property
     def is_staff_course(self) -> bool:
@@ -118,6 +120,7 @@ def courses_catalogue(*, audiences=None, page_ids=None, withdrawn=False) -> list
             cpd_minutes=c.cpd_minutes or 0,
             url=urls[c.pk],
             modules=tuple(modules[c.pk]),
+            path=c.path,
         )
         for c in courses
     ]

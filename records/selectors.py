@@ -190,7 +190,7 @@ def school_standings(
     their role), the earlier due date and the shorter renewal period win. Someone who joined
     the group (or the school with the role) after the course was assigned gets the
     assignment's days for new starters. Someone who cannot open a course (it is for another
-    audience) is not assigned it. Seven queries.
+    audience, or private to groups they are not in) is not assigned it. Eight queries.
     """
     today = today or timezone.localdate()
     assignments = list(Assignment.objects.filter(school=school).order_by("due_on", "pk"))
@@ -284,26 +284,49 @@ def staff_not_leads(*, group) -> int:
 def _out_of_reach(pairs: Iterable[tuple[int, int]], by_page: dict) -> set[tuple[int, int]]:
     """The (learner, course page) pairs of `pairs` where the learner cannot open the course,
     as `courses.selectors.course_open_to` decides: it is for an audience they do not learn in
-    (a course for safeguarding leads, assigned to a team with teachers in it). One query."""
+    (a course for safeguarding leads, assigned to a team with teachers in it), or its privacy
+    in the admin (or a page's above it) lets in only groups they are in none of. Two
+    queries."""
+    from wagtail.models import PageViewRestriction
+
     pairs = list(pairs)
     if not pairs:
         return set()
     superusers: set[int] = set()
     roles: dict[int, set[str]] = defaultdict(set)
-    for pk, is_superuser, name in User.objects.filter(
+    group_ids: dict[int, set[int]] = defaultdict(set)
+    for pk, is_superuser, group_id, name in User.objects.filter(
         pk__in={learner for learner, _page in pairs}
-    ).values_list("pk", "is_superuser", "groups__name"):
+    ).values_list("pk", "is_superuser", "groups__pk", "groups__name"):
         if is_superuser:
             superusers.add(pk)
+        if group_id is not None:
+            group_ids[pk].add(group_id)
         if name in ROLE_BY_GROUP_NAME:
             roles[pk].add(ROLE_BY_GROUP_NAME[name])
+    # Each privacy setting limited to groups: its page's path and the groups it lets in
+    # (none, if its groups were all deleted: then it lets nobody in).
+    private: dict[int, tuple[str, set[int]]] = {}
+    for pk, path, group_id in PageViewRestriction.objects.filter(
+        restriction_type=PageViewRestriction.GROUPS
+    ).values_list("pk", "page__path", "groups"):
+        private.setdefault(pk, (path, set()))[1].update([group_id] if group_id else [])
     out = set()
     for learner, page_id in pairs:
+        if learner in superusers:
+            continue  # they may open every page
+        course = by_page[page_id]
+        if any(
+            course.path.startswith(path) and not group_ids[learner] & allowed
+            for path, allowed in private.values()
+        ):
+            out.add((learner, page_id))
+            continue
         theirs = roles[learner]
-        if learner in superusers or Role.EDITOR in theirs:
-            continue  # they may open every course
+        if Role.EDITOR in theirs:
+            continue  # they may open a course for any audience
         audiences = set().union(*(AUDIENCES_FOR_ROLE.get(r, set()) for r in theirs))
-        if by_page[page_id].audience not in audiences:
+        if course.audience not in audiences:
             out.add((learner, page_id))
     return out
 
@@ -915,6 +938,29 @@ def pshe_class_assignments(
 
 def assignments_of_school(*, school) -> QuerySet[Assignment]:
     return Assignment.objects.filter(school=school).select_related("group", "course")
+
+
+def assignments_out_of_reach(*, school) -> dict[int, int]:
+    """Assignment id -> how many of the people it covers cannot open its course, and so are
+    not held to it (`school_standings`); assignments everyone can do are left out."""
+    assignments = list(Assignment.objects.filter(school=school))
+    by_page = {c.page_id: c for c in courses_catalogue(page_ids={a.course_id for a in assignments})}
+    assignments = [a for a in assignments if a.course_id in by_page]
+    if not assignments:
+        return {}
+    groups = _group_member_ids({a.group_id for a in assignments if a.group_id})
+    roles = _role_member_ids(school.pk, {a.role for a in assignments if a.role})
+    covered = {
+        a.pk: groups.get(a.group_id, {}) if a.group_id else roles.get(a.role, {})
+        for a in assignments
+    }
+    out = _out_of_reach(
+        {(learner, a.course_id) for a in assignments for learner in covered[a.pk]}, by_page
+    )
+    counts = {
+        a.pk: sum((learner, a.course_id) in out for learner in covered[a.pk]) for a in assignments
+    }
+    return {pk: count for pk, count in counts.items() if count}
 
 
 def course_renewal_latest_id(*, course_page_id: int) -> int:

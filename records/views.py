@@ -639,6 +639,7 @@ def assignments(request):
         {
             "form": form,
             "assignments": selectors.assignments_of_school(school=school),
+            "out_of_reach": selectors.assignments_out_of_reach(school=school),
             "school": school,
             "due_soon_days": DUE_SOON_DAYS,
             "expiring_days": EXPIRING_WINDOW_DAYS,

@@ -450,3 +450,28 @@ def test_a_team_member_who_is_not_a_lead_is_not_held_to_the_leads_course(
     assert {i.learner_id for i in items} == {safeguarding_lead.pk}
     assert assignments_for_learner(teacher) == []
     assert [i.state for i in assignments_for_learner(safeguarding_lead)] == [State.OVERDUE]
+
+
+def test_people_a_course_is_private_from_are_not_held_to_it(
+    school, staff_course, teacher, safeguarding_lead
+):
+    """A course whose privacy (in the admin) lets in only some groups cannot be opened by
+    anyone else: assigned to everyone, the others are not held to it."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    pilot = Group.objects.create(name="Pilot")
+    safeguarding_lead.groups.add(pilot)
+    restriction = PageViewRestriction.objects.create(
+        page=staff_course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([pilot])
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.STAFF,
+        due_on=date.today() - timedelta(days=1),
+    )
+    _courses, items = school_standings(school=school)
+    assert {i.learner_id for i in items} == {safeguarding_lead.pk}
+    assert assignments_for_learner(teacher) == []

@@ -379,6 +379,28 @@ def test_a_course_for_leads_is_assigned_to_a_team_of_leads(
     assert Assignment.objects.filter(group=team, course=leads_course).exists()
 
 
+def test_the_assignments_page_says_who_cannot_open_an_assigned_course(
+    client, world, staff_course, safeguarding_lead
+):
+    """A course private to some groups (its privacy in the admin) counts only for the
+    people it lets in: the lead is told how many of those it is assigned to it leaves out."""
+    from django.contrib.auth.models import Group as AuthGroup
+    from wagtail.models import PageViewRestriction
+
+    pilot = AuthGroup.objects.create(name="Pilot")
+    safeguarding_lead.groups.add(pilot)
+    restriction = PageViewRestriction.objects.create(
+        page=staff_course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([pilot])
+    client.force_login(safeguarding_lead)
+    page = " ".join(client.get(reverse("records:assignments")).content.decode().split())
+    assert (
+        "1 person it is assigned to cannot open this course (its privacy in the admin lets in "
+        "only some groups, or it is for other people), so it does not count for them."
+    ) in page
+
+
 def test_lead_cannot_assign_to_another_schools_group(client, world, staff_course):
     client.force_login(world["safeguarding_lead"])
     response = client.post(
