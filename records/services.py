@@ -92,6 +92,24 @@ def assignment_change(
 
 @transaction.atomic
 def assignment_delete(*, assignment: Assignment) -> None:
+    """Remove an assignment. The reminders sent under it are about its course, which may
+    still be assigned to the same people another way (their team's and their role's): they
+    move to that assignment, so nobody is emailed the same reminder again and their page
+    still shows it."""
+    other = (
+        Assignment.objects.filter(school_id=assignment.school_id, course_id=assignment.course_id)
+        .exclude(pk=assignment.pk)
+        .order_by("due_on", "pk")
+        .first()
+    )
+    if other is not None:
+        already = ReminderSent.objects.filter(
+            assignment=other,
+            learner_id=OuterRef("learner_id"),
+            kind=OuterRef("kind"),
+            about_date=OuterRef("about_date"),
+        )
+        assignment.reminders_sent.exclude(Exists(already)).update(assignment=other)
     assignment.delete()
 
 

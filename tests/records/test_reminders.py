@@ -921,3 +921,27 @@ def test_the_retention_purge_keeps_the_latest_completion_of_a_course_that_must_b
     assert reminders_send() == 1
     [mail] = mailoutbox
     assert "has expired" in mail.subject
+
+
+def test_removing_one_of_two_assignments_of_a_course_does_not_email_the_same_reminder_again(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """A course assigned to a member of staff twice (their team, and everyone with their
+    role) by the same date: the lead tidying up by removing the team's assignment, under
+    which the "overdue" email had gone, made the next run send the same email again, and
+    their page said none had been sent."""
+    from records.services import assignment_delete
+
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    due = date.today() - timedelta(days=3)
+    team = assign_to_team(staff_team, staff_course, due_on=due)
+    assignment_create(school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=due)
+    assert reminders_send() == 1
+    assignment_delete(assignment=team)
+    assert reminders_send() == 0
+    assert len(mailoutbox) == 1
+    client.force_login(safeguarding_lead)
+    html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
+    sent_on = timezone.localdate().strftime("%-d %b %Y")
+    assert f"<td>Overdue, {sent_on}" in html
