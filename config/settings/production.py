@@ -52,3 +52,12 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Implicit TLS from the first byte (usually port 465), for servers that offer no STARTTLS.
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Django's mail backend refuses the pair only when an email is sent: every email would fail
+# in the task worker while the site looked fine.
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (implicit TLS, port 465) "
+        "cannot both be true: set the one your mail server uses."
+    )

@@ -236,3 +236,26 @@ def test_check_deploy_warns_when_the_site_address_is_not_https():
     )
     assert result.returncode != 0
     assert "schools.W001" in result.stderr
+
+
+def test_the_mail_server_connection_can_use_implicit_tls():
+    # Mail servers that take only implicit TLS (port 465) need EMAIL_USE_SSL; without a way
+    # to set it, Upstander could not send through them at all.
+    code = (
+        "import django; from django.conf import settings; django.setup();"
+        "print(settings.EMAIL_USE_SSL, settings.EMAIL_USE_TLS)"
+    )
+    result = run(["-c", code], **PRODUCTION_ENV, EMAIL_PORT="465", EMAIL_USE_SSL="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True False"
+
+
+def test_asking_for_both_kinds_of_tls_to_the_mail_server_stops_the_site():
+    # Django's mail backend refuses the pair only when an email is sent, so every email
+    # failed in the task worker while the site and `check --deploy` looked fine.
+    result = run(
+        ["manage.py", "check"], **PRODUCTION_ENV, EMAIL_USE_TLS="true", EMAIL_USE_SSL="true"
+    )
+    assert result.returncode != 0
+    error = result.stderr.strip().splitlines()[-1]
+    assert "EMAIL_USE_TLS" in error and "EMAIL_USE_SSL" in error
