@@ -332,10 +332,17 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # school networks often block or log the call.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
+# Read in any case (`LOG_LEVEL=warning`). Given to Python's logging as it was, a level in
+# lower case or unknown to it stopped the site with "Unable to configure root logger".
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {os.environ['LOG_LEVEL']!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

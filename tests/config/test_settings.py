@@ -259,3 +259,22 @@ def test_asking_for_both_kinds_of_tls_to_the_mail_server_stops_the_site():
     assert result.returncode != 0
     error = result.stderr.strip().splitlines()[-1]
     assert "EMAIL_USE_TLS" in error and "EMAIL_USE_SSL" in error
+
+
+def test_the_log_level_may_be_written_in_lower_case():
+    # `LOG_LEVEL=warning` stopped the site (and every cron command) with Python's "Unable to
+    # configure root logger", naming no variable.
+    code = (
+        "import django, logging; django.setup();"
+        "print(logging.getLevelName(logging.getLogger().level))"
+    )
+    result = run(["-c", code], **PRODUCTION_ENV, LOG_LEVEL="warning")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "WARNING"
+
+
+def test_a_log_level_the_settings_do_not_know_stops_the_site_naming_its_variable():
+    result = run(["manage.py", "check"], **PRODUCTION_ENV, LOG_LEVEL="verbose")
+    assert result.returncode != 0
+    error = result.stderr.strip().splitlines()[-1]
+    assert "LOG_LEVEL" in error and "'verbose'" in error
