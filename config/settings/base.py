@@ -205,7 +205,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Redis's client reads the address only at the cache's first use, so one without its scheme
+# would pass every check and then make each page that uses the cache a server error.
+if REDIS_URL and not REDIS_URL.lower().startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "REDIS_URL must start with redis://, rediss:// or unix://, such as "
+        f"redis://127.0.0.1:6379/0, not {os.environ['REDIS_URL']!r}."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {

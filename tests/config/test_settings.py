@@ -278,3 +278,12 @@ def test_a_log_level_the_settings_do_not_know_stops_the_site_naming_its_variable
     assert result.returncode != 0
     error = result.stderr.strip().splitlines()[-1]
     assert "LOG_LEVEL" in error and "'verbose'" in error
+
+
+def test_a_redis_address_without_its_scheme_stops_the_site_naming_its_variable():
+    # `REDIS_URL=127.0.0.1:6379` passed `check --deploy`, and then every use of the cache
+    # was a server error: "Forgotten your password?", for one.
+    result = run(["manage.py", "check", "--deploy"], **PRODUCTION_ENV, REDIS_URL="127.0.0.1:6379")
+    assert result.returncode != 0
+    error = result.stderr.strip().splitlines()[-1]
+    assert "REDIS_URL" in error and "'127.0.0.1:6379'" in error
