@@ -55,7 +55,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public address of the site. It is the xAPI `account.homePage` of every learner and the
 # base of every activity IRI, so it must not change once statements have been recorded.
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# An empty value means the default, as elsewhere here: used as it was, the links in emails had
+# no host and no statement could be valid xAPI. (Production requires a value.)
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or "http://localhost:8000"
 
 # Where the PDFs' font lives: DejaVu Sans, from Debian's fonts-dejavu-core. It has the letters
 # of Welsh and Polish names (ŵ, ŷ, ł) that PDF's built-in Helvetica lacks.

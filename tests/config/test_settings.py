@@ -287,3 +287,11 @@ def test_a_redis_address_without_its_scheme_stops_the_site_naming_its_variable()
     assert result.returncode != 0
     error = result.stderr.strip().splitlines()[-1]
     assert "REDIS_URL" in error and "'127.0.0.1:6379'" in error
+
+
+def test_an_empty_site_address_outside_production_means_the_default():
+    # `SITE_URL=` (as `make` passes an empty one on) was used as it was: the links in emails
+    # had no host, and every learning event's statement was refused (its actor's homePage
+    # and its activity ids were not absolute IRIs).
+    values = settings_in("config.settings.dev", SITE_URL=" ")
+    assert values["site_url"] == "http://localhost:8000"
