@@ -42,7 +42,7 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools and people")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the site address check)
+        from . import checks  # noqa: F401  (registers the deployment checks)
 
         # Connected for the last app in INSTALLED_APPS order that has permissions we grant.
         post_migrate.connect(_sync_roles, dispatch_uid="schools.roles_sync")

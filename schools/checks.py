@@ -1,4 +1,5 @@
-"""System checks for `check --deploy`: the site's address is an HTTPS one."""
+"""System checks for `check --deploy`: the site's address is an HTTPS one, and the web
+processes share a cache."""
 
 from urllib.parse import urlsplit
 
@@ -20,5 +21,23 @@ def site_url_check(app_configs=None, **kwargs):
             hint="Set SITE_URL to the site's https:// address before any statements are "
             "recorded (docs/deploying.md).",
             id="schools.W001",
+        )
+    ]
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def shared_cache_check(app_configs=None, **kwargs):
+    # Limits kept in the cache (one password-reset email per address every few minutes)
+    # hold across the web processes only if they share it.
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not backend.endswith("LocMemCache"):
+        return []
+    return [
+        checks.Warning(
+            "The cache is each web process's own memory (REDIS_URL is not set): the limit "
+            "of one password-reset email per address every five minutes counts per "
+            "process, so each gunicorn worker can send one.",
+            hint="Set REDIS_URL to the Redis server the web processes share (docs/deploying.md).",
+            id="schools.W002",
         )
     ]

@@ -20,6 +20,8 @@ PRODUCTION_ENV = {
     "SITE_URL": "https://upstander.example.org",
     # H5P content is served from a separate origin (docs/h5p.md).
     "H5P_CONTENT_ORIGIN": "https://upstander-h5p.example.net",
+    # The cache the web processes share (docs/deploying.md); nothing here connects to it.
+    "REDIS_URL": "redis://cache.internal:6379/0",
 }
 # The test run's own variables, not a deployment's (the browser tests set
 # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright).
@@ -96,7 +98,11 @@ def test_without_database_url_the_database_is_sqlite():
 def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
     values = settings_in(
         "config.settings.production",
-        **{k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"},
+        **{
+            k: v
+            for k, v in PRODUCTION_ENV.items()
+            if k not in {"DJANGO_SETTINGS_MODULE", "REDIS_URL"}
+        },
         DATABASE_URL="postgres://app@db.internal:5432/upstander",
         REDIS_URL="redis://cache.internal:6379/1",
     )
@@ -283,7 +289,9 @@ def test_a_log_level_the_settings_do_not_know_stops_the_site_naming_its_variable
 def test_a_redis_address_without_its_scheme_stops_the_site_naming_its_variable():
     # `REDIS_URL=127.0.0.1:6379` passed `check --deploy`, and then every use of the cache
     # was a server error: "Forgotten your password?", for one.
-    result = run(["manage.py", "check", "--deploy"], **PRODUCTION_ENV, REDIS_URL="127.0.0.1:6379")
+    result = run(
+        ["manage.py", "check", "--deploy"], **{**PRODUCTION_ENV, "REDIS_URL": "127.0.0.1:6379"}
+    )
     assert result.returncode != 0
     error = result.stderr.strip().splitlines()[-1]
     assert "REDIS_URL" in error and "'127.0.0.1:6379'" in error
@@ -295,3 +303,13 @@ def test_an_empty_site_address_outside_production_means_the_default():
     # and its activity ids were not absolute IRIs).
     values = settings_in("config.settings.dev", SITE_URL=" ")
     assert values["site_url"] == "http://localhost:8000"
+
+
+def test_check_deploy_warns_when_each_web_process_has_a_cache_of_its_own():
+    # Without REDIS_URL the cache is each process's memory, so the limit of one password
+    # reset email per address every five minutes counted per web process: with three
+    # gunicorn workers, three emails.
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode != 0
+    assert "schools.W002" in result.stderr
