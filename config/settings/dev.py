@@ -6,7 +6,8 @@ from .base import *  # noqa: F403
 from .base import env_list
 
 DEBUG = True
-# A development-only key, generated afresh by `make run` into .env-dev if absent.
+# DJANGO_SECRET_KEY when it is set; otherwise a fixed key that anyone can read here, so
+# development only (`make run` neither generates nor stores one).
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-key-not-for-production-use"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],0.0.0.0")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
