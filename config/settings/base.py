@@ -297,7 +297,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or BASE_DIR / "media")
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
 
 # H5P library JavaScript is arbitrary code, so H5P content and its embed page are served only
@@ -306,11 +306,18 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 # second port. Its host must also be in ALLOWED_HOSTS. See docs/h5p.md.
 H5P_CONTENT_ORIGIN = os.environ.get("H5P_CONTENT_ORIGIN", "http://127.0.0.1:8001").rstrip("/")
 # Extracted packages; outside MEDIA_ROOT so the site origin never serves them.
-H5P_ROOT = Path(os.environ.get("H5P_ROOT", BASE_DIR / "h5p-packages"))
+H5P_ROOT = Path(os.environ.get("H5P_ROOT", "").strip() or BASE_DIR / "h5p-packages")
 H5P_PLAYER_DIR = NODE_MODULES_DIR / "h5p-standalone" / "dist"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Upstander <no-reply@localhost>")
+# Here too an empty value (`EMAIL_BACKEND=`) means the default: an empty backend failed every
+# email in the task worker, an empty sender gave them a blank From line, and an empty folder
+# (above) meant the working directory.
+EMAIL_BACKEND = (
+    os.environ.get("EMAIL_BACKEND", "").strip() or "django.core.mail.backends.smtp.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "Upstander <no-reply@localhost>"
+)
 # Seconds to wait for the mail server before giving up on an email (it is tried again: the
 # next reminders run, or the lead is told it could not be sent). Without it, a server that
 # accepts the connection and never answers holds a page or the task worker for ever.

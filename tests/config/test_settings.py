@@ -313,3 +313,26 @@ def test_check_deploy_warns_when_each_web_process_has_a_cache_of_its_own():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
     assert result.returncode != 0
     assert "schools.W002" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "default"),
+    [
+        # Uploads and unpacked H5P packages went to whatever folder the process started in
+        # (the code's, under systemd), not where the web server serves and backups look.
+        ("MEDIA_ROOT", str(ROOT / "media")),
+        ("H5P_ROOT", str(ROOT / "h5p-packages")),
+        # Every email failed in the task worker (or had a blank From line), while
+        # `check --deploy` saw no issue.
+        ("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        ("DEFAULT_FROM_EMAIL", "Upstander <no-reply@localhost>"),
+    ],
+)
+def test_an_empty_path_or_mail_setting_in_the_environment_file_means_the_default(variable, default):
+    code = (
+        "import django; from django.conf import settings; django.setup();"
+        f"print(str(settings.{variable}))"
+    )
+    result = run(["-c", code], **PRODUCTION_ENV, **{variable: ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == default
