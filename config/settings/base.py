@@ -32,16 +32,21 @@ def env_bool(name: str, default: bool = False) -> bool:
     )
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(
             f"{name} must be a whole number, not {os.environ[name]!r}."
         ) from None
+    # Below its range a number does not fail by itself: it means something else, such as a
+    # sign-in that ends only when the browser closes (0 minutes).
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more, not {number}.")
+    return number
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -76,7 +81,7 @@ PDF_FALLBACK_FONTS = [
 # How long the retention command (purge_records) keeps what belongs to no school: the sign-ins
 # and trial plays of editors and administrators, and statements from site-wide LRS clients.
 # Schools set their own period (School.retention_months); this is its default, seven years.
-RETENTION_MONTHS_WITHOUT_SCHOOL = env_int("RETENTION_MONTHS_WITHOUT_SCHOOL", 84)
+RETENTION_MONTHS_WITHOUT_SCHOOL = env_int("RETENTION_MONTHS_WITHOUT_SCHOOL", 84, minimum=0)
 # The hour (0 to 23, the site's time zone) of the daily reminder emails (records/tasks.py).
 RECORDS_REMINDERS_HOUR = env_int("RECORDS_REMINDERS_HOUR", 7)
 if not 0 <= RECORDS_REMINDERS_HOUR <= 23:
@@ -86,7 +91,7 @@ if not 0 <= RECORDS_REMINDERS_HOUR <= 23:
 # How long the database's task queue keeps a task after it finished (or failed): the emails
 # sent from a request wait there with the address, the name and a password reset link.
 # Deleted by the daily reminders run and by purge_records; tasks waiting to run always stay.
-TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7, minimum=0)
 # The LRS's X-Experience-API-Consistent-Through is this long before now: longer than any
 # write of statements takes from being stamped `stored` to committing (the web server's
 # request timeout bounds it; xapi.lrs.http.consistent_through_now).
@@ -257,8 +262,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # A sign-in ends after this long without a request: pupils share devices in school
 # (schools/sessions.py).
-PUPIL_IDLE_MINUTES = env_int("PUPIL_IDLE_MINUTES", 30)
-STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 240)
+PUPIL_IDLE_MINUTES = env_int("PUPIL_IDLE_MINUTES", 30, minimum=1)
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 240, minimum=1)
 
 # Brute-force protection on sign-in: five failures lock that username from that address for
 # 15 minutes; failing again while locked does not make it longer (or anyone could keep a
@@ -321,7 +326,7 @@ DEFAULT_FROM_EMAIL = (
 # Seconds to wait for the mail server before giving up on an email (it is tried again: the
 # next reminders run, or the lead is told it could not be sent). Without it, a server that
 # accepts the connection and never answers holds a page or the task worker for ever.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
 WAGTAIL_SITE_NAME = "Upstander"
 WAGTAILADMIN_BASE_URL = SITE_URL

@@ -336,3 +336,25 @@ def test_an_empty_path_or_mail_setting_in_the_environment_file_means_the_default
     result = run(["-c", code], **PRODUCTION_ENV, **{variable: ""})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == default
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        # 0 (meant as "never") made a pupil's sign-in last until the browser closed, with no
+        # sign-out after a while away from a shared laptop; below 0, nobody stayed signed in.
+        ("PUPIL_IDLE_MINUTES", "0"),
+        ("STAFF_IDLE_MINUTES", "-5"),
+        # 0 (meant as "no limit"): Python's mail client refuses it, so every email failed.
+        ("EMAIL_TIMEOUT", "0"),
+        # Below 0, purge_records deleted everything that belongs to no school before today,
+        # and the task queue's finished tasks at its next run, however new.
+        ("RETENTION_MONTHS_WITHOUT_SCHOOL", "-1"),
+        ("TASK_RESULTS_KEEP_DAYS", "-7"),
+    ],
+)
+def test_a_number_out_of_its_range_stops_the_site_naming_its_variable(variable, value):
+    result = run(["manage.py", "check"], **PRODUCTION_ENV, **{variable: value})
+    assert result.returncode != 0
+    error = result.stderr.strip().splitlines()[-1]
+    assert variable in error and value in error
