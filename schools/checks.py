@@ -1,10 +1,11 @@
-"""System checks for `check --deploy`: the site's address is an HTTPS one, and the web
-processes share a cache."""
+"""System checks for `check --deploy`: the site's address is an HTTPS one the site answers
+to, and the web processes share a cache."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
+from django.http.request import validate_host
 
 
 @checks.register(checks.Tags.security, deploy=True)
@@ -39,5 +40,22 @@ def shared_cache_check(app_configs=None, **kwargs):
             "process, so each gunicorn worker can send one.",
             hint="Set REDIS_URL to the Redis server the web processes share (docs/deploying.md).",
             id="schools.W002",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def site_host_allowed_check(app_configs=None, **kwargs):
+    # Django answers "Bad Request (400)" to a request for a host not in ALLOWED_HOSTS: if
+    # SITE_URL's is not, no page of the site opens (and no email's link does).
+    host = urlsplit(settings.SITE_URL).hostname
+    if not host or validate_host(host, settings.ALLOWED_HOSTS):
+        return []
+    return [
+        checks.Warning(
+            f"SITE_URL's host {host} is not in ALLOWED_HOSTS, so every page of the site "
+            "answers Bad Request (400).",
+            hint="Add it to ALLOWED_HOSTS, with the H5P content host (docs/deploying.md).",
+            id="schools.W003",
         )
     ]

@@ -358,3 +358,14 @@ def test_a_number_out_of_its_range_stops_the_site_naming_its_variable(variable, 
     assert result.returncode != 0
     error = result.stderr.strip().splitlines()[-1]
     assert variable in error and value in error
+
+
+def test_check_deploy_warns_when_the_site_address_is_not_an_allowed_host():
+    # With only the H5P host in ALLOWED_HOSTS (or the variable left out, so localhost), every
+    # page of the site answered "Bad Request (400)" while `check --deploy` saw no issue.
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **{**PRODUCTION_ENV, "ALLOWED_HOSTS": "upstander-h5p.example.net"},
+    )
+    assert result.returncode != 0
+    assert "schools.W003" in result.stderr
