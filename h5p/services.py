@@ -312,7 +312,15 @@ def h5p_statement_record(
     from xapi.services import record
 
     if not module_places_activity(module=module, activity=activity):
-        raise H5PStatementRejected(_("This module does not hold that H5P activity."))
+        # Most often an editor has since published the module with another activity (or
+        # none) in its place while the learner's page still plays the old one: the relay
+        # shows this to the learner, so it says what to do.
+        raise H5PStatementRejected(
+            _(
+                "This activity has changed since you opened the page, so this answer "
+                "cannot be saved. Reload the page and do the activity again."
+            )
+        )
     if statement_id is not None:
         stored = (
             Statement.objects.filter(statement_id=statement_id).only("learner_id", "data").first()

@@ -178,7 +178,26 @@ def test_a_module_that_does_not_hold_the_activity_is_refused(client, pupil, modu
     statement = h5p_statement(activity_iri("h5p", other.uuid), result=SCORE)
     response = post(client, other, module.pk, statement)
     assert response.status_code == 400
-    assert "does not hold" in response.json()["error"]
+    assert "Reload the page" in response.json()["error"]
+    assert not Statement.objects.exists()
+
+
+def test_answers_to_an_activity_an_editor_swapped_out_tell_the_learner_to_reload(
+    client, pupil, activity, module, h5p_root
+):
+    """The pupil's tab still plays the old activity after an editor published the module
+    with another one in its H5P block: the relay shows the refusal's reason to the pupil,
+    so it must say in plain words what to do, not name the module's internals."""
+    other = h5p_activity_create(upload=upload_of(tiny_package(**{"content/y.txt": "y"})))[0]
+    module.body = [("h5p", {"activity": other, "required": True})]
+    module.save_revision().publish()
+    client.force_login(pupil)
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
+    response = post(client, activity, module.pk, statement)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "changed since you opened the page" in error
+    assert "Reload the page" in error
     assert not Statement.objects.exists()
 
 
