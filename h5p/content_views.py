@@ -150,6 +150,14 @@ def player_file(request, path):
     return _serve_under(Path(settings.H5P_PLAYER_DIR), path, request)
 
 
+# Libraries may hold svg and xml (H5P core allows them there), and a browser runs a script
+# in either when the file is opened as a page of its own. The player only ever loads them
+# as images or data, which a document's policy does not touch; opened directly, they run
+# nothing and are sandboxed into an origin of their own (CSP Level 3, sandbox).
+DOCUMENT_EXTENSIONS = (".svg", ".xml")
+DOCUMENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+
+
 @require_safe
 def package_file(request, activity_uuid, path):
     """A file of an extracted package: only what validation let through."""
@@ -159,4 +167,6 @@ def package_file(request, activity_uuid, path):
     response = _serve_under(root, path, request)
     if response.status_code in (200, 206):
         response["Cache-Control"] = FOR_GOOD
+    if path.lower().endswith(DOCUMENT_EXTENSIONS):
+        response["Content-Security-Policy"] = DOCUMENT_POLICY
     return response

@@ -162,3 +162,22 @@ def test_player_scripts_and_missing_files_are_not_cached_for_good(client, activi
     for path in ("/player/main.bundle.js", "/embed.js", f"/packages/{activity.uuid}/no.js"):
         response = client.get(path, **CONTENT)
         assert "immutable" not in response.get("Cache-Control", "")
+
+
+SCRIPTED_SVG = (
+    "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(document.domain)</script></svg>"
+)
+
+
+@pytest.mark.parametrize("name", ["H5P.Tiny-1.0/images/badge.svg", "H5P.Tiny-1.0/data.xml"])
+def test_an_svg_or_xml_file_opened_directly_runs_no_script(client, h5p_root, name):
+    """Libraries may hold svg and xml (H5P core allows them there), and either can carry a
+    script that runs when the file is opened as a page of its own: it must not run on the
+    content origin, where the embed page and every package live."""
+    activity = h5p_activity_create(upload=upload_of(tiny_package(**{name: SCRIPTED_SVG})))[0]
+    response = client.get(f"/packages/{activity.uuid}/{name}", **CONTENT)
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "sandbox" in policy
+    assert "script-src" not in policy
