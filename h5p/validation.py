@@ -356,14 +356,8 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:
                     ext=ext or _("(none)"),
                 )
         else:
-            if not LIBRARY_FOLDER.match(top):
-                raise _reject(
-                    _(
-                        "“%(folder)s” is neither content/ nor a library folder named like "
-                        "H5P.Name-1.0."
-                    ),
-                    folder=top,
-                )
+            if not MACHINE_NAME.match(top):
+                raise _not_a_library_folder(top)
             if ext not in LIBRARY_EXTENSIONS:
                 raise _reject(
                     _("“%(name)s”: .%(ext)s files are not allowed in an H5P package."),
@@ -402,7 +396,12 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:
             _("The main library %(name)s is not among h5p.json's dependencies."), name=main_name
         )
 
-    libraries = _resolve_libraries(archive, needed, library_folders, limits)
+    libraries, used = _resolve_libraries(archive, needed, library_folders, limits)
+    # A folder named without a version is a library's only when a library needed is in it
+    # (H5P core reads every other folder as a library and refuses one without library.json).
+    for top in library_folders:
+        if top not in used and not LIBRARY_FOLDER.match(top):
+            raise _not_a_library_folder(top)
     return PackageManifest(
         title=title.strip()[:255],
         main_library=main,
@@ -411,20 +410,40 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:
     )
 
 
-def _resolve_libraries(archive, needed, library_folders, limits) -> list[Library]:
+def _not_a_library_folder(folder: str) -> PackageRejected:
+    return _reject(
+        _(
+            "“%(folder)s” is neither content/ nor a library folder named like "
+            "H5P.Name-1.0 or H5P.Name."
+        ),
+        folder=folder,
+    )
+
+
+def _resolve_libraries(archive, needed, library_folders, limits):
     """Every library needed for playback (preloaded and dynamic, transitively) must be in
-    its folder with a matching library.json whose scripts and styles exist."""
+    its folder with a matching library.json whose scripts and styles exist. Returns the
+    libraries and the folders they are in.
+
+    H5P core takes a folder named `<machineName>-<major>.<minor>` or just `<machineName>`
+    (H5PValidator::isValidPackage). h5p-standalone looks for every library the way it finds
+    the first one in h5p.json, so a package must name all its library folders one way."""
     resolved: dict[str, Library] = {}
+    used: dict[str, bool] = {}  # folder: whether it is named with the version
     queue = list(needed)
     while queue:
         lib = queue.pop(0)
         if lib.folder in resolved:
             continue
-        if lib.folder not in library_folders:
+        if lib.folder in library_folders:
+            folder = lib.folder
+        elif lib.machine_name in library_folders:
+            folder = lib.machine_name
+        else:
             raise _reject(
                 _("The package needs the library %(lib)s but does not include it."), lib=lib
             )
-        where = f"{lib.folder}/library.json"
+        where = f"{folder}/library.json"
         data = _read_json(archive, where, limits)
         if not isinstance(data, dict):
             raise _reject(_("%(where)s is not a JSON object."), where=where)
@@ -432,25 +451,33 @@ def _resolve_libraries(archive, needed, library_folders, limits) -> list[Library
         if declared != lib:
             raise _reject(
                 _("The folder %(folder)s holds %(declared)s: the folder is misnamed."),
-                folder=lib.folder,
+                folder=folder,
                 declared=declared,
             )
-        present = {str(p) for p in library_folders[lib.folder]}
+        present = {str(p) for p in library_folders[folder]}
         for key in ("preloadedJs", "preloadedCss"):
             items = data.get(key) or []
             if not isinstance(items, list):
                 raise _reject(_("%(where)s: %(key)s is not a list."), where=where, key=key)
             for item in items:
                 rel = item.get("path") if isinstance(item, dict) else None
-                if not isinstance(rel, str) or f"{lib.folder}/{rel}" not in present:
+                if not isinstance(rel, str) or f"{folder}/{rel}" not in present:
                     raise _reject(
                         _("%(where)s lists a file that is not in the package: %(path)s."),
                         where=where,
                         path=rel,
                     )
         resolved[lib.folder] = lib
+        used[folder] = folder == lib.folder
         queue.extend(_dependencies(data, where, ("preloadedDependencies", "dynamicDependencies")))
-    return sorted(resolved.values(), key=lambda lib: lib.folder)
+    if len(set(used.values())) > 1:
+        raise _reject(
+            _(
+                "Some library folders are named with their version (H5P.Name-1.0) and some "
+                "without (H5P.Name): the player needs them all named the same way."
+            )
+        )
+    return sorted(resolved.values(), key=lambda lib: lib.folder), set(used)
 
 
 def _mb(size: int) -> str:

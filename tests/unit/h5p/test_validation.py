@@ -91,6 +91,45 @@ def test_a_library_in_a_misnamed_folder_is_rejected():
     assert "misnamed" in reason(tiny_package(**{"H5P.Tiny-1.0/library.json": json.dumps(library)}))
 
 
+def unversioned(files: dict) -> dict:
+    """The package's files with its library folder named `H5P.Tiny`, without the version."""
+    return {name.replace("H5P.Tiny-1.0/", "H5P.Tiny/"): data for name, data in files.items()}
+
+
+def test_a_library_folder_named_without_its_version_is_accepted(tmp_path):
+    """H5P core takes a library folder named `<machineName>` as well as
+    `<machineName>-<major>.<minor>` (H5PValidator::isValidPackage), and h5p-standalone plays
+    a package whose folders are all named so."""
+    data = build_package(unversioned(tiny_files()))
+    manifest = inspect_package(io.BytesIO(data))
+    assert str(manifest.main_library) == "H5P.Tiny 1.0"
+    extract_package_safely(io.BytesIO(data), manifest, tmp_path)
+    assert (tmp_path / "H5P.Tiny" / "tiny.js").is_file()
+
+
+def test_library_folders_named_both_ways_in_one_package_are_rejected():
+    # The player looks for every library the way it finds the first one, so it would miss
+    # the libraries whose folders are named the other way.
+    library = dict(LIBRARY, machineName="H5P.Other")
+    files = unversioned(tiny_files())
+    files["H5P.Tiny/library.json"] = json.dumps(
+        dict(
+            LIBRARY,
+            preloadedDependencies=[
+                {"machineName": "H5P.Other", "majorVersion": 1, "minorVersion": 0}
+            ],
+        )
+    )
+    files["H5P.Other-1.0/library.json"] = json.dumps(dict(library, preloadedJs=[], preloadedCss=[]))
+    assert "all named the same way" in reason(build_package(files))
+
+
+def test_a_folder_without_a_version_that_is_no_needed_library_is_rejected():
+    assert "neither content/ nor a library folder" in reason(
+        tiny_package(**{"Extras/library.json": "{}"})
+    )
+
+
 def test_a_library_listing_a_script_it_does_not_contain_is_rejected():
     assert "tiny.js" in reason(tiny_package(**{"H5P.Tiny-1.0/tiny.js": None}))
 
