@@ -2,12 +2,12 @@
 
 Only a superuser makes someone a superuser; nobody gives a role (a Wagtail group) with
 permissions they do not hold themselves (`admin_viewsets.groups_beyond_reach`), nor sets the
-password or email address of someone who holds such permissions, nor moves them to another
-school (`person_beyond_reach`). The forms check this, so a refusal is shown next to the
-field with everything else still filled in. Settings -> Groups likewise: nobody gives a
-group, their own included, a permission they do not hold, nor changes its permissions over
-pages and collections; the groups that carry roles keep their names. Installed through
-`config.apps.WagtailUsersConfig`.
+password, email address or username of someone who holds such permissions, nor deactivates
+them or moves them to another school (`person_beyond_reach`). The forms check this, so a
+refusal is shown next to the field with everything else still filled in. Settings -> Groups
+likewise: nobody gives a group, their own included, a permission they do not hold, nor
+changes its permissions over pages and collections; the groups that carry roles keep their
+names. Installed through `config.apps.WagtailUsersConfig`.
 """
 
 from django import forms
@@ -20,6 +20,7 @@ from wagtail.users.forms import GroupForm, UserCreationForm, UserEditForm
 from wagtail.users.views import groups, users
 
 from .admin_viewsets import (
+    PERSON_ACCOUNT_REFUSAL,
     PERSON_BEYOND_REACH_REFUSAL,
     PERSON_MOVE_REFUSAL,
     groups_beyond_reach,
@@ -68,6 +69,9 @@ class PrivilegeCheckedFormMixin:
             self.add_error("email", PERSON_BEYOND_REACH_REFUSAL)
         if "school" in self.changed_data:
             self.add_error("school", PERSON_MOVE_REFUSAL)
+        for field in ("is_active", "username"):
+            if field in self.changed_data:
+                self.add_error(field, PERSON_ACCOUNT_REFUSAL)
         return cleaned_data
 
 

@@ -393,6 +393,12 @@ PERSON_BEYOND_REACH_REFUSAL = _(
     "Only a superuser, or someone who holds all of this person's permissions, can change "
     "their password or email address."
 )
+# Unticking "Active", or changing the username someone signs in with, locks them out: a
+# lead's school would lose its safeguarding dashboard to someone who may not give the role.
+PERSON_ACCOUNT_REFUSAL = _(
+    "Only a superuser, or someone who holds all of this person's permissions, can deactivate "
+    "them or change their username."
+)
 # A safeguarding lead sees their own school's pupils: moved to another school, they would be
 # its lead, which the administrator may not make anyone by giving the role.
 PERSON_MOVE_REFUSAL = _(
@@ -546,6 +552,13 @@ class PersonEditView(EditView):
             and person_beyond_reach(self.request.user, self.object)
         ):
             form.add_error("school", PERSON_MOVE_REFUSAL)
+        for field in ("is_active", "username"):
+            if (
+                form.is_valid()
+                and field in form.changed_data
+                and person_beyond_reach(self.request.user, self.object)
+            ):
+                form.add_error(field, PERSON_ACCOUNT_REFUSAL)
         if form.is_valid() and (refusal := pupil_move_mis_id_refusal(form, self.object)):
             form.add_error("mis_id", refusal)
         return super().is_valid(form)

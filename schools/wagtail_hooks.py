@@ -12,6 +12,7 @@ from .admin_choosers import person_chooser_viewset
 from .admin_viewsets import (
     SchoolsViewSetGroup,
     groups_beyond_reach_refused,
+    person_beyond_reach,
     pupil_role_refusal,
     staff_role_refusal,
     superuser_change_refused,
@@ -95,6 +96,28 @@ def refuse_to_change_superusers_in_bulk_unless_one(request, action_type, objects
         request,
         _("Only a superuser can change a superuser's account: %(people)s.")
         % {"people": ", ".join(p.get_full_name() or p.get_username() for p in superusers)},
+    )
+    return redirect(request.get_full_path())
+
+
+@hooks.register("before_bulk_action")
+def refuse_to_set_active_state_in_bulk_beyond_reach(request, action_type, objects, action):
+    # As the user form: only someone who holds all of a person's permissions deactivates or
+    # reactivates them; a lead made inactive leaves their school without its dashboard.
+    if request.user.is_superuser or getattr(action, "model", None) is not get_user_model():
+        return None
+    if action_type != "set_active_state":
+        return None
+    refused = [person for person in objects if person_beyond_reach(request.user, person)]
+    if not refused:
+        return None
+    messages.error(
+        request,
+        _(
+            "Only a superuser, or someone who holds all of their permissions, can deactivate "
+            "or reactivate: %(people)s."
+        )
+        % {"people": ", ".join(p.get_full_name() or p.get_username() for p in refused)},
     )
     return redirect(request.get_full_path())
 

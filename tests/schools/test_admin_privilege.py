@@ -566,3 +566,80 @@ def test_an_administrator_still_moves_someone_within_their_reach_to_another_scho
     assert client.post(url, form).status_code == 302
     teacher.refresh_from_db()
     assert teacher.school_id == other.pk
+
+
+ACCOUNT_REFUSAL = (
+    "Only a superuser, or someone who holds all of this person's permissions, can deactivate "
+    "them or change their username."
+)
+
+
+@pytest.mark.parametrize("screen", ["users", "people"])
+@pytest.mark.parametrize(
+    "field, change",
+    [("is_active", {"is_active": ""}), ("username", {"username": "renamed-lead"})],
+)
+def test_an_administrator_cannot_deactivate_or_rename_a_safeguarding_lead(
+    client, people_admin, safeguarding_lead, screen, field, change
+):
+    """Unticking the lead's "Active" box, or changing the username they sign in with, would
+    lock the school's lead out of its safeguarding dashboard: someone who may not make anyone
+    a lead may not unmake one this way either."""
+    if screen == "users":
+        url = f"/admin/users/edit/{safeguarding_lead.pk}/"
+        form = {
+            **_wagtail_user_form(safeguarding_lead, safeguarding_lead.groups.all()),
+            "school": safeguarding_lead.school_id,
+            **change,
+        }
+    else:
+        url = f"/admin/schools/people/edit/{safeguarding_lead.pk}/"
+        form = _people_form(safeguarding_lead, **change)
+    form = {key: value for key, value in form.items() if value != ""}
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [ACCOUNT_REFUSAL]
+    safeguarding_lead.refresh_from_db()
+    assert safeguarding_lead.is_active
+    assert safeguarding_lead.username != "renamed-lead"
+
+
+@pytest.mark.parametrize("screen", ["users", "people"])
+def test_an_administrator_still_deactivates_and_renames_someone_within_their_reach(
+    client, people_admin, school, screen
+):
+    teacher = UserFactory(username="leaving", school=school, email="leaving@school.invalid")
+    if screen == "users":
+        url = f"/admin/users/edit/{teacher.pk}/"
+        form = {**_wagtail_user_form(teacher, []), "school": school.pk}
+    else:
+        url = f"/admin/schools/people/edit/{teacher.pk}/"
+        form = _people_form(teacher)
+    form = {**form, "username": "left"}
+    del form["is_active"]
+    assert client.post(url, form).status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.username == "left"
+    assert not teacher.is_active
+
+
+def test_an_administrator_cannot_deactivate_a_safeguarding_lead_with_the_bulk_action(
+    client, people_admin, safeguarding_lead
+):
+    """ "Set active state" for several people at once is held to the same rule as the
+    user form."""
+    from django.urls import reverse
+
+    other = UserFactory(username="otherperson", school=None)
+    meta = people_admin._meta
+    url = reverse("wagtail_bulk_action", args=[meta.app_label, meta.model_name, "set_active_state"])
+    query = f"?next=/admin/users/&id={safeguarding_lead.pk}&id={other.pk}"
+    response = client.post(url + query, {"mark_as_active": "False"}, follow=True)
+    safeguarding_lead.refresh_from_db()
+    other.refresh_from_db()
+    assert safeguarding_lead.is_active and other.is_active
+    assert "can deactivate or reactivate:" in response.content.decode()
+    response = client.post(f"{url}?next=/admin/users/&id={other.pk}", {"mark_as_active": "False"})
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert not other.is_active
