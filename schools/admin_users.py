@@ -23,6 +23,7 @@ from .admin_viewsets import (
     PERSON_ACCOUNT_REFUSAL,
     PERSON_BEYOND_REACH_REFUSAL,
     PERSON_MOVE_REFUSAL,
+    PersonDeleteView,
     groups_beyond_reach,
     groups_refusal,
     person_beyond_reach,
@@ -180,6 +181,7 @@ class UserFilterSet(users.UserFilterSet):
 class UserViewSet(users.UserViewSet):
     add_view_class = CreateView
     edit_view_class = EditView
+    delete_view_class = PersonDeleteView
     filterset_class = UserFilterSet
 
     def get_form_class(self, for_update=False):

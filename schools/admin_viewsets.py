@@ -7,6 +7,7 @@ add people through the roster import instead.
 
 import django_filters
 from django.contrib.auth.models import Group as AuthGroup
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.forms import modelform_factory
 from django.shortcuts import redirect
@@ -580,6 +581,17 @@ class PersonEditView(EditView):
         )
 
 
+class PersonDeleteView(UserDeleteView):
+    """Wagtail's own, which refuses only yourself and (to others) a superuser: nor may
+    anyone delete, and so erase, a person who holds a permission they do not
+    (`person_beyond_reach`), such as a school's safeguarding lead."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if person_beyond_reach(request.user, self.get_object()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class PersonFilterSet(WagtailFilterSet):
     """Filter people by school and by role (the auth groups that carry roles)."""
 
@@ -611,7 +623,7 @@ class PersonViewSet(ListingViewSet):
     edit_view_class = PersonEditView
     # Deleting someone here is deleting them in Wagtail's Users screens: the same checks (not
     # yourself), and its "before_delete_user" hook, which erases their learning records.
-    delete_view_class = UserDeleteView
+    delete_view_class = PersonDeleteView
     delete_template_name = "wagtailusers/users/confirm_delete.html"
 
 

@@ -122,6 +122,30 @@ def refuse_to_set_active_state_in_bulk_beyond_reach(request, action_type, object
     return redirect(request.get_full_path())
 
 
+# Before the records app's hook, which erases the people deleted together: a refusal must
+# come before anyone's records go.
+@hooks.register("before_bulk_action", order=-10)
+def refuse_to_delete_in_bulk_beyond_reach(request, action_type, objects, action):
+    # As deleting one person: only someone who holds all of a person's permissions deletes
+    # them (`PersonDeleteView`).
+    if request.user.is_superuser or getattr(action, "model", None) is not get_user_model():
+        return None
+    if action_type != "delete":
+        return None
+    refused = [person for person in objects if person_beyond_reach(request.user, person)]
+    if not refused:
+        return None
+    messages.error(
+        request,
+        _(
+            "Only a superuser, or someone who holds all of their permissions, can delete: "
+            "%(people)s."
+        )
+        % {"people": ", ".join(p.get_full_name() or p.get_username() for p in refused)},
+    )
+    return redirect(request.get_full_path())
+
+
 @hooks.register("after_bulk_action")
 def note_leaving_or_return_of_people_set_active_in_bulk(request, action_type, objects, action):
     # Wagtail's "Set active state" writes is_active alone, bypassing User.save: without this,

@@ -643,3 +643,59 @@ def test_an_administrator_cannot_deactivate_a_safeguarding_lead_with_the_bulk_ac
     assert response.status_code == 302
     other.refresh_from_db()
     assert not other.is_active
+
+
+@pytest.fixture
+def deleting_admin(people_admin):
+    """The people administrator, who may also delete people."""
+    people_admin.user_permissions.add(
+        Permission.objects.get(content_type__app_label="schools", codename="delete_user")
+    )
+    return people_admin
+
+
+@pytest.mark.parametrize("screen", ["users", "people"])
+def test_an_administrator_cannot_delete_a_safeguarding_lead(
+    client, deleting_admin, safeguarding_lead, screen
+):
+    """Deleting the lead erases their account and training records: someone who may not
+    make anyone a lead may not do that to one either."""
+    url = (
+        f"/admin/users/delete/{safeguarding_lead.pk}/"
+        if screen == "users"
+        else f"/admin/schools/people/delete/{safeguarding_lead.pk}/"
+    )
+    assert client.get(url).status_code in (302, 403)
+    assert client.post(url).status_code in (302, 403)
+    assert UserFactory._meta.model.objects.filter(pk=safeguarding_lead.pk).exists()
+
+
+@pytest.mark.parametrize("screen", ["users", "people"])
+def test_an_administrator_still_deletes_someone_within_their_reach(
+    client, deleting_admin, school, screen
+):
+    teacher = UserFactory(username="leaving", school=school)
+    url = (
+        f"/admin/users/delete/{teacher.pk}/"
+        if screen == "users"
+        else f"/admin/schools/people/delete/{teacher.pk}/"
+    )
+    assert client.post(url).status_code == 302
+    assert not UserFactory._meta.model.objects.filter(pk=teacher.pk).exists()
+
+
+def test_an_administrator_cannot_delete_a_safeguarding_lead_with_the_bulk_action(
+    client, deleting_admin, safeguarding_lead
+):
+    """Deleting several people at once in Settings -> Users is held to the same rule, and
+    erases none of them when it refuses."""
+    from django.urls import reverse
+
+    other = UserFactory(username="otherperson", school=safeguarding_lead.school)
+    meta = deleting_admin._meta
+    url = reverse("wagtail_bulk_action", args=[meta.app_label, meta.model_name, "delete"])
+    query = f"?next=/admin/users/&id={safeguarding_lead.pk}&id={other.pk}"
+    client.post(url + query)
+    people = UserFactory._meta.model.objects
+    assert people.filter(pk__in=[safeguarding_lead.pk, other.pk]).count() == 2
+    assert not safeguarding_lead.school.data_protection_events.exists()
