@@ -141,8 +141,8 @@ def roster_leavers(
     each with their classes, year groups and teams in `user.group_names`.
 
     People without an MIS id were not added by an import and no file can name them, so they
-    are never included; nor is the person importing (they would lock themselves out).
-    """
+    are never included; nor is the person importing (they would lock themselves out), nor
+    anyone holding a permission they do not (`_beyond_importers_reach`)."""
     role = Role.PUPIL if kind == RosterKind.PUPILS else Role.STAFF
     in_file = {mis_id_key(row.mis_id) for row in parsed.rows}
     people = (
@@ -158,6 +158,9 @@ def roster_leavers(
     if importer is not None:
         people = people.exclude(pk=importer.pk)
     leavers = [person for person in people if mis_id_key(person.mis_id) not in in_file]
+    if importer is not None:  # nor anyone whose account the import may not change
+        beyond = _beyond_importers_reach(importer, [person.pk for person in leavers])
+        leavers = [person for person in leavers if person.pk not in beyond]
     # Groups for the leavers only: the rest of the school is most of the file.
     prefetch_related_objects(
         leavers,
@@ -178,6 +181,34 @@ def leavers_fingerprint(leavers: list[User]) -> str:
     that an import marks exactly the people the safeguarding lead saw listed."""
     ids = ",".join(str(pk) for pk in sorted(person.pk for person in leavers))
     return hashlib.sha256(ids.encode()).hexdigest()[:32]
+
+
+def _beyond_importers_reach(importer: User, user_ids: list[int]) -> set[int]:
+    """The ids of those of `user_ids` who hold a permission `importer` does not
+    (`admin_viewsets.person_beyond_reach`): an import writes their name and email address,
+    where their password reset goes, so it must not write theirs. Only the few who hold any
+    permission outside the importer's own groups are looked at one by one."""
+    from .admin_viewsets import person_beyond_reach
+
+    own = importer.groups.values("pk")
+    powerful = (
+        AuthGroup.objects.filter(
+            Q(permissions__isnull=False)
+            | Q(page_permissions__isnull=False)
+            | Q(collection_permissions__isnull=False)
+        )
+        .exclude(pk__in=own)
+        .values("pk")
+    )
+    beyond: set[int] = set()
+    for chunk in _chunks(user_ids):
+        candidates = User.objects.filter(pk__in=chunk).filter(
+            Q(is_superuser=True) | Q(user_permissions__isnull=False) | Q(groups__in=powerful)
+        )
+        beyond.update(
+            person.pk for person in candidates.distinct() if person_beyond_reach(importer, person)
+        )
+    return beyond
 
 
 def _chunks(items: list, size: int = 500):
@@ -336,6 +367,18 @@ def roster_import(
         else:
             message = _("This MIS id belongs to a pupil already in Upstander.")
         errors.append(RowError(message, row.line, "mis_id"))
+
+    if importer is not None:
+        beyond = _beyond_importers_reach(importer, [u.pk for u in existing.values()])
+        for row in rows:
+            user = existing.get(row.mis_id)
+            if user is not None and user.pk in beyond:
+                message = _(
+                    "This MIS id belongs to an account that holds permissions you do not (an "
+                    "administrator's), which an import cannot change. Ask whoever runs "
+                    "Upstander for your school."
+                )
+                errors.append(RowError(message, row.line, "mis_id"))
 
     for row in rows:
         user = existing.get(row.mis_id)

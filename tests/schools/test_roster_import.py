@@ -557,3 +557,55 @@ def test_an_nc_year_exported_as_a_bare_number_joins_the_existing_year_group(scho
     [year] = Group.objects.filter(school=school, kind=Group.Kind.YEAR_GROUP)
     assert year.name == "Year 8"
     assert year.members.filter(mis_id="A4").exists()
+
+
+@pytest.mark.parametrize("holds", ["superuser", "a permission of their own"])
+def test_a_staff_import_cannot_change_the_email_of_someone_holding_more_than_the_lead(
+    client, safeguarding_lead, holds
+):
+    """The address a staff file gives is where that person's "forgotten your password"
+    email goes: a lead naming an administrator's MIS id with an address of their own
+    could sign in as them."""
+    from django.contrib.auth.models import Permission
+
+    head = UserFactory(
+        username="head@school.example",
+        email="head@school.example",
+        school=safeguarding_lead.school,
+        mis_id="T9",
+        roles=[Role.STAFF],
+        is_superuser=holds == "superuser",
+    )
+    if holds != "superuser":
+        head.user_permissions.add(
+            Permission.objects.get(content_type__app_label="schools", codename="change_user")
+        )
+    client.force_login(safeguarding_lead)
+    response = upload(
+        client,
+        "mis_id,first_name,last_name,email\r\nT9,Head,Teacher,taken@elsewhere.example\r\n",
+        kind=Kind.STAFF,
+    )
+    assert response.status_code == 400
+    assert [error.column for error in response.context["row_errors"]] == ["mis_id"]
+    head.refresh_from_db()
+    assert (head.username, head.email) == ("head@school.example", "head@school.example")
+
+
+def test_a_whole_school_staff_import_does_not_mark_an_administrator_as_left(safeguarding_lead):
+    """Marking them as left stops them signing in: an import by a lead holds to the same
+    rule as changing their email."""
+    from django.contrib.auth.models import Permission
+
+    from schools.services import roster_leavers
+
+    head = UserFactory(school=safeguarding_lead.school, mis_id="T9", roles=[Role.STAFF])
+    head.user_permissions.add(
+        Permission.objects.get(content_type__app_label="schools", codename="change_user")
+    )
+    teacher = UserFactory(school=safeguarding_lead.school, mis_id="T8", roles=[Role.STAFF])
+    parsed = roster_parse(STAFF_ROW.encode(), kind=Kind.STAFF)
+    leavers = roster_leavers(
+        school=safeguarding_lead.school, kind=Kind.STAFF, parsed=parsed, importer=safeguarding_lead
+    )
+    assert leavers == [teacher]
