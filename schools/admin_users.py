@@ -1,13 +1,14 @@
 """Wagtail's Settings -> Users screens, with the rules on who may give what.
 
 Only a superuser makes someone a superuser; nobody gives a role (a Wagtail group) with
-permissions they do not hold themselves (`admin_viewsets.groups_beyond_reach`), nor sets the
-password, email address or username of someone who holds such permissions, nor deactivates
-them or moves them to another school (`person_beyond_reach`). The forms check this, so a
-refusal is shown next to the field with everything else still filled in. Settings -> Groups
-likewise: nobody gives a group, their own included, a permission they do not hold, nor
-changes its permissions over pages and collections; the groups that carry roles keep their
-names. Installed through `config.apps.WagtailUsersConfig`.
+permissions they do not hold themselves (`admin_viewsets.groups_beyond_reach`), nor takes one
+away, nor sets the password, email address or username of someone who holds such
+permissions, nor deactivates them or moves them to another school (`person_beyond_reach`).
+The forms check this, so a refusal is shown next to the field with everything else still
+filled in. Settings -> Groups likewise: nobody gives a group, their own included, a
+permission they do not hold, nor changes its permissions over pages and collections; the
+groups that carry roles keep their names. Installed through
+`config.apps.WagtailUsersConfig`.
 """
 
 from django import forms
@@ -56,6 +57,18 @@ class PrivilegeCheckedFormMixin:
         refused = groups_beyond_reach(self.acting_user, [g for g in groups if g.pk not in held])
         if refused:
             raise forms.ValidationError(groups_refusal(refused))
+        if self.instance.pk:
+            # Unticking a role takes away what it gives (a lead's safeguarding dashboard, for
+            # their school): only for someone who could give it.
+            removed = self.instance.groups.exclude(pk__in=[g.pk for g in groups])
+            if refused := groups_beyond_reach(self.acting_user, removed):
+                raise forms.ValidationError(
+                    _(
+                        "Only a superuser, or someone who holds the same permissions, can take "
+                        "away these roles: %(groups)s."
+                    )
+                    % {"groups": ", ".join(refused)}
+                )
         return groups
 
     def clean(self):

@@ -699,3 +699,30 @@ def test_an_administrator_cannot_delete_a_safeguarding_lead_with_the_bulk_action
     people = UserFactory._meta.model.objects
     assert people.filter(pk__in=[safeguarding_lead.pk, other.pk]).count() == 2
     assert not safeguarding_lead.school.data_protection_events.exists()
+
+
+def test_an_administrator_cannot_take_the_safeguarding_lead_role_away(
+    client, people_admin, safeguarding_lead
+):
+    """Unticking "Safeguarding leads" leaves the school without its dashboard: only someone
+    who may give the role takes it away."""
+    from schools.roles import AUTH_GROUP_NAMES, Role
+
+    staff_only = safeguarding_lead.groups.filter(name=AUTH_GROUP_NAMES[Role.STAFF])
+    form = {
+        **_wagtail_user_form(safeguarding_lead, staff_only),
+        "school": safeguarding_lead.school_id,
+    }
+    response = client.post(f"/admin/users/edit/{safeguarding_lead.pk}/", form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["groups"] == [
+        "Only a superuser, or someone who holds the same permissions, can take away these "
+        "roles: Safeguarding leads."
+    ]
+    assert safeguarding_lead.groups.filter(name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD]).exists()
+
+
+def test_an_administrator_still_takes_away_a_role_within_their_reach(client, people_admin, pupil):
+    form = {**_wagtail_user_form(pupil, []), "school": pupil.school_id}
+    assert client.post(f"/admin/users/edit/{pupil.pk}/", form).status_code == 302
+    assert not pupil.groups.exists()
