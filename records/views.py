@@ -553,8 +553,11 @@ def person_csv(request, pk: int):
 
 def _may_erase(user, learner) -> bool:
     # A school's lead may erase its people, never the site's administrator (a superuser
-    # who belongs to the school, as in the demo), as `person_left_allowed` keeps them.
-    return learner != user and (user.is_superuser or not learner.is_superuser)
+    # who belongs to the school, as in the demo) nor anyone else holding a permission the
+    # lead does not, as `person_left_allowed` keeps them.
+    from schools.admin_viewsets import person_beyond_reach
+
+    return learner != user and not person_beyond_reach(user, learner)
 
 
 @require_POST
@@ -585,7 +588,9 @@ def person_erase(request, pk: int):
     if learner == request.user:
         raise PermissionDenied(_("You cannot erase yourself."))
     if not _may_erase(request.user, learner):
-        raise PermissionDenied(_("Only an administrator can erase an administrator."))
+        raise PermissionDenied(
+            _("Only an administrator holding all of this person's permissions can erase them.")
+        )
     error = None
     if request.method == "POST":
         if request.POST.get("confirm", "").strip() == learner.username:

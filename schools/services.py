@@ -722,13 +722,17 @@ def avatar_file_delete(*, profile) -> None:
 
 def person_left_allowed(*, actor: User, person: User) -> bool:
     """Whether `actor` may mark `person` as having left, or as back: the safeguarding lead of
-    their school, never for themself, never for a superuser."""
+    their school, never for themself, never for a superuser nor anyone else holding a
+    permission the lead does not (an administrator the trust made of a member of staff)."""
+    from .admin_viewsets import person_beyond_reach
+
     return (
         actor.has_perm("schools.import_roster")
         and actor.school_id is not None
         and person.school_id == actor.school_id
         and person.pk != actor.pk
         and not person.is_superuser
+        and not person_beyond_reach(actor, person)
     )
 
 

@@ -764,6 +764,28 @@ def test_a_lead_cannot_erase_the_sites_administrator_who_belongs_to_their_school
     assert User.objects.filter(pk=admin.pk).exists()
 
 
+def test_a_lead_cannot_erase_or_mark_as_left_someone_holding_more_than_they_do(
+    client, world, school
+):
+    """A member of staff the trust made an administrator of its people: erasing them, or
+    marking them as left, would take away an account the lead could not have given."""
+    from django.contrib.auth.models import Permission
+
+    admin = UserFactory(school=school, username="people-admin", roles=[Role.STAFF])
+    admin.user_permissions.add(
+        Permission.objects.get(content_type__app_label="schools", codename="delete_user")
+    )
+    client.force_login(world["safeguarding_lead"])
+    html = client.get(reverse("records:person", args=[admin.pk])).content.decode()
+    assert reverse("records:person_erase", args=[admin.pk]) not in html
+    assert reverse("records:person_left", args=[admin.pk]) not in html
+    url = reverse("records:person_erase", args=[admin.pk])
+    assert client.post(url, {"confirm": admin.username}).status_code == 403
+    client.post(reverse("records:person_left", args=[admin.pk]), {"left": "1"})
+    admin.refresh_from_db()
+    assert admin.is_active
+
+
 def test_class_kind_groups_are_listed_for_pshe(client, world):
     client.force_login(world["staff"])
     html = client.get(reverse("records:pshe_groups")).content.decode()
