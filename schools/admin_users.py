@@ -6,8 +6,8 @@ away, nor sets the password, email address or username of someone who holds such
 permissions, nor deactivates them or moves them to another school (`person_beyond_reach`).
 The forms check this, so a refusal is shown next to the field with everything else still
 filled in. Settings -> Groups likewise: nobody gives a group, their own included, a
-permission they do not hold, nor changes its permissions over pages and collections; the
-groups that carry roles keep their names. Installed through
+permission they do not hold, nor takes one away, nor changes its permissions over pages and
+collections; the groups that carry roles keep their names. Installed through
 `config.apps.WagtailUsersConfig`.
 """
 
@@ -238,6 +238,24 @@ class PermissionsCheckedGroupForm(GroupForm):
                 )
                 % {"permissions": ", ".join(sorted(refused))}
             )
+        # Unticking takes a permission from every member (a role group's: from everyone
+        # with the role), so only someone who could give it takes it away.
+        if self.instance.pk:
+            chosen = {permission.pk for permission in permissions}
+            taken = [
+                str(permission.name)
+                for permission in self.instance.permissions.select_related("content_type")
+                if permission.pk not in chosen
+                and f"{permission.content_type.app_label}.{permission.codename}" not in held
+            ]
+            if taken:
+                raise forms.ValidationError(
+                    _(
+                        "Only a superuser, or someone who holds them, can take away these "
+                        "permissions: %(permissions)s."
+                    )
+                    % {"permissions": ", ".join(sorted(taken))}
+                )
         return permissions
 
 

@@ -726,3 +726,25 @@ def test_an_administrator_still_takes_away_a_role_within_their_reach(client, peo
     form = {**_wagtail_user_form(pupil, []), "school": pupil.school_id}
     assert client.post(f"/admin/users/edit/{pupil.pk}/", form).status_code == 302
     assert not pupil.groups.exists()
+
+
+def test_an_administrator_cannot_take_the_dashboard_away_from_the_safeguarding_leads(
+    client, people_admin, group_admin, safeguarding_lead
+):
+    """Unticking a permission of the Safeguarding leads group takes it from every lead:
+    only someone who could give it takes it away."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from schools.roles import AUTH_GROUP_NAMES, Role
+
+    leads = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD])
+    dashboard = Permission.objects.get(codename="view_safeguarding_dashboard")
+    assert leads.permissions.filter(pk=dashboard.pk).exists()
+    kept = leads.permissions.exclude(pk=dashboard.pk)
+    response = client.post(f"/admin/groups/edit/{leads.pk}/", _group_form(leads, kept))
+    assert response.status_code == 200
+    assert response.context["form"].errors["permissions"] == [
+        "Only a superuser, or someone who holds them, can take away these permissions: "
+        "Can see the school's safeguarding dashboard."
+    ]
+    assert leads.permissions.filter(pk=dashboard.pk).exists()
