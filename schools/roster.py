@@ -345,7 +345,10 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
                 "Upstander does not store UPNs: include the admission number (Adno) instead."
             )
         raise RosterFileError(message)
-    duplicated = sorted({name for name in header if name and header.count(name) > 1})
+    # Only the columns the import reads must be named once: an MIS export repeats the headers
+    # of what it lists more than one of (each contact's "Contact Name"), which is not read.
+    read = {header[i] for positions in sources.values() for i in positions}
+    duplicated = sorted({name for name in read if header.count(name) > 1})
     if duplicated:
         raise RosterFileError(
             _("These columns appear more than once: %(names)s.") % {"names": ", ".join(duplicated)}
@@ -361,7 +364,9 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
     sources["mis_id"] = sources["mis_id"][:1]
     used = {i for positions in sources.values() for i in positions}
     titles = [name.strip() for name in records[0]]
-    ignored = tuple(titles[i] for i, name in enumerate(header) if name and i not in used)
+    ignored = tuple(
+        dict.fromkeys(titles[i] for i, name in enumerate(header) if name and i not in used)
+    )
     group_columns = tuple(name for name in GROUP_COLUMNS if name in sources)
 
     rows: list[RosterRow] = []

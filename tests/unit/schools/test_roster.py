@@ -551,3 +551,27 @@ def test_a_file_excel_saved_as_unicode_text_is_read():
         assert [(r.mis_id, r.first_name, r.last_name) for r in parsed.rows] == [
             ("A1", "Zoë", "Łukasz")
         ]
+
+
+def test_columns_the_import_does_not_read_may_share_a_name():
+    """An MIS export lists each contact under the same headers ("Contact Name", "Telephone"
+    twice): the import does not read them, so they are no reason to refuse the file."""
+    parsed = roster_parse(
+        csv_bytes(
+            "Adno,Forename,Surname,Contact Name,Telephone,Contact Name,Telephone",
+            "A1,Priya,Patel,Asha Patel,0161 000,Raj Patel,0161 001",
+        ),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.errors == []
+    assert [(row.mis_id, row.first_name, row.last_name) for row in parsed.rows] == [
+        ("A1", "Priya", "Patel")
+    ]
+    assert parsed.ignored_columns == ("Contact Name", "Telephone")
+
+
+def test_a_column_the_import_reads_named_twice_is_still_refused():
+    with pytest.raises(RosterFileError, match="more than once: forename"):
+        roster_parse(
+            csv_bytes("Adno,Forename,Surname,Forename", "A1,Priya,Patel,Asha"), kind=Kind.PUPILS
+        )
