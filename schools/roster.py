@@ -355,11 +355,6 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
         )
     if len(records) == 1:
         raise RosterFileError(_("The file has a header line but no people in it."))
-    if len(records) - 1 > MAX_ROWS:
-        raise RosterFileError(
-            _("The file has %(count)d rows; the limit is %(limit)d. Split it into smaller files.")
-            % {"count": len(records) - 1, "limit": MAX_ROWS}
-        )
     # An id from a second column would be another system's: only the preferred one is read.
     sources["mis_id"] = sources["mis_id"][:1]
     used = {i for positions in sources.values() for i in positions}
@@ -378,6 +373,9 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
     agreeing = ("first_name", "last_name", "email") + (
         ("year_group",) if kind == Kind.PUPILS else ()
     )
+    # The limit is on people, not rows: an export of classes lists a pupil once per class,
+    # and split into several files it would leave them in the last file's classes only.
+    people = 0
     for offset, record in enumerate(records[1:]):
         line = offset + 2
         if not any(cell.strip() for cell in record):
@@ -410,6 +408,8 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
         mis_id = values.get("mis_id", "")
         key = mis_id_key(mis_id.casefold())
         earlier = seen_mis.get(key) if mis_id else None
+        if earlier is None:
+            people += 1
         if earlier is not None:
             # MIS exports of classes list a person once per class: the same person, in one
             # more class, as long as the rows agree on who they are.
@@ -473,6 +473,14 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
                 email=email,
                 groups=groups,
             )
+        )
+    if people > MAX_ROWS:
+        raise RosterFileError(
+            _(
+                "The file lists %(count)d people; the limit is %(limit)d. Split it into "
+                "smaller files, keeping all of each person's rows in the same file."
+            )
+            % {"count": people, "limit": MAX_ROWS}
         )
     return ParsedRoster(
         rows=rows, errors=errors, group_columns=group_columns, ignored_columns=ignored

@@ -575,3 +575,25 @@ def test_a_column_the_import_reads_named_twice_is_still_refused():
         roster_parse(
             csv_bytes("Adno,Forename,Surname,Forename", "A1,Priya,Patel,Asha"), kind=Kind.PUPILS
         )
+
+
+def test_the_limit_counts_people_not_the_rows_of_a_one_row_per_class_export():
+    """The page promises up to 5,000 people. An export of classes lists each pupil once per
+    class; splitting it into files, as a refusal would ask, leaves each pupil in only the
+    classes of the last file imported."""
+    people = MAX_ROWS // 2
+    lines = ["mis_id,first_name,last_name,class"] + [
+        f"A{i},P,Q,{klass}" for i in range(people) for klass in ("8R", "8 Maths 2", "8 Art")
+    ]
+    parsed = roster_parse(csv_bytes(*lines), kind=Kind.PUPILS)
+    assert parsed.errors == []
+    assert len(parsed.rows) == people
+    assert parsed.rows[-1].groups == {"class": ("8R", "8 Maths 2", "8 Art")}
+
+
+def test_a_file_of_more_people_than_the_limit_is_refused_naming_people():
+    lines = ["mis_id,first_name,last_name,class"] + [
+        f"A{i},P,Q,{klass}" for i in range(MAX_ROWS + 1) for klass in ("8R", "8 Art")
+    ]
+    with pytest.raises(RosterFileError, match="lists 5001 people; the limit is 5000"):
+        roster_parse(csv_bytes(*lines), kind=Kind.PUPILS)
