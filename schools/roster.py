@@ -306,6 +306,36 @@ def _separator(text: str) -> str:
     return ","
 
 
+# The MIS id columns only pupils have (an admission number), or only staff (a staff code).
+_PUPIL_ID_HEADERS = frozenset(
+    _normalise_header(name) for name in ("Adno", "Adm No", "Admission No", "Admission Number")
+)
+_STAFF_ID_HEADERS = frozenset({_normalise_header("Staff Code")})
+
+
+def _refuse_the_other_kinds_ids(header: list[str], sources: dict, *, kind: str) -> None:
+    """A file whose ids are the other kind of person's was chosen as the wrong kind: imported,
+    pupils would be staff teaching their own classes (or staff pupils)."""
+    if "mis_id" not in sources:
+        return
+    id_header = header[sources["mis_id"][0]]
+    if kind == Kind.STAFF and id_header in _PUPIL_ID_HEADERS:
+        raise RosterFileError(
+            _(
+                "This file's ids are admission numbers, which pupils have, so it looks like a "
+                "list of pupils: nothing was imported. If it is, choose Pupils and upload it "
+                "again."
+            )
+        )
+    if kind == Kind.PUPILS and id_header in _STAFF_ID_HEADERS:
+        raise RosterFileError(
+            _(
+                "This file's ids are staff codes, so it looks like a list of staff: nothing "
+                "was imported. If it is, choose Staff and upload it again."
+            )
+        )
+
+
 def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
     """Read and validate every row. Raises RosterFileError when the file cannot be read;
     otherwise returns the valid rows and a list of every problem found."""
@@ -334,6 +364,7 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
     header = [_normalise_header(name) for name in records[0]]
     errors: list[RowError] = []
     sources = _sources(header, kind=kind)
+    _refuse_the_other_kinds_ids(header, sources, kind=kind)
     required = [c.name for c in COLUMNS if kind in c.required_for]
     missing = [name for name in required if name not in sources]
     if missing:

@@ -597,3 +597,24 @@ def test_a_file_of_more_people_than_the_limit_is_refused_naming_people():
     ]
     with pytest.raises(RosterFileError, match="lists 5001 people; the limit is 5000"):
         roster_parse(csv_bytes(*lines), kind=Kind.PUPILS)
+
+
+def test_a_pupils_export_chosen_as_staff_is_refused_before_it_makes_them_staff():
+    """Admission numbers are pupils': imported as staff, every pupil with an email would be a
+    member of staff teaching their own class (seeing their classmates' records)."""
+    data = csv_bytes(
+        "Adno,Forename,Surname,Reg Group,Email Address",
+        "001234,Priya,Patel,8R,p.patel@pupils.school.example",
+    )
+    with pytest.raises(RosterFileError, match=r"admission number.*choose Pupils"):
+        roster_parse(data, kind=Kind.STAFF)
+    assert roster_parse(data, kind=Kind.PUPILS).errors == []
+
+
+def test_a_staff_export_chosen_as_pupils_is_refused_before_it_makes_them_pupils():
+    data = csv_bytes(
+        "Staff Code,Forename,Surname,Email Address", "SJO,Sam,Jones,s.jones@school.example"
+    )
+    with pytest.raises(RosterFileError, match=r"staff code.*choose Staff"):
+        roster_parse(data, kind=Kind.PUPILS)
+    assert roster_parse(data, kind=Kind.STAFF).errors == []
