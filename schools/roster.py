@@ -175,8 +175,10 @@ def roster_template_csv(kind: str) -> str:
 
 
 def _normalise_header(name: str) -> str:
-    """ "First-Name ", "first name" and "Adm. No." are "first_name" and "adm_no"."""
-    return re.sub(r"[\W_]+", "_", name.strip().casefold()).strip("_")
+    """ "First-Name ", "first name", "FirstName" and "Adm. No." are "first_name" and
+    "adm_no"."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())  # "FirstName", "MisId"
+    return re.sub(r"[\W_]+", "_", words.casefold()).strip("_")
 
 
 def _sources(header: list[str], *, kind: str) -> dict[str, list[int]]:

@@ -618,3 +618,16 @@ def test_a_staff_export_chosen_as_pupils_is_refused_before_it_makes_them_pupils(
     with pytest.raises(RosterFileError, match=r"staff code.*choose Staff"):
         roster_parse(data, kind=Kind.PUPILS)
     assert roster_parse(data, kind=Kind.STAFF).errors == []
+
+
+def test_headers_written_in_one_word_with_capitals_are_read():
+    """Spreadsheets people put together, and some exports, write "FirstName", not "First Name"."""
+    parsed = roster_parse(
+        csv_bytes("MisId,FirstName,LastName,YearGroup,RegGroup", "A1,Priya,Patel,8,8R"),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.errors == []
+    assert parsed.ignored_columns == ()
+    assert [(r.mis_id, r.first_name, r.last_name, r.groups) for r in parsed.rows] == [
+        ("A1", "Priya", "Patel", {"class": ("8R",), "year_group": ("Year 8",)})
+    ]
