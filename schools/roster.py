@@ -149,6 +149,8 @@ class ParsedRoster:
     # Group columns present in the file: only these kinds of membership are replaced.
     group_columns: tuple[str, ...]
     ignored_columns: tuple[str, ...]
+    # Each column's header as the file writes it ("Adno" for mis_id), to name it in problems.
+    column_titles: dict[str, str] = field(default_factory=dict)
 
 
 class RosterFileError(ValueError):
@@ -516,7 +518,11 @@ def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
             % {"count": people, "limit": MAX_ROWS}
         )
     return ParsedRoster(
-        rows=rows, errors=errors, group_columns=group_columns, ignored_columns=ignored
+        rows=rows,
+        errors=errors,
+        group_columns=group_columns,
+        ignored_columns=ignored,
+        column_titles={name: titles[positions[0]] for name, positions in sources.items()},
     )
 
 

@@ -267,26 +267,29 @@ def _existing_by_mis_id(*, school: School, parsed: ParsedRoster):
             found[key] = users[0]
     if clashes:
         raise RosterImportError(
-            [
-                RowError(
-                    _(
-                        "%(people)s at your school have this MIS id in different capitals, "
-                        "and the import cannot tell which of them this row is. Ask whoever "
-                        "runs Upstander to give one of them another MIS id, then import the "
-                        "file again."
-                    )
-                    % {
-                        "people": ", ".join(
-                            f"{user.get_full_name() or user.username} ({user.mis_id})"
-                            for user in clashes[mis_id_key(row.mis_id)]
+            _as_in_file(
+                parsed,
+                [
+                    RowError(
+                        _(
+                            "%(people)s at your school have this MIS id in different capitals, "
+                            "and the import cannot tell which of them this row is. Ask whoever "
+                            "runs Upstander to give one of them another MIS id, then import the "
+                            "file again."
                         )
-                    },
-                    row.line,
-                    "mis_id",
-                )
-                for row in parsed.rows
-                if mis_id_key(row.mis_id) in clashes
-            ]
+                        % {
+                            "people": ", ".join(
+                                f"{user.get_full_name() or user.username} ({user.mis_id})"
+                                for user in clashes[mis_id_key(row.mis_id)]
+                            )
+                        },
+                        row.line,
+                        "mis_id",
+                    )
+                    for row in parsed.rows
+                    if mis_id_key(row.mis_id) in clashes
+                ],
+            )
         )
     rows = [
         replace(row, mis_id=found[mis_id_key(row.mis_id)].mis_id)
@@ -417,7 +420,7 @@ def roster_import(
                 message = _("Another account already uses this email address.")
             errors.append(RowError(message, row.line, "email"))
     if errors:
-        raise RosterImportError(errors)
+        raise RosterImportError(_as_in_file(parsed, errors))
 
     result = RosterImportResult(kind=kind, ignored_columns=parsed.ignored_columns)
 
@@ -529,6 +532,12 @@ def roster_import(
     )
     _memberships_replace(school=school, role=role, parsed=parsed, people=people, result=result)
     return result
+
+
+def _as_in_file(parsed: ParsedRoster, errors: list[RowError]) -> list[RowError]:
+    """`errors` naming each column by the file's header for it ("Adno", not mis_id), as the
+    problems found in the file itself do."""
+    return [replace(e, column=parsed.column_titles.get(e.column, e.column)) for e in errors]
 
 
 def _name_key(name: str) -> str:
