@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from config.forms import DatePickerField
 from schools.roles import Role
-from schools.selectors import groups_visible_to
+from schools.selectors import group_reading_order, groups_visible_to
 
 from .catalogue import assignment_fits, courses_catalogue
 from .selectors import staff_not_leads
@@ -78,7 +78,7 @@ class AssignmentForm(AssignmentTermsForm):
             *((pk, c.title) for pk, c in self.courses.items()),
         ]
         # Only the school's own groups: a superuser sees every school's.
-        groups = groups_visible_to(viewer).filter(school=school).order_by("kind", "name")
+        groups = sorted(groups_visible_to(viewer).filter(school=school), key=group_reading_order)
         self.groups = {g.pk: g for g in groups}
         self.fields["group"].choices = [("", _("(none)"))] + [
             (pk, str(g)) for pk, g in self.groups.items()
@@ -162,7 +162,7 @@ class MatrixFilterForm(forms.Form):
     def __init__(self, *args, viewer, school, courses, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the school's own groups: a superuser sees every school's.
-        groups = groups_visible_to(viewer).filter(school=school).order_by("kind", "name")
+        groups = sorted(groups_visible_to(viewer).filter(school=school), key=group_reading_order)
         self.fields["group"].choices = [("", _("All groups"))] + [(g.pk, str(g)) for g in groups]
         self.fields["course"].choices = [("", _("All courses"))] + [
             (c.page_id, c.title) for c in courses

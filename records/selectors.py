@@ -16,7 +16,12 @@ from django.utils import timezone
 
 from schools.models import Group, Membership, RoleGrant, User
 from schools.roles import AUTH_GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
-from schools.selectors import group_pupils, people_visible_to, pupil_ids_by_group
+from schools.selectors import (
+    group_pupils,
+    group_reading_order,
+    people_visible_to,
+    pupil_ids_by_group,
+)
 
 from .catalogue import AUDIENCES_FOR_ROLE, CourseInfo, courses_catalogue
 from .models import (
@@ -554,7 +559,7 @@ def dashboard_overview(*, viewer, school, today: date | None = None) -> Overview
     courses, items = school_standings(school=school, today=today)
     visible = set(people_visible_to(viewer).filter(school=school).values_list("pk", flat=True))
     items = [i for i in items if i.learner_id in visible]
-    groups = list(Group.objects.filter(school=school).order_by("kind", "name"))
+    groups = sorted(Group.objects.filter(school=school), key=group_reading_order)
     members_of: dict[int, set[int]] = defaultdict(set)
     for group_id, user_id in Membership.objects.filter(
         group__school=school, role=Membership.Role.MEMBER

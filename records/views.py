@@ -25,6 +25,7 @@ from courses.forms import pupil_labels
 from schools.models import Group, User
 from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
 from schools.selectors import (
+    group_reading_order,
     group_visible_to,
     groups_visible_to,
     people_who_left,
@@ -819,7 +820,9 @@ def pshe_groups(request):
         request,
         "records/pshe_groups.html",
         {
-            "summaries": selectors.pshe_groups_summary(groups=groups.order_by("kind", "name")),
+            "summaries": selectors.pshe_groups_summary(
+                groups=sorted(groups, key=group_reading_order)
+            ),
             "nav_current": "groups",
         },
     )

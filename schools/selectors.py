@@ -10,6 +10,7 @@ through these functions:
 - an editor builds content and sees no one's records.
 """
 
+import re
 from collections import defaultdict
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -17,6 +18,14 @@ from django.db.models.functions import Lower
 
 from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES, Role, roles_of
+
+
+def group_reading_order(group: Group) -> tuple:
+    """Sort key putting groups as a school reads them: by kind, then by name with its
+    numbers as numbers, so Year 7's classes come before Year 10's ("7B" before "10A")."""
+    # Splitting on the numbers alternates text and number, so like is compared with like.
+    parts = re.split(r"(\d+)", group.name.casefold())
+    return (group.kind, [int(p) if i % 2 else p for i, p in enumerate(parts)], group.pk)
 
 
 def schools_visible_to(user) -> QuerySet[School]:

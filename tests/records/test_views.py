@@ -1653,3 +1653,35 @@ def test_a_certificate_gives_the_cpd_time_the_course_had_when_it_was_completed(
     completion = Completion.objects.get(learner=teacher)
     client.get(reverse("records:certificate", args=[completion.statement_id]))
     assert Certificate.objects.get().cpd_minutes == 90
+
+
+def test_classes_are_listed_year_7_before_year_10_on_every_records_page(
+    client, world, school, pupil_course
+):
+    """Class names are read as a school reads them: 7B, then 9C, then 10A; not as text,
+    which puts "10A" first."""
+    for name in ("10A", "7B", "9C"):
+        klass = GroupFactory(school=school, name=name, kind=Group.Kind.CLASS)
+        MembershipFactory(group=klass, user=PupilFactory(school=school))
+        assignment_create(
+            school=school,
+            course_page_id=pupil_course.pk,
+            group=klass,
+            due_on=date.today() + timedelta(days=10),
+        )
+    client.force_login(world["safeguarding_lead"])
+
+    def in_order(html, *names):
+        where = [html.index(f">{name}") for name in names]
+        return where == sorted(where)
+
+    order = ("7B", "8R", "9C", "10A")
+    assert in_order(client.get(reverse("records:pshe_groups")).content.decode(), *order)
+    dashboard = client.get(reverse("records:dashboard")).content.decode()
+    assert in_order(dashboard[dashboard.index('id="by-group"') :], "7B", "9C", "10A")
+    matrix = client.get(reverse("records:matrix")).content.decode()
+    assert in_order(matrix, *(f"{name} (Class)" for name in order))
+    assignments = client.get(reverse("records:assignments")).content.decode()
+    assert in_order(assignments[assignments.index('name="group"') :], *order)
+    groups_csv = _rows(client.get(reverse("records:groups_csv")))
+    assert [row[1] for row in groups_csv if row[0] == pupil_course.title] == ["7B", "9C", "10A"]
