@@ -11,7 +11,7 @@ from schools.selectors import group_reading_order, groups_visible_to
 
 from .catalogue import assignment_fits, courses_catalogue
 from .selectors import staff_not_leads
-from .states import STATE_LABELS
+from .states import COMPLETED_INCLUDING_EXPIRING, STATE_LABELS, State
 
 ROLE_CHOICES = [
     (Role.STAFF.value, _("All staff")),
@@ -156,7 +156,13 @@ class MatrixFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any")), *[(s.value, label) for s, label in STATE_LABELS.items()]],
+        choices=[
+            ("", _("Any")),
+            *[
+                (s.value, COMPLETED_INCLUDING_EXPIRING if s == State.COMPLETED else label)
+                for s, label in STATE_LABELS.items()
+            ],
+        ],
     )
 
     def __init__(self, *args, viewer, school, courses, **kwargs):

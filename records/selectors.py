@@ -611,7 +611,8 @@ def dashboard_matrix(
 ) -> Matrix:
     """Assigned learners by assigned courses with each cell's state, filtered and paged.
 
-    Filtering by state keeps a learner when any shown course is in that state; `roles` keeps
+    Filtering by state keeps a learner when any shown course is in that state ("completed"
+    includes "expiring soon", as the dashboard's counts do); `roles` keeps
     people with any of them (`role`, only that one; staff includes safeguarding leads).
     `limit=None` returns every row (for CSV export)."""
     courses, items = school_standings(school=school, today=today)
@@ -638,10 +639,13 @@ def dashboard_matrix(
         if item.learner_id in allowed and item.course.page_id in shown:
             cells[item.learner_id][item.course.page_id] = item
     if state:
+        # "Completed" is counted on the dashboard with those expiring soon (their training
+        # still counts), so it lists them too: the two agree.
+        wanted = {state, State.EXPIRING_SOON} if state == State.COMPLETED else {state}
         cells = {
             learner_id: row
             for learner_id, row in cells.items()
-            if any(i.state == state for i in row.values())
+            if any(i.state in wanted for i in row.values())
         }
     # By name whatever its capitals ("de Souza" among the Ds), as people read a list.
     learners = list(

@@ -44,6 +44,10 @@ STATE_LABELS = {
     State.EXPIRED: _("Expired"),
 }
 
+# What the dashboard's "Completed" counts and the matrix's "Completed" filter lists: a
+# completion expiring soon still counts.
+COMPLETED_INCLUDING_EXPIRING = _("Completed, including expiring soon")
+
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, or the last day of that month if it is shorter; the

@@ -1685,3 +1685,35 @@ def test_classes_are_listed_year_7_before_year_10_on_every_records_page(
     assert in_order(assignments[assignments.index('name="group"') :], *order)
     groups_csv = _rows(client.get(reverse("records:groups_csv")))
     assert [row[1] for row in groups_csv if row[0] == pupil_course.title] == ["7B", "9C", "10A"]
+
+
+def test_the_matrix_lists_as_completed_everyone_the_dashboard_counts_as_completed(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead
+):
+    """The dashboard counts a completion expiring soon as completed (it still counts), and
+    says so; the matrix filtered to "Completed" from there lists those people too."""
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=staff_team,
+        due_on=date.today() - timedelta(days=400),
+        renewal_months=12,
+    )
+    colleague = UserFactory(school=school, roles=[Role.STAFF])
+    MembershipFactory(group=staff_team, user=colleague)
+    completed(teacher, staff_course.activity_iri, days_ago=10)
+    completed(colleague, staff_course.activity_iri, days_ago=350)  # expiring soon
+    client.force_login(safeguarding_lead)
+    dashboard = " ".join(client.get(reverse("records:dashboard")).content.decode().split())
+    assert "<td>3</td> <td>2 <span" in dashboard  # assigned 3, completed 2 (the lead: overdue)
+    matrix = client.get(
+        reverse("records:matrix") + f"?course={staff_course.pk}&status=completed"
+    ).content.decode()
+    assert teacher.get_full_name() in matrix
+    assert colleague.get_full_name() in matrix
+    assert "Completed, including expiring soon" in matrix
+    assert "Completed, including expiring soon" in dashboard
+    rows = _rows(
+        client.get(reverse("records:matrix_csv") + f"?course={staff_course.pk}&status=completed")
+    )
+    assert len(rows) == 3  # the header and both people
