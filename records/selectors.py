@@ -823,17 +823,19 @@ def pshe_groups_summary(*, groups) -> list[PsheGroupSummary]:
     members = pupil_ids_by_group(groups)
     everyone = set().union(*members.values()) if members else set()
     done: dict[int, int] = defaultdict(int)
-    # A module private to groups a pupil is not in is not theirs to do (nor counted done).
+    # A module private to groups a pupil is not in is not theirs to do, unless they had
+    # done it already: done is done, as the class's record shows it (PsheRecord.cell).
     kept = _kept_from(everyone, courses) if module_iris else {}
+    kept_but_done: dict[int, int] = defaultdict(int)
     if everyone and module_iris:
         valid_since = _valid_since_by_iri(courses)
         for learner_id, iri, completed_at in LearnerActivity.objects.filter(
             learner__in=everyone, activity_iri__in=module_iris, last_completed_at__isnull=False
         ).values_list("learner_id", "activity_iri", "last_completed_at"):
-            if iri not in kept.get(learner_id, ()) and _still_counts(
-                completed_at, valid_since.get(iri)
-            ):
+            if _still_counts(completed_at, valid_since.get(iri)):
                 done[learner_id] += 1
+                if iri in kept.get(learner_id, ()):
+                    kept_but_done[learner_id] += 1
     led = {
         row["group_id"]: row
         for row in ClassLesson.objects.filter(group__in=groups)
@@ -845,7 +847,10 @@ def pshe_groups_summary(*, groups) -> list[PsheGroupSummary]:
             group=group,
             pupils=len(members[group.pk]),
             modules_done=sum(done[pupil] for pupil in members[group.pk]),
-            modules=sum(len(module_iris) - len(kept.get(pupil, ())) for pupil in members[group.pk]),
+            modules=sum(
+                len(module_iris) - len(kept.get(pupil, ())) + kept_but_done[pupil]
+                for pupil in members[group.pk]
+            ),
             lessons_led=led.get(group.pk, {}).get("count", 0),
             last_led_on=led.get(group.pk, {}).get("last"),
         )

@@ -1717,3 +1717,29 @@ def test_the_matrix_lists_as_completed_everyone_the_dashboard_counts_as_complete
         client.get(reverse("records:matrix_csv") + f"?course={staff_course.pk}&status=completed")
     )
     assert len(rows) == 3  # the header and both people
+
+
+def test_a_lesson_completed_before_it_was_made_private_counts_on_the_overview_as_in_the_class(
+    client, world, pupil_course
+):
+    """A pupil completed a lesson an editor later made private to a group they are not in.
+    The class's record shows it completed (lessons done stay done); the overview of the
+    classes counted it neither done nor theirs to do, so the two pages disagreed."""
+    from django.contrib.auth.models import Group as AuthGroup
+    from wagtail.models import PageViewRestriction
+
+    _first, second = pupil_course.modules()
+    completions_project(
+        statements=[statement(world["pupil"], COMPLETED, second.activity_iri)],
+        learners_by_key=keys(world["pupil"]),
+    )
+    restriction = PageViewRestriction.objects.create(
+        page=second, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([AuthGroup.objects.create(name="Year 9 pilot")])
+    client.force_login(world["safeguarding_lead"])
+    rows = _rows(client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk])))
+    assert rows[1][1:] == ["", "Completed"]
+    summaries = client.get(reverse("records:pshe_groups")).context["summaries"]
+    (row,) = [s for s in summaries if s.group == world["klass"]]
+    assert (row.modules_done, row.modules, row.percent) == (1, 2, 50)
