@@ -639,13 +639,16 @@ def assignments(request):
         )
         messages.success(request, _("The course was assigned."))
         return redirect("records:assignments")
+    assigned = selectors.assignments_of_school(school=school)
     return render(
         request,
         "records/assignments.html",
         {
             "form": form,
-            "assignments": selectors.assignments_of_school(school=school),
+            "assignments": assigned,
             "out_of_reach": selectors.assignments_out_of_reach(school=school),
+            # Unpublished courses: the page explains why they are not on the dashboard.
+            "withdrawn": any(not a.course.live for a in assigned),
             "school": school,
             "due_soon_days": DUE_SOON_DAYS,
             "expiring_days": EXPIRING_WINDOW_DAYS,
@@ -703,12 +706,20 @@ def assignments_csv(request):
             _date(a.due_on),
             a.renewal_months or "",
             a.new_starter_days,
+            "" if a.course.live else "Yes",
         ]
         for a in selectors.assignments_of_school(school=school)
     ]
     return csv_response(
         "assignments.csv",
-        ["Course", "Assigned to", "Due", "Renew every (months)", "Days for people who join later"],
+        [
+            "Course",
+            "Assigned to",
+            "Due",
+            "Renew every (months)",
+            "Days for people who join later",
+            "Course withdrawn",
+        ],
         rows,
     )
 

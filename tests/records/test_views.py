@@ -1743,3 +1743,23 @@ def test_a_lesson_completed_before_it_was_made_private_counts_on_the_overview_as
     summaries = client.get(reverse("records:pshe_groups")).context["summaries"]
     (row,) = [s for s in summaries if s.group == world["klass"]]
     assert (row.modules_done, row.modules, row.percent) == (1, 2, 50)
+
+
+def test_an_assignment_to_a_withdrawn_course_says_why_it_is_not_on_the_dashboard(
+    client, world, staff_course
+):
+    """An editor unpublished a course the school had assigned. The dashboard, the matrix and
+    the training record leave it out (nobody can take it, nor is reminded about it), but the
+    assignments page and its CSV listed it as if nothing had changed: they say it is
+    withdrawn and what that means."""
+    staff_course.unpublish()
+    client.force_login(world["safeguarding_lead"])
+    dashboard = client.get(reverse("records:dashboard")).content.decode()
+    assert "No courses are assigned yet." in dashboard
+    page = " ".join(client.get(reverse("records:assignments")).content.decode().split())
+    row = page[page.index(f'<th scope="row">{staff_course.title}') :].split("</tr>")[0]
+    assert "Withdrawn" in row
+    assert "not counted on the dashboard" in page
+    rows = _rows(client.get(reverse("records:assignments_csv")))
+    assert rows[0][-1] == "Course withdrawn"
+    assert rows[1][0] == staff_course.title and rows[1][-1] == "Yes"
