@@ -172,6 +172,18 @@ def _staff_scenarios_in_pupils_lessons(body, course) -> dict[int, tuple[str | No
     return problems
 
 
+DELETED_ACTIVITY_MESSAGES = {
+    "scenario": _(
+        "The scenario chosen here has been deleted. Choose another, or delete this block."
+    ),
+    "quiz": _("The quiz chosen here has been deleted. Choose another, or delete this block."),
+    "h5p": _(
+        "The H5P activity chosen here has been deleted. Choose another, or delete this block."
+    ),
+    "": _("What was chosen here has been deleted. Choose another, or delete this block."),
+}
+
+
 class ModulePageForm(WagtailAdminPageForm):
     """Every problem of the body is shown at once, each beside its block: an editor who fixes
     one is not then told of the next."""
@@ -180,6 +192,7 @@ class ModulePageForm(WagtailAdminPageForm):
         cleaned = super().clean()
         body = cleaned.get("body")
         if body is None:  # the body's own blocks did not validate: that is said already
+            self._say_which_activities_were_deleted()
             return cleaned
         problems = {
             index: (
@@ -209,6 +222,43 @@ class ModulePageForm(WagtailAdminPageForm):
                 ),
             )
         return cleaned
+
+    def _say_which_activities_were_deleted(self) -> None:
+        """A scenario, quiz or H5P activity deleted since it was chosen comes back as an
+        empty chooser, which Wagtail calls only "required": the editor is told it was deleted,
+        beside the block, so they know to choose another rather than wonder what went wrong."""
+        errors = self._errors.get("body")
+        error = errors.as_data()[0] if errors else None
+        if not isinstance(error, StreamBlockValidationError) or not self.instance.pk:
+            return
+        # The page as it was loaded into the form, and as it is live: saving a draft (which
+        # the editor's autosave does) keeps the empty chooser, and the live page still names
+        # what was deleted.
+        live = type(self.instance).objects.filter(pk=self.instance.pk).first()
+        stored: dict[str, list] = {}
+        for version in (live, self.instance):
+            for item in version.body.raw_data if version is not None else []:
+                if item and isinstance(item.get("value"), dict):
+                    stored.setdefault(item.get("id"), []).append(item["value"])
+        posted = self.fields["body"].widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("body")
+        )
+        for index, block_error in error.block_errors.items():
+            if index >= len(posted) or not isinstance(block_error, StructBlockValidationError):
+                continue
+            child = posted[index]
+            block = child.block
+            if not isinstance(block, ActivityBlock) or block.content_object(child.value):
+                continue
+            was = {value.get(block.content_field) for value in stored.get(child.id, [])} - {None}
+            if not was or block.content_field not in block_error.block_errors:
+                continue
+            chooser = block.child_blocks[block.content_field]
+            if chooser.target_model.objects.filter(pk__in=was).exists():
+                continue
+            block_error.block_errors[block.content_field] = ValidationError(
+                DELETED_ACTIVITY_MESSAGES.get(block.activity_kind, DELETED_ACTIVITY_MESSAGES[""])
+            )
 
     def _publishing(self) -> bool:
         """Publishing it, or what leads to it being published without this form: submitting

@@ -1224,3 +1224,37 @@ def test_a_course_cannot_be_moved_to_an_audience_its_assignments_could_not_take(
     else:
         assert response.status_code == 302
         assert staff_course.audience == Audience.SAFEGUARDING_LEADS
+
+
+def test_publishing_a_module_whose_scenario_was_deleted_says_so_beside_the_block(
+    client, editor, course
+):
+    """The chooser of a deleted scenario comes back empty; the editor is told why, not only
+    that the field is required."""
+    from scenarios.models import Scenario
+
+    scenario = Scenario.objects.create(title="The crest account", live=True)
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    response = client.post(add, {**_module_with(scenario, required=True), "action-publish": "1"})
+    assert response.status_code == 302
+    module = ModulePage.objects.get(slug="lesson")
+    block_ids = [child.id for child in module.body]
+    scenario.delete()
+
+    # What the edit form posts back: the blocks keep their ids, the chooser is empty.
+    data = _module_with(scenario, required=True)
+    data["body-1-value-scenario"] = ""
+    for index, block_id in enumerate(block_ids):
+        data[f"body-{index}-id"] = block_id
+    edit = reverse("wagtailadmin_pages:edit", args=[module.pk])
+    # A draft saved first (as the editor's autosave does) keeps the chooser empty.
+    assert client.post(edit, data).status_code == 302
+    response = client.post(edit, {**data, "action-publish": "1"})
+
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["body"][0]
+    beside = error.block_errors[1].block_errors["scenario"]
+    assert beside.messages == [
+        "The scenario chosen here has been deleted. Choose another, or delete this block."
+    ]
