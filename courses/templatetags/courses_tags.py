@@ -17,10 +17,11 @@ logger = logging.getLogger(__name__)
 def module_block(context, child):
     """Render one block of a module body.
 
-    Activity blocks are rendered only when their content is chosen, and by their own app's
-    template; if that template is missing the learner sees a plain placeholder rather than
-    an error page. Each block gets `block_id`; checklists their `checklist_ticked` item ids,
-    reflections the learner's `reflection_answer`; activities `activity_iri`,
+    Activity blocks are rendered by their own app's template when their content is there,
+    and as "not available" when it is not (deleted since); if that template is missing the
+    learner sees a plain placeholder rather than an error page. Each block gets `block_id`;
+    checklists their `checklist_ticked` item ids, reflections the learner's
+    `reflection_answer`; activities `activity_iri`,
     `activity_complete` and `activity_required`. In the teaching view (`teaching`: staff
     opening a pupils' lesson) activities are described, not played. A block meant for
     teachers only (`teaching_only`, the notes for the teacher) renders as "" except in the
@@ -39,7 +40,11 @@ def module_block(context, child):
     if isinstance(child.block, ActivityBlock):
         iri = child.block.activity_iri(child.value)
         if iri is None:
-            return ""
+            # Its scenario, quiz or H5P activity was deleted (or, in a preview, is not chosen
+            # yet): the learner is told, as the editor deleting it was promised, and it no
+            # longer counts towards the module.
+            flat["activity_gone"] = True
+            return render_to_string("courses/blocks/activity_placeholder.html", flat)
         flat["activity_iri"] = iri
         flat["activity_complete"] = iri in (flat.get("completed_activity_iris") or ())
         flat["activity_required"] = child.block.is_required(child.value)

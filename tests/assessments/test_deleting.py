@@ -112,3 +112,18 @@ def test_deleting_several_quizzes_at_once_names_the_live_modules_using_them(
     page = client.get(_bulk_delete_url(quiz, unused)).content.decode()
     assert "“If you see it” uses “Check what you know”" in page
     assert "not available" in page
+
+
+def test_learners_are_told_a_quiz_deleted_from_a_live_module_is_not_available(
+    client, editor, pupil, quiz_module, quiz
+):
+    """The confirmation promises the editor that learners are told there the quiz is not
+    available; the block used to vanish from the page without a word."""
+    client.force_login(editor)
+    assert "not available" in client.get(_delete_url(quiz)).content.decode()
+    quiz.delete()
+    client.force_login(pupil)
+    text = client.get(quiz_module.url).content.decode()
+    assert "This activity is not available." in text
+    # It no longer holds the module back: the pupil completes it by saying they have read it.
+    assert reverse("courses:module_read", args=[quiz_module.pk]) in text
