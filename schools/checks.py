@@ -1,6 +1,7 @@
 """System checks for `check --deploy`: the site's address is an HTTPS one the site answers
-to, and the web processes share a cache."""
+to, the web processes share a cache, and emails come from a real mail domain."""
 
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -57,5 +58,25 @@ def site_host_allowed_check(app_configs=None, **kwargs):
             "answers Bad Request (400).",
             hint="Add it to ALLOWED_HOSTS, with the H5P content host (docs/deploying.md).",
             id="schools.W003",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def sender_domain_check(app_configs=None, **kwargs):
+    # Left unset, every email (a lead's first sign-in, a password reset, the reminders) goes
+    # from no-reply@localhost: schools' mail servers reject such a sender or file it as spam.
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    domain = address.rpartition("@")[2].rstrip(".").lower()
+    if "." in domain and domain != "localhost" and not domain.endswith(".localhost"):
+        return []
+    return [
+        checks.Warning(
+            f"DEFAULT_FROM_EMAIL ({settings.DEFAULT_FROM_EMAIL}) is not an address at a real "
+            "mail domain: schools' mail servers reject or file as spam the emails it sends, "
+            "password resets and reminders among them.",
+            hint="Set DEFAULT_FROM_EMAIL to an address the mail server may send from, in "
+            "single quotes if it has a name (docs/deploying.md).",
+            id="schools.W004",
         )
     ]

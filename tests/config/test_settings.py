@@ -22,6 +22,8 @@ PRODUCTION_ENV = {
     "H5P_CONTENT_ORIGIN": "https://upstander-h5p.example.net",
     # The cache the web processes share (docs/deploying.md); nothing here connects to it.
     "REDIS_URL": "redis://cache.internal:6379/0",
+    # The sender of its emails, at the school's mail domain.
+    "DEFAULT_FROM_EMAIL": "Upstander <upstander@school.example.org>",
 }
 # The test run's own variables, not a deployment's (the browser tests set
 # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright).
@@ -333,7 +335,7 @@ def test_an_empty_path_or_mail_setting_in_the_environment_file_means_the_default
         "import django; from django.conf import settings; django.setup();"
         f"print(str(settings.{variable}))"
     )
-    result = run(["-c", code], **PRODUCTION_ENV, **{variable: ""})
+    result = run(["-c", code], **{**PRODUCTION_ENV, variable: ""})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == default
 
@@ -369,3 +371,19 @@ def test_check_deploy_warns_when_the_site_address_is_not_an_allowed_host():
     )
     assert result.returncode != 0
     assert "schools.W003" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ["", "Upstander <no-reply@localhost>", "no-reply@upstander", "Upstander <no-reply@LOCALHOST>"],
+)
+def test_check_deploy_warns_when_emails_would_come_from_no_real_mail_domain(sender):
+    # Left out of the environment file, every email (a lead's first sign-in, a password
+    # reset, the reminders) went from no-reply@localhost, which schools' mail servers reject
+    # or file as spam, while `check --deploy` saw no issue.
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **{**PRODUCTION_ENV, "DEFAULT_FROM_EMAIL": sender},
+    )
+    assert result.returncode != 0
+    assert "schools.W004" in result.stderr
