@@ -5,6 +5,8 @@ grants: superusers, or administrators given them explicitly, manage these. Safeg
 add people through the roster import instead.
 """
 
+from collections import defaultdict
+
 import django_filters
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied
@@ -351,13 +353,31 @@ def superuser_change_refused(request, person):
 def _group_within_reach(user, group) -> bool:
     """Whether `user` holds everything membership of `group` gives: they belong to it, or
     they hold each of its permissions and it grants none over pages or collections."""
-    if user.groups.filter(pk=group.pk).exists():
-        return True
-    if group.page_permissions.exists() or group.collection_permissions.exists():
-        return False
+    return group.pk in _groups_within_reach(user, [group.pk])
+
+
+def _groups_within_reach(user, group_ids) -> set[int]:
+    """Which of `group_ids` are within `user`'s reach (`_group_within_reach`), in three
+    queries however many they are."""
+    group_ids = set(group_ids)
+    if not group_ids:
+        return set()
+    within = set(user.groups.filter(pk__in=group_ids).values_list("pk", flat=True))
+    others = AuthGroup.objects.filter(pk__in=group_ids - within)
+    guarded = set(
+        others.filter(
+            Q(page_permissions__isnull=False) | Q(collection_permissions__isnull=False)
+        ).values_list("pk", flat=True)
+    )
     held = user.get_all_permissions()
-    granted = group.permissions.values_list("content_type__app_label", "codename")
-    return all(f"{app_label}.{codename}" in held for app_label, codename in granted)
+    lacking = {
+        pk
+        for pk, app_label, codename in others.exclude(pk__in=guarded).values_list(
+            "pk", "permissions__content_type__app_label", "permissions__codename"
+        )
+        if codename is not None and f"{app_label}.{codename}" not in held
+    }
+    return within | (group_ids - within - guarded - lacking)
 
 
 def groups_beyond_reach(user, groups) -> list[str]:
@@ -379,15 +399,35 @@ def person_beyond_reach(user, person) -> bool:
     `_group_within_reach`) or a permission given to them directly. Setting such a person's
     password, or the email address their password reset goes to, would let `user` sign in
     with it: a safeguarding lead's account gives every pupil's safeguarding dashboard."""
-    if user.is_superuser:
-        return False
-    if person.is_superuser:
-        return True
-    if any(not _group_within_reach(user, group) for group in person.groups.all()):
-        return True
+    return bool(people_beyond_reach(user, [person]))
+
+
+def people_beyond_reach(user, people) -> list:
+    """Those of `people` beyond `user`'s reach (`person_beyond_reach`), in order, in five
+    queries however many they are: an administrator may select a hundred at once."""
+    people = list(people)
+    if user.is_superuser or not people:
+        return []
+    ids = [person.pk for person in people]
+    group_ids: dict[int, set[int]] = defaultdict(set)
+    for pk, group_id in User.groups.through.objects.filter(user_id__in=ids).values_list(
+        "user_id", "group_id"
+    ):
+        group_ids[pk].add(group_id)
+    within = _groups_within_reach(user, set().union(*group_ids.values()))
     held = user.get_all_permissions()
-    granted = person.user_permissions.values_list("content_type__app_label", "codename")
-    return any(f"{app_label}.{codename}" not in held for app_label, codename in granted)
+    lacking = {
+        pk
+        for pk, app_label, codename in User.user_permissions.through.objects.filter(
+            user_id__in=ids
+        ).values_list("user_id", "permission__content_type__app_label", "permission__codename")
+        if f"{app_label}.{codename}" not in held
+    }
+    return [
+        person
+        for person in people
+        if person.is_superuser or group_ids[person.pk] - within or person.pk in lacking
+    ]
 
 
 PERSON_BEYOND_REACH_REFUSAL = _(

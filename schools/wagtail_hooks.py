@@ -12,7 +12,7 @@ from .admin_choosers import person_chooser_viewset
 from .admin_viewsets import (
     SchoolsViewSetGroup,
     groups_beyond_reach_refused,
-    person_beyond_reach,
+    people_beyond_reach,
     pupil_role_refusal,
     staff_role_refusal,
     superuser_change_refused,
@@ -108,7 +108,7 @@ def refuse_to_set_active_state_in_bulk_beyond_reach(request, action_type, object
         return None
     if action_type != "set_active_state":
         return None
-    refused = [person for person in objects if person_beyond_reach(request.user, person)]
+    refused = people_beyond_reach(request.user, objects)
     if not refused:
         return None
     messages.error(
@@ -132,7 +132,7 @@ def refuse_to_delete_in_bulk_beyond_reach(request, action_type, objects, action)
         return None
     if action_type != "delete":
         return None
-    refused = [person for person in objects if person_beyond_reach(request.user, person)]
+    refused = people_beyond_reach(request.user, objects)
     if not refused:
         return None
     messages.error(

@@ -748,3 +748,42 @@ def test_an_administrator_cannot_take_the_dashboard_away_from_the_safeguarding_l
         "Can see the school's safeguarding dashboard."
     ]
     assert leads.permissions.filter(pk=dashboard.pk).exists()
+
+
+def _hook_queries(hook, action_type, admin, people) -> int:
+    """How many queries a Settings -> Users bulk action's `before_bulk_action` hook makes
+    for `people`, `admin` acting."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    request = RequestFactory().post("/admin/bulk/")
+    request.user = type(admin).objects.get(pk=admin.pk)  # no permissions cached yet
+    objects = list(type(admin).objects.filter(pk__in=[p.pk for p in people]))
+    with CaptureQueriesContext(connection) as queries:
+        assert hook(request, action_type, objects, SimpleNamespace(model=type(admin))) is None
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("hook", "action_type"),
+    [
+        ("refuse_to_set_active_state_in_bulk_beyond_reach", "set_active_state"),
+        ("refuse_to_delete_in_bulk_beyond_reach", "delete"),
+    ],
+)
+def test_bulk_actions_check_everyone_selected_in_a_fixed_number_of_queries(
+    people_admin, school, hook, action_type
+):
+    """A trust administrator selecting a whole year group (a page of 100 people) in
+    Settings -> Users waited while each person's roles and permissions were looked up one
+    by one, some queries for every person."""
+    from schools import wagtail_hooks
+    from schools.roles import Role
+
+    check = getattr(wagtail_hooks, hook)
+    pupils = [UserFactory(school=school, roles=[Role.PUPIL]) for _ in range(6)]
+    few = _hook_queries(check, action_type, people_admin, pupils[:2])
+    assert _hook_queries(check, action_type, people_admin, pupils) == few
