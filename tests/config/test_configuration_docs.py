@@ -67,3 +67,17 @@ def test_a_value_quoted_as_the_deployment_guide_shows_reaches_cron_unchanged(tmp
         env={"PATH": "/usr/bin:/bin"},
     )
     assert result.stdout == value
+
+
+def test_the_deployment_guides_request_timeout_is_below_the_lrs_consistency_margin():
+    """The LRS says its statements are complete up to XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS
+    ago, which must stay above the web server's request timeout (README, docs/xapi.md): the
+    guide's gunicorn command gave a timeout equal to the margin, so a write stamped at the
+    start of the longest request could commit after a tool had read past it."""
+    base = (SETTINGS_DIR / "base.py").read_text()
+    margin = re.search(r'env_int\("XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", (\d+)', base)
+    assert margin, "config/settings/base.py no longer reads the margin with env_int"
+    guide = (ROOT / "docs" / "deploying.md").read_text()
+    timeouts = [int(seconds) for seconds in re.findall(r"--timeout (\d+)", guide)]
+    assert timeouts, "docs/deploying.md no longer gives gunicorn a --timeout"
+    assert max(timeouts) < int(margin.group(1))
