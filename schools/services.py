@@ -93,7 +93,10 @@ class NewLogin:
 class RosterImportResult:
     kind: str
     created: int = 0
+    # People already in Upstander whose name, email, groups or being active changed, and
+    # those the file left as they were.
     updated: int = 0
+    unchanged: int = 0
     groups_created: list[str] = field(default_factory=list)
     logins: list[NewLogin] = field(default_factory=list)
     ignored_columns: tuple[str, ...] = ()
@@ -475,7 +478,6 @@ def roster_import(
         if user is None:
             continue
         people[row.mis_id] = user
-        result.updated += 1
         before = (user.username, user.first_name, user.last_name, user.email, user.is_active)
         if role == Role.STAFF and user.username.lower() == user.email.lower() != row.email:
             user.username = row.email  # they sign in with their email: keep it so
@@ -530,7 +532,13 @@ def roster_import(
         ignore_conflicts=True,
         batch_size=500,
     )
-    _memberships_replace(school=school, role=role, parsed=parsed, people=people, result=result)
+    regrouped = _memberships_replace(
+        school=school, role=role, parsed=parsed, people=people, result=result
+    )
+    updated = {user.pk for user in to_update} | regrouped
+    matched = {user.pk for user in existing.values()}
+    result.updated = len(matched & updated)
+    result.unchanged = len(matched - updated)
     return result
 
 
@@ -641,7 +649,9 @@ def _sheet_group(row: RosterRow, role: str) -> str:
 
 def _memberships_replace(
     *, school: School, role: str, parsed: ParsedRoster, people: dict, result: RosterImportResult
-) -> None:
+) -> set[int]:
+    """Put the file's people in the groups it names; returns the ids of those whose groups
+    (or their role in one) changed."""
     kinds = {"class": Group.Kind.CLASS, "year_group": Group.Kind.YEAR_GROUP}
     kinds["staff_team"] = Group.Kind.STAFF_TEAM
     existing_groups = list(Group.objects.filter(school=school, kind__in=kinds.values()))
@@ -681,6 +691,7 @@ def _memberships_replace(
     forbidden = forbidden | ~Q(group__school=school)
     current = {}
     stale = []
+    regrouped: set[int] = set()
     for chunk in _chunks(user_ids):
         for membership in (
             Membership.objects.filter(user_id__in=chunk)
@@ -692,7 +703,11 @@ def _memberships_replace(
                 current[key] = membership
             elif key not in wanted:
                 stale.append(membership.pk)
-    stale += [m.pk for key, m in current.items() if key not in wanted]
+                regrouped.add(membership.user_id)
+    for key, membership in current.items():
+        if key not in wanted:
+            stale.append(membership.pk)
+            regrouped.add(membership.user_id)
     # Wagtail's reference index would cost two queries per membership deleted (a whole year
     # group moving up is every pupil's): their entries go in bulk instead.
     membership_type = ContentType.objects.get_for_model(Membership)
@@ -707,15 +722,18 @@ def _memberships_replace(
         if key in wanted and membership.role != wanted[key]:
             membership.role = wanted[key]
             changed.append(membership)
+            regrouped.add(membership.user_id)
     Membership.objects.bulk_update(changed, ["role"], batch_size=500)
+    joining = [key for key in wanted if key not in current]
+    regrouped.update(user_id for user_id, _group_id in joining)
     Membership.objects.bulk_create(
         [
-            Membership(user_id=user_id, group_id=group_id, role=membership_role)
-            for (user_id, group_id), membership_role in wanted.items()
-            if (user_id, group_id) not in current
+            Membership(user_id=user_id, group_id=group_id, role=wanted[(user_id, group_id)])
+            for user_id, group_id in joining
         ],
         batch_size=500,
     )
+    return regrouped
 
 
 def avatar_file_delete(*, profile) -> None:

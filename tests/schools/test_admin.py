@@ -629,7 +629,7 @@ def test_a_pupil_moved_with_their_new_mis_id_is_found_by_the_new_schools_import(
         kind=Kind.PUPILS,
         parsed=roster_parse(data.encode(), kind=Kind.PUPILS),
     )
-    assert (result.created, result.updated) == (0, 1)
+    assert (result.created, result.unchanged) == (0, 1)
     assert list(User.objects.filter(school=new_school)) == [pupil]
 
 

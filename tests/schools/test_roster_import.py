@@ -74,7 +74,7 @@ def test_importing_the_same_file_again_updates_rather_than_duplicates(school):
     first = run_import(school, PUPILS)
     password_hashes = dict(User.objects.values_list("username", "password"))
     second = run_import(school, PUPILS.replace("Sam,Jones,8R", "Samuel,Jones,8S"))
-    assert (second.created, second.updated, second.logins) == (0, 3, [])
+    assert (second.created, second.updated, second.unchanged, second.logins) == (0, 1, 2, [])
     assert User.objects.filter(school=school).count() == 3
     assert Group.objects.filter(school=school).count() == 3
     samuel = User.objects.get(mis_id="A2")
@@ -83,6 +83,25 @@ def test_importing_the_same_file_again_updates_rather_than_duplicates(school):
     assert sorted(g.name for g in samuel.learning_groups.all()) == ["8S", "Year 8"]
     assert dict(User.objects.values_list("username", "password")) == password_hashes
     assert len(first.logins) == 3
+
+
+def test_importing_an_unchanged_file_again_reports_no_one_as_updated(school):
+    run_import(school, PUPILS)
+    again = run_import(school, PUPILS)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    moved = run_import(school, PUPILS.replace("Sam,Jones,8R", "Sam,Jones,8S"))
+    assert (moved.updated, moved.unchanged) == (1, 2)
+    renamed = run_import(school, PUPILS.replace("Sam,Jones,8R", "Samuel,Jones,8S"))
+    assert (renamed.updated, renamed.unchanged) == (1, 2)
+
+
+def test_the_done_page_says_how_many_were_unchanged(client, safeguarding_lead):
+    client.force_login(safeguarding_lead)
+    upload(client, PUPILS)
+    response = upload(client, PUPILS.replace("Sam,Jones,8R", "Sam,Jones,8S"))
+    assert "1 person already in Upstander was updated." in response.text
+    assert "2 people already in Upstander were unchanged." in response.text
+    assert "people already in Upstander were updated" not in response.text
 
 
 def test_a_group_column_left_out_of_the_file_keeps_those_memberships(school):
@@ -236,7 +255,7 @@ def test_two_thousand_pupils_import_in_one_go(school):
     assert len({login.username for login in result.logins}) == 2000
     assert Membership.objects.filter(group__school=school).count() == 4000
     again = run_import(school, "\r\n".join(lines))
-    assert (again.created, again.updated) == (0, 2000)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2000)
     assert Membership.objects.filter(group__school=school).count() == 4000
 
 

@@ -64,7 +64,7 @@ def test_invisible_characters_in_an_mis_id_do_not_make_a_second_pupil(school, in
         "mis_id,first_name,last_name,class\r\n"
         f"A1{invisible}00{invisible},Sam{invisible},Jones,8R{invisible}\r\n",
     )
-    assert (result.created, result.updated, result.groups_created) == (0, 1, [])
+    assert (result.created, result.unchanged, result.groups_created) == (0, 1, [])
     [sam] = User.objects.filter(school=school)
     assert (sam.mis_id, sam.first_name, sam.last_name) == ("A100", "Sam", "Jones")
     assert list(sam.memberships.values_list("group__name", flat=True)) == ["8R"]
@@ -95,7 +95,7 @@ def test_invisible_characters_in_a_staff_email_do_not_refuse_or_duplicate_them(s
         "T1\u200b,Ella,Hart,\ufeffe.hart@school.example\u200b\r\n",
         kind=Kind.STAFF,
     )
-    assert (result.created, result.updated) == (0, 1)
+    assert (result.created, result.unchanged) == (0, 1)
     [ella] = User.objects.filter(school=school)
     assert (ella.mis_id, ella.email, ella.username) == (
         "T1",
@@ -128,6 +128,6 @@ def test_an_admission_number_that_lost_or_gained_its_leading_zeros_is_the_same_p
     )
     assert roster_leavers(school=school, kind=Kind.PUPILS, parsed=parsed) == []
     result = roster_import(school=school, kind=Kind.PUPILS, parsed=parsed)
-    assert (result.created, result.updated, result.logins) == (0, 1, [])
+    assert (result.created, result.unchanged, result.logins) == (0, 1, [])
     [sam] = User.objects.filter(school=school)
     assert sam.mis_id == before
