@@ -20,12 +20,17 @@ from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES, Role, roles_of
 
 
+def group_name_reading_order(name: str) -> list:
+    """Sort key for a group's name with its numbers as numbers ("7B" before "10A")."""
+    # Splitting on the numbers alternates text and number, so like is compared with like.
+    parts = re.split(r"(\d+)", name.casefold())
+    return [int(p) if i % 2 else p for i, p in enumerate(parts)]
+
+
 def group_reading_order(group: Group) -> tuple:
     """Sort key putting groups as a school reads them: by kind, then by name with its
     numbers as numbers, so Year 7's classes come before Year 10's ("7B" before "10A")."""
-    # Splitting on the numbers alternates text and number, so like is compared with like.
-    parts = re.split(r"(\d+)", group.name.casefold())
-    return (group.kind, [int(p) if i % 2 else p for i, p in enumerate(parts)], group.pk)
+    return (group.kind, group_name_reading_order(group.name), group.pk)
 
 
 def schools_visible_to(user) -> QuerySet[School]:

@@ -31,7 +31,7 @@ from .roster import (
     year_group_name,
 )
 from .roster import Kind as RosterKind
-from .selectors import pupils_whose_password_user_may_reset
+from .selectors import group_name_reading_order, pupils_whose_password_user_may_reset
 
 
 @transaction.atomic
@@ -87,6 +87,9 @@ class NewLogin:
     username: str
     password: str
     sheet_group: str
+    # To list the sheet as class lists are, by surname.
+    first_name: str = ""
+    last_name: str = ""
 
 
 @dataclass
@@ -112,9 +115,18 @@ class RosterImportResult:
     kept_inactive: list[User] = field(default_factory=list)
 
     def logins_by_sheet_group(self) -> list[tuple[str, list[NewLogin]]]:
-        """New logins grouped for printing, one sheet per class (or staff team)."""
+        """New logins grouped for printing, one sheet per class (or staff team), in the order
+        of the school's classes ("7B" before "10A"), each by surname as class lists are."""
         grouped: dict[str, list[NewLogin]] = {}
-        for login in sorted(self.logins, key=lambda item: (item.sheet_group, item.name)):
+        for login in sorted(
+            self.logins,
+            key=lambda item: (
+                group_name_reading_order(item.sheet_group),
+                item.last_name.casefold(),
+                item.first_name.casefold(),
+                item.username,
+            ),
+        ):
             grouped.setdefault(login.sheet_group, []).append(login)
         return list(grouped.items())
 
@@ -463,6 +475,8 @@ def roster_import(
                 username=user.username,
                 password=password,
                 sheet_group=sheet_group,
+                first_name=row.first_name,
+                last_name=row.last_name,
             )
         )
     created = User.objects.bulk_create(to_create, batch_size=500)

@@ -58,6 +58,25 @@ def test_each_new_pupil_gets_a_password_that_signs_them_in(school):
     assert user.check_password(login.password)
 
 
+def test_login_sheets_list_pupils_by_surname_and_classes_in_year_order(school):
+    result = run_import(
+        school,
+        "mis_id,first_name,last_name,class\r\n"
+        "A1,Amy,Young,7B\r\n"
+        "A2,Zac,Adams,7B\r\n"
+        "A3,Bea,de Souza,7B\r\n"
+        "A4,Cal,Brown,10A\r\n",
+    )
+    sheets = [
+        (group, [login.name for login in logins])
+        for group, logins in result.logins_by_sheet_group()
+    ]
+    assert sheets == [
+        ("7B", ["Zac Adams", "Bea de Souza", "Amy Young"]),
+        ("10A", ["Cal Brown"]),
+    ]
+
+
 def test_the_cheap_generated_hash_is_upgraded_at_first_sign_in(client, school):
     result = run_import(school, PUPILS)
     login = result.logins[0]
