@@ -154,12 +154,12 @@ def reflection_submit(request, module_id: int, block_id: str):
 def class_lesson(request, course_id: int):
     """A teacher records a pupils' lesson they led with one of their classes: first which
     class (skipped when they teach one), then the modules, the date and who was there."""
-    from schools.selectors import classes_taught_by, group_pupils
+    from schools.selectors import classes_taught_by, group_pupils, group_reading_order
 
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     if not course_taught_by(user=request.user, course=course):
         raise Http404
-    groups = list(classes_taught_by(request.user).order_by("kind", "name"))
+    groups = sorted(classes_taught_by(request.user), key=group_reading_order)
     if not groups:
         raise PermissionDenied(_("Lessons are recorded by the teachers of a class."))
     chosen = request.POST.get("group") or request.GET.get("group") or ""

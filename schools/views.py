@@ -24,6 +24,7 @@ from .forms import (
 from .roles import Role, roles_of
 from .roster import COLUMNS, MAX_ROWS, RosterFileError, roster_parse, roster_text
 from .selectors import (
+    group_reading_order,
     groups_taught_by,
     groups_with_pupils_for,
     pupils_in_no_group_for,
@@ -181,7 +182,7 @@ def my_groups(request):
         else:
             new_password = pupil_password_reset(actor=request.user, pupil=pupil)
             new_password = {"pupil": pupil, "password": new_password}
-    groups = groups_with_pupils_for(request.user)
+    groups = sorted(groups_with_pupils_for(request.user), key=group_reading_order)
     response = render(
         request,
         "schools/my_groups.html",

@@ -244,6 +244,15 @@ def test_a_pupil_of_another_class_cannot_be_ticked(
     assert not Completion.objects.filter(learner=stranger).exists()
 
 
+def test_the_classes_to_choose_from_are_in_year_order(client, school, teacher, klass, course):
+    for name in ("10A", "7B"):
+        group = GroupFactory(school=school, name=name, kind=Group.Kind.CLASS)
+        Membership.objects.create(group=group, user=teacher, role=Membership.Role.TEACHER)
+    client.force_login(teacher)
+    response = client.get(_url(course))
+    assert [g.name for g in response.context["groups"]] == ["7B", "8R", "10A"]
+
+
 def test_only_the_groups_a_teacher_teaches_can_be_chosen(
     client, school, teacher, klass, pupil, course, modules
 ):

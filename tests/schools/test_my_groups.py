@@ -26,6 +26,15 @@ def test_a_teacher_sees_each_taught_group_with_its_pupils(client, teacher, pupil
     )
 
 
+def test_groups_are_listed_in_year_order(client, teacher, school):
+    for name in ("10A", "7B"):
+        group = GroupFactory(school=school, name=name, kind=Group.Kind.CLASS)
+        Membership.objects.create(group=group, user=teacher, role=Membership.Role.TEACHER)
+    client.force_login(teacher)
+    response = client.get(URL)
+    assert [g.name for g in response.context["groups"]] == ["7B", "8R", "10A"]
+
+
 def test_staff_in_a_group_are_not_listed_as_its_pupils(client, teacher, pupil, klass, school):
     assistant = UserFactory(school=school, username="ta1", roles=[Role.STAFF])
     Membership.objects.create(group=klass, user=assistant)
