@@ -200,7 +200,8 @@ def groups_with_pupils_for(user) -> QuerySet[Group]:
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=pupils.order_by("last_name", "first_name", "username"),
+                # As class lists elsewhere: "de Souza" among the Ds.
+                queryset=pupils.order_by(Lower("last_name"), Lower("first_name"), "username"),
                 to_attr="pupils",
             )
         )
@@ -216,7 +217,7 @@ def pupils_in_no_group_for(user) -> QuerySet[User]:
     return (
         pupils_whose_password_user_may_reset(user)
         .exclude(pk__in=in_groups)
-        .order_by("last_name", "first_name", "username")
+        .order_by(Lower("last_name"), Lower("first_name"), "username")
     )
 
 

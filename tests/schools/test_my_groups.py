@@ -6,7 +6,7 @@ from django.urls import reverse
 from schools.models import Group, Membership
 from schools.roles import Role
 from tests.conftest import PASSWORD
-from tests.factories import GroupFactory, UserFactory
+from tests.factories import GroupFactory, PupilFactory, UserFactory
 
 URL = reverse("schools:my_groups")
 
@@ -33,6 +33,16 @@ def test_groups_are_listed_in_year_order(client, teacher, school):
     client.force_login(teacher)
     response = client.get(URL)
     assert [g.name for g in response.context["groups"]] == ["7B", "8R", "10A"]
+
+
+def test_pupils_are_listed_by_surname_whatever_its_capitals(client, teacher, klass, school):
+    for first, last in (("Amy", "Young"), ("Bea", "de Souza"), ("Zac", "Adams")):
+        pupil = PupilFactory(school=school, first_name=first, last_name=last)
+        Membership.objects.create(group=klass, user=pupil)
+    client.force_login(teacher)
+    response = client.get(URL)
+    [group] = response.context["groups"]
+    assert [p.last_name for p in group.pupils] == ["Adams", "de Souza", "Young"]
 
 
 def test_staff_in_a_group_are_not_listed_as_its_pupils(client, teacher, pupil, klass, school):
