@@ -17,7 +17,7 @@ from config.forms import DatePickerField
 from records.states import add_months
 
 from .activity import ActivityBlock
-from .blocks import is_teaching_only
+from .blocks import ImageBlock, is_teaching_only
 
 
 def unpublished_required_activities(body) -> dict[int, str]:
@@ -182,6 +182,10 @@ DELETED_ACTIVITY_MESSAGES = {
     ),
     "": _("What was chosen here has been deleted. Choose another, or delete this block."),
 }
+DELETED_IMAGE_MESSAGE = _(
+    "The image chosen here has been deleted from the image library. Choose another, or "
+    "delete this block."
+)
 
 
 class ModulePageForm(WagtailAdminPageForm):
@@ -224,8 +228,8 @@ class ModulePageForm(WagtailAdminPageForm):
         return cleaned
 
     def _say_which_activities_were_deleted(self) -> None:
-        """A scenario, quiz or H5P activity deleted since it was chosen comes back as an
-        empty chooser, which Wagtail calls only "required": the editor is told it was deleted,
+        """A scenario, quiz, H5P activity or image deleted since it was chosen comes back as
+        an empty chooser, which Wagtail calls only "required": the editor is told it was deleted,
         beside the block, so they know to choose another rather than wonder what went wrong."""
         errors = self._errors.get("body")
         error = errors.as_data()[0] if errors else None
@@ -248,17 +252,24 @@ class ModulePageForm(WagtailAdminPageForm):
                 continue
             child = posted[index]
             block = child.block
-            if not isinstance(block, ActivityBlock) or block.content_object(child.value):
+            if isinstance(block, ActivityBlock):
+                field = block.content_field
+                message = DELETED_ACTIVITY_MESSAGES.get(
+                    block.activity_kind, DELETED_ACTIVITY_MESSAGES[""]
+                )
+            elif isinstance(block, ImageBlock):
+                field, message = "image", DELETED_IMAGE_MESSAGE
+            else:
                 continue
-            was = {value.get(block.content_field) for value in stored.get(child.id, [])} - {None}
-            if not was or block.content_field not in block_error.block_errors:
+            if child.value.get(field):
                 continue
-            chooser = block.child_blocks[block.content_field]
+            was = {value.get(field) for value in stored.get(child.id, [])} - {None}
+            if not was or field not in block_error.block_errors:
+                continue
+            chooser = block.child_blocks[field]
             if chooser.target_model.objects.filter(pk__in=was).exists():
                 continue
-            block_error.block_errors[block.content_field] = ValidationError(
-                DELETED_ACTIVITY_MESSAGES.get(block.activity_kind, DELETED_ACTIVITY_MESSAGES[""])
-            )
+            block_error.block_errors[field] = ValidationError(message)
 
     def _publishing(self) -> bool:
         """Publishing it, or what leads to it being published without this form: submitting

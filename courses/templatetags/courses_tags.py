@@ -7,7 +7,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 from courses.activity import ActivityBlock
-from courses.blocks import is_teaching_only
+from courses.blocks import ImageBlock, is_teaching_only
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -37,6 +37,10 @@ def module_block(context, child):
     flat["block_id"] = child.id
     flat["checklist_ticked"] = (flat.get("checklist_ticks") or {}).get(child.id, [])
     flat["reflection_answer"] = (flat.get("reflections") or {}).get(child.id, "")
+    if isinstance(child.block, ImageBlock) and not child.value.get("image"):
+        # Deleted from the image library since (or, in a preview, not chosen yet): said, not
+        # an empty frame. The block picker's preview, which has no image, is not told.
+        flat["image_gone"] = True
     if isinstance(child.block, ActivityBlock):
         iri = child.block.activity_iri(child.value)
         if iri is None:

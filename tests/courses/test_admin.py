@@ -1258,3 +1258,51 @@ def test_publishing_a_module_whose_scenario_was_deleted_says_so_beside_the_block
     assert beside.messages == [
         "The scenario chosen here has been deleted. Choose another, or delete this block."
     ]
+
+
+def _module_with_image(image, *, slug="pictured"):
+    return nested_form_data(
+        {
+            "title": "Pictured",
+            "slug": slug,
+            "summary": "s",
+            "estimated_minutes": 5,
+            "content_warning": "",
+            "body": streamfield(
+                [("image", {"image": image.pk, "alt_text": "A privacy menu", "caption": "Hi"})]
+            ),
+        }
+    )
+
+
+def test_publishing_a_module_whose_image_was_deleted_says_so_beside_the_block(
+    client, editor, course
+):
+    """An image deleted from the image library comes back as an empty chooser; the editor is
+    told it was deleted, not only that the field is required."""
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = Image.objects.create(title="Settings screen", file=get_test_image_file())
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    response = client.post(add, {**_module_with_image(image), "action-publish": "1"})
+    assert response.status_code == 302
+    module = ModulePage.objects.get(slug="pictured")
+    block_id = module.body[0].id
+    image.delete()
+
+    data = _module_with_image(image)
+    data["body-0-value-image"] = ""
+    data["body-0-id"] = block_id
+    edit = reverse("wagtailadmin_pages:edit", args=[module.pk])
+    assert client.post(edit, data).status_code == 302
+    response = client.post(edit, {**data, "action-publish": "1"})
+
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["body"][0]
+    beside = error.block_errors[0].block_errors["image"]
+    assert beside.messages == [
+        "The image chosen here has been deleted from the image library. Choose another, "
+        "or delete this block."
+    ]

@@ -151,3 +151,25 @@ def test_catalogue_redirects_learners_to_my_learning(client, pupil, pupil_catalo
     response = client.get(pupil_catalogue.url)
     assert response.status_code == 302
     assert response["Location"] == "/learning/"
+
+
+@pytest.mark.django_db
+def test_a_learner_is_told_a_picture_deleted_from_a_live_module_is_not_available(
+    client, pupil, course
+):
+    """An empty frame with a caption about nothing would leave the learner guessing."""
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = Image.objects.create(title="Settings screen", file=get_test_image_file())
+    module = module_page(
+        course,
+        "pictured",
+        body=[("image", {"image": image, "alt_text": "A phone's privacy menu", "caption": "Hi"})],
+    )
+    image.delete()
+    client.force_login(pupil)
+
+    html = client.get(module.url).content.decode()
+
+    assert "This picture is not available." in html
