@@ -8,9 +8,11 @@ marks and records.
 """
 
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
@@ -82,6 +84,29 @@ class QuestionBlock(blocks.StructBlock):
     """Base for the question blocks: each knows its kind and builds its pure Question."""
 
     kind: Kind
+    # What each list of the question is called, for saying in plain words that it has too
+    # few or too many items: Wagtail's own "The minimum number of items is 2" names neither.
+    item_counts: dict[str, tuple] = {}
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except StructBlockValidationError as error:
+            for name, (too_few, too_many) in self.item_counts.items():
+                list_error = error.block_errors.get(name)
+                if not isinstance(list_error, ListBlockValidationError):
+                    continue
+                meta = self.child_blocks[name].meta
+                count = len(value[name])
+                if meta.min_num is not None and count < meta.min_num:
+                    plain = too_few
+                elif meta.max_num is not None and count > meta.max_num:
+                    plain = too_many
+                else:
+                    continue
+                # Wagtail's only error about the list as a whole is its count.
+                list_error.non_block_errors = ErrorList([ValidationError(plain)])
+            raise
 
     def to_question(self, value, question_id: str) -> Question:
         raise NotImplementedError
@@ -106,6 +131,7 @@ class SingleChoiceQuestionBlock(QuestionBlock):
     explanation = _explanation_block()
 
     kind = Kind.SINGLE_CHOICE
+    item_counts = {"options": (_("Add at least two options."), None)}
 
     class Meta:
         icon = "radio-empty"
@@ -152,7 +178,7 @@ class MultipleResponseQuestionBlock(SingleChoiceQuestionBlock):
         )
 
     def clean(self, value):
-        value = blocks.StructBlock.clean(self, value)
+        value = QuestionBlock.clean(self, value)
         if not any(option["correct"] for option in value["options"]):
             raise StructBlockValidationError(
                 block_errors={"options": ValidationError(_("Mark at least one option correct."))}
@@ -217,6 +243,9 @@ class OrderingQuestionBlock(QuestionBlock):
     explanation = _explanation_block()
 
     kind = Kind.ORDERING
+    item_counts = {
+        "items": (_("Add at least two steps."), _("Give no more than eight steps.")),
+    }
 
     class Meta:
         icon = "list-ol"
@@ -270,6 +299,9 @@ class MatchingQuestionBlock(QuestionBlock):
     explanation = _explanation_block()
 
     kind = Kind.MATCHING
+    item_counts = {
+        "pairs": (_("Add at least two pairs."), _("Give no more than eight pairs.")),
+    }
 
     class Meta:
         icon = "link"

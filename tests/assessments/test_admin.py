@@ -239,3 +239,59 @@ def test_a_copied_quiz_does_not_reuse_the_original_questions_activity_ids(admin_
     assert [block_id for block_id in ids if block_id in copy.text] == []
     quiz.refresh_from_db()
     assert [child.id for child in quiz.questions] == ids[: len(quiz.questions)]
+
+
+def _options(count):
+    return listblock(
+        [{"text": f"Option {n}", "correct": n == 0, "feedback": ""} for n in range(count)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("block_type", "value", "message"),
+    [
+        (
+            "single_choice",
+            {"prompt": "Which?", "options": _options(1), "explanation": rich_text("")},
+            "Add at least two options.",
+        ),
+        (
+            "multiple_response",
+            {"prompt": "Which?", "options": _options(1), "explanation": rich_text("")},
+            "Add at least two options.",
+        ),
+        (
+            "ordering",
+            {"prompt": "Order these.", "items": listblock(["One"]), "explanation": rich_text("")},
+            "Add at least two steps.",
+        ),
+        (
+            "ordering",
+            {
+                "prompt": "Order these.",
+                "items": listblock([f"Step {n}" for n in range(9)]),
+                "explanation": rich_text(""),
+            },
+            "Give no more than eight steps.",
+        ),
+        (
+            "matching",
+            {
+                "prompt": "Who can help?",
+                "pairs": listblock([{"prompt": "Someone online", "answer": "CEOP"}]),
+                "distractors": listblock([]),
+                "explanation": rich_text(""),
+            },
+            "Add at least two pairs.",
+        ),
+    ],
+)
+def test_a_question_with_too_few_or_too_many_items_says_so_in_plain_words(
+    admin_client, block_type, value, message
+):
+    """Not Wagtail's "The minimum number of items is 2", which names no option or step."""
+    url = reverse("wagtailsnippets_assessments_quiz:add")
+    response = admin_client.post(url, _one_question_form(block_type, value))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Quiz.objects.exists()
