@@ -10,9 +10,11 @@ editors can tell them apart in the block picker.
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -193,12 +195,17 @@ class CaseStudyBlock(blocks.StructBlock):
         description = _("A real case with a summary, the story and its sources.")
 
     def clean(self, value):
-        value = super().clean(value)
-        if not value.get("sources"):
-            raise blocks.StructBlockValidationError(
-                block_errors={"sources": ValidationError(_("Add at least one source."))}
-            )
-        return value
+        """The sources' count is checked by the list (`min_num`), which Wagtail leaves to
+        publishing: a draft may be unfinished. Its error is said in plain words here."""
+        try:
+            return super().clean(value)
+        except blocks.StructBlockValidationError as error:
+            sources_error = error.block_errors.get("sources")
+            if isinstance(sources_error, ListBlockValidationError) and not value.get("sources"):
+                sources_error.non_block_errors = ErrorList(
+                    [ValidationError(_("Add at least one source."))]
+                )
+            raise
 
 
 SIGNPOSTING_CHOICES = [

@@ -1306,3 +1306,45 @@ def test_publishing_a_module_whose_image_was_deleted_says_so_beside_the_block(
         "The image chosen here has been deleted from the image library. Choose another, "
         "or delete this block."
     ]
+
+
+def test_a_case_study_without_a_source_may_be_saved_as_a_draft_but_not_published(
+    client, editor, course
+):
+    """A draft may be unfinished (docs/authoring.md, "Preview, drafts and publishing"); the
+    missing source is said when the module is published."""
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    data = nested_form_data(
+        {
+            "title": "Lesson",
+            "slug": "lesson",
+            "summary": "s",
+            "estimated_minutes": 5,
+            "content_warning": "",
+            "body": streamfield(
+                [
+                    (
+                        "case_study",
+                        {
+                            "title": "A real case",
+                            "summary": "What happened.",
+                            "body": rich_text("<p>The story.</p>"),
+                            "sources": list_block([]),
+                        },
+                    )
+                ]
+            ),
+        }
+    )
+    assert client.post(add, data).status_code == 302
+    module = ModulePage.objects.get(slug="lesson")
+    assert not module.live
+
+    edit = reverse("wagtailadmin_pages:edit", args=[module.pk])
+    response = client.post(edit, {**data, "action-publish": "1"})
+
+    assert response.status_code == 200
+    assert "Add at least one source." in response.content.decode()
+    module.refresh_from_db()
+    assert not module.live
