@@ -123,13 +123,17 @@ def dashboard(request):
     """The school overview: completion per course and per course and group, overdue counts."""
     school = _school_for(request)
     overview = selectors.dashboard_overview(viewer=request.user, school=school)
+    assigned = list(selectors.assignments_of_school(school=school))
     return render(
         request,
         "records/dashboard.html",
         {
             "school": school,
             "overview": overview,
-            "assignments": selectors.assignments_of_school(school=school),
+            "assignments": assigned,
+            # Every assigned course unpublished: not "none assigned", which would ask the
+            # safeguarding lead to assign them again.
+            "all_withdrawn": bool(assigned) and not any(a.course.live for a in assigned),
             "scenario_analytics_url": _scenario_analytics_url(),
             "nav_current": "dashboard",
         },

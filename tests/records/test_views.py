@@ -1754,8 +1754,6 @@ def test_an_assignment_to_a_withdrawn_course_says_why_it_is_not_on_the_dashboard
     withdrawn and what that means."""
     staff_course.unpublish()
     client.force_login(world["safeguarding_lead"])
-    dashboard = client.get(reverse("records:dashboard")).content.decode()
-    assert "No courses are assigned yet." in dashboard
     page = " ".join(client.get(reverse("records:assignments")).content.decode().split())
     row = page[page.index(f'<th scope="row">{staff_course.title}') :].split("</tr>")[0]
     assert "Withdrawn" in row
@@ -1763,3 +1761,21 @@ def test_an_assignment_to_a_withdrawn_course_says_why_it_is_not_on_the_dashboard
     rows = _rows(client.get(reverse("records:assignments_csv")))
     assert rows[0][-1] == "Course withdrawn"
     assert rows[1][0] == staff_course.title and rows[1][-1] == "Yes"
+
+
+def test_the_dashboard_says_assigned_courses_are_withdrawn_not_that_none_are_assigned(
+    client, world, staff_course
+):
+    """Every course the school assigned was unpublished by an editor: the dashboard has
+    nothing to count, but "No courses are assigned yet" would send the safeguarding lead to
+    assign them again. It says they are withdrawn, and where to see them."""
+    staff_course.unpublish()
+    client.force_login(world["safeguarding_lead"])
+
+    page = " ".join(client.get(reverse("records:dashboard")).content.decode().split())
+
+    assert (
+        "Courses are assigned, but an editor has unpublished (withdrawn) every one of them, "
+        "so there is nothing to count."
+    ) in page
+    assert f'<a href="{reverse("records:assignments")}">See the assignments</a>' in page
