@@ -7,6 +7,7 @@ activity blocks (scenario, quiz, H5P) are required activities that complete the 
 editors can tell them apart in the block picker.
 """
 
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -159,6 +160,19 @@ class SourceBlock(blocks.StructBlock):
         label = _("Source")
 
 
+@contextmanager
+def _empty_list_said_as(name, value, message):
+    """A StructBlock's list `name` left empty is said as `message`, not as Wagtail's "The
+    minimum number of items is 1", which does not say what to add."""
+    try:
+        yield
+    except blocks.StructBlockValidationError as error:
+        list_error = error.block_errors.get(name)
+        if isinstance(list_error, ListBlockValidationError) and not value.get(name):
+            list_error.non_block_errors = ErrorList([ValidationError(message)])
+        raise
+
+
 class CaseStudyBlock(blocks.StructBlock):
     """A real case, told in our own words, with the sources it draws on."""
 
@@ -197,15 +211,8 @@ class CaseStudyBlock(blocks.StructBlock):
     def clean(self, value):
         """The sources' count is checked by the list (`min_num`), which Wagtail leaves to
         publishing: a draft may be unfinished. Its error is said in plain words here."""
-        try:
+        with _empty_list_said_as("sources", value, _("Add at least one source.")):
             return super().clean(value)
-        except blocks.StructBlockValidationError as error:
-            sources_error = error.block_errors.get("sources")
-            if isinstance(sources_error, ListBlockValidationError) and not value.get("sources"):
-                sources_error.non_block_errors = ErrorList(
-                    [ValidationError(_("Add at least one source."))]
-                )
-            raise
 
 
 SIGNPOSTING_CHOICES = [
@@ -261,6 +268,10 @@ class ChecklistPlatformBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("Platform")
 
+    def clean(self, value):
+        with _empty_list_said_as("items", value, _("Add at least one setting to check.")):
+            return super().clean(value)
+
 
 class ChecklistBlock(blocks.StructBlock):
     """Privacy settings the learner checks on their own accounts, platform by platform.
@@ -288,6 +299,10 @@ class ChecklistBlock(blocks.StructBlock):
             ],
         }
         description = _("Settings per platform that the learner ticks; ticks are saved.")
+
+    def clean(self, value):
+        with _empty_list_said_as("platforms", value, _("Add at least one platform.")):
+            return super().clean(value)
 
     @staticmethod
     def item_ids(value) -> list[str]:

@@ -1348,3 +1348,49 @@ def test_a_case_study_without_a_source_may_be_saved_as_a_draft_but_not_published
     assert "Add at least one source." in response.content.decode()
     module.refresh_from_db()
     assert not module.live
+
+
+@pytest.mark.parametrize(
+    ("platforms", "message"),
+    [
+        ([], "Add at least one platform."),
+        (
+            [{"platform": "Instagram", "items": list_block([])}],
+            "Add at least one setting to check.",
+        ),
+    ],
+)
+def test_publishing_a_checklist_with_nothing_to_check_says_so_in_plain_words(
+    client, editor, course, platforms, message
+):
+    """Not Wagtail's "The minimum number of items is 1", which names neither."""
+    client.force_login(editor)
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    data = nested_form_data(
+        {
+            "title": "Lesson",
+            "slug": "lesson",
+            "summary": "s",
+            "estimated_minutes": 5,
+            "content_warning": "",
+            "body": streamfield(
+                [
+                    (
+                        "checklist",
+                        {
+                            "title": "Check your settings",
+                            "intro": rich_text(""),
+                            "platforms": list_block(platforms),
+                        },
+                    )
+                ]
+            ),
+            "action-publish": "1",
+        }
+    )
+
+    response = client.post(add, data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ModulePage.objects.filter(slug="lesson").exists()
