@@ -100,26 +100,38 @@ def refuse_to_change_superusers_in_bulk_unless_one(request, action_type, objects
     return redirect(request.get_full_path())
 
 
-@hooks.register("before_bulk_action")
-def refuse_to_set_active_state_in_bulk_beyond_reach(request, action_type, objects, action):
-    # As the user form: only someone who holds all of a person's permissions deactivates or
-    # reactivates them; a lead made inactive leaves their school without its dashboard.
+def _refuse_beyond_reach(request, action_type, objects, action, *, refused_action, message):
+    """Stop a bulk action on people when some of them hold permissions the user does not;
+    None lets it go ahead. `message` says so, naming them in %(people)s."""
     if request.user.is_superuser or getattr(action, "model", None) is not get_user_model():
         return None
-    if action_type != "set_active_state":
+    if action_type != refused_action:
         return None
     refused = people_beyond_reach(request.user, objects)
     if not refused:
         return None
     messages.error(
         request,
-        _(
-            "Only a superuser, or someone who holds all of their permissions, can deactivate "
-            "or reactivate: %(people)s."
-        )
-        % {"people": ", ".join(p.get_full_name() or p.get_username() for p in refused)},
+        message % {"people": ", ".join(p.get_full_name() or p.get_username() for p in refused)},
     )
     return redirect(request.get_full_path())
+
+
+@hooks.register("before_bulk_action")
+def refuse_to_set_active_state_in_bulk_beyond_reach(request, action_type, objects, action):
+    # As the user form: only someone who holds all of a person's permissions deactivates or
+    # reactivates them; a lead made inactive leaves their school without its dashboard.
+    return _refuse_beyond_reach(
+        request,
+        action_type,
+        objects,
+        action,
+        refused_action="set_active_state",
+        message=_(
+            "Only a superuser, or someone who holds all of their permissions, can deactivate "
+            "or reactivate: %(people)s."
+        ),
+    )
 
 
 # Before the records app's hook, which erases the people deleted together: a refusal must
@@ -128,22 +140,17 @@ def refuse_to_set_active_state_in_bulk_beyond_reach(request, action_type, object
 def refuse_to_delete_in_bulk_beyond_reach(request, action_type, objects, action):
     # As deleting one person: only someone who holds all of a person's permissions deletes
     # them (`PersonDeleteView`).
-    if request.user.is_superuser or getattr(action, "model", None) is not get_user_model():
-        return None
-    if action_type != "delete":
-        return None
-    refused = people_beyond_reach(request.user, objects)
-    if not refused:
-        return None
-    messages.error(
+    return _refuse_beyond_reach(
         request,
-        _(
+        action_type,
+        objects,
+        action,
+        refused_action="delete",
+        message=_(
             "Only a superuser, or someone who holds all of their permissions, can delete: "
             "%(people)s."
-        )
-        % {"people": ", ".join(p.get_full_name() or p.get_username() for p in refused)},
+        ),
     )
-    return redirect(request.get_full_path())
 
 
 @hooks.register("after_bulk_action")
