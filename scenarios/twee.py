@@ -330,13 +330,10 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
 
 
 def _is_twine_html(text: str) -> bool:
-    """What Twine 2 writes as HTML: "Publish to File", or a story in a library archive."""
+    """What Twine 2 writes as HTML: "Publish to File", or a story in a library archive. Told
+    by how the file opens: a Twee passage may name or mention <tw-storydata> in its words."""
     opening = text.lstrip()[:200].lower()
-    return (
-        "<tw-storydata" in text.lower()
-        or opening.startswith("<!doctype html")
-        or opening.startswith("<html")
-    )
+    return opening.startswith(("<tw-storydata", "<!doctype html", "<html"))
 
 
 def twee_parse(text: str) -> TweeStory:

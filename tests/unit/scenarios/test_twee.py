@@ -185,6 +185,16 @@ def test_a_twine_html_file_is_refused_with_the_way_to_export_twee(source):
     ]
 
 
+def test_a_passage_that_names_twines_html_element_is_still_twee():
+    """Found by the property test of passage headers: a passage named "<TW-STORYDATA" (or a
+    passage whose words mention the element) was refused as a Twine HTML file."""
+    story = twee_parse(
+        ":: Start\nTwine keeps a story in <tw-storydata>.\n[[On-><TW-STORYDATA]]\n\n"
+        ":: <TW-STORYDATA [ending-good]\nDone.\n"
+    )
+    assert story.graph.node("<TW-STORYDATA").outcome == Outcome.GOOD
+
+
 def test_html_inside_a_passage_is_still_twee():
     story = twee_parse(
         ":: Start\nSomeone posts <b>this</b>.\n[[Report it->End]]\n\n:: End [ending-good]\nDone.\n"
