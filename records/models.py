@@ -249,8 +249,10 @@ class Certificate(models.Model):
 class ReminderSent(models.Model):
     """One reminder email for one event, so the same event is never emailed twice.
 
-    The event is the assignment, the kind of reminder and the date it is about (the due date
-    or the expiry date): a new due date or a renewal is a new event.
+    The event is the course (at the school), the kind of reminder and the date it is about
+    (the due date or the expiry date): a new due date or a renewal is a new event. The note
+    outlives the assignment it was sent under, so removing a course's assignment and
+    assigning it again for the same date emails nobody the same reminder twice.
     """
 
     class Kind(models.TextChoices):
@@ -269,7 +271,17 @@ class ReminderSent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"
     )
     assignment = models.ForeignKey(
-        Assignment, on_delete=models.CASCADE, related_name="reminders_sent"
+        Assignment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders_sent",
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    course = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, null=True, related_name="+"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     about_date = models.DateField()

@@ -404,10 +404,8 @@ def reminders_last_sent(learner) -> dict[int, ReminderSent]:
     assigned to them twice (their team and their role) is reminded under whichever is due
     first, which a changed due date can swap."""
     return {
-        reminder.assignment.course_id: reminder
-        for reminder in ReminderSent.objects.filter(learner=learner)
-        .select_related("assignment")
-        .order_by("sent_at", "pk")
+        reminder.course_id: reminder
+        for reminder in ReminderSent.objects.filter(learner=learner).order_by("sent_at", "pk")
     }
 
 
@@ -452,7 +450,7 @@ def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
     sent_today = set(
         ReminderSent.objects.filter(
             learner_id__in=ids, kind=ReminderSent.Kind.FROM_LEAD, about_date=today
-        ).values_list("learner_id", "assignment__course_id")
+        ).values_list("learner_id", "course_id")
     )
     result = ChaseList(to_email=[], not_emailed=[], pupils=0)
     for item in items:

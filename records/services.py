@@ -92,24 +92,10 @@ def assignment_change(
 
 @transaction.atomic
 def assignment_delete(*, assignment: Assignment) -> None:
-    """Remove an assignment. The reminders sent under it are about its course, which may
-    still be assigned to the same people another way (their team's and their role's): they
-    move to that assignment, so nobody is emailed the same reminder again and their page
+    """Remove an assignment. The notes of the reminders sent under it stay, by course: the
+    course may still be assigned to the same people another way (their team's and their
+    role's), or be assigned again, and nobody is emailed the same reminder twice; their page
     still shows it."""
-    other = (
-        Assignment.objects.filter(school_id=assignment.school_id, course_id=assignment.course_id)
-        .exclude(pk=assignment.pk)
-        .order_by("due_on", "pk")
-        .first()
-    )
-    if other is not None:
-        already = ReminderSent.objects.filter(
-            assignment=other,
-            learner_id=OuterRef("learner_id"),
-            kind=OuterRef("kind"),
-            about_date=OuterRef("about_date"),
-        )
-        assignment.reminders_sent.exclude(Exists(already)).update(assignment=other)
     assignment.delete()
 
 
@@ -355,9 +341,9 @@ def _reminders_send(*, today: date, connection) -> int:
         # under whichever is due first, which a changed due date can swap.
         already = set(
             ReminderSent.objects.filter(
-                assignment__school=school,
+                school=school,
                 learner_id__in={i.learner_id for i, _r in due},
-            ).values_list("learner_id", "assignment__course_id", "kind", "about_date")
+            ).values_list("learner_id", "course_id", "kind", "about_date")
         )
         people = {
             u.pk: u
@@ -594,7 +580,11 @@ def _reminders_send_together(
                 ):
                     continue
                 _row, created = ReminderSent.objects.get_or_create(
-                    learner=user, assignment_id=item.assignment_id, kind=kind, about_date=about
+                    learner=user,
+                    assignment_id=item.assignment_id,
+                    kind=kind,
+                    about_date=about,
+                    defaults=_reminder_about(item.assignment_id),
                 )
                 if created:
                     fresh.append({"item": item, "kind": kind, "about": about})
@@ -664,7 +654,11 @@ def _email_once(
             ):
                 return False
             row, created = ReminderSent.objects.get_or_create(
-                learner=user, assignment_id=assignment_id, kind=kind, about_date=about
+                learner=user,
+                assignment_id=assignment_id,
+                kind=kind,
+                about_date=about,
+                defaults=_reminder_about(assignment_id),
             )
             # An earlier email of the day: this one takes its row, unless another run
             # has just done so.
@@ -697,13 +691,21 @@ def _reminded_about_course(
     `since` when given?"""
     sent = ReminderSent.objects.filter(
         learner=user,
-        assignment__course_id__in=Assignment.objects.filter(pk=assignment_id).values("course_id"),
+        course_id__in=Assignment.objects.filter(pk=assignment_id).values("course_id"),
         kind=kind,
         about_date=about,
     )
     if since is not None:
         sent = sent.filter(sent_at__gte=since)
     return sent.exists()
+
+
+def _reminder_about(assignment_id: int) -> dict:
+    """The course and school a reminder under the assignment is about, noted with it so the
+    note outlives the assignment."""
+    return (
+        Assignment.objects.filter(pk=assignment_id).values("course_id", "school_id").first() or {}
+    )
 
 
 def _email_failed(error: Exception, *, user, kind: str) -> None:
@@ -1040,7 +1042,7 @@ def _reminders_sent_purge(*, school: School, cutoff: datetime, today: datetime) 
     would be sent again. Run after the records are rebuilt, on the standings they give."""
     from .selectors import school_standings
 
-    old = ReminderSent.objects.filter(assignment__school=school, sent_at__lt=cutoff)
+    old = ReminderSent.objects.filter(school=school, sent_at__lt=cutoff)
     if not old.exists():
         return
     day = timezone.localdate(today)
@@ -1054,9 +1056,7 @@ def _reminders_sent_purge(*, school: School, cutoff: datetime, today: datetime) 
             still_due.add((item.learner_id, item.course.page_id, *reminder))
     stale = [
         pk
-        for pk, *key in old.values_list(
-            "pk", "learner_id", "assignment__course_id", "kind", "about_date"
-        )
+        for pk, *key in old.values_list("pk", "learner_id", "course_id", "kind", "about_date")
         if tuple(key) not in still_due
     ]
     for start in range(0, len(stale), PURGE_CHUNK):

@@ -434,7 +434,7 @@ def person(request, pk: int):
                 learner=learner,
                 kind=ReminderSent.Kind.FROM_LEAD,
                 about_date=timezone.localdate(),
-            ).values_list("assignment__course_id", flat=True)
+            ).values_list("course_id", flat=True)
         )
     rows = []
     for item in selectors.assignments_for_learner(learner):

@@ -945,3 +945,27 @@ def test_removing_one_of_two_assignments_of_a_course_does_not_email_the_same_rem
     html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
     sent_on = timezone.localdate().strftime("%-d %b %Y")
     assert f"<td>Overdue, {sent_on}" in html
+
+
+def test_removing_a_courses_only_assignment_and_assigning_it_again_does_not_repeat_a_reminder(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """The lead removes the only assignment of a course (to assign it to a role instead, or
+    by mistake) and assigns it again for the same date: the "overdue" email already sent
+    about that date was sent again the next morning, as removing the assignment had thrown
+    away the note of it."""
+    from records.services import assignment_delete
+
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    due = date.today() - timedelta(days=3)
+    team = assign_to_team(staff_team, staff_course, due_on=due)
+    assert reminders_send() == 1
+    assignment_delete(assignment=team)
+    assignment_create(school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=due)
+    assert reminders_send() == 0
+    assert len(mailoutbox) == 1
+    client.force_login(safeguarding_lead)
+    html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
+    sent_on = timezone.localdate().strftime("%-d %b %Y")
+    assert f"<td>Overdue, {sent_on}" in html
