@@ -218,7 +218,8 @@ class Certificate(models.Model):
     Keyed by the completing statement's id (not the Completion row), so rebuilding records
     keeps every issued code; it is valid while that completion exists (a voided or erased
     statement invalidates it). The public verification page shows only whether a code is
-    valid, the person's name, the course and the date it was completed.
+    valid, the person's name, the course, the date it was completed and, for a course the
+    school renews, when it expires (`selectors.certificate_expires_on`).
     """
 
     learner = models.ForeignKey(

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
+from django.apps import apps
+from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 
@@ -32,7 +33,7 @@ from .models import (
     LearnerActivity,
     ReminderSent,
 )
-from .states import Standing, State, effective_due_on, joiner_due_on, standing
+from .states import Standing, State, add_months, effective_due_on, joiner_due_on, standing
 
 
 def completed_activity_iris(*, learner, activity_iris: Iterable[str], since=None) -> set[str]:
@@ -396,6 +397,26 @@ def assignments_for_learner(learner, *, today: date | None = None) -> list[Learn
         return []
     _courses, items = school_standings(school=learner.school, today=today, learner_ids=[learner.pk])
     return sorted(items, key=lambda i: (i.due_on, i.course.title))
+
+
+def certificate_expires_on(*, certificate: Certificate) -> date | None:
+    """The first day the completion a certificate shows no longer counts, or None if it
+    never expires: its day (in the site's time zone) plus the shortest renewal period the
+    school it was completed at gives the course now, as the dashboard counts it."""
+    if certificate.course_id is None:
+        return None
+    Statement = apps.get_model("xapi", "Statement")
+    school_id = (
+        Statement.objects.filter(statement_id=certificate.statement_id)
+        .values_list("school_id", flat=True)
+        .first()
+    ) or certificate.learner.school_id
+    months = Assignment.objects.filter(
+        school_id=school_id, course_id=certificate.course_id, renewal_months__isnull=False
+    ).aggregate(months=Min("renewal_months"))["months"]
+    if not months:
+        return None
+    return add_months(timezone.localdate(certificate.completed_at), months)
 
 
 def reminders_last_sent(learner) -> dict[int, ReminderSent]:

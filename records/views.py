@@ -800,17 +800,22 @@ def certificate(request, statement_id: uuid.UUID):
 
 
 def verify(request):
-    """Public: is this certificate code valid? Shows only the name, the course and the date
-    it was completed (so a certificate whose date was altered does not check out)."""
+    """Public: is this certificate code valid? Shows only the name, the course, the date it
+    was completed (so a certificate whose date was altered does not check out) and, for a
+    course the school renews, when it expires or that it has expired: a certificate for
+    training that has run out is not evidence of current training."""
     form = VerifyForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():
         found = services.certificate_verify(code=form.cleaned_data["code"])
+        expires_on = selectors.certificate_expires_on(certificate=found) if found else None
         result = {
             "valid": found is not None,
             "name": (found.learner.get_full_name() or found.learner.username) if found else "",
             "course": found.course_title if found else "",
             "completed_at": found.completed_at if found else None,
+            "expires_on": expires_on,
+            "expired": expires_on is not None and timezone.localdate() >= expires_on,
         }
     return render(request, "records/verify.html", {"form": form, "result": result})
 

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from records.models import Assignment, Certificate, Completion
 from records.projection import completions_project
 from records.services import assignment_create
+from records.states import add_months
 from schools.models import Group, Membership, User
 from schools.roles import Role
 from tests.factories import (
@@ -1779,3 +1780,71 @@ def test_the_dashboard_says_assigned_courses_are_withdrawn_not_that_none_are_ass
         "so there is nothing to count."
     ) in page
     assert f'<a href="{reverse("records:assignments")}">See the assignments</a>' in page
+
+
+def test_checking_a_certificate_whose_training_has_expired_says_it_has_expired(
+    client, world, staff_course
+):
+    """The school renews this course every 12 months: a certificate from 400 days ago was
+    shown as valid, with nothing to tell whoever checked it that the training had run out."""
+    done = timezone.now() - timedelta(days=400)
+    Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
+    certificate = Certificate.objects.create(
+        learner=world["staff"],
+        statement_id=world["completion"].statement_id,
+        course_id=staff_course.pk,
+        course_title=staff_course.title,
+        completed_at=done,
+    )
+    html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
+    expired_on = add_months(timezone.localdate(done), 12)
+    assert "Expired certificate" in html
+    assert "Valid certificate" not in html
+    assert f"It expired on {expired_on:%-d %B %Y}" in html
+
+
+def test_checking_a_current_certificate_says_when_it_expires(client, world, staff_course):
+    certificate = Certificate.objects.create(
+        learner=world["staff"],
+        statement_id=world["completion"].statement_id,
+        course_id=staff_course.pk,
+        course_title=staff_course.title,
+        completed_at=world["completion"].completed_at,
+    )
+    html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
+    expires_on = add_months(timezone.localdate(world["completion"].completed_at), 12)
+    assert "Valid certificate" in html
+    assert f"It expires on {expires_on:%-d %B %Y}" in html
+
+
+@pytest.mark.parametrize(
+    ("checked_at", "says"),
+    [
+        # 23:30 on 30 March 2026 in London (BST): the last day the training counts.
+        ("2026-03-30T22:30:00+00:00", "Valid certificate"),
+        # Half past midnight on 31 March in London, still 30 March in UTC: it has expired.
+        ("2026-03-30T23:30:00+00:00", "Expired certificate"),
+    ],
+)
+def test_a_certificate_expires_at_the_start_of_its_expiry_day_in_london(
+    client, world, staff_course, monkeypatch, checked_at, says
+):
+    """Completed at 00:30 on 31 March 2025 in London (23:30 UTC the day before) and renewed
+    every 12 months: it counts until the end of 30 March 2026 and expires on 31 March, by
+    the clocks in the schools, as the dashboard says."""
+    from datetime import UTC, datetime
+
+    done = datetime(2025, 3, 30, 23, 30, tzinfo=UTC)
+    Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
+    certificate = Certificate.objects.create(
+        learner=world["staff"],
+        statement_id=world["completion"].statement_id,
+        course_id=staff_course.pk,
+        course_title=staff_course.title,
+        completed_at=done,
+    )
+    now = datetime.fromisoformat(checked_at)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
+    assert says in html
+    assert "31 March 2026" in html
