@@ -8,8 +8,9 @@ the schools, in British Summer Time as in winter, whenever the chain was started
 ReminderSchedule row is a compare-and-set token: only the run that moves `next_run_at`
 enqueues a successor, so starting the chain twice never makes two chains. If the worker was
 down and the chain died, `manage.py send_reminders --schedule` (run at deploy, or from cron)
-starts it again; `manage.py send_reminders` alone sends now, for sites that prefer cron.
-Sending twice is harmless anyway: every reminder is sent at most once (ReminderSent).
+starts it again with a run at once, which catches up on the reminders the dead run did not
+send; `manage.py send_reminders` alone sends now, for sites that prefer cron. Sending twice
+is harmless anyway: every reminder is sent at most once (ReminderSent).
 """
 
 from datetime import datetime, time, timedelta
@@ -29,8 +30,11 @@ def renewal_notify_run(renewal_id: int) -> int:
     return renewal_notify(renewal_id=renewal_id)
 
 
-def reminders_interval() -> timedelta:
-    return timedelta(days=1)
+# How late the scheduled run may be before `reminders_schedule_ensure` takes its chain for
+# dead (its worker was killed mid-run): well beyond how long a run takes, and short enough
+# for the morning's cron job to catch up the same day. Should the run be alive after all,
+# the two never send one reminder twice (ReminderSent) and only one schedules the next.
+REMINDERS_RUN_LATE_AFTER = timedelta(hours=2)
 
 
 def reminders_next_run_at(now: datetime) -> datetime:
@@ -55,15 +59,18 @@ def reminders_run(scheduled_for: str | None = None) -> int:
         reminders_schedule_next(after=scheduled_for)
 
 
-def reminders_schedule_next(*, after: str | None) -> bool:
-    """Move the schedule on to the next morning's run and enqueue it, unless another run already
-    did (the compare-and-set on `next_run_at`) or the backend cannot defer tasks."""
+def reminders_schedule_next(*, after: str | None, run_at: datetime | None = None) -> bool:
+    """Move the schedule on to the next morning's run (or the run at `run_at`) and enqueue it,
+    unless another run already did (the compare-and-set on `next_run_at`) or the backend
+    cannot defer tasks."""
     if not default_task_backend.supports_defer:
         return False
     now = timezone.now()
     # After the run this one was scheduled as, too: a run started early (by hand) must not
     # schedule its own morning again.
-    next_run = reminders_next_run_at(max(now, datetime.fromisoformat(after)) if after else now)
+    next_run = run_at or reminders_next_run_at(
+        max(now, datetime.fromisoformat(after)) if after else now
+    )
     with transaction.atomic():
         schedule, _created = ReminderSchedule.objects.get_or_create(pk=1)
         if (
@@ -87,13 +94,15 @@ def reminders_schedule_next(*, after: str | None) -> bool:
 
 def reminders_schedule_ensure() -> bool:
     """Start the chain if it is not running: no run scheduled, or the scheduled one is more
-    than an interval late (its worker died). Returns whether a run was enqueued."""
+    than REMINDERS_RUN_LATE_AFTER late (its worker died). A chain that died is started with a
+    run at once, which sends what the dead run did not, rather than waiting for the next
+    morning. Returns whether a run was enqueued."""
     if not default_task_backend.supports_defer:
         return False
     schedule, _created = ReminderSchedule.objects.get_or_create(pk=1)
-    late = schedule.next_run_at is None or schedule.next_run_at < (
-        timezone.now() - reminders_interval()
-    )
-    if not late:
+    now = timezone.now()
+    if schedule.next_run_at is None:
+        return reminders_schedule_next(after=None)
+    if schedule.next_run_at >= now - REMINDERS_RUN_LATE_AFTER:
         return False
-    return reminders_schedule_next(after=None)
+    return reminders_schedule_next(after=None, run_at=now)

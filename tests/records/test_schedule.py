@@ -140,4 +140,41 @@ def test_the_documented_cron_jobs_restart_reminders_whose_worker_was_killed_mid_
         for command in commands:
             call_command(*command, stdout=io.StringIO(), stderr=io.StringIO())
 
-    assert ReminderSchedule.objects.get().next_run_at > a_day_later
+    # Started again with a run at once, which catches up on what the killed run did not send.
+    assert ReminderSchedule.objects.get().next_run_at == a_day_later
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_reminders_whose_run_was_killed_are_caught_up_by_that_mornings_cron_job(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """The worker was killed during the 07:00 run. The documented 09:30 cron job did nothing
+    that day (the run was not yet a day late), and the next day's started the chain again
+    for the morning after: nobody was reminded for two days. It now sends what is due at
+    once, and the chain goes on the next morning."""
+    from datetime import datetime
+
+    from django_tasks_db.models import DBTaskResult
+
+    import records.tasks as tasks
+
+    now = datetime.fromisoformat("2026-01-14T09:15:00+00:00")
+    monkeypatch.setattr(tasks.timezone, "now", lambda: now)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_schedule_ensure()
+    killed_run = ReminderSchedule.objects.get().next_run_at
+    assert killed_run == datetime.fromisoformat("2026-01-15T07:00:00+00:00")
+
+    now = datetime.fromisoformat("2026-01-15T09:30:00+00:00")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_schedule_ensure() is True
+    catch_up = DBTaskResult.objects.order_by("-enqueued_at", "-pk").first()
+    assert catch_up.run_after <= now
+    assert ReminderSchedule.objects.get().next_run_at == catch_up.run_after
+    # Running it twice starts nothing more; the catch-up run schedules the next morning's.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_schedule_ensure() is False
+        assert reminders_schedule_next(after=catch_up.run_after.isoformat()) is True
+    assert ReminderSchedule.objects.get().next_run_at == datetime.fromisoformat(
+        "2026-01-16T07:00:00+00:00"
+    )
