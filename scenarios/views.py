@@ -421,6 +421,9 @@ def classroom(request, session_uuid):
         context = _classroom_context(session, errors=errors, counts=request.POST if here else None)
         # The option to follow in a tie, as chosen, so it need not be chosen again.
         context["tie_break"] = request.POST.get("tie_break", "") if here else ""
+        # A warned part stays behind "Show this part" unless its own form was sent: one the
+        # class has only just reached (the form before sent twice) is not shown unasked.
+        context["reveal"] = here
         # Where each problem is put right: the error summary links there, and marks it.
         context["error_field"] = "tie_break" if "tie_break" in fields else "counts"
         return render(request, "scenarios/classroom.html", context, status=400)

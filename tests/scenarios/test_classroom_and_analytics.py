@@ -1121,3 +1121,38 @@ def test_a_warned_part_whose_choices_are_all_hidden_tells_the_teacher_to_skip_it
     assert "How many pupils chose each option?" not in page
     assert "Follow the class" not in page
     assert "There is nothing to choose here. Skip this part to go on." in page
+
+
+def _reveal_tag(page: str) -> str:
+    """The opening tag of the part of a warned part kept off the screen until shown."""
+    return re.search(r'<details class="scenario-reveal"[^>]*>', page).group(0)
+
+
+@pytest.mark.parametrize("sent_twice", ["votes", "undo"])
+def test_a_form_sent_twice_does_not_show_a_warned_part_the_class_has_reached(
+    client, teacher, klass, sent_twice
+):
+    """A double click (or a second tab) sends the form again after the class has moved on to a
+    part with a content warning: the page that answers keeps that part behind "Show this part
+    to the class", as when the class first reached it, for the teacher to show or skip."""
+    session = _start_session(client, teacher, klass, _warned_scenario())
+    if sent_twice == "votes":
+        assert _vote(client, session, node="start", step=0, share=20).status_code == 302
+        response = _vote(client, session, node="start", step=0, share=20)
+    else:
+        _vote(client, session, node="start", step=0, share=20)
+        _vote(client, session, node="shared", step=1, oops=20)
+        assert _back(client, session, node="poor", step=2).status_code == 302
+        response = _back(client, session, node="poor", step=2)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "already left" in page and "Mentions bullying." in page
+    assert _reveal_tag(page) == '<details class="scenario-reveal">'
+
+
+def test_counts_the_warned_part_could_not_use_keep_it_shown(client, teacher, klass):
+    session = _start_session(client, teacher, klass, _warned_scenario())
+    _vote(client, session, node="start", step=0, share=20)
+    response = _vote(client, session, node="shared", step=1, oops=-1)
+    assert response.status_code == 400
+    assert _reveal_tag(response.content.decode()) == '<details class="scenario-reveal" open>'
