@@ -575,7 +575,7 @@ MAX_VOTES = 9999
 
 class VoteError(ValueError):
     """The vote counts cannot be used; the message says why, and `field` what to fix: the
-    counts, or the tie-break."""
+    counts, the tie-break, or nothing typed ("": a skip or an undo that cannot be made)."""
 
     def __init__(self, message, *, field: str = "counts"):
         super().__init__(message)
@@ -612,7 +612,9 @@ def classroom_step_back(*, session_uuid, teacher, node_id: str, step: int) -> Cl
     try:
         earlier = step_back(graph, State.from_dict(session.state))
     except NothingToUndo as error:
-        raise VoteError(_("The class is at the start: there is no step to take back.")) from error
+        raise VoteError(
+            _("The class is at the start: there is no step to take back."), field=""
+        ) from error
     ClassroomVote.objects.filter(session=session, step=step - 1).delete()
     session.state = earlier.to_dict()
     session.step = step - 1
@@ -631,7 +633,7 @@ def classroom_node_skip(
     try:
         move = skip(graph, State.from_dict(session.state), from_node=node_id)
     except PlayError as error:
-        raise VoteError(_("This part cannot be skipped.")) from error
+        raise VoteError(_("This part cannot be skipped."), field="") from error
     _classroom_advance(session, move, {"skipped": True})
     return session, move
 

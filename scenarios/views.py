@@ -425,7 +425,8 @@ def classroom(request, session_uuid):
         # class has only just reached (the form before sent twice) is not shown unasked.
         context["reveal"] = here
         # Where each problem is put right: the error summary links there, and marks it.
-        context["error_field"] = "tie_break" if "tie_break" in fields else "counts"
+        # A refusal that is about no box (the class has moved on, nothing to undo) marks none.
+        context["error_field"] = next((f for f in ("tie_break", "counts") if f in fields), "")
         return render(request, "scenarios/classroom.html", context, status=400)
     return render(request, "scenarios/classroom.html", _classroom_context(session))
 

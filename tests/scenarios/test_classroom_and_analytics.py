@@ -1156,3 +1156,42 @@ def test_counts_the_warned_part_could_not_use_keep_it_shown(client, teacher, kla
     response = _vote(client, session, node="shared", step=1, oops=-1)
     assert response.status_code == 400
     assert _reveal_tag(response.content.decode()) == '<details class="scenario-reveal" open>'
+
+
+@pytest.mark.parametrize(
+    ("refused", "message"),
+    [
+        ("votes sent twice", "That was for a part of the scenario the class has already left."),
+        ("undo at the start", "The class is at the start: there is no step to take back."),
+    ],
+)
+def test_a_refusal_about_no_box_does_not_mark_the_boxes_as_wrong(
+    client, teacher, klass, scenario, refused, message
+):
+    """Votes sent again after the class moved on, or an undo with nothing to take back, are
+    refused with a reason, but nothing typed on the page is wrong: the boxes for the part the
+    class is at are not marked as in error, and the error summary does not send the teacher
+    to them."""
+    session = _start_session(client, teacher, klass, scenario)
+    if refused == "votes sent twice":
+        _vote(client, session, node="start", step=0, report=20, share=3)
+        response = _vote(client, session, node="start", step=0, report=20, share=3)
+    else:
+        response = _back(client, session, node="start", step=0)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'<ul class="error-summary__list"><li>{message}</li></ul>' in page
+    boxes = re.findall(r'<input type="number"[^>]*>', page)
+    assert len(boxes) == 2
+    assert [box for box in boxes if "aria-invalid" in box] == []
+    assert "<fieldset>\n      <legend>How many pupils chose each option?</legend>" in page
+
+
+def test_counts_that_cannot_be_used_are_marked_where_they_are_typed(
+    client, teacher, klass, scenario
+):
+    session = _start_session(client, teacher, klass, scenario)
+    page = _vote(client, session, node="start", step=0, report=-2, share=3).content.decode()
+    assert '<a href="#count-1">' in page
+    boxes = re.findall(r'<input type="number"[^>]*>', page)
+    assert len(boxes) == 2 and all('aria-invalid="true"' in box for box in boxes)
