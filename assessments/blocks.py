@@ -57,7 +57,8 @@ def _answer_id(item_id) -> str:
 
 
 def _refuse_repeats(texts, *, field: str, message) -> None:
-    """Two options a learner cannot tell apart, only one of them right, leave them guessing."""
+    """Two options a learner cannot tell apart, only one of them right, leave them guessing.
+    Checked when publishing, not on a draft, which may be half-written (see `for_publishing`)."""
     wordings = [_wording(text) for text in texts]
     if len(set(wordings)) != len(wordings):
         raise StructBlockValidationError(block_errors={field: ValidationError(message)})
@@ -108,6 +109,12 @@ class QuestionBlock(blocks.StructBlock):
                 list_error.non_block_errors = ErrorList([ValidationError(plain)])
             raise
 
+    def for_publishing(self) -> bool:
+        """Are the checks of a finished question due? Not when saving a draft: Wagtail defers
+        to publishing what a half-written question may lack (its required fields, its count
+        of options), and so do this block's own checks, such as which option is right."""
+        return not self.is_deferred_validation
+
     def to_question(self, value, question_id: str) -> Question:
         raise NotImplementedError
 
@@ -141,6 +148,8 @@ class SingleChoiceQuestionBlock(QuestionBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if not self.for_publishing():
+            return value
         if sum(1 for option in value["options"] if option["correct"]) != 1:
             raise StructBlockValidationError(
                 block_errors={"options": ValidationError(_("Mark exactly one option correct."))}
@@ -179,6 +188,8 @@ class MultipleResponseQuestionBlock(SingleChoiceQuestionBlock):
 
     def clean(self, value):
         value = QuestionBlock.clean(self, value)
+        if not self.for_publishing():
+            return value
         if not any(option["correct"] for option in value["options"]):
             raise StructBlockValidationError(
                 block_errors={"options": ValidationError(_("Mark at least one option correct."))}
@@ -255,6 +266,8 @@ class OrderingQuestionBlock(QuestionBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if not self.for_publishing():
+            return value
         _refuse_repeats(value["items"], field="items", message=_("Give each step different words."))
         return value
 
@@ -311,6 +324,8 @@ class MatchingQuestionBlock(QuestionBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if not self.for_publishing():
+            return value
         _refuse_repeats(
             [pair["prompt"] for pair in value["pairs"]],
             field="pairs",

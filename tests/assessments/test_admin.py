@@ -295,3 +295,81 @@ def test_a_question_with_too_few_or_too_many_items_says_so_in_plain_words(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Quiz.objects.exists()
+
+
+def _unfinished_choice(correct):
+    return {
+        "prompt": "What should you do first?",
+        "options": listblock(
+            [
+                {"text": "Reply", "correct": correct[0], "feedback": ""},
+                {"text": "Tell an adult", "correct": correct[1], "feedback": ""},
+            ]
+        ),
+        "explanation": rich_text(""),
+    }
+
+
+@pytest.mark.parametrize(
+    ("block_type", "value", "message"),
+    [
+        (
+            "single_choice",
+            _unfinished_choice((False, False)),
+            "Mark exactly one option correct.",
+        ),
+        (
+            "single_choice",
+            _unfinished_choice((True, True)),
+            "Mark exactly one option correct.",
+        ),
+        (
+            "multiple_response",
+            _unfinished_choice((False, False)),
+            "Mark at least one option correct.",
+        ),
+        (
+            "ordering",
+            {
+                "prompt": "Order these.",
+                "items": listblock(["Tell an adult", "Tell an adult"]),
+                "explanation": rich_text(""),
+            },
+            "Give each step different words",
+        ),
+        (
+            "matching",
+            {
+                "prompt": "Who can help?",
+                "pairs": listblock(
+                    [
+                        {"prompt": "Someone online", "answer": "CEOP"},
+                        {"prompt": "someone online", "answer": "Childline"},
+                    ]
+                ),
+                "distractors": listblock([]),
+                "explanation": rich_text(""),
+            },
+            "Give each prompt different words",
+        ),
+    ],
+)
+def test_a_half_written_question_may_be_saved_as_a_draft_but_not_published(
+    admin_client, block_type, value, message
+):
+    """A draft may be unfinished, as Wagtail's own required fields are (docs/authoring.md,
+    "Preview, drafts and publishing"): which option is right, and words that repeat, are
+    checked when the quiz is published."""
+    data = _one_question_form(block_type, value)
+    del data["action-publish"]
+    response = admin_client.post(reverse("wagtailsnippets_assessments_quiz:add"), data)
+    assert response.status_code == 302, message
+    quiz = Quiz.objects.get(title="Look-alike quiz")
+    assert not quiz.live
+
+    edit = reverse("wagtailsnippets_assessments_quiz:edit", args=[quiz.pk])
+    response = admin_client.post(edit, {**data, "action-publish": "action-publish"})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    quiz.refresh_from_db()
+    assert not quiz.live
