@@ -224,5 +224,12 @@ class Attempt(models.Model):
             return None
         return int(round(self.score_scaled * 100, 6))
 
+    @property
+    def raw_shown(self):
+        """The raw score as the results say it: "2.5 out of 5", not "2.50"."""
+        from .scoring import raw_score_shown
+
+        return None if self.score_raw is None else raw_score_shown(self.score_raw)
+
     def question_list(self) -> list[Question]:
         return [Question.from_dict(data) for data in self.questions]

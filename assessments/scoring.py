@@ -28,8 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from math import floor
 
 
 class Kind(StrEnum):
@@ -162,6 +164,14 @@ class QuizScore:
     def percent(self) -> int:
         """The score as a whole percentage, rounded down so it never overstates."""
         return int(self.scaled * 100)
+
+
+def raw_score_shown(raw: Fraction | float) -> Decimal:
+    """A raw score as learners read it: "2.5" and "3", not "2.50" and "3.00"; at most two
+    decimal places, rounded down so it never overstates (as the percentage is not)."""
+    exact = raw if isinstance(raw, Fraction) else Fraction(str(raw))
+    # An exact quotient keeps no trailing zeros: 250 / 100 is 2.5, 300 / 100 is 3.
+    return Decimal(floor(exact * 100)) / 100
 
 
 def _require_unique(ids: Sequence[str], what: str) -> None:

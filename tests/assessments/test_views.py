@@ -585,3 +585,24 @@ def test_the_quiz_pages_give_the_pass_mark_of_the_attempt_under_way(
     detail = client.get(detail_url(quiz_module, quiz)).text
     assert "<dt>Pass mark</dt><dd>80%</dd>" in detail
     assert "pass mark 80%" in client.get(quiz_module.url).text
+
+
+def test_a_score_with_a_half_mark_is_shown_as_learners_write_it(client, pupil, quiz, quiz_module):
+    """Two questions right and half of a third: "2.5 out of 5", not "2.50 out of 5"."""
+    from assessments.questions import field_name
+
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    right, data = right_answers(attempt), wrong_answers(attempt)
+    for question in attempt.question_list():
+        name = field_name(question)
+        if question.kind in ("single_choice", "true_false"):
+            data[name] = right[name]
+        elif question.kind == "multiple_response":
+            data[name] = right[name][:1]  # one of the two correct options: half a mark
+    client.post(reverse("assessments:attempt_take", args=[attempt.uuid]), data)
+    attempt.refresh_from_db()
+    assert attempt.score_raw == 2.5
+
+    text = client.get(reverse("assessments:attempt_result", args=[attempt.uuid])).text
+    assert "You scored 50% (2.5 out of 5)." in text

@@ -206,3 +206,24 @@ def test_a_higher_score_never_turns_a_pass_into_a_fail(credits, pass_mark, data)
 @given(st.integers(min_value=1, max_value=30), st.integers(min_value=0, max_value=100))
 def test_full_marks_always_pass(questions, pass_mark):
     assert quiz_score([Fraction(1)] * questions, pass_mark=pass_mark).passed
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (2.5, "2.5"),
+        (3.0, "3"),
+        (10, "10"),
+        (0, "0"),
+        (0.29, "0.29"),
+        (Fraction(1, 20), "0.05"),
+        (Fraction(2, 3), "0.66"),
+        (5.2798, "5.27"),
+    ],
+)
+def test_a_raw_score_is_shown_without_trailing_zeros_and_never_rounded_up(raw, shown):
+    """A learner reads "2.5 out of 5", not "2.50"; and 5.2798 (just under 88% of 6) is not
+    shown as 5.28, which would be 88%."""
+    from assessments.scoring import raw_score_shown
+
+    assert str(raw_score_shown(raw)) == shown
