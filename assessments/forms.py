@@ -61,8 +61,24 @@ class QuestionField:
 
     @property
     def anchor(self) -> str:
-        """The id of the first control, where the error summary's link goes."""
-        return self.controls[0].id if self.controls else f"question-{self.question.id}"
+        """Where the error summary's link goes: the first control, or for an ordering or
+        matching question with an error, its first menu to change (left empty, or sharing
+        its position with another step), so the link lands where the problem is."""
+        if not self.controls:
+            return f"question-{self.question.id}"
+        if self.error and self.question.kind in (Kind.ORDERING, Kind.MATCHING):
+            for control in self.controls:
+                if self._needs_change(control):
+                    return control.id
+        return self.controls[0].id
+
+    def _needs_change(self, control: Control) -> bool:
+        if self.question.kind == Kind.MATCHING:
+            return control.value not in {target.id for target in self.question.targets}
+        taken = [other.value for other in self.controls]
+        return control.value not in {str(p) for p in self.positions} or (
+            taken.count(control.value) > 1
+        )
 
     @property
     def hint(self) -> str:
