@@ -26,6 +26,12 @@ def attempt_for_learner(*, learner, attempt_uuid) -> Attempt | None:
     )
 
 
+def attempt_quiz_and_module(*, attempt_uuid) -> tuple[int, int | None] | None:
+    """Which quiz (its id) and module (its page id) an attempt, anyone's, was taken at; None
+    if there is no such attempt. Nothing of the attempt itself."""
+    return Attempt.objects.filter(uuid=attempt_uuid).values_list("quiz_id", "module_id").first()
+
+
 @dataclass(frozen=True)
 class QuizStatus:
     """Where a learner stands with a quiz: attempts used and left, and their best result."""

@@ -8,6 +8,7 @@ courses open to them.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -21,7 +22,7 @@ from xapi.identity import activity_iri
 
 from .forms import AnswerSheet
 from .review import review
-from .selectors import attempt_for_learner, live_quizzes, quiz_status
+from .selectors import attempt_for_learner, attempt_quiz_and_module, live_quizzes, quiz_status
 from .services import QuizActionError, quiz_attempt_start, quiz_attempt_submit
 
 
@@ -47,11 +48,27 @@ def _module_quiz(request, module_id: int, quiz_uuid):
     return module, quiz
 
 
-def _attempt(request, attempt_uuid):
-    attempt = attempt_for_learner(learner=request.user, attempt_uuid=attempt_uuid)
-    if attempt is None:
+def _elsewhere(request, attempt_uuid):
+    """Where someone goes who asked for another learner's attempt. On a shared device the
+    next pupil signs in at the tab where the last one's quiz was open, and the sign-in page
+    leads back to that attempt: they go to the quiz's own page, where their own attempts
+    are, if they may take it, else to their home page; never to the other attempt."""
+    found = attempt_quiz_and_module(attempt_uuid=attempt_uuid)
+    if found is None:
         raise Http404
-    return attempt
+    messages.info(
+        request, _("The quiz open on this device was someone else's, so it is not shown.")
+    )
+    quiz_id, module_id = found
+    quiz = live_quizzes().filter(pk=quiz_id).first()
+    if quiz is not None and module_id is not None:
+        try:
+            module, quiz = _module_quiz(request, module_id, quiz.uuid)
+        except Http404:
+            pass
+        else:
+            return redirect("assessments:quiz_detail", module_id=module.pk, quiz_uuid=quiz.uuid)
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 def _module_of(attempt):
@@ -120,7 +137,9 @@ def _signed_in_to_answer(view):
 def attempt_take(request, attempt_uuid):
     """The questions. A valid submission is marked and the learner sent to the results; an
     incomplete one comes back with an error summary and everything they had entered."""
-    attempt = _attempt(request, attempt_uuid)
+    attempt = attempt_for_learner(learner=request.user, attempt_uuid=attempt_uuid)
+    if attempt is None:
+        return _elsewhere(request, attempt_uuid)
     if attempt.is_submitted:
         # A second submission (double click, back button, resend) changes nothing.
         return redirect("assessments:attempt_result", attempt_uuid=attempt.uuid)
@@ -156,7 +175,9 @@ def attempt_take(request, attempt_uuid):
 @login_required
 def attempt_result(request, attempt_uuid):
     """The score, pass or fail, a review of every answer, and a retry if one is left."""
-    attempt = _attempt(request, attempt_uuid)
+    attempt = attempt_for_learner(learner=request.user, attempt_uuid=attempt_uuid)
+    if attempt is None:
+        return _elsewhere(request, attempt_uuid)
     if not attempt.is_submitted:
         return redirect("assessments:attempt_take", attempt_uuid=attempt.uuid)
     module = _module_of(attempt)

@@ -149,13 +149,21 @@ def test_after_the_last_attempt_there_is_no_retry(client, pupil, quiz, quiz_modu
     assert Attempt.objects.count() == 2
 
 
-def test_another_learners_attempt_is_not_found(client, pupil, teacher, quiz, quiz_module):
+def test_another_learners_attempt_is_never_shown(client, pupil, teacher, quiz, quiz_module):
     signed_in(client, pupil)
     attempt = start(client, quiz_module, quiz)
     client.logout()
     signed_in(client, teacher)
-    assert client.get(reverse("assessments:attempt_take", args=[attempt.uuid])).status_code == 404
-    assert client.get(reverse("assessments:attempt_result", args=[attempt.uuid])).status_code == 404
+    for page in ("attempt_take", "attempt_result"):
+        response = client.get(reverse(f"assessments:{page}", args=[attempt.uuid]))
+        assert response.status_code == 302
+        assert attempt.uuid.hex not in response["Location"].replace("-", "")
+    response = client.post(
+        reverse("assessments:attempt_take", args=[attempt.uuid]), right_answers(attempt)
+    )
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert not attempt.is_submitted
 
 
 def test_the_module_page_shows_the_quiz_card_with_the_learners_standing(
@@ -606,3 +614,60 @@ def test_a_score_with_a_half_mark_is_shown_as_learners_write_it(client, pupil, q
 
     text = client.get(reverse("assessments:attempt_result", args=[attempt.uuid])).text
     assert "You scored 50% (2.5 out of 5)." in text
+
+
+@pytest.mark.parametrize("page", ["attempt_take", "attempt_result"])
+def test_the_next_pupil_on_a_shared_device_is_brought_to_their_own_quiz(
+    client, pupil, school, klass, quiz, quiz_module, page
+):
+    """Pupil A's quiz was open when their sign-in ended; pupil B signs in at the same tab
+    (the sign-in page leads back to A's attempt). B lands on the quiz's own page, where
+    their own attempts are, not on "Page not found", and sees nothing of A's attempt."""
+    from schools.models import Membership
+    from schools.roles import Role
+    from tests.factories import UserFactory
+
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    if page == "attempt_result":
+        client.post(
+            reverse("assessments:attempt_take", args=[attempt.uuid]), wrong_answers(attempt)
+        )
+    client.logout()
+    classmate = UserFactory(school=school, username="pupil2", roles=[Role.PUPIL])
+    Membership.objects.create(group=klass, user=classmate)
+    signed_in(client, classmate)
+
+    response = client.get(reverse(f"assessments:{page}", args=[attempt.uuid]))
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(quiz_module, quiz)
+    text = client.get(response["Location"]).text
+    assert "someone else" in text
+    assert "0 of 2 used" in text  # the classmate's own standing, not pupil A's
+    attempt.refresh_from_db()
+    assert attempt.learner == pupil
+
+
+def test_someone_elses_attempt_at_a_quiz_they_cannot_take_leads_to_the_home_page(
+    client, pupil, quiz, quiz_module, home_page
+):
+    """Someone signing in where another's quiz was open, in a course not open to them, goes
+    to the home page (their dashboard), not to that quiz."""
+    from tests.factories import UserFactory
+
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    client.logout()
+    signed_in(client, UserFactory(username="elsewhere"))
+    response = client.get(reverse("assessments:attempt_take", args=[attempt.uuid]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_an_attempt_that_does_not_exist_is_not_found(client, pupil):
+    import uuid
+
+    signed_in(client, pupil)
+    missing = uuid.uuid4()
+    assert client.get(reverse("assessments:attempt_take", args=[missing])).status_code == 404
+    assert client.get(reverse("assessments:attempt_result", args=[missing])).status_code == 404
