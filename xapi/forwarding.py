@@ -607,12 +607,15 @@ def batch_send(*, target: ForwardingTarget, fresh: bool = False) -> tuple[int, b
 def outbox_send(target_id: int, fresh: bool = False) -> int:
     """Send every due outbox entry of one target, batch by batch (see `_claim` for
     `fresh`). Returns how many."""
-    target = ForwardingTarget.objects.filter(pk=target_id, is_active=True).first()
-    if target is None:
-        return 0
     total = 0
     go_on = True
     while go_on:
+        # Read again for every batch: a backlog can take minutes to send, and an admin who
+        # switches the target off, gives it to another school or saves its new password
+        # meanwhile is followed from the next batch on.
+        target = ForwardingTarget.objects.filter(pk=target_id, is_active=True).first()
+        if target is None:
+            break
         sent, go_on = batch_send(target=target, fresh=fresh)
         total += sent
     return total
