@@ -203,9 +203,11 @@ def _without_typed_text(statement: dict) -> dict:
     response is option ids (an interaction in OPTION_RESPONSES, or a statement the site
     built, whose responses are scenario choice ids), and the result and context extensions
     that could hold text, that is all but the profile's own and those whose value is a
-    number or true/false. "Pupils' free-text reflections ... never leave the school's
-    records" (DESIGN.md): H5P content puts typed words in `response` (a fill-in's gaps, an
-    essay), and content or a school's tool may put them in an extension."""
+    number or true/false, and its attachments (Part Two 2.4.11). "Pupils' free-text
+    reflections ... never leave the school's records" (DESIGN.md): H5P content puts typed
+    words in `response` (a fill-in's gaps, an essay), content or a school's tool may put
+    them in an extension, and a tool may attach the pupil's work as a file (an essay, a
+    certificate with their name on it), whose content nothing here can tell apart."""
     ours = {ext(name) for name in EXTENSIONS}
     profile = profile_iri()
 
@@ -243,6 +245,7 @@ def _without_typed_text(statement: dict) -> dict:
                 data[part] = {k: v for k, v in section.items() if k != "extensions"}
                 if kept:
                     data[part]["extensions"] = kept
+        data.pop("attachments", None)
         if obj.get("objectType") == "SubStatement":
             data["object"] = cleaned(obj)
         return data

@@ -222,3 +222,47 @@ def test_words_in_a_statement_naming_a_pupil_among_its_context_agents_stay_here_
     assert sent["id"] == statement["id"]
     assert "contextAgents" not in json.dumps(sent)
     assert TYPED not in json.dumps(sent)
+
+
+@pytest.mark.parametrize("kind", ["staff", "pupil"])
+def test_a_file_attached_to_a_pupils_statement_stays_here(
+    kind, school, pupil, teacher, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """A school's tool may attach a pupil's work to a statement about them (an essay, a
+    reflection as a text file, a certificate with their name on it; Part Two 2.4.11). What
+    the pupil wrote stays in the school's records like the words they type: the copy of a
+    statement naming a pupil goes without its attachments. A member of staff's goes with
+    its file, as recorded."""
+    import hashlib
+
+    from tests.xapi.test_lrs_statements import multipart
+
+    content = f"My reflection, by a pupil of 8R. {TYPED}. {TYPED_NOTE}.".encode()
+    sha2 = hashlib.sha256(content).hexdigest()
+    statement = interaction_statement(
+        pupil if kind == "pupil" else teacher, kind="other", response=""
+    )
+    del statement["result"]
+    statement["attachments"] = [
+        {
+            "usageType": "http://id.tincanapi.com/attachment/supporting_media",
+            "display": {"en-GB": "Reflection"},
+            "contentType": "text/plain",
+            "length": len(content),
+            "sha2": sha2,
+        }
+    ]
+    body, content_type = multipart(statement, [(content, sha2)])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lrs.post("/xapi/statements", body, content_type=content_type)
+    assert response.status_code == 200, response.content
+    [request] = receiver.requests
+    [sent] = request["body"]
+    if kind == "pupil":
+        assert request["parts"] == {}
+        assert content not in request["raw"]
+        assert "attachments" not in sent
+    else:
+        assert request["parts"] == {sha2: ("text/plain", content)}
+    # The school's own LRS keeps the statement with its attachment.
+    assert Statement.objects.get().data["attachments"][0]["sha2"] == sha2
