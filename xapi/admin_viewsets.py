@@ -5,6 +5,7 @@ Access follows Django model permissions (`xapi.add_lrsclient`, `xapi.change_forw
 and so on), which no role grants: superusers, or administrators given them explicitly.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -100,6 +101,15 @@ class ForwardingTargetEditView(generic.EditView):
     when the address as it was asked to be left alone (a Retry-After), as a replay does."""
 
     def save_instance(self):
+        if not self.form.cleaned_data.get("password"):
+            # The password is never shown in the form (see the viewset): left blank, the
+            # stored one is kept.
+            self.form.instance.password = (
+                ForwardingTarget.objects.filter(pk=self.object.pk)
+                .values_list("password", flat=True)
+                .first()
+                or ""
+            )
         target = super().save_instance()
         waiting = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.PENDING)
         if target.is_active and waiting.exists():
@@ -170,6 +180,17 @@ class ForwardingTargetViewSet(ListingViewSet):
             kwargs.setdefault("assume_scheme", "https")
         if db_field.name == "version":
             kwargs.setdefault("label", db_field.verbose_name)
+        if db_field.name == "password":
+            # The other LRS's secret is never written back into the page, where anyone seeing
+            # the screen, or the browser's history, would have it; "new-password" keeps the
+            # browser from filling in the admin's own.
+            kwargs["widget"] = forms.PasswordInput(
+                render_value=False, attrs={"autocomplete": "new-password"}
+            )
+            kwargs.setdefault(
+                "help_text",
+                _("Not shown once saved. When editing, leave it blank to keep the saved one."),
+            )
         return super().formfield_for_dbfield(db_field, **kwargs)
 
 

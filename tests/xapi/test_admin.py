@@ -409,3 +409,42 @@ def test_deleting_a_forwarding_target_with_nothing_waiting_says_nothing_of_it(ad
     page = admin_client.get(reverse("xapi_forwardingtarget:delete", args=[target.pk]))
     assert page.status_code == 200
     assert "waiting to be sent" not in page.content.decode()
+
+
+SECRET = "trust-lrs-secret-7Qp2vK9xLm4Rt8Wz"
+
+
+def test_a_targets_password_is_not_shown_on_its_edit_page_and_is_kept_when_left_blank(
+    admin_client,
+):
+    """The other LRS's secret is stored because it must be sent, but an edit page that
+    writes it into the form shows it to anyone looking at the screen (a meeting's projector,
+    a screen share) and to the browser's history and form autofill. It is not shown; left
+    blank, the stored one is kept; typed, it replaces it."""
+    target = ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint="https://lrs.example.org/xAPI/", username="key", password=SECRET
+    )
+    url = reverse("xapi_forwardingtarget:edit", args=[target.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert SECRET not in page.content.decode()
+    fields = {
+        "name": "Trust LRS (renamed)",
+        "school": "",
+        "endpoint": target.endpoint,
+        "username": "key",
+        "password": "",
+        "version": target.version,
+        "scope": target.scope,
+        "course_iri": "",
+        "batch_size": 100,
+        "is_active": "on",
+    }
+    response = admin_client.post(url, fields)
+    assert response.status_code == 302, response.context["form"].errors
+    target.refresh_from_db()
+    assert (target.name, target.password) == ("Trust LRS (renamed)", SECRET)
+    response = admin_client.post(url, {**fields, "password": "rotated-secret-value"})
+    assert response.status_code == 302, response.context["form"].errors
+    target.refresh_from_db()
+    assert target.password == "rotated-secret-value"
