@@ -7,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 
 import config.converters  # noqa: F401 (registers <id:...>)
 
+from .admin_home import ForwardingPanel, shown_to, targets_in_trouble
 from .admin_viewsets import XapiViewSetGroup, forwarding_replay, forwarding_status
 
 
@@ -36,3 +37,11 @@ def register_forwarding_menu_item():
         icon_name="resubmit",
         order=900,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_forwarding_panel(request, panels):
+    if shown_to(request.user):
+        rows = targets_in_trouble()
+        if rows:
+            panels.append(ForwardingPanel(rows))

@@ -1,0 +1,100 @@
+"""The admin home page tells administrators when forwarding to another LRS is in trouble,
+so a refused statement or a day-long outage is not left for someone to find by chance on
+Settings -> xAPI forwarding status."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import UserFactory
+from xapi.forwarding import outbox_flush
+from xapi.models import ForwardingTarget, OutboxEntry
+from xapi.services import record
+
+pytestmark = pytest.mark.django_db
+
+PANEL = 'id="upstander-forwarding'
+
+
+@pytest.fixture
+def admin_client(client, db):
+    admin = UserFactory(school=None, username="admin1", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture
+def target(receiver):
+    return ForwardingTarget.objects.create(name="Northfield Trust LRS", endpoint=receiver.endpoint)
+
+
+def test_a_statement_the_target_refused_is_shown_on_the_admin_home_page_until_sent(
+    admin_client,
+    school,
+    pupil,
+    make_statement,
+    target,
+    receiver,
+    django_capture_on_commit_callbacks,
+):
+    receiver.statuses = [400]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    assert OutboxEntry.objects.get().status == "failed"
+    page = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert PANEL in page
+    assert "Northfield Trust LRS" in page
+    assert "1 statement refused" in page
+    assert reverse("xapi_forwarding_status") in page
+    # Replayed once the other LRS takes it: nothing more to say.
+    OutboxEntry.objects.update(status="pending", next_attempt_at=timezone.now())
+    assert outbox_flush() == 1
+    page = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert PANEL not in page
+
+
+def test_statements_waiting_more_than_an_hour_are_shown_on_the_admin_home_page(
+    admin_client,
+    school,
+    pupil,
+    make_statement,
+    target,
+    receiver,
+    django_capture_on_commit_callbacks,
+):
+    receiver.statuses = [503]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    # Just failed: the back-off deals with a blip, and nobody needs telling yet.
+    home = reverse("wagtailadmin_home")
+    assert PANEL not in admin_client.get(home).content.decode()
+    OutboxEntry.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    page = admin_client.get(home).content.decode()
+    assert PANEL in page
+    assert "1 statement waiting" in page
+    assert "HTTP 503" in page
+
+
+def test_the_forwarding_panel_is_not_shown_to_people_who_cannot_manage_forwarding(
+    client,
+    school,
+    pupil,
+    teacher,
+    make_statement,
+    target,
+    receiver,
+    django_capture_on_commit_callbacks,
+):
+    from django.contrib.auth.models import Permission
+
+    receiver.statuses = [400]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    editor = UserFactory(school=None, username="editor1", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 200
+    assert "Northfield Trust LRS" not in response.content.decode()
