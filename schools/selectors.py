@@ -230,7 +230,7 @@ def safeguarding_leads(school) -> list[User]:
             is_active=True,
             groups__name=AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD],
         )
-        .order_by("last_name", "first_name", "username")
+        .order_by(Lower("last_name"), Lower("first_name"), "username")
         .distinct()
     )
 

@@ -168,7 +168,8 @@ def roster_leavers(
             groups__name=AUTH_GROUP_NAMES[role],
         )
         .exclude(mis_id="")
-        .order_by("last_name", "first_name", "username")
+        # By name whatever its capitals ("de Souza" among the Ds), as the dashboard's tables.
+        .order_by(Lower("last_name"), Lower("first_name"), "username")
     )
     if importer is not None:
         people = people.exclude(pk=importer.pk)
