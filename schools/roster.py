@@ -15,6 +15,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
@@ -882,13 +883,16 @@ SPELT_IN_ASCII = str.maketrans(
 
 def username_base(first_name: str, last_name: str) -> str:
     """The start of a pupil's username: first name and last initial, lower-case ASCII
-    letters and digits only ("Zoë O'Brien" -> "zoeo", "Łukasz Ødegård" -> "lukaszo"). A
-    number is added to make it unique."""
+    letters and digits only ("Zoë O'Brien" -> "zoeo", "Łukasz Ødegård" -> "lukaszo"). Names
+    in other alphabets are spelt in Latin letters ("Мария Иванова" -> "mariyai", "小明 李"
+    -> "xiaomingl"), so that a pupil can read their username and a class's usernames are not
+    all "pupil" with a number. A number is added to make it unique."""
 
     def ascii_letters(value: str) -> str:
         value = value.lower().translate(SPELT_IN_ASCII)
-        folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-        return re.sub(r"[^a-z0-9]", "", folded.lower())
+        # Only letters, marks and digits: anyascii spells symbols and emoji as words.
+        kept = "".join(ch for ch in value if unicodedata.category(ch)[0] in "LMN")
+        return re.sub(r"[^a-z0-9]", "", anyascii(unicodedata.normalize("NFC", kept)).lower())
 
     first = ascii_letters(first_name)[:20]
     last = ascii_letters(last_name)[:1]

@@ -242,6 +242,21 @@ def test_usernames_start_from_the_first_name_and_last_initial(first, last, expec
     assert username_base(first, last) == expected
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("Мария", "Иванова", "mariyai"),  # Cyrillic
+        ("Νίκος", "Παπαδόπουλος", "nikosp"),  # Greek
+        ("小明", "李", "xiaomingl"),  # Chinese
+        ("محمد", "Khan", "mhmdk"),  # Arabic script, a surname in Latin letters
+        ("Ayşe", "Ωmega", "ayseo"),
+    ],
+)
+def test_names_in_other_alphabets_give_usernames_in_their_latin_spelling(first, last, expected):
+    # Not "pupil" (so "pupil2", "pupil3"... for a whole class) nor one letter ("k").
+    assert username_base(first, last) == expected
+
+
 def test_a_staff_email_longer_than_a_username_can_be_is_an_error():
     email = "a" * 140 + "@school.example"
     parsed = roster_parse(
