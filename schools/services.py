@@ -446,12 +446,17 @@ def roster_import(
     if role == Role.PUPIL:
         bases = {row.line: username_base(row.first_name, row.last_name) for row in new_rows}
         taken = _taken_usernames(set(bases.values()))
+        # The number each start was last given: a file of many pupils with one start (a
+        # whole class of Sams) tries each number once, not all the earlier ones again.
+        last_number: dict[str, int] = {}
         for row in new_rows:
             base = bases[row.line]
-            candidate, number = base, 1
+            number = last_number.get(base, 1)
+            candidate = base if number == 1 else f"{base}{number}"
             while candidate in taken:
                 number += 1
                 candidate = f"{base}{number}"
+            last_number[base] = number
             taken.add(candidate)
             usernames[row.line] = candidate
     else:
