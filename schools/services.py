@@ -435,6 +435,8 @@ def roster_import(
             else:
                 message = _("Another account already uses this email address.")
             errors.append(RowError(message, row.line, "email"))
+    if role == Role.PUPIL:
+        errors.extend(_pupils_added_by_hand_errors(school=school, rows=rows, existing=existing))
     if errors:
         raise RosterImportError(_as_in_file(parsed, errors))
 
@@ -639,6 +641,32 @@ def _staff_without_mis_id(*, school: School, rows, existing: dict) -> list[User]
             user.mis_id = unmatched[email].mis_id
             adopted[user.pk] = user
     return list(adopted.values())
+
+
+def _pupils_added_by_hand_errors(*, school: School, rows, existing: dict) -> list[RowError]:
+    """Errors for the new rows that name a pupil of the school added by hand (with no MIS id,
+    so no file can match them by it): the file would give the child a second account. By
+    name alone the import cannot tell the same child from a namesake, so it asks rather than
+    taking the account over (which would hand one child's records to another)."""
+    by_name: dict[tuple[str, str], list[User]] = {}
+    for user in User.objects.filter(
+        school=school, mis_id="", is_active=True, groups__name=AUTH_GROUP_NAMES[Role.PUPIL]
+    ).order_by("username"):
+        by_name.setdefault((_name_key(user.first_name), _name_key(user.last_name)), []).append(user)
+    errors = []
+    for row in rows:
+        if row.mis_id in existing:
+            continue
+        for user in by_name.get((_name_key(row.first_name), _name_key(row.last_name)), []):
+            message = _(
+                "%(person)s (username %(username)s) is already a pupil here, added without an "
+                "MIS id, and the import cannot tell whether this row is them. If it is, ask "
+                "whoever runs Upstander to give that account this row's MIS id (Schools, "
+                "People); if it is another child with the same name, to give that account "
+                "their own. Then import the file again."
+            ) % {"person": user.get_full_name(), "username": user.username}
+            errors.append(RowError(message, row.line, "mis_id"))
+    return errors
 
 
 def _hash_many(passwords: list[str]) -> list[str]:
