@@ -6,6 +6,7 @@ manage group memberships."""
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.views.generic import chooser as chooser_views
@@ -49,7 +50,8 @@ class PersonChooserPermissionMixin:
 
 class PersonListingMixin(PersonChooserPermissionMixin):
     filter_form_class = PersonSearchForm
-    ordering = ("last_name", "first_name", "username")
+    # By name whatever its capitals ("de Souza" among the Ds), as other lists of people.
+    ordering = (Lower("last_name"), Lower("first_name"), "username")
 
     def get_object_list(self):
         # A group is for its school's people (Membership.clean), and not for leavers.
