@@ -123,6 +123,9 @@ def test_a_signed_statement_sent_with_another_timestamp_is_400(lrs, key):
         (b"a.b.c", "not base64url"),
         ("{0}.{0}.{0}".format(b64url(b"abc")).encode(), "not JSON"),
         ("{}.{}.{}".format(*[b64url(b"{}")] * 3).encode(), "RS256, RS384 or RS512"),
+        # Python reads no whole number of more than 4,300 digits, nor JSON nested this deep.
+        ("{0}.{0}.{0}".format(b64url(b"9" * 5000)).encode(), "not JSON"),
+        ("{0}.{0}.{0}".format(b64url(b"[" * 100_000)).encode(), "not JSON"),
     ],
 )
 def test_a_signature_that_is_not_a_jws_is_400(lrs, token, reason):

@@ -1009,6 +1009,25 @@ def test_a_number_json_cannot_carry_is_400_not_a_server_error(lrs, number):
     assert not Statement.objects.exists()
 
 
+def test_a_whole_number_too_long_to_read_is_400_not_a_server_error(lrs):
+    """Part Three 3.2 (2.0.0 4.1.5): "invalid arguments" include malformed JSON. Python
+    reads no whole number of more than 4,300 digits, so a statement or an agent parameter
+    carrying one is a 400 saying so, not a server error; nothing is stored."""
+    long_number = "9" * 5000
+    body = json.dumps(xapi_statement(result={"score": {"raw": 12345}})).replace(
+        "12345", long_number
+    )
+    response = lrs.post(URL, body)
+    assert response.status_code == 400
+    assert "digits" in response.json()["error"]
+    assert response["X-Experience-API-Version"] == "1.0.3"
+    assert not Statement.objects.exists()
+    agent = '{"mbox": "mailto:learner@example.org", "name": ' + long_number + "}"
+    response = lrs.get(URL, {"agent": agent})
+    assert response.status_code == 400
+    assert lrs.get("/xapi/agents", {"agent": agent}).status_code == 400
+
+
 def test_json_nested_deeper_than_can_be_read_is_400_not_a_server_error(lrs):
     """Part Three 3.2 (2.0.0 4.1.5): "invalid arguments" include malformed JSON, and a
     body or agent parameter nested too deeply to read (a hundred thousand arrays) is a 400

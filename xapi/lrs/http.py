@@ -109,6 +109,16 @@ def _finite(text: str) -> float:
     return number
 
 
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        # Python reads no whole number longer than sys.get_int_max_str_digits() (4,300).
+        raise LrsError(
+            400, f"the body is not valid JSON: a number of {len(text)} digits is too long"
+        ) from None
+
+
 def statements_json(text: str):
     """Statements parsed from JSON. 2.0.0 Part Two 4.2.1: "An LRS shall reject a Statement
     that uses a property more than once": a parser would keep one of the values silently.
@@ -116,7 +126,11 @@ def statements_json(text: str):
     number too large for a double into one: neither can be stored or sent on as JSON."""
     try:
         return json.loads(
-            text, object_pairs_hook=_object_once, parse_constant=_not_json, parse_float=_finite
+            text,
+            object_pairs_hook=_object_once,
+            parse_constant=_not_json,
+            parse_float=_finite,
+            parse_int=_whole,
         )
     except RecursionError:
         raise LrsError(400, TOO_DEEP) from None

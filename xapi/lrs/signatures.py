@@ -39,7 +39,9 @@ def _b64url(segment: str) -> bytes:
 def _json(raw: bytes, what: str):
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # ValueError: not JSON, or a whole number too long for Python to read; RecursionError:
+        # nested too deeply to read.
         raise _Malformed(f"the JWS {what} is not JSON") from None
 
 

@@ -135,7 +135,8 @@ def _agent_param(lrs, name="agent", *, required=False) -> tuple[dict | None, str
         return None, None
     try:
         agent = json.loads(value)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):
+        # ValueError: not JSON, or a whole number too long for Python to read.
         raise LrsError(400, f"{name} must be a JSON Agent or Group") from None
     if nul_paths(agent):
         raise LrsError(400, f"the {name!r} parameter {NUL_REASON}")
