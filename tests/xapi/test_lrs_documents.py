@@ -454,3 +454,28 @@ def test_a_document_posted_for_merging_with_a_number_json_has_not_is_400(lrs, nu
     assert lrs.get(state_url("progress")).json() == {"page": 3}
     assert lrs.post(state_url("new"), body).status_code == 400
     assert lrs.get(state_url("new")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        state_url() + "&stateId=",
+        "/xapi/activities/profile?" + urlencode({"activityId": ACTIVITY, "profileId": ""}),
+        "/xapi/agents/profile?" + urlencode({"agent": AGENT, "profileId": ""}),
+    ],
+    ids=["state", "activity profile", "agent profile"],
+)
+def test_an_empty_document_id_is_400_and_nothing_is_kept(lrs, url):
+    """Part Three 2.3, 2.6, 2.7: stateId and profileId are the document's id, "required" to
+    save one. An empty one names no document: a tool whose id went missing is told so (400),
+    rather than saving under "" a document every other empty id would then overwrite and
+    that the list of ids shows as a blank."""
+    from xapi.models import Document
+
+    for method in ("put", "post"):
+        response = getattr(lrs, method)(url, {"page": 3}, HTTP_IF_NONE_MATCH="*")
+        assert response.status_code == 400
+        assert "empty" in response.json()["error"]
+    assert not Document.objects.exists()
+    assert lrs.get(url).status_code == 400
+    assert lrs.delete(url).status_code == 400

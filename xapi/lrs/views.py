@@ -390,6 +390,10 @@ def _documents_resource(
     lrs: LrsRequest, *, kind: str, key: dict, id_param: str, allowed: set, principal: Principal
 ):
     document_id = _single(lrs, id_param)
+    if document_id == "":
+        # An empty id names no document; saved under "", every tool whose id went missing
+        # would share (and overwrite) one document.
+        raise LrsError(400, f"the {id_param} parameter must not be empty")
     since = _time_param(lrs, "since")
     for name, value in (
         (id_param, document_id),
