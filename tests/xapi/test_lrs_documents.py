@@ -479,3 +479,27 @@ def test_an_empty_document_id_is_400_and_nothing_is_kept(lrs, url):
     assert not Document.objects.exists()
     assert lrs.get(url).status_code == 400
     assert lrs.delete(url).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        {"objectType": "Group", "mbox": "mailto:team@example.org"},
+        {"objectType": "Group", "member": [{"mbox": "mailto:learner@example.org"}]},
+    ],
+    ids=["identified", "anonymous"],
+)
+def test_the_state_resource_refuses_a_group_as_its_agent(lrs, group):
+    """1.0.3 Part Three 2.3 State Resource (2.0.0 4.1.6.2): the "agent" parameter is an
+    "Agent Object (JSON)", the learner whose state it is, as on the Agent Profile Resource
+    and the Agents Resource. A tool that sends a Group is told so (400), and nothing is
+    stored under it."""
+    from xapi.models import Document
+
+    params = {"activityId": ACTIVITY, "agent": json.dumps(group)}
+    url = "/xapi/activities/state?" + urlencode({**params, "stateId": "bookmark"})
+    response = lrs.put(url, {"page": 3}, HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 400
+    assert "Group" in response.json()["error"]
+    assert not Document.objects.exists()
+    assert lrs.get("/xapi/activities/state?" + urlencode(params)).status_code == 400

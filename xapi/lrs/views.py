@@ -485,7 +485,11 @@ def state(lrs: LrsRequest):
     """Part Three 2.3 "State Resource": per activity, agent (and registration)."""
     principal = authenticate(lrs, write=lrs.method != "GET")
     activity = _iri_param(lrs, "activityId", required=True)
-    _agent, key = _agent_param(lrs, required=True)
+    agent, key = _agent_param(lrs, required=True)
+    if agent.get("objectType") == "Group":
+        # 2.3: "agent | Agent object (JSON)": the learner whose state it is, as on the Agent
+        # Profile and Agents resources.
+        raise LrsError(400, "the state resource takes an Agent, not a Group")
     _own_agent(principal, key)
     registration = _uuid_param(lrs, "registration")
     return _documents_resource(
