@@ -1028,6 +1028,32 @@ def test_a_whole_number_too_long_to_read_is_400_not_a_server_error(lrs):
     assert lrs.get("/xapi/agents", {"agent": agent}).status_code == 400
 
 
+SUB_STATEMENT = {
+    "objectType": "SubStatement",
+    "actor": {"mbox": "mailto:learner@example.org"},
+    "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted"},
+    "object": {"id": "http://example.org/activities/one"},
+}
+
+
+@pytest.mark.parametrize("attachments", [5, True, 1.5])
+@pytest.mark.parametrize("where", ["statement", "substatement"])
+def test_attachments_that_are_not_an_array_are_400_not_a_server_error(lrs, attachments, where):
+    """Part Two 4.1.11 (2.0.0 4.2.2.11): "attachments" is an "Array of attachment objects";
+    a statement whose attachments are a number or true/false is refused with a 400 naming
+    the property, as any other wrong type is, not a server error; nothing is stored."""
+    if where == "statement":
+        statement = xapi_statement(attachments=attachments)
+    else:
+        statement = xapi_statement(object={**SUB_STATEMENT, "attachments": attachments})
+    response = lrs.post(URL, statement)
+    assert response.status_code == 400
+    assert "attachments" in response.json()["error"]
+    response = lrs.put(f"{URL}?statementId={uuid.uuid4()}", statement)
+    assert response.status_code == 400
+    assert not Statement.objects.exists()
+
+
 def test_json_nested_deeper_than_can_be_read_is_400_not_a_server_error(lrs):
     """Part Three 3.2 (2.0.0 4.1.5): "invalid arguments" include malformed JSON, and a
     body or agent parameter nested too deeply to read (a hundred thousand arrays) is a 400

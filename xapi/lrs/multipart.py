@@ -136,13 +136,9 @@ def attachments_match(statements: list[dict], attachments: dict | None) -> None:
     for index, statement in enumerate(statements):
         if not isinstance(statement, dict):
             continue
-        items = list(statement.get("attachments") or [])
-        obj = statement.get("object")
-        if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
-            items += obj.get("attachments") or []
-        for item in items:
-            if not isinstance(item, dict):
-                continue
+        # Only the Attachment Objects: attachments that are not an array of objects are left
+        # for validation to refuse with a reason.
+        for item in _declared(statement):
             sha2 = str(item.get("sha2", "")).lower()
             declared.add(sha2)
             if "fileUrl" in item:

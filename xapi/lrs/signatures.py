@@ -117,7 +117,9 @@ def signatures_check(statements: list, attachments: dict | None, *, version: str
     for index, statement in enumerate(statements):
         if not isinstance(statement, dict):
             continue
-        for item in statement.get("attachments") or []:
+        items = statement.get("attachments")
+        # Attachments that are not an array are left for validation to refuse with a reason.
+        for item in items if isinstance(items, list) else []:
             if not isinstance(item, dict) or item.get("usageType") != SIGNATURE_USAGE:
                 continue
             where = f"[{index}].attachments: the signature"
