@@ -404,8 +404,11 @@ def _documents_resource(
             raise LrsError(400, f"the {name} parameter {TOO_LONG}")
     # `since` narrows a Multiple Document GET and is no parameter of PUT, POST or DELETE
     # (Part Three 2.3, 2.6, 2.7): a DELETE sent with it would otherwise clear every state,
-    # not those saved since, so it is refused as any unknown parameter is (3.2).
-    _only(lrs, allowed | {id_param} | ({"since"} if lrs.method == "GET" else set()))
+    # not those saved since, so it is refused as any unknown parameter is (3.2). Nor of a
+    # single document's GET (2.0.0 4.1.6.2: "If the stateId parameter is included, Not
+    # Allowed"): the document would be sent whenever it was saved.
+    listing = lrs.method == "GET" and document_id is None
+    _only(lrs, allowed | {id_param} | ({"since"} if listing else set()))
     school = principal.school
     if document_id is None and kind == "state" and not key["registration"]:
         # 2.3 Multiple Document GET and DELETE: "all state data for this context (Activity +
@@ -434,8 +437,6 @@ def _documents_resource(
                 newest = max(updated for _doc_id, updated, *_rest in found)
                 response["Last-Modified"] = http_date(newest.timestamp())
             return response
-        # `since` is a parameter of the resource, so it is accepted here too; it only narrows
-        # a list of ids (Part Three 2.3, 2.6, 2.7).
         document = documents_find(school=school, key=key).filter(document_id=document_id).first()
         if document is None:
             raise LrsError(404, "no such document")
