@@ -600,6 +600,25 @@ def test_about_needs_no_credentials_and_lists_versions(client):
     assert {"1.0.3", "2.0.0"} <= set(response.json()["version"])
 
 
+@pytest.mark.parametrize("path", ["/xapi/statements/", "/xapi/statement", "/xapi/activities/"])
+def test_a_path_that_is_no_xapi_resource_is_a_404_the_tool_can_read(lrs, path):
+    """Part Three 1.4 (2.0.0 4.1.7): "every response from the LRS includes" the
+    X-Experience-API-Version header. A tool that asks for a resource the LRS has not (a
+    slash too many, a letter too few) is answered in JSON saying so, with the version and
+    the CORS headers a tool in a browser needs to read it, not with a page of the site."""
+    response = lrs.get(path)
+    assert response.status_code == 404
+    assert response["X-Experience-API-Version"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "statements" in response.json()["error"]
+
+
+def test_the_profile_document_is_still_found_without_its_trailing_slash(client):
+    response = client.get("/xapi/profile")
+    assert response.status_code == 301
+    assert response["Location"] == "/xapi/profile/"
+
+
 def multipart(statement, parts, boundary="xapi-boundary"):
     """A multipart/mixed body: the statement, then each part, (content, sha2) for a
     text/plain one or (content, sha2, content type)."""

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
 
 from ..identity import actor_key
 from ..models import AttachmentContent
@@ -44,9 +45,11 @@ from .http import (
     LrsError,
     LrsRequest,
     consistent_through_now,
+    error_response,
     lrs_view,
     nul_paths,
     refuse_nul,
+    version_check,
     with_lrs_headers,
 )
 from .multipart import attachments_match, attachments_read, multipart_response
@@ -595,6 +598,26 @@ def about(request):
         return with_lrs_headers(JsonResponse({"error": "only GET"}, status=405), "2.0.0")
     response = JsonResponse({"version": SUPPORTED_VERSIONS, "extensions": {}})
     return with_lrs_headers(response, "2.0.0")
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other path under the endpoint. "Every response from the LRS" carries the version
+    header (Part Three 1.4; 2.0.0 4.1.7): a tool that asks for a resource the LRS has not is
+    answered in JSON, with the CORS headers a tool in a browser needs to read it (and its
+    preflight let through), not with a page of the site."""
+    try:
+        version = version_check(request.headers.get("X-Experience-API-Version", "").strip())
+    except LrsError:
+        version = "2.0.0"
+    if request.method == "OPTIONS":
+        return with_lrs_headers(HttpResponse(status=200), version)
+    error = LrsError(
+        404,
+        "no such xAPI resource here: the resources are statements, activities, "
+        "activities/state, activities/profile, agents, agents/profile and about",
+    )
+    return error_response(error, version)
 
 
 def profile(request):
