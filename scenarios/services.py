@@ -544,7 +544,12 @@ def scenario_node_skip(*, learner, attempt_uuid, node_id: str, step: int) -> Mov
 
 
 @transaction.atomic
-def classroom_session_start(*, teacher, group, scenario: Scenario) -> ClassroomSession:
+def classroom_session_start(
+    *, teacher, group, scenario: Scenario, start_id: UUID | None = None
+) -> ClassroomSession:
+    """Start running `scenario` with `group`. `start_id` names the start form as rendered: the
+    form sent twice (a double click) leads to the session it started while nobody has voted
+    in it, rather than to a second, unused one."""
     from schools.selectors import groups_taught_by
 
     if not groups_taught_by(teacher).filter(pk=group.pk).exists():
@@ -560,13 +565,24 @@ def classroom_session_start(*, teacher, group, scenario: Scenario) -> ClassroomS
             % {"scenario": scenario.title, "group": group.name}
         )
     graph = graph_for_revision(scenario.live_revision_id)
-    return ClassroomSession.objects.create(
-        scenario=scenario,
-        revision_id=scenario.live_revision_id,
-        group=group,
-        teacher=teacher,
-        state=start(graph).to_dict(),
-    )
+    fields = {
+        "scenario": scenario,
+        "revision_id": scenario.live_revision_id,
+        "group": group,
+        "teacher": teacher,
+        "state": start(graph).to_dict(),
+    }
+    if start_id is not None:
+        session, created = ClassroomSession.objects.get_or_create(uuid=start_id, defaults=fields)
+        same_start = (session.teacher_id, session.group_id, session.scenario_id) == (
+            teacher.pk,
+            group.pk,
+            scenario.pk,
+        )
+        if created or (same_start and session.step == 0 and session.finished_at is None):
+            return session
+    # A new run: the form sent again once the class had voted, or with another choice.
+    return ClassroomSession.objects.create(**fields)
 
 
 # More than any class, year group or assembly: a count above it is a typing slip.

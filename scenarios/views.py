@@ -5,6 +5,8 @@ With JavaScript (static/js/scenario.js) the same POSTs carry `X-Requested-With`,
 answer is the player fragment, so the page is not reloaded.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -274,6 +276,14 @@ def _chosen(queryset, value):
     return queryset.filter(pk=pk).first() if pk > 0 else None
 
 
+def _start_id(value) -> uuid.UUID | None:
+    """The start form's own id, or None when missing or malformed (a new session then)."""
+    try:
+        return uuid.UUID(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 @login_required
 def classroom_start(request):
     """A teacher picks one of their classes and a scenario to project."""
@@ -295,7 +305,10 @@ def classroom_start(request):
         else:
             try:
                 session = classroom_session_start(
-                    teacher=request.user, group=group, scenario=scenario
+                    teacher=request.user,
+                    group=group,
+                    scenario=scenario,
+                    start_id=_start_id(request.POST.get("start")),
                 )
             except ScenarioUnavailable as refused:
                 error = str(refused)
@@ -312,6 +325,8 @@ def classroom_start(request):
             "selected_scenario": request.GET.get("scenario", ""),
             "selected_scenario_pk": request.POST.get("scenario", ""),
             "sessions": classroom_sessions_of(teacher=request.user),
+            # Names this rendering of the form: sent twice, it starts one session.
+            "start_id": uuid.uuid4(),
         },
     )
 

@@ -1195,3 +1195,41 @@ def test_counts_that_cannot_be_used_are_marked_where_they_are_typed(
     assert '<a href="#count-1">' in page
     boxes = re.findall(r'<input type="number"[^>]*>', page)
     assert len(boxes) == 2 and all('aria-invalid="true"' in box for box in boxes)
+
+
+def _start_form_fields(page: str) -> dict[str, str]:
+    """The hidden fields of the start form, as a browser would send them back."""
+    return dict(re.findall(r'<input type="hidden" name="(?!csrf)(\w+)" value="([^"]*)"', page))
+
+
+def test_start_with_this_class_sent_twice_starts_one_session(client, teacher, klass, scenario):
+    """A double click on "Start with this class" started two sessions: the unused one sat in
+    "Your recent sessions" as "after 0 steps". The form sent twice leads to one session."""
+    client.force_login(teacher)
+    page = client.get(reverse("scenarios:classroom_start")).content.decode()
+    data = {**_start_form_fields(page), "group": klass.pk, "scenario": scenario.pk}
+
+    first = client.post(reverse("scenarios:classroom_start"), data)
+    second = client.post(reverse("scenarios:classroom_start"), data)
+
+    assert ClassroomSession.objects.count() == 1
+    session = ClassroomSession.objects.get()
+    assert first.url == second.url == reverse("scenarios:classroom", args=[session.uuid])
+
+
+def test_the_start_form_sent_again_after_voting_starts_a_new_run(client, teacher, klass, scenario):
+    """Back to the start form after the class has voted, and sent again: a new run, not the
+    old one (only a session nobody has voted in yet is the same start sent twice)."""
+    client.force_login(teacher)
+    page = client.get(reverse("scenarios:classroom_start")).content.decode()
+    data = {**_start_form_fields(page), "group": klass.pk, "scenario": scenario.pk}
+    client.post(reverse("scenarios:classroom_start"), data)
+    first = ClassroomSession.objects.get()
+    _vote(client, first, node="start", step=0, report=20, share=3)
+
+    again = client.post(reverse("scenarios:classroom_start"), data)
+
+    assert ClassroomSession.objects.count() == 2
+    second = ClassroomSession.objects.exclude(pk=first.pk).get()
+    assert again.url == reverse("scenarios:classroom", args=[second.uuid])
+    assert second.step == 0
