@@ -585,6 +585,31 @@ def classroom_session_start(
     return ClassroomSession.objects.create(**fields)
 
 
+class SessionKept(ValueError):
+    """A classroom session the class has voted in is not removed: its totals are the class's."""
+
+
+@transaction.atomic
+def classroom_session_remove(*, session_uuid, teacher) -> ClassroomSession:
+    """Remove the teacher's session started by mistake: only one nobody has voted in yet (its
+    votes, once there are some, are the class's choices that its teachers and the
+    safeguarding lead see; they can be taken back step by step first)."""
+    session = (
+        ClassroomSession.objects.select_for_update()
+        .select_related("scenario", "group")
+        .get(uuid=session_uuid, teacher=teacher)
+    )
+    if session.step != 0 or session.votes.exists():
+        raise SessionKept(
+            _(
+                "The class has voted in this session, so it is kept with its choices. To "
+                "remove it, take back its steps first."
+            )
+        )
+    session.delete()
+    return session
+
+
 # More than any class, year group or assembly: a count above it is a typing slip.
 MAX_VOTES = 9999
 

@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += [
     path("classroom/", views.classroom_start, name="classroom_start"),
     path("classroom/<uuid:session_uuid>/", views.classroom, name="classroom"),
+    path("classroom/<uuid:session_uuid>/remove/", views.classroom_remove, name="classroom_remove"),
     path("analytics/", views.analytics, name="analytics"),
     path("analytics.csv", views.analytics_csv, name="analytics_csv"),
 ]

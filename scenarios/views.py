@@ -39,10 +39,12 @@ from .selectors import (
 )
 from .services import (
     ScenarioUnavailable,
+    SessionKept,
     StaleRestart,
     StaleSubmission,
     VoteError,
     classroom_node_skip,
+    classroom_session_remove,
     classroom_session_start,
     classroom_step_back,
     classroom_votes_record,
@@ -329,6 +331,25 @@ def classroom_start(request):
             "start_id": uuid.uuid4(),
         },
     )
+
+
+@require_POST
+@login_required
+def classroom_remove(request, session_uuid):
+    """Remove a session started by mistake, from the teacher's list of sessions."""
+    try:
+        session = classroom_session_remove(session_uuid=session_uuid, teacher=request.user)
+    except ClassroomSession.DoesNotExist as error:
+        raise Http404 from error
+    except SessionKept as kept:
+        messages.error(request, str(kept))
+    else:
+        messages.success(
+            request,
+            gettext("Session removed: %(scenario)s with %(group)s.")
+            % {"scenario": session.scenario.title, "group": session.group.name},
+        )
+    return redirect("scenarios:classroom_start")
 
 
 def _classroom_context(session, *, errors=None, counts=None):

@@ -1233,3 +1233,39 @@ def test_the_start_form_sent_again_after_voting_starts_a_new_run(client, teacher
     second = ClassroomSession.objects.exclude(pk=first.pk).get()
     assert again.url == reverse("scenarios:classroom", args=[second.uuid])
     assert second.step == 0
+
+
+def test_a_session_started_by_mistake_can_be_removed(client, teacher, klass, school, scenario):
+    """A session started by mistake stayed in "Your recent sessions" for ever: one nobody
+    has voted in can be removed from there, by the teacher who started it only."""
+    mistake = _start_session(client, teacher, klass, scenario)
+    kept = _start_session(client, teacher, klass, scenario)
+    _vote(client, kept, node="start", step=0, report=20, share=3)
+    remove = reverse("scenarios:classroom_remove", args=[mistake.uuid])
+    page = client.get(reverse("scenarios:classroom_start")).content.decode()
+    assert f'action="{remove}"' in page
+    # A run the class voted in holds its totals: it is not offered for removal.
+    assert reverse("scenarios:classroom_remove", args=[kept.uuid]) not in page
+    colleague = UserFactory(school=school, roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=colleague, role=Membership.Role.TEACHER)
+    client.force_login(colleague)
+    assert client.post(remove).status_code == 404
+
+    client.force_login(teacher)
+    response = client.post(remove, follow=True)
+
+    assert list(ClassroomSession.objects.all()) == [kept]
+    assert [line.session for line in response.context["sessions"]] == [kept]
+    assert "Session removed" in response.content.decode()
+
+
+def test_a_session_the_class_has_voted_in_is_not_removed(client, teacher, klass, scenario):
+    """Its totals are the class's choices, seen by its teachers and the safeguarding lead."""
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=20, share=3)
+
+    response = client.post(reverse("scenarios:classroom_remove", args=[session.uuid]), follow=True)
+
+    assert ClassroomSession.objects.filter(pk=session.pk).exists()
+    assert ClassroomVote.objects.filter(session=session).count() == 2
+    assert "take back its steps" in response.content.decode()
