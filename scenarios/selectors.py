@@ -416,16 +416,22 @@ def _session_line(session: ClassroomSession, *, with_steps: bool = False) -> Ses
 
 
 def classroom_sessions_of(*, teacher, limit: int = 10) -> list[SessionLine]:
-    """The teacher's latest classroom sessions with the classes they still teach, newest
-    first, each with where the class got to, so a lesson interrupted can be carried on and a
-    finished one looked back at (a class they were taken off is its current teachers')."""
+    """The teacher's classroom sessions with the classes they still teach, newest first,
+    each with where the class got to: every unfinished one, so a lesson interrupted can be
+    carried on however many came after it, and the latest `limit` finished ones to look back
+    at (a class they were taken off is its current teachers')."""
     from schools.selectors import groups_taught_by
 
-    sessions = (
+    theirs = (
         ClassroomSession.objects.filter(teacher=teacher, group__in=groups_taught_by(teacher))
         .select_related("scenario", "group")
-        .order_by("-started_at", "-pk")[:limit]
+        .order_by("-started_at", "-pk")
     )
+    sessions = [
+        *theirs.filter(finished_at__isnull=True),
+        *theirs.filter(finished_at__isnull=False)[:limit],
+    ]
+    sessions.sort(key=lambda session: (session.started_at, session.pk), reverse=True)
     return [_session_line(session) for session in sessions]
 
 

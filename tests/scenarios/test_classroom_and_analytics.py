@@ -5,10 +5,15 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from scenarios.models import ClassroomSession, ClassroomVote
 from scenarios.selectors import scenario_group_analytics, scenarios_played_by
-from scenarios.services import scenario_attempt_start, scenario_choice_make
+from scenarios.services import (
+    classroom_session_start,
+    scenario_attempt_start,
+    scenario_choice_make,
+)
 from schools.models import Group, Membership
 from schools.roles import Role
 from tests.factories import GroupFactory, SchoolFactory, UserFactory
@@ -1269,3 +1274,25 @@ def test_a_session_the_class_has_voted_in_is_not_removed(client, teacher, klass,
     assert ClassroomSession.objects.filter(pk=session.pk).exists()
     assert ClassroomVote.objects.filter(session=session).count() == 2
     assert "take back its steps" in response.content.decode()
+
+
+def test_an_unfinished_session_stays_listed_however_many_runs_came_after(
+    client, teacher, klass, scenario
+):
+    """Only the latest ten sessions were listed, so a lesson interrupted before ten others
+    could be carried on only by its address: every unfinished one is listed, with the
+    latest finished ones."""
+    interrupted = _start_session(client, teacher, klass, scenario)
+    _vote(client, interrupted, node="start", step=0, report=20, share=3)
+    later = [
+        classroom_session_start(teacher=teacher, group=klass, scenario=scenario) for _ in range(12)
+    ]
+    ClassroomSession.objects.filter(pk__in=[s.pk for s in later]).update(finished_at=timezone.now())
+
+    page = client.get(reverse("scenarios:classroom_start"))
+
+    listed = [line.session for line in page.context["sessions"]]
+    assert interrupted in listed
+    assert reverse("scenarios:classroom", args=[interrupted.uuid]) in page.content.decode()
+    # The finished ones: the latest ten, newest first, before the older unfinished one.
+    assert listed == [*reversed(later[2:]), interrupted]
