@@ -1296,3 +1296,15 @@ def test_an_unfinished_session_stays_listed_however_many_runs_came_after(
     assert reverse("scenarios:classroom", args=[interrupted.uuid]) in page.content.decode()
     # The finished ones: the latest ten, newest first, before the older unfinished one.
     assert listed == [*reversed(later[2:]), interrupted]
+
+
+def test_a_refused_classroom_start_says_error_in_the_page_title(client, teacher, klass, scenario):
+    # WCAG 3.3.1: a screen reader announces the title first, so a form that comes back with a
+    # problem says "Error:" there, as every other form of the site does.
+    client.force_login(teacher)
+    response = client.post(reverse("scenarios:classroom_start"), {"group": klass.pk, "scenario": 0})
+    html = response.content.decode()
+    assert "Choose one of your classes and a scenario." in html
+    assert "<title>Error: Run a scenario with a class · Upstander</title>" in html
+    html = client.get(reverse("scenarios:classroom_start")).content.decode()
+    assert "<title>Run a scenario with a class · Upstander</title>" in html
