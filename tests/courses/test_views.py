@@ -333,3 +333,16 @@ def test_a_course_completed_before_a_module_was_added_shows_a_full_bar_beside_co
     html = " ".join(client.get(url).content.decode().split())
     assert 'value="100"' in html
     assert "Complete (3 of 4 modules)" in html
+
+
+def test_the_home_page_title_says_what_the_site_is_without_naming_it_twice(client, home_page):
+    # WCAG 2.4.2: the title is the first thing a screen reader says and what a tab or a
+    # bookmark shows. The home page is called "Upstander", as the site is, so its title
+    # gives the site's purpose before the site's name rather than "Upstander · Upstander".
+    html = client.get(home_page.url).content.decode()
+    assert "<title>Online-safety training for schools · Upstander</title>" in html
+    # An SEO title set by an editor is used as it is, before the site's name.
+    home_page.seo_title = "Upstander at Oakfield Trust"
+    home_page.save_revision().publish()
+    html = client.get(home_page.url).content.decode()
+    assert "<title>Upstander at Oakfield Trust · Upstander</title>" in html
