@@ -228,3 +228,12 @@ def test_a_reset_email_is_given_up_on_after_a_while_and_the_logs_say_so(
     assert mail.outbox == []
     assert "could not be sent" in caplog.text
     assert teacher.email not in caplog.text  # who it was for, not in the logs
+
+
+def test_a_link_that_no_longer_works_says_so_in_the_page_title(client, teacher):
+    # WCAG 2.4.2: the title, which a screen reader reads first and the tab shows, says what
+    # the page is: not "Choose a new password" on a page that offers no password to choose.
+    page = client.get(reverse("password_reset_confirm", args=["MQ", "not-a-token"]))
+    html = page.content.decode()
+    assert "<h1>This link no longer works</h1>" in html
+    assert "<title>This link no longer works · Upstander</title>" in html
