@@ -1308,3 +1308,21 @@ def test_a_refused_classroom_start_says_error_in_the_page_title(client, teacher,
     assert "<title>Error: Run a scenario with a class · Upstander</title>" in html
     html = client.get(reverse("scenarios:classroom_start")).content.decode()
     assert "<title>Run a scenario with a class · Upstander</title>" in html
+
+
+def test_the_analytics_page_title_names_the_group_and_scenario_shown(
+    client, teacher, klass, scenario
+):
+    # WCAG 2.4.2: tabs, history and a screen reader's first words tell one group's (or one
+    # scenario's) choices from another's, as the heading on the page does.
+    from django.utils.html import escape
+
+    client.force_login(teacher)
+    url = reverse("scenarios:analytics")
+    html = client.get(url).content.decode()
+    assert "<title>Scenario choices by group · Upstander</title>" in html
+    html = client.get(url + f"?group={klass.pk}").content.decode()
+    assert f"<title>Scenarios for {escape(klass.name)} \u2013 Scenario choices by group" in html
+    html = client.get(url + f"?group={klass.pk}&scenario={scenario.uuid}").content.decode()
+    expected = f"{escape(scenario.title)}: {escape(klass.name)} \u2013 Scenario choices by group"
+    assert f"<title>{expected} · Upstander</title>" in html
