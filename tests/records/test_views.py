@@ -1848,3 +1848,20 @@ def test_a_certificate_expires_at_the_start_of_its_expiry_day_in_london(
     html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
     assert says in html
     assert "31 March 2026" in html
+
+
+def test_only_the_link_to_this_very_page_is_called_the_current_page(client, world):
+    # A screen reader says "current page" of a link marked aria-current="page". On a person's
+    # record, the main menu's "Safeguarding dashboard" and the tab "Learners by course" are
+    # the section the page is in, not the page itself: they are marked "true" (current item).
+    client.force_login(world["safeguarding_lead"])
+    html = client.get(reverse("records:person", args=[world["staff"].pk])).content.decode()
+    assert '<a href="/records/dashboard/" aria-current="true">Safeguarding dashboard</a>' in html
+    assert '<a href="/records/dashboard/matrix/" aria-current="true">Learners by course</a>' in html
+    assert html.count('aria-current="page"') == 0
+    html = client.get(reverse("records:matrix")).content.decode()
+    assert '<a href="/records/dashboard/matrix/" aria-current="page">Learners by course</a>' in html
+    assert html.count('aria-current="page"') == 1
+    html = client.get(reverse("records:dashboard")).content.decode()
+    assert '<a href="/records/dashboard/" aria-current="page">Safeguarding dashboard</a>' in html
+    assert '<a href="/records/dashboard/" aria-current="page">Overview</a>' in html
