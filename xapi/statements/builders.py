@@ -9,6 +9,8 @@ gets a fresh `id` and a UTC `timestamp`, and names our profile in
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from fractions import Fraction
+from math import floor
 
 from . import vocabulary as v
 from .profile import ext, profile_iri, verb_chose
@@ -329,7 +331,7 @@ def quiz_finished(
     """The learner submitted a quiz: passed or failed, with the score."""
     score: dict = {"raw": raw}
     if max > 0:
-        score.update({"min": 0, "max": max, "scaled": round(min(1.0, max_zero(raw) / max), 4)})
+        score.update({"min": 0, "max": max, "scaled": scaled_rounded_down(raw, max)})
     result = {"score": score, "success": bool(passed), "completion": bool(passed)}
     return _statement(
         actor=actor,
@@ -344,3 +346,12 @@ def quiz_finished(
 
 def max_zero(value: float) -> float:
     return value if value > 0 else 0.0
+
+
+def scaled_rounded_down(raw: float, maximum: float) -> float:
+    """raw / maximum to four decimal places, rounded down as the percentage on the results
+    page is: 87.996% is 0.8799, so a score under the pass mark never reads as reaching it
+    beside `success: false` (xAPI 1.0.3, 4.1.5.1 "Score"). Worked out in exact decimals, so
+    floating-point error cannot take an exact 88% below 0.88 either."""
+    share = min(Fraction(1), Fraction(str(max_zero(raw))) / Fraction(str(maximum)))
+    return float(Fraction(floor(share * 10_000), 10_000))

@@ -182,3 +182,38 @@ def test_profile_document_lists_our_terms_under_the_site():
     ids = {c["id"] for c in doc["concepts"]}
     assert ext("node-id") in ids
     assert all(i.startswith("http://testserver/xapi/profile/") for i in ids)
+
+
+def test_quiz_finished_scaled_score_just_under_the_pass_mark_is_rounded_down():
+    """A failed attempt at 87.996% is sent as 0.8799, as the results page says 87%: sent as
+    0.88 it would read as reaching an 88% pass mark in the same statement that says failed."""
+    statement = builders.quiz_finished(
+        actor=ACTOR,
+        quiz=QUIZ,
+        raw=21.999,
+        max=25,
+        passed=False,
+        module=None,
+        course=None,
+        registration=None,
+    )
+    assert statement["result"]["score"]["scaled"] == 0.8799
+    assert statement["result"]["success"] is False
+
+
+@pytest.mark.parametrize(
+    ("raw", "maximum", "scaled"), [(2.2, 2.5, 0.88), (22, 25, 0.88), (1, 3, 0.3333)]
+)
+def test_quiz_finished_scaled_score_at_a_whole_share_is_not_rounded_below_it(raw, maximum, scaled):
+    """Rounding down must not take an exact 88% below 0.88 through floating-point error."""
+    statement = builders.quiz_finished(
+        actor=ACTOR,
+        quiz=QUIZ,
+        raw=raw,
+        max=maximum,
+        passed=True,
+        module=None,
+        course=None,
+        registration=None,
+    )
+    assert statement["result"]["score"]["scaled"] == scaled
