@@ -54,6 +54,15 @@ class QuizStatus:
         return self.in_progress.pass_mark if self.in_progress is not None else self.quiz.pass_mark
 
     @property
+    def attempts_used_shown(self) -> int:
+        """Attempts used as the quiz's page says it: never more than the limit, which an
+        editor may have lowered below what the learner had already used ("2 of 2", not
+        "3 of 2")."""
+        if self.quiz.unlimited_attempts:
+            return self.attempts_used
+        return min(self.attempts_used, self.quiz.max_attempts)
+
+    @property
     def can_start(self) -> bool:
         return self.in_progress is not None or self.attempts_left is None or self.attempts_left > 0
 

@@ -671,3 +671,21 @@ def test_an_attempt_that_does_not_exist_is_not_found(client, pupil):
     missing = uuid.uuid4()
     assert client.get(reverse("assessments:attempt_take", args=[missing])).status_code == 404
     assert client.get(reverse("assessments:attempt_result", args=[missing])).status_code == 404
+
+
+def test_the_quiz_page_never_says_more_attempts_used_than_allowed(client, pupil, quiz, quiz_module):
+    """An editor lowers the limit from 3 to 2 after a pupil has used 3: the page says all 2
+    are used (as starting again says), not "3 of 2 used"."""
+    quiz.max_attempts = 3
+    quiz.save_revision().publish()
+    signed_in(client, pupil)
+    for _ in range(3):
+        attempt = start(client, quiz_module, quiz)
+        client.post(
+            reverse("assessments:attempt_take", args=[attempt.uuid]), wrong_answers(attempt)
+        )
+    quiz.max_attempts = 2
+    quiz.save_revision().publish()
+    text = client.get(detail_url(quiz_module, quiz)).text
+    assert "<dt>Attempts</dt><dd>2 of 2 used</dd>" in text
+    assert "You have used all your attempts" in text
