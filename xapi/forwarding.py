@@ -192,6 +192,38 @@ def _pupils_by_hashed_email(keys: set[str], school_id) -> dict[str, int]:
     return found
 
 
+def _pupils_by_mis_account(keys: set[str], school_id) -> dict[str, int]:
+    """The school's pupils named by an account of a school's tool whose name is the MIS id
+    the school gave them (an admission number), by actor key, whatever the account's
+    homePage (the MIS's or the tool's own, which we cannot know). Such an account usually
+    comes with the pupil's `name`, and the MIS id is itself something that identifies the
+    child outside the school: neither may leave (DESIGN.md). Read only when a statement
+    uses an account."""
+    names: dict[str, set[str]] = {}
+    for key in keys:
+        if key.startswith("account:"):
+            _home, _bar, name = key[len("account:") :].partition("|")
+            if name:
+                names.setdefault(name.lower(), set()).add(key)
+    if not names or school_id is None:
+        return {}
+    from django.db.models.functions import Lower
+
+    from schools.models import User
+    from schools.roles import AUTH_GROUP_NAMES, Role
+
+    pupils = (
+        User.objects.annotate(mis_lower=Lower("mis_id"))
+        .filter(
+            school_id=school_id,
+            groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
+            mis_lower__in=list(names),
+        )
+        .values_list("pk", "mis_lower")
+    )
+    return {key: pk for pk, mis_id in pupils for key in names.get(mis_id, ())}
+
+
 # xAPI 1.0.3 Part Two 4.1.4.1 "Interaction Activities": the responses of these interaction
 # types are made of ids the activity defines (its choices, scale, source and target items),
 # never of words a learner typed.
@@ -273,6 +305,7 @@ def _outgoing(entries: list[OutboxEntry], *, version: str) -> list[dict]:
         school_id: {
             **_learners_by_key(keys, school_id),
             **_pupils_by_hashed_email(keys, school_id),
+            **_pupils_by_mis_account(keys, school_id),
         }
         for school_id, keys in keys_by_school.items()
     }

@@ -732,3 +732,58 @@ def test_a_1_0_3_copy_leaves_out_context_agents_in_a_sub_statement_and_the_signa
     assert sent["object"]["context"] == {"language": "en-GB"}
     assert "attachments" not in sent
     assert _versioned(statement, "2.0.0") == statement
+
+
+def test_a_pupil_named_by_a_tools_own_account_for_their_mis_id_is_forwarded_by_opaque_id(
+    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """DESIGN.md: a pupil leaves the school's records only as their opaque account. A
+    school's tool may name a pupil by an account of its own (xAPI 1.0.3 Part Two 4.1.2.3,
+    `account`) whose name is the MIS id the school gave them, with their name beside it:
+    wherever the statement names them, neither their name nor the MIS id is forwarded."""
+    from xapi.identity import actor_for
+
+    pupil.mis_id = "ADM20931"
+    pupil.save()
+    named = {
+        "objectType": "Agent",
+        "name": "Jane Pupil",
+        "account": {"homePage": "https://mis.school.invalid", "name": "adm20931"},
+    }
+    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
+    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
+    book = {"objectType": "Activity", "id": "http://example.org/book"}
+    statements = [
+        {"actor": named, "verb": verb, "object": book},
+        {"actor": teacher, "verb": verb, "object": named},
+        {
+            "actor": teacher,
+            "verb": verb,
+            "object": book,
+            "context": {
+                "instructor": named,
+                "team": {"objectType": "Group", "name": "8R", "member": [named]},
+            },
+        },
+        {
+            "actor": teacher,
+            "verb": verb,
+            "object": {"objectType": "SubStatement", "actor": named, "verb": verb, "object": book},
+        },
+        {
+            "actor": {"objectType": "Group", "name": "Pair", "member": [named, teacher]},
+            "verb": verb,
+            "object": book,
+        },
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", statements).status_code == 200
+    sent = receiver.requests[0]["body"]
+    assert sent[0]["actor"] == actor_for(pupil)
+    assert sent[1]["object"] == actor_for(pupil)
+    assert sent[2]["context"]["instructor"] == actor_for(pupil)
+    assert sent[2]["context"]["team"]["member"] == [actor_for(pupil)]
+    assert sent[3]["object"]["actor"] == actor_for(pupil)
+    assert sent[4]["actor"]["member"] == [actor_for(pupil), teacher]
+    assert "Jane Pupil" not in json.dumps(sent)
+    assert "adm20931" not in json.dumps(sent).lower()
