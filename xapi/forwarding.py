@@ -46,6 +46,10 @@ TIMEOUT_SECONDS = 30
 # 4xx refuses the statements themselves (400, 409 a different statement with the same id,
 # 413, 422...), which retrying cannot fix.
 RETRIED_4XX = {401, 403, 404, 407, 408, 425, 429}
+# After this many tries answered with a 5xx (and no Retry-After), a batch is sent one
+# statement at a time: a statement the target fails on every time, while it takes the
+# others, is then set aside like a refused one instead of holding up all that follows.
+STUCK_AFTER = 3
 # The longest wait a target's Retry-After is followed for.
 RETRY_AFTER_MAX = timedelta(days=1)
 
@@ -464,6 +468,17 @@ def refused(exc: Exception) -> bool:
     )
 
 
+def _stuck(exc: Exception, entry: OutboxEntry) -> bool:
+    """Has the target failed on this entry (a 5xx, not asking for time) often enough that
+    it may be the statement, not the target, that is the trouble?"""
+    return (
+        isinstance(exc, urllib.error.HTTPError)
+        and exc.code >= 500
+        and retry_after(exc, timezone.now()) is None
+        and entry.attempts + 1 >= STUCK_AFTER
+    )
+
+
 def retry_after(exc: Exception, now: datetime) -> datetime | None:
     """When the target asked to be tried again (`Retry-After`: seconds or an HTTP date),
     at most RETRY_AFTER_MAX away; None when it did not say."""
@@ -567,6 +582,9 @@ def _one_by_one(target: ForwardingTarget, entries: list[OutboxEntry]) -> tuple[i
     """The target refused a batch: send its statements one at a time, in order, so that
     only those it refuses are set aside and the others arrive."""
     sent = 0
+    # A statement the target failed on (a 5xx) again and again, and the failure, kept until
+    # the next statement shows whether the target takes statements at all.
+    suspect: tuple[OutboxEntry, Exception] | None = None
     for index, (entry, statement) in enumerate(
         zip(entries, _outgoing(entries, version=target.version), strict=True)
     ):
@@ -579,11 +597,34 @@ def _one_by_one(target: ForwardingTarget, entries: list[OutboxEntry]) -> tuple[i
             if refused(exc):
                 _failed(target, [entry], exc)
                 continue
-            _failed(target, entries[index:], exc)  # the target itself fails: the rest wait
+            if suspect is None and _stuck(exc, entry) and index + 1 < len(entries):
+                suspect = (entry, exc)
+                continue
+            # The target itself fails: the rest wait (a suspect among them too).
+            _failed(target, ([suspect[0]] if suspect else []) + entries[index:], exc)
             return sent, False
+        if suspect is not None:
+            # The target takes statements: it is the suspect it fails on. Set aside.
+            _set_aside(suspect[0], suspect[1])
+            suspect = None
         _sent([entry])
         sent += 1
+    if suspect is not None:
+        _failed(target, [suspect[0]], suspect[1])
     return sent, True
+
+
+def _set_aside(entry: OutboxEntry, exc: Exception) -> None:
+    """The target failed on this statement every time while it took the next one: keep it
+    for an admin to look into and replay, as a refused statement is."""
+    OutboxEntry.objects.filter(id=entry.id).update(
+        status=OutboxEntry.Status.FAILED,
+        attempts=entry.attempts + 1,
+        last_error=_error_text(exc),
+    )
+    logger.warning(
+        "xAPI forwarding of a statement to %s set aside: %s", entry.target_id, _log_summary(exc)
+    )
 
 
 NO_LONGER_FOR_TARGET = (
@@ -630,7 +671,7 @@ def batch_send(*, target: ForwardingTarget, fresh: bool = False) -> tuple[int, b
         statements = _outgoing(entries, version=target.version)
         _post(target, statements, _files(entries, statements))
     except Exception as exc:  # any failure is recorded and retried
-        if refused(exc) and len(entries) > 1:
+        if (refused(exc) or _stuck(exc, entries[0])) and len(entries) > 1:
             return _one_by_one(target, entries)
         _failed(target, entries, exc)
         # A refused statement is set aside: the ones after it can still go.

@@ -62,6 +62,8 @@ class _Receiver(BaseHTTPRequestHandler):
             }
         )
         status = server.statuses.pop(0) if server.statuses else 200
+        if any(isinstance(s, dict) and s.get("id") in server.failing_ids for s in body):
+            status = 500  # a statement this LRS fails on, however often it is sent
         status, headers = status if isinstance(status, tuple) else (status, {})
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -79,10 +81,12 @@ def receiver():
     """A tiny real HTTP server that records what is POSTed to it (the statements as `body`,
     the attachments of a multipart/mixed request as `parts` by SHA-2) and answers with the
     statuses queued in `.statuses` (200 when none are queued); a queued `(status, headers)`
-    sends those headers too."""
+    sends those headers too; a request carrying a statement whose id is in `.failing_ids` is
+    answered 500."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     server.requests = []
     server.statuses = []
+    server.failing_ids = set()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.endpoint = f"http://127.0.0.1:{server.server_address[1]}/xapi/"

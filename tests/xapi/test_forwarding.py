@@ -787,3 +787,23 @@ def test_a_pupil_named_by_a_tools_own_account_for_their_mis_id_is_forwarded_by_o
     assert sent[4]["actor"]["member"] == [actor_for(pupil), teacher]
     assert "Jane Pupil" not in json.dumps(sent)
     assert "adm20931" not in json.dumps(sent).lower()
+
+
+def test_a_statement_the_target_always_fails_on_is_set_aside_and_the_rest_arrive(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """A statement that makes the other LRS answer 500 every time it is sent (while it
+    takes every other statement) waits a few tries, then is set aside for an admin, as a
+    refused one is, instead of keeping everything recorded after it from the target."""
+    statements = [make_statement(pupil) for _ in range(3)]
+    receiver.failing_ids = {statements[0]["id"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=statements, school=school)
+    for _ in range(5):
+        OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_flush()
+    ids = [uuid.UUID(s["id"]) for s in statements]
+    status = dict(OutboxEntry.objects.values_list("statement__statement_id", "status"))
+    assert [status[i] for i in ids] == ["failed", "sent", "sent"]
+    assert OutboxEntry.objects.get(status="failed").last_error.startswith("HTTP 500")
