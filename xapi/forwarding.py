@@ -75,11 +75,26 @@ def _claim(target: ForwardingTarget, *, fresh: bool) -> list[OutboxEntry]:
     that may not (being sent by another worker; or, unless `fresh`, waiting for its retry):
     nothing overtakes it. `fresh` is a send for statements just recorded: they go at once,
     and the entries waiting for a retry go first, as one more try (so after an outage what
-    is recorded flows again as soon as the target answers)."""
+    is recorded flows again as soon as the target answers), unless the target has failed
+    STUCK_AFTER tries in a row: then the back-off holds."""
     now = timezone.now()
     if fresh and target.wait_until is not None and target.wait_until > now:
         # The target asked for time (Retry-After): what was just recorded waits with the rest.
         fresh = False
+    if fresh:
+        failing = (
+            OutboxEntry.objects.filter(
+                target=target, status=OutboxEntry.Status.PENDING, next_attempt_at__gt=now
+            )
+            .order_by("id")
+            .values_list("attempts", flat=True)
+            .first()
+        )
+        if failing is not None and failing >= STUCK_AFTER:
+            # The target has failed try after try: not a blip but an outage. What was just
+            # recorded waits for the next retry, spaced by the back-off, instead of every
+            # statement a class records knocking (and waiting for its timeout) at once.
+            fresh = False
     pending, sending = OutboxEntry.Status.PENDING, OutboxEntry.Status.SENDING
     in_flight = Q(status=sending, next_attempt_at__gt=now)
     may_go = Q(status=sending, next_attempt_at__lte=now)

@@ -807,3 +807,24 @@ def test_a_statement_the_target_always_fails_on_is_set_aside_and_the_rest_arrive
     status = dict(OutboxEntry.objects.values_list("statement__statement_id", "status"))
     assert [status[i] for i in ids] == ["failed", "sent", "sent"]
     assert OutboxEntry.objects.get(status="failed").last_error.startswith("HTTP 500")
+
+
+def test_statements_recorded_during_a_long_outage_wait_for_the_retry_not_knock_each_time(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """Once the target has failed a few tries in a row, each statement recorded (a class
+    of thirty at work) no longer sends at once, past the back-off: they wait for the
+    next retry, which takes them along."""
+    first = make_statement(pupil)
+    receiver.failing_ids = {first["id"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[first], school=school)
+    for _ in range(2):
+        OutboxEntry.objects.update(next_attempt_at=timezone.now())
+        outbox_flush()
+    assert OutboxEntry.objects.get().attempts == 3
+    knocks = len(receiver.requests)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil) for _ in range(3)], school=school)
+    assert len(receiver.requests) == knocks
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
