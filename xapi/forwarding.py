@@ -32,7 +32,7 @@ from django_tasks import default_task_backend, task
 from .identity import account_actor, actor_key
 from .lrs.multipart import multipart_response
 from .lrs.signatures import without_signature
-from .models import ForwardingTarget, OutboxEntry
+from .models import UNENCRYPTED_ENDPOINT, ForwardingTarget, OutboxEntry, endpoint_unencrypted
 from .statements.profile import EXTENSIONS, ext, profile_iri
 
 logger = logging.getLogger(__name__)
@@ -461,6 +461,10 @@ def _post(target: ForwardingTarget, statements: list[dict], files=()) -> None:
 
 
 def _send(target: ForwardingTarget, body: bytes, content_type: str) -> None:
+    if endpoint_unencrypted(target.endpoint):
+        # Saved before such endpoints were refused: it waits, visibly, for an admin to
+        # give it an https:// address, rather than send the password in the clear.
+        raise ValueError(str(UNENCRYPTED_ENDPOINT))
     url = target.endpoint.rstrip("/") + "/statements"
     headers = {
         "Content-Type": content_type,

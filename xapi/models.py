@@ -318,6 +318,8 @@ class ForwardingTarget(models.Model):
         return self.name
 
     def clean(self):
+        if endpoint_unencrypted(self.endpoint):
+            raise ValidationError({"endpoint": UNENCRYPTED_ENDPOINT})
         # "One course" forwards the statements that mention its activity id: with none, no
         # statement ever matches and the target is silently sent nothing.
         self.course_iri = self.course_iri.strip()
@@ -325,6 +327,23 @@ class ForwardingTarget(models.Model):
             raise ValidationError(
                 {"course_iri": _("Give the course's activity id: “one course” needs it.")}
             )
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+UNENCRYPTED_ENDPOINT = _(
+    "Use an https:// address: statements about pupils and this target's password must not "
+    "cross the internet unencrypted (http:// is taken only for an LRS on this machine)."
+)
+
+
+def endpoint_unencrypted(url: str) -> bool:
+    """Would statements and the Basic-auth password go to `url` in the clear over a
+    network? http:// is kept for an LRS on this very machine (localhost), where nothing
+    crosses a network: a Ralph run beside the site, and the tests' own LRS."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    return parts.scheme.lower() == "http" and (parts.hostname or "") not in LOOPBACK_HOSTS
 
 
 class OutboxEntry(models.Model):

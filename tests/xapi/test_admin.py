@@ -448,3 +448,38 @@ def test_a_targets_password_is_not_shown_on_its_edit_page_and_is_kept_when_left_
     assert response.status_code == 302, response.context["form"].errors
     target.refresh_from_db()
     assert target.password == "rotated-secret-value"
+
+
+def _target_form(endpoint):
+    return {
+        "name": "Trust LRS",
+        "school": "",
+        "endpoint": endpoint,
+        "username": "key",
+        "password": "secret",
+        "version": ForwardingTarget.Version.V1,
+        "scope": ForwardingTarget.Scope.ALL,
+        "course_iri": "",
+        "batch_size": 50,
+        "is_active": "on",
+    }
+
+
+def test_an_http_endpoint_on_another_machine_is_refused(admin_client):
+    """Statements name pupils and carry the target's username and password (Basic auth):
+    over plain http anyone on the way between the school and the LRS reads both."""
+    response = admin_client.post(
+        reverse("xapi_forwardingtarget:add"), _target_form("http://lrs.example.org/xAPI/")
+    )
+    assert response.status_code == 200
+    assert "endpoint" in response.context["form"].errors
+    assert not ForwardingTarget.objects.exists()
+
+
+def test_an_http_endpoint_on_this_machine_is_accepted(admin_client):
+    """An LRS on the same machine (a local Ralph, the tests' own) is reached without the
+    statements or the password crossing a network."""
+    response = admin_client.post(
+        reverse("xapi_forwardingtarget:add"), _target_form("http://127.0.0.1:8100/xAPI/")
+    )
+    assert response.status_code == 302, response.context["form"].errors

@@ -828,3 +828,18 @@ def test_statements_recorded_during_a_long_outage_wait_for_the_retry_not_knock_e
         record(statements=[make_statement(pupil) for _ in range(3)], school=school)
     assert len(receiver.requests) == knocks
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def test_a_target_saved_with_an_http_endpoint_elsewhere_is_not_sent_the_password(
+    school, pupil, make_statement, django_capture_on_commit_callbacks
+):
+    """A target saved before http endpoints were refused waits, saying why, instead of
+    sending its password and pupils' statements unencrypted."""
+    ForwardingTarget.objects.create(
+        name="Old LRS", endpoint="http://lrs.invalid/xapi/", username="key", password="secret"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    entry = OutboxEntry.objects.get()
+    assert entry.status == "pending"
+    assert "https" in entry.last_error
