@@ -475,7 +475,23 @@ def _send(target: ForwardingTarget, body: bytes, content_type: str) -> None:
         headers["Authorization"] = f"Basic {token}"
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-        response.read()
+        status, reply = response.status, response.read()
+    if status != 204 and not _statement_ids(reply):
+        # xAPI 1.0.3 Part Three 2.1.2: an LRS answers POST Statements with the array of the
+        # statements' ids. Anything else (a sign-in page in front of the LRS, an endpoint
+        # set to a web site) stored nothing: the statements wait, and the admin sees why.
+        raise ValueError(
+            f"HTTP {status} without the statement ids an LRS answers: check the endpoint"
+        )
+
+
+def _statement_ids(reply: bytes) -> bool:
+    """Is `reply` a JSON array of strings (the ids an LRS answers POST Statements with)?"""
+    try:
+        ids = json.loads(reply)
+    except ValueError:
+        return False
+    return isinstance(ids, list) and all(isinstance(i, str) for i in ids)
 
 
 def refused(exc: Exception) -> bool:

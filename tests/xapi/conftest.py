@@ -70,7 +70,7 @@ class _Receiver(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(b"[]")
+        self.wfile.write(server.reply_body)
 
     def log_message(self, *args):
         pass
@@ -82,11 +82,12 @@ def receiver():
     the attachments of a multipart/mixed request as `parts` by SHA-2) and answers with the
     statuses queued in `.statuses` (200 when none are queued); a queued `(status, headers)`
     sends those headers too; a request carrying a statement whose id is in `.failing_ids` is
-    answered 500."""
+    answered 500. Every answer's body is `.reply_body`."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     server.requests = []
     server.statuses = []
     server.failing_ids = set()
+    server.reply_body = b"[]"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.endpoint = f"http://127.0.0.1:{server.server_address[1]}/xapi/"

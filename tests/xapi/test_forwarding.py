@@ -843,3 +843,17 @@ def test_a_target_saved_with_an_http_endpoint_elsewhere_is_not_sent_the_password
     entry = OutboxEntry.objects.get()
     assert entry.status == "pending"
     assert "https" in entry.last_error
+
+
+def test_a_2xx_answer_that_is_not_statement_ids_does_not_count_as_stored(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """xAPI 1.0.3 Part Three 2.1.2: an LRS answers POST Statements with 200 and the array
+    of the statements' ids. A web page answering 200 (a login page in front of the LRS,
+    an endpoint set to a site's home page) has stored nothing: the statements wait."""
+    receiver.reply_body = b"<html><body>Please sign in</body></html>"
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    entry = OutboxEntry.objects.get()
+    assert entry.status == "pending"
+    assert entry.last_error
