@@ -686,12 +686,15 @@ def _email_once(
 def _reminded_about_course(
     *, user, assignment_id: int, kind: str, about: date, since: datetime | None = None
 ) -> bool:
-    """Was `user` already emailed this (kind, date) about the assignment's course, under it
-    or another assignment of the same course (their team's and their role's), at or after
-    `since` when given?"""
+    """Was `user` already emailed this (kind, date) about the assignment's course at its
+    school, under it or another assignment of the same course there (their team's and their
+    role's), at or after `since` when given? One sent by a school they were at before does
+    not count: the course at this school is another event (`ReminderSent`)."""
+    assignment = Assignment.objects.filter(pk=assignment_id)
     sent = ReminderSent.objects.filter(
         learner=user,
-        course_id__in=Assignment.objects.filter(pk=assignment_id).values("course_id"),
+        course_id__in=assignment.values("course_id"),
+        school_id__in=assignment.values("school_id"),
         kind=kind,
         about_date=about,
     )

@@ -969,3 +969,30 @@ def test_removing_a_courses_only_assignment_and_assigning_it_again_does_not_repe
     html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
     sent_on = timezone.localdate().strftime("%-d %b %Y")
     assert f"<td>Overdue, {sent_on}" in html
+
+
+def test_someone_who_moves_school_is_reminded_there_of_a_course_due_the_same_day(
+    school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """Two schools of a trust give the same course the same due date. A member of staff
+    reminded at the first who moves to the second is reminded by the second too: its note
+    of the reminder is its own (a reminder is about the course at the school)."""
+    from schools.models import Group, Membership
+    from tests.factories import SchoolFactory
+
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    due = timezone.localdate() + timedelta(days=2)
+    assign_to_team(staff_team, staff_course, due_on=due)
+    assert reminders_send() == 1
+
+    elsewhere = SchoolFactory(name="Elsewhere")
+    Membership.objects.filter(user=teacher).delete()
+    teacher.school = elsewhere
+    teacher.save()
+    team = Group.objects.create(school=elsewhere, name="Staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher)
+    assign_to_team(team, staff_course, due_on=due)
+    assert reminders_send() == 1
+    assert [m.to for m in mailoutbox] == [[teacher.email], [teacher.email]]
+    assert ReminderSent.objects.get(learner=teacher, school=elsewhere).about_date == due
