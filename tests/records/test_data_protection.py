@@ -1625,3 +1625,24 @@ def test_subject_access_export_leaves_out_sign_ins_a_case_twin_may_have_made(sch
     assert export["sign_ins"] == [] and export["failed_sign_ins"] == []
     assert "other capitals" in export["sign_ins_left_out"]
     assert learner_export(learner=twin)["sign_ins"] == []
+
+
+def test_checking_a_certificate_the_purge_removed_says_its_record_may_no_longer_be_held(
+    client, school, teacher, staff_course
+):
+    """Someone checks a certificate years later, typed exactly as printed, after the school's
+    retention period deleted its record. The page must not only tell them to check their
+    typing: it says a record can be no longer held, and why (still naming nobody)."""
+    from django.urls import reverse
+
+    school.retention_months = 12
+    school.save()
+    _record(school, statement(teacher, COMPLETED, staff_course.activity_iri, when=timezone.now()))
+    code = certificate_issue(
+        learner=teacher, statement_id=Completion.objects.get().statement_id
+    ).code
+    records_purge(now=timezone.now() + timedelta(days=400))
+
+    page = client.get(reverse("records:verify"), {"code": code}).content.decode()
+    assert "Not a valid certificate" in page
+    assert "no longer holds the record" in page
