@@ -7,8 +7,8 @@ times), and the order statements arrive in does not matter.
 
 A statement counts as a completion of its object when its verb is `completed` or `passed`, or
 its result says `completion: true` (as H5P content does on its root activity). `failed`
-never completes anything. A `voided` statement (xAPI 1.0.3 §2.2.6 "Voided") removes the
-completion its target made.
+never completes anything. A `voided` statement (xAPI 1.0.3 §2.2.6 "Voided") takes back
+what its target made: its completion and the times it touched its activities.
 """
 
 import uuid
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
-from django.db import connection
-from django.db.models import Max, Min
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q
 
 from xapi.identity import actor_key
 from xapi.recordsets import recordset
@@ -332,43 +332,107 @@ def _summaries_merge(
 
 
 def completions_void(*, statement_ids: list[uuid.UUID]) -> None:
-    """Remove the completions these statements made and recompute the completion times of
-    the summaries they fed. A voided statement never counts again (xAPI 1.0.3 §2.2.6).
+    """Take back what these statements made: their completions, and the times they touched
+    their activities. The summaries they fed are worked out again from the statements that
+    stand, so a learner whose only statement about a course was voided is no longer "in
+    progress" on it, as if the voided statement had never arrived (xAPI 1.0.3 §2.2.6: a
+    voided statement never counts again).
 
     Only statements the LRS marked voided count: it marks those of the voiding statement's
     own school, so a statement id sent by another school's tool removes nothing."""
     from xapi.models import Statement
 
     voided = Statement.objects.filter(statement_id__in=statement_ids, voided=True)
+    pairs = {
+        (learner_id, iri)
+        for learner_id, data in voided.filter(learner__isnull=False).values_list(
+            "learner_id", "data"
+        )
+        for iri in touched_activity_iris(data)
+    }
     completions = Completion.objects.filter(statement_id__in=voided.values("statement_id"))
-    gone = list(completions.values_list("learner_id", "activity_iri"))
-    if not gone:
+    pairs |= set(completions.values_list("learner_id", "activity_iri"))
+    if not pairs:
         return
-    completions.delete()
     # A lesson removed from a year group voids hundreds at once: the times left are read and
-    # written for a few hundred learners at a time, not with two queries for each.
-    pairs = set(gone)
+    # written for a few hundred learners at a time, not with queries for each.
     learner_ids = sorted({learner_id for learner_id, _iri in pairs})
     iris = sorted({iri for _learner_id, iri in pairs})
-    for start in range(0, len(learner_ids), 500):
-        chunk = learner_ids[start : start + 500]
-        remaining = {
-            (row["learner_id"], row["activity_iri"]): (row["first"], row["last"])
-            for row in Completion.objects.filter(learner_id__in=chunk, activity_iri__in=iris)
-            .order_by()
-            .values("learner_id", "activity_iri")
-            .annotate(first=Min("completed_at"), last=Max("completed_at"))
-        }
-        summaries = [
-            summary
-            for summary in LearnerActivity.objects.filter(
-                learner_id__in=chunk, activity_iri__in=iris
-            ).only("pk", "learner_id", "activity_iri")
-            if (summary.learner_id, summary.activity_iri) in pairs
-        ]
-        for summary in summaries:
-            key = (summary.learner_id, summary.activity_iri)
-            summary.first_completed_at, summary.last_completed_at = remaining.get(key, (None, None))
-        LearnerActivity.objects.bulk_update(
-            summaries, ["first_completed_at", "last_completed_at"], batch_size=500
+    with transaction.atomic(savepoint=False):
+        completions.delete()
+        for start in range(0, len(learner_ids), 500):
+            _summaries_recount(learner_ids[start : start + 500], iris=iris, pairs=pairs)
+
+
+def _summaries_recount(
+    learner_ids: list[int], *, iris: list[str], pairs: set[tuple[int, str]]
+) -> None:
+    """Work out again the summaries of `pairs` (of these learners) from the statements and
+    completions that stand; a summary nothing stands for any more goes. The summaries are
+    locked first: a statement recorded meanwhile on another connection waits to widen them
+    until these are written, or was committed before and is counted here."""
+    summaries = [
+        summary
+        for summary in LearnerActivity.objects.filter(
+            learner_id__in=learner_ids, activity_iri__in=iris
         )
+        .select_for_update()
+        .only("pk", "learner_id", "activity_iri")
+        if (summary.learner_id, summary.activity_iri) in pairs
+    ]
+    if not summaries:
+        return
+    seen = _seen_by_standing_statements(learner_ids=learner_ids, iris=iris, pairs=pairs)
+    remaining = {
+        (row["learner_id"], row["activity_iri"]): (row["first"], row["last"])
+        for row in Completion.objects.filter(learner_id__in=learner_ids, activity_iri__in=iris)
+        .order_by()
+        .values("learner_id", "activity_iri")
+        .annotate(first=Min("completed_at"), last=Max("completed_at"))
+    }
+    kept, gone = [], []
+    for summary in summaries:
+        key = (summary.learner_id, summary.activity_iri)
+        completed = remaining.get(key, (None, None))
+        # A completion is always seen by its own statement; the fallback keeps one whose
+        # statement the LRS no longer links to its learner.
+        first_seen, last_seen = seen.get(key) or completed
+        if first_seen is None:
+            gone.append(summary.pk)
+            continue
+        summary.first_seen_at, summary.last_seen_at = first_seen, last_seen
+        summary.first_completed_at, summary.last_completed_at = completed
+        kept.append(summary)
+    if gone:
+        LearnerActivity.objects.filter(pk__in=gone).delete()
+    LearnerActivity.objects.bulk_update(
+        kept,
+        ["first_seen_at", "last_seen_at", "first_completed_at", "last_completed_at"],
+        batch_size=500,
+    )
+
+
+def _seen_by_standing_statements(
+    *, learner_ids: list[int], iris: list[str], pairs: set[tuple[int, str]]
+) -> dict[tuple[int, str], tuple[datetime, datetime]]:
+    """(first, last) time each (learner, activity) of `pairs` was touched by a statement
+    that stands (not voided), as the projection counts touches: its object, or a parent or
+    grouping in its context. One query."""
+    from xapi.models import Statement, StatementRelation
+
+    in_context = StatementRelation.objects.filter(
+        kind=StatementRelation.Kind.ACTIVITY,
+        key__in=iris,
+        statement__learner_id__in=learner_ids,
+    ).values("statement_id")
+    standing = Statement.objects.filter(learner_id__in=learner_ids, voided=False).filter(
+        Q(object_iri__in=iris) | Q(pk__in=in_context)
+    )
+    seen: dict[tuple[int, str], tuple[datetime, datetime]] = {}
+    for learner_id, data in standing.values_list("learner_id", "data"):
+        for _statement_id, iri, when, _finished in projection_of([data]).touches:
+            key = (learner_id, iri)
+            if key in pairs:
+                first, last = seen.get(key, (None, None))
+                seen[key] = (_earliest(first, when), _latest(last, when))
+    return seen

@@ -97,8 +97,9 @@ def test_voiding_a_completion_removes_it_and_its_completion_time(teacher):
     the LRS marked: see test_lrs_auth for a statement of another school)."""
     from xapi.services import record
 
+    began = statement(teacher, EXPERIENCED, COURSE, when=datetime(2026, 10, 1, 9, 0, tzinfo=UTC))
     s = statement(teacher, COMPLETED, COURSE)
-    record(statements=[s], school=teacher.school)
+    record(statements=[began, s], school=teacher.school)
     assert Completion.objects.exists()
     void = {
         "id": str(uuid.uuid4()),
@@ -109,7 +110,9 @@ def test_voiding_a_completion_removes_it_and_its_completion_time(teacher):
     }
     record(statements=[void], school=teacher.school)
     assert not Completion.objects.exists()
-    assert LearnerActivity.objects.get(activity_iri=COURSE).last_completed_at is None
+    summary = LearnerActivity.objects.get(activity_iri=COURSE)
+    assert summary.last_completed_at is None
+    assert summary.last_seen_at == datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
 
 def test_a_completion_from_a_tool_with_its_clock_ahead_is_dated_when_the_lrs_stored_it(teacher):
@@ -122,3 +125,51 @@ def test_a_completion_from_a_tool_with_its_clock_ahead_is_dated_when_the_lrs_sto
     completions_project(statements=[s], learners_by_key=keys(teacher))
     assert Completion.objects.get().completed_at == stored
     assert LearnerActivity.objects.get(activity_iri=COURSE).first_seen_at == stored
+
+
+def _voiding(s: dict) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": s["actor"],
+        "verb": {"id": VERB_VOIDED},
+        "object": {"objectType": "StatementRef", "id": s["id"]},
+        "timestamp": s["timestamp"],
+    }
+
+
+def _summaries(learner) -> set[tuple]:
+    return set(
+        LearnerActivity.objects.filter(learner=learner).values_list(
+            "activity_iri",
+            "first_seen_at",
+            "last_seen_at",
+            "first_completed_at",
+            "last_completed_at",
+        )
+    )
+
+
+def test_voiding_a_statement_takes_back_the_times_it_was_seen(teacher):
+    """xAPI 1.0.3 §2.2.6: a voided statement counts for nothing. What it touched shows only
+    what the statements that stand say: the same records whether it was voided after it
+    arrived or before (a tool's queue sending them out of order)."""
+    from tests.factories import StaffFactory
+    from xapi.services import record
+
+    colleague = StaffFactory(school=teacher.school)
+    later = datetime(2026, 11, 5, 9, 0, tzinfo=UTC)
+    for person, voided_first in ((teacher, False), (colleague, True)):
+        early = statement(person, EXPERIENCED, MODULE, grouping=COURSE)
+        late = statement(person, EXPERIENCED, H5P, parent=MODULE, grouping=COURSE, when=later)
+        batches = [[early], [late], [_voiding(late)]]
+        if voided_first:
+            batches.insert(0, batches.pop())
+        for batch in batches:
+            record(statements=batch, school=teacher.school)
+
+    seen = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
+    assert _summaries(colleague) == {
+        (MODULE, seen, seen, None, None),
+        (COURSE, seen, seen, None, None),
+    }
+    assert _summaries(teacher) == _summaries(colleague)

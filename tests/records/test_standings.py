@@ -475,3 +475,33 @@ def test_people_a_course_is_private_from_are_not_held_to_it(
     _courses, items = school_standings(school=school)
     assert {i.learner_id for i in items} == {safeguarding_lead.pk}
     assert assignments_for_learner(teacher) == []
+
+
+def test_someone_whose_only_statement_was_voided_is_not_started_again(
+    school, staff_team, staff_course, teacher
+):
+    """The lead's pages show what the statements that stand say: a tool that voids the one
+    statement someone had about a course (sent for the wrong person, say) leaves them not
+    started, not "In progress"."""
+    from records.projection import VERB_VOIDED
+    from xapi.services import record
+
+    assign_to_team(staff_team, staff_course, due_on=date.today() + timedelta(days=60))
+    touched = statement(
+        teacher,
+        EXPERIENCED,
+        module_iris(staff_course)[0],
+        grouping=staff_course.activity_iri,
+        when=timezone.now(),
+    )
+    record(statements=[touched], school=school)
+    [item] = assignments_for_learner(teacher)
+    assert item.state == State.IN_PROGRESS
+    voiding = {
+        "actor": touched["actor"],
+        "verb": {"id": VERB_VOIDED},
+        "object": {"objectType": "StatementRef", "id": touched["id"]},
+    }
+    record(statements=[voiding], school=school)
+    [item] = assignments_for_learner(teacher)
+    assert item.state == State.NOT_STARTED
