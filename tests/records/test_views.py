@@ -259,6 +259,20 @@ def test_csv_cells_cannot_be_spreadsheet_formulas(client, world):
     assert "'=HYPERLINK(1)" in content
 
 
+def _assign_to_group(client, course, group, *, url=None):
+    """Post the assignments form: the course to the group, due in three days, with 30 days
+    for new starters."""
+    return client.post(
+        url or reverse("records:assignments"),
+        {
+            "course": course.pk,
+            "group": group.pk,
+            "due_on": (date.today() + timedelta(days=3)).isoformat(),
+            "new_starter_days": 30,
+        },
+    )
+
+
 def test_lead_assigns_a_course_to_a_group(client, world, staff_course, staff_team):
     client.force_login(world["safeguarding_lead"])
     due = (date.today() + timedelta(days=30)).isoformat()
@@ -341,15 +355,7 @@ def test_a_course_for_leads_is_not_assigned_to_a_team_with_others_in_it(
     leads_course = _course(home_page, audience="safeguarding_leads", title="Leading safeguarding")
     client.force_login(world["safeguarding_lead"])
     before = Assignment.objects.count()
-    response = client.post(
-        reverse("records:assignments"),
-        {
-            "course": leads_course.pk,
-            "group": staff_team.pk,
-            "due_on": (date.today() + timedelta(days=3)).isoformat(),
-            "new_starter_days": 30,
-        },
-    )
+    response = _assign_to_group(client, leads_course, staff_team)
     assert response.status_code == 200
     assert (
         "“Leading safeguarding” is for safeguarding leads only: 1 person in Teaching staff is "
@@ -367,15 +373,7 @@ def test_a_course_for_leads_is_assigned_to_a_team_of_leads(
     team = GroupFactory(school=school, name="Safeguarding team", kind=Group.Kind.STAFF_TEAM)
     MembershipFactory(group=team, user=safeguarding_lead)
     client.force_login(safeguarding_lead)
-    response = client.post(
-        reverse("records:assignments"),
-        {
-            "course": leads_course.pk,
-            "group": team.pk,
-            "due_on": (date.today() + timedelta(days=3)).isoformat(),
-            "new_starter_days": 30,
-        },
-    )
+    response = _assign_to_group(client, leads_course, team)
     assert response.status_code == 302
     assert Assignment.objects.filter(group=team, course=leads_course).exists()
 
@@ -404,15 +402,7 @@ def test_the_assignments_page_says_who_cannot_open_an_assigned_course(
 
 def test_lead_cannot_assign_to_another_schools_group(client, world, staff_course):
     client.force_login(world["safeguarding_lead"])
-    response = client.post(
-        reverse("records:assignments"),
-        {
-            "course": staff_course.pk,
-            "group": world["other_class"].pk,
-            "due_on": (date.today() + timedelta(days=3)).isoformat(),
-            "new_starter_days": 30,
-        },
-    )
+    response = _assign_to_group(client, staff_course, world["other_class"])
     assert response.status_code == 200
     assert not Assignment.objects.filter(group=world["other_class"]).exists()
 
@@ -864,15 +854,7 @@ def test_a_superuser_assigning_for_one_school_is_offered_only_its_groups(
     offered = client.get(url).context["form"].fields["group"].choices
     assert (world["other_class"].pk, str(world["other_class"])) not in offered
     # Another school's group, posted all the same, is refused with a reason, not a 500.
-    response = client.post(
-        url,
-        {
-            "course": staff_course.pk,
-            "group": world["other_class"].pk,
-            "due_on": (date.today() + timedelta(days=3)).isoformat(),
-            "new_starter_days": 30,
-        },
-    )
+    response = _assign_to_group(client, staff_course, world["other_class"], url=url)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Assignment.objects.filter(
