@@ -523,6 +523,15 @@ def _people_form(person, **changes):
     }
 
 
+def _edit_form(screen, person, groups, **changes):
+    """The edit page of the person on one of the two screens that edit people (Settings ->
+    Users, or Schools -> People), and its form as posted with these changes."""
+    if screen == "users":
+        form = {**_wagtail_user_form(person, groups), "school": person.school_id, **changes}
+        return f"/admin/users/edit/{person.pk}/", form
+    return f"/admin/schools/people/edit/{person.pk}/", _people_form(person, **changes)
+
+
 @pytest.mark.parametrize("screen", ["users", "people"])
 def test_an_administrator_cannot_move_a_safeguarding_lead_to_another_school(
     client, people_admin, safeguarding_lead, screen
@@ -533,15 +542,9 @@ def test_an_administrator_cannot_move_a_safeguarding_lead_to_another_school(
     from tests.factories import SchoolFactory
 
     other = SchoolFactory(name="Another school")
-    if screen == "users":
-        url = f"/admin/users/edit/{safeguarding_lead.pk}/"
-        form = {
-            **_wagtail_user_form(safeguarding_lead, safeguarding_lead.groups.all()),
-            "school": other.pk,
-        }
-    else:
-        url = f"/admin/schools/people/edit/{safeguarding_lead.pk}/"
-        form = _people_form(safeguarding_lead, school=other.pk)
+    url, form = _edit_form(
+        screen, safeguarding_lead, safeguarding_lead.groups.all(), school=other.pk
+    )
     response = client.post(url, form)
     assert response.status_code == 200
     assert response.context["form"].errors["school"] == [MOVE_REFUSAL]
@@ -557,12 +560,7 @@ def test_an_administrator_still_moves_someone_within_their_reach_to_another_scho
 
     teacher = UserFactory(username="moving", school=school)
     other = SchoolFactory(name="Another school")
-    if screen == "users":
-        url = f"/admin/users/edit/{teacher.pk}/"
-        form = {**_wagtail_user_form(teacher, []), "school": other.pk}
-    else:
-        url = f"/admin/schools/people/edit/{teacher.pk}/"
-        form = _people_form(teacher, school=other.pk)
+    url, form = _edit_form(screen, teacher, [], school=other.pk)
     assert client.post(url, form).status_code == 302
     teacher.refresh_from_db()
     assert teacher.school_id == other.pk
@@ -585,16 +583,7 @@ def test_an_administrator_cannot_deactivate_or_rename_a_safeguarding_lead(
     """Unticking the lead's "Active" box, or changing the username they sign in with, would
     lock the school's lead out of its safeguarding dashboard: someone who may not make anyone
     a lead may not unmake one this way either."""
-    if screen == "users":
-        url = f"/admin/users/edit/{safeguarding_lead.pk}/"
-        form = {
-            **_wagtail_user_form(safeguarding_lead, safeguarding_lead.groups.all()),
-            "school": safeguarding_lead.school_id,
-            **change,
-        }
-    else:
-        url = f"/admin/schools/people/edit/{safeguarding_lead.pk}/"
-        form = _people_form(safeguarding_lead, **change)
+    url, form = _edit_form(screen, safeguarding_lead, safeguarding_lead.groups.all(), **change)
     form = {key: value for key, value in form.items() if value != ""}
     response = client.post(url, form)
     assert response.status_code == 200
@@ -609,12 +598,7 @@ def test_an_administrator_still_deactivates_and_renames_someone_within_their_rea
     client, people_admin, school, screen
 ):
     teacher = UserFactory(username="leaving", school=school, email="leaving@school.invalid")
-    if screen == "users":
-        url = f"/admin/users/edit/{teacher.pk}/"
-        form = {**_wagtail_user_form(teacher, []), "school": school.pk}
-    else:
-        url = f"/admin/schools/people/edit/{teacher.pk}/"
-        form = _people_form(teacher)
+    url, form = _edit_form(screen, teacher, [])
     form = {**form, "username": "left"}
     del form["is_active"]
     assert client.post(url, form).status_code == 302
