@@ -11,21 +11,20 @@ from schools.services import RosterImportError, roster_import
 from tests.factories import UserFactory
 
 
+def _refused_at(school, kind, text):
+    """The (line, column) of each problem the import of this file is refused with."""
+    with pytest.raises(RosterImportError) as refused:
+        roster_import(school=school, kind=kind, parsed=roster_parse(text.encode(), kind=kind))
+    return [(e.line, e.column) for e in refused.value.errors]
+
+
 def test_a_clash_with_someone_already_here_names_the_files_own_id_column(school):
     UserFactory(school=school, mis_id="1002", roles=[Role.STAFF])
     text = "Adno,Forename,Surname\r\n1001,Priya,Patel\r\n1002,Sam,Jones\r\n"
-    with pytest.raises(RosterImportError) as refused:
-        roster_import(
-            school=school, kind=Kind.PUPILS, parsed=roster_parse(text.encode(), kind=Kind.PUPILS)
-        )
-    assert [(e.line, e.column) for e in refused.value.errors] == [(3, "Adno")]
+    assert _refused_at(school, Kind.PUPILS, text) == [(3, "Adno")]
 
 
 def test_an_email_another_account_uses_names_the_files_own_email_column(school):
     UserFactory(school=school, username="s.jones@school.example", roles=[Role.PUPIL])
     text = "Staff Code,Forename,Surname,Email Address\r\nSJ,Sam,Jones,s.jones@school.example\r\n"
-    with pytest.raises(RosterImportError) as refused:
-        roster_import(
-            school=school, kind=Kind.STAFF, parsed=roster_parse(text.encode(), kind=Kind.STAFF)
-        )
-    assert [(e.line, e.column) for e in refused.value.errors] == [(2, "Email Address")]
+    assert _refused_at(school, Kind.STAFF, text) == [(2, "Email Address")]
