@@ -22,6 +22,18 @@ def state_url(state_id=None, **extra):
     return "/xapi/activities/state?" + urlencode(params)
 
 
+# The three document resources asked for their list of ids (no stateId or profileId).
+each_listing_of_document_ids = pytest.mark.parametrize(
+    "listing",
+    [
+        "/xapi/activities/state?" + urlencode({"activityId": ACTIVITY, "agent": AGENT}),
+        "/xapi/activities/profile?" + urlencode({"activityId": ACTIVITY}),
+        "/xapi/agents/profile?" + urlencode({"agent": AGENT}),
+    ],
+    ids=["state", "activity profile", "agent profile"],
+)
+
+
 def test_state_put_get_delete(lrs):
     """2.3 State Resource: PUT stores, GET returns the document with its ETag, DELETE
     removes it."""
@@ -178,15 +190,7 @@ def test_since_with_a_document_id_is_400(lrs, url):
     assert lrs.get(url).json() == {"page": 3}
 
 
-@pytest.mark.parametrize(
-    "listing",
-    [
-        "/xapi/activities/state?" + urlencode({"activityId": ACTIVITY, "agent": AGENT}),
-        "/xapi/activities/profile?" + urlencode({"activityId": ACTIVITY}),
-        "/xapi/agents/profile?" + urlencode({"agent": AGENT}),
-    ],
-    ids=["state", "activity profile", "agent profile"],
-)
+@each_listing_of_document_ids
 def test_a_list_of_document_ids_says_when_the_newest_was_last_modified(lrs, listing):
     """2.2 Last Modified: "When returning multiple documents, the LRS SHOULD* include a
     Last-Modified header indicating when the most recently modified document was last
@@ -400,15 +404,7 @@ def test_since_on_anything_but_a_get_is_400_and_the_states_are_kept(lrs, method)
     assert lrs.get(state_url("bookmark")).json() == {"page": 3}
 
 
-@pytest.mark.parametrize(
-    "listing",
-    [
-        "/xapi/activities/state?" + urlencode({"activityId": ACTIVITY, "agent": AGENT}),
-        "/xapi/activities/profile?" + urlencode({"activityId": ACTIVITY}),
-        "/xapi/agents/profile?" + urlencode({"agent": AGENT}),
-    ],
-    ids=["state", "activity profile", "agent profile"],
-)
+@each_listing_of_document_ids
 def test_a_list_of_document_ids_has_an_etag_that_changes_with_its_documents(lrs, listing):
     """2.0.0 Part Three 4.1.4 Concurrency: "An LRS responding to a GET request shall add an
     ETag HTTP header to the response", quoted as a document's is; it changes when a listed
