@@ -402,21 +402,27 @@ def test_editor_previews_a_new_course_before_saving_it(client, editor, home_page
     assert b"An outcome" in response.content
 
 
-def _module_with(scenario, *, required: bool, slug="lesson"):
+def _module_form(body, *, title="Lesson", slug="lesson"):
+    """A new module's add form as posted, with these (block type, value) pairs as its body."""
     return nested_form_data(
         {
-            "title": "Lesson",
+            "title": title,
             "slug": slug,
             "summary": "s",
             "estimated_minutes": 5,
             "content_warning": "",
-            "body": streamfield(
-                [
-                    ("text", rich_text("<p>Read this.</p>")),
-                    ("scenario", {"scenario": scenario.pk, "required": "on" if required else ""}),
-                ]
-            ),
+            "body": streamfield(body),
         }
+    )
+
+
+def _module_with(scenario, *, required: bool, slug="lesson"):
+    return _module_form(
+        [
+            ("text", rich_text("<p>Read this.</p>")),
+            ("scenario", {"scenario": scenario.pk, "required": "on" if required else ""}),
+        ],
+        slug=slug,
     )
 
 
@@ -1261,17 +1267,10 @@ def test_publishing_a_module_whose_scenario_was_deleted_says_so_beside_the_block
 
 
 def _module_with_image(image, *, slug="pictured"):
-    return nested_form_data(
-        {
-            "title": "Pictured",
-            "slug": slug,
-            "summary": "s",
-            "estimated_minutes": 5,
-            "content_warning": "",
-            "body": streamfield(
-                [("image", {"image": image.pk, "alt_text": "A privacy menu", "caption": "Hi"})]
-            ),
-        }
+    return _module_form(
+        [("image", {"image": image.pk, "alt_text": "A privacy menu", "caption": "Hi"})],
+        title="Pictured",
+        slug=slug,
     )
 
 
@@ -1315,27 +1314,18 @@ def test_a_case_study_without_a_source_may_be_saved_as_a_draft_but_not_published
     missing source is said when the module is published."""
     client.force_login(editor)
     add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
-    data = nested_form_data(
-        {
-            "title": "Lesson",
-            "slug": "lesson",
-            "summary": "s",
-            "estimated_minutes": 5,
-            "content_warning": "",
-            "body": streamfield(
-                [
-                    (
-                        "case_study",
-                        {
-                            "title": "A real case",
-                            "summary": "What happened.",
-                            "body": rich_text("<p>The story.</p>"),
-                            "sources": list_block([]),
-                        },
-                    )
-                ]
-            ),
-        }
+    data = _module_form(
+        [
+            (
+                "case_study",
+                {
+                    "title": "A real case",
+                    "summary": "What happened.",
+                    "body": rich_text("<p>The story.</p>"),
+                    "sources": list_block([]),
+                },
+            )
+        ]
     )
     assert client.post(add, data).status_code == 302
     module = ModulePage.objects.get(slug="lesson")
@@ -1366,28 +1356,21 @@ def test_publishing_a_checklist_with_nothing_to_check_says_so_in_plain_words(
     """Not Wagtail's "The minimum number of items is 1", which names neither."""
     client.force_login(editor)
     add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
-    data = nested_form_data(
-        {
-            "title": "Lesson",
-            "slug": "lesson",
-            "summary": "s",
-            "estimated_minutes": 5,
-            "content_warning": "",
-            "body": streamfield(
-                [
-                    (
-                        "checklist",
-                        {
-                            "title": "Check your settings",
-                            "intro": rich_text(""),
-                            "platforms": list_block(platforms),
-                        },
-                    )
-                ]
-            ),
-            "action-publish": "1",
-        }
-    )
+    data = {
+        **_module_form(
+            [
+                (
+                    "checklist",
+                    {
+                        "title": "Check your settings",
+                        "intro": rich_text(""),
+                        "platforms": list_block(platforms),
+                    },
+                )
+            ]
+        ),
+        "action-publish": "1",
+    }
 
     response = client.post(add, data)
 
