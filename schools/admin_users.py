@@ -201,6 +201,16 @@ class UserViewSet(users.UserViewSet):
         return PersonEditForm if for_update else PersonCreationForm
 
 
+def _names_not_held(permissions, held) -> list[str]:
+    """The names, sorted, of those of `permissions` not in `held` (a user's
+    `get_all_permissions()`, as "app_label.codename")."""
+    return sorted(
+        str(permission.name)
+        for permission in permissions
+        if f"{permission.content_type.app_label}.{permission.codename}" not in held
+    )
+
+
 class PermissionsCheckedGroupForm(GroupForm):
     """Refuses model permissions the administrator using the form does not hold: on their
     own group it would raise their own permissions, on another its members'."""
@@ -224,37 +234,32 @@ class PermissionsCheckedGroupForm(GroupForm):
             set(self.instance.permissions.values_list("pk", flat=True)) if self.instance.pk else ()
         )
         held = self.acting_user.get_all_permissions()
-        refused = [
-            str(permission.name)
-            for permission in permissions
-            if permission.pk not in before
-            and f"{permission.content_type.app_label}.{permission.codename}" not in held
-        ]
+        refused = _names_not_held([p for p in permissions if p.pk not in before], held)
         if refused:
             raise forms.ValidationError(
                 _(
                     "Only a superuser, or someone who holds them, can give these "
                     "permissions: %(permissions)s."
                 )
-                % {"permissions": ", ".join(sorted(refused))}
+                % {"permissions": ", ".join(refused)}
             )
         # Unticking takes a permission from every member (a role group's: from everyone
         # with the role), so only someone who could give it takes it away.
         if self.instance.pk:
             chosen = {permission.pk for permission in permissions}
-            taken = [
-                str(permission.name)
+            unticked = [
+                permission
                 for permission in self.instance.permissions.select_related("content_type")
                 if permission.pk not in chosen
-                and f"{permission.content_type.app_label}.{permission.codename}" not in held
             ]
+            taken = _names_not_held(unticked, held)
             if taken:
                 raise forms.ValidationError(
                     _(
                         "Only a superuser, or someone who holds them, can take away these "
                         "permissions: %(permissions)s."
                     )
-                    % {"permissions": ", ".join(sorted(taken))}
+                    % {"permissions": ", ".join(taken)}
                 )
         return permissions
 
