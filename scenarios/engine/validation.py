@@ -222,46 +222,23 @@ def _structure(graph: Graph) -> list[Issue]:
                 add(_issue(node.id, "blank_label", node=node.id))
             elif "]]" in choice.label:
                 add(_issue(node.id, "label_not_in_twine", choice=choice.id, node=node.id))
+            # The messages below name the choice by its label where it has one.
+            named = {"choice": choice.label or choice.id, "node": node.id}
             if choice.target not in ids:
-                add(
-                    _issue(
-                        node.id,
-                        "unknown_target",
-                        choice=choice.label or choice.id,
-                        node=node.id,
-                        target=choice.target,
-                    )
-                )
+                add(_issue(node.id, "unknown_target", **named, target=choice.target))
             for effect in choice.effects:
                 if effect.variable not in declared:
-                    add(
-                        _issue(
-                            node.id,
-                            "undeclared_variable",
-                            choice=choice.label or choice.id,
-                            node=node.id,
-                            variable=effect.variable,
-                        )
-                    )
+                    add(_issue(node.id, "undeclared_variable", **named, variable=effect.variable))
             for cond in choice.conditions:
                 if cond.variable not in declared:
-                    add(
-                        _issue(
-                            node.id,
-                            "undeclared_variable",
-                            choice=choice.label or choice.id,
-                            node=node.id,
-                            variable=cond.variable,
-                        )
-                    )
+                    add(_issue(node.id, "undeclared_variable", **named, variable=cond.variable))
                 elif _mixes_kinds(cond.value, kinds[cond.variable]):
                     held = [KIND_WORDS[k] for k in KIND_WORDS if k in kinds[cond.variable]]
                     add(
                         _issue(
                             node.id,
                             "mixed_kinds",
-                            choice=choice.label or choice.id,
-                            node=node.id,
+                            **named,
                             condition=str(cond),
                             variable=cond.variable,
                             holds=", or ".join(held),
