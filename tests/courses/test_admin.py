@@ -1232,6 +1232,26 @@ def test_a_course_cannot_be_moved_to_an_audience_its_assignments_could_not_take(
         assert staff_course.audience == Audience.SAFEGUARDING_LEADS
 
 
+def _republished_after_deleting(chosen, *, client, course, data, chooser):
+    """Publish a new module from `data`, delete what its `chooser` field chose, then publish
+    the module again as its edit form posts it back: the blocks keep their ids and the
+    chooser is empty. A draft is saved first, as the editor's autosave does, which keeps the
+    chooser empty. Returns the response to publishing."""
+    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    response = client.post(add, {**data, "action-publish": "1"})
+    assert response.status_code == 302
+    module = ModulePage.objects.get(slug=data["slug"])
+    block_ids = [child.id for child in module.body]
+    chosen.delete()
+
+    data = {**data, chooser: ""}
+    for index, block_id in enumerate(block_ids):
+        data[f"body-{index}-id"] = block_id
+    edit = reverse("wagtailadmin_pages:edit", args=[module.pk])
+    assert client.post(edit, data).status_code == 302
+    return client.post(edit, {**data, "action-publish": "1"})
+
+
 def test_publishing_a_module_whose_scenario_was_deleted_says_so_beside_the_block(
     client, editor, course
 ):
@@ -1241,22 +1261,14 @@ def test_publishing_a_module_whose_scenario_was_deleted_says_so_beside_the_block
 
     scenario = Scenario.objects.create(title="The crest account", live=True)
     client.force_login(editor)
-    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
-    response = client.post(add, {**_module_with(scenario, required=True), "action-publish": "1"})
-    assert response.status_code == 302
-    module = ModulePage.objects.get(slug="lesson")
-    block_ids = [child.id for child in module.body]
-    scenario.delete()
 
-    # What the edit form posts back: the blocks keep their ids, the chooser is empty.
-    data = _module_with(scenario, required=True)
-    data["body-1-value-scenario"] = ""
-    for index, block_id in enumerate(block_ids):
-        data[f"body-{index}-id"] = block_id
-    edit = reverse("wagtailadmin_pages:edit", args=[module.pk])
-    # A draft saved first (as the editor's autosave does) keeps the chooser empty.
-    assert client.post(edit, data).status_code == 302
-    response = client.post(edit, {**data, "action-publish": "1"})
+    response = _republished_after_deleting(
+        scenario,
+        client=client,
+        course=course,
+        data=_module_with(scenario, required=True),
+        chooser="body-1-value-scenario",
+    )
 
     assert response.status_code == 200
     error = response.context["form"].errors.as_data()["body"][0]
@@ -1284,19 +1296,14 @@ def test_publishing_a_module_whose_image_was_deleted_says_so_beside_the_block(
 
     image = Image.objects.create(title="Settings screen", file=get_test_image_file())
     client.force_login(editor)
-    add = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
-    response = client.post(add, {**_module_with_image(image), "action-publish": "1"})
-    assert response.status_code == 302
-    module = ModulePage.objects.get(slug="pictured")
-    block_id = module.body[0].id
-    image.delete()
 
-    data = _module_with_image(image)
-    data["body-0-value-image"] = ""
-    data["body-0-id"] = block_id
-    edit = reverse("wagtailadmin_pages:edit", args=[module.pk])
-    assert client.post(edit, data).status_code == 302
-    response = client.post(edit, {**data, "action-publish": "1"})
+    response = _republished_after_deleting(
+        image,
+        client=client,
+        course=course,
+        data=_module_with_image(image),
+        chooser="body-0-value-image",
+    )
 
     assert response.status_code == 200
     error = response.context["form"].errors.as_data()["body"][0]
