@@ -423,11 +423,10 @@ def reminders_last_sent(learner) -> dict[int, ReminderSent]:
     """The last reminder emailed to `learner` about each of their courses, by course page id
     (one query; a person has a few reminders a year). By course, not assignment: a course
     assigned to them twice (their team and their role) is reminded under whichever is due
-    first, which a changed due date can swap."""
-    return {
-        reminder.course_id: reminder
-        for reminder in ReminderSent.objects.filter(learner=learner).order_by("sent_at", "pk")
-    }
+    first, which a changed due date can swap. Only those their school sent: after a move, the
+    new school's lead sees their own school's reminders, not the old school's."""
+    sent = ReminderSent.objects.filter(learner=learner, school_id=learner.school_id)
+    return {reminder.course_id: reminder for reminder in sent.order_by("sent_at", "pk")}
 
 
 @dataclass

@@ -996,3 +996,42 @@ def test_someone_who_moves_school_is_reminded_there_of_a_course_due_the_same_day
     assert reminders_send() == 1
     assert [m.to for m in mailoutbox] == [[teacher.email], [teacher.email]]
     assert ReminderSent.objects.get(learner=teacher, school=elsewhere).about_date == due
+
+
+def _moved_to_a_school_with_the_same_course_overdue(teacher, staff_course):
+    """Move `teacher` to another school whose staff team has the same course overdue, and
+    give that school a safeguarding lead; returns the new lead and the new assignment."""
+    from schools.models import Group, Membership
+    from tests.factories import SchoolFactory, StaffFactory
+
+    elsewhere = SchoolFactory(name="Elsewhere")
+    Membership.objects.filter(user=teacher).delete()
+    teacher.school = elsewhere
+    teacher.save()
+    team = Group.objects.create(school=elsewhere, name="Staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher)
+    assignment = assign_to_team(team, staff_course, due_on=date.today() - timedelta(days=3))
+    new_lead = StaffFactory(school=elsewhere, roles=[Role.STAFF, Role.SAFEGUARDING_LEAD])
+    return new_lead, assignment
+
+
+def test_a_person_page_at_their_new_school_shows_no_reminder_their_old_school_sent(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """The old school emailed them an overdue reminder, then they moved: the new school's
+    lead saw the old school's reminder as the last one emailed about the course, as though
+    the new school had sent it."""
+    safeguarding_lead.email = ""
+    safeguarding_lead.save()
+    _overdue_for_staff(school, staff_team, staff_course)
+    assert reminders_send() == 1
+    new_lead, _assignment = _moved_to_a_school_with_the_same_course_overdue(teacher, staff_course)
+    client.force_login(new_lead)
+    html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
+    sent_on = timezone.localdate().strftime("%-d %b %Y")
+    assert f"<td>Overdue, {sent_on}" not in html
+    assert reverse("records:person_remind", args=[teacher.pk]) in html
+    # The new school's own reminder shows.
+    assert reminders_send() == 1
+    html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
+    assert f"<td>Overdue, {sent_on}" in html
