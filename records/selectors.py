@@ -467,9 +467,11 @@ def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
             "pk", flat=True
         )
     )
+    # Emailed by this school's lead: a chase from a school someone moved from today does
+    # not count (as services._reminded_about_course).
     sent_today = set(
         ReminderSent.objects.filter(
-            learner_id__in=ids, kind=ReminderSent.Kind.FROM_LEAD, about_date=today
+            learner_id__in=ids, school=school, kind=ReminderSent.Kind.FROM_LEAD, about_date=today
         ).values_list("learner_id", "course_id")
     )
     result = ChaseList(to_email=[], not_emailed=[], pupils=0)

@@ -426,12 +426,14 @@ def person(request, pk: int):
     reminders = selectors.reminders_last_sent(learner) if emailed else {}
     reachable = emailed and learner.is_active and bool(learner.email) and learner != request.user
     # The lead may chase anything not done, once a day (services.reminder_from_lead), even
-    # if an automatic reminder went after theirs.
+    # if an automatic reminder went after theirs. Once a day at their school: a chase from
+    # the school they moved from today does not count.
     chased_today = set()
     if reachable:
         chased_today = set(
             ReminderSent.objects.filter(
                 learner=learner,
+                school_id=learner.school_id,
                 kind=ReminderSent.Kind.FROM_LEAD,
                 about_date=timezone.localdate(),
             ).values_list("course_id", flat=True)

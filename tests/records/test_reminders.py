@@ -1035,3 +1035,29 @@ def test_a_person_page_at_their_new_school_shows_no_reminder_their_old_school_se
     assert reminders_send() == 1
     html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
     assert f"<td>Overdue, {sent_on}" in html
+
+
+def test_the_new_schools_lead_may_chase_someone_their_old_schools_lead_chased_today(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """Chased by the old school's lead in the morning and moved in the afternoon: the new
+    school's lead was offered no "Email a reminder now" and their chase list said the person
+    was already emailed about it today, though the new school had not emailed them."""
+    old = _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(safeguarding_lead)
+    _remind(client, teacher, old)
+    assert len(mailoutbox) == 1
+    new_lead, _assignment = _moved_to_a_school_with_the_same_course_overdue(teacher, staff_course)
+    client.force_login(new_lead)
+    html = client.get(reverse("records:person", args=[teacher.pk])).content.decode()
+    assert "Email a reminder now" in html
+    page = client.get(reverse("records:chase")).content.decode()
+    assert "Email 1 reminder" in page
+    done = client.post(reverse("records:chase"), follow=True).content.decode()
+    assert "1 reminder was emailed." in done
+    assert [m.to for m in mailoutbox] == [[teacher.email], [teacher.email]]
+    # Once a day at the new school too.
+    assert (
+        "Email a reminder now"
+        not in client.get(reverse("records:person", args=[teacher.pk])).content.decode()
+    )
