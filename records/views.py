@@ -231,6 +231,20 @@ def _matrix_filters(request, school):
     return form, filters
 
 
+def _matrix_filters_named(form) -> list[str]:
+    """The filters in use, by the labels the form shows for them, for the page title."""
+    if not form.is_bound:
+        return []
+    named = []
+    for name in ("group", "role", "course", "status"):
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        labels = dict(form.fields[name].choices)
+        named.append(str(labels.get(value, value)))
+    return named
+
+
 @dashboard_required
 def matrix(request):
     """Learners by courses, with filters and pages of 50."""
@@ -260,6 +274,8 @@ def matrix(request):
         "records/matrix.html",
         {
             "form": form,
+            # The title names the filters and the page (WCAG 2.4.2: titles tell pages apart).
+            "filters_named": _matrix_filters_named(form),
             "matrix": result,
             "school": school,
             # The matrix shows assigned courses: say so when there are none yet.

@@ -1847,3 +1847,30 @@ def test_only_the_link_to_this_very_page_is_called_the_current_page(client, worl
     html = client.get(reverse("records:dashboard")).content.decode()
     assert '<a href="/records/dashboard/" aria-current="page">Safeguarding dashboard</a>' in html
     assert '<a href="/records/dashboard/" aria-current="page">Overview</a>' in html
+
+
+def _title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip()
+
+
+def test_the_matrix_title_names_its_filters_and_page(client, world, staff_course, monkeypatch):
+    """WCAG 2.4.2: each filtered view and each page of the matrix has its own title, so
+    tabs and history tell them apart."""
+    import records.views
+
+    monkeypatch.setattr(records.views, "MATRIX_PAGE_SIZE", 1)
+    client.force_login(world["safeguarding_lead"])
+    url = reverse("records:matrix")
+    team = Group.objects.get(name="Teaching staff")
+    assert _title(client.get(url)) == "Learners by course (page 1 of 2) · Upstander"
+    assert _title(client.get(url, {"page": "2"})) == (
+        "Learners by course (page 2 of 2) · Upstander"
+    )
+    assert _title(client.get(url, {"course": staff_course.pk, "status": "overdue"})) == (
+        f"Learners by course: {escape(staff_course.title)}, Overdue · Upstander"
+    )
+    assert _title(client.get(url, {"group": team.pk, "role": "staff"})) == (
+        f"Learners by course: {escape(str(team))}, Staff (page 1 of 2) · Upstander"
+    )
+    # A filter value it could not use is an error on its field: the title says so.
+    assert _title(client.get(url, {"course": "999999"})).startswith("Error: Learners by course")
