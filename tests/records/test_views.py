@@ -1874,3 +1874,11 @@ def test_the_matrix_title_names_its_filters_and_page(client, world, staff_course
     )
     # A filter value it could not use is an error on its field: the title says so.
     assert _title(client.get(url, {"course": "999999"})).startswith("Error: Learners by course")
+
+
+def test_a_persons_page_title_says_it_is_their_training_record(client, world):
+    """WCAG 2.4.2: the title says what the page is, not only whose it is."""
+    client.force_login(world["safeguarding_lead"])
+    staff = world["staff"]
+    response = client.get(reverse("records:person", args=[staff.pk]))
+    assert _title(response) == f"Training record: {escape(staff.get_full_name())} · Upstander"
