@@ -1882,3 +1882,29 @@ def test_a_persons_page_title_says_it_is_their_training_record(client, world):
     staff = world["staff"]
     response = client.get(reverse("records:person", args=[staff.pk]))
     assert _title(response) == f"Training record: {escape(staff.get_full_name())} · Upstander"
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "title"),
+    [
+        (10, "Valid certificate · Check a certificate · Upstander"),
+        (400, "Expired certificate · Check a certificate · Upstander"),
+        (None, "Not a valid certificate · Check a certificate · Upstander"),
+    ],
+)
+def test_the_certificate_check_title_says_how_the_certificate_checked_out(
+    client, world, staff_course, days_ago, title
+):
+    """A screen reader reads the title first: it gives the answer, as the heading does."""
+    code = "AAAA-BBBB-CCCC"
+    if days_ago is not None:
+        done = timezone.now() - timedelta(days=days_ago)
+        Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
+        code = Certificate.objects.create(
+            learner=world["staff"],
+            statement_id=world["completion"].statement_id,
+            course_id=staff_course.pk,
+            course_title=staff_course.title,
+            completed_at=done,
+        ).code
+    assert _title(client.get(reverse("records:verify"), {"code": code})) == title
