@@ -647,3 +647,27 @@ def test_a_whole_school_staff_import_does_not_mark_an_administrator_as_left(safe
         school=safeguarding_lead.school, kind=Kind.STAFF, parsed=parsed, importer=safeguarding_lead
     )
     assert leavers == [teacher]
+
+
+def _input_tags(html: str, name: str) -> list[str]:
+    return re.findall(rf'<input[^>]*name="{name}"[^>]*>', html)
+
+
+def test_the_file_box_and_the_pupils_or_staff_choice_are_marked_invalid_when_in_error(
+    client, safeguarding_lead
+):
+    """The error text was linked to each field, but a screen reader moving to the field
+    heard nothing saying it was the one to put right (WCAG 3.3.1)."""
+    client.force_login(safeguarding_lead)
+    html = client.post(URL, {}).text
+    (file_box,) = _input_tags(html, "file")
+    assert 'aria-invalid="true"' in file_box
+    assert "id_file-error" in file_box
+    radios = _input_tags(html, "kind")
+    assert len(radios) == 2
+    assert all('aria-invalid="true"' in radio for radio in radios)
+
+    html = client.get(URL).text
+    (file_box,) = _input_tags(html, "file")
+    assert "aria-invalid" not in file_box
+    assert all("aria-invalid" not in radio for radio in _input_tags(html, "kind"))
