@@ -1908,3 +1908,16 @@ def test_the_certificate_check_title_says_how_the_certificate_checked_out(
             completed_at=done,
         ).code
     assert _title(client.get(reverse("records:verify"), {"code": code})) == title
+
+
+def test_the_dashboards_chart_column_is_hidden_from_screen_readers_header_and_all(client, world):
+    """The bars are decorative (the counts beside them say the same in words). Hiding only
+    the bars left a "Chart" column whose every cell a screen reader read as blank."""
+    client.force_login(world["safeguarding_lead"])
+    html = client.get(reverse("records:dashboard")).content.decode()
+    headers = re.findall(r"<th[^>]*>Chart</th>", html)
+    assert len(headers) == 2  # by course, and by course and group
+    assert all('aria-hidden="true"' in header for header in headers)
+    cells = re.findall(r'<td[^>]*class="bar-cell"[^>]*>', html)
+    assert len(cells) >= 2
+    assert all('aria-hidden="true"' in cell for cell in cells)
