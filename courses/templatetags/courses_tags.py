@@ -3,11 +3,12 @@
 import logging
 
 from django import template
+from django.contrib import messages as message_levels
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 from courses.activity import ActivityBlock
-from courses.blocks import ImageBlock, is_teaching_only
+from courses.blocks import ImageBlock, ReflectionBlock, is_teaching_only
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -37,6 +38,15 @@ def module_block(context, child):
     flat["block_id"] = child.id
     flat["checklist_ticked"] = (flat.get("checklist_ticks") or {}).get(child.id, [])
     flat["reflection_answer"] = (flat.get("reflections") or {}).get(child.id, "")
+    if isinstance(child.block, ReflectionBlock):
+        # An answer refused (too long, a character that cannot be kept) is said in a notice
+        # beside the box (module_page.html, id "block-<id>-error"): the box is marked invalid
+        # and points to it, so a screen reader on the box hears why.
+        here = f"block-{child.id}"
+        flat["reflection_refused"] = any(
+            message.level >= message_levels.ERROR and message.extra_tags == here
+            for message in flat.get("messages") or ()
+        )
     if isinstance(child.block, ImageBlock) and not child.value.get("image"):
         # Deleted from the image library since (or, in a preview, not chosen yet): said, not
         # an empty frame. The block picker's preview, which has no image, is not told.

@@ -346,3 +346,45 @@ def test_the_home_page_title_says_what_the_site_is_without_naming_it_twice(clien
     home_page.save_revision().publish()
     html = client.get(home_page.url).content.decode()
     assert "<title>Upstander at Oakfield Trust · Upstander</title>" in html
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        ("x" * 5001, "Your answer is too long"),
+        ("a\x00b", "has a character in it that cannot be saved"),
+    ],
+)
+def test_a_refused_reflection_answer_box_is_marked_invalid_and_linked_to_why(
+    client, pupil, course, answer, says
+):
+    """The reason was shown beside the box, but a screen reader on the box heard neither
+    that it was refused nor why (WCAG 3.3.1)."""
+    import re
+
+    module = module_page(course, "reflect", body=[("reflection", {"prompt": "How?", "hint": ""})])
+    block_id = module.body[0].id
+    client.force_login(pupil)
+    url = reverse("courses:reflection_save", args=[module.pk, block_id])
+    html = client.post(url, {"answer": answer}, follow=True).content.decode()
+    (box,) = re.findall(r"<textarea[^>]*>", html)
+    assert 'aria-invalid="true"' in box
+    described_by = re.search(r'aria-describedby="([^"]*)"', box).group(1).split()
+    assert f"answer-{block_id}-hint" in described_by
+    (error_id,) = [i for i in described_by if i != f"answer-{block_id}-hint"]
+    error = re.search(rf'<[^>]*id="{error_id}"[^>]*>(.*?)</', html, re.S).group(1)
+    assert says in error
+
+
+def test_a_saved_reflection_answer_box_is_not_marked_invalid(client, pupil, course):
+    import re
+
+    module = module_page(course, "reflect", body=[("reflection", {"prompt": "How?", "hint": ""})])
+    block_id = module.body[0].id
+    client.force_login(pupil)
+    url = reverse("courses:reflection_save", args=[module.pk, block_id])
+    html = client.post(url, {"answer": "Fine"}, follow=True).content.decode()
+    assert "Your answer is saved" in html
+    (box,) = re.findall(r"<textarea[^>]*>", html)
+    assert "aria-invalid" not in box
+    assert f'aria-describedby="answer-{block_id}-hint"' in box
