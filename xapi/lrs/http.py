@@ -10,7 +10,7 @@ from functools import partial, wraps
 from urllib.parse import parse_qsl
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
 
@@ -193,7 +193,16 @@ def lrs_request(request: HttpRequest) -> LrsRequest:
         "accept-language": meta.get("HTTP_ACCEPT_LANGUAGE", ""),
     }
     method = request.method.upper()
-    params = request.GET.copy()
+    try:
+        params = request.GET.copy()
+    except TooManyFieldsSent:
+        # Django's own refusal is an HTML page without the LRS's headers (as for too large
+        # a body below).
+        raise LrsError(
+            400,
+            f"the query string has more than the {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} "
+            "fields this LRS takes",
+        ) from None
     try:
         body = request.body
     except RequestDataTooBig:
