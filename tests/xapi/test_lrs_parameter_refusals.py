@@ -5,6 +5,8 @@ reason, the X-Experience-API-Version header and the CORS headers (Part Three 1.4
 import pytest
 from django.test import override_settings
 
+from tests.xapi.conftest import xapi_statement
+
 pytestmark = pytest.mark.django_db
 
 URL = "/xapi/statements"
@@ -12,7 +14,7 @@ URL = "/xapi/statements"
 
 def _assert_lrs_refusal(response):
     assert response.status_code == 400
-    assert response["X-Experience-API-Version"] == "2.0.0"
+    assert response["X-Experience-API-Version"] in ("1.0.3", "2.0.0")
     assert response["Access-Control-Allow-Origin"] == "*"
     assert response.json()["error"]
 
@@ -26,3 +28,20 @@ def test_a_query_with_more_fields_than_the_server_reads_is_an_lrs_refusal(lrs):
         response = lrs.get(f"{URL}?{query}")
     _assert_lrs_refusal(response)
     assert "fields" in response.json()["error"]
+
+
+@pytest.mark.parametrize("limit", [" 3", "3 ", "1_0", "+3", "\u0663", "\uff13"])
+def test_a_limit_that_is_not_a_plain_non_negative_integer_is_400(lrs, limit):
+    """2.1.3 limit: "Maximum number of Statements to return" as a non-negative integer: only
+    the digits 0-9."""
+    _assert_lrs_refusal(lrs.get(URL, {"limit": limit}))
+
+
+@pytest.mark.parametrize("limit", ["1", "0001", "1" + "0" * 5000])
+def test_a_limit_of_plain_digits_is_taken(lrs, limit):
+    """Leading zeros and numbers beyond the page size are still non-negative integers."""
+    lrs.post(URL, [xapi_statement(), xapi_statement()])
+    response = lrs.get(URL, {"limit": limit})
+    assert response.status_code == 200
+    expected = 1 if limit.lstrip("0") == "1" else 2
+    assert len(response.json()["statements"]) == expected

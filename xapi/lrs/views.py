@@ -2,6 +2,7 @@
 and check parameters, authenticate, call services and selectors, shape the answer."""
 
 import json
+import re
 import uuid
 from contextlib import nullcontext
 from datetime import datetime
@@ -75,6 +76,7 @@ GET_PARAMS = {
 }
 SINGLE_PARAMS = {"statementId", "voidedStatementId", "format", "attachments"}
 MORE_SALT = "xapi.statements.more"
+_DIGITS = re.compile(r"[0-9]+")
 # xapi.models.Document.content_type's max_length.
 DOCUMENT_CONTENT_TYPE_MAX = 255
 
@@ -120,6 +122,21 @@ def _bool_param(lrs, name) -> bool:
     if value.lower() not in ("true", "false"):
         raise LrsError(400, f"{name} must be true or false")
     return value.lower() == "true"
+
+
+def _limit_param(lrs) -> int:
+    """2.1.3 limit: a non-negative integer, 0 for the server's maximum. Only the digits 0-9:
+    int() would also take spaces, underscores, a sign and the digits of other scripts."""
+    value = _single(lrs, "limit")
+    if value is None:
+        return 0
+    if value.startswith("-") and _DIGITS.fullmatch(value[1:]):
+        raise LrsError(400, "limit must not be negative")
+    if not _DIGITS.fullmatch(value):
+        raise LrsError(400, "limit must be a whole number (the digits 0-9 only)")
+    digits = value.lstrip("0") or "0"
+    # Any number longer than this is more than a page anyway (and too long for int()).
+    return int(digits) if len(digits) <= 9 else PAGE_MAX + 1
 
 
 def _time_param(lrs, name) -> datetime | None:
@@ -295,13 +312,7 @@ def _statements_get(lrs: LrsRequest):
         return response
 
     _agent, key = _agent_param(lrs)
-    limit_text = _single(lrs, "limit")
-    try:
-        limit = int(limit_text) if limit_text is not None else 0
-    except ValueError:
-        raise LrsError(400, "limit must be a whole number") from None
-    if limit < 0:
-        raise LrsError(400, "limit must not be negative")
+    limit = _limit_param(lrs)
     limit = PAGE_MAX if limit == 0 else min(limit, PAGE_MAX)
     f = StatementFilter(
         school=principal.school,
