@@ -43,10 +43,11 @@ _GRANDFATHERED_TAGS = (
     "zh-guoyu zh-hakka zh-min zh-min-nan zh-xiang"
 )
 _GRANDFATHERED = frozenset(_GRANDFATHERED_TAGS.split())
-# 4.6 "ISO 8601 Durations": PnYnMnDTnHnMnS (seconds may be decimal) or PnW.
+# 4.6 "ISO 8601 Durations": the format of ISO 8601:2004(E) 4.4.3.2, PnYnMnDTnHnMnS (seconds
+# may be decimal) or PnW: weeks alone, never with other units (P1W2D is not a duration).
 _DURATION = re.compile(
-    r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
-    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
+    r"^P(?:\d+(\.\d+)?W|(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?"
+    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?)$"
 )
 # ISO 8601 date-time as RFC 3339 profiles it (2.0.0 4.5: "MUST be formatted per RFC 3339").
 _TIMESTAMP = re.compile(

@@ -357,3 +357,15 @@ def test_a_2_0_statement_needs_a_2_0_request():
     assert paths_of(statement(version="2.0.0"), version="1.0.3") == ["version"]
     statement_validate(statement(version="2.0.0"), version="2.0.0")
     statement_validate(statement(version="1.0.3"), version="2.0.0")
+
+
+@pytest.mark.parametrize("duration", ["P1W2D", "P1Y1W", "P1WT1H", "P2W1D"])
+def test_weeks_combined_with_other_units_is_an_invalid_duration(duration):
+    """2.0.0 Part Two 4.6: durations in the format of ISO 8601:2004(E) 4.4.3.2, which is
+    PnnYnnMnnDTnnHnnMnnS or PnnW: weeks stand alone."""
+    assert "result.duration" in paths_of(statement(result={"duration": duration}))
+
+
+@pytest.mark.parametrize("duration", ["P1W", "P0.5W", "P1Y2M3DT4H5M6.7S", "PT0S", "P3D"])
+def test_durations_in_either_iso_8601_format_are_valid(duration):
+    statement_validate(statement(result={"duration": duration}), version="2.0.0")
