@@ -22,7 +22,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 # 4.2.6 "Internationalized Resource Identifiers": a scheme, a colon and something after it.
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$")
+# \Z, not $: $ also matches before a final newline, which would let "...\n" through.
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+\Z")
 # RFC 5646 2.1 "Syntax": language[-script][-region]*(-variant)*(-extension)[-privateuse], a
 # private-use tag, or one of the grandfathered tags (2.2.8).
 _LANG = re.compile(
@@ -34,7 +35,7 @@ _LANG = re.compile(
         (?P<extensions>(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*)
         (?:-x(?:-[a-z0-9]{1,8})+)?                      # private use
       | x(?:-[a-z0-9]{1,8})+
-    )$""",
+    )\Z""",
     re.IGNORECASE | re.VERBOSE,
 )
 _GRANDFATHERED_TAGS = (
@@ -47,18 +48,20 @@ _GRANDFATHERED = frozenset(_GRANDFATHERED_TAGS.split())
 # may be decimal) or PnW: weeks alone, never with other units (P1W2D is not a duration).
 _DURATION = re.compile(
     r"^P(?:\d+(\.\d+)?W|(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?"
-    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?)$"
+    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?)\Z"
 )
 # ISO 8601 date-time as RFC 3339 profiles it (2.0.0 4.5: "MUST be formatted per RFC 3339").
 _TIMESTAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}(?P<sep>[T ])\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+\-]\d{2}(:?\d{2})?)?$"
+    r"^\d{4}-\d{2}-\d{2}(?P<sep>[T ])\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+\-]\d{2}(:?\d{2})?)?\Z"
 )
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
+)
 # RFC 2046 media types: type/subtype, then any parameters.
-_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?$")
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?\Z")
 _UNKNOWN_OFFSET = re.compile(r"-00(:?00)?$")
-_SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
-_SHA2 = re.compile(r"^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$")
+_SHA1 = re.compile(r"^[0-9a-fA-F]{40}\Z")
+_SHA2 = re.compile(r"^[0-9a-fA-F]{56}\Z|^[0-9a-fA-F]{64}\Z|^[0-9a-fA-F]{96}\Z|^[0-9a-fA-F]{128}\Z")
 
 
 def _iri(value: str) -> str:

@@ -15,7 +15,7 @@ from .results import Result
 from .verbs import Verb
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
-_VERSION = re.compile(r"^(1\.0|2\.0)(\.\d+)?$")
+_VERSION = re.compile(r"^(1\.0|2\.0)(\.\d+)?\Z")
 
 
 class Statement(XapiModel):

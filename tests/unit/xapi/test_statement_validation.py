@@ -369,3 +369,18 @@ def test_weeks_combined_with_other_units_is_an_invalid_duration(duration):
 @pytest.mark.parametrize("duration", ["P1W", "P0.5W", "P1Y2M3DT4H5M6.7S", "PT0S", "P3D"])
 def test_durations_in_either_iso_8601_format_are_valid(duration):
     statement_validate(statement(result={"duration": duration}), version="2.0.0")
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"verb": {**VERB, "id": VERB["id"] + "\n"}}, "verb.id"),
+        ({"result": {"duration": "PT1S\n"}}, "result.duration"),
+        ({"context": {"language": "en-GB\n"}}, "context.language"),
+        ({"object": {**ACTIVITY, "id": ACTIVITY["id"] + "\n"}}, "object.id"),
+    ],
+)
+def test_a_value_ending_in_a_newline_is_invalid(changes, path):
+    """A trailing newline makes an IRI another IRI and a duration no ISO 8601 duration: a
+    pattern's end must be the value's end (Python's $ also matches before a final newline)."""
+    assert path in paths_of(statement(**changes))
