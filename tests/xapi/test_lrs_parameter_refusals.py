@@ -45,3 +45,24 @@ def test_a_limit_of_plain_digits_is_taken(lrs, limit):
     assert response.status_code == 200
     expected = 1 if limit.lstrip("0") == "1" else 2
     assert len(response.json()["statements"]) == expected
+
+
+UUID_FORMS = [
+    "{12345678-1234-4234-8234-123456789012}",
+    "urn:uuid:12345678-1234-4234-8234-123456789012",
+    "12345678123442348234123456789012",
+]
+
+
+@pytest.mark.parametrize("value", UUID_FORMS)
+@pytest.mark.parametrize("name", ["registration", "statementId", "voidedStatementId"])
+def test_a_uuid_parameter_not_in_its_standard_string_form_is_400(lrs, name, value):
+    """2.0.0 Part Two 4.5: UUIDs are given "in their standard string form" (8-4-4-4-12), as a
+    statement's own id must be."""
+    _assert_lrs_refusal(lrs.get(URL, {name: value}))
+
+
+@pytest.mark.parametrize("value", UUID_FORMS)
+def test_putting_a_statement_under_a_non_standard_uuid_is_400(lrs, value):
+    response = lrs.put(f"{URL}?statementId={value}", xapi_statement())
+    _assert_lrs_refusal(response)

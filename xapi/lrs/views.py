@@ -35,7 +35,7 @@ from ..services import (
     record,
 )
 from ..statements.agents import Actor
-from ..statements.base import _iri, _timestamp
+from ..statements.base import _UUID, _iri, _timestamp
 from ..statements.errors import StatementConflictError
 from ..statements.validation import errors_from
 from .auth import Principal, authenticate, session_statements_check
@@ -109,10 +109,11 @@ def _uuid_param(lrs, name, *, required=False) -> str | None:
     value = _single(lrs, name, required=required)
     if value is None:
         return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise LrsError(400, f"{name} must be a UUID", [(name, "must be a UUID")]) from None
+    # 2.0.0 Part Two 4.5: the standard string form only, as a statement's id (uuid.UUID
+    # would also read one braced, as a urn:uuid: or without hyphens).
+    if not _UUID.match(value):
+        raise LrsError(400, f"{name} must be a UUID", [(name, "must be a UUID")])
+    return str(uuid.UUID(value))
 
 
 def _bool_param(lrs, name) -> bool:
