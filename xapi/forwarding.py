@@ -21,9 +21,11 @@ import json
 import logging
 import urllib.error
 import urllib.request
+import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -172,12 +174,28 @@ def _agents_mapped(statement: dict, mapping) -> dict:
     return mapped(statement)
 
 
+def _pupil_key(agent) -> str | None:
+    """The actor key of `agent` as a pupil's is looked up: an account of this site whose
+    name is a UUID written another way (in capitals, without hyphens) is the same learner
+    id, so it is keyed as `account_actor` writes it, or a tool that writes the opaque id so
+    would have the pupil's name it sends beside it forwarded."""
+    key = actor_key(agent)
+    prefix = f"account:{settings.SITE_URL}|"
+    if key and key.startswith(prefix):
+        try:
+            return f"{prefix}{uuid.UUID(key[len(prefix) :])}"
+        except ValueError:
+            return key
+    return key
+
+
 def _agent_keys(statement: dict) -> set[str]:
-    """The actor keys of every Agent `statement` names (see `_agents_mapped`)."""
+    """The actor keys of every Agent `statement` names (see `_agents_mapped`), as
+    `_pupil_key` writes them."""
     keys = set()
 
     def note(agent):
-        keys.add(actor_key(agent))
+        keys.add(_pupil_key(agent))
         return agent
 
     _agents_mapped(statement, note)
@@ -349,11 +367,11 @@ def _outgoing(entries: list[OutboxEntry], *, version: str) -> list[dict]:
             return data
         found = pks_by_school[statement.school_id]
         if statement.learner_id:
-            found = {**found, actor_key(data.get("actor") or {}): statement.learner_id}
+            found = {**found, _pupil_key(data.get("actor") or {}): statement.learner_id}
         named_pupils = []
 
         def mapping(agent):
-            pupil = pupils.get(found.get(actor_key(agent)))
+            pupil = pupils.get(found.get(_pupil_key(agent)))
             if pupil is None:
                 return agent
             named_pupils.append(pupil)

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from xapi.forwarding import backoff, outbox_flush, outbox_replay, outbox_summary
@@ -857,3 +858,34 @@ def test_a_2xx_answer_that_is_not_statement_ids_does_not_count_as_stored(
     entry = OutboxEntry.objects.get()
     assert entry.status == "pending"
     assert entry.last_error
+
+
+def test_a_pupil_named_by_our_account_in_capitals_is_forwarded_without_their_name(
+    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """DESIGN.md: a pupil leaves the school's records only as their opaque account. A
+    school's tool may write the opaque id it was given in capitals (a UUID is the same UUID
+    in either case, and the LRS files the statement under the pupil) with the pupil's name
+    beside it: the name is not forwarded, wherever the statement names them."""
+    from xapi.identity import actor_for
+
+    shouted = {
+        "objectType": "Agent",
+        "name": "Jane Pupil",
+        "account": {"homePage": settings.SITE_URL, "name": str(pupil.learner_id).upper()},
+    }
+    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
+    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
+    book = {"objectType": "Activity", "id": "http://example.org/book"}
+    statements = [
+        {"actor": shouted, "verb": verb, "object": book},
+        {"actor": teacher, "verb": verb, "object": shouted},
+        {"actor": teacher, "verb": verb, "object": book, "context": {"instructor": shouted}},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", statements).status_code == 200
+    sent = receiver.requests[0]["body"]
+    assert sent[0]["actor"] == actor_for(pupil)
+    assert sent[1]["object"] == actor_for(pupil)
+    assert sent[2]["context"]["instructor"] == actor_for(pupil)
+    assert "Jane Pupil" not in json.dumps(sent)
