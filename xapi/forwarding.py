@@ -261,6 +261,38 @@ def _pupils_by_mis_account(keys: set[str], school_id) -> dict[str, int]:
     return {key: pk for pk, mis_id in pupils for key in names.get(mis_id, ())}
 
 
+def _pupils_by_account_email(keys: set[str], school_id) -> dict[str, int]:
+    """The school's pupils named by an account whose name is their email address, by actor
+    key: a tool that signs pupils in with the school's Microsoft or Google accounts names
+    them by their sign-in address (their UPN), under the sign-in service's homePage. It is
+    their email by another property, which must not leave the school any more than `mbox`
+    does (DESIGN.md: "never a name, email or UPN"). Read only when an account name is an
+    address."""
+    names: dict[str, set[str]] = {}
+    for key in keys:
+        if key.startswith("account:"):
+            _home, _bar, name = key[len("account:") :].partition("|")
+            if "@" in name:
+                names.setdefault(name.lower(), set()).add(key)
+    if not names or school_id is None:
+        return {}
+    from django.db.models.functions import Lower
+
+    from schools.models import User
+    from schools.roles import AUTH_GROUP_NAMES, Role
+
+    pupils = (
+        User.objects.annotate(email_lower=Lower("email"))
+        .filter(
+            school_id=school_id,
+            groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
+            email_lower__in=list(names),
+        )
+        .values_list("pk", "email_lower")
+    )
+    return {key: pk for pk, email in pupils for key in names.get(email, ())}
+
+
 # xAPI 1.0.3 Part Two 4.1.4.1 "Interaction Activities": the responses of these interaction
 # types are made of ids the activity defines (its choices, scale, source and target items),
 # never of words a learner typed.
@@ -343,6 +375,7 @@ def _outgoing(entries: list[OutboxEntry], *, version: str) -> list[dict]:
             **_learners_by_key(keys, school_id),
             **_pupils_by_hashed_email(keys, school_id),
             **_pupils_by_mis_account(keys, school_id),
+            **_pupils_by_account_email(keys, school_id),
         }
         for school_id, keys in keys_by_school.items()
     }

@@ -889,3 +889,39 @@ def test_a_pupil_named_by_our_account_in_capitals_is_forwarded_without_their_nam
     assert sent[1]["object"] == actor_for(pupil)
     assert sent[2]["context"]["instructor"] == actor_for(pupil)
     assert "Jane Pupil" not in json.dumps(sent)
+
+
+def test_a_pupil_named_by_a_tools_account_for_their_email_is_forwarded_by_opaque_id(
+    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """DESIGN.md: a pupil appears in statements by their opaque account, "never a name,
+    email or UPN". A school's tool that signs pupils in with the school's Microsoft or
+    Google accounts names them by an account whose name is their sign-in address (their
+    UPN, usually their email): it is their email by another property, and neither it nor
+    the name beside it is forwarded."""
+    from xapi.identity import actor_for
+
+    pupil.email = "jane.pupil@school.invalid"
+    pupil.save()
+    named = {
+        "objectType": "Agent",
+        "name": "Jane Pupil",
+        "account": {
+            "homePage": "https://login.microsoftonline.com",
+            "name": "Jane.Pupil@school.invalid",
+        },
+    }
+    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
+    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
+    book = {"objectType": "Activity", "id": "http://example.org/book"}
+    statements = [
+        {"actor": named, "verb": verb, "object": book},
+        {"actor": teacher, "verb": verb, "object": named},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", statements).status_code == 200
+    sent = receiver.requests[0]["body"]
+    assert sent[0]["actor"] == actor_for(pupil)
+    assert sent[1]["object"] == actor_for(pupil)
+    assert "Jane Pupil" not in json.dumps(sent)
+    assert "jane.pupil@" not in json.dumps(sent).lower()
