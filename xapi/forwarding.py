@@ -176,11 +176,14 @@ def _agents_mapped(statement: dict, mapping) -> dict:
 
 def _pupil_key(agent) -> str | None:
     """The actor key of `agent` as a pupil's is looked up: an account of this site whose
-    name is a UUID written another way (in capitals, without hyphens) is the same learner
-    id, so it is keyed as `account_actor` writes it, or a tool that writes the opaque id so
+    name is a UUID written another way (in capitals, without hyphens), or whose homePage
+    is the site's address with a closing slash (the same IRI: RFC 3986 6.2.3), is the same
+    learner's, so it is keyed as `account_actor` writes it, or a tool that writes it so
     would have the pupil's name it sends beside it forwarded."""
     key = actor_key(agent)
     prefix = f"account:{settings.SITE_URL}|"
+    if key and key.startswith(f"account:{settings.SITE_URL}/|"):
+        key = prefix + key[len(prefix) + 1 :]
     if key and key.startswith(prefix):
         try:
             return f"{prefix}{uuid.UUID(key[len(prefix) :])}"

@@ -925,3 +925,32 @@ def test_a_pupil_named_by_a_tools_account_for_their_email_is_forwarded_by_opaque
     assert sent[1]["object"] == actor_for(pupil)
     assert "Jane Pupil" not in json.dumps(sent)
     assert "jane.pupil@" not in json.dumps(sent).lower()
+
+
+def test_a_pupil_named_by_our_account_with_a_slash_after_the_site_is_forwarded_without_name(
+    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """A tool given the site's address as the homePage of pupils' accounts may write it
+    with a closing slash: "http://host" and "http://host/" are the same IRI (RFC 3986
+    6.2.3, an empty path is "/"). The pupil is still named by their opaque account only,
+    without the name the tool put beside it."""
+    from xapi.identity import actor_for
+
+    slashed = {
+        "objectType": "Agent",
+        "name": "Jane Pupil",
+        "account": {"homePage": f"{settings.SITE_URL}/", "name": str(pupil.learner_id)},
+    }
+    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
+    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
+    book = {"objectType": "Activity", "id": "http://example.org/book"}
+    statements = [
+        {"actor": slashed, "verb": verb, "object": book},
+        {"actor": teacher, "verb": verb, "object": slashed},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", statements).status_code == 200
+    sent = receiver.requests[0]["body"]
+    assert sent[0]["actor"] == actor_for(pupil)
+    assert sent[1]["object"] == actor_for(pupil)
+    assert "Jane Pupil" not in json.dumps(sent)
