@@ -247,8 +247,10 @@ def demo_content_load() -> dict[str, CoursePage]:
 
 
 def activity_demos_load() -> list[str]:
-    """Run the other apps' demo loaders that exist; return the ones that ran."""
+    """Run the other apps' demo loaders that exist, then their `demo_content_after_load`
+    where they have one; return the ones that ran."""
     ran = []
+    modules = []
     for dotted in ACTIVITY_DEMO_LOADERS:
         try:
             module = importlib.import_module(dotted)
@@ -261,4 +263,11 @@ def activity_demos_load() -> list[str]:
             continue
         loader()
         ran.append(dotted)
+        modules.append(module)
+    # Then what needs every app's activities in place, e.g. demo learners playing a lesson
+    # whose quiz, added by another app, must not count as done for them.
+    for module in modules:
+        after = getattr(module, "demo_content_after_load", None)
+        if after is not None:
+            after()
     return ran

@@ -863,8 +863,15 @@ def demo_content_load() -> dict[str, Scenario]:
             block_type="scenario",
             value={"scenario": scenarios[key], "required": True},
         )
-    demo_class_plays_ensure(scenarios["crest-account"], module_slug="pupil-2021-if-you-see-it")
     return scenarios
+
+
+def demo_content_after_load() -> int:
+    """Called by load_demo_content once every app has placed its activities: the classmates
+    play only after the lesson's quiz is in it, so playing does not complete a module whose
+    quiz they never took."""
+    crest = Scenario.objects.get(uuid=demo_uuid("crest-account"))
+    return demo_class_plays_ensure(crest, module_slug="pupil-2021-if-you-see-it")
 
 
 # The longest play-through a classmate makes; the demo graphs end well before it.

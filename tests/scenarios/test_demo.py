@@ -99,3 +99,27 @@ def test_the_demo_class_has_played_the_crest_account_for_its_choices_to_show(
     call_command("load_demo_data", stdout=StringIO())
     call_command("load_demo_content", stdout=StringIO())
     assert attempts.count() == len(DEMO_CLASSMATES)
+
+
+def test_the_demo_classmates_have_not_completed_the_lesson_whose_quiz_they_never_took(
+    settings, home_page
+):
+    """The classmates only played "The crest account": the module it is in also asks for its
+    quiz, so their class record must not show that module as completed."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from courses.models import ModulePage
+    from records.models import Completion
+    from schools.management.commands.load_demo_data import DEMO_CLASSMATES
+
+    settings.DEBUG = True
+    call_command("load_demo_data", stdout=StringIO())
+    call_command("load_demo_content", stdout=StringIO())
+    module = ModulePage.objects.get(slug="pupil-2021-if-you-see-it")
+    assert any(c.block_type == "quiz" and c.value["required"] for c in module.body)
+    completed = Completion.objects.filter(
+        activity_iri=module.activity_iri, learner__username__in=[c[0] for c in DEMO_CLASSMATES]
+    )
+    assert list(completed.values_list("learner__username", flat=True)) == []
