@@ -15,6 +15,8 @@ Wagtail's document downloads. The content origin's other files get none.
 
 `frame-ancestors` follows X-Frame-Options, which XFrameOptionsMiddleware has set by the time
 this sees the response: DENY everywhere but the admin's previews, which its own pages frame.
+Wagtail renders a preview as a dummy request for the page itself (`request.is_dummy`), which
+gets the site's policy and may be framed by the site, as the preview panel does.
 """
 
 from django.conf import settings
@@ -58,6 +60,10 @@ class ContentSecurityPolicyMiddleware:
             return response
         directives = list(ADMIN_POLICY) if request.path.startswith(ADMIN_PREFIX) else site_policy()
         ancestors = FRAME_ANCESTORS.get(response.get("X-Frame-Options", "").upper())
+        if getattr(request, "is_dummy", False):
+            # Wagtail's preview of a page or snippet: rendered through this middleware as a
+            # request for the page itself, and framed by the admin's preview panel.
+            ancestors = FRAME_ANCESTORS["SAMEORIGIN"]
         if ancestors:
             directives.append(f"frame-ancestors {ancestors}")
         response[HEADER] = "; ".join(directives)

@@ -76,3 +76,18 @@ def test_the_h5p_embed_page_keeps_its_own_policy(client, activity):
     policy = directives(response)
     assert policy.get("frame-ancestors") == [settings.SITE_URL]
     assert "script-src" not in policy
+
+
+def test_a_page_preview_may_be_framed_by_the_admin_that_shows_it(rf, editor, home_page):
+    """The editor's preview panel frames the page's preview from the admin; Wagtail renders
+    it through the middleware as a request for the page itself, which must still allow
+    the admin to frame it (as X-Frame-Options SAMEORIGIN there says), or the panel is blank."""
+    original = rf.get(f"/admin/pages/{home_page.pk}/edit/preview/?in_preview_panel=true")
+    original.user = editor
+    response = home_page.make_preview_request(
+        original_request=original, preview_mode=home_page.default_preview_mode
+    )
+    policy = directives(response)
+    assert policy.get("frame-ancestors") == ["'self'"]
+    # Still the site's policy: only the site's own scripts run in the preview.
+    assert policy.get("script-src") == ["'self'"]
