@@ -129,6 +129,10 @@
     }
     var form = document.querySelector("[data-quiz-form]");
     if (!form) { return; }
+    // An editor's preview marks nothing: its form is never sent.
+    if (form.hasAttribute("data-quiz-preview")) {
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+    }
     if (form.dataset.attempt) {
       restoreDraft(form);
       form.addEventListener("change", function () { saveDraft(form); });

@@ -373,3 +373,25 @@ def test_a_half_written_question_may_be_saved_as_a_draft_but_not_published(
     assert message in response.content.decode()
     quiz.refresh_from_db()
     assert not quiz.live
+
+
+def test_a_quiz_preview_has_no_inline_script_the_sites_policy_would_refuse(admin_client):
+    """The preview runs under the site's Content-Security-Policy (script-src 'self'), which
+    refuses inline event handlers: the browser reports each one and ignores it."""
+    from html.parser import HTMLParser
+
+    class Handlers(HTMLParser):
+        found: list[tuple[str, str]] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found += [(tag, name) for name, _value in attrs if name.startswith("on")]
+
+    quiz = make_quiz()
+    url = reverse("wagtailsnippets_assessments_quiz:preview_on_edit", args=[quiz.pk])
+    assert admin_client.post(url, quiz_form()).json()["is_valid"] is True
+    response = admin_client.get(url, {"mode": ""})
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    parser = Handlers()
+    parser.found = []
+    parser.feed(response.content.decode())
+    assert parser.found == []
