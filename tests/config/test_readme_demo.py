@@ -1,5 +1,6 @@
 """The README's account of the demo matches what the demo loader does."""
 
+import re
 from pathlib import Path
 
 from records.demo import DEMO_ASSIGNMENTS
@@ -17,3 +18,9 @@ def test_readme_states_the_staff_courses_due_days_the_demo_sets():
     assert len(staff_days) == 1
     text = " ".join(_paragraph("The demo school has its courses assigned").split())
     assert f"due in {staff_days.pop()} days" in text
+
+
+def test_readme_warns_make_run_puts_back_demo_module_text():
+    text = " ".join(_paragraph("`make run` creates `.venv`").split())
+    assert re.search(r"every start", text)
+    assert re.search(r"demo (courses|modules)' (original )?text", text)
