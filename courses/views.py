@@ -142,7 +142,7 @@ def reflection_submit(request, module_id: int, block_id: str):
         messages.error(request, str(error), extra_tags=f"block-{block_id}")
         return redirect(f"{module.url}#block-{block_id}")
     saved = (
-        _("Your answer is saved. Only you can see it.")
+        _("Your answer is saved. Your teachers can't see it.")
         if reflection.text
         else _("The box is empty, so no answer is kept.")
     )

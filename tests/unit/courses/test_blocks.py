@@ -126,7 +126,20 @@ def test_reflection_template_says_the_answer_is_optional_and_private():
     block = ReflectionBlock()
     html = block.render(block.to_python({"prompt": "How would you feel?", "hint": ""}))
     assert "How would you feel?" in html
-    assert "optional" in html and "Only you can see your answer" in html
+    assert "optional" in html
+    assert "Only you can see your answer" not in html  # the school's lead can, in an export
+    assert "Your teachers can't see your answer." in html
+    assert "safeguarding lead" in html
+
+
+def test_only_the_safeguarding_lead_role_may_export_a_pupils_records():
+    """The reflection hint says teachers cannot see an answer but the lead can: the dashboard
+    (whose person page exports everything held, reflections too) is the lead's alone."""
+    from records.views import DASHBOARD_PERMISSION
+    from schools.roles import ROLE_PERMISSIONS, Role
+
+    holders = {role for role, perms in ROLE_PERMISSIONS.items() if DASHBOARD_PERMISSION in perms}
+    assert holders == {Role.SAFEGUARDING_LEAD}
 
 
 def test_teacher_notes_need_notes_and_a_sensible_time():
