@@ -332,6 +332,13 @@ def certificate_pdf(certificate) -> bytes:
         (regular, 13, when, 92),
         (regular, 13, certificate.school_name, 80),
     ]
+    from .selectors import certificate_expires_on
+
+    # A course the school renews: the same date the certificate check page gives.
+    expires_on = certificate_expires_on(certificate=certificate)
+    if expires_on:
+        until = _("Valid until %(date)s") % {"date": expires_on.strftime("%-d %B %Y")}
+        lines.append((regular, 13, until, 68))
     room = width - 40 * mm  # inside the border, with a margin
     for fonts, size, text, y in lines:
         size, rows = fit_line(text, fonts, size, room)

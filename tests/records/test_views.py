@@ -503,6 +503,18 @@ def test_certificate_pdf_and_its_code_verifies(client, world, staff_course):
     assert world["staff"].email not in html
 
 
+def test_certificate_pdf_of_a_renewed_course_says_until_when_it_is_valid(client, world):
+    """The check page says when the certificate expires; the PDF says the same date."""
+    from records.selectors import certificate_expires_on
+
+    client.force_login(world["staff"])
+    url = reverse("records:certificate", args=[world["completion"].statement_id])
+    text = " ".join(_pdf_text(client.get(url).content).split())
+    expires_on = certificate_expires_on(certificate=Certificate.objects.get())
+    assert expires_on is not None
+    assert f"Valid until {expires_on.strftime('%-d %B %Y')}" in text
+
+
 def test_a_made_up_or_voided_code_is_invalid(client, world):
     page = client.get(reverse("records:verify"), {"code": "AAAA-BBBB-CCCC"})
     assert "Not a valid certificate" in page.content.decode()
