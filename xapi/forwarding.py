@@ -312,6 +312,9 @@ def _without_typed_text(statement: dict) -> dict:
     words in `response` (a fill-in's gaps, an essay), content or a school's tool may put
     them in an extension, and a tool may attach the pupil's work as a file (an essay, a
     certificate with their name on it), whose content nothing here can tell apart."""
+    from .identity import is_own_activity
+    from .services import default_authority
+
     ours = {ext(name) for name in EXTENSIONS}
     profile = profile_iri()
 
@@ -322,7 +325,16 @@ def _without_typed_text(statement: dict) -> dict:
             if key in ours or isinstance(value, int | float)
         }
 
+    # The site vouches for what it records, and for what a signed-in browser sends, but a
+    # browser may send nothing about the site's own activities (`session_statements_check`):
+    # a statement is the site's own only if both hold. A tool's credentials vouch for what
+    # it sends, whatever categories it lists.
+    by_site = statement.get("authority") == default_authority()
+
     def built_here(data):
+        obj = data.get("object") if isinstance(data.get("object"), dict) else {}
+        if not (by_site and is_own_activity(obj.get("id"))):
+            return False
         context = data.get("context") if isinstance(data.get("context"), dict) else {}
         activities = context.get("contextActivities")
         categories = activities.get("category") if isinstance(activities, dict) else None

@@ -266,3 +266,51 @@ def test_a_file_attached_to_a_pupils_statement_stays_here(
         assert request["parts"] == {sha2: ("text/plain", content)}
     # The school's own LRS keeps the statement with its attachment.
     assert Statement.objects.get().data["attachments"][0]["sha2"] == sha2
+
+
+@pytest.mark.parametrize("own_object", [False, True])
+def test_words_from_a_tool_that_names_the_sites_profile_are_not_forwarded(
+    school, pupil, target, receiver, django_capture_on_commit_callbacks, own_object
+):
+    """Any tool may list the site's profile among its categories, and may name one of the
+    site's own activities: only a statement the site itself vouches for keeps its response."""
+    from xapi.models import LrsClient
+    from xapi.statements.profile import profile_iri
+
+    tool = LrsClient(name="Quiz tool", school=school)
+    tool.issue_secret()
+    tool.save()
+    statement = interaction_statement(pupil, kind="fill-in", response=TYPED)
+    if own_object:
+        statement["object"]["id"] = activity_iri("scenario", uuid.uuid4())
+    statement["context"] = {"contextActivities": {"category": [{"id": profile_iri()}]}}
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[statement], school=school, authority=tool.authority())
+    [sent] = forwarded(receiver)
+    assert sent["id"] == statement["id"]
+    assert TYPED not in json.dumps(sent)
+    assert Statement.objects.get(statement_id=statement["id"]).data["result"]["response"] == TYPED
+
+
+def test_words_a_browser_sends_naming_the_sites_profile_are_not_forwarded(
+    client, pupil, target, receiver, django_capture_on_commit_callbacks
+):
+    """A signed-in pupil's browser is vouched for as the site, but may send statements only
+    about other content: listing the site's profile does not make its words option ids."""
+    from xapi.statements.profile import profile_iri
+
+    client.force_login(pupil)
+    statement = interaction_statement(pupil, kind="fill-in", response=TYPED)
+    statement["context"] = {"contextActivities": {"category": [{"id": profile_iri()}]}}
+    token = client.get("/").cookies.get("csrftoken")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            "/xapi/statements",
+            data=json.dumps(statement),
+            content_type="application/json",
+            HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+            HTTP_X_CSRFTOKEN=token.value if token else "",
+        )
+    assert answer.status_code == 200, answer.content
+    [sent] = forwarded(receiver)
+    assert TYPED not in json.dumps(sent)
