@@ -268,10 +268,13 @@ def _learners_by_key(keys: set[str], school_id) -> dict[str, int]:
     from schools.models import User
 
     learner_ids, emails = [], []
+    # A tool may spell an id in capitals or without hyphens: each spelling is its learner's.
+    keys_by_learner_id: dict[uuid.UUID, set[str]] = {}
     for key in keys:
         learner_id, email = _learner_match(key, school_id)
         if learner_id is not None:
             learner_ids.append(learner_id)
+            keys_by_learner_id.setdefault(learner_id, set()).add(key)
         if email is not None:
             emails.append(email)
     if not learner_ids and not emails:
@@ -285,6 +288,8 @@ def _learners_by_key(keys: set[str], school_id) -> dict[str, int]:
     users = User.objects.annotate(email_lower=Lower("email")).filter(condition, school_id=school_id)
     for pk, learner_id, email in users.values_list("pk", "learner_id", "email"):
         found[f"{prefix}{learner_id}"] = pk
+        for key in keys_by_learner_id.get(learner_id, ()):
+            found[key] = pk
         if email:
             found[f"mbox:mailto:{email.lower()}"] = pk
     return {key: pk for key, pk in found.items() if key in keys}
