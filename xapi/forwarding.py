@@ -22,6 +22,7 @@ import logging
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -232,18 +233,18 @@ def _pupils_by_hashed_email(keys: set[str], school_id) -> dict[str, int]:
     return found
 
 
-def _pupils_by_mis_account(keys: set[str], school_id) -> dict[str, int]:
-    """The school's pupils named by an account of a school's tool whose name is the MIS id
-    the school gave them (an admission number), by actor key, whatever the account's
-    homePage (the MIS's or the tool's own, which we cannot know). Such an account usually
-    comes with the pupil's `name`, and the MIS id is itself something that identifies the
-    child outside the school: neither may leave (DESIGN.md). Read only when a statement
-    uses an account."""
+def _pupils_by_account_name(
+    keys: set[str], school_id, *, field: str, names_it: Callable[[str], bool]
+) -> dict[str, int]:
+    """The school's pupils named by an account whose name is their `field` (compared
+    without regard to case), by actor key, whatever the account's homePage (the MIS's, the
+    tool's own or a sign-in service's, which we cannot know). Only account names for which
+    `names_it` holds are looked up; no query when there are none."""
     names: dict[str, set[str]] = {}
     for key in keys:
         if key.startswith("account:"):
             _home, _bar, name = key[len("account:") :].partition("|")
-            if name:
+            if names_it(name):
                 names.setdefault(name.lower(), set()).add(key)
     if not names or school_id is None:
         return {}
@@ -253,47 +254,34 @@ def _pupils_by_mis_account(keys: set[str], school_id) -> dict[str, int]:
     from schools.roles import AUTH_GROUP_NAMES, Role
 
     pupils = (
-        User.objects.annotate(mis_lower=Lower("mis_id"))
+        User.objects.annotate(field_lower=Lower(field))
         .filter(
             school_id=school_id,
             groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
-            mis_lower__in=list(names),
+            field_lower__in=list(names),
         )
-        .values_list("pk", "mis_lower")
+        .values_list("pk", "field_lower")
     )
-    return {key: pk for pk, mis_id in pupils for key in names.get(mis_id, ())}
+    return {key: pk for pk, value in pupils for key in names.get(value, ())}
+
+
+def _pupils_by_mis_account(keys: set[str], school_id) -> dict[str, int]:
+    """The school's pupils named by an account of a school's tool whose name is the MIS id
+    the school gave them (an admission number). Such an account usually comes with the
+    pupil's `name`, and the MIS id is itself something that identifies the child outside
+    the school: neither may leave (DESIGN.md)."""
+    return _pupils_by_account_name(keys, school_id, field="mis_id", names_it=bool)
 
 
 def _pupils_by_account_email(keys: set[str], school_id) -> dict[str, int]:
-    """The school's pupils named by an account whose name is their email address, by actor
-    key: a tool that signs pupils in with the school's Microsoft or Google accounts names
-    them by their sign-in address (their UPN), under the sign-in service's homePage. It is
-    their email by another property, which must not leave the school any more than `mbox`
-    does (DESIGN.md: "never a name, email or UPN"). Read only when an account name is an
-    address."""
-    names: dict[str, set[str]] = {}
-    for key in keys:
-        if key.startswith("account:"):
-            _home, _bar, name = key[len("account:") :].partition("|")
-            if "@" in name:
-                names.setdefault(name.lower(), set()).add(key)
-    if not names or school_id is None:
-        return {}
-    from django.db.models.functions import Lower
-
-    from schools.models import User
-    from schools.roles import AUTH_GROUP_NAMES, Role
-
-    pupils = (
-        User.objects.annotate(email_lower=Lower("email"))
-        .filter(
-            school_id=school_id,
-            groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
-            email_lower__in=list(names),
-        )
-        .values_list("pk", "email_lower")
+    """The school's pupils named by an account whose name is their email address: a tool
+    that signs pupils in with the school's Microsoft or Google accounts names them by their
+    sign-in address (their UPN), under the sign-in service's homePage. It is their email by
+    another property, which must not leave the school any more than `mbox` does (DESIGN.md:
+    "never a name, email or UPN")."""
+    return _pupils_by_account_name(
+        keys, school_id, field="email", names_it=lambda name: "@" in name
     )
-    return {key: pk for pk, email in pupils for key in names.get(email, ())}
 
 
 # xAPI 1.0.3 Part Two 4.1.4.1 "Interaction Activities": the responses of these interaction
