@@ -313,8 +313,35 @@ class Group(models.Model):
                         % {"school": school}
                     }
                 )
+            if refusal := self._records_kept_at_school():
+                raise ValidationError({"school": refusal})
         if self.pk and self.kind:
             self._kind_change_check()
+
+    def _records_kept_at_school(self) -> str | None:
+        """Why the group cannot move to another school for what its school did with it, or
+        None. Its assignments are its school's (their reminders would go to the new school's
+        people), and its lessons and classroom runs name its school's pupils and teachers
+        (the new school's lead could take back a lesson, changing those pupils' records)."""
+        stored = Group.objects.filter(pk=self.pk).select_related("school").first()
+        school = stored.school if stored is not None else None
+        if school is None:
+            return None
+        done = []
+        if self.assignments.exists():
+            done.append(_("%(school)s assigned courses to it") % {"school": school})
+        if self.lessons_taught.exists():
+            done.append(_("%(school)s recorded lessons with it") % {"school": school})
+        if self.classroom_sessions.exists():
+            done.append(
+                _("%(school)s ran scenarios with it in classroom mode") % {"school": school}
+            )
+        if not done:
+            return None
+        return _(
+            "It cannot move to another school: %(done)s, and those records stay with "
+            "%(school)s. Add a new group at the other school instead."
+        ) % {"done": "; ".join(done), "school": school}
 
     def _kind_change_check(self):
         """Its members stay as they are when its kind changes: refuse a kind they could not

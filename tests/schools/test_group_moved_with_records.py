@@ -1,0 +1,89 @@
+"""A group that holds its school's records stays at that school.
+
+Its assignments name the school that made them, and its lessons and classroom runs its
+school's teachers and pupils: moved, the new school's lead could take back the old school's
+lessons (voiding its pupils' records), and the old school's reminders went to the new
+school's people.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+
+from courses.models import Audience, ClassLesson, CourseIndexPage, CoursePage
+from records.models import Assignment
+from schools.models import Group
+from schools.roles import Role
+from tests.factories import GroupFactory, SchoolFactory, UserFactory
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(username="root", school=None, is_superuser=True, is_staff=True))
+    return client
+
+
+@pytest.fixture
+def pupils_course(home_page):
+    index = CourseIndexPage(title="Courses for pupils", slug="pupils", audience=Audience.PUPILS)
+    home_page.add_child(instance=index)
+    page = CoursePage(
+        title="Respect online",
+        slug="respect-online",
+        audience=Audience.PUPILS,
+        summary="Be kind online.",
+        estimated_minutes=30,
+        learning_outcomes="Say what to do",
+    )
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    return CoursePage.objects.get(pk=page.pk)
+
+
+def _move(admin_client, group, school):
+    return admin_client.post(
+        f"/admin/schools/groups/edit/{group.pk}/",
+        {"school": school.pk, "name": group.name, "kind": group.kind},
+    )
+
+
+def test_a_class_with_a_lesson_recorded_is_not_moved_to_another_school(
+    admin_client, school, pupils_course
+):
+    teacher = UserFactory(school=school, roles=[Role.STAFF])
+    emptied = GroupFactory(school=school, name="7E", kind=Group.Kind.CLASS)
+    ClassLesson.objects.create(
+        group=emptied,
+        course=pupils_course,
+        taught_on=date.today(),
+        pupil_count=3,
+        recorded_by=teacher,
+    )
+    other = SchoolFactory(name="Other Academy")
+
+    response = _move(admin_client, emptied, other)
+
+    assert response.status_code == 200
+    assert "Test Academy recorded lessons with it" in response.content.decode()
+    emptied.refresh_from_db()
+    assert emptied.school == school
+
+
+def test_a_class_with_a_course_assigned_is_not_moved_to_another_school(
+    admin_client, school, pupils_course
+):
+    emptied = GroupFactory(school=school, name="7E", kind=Group.Kind.CLASS)
+    Assignment.objects.create(
+        school=school,
+        course=pupils_course,
+        group=emptied,
+        due_on=date.today() + timedelta(days=20),
+    )
+    other = SchoolFactory(name="Other Academy")
+
+    response = _move(admin_client, emptied, other)
+
+    assert response.status_code == 200
+    assert "Test Academy assigned courses to it" in response.content.decode()
+    emptied.refresh_from_db()
+    assert emptied.school == school
