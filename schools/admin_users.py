@@ -315,10 +315,22 @@ class GroupDeleteView(groups.DeleteView):
     def dispatch(self, request, *args, **kwargs):
         group = self.get_object()
         role = ROLE_BY_GROUP_NAME.get(group.name)
-        if role is None:
-            return super().dispatch(request, *args, **kwargs)
-        messages.error(request, role_group_refusal(role, deleting=True))
-        return redirect(self.index_url_name)
+        if role is not None:
+            messages.error(request, role_group_refusal(role, deleting=True))
+            return redirect(self.index_url_name)
+        # Deleting a group takes what it gives from all its members, as unticking each of
+        # its permissions would: only for someone who could give them.
+        if refused := groups_beyond_reach(request.user, [group]):
+            messages.error(
+                request,
+                _(
+                    "Only a superuser, or someone who holds all of its permissions, can "
+                    "delete the group %(group)s: its members would lose them."
+                )
+                % {"group": refused[0]},
+            )
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class GroupViewSet(groups.GroupViewSet):

@@ -771,3 +771,45 @@ def test_bulk_actions_check_everyone_selected_in_a_fixed_number_of_queries(
     pupils = [UserFactory(school=school, roles=[Role.PUPIL]) for _ in range(6)]
     few = _hook_queries(check, action_type, people_admin, pupils[:2])
     assert _hook_queries(check, action_type, people_admin, pupils) == few
+
+
+def test_an_administrator_cannot_delete_a_group_that_gives_more_than_they_hold(
+    client, people_admin, group_admin
+):
+    """Deleting a group takes every permission it gives from each of its members, as
+    unticking them all would: only someone who could give them may do it."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    group_admin.permissions.add(
+        Permission.objects.get(content_type__app_label="auth", codename="delete_group")
+    )
+    officers = AuthGroup.objects.create(name="Data protection officers")
+    officers.permissions.add(Permission.objects.get(codename="view_safeguarding_dashboard"))
+    officer = UserFactory(username="officer", school=None)
+    officer.groups.add(officers)
+
+    response = client.post(f"/admin/groups/delete/{officers.pk}/")
+
+    assert response.status_code in (302, 403)
+    assert AuthGroup.objects.filter(pk=officers.pk).exists()
+    officer = type(officer).objects.get(pk=officer.pk)
+    assert officer.has_perm("schools.view_safeguarding_dashboard")
+
+
+def test_an_administrator_still_deletes_a_group_that_gives_what_they_hold(
+    client, people_admin, group_admin
+):
+    from django.contrib.auth.models import Group as AuthGroup
+
+    group_admin.permissions.add(
+        Permission.objects.get(content_type__app_label="auth", codename="delete_group")
+    )
+    helpers = AuthGroup.objects.create(name="People helpers")
+    helpers.permissions.add(
+        Permission.objects.get(content_type__app_label="schools", codename="change_user")
+    )
+
+    response = client.post(f"/admin/groups/delete/{helpers.pk}/")
+
+    assert response.status_code == 302
+    assert not AuthGroup.objects.filter(pk=helpers.pk).exists()
