@@ -716,12 +716,23 @@ def _email_failed(error: Exception, *, user, kind: str) -> None:
     run tries again) and raise ReminderRefused (AddressRefused, MailServerUnreachable) when
     the caller should know why; return for any other failure."""
     # One bad address must not stop everyone else's emails.
-    if isinstance(error, OSError):
-        # The mail server's or the socket's: its text may name the address, so only what
-        # kind of failure and the reply code are logged, with who by their id.
+    if isinstance(error, OSError | ValueError):
+        # The mail server's or the socket's, or Django's refusing an address it cannot read
+        # ('Invalid address "..."'): their text may name the address, so only what kind of
+        # failure and the reply code are logged, with who by their id.
         logger.error("Email (%s) to user %s failed: %s", kind, user.pk, mail_failure_summary(error))
     else:
         logger.exception("Email (%s) to user %s failed", kind, user.pk)
+    if isinstance(error, ValueError):
+        # An address saved before it was checked: no mail server is asked, and trying
+        # again will not help until it is put right.
+        raise AddressRefused(
+            _(
+                "Their email address in Upstander, %(email)s, is not one an email can be "
+                "sent to. Check that it is right."
+            )
+            % {"email": user.email}
+        ) from error
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         raise AddressRefused(
             _(

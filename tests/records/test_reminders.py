@@ -1061,3 +1061,49 @@ def test_the_new_schools_lead_may_chase_someone_their_old_schools_lead_chased_to
         "Email a reminder now"
         not in client.get(reverse("records:person", args=[teacher.pk])).content.decode()
     )
+
+
+class CheckingAddresses(locmem.EmailBackend):
+    """The in-memory backend, reading each address as Django's SMTP backend does before it
+    sends (`sanitize_address`), which refuses one that is not an address."""
+
+    def send_messages(self, messages):
+        from django.core.mail.message import sanitize_address
+
+        for message in messages:
+            for address in message.recipients():
+                sanitize_address(address, message.encoding or "utf-8")
+        return super().send_messages(messages)
+
+
+def test_an_address_that_is_not_one_is_logged_without_it_and_does_not_stop_the_others(
+    school, staff_team, staff_course, mailoutbox, caplog, settings
+):
+    """An address kept before it was checked ("name@@school", a trailing comma) cannot be
+    written into an email, which Django says with the address in the error: the run goes
+    on to the others and the log names the person by their id only."""
+    import logging
+
+    from django.contrib.auth import get_user_model
+
+    settings.EMAIL_BACKEND = f"{__name__}.CheckingAddresses"
+    _three_overdue_staff(school, staff_team, staff_course)
+    get_user_model().objects.filter(username="overdue0").update(email="overdue0@@school.invalid")
+    with caplog.at_level(logging.INFO):
+        assert reminders_send() == 2
+    assert "overdue0@@school.invalid" not in caplog.text
+    assert not ReminderSent.objects.filter(learner__username="overdue0").exists()
+
+
+def test_a_reminder_to_an_address_that_is_not_one_says_so_not_try_again_later(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox, settings
+):
+    settings.EMAIL_BACKEND = f"{__name__}.CheckingAddresses"
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    teacher.email = "teacher1@school.invalid,"
+    teacher.save()
+    client.force_login(safeguarding_lead)
+    html = _remind(client, teacher, assignment).content.decode()
+    assert "Please try again later" not in html
+    assert "Check that it is right" in html
+    assert mailoutbox == []
