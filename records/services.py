@@ -949,6 +949,10 @@ def records_purge(
                     records_rebuild(learner_ids=sorted(learner_ids))
                 if school is not None:  # (assignments are always a school's)
                     _reminders_sent_purge(school=school, cutoff=cutoff, today=now)
+                else:  # notes naming no school, of people at none now
+                    ReminderSent.objects.filter(
+                        school__isnull=True, learner__school__isnull=True, sent_at__lt=cutoff
+                    ).delete()
             result[school.name if school else NO_SCHOOL] = count
     if not dry_run:
         task_results_purge(now=now)
@@ -1056,7 +1060,12 @@ def _reminders_sent_purge(*, school: School, cutoff: datetime, today: datetime) 
     would be sent again. Run after the records are rebuilt, on the standings they give."""
     from .selectors import school_standings
 
-    old = ReminderSent.objects.filter(school=school, sent_at__lt=cutoff)
+    # With them, the notes that name no school (sent under an assignment removed before
+    # migration 0010 could name its school): by the person's school now, the best guess
+    # left. Naming no course, they never stop a reminder being sent, so nothing keeps them.
+    old = ReminderSent.objects.filter(
+        Q(school=school) | Q(school__isnull=True, learner__school=school), sent_at__lt=cutoff
+    )
     if not old.exists():
         return
     day = timezone.localdate(today)

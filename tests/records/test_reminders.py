@@ -1107,3 +1107,23 @@ def test_a_reminder_to_an_address_that_is_not_one_says_so_not_try_again_later(
     assert "Please try again later" not in html
     assert "Check that it is right" in html
     assert mailoutbox == []
+
+
+def test_the_retention_purge_deletes_old_notes_of_reminders_whose_assignment_went_unnamed(
+    school, teacher
+):
+    """A reminder sent under an assignment removed before its note named the course and the
+    school (migration 0010 fills them in from the assignment, which was gone) is the
+    person's data too: it goes when the school's records of that time go."""
+    from records.services import records_purge
+
+    school.retention_months = 12
+    school.save()
+    note = ReminderSent.objects.create(
+        learner=teacher, assignment=None, kind="overdue", about_date=date(2024, 1, 1)
+    )
+    ReminderSent.objects.filter(pk=note.pk).update(
+        sent_at=timezone.now() - timedelta(days=800), school=None, course=None
+    )
+    records_purge()
+    assert not ReminderSent.objects.filter(pk=note.pk).exists()
