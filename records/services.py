@@ -1517,8 +1517,17 @@ def learner_export(
             for c in Certificate.objects.filter(learner=learner)
         ],
         "reminders_sent": [
-            {"kind": r.kind, "about": r.about_date.isoformat(), "sent_at": r.sent_at.isoformat()}
+            {
+                # What it was about: the course's title (none for a note older than the
+                # course it was about was noted with it).
+                "course": r.course.title if r.course_id else None,
+                "kind": r.kind,
+                "about": r.about_date.isoformat(),
+                "sent_at": r.sent_at.isoformat(),
+            }
             for r in ReminderSent.objects.filter(learner=learner)
+            .select_related("course")
+            .order_by("sent_at", "pk")
         ],
         "data_protection_log": [
             {"kind": kind, "at": at.isoformat()}

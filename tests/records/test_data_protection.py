@@ -1646,3 +1646,19 @@ def test_checking_a_certificate_the_purge_removed_says_its_record_may_no_longer_
     page = client.get(reverse("records:verify"), {"code": code}).content.decode()
     assert "Not a valid certificate" in page
     assert "no longer holds the record" in page
+
+
+def test_a_subject_access_export_says_which_course_each_reminder_was_about(
+    school, staff_team, staff_course, teacher, mailoutbox
+):
+    """ "Overdue, about 3 March" tells the person nothing unless it says about what."""
+    from datetime import date
+
+    from records.services import reminders_send
+    from tests.records.conftest import assign_to_team
+
+    assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=3))
+    reminders_send()
+    [reminder] = learner_export(learner=teacher)["reminders_sent"]
+    assert reminder["kind"] == "overdue"
+    assert reminder["course"] == staff_course.title
