@@ -607,7 +607,7 @@ A_POST_ABOUT_YOU = Graph(
                     "manager",
                     "Go straight to your line manager",
                     "line-manager",
-                    "Telling your manager quickly is right.",
+                    "Telling your manager quickly is right, but take screenshots first: posts can vanish.",
                     1,
                 ),
             ),
@@ -705,11 +705,28 @@ A_POST_ABOUT_YOU = Graph(
                 _c(
                     "go-back",
                     "Say you'll take screenshots and call back",
-                    "evidence",
+                    "call-back",
                     "Without evidence, nobody can act. Take screenshots before anything is removed.",
                     0,
                     sets={"have_evidence": True},
                     when={"have_evidence": False},
+                ),
+            ),
+        ),
+        Node(
+            "call-back",
+            title="Calling back",
+            text=(
+                "You save screenshots showing the account name, the video, the caption and "
+                "the comments, with the date and time, and call POSH back."
+            ),
+            choices=(
+                _c(
+                    "send-late",
+                    "Send them your screenshots",
+                    "new-comments",
+                    "Next time, take screenshots first: posts can vanish before anyone acts.",
+                    1,
                 ),
             ),
         ),
