@@ -125,6 +125,33 @@ def test_staff_signposting_in_wales_names_the_designated_safeguarding_person(
     assert "your line manager and the Designated Safeguarding Person" in strip_tags(signposts)
 
 
+def test_pupil_help_in_wales_names_the_designated_safeguarding_person(
+    client, home_page, school, pupil
+):
+    """Welsh schools call the role the Designated Safeguarding Person; a pupil there was
+    told to go to "the school's safeguarding lead", a role their school does not have, in
+    the help box and under the private question."""
+    from schools.models import School
+
+    school.nation = School.Nation.WALES
+    school.save()
+    demo_content_load()
+    client.force_login(pupil)
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["pupil-2021"][0])
+    text = strip_tags(client.get(module.url).content.decode())
+    assert "the school's designated safeguarding person, or someone at home" in text
+    assert "which your school's designated safeguarding person can open" in text
+
+
+def test_pupil_help_in_england_names_the_designated_safeguarding_lead(client, home_page, pupil):
+    demo_content_load()
+    client.force_login(pupil)
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["pupil-2021"][0])
+    text = strip_tags(client.get(module.url).content.decode())
+    assert "the school's designated safeguarding lead, or someone at home" in text
+    assert "which your school's designated safeguarding lead can open" in text
+
+
 def test_pupil_signposting_gives_childline_and_ceop(client, home_page, pupil):
     demo_content_load()
     client.force_login(pupil)
