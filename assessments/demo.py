@@ -303,10 +303,11 @@ STAFF_QUIZ = {
                 "Take screenshots with the username, time and date",
                 "Tell your line manager",
                 "Report the content to the platform",
-                "Contact POSH if it is not removed",
+                "Contact POSH, which can escalate it to the platform",
             ],
-            "Evidence first, then your line manager, then the platform; POSH can escalate "
-            "when a report to the platform doesn't work.",
+            "Evidence first, then your line manager, then report it to the platform and "
+            "contact POSH too, without waiting for the platform: TikTok called POSH the "
+            "shortest route to getting content taken down.",
         ),
         matching(
             "staff:settings",
