@@ -464,7 +464,8 @@ STAFF_COURSE = {
                     "<li><strong>Take screenshots</strong> as evidence, making sure they show "
                     "usernames and the time and date.</li>"
                     "<li><strong>Tell your line manager</strong> as soon as possible, and your "
-                    "designated safeguarding lead.</li>"
+                    "designated safeguarding lead (in Wales, the designated safeguarding "
+                    "person).</li>"
                     "<li><strong>Report the content to the platform</strong>, citing the "
                     "community guideline it breaks.</li>"
                     "<li><strong>Contact the Professionals Online Safety Helpline "
@@ -552,7 +553,8 @@ STAFF_COURSE = {
                 ),
                 _callout(
                     "Questions about your school's policy?",
-                    "<p>Ask your line manager or designated safeguarding lead.</p>",
+                    "<p>Ask your line manager or designated safeguarding lead (in Wales, the "
+                    "designated safeguarding person).</p>",
                     "staff",
                 ),
             ],

@@ -152,6 +152,24 @@ def test_pupil_help_in_england_names_the_designated_safeguarding_lead(client, ho
     assert "which your school's designated safeguarding lead can open" in text
 
 
+@pytest.mark.parametrize("module_index", [1, 2])
+def test_staff_steps_in_wales_name_the_designated_safeguarding_person(
+    client, home_page, school, teacher, module_index
+):
+    """The staff course's own text told staff to go to their "designated safeguarding
+    lead", a role Welsh schools call the designated safeguarding person."""
+    from schools.models import School
+
+    school.nation = School.Nation.WALES
+    school.save()
+    demo_content_load()
+    client.force_login(teacher)
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][module_index])
+    html = client.get(module.url).content.decode()
+    body = html.split('<ul class="signposts">')[0]
+    assert "in Wales, the designated safeguarding person" in strip_tags(body)
+
+
 def test_pupil_signposting_gives_childline_and_ceop(client, home_page, pupil):
     demo_content_load()
     client.force_login(pupil)
