@@ -49,7 +49,7 @@ TIMEOUT_SECONDS = 30
 # 4xx refuses the statements themselves (400, 409 a different statement with the same id,
 # 413, 422...), which retrying cannot fix.
 RETRIED_4XX = {401, 403, 404, 407, 408, 425, 429}
-# After this many tries answered with a 5xx (and no Retry-After), a batch is sent one
+# After this many tries in a row answered with a 5xx (and no Retry-After), a batch is sent one
 # statement at a time: a statement the target fails on every time, while it takes the
 # others, is then set aside like a refused one instead of holding up all that follows.
 STUCK_AFTER = 3
@@ -557,15 +557,20 @@ def refused(exc: Exception) -> bool:
     )
 
 
-def _stuck(exc: Exception, entry: OutboxEntry) -> bool:
-    """Has the target failed on this entry (a 5xx, not asking for time) often enough that
-    it may be the statement, not the target, that is the trouble?"""
+def _server_error(exc: Exception) -> bool:
+    """Did the target fail with a 5xx without asking for time?"""
     return (
         isinstance(exc, urllib.error.HTTPError)
         and exc.code >= 500
         and retry_after(exc, timezone.now()) is None
-        and entry.attempts + 1 >= STUCK_AFTER
     )
+
+
+def _stuck(exc: Exception, entry: OutboxEntry) -> bool:
+    """Has the target failed on this entry with a 5xx (not asking for time) often enough in
+    a row that it may be the statement, not the target, that is the trouble? Tries that
+    failed otherwise do not count: they say nothing about the statement."""
+    return _server_error(exc) and entry.server_errors + 1 >= STUCK_AFTER
 
 
 def retry_after(exc: Exception, now: datetime) -> datetime | None:
@@ -625,6 +630,7 @@ def _failed(target: ForwardingTarget, entries: list[OutboxEntry], exc: Exception
     OutboxEntry.objects.filter(id__in=[e.id for e in entries]).update(
         status=OutboxEntry.Status.FAILED if refused(exc) else OutboxEntry.Status.PENDING,
         attempts=attempts,
+        server_errors=F("server_errors") + 1 if _server_error(exc) else 0,
         last_error=message,
         next_attempt_at=next_at,
     )
@@ -643,6 +649,7 @@ def _sent(entries: list[OutboxEntry]) -> None:
         status=OutboxEntry.Status.SENT,
         sent_at=timezone.now(),
         last_error="",
+        server_errors=0,
         attempts=F("attempts") + 1,
     )
 
@@ -709,6 +716,7 @@ def _set_aside(entry: OutboxEntry, exc: Exception) -> None:
     OutboxEntry.objects.filter(id=entry.id).update(
         status=OutboxEntry.Status.FAILED,
         attempts=entry.attempts + 1,
+        server_errors=entry.server_errors + 1,
         last_error=_error_text(exc),
     )
     logger.warning(
@@ -799,7 +807,10 @@ def outbox_flush() -> int:
 def outbox_replay(*, target: ForwardingTarget, statuses=("failed", "pending")) -> int:
     """Make failed (and waiting) entries due now and send them: the admin's replay."""
     count = OutboxEntry.objects.filter(target=target, status__in=list(statuses)).update(
-        status=OutboxEntry.Status.PENDING, next_attempt_at=timezone.now()
+        # The admin's try starts the count of 5xx answers in a row again.
+        status=OutboxEntry.Status.PENDING,
+        next_attempt_at=timezone.now(),
+        server_errors=0,
     )
     # The admin asks for it now, whatever the target last asked for.
     ForwardingTarget.objects.filter(pk=target.pk).update(wait_until=None)

@@ -688,9 +688,9 @@ WITH {guard_sql + ", " if guard_sql else ""}new AS (
     FROM new JOIN jsonb_to_recordset(%s::jsonb) AS r(sid uuid, kind text, key text)
         ON r.sid = new.statement_id
 ), {projection}, outbox AS (
-    INSERT INTO {outbox} (target_id, statement_id, status, attempts, next_attempt_at,
-        last_error, created_at)
-    SELECT t.id, new.id, 'pending', 0, %s::timestamptz, '', %s::timestamptz
+    INSERT INTO {outbox} (target_id, statement_id, status, attempts, server_errors,
+        next_attempt_at, last_error, created_at)
+    SELECT t.id, new.id, 'pending', 0, 0, %s::timestamptz, '', %s::timestamptz
     FROM new JOIN {targets} t ON t.is_active AND (t.school_id IS NULL OR t.school_id = %s::bigint)
     WHERE t.scope = 'all'
         OR (t.scope = 'staff' AND new.learner_id IS NOT NULL AND NOT EXISTS (

@@ -954,3 +954,27 @@ def test_a_pupil_named_by_our_account_with_a_slash_after_the_site_is_forwarded_w
     assert sent[0]["actor"] == actor_for(pupil)
     assert sent[1]["object"] == actor_for(pupil)
     assert "Jane Pupil" not in json.dumps(sent)
+
+
+def test_a_statement_is_not_set_aside_for_5xx_answers_that_were_not_three_in_a_row(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """Only a statement the target answered with a 5xx three times in a row is sent alone
+    and set aside (docs/xapi.md): tries that failed otherwise (the target's password had
+    expired, 401) do not count, so a gateway blip of two 502s right after the admin saved
+    the new password leaves every statement waiting, in order, to arrive on the next try."""
+    statements = [make_statement(pupil) for _ in range(2)]
+    receiver.statuses = [401]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=statements, school=school)
+    receiver.statuses = [401, 502, 502]
+    for _ in range(3):
+        OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_flush()
+    assert not OutboxEntry.objects.filter(status="failed").exists()
+    OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_flush()
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+    assert _sent_ids(receiver)[-2:] == [s["id"] for s in statements]
