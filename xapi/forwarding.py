@@ -755,13 +755,49 @@ def _still_for_target(target: ForwardingTarget, entries: list[OutboxEntry]) -> l
     return kept
 
 
+VOIDED_AT_TARGET = (
+    "Not sent: this statement was taken back (voided) while it waited for a replay, and the "
+    "target already has the statement that voids it; sent now, it would arrive after it."
+)
+
+
+def _not_voided_at_target(
+    target: ForwardingTarget, entries: list[OutboxEntry]
+) -> list[OutboxEntry]:
+    """The entries whose statement the target may still be sent. A statement set aside
+    (refused, then replayed) lets the queue go on past it, so the statement voiding it can
+    reach the target first. Sent after its voiding, it would break the promise that a
+    voiding never arrives before what it voids, and an LRS that applies a voiding as it
+    arrives (not as xAPI 1.0.3 Part Two 2.3.2 asks, whichever came first) would hold it as
+    live. Voided, it need not arrive at all: it is kept aside, saying why."""
+    from .services import VOIDED
+
+    voided = {entry.statement.statement_id: entry for entry in entries if entry.statement.voided}
+    if not voided:
+        return entries
+    at_target = set(
+        OutboxEntry.objects.filter(
+            target=target,
+            status=OutboxEntry.Status.SENT,
+            statement__verb_iri=VOIDED,
+            statement__ref_statement_id__in=list(voided),
+        ).values_list("statement__ref_statement_id", flat=True)
+    )
+    if not at_target:
+        return entries
+    OutboxEntry.objects.filter(id__in=[voided[sid].id for sid in at_target]).update(
+        status=OutboxEntry.Status.FAILED, last_error=VOIDED_AT_TARGET
+    )
+    return [entry for entry in entries if entry.statement.statement_id not in at_target]
+
+
 def batch_send(*, target: ForwardingTarget, fresh: bool = False) -> tuple[int, bool]:
     """Send one batch of due entries (see `_claim` for `fresh`). Returns (how many were
     sent, whether to go on)."""
     claimed = _claim(target, fresh=fresh)
     if not claimed:
         return 0, False
-    entries = _still_held(_still_for_target(target, claimed))
+    entries = _still_held(_not_voided_at_target(target, _still_for_target(target, claimed)))
     if not entries:
         return 0, True  # the whole batch was set aside: the entries after it may go
     try:

@@ -978,3 +978,30 @@ def test_a_statement_is_not_set_aside_for_5xx_answers_that_were_not_three_in_a_r
         outbox_flush()
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
     assert _sent_ids(receiver)[-2:] == [s["id"] for s in statements]
+
+
+def test_a_set_aside_statement_voided_since_is_not_replayed_after_its_voiding(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """A statement the target refused is set aside, so the queue goes on past it: the
+    statement taking it back (voiding it) can reach the target first. Replayed then, it
+    would arrive after its voiding, and an LRS that applies a voiding when it arrives would
+    hold it as live. It is left out of the replay instead, saying why."""
+    original = make_statement(pupil)
+    receiver.statuses = [400]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[original], school=school)
+    voiding = {
+        "actor": original["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
+        "object": {"objectType": "StatementRef", "id": original["id"]},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        [voiding_id] = record(statements=[voiding], school=school)
+    assert _sent_ids(receiver) == [original["id"], str(voiding_id)]
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_replay(target=target)
+    assert _sent_ids(receiver) == [original["id"], str(voiding_id)]
+    entry = OutboxEntry.objects.get(statement__statement_id=original["id"])
+    assert entry.status == "failed"
+    assert "voided" in entry.last_error
