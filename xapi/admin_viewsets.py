@@ -180,6 +180,18 @@ class ForwardingTargetViewSet(ListingViewSet):
             kwargs.setdefault("assume_scheme", "https")
         if db_field.name == "version":
             kwargs.setdefault("label", db_field.verbose_name)
+        if db_field.name == "is_active":
+            # Statements are queued for the active targets only (`_outbox_rows`, and the
+            # PostgreSQL insert): one switched off for a while misses what happened meanwhile.
+            kwargs.setdefault(
+                "help_text",
+                _(
+                    "Statements recorded while it is inactive are never sent to it, even once "
+                    "it is active again; those already waiting are sent then. To hold "
+                    "statements while the other LRS is down, leave it active: they wait and "
+                    "are retried."
+                ),
+            )
         if db_field.name == "password":
             # The other LRS's secret is never written back into the page, where anyone seeing
             # the screen, or the browser's history, would have it; "new-password" keeps the

@@ -483,3 +483,17 @@ def test_an_http_endpoint_on_this_machine_is_accepted(admin_client):
         reverse("xapi_forwardingtarget:add"), _target_form("http://127.0.0.1:8100/xAPI/")
     )
     assert response.status_code == 302, response.context["form"].errors
+
+
+def test_the_active_box_says_what_is_recorded_while_a_target_is_switched_off_is_not_sent(
+    admin_client,
+):
+    """A target switched off gets no outbox entries for what is recorded meanwhile (only
+    what already waited is sent once it is active again): the admin who switches it off
+    while the other LRS is down for maintenance is told so before, not after."""
+    target = ForwardingTarget.objects.create(name="Ralph", endpoint="https://lrs.example.org/")
+    html = admin_client.get(reverse("xapi_forwardingtarget:edit", args=[target.pk])).content
+    assert (
+        "Statements recorded while it is inactive are never sent to it, even once it is "
+        "active again" in html.decode()
+    )
