@@ -66,3 +66,25 @@ def test_a_uuid_parameter_not_in_its_standard_string_form_is_400(lrs, name, valu
 def test_putting_a_statement_under_a_non_standard_uuid_is_400(lrs, value):
     response = lrs.put(f"{URL}?statementId={value}", xapi_statement())
     _assert_lrs_refusal(response)
+
+
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+@pytest.mark.parametrize("refusal", ["too many fields", "too large"])
+def test_an_early_refusal_answers_in_the_version_the_tool_asked_for(
+    school, lrs_client_factory, version, refusal
+):
+    """Part Three 1.4 (2.0.0 4.1.7): the LRS answers in the version the tool speaks, as every
+    other refusal does; a 1.0.3 tool told "2.0.0" may take the LRS for one it cannot use. A
+    refusal made before the request is read still knows the version header."""
+    lrs = lrs_client_factory(school, version=version)
+    lrs.client.raise_request_exception = False
+    if refusal == "too many fields":
+        query = "&".join(f"verb=http://example.org/v{n}" for n in range(5))
+        with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=3):
+            response = lrs.get(f"{URL}?{query}")
+        assert response.status_code == 400
+    else:
+        with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024):
+            response = lrs.post(URL, [xapi_statement()] * 20)
+        assert response.status_code == 413
+    assert response["X-Experience-API-Version"] == version

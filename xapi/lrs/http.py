@@ -333,8 +333,18 @@ def lrs_view(view=None, *, consistent_through: bool = False):
     return wrapper
 
 
+def _asked_version(request: HttpRequest) -> str:
+    """The version to answer a refusal made before the request is read (too many fields, too
+    large a body) in: the one the tool's header asks for, as every later answer is, or the
+    latest when it asks for none this LRS speaks."""
+    try:
+        return version_check(request.META.get("HTTP_X_EXPERIENCE_API_VERSION", "").strip())
+    except LrsError:
+        return "2.0.0"
+
+
 def _answer(view, request, *args, **kwargs) -> HttpResponse:
-    version = "2.0.0"
+    version = _asked_version(request)
     if request.method == "OPTIONS":
         return with_lrs_headers(HttpResponse(status=200), version)
     try:
