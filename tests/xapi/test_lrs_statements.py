@@ -524,6 +524,40 @@ def test_context_agents_are_accepted_in_version_2_only(lrs):
     assert lrs.post(URL, statement).status_code == 200
 
 
+@pytest.mark.parametrize("single", [True, False])
+def test_a_1_0_reader_gets_a_2_0_statement_without_what_1_0_has_no_place_for(lrs, single):
+    """2.0.0 Part Two 4.2.2.6 added contextAgents and contextGroups; a 1.0.3 client "SHOULD*
+    reject Statements containing additional properties" (1.0.3 Part Two 2.2), and
+    TinCanPython, a 1.0.3 client, cannot read them. So a reader asking in 1.0.x gets the
+    statement as a 1.0.3 forwarding target does: version 1.0.0, without them."""
+    from tincan import Statement as TinCanStatement
+
+    agent = {"objectType": "contextAgent", "agent": {"mbox": "mailto:t@example.org"}}
+    group = {
+        "objectType": "contextGroup",
+        "group": {"objectType": "Group", "member": [{"mbox": "mailto:m@example.org"}]},
+    }
+    statement = xapi_statement(
+        id=str(uuid.uuid4()),
+        context={"contextAgents": [agent], "contextGroups": [group], "language": "en-GB"},
+    )
+    lrs.version = "2.0.0"
+    assert lrs.post(URL, statement).status_code == 200
+    lrs.version = "1.0.3"
+    if single:
+        read = lrs.get(URL, {"statementId": statement["id"]}).json()
+    else:
+        read = lrs.get(URL).json()["statements"][0]
+    assert read["id"] == statement["id"]
+    assert read["context"] == {"language": "en-GB"}
+    assert read["version"].startswith("1.0.")
+    TinCanStatement.from_json(json.dumps(read))
+    lrs.version = "2.0.0"
+    kept = lrs.get(URL, {"statementId": statement["id"]}).json()
+    assert kept["context"]["contextAgents"] == [agent]
+    assert kept["version"] == "2.0.0"
+
+
 def test_context_agents_with_empty_relevant_types_are_400(lrs):
     """2.0.0: relevantTypes is "a collection of 1 or more Relevant Type(s)"."""
     lrs.version = "2.0.0"

@@ -4,6 +4,7 @@ canonical."""
 import copy
 
 from ..statements.arrays import context_activities_listed
+from .signatures import without_signature
 
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
 
@@ -160,3 +161,50 @@ def statement_format(
                 activity["definition"] = copy.deepcopy(definitions[activity["id"]])
         return _canonical(statement, _accepted_languages(accept_language))
     return statement
+
+
+def statement_versioned(statement: dict, version: str) -> dict:
+    """`statement` as a client or a forwarding target speaking `version` takes it. A 1.0.3
+    LRS "MUST reject all Statements with a version specified that does not start with 1.0."
+    (xAPI 1.0.3 Part Two 2.4.10), so one recorded under 2.0.0 goes to it as 1.0.0, the
+    version a 1.0.3 LRS gives a statement itself. A signature still matches: the version is
+    something the LRS sets, which comparing statements leaves out
+    (`services.COMPARE_IGNORED`).
+
+    The Statement Resource answers a 1.0.x reader the same way: TinCanPython, for one, cannot
+    read a context with contextAgents.
+
+    1.0.3 has no contextAgents or contextGroups (2.0.0 Part Two 4.2.2.6 added them) and its
+    LRS "SHOULD* reject Statements containing additional properties" (1.0.3 Part Two 2.2),
+    so they are left out, in the statement and in a SubStatement object; a signature, which
+    covered them, no longer matches and is left out too."""
+    if not version.startswith("1."):
+        return statement
+    out = statement
+    if not str(statement.get("version", "1.0.")).startswith("1.0."):
+        out = {**out, "version": "1.0.0"}
+    trimmed = _without_context_agents(out)
+    obj = trimmed.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        inner = _without_context_agents(obj)
+        if inner is not obj:
+            trimmed = {**trimmed, "object": inner}
+    if trimmed is not out:
+        return without_signature(trimmed)
+    return out
+
+
+TWO_ZERO_CONTEXT = ("contextAgents", "contextGroups")
+
+
+def _without_context_agents(data: dict) -> dict:
+    """`data` without its context's 2.0.0-only properties (the same dict when it has none);
+    a context left with nothing in it is left out."""
+    context = data.get("context")
+    if not isinstance(context, dict) or not any(key in context for key in TWO_ZERO_CONTEXT):
+        return data
+    kept = {key: value for key, value in context.items() if key not in TWO_ZERO_CONTEXT}
+    out = {key: value for key, value in data.items() if key != "context"}
+    if kept:
+        out["context"] = kept
+    return out

@@ -39,7 +39,7 @@ from ..statements.base import _UUID, _iri, _timestamp
 from ..statements.errors import StatementConflictError
 from ..statements.validation import errors_from
 from .auth import Principal, authenticate, session_statements_check
-from .formats import activity_iris, statement_format
+from .formats import activity_iris, statement_format, statement_versioned
 from .http import (
     NUL_REASON,
     SUPPORTED_VERSIONS,
@@ -306,9 +306,10 @@ def _statements_get(lrs: LrsRequest):
         )
         if row is None:
             raise LrsError(404, "no such statement")
-        definitions = _canonical_definitions(principal, [row.data], fmt)
-        payload = statement_format(row.data, fmt, accept_language, definitions)
-        response = _statements_response(payload, [row.data], with_attachments, principal)
+        data = statement_versioned(row.data, lrs.version)
+        definitions = _canonical_definitions(principal, [data], fmt)
+        payload = statement_format(data, fmt, accept_language, definitions)
+        response = _statements_response(payload, [data], with_attachments, principal)
         response["Last-Modified"] = http_date(row.stored.timestamp())
         return response
 
@@ -330,9 +331,11 @@ def _statements_get(lrs: LrsRequest):
     )
     consistent = consistent_through_now()
     rows, has_more = statements_find(f, limit=limit, cursor=cursor)
-    definitions = _canonical_definitions(principal, [r.data for r in rows], fmt)
+    # A 1.0.x reader gets statements as 1.0.x has them (without 2.0.0's contextAgents).
+    datas = [statement_versioned(r.data, lrs.version) for r in rows]
+    definitions = _canonical_definitions(principal, datas, fmt)
     payload = {
-        "statements": [statement_format(r.data, fmt, accept_language, definitions) for r in rows],
+        "statements": [statement_format(d, fmt, accept_language, definitions) for d in datas],
         "more": "",
     }
     if has_more:
@@ -344,7 +347,7 @@ def _statements_get(lrs: LrsRequest):
             f"&{k}={lrs.params[k]}" for k in ("format", "attachments") if k in lrs.params
         )
         payload["more"] = f"{reverse('xapi:statements')}?more={token}{extra}"
-    response = _statements_response(payload, [r.data for r in rows], with_attachments, principal)
+    response = _statements_response(payload, datas, with_attachments, principal)
     response["X-Experience-API-Consistent-Through"] = consistent
     if rows:
         # 2.0.0 Part Three 4.1.6.1 GET: "the most recent (maximum) "stored" property of any
