@@ -634,6 +634,20 @@ def test_about_needs_no_credentials_and_lists_versions(client):
     assert {"1.0.3", "2.0.0"} <= set(response.json()["version"])
 
 
+@pytest.mark.parametrize(
+    "asked, answered",
+    [("1.0.3", "1.0.3"), ("1.0.0", "1.0.3"), ("2.0.0", "2.0.0"), (None, "2.0.0"), ("9", "2.0.0")],
+)
+def test_about_answers_in_the_version_the_tool_asked_for(client, asked, answered):
+    """1.0.3 Part Three 6.2: "The LRS MUST include the "X-Experience-API-Version" header in
+    every response" and a 1.0.3 LRS "MUST set this header to "1.0.3"". About needs no
+    header; a tool that sends one is answered in its version, as by the other resources."""
+    headers = {"HTTP_X_EXPERIENCE_API_VERSION": asked} if asked else {}
+    response = client.get("/xapi/about", **headers)
+    assert response.status_code == 200
+    assert response["X-Experience-API-Version"] == answered
+
+
 @pytest.mark.parametrize("path", ["/xapi/statements/", "/xapi/statement", "/xapi/activities/"])
 def test_a_path_that_is_no_xapi_resource_is_a_404_the_tool_can_read(lrs, path):
     """Part Three 1.4 (2.0.0 4.1.7): "every response from the LRS includes" the

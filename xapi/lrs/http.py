@@ -333,10 +333,11 @@ def lrs_view(view=None, *, consistent_through: bool = False):
     return wrapper
 
 
-def _asked_version(request: HttpRequest) -> str:
-    """The version to answer a refusal made before the request is read (too many fields, too
-    large a body) in: the one the tool's header asks for, as every later answer is, or the
-    latest when it asks for none this LRS speaks."""
+def version_asked(request: HttpRequest) -> str:
+    """The version to answer in before the request is read (a refusal of too many fields or
+    too large a body; the About resource, which needs no header): the one the tool's header
+    asks for, as every other answer is, or the latest when it asks for none this LRS
+    speaks."""
     try:
         return version_check(request.META.get("HTTP_X_EXPERIENCE_API_VERSION", "").strip())
     except LrsError:
@@ -344,7 +345,7 @@ def _asked_version(request: HttpRequest) -> str:
 
 
 def _answer(view, request, *args, **kwargs) -> HttpResponse:
-    version = _asked_version(request)
+    version = version_asked(request)
     if request.method == "OPTIONS":
         return with_lrs_headers(HttpResponse(status=200), version)
     try:

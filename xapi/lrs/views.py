@@ -50,6 +50,7 @@ from .http import (
     lrs_view,
     nul_paths,
     refuse_nul,
+    version_asked,
     version_check,
     with_lrs_headers,
 )
@@ -606,13 +607,16 @@ def agents(lrs: LrsRequest):
 
 
 def about(request):
-    """Part Three 2.7 "About Resource": no authentication, no version header needed."""
+    """Part Three 2.7 "About Resource": no authentication, no version header needed. A tool
+    that sends one is answered in its version, as by every other resource (1.0.3 Part Three
+    6.2: a 1.0.3 LRS "MUST set this header to "1.0.3"")."""
+    version = version_asked(request)
     if request.method == "OPTIONS":
-        return with_lrs_headers(HttpResponse(status=200), "2.0.0")
+        return with_lrs_headers(HttpResponse(status=200), version)
     if request.method not in ("GET", "HEAD"):
-        return with_lrs_headers(JsonResponse({"error": "only GET"}, status=405), "2.0.0")
+        return with_lrs_headers(JsonResponse({"error": "only GET"}, status=405), version)
     response = JsonResponse({"version": SUPPORTED_VERSIONS, "extensions": {}})
-    return with_lrs_headers(response, "2.0.0")
+    return with_lrs_headers(response, version)
 
 
 @csrf_exempt
