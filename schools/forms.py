@@ -1,9 +1,13 @@
 """Forms for signing in, importing rosters and resetting passwords (a staff member's own, by
 email)."""
 
+from datetime import timedelta
+
 from django import forms
+from django.apps import apps
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import School
@@ -159,8 +163,28 @@ class StaffPasswordResetForm(PasswordResetForm):
         ):
             return
         for user in super().get_users(email):
-            if Role.PUPIL not in roles_of(user):
+            if Role.PUPIL not in roles_of(user) and not self._emailed_just_now(user):
                 yield user
+
+    def _emailed_just_now(self, user) -> bool:
+        """Whether the database's task queue holds an email to `user` from the last few
+        minutes. A cache that cannot be reached (Redis down) answers every `add` as an empty
+        cache would, and so would let every ask send another email."""
+        from .tasks import email_send
+
+        if not apps.is_installed("django_tasks_db"):
+            return False
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+
+        if not isinstance(email_send.get_backend(), DatabaseBackend):
+            return False
+        since = timezone.now() - timedelta(seconds=self.EMAIL_INTERVAL_SECONDS)
+        return DBTaskResult.objects.filter(
+            task_path=email_send.module_path,
+            enqueued_at__gte=since,
+            args_kwargs__kwargs__person=user.pk,
+        ).exists()
 
 
 class SchoolSetUpForm(forms.ModelForm):

@@ -50,3 +50,25 @@ def test_an_unreachable_cache_host_does_not_hold_up_each_request():
         options = settings.CACHES["default"].get("OPTIONS", {})
     assert 0 < options["socket_connect_timeout"] <= 1
     assert 0 < options["socket_timeout"] <= 1
+
+
+def test_the_limit_of_one_reset_email_every_few_minutes_holds_while_the_cache_is_down(
+    client, teacher
+):
+    """The limit on password reset emails (one per address every five minutes) was kept only
+    in the cache: with Redis down, every ask sent another email, so anyone could flood a
+    member of staff's inbox. The database's task queue, which holds the emails, still says
+    one went a moment ago."""
+    from django_tasks_db.models import DBTaskResult
+
+    from schools.tasks import email_send
+
+    with (
+        _redis_down(),
+        override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}),
+    ):
+        for _ask in range(3):
+            response = client.post(reverse("password_reset"), {"email": teacher.email})
+            assert response.status_code == 302
+    emails = DBTaskResult.objects.filter(task_path=email_send.module_path)
+    assert [task.args_kwargs["kwargs"]["to"] for task in emails] == [[teacher.email]]
