@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from schools.services import emails_abandoned_resend
+
 from .models import ReminderSchedule
 from .services import reminders_send, renewal_notify, task_results_purge
 
@@ -51,8 +53,10 @@ def reminders_next_run_at(now: datetime) -> datetime:
 def reminders_run(scheduled_for: str | None = None) -> int:
     """Send due reminders, then schedule the next run if this run still owns the chain (also
     when sending failed: the run fails, and is seen to, but the chain goes on). Finished
-    tasks past their time in the task queue are deleted first (`task_results_purge`)."""
+    tasks past their time in the task queue are deleted first (`task_results_purge`), and
+    emails whose worker was stopped mid-send are sent again (`emails_abandoned_resend`)."""
     try:
+        emails_abandoned_resend()
         task_results_purge()
         return reminders_send()
     finally:

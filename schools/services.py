@@ -5,6 +5,7 @@ import os
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as AuthGroup
@@ -925,3 +926,41 @@ def lead_welcome_send(*, lead: User) -> None:
         from_email=None,
         recipient_list=[lead.email],
     )
+
+
+# How long an email's task may be marked running before it is taken for one whose task
+# worker was stopped mid-send: far beyond the mail server's timeout (EMAIL_TIMEOUT).
+EMAIL_ABANDONED_AFTER = timedelta(hours=1)
+
+
+def emails_abandoned_resend(*, now: datetime | None = None) -> int:
+    """Send again the emails (`schools.tasks.email_send`: password resets) whose task worker
+    was stopped while it sent them (a restart, a crash): their task stays marked running,
+    and no worker takes up a running task again, so the email was never sent. Only those
+    asked for within PASSWORD_RESET_TIMEOUT, while their link still works; someone may get
+    the same email twice, if the worker stopped just after the mail server took it. Returns
+    how many were sent again."""
+    from django.apps import apps
+    from django.conf import settings
+
+    if not apps.is_installed("django_tasks_db"):
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import email_send
+
+    now = now or timezone.now()
+    abandoned = DBTaskResult.objects.running().filter(
+        task_path=email_send.module_path,
+        started_at__lt=now - EMAIL_ABANDONED_AFTER,
+        enqueued_at__gte=now - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
+    )
+    resent = 0
+    for row in abandoned:
+        with transaction.atomic():
+            # Only the run that deletes the row sends it: two runs at once send it once.
+            deleted, _counts = DBTaskResult.objects.running().filter(pk=row.pk).delete()
+            if deleted:
+                email_send.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+                resent += 1
+    return resent

@@ -237,3 +237,40 @@ def test_a_link_that_no_longer_works_says_so_in_the_page_title(client, teacher):
     html = page.content.decode()
     assert "<h1>This link no longer works</h1>" in html
     assert "<title>This link no longer works · Upstander</title>" in html
+
+
+@pytest.mark.parametrize("how", ["reminders_run", "send_reminders", "send_reminders --schedule"])
+def test_a_reset_email_whose_task_worker_was_stopped_mid_send_is_sent_by_the_daily_run(
+    client, teacher, settings, how
+):
+    """A task worker stopped while it sent a reset email (the machine restarted, the worker
+    was killed) leaves the email's task marked running, and no worker takes up a running task
+    again: the email was never sent, and nothing said so. The daily run (the reminders, or
+    their morning cron job) sends it again while its link still works."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from records.tasks import reminders_run
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _ask(client, teacher.email)
+    [task] = DBTaskResult.objects.all()
+    task.claim("a-worker-that-was-stopped")
+    DBTaskResult.objects.filter(pk=task.pk).update(started_at=timezone.now() - timedelta(hours=3))
+    assert mail.outbox == []
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    if how == "reminders_run":
+        reminders_run.call()
+    else:
+        call_command(*how.split())
+
+    [message] = mail.outbox
+    assert message.to == [teacher.email]
+    response = client.get(_link(message), follow=True)
+    assert response.status_code == 200
+    assert "new_password1" in response.content.decode()
+    assert not DBTaskResult.objects.filter(status="RUNNING").exists()
