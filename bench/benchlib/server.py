@@ -30,6 +30,8 @@ ENV = {
     "SECURE_SSL_REDIRECT": "false",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SITE_URL": SITE_URL,
+    # Production requires one of its own (the benchmarks serve no H5P content).
+    "H5P_CONTENT_ORIGIN": "http://h5p.bench.invalid",
     "LOG_LEVEL": "WARNING",
     "DB_CONN_MAX_AGE": "60",
     # As in production: the cache all workers share.

@@ -309,7 +309,9 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 # from this separate origin, never from SITE_URL. Use a different host name from the site's:
 # cookies are shared between ports of one host, not between hosts. `make run` serves it on a
 # second port. Its host must also be in ALLOWED_HOSTS. See docs/h5p.md.
-H5P_CONTENT_ORIGIN = os.environ.get("H5P_CONTENT_ORIGIN", "http://127.0.0.1:8001").rstrip("/")
+H5P_CONTENT_ORIGIN = (
+    os.environ.get("H5P_CONTENT_ORIGIN", "").strip().rstrip("/") or "http://127.0.0.1:8001"
+)
 # Extracted packages; outside MEDIA_ROOT so the site origin never serves them.
 H5P_ROOT = Path(os.environ.get("H5P_ROOT", "").strip() or BASE_DIR / "h5p-packages")
 H5P_PLAYER_DIR = NODE_MODULES_DIR / "h5p-standalone" / "dist"

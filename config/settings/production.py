@@ -1,6 +1,7 @@
 """Production: behind TLS, PostgreSQL via DATABASE_URL, Redis via REDIS_URL."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -18,6 +19,21 @@ if not os.environ.get("SITE_URL", "").strip():
     raise ImproperlyConfigured(
         "Set SITE_URL in the environment to the site's public address, such as "
         "https://upstander.school.example (docs/deploying.md)."
+    )
+
+# H5P content runs its authors' JavaScript, so it is served from a host name of its own
+# (docs/h5p.md, "Isolation"). The web server runs no system checks (h5p.E002), so the site
+# would start with the base's trial origin on 127.0.0.1 (every H5P activity blank) or with
+# one on the site's own host name, where the site's cookies are sent.
+if not os.environ.get("H5P_CONTENT_ORIGIN", "").strip():
+    raise ImproperlyConfigured(
+        "Set H5P_CONTENT_ORIGIN in the environment to the H5P content's own address, such as "
+        "https://upstander-h5p.example.net (docs/deploying.md)."
+    )
+if urlsplit(H5P_CONTENT_ORIGIN).hostname == urlsplit(SITE_URL).hostname:  # noqa: F405
+    raise ImproperlyConfigured(
+        "H5P_CONTENT_ORIGIN must use a host name other than SITE_URL's (another port is not "
+        "enough: cookies are shared between the ports of one host), see docs/h5p.md."
     )
 
 # Each web thread keeps its database connection for a minute instead of opening one for every

@@ -387,3 +387,21 @@ def test_check_deploy_warns_when_emails_would_come_from_no_real_mail_domain(send
     )
     assert result.returncode != 0
     assert "schools.W004" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["unset", "empty", "https://upstander.example.org:8443", "https://UPSTANDER.example.org"],
+)
+def test_production_refuses_to_start_without_a_content_origin_of_its_own(given):
+    # The web server (gunicorn) runs no system checks, so h5p.E002 stopped only `migrate` and
+    # `check`: without H5P_CONTENT_ORIGIN the site started with the trial one on 127.0.0.1, and
+    # every H5P activity stayed blank; on the site's own host name (another port), H5P
+    # authors' JavaScript ran where the site's cookies are sent.
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "H5P_CONTENT_ORIGIN"}
+    if given != "unset":
+        env["H5P_CONTENT_ORIGIN"] = " " if given == "empty" else given
+    code = "import django; django.setup(); from config.wsgi import application"
+    result = run(["-c", code], unset=("H5P_CONTENT_ORIGIN",), **env)
+    assert result.returncode != 0
+    assert "H5P_CONTENT_ORIGIN" in result.stderr.strip().splitlines()[-1]
