@@ -26,6 +26,53 @@ def target(receiver, school):
     )
 
 
+@pytest.fixture
+def statements_naming():
+    """Statements a school's tool might send naming one agent (a pupil, under whatever
+    identifier the tool knows them by), one statement for each place asked for, in order:
+    "actor", "object", "instructor" (in the context), "context" (as the instructor and a
+    member of the context's team), "sub_statement" (its actor) and "group" (a member of a
+    group that is the actor, beside a teacher, who is `statements_naming.teacher`)."""
+    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
+    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
+    book = {"objectType": "Activity", "id": "http://example.org/book"}
+    places = {
+        "actor": lambda agent: {"actor": agent, "verb": verb, "object": book},
+        "object": lambda agent: {"actor": teacher, "verb": verb, "object": agent},
+        "instructor": lambda agent: {
+            "actor": teacher,
+            "verb": verb,
+            "object": book,
+            "context": {"instructor": agent},
+        },
+        "context": lambda agent: {
+            "actor": teacher,
+            "verb": verb,
+            "object": book,
+            "context": {
+                "instructor": agent,
+                "team": {"objectType": "Group", "name": "8R", "member": [agent]},
+            },
+        },
+        "sub_statement": lambda agent: {
+            "actor": teacher,
+            "verb": verb,
+            "object": {"objectType": "SubStatement", "actor": agent, "verb": verb, "object": book},
+        },
+        "group": lambda agent: {
+            "actor": {"objectType": "Group", "name": "Pair", "member": [agent, teacher]},
+            "verb": verb,
+            "object": book,
+        },
+    }
+
+    def build(agent, *where):
+        return [places[place](agent) for place in where]
+
+    build.teacher = teacher
+    return build
+
+
 def test_statements_are_sent_after_commit_as_a_batch(
     school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
 ):
@@ -291,37 +338,13 @@ def test_a_pupil_who_moved_school_since_is_still_forwarded_by_their_opaque_id_on
 
 
 def test_a_pupil_named_anywhere_in_a_statement_is_forwarded_by_their_opaque_id_only(
-    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+    school, pupil, target, receiver, lrs, statements_naming, django_capture_on_commit_callbacks
 ):
     """As the object, in the context, in a group or a SubStatement: no pupil's name leaves."""
     from xapi.identity import actor_for
 
     named = {**actor_for(pupil), "name": "Jane Pupil"}
-    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
-    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
-    book = {"objectType": "Activity", "id": "http://example.org/book"}
-    statements = [
-        {"actor": teacher, "verb": verb, "object": named},
-        {
-            "actor": teacher,
-            "verb": verb,
-            "object": book,
-            "context": {
-                "instructor": named,
-                "team": {"objectType": "Group", "name": "8R", "member": [named]},
-            },
-        },
-        {
-            "actor": teacher,
-            "verb": verb,
-            "object": {"objectType": "SubStatement", "actor": named, "verb": verb, "object": book},
-        },
-        {
-            "actor": {"objectType": "Group", "name": "Pair", "member": [named, teacher]},
-            "verb": verb,
-            "object": book,
-        },
-    ]
+    statements = statements_naming(named, "object", "context", "sub_statement", "group")
     with django_capture_on_commit_callbacks(execute=True):
         assert lrs.post("/xapi/statements", statements).status_code == 200
     sent = receiver.requests[0]["body"]
@@ -736,7 +759,7 @@ def test_a_1_0_3_copy_leaves_out_context_agents_in_a_sub_statement_and_the_signa
 
 
 def test_a_pupil_named_by_a_tools_own_account_for_their_mis_id_is_forwarded_by_opaque_id(
-    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+    school, pupil, target, receiver, lrs, statements_naming, django_capture_on_commit_callbacks
 ):
     """DESIGN.md: a pupil leaves the school's records only as their opaque account. A
     school's tool may name a pupil by an account of its own (xAPI 1.0.3 Part Two 4.1.2.3,
@@ -751,32 +774,8 @@ def test_a_pupil_named_by_a_tools_own_account_for_their_mis_id_is_forwarded_by_o
         "name": "Jane Pupil",
         "account": {"homePage": "https://mis.school.invalid", "name": "adm20931"},
     }
-    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
-    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
-    book = {"objectType": "Activity", "id": "http://example.org/book"}
-    statements = [
-        {"actor": named, "verb": verb, "object": book},
-        {"actor": teacher, "verb": verb, "object": named},
-        {
-            "actor": teacher,
-            "verb": verb,
-            "object": book,
-            "context": {
-                "instructor": named,
-                "team": {"objectType": "Group", "name": "8R", "member": [named]},
-            },
-        },
-        {
-            "actor": teacher,
-            "verb": verb,
-            "object": {"objectType": "SubStatement", "actor": named, "verb": verb, "object": book},
-        },
-        {
-            "actor": {"objectType": "Group", "name": "Pair", "member": [named, teacher]},
-            "verb": verb,
-            "object": book,
-        },
-    ]
+    teacher = statements_naming.teacher
+    statements = statements_naming(named, "actor", "object", "context", "sub_statement", "group")
     with django_capture_on_commit_callbacks(execute=True):
         assert lrs.post("/xapi/statements", statements).status_code == 200
     sent = receiver.requests[0]["body"]
@@ -861,7 +860,7 @@ def test_a_2xx_answer_that_is_not_statement_ids_does_not_count_as_stored(
 
 
 def test_a_pupil_named_by_our_account_in_capitals_is_forwarded_without_their_name(
-    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+    school, pupil, target, receiver, lrs, statements_naming, django_capture_on_commit_callbacks
 ):
     """DESIGN.md: a pupil leaves the school's records only as their opaque account. A
     school's tool may write the opaque id it was given in capitals (a UUID is the same UUID
@@ -874,14 +873,7 @@ def test_a_pupil_named_by_our_account_in_capitals_is_forwarded_without_their_nam
         "name": "Jane Pupil",
         "account": {"homePage": settings.SITE_URL, "name": str(pupil.learner_id).upper()},
     }
-    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
-    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
-    book = {"objectType": "Activity", "id": "http://example.org/book"}
-    statements = [
-        {"actor": shouted, "verb": verb, "object": book},
-        {"actor": teacher, "verb": verb, "object": shouted},
-        {"actor": teacher, "verb": verb, "object": book, "context": {"instructor": shouted}},
-    ]
+    statements = statements_naming(shouted, "actor", "object", "instructor")
     with django_capture_on_commit_callbacks(execute=True):
         assert lrs.post("/xapi/statements", statements).status_code == 200
     sent = receiver.requests[0]["body"]
@@ -892,7 +884,7 @@ def test_a_pupil_named_by_our_account_in_capitals_is_forwarded_without_their_nam
 
 
 def test_a_pupil_named_by_a_tools_account_for_their_email_is_forwarded_by_opaque_id(
-    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+    school, pupil, target, receiver, lrs, statements_naming, django_capture_on_commit_callbacks
 ):
     """DESIGN.md: a pupil appears in statements by their opaque account, "never a name,
     email or UPN". A school's tool that signs pupils in with the school's Microsoft or
@@ -911,13 +903,7 @@ def test_a_pupil_named_by_a_tools_account_for_their_email_is_forwarded_by_opaque
             "name": "Jane.Pupil@school.invalid",
         },
     }
-    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
-    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
-    book = {"objectType": "Activity", "id": "http://example.org/book"}
-    statements = [
-        {"actor": named, "verb": verb, "object": book},
-        {"actor": teacher, "verb": verb, "object": named},
-    ]
+    statements = statements_naming(named, "actor", "object")
     with django_capture_on_commit_callbacks(execute=True):
         assert lrs.post("/xapi/statements", statements).status_code == 200
     sent = receiver.requests[0]["body"]
@@ -928,7 +914,7 @@ def test_a_pupil_named_by_a_tools_account_for_their_email_is_forwarded_by_opaque
 
 
 def test_a_pupil_named_by_our_account_with_a_slash_after_the_site_is_forwarded_without_name(
-    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+    school, pupil, target, receiver, lrs, statements_naming, django_capture_on_commit_callbacks
 ):
     """A tool given the site's address as the homePage of pupils' accounts may write it
     with a closing slash: "http://host" and "http://host/" are the same IRI (RFC 3986
@@ -941,13 +927,7 @@ def test_a_pupil_named_by_our_account_with_a_slash_after_the_site_is_forwarded_w
         "name": "Jane Pupil",
         "account": {"homePage": f"{settings.SITE_URL}/", "name": str(pupil.learner_id)},
     }
-    teacher = {"objectType": "Agent", "mbox": "mailto:teacher@school.invalid"}
-    verb = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
-    book = {"objectType": "Activity", "id": "http://example.org/book"}
-    statements = [
-        {"actor": slashed, "verb": verb, "object": book},
-        {"actor": teacher, "verb": verb, "object": slashed},
-    ]
+    statements = statements_naming(slashed, "actor", "object")
     with django_capture_on_commit_callbacks(execute=True):
         assert lrs.post("/xapi/statements", statements).status_code == 200
     sent = receiver.requests[0]["body"]
