@@ -147,6 +147,21 @@ def _one_question_form(block_type, value):
     )
 
 
+def _ordering(*steps):
+    """An ordering question whose steps are `steps`, in the right order."""
+    return {"prompt": "Order these.", "items": listblock(list(steps)), "explanation": rich_text("")}
+
+
+def _matching(*pairs):
+    """A matching question pairing each (prompt, answer) of `pairs`, with no distractors."""
+    return {
+        "prompt": "Who can help?",
+        "pairs": listblock([{"prompt": prompt, "answer": answer} for prompt, answer in pairs]),
+        "distractors": listblock([]),
+        "explanation": rich_text(""),
+    }
+
+
 @pytest.mark.parametrize(
     ("block_type", "value", "message"),
     [
@@ -180,26 +195,12 @@ def _one_question_form(block_type, value):
         ),
         (
             "ordering",
-            {
-                "prompt": "Order these.",
-                "items": listblock(["Tell an adult", "Block them", "Tell an adult"]),
-                "explanation": rich_text(""),
-            },
+            _ordering("Tell an adult", "Block them", "Tell an adult"),
             "Give each step different words",
         ),
         (
             "matching",
-            {
-                "prompt": "Who can help?",
-                "pairs": listblock(
-                    [
-                        {"prompt": "Someone online", "answer": "CEOP"},
-                        {"prompt": "Someone online", "answer": "Childline"},
-                    ]
-                ),
-                "distractors": listblock([]),
-                "explanation": rich_text(""),
-            },
+            _matching(("Someone online", "CEOP"), ("Someone online", "Childline")),
             "Give each prompt different words",
         ),
     ],
@@ -262,26 +263,17 @@ def _options(count):
         ),
         (
             "ordering",
-            {"prompt": "Order these.", "items": listblock(["One"]), "explanation": rich_text("")},
+            _ordering("One"),
             "Add at least two steps.",
         ),
         (
             "ordering",
-            {
-                "prompt": "Order these.",
-                "items": listblock([f"Step {n}" for n in range(9)]),
-                "explanation": rich_text(""),
-            },
+            _ordering(*(f"Step {n}" for n in range(9))),
             "Give no more than eight steps.",
         ),
         (
             "matching",
-            {
-                "prompt": "Who can help?",
-                "pairs": listblock([{"prompt": "Someone online", "answer": "CEOP"}]),
-                "distractors": listblock([]),
-                "explanation": rich_text(""),
-            },
+            _matching(("Someone online", "CEOP")),
             "Add at least two pairs.",
         ),
     ],
@@ -330,26 +322,12 @@ def _unfinished_choice(correct):
         ),
         (
             "ordering",
-            {
-                "prompt": "Order these.",
-                "items": listblock(["Tell an adult", "Tell an adult"]),
-                "explanation": rich_text(""),
-            },
+            _ordering("Tell an adult", "Tell an adult"),
             "Give each step different words",
         ),
         (
             "matching",
-            {
-                "prompt": "Who can help?",
-                "pairs": listblock(
-                    [
-                        {"prompt": "Someone online", "answer": "CEOP"},
-                        {"prompt": "someone online", "answer": "Childline"},
-                    ]
-                ),
-                "distractors": listblock([]),
-                "explanation": rich_text(""),
-            },
+            _matching(("Someone online", "CEOP"), ("someone online", "Childline")),
             "Give each prompt different words",
         ),
     ],
