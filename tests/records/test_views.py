@@ -1776,6 +1776,17 @@ def test_the_dashboard_says_assigned_courses_are_withdrawn_not_that_none_are_ass
     assert f'<a href="{reverse("records:assignments")}">See the assignments</a>' in page
 
 
+def _staff_course_certificate(world, staff_course, *, completed_at):
+    """A certificate of the staff member's completion in `world`, for the staff course."""
+    return Certificate.objects.create(
+        learner=world["staff"],
+        statement_id=world["completion"].statement_id,
+        course_id=staff_course.pk,
+        course_title=staff_course.title,
+        completed_at=completed_at,
+    )
+
+
 def test_checking_a_certificate_whose_training_has_expired_says_it_has_expired(
     client, world, staff_course
 ):
@@ -1783,13 +1794,7 @@ def test_checking_a_certificate_whose_training_has_expired_says_it_has_expired(
     shown as valid, with nothing to tell whoever checked it that the training had run out."""
     done = timezone.now() - timedelta(days=400)
     Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
-    certificate = Certificate.objects.create(
-        learner=world["staff"],
-        statement_id=world["completion"].statement_id,
-        course_id=staff_course.pk,
-        course_title=staff_course.title,
-        completed_at=done,
-    )
+    certificate = _staff_course_certificate(world, staff_course, completed_at=done)
     html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
     expired_on = add_months(timezone.localdate(done), 12)
     assert "Expired certificate" in html
@@ -1798,12 +1803,8 @@ def test_checking_a_certificate_whose_training_has_expired_says_it_has_expired(
 
 
 def test_checking_a_current_certificate_says_when_it_expires(client, world, staff_course):
-    certificate = Certificate.objects.create(
-        learner=world["staff"],
-        statement_id=world["completion"].statement_id,
-        course_id=staff_course.pk,
-        course_title=staff_course.title,
-        completed_at=world["completion"].completed_at,
+    certificate = _staff_course_certificate(
+        world, staff_course, completed_at=world["completion"].completed_at
     )
     html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
     expires_on = add_months(timezone.localdate(world["completion"].completed_at), 12)
@@ -1830,13 +1831,7 @@ def test_a_certificate_expires_at_the_start_of_its_expiry_day_in_london(
 
     done = datetime(2025, 3, 30, 23, 30, tzinfo=UTC)
     Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
-    certificate = Certificate.objects.create(
-        learner=world["staff"],
-        statement_id=world["completion"].statement_id,
-        course_id=staff_course.pk,
-        course_title=staff_course.title,
-        completed_at=done,
-    )
+    certificate = _staff_course_certificate(world, staff_course, completed_at=done)
     now = datetime.fromisoformat(checked_at)
     monkeypatch.setattr(timezone, "now", lambda: now)
     html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
@@ -1912,13 +1907,7 @@ def test_the_certificate_check_title_says_how_the_certificate_checked_out(
     if days_ago is not None:
         done = timezone.now() - timedelta(days=days_ago)
         Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
-        code = Certificate.objects.create(
-            learner=world["staff"],
-            statement_id=world["completion"].statement_id,
-            course_id=staff_course.pk,
-            course_title=staff_course.title,
-            completed_at=done,
-        ).code
+        code = _staff_course_certificate(world, staff_course, completed_at=done).code
     assert _title(client.get(reverse("records:verify"), {"code": code})) == title
 
 
