@@ -30,18 +30,26 @@ def target(receiver):
     return ForwardingTarget.objects.create(name="Northfield Trust LRS", endpoint=receiver.endpoint)
 
 
+@pytest.fixture
+def forward_a_statement(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """Records one statement of the pupil's, which the target answers with `status` when it
+    is forwarded at once after commit."""
+
+    def forward(status):
+        receiver.statuses = [status]
+        with django_capture_on_commit_callbacks(execute=True):
+            record(statements=[make_statement(pupil)], school=school)
+
+    return forward
+
+
 def test_a_statement_the_target_refused_is_shown_on_the_admin_home_page_until_sent(
     admin_client,
-    school,
-    pupil,
-    make_statement,
-    target,
-    receiver,
-    django_capture_on_commit_callbacks,
+    forward_a_statement,
 ):
-    receiver.statuses = [400]
-    with django_capture_on_commit_callbacks(execute=True):
-        record(statements=[make_statement(pupil)], school=school)
+    forward_a_statement(400)
     assert OutboxEntry.objects.get().status == "failed"
     page = admin_client.get(reverse("wagtailadmin_home")).content.decode()
     assert PANEL in page
@@ -57,16 +65,9 @@ def test_a_statement_the_target_refused_is_shown_on_the_admin_home_page_until_se
 
 def test_statements_waiting_more_than_an_hour_are_shown_on_the_admin_home_page(
     admin_client,
-    school,
-    pupil,
-    make_statement,
-    target,
-    receiver,
-    django_capture_on_commit_callbacks,
+    forward_a_statement,
 ):
-    receiver.statuses = [503]
-    with django_capture_on_commit_callbacks(execute=True):
-        record(statements=[make_statement(pupil)], school=school)
+    forward_a_statement(503)
     # Just failed: the back-off deals with a blip, and nobody needs telling yet.
     home = reverse("wagtailadmin_home")
     assert PANEL not in admin_client.get(home).content.decode()
@@ -79,19 +80,12 @@ def test_statements_waiting_more_than_an_hour_are_shown_on_the_admin_home_page(
 
 def test_the_forwarding_panel_is_not_shown_to_people_who_cannot_manage_forwarding(
     client,
-    school,
-    pupil,
     teacher,
-    make_statement,
-    target,
-    receiver,
-    django_capture_on_commit_callbacks,
+    forward_a_statement,
 ):
     from django.contrib.auth.models import Permission
 
-    receiver.statuses = [400]
-    with django_capture_on_commit_callbacks(execute=True):
-        record(statements=[make_statement(pupil)], school=school)
+    forward_a_statement(400)
     editor = UserFactory(school=None, username="editor1", is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(editor)
