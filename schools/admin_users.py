@@ -25,6 +25,7 @@ from .admin_viewsets import (
     PERSON_BEYOND_REACH_REFUSAL,
     PERSON_MOVE_REFUSAL,
     PersonDeleteView,
+    PersonMoveSavedMixin,
     groups_beyond_reach,
     groups_refusal,
     person_beyond_reach,
@@ -33,7 +34,6 @@ from .admin_viewsets import (
     staff_role_refusal,
 )
 from .roles import AUTH_GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
-from .services import memberships_elsewhere_end
 
 
 class PrivilegeCheckedFormMixin:
@@ -150,15 +150,8 @@ class CreateView(ActingUserFormMixin, users.CreateView):
     pass
 
 
-class EditView(ActingUserFormMixin, users.EditView):
-    def save_instance(self):
-        if "school" in self.form.changed_data and "mis_id" not in self.form.changed_data:
-            # As in Schools -> People: an MIS id is the old school's.
-            self.form.instance.mis_id = ""
-        person = super().save_instance()
-        if "school" in self.form.changed_data:
-            memberships_elsewhere_end(person=person)
-        return person
+class EditView(ActingUserFormMixin, PersonMoveSavedMixin, users.EditView):
+    pass
 
 
 # The largest id a database row can have (SQLite's and PostgreSQL's bigint).

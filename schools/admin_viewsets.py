@@ -566,7 +566,24 @@ def groups_beyond_reach_refused(request, groups):
     return redirect(request.get_full_path())
 
 
-class PersonEditView(EditView):
+class PersonMoveSavedMixin:
+    """For the views that edit a person (Schools -> People and Settings -> Users): a person
+    saved at another school is moved there, leaving the old school's MIS id and their
+    memberships of its groups behind."""
+
+    def save_instance(self):
+        if "school" in self.form.changed_data and "mis_id" not in self.form.changed_data:
+            # An MIS id is the old school's: kept, no import at the new school would find
+            # the person (by email, as it finds staff without one), nor could one give them
+            # theirs.
+            self.form.instance.mis_id = ""
+        person = super().save_instance()
+        if "school" in self.form.changed_data:
+            memberships_elsewhere_end(person=person)
+        return person
+
+
+class PersonEditView(PersonMoveSavedMixin, EditView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.object = self.get_object()
@@ -603,17 +620,6 @@ class PersonEditView(EditView):
         if form.is_valid() and (refusal := pupil_move_mis_id_refusal(form, self.object)):
             form.add_error("mis_id", refusal)
         return super().is_valid(form)
-
-    def save_instance(self):
-        if "school" in self.form.changed_data and "mis_id" not in self.form.changed_data:
-            # An MIS id is the old school's: kept, no import at the new school would find
-            # the person (by email, as it finds staff without one), nor could one give them
-            # theirs.
-            self.form.instance.mis_id = ""
-        person = super().save_instance()
-        if "school" in self.form.changed_data:
-            memberships_elsewhere_end(person=person)
-        return person
 
     def dispatch(self, request, *args, **kwargs):
         return superuser_change_refused(request, self.object) or super().dispatch(
