@@ -7,12 +7,23 @@ no identifier or with two is refused with a message that says so.
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, StrictStr, Tag, field_validator, model_validator
+from pydantic import AfterValidator, Discriminator, StrictStr, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
 from .base import IRI, Sha1, XapiModel
 
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
+
+
+def _mailto(value: str) -> str:
+    # 4.1.2.3: "mbox ... MUST be in the form 'mailto:email address'".
+    if not value.startswith("mailto:") or "@" not in value:
+        raise PydanticCustomError("mbox", "must be a mailto: IRI (mailto:name@example.org)")
+    return value
+
+
+# The mbox of an Agent or an identified Group.
+Mailto = Annotated[StrictStr, AfterValidator(_mailto)]
 
 
 class Account(XapiModel):
@@ -30,15 +41,7 @@ class _AgentBase(XapiModel):
 class AgentMbox(_AgentBase):
     """An Agent known by an email address (`mailto:` IRI)."""
 
-    mbox: StrictStr
-
-    @field_validator("mbox")
-    @classmethod
-    def _mailto(cls, value: str) -> str:
-        # 4.1.2.3: "mbox ... MUST be in the form 'mailto:email address'".
-        if not value.startswith("mailto:") or "@" not in value:
-            raise PydanticCustomError("mbox", "must be a mailto: IRI (mailto:name@example.org)")
-        return value
+    mbox: Mailto
 
 
 class AgentMboxSha1(_AgentBase):
@@ -116,14 +119,7 @@ class AnonymousGroup(_GroupBase):
 
 
 class IdentifiedGroupMbox(_GroupBase):
-    mbox: StrictStr
-
-    @field_validator("mbox")
-    @classmethod
-    def _mailto(cls, value: str) -> str:
-        if not value.startswith("mailto:") or "@" not in value:
-            raise PydanticCustomError("mbox", "must be a mailto: IRI (mailto:name@example.org)")
-        return value
+    mbox: Mailto
 
 
 class IdentifiedGroupMboxSha1(_GroupBase):
