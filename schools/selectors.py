@@ -52,11 +52,7 @@ def groups_visible_to(user) -> QuerySet[Group]:
     if Role.SAFEGUARDING_LEAD in roles and user.school_id:
         return Group.objects.filter(school_id=user.school_id)
     if Role.STAFF in roles and user.school_id:
-        return Group.objects.filter(
-            school_id=user.school_id,
-            memberships__user=user,
-            memberships__role=Membership.Role.TEACHER,
-        ).distinct()
+        return groups_taught_by(user)
     return Group.objects.none()
 
 
