@@ -103,6 +103,22 @@ def every_block_body(*, quiz, scenario, h5p_activity, image):
     )
 
 
+def _pupil_course(home):
+    """A pupils' course (with nothing in it yet) in a pupils' catalogue under `home`."""
+    index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
+    home.add_child(instance=index)
+    course = CoursePage(
+        title="C",
+        slug="c",
+        audience=Audience.PUPILS,
+        summary="s",
+        estimated_minutes=5,
+        learning_outcomes="o",
+    )
+    index.add_child(instance=course)
+    return course
+
+
 @pytest.mark.django_db
 class TestEditorsBuildCourses(WagtailPageTestCase):
     def setUp(self):
@@ -199,17 +215,7 @@ class TestEditorsBuildCourses(WagtailPageTestCase):
         assert len(module.required_activity_iris()) == 2
 
     def test_a_case_study_without_sources_is_refused_in_the_editor(self):
-        index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
-        self.home.add_child(instance=index)
-        course = CoursePage(
-            title="C",
-            slug="c",
-            audience=Audience.PUPILS,
-            summary="s",
-            estimated_minutes=5,
-            learning_outcomes="o",
-        )
-        index.add_child(instance=course)
+        course = _pupil_course(self.home)
         data = nested_form_data(
             {
                 "title": "M",
@@ -237,17 +243,7 @@ class TestEditorsBuildCourses(WagtailPageTestCase):
         assert not ModulePage.objects.filter(slug="m").exists()
 
     def test_editor_can_edit_a_course_page(self):
-        index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
-        self.home.add_child(instance=index)
-        course = CoursePage(
-            title="C",
-            slug="c",
-            audience=Audience.PUPILS,
-            summary="s",
-            estimated_minutes=5,
-            learning_outcomes="o",
-        )
-        index.add_child(instance=course)
+        course = _pupil_course(self.home)
         url = f"/admin/pages/{course.pk}/edit/"
         assert self.client.get(url).status_code == 200
         # Wagtail's assertPageIsEditable signs in with the first auth backend (django-axes'
@@ -320,17 +316,7 @@ def test_editor_adds_an_image_with_alt_text(client, editor, home_page):
     from tests.courses.conftest import module_page
 
     image = Image.objects.create(title="Settings screen", file=get_test_image_file())
-    index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
-    home_page.add_child(instance=index)
-    course = CoursePage(
-        title="C",
-        slug="c",
-        audience=Audience.PUPILS,
-        summary="s",
-        estimated_minutes=5,
-        learning_outcomes="o",
-    )
-    index.add_child(instance=course)
+    course = _pupil_course(home_page)
     module = module_page(
         course,
         "pictured",
@@ -345,17 +331,7 @@ def test_editor_adds_an_image_with_alt_text(client, editor, home_page):
 def test_editor_previews_a_new_module_before_saving_it(client, editor, home_page):
     roles_sync()
     client.force_login(editor, backend="schools.backends.AnyCaseUsernameBackend")
-    index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
-    home_page.add_child(instance=index)
-    course = CoursePage(
-        title="C",
-        slug="c",
-        audience=Audience.PUPILS,
-        summary="s",
-        estimated_minutes=5,
-        learning_outcomes="o",
-    )
-    index.add_child(instance=course)
+    course = _pupil_course(home_page)
     url = f"/admin/pages/add/courses/modulepage/{course.pk}/preview/"
     data = nested_form_data(
         {
