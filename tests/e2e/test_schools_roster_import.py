@@ -3,6 +3,8 @@
 Every page visited passes axe-core.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -156,3 +158,30 @@ def test_at_the_start_of_a_year_a_lead_checks_who_has_left_and_marks_them(
     expect(leaver.get_by_role("alert")).to_be_visible()
     expect(leaver.get_by_role("heading", name="My learning")).to_have_count(0)
     leaver_context.close()
+
+
+def test_problems_in_the_file_mark_the_file_box_and_lead_back_to_it(
+    page, live_server, safeguarding_lead
+):
+    """Problems in the rows of a file are problems with the file chosen (GOV.UK's file
+    upload pattern): the file box is marked as the one to put right, says why, and the error
+    summary leads back to it, so a screen reader or keyboard user who reads the problems
+    knows where to choose the corrected file."""
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/schools/roster/import/")
+    page.get_by_label("Pupils").check()
+    choose_file(page, BROKEN)
+    page.get_by_role("button", name="Import").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    file_box = page.get_by_label("CSV file")
+    expect(file_box).to_have_attribute("aria-invalid", "true")
+    expect(file_box).to_have_accessible_description(
+        re.compile("The file has 1 problem, listed above")
+    )
+    summary = page.get_by_role("alert")
+    summary.get_by_role("link", name="upload it again").click()
+    expect(file_box).to_be_focused()
+    assert_accessible(page)
+    # Focus moves on from the file box to the next field.
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("This file lists everyone at the school")).to_be_focused()
