@@ -298,13 +298,16 @@ def classroom_start(request):
     if not groups.filter(kind=Group.Kind.STAFF_TEAM).exists():
         # Those that need one (Scenario.needs_staff_team) are not offered.
         scenarios = scenarios.exclude(audience=Scenario.Audience.STAFF)
-    error = ""
+    # Each problem against the field to put right, as the error summary links to it.
+    errors = {}
     if request.method == "POST":
         group = _chosen(groups, request.POST.get("group"))
         scenario = _chosen(scenarios, request.POST.get("scenario"))
-        if group is None or scenario is None:
-            error = gettext("Choose one of your classes and a scenario.")
-        else:
+        if group is None:
+            errors["group"] = gettext("Choose one of your classes.")
+        if scenario is None:
+            errors["scenario"] = gettext("Choose a scenario.")
+        if not errors:
             try:
                 session = classroom_session_start(
                     teacher=request.user,
@@ -313,7 +316,7 @@ def classroom_start(request):
                     start_id=_start_id(request.POST.get("start")),
                 )
             except ScenarioUnavailable as refused:
-                error = str(refused)
+                errors["scenario"] = str(refused)
             else:
                 return redirect("scenarios:classroom", session.uuid)
     return render(
@@ -322,7 +325,7 @@ def classroom_start(request):
         {
             "groups": groups,
             "scenario_groups": _by_audience(scenarios),
-            "error": error,
+            "errors": errors,
             "selected_group": request.POST.get("group") or request.GET.get("group", ""),
             "selected_scenario": request.GET.get("scenario", ""),
             "selected_scenario_pk": request.POST.get("scenario", ""),
