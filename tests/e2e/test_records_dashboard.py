@@ -255,3 +255,31 @@ def test_an_assignment_fixed_from_the_error_summary_shows_its_confirmation(
         expect(page.get_by_label("Course", exact=True)).not_to_be_focused()
     finally:
         ctx.close()
+
+
+def test_the_chart_colours_key_is_not_read_out_with_the_hidden_chart(
+    browser, live_server, demo_courses, school, klass, safeguarding_lead
+):
+    """The bar chart is hidden from screen readers (the counts beside it say the same), so
+    its key of colours is too: read out, it would be a list of states that explains nothing
+    a screen reader user can reach."""
+    from courses.models import CoursePage
+    from records.services import assignment_create
+
+    course = CoursePage.objects.live().filter(audience="pupils").first()
+    assignment_create(
+        school=school,
+        course_page_id=course.pk,
+        due_on=date.today() + timedelta(days=14),
+        group=klass,
+    )
+    page = browser.new_page(viewport=DESKTOP)
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/records/dashboard/")
+    key = page.locator("ul.legend")
+    expect(key).to_be_visible()
+    # Still shown, for those who see the chart; not in the accessibility tree.
+    expect(page.get_by_role("list", name="Chart colours")).to_have_count(0)
+    expect(page.get_by_role("listitem").filter(has_text="Expiring soon")).to_have_count(0)
+    assert_accessible(page)
+    page.close()
