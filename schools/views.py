@@ -288,7 +288,7 @@ def _roster_import_run(request, context, form, *, school, kind, data, everyone, 
         if everyone and leavers_checked is None and not parsed.errors:
             leavers = roster_leavers(school=school, kind=kind, parsed=parsed, importer=request.user)
             if leavers:
-                return _leavers_page(request, context, kind=kind, data=data, leavers=leavers)
+                return _leavers_page(request, context, form, kind=kind, data=data, leavers=leavers)
             leavers_checked = leavers_fingerprint([])
         result = roster_import_service(
             school=school,
@@ -317,7 +317,7 @@ def _roster_import_run(request, context, form, *, school, kind, data, everyone, 
                 leavers_checked=leavers_fingerprint([]),
             )
         return _leavers_page(
-            request, context, kind=kind, data=data, leavers=exc.leavers, changed=True
+            request, context, form, kind=kind, data=data, leavers=exc.leavers, changed=True
         )
     except IntegrityError:
         # Another import for the same people committed first; nothing of this one
@@ -340,7 +340,7 @@ def _roster_import_run(request, context, form, *, school, kind, data, everyone, 
     return None
 
 
-def _leavers_page(request, context, *, kind, data, leavers, changed=False):
+def _leavers_page(request, context, form, *, kind, data, leavers, changed=False):
     """Who an import of the whole school would mark as having left, to confirm."""
     token = signing.dumps(
         {
@@ -355,13 +355,16 @@ def _leavers_page(request, context, *, kind, data, leavers, changed=False):
     )
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and len(token) > limit - 4096:  # it could not be posted back
-        context["problems"].append(
-            _(
-                "This file is too large to list who has left before importing it, so nothing "
-                "was imported. Delete the columns Upstander does not use (the import page "
-                "lists the ones it reads) and upload it again."
-            )
+        problem = _(
+            "This file is too large to list who has left before importing it, so nothing "
+            "was imported. Delete the columns Upstander does not use (the import page "
+            "lists the ones it reads) and upload it again."
         )
+        # A problem with the file chosen: shown on its box, when there is one to choose again.
+        if form.is_bound:
+            form.add_error("file", problem)
+        else:
+            context["problems"].append(problem)
         return None
     response = render(
         request,

@@ -185,3 +185,32 @@ def test_problems_in_the_file_mark_the_file_box_and_lead_back_to_it(
     # Focus moves on from the file box to the next field.
     page.keyboard.press("Tab")
     expect(page.get_by_label("This file lists everyone at the school")).to_be_focused()
+
+
+def test_a_file_too_large_to_check_for_leavers_is_marked_on_the_file_box(
+    page, live_server, safeguarding_lead, settings
+):
+    """Too large to carry back through the list of who has left is a problem with the file
+    chosen: the error summary links to the file box, which says why."""
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/schools/roster/import/")
+    page.get_by_label("Pupils").check()
+    choose_file(page, LAST_YEAR)
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("region", name="Login sheet: 11X")).to_be_visible()
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096 + 100  # room for 100 characters
+    page.goto(f"{live_server.url}/schools/roster/import/")
+    page.get_by_label("Pupils").check()
+    choose_file(page, THIS_YEAR)
+    page.get_by_label("This file lists everyone at the school").check()
+    page.get_by_role("button", name="Import").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    file_box = page.get_by_label("CSV file")
+    expect(file_box).to_have_attribute("aria-invalid", "true")
+    expect(file_box).to_have_accessible_description(
+        re.compile("Delete the columns Upstander does not use")
+    )
+    page.get_by_role("alert").get_by_role("link", name=re.compile("too large")).click()
+    expect(file_box).to_be_focused()
+    assert_accessible(page)
