@@ -25,6 +25,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.models import GroupApprovalTask
 from wagtail.users.views.users import DeleteView as UserDeleteView
 
 from .models import Group, Membership, School, User
@@ -352,8 +353,20 @@ def superuser_change_refused(request, person):
 
 def _group_within_reach(user, group) -> bool:
     """Whether `user` holds everything membership of `group` gives: they belong to it, or
-    they hold each of its permissions and it grants none over pages or collections."""
+    they hold each of its permissions, it grants none over pages or collections and it
+    approves nothing in a workflow."""
     return group.pk in _groups_within_reach(user, [group.pk])
+
+
+def approval_group_ids(group_ids) -> set[int]:
+    """Those of `group_ids` that approve pages or snippets in a Wagtail workflow: such a
+    group may hold no permission at all, yet its members edit and approve (so publish)
+    whatever waits for it."""
+    return set(
+        GroupApprovalTask.groups.through.objects.filter(group_id__in=group_ids).values_list(
+            "group_id", flat=True
+        )
+    )
 
 
 def _groups_within_reach(user, group_ids) -> set[int]:
@@ -368,7 +381,7 @@ def _groups_within_reach(user, group_ids) -> set[int]:
         others.filter(
             Q(page_permissions__isnull=False) | Q(collection_permissions__isnull=False)
         ).values_list("pk", flat=True)
-    )
+    ) | approval_group_ids(group_ids - within)
     held = user.get_all_permissions()
     lacking = {
         pk

@@ -16,7 +16,7 @@ from django.db.models import Prefetch, Q, Value, prefetch_related_objects
 from django.db.models.functions import Lower, Replace
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import ReferenceIndex
+from wagtail.models import GroupApprovalTask, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from .models import Group, Membership, School, User
@@ -213,6 +213,8 @@ def _beyond_importers_reach(importer: User, user_ids: list[int]) -> set[int]:
             Q(permissions__isnull=False)
             | Q(page_permissions__isnull=False)
             | Q(collection_permissions__isnull=False)
+            # A workflow's approvers may hold no permission, yet approve (so publish) pages.
+            | Q(pk__in=GroupApprovalTask.groups.through.objects.values("group_id"))
         )
         .exclude(pk__in=own)
         .values("pk")

@@ -813,3 +813,49 @@ def test_an_administrator_still_deletes_a_group_that_gives_what_they_hold(
 
     assert response.status_code == 302
     assert not AuthGroup.objects.filter(pk=helpers.pk).exists()
+
+
+def test_an_administrator_cannot_join_a_workflow_approval_group_they_are_not_in(
+    client, people_admin
+):
+    """A group that approves pages in a Wagtail workflow may hold no permissions at all, but
+    its members edit and approve (and so publish) the pages waiting for it: an administrator
+    who cannot publish must not tick it for themselves."""
+    from django.contrib.auth.models import Group as AuthGroup
+    from wagtail.models import GroupApprovalTask
+
+    approvers = AuthGroup.objects.create(name="Course approvers")
+    task = GroupApprovalTask.objects.create(name="Approve a course")
+    task.groups.add(approvers)
+    response = client.post(
+        f"/admin/users/edit/{people_admin.pk}/", _wagtail_user_form(people_admin, [approvers])
+    )
+    assert response.status_code == 200
+    assert not people_admin.groups.filter(pk=approvers.pk).exists()
+    assert "can give these roles: Course approvers." in response.content.decode()
+
+
+def test_a_workflow_approvers_email_is_beyond_an_administrator_outside_their_group(
+    client, people_admin, school
+):
+    from django.contrib.auth.models import Group as AuthGroup
+    from wagtail.models import GroupApprovalTask
+
+    approvers = AuthGroup.objects.create(name="Course approvers")
+    GroupApprovalTask.objects.create(name="Approve a course").groups.add(approvers)
+    approver = UserFactory(username="approver", school=school, email="approver@school.invalid")
+    approver.groups.add(approvers)
+    client.post(
+        f"/admin/schools/people/edit/{approver.pk}/",
+        {
+            "username": "approver",
+            "first_name": "A",
+            "last_name": "Prover",
+            "email": "attacker@evil.invalid",
+            "school": school.pk,
+            "mis_id": "",
+            "is_active": "on",
+        },
+    )
+    approver.refresh_from_db()
+    assert approver.email == "approver@school.invalid"

@@ -597,7 +597,9 @@ def test_an_nc_year_exported_as_a_bare_number_joins_the_existing_year_group(scho
     assert year.members.filter(mis_id="A4").exists()
 
 
-@pytest.mark.parametrize("holds", ["superuser", "a permission of their own"])
+@pytest.mark.parametrize(
+    "holds", ["superuser", "a permission of their own", "a workflow approval group"]
+)
 def test_a_staff_import_cannot_change_the_email_of_someone_holding_more_than_the_lead(
     client, safeguarding_lead, holds
 ):
@@ -614,10 +616,17 @@ def test_a_staff_import_cannot_change_the_email_of_someone_holding_more_than_the
         roles=[Role.STAFF],
         is_superuser=holds == "superuser",
     )
-    if holds != "superuser":
+    if holds == "a permission of their own":
         head.user_permissions.add(
             Permission.objects.get(content_type__app_label="schools", codename="change_user")
         )
+    elif holds == "a workflow approval group":
+        from django.contrib.auth.models import Group as AuthGroup
+        from wagtail.models import GroupApprovalTask
+
+        approvers = AuthGroup.objects.create(name="Course approvers")
+        GroupApprovalTask.objects.create(name="Approve a course").groups.add(approvers)
+        head.groups.add(approvers)
     client.force_login(safeguarding_lead)
     response = upload(
         client,
