@@ -848,9 +848,10 @@ def pshe_groups(request):
     groups = groups_visible_to(request.user).filter(
         kind__in=[Group.Kind.CLASS, Group.Kind.YEAR_GROUP]
     )
-    if request.user.is_superuser and request.user.school_id is None:
-        # Every school's classes in one list would mix them up: the school chosen on the
-        # dashboard, as its other tabs show (the page offers the others).
+    if request.user.is_superuser:
+        # Every school's classes in one list would mix them up: the school the dashboard
+        # shows, as its other tabs do (their own, for one who belongs to a school; else the
+        # one chosen, and the page offers the others).
         groups = groups.filter(school=_school_for(request))
     if not groups.exists() and Role.PUPIL in roles_of(request.user):
         return redirect("records:my_pshe")

@@ -1387,6 +1387,18 @@ def test_a_superusers_pshe_records_show_the_chosen_schools_classes_only(client, 
     assert "Viewing: Elsewhere" in " ".join(response.content.decode().split())
 
 
+def test_a_superuser_who_belongs_to_a_school_sees_that_schools_classes_only(client, world, school):
+    """An administrator who belongs to a school (the demo's) has that school's dashboard,
+    with no school to choose: their PSHE records list its classes, not every school's."""
+    admin = UserFactory(school=school, username="schooladmin", roles=[])
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.get(reverse("records:pshe_groups"))
+    assert [s.group for s in response.context["summaries"]] == [world["klass"]]
+    assert world["other_class"].school != school
+
+
 def test_a_lead_whose_school_has_no_classes_is_not_told_they_teach_none(client, safeguarding_lead):
     """The lead sees every class of the school, not the ones they teach: with none yet, the
     PSHE records page says the school has none and where they come from."""
