@@ -124,7 +124,8 @@ PUPIL_QUIZ = {
                     "Take a screenshot and tell an adult you trust",
                     True,
                     "Yes. A screenshot keeps the evidence, and an adult you trust can help "
-                    "you get it taken down.",
+                    "you get it taken down. But if it is a nude or sexual picture, do not "
+                    "screenshot it: tell the adult where you saw it.",
                 ),
                 (
                     "Share it with your friends so they know",
@@ -138,7 +139,10 @@ PUPIL_QUIZ = {
                 ),
             ],
             "Don't reply. Keep a screenshot that shows the username, time and date, then "
-            "tell an adult you trust: a parent or carer, a teacher, or Childline on 0800 1111.",
+            "tell an adult you trust: a parent or carer, a teacher, or Childline on 0800 1111. "
+            "Never screenshot or save a nude or sexual picture of a young person, even to "
+            "show an adult: keeping one is a crime. Tell an adult where you saw it and "
+            "report it to the app.",
         ),
         true_false(
             "pupil:joke",
@@ -192,7 +196,8 @@ PUPIL_QUIZ = {
                 "Report it to the app",
             ],
             "Stop first so you don't make it worse, keep the evidence, then get help from an "
-            "adult and report it.",
+            "adult and report it. If it is a nude or sexual picture, skip the screenshot: "
+            "saving one is a crime. Tell an adult and report it.",
         ),
         matching(
             "pupil:help",

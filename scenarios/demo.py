@@ -69,7 +69,7 @@ CREST_ACCOUNT = Graph(
                     "screenshot",
                     "Take a screenshot, just for you",
                     "screenshot",
-                    "A screenshot can be useful evidence, if you only show it to an adult who can help.",
+                    "A screenshot can be useful evidence, if you only show it to an adult who can help. Never screenshot a nude or sexual picture, though: tell an adult where you saw it.",
                     0,
                     sets={"has_screenshot": True},
                 ),
