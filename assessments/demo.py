@@ -294,11 +294,13 @@ STAFF_QUIZ = {
             "The Professionals Online Safety Helpline (POSH) can escalate reports of harmful "
             "content directly to TikTok.",
             True,
-            "Right. POSH is part of TikTok's Community Partner Channel.",
+            "Right. The UK Safer Internet Centre, which runs POSH, is part of TikTok's "
+            "Community Partner Channel.",
             "It can. POSH (0344 381 4772) is often the shortest route to getting content "
             "taken down.",
             "POSH, run by the UK Safer Internet Centre, is free for people working with "
-            "children. It agreed an escalation route with TikTok in 2021: call 0344 381 4772 "
+            "children. The centre agreed an escalation route with TikTok in 2021 for abuse "
+            "reported through POSH: call 0344 381 4772 "
             "or email helpline@saferinternet.org.uk.",
         ),
         ordering(

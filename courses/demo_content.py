@@ -493,9 +493,9 @@ STAFF_COURSE = {
                     "removed hundreds of pieces of content and banned accounts and hashtags, "
                     "but the unions reported a mismatch: members were still seeing posts, and "
                     "some were told there was no breach of community guidelines.</p>"
-                    "<p>That gap is why the route through POSH matters: it is part of TikTok's "
-                    "Community Partner Channel, so reports made through it reach the team that "
-                    "can act.</p>",
+                    "<p>That gap is why the route through POSH matters: the UK Safer Internet "
+                    "Centre, which runs POSH, is part of TikTok's Community Partner Channel, so "
+                    "reports made through it reach the team that can act.</p>",
                     [SOURCE_ASCL_COMPLAINTS, SOURCE_ASCL_NAHT_STATEMENT, SOURCE_NAHT_GUIDE],
                 ),
                 _reflection(
@@ -651,10 +651,11 @@ DSL_COURSE = {
                     "<h2>Getting content removed</h2>"
                     "<p>Reporting through the platform's own tools is the first step, but in "
                     "2021 schools found it slow and inconsistent. The Professionals Online "
-                    "Safety Helpline (POSH), run by the UK Safer Internet Centre, is part of "
-                    "TikTok's Community Partner Channel, which handles escalations from the "
-                    "education community. TikTok's own advice was that contacting POSH is the "
-                    "shortest route to getting content taken down. POSH also works with other "
+                    "Safety Helpline (POSH) is run by the UK Safer Internet Centre, which is "
+                    "part of TikTok's Community Partner Channel, the route that handles "
+                    "escalations from the education community. TikTok's own advice was that "
+                    "contacting POSH is the shortest route to getting content taken down. POSH "
+                    "also works with other "
                     "platforms' safety and policy teams.</p>"
                     "<h2>The LADO and the police</h2>"
                     "<p>If you think a colleague has used their own phone or another personal "
