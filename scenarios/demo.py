@@ -539,8 +539,10 @@ LOCK_IT_DOWN = Graph(
             outcome=Outcome.GOOD,
             debrief=(
                 "Strict privacy settings, checked regularly; no friend requests from pupils; "
-                "tag review on; and friends and family asked to be careful too. These are the "
-                "steps the NAHT and INEQE guidance recommends for every member of staff."
+                "and friends and family asked to be careful too. The NAHT and INEQE guidance "
+                "asks this of every member of staff. Tag review goes a step further: NAHT warns "
+                "that being tagged in someone else's post can harm your reputation, and tag "
+                "review lets you stop that before it happens."
             ),
         ),
         Node(
