@@ -423,9 +423,9 @@ LOCK_IT_DOWN = Graph(
             choices=(
                 _c(
                     "undo",
-                    "Remove the connection and mention it to your DSL",
+                    "Remove the connection and mention it to your DSL (DSP in Wales)",
                     "removed",
-                    "Good: telling the DSL protects you and the pupil.",
+                    "Good: telling the DSL (DSP in Wales) protects you and the pupil.",
                     1,
                 ),
                 _c(
@@ -441,7 +441,7 @@ LOCK_IT_DOWN = Graph(
             "removed",
             title="Connection removed",
             text=(
-                "You remove Jordan from your friends. Your DSL thanks you for telling them and "
+                "You remove Jordan from your friends. Your DSL (DSP in Wales) thanks you for telling them and "
                 "makes a note, in case pupils keep trying to contact you on personal accounts."
             ),
             choices=(_c("continue", "Carry on", "tagged-photo"),),
@@ -450,7 +450,7 @@ LOCK_IT_DOWN = Graph(
             "declined",
             title="Declined",
             text=(
-                "You decline. You make a note to tell your DSL if pupils keep trying to "
+                "You decline. You make a note to tell your DSL (DSP in Wales) if pupils keep trying to "
                 "contact you on personal accounts."
             ),
             choices=(_c("continue", "Carry on", "tagged-photo"),),
@@ -563,7 +563,7 @@ LOCK_IT_DOWN = Graph(
             debrief=(
                 "In 2021 many of the photos used to target teachers were taken from their own "
                 "public profiles. Lock accounts down, decline pupils' friend requests and tell "
-                "your DSL about unwanted contact."
+                "your DSL (DSP in Wales) about unwanted contact."
             ),
         ),
     ),
@@ -647,14 +647,20 @@ A_POST_ABOUT_YOU = Graph(
                 "the comments, with the date and time."
             ),
             choices=(
-                _c("tell-manager", "Tell your line manager and the DSL", "line-manager", "", 1),
+                _c(
+                    "tell-manager",
+                    "Tell your line manager and the DSL (DSP in Wales)",
+                    "line-manager",
+                    "",
+                    1,
+                ),
             ),
         ),
         Node(
             "line-manager",
             title="Your line manager",
             text=(
-                "Your line manager and the DSL take it seriously. They will follow the school's "
+                "Your line manager and the DSL (DSP in Wales) take it seriously. They will follow the school's "
                 "behaviour policy for the pupils involved and ask what you have done so far."
             ),
             choices=(
@@ -750,7 +756,7 @@ A_POST_ABOUT_YOU = Graph(
             choices=(
                 _c(
                     "police",
-                    "With your DSL, report it to the police, with your evidence",
+                    "With your DSL (DSP in Wales), report it to the police, with your evidence",
                     "ending-route",
                     "Threats, hate and sexual content are reasons to involve the police.",
                     3,
@@ -771,7 +777,7 @@ A_POST_ABOUT_YOU = Graph(
             outcome=Outcome.GOOD,
             debrief=(
                 "Don't respond. Keep evidence with usernames, dates and times. Tell your line "
-                "manager and DSL. Report to the platform and contact POSH. Involve the police "
+                "manager and DSL (DSP in Wales). Report to the platform and contact POSH. Involve the police "
                 "where there are threats, hate or sexual content. Your employer has a duty of "
                 "care to you."
             ),
