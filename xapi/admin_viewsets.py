@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -115,6 +116,10 @@ class ForwardingTargetEditView(generic.EditView):
         if target.is_active and waiting.exists():
             ForwardingTarget.objects.filter(pk=target.pk).update(wait_until=None)
             target.wait_until = None
+            # Due now, not when the back-off for the target as it was says: after a few
+            # failures in a row a send holds back for it (`_claim`), and the queue would
+            # wait out the old password's or address's back-off.
+            waiting.update(next_attempt_at=timezone.now())
             transaction.on_commit(lambda: outbox_schedule(target_id=target.pk))
         return target
 

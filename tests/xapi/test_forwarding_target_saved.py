@@ -1,0 +1,60 @@
+"""Saving a forwarding target corrected sends what waits for it now (ForwardingTargetEditView)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from xapi.models import ForwardingTarget, OutboxEntry
+from xapi.services import record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, db):
+    admin = UserFactory(school=None, username="admin1", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    return client
+
+
+def _fields(target, **changes):
+    fields = {
+        "name": target.name,
+        "school": "",
+        "endpoint": target.endpoint,
+        "username": "",
+        "password": "",
+        "version": target.version,
+        "scope": target.scope,
+        "course_iri": "",
+        "batch_size": 100,
+        "is_active": "on",
+    }
+    fields.update(changes)
+    return fields
+
+
+def test_correcting_the_password_after_several_refusals_sends_the_queue_now(
+    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """After three 401s in a row the entries wait for their back-off, and a send for
+    statements just recorded holds back for it (an outage). Saving the target with the
+    right password promises its queue now: it used to stay put until the back-off ran out."""
+    target = ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint=receiver.endpoint, password="wrong"
+    )
+    receiver.statuses = [401, 401, 401]
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            record(statements=[make_statement(pupil)], school=school)
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
+    assert max(OutboxEntry.objects.values_list("attempts", flat=True)) >= 3
+    sent_before = len(receiver.requests)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("xapi_forwardingtarget:edit", args=[target.pk]),
+            _fields(target, password="right"),
+        )
+    assert response.status_code == 302, response.context["form"].errors
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(receiver.requests) == sent_before + 1
