@@ -113,7 +113,11 @@ class ForwardingTargetEditView(generic.EditView):
             )
         target = super().save_instance()
         waiting = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.PENDING)
-        if target.is_active and waiting.exists():
+        # "Sending" too: a worker that died mid-send leaves its entries so, and any send
+        # takes them once its lease is over (one still being sent is waited for).
+        unsent = [OutboxEntry.Status.PENDING, OutboxEntry.Status.SENDING]
+        left = OutboxEntry.objects.filter(target=target, status__in=unsent)
+        if target.is_active and left.exists():
             ForwardingTarget.objects.filter(pk=target.pk).update(wait_until=None)
             target.wait_until = None
             # Due now, not when the back-off for the target as it was says: after a few

@@ -1,7 +1,10 @@
 """Saving a forwarding target corrected sends what waits for it now (ForwardingTargetEditView)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import UserFactory
 from xapi.models import ForwardingTarget, OutboxEntry
@@ -58,3 +61,24 @@ def test_correcting_the_password_after_several_refusals_sends_the_queue_now(
     assert response.status_code == 302, response.context["form"].errors
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
     assert len(receiver.requests) == sent_before + 1
+
+
+def test_saving_a_target_sends_what_a_crashed_worker_left_half_sent(
+    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """A worker that died mid-send leaves its entries "sending"; once its lease is over any
+    send takes them. Saving the target sent its queue only when something was "pending",
+    so those waited for the next cron run."""
+    target = ForwardingTarget.objects.create(name="Trust LRS", endpoint=receiver.endpoint)
+    with django_capture_on_commit_callbacks(execute=False):
+        record(statements=[make_statement(pupil)], school=school)
+    OutboxEntry.objects.update(
+        status=OutboxEntry.Status.SENDING, next_attempt_at=timezone.now() - timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("xapi_forwardingtarget:edit", args=[target.pk]), _fields(target)
+        )
+    assert response.status_code == 302, response.context["form"].errors
+    assert OutboxEntry.objects.get().status == "sent"
+    assert len(receiver.requests) == 1
