@@ -590,6 +590,7 @@ def _failed(target: ForwardingTarget, entries: list[OutboxEntry], exc: Exception
         attempts=attempts,
         server_errors=F("server_errors") + 1 if _server_error(exc) else 0,
         last_error=message,
+        last_error_at=now,
         next_attempt_at=next_at,
     )
     logger.warning(
@@ -607,6 +608,7 @@ def _sent(entries: list[OutboxEntry]) -> None:
         status=OutboxEntry.Status.SENT,
         sent_at=timezone.now(),
         last_error="",
+        last_error_at=None,
         server_errors=0,
         attempts=F("attempts") + 1,
     )
@@ -676,6 +678,7 @@ def _set_aside(entry: OutboxEntry, exc: Exception) -> None:
         attempts=entry.attempts + 1,
         server_errors=entry.server_errors + 1,
         last_error=_error_text(exc),
+        last_error_at=timezone.now(),
     )
     logger.warning(
         "xAPI forwarding of a statement to %s set aside: %s", entry.target_id, _log_summary(exc)
@@ -709,7 +712,11 @@ def _still_for_target(target: ForwardingTarget, entries: list[OutboxEntry]) -> l
     if len(kept) < len(entries):
         OutboxEntry.objects.filter(
             id__in=[entry.id for entry in entries if entry.statement_id not in taken]
-        ).update(status=OutboxEntry.Status.FAILED, last_error=NO_LONGER_FOR_TARGET)
+        ).update(
+            status=OutboxEntry.Status.FAILED,
+            last_error=NO_LONGER_FOR_TARGET,
+            last_error_at=timezone.now(),
+        )
     return kept
 
 
@@ -744,7 +751,9 @@ def _not_voided_at_target(
     if not at_target:
         return entries
     OutboxEntry.objects.filter(id__in=[voided[sid].id for sid in at_target]).update(
-        status=OutboxEntry.Status.FAILED, last_error=VOIDED_AT_TARGET
+        status=OutboxEntry.Status.FAILED,
+        last_error=VOIDED_AT_TARGET,
+        last_error_at=timezone.now(),
     )
     return [entry for entry in entries if entry.statement.statement_id not in at_target]
 
@@ -817,7 +826,8 @@ def outbox_summary():
     last_error = (
         OutboxEntry.objects.filter(target=OuterRef("pk"))
         .exclude(last_error="")
-        .order_by("-next_attempt_at")
+        # Entries whose error predates `last_error_at` come last, newest retry first.
+        .order_by(F("last_error_at").desc(nulls_last=True), "-next_attempt_at")
         .values("last_error")[:1]
     )
     targets = ForwardingTarget.objects.annotate(

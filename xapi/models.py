@@ -370,6 +370,10 @@ class OutboxEntry(models.Model):
     server_errors = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     last_error = models.TextField(blank=True)
+    # When `last_error` was written: the status page shows a target's newest error by it. The
+    # next attempt time cannot say, being minutes ahead for an entry set aside mid-send and
+    # up to an hour ahead for one backing off.
+    last_error_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

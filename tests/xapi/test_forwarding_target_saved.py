@@ -82,3 +82,31 @@ def test_saving_a_target_sends_what_a_crashed_worker_left_half_sent(
     assert response.status_code == 302, response.context["form"].errors
     assert OutboxEntry.objects.get().status == "sent"
     assert len(receiver.requests) == 1
+
+
+def test_the_status_page_shows_the_newest_error_after_a_statement_was_set_aside(
+    admin_client,
+    school,
+    pupil,
+    teacher,
+    make_statement,
+    receiver,
+    django_capture_on_commit_callbacks,
+):
+    """A statement set aside (here: no longer for a target made "Staff only") kept the
+    end of its lease as its next attempt time, minutes ahead, so "Last error" went on
+    showing why it was set aside while a newer failure (a wrong password) stopped the rest."""
+    from xapi.forwarding import outbox_send
+
+    target = ForwardingTarget.objects.create(name="Trust LRS", endpoint=receiver.endpoint)
+    with django_capture_on_commit_callbacks(execute=False):
+        record(statements=[make_statement(pupil)], school=school)
+    ForwardingTarget.objects.update(scope=ForwardingTarget.Scope.STAFF)
+    outbox_send.call(target_id=target.pk)
+    assert OutboxEntry.objects.get().status == "failed"
+    receiver.statuses = [401]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(teacher)], school=school)
+    assert OutboxEntry.objects.filter(status="pending").count() == 1
+    page = admin_client.get(reverse("xapi_forwarding_status"))
+    assert page.context["rows"][0]["last_error"].startswith("HTTP 401")
