@@ -111,7 +111,13 @@ class ForwardingTargetEditView(generic.EditView):
                 .first()
                 or ""
             )
+        endpoint_before = (
+            ForwardingTarget.objects.filter(pk=self.object.pk)
+            .values_list("endpoint", flat=True)
+            .first()
+        )
         target = super().save_instance()
+        self._warn_if_moved(target, endpoint_before)
         waiting = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.PENDING)
         # "Sending" too: a worker that died mid-send leaves its entries so, and any send
         # takes them once its lease is over (one still being sent is waited for).
@@ -126,6 +132,28 @@ class ForwardingTargetEditView(generic.EditView):
             waiting.update(next_attempt_at=timezone.now())
             transaction.on_commit(lambda: outbox_schedule(target_id=target.pk))
         return target
+
+    def _warn_if_moved(self, target: ForwardingTarget, endpoint_before: str | None) -> None:
+        """Pointed at another LRS, a target sends it only what is still to go: what the old
+        address had is not sent again, and a later voiding of one of those reaches an LRS
+        that never had it. Say so, as the form cannot tell a corrected address from a move."""
+        if endpoint_before is None or endpoint_before == target.endpoint:
+            return
+        sent = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.SENT).count()
+        if sent:
+            messages.warning(
+                self.request,
+                ngettext(
+                    "%(count)s statement was already sent to %(target)s at its old address: "
+                    "it is not sent to the new one. If the new address is another LRS, it "
+                    "will have only what is recorded from now on.",
+                    "%(count)s statements were already sent to %(target)s at its old address: "
+                    "they are not sent to the new one. If the new address is another LRS, it "
+                    "will have only what is recorded from now on.",
+                    sent,
+                )
+                % {"count": sent, "target": target.name},
+            )
 
 
 class ForwardingTargetDeleteView(generic.DeleteView):

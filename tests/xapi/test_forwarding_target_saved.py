@@ -110,3 +110,29 @@ def test_the_status_page_shows_the_newest_error_after_a_statement_was_set_aside(
     assert OutboxEntry.objects.filter(status="pending").count() == 1
     page = admin_client.get(reverse("xapi_forwarding_status"))
     assert page.context["rows"][0]["last_error"].startswith("HTTP 401")
+
+
+def test_moving_a_target_to_another_address_says_what_was_sent_is_not_sent_again(
+    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """A target pointed at a different LRS sends it only what is still waiting; the
+    statements already sent went to the old one, and a voiding of one of them later
+    reaches an LRS that never had it. The edit page saved that without a word."""
+    from django.contrib.messages import get_messages
+
+    target = ForwardingTarget.objects.create(name="Trust LRS", endpoint=receiver.endpoint)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil), make_statement(pupil)], school=school)
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("xapi_forwardingtarget:edit", args=[target.pk]),
+            _fields(target, endpoint="https://lrs.example.org/xAPI/"),
+        )
+    assert response.status_code == 302, response.context["form"].errors
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert (
+        "2 statements were already sent to Trust LRS at its old address: they are not sent "
+        "to the new one. If the new address is another LRS, it will have only what is "
+        "recorded from now on." in said
+    )
