@@ -780,7 +780,9 @@ def _send(
     if connection is not None:
         connection.open()  # kept open for the next email (no-op when it already is)
     EmailMessage(
-        subject,
+        # A course title or a name may hold a line break (the admin takes one pasted in),
+        # which a header may not: Django would refuse the whole email.
+        " ".join(subject.split()),
         body,
         settings.DEFAULT_FROM_EMAIL,
         [user.email],

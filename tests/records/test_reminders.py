@@ -1127,3 +1127,29 @@ def test_the_retention_purge_deletes_old_notes_of_reminders_whose_assignment_wen
     )
     records_purge()
     assert not ReminderSent.objects.filter(pk=note.pk).exists()
+
+
+def test_a_course_title_with_a_line_break_is_emailed_with_its_subject_on_one_line(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """The admin takes a title pasted with a line break, which no email header may hold:
+    the reminder goes, its subject on one line, rather than blaming the person's address."""
+    staff_course.title = "Protecting\r\nyour reputation"
+    staff_course.save()
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(safeguarding_lead)
+    html = _remind(client, teacher, assignment).content.decode()
+    assert "is not one an email can be sent to" not in html
+    [mail] = [m for m in mailoutbox if m.to == [teacher.email]]
+    assert "“Protecting your reputation”" in mail.subject
+    assert mail.message()["Subject"]  # the header can be written
+
+
+def test_daily_reminders_about_a_course_title_with_a_line_break_are_sent(
+    school, staff_team, staff_course, mailoutbox
+):
+    staff_course.title = "Protecting\nyour reputation"
+    staff_course.save()
+    _three_overdue_staff(school, staff_team, staff_course)
+    assert reminders_send() == 3
+    assert all("\n" not in mail.message()["Subject"] for mail in mailoutbox)
