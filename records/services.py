@@ -13,7 +13,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
@@ -715,15 +715,25 @@ def _email_failed(error: Exception, *, user, kind: str) -> None:
     """Log an email that could not be sent (its ReminderSent rows rolled back, so the next
     run tries again) and raise ReminderRefused (AddressRefused, MailServerUnreachable) when
     the caller should know why; return for any other failure."""
-    # One bad address must not stop everyone else's emails.
-    if isinstance(error, OSError | ValueError):
+    # One bad address must not stop everyone else's emails. Django's refusing a header that
+    # holds a line break is a ValueError too, but says nothing about the address.
+    unreadable_address = isinstance(error, ValueError) and not isinstance(error, BadHeaderError)
+    if isinstance(error, OSError) or unreadable_address:
         # The mail server's or the socket's, or Django's refusing an address it cannot read
         # ('Invalid address "..."'): their text may name the address, so only what kind of
         # failure and the reply code are logged, with who by their id.
         logger.error("Email (%s) to user %s failed: %s", kind, user.pk, mail_failure_summary(error))
     else:
         logger.exception("Email (%s) to user %s failed", kind, user.pk)
-    if isinstance(error, ValueError):
+    if isinstance(error, BadHeaderError):
+        # Something in the email itself that trying again will not put right.
+        raise ReminderRefused(
+            _(
+                "The email could not be written (a line break where the email's headers "
+                "cannot have one). Please tell whoever runs Upstander."
+            )
+        ) from error
+    if unreadable_address:
         # An address saved before it was checked: no mail server is asked, and trying
         # again will not help until it is put right.
         raise AddressRefused(

@@ -1153,3 +1153,25 @@ def test_daily_reminders_about_a_course_title_with_a_line_break_are_sent(
     _three_overdue_staff(school, staff_team, staff_course)
     assert reminders_send() == 3
     assert all("\n" not in mail.message()["Subject"] for mail in mailoutbox)
+
+
+class RefusingAHeader(BaseEmailBackend):
+    """A backend whose email cannot be written: a header with a line break in it, which
+    Django refuses with BadHeaderError (a ValueError, as an unreadable address is)."""
+
+    def send_messages(self, messages):
+        from django.core.mail import BadHeaderError
+
+        raise BadHeaderError("Header values can't contain newlines")
+
+
+def test_an_email_that_cannot_be_written_does_not_blame_the_persons_address(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox, settings
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingAHeader"
+    assignment = _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(safeguarding_lead)
+    html = _remind(client, teacher, assignment).content.decode()
+    assert "is not one an email can be sent to" not in html
+    assert "The email could not be written" in html
+    assert not ReminderSent.objects.filter(learner=teacher).exists()
