@@ -1541,11 +1541,18 @@ def learner_export(
             .select_related("course")
             .order_by("sent_at", "pk")
         ],
+        # Each entry as the school's log keeps it: when, how and by whom (nobody for a
+        # command or the retention period, nor once they are erased in turn).
         "data_protection_log": [
-            {"kind": kind, "at": at.isoformat()}
-            for kind, at in DataProtectionEvent.objects.filter(person=learner)
+            {
+                "kind": event.kind,
+                "via": event.via,
+                "by": (event.by.get_full_name() or event.by.username) if event.by_id else None,
+                "at": event.at.isoformat(),
+            }
+            for event in DataProtectionEvent.objects.filter(person=learner)
+            .select_related("by")
             .order_by("at", "pk")
-            .values_list("kind", "at")
         ],
         "statements": [s.data for s in statements.distinct().order_by("stored", "pk")],
     }

@@ -462,3 +462,20 @@ def test_the_subject_access_download_is_refused_without_the_pages_csrf_token(
     export = reverse("records:person_export", args=[named_pupil.pk])
     assert client.post(export).status_code == 403
     assert not DataProtectionEvent.objects.exists()
+
+
+def test_a_persons_own_export_says_how_and_by_whom_each_entry_about_them_was_made(
+    lead_client, named_pupil, capsys
+):
+    """docs/records.md: the log keeps when, how and by whom, and "a person's own export
+    lists the entries about them": each entry as the school's log has it."""
+    call_command("export_learner", named_pupil.username)
+    capsys.readouterr()
+    export = lead_client.post(reverse("records:person_export", args=[named_pupil.pk])).json()
+    assert [
+        {key: entry.get(key) for key in ("kind", "via", "by")}
+        for entry in export["data_protection_log"]
+    ] == [
+        {"kind": "exported", "via": "command", "by": None},
+        {"kind": "exported", "via": "dashboard", "by": "Dana Lead"},
+    ]
