@@ -908,7 +908,7 @@ def _attachments_store(fresh, school_id, attachments: dict[str, tuple[str, bytes
 
 
 # Statements that may carry attachments: the statement's own, or a SubStatement's.
-_CARRYING_ATTACHMENTS = Q(data__has_key="attachments") | Q(data__object__has_key="attachments")
+CARRYING_ATTACHMENTS = Q(data__has_key="attachments") | Q(data__object__has_key="attachments")
 
 
 def _attachment_hashes(data: dict) -> set[str]:
@@ -923,9 +923,7 @@ def attachments_carried(statements) -> dict[int | None, set[str]]:
     """The attachment files (SHA-2 per school id) that these statements carry: call before
     deleting them, and give the result to `attachments_release` after."""
     found: dict[int | None, set[str]] = {}
-    for school_id, data in statements.filter(_CARRYING_ATTACHMENTS).values_list(
-        "school_id", "data"
-    ):
+    for school_id, data in statements.filter(CARRYING_ATTACHMENTS).values_list("school_id", "data"):
         if hashes := _attachment_hashes(data):
             found.setdefault(school_id, set()).update(hashes)
     return found
@@ -937,7 +935,7 @@ def attachments_release(carried: dict[int | None, set[str]]) -> None:
     deleting statements (erasure, retention) would otherwise leave what a person sent, such
     as a photo of their work, behind for ever."""
     for school_id, hashes in carried.items():
-        still = Statement.objects.filter(school_id=school_id).filter(_CARRYING_ATTACHMENTS)
+        still = Statement.objects.filter(school_id=school_id).filter(CARRYING_ATTACHMENTS)
         for data in still.values_list("data", flat=True).iterator(chunk_size=500):
             hashes = hashes - _attachment_hashes(data)
             if not hashes:

@@ -1267,3 +1267,52 @@ def test_an_attachment_part_whose_headers_agree_with_its_declaration_is_stored(l
         f"Content-Type: Text/Plain; charset=utf-8\r\nContent-Length: {len(content)}\r\n",
     )
     assert lrs.post(URL, body, content_type=ctype).status_code == 200
+
+
+def test_a_learner_cannot_fetch_another_pupils_attachment_by_naming_its_sha2(
+    lrs, client, school, pupil
+):
+    """Part Three 1.5.2: attachments=true sends the files of the statements returned. A
+    learner's session reads only its own statements, so a statement it writes declaring
+    another pupil's file by its SHA-2 with only a fileUrl (no part: it never had the file)
+    does not bring that pupil's file back."""
+    from tests.factories import PupilFactory
+    from xapi.identity import actor_for
+
+    other = PupilFactory(school=school)
+    content = b"what another pupil wrote about what happened to them"
+    statement = attachment_statement(content)
+    statement["actor"] = actor_for(other)
+    body, ctype = multipart(statement, [(content, hashlib.sha256(content).hexdigest())])
+    assert lrs.post(URL, body, content_type=ctype).status_code == 200
+
+    client.force_login(pupil)
+    probe = attachment_statement(content)
+    probe["attachments"][0]["fileUrl"] = "https://example.org/anything"
+    headers = {"HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
+    response = client.post(URL, json.dumps(probe), content_type="application/json", **headers)
+    assert response.status_code == 200, response.content
+    [statement_id] = response.json()
+    got = client.get(URL, {"statementId": statement_id, "attachments": "true"}, **headers)
+    assert got.status_code == 200
+    assert content not in got.content
+    listed = client.get(URL, {"attachments": "true"}, **headers)
+    assert listed.status_code == 200
+    assert content not in listed.content
+
+
+def test_a_learner_gets_back_the_attachment_their_own_statement_brought(client, pupil):
+    """The file a learner's statement sent as a part comes back with attachments=true, also
+    on a later statement of theirs that refers to it only by its fileUrl."""
+    content = b"my own note"
+    sha2 = hashlib.sha256(content).hexdigest()
+    client.force_login(pupil)
+    headers = {"HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
+    body, ctype = multipart(attachment_statement(content), [(content, sha2)])
+    assert client.post(URL, body, content_type=ctype, **headers).status_code == 200
+    again = attachment_statement(content)
+    again["attachments"][0]["fileUrl"] = "https://example.org/note.txt"
+    response = client.post(URL, json.dumps(again), content_type="application/json", **headers)
+    [statement_id] = response.json()
+    got = client.get(URL, {"statementId": statement_id, "attachments": "true"}, **headers)
+    assert content in got.content

@@ -371,11 +371,11 @@ def _statements_response(payload, datas, with_attachments, principal) -> HttpRes
         return JsonResponse(payload, safe=False)
     wanted = {}
     for data in datas:
-        items = list(data.get("attachments") or [])
-        if (data.get("object") or {}).get("objectType") == "SubStatement":
-            items += data["object"].get("attachments") or []
-        for item in items:
+        for item in _attachment_items(data):
             wanted[item["sha2"].lower()] = item["contentType"]
+    if principal.user is not None:
+        brought = _brought_by(principal, datas)
+        wanted = {sha2: t for sha2, t in wanted.items() if sha2 in brought}
     contents = AttachmentContent.objects.filter(school=principal.school, sha2__in=list(wanted))
     parts = [(c.content_type, c.sha2, bytes(c.content)) for c in contents]
     body, content_type = multipart_response(payload, parts)
@@ -385,6 +385,36 @@ def _statements_response(payload, datas, with_attachments, principal) -> HttpRes
     response["Content-Disposition"] = "attachment"
     response["Content-Security-Policy"] = DOCUMENT_POLICY
     return response
+
+
+def _attachment_items(data: dict) -> list[dict]:
+    items = list(data.get("attachments") or [])
+    if (data.get("object") or {}).get("objectType") == "SubStatement":
+        items += data["object"].get("attachments") or []
+    return [item for item in items if isinstance(item, dict) and "sha2" in item]
+
+
+def _brought_by(principal: Principal, datas: list[dict]) -> set[str]:
+    """The files (SHA-2) a learner's own statements brought. An attachment with a fileUrl
+    may be sent without its part (Part Three 1.5.1), so naming a file by its SHA-2 proves
+    nothing: a session that did so would be sent any file of its school, another pupil's
+    included. Only an attachment without a fileUrl had to bring its part."""
+
+    def brought(data: dict) -> set[str]:
+        return {item["sha2"].lower() for item in _attachment_items(data) if "fileUrl" not in item}
+
+    found = set().union(*(brought(data) for data in datas))
+    if all(item["sha2"].lower() in found for data in datas for item in _attachment_items(data)):
+        return found
+    from ..models import Statement
+    from ..services import CARRYING_ATTACHMENTS
+
+    own = Statement.objects.filter(
+        school_id=principal.school_id, actor_key=principal.learner_key
+    ).filter(CARRYING_ATTACHMENTS)
+    for data in own.values_list("data", flat=True).iterator(chunk_size=500):
+        found |= brought(data)
+    return found
 
 
 # Documents -----------------------------------------------------------------------------
