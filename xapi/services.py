@@ -974,7 +974,10 @@ def _preconditions(existing, *, if_match, if_none_match, require: bool) -> None:
         if current is None or (current not in wanted and "*" not in wanted):
             raise LrsError(412, "If-Match does not match the current document")
     if if_none_match is not None:
-        wanted = [tag.strip() for tag in if_none_match.split(",")]
+        # RFC 7232 3.2 (RFC 2616 14.26 as revised): If-None-Match compares weakly, so W/"x"
+        # names the document whose ETag is "x" (a compressing proxy weakens the ETags it
+        # passes on). If-Match compares strongly (3.1): a weak tag there matches nothing.
+        wanted = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
         if current is not None and ("*" in wanted or current in wanted):
             raise LrsError(412, "If-None-Match: the document already exists")
     if require and existing is not None and if_match is None and if_none_match is None:

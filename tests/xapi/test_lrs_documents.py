@@ -504,3 +504,20 @@ def test_the_state_resource_refuses_a_group_as_its_agent(lrs, group):
     assert "Group" in response.json()["error"]
     assert not Document.objects.exists()
     assert lrs.get("/xapi/activities/state?" + urlencode(params)).status_code == 400
+
+
+@each_listing_of_document_ids
+def test_if_none_match_naming_the_document_by_its_weak_etag_is_412(lrs, listing):
+    """1.0.3 Part Three 1.1 / 2.0.0 4.1.4 handle If-None-Match "as described in RFC 2616",
+    now RFC 7232 3.2: "A recipient MUST use the weak comparison function when comparing
+    entity-tags for If-None-Match", so W/"x" names the document whose ETag is "x". A proxy
+    that compresses responses sends ETags weakened; a tool that only creates a document it
+    has not seen must not overwrite (or delete) the one it has."""
+    id_param = "stateId" if "state" in listing else "profileId"
+    url = f"{listing}&{id_param}=bookmark"
+    assert lrs.put(url, {"page": 1}, HTTP_IF_NONE_MATCH="*").status_code == 204
+    weak = "W/" + lrs.get(url)["ETag"]
+    assert lrs.put(url, {"page": 2}, HTTP_IF_NONE_MATCH=weak).status_code == 412
+    assert lrs.post(url, {"page": 2}, HTTP_IF_NONE_MATCH=f'"other", {weak}').status_code == 412
+    assert lrs.delete(url, HTTP_IF_NONE_MATCH=weak).status_code == 412
+    assert lrs.get(url).json() == {"page": 1}
