@@ -911,12 +911,20 @@ def _attachments_store(fresh, school_id, attachments: dict[str, tuple[str, bytes
 CARRYING_ATTACHMENTS = Q(data__has_key="attachments") | Q(data__object__has_key="attachments")
 
 
-def _attachment_hashes(data: dict) -> set[str]:
+def _attachment_hashes(data: dict, *, brought: bool = False) -> set[str]:
+    """The SHA-2 of each attachment the statement declares; with `brought`, only of those
+    without a fileUrl, whose file had to come with the statement (Part Three 1.5.1)."""
     items = list(data.get("attachments") or [])
     obj = data.get("object") or {}
     if obj.get("objectType") == "SubStatement":
         items += obj.get("attachments") or []
-    return {item["sha2"].lower() for item in items if isinstance(item.get("sha2"), str)}
+    return {
+        item["sha2"].lower()
+        for item in items
+        if isinstance(item, dict)
+        and isinstance(item.get("sha2"), str)
+        and not (brought and "fileUrl" in item)
+    }
 
 
 def attachments_carried(statements) -> dict[int | None, set[str]]:
@@ -933,11 +941,13 @@ def attachments_release(carried: dict[int | None, set[str]]) -> None:
     """Delete the files of `carried` that no statement still stored carries. The LRS keeps
     each file once however many statements carry it (Part Three 1.5.2), apart from them, so
     deleting statements (erasure, retention) would otherwise leave what a person sent, such
-    as a photo of their work, behind for ever."""
+    as a photo of their work, behind for ever. A statement that names a file by its SHA-2
+    with only a fileUrl keeps none: anyone who knows a pupil's file's hash can write one,
+    and it would keep the pupil's file after the pupil is erased."""
     for school_id, hashes in carried.items():
         still = Statement.objects.filter(school_id=school_id).filter(CARRYING_ATTACHMENTS)
         for data in still.values_list("data", flat=True).iterator(chunk_size=500):
-            hashes = hashes - _attachment_hashes(data)
+            hashes = hashes - _attachment_hashes(data, brought=True)
             if not hashes:
                 break
         if hashes:

@@ -1036,6 +1036,32 @@ def test_erasure_and_purge_remove_the_files_attached_to_the_statements_they_dele
     assert set(AttachmentContent.objects.values_list("sha2", flat=True)) == {shared_sha}
 
 
+def test_erasure_removes_a_pupils_file_that_another_statement_only_names(school, pupil, teacher):
+    """A statement may declare an attachment by its SHA-2 with only a fileUrl, without the
+    file (xAPI Part Three 1.5.1): anyone who knows a pupil's file's hash can write one. Such
+    a statement never had the file, so it does not keep the pupil's file once the pupil is
+    erased."""
+    from xapi.models import AttachmentContent
+
+    content = b"pupil's account of what happened"
+    mine, sha2 = _with_attachment(
+        statement(pupil, EXPERIENCED, MODULE, when=timezone.now()), content
+    )
+    naming, _ = _with_attachment(
+        statement(teacher, EXPERIENCED, COURSE, when=timezone.now()), content
+    )
+    naming["attachments"][0]["fileUrl"] = "https://example.org/elsewhere"
+    for data in (mine, naming):
+        data.pop("stored", None)
+    record(statements=[mine], school=school, attachments={sha2: ("image/png", content)})
+    record(statements=[naming], school=school)
+    assert AttachmentContent.objects.filter(sha2=sha2).exists()
+
+    learner_erase(learner=pupil)
+    assert Statement.objects.count() == 1
+    assert not AttachmentContent.objects.filter(sha2=sha2).exists()
+
+
 def test_subject_access_export_holds_the_log_of_the_persons_sign_ins(school, pupil, teacher):
     """The sign-in protection logs each sign-in and failed attempt with the username, the
     address and the browser; erasure deletes that log as being about the person, so their
