@@ -933,12 +933,15 @@ def lead_welcome_send(*, lead: User) -> None:
 # How long an email's task may be marked running before it is taken for one whose task
 # worker was stopped mid-send: far beyond the mail server's timeout (EMAIL_TIMEOUT).
 EMAIL_ABANDONED_AFTER = timedelta(hours=1)
+# The exceptions a task worker stopped while it ran a task records the task failed with.
+STOPPED_MID_SEND = ("builtins.SystemExit", "builtins.KeyboardInterrupt")
 
 
 def emails_abandoned_resend(*, now: datetime | None = None) -> int:
     """Send again the emails (`schools.tasks.email_send`: password resets) whose task worker
     was stopped while it sent them (a restart, a crash): their task stays marked running,
-    and no worker takes up a running task again, so the email was never sent. Only those
+    and no worker takes up a running task again, so the email was never sent (a worker
+    forced to stop marks it failed with SystemExit instead, and none tries it again). Only those
     asked for within PASSWORD_RESET_TIMEOUT, while their link still works; someone may get
     the same email twice, if the worker stopped just after the mail server took it. Returns
     how many were sent again."""
@@ -947,21 +950,24 @@ def emails_abandoned_resend(*, now: datetime | None = None) -> int:
 
     if not apps.is_installed("django_tasks_db"):
         return 0
+    from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     from .tasks import email_send
 
     now = now or timezone.now()
-    abandoned = DBTaskResult.objects.running().filter(
-        task_path=email_send.module_path,
-        started_at__lt=now - EMAIL_ABANDONED_AFTER,
-        enqueued_at__gte=now - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
-    )
+    left_running = Q(status=TaskResultStatus.RUNNING, started_at__lt=now - EMAIL_ABANDONED_AFTER)
+    # A worker told to stop a second time (Ctrl-C, SIGTERM) exits at once, mid-send: the
+    # task is marked failed with the SystemExit (or KeyboardInterrupt), and never tried again.
+    stopped_mid_send = Q(status=TaskResultStatus.FAILED, exception_class_path__in=STOPPED_MID_SEND)
+    abandoned = Q(left_running | stopped_mid_send, task_path=email_send.module_path)
     resent = 0
-    for row in abandoned:
+    for row in DBTaskResult.objects.filter(
+        abandoned, enqueued_at__gte=now - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    ):
         with transaction.atomic():
             # Only the run that deletes the row sends it: two runs at once send it once.
-            deleted, _counts = DBTaskResult.objects.running().filter(pk=row.pk).delete()
+            deleted, _counts = DBTaskResult.objects.filter(abandoned, pk=row.pk).delete()
             if deleted:
                 email_send.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
                 resent += 1

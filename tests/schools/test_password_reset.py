@@ -274,3 +274,48 @@ def test_a_reset_email_whose_task_worker_was_stopped_mid_send_is_sent_by_the_dai
     assert response.status_code == 200
     assert "new_password1" in response.content.decode()
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()
+
+
+def test_a_reset_email_whose_task_worker_was_forced_to_stop_mid_send_is_sent_by_the_daily_run(
+    client, teacher, settings, monkeypatch
+):
+    """A task worker told twice to stop (a second Ctrl-C, or a second SIGTERM while it waits
+    on the mail server) stops the task at once with SystemExit: the email's task is marked
+    failed, not running, and the email was never sent. The daily run sends it again while
+    its link still works."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    from records.tasks import reminders_run
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _ask(client, teacher.email)
+    [task] = DBTaskResult.objects.all()
+    task.claim("a-worker-told-twice-to-stop")
+
+    def forced_to_stop(self, *args, **kwargs):
+        raise SystemExit(1)  # what the worker's signal handler does the second time
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", forced_to_stop)
+    worker = Worker(
+        queue_names=["default"],
+        interval=1,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="a-worker-told-twice-to-stop",
+        excluded_queue_names=[],
+    )
+    worker.run_task(task)
+    assert DBTaskResult.objects.get(pk=task.pk).status == "FAILED"
+    monkeypatch.undo()
+    assert mail.outbox == []
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    reminders_run.call()
+
+    [message] = mail.outbox
+    assert message.to == [teacher.email]
+    response = client.get(_link(message), follow=True)
+    assert "new_password1" in response.content.decode()
