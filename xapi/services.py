@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from types import SimpleNamespace
 
@@ -387,6 +387,24 @@ class RecordGuard:
     fallback: Callable[[], bool]
 
 
+class StatementWriteTooLate(Exception):
+    """A write that took longer than XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS, so nothing is
+    stored: the LRS may already have said that every statement stamped `stored` when it
+    started is readable (X-Experience-API-Consistent-Through), and a tool polling with
+    since= that time would never see it. The sender sends it again (same ids, same answer)."""
+
+
+def _refuse_if_late(started) -> None:
+    # A web server's request timeout cannot bound this: gunicorn's gthread workers never
+    # kill a stuck request thread. Checked just before the transaction commits.
+    if timezone.now() - started >= timedelta(
+        seconds=settings.XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS
+    ):
+        raise StatementWriteTooLate(
+            "storing the statements took too long, so none was stored: send them again"
+        )
+
+
 class GuardRejected(Exception):
     """The guard's write did not happen, so nothing was stored."""
 
@@ -567,6 +585,8 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
     # stored (so the common case, a new statement, needs no look-up first); only those it
     # skipped are read back and compared. It also finds the learners (unless known) and, on
     # PostgreSQL, projects the records and writes the outbox rows in the same statement.
+    # Run alone on PostgreSQL, the insert commits by itself: refused now or never.
+    _refuse_if_late(now)
     inserted, forwarded = _rows_insert(
         rows, school_id=school_id, stored=now, resolve=known is None, guard=guard
     )
@@ -603,6 +623,8 @@ def _record(*, statements, school, school_id, authority, version, attachments, l
         from records.projection import completions_void
 
         completions_void(statement_ids=voided)
+    if connection.in_atomic_block:
+        _refuse_if_late(now)
     if forwarded:
         from .forwarding import outbox_schedule
 

@@ -26,6 +26,7 @@ from ..selectors import (
 from ..services import (
     IDENTIFIER_MAX,
     TOO_LONG,
+    StatementWriteTooLate,
     document_delete,
     document_save,
     documents_etag,
@@ -264,6 +265,8 @@ def _statements_write(lrs: LrsRequest):
                 )
     except StatementConflictError as exc:
         raise LrsError(409, str(exc)) from None
+    except StatementWriteTooLate as exc:
+        raise LrsError(503, str(exc), headers={"Retry-After": "1"}) from None
     if lrs.method == "PUT":
         return HttpResponse(status=204)
     return JsonResponse(ids, safe=False)
