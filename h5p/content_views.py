@@ -160,9 +160,13 @@ DOCUMENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:;
 
 @require_safe
 def package_file(request, activity_uuid, path):
-    """A file of an extracted package: only what validation let through."""
+    """A file of an extracted package: only what validation let through, and only while its
+    activity is saved. A folder can outlive its activity: its files are removed only once a
+    deletion commits, and an upload in a transaction that rolls back keeps no row."""
     root = package_dir(activity_uuid)
     if not root.is_dir():
+        raise Http404
+    if not H5PActivity.objects.filter(uuid=activity_uuid, checksum__isnull=False).exists():
         raise Http404
     response = _serve_under(root, path, request)
     if response.status_code in (200, 206):

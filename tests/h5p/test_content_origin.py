@@ -181,3 +181,30 @@ def test_an_svg_or_xml_file_opened_directly_runs_no_script(client, h5p_root, nam
     assert "default-src 'none'" in policy
     assert "sandbox" in policy
     assert "script-src" not in policy
+
+
+@pytest.mark.parametrize("how", ["deleted", "upload rolled back"])
+def test_the_files_of_an_activity_no_longer_saved_are_not_served(client, h5p_root, how):
+    """A package's folder can outlive its activity: its files are removed only after the
+    deletion commits (a process stopped between the two leaves them), and an upload inside a
+    transaction that rolls back leaves its folder with no row. Content of an activity an
+    editor deleted, or that was never kept, is not served from the content origin."""
+    from django.db import transaction
+
+    from h5p.models import H5PActivity
+
+    class RolledBack(Exception):
+        pass
+
+    if how == "deleted":
+        activity = h5p_activity_create(upload=upload_of(tiny_package()))[0]
+        activity.delete()  # the test's transaction never commits: its files stay
+    else:
+        with pytest.raises(RolledBack), transaction.atomic():
+            activity = h5p_activity_create(upload=upload_of(tiny_package()))[0]
+            raise RolledBack
+    assert not H5PActivity.objects.filter(uuid=activity.uuid).exists()
+    assert (h5p_root / str(activity.uuid) / "H5P.Tiny-1.0" / "tiny.js").is_file()
+
+    response = client.get(f"/packages/{activity.uuid}/H5P.Tiny-1.0/tiny.js", **CONTENT)
+    assert response.status_code == 404
