@@ -963,25 +963,32 @@ def test_the_training_record_pdf_lists_a_safeguarding_lead_without_the_staff_rol
     assert f"{deputy.get_full_name()} Not started" in words
 
 
+def _lesson_led_three_days_ago(teacher, klass, course, pupil):
+    """Record `teacher` leading `klass`, with `pupil`, through the first module of `course`
+    three days ago; returns the module."""
+    from courses.services import class_lesson_record
+
+    module = course.modules()[0]
+    class_lesson_record(
+        teacher=teacher,
+        group=klass,
+        course=course,
+        modules=[module],
+        pupils=[pupil],
+        taught_on=date.today() - timedelta(days=3),
+    )
+    return module
+
+
 def test_the_training_record_pdf_lists_the_lessons_led_with_classes(
     client, world, school, klass, pupil_course, dejavu
 ):
-    from courses.services import class_lesson_record
-
     teacher, pupil = world["staff"], world["pupil"]
     teacher.first_name, teacher.last_name = "Łukasz", "Gŵyr"
     teacher.save()
     pupil.first_name, pupil.last_name = "Zofia", "Kowalska"  # no PDF word by chance
     pupil.save()
-    module = pupil_course.modules()[0]
-    class_lesson_record(
-        teacher=teacher,
-        group=klass,
-        course=pupil_course,
-        modules=[module],
-        pupils=[pupil],
-        taught_on=date.today() - timedelta(days=3),
-    )
+    module = _lesson_led_three_days_ago(teacher, klass, pupil_course, pupil)
     client.force_login(world["safeguarding_lead"])
     words = " ".join(_pdf_text(client.get(reverse("records:training_record_pdf")).content).split())
     assert "Lessons led with classes in the last year" in words
@@ -996,17 +1003,7 @@ def test_the_training_record_is_offered_to_a_school_that_only_records_lessons_le
     """A school teaching PSHE to whole classes, with no course assigned yet, has lessons
     led to show governors or an inspector: the dashboard still offers the training record
     that lists them."""
-    from courses.services import class_lesson_record
-
-    module = pupil_course.modules()[0]
-    class_lesson_record(
-        teacher=teacher,
-        group=klass,
-        course=pupil_course,
-        modules=[module],
-        pupils=[pupil],
-        taught_on=date.today() - timedelta(days=3),
-    )
+    module = _lesson_led_three_days_ago(teacher, klass, pupil_course, pupil)
     client.force_login(safeguarding_lead)
     html = client.get(reverse("records:dashboard")).content.decode()
     assert f'href="{reverse("records:training_record_pdf")}"' in html
