@@ -21,14 +21,11 @@ from wagtail.users.forms import GroupForm, UserCreationForm, UserEditForm
 from wagtail.users.views import groups, users
 
 from .admin_viewsets import (
-    PERSON_ACCOUNT_REFUSAL,
-    PERSON_BEYOND_REACH_REFUSAL,
-    PERSON_MOVE_REFUSAL,
     PersonDeleteView,
     PersonMoveSavedMixin,
     groups_beyond_reach,
     groups_refusal,
-    person_beyond_reach,
+    person_beyond_reach_refusals,
     pupil_move_mis_id_refusal,
     pupil_role_refusal,
     staff_role_refusal,
@@ -73,19 +70,13 @@ class PrivilegeCheckedFormMixin:
 
     def clean(self):
         cleaned_data = super().clean()
-        if self.instance.pk is None or not person_beyond_reach(self.acting_user, self.instance):
-            return cleaned_data
         # Their password, or the address their password reset goes to, would let the
         # administrator sign in as them.
+        fields = [field for field in self.changed_data if field != "password1"]
         if cleaned_data.get("password1"):
-            self.add_error("password1", PERSON_BEYOND_REACH_REFUSAL)
-        if "email" in self.changed_data:
-            self.add_error("email", PERSON_BEYOND_REACH_REFUSAL)
-        if "school" in self.changed_data:
-            self.add_error("school", PERSON_MOVE_REFUSAL)
-        for field in ("is_active", "username"):
-            if field in self.changed_data:
-                self.add_error(field, PERSON_ACCOUNT_REFUSAL)
+            fields.append("password1")
+        for field, refusal in person_beyond_reach_refusals(self.acting_user, self.instance, fields):
+            self.add_error(field, refusal)
         return cleaned_data
 
 

@@ -461,6 +461,26 @@ PERSON_MOVE_REFUSAL = _(
 )
 
 
+def person_beyond_reach_refusals(user, person, fields) -> list[tuple[str, str]]:
+    """The (field, refusal) of each of `fields` that `user` may not change for `person`,
+    because the person is beyond their reach (`person_beyond_reach`): "password1", "email",
+    "school", "is_active" and "username"; none for a person not saved yet."""
+    refused = [
+        (field, refusal)
+        for field, refusal in (
+            ("password1", PERSON_BEYOND_REACH_REFUSAL),
+            ("email", PERSON_BEYOND_REACH_REFUSAL),
+            ("school", PERSON_MOVE_REFUSAL),
+            ("is_active", PERSON_ACCOUNT_REFUSAL),
+            ("username", PERSON_ACCOUNT_REFUSAL),
+        )
+        if field in fields
+    ]
+    if refused and person.pk is not None and person_beyond_reach(user, person):
+        return refused
+    return []
+
+
 def pupil_move_mis_id_refusal(form, person: User) -> str | None:
     """Why a form moving a pupil to another school must have their MIS id there: the old
     school's is cleared (it is that school's numbering), and the new school's roster import
@@ -610,26 +630,13 @@ class PersonEditView(PersonMoveSavedMixin, EditView):
         return form
 
     def is_valid(self, form):
-        # The email address is where the person's password reset goes.
-        if (
-            form.is_valid()
-            and "email" in form.changed_data
-            and person_beyond_reach(self.request.user, self.object)
+        # The email address is where the person's password reset goes. One refusal at a time.
+        if form.is_valid() and (
+            refusals := person_beyond_reach_refusals(
+                self.request.user, self.object, form.changed_data
+            )
         ):
-            form.add_error("email", PERSON_BEYOND_REACH_REFUSAL)
-        if (
-            form.is_valid()
-            and "school" in form.changed_data
-            and person_beyond_reach(self.request.user, self.object)
-        ):
-            form.add_error("school", PERSON_MOVE_REFUSAL)
-        for field in ("is_active", "username"):
-            if (
-                form.is_valid()
-                and field in form.changed_data
-                and person_beyond_reach(self.request.user, self.object)
-            ):
-                form.add_error(field, PERSON_ACCOUNT_REFUSAL)
+            form.add_error(*refusals[0])
         if form.is_valid() and (refusal := pupil_move_mis_id_refusal(form, self.object)):
             form.add_error("mis_id", refusal)
         return super().is_valid(form)
