@@ -95,6 +95,29 @@ def test_a_statement_being_written_is_not_missed_by_a_reader_polling_since_consi
     assert statement_id in seen
 
 
+def _send_while_held(*, hold, send, written, finish) -> None:
+    """Run `hold` on one thread until it has written in its open transaction (`written`),
+    then `send` on another, given five seconds to be answered before `hold` commits
+    (`finish`): a `send` that does not wait for the transaction is answered before it."""
+    holder = threading.Thread(target=hold)
+    holder.start()
+    sender = threading.Thread(target=send)
+    try:
+        assert written.wait(10)
+        sender.start()
+        sender.join(5)
+    finally:
+        finish.set()
+        holder.join()
+        sender.join()
+
+
+def _assert_voided(lrs, statement_id) -> None:
+    """Part Two 2.3.2: a voided statement is fetched only with voidedStatementId."""
+    assert lrs.get("/xapi/statements", {"statementId": statement_id}).status_code == 404
+    assert lrs.get("/xapi/statements", {"voidedStatementId": statement_id}).status_code == 200
+
+
 def test_a_statement_voided_while_it_is_being_written_ends_up_voided(lrs, school):
     """Part Two 2.3.2: "an LRS MUST consider a Statement it contains voided if and only if
     the Statement is not itself a Voiding Statement and the LRS also contains a Voiding
@@ -130,22 +153,11 @@ def test_a_statement_voided_while_it_is_being_written_ends_up_voided(lrs, school
         finally:
             connections.close_all()
 
-    writer = threading.Thread(target=write)
-    writer.start()
-    voider = threading.Thread(target=void)
-    try:
-        assert written.wait(10)
-        voider.start()
-        # Without waiting for the write, the voiding is answered at once; it must wait.
-        voider.join(5)
-    finally:
-        finish.set()
-        writer.join()
-        voider.join()
+    # Without waiting for the write, the voiding is answered at once; it must wait.
+    _send_while_held(hold=write, send=void, written=written, finish=finish)
 
     assert answers == [200]
-    assert lrs.get("/xapi/statements", {"statementId": statement_id}).status_code == 404
-    assert lrs.get("/xapi/statements", {"voidedStatementId": statement_id}).status_code == 200
+    _assert_voided(lrs, statement_id)
 
 
 def test_a_single_statement_sent_while_its_voiding_is_being_written_ends_up_voided(lrs, school):
@@ -184,19 +196,8 @@ def test_a_single_statement_sent_while_its_voiding_is_being_written_ends_up_void
         finally:
             connections.close_all()
 
-    voider = threading.Thread(target=void)
-    voider.start()
-    writer = threading.Thread(target=put)
-    try:
-        assert written.wait(10)
-        writer.start()
-        # Without waiting for the voiding, the statement is stored live at once; it must wait.
-        writer.join(5)
-    finally:
-        finish.set()
-        voider.join()
-        writer.join()
+    # Without waiting for the voiding, the statement is stored live at once; it must wait.
+    _send_while_held(hold=void, send=put, written=written, finish=finish)
 
     assert answers == [204]
-    assert lrs.get("/xapi/statements", {"statementId": statement_id}).status_code == 404
-    assert lrs.get("/xapi/statements", {"voidedStatementId": statement_id}).status_code == 200
+    _assert_voided(lrs, statement_id)
