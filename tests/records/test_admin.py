@@ -32,6 +32,15 @@ def _completed_before_renewal(school, group, course, *people):
         )
 
 
+def _mark_for_renewal(client, editor, course, on_commit, *, reason="New privacy settings"):
+    """`editor` marks `course` as needing renewal within 21 days; what waits for the commit
+    (the emails' task) runs."""
+    client.force_login(editor)
+    url = reverse("records_course_renewal", args=[course.pk])
+    with on_commit(execute=True):
+        return client.post(url, {"reason": reason, "complete_within_days": 21})
+
+
 def test_editor_marks_a_course_and_assigned_staff_are_re_enrolled(
     client,
     editor,
@@ -146,10 +155,7 @@ def test_an_address_the_mail_server_refuses_does_not_stop_the_others_being_told(
     Membership.objects.create(group=staff_team, user=colleague)
     _completed_before_renewal(school, staff_team, staff_course, teacher, colleague)
     settings.EMAIL_BACKEND = f"{__name__}.RefusingOneAddress"
-    client.force_login(editor)
-    url = reverse("records_course_renewal", args=[staff_course.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"reason": "New privacy settings", "complete_within_days": 21})
+    response = _mark_for_renewal(client, editor, staff_course, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     assert CourseRenewal.objects.get().reason == "New privacy settings"
     assert [m.to for m in mailoutbox] == [[colleague.email]]
@@ -169,10 +175,9 @@ def test_pupils_are_never_emailed_when_their_course_requires_renewal(
     pupil.email = "pupil1@pupils.school.invalid"
     pupil.save()
     _completed_before_renewal(school, klass, pupil_course, pupil)
-    client.force_login(editor)
-    url = reverse("records_course_renewal", args=[pupil_course.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"reason": "New lesson plan", "complete_within_days": 21})
+    response = _mark_for_renewal(
+        client, editor, pupil_course, django_capture_on_commit_callbacks, reason="New lesson plan"
+    )
     assert response.status_code == 302
     [item] = assignments_for_learner(pupil)
     assert item.state == State.NOT_STARTED
@@ -197,10 +202,7 @@ def test_the_renewal_emails_are_sent_by_the_task_worker_not_while_the_editor_wai
     _completed_before_renewal(school, staff_team, staff_course, teacher)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     default_task_backend.clear()
-    client.force_login(editor)
-    url = reverse("records_course_renewal", args=[staff_course.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"reason": "New privacy settings", "complete_within_days": 21})
+    response = _mark_for_renewal(client, editor, staff_course, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     assert mailoutbox == []
     [queued] = [r for r in default_task_backend.results if r.task.name == "renewal_notify_run"]
@@ -243,10 +245,7 @@ def test_a_renewal_email_the_mail_server_was_down_for_is_sent_by_the_next_remind
 
     _completed_before_renewal(school, staff_team, staff_course, teacher)
     settings.EMAIL_BACKEND = f"{__name__}.UnreachableMailServer"
-    client.force_login(editor)
-    url = reverse("records_course_renewal", args=[staff_course.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"reason": "New privacy settings", "complete_within_days": 21})
+    _mark_for_renewal(client, editor, staff_course, django_capture_on_commit_callbacks)
     assert mailoutbox == []
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
