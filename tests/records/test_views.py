@@ -1931,3 +1931,16 @@ def test_the_dashboards_chart_column_is_hidden_from_screen_readers_header_and_al
     cells = re.findall(r'<td[^>]*class="bar-cell"[^>]*>', html)
     assert len(cells) >= 2
     assert all('aria-hidden="true"' in cell for cell in cells)
+
+
+def test_the_person_page_offers_the_completions_download_only_with_a_table(client, world):
+    """Under "Completed courses and modules", "Download this table (CSV)" was offered for a
+    person with nothing completed, where there is no table: the link now comes with it."""
+    client.force_login(world["safeguarding_lead"])
+    download = reverse("records:person_csv", args=[world["pupil"].pk])
+    html = client.get(reverse("records:person", args=[world["pupil"].pk])).content.decode()
+    assert "Nothing completed yet." in html
+    assert f'href="{download}"' not in html
+    download = reverse("records:person_csv", args=[world["staff"].pk])
+    html = client.get(reverse("records:person", args=[world["staff"].pk])).content.decode()
+    assert f'href="{download}"' in html
