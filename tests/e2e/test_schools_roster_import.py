@@ -214,3 +214,24 @@ def test_a_file_too_large_to_check_for_leavers_is_marked_on_the_file_box(
     page.get_by_role("alert").get_by_role("link", name=re.compile("too large")).click()
     expect(file_box).to_be_focused()
     assert_accessible(page)
+
+
+def test_the_error_summary_names_each_field_and_leads_to_it(page, live_server, safeguarding_lead):
+    """Each link in the summary starts with its field's label, as on the site's other forms,
+    and each field is described by its error."""
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/schools/roster/import/")
+    page.get_by_role("button", name="Import").click()
+    summary = page.get_by_role("alert")
+    summary.get_by_role(
+        "link", name="Who is in the file?: Choose whether the file lists pupils or staff."
+    ).click()
+    expect(page.get_by_label("Pupils")).to_be_focused()
+    expect(page.get_by_role("group", name="Who is in the file?")).to_have_accessible_description(
+        re.compile("Choose whether the file lists pupils or staff.")
+    )
+    summary.get_by_role("link", name="CSV file: Choose a CSV file to upload.").click()
+    file_box = page.get_by_label("CSV file")
+    expect(file_box).to_be_focused()
+    expect(file_box).to_have_accessible_description(re.compile("Choose a CSV file to upload."))
+    assert_accessible(page)
