@@ -39,11 +39,11 @@ ROUTES = [
         "teacher",
         [
             "Take screenshots, including the username, date and time",
-            "Tell your line manager and the DSL",
+            "Tell your line manager and the DSL (DSP in Wales)",
             "Contact the Professionals Online Safety Helpline (POSH)",
             "Send them your screenshots",
             "Skip this part (no penalty)",
-            "With your DSL, report it to the police, with your evidence",
+            "With your DSL (DSP in Wales), report it to the police, with your evidence",
         ],
         "You followed the reporting route",
     ),

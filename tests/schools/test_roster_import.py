@@ -671,7 +671,7 @@ def test_the_file_box_and_the_pupils_or_staff_choice_are_marked_invalid_when_in_
     html = client.post(URL, {}).text
     (file_box,) = _input_tags(html, "file")
     assert 'aria-invalid="true"' in file_box
-    assert "id_file-error" in file_box
+    assert "id_file_error" in file_box
     radios = _input_tags(html, "kind")
     assert len(radios) == 2
     assert all('aria-invalid="true"' in radio for radio in radios)
