@@ -476,9 +476,9 @@ def classroom(request, session_uuid):
 def _analytics_choice(request):
     """The groups the person may see, the live scenarios, and the group and scenario chosen
     in the query (None where missing, malformed or not theirs)."""
-    from schools.selectors import groups_visible_to
+    from schools.selectors import groups_listed_for
 
-    groups = groups_visible_to(request.user)
+    groups = groups_listed_for(request.user)
     if not groups.exists():
         raise PermissionDenied
     scenarios = Scenario.objects.filter(live=True).order_by("title")
@@ -510,7 +510,8 @@ def analytics(request):
     elif group is not None:
         # Arriving from the group ("Scenario choices for 8R"): what the group has played.
         played = scenarios_played_by(group=group)
-    # A site administrator sees every school's groups: two schools' "8R" are told apart.
+    # A site administrator who belongs to no school sees every school's groups: two schools'
+    # "8R" are told apart.
     listed = list(groups.select_related("school"))
     several_schools = len({g.school_id for g in listed}) > 1
     group_options = [

@@ -161,6 +161,16 @@ def group_visible_to(user, group: Group) -> bool:
     return groups_visible_to(user).filter(pk=group.pk).exists()
 
 
+def groups_listed_for(user) -> QuerySet[Group]:
+    """The groups to list on a person's pages (My groups, scenario choices): those they may
+    see, but for a superuser who belongs to a school only that school's, as their dashboard
+    shows it; every school's in one list would mix them up."""
+    groups = groups_visible_to(user)
+    if user.is_authenticated and user.is_superuser and user.school_id:
+        groups = groups.filter(school_id=user.school_id)
+    return groups
+
+
 def pupils_whose_password_user_may_reset(user) -> QuerySet[User]:
     """Pupils in the groups a teacher teaches; every pupil of the school for a safeguarding
     lead. Never staff: staff reset their own passwords. Nor a pupil who holds more than the
@@ -188,10 +198,10 @@ def groups_with_pupils_for(user) -> QuerySet[Group]:
     if not user.is_authenticated:
         return Group.objects.none()
     pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL], is_active=True)
-    if not user.is_superuser:
+    if not user.is_superuser or user.school_id:
         pupils = pupils.filter(school_id=user.school_id)
     return (
-        groups_visible_to(user)
+        groups_listed_for(user)
         .order_by("kind", "name")
         .prefetch_related(
             Prefetch(
@@ -209,11 +219,13 @@ def pupils_in_no_group_for(user) -> QuerySet[User]:
     name: a pupils file without a class column (or with an empty cell) leaves a pupil in no
     group, and My groups would otherwise list them nowhere (a safeguarding lead's case: a
     teacher's pupils are those of the groups they teach)."""
-    in_groups = Membership.objects.filter(group__in=groups_visible_to(user)).values("user_id")
-    return (
-        pupils_whose_password_user_may_reset(user)
-        .exclude(pk__in=in_groups)
-        .order_by(Lower("last_name"), Lower("first_name"), "username")
+    in_groups = Membership.objects.filter(group__in=groups_listed_for(user)).values("user_id")
+    pupils = pupils_whose_password_user_may_reset(user)
+    if user.is_superuser and user.school_id:
+        # Only their school's, as their groups are (`groups_listed_for`).
+        pupils = pupils.filter(school_id=user.school_id)
+    return pupils.exclude(pk__in=in_groups).order_by(
+        Lower("last_name"), Lower("first_name"), "username"
     )
 
 

@@ -1326,3 +1326,16 @@ def test_the_analytics_page_title_names_the_group_and_scenario_shown(
     html = client.get(url + f"?group={klass.pk}&scenario={scenario.uuid}").content.decode()
     expected = f"{escape(scenario.title)}: {escape(klass.name)} \u2013 Scenario choices by group"
     assert f"<title>{expected} · Upstander</title>" in html
+
+
+def test_a_superuser_who_belongs_to_a_school_is_offered_only_its_groups(client, klass):
+    """An administrator who belongs to a school (the demo's) has that school's dashboard;
+    the choices page offered every school's groups to them, and showed another's by id."""
+    from tests.factories import SchoolFactory
+
+    other = GroupFactory(school=SchoolFactory(name="Elsewhere Academy"), name="9Z")
+    admin = UserFactory(school=klass.school, username="schooladmin", roles=[], is_superuser=True)
+    client.force_login(admin)
+    response = client.get(reverse("scenarios:analytics"), {"group": other.pk})
+    assert [g.pk for g, _label in response.context["group_options"]] == [klass.pk]
+    assert response.context["group"] is None

@@ -139,3 +139,23 @@ def test_a_lead_whose_school_has_no_groups_is_not_told_they_teach_none(client, s
     html = " ".join(client.get(URL).text.split())
     assert "Your school's safeguarding lead adds groups" not in html
     assert "There are no classes, year groups or staff teams in the school yet." in html
+
+
+def test_a_superuser_who_belongs_to_a_school_sees_only_that_schools_groups(
+    client, teacher, pupil, klass, school
+):
+    """An administrator who belongs to a school (the demo's) has that school's dashboard;
+    My groups listed every school's groups and pupils to them, mixed with their own."""
+    from tests.factories import SchoolFactory
+
+    elsewhere = SchoolFactory(name="Elsewhere Academy")
+    their_class = GroupFactory(school=elsewhere, name="9Z", kind=Group.Kind.CLASS)
+    their_pupil = PupilFactory(school=elsewhere, username="elsewherepupil")
+    Membership.objects.create(group=their_class, user=their_pupil)
+    PupilFactory(school=elsewhere, username="elsewherealone")
+    admin = UserFactory(school=school, username="schooladmin", roles=[], is_superuser=True)
+    client.force_login(admin)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert [g.pk for g in response.context["groups"]] == [klass.pk]
+    assert [p.username for p in response.context["ungrouped"]] == []
