@@ -202,6 +202,7 @@ def groups_with_pupils_for(user) -> QuerySet[Group]:
         pupils = pupils.filter(school_id=user.school_id)
     return (
         groups_listed_for(user)
+        .select_related("school")
         .order_by("kind", "name")
         .prefetch_related(
             Prefetch(

@@ -183,11 +183,15 @@ def my_groups(request):
             new_password = pupil_password_reset(actor=request.user, pupil=pupil)
             new_password = {"pupil": pupil, "password": new_password}
     groups = sorted(groups_with_pupils_for(request.user), key=group_reading_order)
+    # A site administrator who belongs to no school sees every school's groups: two schools'
+    # "8R" are told apart by their school's name.
+    several_schools = len({group.school_id for group in groups}) > 1
     response = render(
         request,
         "schools/my_groups.html",
         {
             "groups": groups,
+            "several_schools": several_schools,
             "ungrouped": list(pupils_in_no_group_for(request.user)),
             "new_password": new_password,
             "not_in_groups": not_in_groups,

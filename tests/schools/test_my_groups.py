@@ -159,3 +159,19 @@ def test_a_superuser_who_belongs_to_a_school_sees_only_that_schools_groups(
     assert response.status_code == 200
     assert [g.pk for g in response.context["groups"]] == [klass.pk]
     assert [p.username for p in response.context["ungrouped"]] == []
+
+
+def test_a_site_administrator_tells_two_schools_groups_of_the_same_name_apart(
+    client, klass, school
+):
+    """A superuser who belongs to no school sees every school's groups on My groups: two
+    schools' "8R" were listed one after the other with nothing to tell which school each was
+    (nor whose pupil a password was being reset for)."""
+    from tests.factories import SchoolFactory
+
+    other = GroupFactory(school=SchoolFactory(name="Elsewhere Academy"), name=klass.name)
+    admin = UserFactory(school=None, username="root", roles=[], is_superuser=True)
+    client.force_login(admin)
+    html = " ".join(client.get(URL).content.decode().split())
+    assert f'id="group-{klass.pk}">8R ({school.name}) <span class="tag">' in html
+    assert f'id="group-{other.pk}">8R (Elsewhere Academy) <span class="tag">' in html
