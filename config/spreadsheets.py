@@ -5,7 +5,8 @@ import unicodedata
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+
+from .downloads import attachment_header
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -32,7 +33,7 @@ def csv_datetime(value) -> str:
 def csv_response(filename: str, header: list, rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     # A group's name may hold quotes or letters outside Latin-1: encoded as RFC 6266 says.
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = attachment_header(filename)
     # Excel reads a CSV without a byte-order mark in the Windows code page, so "Zoë" would
     # show as "ZoÃ«"; with one it reads UTF-8 (LibreOffice and Google Sheets accept either).
     response.write("\ufeff")

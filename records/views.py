@@ -14,12 +14,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from config.auth import login_required_for_post
+from config.downloads import attachment_header
 from config.spreadsheets import csv_datetime, csv_response
 from courses.forms import pupil_labels
 from schools.models import Group, User
@@ -198,9 +198,7 @@ def training_record_pdf(request):
         ),
     )
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"training-record-{today.isoformat()}.pdf"
-    )
+    response["Content-Disposition"] = attachment_header(f"training-record-{today.isoformat()}.pdf")
     return response
 
 
@@ -598,9 +596,7 @@ def person_export(request, pk: int):
         ),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"sar-{learner.username}.json"
-    )
+    response["Content-Disposition"] = attachment_header(f"sar-{learner.username}.json")
     return response
 
 

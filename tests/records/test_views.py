@@ -240,15 +240,36 @@ def test_csv_downloads_open_in_excel_with_names_intact(client, world):
 
 
 def test_a_download_named_after_a_group_keeps_its_name_whatever_it_holds(client, world):
-    # A quote would end the filename early; a letter outside Latin-1 needs RFC 6266's form.
+    # A quote would end the filename early; a letter outside Latin-1 needs RFC 6266's form,
+    # with a plain ASCII filename first for the clients that do not read that form.
     world["klass"].name = 'Blwyddyn 8 "Ŵ"'
     world["klass"].save()
     client.force_login(world["staff"])
     response = client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
-        "attachment; filename*=utf-8''pshe-Blwyddyn%208%20%22%C5%B4%22.csv"
+        'attachment; filename="pshe-Blwyddyn 8 _W_.csv"; '
+        "filename*=utf-8''pshe-Blwyddyn%208%20%22%C5%B4%22.csv"
     )
+
+
+@pytest.mark.parametrize(
+    "name, fallback",
+    [
+        ("Année 8", "pshe-Annee 8.csv"),
+        ("Класс 8", "pshe-_____ 8.csv"),
+        ('Année "8\\R"', "pshe-Annee _8_R_.csv"),
+    ],
+)
+def test_a_download_with_letters_outside_ascii_also_has_a_plain_filename(
+    client, world, name, fallback
+):
+    # Clients that do not read filename* (RFC 6266, section 4.3) fall back on filename=.
+    world["klass"].name = name
+    world["klass"].save()
+    client.force_login(world["staff"])
+    response = client.get(reverse("records:pshe_class_csv", args=[world["klass"].pk]))
+    assert f'attachment; filename="{fallback}"; filename*=utf-8' in response["Content-Disposition"]
 
 
 def test_csv_cells_cannot_be_spreadsheet_formulas(client, world):
