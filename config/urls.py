@@ -6,9 +6,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.health import health
 from schools import views as schools_views
 
 urlpatterns = [
+    # For a load balancer: no sign-in, no data (config/health.py, docs/deploying.md).
+    path("health/", health, name="health"),
     # Before the admin's own URLs: its sign-in page sends people to the site's (settings:
     # WAGTAILADMIN_LOGIN_URL), keeping where they were going.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

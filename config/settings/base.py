@@ -57,6 +57,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A load balancer asks for the health check over plain HTTP, behind the TLS it ends; it
+# would take production's redirect to HTTPS (SECURE_SSL_REDIRECT) for a failure.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 # The public address of the site. It is the xAPI `account.homePage` of every learner and the
 # base of every activity IRI, so it must not change once statements have been recorded.
