@@ -207,6 +207,11 @@ class SchoolSetUpForm(forms.ModelForm):
     def school_fields(self):
         return [self[name] for name in self.Meta.fields]
 
+    def clean_name(self):
+        # A name pasted from a letterhead may hold line breaks or tabs: the school's name is
+        # one line, as lists and documents show it and an email's subject must have it.
+        return " ".join(self.cleaned_data["name"].split())
+
     def lead_fields(self):
         return [self[name] for name in ("lead_first_name", "lead_last_name", "lead_email")]
 

@@ -923,7 +923,10 @@ def lead_welcome_send(*, lead: User) -> None:
         "sign_in": settings.SITE_URL + reverse("login"),
     }
     send_mail(
-        subject=render_to_string("schools/email/lead_welcome_subject.txt", context).strip(),
+        # One line: a line break in a subject stops the email (BadHeaderError).
+        subject=" ".join(
+            render_to_string("schools/email/lead_welcome_subject.txt", context).split()
+        ),
         message=render_to_string("schools/email/lead_welcome.txt", context),
         from_email=None,
         recipient_list=[lead.email],

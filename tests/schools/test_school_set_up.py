@@ -140,6 +140,19 @@ def test_the_welcome_email_writes_an_ampersand_and_apostrophe_in_the_name_as_the
     assert "St Mary & St John's C of E Primary now has Upstander" in message.body
 
 
+@pytest.mark.parametrize(
+    "name", ["Oak Hill\r\nAcademy", "Oak Hill\nAcademy", " Oak  Hill\tAcademy "]
+)
+def test_a_line_break_in_the_schools_name_does_not_stop_the_welcome_email(admin_client, name):
+    # A name pasted from a letterhead may carry a line break, which an email's subject
+    # cannot hold: the school is one line, "Oak Hill Academy", and its lead is emailed.
+    admin_client.post(URL, _form(name=name))
+    assert School.objects.get(urn="401234").name == "Oak Hill Academy"
+    [message] = mail.outbox
+    assert message.subject == "Welcome to Upstander: set up Oak Hill Academy"
+    assert "Oak Hill Academy now has Upstander" in message.body
+
+
 def test_an_administrator_who_could_not_give_the_lead_role_cannot_set_up_a_school(client):
     """Setting up a school makes its lead, with an email address the administrator types:
     the role is held to the rule of Settings -> Users, only a superuser, or someone who holds
