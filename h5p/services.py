@@ -118,6 +118,45 @@ def h5p_activity_files_delete(*, activity: H5PActivity) -> None:
     transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
+# A folder in H5P_ROOT that no activity owns is deleted only once it is this old: an upload
+# moves its package into place a moment before it saves the activity, and is written in
+# `.staging` until then.
+ORPHAN_GRACE = timedelta(days=1)
+
+
+def h5p_orphans_delete(*, now: datetime | None = None) -> int:
+    """Delete the unpacked packages in H5P_ROOT that no activity owns, and uploads left in
+    its staging folder, once they are ORPHAN_GRACE old (by their folder's modification
+    time). They are left by a process stopped between unpacking and saving, or before
+    a deletion's files went; nothing serves them, but they hold what editors uploaded.
+    Only folders named as Upstander names them (an activity's UUID, `.staging/upload-*`)
+    are looked at, never followed through a link. Returns how many went."""
+    root = Path(settings.H5P_ROOT)
+    if not root.is_dir():
+        return 0
+    cutoff = ((now or timezone.now()) - ORPHAN_GRACE).timestamp()
+
+    def old_folder(path: Path) -> bool:
+        return not path.is_symlink() and path.is_dir() and path.stat().st_mtime < cutoff
+
+    by_uuid = {}
+    for path in root.iterdir():
+        try:
+            name = uuid.UUID(path.name)
+        except ValueError:
+            continue
+        if str(name) == path.name and old_folder(path):
+            by_uuid[name] = path
+    owned = set(H5PActivity.objects.filter(uuid__in=by_uuid).values_list("uuid", flat=True))
+    gone = [path for name, path in by_uuid.items() if name not in owned]
+    staging = root / STAGING
+    if staging.is_dir() and not staging.is_symlink():
+        gone += [p for p in staging.glob("upload-*") if old_folder(p)]
+    for path in gone:
+        shutil.rmtree(path, ignore_errors=True)
+    return sum(1 for path in gone if not path.exists())
+
+
 # --- Statements from H5P content --------------------------------------------------------
 
 SUB_CONTENT = "?subContentId="

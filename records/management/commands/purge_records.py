@@ -12,7 +12,8 @@ class Command(BaseCommand):
         "sign-ins older than each "
         "school's retention period (School.retention_months), and erase the people who "
         "left the school before it. --older-than can only keep "
-        "more, never less: each school's cut-off is the longer of the two."
+        "more, never less: each school's cut-off is the longer of the two. Also deletes "
+        "the unpacked H5P packages that no activity owns, a day after they were left."
     )
 
     def add_arguments(self, parser):
@@ -47,3 +48,10 @@ class Command(BaseCommand):
                 f"{verb} {sum(leavers.values())} people who left, and their records."
             )
         )
+        if not options["dry_run"]:
+            from h5p.services import h5p_orphans_delete
+
+            folders = h5p_orphans_delete()
+            self.stdout.write(
+                self.style.SUCCESS(f"Deleted {folders} H5P package folders that no activity uses.")
+            )
