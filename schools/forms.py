@@ -163,8 +163,30 @@ class StaffPasswordResetForm(PasswordResetForm):
         ):
             return
         for user in super().get_users(email):
-            if Role.PUPIL not in roles_of(user) and not self._emailed_just_now(user):
+            if (
+                Role.PUPIL not in roles_of(user)
+                and not self._emailed_just_now(user)
+                and self._email_claimed(user)
+            ):
                 yield user
+
+    def _email_claimed(self, user) -> bool:
+        """Whether this ask is the one that emails `user`: one UPDATE, which the database
+        runs for one ask at a time, so of two at the same moment (the cache down, neither
+        email in the task queue yet) only the first finds the last email old enough."""
+        from django.db.models import Q
+
+        from .models import User
+
+        now = timezone.now()
+        since = now - timedelta(seconds=self.EMAIL_INTERVAL_SECONDS)
+        return bool(
+            User.objects.filter(pk=user.pk)
+            .filter(
+                Q(password_reset_emailed_at__isnull=True) | Q(password_reset_emailed_at__lt=since)
+            )
+            .update(password_reset_emailed_at=now)
+        )
 
     def _emailed_just_now(self, user) -> bool:
         """Whether the database's task queue holds an email to `user` from the last few

@@ -144,6 +144,12 @@ class User(AbstractUser):
         _("joined the school"), null=True, blank=True, editable=False
     )
 
+    # When "Forgotten your password?" last emailed them a link: two asks at the same moment
+    # claim it in turn, so only one sends, with or without the cache (schools/forms.py).
+    password_reset_emailed_at = models.DateTimeField(
+        _("password reset emailed"), null=True, blank=True, editable=False
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         constraints = [
