@@ -29,6 +29,7 @@ from email.utils import parsedate_to_datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Least
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -810,9 +811,14 @@ def outbox_flush() -> int:
 def outbox_replay(*, target: ForwardingTarget, statuses=("failed", "pending")) -> int:
     """Make failed (and waiting) entries due now and send them: the admin's replay."""
     count = OutboxEntry.objects.filter(target=target, status__in=list(statuses)).update(
-        # The admin's try starts the count of 5xx answers in a row again.
+        # The admin's try starts the count of 5xx answers in a row again, and the back-off:
+        # failing once more, it is retried after the first step, not after the step its
+        # earlier tries reached (up to an hour), and statements recorded next take it along
+        # (`_claim`). Kept at one if it was tried, as erasure counts a tried entry's target
+        # as holding a copy.
         status=OutboxEntry.Status.PENDING,
         next_attempt_at=timezone.now(),
+        attempts=Least(F("attempts"), 1),
         server_errors=0,
     )
     # The admin asks for it now, whatever the target last asked for.

@@ -985,3 +985,32 @@ def test_a_set_aside_statement_voided_since_is_not_replayed_after_its_voiding(
     entry = OutboxEntry.objects.get(statement__statement_id=original["id"])
     assert entry.status == "failed"
     assert "voided" in entry.last_error
+
+
+def test_an_admins_replay_starts_the_back_off_again(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """A replay is the admin's fresh try: if the target fails it once more (a blip), the
+    statement is tried again after the first back-off step, not after the step its tries
+    before the replay had reached (up to an hour), and statements recorded next take it
+    along rather than wait behind it as behind an outage."""
+    receiver.statuses = [503] * 5
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    for _ in range(4):
+        OutboxEntry.objects.update(next_attempt_at=timezone.now())
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_flush()
+    assert OutboxEntry.objects.get().attempts == 5
+    receiver.statuses = [502]
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_replay(target=target)
+    entry = OutboxEntry.objects.get()
+    assert entry.status == "pending" and "502" in entry.last_error
+    assert entry.attempts >= 1  # it was tried: erasure counts the target as holding a copy
+    assert entry.next_attempt_at <= timezone.now() + backoff(2)
+    # The next statement recorded takes it along at once.
+    later = make_statement(pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[later], school=school)
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
