@@ -26,6 +26,7 @@ from schools.admin_viewsets import ListingViewSet
 
 from .forwarding import (
     REFUSED_SHOWN,
+    outbox_kept_aside,
     outbox_refused,
     outbox_replay,
     outbox_schedule,
@@ -264,12 +265,28 @@ def forwarding_replay(request, pk):
     target = get_object_or_404(ForwardingTarget, pk=pk)
     count = outbox_replay(target=target)
     names = {"count": count, "target": target}
-    if not count:
+    kept_aside = outbox_kept_aside(target=target)
+    if kept_aside:
         messages.info(
             request,
-            _("Nothing for %(target)s was waiting or had failed: there is nothing to send.")
-            % names,
+            ngettext(
+                "%(count)s statement for %(target)s stays set aside: it was voided since, "
+                "and %(target)s already has the statement that voids it (sent now, it would "
+                "arrive after it).",
+                "%(count)s statements for %(target)s stay set aside: they were voided since, "
+                "and %(target)s already has the statements that void them (sent now, they "
+                "would arrive after them).",
+                kept_aside,
+            )
+            % {"count": kept_aside, "target": target},
         )
+    if not count:
+        if not kept_aside:
+            messages.info(
+                request,
+                _("Nothing for %(target)s was waiting or had failed: there is nothing to send.")
+                % names,
+            )
     elif not target.is_active:
         # Nothing is sent to a target that is switched off (`outbox_send`): they wait.
         messages.warning(

@@ -807,10 +807,39 @@ def outbox_flush() -> int:
     return total
 
 
+def _voiding_at_target(target: ForwardingTarget, entries):
+    """Those of `entries` (a queryset) whose statement was voided by a statement the target
+    already has: `_not_voided_at_target` keeps them from being sent."""
+    from .services import VOIDED
+
+    voidings_sent = OutboxEntry.objects.filter(
+        target=target, status=OutboxEntry.Status.SENT, statement__verb_iri=VOIDED
+    ).values("statement__ref_statement_id")
+    return entries.filter(statement__voided=True, statement__statement_id__in=voidings_sent)
+
+
+def outbox_kept_aside(*, target: ForwardingTarget) -> int:
+    """How many of the target's set-aside statements a replay does not send, as their
+    voiding reached the target first (see `_not_voided_at_target`)."""
+    return OutboxEntry.objects.filter(
+        target=target, status=OutboxEntry.Status.FAILED, last_error=VOIDED_AT_TARGET
+    ).count()
+
+
 @transaction.atomic
 def outbox_replay(*, target: ForwardingTarget, statuses=("failed", "pending")) -> int:
-    """Make failed (and waiting) entries due now and send them: the admin's replay."""
-    count = OutboxEntry.objects.filter(target=target, status__in=list(statuses)).update(
+    """Make failed (and waiting) entries due now and send them: the admin's replay. Returns
+    how many go; those voided by a statement the target already has stay set aside, saying
+    why, as the send would leave them (so they are not counted as going)."""
+    chosen = OutboxEntry.objects.filter(target=target, status__in=list(statuses))
+    aside = list(_voiding_at_target(target, chosen).values_list("id", flat=True))
+    if aside:
+        OutboxEntry.objects.filter(id__in=aside).update(
+            status=OutboxEntry.Status.FAILED,
+            last_error=VOIDED_AT_TARGET,
+            last_error_at=timezone.now(),
+        )
+    count = chosen.exclude(id__in=aside).update(
         # The admin's try starts the count of 5xx answers in a row again, and the back-off:
         # failing once more, it is retried after the first step, not after the step its
         # earlier tries reached (up to an hour), and statements recorded next take it along

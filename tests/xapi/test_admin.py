@@ -497,3 +497,35 @@ def test_the_active_box_says_what_is_recorded_while_a_target_is_switched_off_is_
         "Statements recorded while it is inactive are never sent to it, even once it is "
         "active again" in html.decode()
     )
+
+
+def test_replaying_does_not_count_a_statement_voided_since_as_sent_again(
+    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """A set-aside statement whose voiding the target already has is not sent by a replay
+    (docs/xapi.md): the replay said it "will be sent again now" all the same, and an admin
+    replaying it again and again was told so each time while it stayed on the list."""
+    from django.contrib.messages import get_messages
+
+    target = ForwardingTarget.objects.create(name="Trust LRS", endpoint=receiver.endpoint)
+    original = make_statement(pupil)
+    receiver.statuses = [400]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[original], school=school)
+    voiding = {
+        "actor": original["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
+        "object": {"objectType": "StatementRef", "id": original["id"]},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[voiding], school=school)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("xapi_forwarding_replay", args=[target.pk]))
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "1 statement for Trust LRS stays set aside: it was voided since, and Trust LRS already "
+        "has the statement that voids it (sent now, it would arrive after it)."
+    ]
+    assert len(receiver.requests) == 2
+    entry = OutboxEntry.objects.get(statement__statement_id=original["id"])
+    assert entry.status == "failed"
+    assert "voided" in entry.last_error
