@@ -25,7 +25,9 @@ import config.converters  # noqa: F401 (registers <id:...>)
 from schools.admin_viewsets import ListingViewSet
 
 from .forwarding import (
+    NO_LONGER_FOR_TARGET,
     REFUSED_SHOWN,
+    VOIDED_AT_TARGET,
     outbox_kept_aside,
     outbox_refused,
     outbox_replay,
@@ -259,27 +261,40 @@ def forwarding_status(request):
     )
 
 
+# What a replay says of the set-aside statements it does not send, by the reason given.
+KEPT_ASIDE_SAID = {
+    VOIDED_AT_TARGET: lambda count: ngettext(
+        "%(count)s statement for %(target)s stays set aside: it was voided since, and "
+        "%(target)s already has the statement that voids it (sent now, it would arrive "
+        "after it).",
+        "%(count)s statements for %(target)s stay set aside: they were voided since, and "
+        "%(target)s already has the statements that void them (sent now, they would arrive "
+        "after them).",
+        count,
+    ),
+    NO_LONGER_FOR_TARGET: lambda count: ngettext(
+        "%(count)s statement for %(target)s stays set aside: it is no longer for "
+        "%(target)s (its school or which statements it takes changed while the statement "
+        "waited).",
+        "%(count)s statements for %(target)s stay set aside: they are no longer for "
+        "%(target)s (its school or which statements it takes changed while they waited).",
+        count,
+    ),
+}
+
+
 @require_POST
 @permission_required("xapi.change_forwardingtarget", raise_exception=True)
 def forwarding_replay(request, pk):
     target = get_object_or_404(ForwardingTarget, pk=pk)
     count = outbox_replay(target=target)
     names = {"count": count, "target": target}
-    kept_aside = outbox_kept_aside(target=target)
-    if kept_aside:
-        messages.info(
-            request,
-            ngettext(
-                "%(count)s statement for %(target)s stays set aside: it was voided since, "
-                "and %(target)s already has the statement that voids it (sent now, it would "
-                "arrive after it).",
-                "%(count)s statements for %(target)s stay set aside: they were voided since, "
-                "and %(target)s already has the statements that void them (sent now, they "
-                "would arrive after them).",
-                kept_aside,
-            )
-            % {"count": kept_aside, "target": target},
-        )
+    kept_aside = 0
+    for reason, said in KEPT_ASIDE_SAID.items():
+        aside = outbox_kept_aside(target=target, reason=reason)
+        if aside:
+            messages.info(request, said(aside) % {"count": aside, "target": target})
+        kept_aside += aside
     if not count:
         if not kept_aside:
             messages.info(

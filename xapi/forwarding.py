@@ -818,27 +818,37 @@ def _voiding_at_target(target: ForwardingTarget, entries):
     return entries.filter(statement__voided=True, statement__statement_id__in=voidings_sent)
 
 
-def outbox_kept_aside(*, target: ForwardingTarget) -> int:
-    """How many of the target's set-aside statements a replay does not send, as their
-    voiding reached the target first (see `_not_voided_at_target`)."""
+def outbox_kept_aside(*, target: ForwardingTarget, reason: str) -> int:
+    """How many of the target's set-aside statements a replay does not send for `reason`:
+    VOIDED_AT_TARGET (see `_not_voided_at_target`) or NO_LONGER_FOR_TARGET (see
+    `_still_for_target`)."""
     return OutboxEntry.objects.filter(
-        target=target, status=OutboxEntry.Status.FAILED, last_error=VOIDED_AT_TARGET
+        target=target, status=OutboxEntry.Status.FAILED, last_error=reason
     ).count()
 
 
 @transaction.atomic
 def outbox_replay(*, target: ForwardingTarget, statuses=("failed", "pending")) -> int:
     """Make failed (and waiting) entries due now and send them: the admin's replay. Returns
-    how many go; those voided by a statement the target already has stay set aside, saying
-    why, as the send would leave them (so they are not counted as going)."""
+    how many go. Those the send would set aside again at once stay set aside, saying why,
+    and are not counted: voided by a statement the target already has, or set aside as no
+    longer for the target and still not (its school or statements were not given back)."""
     chosen = OutboxEntry.objects.filter(target=target, status__in=list(statuses))
-    aside = list(_voiding_at_target(target, chosen).values_list("id", flat=True))
-    if aside:
-        OutboxEntry.objects.filter(id__in=aside).update(
+    voided = list(_voiding_at_target(target, chosen).values_list("id", flat=True))
+    if voided:
+        OutboxEntry.objects.filter(id__in=voided).update(
             status=OutboxEntry.Status.FAILED,
             last_error=VOIDED_AT_TARGET,
             last_error_at=timezone.now(),
         )
+    moved = list(
+        chosen.filter(status=OutboxEntry.Status.FAILED, last_error=NO_LONGER_FOR_TARGET)
+        .exclude(id__in=voided)
+        .select_related("statement")
+    )
+    # `_still_for_target` leaves those still not for the target set aside, as a send would.
+    taken = {entry.id for entry in _still_for_target(target, moved)} if moved else set()
+    aside = voided + [entry.id for entry in moved if entry.id not in taken]
     count = chosen.exclude(id__in=aside).update(
         # The admin's try starts the count of 5xx answers in a row again, and the back-off:
         # failing once more, it is retried after the first step, not after the step its

@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import UserFactory
+from xapi.forwarding import outbox_flush
 from xapi.models import ForwardingTarget, LrsClient, OutboxEntry
 from xapi.services import record
 
@@ -529,3 +531,31 @@ def test_replaying_does_not_count_a_statement_voided_since_as_sent_again(
     entry = OutboxEntry.objects.get(statement__statement_id=original["id"])
     assert entry.status == "failed"
     assert "voided" in entry.last_error
+
+
+def test_replaying_does_not_count_a_statement_no_longer_for_the_target_as_sent_again(
+    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """A statement set aside because the target was made "Staff only" while it waited is
+    not sent by a replay while that holds: the replay said it "will be sent again now"."""
+    from django.contrib.messages import get_messages
+
+    target = ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint=receiver.endpoint, school=school
+    )
+    receiver.statuses = [503]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    ForwardingTarget.objects.update(scope=ForwardingTarget.Scope.STAFF)
+    OutboxEntry.objects.update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_flush()
+    assert OutboxEntry.objects.get().status == "failed"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("xapi_forwarding_replay", args=[target.pk]))
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "1 statement for Trust LRS stays set aside: it is no longer for Trust LRS (its school "
+        "or which statements it takes changed while the statement waited)."
+    ]
+    assert len(receiver.requests) == 1
+    assert OutboxEntry.objects.get().status == "failed"
