@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models.functions import Least
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -131,8 +132,9 @@ class ForwardingTargetEditView(generic.EditView):
             target.wait_until = None
             # Due now, not when the back-off for the target as it was says: after a few
             # failures in a row a send holds back for it (`_claim`), and the queue would
-            # wait out the old password's or address's back-off.
-            waiting.update(next_attempt_at=timezone.now())
+            # wait out the old password's or address's back-off. The back-off starts again
+            # too, as for a replay: a blip now waits its first step, not the old one's.
+            waiting.update(next_attempt_at=timezone.now(), attempts=Least(models.F("attempts"), 1))
             transaction.on_commit(lambda: outbox_schedule(target_id=target.pk))
         return target
 

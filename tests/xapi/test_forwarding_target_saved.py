@@ -136,3 +136,37 @@ def test_moving_a_target_to_another_address_says_what_was_sent_is_not_sent_again
         "to the new one. If the new address is another LRS, it will have only what is "
         "recorded from now on." in said
     )
+
+
+def test_after_saving_the_corrected_password_a_blip_does_not_wait_out_the_old_back_off(
+    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """Saving the target makes its queue due, not held by the back-off the wrong password
+    ran up. If the target then answers one 502 (a gateway blip), the statements wait the
+    first back-off step and the next statement recorded takes them along: they used to
+    take up the old password's back-off again, held back as behind an outage."""
+    from xapi.forwarding import backoff
+
+    target = ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint=receiver.endpoint, password="wrong"
+    )
+    receiver.statuses = [401, 401, 401]
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            record(statements=[make_statement(pupil)], school=school)
+    assert max(OutboxEntry.objects.values_list("attempts", flat=True)) >= 3
+    receiver.statuses = [502]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("xapi_forwardingtarget:edit", args=[target.pk]),
+            _fields(target, password="right"),
+        )
+    assert response.status_code == 302, response.context["form"].errors
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
+    assert all(
+        entry.next_attempt_at <= timezone.now() + backoff(2) for entry in OutboxEntry.objects.all()
+    )
+    assert min(OutboxEntry.objects.values_list("attempts", flat=True)) >= 1
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
