@@ -40,7 +40,10 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         per_node: dict[int, list[str]] = {}
         general: list[str] = []
         for problem in problems:
-            if problem.node_id is not None and problem.node_id in index_of:
+            if problem.code == "unknown_start":
+                # Typed in its own field, so said there.
+                self.add_error("start_node", problem.message)
+            elif problem.node_id is not None and problem.node_id in index_of:
                 per_node.setdefault(index_of[problem.node_id], []).append(problem.message)
             else:
                 general.append(problem.message)

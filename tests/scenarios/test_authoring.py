@@ -451,3 +451,73 @@ def test_the_preview_links_each_choice_to_its_node_when_node_ids_have_spaces(rf,
     assert len(ids) == len(scenario.graph().nodes)
     assert all(not re.search(r"\s", anchor) for anchor in ids)
     assert links and set(links) <= set(ids)
+
+
+def _node_form(node_id, *, choices=(), outcome="", debrief=""):
+    """One node of the edit form: `choices` are (words, target) pairs."""
+    value = {
+        "node_id": node_id,
+        "title": "",
+        "text": "What happens.",
+        "image": "",
+        "image_alt": "",
+        "media": "",
+        "content_warning": "",
+        "skip_to": "",
+        "outcome": outcome,
+        "debrief": debrief,
+        "choices": {
+            "count": len(choices),
+            **{
+                str(i): {
+                    "value": {
+                        "choice_id": "",
+                        "label": label,
+                        "target": target,
+                        "feedback": "",
+                        "score": "0",
+                        "effects": "",
+                        "conditions": "",
+                    },
+                    "deleted": "",
+                    "order": i,
+                    "id": "",
+                }
+                for i, (label, target) in enumerate(choices)
+            },
+        },
+    }
+    return ("node", value)
+
+
+def _publish_new_scenario(client, nodes, *, start_node=""):
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    data = nested_form_data(
+        {
+            "title": "Spotting a fake post",
+            "audience": "pupils",
+            "introduction": "",
+            "start_node": start_node,
+            "variables": streamfield([]),
+            "nodes": streamfield(nodes),
+        }
+    )
+    data["action-publish"] = "action-publish"
+    return client.post(reverse("wagtailsnippets_scenarios_scenario:add"), data)
+
+
+def test_a_start_node_that_does_not_exist_is_said_beside_the_start_node(client, editor):
+    """The author typed the start node's id in its own field, so that is where they are told
+    it names no node, and where their cursor goes from the error summary."""
+    client.force_login(editor)
+    response = _publish_new_scenario(
+        client,
+        [_node_form("see-post", choices=[("Report it", "end")]), _node_form("end", outcome="good")],
+        start_node="see-posts",
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["start_node"] == ["The start node “see-posts” does not exist."]
+    assert "nodes" not in errors
+    assert not Scenario.objects.exists()
