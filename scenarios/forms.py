@@ -43,6 +43,9 @@ class ScenarioAdminForm(WagtailAdminModelForm):
             if problem.code == "unknown_start":
                 # Typed in its own field, so said there.
                 self.add_error("start_node", problem.message)
+            elif problem.index is not None:
+                # Two nodes may share an id: the problem is beside the one it is about.
+                per_node.setdefault(problem.index, []).append(problem.message)
             elif problem.node_id is not None and problem.node_id in index_of:
                 per_node.setdefault(index_of[problem.node_id], []).append(problem.message)
             else:

@@ -166,7 +166,7 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
             value = child.value
             variables.append(Variable(value["name"], parse_value(value.get("initial") or "false")))
         nodes = []
-        for child in self.nodes:
+        for place, child in enumerate(self.nodes):
             value = child.value
             node_id = (value.get("node_id") or "").strip()
             choices = []
@@ -177,11 +177,11 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
                 try:
                     conditions = parse_conditions(choice.get("conditions") or "")
                 except ExpressionError as error:
-                    issues.append(Issue(node_id, "expression", str(error)))
+                    issues.append(Issue(node_id, "expression", str(error), place))
                 try:
                     effects = parse_effects(choice.get("effects") or "")
                 except ExpressionError as error:
-                    issues.append(Issue(node_id, "expression", str(error)))
+                    issues.append(Issue(node_id, "expression", str(error), place))
                 choices.append(
                     Choice(
                         id=(choice.get("choice_id") or "").strip()

@@ -14,7 +14,7 @@ Messages are plain words for authors and name the node they concern.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .graph import Graph, Value
 from .play import SKIP
@@ -28,6 +28,9 @@ class Issue:
     node_id: str | None
     code: str
     message: str
+    # The node's place in the list, where two nodes share an id (and so the id alone would
+    # point at the first of them); None when the issue is not about one node.
+    index: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return self.message
@@ -110,8 +113,8 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def _issue(node_id: str | None, code: str, **names: object) -> Issue:
-    return Issue(node_id, code, MESSAGES[code].format(**names))
+def _issue(node_id: str | None, code: str, *, index: int | None = None, **names: object) -> Issue:
+    return Issue(node_id, code, MESSAGES[code].format(**names), index)
 
 
 def is_web_link(value: str) -> bool:
@@ -169,13 +172,13 @@ def _structure(graph: Graph) -> list[Issue]:
         return [_issue(None, "empty")]
     ids = [n.id for n in graph.nodes]
     seen: set[str] = set()
-    for node in graph.nodes:
+    for index, node in enumerate(graph.nodes):
         if not node.id.strip():
-            add(_issue(node.id, "blank_id"))
+            add(_issue(node.id, "blank_id", index=index))
         elif node.id in seen:
-            add(_issue(node.id, "duplicate_node", node=node.id))
+            add(_issue(node.id, "duplicate_node", index=index, node=node.id))
         elif not _is_passage_name(node.id):
-            add(_issue(node.id, "not_a_passage_name", node=node.id))
+            add(_issue(node.id, "not_a_passage_name", index=index, node=node.id))
         seen.add(node.id)
     start = graph.node(graph.start)
     if start is None:
@@ -197,47 +200,70 @@ def _structure(graph: Graph) -> list[Issue]:
         if var.name in names_seen:
             add(_issue(None, "duplicate_variable", variable=var.name))
         names_seen.add(var.name)
-    for node in graph.nodes:
+    for index, node in enumerate(graph.nodes):
         if node.is_ending:
             if node.choices:
-                add(_issue(node.id, "ending_with_choices", node=node.id))
+                add(_issue(node.id, "ending_with_choices", index=index, node=node.id))
         elif not node.choices:
-            add(_issue(node.id, "dead_end", node=node.id))
+            add(_issue(node.id, "dead_end", index=index, node=node.id))
         if node.skip_to and node.skip_to not in ids:
-            add(_issue(node.id, "unknown_skip", node=node.id, target=node.skip_to))
+            add(_issue(node.id, "unknown_skip", index=index, node=node.id, target=node.skip_to))
         if node.content_warning and not node.is_ending and not node.skip_to:
-            add(_issue(node.id, "warning_without_skip", node=node.id))
+            add(_issue(node.id, "warning_without_skip", index=index, node=node.id))
         if node.image_id is not None and not node.image_alt.strip():
-            add(_issue(node.id, "image_without_alt", node=node.id))
+            add(_issue(node.id, "image_without_alt", index=index, node=node.id))
         if node.media and not is_web_link(node.media):
-            add(_issue(node.id, "media_not_a_link", node=node.id))
+            add(_issue(node.id, "media_not_a_link", index=index, node=node.id))
         choice_ids: set[str] = set()
         for choice in node.choices:
             if choice.id in choice_ids:
-                add(_issue(node.id, "duplicate_choice", node=node.id, choice=choice.id))
+                add(
+                    _issue(node.id, "duplicate_choice", index=index, node=node.id, choice=choice.id)
+                )
             choice_ids.add(choice.id)
             if choice.id == SKIP:
-                add(_issue(node.id, "reserved_choice", skip=SKIP, node=node.id))
+                add(_issue(node.id, "reserved_choice", index=index, skip=SKIP, node=node.id))
             if not choice.label.strip():
-                add(_issue(node.id, "blank_label", node=node.id))
+                add(_issue(node.id, "blank_label", index=index, node=node.id))
             elif "]]" in choice.label:
-                add(_issue(node.id, "label_not_in_twine", choice=choice.id, node=node.id))
+                add(
+                    _issue(
+                        node.id, "label_not_in_twine", index=index, choice=choice.id, node=node.id
+                    )
+                )
             # The messages below name the choice by its label where it has one.
             named = {"choice": choice.label or choice.id, "node": node.id}
             if choice.target not in ids:
-                add(_issue(node.id, "unknown_target", **named, target=choice.target))
+                add(_issue(node.id, "unknown_target", index=index, **named, target=choice.target))
             for effect in choice.effects:
                 if effect.variable not in declared:
-                    add(_issue(node.id, "undeclared_variable", **named, variable=effect.variable))
+                    add(
+                        _issue(
+                            node.id,
+                            "undeclared_variable",
+                            index=index,
+                            **named,
+                            variable=effect.variable,
+                        )
+                    )
             for cond in choice.conditions:
                 if cond.variable not in declared:
-                    add(_issue(node.id, "undeclared_variable", **named, variable=cond.variable))
+                    add(
+                        _issue(
+                            node.id,
+                            "undeclared_variable",
+                            index=index,
+                            **named,
+                            variable=cond.variable,
+                        )
+                    )
                 elif _mixes_kinds(cond.value, kinds[cond.variable]):
                     held = [KIND_WORDS[k] for k in KIND_WORDS if k in kinds[cond.variable]]
                     add(
                         _issue(
                             node.id,
                             "mixed_kinds",
+                            index=index,
                             **named,
                             condition=str(cond),
                             variable=cond.variable,

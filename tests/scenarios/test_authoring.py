@@ -521,3 +521,25 @@ def test_a_start_node_that_does_not_exist_is_said_beside_the_start_node(client, 
     assert errors["start_node"] == ["The start node “see-posts” does not exist."]
     assert "nodes" not in errors
     assert not Scenario.objects.exists()
+
+
+def test_the_problems_of_a_second_node_with_the_same_id_are_said_beside_it(client, editor):
+    """Two nodes called "end": the second, half-made, is neither an ending nor has choices.
+    Its problems are marked beside it, not beside the finished ending that has the id first,
+    whose author would be told an ending is not an ending."""
+    client.force_login(editor)
+    response = _publish_new_scenario(
+        client,
+        [
+            _node_form("see-post", choices=[("Report it", "end")]),
+            _node_form("end", outcome="good", debrief="You told someone."),
+            _node_form("end"),
+        ],
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["nodes"][0]
+    assert list(error.block_errors) == [2]
+    messages = error.block_errors[2].block_errors["node_id"].messages
+    assert "Two nodes are called “end”. Node ids must be unique." in messages
+    assert any("is not an ending and has no choices" in message for message in messages)
+    assert not Scenario.objects.exists()
