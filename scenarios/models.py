@@ -82,7 +82,10 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
         max_length=10,
         choices=Audience.choices,
         default=Audience.PUPILS,
-        help_text=_("Decides the help shown with every debrief (Childline and CEOP, or POSH)."),
+        help_text=_(
+            "Decides the help shown with every debrief: Childline and CEOP for pupils, or "
+            "the Professionals Online Safety Helpline for staff."
+        ),
     )
     introduction = models.TextField(_("introduction"), blank=True)
     start_node = models.CharField(

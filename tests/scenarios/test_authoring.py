@@ -543,3 +543,14 @@ def test_the_problems_of_a_second_node_with_the_same_id_are_said_beside_it(clien
     assert "Two nodes are called “end”. Node ids must be unique." in messages
     assert any("is not an ending and has no choices" in message for message in messages)
     assert not Scenario.objects.exists()
+
+
+def test_the_audience_says_in_full_whose_help_each_learner_is_shown(client, editor):
+    """Editors who are not safeguarding specialists do not know "POSH": the help text names
+    the helpline, and which audience gets which help."""
+    client.force_login(editor)
+    response = client.get(reverse("wagtailsnippets_scenarios_scenario:add"))
+    help_text = str(response.context["form"].fields["audience"].help_text)
+    assert "POSH" not in help_text
+    assert "Childline and CEOP for pupils" in help_text
+    assert "the Professionals Online Safety Helpline for staff" in help_text
