@@ -7,6 +7,9 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+# The fields a scenario's graph is read from.
+GRAPH_FIELDS = ("start_node", "variables", "nodes")
+
 
 class ScenarioAdminForm(WagtailAdminModelForm):
     """Refuses publishing while the graph has problems, each shown beside its node; offers
@@ -18,7 +21,9 @@ class ScenarioAdminForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         publishing = bool(self.data.get("action-publish"))
-        if not publishing or self.errors:
+        # The graph is checked whenever its fields could be read, so a missing title, say,
+        # is said together with the graph's problems, not before them.
+        if not publishing or any(name in self.errors for name in GRAPH_FIELDS):
             return cleaned
         from .models import Scenario
 

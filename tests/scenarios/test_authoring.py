@@ -554,3 +554,36 @@ def test_the_audience_says_in_full_whose_help_each_learner_is_shown(client, edit
     assert "POSH" not in help_text
     assert "Childline and CEOP for pupils" in help_text
     assert "the Professionals Online Safety Helpline for staff" in help_text
+
+
+def test_publishing_without_a_title_also_marks_the_problems_of_the_graph(client, editor):
+    """A missing title and a choice leading nowhere are both said the first time: the author
+    is not sent back a second time to learn of the graph's problems."""
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    client.force_login(editor)
+    data = nested_form_data(
+        {
+            "title": "",
+            "audience": "pupils",
+            "introduction": "",
+            "start_node": "",
+            "variables": streamfield([]),
+            "nodes": streamfield(
+                [
+                    _node_form("see-post", choices=[("Report it", "ending")]),
+                    _node_form("end", outcome="good", debrief="You told someone."),
+                ]
+            ),
+        }
+    )
+    data["action-publish"] = "action-publish"
+    response = client.post(reverse("wagtailsnippets_scenarios_scenario:add"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()
+    assert "title" in errors
+    messages = errors["nodes"][0].block_errors[0].block_errors["node_id"].messages
+    assert messages == [
+        "The choice “Report it” in “see-post” leads to “ending”, which does not exist."
+    ]
+    assert not Scenario.objects.exists()
