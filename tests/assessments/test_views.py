@@ -689,3 +689,26 @@ def test_the_quiz_page_never_says_more_attempts_used_than_allowed(client, pupil,
     text = client.get(detail_url(quiz_module, quiz)).text
     assert "<dt>Attempts</dt><dd>2 of 2 used</dd>" in text
     assert "You have used all your attempts" in text
+
+
+def test_a_submission_whose_write_took_too_long_says_so_and_can_be_sent_again(
+    client, pupil, quiz, quiz_module, settings
+):
+    """A write that outlasts XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS stores nothing (docs/xapi.md):
+    the learner is told their answers were not saved, not shown a server error, and the
+    attempt is still open for the same answers to be sent again."""
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    take = reverse("assessments:attempt_take", args=[attempt.uuid])
+    settings.XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = 0  # every write now takes too long
+    response = client.post(take, right_answers(attempt))
+    assert response.status_code == 503
+    assert "was not saved" in response.content.decode()
+    attempt.refresh_from_db()
+    assert not attempt.is_submitted
+
+    settings.XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = 120
+    response = client.post(take, right_answers(attempt))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.passed is True

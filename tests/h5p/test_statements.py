@@ -6,6 +6,7 @@ root's answered statement with its score completes the block (and here, the modu
 """
 
 import json
+import uuid
 
 import pytest
 from django.test import Client
@@ -511,3 +512,25 @@ def test_a_body_over_the_size_limit_is_refused_with_413_and_a_reason_the_relay_c
     assert response["Content-Type"] == "application/json"
     assert "too long to be saved" in response.json()["error"]
     assert not Statement.objects.exists()
+
+
+def test_an_answer_whose_write_took_too_long_is_a_retryable_503_and_is_kept_when_sent_again(
+    client, pupil, activity, module, settings
+):
+    """A write that outlasts XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS stores nothing (docs/xapi.md).
+    The relay keeps a statement answered with a 5xx and sends it again with the same id, so
+    the learner gets a reason, not a server error, and the answer is stored once."""
+    client.force_login(pupil)
+    iri = activity_iri("h5p", activity.uuid)
+    statement_id = "4a3b2c1d-0000-4000-8000-000000000001"
+    settings.XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = 0  # every write now takes too long
+    response = post(client, activity, module.pk, h5p_statement(iri, result=SCORE), id=statement_id)
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "not saved" in response.json()["error"]
+    assert not Statement.objects.exists()
+
+    settings.XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = 120
+    response = post(client, activity, module.pk, h5p_statement(iri, result=SCORE), id=statement_id)
+    assert response.status_code == 200, response.content
+    assert Statement.objects.filter(statement_id=uuid.UUID(statement_id)).count() == 1

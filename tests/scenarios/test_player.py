@@ -640,3 +640,27 @@ def test_a_warned_part_whose_choices_are_all_hidden_says_skipping_is_the_way_on(
     assert "What do you do?" not in text
     assert "<fieldset>" not in text
     assert "There is nothing to choose here. Skip this part to go on." in text
+
+
+# As in production, no transaction around the request: a step's write ends its own on error.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("fetch", [False, True])
+def test_a_choice_whose_write_took_too_long_says_so_and_can_be_made_again(
+    client, pupil, scenario, settings, fetch
+):
+    """A write that outlasts XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS stores nothing (docs/xapi.md):
+    the learner is told the choice was not saved, not shown a server error, and the attempt
+    is still at the step, so the same choice can be made again."""
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    settings.XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = 0  # every write now takes too long
+    response = _choose(client, attempt, node="start", step=0, choice="report", fetch=fetch)
+    assert response.status_code == 503
+    assert "was not saved" in response.content.decode()
+    assert not ScenarioChoiceRecord.objects.filter(attempt=attempt).exists()
+
+    settings.XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = 120
+    response = _choose(client, attempt, node="start", step=0, choice="report", fetch=fetch)
+    assert response.status_code in (200, 302)
+    assert ScenarioChoiceRecord.objects.filter(attempt=attempt).count() == 1
