@@ -1316,3 +1316,47 @@ def test_a_learner_gets_back_the_attachment_their_own_statement_brought(client, 
     [statement_id] = response.json()
     got = client.get(URL, {"statementId": statement_id, "attachments": "true"}, **headers)
     assert content in got.content
+
+
+@pytest.mark.parametrize("follow_with_the_alternate_syntax", [False, True])
+def test_more_paging_from_a_query_sent_with_the_alternate_request_syntax(
+    lrs, client, follow_with_the_alternate_syntax
+):
+    """Part Three 1.3 and 2.1.3: a query sent as form fields (POST ?method=GET) pages with
+    `more` like any other, keeping its filter, whichever syntax follows the link."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    verb = "http://adlnet.gov/expapi/verbs/attempted"
+    other = {"id": verb, "display": {"en-GB": "attempted"}}
+    sent = [lrs.post(URL, xapi_statement(verb=other)).json()[0] for _ in range(3)]
+    lrs.post(URL, xapi_statement())  # not attempted: outside the filter
+    form = {
+        "verb": verb,
+        "limit": "1",
+        "format": "ids",
+        "Authorization": lrs.auth,
+        "X-Experience-API-Version": "1.0.3",
+    }
+    response = client.post(
+        URL + "?method=GET", urlencode(form), content_type="application/x-www-form-urlencoded"
+    )
+    read = []
+    while True:
+        assert response.status_code == 200, response.content
+        page = response.json()
+        read += [statement["id"] for statement in page["statements"]]
+        if not page["more"]:
+            break
+        link = urlsplit(page["more"])
+        assert link.path == URL
+        if follow_with_the_alternate_syntax:
+            fields = dict(parse_qsl(link.query))
+            fields |= {"Authorization": lrs.auth, "X-Experience-API-Version": "1.0.3"}
+            response = client.post(
+                URL + "?method=GET",
+                urlencode(fields),
+                content_type="application/x-www-form-urlencoded",
+            )
+        else:
+            response = lrs.get(page["more"])
+    assert sorted(read) == sorted(sent)
