@@ -1030,8 +1030,12 @@ def document_save(
     if_match: str | None = None,
     if_none_match: str | None = None,
     require_precondition: bool = False,
+    capped: bool = False,
 ):
-    """PUT (replace) or POST (merge JSON objects) one document; return it."""
+    """PUT (replace) or POST (merge JSON objects) one document; return it.
+
+    `capped` (a learner's browser writing): the learner's documents may not grow past
+    XAPI_LEARNER_DOCUMENTS_MAX documents or XAPI_LEARNER_DOCUMENT_BYTES_MAX bytes."""
     key = _document_key(**key)
     for attempt in range(2):
         existing = (
@@ -1053,6 +1057,7 @@ def document_save(
                     if_match=if_match,
                     if_none_match=if_none_match,
                     require_precondition=require_precondition,
+                    capped=capped,
                 )
         except IntegrityError:
             if existing is not None or attempt:
@@ -1089,6 +1094,7 @@ def _document_write(
     if_match,
     if_none_match,
     require_precondition,
+    capped=False,
 ):
     """Check the preconditions against `existing` (None: there is no such document yet),
     then replace, merge into or create the document."""
@@ -1126,6 +1132,8 @@ def _document_write(
                 raise LrsError(400, "the stored document is not a JSON object")
             stored.update(incoming)
             content = json.dumps(stored).encode()
+    if capped:
+        _learner_documents_check(existing, school=school, key=key, content=content)
     now = timezone.now()
     etag = Document.etag_for(content)
     if existing is None:
@@ -1144,6 +1152,33 @@ def _document_write(
     existing.updated = now
     existing.save()
     return existing
+
+
+def _learner_documents_check(existing, *, school, key, content: bytes) -> None:
+    """Refuse a learner's browser a document that takes the learner's documents past the
+    caps: how many (403, as anything else this client may not do) or how large together
+    (413, Part Three 3.2: larger than the LRS allows)."""
+    from django.db.models import Sum
+    from django.db.models.functions import Length
+
+    from .lrs.http import LrsError
+
+    others = _documents(school, {"agent_key": key["agent_key"]})
+    if existing is not None:
+        others = others.exclude(pk=existing.pk)
+    if existing is None and others.count() >= settings.XAPI_LEARNER_DOCUMENTS_MAX:
+        raise LrsError(
+            403,
+            f"this learner already has {settings.XAPI_LEARNER_DOCUMENTS_MAX} documents, "
+            "as many as the LRS keeps for one learner: delete one first",
+        )
+    used = others.aggregate(total=Sum(Length("content")))["total"] or 0
+    if used + len(content) > settings.XAPI_LEARNER_DOCUMENT_BYTES_MAX:
+        raise LrsError(
+            413,
+            f"this learner's documents would take more than the "
+            f"{settings.XAPI_LEARNER_DOCUMENT_BYTES_MAX} bytes the LRS keeps for one learner",
+        )
 
 
 def documents_etag(documents) -> str:

@@ -99,6 +99,12 @@ TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7, minimum=0)
 # write of statements takes from being stamped `stored` to committing (the web server's
 # request timeout bounds it; xapi.lrs.http.consistent_through_now).
 XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = env_int("XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", 120)
+# What a learner's browser may keep in the LRS (state and agent profile documents about the
+# learner, xapi.services.document_save): without a cap one pupil's session could fill the
+# database a request at a time. Content that saves its state keeps a few kilobytes per
+# activity; tools with an administrator's credentials are not capped.
+XAPI_LEARNER_DOCUMENTS_MAX = env_int("XAPI_LEARNER_DOCUMENTS_MAX", 2000)
+XAPI_LEARNER_DOCUMENT_BYTES_MAX = env_int("XAPI_LEARNER_DOCUMENT_BYTES_MAX", 20_000_000)
 
 INSTALLED_APPS = [
     # Upstander

@@ -268,3 +268,45 @@ def test_a_statement_id_another_school_holds_is_a_conflict_even_with_the_same_co
     assert other.get(URL, {"statementId": statement_id}).status_code == 404
     assert Statement.objects.get().school == school
     assert lrs.get(URL, {"statementId": statement_id}).json()["verb"] == statement["verb"]
+
+
+def _own_document_url(pupil, resource, document_id, activity="http://example.org/a"):
+    params = {"agent": json.dumps(actor_for(pupil))}
+    if resource == "state":
+        params |= {"activityId": activity, "stateId": document_id}
+        return "/xapi/activities/state?" + urlencode(params)
+    return "/xapi/agents/profile?" + urlencode(params | {"profileId": document_id})
+
+
+def test_a_browser_keeps_only_so_many_documents_for_its_learner(client, pupil, lrs, settings):
+    """A pupil's session could otherwise fill the database with documents, a few megabytes
+    at a time: what the learner's browser saves is capped, by number of documents (403) and
+    by their size together (413). A document already saved may still be saved again, and
+    tools with credentials an administrator issued are not capped."""
+    settings.XAPI_LEARNER_DOCUMENTS_MAX = 2
+    settings.XAPI_LEARNER_DOCUMENT_BYTES_MAX = 100
+    client.force_login(pupil)
+
+    def put(url, body):
+        return client.put(url, body, content_type="application/json", **V)
+
+    assert put(_own_document_url(pupil, "state", "one"), b'{"a": 1}').status_code == 204
+    assert put(_own_document_url(pupil, "agent", "two"), b'{"b": 2}').status_code == 204
+    response = put(_own_document_url(pupil, "state", "three", "http://example.org/b"), b"{}")
+    assert response.status_code == 403
+    assert "documents" in response.json()["error"]
+    assert put(_own_document_url(pupil, "state", "one"), b'{"a": 3}').status_code == 204
+
+    big = json.dumps({"x": "y" * 90}).encode()
+    response = put(_own_document_url(pupil, "state", "one"), big)
+    assert response.status_code == 413
+    assert "bytes" in response.json()["error"]
+    response = client.post(
+        _own_document_url(pupil, "state", "one"), big, content_type="application/json", **V
+    )
+    assert response.status_code == 413
+    assert client.get(_own_document_url(pupil, "state", "one"), **V).json() == {"a": 3}
+
+    for number in range(3):
+        url = _own_document_url(pupil, "state", f"tool-{number}", "http://example.org/c")
+        assert lrs.put(url, {"n": "y" * 90}).status_code == 204
