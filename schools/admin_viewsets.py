@@ -630,13 +630,13 @@ class PersonEditView(PersonMoveSavedMixin, EditView):
         return form
 
     def is_valid(self, form):
-        # The email address is where the person's password reset goes. One refusal at a time.
-        if form.is_valid() and (
-            refusals := person_beyond_reach_refusals(
+        # The email address is where the person's password reset goes. Every refused field
+        # at once, as Settings -> Users shows them: not one per save.
+        if form.is_valid():
+            for field, refusal in person_beyond_reach_refusals(
                 self.request.user, self.object, form.changed_data
-            )
-        ):
-            form.add_error(*refusals[0])
+            ):
+                form.add_error(field, refusal)
         if form.is_valid() and (refusal := pupil_move_mis_id_refusal(form, self.object)):
             form.add_error("mis_id", refusal)
         return super().is_valid(form)

@@ -859,3 +859,24 @@ def test_a_workflow_approvers_email_is_beyond_an_administrator_outside_their_gro
     )
     approver.refresh_from_db()
     assert approver.email == "approver@school.invalid"
+
+
+@pytest.mark.parametrize("screen", ["users", "people"])
+def test_every_refused_change_to_a_safeguarding_lead_is_shown_at_once_on_either_screen(
+    client, people_admin, safeguarding_lead, screen
+):
+    """Both screens name each refused field in their error summary together, so an
+    administrator (or a screen reader user, who meets the errors one link at a time) does not
+    fix one, save, and only then learn of the next."""
+    url, form = _edit_form(
+        screen,
+        safeguarding_lead,
+        safeguarding_lead.groups.all(),
+        email="attacker@evil.invalid",
+        username="renamed-lead",
+    )
+    response = client.post(url, form)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors.get("email") == [REACH_REFUSAL]
+    assert errors.get("username") == [ACCOUNT_REFUSAL]
