@@ -217,6 +217,18 @@ def test_a_list_changed_by_someone_else_is_shown_again(client, safeguarding_lead
     assert not User.objects.filter(mis_id="A5").exists()
 
 
+def test_the_list_of_leavers_comes_before_the_button_that_confirms_it(
+    client, safeguarding_lead, last_year
+):
+    """Read top to bottom (a screen reader, a keyboard, a phone's narrow column), the lead
+    meets who will be marked as left before the button that marks them, not after it."""
+    client.force_login(safeguarding_lead, backend=BACKEND)
+    html = upload(client, THIS_YEAR).text
+    button = html.index("Import the file and mark 2 pupils as left")
+    assert html.index('id="leavers-caption"') < button
+    assert html.index("Tom Reed") < button
+
+
 @pytest.mark.parametrize(
     ("token", "message"),
     [
