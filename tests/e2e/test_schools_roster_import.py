@@ -235,3 +235,30 @@ def test_the_error_summary_names_each_field_and_leads_to_it(page, live_server, s
     expect(file_box).to_be_focused()
     expect(file_box).to_have_accessible_description(re.compile("Choose a CSV file to upload."))
     assert_accessible(page)
+
+
+def test_a_list_that_changed_before_it_was_confirmed_takes_focus_to_say_so(
+    page, live_server, safeguarding_lead
+):
+    """The warning that nothing was imported is the first thing a screen reader or keyboard
+    user meets on the page shown again, not something found only by reading on."""
+    from tests.factories import PupilFactory
+
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(f"{live_server.url}/schools/roster/import/")
+    page.get_by_label("Pupils").check()
+    choose_file(page, LAST_YEAR)
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", name="Roster imported")).to_be_visible()
+    page.goto(f"{live_server.url}/schools/roster/import/")
+    page.get_by_label("Pupils").check()
+    choose_file(page, THIS_YEAR)
+    page.get_by_label("This file lists everyone at the school").check()
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", name="Check who has left", level=1)).to_be_visible()
+    PupilFactory(school=safeguarding_lead.school, mis_id="C9")
+    page.get_by_role("button", name="Import the file and mark 1 pupil as left").click()
+    alert = page.get_by_role("alert").filter(has_text="The list has changed since you last saw it")
+    expect(alert).to_be_visible()
+    expect(alert).to_be_focused()
+    assert_accessible(page)
