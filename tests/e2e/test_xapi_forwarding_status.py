@@ -46,3 +46,54 @@ def test_the_forwarding_table_scrolls_in_its_own_region_at_320_pixels(
     expect(button).to_be_in_viewport()
     assert_accessible(page, include="main")
     context.close()
+
+
+def test_the_refused_statements_scroll_in_their_own_region_at_320_pixels(
+    browser, live_server, administrator
+):
+    """WCAG 1.4.10 (reflow): a refused statement's id, verb and activity IRIs and the other
+    LRS's answer are wider than a 320 CSS px screen. They scroll inside a region a keyboard
+    user can focus, and the page itself does not scroll sideways."""
+    import uuid
+
+    from django.utils import timezone
+
+    from xapi.models import OutboxEntry, Statement
+
+    target = ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint="https://lrs.trust.example.org/data/xAPI/"
+    )
+    now = timezone.now()
+    statement = Statement.objects.create(
+        statement_id=uuid.uuid4(),
+        actor_key="account|https://upstander.example|" + str(uuid.uuid4()),
+        verb_iri="http://adlnet.gov/expapi/verbs/completed",
+        object_iri="https://upstander.example/xapi/activities/module/" + str(uuid.uuid4()),
+        timestamp=now,
+        stored=now,
+        data={},
+    )
+    OutboxEntry.objects.create(
+        target=target,
+        statement=statement,
+        status=OutboxEntry.Status.FAILED,
+        next_attempt_at=now,
+        last_error="HTTP 422: statement.object.definition.extensions is not a valid IRI map",
+        last_error_at=now,
+    )
+    context = browser.new_context(viewport=NARROW)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, administrator.username)
+    page.goto(f"{live_server.url}/admin/xapi/outbox/")
+    region = page.get_by_role("region", name="Statements a target refused, newest first")
+    expect(region).to_have_attribute("tabindex", "0")
+    expect(region.get_by_role("cell", name=str(statement.statement_id))).to_be_attached()
+    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= viewport, f"the page is {width}px wide on a {viewport}px screen"
+    region.focus()
+    answer = region.get_by_text("is not a valid IRI map")
+    answer.scroll_into_view_if_needed()
+    expect(answer).to_be_in_viewport()
+    assert_accessible(page, include="main")
+    context.close()
