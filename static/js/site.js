@@ -4,7 +4,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     // After a failed submit, move focus to the error summary so screen readers announce it
     // and keyboard users start from the list of problems (GOV.UK error summary pattern).
-    var target = document.querySelector("[data-error-summary], [data-focus-on-load]");
+    // Failing that (or what a page marks data-focus-on-load), to the message saying what
+    // the action that led here did: present when the page loads, it would not be announced
+    // by itself. Not on a page opened at a #fragment, which leads back to the part acted on.
+    var target =
+      document.querySelector("[data-error-summary], [data-focus-on-load]") ||
+      (window.location.hash ? null : document.querySelector("[data-message]"));
     if (target) {
       target.focus();
       // A page opened at a #fragment (a block a form saved) moves focus back to the page as

@@ -191,3 +191,20 @@ def test_a_mistyped_username_on_erase_is_announced_and_tied_to_its_box(
     expect(confirm).to_have_accessible_description(re.compile("Type the username exactly"))
     assert_accessible(page)
     ctx.close()
+
+
+def test_the_message_saying_what_an_action_did_takes_focus_on_the_page_it_leads_to(
+    page, live_server, safeguarding_lead, pupil
+):
+    """After a button that changes something, the page that follows says what happened at
+    its top: focus starts there, so a screen reader announces it and the keyboard carries on
+    from it, rather than from the top of a page whose only change is that message."""
+    from django.urls import reverse
+
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(live_server.url + reverse("records:person", args=[pupil.pk]))
+    page.get_by_role("button", name="Mark as having left the school").click()
+    message = page.get_by_role("status").filter(has_text="marked as having left the school")
+    expect(message).to_be_visible()
+    expect(message).to_be_focused()
+    assert_accessible(page)
