@@ -536,7 +536,8 @@ def person_remind(request, pk: int):
             request,
             _("%(name)s was emailed a reminder.") % {"name": person.get_full_name() or person},
         )
-    return redirect(reverse("records:person", args=[person.pk]) + "#assigned")
+    # Not to "#assigned": the message saying whether it was sent is above it, and takes focus.
+    return redirect("records:person", pk=person.pk)
 
 
 @require_POST

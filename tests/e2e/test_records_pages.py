@@ -208,3 +208,24 @@ def test_the_message_saying_what_an_action_did_takes_focus_on_the_page_it_leads_
     expect(message).to_be_visible()
     expect(message).to_be_focused()
     assert_accessible(page)
+
+
+def test_the_message_that_a_reminder_was_emailed_is_in_view_and_focused(
+    browser, live_server, assigned, safeguarding_lead, teacher
+):
+    """The lead presses "Email a reminder now" in a person's table of courses; the page that
+    follows says whether it was sent. That message must be where the lead (and their screen
+    reader) is, not above the top of the screen."""
+    from django.urls import reverse
+
+    ctx = browser.new_context(viewport=MOBILE)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, safeguarding_lead.username)
+    page.goto(live_server.url + reverse("records:person", args=[teacher.pk]))
+    page.get_by_role("button", name=re.compile("^Email a reminder now")).first.click()
+    message = page.locator("[data-message]").first
+    expect(message).to_contain_text("reminder")
+    expect(message).to_be_in_viewport()
+    expect(message).to_be_focused()
+    ctx.close()
