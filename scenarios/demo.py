@@ -788,8 +788,9 @@ A_POST_ABOUT_YOU = Graph(
             text="The post is removed, but the threats were never reported to the police.",
             outcome=Outcome.MIXED,
             debrief=(
-                "You did most things right. Where there are threats, hate crime, allegations or "
-                "sexual content, consider the police as well, and look after your wellbeing."
+                "You did most things right. Consider the police as well where there are "
+                "threats, hate crime, allegations of abuse, sexualised harassment or "
+                "upskirting, as INEQE advises, and look after your wellbeing."
             ),
         ),
         Node(

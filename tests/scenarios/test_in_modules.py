@@ -179,3 +179,37 @@ def test_classroom_mode_is_offered_only_to_those_who_teach_a_group(
     crest = Scenario.objects.get(title="The crest account")
     crest_play = reverse("scenarios:play", args=[crest.uuid])
     assert "Run this scenario with a class" in client.get(crest_play).content.decode()
+
+
+def test_a_post_about_you_left_to_posh_says_allegations_of_abuse_are_for_the_police(
+    client, teacher, demo_module
+):
+    """The posts in this scenario already make a false allegation, so "allegations" alone
+    told staff every such post is a police matter. INEQE's alert, which the module cites,
+    names "allegations of abuse" (with threats, hate crime, sexualised harassment and
+    upskirting) as the aggravating factors; the ending the teacher reads must say so."""
+    from django.utils.html import strip_tags
+
+    _module, scenario = demo_module
+    client.force_login(teacher)
+    client.post(reverse("scenarios:start", args=[scenario.uuid]))
+    attempt = ScenarioAttempt.objects.get(learner=teacher, scenario=scenario)
+    route = [
+        ("the-link", "screenshot"),
+        ("evidence", "tell-manager"),
+        ("line-manager", "posh"),
+        ("posh", "send"),
+        ("new-comments", "next"),
+        ("police-decision", "wait"),
+    ]
+    for step, (node, choice) in enumerate(route):
+        client.post(
+            reverse("scenarios:choose", args=[attempt.uuid]),
+            {"node": node, "step": step, "choice": choice},
+        )
+    attempt.refresh_from_db()
+    assert attempt.outcome == "mixed"
+    page = client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode()
+    text = " ".join(strip_tags(page).split())
+    assert "Taken down, but not finished" in text
+    assert "threats, hate crime, allegations of abuse, sexualised harassment" in text
