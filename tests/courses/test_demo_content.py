@@ -170,6 +170,38 @@ def test_staff_steps_in_wales_name_the_designated_safeguarding_person(
     assert "in Wales, the designated safeguarding person" in strip_tags(body)
 
 
+@pytest.mark.parametrize(
+    ("course", "module_index", "person", "heading"),
+    [
+        ("staff-privacy", 2, "teacher", "What a school leaders"),
+        ("dsl-response", 2, "safeguarding_lead", "Policy</h2>"),
+    ],
+)
+def test_who_oversees_the_social_media_policy_is_named_for_schools_in_wales(
+    request, client, home_page, school, course, module_index, person, heading
+):
+    """NAHT's guide says a school's social media policy is best overseen by the designated
+    safeguarding lead (DSL) and senior leadership team. That is the English role: staff and
+    leads in Wales, where it is the designated safeguarding person, read "the DSL" as a role
+    their school does not have. The NAHT case study keeps NAHT's term and says what it
+    advises, not more; both it and the leads' own policy list name the Welsh role too."""
+    from schools.models import School
+
+    school.nation = School.Nation.WALES
+    school.save()
+    demo_content_load()
+    client.force_login(request.getfixturevalue(person))
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS[course][module_index])
+    html = client.get(module.url).content.decode()
+    section = html.split(f">{heading}", 1)[1].split("</section>")[0].split("<h2")[0]
+    text = " ".join(strip_tags(section).split())
+    assert "overseen by" in text
+    assert "designated safeguarding lead" in text
+    assert "in Wales, the designated safeguarding person" in text
+    if course == "staff-privacy":
+        assert "NAHT's guide for school leaders advises starting with a social media" in text
+
+
 def test_pupil_signposting_gives_childline_and_ceop(client, home_page, pupil):
     demo_content_load()
     client.force_login(pupil)
