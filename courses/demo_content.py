@@ -729,11 +729,12 @@ DSL_COURSE = {
                     "Care and caution in communication",
                     "The Welsh education minister urged schools not to promote a harmful "
                     "trend by accident.",
-                    "<p>In his written statement, Jeremy Miles referred schools to guidance "
-                    "to exercise care and caution to avoid inadvertently promoting, and so "
-                    "encouraging, a harmful viral trend, noting research that well-meaning "
-                    "coverage has driven up interest in such trends. He encouraged affected "
-                    "staff to draw on support from their school, trade union and POSH.</p>"
+                    "<p>In his written statement, Jeremy Miles pointed schools to guidance "
+                    'asking them to "exercise care and caution" so that they do not promote '
+                    "a harmful viral trend by accident, since research shows that coverage "
+                    "meant well has sometimes raised interest in such trends. He encouraged "
+                    "affected staff to draw on support from their school, trade union and "
+                    "POSH.</p>"
                     "<p>INEQE's alert asked schools to make sure their policies cover phones "
                     "and photos in class, that staff know the process if targeted, and that "
                     "pupils and staff are trained using credible case studies.</p>",

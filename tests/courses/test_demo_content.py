@@ -202,6 +202,24 @@ def test_who_oversees_the_social_media_policy_is_named_for_schools_in_wales(
         assert "NAHT's guide for school leaders advises starting with a social media" in text
 
 
+def test_the_welsh_ministers_words_on_not_amplifying_a_trend_are_quoted_as_his(
+    client, home_page, safeguarding_lead
+):
+    """The case study repeated the minister's sentence on care and caution almost word for
+    word as if it were ours. Course text is in our own words; the few words kept from a
+    source are in quotation marks, next to who said them."""
+    import html as html_lib
+
+    demo_content_load()
+    client.force_login(safeguarding_lead)
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["dsl-response"][2])
+    page = html_lib.unescape(client.get(module.url).content.decode())
+    section = page.split(">Care and caution in communication</h2>", 1)[1].split("</section>")[0]
+    text = " ".join(strip_tags(section).split())
+    quoted = 'Jeremy Miles pointed schools to guidance asking them to "exercise care and caution"'
+    assert quoted in text
+
+
 def test_pupil_signposting_gives_childline_and_ceop(client, home_page, pupil):
     demo_content_load()
     client.force_login(pupil)
