@@ -539,8 +539,9 @@ LOCK_IT_DOWN = Graph(
             outcome=Outcome.GOOD,
             debrief=(
                 "Strict privacy settings, checked regularly; no friend requests from pupils; "
-                "and friends and family asked to be careful too. The NAHT and INEQE guidance "
-                "asks this of every member of staff. Tag review goes a step further: NAHT warns "
+                "and friends and family asked to be careful too. NAHT's guide asks this of "
+                "every member of staff, and INEQE's alert asks schools to make sure staff keep "
+                "strict privacy settings and check them. Tag review goes a step further: NAHT warns "
                 "that being tagged in someone else's post can harm your reputation, and tag "
                 "review lets you stop that before it happens."
             ),

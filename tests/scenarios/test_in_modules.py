@@ -213,3 +213,39 @@ def test_a_post_about_you_left_to_posh_says_allegations_of_abuse_are_for_the_pol
     text = " ".join(strip_tags(page).split())
     assert "Taken down, but not finished" in text
     assert "threats, hate crime, allegations of abuse, sexualised harassment" in text
+
+
+def test_lock_it_down_credits_each_recommendation_to_the_guidance_that_makes_it(
+    client, teacher, demo_module
+):
+    """The "Locked down" ending said NAHT and INEQE both ask staff to turn down pupils' friend
+    requests and talk to friends and family about their settings. Only NAHT's guide says
+    that; INEQE's alert asks schools to make sure staff keep strict privacy settings and
+    check them regularly."""
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    scenario = Scenario.objects.get(title="Lock it down")
+    client.force_login(teacher)
+    client.post(reverse("scenarios:start", args=[scenario.uuid]))
+    attempt = ScenarioAttempt.objects.get(learner=teacher, scenario=scenario)
+    route = [
+        ("sunday-evening", "check"),
+        ("settings", "private"),
+        ("friend-request", "decline"),
+        ("declined", "continue"),
+        ("tagged-photo", "untag"),
+        ("public-view", "view-private"),
+    ]
+    for step, (node, choice) in enumerate(route):
+        client.post(
+            reverse("scenarios:choose", args=[attempt.uuid]),
+            {"node": node, "step": step, "choice": choice},
+        )
+    attempt.refresh_from_db()
+    assert attempt.outcome == "good"
+    page = unescape(client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode())
+    text = " ".join(strip_tags(page).split())
+    assert "NAHT's guide asks this of every member of staff" in text
+    assert "INEQE's alert asks schools to make sure staff keep strict privacy settings" in text
