@@ -225,8 +225,10 @@ def pupils_in_no_group_for(user) -> QuerySet[User]:
     if user.is_superuser and user.school_id:
         # Only their school's, as their groups are (`groups_listed_for`).
         pupils = pupils.filter(school_id=user.school_id)
-    return pupils.exclude(pk__in=in_groups).order_by(
-        Lower("last_name"), Lower("first_name"), "username"
+    return (
+        pupils.exclude(pk__in=in_groups)
+        .select_related("school")
+        .order_by(Lower("last_name"), Lower("first_name"), "username")
     )
 
 

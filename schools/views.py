@@ -158,6 +158,19 @@ def home(request):
     return redirect("courses:my_learning")
 
 
+def _by_school(pupils) -> list[tuple[str, str, list]]:
+    """`pupils` (in order) under the name of their school, the schools by name and those of
+    no school last, each with the id of its list on the page."""
+    schools: dict[int | None, tuple[str, list]] = {}
+    for pupil in pupils:
+        name = pupil.school.name if pupil.school_id else str(_("no school"))
+        schools.setdefault(pupil.school_id, (name, []))[1].append(pupil)
+    listed = sorted(
+        schools.values(), key=lambda item: (item[1][0].school_id is None, item[0].casefold())
+    )
+    return [(f"ungrouped-{n}", name, pupils) for n, (name, pupils) in enumerate(listed, 1)]
+
+
 @login_required
 def my_groups(request):
     """The groups a member of staff teaches, with their pupils and a reset-password action.
@@ -183,16 +196,21 @@ def my_groups(request):
             new_password = pupil_password_reset(actor=request.user, pupil=pupil)
             new_password = {"pupil": pupil, "password": new_password}
     groups = sorted(groups_with_pupils_for(request.user), key=group_reading_order)
-    # A site administrator who belongs to no school sees every school's groups: two schools'
-    # "8R" are told apart by their school's name.
-    several_schools = len({group.school_id for group in groups}) > 1
+    ungrouped = list(pupils_in_no_group_for(request.user))
+    # A site administrator who belongs to no school sees every school's groups and pupils in
+    # no group: two schools' "8R" are told apart by their school's name, and the pupils in no
+    # group are listed school by school.
+    several_schools = (
+        len({group.school_id for group in groups} | {pupil.school_id for pupil in ungrouped}) > 1
+    )
     response = render(
         request,
         "schools/my_groups.html",
         {
             "groups": groups,
             "several_schools": several_schools,
-            "ungrouped": list(pupils_in_no_group_for(request.user)),
+            "ungrouped": ungrouped,
+            "ungrouped_by_school": _by_school(ungrouped) if several_schools else [],
             "new_password": new_password,
             "not_in_groups": not_in_groups,
             "resettable_ids": set(resettable.values_list("pk", flat=True)),

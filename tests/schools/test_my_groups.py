@@ -175,3 +175,28 @@ def test_a_site_administrator_tells_two_schools_groups_of_the_same_name_apart(
     html = " ".join(client.get(URL).content.decode().split())
     assert f'id="group-{klass.pk}">8R ({school.name}) <span class="tag">' in html
     assert f'id="group-{other.pk}">8R (Elsewhere Academy) <span class="tag">' in html
+
+
+def test_a_site_administrator_sees_which_school_each_pupil_in_no_group_is_at(client, klass, school):
+    """A superuser who belongs to no school sees every school's pupils in no group: they were
+    listed together under one heading, with nothing to say which school each was at (nor
+    whose password a reset was for), while the groups above name their schools."""
+    from tests.factories import SchoolFactory
+
+    elsewhere = SchoolFactory(name="Elsewhere Academy")
+    PupilFactory(school=school, username="herealone")
+    PupilFactory(school=elsewhere, username="elsewherealone")
+    admin = UserFactory(school=None, username="root", roles=[], is_superuser=True)
+    client.force_login(admin)
+    response = client.get(URL)
+    assert response.status_code == 200
+    sections = {}
+    for section in " ".join(response.text.split()).split("<section")[1:]:
+        heading = section.split("<h2", 1)[1].split(">", 1)[1].split("</h2>", 1)[0]
+        sections[heading] = section
+    here = sections[f"Pupils in no class or year group ({school.name})"]
+    there = sections["Pupils in no class or year group (Elsewhere Academy)"]
+    assert '<code class="pupils__username">herealone</code>' in here
+    assert '<code class="pupils__username">elsewherealone</code>' not in here
+    assert '<code class="pupils__username">elsewherealone</code>' in there
+    assert '<code class="pupils__username">herealone</code>' not in there
