@@ -252,6 +252,42 @@ def test_another_teacher_cannot_drive_my_session(client, teacher, klass, school,
     assert client.get(reverse("scenarios:classroom", args=[session.uuid])).status_code == 404
 
 
+def test_a_teacher_of_another_school_can_neither_run_nor_drive_a_class_here(
+    client, teacher, klass, scenario
+):
+    """Two schools: a teacher at the other school, even one given a teacher's place in this
+    school's class (a membership across schools, as a moved member of staff leaves behind),
+    cannot start a session with it, open the session its own teacher runs, vote in it, take
+    a step back or remove it; and pupils cannot open classroom mode at all."""
+    session = _start_session(client, teacher, klass, scenario)
+    elsewhere = SchoolFactory(name="Elsewhere Academy")
+    their_class = GroupFactory(school=elsewhere, name="9Z", kind=Group.Kind.CLASS)
+    outsider = UserFactory(school=elsewhere, username="outsider", roles=[Role.STAFF])
+    Membership.objects.create(group=their_class, user=outsider, role=Membership.Role.TEACHER)
+    Membership.objects.create(group=klass, user=outsider, role=Membership.Role.TEACHER)
+    client.force_login(outsider)
+    response = client.post(
+        reverse("scenarios:classroom_start"), {"group": klass.pk, "scenario": scenario.pk}
+    )
+    assert response.status_code == 200
+    assert klass not in response.context["groups"]
+    assert not ClassroomSession.objects.filter(teacher=outsider).exists()
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    assert client.get(url).status_code == 404
+    assert _vote(client, session, node="start", step=0, report=20, share=3).status_code == 404
+    assert _back(client, session, node="start", step=0).status_code == 404
+    remove = reverse("scenarios:classroom_remove", args=[session.uuid])
+    assert client.post(remove).status_code == 404
+    session.refresh_from_db()
+    assert session.step == 0
+    assert not ClassroomVote.objects.filter(session=session).exists()
+    pupil_elsewhere = UserFactory(school=elsewhere, username="pupilelsewhere", roles=[Role.PUPIL])
+    Membership.objects.create(group=klass, user=pupil_elsewhere)
+    client.force_login(pupil_elsewhere)
+    assert client.get(reverse("scenarios:classroom_start")).status_code == 403
+    assert client.get(url).status_code == 404
+
+
 def _in_order(page: str, *parts: str) -> None:
     """Each of `parts` is on the page, each after the one before."""
     places = [page.index(part) for part in parts]
