@@ -1965,3 +1965,16 @@ def test_the_person_page_offers_the_completions_download_only_with_a_table(clien
     download = reverse("records:person_csv", args=[world["staff"].pk])
     html = client.get(reverse("records:person", args=[world["staff"].pk])).content.decode()
     assert f'href="{download}"' in html
+
+
+def test_a_superuser_with_a_school_is_told_whose_class_they_opened_from_another_school(
+    client, world, school
+):
+    """A superuser who belongs to a school may open another school's class by its address:
+    the page said which school it was only to an administrator with no school, so two
+    schools' "9Z" looked the same to them."""
+    admin = UserFactory(school=school, username="schooladmin", roles=[], is_superuser=True)
+    client.force_login(admin)
+    response = client.get(reverse("records:pshe_class", args=[world["other_class"].pk]))
+    assert response.status_code == 200
+    assert "Viewing: Elsewhere" in " ".join(response.content.decode().split())
