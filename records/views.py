@@ -470,6 +470,7 @@ def person(request, pk: int):
             "in_class": completed_in_class(pupil=learner) if is_pupil else {},
             "cpd": selectors.cpd_record(learner=learner),
             "may_mark_left": person_left_allowed(actor=request.user, person=learner),
+            "may_export": _may_export(request.user, learner),
             "may_erase": _may_erase(request.user, learner),
             "nav_current": "dashboard",
         },
@@ -582,6 +583,15 @@ def _may_erase(user, learner) -> bool:
     return learner != user and not person_beyond_reach(user, learner)
 
 
+def _may_export(user, learner) -> bool:
+    # Their sign-ins (and where from), email address and all else held about them: a lead may
+    # download their own and their people's, as they may erase them (`_may_erase`), never a
+    # site administrator's nor anyone else's holding a permission the lead does not.
+    from schools.admin_viewsets import person_beyond_reach
+
+    return learner == user or not person_beyond_reach(user, learner)
+
+
 @require_POST
 @dashboard_form_required
 def person_export(request, pk: int):
@@ -589,6 +599,13 @@ def person_export(request, pk: int):
     from the person's page: it writes an entry in the data protection log, which a link
     from another site must not be able to do in a signed-in lead's name."""
     learner = _visible_person(request, pk)
+    if not _may_export(request.user, learner):
+        raise PermissionDenied(
+            _(
+                "Only an administrator holding all of this person's permissions can download "
+                "everything held about them."
+            )
+        )
     response = HttpResponse(
         services.learner_export_json(
             services.learner_export(

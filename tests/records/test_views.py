@@ -1978,3 +1978,35 @@ def test_a_superuser_with_a_school_is_told_whose_class_they_opened_from_another_
     response = client.get(reverse("records:pshe_class", args=[world["other_class"].pk]))
     assert response.status_code == 200
     assert "Viewing: Elsewhere" in " ".join(response.content.decode().split())
+
+
+def test_a_lead_cannot_download_the_records_of_someone_holding_more_than_they_do(
+    client, world, school
+):
+    """The subject access export holds a person's sign-ins (with the addresses they signed
+    in from), email and everything else held about them: erasing them and marking them as
+    left are refused to a lead for a site administrator of the school or anyone holding a
+    permission the lead does not, and so is downloading it."""
+    from django.contrib.auth.models import Permission
+
+    from records.models import DataProtectionEvent
+
+    site_admin = UserFactory(school=school, username="site-admin", roles=[], is_superuser=True)
+    people_admin = UserFactory(school=school, username="people-admin", roles=[Role.STAFF])
+    people_admin.user_permissions.add(
+        Permission.objects.get(content_type__app_label="schools", codename="delete_user")
+    )
+    client.force_login(world["safeguarding_lead"])
+    for person in (site_admin, people_admin):
+        url = reverse("records:person_export", args=[person.pk])
+        html = client.get(reverse("records:person", args=[person.pk])).content.decode()
+        assert url not in html
+        response = client.post(url)
+        assert response.status_code == 403
+        assert "can download everything held about them" in response.content.decode()
+        assert not DataProtectionEvent.objects.filter(person=person).exists()
+    # Their own, and a member of staff's, as before.
+    for person in (world["safeguarding_lead"], world["staff"]):
+        response = client.post(reverse("records:person_export", args=[person.pk]))
+        assert response.status_code == 200
+        assert response.json()["person"]["username"] == person.username
