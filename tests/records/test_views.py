@@ -2010,3 +2010,16 @@ def test_a_lead_cannot_download_the_records_of_someone_holding_more_than_they_do
         response = client.post(reverse("records:person_export", args=[person.pk]))
         assert response.status_code == 200
         assert response.json()["person"]["username"] == person.username
+
+
+def test_a_superuser_with_a_school_is_told_whose_person_they_opened_from_another_school(
+    client, world, school
+):
+    """A superuser who belongs to a school may open another school's person by their
+    address: their record page said nothing of which school they were at, and its erase
+    link is offered, so the administrator could act on someone of another school unawares."""
+    admin = UserFactory(school=school, username="schooladmin", roles=[], is_superuser=True)
+    client.force_login(admin)
+    response = client.get(reverse("records:person", args=[world["outsider"].pk]))
+    assert response.status_code == 200
+    assert "Viewing: Elsewhere" in " ".join(response.content.decode().split())
