@@ -7,11 +7,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.factories import UserFactory
 from tests.xapi.ralph_server import ralph  # noqa: F401 (a fixture for the Ralph tests)
 from xapi.identity import activity_iri, actor_for
 from xapi.statements import builders
 from xapi.statements.builders import Activity
 from xapi.statements.vocabulary import COURSE, MODULE
+
+
+@pytest.fixture
+def admin_client(client, db):
+    """The test client signed in as a superuser, for the LRS and forwarding admin screens."""
+    admin = UserFactory(school=None, username="admin1", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    return client
 
 
 @pytest.fixture

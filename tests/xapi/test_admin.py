@@ -4,19 +4,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.xapi.helpers import target_form_fields, target_saved
 from xapi.forwarding import outbox_flush
 from xapi.models import ForwardingTarget, LrsClient, OutboxEntry
 from xapi.services import record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, db):
-    admin = UserFactory(school=None, username="admin1", is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
 
 
 def test_issuing_credentials_shows_the_secret_once_and_stores_its_hash(admin_client, school):
@@ -312,23 +305,7 @@ def test_making_a_target_active_again_sends_what_waited_for_it(
     with django_capture_on_commit_callbacks(execute=False):
         record(statements=[statement], school=school)
     ForwardingTarget.objects.update(is_active=False)
-    fields = {
-        "name": target.name,
-        "school": "",
-        "endpoint": target.endpoint,
-        "username": "",
-        "password": "",
-        "version": target.version,
-        "scope": target.scope,
-        "course_iri": "",
-        "batch_size": 100,
-        "is_active": "on",
-    }
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("xapi_forwardingtarget:edit", args=[target.pk]), fields
-        )
-    assert response.status_code == 302, response.context["form"].errors
+    target_saved(admin_client, target, django_capture_on_commit_callbacks)
     assert OutboxEntry.objects.get().status == "sent"
     assert len(receiver.requests) == 1
 
@@ -346,23 +323,7 @@ def test_correcting_a_target_that_asked_to_wait_sends_what_waited_for_it_now(
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=[make_statement(pupil)], school=school)
     assert OutboxEntry.objects.get().status == "pending"
-    fields = {
-        "name": target.name,
-        "school": "",
-        "endpoint": target.endpoint,
-        "username": "",
-        "password": "right",
-        "version": target.version,
-        "scope": target.scope,
-        "course_iri": "",
-        "batch_size": 100,
-        "is_active": "on",
-    }
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("xapi_forwardingtarget:edit", args=[target.pk]), fields
-        )
-    assert response.status_code == 302, response.context["form"].errors
+    target_saved(admin_client, target, django_capture_on_commit_callbacks, password="right")
     assert OutboxEntry.objects.get().status == "sent"
     assert len(receiver.requests) == 2
 
@@ -430,18 +391,7 @@ def test_a_targets_password_is_not_shown_on_its_edit_page_and_is_kept_when_left_
     page = admin_client.get(url)
     assert page.status_code == 200
     assert SECRET not in page.content.decode()
-    fields = {
-        "name": "Trust LRS (renamed)",
-        "school": "",
-        "endpoint": target.endpoint,
-        "username": "key",
-        "password": "",
-        "version": target.version,
-        "scope": target.scope,
-        "course_iri": "",
-        "batch_size": 100,
-        "is_active": "on",
-    }
+    fields = target_form_fields(target, name="Trust LRS (renamed)", username="key")
     response = admin_client.post(url, fields)
     assert response.status_code == 302, response.context["form"].errors
     target.refresh_from_db()

@@ -19,13 +19,6 @@ PANEL = 'id="upstander-forwarding'
 
 
 @pytest.fixture
-def admin_client(client, db):
-    admin = UserFactory(school=None, username="admin1", is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
-
-
-@pytest.fixture
 def target(receiver):
     return ForwardingTarget.objects.create(name="Northfield Trust LRS", endpoint=receiver.endpoint)
 

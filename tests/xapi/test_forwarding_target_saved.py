@@ -6,35 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.xapi.helpers import target_saved
 from xapi.models import ForwardingTarget, OutboxEntry
 from xapi.services import record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, db):
-    admin = UserFactory(school=None, username="admin1", is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
-
-
-def _fields(target, **changes):
-    fields = {
-        "name": target.name,
-        "school": "",
-        "endpoint": target.endpoint,
-        "username": "",
-        "password": "",
-        "version": target.version,
-        "scope": target.scope,
-        "course_iri": "",
-        "batch_size": 100,
-        "is_active": "on",
-    }
-    fields.update(changes)
-    return fields
 
 
 def test_correcting_the_password_after_several_refusals_sends_the_queue_now(
@@ -53,12 +29,7 @@ def test_correcting_the_password_after_several_refusals_sends_the_queue_now(
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
     assert max(OutboxEntry.objects.values_list("attempts", flat=True)) >= 3
     sent_before = len(receiver.requests)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("xapi_forwardingtarget:edit", args=[target.pk]),
-            _fields(target, password="right"),
-        )
-    assert response.status_code == 302, response.context["form"].errors
+    target_saved(admin_client, target, django_capture_on_commit_callbacks, password="right")
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
     assert len(receiver.requests) == sent_before + 1
 
@@ -75,11 +46,7 @@ def test_saving_a_target_sends_what_a_crashed_worker_left_half_sent(
     OutboxEntry.objects.update(
         status=OutboxEntry.Status.SENDING, next_attempt_at=timezone.now() - timedelta(minutes=1)
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("xapi_forwardingtarget:edit", args=[target.pk]), _fields(target)
-        )
-    assert response.status_code == 302, response.context["form"].errors
+    target_saved(admin_client, target, django_capture_on_commit_callbacks)
     assert OutboxEntry.objects.get().status == "sent"
     assert len(receiver.requests) == 1
 
@@ -124,12 +91,12 @@ def test_moving_a_target_to_another_address_says_what_was_sent_is_not_sent_again
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=[make_statement(pupil), make_statement(pupil)], school=school)
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("xapi_forwardingtarget:edit", args=[target.pk]),
-            _fields(target, endpoint="https://lrs.example.org/xAPI/"),
-        )
-    assert response.status_code == 302, response.context["form"].errors
+    response = target_saved(
+        admin_client,
+        target,
+        django_capture_on_commit_callbacks,
+        endpoint="https://lrs.example.org/xAPI/",
+    )
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert (
         "2 statements were already sent to Trust LRS at its old address: they are not sent "
@@ -156,12 +123,7 @@ def test_after_saving_the_corrected_password_a_blip_does_not_wait_out_the_old_ba
             record(statements=[make_statement(pupil)], school=school)
     assert max(OutboxEntry.objects.values_list("attempts", flat=True)) >= 3
     receiver.statuses = [502]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("xapi_forwardingtarget:edit", args=[target.pk]),
-            _fields(target, password="right"),
-        )
-    assert response.status_code == 302, response.context["form"].errors
+    target_saved(admin_client, target, django_capture_on_commit_callbacks, password="right")
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
     assert all(
         entry.next_attempt_at <= timezone.now() + backoff(2) for entry in OutboxEntry.objects.all()

@@ -1,0 +1,33 @@
+"""Building what the xAPI admin tests post: a forwarding target's edit form."""
+
+from django.urls import reverse
+
+
+def target_form_fields(target, **changes):
+    """The edit form of `target` as the admin submits it unchanged (no school, no course,
+    the password left blank so the stored one is kept), with `changes` typed over it."""
+    return {
+        "name": target.name,
+        "school": "",
+        "endpoint": target.endpoint,
+        "username": "",
+        "password": "",
+        "version": target.version,
+        "scope": target.scope,
+        "course_iri": "",
+        "batch_size": 100,
+        "is_active": "on",
+        **changes,
+    }
+
+
+def target_saved(admin_client, target, capture_on_commit_callbacks, **changes):
+    """Save `target`'s edit form with `changes` as an admin does, running the work the save
+    leaves until its transaction commits (sending the queue); the save must succeed."""
+    with capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("xapi_forwardingtarget:edit", args=[target.pk]),
+            target_form_fields(target, **changes),
+        )
+    assert response.status_code == 302, response.context["form"].errors
+    return response
