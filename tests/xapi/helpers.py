@@ -1,4 +1,4 @@
-"""Building what the xAPI admin tests post: a forwarding target's edit form."""
+"""Building what the xAPI tests send: a forwarding target's edit form, a voiding statement."""
 
 from django.urls import reverse
 
@@ -31,3 +31,12 @@ def target_saved(admin_client, target, capture_on_commit_callbacks, **changes):
         )
     assert response.status_code == 302, response.context["form"].errors
     return response
+
+
+def voiding_of(statement) -> dict:
+    """The statement taking `statement` back, from the same actor (xAPI 1.0.3 Part Two 2.3.2)."""
+    return {
+        "actor": statement["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
+        "object": {"objectType": "StatementRef", "id": statement["id"]},
+    }

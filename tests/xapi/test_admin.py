@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.xapi.helpers import target_form_fields, target_saved
+from tests.xapi.helpers import target_form_fields, target_saved, voiding_of
 from xapi.forwarding import outbox_flush
 from xapi.models import ForwardingTarget, LrsClient, OutboxEntry
 from xapi.services import record
@@ -464,11 +464,7 @@ def test_replaying_does_not_count_a_statement_voided_since_as_sent_again(
     receiver.statuses = [400]
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=[original], school=school)
-    voiding = {
-        "actor": original["actor"],
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
-        "object": {"objectType": "StatementRef", "id": original["id"]},
-    }
+    voiding = voiding_of(original)
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=[voiding], school=school)
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from tests.xapi.helpers import voiding_of
 from xapi.forwarding import backoff, outbox_flush, outbox_replay, outbox_summary
 from xapi.models import ForwardingTarget, OutboxEntry
 from xapi.services import record
@@ -24,6 +25,19 @@ def target(receiver, school):
         password="secret",
         version="2.0.0",
     )
+
+
+@pytest.fixture
+def forwarded(lrs, receiver, django_capture_on_commit_callbacks):
+    """Send statements to our LRS as a school's tool does (they must be taken), and return
+    the statements the target then received in its first request."""
+
+    def send(statements):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert lrs.post("/xapi/statements", statements).status_code == 200
+        return receiver.requests[0]["body"]
+
+    return send
 
 
 @pytest.fixture
@@ -233,11 +247,7 @@ def test_a_voiding_statement_never_arrives_before_the_statement_it_voids(
     receiver.statuses = [503]
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=[original], school=school)
-    voiding = {
-        "actor": original["actor"],
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
-        "object": {"objectType": "StatementRef", "id": original["id"]},
-    }
+    voiding = voiding_of(original)
     with django_capture_on_commit_callbacks(execute=False):  # as if its send were still to come
         [voiding_id] = record(statements=[voiding], school=school)
     # A retry run finds the voiding statement due, but not the original: nothing goes.
@@ -262,7 +272,7 @@ def test_statements_just_recorded_take_the_waiting_ones_along_first(
 
 
 def test_a_tools_statement_naming_a_pupil_by_email_is_forwarded_with_their_opaque_id(
-    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+    school, pupil, target, forwarded
 ):
     """DESIGN.md: no name or email of a pupil leaves their school's records."""
     from xapi.identity import actor_for
@@ -275,16 +285,14 @@ def test_a_tools_statement_naming_a_pupil_by_email_is_forwarded_with_their_opaqu
         "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en": "read"}},
         "object": {"objectType": "Activity", "id": "http://example.org/book"},
     }
-    with django_capture_on_commit_callbacks(execute=True):
-        assert lrs.post("/xapi/statements", [statement]).status_code == 200
-    [sent] = receiver.requests[0]["body"]
+    [sent] = forwarded([statement])
     assert sent["actor"] == actor_for(pupil)
     assert "jane.pupil" not in json.dumps(sent) and "Jane Pupil" not in json.dumps(sent)
     assert Statement.objects.get().data["actor"]["name"] == "Jane Pupil"  # kept as sent here
 
 
 def test_a_tools_statement_naming_a_pupil_by_hashed_email_is_forwarded_with_their_opaque_id(
-    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+    school, pupil, target, forwarded
 ):
     """DESIGN.md: a pupil leaves the school's records only as their opaque account. The
     SHA1 of "mailto:" and their address (xAPI 1.0.3 Part Two 4.1.2.3, mbox_sha1sum) is
@@ -301,9 +309,7 @@ def test_a_tools_statement_naming_a_pupil_by_hashed_email_is_forwarded_with_thei
         "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
         "object": {"objectType": "Activity", "id": "http://example.org/book"},
     }
-    with django_capture_on_commit_callbacks(execute=True):
-        assert lrs.post("/xapi/statements", [statement]).status_code == 200
-    [sent] = receiver.requests[0]["body"]
+    [sent] = forwarded([statement])
     assert sent["actor"] == actor_for(pupil)
     assert hashed not in json.dumps(sent)
 
@@ -338,16 +344,14 @@ def test_a_pupil_who_moved_school_since_is_still_forwarded_by_their_opaque_id_on
 
 
 def test_a_pupil_named_anywhere_in_a_statement_is_forwarded_by_their_opaque_id_only(
-    school, pupil, target, receiver, lrs, statements_naming, django_capture_on_commit_callbacks
+    school, pupil, target, statements_naming, forwarded
 ):
     """As the object, in the context, in a group or a SubStatement: no pupil's name leaves."""
     from xapi.identity import actor_for
 
     named = {**actor_for(pupil), "name": "Jane Pupil"}
     statements = statements_naming(named, "object", "context", "sub_statement", "group")
-    with django_capture_on_commit_callbacks(execute=True):
-        assert lrs.post("/xapi/statements", statements).status_code == 200
-    sent = receiver.requests[0]["body"]
+    sent = forwarded(statements)
     assert len(sent) == 4
     assert "Jane Pupil" not in json.dumps(sent)
     assert sent[0]["object"] == actor_for(pupil)
@@ -679,7 +683,7 @@ def test_a_statement_taking_back_one_a_target_was_sent_is_sent_to_it_too(
 
 
 def test_a_pupil_whose_email_was_saved_in_capitals_is_forwarded_with_their_opaque_id(
-    school, pupil, target, receiver, lrs, django_capture_on_commit_callbacks
+    school, pupil, target, forwarded
 ):
     """DESIGN.md: no email of a pupil leaves their school's records. An address typed into
     the admin as "Jane.Pupil@School.invalid" is the same mailbox a tool writes in lower case
@@ -693,9 +697,7 @@ def test_a_pupil_whose_email_was_saved_in_capitals_is_forwarded_with_their_opaqu
         "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
         "object": {"objectType": "Activity", "id": "http://example.org/book"},
     }
-    with django_capture_on_commit_callbacks(execute=True):
-        assert lrs.post("/xapi/statements", [statement]).status_code == 200
-    [sent] = receiver.requests[0]["body"]
+    [sent] = forwarded([statement])
     assert sent["actor"] == actor_for(pupil)
     assert "jane.pupil@" not in json.dumps(sent).lower()
 
@@ -759,7 +761,7 @@ def test_a_1_0_3_copy_leaves_out_context_agents_in_a_sub_statement_and_the_signa
 
 
 def test_a_pupil_named_by_a_tools_own_account_for_their_mis_id_is_forwarded_by_opaque_id(
-    school, pupil, target, receiver, lrs, statements_naming, django_capture_on_commit_callbacks
+    school, pupil, target, statements_naming, forwarded
 ):
     """DESIGN.md: a pupil leaves the school's records only as their opaque account. A
     school's tool may name a pupil by an account of its own (xAPI 1.0.3 Part Two 4.1.2.3,
@@ -776,9 +778,7 @@ def test_a_pupil_named_by_a_tools_own_account_for_their_mis_id_is_forwarded_by_o
     }
     teacher = statements_naming.teacher
     statements = statements_naming(named, "actor", "object", "context", "sub_statement", "group")
-    with django_capture_on_commit_callbacks(execute=True):
-        assert lrs.post("/xapi/statements", statements).status_code == 200
-    sent = receiver.requests[0]["body"]
+    sent = forwarded(statements)
     assert sent[0]["actor"] == actor_for(pupil)
     assert sent[1]["object"] == actor_for(pupil)
     assert sent[2]["context"]["instructor"] == actor_for(pupil)
@@ -860,7 +860,7 @@ def test_a_2xx_answer_that_is_not_statement_ids_does_not_count_as_stored(
 
 
 def test_a_pupil_named_by_our_account_in_capitals_is_forwarded_without_their_name(
-    school, pupil, target, receiver, lrs, statements_naming, django_capture_on_commit_callbacks
+    school, pupil, target, statements_naming, forwarded
 ):
     """DESIGN.md: a pupil leaves the school's records only as their opaque account. A
     school's tool may write the opaque id it was given in capitals (a UUID is the same UUID
@@ -874,9 +874,7 @@ def test_a_pupil_named_by_our_account_in_capitals_is_forwarded_without_their_nam
         "account": {"homePage": settings.SITE_URL, "name": str(pupil.learner_id).upper()},
     }
     statements = statements_naming(shouted, "actor", "object", "instructor")
-    with django_capture_on_commit_callbacks(execute=True):
-        assert lrs.post("/xapi/statements", statements).status_code == 200
-    sent = receiver.requests[0]["body"]
+    sent = forwarded(statements)
     assert sent[0]["actor"] == actor_for(pupil)
     assert sent[1]["object"] == actor_for(pupil)
     assert sent[2]["context"]["instructor"] == actor_for(pupil)
@@ -884,7 +882,7 @@ def test_a_pupil_named_by_our_account_in_capitals_is_forwarded_without_their_nam
 
 
 def test_a_pupil_named_by_a_tools_account_for_their_email_is_forwarded_by_opaque_id(
-    school, pupil, target, receiver, lrs, statements_naming, django_capture_on_commit_callbacks
+    school, pupil, target, statements_naming, forwarded
 ):
     """DESIGN.md: a pupil appears in statements by their opaque account, "never a name,
     email or UPN". A school's tool that signs pupils in with the school's Microsoft or
@@ -904,9 +902,7 @@ def test_a_pupil_named_by_a_tools_account_for_their_email_is_forwarded_by_opaque
         },
     }
     statements = statements_naming(named, "actor", "object")
-    with django_capture_on_commit_callbacks(execute=True):
-        assert lrs.post("/xapi/statements", statements).status_code == 200
-    sent = receiver.requests[0]["body"]
+    sent = forwarded(statements)
     assert sent[0]["actor"] == actor_for(pupil)
     assert sent[1]["object"] == actor_for(pupil)
     assert "Jane Pupil" not in json.dumps(sent)
@@ -914,7 +910,7 @@ def test_a_pupil_named_by_a_tools_account_for_their_email_is_forwarded_by_opaque
 
 
 def test_a_pupil_named_by_our_account_with_a_slash_after_the_site_is_forwarded_without_name(
-    school, pupil, target, receiver, lrs, statements_naming, django_capture_on_commit_callbacks
+    school, pupil, target, statements_naming, forwarded
 ):
     """A tool given the site's address as the homePage of pupils' accounts may write it
     with a closing slash: "http://host" and "http://host/" are the same IRI (RFC 3986
@@ -928,9 +924,7 @@ def test_a_pupil_named_by_our_account_with_a_slash_after_the_site_is_forwarded_w
         "account": {"homePage": f"{settings.SITE_URL}/", "name": str(pupil.learner_id)},
     }
     statements = statements_naming(slashed, "actor", "object")
-    with django_capture_on_commit_callbacks(execute=True):
-        assert lrs.post("/xapi/statements", statements).status_code == 200
-    sent = receiver.requests[0]["body"]
+    sent = forwarded(statements)
     assert sent[0]["actor"] == actor_for(pupil)
     assert sent[1]["object"] == actor_for(pupil)
     assert "Jane Pupil" not in json.dumps(sent)
@@ -971,11 +965,7 @@ def test_a_set_aside_statement_voided_since_is_not_replayed_after_its_voiding(
     receiver.statuses = [400]
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=[original], school=school)
-    voiding = {
-        "actor": original["actor"],
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
-        "object": {"objectType": "StatementRef", "id": original["id"]},
-    }
+    voiding = voiding_of(original)
     with django_capture_on_commit_callbacks(execute=True):
         [voiding_id] = record(statements=[voiding], school=school)
     assert _sent_ids(receiver) == [original["id"], str(voiding_id)]
