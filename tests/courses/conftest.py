@@ -18,6 +18,27 @@ def module_page(course, slug, *, body=None, title=None):
     return ModulePage.objects.get(pk=page.pk)
 
 
+def course_index(home, *, title, slug, audience):
+    """A catalogue of courses for `audience` under `home`."""
+    index = CourseIndexPage(title=title, slug=slug, audience=audience)
+    home.add_child(instance=index)
+    return index
+
+
+def course_page(catalogue, *, publish=True, **fields):
+    """A course in `catalogue`, for the catalogue's audience unless `fields` name another.
+
+    Published, it is fetched again as a request would find it; otherwise it is the draft
+    just added."""
+    fields.setdefault("audience", catalogue.audience)
+    page = CoursePage(**fields)
+    catalogue.add_child(instance=page)
+    if not publish:
+        return page
+    page.save_revision().publish()
+    return CoursePage.objects.get(pk=page.pk)
+
+
 def pupils_course(catalogue, title, slug):
     """Another live pupils' course in `catalogue`, with the fields a course needs."""
     page = CoursePage(
@@ -34,48 +55,40 @@ def pupils_course(catalogue, title, slug):
 
 @pytest.fixture
 def pupil_catalogue(home_page):
-    index = CourseIndexPage(title="Courses for pupils", slug="pupils", audience=Audience.PUPILS)
-    home_page.add_child(instance=index)
-    return index
+    return course_index(
+        home_page, title="Courses for pupils", slug="pupils", audience=Audience.PUPILS
+    )
 
 
 @pytest.fixture
 def staff_catalogue(home_page):
-    index = CourseIndexPage(title="Courses for staff", slug="staff", audience=Audience.STAFF)
-    home_page.add_child(instance=index)
-    return index
+    return course_index(home_page, title="Courses for staff", slug="staff", audience=Audience.STAFF)
 
 
 @pytest.fixture
 def course(pupil_catalogue):
-    page = CoursePage(
+    return course_page(
+        pupil_catalogue,
         title="Respect online",
         slug="respect-online",
-        audience=Audience.PUPILS,
         summary="Be kind online.",
         estimated_minutes=30,
         key_stage=KeyStage.KS3,
         learning_outcomes="Say what to do\nName who can help",
     )
-    pupil_catalogue.add_child(instance=page)
-    page.save_revision().publish()
-    return CoursePage.objects.get(pk=page.pk)
 
 
 @pytest.fixture
 def staff_course(staff_catalogue):
-    page = CoursePage(
+    return course_page(
+        staff_catalogue,
         title="Your reputation online",
         slug="reputation",
-        audience=Audience.STAFF,
         summary="Privacy settings.",
         estimated_minutes=45,
         cpd_minutes=45,
         learning_outcomes="Check your settings",
     )
-    staff_catalogue.add_child(instance=page)
-    page.save_revision().publish()
-    return CoursePage.objects.get(pk=page.pk)
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from courses.blocks import ChecklistBlock
-from courses.models import Audience, ChecklistProgress, CoursePage, Reflection
+from courses.models import Audience, ChecklistProgress, Reflection
 from records.models import Completion
-from tests.courses.conftest import module_page
+from tests.courses.conftest import course_index, course_page, module_page
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db
@@ -14,21 +14,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def dsl_course(home_page):
-    from courses.models import CourseIndexPage
-
-    index = CourseIndexPage(title="Leads", slug="leads", audience=Audience.SAFEGUARDING_LEADS)
-    home_page.add_child(instance=index)
-    page = CoursePage(
+    leads = course_index(
+        home_page, title="Leads", slug="leads", audience=Audience.SAFEGUARDING_LEADS
+    )
+    return course_page(
+        leads,
         title="Responding to abuse",
         slug="responding",
-        audience=Audience.SAFEGUARDING_LEADS,
         summary="For leads.",
         estimated_minutes=50,
         learning_outcomes="Respond",
     )
-    index.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 def test_my_learning_shows_pupils_only_pupil_courses(client, pupil, course, staff_course):

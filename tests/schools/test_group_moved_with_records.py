@@ -10,10 +10,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from courses.models import Audience, ClassLesson, CourseIndexPage, CoursePage
+from courses.models import Audience, ClassLesson
 from records.models import Assignment
 from schools.models import Group
 from schools.roles import Role
+from tests.courses.conftest import course_index, course_page
 from tests.factories import GroupFactory, SchoolFactory, UserFactory
 
 
@@ -25,19 +26,17 @@ def admin_client(client, db):
 
 @pytest.fixture
 def pupils_course(home_page):
-    index = CourseIndexPage(title="Courses for pupils", slug="pupils", audience=Audience.PUPILS)
-    home_page.add_child(instance=index)
-    page = CoursePage(
+    catalogue = course_index(
+        home_page, title="Courses for pupils", slug="pupils", audience=Audience.PUPILS
+    )
+    return course_page(
+        catalogue,
         title="Respect online",
         slug="respect-online",
-        audience=Audience.PUPILS,
         summary="Be kind online.",
         estimated_minutes=30,
         learning_outcomes="Say what to do",
     )
-    index.add_child(instance=page)
-    page.save_revision().publish()
-    return CoursePage.objects.get(pk=page.pk)
 
 
 def _move(admin_client, group, school):
