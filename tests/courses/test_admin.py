@@ -9,6 +9,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from courses.models import Audience, CourseIndexPage, CoursePage, HomePage, ModulePage, Topic
 from schools.roles import Role, roles_sync
+from tests.courses.conftest import course_index, course_page
 from tests.factories import UserFactory
 
 
@@ -105,18 +106,16 @@ def every_block_body(*, quiz, scenario, h5p_activity, image):
 
 def _pupil_course(home):
     """A pupils' course (with nothing in it yet) in a pupils' catalogue under `home`."""
-    index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
-    home.add_child(instance=index)
-    course = CoursePage(
+    index = course_index(home, title="Pupils", slug="pupils", audience=Audience.PUPILS)
+    return course_page(
+        index,
+        publish=False,
         title="C",
         slug="c",
-        audience=Audience.PUPILS,
         summary="s",
         estimated_minutes=5,
         learning_outcomes="o",
     )
-    index.add_child(instance=course)
-    return course
 
 
 @pytest.mark.django_db
@@ -273,8 +272,7 @@ class TestEditorsBuildCourses(WagtailPageTestCase):
         )
 
     def test_cpd_minutes_on_a_pupil_course_are_refused_in_the_editor(self):
-        index = CourseIndexPage(title="Pupils", slug="pupils", audience=Audience.PUPILS)
-        self.home.add_child(instance=index)
+        index = course_index(self.home, title="Pupils", slug="pupils", audience=Audience.PUPILS)
         data = nested_form_data(
             {
                 "title": "P",
