@@ -99,11 +99,17 @@ def test_every_demo_case_study_cites_at_least_one_source(home_page):
             assert source["organisation"] and source["title"] and source["date"]
 
 
-def test_staff_signposting_gives_the_professionals_helpline(client, home_page, teacher):
+def _demo_module_page(client, user, course, index) -> str:
+    """The demo content loaded, the page of module `index` of the demo `course` (its key in
+    DEMO_MODULE_SLUGS) as `user` sees it."""
     demo_content_load()
-    client.force_login(teacher)
-    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][1])
-    html = client.get(module.url).content.decode()
+    client.force_login(user)
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS[course][index])
+    return client.get(module.url).content.decode()
+
+
+def test_staff_signposting_gives_the_professionals_helpline(client, home_page, teacher):
+    html = _demo_module_page(client, teacher, "staff-privacy", 1)
     assert "0344 381 4772" in html
     assert "helpline@saferinternet.org.uk" in html
 
@@ -117,10 +123,7 @@ def test_staff_signposting_in_wales_names_the_designated_safeguarding_person(
 
     school.nation = School.Nation.WALES
     school.save()
-    demo_content_load()
-    client.force_login(teacher)
-    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][1])
-    html = client.get(module.url).content.decode()
+    html = _demo_module_page(client, teacher, "staff-privacy", 1)
     signposts = re.search(r'<ul class="signposts">(.*?)</ul>', html, re.S).group(1)
     assert "your line manager and the Designated Safeguarding Person" in strip_tags(signposts)
 
@@ -135,19 +138,13 @@ def test_pupil_help_in_wales_names_the_designated_safeguarding_person(
 
     school.nation = School.Nation.WALES
     school.save()
-    demo_content_load()
-    client.force_login(pupil)
-    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["pupil-2021"][0])
-    text = strip_tags(client.get(module.url).content.decode())
+    text = strip_tags(_demo_module_page(client, pupil, "pupil-2021", 0))
     assert "the school's designated safeguarding person, or someone at home" in text
     assert "which your school's designated safeguarding person can open" in text
 
 
 def test_pupil_help_in_england_names_the_designated_safeguarding_lead(client, home_page, pupil):
-    demo_content_load()
-    client.force_login(pupil)
-    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["pupil-2021"][0])
-    text = strip_tags(client.get(module.url).content.decode())
+    text = strip_tags(_demo_module_page(client, pupil, "pupil-2021", 0))
     assert "the school's designated safeguarding lead, or someone at home" in text
     assert "which your school's designated safeguarding lead can open" in text
 
@@ -162,10 +159,7 @@ def test_staff_steps_in_wales_name_the_designated_safeguarding_person(
 
     school.nation = School.Nation.WALES
     school.save()
-    demo_content_load()
-    client.force_login(teacher)
-    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][module_index])
-    html = client.get(module.url).content.decode()
+    html = _demo_module_page(client, teacher, "staff-privacy", module_index)
     body = html.split('<ul class="signposts">')[0]
     assert "in Wales, the designated safeguarding person" in strip_tags(body)
 
@@ -189,10 +183,7 @@ def test_who_oversees_the_social_media_policy_is_named_for_schools_in_wales(
 
     school.nation = School.Nation.WALES
     school.save()
-    demo_content_load()
-    client.force_login(request.getfixturevalue(person))
-    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS[course][module_index])
-    html = client.get(module.url).content.decode()
+    html = _demo_module_page(client, request.getfixturevalue(person), course, module_index)
     section = html.split(f">{heading}", 1)[1].split("</section>")[0].split("<h2")[0]
     text = " ".join(strip_tags(section).split())
     assert "overseen by" in text
@@ -210,10 +201,7 @@ def test_the_welsh_ministers_words_on_not_amplifying_a_trend_are_quoted_as_his(
     source are in quotation marks, next to who said them."""
     import html as html_lib
 
-    demo_content_load()
-    client.force_login(safeguarding_lead)
-    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["dsl-response"][2])
-    page = html_lib.unescape(client.get(module.url).content.decode())
+    page = html_lib.unescape(_demo_module_page(client, safeguarding_lead, "dsl-response", 2))
     section = page.split(">Care and caution in communication</h2>", 1)[1].split("</section>")[0]
     text = " ".join(strip_tags(section).split())
     quoted = 'Jeremy Miles pointed schools to guidance asking them to "exercise care and caution"'
@@ -221,10 +209,7 @@ def test_the_welsh_ministers_words_on_not_amplifying_a_trend_are_quoted_as_his(
 
 
 def test_pupil_signposting_gives_childline_and_ceop(client, home_page, pupil):
-    demo_content_load()
-    client.force_login(pupil)
-    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["pupil-2021"][2])
-    html = client.get(module.url).content.decode()
+    html = _demo_module_page(client, pupil, "pupil-2021", 2)
     assert "Childline" in html and "0800 1111" in html and "CEOP" in html
 
 
