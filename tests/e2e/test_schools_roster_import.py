@@ -23,6 +23,16 @@ def choose_file(page, text: str) -> None:
     )
 
 
+def expect_the_file_box_marked(page, problem: str):
+    """The page came back with errors and the file box is the one to put right: marked
+    invalid and described by the `problem` (a regular expression). Returns the file box."""
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    file_box = page.get_by_label("CSV file")
+    expect(file_box).to_have_attribute("aria-invalid", "true")
+    expect(file_box).to_have_accessible_description(re.compile(problem))
+    return file_box
+
+
 def test_a_lead_fixes_a_row_error_imports_and_a_pupil_signs_in_from_the_sheet(
     browser, page, live_server, safeguarding_lead
 ):
@@ -172,12 +182,7 @@ def test_problems_in_the_file_mark_the_file_box_and_lead_back_to_it(
     page.get_by_label("Pupils").check()
     choose_file(page, BROKEN)
     page.get_by_role("button", name="Import").click()
-    expect(page).to_have_title(re.compile(r"^Error: "))
-    file_box = page.get_by_label("CSV file")
-    expect(file_box).to_have_attribute("aria-invalid", "true")
-    expect(file_box).to_have_accessible_description(
-        re.compile("The file has 1 problem, listed above")
-    )
+    file_box = expect_the_file_box_marked(page, "The file has 1 problem, listed above")
     summary = page.get_by_role("alert")
     summary.get_by_role("link", name="upload it again").click()
     expect(file_box).to_be_focused()
@@ -205,12 +210,7 @@ def test_a_file_too_large_to_check_for_leavers_is_marked_on_the_file_box(
     choose_file(page, THIS_YEAR)
     page.get_by_label("This file lists everyone at the school").check()
     page.get_by_role("button", name="Import").click()
-    expect(page).to_have_title(re.compile(r"^Error: "))
-    file_box = page.get_by_label("CSV file")
-    expect(file_box).to_have_attribute("aria-invalid", "true")
-    expect(file_box).to_have_accessible_description(
-        re.compile("Delete the columns Upstander does not use")
-    )
+    file_box = expect_the_file_box_marked(page, "Delete the columns Upstander does not use")
     page.get_by_role("alert").get_by_role("link", name=re.compile("too large")).click()
     expect(file_box).to_be_focused()
     assert_accessible(page)
