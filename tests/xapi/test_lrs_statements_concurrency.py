@@ -8,9 +8,8 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.test import Client
 
-from tests.xapi.conftest import LrsClientHelper, xapi_statement
+from tests.xapi.conftest import xapi_statement
 from tests.xapi.test_lrs_statements import attachment_statement, multipart
 from xapi.models import AttachmentContent, Statement
 
@@ -36,8 +35,7 @@ def test_the_same_attachment_sent_in_requests_at_once_is_kept_once(lrs):
     def run(body, content_type):
         from django.db import connections
 
-        helper = LrsClientHelper(Client(raise_request_exception=False), "", "", lrs.version)
-        helper.auth = lrs.auth
+        helper = lrs.on_a_connection_of_its_own()
         barrier.wait()
         try:
             response = helper.post("/xapi/statements", body, content_type=content_type)
@@ -142,8 +140,7 @@ def test_a_statement_voided_while_it_is_being_written_ends_up_voided(lrs, school
             connections.close_all()
 
     def void():
-        helper = LrsClientHelper(Client(raise_request_exception=False), "", "", lrs.version)
-        helper.auth = lrs.auth
+        helper = lrs.on_a_connection_of_its_own()
         try:
             voiding = xapi_statement(
                 verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
@@ -188,8 +185,7 @@ def test_a_single_statement_sent_while_its_voiding_is_being_written_ends_up_void
             connections.close_all()
 
     def put():
-        helper = LrsClientHelper(Client(raise_request_exception=False), "", "", lrs.version)
-        helper.auth = lrs.auth
+        helper = lrs.on_a_connection_of_its_own()
         try:
             response = helper.put(f"/xapi/statements?statementId={statement_id}", xapi_statement())
             answers.append(response.status_code)
