@@ -13,12 +13,12 @@ from xapi.services import record
 pytestmark = pytest.mark.django_db
 
 
-def test_correcting_the_password_after_several_refusals_sends_the_queue_now(
-    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+@pytest.fixture
+def target_refused_three_times(
+    school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
 ):
-    """After three 401s in a row the entries wait for their back-off, and a send for
-    statements just recorded holds back for it (an outage). Saving the target with the
-    right password promises its queue now: it used to stay put until the back-off ran out."""
+    """A target saved with the wrong password that refused (401) three statements recorded
+    one after another: its queue waits out the back-off they ran up."""
     target = ForwardingTarget.objects.create(
         name="Trust LRS", endpoint=receiver.endpoint, password="wrong"
     )
@@ -26,8 +26,18 @@ def test_correcting_the_password_after_several_refusals_sends_the_queue_now(
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
             record(statements=[make_statement(pupil)], school=school)
-    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
     assert max(OutboxEntry.objects.values_list("attempts", flat=True)) >= 3
+    return target
+
+
+def test_correcting_the_password_after_several_refusals_sends_the_queue_now(
+    admin_client, target_refused_three_times, receiver, django_capture_on_commit_callbacks
+):
+    """After three 401s in a row the entries wait for their back-off, and a send for
+    statements just recorded holds back for it (an outage). Saving the target with the
+    right password promises its queue now: it used to stay put until the back-off ran out."""
+    target = target_refused_three_times
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
     sent_before = len(receiver.requests)
     target_saved(admin_client, target, django_capture_on_commit_callbacks, password="right")
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
@@ -106,7 +116,13 @@ def test_moving_a_target_to_another_address_says_what_was_sent_is_not_sent_again
 
 
 def test_after_saving_the_corrected_password_a_blip_does_not_wait_out_the_old_back_off(
-    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+    admin_client,
+    school,
+    pupil,
+    make_statement,
+    target_refused_three_times,
+    receiver,
+    django_capture_on_commit_callbacks,
 ):
     """Saving the target makes its queue due, not held by the back-off the wrong password
     ran up. If the target then answers one 502 (a gateway blip), the statements wait the
@@ -114,14 +130,7 @@ def test_after_saving_the_corrected_password_a_blip_does_not_wait_out_the_old_ba
     take up the old password's back-off again, held back as behind an outage."""
     from xapi.forwarding import backoff
 
-    target = ForwardingTarget.objects.create(
-        name="Trust LRS", endpoint=receiver.endpoint, password="wrong"
-    )
-    receiver.statuses = [401, 401, 401]
-    for _ in range(3):
-        with django_capture_on_commit_callbacks(execute=True):
-            record(statements=[make_statement(pupil)], school=school)
-    assert max(OutboxEntry.objects.values_list("attempts", flat=True)) >= 3
+    target = target_refused_three_times
     receiver.statuses = [502]
     target_saved(admin_client, target, django_capture_on_commit_callbacks, password="right")
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
