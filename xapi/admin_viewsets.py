@@ -133,8 +133,15 @@ class ForwardingTargetEditView(generic.EditView):
             # Due now, not when the back-off for the target as it was says: after a few
             # failures in a row a send holds back for it (`_claim`), and the queue would
             # wait out the old password's or address's back-off. The back-off starts again
-            # too, as for a replay: a blip now waits its first step, not the old one's.
-            waiting.update(next_attempt_at=timezone.now(), attempts=Least(models.F("attempts"), 1))
+            # too, as for a replay: a blip now waits its first step, not the old one's. So
+            # does the count of 5xx answers in a row: those of the address as it was say
+            # nothing about a statement, and a blip at the corrected one would otherwise set
+            # a statement aside as one the target cannot take (`forwarding._stuck`).
+            waiting.update(
+                next_attempt_at=timezone.now(),
+                attempts=Least(models.F("attempts"), 1),
+                server_errors=0,
+            )
             transaction.on_commit(lambda: outbox_schedule(target_id=target.pk))
         return target
 
