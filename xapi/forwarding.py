@@ -581,7 +581,9 @@ def _failed(target: ForwardingTarget, entries: list[OutboxEntry], exc: Exception
     now = timezone.now()
     attempts = max(e.attempts for e in entries) + 1
     next_at = now + backoff(attempts)
-    asked = retry_after(exc, now)
+    # A refusal sets its statements aside and the queue goes on past them: a Retry-After
+    # with it (a 413 may carry one) holds nothing back.
+    asked = None if refused(exc) else retry_after(exc, now)
     if asked is not None:
         ForwardingTarget.objects.filter(pk=target.pk).update(wait_until=asked)
         target.wait_until = asked

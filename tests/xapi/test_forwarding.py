@@ -1004,3 +1004,30 @@ def test_an_admins_replay_starts_the_back_off_again(
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=[later], school=school)
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_refusal_with_retry_after_does_not_hold_back_the_statements_after_it(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """A statement the target refuses (a 413, here with `Retry-After`) is set aside at
+    once, not tried again, and the queue goes on past it (docs/xapi.md). The Retry-After
+    of that refusal still made the target "asked to wait" for up to a day: a blip on the
+    next statement then kept every statement recorded after it waiting for the retry,
+    instead of taking the waiting one along as soon as the target answers again."""
+    refused_one, blipped, later = (make_statement(pupil) for _ in range(3))
+    receiver.statuses = [(413, {"Retry-After": "3600"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[refused_one], school=school)
+    assert OutboxEntry.objects.get().status == "failed"
+    receiver.statuses = [503]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[blipped], school=school)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[later], school=school)
+    status = dict(OutboxEntry.objects.values_list("statement__statement_id", "status"))
+    assert [status[uuid.UUID(s["id"])] for s in (refused_one, blipped, later)] == [
+        "failed",
+        "sent",
+        "sent",
+    ]
+    assert _sent_ids(receiver)[-2:] == [blipped["id"], later["id"]]
