@@ -51,9 +51,10 @@ TIMEOUT_SECONDS = 30
 # 4xx refuses the statements themselves (400, 409 a different statement with the same id,
 # 413, 422...), which retrying cannot fix.
 RETRIED_4XX = {401, 403, 404, 407, 408, 425, 429}
-# After this many tries in a row answered with a 5xx (and no Retry-After), a batch is sent one
-# statement at a time: a statement the target fails on every time, while it takes the
-# others, is then set aside like a refused one instead of holding up all that follows.
+# After this many tries in a row answered with a 5xx (and no Retry-After), or not answered
+# in time, a batch is sent one statement at a time: a statement the target fails on every
+# time, while it takes the others, is then set aside like a refused one instead of holding
+# up all that follows.
 STUCK_AFTER = 3
 # The longest wait a target's Retry-After is followed for.
 RETRY_AFTER_MAX = timedelta(days=1)
@@ -517,7 +518,13 @@ def refused(exc: Exception) -> bool:
 
 
 def _server_error(exc: Exception) -> bool:
-    """Did the target fail with a 5xx without asking for time?"""
+    """Did the target fail with a 5xx without asking for time, or take the request and
+    not answer it within TIMEOUT_SECONDS? A statement the target hangs on every time holds
+    up the queue as one it answers 500 for does. (A timeout while connecting, which urllib
+    wraps in a URLError, is the target being unreachable: it says nothing about the
+    statements.)"""
+    if isinstance(exc, TimeoutError):
+        return True
     return (
         isinstance(exc, urllib.error.HTTPError)
         and exc.code >= 500
@@ -526,9 +533,10 @@ def _server_error(exc: Exception) -> bool:
 
 
 def _stuck(exc: Exception, entry: OutboxEntry) -> bool:
-    """Has the target failed on this entry with a 5xx (not asking for time) often enough in
-    a row that it may be the statement, not the target, that is the trouble? Tries that
-    failed otherwise do not count: they say nothing about the statement."""
+    """Has the target failed on this entry with a 5xx (not asking for time) or a timeout
+    (see `_server_error`) often enough in a row that it may be the statement, not the
+    target, that is the trouble? Tries that failed otherwise do not count: they say nothing
+    about the statement."""
     return _server_error(exc) and entry.server_errors + 1 >= STUCK_AFTER
 
 

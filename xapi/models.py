@@ -363,10 +363,11 @@ class OutboxEntry(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="outbox")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
-    # The tries in a row the target answered with a 5xx (without Retry-After): what sets a
-    # statement the target cannot take aside (`forwarding.STUCK_AFTER`). Any other outcome
-    # starts the count again, so failures of another kind (a bad password, the target being
-    # unreachable) never make a blip of 5xx look like a statement the target cannot take.
+    # The tries in a row the target answered with a 5xx (without Retry-After) or did not
+    # answer within its timeout: what sets a statement the target cannot take aside
+    # (`forwarding.STUCK_AFTER`). Any other outcome starts the count again, so failures of
+    # another kind (a bad password, the target being unreachable) never make a blip of 5xx
+    # look like a statement the target cannot take.
     server_errors = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     last_error = models.TextField(blank=True)

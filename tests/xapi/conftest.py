@@ -70,6 +70,10 @@ class _Receiver(BaseHTTPRequestHandler):
                 "raw": raw,
             }
         )
+        if any(isinstance(s, dict) and s.get("id") in server.hanging_ids for s in body):
+            # A statement this LRS takes and never answers for: the sender's timeout ends it.
+            server.released.wait(60)
+            return
         status = server.statuses.pop(0) if server.statuses else 200
         if any(isinstance(s, dict) and s.get("id") in server.failing_ids for s in body):
             status = 500  # a statement this LRS fails on, however often it is sent
@@ -91,16 +95,20 @@ def receiver():
     the attachments of a multipart/mixed request as `parts` by SHA-2) and answers with the
     statuses queued in `.statuses` (200 when none are queued); a queued `(status, headers)`
     sends those headers too; a request carrying a statement whose id is in `.failing_ids` is
-    answered 500. Every answer's body is `.reply_body`."""
+    answered 500, and one carrying a statement whose id is in `.hanging_ids` is not answered
+    at all (until the test ends). Every answer's body is `.reply_body`."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     server.requests = []
     server.statuses = []
     server.failing_ids = set()
+    server.hanging_ids = set()
+    server.released = threading.Event()
     server.reply_body = b"[]"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.endpoint = f"http://127.0.0.1:{server.server_address[1]}/xapi/"
     yield server
+    server.released.set()
     server.shutdown()
     server.server_close()
 

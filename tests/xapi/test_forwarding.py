@@ -1031,3 +1031,33 @@ def test_a_refusal_with_retry_after_does_not_hold_back_the_statements_after_it(
         "sent",
     ]
     assert _sent_ids(receiver)[-2:] == [blipped["id"], later["id"]]
+
+
+def test_a_statement_the_target_never_answers_for_is_set_aside_and_the_rest_arrive(
+    school,
+    pupil,
+    make_statement,
+    target,
+    receiver,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """A statement that makes the other LRS hang every time it is sent (while it takes
+    every other statement) is like one it answers 500 for: after a few tries it is set
+    aside for an admin. A timeout started the count of failures in a row again, so such a
+    statement was never set aside and held up everything recorded after it for ever."""
+    from xapi import forwarding
+
+    monkeypatch.setattr(forwarding, "TIMEOUT_SECONDS", 0.5)
+    statements = [make_statement(pupil) for _ in range(3)]
+    receiver.hanging_ids = {statements[0]["id"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=statements, school=school)
+    for _ in range(5):
+        OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_flush()
+    ids = [uuid.UUID(s["id"]) for s in statements]
+    status = dict(OutboxEntry.objects.values_list("statement__statement_id", "status"))
+    assert [status[i] for i in ids] == ["failed", "sent", "sent"]
+    assert OutboxEntry.objects.get(status="failed").last_error.startswith("TimeoutError")
