@@ -6,7 +6,8 @@
   if (window.upstanderScenarioPlayer) return; // one handler, however many players
   window.upstanderScenarioPlayer = true;
 
-  // An ending may complete the module: refresh the page's module status box in place.
+  // An ending may complete the module: refresh the page's module status box and the course's
+  // progress in place.
   function refreshModuleStatus(player) {
     var status = document.getElementById("module-status");
     if (!status) return;
@@ -19,6 +20,12 @@
         var fresh = doc.getElementById("module-status");
         if (!fresh) return;
         status.replaceWith(fresh);
+        // The course's progress at the top of the page counts this module too.
+        var bars = document.querySelectorAll("[data-course-progress]");
+        var freshBars = doc.querySelectorAll("[data-course-progress]");
+        if (bars.length === freshBars.length) {
+          Array.prototype.forEach.call(bars, function (bar, index) { bar.replaceWith(freshBars[index]); });
+        }
         // The ending completed the module: say so where the player speaks (the box that
         // shows it is further down the page, and replacing it is not announced).
         var live = player && player.querySelector(".scenario-player__live");

@@ -410,3 +410,35 @@ def test_my_learning_and_the_courses_fit_a_small_phone_with_text_twice_the_size(
             assert_fits_the_screen(page)
     finally:
         ctx.close()
+
+
+def test_the_progress_bar_updates_when_a_scenario_ending_completes_the_module(
+    page, live_server, teacher, demo_courses
+):
+    """The scenario is played without reloading the page: when its ending completes the
+    module, the course's progress at the top says so too, not only the box below."""
+    from courses.demo import DEMO_MODULE_SLUGS
+    from courses.models import ModulePage
+    from scenarios.demo import demo_content_load as scenarios_demo_load
+
+    scenarios_demo_load()  # the module's scenario
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][0])
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}{module.url}")
+    expect(page.get_by_text("0 of 3 modules complete").first).to_be_visible()
+    page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name="Start the scenario").click()
+    for label in [
+        "Check your privacy settings now",
+        "Make Instagram private, hide your workplace and friends list, limit old posts",
+        "Decline it, and don't reply from your personal account",
+        "Carry on",
+        "Remove the tag and turn on tag review",
+        "Look at your profile as the public",
+    ]:
+        page.get_by_role("button", name=label, exact=True).click()
+        page.locator(".scenario-feedback").first.wait_for()
+    expect(page.get_by_role("heading", name="You have completed this module")).to_be_visible()
+    expect(page.locator(".progress-label").first).to_have_text("1 of 3 modules complete")
+    assert progress_value(page) == "33"
+    assert page.evaluate("window.__noReload === true"), "the page was reloaded"
