@@ -1490,6 +1490,10 @@ def learner_export(
             "left_on": _jsonable(learner.left_on),
             "account_created_at": _jsonable(learner.date_joined),
             "last_sign_in_at": _jsonable(learner.last_login),
+            # Set when they moved to this school or came back after leaving.
+            "school_joined_at": _jsonable(learner.school_joined_at),
+            "made_inactive_by_hand": learner.inactive_by_hand,
+            "password_reset_emailed_at": _jsonable(learner.password_reset_emailed_at),
             "roles": sorted(str(r) for r in learner.roles),
             "groups": [
                 {

@@ -769,6 +769,23 @@ def test_subject_access_export_holds_the_whole_profile_kept_about_the_person(sch
     json.dumps(person)
 
 
+def test_subject_access_export_holds_the_account_fields_added_since(school, teacher):
+    """When a password reset link was last emailed to them, when they joined the school
+    they moved to, and whether someone made their account inactive by hand are kept about
+    the person too, so the export holds them (docs/records.md: everything held)."""
+    emailed = timezone.now() - timedelta(hours=5)
+    joined = timezone.now() - timedelta(days=40)
+    User.objects.filter(pk=teacher.pk).update(
+        password_reset_emailed_at=emailed, school_joined_at=joined, inactive_by_hand=True
+    )
+    teacher.refresh_from_db()
+    person = learner_export(learner=teacher)["person"]
+    assert person["password_reset_emailed_at"] == emailed.isoformat()
+    assert person["school_joined_at"] == joined.isoformat()
+    assert person["made_inactive_by_hand"] is True
+    json.dumps(person)
+
+
 def test_purge_removes_the_sign_in_log_older_than_retention(school, pupil, teacher):
     """The sign-in protection (django-axes) logs each sign-in with the username, address and
     browser; like everything else about a person, not for longer than the school keeps
