@@ -1,6 +1,7 @@
 """Writes to schools, groups and people. Views and commands call these; nothing else writes."""
 
 import hashlib
+import logging
 import os
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,8 @@ from .roster import (
 )
 from .roster import Kind as RosterKind
 from .selectors import group_name_reading_order, pupils_whose_password_user_may_reset
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -938,6 +941,8 @@ def lead_welcome_send(*, lead: User) -> None:
 EMAIL_ABANDONED_AFTER = timedelta(hours=1)
 # The exceptions a task worker stopped while it ran a task records the task failed with.
 STOPPED_MID_SEND = ("builtins.SystemExit", "builtins.KeyboardInterrupt")
+# What the daily run's log and `send_reminders` say of the emails sent again.
+EMAILS_RESENT = "Sent again %s emails whose task worker was stopped before it sent them."
 
 
 def emails_abandoned_resend(*, now: datetime | None = None) -> int:
@@ -974,4 +979,8 @@ def emails_abandoned_resend(*, now: datetime | None = None) -> int:
             if deleted:
                 email_send.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
                 resent += 1
+    if resent:
+        # The task left behind, the only trace that the email was not sent, is gone: the
+        # log says so (a count, never whom to).
+        logger.warning(EMAILS_RESENT, resent)
     return resent

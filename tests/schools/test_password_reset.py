@@ -319,3 +319,40 @@ def test_a_reset_email_whose_task_worker_was_forced_to_stop_mid_send_is_sent_by_
     assert message.to == [teacher.email]
     response = client.get(_link(message), follow=True)
     assert "new_password1" in response.content.decode()
+
+
+@pytest.mark.parametrize("how", ["reminders_run", "send_reminders", "send_reminders --schedule"])
+def test_the_daily_run_says_how_many_emails_it_sent_again(client, teacher, settings, caplog, how):
+    """Sending an email again deletes the task the stopped worker left, the only trace that
+    it was not sent: the daily run's log, and the command's output, say how many went again
+    (a count, never whom to)."""
+    import logging
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from records.tasks import reminders_run
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _ask(client, teacher.email)
+    [task] = DBTaskResult.objects.all()
+    task.claim("a-worker-that-was-stopped")
+    DBTaskResult.objects.filter(pk=task.pk).update(started_at=timezone.now() - timedelta(hours=3))
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    out = StringIO()
+    with caplog.at_level(logging.INFO):
+        if how == "reminders_run":
+            reminders_run.call()
+        else:
+            call_command(*how.split(), stdout=out)
+
+    assert len(mail.outbox) == 1
+    said = "Sent again 1 emails whose task worker was stopped before it sent them."
+    assert said in caplog.text
+    if how != "reminders_run":
+        assert said in out.getvalue()
+    assert teacher.email not in caplog.text + out.getvalue()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from records.services import reminders_send, task_results_purge
 from records.tasks import reminders_schedule_ensure
-from schools.services import emails_abandoned_resend
+from schools.services import EMAILS_RESENT, emails_abandoned_resend
 
 
 class Command(BaseCommand):
@@ -24,7 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Daily from cron either way: a password reset email whose task worker was stopped
         # mid-send is otherwise never sent.
-        emails_abandoned_resend()
+        if resent := emails_abandoned_resend():
+            self.stdout.write(EMAILS_RESENT % resent)
         if options["schedule"]:
             started = reminders_schedule_ensure()
             self.stdout.write(
