@@ -124,13 +124,14 @@ def h5p_activity_files_delete(*, activity: H5PActivity) -> None:
 ORPHAN_GRACE = timedelta(days=1)
 
 
-def h5p_orphans_delete(*, now: datetime | None = None) -> int:
+def h5p_orphans_delete(*, now: datetime | None = None, dry_run: bool = False) -> int:
     """Delete the unpacked packages in H5P_ROOT that no activity owns, and uploads left in
     its staging folder, once they are ORPHAN_GRACE old (by their folder's modification
     time). They are left by a process stopped between unpacking and saving, or before
     a deletion's files went; nothing serves them, but they hold what editors uploaded.
     Only folders named as Upstander names them (an activity's UUID, `.staging/upload-*`)
-    are looked at, never followed through a link. Returns how many went."""
+    are looked at, never followed through a link. Returns how many went (with `dry_run`,
+    how many would go, deleting nothing)."""
     root = Path(settings.H5P_ROOT)
     if not root.is_dir():
         return 0
@@ -152,6 +153,8 @@ def h5p_orphans_delete(*, now: datetime | None = None) -> int:
     staging = root / STAGING
     if staging.is_dir() and not staging.is_symlink():
         gone += [p for p in staging.glob("upload-*") if old_folder(p)]
+    if dry_run:
+        return len(gone)
     for path in gone:
         shutil.rmtree(path, ignore_errors=True)
     return sum(1 for path in gone if not path.exists())

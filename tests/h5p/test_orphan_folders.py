@@ -78,6 +78,20 @@ def test_purge_records_deletes_the_folders_no_activity_owns(h5p_root):
     assert "Deleted 1 H5P package folders that no activity uses." in out.getvalue()
 
 
+def test_purge_records_dry_run_says_which_folders_it_would_delete_and_keeps_them(h5p_root):
+    """A dry run is for seeing what the purge would do: the H5P folders it would delete
+    are counted too, not passed over in silence."""
+    orphan = _folder(package_dir(uuid.uuid4()), age_seconds=TWO_DAYS)
+    staged = _folder(h5p_root / STAGING / "upload-abc123", age_seconds=TWO_DAYS)
+    recent = _folder(package_dir(uuid.uuid4()), age_seconds=60 * 60)
+    out = StringIO()
+    call_command("purge_records", "--dry-run", stdout=out)
+    assert "Would delete 2 H5P package folders that no activity uses." in out.getvalue()
+    assert orphan.is_dir() and staged.is_dir() and recent.is_dir()
+    assert h5p_orphans_delete(dry_run=True) == 2
+    assert orphan.is_dir() and staged.is_dir()
+
+
 def test_no_package_folder_yet_is_nothing_to_delete(h5p_root):
     assert not h5p_root.exists()
     assert h5p_orphans_delete() == 0

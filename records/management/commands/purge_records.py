@@ -48,10 +48,9 @@ class Command(BaseCommand):
                 f"{verb} {sum(leavers.values())} people who left, and their records."
             )
         )
-        if not options["dry_run"]:
-            from h5p.services import h5p_orphans_delete
+        from h5p.services import h5p_orphans_delete
 
-            folders = h5p_orphans_delete()
-            self.stdout.write(
-                self.style.SUCCESS(f"Deleted {folders} H5P package folders that no activity uses.")
-            )
+        folders = h5p_orphans_delete(dry_run=options["dry_run"])
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} {folders} H5P package folders that no activity uses.")
+        )
