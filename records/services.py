@@ -1319,9 +1319,20 @@ def _records_erase(*, learners: list[User]) -> None:
 
     keys = _learners_actor_keys(learners)
     statements = _statements_about(learners=learners, keys=keys)
+    # Those naming them as the object or in context may be other learners' statements:
+    # those learners' records are then rebuilt from the statements that stand, as a
+    # rebuild would have them (docs/records.md).
+    others = set(
+        statements.exclude(learner__isnull=True)
+        .exclude(learner__in=learners)
+        .values_list("learner_id", flat=True)
+        .distinct()
+    )
     carried = attachments_carried(statements)
     statements.delete()
     attachments_release(carried)
+    if others:
+        records_rebuild(learner_ids=sorted(others))
     apps.get_model("xapi", "Document").objects.filter(agent_key__in=keys).delete()
     Certificate.objects.filter(learner__in=learners).delete()
     ReminderSent.objects.filter(learner__in=learners).delete()

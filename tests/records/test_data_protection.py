@@ -705,6 +705,30 @@ def test_subject_access_export_holds_statements_naming_the_person_as_object_or_i
     assert exported == {taught["id"], mentored["id"]}
 
 
+def test_erasing_someone_named_in_anothers_statements_leaves_the_others_records_as_a_rebuild(
+    school, teacher, pupil
+):
+    """Erasure deletes the statements naming the person in their context (an external
+    tool's "instructor"), though they are another learner's: that learner's completion and
+    summary from them go too, as a rebuild from the statements that stand would have it,
+    and what else is theirs stays."""
+    from xapi.identity import actor_for
+
+    taught = statement(pupil, COMPLETED, COURSE, when=timezone.now() - timedelta(hours=1))
+    taught["context"] = {"instructor": actor_for(teacher)}
+    own = statement(pupil, COMPLETED, MODULE, when=timezone.now())
+    _record(school, taught, own)
+    assert Completion.objects.filter(learner=pupil).count() == 2
+
+    learner_erase(learner=teacher)
+
+    after = _snapshot()
+    theirs = Completion.objects.filter(learner=pupil).values_list("statement_id", flat=True)
+    assert [str(statement_id) for statement_id in theirs] == [own["id"]]
+    call_command("rebuild_records", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _snapshot() == after
+
+
 def test_a_teachers_subject_access_export_lists_the_scenarios_they_ran_with_a_class(
     school, klass, teacher, scenario
 ):
