@@ -318,4 +318,5 @@ def _class_lesson_remove(request, lesson_id: int):
             )
             % {"count": pupils},
         )
-    return redirect(f"{reverse('records:pshe_class', args=[group.pk])}#lessons-taught")
+    # Not to "#lessons-taught": the message saying what changed is above it, and takes focus.
+    return redirect("records:pshe_class", pk=group.pk)

@@ -325,3 +325,24 @@ def test_the_end_of_a_classroom_run_offers_no_lesson_the_teacher_cannot_open(
     expect(page.get_by_role("link", name="Run it again")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Back to the lesson"))).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("^Record "))).to_have_count(0)
+
+
+def test_the_message_that_a_lesson_was_removed_is_in_view_and_focused(
+    browser, live_server, teacher, klass, pupil, demo_courses
+):
+    """On a phone, the page that follows "Remove the lesson" says what changed: that message
+    must be where the teacher (and their screen reader) is, not above the top of the screen
+    while the page opens at the lessons taught."""
+    course = demo_courses["pupil-2021"]
+    ctx, page = _signed_in(browser, live_server, teacher.username, viewport=MOBILE)
+    page.goto(f"{live_server.url}{course.url}")
+    page.get_by_role("link", name="Record a lesson with a class").click()
+    page.get_by_label("Phones, photos and consent in school").check()
+    page.get_by_role("button", name="Record the lesson").click()
+    page.get_by_role("link", name="Remove the lesson of").click()
+    page.get_by_role("button", name="Remove the lesson").click()
+    message = page.locator("[data-message]").first
+    expect(message).to_contain_text("The lesson was removed")
+    expect(message).to_be_in_viewport()
+    expect(message).to_be_focused()
+    ctx.close()
