@@ -1913,6 +1913,22 @@ def test_the_matrix_title_names_its_filters_and_page(client, world, staff_course
     assert _title(client.get(url, {"course": "999999"})).startswith("Error: Learners by course")
 
 
+def test_a_matrix_filter_it_cannot_use_is_in_an_error_summary_that_takes_focus(
+    client, world, staff_course
+):
+    """A stale or edited link's filter: the title says "Error:", so the page must say what
+    the problem is at the top, in the error summary that static/js/site.js focuses, with a
+    link to the field, as every other form does after a failed submit."""
+    client.force_login(world["safeguarding_lead"])
+    page = client.get(reverse("records:matrix"), {"course": "999999"}).content.decode()
+    assert "data-error-summary" in page
+    summary = page.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_course"' in summary
+    # The filters it could use still apply; with none bad, there is no summary.
+    page = client.get(reverse("records:matrix"), {"course": staff_course.pk}).content.decode()
+    assert "data-error-summary" not in page
+
+
 def test_a_persons_page_title_says_it_is_their_training_record(client, world):
     """WCAG 2.4.2: the title says what the page is, not only whose it is."""
     client.force_login(world["safeguarding_lead"])
