@@ -7,6 +7,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from .engine.graph import default_choice_id
+
 # The fields a scenario's graph is read from.
 GRAPH_FIELDS = ("start_node", "variables", "nodes")
 
@@ -20,6 +22,8 @@ class ScenarioAdminForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "nodes" not in self.errors and cleaned.get("nodes") is not None:
+            self._keep_choice_ids(cleaned["nodes"])
         publishing = bool(self.data.get("action-publish"))
         # The graph is checked whenever its fields could be read, so a missing title, say,
         # is said together with the graph's problems, not before them.
@@ -77,12 +81,56 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         )
         return cleaned
 
+    def _keep_choice_ids(self, nodes) -> None:
+        """Give each choice left without an id the one it had in the version being edited,
+        or a new one no choice of its node has had: an id made from the choice's place
+        would pass to another choice when one is added above it, and the group analytics,
+        which count by id, would add the two together. A choice is known by the id of its
+        place in the list (Wagtail's), which the form posts back and moving keeps. Stored
+        versions with blank ids keep the ids their places gave them, as their records do."""
+        before: dict[str, str] = {}
+        used_before: dict[str, set[str]] = {}
+        for child in self.instance.nodes or []:
+            node_id = (child.value.get("node_id") or "").strip()
+            for index, item in enumerate(_choice_items(child.value), start=1):
+                choice_id = (item.value.get("choice_id") or "").strip()
+                before[item.id] = choice_id or default_choice_id(node_id, index)
+                used_before.setdefault(node_id, set()).add(before[item.id])
+        for child in nodes:
+            node_id = (child.value.get("node_id") or "").strip()
+            items = _choice_items(child.value)
+            taken = {(i.value.get("choice_id") or "").strip() for i in items} - {""}
+            new = []
+            for item in items:
+                if (item.value.get("choice_id") or "").strip():
+                    continue
+                kept = before.get(item.id)
+                if kept and kept not in taken:
+                    item.value["choice_id"] = kept
+                    taken.add(kept)
+                else:
+                    new.append(item)
+            taken |= used_before.get(node_id, set())
+            number = 0
+            for item in new:
+                number += 1
+                while default_choice_id(node_id, number) in taken:
+                    number += 1
+                item.value["choice_id"] = default_choice_id(node_id, number)
+                taken.add(item.value["choice_id"])
+
     def _refuse_staff_in_pupils_lessons(self) -> None:
         if self.instance.pk is None:
             return
         problem = pupils_lessons_problem(self.instance)
         if problem:
             self.add_error("audience", problem)
+
+
+def _choice_items(node) -> list:
+    """A node's choices with the ids of their places in the list."""
+    choices = node.get("choices")
+    return list(choices.bound_blocks) if choices is not None else []
 
 
 def pupils_lessons_problem(scenario) -> str | None:

@@ -1,0 +1,226 @@
+"""Editing a scenario's choices in the admin: what an editor's changes do to the choices'
+ids (which the group analytics count by) and where the edit form says what is wrong."""
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+from scenarios.models import Scenario
+from scenarios.selectors import scenario_group_analytics
+from scenarios.services import scenario_attempt_start, scenario_choice_make
+from schools.models import Membership
+from schools.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("wagtailsnippets_scenarios_scenario:add")
+
+
+def _choice(label, target, *, block_id="", choice_id="", effects="", conditions=""):
+    return {
+        "block_id": block_id,
+        "choice_id": choice_id,
+        "label": label,
+        "target": target,
+        "feedback": "",
+        "score": "0",
+        "effects": effects,
+        "conditions": conditions,
+    }
+
+
+def _node(node_id, *, choices=(), outcome="", debrief="", text="What happens."):
+    """One node of the edit form, as the browser posts it: each choice keeps the id of its
+    place in the list (`block_id`) that the form was rendered with, blank for a new one."""
+    return (
+        "node",
+        {
+            "node_id": node_id,
+            "title": "",
+            "text": text,
+            "image": "",
+            "image_alt": "",
+            "media": "",
+            "content_warning": "",
+            "skip_to": "",
+            "outcome": outcome,
+            "debrief": debrief,
+            "choices": {
+                "count": len(choices),
+                **{
+                    str(i): {
+                        "value": {k: v for k, v in choice.items() if k != "block_id"},
+                        "deleted": "",
+                        "order": i,
+                        "id": choice["block_id"],
+                    }
+                    for i, choice in enumerate(choices)
+                },
+            },
+        },
+    )
+
+
+def _post(client, url, nodes, *, publish=True, title="Spotting a fake post", variables=()):
+    data = nested_form_data(
+        {
+            "title": title,
+            "audience": "pupils",
+            "introduction": "",
+            "start_node": "",
+            "variables": streamfield(
+                [("variable", {"name": name, "initial": "false"}) for name in variables]
+            ),
+            "nodes": streamfield(nodes),
+        }
+    )
+    if publish:
+        data["action-publish"] = "action-publish"
+    return client.post(url, data)
+
+
+def _endings(*, mixed=True):
+    return [
+        _node("end-good", outcome="good", debrief="You told someone."),
+        *(
+            [_node("end-mixed", outcome="mixed", debrief="Next time, tell someone.")]
+            if mixed
+            else []
+        ),
+        _node("end-poor", outcome="poor", debrief="Sharing spreads it."),
+    ]
+
+
+def _stored_choices(scenario, node_id):
+    """The choices of a node as the edit form shows them: (place id, value)."""
+    node = next(c.value for c in scenario.nodes if c.value["node_id"] == node_id)
+    return [(child.id, child.value) for child in node["choices"].bound_blocks]
+
+
+def _play(scenario, klass, school, label, *, prefix):
+    """Five pupils of the class each pick the choice with this label at the start."""
+    live = Scenario.objects.get(pk=scenario.pk)
+    choice = next(c for c in live.graph().node("see-post").choices if c.label == label)
+    for n in range(5):
+        pupil = UserFactory(school=school, username=f"{prefix}{n}", roles=[Role.PUPIL])
+        Membership.objects.create(group=klass, user=pupil)
+        attempt = scenario_attempt_start(learner=pupil, scenario=live)
+        scenario_choice_make(
+            learner=pupil,
+            attempt_uuid=attempt.uuid,
+            node_id="see-post",
+            step=0,
+            choice_id=choice.id,
+        )
+
+
+def test_a_choice_added_above_another_does_not_take_its_place_in_the_analytics(
+    client, editor, klass, school
+):
+    """An editor leaves choice ids blank (the form says one is made for them), publishes,
+    then adds a choice above an existing one and publishes again. Each choice keeps the id
+    it was first published with, so the class's analytics count the learners who chose
+    "Share it" before the edit and those who chose "Ignore it" after it apart, each under
+    its own words."""
+    client.force_login(editor)
+    response = _post(
+        client,
+        ADD_URL,
+        [
+            _node(
+                "see-post",
+                choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")],
+            ),
+            *_endings(mixed=False),
+        ],
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scenario = Scenario.objects.get()
+    _play(scenario, klass, school, "Share it", prefix="before")
+
+    edit_url = reverse("wagtailsnippets_scenarios_scenario:edit", args=[scenario.pk])
+    form_scenario = client.get(edit_url).context["form"].instance
+    (report_id, report), (share_id, share) = _stored_choices(form_scenario, "see-post")
+    response = _post(
+        client,
+        edit_url,
+        [
+            _node(
+                "see-post",
+                choices=[
+                    _choice(
+                        "Report it", "end-good", block_id=report_id, choice_id=report["choice_id"]
+                    ),
+                    _choice("Ignore it", "end-mixed"),
+                    _choice(
+                        "Share it", "end-poor", block_id=share_id, choice_id=share["choice_id"]
+                    ),
+                ],
+            ),
+            *_endings(),
+        ],
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    _play(scenario, klass, school, "Ignore it", prefix="after")
+
+    analytics = scenario_group_analytics(scenario=scenario, group=klass)
+    start = next(n for n in analytics.nodes if n.node_id == "see-post")
+    learners = {c.label: c.learners for c in start.choices}
+    assert (learners["Share it"], learners["Ignore it"]) == (5, 5)
+
+
+def test_choices_of_a_scenario_published_before_ids_were_kept_keep_their_ids(client, editor):
+    """A scenario stored with blank choice ids (its records carry the ids made from their
+    places) keeps those ids when an editor next adds a choice above them."""
+    from scenarios.engine.graph import default_choice_id
+
+    client.force_login(editor)
+    response = _post(
+        client,
+        ADD_URL,
+        [
+            _node(
+                "see-post",
+                choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")],
+            ),
+            *_endings(mixed=False),
+        ],
+    )
+    assert response.status_code == 302
+    scenario = Scenario.objects.get()
+    # As stored before: blank ids, read by their places.
+    for child in scenario.nodes:
+        for choice in child.value["choices"]:
+            choice["choice_id"] = ""
+    scenario.save_revision().publish()
+    scenario.refresh_from_db()
+    assert [c.id for c in scenario.graph().node("see-post").choices] == [
+        default_choice_id("see-post", 1),
+        default_choice_id("see-post", 2),
+    ]
+
+    edit_url = reverse("wagtailsnippets_scenarios_scenario:edit", args=[scenario.pk])
+    form_scenario = client.get(edit_url).context["form"].instance
+    (report_id, _report), (share_id, _share) = _stored_choices(form_scenario, "see-post")
+    response = _post(
+        client,
+        edit_url,
+        [
+            _node(
+                "see-post",
+                choices=[
+                    _choice("Ignore it", "end-mixed"),
+                    _choice("Report it", "end-good", block_id=report_id),
+                    _choice("Share it", "end-poor", block_id=share_id),
+                ],
+            ),
+            *_endings(),
+        ],
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scenario.refresh_from_db()
+    ids = {c.label: c.id for c in scenario.graph().node("see-post").choices}
+    assert ids["Report it"] == default_choice_id("see-post", 1)
+    assert ids["Share it"] == default_choice_id("see-post", 2)
+    assert ids["Ignore it"] not in {ids["Report it"], ids["Share it"]}
