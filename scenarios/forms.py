@@ -41,12 +41,11 @@ class ScenarioAdminForm(WagtailAdminModelForm):
             nodes=cleaned.get("nodes"),
         )
         problems = candidate.problems()
-        if not problems:
-            return cleaned
         index_of: dict[str, int] = {}
         for index, child in enumerate(candidate.nodes):
             index_of.setdefault((child.value.get("node_id") or "").strip(), index)
-        per_node: dict[int, list[str]] = {}
+        # Each node's problems, by the field they are said beside.
+        per_node: dict[int, dict[str, list[str]]] = {}
         general: list[str] = []
         for problem in problems:
             if problem.code == "unknown_start":
@@ -54,20 +53,30 @@ class ScenarioAdminForm(WagtailAdminModelForm):
                 self.add_error("start_node", problem.message)
             elif problem.index is not None:
                 # Two nodes may share an id: the problem is beside the one it is about.
-                per_node.setdefault(problem.index, []).append(problem.message)
+                per_node.setdefault(problem.index, {}).setdefault("node_id", []).append(
+                    problem.message
+                )
             elif problem.node_id is not None and problem.node_id in index_of:
-                per_node.setdefault(index_of[problem.node_id], []).append(problem.message)
+                per_node.setdefault(index_of[problem.node_id], {}).setdefault("node_id", []).append(
+                    problem.message
+                )
             else:
                 general.append(problem.message)
+        for index, message in _endings_without_debrief(candidate.nodes):
+            per_node.setdefault(index, {}).setdefault("debrief", []).append(message)
+        if not problems and not per_node:
+            return cleaned
         if per_node or general:
             self.add_error(
                 "nodes",
                 StreamBlockValidationError(
                     block_errors={
                         index: StructBlockValidationError(
-                            block_errors={"node_id": ValidationError(messages)}
+                            block_errors={
+                                name: ValidationError(messages) for name, messages in fields.items()
+                            }
                         )
-                        for index, messages in per_node.items()
+                        for index, fields in per_node.items()
                     },
                     non_block_errors=general,
                 ),
@@ -125,6 +134,23 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         problem = pupils_lessons_problem(self.instance)
         if problem:
             self.add_error("audience", problem)
+
+
+def _endings_without_debrief(nodes):
+    """(place, what to say) for each ending whose debrief is blank. Endings carry a debrief
+    with where to get help (DESIGN.md), so one is needed to publish; the engine does not
+    ask for it, so a graph for a test may do without."""
+    for index, child in enumerate(nodes):
+        if child.value.get("outcome") and not (child.value.get("debrief") or "").strip():
+            node_id = (child.value.get("node_id") or "").strip()
+            yield (
+                index,
+                _(
+                    "“%(node)s” is an ending but has no debrief. Say what the learner should "
+                    "take away and where they can get help."
+                )
+                % {"node": node_id},
+            )
 
 
 def _choice_items(node) -> list:

@@ -22,9 +22,11 @@ Someone films a teacher in the corridor.
 [[Tell a teacher->Told]]
 
 :: Deleted [ending-mixed]
+@debrief: Tell a teacher too: a copy may still be out there.
 They delete it, but it may have been sent already.
 
 :: Told [ending-good]
+@debrief: Telling a teacher lets the school get it taken down.
 The school deals with it.
 """
 

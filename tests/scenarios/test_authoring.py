@@ -55,6 +55,9 @@ def _admin_post_data(scenario, *, publish: bool, target: str):
         choices = [dict(c) for c in value.pop("choices")]
         if value["node_id"] == "shared":
             choices[0]["target"] = target
+        if value["outcome"] and not value["debrief"]:
+            # An ending needs a debrief to be published.
+            value["debrief"] = "What to take away."
         value["choices"] = {
             "count": len(choices),
             **{
@@ -513,7 +516,10 @@ def test_a_start_node_that_does_not_exist_is_said_beside_the_start_node(client, 
     client.force_login(editor)
     response = _publish_new_scenario(
         client,
-        [_node_form("see-post", choices=[("Report it", "end")]), _node_form("end", outcome="good")],
+        [
+            _node_form("see-post", choices=[("Report it", "end")]),
+            _node_form("end", outcome="good", debrief="You told someone."),
+        ],
         start_node="see-posts",
     )
     assert response.status_code == 200

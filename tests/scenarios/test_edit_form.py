@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from scenarios.demo import DEMO_SCENARIOS
 from scenarios.models import Scenario
 from scenarios.selectors import scenario_group_analytics
 from scenarios.services import scenario_attempt_start, scenario_choice_make
@@ -224,3 +225,38 @@ def test_choices_of_a_scenario_published_before_ids_were_kept_keep_their_ids(cli
     assert ids["Report it"] == default_choice_id("see-post", 1)
     assert ids["Share it"] == default_choice_id("see-post", 2)
     assert ids["Ignore it"] not in {ids["Report it"], ids["Share it"]}
+
+
+def test_an_ending_without_a_debrief_is_not_published_and_is_told_beside_its_debrief(
+    client, editor
+):
+    """Endings carry an outcome and a debrief with where to get help (DESIGN.md): an ending
+    whose debrief is blank would leave a learner at the end with no takeaway and no
+    signposting, so publishing is refused with the reason beside that ending's debrief."""
+    client.force_login(editor)
+    response = _post(
+        client,
+        ADD_URL,
+        [
+            _node(
+                "see-post",
+                choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")],
+            ),
+            _node("end-good", outcome="good", debrief="You told someone."),
+            _node("end-poor", outcome="poor", debrief="  "),
+        ],
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["nodes"][0]
+    assert list(error.block_errors) == [2]
+    assert error.block_errors[2].block_errors["debrief"].messages == [
+        "“end-poor” is an ending but has no debrief. Say what the learner should take away "
+        "and where they can get help."
+    ]
+    assert not Scenario.objects.exists()
+
+
+@pytest.mark.parametrize("entry", DEMO_SCENARIOS, ids=[e[0] for e in DEMO_SCENARIOS])
+def test_every_ending_of_the_demo_scenarios_has_a_debrief(entry):
+    graph = entry[4]
+    assert all(node.debrief.strip() for node in graph.nodes if node.outcome)
