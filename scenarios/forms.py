@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
@@ -44,39 +45,37 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         index_of: dict[str, int] = {}
         for index, child in enumerate(candidate.nodes):
             index_of.setdefault((child.value.get("node_id") or "").strip(), index)
-        # Each node's problems, by the field they are said beside.
+        # Each node's problems by the field they are said beside, and its choices' by theirs.
         per_node: dict[int, dict[str, list[str]]] = {}
+        per_choice: dict[int, dict[int, dict[str, list[str]]]] = {}
         general: list[str] = []
         for problem in problems:
+            # Two nodes may share an id: the problem is beside the one it is about.
+            index = problem.index
+            if index is None and problem.node_id is not None:
+                index = index_of.get(problem.node_id)
             if problem.code == "unknown_start":
                 # Typed in its own field, so said there.
                 self.add_error("start_node", problem.message)
-            elif problem.index is not None:
-                # Two nodes may share an id: the problem is beside the one it is about.
-                per_node.setdefault(problem.index, {}).setdefault("node_id", []).append(
-                    problem.message
-                )
-            elif problem.node_id is not None and problem.node_id in index_of:
-                per_node.setdefault(index_of[problem.node_id], {}).setdefault("node_id", []).append(
-                    problem.message
-                )
-            else:
+            elif index is None:
                 general.append(problem.message)
+            elif problem.choice is not None:
+                fields = per_choice.setdefault(index, {}).setdefault(problem.choice, {})
+                fields.setdefault(problem.beside or "label", []).append(problem.message)
+            else:
+                fields = per_node.setdefault(index, {})
+                fields.setdefault(problem.beside or "node_id", []).append(problem.message)
         for index, message in _endings_without_debrief(candidate.nodes):
             per_node.setdefault(index, {}).setdefault("debrief", []).append(message)
         if not problems and not per_node:
             return cleaned
-        if per_node or general:
+        if per_node or per_choice or general:
             self.add_error(
                 "nodes",
                 StreamBlockValidationError(
                     block_errors={
-                        index: StructBlockValidationError(
-                            block_errors={
-                                name: ValidationError(messages) for name, messages in fields.items()
-                            }
-                        )
-                        for index, fields in per_node.items()
+                        index: _node_errors(per_node.get(index, {}), per_choice.get(index, {}))
+                        for index in sorted({*per_node, *per_choice})
                     },
                     non_block_errors=general,
                 ),
@@ -134,6 +133,24 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         problem = pupils_lessons_problem(self.instance)
         if problem:
             self.add_error("audience", problem)
+
+
+def _node_errors(fields, choices) -> StructBlockValidationError:
+    """A node's problems as Wagtail shows them: each beside its field, a choice's beside
+    that choice's field."""
+    errors = {name: ValidationError(messages) for name, messages in fields.items()}
+    if choices:
+        errors["choices"] = ListBlockValidationError(
+            block_errors={
+                place: StructBlockValidationError(
+                    block_errors={
+                        name: ValidationError(messages) for name, messages in choice.items()
+                    }
+                )
+                for place, choice in sorted(choices.items())
+            }
+        )
+    return StructBlockValidationError(block_errors=errors)
 
 
 def _endings_without_debrief(nodes):

@@ -180,11 +180,15 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
                 try:
                     conditions = parse_conditions(choice.get("conditions") or "")
                 except ExpressionError as error:
-                    issues.append(Issue(node_id, "expression", str(error), place))
+                    issues.append(
+                        Issue(node_id, "expression", str(error), place, index - 1, "conditions")
+                    )
                 try:
                     effects = parse_effects(choice.get("effects") or "")
                 except ExpressionError as error:
-                    issues.append(Issue(node_id, "expression", str(error), place))
+                    issues.append(
+                        Issue(node_id, "expression", str(error), place, index - 1, "effects")
+                    )
                 choices.append(
                     Choice(
                         id=(choice.get("choice_id") or "").strip()

@@ -31,6 +31,10 @@ class Issue:
     # The node's place in the list, where two nodes share an id (and so the id alone would
     # point at the first of them); None when the issue is not about one node.
     index: int | None = field(default=None, compare=False)
+    # Where in the node the author fixes it: a choice's place in the node's list (None for
+    # the node itself), and the name of the field (None for the node's id, or as a whole).
+    choice: int | None = field(default=None, compare=False)
+    beside: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return self.message
@@ -70,22 +74,22 @@ MESSAGES: dict[str, str] = {
         "The picture in “{node}” has no description. Say what it shows, in a sentence, for "
         "learners who cannot see it."
     ),
-    "duplicate_choice": "“{node}” has two choices with the id “{choice}”.",
+    "duplicate_choice": "“{node}” has two choices with the id “{choice_id}”.",
     "reserved_choice": "“{skip}” is reserved; rename that choice in “{node}”.",
     "blank_label": "A choice in “{node}” has no words for the learner to pick.",
     "label_not_in_twine": (
-        "The choice “{choice}” in “{node}” has “]]” in its words, which Twine reads as the end "
+        "The choice “{label}” in “{node}” has “]]” in its words, which Twine reads as the end "
         "of a link, so exporting the scenario would change them. Write them without “]]”."
     ),
     "unknown_target": (
-        "The choice “{choice}” in “{node}” leads to “{target}”, which does not exist."
+        "The choice “{label}” in “{node}” leads to “{target}”, which does not exist."
     ),
     "undeclared_variable": (
-        "The choice “{choice}” in “{node}” uses the variable “{variable}”, which is not "
+        "The choice “{label}” in “{node}” uses the variable “{variable}”, which is not "
         "declared. Declare it under Variables."
     ),
     "mixed_kinds": (
-        "The choice “{choice}” in “{node}” is offered when “{condition}”, but “{variable}” is "
+        "The choice “{label}” in “{node}” is offered when “{condition}”, but “{variable}” is "
         "set to {holds}. True and false are not numbers, nor is text: compare a variable "
         "only with values of the one kind it is set to."
     ),
@@ -113,8 +117,16 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def _issue(node_id: str | None, code: str, *, index: int | None = None, **names: object) -> Issue:
-    return Issue(node_id, code, MESSAGES[code].format(**names), index)
+def _issue(
+    node_id: str | None,
+    code: str,
+    *,
+    index: int | None = None,
+    choice: int | None = None,
+    beside: str | None = None,
+    **names: object,
+) -> Issue:
+    return Issue(node_id, code, MESSAGES[code].format(**names), index, choice, beside)
 
 
 def is_web_link(value: str) -> bool:
@@ -207,41 +219,85 @@ def _structure(graph: Graph) -> list[Issue]:
         elif not node.choices:
             add(_issue(node.id, "dead_end", index=index, node=node.id))
         if node.skip_to and node.skip_to not in ids:
-            add(_issue(node.id, "unknown_skip", index=index, node=node.id, target=node.skip_to))
+            add(
+                _issue(
+                    node.id,
+                    "unknown_skip",
+                    index=index,
+                    beside="skip_to",
+                    node=node.id,
+                    target=node.skip_to,
+                )
+            )
         if node.content_warning and not node.is_ending and not node.skip_to:
-            add(_issue(node.id, "warning_without_skip", index=index, node=node.id))
+            add(
+                _issue(node.id, "warning_without_skip", index=index, beside="skip_to", node=node.id)
+            )
         if node.image_id is not None and not node.image_alt.strip():
-            add(_issue(node.id, "image_without_alt", index=index, node=node.id))
+            add(_issue(node.id, "image_without_alt", index=index, beside="image_alt", node=node.id))
         if node.media and not is_web_link(node.media):
-            add(_issue(node.id, "media_not_a_link", index=index, node=node.id))
+            add(_issue(node.id, "media_not_a_link", index=index, beside="media", node=node.id))
         choice_ids: set[str] = set()
-        for choice in node.choices:
+        for place, choice in enumerate(node.choices):
+            # Each said beside the field of this choice that it is about.
+            at = {"index": index, "choice": place}
             if choice.id in choice_ids:
                 add(
-                    _issue(node.id, "duplicate_choice", index=index, node=node.id, choice=choice.id)
+                    _issue(
+                        node.id,
+                        "duplicate_choice",
+                        **at,
+                        beside="choice_id",
+                        node=node.id,
+                        choice_id=choice.id,
+                    )
                 )
             choice_ids.add(choice.id)
             if choice.id == SKIP:
-                add(_issue(node.id, "reserved_choice", index=index, skip=SKIP, node=node.id))
+                add(
+                    _issue(
+                        node.id,
+                        "reserved_choice",
+                        **at,
+                        beside="choice_id",
+                        skip=SKIP,
+                        node=node.id,
+                    )
+                )
             if not choice.label.strip():
-                add(_issue(node.id, "blank_label", index=index, node=node.id))
+                add(_issue(node.id, "blank_label", **at, beside="label", node=node.id))
             elif "]]" in choice.label:
                 add(
                     _issue(
-                        node.id, "label_not_in_twine", index=index, choice=choice.id, node=node.id
+                        node.id,
+                        "label_not_in_twine",
+                        **at,
+                        beside="label",
+                        label=choice.id,
+                        node=node.id,
                     )
                 )
             # The messages below name the choice by its label where it has one.
-            named = {"choice": choice.label or choice.id, "node": node.id}
+            named = {"label": choice.label or choice.id, "node": node.id}
             if choice.target not in ids:
-                add(_issue(node.id, "unknown_target", index=index, **named, target=choice.target))
+                add(
+                    _issue(
+                        node.id,
+                        "unknown_target",
+                        **at,
+                        beside="target",
+                        **named,
+                        target=choice.target,
+                    )
+                )
             for effect in choice.effects:
                 if effect.variable not in declared:
                     add(
                         _issue(
                             node.id,
                             "undeclared_variable",
-                            index=index,
+                            **at,
+                            beside="effects",
                             **named,
                             variable=effect.variable,
                         )
@@ -252,7 +308,8 @@ def _structure(graph: Graph) -> list[Issue]:
                         _issue(
                             node.id,
                             "undeclared_variable",
-                            index=index,
+                            **at,
+                            beside="conditions",
                             **named,
                             variable=cond.variable,
                         )
@@ -263,7 +320,8 @@ def _structure(graph: Graph) -> list[Issue]:
                         _issue(
                             node.id,
                             "mixed_kinds",
-                            index=index,
+                            **at,
+                            beside="conditions",
                             **named,
                             condition=str(cond),
                             variable=cond.variable,

@@ -52,7 +52,7 @@ def test_an_author_imports_a_twine_story_fixes_a_problem_and_publishes(
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
     page.locator("button[name='action-publish']").click()
     page.get_by_text("cannot be published until the problems marked below are fixed").wait_for()
-    # Beside the node's id field, where Wagtail shows block errors.
+    # Beside the choice's "Goes to node" field, where Wagtail shows block errors.
     page.locator(".error-message", has_text="leads to “Tell”, which does not exist").wait_for()
     scenario.refresh_from_db()
     assert not scenario.live

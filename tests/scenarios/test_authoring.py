@@ -99,10 +99,14 @@ def test_publishing_in_the_admin_is_refused_with_the_problem_beside_its_node(cli
     assert response.status_code == 200
     html = response.content.decode()
     assert "cannot be published until the problems marked below are fixed" in html
-    # Wagtail's StreamField widget renders block errors from JSON, keyed by the node's
-    # position (the `shared` node is third) and the field they sit beside (its id).
+    # Beside the choice's "Goes to node" field: the `shared` node is third, its choice first.
+    # Wagtail's StreamField widget renders block errors from JSON.
+    error = response.context["form"].errors.as_data()["nodes"][0]
+    choice = error.block_errors[2].block_errors["choices"].block_errors[0]
+    assert choice.block_errors["target"].messages == [
+        "The choice “Oh no” in “shared” leads to “nowhere”, which does not exist."
+    ]
     assert (
-        "&quot;2&quot;: {&quot;blockErrors&quot;: {&quot;node_id&quot;: {&quot;messages&quot;: "
         "[&quot;The choice \\u201cOh no\\u201d in \\u201cshared\\u201d leads to "
         "\\u201cnowhere\\u201d, which does not exist." in html
     )
@@ -588,7 +592,8 @@ def test_publishing_without_a_title_also_marks_the_problems_of_the_graph(client,
     assert response.status_code == 200
     errors = response.context["form"].errors.as_data()
     assert "title" in errors
-    messages = errors["nodes"][0].block_errors[0].block_errors["node_id"].messages
+    choice = errors["nodes"][0].block_errors[0].block_errors["choices"].block_errors[0]
+    messages = choice.block_errors["target"].messages
     assert messages == [
         "The choice “Report it” in “see-post” leads to “ending”, which does not exist."
     ]

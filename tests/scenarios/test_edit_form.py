@@ -260,3 +260,36 @@ def test_an_ending_without_a_debrief_is_not_published_and_is_told_beside_its_deb
 def test_every_ending_of_the_demo_scenarios_has_a_debrief(entry):
     graph = entry[4]
     assert all(node.debrief.strip() for node in graph.nodes if node.outcome)
+
+
+def test_a_choices_problems_are_said_beside_the_choice_field_they_are_about(client, editor):
+    """A typo in "Only offered when", an undeclared variable in "Sets variables" and a
+    "Goes to node" naming no node are marked beside those fields of that choice, where the
+    author's cursor goes from the error summary, not beside the node's id at the top."""
+    client.force_login(editor)
+    response = _post(
+        client,
+        ADD_URL,
+        [
+            _node(
+                "see-post",
+                choices=[
+                    _choice("Report it", "end-good", effects="told = true"),
+                    _choice("Share it", "end-por", conditions="when it rains"),
+                ],
+            ),
+            *_endings(mixed=False),
+        ],
+    )
+    assert response.status_code == 200
+    node = response.context["form"].errors.as_data()["nodes"][0].block_errors[0]
+    assert "node_id" not in node.block_errors
+    choices = node.block_errors["choices"].block_errors
+    assert list(choices[0].block_errors) == ["effects"]
+    assert "told" in choices[0].block_errors["effects"].messages[0]
+    assert sorted(choices[1].block_errors) == ["conditions", "target"]
+    assert "not a condition" in choices[1].block_errors["conditions"].messages[0]
+    assert choices[1].block_errors["target"].messages == [
+        "The choice “Share it” in “see-post” leads to “end-por”, which does not exist."
+    ]
+    assert not Scenario.objects.exists()
