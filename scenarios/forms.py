@@ -26,22 +26,23 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         if "nodes" not in self.errors and cleaned.get("nodes") is not None:
             self._keep_choice_ids(cleaned["nodes"])
         publishing = bool(self.data.get("action-publish"))
-        # The graph is checked whenever its fields could be read, so a missing title, say,
-        # is said together with the graph's problems, not before them.
-        if not publishing or any(name in self.errors for name in GRAPH_FIELDS):
+        if not publishing:
             return cleaned
+        # The graph is checked even where its own fields are wrong (a node's Situation left
+        # blank, say), from what was typed, so every problem is said the first time.
+        graph = {name: self._graph_field_value(name, cleaned) for name in GRAPH_FIELDS}
         from .models import Scenario
 
         if cleaned.get("audience") == Scenario.Audience.STAFF:
             self._refuse_staff_in_pupils_lessons()
 
-        candidate = Scenario(
-            title=cleaned.get("title", ""),
-            start_node=cleaned.get("start_node", ""),
-            variables=cleaned.get("variables"),
-            nodes=cleaned.get("nodes"),
-        )
-        problems = candidate.problems()
+        candidate = Scenario(title=cleaned.get("title", ""), **graph)
+        try:
+            problems = candidate.problems()
+        except (TypeError, ValueError):
+            # What was typed in a field that failed cannot be read as a graph: its own
+            # error is shown, and the graph is checked once it is fixed.
+            return cleaned
         index_of: dict[str, int] = {}
         for index, child in enumerate(candidate.nodes):
             index_of.setdefault((child.value.get("node_id") or "").strip(), index)
@@ -70,15 +71,14 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         if not problems and not per_node:
             return cleaned
         if per_node or per_choice or general:
-            self.add_error(
-                "nodes",
+            self._add_nodes_error(
                 StreamBlockValidationError(
                     block_errors={
                         index: _node_errors(per_node.get(index, {}), per_choice.get(index, {}))
                         for index in sorted({*per_node, *per_choice})
                     },
                     non_block_errors=general,
-                ),
+                )
             )
         self.add_error(
             None,
@@ -88,6 +88,30 @@ class ScenarioAdminForm(WagtailAdminModelForm):
             ),
         )
         return cleaned
+
+    def _graph_field_value(self, name, cleaned):
+        if name in cleaned and name not in self.errors:
+            return cleaned[name]
+        field = self.fields[name]
+        return field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+
+    def _add_nodes_error(self, error: StreamBlockValidationError) -> None:
+        """Say the graph's problems beside the nodes' fields, together with any errors the
+        fields already have (a required field left blank, say)."""
+        if "nodes" not in self.errors:
+            self.add_error("nodes", error)
+            return
+        existing = self.errors["nodes"].as_data()[0]
+        if not isinstance(existing, StreamBlockValidationError):
+            self.add_error("nodes", error)
+            return
+        for index, node_error in error.block_errors.items():
+            if index in existing.block_errors:
+                _merge_block_errors(existing.block_errors[index], node_error)
+            else:
+                existing.block_errors[index] = node_error
+        existing.non_block_errors.extend(error.non_block_errors.as_data())
+        self.errors["nodes"] = self.error_class([existing])
 
     def _keep_choice_ids(self, nodes) -> None:
         """Give each choice left without an id the one it had in the version being edited,
@@ -133,6 +157,18 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         problem = pupils_lessons_problem(self.instance)
         if problem:
             self.add_error("audience", problem)
+
+
+def _merge_block_errors(into, more) -> None:
+    """Add the errors in `more` to those in `into` (both of a struct or a list block)."""
+    for key, error in more.block_errors.items():
+        held = into.block_errors.get(key)
+        if held is None:
+            into.block_errors[key] = error
+        elif hasattr(held, "block_errors") and hasattr(error, "block_errors"):
+            _merge_block_errors(held, error)
+        else:
+            into.block_errors[key] = ValidationError([*held.messages, *error.messages])
 
 
 def _node_errors(fields, choices) -> StructBlockValidationError:

@@ -293,3 +293,30 @@ def test_a_choices_problems_are_said_beside_the_choice_field_they_are_about(clie
         "The choice “Share it” in “see-post” leads to “end-por”, which does not exist."
     ]
     assert not Scenario.objects.exists()
+
+
+def test_a_blank_situation_and_the_graphs_problems_are_all_said_the_first_time(client, editor):
+    """An ending's required Situation left blank and a choice leading nowhere: both are
+    marked on the first try at publishing, not the second problem only once the first is
+    fixed."""
+    client.force_login(editor)
+    response = _post(
+        client,
+        ADD_URL,
+        [
+            _node(
+                "see-post",
+                choices=[_choice("Report it", "end-good"), _choice("Share it", "end-por")],
+            ),
+            _node("end-good", outcome="good", debrief="You told someone.", text=""),
+            _node("end-poor", outcome="poor", debrief="Sharing spreads it."),
+        ],
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["nodes"][0]
+    assert "text" in error.block_errors[1].block_errors
+    choice = error.block_errors[0].block_errors["choices"].block_errors[1]
+    assert choice.block_errors["target"].messages == [
+        "The choice “Share it” in “see-post” leads to “end-por”, which does not exist."
+    ]
+    assert not Scenario.objects.exists()
