@@ -680,7 +680,7 @@ DSL_COURSE = {
                     "hashtags. The unions said members were still seeing offensive and "
                     "defamatory posts, and some had been told there was no breach. They "
                     "proposed a staffed education portal for schools.</p>",
-                    [SOURCE_WELSH_MINISTER, SOURCE_ASCL_NAHT_STATEMENT, SOURCE_NAHT_GUIDE],
+                    [SOURCE_WELSH_MINISTER, SOURCE_ASCL_NAHT_STATEMENT],
                 ),
                 _callout(
                     "Escalation contacts",

@@ -308,3 +308,28 @@ def test_loading_the_demo_content_again_after_an_editor_copied_a_demo_course(hom
     call_command("load_demo_content")
 
     assert {m.pk: m.latest_revision_id for m in ModulePage.objects.child_of(copy)} == revisions
+
+
+def _dsl_escalation_text(client, user) -> str:
+    import html as html_lib
+
+    demo_content_load()
+    client.force_login(user)
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["dsl-response"][1])
+    page = html_lib.unescape(client.get(module.url).content.decode())
+    return page
+
+
+def test_the_platform_case_study_cites_only_the_sources_it_draws_on(
+    client, home_page, safeguarding_lead
+):
+    """ "What the platform promised, and what schools saw" retells the Welsh minister's
+    statement and the ASCL/NAHT statement after meeting TikTok; nothing in it comes from
+    NAHT's essential guide, which it also listed as a source."""
+    page = _dsl_escalation_text(client, safeguarding_lead)
+    section = page.split(">What the platform promised, and what schools saw</h2>", 1)[1]
+    sources = section.split("</section>")[0].split('class="case-study__sources"', 1)[1]
+    text = " ".join(strip_tags(sources).split())
+    assert "Statement on meeting with TikTok about posts abusing teachers" in text
+    assert "report of the Welsh education minister's written statement" in text
+    assert "Social media, TikTok and mobile phones in schools: an essential guide" not in text
