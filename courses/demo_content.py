@@ -660,9 +660,11 @@ DSL_COURSE = {
                     "also works with other "
                     "platforms' safety and policy teams.</p>"
                     "<h2>The LADO and the police</h2>"
-                    "<p>If you think a colleague has used their own phone or another personal "
-                    "device to commit a crime, you must tell the police and the Local "
-                    "Authority Designated Officer (LADO).</p>"
+                    "<p>NAHT's guide says that if you think a colleague has used their own "
+                    "phone or another personal device to commit a crime, you must contact the "
+                    "police and inform the Local Authority Designated Officer (LADO). The "
+                    "guidance this course draws on names no other officer for this: if your "
+                    "local safeguarding procedures name another officer, tell them.</p>"
                     "<p>Consider the police for pupils' posts where there are threats, hate "
                     "crime, allegations of abuse, sexualised harassment or upskirting, or "
                     "where abuse is persistent, anonymous and not being removed.</p>"
@@ -684,8 +686,9 @@ DSL_COURSE = {
                 ),
                 _callout(
                     "Escalation contacts",
-                    "<p>Keep your LADO's contact details and your police safer-schools "
-                    "officer's details with your procedure.</p>",
+                    "<p>Keep the contact details of your LADO (or the officer your local "
+                    "safeguarding procedures name) and your police safer-schools officer's "
+                    "details with your procedure.</p>",
                     "staff",
                 ),
             ],

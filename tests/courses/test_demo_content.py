@@ -333,3 +333,26 @@ def test_the_platform_case_study_cites_only_the_sources_it_draws_on(
     assert "Statement on meeting with TikTok about posts abusing teachers" in text
     assert "report of the Welsh education minister's written statement" in text
     assert "Social media, TikTok and mobile phones in schools: an essential guide" not in text
+
+
+def test_the_lado_is_named_as_naht_names_it_with_no_other_nations_role_invented(
+    client, home_page, school, safeguarding_lead
+):
+    """The escalation module told every lead, in its own voice, to tell "the LADO", a role the
+    sources name only in NAHT's guide. Leads read that it is NAHT's advice, and that the
+    officer their own local safeguarding procedures name is the one to tell."""
+    from schools.models import School
+
+    school.nation = School.Nation.WALES
+    school.save()
+    page = _dsl_escalation_text(client, safeguarding_lead)
+    section = page.split(">The LADO and the police</h2>", 1)[1].split("<h2")[0]
+    text = " ".join(strip_tags(section).split())
+    assert (
+        "NAHT's guide says that if you think a colleague has used their own phone or another "
+        "personal device to commit a crime, you must contact the police and inform the Local "
+        "Authority Designated Officer (LADO)." in text
+    )
+    assert "if your local safeguarding procedures name another officer" in text
+    contacts = page.split(">Escalation contacts</h2>", 1)[1].split("</aside>")[0]
+    assert "or the officer your local safeguarding procedures name" in strip_tags(contacts)
