@@ -265,7 +265,9 @@ STAFF_QUIZ = {
                 (
                     "It is a hate crime, such as homophobic abuse",
                     True,
-                    "Yes: hate crime should be reported to the police.",
+                    "Yes: INEQE's alert and NAHT's guide both say to consider the police for "
+                    "hate crime, and a government spokesperson said online abuse should be "
+                    "reported to the police straight away.",
                 ),
                 (
                     "It includes sexualised content or 'upskirting' photos",

@@ -63,3 +63,30 @@ def test_a_safeguarding_lead_can_pass_the_quiz_for_leads(demo_courses, safeguard
     sheet = AnswerSheet(attempt.question_list(), right_answers(attempt))
     assert sheet.is_valid(), sheet.errors
     assert quiz_attempt_submit(attempt=attempt, responses=sheet.responses).passed
+
+
+def test_the_staff_quiz_says_what_the_sources_say_about_hate_crime_and_the_police(
+    client, demo_courses, teacher
+):
+    """The feedback said "hate crime should be reported to the police", firmer than INEQE's
+    alert and NAHT's guide, which both say to consider the police. The firmer words are a
+    government spokesperson's, about online abuse, and are given as theirs."""
+    from html import unescape
+
+    from django.urls import reverse
+    from django.utils.html import strip_tags
+
+    from assessments.models import Attempt
+    from tests.assessments.conftest import right_answers
+
+    quiz = demo_content_load()[1]
+    module = ModulePage.objects.get(slug=DEMO_QUIZZES[1]["module"])
+    client.force_login(teacher)
+    client.post(reverse("assessments:quiz_start", args=[module.pk, quiz.uuid]))
+    attempt = Attempt.objects.get(quiz=quiz, learner=teacher)
+    client.post(reverse("assessments:attempt_take", args=[attempt.uuid]), right_answers(attempt))
+    page = client.get(reverse("assessments:attempt_result", args=[attempt.uuid]))
+    text = " ".join(strip_tags(unescape(page.content.decode())).split())
+    assert "hate crime should be reported to the police" not in text
+    assert "INEQE's alert and NAHT's guide both say to consider the police for hate crime" in text
+    assert "a government spokesperson said online abuse should be reported" in text
