@@ -36,8 +36,8 @@ SIGNPOSTS = {
             "helpline@saferinternet.org.uk."
         ),
         gettext_noop(
-            "Where there are threats, hate or sexual content, report it to the police "
-            "(101, or 999 in an emergency)."
+            "Consider contacting the police where there are threats, hate crime, sexual "
+            "content or upskirting (101, or 999 in an emergency)."
         ),
     ],
 }

@@ -249,3 +249,40 @@ def test_lock_it_down_credits_each_recommendation_to_the_guidance_that_makes_it(
     text = " ".join(strip_tags(page).split())
     assert "NAHT's guide asks this of every member of staff" in text
     assert "INEQE's alert asks schools to make sure staff keep strict privacy settings" in text
+
+
+def test_staff_are_told_the_same_times_to_consider_the_police_in_scenario_and_module(
+    client, teacher, demo_module
+):
+    """A scenario's ending told staff to report "threats, hate or sexual content" to the
+    police, leaving out upskirting, which the module's own signposting (and INEQE's alert)
+    name; both now say, as INEQE and NAHT do, to consider the police, for the same things."""
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    module, _ = demo_module
+    scenario = Scenario.objects.get(title="Lock it down")
+    client.force_login(teacher)
+    client.post(reverse("scenarios:start", args=[scenario.uuid]))
+    attempt = ScenarioAttempt.objects.get(learner=teacher, scenario=scenario)
+    route = [
+        ("sunday-evening", "check"),
+        ("settings", "private"),
+        ("friend-request", "decline"),
+        ("declined", "continue"),
+        ("tagged-photo", "untag"),
+        ("public-view", "view-private"),
+    ]
+    for step, (node, choice) in enumerate(route):
+        client.post(
+            reverse("scenarios:choose", args=[attempt.uuid]),
+            {"node": node, "step": step, "choice": choice},
+        )
+    ending = unescape(client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode())
+    module_page = unescape(client.get(module.url).content.decode())
+    police = "consider contacting the police where there are threats, hate crime, sexual content "
+    police += "or upskirting"
+    for page, list_class in ((ending, "scenario-signposts"), (module_page, "signposts")):
+        signposts = page.split(f'<ul class="{list_class}">')[-1].split("</ul>")[0]
+        assert police in " ".join(strip_tags(signposts).split()).lower()
