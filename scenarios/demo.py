@@ -778,9 +778,9 @@ A_POST_ABOUT_YOU = Graph(
             outcome=Outcome.GOOD,
             debrief=(
                 "Don't respond. Keep evidence with usernames, dates and times. Tell your line "
-                "manager and DSL (DSP in Wales). Report to the platform and contact POSH. Involve the police "
-                "where there are threats, hate or sexual content. Your employer has a duty of "
-                "care to you."
+                "manager and DSL (DSP in Wales). Report to the platform and contact POSH. Consider the police "
+                "where there are threats, hate crime, sexual content or upskirting. Your "
+                "employer has a duty of care to you."
             ),
         ),
         Node(

@@ -286,3 +286,38 @@ def test_staff_are_told_the_same_times_to_consider_the_police_in_scenario_and_mo
     for page, list_class in ((ending, "scenario-signposts"), (module_page, "signposts")):
         signposts = page.split(f'<ul class="{list_class}">')[-1].split("</ul>")[0]
         assert police in " ".join(strip_tags(signposts).split()).lower()
+
+
+def test_a_post_about_you_reported_to_the_police_names_upskirting_in_its_debrief(
+    client, teacher, demo_module
+):
+    """The ending where the teacher goes to the police summed up when to do so as "threats,
+    hate or sexual content", without the upskirting that INEQE's alert and the staff
+    signposting on the same page name."""
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    _module, scenario = demo_module
+    client.force_login(teacher)
+    client.post(reverse("scenarios:start", args=[scenario.uuid]))
+    attempt = ScenarioAttempt.objects.get(learner=teacher, scenario=scenario)
+    route = [
+        ("the-link", "screenshot"),
+        ("evidence", "tell-manager"),
+        ("line-manager", "posh"),
+        ("posh", "send"),
+        ("new-comments", "next"),
+        ("police-decision", "police"),
+    ]
+    for step, (node, choice) in enumerate(route):
+        client.post(
+            reverse("scenarios:choose", args=[attempt.uuid]),
+            {"node": node, "step": step, "choice": choice},
+        )
+    attempt.refresh_from_db()
+    assert attempt.outcome == "good"
+    page = unescape(client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode())
+    debrief = page.split("What to take away</h4>", 1)[1].split("</p>")[0]
+    text = " ".join(strip_tags(debrief).split())
+    assert "where there are threats, hate crime, sexual content or upskirting" in text
