@@ -169,12 +169,9 @@ def test_correcting_an_address_that_answered_502s_does_not_set_a_statement_aside
             outbox_flush()
     assert set(OutboxEntry.objects.values_list("server_errors", flat=True)) == {3}
     receiver.statuses = [502, 502]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("xapi_forwardingtarget:edit", args=[target.pk]),
-            _fields(target, endpoint=receiver.endpoint),
-        )
-    assert response.status_code == 302, response.context["form"].errors
+    target_saved(
+        admin_client, target, django_capture_on_commit_callbacks, endpoint=receiver.endpoint
+    )
     OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         outbox_flush()
