@@ -1329,8 +1329,16 @@ def _records_erase(*, learners: list[User]) -> None:
         .distinct()
     )
     carried = attachments_carried(statements)
+    # Another's certificate goes with the statement it was issued for, as in the purge.
+    issued_for = list(
+        statements.exclude(learner__in=learners).values_list("statement_id", flat=True)
+    )
     statements.delete()
     attachments_release(carried)
+    for start in range(0, len(issued_for), PURGE_CHUNK):
+        Certificate.objects.filter(
+            statement_id__in=issued_for[start : start + PURGE_CHUNK]
+        ).delete()
     if others:
         records_rebuild(learner_ids=sorted(others))
     apps.get_model("xapi", "Document").objects.filter(agent_key__in=keys).delete()

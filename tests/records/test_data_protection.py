@@ -1729,3 +1729,25 @@ def test_a_subject_access_export_says_which_course_each_reminder_was_about(
     [reminder] = learner_export(learner=teacher)["reminders_sent"]
     assert reminder["kind"] == "overdue"
     assert reminder["course"] == staff_course.title
+
+
+def test_erasing_someone_named_in_a_colleagues_completion_takes_the_certificate_issued_for_it(
+    school, teacher, staff_course
+):
+    """A colleague's completing statement named the erased person as its instructor: erasure
+    deletes that statement and rebuilds the colleague's records without it, but kept the
+    certificate issued for it, which no longer verifies. A certificate goes with the
+    statement it was issued for, as in the retention purge."""
+    from tests.factories import UserFactory
+    from xapi.identity import actor_for
+
+    colleague = UserFactory(school=school, username="colleague", roles=["staff"])
+    taught = statement(colleague, COMPLETED, staff_course.activity_iri, when=timezone.now())
+    taught["context"] = {"instructor": actor_for(teacher)}
+    _record(school, taught)
+    certificate_issue(learner=colleague, statement_id=Completion.objects.get().statement_id)
+
+    learner_erase(learner=teacher)
+
+    assert not Completion.objects.filter(learner=colleague).exists()
+    assert not Certificate.objects.filter(learner=colleague).exists()
