@@ -1441,7 +1441,11 @@ def _emails_queued_erase(*, emails: list[str], person_pks: list[int]) -> None:
             .values_list("pk", "args_kwargs")
             .iterator(chunk_size=2000)
         ):
-            recipients = {str(to).lower() for to in (arguments.get("kwargs") or {}).get("to") or ()}
+            kwargs = arguments.get("kwargs") or {}
+            # An email about another account at the same address is that account's to keep.
+            if kwargs.get("person") is not None and kwargs["person"] not in person_pks:
+                continue
+            recipients = {str(to).lower() for to in kwargs.get("to") or ()}
             if addresses & recipients:
                 theirs.append(pk)
     for start in range(0, len(theirs), PURGE_CHUNK):

@@ -1751,3 +1751,24 @@ def test_erasing_someone_named_in_a_colleagues_completion_takes_the_certificate_
 
     assert not Completion.objects.filter(learner=colleague).exists()
     assert not Certificate.objects.filter(learner=colleague).exists()
+
+
+def test_erasing_a_person_keeps_the_emails_queued_for_another_account_at_the_same_address(
+    school, teacher
+):
+    """Two accounts may share an address (a member of staff with a second account). Erasing
+    one deleted every queued email to that address, though the other account's are about
+    the other account and are its to keep; an email about no account still goes."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.factories import UserFactory
+
+    other = UserFactory(school=school, username="second", email=teacher.email, roles=["staff"])
+    about_other = _task_row(status="READY", to=teacher.email)
+    about_other.args_kwargs["kwargs"]["person"] = other.pk
+    about_other.save()
+    _task_row(status="READY", to=teacher.email)
+
+    learner_erase(learner=teacher)
+
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [about_other.pk]
