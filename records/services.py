@@ -1518,6 +1518,9 @@ def learner_export(
             "made_inactive_by_hand": learner.inactive_by_hand,
             "password_reset_emailed_at": _jsonable(learner.password_reset_emailed_at),
             "roles": sorted(str(r) for r in learner.roles),
+            "admin_access": learner.is_staff,
+            "site_administrator": learner.is_superuser,
+            "admin_preferences": _admin_preferences_export(person=learner),
             "groups": [
                 {
                     "name": m.group.name,
@@ -1848,6 +1851,28 @@ def _staff_work_export(*, person: User) -> dict:
             .values_list("title", "uploaded_at")
         ]
     return result
+
+
+def _admin_preferences_export(*, person: User) -> dict | None:
+    """What the person chose in the admin (Account -> Preferences and Notifications), kept
+    about them in Wagtail's user profile; None if they never saved any."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.objects.filter(user=person).first()
+    if profile is None:
+        return None
+    return {
+        "language": profile.preferred_language,
+        "time_zone": profile.current_time_zone,
+        "theme": profile.theme,
+        "contrast": profile.contrast,
+        "density": profile.density,
+        "keyboard_shortcuts": profile.keyboard_shortcuts,
+        "notify_submitted": profile.submitted_notifications,
+        "notify_approved": profile.approved_notifications,
+        "notify_rejected": profile.rejected_notifications,
+        "notify_comments": profile.updated_comments_notifications,
+    }
 
 
 def _avatar_export(*, person: User) -> dict | None:

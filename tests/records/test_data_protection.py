@@ -1772,3 +1772,27 @@ def test_erasing_a_person_keeps_the_emails_queued_for_another_account_at_the_sam
     learner_erase(learner=teacher)
 
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [about_other.pk]
+
+
+def test_subject_access_export_holds_the_admin_access_and_preferences_kept_about_the_person(
+    school, teacher
+):
+    """Whether the person may use the admin, whether they are a site administrator, and the
+    language and time zone they chose in the admin (Account -> Preferences) are kept about
+    them: the export held none of it (docs/records.md: everything held)."""
+    from wagtail.users.models import UserProfile
+
+    User.objects.filter(pk=teacher.pk).update(is_staff=True, is_superuser=True)
+    teacher.refresh_from_db()
+    profile = UserProfile.get_for_user(teacher)
+    profile.preferred_language = "cy"
+    profile.current_time_zone = "Europe/London"
+    profile.save()
+
+    person = learner_export(learner=teacher)["person"]
+
+    assert person["admin_access"] is True
+    assert person["site_administrator"] is True
+    assert person["admin_preferences"]["language"] == "cy"
+    assert person["admin_preferences"]["time_zone"] == "Europe/London"
+    json.dumps(person)
