@@ -616,11 +616,13 @@ MAX_VOTES = 9999
 
 class VoteError(ValueError):
     """The vote counts cannot be used; the message says why, and `field` what to fix: the
-    counts, the tie-break, or nothing typed ("": a skip or an undo that cannot be made)."""
+    counts, the tie-break, or nothing typed ("": a skip or an undo that cannot be made).
+    `tied` names the options of a tie, one of which the teacher is to choose."""
 
-    def __init__(self, message, *, field: str = "counts"):
+    def __init__(self, message, *, field: str = "counts", tied: tuple[str, ...] = ()):
         super().__init__(message)
         self.field = field
+        self.tied = tied
 
 
 def _classroom_session_at(session_uuid, *, teacher, node_id: str, step: int) -> ClassroomSession:
@@ -716,6 +718,7 @@ def classroom_votes_record(
         raise VoteError(
             _("It's a tie. Choose which of the tied options the class follows."),
             field="tie_break",
+            tied=tuple(leaders),
         )
     try:
         move = choose(graph, state, winner, from_node=node_id)

@@ -424,6 +424,7 @@ def classroom(request, session_uuid):
         skipping, backing = "skip" in request.POST, "back" in request.POST
         counts, errors = ({}, []) if skipping or backing else _vote_counts(request.POST)
         fields = {"counts"} if errors else set()
+        tied: tuple[str, ...] = ()
         try:
             step = int(request.POST.get("step", ""))
         except ValueError:
@@ -453,6 +454,7 @@ def classroom(request, session_uuid):
             except (VoteError, StaleSubmission) as error:
                 errors.append(str(error))
                 fields.add(getattr(error, "field", ""))
+                tied = getattr(error, "tied", ())
         session.refresh_from_db()
         # Counts typed for a part the class has since left (the form sent twice) are not put
         # into the boxes of the part it is at, to be followed there by mistake.
@@ -466,6 +468,11 @@ def classroom(request, session_uuid):
         # Where each problem is put right: the error summary links there, and marks it.
         # A refusal that is about no box (the class has moved on, nothing to undo) marks none.
         context["error_field"] = next((f for f in ("tie_break", "counts") if f in fields), "")
+        # A tie is broken with one of the tied options: the summary links to the first of them.
+        context["error_target"] = next(
+            (f"tie-{i}" for i, c in enumerate(context["choices"], 1) if c.id in tied),
+            "tie-1" if context["error_field"] == "tie_break" else "count-1",
+        )
         return render(request, "scenarios/classroom.html", context, status=400)
     return render(request, "scenarios/classroom.html", _classroom_context(session))
 

@@ -1375,3 +1375,31 @@ def test_a_superuser_who_belongs_to_a_school_is_offered_only_its_groups(client, 
     response = client.get(reverse("scenarios:analytics"), {"group": other.pk})
     assert [g.pk for g, _label in response.context["group_options"]] == [klass.pk]
     assert response.context["group"] is None
+
+
+def _three_way_scenario():
+    from scenarios.engine import Choice, Effect, Node
+
+    start = Node(
+        id="start",
+        text="A friend shows you a post.",
+        choices=(
+            Choice("ignore", "Scroll past", "mixed"),
+            Choice("report", "Report it", "reported", effects=(Effect("reported", True),)),
+            Choice("share", "Share it", "shared"),
+        ),
+    )
+    return published_scenario(small_graph(nodes={"start": start}))
+
+
+def test_a_tie_between_later_options_links_to_the_first_tied_option(client, teacher, klass):
+    """WCAG 2.4.3 (Focus Order): the error summary's link takes the teacher to an option
+    they can choose to break the tie, not to one the class did not tie on."""
+    session = _start_session(client, teacher, klass, _three_way_scenario())
+    response = _vote(client, session, node="start", step=0, ignore=2, report=9, share=9)
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(r'<ul class="error-summary__list">(.*?)</ul>', html, re.S).group(1)
+    target = re.search(r'<a href="#([^"]+)">It&#x27;s a tie', summary).group(1)
+    radio = re.search(rf'<input type="radio"[^>]*id="{target}"[^>]*>', html).group(0)
+    assert 'value="report"' in radio
