@@ -350,6 +350,8 @@ class ClassroomStep:
     skipped: bool
     # Each option's total, in the order entered: {"label", "count", "chosen"}.
     votes: list[dict]
+    # The label of the one way on from a part with a single option (nothing voted there).
+    only_option: str = ""
 
     @property
     def total(self) -> int:
@@ -357,8 +359,9 @@ class ClassroomStep:
 
     @property
     def enough(self) -> bool:
-        # Shown to others than the teacher who ran it only from MIN_LEARNERS pupils up.
-        return self.total >= MIN_LEARNERS
+        # Shown to others than the teacher who ran it only from MIN_LEARNERS pupils up. A
+        # part with one way on shows no pupil's choice: there was none to make.
+        return bool(self.only_option) or self.total >= MIN_LEARNERS
 
 
 def classroom_history(graph: Graph, state: State, votes) -> list[ClassroomStep]:
@@ -375,14 +378,24 @@ def classroom_history(graph: Graph, state: State, votes) -> list[ClassroomStep]:
                 "chosen": vote.chosen,
             }
         )
-    return [
-        ClassroomStep(
-            title=_node_title(graph, node_id),
-            skipped=choice_id == SKIP,
-            votes=by_step.get(index, []),
+    steps = []
+    for index, (node_id, choice_id) in enumerate(state.path):
+        votes = by_step.get(index, [])
+        only_option = ""
+        if not votes and choice_id != SKIP:
+            # Followed without a vote: the part offered one option only.
+            node = graph.node(node_id)
+            choice = node.choice(choice_id) if node else None
+            only_option = choice.label if choice else choice_id
+        steps.append(
+            ClassroomStep(
+                title=_node_title(graph, node_id),
+                skipped=choice_id == SKIP,
+                votes=votes,
+                only_option=only_option,
+            )
         )
-        for index, (node_id, choice_id) in enumerate(state.path)
-    ]
+    return steps
 
 
 @dataclass

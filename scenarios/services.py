@@ -706,10 +706,13 @@ def classroom_votes_record(
             % {"most": MAX_VOTES}
         )
     totals = {choice: int(counts.get(choice, 0)) for choice in offered}
-    if sum(totals.values()) == 0:
+    if len(offered) == 1 and sum(totals.values()) == 0:
+        # One way on: nothing to vote on, so the class follows it and no totals are made up.
+        totals = {}
+    elif sum(totals.values()) == 0:
         raise VoteError(_("Enter how many pupils chose at least one option."))
-    top = max(totals.values())
-    leaders = [c for c, n in totals.items() if n == top]
+    top = max(totals.values(), default=0)
+    leaders = [c for c, n in totals.items() if n == top] or offered
     if len(leaders) == 1:
         winner = leaders[0]
     elif tie_break in leaders:

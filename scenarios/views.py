@@ -583,6 +583,8 @@ def _analytics_rows(result, runs):
                 )
                 yield [section, step.title, reason, "", "", "", ""]
                 continue
+            if step.only_option:
+                yield [section, step.title, step.only_option, "", "", "", gettext("yes")]
             for vote in step.votes:
                 followed = gettext("yes") if vote["chosen"] else ""
                 yield [section, step.title, vote["label"], "", vote["count"], "", followed]

@@ -151,10 +151,10 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     assert_accessible(page)
     sessions.get_by_role("link", name="Carry on with The crest account and 8R").click()
     page.get_by_role("heading", name="Telling your form tutor").wait_for()
-    page.get_by_role("spinbutton", name="Tell her the account name and what the video showed").fill(
-        "25"
-    )
-    page.get_by_role("button", name="Follow the class's choice").click()
+    # One way on: no count to type and no tie to break, the class carries on.
+    expect(page.get_by_role("spinbutton")).to_have_count(0)
+    expect(page.get_by_role("radio")).to_have_count(0)
+    page.get_by_role("button", name="Carry on").click()
     page.get_by_role("heading", name="In the lesson").wait_for()
     page.get_by_role(
         "spinbutton", name="Quietly tell Mr Evans or another teacher after the lesson"
@@ -181,12 +181,19 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
         "Take a screenshot, just for you 0; Report the account 13; "
         "Tell an adult you trust 15 (followed)"
     )
+    expect(
+        page.get_by_role("listitem").filter(has_text="Telling your form tutor:")
+    ).to_contain_text("Tell her the account name and what the video showed (the only option)")
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download these choices (CSV)").click()
     assert download.value.suggested_filename == "scenario-choices-8r-the-crest-account.csv"
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert ",At break,Tell an adult you trust,,15,,yes" in text
+    assert (
+        ",Telling your form tutor,Tell her the account name and what the video showed,,,,yes"
+        in text
+    )
 
 
 def test_after_the_error_summary_link_the_next_step_opens_at_the_top(

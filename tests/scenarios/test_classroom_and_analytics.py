@@ -318,7 +318,7 @@ def test_a_warned_part_stays_off_the_screen_until_the_teacher_shows_it(client, t
         "Skip this part (no penalty)",
         "<summary>Show this part to the class</summary>",
         "a cruel comment",
-        "How many pupils chose each option?",
+        "There is one way on from here",
         "</details>",
     )
 
@@ -1403,3 +1403,24 @@ def test_a_tie_between_later_options_links_to_the_first_tied_option(client, teac
     target = re.search(r'<a href="#([^"]+)">It&#x27;s a tie', summary).group(1)
     radio = re.search(rf'<input type="radio"[^>]*id="{target}"[^>]*>', html).group(0)
     assert 'value="report"' in radio
+
+
+def test_a_part_with_one_way_on_asks_for_no_count_and_no_tie_break(
+    client, teacher, klass, scenario
+):
+    """With a single option there is nothing to vote on: the teacher carries the class on,
+    and no totals are made up for it."""
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=4, share=20)
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    html = client.get(url).content.decode()
+    assert "Oh no" in html
+    assert not re.search(r'<input type="number"', html)
+    assert not re.search(r'<input type="radio" name="tie_break"', html)
+    response = client.post(url, {"node": "shared", "step": 1})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.state["node_id"] == "poor" and session.finished_at is not None
+    assert not ClassroomVote.objects.filter(session=session, step=1).exists()
+    history = client.get(url).content.decode()
+    assert "Oh no (the only option)" in history
