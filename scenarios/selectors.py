@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Group, Membership
@@ -87,12 +87,15 @@ class NodeShares:
     title: str
     learners: int
     choices: list[ChoiceShare]
+    # Enough got here, but a group within this one shows its choices here too, and the
+    # learners left over are fewer than the minimum (see `_left_over_few`).
+    withheld: bool = False
 
     @property
     def enough(self) -> bool:
         # A part fewer learners reached than the minimum shows no choices (the group may
         # be big enough while one pupil went down a branch alone).
-        return self.learners >= MIN_LEARNERS
+        return self.learners >= MIN_LEARNERS and not self.withheld
 
 
 # How an ending's outcome is named to teachers (the player says "Ending: a good outcome").
@@ -137,10 +140,13 @@ class GroupAnalytics:
     endings: list[EndingShare]
     # Learners who reached an ending (the endings' shares are of them).
     finished: int = 0
+    # Enough finished, but too few of them are outside a group within this one that shows
+    # its endings (see `_left_over_few`).
+    endings_withheld: bool = False
 
     @property
     def endings_enough(self) -> bool:
-        return self.finished >= MIN_LEARNERS
+        return self.finished >= MIN_LEARNERS and not self.endings_withheld
 
 
 def _moves_standing(**filters):
@@ -161,7 +167,8 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     leader, say) are not among them. A learner counts once they
     have made a choice. Nothing is returned below MIN_LEARNERS, and no part's choices, nor
     the endings, where fewer reached them (`NodeShares.enough`, `endings_enough`): a pupil
-    alone on a branch, or alone at an ending, is not shown.
+    alone on a branch, or alone at an ending, is not shown. Nor where taking away what a
+    group within this one shows (a class of a year group) would leave fewer than that.
     """
     member_ids = _members_at_school(group)
     moves = _moves_standing(scenario=scenario, attempt__learner__in=member_ids)
@@ -174,10 +181,15 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         .annotate(learners=Count("attempt__learner", distinct=True))
         .order_by("node_id", "choice_id")
     )
-    node_totals = dict(
-        moves.values("node_id")
-        .annotate(learners=Count("attempt__learner", distinct=True))
-        .values_list("node_id", "learners")
+    # Who got to each part (in ids: a part's learners are compared with other groups').
+    learners_at: dict[str, set[int]] = {}
+    for node_id, learner_id in (
+        moves.order_by().values_list("node_id", "attempt__learner").distinct()
+    ):
+        learners_at.setdefault(node_id, set()).add(learner_id)
+    node_totals = {node_id: len(ids) for node_id, ids in learners_at.items()}
+    within = _groups_played_within(
+        group=group, scenario=scenario, played=set().union(*learners_at.values())
     )
     if scenario.live_revision_id:
         graph = graph_for_revision(scenario.live_revision_id)
@@ -207,14 +219,13 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
             node_id=node_id,
             title=_node_title(graph, node_id),
             learners=node_totals.get(node_id, 0),
-            choices=(
-                _in_graph_order(graph, node_id, choices)
-                if node_totals.get(node_id, 0) >= MIN_LEARNERS
-                else []
-            ),
+            choices=choices,
+            withheld=_left_over_few(learners_at[node_id], within),
         )
         for node_id, choices in sorted(by_node.items(), key=lambda kv: order.get(kv[0], 10**6))
     ]
+    for node in nodes:
+        node.choices = _in_graph_order(graph, node.node_id, node.choices) if node.enough else []
     # An ending counts while the choice that reached it, and the statement that it was
     # reached, stand (neither was voided).
     from xapi.models import Statement
@@ -243,7 +254,8 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         .annotate(learners=Count("learner", distinct=True))
         .order_by("-learners", "ending_node")
     )
-    finisher_count = finished.values("learner").distinct().count()
+    finisher_ids = set(finished.order_by().values_list("learner", flat=True).distinct())
+    finisher_count = len(finisher_ids)
     finishers = finisher_count or 1
     endings = [
         EndingShare(
@@ -270,11 +282,58 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         for node in graph.nodes
         if node.is_ending and node.id not in reached
     ]
-    if finisher_count < MIN_LEARNERS:
-        endings = []
-    return GroupAnalytics(
-        learners=learners, enough=True, nodes=nodes, endings=endings, finished=finisher_count
+    result = GroupAnalytics(
+        learners=learners,
+        enough=True,
+        nodes=nodes,
+        endings=endings,
+        finished=finisher_count,
+        endings_withheld=_left_over_few(finisher_ids, within),
     )
+    if not result.endings_enough:
+        result.endings = []
+    return result
+
+
+def _groups_played_within(*, group, scenario: Scenario, played: set[int]) -> list[set[int]]:
+    """The learners who played, of each other group at the school whose learners who played
+    are all among `played` (this group's): what those groups' pages show is a part of what
+    this one's does. Their learners are counted as `_members_at_school` counts them."""
+    played_at_school = _moves_standing(
+        scenario=scenario, attempt__learner__school_id=group.school_id
+    ).values("attempt__learner")
+    places = (
+        Membership.objects.filter(
+            group__school_id=group.school_id,
+            role=Membership.Role.MEMBER,
+            user__is_active=True,
+            user__school_id=group.school_id,
+            user__in=played_at_school,
+        )
+        .exclude(group=group)
+        .filter(
+            Q(group__kind=Group.Kind.STAFF_TEAM)
+            | Q(user__groups__name=AUTH_GROUP_NAMES[Role.PUPIL])
+        )
+        .values_list("group_id", "user_id")
+    )
+    by_group: dict[int, set[int]] = {}
+    for group_id, user_id in places:
+        by_group.setdefault(group_id, set()).add(user_id)
+    return [ids for ids in by_group.values() if ids <= played]
+
+
+def _left_over_few(learners: set[int], within: list[set[int]]) -> bool:
+    """Would taking away what groups within this one show (the learners of each among
+    `learners`, where they are enough to be shown) leave a few, fewer than MIN_LEARNERS?
+    Checked against each group on its own and against all of them at once (a year group
+    less all its classes: the pupils in none)."""
+    shown = [ids & learners for ids in within]
+    shown = [ids for ids in shown if len(ids) >= MIN_LEARNERS]
+    if not shown:
+        return False
+    left_overs = [learners - ids for ids in shown] + [learners - set().union(*shown)]
+    return any(0 < len(left) < MIN_LEARNERS for left in left_overs)
 
 
 def _members_at_school(group):

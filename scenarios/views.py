@@ -553,12 +553,20 @@ def _analytics_rows(result, runs):
     if not result.enough:
         yield [own, "", gettext("Not enough learners to show"), "", result.learners, "", ""]
     too_few = gettext("fewer than %(minimum)s learners") % {"minimum": MIN_LEARNERS}
-    if result.enough and not result.endings_enough:
+    # Shown, with a group within this one's, the difference would single out a few.
+    withheld = gettext(
+        "not shown: a group within this one would single out fewer than %(minimum)s"
+    ) % {"minimum": MIN_LEARNERS}
+    if result.enough and result.endings_withheld:
+        yield [own, gettext("Endings"), withheld, "", "", "", ""]
+    elif result.enough and not result.endings_enough:
         yield [own, gettext("Endings"), too_few, "", "", "", ""]
     for ending in result.endings:
         yield [own, ending.title, "", ending.outcome_label, ending.learners, ending.percent, ""]
     for node in result.nodes:
-        if not node.enough:
+        if node.withheld:
+            yield [own, node.title, withheld, "", "", "", ""]
+        elif not node.enough:
             yield [own, node.title, too_few, "", "", "", ""]
         for choice in node.choices:
             yield [own, node.title, choice.label, "", choice.learners, choice.percent, ""]

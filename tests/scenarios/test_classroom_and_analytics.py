@@ -1424,3 +1424,72 @@ def test_a_part_with_one_way_on_asks_for_no_count_and_no_tie_break(
     assert not ClassroomVote.objects.filter(session=session, step=1).exists()
     history = client.get(url).content.decode()
     assert "Oh no (the only option)" in history
+
+
+def _shown_at(result, node_id):
+    """How many learners the group's page counts at a part, or None if its choices are not
+    shown there."""
+    node = next((n for n in result.nodes if n.node_id == node_id), None)
+    return node.learners if node is not None and node.choices else None
+
+
+def test_a_year_group_less_one_of_its_classes_never_gives_away_fewer_than_five(
+    client, safeguarding_lead, school, klass, scenario
+):
+    """8R's five pupils are in Year 8 too, with one pupil who is in no class of the year. A
+    teacher who sees both pages (the safeguarding lead sees every group) would subtract 8R's
+    shares from Year 8's and learn what that one pupil chose: the difference is a group of
+    one, below the minimum."""
+    year = GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    for membership in Membership.objects.filter(group=klass):
+        Membership.objects.create(group=year, user=membership.user)
+    _pupils_play(year, school, scenario, [["share", "oops"]], prefix="alone")
+    in_class = scenario_group_analytics(scenario=scenario, group=klass)
+    in_year = scenario_group_analytics(scenario=scenario, group=year)
+    assert in_class.enough and in_year.enough
+    assert _shown_at(in_class, "start") == 5
+    assert _shown_at(in_year, "start") is None
+    assert in_class.endings and not in_year.endings
+    # The page and its download say why, rather than that too few played.
+    client.force_login(safeguarding_lead)
+    query = {"group": year.pk, "scenario": scenario.uuid}
+    html = client.get(reverse("scenarios:analytics"), query).content.decode()
+    assert html.count("taking away the choices shown for a group within this one") == 1
+    assert "taking away the endings shown for a group within this one" in html
+    rows = _csv_rows(client.get(reverse("scenarios:analytics_csv"), query))
+    withheld = [row[1] for row in rows if row[2].startswith("not shown: a group within")]
+    assert withheld == ["Endings", "start"]
+
+
+def test_a_year_group_less_all_its_classes_never_gives_away_fewer_than_five(
+    school, klass, scenario
+):
+    """Year 8 is 8R, 8S and two pupils in neither: subtracting both classes' shares from the
+    year's would give away what those two chose."""
+    other = GroupFactory(school=school, name="8S", kind=Group.Kind.CLASS)
+    year = GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    _pupils_play(other, school, scenario, [["report", "ignore"]] * 5, prefix="s")
+    for membership in Membership.objects.filter(group__in=[klass, other]):
+        Membership.objects.create(group=year, user=membership.user)
+    _pupils_play(year, school, scenario, [["share", "oops"]] * 2, prefix="alone")
+    in_year = scenario_group_analytics(scenario=scenario, group=year)
+    assert _shown_at(in_year, "start") is None
+    assert not in_year.endings
+    # Five more pupils in no class: the rest of the year is no longer a handful.
+    _pupils_play(year, school, scenario, [["share", "oops"]] * 3, prefix="more")
+    in_year = scenario_group_analytics(scenario=scenario, group=year)
+    assert _shown_at(in_year, "start") == 15
+    assert {e.node_id: e.learners for e in in_year.endings}["poor"] == 5
+
+
+def test_a_year_group_made_of_whole_classes_shows_its_choices(school, klass, scenario):
+    """Nothing is left over when the classes are taken away: the year's page gives away no
+    one the classes' pages do not."""
+    year = GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    for membership in Membership.objects.filter(group=klass):
+        Membership.objects.create(group=year, user=membership.user)
+    in_year = scenario_group_analytics(scenario=scenario, group=year)
+    assert _shown_at(in_year, "start") == 5 and in_year.endings
