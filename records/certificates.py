@@ -17,6 +17,7 @@ import logging
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache, cached_property
 from itertools import pairwise
 from pathlib import Path
@@ -334,10 +335,12 @@ def certificate_pdf(certificate) -> bytes:
     ]
     from .selectors import certificate_expires_on
 
-    # A course the school renews: the same date the certificate check page gives.
+    # A course the school renews: valid until the day before the one the check page says it
+    # expires on, the first day it no longer counts ("valid until" a day includes that day).
     expires_on = certificate_expires_on(certificate=certificate)
     if expires_on:
-        until = _("Valid until %(date)s") % {"date": expires_on.strftime("%-d %B %Y")}
+        last_day = expires_on - timedelta(days=1)
+        until = _("Valid until %(date)s") % {"date": last_day.strftime("%-d %B %Y")}
         lines.append((regular, 13, until, 68))
     room = width - 40 * mm  # inside the border, with a margin
     for fonts, size, text, y in lines:

@@ -533,7 +533,37 @@ def test_certificate_pdf_of_a_renewed_course_says_until_when_it_is_valid(client,
     text = " ".join(_pdf_text(client.get(url).content).split())
     expires_on = certificate_expires_on(certificate=Certificate.objects.get())
     assert expires_on is not None
-    assert f"Valid until {expires_on.strftime('%-d %B %Y')}" in text
+    last_day = expires_on - timedelta(days=1)
+    assert f"Valid until {last_day.strftime('%-d %B %Y')}" in text
+
+
+def test_the_check_page_calls_a_certificate_valid_on_the_day_it_says_it_is_valid_until(
+    client, world, monkeypatch
+):
+    """ "Valid until 6 December" is read as valid on 6 December: the check page (and the
+    dashboard, which counts the completion expired from the day it expires) must agree."""
+    from datetime import datetime
+
+    client.force_login(world["staff"])
+    url = reverse("records:certificate", args=[world["completion"].statement_id])
+    text = " ".join(_pdf_text(client.get(url).content).split())
+    until = re.search(r"Valid until (\d{1,2} [A-Z][a-z]+ \d{4})", text)
+    assert until is not None
+    valid_until = datetime.strptime(until.group(1), "%d %B %Y").date()
+    code = Certificate.objects.get().code
+    client.logout()
+    real_localdate = timezone.localdate
+
+    def on(day):
+        monkeypatch.setattr(
+            timezone,
+            "localdate",
+            lambda value=None, **kw: day if value is None else real_localdate(value, **kw),
+        )
+        return client.get(reverse("records:verify"), {"code": code}).content.decode()
+
+    assert "Valid certificate" in on(valid_until)
+    assert "Expired certificate" in on(valid_until + timedelta(days=1))
 
 
 def test_a_made_up_or_voided_code_is_invalid(client, world):
