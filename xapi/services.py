@@ -1037,6 +1037,8 @@ def document_save(
     `capped` (a learner's browser writing): the learner's documents may not grow past
     XAPI_LEARNER_DOCUMENTS_MAX documents or XAPI_LEARNER_DOCUMENT_BYTES_MAX bytes."""
     key = _document_key(**key)
+    if capped:
+        _learner_documents_lock(school, key["agent_key"])
     for attempt in range(2):
         existing = (
             _documents(school, key).filter(document_id=document_id).select_for_update().first()
@@ -1152,6 +1154,21 @@ def _document_write(
     existing.updated = now
     existing.save()
     return existing
+
+
+def _learner_documents_lock(school, agent_key: str) -> None:
+    """On PostgreSQL, lock (until the transaction ends) the learner's documents as a whole,
+    so that two of their tabs saving at the same moment count and add up the documents one
+    after the other: otherwise each counts before the other has written, and both pass the
+    caps. SQLite writes one transaction at a time already."""
+    if connection.vendor != "postgresql":
+        return
+    school_id = school.pk if school is not None else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"documents:{school_id}:{agent_key}"],
+        )
 
 
 def _learner_documents_check(existing, *, school, key, content: bytes) -> None:

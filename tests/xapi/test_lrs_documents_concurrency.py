@@ -2,6 +2,7 @@
 4.1.4): two tabs or devices saving the same state, or two tools creating the same profile
 with If-None-Match: *. Each request gets an xAPI answer; none fails with a server error."""
 
+import contextlib
 import json
 import threading
 
@@ -71,3 +72,62 @@ def test_a_profile_created_at_once_with_if_none_match_is_created_once(lrs):
 
     assert statuses == [204, 412, 412, 412]
     assert Document.objects.count() == 1
+
+
+def test_a_learners_browser_saving_new_documents_at_once_stays_within_the_cap(
+    client, pupil, settings, monkeypatch
+):
+    """XAPI_LEARNER_DOCUMENTS_MAX holds when two of a pupil's tabs each save a new document at
+    the same moment: one is stored and the other is refused (403), not both stored because
+    each counted the learner's documents before the other had written."""
+    from urllib.parse import urlencode
+
+    from xapi import services
+    from xapi.identity import actor_for
+
+    settings.XAPI_LEARNER_DOCUMENTS_MAX = 2
+    client.force_login(pupil)
+    agent = json.dumps(actor_for(pupil))
+
+    def url(state_id):
+        params = {"activityId": "http://example.org/a", "agent": agent, "stateId": state_id}
+        return "/xapi/activities/state?" + urlencode(params)
+
+    version = {"HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
+    first = client.put(url("first"), b"{}", content_type="application/json", **version)
+    assert first.status_code == 204
+
+    # Each request waits after its count until the other has counted too, or (when the other
+    # is held back until this one is done) for a moment: the counts happen at the same time
+    # whenever nothing keeps them apart.
+    checked = threading.Barrier(2)
+    check = services._learner_documents_check
+
+    def check_then_wait(*args, **kwargs):
+        check(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            checked.wait(timeout=3)
+
+    monkeypatch.setattr(services, "_learner_documents_check", check_then_wait)
+    cookies = client.cookies
+    statuses: list[int] = []
+
+    def run(state_id):
+        from django.db import connections
+
+        tab = Client(raise_request_exception=False)
+        tab.cookies = cookies
+        try:
+            response = tab.put(url(state_id), b"{}", content_type="application/json", **version)
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("second", "third")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [204, 403]
+    assert Document.objects.count() == 2
