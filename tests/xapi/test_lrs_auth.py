@@ -310,3 +310,42 @@ def test_a_browser_keeps_only_so_many_documents_for_its_learner(client, pupil, l
     for number in range(3):
         url = _own_document_url(pupil, "state", f"tool-{number}", "http://example.org/c")
         assert lrs.put(url, {"n": "y" * 90}).status_code == 204
+
+
+def test_a_browser_reads_no_correct_answers_in_canonical_statements(client, school, pupil, lrs):
+    """The Activities resource keeps a question's correctResponsesPattern from a learner's
+    browser; GET Statements with format=canonical fills in the same canonical definition
+    (Part Three 2.1.3), so it keeps it from them too. Otherwise a pupil names the question
+    in a statement of their own (as a category, which they may send) and reads the answer a
+    classmate's statement gave before answering it themselves."""
+    from schools.roles import Role
+    from tests.factories import UserFactory
+    from xapi.identity import activity_iri
+
+    question = activity_iri("question", uuid.uuid4())
+    classmate = UserFactory(school=school, roles=[Role.PUPIL])
+    answered = xapi_statement(
+        actor=actor_for(classmate),
+        verb={"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-GB": "answered"}},
+        object={
+            "id": question,
+            "definition": {
+                "name": {"en-GB": "Who can see a public post?"},
+                "interactionType": "choice",
+                "correctResponsesPattern": ["anyone"],
+                "choices": [{"id": "anyone"}, {"id": "friends"}],
+            },
+        },
+    )
+    assert lrs.post(URL, answered).status_code == 200
+    client.force_login(pupil)
+    naming_it = xapi_statement(
+        context={"contextActivities": {"category": [{"id": question}]}},
+    )
+    assert _session_post(client, naming_it).status_code == 200
+
+    got = client.get(URL, {"format": "canonical"}, **V).json()["statements"]
+
+    [category] = got[0]["context"]["contextActivities"]["category"]
+    assert category["definition"]["name"] == {"en-GB": "Who can see a public post?"}
+    assert "correctResponsesPattern" not in category["definition"]

@@ -366,7 +366,17 @@ def _canonical_definitions(principal: Principal, datas: list[dict], fmt: str) ->
     if fmt != "canonical":
         return None
     iris = [iri for data in datas for iri in activity_iris(data)]
-    return activity_definitions(school=principal.school, activity_iris=iris)
+    definitions = activity_definitions(school=principal.school, activity_iris=iris)
+    if principal.user is not None:
+        definitions = {iri: _without_answers(d) for iri, d in definitions.items()}
+    return definitions
+
+
+def _without_answers(definition: dict) -> dict:
+    """An activity's definition as a learner's browser is given it: without a question's
+    correctResponsesPattern (4.1.4.1), which would tell them which answer is right before
+    they answer it, as soon as anyone in the school has."""
+    return {key: value for key, value in definition.items() if key != "correctResponsesPattern"}
 
 
 def _statements_response(payload, datas, with_attachments, principal) -> HttpResponse:
@@ -613,11 +623,7 @@ def activities(lrs: LrsRequest):
     activity = _iri_param(lrs, "activityId", required=True)
     found = activity_definition(school=principal.school, activity_iri=activity)
     if found and principal.user is not None and "definition" in found:
-        # A learner's browser: a question's definition (4.1.4.1) would tell them which answer
-        # is right before they answer it, as soon as anyone in the school has.
-        definition = dict(found["definition"])
-        definition.pop("correctResponsesPattern", None)
-        found = {**found, "definition": definition}
+        found = {**found, "definition": _without_answers(found["definition"])}
     # "If an LRS does not have a canonical definition of the Activity to return, the LRS
     # SHOULD* [2.0.0: shall] still return an Activity Object when queried" (Part Three 2.5).
     return JsonResponse(found or {"objectType": "Activity", "id": activity})
