@@ -112,6 +112,21 @@ def test_a_statement_sent_again_with_its_duration_to_the_hundredth_is_the_same(l
     assert lrs.post(URL, later).status_code == 409
 
 
+def test_a_statement_stored_with_a_duration_now_refused_is_a_conflict_not_an_error(lrs):
+    """A duration with a fraction before its last unit (P1.5Y2M) is refused now, but one
+    stored before may still be there: a statement sent with its id is compared with it and
+    answered 409, as any other content under that id is, not with a server error."""
+    statement_id = str(uuid.uuid4())
+    assert lrs.post(URL, xapi_statement(id=statement_id)).status_code == 200
+    row = Statement.objects.get()
+    row.data = {**row.data, "result": {"duration": "P1.5Y2M"}}
+    row.save()
+
+    assert lrs.post(URL, xapi_statement(result={"duration": "P1.5Y2M"})).status_code == 400
+    again = xapi_statement(id=statement_id, result={"duration": "P1Y8M"})
+    assert lrs.post(URL, again).status_code == 409
+
+
 def test_batch_with_repeated_id_is_400(lrs):
     """2.1.2: "If the LRS receives a batch of Statements containing two or more Statements
     with the same id, it SHALL reject the batch and return 400 Bad Request"."""

@@ -50,6 +50,7 @@ _DURATION = re.compile(
     r"^P(?:\d+(\.\d+)?W|(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?"
     r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?)\Z"
 )
+_DURATION_NUMBER = re.compile(r"[0-9.]+")
 # ISO 8601 date-time as RFC 3339 profiles it (2.0.0 4.5: "MUST be formatted per RFC 3339").
 _TIMESTAMP = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?P<sep>[T ])\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+\-]\d{2}(:?\d{2})?)?\Z"
@@ -104,7 +105,10 @@ def _lang(value: str) -> str:
 
 
 def _duration(value: str) -> str:
-    if not _DURATION.match(value):
+    # ISO 8601:2004(E) 4.4.3.2: "the lowest order components may have a decimal fraction",
+    # the others not (P1.5Y2M is no duration), so only the last number may have one.
+    numbers = _DURATION_NUMBER.findall(value)
+    if not _DURATION.match(value) or any("." in number for number in numbers[:-1]):
         raise PydanticCustomError("duration", "must be an ISO 8601 duration (e.g. PT1M30S)")
     return value
 

@@ -366,7 +366,17 @@ def test_weeks_combined_with_other_units_is_an_invalid_duration(duration):
     assert "result.duration" in paths_of(statement(result={"duration": duration}))
 
 
-@pytest.mark.parametrize("duration", ["P1W", "P0.5W", "P1Y2M3DT4H5M6.7S", "PT0S", "P3D"])
+@pytest.mark.parametrize("duration", ["P1.5Y2M", "P0.5DT1H", "PT1.5H30M", "PT1.5M2.5S"])
+def test_a_fraction_before_the_last_unit_is_an_invalid_duration(duration):
+    """ISO 8601:2004(E) 4.4.3.2, the format 2.0.0 Part Two 4.6 (1.0.3 4.6) requires: "the
+    lowest order components may have a decimal fraction", and only they: a year and a half
+    and two months is P1Y8M, never P1.5Y2M."""
+    assert "result.duration" in paths_of(statement(result={"duration": duration}))
+
+
+@pytest.mark.parametrize(
+    "duration", ["P1W", "P0.5W", "P1Y2M3DT4H5M6.7S", "PT0S", "P3D", "P1.5Y", "PT1H0.5M"]
+)
 def test_durations_in_either_iso_8601_format_are_valid(duration):
     statement_validate(statement(result={"duration": duration}), version="2.0.0")
 
