@@ -29,6 +29,7 @@ from .forwarding import (
     NO_LONGER_FOR_TARGET,
     REFUSED_SHOWN,
     VOIDED_AT_TARGET,
+    outbox_half_sent_restart,
     outbox_kept_aside,
     outbox_refused,
     outbox_replay,
@@ -142,6 +143,7 @@ class ForwardingTargetEditView(generic.EditView):
                 attempts=Least(models.F("attempts"), 1),
                 server_errors=0,
             )
+            outbox_half_sent_restart(target=target)
             transaction.on_commit(lambda: outbox_schedule(target_id=target.pk))
         return target
 

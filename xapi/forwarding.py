@@ -837,6 +837,18 @@ def outbox_kept_aside(*, target: ForwardingTarget, reason: str) -> int:
     ).count()
 
 
+def outbox_half_sent_restart(*, target: ForwardingTarget) -> None:
+    """Start the tries and the count of 5xx answers in a row again for the target's entries
+    a worker is sending, as a replay or a saved target does for those waiting. A worker that
+    died mid-send leaves them so, and they go with the next send once its lease is over: with
+    the counts the old address or password ran up, they would back off for up to an hour at
+    the first failure, and a single 5xx would set the first aside as a statement the target
+    cannot take (`_stuck`). Their lease is kept: one still being sent is not sent twice."""
+    OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.SENDING).update(
+        attempts=Least(F("attempts"), 1), server_errors=0
+    )
+
+
 @transaction.atomic
 def outbox_replay(*, target: ForwardingTarget, statuses=("failed", "pending")) -> int:
     """Make failed (and waiting) entries due now and send them: the admin's replay. Returns
@@ -870,6 +882,7 @@ def outbox_replay(*, target: ForwardingTarget, statuses=("failed", "pending")) -
         attempts=Least(F("attempts"), 1),
         server_errors=0,
     )
+    outbox_half_sent_restart(target=target)
     # The admin asks for it now, whatever the target last asked for.
     ForwardingTarget.objects.filter(pk=target.pk).update(wait_until=None)
     transaction.on_commit(lambda: outbox_schedule(target_id=target.pk))

@@ -182,3 +182,81 @@ def test_correcting_an_address_that_answered_502s_does_not_set_a_statement_aside
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
     sent = [s["id"] for r in receiver.requests for s in r["body"]]
     assert sent[-2:] == [s["id"] for s in statements]
+
+
+@pytest.fixture
+def half_sent_after_three_502s(
+    school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """A target at a wrong address behind a gateway: two statements answered 502 three
+    times in a row (so each has counted three 5xx), then a worker that took the first one
+    died mid-send, leaving it "sending" with its lease over."""
+    from xapi.forwarding import outbox_flush
+
+    port = receiver.server_address[1]
+    target = ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint=f"http://127.0.0.1:{port}/wrong/"
+    )
+    statements = [make_statement(pupil) for _ in range(2)]
+    receiver.statuses = [502]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=statements, school=school)
+    receiver.statuses = [502, 502, 502, 502]
+    for _ in range(2):
+        OutboxEntry.objects.update(next_attempt_at=timezone.now())
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_flush()
+    assert set(OutboxEntry.objects.values_list("server_errors", flat=True)) == {3}
+    first = OutboxEntry.objects.order_by("id").first()
+    OutboxEntry.objects.filter(pk=first.pk).update(
+        status=OutboxEntry.Status.SENDING, next_attempt_at=timezone.now() - timedelta(minutes=1)
+    )
+    return target, statements
+
+
+def test_saving_a_target_starts_the_counts_again_for_what_a_dead_worker_left_half_sent(
+    admin_client, half_sent_after_three_502s, receiver, django_capture_on_commit_callbacks
+):
+    """Saving the target with the right address starts the count of 5xx in a row (and the
+    back-off) again for what waits, but a statement a dead worker left "sending" kept the
+    count the wrong address ran up: one 502 from the corrected address then set it aside
+    as a statement the target cannot take, and the send after it took the rest."""
+    from xapi.forwarding import outbox_flush
+
+    target, statements = half_sent_after_three_502s
+    receiver.statuses = [502, 502]
+    target_saved(
+        admin_client, target, django_capture_on_commit_callbacks, endpoint=receiver.endpoint
+    )
+    for _ in range(2):
+        assert not OutboxEntry.objects.filter(status="failed").exists()
+        OutboxEntry.objects.exclude(status="sent").update(next_attempt_at=timezone.now())
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_flush()
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+    sent = [s["id"] for r in receiver.requests for s in r["body"]]
+    assert sent[-2:] == [s["id"] for s in statements]
+
+
+def test_a_replay_starts_the_counts_again_for_what_a_dead_worker_left_half_sent(
+    admin_client, half_sent_after_three_502s, receiver, django_capture_on_commit_callbacks
+):
+    """A replay is the admin's fresh try and starts the count of 5xx in a row again, but
+    not for a statement a dead worker left "sending": one 502 after the replay set it
+    aside as a statement the target cannot take."""
+    from xapi.forwarding import outbox_flush
+
+    target, statements = half_sent_after_three_502s
+    target.endpoint = receiver.endpoint
+    target.save()
+    receiver.statuses = [502, 502]
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("xapi_forwarding_replay", args=[target.pk]))
+    for _ in range(2):
+        assert not OutboxEntry.objects.filter(status="failed").exists()
+        OutboxEntry.objects.exclude(status="sent").update(next_attempt_at=timezone.now())
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_flush()
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+    sent = [s["id"] for r in receiver.requests for s in r["body"]]
+    assert sent[-2:] == [s["id"] for s in statements]
