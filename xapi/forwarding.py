@@ -854,8 +854,12 @@ def outbox_replay(*, target: ForwardingTarget, statuses=("failed", "pending")) -
     """Make failed (and waiting) entries due now and send them: the admin's replay. Returns
     how many go. Those the send would set aside again at once stay set aside, saying why,
     and are not counted: voided by a statement the target already has, or set aside as no
-    longer for the target and still not (its school or statements were not given back)."""
-    chosen = OutboxEntry.objects.filter(target=target, status__in=list(statuses))
+    longer for the target and still not (its school or statements were not given back).
+    Those a worker died sending go too once its lease is over, as any send would take them:
+    the status page counts them as waiting."""
+    now = timezone.now()
+    half_sent = Q(status=OutboxEntry.Status.SENDING, next_attempt_at__lte=now)
+    chosen = OutboxEntry.objects.filter(Q(status__in=list(statuses)) | half_sent, target=target)
     voided = list(_voiding_at_target(target, chosen).values_list("id", flat=True))
     if voided:
         OutboxEntry.objects.filter(id__in=voided).update(

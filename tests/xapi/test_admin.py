@@ -505,3 +505,30 @@ def test_replaying_does_not_count_a_statement_no_longer_for_the_target_as_sent_a
     ]
     assert len(receiver.requests) == 1
     assert OutboxEntry.objects.get().status == "failed"
+
+
+def test_replaying_counts_what_a_dead_worker_left_half_sent(
+    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
+):
+    """The status page counts a statement a worker died sending among those waiting, and
+    any send takes it once the worker's lease is over; yet "Replay now" said that nothing
+    was waiting and there was nothing to send, and then sent it."""
+    from datetime import timedelta
+
+    from django.contrib.messages import get_messages
+    from django.utils import timezone
+
+    target = ForwardingTarget.objects.create(name="Trust LRS", endpoint=receiver.endpoint)
+    with django_capture_on_commit_callbacks(execute=False):
+        record(statements=[make_statement(pupil)], school=school)
+    OutboxEntry.objects.update(
+        status=OutboxEntry.Status.SENDING, next_attempt_at=timezone.now() - timedelta(minutes=1)
+    )
+    page = admin_client.get(reverse("xapi_forwarding_status"))
+    assert page.context["rows"][0]["target"].pending == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("xapi_forwarding_replay", args=[target.pk]))
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "1 statement for Trust LRS will be sent again now."
+    ]
+    assert OutboxEntry.objects.get().status == "sent"
