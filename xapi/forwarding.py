@@ -540,6 +540,16 @@ def _stuck(exc: Exception, entry: OutboxEntry) -> bool:
     return _server_error(exc) and entry.server_errors + 1 >= STUCK_AFTER
 
 
+def _already_there(exc: Exception, entry: OutboxEntry) -> bool:
+    """Did the target answer 409 for this statement, sent alone, after an earlier try of it
+    that may have reached the target (its answer lost or a failure)? xAPI 1.0.3 Part Three
+    2.1.2: an LRS given a statement whose id it already has does not change it, "whether it
+    responds with 409 Conflict or" a success, and some LRSs (ADL's reference LRS) answer 409
+    even for the very same statement: it has it, and no replay can do more. A 409 to a first
+    try is another statement with this id there, and stays a refusal for an admin to see."""
+    return isinstance(exc, urllib.error.HTTPError) and exc.code == 409 and entry.attempts > 0
+
+
 def retry_after(exc: Exception, now: datetime) -> datetime | None:
     """When the target asked to be tried again (`Retry-After`: seconds or an HTTP date),
     at most RETRY_AFTER_MAX away; None when it did not say."""
@@ -661,15 +671,16 @@ def _one_by_one(target: ForwardingTarget, entries: list[OutboxEntry]) -> tuple[i
         try:
             _post(target, [statement], _files([entry], [statement]))
         except Exception as exc:  # any failure is recorded and retried
-            if refused(exc):
-                _failed(target, [entry], exc)
-                continue
-            if suspect is None and _stuck(exc, entry) and index + 1 < len(entries):
-                suspect = (entry, exc)
-                continue
-            # The target itself fails: the rest wait (a suspect among them too).
-            _failed(target, ([suspect[0]] if suspect else []) + entries[index:], exc)
-            return sent, False
+            if not _already_there(exc, entry):  # if it is, the target has it: sent, below
+                if refused(exc):
+                    _failed(target, [entry], exc)
+                    continue
+                if suspect is None and _stuck(exc, entry) and index + 1 < len(entries):
+                    suspect = (entry, exc)
+                    continue
+                # The target itself fails: the rest wait (a suspect among them too).
+                _failed(target, ([suspect[0]] if suspect else []) + entries[index:], exc)
+                return sent, False
         if suspect is not None:
             # The target takes statements: it is the suspect it fails on. Set aside.
             _set_aside(suspect[0], suspect[1])
@@ -784,6 +795,9 @@ def batch_send(*, target: ForwardingTarget, fresh: bool = False) -> tuple[int, b
     except Exception as exc:  # any failure is recorded and retried
         if (refused(exc) or _stuck(exc, entries[0])) and len(entries) > 1:
             return _one_by_one(target, entries)
+        if _already_there(exc, entries[0]):
+            _sent(entries)
+            return 1, True
         _failed(target, entries, exc)
         # A refused statement is set aside: the ones after it can still go.
         return 0, refused(exc)

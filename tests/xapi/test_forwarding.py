@@ -1061,3 +1061,39 @@ def test_a_statement_the_target_never_answers_for_is_set_aside_and_the_rest_arri
     status = dict(OutboxEntry.objects.values_list("statement__statement_id", "status"))
     assert [status[i] for i in ids] == ["failed", "sent", "sent"]
     assert OutboxEntry.objects.get(status="failed").last_error.startswith("TimeoutError")
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_a_statement_the_target_already_has_from_a_lost_answer_counts_as_sent(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks, count
+):
+    """xAPI 1.0.3 Part Three 2.1.2: an LRS given a statement whose id it already has "MUST
+    NOT" change it, "whether it responds with 409 Conflict or" a success, and some answer
+    409 whatever the content (ADL's reference LRS does). A try the target stored but whose
+    answer was lost (here a 502 from its gateway) is sent again, and answered 409: the
+    statements were set aside as refused, listed for an admin whose replay got 409 again,
+    though the target has them."""
+    statements = [make_statement(pupil) for _ in range(count)]
+    receiver.statuses = [502]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=statements, school=school)
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"pending"}
+    receiver.statuses = [409] * (count + 1)
+    OutboxEntry.objects.update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_flush()
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+    assert outbox_summary()[0]["target"].failed == 0
+
+
+def test_a_409_to_a_statement_never_sent_before_is_still_a_refusal(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """Sent for the first time, a statement the target answers 409 for is not one it had
+    from us: another statement has its id there, and the admin is shown the answer."""
+    receiver.statuses = [409]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    entry = OutboxEntry.objects.get()
+    assert entry.status == "failed"
+    assert entry.last_error.startswith("HTTP 409")
