@@ -469,6 +469,11 @@ def _post(target: ForwardingTarget, statements: list[dict], files=()) -> None:
         except urllib.error.HTTPError as exc:
             if not refused(exc):
                 raise
+            if exc.code == 413 and len(statements) > 1:
+                # Too large, which says nothing about reading only JSON: sent without their
+                # files and taken, the batch's files would be lost. One at a time instead
+                # (`_one_by_one`), each statement with its own files.
+                raise
         # Refused: an LRS that reads only JSON requests (Ralph 5) takes the statements as
         # JSON, without their files; one that refuses the statements refuses them again.
     _send(target, json.dumps(statements).encode(), "application/json")

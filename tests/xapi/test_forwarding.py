@@ -1097,3 +1097,30 @@ def test_a_409_to_a_statement_never_sent_before_is_still_a_refusal(
     entry = OutboxEntry.objects.get()
     assert entry.status == "failed"
     assert entry.last_error.startswith("HTTP 409")
+
+
+def test_files_of_a_batch_too_large_for_the_target_arrive_one_statement_at_a_time(
+    school, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """A target (or the web server before it) answers 413 to a request too large for it. The
+    batch was sent again as JSON, without its files, and counted as sent when the target took
+    that: every file in the batch was lost, though each statement with its own file fits.
+    Too large is not "reads only JSON": the statements go one at a time, each with its file."""
+    import hashlib
+
+    from tests.xapi.test_lrs_statements import attachment_statement, multipart
+
+    contents = [b"the first certificate", b"the second certificate"]
+    hashes = [hashlib.sha256(content).hexdigest() for content in contents]
+    body, content_type = multipart(
+        [attachment_statement(content) for content in contents],
+        list(zip(contents, hashes, strict=True)),
+    )
+    receiver.statuses = [413]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", body, content_type=content_type).status_code == 200
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+    delivered = {}
+    for request in receiver.requests[1:]:
+        delivered.update(request["parts"])
+    assert set(delivered) == set(hashes)
