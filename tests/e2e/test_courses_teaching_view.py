@@ -286,7 +286,7 @@ def test_running_a_scenario_again_keeps_the_class_it_was_run_with(
         "Show her your screenshot",
         "Quietly tell Mr Evans or another teacher after the lesson",
     ]:
-        page.get_by_role("spinbutton", name=choice, exact=True).fill("5")
+        page.get_by_role("textbox", name=choice, exact=True).fill("5")
         page.get_by_role("button", name="Follow the class's choice").click()
     expect(page.get_by_role("heading", name="You were an upstander")).to_be_visible()
 
@@ -318,7 +318,7 @@ def test_the_end_of_a_classroom_run_offers_no_lesson_the_teacher_cannot_open(
         "Show her your screenshot",
         "Quietly tell Mr Evans or another teacher after the lesson",
     ]:
-        page.get_by_role("spinbutton", name=choice, exact=True).fill("5")
+        page.get_by_role("textbox", name=choice, exact=True).fill("5")
         page.get_by_role("button", name="Follow the class's choice").click()
     expect(page.get_by_role("heading", name="You were an upstander")).to_be_visible()
 

@@ -1041,7 +1041,7 @@ def test_a_tie_marks_the_tie_break_options_and_says_why_beside_them(
     described = re.search(rf'id="{fieldset.group(1)}"[^>]*>(.*?)</div>', html, re.S)
     assert described and "It&#x27;s a tie" in described.group(1)
     # The counts, which are not in error, are not marked.
-    assert not re.search(r'<input type="number"[^>]*aria-invalid', html)
+    assert not re.search(r'<input type="text" inputmode="numeric"[^>]*aria-invalid', html)
 
 
 def test_a_site_administrator_tells_two_schools_classes_of_the_same_name_apart(client, klass):
@@ -1222,7 +1222,7 @@ def test_a_refusal_about_no_box_does_not_mark_the_boxes_as_wrong(
     assert response.status_code == 400
     page = response.content.decode()
     assert f'<ul class="error-summary__list"><li>{message}</li></ul>' in page
-    boxes = re.findall(r'<input type="number"[^>]*>', page)
+    boxes = re.findall(r'<input type="text" inputmode="numeric"[^>]*>', page)
     assert len(boxes) == 2
     assert [box for box in boxes if "aria-invalid" in box] == []
     assert "<fieldset>\n      <legend>How many pupils chose each option?</legend>" in page
@@ -1234,7 +1234,7 @@ def test_counts_that_cannot_be_used_are_marked_where_they_are_typed(
     session = _start_session(client, teacher, klass, scenario)
     page = _vote(client, session, node="start", step=0, report=-2, share=3).content.decode()
     assert '<a href="#count-1">' in page
-    boxes = re.findall(r'<input type="number"[^>]*>', page)
+    boxes = re.findall(r'<input type="text" inputmode="numeric"[^>]*>', page)
     assert len(boxes) == 2 and all('aria-invalid="true"' in box for box in boxes)
 
 
@@ -1415,7 +1415,7 @@ def test_a_part_with_one_way_on_asks_for_no_count_and_no_tie_break(
     url = reverse("scenarios:classroom", args=[session.uuid])
     html = client.get(url).content.decode()
     assert "Oh no" in html
-    assert not re.search(r'<input type="number"', html)
+    assert not re.search(r'<input type="text" inputmode="numeric"', html)
     assert not re.search(r'<input type="radio" name="tie_break"', html)
     response = client.post(url, {"node": "shared", "step": 1})
     assert response.status_code == 302
