@@ -596,8 +596,13 @@ def _analytics_rows(result, runs):
             for vote in step.votes:
                 followed = gettext("yes") if vote["chosen"] else ""
                 yield [section, step.title, vote["label"], "", vote["count"], "", followed]
-        if run.finished and not run.cut:
+        if run.cut:
+            continue
+        if run.finished:
             yield [section, run.place, "", run.outcome_label, "", "", ""]
+        else:
+            # Where the class is, as the page says: its last part is not where the run ended.
+            yield [section, run.place, "", gettext("Not finished"), "", "", ""]
 
 
 @login_required
