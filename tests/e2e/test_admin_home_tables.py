@@ -1,0 +1,69 @@
+"""The admin home page's own panels, read with a screen reader."""
+
+import uuid
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from assessments.models import Quiz
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import UserFactory
+from xapi.models import ForwardingTarget, OutboxEntry, Statement
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(
+        school=None,
+        username="admin1",
+        password="secret-pass-123",
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+def test_the_forwarding_and_drafts_tables_on_the_admin_home_page_have_names(
+    page, live_server, administrator
+):
+    """WCAG 1.3.1 (info and relationships), technique H39: a screen reader lists a page's
+    tables by name and reads the name on entering one. Wagtail names the tables of its own
+    home panels with a caption; the forwarding and drafts panels' tables had none, so
+    they were announced only as "table" among the others."""
+    target = ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint="https://lrs.trust.example.org/data/xAPI/"
+    )
+    now = timezone.now()
+    statement = Statement.objects.create(
+        statement_id=uuid.uuid4(),
+        actor_key="account|https://upstander.example|" + str(uuid.uuid4()),
+        verb_iri="http://adlnet.gov/expapi/verbs/completed",
+        object_iri="https://upstander.example/xapi/activities/module/" + str(uuid.uuid4()),
+        timestamp=now,
+        stored=now,
+        data={},
+    )
+    OutboxEntry.objects.create(
+        target=target,
+        statement=statement,
+        status=OutboxEntry.Status.FAILED,
+        next_attempt_at=now,
+        last_error="HTTP 400: the statement was refused",
+        last_error_at=now,
+    )
+    quiz = Quiz(title="Check what you know", questions=[], live=False)
+    quiz.save()
+    quiz.save_revision()
+
+    sign_in(page, live_server, administrator.username)
+    page.goto(f"{live_server.url}/admin/")
+    forwarding = page.get_by_role(
+        "table", name="Forwarding targets with statements refused or waiting too long"
+    )
+    expect(forwarding.get_by_role("cell", name="Trust LRS")).to_be_visible()
+    drafts = page.get_by_role("table", name="Drafts waiting to be published, newest first")
+    expect(drafts.get_by_role("link", name="Check what you know")).to_be_visible()
+    assert_accessible(page, include="#upstander-forwarding-section")
+    assert_accessible(page, include="#upstander-drafts-section")
