@@ -35,9 +35,11 @@ from .services import memberships_elsewhere_end
 
 class ListingViewSet(ModelViewSet):
     """A ModelViewSet whose listing reads the related rows its columns show with the page
-    (`list_select_related`), rather than one query per row."""
+    (`list_select_related`), rather than one query per row, and scrolls sideways in its own
+    region on a narrow screen rather than being cut off."""
 
     list_select_related: tuple[str, ...] = ()
+    index_results_template_name = "schools/admin/index_results.html"
 
     def get_index_view_kwargs(self, **kwargs):
         if self.list_select_related:
