@@ -759,14 +759,17 @@ A_POST_ABOUT_YOU = Graph(
                     "police",
                     "With your DSL (DSP in Wales), report it to the police, with your evidence",
                     "ending-route",
-                    "Threats, hate and sexual content are reasons to involve the police.",
+                    "Right: INEQE and NAHT say to consider the police where there are threats, "
+                    "hate crime, sexual content or upskirting.",
                     3,
                 ),
                 _c(
                     "wait",
                     "Leave it to POSH and the platform",
                     "ending-partial",
-                    "Threats and sexual content should be reported to the police too.",
+                    "POSH and the platform can get it removed, but INEQE and NAHT say to "
+                    "consider the police too where there are threats, hate crime, sexual "
+                    "content or upskirting.",
                     0,
                 ),
             ),
@@ -805,8 +808,8 @@ A_POST_ABOUT_YOU = Graph(
             debrief=(
                 "Replying publicly, however tempting, amplifies the post. The route that works: "
                 "don't respond; take screenshots; tell your line manager; report to the "
-                "platform; contact POSH (0344 381 4772); the police for threats, hate or "
-                "sexual content."
+                "platform; contact POSH (0344 381 4772); consider the police where there are "
+                "threats, hate crime, sexual content or upskirting."
             ),
         ),
     ),

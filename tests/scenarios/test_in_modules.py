@@ -321,3 +321,62 @@ def test_a_post_about_you_reported_to_the_police_names_upskirting_in_its_debrief
     debrief = page.split("What to take away</h4>", 1)[1].split("</p>")[0]
     text = " ".join(strip_tags(debrief).split())
     assert "where there are threats, hate crime, sexual content or upskirting" in text
+
+
+def _a_post_about_you_played(client, teacher, scenario, route):
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    client.force_login(teacher)
+    client.post(reverse("scenarios:start", args=[scenario.uuid]))
+    attempt = ScenarioAttempt.objects.get(learner=teacher, scenario=scenario)
+    for step, (node, choice) in enumerate(route):
+        client.post(
+            reverse("scenarios:choose", args=[attempt.uuid]),
+            {"node": node, "step": step, "choice": choice},
+        )
+    page = unescape(client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode())
+    return page, " ".join(strip_tags(page).split())
+
+
+def test_a_post_about_you_drawn_in_ending_gives_the_police_advice_the_other_endings_give(
+    client, teacher, demo_module
+):
+    """The "Drawn in" ending summed up the route as "the police for threats, hate or sexual
+    content": no upskirting, and in its own voice, where INEQE's alert and NAHT's guide (and
+    the scenario's other endings) say to consider the police, upskirting among the reasons."""
+    _module, scenario = demo_module
+    page, _text = _a_post_about_you_played(client, teacher, scenario, [("the-link", "reply")])
+    assert "Drawn in" in page
+    debrief = page.split("What to take away</h4>", 1)[1].split("</p>")[0]
+    debrief = " ".join(debrief.split())
+    assert "consider the police where there are threats, hate crime, sexual content or " in (
+        debrief.lower()
+    )
+    assert "upskirting" in debrief
+
+
+@pytest.mark.parametrize("choice", ["police", "wait"])
+def test_a_post_about_you_police_choice_feedback_says_to_consider_the_police(
+    client, teacher, demo_module, choice
+):
+    """At "Threats and sexual content" the feedback told staff the police are to be
+    involved ("reasons to involve the police"; "should be reported to the police too"),
+    where the sources (INEQE's alert, NAHT's guide) and the endings say to consider them."""
+    _module, scenario = demo_module
+    route = [
+        ("the-link", "screenshot"),
+        ("evidence", "tell-manager"),
+        ("line-manager", "posh"),
+        ("posh", "send"),
+        ("new-comments", "next"),
+        ("police-decision", choice),
+    ]
+    page, _text = _a_post_about_you_played(client, teacher, scenario, route)
+    feedback = page.split('class="scenario-feedback', 1)[1].split("</div>")[0]
+    from django.utils.html import strip_tags
+
+    feedback = " ".join(strip_tags(feedback).split()).lower()
+    assert "consider" in feedback
+    assert "upskirting" in feedback
