@@ -686,9 +686,9 @@ DSL_COURSE = {
                 ),
                 _callout(
                     "Escalation contacts",
-                    "<p>Keep the contact details of your LADO (or the officer your local "
-                    "safeguarding procedures name) and your police safer-schools officer's "
-                    "details with your procedure.</p>",
+                    "<p>Keep with your procedure the contact details of your LADO (or the "
+                    "officer your local safeguarding procedures name) and how to reach your "
+                    "local police.</p>",
                     "staff",
                 ),
             ],

@@ -356,3 +356,21 @@ def test_the_lado_is_named_as_naht_names_it_with_no_other_nations_role_invented(
     assert "if your local safeguarding procedures name another officer" in text
     contacts = page.split(">Escalation contacts</h2>", 1)[1].split("</aside>")[0]
     assert "or the officer your local safeguarding procedures name" in strip_tags(contacts)
+
+
+def test_the_escalation_contacts_name_no_police_role_the_sources_do_not_name(
+    client, home_page, school, safeguarding_lead
+):
+    """ "Escalation contacts" asked every lead to keep their "police safer-schools officer's"
+    details: a role none of the case studies names, and one many schools (in Wales, Scotland
+    and Northern Ireland, or in English areas without such a scheme) do not have. The
+    sources say to consider the police; the lead keeps the local police contact."""
+    from schools.models import School
+
+    school.nation = School.Nation.SCOTLAND
+    school.save()
+    page = _dsl_escalation_text(client, safeguarding_lead)
+    contacts = page.split(">Escalation contacts</h2>", 1)[1].split("</aside>")[0]
+    text = " ".join(strip_tags(contacts).split())
+    assert "police safer-schools officer" not in text
+    assert "and how to reach your local police" in text
