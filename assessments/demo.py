@@ -393,13 +393,15 @@ DSL_QUIZ = {
         ),
         true_false(
             "dsl:lado",
-            "You think a colleague has used their own phone or another personal device to "
-            "commit a crime. You must tell both the police and the LADO.",
+            "NAHT's guide says that if you think a colleague has used their own phone or "
+            "another personal device to commit a crime, you must tell both the police and "
+            "the LADO.",
             True,
-            "Right. Both must be told.",
-            "It is true: the police and the LADO must both be told.",
+            "Right. NAHT's guide says both must be told.",
+            "It is true: NAHT's guide says the police and the LADO must both be told.",
             "The NAHT guide says you must contact the police and inform the Local Authority "
-            "Designated Officer (LADO) in that case.",
+            "Designated Officer (LADO) in that case. If your local safeguarding procedures "
+            "name another officer, tell them.",
         ),
         ordering(
             "dsl:steps",
@@ -421,12 +423,18 @@ DSL_QUIZ = {
                     "Professionals Online Safety Helpline (POSH)",
                     "Advice and escalation to platforms for people working with children",
                 ),
-                ("LADO", "Allegations that a member of staff has harmed a child or offended"),
+                (
+                    "LADO",
+                    "Told, with the police, when you believe a colleague has committed a crime "
+                    "on a personal device",
+                ),
                 ("Childline", "Free, confidential support for children and young people"),
             ],
             ["Removing any post from any platform on request"],
-            "POSH: 0344 381 4772. The LADO handles allegations about adults who work with "
-            "children. Childline: 0800 1111. No service can remove anything on demand.",
+            "POSH: 0344 381 4772. NAHT's guide says the police and the LADO are both to be "
+            "told when you believe a colleague has used a personal device to commit a crime; "
+            "tell the officer your local safeguarding procedures name if it is not the LADO. "
+            "Childline: 0800 1111. No service can remove anything on demand.",
         ),
     ],
 }
