@@ -115,19 +115,19 @@ class ScenarioAdminForm(WagtailAdminModelForm):
 
     def _keep_choice_ids(self, nodes) -> None:
         """Give each choice left without an id the one it had in the version being edited,
-        or a new one no choice of its node has had: an id made from the choice's place
-        would pass to another choice when one is added above it, and the group analytics,
-        which count by id, would add the two together. A choice is known by the id of its
+        or a new one no choice of its node has had in any version (a deleted one's may have
+        been played): an id made from the choice's place would pass to another choice when
+        one is added above it, and the group analytics, which count by id, would add the two
+        together. A choice is known by the id of its
         place in the list (Wagtail's), which the form posts back and moving keeps. Stored
         versions with blank ids keep the ids their places gave them, as their records do."""
         before: dict[str, str] = {}
-        used_before: dict[str, set[str]] = {}
         for child in self.instance.nodes or []:
             node_id = (child.value.get("node_id") or "").strip()
             for index, item in enumerate(_choice_items(child.value), start=1):
                 choice_id = (item.value.get("choice_id") or "").strip()
                 before[item.id] = choice_id or default_choice_id(node_id, index)
-                used_before.setdefault(node_id, set()).add(before[item.id])
+        used_before = _choice_ids_used(self.instance)
         for child in nodes:
             node_id = (child.value.get("node_id") or "").strip()
             items = _choice_items(child.value)
@@ -157,6 +157,20 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         problem = pupils_lessons_problem(self.instance)
         if problem:
             self.add_error("audience", problem)
+
+
+def _choice_ids_used(scenario) -> dict[str, set[str]]:
+    """Node id -> the ids its choices have had in this version and every saved one: a
+    choice deleted in an earlier version may have been played, and a new choice given its
+    id would be counted with it in the group analytics."""
+    versions = [scenario]
+    if scenario.pk is not None:
+        versions += [revision.as_object() for revision in scenario.revisions.all()]
+    used: dict[str, set[str]] = {}
+    for version in versions:
+        for node in version.graph().nodes:
+            used.setdefault(node.id, set()).update(choice.id for choice in node.choices)
+    return used
 
 
 def _merge_block_errors(into, more) -> None:

@@ -171,6 +171,55 @@ def test_a_choice_added_above_another_does_not_take_its_place_in_the_analytics(
     assert (learners["Share it"], learners["Ignore it"]) == (5, 5)
 
 
+def test_a_new_choice_does_not_take_the_id_of_one_deleted_in_an_earlier_version(
+    client, editor, klass, school
+):
+    """An editor publishes two choices, deletes one and publishes, then adds a new choice
+    and publishes again. The new choice gets an id no version has given a choice before:
+    had it taken the deleted choice's, the class's analytics would count the learners who
+    chose the deleted option as having chosen the new one."""
+    client.force_login(editor)
+    response = _post(
+        client,
+        ADD_URL,
+        [
+            _node(
+                "see-post",
+                choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")],
+            ),
+            *_endings(mixed=False),
+        ],
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scenario = Scenario.objects.get()
+    _play(scenario, klass, school, "Share it", prefix="before")
+
+    edit_url = reverse("wagtailsnippets_scenarios_scenario:edit", args=[scenario.pk])
+    form_scenario = client.get(edit_url).context["form"].instance
+    (report_id, report), _share = _stored_choices(form_scenario, "see-post")
+    kept = _choice("Report it", "end-good", block_id=report_id, choice_id=report["choice_id"])
+    response = _post(
+        client, edit_url, [_node("see-post", choices=[kept]), *_endings(mixed=False)[:1]]
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    response = _post(
+        client,
+        edit_url,
+        [_node("see-post", choices=[kept, _choice("Ignore it", "end-mixed")]), *_endings()[:2]],
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    _play(scenario, klass, school, "Ignore it", prefix="after")
+
+    analytics = scenario_group_analytics(scenario=scenario, group=klass)
+    start = next(n for n in analytics.nodes if n.node_id == "see-post")
+    assert sorted((c.label, c.learners) for c in start.choices) == [
+        ("Ignore it", 5),
+        ("Report it", 0),
+        ("Share it", 5),
+    ]
+
+
 def test_choices_of_a_scenario_published_before_ids_were_kept_keep_their_ids(client, editor):
     """A scenario stored with blank choice ids (its records carry the ids made from their
     places) keeps those ids when an editor next adds a choice above them."""
