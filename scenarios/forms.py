@@ -66,9 +66,7 @@ class ScenarioAdminForm(WagtailAdminModelForm):
             else:
                 fields = per_node.setdefault(index, {})
                 fields.setdefault(problem.beside or "node_id", []).append(problem.message)
-        for index, message in _endings_without_debrief(candidate.nodes):
-            per_node.setdefault(index, {}).setdefault("debrief", []).append(message)
-        if not problems and not per_node:
+        if not problems:
             return cleaned
         if per_node or per_choice or general:
             self._add_nodes_error(
@@ -201,23 +199,6 @@ def _node_errors(fields, choices) -> StructBlockValidationError:
             }
         )
     return StructBlockValidationError(block_errors=errors)
-
-
-def _endings_without_debrief(nodes):
-    """(place, what to say) for each ending whose debrief is blank. Endings carry a debrief
-    with where to get help (DESIGN.md), so one is needed to publish; the engine does not
-    ask for it, so a graph for a test may do without."""
-    for index, child in enumerate(nodes):
-        if child.value.get("outcome") and not (child.value.get("debrief") or "").strip():
-            node_id = (child.value.get("node_id") or "").strip()
-            yield (
-                index,
-                _(
-                    "“%(node)s” is an ending but has no debrief. Say what the learner should "
-                    "take away and where they can get help."
-                )
-                % {"node": node_id},
-            )
 
 
 def _choice_items(node) -> list:

@@ -42,6 +42,26 @@ def _plays_delete(scenarios) -> None:
     ClassroomSession.objects.filter(scenario__in=scenarios).delete()
 
 
+def _endings_without_debrief(graph: Graph) -> list[Issue]:
+    """Endings carry a debrief with where to get help (DESIGN.md), so one is needed to
+    publish. The engine does not ask for it, so a graph for a test may do without."""
+    return [
+        Issue(
+            node.id,
+            "no_debrief",
+            _(
+                "“%(node)s” is an ending but has no debrief. Say what the learner should "
+                "take away and where they can get help."
+            )
+            % {"node": node.id},
+            index,
+            beside="debrief",
+        )
+        for index, node in enumerate(graph.nodes)
+        if node.outcome and not node.debrief.strip()
+    ]
+
+
 class ScenarioQuerySet(models.QuerySet):
     def annotate_approved_schedule(self):
         """Whether each scenario has a revision approved to go live later, read with the rows
@@ -226,7 +246,7 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
     def problems(self) -> list[Issue]:
         """Everything that stops this version being published, in plain words."""
         graph, issues = self.graph_and_parse_issues()
-        return issues + validate(graph)
+        return issues + validate(graph) + _endings_without_debrief(graph)
 
     def publish(self, revision, *args, **kwargs):
         # The admin form refuses first with errors beside each node; this guard also covers

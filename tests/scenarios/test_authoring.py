@@ -449,7 +449,8 @@ def test_the_preview_links_each_choice_to_its_node_when_node_ids_have_spaces(rf,
     and each choice's link goes to that anchor."""
     from scenarios.twee import twee_parse
 
-    scenario = published_scenario(twee_parse(STORY).graph, title="The crest account")
+    story = STORY.replace("Well done.", "Well done.\n@debrief: You told someone.")
+    scenario = published_scenario(twee_parse(story).graph, title="The crest account")
     request = rf.get("/")
     request.user = editor
     html = scenario.serve_preview(request, "").render().content.decode()

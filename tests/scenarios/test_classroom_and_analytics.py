@@ -631,7 +631,13 @@ def test_endings_are_named_by_their_title_and_outcome_not_their_ids(client, teac
 
     titled = small_graph(
         nodes={
-            "good": Node(id="good", title="Help arrived", text="Well done.", outcome=Outcome.GOOD),
+            "good": Node(
+                id="good",
+                title="Help arrived",
+                text="Well done.",
+                outcome=Outcome.GOOD,
+                debrief="You helped.",
+            ),
         }
     )
     scenario = published_scenario(titled)
@@ -1006,8 +1012,8 @@ def test_counts_sent_twice_are_not_put_into_the_next_part(client, teacher, klass
                     text="They message again.",
                     choices=(Choice("yes", "Block them", "good"), Choice("no", "Reply", "poor")),
                 ),
-                Node(id="good", text="Well done.", outcome=Outcome.GOOD),
-                Node(id="poor", text="Oh dear.", outcome=Outcome.POOR),
+                Node(id="good", text="Well done.", outcome=Outcome.GOOD, debrief="Good."),
+                Node(id="poor", text="Oh dear.", outcome=Outcome.POOR, debrief="Tell someone."),
             ),
         )
     )

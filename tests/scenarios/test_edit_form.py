@@ -305,6 +305,44 @@ def test_an_ending_without_a_debrief_is_not_published_and_is_told_beside_its_deb
     assert not Scenario.objects.exists()
 
 
+def test_a_draft_ending_without_a_debrief_is_a_problem_wherever_publishing_is_checked(
+    client, editor
+):
+    """A draft saved with an ending whose debrief is blank: the edit form's map does not say
+    it "can be published", and publishing that version without the form (as scheduled
+    publishing, or publishing a revision, does) is refused as the form refuses it."""
+    from django.core.exceptions import ValidationError
+
+    from scenarios.forms import publishing_problems
+
+    client.force_login(editor)
+    nodes = [
+        _node(
+            "see-post",
+            choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")],
+        ),
+        _node("end-good", outcome="good", debrief="You told someone."),
+        _node("end-poor", outcome="poor", debrief=""),
+    ]
+    response = _post(client, ADD_URL, nodes, publish=False)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scenario = Scenario.objects.get()
+    message = (
+        "“end-poor” is an ending but has no debrief. Say what the learner should take away "
+        "and where they can get help."
+    )
+
+    edit_url = reverse("wagtailsnippets_scenarios_scenario:edit", args=[scenario.pk])
+    html = client.get(edit_url).content.decode()
+    assert "this version can be published" not in html
+    assert message in html
+    assert publishing_problems(scenario.get_latest_revision_as_object()) == [message]
+    with pytest.raises(ValidationError, match="has no debrief"):
+        scenario.latest_revision.publish()
+    scenario.refresh_from_db()
+    assert not scenario.live
+
+
 @pytest.mark.parametrize("entry", DEMO_SCENARIOS, ids=[e[0] for e in DEMO_SCENARIOS])
 def test_every_ending_of_the_demo_scenarios_has_a_debrief(entry):
     graph = entry[4]

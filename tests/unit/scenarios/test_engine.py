@@ -65,8 +65,8 @@ def small_graph(**overrides) -> Graph:
         ),
         "shared": Node(id="shared", text="It spread.", choices=(Choice("oops", "Oh no", "poor"),)),
         "good": Node(id="good", text="Well done.", outcome=Outcome.GOOD, debrief="You helped."),
-        "mixed": Node(id="mixed", text="Hmm.", outcome=Outcome.MIXED),
-        "poor": Node(id="poor", text="Bad.", outcome=Outcome.POOR),
+        "mixed": Node(id="mixed", text="Hmm.", outcome=Outcome.MIXED, debrief="Tell someone."),
+        "poor": Node(id="poor", text="Bad.", outcome=Outcome.POOR, debrief="Sharing hurts."),
     }
     nodes.update(overrides.pop("nodes", {}))
     return Graph(
