@@ -181,6 +181,40 @@ def test_classroom_mode_is_offered_only_to_those_who_teach_a_group(
     assert "Run this scenario with a class" in client.get(crest_play).content.decode()
 
 
+def _play_route(client, learner, scenario, route):
+    """Sign the learner in, start the scenario and make each (node, choice) in turn; return
+    the attempt as it stands afterwards."""
+    client.force_login(learner)
+    client.post(reverse("scenarios:start", args=[scenario.uuid]))
+    attempt = ScenarioAttempt.objects.get(learner=learner, scenario=scenario)
+    for step, (node, choice) in enumerate(route):
+        client.post(
+            reverse("scenarios:choose", args=[attempt.uuid]),
+            {"node": node, "step": step, "choice": choice},
+        )
+    attempt.refresh_from_db()
+    return attempt
+
+
+# "A post about you" as far as the teacher's decision on the police, once POSH has helped.
+POST_ABOUT_YOU_TO_POLICE_DECISION = [
+    ("the-link", "screenshot"),
+    ("evidence", "tell-manager"),
+    ("line-manager", "posh"),
+    ("posh", "send"),
+    ("new-comments", "next"),
+]
+# "Lock it down" to its "Locked down" ending.
+LOCK_IT_DOWN_TO_LOCKED_DOWN = [
+    ("sunday-evening", "check"),
+    ("settings", "private"),
+    ("friend-request", "decline"),
+    ("declined", "continue"),
+    ("tagged-photo", "untag"),
+    ("public-view", "view-private"),
+]
+
+
 def test_a_post_about_you_left_to_posh_says_allegations_of_abuse_are_for_the_police(
     client, teacher, demo_module
 ):
@@ -191,23 +225,9 @@ def test_a_post_about_you_left_to_posh_says_allegations_of_abuse_are_for_the_pol
     from django.utils.html import strip_tags
 
     _module, scenario = demo_module
-    client.force_login(teacher)
-    client.post(reverse("scenarios:start", args=[scenario.uuid]))
-    attempt = ScenarioAttempt.objects.get(learner=teacher, scenario=scenario)
-    route = [
-        ("the-link", "screenshot"),
-        ("evidence", "tell-manager"),
-        ("line-manager", "posh"),
-        ("posh", "send"),
-        ("new-comments", "next"),
-        ("police-decision", "wait"),
-    ]
-    for step, (node, choice) in enumerate(route):
-        client.post(
-            reverse("scenarios:choose", args=[attempt.uuid]),
-            {"node": node, "step": step, "choice": choice},
-        )
-    attempt.refresh_from_db()
+    attempt = _play_route(
+        client, teacher, scenario, [*POST_ABOUT_YOU_TO_POLICE_DECISION, ("police-decision", "wait")]
+    )
     assert attempt.outcome == "mixed"
     page = client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode()
     text = " ".join(strip_tags(page).split())
@@ -227,23 +247,7 @@ def test_lock_it_down_credits_each_recommendation_to_the_guidance_that_makes_it(
     from django.utils.html import strip_tags
 
     scenario = Scenario.objects.get(title="Lock it down")
-    client.force_login(teacher)
-    client.post(reverse("scenarios:start", args=[scenario.uuid]))
-    attempt = ScenarioAttempt.objects.get(learner=teacher, scenario=scenario)
-    route = [
-        ("sunday-evening", "check"),
-        ("settings", "private"),
-        ("friend-request", "decline"),
-        ("declined", "continue"),
-        ("tagged-photo", "untag"),
-        ("public-view", "view-private"),
-    ]
-    for step, (node, choice) in enumerate(route):
-        client.post(
-            reverse("scenarios:choose", args=[attempt.uuid]),
-            {"node": node, "step": step, "choice": choice},
-        )
-    attempt.refresh_from_db()
+    attempt = _play_route(client, teacher, scenario, LOCK_IT_DOWN_TO_LOCKED_DOWN)
     assert attempt.outcome == "good"
     page = unescape(client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode())
     text = " ".join(strip_tags(page).split())
@@ -263,22 +267,7 @@ def test_staff_are_told_the_same_times_to_consider_the_police_in_scenario_and_mo
 
     module, _ = demo_module
     scenario = Scenario.objects.get(title="Lock it down")
-    client.force_login(teacher)
-    client.post(reverse("scenarios:start", args=[scenario.uuid]))
-    attempt = ScenarioAttempt.objects.get(learner=teacher, scenario=scenario)
-    route = [
-        ("sunday-evening", "check"),
-        ("settings", "private"),
-        ("friend-request", "decline"),
-        ("declined", "continue"),
-        ("tagged-photo", "untag"),
-        ("public-view", "view-private"),
-    ]
-    for step, (node, choice) in enumerate(route):
-        client.post(
-            reverse("scenarios:choose", args=[attempt.uuid]),
-            {"node": node, "step": step, "choice": choice},
-        )
+    _play_route(client, teacher, scenario, LOCK_IT_DOWN_TO_LOCKED_DOWN)
     ending = unescape(client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode())
     module_page = unescape(client.get(module.url).content.decode())
     police = "consider contacting the police where there are threats, hate crime, sexual content "
@@ -299,23 +288,12 @@ def test_a_post_about_you_reported_to_the_police_names_upskirting_in_its_debrief
     from django.utils.html import strip_tags
 
     _module, scenario = demo_module
-    client.force_login(teacher)
-    client.post(reverse("scenarios:start", args=[scenario.uuid]))
-    attempt = ScenarioAttempt.objects.get(learner=teacher, scenario=scenario)
-    route = [
-        ("the-link", "screenshot"),
-        ("evidence", "tell-manager"),
-        ("line-manager", "posh"),
-        ("posh", "send"),
-        ("new-comments", "next"),
-        ("police-decision", "police"),
-    ]
-    for step, (node, choice) in enumerate(route):
-        client.post(
-            reverse("scenarios:choose", args=[attempt.uuid]),
-            {"node": node, "step": step, "choice": choice},
-        )
-    attempt.refresh_from_db()
+    attempt = _play_route(
+        client,
+        teacher,
+        scenario,
+        [*POST_ABOUT_YOU_TO_POLICE_DECISION, ("police-decision", "police")],
+    )
     assert attempt.outcome == "good"
     page = unescape(client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode())
     debrief = page.split("What to take away</h4>", 1)[1].split("</p>")[0]
@@ -328,14 +306,7 @@ def _a_post_about_you_played(client, teacher, scenario, route):
 
     from django.utils.html import strip_tags
 
-    client.force_login(teacher)
-    client.post(reverse("scenarios:start", args=[scenario.uuid]))
-    attempt = ScenarioAttempt.objects.get(learner=teacher, scenario=scenario)
-    for step, (node, choice) in enumerate(route):
-        client.post(
-            reverse("scenarios:choose", args=[attempt.uuid]),
-            {"node": node, "step": step, "choice": choice},
-        )
+    _play_route(client, teacher, scenario, route)
     page = unescape(client.get(reverse("scenarios:play", args=[scenario.uuid])).content.decode())
     return page, " ".join(strip_tags(page).split())
 
@@ -365,14 +336,7 @@ def test_a_post_about_you_police_choice_feedback_says_to_consider_the_police(
     involved ("reasons to involve the police"; "should be reported to the police too"),
     where the sources (INEQE's alert, NAHT's guide) and the endings say to consider them."""
     _module, scenario = demo_module
-    route = [
-        ("the-link", "screenshot"),
-        ("evidence", "tell-manager"),
-        ("line-manager", "posh"),
-        ("posh", "send"),
-        ("new-comments", "next"),
-        ("police-decision", choice),
-    ]
+    route = [*POST_ABOUT_YOU_TO_POLICE_DECISION, ("police-decision", choice)]
     page, _text = _a_post_about_you_played(client, teacher, scenario, route)
     feedback = page.split('class="scenario-feedback', 1)[1].split("</div>")[0]
     from django.utils.html import strip_tags
