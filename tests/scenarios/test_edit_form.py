@@ -93,10 +93,35 @@ def _endings(*, mixed=True):
     ]
 
 
-def _stored_choices(scenario, node_id):
+def _report_or_share_start():
+    """The start node the editor first writes: "Report it" or "Share it", ids left blank."""
+    return _node(
+        "see-post", choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")]
+    )
+
+
+def _publish_report_or_share(client):
+    """Publish that start from the add form, with its two endings; return the scenario."""
+    response = _post(client, ADD_URL, [_report_or_share_start(), *_endings(mixed=False)])
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Scenario.objects.get()
+
+
+def _edit_url(scenario):
+    return reverse("wagtailsnippets_scenarios_scenario:edit", args=[scenario.pk])
+
+
+def _stored_choices(client, scenario, node_id):
     """The choices of a node as the edit form shows them: (place id, value)."""
-    node = next(c.value for c in scenario.nodes if c.value["node_id"] == node_id)
+    form_scenario = client.get(_edit_url(scenario)).context["form"].instance
+    node = next(c.value for c in form_scenario.nodes if c.value["node_id"] == node_id)
     return [(child.id, child.value) for child in node["choices"].bound_blocks]
+
+
+def _republish_start(client, scenario, choices):
+    """Publish from the edit form the start with these choices, and all three endings."""
+    response = _post(client, _edit_url(scenario), [_node("see-post", choices=choices), *_endings()])
+    assert response.status_code == 302, response.content.decode()[:2000]
 
 
 def _play(scenario, klass, school, label, *, prefix):
@@ -125,44 +150,19 @@ def test_a_choice_added_above_another_does_not_take_its_place_in_the_analytics(
     "Share it" before the edit and those who chose "Ignore it" after it apart, each under
     its own words."""
     client.force_login(editor)
-    response = _post(
-        client,
-        ADD_URL,
-        [
-            _node(
-                "see-post",
-                choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")],
-            ),
-            *_endings(mixed=False),
-        ],
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    scenario = Scenario.objects.get()
+    scenario = _publish_report_or_share(client)
     _play(scenario, klass, school, "Share it", prefix="before")
 
-    edit_url = reverse("wagtailsnippets_scenarios_scenario:edit", args=[scenario.pk])
-    form_scenario = client.get(edit_url).context["form"].instance
-    (report_id, report), (share_id, share) = _stored_choices(form_scenario, "see-post")
-    response = _post(
+    (report_id, report), (share_id, share) = _stored_choices(client, scenario, "see-post")
+    _republish_start(
         client,
-        edit_url,
+        scenario,
         [
-            _node(
-                "see-post",
-                choices=[
-                    _choice(
-                        "Report it", "end-good", block_id=report_id, choice_id=report["choice_id"]
-                    ),
-                    _choice("Ignore it", "end-mixed"),
-                    _choice(
-                        "Share it", "end-poor", block_id=share_id, choice_id=share["choice_id"]
-                    ),
-                ],
-            ),
-            *_endings(),
+            _choice("Report it", "end-good", block_id=report_id, choice_id=report["choice_id"]),
+            _choice("Ignore it", "end-mixed"),
+            _choice("Share it", "end-poor", block_id=share_id, choice_id=share["choice_id"]),
         ],
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
     _play(scenario, klass, school, "Ignore it", prefix="after")
 
     analytics = scenario_group_analytics(scenario=scenario, group=klass)
@@ -195,8 +195,7 @@ def test_a_new_choice_does_not_take_the_id_of_one_deleted_in_an_earlier_version(
     _play(scenario, klass, school, "Share it", prefix="before")
 
     edit_url = reverse("wagtailsnippets_scenarios_scenario:edit", args=[scenario.pk])
-    form_scenario = client.get(edit_url).context["form"].instance
-    (report_id, report), _share = _stored_choices(form_scenario, "see-post")
+    (report_id, report), _share = _stored_choices(client, scenario, "see-post")
     kept = _choice("Report it", "end-good", block_id=report_id, choice_id=report["choice_id"])
     response = _post(
         client, edit_url, [_node("see-post", choices=[kept]), *_endings(mixed=False)[:1]]
@@ -226,19 +225,7 @@ def test_choices_of_a_scenario_published_before_ids_were_kept_keep_their_ids(cli
     from scenarios.engine.graph import default_choice_id
 
     client.force_login(editor)
-    response = _post(
-        client,
-        ADD_URL,
-        [
-            _node(
-                "see-post",
-                choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")],
-            ),
-            *_endings(mixed=False),
-        ],
-    )
-    assert response.status_code == 302
-    scenario = Scenario.objects.get()
+    scenario = _publish_report_or_share(client)
     # As stored before: blank ids, read by their places.
     for child in scenario.nodes:
         for choice in child.value["choices"]:
@@ -250,25 +237,16 @@ def test_choices_of_a_scenario_published_before_ids_were_kept_keep_their_ids(cli
         default_choice_id("see-post", 2),
     ]
 
-    edit_url = reverse("wagtailsnippets_scenarios_scenario:edit", args=[scenario.pk])
-    form_scenario = client.get(edit_url).context["form"].instance
-    (report_id, _report), (share_id, _share) = _stored_choices(form_scenario, "see-post")
-    response = _post(
+    (report_id, _report), (share_id, _share) = _stored_choices(client, scenario, "see-post")
+    _republish_start(
         client,
-        edit_url,
+        scenario,
         [
-            _node(
-                "see-post",
-                choices=[
-                    _choice("Ignore it", "end-mixed"),
-                    _choice("Report it", "end-good", block_id=report_id),
-                    _choice("Share it", "end-poor", block_id=share_id),
-                ],
-            ),
-            *_endings(),
+            _choice("Ignore it", "end-mixed"),
+            _choice("Report it", "end-good", block_id=report_id),
+            _choice("Share it", "end-poor", block_id=share_id),
         ],
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
     scenario.refresh_from_db()
     ids = {c.label: c.id for c in scenario.graph().node("see-post").choices}
     assert ids["Report it"] == default_choice_id("see-post", 1)
@@ -287,10 +265,7 @@ def test_an_ending_without_a_debrief_is_not_published_and_is_told_beside_its_deb
         client,
         ADD_URL,
         [
-            _node(
-                "see-post",
-                choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")],
-            ),
+            _report_or_share_start(),
             _node("end-good", outcome="good", debrief="You told someone."),
             _node("end-poor", outcome="poor", debrief="  "),
         ],
