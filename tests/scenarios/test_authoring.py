@@ -9,11 +9,18 @@ from django.urls import reverse
 from scenarios.engine import Choice, Graph, Node, Outcome
 from scenarios.models import Scenario
 from scenarios.services import scenario_save_graph
-from tests.scenarios.helpers import published_scenario
+from tests.scenarios.helpers import (
+    choice_form,
+    node_form,
+    published_scenario,
+    scenario_form_post,
+)
 from tests.unit.scenarios.test_engine import small_graph
 from tests.unit.scenarios.test_twee import STORY
 
 pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("wagtailsnippets_scenarios_scenario:add")
 
 
 def _broken_graph():
@@ -461,72 +468,20 @@ def test_the_preview_links_each_choice_to_its_node_when_node_ids_have_spaces(rf,
     assert links and set(links) <= set(ids)
 
 
-def _node_form(node_id, *, choices=(), outcome="", debrief=""):
-    """One node of the edit form: `choices` are (words, target) pairs."""
-    value = {
-        "node_id": node_id,
-        "title": "",
-        "text": "What happens.",
-        "image": "",
-        "image_alt": "",
-        "media": "",
-        "content_warning": "",
-        "skip_to": "",
-        "outcome": outcome,
-        "debrief": debrief,
-        "choices": {
-            "count": len(choices),
-            **{
-                str(i): {
-                    "value": {
-                        "choice_id": "",
-                        "label": label,
-                        "target": target,
-                        "feedback": "",
-                        "score": "0",
-                        "effects": "",
-                        "conditions": "",
-                    },
-                    "deleted": "",
-                    "order": i,
-                    "id": "",
-                }
-                for i, (label, target) in enumerate(choices)
-            },
-        },
-    }
-    return ("node", value)
-
-
-def _publish_new_scenario(client, nodes, *, start_node=""):
-    from wagtail.test.utils.form_data import nested_form_data, streamfield
-
-    data = nested_form_data(
-        {
-            "title": "Spotting a fake post",
-            "audience": "pupils",
-            "introduction": "",
-            "start_node": start_node,
-            "variables": streamfield([]),
-            "nodes": streamfield(nodes),
-        }
-    )
-    data["action-publish"] = "action-publish"
-    return client.post(reverse("wagtailsnippets_scenarios_scenario:add"), data)
+def _report_it_then_end(*, report_goes_to="end"):
+    """The edit form's nodes for a start whose one choice, "Report it", goes to
+    `report_goes_to`, and an ending called "end"."""
+    return [
+        node_form("see-post", choices=[choice_form("Report it", report_goes_to)]),
+        node_form("end", outcome="good", debrief="You told someone."),
+    ]
 
 
 def test_a_start_node_that_does_not_exist_is_said_beside_the_start_node(client, editor):
     """The author typed the start node's id in its own field, so that is where they are told
     it names no node, and where their cursor goes from the error summary."""
     client.force_login(editor)
-    response = _publish_new_scenario(
-        client,
-        [
-            _node_form("see-post", choices=[("Report it", "end")]),
-            _node_form("end", outcome="good", debrief="You told someone."),
-        ],
-        start_node="see-posts",
-    )
+    response = scenario_form_post(client, ADD_URL, _report_it_then_end(), start_node="see-posts")
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["start_node"] == ["The start node “see-posts” does not exist."]
@@ -539,12 +494,12 @@ def test_the_problems_of_a_second_node_with_the_same_id_are_said_beside_it(clien
     Its problems are marked beside it, not beside the finished ending that has the id first,
     whose author would be told an ending is not an ending."""
     client.force_login(editor)
-    response = _publish_new_scenario(
+    response = scenario_form_post(
         client,
+        ADD_URL,
         [
-            _node_form("see-post", choices=[("Report it", "end")]),
-            _node_form("end", outcome="good", debrief="You told someone."),
-            _node_form("end"),
+            *_report_it_then_end(),
+            node_form("end"),
         ],
     )
     assert response.status_code == 200
@@ -560,7 +515,7 @@ def test_the_audience_says_in_full_whose_help_each_learner_is_shown(client, edit
     """Editors who are not safeguarding specialists do not know "POSH": the help text names
     the helpline, and which audience gets which help."""
     client.force_login(editor)
-    response = client.get(reverse("wagtailsnippets_scenarios_scenario:add"))
+    response = client.get(ADD_URL)
     help_text = str(response.context["form"].fields["audience"].help_text)
     assert "POSH" not in help_text
     assert "Childline and CEOP for pupils" in help_text
@@ -570,26 +525,9 @@ def test_the_audience_says_in_full_whose_help_each_learner_is_shown(client, edit
 def test_publishing_without_a_title_also_marks_the_problems_of_the_graph(client, editor):
     """A missing title and a choice leading nowhere are both said the first time: the author
     is not sent back a second time to learn of the graph's problems."""
-    from wagtail.test.utils.form_data import nested_form_data, streamfield
-
     client.force_login(editor)
-    data = nested_form_data(
-        {
-            "title": "",
-            "audience": "pupils",
-            "introduction": "",
-            "start_node": "",
-            "variables": streamfield([]),
-            "nodes": streamfield(
-                [
-                    _node_form("see-post", choices=[("Report it", "ending")]),
-                    _node_form("end", outcome="good", debrief="You told someone."),
-                ]
-            ),
-        }
-    )
-    data["action-publish"] = "action-publish"
-    response = client.post(reverse("wagtailsnippets_scenarios_scenario:add"), data)
+    nodes = _report_it_then_end(report_goes_to="ending")
+    response = scenario_form_post(client, ADD_URL, nodes, title="")
     assert response.status_code == 200
     errors = response.context["form"].errors.as_data()
     assert "title" in errors

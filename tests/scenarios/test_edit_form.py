@@ -3,7 +3,6 @@ ids (which the group analytics count by) and where the edit form says what is wr
 
 import pytest
 from django.urls import reverse
-from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from scenarios.demo import DEMO_SCENARIOS
 from scenarios.models import Scenario
@@ -12,97 +11,38 @@ from scenarios.services import scenario_attempt_start, scenario_choice_make
 from schools.models import Membership
 from schools.roles import Role
 from tests.factories import UserFactory
+from tests.scenarios.helpers import choice_form, node_form, scenario_form_post
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("wagtailsnippets_scenarios_scenario:add")
 
 
-def _choice(label, target, *, block_id="", choice_id="", effects="", conditions=""):
-    return {
-        "block_id": block_id,
-        "choice_id": choice_id,
-        "label": label,
-        "target": target,
-        "feedback": "",
-        "score": "0",
-        "effects": effects,
-        "conditions": conditions,
-    }
-
-
-def _node(node_id, *, choices=(), outcome="", debrief="", text="What happens."):
-    """One node of the edit form, as the browser posts it: each choice keeps the id of its
-    place in the list (`block_id`) that the form was rendered with, blank for a new one."""
-    return (
-        "node",
-        {
-            "node_id": node_id,
-            "title": "",
-            "text": text,
-            "image": "",
-            "image_alt": "",
-            "media": "",
-            "content_warning": "",
-            "skip_to": "",
-            "outcome": outcome,
-            "debrief": debrief,
-            "choices": {
-                "count": len(choices),
-                **{
-                    str(i): {
-                        "value": {k: v for k, v in choice.items() if k != "block_id"},
-                        "deleted": "",
-                        "order": i,
-                        "id": choice["block_id"],
-                    }
-                    for i, choice in enumerate(choices)
-                },
-            },
-        },
-    )
-
-
-def _post(client, url, nodes, *, publish=True, title="Spotting a fake post", variables=()):
-    data = nested_form_data(
-        {
-            "title": title,
-            "audience": "pupils",
-            "introduction": "",
-            "start_node": "",
-            "variables": streamfield(
-                [("variable", {"name": name, "initial": "false"}) for name in variables]
-            ),
-            "nodes": streamfield(nodes),
-        }
-    )
-    if publish:
-        data["action-publish"] = "action-publish"
-    return client.post(url, data)
-
-
 def _endings(*, mixed=True):
     return [
-        _node("end-good", outcome="good", debrief="You told someone."),
+        node_form("end-good", outcome="good", debrief="You told someone."),
         *(
-            [_node("end-mixed", outcome="mixed", debrief="Next time, tell someone.")]
+            [node_form("end-mixed", outcome="mixed", debrief="Next time, tell someone.")]
             if mixed
             else []
         ),
-        _node("end-poor", outcome="poor", debrief="Sharing spreads it."),
+        node_form("end-poor", outcome="poor", debrief="Sharing spreads it."),
     ]
 
 
 def _report_or_share_start():
     """The start node the editor first writes: "Report it" or "Share it", ids left blank."""
-    return _node(
-        "see-post", choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")]
+    return node_form(
+        "see-post",
+        choices=[choice_form("Report it", "end-good"), choice_form("Share it", "end-poor")],
     )
 
 
 def _publish_report_or_share(client):
     """Publish that start from the add form, with its two endings; return the scenario."""
-    response = _post(client, ADD_URL, [_report_or_share_start(), *_endings(mixed=False)])
+    response = scenario_form_post(
+        client, ADD_URL, [_report_or_share_start(), *_endings(mixed=False)]
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     return Scenario.objects.get()
 
@@ -120,7 +60,9 @@ def _stored_choices(client, scenario, node_id):
 
 def _republish_start(client, scenario, choices):
     """Publish from the edit form the start with these choices, and all three endings."""
-    response = _post(client, _edit_url(scenario), [_node("see-post", choices=choices), *_endings()])
+    response = scenario_form_post(
+        client, _edit_url(scenario), [node_form("see-post", choices=choices), *_endings()]
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
@@ -158,9 +100,9 @@ def test_a_choice_added_above_another_does_not_take_its_place_in_the_analytics(
         client,
         scenario,
         [
-            _choice("Report it", "end-good", block_id=report_id, choice_id=report["choice_id"]),
-            _choice("Ignore it", "end-mixed"),
-            _choice("Share it", "end-poor", block_id=share_id, choice_id=share["choice_id"]),
+            choice_form("Report it", "end-good", block_id=report_id, choice_id=report["choice_id"]),
+            choice_form("Ignore it", "end-mixed"),
+            choice_form("Share it", "end-poor", block_id=share_id, choice_id=share["choice_id"]),
         ],
     )
     _play(scenario, klass, school, "Ignore it", prefix="after")
@@ -179,33 +121,24 @@ def test_a_new_choice_does_not_take_the_id_of_one_deleted_in_an_earlier_version(
     had it taken the deleted choice's, the class's analytics would count the learners who
     chose the deleted option as having chosen the new one."""
     client.force_login(editor)
-    response = _post(
-        client,
-        ADD_URL,
-        [
-            _node(
-                "see-post",
-                choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")],
-            ),
-            *_endings(mixed=False),
-        ],
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    scenario = Scenario.objects.get()
+    scenario = _publish_report_or_share(client)
     _play(scenario, klass, school, "Share it", prefix="before")
 
     edit_url = reverse("wagtailsnippets_scenarios_scenario:edit", args=[scenario.pk])
     (report_id, report), _share = _stored_choices(client, scenario, "see-post")
-    kept = _choice("Report it", "end-good", block_id=report_id, choice_id=report["choice_id"])
-    response = _post(
-        client, edit_url, [_node("see-post", choices=[kept]), *_endings(mixed=False)[:1]]
+    kept = choice_form("Report it", "end-good", block_id=report_id, choice_id=report["choice_id"])
+    response = scenario_form_post(
+        client, edit_url, [node_form("see-post", choices=[kept]), *_endings(mixed=False)[:1]]
     )
     assert response.status_code == 302, response.content.decode()[:2000]
 
-    response = _post(
+    response = scenario_form_post(
         client,
         edit_url,
-        [_node("see-post", choices=[kept, _choice("Ignore it", "end-mixed")]), *_endings()[:2]],
+        [
+            node_form("see-post", choices=[kept, choice_form("Ignore it", "end-mixed")]),
+            *_endings()[:2],
+        ],
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     _play(scenario, klass, school, "Ignore it", prefix="after")
@@ -242,9 +175,9 @@ def test_choices_of_a_scenario_published_before_ids_were_kept_keep_their_ids(cli
         client,
         scenario,
         [
-            _choice("Ignore it", "end-mixed"),
-            _choice("Report it", "end-good", block_id=report_id),
-            _choice("Share it", "end-poor", block_id=share_id),
+            choice_form("Ignore it", "end-mixed"),
+            choice_form("Report it", "end-good", block_id=report_id),
+            choice_form("Share it", "end-poor", block_id=share_id),
         ],
     )
     scenario.refresh_from_db()
@@ -261,13 +194,13 @@ def test_an_ending_without_a_debrief_is_not_published_and_is_told_beside_its_deb
     whose debrief is blank would leave a learner at the end with no takeaway and no
     signposting, so publishing is refused with the reason beside that ending's debrief."""
     client.force_login(editor)
-    response = _post(
+    response = scenario_form_post(
         client,
         ADD_URL,
         [
             _report_or_share_start(),
-            _node("end-good", outcome="good", debrief="You told someone."),
-            _node("end-poor", outcome="poor", debrief="  "),
+            node_form("end-good", outcome="good", debrief="You told someone."),
+            node_form("end-poor", outcome="poor", debrief="  "),
         ],
     )
     assert response.status_code == 200
@@ -292,14 +225,11 @@ def test_a_draft_ending_without_a_debrief_is_a_problem_wherever_publishing_is_ch
 
     client.force_login(editor)
     nodes = [
-        _node(
-            "see-post",
-            choices=[_choice("Report it", "end-good"), _choice("Share it", "end-poor")],
-        ),
-        _node("end-good", outcome="good", debrief="You told someone."),
-        _node("end-poor", outcome="poor", debrief=""),
+        _report_or_share_start(),
+        node_form("end-good", outcome="good", debrief="You told someone."),
+        node_form("end-poor", outcome="poor", debrief=""),
     ]
-    response = _post(client, ADD_URL, nodes, publish=False)
+    response = scenario_form_post(client, ADD_URL, nodes, publish=False)
     assert response.status_code == 302, response.content.decode()[:2000]
     scenario = Scenario.objects.get()
     message = (
@@ -329,15 +259,15 @@ def test_a_choices_problems_are_said_beside_the_choice_field_they_are_about(clie
     "Goes to node" naming no node are marked beside those fields of that choice, where the
     author's cursor goes from the error summary, not beside the node's id at the top."""
     client.force_login(editor)
-    response = _post(
+    response = scenario_form_post(
         client,
         ADD_URL,
         [
-            _node(
+            node_form(
                 "see-post",
                 choices=[
-                    _choice("Report it", "end-good", effects="told = true"),
-                    _choice("Share it", "end-por", conditions="when it rains"),
+                    choice_form("Report it", "end-good", effects="told = true"),
+                    choice_form("Share it", "end-por", conditions="when it rains"),
                 ],
             ),
             *_endings(mixed=False),
@@ -362,16 +292,16 @@ def test_a_blank_situation_and_the_graphs_problems_are_all_said_the_first_time(c
     marked on the first try at publishing, not the second problem only once the first is
     fixed."""
     client.force_login(editor)
-    response = _post(
+    response = scenario_form_post(
         client,
         ADD_URL,
         [
-            _node(
+            node_form(
                 "see-post",
-                choices=[_choice("Report it", "end-good"), _choice("Share it", "end-por")],
+                choices=[choice_form("Report it", "end-good"), choice_form("Share it", "end-por")],
             ),
-            _node("end-good", outcome="good", debrief="You told someone.", text=""),
-            _node("end-poor", outcome="poor", debrief="Sharing spreads it."),
+            node_form("end-good", outcome="good", debrief="You told someone.", text=""),
+            node_form("end-poor", outcome="poor", debrief="Sharing spreads it."),
         ],
     )
     assert response.status_code == 200
