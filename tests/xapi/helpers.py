@@ -1,6 +1,11 @@
-"""Building what the xAPI tests send: a forwarding target's edit form, a voiding statement."""
+"""Building what the xAPI tests send (a forwarding target's edit form, a voiding statement)
+and running the outbox's retries as the task worker would."""
 
 from django.urls import reverse
+from django.utils import timezone
+
+from xapi.forwarding import outbox_flush
+from xapi.models import OutboxEntry
 
 
 def target_form_fields(target, **changes):
@@ -40,3 +45,11 @@ def voiding_of(statement) -> dict:
         "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
         "object": {"objectType": "StatementRef", "id": statement["id"]},
     }
+
+
+def pending_retried_now(capture_on_commit_callbacks):
+    """Run the retry the task worker runs once the back-off is over: every pending entry is
+    due now and the outbox is flushed, with the work it leaves until commit."""
+    OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+    with capture_on_commit_callbacks(execute=True):
+        outbox_flush()

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tests.xapi.helpers import voiding_of
+from tests.xapi.helpers import pending_retried_now, voiding_of
 from xapi.forwarding import backoff, outbox_flush, outbox_replay, outbox_summary
 from xapi.models import ForwardingTarget, OutboxEntry
 from xapi.services import record
@@ -800,9 +800,7 @@ def test_a_statement_the_target_always_fails_on_is_set_aside_and_the_rest_arrive
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=statements, school=school)
     for _ in range(5):
-        OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
-        with django_capture_on_commit_callbacks(execute=True):
-            outbox_flush()
+        pending_retried_now(django_capture_on_commit_callbacks)
     ids = [uuid.UUID(s["id"]) for s in statements]
     status = dict(OutboxEntry.objects.values_list("statement__statement_id", "status"))
     assert [status[i] for i in ids] == ["failed", "sent", "sent"]
@@ -943,13 +941,9 @@ def test_a_statement_is_not_set_aside_for_5xx_answers_that_were_not_three_in_a_r
         record(statements=statements, school=school)
     receiver.statuses = [401, 502, 502]
     for _ in range(3):
-        OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
-        with django_capture_on_commit_callbacks(execute=True):
-            outbox_flush()
+        pending_retried_now(django_capture_on_commit_callbacks)
     assert not OutboxEntry.objects.filter(status="failed").exists()
-    OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
-    with django_capture_on_commit_callbacks(execute=True):
-        outbox_flush()
+    pending_retried_now(django_capture_on_commit_callbacks)
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
     assert _sent_ids(receiver)[-2:] == [s["id"] for s in statements]
 
@@ -1054,9 +1048,7 @@ def test_a_statement_the_target_never_answers_for_is_set_aside_and_the_rest_arri
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=statements, school=school)
     for _ in range(5):
-        OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
-        with django_capture_on_commit_callbacks(execute=True):
-            outbox_flush()
+        pending_retried_now(django_capture_on_commit_callbacks)
     ids = [uuid.UUID(s["id"]) for s in statements]
     status = dict(OutboxEntry.objects.values_list("statement__statement_id", "status"))
     assert [status[i] for i in ids] == ["failed", "sent", "sent"]

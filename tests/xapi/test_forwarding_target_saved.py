@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.xapi.helpers import target_saved
+from tests.xapi.helpers import pending_retried_now, target_saved
 from xapi.models import ForwardingTarget, OutboxEntry
 from xapi.services import record
 
@@ -172,13 +172,9 @@ def test_correcting_an_address_that_answered_502s_does_not_set_a_statement_aside
     target_saved(
         admin_client, target, django_capture_on_commit_callbacks, endpoint=receiver.endpoint
     )
-    OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
-    with django_capture_on_commit_callbacks(execute=True):
-        outbox_flush()
+    pending_retried_now(django_capture_on_commit_callbacks)
     assert not OutboxEntry.objects.filter(status="failed").exists()
-    OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
-    with django_capture_on_commit_callbacks(execute=True):
-        outbox_flush()
+    pending_retried_now(django_capture_on_commit_callbacks)
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
     sent = [s["id"] for r in receiver.requests for s in r["body"]]
     assert sent[-2:] == [s["id"] for s in statements]
