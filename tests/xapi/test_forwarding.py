@@ -789,14 +789,32 @@ def test_a_pupil_named_by_a_tools_own_account_for_their_mis_id_is_forwarded_by_o
     assert "adm20931" not in json.dumps(sent).lower()
 
 
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [("failing_ids", "HTTP 500"), ("hanging_ids", "TimeoutError")],
+    ids=["answers 500", "never answers"],
+)
 def test_a_statement_the_target_always_fails_on_is_set_aside_and_the_rest_arrive(
-    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+    fault,
+    error,
+    school,
+    pupil,
+    make_statement,
+    target,
+    receiver,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ):
-    """A statement that makes the other LRS answer 500 every time it is sent (while it
-    takes every other statement) waits a few tries, then is set aside for an admin, as a
-    refused one is, instead of keeping everything recorded after it from the target."""
+    """A statement that makes the other LRS answer 500, or hang, every time it is sent
+    (while it takes every other statement) waits a few tries, then is set aside for an
+    admin, as a refused one is, instead of keeping everything recorded after it from the
+    target. A timeout used to start the count of failures in a row again, so a statement
+    the target hung on was never set aside and held up everything after it for ever."""
+    from xapi import forwarding
+
+    monkeypatch.setattr(forwarding, "TIMEOUT_SECONDS", 0.5)  # how long a hang takes here
     statements = [make_statement(pupil) for _ in range(3)]
-    receiver.failing_ids = {statements[0]["id"]}
+    setattr(receiver, fault, {statements[0]["id"]})
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=statements, school=school)
     for _ in range(5):
@@ -804,7 +822,7 @@ def test_a_statement_the_target_always_fails_on_is_set_aside_and_the_rest_arrive
     ids = [uuid.UUID(s["id"]) for s in statements]
     status = dict(OutboxEntry.objects.values_list("statement__statement_id", "status"))
     assert [status[i] for i in ids] == ["failed", "sent", "sent"]
-    assert OutboxEntry.objects.get(status="failed").last_error.startswith("HTTP 500")
+    assert OutboxEntry.objects.get(status="failed").last_error.startswith(error)
 
 
 def test_statements_recorded_during_a_long_outage_wait_for_the_retry_not_knock_each_time(
@@ -1025,34 +1043,6 @@ def test_a_refusal_with_retry_after_does_not_hold_back_the_statements_after_it(
         "sent",
     ]
     assert _sent_ids(receiver)[-2:] == [blipped["id"], later["id"]]
-
-
-def test_a_statement_the_target_never_answers_for_is_set_aside_and_the_rest_arrive(
-    school,
-    pupil,
-    make_statement,
-    target,
-    receiver,
-    monkeypatch,
-    django_capture_on_commit_callbacks,
-):
-    """A statement that makes the other LRS hang every time it is sent (while it takes
-    every other statement) is like one it answers 500 for: after a few tries it is set
-    aside for an admin. A timeout started the count of failures in a row again, so such a
-    statement was never set aside and held up everything recorded after it for ever."""
-    from xapi import forwarding
-
-    monkeypatch.setattr(forwarding, "TIMEOUT_SECONDS", 0.5)
-    statements = [make_statement(pupil) for _ in range(3)]
-    receiver.hanging_ids = {statements[0]["id"]}
-    with django_capture_on_commit_callbacks(execute=True):
-        record(statements=statements, school=school)
-    for _ in range(5):
-        pending_retried_now(django_capture_on_commit_callbacks)
-    ids = [uuid.UUID(s["id"]) for s in statements]
-    status = dict(OutboxEntry.objects.values_list("statement__statement_id", "status"))
-    assert [status[i] for i in ids] == ["failed", "sent", "sent"]
-    assert OutboxEntry.objects.get(status="failed").last_error.startswith("TimeoutError")
 
 
 @pytest.mark.parametrize("count", [1, 2])
