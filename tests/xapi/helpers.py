@@ -1,11 +1,12 @@
 """Building what the xAPI tests send (a forwarding target's edit form, a voiding statement)
-and running the outbox's retries as the task worker would."""
+and running the outbox as the tests need it."""
 
 from django.urls import reverse
 from django.utils import timezone
 
 from xapi.forwarding import outbox_flush
 from xapi.models import OutboxEntry
+from xapi.services import record
 
 
 def target_form_fields(target, **changes):
@@ -53,3 +54,14 @@ def pending_retried_now(capture_on_commit_callbacks):
     OutboxEntry.objects.filter(status="pending").update(next_attempt_at=timezone.now())
     with capture_on_commit_callbacks(execute=True):
         outbox_flush()
+
+
+def set_aside_then_voided(statement, *, school, receiver, capture_on_commit_callbacks):
+    """Record `statement` while the target refuses it (400), so it is set aside, then the
+    statement voiding it, which the target takes; return the voiding statement's id."""
+    receiver.statuses = [400]
+    with capture_on_commit_callbacks(execute=True):
+        record(statements=[statement], school=school)
+    with capture_on_commit_callbacks(execute=True):
+        [voiding_id] = record(statements=[voiding_of(statement)], school=school)
+    return voiding_id

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.xapi.helpers import target_form_fields, target_saved, voiding_of
+from tests.xapi.helpers import set_aside_then_voided, target_form_fields, target_saved
 from xapi.forwarding import outbox_flush
 from xapi.models import ForwardingTarget, LrsClient, OutboxEntry
 from xapi.services import record
@@ -461,12 +461,12 @@ def test_replaying_does_not_count_a_statement_voided_since_as_sent_again(
 
     target = ForwardingTarget.objects.create(name="Trust LRS", endpoint=receiver.endpoint)
     original = make_statement(pupil)
-    receiver.statuses = [400]
-    with django_capture_on_commit_callbacks(execute=True):
-        record(statements=[original], school=school)
-    voiding = voiding_of(original)
-    with django_capture_on_commit_callbacks(execute=True):
-        record(statements=[voiding], school=school)
+    set_aside_then_voided(
+        original,
+        school=school,
+        receiver=receiver,
+        capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("xapi_forwarding_replay", args=[target.pk]))
     assert [str(m) for m in get_messages(response.wsgi_request)] == [

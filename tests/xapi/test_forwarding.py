@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tests.xapi.helpers import pending_retried_now, voiding_of
+from tests.xapi.helpers import pending_retried_now, set_aside_then_voided, voiding_of
 from xapi.forwarding import backoff, outbox_flush, outbox_replay, outbox_summary
 from xapi.models import ForwardingTarget, OutboxEntry
 from xapi.services import record
@@ -974,12 +974,12 @@ def test_a_set_aside_statement_voided_since_is_not_replayed_after_its_voiding(
     would arrive after its voiding, and an LRS that applies a voiding when it arrives would
     hold it as live. It is left out of the replay instead, saying why."""
     original = make_statement(pupil)
-    receiver.statuses = [400]
-    with django_capture_on_commit_callbacks(execute=True):
-        record(statements=[original], school=school)
-    voiding = voiding_of(original)
-    with django_capture_on_commit_callbacks(execute=True):
-        [voiding_id] = record(statements=[voiding], school=school)
+    voiding_id = set_aside_then_voided(
+        original,
+        school=school,
+        receiver=receiver,
+        capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
     assert _sent_ids(receiver) == [original["id"], str(voiding_id)]
     with django_capture_on_commit_callbacks(execute=True):
         outbox_replay(target=target)
