@@ -23,21 +23,35 @@ def administrator(db):
     )
 
 
-def test_the_forwarding_table_scrolls_in_its_own_region_at_320_pixels(
-    browser, live_server, administrator
-):
+@pytest.fixture
+def trust_lrs(db):
+    return ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint="https://lrs.trust.example.org/data/xAPI/"
+    )
+
+
+@pytest.fixture
+def narrow_outbox(browser, live_server, administrator):
+    """Go to the forwarding status page as the administrator on a 320 CSS px wide screen."""
+    context = browser.new_context(viewport=NARROW)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    def visit():
+        sign_in(page, live_server, administrator.username)
+        page.goto(f"{live_server.url}/admin/xapi/outbox/")
+        return page
+
+    yield visit
+    context.close()
+
+
+def test_the_forwarding_table_scrolls_in_its_own_region_at_320_pixels(trust_lrs, narrow_outbox):
     """WCAG 1.4.10 (reflow): the table is wider than a 320 CSS px screen, and Wagtail's main
     area hides what overflows it, so its last columns were cut off with no way to reach
     them. The table scrolls inside a region a keyboard user can focus, and every target's
     replay button can be reached."""
-    ForwardingTarget.objects.create(
-        name="Trust LRS", endpoint="https://lrs.trust.example.org/data/xAPI/"
-    )
-    context = browser.new_context(viewport=NARROW)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server, administrator.username)
-    page.goto(f"{live_server.url}/admin/xapi/outbox/")
+    page = narrow_outbox()
     region = page.get_by_role("region", name="Statements waiting, failed and sent")
     expect(region).to_have_attribute("tabindex", "0")
     assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "nothing to scroll"
@@ -45,12 +59,9 @@ def test_the_forwarding_table_scrolls_in_its_own_region_at_320_pixels(
     button.scroll_into_view_if_needed()
     expect(button).to_be_in_viewport()
     assert_accessible(page, include="main")
-    context.close()
 
 
-def test_the_refused_statements_scroll_in_their_own_region_at_320_pixels(
-    browser, live_server, administrator
-):
+def test_the_refused_statements_scroll_in_their_own_region_at_320_pixels(trust_lrs, narrow_outbox):
     """WCAG 1.4.10 (reflow): a refused statement's id, verb and activity IRIs and the other
     LRS's answer are wider than a 320 CSS px screen. They scroll inside a region a keyboard
     user can focus, and the page itself does not scroll sideways."""
@@ -60,9 +71,6 @@ def test_the_refused_statements_scroll_in_their_own_region_at_320_pixels(
 
     from xapi.models import OutboxEntry, Statement
 
-    target = ForwardingTarget.objects.create(
-        name="Trust LRS", endpoint="https://lrs.trust.example.org/data/xAPI/"
-    )
     now = timezone.now()
     statement = Statement.objects.create(
         statement_id=uuid.uuid4(),
@@ -74,18 +82,14 @@ def test_the_refused_statements_scroll_in_their_own_region_at_320_pixels(
         data={},
     )
     OutboxEntry.objects.create(
-        target=target,
+        target=trust_lrs,
         statement=statement,
         status=OutboxEntry.Status.FAILED,
         next_attempt_at=now,
         last_error="HTTP 422: statement.object.definition.extensions is not a valid IRI map",
         last_error_at=now,
     )
-    context = browser.new_context(viewport=NARROW)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server, administrator.username)
-    page.goto(f"{live_server.url}/admin/xapi/outbox/")
+    page = narrow_outbox()
     region = page.get_by_role("region", name="Statements a target refused, newest first")
     expect(region).to_have_attribute("tabindex", "0")
     expect(region.get_by_role("cell", name=str(statement.statement_id))).to_be_attached()
@@ -96,4 +100,3 @@ def test_the_refused_statements_scroll_in_their_own_region_at_320_pixels(
     answer.scroll_into_view_if_needed()
     expect(answer).to_be_in_viewport()
     assert_accessible(page, include="main")
-    context.close()
