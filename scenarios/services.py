@@ -418,6 +418,15 @@ def _move_sql() -> str:
     )
 
 
+def _module_still_open(module, *, learner) -> bool:
+    """May the learner still take the module the attempt was started in? Only while it and
+    its course are published and open to them, as for a quiz under way: an ending reached
+    after either was taken off the site completes neither."""
+    from courses.selectors import course_open_to
+
+    return module.live and course_open_to(user=learner, course=module.course, module=module)
+
+
 def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
     from xapi.identity import actor_for
     from xapi.services import GuardRejected, record
@@ -493,7 +502,8 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
         ending_statement_id=statements[1]["id"] if step.ended else None,
     )
     guard = _move_guard(attempt, previous_step=previous_step, move=move)
-    sync_module = step.ended and attempt.module_id
+    module_page = attempt.module.specific if step.ended and attempt.module_id else None
+    sync_module = module_page is not None and _module_still_open(module_page, learner=learner)
     # The move and its statements are one write (record() with the move as its guard): on
     # PostgreSQL a single statement, atomic by itself. Reaching an ending inside a module
     # also updates the module's and course's progress, so that takes a transaction. Any
@@ -512,7 +522,7 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
         if sync_module:
             from courses.services import module_progress_sync
 
-            module_progress_sync(learner=learner, module=attempt.module.specific)
+            module_progress_sync(learner=learner, module=module_page)
 
 
 def scenario_choice_make(

@@ -72,6 +72,34 @@ def test_reaching_an_ending_in_a_module_completes_the_activity_and_the_module(
     )
 
 
+@pytest.mark.parametrize("taken_off", ["module", "course"])
+def test_an_ending_reached_after_the_module_was_unpublished_does_not_complete_it(
+    client, teacher, demo_module, taken_off
+):
+    """As with a quiz under way: a module (or its course) unpublished while a learner was
+    half-way through its scenario is not completed by the ending they reach afterwards."""
+    from records.selectors import completed_activity_iris
+
+    module, scenario = demo_module
+    client.force_login(teacher)
+    client.post(
+        reverse("scenarios:start", args=[scenario.uuid]),
+        {"module": module.pk, "return_to": module.url},
+    )
+    attempt = ScenarioAttempt.objects.get(learner=teacher)
+    (module if taken_off == "module" else module.course).unpublish()
+    client.post(
+        reverse("scenarios:choose", args=[attempt.uuid]),
+        {"node": "the-link", "step": 0, "choice": "reply"},
+    )
+    attempt.refresh_from_db()
+    assert attempt.finished_at is not None
+    course_iri = module.course.activity_iri
+    assert not completed_activity_iris(
+        learner=teacher, activity_iris=[module.activity_iri, course_iri]
+    )
+
+
 def _eyebrow(html: str) -> str:
     start = html.index('class="scenario-block__eyebrow"')
     return html[start : html.index("</p>", start)]
