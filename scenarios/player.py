@@ -68,6 +68,12 @@ def _nation_of(learner_id: int) -> str:
     )
 
 
+def player_message_tag(scenario: Scenario) -> str:
+    """The tag of a message for this scenario's player, shown in it rather than at the top
+    of the page (templates/base.html leaves out messages tagged "scenario-...")."""
+    return f"scenario-{scenario.uuid}"
+
+
 def player_context(
     *, scenario: Scenario, attempt: ScenarioAttempt | None, module=None, notice: str = ""
 ) -> dict:

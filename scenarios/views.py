@@ -25,7 +25,7 @@ from config.spreadsheets import csv_response
 
 from .engine import PlayError
 from .models import ClassroomSession, Scenario, ScenarioAttempt
-from .player import node_image, player_context, player_html, signposts
+from .player import node_image, player_context, player_html, player_message_tag, signposts
 from .selectors import (
     MIN_LEARNERS,
     classroom_history,
@@ -130,7 +130,9 @@ def _respond(request, *, scenario, attempt, module, notice=""):
         context["csrf_token"] = _fragment_csrf_token(request)
         return HttpResponse(player_html(context).encode(), content_type=_FRAGMENT_TYPE)
     if notice:
-        messages.warning(request, notice)
+        # Said in the player the redirect leads to (the scenario_player tag), where the page
+        # opens: the top of a long module page is out of sight there.
+        messages.warning(request, notice, extra_tags=player_message_tag(scenario))
     return HttpResponseRedirect(_return_to(request, fallback) + f"#scenario-{scenario.uuid}")
 
 

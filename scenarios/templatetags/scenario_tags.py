@@ -1,9 +1,10 @@
 """`{% scenario_player scenario %}`: the player for the signed-in learner, inside a page."""
 
 from django import template
+from django.contrib.messages import get_messages
 
 from ..contacts import contact_links as linked_contacts
-from ..player import player_context, player_html
+from ..player import player_context, player_html, player_message_tag
 from ..selectors import attempt_current
 
 register = template.Library()
@@ -19,7 +20,12 @@ def scenario_player(context, scenario, module=None, hide_title=False):
         module = None
     elif scenario is not None and user is not None and user.is_authenticated:
         attempt = attempt_current(learner=user, scenario=scenario, module=module)
-    data = player_context(scenario=scenario, attempt=attempt, module=module)
+    notice = ""
+    if request is not None and scenario is not None:
+        # What a move sent without JavaScript was answered with (scenarios.views._respond).
+        tag = player_message_tag(scenario)
+        notice = " ".join(str(m) for m in get_messages(request) if m.extra_tags == tag)
+    data = player_context(scenario=scenario, attempt=attempt, module=module, notice=notice)
     data.update({"csrf_token": context.get("csrf_token"), "hide_title": hide_title})
     if request is not None:
         data["return_to"] = request.get_full_path()

@@ -213,6 +213,26 @@ def test_a_stale_tab_cannot_choose_from_a_node_already_left(client, pupil, scena
     assert "already moved on from" in follow
 
 
+def test_without_javascript_a_refused_move_is_explained_in_the_player_it_leads_back_to(
+    client, pupil, scenario
+):
+    """The redirect opens the page at the player (#scenario-<uuid>), far down a long module
+    on a phone: the reason nothing changed is said there, in the player's status region and
+    focused on load, not only at the top of the page, out of sight and unannounced."""
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    _choose(client, attempt, node="start", step=0, choice="share")
+    response = _choose(client, attempt, node="start", step=0, choice="report")
+    assert response["Location"].endswith(f"#scenario-{scenario.uuid}")
+    html = client.get(response["Location"].split("#")[0]).content.decode()
+    player = re.search(rf'<section[^>]* id="scenario-{scenario.uuid}".*?</section>', html, re.S)
+    live = re.search(r'<div class="scenario-player__live".*?</div>', player.group(0), re.S)
+    assert "already moved on from" in live.group(0)
+    assert "data-focus-on-load" in live.group(0)
+    assert html.count("already moved on from") == 1
+
+
 def test_a_choice_not_offered_on_this_node_is_refused_without_a_500(client, pupil, scenario):
     client.force_login(pupil)
     _start(client, scenario)
