@@ -469,10 +469,11 @@ def _post(target: ForwardingTarget, statements: list[dict], files=()) -> None:
         except urllib.error.HTTPError as exc:
             if not refused(exc):
                 raise
-            if exc.code == 413 and len(statements) > 1:
+            if exc.code == 413:
                 # Too large, which says nothing about reading only JSON: sent without their
-                # files and taken, the batch's files would be lost. One at a time instead
-                # (`_one_by_one`), each statement with its own files.
+                # files and taken, the files would be lost. A batch goes one at a time
+                # instead (`_one_by_one`), each statement with its own files; a statement
+                # too large alone is set aside with the 413, for an admin to see.
                 raise
         # Refused: an LRS that reads only JSON requests (Ralph 5) takes the statements as
         # JSON, without their files; one that refuses the statements refuses them again.

@@ -1106,3 +1106,27 @@ def test_files_of_a_batch_too_large_for_the_target_arrive_one_statement_at_a_tim
     for request in receiver.requests[1:]:
         delivered.update(request["parts"])
     assert set(delivered) == set(hashes)
+
+
+def test_a_statement_too_large_for_the_target_with_its_file_is_set_aside_not_sent_without_it(
+    school, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """A statement whose file alone is more than the target (or the web server before it)
+    takes is answered 413 even sent on its own. It went again as JSON without its file and
+    counted as sent when the target took that: the file was lost and no admin was told.
+    Too large is a refusal (docs/xapi.md): it is set aside with the target's answer, for an
+    admin to raise the target's limit and replay."""
+    import hashlib
+
+    from tests.xapi.test_lrs_statements import attachment_statement, multipart
+
+    content = b"a certificate scanned at a size the target will not take"
+    sha2 = hashlib.sha256(content).hexdigest()
+    body, content_type = multipart(attachment_statement(content), [(content, sha2)])
+    receiver.statuses = [413]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", body, content_type=content_type).status_code == 200
+    entry = OutboxEntry.objects.get()
+    assert entry.status == "failed"
+    assert entry.last_error.startswith("HTTP 413")
+    assert all(request["parts"] for request in receiver.requests)
