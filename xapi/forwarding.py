@@ -461,6 +461,7 @@ _opener = urllib.request.build_opener(_NoRedirects)
 def _post(target: ForwardingTarget, statements: list[dict], files=()) -> None:
     """POST a batch, with the files of its attachments (multipart/mixed) if it has any;
     raise urllib errors on failure."""
+    answer_with_files = ""
     if files:
         body, content_type = multipart_response(statements, files)
         try:
@@ -469,6 +470,7 @@ def _post(target: ForwardingTarget, statements: list[dict], files=()) -> None:
         except urllib.error.HTTPError as exc:
             if not refused(exc):
                 raise
+            answer_with_files = _error_text(exc)
             if exc.code == 413:
                 # Too large, which says nothing about reading only JSON: sent without their
                 # files and taken, the files would be lost. A batch goes one at a time
@@ -477,7 +479,13 @@ def _post(target: ForwardingTarget, statements: list[dict], files=()) -> None:
                 raise
         # Refused: an LRS that reads only JSON requests (Ralph 5) takes the statements as
         # JSON, without their files; one that refuses the statements refuses them again.
-    _send(target, json.dumps(statements).encode(), "application/json")
+    try:
+        _send(target, json.dumps(statements).encode(), "application/json")
+    except urllib.error.HTTPError as exc:
+        # An LRS that reads multipart refuses the JSON for its missing files: its answer
+        # to the statements with their files is the one that says what is wrong.
+        exc.answer_with_files = answer_with_files
+        raise
 
 
 def _send(target: ForwardingTarget, body: bytes, content_type: str) -> None:
@@ -583,7 +591,10 @@ def _error_text(exc: Exception) -> str:
         if 300 <= exc.code < 400:
             location = (exc.headers.get("Location") or "") if exc.headers else ""
             detail = f"redirected to {location}; correct the target's endpoint".strip()
-        return f"HTTP {exc.code}: {detail}".strip()
+        text = f"HTTP {exc.code}: {detail}".strip()
+        if getattr(exc, "answer_with_files", ""):
+            text += f" (first try, with the attachments' files: {exc.answer_with_files})"
+        return text
     return f"{type(exc).__name__}: {exc}"
 
 

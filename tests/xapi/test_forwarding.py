@@ -1130,3 +1130,27 @@ def test_a_statement_too_large_for_the_target_with_its_file_is_set_aside_not_sen
     assert entry.status == "failed"
     assert entry.last_error.startswith("HTTP 413")
     assert all(request["parts"] for request in receiver.requests)
+
+
+def test_the_answer_to_a_statement_sent_with_its_file_is_shown_when_the_json_try_is_refused_too(
+    school, target, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """A target that refuses a statement sent with its file (multipart/mixed) is sent it
+    again as JSON without the file, in case it reads only JSON. An LRS that reads multipart
+    refuses that too, for the missing file (Part Three 1.5.2), and only that answer was kept:
+    the admin was shown "the file is missing", not why the statement was refused (here a
+    422). Both answers are shown."""
+    import hashlib
+
+    from tests.xapi.test_lrs_statements import attachment_statement, multipart
+
+    content = b"a note the target finds fault with"
+    sha2 = hashlib.sha256(content).hexdigest()
+    body, content_type = multipart(attachment_statement(content), [(content, sha2)])
+    receiver.statuses = [422, 400]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", body, content_type=content_type).status_code == 200
+    entry = OutboxEntry.objects.get()
+    assert entry.status == "failed"
+    assert "HTTP 400" in entry.last_error
+    assert "HTTP 422" in entry.last_error
