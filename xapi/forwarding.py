@@ -37,7 +37,13 @@ from .identity import account_actor, actor_key
 from .lrs.formats import statement_versioned as _versioned
 from .lrs.multipart import multipart_response
 from .lrs.signatures import without_signature
-from .models import UNENCRYPTED_ENDPOINT, ForwardingTarget, OutboxEntry, endpoint_unencrypted
+from .models import (
+    MAX_BATCH_SIZE,
+    UNENCRYPTED_ENDPOINT,
+    ForwardingTarget,
+    OutboxEntry,
+    endpoint_unencrypted,
+)
 from .statements.profile import EXTENSIONS, ext, profile_iri
 
 logger = logging.getLogger(__name__)
@@ -121,7 +127,8 @@ def _claim(target: ForwardingTarget, *, fresh: bool) -> list[OutboxEntry]:
         if held is not None:
             due = due.filter(id__lt=held[0])
         due = due.order_by("id").select_for_update(skip_locked=True)
-        ids = list(due.values_list("id", flat=True)[: target.batch_size])
+        # A target saved before MAX_BATCH_SIZE was the most still gets batches it can take.
+        ids = list(due.values_list("id", flat=True)[: min(target.batch_size, MAX_BATCH_SIZE)])
         if not ids:
             if held is not None and held[1] == sending:
                 # Another worker is sending; what waits behind it goes when its lease ends,

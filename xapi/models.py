@@ -10,7 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -258,6 +258,13 @@ class LrsClient(models.Model):
         }
 
 
+# The most statements a forwarding request takes. A batch is claimed and marked with one
+# query parameter a statement, and SQLite refuses a query with more than 999 parameters in
+# builds before 3.32 (Django's own `max_query_params`), 32766 since: a target set to more
+# would fail every send once that many waited.
+MAX_BATCH_SIZE = 500
+
+
 class ForwardingTarget(models.Model):
     """Another LRS (a school's or trust's) that receives copies of our statements."""
 
@@ -300,8 +307,11 @@ class ForwardingTarget(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     # At least one: a target that takes none from its queue would never be sent anything.
+    # At most MAX_BATCH_SIZE: a batch is claimed with a query parameter a statement.
     batch_size = models.PositiveIntegerField(
-        _("statements per request"), default=100, validators=[MinValueValidator(1)]
+        _("statements per request"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_BATCH_SIZE)],
     )
     # When the target was last changed.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

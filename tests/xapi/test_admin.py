@@ -292,6 +292,33 @@ def test_a_target_sending_no_statements_per_request_is_refused(admin_client):
     assert not ForwardingTarget.objects.exists()
 
 
+def test_a_target_sending_more_statements_per_request_than_a_batch_can_hold_is_refused(
+    admin_client,
+):
+    """A batch is claimed with a query parameter a statement: more per request than
+    MAX_BATCH_SIZE can be more than SQLite takes, and then nothing is sent at all."""
+    from xapi.models import MAX_BATCH_SIZE
+
+    response = admin_client.post(
+        reverse("xapi_forwardingtarget:add"),
+        {
+            "name": "Trust LRS",
+            "school": "",
+            "endpoint": "https://lrs.example.org/xAPI/",
+            "username": "key",
+            "password": "secret",
+            "version": ForwardingTarget.Version.V1,
+            "scope": ForwardingTarget.Scope.ALL,
+            "course_iri": "",
+            "batch_size": MAX_BATCH_SIZE + 1,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["batch_size"]
+    assert not ForwardingTarget.objects.exists()
+
+
 def test_making_a_target_active_again_sends_what_waited_for_it(
     admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
 ):

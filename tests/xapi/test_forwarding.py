@@ -1154,3 +1154,35 @@ def test_the_answer_to_a_statement_sent_with_its_file_is_shown_when_the_json_try
     assert entry.status == "failed"
     assert "HTTP 400" in entry.last_error
     assert "HTTP 422" in entry.last_error
+
+
+def test_a_target_set_to_more_statements_per_request_than_sqlite_takes_parameters_is_sent_to(
+    school, pupil, make_statement, receiver
+):
+    """SQLite refuses a query with more parameters than its build allows: 999 before 3.32
+    (as Django assumes, and as older distributions still ship it), 32766 since. A target
+    saved with more statements per request than that claimed its batch with one parameter
+    a statement, and on a backlog that long every send failed with "too many SQL
+    variables": nothing more reached the target and no admin was told why. A request takes
+    at most MAX_BATCH_SIZE statements, whatever was saved."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's limit on query parameters")
+    target = ForwardingTarget.objects.create(
+        name="Trust", endpoint=receiver.endpoint, batch_size=5000
+    )
+    # Recorded without their send: they wait, as they would after an outage.
+    record(statements=[make_statement(pupil) for _ in range(1000)], school=school)
+    connection.ensure_connection()
+    limit = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
+    was = connection.connection.setlimit(limit, 999)
+    try:
+        assert outbox_flush() == 1000
+    finally:
+        connection.connection.setlimit(limit, was)
+    assert set(OutboxEntry.objects.filter(target=target).values_list("status", flat=True)) == {
+        "sent"
+    }
