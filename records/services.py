@@ -833,6 +833,35 @@ def _learners_actor_keys(learners: list[User]) -> set[str]:
     return keys
 
 
+def _keys_held_by_others(*, learners: list[User], keys: set[str]) -> dict[str, set[int]]:
+    """For each email among `keys`, the schools where it is another person's account's: the
+    LRS matches an address to the school's own user (`xapi.services._learner_match`), so a
+    member of staff with accounts at two schools under one address is two people to it, and
+    what one school keeps under the address is not the other account's."""
+    prefix = "mbox:mailto:"
+    addresses = {key[len(prefix) :] for key in keys if key.startswith(prefix)}
+    held: dict[str, set[int]] = {}
+    if not addresses:
+        return held
+    others = (
+        User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=addresses, school__isnull=False)
+        .exclude(pk__in=[learner.pk for learner in learners])
+    )
+    for school_id, address in others.values_list("school_id", "email_lower"):
+        held.setdefault(f"{prefix}{address}", set()).add(school_id)
+    return held
+
+
+def _under_keys(field: str, keys: set[str], held: dict[str, set[int]]) -> Q:
+    """Rows whose `field` is one of these people's `keys`, bar those kept under an address at
+    a school where it is someone else's (`_keys_held_by_others`)."""
+    condition = Q(**{f"{field}__in": keys})
+    for key, schools in held.items():
+        condition &= ~Q(**{field: key, "school_id__in": schools})
+    return condition
+
+
 def records_rebuild(*, learner_ids: list[int] | None = None, chunk_size: int = 2000) -> int:
     """Throw away derived records (all, or some learners') and project every stored
     statement again in the order the LRS stored it, exactly as `record()` did: voided
@@ -1341,7 +1370,9 @@ def _records_erase(*, learners: list[User]) -> None:
         ).delete()
     if others:
         records_rebuild(learner_ids=sorted(others))
-    apps.get_model("xapi", "Document").objects.filter(agent_key__in=keys).delete()
+    apps.get_model("xapi", "Document").objects.filter(
+        _under_keys("agent_key", keys, _keys_held_by_others(learners=learners, keys=keys))
+    ).delete()
     Certificate.objects.filter(learner__in=learners).delete()
     ReminderSent.objects.filter(learner__in=learners).delete()
     Completion.objects.filter(learner__in=learners).delete()
@@ -1477,13 +1508,17 @@ def sessions_end(*, user_pks) -> None:
 
 def _statements_about(*, learners: list[User], keys: set[str]):
     """Every statement held about these people: theirs, and those naming them as the object
-    or in context (as instructor or team member)."""
+    or in context (as instructor or team member). Not what a school keeps under an address
+    that is another of its people's (`_keys_held_by_others`)."""
+    held = _keys_held_by_others(learners=learners, keys=keys)
     Relation = apps.get_model("xapi", "StatementRelation")
-    mentioned = Relation.objects.filter(kind="agent", key__in=keys).values("statement_id")
+    mentioned = Relation.objects.filter(_under_keys("key", keys, held), kind="agent").values(
+        "statement_id"
+    )
     return _statement_model().objects.filter(
         Q(learner__in=learners)
-        | Q(actor_key__in=keys)
-        | Q(object_agent_key__in=keys)
+        | _under_keys("actor_key", keys, held)
+        | _under_keys("object_agent_key", keys, held)
         | Q(pk__in=mentioned)
     )
 
@@ -1603,7 +1638,9 @@ def learner_export(
     export.update(_staff_work_export(person=learner))
     export.update(_sign_ins_export(username=learner.username))
     export["attachments"] = _attachments_export(statements)
-    export["documents"] = _documents_export(keys)
+    export["documents"] = _documents_export(
+        keys, held=_keys_held_by_others(learners=[learner], keys=keys)
+    )
     export["admin_avatar"] = _avatar_export(person=learner)
     try:
         lessons = apps.get_model("courses", "ClassLesson")
@@ -1891,12 +1928,14 @@ def _avatar_export(*, person: User) -> dict | None:
     return {"file_name": profile.avatar.name.rsplit("/", 1)[-1], "content_base64": content}
 
 
-def _documents_export(keys: set[str]) -> list[dict]:
+def _documents_export(keys: set[str], *, held: dict[str, set[int]]) -> list[dict]:
     """The LRS documents kept about the person (what H5P content saved part-way through, agent
-    profiles), readable: JSON as JSON, other text as text, anything else base64."""
+    profiles), readable: JSON as JSON, other text as text, anything else base64. Not those
+    kept under an address where it is another person's (`held`)."""
     Document = apps.get_model("xapi", "Document")
     rows = []
-    for doc in Document.objects.filter(agent_key__in=keys).order_by("updated", "pk"):
+    documents = Document.objects.filter(_under_keys("agent_key", keys, held))
+    for doc in documents.order_by("updated", "pk"):
         encoding, content = _document_content(doc)
         rows.append(
             {

@@ -1796,3 +1796,74 @@ def test_subject_access_export_holds_the_admin_access_and_preferences_kept_about
     assert person["admin_preferences"]["language"] == "cy"
     assert person["admin_preferences"]["time_zone"] == "Europe/London"
     json.dumps(person)
+
+
+@pytest.fixture
+def same_email_at_two_schools(school, teacher):
+    """A member of staff with accounts at two schools that both name staff by email
+    (`mbox`), under the same address: a peripatetic teacher, say. The second school has a
+    pupil taught by them there, an external tool naming them as the instructor."""
+    from schools.models import School
+    from schools.roles import Role
+    from tests.factories import SchoolFactory, UserFactory
+    from xapi.identity import actor_for
+
+    address = "p.visiting@trust.example"
+    school.staff_xapi_identity = School.StaffIdentity.MBOX
+    school.save()
+    teacher.email = address
+    teacher.save()
+    elsewhere = SchoolFactory(
+        name="Elsewhere Academy", staff_xapi_identity=School.StaffIdentity.MBOX
+    )
+    twin = UserFactory(school=elsewhere, username="visiting-b", email=address, roles=[Role.STAFF])
+    their_pupil = UserFactory(school=elsewhere, username="pupil-b", roles=[Role.PUPIL])
+    own = statement(teacher, EXPERIENCED, iri("h5p", "dp-h5p"), when=timezone.now())
+    twins = statement(twin, COMPLETED, MODULE, when=timezone.now())
+    taught = statement(their_pupil, COMPLETED, COURSE, when=timezone.now())
+    taught["context"] = {"instructor": actor_for(twin)}
+    _record(school, own)
+    _record(elsewhere, twins, taught)
+    for at in (school, elsewhere):
+        _save_h5p_state(at, teacher)  # under the opaque id: replaced below
+    from xapi.models import Document
+
+    Document.objects.update(agent_key=f"mbox:mailto:{address}")
+    return {
+        "elsewhere": elsewhere,
+        "twin": twin,
+        "their_pupil": their_pupil,
+        "theirs": {twins["id"], taught["id"]},
+        "own": own["id"],
+    }
+
+
+def test_erasing_staff_leaves_another_schools_records_under_the_same_email(
+    school, teacher, same_email_at_two_schools
+):
+    """An email names a member of staff only at the schools where it is their account's
+    (the LRS matches it to the school's own user, DESIGN.md): erasing them at one school
+    leaves what another school keeps under the same address, about its own member of staff,
+    and its pupils' records naming them."""
+    from xapi.models import Document
+
+    other = same_email_at_two_schools
+    learner_erase(learner=teacher)
+
+    left = {str(pk) for pk in Statement.objects.values_list("statement_id", flat=True)}
+    assert left == other["theirs"]
+    assert Completion.objects.filter(learner=other["their_pupil"]).count() == 1
+    assert Completion.objects.filter(learner=other["twin"]).count() == 1
+    assert list(Document.objects.values_list("school_id", flat=True)) == [other["elsewhere"].pk]
+
+
+def test_subject_access_export_holds_nothing_another_school_keeps_under_the_same_email(
+    school, teacher, same_email_at_two_schools
+):
+    """The download of a member of staff holds their statements and saved work, not those
+    another school keeps about its own member of staff with the same address, nor its
+    pupils' statements naming them."""
+    exported = learner_export(learner=teacher)
+
+    assert [s["id"] for s in exported["statements"]] == [same_email_at_two_schools["own"]]
+    assert len(exported["documents"]) == 1
