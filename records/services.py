@@ -980,8 +980,12 @@ def records_purge(
                         statement_id__in=[sid for _pk, sid in chunk]
                     ).delete()
                 attachments_release(carried)
+                # A certificate whose statement is gone already. Not one whose statement
+                # another school keeps (the person moved since): it goes with that.
                 Certificate.objects.filter(learner__school=school, completed_at__lt=cutoff).exclude(
                     statement_id__in=kept
+                ).exclude(
+                    Exists(Statement.objects.filter(statement_id=OuterRef("statement_id")))
                 ).delete()
                 _attempts_purge(school=school, cutoff=cutoff)
                 _saved_work_purge(school=school, cutoff=cutoff)

@@ -1867,3 +1867,28 @@ def test_subject_access_export_holds_nothing_another_school_keeps_under_the_same
 
     assert [s["id"] for s in exported["statements"]] == [same_email_at_two_schools["own"]]
     assert len(exported["documents"]) == 1
+
+
+def test_purge_keeps_the_certificate_of_a_completion_the_old_school_still_keeps(
+    school, teacher, staff_course
+):
+    """A member of staff completed a course at a school that keeps records for seven years,
+    then moved to one that keeps them for one. A year on, the first school still keeps the
+    statement and the completion: the certificate issued for it goes with it, so the code
+    printed on it still checks out, whatever the school the person is at now keeps."""
+    from records.services import certificate_verify
+    from tests.factories import SchoolFactory
+
+    school.retention_months = 84
+    school.save()
+    _record(school, statement(teacher, COMPLETED, staff_course.activity_iri, when=timezone.now()))
+    certificate = certificate_issue(
+        learner=teacher, statement_id=Completion.objects.get().statement_id
+    )
+    teacher.school = SchoolFactory(retention_months=12)
+    teacher.save()
+
+    records_purge(now=timezone.now() + timedelta(days=400))
+
+    assert Completion.objects.filter(learner=teacher).count() == 1
+    assert certificate_verify(code=certificate.code) == certificate
