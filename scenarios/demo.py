@@ -337,7 +337,7 @@ LOCK_IT_DOWN = Graph(
                     "check",
                     "Check your privacy settings now",
                     "settings",
-                    "Checking regularly is exactly what the safeguarding alerts recommend.",
+                    "Checking regularly is just what INEQE's safeguarding alert recommends.",
                     2,
                 ),
                 _c(
