@@ -724,10 +724,11 @@ DSL_COURSE = {
                     "studies.</li>"
                     "</ul>"
                     "<h2>Don't amplify the trend</h2>"
-                    "<p>Well-meaning warnings have been shown to drive up interest in viral "
-                    "trends. Talk to pupils about respect, reporting and consequences, not "
-                    "about the trend's name or where to find it, and avoid whole-school "
-                    "alerts that advertise it.</p>"
+                    "<p>Warnings meant well can backfire: the Welsh education minister "
+                    "pointed to research finding that such coverage has sometimes raised "
+                    "interest in a viral trend. Talk to pupils about respect, reporting and "
+                    "consequences, not about the trend's name or where to find it, and avoid "
+                    "whole-school alerts that advertise it.</p>"
                 ),
                 _case(
                     "Care and caution in communication",
