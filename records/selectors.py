@@ -8,7 +8,7 @@ and-activity summaries, not statements, and joins in Python over a handful of re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.apps import apps
 from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery
@@ -402,9 +402,23 @@ def assignments_for_learner(learner, *, today: date | None = None) -> list[Learn
 def certificate_expires_on(*, certificate: Certificate) -> date | None:
     """The first day the completion a certificate shows no longer counts, or None if it
     never expires: its day (in the site's time zone) plus the shortest renewal period the
-    school it was completed at gives the course now, as the dashboard counts it."""
+    school it was completed at gives the course now, as the dashboard counts it; or, if
+    sooner, the day after the time to take it again ran out once the course was marked
+    "requires renewal" after it was completed."""
     if certificate.course_id is None:
         return None
+    renewal = (
+        CourseRenewal.objects.filter(
+            course_id=certificate.course_id, required_from__gt=certificate.completed_at
+        )
+        .order_by("required_from")
+        .first()
+    )
+    renewed_by = (
+        timezone.localdate(renewal.required_from) + timedelta(days=renewal.complete_within_days + 1)
+        if renewal is not None
+        else None
+    )
     Statement = apps.get_model("xapi", "Statement")
     school_id = (
         Statement.objects.filter(statement_id=certificate.statement_id)
@@ -415,8 +429,9 @@ def certificate_expires_on(*, certificate: Certificate) -> date | None:
         school_id=school_id, course_id=certificate.course_id, renewal_months__isnull=False
     ).aggregate(months=Min("renewal_months"))["months"]
     if not months:
-        return None
-    return add_months(timezone.localdate(certificate.completed_at), months)
+        return renewed_by
+    expires_on = add_months(timezone.localdate(certificate.completed_at), months)
+    return min(expires_on, renewed_by) if renewed_by else expires_on
 
 
 def reminders_last_sent(learner) -> dict[int, ReminderSent]:

@@ -834,8 +834,9 @@ def certificate(request, statement_id: uuid.UUID):
 def verify(request):
     """Public: is this certificate code valid? Shows only the name, the course, the date it
     was completed (so a certificate whose date was altered does not check out) and, for a
-    course the school renews, when it expires or that it has expired: a certificate for
-    training that has run out is not evidence of current training."""
+    course the school renews or that was marked "requires renewal" since, when it expires or
+    that it has expired: a certificate for training that has run out is not evidence of
+    current training."""
     form = VerifyForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():

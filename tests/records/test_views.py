@@ -1872,6 +1872,36 @@ def test_checking_a_current_certificate_says_when_it_expires(client, world, staf
     assert f"It expires on {expires_on:%-d %B %Y}" in html
 
 
+def test_a_certificate_from_before_the_course_required_renewal_stops_checking_out_with_it(
+    client, world, staff_course
+):
+    """An editor marked the course "requires renewal" 60 days ago, giving 30 days to take
+    it again: the dashboard has counted the old completion overdue since, yet the check page
+    still called its certificate valid for months more."""
+    from records.models import CourseRenewal, LearnerActivity
+    from records.selectors import assignments_for_learner
+    from records.services import course_renewal_require
+    from records.states import State
+
+    done = timezone.now() - timedelta(days=100)
+    Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
+    LearnerActivity.objects.filter(learner=world["staff"]).update(
+        first_seen_at=done, last_seen_at=done, first_completed_at=done, last_completed_at=done
+    )
+    Assignment.objects.update(due_on=date.today() - timedelta(days=90))
+    certificate = _staff_course_certificate(world, staff_course, completed_at=done)
+    marked = timezone.now() - timedelta(days=60)
+    course_renewal_require(course_page_id=staff_course.pk, reason="New settings")
+    CourseRenewal.objects.update(required_from=marked, complete_within_days=30)
+    last_day = timezone.localdate(marked) + timedelta(days=30)
+    [item] = assignments_for_learner(world["staff"])
+    assert item.state == State.OVERDUE and item.due_on == last_day
+
+    html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
+    assert "Expired certificate" in html
+    assert f"It expired on {last_day + timedelta(days=1):%-d %B %Y}" in html
+
+
 @pytest.mark.parametrize(
     ("checked_at", "says"),
     [
