@@ -458,7 +458,7 @@ class Chase:
 class ChaseList:
     to_email: list[Chase]
     not_emailed: list[Chase]
-    pupils: int  # pupils' courses overdue: never emailed, their teachers see them
+    pupils: int  # pupils behind on a course: never emailed, their teachers see them
 
 
 def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
@@ -490,12 +490,14 @@ def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
         ).values_list("learner_id", "course_id")
     )
     result = ChaseList(to_email=[], not_emailed=[], pupils=0)
+    # Pupils behind on a course, each once however many courses they are behind on.
+    pupils_behind = set()
     for item in items:
         person = people.get(item.learner_id)
         if person is None:
             continue
         if item.learner_id in pupil_ids:
-            result.pupils += 1
+            pupils_behind.add(item.learner_id)
             continue
         chase = Chase(learner=person, item=item)
         if person.pk == viewer.pk:
@@ -505,6 +507,7 @@ def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
         elif (person.pk, item.course.page_id) in sent_today:
             chase.reason = _("Already emailed about it today")
         (result.not_emailed if chase.reason else result.to_email).append(chase)
+    result.pupils = len(pupils_behind)
     for chases in (result.to_email, result.not_emailed):
         chases.sort(key=lambda c: (c.learner.get_full_name().lower(), c.item.course.title))
     return result

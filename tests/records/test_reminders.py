@@ -303,7 +303,7 @@ def test_the_lead_chases_everyone_overdue_once_a_day_and_sees_who_cannot_be(
     # The lead is on the staff team too, and overdue, but not emailed by themselves.
     assert safeguarding_lead.get_full_name() not in to_email
     assert "This is you" in not_emailed
-    assert "1 pupil's course is overdue" in page
+    assert "1 pupil has a course overdue or expired" in page
     assert pupil.get_full_name() not in page
 
     done = client.post(reverse("records:chase"), follow=True).content.decode()
@@ -315,6 +315,26 @@ def test_the_lead_chases_everyone_overdue_once_a_day_and_sees_who_cannot_be(
     again = client.post(reverse("records:chase"), follow=True).content.decode()
     assert "There was nobody left to email today." in again
     assert len(mailoutbox) == 1
+
+
+def test_the_chase_page_counts_pupils_not_their_courses(
+    client, school, klass, pupil_course, pupil, safeguarding_lead, home_page
+):
+    """One pupil behind on two courses is one pupil: "2 pupils' courses are overdue" told the
+    lead twice as many pupils as there were."""
+    from tests.records.conftest import _course
+
+    other_course = _course(home_page, audience="pupils", title="Phones at night")
+    for course in (pupil_course, other_course):
+        assignment_create(
+            school=school,
+            course_page_id=course.pk,
+            group=klass,
+            due_on=date.today() - timedelta(days=2),
+        )
+    client.force_login(safeguarding_lead)
+    page = client.get(reverse("records:chase")).content.decode()
+    assert "Pupils are never emailed: 1 pupil has a course overdue or expired." in page
 
 
 def test_only_the_lead_may_chase(client, school, staff_team, staff_course, teacher, mailoutbox):
