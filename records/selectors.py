@@ -116,6 +116,7 @@ class LearnerAssignment:
     course: CourseInfo
     assignment_id: int
     standing: Standing
+    renewal_months: int | None = None  # the shortest of the assignments covering them
 
     @property
     def state(self) -> State:
@@ -257,6 +258,7 @@ def school_standings(
                 learner_id=learner_id,
                 course=course,
                 assignment_id=assignment_id,
+                renewal_months=months,
                 standing=_standing_for(
                     summary=summaries.get((learner_id, course.iri)),
                     renewal=renewals.get(page_id),
@@ -402,7 +404,8 @@ def assignments_for_learner(learner, *, today: date | None = None) -> list[Learn
 def certificate_expires_on(*, certificate: Certificate) -> date | None:
     """The first day the completion a certificate shows no longer counts, or None if it
     never expires: its day (in the site's time zone) plus the shortest renewal period the
-    school it was completed at gives the course now, as the dashboard counts it; or, if
+    school it was completed at gives the course now, as the dashboard counts it (of the
+    assignments that cover its holder there, if any still does); or, if
     sooner, the day after the time to take it again ran out once the course was marked
     "requires renewal" after it was completed."""
     if certificate.course_id is None:
@@ -425,9 +428,19 @@ def certificate_expires_on(*, certificate: Certificate) -> date | None:
         .values_list("school_id", flat=True)
         .first()
     ) or certificate.learner.school_id
-    months = Assignment.objects.filter(
-        school_id=school_id, course_id=certificate.course_id, renewal_months__isnull=False
-    ).aggregate(months=Min("renewal_months"))["months"]
+    learner = certificate.learner
+    theirs = []
+    if learner.school_id and learner.school_id == school_id:
+        _courses, items = school_standings(school=learner.school, learner_ids=[learner.pk])
+        theirs = [i for i in items if i.course.page_id == certificate.course_id]
+    if theirs:
+        # A teacher in a team renewing every 24 months is not held to the leads' 12.
+        months = theirs[0].renewal_months
+    else:
+        # No longer assigned it there (moved, left, or the assignment went): the school's.
+        months = Assignment.objects.filter(
+            school_id=school_id, course_id=certificate.course_id, renewal_months__isnull=False
+        ).aggregate(months=Min("renewal_months"))["months"]
     if not months:
         return renewed_by
     expires_on = add_months(timezone.localdate(certificate.completed_at), months)

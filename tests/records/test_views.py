@@ -1902,6 +1902,33 @@ def test_a_certificate_from_before_the_course_required_renewal_stops_checking_ou
     assert f"It expired on {last_day + timedelta(days=1):%-d %B %Y}" in html
 
 
+def test_a_certificate_expires_by_the_renewal_period_of_the_assignments_its_holder_is_in(
+    client, world, school, staff_course
+):
+    """The staff team renews the course every 24 months and the leads every 12: a teacher,
+    who is no lead, is counted completed for 24 months on the dashboard, and their
+    certificate said it expired after 12."""
+    from records.selectors import assignments_for_learner
+
+    Assignment.objects.update(renewal_months=24)
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.SAFEGUARDING_LEAD,
+        due_on=date.today() + timedelta(days=10),
+        renewal_months=12,
+    )
+    completed_on = timezone.localdate(world["completion"].completed_at)
+    [item] = assignments_for_learner(world["staff"])
+    assert item.standing.expires_on == add_months(completed_on, 24)
+
+    certificate = _staff_course_certificate(
+        world, staff_course, completed_at=world["completion"].completed_at
+    )
+    html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
+    assert f"It expires on {add_months(completed_on, 24):%-d %B %Y}" in html
+
+
 @pytest.mark.parametrize(
     ("checked_at", "says"),
     [
