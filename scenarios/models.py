@@ -380,6 +380,9 @@ class ClassroomSession(models.Model):
     )
     state = models.JSONField(default=dict)
     step = models.PositiveIntegerField(default=0)
+    # Counts every move on and every undo. A step number comes round again after an undo, so
+    # a form names the turn it was shown at: one from a page the class has left is refused.
+    turn = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

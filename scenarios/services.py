@@ -635,10 +635,17 @@ class VoteError(ValueError):
         self.tied = tied
 
 
-def _classroom_session_at(session_uuid, *, teacher, node_id: str, step: int) -> ClassroomSession:
-    """The teacher's session, locked, if it is still at `node_id` and `step`."""
+def _classroom_session_at(
+    session_uuid, *, teacher, node_id: str, step: int, turn: int, ending: bool = False
+) -> ClassroomSession:
+    """The teacher's session, locked, if it is still at `node_id`, `step` and `turn` (and
+    not finished, unless `ending` allows it)."""
     session = ClassroomSession.objects.select_for_update().get(uuid=session_uuid, teacher=teacher)
-    if session.step != step or session.state.get("node_id") != node_id or session.finished_at:
+    if (
+        (session.step, session.turn) != (step, turn)
+        or session.state.get("node_id") != node_id
+        or (session.finished_at and not ending)
+    ):
         raise StaleSubmission(_("That was for a part of the scenario the class has already left."))
     return session
 
@@ -648,19 +655,23 @@ def _classroom_advance(session: ClassroomSession, move: Step, last: dict) -> Non
     new_state["last"] = last
     session.state = new_state
     session.step += 1
+    session.turn += 1
     if move.ended:
         session.finished_at = timezone.now()
     session.save()
 
 
 @transaction.atomic
-def classroom_step_back(*, session_uuid, teacher, node_id: str, step: int) -> ClassroomSession:
+def classroom_step_back(
+    *, session_uuid, teacher, node_id: str, step: int, turn: int
+) -> ClassroomSession:
     """Take back the class's last step (a count typed in the wrong box, say): the session
     returns to the part before, as it was, and that part's votes are deleted so the class
-    can vote again. Works from an ending too. Sent twice, the second is stale."""
-    session = ClassroomSession.objects.select_for_update().get(uuid=session_uuid, teacher=teacher)
-    if session.step != step or session.state.get("node_id") != node_id:
-        raise StaleSubmission(_("That was for a part of the scenario the class has already left."))
+    can vote again. Works from an ending too. Sent again, even once the class is back at the
+    same step, it is stale."""
+    session = _classroom_session_at(
+        session_uuid, teacher=teacher, node_id=node_id, step=step, turn=turn, ending=True
+    )
     graph = graph_for_revision(session.revision_id)
     try:
         earlier = step_back(graph, State.from_dict(session.state))
@@ -671,6 +682,7 @@ def classroom_step_back(*, session_uuid, teacher, node_id: str, step: int) -> Cl
     ClassroomVote.objects.filter(session=session, step=step - 1).delete()
     session.state = earlier.to_dict()
     session.step = step - 1
+    session.turn += 1
     session.finished_at = None
     session.save()
     return session
@@ -678,10 +690,12 @@ def classroom_step_back(*, session_uuid, teacher, node_id: str, step: int) -> Cl
 
 @transaction.atomic
 def classroom_node_skip(
-    *, session_uuid, teacher, node_id: str, step: int
+    *, session_uuid, teacher, node_id: str, step: int, turn: int
 ) -> tuple[ClassroomSession, Step]:
     """Skip a part with a content warning for the whole class, without penalty; no votes."""
-    session = _classroom_session_at(session_uuid, teacher=teacher, node_id=node_id, step=step)
+    session = _classroom_session_at(
+        session_uuid, teacher=teacher, node_id=node_id, step=step, turn=turn
+    )
     graph = graph_for_revision(session.revision_id)
     try:
         move = skip(graph, State.from_dict(session.state), from_node=node_id)
@@ -698,13 +712,16 @@ def classroom_votes_record(
     teacher,
     node_id: str,
     step: int,
+    turn: int,
     counts: dict[str, int],
     tie_break: str = "",
 ) -> tuple[ClassroomSession, Step]:
     """Store the totals for each option, follow the majority (the teacher breaks ties)."""
     from .engine import available_choices
 
-    session = _classroom_session_at(session_uuid, teacher=teacher, node_id=node_id, step=step)
+    session = _classroom_session_at(
+        session_uuid, teacher=teacher, node_id=node_id, step=step, turn=turn
+    )
     graph = graph_for_revision(session.revision_id)
     state = State.from_dict(session.state)
     offered = [c.id for c in available_choices(graph, state)]

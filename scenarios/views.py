@@ -406,6 +406,14 @@ def _vote_counts(data) -> tuple[dict[str, int], list[str]]:
     return counts, errors
 
 
+def _form_number(value) -> int:
+    """A whole number a form sent, or -1 (matching nothing) when missing or malformed."""
+    try:
+        return int(value or "")
+    except (TypeError, ValueError):
+        return -1
+
+
 @login_required
 def classroom(request, session_uuid):
     from schools.selectors import groups_taught_by
@@ -427,10 +435,8 @@ def classroom(request, session_uuid):
         counts, errors = ({}, []) if skipping or backing else _vote_counts(request.POST)
         fields = {"counts"} if errors else set()
         tied: tuple[str, ...] = ()
-        try:
-            step = int(request.POST.get("step", ""))
-        except ValueError:
-            step = -1
+        # Where the form was shown: its part, its step and its turn (a step comes round again).
+        step, turn = (_form_number(request.POST.get(name)) for name in ("step", "turn"))
         if not errors:
             # Where the form was: a submission from a part the class has left is refused.
             at = {
@@ -438,6 +444,7 @@ def classroom(request, session_uuid):
                 "teacher": request.user,
                 "node_id": request.POST.get("node", ""),
                 "step": step,
+                "turn": turn,
             }
             try:
                 if backing:
@@ -460,7 +467,9 @@ def classroom(request, session_uuid):
         session.refresh_from_db()
         # Counts typed for a part the class has since left (the form sent twice) are not put
         # into the boxes of the part it is at, to be followed there by mistake.
-        here = step == session.step and request.POST.get("node") == session.state.get("node_id")
+        here = (step, turn) == (session.step, session.turn) and request.POST.get(
+            "node"
+        ) == session.state.get("node_id")
         context = _classroom_context(session, errors=errors, counts=request.POST if here else None)
         # The option to follow in a tie, as chosen, so it need not be chosen again.
         context["tie_break"] = request.POST.get("tie_break", "") if here else ""

@@ -115,8 +115,10 @@ def test_a_class_that_finishes_the_lessons_scenario_is_led_back_to_the_lesson(
     url = reverse("scenarios:classroom", args=[session.uuid])
     page = client.get(url).content.decode()
     assert "Back to the lesson" not in page  # not before the end
-    client.post(url, {"node": "start", "step": 0, "count-report": 20, "count-share": 3})
-    client.post(url, {"node": "reported", "step": 1, "count-tell": 15, "count-ignore": 5})
+    client.post(url, {"node": "start", "step": 0, "turn": 0, "count-report": 20, "count-share": 3})
+    client.post(
+        url, {"node": "reported", "step": 1, "turn": 1, "count-tell": 15, "count-ignore": 5}
+    )
     page = client.get(url).content.decode()
     assert "Ending: a good outcome" in page
     assert f'href="{lesson.url}">Back to the lesson: What to do if you see it</a>' in page

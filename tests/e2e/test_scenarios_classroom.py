@@ -32,3 +32,54 @@ def test_scrolling_over_a_count_typed_in_does_not_change_it(page, live_server, t
     expect(count).to_have_value("12")
     # Phones and tablets still offer a keypad of digits for it.
     expect(count).to_have_attribute("inputmode", "numeric")
+
+
+def _follow(page, **counts):
+    """Type the class's counts for the options named, and follow the class's choice."""
+    votes = page.get_by_role("group", name="How many pupils chose each option?")
+    for label, count in counts.items():
+        votes.get_by_label(label).fill(str(count))
+    page.get_by_role("button", name="Follow the class's choice").click()
+
+
+def test_reloading_a_refused_undo_does_not_take_back_a_fresh_vote(
+    context, live_server, teacher, klass
+):
+    """The teacher has the session open on the projector and on a laptop. An undo pressed on
+    the laptop's page, which the projector has already moved past, is refused on a page
+    that answers the form. The class is taken back further and votes its way to the same
+    part again; reloading the laptop's page sends that old undo again, and the fresh vote
+    the class has just made stays."""
+    from scenarios.models import ClassroomSession, ClassroomVote
+
+    published_scenario()
+    projector = context.new_page()
+    projector.set_default_timeout(15000)
+    sign_in(projector, live_server, teacher.username)
+    projector.goto(f"{live_server.url}/scenarios/classroom/")
+    projector.get_by_role("button", name="Start with this class").click()
+    _follow(projector, **{"Report it": 20, "Share it": 3})
+    _follow(projector, **{"Tell a teacher": 15, "Leave it": 2})
+    expect(projector.get_by_text("Ending: a good outcome")).to_be_visible()
+    laptop = context.new_page()
+    laptop.set_default_timeout(15000)
+    laptop.goto(projector.url)
+    undo = projector.get_by_role("button", name="Undo the last step")
+    undo.click()
+    expect(projector.get_by_text("You reported it.")).to_be_visible()
+
+    laptop.get_by_role("button", name="Undo the last step").click()
+    expect(laptop.get_by_text("the class has already left").first).to_be_visible()
+
+    undo.click()
+    expect(projector.get_by_text("A friend shows you a post.")).to_be_visible()
+    _follow(projector, **{"Report it": 21, "Share it": 2})
+    _follow(projector, **{"Tell a teacher": 17, "Leave it": 0})
+    expect(projector.get_by_text("Ending: a good outcome")).to_be_visible()
+
+    laptop.reload()
+
+    expect(laptop.get_by_text("the class has already left").first).to_be_visible()
+    session = ClassroomSession.objects.get(group=klass)
+    assert (session.step, session.finished_at is not None) == (2, True)
+    assert ClassroomVote.objects.get(session=session, step=1, chosen=True).count == 17

@@ -37,8 +37,10 @@ def _start_session(client, teacher, klass, scenario):
     return ClassroomSession.objects.filter(group=klass).latest("pk")
 
 
-def _vote(client, session, *, node, step, tie_break="", **counts):
-    data = {"node": node, "step": step, "tie_break": tie_break}
+def _vote(client, session, *, node, step, turn=None, tie_break="", **counts):
+    """Counts sent from the part at `node`, `step` and `turn` (the step, until an undo)."""
+    data = {"node": node, "step": step, "turn": step if turn is None else turn}
+    data["tie_break"] = tie_break
     data.update({f"count-{k}": v for k, v in counts.items()})
     return client.post(reverse("scenarios:classroom", args=[session.uuid]), data)
 
@@ -154,10 +156,10 @@ def test_a_staff_team_in_wales_is_told_of_its_designated_safeguarding_person(
     assert "Designated Safeguarding Lead" not in page
 
 
-def _back(client, session, *, node, step):
+def _back(client, session, *, node, step, turn=None):
     return client.post(
         reverse("scenarios:classroom", args=[session.uuid]),
-        {"node": node, "step": step, "back": "1"},
+        {"node": node, "step": step, "turn": step if turn is None else turn, "back": "1"},
     )
 
 
@@ -179,7 +181,7 @@ def test_a_mistyped_vote_is_taken_back_and_the_class_votes_again(client, teacher
     # The wrong totals are gone; the first vote stays.
     assert set(ClassroomVote.objects.filter(session=session).values_list("step", flat=True)) == {0}
     assert "How many pupils chose each option?" in page and "Tell a teacher" in page
-    _vote(client, session, node="reported", step=1, tell=15, ignore=2)
+    _vote(client, session, node="reported", step=1, turn=3, tell=15, ignore=2)
     session.refresh_from_db()
     assert session.state["node_id"] == "good"
     assert ClassroomVote.objects.get(session=session, step=1, chosen=True).choice_id == "tell"
@@ -212,7 +214,7 @@ def test_a_skip_can_be_undone_and_the_part_shown_instead(client, teacher, klass)
     _vote(client, session, node="start", step=0, report=3, share=20)
     client.post(
         reverse("scenarios:classroom", args=[session.uuid]),
-        {"node": "shared", "step": 1, "skip": "1"},
+        {"node": "shared", "step": 1, "turn": 1, "skip": "1"},
     )
     session.refresh_from_db()
     assert session.state["node_id"] == "reported"
@@ -327,7 +329,7 @@ def test_the_teacher_skips_a_warned_part_for_the_class_without_penalty(client, t
     session = _start_session(client, teacher, klass, _warned_scenario())
     _vote(client, session, node="start", step=0, report=2, share=20)
     url = reverse("scenarios:classroom", args=[session.uuid])
-    response = client.post(url, {"node": "shared", "step": 1, "skip": "1"})
+    response = client.post(url, {"node": "shared", "step": 1, "turn": 1, "skip": "1"})
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.state["node_id"] == "mixed" and session.finished_at is not None
@@ -338,7 +340,7 @@ def test_the_teacher_skips_a_warned_part_for_the_class_without_penalty(client, t
     assert "The class skipped that part." in page
     assert "It spread: skipped" in page
     # Sent again, the skip is not applied twice.
-    again = client.post(url, {"node": "shared", "step": 1, "skip": "1"})
+    again = client.post(url, {"node": "shared", "step": 1, "turn": 1, "skip": "1"})
     assert again.status_code == 400 and "already left" in again.content.decode()
 
 
@@ -346,7 +348,7 @@ def test_a_part_without_a_warning_cannot_be_skipped(client, teacher, klass):
     session = _start_session(client, teacher, klass, _warned_scenario())
     url = reverse("scenarios:classroom", args=[session.uuid])
     assert "Skip this part" not in client.get(url).content.decode()
-    response = client.post(url, {"node": "start", "step": 0, "skip": "1"})
+    response = client.post(url, {"node": "start", "step": 0, "turn": 0, "skip": "1"})
     assert response.status_code == 400
     assert "This part cannot be skipped." in response.content.decode()
     session.refresh_from_db()
@@ -1444,7 +1446,7 @@ def test_a_part_with_one_way_on_asks_for_no_count_and_no_tie_break(
     assert "Oh no" in html
     assert not re.search(r'<input type="text" inputmode="numeric"', html)
     assert not re.search(r'<input type="radio" name="tie_break"', html)
-    response = client.post(url, {"node": "shared", "step": 1})
+    response = client.post(url, {"node": "shared", "step": 1, "turn": 1})
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.state["node_id"] == "poor" and session.finished_at is not None
@@ -1520,3 +1522,40 @@ def test_a_year_group_made_of_whole_classes_shows_its_choices(school, klass, sce
         Membership.objects.create(group=year, user=membership.user)
     in_year = scenario_group_analytics(scenario=scenario, group=year)
     assert _shown_at(in_year, "start") == 5 and in_year.endings
+
+
+def _undo_form(page: str) -> dict[str, str]:
+    """The fields the page's "Undo the last step" form sends, as the browser would."""
+    form = re.search(r'<form[^>]*class="classroom-back".*?</form>', page, re.S).group(0)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    return fields | {"back": "1"}
+
+
+def test_an_old_undo_sent_again_does_not_delete_the_votes_made_since(
+    client, teacher, klass, scenario
+):
+    """An undo sent twice is refused on a page that answers the POST, so reloading that page
+    (or going back to it) sends the undo again. Once the class has been taken back further
+    and has voted its way to the same part afresh, that undo is still one from a page the
+    class has left: it must not take back the fresh vote."""
+    session = _start_session(client, teacher, klass, scenario)
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    _vote(client, session, node="reported", step=1, tell=15, ignore=2)
+    old_undo = _undo_form(client.get(url).content.decode())
+    assert client.post(url, old_undo).status_code == 302
+    assert client.post(url, old_undo).status_code == 400  # sent twice: refused
+    assert client.post(url, _undo_form(client.get(url).content.decode())).status_code == 302
+    session.refresh_from_db()
+    assert session.step == 0
+    # After two votes and two undos, the session is at its turn 4 when the class votes afresh.
+    _vote(client, session, node="start", step=0, turn=4, report=21, share=2)
+    _vote(client, session, node="reported", step=1, turn=5, tell=17, ignore=0)
+
+    response = client.post(url, old_undo)  # the refusal page reloaded
+
+    assert response.status_code == 400
+    assert "the class has already left" in response.content.decode()
+    session.refresh_from_db()
+    assert (session.step, session.state["node_id"]) == (2, "good")
+    assert ClassroomVote.objects.get(session=session, step=1, chosen=True).count == 17
