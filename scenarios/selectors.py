@@ -491,16 +491,26 @@ def classroom_sessions_of(*, teacher, limit: int = 10) -> list[SessionLine]:
     """The teacher's classroom sessions with the classes they still teach, newest first,
     each with where the class got to: every unfinished one, so a lesson interrupted can be
     carried on however many came after it, and the latest `limit` finished ones to look back
-    at (a class they were taken off is its current teachers')."""
+    at (a class they were taken off is its current teachers'). With them, the runs another
+    teacher started with those classes and left unfinished once the class had voted, for a
+    teacher of the class to carry on."""
     from schools.selectors import groups_taught_by
 
     theirs = (
         ClassroomSession.objects.filter(teacher=teacher, group__in=groups_taught_by(teacher))
-        .select_related("scenario", "group")
+        .select_related("scenario", "group", "teacher")
         .order_by("-started_at", "-pk")
+    )
+    left_by_others = (
+        ClassroomSession.objects.filter(
+            group__in=groups_taught_by(teacher), finished_at__isnull=True, step__gt=0
+        )
+        .exclude(teacher=teacher)
+        .select_related("scenario", "group", "teacher")
     )
     sessions = [
         *theirs.filter(finished_at__isnull=True),
+        *left_by_others,
         *theirs.filter(finished_at__isnull=False)[:limit],
     ]
     sessions.sort(key=lambda session: (session.started_at, session.pk), reverse=True)

@@ -638,9 +638,14 @@ class VoteError(ValueError):
 def _classroom_session_at(
     session_uuid, *, teacher, node_id: str, step: int, turn: int, ending: bool = False
 ) -> ClassroomSession:
-    """The teacher's session, locked, if it is still at `node_id`, `step` and `turn` (and
-    not finished, unless `ending` allows it)."""
-    session = ClassroomSession.objects.select_for_update().get(uuid=session_uuid, teacher=teacher)
+    """The session, locked, if `teacher` teaches its class (whoever started it: its votes are
+    the class's, for its current teachers to record) and it is still at `node_id`, `step`
+    and `turn` (and not finished, unless `ending` allows it)."""
+    from schools.selectors import groups_taught_by
+
+    session = ClassroomSession.objects.select_for_update().get(
+        uuid=session_uuid, group__in=groups_taught_by(teacher)
+    )
     if (
         (session.step, session.turn) != (step, turn)
         or session.state.get("node_id") != node_id

@@ -419,12 +419,13 @@ def classroom(request, session_uuid):
     from schools.selectors import groups_taught_by
 
     session = get_object_or_404(
-        ClassroomSession.objects.select_related("scenario", "group__school"),
-        uuid=session_uuid,
-        teacher=request.user,
+        ClassroomSession.objects.select_related("scenario", "group__school"), uuid=session_uuid
     )
     if not groups_taught_by(request.user).filter(pk=session.group_id).exists():
-        # Taken off the class since starting: its votes are its current teachers' to record.
+        if session.teacher_id != request.user.pk:
+            raise Http404
+        # Taken off the class since starting: its votes are its current teachers' to record,
+        # whoever started the run.
         raise PermissionDenied(
             gettext("You no longer teach %(group)s, so you cannot carry on with it here.")
             % {"group": session.group.name}

@@ -83,3 +83,32 @@ def test_reloading_a_refused_undo_does_not_take_back_a_fresh_vote(
     session = ClassroomSession.objects.get(group=klass)
     assert (session.step, session.finished_at is not None) == (2, True)
     assert ClassroomVote.objects.get(session=session, step=1, chosen=True).count == 17
+
+
+def test_a_colleague_who_teaches_the_class_carries_on_its_unfinished_run(
+    page, live_server, teacher, klass, school
+):
+    """The lesson ran out before the class reached an ending, and the class's other teacher
+    has it next: they find the run among their sessions and carry it on where it stopped."""
+    from schools.models import Membership
+    from schools.roles import Role
+    from tests.factories import UserFactory
+
+    published_scenario()
+    colleague = UserFactory(school=school, roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=colleague, role=Membership.Role.TEACHER)
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}/scenarios/classroom/")
+    page.get_by_role("button", name="Start with this class").click()
+    _follow(page, **{"Report it": 20, "Share it": 3})
+    expect(page.get_by_text("You reported it.")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, live_server, colleague.username)
+    page.goto(f"{live_server.url}/scenarios/classroom/")
+    sessions = page.get_by_role("region", name="Your recent sessions")
+    expect(sessions).to_contain_text("Started by")
+    sessions.get_by_role("link", name="Carry on").click()
+    _follow(page, **{"Tell a teacher": 15, "Leave it": 2})
+
+    expect(page.get_by_text("Ending: a good outcome")).to_be_visible()

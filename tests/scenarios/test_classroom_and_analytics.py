@@ -223,15 +223,23 @@ def test_a_skip_can_be_undone_and_the_part_shown_instead(client, teacher, klass)
     assert (session.step, session.state["node_id"]) == (1, "shared")
 
 
-def test_another_teacher_cannot_undo_my_session(client, teacher, klass, school, scenario):
+def test_a_teacher_of_another_class_cannot_undo_my_session(
+    client, teacher, klass, school, scenario
+):
     session = _start_session(client, teacher, klass, scenario)
     _vote(client, session, node="start", step=0, report=20, share=3)
     other = UserFactory(school=school, username="other", roles=[Role.STAFF])
-    Membership.objects.create(group=klass, user=other, role=Membership.Role.TEACHER)
+    their_class = GroupFactory(school=school, name="9Q", kind=Group.Kind.CLASS)
+    Membership.objects.create(group=their_class, user=other, role=Membership.Role.TEACHER)
     client.force_login(other)
     assert _back(client, session, node="reported", step=1).status_code == 404
     session.refresh_from_db()
     assert session.step == 1
+    # A teacher of the class can: the run is the class's.
+    Membership.objects.create(group=klass, user=other, role=Membership.Role.TEACHER)
+    assert _back(client, session, node="reported", step=1).status_code == 302
+    session.refresh_from_db()
+    assert session.step == 0
 
 
 def test_a_teacher_cannot_run_a_class_they_do_not_teach(client, teacher, school, scenario):
@@ -246,12 +254,17 @@ def test_pupils_cannot_open_classroom_mode(client, pupil):
     assert client.get(reverse("scenarios:classroom_start")).status_code == 403
 
 
-def test_another_teacher_cannot_drive_my_session(client, teacher, klass, school, scenario):
+def test_a_teacher_who_does_not_teach_the_class_cannot_drive_its_session(
+    client, teacher, klass, school, scenario
+):
     session = _start_session(client, teacher, klass, scenario)
     other = UserFactory(school=school, username="teacher2", roles=[Role.STAFF])
-    Membership.objects.create(group=klass, user=other, role=Membership.Role.TEACHER)
+    their_class = GroupFactory(school=school, name="9Q", kind=Group.Kind.CLASS)
+    Membership.objects.create(group=their_class, user=other, role=Membership.Role.TEACHER)
     client.force_login(other)
     assert client.get(reverse("scenarios:classroom", args=[session.uuid])).status_code == 404
+    assert _vote(client, session, node="start", step=0, report=20, share=3).status_code == 404
+    assert not ClassroomVote.objects.filter(session=session).exists()
 
 
 def test_a_teacher_of_another_school_can_neither_run_nor_drive_a_class_here(
@@ -710,7 +723,7 @@ def test_the_teacher_finds_their_sessions_to_carry_on_or_look_back_at(
     Membership.objects.create(group=other_class, user=teacher, role=Membership.Role.TEACHER)
     going = _start_session(client, teacher, other_class, scenario)
     _vote(client, going, node="start", step=0, report=20, share=3)
-    # Another teacher's session is theirs alone.
+    # Another teacher's session nobody has voted in is theirs alone.
     colleague = UserFactory(school=school, roles=[Role.STAFF])
     Membership.objects.create(group=klass, user=colleague, role=Membership.Role.TEACHER)
     client.force_login(colleague)
@@ -1559,3 +1572,52 @@ def test_an_old_undo_sent_again_does_not_delete_the_votes_made_since(
     session.refresh_from_db()
     assert (session.step, session.state["node_id"]) == (2, "good")
     assert ClassroomVote.objects.get(session=session, step=1, chosen=True).count == 17
+
+
+def test_a_teacher_of_the_class_carries_on_a_run_a_colleague_started(
+    client, teacher, klass, school, scenario
+):
+    """A run's votes are the class's, for its current teachers to record (as the page that
+    refuses a teacher taken off the class says). The colleague who teaches the class next,
+    or takes it over, finds the unfinished run among their sessions, with who started it,
+    and carries it on; a teacher taken off the class no longer can."""
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    colleague = UserFactory(school=school, roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=colleague, role=Membership.Role.TEACHER)
+    Membership.objects.filter(group=klass, user=teacher).delete()
+    client.force_login(colleague)
+
+    page = client.get(reverse("scenarios:classroom_start"))
+
+    assert [line.session for line in page.context["sessions"]] == [session]
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    assert url in page.text
+    assert client.get(url).status_code == 200
+    response = _vote(client, session, node="reported", step=1, tell=15, ignore=5)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.finished_at is not None and session.teacher == teacher
+    assert ClassroomVote.objects.filter(session=session).count() == 4
+    client.force_login(teacher)
+    assert client.get(url).status_code == 403
+
+
+def test_a_colleagues_run_is_listed_with_who_started_it(client, teacher, klass, school, scenario):
+    teacher.first_name, teacher.last_name = "Ann", "Hale"
+    teacher.save(update_fields=["first_name", "last_name"])
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    colleague = UserFactory(school=school, roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=colleague, role=Membership.Role.TEACHER)
+    client.force_login(colleague)
+
+    page = client.get(reverse("scenarios:classroom_start"))
+
+    assert [line.session for line in page.context["sessions"]] == [session]
+    assert "Started by Ann Hale" in page.text
+    # Nobody has voted in a colleague's run yet: there is nothing to carry on, nor to remove.
+    _start_session(client, teacher, klass, scenario)
+    client.force_login(colleague)
+    page = client.get(reverse("scenarios:classroom_start"))
+    assert [line.session for line in page.context["sessions"]] == [session]
