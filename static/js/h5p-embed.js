@@ -18,8 +18,20 @@
     send({ type: "upstander-h5p-resize", height: document.documentElement.scrollHeight });
   }
 
+  // h5p-standalone writes the content into an iframe of its own with no title, and leaves
+  // that frame's document untitled: a screen reader then announces an unnamed frame
+  // (WCAG 2.2 SC 4.1.2 and 2.4.2). Both are named after the activity, as this page is.
+  function nameThePlayerFrame() {
+    var frame = container.querySelector("iframe");
+    if (!frame) { return; }
+    frame.title = document.title;
+    var inner = frame.contentDocument;
+    if (inner && !inner.title) { inner.title = document.title; }
+  }
+
   new H5PStandalone.H5P(container, config.player)
     .then(function () {
+      nameThePlayerFrame();
       H5P.externalDispatcher.on("xAPI", function (event) {
         send({ type: "upstander-h5p-xapi", statement: event.data.statement });
       });

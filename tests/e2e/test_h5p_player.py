@@ -215,6 +215,19 @@ def test_h5p_content_cannot_read_the_sites_cookies_or_dom(
     assert_accessible(page)
 
 
+def test_the_player_inside_its_frames_passes_axe_core_with_every_frame_named(
+    page, live_server, origins, home_page, pupil, true_false
+):
+    """axe-core run on the module page does not look inside the content origin's frames:
+    they are another origin, so it is run in the embed page and in the player's own frame."""
+    site, content = origins
+    module = module_with_h5p(home_page, true_false)
+    open_the_player_as(page, site, pupil, module)
+    embed = page.frame(url=lambda url: url.startswith(f"{content}/embed/"))
+    for frame in (embed, embed.child_frames[0]):
+        assert_accessible(frame)
+
+
 def test_the_editor_uploads_the_true_false_sample_and_the_xss_svg_sample_is_rejected(
     page, live_server, origins, editor
 ):
