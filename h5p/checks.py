@@ -20,6 +20,24 @@ def content_origin_check(app_configs=None, **kwargs):
                 "H5P_CONTENT_ORIGIN must be a URL such as https://h5p.example.net.", id="h5p.E001"
             )
         ]
+    # Browsers name an origin in lower case, without a path or the scheme's default port
+    # (RFC 6454 §6.1), and send no default port in Host: written otherwise, requests for the
+    # content are routed to the site and the relay drops every message from the player.
+    default_port = {"http": 80, "https": 443}.get(content.scheme)
+    try:
+        port = "" if content.port in (None, default_port) else f":{content.port}"
+    except ValueError:  # a port that is not a number
+        port = ":?"
+    as_browsers_write_it = f"{content.scheme}://{content.hostname}{port}"
+    if as_browsers_write_it != settings.H5P_CONTENT_ORIGIN:
+        problems.append(
+            checks.Error(
+                f"H5P_CONTENT_ORIGIN must be an origin as browsers write it: "
+                f"{as_browsers_write_it}, not {settings.H5P_CONTENT_ORIGIN}.",
+                hint="Lower case, no path, and no port when it is the scheme's default.",
+                id="h5p.E003",
+            )
+        )
     if content.hostname == site.hostname:
         problems.append(
             checks.Error(

@@ -25,6 +25,33 @@ def test_the_content_origin_must_be_another_host(settings, site, content, expect
     assert ids({"SITE_URL": site, "H5P_CONTENT_ORIGIN": content}, settings) == expected
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        "https://upstander-h5p.example:443",
+        "https://Upstander-H5P.example",
+        "https://upstander-h5p.example/h5p",
+    ],
+)
+def test_a_content_origin_not_written_as_browsers_write_it_is_an_error(settings, content):
+    """Browsers send no default port in the Host header and name an origin in lower case
+    without a path. Written otherwise, the content origin's requests were routed to the
+    site (404: every H5P activity blank), or the module page's relay, comparing it with
+    the origin of the player's messages, dropped every answer, while no check said so."""
+    settings.ALLOWED_HOSTS = ["*"]
+    changes = {"SITE_URL": "https://upstander.example", "H5P_CONTENT_ORIGIN": content}
+    assert ids(changes, settings) == ["h5p.E003"]
+
+
+def test_a_content_origin_on_another_port_passes(settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    changes = {
+        "SITE_URL": "https://upstander.example",
+        "H5P_CONTENT_ORIGIN": "https://upstander-h5p.example:8443",
+    }
+    assert ids(changes, settings) == []
+
+
 def test_the_content_host_must_be_allowed(settings):
     settings.ALLOWED_HOSTS = ["upstander.example"]
     changes = {"SITE_URL": "https://upstander.example", "H5P_CONTENT_ORIGIN": "https://h5p.example"}
