@@ -233,12 +233,14 @@ class ForwardingTargetViewSet(ListingViewSet):
             kwargs.setdefault("label", db_field.verbose_name)
         if db_field.name == "is_active":
             # Statements are queued for the active targets only (`_outbox_rows`, and the
-            # PostgreSQL insert): one switched off for a while misses what happened meanwhile.
+            # PostgreSQL insert): one switched off for a while misses what happened meanwhile,
+            # but for what takes back (voids) a statement it was sent.
             kwargs.setdefault(
                 "help_text",
                 _(
                     "Statements recorded while it is inactive are never sent to it, even once "
-                    "it is active again; those already waiting are sent then. To hold "
+                    "it is active again, except those taking back (voiding) a statement it "
+                    "was sent; those and the ones already waiting are sent then. To hold "
                     "statements while the other LRS is down, leave it active: they wait and "
                     "are retried."
                 ),

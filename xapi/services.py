@@ -342,6 +342,13 @@ def _outbox_rows(
 ) -> tuple[list[OutboxEntry], set[int]]:
     # Trust-wide targets (no school) and the statements' school's own.
     targets = [t for t in active if t.school_id is None or t.school_id == school_id]
+    refs = {row.ref_statement_id for row in rows if row.ref_statement_id}
+    if refs:
+        # A target switched off takes nothing new, but what takes back a statement it was
+        # sent waits for it, or switched on again it would keep that statement as live.
+        targets += ForwardingTarget.objects.filter(
+            Q(school_id=None) | Q(school_id=school_id), is_active=False
+        ).order_by("pk")
     if not targets:
         return [], set()
     pupils: set[int] = set()
@@ -357,9 +364,8 @@ def _outbox_rows(
         )
     # A statement about another (voiding it, Part Two 2.3.2) goes wherever that one went:
     # its object is the statement, not the course, and its actor may be a tool's.
-    refs = {row.ref_statement_id for row in rows if row.ref_statement_id}
     went = set()
-    if refs and any(t.scope != ForwardingTarget.Scope.ALL for t in targets):
+    if refs and any(t.scope != ForwardingTarget.Scope.ALL or not t.is_active for t in targets):
         went = set(
             OutboxEntry.objects.filter(
                 target__in=[t.pk for t in targets], statement__statement_id__in=refs
@@ -370,10 +376,13 @@ def _outbox_rows(
     touched = set()
     for target in targets:
         for row in rows:
-            if (target.pk, row.ref_statement_id) not in went and not _in_scope(target, row, pupils):
+            if (target.pk, row.ref_statement_id) not in went and (
+                not target.is_active or not _in_scope(target, row, pupils)
+            ):
                 continue
             entries.append(OutboxEntry(target=target, statement=row, next_attempt_at=now))
-            touched.add(target.pk)
+            if target.is_active:
+                touched.add(target.pk)
     return entries, touched
 
 
@@ -695,7 +704,8 @@ def _insert_sql(guard_sql: str) -> str:
 
     projection = projection_sql()
     # `outbox` makes the same choice as _outbox_rows (SQLite): trust-wide targets and the
-    # school's own, by scope, and wherever the statement a StatementRef names went.
+    # school's own, active ones by scope, and (switched off or not) wherever the statement a
+    # StatementRef names went.
     user_groups = User.groups.through._meta.db_table
     outbox = OutboxEntry._meta.db_table
     targets = ForwardingTarget._meta.db_table
@@ -719,21 +729,22 @@ WITH {guard_sql + ", " if guard_sql else ""}new AS (
     INSERT INTO {outbox} (target_id, statement_id, status, attempts, server_errors,
         next_attempt_at, last_error, created_at)
     SELECT t.id, new.id, 'pending', 0, 0, %s::timestamptz, '', %s::timestamptz
-    FROM new JOIN {targets} t ON t.is_active AND (t.school_id IS NULL OR t.school_id = %s::bigint)
-    WHERE t.scope = 'all'
+    FROM new JOIN {targets} t ON t.school_id IS NULL OR t.school_id = %s::bigint
+    WHERE (t.is_active AND (t.scope = 'all'
         OR (t.scope = 'staff' AND new.learner_id IS NOT NULL AND NOT EXISTS (
             SELECT 1 FROM {user_groups} ug JOIN {Group._meta.db_table} g ON g.id = ug.group_id
             WHERE ug.user_id = new.learner_id AND g.name = %s::text))
         OR (t.scope = 'course' AND EXISTS (
             SELECT 1 FROM jsonb_to_recordset(%s::jsonb) AS m(sid uuid, iri text)
-            WHERE m.sid = new.statement_id AND m.iri = t.course_iri))
+            WHERE m.sid = new.statement_id AND m.iri = t.course_iri))))
         OR (new.ref_statement_id IS NOT NULL AND EXISTS (
             SELECT 1 FROM {outbox} o JOIN {statements} s ON s.id = o.statement_id
             WHERE o.target_id = t.id AND s.statement_id = new.ref_statement_id))
     RETURNING target_id
 )
 SELECT new.id, new.statement_id, new.learner_id,
-    (SELECT array_agg(DISTINCT target_id) FROM outbox),
+    (SELECT array_agg(DISTINCT o.target_id) FROM outbox o
+        JOIN {targets} t ON t.id = o.target_id AND t.is_active),
     {"EXISTS (SELECT 1 FROM guard)" if guard_sql else "true"}
 FROM (SELECT 1) AS one LEFT JOIN new ON true
 """  # noqa: S608 (only the models' own table and column names are interpolated)

@@ -474,7 +474,7 @@ def test_the_active_box_says_what_is_recorded_while_a_target_is_switched_off_is_
     html = admin_client.get(reverse("xapi_forwardingtarget:edit", args=[target.pk])).content
     assert (
         "Statements recorded while it is inactive are never sent to it, even once it is "
-        "active again" in html.decode()
+        "active again, except those taking back (voiding) a statement it was sent" in html.decode()
     )
 
 

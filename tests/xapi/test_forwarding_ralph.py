@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from tests.xapi.helpers import target_saved, voiding_of
 from xapi.forwarding import outbox_flush, outbox_replay
 from xapi.models import ForwardingTarget, OutboxEntry
 from xapi.services import record
@@ -170,3 +171,69 @@ def test_a_statement_with_context_agents_reaches_an_lrs_set_to_1_0_3(
     assert held["version"].startswith("1.0.")
     assert "contextAgents" not in held.get("context", {})
     assert "contextGroups" not in held.get("context", {})
+
+
+def test_a_voiding_recorded_while_the_target_is_off_reaches_it_when_switched_on_again(
+    ralph,
+    ralph_target,
+    admin_client,
+    school,
+    pupil,
+    make_statement,
+    django_capture_on_commit_callbacks,
+):
+    """A statement taken back (voided: a lesson recorded by mistake) while a school has its
+    LRS switched off must still reach that LRS once it is switched on again, or the LRS
+    keeps the statement as live for good. Xapi 1.0.3 Part Two 2.3.2: the voiding statement is how
+    another LRS learns of it; docs/xapi.md: it goes to every target the voided one went to."""
+    original = make_statement(pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[original], school=school)
+    assert [s["id"] for s in ralph.statements()] == [original["id"]]
+    ralph_target.is_active = False
+    ralph_target.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        [voiding_id] = record(statements=[voiding_of(original)], school=school)
+    # Off means off: nothing is sent meanwhile.
+    assert [s["id"] for s in ralph.statements()] == [original["id"]]
+
+    target_saved(
+        admin_client, ralph_target, django_capture_on_commit_callbacks, username=ralph.username
+    )
+
+    assert str(voiding_id) in {s["id"] for s in ralph.statements()}
+    assert OutboxEntry.objects.get(statement__statement_id=voiding_id).status == "sent"
+
+
+def test_a_target_switched_off_is_queued_no_new_statements_but_voidings(
+    ralph,
+    ralph_target,
+    admin_client,
+    school,
+    pupil,
+    make_statement,
+    django_capture_on_commit_callbacks,
+):
+    """Switched off, a target takes nothing recorded meanwhile (it is off), except what
+    takes back a statement it was sent; switched on, it gets only that."""
+    original = make_statement(pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[original], school=school)
+    ralph_target.is_active = False
+    ralph_target.save()
+    while_off = make_statement(pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[while_off], school=school)
+        # A statement never sent to the target, voided: its voiding is not sent either.
+        record(statements=[voiding_of(while_off)], school=school)
+    assert (
+        not OutboxEntry.objects.filter(target=ralph_target)
+        .exclude(statement__statement_id=original["id"])
+        .exists()
+    )
+
+    target_saved(
+        admin_client, ralph_target, django_capture_on_commit_callbacks, username=ralph.username
+    )
+
+    assert [s["id"] for s in ralph.statements()] == [original["id"]]
