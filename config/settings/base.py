@@ -97,8 +97,11 @@ if not 0 <= RECORDS_REMINDERS_HOUR <= 23:
 TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7, minimum=0)
 # The LRS's X-Experience-API-Consistent-Through is this long before now: longer than any
 # write of statements takes from being stamped `stored` to committing (the web server's
-# request timeout bounds it; xapi.lrs.http.consistent_through_now).
-XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = env_int("XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", 120)
+# request timeout bounds it; xapi.lrs.http.consistent_through_now). A write that outlasts it is
+# refused (xapi.services), so at 0 every learning event would be.
+XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = env_int(
+    "XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", 120, minimum=1
+)
 # What a learner's browser may keep in the LRS (state and agent profile documents about the
 # learner, xapi.services.document_save): without a cap one pupil's session could fill the
 # database a request at a time. Content that saves its state keeps a few kilobytes per

@@ -75,7 +75,7 @@ def test_the_deployment_guides_request_timeout_is_below_the_lrs_consistency_marg
     guide's gunicorn command gave a timeout equal to the margin, so a write stamped at the
     start of the longest request could commit after a tool had read past it."""
     base = (SETTINGS_DIR / "base.py").read_text()
-    margin = re.search(r'env_int\("XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", (\d+)', base)
+    margin = re.search(r'env_int\(\s*"XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", (\d+)', base)
     assert margin, "config/settings/base.py no longer reads the margin with env_int"
     guide = (ROOT / "docs" / "deploying.md").read_text()
     timeouts = [int(seconds) for seconds in re.findall(r"--timeout (\d+)", guide)]

@@ -353,6 +353,9 @@ def test_an_empty_path_or_mail_setting_in_the_environment_file_means_the_default
         # and the task queue's finished tasks at its next run, however new.
         ("RETENTION_MONTHS_WITHOUT_SCHOOL", "-1"),
         ("TASK_RESULTS_KEEP_DAYS", "-7"),
+        # 0 (meant as "no margin"): every write of learning events took longer than it, so
+        # the LRS refused them all with 503 and no pupil's progress was saved.
+        ("XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", "0"),
     ],
 )
 def test_a_number_out_of_its_range_stops_the_site_naming_its_variable(variable, value):
