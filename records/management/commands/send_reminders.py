@@ -28,9 +28,11 @@ class Command(BaseCommand):
             self.stdout.write(EMAILS_RESENT % resent)
         if options["schedule"]:
             started = reminders_schedule_ensure()
-            self.stdout.write(
-                "Reminders task scheduled." if started else "Reminders task already scheduled."
-            )
+            # Daily from cron with --verbosity 0, which emails what it prints: only a start.
+            if started or options["verbosity"] >= 1:
+                self.stdout.write(
+                    "Reminders task scheduled." if started else "Reminders task already scheduled."
+                )
             return
         task_results_purge()
         sent = reminders_send()

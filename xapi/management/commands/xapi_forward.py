@@ -11,4 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = outbox_flush()
-        self.stdout.write(f"Sent {sent} statements.")
+        # Cron (docs/deploying.md) runs this every ten minutes with --verbosity 0 and emails
+        # whatever it prints: then only a batch sent is news.
+        if sent or options["verbosity"] >= 1:
+            self.stdout.write(f"Sent {sent} statements.")
