@@ -1537,7 +1537,9 @@ def learner_export(
     data_protection_log(person=learner, kind=DataProtectionEvent.Kind.EXPORTED, by=by, via=via)
 
     keys = _learner_actor_keys(learner)
+    held = _keys_held_by_others(learners=[learner], keys=keys)
     statements = _statements_about(learners=[learner], keys=keys)  # what erasure would delete
+    shown, files_left_out = _statements_shown(statements, learner=learner, keys=keys, held=held)
     export = {
         "exported_at": timezone.now().isoformat(),
         "person": {
@@ -1623,7 +1625,7 @@ def learner_export(
             .select_related("by")
             .order_by("at", "pk")
         ],
-        "statements": [s.data for s in statements.distinct().order_by("stored", "pk")],
+        "statements": list(shown.values()),
     }
     for label, model_name, fields in (
         ("reflections", "Reflection", ("block_id", "text", "updated_at")),
@@ -1641,10 +1643,9 @@ def learner_export(
     export.update(_attempts_export(learner=learner))
     export.update(_staff_work_export(person=learner))
     export.update(_sign_ins_export(username=learner.username))
-    export["attachments"] = _attachments_export(statements)
-    export["documents"] = _documents_export(
-        keys, held=_keys_held_by_others(learners=[learner], keys=keys)
-    )
+    # The files of the statements as they are shown: not a pupil's, left out of them.
+    export["attachments"] = _attachments_export(statements.exclude(pk__in=files_left_out))
+    export["documents"] = _documents_export(keys, held=held)
     export["admin_avatar"] = _avatar_export(person=learner)
     try:
         lessons = apps.get_model("courses", "ClassLesson")
@@ -1680,6 +1681,28 @@ def learner_export(
             .order_by("started_at", "pk")
         ]
     return export
+
+
+def _statements_shown(statements, *, learner: User, keys: set[str], held) -> tuple[dict, list]:
+    """The statements held about the person as their export shows them, by pk in the order
+    stored: their own whole, and other people's as they may leave the school's records
+    (`statements_pupils_opaque`: a pupil only by their opaque account, without what a pupil
+    typed or the files they sent), since those are the pupils' data, not theirs. With the
+    pks of the statements whose files are left out."""
+    from xapi.forwarding import statements_pupils_opaque
+
+    rows = list(statements.distinct().order_by("stored", "pk"))
+    own = set(
+        statements.filter(Q(learner=learner) | _under_keys("actor_key", keys, held)).values_list(
+            "pk", flat=True
+        )
+    )
+    others = [row for row in rows if row.pk not in own]
+    shown = dict(zip((row.pk for row in others), statements_pupils_opaque(others), strict=True))
+    files_left_out = [
+        row.pk for row in others if "attachments" in row.data and "attachments" not in shown[row.pk]
+    ]
+    return {row.pk: shown.get(row.pk, row.data) for row in rows}, files_left_out
 
 
 def learner_export_json(export: dict) -> str:

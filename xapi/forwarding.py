@@ -368,21 +368,31 @@ def _without_typed_text(statement: dict) -> dict:
 
 
 def _outgoing(entries: list[OutboxEntry], *, version: str) -> list[dict]:
-    """What the target gets: each statement as stored, except that a pupil is named only by
-    their opaque account (DESIGN.md), whatever a school's tool called them and wherever the
-    statement names them (as its actor, its object, in its context or in a group), that
-    what a pupil typed stays here (`_without_typed_text`), and that it carries a version
-    the target's xAPI `version` accepts."""
+    """What the target gets: each statement as it may leave the school's records
+    (`statements_pupils_opaque`), carrying a version the target's xAPI `version` accepts."""
+    # Versioned last: a pupil named only where the target's version has no place (a 2.0.0
+    # contextAgent, for a 1.0.3 target) was still named, so their words stay here.
+    return [
+        _versioned(data, version)
+        for data in statements_pupils_opaque([entry.statement for entry in entries])
+    ]
+
+
+def statements_pupils_opaque(statements: list) -> list[dict]:
+    """These stored statements' data as each may be shown to anyone but the pupils they
+    name: as stored, except that a pupil is named only by their opaque account (DESIGN.md),
+    whatever a school's tool called them and wherever the statement names them (as its
+    actor, its object, in its context or in a group), and that what a pupil typed stays in
+    the school's records (`_without_typed_text`). What forwarding sends, and what another
+    person's subject access export holds of them."""
     from schools.models import User
     from schools.roles import AUTH_GROUP_NAMES, Role
 
     from .services import _learners_by_key
 
     keys_by_school: dict = {}
-    for entry in entries:
-        keys_by_school.setdefault(entry.statement.school_id, set()).update(
-            _agent_keys(entry.statement.data)
-        )
+    for statement in statements:
+        keys_by_school.setdefault(statement.school_id, set()).update(_agent_keys(statement.data))
     pks_by_school = {
         school_id: {
             **_learners_by_key(keys, school_id),
@@ -395,19 +405,13 @@ def _outgoing(entries: list[OutboxEntry], *, version: str) -> list[dict]:
     pks = {pk for found in pks_by_school.values() for pk in found.values()}
     # Who each statement's actor is was settled when it was recorded: a pupil who has moved
     # to another school since is no longer found among the statement school's people.
-    pks.update(entry.statement.learner_id for entry in entries if entry.statement.learner_id)
+    pks.update(statement.learner_id for statement in statements if statement.learner_id)
     pupils = {}
     if pks:
         pupil_group = AUTH_GROUP_NAMES[Role.PUPIL]
         pupils = User.objects.filter(pk__in=pks, groups__name=pupil_group).in_bulk()
 
-    def copy(entry):
-        # Versioned last: a pupil named only where the target's version has no place (a
-        # 2.0.0 contextAgent, for a 1.0.3 target) was still named, so their words stay here.
-        return _versioned(pupils_renamed(entry), version)
-
-    def pupils_renamed(entry):
-        statement = entry.statement
+    def pupils_renamed(statement):
         data = statement.data
         if not pupils:
             return data
@@ -428,7 +432,7 @@ def _outgoing(entries: list[OutboxEntry], *, version: str) -> list[dict]:
             renamed = _without_typed_text(renamed)
         return data if renamed == data else without_signature(renamed)
 
-    return [copy(entry) for entry in entries]
+    return [pupils_renamed(statement) for statement in statements]
 
 
 def _files(entries: list[OutboxEntry], statements: list[dict]) -> list[tuple[str, str, bytes]]:

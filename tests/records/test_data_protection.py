@@ -705,6 +705,84 @@ def test_subject_access_export_holds_statements_naming_the_person_as_object_or_i
     assert exported == {taught["id"], mentored["id"]}
 
 
+def _tool_authority(school):
+    from xapi.models import LrsClient
+
+    tool = LrsClient(name="Class tool", school=school)
+    tool.issue_secret()
+    tool.save()
+    return tool.authority()
+
+
+PUPILS_ANSWER = "my cousin keeps sending me photos from the bus stop on Elm Lane"
+
+
+def test_a_teachers_subject_access_export_holds_a_pupils_statement_without_what_they_typed(
+    school, teacher, pupil
+):
+    """A school's tool may name a teacher as the instructor of a pupil's statement that
+    holds what the pupil typed and a file of their work. That statement is held about the
+    teacher, but the pupil's words and file are the pupil's, which never leave the school's
+    records (DESIGN.md) any more than forwarding sends them: the teacher's download holds
+    the statement without them, and the pupil's own download holds it whole."""
+    from xapi.identity import actor_for
+
+    answered = statement(pupil, COMPLETED, COURSE, when=timezone.now(), result={})
+    answered["result"] = {"response": PUPILS_ANSWER, "completion": True}
+    answered["context"] = {"instructor": actor_for(teacher)}
+    content = b"a scan of the pupil's worksheet"
+    answered, sha2 = _with_attachment(answered, content)
+    answered.pop("stored")
+    record(
+        statements=[answered],
+        school=school,
+        authority=_tool_authority(school),
+        attachments={sha2: ("image/png", content)},
+    )
+
+    export = learner_export(learner=teacher)
+    [held] = export["statements"]
+    assert held["id"] == answered["id"]
+    assert held["result"] == {"completion": True}
+    assert "attachments" not in held
+    assert export["attachments"] == []
+    assert PUPILS_ANSWER not in json.dumps(export)
+
+    own = learner_export(learner=pupil)
+    [whole] = own["statements"]
+    assert whole["result"]["response"] == PUPILS_ANSWER
+    assert [file["sha2"] for file in own["attachments"]] == [sha2]
+
+
+def test_a_teachers_subject_access_export_names_a_pupil_only_by_their_opaque_id(
+    school, teacher, pupil
+):
+    """A school's tool may name a pupil by an account of its own whose name is the MIS id
+    the school gave them, with their name beside it. Forwarding sends such a pupil by their
+    opaque account only (DESIGN.md); a teacher's download of a statement naming them as
+    instructor names the pupil the same way."""
+    from xapi.identity import actor_for
+
+    pupil.mis_id = "ADM77310"
+    pupil.save()
+    taught = statement(pupil, COMPLETED, COURSE, when=timezone.now())
+    taught.pop("stored")
+    taught["actor"] = {
+        "objectType": "Agent",
+        "name": "Pupil Of Elm Lane School",
+        "account": {"homePage": "https://mis.school.invalid", "name": "adm77310"},
+    }
+    taught["context"] = {"instructor": actor_for(teacher)}
+    record(statements=[taught], school=school, authority=_tool_authority(school))
+
+    [held] = learner_export(learner=teacher)["statements"]
+    assert held["id"] == taught["id"]
+    assert held["actor"] == actor_for(pupil)
+    assert held["context"]["instructor"] == actor_for(teacher)
+    assert "Pupil Of Elm Lane School" not in json.dumps(held)
+    assert "adm77310" not in json.dumps(held).lower()
+
+
 def test_erasing_someone_named_in_anothers_statements_leaves_the_others_records_as_a_rebuild(
     school, teacher, pupil
 ):
