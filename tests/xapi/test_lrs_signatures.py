@@ -5,6 +5,7 @@ import base64
 import datetime
 import hashlib
 import json
+import uuid
 
 import pytest
 from cryptography import x509
@@ -113,6 +114,28 @@ def test_a_signed_statement_sent_with_another_timestamp_is_400(lrs, key):
     assert not Statement.objects.exists()
     same = {**statement, "timestamp": "2026-06-01T11:00:00+01:00"}
     body, ctype = signed_request(same, token)
+    assert lrs.post(URL, body, content_type=ctype).status_code == 200
+
+
+def test_a_signed_statement_sent_under_another_id_is_400(lrs, key):
+    """2.6 and 2.3.1 "Statement Comparison Requirements": only differences that LRS
+    processing could have caused are ignored, and an LRS assigns an id only to a statement
+    sent without one. A signature made for one statement id does not vouch for a statement
+    stored under another; a payload without an id matches any id, and the same UUID in
+    upper case is the same id."""
+    signed_id = "1c5a9c6e-7a1f-4d0b-9a0e-2f6f3c1b8d01"
+    statement = xapi_statement(id=signed_id)
+    token = jws(statement, key, x5c=certificate(key))
+    other = {**statement, "id": "5d0e4b8a-3c2f-4e6a-8b1d-7a9c0f2e4b63"}
+    body, ctype = signed_request(other, token)
+    response = lrs.post(URL, body, content_type=ctype)
+    assert response.status_code == 400
+    assert "not the statement that was sent" in response.json()["error"]
+    assert not Statement.objects.exists()
+    body, ctype = signed_request({**statement, "id": signed_id.upper()}, token)
+    assert lrs.post(URL, body, content_type=ctype).status_code == 200
+    unsigned_id = xapi_statement()
+    body, ctype = signed_request({**unsigned_id, "id": str(uuid.uuid4())}, jws(unsigned_id, key))
     assert lrs.post(URL, body, content_type=ctype).status_code == 200
 
 

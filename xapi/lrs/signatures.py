@@ -102,6 +102,12 @@ def _check(statement: dict, jws: bytes, version: str) -> None:
         raise _Malformed("the JWS payload is not a valid statement") from None
     if statement_comparable(original) != statement_comparable(received):
         raise _Malformed("the JWS payload is not the statement that was sent")
+    # The comparison leaves out the id, which the LRS assigns only when a statement has none
+    # (Part Two 2.4.1): an id the signer gave is part of what was signed.
+    if original.id is not None and (
+        received.id is None or original.id.lower() != received.id.lower()
+    ):
+        raise _Malformed("the JWS payload is not the statement that was sent")
     # The comparison leaves out the timestamp, which the LRS sets when a statement has none;
     # one the signer gave is part of what was signed (the same instant, in any zone).
     if original.timestamp is not None and (
