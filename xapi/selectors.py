@@ -232,12 +232,23 @@ def _latest_about(school, activity_iri: str):
     return qs.order_by(*DEFINITION_ORDER)[:DEFINITION_STATEMENTS]
 
 
+# The language maps of an Activity Definition (Part Two 2.4.4.1); extensions are keyed by
+# IRIs, which are not case-insensitive.
+_LANGUAGE_MAPS = ("name", "description")
+
+
 def _definition_merged(datas) -> dict:
     """An activity's definition as the latest of these statements (newest first) gave it."""
     definition: dict = {}
     for data in datas:
         for key, value in ((data.get("object") or {}).get("definition") or {}).items():
-            if isinstance(value, dict) and isinstance(definition.get(key), dict):
+            if key in _LANGUAGE_MAPS and isinstance(value, dict) and key in definition:
+                # RFC 5646 2.1.1: language tags are case-insensitive, so a newer "en-us"
+                # replaces an older "en-US" rather than standing beside it.
+                newer = {tag.lower() for tag in definition[key]}
+                older = {t: text for t, text in value.items() if t.lower() not in newer}
+                definition[key] = {**older, **definition[key]}
+            elif isinstance(value, dict) and isinstance(definition.get(key), dict):
                 definition[key] = {**value, **definition[key]}
             else:
                 definition.setdefault(key, value)

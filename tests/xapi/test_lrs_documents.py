@@ -217,6 +217,24 @@ def test_activities_resource_returns_the_definition(lrs):
     assert got.json()["definition"]["name"]["en-US"] == "One"
 
 
+def test_a_corrected_name_replaces_the_old_one_whatever_the_case_of_its_language_tag(lrs):
+    """2.5 Activities Resource and 4.2.7 Language Maps: keys are RFC 5646 language tags,
+    which are case-insensitive (RFC 5646 2.1.1), so "en-us" is the language "en-US" named.
+    A tool that corrects an activity's name under the tag spelled another way corrects it:
+    the canonical definition does not keep the old text beside the new."""
+    lrs.post("/xapi/statements", xapi_statement())
+    corrected = xapi_statement(
+        object={
+            "objectType": "Activity",
+            "id": ACTIVITY,
+            "definition": {"name": {"en-us": "One, corrected"}},
+        }
+    )
+    assert lrs.post("/xapi/statements", corrected).status_code == 200
+    got = lrs.get("/xapi/activities?" + urlencode({"activityId": ACTIVITY}))
+    assert got.json()["definition"]["name"] == {"en-us": "One, corrected", "fr": "Un"}
+
+
 def test_activities_resource_returns_an_activity_it_knows_nothing_about(lrs):
     """2.5 Activities Resource: "If an LRS does not have a canonical definition of the
     Activity to return, the LRS SHOULD* still return an Activity Object when queried" (xAPI
