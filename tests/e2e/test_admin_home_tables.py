@@ -26,7 +26,7 @@ def administrator(db):
 
 
 def test_the_forwarding_and_drafts_tables_on_the_admin_home_page_have_names(
-    page, live_server, administrator
+    page, live_server, administrator, home_page
 ):
     """WCAG 1.3.1 (info and relationships), technique H39: a screen reader lists a page's
     tables by name and reads the name on entering one. Wagtail names the tables of its own
