@@ -180,6 +180,8 @@ class UserViewSet(users.UserViewSet):
     edit_view_class = EditView
     delete_view_class = PersonDeleteView
     filterset_class = UserFilterSet
+    # Scrolls sideways in its own region on a narrow screen, as our listings do.
+    index_results_template_name = "schools/admin/users_index_results.html"
 
     def get_form_class(self, for_update=False):
         return PersonEditForm if for_update else PersonCreationForm

@@ -35,14 +35,17 @@ def administrator(school):
     )
 
 
-@pytest.mark.parametrize("path", ["/admin/schools/people/", "/admin/xapi/forwarding/"])
+@pytest.mark.parametrize(
+    "path", ["/admin/schools/people/", "/admin/users/", "/admin/xapi/forwarding/"]
+)
 def test_the_admin_listings_scroll_in_their_own_region_at_320_pixels(
     browser, live_server, administrator, school, path
 ):
-    """WCAG 1.4.10 (reflow): the people and forwarding targets listings are wider than a
-    320 CSS px screen, and Wagtail's main area hides what overflows it, so their last
-    columns (a person's school and MIS id; a target's version and whether it is active)
-    were cut off with no way to reach them. Each listing scrolls inside a region a
+    """WCAG 1.4.10 (reflow): the people (Schools -> People and Settings -> Users) and
+    forwarding targets listings are wider than a 320 CSS px screen, and Wagtail's main area
+    hides what overflows it, so their last columns (a person's school and MIS id, or their
+    status and last sign-in; a target's version and whether it is active) were cut off with
+    no way to reach them. Each listing scrolls inside a region a
     keyboard user can focus, as the forwarding status page does."""
     UserFactory(school=school, username="a.person.with.a.long.username", mis_id="A123456789")
     ForwardingTarget.objects.create(
