@@ -8,6 +8,7 @@ add people through the roster import instead.
 from collections import defaultdict
 
 import django_filters
+from django import forms
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
@@ -186,6 +187,10 @@ class SchoolViewSet(ModelViewSet):
         if db_field.name == "retention_months":
             kwargs["min_value"] = 1
             kwargs["max_value"] = 1200
+        # As wide as its longest choice, wider than a phone's screen, unless it may be no
+        # wider than the form: Wagtail's main area would cut off its end (WCAG 1.4.10).
+        if db_field.name == "staff_xapi_identity":
+            kwargs["widget"] = forms.Select(attrs={"class": "w-w-full"})
         return super().formfield_for_dbfield(db_field, **kwargs)
 
 
