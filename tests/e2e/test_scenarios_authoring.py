@@ -110,6 +110,30 @@ def test_a_malformed_story_is_refused_with_line_numbers(page, live_server, edito
     page.set_input_files('input[name="file"]', str(story))
     page.get_by_role("button", name="Import as a draft").click()
     page.get_by_text("Line 3: a link is not closed").wait_for()
+    # As the site's own forms do (WCAG 3.3.1, 2.4.2): the title says something went wrong,
+    # and focus moves to the list of problems, so a screen reader announces it.
+    assert page.title().startswith("Error: Import a Twine story")
+    expect(
+        page.get_by_role("alert").filter(has_text="Line 3: a link is not closed")
+    ).to_be_focused()
+
+
+def test_a_file_that_is_not_text_is_refused_with_focus_on_the_problem(
+    page, live_server, editor, tmp_path
+):
+    story = tmp_path / "story.twee"
+    story.write_bytes(b"\xff\xfe:: Start\n")
+    sign_in(page, live_server, editor.username)
+    page.goto(f"{live_server.url}/admin/scenarios-twee/import/")
+    page.set_input_files('input[name="file"]', str(story))
+    page.get_by_role("button", name="Import as a draft").click()
+    summary = page.get_by_role("alert").filter(has_text="The file is not UTF-8 text.")
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Error: Import a Twine story")
+    # Its link leads to the file box.
+    summary.get_by_role("link", name="The file is not UTF-8 text.").click()
+    expect(page.get_by_label("Twee 3 file")).to_be_focused()
+    assert_accessible(page, include="main")
 
 
 def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, klass):
