@@ -84,8 +84,6 @@ def school_set_up(request):
                 % names,
             )
         return redirect(reverse("school:index"))
-    if request.method == "POST":
-        messages.validation_error(request, _("The school could not be set up."), form)
     return TemplateResponse(request, "schools/admin/school_set_up.html", {"form": form})
 
 
