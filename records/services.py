@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -862,6 +862,79 @@ def _under_keys(field: str, keys: set[str], held: dict[str, set[int]]) -> Q:
     return condition
 
 
+def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
+    """By school, the other identifiers under which a school's tool recorded statements
+    about these pupils there, which the LRS does not link to their account: an account named
+    by their MIS id or sign-in address, or the SHA1 of their email. They are recognised as
+    forwarding recognises them (`xapi.forwarding`), and only at the pupil's own school,
+    where the MIS id or address is theirs. A fixed number of queries, however many pupils."""
+    from xapi.forwarding import (
+        _pupils_by_account_email,
+        _pupils_by_hashed_email,
+        _pupils_by_mis_account,
+    )
+
+    names: dict[int, set[str]] = {}
+    for learner in learners:
+        if learner.school_id:
+            found = names.setdefault(learner.school_id, set())
+            found.update(value.lower() for value in (learner.mis_id, learner.email) if value)
+    names = {school_id: found for school_id, found in names.items() if found}
+    if not names:
+        return {}
+    site = f"account:{settings.SITE_URL}|"
+    maybe = Q(key__startswith="mbox_sha1sum:") | (
+        Q(key__startswith="account:") & ~Q(key__startswith=site)
+    )
+    Relation = apps.get_model("xapi", "StatementRelation")
+    stored = _statement_model().objects.filter(school_id__in=names).order_by()
+    candidates = (
+        stored.annotate(key=F("actor_key"))
+        .filter(maybe)
+        .values_list("school_id", "key")
+        .union(
+            stored.annotate(key=F("object_agent_key"))
+            .filter(maybe)
+            .values_list("school_id", "key"),
+            Relation.objects.filter(maybe, school_id__in=names, kind="agent")
+            .order_by()
+            .values_list("school_id", "key"),
+        )
+    )
+    by_school: dict[int, set[str]] = {}
+    for school_id, key in candidates:
+        # Only account names that are one of these pupils' MIS ids or addresses are looked up.
+        name = key.partition("|")[2].lower()
+        if key.startswith("mbox_sha1sum:") or name in names[school_id]:
+            by_school.setdefault(school_id, set()).add(key)
+    pks = {learner.pk for learner in learners}
+    keys: dict[int, set[str]] = {}
+    for school_id, found in by_school.items():
+        for recognise in (
+            _pupils_by_hashed_email,
+            _pupils_by_mis_account,
+            _pupils_by_account_email,
+        ):
+            theirs = {key for key, pk in recognise(found, school_id).items() if pk in pks}
+            if theirs:
+                keys.setdefault(school_id, set()).update(theirs)
+    return keys
+
+
+def _under_keys_tools_use(field: str, keys: dict[int, set[str]]) -> Q:
+    """Rows whose `field` is one of these keys at the school the keys are the pupils' at
+    (`_keys_tools_use`); none when there are none."""
+    if not keys:
+        return Q(pk__in=[])
+    return Q(
+        *(
+            Q(**{f"{field}__in": found, "school_id": school_id})
+            for school_id, found in keys.items()
+        ),
+        _connector=Q.OR,
+    )
+
+
 def records_rebuild(*, learner_ids: list[int] | None = None, chunk_size: int = 2000) -> int:
     """Throw away derived records (all, or some learners') and project every stored
     statement again in the order the LRS stored it, exactly as `record()` did: voided
@@ -1510,19 +1583,25 @@ def sessions_end(*, user_pks) -> None:
         sessions.filter(session_key__in=theirs[start : start + SESSIONS_DELETE_CHUNK]).delete()
 
 
-def _statements_about(*, learners: list[User], keys: set[str]):
+def _statements_about(
+    *, learners: list[User], keys: set[str], tool_keys: dict[int, set[str]] | None = None
+):
     """Every statement held about these people: theirs, and those naming them as the object
-    or in context (as instructor or team member). Not what a school keeps under an address
-    that is another of its people's (`_keys_held_by_others`)."""
+    or in context (as instructor or team member), under their account or email or under an
+    identifier a school's tool knows a pupil by (`_keys_tools_use`). Not what a school keeps
+    under an address that is another of its people's (`_keys_held_by_others`)."""
     held = _keys_held_by_others(learners=learners, keys=keys)
+    tools = _keys_tools_use(learners) if tool_keys is None else tool_keys
     Relation = apps.get_model("xapi", "StatementRelation")
-    mentioned = Relation.objects.filter(_under_keys("key", keys, held), kind="agent").values(
-        "statement_id"
-    )
+    mentioned = Relation.objects.filter(
+        _under_keys("key", keys, held) | _under_keys_tools_use("key", tools), kind="agent"
+    ).values("statement_id")
     return _statement_model().objects.filter(
         Q(learner__in=learners)
         | _under_keys("actor_key", keys, held)
         | _under_keys("object_agent_key", keys, held)
+        | _under_keys_tools_use("actor_key", tools)
+        | _under_keys_tools_use("object_agent_key", tools)
         | Q(pk__in=mentioned)
     )
 
@@ -1538,8 +1617,12 @@ def learner_export(
 
     keys = _learner_actor_keys(learner)
     held = _keys_held_by_others(learners=[learner], keys=keys)
-    statements = _statements_about(learners=[learner], keys=keys)  # what erasure would delete
-    shown, files_left_out = _statements_shown(statements, learner=learner, keys=keys, held=held)
+    tool_keys = _keys_tools_use([learner])
+    # What erasure would delete.
+    statements = _statements_about(learners=[learner], keys=keys, tool_keys=tool_keys)
+    shown, files_left_out = _statements_shown(
+        statements, learner=learner, keys=keys, held=held, tool_keys=tool_keys
+    )
     export = {
         "exported_at": timezone.now().isoformat(),
         "person": {
@@ -1683,7 +1766,9 @@ def learner_export(
     return export
 
 
-def _statements_shown(statements, *, learner: User, keys: set[str], held) -> tuple[dict, list]:
+def _statements_shown(
+    statements, *, learner: User, keys: set[str], held, tool_keys: dict[int, set[str]]
+) -> tuple[dict, list]:
     """The statements held about the person as their export shows them, by pk in the order
     stored: their own whole, and other people's as they may leave the school's records
     (`statements_pupils_opaque`: a pupil only by their opaque account, without what a pupil
@@ -1693,9 +1778,11 @@ def _statements_shown(statements, *, learner: User, keys: set[str], held) -> tup
 
     rows = list(statements.distinct().order_by("stored", "pk"))
     own = set(
-        statements.filter(Q(learner=learner) | _under_keys("actor_key", keys, held)).values_list(
-            "pk", flat=True
-        )
+        statements.filter(
+            Q(learner=learner)
+            | _under_keys("actor_key", keys, held)
+            | _under_keys_tools_use("actor_key", tool_keys)
+        ).values_list("pk", flat=True)
     )
     others = [row for row in rows if row.pk not in own]
     shown = dict(zip((row.pk for row in others), statements_pupils_opaque(others), strict=True))

@@ -1970,3 +1970,62 @@ def test_purge_keeps_the_certificate_of_a_completion_the_old_school_still_keeps(
 
     assert Completion.objects.filter(learner=teacher).count() == 1
     assert certificate_verify(code=certificate.code) == certificate
+
+
+def _named_by_the_schools_tools(school, pupil) -> list[str]:
+    """Statements a school's tool recorded naming `pupil` as forwarding recognises them but
+    the LRS does not link to their account: by an account whose name is their MIS id, by
+    the SHA1 of their email, and by an account whose name is their sign-in address."""
+    import hashlib
+
+    pupil.mis_id = "ADM55102"
+    pupil.email = "Pupil1@Elm-Lane.school.invalid"
+    pupil.save()
+    digest = hashlib.sha1(f"mailto:{pupil.email}".encode(), usedforsecurity=False).hexdigest()
+    agents = [
+        {"account": {"homePage": "https://mis.school.invalid", "name": "adm55102"}},
+        {"mbox_sha1sum": digest},
+        {"account": {"homePage": "https://login.school.invalid", "name": pupil.email.upper()}},
+    ]
+    recorded = []
+    for agent in agents:
+        named = statement(pupil, COMPLETED, COURSE, when=timezone.now())
+        named.pop("stored")
+        named["actor"] = {"objectType": "Agent", "name": "Pupil Of Elm Lane School", **agent}
+        recorded.append(named)
+    record(statements=recorded, school=school, authority=_tool_authority(school))
+    return [named["id"] for named in recorded]
+
+
+def test_subject_access_export_holds_statements_a_tool_recorded_under_the_pupils_mis_id(
+    school, pupil
+):
+    """Forwarding knows a pupil by their MIS id, the SHA1 of their email and their sign-in
+    address as well as by their opaque account; what a school's tool recorded under those
+    is held about the pupil, so their own download holds it."""
+    ids = _named_by_the_schools_tools(school, pupil)
+    exported = {s["id"] for s in learner_export(learner=pupil)["statements"]}
+    assert exported == set(ids)
+
+
+def test_erasing_a_pupil_removes_statements_a_tool_recorded_under_their_mis_id(school, pupil):
+    """Erasure removes the statements naming the pupil by their MIS id, hashed email or
+    sign-in address, with the name the tool sent beside them; another school's pupil with
+    the same MIS id keeps theirs."""
+    from tests.factories import SchoolFactory
+    from tests.schools.helpers import pupil_named
+
+    ids = _named_by_the_schools_tools(school, pupil)
+    other_school = SchoolFactory(name="Other Academy")
+    elsewhere = pupil_named(other_school, "pupil2", "Ann", "Other", mis_id="ADM55102")
+    theirs = statement(elsewhere, COMPLETED, COURSE, when=timezone.now())
+    theirs.pop("stored")
+    theirs["actor"] = {
+        "objectType": "Agent",
+        "account": {"homePage": "https://mis.school.invalid", "name": "adm55102"},
+    }
+    record(statements=[theirs], school=other_school, authority=_tool_authority(other_school))
+
+    learner_erase(learner=pupil)
+    assert not Statement.objects.filter(statement_id__in=ids).exists()
+    assert Statement.objects.filter(statement_id=theirs["id"]).exists()
