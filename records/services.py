@@ -864,7 +864,8 @@ def _under_keys(field: str, keys: set[str], held: dict[str, set[int]]) -> Q:
 
 def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
     """By school, the other identifiers under which a school's tool recorded statements
-    about these pupils there, which the LRS does not link to their account: an account named
+    about these pupils there (or kept their progress), which the LRS does not link to their
+    account: an account named
     by their MIS id or sign-in address, or the SHA1 of their email. They are recognised as
     forwarding recognises them (`xapi.forwarding`), and only at the pupil's own school,
     where the MIS id or address is theirs. A fixed number of queries, however many pupils."""
@@ -897,6 +898,13 @@ def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
             .filter(maybe)
             .values_list("school_id", "key"),
             Relation.objects.filter(maybe, school_id__in=names, kind="agent")
+            .order_by()
+            .values_list("school_id", "key"),
+            # A tool may keep their progress (state documents) under the same account.
+            apps.get_model("xapi", "Document")
+            .objects.filter(school_id__in=names)
+            .annotate(key=F("agent_key"))
+            .filter(maybe)
             .order_by()
             .values_list("school_id", "key"),
         )
@@ -1424,7 +1432,8 @@ def _records_erase(*, learners: list[User]) -> None:
     from xapi.services import attachments_carried, attachments_release
 
     keys = _learners_actor_keys(learners)
-    statements = _statements_about(learners=learners, keys=keys)
+    tool_keys = _keys_tools_use(learners)
+    statements = _statements_about(learners=learners, keys=keys, tool_keys=tool_keys)
     # Those naming them as the object or in context may be other learners' statements:
     # those learners' records are then rebuilt from the statements that stand, as a
     # rebuild would have them (docs/records.md).
@@ -1449,6 +1458,7 @@ def _records_erase(*, learners: list[User]) -> None:
         records_rebuild(learner_ids=sorted(others))
     apps.get_model("xapi", "Document").objects.filter(
         _under_keys("agent_key", keys, _keys_held_by_others(learners=learners, keys=keys))
+        | _under_keys_tools_use("agent_key", tool_keys)
     ).delete()
     Certificate.objects.filter(learner__in=learners).delete()
     ReminderSent.objects.filter(learner__in=learners).delete()
@@ -1728,7 +1738,7 @@ def learner_export(
     export.update(_sign_ins_export(username=learner.username))
     # The files of the statements as they are shown: not a pupil's, left out of them.
     export["attachments"] = _attachments_export(statements.exclude(pk__in=files_left_out))
-    export["documents"] = _documents_export(keys, held=held)
+    export["documents"] = _documents_export(keys, held=held, tool_keys=tool_keys)
     export["admin_avatar"] = _avatar_export(person=learner)
     try:
         lessons = apps.get_model("courses", "ClassLesson")
@@ -2042,13 +2052,18 @@ def _avatar_export(*, person: User) -> dict | None:
     return {"file_name": profile.avatar.name.rsplit("/", 1)[-1], "content_base64": content}
 
 
-def _documents_export(keys: set[str], *, held: dict[str, set[int]]) -> list[dict]:
+def _documents_export(
+    keys: set[str], *, held: dict[str, set[int]], tool_keys: dict[int, set[str]]
+) -> list[dict]:
     """The LRS documents kept about the person (what H5P content saved part-way through, agent
-    profiles), readable: JSON as JSON, other text as text, anything else base64. Not those
-    kept under an address where it is another person's (`held`)."""
+    profiles, what a school's tool saved under its own account for a pupil: `tool_keys`),
+    readable: JSON as JSON, other text as text, anything else base64. Not those kept under
+    an address where it is another person's (`held`)."""
     Document = apps.get_model("xapi", "Document")
     rows = []
-    documents = Document.objects.filter(_under_keys("agent_key", keys, held))
+    documents = Document.objects.filter(
+        _under_keys("agent_key", keys, held) | _under_keys_tools_use("agent_key", tool_keys)
+    )
     for doc in documents.order_by("updated", "pk"):
         encoding, content = _document_content(doc)
         rows.append(

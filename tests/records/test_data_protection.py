@@ -2029,3 +2029,28 @@ def test_erasing_a_pupil_removes_statements_a_tool_recorded_under_their_mis_id(s
     learner_erase(learner=pupil)
     assert not Statement.objects.filter(statement_id__in=ids).exists()
     assert Statement.objects.filter(statement_id=theirs["id"]).exists()
+
+
+def test_what_a_tool_saved_under_a_pupils_mis_id_is_exported_and_erased(school, pupil):
+    """A school's tool may save a pupil's progress (an LRS state document) under the same
+    account for their MIS id it names them by in statements: it is theirs, downloaded with
+    their records and erased with them."""
+    from xapi.models import Document
+    from xapi.services import document_save
+
+    _named_by_the_schools_tools(school, pupil)
+    document_save(
+        school=school,
+        key={
+            "kind": "state",
+            "activity_iri": iri("h5p", "dp-tool"),
+            "agent_key": "account:https://mis.school.invalid|adm55102",
+        },
+        document_id="progress",
+        content=b'{"page": 4}',
+        content_type="application/json",
+        merge=False,
+    )
+    assert [d["document_id"] for d in learner_export(learner=pupil)["documents"]] == ["progress"]
+    learner_erase(learner=pupil)
+    assert not Document.objects.exists()
