@@ -88,12 +88,25 @@
             hidden.type = "hidden";
             hidden.name = event.submitter.name;
             hidden.value = event.submitter.value;
+            hidden.setAttribute("data-scenario-fallback", "");
             form.appendChild(hidden);
           }
           form.submit();
         });
     });
   }
+
+  // Back (or Forward) to a page left by a form sent the ordinary way may restore it from
+  // the browser's back/forward cache as it was left: the player busy, its buttons off and the
+  // choice in a hidden field. Make it ready for a choice again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-scenario-player][aria-busy='true']"), function (player) {
+      player.removeAttribute("aria-busy");
+      Array.prototype.forEach.call(player.querySelectorAll("button"), function (b) { b.disabled = false; });
+      Array.prototype.forEach.call(player.querySelectorAll("[data-scenario-fallback]"), function (field) { field.remove(); });
+    });
+  });
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { enhance(document); });
