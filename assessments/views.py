@@ -145,7 +145,9 @@ def attempt_take(request, attempt_uuid):
         return redirect("assessments:attempt_result", attempt_uuid=attempt.uuid)
     module = _module_of(attempt)
     if module is not None and not _still_open(request, module):
-        raise Http404
+        from courses.views import module_unavailable
+
+        return module_unavailable(request, module)
     questions = attempt.question_list()
     sheet = AnswerSheet(questions, dict(request.POST.lists()) if request.method == "POST" else None)
     if request.method == "POST" and sheet.is_valid():

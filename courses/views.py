@@ -5,6 +5,8 @@ Each view checks the learner may take the course, calls one service, and redirec
 services, as statements.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -46,13 +48,59 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+class ModuleUnavailable(Exception):
+    """The module was taken off the site (or out of the learner's reach) after its page was
+    opened: what the learner sent is refused with a reason, not a bare "Page not found"."""
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.module = module
+
+
+def module_unavailable(request, module):
+    """The page saying a lesson is no longer available, and where to go instead: its course
+    while that is still open to the learner, else their home page. A 404, as before."""
+    course = module.course
+    still_open = (
+        course is not None and course.live and course_open_to(user=request.user, course=course)
+    )
+    return render(
+        request,
+        "courses/module_unavailable.html",
+        {
+            "course_url": course.url if still_open else None,
+            "course_title": course.title if still_open else "",
+        },
+        status=404,
+    )
+
+
 def _learner_module(request, module_id: int) -> ModulePage:
-    module = get_object_or_404(ModulePage.objects.live(), pk=module_id)
-    if request.user.school is None or not course_open_to(
+    module = get_object_or_404(ModulePage.objects.all(), pk=module_id)
+    if request.user.school is None or (not module.live and not module.first_published_at):
+        raise Http404
+    if not module.live or not course_open_to(
         user=request.user, course=module.course, module=module
     ):
-        raise Http404
+        raise ModuleUnavailable(module)
     return module
+
+
+def _module_still_open(view):
+    """Answers a form sent to a lesson no longer available with the reason (JSON for the
+    page's script)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ModuleUnavailable as gone:
+            if _wants_json(request):
+                said = _("This lesson is no longer available, so your answer was not saved.")
+                return JsonResponse({"error": said}, status=404)
+            return module_unavailable(request, gone.module)
+
+    return wrapper
 
 
 @login_required
@@ -87,6 +135,7 @@ def course_start(request, course_id: int):
 
 
 @require_POST
+@_module_still_open
 @login_required_for_post
 def module_read(request, module_id: int):
     """The learner says they have read a module (one without activities)."""
@@ -101,6 +150,7 @@ def module_read(request, module_id: int):
 
 
 @require_POST
+@_module_still_open
 @login_required_for_post(anchor="block-{block_id}")
 def checklist_save(request, module_id: int, block_id: str):
     """Save the ticked items of a privacy-settings checklist."""
@@ -123,6 +173,7 @@ def checklist_save(request, module_id: int, block_id: str):
 
 
 @require_POST
+@_module_still_open
 @login_required_for_post(anchor="block-{block_id}")
 def reflection_submit(request, module_id: int, block_id: str):
     """Save the learner's private answer to a reflection prompt."""

@@ -712,3 +712,23 @@ def test_a_submission_whose_write_took_too_long_says_so_and_can_be_sent_again(
     assert response.status_code == 302
     attempt.refresh_from_db()
     assert attempt.passed is True
+
+
+def test_answers_sent_after_the_module_was_unpublished_say_why_and_where_to_go(
+    client, pupil, quiz, quiz_module
+):
+    """A pupil answering while an editor takes the lesson off the site is told, in plain
+    words, that it is no longer available and that their answers were not saved, and is led
+    to their course rather than shown a bare "Page not found"."""
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    quiz_module.unpublish()
+    response = client.post(
+        reverse("assessments:attempt_take", args=[attempt.uuid]), right_answers(attempt)
+    )
+    text = response.content.decode()
+    assert response.status_code == 404
+    assert "This lesson is no longer available" in text
+    assert "Your answer was not saved" in text
+    assert "Page not found" not in text
+    assert f'href="{quiz_module.course.url}"' in text

@@ -385,3 +385,39 @@ def test_a_saved_reflection_answer_box_is_not_marked_invalid(client, pupil, cour
     (box,) = re.findall(r"<textarea[^>]*>", html)
     assert "aria-invalid" not in box
     assert f'aria-describedby="answer-{block_id}-hint"' in box
+
+
+@pytest.mark.parametrize("unpublished", ["course", "module"])
+def test_a_reflection_sent_after_its_lesson_was_unpublished_says_why_and_where_to_go(
+    client, pupil, course, unpublished
+):
+    """The pupil writes an answer while an editor takes the lesson off the site: they are
+    told the lesson is no longer available and led on (to the course while it is still
+    open, else their home page), not shown a bare "Page not found"."""
+    module = module_page(course, "reflect", body=[("reflection", {"prompt": "How?", "hint": ""})])
+    url = reverse("courses:reflection_save", args=[module.pk, module.body[0].id])
+    (course if unpublished == "course" else module).unpublish()
+    client.force_login(pupil)
+    response = client.post(url, {"answer": "My private thought"})
+    text = response.content.decode()
+    assert response.status_code == 404
+    assert "This lesson is no longer available" in text
+    assert "Your answer was not saved" in text
+    assert "Page not found" not in text
+    expected = course.url if unpublished == "module" else reverse("home")
+    assert f'href="{expected}"' in text
+    assert not Reflection.objects.exists()
+
+
+def test_ticks_sent_by_script_after_the_lesson_was_unpublished_say_why(
+    client, pupil, checklist_module
+):
+    """The checklist's script shows the reason it is given: the lesson is gone."""
+    child = checklist_module.body[0]
+    url = reverse("courses:checklist_save", args=[checklist_module.pk, child.id])
+    checklist_module.unpublish()
+    client.force_login(pupil)
+    item = ChecklistBlock.item_ids(child.value)[0]
+    response = client.post(url, {"item": [item]}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 404
+    assert "no longer available" in response.json()["error"]

@@ -281,3 +281,24 @@ def test_a_submit_that_never_arrives_can_be_sent_again(page, live_server, demo, 
     expect(submit).to_be_enabled(timeout=30_000)
     submit.click()
     expect(page.get_by_role("heading", name="You passed")).to_be_visible()
+
+
+def test_answers_sent_after_the_lesson_was_unpublished_say_why_and_lead_to_the_course(
+    page, live_server, demo, pupil
+):
+    """An editor takes the lesson off the site while a pupil answers: sending the answers
+    says, accessibly, that the lesson is no longer available and leads back to the course."""
+    module, quiz = demo["pupil-2021"]
+    sign_in(page, live_server, pupil.username)
+    page.goto(f"{live_server.url}{module.url}")
+    page.get_by_role("region", name=quiz.title).get_by_role("link", name="Start the quiz").click()
+    page.get_by_role("button", name="Start the quiz").click()
+    module.unpublish()
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(
+        page.get_by_role("heading", level=1, name="This lesson is no longer available")
+    ).to_be_visible()
+    assert_accessible(page)
+    course = module.get_parent()
+    page.get_by_role("link", name=f"Go back to {course.title}").click()
+    expect(page.get_by_role("heading", level=1, name=course.title)).to_be_visible()
