@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from schools.roles import roles_sync
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.records.conftest import _course
 
@@ -13,6 +14,9 @@ def test_a_mistake_in_requiring_renewal_is_announced(page, live_server, editor, 
     """As the site's own forms do (WCAG 3.3.1, 2.4.2): the page title says something went
     wrong, and focus moves to the list of problems, whose links lead to the fields."""
     course = _course(home_page, audience="staff", title="Protecting your reputation")
+    # A browser test before this one may have flushed the page tree, and with it the
+    # editors' permission to publish pages under its root: grant it on the new one.
+    roles_sync()
     sign_in(page, live_server, editor.username)
     page.goto(f"{live_server.url}/admin/records/courses/{course.pk}/requires-renewal/")
     page.get_by_label("Days to complete it again").fill("400")
