@@ -168,7 +168,8 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     have made a choice. Nothing is returned below MIN_LEARNERS, and no part's choices, nor
     the endings, where fewer reached them (`NodeShares.enough`, `endings_enough`): a pupil
     alone on a branch, or alone at an ending, is not shown. Nor where taking away what a
-    group within this one shows (a class of a year group) would leave fewer than that.
+    group within this one shows there (a class of a year group, or a class with a pupil
+    from another year where that pupil did not get to) would leave fewer than that.
     """
     member_ids = _members_at_school(group)
     moves = _moves_standing(scenario=scenario, attempt__learner__in=member_ids)
@@ -188,7 +189,7 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     ):
         learners_at.setdefault(node_id, set()).add(learner_id)
     node_totals = {node_id: len(ids) for node_id, ids in learners_at.items()}
-    within = _groups_played_within(
+    overlaps = _groups_overlapping(
         group=group, scenario=scenario, played=set().union(*learners_at.values())
     )
     if scenario.live_revision_id:
@@ -220,26 +221,15 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
             title=_node_title(graph, node_id),
             learners=node_totals.get(node_id, 0),
             choices=choices,
-            withheld=_left_over_few(learners_at[node_id], within),
+            withheld=_left_over_few(
+                learners_at[node_id], overlaps.groups, overlaps.reached.get(node_id, set())
+            ),
         )
         for node_id, choices in sorted(by_node.items(), key=lambda kv: order.get(kv[0], 10**6))
     ]
     for node in nodes:
         node.choices = _in_graph_order(graph, node.node_id, node.choices) if node.enough else []
-    # An ending counts while the choice that reached it, and the statement that it was
-    # reached, stand (neither was voided).
-    from xapi.models import Statement
-
-    ending_voided = Statement.objects.filter(
-        voided=True, statement_id=OuterRef("ending_statement_id")
-    )
-    finished = attempts.exclude(outcome="").filter(
-        Exists(
-            moves.filter(attempt=OuterRef("pk"), step=OuterRef("step")).exclude(
-                Exists(ending_voided)
-            )
-        )
-    )
+    finished = _finished(attempts, moves)
     # A learner who played again counts once, at the ending they reached last, so the
     # endings' shares (of those who reached one) add up to 100.
     latest = finished.filter(
@@ -288,17 +278,48 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
         nodes=nodes,
         endings=endings,
         finished=finisher_count,
-        endings_withheld=_left_over_few(finisher_ids, within),
+        endings_withheld=_left_over_few(finisher_ids, overlaps.groups, overlaps.finished),
     )
     if not result.endings_enough:
         result.endings = []
     return result
 
 
-def _groups_played_within(*, group, scenario: Scenario, played: set[int]) -> list[set[int]]:
-    """The learners who played, of each other group at the school whose learners who played
-    are all among `played` (this group's): what those groups' pages show is a part of what
-    this one's does. Their learners are counted as `_members_at_school` counts them."""
+def _finished(attempts, moves):
+    """The attempts that reached an ending, of `moves`' learners. An ending counts while the
+    choice that reached it, and the statement that it was reached, stand (neither was
+    voided)."""
+    from xapi.models import Statement
+
+    ending_voided = Statement.objects.filter(
+        voided=True, statement_id=OuterRef("ending_statement_id")
+    )
+    return attempts.exclude(outcome="").filter(
+        Exists(
+            moves.filter(attempt=OuterRef("pk"), step=OuterRef("step")).exclude(
+                Exists(ending_voided)
+            )
+        )
+    )
+
+
+@dataclass
+class _Overlaps:
+    """The other groups at the school that share learners who played with this one."""
+
+    # Each group's learners who played, whether or not they are among this group's.
+    groups: list[set[int]]
+    # Of those learners who are not this group's: who got to each part, and who finished.
+    reached: dict[str, set[int]]
+    finished: set[int]
+
+
+def _groups_overlapping(*, group, scenario: Scenario, played: set[int]) -> _Overlaps:
+    """The learners who played, of each other group at the school with some of `played`
+    (this group's), and where those of them outside this group got to. At a part none of a
+    group's outsiders reached, what that group's page shows is a part of what this one's
+    does, even if it is not all within this group. Their learners are counted as
+    `_members_at_school` counts them."""
     played_at_school = _moves_standing(
         scenario=scenario, attempt__learner__school_id=group.school_id
     ).values("attempt__learner")
@@ -320,15 +341,30 @@ def _groups_played_within(*, group, scenario: Scenario, played: set[int]) -> lis
     by_group: dict[int, set[int]] = {}
     for group_id, user_id in places:
         by_group.setdefault(group_id, set()).add(user_id)
-    return [ids for ids in by_group.values() if ids <= played]
+    groups = [ids for ids in by_group.values() if ids & played]
+    outsiders = set().union(*groups) - played
+    reached: dict[str, set[int]] = {}
+    finished: set[int] = set()
+    if outsiders:
+        moves = _moves_standing(scenario=scenario, attempt__learner__in=outsiders)
+        for node_id, learner_id in (
+            moves.order_by().values_list("node_id", "attempt__learner").distinct()
+        ):
+            reached.setdefault(node_id, set()).add(learner_id)
+        attempts = ScenarioAttempt.objects.filter(scenario=scenario, learner__in=outsiders)
+        finished = set(
+            _finished(attempts, moves).order_by().values_list("learner", flat=True).distinct()
+        )
+    return _Overlaps(groups=groups, reached=reached, finished=finished)
 
 
-def _left_over_few(learners: set[int], within: list[set[int]]) -> bool:
-    """Would taking away what groups within this one show (the learners of each among
-    `learners`, where they are enough to be shown) leave a few, fewer than MIN_LEARNERS?
+def _left_over_few(learners: set[int], groups: list[set[int]], outsiders_here: set[int]) -> bool:
+    """Would taking away what other groups show at this part (the learners of each group
+    among `learners` that has none of `outsiders_here`, the learners outside this group who
+    got here, and where they are enough to be shown) leave a few, fewer than MIN_LEARNERS?
     Checked against each group on its own and against all of them at once (a year group
     less all its classes: the pupils in none)."""
-    shown = [ids & learners for ids in within]
+    shown = [ids & learners for ids in groups if not ids & outsiders_here]
     shown = [ids for ids in shown if len(ids) >= MIN_LEARNERS]
     if not shown:
         return False

@@ -1526,6 +1526,29 @@ def test_a_year_group_less_all_its_classes_never_gives_away_fewer_than_five(
     assert {e.node_id: e.learners for e in in_year.endings}["poor"] == 5
 
 
+def test_a_class_that_only_partly_overlaps_the_year_never_gives_away_fewer_than_five(
+    school, klass, scenario
+):
+    """8R and Year 8 share five pupils; 8R also has a pupil from another year, and Year 8 one
+    in no class. Neither group is within the other, but at the part after "Report it" the
+    pupil from another year is not there: 8R's shares there are a part of Year 8's, and
+    subtracting them would give away what the pupil in no class chose. So would the endings,
+    once the pupil from another year has not reached one."""
+    year = GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    for membership in Membership.objects.filter(group=klass):
+        Membership.objects.create(group=year, user=membership.user)
+    _pupils_play(year, school, scenario, [["report", "ignore"]], prefix="alone")
+    _pupils_play(klass, school, scenario, [["share"]], prefix="visitor")
+    in_class = scenario_group_analytics(scenario=scenario, group=klass)
+    in_year = scenario_group_analytics(scenario=scenario, group=year)
+    assert _shown_at(in_class, "reported") == 5
+    assert _shown_at(in_year, "reported") is None
+    assert in_class.endings and not in_year.endings
+    # Both are shown at the start, where neither page's learners are all in the other's.
+    assert _shown_at(in_class, "start") == 6 and _shown_at(in_year, "start") == 6
+
+
 def test_a_year_group_made_of_whole_classes_shows_its_choices(school, klass, scenario):
     """Nothing is left over when the classes are taken away: the year's page gives away no
     one the classes' pages do not."""
