@@ -407,14 +407,15 @@ def certificate_expires_on(*, certificate: Certificate) -> date | None:
     school it was completed at gives the course now, as the dashboard counts it (of the
     assignments that cover its holder there, if any still does); or, if
     sooner, the day after the time to take it again ran out once the course was marked
-    "requires renewal" after it was completed."""
+    "requires renewal" after it was completed: by its latest mark, which gives the days to
+    take it again on the dashboard and in the email (a later mark supersedes an earlier)."""
     if certificate.course_id is None:
         return None
     renewal = (
         CourseRenewal.objects.filter(
             course_id=certificate.course_id, required_from__gt=certificate.completed_at
         )
-        .order_by("required_from")
+        .order_by("-required_from", "-pk")
         .first()
     )
     renewed_by = (

@@ -1902,6 +1902,39 @@ def test_a_certificate_from_before_the_course_required_renewal_stops_checking_ou
     assert f"It expired on {last_day + timedelta(days=1):%-d %B %Y}" in html
 
 
+def test_a_certificate_marked_for_renewal_twice_expires_when_the_latest_mark_says(
+    client, world, staff_course
+):
+    """Marked "requires renewal" 60 days ago with 30 days to take it again, and again 10
+    days ago with 30 more: the dashboard and the latest email give the holder until 20 days
+    from now, yet the check page went by the first mark and called the certificate expired
+    29 days ago."""
+    from records.models import CourseRenewal, LearnerActivity
+    from records.selectors import assignments_for_learner
+    from records.services import course_renewal_require
+    from records.states import State
+
+    done = timezone.now() - timedelta(days=100)
+    Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
+    LearnerActivity.objects.filter(learner=world["staff"]).update(
+        first_seen_at=done, last_seen_at=done, first_completed_at=done, last_completed_at=done
+    )
+    Assignment.objects.update(due_on=date.today() - timedelta(days=90))
+    certificate = _staff_course_certificate(world, staff_course, completed_at=done)
+    for days_ago in (60, 10):
+        renewal = course_renewal_require(course_page_id=staff_course.pk, reason="New settings")
+        CourseRenewal.objects.filter(pk=renewal.pk).update(
+            required_from=timezone.now() - timedelta(days=days_ago), complete_within_days=30
+        )
+    last_day = timezone.localdate(timezone.now() - timedelta(days=10)) + timedelta(days=30)
+    [item] = assignments_for_learner(world["staff"])
+    assert item.state == State.NOT_STARTED and item.due_on == last_day
+
+    html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
+    assert "Valid certificate" in html
+    assert f"It expires on {last_day + timedelta(days=1):%-d %B %Y}" in html
+
+
 def test_a_certificate_expires_by_the_renewal_period_of_the_assignments_its_holder_is_in(
     client, world, school, staff_course
 ):
