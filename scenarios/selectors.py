@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache, lru_cache
 
 from django.db import connection
@@ -169,7 +170,8 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     the endings, where fewer reached them (`NodeShares.enough`, `endings_enough`): a pupil
     alone on a branch, or alone at an ending, is not shown. Nor where taking away what a
     group within this one shows there (a class of a year group, or a class with a pupil
-    from another year where that pupil did not get to) would leave fewer than that.
+    from another year where that pupil did not get to) would leave fewer than that, nor
+    where adding up and taking away those groups' shares would (a pupil in two classes).
     """
     member_ids = _members_at_school(group)
     moves = _moves_standing(scenario=scenario, attempt__learner__in=member_ids)
@@ -369,7 +371,48 @@ def _left_over_few(learners: set[int], groups: list[set[int]], outsiders_here: s
     if not shown:
         return False
     left_overs = [learners - ids for ids in shown] + [learners - set().union(*shown)]
-    return any(0 < len(left) < MIN_LEARNERS for left in left_overs)
+    if any(0 < len(left) < MIN_LEARNERS for left in left_overs):
+        return True
+    return _few_worked_out(learners, shown)
+
+
+def _few_worked_out(learners: set[int], shown: list[set[int]]) -> bool:
+    """Could a few learners' shares be worked out by adding and taking away this group's and
+    the `shown` groups' (each among `learners`)? Learners in the same groups are alike to
+    whoever does the sums; some of them, fewer than MIN_LEARNERS, can be told apart exactly
+    when that set is a sum of the groups' (a pupil in two classes of a year: the classes
+    added up, less the year)."""
+    patterns: dict[tuple[bool, ...], int] = {}
+    for learner in learners:
+        pattern = tuple(learner in ids for ids in shown)
+        patterns[pattern] = patterns.get(pattern, 0) + 1
+    alike = list(patterns)
+    # Each group as how many of each set of alike learners it holds (all or none).
+    vectors = [[Fraction(1)] * len(alike)] + [
+        [Fraction(int(pattern[index])) for pattern in alike] for index in range(len(shown))
+    ]
+    basis: list[tuple[int, list[Fraction]]] = []
+
+    def reduced(vector: list[Fraction]) -> list[Fraction]:
+        for pivot, row in basis:
+            if vector[pivot]:
+                factor = vector[pivot] / row[pivot]
+                vector = [v - factor * r for v, r in zip(vector, row, strict=True)]
+        return vector
+
+    for vector in vectors:
+        vector = reduced(vector)
+        pivot = next((i for i, v in enumerate(vector) if v), None)
+        if pivot is not None:
+            basis.append((pivot, vector))
+    for index, pattern in enumerate(alike):
+        if not 0 < patterns[pattern] < MIN_LEARNERS:
+            continue
+        alone = [Fraction(0)] * len(alike)
+        alone[index] = Fraction(1)
+        if not any(reduced(alone)):
+            return True
+    return False
 
 
 def _members_at_school(group):

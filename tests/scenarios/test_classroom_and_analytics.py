@@ -1549,6 +1549,25 @@ def test_a_class_that_only_partly_overlaps_the_year_never_gives_away_fewer_than_
     assert _shown_at(in_class, "start") == 6 and _shown_at(in_year, "start") == 6
 
 
+def test_a_pupil_in_two_classes_of_the_year_is_not_given_away_by_adding_them_up(
+    school, klass, scenario
+):
+    """Year 8 is 8R and 8S, and one pupil is in both. Each class is enough to show, and so
+    is the year, and nothing is left over from the year without its classes; but 8R's
+    shares and 8S's added up, less the year's, are what the pupil in both chose."""
+    other = GroupFactory(school=school, name="8S", kind=Group.Kind.CLASS)
+    year = GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    _pupils_play(other, school, scenario, [["report", "ignore"]] * 5, prefix="s")
+    _pupils_play(klass, school, scenario, [["share", "oops"]], prefix="both")
+    Membership.objects.create(group=other, user=Membership.objects.get(user__username="both0").user)
+    for membership in Membership.objects.filter(group__in=[klass, other]):
+        Membership.objects.get_or_create(group=year, user=membership.user)
+    in_year = scenario_group_analytics(scenario=scenario, group=year)
+    assert _shown_at(in_year, "start") is None
+    assert not in_year.endings
+
+
 def test_a_year_group_made_of_whole_classes_shows_its_choices(school, klass, scenario):
     """Nothing is left over when the classes are taken away: the year's page gives away no
     one the classes' pages do not."""
