@@ -160,3 +160,47 @@ def sign_in(page, live_server, username: str, password: str = "secret-pass-123")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def administrator(db):
+    """The site's administrator (a superuser at no school), to sign in to Wagtail's admin."""
+    from tests.factories import UserFactory
+
+    return UserFactory(
+        school=None,
+        username="admin1",
+        password="secret-pass-123",
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+def statement_refused(target, last_error: str):
+    """A statement `target` refused just now, answering `last_error`: its outbox entry failed
+    (set aside), as the admin's forwarding panels and status page list it."""
+    import uuid
+
+    from django.utils import timezone
+
+    from xapi.models import OutboxEntry, Statement
+
+    now = timezone.now()
+    statement = Statement.objects.create(
+        statement_id=uuid.uuid4(),
+        actor_key="account|https://upstander.example|" + str(uuid.uuid4()),
+        verb_iri="http://adlnet.gov/expapi/verbs/completed",
+        object_iri="https://upstander.example/xapi/activities/module/" + str(uuid.uuid4()),
+        timestamp=now,
+        stored=now,
+        data={},
+    )
+    OutboxEntry.objects.create(
+        target=target,
+        statement=statement,
+        status=OutboxEntry.Status.FAILED,
+        next_attempt_at=now,
+        last_error=last_error,
+        last_error_at=now,
+    )
+    return statement

@@ -1,28 +1,13 @@
 """The admin home page's own panels, read with a screen reader."""
 
-import uuid
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Quiz
-from tests.e2e.conftest import assert_accessible, sign_in
-from tests.factories import UserFactory
-from xapi.models import ForwardingTarget, OutboxEntry, Statement
+from tests.e2e.conftest import assert_accessible, sign_in, statement_refused
+from xapi.models import ForwardingTarget
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def administrator(db):
-    return UserFactory(
-        school=None,
-        username="admin1",
-        password="secret-pass-123",
-        is_staff=True,
-        is_superuser=True,
-    )
 
 
 def test_the_forwarding_and_drafts_tables_on_the_admin_home_page_have_names(
@@ -35,24 +20,7 @@ def test_the_forwarding_and_drafts_tables_on_the_admin_home_page_have_names(
     target = ForwardingTarget.objects.create(
         name="Trust LRS", endpoint="https://lrs.trust.example.org/data/xAPI/"
     )
-    now = timezone.now()
-    statement = Statement.objects.create(
-        statement_id=uuid.uuid4(),
-        actor_key="account|https://upstander.example|" + str(uuid.uuid4()),
-        verb_iri="http://adlnet.gov/expapi/verbs/completed",
-        object_iri="https://upstander.example/xapi/activities/module/" + str(uuid.uuid4()),
-        timestamp=now,
-        stored=now,
-        data={},
-    )
-    OutboxEntry.objects.create(
-        target=target,
-        statement=statement,
-        status=OutboxEntry.Status.FAILED,
-        next_attempt_at=now,
-        last_error="HTTP 400: the statement was refused",
-        last_error_at=now,
-    )
+    statement_refused(target, "HTTP 400: the statement was refused")
     quiz = Quiz(title="Check what you know", questions=[], live=False)
     quiz.save()
     quiz.save_revision()

@@ -24,17 +24,6 @@ CUT_OFF_BY = """table => {
 }"""
 
 
-@pytest.fixture
-def administrator(school):
-    return UserFactory(
-        school=None,
-        username="admin1",
-        password="secret-pass-123",
-        is_staff=True,
-        is_superuser=True,
-    )
-
-
 @pytest.mark.parametrize(
     "path", ["/admin/schools/people/", "/admin/users/", "/admin/xapi/forwarding/"]
 )

@@ -4,25 +4,17 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NARROW = {"width": 320, "height": 640}
 
 
-def test_the_school_form_fits_a_320_pixel_screen(browser, live_server, school):
+def test_the_school_form_fits_a_320_pixel_screen(browser, live_server, administrator, school):
     """WCAG 1.4.10 (reflow): the "How staff appear in xAPI statements" box was as wide as
     its longest choice ("Opaque account id (recommended)"), wider than a 320 CSS px screen,
     and Wagtail's main area hides what overflows it, so its right-hand end (where the arrow
     that opens it is drawn) was cut off."""
-    administrator = UserFactory(
-        school=None,
-        username="admin1",
-        password="secret-pass-123",
-        is_staff=True,
-        is_superuser=True,
-    )
     context = browser.new_context(viewport=NARROW)
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -4,22 +4,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_mistake_in_setting_up_a_school_is_announced(page, live_server):
+def test_a_mistake_in_setting_up_a_school_is_announced(page, live_server, administrator):
     """As the site's own forms do (WCAG 3.3.1, 2.4.2): the page title says something went
     wrong, and focus moves to the list of problems, whose links lead to the fields."""
-    UserFactory(
-        school=None,
-        username="admin1",
-        password="secret-pass-123",
-        is_staff=True,
-        is_superuser=True,
-    )
-    sign_in(page, live_server, "admin1")
+    sign_in(page, live_server, administrator.username)
     page.goto(f"{live_server.url}/admin/schools/set-up/")
     page.get_by_label("URN").fill("401234")
     page.get_by_label("First name").fill("Siân")

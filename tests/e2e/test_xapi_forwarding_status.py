@@ -3,24 +3,17 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, sign_in
-from tests.factories import UserFactory
+from tests.e2e.conftest import (
+    assert_accessible,
+    assert_fits_the_screen,
+    sign_in,
+    statement_refused,
+)
 from xapi.models import ForwardingTarget
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NARROW = {"width": 320, "height": 640}
-
-
-@pytest.fixture
-def administrator(db):
-    return UserFactory(
-        school=None,
-        username="admin1",
-        password="secret-pass-123",
-        is_staff=True,
-        is_superuser=True,
-    )
 
 
 @pytest.fixture
@@ -65,36 +58,14 @@ def test_the_refused_statements_scroll_in_their_own_region_at_320_pixels(trust_l
     """WCAG 1.4.10 (reflow): a refused statement's id, verb and activity IRIs and the other
     LRS's answer are wider than a 320 CSS px screen. They scroll inside a region a keyboard
     user can focus, and the page itself does not scroll sideways."""
-    import uuid
-
-    from django.utils import timezone
-
-    from xapi.models import OutboxEntry, Statement
-
-    now = timezone.now()
-    statement = Statement.objects.create(
-        statement_id=uuid.uuid4(),
-        actor_key="account|https://upstander.example|" + str(uuid.uuid4()),
-        verb_iri="http://adlnet.gov/expapi/verbs/completed",
-        object_iri="https://upstander.example/xapi/activities/module/" + str(uuid.uuid4()),
-        timestamp=now,
-        stored=now,
-        data={},
-    )
-    OutboxEntry.objects.create(
-        target=trust_lrs,
-        statement=statement,
-        status=OutboxEntry.Status.FAILED,
-        next_attempt_at=now,
-        last_error="HTTP 422: statement.object.definition.extensions is not a valid IRI map",
-        last_error_at=now,
+    statement = statement_refused(
+        trust_lrs, "HTTP 422: statement.object.definition.extensions is not a valid IRI map"
     )
     page = narrow_outbox()
     region = page.get_by_role("region", name="Statements a target refused, newest first")
     expect(region).to_have_attribute("tabindex", "0")
     expect(region.get_by_role("cell", name=str(statement.statement_id))).to_be_attached()
-    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width <= viewport, f"the page is {width}px wide on a {viewport}px screen"
+    assert_fits_the_screen(page)
     region.focus()
     answer = region.get_by_text("is not a valid IRI map")
     answer.scroll_into_view_if_needed()
