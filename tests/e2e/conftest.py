@@ -20,6 +20,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 MOBILE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+# WCAG 1.4.10 (reflow): a phone, or a desktop zoomed to 400%.
+NARROW = {"width": 320, "height": 640}
 
 
 def _require(path: Path | str, what: str) -> None:
@@ -85,6 +87,16 @@ def no_js_context(browser):
     ctx = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def narrow_page(browser):
+    """A page on a screen 320 CSS px wide (NARROW), for the admin's own screens."""
+    context = browser.new_context(viewport=NARROW)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 @pytest.fixture

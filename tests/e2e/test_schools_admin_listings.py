@@ -9,8 +9,6 @@ from xapi.models import ForwardingTarget
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NARROW = {"width": 320, "height": 640}
-
 # What is cut off: the first box between the table and the page that hides what sticks out
 # of it, unless a box before it lets it scroll.
 CUT_OFF_BY = """table => {
@@ -28,7 +26,7 @@ CUT_OFF_BY = """table => {
     "path", ["/admin/schools/people/", "/admin/users/", "/admin/xapi/forwarding/"]
 )
 def test_the_admin_listings_scroll_in_their_own_region_at_320_pixels(
-    browser, live_server, administrator, school, path
+    narrow_page, live_server, administrator, school, path
 ):
     """WCAG 1.4.10 (reflow): the people (Schools -> People and Settings -> Users) and
     forwarding targets listings are wider than a 320 CSS px screen, and Wagtail's main area
@@ -40,9 +38,7 @@ def test_the_admin_listings_scroll_in_their_own_region_at_320_pixels(
     ForwardingTarget.objects.create(
         name="Trust LRS", endpoint="https://lrs.trust.example.org/data/xAPI/"
     )
-    context = browser.new_context(viewport=NARROW)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = narrow_page
     sign_in(page, live_server, administrator.username)
     page.goto(f"{live_server.url}{path}")
     table = page.locator("main table.listing")
@@ -53,4 +49,3 @@ def test_the_admin_listings_scroll_in_their_own_region_at_320_pixels(
     expect(region).to_have_attribute("tabindex", "0")
     assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "nothing to scroll"
     assert_accessible(page, include="main")
-    context.close()

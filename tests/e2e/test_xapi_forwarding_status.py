@@ -13,8 +13,6 @@ from xapi.models import ForwardingTarget
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NARROW = {"width": 320, "height": 640}
-
 
 @pytest.fixture
 def trust_lrs(db):
@@ -24,19 +22,15 @@ def trust_lrs(db):
 
 
 @pytest.fixture
-def narrow_outbox(browser, live_server, administrator):
+def narrow_outbox(narrow_page, live_server, administrator):
     """Go to the forwarding status page as the administrator on a 320 CSS px wide screen."""
-    context = browser.new_context(viewport=NARROW)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
 
     def visit():
-        sign_in(page, live_server, administrator.username)
-        page.goto(f"{live_server.url}/admin/xapi/outbox/")
-        return page
+        sign_in(narrow_page, live_server, administrator.username)
+        narrow_page.goto(f"{live_server.url}/admin/xapi/outbox/")
+        return narrow_page
 
-    yield visit
-    context.close()
+    return visit
 
 
 def test_the_forwarding_table_scrolls_in_its_own_region_at_320_pixels(trust_lrs, narrow_outbox):
