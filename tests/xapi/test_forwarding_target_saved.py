@@ -143,14 +143,10 @@ def test_after_saving_the_corrected_password_a_blip_does_not_wait_out_the_old_ba
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def test_correcting_an_address_that_answered_502s_does_not_set_a_statement_aside_for_a_blip(
-    admin_client, school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
-):
-    """A wrong address behind a gateway answers 502 to every try. After three, the entries
-    had counted three 5xx in a row, and saving the target with the right address kept the
-    count: a blip of two 502s from the corrected address then set the first statement aside
-    as one the target cannot take (docs/xapi.md: three 5xx in a row), though the LRS there
-    had failed on it only twice. Saving starts the count again, as a replay does."""
+@pytest.fixture
+def after_three_502s(school, pupil, make_statement, receiver, django_capture_on_commit_callbacks):
+    """A target at a wrong address behind a gateway: two statements answered 502 three
+    times in a row, so each has counted three 5xx. Returns the target and the statements."""
     from xapi.forwarding import outbox_flush
 
     port = receiver.server_address[1]
@@ -168,6 +164,18 @@ def test_correcting_an_address_that_answered_502s_does_not_set_a_statement_aside
         with django_capture_on_commit_callbacks(execute=True):
             outbox_flush()
     assert set(OutboxEntry.objects.values_list("server_errors", flat=True)) == {3}
+    return target, statements
+
+
+def test_correcting_an_address_that_answered_502s_does_not_set_a_statement_aside_for_a_blip(
+    admin_client, after_three_502s, receiver, django_capture_on_commit_callbacks
+):
+    """A wrong address behind a gateway answers 502 to every try. After three, the entries
+    had counted three 5xx in a row, and saving the target with the right address kept the
+    count: a blip of two 502s from the corrected address then set the first statement aside
+    as one the target cannot take (docs/xapi.md: three 5xx in a row), though the LRS there
+    had failed on it only twice. Saving starts the count again, as a replay does."""
+    target, statements = after_three_502s
     receiver.statuses = [502, 502]
     target_saved(
         admin_client, target, django_capture_on_commit_callbacks, endpoint=receiver.endpoint
@@ -181,33 +189,30 @@ def test_correcting_an_address_that_answered_502s_does_not_set_a_statement_aside
 
 
 @pytest.fixture
-def half_sent_after_three_502s(
-    school, pupil, make_statement, receiver, django_capture_on_commit_callbacks
-):
-    """A target at a wrong address behind a gateway: two statements answered 502 three
-    times in a row (so each has counted three 5xx), then a worker that took the first one
-    died mid-send, leaving it "sending" with its lease over."""
-    from xapi.forwarding import outbox_flush
-
-    port = receiver.server_address[1]
-    target = ForwardingTarget.objects.create(
-        name="Trust LRS", endpoint=f"http://127.0.0.1:{port}/wrong/"
-    )
-    statements = [make_statement(pupil) for _ in range(2)]
-    receiver.statuses = [502]
-    with django_capture_on_commit_callbacks(execute=True):
-        record(statements=statements, school=school)
-    receiver.statuses = [502, 502, 502, 502]
-    for _ in range(2):
-        OutboxEntry.objects.update(next_attempt_at=timezone.now())
-        with django_capture_on_commit_callbacks(execute=True):
-            outbox_flush()
-    assert set(OutboxEntry.objects.values_list("server_errors", flat=True)) == {3}
+def half_sent_after_three_502s(after_three_502s):
+    """As `after_three_502s`, then a worker that took the first statement died mid-send,
+    leaving it "sending" with its lease over."""
+    target, statements = after_three_502s
     first = OutboxEntry.objects.order_by("id").first()
     OutboxEntry.objects.filter(pk=first.pk).update(
         status=OutboxEntry.Status.SENDING, next_attempt_at=timezone.now() - timedelta(minutes=1)
     )
     return target, statements
+
+
+def assert_sent_in_order_after_two_retries(statements, receiver, capture_on_commit_callbacks):
+    """Run the worker's retry twice, everything not yet sent due at once: nothing is set
+    aside on the way, and then `statements` are all sent, in order."""
+    from xapi.forwarding import outbox_flush
+
+    for _ in range(2):
+        assert not OutboxEntry.objects.filter(status="failed").exists()
+        OutboxEntry.objects.exclude(status="sent").update(next_attempt_at=timezone.now())
+        with capture_on_commit_callbacks(execute=True):
+            outbox_flush()
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
+    sent = [s["id"] for r in receiver.requests for s in r["body"]]
+    assert sent[-2:] == [s["id"] for s in statements]
 
 
 def test_saving_a_target_starts_the_counts_again_for_what_a_dead_worker_left_half_sent(
@@ -217,21 +222,12 @@ def test_saving_a_target_starts_the_counts_again_for_what_a_dead_worker_left_hal
     back-off) again for what waits, but a statement a dead worker left "sending" kept the
     count the wrong address ran up: one 502 from the corrected address then set it aside
     as a statement the target cannot take, and the send after it took the rest."""
-    from xapi.forwarding import outbox_flush
-
     target, statements = half_sent_after_three_502s
     receiver.statuses = [502, 502]
     target_saved(
         admin_client, target, django_capture_on_commit_callbacks, endpoint=receiver.endpoint
     )
-    for _ in range(2):
-        assert not OutboxEntry.objects.filter(status="failed").exists()
-        OutboxEntry.objects.exclude(status="sent").update(next_attempt_at=timezone.now())
-        with django_capture_on_commit_callbacks(execute=True):
-            outbox_flush()
-    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
-    sent = [s["id"] for r in receiver.requests for s in r["body"]]
-    assert sent[-2:] == [s["id"] for s in statements]
+    assert_sent_in_order_after_two_retries(statements, receiver, django_capture_on_commit_callbacks)
 
 
 def test_a_replay_starts_the_counts_again_for_what_a_dead_worker_left_half_sent(
@@ -240,19 +236,10 @@ def test_a_replay_starts_the_counts_again_for_what_a_dead_worker_left_half_sent(
     """A replay is the admin's fresh try and starts the count of 5xx in a row again, but
     not for a statement a dead worker left "sending": one 502 after the replay set it
     aside as a statement the target cannot take."""
-    from xapi.forwarding import outbox_flush
-
     target, statements = half_sent_after_three_502s
     target.endpoint = receiver.endpoint
     target.save()
     receiver.statuses = [502, 502]
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse("xapi_forwarding_replay", args=[target.pk]))
-    for _ in range(2):
-        assert not OutboxEntry.objects.filter(status="failed").exists()
-        OutboxEntry.objects.exclude(status="sent").update(next_attempt_at=timezone.now())
-        with django_capture_on_commit_callbacks(execute=True):
-            outbox_flush()
-    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"sent"}
-    sent = [s["id"] for r in receiver.requests for s in r["body"]]
-    assert sent[-2:] == [s["id"] for s in statements]
+    assert_sent_in_order_after_two_retries(statements, receiver, django_capture_on_commit_callbacks)
