@@ -154,21 +154,27 @@ def test_forwarding_target_admin_lists_targets(admin_client):
     assert "Ralph" in response.content.decode()
 
 
+def _target_form(**changes):
+    """The form adding a forwarding target as an admin fills it in, with `changes` typed
+    over it."""
+    return {
+        "name": "Trust LRS",
+        "school": "",
+        "endpoint": "https://lrs.example.org/xAPI/",
+        "username": "key",
+        "password": "secret",
+        "version": ForwardingTarget.Version.V1,
+        "scope": ForwardingTarget.Scope.ALL,
+        "course_iri": "",
+        "batch_size": 50,
+        "is_active": "on",
+        **changes,
+    }
+
+
 def test_an_endpoint_typed_without_a_scheme_is_saved_as_https(admin_client):
     response = admin_client.post(
-        reverse("xapi_forwardingtarget:add"),
-        {
-            "name": "Trust LRS",
-            "school": "",
-            "endpoint": "lrs.example.org/xAPI/",
-            "username": "key",
-            "password": "secret",
-            "version": ForwardingTarget.Version.V1,
-            "scope": ForwardingTarget.Scope.ALL,
-            "course_iri": "",
-            "batch_size": 50,
-            "is_active": "on",
-        },
+        reverse("xapi_forwardingtarget:add"), _target_form(endpoint="lrs.example.org/xAPI/")
     )
     assert response.status_code == 302, response.context["form"].errors
     assert ForwardingTarget.objects.get().endpoint == "https://lrs.example.org/xAPI/"
@@ -272,21 +278,7 @@ def test_forwarding_status_takes_no_more_queries_for_more_targets(
 def test_a_target_sending_no_statements_per_request_is_refused(admin_client):
     """With 0 statements per request a target takes nothing from its queue: every statement
     would wait for ever, the queue growing, with no error to say why."""
-    response = admin_client.post(
-        reverse("xapi_forwardingtarget:add"),
-        {
-            "name": "Trust LRS",
-            "school": "",
-            "endpoint": "https://lrs.example.org/xAPI/",
-            "username": "key",
-            "password": "secret",
-            "version": ForwardingTarget.Version.V1,
-            "scope": ForwardingTarget.Scope.ALL,
-            "course_iri": "",
-            "batch_size": 0,
-            "is_active": "on",
-        },
-    )
+    response = admin_client.post(reverse("xapi_forwardingtarget:add"), _target_form(batch_size=0))
     assert response.status_code == 200
     assert response.context["form"].errors["batch_size"]
     assert not ForwardingTarget.objects.exists()
@@ -300,19 +292,7 @@ def test_a_target_sending_more_statements_per_request_than_a_batch_can_hold_is_r
     from xapi.models import MAX_BATCH_SIZE
 
     response = admin_client.post(
-        reverse("xapi_forwardingtarget:add"),
-        {
-            "name": "Trust LRS",
-            "school": "",
-            "endpoint": "https://lrs.example.org/xAPI/",
-            "username": "key",
-            "password": "secret",
-            "version": ForwardingTarget.Version.V1,
-            "scope": ForwardingTarget.Scope.ALL,
-            "course_iri": "",
-            "batch_size": MAX_BATCH_SIZE + 1,
-            "is_active": "on",
-        },
+        reverse("xapi_forwardingtarget:add"), _target_form(batch_size=MAX_BATCH_SIZE + 1)
     )
     assert response.status_code == 200
     assert response.context["form"].errors["batch_size"]
@@ -360,18 +340,7 @@ def test_a_target_for_one_course_without_the_course_is_refused(admin_client):
     nothing at all (no statement mentions an empty id), with no error to say why."""
     response = admin_client.post(
         reverse("xapi_forwardingtarget:add"),
-        {
-            "name": "Course LRS",
-            "school": "",
-            "endpoint": "https://lrs.example.org/xAPI/",
-            "username": "key",
-            "password": "secret",
-            "version": ForwardingTarget.Version.V1,
-            "scope": ForwardingTarget.Scope.COURSE,
-            "course_iri": "  ",
-            "batch_size": 100,
-            "is_active": "on",
-        },
+        _target_form(name="Course LRS", scope=ForwardingTarget.Scope.COURSE, course_iri="  "),
     )
     assert response.status_code == 200
     assert response.context["form"].errors["course_iri"]
@@ -429,26 +398,11 @@ def test_a_targets_password_is_not_shown_on_its_edit_page_and_is_kept_when_left_
     assert target.password == "rotated-secret-value"
 
 
-def _target_form(endpoint):
-    return {
-        "name": "Trust LRS",
-        "school": "",
-        "endpoint": endpoint,
-        "username": "key",
-        "password": "secret",
-        "version": ForwardingTarget.Version.V1,
-        "scope": ForwardingTarget.Scope.ALL,
-        "course_iri": "",
-        "batch_size": 50,
-        "is_active": "on",
-    }
-
-
 def test_an_http_endpoint_on_another_machine_is_refused(admin_client):
     """Statements name pupils and carry the target's username and password (Basic auth):
     over plain http anyone on the way between the school and the LRS reads both."""
     response = admin_client.post(
-        reverse("xapi_forwardingtarget:add"), _target_form("http://lrs.example.org/xAPI/")
+        reverse("xapi_forwardingtarget:add"), _target_form(endpoint="http://lrs.example.org/xAPI/")
     )
     assert response.status_code == 200
     assert "endpoint" in response.context["form"].errors
@@ -459,7 +413,7 @@ def test_an_http_endpoint_on_this_machine_is_accepted(admin_client):
     """An LRS on the same machine (a local Ralph, the tests' own) is reached without the
     statements or the password crossing a network."""
     response = admin_client.post(
-        reverse("xapi_forwardingtarget:add"), _target_form("http://127.0.0.1:8100/xAPI/")
+        reverse("xapi_forwardingtarget:add"), _target_form(endpoint="http://127.0.0.1:8100/xAPI/")
     )
     assert response.status_code == 302, response.context["form"].errors
 
