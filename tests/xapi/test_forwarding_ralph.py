@@ -173,25 +173,33 @@ def test_a_statement_with_context_agents_reaches_an_lrs_set_to_1_0_3(
     assert "contextGroups" not in held.get("context", {})
 
 
-def test_a_voiding_recorded_while_the_target_is_off_reaches_it_when_switched_on_again(
-    ralph,
-    ralph_target,
-    admin_client,
-    school,
-    pupil,
-    make_statement,
-    django_capture_on_commit_callbacks,
+@pytest.fixture
+def sent_then_switched_off(
+    ralph, ralph_target, school, pupil, make_statement, django_capture_on_commit_callbacks
 ):
-    """A statement taken back (voided: a lesson recorded by mistake) while a school has its
-    LRS switched off must still reach that LRS once it is switched on again, or the LRS
-    keeps the statement as live for good. Xapi 1.0.3 Part Two 2.3.2: the voiding statement is how
-    another LRS learns of it; docs/xapi.md: it goes to every target the voided one went to."""
+    """A statement sent to Ralph, then its target switched off: returns the statement."""
     original = make_statement(pupil)
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=[original], school=school)
     assert [s["id"] for s in ralph.statements()] == [original["id"]]
     ralph_target.is_active = False
     ralph_target.save()
+    return original
+
+
+def test_a_voiding_recorded_while_the_target_is_off_reaches_it_when_switched_on_again(
+    ralph,
+    ralph_target,
+    sent_then_switched_off,
+    admin_client,
+    school,
+    django_capture_on_commit_callbacks,
+):
+    """A statement taken back (voided: a lesson recorded by mistake) while a school has its
+    LRS switched off must still reach that LRS once it is switched on again, or the LRS
+    keeps the statement as live for good. Xapi 1.0.3 Part Two 2.3.2: the voiding statement is how
+    another LRS learns of it; docs/xapi.md: it goes to every target the voided one went to."""
+    original = sent_then_switched_off
     with django_capture_on_commit_callbacks(execute=True):
         [voiding_id] = record(statements=[voiding_of(original)], school=school)
     # Off means off: nothing is sent meanwhile.
@@ -208,6 +216,7 @@ def test_a_voiding_recorded_while_the_target_is_off_reaches_it_when_switched_on_
 def test_a_target_switched_off_is_queued_no_new_statements_but_voidings(
     ralph,
     ralph_target,
+    sent_then_switched_off,
     admin_client,
     school,
     pupil,
@@ -216,11 +225,7 @@ def test_a_target_switched_off_is_queued_no_new_statements_but_voidings(
 ):
     """Switched off, a target takes nothing recorded meanwhile (it is off), except what
     takes back a statement it was sent; switched on, it gets only that."""
-    original = make_statement(pupil)
-    with django_capture_on_commit_callbacks(execute=True):
-        record(statements=[original], school=school)
-    ralph_target.is_active = False
-    ralph_target.save()
+    original = sent_then_switched_off
     while_off = make_statement(pupil)
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=[while_off], school=school)
