@@ -577,23 +577,28 @@ def test_an_erased_person_is_not_named_in_the_admin_history(client, school, eras
     assert _people_named_in_the_admin_history("zq1") == 0
 
 
-def _save_h5p_state(school, person, *, content=b'{"progress": 3}'):
-    """What an H5P activity saves while the person is part-way through it (State resource)."""
-    from django.conf import settings
-
+def _save_state(school, agent_key, *, activity, document_id, content):
+    """What an activity (an H5P one, named `activity`) saves for the agent stored as
+    `agent_key` while they are part-way through it (the LRS's State resource)."""
     from xapi.services import document_save
 
     return document_save(
         school=school,
-        key={
-            "kind": "state",
-            "activity_iri": iri("h5p", "dp-h5p"),
-            "agent_key": f"account:{settings.SITE_URL}|{person.learner_id}",
-        },
-        document_id="h5p-state",
+        key={"kind": "state", "activity_iri": iri("h5p", activity), "agent_key": agent_key},
+        document_id=document_id,
         content=content,
         content_type="application/json",
         merge=False,
+    )
+
+
+def _save_h5p_state(school, person, *, content=b'{"progress": 3}'):
+    """What an H5P activity saves while the person is part-way through it (State resource)."""
+    from django.conf import settings
+
+    agent_key = f"account:{settings.SITE_URL}|{person.learner_id}"
+    return _save_state(
+        school, agent_key, activity="dp-h5p", document_id="h5p-state", content=content
     )
 
 
@@ -1017,24 +1022,18 @@ def test_what_the_lrs_kept_under_a_staff_members_old_email_is_exported_and_erase
     it and erasing them removes it."""
     from schools.models import School
     from xapi.models import Document
-    from xapi.services import document_save
 
     school.staff_xapi_identity = School.StaffIdentity.MBOX
     school.save()
     teacher.email = "j.smith@school.example"
     teacher.save()
     _record(school, statement(teacher, EXPERIENCED, iri("h5p", "dp-h5p"), when=timezone.now()))
-    document_save(
-        school=school,
-        key={
-            "kind": "state",
-            "activity_iri": iri("h5p", "dp-h5p"),
-            "agent_key": "mbox:mailto:j.smith@school.example",
-        },
+    _save_state(
+        school,
+        "mbox:mailto:j.smith@school.example",
+        activity="dp-h5p",
         document_id="h5p-state",
         content=b'{"progress": 5}',
-        content_type="application/json",
-        merge=False,
     )
     _save_h5p_state(school, pupil)
     teacher.email = "j.jones@school.example"  # married, say
@@ -2036,20 +2035,14 @@ def test_what_a_tool_saved_under_a_pupils_mis_id_is_exported_and_erased(school, 
     account for their MIS id it names them by in statements: it is theirs, downloaded with
     their records and erased with them."""
     from xapi.models import Document
-    from xapi.services import document_save
 
     _named_by_the_schools_tools(school, pupil)
-    document_save(
-        school=school,
-        key={
-            "kind": "state",
-            "activity_iri": iri("h5p", "dp-tool"),
-            "agent_key": "account:https://mis.school.invalid|adm55102",
-        },
+    _save_state(
+        school,
+        "account:https://mis.school.invalid|adm55102",
+        activity="dp-tool",
         document_id="progress",
         content=b'{"page": 4}',
-        content_type="application/json",
-        merge=False,
     )
     assert [d["document_id"] for d in learner_export(learner=pupil)["documents"]] == ["progress"]
     learner_erase(learner=pupil)
