@@ -291,6 +291,11 @@ def test_the_lead_chases_everyone_overdue_once_a_day_and_sees_who_cannot_be(
         group=klass,
         due_on=date.today() - timedelta(days=2),
     )
+    # Names no other person here could share by chance, for the checks that they are absent.
+    pupil.first_name, pupil.last_name = "Peregrine", "Quillfeather-Oduya"
+    pupil.save()
+    safeguarding_lead.first_name, safeguarding_lead.last_name = "Lowenna", "Tremayne-Achebe"
+    safeguarding_lead.save()
     client.force_login(safeguarding_lead)
     dashboard = client.get(reverse("records:dashboard")).content.decode()
     assert reverse("records:chase") in dashboard
