@@ -757,7 +757,7 @@ def _still_for_target(target: ForwardingTarget, entries: list[OutboxEntry]) -> l
     taken = set()
     for school_id, statements in by_school.items():
         made, _touched = _outbox_rows(statements, school_id, [target])
-        taken.update(made_entry.statement.pk for made_entry in made)
+        taken.update(e.statement.pk for e in made if e.target.pk == target.pk)
     kept = [entry for entry in entries if entry.statement_id in taken]
     if len(kept) < len(entries):
         OutboxEntry.objects.filter(

@@ -343,11 +343,23 @@ def _outbox_rows(
     # Trust-wide targets (no school) and the statements' school's own.
     targets = [t for t in active if t.school_id is None or t.school_id == school_id]
     refs = {row.ref_statement_id for row in rows if row.ref_statement_id}
+    # A statement about another (voiding it, Part Two 2.3.2) goes wherever that one went:
+    # its object is the statement, not the course, and its actor may be a tool's. To a
+    # target switched off too (it waits, or switched on again the target would keep that
+    # statement as live). To one given to another school since, only a voiding: that LRS
+    # has the statement all the same, and nothing else the school records is for it. Only
+    # the school's own statements count (ids are unique across the LRS, so a tool can name
+    # another school's): where those went is not ours.
+    went = set()
     if refs:
-        # A target switched off takes nothing new, but what takes back a statement it was
-        # sent waits for it, or switched on again it would keep that statement as live.
+        went = set(
+            OutboxEntry.objects.filter(
+                statement__school_id=school_id, statement__statement_id__in=refs
+            ).values_list("target_id", "statement__statement_id")
+        )
+        listed = {t.pk for t in targets}
         targets += ForwardingTarget.objects.filter(
-            Q(school_id=None) | Q(school_id=school_id), is_active=False
+            pk__in={target_id for target_id, _sid in went} - listed
         ).order_by("pk")
     if not targets:
         return [], set()
@@ -362,23 +374,14 @@ def _outbox_rows(
                 user_id__in=learner_ids, group__name=AUTH_GROUP_NAMES[Role.PUPIL]
             ).values_list("user_id", flat=True)
         )
-    # A statement about another (voiding it, Part Two 2.3.2) goes wherever that one went:
-    # its object is the statement, not the course, and its actor may be a tool's.
-    went = set()
-    if refs and any(t.scope != ForwardingTarget.Scope.ALL or not t.is_active for t in targets):
-        went = set(
-            OutboxEntry.objects.filter(
-                target__in=[t.pk for t in targets], statement__statement_id__in=refs
-            ).values_list("target_id", "statement__statement_id")
-        )
     now = timezone.now()
     entries = []
     touched = set()
     for target in targets:
         for row in rows:
-            if (target.pk, row.ref_statement_id) not in went and (
-                not target.is_active or not _in_scope(target, row, pupils)
-            ):
+            ours = target.school_id is None or target.school_id == school_id
+            follows = (target.pk, row.ref_statement_id) in went and (ours or row.verb_iri == VOIDED)
+            if not follows and not (target.is_active and ours and _in_scope(target, row, pupils)):
                 continue
             entries.append(OutboxEntry(target=target, statement=row, next_attempt_at=now))
             if target.is_active:
@@ -704,8 +707,9 @@ def _insert_sql(guard_sql: str) -> str:
 
     projection = projection_sql()
     # `outbox` makes the same choice as _outbox_rows (SQLite): trust-wide targets and the
-    # school's own, active ones by scope, and (switched off or not) wherever the statement a
-    # StatementRef names went.
+    # school's own, active ones by scope, and (switched off or not) wherever the school's
+    # statement a StatementRef names went, a voiding even to a target given to another school
+    # since.
     user_groups = User.groups.through._meta.db_table
     outbox = OutboxEntry._meta.db_table
     targets = ForwardingTarget._meta.db_table
@@ -719,7 +723,7 @@ WITH {guard_sql + ", " if guard_sql else ""}new AS (
     {"WHERE EXISTS (SELECT 1 FROM guard)" if guard_sql else ""}
     ORDER BY ord
     ON CONFLICT (statement_id) DO NOTHING
-    RETURNING id, statement_id, learner_id, ref_statement_id
+    RETURNING id, statement_id, learner_id, ref_statement_id, verb_iri
 ), relations AS (
     INSERT INTO xapi_statementrelation (statement_id, school_id, kind, key, stored)
     SELECT new.id, %s::bigint, r.kind, r.key, %s::timestamptz
@@ -729,17 +733,20 @@ WITH {guard_sql + ", " if guard_sql else ""}new AS (
     INSERT INTO {outbox} (target_id, statement_id, status, attempts, server_errors,
         next_attempt_at, last_error, created_at)
     SELECT t.id, new.id, 'pending', 0, 0, %s::timestamptz, '', %s::timestamptz
-    FROM new JOIN {targets} t ON t.school_id IS NULL OR t.school_id = %s::bigint
-    WHERE (t.is_active AND (t.scope = 'all'
+    FROM new CROSS JOIN {targets} t
+    WHERE ((t.school_id IS NULL OR t.school_id = %s::bigint) AND t.is_active AND (t.scope = 'all'
         OR (t.scope = 'staff' AND new.learner_id IS NOT NULL AND NOT EXISTS (
             SELECT 1 FROM {user_groups} ug JOIN {Group._meta.db_table} g ON g.id = ug.group_id
             WHERE ug.user_id = new.learner_id AND g.name = %s::text))
         OR (t.scope = 'course' AND EXISTS (
             SELECT 1 FROM jsonb_to_recordset(%s::jsonb) AS m(sid uuid, iri text)
             WHERE m.sid = new.statement_id AND m.iri = t.course_iri))))
-        OR (new.ref_statement_id IS NOT NULL AND EXISTS (
+        OR (new.ref_statement_id IS NOT NULL
+            AND (t.school_id IS NULL OR t.school_id = %s::bigint OR new.verb_iri = %s::text)
+            AND EXISTS (
             SELECT 1 FROM {outbox} o JOIN {statements} s ON s.id = o.statement_id
-            WHERE o.target_id = t.id AND s.statement_id = new.ref_statement_id))
+            WHERE o.target_id = t.id AND s.statement_id = new.ref_statement_id
+            AND s.school_id IS NOT DISTINCT FROM %s::bigint))
     RETURNING target_id
 )
 SELECT new.id, new.statement_id, new.learner_id,
@@ -816,6 +823,9 @@ def _rows_insert(
         school_id,
         str(AUTH_GROUP_NAMES[Role.PUPIL]),
         recordset(("sid", "iri"), mentions),
+        school_id,
+        VOIDED,
+        school_id,
     ]
     # psycopg's own cursor binds the parameters server-side (Django's binds them
     # client-side, escaping every JSON document in Python, which was most of the cost of

@@ -1186,3 +1186,90 @@ def test_a_target_set_to_more_statements_per_request_than_sqlite_takes_parameter
     assert set(OutboxEntry.objects.filter(target=target).values_list("status", flat=True)) == {
         "sent"
     }
+
+
+@pytest.mark.parametrize("switched_off", [True, False])
+def test_a_voiding_reaches_a_target_given_to_another_school_since_it_was_sent_the_statement(
+    school, pupil, make_statement, receiver, django_capture_on_commit_callbacks, switched_off
+):
+    """A school's LRS was sent a pupil's completion; an administrator then switched the
+    target off (or not) and gave it to another school of the trust, and the school took
+    the completion back. docs/xapi.md: a voiding goes to every target the statement it
+    names went to, or that LRS keeps the statement as live for good (xAPI 1.0.3 Part Two
+    2.3.2: the voiding statement is how another LRS learns of it). It went nowhere."""
+    from tests.factories import SchoolFactory
+
+    target = ForwardingTarget.objects.create(
+        name="School LRS", endpoint=receiver.endpoint, school=school, version="2.0.0"
+    )
+    completed = make_statement(pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[completed], school=school)
+    target.school = SchoolFactory(name="Another school")
+    target.is_active = not switched_off
+    target.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        [voiding_id] = record(statements=[voiding_of(completed)], school=school)
+    if switched_off:
+        ForwardingTarget.objects.update(is_active=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_replay(target=target)
+
+    sent = [statement["id"] for request in receiver.requests for statement in request["body"]]
+    assert sent == [completed["id"], str(voiding_id)]
+    assert OutboxEntry.objects.get(statement__statement_id=voiding_id).status == "sent"
+
+
+def test_only_a_voiding_follows_a_statement_to_a_target_given_to_another_school(
+    school, teacher, make_statement, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """A target given to another school gets what takes back a statement it has, and
+    nothing else its old school records: a statement merely about one it was sent (a
+    comment on it) is the old school's news, not the new one's."""
+    from tests.factories import SchoolFactory
+    from xapi.identity import actor_for
+
+    target = ForwardingTarget.objects.create(
+        name="School LRS", endpoint=receiver.endpoint, school=school
+    )
+    completed = make_statement(teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[completed], school=school)
+    target.school = SchoolFactory(name="Another school")
+    target.save()
+    about = {
+        "actor": actor_for(teacher),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/commented"},
+        "object": {"objectType": "StatementRef", "id": completed["id"]},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", [about]).status_code == 200
+    sent = [statement["id"] for request in receiver.requests for statement in request["body"]]
+    assert sent == [completed["id"]]
+
+
+def test_a_statement_naming_another_schools_statement_goes_nowhere_that_one_went(
+    school, teacher, make_statement, receiver, lrs, django_capture_on_commit_callbacks
+):
+    """Statement ids are unique across the LRS, so a school's tool can name another
+    school's statement in a StatementRef. What it sends must not reach the other school's
+    LRS for that: one school's records to another's."""
+    from tests.factories import SchoolFactory, UserFactory
+    from xapi.identity import actor_for
+
+    other_school = SchoolFactory(name="Another school")
+    ForwardingTarget.objects.create(
+        name="Other school's LRS", endpoint=receiver.endpoint, school=other_school
+    )
+    theirs = make_statement(UserFactory(school=other_school, username="other1"))
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[theirs], school=other_school)
+    ours = {
+        "actor": actor_for(teacher),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"objectType": "StatementRef", "id": theirs["id"]},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert lrs.post("/xapi/statements", [ours]).status_code == 200
+    sent = [statement["id"] for request in receiver.requests for statement in request["body"]]
+    assert sent == [theirs["id"]]
