@@ -593,6 +593,21 @@ def retry_after(exc: Exception, now: datetime) -> datetime | None:
     return min(when, now + RETRY_AFTER_MAX)
 
 
+# What a refusal of the target's credentials (RFC 9110 15.5.2 and 15.5.4) means for the
+# admin, who may see only the status: many LRSs answer with no more.
+CREDENTIALS_REFUSED = {
+    401: (
+        "the other LRS did not accept the username and password saved for this target. "
+        "Correct them on the target's edit page; the statements wait and are sent then."
+    ),
+    403: (
+        "the other LRS does not let the username and password saved for this target send "
+        "statements. Give that key permission to write statements on the other LRS, or "
+        "save another on the target's edit page; the statements wait and are sent then."
+    ),
+}
+
+
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         try:
@@ -602,6 +617,10 @@ def _error_text(exc: Exception) -> str:
         if 300 <= exc.code < 400:
             location = (exc.headers.get("Location") or "") if exc.headers else ""
             detail = f"redirected to {location}; correct the target's endpoint".strip()
+        elif exc.code in CREDENTIALS_REFUSED:
+            # Often a bare status: say in words what the admin can put right, and where.
+            said = CREDENTIALS_REFUSED[exc.code]
+            detail = f"{said} Its answer: {detail}" if detail.strip() else said
         text = f"HTTP {exc.code}: {detail}".strip()
         if getattr(exc, "answer_with_files", ""):
             text += f" (first try, with the attachments' files: {exc.answer_with_files})"

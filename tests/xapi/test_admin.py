@@ -513,3 +513,39 @@ def test_replaying_counts_what_a_dead_worker_left_half_sent(
         "1 statement for Trust LRS will be sent again now."
     ]
     assert OutboxEntry.objects.get().status == "sent"
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (401, "did not accept the username and password saved for this target"),
+        (403, "does not let the username and password saved for this target send statements"),
+    ],
+)
+def test_a_target_refusing_its_credentials_says_so_in_words_on_the_status_page(
+    admin_client,
+    school,
+    pupil,
+    make_statement,
+    receiver,
+    django_capture_on_commit_callbacks,
+    status,
+    said,
+):
+    """Many LRSs answer a wrong password with a bare 401 (or a key without write permission
+    with a bare 403). The status page and the admin home page showed "HTTP 401" and no
+    more: a school's administrator could not tell that the username and password they
+    typed were the trouble, nor where to put it right."""
+    ForwardingTarget.objects.create(
+        name="Trust LRS", endpoint=receiver.endpoint, username="key", password="wrong"
+    )
+    receiver.statuses = [status]
+    receiver.reply_body = b""
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    entry = OutboxEntry.objects.get()
+    assert entry.status == "pending"  # it waits for the credentials to be put right
+    assert entry.last_error.startswith(f"HTTP {status}")
+    page = admin_client.get(reverse("xapi_forwarding_status")).content.decode()
+    assert said in page
+    assert "edit page" in page
