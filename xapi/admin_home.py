@@ -16,15 +16,18 @@ WAITING_TOO_LONG = timedelta(hours=1)
 
 def targets_in_trouble():
     """Active targets with refused statements or with statements waiting longer than
-    WAITING_TOO_LONG, with those counts, the oldest waiting and the latest error."""
-    from .forwarding import outbox_summary
+    WAITING_TOO_LONG, with those counts, the oldest waiting and the latest error. A refused
+    statement voided since, which a replay keeps aside for good (the target has its
+    voiding), needs nobody's attention and is not counted: it would be shown for ever."""
+    from .forwarding import VOIDED_AT_TARGET, outbox_summary
 
     since = timezone.now() - WAITING_TOO_LONG
     waiting = Q(outbox__status__in=["pending", "sending"])
+    refused = Q(outbox__status="failed") & ~Q(outbox__last_error=VOIDED_AT_TARGET)
     troubled = (
         ForwardingTarget.objects.filter(is_active=True)
         .annotate(
-            refused=Count("outbox", filter=Q(outbox__status="failed")),
+            refused=Count("outbox", filter=refused),
             oldest_waiting=Min("outbox__created_at", filter=waiting),
         )
         .filter(Q(refused__gt=0) | Q(oldest_waiting__lt=since))
