@@ -253,7 +253,7 @@ STAFF_QUIZ = {
                     "Not needed: check your privacy settings instead, and keep the evidence.",
                 ),
             ],
-            "The INEQE alert (2021) is clear: don't reply to the abuse; keep screenshots that "
+            "INEQE's safeguarding alert is clear: don't reply to the abuse; keep screenshots that "
             "show the usernames; tell your line manager straight away; and report what was "
             "posted to the platform.",
         ),

@@ -15,13 +15,13 @@ SOURCE_WELSH_MINISTER = {
         "Education minister 'appalled and deeply troubled' by the recent trend of targeting "
         "teachers on TikTok (report of the Welsh education minister's written statement)"
     ),
-    "date": "Autumn 2021",
+    "date": "Not dated",
     "url": "",
 }
 SOURCE_ASCL_COMPLAINTS = {
     "organisation": "Association of School and College Leaders (ASCL), as reported in the press",
     "title": "School leaders report more than 50 complaints of staff abused on TikTok",
-    "date": "Autumn 2021",
+    "date": "Not dated",
     "url": "",
 }
 SOURCE_ASCL_NAHT_STATEMENT = {
@@ -33,7 +33,7 @@ SOURCE_ASCL_NAHT_STATEMENT = {
 SOURCE_INEQE_ALERT = {
     "organisation": "INEQE Safeguarding Group",
     "title": "Safeguarding alert: the online targeting of teachers and school professionals",
-    "date": "2021",
+    "date": "Not dated",
     "url": "",
 }
 SOURCE_NAHT_GUIDE = {
@@ -234,8 +234,8 @@ PUPIL_COURSE = {
                     "Photos taken in class",
                     "A safety group warned schools that pupils took photos of staff in class "
                     "and posted them to mock them.",
-                    "<p>INEQE is a group that helps keep schools safe. In 2021 it told schools "
-                    "about posts on TikTok and Instagram that made fun of staff.</p>"
+                    "<p>INEQE is a group that helps keep schools safe. It told schools about "
+                    "posts on TikTok and Instagram that made fun of staff.</p>"
                     "<p>Pupils took many of the photos on their phones in class. Some photos "
                     "came from the staff's own social media. Some posts shared private facts "
                     "about staff. A few were sexual. One kind, called upskirting, is a crime.</p>"
