@@ -224,8 +224,7 @@ PUPIL_COURSE = {
                 _text(
                     "<h2>Ask first</h2>"
                     "<p>Many of the posts used photos of teachers. Some were taken in class on "
-                    "a phone. The teacher did not know. Others were copied from the teacher's "
-                    "own pages.</p>"
+                    "a phone. Others were copied from the teacher's own pages.</p>"
                     "<p>Consent means a person says yes. If you take a photo of someone, ask "
                     "them first. If you want to share it, ask them again. If they say no, the "
                     "answer is no.</p>"

@@ -1,0 +1,28 @@
+"""What the pupils' lesson tells pupils the sources said (no database)."""
+
+import re
+
+from django.utils.html import strip_tags
+
+from courses.demo_content import PUPIL_COURSE
+
+
+def _module(slug: str) -> dict:
+    return next(m for m in PUPIL_COURSE["modules"] if m["slug"] == slug)
+
+
+def _paragraphs(html: str) -> list[str]:
+    return [" ".join(strip_tags(p).split()) for p in re.findall(r"<p>(.*?)</p>", html, re.S)]
+
+
+def test_the_lesson_says_where_the_photos_came_from_and_no_more():
+    """INEQE's alert says the photos were taken by pupils on their phones or harvested from
+    staff members' own profiles. It does not say whether the teachers knew; the lesson told
+    pupils, as a fact, that "the teacher did not know"."""
+    module = _module("pupil-2021-phones-photos-consent")
+    html = " ".join(value for kind, value in module["body"] if kind == "text")
+    section = html.split("<h2>Ask first</h2>", 1)[1]
+    assert _paragraphs(section)[0] == (
+        "Many of the posts used photos of teachers. Some were taken in class on a phone. "
+        "Others were copied from the teacher's own pages."
+    )
