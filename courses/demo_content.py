@@ -279,7 +279,9 @@ PUPIL_COURSE = {
         {
             "slug": "pupil-2021-if-you-see-it",
             "title": "What to do if you see it",
-            "summary": "Don't share it, report it, tell someone. What happens to those who post.",
+            "summary": (
+                "Don't share it, report it, tell someone. What can happen to those who post."
+            ),
             "estimated_minutes": 13,
             "body": [
                 _text(
@@ -300,14 +302,13 @@ PUPIL_COURSE = {
                     "telling.</p>"
                 ),
                 _case(
-                    "What happened to those who posted",
+                    "What can happen to those who post",
                     "School leaders warned that pupils who post abuse can be excluded, and in "
                     "bad cases the police can look into it.",
                     "<p>The group for school leaders, ASCL, said the posts upset the staff. It "
-                    "said the pupils who made them were putting their own future at risk.</p>"
-                    "<p>Pupils who post things like this can be excluded from school. In the "
-                    "worst cases, the police can get involved. Some posts can be a crime, such "
-                    "as threats, hate, or sexual photos.</p>"
+                    "warned that the pupils who made them could be excluded from school. In "
+                    "the worst cases, the police could look into it.</p>"
+                    "<p>Some posts can be a crime, such as threats, hate, or sexual photos.</p>"
                     "<p>A safety group, INEQE, said the same. A post made as a joke can still "
                     "lead to a school ban or to the police.</p>",
                     [SOURCE_ASCL_COMPLAINTS, SOURCE_INEQE_ALERT],

@@ -26,3 +26,19 @@ def test_the_lesson_says_where_the_photos_came_from_and_no_more():
         "Many of the posts used photos of teachers. Some were taken in class on a phone. "
         "Others were copied from the teacher's own pages."
     )
+
+
+def test_the_lesson_gives_ascls_warning_to_pupils_who_post_as_ascl_gave_it():
+    """ASCL's general secretary warned that pupils posting this content could be excluded
+    from school or, in extreme cases, investigated by the police. The lesson said ASCL called
+    it "putting their own future at risk", words ASCL did not use, under a title ("What
+    happened to those who posted") reporting as outcomes what the sources give as risks."""
+    module = _module("pupil-2021-if-you-see-it")
+    case = next(value for kind, value in module["body"] if kind == "case_study")
+    assert case["title"] == "What can happen to those who post"
+    assert _paragraphs(case["body"])[0] == (
+        "The group for school leaders, ASCL, said the posts upset the staff. It warned that "
+        "the pupils who made them could be excluded from school. In the worst cases, the "
+        "police could look into it."
+    )
+    assert module["summary"].endswith("What can happen to those who post.")
