@@ -194,14 +194,18 @@ class CaseStudyBlock(blocks.StructBlock):
         template = "courses/blocks/case_study.html"
         preview_template = PREVIEW_TEMPLATE
         preview_value = {
-            "title": "Accounts that used a school's crest",
-            "summary": "In 2021 pupils set up accounts to mock named teachers.",
+            "title": "Staff abused on TikTok",
+            "summary": "School leaders had more than 50 complaints from staff in a few weeks.",
             "body": "<p>Some posts made false claims about staff.</p>",
             "sources": [
                 {
-                    "organisation": "ASCL",
-                    "title": "Complaints about abuse of staff on TikTok",
-                    "date": "Autumn 2021",
+                    "organisation": (
+                        "Association of School and College Leaders (ASCL), as reported in the press"
+                    ),
+                    "title": (
+                        "School leaders report more than 50 complaints of staff abused on TikTok"
+                    ),
+                    "date": "Not dated",
                     "url": "",
                 }
             ],

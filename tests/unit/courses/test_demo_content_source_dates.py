@@ -55,3 +55,12 @@ def test_a_cited_source_is_dated_only_as_precisely_as_its_document_dates_itself(
     date = DOCUMENTS[name]["date"]
     if date != "Not dated":
         assert date in path.read_text(), f"{name} does not say {date!r}"
+
+
+def test_the_case_study_blocks_preview_cites_a_case_study_as_the_demo_cites_it():
+    """Editors see the block's preview when they choose a block, and copy its shape. It cited
+    ASCL's complaints as 'Autumn 2021', a date that report does not give."""
+    from courses.blocks import CaseStudyBlock
+
+    for source in CaseStudyBlock().meta.preview_value["sources"]:
+        assert source in DOCUMENTS.values(), source["title"]
