@@ -188,7 +188,7 @@ PUPIL_COURSE = {
                     "<h2>Why it hurts</h2>"
                     "<p>A teacher is a real person. They have a family and friends. They read "
                     "what is said about them, just like you would.</p>"
-                    "<p>The staff who were named felt upset and scared. The hurt can last a "
+                    "<p>The staff who were named were very upset. The hurt can last a "
                     "long time. A post can be seen by lots of people very fast. It can be hard to "
                     "get it taken down.</p>"
                     "<p>A lie can stick to a person. Even when it is gone, people may still "

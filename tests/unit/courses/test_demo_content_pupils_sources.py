@@ -42,3 +42,15 @@ def test_the_lesson_gives_ascls_warning_to_pupils_who_post_as_ascl_gave_it():
         "police could look into it."
     )
     assert module["summary"].endswith("What can happen to those who post.")
+
+
+def test_the_lesson_says_how_the_named_staff_felt_as_the_sources_say_it():
+    """ASCL said the posts were very distressing to the staff they targeted, and ASCL and
+    NAHT that they caused huge distress. No source says the staff were frightened; the
+    lesson told pupils, as a fact, that they "felt upset and scared"."""
+    module = _module("pupil-2021-what-happened")
+    html = " ".join(value for kind, value in module["body"] if kind == "text")
+    section = html.split("<h2>Why it hurts</h2>", 1)[1].split("<h2>", 1)[0]
+    sentences = re.split(r"(?<=\.)\s+", " ".join(_paragraphs(section)))
+    felt = [s for s in sentences if s.startswith("The staff who were named")]
+    assert felt == ["The staff who were named were very upset."]
