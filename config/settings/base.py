@@ -105,9 +105,10 @@ XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = env_int(
 # What a learner's browser may keep in the LRS (state and agent profile documents about the
 # learner, xapi.services.document_save): without a cap one pupil's session could fill the
 # database a request at a time. Content that saves its state keeps a few kilobytes per
-# activity; tools with an administrator's credentials are not capped.
-XAPI_LEARNER_DOCUMENTS_MAX = env_int("XAPI_LEARNER_DOCUMENTS_MAX", 2000)
-XAPI_LEARNER_DOCUMENT_BYTES_MAX = env_int("XAPI_LEARNER_DOCUMENT_BYTES_MAX", 20_000_000)
+# activity; tools with an administrator's credentials are not capped. At 0 (or below) every
+# document would be refused, the first one too, so no content could keep a learner's place.
+XAPI_LEARNER_DOCUMENTS_MAX = env_int("XAPI_LEARNER_DOCUMENTS_MAX", 2000, minimum=1)
+XAPI_LEARNER_DOCUMENT_BYTES_MAX = env_int("XAPI_LEARNER_DOCUMENT_BYTES_MAX", 20_000_000, minimum=1)
 
 INSTALLED_APPS = [
     # Upstander
