@@ -361,6 +361,9 @@ def test_an_empty_path_or_mail_setting_in_the_environment_file_means_the_default
         ("XAPI_LEARNER_DOCUMENTS_MAX", "0"),
         ("XAPI_LEARNER_DOCUMENTS_MAX", "-1"),
         ("XAPI_LEARNER_DOCUMENT_BYTES_MAX", "0"),
+        # Below 0 the header said `max-age=-1`, which browsers ignore: HTTPS was no longer
+        # enforced, while `check --deploy` (which warns at 0) saw no issue.
+        ("SECURE_HSTS_SECONDS", "-1"),
     ],
 )
 def test_a_number_out_of_its_range_stops_the_site_naming_its_variable(variable, value):
