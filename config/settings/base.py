@@ -32,7 +32,7 @@ def env_bool(name: str, default: bool = False) -> bool:
     )
 
 
-def env_int(name: str, default: int, minimum: int | None = None) -> int:
+def env_int(name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
@@ -44,8 +44,12 @@ def env_int(name: str, default: int, minimum: int | None = None) -> int:
         ) from None
     # Below its range a number does not fail by itself: it means something else, such as a
     # sign-in that ends only when the browser closes (0 minutes).
+    if minimum is not None and maximum is not None and not minimum <= number <= maximum:
+        raise ImproperlyConfigured(f"{name} must be from {minimum} to {maximum}, not {number}.")
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name} must be {minimum} or more, not {number}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name} must be {maximum} or less, not {number}.")
     return number
 
 

@@ -364,6 +364,10 @@ def test_an_empty_path_or_mail_setting_in_the_environment_file_means_the_default
         # Below 0 the header said `max-age=-1`, which browsers ignore: HTTPS was no longer
         # enforced, while `check --deploy` (which warns at 0) saw no issue.
         ("SECURE_HSTS_SECONDS", "-1"),
+        # No network port is below 1 or above 65535: every email failed in the task worker
+        # (Python's "port must be 0-65535"), while the site and `check --deploy` looked fine.
+        ("EMAIL_PORT", "-25"),
+        ("EMAIL_PORT", "65536"),
     ],
 )
 def test_a_number_out_of_its_range_stops_the_site_naming_its_variable(variable, value):
