@@ -1,7 +1,8 @@
 """Serve the H5P content origin from the same Django process, with its own URLs.
 
 Requests whose host is H5P_CONTENT_ORIGIN's get `h5p.content_urls` (the embed page, the
-player files and extracted packages) and nothing else: no sign-in, no admin, no learner data.
+player files and extracted packages) and nothing else: no sign-in, no admin, no learner data,
+and no cookies read.
 Requests for the site never see those URLs, so package files are never served from the
 site's origin.
 """
@@ -28,4 +29,9 @@ class ContentOriginMiddleware:
         if is_content_request(request):
             request.urlconf = "h5p.content_urls"
             request.is_h5p_content_origin = True
+            # Nothing there is for someone signed in. Where the browser still sends the site's
+            # cookies (one host name, two ports, as 127.0.0.1 under `make run`), the sessions
+            # middleware would sign them in, and the error pages' header reverse the site's
+            # URLs, which the content origin has not: a 404 would be a server error.
+            request.COOKIES = {}
         return self.get_response(request)

@@ -86,6 +86,26 @@ def test_the_content_origin_ignores_the_sites_session(client, activity, pupil):
     assert str(pupil.learner_id) not in response.content.decode()
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_error_page_on_the_content_origin_is_not_a_server_error_for_someone_signed_in(
+    method, activity, pupil
+):
+    """The site's cookie reaches the content origin where both share a host name (the site
+    opened as 127.0.0.1 under `make run`): the 404 page, and the 403 of a form without its
+    CSRF token, were a 500, as the site's header reversed URLs the content origin has not."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(pupil)
+    path = "/no-such-file.js" if method == "get" else f"/embed/{activity.uuid}/"
+    response = getattr(client, method)(path, **CONTENT)
+    assert response.status_code == (404 if method == "get" else 403)
+    assert "Set-Cookie" not in response
+    # Nothing about who is signed in on the site is shown there.
+    assert str(pupil.learner_id) not in response.content.decode()
+    assert 'action="/accounts/logout/"' not in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("name", "url"),
     [
