@@ -204,12 +204,23 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
-    )
-}
+# Empty (`DATABASE_URL=`) means the default too, as dj-database-url on its own made it no
+# database at all. One it cannot read stops the site naming the variable, but not quoting it:
+# the address holds the database's password, and the error may be mailed by cron.
+# (Not a setting of its own: Django's error reports hide a password in DATABASES, not there.)
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        )
+    }
+except ValueError:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be a database address such as "
+        "postgres://upstander:PASSWORD@db.example.net:5432/upstander, with any of @ : / # ? "
+        "in the password written as %40 %3A %2F %23 %3F (docs/deploying.md)."
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker and the web server use the file at the same time, and
     # IMMEDIATE transactions turn write contention into waiting rather than errors.

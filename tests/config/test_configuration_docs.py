@@ -12,7 +12,6 @@ ENVIRONMENT_READ = re.compile(
 )
 # Read by the libraries the settings call rather than by name in them.
 READ_ELSEWHERE = {
-    "DATABASE_URL": "dj_database_url.config()",
     "DJANGO_SETTINGS_MODULE": "manage.py and config/wsgi.py",
 }
 

@@ -116,6 +116,34 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
     assert values["hosts"] == ["upstander.example.org", "upstander-h5p.example.net"]
 
 
+@pytest.mark.parametrize("given", ["", " "])
+def test_an_empty_database_url_means_the_default(given):
+    # `DATABASE_URL=` in the environment file stopped every command with Python's
+    # "KeyError: 'ENGINE'", naming no variable.
+    values = settings_in("config.settings.dev", DATABASE_URL=given)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["db_name"].endswith("db.sqlite3")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        # Without its scheme: dj-database-url's own "Scheme 'db.internal://' is unknown".
+        "db.internal:5432/upstander",
+        # A password with a character a URL reserves, not percent-encoded: "This string is not
+        # a valid url", naming neither the variable nor what to do.
+        "postgres://upstander:s3cr/et#1@db.internal:5432/upstander",
+    ],
+)
+def test_a_database_url_the_settings_cannot_read_stops_the_site_naming_its_variable(address):
+    result = run(["manage.py", "check"], **PRODUCTION_ENV, DATABASE_URL=address)
+    assert result.returncode != 0
+    error = result.stderr.strip().splitlines()[-1]
+    assert "DATABASE_URL" in error
+    # The message may be mailed by cron or kept in a log: it does not repeat the password.
+    assert "s3cr" not in result.stderr
+
+
 def test_production_keeps_database_connections_unless_told_not_to():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["DATABASE_URL"] = "postgres://app@db.internal:5432/upstander"
