@@ -866,7 +866,8 @@ def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
     """By school, the other identifiers under which a school's tool recorded statements
     about these pupils there (or kept their progress), which the LRS does not link to their
     account: an account named
-    by their MIS id or sign-in address, or the SHA1 of their email. They are recognised as
+    by their MIS id or sign-in address (under any homePage, the site's own included), or the
+    SHA1 of their email. They are recognised as
     forwarding recognises them (`xapi.forwarding`), and only at the pupil's own school,
     where the MIS id or address is theirs. A fixed number of queries, however many pupils."""
     from xapi.forwarding import (
@@ -883,10 +884,9 @@ def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
     names = {school_id: found for school_id, found in names.items() if found}
     if not names:
         return {}
-    site = f"account:{settings.SITE_URL}|"
-    maybe = Q(key__startswith="mbox_sha1sum:") | (
-        Q(key__startswith="account:") & ~Q(key__startswith=site)
-    )
+    # Any account, the site's own address included: a tool may write the MIS id or sign-in
+    # address under it, and forwarding knows the pupil by that whatever the homePage.
+    maybe = Q(key__startswith="mbox_sha1sum:") | Q(key__startswith="account:")
     Relation = apps.get_model("xapi", "StatementRelation")
     stored = _statement_model().objects.filter(school_id__in=names).order_by()
     candidates = (

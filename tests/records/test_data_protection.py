@@ -2047,3 +2047,37 @@ def test_what_a_tool_saved_under_a_pupils_mis_id_is_exported_and_erased(school, 
     assert [d["document_id"] for d in learner_export(learner=pupil)["documents"]] == ["progress"]
     learner_erase(learner=pupil)
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["ADM55102", "Pupil1@Elm-Lane.school.invalid"])
+def test_what_a_tool_recorded_under_an_account_at_the_sites_address_for_a_pupil_is_theirs(
+    school, pupil, name
+):
+    """A school's tool may write the pupil's MIS id or sign-in address as the name of an
+    account under the site's own address: forwarding knows the pupil by it (a MIS account
+    whatever its homePage), so their download holds it and erasure takes it, with the name
+    the tool sent beside it."""
+    from xapi.models import Document
+
+    pupil.mis_id = "ADM55102"
+    pupil.email = "Pupil1@Elm-Lane.school.invalid"
+    pupil.save()
+    agent = {"account": {"homePage": settings.SITE_URL, "name": name}}
+    named = statement(pupil, COMPLETED, COURSE, when=timezone.now())
+    named.pop("stored")
+    named["actor"] = {"objectType": "Agent", "name": "Pupil Of Elm Lane School", **agent}
+    record(statements=[named], school=school, authority=_tool_authority(school))
+    _save_state(
+        school,
+        f"account:{settings.SITE_URL}|{name}",
+        activity="dp-tool",
+        document_id="progress",
+        content=b'{"page": 4}',
+    )
+
+    export = learner_export(learner=pupil)
+    assert [s["id"] for s in export["statements"]] == [named["id"]]
+    assert [d["document_id"] for d in export["documents"]] == ["progress"]
+    learner_erase(learner=pupil)
+    assert not Statement.objects.filter(statement_id=named["id"]).exists()
+    assert not Document.objects.exists()
