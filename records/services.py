@@ -867,21 +867,26 @@ def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
     about these pupils there (or kept their progress), which the LRS does not link to their
     account: an account named
     by their MIS id or sign-in address (under any homePage, the site's own included), or the
-    SHA1 of their email. They are recognised as
-    forwarding recognises them (`xapi.forwarding`), and only at the pupil's own school,
-    where the MIS id or address is theirs. A fixed number of queries, however many pupils."""
+    SHA1 of their email, and their own opaque account written another way (its id in
+    capitals or without hyphens, the site's address with a closing slash). They are
+    recognised as forwarding recognises them (`xapi.forwarding`), and only at the pupil's own
+    school, where the MIS id or address is theirs. A fixed number of queries, however many
+    pupils."""
     from xapi.forwarding import (
+        _pupil_key,
         _pupils_by_account_email,
         _pupils_by_hashed_email,
         _pupils_by_mis_account,
     )
 
     names: dict[int, set[str]] = {}
+    # Each one's opaque account as `account_actor` writes it, with the school they are at.
+    accounts: dict[str, int] = {}
     for learner in learners:
         if learner.school_id:
             found = names.setdefault(learner.school_id, set())
             found.update(value.lower() for value in (learner.mis_id, learner.email) if value)
-    names = {school_id: found for school_id, found in names.items() if found}
+            accounts[f"account:{settings.SITE_URL}|{learner.learner_id}"] = learner.school_id
     if not names:
         return {}
     # Any account, the site's own address included: a tool may write the MIS id or sign-in
@@ -910,13 +915,20 @@ def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
         )
     )
     by_school: dict[int, set[str]] = {}
+    keys: dict[int, set[str]] = {}
     for school_id, key in candidates:
+        home, _bar, name = key.removeprefix("account:").partition("|")
+        if key.startswith("account:"):
+            # The LRS links these to the account only where it is the actor, and not even
+            # then under the site's address with a closing slash: forwarding knows them all.
+            written = _pupil_key({"account": {"homePage": home, "name": name}})
+            if written != key and accounts.get(written) == school_id:
+                keys.setdefault(school_id, set()).add(key)
+                continue
         # Only account names that are one of these pupils' MIS ids or addresses are looked up.
-        name = key.partition("|")[2].lower()
-        if key.startswith("mbox_sha1sum:") or name in names[school_id]:
+        if key.startswith("mbox_sha1sum:") or name.lower() in names[school_id]:
             by_school.setdefault(school_id, set()).add(key)
     pks = {learner.pk for learner in learners}
-    keys: dict[int, set[str]] = {}
     for school_id, found in by_school.items():
         for recognise in (
             _pupils_by_hashed_email,

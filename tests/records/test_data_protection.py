@@ -2081,3 +2081,49 @@ def test_what_a_tool_recorded_under_an_account_at_the_sites_address_for_a_pupil_
     learner_erase(learner=pupil)
     assert not Statement.objects.filter(statement_id=named["id"]).exists()
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "home, spelling",
+    [
+        ("", lambda learner_id: str(learner_id).upper()),
+        ("", lambda learner_id: learner_id.hex),
+        ("/", str),
+    ],
+    ids=["capitals", "without-hyphens", "closing-slash"],
+)
+def test_what_names_a_pupils_opaque_account_written_another_way_is_exported_and_erased(
+    school, pupil, home, spelling
+):
+    """A tool may write a pupil's opaque id in capitals or without hyphens, or the site's
+    address with a closing slash (the same IRI, RFC 3986 6.2.3): forwarding knows the pupil
+    by it, so a statement naming them so as its actor or its object (with the name the tool
+    sent beside it), and what the tool saved under it, are theirs to download and go when
+    they are erased."""
+    from xapi.models import Document
+
+    account = {"homePage": f"{settings.SITE_URL}{home}", "name": spelling(pupil.learner_id)}
+    agent = {"objectType": "Agent", "name": "Pupil Of Elm Lane School", "account": account}
+    as_actor = statement(pupil, COMPLETED, COURSE, when=timezone.now())
+    as_actor["actor"] = agent
+    as_object = statement(pupil, COMPLETED, COURSE, when=timezone.now())
+    as_object["actor"] = {"account": {"homePage": "https://tool.invalid", "name": "bot"}}
+    as_object["verb"] = {"id": "http://adlnet.gov/expapi/verbs/mentored"}
+    as_object["object"] = agent
+    for named in (as_actor, as_object):
+        named.pop("stored")
+    record(statements=[as_actor, as_object], school=school, authority=_tool_authority(school))
+    _save_state(
+        school,
+        f"account:{account['homePage']}|{account['name']}",
+        activity="dp-tool",
+        document_id="progress",
+        content=b'{"page": 4}',
+    )
+
+    export = learner_export(learner=pupil)
+    assert {s["id"] for s in export["statements"]} == {as_actor["id"], as_object["id"]}
+    assert [d["document_id"] for d in export["documents"]] == ["progress"]
+    learner_erase(learner=pupil)
+    assert not Statement.objects.exists()
+    assert not Document.objects.exists()
