@@ -2,6 +2,7 @@
 protection duties (retention, erasure, subject access). Views and commands call these."""
 
 import base64
+import hashlib
 import json
 import logging
 import smtplib
@@ -864,14 +865,14 @@ def _under_keys(field: str, keys: set[str], held: dict[str, set[int]]) -> Q:
 
 def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
     """By school, the other identifiers under which a school's tool recorded statements
-    about these pupils there (or kept their progress), which the LRS does not link to their
+    about these people there (or kept their progress), which the LRS does not link to their
     account: an account named
     by their MIS id or sign-in address (under any homePage, the site's own included), or the
     SHA1 of their email, and their own opaque account written another way (its id in
     capitals or without hyphens, the site's address with a closing slash). They are
-    recognised as forwarding recognises them (`xapi.forwarding`), and only at the pupil's own
-    school, where the MIS id or address is theirs. A fixed number of queries, however many
-    pupils."""
+    recognised as forwarding recognises pupils (`xapi.forwarding`), staff likewise where no
+    pupil is known by them, and only at the person's own school, where the MIS id or address
+    is theirs. A fixed number of queries, however many people."""
     from xapi.forwarding import (
         _pupil_key,
         _pupils_by_account_email,
@@ -882,11 +883,18 @@ def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
     names: dict[int, set[str]] = {}
     # Each one's opaque account as `account_actor` writes it, with the school they are at.
     accounts: dict[str, int] = {}
+    # The SHA1 of each one's email, as a tool hashes it (as stored, or in lower case).
+    hashed: dict[int, set[str]] = {}
     for learner in learners:
         if learner.school_id:
             found = names.setdefault(learner.school_id, set())
             found.update(value.lower() for value in (learner.mis_id, learner.email) if value)
             accounts[f"account:{settings.SITE_URL}|{learner.learner_id}"] = learner.school_id
+            for written in {learner.email, learner.email.lower()} - {""}:
+                digest = hashlib.sha1(f"mailto:{written}".encode(), usedforsecurity=False)
+                hashed.setdefault(learner.school_id, set()).add(
+                    f"mbox_sha1sum:{digest.hexdigest()}"
+                )
     if not names:
         return {}
     # Any account, the site's own address included: a tool may write the MIS id or sign-in
@@ -930,14 +938,24 @@ def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
             by_school.setdefault(school_id, set()).add(key)
     pks = {learner.pk for learner in learners}
     for school_id, found in by_school.items():
+        pupils: dict[str, int] = {}
         for recognise in (
             _pupils_by_hashed_email,
             _pupils_by_mis_account,
             _pupils_by_account_email,
         ):
-            theirs = {key for key, pk in recognise(found, school_id).items() if pk in pks}
-            if theirs:
-                keys.setdefault(school_id, set()).update(theirs)
+            pupils.update(recognise(found, school_id))
+        theirs = {key for key, pk in pupils.items() if pk in pks}
+        # Forwarding names staff as they are, so it looks only for pupils; but a tool knows
+        # its staff by the same identifiers, and what it recorded under theirs is theirs
+        # (an account named by their MIS id or address is one already, by `names`).
+        theirs.update(
+            key
+            for key in found - pupils.keys()
+            if key.startswith("account:") or key in hashed.get(school_id, ())
+        )
+        if theirs:
+            keys.setdefault(school_id, set()).update(theirs)
     return keys
 
 

@@ -1,6 +1,7 @@
 """Records rebuild identically from the LRS; retention, erasure and subject access."""
 
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -2126,4 +2127,50 @@ def test_what_names_a_pupils_opaque_account_written_another_way_is_exported_and_
     assert [d["document_id"] for d in export["documents"]] == ["progress"]
     learner_erase(learner=pupil)
     assert not Statement.objects.exists()
+    assert not Document.objects.exists()
+
+
+def test_what_a_tool_recorded_under_a_staff_members_mis_id_is_exported_and_erased(
+    school, teacher, pupil
+):
+    """A school's tool knows its staff by the same identifiers as its pupils: an account
+    named by their MIS id (a staff code) or sign-in address, or the SHA1 of their email.
+    What it recorded or saved under them is the member of staff's, in their download and
+    gone when they are erased; a pupil's under their own MIS id stays."""
+    import hashlib
+
+    from xapi.models import Document
+
+    teacher.mis_id = "T042"
+    teacher.save()
+    pupil.mis_id = "ADM55102"
+    pupil.save()
+    digest = hashlib.sha1(f"mailto:{teacher.email}".encode(), usedforsecurity=False).hexdigest()
+    agents = [
+        {"account": {"homePage": "https://mis.school.invalid", "name": "t042"}},
+        {"mbox_sha1sum": digest},
+        {"account": {"homePage": "https://login.school.invalid", "name": teacher.email}},
+        {"account": {"homePage": "https://mis.school.invalid", "name": "ADM55102"}},
+    ]
+    recorded = []
+    for agent in agents:
+        named = statement(teacher, COMPLETED, COURSE, when=timezone.now())
+        named.pop("stored")
+        named["actor"] = {"objectType": "Agent", "name": "Teacher Of Elm Lane", **agent}
+        recorded.append(named)
+    record(statements=recorded, school=school, authority=_tool_authority(school))
+    _save_state(
+        school,
+        "account:https://mis.school.invalid|t042",
+        activity="dp-tool",
+        document_id="progress",
+        content=b'{"page": 4}',
+    )
+    theirs, pupils = [named["id"] for named in recorded[:3]], recorded[3]["id"]
+
+    export = learner_export(learner=teacher)
+    assert {s["id"] for s in export["statements"]} == set(theirs)
+    assert [d["document_id"] for d in export["documents"]] == ["progress"]
+    learner_erase(learner=teacher)
+    assert list(Statement.objects.values_list("statement_id", flat=True)) == [uuid.UUID(pupils)]
     assert not Document.objects.exists()
