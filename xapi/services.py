@@ -257,12 +257,13 @@ def _learner_match(key: str, school_id) -> tuple[uuid.UUID | None, str | None]:
     cannot put anything in the records of a learner it does not have."""
     if school_id is None:
         return None, None
-    prefix = f"account:{settings.SITE_URL}|"
-    if key.startswith(prefix):
-        try:
-            return uuid.UUID(key[len(prefix) :]), None
-        except ValueError:
-            return None, None
+    # The site's address with a closing slash is the same IRI (RFC 3986 6.2.3).
+    for prefix in (f"account:{settings.SITE_URL}|", f"account:{settings.SITE_URL}/|"):
+        if key.startswith(prefix):
+            try:
+                return uuid.UUID(key[len(prefix) :]), None
+            except ValueError:
+                return None, None
     if key.startswith("mbox:mailto:"):
         return None, key[len("mbox:mailto:") :]
     return None, None
