@@ -57,12 +57,24 @@ class ModuleUnavailable(Exception):
         self.module = module
 
 
-def module_unavailable(request, module):
+def module_unavailable(request, module, *, scenario=None, attempt=None):
     """The page saying a lesson is no longer available, and where to go instead: its course
-    while that is still open to the learner, else their home page. A 404, as before."""
+    while that is still open to the learner, else their home page. A 404, as before.
+
+    With the `scenario` and `attempt` of a choice made without JavaScript: the choice was
+    kept (a scenario is played on to its end, and completes nothing in a lesson taken off
+    the site), and the scenario's own page, which shows the attempt, is offered to see it
+    through while the scenario itself is still published."""
+    from scenarios.selectors import scenario_open_to
+
     course = module.course
     still_open = (
         course is not None and course.live and course_open_to(user=request.user, course=course)
+    )
+    scenario_playable = (
+        scenario is not None
+        and scenario.live
+        and scenario_open_to(user=request.user, scenario=scenario)
     )
     return render(
         request,
@@ -70,6 +82,12 @@ def module_unavailable(request, module):
         {
             "course_url": course.url if still_open else None,
             "course_title": course.title if still_open else "",
+            "choice_kept": scenario is not None,
+            "scenario_url": reverse("scenarios:play", args=[scenario.uuid])
+            if scenario_playable
+            else None,
+            "scenario_title": scenario.title if scenario is not None else "",
+            "scenario_finished": attempt is not None and attempt.finished_at is not None,
         },
         status=404,
     )

@@ -418,7 +418,7 @@ def _move_sql() -> str:
     )
 
 
-def _module_still_open(module, *, learner) -> bool:
+def module_still_open(module, *, learner) -> bool:
     """May the learner still take the module the attempt was started in? Only while it and
     its course are published and open to them, as for a quiz under way: an ending reached
     after either was taken off the site completes neither."""
@@ -503,7 +503,7 @@ def _apply(attempt: ScenarioAttempt, step: Step, *, learner) -> None:
     )
     guard = _move_guard(attempt, previous_step=previous_step, move=move)
     module_page = attempt.module.specific if step.ended and attempt.module_id else None
-    sync_module = module_page is not None and _module_still_open(module_page, learner=learner)
+    sync_module = module_page is not None and module_still_open(module_page, learner=learner)
     # The move and its statements are one write (record() with the move as its guard): on
     # PostgreSQL a single statement, atomic by itself. Reaching an ending inside a module
     # also updates the module's and course's progress, so that takes a transaction. Any

@@ -6,6 +6,7 @@ answer is the player fragment, so the page is not reloaded.
 """
 
 import uuid
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,6 +49,7 @@ from .services import (
     classroom_session_start,
     classroom_step_back,
     classroom_votes_record,
+    module_still_open,
     scenario_attempt_start,
     scenario_choice_make,
     scenario_node_skip,
@@ -129,11 +131,24 @@ def _respond(request, *, scenario, attempt, module, notice=""):
         # site's context processors would cost queries on every step.
         context["csrf_token"] = _fragment_csrf_token(request)
         return HttpResponse(player_html(context).encode(), content_type=_FRAGMENT_TYPE)
+    target = _return_to(request, fallback)
+    if (
+        module is not None
+        and attempt is not None
+        and urlsplit(target).path == module.url
+        and not module_still_open(module, learner=_learner(request))
+    ):
+        # The lesson was taken off the site (or out of the learner's reach) part-way
+        # through: the redirect would lead to "Page not found" where it was. (Sent from the
+        # scenario's own page, where the learner is offered to carry on, it leads there.)
+        from courses.views import module_unavailable
+
+        return module_unavailable(request, module, scenario=scenario, attempt=attempt)
     if notice:
         # Said in the player the redirect leads to (the scenario_player tag), where the page
         # opens: the top of a long module page is out of sight there.
         messages.warning(request, notice, extra_tags=player_message_tag(scenario))
-    return HttpResponseRedirect(_return_to(request, fallback) + f"#scenario-{scenario.uuid}")
+    return HttpResponseRedirect(target + f"#scenario-{scenario.uuid}")
 
 
 def scenario_url(scenario: Scenario, module=None) -> str:

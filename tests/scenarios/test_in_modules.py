@@ -372,3 +372,82 @@ def test_a_post_about_you_police_choice_feedback_says_to_consider_the_police(
     feedback = " ".join(strip_tags(feedback).split()).lower()
     assert "consider" in feedback
     assert "upskirting" in feedback
+
+
+@pytest.fixture
+def pupils_lesson(home_page):
+    """A pupils' lesson (module) whose one activity is a small scenario."""
+    from tests.courses.conftest import module_page, pupils_course
+    from tests.scenarios.helpers import published_scenario
+
+    scenario = published_scenario(title="The crest account")
+    course = pupils_course(home_page, "Respect online", "respect-online")
+    module = module_page(
+        course, "lesson", title="What happened", body=[("scenario", {"scenario": scenario})]
+    )
+    return module, scenario
+
+
+@pytest.mark.parametrize("taken_off", ["module", "course"])
+def test_a_choice_sent_without_javascript_after_the_lesson_was_unpublished_says_why(
+    client, pupil, pupils_lesson, taken_off
+):
+    """The pupil is part-way through the lesson's scenario when an editor takes the lesson
+    (or its course) off the site. Their next choice is kept, as before, but they are not led
+    to a bare "Page not found" where the lesson was: they are told the lesson is no longer
+    available, and offered the scenario on its own page to finish it."""
+    module, scenario = pupils_lesson
+    client.force_login(pupil)
+    client.post(
+        reverse("scenarios:start", args=[scenario.uuid]),
+        {"module": module.pk, "return_to": module.url},
+    )
+    attempt = ScenarioAttempt.objects.get(learner=pupil)
+    course = module.course
+    (module if taken_off == "module" else course).unpublish()
+    response = client.post(
+        reverse("scenarios:choose", args=[attempt.uuid]),
+        {"node": "start", "step": 0, "choice": "report", "return_to": module.url},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert response.status_code == 404
+    assert "This lesson is no longer available" in text
+    assert "Page not found" not in text
+    assert "Your choice was saved" in text
+    play = reverse("scenarios:play", args=[scenario.uuid])
+    assert f'href="{play}"' in text
+    expected = course.url if taken_off == "module" else reverse("home")
+    assert f'href="{expected}"' in text
+    attempt.refresh_from_db()
+    assert attempt.step == 1
+    # The scenario's own page carries on where the pupil is.
+    carry_on = client.get(play).content.decode()
+    assert 'name="node" value="reported"' in carry_on
+    # ...and the choices made there lead back there, to the ending's debrief.
+    response = client.post(
+        reverse("scenarios:choose", args=[attempt.uuid]),
+        {"node": "reported", "step": 1, "choice": "tell", "return_to": play},
+    )
+    assert response["Location"] == f"{play}#scenario-{scenario.uuid}"
+    attempt.refresh_from_db()
+    assert attempt.finished_at is not None
+
+
+def test_an_ending_reached_without_javascript_after_the_lesson_was_unpublished_leads_to_it(
+    client, pupil, pupils_lesson
+):
+    """The last choice, made on the lesson's page once it was taken off the site, leads to
+    the ending's debrief and signposting on the scenario's own page."""
+    module, scenario = pupils_lesson
+    client.force_login(pupil)
+    client.post(reverse("scenarios:start", args=[scenario.uuid]), {"module": module.pk})
+    attempt = ScenarioAttempt.objects.get(learner=pupil)
+    choose = reverse("scenarios:choose", args=[attempt.uuid])
+    client.post(choose, {"node": "start", "step": 0, "choice": "share"})
+    module.unpublish()
+    response = client.post(choose, {"node": "shared", "step": 1, "choice": "oops"})
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "See how The crest account ended" in text
+    assert f'href="{reverse("scenarios:play", args=[scenario.uuid])}"' in text
