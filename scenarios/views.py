@@ -29,6 +29,7 @@ from .models import ClassroomSession, Scenario, ScenarioAttempt
 from .player import node_image, player_context, player_html, player_message_tag, signposts
 from .selectors import (
     MIN_LEARNERS,
+    attempt_current,
     classroom_history,
     classroom_runs,
     classroom_sessions_of,
@@ -161,9 +162,15 @@ def scenario_url(scenario: Scenario, module=None) -> str:
 
 @login_required
 def play(request, scenario_uuid):
-    """A scenario on a page of its own (also how editors and staff try one out)."""
+    """A scenario on a page of its own (also how editors and staff try one out).
+
+    Once taken off the site it is still shown to a learner who has played it: an attempt
+    keeps the revision it started on, so a choice sent from this page is kept, and leads
+    back here (the player refuses to start it again, and says so)."""
     scenario = get_object_or_404(Scenario, uuid=scenario_uuid)
-    if not scenario.live or not scenario_open_to(user=request.user, scenario=scenario):
+    if not scenario_open_to(user=request.user, scenario=scenario):
+        raise Http404
+    if not scenario.live and attempt_current(learner=request.user, scenario=scenario) is None:
         raise Http404
     return render(request, "scenarios/play.html", {"scenario": scenario})
 

@@ -684,3 +684,33 @@ def test_a_choice_whose_write_took_too_long_says_so_and_can_be_made_again(
     response = _choose(client, attempt, node="start", step=0, choice="report", fetch=fetch)
     assert response.status_code in (200, 302)
     assert ScenarioChoiceRecord.objects.filter(attempt=attempt).count() == 1
+
+
+def test_a_choice_sent_without_javascript_after_the_scenario_was_unpublished_leads_back_to_it(
+    client, pupil, teacher, scenario
+):
+    """An editor takes the scenario off the site while a pupil is playing it on its own
+    page. Their attempt keeps the revision it started on, so their next choice is kept, and
+    the page it leads back to shows it, not a bare "Page not found"; starting again is
+    refused, and said so there. Someone who never started it still finds no page."""
+    client.force_login(pupil)
+    play = reverse("scenarios:play", args=[scenario.uuid])
+    _start(client, scenario, return_to=play)
+    attempt = _attempt(pupil, scenario)
+    scenario.unpublish()
+    response = client.post(
+        reverse("scenarios:choose", args=[attempt.uuid]),
+        {"node": "start", "step": 0, "choice": "report", "return_to": play},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Good call." in html and "You reported it." in html
+    response = _start(client, scenario, return_to=play, restart="1", restart_from=str(attempt.uuid))
+    html = client.get(response["Location"].split("#")[0]).content.decode()
+    assert "This scenario is not available yet." in html
+    assert "You reported it." in html
+    assert ScenarioAttempt.objects.filter(scenario=scenario).count() == 1
+    other = Client()
+    other.force_login(teacher)
+    assert other.get(play).status_code == 404
