@@ -64,7 +64,8 @@ def module_unavailable(request, module, *, scenario=None, attempt=None):
     With the `scenario` and `attempt` of a choice made without JavaScript: the choice was
     kept (a scenario is played on to its end, and completes nothing in a lesson taken off
     the site), and the scenario's own page, which shows the attempt, is offered to see it
-    through while the scenario itself is still published."""
+    through while the scenario itself is still published. With a `scenario` and no
+    attempt, it was not started here, and its own page is offered to play it."""
     from scenarios.selectors import scenario_open_to
 
     course = module.course
@@ -82,7 +83,7 @@ def module_unavailable(request, module, *, scenario=None, attempt=None):
         {
             "course_url": course.url if still_open else None,
             "course_title": course.title if still_open else "",
-            "choice_kept": scenario is not None,
+            "scenario_started": attempt is not None,
             "scenario_url": reverse("scenarios:play", args=[scenario.uuid])
             if scenario_playable
             else None,

@@ -80,13 +80,13 @@ def _return_to(request, fallback) -> str:
     return fallback()
 
 
-def _module_for(scenario: Scenario, page_id: str | None, *, learner):
-    """The live module page the player sits in, if it really contains this scenario and the
-    learner may take its course (staff see pupils' lessons only in the teaching view)."""
+def _page_holding(scenario: Scenario, page_id: str | None):
+    """The page the player's form names, published or not, if it really contains this
+    scenario (a module page), else None."""
     if not page_id:
         return None
     try:
-        page = Page.objects.live().get(pk=int(page_id)).specific
+        page = Page.objects.get(pk=int(page_id)).specific
     except (ValueError, Page.DoesNotExist):
         return None
     body = getattr(page, "body", None)
@@ -96,9 +96,7 @@ def _module_for(scenario: Scenario, page_id: str | None, *, learner):
         value = child.value
         chosen = value.get("scenario") if hasattr(value, "get") else None
         if chosen is not None and chosen.pk == scenario.pk:
-            from courses.selectors import course_open_to
-
-            return page if course_open_to(user=learner, course=page.course, module=page) else None
+            return page
     return None
 
 
@@ -184,7 +182,21 @@ def start(request, scenario_uuid):
     learner = _learner(request)
     if not scenario_open_to(user=learner, scenario=scenario):
         raise Http404
-    module = _module_for(scenario, request.POST.get("module"), learner=learner)
+    named = _page_holding(scenario, request.POST.get("module"))
+    # The live module the player sits in, if the learner may take its course (staff see
+    # pupils' lessons only in the teaching view); else the scenario is played on its own.
+    module = named if named is not None and module_still_open(named, learner=learner) else None
+    if (
+        named is not None
+        and module is None
+        and not _is_fetch(request)
+        and urlsplit(_return_to(request, lambda: "")).path == named.url
+    ):
+        # Sent from the lesson's page after the lesson was taken off the site (or out of
+        # the learner's reach): the redirect would lead to "Page not found" where it was.
+        from courses.views import module_unavailable
+
+        return module_unavailable(request, named, scenario=scenario)
     try:
         attempt = scenario_attempt_start(
             learner=learner,

@@ -451,3 +451,25 @@ def test_an_ending_reached_without_javascript_after_the_lesson_was_unpublished_l
     text = response.content.decode()
     assert "See how The crest account ended" in text
     assert f'href="{reverse("scenarios:play", args=[scenario.uuid])}"' in text
+
+
+def test_starting_without_javascript_after_the_lesson_was_unpublished_says_why(
+    client, pupil, pupils_lesson
+):
+    """The pupil opened the lesson before an editor took it off the site, then pressed
+    "Start the scenario": they are told the lesson is no longer available and offered the
+    scenario on its own page, not led to a bare "Page not found"; nothing is started."""
+    module, scenario = pupils_lesson
+    client.force_login(pupil)
+    module.unpublish()
+    response = client.post(
+        reverse("scenarios:start", args=[scenario.uuid]),
+        {"module": module.pk, "return_to": module.url},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert response.status_code == 404
+    assert "This lesson is no longer available" in text
+    assert "Page not found" not in text
+    assert f'href="{reverse("scenarios:play", args=[scenario.uuid])}"' in text
+    assert not ScenarioAttempt.objects.exists()
