@@ -65,3 +65,28 @@ def test_the_refused_statements_scroll_in_their_own_region_at_320_pixels(trust_l
     answer.scroll_into_view_if_needed()
     expect(answer).to_be_in_viewport()
     assert_accessible(page, include="main")
+
+
+# WCAG 1.4.12 (text spacing): what a reader's own style sheet may set, all at once.
+WIDER_TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: 0.12em !important;"
+    " word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"
+)
+
+
+def test_the_page_title_is_not_cut_off_at_320_pixels(home_page, trust_lrs, narrow_outbox):
+    """WCAG 1.4.10 (reflow) and 1.4.12 (text spacing): Wagtail's header kept a 2em gap after
+    the title's column and never broke its words, so at 320 CSS px the column ran 9 px past
+    the main area, which hides what overflows it; with wider text spacing the end of
+    "Forwarding" was cut off there."""
+    page = narrow_outbox()
+    main = page.locator("main")
+    overflow = main.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert overflow <= 0, f"the main area hides {overflow}px on its right"
+    page.add_style_tag(content=WIDER_TEXT_SPACING)
+    title_right = page.get_by_role("heading", level=1).evaluate(
+        "h => { const text = document.createRange(); text.selectNodeContents(h);"
+        " return text.getBoundingClientRect().right; }"
+    )
+    main_right = main.evaluate("el => el.getBoundingClientRect().right")
+    assert title_right <= main_right, f"the title ends {title_right - main_right:.0f}px past"
