@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from config.auth import login_required_for_post
 from config.downloads import attachment_header
@@ -723,9 +723,32 @@ def assignment_change(request, pk: int):
     )
 
 
-@require_POST
-@dashboard_form_required
+@require_http_methods(["GET", "POST"])
 def assignment_delete(request, pk: int):
+    """Remove an assignment: a page saying which one goes and what follows, whose button (a
+    POST) does it. There is no undoing it, so one press in the table of assignments, next to
+    its "Change" link, does not (WCAG 3.3.4)."""
+    if request.method == "POST":
+        return _assignment_remove(request, pk=pk)
+    return _assignment_remove_confirm(request, pk=pk)
+
+
+@dashboard_required
+def _assignment_remove_confirm(request, pk: int):
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("course", "group", "school"),
+        pk=pk,
+        school=_school_for(request),
+    )
+    return render(
+        request,
+        "records/assignment_delete.html",
+        {"assignment": assignment, "nav_current": "dashboard"},
+    )
+
+
+@dashboard_form_required
+def _assignment_remove(request, pk: int):
     assignment = get_object_or_404(Assignment, pk=pk, school=_school_for(request))
     services.assignment_delete(assignment=assignment)
     messages.success(request, _("The assignment was removed."))

@@ -502,6 +502,38 @@ def test_a_lead_cannot_change_another_schools_assignment(client, world, staff_co
     assert assignment.due_on != date(2030, 1, 1)
 
 
+def test_removing_an_assignment_asks_first_on_a_page_saying_what_it_removes(client, world):
+    """WCAG 3.3.4 (error prevention): "Remove" in the table of assignments deleted one at a
+    press, next to its "Change" link, with no way back. It leads to a page saying which
+    assignment goes and what follows, whose button removes it; Cancel keeps it."""
+    assignment = Assignment.objects.get()
+    client.force_login(world["safeguarding_lead"])
+    url = reverse("records:assignment_delete", args=[assignment.pk])
+    table = client.get(reverse("records:assignments")).content.decode()
+    assert f'<a href="{url}" class="button button--secondary">Remove<span' in table
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Remove this assignment?</h1>" in html
+    assert escape(assignment.course.title) in html and "Teaching staff" in html
+    assert f'<form method="post" action="{url}">' in html
+    assert f'href="{reverse("records:assignments")}">Cancel</a>' in html
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == reverse("records:assignments")
+    assert not Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_a_lead_cannot_open_the_removal_of_another_schools_assignment(client, world):
+    other = SchoolFactory(name="Third School")
+    client.force_login(UserFactory(school=other, roles=[Role.SAFEGUARDING_LEAD]))
+    assignment = Assignment.objects.get()
+    url = reverse("records:assignment_delete", args=[assignment.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
 def test_certificate_pdf_and_its_code_verifies(client, world, staff_course):
     client.force_login(world["staff"])
     response = client.get(reverse("records:certificate", args=[world["completion"].statement_id]))
