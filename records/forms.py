@@ -85,29 +85,37 @@ class AssignmentForm(AssignmentTermsForm):
         ]
 
     def clean(self):
+        # A problem with who the course is for belongs to the box it is about (the group's,
+        # or the role's when no group is chosen): the error summary links to it and the box
+        # is described by it, as for every other problem (WCAG 3.3.1).
         cleaned = super().clean()
         group_id, role = cleaned.get("group"), cleaned.get("role")
         if group_id and role:
-            raise forms.ValidationError(_("Choose a group or a role, not both."))
+            self.add_error("group", _("Choose a group or a role, not both."))
+            return cleaned
         if not group_id and not role and not self.errors:
-            raise forms.ValidationError(_("Choose a group or a role to assign the course to."))
+            self.add_error("group", _("Choose a group or a role to assign the course to."))
+            return cleaned
         cleaned["group_obj"] = self.groups.get(group_id) if group_id else None
         course = self.courses.get(cleaned.get("course"))
         if course is not None and (group_id or role) and not self.errors:
             group = cleaned["group_obj"]
             staff_team = None if group is None else group.kind == group.Kind.STAFF_TEAM
             if not assignment_fits(audience=course.audience, staff_team=staff_team, role=role):
-                raise forms.ValidationError(
+                self.add_error(
+                    "group" if group else "role",
                     _("“%(course)s” is not for %(audience)s: they could never complete it.")
                     % {
                         "course": course.title,
                         "audience": group.name if group else str(dict(ROLE_CHOICES)[role]).lower(),
-                    }
+                    },
                 )
+                return cleaned
             if staff_team and course.audience == "safeguarding_leads":
                 others = staff_not_leads(group=group)
                 if others:
-                    raise forms.ValidationError(
+                    self.add_error(
+                        "group",
                         ngettext(
                             "“%(course)s” is for safeguarding leads only: %(count)s person in "
                             "%(group)s is not one and could never complete it. Assign it to "
@@ -117,7 +125,7 @@ class AssignmentForm(AssignmentTermsForm):
                             "all safeguarding leads instead.",
                             others,
                         )
-                        % {"course": course.title, "count": others, "group": group.name}
+                        % {"course": course.title, "count": others, "group": group.name},
                     )
         return cleaned
 

@@ -337,6 +337,38 @@ def test_bad_assignment_is_refused_with_a_reason(
 
 
 @pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"group": "", "role": ""}, "group", "Choose a group or a role to assign the course to."),
+        ({"role": "staff"}, "group", "Choose a group or a role, not both."),
+        ({"group": "", "role": "pupil"}, "role", "is not for all pupils"),
+    ],
+)
+def test_a_problem_with_who_a_course_is_for_is_tied_to_the_box_it_is_about(
+    client, world, staff_course, staff_team, data, field, message
+):
+    """WCAG 3.3.1 (error identification), as for every other problem on the form: the error
+    summary links to the box that needs putting right, and that box is marked invalid and
+    described by the problem, so a screen reader says it there. A problem with the group or
+    role stood alone at the top of the form, leading nowhere, and neither box said so."""
+    client.force_login(world["safeguarding_lead"])
+    post = {
+        "course": staff_course.pk,
+        "group": staff_team.pk,
+        "due_on": (date.today() + timedelta(days=3)).isoformat(),
+        "new_starter_days": 30,
+        **data,
+    }
+    html = client.post(reverse("records:assignments"), post).content.decode()
+    summary = html[html.index('<ul class="error-summary__list">') :]
+    summary = summary[: summary.index("</ul>")]
+    assert re.search(rf'<a href="#id_{field}">[^<]*{re.escape(escape(message))}', summary)
+    select = re.search(rf'<select name="{field}"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in select and f"id_{field}_error" in select
+    assert Assignment.objects.filter(due_on=post["due_on"]).count() == 0
+
+
+@pytest.mark.parametrize(
     ("course", "audience"),
     [
         ("pupil_course", {"group": "staff_team"}),
