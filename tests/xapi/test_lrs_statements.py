@@ -1375,3 +1375,20 @@ def test_more_paging_from_a_query_sent_with_the_alternate_request_syntax(
         else:
             response = lrs.get(page["more"])
     assert sorted(read) == sorted(sent)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"--xapi-boundary--\r\n--xapi-boundary\r\n--xapi-boundary",
+        b"preamble\r\n--xapi-boundary--\r\n--xapi-boundary--\r\n",
+    ],
+)
+def test_a_multipart_body_that_closes_before_its_first_part_is_400(lrs, body):
+    """Part Three 1.5.2: the first part of a multipart/mixed request is the statements, as
+    application/json. A body whose closing delimiter comes before any part has none: it is a
+    400 saying so (Part Three 3.2), not a server error."""
+    response = lrs.post(URL, body, content_type="multipart/mixed; boundary=xapi-boundary")
+    assert response.status_code == 400, response.content
+    assert "no parts" in response.json()["error"]
+    assert not Statement.objects.exists()

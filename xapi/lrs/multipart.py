@@ -38,6 +38,9 @@ def parts_split(body: bytes, boundary: str) -> list[tuple[dict, bytes]]:
         if not sep:
             raise LrsError(400, "a multipart part has no header block")
         parts.append((_headers(head), content.removesuffix(b"\r\n")))
+    if not parts:
+        # The closing delimiter came first: there is no statements part to read.
+        raise LrsError(400, "the multipart body has no parts")
     return parts
 
 
