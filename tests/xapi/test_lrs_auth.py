@@ -1,6 +1,7 @@
 """Who may use the LRS: per-client Basic credentials scoped to a school and to read/write,
 or a learner's own session (xAPI 1.0.3 Part Three 4 "Authentication")."""
 
+import base64
 import json
 import uuid
 from urllib.parse import urlencode
@@ -26,6 +27,20 @@ def test_no_credentials_is_401_with_a_challenge(client):
 def test_wrong_secret_is_401(lrs):
     lrs.auth = lrs.auth[:-4] + "AAAA"
     assert lrs.get(URL).status_code == 401
+
+
+@pytest.mark.parametrize("credentials", [b"to\x00ol:secret", b"tool:sec\x00ret"])
+def test_credentials_with_a_nul_character_are_401(client, credentials):
+    """Part Three 4: credentials the LRS does not know are refused with 401 and a challenge.
+    A key with a NUL character in it was looked up as it was, which PostgreSQL cannot do (it
+    stores no NUL in text): a server error instead."""
+    response = client.get(
+        URL,
+        HTTP_AUTHORIZATION="Basic " + base64.b64encode(credentials).decode(),
+        HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+    )
+    assert response.status_code == 401, response.content
+    assert response.headers["WWW-Authenticate"].startswith("Basic")
 
 
 def test_only_a_hash_of_the_secret_is_stored(school):

@@ -66,6 +66,10 @@ def _basic(header: str) -> tuple[str, str] | None:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return None
+    if "\x00" in decoded:
+        # No key or secret has one, and PostgreSQL cannot look a NUL up (it stores none in
+        # text): such credentials are malformed, not a server error.
+        return None
     key, sep, secret = decoded.partition(":")
     return (key, secret) if sep else None
 
