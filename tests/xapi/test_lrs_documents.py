@@ -539,3 +539,32 @@ def test_if_none_match_naming_the_document_by_its_weak_etag_is_412(lrs, listing)
     assert lrs.post(url, {"page": 2}, HTTP_IF_NONE_MATCH=f'"other", {weak}').status_code == 412
     assert lrs.delete(url, HTTP_IF_NONE_MATCH=weak).status_code == 412
     assert lrs.get(url).json() == {"page": 1}
+
+
+@pytest.mark.parametrize("content_type", ["text/plain\x00", "text/plain; charset=utf-8\x00"])
+def test_a_document_sent_with_a_nul_character_in_its_content_type_is_400(lrs, content_type):
+    """Part Three 3.2: a request the LRS cannot take is a 400 with a reason. A document is
+    kept with the Content-Type its tool gave (Part Three 1.5), and the Alternate Request
+    Syntax (1.3) sends it as a form field, which may hold any character: one with a NUL
+    character could not be stored on PostgreSQL (no NUL in text), a server error. Nothing is
+    kept."""
+    lrs.client.raise_request_exception = False
+    form = urlencode(
+        {
+            "activityId": ACTIVITY,
+            "agent": AGENT,
+            "stateId": "note",
+            "Authorization": lrs.auth,
+            "X-Experience-API-Version": "1.0.3",
+            "Content-Type": content_type,
+            "content": "A note",
+        }
+    )
+    response = lrs.client.post(
+        "/xapi/activities/state?method=PUT",
+        form,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400, response.content
+    assert "Content-Type" in response.json()["error"]
+    assert lrs.get(state_url()).json() == []

@@ -1392,3 +1392,19 @@ def test_a_multipart_body_that_closes_before_its_first_part_is_400(lrs, body):
     assert response.status_code == 400, response.content
     assert "no parts" in response.json()["error"]
     assert not Statement.objects.exists()
+
+
+def test_an_attachment_part_with_a_nul_character_in_its_content_type_is_400(lrs):
+    """Part Three 3.2: a request the LRS cannot take is a 400 with a reason. Each file is kept
+    with its part's Content-Type; one with a NUL character in its parameters (its media type
+    still matching the attachment's contentType) could not be stored on PostgreSQL (no NUL in
+    text), a server error. Nothing is stored."""
+    lrs.client.raise_request_exception = False
+    content = b"A note about the lesson."
+    body, ctype = _one_part(
+        attachment_statement(content), content, "Content-Type: text/plain; charset=\x00\r\n"
+    )
+    response = lrs.post(URL, body, content_type=ctype)
+    assert response.status_code == 400, response.content
+    assert "Content-Type" in response.json()["error"]
+    assert not Statement.objects.exists()

@@ -262,6 +262,13 @@ def lrs_request(request: HttpRequest) -> LrsRequest:
     for key in params:
         if "\x00" in key or any("\x00" in value for value in params.getlist(key)):
             raise LrsError(400, f"the {key!r} parameter {NUL_REASON}")
+    # The alternate request syntax sends the headers as form fields, which may hold any
+    # character: a document is kept with its Content-Type, which PostgreSQL could not store.
+    if "\x00" in content_type:
+        raise LrsError(400, f"the Content-Type {NUL_REASON}")
+    for name, value in headers.items():
+        if value and "\x00" in value:
+            raise LrsError(400, f"the {name} header {NUL_REASON}")
     ctype, ctype_params = _content_type(content_type)
     return LrsRequest(
         method=method,

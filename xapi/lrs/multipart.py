@@ -5,7 +5,7 @@ import hashlib
 import json
 import secrets
 
-from .http import LrsError, statements_json
+from .http import NUL_REASON, LrsError, statements_json
 
 # xapi.models.AttachmentContent.content_type's max_length: each file is kept with its type.
 CONTENT_TYPE_MAX = 255
@@ -67,6 +67,9 @@ def attachments_read(body: bytes, boundary: str) -> tuple[object, dict[str, tupl
         if algorithm is None or algorithm(content).hexdigest() != declared:
             raise LrsError(400, f"part {index}: the content does not match its SHA-2 hash")
         content_type = headers.get("content-type", "application/octet-stream")
+        if "\x00" in content_type:
+            # The file is kept with it, and PostgreSQL stores no NUL in text.
+            raise LrsError(400, f"part {index}: the Content-Type {NUL_REASON}")
         if len(content_type) > CONTENT_TYPE_MAX:
             raise LrsError(
                 400, f"part {index}: the Content-Type is longer than {CONTENT_TYPE_MAX} characters"
