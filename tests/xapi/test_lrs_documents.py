@@ -2,6 +2,7 @@
 Three 2.3-2.6), with ETag concurrency (Part Three 1.1)."""
 
 import json
+import random
 import uuid
 from urllib.parse import urlencode
 
@@ -568,3 +569,45 @@ def test_a_document_sent_with_a_nul_character_in_its_content_type_is_400(lrs, co
     assert response.status_code == 400, response.content
     assert "Content-Type" in response.json()["error"]
     assert lrs.get(state_url()).json() == []
+
+
+def _long_in_utf8(length: int, seed: int) -> str:
+    """`length` CJK characters (three bytes each in UTF-8), in no repeating order."""
+    rng = random.Random(seed)
+    return "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(length))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/xapi/activities/state?"
+        + urlencode(
+            {
+                "activityId": "http://example.org/" + _long_in_utf8(300, 1),
+                "agent": json.dumps(
+                    {"account": {"homePage": "http://example.org/", "name": _long_in_utf8(300, 2)}}
+                ),
+                "stateId": _long_in_utf8(500, 3),
+            }
+        ),
+        "/xapi/activities/profile?"
+        + urlencode(
+            {
+                "activityId": "http://example.org/" + _long_in_utf8(480, 1),
+                "profileId": _long_in_utf8(500, 3),
+            }
+        ),
+    ],
+    ids=["state", "activity profile"],
+)
+def test_a_document_whose_ids_together_are_too_long_to_index_is_400(lrs, url):
+    """Part Three 3.2: a request the LRS cannot take is a 400 with a reason. Each id is within
+    its 512 characters, but in UTF-8 they take more bytes together than PostgreSQL can index
+    in the key a document is found by: the save failed with a server error. Nothing is
+    kept."""
+    lrs.client.raise_request_exception = False
+    response = lrs.put(url, {"a": 1})
+    assert response.status_code == 400, response.content
+    assert "bytes" in response.json()["error"]
+    listing = url.rpartition("&")[0]
+    assert lrs.get(listing).json() == []

@@ -81,6 +81,10 @@ MORE_SALT = "xapi.statements.more"
 _DIGITS = re.compile(r"[0-9]+")
 # xapi.models.Document.content_type's max_length.
 DOCUMENT_CONTENT_TYPE_MAX = 255
+# The most a document's activity id, agent and document id may take together in UTF-8:
+# PostgreSQL indexes at most 2,704 bytes of a row (xapi_document_unique holds all three, with
+# room left here for the school, the kind and the registration).
+DOCUMENT_KEY_BYTES_MAX = 2400
 
 
 # Parameter parsing ---------------------------------------------------------------------
@@ -457,13 +461,25 @@ def _documents_resource(
         # would share (and overwrite) one document.
         raise LrsError(400, f"the {id_param} parameter must not be empty")
     since = _time_param(lrs, "since")
-    for name, value in (
-        (id_param, document_id),
-        ("activityId", key.get("activity_iri")),
-        ("agent", key.get("agent_key")),
-    ):
-        if value and len(value) > IDENTIFIER_MAX:
+    named = [
+        (name, value)
+        for name, value in (
+            ("activityId", key.get("activity_iri")),
+            ("agent", key.get("agent_key")),
+            (id_param, document_id),
+        )
+        if value
+    ]
+    for name, value in named:
+        if len(value) > IDENTIFIER_MAX:
             raise LrsError(400, f"the {name} parameter {TOO_LONG}")
+    if sum(len(value.encode("utf-8")) for _name, value in named) > DOCUMENT_KEY_BYTES_MAX:
+        # Each within its characters, but a character may take up to four bytes.
+        raise LrsError(
+            400,
+            f"the {' and '.join(name for name, _value in named)} parameters together take "
+            f"more than the {DOCUMENT_KEY_BYTES_MAX} bytes (in UTF-8) this LRS can store",
+        )
     # `since` narrows a Multiple Document GET and is no parameter of PUT, POST or DELETE
     # (Part Three 2.3, 2.6, 2.7): a DELETE sent with it would otherwise clear every state,
     # not those saved since, so it is refused as any unknown parameter is (3.2). Nor of a
