@@ -1408,3 +1408,27 @@ def test_an_attachment_part_with_a_nul_character_in_its_content_type_is_400(lrs)
     assert response.status_code == 400, response.content
     assert "Content-Type" in response.json()["error"]
     assert not Statement.objects.exists()
+
+
+def test_an_account_whose_home_page_has_a_vertical_bar_is_400(lrs):
+    """Part Two 4.1.2.4: an Account's homePage is an IRL, and RFC 3987 has no unescaped "|"
+    in an IRI. Agents are the same only when their identifiers are (4.1.2.3), but the LRS
+    keys an account by its homePage and name joined with a "|": these two accounts were one
+    agent, so a query for either returned both's statements, and each read and overwrote
+    the other's state. The one whose homePage cannot be an IRI is refused."""
+    barred = {"account": {"homePage": "http://example.org|a", "name": "b"}}
+    other = {"account": {"homePage": "http://example.org", "name": "a|b"}}
+    response = lrs.post(URL, xapi_statement(actor=barred))
+    assert response.status_code == 400, response.content
+    assert "homePage" in response.json()["error"]
+    [other_id] = lrs.post(URL, xapi_statement(actor=other)).json()
+    assert lrs.get(URL, {"agent": json.dumps(barred)}).status_code == 400
+    found = lrs.get(URL, {"agent": json.dumps(other)}).json()["statements"]
+    assert [s["id"] for s in found] == [other_id]
+    state = {"activityId": "http://example.org/activities/one", "stateId": "progress"}
+    put = lrs.put(
+        "/xapi/activities/state?" + urlencode({**state, "agent": json.dumps(barred)}), {"a": 1}
+    )
+    assert put.status_code == 400
+    got = lrs.get("/xapi/activities/state", {**state, "agent": json.dumps(other)})
+    assert got.status_code == 404

@@ -26,10 +26,19 @@ def _mailto(value: str) -> str:
 Mailto = Annotated[StrictStr, AfterValidator(_mailto)]
 
 
+def _home_page(value: str) -> str:
+    # RFC 3987 has no unescaped "|" in an IRI, and an account is keyed by its homePage and
+    # name joined with one (`xapi.identity.actor_key`): with a "|" in its homePage, two
+    # different accounts would be one agent.
+    if "|" in value:
+        raise PydanticCustomError("iri", 'must be an IRI, which has no unescaped "|" (%7C)')
+    return value
+
+
 class Account(XapiModel):
     """4.1.2.4 "Account Object": an id on some system (our pupils: the site and a UUID)."""
 
-    homePage: IRI
+    homePage: Annotated[IRI, AfterValidator(_home_page)]
     name: StrictStr
 
 
