@@ -162,10 +162,15 @@ def statements_find(f: StatementFilter, *, limit: int, cursor=None) -> tuple[lis
     groups = _alternatives(f)
     combos = list(itertools.product(*groups)) if groups else [()]
     pages = [_page(f, combo, base, limit, cursor) for combo in combos]
-    if groups and not f.only_actor_key:
+    # A learner's session without filters of its own already has all its statements.
+    if groups and not (f.only_actor_key and len(groups) == 1):
         referring = _referring_to_matches(f, combos)
         if referring:
             refs = base.filter(voided=False, statement_id__in=referring)
+            if f.only_actor_key:
+                # A learner's session reads only its own statements, referring ones included
+                # (each combination already asks the same of the statement referred to).
+                refs = refs.filter(actor_key=f.only_actor_key)
             pages.append(list(_window(refs, f, cursor)[: limit + 1]))
     key = (
         (lambda r: (r.stored, r.id)) if f.ascending else (lambda r: (-r.stored.timestamp(), -r.id))

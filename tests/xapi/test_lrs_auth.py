@@ -364,3 +364,22 @@ def test_a_browser_reads_no_correct_answers_in_canonical_statements(client, scho
     [category] = got[0]["context"]["contextActivities"]["category"]
     assert category["definition"]["name"] == {"en-GB": "Who can see a public post?"}
     assert "correctResponsesPattern" not in category["definition"]
+
+
+def test_a_browser_filtering_its_statements_also_gets_its_own_that_refer_to_matching_ones(
+    client, school, pupil, lrs
+):
+    """Part Three 2.1.3 "Filter Conditions for StatementRefs": a statement whose object is a
+    StatementRef meets the filter when the statement it targets does. A learner's browser
+    asking for its statements about an activity had none of those: the statement voiding
+    one of them, say. It gets its own such statements, and still none of anyone else's."""
+    activity = "http://example.org/activities/one"
+    client.force_login(pupil)
+    [own] = _session_post(client, xapi_statement()).json()
+    [voiding] = _session_post(client, _void(own)).json()
+    [referring] = _session_post(
+        client, xapi_statement(object={"objectType": "StatementRef", "id": own})
+    ).json()
+    lrs.post(URL, xapi_statement(object={"objectType": "StatementRef", "id": own}))
+    found = client.get(URL, {"activity": activity}, **V).json()["statements"]
+    assert sorted(s["id"] for s in found) == sorted([voiding, referring])
