@@ -49,6 +49,21 @@ def _too_long(value: str, limit: int, what: str, line_no: int, errors: list[str]
         )
 
 
+def _kept(value: str, what: str, line_no: int, errors: list[str]) -> bool:
+    """Can `value`, read from StoryData's JSON, be kept? Its escapes can make a NUL
+    (`\\u0000`, which PostgreSQL cannot store) or half of a surrogate pair (`\\ud83d` alone,
+    which is not text, and no database takes): either is refused, and not repeated in the
+    message, which could not be shown with it."""
+    if "\x00" in value or any("\ud800" <= character <= "\udfff" for character in value):
+        errors.append(
+            f"Line {line_no}: StoryData's {what} has a character that cannot be kept, "
+            "written as an escape: \\u0000 (a NUL), or one half of a pair such as "
+            "\\ud83d\\ude00 written alone. Take it out, or type the character itself."
+        )
+        return False
+    return True
+
+
 def _lines(text: str) -> list[str]:
     """`text`'s lines, broken at newlines only, as editors and Twine count them (not also at
     U+2028, form feeds and the other breaks `str.splitlines` knows, which would put every
@@ -380,12 +395,15 @@ def twee_parse(text: str) -> TweeStory:
                 continue
             ifid = str(data.get("ifid", ""))
             start = str(data.get("start") or "").strip()
-            _too_long(start, ID_MAX, "the start passage in StoryData", passage.line, errors)
+            if _kept(start, "start", passage.line, errors):
+                _too_long(start, ID_MAX, "the start passage in StoryData", passage.line, errors)
             ours = data.get("upstander")
             if isinstance(ours, dict):
                 audience = str(ours.get("audience", ""))
                 introduction = str(ours.get("introduction", ""))
-                if audience not in ("", *AUDIENCES):
+                _kept(introduction, "introduction", passage.line, errors)
+                known = audience in ("", *AUDIENCES)
+                if _kept(audience, "audience", passage.line, errors) and not known:
                     errors.append(
                         f"Line {passage.line}: StoryData's audience “{audience}” is not one "
                         f"of {', '.join(AUDIENCES)}."

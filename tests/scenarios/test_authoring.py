@@ -1,6 +1,7 @@
 """Authoring scenarios: drafts, refused publishing, the map, Twee import and export."""
 
 import re
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -242,6 +243,44 @@ def test_twee_with_a_nul_character_is_refused_with_its_line_and_nothing_saved(cl
     response = client.post(reverse("scenarios_twee:import"), {"file": upload})
     assert response.status_code == 200
     assert "Line 3 has a NUL character in it" in response.content.decode()
+    assert not Scenario.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "escape"),
+    [
+        ("introduction", "\\u0000"),
+        ("introduction", "\\ud83d"),
+        ("start", "\\u0000"),
+        ("start", "\\udc00"),
+        ("audience", "\\ud83d"),
+    ],
+)
+def test_storydata_with_a_character_no_database_keeps_is_refused_not_a_server_error(
+    client, editor, field, escape
+):
+    """StoryData is JSON, whose escapes can make a NUL (which PostgreSQL cannot store) or
+    half of a surrogate pair (which is not text, and no database takes): the import refused
+    neither, and saving the draft (or, for the audience, saying it was wrong) was a server
+    error."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # The escape as written in the file: a backslash, "u" and four hex digits.
+    start, audience, introduction = (
+        value + (escape if name == field else "")
+        for name, value in [("start", "Start"), ("audience", "pupils"), ("introduction", "Hi")]
+    )
+    ours = f'{{"audience": "{audience}", "introduction": "{introduction}"}}'
+    story = (
+        f':: StoryData\n{{"start": "{start}", "upstander": {ours}}}\n\n'
+        ":: Start\nHi\n[[Go->End]]\n\n:: End [ending-good]\nDone.\n"
+    )
+    client.force_login(editor)
+    client.raise_request_exception = False
+    upload = SimpleUploadedFile("story.twee", story.encode(), content_type="text/plain")
+    response = client.post(reverse("scenarios_twee:import"), {"file": upload})
+    assert response.status_code == 200
+    assert f"Line 1: StoryData's {field} has a character" in unescape(response.text)
     assert not Scenario.objects.exists()
 
 
