@@ -386,6 +386,15 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:
         raise _reject(_("h5p.json has no title."))
     if "\x00" in title:
         raise _reject(_("h5p.json's title has a NUL character in it."))
+    # JSON's "\ud83d" alone is half of a surrogate pair: not text, and no database takes it.
+    if any("\ud800" <= character <= "\udfff" for character in title):
+        raise _reject(
+            _(
+                "h5p.json's title has a character that is not text in it (half of a pair "
+                "such as \\ud83d\\ude00 written alone). Correct the title and export the "
+                "package again."
+            )
+        )
     main_name = h5p.get("mainLibrary")
     if not isinstance(main_name, str) or not main_name:
         raise _reject(_("h5p.json names no main library."))

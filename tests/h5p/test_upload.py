@@ -7,6 +7,7 @@ move; the same file uploaded twice is stored once.
 import io
 import struct
 import zipfile
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -124,6 +125,21 @@ def test_the_admin_shows_why_a_package_was_rejected_and_keeps_nothing(client, ed
     assert response.status_code == 200
     assert "This package was not accepted" in response.content.decode()
     assert "xss.svg" in response.content.decode()
+    assert nothing_kept(h5p_root)
+
+
+def test_a_title_with_half_a_surrogate_pair_is_refused_not_a_server_error(client, editor, h5p_root):
+    """h5p.json's "\\ud83d" (half of an emoji's escape) reads as a character that is not
+    text, which no database takes: the package was accepted and saving it was a server
+    error, with its files unpacked and left behind."""
+    client.force_login(editor)
+    client.raise_request_exception = False
+    manifest = tiny_files()["h5p.json"].replace('"Tiny activity"', '"Tiny \\ud83d activity"')
+    data = tiny_package(**{"h5p.json": manifest})
+    response = client.post(reverse(ADD_URL), {"title": "", "package": upload_of(data)})
+    assert response.status_code == 200
+    assert "h5p.json's title has a character that is not text" in unescape(response.text)
+    assert not H5PActivity.objects.exists()
     assert nothing_kept(h5p_root)
 
 
