@@ -641,20 +641,20 @@ def lessons_taught_in(school, *, since):
 
 
 def learner_data_in(page) -> dict[str, int]:
-    """What learners have left in a course or module page (and the modules under it) that
-    deleting the page deletes with it, by kind, leaving out kinds with none. What they
-    completed is not among it: that is in their statements."""
+    """What learners have left in a page and the courses and modules under it (a course
+    list's, or the home page's, too) that deleting the page deletes with it, by kind,
+    leaving out kinds with none. What they completed is not among it: that is in their
+    statements."""
     from records.models import Assignment
 
-    specific = page.specific
+    courses = CoursePage.objects.descendant_of(page, inclusive=True)
     modules = ModulePage.objects.descendant_of(page, inclusive=True)
     counts = {}
-    if isinstance(specific, CoursePage):
-        counts["learners"] = Enrolment.objects.filter(course=specific).aggregate(
-            n=Count("learner", distinct=True)
-        )["n"]
-        counts["assignments"] = Assignment.objects.filter(course=specific).count()
-        counts["lessons"] = ClassLesson.objects.filter(course=specific).count()
+    counts["learners"] = Enrolment.objects.filter(course__in=courses).aggregate(
+        n=Count("learner", distinct=True)
+    )["n"]
+    counts["assignments"] = Assignment.objects.filter(course__in=courses).count()
+    counts["lessons"] = ClassLesson.objects.filter(course__in=courses).count()
     counts["reflections"] = Reflection.objects.filter(module__in=modules).count()
     counts["checklists"] = ChecklistProgress.objects.filter(module__in=modules).count()
     return {kind: count for kind, count in counts.items() if count}

@@ -63,20 +63,19 @@ _DELETED_WITH_IT = {
 
 @hooks.register("before_delete_page")
 def warn_before_deleting_what_learners_used(request, page):
-    """On the confirmation to delete a course or module learners have used: what goes with
-    it, and that unpublishing keeps it all."""
+    """On the confirmation to delete a course or module learners have used, or a page with
+    such courses under it (a course list): what goes with it, and that unpublishing keeps it
+    all."""
     if request.method == "GET" and (warning := _learners_used_warning(page)):
         messages.warning(request, warning)
     return None
 
 
 def _learners_used_warning(page) -> str | None:
-    """What deleting a course or module learners have used deletes with it, or None."""
-    from .models import CoursePage, ModulePage
+    """What deleting a page deletes with it of the courses and modules learners have used
+    in it and under it, or None."""
     from .selectors import learner_data_in
 
-    if not isinstance(page.specific, CoursePage | ModulePage):
-        return None
     found = learner_data_in(page)
     if not found:
         return None
@@ -90,8 +89,8 @@ def _learners_used_warning(page) -> str | None:
 
 
 class PageDeleteBulkAction(DeleteBulkAction):
-    """The page explorer's "Delete" for several pages at once, warning about each course or
-    module learners have used as its delete confirmation does for one."""
+    """The page explorer's "Delete" for several pages at once, warning about each page with
+    courses or modules learners have used as its delete confirmation does for one."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

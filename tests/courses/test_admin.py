@@ -466,6 +466,38 @@ def test_deleting_a_course_learners_used_warns_what_goes_with_it(
     assert "Deleting it also deletes 1 reflection a learner wrote." in page
 
 
+def test_deleting_a_course_list_whose_courses_learners_used_warns_what_goes_with_it(
+    admin_client, school, teacher, staff_catalogue, staff_course
+):
+    """Deleting a course list (or the home page above it) deletes every course in it, with
+    their learners' progress, assignments and reflections: its confirmation said nothing of
+    them, where deleting one of those courses warned of all of it."""
+    from datetime import date
+
+    from courses.models import Reflection
+    from courses.services import course_registration
+    from records.services import assignment_create
+    from schools.roles import Role
+    from tests.courses.conftest import module_page
+
+    module = module_page(staff_course, "reflect", title="Reflect")
+    course_registration(learner=teacher, course=staff_course)
+    assignment_create(
+        school=school, course_page_id=staff_course.pk, role=Role.STAFF, due_on=date(2030, 1, 1)
+    )
+    Reflection.objects.create(learner=teacher, module=module, block_id="b", text="Mine")
+    warning = (
+        "Learners have used this. Deleting it also deletes the progress of 1 person who "
+        "started it; 1 assignment (and its reminders); 1 reflection a learner wrote."
+    )
+    for page in (staff_catalogue, staff_catalogue.get_parent()):
+        text = admin_client.get(reverse("wagtailadmin_pages:delete", args=[page.pk])).text
+        assert warning in text
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
+    text = admin_client.get(f"{url}?id={staff_catalogue.pk}").text
+    assert f"“Courses for staff”: {warning}" in text
+
+
 def test_deleting_a_course_nobody_used_says_nothing_more(admin_client, staff_course):
     page = admin_client.get(reverse("wagtailadmin_pages:delete", args=[staff_course.pk])).text
     assert "Learners have used this" not in page
