@@ -123,7 +123,8 @@ def standing(
         # A completion that had run out before the course was theirs to do (done years ago,
         # by someone who joined later or before it was assigned) lasts until the due date:
         # they have until then to take it again, as someone who never did it has. It
-        # expires the day after, as any expiry date is the first day it no longer counts.
+        # expires the day after, as any expiry date is the first day it no longer counts (a
+        # due date on the calendar's last day, given as "no deadline", has no day after).
         ran_out_early = (
             expires_on is not None
             and assigned_on is not None
@@ -131,7 +132,7 @@ def standing(
             and expires_on < due_on
         )
         if ran_out_early:
-            expires_on = due_on + timedelta(days=1)
+            expires_on = due_on + timedelta(days=1) if due_on < date.max else date.max
         if expires_on is not None and today >= expires_on:
             state = State.EXPIRED
         elif expires_on is not None and today >= expires_on - timedelta(days=expiring_window_days):

@@ -2223,3 +2223,35 @@ def test_a_superuser_with_a_school_is_told_whose_person_they_opened_from_another
     response = client.get(reverse("records:person", args=[world["outsider"].pk]))
     assert response.status_code == 200
     assert "Viewing: Elsewhere" in " ".join(response.content.decode().split())
+
+
+def test_a_due_date_at_the_end_of_the_calendar_breaks_no_page_nor_the_reminders(
+    client, world, staff_course, staff_team
+):
+    """A lead gave the staff team a course due on 31/12/9999 ("no deadline"), renewed every
+    12 months, and a member of the team had completed it two years before: their completion
+    ran out before the course was theirs, so it lasts until the day after the due date, a
+    day the calendar does not have. Their CPD record, the dashboard and the morning's
+    reminders for the whole site all failed with a server error."""
+    from records.services import reminders_send
+    from tests.records.statements import completed
+
+    Assignment.objects.all().delete()
+    lead = world["safeguarding_lead"]
+    completed(lead, staff_course.activity_iri, days_ago=800)
+    client.force_login(lead)
+    response = client.post(
+        reverse("records:assignments"),
+        {
+            "course": staff_course.pk,
+            "group": staff_team.pk,
+            "due_on": "31/12/9999",
+            "renewal_months": 12,
+            "new_starter_days": 30,
+        },
+    )
+    assert response.status_code == 302
+    for name in ("records:my_cpd", "records:dashboard", "records:matrix"):
+        assert client.get(reverse(name)).status_code == 200
+    assert client.get(reverse("records:person", args=[lead.pk])).status_code == 200
+    reminders_send()
