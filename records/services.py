@@ -290,9 +290,10 @@ def certificate_issue(*, learner: User, statement_id: uuid.UUID) -> Certificate:
 def certificate_verify(*, code: str) -> Certificate | None:
     """The certificate with this code if it is valid: issued, and its completion still
     stands (not voided, not erased)."""
-    normalised = code.strip().upper().replace(" ", "")
-    if len(normalised) == 12 and "-" not in normalised:
-        normalised = f"{normalised[:4]}-{normalised[4:8]}-{normalised[8:]}"
+    # The code is its twelve letters and digits, whatever was written between its groups:
+    # hyphens, the en dashes a word processor turns them into, spaces of any kind, or none.
+    kept = "".join(char for char in code.upper() if char.isascii() and char.isalnum())
+    normalised = f"{kept[:4]}-{kept[4:8]}-{kept[8:]}" if len(kept) == 12 else kept
     certificate = Certificate.objects.select_related("learner").filter(code=normalised).first()
     if certificate is None:
         return None

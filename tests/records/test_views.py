@@ -1323,6 +1323,31 @@ def test_a_code_copied_with_its_label_from_the_certificate_checks_out(client, wo
     assert "Valid certificate" in page.content.decode()
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{0}\N{EN DASH}{1}\N{EN DASH}{2}",  # a word processor's or an email's dashes
+        "{0}-{1} {2}",  # grouped as printed, one hyphen left out
+        "{0}\N{NO-BREAK SPACE}{1}\N{NO-BREAK SPACE}{2}",  # copied from a web page
+    ],
+)
+def test_a_code_written_with_other_dashes_or_spaces_between_its_groups_checks_out(
+    client, world, written
+):
+    """An HR letter quoting the code had its hyphens turned into en dashes by the word
+    processor, or the code was typed with a space for one hyphen: the same code, refused as
+    not a valid certificate."""
+    certificate = Certificate.objects.create(
+        learner=world["staff"],
+        statement_id=world["completion"].statement_id,
+        course_title="X",
+        completed_at=timezone.now(),
+    )
+    groups = certificate.code.split("-")
+    page = client.get(reverse("records:verify"), {"code": written.format(*groups)})
+    assert "Valid certificate" in page.content.decode()
+
+
 def test_each_pdf_says_its_language_and_shows_its_title(client, world):
     """WCAG 2.2 3.1.1 and 2.4.2 in a PDF (techniques PDF16 and PDF18): the document's
     language, so a screen reader speaks it as English, and its title shown in the window
