@@ -212,6 +212,10 @@ def _read_json(archive: zipfile.ZipFile, name: str, limits: Limits, *, required:
         return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         raise _reject(_("%(name)s is not valid JSON."), name=name) from None
+    except RecursionError:
+        # Python's parser follows nesting by recursion: a few hundred kilobytes of "[" are
+        # more than it can follow, and would otherwise fail the upload with a server error.
+        raise _reject(_("%(name)s is nested too deeply to read."), name=name) from None
 
 
 def _library_from(dep, where: str) -> Library:

@@ -69,6 +69,14 @@ def test_invalid_json_is_rejected():
     assert "not valid JSON" in reason(tiny_package(**{"content/content.json": "{oops"}))
 
 
+@pytest.mark.parametrize("name", ["h5p.json", "content/content.json", "H5P.Tiny-1.0/library.json"])
+def test_json_nested_too_deeply_to_read_is_rejected_with_a_reason(name):
+    # A few hundred kilobytes of "[" is more nesting than Python's parser can follow: the
+    # editor is told why, rather than the upload failing with a server error.
+    deep = "[" * 200_000 + "]" * 200_000
+    assert "nested too deeply" in reason(tiny_package(**{name: deep}))
+
+
 def test_a_needed_library_that_is_not_bundled_is_rejected():
     files = tiny_files()
     files = {k: v for k, v in files.items() if not k.startswith("H5P.Tiny-1.0/")}
