@@ -224,7 +224,7 @@ def _library_from(dep, where: str) -> Library:
     name = dep.get("machineName")
     try:
         major, minor = int(dep.get("majorVersion")), int(dep.get("minorVersion"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity, 1e400
         raise _reject(_("%(where)s lists a dependency without a version."), where=where) from None
     if not isinstance(name, str) or not MACHINE_NAME.match(name):
         raise _reject(_("%(where)s lists a dependency with a bad name."), where=where)

@@ -77,6 +77,16 @@ def test_json_nested_too_deeply_to_read_is_rejected_with_a_reason(name):
     assert "nested too deeply" in reason(tiny_package(**{name: deep}))
 
 
+@pytest.mark.parametrize("version", ["Infinity", "-Infinity", "1e400"])
+@pytest.mark.parametrize("name", ["h5p.json", "H5P.Tiny-1.0/library.json"])
+def test_a_version_that_is_not_a_whole_number_is_rejected_with_a_reason(name, version):
+    # Python's parser reads Infinity (not JSON at all) and 1e400 as an infinite float,
+    # which no whole number can be.
+    text = tiny_files()[name].replace('"majorVersion": 1', f'"majorVersion": {version}')
+    assert version in text
+    assert "without a version" in reason(tiny_package(**{name: text}))
+
+
 def test_a_needed_library_that_is_not_bundled_is_rejected():
     files = tiny_files()
     files = {k: v for k, v in files.items() if not k.startswith("H5P.Tiny-1.0/")}
