@@ -97,8 +97,9 @@ READABLE_COMPRESSION = frozenset(
     [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
 )
 # What reading a damaged entry raises: zipfile's own checks, and each decompressor's way of
-# failing (bz2 raises a bare OSError, "Invalid data stream"; lzma its LZMAError).
-CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, lzma.LZMAError, OSError)
+# failing (bz2 raises a bare OSError, "Invalid data stream"; lzma its LZMAError). A damaged
+# end record can place entries before the start of the file: seeking there is a ValueError.
+CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, lzma.LZMAError, OSError, ValueError)
 CORRUPT_REASON = _("The package is corrupt (a file does not match its checksum).")
 
 
@@ -539,7 +540,7 @@ def extract_package(
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
             written = 0
-            with archive.open(info) as src, open(target, "xb") as out:
+            with _open_entry(archive, info) as src, open(target, "xb") as out:
                 while chunk := _read_entry(src):
                     written += len(chunk)
                     written_total += len(chunk)
@@ -556,6 +557,15 @@ def extract_package(
                     out.write(chunk)
             _check_ratio(info, written, limits)
     return written_total
+
+
+def _open_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """The entry opened for reading; one whose header cannot be found or read is the
+    package's fault, as in `_read_entry`."""
+    try:
+        return archive.open(info)
+    except CORRUPT:
+        raise _reject(CORRUPT_REASON) from None
 
 
 def _read_entry(source) -> bytes:

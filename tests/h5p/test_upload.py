@@ -164,6 +164,17 @@ def _compressed_with(data: bytes, method: int) -> bytes:
     return bytes(raw)
 
 
+def _directory_says_entries_start_later(data: bytes, by: int = 1_000_000) -> bytes:
+    """The package whose end record (APPNOTE 4.3.16) puts the central directory further in
+    than it is, as a damaged or cut-and-joined download can: zipfile then places every
+    entry before the start of the file."""
+    raw = bytearray(data)
+    end = raw.rfind(b"PK\x05\x06")
+    (offset,) = struct.unpack_from("<I", raw, end + 16)
+    struct.pack_into("<I", raw, end + 16, offset + by)
+    return bytes(raw)
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -171,6 +182,7 @@ def _compressed_with(data: bytes, method: int) -> bytes:
         _damaged(tiny_package(), "content/content.json"),
         _damaged(tiny_package(), "H5P.Tiny-1.0/library.json"),
         _compressed_with(tiny_package(), 9),
+        _directory_says_entries_start_later(tiny_package()),
         tiny_package(
             **{
                 "H5P.Tiny-1.0/library.json": (
@@ -185,6 +197,7 @@ def _compressed_with(data: bytes, method: int) -> bytes:
         "damaged-content-json",
         "damaged-library-json",
         "deflate64",
+        "directory-misplaced",
         "scripts-not-a-list",
     ],
 )
