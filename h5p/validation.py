@@ -96,6 +96,9 @@ CHUNK = 64 * 1024
 READABLE_COMPRESSION = frozenset(
     [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
 )
+# General purpose flags (APPNOTE 4.4.4) of entries zipfile cannot read: it refuses to open
+# them with NotImplementedError.
+ENCRYPTED, PATCH_DATA, STRONGLY_ENCRYPTED = 0x1, 0x20, 0x40
 # What reading a damaged entry raises: zipfile's own checks, and each decompressor's way of
 # failing (bz2 raises a bare OSError, "Invalid data stream"; lzma its LZMAError). A damaged
 # end record can place entries before the start of the file: seeking there is a ValueError.
@@ -179,9 +182,9 @@ def _check_name(info: zipfile.ZipInfo) -> PurePosixPath | None:
         # Some tools write permission bits only (no file type): that is a plain file.
         if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
             raise _reject(_("“%(name)s” is not a regular file."), name=name)
-    if info.flag_bits & 0x1:
+    if info.flag_bits & (ENCRYPTED | STRONGLY_ENCRYPTED):
         raise _reject(_("“%(name)s” is encrypted."), name=name)
-    if info.compress_type not in READABLE_COMPRESSION:
+    if info.compress_type not in READABLE_COMPRESSION or info.flag_bits & PATCH_DATA:
         raise _reject(
             _("“%(name)s” is compressed in a way that cannot be read: save it as a plain zip."),
             name=name,
@@ -250,6 +253,12 @@ def inspect_package(source: str | Path | IO[bytes], limits: Limits = DEFAULT_LIM
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
         raise _reject(_("This is not an .h5p file (it is not a zip archive).")) from None
+    except NotImplementedError:
+        # An entry needs a later zip version than zipfile reads (APPNOTE 4.4.3), or the
+        # directory is damaged so as to say so.
+        raise _reject(
+            _("The package uses zip features that cannot be read: save it as a plain zip.")
+        ) from None
     with archive:
         return _inspect(archive, limits)
 

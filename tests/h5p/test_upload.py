@@ -175,6 +175,18 @@ def _directory_says_entries_start_later(data: bytes, by: int = 1_000_000) -> byt
     return bytes(raw)
 
 
+def _directory_entry_changed(data: bytes, name: str, offset: int, value: int) -> bytes:
+    """The package with one byte of an entry's central directory header (APPNOTE 4.3.12)
+    set: 6 is the zip version needed to extract it, 8 the first byte of its flags."""
+    raw = bytearray(data)
+    start = 0
+    while (start := raw.find(b"PK\x01\x02", start)) != -1:
+        if raw[start + 46 : start + 46 + len(name)] == name.encode():
+            raw[start + offset] |= value
+        start += 4
+    return bytes(raw)
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -183,6 +195,11 @@ def _directory_says_entries_start_later(data: bytes, by: int = 1_000_000) -> byt
         _damaged(tiny_package(), "H5P.Tiny-1.0/library.json"),
         _compressed_with(tiny_package(), 9),
         _directory_says_entries_start_later(tiny_package()),
+        # Features of the zip format beyond what Python reads (APPNOTE 4.4.3 and 4.4.4).
+        _directory_entry_changed(tiny_package(), "h5p.json", 6, 64),
+        _directory_entry_changed(tiny_package(), "h5p.json", 8, 0x40),
+        _directory_entry_changed(tiny_package(), "H5P.Tiny-1.0/tiny.js", 8, 0x40),
+        _directory_entry_changed(tiny_package(), "H5P.Tiny-1.0/tiny.js", 8, 0x20),
         tiny_package(
             **{
                 "H5P.Tiny-1.0/library.json": (
@@ -198,6 +215,10 @@ def _directory_says_entries_start_later(data: bytes, by: int = 1_000_000) -> byt
         "damaged-library-json",
         "deflate64",
         "directory-misplaced",
+        "zip-version-6.4",
+        "strong-encryption-h5p-json",
+        "strong-encryption-library-file",
+        "patch-data-library-file",
         "scripts-not-a-list",
     ],
 )
