@@ -391,7 +391,7 @@ def classroom_remove(request, session_uuid):
     return redirect("scenarios:classroom_start")
 
 
-def _classroom_context(session, *, errors=None, counts=None):
+def _classroom_context(session, *, viewer, errors=None, counts=None):
     from courses.selectors import module_open_to, modules_using
 
     from .engine import State, available_choices, can_skip, current_node
@@ -414,11 +414,12 @@ def _classroom_context(session, *, errors=None, counts=None):
         "counts": counts or {},
         "signposts": signposts(session.scenario.audience, nation=session.group.school.nation),
         # At the end, the way back to the lessons the scenario is part of: those the teacher
-        # can open (a module of a course withdrawn from the site is no way back).
+        # looking at the page can open (a module of a course withdrawn from the site is no way
+        # back). Not the one who started the run: a colleague may end it, once they have left.
         "lessons": [
             module
             for module in modules_using(session.scenario)
-            if module_open_to(user=session.teacher, module=module)
+            if module_open_to(user=viewer, module=module)
         ]
         if state.finished
         else [],
@@ -505,7 +506,9 @@ def classroom(request, session_uuid):
         here = (step, turn) == (session.step, session.turn) and request.POST.get(
             "node"
         ) == session.state.get("node_id")
-        context = _classroom_context(session, errors=errors, counts=request.POST if here else None)
+        context = _classroom_context(
+            session, viewer=request.user, errors=errors, counts=request.POST if here else None
+        )
         # The option to follow in a tie, as chosen, so it need not be chosen again.
         context["tie_break"] = request.POST.get("tie_break", "") if here else ""
         # A warned part stays behind "Show this part" unless its own form was sent: one the
@@ -520,7 +523,9 @@ def classroom(request, session_uuid):
             "tie-1" if context["error_field"] == "tie_break" else "count-1",
         )
         return render(request, "scenarios/classroom.html", context, status=400)
-    return render(request, "scenarios/classroom.html", _classroom_context(session))
+    return render(
+        request, "scenarios/classroom.html", _classroom_context(session, viewer=request.user)
+    )
 
 
 # --- analytics ---

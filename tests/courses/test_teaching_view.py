@@ -127,3 +127,32 @@ def test_a_class_that_finishes_the_lessons_scenario_is_led_back_to_the_lesson(
     record = reverse("courses:class_lesson", args=[lesson.course.pk])
     link = f"{record}?group={klass.pk}&amp;module={lesson.pk}"
     assert f'href="{link}">Record “What to do if you see it” for the pupils of 8R' in page
+
+
+def test_a_colleague_finishes_a_run_whose_starter_has_left_and_is_led_back_to_the_lesson(
+    client, teacher, klass, school, lesson
+):
+    """The way back to the lesson at the end is the viewer's: the teacher who started the
+    run may have left the school (their account deleted) by the time a colleague ends it."""
+    from schools.models import Membership
+
+    scenario = lesson.body[3].value["scenario"]
+    client.force_login(teacher)
+    client.post(reverse("scenarios:classroom_start"), {"group": klass.pk, "scenario": scenario.pk})
+    session = ClassroomSession.objects.get(group=klass)
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    client.post(url, {"node": "start", "step": 0, "turn": 0, "count-report": 20, "count-share": 3})
+    colleague = UserFactory(school=school, username="colleague", roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=colleague, role=Membership.Role.TEACHER)
+    teacher.delete()
+    client.force_login(colleague)
+
+    response = client.post(
+        url, {"node": "reported", "step": 1, "turn": 1, "count-tell": 15, "count-ignore": 5}
+    )
+    assert response.status_code == 302
+    page = client.get(url)
+
+    assert page.status_code == 200
+    assert "Ending: a good outcome" in page.text
+    assert f'href="{lesson.url}">Back to the lesson: What to do if you see it</a>' in page.text
