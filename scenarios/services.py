@@ -627,12 +627,21 @@ MAX_VOTES = 9999
 class VoteError(ValueError):
     """The vote counts cannot be used; the message says why, and `field` what to fix: the
     counts, the tie-break, or nothing typed ("": a skip or an undo that cannot be made).
-    `tied` names the options of a tie, one of which the teacher is to choose."""
+    `tied` names the options of a tie, one of which the teacher is to choose; `wrong` those
+    whose counts are to be put right (none named: the counts as a whole)."""
 
-    def __init__(self, message, *, field: str = "counts", tied: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        message,
+        *,
+        field: str = "counts",
+        tied: tuple[str, ...] = (),
+        wrong: tuple[str, ...] = (),
+    ):
         super().__init__(message)
         self.field = field
         self.tied = tied
+        self.wrong = wrong
 
 
 def _classroom_session_at(
@@ -732,10 +741,12 @@ def classroom_votes_record(
     offered = [c.id for c in available_choices(graph, state)]
     if any(key not in offered for key in counts):
         raise VoteError(_("That option is not on offer here."))
-    if any(not 0 <= v <= MAX_VOTES for v in counts.values()):
+    wrong = tuple(choice for choice in offered if not 0 <= counts.get(choice, 0) <= MAX_VOTES)
+    if wrong:
         raise VoteError(
             _("Enter a number of pupils between 0 and %(most)s for each option.")
-            % {"most": MAX_VOTES}
+            % {"most": MAX_VOTES},
+            wrong=wrong,
         )
     totals = {choice: int(counts.get(choice, 0)) for choice in offered}
     if len(offered) == 1 and sum(totals.values()) == 0:

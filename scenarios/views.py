@@ -426,10 +426,12 @@ def _classroom_context(session, *, viewer, errors=None, counts=None):
     }
 
 
-def _vote_counts(data) -> tuple[dict[str, int], list[str]]:
-    """The count entered for each option (blank is 0), and what could not be read."""
+def _vote_counts(data) -> tuple[dict[str, int], list[str], tuple[str, ...]]:
+    """The count entered for each option (blank is 0), what could not be read, and the
+    options whose counts those were."""
     counts: dict[str, int] = {}
     errors: list[str] = []
+    unread: list[str] = []
     for key, raw in data.items():
         if not key.startswith("count-"):
             continue
@@ -438,7 +440,8 @@ def _vote_counts(data) -> tuple[dict[str, int], list[str]]:
             counts[key.removeprefix("count-")] = int(raw)
         except ValueError:
             errors.append(gettext("“%(value)s” is not a number of pupils.") % {"value": raw})
-    return counts, errors
+            unread.append(key.removeprefix("count-"))
+    return counts, errors, tuple(unread)
 
 
 def _form_number(value) -> int:
@@ -468,7 +471,7 @@ def classroom(request, session_uuid):
     if request.method == "POST":
         # The skip and back buttons send the part's position only; the vote form the counts.
         skipping, backing = "skip" in request.POST, "back" in request.POST
-        counts, errors = ({}, []) if skipping or backing else _vote_counts(request.POST)
+        counts, errors, wrong = ({}, [], ()) if skipping or backing else _vote_counts(request.POST)
         fields = {"counts"} if errors else set()
         tied: tuple[str, ...] = ()
         # Where the form was shown: its part, its step and its turn (a step comes round again).
@@ -500,6 +503,7 @@ def classroom(request, session_uuid):
                 errors.append(str(error))
                 fields.add(getattr(error, "field", ""))
                 tied = getattr(error, "tied", ())
+                wrong = getattr(error, "wrong", ())
         session.refresh_from_db()
         # Counts typed for a part the class has since left (the form sent twice) are not put
         # into the boxes of the part it is at, to be followed there by mistake.
@@ -518,9 +522,13 @@ def classroom(request, session_uuid):
         # A refusal that is about no box (the class has moved on, nothing to undo) marks none.
         context["error_field"] = next((f for f in ("tie_break", "counts") if f in fields), "")
         # A tie is broken with one of the tied options: the summary links to the first of them.
+        # A count that cannot be used is put right in its own box: the summary links there.
         context["error_target"] = next(
             (f"tie-{i}" for i, c in enumerate(context["choices"], 1) if c.id in tied),
-            "tie-1" if context["error_field"] == "tie_break" else "count-1",
+            next(
+                (f"count-{i}" for i, c in enumerate(context["choices"], 1) if c.id in wrong),
+                "tie-1" if context["error_field"] == "tie_break" else "count-1",
+            ),
         )
         return render(request, "scenarios/classroom.html", context, status=400)
     return render(

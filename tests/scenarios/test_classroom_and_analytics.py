@@ -1280,6 +1280,24 @@ def test_counts_that_cannot_be_used_are_marked_where_they_are_typed(
     assert len(boxes) == 2 and all('aria-invalid="true"' in box for box in boxes)
 
 
+@pytest.mark.parametrize(
+    ("share", "message"),
+    [
+        ("lots", "“lots” is not a number of pupils."),
+        (10000, "Enter a number of pupils between 0 and 9999 for each option."),
+    ],
+)
+def test_the_error_summary_leads_to_the_count_that_cannot_be_used(
+    client, teacher, klass, scenario, share, message
+):
+    """WCAG 3.3.1: the summary's link goes to the box the problem is in (the second option's
+    here), not to the first box, which the teacher typed correctly."""
+    session = _start_session(client, teacher, klass, scenario)
+    page = _vote(client, session, node="start", step=0, report=3, share=share).content.decode()
+    assert re.search(r'<input[^>]*id="count-2" name="count-share"', page)
+    assert f'<a href="#count-2">{message}</a>' in page
+
+
 def _start_form_fields(page: str) -> dict[str, str]:
     """The hidden fields of the start form, as a browser would send them back."""
     return dict(re.findall(r'<input type="hidden" name="(?!csrf)(\w+)" value="([^"]*)"', page))
