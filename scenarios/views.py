@@ -363,7 +363,11 @@ def classroom_start(request):
             "scenario_groups": _by_audience(scenarios),
             "errors": errors,
             "selected_group": request.POST.get("group") or request.GET.get("group", ""),
-            "selected_scenario": request.GET.get("scenario", ""),
+            # The one the address names ("Run it again") until the form has chosen one: both
+            # selected, the browser would show the last, not necessarily the one chosen.
+            "selected_scenario": ""
+            if request.method == "POST"
+            else request.GET.get("scenario", ""),
             "selected_scenario_pk": request.POST.get("scenario", ""),
             "sessions": classroom_sessions_of(teacher=request.user),
             # Names this rendering of the form: sent twice, it starts one session.

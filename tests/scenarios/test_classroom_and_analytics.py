@@ -449,6 +449,27 @@ def test_a_staff_scenario_is_never_run_with_pupils(client, teacher, klass, schoo
     assert client.post(url, {"group": team.pk, "scenario": scenario.pk}).status_code == 302
 
 
+def test_a_start_refused_keeps_the_scenario_chosen_not_the_one_in_the_address(
+    client, teacher, klass, school
+):
+    """WCAG 3.3.7: "Run it again" opens the form at the scenario just run. The teacher picks
+    another and a class it cannot run with: the form comes back with the one they picked,
+    and only that one, selected (with two, the browser would show the last)."""
+    team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher, role=Membership.Role.TEACHER)
+    picked = published_scenario(title="A staff scenario", audience="staff")
+    run_before = published_scenario(title="Z staff scenario", audience="staff")
+    client.force_login(teacher)
+    url = f"{reverse('scenarios:classroom_start')}?group={team.pk}&scenario={run_before.uuid}"
+
+    response = client.post(url, {"group": klass.pk, "scenario": picked.pk})
+
+    assert response.status_code == 200
+    select = response.text.split('<select name="scenario"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="(\d+)" selected>', select) == [str(picked.pk)]
+    assert not ClassroomSession.objects.exists()
+
+
 def test_the_analytics_page_also_lists_pupils_scenarios_first(client, teacher, scenario):
     staff_scenario = published_scenario(title="A staff scenario", audience="staff")
     client.force_login(teacher)
