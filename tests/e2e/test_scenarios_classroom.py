@@ -112,3 +112,27 @@ def test_a_colleague_who_teaches_the_class_carries_on_its_unfinished_run(
     _follow(page, **{"Tell a teacher": 15, "Leave it": 2})
 
     expect(page.get_by_text("Ending: a good outcome")).to_be_visible()
+
+
+def test_after_the_class_moves_on_the_teacher_carries_on_from_what_it_chose(
+    page, live_server, home_page, teacher, klass
+):
+    """A teacher working the page from the keyboard or with a screen reader types the counts
+    and presses Enter. On the page that comes back, focus is on what the class chose and
+    its feedback (as in the player a pupil uses), not left at the top of the page, where
+    nothing says the class moved on."""
+    published_scenario()
+    page.set_default_timeout(15000)
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}/scenarios/classroom/")
+    page.get_by_role("button", name="Start with this class").click()
+    votes = page.get_by_role("group", name="How many pupils chose each option?")
+    votes.get_by_label("Report it").fill("20")
+    votes.get_by_label("Share it").fill("3")
+
+    votes.get_by_label("Share it").press("Enter")
+
+    expect(page.get_by_text("You reported it.")).to_be_visible()
+    chosen = page.locator(".scenario-feedback")
+    expect(chosen).to_contain_text("The class chose: Report it")
+    expect(chosen).to_be_focused()
