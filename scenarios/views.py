@@ -5,6 +5,7 @@ With JavaScript (static/js/scenario.js) the same POSTs carry `X-Requested-With`,
 answer is the player fragment, so the page is not reloaded.
 """
 
+import re
 import uuid
 from urllib.parse import urlsplit
 
@@ -430,6 +431,9 @@ def _classroom_context(session, *, viewer, errors=None, counts=None):
     }
 
 
+_COUNT = re.compile(r"[+-]?\d+")
+
+
 def _vote_counts(data) -> tuple[dict[str, int], list[str], tuple[str, ...]]:
     """The count entered for each option (blank is 0), what could not be read, and the
     options whose counts those were."""
@@ -441,6 +445,10 @@ def _vote_counts(data) -> tuple[dict[str, int], list[str], tuple[str, ...]]:
             continue
         raw = raw.strip() or "0"
         try:
+            # Digits only (a sign is kept, for the range check to refuse): Python would read
+            # "1_5", a slip of the keyboard, as fifteen.
+            if not _COUNT.fullmatch(raw):
+                raise ValueError(raw)
             counts[key.removeprefix("count-")] = int(raw)
         except ValueError:
             errors.append(gettext("“%(value)s” is not a number of pupils.") % {"value": raw})

@@ -107,6 +107,20 @@ def test_a_tie_break_chosen_is_kept_when_the_counts_are_sent_back(client, teache
     assert len(chosen) == 1 and 'value="share"' in chosen[0]
 
 
+def test_a_count_with_a_stray_underscore_is_refused_not_read_as_another_number(
+    client, teacher, klass, scenario
+):
+    """ "1_5" is a slip of the keyboard (1 or 5, or 15?), not fifteen pupils: Python reads
+    digits grouped with underscores as one number, and the class was sent the way of it."""
+    session = _start_session(client, teacher, klass, scenario)
+    response = _vote(client, session, node="start", step=0, report=3, share="1_5")
+    assert response.status_code == 400
+    assert "“1_5” is not a number of pupils." in response.content.decode()
+    assert not ClassroomVote.objects.exists()
+    session.refresh_from_db()
+    assert session.step == 0
+
+
 def test_a_count_no_class_could_have_is_refused_not_a_server_error(
     client, teacher, klass, scenario
 ):
