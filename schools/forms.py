@@ -219,7 +219,15 @@ class SchoolSetUpForm(forms.ModelForm):
     lead_email = forms.EmailField(
         label=_("Work email address"),
         help_text=_("They sign in with it, and the link to choose a password goes to it."),
-        max_length=254,
+        # It becomes their username, which Django limits to 150 characters (an address may
+        # have 254): a longer one would not be saved.
+        max_length=150,
+        error_messages={
+            "max_length": _(
+                "The lead signs in with this address, so it can be at most %(limit_value)d "
+                "characters (it has %(show_value)d). Use a shorter one."
+            )
+        },
     )
 
     class Meta:

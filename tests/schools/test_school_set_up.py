@@ -201,3 +201,18 @@ def test_a_refused_welcome_email_is_logged_without_the_leads_address(
     assert "s.llywelyn@ysgol.example" not in caplog.text
     [failure] = [r for r in caplog.records if r.name == "schools.admin_views"]
     assert str(lead.pk) in failure.getMessage() and "550" in failure.getMessage()
+
+
+def test_a_leads_email_too_long_to_sign_in_with_is_refused_and_nothing_is_set_up(admin_client):
+    # Valid as an address (up to 254 characters), but the lead signs in with it and a
+    # username holds at most 150.
+    email = "s" * 60 + "@" + "a" * 60 + "." + "b" * 60 + ".example"
+    assert 150 < len(email) <= 254
+    schools, people = School.objects.count(), User.objects.count()
+    response = admin_client.post(URL, _form(lead_email=email))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The school could not be set up." in html
+    assert "it can be at most 150 characters" in html
+    assert (School.objects.count(), User.objects.count()) == (schools, people)
+    assert mail.outbox == []
