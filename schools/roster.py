@@ -238,11 +238,15 @@ def _decode(data: bytes) -> str:
             )
         )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode Text": tab-separated, in UTF-16 with its byte-order mark.
+        # Excel's "Unicode Text": tab-separated, in UTF-16 with its byte-order mark. Its
+        # zero bytes are part of the encoding; a NUL character in the text is not, and no
+        # database row can hold one (PostgreSQL refuses it).
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
-            pass  # not text after all: refused below
+            text = None  # not text after all: refused below
+        if text is not None and "\x00" not in text:
+            return text
     if b"\x00" in data:
         raise RosterFileError(
             _("This does not look like a CSV file. Save your spreadsheet as 'CSV UTF-8'.")

@@ -680,3 +680,16 @@ def test_the_file_box_and_the_pupils_or_staff_choice_are_marked_invalid_when_in_
     (file_box,) = _input_tags(html, "file")
     assert "aria-invalid" not in file_box
     assert all("aria-invalid" not in radio for radio in _input_tags(html, "kind"))
+
+
+def test_a_unicode_text_file_holding_a_null_character_is_refused_and_nothing_is_saved(
+    client, safeguarding_lead
+):
+    # Excel's "Unicode Text" is UTF-16, whose every other byte is a zero: a NUL character in
+    # a cell (pasted from another program) can be no name, and PostgreSQL cannot store one.
+    client.force_login(safeguarding_lead)
+    text = PUPILS.replace(",", "\t").replace("Sam\t", "Sam\x00\t")
+    response = upload(client, text.encode("utf-16"), name="roster.txt")
+    assert response.status_code == 400
+    assert "This does not look like a CSV file." in response.text
+    assert not User.objects.filter(mis_id__startswith="A").exists()

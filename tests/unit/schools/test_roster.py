@@ -646,3 +646,9 @@ def test_headers_written_in_one_word_with_capitals_are_read():
     assert [(r.mis_id, r.first_name, r.last_name, r.groups) for r in parsed.rows] == [
         ("A1", "Priya", "Patel", {"class": ("8R",), "year_group": ("Year 8",)})
     ]
+
+
+def test_a_unicode_text_file_holding_a_null_character_is_refused():
+    data = csv_bytes("mis_id\tfirst_name\tlast_name", "A1\tAnn\x00\tLee", encoding="utf-16")
+    with pytest.raises(RosterFileError, match="does not look like a CSV file"):
+        roster_parse(data, kind=Kind.PUPILS)
