@@ -181,26 +181,36 @@ class User(AbstractUser):
                     }
                 )
         # The roster import finds people by MIS id ignoring case ("a100" one year, "A100" the
-        # next): two people of a school whose ids differ only in case would be one to it.
-        # (The same id in the same case is refused by the constraint.)
+        # next) and an admission number's leading zeros (Excel drops them): two people of a
+        # school whose ids differ only so would be one to it, and it would refuse every file
+        # naming them. (The same id as written is refused by the constraint.)
         if self.mis_id and self.school_id:
+            from .roster import mis_id_key
+
+            key = mis_id_key(self.mis_id)
+            same = Q(mis_id__iexact=self.mis_id)
+            if key.isascii() and key.isdigit():
+                same |= Q(mis_id__regex=rf"^0*{key}$")
             other = (
-                User.objects.filter(school_id=self.school_id, mis_id__iexact=self.mis_id)
+                User.objects.filter(same, school_id=self.school_id)
                 .exclude(mis_id=self.mis_id)
                 .exclude(pk=self.pk)
                 .select_related("school")
                 .first()
             )
             if other is not None:
-                raise ValidationError(
-                    {
-                        "mis_id": _(
-                            "%(person)s at %(school)s already has this MIS id (%(mis_id)s): an "
-                            "MIS id is one person's, whatever its capitals."
-                        )
-                        % {"person": other, "school": other.school, "mis_id": other.mis_id}
-                    }
-                )
+                values = {"person": other, "school": other.school, "mis_id": other.mis_id}
+                if other.mis_id.lower() == self.mis_id.lower():
+                    message = _(
+                        "%(person)s at %(school)s already has this MIS id (%(mis_id)s): an "
+                        "MIS id is one person's, whatever its capitals."
+                    )
+                else:
+                    message = _(
+                        "%(person)s at %(school)s already has this MIS id (%(mis_id)s): an "
+                        "MIS id is one person's, whatever its capitals or leading zeros."
+                    )
+                raise ValidationError({"mis_id": message % values})
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -294,8 +294,9 @@ def _existing_by_mis_id(*, school: School, parsed: ParsedRoster):
                 [
                     RowError(
                         _(
-                            "%(people)s at your school have this MIS id in different capitals, "
-                            "and the import cannot tell which of them this row is. Ask whoever "
+                            "%(people)s at your school have this MIS id written differently "
+                            "(in other capitals or with other leading zeros), and the import "
+                            "cannot tell which of them this row is. Ask whoever "
                             "runs Upstander to give one of them another MIS id, then import the "
                             "file again."
                         )

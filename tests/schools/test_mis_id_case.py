@@ -7,7 +7,7 @@ import pytest
 
 from schools.models import User
 from schools.roster import Kind, roster_parse
-from schools.services import roster_import
+from schools.services import RosterImportError, roster_import
 from tests.factories import SchoolFactory, UserFactory
 from tests.schools.helpers import pupil_named
 
@@ -81,3 +81,35 @@ def test_an_mis_id_of_someone_at_another_school_is_still_given(admin_client, sch
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.mis_id == "A100"
+
+
+def test_an_admission_number_another_pupil_has_with_other_leading_zeros_is_refused(
+    admin_client, school
+):
+    # The import finds "001234" and "1234" to be one admission number (Excel drops the
+    # zeros): two pupils holding them would stop every later import of either.
+    pupil_named(school, "samj", "Sam", "Jones", mis_id="001234")
+    priya = pupil_named(school, "priyap", "Priya", "Patel", mis_id="B7")
+    response = admin_client.post(
+        f"/admin/schools/people/edit/{priya.pk}/", _people_form(priya, school, "1234")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["mis_id"] == [
+        "Sam Jones at Test Academy already has this MIS id (001234): an MIS id is one "
+        "person's, whatever its capitals or leading zeros."
+    ]
+    priya.refresh_from_db()
+    assert priya.mis_id == "B7"
+
+
+def test_a_file_naming_two_people_whose_ids_differ_only_in_leading_zeros_says_so(school):
+    # A pair made before the admin refused it: the import cannot tell which one a row is.
+    pupil_named(school, "samj", "Sam", "Jones", mis_id="001234")
+    pupil_named(school, "priyap", "Priya", "Patel", mis_id="1234")
+    parsed = roster_parse(b"mis_id,first_name,last_name\r\n1234,Sam,Jones\r\n", kind="pupils")
+    with pytest.raises(RosterImportError) as refused:
+        roster_import(school=school, kind=Kind.PUPILS, parsed=parsed)
+    [error] = refused.value.errors
+    assert "have this MIS id written differently (in other capitals or with other leading " in (
+        str(error.message)
+    )
