@@ -26,17 +26,21 @@ from .selectors import attempt_for_learner, attempt_quiz_and_module, live_quizze
 from .services import QuizActionError, quiz_attempt_start, quiz_attempt_submit
 
 
-def _module_quiz(request, module_id: int, quiz_uuid):
-    """The live module and the quiz it holds, if the learner may take them."""
+def _module_quiz(request, module_id: int, quiz_uuid, *, gone_is_said: bool = False):
+    """The live module and the quiz it holds, if the learner may take them. With
+    `gone_is_said`, a module taken off the site (or out of the learner's reach) since its
+    page was opened raises `ModuleUnavailable`, so the learner is told why, not shown a bare
+    "Page not found"."""
     from courses.models import ModulePage
     from courses.selectors import course_open_to
+    from courses.views import ModuleUnavailable
 
     from .blocks import QuizBlock
 
-    module = get_object_or_404(ModulePage.objects.live(), pk=module_id)
-    quiz = get_object_or_404(live_quizzes(), uuid=quiz_uuid)
-    if not course_open_to(user=request.user, course=module.course, module=module):
+    module = get_object_or_404(ModulePage.objects.all(), pk=module_id)
+    if not module.live and not module.first_published_at:
         raise Http404
+    quiz = get_object_or_404(live_quizzes(), uuid=quiz_uuid)
     in_module = any(
         isinstance(child.block, QuizBlock)
         and child.value.get("quiz") is not None
@@ -44,6 +48,12 @@ def _module_quiz(request, module_id: int, quiz_uuid):
         for child in module.body
     )
     if not in_module:
+        raise Http404
+    if not module.live or not course_open_to(
+        user=request.user, course=module.course, module=module
+    ):
+        if gone_is_said:
+            raise ModuleUnavailable(module)
         raise Http404
     return module, quiz
 
@@ -106,7 +116,14 @@ def quiz_detail(request, module_id: int, quiz_uuid):
 @login_required_for_post
 def quiz_start(request, module_id: int, quiz_uuid):
     """Start (or carry on with) an attempt and go to its questions."""
-    module, quiz = _module_quiz(request, module_id, quiz_uuid)
+    from courses.views import ModuleUnavailable, module_unavailable
+
+    try:
+        module, quiz = _module_quiz(request, module_id, quiz_uuid, gone_is_said=True)
+    except ModuleUnavailable as gone:
+        # Sent from the quiz's page after the lesson was taken off the site (or out of the
+        # learner's reach), as for a scenario started there.
+        return module_unavailable(request, gone.module, quiz_not_started=True)
     if request.user.school is None:
         # Editors and administrators belong to no school, so there is no LRS to record in:
         # they check quizzes with the admin's preview instead.

@@ -57,7 +57,7 @@ class ModuleUnavailable(Exception):
         self.module = module
 
 
-def module_unavailable(request, module, *, scenario=None, attempt=None):
+def module_unavailable(request, module, *, scenario=None, attempt=None, quiz_not_started=False):
     """The page saying a lesson is no longer available, and where to go instead: its course
     while that is still open to the learner, else their home page. A 404, as before.
 
@@ -65,7 +65,8 @@ def module_unavailable(request, module, *, scenario=None, attempt=None):
     kept (a scenario is played on to its end, and completes nothing in a lesson taken off
     the site), and the scenario's own page, which shows the attempt, is offered to see it
     through while the scenario itself is still published. With a `scenario` and no
-    attempt, it was not started here, and its own page is offered to play it."""
+    attempt, it was not started here, and its own page is offered to play it. With
+    `quiz_not_started`, the learner pressed Start on a quiz's page: no attempt was begun."""
     from scenarios.selectors import scenario_open_to
 
     course = module.course
@@ -89,6 +90,7 @@ def module_unavailable(request, module, *, scenario=None, attempt=None):
             else None,
             "scenario_title": scenario.title if scenario is not None else "",
             "scenario_finished": attempt is not None and attempt.finished_at is not None,
+            "quiz_not_started": quiz_not_started,
         },
         status=404,
     )

@@ -732,3 +732,36 @@ def test_answers_sent_after_the_module_was_unpublished_say_why_and_where_to_go(
     assert "Your answer was not saved" in text
     assert "Page not found" not in text
     assert f'href="{quiz_module.course.url}"' in text
+
+
+@pytest.mark.parametrize("unpublished", ["course", "module"])
+def test_starting_a_quiz_in_a_lesson_taken_off_the_site_says_why_and_where_to_go(
+    client, pupil, quiz, quiz_module, unpublished
+):
+    """A pupil on the quiz's page presses Start after an editor took the lesson (or its
+    course) off the site: they are told it is no longer available and that the quiz was not
+    started, as for a scenario, not shown a bare "Page not found"; nothing is started."""
+    signed_in(client, pupil)
+    assert client.get(detail_url(quiz_module, quiz)).status_code == 200
+    (quiz_module.course if unpublished == "course" else quiz_module).unpublish()
+    response = client.post(start_url(quiz_module, quiz))
+    text = response.content.decode()
+    assert response.status_code == 404
+    assert "This lesson is no longer available" in text
+    assert "The quiz was not started" in text
+    assert "Page not found" not in text
+    if unpublished == "module":
+        assert f'href="{quiz_module.course.url}"' in text
+    assert not Attempt.objects.exists()
+    assert not Statement.objects.exists()
+
+
+def test_starting_a_quiz_in_a_lesson_never_published_is_not_found(client, pupil, quiz, home_page):
+    """A lesson no learner ever saw stays unknown: no page says it was taken off the site."""
+    module = make_course(home_page, slug="never-shown", quiz=quiz)
+    module.unpublish()
+    type(module).objects.filter(pk=module.pk).update(first_published_at=None)
+    signed_in(client, pupil)
+    response = client.post(start_url(module, quiz))
+    assert response.status_code == 404
+    assert "This lesson is no longer available" not in response.content.decode()
