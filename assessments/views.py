@@ -208,12 +208,17 @@ def attempt_result(request, attempt_uuid):
         status = quiz_status(
             learner=request.user, quiz=attempt.quiz, registration=attempt.registration
         )
+    from courses.selectors import course_open_to
+
+    # Once the lesson (or its course) is taken off the site, links to it would lead to
+    # "Page not found": the learner is led to the course while still open, else My learning.
+    module_open = module is not None and _still_open(request, module)
+    course = module.course if module else None
+    course_open = module_open or (
+        course is not None and course.live and course_open_to(user=request.user, course=course)
+    )
     retry_url = None
-    if (
-        module is not None
-        and live_quizzes().filter(pk=attempt.quiz_id).exists()
-        and _still_open(request, module)
-    ):
+    if module_open and live_quizzes().filter(pk=attempt.quiz_id).exists():
         retry_url = reverse(
             "assessments:quiz_start",
             kwargs={"module_id": module.pk, "quiz_uuid": attempt.quiz.uuid},
@@ -229,7 +234,9 @@ def attempt_result(request, attempt_uuid):
             "attempt": attempt,
             "quiz": attempt.quiz,
             "module": module,
-            "course": module.course if module else None,
+            "course": course,
+            "module_gone": module is not None and not module_open,
+            "course_gone": course is not None and not course_open,
             "status": status,
             "items": review(attempt.question_list(), attempt.answers),
             "retry_url": retry_url,

@@ -765,3 +765,25 @@ def test_starting_a_quiz_in_a_lesson_never_published_is_not_found(client, pupil,
     response = client.post(start_url(module, quiz))
     assert response.status_code == 404
     assert "This lesson is no longer available" not in response.content.decode()
+
+
+@pytest.mark.parametrize("unpublished", ["course", "module"])
+def test_the_results_lead_nowhere_not_found_once_the_lesson_is_taken_off_the_site(
+    client, pupil, quiz, quiz_module, unpublished
+):
+    """A pupil reading their results (or coming back to them) after an editor took the
+    lesson or its course off the site is not offered links to pages that are gone: back to
+    the course while it is still open to them, else to My learning."""
+    signed_in(client, pupil)
+    attempt = start(client, quiz_module, quiz)
+    client.post(reverse("assessments:attempt_take", args=[attempt.uuid]), right_answers(attempt))
+    course = quiz_module.course
+    (course if unpublished == "course" else quiz_module).unpublish()
+    text = client.get(reverse("assessments:attempt_result", args=[attempt.uuid])).text
+    assert "Your results" in text
+    assert f'href="{quiz_module.url}' not in text
+    if unpublished == "module":
+        assert f'href="{course.url}"' in text
+    else:
+        assert f'href="{course.url}"' not in text
+        assert "Back to My learning" in text
