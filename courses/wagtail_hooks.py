@@ -1,6 +1,7 @@
 """Registers the courses app's admin pieces. Nothing else lives here."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,6 +16,15 @@ from .admin_home import DraftsPanel, shown_to
 from .models import CoursePage, ModulePage, Topic
 
 register_snippet(Topic)
+
+
+@hooks.register("before_serve_document")
+def documents_for_signed_in_people(document, request):
+    # Documents are uploaded for modules, which only signed-in people open (ModulePage.serve);
+    # Wagtail serves them to anyone with the link, so a staff CPD handout was public.
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
 
 
 @hooks.register("construct_homepage_panels")
