@@ -7,11 +7,13 @@ activity blocks (scenario, quiz, H5P) are required activities that complete the 
 editors can tell them apart in the block picker.
 """
 
+import re
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
+from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -136,8 +138,28 @@ class VideoBlock(blocks.StructBlock):
         # A module published before other hosts were refused would show an empty frame:
         # the learner is given a link to watch the video where it is instead.
         video = value.get("video")
-        context["video_framed"] = bool(video) and self.can_frame(video)
+        context["video_framed"] = framed = bool(video) and self.can_frame(video)
+        if framed:
+            context["player"] = mark_safe(  # noqa: S308 (the embed's own HTML, one src changed)
+                PLAYER_SRC.sub(_player_without_tracking, str(video.html))
+            )
         return context
+
+
+# The src of the player's frame in the embed HTML YouTube and Vimeo give (oEmbed).
+PLAYER_SRC = re.compile(r'src="(https://(?:www\.youtube\.com|player\.vimeo\.com)/[^"]*)"')
+
+
+def _player_without_tracking(match: re.Match) -> str:
+    """The player that does not mark the learner's device before they choose to watch:
+    YouTube's privacy-enhanced mode (youtube-nocookie.com) and Vimeo's "do not track"
+    (`dnt=1`). Pupils open modules on school devices; the video site has no need to know."""
+    src = match.group(1)
+    if src.startswith("https://www.youtube.com/"):
+        src = "https://www.youtube-nocookie.com/" + src.removeprefix("https://www.youtube.com/")
+    else:
+        src += ("&amp;" if "?" in src else "?") + "dnt=1"
+    return f'src="{src}"'
 
 
 class SourceBlock(blocks.StructBlock):

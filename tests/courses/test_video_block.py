@@ -69,6 +69,37 @@ def test_a_youtube_video_is_still_framed():
     url = "https://www.youtube.com/watch?v=abc123"
     cached_embed(url, "https://www.youtube.com/embed/abc123")
     block, value = video(url)
-    assert '<iframe title="A talk" src="https://www.youtube.com/embed/abc123">' in block.render(
-        value
+    assert (
+        '<iframe title="A talk" src="https://www.youtube-nocookie.com/embed/abc123">'
+        in block.render(value)
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "player", "framed"),
+    [
+        (
+            "https://www.youtube.com/watch?v=abc123",
+            "https://www.youtube.com/embed/abc123?feature=oembed",
+            "https://www.youtube-nocookie.com/embed/abc123?feature=oembed",
+        ),
+        (
+            "https://vimeo.com/123456",
+            "https://player.vimeo.com/video/123456?app_id=122963",
+            "https://player.vimeo.com/video/123456?app_id=122963&amp;dnt=1",
+        ),
+        (
+            "https://vimeo.com/654321",
+            "https://player.vimeo.com/video/654321",
+            "https://player.vimeo.com/video/654321?dnt=1",
+        ),
+    ],
+)
+def test_a_video_is_framed_by_the_player_that_does_not_track_the_learner(url, player, framed):
+    """Pupils watch in a module page: YouTube's privacy-enhanced player (no cookies until the
+    video plays) and Vimeo's "do not track", so opening a module does not mark a child's
+    device for the video site."""
+    cached_embed(url, player.replace("&", "&amp;"))
+    block, value = video(url)
+    html = block.render(value)
+    assert f'src="{framed}"' in html
