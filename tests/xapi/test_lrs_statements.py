@@ -763,6 +763,21 @@ def test_attachment_round_trip_with_sha2(lrs):
     assert content in got.content
 
 
+def test_an_attachment_holding_its_boundary_inside_a_line_is_kept_whole(lrs):
+    """RFC 2046 5.1.1: a part ends only at a delimiter line, CRLF then "--" and the
+    boundary; the same text inside a line of the file is part of the file. (Part Three
+    1.5.2 sends attachments in multipart/mixed, which follows RFC 2046.)"""
+    boundary = "xapi-boundary"
+    content = b"quoted from the request: --xapi-boundary and the rest of the note"
+    sha2 = hashlib.sha256(content).hexdigest()
+    body, ctype = multipart(attachment_statement(content), [(content, sha2)], boundary)
+    response = lrs.post(URL, body, content_type=ctype)
+    assert response.status_code == 200, response.content
+    [statement_id] = response.json()
+    got = lrs.get(URL, {"statementId": statement_id, "attachments": "true"})
+    assert content in got.content
+
+
 def test_an_attachment_whose_sha2_is_in_upper_case_is_kept(lrs):
     """Part Two 2.4.11: "sha2" is the attachment's SHA-2 in hexadecimal, whatever the case of
     its digits; a tool that writes them in upper case gets its file back as any other."""

@@ -22,22 +22,35 @@ def _headers(raw: bytes) -> dict:
 
 
 def parts_split(body: bytes, boundary: str) -> list[tuple[dict, bytes]]:
-    """Split a multipart body into (headers, content) pairs."""
+    """Split a multipart body into (headers, content) pairs.
+
+    RFC 2046 5.1.1: a delimiter is a line of its own, CRLF then "--" and the boundary (the
+    first may open the body), followed by "--" to close or by optional white space and CRLF.
+    The boundary's text anywhere else, inside a line of a file, is part of that file."""
     if not boundary:
         raise LrsError(400, "multipart/mixed needs a boundary")
-    delimiter = b"--" + boundary.encode()
-    chunks = body.split(delimiter)
-    if len(chunks) < 3:
+    delimiter = b"\r\n--" + boundary.encode()
+    # The CRLF before a delimiter belongs to it, so the first one, opening the body, has one.
+    chunks = (b"\r\n" + body).split(delimiter)
+    # Where the boundary began a line but went on with other text, that was no delimiter
+    # (a sender should not write one there, RFC 2046 5.1.1): it stays in its part.
+    joined = chunks[:1]
+    for chunk in chunks[1:]:
+        if chunk.startswith(b"--") or chunk.lstrip(b" \t").startswith(b"\r\n"):
+            joined.append(chunk)
+        else:
+            joined[-1] += delimiter + chunk
+    if len(joined) < 3:
         raise LrsError(400, "the multipart body has no parts")
     parts = []
-    for chunk in chunks[1:]:
+    for chunk in joined[1:]:
         if chunk.startswith(b"--"):
             break
-        chunk = chunk.removeprefix(b"\r\n")
+        chunk = chunk.lstrip(b" \t").removeprefix(b"\r\n")
         head, sep, content = chunk.partition(b"\r\n\r\n")
         if not sep:
             raise LrsError(400, "a multipart part has no header block")
-        parts.append((_headers(head), content.removesuffix(b"\r\n")))
+        parts.append((_headers(head), content))
     if not parts:
         # The closing delimiter came first: there is no statements part to read.
         raise LrsError(400, "the multipart body has no parts")
