@@ -383,3 +383,29 @@ def test_a_browser_filtering_its_statements_also_gets_its_own_that_refer_to_matc
     lrs.post(URL, xapi_statement(object={"objectType": "StatementRef", "id": own}))
     found = client.get(URL, {"activity": activity}, **V).json()["statements"]
     assert sorted(s["id"] for s in found) == sorted([voiding, referring])
+
+
+@pytest.mark.parametrize(
+    "spelling", [str.upper, lambda name: name.replace("-", "")], ids=["capitals", "no hyphens"]
+)
+def test_a_learners_browser_may_name_its_own_account_in_another_spelling(client, pupil, spelling):
+    """The opaque id is a UUID, read as the same learner however a tool spells it (as when
+    statements are recorded): the learner's own browser naming itself in capitals reaches
+    its own state, the same document as in the usual spelling, not a refusal."""
+    client.force_login(pupil)
+    agent = actor_for(pupil)
+    shouted = {**agent, "account": {**agent["account"], "name": spelling(str(pupil.learner_id))}}
+    params = {"activityId": "http://example.org/a", "stateId": "bookmark"}
+    url = "/xapi/activities/state?" + urlencode({**params, "agent": json.dumps(shouted)})
+    response = client.put(url, b'{"page": 3}', content_type="application/json", **V)
+    assert response.status_code == 204
+    usual = "/xapi/activities/state?" + urlencode({**params, "agent": json.dumps(agent)})
+    assert client.get(usual, **V).json() == {"page": 3}
+    profile = "/xapi/agents/profile?" + urlencode({"agent": json.dumps(shouted)})
+    assert client.get(profile, **V).status_code == 200
+    named = urlencode({"agent": json.dumps(shouted)})
+    assert client.get("/xapi/agents?" + named, **V).status_code == 200
+    # Its statements, filtered by the agent so spelt, are its own.
+    assert _session_post(client, xapi_statement()).status_code == 200
+    got = client.get(f"{URL}?{named}", **V).json()["statements"]
+    assert [s["actor"] for s in got] == [agent]

@@ -27,6 +27,7 @@ from ..services import (
     IDENTIFIER_MAX,
     TOO_LONG,
     StatementWriteTooLate,
+    _learner_match,
     document_delete,
     document_save,
     documents_etag,
@@ -189,9 +190,24 @@ def _json_body(lrs: LrsRequest):
     return lrs.json()
 
 
-def _own_agent(principal: Principal, key: str | None) -> None:
+def _as_learner(principal: Principal, key: str | None) -> str | None:
+    """A learner's session naming their own account in another spelling of its opaque id
+    (in capitals, without hyphens: a UUID is theirs however it is spelt, as when statements
+    are recorded) means the agent they are known by: their key, not a second one."""
+    own = principal.learner_key if principal.user is not None else None
+    if key is None or own is None or key == own or not own.startswith("account:"):
+        return key
+    learner_id, _email = _learner_match(key, principal.school_id)
+    return own if learner_id == principal.user.learner_id else key
+
+
+def _own_agent(principal: Principal, key: str | None) -> str | None:
+    """The key a resource is kept under for this agent: for a learner's session, only their
+    own agent, in whichever spelling of their id."""
+    key = _as_learner(principal, key)
     if principal.user is not None and key != principal.learner_key:
         raise LrsError(403, "a learner's session may only use their own agent")
+    return key
 
 
 # Statements ----------------------------------------------------------------------------
@@ -322,6 +338,7 @@ def _statements_get(lrs: LrsRequest):
         return response
 
     _agent, key = _agent_param(lrs)
+    key = _as_learner(principal, key)
     limit = _limit_param(lrs)
     limit = PAGE_MAX if limit == 0 else min(limit, PAGE_MAX)
     f = StatementFilter(
@@ -571,7 +588,7 @@ def state(lrs: LrsRequest):
         # 2.3: "agent | Agent object (JSON)": the learner whose state it is, as on the Agent
         # Profile and Agents resources.
         raise LrsError(400, "the state resource takes an Agent, not a Group")
-    _own_agent(principal, key)
+    key = _own_agent(principal, key)
     registration = _uuid_param(lrs, "registration")
     return _documents_resource(
         lrs,
@@ -615,7 +632,7 @@ def agent_profile(lrs: LrsRequest):
         # "The "agent" parameter is an Agent Object and not a Group" (2.6): a tool storing
         # data against an Identified Group names it by its identifier in an Agent Object.
         raise LrsError(400, "the agent profile resource takes an Agent, not a Group")
-    _own_agent(principal, key)
+    key = _own_agent(principal, key)
     return _documents_resource(
         lrs,
         kind="agent_profile",
@@ -653,7 +670,7 @@ def agents(lrs: LrsRequest):
     principal = authenticate(lrs, write=False)
     _only(lrs, {"agent"})
     agent, key = _agent_param(lrs, required=True)
-    _own_agent(principal, key)
+    key = _own_agent(principal, key)
     if agent.get("objectType") == "Group":
         raise LrsError(400, "the agents resource takes an Agent, not a Group")
     person: dict = {"objectType": "Person"}
