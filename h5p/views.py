@@ -63,7 +63,9 @@ def statements(request, activity_uuid):
         return _error(_("The request body is not JSON."))
     except LrsError as exc:
         return _error(exc.message)
-    if not isinstance(body, dict) or not isinstance(body.get("module"), int):
+    module_id = body.get("module") if isinstance(body, dict) else None
+    # JSON true and false are Python ints too: `true` would name page 1.
+    if isinstance(module_id, bool) or not isinstance(module_id, int):
         return _error(_("Say which module the activity was played in."))
     statement_id = body.get("id")
     if statement_id is not None:

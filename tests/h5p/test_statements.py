@@ -534,3 +534,17 @@ def test_an_answer_whose_write_took_too_long_is_a_retryable_503_and_is_kept_when
     response = post(client, activity, module.pk, h5p_statement(iri, result=SCORE), id=statement_id)
     assert response.status_code == 200, response.content
     assert Statement.objects.filter(statement_id=uuid.UUID(statement_id)).count() == 1
+
+
+@pytest.mark.parametrize("given", [True, False, 1.0, "1"])
+def test_a_module_named_by_anything_but_a_whole_number_is_refused(
+    client, pupil, activity, module, given
+):
+    """JSON `true` is not a page id, though Python counts a bool as an int: read as one it
+    would name page 1. The relay is told what is wrong rather than that the module is gone."""
+    client.force_login(pupil)
+    statement = h5p_statement(activity_iri("h5p", activity.uuid), result=SCORE)
+    response = post(client, activity, given, statement)
+    assert response.status_code == 400
+    assert "Say which module" in response.json()["error"]
+    assert not Statement.objects.exists()
