@@ -467,6 +467,11 @@ class Chase:
     item: LearnerAssignment
     reason: str = ""
 
+    @property
+    def key(self) -> str:
+        """Who and which course, as the chase page's form sends back the rows it showed."""
+        return f"{self.learner.pk}:{self.item.course.page_id}"
+
 
 @dataclass
 class ChaseList:

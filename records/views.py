@@ -483,9 +483,13 @@ def chase(request):
     why; sending emails each of them a reminder about each such course, once a day."""
     school = _school_for(request)
     if request.method == "POST":
+        # Only the people and courses the lead saw and confirmed: whoever became overdue
+        # since the page was shown is left for them to see first; whoever completed or was
+        # emailed meanwhile drops out, as the list is read again.
+        confirmed = set(request.POST.getlist("chase"))
+        chases = selectors.chase_list(viewer=request.user, school=school).to_email
         sent, failed = services.reminders_from_lead(
-            chases=selectors.chase_list(viewer=request.user, school=school).to_email,
-            lead=request.user,
+            chases=[chase for chase in chases if chase.key in confirmed], lead=request.user
         )
         if sent:
             messages.success(

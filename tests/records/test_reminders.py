@@ -121,6 +121,21 @@ def _overdue_for_staff(school, staff_team, staff_course):
     return assign_to_team(staff_team, staff_course, due_on=date.today() - timedelta(days=3))
 
 
+def _chase_form(client, **query) -> dict[str, list[str]]:
+    """The hidden fields of the chase page's Email form, as the browser would send them."""
+    import re
+
+    page = client.get(reverse("records:chase"), query).content.decode()
+    if 'id="to-email"' not in page or "<form" not in page[page.index('id="to-email"') :]:
+        return {}
+    form = page[page.index('id="to-email"') :].split("</form>")[0]
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form):
+        fields.setdefault(name, []).append(value)
+    fields.pop("csrfmiddlewaretoken", None)
+    return fields
+
+
 def test_a_person_page_shows_the_last_reminder_emailed_for_each_course(
     client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
 ):
@@ -311,13 +326,13 @@ def test_the_lead_chases_everyone_overdue_once_a_day_and_sees_who_cannot_be(
     assert "1 pupil has a course overdue or expired" in page
     assert pupil.get_full_name() not in page
 
-    done = client.post(reverse("records:chase"), follow=True).content.decode()
+    done = client.post(reverse("records:chase"), _chase_form(client), follow=True).content.decode()
     assert "1 reminder was emailed." in done
     assert [m.to for m in mailoutbox] == [[teacher.email]]
     assert "Nobody to email now." in done
     assert done.count("Already emailed about it today") == 1
     # Again the same day: nothing more is sent.
-    again = client.post(reverse("records:chase"), follow=True).content.decode()
+    again = client.post(reverse("records:chase"), _chase_form(client), follow=True).content.decode()
     assert "There was nobody left to email today." in again
     assert len(mailoutbox) == 1
 
@@ -413,7 +428,7 @@ def test_the_leads_chase_reads_the_school_once_not_once_per_person(
             Membership.objects.create(group=staff_team, user=person)
         mailoutbox.clear()
         with CaptureQueriesContext(connection) as queries:
-            assert client.post(reverse("records:chase")).status_code == 302
+            assert client.post(reverse("records:chase"), _chase_form(client)).status_code == 302
         assert len(mailoutbox) == ReminderSent.objects.count() > 0
         return sum('FROM "schools_school"' in q["sql"] for q in queries.captured_queries)
 
@@ -456,7 +471,7 @@ def test_when_the_mail_server_cannot_be_reached_the_lead_is_not_kept_waiting_for
     settings.EMAIL_BACKEND = f"{__name__}.UnreachableMailServer"
     UnreachableMailServer.tries = 0
     client.force_login(safeguarding_lead)
-    done = client.post(reverse("records:chase"), follow=True).content.decode()
+    done = client.post(reverse("records:chase"), _chase_form(client), follow=True).content.decode()
     assert UnreachableMailServer.tries == 1
     assert "3 could not be sent" in done
     assert "Email 3 reminders" in done
@@ -544,10 +559,7 @@ def test_an_administrator_chasing_one_school_never_emails_another_chosen_meanwhi
     _overdue_for_staff(other, their_team, staff_course)
     admin = UserFactory(school=None, username="root", roles=[], is_superuser=True)
     client.force_login(admin)
-    page = client.get(reverse("records:chase"), {"school": school.pk}).content.decode()
-    form = page[page.index('id="to-email"') :].split("</form>")[0]
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
-    fields.pop("csrfmiddlewaretoken", None)
+    fields = _chase_form(client, school=school.pk)
     client.get(reverse("records:dashboard"), {"school": other.pk})  # the second tab
     client.post(reverse("records:chase"), fields)
     sent = [address for mail in mailoutbox for address in mail.to]
@@ -699,7 +711,7 @@ def test_the_leads_chase_sends_its_emails_over_one_connection_to_the_mail_server
     settings.EMAIL_BACKEND = f"{__name__}.CountingConnections"
     CountingConnections.opened = 0
     client.force_login(safeguarding_lead)
-    done = client.post(reverse("records:chase"), follow=True).content.decode()
+    done = client.post(reverse("records:chase"), _chase_form(client), follow=True).content.decode()
     assert "3 reminders were emailed." in done
     assert len(mailoutbox) == 3
     assert CountingConnections.opened == 1
@@ -848,7 +860,7 @@ def test_the_leads_chase_emails_someone_overdue_on_two_courses_once_naming_both(
     for course in (staff_course, second):
         assign_to_team(staff_team, course, due_on=date.today() - timedelta(days=3))
     client.force_login(safeguarding_lead)
-    done = client.post(reverse("records:chase"), follow=True).content.decode()
+    done = client.post(reverse("records:chase"), _chase_form(client), follow=True).content.decode()
     assert "2 reminders were emailed." in done
     [mail] = mailoutbox
     assert mail.to == [teacher.email]
@@ -857,7 +869,7 @@ def test_the_leads_chase_emails_someone_overdue_on_two_courses_once_naming_both(
         assert f"“{course.title}”" in mail.body
         assert f"http://testserver{course.url}" in mail.body
     assert ReminderSent.objects.filter(learner=teacher, kind="from_lead").count() == 2
-    again = client.post(reverse("records:chase"), follow=True).content.decode()
+    again = client.post(reverse("records:chase"), _chase_form(client), follow=True).content.decode()
     assert "There was nobody left to email today." in again
     assert len(mailoutbox) == 1
 
@@ -1078,7 +1090,7 @@ def test_the_new_schools_lead_may_chase_someone_their_old_schools_lead_chased_to
     assert "Email a reminder now" in html
     page = client.get(reverse("records:chase")).content.decode()
     assert "Email 1 reminder" in page
-    done = client.post(reverse("records:chase"), follow=True).content.decode()
+    done = client.post(reverse("records:chase"), _chase_form(client), follow=True).content.decode()
     assert "1 reminder was emailed." in done
     assert [m.to for m in mailoutbox] == [[teacher.email], [teacher.email]]
     # Once a day at the new school too.
@@ -1200,3 +1212,30 @@ def test_an_email_that_cannot_be_written_does_not_blame_the_persons_address(
     assert "is not one an email can be sent to" not in html
     assert "The email could not be written" in html
     assert not ReminderSent.objects.filter(learner=teacher).exists()
+
+
+def test_the_leads_chase_emails_only_whom_the_page_showed_when_they_pressed_email(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead, mailoutbox
+):
+    """The lead confirms the list on the page. Someone whose training fell overdue between
+    the page being shown and the button being pressed (a course assigned meanwhile, or the
+    date turning) is not on it, and is not emailed until the lead has seen them listed."""
+    from schools.models import Group, Membership
+    from tests.factories import UserFactory
+
+    _overdue_for_staff(school, staff_team, staff_course)
+    client.force_login(safeguarding_lead)
+    fields = _chase_form(client)
+
+    newcomer = UserFactory(school=school, username="newcomer", roles=[Role.STAFF])
+    newcomer.email = "newcomer@school.invalid"
+    newcomer.save()
+    other_team = Group.objects.create(school=school, name="Site team", kind=staff_team.kind)
+    Membership.objects.create(group=other_team, user=newcomer)
+    _overdue_for_staff(school, other_team, staff_course)
+
+    done = client.post(reverse("records:chase"), fields, follow=True).content.decode()
+    assert "1 reminder was emailed." in done
+    assert [m.to for m in mailoutbox] == [[teacher.email]]
+    # The newcomer is listed now, for the lead to send to next.
+    assert _chase_form(client).get("chase") == [f"{newcomer.pk}:{staff_course.pk}"]
