@@ -212,7 +212,7 @@ try:
     DATABASES = {
         "default": dj_database_url.parse(
             os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-            conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0),
         )
     }
 except ValueError:
@@ -310,8 +310,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The address is the client's: behind TRUSTED_PROXIES reverse proxies (nginx in front: 1),
 # the one the nearest proxy saw (schools.backends.client_address). Otherwise every sign-in
-# would come from the proxy, and anyone anywhere could lock out a username.
-TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+# would come from the proxy, and anyone anywhere could lock out a username. Below 0 would
+# silently mean none, so it stops the site.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "schools.backends.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

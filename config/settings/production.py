@@ -39,8 +39,9 @@ if urlsplit(H5P_CONTENT_ORIGIN).hostname == urlsplit(SITE_URL).hostname:  # noqa
 # Each web thread keeps its database connection for a minute instead of opening one for every
 # request (a few milliseconds and a new PostgreSQL process each time), and checks it before
 # reusing it. PostgreSQL must allow workers x threads connections, plus the task worker's.
-# DB_CONN_MAX_AGE=0 goes back to a connection per request.
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405
+# DB_CONN_MAX_AGE=0 goes back to a connection per request; below 0 stops the site (Django
+# would take it as 0, not as "for ever").
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -396,6 +396,12 @@ def test_an_empty_path_or_mail_setting_in_the_environment_file_means_the_default
         # (Python's "port must be 0-65535"), while the site and `check --deploy` looked fine.
         ("EMAIL_PORT", "-25"),
         ("EMAIL_PORT", "65536"),
+        # Below 0 (meant as "every proxy", or a typo) it meant none: behind nginx every
+        # sign-in came from nginx's address, so anyone could lock any username out.
+        ("TRUSTED_PROXIES", "-1"),
+        # Below 0 (meant as "for ever", as None is in Django) each request opened a new
+        # database connection, as at 0, while the settings looked as if they kept them.
+        ("DB_CONN_MAX_AGE", "-1"),
     ],
 )
 def test_a_number_out_of_its_range_stops_the_site_naming_its_variable(variable, value):
