@@ -102,9 +102,11 @@ TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7, minimum=0)
 # The LRS's X-Experience-API-Consistent-Through is this long before now: longer than any
 # write of statements takes from being stamped `stored` to committing (the web server's
 # request timeout bounds it; xapi.lrs.http.consistent_through_now). A write that outlasts it is
-# refused (xapi.services), so at 0 every learning event would be.
+# refused (xapi.services), so at 0 every learning event would be. At most a day: no write
+# waits that long, and one past the calendar (now less it before the year 1) would make
+# every answer of the LRS a server error.
 XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS = env_int(
-    "XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", 120, minimum=1
+    "XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", 120, minimum=1, maximum=86_400
 )
 # What a learner's browser may keep in the LRS (state and agent profile documents about the
 # learner, xapi.services.document_save): without a cap one pupil's session could fill the
