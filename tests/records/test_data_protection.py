@@ -1678,6 +1678,24 @@ def test_purging_only_what_is_older_than_more_months_than_the_calendar_holds_del
     assert Statement.objects.count() == 1
 
 
+def test_purging_older_than_a_negative_number_of_months_is_a_command_error_deleting_nothing(
+    school, teacher
+):
+    """A negative --older-than was refused by raising SystemExit, which is no error to
+    whatever runs the command in-process (call_command, a task): it ended that process, or
+    went past its `except Exception`, instead of being a CommandError with the message."""
+    from django.core.management.base import CommandError
+
+    school.retention_months = 1
+    school.save()
+    _record(school, statement(teacher, COMPLETED, COURSE, when=timezone.now() - timedelta(days=90)))
+
+    with pytest.raises(CommandError, match="--older-than must be zero or more months"):
+        call_command("purge_records", "--older-than", "-5")
+
+    assert Statement.objects.count() == 1
+
+
 def test_purge_removes_course_attempts_by_the_school_they_were_started_at(
     school, teacher, staff_course
 ):

@@ -1,6 +1,6 @@
 """Delete learning records older than each school's retention period."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from records.services import leavers_purge, records_purge
 
@@ -29,8 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["older_than"] is not None and options["older_than"] < 0:
-            self.stderr.write("--older-than must be zero or more months.")
-            raise SystemExit(2)
+            # A CommandError, not SystemExit: run in-process (call_command, a task) it is an
+            # error to report, not the end of the process.
+            raise CommandError("--older-than must be zero or more months.")
         counts = records_purge(older_than_months=options["older_than"], dry_run=options["dry_run"])
         verb = "Would delete" if options["dry_run"] else "Deleted"
         for school, count in counts.items():
