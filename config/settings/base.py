@@ -98,7 +98,9 @@ if not 0 <= RECORDS_REMINDERS_HOUR <= 23:
 # How long the database's task queue keeps a task after it finished (or failed): the emails
 # sent from a request wait there with the address, the name and a password reset link.
 # Deleted by the daily reminders run and by purge_records; tasks waiting to run always stay.
-TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7, minimum=0)
+# At most a hundred years: a count past the calendar (meant as "for ever") made every run
+# fail before it deleted anything.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7, minimum=0, maximum=36_500)
 # The LRS's X-Experience-API-Consistent-Through is this long before now: longer than any
 # write of statements takes from being stamped `stored` to committing (the web server's
 # request timeout bounds it; xapi.lrs.http.consistent_through_now). A write that outlasts it is
@@ -299,9 +301,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # A sign-in ends after this long without a request: pupils share devices in school
-# (schools/sessions.py).
-PUPIL_IDLE_MINUTES = env_int("PUPIL_IDLE_MINUTES", 30, minimum=1)
-STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 240, minimum=1)
+# (schools/sessions.py). At most a hundred years: past the calendar (meant as "never") no
+# sign-in could be given an expiry date, and every signed-in request was a server error.
+PUPIL_IDLE_MINUTES = env_int("PUPIL_IDLE_MINUTES", 30, minimum=1, maximum=52_560_000)
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 240, minimum=1, maximum=52_560_000)
 
 # Brute-force protection on sign-in: five failures lock that username from that address for
 # 15 minutes; failing again while locked does not make it longer (or anyone could keep a

@@ -375,12 +375,19 @@ def test_an_empty_path_or_mail_setting_in_the_environment_file_means_the_default
         # sign-out after a while away from a shared laptop; below 0, nobody stayed signed in.
         ("PUPIL_IDLE_MINUTES", "0"),
         ("STAFF_IDLE_MINUTES", "-5"),
+        # Past the calendar (meant as "never"): every request of a pupil signed in was a
+        # server error, as their sign-in's expiry date could not be worked out.
+        ("PUPIL_IDLE_MINUTES", "9999999999"),
+        ("STAFF_IDLE_MINUTES", "9999999999"),
         # 0 (meant as "no limit"): Python's mail client refuses it, so every email failed.
         ("EMAIL_TIMEOUT", "0"),
         # Below 0, purge_records deleted everything that belongs to no school before today,
         # and the task queue's finished tasks at its next run, however new.
         ("RETENTION_MONTHS_WITHOUT_SCHOOL", "-1"),
         ("TASK_RESULTS_KEEP_DAYS", "-7"),
+        # Past the calendar (meant as "for ever"): the daily reminders run and purge_records
+        # failed before doing anything, as the cut-off fell before the year 1.
+        ("TASK_RESULTS_KEEP_DAYS", "99999999"),
         # 0 (meant as "no margin"): every write of learning events took longer than it, so
         # the LRS refused them all with 503 and no pupil's progress was saved.
         ("XAPI_CONSISTENT_THROUGH_MARGIN_SECONDS", "0"),
