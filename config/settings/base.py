@@ -369,8 +369,9 @@ DEFAULT_FROM_EMAIL = (
 )
 # Seconds to wait for the mail server before giving up on an email (it is tried again: the
 # next reminders run, or the lead is told it could not be sent). Without it, a server that
-# accepts the connection and never answers holds a page or the task worker for ever.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# accepts the connection and never answers holds a page or the task worker for ever. At most
+# an hour: one too long for Python's sockets (meant as "wait for ever") failed every email.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=3600)
 
 WAGTAIL_SITE_NAME = "Upstander"
 WAGTAILADMIN_BASE_URL = SITE_URL
