@@ -603,11 +603,14 @@ class SessionKept(ValueError):
 def classroom_session_remove(*, session_uuid, teacher) -> ClassroomSession:
     """Remove the teacher's session started by mistake: only one nobody has voted in yet (its
     votes, once there are some, are the class's choices that its teachers and the
-    safeguarding lead see; they can be taken back step by step first)."""
+    safeguarding lead see; they can be taken back step by step first). Only while they still
+    teach the class: one they were taken off, or left for another school, is not theirs."""
+    from schools.selectors import groups_taught_by
+
     session = (
         ClassroomSession.objects.select_for_update()
         .select_related("scenario", "group")
-        .get(uuid=session_uuid, teacher=teacher)
+        .get(uuid=session_uuid, teacher=teacher, group__in=groups_taught_by(teacher))
     )
     if session.step != 0 or session.votes.exists():
         raise SessionKept(

@@ -1716,3 +1716,21 @@ def test_a_colleagues_run_is_listed_with_who_started_it(client, teacher, klass, 
     client.force_login(colleague)
     page = client.get(reverse("scenarios:classroom_start"))
     assert [line.session for line in page.context["sessions"]] == [session]
+
+
+def test_a_teacher_who_moved_school_cannot_remove_a_session_left_at_the_old_one(
+    client, teacher, klass, scenario
+):
+    """A session a teacher started, nobody has voted in, stays with the class they left: once
+    at another school they could still remove it by its address, though it is no longer
+    listed for them and they can no longer open it."""
+    session = _start_session(client, teacher, klass, scenario)
+    teacher.school = SchoolFactory(name="Elsewhere Academy")
+    teacher.save()
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    assert client.get(url).status_code == 403
+
+    response = client.post(reverse("scenarios:classroom_remove", args=[session.uuid]))
+
+    assert response.status_code == 404
+    assert ClassroomSession.objects.filter(pk=session.pk).exists()
