@@ -1053,3 +1053,28 @@ def test_a_lesson_leaves_out_a_module_private_to_groups_a_pupil_is_not_in(
         course.activity_iri,
     }
     assert _completed(classmate) == {m.activity_iri for m in modules} | {course.activity_iri}
+
+
+def test_each_remove_link_names_its_own_lesson_when_two_share_a_day(
+    client, teacher, pupil, classmate, klass, course, modules
+):
+    """Two lessons recorded on the same day had the same link, "Remove the lesson of" the
+    day, twice: a screen reader's list of links could not tell which lesson each removes
+    (WCAG 2.4.4). Each names the lesson's modules too, and when it was recorded (the same
+    modules recorded again, for a pupil who was missed, differ only in that)."""
+    _record_lesson(client, teacher, klass, course, modules[:1], [pupil])
+    _record_lesson(client, teacher, klass, course, modules[1:2], [pupil])
+    # The same modules again, for a pupil who was missed, recorded a while after.
+    again = _record_lesson(client, teacher, klass, course, modules[1:2], [classmate])
+    ClassLesson.objects.filter(pk=again.pk).update(
+        recorded_at=again.recorded_at + timedelta(minutes=20)
+    )
+    page = client.get(reverse("records:pshe_class", args=[klass.pk])).content.decode()
+
+    names = [
+        re.sub(r"<[^>]+>|\s+", " ", name).strip()
+        for name in re.findall(r'<a href="/[^"]*/delete/"[^>]*>(.*?)</a>', page, flags=re.S)
+    ]
+
+    assert len(names) == 3
+    assert len(set(names)) == 3, names
