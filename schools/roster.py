@@ -268,10 +268,11 @@ def _decode(data: bytes) -> str:
         ) from exc
 
 
-def roster_text(data: bytes) -> str:
+def roster_text(data: bytes | str) -> str:
     """The text of an uploaded roster file, read as `roster_parse` reads it (UTF-8, Excel's
-    UTF-16 "Unicode Text" or a Windows "CSV"). Raises RosterFileError when it cannot be."""
-    return _decode(data)
+    UTF-16 "Unicode Text" or a Windows "CSV"). Raises RosterFileError when it cannot be.
+    Text is a file already read (and its size checked) when it was uploaded."""
+    return data if isinstance(data, str) else _decode(data)
 
 
 def _split_groups(value: str) -> tuple[str, ...]:
@@ -345,10 +346,12 @@ def _refuse_the_other_kinds_ids(header: list[str], sources: dict, *, kind: str) 
         )
 
 
-def roster_parse(data: bytes, *, kind: str) -> ParsedRoster:
+def roster_parse(data: bytes | str, *, kind: str) -> ParsedRoster:
     """Read and validate every row. Raises RosterFileError when the file cannot be read;
-    otherwise returns the valid rows and a list of every problem found."""
-    text = _decode(data)
+    otherwise returns the valid rows and a list of every problem found. `data` is the file
+    uploaded, or its text as `roster_text` read it (the leavers' confirmation carries that:
+    its size in UTF-8 is not the file's, which the limit is on)."""
+    text = roster_text(data)
     records: list[list[str]] = []
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text), strict=True)

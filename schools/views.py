@@ -276,7 +276,7 @@ def roster_import(request):
                 form,
                 school=school,
                 kind=payload["kind"],
-                data=payload["csv"].encode(),
+                data=payload["csv"],  # the text, its file checked on upload
                 everyone=True,
                 leavers_checked=payload["leavers"],
             )
