@@ -4,6 +4,7 @@ password panel of Account."""
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -42,14 +43,23 @@ def school_set_up(request):
     form = SchoolSetUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        school, lead = school_set_up_service(
-            name=data["name"],
-            urn=data["urn"],
-            nation=data["nation"],
-            lead_first_name=data["lead_first_name"],
-            lead_last_name=data["lead_last_name"],
-            lead_email=data["lead_email"],
-        )
+        try:
+            school, lead = school_set_up_service(
+                name=data["name"],
+                urn=data["urn"],
+                nation=data["nation"],
+                lead_first_name=data["lead_first_name"],
+                lead_last_name=data["lead_last_name"],
+                lead_email=data["lead_email"],
+            )
+        except IntegrityError:
+            # Another administrator set up a school with this URN, or an account with this
+            # address, between the form's checks and saving (nothing of this one was saved):
+            # checked again, the form says which, as it would have had they come first.
+            form = SchoolSetUpForm(request.POST)
+            if form.is_valid():
+                raise
+            return TemplateResponse(request, "schools/admin/school_set_up.html", {"form": form})
         names = {
             "school": school.name,
             "lead": lead.get_full_name(),

@@ -216,3 +216,46 @@ def test_a_leads_email_too_long_to_sign_in_with_is_refused_and_nothing_is_set_up
     assert "it can be at most 150 characters" in html
     assert (School.objects.count(), User.objects.count()) == (schools, people)
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("set_up_meanwhile", "error"),
+    [
+        (
+            lambda: School.objects.create(name="Another school", urn="401234"),
+            "Another school already has this URN.",
+        ),
+        (
+            lambda: UserFactory(username="s.llywelyn@ysgol.example", school=None),
+            "Someone already has an account with this",
+        ),
+    ],
+    ids=["same urn", "same lead"],
+)
+def test_a_school_set_up_at_the_same_moment_by_another_administrator_is_a_form_error(
+    admin_client, monkeypatch, set_up_meanwhile, error
+):
+    """Two administrators set up the same school at once: both forms are checked before
+    either is saved, and the second to save finds the URN (or the lead's address) taken.
+    It is told so on the form, as if it had been taken before, not shown a server error."""
+    from schools.forms import SchoolSetUpForm
+
+    checked = SchoolSetUpForm.is_valid
+    others = []
+
+    def valid_then_the_other_commits(form):
+        valid = checked(form)
+        if valid and not others:
+            others.append(set_up_meanwhile())
+        return valid
+
+    monkeypatch.setattr(SchoolSetUpForm, "is_valid", valid_then_the_other_commits)
+    response = admin_client.post(URL, _form())
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert "The school could not be set up." in response.content.decode()
+    assert not School.objects.filter(name="Ysgol Gymraeg Aberdâr").exists()
+    assert not User.objects.filter(
+        username="s.llywelyn@ysgol.example", school__isnull=False
+    ).exists()
+    assert mail.outbox == []
