@@ -353,10 +353,16 @@ def roster_parse(data: bytes | str, *, kind: str) -> ParsedRoster:
     its size in UTF-8 is not the file's, which the limit is on)."""
     text = roster_text(data)
     records: list[list[str]] = []
+    # The line each record starts on, as an editor numbers them: a quoted cell may hold line
+    # breaks (an address from an MIS, a cell typed with Alt+Enter in Excel).
+    starts: list[int] = []
+    start = 1
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text), strict=True)
         for record in reader:
             records.append(record)
+            starts.append(start)
+            start = reader.line_num + 1
     except csv.Error as exc:
         # Python's own reason ("',' expected after '\"'") means nothing to a school; the
         # line being read is where the stray or unclosed quotation mark is.
@@ -366,11 +372,12 @@ def roster_parse(data: bytes | str, *, kind: str) -> ParsedRoster:
                 "that starts with one must end with one, and a quotation mark inside a cell is "
                 'written twice ("").'
             )
-            % {"line": len(records) + 1}
+            % {"line": start}
         ) from exc
     # Ignore trailing blank lines and rows of empty cells (spreadsheets leave them).
     while records and not any(cell.strip() for cell in records[-1]):
         records.pop()
+        starts.pop()
     if not records:
         raise RosterFileError(_("The file is empty."))
     header = [_normalise_header(name) for name in records[0]]
@@ -419,8 +426,7 @@ def roster_parse(data: bytes | str, *, kind: str) -> ParsedRoster:
     # The limit is on people, not rows: an export of classes lists a pupil once per class,
     # and split into several files it would leave them in the last file's classes only.
     people = 0
-    for offset, record in enumerate(records[1:]):
-        line = offset + 2
+    for line, record in zip(starts[1:], records[1:], strict=True):
         if not any(cell.strip() for cell in record):
             continue
         # Empty cells past the last column (a separator ending every row) are no problem.

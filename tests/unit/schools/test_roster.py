@@ -652,3 +652,32 @@ def test_a_unicode_text_file_holding_a_null_character_is_refused():
     data = csv_bytes("mis_id\tfirst_name\tlast_name", "A1\tAnn\x00\tLee", encoding="utf-16")
     with pytest.raises(RosterFileError, match="does not look like a CSV file"):
         roster_parse(data, kind=Kind.PUPILS)
+
+
+def test_problems_are_named_by_the_line_an_editor_shows_when_a_cell_holds_a_line_break():
+    """An MIS export's address (or a cell typed with Alt+Enter in Excel) is written over
+    several lines, in quotation marks: the rows after it start further down the file than
+    their count, and a problem must name the line the school finds it on."""
+    parsed = roster_parse(
+        csv_bytes(
+            "mis_id,first_name,last_name,address",
+            'A1,Priya,Patel,"1 High Street',  # lines 2 to 4
+            "Oakham",
+            'LE15 6AA"',
+            "A2,,Jones,",  # line 5
+            'A3,Sam,"Jones',  # lines 6 and 7: a line break in the name
+            'Smith",',
+            "A4,Ann,,",  # line 8
+        ),
+        kind=Kind.PUPILS,
+    )
+    assert [(e.line, e.column) for e in parsed.errors] == [(5, "first_name"), (8, "last_name")]
+    assert [(row.mis_id, row.line) for row in parsed.rows] == [("A1", 2), ("A3", 6)]
+
+
+def test_a_misplaced_quotation_mark_after_a_cell_over_several_lines_is_named_by_its_line():
+    lines = ["mis_id,first_name,last_name,address", 'A1,Priya,Patel,"1 High Street', 'Oakham"']
+    lines += ['A2,"Ann" Marie,Smith,']  # line 4
+    with pytest.raises(RosterFileError) as caught:
+        roster_parse(csv_bytes(*lines), kind=Kind.PUPILS)
+    assert "Line 4 " in str(caught.value)
