@@ -697,14 +697,19 @@ def assignments(request):
     )
 
 
-@dashboard_required
-def assignment_change(request, pk: int):
-    """Change an assignment's due date, renewal period or time for people who join later."""
-    assignment = get_object_or_404(
+def _assignment_of_school(request, pk: int) -> Assignment:
+    """The assignment `pk` of the school the viewer works on; another school's is a 404."""
+    return get_object_or_404(
         Assignment.objects.select_related("course", "group", "school"),
         pk=pk,
         school=_school_for(request),
     )
+
+
+@dashboard_required
+def assignment_change(request, pk: int):
+    """Change an assignment's due date, renewal period or time for people who join later."""
+    assignment = _assignment_of_school(request, pk)
     form = AssignmentChangeForm(request.POST or None, assignment=assignment)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -739,11 +744,7 @@ def assignment_delete(request, pk: int):
 
 @dashboard_required
 def _assignment_remove_confirm(request, pk: int):
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("course", "group", "school"),
-        pk=pk,
-        school=_school_for(request),
-    )
+    assignment = _assignment_of_school(request, pk)
     return render(
         request,
         "records/assignment_delete.html",
@@ -753,7 +754,7 @@ def _assignment_remove_confirm(request, pk: int):
 
 @dashboard_form_required
 def _assignment_remove(request, pk: int):
-    assignment = get_object_or_404(Assignment, pk=pk, school=_school_for(request))
+    assignment = _assignment_of_school(request, pk)
     services.assignment_delete(assignment=assignment)
     messages.success(request, _("The assignment was removed."))
     return redirect("records:assignments")
