@@ -593,6 +593,13 @@ def _save_state(school, agent_key, *, activity, document_id, content):
     )
 
 
+def _save_tool_progress(school, agent_key):
+    """What a school's own tool saves for the agent stored as `agent_key` (State resource)."""
+    return _save_state(
+        school, agent_key, activity="dp-tool", document_id="progress", content=b'{"page": 4}'
+    )
+
+
 def _save_h5p_state(school, person, *, content=b'{"progress": 3}'):
     """What an H5P activity saves while the person is part-way through it (State resource)."""
     from django.conf import settings
@@ -1990,6 +1997,19 @@ def test_purge_keeps_the_certificate_of_a_completion_the_old_school_still_keeps(
     assert certificate_verify(code=certificate.code) == certificate
 
 
+def _recorded_by_the_schools_tool(school, person, agents, display_name) -> list[dict]:
+    """What a school's tool records of `person` completing the course, a statement for each
+    of `agents` (how it names them), each with the display name the tool sends beside it."""
+    recorded = []
+    for agent in agents:
+        named = statement(person, COMPLETED, COURSE, when=timezone.now())
+        named.pop("stored")
+        named["actor"] = {"objectType": "Agent", "name": display_name, **agent}
+        recorded.append(named)
+    record(statements=recorded, school=school, authority=_tool_authority(school))
+    return recorded
+
+
 def _named_by_the_schools_tools(school, pupil) -> list[str]:
     """Statements a school's tool recorded naming `pupil` as forwarding recognises them but
     the LRS does not link to their account: by an account whose name is their MIS id, by
@@ -2005,13 +2025,7 @@ def _named_by_the_schools_tools(school, pupil) -> list[str]:
         {"mbox_sha1sum": digest},
         {"account": {"homePage": "https://login.school.invalid", "name": pupil.email.upper()}},
     ]
-    recorded = []
-    for agent in agents:
-        named = statement(pupil, COMPLETED, COURSE, when=timezone.now())
-        named.pop("stored")
-        named["actor"] = {"objectType": "Agent", "name": "Pupil Of Elm Lane School", **agent}
-        recorded.append(named)
-    record(statements=recorded, school=school, authority=_tool_authority(school))
+    recorded = _recorded_by_the_schools_tool(school, pupil, agents, "Pupil Of Elm Lane School")
     return [named["id"] for named in recorded]
 
 
@@ -2056,13 +2070,7 @@ def test_what_a_tool_saved_under_a_pupils_mis_id_is_exported_and_erased(school, 
     from xapi.models import Document
 
     _named_by_the_schools_tools(school, pupil)
-    _save_state(
-        school,
-        "account:https://mis.school.invalid|adm55102",
-        activity="dp-tool",
-        document_id="progress",
-        content=b'{"page": 4}',
-    )
+    _save_tool_progress(school, "account:https://mis.school.invalid|adm55102")
     assert [d["document_id"] for d in learner_export(learner=pupil)["documents"]] == ["progress"]
     learner_erase(learner=pupil)
     assert not Document.objects.exists()
@@ -2082,17 +2090,8 @@ def test_what_a_tool_recorded_under_an_account_at_the_sites_address_for_a_pupil_
     pupil.email = "Pupil1@Elm-Lane.school.invalid"
     pupil.save()
     agent = {"account": {"homePage": settings.SITE_URL, "name": name}}
-    named = statement(pupil, COMPLETED, COURSE, when=timezone.now())
-    named.pop("stored")
-    named["actor"] = {"objectType": "Agent", "name": "Pupil Of Elm Lane School", **agent}
-    record(statements=[named], school=school, authority=_tool_authority(school))
-    _save_state(
-        school,
-        f"account:{settings.SITE_URL}|{name}",
-        activity="dp-tool",
-        document_id="progress",
-        content=b'{"page": 4}',
-    )
+    [named] = _recorded_by_the_schools_tool(school, pupil, [agent], "Pupil Of Elm Lane School")
+    _save_tool_progress(school, f"account:{settings.SITE_URL}|{name}")
 
     export = learner_export(learner=pupil)
     assert [s["id"] for s in export["statements"]] == [named["id"]]
@@ -2132,13 +2131,7 @@ def test_what_names_a_pupils_opaque_account_written_another_way_is_exported_and_
     for named in (as_actor, as_object):
         named.pop("stored")
     record(statements=[as_actor, as_object], school=school, authority=_tool_authority(school))
-    _save_state(
-        school,
-        f"account:{account['homePage']}|{account['name']}",
-        activity="dp-tool",
-        document_id="progress",
-        content=b'{"page": 4}',
-    )
+    _save_tool_progress(school, f"account:{account['homePage']}|{account['name']}")
 
     export = learner_export(learner=pupil)
     assert {s["id"] for s in export["statements"]} == {as_actor["id"], as_object["id"]}
@@ -2170,20 +2163,8 @@ def test_what_a_tool_recorded_under_a_staff_members_mis_id_is_exported_and_erase
         {"account": {"homePage": "https://login.school.invalid", "name": teacher.email}},
         {"account": {"homePage": "https://mis.school.invalid", "name": "ADM55102"}},
     ]
-    recorded = []
-    for agent in agents:
-        named = statement(teacher, COMPLETED, COURSE, when=timezone.now())
-        named.pop("stored")
-        named["actor"] = {"objectType": "Agent", "name": "Teacher Of Elm Lane", **agent}
-        recorded.append(named)
-    record(statements=recorded, school=school, authority=_tool_authority(school))
-    _save_state(
-        school,
-        "account:https://mis.school.invalid|t042",
-        activity="dp-tool",
-        document_id="progress",
-        content=b'{"page": 4}',
-    )
+    recorded = _recorded_by_the_schools_tool(school, teacher, agents, "Teacher Of Elm Lane")
+    _save_tool_progress(school, "account:https://mis.school.invalid|t042")
     theirs, pupils = [named["id"] for named in recorded[:3]], recorded[3]["id"]
 
     export = learner_export(learner=teacher)
