@@ -3,19 +3,10 @@ back), as the edit form and the lead's "marked as left" are."""
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from records.services import leavers_purge
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def admin_client(client, db):
-    admin = UserFactory(username="root", school=None, is_superuser=True, is_staff=True)
-    client.force_login(admin)
-    return client
 
 
 def set_active_state(client, people, active: bool):

@@ -8,12 +8,6 @@ from schools.models import Group, School
 from tests.factories import GroupFactory, SchoolFactory, UserFactory
 
 
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(UserFactory(username="root", school=None, is_superuser=True, is_staff=True))
-    return client
-
-
 def test_an_administrator_adds_a_welsh_school(admin_client):
     response = admin_client.post(
         "/admin/schools/schools/new/",

@@ -19,12 +19,6 @@ from tests.factories import GroupFactory, SchoolFactory, UserFactory
 
 
 @pytest.fixture
-def admin_client(client, db):
-    client.force_login(UserFactory(username="root", school=None, is_superuser=True, is_staff=True))
-    return client
-
-
-@pytest.fixture
 def pupils_course(home_page):
     catalogue = course_index(
         home_page, title="Courses for pupils", slug="pupils", audience=Audience.PUPILS

@@ -13,12 +13,6 @@ from tests.factories import GroupFactory, SchoolFactory, UserFactory
 
 
 @pytest.fixture
-def admin_client(client, db):
-    client.force_login(UserFactory(username="root", school=None, is_superuser=True, is_staff=True))
-    return client
-
-
-@pytest.fixture
 def team(school):
     return GroupFactory(school=school, name="Pastoral team", kind=Group.Kind.STAFF_TEAM)
 

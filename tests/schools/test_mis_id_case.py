@@ -12,12 +12,6 @@ from tests.factories import SchoolFactory, UserFactory
 from tests.schools.helpers import pupil_named
 
 
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(UserFactory(username="root", school=None, is_superuser=True, is_staff=True))
-    return client
-
-
 def _people_form(person, school, mis_id):
     return {
         "username": person.username,

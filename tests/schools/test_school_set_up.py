@@ -17,12 +17,6 @@ URL = "/admin/schools/set-up/"
 NEW_PASSWORD = "a-new-Passphrase-42"
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="root", school=None, is_superuser=True, is_staff=True))
-    return client
-
-
 def _form(**overrides):
     data = {
         "name": "Ysgol Gymraeg Aberdâr",

@@ -10,12 +10,6 @@ from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
 from tests.factories import UserFactory
 
 
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(UserFactory(username="root", school=None, is_superuser=True, is_staff=True))
-    return client
-
-
 def _edit(admin_client, person, groups):
     return admin_client.post(
         f"/admin/users/edit/{person.pk}/",
