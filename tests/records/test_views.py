@@ -1936,6 +1936,20 @@ def _staff_course_certificate(world, staff_course, *, completed_at):
     )
 
 
+def _certificate_of_a_course_done_100_days_ago(world, staff_course):
+    """The staff member in `world` took the staff course 100 days ago (it was due 90 days
+    ago), and here is the certificate of it."""
+    from records.models import LearnerActivity
+
+    done = timezone.now() - timedelta(days=100)
+    Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
+    LearnerActivity.objects.filter(learner=world["staff"]).update(
+        first_seen_at=done, last_seen_at=done, first_completed_at=done, last_completed_at=done
+    )
+    Assignment.objects.update(due_on=date.today() - timedelta(days=90))
+    return _staff_course_certificate(world, staff_course, completed_at=done)
+
+
 def test_checking_a_certificate_whose_training_has_expired_says_it_has_expired(
     client, world, staff_course
 ):
@@ -1967,18 +1981,12 @@ def test_a_certificate_from_before_the_course_required_renewal_stops_checking_ou
     """An editor marked the course "requires renewal" 60 days ago, giving 30 days to take
     it again: the dashboard has counted the old completion overdue since, yet the check page
     still called its certificate valid for months more."""
-    from records.models import CourseRenewal, LearnerActivity
+    from records.models import CourseRenewal
     from records.selectors import assignments_for_learner
     from records.services import course_renewal_require
     from records.states import State
 
-    done = timezone.now() - timedelta(days=100)
-    Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
-    LearnerActivity.objects.filter(learner=world["staff"]).update(
-        first_seen_at=done, last_seen_at=done, first_completed_at=done, last_completed_at=done
-    )
-    Assignment.objects.update(due_on=date.today() - timedelta(days=90))
-    certificate = _staff_course_certificate(world, staff_course, completed_at=done)
+    certificate = _certificate_of_a_course_done_100_days_ago(world, staff_course)
     marked = timezone.now() - timedelta(days=60)
     course_renewal_require(course_page_id=staff_course.pk, reason="New settings")
     CourseRenewal.objects.update(required_from=marked, complete_within_days=30)
@@ -1998,18 +2006,12 @@ def test_a_certificate_marked_for_renewal_twice_expires_when_the_latest_mark_say
     days ago with 30 more: the dashboard and the latest email give the holder until 20 days
     from now, yet the check page went by the first mark and called the certificate expired
     29 days ago."""
-    from records.models import CourseRenewal, LearnerActivity
+    from records.models import CourseRenewal
     from records.selectors import assignments_for_learner
     from records.services import course_renewal_require
     from records.states import State
 
-    done = timezone.now() - timedelta(days=100)
-    Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
-    LearnerActivity.objects.filter(learner=world["staff"]).update(
-        first_seen_at=done, last_seen_at=done, first_completed_at=done, last_completed_at=done
-    )
-    Assignment.objects.update(due_on=date.today() - timedelta(days=90))
-    certificate = _staff_course_certificate(world, staff_course, completed_at=done)
+    certificate = _certificate_of_a_course_done_100_days_ago(world, staff_course)
     for days_ago in (60, 10):
         renewal = course_renewal_require(course_page_id=staff_course.pk, reason="New settings")
         CourseRenewal.objects.filter(pk=renewal.pk).update(
