@@ -72,6 +72,17 @@ def test_reaching_an_ending_in_a_module_completes_the_activity_and_the_module(
     )
 
 
+def _started_from_the_module(client, learner, module, scenario):
+    """Sign the learner in and start the module's scenario from its page; return the
+    attempt."""
+    client.force_login(learner)
+    client.post(
+        reverse("scenarios:start", args=[scenario.uuid]),
+        {"module": module.pk, "return_to": module.url},
+    )
+    return ScenarioAttempt.objects.get(learner=learner)
+
+
 @pytest.mark.parametrize("taken_off", ["module", "course"])
 def test_an_ending_reached_after_the_module_was_unpublished_does_not_complete_it(
     client, teacher, demo_module, taken_off
@@ -81,12 +92,7 @@ def test_an_ending_reached_after_the_module_was_unpublished_does_not_complete_it
     from records.selectors import completed_activity_iris
 
     module, scenario = demo_module
-    client.force_login(teacher)
-    client.post(
-        reverse("scenarios:start", args=[scenario.uuid]),
-        {"module": module.pk, "return_to": module.url},
-    )
-    attempt = ScenarioAttempt.objects.get(learner=teacher)
+    attempt = _started_from_the_module(client, teacher, module, scenario)
     (module if taken_off == "module" else module.course).unpublish()
     client.post(
         reverse("scenarios:choose", args=[attempt.uuid]),
@@ -397,12 +403,7 @@ def test_a_choice_sent_without_javascript_after_the_lesson_was_unpublished_says_
     to a bare "Page not found" where the lesson was: they are told the lesson is no longer
     available, and offered the scenario on its own page to finish it."""
     module, scenario = pupils_lesson
-    client.force_login(pupil)
-    client.post(
-        reverse("scenarios:start", args=[scenario.uuid]),
-        {"module": module.pk, "return_to": module.url},
-    )
-    attempt = ScenarioAttempt.objects.get(learner=pupil)
+    attempt = _started_from_the_module(client, pupil, module, scenario)
     course = module.course
     (module if taken_off == "module" else course).unpublish()
     response = client.post(
