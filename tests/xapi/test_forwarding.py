@@ -678,7 +678,7 @@ def test_a_statement_taking_back_one_a_target_was_sent_is_sent_to_it_too(
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert lrs.post("/xapi/statements", [voiding]).status_code == 200
-    sent = [statement["id"] for request in receiver.requests for statement in request["body"]]
+    sent = _sent_ids(receiver)
     assert sent == [completed["id"], voiding["id"]]
 
 
@@ -1215,9 +1215,21 @@ def test_a_voiding_reaches_a_target_given_to_another_school_since_it_was_sent_th
         with django_capture_on_commit_callbacks(execute=True):
             outbox_replay(target=target)
 
-    sent = [statement["id"] for request in receiver.requests for statement in request["body"]]
+    sent = _sent_ids(receiver)
     assert sent == [completed["id"], str(voiding_id)]
     assert OutboxEntry.objects.get(statement__statement_id=voiding_id).status == "sent"
+
+
+def _statement_about(statement, *, actor, verb):
+    """A statement by `actor` (an ADL verb) about `statement`, naming it in a StatementRef
+    (xAPI 1.0.3 section 2.4.4.3)."""
+    from xapi.identity import actor_for
+
+    return {
+        "actor": actor_for(actor),
+        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
+        "object": {"objectType": "StatementRef", "id": statement["id"]},
+    }
 
 
 def test_only_a_voiding_follows_a_statement_to_a_target_given_to_another_school(
@@ -1227,7 +1239,6 @@ def test_only_a_voiding_follows_a_statement_to_a_target_given_to_another_school(
     nothing else its old school records: a statement merely about one it was sent (a
     comment on it) is the old school's news, not the new one's."""
     from tests.factories import SchoolFactory
-    from xapi.identity import actor_for
 
     target = ForwardingTarget.objects.create(
         name="School LRS", endpoint=receiver.endpoint, school=school
@@ -1237,14 +1248,10 @@ def test_only_a_voiding_follows_a_statement_to_a_target_given_to_another_school(
         record(statements=[completed], school=school)
     target.school = SchoolFactory(name="Another school")
     target.save()
-    about = {
-        "actor": actor_for(teacher),
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/commented"},
-        "object": {"objectType": "StatementRef", "id": completed["id"]},
-    }
+    about = _statement_about(completed, actor=teacher, verb="commented")
     with django_capture_on_commit_callbacks(execute=True):
         assert lrs.post("/xapi/statements", [about]).status_code == 200
-    sent = [statement["id"] for request in receiver.requests for statement in request["body"]]
+    sent = _sent_ids(receiver)
     assert sent == [completed["id"]]
 
 
@@ -1255,7 +1262,6 @@ def test_a_statement_naming_another_schools_statement_goes_nowhere_that_one_went
     school's statement in a StatementRef. What it sends must not reach the other school's
     LRS for that: one school's records to another's."""
     from tests.factories import SchoolFactory, UserFactory
-    from xapi.identity import actor_for
 
     other_school = SchoolFactory(name="Another school")
     ForwardingTarget.objects.create(
@@ -1264,12 +1270,8 @@ def test_a_statement_naming_another_schools_statement_goes_nowhere_that_one_went
     theirs = make_statement(UserFactory(school=other_school, username="other1"))
     with django_capture_on_commit_callbacks(execute=True):
         record(statements=[theirs], school=other_school)
-    ours = {
-        "actor": actor_for(teacher),
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-        "object": {"objectType": "StatementRef", "id": theirs["id"]},
-    }
+    ours = _statement_about(theirs, actor=teacher, verb="experienced")
     with django_capture_on_commit_callbacks(execute=True):
         assert lrs.post("/xapi/statements", [ours]).status_code == 200
-    sent = [statement["id"] for request in receiver.requests for statement in request["body"]]
+    sent = _sent_ids(receiver)
     assert sent == [theirs["id"]]
