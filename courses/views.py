@@ -186,10 +186,22 @@ def checklist_save(request, module_id: int, block_id: str):
             return JsonResponse({"error": str(error)}, status=400)
         messages.error(request, str(error))
         return redirect(module.url)
+    taken_off = set(ticked) - set(progress.ticked)
+    notice = (
+        _(
+            "An item you ticked was taken off the checklist after you opened this page. "
+            "Your other ticks are saved."
+        )
+        if taken_off
+        else ""
+    )
     if _wants_json(request):
-        return JsonResponse({"ticked": progress.ticked})
+        return JsonResponse({"ticked": progress.ticked, **({"notice": notice} if notice else {})})
     # Shown in the block, beside the button that saved it (module_page.html).
-    messages.success(request, _("Your ticks are saved."), extra_tags=f"block-{block_id}")
+    if notice:
+        messages.warning(request, notice, extra_tags=f"block-{block_id}")
+    else:
+        messages.success(request, _("Your ticks are saved."), extra_tags=f"block-{block_id}")
     return redirect(f"{module.url}#block-{block_id}")
 
 

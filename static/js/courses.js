@@ -49,7 +49,8 @@
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (response.ok) {
             if (ticked().join() === sent.join()) { keep(null); }
-            say(restored ? message("restored") : message("saved").replace("{count}", data.ticked.length));
+            // A notice: an item was taken off the checklist since the page was opened.
+            say(data.notice || (restored ? message("restored") : message("saved").replace("{count}", data.ticked.length)));
           } else if (response.status === 403 && data.signed_out) {
             say(message("signed-out"), form.getAttribute("data-sign-in-url"));
           } else if (response.status >= 400 && response.status < 500 && data.error) {

@@ -310,14 +310,16 @@ def test_unticking_saves_the_smaller_set(pupil, checklist_module):
     assert ChecklistProgress.objects.get(learner=pupil, block_id=block_id).ticked == []
 
 
-def test_unknown_checklist_item_is_refused_and_nothing_is_saved(pupil, checklist_module):
-    block_id, _items = checklist_ids(checklist_module)
-    with pytest.raises(services.CourseActionError):
-        services.checklist_tick(
-            learner=pupil, module=checklist_module, block_id=block_id, ticked=["nope"]
-        )
-    assert not ChecklistProgress.objects.exists()
-    assert not Statement.objects.filter(verb_iri=VERB + "progressed").exists()
+def test_an_item_no_longer_on_the_checklist_is_left_out_and_the_other_ticks_saved(
+    pupil, checklist_module
+):
+    block_id, items = checklist_ids(checklist_module)
+    services.checklist_tick(
+        learner=pupil, module=checklist_module, block_id=block_id, ticked=["gone", items[1]]
+    )
+    assert ChecklistProgress.objects.get(learner=pupil, block_id=block_id).ticked == [items[1]]
+    statement = Statement.objects.get(learner=pupil, verb_iri=VERB + "progressed")
+    assert statement.data["result"]["score"]["raw"] == 1
 
 
 def test_unknown_checklist_block_is_refused(pupil, checklist_module):

@@ -207,10 +207,16 @@ def test_checklist_save_answers_json_for_the_script(client, pupil, checklist_mod
     url = reverse("courses:checklist_save", args=[checklist_module.pk, child.id])
     response = client.post(url, {"item": items}, HTTP_ACCEPT="application/json")
     assert response.json() == {"ticked": items}
-    bad = client.post(url, {"item": ["nope"]}, HTTP_ACCEPT="application/json")
-    assert bad.status_code == 400
-    assert "no longer" in bad.json()["error"]
     assert ChecklistProgress.objects.get(learner=pupil).ticked == items
+    gone = client.post(url, {"item": [items[0]]}, HTTP_ACCEPT="application/json")
+    assert gone.json() == {"ticked": [items[0]]}
+    bad = client.post(
+        reverse("courses:checklist_save", args=[checklist_module.pk, "not-a-block"]),
+        {"item": items},
+        HTTP_ACCEPT="application/json",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]
 
 
 def test_reflection_is_saved_and_shown_only_to_its_author(client, pupil, course):
@@ -421,3 +427,47 @@ def test_ticks_sent_by_script_after_the_lesson_was_unpublished_say_why(
     response = client.post(url, {"item": [item]}, HTTP_ACCEPT="application/json")
     assert response.status_code == 404
     assert "no longer available" in response.json()["error"]
+
+
+def test_ticks_made_on_a_page_opened_before_an_editor_took_an_item_off_are_saved(
+    client, teacher, staff_course
+):
+    """A member of staff has the CPD checklist open while an editor takes one of its items
+    off. Their new ticks still come with the old item's: the ticks for the items still on the
+    checklist are saved (and they are told about the one taken off), not all refused."""
+    module = module_page(
+        staff_course,
+        "settings",
+        body=[
+            (
+                "checklist",
+                {
+                    "title": "Check your settings",
+                    "intro": "",
+                    "platforms": [{"platform": "Instagram", "items": ["Private", "Tags", "Map"]}],
+                },
+            )
+        ],
+    )
+    child = module.body[0]
+    items = ChecklistBlock.item_ids(child.value)
+    client.force_login(teacher)
+    url = reverse("courses:checklist_save", args=[module.pk, child.id])
+    client.post(url, {"item": [items[0]]})
+    body = module.body.raw_data
+    platform = body[0]["value"]["platforms"][0]["value"]
+    platform["items"] = [i for i in platform["items"] if i["id"] != items[1]]
+    module.body = list(body)
+    module.save_revision().publish()
+
+    response = client.post(url, {"item": items}, follow=True)  # the old page: all three
+    progress = ChecklistProgress.objects.get(learner=teacher, block_id=child.id)
+    assert progress.ticked == [items[0], items[2]]
+    html = response.content.decode()
+    assert "was taken off the checklist" in html
+    assert f'value="{items[2]}" id="item-{items[2]}" checked' in html
+
+    answer = client.post(url, {"item": items}, HTTP_ACCEPT="application/json")
+    assert answer.status_code == 200
+    assert answer.json()["ticked"] == [items[0], items[2]]
+    assert "was taken off the checklist" in answer.json()["notice"]
