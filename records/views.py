@@ -633,8 +633,9 @@ def person_erase(request, pk: int):
             _("Only an administrator holding all of this person's permissions can erase them.")
         )
     error = None
+    typed = request.POST.get("confirm", "") if request.method == "POST" else ""
     if request.method == "POST":
-        if request.POST.get("confirm", "").strip() == learner.username:
+        if typed.strip() == learner.username:
             name = str(learner)
             services.learner_erase(
                 learner=learner, by=request.user, via=DataProtectionEvent.Via.DASHBOARD
@@ -648,6 +649,7 @@ def person_erase(request, pk: int):
         {
             "learner": learner,
             "error": error,
+            "typed": typed,  # shown back, so a slip can be seen and put right
             # Copies already forwarded to other LRSs are out of reach: say where they are
             # and how those LRSs know the person, so the school can ask for them too.
             "copies_at": targets_holding_copies(learner=learner),

@@ -189,7 +189,13 @@ def test_a_mistyped_username_on_erase_is_announced_and_tied_to_its_box(
     confirm = page.get_by_label(f"Type their username ({pupil.username}) to confirm")
     expect(confirm).to_have_attribute("aria-invalid", "true")
     expect(confirm).to_have_accessible_description(re.compile("Type the username exactly"))
+    expect(confirm).to_have_value(pupil.username + "x")  # the slip is there to put right
     assert_accessible(page)
+    # Sent empty: the page's own summary says so, not the browser's "fill in this field".
+    confirm.fill("")
+    page.get_by_role("button", name="Erase for ever").click()
+    expect(page.get_by_role("alert")).to_contain_text("Type the username exactly to confirm.")
+    expect(page.get_by_role("alert")).to_be_focused()
     ctx.close()
 
 

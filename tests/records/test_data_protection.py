@@ -2173,3 +2173,25 @@ def test_what_a_tool_recorded_under_a_staff_members_mis_id_is_exported_and_erase
     learner_erase(learner=teacher)
     assert list(Statement.objects.values_list("statement_id", flat=True)) == [uuid.UUID(pupils)]
     assert not Document.objects.exists()
+
+
+def test_the_erase_page_shows_its_own_error_summary_rather_than_the_browsers_bubble(
+    client, school, pupil, safeguarding_lead
+):
+    """Sent empty, the confirmation box was stopped by the browser's own "fill in this field"
+    bubble (its `required`), which screen readers and zoomed pages handle badly, rather than
+    the page's error summary linked to the box, as every other form of the site does."""
+    import re
+
+    from django.urls import reverse
+
+    client.force_login(safeguarding_lead, backend="schools.backends.AnyCaseUsernameBackend")
+    url = reverse("records:person_erase", args=[pupil.pk])
+    html = client.get(url).text
+    (form,) = re.findall(r"<form[^>]*>", html[html.index("<main") :])
+    assert "novalidate" in form
+    html = client.post(url, {"confirm": ""}).text
+    assert 'href="#confirm">Type the username exactly to confirm.</a>' in html
+    # What was typed wrongly is shown back, so the slip can be seen and put right.
+    html = client.post(url, {"confirm": "not-their-username"}).text
+    assert 'value="not-their-username"' in html
