@@ -358,7 +358,14 @@ class ClassLessonForm(forms.Form):
         label=_("Modules you taught"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose the modules you taught.")},
+        error_messages={
+            "required": _("Choose the modules you taught."),
+            # Taken off the course while the form was open: not Django's words and an id.
+            "invalid_choice": _(
+                "A module you ticked is no longer part of the course. Check the modules "
+                "ticked below and send the form again."
+            ),
+        },
     )
     taught_on = DatePickerField(label=_("Date of the lesson"))
     # Made with the form, so the same form sent twice records one lesson.
@@ -371,7 +378,14 @@ class ClassLessonForm(forms.Form):
         label=_("Pupils who were there"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Tick the pupils who were there.")},
+        error_messages={
+            "required": _("Tick the pupils who were there."),
+            # Moved class (a roster import) while the form was open, or never in it.
+            "invalid_choice": _(
+                "A pupil you ticked is no longer in the class. Check who is ticked below "
+                "and send the form again."
+            ),
+        },
     )
 
     def __init__(self, *args, modules, pupils, **kwargs):

@@ -214,8 +214,8 @@ def test_a_lesson_form_of_another_class_records_nothing(
         ({"taught_on": (date.today() + timedelta(days=1)).isoformat()}, "cannot be in the future"),
         ({"taught_on": "2020-01-01"}, "up to a year after"),
         ({"taught_on": "yesterday"}, "Enter a real date as day/month/year"),
-        ({"pupils": ["999999"]}, "Select a valid choice"),
-        ({"modules": ["999999"]}, "Select a valid choice"),
+        ({"pupils": ["999999"]}, "A pupil you ticked is no longer in the class."),
+        ({"modules": ["999999"]}, "A module you ticked is no longer part of the course."),
         ({"lesson": "not-an-id"}, "<li>This form could not be read. Open it again and resend."),
     ],
 )
@@ -240,7 +240,8 @@ def test_a_pupil_of_another_class_cannot_be_ticked(
     client.force_login(teacher)
     data = _lesson_form(klass, modules[:1], [stranger])
     response = client.post(_url(course), data)
-    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert response.status_code == 200
+    assert "A pupil you ticked is no longer in the class." in response.content.decode()
     assert not Completion.objects.filter(learner=stranger).exists()
 
 
@@ -1078,3 +1079,22 @@ def test_each_remove_link_names_its_own_lesson_when_two_share_a_day(
 
     assert len(names) == 3
     assert len(set(names)) == 3, names
+
+
+def test_a_pupil_who_left_the_class_while_the_form_was_open_is_said_plainly_and_ticks_stay(
+    client, teacher, pupil, classmate, klass, course, modules
+):
+    """The roster is imported while a teacher has the lesson form open, and a pupil they
+    ticked has moved class. The problem is said in words the teacher knows (not "Select a
+    valid choice. 1234 is not one of the available choices.", a database id), and the other
+    pupils and modules stay ticked, so they only need to send it again."""
+    client.force_login(teacher)
+    data = _lesson_form(klass, modules[:1], [pupil, classmate])
+    Membership.objects.filter(group=klass, user=pupil).delete()
+    html = client.post(_url(course), data).content.decode()
+    problem = "A pupil you ticked is no longer in the class."
+    assert f'href="#id_pupils_0">Pupils who were there: {problem}' in html
+    assert "is not one of the available choices" not in html
+    (box,) = re.findall(rf'<input[^>]*name="pupils" value="{classmate.pk}"[^>]*>', html)
+    assert "checked" in box
+    assert not ClassLesson.objects.exists()
