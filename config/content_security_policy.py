@@ -14,7 +14,9 @@ A response that already has a policy keeps it: the H5P embed page (h5p/content_v
 Wagtail's document downloads. The content origin's other files get none.
 
 `frame-ancestors` follows X-Frame-Options, which XFrameOptionsMiddleware has set by the time
-this sees the response: DENY everywhere but the admin's previews, which its own pages frame.
+this sees the response: DENY everywhere but the admin's previews, which its own pages frame. A
+response that never reached it (the 400 page for a host the site does not answer to, a static
+file) follows X_FRAME_OPTIONS, unless its view was marked as exempt.
 Wagtail renders a preview as a dummy request for the page itself (`request.is_dummy`), which
 gets the site's policy and may be framed by the site, as the preview panel does.
 """
@@ -59,7 +61,12 @@ class ContentSecurityPolicyMiddleware:
         if HEADER in response or getattr(request, "is_h5p_content_origin", False):
             return response
         directives = list(ADMIN_POLICY) if request.path.startswith(ADMIN_PREFIX) else site_policy()
-        ancestors = FRAME_ANCESTORS.get(response.get("X-Frame-Options", "").upper())
+        framing = response.get("X-Frame-Options", "")
+        if not framing and not getattr(response, "xframe_options_exempt", False):
+            # Answered before XFrameOptionsMiddleware could say (the 400 page for an unknown
+            # host, a static file): the site's own setting, not "anyone may frame it".
+            framing = settings.X_FRAME_OPTIONS
+        ancestors = FRAME_ANCESTORS.get(framing.upper())
         if getattr(request, "is_dummy", False):
             # Wagtail's preview of a page or snippet: rendered through this middleware as a
             # request for the page itself, and framed by the admin's preview panel.

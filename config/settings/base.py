@@ -158,10 +158,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Only the site's own scripts run on its pages (config/content_security_policy.py). Before
+    # the next: the 400 page for a host the site does not answer to gets the policy too.
+    "config.content_security_policy.ContentSecurityPolicyMiddleware",
     # Routes requests for H5P_CONTENT_ORIGIN to the content-only URLs (h5p/content_urls.py).
     "h5p.middleware.ContentOriginMiddleware",
-    # Only the site's own scripts run on its pages (config/content_security_policy.py).
-    "config.content_security_policy.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -59,6 +59,16 @@ def test_the_sign_in_page_has_the_policy_too(client):
     assert policy.get("frame-ancestors") == ["'none'"]
 
 
+def test_the_page_refusing_a_request_for_another_host_has_the_policy_too(client):
+    """A request naming a host the site does not answer to is refused with the 400 page
+    before any view runs: it was sent with no policy and no word on who may frame it."""
+    response = client.get("/learning/", HTTP_HOST="not-this-site.example")
+    assert response.status_code == 400
+    policy = directives(response)
+    assert policy.get("script-src") == ["'self'"]
+    assert policy.get("frame-ancestors") == ["'none'"]
+
+
 def test_the_admin_is_framed_only_by_itself_and_keeps_its_inline_scripts(client, editor):
     client.force_login(editor)
     response = client.get("/admin/")
