@@ -44,11 +44,58 @@ FOR_GOOD = "public, max-age=31536000, immutable"
 BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
+# The type of every kind of file a package (validation.LIBRARY_EXTENSIONS) or the player may
+# hold, whatever the host's /etc/mime.types says: a slim container has none, and Python's own
+# table lacks .webvtt, the fonts, Ogg, .m4a and .webp. A browser shows captions only from a
+# file served as text/vtt (WHATWG HTML, the track element): otherwise it drops them without a
+# word (WCAG 2.2 SC 1.2.2). Anything else is left to Django (application/octet-stream).
+CONTENT_TYPES = {
+    "vtt": "text/vtt",
+    "webvtt": "text/vtt",
+    "js": "text/javascript",
+    "mjs": "text/javascript",
+    "css": "text/css",
+    "json": "application/json",
+    "svg": "image/svg+xml",
+    "xml": "application/xml",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "bmp": "image/bmp",
+    "tif": "image/tiff",
+    "tiff": "image/tiff",
+    "webp": "image/webp",
+    "eot": "application/vnd.ms-fontobject",
+    "ttf": "font/ttf",
+    "otf": "font/otf",
+    "woff": "font/woff",
+    "woff2": "font/woff2",
+    "webm": "video/webm",
+    "mp4": "video/mp4",
+    "ogv": "video/ogg",
+    "ogg": "audio/ogg",
+    "oga": "audio/ogg",
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "wav": "audio/wav",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "md": "text/markdown",
+    "pdf": "application/pdf",
+    "gltf": "model/gltf+json",
+    "glb": "model/gltf-binary",
+}
+
+
 def _serve_under(root: Path, path: str, request):
     if ".." in path.split("/") or path.startswith("/"):
         raise Http404
     response = serve(request, path, document_root=str(root))
     if response.status_code == 200:
+        known = CONTENT_TYPES.get(path.rpartition(".")[2].lower()) if "." in path else None
+        if known:
+            response["Content-Type"] = known
         response["Accept-Ranges"] = "bytes"
         response = _range_of(request, response)
     return _cors(response)

@@ -228,3 +228,54 @@ def test_the_files_of_an_activity_no_longer_saved_are_not_served(client, h5p_roo
 
     response = client.get(f"/packages/{activity.uuid}/H5P.Tiny-1.0/tiny.js", **CONTENT)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("content/captions/en.vtt", "text/vtt"),
+        ("content/captions/cy.webvtt", "text/vtt"),
+        ("content/fonts/icons.woff2", "font/woff2"),
+        ("content/fonts/icons.woff", "font/woff"),
+        ("content/fonts/icons.ttf", "font/ttf"),
+        ("content/fonts/icons.otf", "font/otf"),
+        ("content/audio/clip.ogg", "audio/ogg"),
+        ("content/audio/clip.oga", "audio/ogg"),
+        ("content/videos/clip.ogv", "video/ogg"),
+        ("content/audio/clip.m4a", "audio/mp4"),
+        ("content/images/photo.webp", "image/webp"),
+        ("content/data.json", "application/json"),
+        ("H5P.Tiny-1.0/images/badge.svg", "image/svg+xml"),
+        ("H5P.Tiny-1.0/tiny.js", "text/javascript"),
+    ],
+)
+def test_package_files_are_served_with_their_own_type_on_any_host(
+    client, h5p_root, monkeypatch, name, content_type
+):
+    """Browsers show a captions track only when it is served as text/vtt (WHATWG HTML, "the
+    track element"), whichever of the two extensions H5P allows it has: served otherwise,
+    the captions are silently dropped (WCAG 2.2 SC 1.2.2). With `nosniff` a font, sound or
+    image must carry its own type too. The type must not depend on the host's
+    /etc/mime.types: a slim container has none, and Python's own table lacks most of these."""
+    import mimetypes
+
+    monkeypatch.setattr(mimetypes, "_db", mimetypes.MimeTypes(filenames=()))
+    activity = h5p_activity_create(upload=upload_of(tiny_package(**{name: b"WEBVTT\n"})))[0]
+    response = client.get(f"/packages/{activity.uuid}/{name}", **CONTENT)
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == content_type
+    assert response["X-Content-Type-Options"] == "nosniff"
+    ranged = client.get(f"/packages/{activity.uuid}/{name}", HTTP_RANGE="bytes=0-1", **CONTENT)
+    assert ranged["Content-Type"].split(";")[0] == content_type
+
+
+@pytest.mark.parametrize("path", ["fonts/h5p-core-30.woff2", "styles/h5p.css"])
+def test_player_files_are_served_with_their_own_type_on_any_host(client, monkeypatch, path):
+    import mimetypes
+
+    monkeypatch.setattr(mimetypes, "_db", mimetypes.MimeTypes(filenames=()))
+    response = client.get(f"/player/{path}", **CONTENT)
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == (
+        "font/woff2" if path.endswith(".woff2") else "text/css"
+    )
