@@ -7,9 +7,9 @@
 //
 // Nothing is lost when a statement cannot be delivered (the learner was signed out after a
 // long time without a request, or the connection dropped): each statement gets an id when
-// H5P sends it and waits in this tab's sessionStorage, keyed by learner, module and activity,
-// until the site has it. The relay sends them in order, again after the learner signs in
-// and comes back, when the connection returns, or with the next statement; the server
+// H5P sends it and waits in this tab's sessionStorage, keyed by learner, module, block and
+// activity, until the site has it. The relay sends them in order, again after the learner
+// signs in and comes back, when the connection returns, or with the next statement; the server
 // stores an id it already has only once, and dates each when H5P sent it (the relay says how
 // long it waited). Signing out clears them (site.js).
 (function () {
@@ -37,7 +37,9 @@
     var status = section.querySelector("[data-h5p-status]");
     var tokenInput = section.querySelector("input[name=csrfmiddlewaretoken]");
     var csrf = tokenInput ? tokenInput.value : "";
-    var key = "upstander-h5p-" + section.getAttribute("data-learner") + "-" + moduleId + "-" + url;
+    // One key per place in the module: the same activity placed twice keeps each one's own.
+    var key = "upstander-h5p-" + section.getAttribute("data-learner") + "-" + moduleId + "-" +
+      section.getAttribute("data-block") + "-" + url;
     var queue = Promise.resolve();
     var waiting = false;  // something could not be delivered and is kept
     var retry = null;

@@ -157,6 +157,41 @@ def test_an_answer_sent_while_the_connection_is_down_is_saved_when_it_returns(
     assert Completion.objects.filter(learner=pupil).exists()
 
 
+def test_answers_kept_in_two_places_of_the_same_activity_are_all_kept(
+    page, live_server, origins, home_page, pupil, true_false
+):
+    """An editor may place one activity twice in a module (tried before the video, and again
+    after it). Answers kept in the tab while the connection is down are kept for each place
+    on its own: answering in the second does not overwrite what the first kept."""
+    from xapi.models import Statement
+
+    site, _content = origins
+    module = module_with_h5p(home_page, true_false)
+    module.body.append(("h5p", {"activity": true_false, "required": True}))
+    module.save()
+    sign_in_at(page, site, pupil.username)
+    page.goto(f"{site}{module.url}")
+    page.route("**/statements/", lambda route: route.abort("internetdisconnected"))
+    frames = page.locator("iframe.h5p-activity__frame")
+    statuses = page.locator("[data-h5p-status]")
+    for place, answer in enumerate(["False", "True"]):
+        frames.nth(place).scroll_into_view_if_needed()
+        player = frames.nth(place).content_frame.frame_locator("iframe").first
+        player.get_by_role("radio", name=answer).click()
+        player.get_by_role("button", name="Check").click()
+        statuses.nth(place).get_by_text("Your answer has not been saved yet").wait_for()
+    answered = Statement.objects.filter(verb_iri="http://adlnet.gov/expapi/verbs/answered")
+    assert not answered.exists()
+
+    # What the tab keeps to send when the connection returns (or after a reload): both.
+    kept = page.evaluate(
+        """() => Object.keys(sessionStorage).filter(k => k.startsWith('upstander-h5p'))
+            .flatMap(k => JSON.parse(sessionStorage.getItem(k)))
+            .filter(item => item.statement.result).map(item => item.statement.result.response)"""
+    )
+    assert sorted(kept) == ["false", "true"]
+
+
 def open_the_player_as(page, site, learner, module):
     """Sign in, open the module and wait until the true/false sample is ready to answer."""
     sign_in_at(page, site, learner.username)
