@@ -265,7 +265,9 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
         return "scenarios/preview.html"
 
     def get_preview_context(self, request, mode_name):
+        from .engine.validation import is_web_link
         from .graph_svg import graph_svg
+        from .player import node_image
 
         context = super().get_preview_context(request, mode_name)
         graph = self.graph()
@@ -273,8 +275,11 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
         # Node ids may have spaces (Twine passage names), which an HTML id must not: each
         # node's section gets an anchor by its place, and each choice links to its target's.
         anchors = {node["id"]: f"node-{n}" for n, node in enumerate(graph_dict["nodes"], 1)}
-        for node in graph_dict["nodes"]:
+        for node, engine_node in zip(graph_dict["nodes"], graph.nodes, strict=True):
             node["anchor"] = anchors[node["id"]]
+            # The picture and media link as the player shows them (scenarios.player).
+            node["image"] = node_image(engine_node)
+            node["media"] = engine_node.media if is_web_link(engine_node.media) else ""
             for choice in node.get("choices") or []:
                 choice["target_anchor"] = anchors.get(choice["target"], "")
         context["graph_dict"] = graph_dict

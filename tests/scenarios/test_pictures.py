@@ -85,3 +85,18 @@ def test_a_picture_deleted_from_the_library_is_left_out(client, pupil, picture):
 
     assert response.status_code == 200
     assert "scenario-node__image" not in response.content.decode()
+
+
+def test_the_preview_shows_each_picture_with_its_description_as_the_player_does(
+    rf, editor, picture
+):
+    """Authors check a node's picture, and the sentence that describes it, in the preview
+    before learners see them in the player."""
+    scenario = published_scenario(_with_picture(picture.pk, "The privacy menu, all set to public"))
+    request = rf.get("/")
+    request.user = editor
+
+    html = scenario.serve_preview(request, "").render().content.decode()
+
+    assert 'alt="The privacy menu, all set to public"' in html
+    assert 'class="scenario-node__image" src="/' in html
