@@ -113,6 +113,21 @@ class Layout:
     seed: str = field(default="")
 
 
+def _not_in_prompt_order(prompts: list[Choice], targets: list[Choice]) -> list[Choice]:
+    """`targets`, with the prompts' answers moved round one place among themselves if they
+    are listed in the order of the prompts (the first prompt's answer first, and so on),
+    which would give the pairs away. Extra wrong answers keep their places."""
+    matches = list(dict.fromkeys(prompt.match for prompt in prompts))
+    places = [place for place, target in enumerate(targets) if target.id in matches]
+    if len(places) < 2 or [targets[place].id for place in places] != matches:
+        return targets
+    answers = [targets[place] for place in places]
+    moved = list(targets)
+    for place, answer in zip(places, answers[1:] + answers[:1], strict=True):
+        moved[place] = answer
+    return moved
+
+
 def laid_out(questions: Sequence[Question], layout: Layout) -> list[Question]:
     """The questions in the order an attempt shows them, deterministic for a given seed.
 
@@ -134,6 +149,8 @@ def laid_out(questions: Sequence[Question], layout: Layout) -> list[Question]:
             rng.shuffle(targets)
         elif question.kind == Kind.MATCHING:
             rng.shuffle(targets)
+        if question.kind == Kind.MATCHING:
+            targets = _not_in_prompt_order(choices, targets)
         result.append(
             Question(
                 id=question.id,

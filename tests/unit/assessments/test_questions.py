@@ -227,3 +227,16 @@ def test_a_matching_answer_written_twice_with_different_capitals_is_one_answer()
     )
     question = block.to_question(value, "q")
     assert sorted(t.text for t in question.targets) == ["CEOP", "Childline"]
+
+
+@given(st.text(min_size=1, max_size=8), st.booleans())
+def test_a_matching_question_never_lists_its_answers_in_the_order_of_its_prompts(
+    seed, shuffle_options
+):
+    """Answers listed so that the first prompt's comes first, the second's next and so on
+    would give the pairs away, as an ordering question shown in order would."""
+    (question,) = laid_out([MATCH], Layout(shuffle_options=shuffle_options, seed=seed))
+    matches = [prompt.match for prompt in question.choices]
+    listed = [target.id for target in question.targets if target.id in matches]
+    assert listed != matches
+    assert sorted(t.id for t in question.targets) == sorted(t.id for t in MATCH.targets)
