@@ -8,6 +8,7 @@ from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from .engine import Issue
 from .engine.graph import default_choice_id
 
 # The fields a scenario's graph is read from.
@@ -236,11 +237,17 @@ def publishing_problems(scenario) -> list[str]:
     """What stops this version of a scenario (a revision's, say) being published now, as
     its edit form would say: problems in its graph, and pupils' lessons using it when it is
     for staff."""
+    return [issue.message for issue in publishing_issues(scenario)]
+
+
+def publishing_issues(scenario) -> list[Issue]:
+    """`publishing_problems` as issues, for the map and the preview, which name the node each
+    is about."""
     from .models import Scenario
 
-    problems = [problem.message for problem in scenario.problems()]
+    issues = scenario.problems()
     if scenario.pk is not None and scenario.audience == Scenario.Audience.STAFF:
         problem = pupils_lessons_problem(scenario)
         if problem:
-            problems.append(problem)
-    return problems
+            issues.append(Issue(None, "pupils_lessons", problem))
+    return issues

@@ -266,6 +266,7 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
 
     def get_preview_context(self, request, mode_name):
         from .engine.validation import is_web_link
+        from .forms import publishing_issues
         from .graph_svg import graph_svg
         from .player import node_image
 
@@ -283,7 +284,7 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
             for choice in node.get("choices") or []:
                 choice["target_anchor"] = anchors.get(choice["target"], "")
         context["graph_dict"] = graph_dict
-        context["problems"] = self.problems()
+        context["problems"] = publishing_issues(self)
         context["graph_svg"] = graph_svg(graph)
         return context
 

@@ -12,13 +12,15 @@ class GraphPanel(Panel):
         template_name = "scenarios/admin/graph_panel.html"
 
         def get_context_data(self, parent_context=None):
+            from .forms import publishing_issues
             from .graph_svg import graph_outline, graph_svg
 
             context = super().get_context_data(parent_context)
             instance = self.instance
             if instance is not None and instance.pk:
                 context["export_url"] = reverse("scenarios_twee:export", args=[instance.pk])
-                problems = instance.problems()
+                # All that stops publishing, a pupils' lesson using a staff scenario too.
+                problems = publishing_issues(instance)
                 context["problems"] = problems
                 graph = instance.graph()
                 problem_nodes = {p.node_id for p in problems if p.node_id}

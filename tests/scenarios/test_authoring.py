@@ -576,3 +576,27 @@ def test_publishing_without_a_title_also_marks_the_problems_of_the_graph(client,
         "The choice “Report it” in “see-post” leads to “ending”, which does not exist."
     ]
     assert not Scenario.objects.exists()
+
+
+def test_the_map_of_a_staff_draft_a_pupils_lesson_uses_does_not_say_it_can_be_published(
+    client, editor, home_page
+):
+    """A draft switched to "for staff" while a live pupils' lesson uses it cannot be
+    published (the form refuses it, naming the lesson). The map beside the form says so too,
+    rather than "this version can be published"."""
+    from tests.courses.conftest import module_page, pupils_course
+
+    scenario = published_scenario(title="The crest account")
+    course = pupils_course(home_page, "Respect online", "respect-online")
+    module_page(
+        course, "lesson", title="What happened", body=[("scenario", {"scenario": scenario})]
+    )
+    client.force_login(editor)
+    data = _admin_post_data(scenario, publish=False, target="poor")
+    data["audience"] = Scenario.Audience.STAFF
+    assert client.post(_edit_url(scenario), data).status_code == 302
+
+    html = client.get(_edit_url(scenario)).content.decode()
+
+    assert "this version can be published" not in html
+    assert "Pupils&#x27; lessons use this scenario (“What happened”)" in html
