@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.apps import apps
-from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 
 from schools.models import Group, Membership, RoleGrant, User
-from schools.roles import AUTH_GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
+from schools.roles import AUTH_GROUP_NAMES, ROLE_BY_GROUP_NAME, Role, roles_of
 from schools.selectors import (
     group_pupils,
     group_reading_order,
@@ -438,10 +438,23 @@ def certificate_expires_on(*, certificate: Certificate) -> date | None:
         # A teacher in a team renewing every 24 months is not held to the leads' 12.
         months = theirs[0].renewal_months
     else:
-        # No longer assigned it there (moved, left, or the assignment went): the school's.
-        months = Assignment.objects.filter(
+        # No longer assigned it there (moved, left, or the assignment went): the shortest
+        # period of the assignments there that are for their groups or roles, so leaving
+        # does not hold a teacher to the leads' 12 months; else the school's.
+        renewing = Assignment.objects.filter(
             school_id=school_id, course_id=certificate.course_id, renewal_months__isnull=False
-        ).aggregate(months=Min("renewal_months"))["months"]
+        )
+        roles = set(roles_of(learner))
+        if Role.SAFEGUARDING_LEAD in roles:
+            roles.add(Role.STAFF)  # a lead is staff, as the dashboard counts them
+        theirs_there = renewing.filter(
+            Q(group__memberships__user=learner, group__memberships__role=Membership.Role.MEMBER)
+            | Q(role__in=roles)
+        )
+        months = (
+            theirs_there.aggregate(months=Min("renewal_months"))["months"]
+            or renewing.aggregate(months=Min("renewal_months"))["months"]
+        )
     if not months:
         return renewed_by
     expires_on = add_months(timezone.localdate(certificate.completed_at), months)

@@ -2282,3 +2282,27 @@ def test_a_due_date_at_the_end_of_the_calendar_breaks_no_page_nor_the_reminders(
         assert client.get(reverse(name)).status_code == 200
     assert client.get(reverse("records:person", args=[lead.pk])).status_code == 200
     reminders_send()
+
+
+def test_a_certificate_keeps_its_expiry_date_when_its_holder_leaves_the_school(
+    client, world, school, staff_course
+):
+    """The staff team renews the course every 24 months and the leads every 12. A teacher
+    who leaves did the training they did: the check page goes on giving the date their
+    certificate (and the dashboard, while they were there) said, not the leads' 12 months."""
+    Assignment.objects.update(renewal_months=24)
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.SAFEGUARDING_LEAD,
+        due_on=date.today() + timedelta(days=10),
+        renewal_months=12,
+    )
+    completed_on = timezone.localdate(world["completion"].completed_at)
+    certificate = _staff_course_certificate(
+        world, staff_course, completed_at=world["completion"].completed_at
+    )
+    world["staff"].is_active = False
+    world["staff"].save()
+    html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
+    assert f"It expires on {add_months(completed_on, 24):%-d %B %Y}" in html
