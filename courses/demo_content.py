@@ -166,8 +166,8 @@ PUPIL_COURSE = {
                     "<p>The posts named real teachers. Some used photos of them. Many made fun "
                     "of them. Some told lies about them. Some were rude about who the teachers "
                     "were or who they loved.</p>"
-                    "<p>Lots of people thought it was a joke. It did not feel like a joke to "
-                    "the teachers.</p>"
+                    "<p>Some pupils may have made the posts as a joke. It did not feel like a "
+                    "joke to the teachers.</p>"
                 ),
                 _case(
                     "Fake school accounts on TikTok",
@@ -196,10 +196,10 @@ PUPIL_COURSE = {
                 ),
                 _teacher_notes(
                     "Discussion",
-                    "<p>Ask the class why so many people treated the accounts as a joke, and "
-                    "who it was not a joke for. Draw out three points: the teachers were named "
-                    "and recognisable; a post spreads faster than it can be taken down; and a "
-                    "lie can follow someone after the post has gone.</p>"
+                    "<p>Ask the class why someone might make or share a post like this as a "
+                    "joke, and who it was not a joke for. Draw out three points: the teachers "
+                    "were named and recognisable; a post spreads faster than it can be taken "
+                    "down; and a lie can follow someone after the post has gone.</p>"
                     "<p>The question below is private: pupils write their answer for "
                     "themselves and nobody else sees it, so do not ask them to read it out.</p>",
                     minutes=10,
@@ -707,10 +707,10 @@ DSL_COURSE = {
                     "team, HR, their union and POSH. No one should feel victimised at "
                     "work.</p>"
                     "<h2>Supporting pupils</h2>"
-                    "<p>Pupils who posted may face exclusion or police involvement. Many "
-                    "treated it as a prank: help them understand the harm, and address what "
-                    "led to it. Pupils who saw the posts need to know how to report without "
-                    "being blamed.</p>"
+                    "<p>Pupils who posted may face exclusion or police involvement. INEQE "
+                    "notes that such posts may be meant as a prank or joke: help pupils "
+                    "understand the harm, and address what led to it. Pupils who saw the posts "
+                    "need to know how to report without being blamed.</p>"
                     "<h2>Policy</h2>"
                     "<ul>"
                     "<li>A social media and mobile phone policy within your safeguarding "
