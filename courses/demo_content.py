@@ -180,8 +180,8 @@ PUPIL_COURSE = {
                     "from staff in a few weeks. It said many posts were rude and some told "
                     "lies. Some made hateful comments about people being gay.</p>"
                     '<p>The Welsh education minister, Jeremy Miles, said he was "appalled '
-                    'and deeply troubled". He asked TikTok to take the posts down. TikTok '
-                    "said a team was working to remove them.</p>",
+                    'and deeply troubled". He told his officials to ask TikTok to take the '
+                    "posts down. TikTok said a team was working to remove them.</p>",
                     [SOURCE_WELSH_MINISTER, SOURCE_ASCL_COMPLAINTS],
                 ),
                 _text(
@@ -674,8 +674,9 @@ DSL_COURSE = {
                     "What the platform promised, and what schools saw",
                     "After meeting TikTok, ASCL and NAHT reported a mismatch between the "
                     "platform's action and members' experience.",
-                    "<p>The Welsh education minister asked officials to contact TikTok "
-                    "directly, and reported that the UK Safer Internet Centre had agreed an "
+                    "<p>The Welsh education minister told his officials to contact TikTok "
+                    "directly and ask for offensive content to be removed. The report of his "
+                    "statement adds that the UK Safer Internet Centre had agreed an "
                     "escalation process with TikTok for abusive content reported through "
                     "POSH. He urged staff who experienced abuse to report it to POSH.</p>"
                     "<p>On 15 November 2021, ASCL and NAHT met TikTok. TikTok said it had "
