@@ -586,8 +586,8 @@ DSL_COURSE = {
         "key_stage": "",
         "learning_outcomes": (
             "Lead the sequential steps after malicious posts about a member of staff\n"
-            "Escalate through POSH and the platforms' community partner route, the LADO and "
-            "the police, as appropriate\n"
+            "Escalate through the platform's own reporting, POSH, the LADO and the police, as "
+            "appropriate\n"
             "Support the staff member and the pupils involved\n"
             "Communicate about a viral trend without amplifying it"
         ),

@@ -37,3 +37,18 @@ def test_the_staff_quiz_says_the_centre_agreed_the_escalation_route_with_tiktok(
         "explanation"
     ]
     assert "The centre agreed an escalation route with TikTok" in explanation
+
+
+def test_the_leads_course_promises_only_the_escalation_routes_its_sources_give():
+    """The Community Partner Channel is TikTok's, and the way into it is POSH (the UK Safer
+    Internet Centre, which runs POSH, is part of it). The leads' course promised to teach
+    escalating "through POSH and the platforms' community partner route", as if every
+    platform had one and it were a route of its own beside POSH."""
+    from courses.demo_content import DSL_COURSE
+
+    outcomes = DSL_COURSE["page"]["learning_outcomes"].splitlines()
+    escalate = [line for line in outcomes if line.startswith("Escalate")]
+    assert escalate == [
+        "Escalate through the platform's own reporting, POSH, the LADO and the police, as "
+        "appropriate"
+    ]
