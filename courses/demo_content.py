@@ -385,8 +385,9 @@ STAFF_COURSE = {
             "body": [
                 _text(
                     "<h2>Why it matters</h2>"
-                    "<p>Many of the 2021 posts used photos harvested from staff members' own "
-                    "social media. Stringent privacy settings, checked regularly, make that "
+                    "<p>Some of the 2021 posts used photos taken on pupils' phones in school; "
+                    "others used photos harvested from staff members' own social media. "
+                    "Stringent privacy settings, checked regularly, make that "
                     "much harder. Platforms change their settings and defaults often, so a "
                     "check you did last year may no longer hold.</p>"
                     "<p>Your reputation can also be harmed by what others share: a friend "

@@ -562,8 +562,9 @@ LOCK_IT_DOWN = Graph(
             text="Your photos are shared in a pupils' group chat, and one ends up in a mocking video.",
             outcome=Outcome.POOR,
             debrief=(
-                "In 2021 many of the photos used to target teachers were taken from their own "
-                "public profiles. Lock accounts down, decline pupils' friend requests and tell "
+                "In 2021 some of the photos used to target teachers were taken on pupils' "
+                "phones, and some were harvested from the teachers' own social media "
+                "profiles. Lock accounts down, decline pupils' friend requests and tell "
                 "your DSL (DSP in Wales) about unwanted contact."
             ),
         ),

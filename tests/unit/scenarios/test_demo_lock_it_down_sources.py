@@ -26,3 +26,32 @@ def test_the_check_now_feedback_credits_the_one_safeguarding_alert_the_sources_h
     check = next(c for c in LOCK_IT_DOWN.node("sunday-evening").choices if c.id == "check")
     assert "alerts" not in check.feedback
     assert "INEQE's safeguarding alert" in check.feedback
+
+
+def test_the_exposed_debrief_says_only_that_some_photos_came_from_staff_profiles():
+    """INEQE's alert says the photos in the posts were taken on pupils' phones or harvested
+    from staff members' personal profiles; it gives no share and does not say the profiles
+    were public. The debrief said "many" of the photos came "from their own public
+    profiles"."""
+    debrief = LOCK_IT_DOWN.node("ending-exposed").debrief
+    first = re.split(r"(?<=\.)\s+", debrief)[0]
+    assert first == (
+        "In 2021 some of the photos used to target teachers were taken on pupils' phones, and "
+        "some were harvested from the teachers' own social media profiles."
+    )
+
+
+def test_the_staff_privacy_module_says_where_the_photos_came_from_as_ineqe_says():
+    """The same claim in the module the scenario sits in: "Many of the 2021 posts used photos
+    harvested from staff members' own social media"."""
+    from django.utils.html import strip_tags
+
+    from courses.demo_content import STAFF_COURSE
+
+    module = next(m for m in STAFF_COURSE["modules"] if m["slug"] == "staff-privacy-settings")
+    html = " ".join(value for kind, value in module["body"] if kind == "text")
+    text = " ".join(strip_tags(html.split("<h2>Why it matters</h2>", 1)[1]).split())
+    assert text.startswith(
+        "Some of the 2021 posts used photos taken on pupils' phones in school; others used "
+        "photos harvested from staff members' own social media."
+    )
