@@ -691,7 +691,8 @@ A_POST_ABOUT_YOU = Graph(
                     "then-posh",
                     "Contact POSH",
                     "posh",
-                    "POSH is the shortest route to getting content taken down.",
+                    "TikTok's own advice is that contacting POSH is the shortest route to "
+                    "getting content taken down from TikTok.",
                     1,
                 ),
             ),

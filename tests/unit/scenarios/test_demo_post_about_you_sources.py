@@ -1,0 +1,15 @@
+"""The "A post about you" scenario credits its advice to the source that gives it (no
+database)."""
+
+from scenarios.demo import A_POST_ABOUT_YOU
+
+
+def test_the_shortest_route_to_removal_is_given_as_tiktoks_own_advice():
+    """The one source that calls POSH "the shortest route to getting content taken down" is
+    TikTok's advice, quoted in NAHT's guide, about content on TikTok. The feedback after a
+    report to TikTok stalls stated it as a fact about POSH, for any platform."""
+    then_posh = next(c for c in A_POST_ABOUT_YOU.node("platform").choices if c.id == "then-posh")
+    assert then_posh.feedback == (
+        "TikTok's own advice is that contacting POSH is the shortest route to getting "
+        "content taken down from TikTok."
+    )
