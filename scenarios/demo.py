@@ -761,17 +761,17 @@ A_POST_ABOUT_YOU = Graph(
                     "police",
                     "With your DSL (DSP in Wales), report it to the police, with your evidence",
                     "ending-route",
-                    "Right: INEQE and NAHT say to consider the police where there are threats, "
-                    "hate crime, sexual content or upskirting.",
+                    "Right: NAHT says to consider the police where there are threats, hate "
+                    "crime or sexual content; INEQE adds upskirting.",
                     3,
                 ),
                 _c(
                     "wait",
                     "Leave it to POSH and the platform",
                     "ending-partial",
-                    "POSH and the platform can get it removed, but INEQE and NAHT say to "
-                    "consider the police too where there are threats, hate crime, sexual "
-                    "content or upskirting.",
+                    "POSH and the platform can get it removed, but NAHT says to consider the "
+                    "police too where there are threats, hate crime or sexual content; INEQE "
+                    "adds upskirting.",
                     0,
                 ),
             ),
