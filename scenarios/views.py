@@ -207,7 +207,16 @@ def start(request, scenario_uuid):
             restart_from=request.POST.get("restart_from") or None,
         )
     except ScenarioUnavailable as error:
-        return _respond(request, scenario=scenario, attempt=None, module=module, notice=str(error))
+        # Sent from a player shown before the scenario was taken off the site: the refusal is
+        # said where the learner is (their attempt keeps its revision), not on a start screen.
+        current = (
+            attempt_current(learner=learner, scenario=scenario, module=module)
+            if request.POST.get("restart") == "1"
+            else None
+        )
+        return _respond(
+            request, scenario=scenario, attempt=current, module=module, notice=str(error)
+        )
     except StaleRestart as stale:
         return _respond(
             request, scenario=scenario, attempt=stale.attempt, module=module, notice=str(stale)

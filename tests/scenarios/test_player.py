@@ -714,3 +714,38 @@ def test_a_choice_sent_without_javascript_after_the_scenario_was_unpublished_lea
     other = Client()
     other.force_login(teacher)
     assert other.get(play).status_code == 404
+
+
+def _restart_forms(html, scenario) -> int:
+    """The forms in `html` that start the scenario again (sent to its start address with
+    `restart`)."""
+    start = re.escape(reverse("scenarios:start", args=[scenario.uuid]))
+    forms = re.findall(rf'<form[^>]*action="{start}"[^>]*>(.*?)</form>', html, re.S)
+    return sum(1 for form in forms if 'name="restart"' in form)
+
+
+@pytest.mark.parametrize("finished", [False, True])
+def test_an_unpublished_scenario_offers_no_restart_and_a_stale_one_keeps_the_path(
+    client, pupil, scenario, finished
+):
+    """Taken off the site, a scenario cannot be started again: the player does not offer a
+    button that can only be refused. A restart sent from a page shown before (JavaScript)
+    is refused in a player that still shows where the learner is, not the start screen."""
+    client.force_login(pupil)
+    play = reverse("scenarios:play", args=[scenario.uuid])
+    _start(client, scenario, return_to=play)
+    attempt = _attempt(pupil, scenario)
+    _choose(client, attempt, node="start", step=0, choice="report")
+    if finished:
+        _choose(client, attempt, node="reported", step=1, choice="tell")
+    assert _restart_forms(client.get(play).content.decode(), scenario) == 1
+    scenario.unpublish()
+    html = client.get(play).content.decode()
+    assert "You reported it." in html
+    assert _restart_forms(html, scenario) == 0
+
+    response = _restart(client, scenario, attempt, fetch=True)
+    html = response.content.decode()
+    assert html.count("This scenario is not available yet.") == 1
+    assert "You reported it." in html  # the path so far, still shown
+    assert ScenarioAttempt.objects.filter(scenario=scenario).count() == 1
