@@ -127,6 +127,9 @@ def _respond(request, *, scenario, attempt, module, notice=""):
     if _is_fetch(request):
         context = player_context(scenario=scenario, attempt=attempt, module=module, notice=notice)
         context["return_to"] = _return_to(request, fallback)
+        # On the scenario's own page its title is the page's heading (play.html), so the
+        # player's is for screen readers only, as when the page was rendered.
+        context["hide_title"] = urlsplit(context["return_to"]).path == scenario_url(scenario)
         # Rendered without the request: the fragment needs only the CSRF token, and the
         # site's context processors would cost queries on every step.
         context["csrf_token"] = _fragment_csrf_token(request)

@@ -749,3 +749,29 @@ def test_an_unpublished_scenario_offers_no_restart_and_a_stale_one_keeps_the_pat
     assert html.count("This scenario is not available yet.") == 1
     assert "You reported it." in html  # the path so far, still shown
     assert ScenarioAttempt.objects.filter(scenario=scenario).count() == 1
+
+
+def _title_heading(html, scenario) -> str:
+    """The player's heading element, as rendered."""
+    return re.search(rf'<h2[^>]*id="scenario-{scenario.uuid}-title"[^>]*>', html).group(0)
+
+
+def test_on_the_scenarios_own_page_its_title_is_shown_once_after_each_move(client, pupil, scenario):
+    """The page's own heading is the scenario's title, so the player's heading is for
+    screen readers only; the player swapped in by JavaScript keeps it so (the title is not
+    shown a second time under the first), while inside a module the player shows it."""
+    client.force_login(pupil)
+    play = reverse("scenarios:play", args=[scenario.uuid])
+    assert "visually-hidden" in _title_heading(client.get(play).content.decode(), scenario)
+    response = _start(client, scenario, fetch=True, return_to=play)
+    assert "visually-hidden" in _title_heading(response.content.decode(), scenario)
+    attempt = _attempt(pupil, scenario)
+    response = client.post(
+        reverse("scenarios:choose", args=[attempt.uuid]),
+        {"node": "start", "step": 0, "choice": "report", "return_to": play},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert "visually-hidden" in _title_heading(response.content.decode(), scenario)
+    # On another page (a module's), the player's heading is the scenario's title, shown.
+    response = _start(client, scenario, fetch=True, return_to="/")
+    assert "visually-hidden" not in _title_heading(response.content.decode(), scenario)
