@@ -19,6 +19,8 @@ import base64
 import hashlib
 import json
 import logging
+import socket
+import ssl
 import urllib.error
 import urllib.request
 import uuid
@@ -608,6 +610,42 @@ CREDENTIALS_REFUSED = {
 }
 
 
+def _unreached_text(exc: Exception) -> str | None:
+    """What the admin is told when the target could not be reached, or did not answer in
+    time: what went wrong and what to put right, in words. None for another failure."""
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    waits = "the statements wait and are sent then."
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        why = getattr(reason, "verify_message", "") or str(reason)
+        return (
+            f"Could not connect securely: the other LRS's certificate was not accepted ({why}). "
+            "It needs a certificate from a recognised authority, valid for the endpoint's "
+            f"host name; {waits}"
+        )
+    if isinstance(reason, ssl.SSLError):
+        return (
+            "Could not connect securely: the secure (TLS) connection to the other LRS failed "
+            f"({reason.strerror or reason}). Check that the endpoint's address and port are "
+            f"its https:// ones; {waits}"
+        )
+    if isinstance(reason, socket.gaierror):
+        return (
+            "Could not connect: the endpoint's host name was not found "
+            f"({reason.strerror or reason}). Check the endpoint; {waits}"
+        )
+    if isinstance(reason, ConnectionRefusedError):
+        return (
+            "Could not connect: the other LRS refused the connection. Check that it is "
+            f"running and that the endpoint's address and port are right; {waits}"
+        )
+    if isinstance(reason, TimeoutError):
+        return (
+            f"The other LRS did not answer within {TIMEOUT_SECONDS} seconds; the statements "
+            "wait and are tried again."
+        )
+    return None
+
+
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         try:
@@ -625,7 +663,7 @@ def _error_text(exc: Exception) -> str:
         if getattr(exc, "answer_with_files", ""):
             text += f" (first try, with the attachments' files: {exc.answer_with_files})"
         return text
-    return f"{type(exc).__name__}: {exc}"
+    return _unreached_text(exc) or f"{type(exc).__name__}: {exc}"
 
 
 def _log_summary(exc: Exception) -> str:
