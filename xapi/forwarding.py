@@ -17,8 +17,10 @@ target's reason, for an admin to see and replay, and the others arrive.
 
 import base64
 import hashlib
+import html
 import json
 import logging
+import re
 import socket
 import ssl
 import urllib.error
@@ -33,6 +35,7 @@ from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Least
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django_tasks import default_task_backend, task
 
 from .identity import account_actor, actor_key
@@ -610,6 +613,23 @@ CREDENTIALS_REFUSED = {
 }
 
 
+# How much of a failure's answer is read for the admin: an error page's words can follow
+# kilobytes of styles and scripts.
+ERROR_PAGE_READ = 64 * 1024
+_HIDDEN_PARTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _page_words(exc: urllib.error.HTTPError, body: str) -> str:
+    """`body`, the target's answer, as the admin reads it: an HTML page (a proxy's or a web
+    server's error page in front of the LRS) by its words, without its markup, styles and
+    scripts, which would fill the space shown and cut the words off; any other as it came."""
+    content_type = (exc.headers.get("Content-Type") or "") if exc.headers else ""
+    if "html" not in content_type.lower() and not body.lstrip().startswith("<"):
+        return body
+    words = html.unescape(strip_tags(_HIDDEN_PARTS.sub(" ", body)))
+    return " ".join(words.split())
+
+
 def _unreached_text(exc: Exception) -> str | None:
     """What the admin is told when the target could not be reached, or did not answer in
     time: what went wrong and what to put right, in words. None for another failure."""
@@ -649,9 +669,10 @@ def _unreached_text(exc: Exception) -> str | None:
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         try:
-            detail = exc.read().decode("utf-8", "replace")[:500]
+            detail = exc.read(ERROR_PAGE_READ).decode("utf-8", "replace")
         except Exception:  # the body is only for the admin's eyes
             detail = ""
+        detail = _page_words(exc, detail)[:500]
         if 300 <= exc.code < 400:
             location = (exc.headers.get("Location") or "") if exc.headers else ""
             detail = f"redirected to {location}; correct the target's endpoint".strip()
