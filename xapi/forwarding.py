@@ -709,6 +709,14 @@ def _failed(target: ForwardingTarget, entries: list[OutboxEntry], exc: Exception
     # with it (a 413 may carry one) holds nothing back.
     asked = None if refused(exc) else retry_after(exc, now)
     if asked is not None:
+        # Said in words: a bare "HTTP 429" reads as a retry in seconds, not a wait of hours.
+        head = f"HTTP {exc.code}:"
+        answer = message[len(head) :].strip() if message.startswith(head) else message
+        message = (
+            f"{head} the other LRS asked to be sent nothing until "
+            f"{asked.astimezone(UTC):%d %b %Y %H:%M} UTC. The statements wait until then "
+            "(“Replay now” sends them at once)."
+        ) + (f" Its answer: {answer}" if answer else "")
         ForwardingTarget.objects.filter(pk=target.pk).update(wait_until=asked)
         target.wait_until = asked
         next_at = max(next_at, asked)
