@@ -1925,6 +1925,19 @@ def test_the_dashboard_says_assigned_courses_are_withdrawn_not_that_none_are_ass
     assert f'<a href="{reverse("records:assignments")}">See the assignments</a>' in page
 
 
+def _staff_renew_every_24_months_and_leads_every_12(school, staff_course):
+    """The staff team's assignment of the staff course renews every 24 months; the leads get
+    their own assignment of it that renews every 12."""
+    Assignment.objects.update(renewal_months=24)
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        role=Role.SAFEGUARDING_LEAD,
+        due_on=date.today() + timedelta(days=10),
+        renewal_months=12,
+    )
+
+
 def _staff_course_certificate(world, staff_course, *, completed_at):
     """A certificate of the staff member's completion in `world`, for the staff course."""
     return Certificate.objects.create(
@@ -2034,14 +2047,7 @@ def test_a_certificate_expires_by_the_renewal_period_of_the_assignments_its_hold
     certificate said it expired after 12."""
     from records.selectors import assignments_for_learner
 
-    Assignment.objects.update(renewal_months=24)
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        role=Role.SAFEGUARDING_LEAD,
-        due_on=date.today() + timedelta(days=10),
-        renewal_months=12,
-    )
+    _staff_renew_every_24_months_and_leads_every_12(school, staff_course)
     completed_on = timezone.localdate(world["completion"].completed_at)
     [item] = assignments_for_learner(world["staff"])
     assert item.standing.expires_on == add_months(completed_on, 24)
@@ -2290,14 +2296,7 @@ def test_a_certificate_keeps_its_expiry_date_when_its_holder_leaves_the_school(
     """The staff team renews the course every 24 months and the leads every 12. A teacher
     who leaves did the training they did: the check page goes on giving the date their
     certificate (and the dashboard, while they were there) said, not the leads' 12 months."""
-    Assignment.objects.update(renewal_months=24)
-    assignment_create(
-        school=school,
-        course_page_id=staff_course.pk,
-        role=Role.SAFEGUARDING_LEAD,
-        due_on=date.today() + timedelta(days=10),
-        renewal_months=12,
-    )
+    _staff_renew_every_24_months_and_leads_every_12(school, staff_course)
     completed_on = timezone.localdate(world["completion"].completed_at)
     certificate = _staff_course_certificate(
         world, staff_course, completed_at=world["completion"].completed_at

@@ -367,10 +367,9 @@ def test_a_scenario_that_starts_at_an_ending_cannot_be_published():
         published_scenario(graph)
 
 
-def test_a_scenario_in_a_pupils_lesson_cannot_be_published_as_for_staff(client, editor, home_page):
-    """Pupils are never let play a staff scenario: making one that a live pupils' lesson uses
-    "for staff" would leave that lesson impossible to complete. The editor is told which."""
-    from courses.models import Audience
+def _scenario_in_a_pupils_lesson(home_page):
+    """ "The crest account", published and placed in the lesson "What happened" of a live
+    pupils' course."""
     from tests.courses.conftest import module_page, pupils_course
 
     scenario = published_scenario(title="The crest account")
@@ -378,6 +377,15 @@ def test_a_scenario_in_a_pupils_lesson_cannot_be_published_as_for_staff(client, 
     module_page(
         course, "lesson", title="What happened", body=[("scenario", {"scenario": scenario})]
     )
+    return scenario, course
+
+
+def test_a_scenario_in_a_pupils_lesson_cannot_be_published_as_for_staff(client, editor, home_page):
+    """Pupils are never let play a staff scenario: making one that a live pupils' lesson uses
+    "for staff" would leave that lesson impossible to complete. The editor is told which."""
+    from courses.models import Audience
+
+    scenario, course = _scenario_in_a_pupils_lesson(home_page)
     client.force_login(editor)
     data = _admin_post_data(scenario, publish=True, target="poor")
     data["audience"] = Scenario.Audience.STAFF
@@ -584,13 +592,7 @@ def test_the_map_of_a_staff_draft_a_pupils_lesson_uses_does_not_say_it_can_be_pu
     """A draft switched to "for staff" while a live pupils' lesson uses it cannot be
     published (the form refuses it, naming the lesson). The map beside the form says so too,
     rather than "this version can be published"."""
-    from tests.courses.conftest import module_page, pupils_course
-
-    scenario = published_scenario(title="The crest account")
-    course = pupils_course(home_page, "Respect online", "respect-online")
-    module_page(
-        course, "lesson", title="What happened", body=[("scenario", {"scenario": scenario})]
-    )
+    scenario, _course = _scenario_in_a_pupils_lesson(home_page)
     client.force_login(editor)
     data = _admin_post_data(scenario, publish=False, target="poor")
     data["audience"] = Scenario.Audience.STAFF
