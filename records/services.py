@@ -837,7 +837,7 @@ def _learners_actor_keys(learners: list[User]) -> set[str]:
 
 def _keys_held_by_others(*, learners: list[User], keys: set[str]) -> dict[str, set[int]]:
     """For each email among `keys`, the schools where it is another person's account's: the
-    LRS matches an address to the school's own user (`xapi.services._learner_match`), so a
+    LRS matches an address to the school's own user (`xapi.services.learner_match`), so a
     member of staff with accounts at two schools under one address is two people to it, and
     what one school keeps under the address is not the other account's."""
     prefix = "mbox:mailto:"

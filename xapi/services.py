@@ -250,7 +250,7 @@ def _too_long(statement: dict) -> list[tuple[str, str]]:
     return found
 
 
-def _learner_match(key: str, school_id) -> tuple[uuid.UUID | None, str | None]:
+def learner_match(key: str, school_id) -> tuple[uuid.UUID | None, str | None]:
     """What an actor key can match among this school's users: the opaque learner id of an
     account on this site (pupils, and staff by default), or the email of a staff member
     whose school chose `mbox` identity. Never someone of another school: a school's tool
@@ -270,7 +270,7 @@ def _learner_match(key: str, school_id) -> tuple[uuid.UUID | None, str | None]:
 
 
 def _learners_by_key(keys: set[str], school_id) -> dict[str, int]:
-    """Resolve actor keys to our users' primary keys in one query (see `_learner_match`).
+    """Resolve actor keys to our users' primary keys in one query (see `learner_match`).
     PostgreSQL does the same inside the statement insert (`_INSERT_SQL`)."""
     from schools.models import User
 
@@ -278,7 +278,7 @@ def _learners_by_key(keys: set[str], school_id) -> dict[str, int]:
     # A tool may spell an id in capitals or without hyphens: each spelling is its learner's.
     keys_by_learner_id: dict[uuid.UUID, set[str]] = {}
     for key in keys:
-        learner_id, email = _learner_match(key, school_id)
+        learner_id, email = learner_match(key, school_id)
         if learner_id is not None:
             learner_ids.append(learner_id)
             keys_by_learner_id.setdefault(learner_id, set()).add(key)
@@ -676,7 +676,7 @@ _RECORDSET_COLUMNS = ", ".join(
 )
 # The learner of each statement: the one the caller gave, else the school's user whose
 # opaque learner id the actor's account names, else (staff with `mbox` identity) the
-# school's user with that email; NULL for anyone else. See `_learner_match`.
+# school's user with that email; NULL for anyone else. See `learner_match`.
 _LEARNER_SQL = (
     "COALESCE(u.learner_id, "
     "(SELECT su.id FROM schools_user su WHERE su.learner_id = u.match_uuid "
@@ -809,7 +809,7 @@ def _rows_insert(
     names = [name for name, _type in _STATEMENT_COLUMNS]
     statements = [
         [getattr(row, name) for name in names]
-        + list(_learner_match(row.actor_key, school_id) if resolve else (None, None))
+        + list(learner_match(row.actor_key, school_id) if resolve else (None, None))
         for row in rows
     ]
     params = list(guard.params) if guard is not None else []

@@ -27,12 +27,12 @@ from ..services import (
     IDENTIFIER_MAX,
     TOO_LONG,
     StatementWriteTooLate,
-    _learner_match,
     document_delete,
     document_save,
     documents_etag,
     documents_find,
     format_timestamp,
+    learner_match,
     parse_timestamp,
     record,
 )
@@ -197,7 +197,7 @@ def _as_learner(principal: Principal, key: str | None) -> str | None:
     own = principal.learner_key if principal.user is not None else None
     if key is None or own is None or key == own or not own.startswith("account:"):
         return key
-    learner_id, _email = _learner_match(key, principal.school_id)
+    learner_id, _email = learner_match(key, principal.school_id)
     return own if learner_id == principal.user.learner_id else key
 
 
