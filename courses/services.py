@@ -246,13 +246,14 @@ def _module_complete(
 
 
 def _course_sync(
-    *, learner, course: CoursePage, registration, since, at: datetime | None = None
+    *, learner, course: CoursePage, registration, since, at: datetime | None = None, modules=None
 ) -> None:
-    """Record the course `completed` once every module open to the learner is (since
-    `since`), unless it already is."""
+    """Record the course `completed` once every module open to the learner (`modules`, when
+    the caller has them) is (since `since`), unless it already is."""
     from xapi.statements.builders import course_completed
 
-    modules = list(modules_open_to(user=learner, course=course))
+    if modules is None:
+        modules = list(modules_open_to(user=learner, course=course))
     if not modules:
         return
     module_iris = [m.activity_iri for m in modules]
@@ -290,23 +291,34 @@ def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = N
     enrolment = _locked_enrolment(learner=learner, course=course)
     # After a renewal, activities and modules finished before it must be done again.
     since = attempt_since(course_valid_since(course_page_id=course.pk), enrolment.counts_from)
-    done = completed_activity_iris(
-        learner=learner, activity_iris=[module.activity_iri, *required], since=since
-    )
-    if module.activity_iri not in done and all(iri in done for iri in required):
-        _module_complete(
-            learner=learner,
-            module=module,
-            course=course,
-            registration=str(enrolment.registration),
-            at=_when_the_last_was(at, learner=learner, activity_iris=required, since=since),
-        )
+    # An activity is one activity wherever it is placed (its IRI is its content's): one
+    # required in other modules of the course too is finished there as well, so those
+    # modules are complete once the rest of what they require is.
+    parts = {module: required}
+    modules = list(modules_open_to(user=learner, course=course))
+    for other in modules:
+        if other.pk != module.pk:
+            other_required = other.required_activity_iris()
+            if set(other_required) & set(required):
+                parts[other] = other_required
+    iris = {iri for page, page_parts in parts.items() for iri in [page.activity_iri, *page_parts]}
+    done = completed_activity_iris(learner=learner, activity_iris=iris, since=since)
+    for page, page_parts in parts.items():
+        if page.activity_iri not in done and all(iri in done for iri in page_parts):
+            _module_complete(
+                learner=learner,
+                module=page,
+                course=course,
+                registration=str(enrolment.registration),
+                at=_when_the_last_was(at, learner=learner, activity_iris=page_parts, since=since),
+            )
     _course_sync(
         learner=learner,
         course=course,
         registration=str(enrolment.registration),
         since=since,
         at=at,
+        modules=modules,
     )
 
 

@@ -232,6 +232,27 @@ def test_a_module_whose_last_part_arrives_late_is_dated_when_that_part_was_done(
     assert completion.completed_at == two_hours_ago
 
 
+def test_an_activity_in_two_modules_completes_both_when_finished_in_either(
+    pupil, course, modules, quiz
+):
+    """docs/authoring.md: a learner completes a module when they have finished every
+    required activity on it. The same quiz required in two modules of a course is one
+    activity (its IRI is the quiz's): passed in one, the other shows it done, so that module
+    is complete too, and the course with it, not left waiting for an "I've read this"."""
+    first = module_page(course, "first-check", body=[("quiz", {"quiz": quiz, "required": True})])
+    second = module_page(course, "second-check", body=[("quiz", {"quiz": quiz, "required": True})])
+    for module in modules:
+        services.module_read_confirm(learner=pupil, module=module)
+    complete_activity(pupil, activity_iri("quiz", quiz.uuid))
+    services.module_progress_sync(learner=pupil, module=first)
+    progress = course_progress(learner=pupil, course=course)
+    assert [m.complete for m in progress.modules] == [True] * 5
+    assert progress.complete
+    assert second.activity_iri in completed_activity_iris(
+        learner=pupil, activity_iris=[second.activity_iri]
+    )
+
+
 def test_progress_sync_ignores_another_learners_completions(
     pupil, teacher, activity_module, quiz, h5p_activity
 ):
