@@ -199,6 +199,15 @@ def module_experience(*, learner, module: ModulePage) -> None:
             )
         ],
     )
+    # Its activities may have been finished elsewhere (a scenario on its own page, another
+    # course's module, a school's tool through the LRS): the page shows them done, so the
+    # module is complete, not waiting for "I've read this". One query when nothing is owed.
+    required = module.required_activity_iris()
+    if not required:
+        return
+    done = completed_activity_iris(learner=learner, activity_iris=[module.activity_iri, *required])
+    if module.activity_iri not in done and all(iri in done for iri in required):
+        module_progress_sync(learner=learner, module=module)
 
 
 def _locked_enrolment(*, learner, course: CoursePage) -> Enrolment:

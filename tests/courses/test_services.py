@@ -253,6 +253,26 @@ def test_an_activity_in_two_modules_completes_both_when_finished_in_either(
     )
 
 
+def test_a_module_whose_activities_were_finished_elsewhere_is_complete_on_opening_it(
+    client, pupil, course, modules, activity_module, quiz, h5p_activity
+):
+    """docs/authoring.md: a learner completes a module when they have finished every
+    required activity on it, however they got there (courses/activity.py): here the quiz
+    and the H5P activity were finished outside the module (a scenario's own page, a school's
+    tool through the LRS). Its page shows both done, so it says the module is complete, and
+    the course with it, rather than asking the pupil to say they have read it."""
+    for module in modules:
+        services.module_read_confirm(learner=pupil, module=module)
+    complete_activity(pupil, activity_iri("quiz", quiz.uuid))
+    complete_activity(pupil, activity_iri("h5p", h5p_activity.uuid))
+    client.force_login(pupil)
+    page = client.get(activity_module.url)
+    assert page.status_code == 200
+    assert page.context["module_complete"] is True
+    assert page.context["can_confirm_read"] is False
+    assert course_progress(learner=pupil, course=course).complete
+
+
 def test_progress_sync_ignores_another_learners_completions(
     pupil, teacher, activity_module, quiz, h5p_activity
 ):
