@@ -834,10 +834,12 @@ def course_completions_recheck(*, voided_statement_ids, school_id: int) -> None:
         statement_id__in=voided_statement_ids,
         voided=True,
         learner__isnull=False,
-    ).values_list("object_iri", "learner_id", "timestamp")
+    ).values_list("object_iri", "learner_id", "timestamp", "stored")
     by_module: dict[str, dict[int, datetime]] = {}
-    for iri, learner_id, when in voided:
-        _keep_earliest(by_module.setdefault(iri, {}), {learner_id: when})
+    for iri, learner_id, timestamp, stored in voided:
+        # When it counted from, as the projection dates it: a tool's clock running fast
+        # does not put it after the completions recorded on its strength.
+        _keep_earliest(by_module.setdefault(iri, {}), {learner_id: min(timestamp, stored)})
     if not by_module:
         return
     prefix = activity_iri(ModulePage.activity_kind, "")

@@ -170,6 +170,42 @@ def test_voiding_an_activity_completion_leaves_a_module_a_class_lesson_completed
     assert module.activity_iri in _completed(pupil)
 
 
+def test_voiding_a_module_completion_a_tool_dated_ahead_takes_back_the_course_it_finished(
+    school, pupil, course, modules
+):
+    """xAPI 1.0.3 §2.2.6. A school's tool whose clock runs an hour fast completes the last
+    module: the projection dates it when the LRS stored it, not in the future, and the
+    course completes when the pupil carries on. With the tool's statement voided, the course
+    completion that rested on it goes too, although it was recorded before the time the
+    tool wrote on its statement."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.services import course_launch
+
+    for module in modules[:2]:
+        module_read_confirm(learner=pupil, module=module)
+    tool = _lrs(school)
+    completed = {
+        "id": str(uuid.uuid4()),
+        "actor": actor_for(pupil),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"objectType": "Activity", "id": modules[2].activity_iri},
+        "timestamp": (timezone.now() + timedelta(hours=1)).isoformat(),
+    }
+    assert tool.post(reverse("xapi:statements"), completed).status_code == 200
+    course_launch(learner=pupil, course=course)
+    assert course.activity_iri in _completed(pupil)
+    voiding = {
+        "actor": completed["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
+        "object": {"objectType": "StatementRef", "id": completed["id"]},
+    }
+    assert tool.post(reverse("xapi:statements"), voiding).status_code == 200
+    assert _completed(pupil) == {modules[0].activity_iri, modules[1].activity_iri}
+
+
 def test_a_malformed_statement_beside_a_voiding_one_is_still_refused_with_400(school):
     """The voiding statements are looked for before the batch is validated."""
     target = str(uuid.uuid4())
