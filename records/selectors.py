@@ -437,6 +437,11 @@ def certificate_expires_on(*, certificate: Certificate) -> date | None:
     if theirs:
         # A teacher in a team renewing every 24 months is not held to the leads' 12.
         months = theirs[0].renewal_months
+        held = theirs[0].standing
+        if months and held.completed_on == timezone.localdate(certificate.completed_at):
+            # The completion the dashboard counts: its expiry there, which for one that ran
+            # out before the course was theirs (a new starter) is the day after the due date.
+            return min(held.expires_on, renewed_by) if renewed_by else held.expires_on
     else:
         # No longer assigned it there (moved, left, or the assignment went): the shortest
         # period of the assignments there that are for their groups or roles, so leaving

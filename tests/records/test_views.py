@@ -2305,3 +2305,31 @@ def test_a_certificate_keeps_its_expiry_date_when_its_holder_leaves_the_school(
     world["staff"].save()
     html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
     assert f"It expires on {add_months(completed_on, 24):%-d %B %Y}" in html
+
+
+def test_a_new_starters_certificate_whose_training_had_run_out_expires_as_on_the_dashboard(
+    client, world, staff_course
+):
+    """A new starter did the course 400 days ago elsewhere in the school's renewal cycle
+    (renewed every 12 months), and it was given to their team today, due in 10 days: the
+    dashboard and their CPD record count the completion until the due date, so they have
+    until then to take it again, yet the check page called their certificate expired a
+    month ago."""
+    from records.models import LearnerActivity
+    from records.selectors import assignments_for_learner
+    from records.states import State
+
+    done = timezone.now() - timedelta(days=400)
+    Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
+    LearnerActivity.objects.filter(learner=world["staff"]).update(
+        first_seen_at=done, last_seen_at=done, first_completed_at=done, last_completed_at=done
+    )
+    due_on = date.today() + timedelta(days=10)
+    [item] = assignments_for_learner(world["staff"])
+    assert item.state != State.EXPIRED
+    assert item.standing.expires_on == due_on + timedelta(days=1)
+
+    certificate = _staff_course_certificate(world, staff_course, completed_at=done)
+    html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
+    assert "Valid certificate" in html
+    assert f"It expires on {due_on + timedelta(days=1):%-d %B %Y}" in html
