@@ -203,12 +203,20 @@ def my_groups(request):
     several_schools = (
         len({group.school_id for group in groups} | {pupil.school_id for pupil in ungrouped}) > 1
     )
+    # Two pupils with the same name (in one class or two) are told apart by username on
+    # their reset buttons, as in the lesson form.
+    from courses.forms import pupil_labels
+
+    listed = {pupil.pk: pupil for group in groups for pupil in group.pupils}
+    listed.update((pupil.pk, pupil) for pupil in ungrouped)
+    pupil_names = {pupil.pk: label for pupil, label in pupil_labels(list(listed.values()))}
     response = render(
         request,
         "schools/my_groups.html",
         {
             "groups": groups,
             "several_schools": several_schools,
+            "pupil_names": pupil_names,
             "ungrouped": ungrouped,
             "ungrouped_by_school": _by_school(ungrouped) if several_schools else [],
             "new_password": new_password,

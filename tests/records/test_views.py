@@ -2333,3 +2333,37 @@ def test_a_new_starters_certificate_whose_training_had_run_out_expires_as_on_the
     html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
     assert "Valid certificate" in html
     assert f"It expires on {due_on + timedelta(days=1):%-d %B %Y}" in html
+
+
+def _person_link_texts(html: str) -> dict[str, str]:
+    """Each link to a person's record page on `html`, by its address: its text."""
+    found = re.findall(r'<a href="(/records/dashboard/people/\d+/)">([^<]*)</a>', html)
+    return dict(found)
+
+
+def test_two_people_with_the_same_name_have_links_that_tell_them_apart(
+    client, world, school, staff_team
+):
+    """Two members of the staff team are both called Sam Taylor, and both are overdue. On
+    Learners by course and on Chase overdue training each row's link to their record read
+    "Sam Taylor": a screen reader user listing the links heard the same words twice for two
+    different people (WCAG 2.4.4), and could not tell which one they were opening."""
+    namesakes = [
+        UserFactory(
+            school=school,
+            username=username,
+            first_name="Sam",
+            last_name="Taylor",
+            email=f"{username}@school.invalid",
+            roles=[Role.STAFF],
+        )
+        for username in ("staylor", "staylor2")
+    ]
+    for person in namesakes:
+        MembershipFactory(group=staff_team, user=person)
+    Assignment.objects.update(due_on=date.today() - timedelta(days=1))
+    client.force_login(world["safeguarding_lead"])
+    for name in ("records:matrix", "records:chase"):
+        links = _person_link_texts(client.get(reverse(name)).content.decode())
+        texts = [links[reverse("records:person", args=[p.pk])] for p in namesakes]
+        assert texts[0] != texts[1], (name, texts)

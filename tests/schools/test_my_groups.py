@@ -1,5 +1,7 @@
 """My groups: a teacher sees the pupils of the groups they teach and resets their passwords."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -200,3 +202,22 @@ def test_a_site_administrator_sees_which_school_each_pupil_in_no_group_is_at(cli
     assert '<code class="pupils__username">elsewherealone</code>' not in here
     assert '<code class="pupils__username">elsewherealone</code>' in there
     assert '<code class="pupils__username">herealone</code>' not in there
+
+
+def test_two_pupils_with_the_same_name_have_reset_buttons_that_tell_them_apart(
+    client, teacher, klass, school
+):
+    """Two pupils of 8R are both called Ella Wright: each row's button was "Reset password
+    for Ella Wright", so a screen reader user going through the buttons could not tell which
+    pupil's password they were about to change (WCAG 2.4.6)."""
+    for username in ("ewright", "ewright2"):
+        pupil = PupilFactory(
+            school=school, username=username, first_name="Ella", last_name="Wright"
+        )
+        Membership.objects.create(group=klass, user=pupil)
+    client.force_login(teacher)
+    html = client.get(URL).text
+    names = re.findall(r'Reset password<span class="visually-hidden"> ([^<]*)</span>', html)
+    ellas = [name for name in names if "Ella Wright" in name]
+    assert len(ellas) == 2
+    assert ellas[0] != ellas[1]
