@@ -545,8 +545,17 @@ def chase_list(*, viewer, school, today: date | None = None) -> ChaseList:
             chase.reason = _("Already emailed about it today")
         (result.not_emailed if chase.reason else result.to_email).append(chase)
     result.pupils = len(pupils_behind)
+    # By surname whatever its capitals, as Learners by course lists them; one person's
+    # courses together, even beside someone of the same name.
     for chases in (result.to_email, result.not_emailed):
-        chases.sort(key=lambda c: (c.learner.get_full_name().lower(), c.item.course.title))
+        chases.sort(
+            key=lambda c: (
+                c.learner.last_name.lower(),
+                c.learner.first_name.lower(),
+                c.learner.pk,
+                c.item.course.title,
+            )
+        )
     return result
 
 

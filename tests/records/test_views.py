@@ -2367,3 +2367,29 @@ def test_two_people_with_the_same_name_have_links_that_tell_them_apart(
         links = _person_link_texts(client.get(reverse(name)).content.decode())
         texts = [links[reverse("records:person", args=[p.pk])] for p in namesakes]
         assert texts[0] != texts[1], (name, texts)
+
+
+def test_chase_lists_people_by_surname_as_learners_by_course_does(
+    client, world, school, staff_team
+):
+    """Learners by course, My groups and the class lists go by surname, but Chase overdue
+    training went by first name: Zac Adams came after Amy Young, so a lead looking down it
+    for someone they had just seen on Learners by course did not find them where expected."""
+    for first, last in (("Amy", "Young"), ("Zac", "Adams"), ("Bea", "de Souza")):
+        person = UserFactory(
+            school=school,
+            first_name=first,
+            last_name=last,
+            email=f"{first.lower()}@school.invalid",
+            roles=[Role.STAFF],
+        )
+        MembershipFactory(group=staff_team, user=person)
+    Assignment.objects.update(due_on=date.today() - timedelta(days=1))
+    client.force_login(world["safeguarding_lead"])
+    chase = client.get(reverse("records:chase")).context["chase"]
+    listed = [c.learner.last_name for c in chase.to_email]
+    assert [name for name in listed if name in ("Young", "Adams", "de Souza")] == [
+        "Adams",
+        "de Souza",
+        "Young",
+    ]
