@@ -275,6 +275,7 @@ def matrix(request):
         query["page"] = str(pages)
         return redirect(f"{request.path}?{query.urlencode()}")
     query.pop("page", None)
+    assigned = [] if result.total else list(selectors.assignments_of_school(school=school))
     return render(
         request,
         "records/matrix.html",
@@ -286,8 +287,9 @@ def matrix(request):
             "names": _names_told_apart(row.learner for row in result.rows),
             "school": school,
             # The matrix shows assigned courses: say so when there are none yet.
-            "nothing_assigned": not result.total
-            and not selectors.assignments_of_school(school=school).exists(),
+            "nothing_assigned": not result.total and not assigned,
+            # Nobody to list with no filter chosen: not "Nobody matches these filters".
+            "all_withdrawn": bool(assigned) and not any(a.course.live for a in assigned),
             "page_number": page_number,
             "pages": pages,
             "query": query.urlencode(),

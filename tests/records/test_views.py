@@ -2393,3 +2393,29 @@ def test_chase_lists_people_by_surname_as_learners_by_course_does(
         "de Souza",
         "Young",
     ]
+
+
+def test_a_course_assigned_to_a_team_with_nobody_in_it_yet_is_not_called_unassigned(
+    client, world, school, staff_course
+):
+    """The lead assigned the staff course to a new team before adding anyone to it. The
+    dashboard said "No courses are assigned yet. Assign a course", sending them to assign it
+    again, and Learners by course, with no filter chosen, said "Nobody matches these
+    filters." Both now say the course is assigned and nobody who can take it is there yet."""
+    Assignment.objects.all().delete()
+    new_team = GroupFactory(school=school, name="New staff", kind=Group.Kind.STAFF_TEAM)
+    assignment_create(
+        school=school,
+        course_page_id=staff_course.pk,
+        group=new_team,
+        due_on=date.today() + timedelta(days=10),
+    )
+    client.force_login(world["safeguarding_lead"])
+    expected = (
+        "Courses are assigned, but nobody who can take them is in the groups or roles they "
+        "are assigned to yet, so there is nothing to count."
+    )
+    for name in ("records:dashboard", "records:matrix"):
+        page = " ".join(client.get(reverse(name)).content.decode().split())
+        assert expected in page, name
+        assert f'<a href="{reverse("records:assignments")}">See the assignments</a>' in page
