@@ -28,7 +28,7 @@ CORS_HEADERS = {
     ),
     "Access-Control-Expose-Headers": (
         "ETag, Last-Modified, Cache-Control, Content-Type, Content-Length, WWW-Authenticate, "
-        "X-Experience-API-Version, X-Experience-API-Consistent-Through"
+        "Allow, X-Experience-API-Version, X-Experience-API-Consistent-Through"
     ),
     "Access-Control-Max-Age": "86400",
 }
@@ -58,6 +58,20 @@ class LrsError(Exception):
         self.message = message
         self.fields = fields or []
         self.headers = headers or {}
+
+
+# What each kind of resource takes: a 405 names them (see `not_allowed`).
+STATEMENT_METHODS = ("GET", "HEAD", "PUT", "POST", "OPTIONS")
+DOCUMENT_METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS")
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def not_allowed(method: str, allowed: tuple[str, ...]) -> LrsError:
+    """A 405 for `method`. RFC 9110 15.5.6 (which xAPI's HTTP follows): "The origin server
+    MUST generate an Allow header field in a 405 response containing a list of the target
+    resource's currently supported methods"."""
+    methods = ", ".join(allowed)
+    return LrsError(405, f"{method} is not allowed here; use {methods}", headers={"Allow": methods})
 
 
 @dataclass

@@ -43,13 +43,17 @@ from ..statements.validation import errors_from
 from .auth import Principal, authenticate, session_statements_check
 from .formats import activity_iris, statement_format, statement_versioned
 from .http import (
+    DOCUMENT_METHODS,
     NUL_REASON,
+    READ_METHODS,
+    STATEMENT_METHODS,
     SUPPORTED_VERSIONS,
     LrsError,
     LrsRequest,
     consistent_through_now,
     error_response,
     lrs_view,
+    not_allowed,
     nul_paths,
     refuse_nul,
     version_asked,
@@ -219,7 +223,7 @@ def statements(lrs: LrsRequest):
         return _statements_get(lrs)
     if lrs.method in ("PUT", "POST"):
         return _statements_write(lrs)
-    raise LrsError(405, f"{lrs.method} is not allowed on statements")
+    raise not_allowed(lrs.method, STATEMENT_METHODS)
 
 
 def _statements_write(lrs: LrsRequest):
@@ -575,7 +579,7 @@ def _documents_resource(
             if_none_match=lrs.header("if-none-match"),
         )
         return HttpResponse(status=204)
-    raise LrsError(405, f"{lrs.method} is not allowed here")
+    raise not_allowed(lrs.method, DOCUMENT_METHODS)
 
 
 @lrs_view
@@ -650,7 +654,7 @@ def agent_profile(lrs: LrsRequest):
 def activities(lrs: LrsRequest):
     """Part Three 2.5 "Activities Resource": the activity with its canonical definition."""
     if lrs.method != "GET":
-        raise LrsError(405, "only GET is allowed on activities")
+        raise not_allowed(lrs.method, READ_METHODS)
     principal = authenticate(lrs, write=False)
     _only(lrs, {"activityId"})
     activity = _iri_param(lrs, "activityId", required=True)
@@ -666,7 +670,7 @@ def activities(lrs: LrsRequest):
 def agents(lrs: LrsRequest):
     """Part Three 2.6 "Agents Resource": the Person object for an agent."""
     if lrs.method != "GET":
-        raise LrsError(405, "only GET is allowed on agents")
+        raise not_allowed(lrs.method, READ_METHODS)
     principal = authenticate(lrs, write=False)
     _only(lrs, {"agent"})
     agent, key = _agent_param(lrs, required=True)
@@ -688,7 +692,7 @@ def about(request):
     if request.method == "OPTIONS":
         return with_lrs_headers(HttpResponse(status=200), version)
     if request.method not in ("GET", "HEAD"):
-        return with_lrs_headers(JsonResponse({"error": "only GET"}, status=405), version)
+        return error_response(not_allowed(request.method, READ_METHODS), version)
     response = JsonResponse({"version": SUPPORTED_VERSIONS, "extensions": {}})
     return with_lrs_headers(response, version)
 
