@@ -6,10 +6,11 @@ import re
 import uuid
 from contextlib import nullcontext
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.core import signing
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
@@ -27,6 +28,7 @@ from ..services import (
     IDENTIFIER_MAX,
     TOO_LONG,
     StatementWriteTooLate,
+    _preconditions,
     document_delete,
     document_save,
     documents_etag,
@@ -473,6 +475,26 @@ def _document_response(document) -> HttpResponse:
     return response
 
 
+def _unless_current(lrs: LrsRequest, response: HttpResponse) -> HttpResponse:
+    """A document's (or a list of ids') GET answer as its preconditions leave it, in the
+    order RFC 9110 13.2.2 evaluates them: an If-Match naming no current version is a 412
+    (13.1.1), as it is for PUT, POST and DELETE (Part Three 1.1); an If-None-Match naming the
+    current one (compared weakly) is a 304 without the body (13.1.2): the tool has it."""
+    etag = response["ETag"]
+    current = SimpleNamespace(etag=etag.strip('"'))
+    _preconditions(current, if_match=lrs.header("if-match"), if_none_match=None, require=False)
+    if_none_match = lrs.header("if-none-match")
+    if if_none_match is not None:
+        wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        if "*" in wanted or etag in wanted:
+            not_modified = HttpResponseNotModified()
+            for header in ("ETag", "Last-Modified"):
+                if header in response:
+                    not_modified[header] = response[header]
+            return not_modified
+    return response
+
+
 def _documents_resource(
     lrs: LrsRequest, *, kind: str, key: dict, id_param: str, allowed: set, principal: Principal
 ):
@@ -535,11 +557,11 @@ def _documents_resource(
                 # modified".
                 newest = max(updated for _doc_id, updated, *_rest in found)
                 response["Last-Modified"] = http_date(newest.timestamp())
-            return response
+            return _unless_current(lrs, response)
         document = documents_find(school=school, key=key).filter(document_id=document_id).first()
         if document is None:
             raise LrsError(404, "no such document")
-        return _document_response(document)
+        return _unless_current(lrs, _document_response(document))
     if lrs.method in ("PUT", "POST"):
         if document_id is None:
             raise LrsError(400, f"the {id_param} parameter is required")
