@@ -62,3 +62,18 @@ def test_a_statement_sent_to_the_lrs_whose_write_stalled_is_refused_to_send_agai
     assert response.status_code == 503
     assert "send them again" in response.json()["error"]
     assert not Statement.objects.exists()
+
+
+def test_a_tool_in_a_browser_of_another_origin_can_read_when_to_send_again(lrs, stalled_write):
+    """The 503's Retry-After says when to send the statements again (RFC 9110 10.2.3). Content
+    launched with the LRS's endpoint and credentials often runs on an origin of its own, and
+    a browser lets its script read only the response headers CORS exposes (Fetch, "CORS-
+    exposed header-name list"): Retry-After is not one the browser exposes by itself."""
+    response = lrs.post("/xapi/statements", xapi_statement())
+
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    exposed = {
+        name.strip().lower() for name in response["Access-Control-Expose-Headers"].split(",")
+    }
+    assert "retry-after" in exposed

@@ -28,7 +28,7 @@ CORS_HEADERS = {
     ),
     "Access-Control-Expose-Headers": (
         "ETag, Last-Modified, Cache-Control, Content-Type, Content-Length, WWW-Authenticate, "
-        "Allow, X-Experience-API-Version, X-Experience-API-Consistent-Through"
+        "Allow, Retry-After, X-Experience-API-Version, X-Experience-API-Consistent-Through"
     ),
     "Access-Control-Max-Age": "86400",
 }
