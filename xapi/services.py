@@ -1024,7 +1024,7 @@ def _documents(school, key):
     return qs.filter(school=school) if school is not None else qs.filter(school__isnull=True)
 
 
-def _preconditions(existing, *, if_match, if_none_match, require: bool) -> None:
+def document_preconditions(existing, *, if_match, if_none_match, require: bool) -> None:
     """Part Three 1.1 "Concurrency": If-Match / If-None-Match, quoted SHA-1 ETags."""
     from .lrs.http import LrsError
 
@@ -1133,7 +1133,7 @@ def _document_write(
     from .lrs.http import LrsError
     from .models import Document
 
-    _preconditions(
+    document_preconditions(
         existing,
         if_match=if_match,
         if_none_match=if_none_match,
@@ -1253,14 +1253,18 @@ def document_delete(
         if if_match is not None or if_none_match is not None:
             # RFC 2616 14.24 and 14.26, which Part Three 3.1 follows: a failed precondition
             # is a 412 and the document stays.
-            _preconditions(existing, if_match=if_match, if_none_match=if_none_match, require=False)
+            document_preconditions(
+                existing, if_match=if_match, if_none_match=if_none_match, require=False
+            )
         qs = qs.filter(document_id=document_id)
     elif if_match is not None or if_none_match is not None:
         # Every state of the context at once (Part Three 2.3): the headers are checked against
         # the ETag its list of ids is given, and a failed precondition deletes none of them.
         listed = qs.select_for_update().values_list("registration", "document_id", "etag")
         current = SimpleNamespace(etag=documents_etag(list(listed)))
-        _preconditions(current, if_match=if_match, if_none_match=if_none_match, require=False)
+        document_preconditions(
+            current, if_match=if_match, if_none_match=if_none_match, require=False
+        )
     return qs.delete()[0]
 
 

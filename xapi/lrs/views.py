@@ -28,8 +28,8 @@ from ..services import (
     IDENTIFIER_MAX,
     TOO_LONG,
     StatementWriteTooLate,
-    _preconditions,
     document_delete,
+    document_preconditions,
     document_save,
     documents_etag,
     documents_find,
@@ -482,7 +482,9 @@ def _unless_current(lrs: LrsRequest, response: HttpResponse) -> HttpResponse:
     current one (compared weakly) is a 304 without the body (13.1.2): the tool has it."""
     etag = response["ETag"]
     current = SimpleNamespace(etag=etag.strip('"'))
-    _preconditions(current, if_match=lrs.header("if-match"), if_none_match=None, require=False)
+    document_preconditions(
+        current, if_match=lrs.header("if-match"), if_none_match=None, require=False
+    )
     if_none_match = lrs.header("if-none-match")
     if if_none_match is not None:
         wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
