@@ -237,16 +237,70 @@ def _latest_about(school, activity_iri: str):
     return qs.order_by(*DEFINITION_ORDER)[:DEFINITION_STATEMENTS]
 
 
+def _latest_mentioning(school, activity_iris) -> dict[str, list[tuple]]:
+    """For each activity, (stored, id, data) of the latest statements that name it other
+    than as their object (a context activity, or inside a SubStatement object: the relations
+    table's "activity" rows), newest first. Two queries however many activities."""
+    latest = (
+        _school(StatementRelation.objects.filter(kind="activity", key__in=activity_iris), school)
+        .annotate(
+            latest=Window(RowNumber(), partition_by=F("key"), order_by=("-stored", "-statement_id"))
+        )
+        .filter(latest__lte=DEFINITION_STATEMENTS)
+        .values_list("key", "statement_id")
+    )
+    keys_by_statement: dict[int, list[str]] = {}
+    for key, statement_id in latest:
+        keys_by_statement.setdefault(statement_id, []).append(key)
+    found: dict[str, list[tuple]] = {}
+    rows = Statement.objects.filter(pk__in=list(keys_by_statement)).values_list(
+        "stored", "id", "data"
+    )
+    for row in rows:
+        for key in keys_by_statement[row[1]]:
+            found.setdefault(key, []).append(row)
+    return found
+
+
+def _newest_first(*rows: list[tuple]) -> list[dict]:
+    """The data of (stored, id, data) rows from several queries, newest first, each once."""
+    merged = sorted(
+        {row[1]: row for batch in rows for row in batch}.values(),
+        reverse=True,
+        key=lambda row: (row[0], row[1]),
+    )
+    return [data for _stored, _id, data in merged[:DEFINITION_STATEMENTS]]
+
+
+def _definitions_given(data: dict, activity_iri: str) -> list[dict]:
+    """The definitions a statement gives the activity: as its object, as a context activity,
+    and the same inside a SubStatement object (Part Two 2.4.4.1: any Activity Object)."""
+    found = []
+    for statement in (data, data.get("object") or {}):
+        obj = statement.get("object") or {}
+        if obj.get("objectType", "Activity") == "Activity" and obj.get("id") == activity_iri:
+            found.append(obj.get("definition") or {})
+        context = statement.get("context") or {}
+        for activities in (context.get("contextActivities") or {}).values():
+            for activity in activities if isinstance(activities, list) else [activities]:
+                if isinstance(activity, dict) and activity.get("id") == activity_iri:
+                    found.append(activity.get("definition") or {})
+        if (data.get("object") or {}).get("objectType") != "SubStatement":
+            break
+    return found
+
+
 # The language maps of an Activity Definition (Part Two 2.4.4.1); extensions are keyed by
 # IRIs, which are not case-insensitive.
 _LANGUAGE_MAPS = ("name", "description")
 
 
-def _definition_merged(datas) -> dict:
+def _definition_merged(datas, activity_iri: str) -> dict:
     """An activity's definition as the latest of these statements (newest first) gave it."""
     definition: dict = {}
-    for data in datas:
-        for key, value in ((data.get("object") or {}).get("definition") or {}).items():
+    given = (found for data in datas for found in _definitions_given(data, activity_iri))
+    for given_definition in given:
+        for key, value in given_definition.items():
             if key in _LANGUAGE_MAPS and isinstance(value, dict) and key in definition:
                 # RFC 5646 2.1.1: language tags are case-insensitive, so a newer "en-us"
                 # replaces an older "en-US" rather than standing beside it.
@@ -262,9 +316,12 @@ def _definition_merged(datas) -> dict:
 
 def _latest_definition(*, school, activity_iri: str) -> tuple[bool, dict]:
     """Whether a statement has the activity as its object, and the activity's definition as
-    the latest of those statements gave it."""
-    datas = list(_latest_about(school, activity_iri).values_list("data", flat=True))
-    return bool(datas), _definition_merged(datas)
+    the latest statements naming it (as their object, in context or in a SubStatement) gave
+    it."""
+    about = list(_latest_about(school, activity_iri).values_list("stored", "id", "data"))
+    mentioning = _latest_mentioning(school, [activity_iri]).get(activity_iri, [])
+    datas = _newest_first(about, mentioning)
+    return bool(about), _definition_merged(datas, activity_iri)
 
 
 def activity_definitions(*, school, activity_iris) -> dict[str, dict]:
@@ -275,7 +332,7 @@ def activity_definitions(*, school, activity_iris) -> dict[str, dict]:
     iris = list(dict.fromkeys(activity_iris))
     if not iris:
         return {}
-    fields = ("object_iri", "data")
+    fields = ("object_iri", "stored", "id", "data")
     if connection.features.supports_slicing_ordering_in_compound:
         branches = [_latest_about(school, iri).values_list(*fields) for iri in iris]
         rows = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
@@ -289,13 +346,15 @@ def activity_definitions(*, school, activity_iris) -> dict[str, dict]:
             .order_by("object_iri", *DEFINITION_ORDER)
             .values_list(*fields)
         )
-    found: dict[str, list[dict]] = {}
-    for iri, data in rows:
-        found.setdefault(iri, []).append(data)
-    # A union's branches come in no set order, but each branch's rows keep theirs.
+    found: dict[str, list[tuple]] = {}
+    for iri, *row in rows:
+        found.setdefault(iri, []).append(tuple(row))
+    # An activity named in context (a lesson's course) has its definition there.
+    mentioning = _latest_mentioning(school, iris)
     definitions = {}
     for iri in iris:
-        definition = _definition_merged(found.get(iri, []))
+        datas = _newest_first(found.get(iri, []), mentioning.get(iri, []))
+        definition = _definition_merged(datas, iri)
         if definition:
             definitions[iri] = definition
     return definitions
