@@ -572,12 +572,23 @@ def _stuck(exc: Exception, entry: OutboxEntry) -> bool:
 
 def _already_there(exc: Exception, entry: OutboxEntry) -> bool:
     """Did the target answer 409 for this statement, sent alone, after an earlier try of it
-    that may have reached the target (its answer lost or a failure)? xAPI 1.0.3 Part Three
-    2.1.2: an LRS given a statement whose id it already has does not change it, "whether it
-    responds with 409 Conflict or" a success, and some LRSs (ADL's reference LRS) answer 409
-    even for the very same statement: it has it, and no replay can do more. A 409 to a first
-    try is another statement with this id there, and stays a refusal for an admin to see."""
-    return isinstance(exc, urllib.error.HTTPError) and exc.code == 409 and entry.attempts > 0
+    that may have reached the target (taken, its answer lost, a 5xx or no answer)? xAPI 1.0.3
+    Part Three 2.1.2: an LRS given a statement whose id it already has does not change it,
+    "whether it responds with 409 Conflict or" a success, and some LRSs (ADL's reference LRS)
+    answer 409 even for the very same statement: it has it, and no replay can do more. A 409
+    to a first try, or after tries the target all refused (a 4xx stores nothing), is another
+    statement with this id there, and stays a refusal for an admin to see."""
+    return isinstance(exc, urllib.error.HTTPError) and exc.code == 409 and entry.may_have_arrived
+
+
+def _may_have_arrived(exc: Exception) -> bool:
+    """Could a try that failed with `exc` have been stored by the target? Not when it
+    answered with a 4xx (RFC 9110 15.5: the request was refused), nor when no connection
+    was made; any other failure (a 5xx, a lost or late answer) may come after the LRS
+    stored it."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return not 400 <= exc.code < 500
+    return _unreached_text(exc) is None or isinstance(_reason(exc), TimeoutError)
 
 
 def retry_after(exc: Exception, now: datetime) -> datetime | None:
@@ -630,10 +641,15 @@ def _page_words(exc: urllib.error.HTTPError, body: str) -> str:
     return " ".join(words.split())
 
 
+def _reason(exc: Exception) -> Exception:
+    """The failure under urllib's URLError wrapping, or `exc` itself."""
+    return exc.reason if isinstance(exc, urllib.error.URLError) else exc
+
+
 def _unreached_text(exc: Exception) -> str | None:
     """What the admin is told when the target could not be reached, or did not answer in
     time: what went wrong and what to put right, in words. None for another failure."""
-    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    reason = _reason(exc)
     waits = "the statements wait and are sent then."
     if isinstance(reason, ssl.SSLCertVerificationError):
         why = getattr(reason, "verify_message", "") or str(reason)
@@ -724,6 +740,7 @@ def _failed(target: ForwardingTarget, entries: list[OutboxEntry], exc: Exception
         status=OutboxEntry.Status.FAILED if refused(exc) else OutboxEntry.Status.PENDING,
         attempts=attempts,
         server_errors=F("server_errors") + 1 if _server_error(exc) else 0,
+        may_have_arrived=True if _may_have_arrived(exc) else F("may_have_arrived"),
         last_error=message,
         last_error_at=now,
         next_attempt_at=next_at,
@@ -745,6 +762,7 @@ def _sent(entries: list[OutboxEntry]) -> None:
         last_error="",
         last_error_at=None,
         server_errors=0,
+        may_have_arrived=True,
         attempts=F("attempts") + 1,
     )
 
@@ -813,6 +831,7 @@ def _set_aside(entry: OutboxEntry, exc: Exception) -> None:
         status=OutboxEntry.Status.FAILED,
         attempts=entry.attempts + 1,
         server_errors=entry.server_errors + 1,
+        may_have_arrived=True,
         last_error=_error_text(exc),
         last_error_at=timezone.now(),
     )

@@ -379,6 +379,12 @@ class OutboxEntry(models.Model):
     # another kind (a bad password, the target being unreachable) never make a blip of 5xx
     # look like a statement the target cannot take.
     server_errors = models.PositiveIntegerField(default=0)
+    # Whether a try may have reached the target and been stored: one it took, or whose answer
+    # was lost, a 5xx (a gateway's, say) or none at all. A 4xx answer is a refusal that
+    # stored nothing. A 409 to a later try is then the target holding it (`_already_there`);
+    # if every try was refused, it is another statement with its id there. A database default
+    # too: on PostgreSQL `record()` writes entries in SQL of its own.
+    may_have_arrived = models.BooleanField(default=False, db_default=False)
     next_attempt_at = models.DateTimeField()
     last_error = models.TextField(blank=True)
     # When `last_error` was written: the status page shows a target's newest error by it. The

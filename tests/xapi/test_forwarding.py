@@ -1081,6 +1081,45 @@ def test_a_409_to_a_statement_never_sent_before_is_still_a_refusal(
     assert entry.last_error.startswith("HTTP 409")
 
 
+@pytest.mark.parametrize("count", [1, 2])
+def test_a_409_after_the_target_refused_every_earlier_try_is_still_a_refusal(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks, count
+):
+    """A target that answered 400 refused the statement: it stored nothing (xAPI 1.0.3 Part
+    Three 2.1.2). A 409 to the admin's replay is then another statement with its id there,
+    not ours arriving earlier: the statement must stay set aside, with the 409, not count
+    as sent though the target never took it."""
+    statements = [make_statement(pupil) for _ in range(count)]
+    receiver.statuses = [400] * (count + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=statements, school=school)
+    assert set(OutboxEntry.objects.values_list("status", flat=True)) == {"failed"}
+    receiver.statuses = [409] * (count + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_replay(target=target)
+    entries = OutboxEntry.objects.all()
+    assert {(entry.status, entry.last_error[:8]) for entry in entries} == {("failed", "HTTP 409")}
+    assert outbox_summary()[0]["target"].failed == count
+
+
+def test_a_409_after_a_lost_answer_counts_as_sent_though_a_later_try_was_refused(
+    school, pupil, make_statement, target, receiver, django_capture_on_commit_callbacks
+):
+    """A try whose answer was lost (a 502 from the target's gateway) may have reached it;
+    a refusal after it does not undo that, so a 409 to the replay is the target holding it."""
+    receiver.statuses = [502, 400]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements=[make_statement(pupil)], school=school)
+    OutboxEntry.objects.update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_flush()
+    assert OutboxEntry.objects.get().status == "failed"
+    receiver.statuses = [409]
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_replay(target=target)
+    assert OutboxEntry.objects.get().status == "sent"
+
+
 def test_files_of_a_batch_too_large_for_the_target_arrive_one_statement_at_a_time(
     school, target, receiver, lrs, django_capture_on_commit_callbacks
 ):
