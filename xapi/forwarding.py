@@ -16,13 +16,16 @@ target's reason, for an admin to see and replay, and the others arrive.
 """
 
 import base64
+import contextlib
 import hashlib
 import html
+import http.client
 import json
 import logging
 import re
 import socket
 import ssl
+import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -471,7 +474,69 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _AnswerTooSlow(TimeoutError):
+    """The target took longer than `_answer_within()` to answer in full."""
+
+
+def _answer_within() -> float:
+    """The most seconds one request to a target may take, its answer included. TIMEOUT_SECONDS
+    bounds each wait for the next bytes, not the whole: a target (or a proxy before it)
+    that sends its answer a little at a time could hold a batch past its LEASE, and another
+    worker would send it again, out of order. A send may make two requests (`_post`), each
+    within a third of the lease."""
+    return LEASE.total_seconds() / 3
+
+
+class _Deadline:
+    """The sockets of one request, shut at its deadline if it is still going: a read or
+    write waiting on them then ends at once. Kept from when each connects: urllib lets go
+    of the connection's socket once the answer's headers are read, before its body."""
+
+    def __init__(self):
+        self.sockets = []
+        self.passed = False
+
+    def connection_class(self, http_class):
+        def make(*args, **kwargs):
+            connection = http_class(*args, **kwargs)
+            connect = connection.connect
+
+            def connected():
+                connect()
+                self.sockets.append(connection.sock)
+                if self.passed:
+                    self.reached()
+
+            connection.connect = connected
+            return connection
+
+        return make
+
+    def reached(self):
+        self.passed = True
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _connection_class(request, http_class):
+    deadline = getattr(request, "deadline", None)
+    return deadline.connection_class(http_class) if deadline else http_class
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_connection_class(req, http.client.HTTPConnection), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(
+            _connection_class(req, http.client.HTTPSConnection), req, context=self._context
+        )
+
+
+_opener = urllib.request.build_opener(_NoRedirects, _HTTPHandler, _HTTPSHandler)
 
 
 def _post(target: ForwardingTarget, statements: list[dict], files=()) -> None:
@@ -518,8 +583,26 @@ def _send(target: ForwardingTarget, body: bytes, content_type: str) -> None:
         token = base64.b64encode(f"{target.username}:{target.password}".encode()).decode()
         headers["Authorization"] = f"Basic {token}"
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-        status, reply = response.status, response.read()
+    request.deadline = deadline = _Deadline()
+    timer = threading.Timer(_answer_within(), deadline.reached)
+    timer.daemon = True
+    timer.start()
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            status, reply = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        # Its words for the admin are read now, within the deadline too.
+        try:
+            exc.answer = exc.read(ERROR_PAGE_READ)
+        except Exception:  # the answer is only for the admin's eyes
+            exc.answer = b""
+        raise
+    except Exception as exc:
+        if deadline.passed:
+            raise _AnswerTooSlow() from exc
+        raise
+    finally:
+        timer.cancel()
     if status != 204 and not _statement_ids(reply):
         # xAPI 1.0.3 Part Three 2.1.2: an LRS answers POST Statements with the array of the
         # statements' ids. Anything else (a sign-in page in front of the LRS, an endpoint
@@ -674,6 +757,11 @@ def _unreached_text(exc: Exception) -> str | None:
             "Could not connect: the other LRS refused the connection. Check that it is "
             f"running and that the endpoint's address and port are right; {waits}"
         )
+    if isinstance(reason, _AnswerTooSlow):
+        return (
+            "The other LRS sent its answer too slowly: it had not answered in full within "
+            f"{_answer_within():.0f} seconds. The statements wait and are tried again."
+        )
     if isinstance(reason, TimeoutError):
         return (
             f"The other LRS did not answer within {TIMEOUT_SECONDS} seconds; the statements "
@@ -685,7 +773,9 @@ def _unreached_text(exc: Exception) -> str | None:
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         try:
-            detail = exc.read(ERROR_PAGE_READ).decode("utf-8", "replace")
+            answer = getattr(exc, "answer", None)
+            answer = exc.read(ERROR_PAGE_READ) if answer is None else answer
+            detail = answer.decode("utf-8", "replace")
         except Exception:  # the body is only for the admin's eyes
             detail = ""
         detail = _page_words(exc, detail)[:500]
