@@ -125,6 +125,10 @@ def _claim(target: ForwardingTarget, *, fresh: bool) -> list[OutboxEntry]:
         may_go |= Q(status=pending, next_attempt_at__lte=now)
         may_not = in_flight | Q(status=pending, next_attempt_at__gt=now)
     with transaction.atomic():
+        # One claim of a target's entries at a time: a claim that met the rows another was
+        # claiming (locked, not yet committed as being sent) would skip them and take the
+        # next batch, overtaking it. After waiting here, it sees them being sent, and stops.
+        list(ForwardingTarget.objects.select_for_update().filter(pk=target.pk).values_list("pk"))
         due = OutboxEntry.objects.filter(may_go, target=target)
         held = (
             OutboxEntry.objects.filter(may_not, target=target)
