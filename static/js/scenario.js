@@ -6,8 +6,8 @@
   if (window.upstanderScenarioPlayer) return; // one handler, however many players
   window.upstanderScenarioPlayer = true;
 
-  // An ending may complete the module: refresh the page's module status box and the course's
-  // progress in place.
+  // An ending may complete the scenario and the module: refresh the scenario block's tags, the
+  // page's module status box and the course's progress in place.
   function refreshModuleStatus(player) {
     var status = document.getElementById("module-status");
     if (!status) return;
@@ -26,6 +26,12 @@
         if (bars.length === freshBars.length) {
           Array.prototype.forEach.call(bars, function (bar, index) { bar.replaceWith(freshBars[index]); });
         }
+        // So does the "Completed" tag above this scenario's player, in its block.
+        var block = player && player.closest(".module-block[id]");
+        var tag = block && block.querySelector(".scenario-block__eyebrow");
+        var freshBlock = block && doc.getElementById(block.id);
+        var freshTag = freshBlock && freshBlock.querySelector(".scenario-block__eyebrow");
+        if (tag && freshTag) tag.replaceWith(freshTag);
         // The ending completed the module: say so where the player speaks (the box that
         // shows it is further down the page, and replacing it is not announced).
         var live = player && player.querySelector(".scenario-player__live");

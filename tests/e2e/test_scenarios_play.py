@@ -220,6 +220,26 @@ def test_the_scenario_plays_inside_its_module_page(
     ctx.close()
 
 
+def test_with_javascript_an_ending_marks_the_scenario_completed_where_it_sits(
+    browser, live_server, demo_module, pupil
+):
+    """Before, the block's "Completed" tag appeared only after a reload, while the module's
+    status box further down already said the module was complete."""
+    ctx, page = _on_module_page(browser, live_server, demo_module, pupil, javascript=True)
+    page.evaluate("window.__noReload = true")
+    block = page.locator(".module-block", has=page.locator("[data-scenario-player]"))
+    expect(block.locator(".scenario-block__eyebrow")).not_to_contain_text("Completed")
+    page.get_by_role("button", name="Start the scenario").click()
+    page.get_by_role("button", name="Report the account").click()
+    page.get_by_role("button", name="Tell an adult as well").click()
+    page.get_by_role("button", name="Tell her the account name and what the video showed").click()
+    page.get_by_role("button", name="Say nothing").click()
+    page.get_by_role("heading", name="You have completed this module").wait_for()
+    expect(block.locator(".scenario-block__eyebrow .tag", has_text="Completed")).to_have_count(1)
+    assert page.evaluate("window.__noReload === true"), "the page was reloaded"
+    ctx.close()
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_a_pupil_part_way_through_can_start_again_from_the_beginning(
     browser, live_server, demo_module, pupil, javascript
