@@ -68,6 +68,18 @@ def _nation_of(learner_id: int) -> str:
     )
 
 
+def _shortened(text: str, limit: int = 60) -> str:
+    """A part's text as a label in the path so far: its first `limit` characters or so,
+    cut after a whole word and marked as cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    # A space just after the limit means the limit falls at the end of a word.
+    head = text[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
+    return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
+
+
 def player_message_tag(scenario: Scenario) -> str:
     """The tag of a message for this scenario's player, shown in it rather than at the top
     of the page (templates/base.html leaves out messages tagged "scenario-...")."""
@@ -96,7 +108,7 @@ def player_context(
         choice = step_node.choice(choice_id) if step_node else None
         path.append(
             {
-                "node": (step_node.title or step_node.text[:60]) if step_node else node_id,
+                "node": (step_node.title or _shortened(step_node.text)) if step_node else node_id,
                 "choice": gettext("Skipped this part")
                 if choice_id == SKIP
                 else (choice.label if choice else choice_id),

@@ -775,3 +775,31 @@ def test_on_the_scenarios_own_page_its_title_is_shown_once_after_each_move(clien
     # On another page (a module's), the player's heading is the scenario's title, shown.
     response = _start(client, scenario, fetch=True, return_to="/")
     assert "visually-hidden" not in _title_heading(response.content.decode(), scenario)
+
+
+def _path_items(html: str) -> list[str]:
+    """The entries of the player's "Your path so far" list, tags and spacing dropped."""
+    listing = re.search(r'<details class="scenario-path".*?<ol>(.*?)</ol>', html, re.S).group(1)
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", item).split())
+        for item in re.findall(r"<li>(.*?)</li>", listing, re.S)
+    ]
+
+
+def test_a_part_without_a_title_is_named_in_the_path_by_whole_words(client, pupil):
+    """Before, the path showed the part's first 60 characters, cut mid-word ("a group cha")."""
+    start = Node(
+        "start",
+        "A friend in your class shows you a screenshot of a group chat where someone is "
+        "being mocked.",
+        choices=small_graph().node("start").choices,
+    )
+    scenario = published_scenario(small_graph(nodes={"start": start}))
+    client.force_login(pupil)
+    _start(client, scenario)
+    html = _choose(
+        client, _attempt(pupil, scenario), node="start", step=0, choice="report", fetch=True
+    ).content.decode()
+    assert _path_items(html) == [
+        "A friend in your class shows you a screenshot of a group… — Report it"
+    ]
