@@ -106,9 +106,19 @@ def player_context(
     for node_id, choice_id in state.path:
         step_node = graph.node(node_id)
         choice = step_node.choice(choice_id) if step_node else None
+        if step_node is None:
+            label = node_id
+        elif step_node.title:
+            label = step_node.title
+        elif choice_id == SKIP and step_node.content_warning:
+            # Not the opening of the text the learner chose not to read: its warning, which
+            # they were shown.
+            label = gettext("Content warning: %(warning)s") % {"warning": step_node.content_warning}
+        else:
+            label = _shortened(step_node.text)
         path.append(
             {
-                "node": (step_node.title or _shortened(step_node.text)) if step_node else node_id,
+                "node": label,
                 "choice": gettext("Skipped this part")
                 if choice_id == SKIP
                 else (choice.label if choice else choice_id),

@@ -803,3 +803,25 @@ def test_a_part_without_a_title_is_named_in_the_path_by_whole_words(client, pupi
     assert _path_items(html) == [
         "A friend in your class shows you a screenshot of a group… — Report it"
     ]
+
+
+def test_a_part_skipped_for_its_content_warning_is_not_retold_in_the_path(client, pupil):
+    """Before, the path so far (open at the ending) named the skipped part by the opening of
+    the very text the learner chose not to read."""
+    warned = warned_node(text="Someone posts a cruel edit of your classmate's photo.")
+    scenario = published_scenario(small_graph(nodes={"shared": warned}))
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    _choose(client, attempt, node="start", step=0, choice="share")
+    html = client.post(
+        reverse("scenarios:skip", args=[attempt.uuid]),
+        {"node": "shared", "step": 1},
+        HTTP_X_REQUESTED_WITH="fetch",
+    ).content.decode()
+    assert "Ending: a mixed outcome" in html
+    assert _path_items(html) == [
+        "A friend shows you a post. — Share it",
+        "Content warning: Mentions bullying. — Skipped this part",
+    ]
+    assert "cruel edit of your classmate" not in html
