@@ -825,3 +825,27 @@ def test_a_part_skipped_for_its_content_warning_is_not_retold_in_the_path(client
         "Content warning: Mentions bullying. — Skipped this part",
     ]
     assert "cruel edit of your classmate" not in html
+
+
+def test_an_ending_offers_its_picture_or_video_link(client, pupil):
+    """Before, a media address set on an ending was shown in the preview but never to the
+    learner who reached it."""
+    from scenarios.engine import Outcome
+
+    ending = Node(
+        "good",
+        "Well done.",
+        outcome=Outcome.GOOD,
+        debrief="You helped.",
+        media="https://media.example.org/what-happened-next",
+    )
+    scenario = published_scenario(small_graph(nodes={"good": ending}))
+    client.force_login(pupil)
+    _start(client, scenario)
+    attempt = _attempt(pupil, scenario)
+    _choose(client, attempt, node="start", step=0, choice="report")
+    html = _choose(client, attempt, node="reported", step=1, choice="tell", fetch=True)
+    text = html.content.decode()
+    assert "Ending: a good outcome" in text
+    link = '<a href="https://media.example.org/what-happened-next" rel="noopener">'
+    assert text.index(link) < text.index("What to take away")
