@@ -33,6 +33,16 @@ def _image_id(image) -> int | None:
     return getattr(image, "pk", image) if image else None
 
 
+def _score(value) -> int:
+    """A choice's score change. The publish check also reads what was typed in a form whose
+    fields failed (text, not yet a number): what does not read as a whole number counts as
+    0, its own field saying what is wrong, and the rest of the graph is still checked."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _plays_delete(scenarios) -> None:
     """Delete the play-throughs and class plays of `scenarios` (a queryset). Each pins one of
     its scenario's revisions, and that pin refuses to let the revision go (so Wagtail's
@@ -216,7 +226,7 @@ class Scenario(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
                         label=choice.get("label") or "",
                         target=(choice.get("target") or "").strip(),
                         feedback=choice.get("feedback") or "",
-                        score=choice.get("score") or 0,
+                        score=_score(choice.get("score")),
                         effects=effects,
                         conditions=conditions,
                     )

@@ -25,7 +25,7 @@ from .engine.expressions import (
     parse_conditions,
     parse_effects,
 )
-from .engine.graph import ID_MAX, default_choice_id, format_value, parse_value
+from .engine.graph import ID_MAX, SCORE_MAX, default_choice_id, format_value, parse_value
 
 SPECIAL = {"StoryTitle", "StoryData", "StoryVariables"}
 # Scenario.Audience's values (this module does without Django).
@@ -245,10 +245,21 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
             if choices and key in CHOICE_DIRECTIVES:
                 choice = choices[-1]
                 if key == "score":
-                    try:
-                        choice["score"] = int(value)
-                    except ValueError:
+                    if not re.fullmatch(r"[+-]?[0-9]+", value):
                         errors.append(f"Line {line_no}: the score “{value}” is not a whole number.")
+                    # Python reads no whole number of more than 4,300 digits: a long one
+                    # is out of range before it is read.
+                    elif (
+                        len(value.lstrip("+-").lstrip("0")) > len(str(SCORE_MAX))
+                        or not -SCORE_MAX <= int(value) <= SCORE_MAX
+                    ):
+                        shown = value if len(value) <= 40 else value[:40] + "…"
+                        errors.append(
+                            f"Line {line_no}: the score “{shown}” is out of range; a choice's "
+                            f"score change is between -{SCORE_MAX} and {SCORE_MAX}."
+                        )
+                    else:
+                        choice["score"] = int(value)
                 elif key == "set":
                     try:
                         choice["effects"] += parse_effects(value)

@@ -16,6 +16,11 @@ from typing import Any
 
 Value = bool | int | str
 
+# How far one choice may move the score either way. The running total is each `chose`
+# statement's result.score.raw: unbounded, a score too large for a double (JSON's numbers,
+# as LRSs read them) would make statements other LRSs refuse and mean nothing to read.
+SCORE_MAX = 1000
+
 
 class Outcome(StrEnum):
     GOOD = "good"

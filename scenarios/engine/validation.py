@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from .graph import Graph, Value
+from .graph import SCORE_MAX, Graph, Value
 from .play import SKIP
 
 # Beyond this many states the validator stops exploring and says so, rather than hang.
@@ -80,6 +80,10 @@ MESSAGES: dict[str, str] = {
     "label_not_in_twine": (
         "The choice “{label}” in “{node}” has “]]” in its words, which Twine reads as the end "
         "of a link, so exporting the scenario would change them. Write them without “]]”."
+    ),
+    "score_out_of_range": (
+        "The choice “{label}” in “{node}” changes the score by more than {limit}: keep a "
+        "choice's score change between -{limit} and {limit}."
     ),
     "unknown_target": (
         "The choice “{label}” in “{node}” leads to “{target}”, which does not exist."
@@ -279,6 +283,17 @@ def _structure(graph: Graph) -> list[Issue]:
                 )
             # The messages below name the choice by its label where it has one.
             named = {"label": choice.label or choice.id, "node": node.id}
+            if not -SCORE_MAX <= choice.score <= SCORE_MAX:
+                add(
+                    _issue(
+                        node.id,
+                        "score_out_of_range",
+                        **at,
+                        beside="score",
+                        **named,
+                        limit=SCORE_MAX,
+                    )
+                )
             if choice.target not in ids:
                 add(
                     _issue(

@@ -53,8 +53,9 @@ def test_bad_condition_text_is_a_problem_next_to_its_node():
     assert "not a condition" in problems[0].message
 
 
-def _admin_post_data(scenario, *, publish: bool, target: str):
-    """The edit form's POST data for a scenario, with the `shared` node's choice target."""
+def _admin_post_data(scenario, *, publish: bool, target: str, score=None):
+    """The edit form's POST data for a scenario, with the `shared` node's choice target (and
+    score change, if given)."""
     from wagtail.test.utils.form_data import nested_form_data, streamfield
 
     nodes = []
@@ -63,6 +64,8 @@ def _admin_post_data(scenario, *, publish: bool, target: str):
         choices = [dict(c) for c in value.pop("choices")]
         if value["node_id"] == "shared":
             choices[0]["target"] = target
+            if score is not None:
+                choices[0]["score"] = score
         if value["outcome"] and not value["debrief"]:
             # An ending needs a debrief to be published.
             value["debrief"] = "What to take away."
@@ -118,6 +121,29 @@ def test_publishing_in_the_admin_is_refused_with_the_problem_beside_its_node(cli
         "[&quot;The choice \\u201cOh no\\u201d in \\u201cshared\\u201d leads to "
         "\\u201cnowhere\\u201d, which does not exist." in html
     )
+    scenario.refresh_from_db()
+    assert not scenario.live
+
+
+@pytest.mark.parametrize("score", ["1001", "-2147483649", "9" * 400])
+def test_a_choice_moving_the_score_by_more_than_a_thousand_is_refused_beside_it(
+    client, editor, score
+):
+    """The running score is each statement's result.score.raw: one too large for a double
+    is a statement no LRS takes back, so publishing is refused beside the score."""
+    scenario = scenario_save_graph(scenario=Scenario(title="Draft"), graph=small_graph())
+    client.force_login(editor)
+    response = client.post(
+        _edit_url(scenario),
+        _admin_post_data(scenario, publish=True, target="poor", score=score),
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["nodes"][0]
+    choice = error.block_errors[2].block_errors["choices"].block_errors[0]
+    assert choice.block_errors["score"].messages == [
+        "The choice “Oh no” in “shared” changes the score by more than 1000: keep a "
+        "choice's score change between -1000 and 1000."
+    ]
     scenario.refresh_from_db()
     assert not scenario.live
 

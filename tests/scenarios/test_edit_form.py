@@ -312,3 +312,26 @@ def test_a_blank_situation_and_the_graphs_problems_are_all_said_the_first_time(c
         "The choice “Share it” in “see-post” leads to “end-por”, which does not exist."
     ]
     assert not Scenario.objects.exists()
+
+
+def test_a_blank_situation_and_a_score_out_of_range_are_both_said_the_first_time(client, editor):
+    """The graph is read from what was typed when a field fails: the score is text then."""
+    client.force_login(editor)
+    report = {**choice_form("Report it", "end-good"), "score": "5000"}
+    response = scenario_form_post(
+        client,
+        ADD_URL,
+        [
+            node_form("see-post", choices=[report]),
+            node_form("end-good", outcome="good", debrief="You told someone.", text=""),
+        ],
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["nodes"][0]
+    assert "text" in error.block_errors[1].block_errors
+    choice = error.block_errors[0].block_errors["choices"].block_errors[0]
+    assert choice.block_errors["score"].messages == [
+        "The choice “Report it” in “see-post” changes the score by more than 1000: keep a "
+        "choice's score change between -1000 and 1000."
+    ]
+    assert not Scenario.objects.exists()

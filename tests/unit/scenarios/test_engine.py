@@ -612,6 +612,22 @@ def test_media_must_be_a_web_link(media, refused):
     assert codes == ([("start", "media_not_a_link")] if refused else [])
 
 
+@pytest.mark.parametrize(
+    ("score", "refused"), [(1000, False), (-1000, False), (1001, True), (-(2**63), True)]
+)
+def test_a_choice_moves_the_score_by_at_most_a_thousand(score, refused):
+    """The running score is each statement's result.score.raw, which LRSs read as a double."""
+    start = small_graph().node("start")
+    choice = dataclasses.replace(start.choices[0], score=score)
+    graph = small_graph(
+        nodes={"start": dataclasses.replace(start, choices=(choice, *start.choices[1:]))}
+    )
+    issues = validate(graph)
+    assert [(i.node_id, i.code, i.choice, i.beside) for i in issues] == (
+        [("start", "score_out_of_range", 0, "score")] if refused else []
+    )
+
+
 def test_quoted_text_may_hold_commas_semicolons_and_the_word_and():
     from scenarios.engine.expressions import (
         format_conditions,

@@ -246,6 +246,25 @@ def test_what_the_scenario_cannot_hold_is_refused_with_its_line(story, message):
     assert any(line.startswith(message) for line in refused.value.errors), refused.value.errors
 
 
+@pytest.mark.parametrize("score", ["1001", "-1001", "2147483648", "9" * 5000])
+def test_a_score_change_beyond_a_thousand_either_way_is_refused_with_its_line(score):
+    """A score too large for a double makes statements no LRS takes back; Python reads no
+    whole number of more than 4,300 digits at all."""
+    story = f":: Start\nHi\n[[Go->End]]\n@score: {score}\n\n:: End [ending-good]\nDone.\n"
+    with pytest.raises(TweeError) as refused:
+        twee_parse(story)
+    assert refused.value.errors == [
+        f"Line 4: the score “{score[:40]}{'…' if len(score) > 40 else ''}” is out of range; "
+        "a choice's score change is between -1000 and 1000."
+    ]
+
+
+@pytest.mark.parametrize(("score", "read"), [("1000", 1000), ("-1000", -1000), ("+0007", 7)])
+def test_a_score_change_within_a_thousand_either_way_is_read(score, read):
+    story = f":: Start\nHi\n[[Go->End]]\n@score: {score}\n\n:: End [ending-good]\nDone.\n"
+    assert twee_parse(story).graph.node("Start").choices[0].score == read
+
+
 def test_a_choice_without_an_id_gets_one_that_fits_beside_a_long_passage_name():
     name = "x" * 59
     story = f":: {name}\nHi\n[[Go->End]]\n[[Stay->End]]\n\n:: End [ending-good]\nDone.\n"
