@@ -393,9 +393,18 @@ def twee_parse(text: str) -> TweeStory:
         body = "\n".join(line for _n, line in passage.body).strip()
         if passage.name == "StoryTitle":
             # Escaped as passage text is (a title may start with "::", which would otherwise
-            # begin a passage).
-            title = "\n".join(line.removeprefix("\\") for line in body.split("\n"))
-            _too_long(title, LABEL_MAX, "the story's title", passage.line + 1, errors)
+            # begin a passage). A title is one line, as Twine writes it: the admin's title
+            # field would join the lines into one word the first time the scenario is saved.
+            written = [(n, line) for n, line in passage.body if line.strip()]
+            if len(written) > 1:
+                errors.append(
+                    f"Line {written[1][0]}: the story's title goes on over more than one "
+                    "line. Put the title on one line."
+                )
+            elif written:
+                line_no, line = written[0]
+                title = line.strip().removeprefix("\\")
+                _too_long(title, LABEL_MAX, "the story's title", line_no, errors)
         elif passage.name == "StoryData":
             try:
                 data = json.loads(body or "{}")
@@ -470,7 +479,10 @@ def twee_export(
 ) -> str:
     """A Twee 3 story for `graph`, which `twee_parse` reads back to the same graph (and the
     same audience and introduction)."""
-    out = [":: StoryTitle", *(_escape_text(line) for line in _lines(title)), ""]
+    # On one line, as the import reads it (a title imported before that was checked may
+    # hold a line break).
+    one_line = " ".join(line.strip() for line in _lines(title) if line.strip())
+    out = [":: StoryTitle", _escape_text(one_line), ""]
     data = {
         "ifid": ifid.upper(),
         "format": "Harlowe",

@@ -332,6 +332,30 @@ def test_a_node_id_with_link_characters_twine_can_read_round_trips(node_id):
     assert twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph == graph
 
 
+def test_a_title_on_two_lines_is_refused_with_the_line_it_goes_on_to():
+    """The admin's title field is one line: a browser drops the line break of a title, so
+    saving the scenario once would glue the two lines into one word."""
+    story = ":: StoryTitle\n\nSpotting a\nfake post\n\n:: Start [ending-good]\nDone.\n"
+    with pytest.raises(TweeError) as refused:
+        twee_parse(story)
+    assert refused.value.errors == [
+        "Line 4: the story's title goes on over more than one line. Put the title on one line."
+    ]
+
+
+def test_a_title_with_a_line_break_exports_on_one_line_that_imports():
+    graph = twee_parse(STORY).graph
+    story = twee_parse(twee_export(title="Spotting a\nfake post", graph=graph, ifid="abc"))
+    assert (story.title, story.graph) == ("Spotting a fake post", graph)
+
+
+def test_a_title_too_long_is_said_at_its_own_line_after_blank_lines():
+    story = ":: StoryTitle\n\n" + "T" * 256 + "\n\n:: Start [ending-good]\nDone.\n"
+    with pytest.raises(TweeError) as refused:
+        twee_parse(story)
+    assert refused.value.errors[0].startswith("Line 3: the story's title is 256 characters")
+
+
 @pytest.mark.parametrize("title", [":: Part two", "\\o/ Online safety"])
 def test_a_title_starting_like_a_passage_or_an_escape_round_trips(title):
     graph = small_graph()
