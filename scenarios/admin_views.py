@@ -75,12 +75,23 @@ def twee_export_view(request, pk: int):
         raise PermissionDenied
     scenario = get_object_or_404(Scenario, pk=pk)
     latest = scenario.get_latest_revision_as_object() if scenario.latest_revision_id else scenario
+    graph, issues = latest.graph_and_parse_issues()
+    # A draft's conditions or effects with a typo go out as typed (the graph has left them
+    # out), so the author fixes them rather than losing them.
+    unread = {
+        (issue.index, issue.choice, issue.beside): latest.nodes[issue.index].value["choices"][
+            issue.choice
+        ][issue.beside]
+        for issue in issues
+        if issue.code == "expression"
+    }
     text = twee_export(
         title=latest.title,
-        graph=latest.graph(),
+        graph=graph,
         ifid=str(scenario.uuid),
         audience=latest.audience,
         introduction=latest.introduction,
+        unread=unread,
     )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     filename = slugify(latest.title) or "scenario"

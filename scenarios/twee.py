@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .engine import Choice, Graph, Node, Outcome, Variable
@@ -475,10 +476,21 @@ def _escape_text(line: str) -> str:
 
 
 def twee_export(
-    *, title: str, graph: Graph, ifid: str, audience: str = "", introduction: str = ""
+    *,
+    title: str,
+    graph: Graph,
+    ifid: str,
+    audience: str = "",
+    introduction: str = "",
+    unread: Mapping[tuple[int, int, str], str] | None = None,
 ) -> str:
     """A Twee 3 story for `graph`, which `twee_parse` reads back to the same graph (and the
-    same audience and introduction)."""
+    same audience and introduction).
+
+    `unread` is a draft's condition or effect text that could not be read, by the node's
+    place, the choice's place and "conditions" or "effects": it is written as typed, so the
+    typo comes back to be fixed (importing says where), not lost from the story."""
+    unread = unread or {}
     # On one line, as the import reads it (a title imported before that was checked may
     # hold a line break).
     one_line = " ".join(line.strip() for line in _lines(title) if line.strip())
@@ -496,7 +508,7 @@ def twee_export(
         out.append(":: StoryVariables")
         out += [f"{v.name} = {format_value(v.initial)}" for v in graph.variables]
         out.append("")
-    for node in graph.nodes:
+    for place, node in enumerate(graph.nodes):
         tags = f" [ending-{node.outcome.value}]" if node.outcome else ""
         out.append(f":: {_escape_name(node.id)}{tags}")
         for key, value in (
@@ -522,9 +534,13 @@ def twee_export(
                 out.append(f"@feedback: {line}")
             if choice.score:
                 out.append(f"@score: {choice.score}")
-            if choice.effects:
-                out.append(f"@set: {format_effects(choice.effects)}")
-            if choice.conditions:
-                out.append(f"@if: {format_conditions(choice.conditions)}")
+            effects = unread.get((place, index - 1, "effects")) or format_effects(choice.effects)
+            if effects:
+                out.append(f"@set: {effects}")
+            conditions = unread.get((place, index - 1, "conditions")) or format_conditions(
+                choice.conditions
+            )
+            if conditions:
+                out.append(f"@if: {conditions}")
         out.append("")
     return "\n".join(out)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from scenarios.engine import Choice, Graph, Node, Outcome
 from scenarios.models import Scenario
 from scenarios.services import scenario_save_graph
+from scenarios.twee import TweeError, twee_parse
 from tests.scenarios.helpers import (
     choice_form,
     node_form,
@@ -347,6 +348,26 @@ def test_a_typo_in_a_choices_effects_keeps_its_conditions(client, editor):
     client.force_login(editor)
     text = client.get(reverse("scenarios_twee:export", args=[scenario.pk])).text
     assert "@if: reported == true" in text
+
+
+def test_a_typo_in_a_drafts_effects_goes_out_as_typed_and_importing_says_where(client, editor):
+    """Exporting a draft left the effects with a typo out of the story: edited in Twine and
+    imported again, the choice no longer set anything, and nothing said so."""
+    scenario = published_scenario()
+    scenario.nodes[1].value["choices"][0]["effects"] = "reported true"
+    scenario.nodes[1].value["choices"][0]["conditions"] = "reported == true or"
+    scenario.save_revision(user=editor)
+    client.force_login(editor)
+    text = client.get(reverse("scenarios_twee:export", args=[scenario.pk])).text
+    lines = text.split("\n")
+    set_line = lines.index("@set: reported true") + 1
+    if_line = lines.index("@if: reported == true or") + 1
+    with pytest.raises(TweeError) as refused:
+        twee_parse(text)
+    assert [error.split(":")[0] for error in refused.value.errors] == [
+        f"Line {set_line}",
+        f"Line {if_line}",
+    ]
 
 
 def test_the_import_page_is_named_by_its_main_heading(client, editor):
