@@ -391,7 +391,6 @@ def twee_parse(text: str) -> TweeStory:
             )
             continue
         seen[passage.name] = passage.line
-        body = "\n".join(line for _n, line in passage.body).strip()
         if passage.name == "StoryTitle":
             # Escaped as passage text is (a title may start with "::", which would otherwise
             # begin a passage). A title is one line, as Twine writes it: the admin's title
@@ -407,10 +406,18 @@ def twee_parse(text: str) -> TweeStory:
                 title = line.strip().removeprefix("\\")
                 _too_long(title, LABEL_MAX, "the story's title", line_no, errors)
         elif passage.name == "StoryData":
+            written = "\n".join(line for _n, line in passage.body)
             try:
-                data = json.loads(body or "{}")
+                data = json.loads(written) if written.strip() else {}
                 if not isinstance(data, dict):
                     raise ValueError
+            except json.JSONDecodeError as error:
+                # Said at the line the JSON goes wrong on, not at the passage's header.
+                errors.append(
+                    f"Line {passage.body[error.lineno - 1][0]}: StoryData is not valid JSON "
+                    f"({error.msg})."
+                )
+                continue
             except ValueError:
                 errors.append(f"Line {passage.line}: StoryData is not a valid JSON object.")
                 continue

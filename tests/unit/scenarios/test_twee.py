@@ -142,7 +142,7 @@ def test_node_text_survives_export_and_import(text):
         (":: A\n[[Go->B]]\n@if: when it rains\n", 3, "not a condition"),
         (":: A\n@colour: red\n", 2, "unknown “@colour”"),
         (":: A\nx\n\n:: A\ny\n", 4, "second passage called “A”"),
-        (":: StoryData\n{not json\n", 1, "not a valid JSON"),
+        (":: StoryData\n{not json\n", 2, "not valid JSON"),
         (":: A [ending-great]\nx\n", 1, "unknown tag"),
         (":: A [ending-good ending-poor]\nx\n", 1, "two endings"),
         (":: A\n[[Go->B]]\nmore words\n", 3, "text after the links"),
@@ -330,6 +330,20 @@ def test_a_node_id_with_link_characters_twine_can_read_round_trips(node_id):
     )
     assert validate(graph) == []
     assert twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph == graph
+
+
+def test_storydata_that_is_not_json_is_refused_at_the_line_it_goes_wrong_on():
+    """Twine writes StoryData over several lines: the header's line number sent the author
+    looking at the wrong line."""
+    story = (
+        ':: StoryData\n{\n  "ifid": "D674C58C",\n  "start": "Start"\n  "format": "Harlowe"\n}\n'
+        "\n:: Start [ending-good]\nDone.\n"
+    )
+    with pytest.raises(TweeError) as refused:
+        twee_parse(story)
+    assert refused.value.errors == [
+        "Line 5: StoryData is not valid JSON (Expecting ',' delimiter)."
+    ]
 
 
 def test_a_title_on_two_lines_is_refused_with_the_line_it_goes_on_to():
