@@ -50,6 +50,7 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         # Each node's problems by the field they are said beside, and its choices' by theirs.
         per_node: dict[int, dict[str, list[str]]] = {}
         per_choice: dict[int, dict[int, dict[str, list[str]]]] = {}
+        per_variable: dict[int, dict[str, list[str]]] = {}
         general: list[str] = []
         for problem in problems:
             # Two nodes may share an id: the problem is beside the one it is about.
@@ -59,6 +60,9 @@ class ScenarioAdminForm(WagtailAdminModelForm):
             if problem.code == "unknown_start":
                 # Typed in its own field, so said there.
                 self.add_error("start_node", problem.message)
+            elif problem.variable is not None:
+                fields = per_variable.setdefault(problem.variable, {})
+                fields.setdefault(problem.beside or "name", []).append(problem.message)
             elif index is None:
                 general.append(problem.message)
             elif problem.choice is not None:
@@ -70,14 +74,25 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         if not problems:
             return cleaned
         if per_node or per_choice or general:
-            self._add_nodes_error(
+            self._add_stream_error(
+                "nodes",
                 StreamBlockValidationError(
                     block_errors={
                         index: _node_errors(per_node.get(index, {}), per_choice.get(index, {}))
                         for index in sorted({*per_node, *per_choice})
                     },
                     non_block_errors=general,
-                )
+                ),
+            )
+        if per_variable:
+            self._add_stream_error(
+                "variables",
+                StreamBlockValidationError(
+                    block_errors={
+                        place: _node_errors(fields, {})
+                        for place, fields in sorted(per_variable.items())
+                    }
+                ),
             )
         self.add_error(
             None,
@@ -94,15 +109,15 @@ class ScenarioAdminForm(WagtailAdminModelForm):
         field = self.fields[name]
         return field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
 
-    def _add_nodes_error(self, error: StreamBlockValidationError) -> None:
-        """Say the graph's problems beside the nodes' fields, together with any errors the
-        fields already have (a required field left blank, say)."""
-        if "nodes" not in self.errors:
-            self.add_error("nodes", error)
+    def _add_stream_error(self, name: str, error: StreamBlockValidationError) -> None:
+        """Say the graph's problems beside the fields of the nodes (or variables), together
+        with any errors those fields already have (a required field left blank, say)."""
+        if name not in self.errors:
+            self.add_error(name, error)
             return
-        existing = self.errors["nodes"].as_data()[0]
+        existing = self.errors[name].as_data()[0]
         if not isinstance(existing, StreamBlockValidationError):
-            self.add_error("nodes", error)
+            self.add_error(name, error)
             return
         for index, node_error in error.block_errors.items():
             if index in existing.block_errors:
@@ -110,7 +125,7 @@ class ScenarioAdminForm(WagtailAdminModelForm):
             else:
                 existing.block_errors[index] = node_error
         existing.non_block_errors.extend(error.non_block_errors.as_data())
-        self.errors["nodes"] = self.error_class([existing])
+        self.errors[name] = self.error_class([existing])
 
     def _keep_choice_ids(self, nodes) -> None:
         """Give each choice left without an id the one it had in the version being edited,

@@ -35,6 +35,8 @@ class Issue:
     # the node itself), and the name of the field (None for the node's id, or as a whole).
     choice: int | None = field(default=None, compare=False)
     beside: str | None = field(default=None, compare=False)
+    # The variable's place in the list, when the issue is about one variable.
+    variable: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return self.message
@@ -128,9 +130,10 @@ def _issue(
     index: int | None = None,
     choice: int | None = None,
     beside: str | None = None,
+    place: int | None = None,
     **names: object,
 ) -> Issue:
-    return Issue(node_id, code, MESSAGES[code].format(**names), index, choice, beside)
+    return Issue(node_id, code, MESSAGES[code].format(**names), index, choice, beside, place)
 
 
 def is_web_link(value: str) -> bool:
@@ -212,9 +215,10 @@ def _structure(graph: Graph) -> list[Issue]:
             for effect in choice.effects:
                 kinds.setdefault(effect.variable, set()).add(_kind(effect.value))
     names_seen: set[str] = set()
-    for var in graph.variables:
+    for place, var in enumerate(graph.variables):
         if var.name in names_seen:
-            add(_issue(None, "duplicate_variable", variable=var.name))
+            # Said beside the second one's name.
+            add(_issue(None, "duplicate_variable", place=place, beside="name", variable=var.name))
         names_seen.add(var.name)
     for index, node in enumerate(graph.nodes):
         if node.is_ending:

@@ -583,6 +583,25 @@ def test_a_start_node_that_does_not_exist_is_said_beside_the_start_node(client, 
     assert not Scenario.objects.exists()
 
 
+def test_a_variable_declared_twice_is_said_beside_the_second_one(client, editor):
+    """It was said above the nodes, where nothing is wrong, and the variables had no mark."""
+    client.force_login(editor)
+    response = scenario_form_post(
+        client, ADD_URL, _report_it_then_end(), variables=("reported", "warned", "reported")
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()
+    assert "nodes" not in errors
+    variables = errors["variables"][0]
+    assert list(variables.block_errors) == [2]
+    assert variables.block_errors[2].block_errors["name"].messages == [
+        "The variable “reported” is declared twice."
+    ]
+    # Wagtail's StreamField widget renders block errors from JSON.
+    assert "The variable \\u201creported\\u201d is declared twice." in response.content.decode()
+    assert not Scenario.objects.exists()
+
+
 def test_the_problems_of_a_second_node_with_the_same_id_are_said_beside_it(client, editor):
     """Two nodes called "end": the second, half-made, is neither an ending nor has choices.
     Its problems are marked beside it, not beside the finished ending that has the id first,
