@@ -77,7 +77,7 @@ CREST_ACCOUNT = Graph(
                     "report",
                     "Report the account",
                     "reported",
-                    "Reporting is private. The account owner is not told who reported.",
+                    "Reporting asks the app to check the account against its rules. An adult can help too.",
                     2,
                 ),
                 _c(
@@ -281,8 +281,8 @@ CREST_ACCOUNT = Graph(
             outcome=Outcome.MIXED,
             debrief=(
                 "You did not make things worse, but you could have helped sooner. Next time, "
-                "report the account and tell an adult you trust. It is private and you will "
-                "not be in trouble for telling."
+                "report the account and tell an adult you trust. You will not be in trouble "
+                "for telling."
             ),
         ),
         Node(
