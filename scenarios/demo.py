@@ -344,7 +344,7 @@ LOCK_IT_DOWN = Graph(
                     "later",
                     "It'll be fine; leave it for now",
                     "week-later",
-                    "Pupils can often find public profiles in minutes.",
+                    "INEQE's alert found that some photos used to mock teachers were taken from their own social media profiles.",
                     -1,
                 ),
             ),

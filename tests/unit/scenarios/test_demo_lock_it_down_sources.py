@@ -55,3 +55,13 @@ def test_the_staff_privacy_module_says_where_the_photos_came_from_as_ineqe_says(
         "Some of the 2021 posts used photos taken on pupils' phones in school; others used "
         "photos harvested from staff members' own social media."
     )
+
+
+def test_the_leave_it_feedback_says_what_ineqe_found_not_how_fast_pupils_find_profiles():
+    """The feedback for putting the check off said "Pupils can often find public profiles in
+    minutes.": no source gives a time or says how often. INEQE's alert says some photos in
+    the posts were harvested from staff members' personal social media profiles."""
+    later = next(c for c in LOCK_IT_DOWN.node("sunday-evening").choices if c.id == "later")
+    assert "minutes" not in later.feedback
+    assert "INEQE" in later.feedback
+    assert "profiles" in later.feedback
