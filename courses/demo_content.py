@@ -653,10 +653,12 @@ DSL_COURSE = {
             "body": [
                 _text(
                     "<h2>Getting content removed</h2>"
-                    "<p>Reporting through the platform's own tools is the first step, but in "
-                    "2021 schools found it slow and inconsistent. The Professionals Online "
-                    "Safety Helpline (POSH) is run by the UK Safer Internet Centre, which is "
-                    "part of TikTok's Community Partner Channel, the route that handles "
+                    "<p>Report the content through the platform's own tools, but do not rely "
+                    "on that alone. In 2021 schools told ASCL that TikTok often did not respond "
+                    "to requests to remove posts, and ASCL and NAHT heard from members who had "
+                    "been told there was no breach of community guidelines. The Professionals "
+                    "Online Safety Helpline (POSH) is run by the UK Safer Internet Centre, "
+                    "which is part of TikTok's Community Partner Channel, the route that handles "
                     "escalations from the education community. TikTok's own advice was that "
                     "contacting POSH is the shortest route to getting content taken down. POSH "
                     "also works with other "
