@@ -225,7 +225,7 @@ class CaseStudyBlock(blocks.StructBlock):
                         "Association of School and College Leaders (ASCL), as reported in the press"
                     ),
                     "title": (
-                        "School leaders report more than 50 complaints of staff abused on TikTok"
+                        "Untitled press report of ASCL's complaints from staff abused on TikTok"
                     ),
                     "date": "Not dated",
                     "url": "",

@@ -20,7 +20,7 @@ SOURCE_WELSH_MINISTER = {
 }
 SOURCE_ASCL_COMPLAINTS = {
     "organisation": "Association of School and College Leaders (ASCL), as reported in the press",
-    "title": "School leaders report more than 50 complaints of staff abused on TikTok",
+    "title": "Untitled press report of ASCL's complaints from staff abused on TikTok",
     "date": "Not dated",
     "url": "",
 }
@@ -32,7 +32,7 @@ SOURCE_ASCL_NAHT_STATEMENT = {
 }
 SOURCE_INEQE_ALERT = {
     "organisation": "INEQE Safeguarding Group",
-    "title": "Safeguarding alert: the online targeting of teachers and school professionals",
+    "title": "Untitled safeguarding alert on the online targeting of teachers and school staff",
     "date": "Not dated",
     "url": "",
 }

@@ -1,4 +1,6 @@
-"""The dates the demo case studies give the documents they cite (no database)."""
+"""The dates and titles the demo case studies give the documents they cite (no database)."""
+
+import re
 
 import pytest
 
@@ -64,3 +66,27 @@ def test_the_case_study_blocks_preview_cites_a_case_study_as_the_demo_cites_it()
 
     for source in CaseStudyBlock().meta.preview_value["sources"]:
         assert source in DOCUMENTS.values(), source["title"]
+
+
+def _plain_quotes(text: str) -> str:
+    return " ".join(re.sub('[\u2018\u2019\u201c\u201d"]', "'", text).split())
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_a_cited_source_gives_its_document_s_own_title_or_says_it_has_none(name):
+    """The block asks for the title of the document, and the page sets it as a citation. The
+    press report of ASCL's complaints and INEQE's alert carry no headline, yet the demo cited
+    them under titles of its own ("School leaders report more than 50 complaints of staff
+    abused on TikTok"), which a reader looking for them will not find. A title may add a
+    description in brackets after the document's own words, as the Welsh minister's does."""
+    path = CASE_STUDIES / name
+    if not path.exists():
+        message = f"No case study {name} at {CASE_STUDIES}"
+        if IN_CI:
+            pytest.fail(message + " (required under CI)")
+        pytest.skip(message + "; set CASE_STUDIES_DIR to their folder.")
+    title = DOCUMENTS[name]["title"]
+    if title.startswith("Untitled"):
+        return
+    own_words = title.split(" (", 1)[0]
+    assert _plain_quotes(own_words).lower() in _plain_quotes(path.read_text()).lower(), title
