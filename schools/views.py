@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -134,15 +135,29 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Choosing a new password from the emailed link; it also ends a pause on signing in.
 
     A link sent before its owner was marked as having left no longer works: it would set a
-    password for an account that cannot sign in, and say the password was set."""
+    password for an account that cannot sign in, and say the password was set.
+
+    Whoever is signed in on the browser (a shared staffroom computer, the administrator who
+    set up the school) is signed out once the password is set: otherwise the page's "Sign in"
+    would take the link's owner straight into that other person's account."""
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
         return user if user is not None and user.is_active else None
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        signed_in = self.request.user
+        context["someone_else_signed_in"] = (
+            signed_in.is_authenticated and self.user is not None and signed_in.pk != self.user.pk
+        )
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
         sign_in_pause_lift(user=form.user)
+        if self.request.user.is_authenticated:
+            logout(self.request)
         return response
 
 

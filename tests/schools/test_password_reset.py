@@ -356,3 +356,27 @@ def test_the_daily_run_says_how_many_emails_it_sent_again(client, teacher, setti
     if how != "reminders_run":
         assert said in out.getvalue()
     assert teacher.email not in caplog.text + out.getvalue()
+
+
+def test_setting_a_password_from_a_link_signs_out_whoever_was_signed_in_on_that_browser(
+    client, teacher, safeguarding_lead
+):
+    """A shared staffroom computer: the safeguarding lead is still signed in when a teacher
+    opens their own reset link on it. Once the teacher's password is set, the page's
+    "Sign in" must lead to the sign-in form, not into the lead's account."""
+    _ask(client, teacher.email)
+    path = "/" + _link(mail.outbox[0]).split("/", 3)[3]
+    assert _sign_in(client, safeguarding_lead.username, PASSWORD).status_code == 302
+    form_page = client.get(path, follow=True)
+    assert "Setting your password signs them out." in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0]
+    done = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done["Location"] == reverse("password_reset_complete")
+    teacher.refresh_from_db()
+    assert teacher.check_password(NEW_PASSWORD)
+    sign_in_page = client.get(reverse("login"))
+    assert sign_in_page.status_code == 200  # the form, not a redirect into the lead's account
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+    # The lead's own password is untouched.
+    safeguarding_lead.refresh_from_db()
+    assert safeguarding_lead.check_password(PASSWORD)
