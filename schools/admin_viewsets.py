@@ -31,7 +31,7 @@ from wagtail.users.views.users import DeleteView as UserDeleteView
 
 from .models import Group, Membership, School, User
 from .roles import AUTH_GROUP_NAMES
-from .services import memberships_elsewhere_end
+from .services import memberships_elsewhere_end, sign_in_pause_lift
 
 
 class ListingViewSet(ModelViewSet):
@@ -609,7 +609,9 @@ def groups_beyond_reach_refused(request, groups):
 class PersonMoveSavedMixin:
     """For the views that edit a person (Schools -> People and Settings -> Users): a person
     saved at another school is moved there, leaving the old school's MIS id and their
-    memberships of its groups behind."""
+    memberships of its groups behind. A person given a new password there can sign in with
+    it at once: it ends a pause on signing in after failed attempts, as a teacher's reset
+    does (the lock-out page sends people to their school administrator for help)."""
 
     def save_instance(self):
         if "school" in self.form.changed_data and "mis_id" not in self.form.changed_data:
@@ -620,6 +622,8 @@ class PersonMoveSavedMixin:
         person = super().save_instance()
         if "school" in self.form.changed_data:
             memberships_elsewhere_end(person=person)
+        if self.form.cleaned_data.get("password1"):
+            sign_in_pause_lift(user=person)
         return person
 
 

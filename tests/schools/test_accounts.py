@@ -419,3 +419,34 @@ def test_someone_without_a_full_name_is_named_by_username(client, school):
     client.force_login(person)
     header = client.get(reverse("password_change")).text.split("</header>")[0]
     assert "Signed in as <strong>nonamepupil</strong>" in header
+
+
+def test_an_administrator_setting_a_new_password_in_users_lifts_the_lock(client, teacher):
+    """The lock-out page sends people to their school administrator for help: a password the
+    administrator sets in Settings -> Users works at once, as a teacher's reset does."""
+    from django.test import Client
+
+    for _ in range(5):
+        sign_in(client, teacher.username, "wrong")
+    assert sign_in(client, teacher.username).status_code == 429
+    admin = Client()
+    admin.force_login(UserFactory(username="root", school=None, is_superuser=True, is_staff=True))
+    new_password = "otter-lantern-quarry-58"
+    response = admin.post(
+        f"/admin/users/edit/{teacher.pk}/",
+        {
+            "username": teacher.username,
+            "email": teacher.email,
+            "first_name": teacher.first_name or "Some",
+            "last_name": teacher.last_name or "One",
+            "school": teacher.school_id,
+            "is_active": "on",
+            "groups": [group.pk for group in teacher.groups.all()],
+            "password1": new_password,
+            "password2": new_password,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    teacher.refresh_from_db()
+    assert teacher.check_password(new_password)
+    assert sign_in(client, teacher.username, new_password).status_code == 302
