@@ -9,10 +9,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
-from wagtail.admin.views.account import ChangePasswordPanel
+from wagtail.admin.views.account import BaseSettingsPanel, ChangePasswordPanel
 
-from .forms import PausedPasswordChangeForm, SchoolSetUpForm
+from .forms import PausedEmailChangeForm, PausedPasswordChangeForm, SchoolSetUpForm
 from .services import lead_welcome_send, mail_failure_summary
 from .services import school_set_up as school_set_up_service
 
@@ -118,4 +119,26 @@ class PausedChangePasswordPanel(ChangePasswordPanel):
                 self.user, post if typed else None, prefix=self.name, request=self.request
             )
             self.request._upstander_password_form = form
+        return form
+
+
+class PausedEmailChangePanel(BaseSettingsPanel):
+    """Account -> Email, which asks for one's password to change the address
+    (PausedEmailChangeForm). It takes the place of the email field of Wagtail's "Name and
+    Email" panel (settings.WAGTAIL_EMAIL_MANAGEMENT_ENABLED), which did not."""
+
+    name = "email"
+    title = gettext_lazy("Email")
+    order = 150
+
+    def get_form(self):
+        # Asked for several times a request, as the password panel's: one form, so a wrong
+        # password counts once.
+        form = getattr(self.request, "_upstander_email_form", None)
+        if form is None:
+            data = (self.request.POST,) if self.request.method == "POST" else ()
+            form = PausedEmailChangeForm(
+                *data, instance=self.user, prefix=self.name, request=self.request
+            )
+            self.request._upstander_email_form = form
         return form

@@ -105,6 +105,52 @@ class PausedPasswordChangeForm(PasswordChangeForm):
         return old_password
 
 
+class PausedEmailChangeForm(forms.ModelForm):
+    """Account -> Email in the admin: one's own email address, where "Forgotten your
+    password?" sends its link. Changing it asks for one's password, checked as a sign-in is
+    (a wrong one counts towards the pause on signing in). Otherwise someone who finds an
+    editor still signed in on a shared computer could set an address of their own, then take
+    the account by resetting its password."""
+
+    # Not required: an editor may have none (Wagtail asked for one to save any of the page).
+    email = forms.EmailField(required=False, label=_("Email"))
+    password = forms.CharField(
+        label=_("Your password"),
+        help_text=_("Needed only to change your email address."),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    class Meta:
+        from .models import User
+
+        model = User
+        fields = ["email"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "email" not in self.changed_data or "email" not in cleaned_data:
+            return cleaned_data
+        password = cleaned_data.get("password") or ""
+        if not password:
+            self.add_error("password", _("Enter your password to change your email address."))
+            return cleaned_data
+        checked = authenticate(
+            self.request, username=self.instance.get_username(), password=password
+        )
+        if checked is None or checked.pk != self.instance.pk:
+            self.add_error(
+                "password",
+                _("That is not your password, so your email address was not changed."),
+            )
+        return cleaned_data
+
+
 class StaffPasswordResetForm(PasswordResetForm):
     """ "Forgotten your password?" for staff: a link by email to set a new one.
 

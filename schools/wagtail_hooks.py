@@ -168,3 +168,8 @@ def note_leaving_or_return_of_people_set_active_in_bulk(request, action_type, ob
 @hooks.register("register_account_settings_panel")
 def register_password_panel(request, user, profile):
     return admin_views.PausedChangePasswordPanel(request, user, profile)
+
+
+@hooks.register("register_account_settings_panel")
+def register_email_panel(request, user, profile):
+    return admin_views.PausedEmailChangePanel(request, user, profile)

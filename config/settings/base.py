@@ -390,6 +390,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Account -> Password is our own panel (schools.admin_views.PausedChangePasswordPanel), paused
 # after wrong old passwords as signing in is; this turns off Wagtail's, which was not.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# Account -> Email is our own panel too (schools.admin_views.PausedEmailChangePanel), asking
+# for one's password: the address is where a password reset goes. This takes the email field
+# out of Wagtail's "Name and Email", which changed it without.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # No Gravatar: the admin would send a hash of every staff member's email address to
 # gravatar.com on each page, and school networks often block it (a broken image). Wagtail shows
 # its own default avatar, or the one a user uploads in their account.

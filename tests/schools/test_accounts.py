@@ -139,7 +139,7 @@ def test_guessing_the_old_password_on_change_password_is_paused_as_signing_in_is
 def account_settings(client) -> dict:
     """What the admin's Account page sends back as it stands: every panel's fields."""
     response = client.get("/admin/account/")
-    data = {"name_email-email": "editor1@school.invalid"}  # required there
+    data = {}
     for panels in response.context["panels_by_tab"].values():
         for panel in panels:
             form = panel.get_form()
@@ -450,3 +450,43 @@ def test_an_administrator_setting_a_new_password_in_users_lifts_the_lock(client,
     teacher.refresh_from_db()
     assert teacher.check_password(new_password)
     assert sign_in(client, teacher.username, new_password).status_code == 302
+
+
+def _with_email(page: dict, email: str) -> dict:
+    """The Account page's fields with its email address set to `email` (in Account -> Email,
+    or, before it, in Wagtail's "Name and Email")."""
+    return {**page, "email-email": email, "name_email-email": email}
+
+
+def test_changing_ones_email_address_in_the_admin_asks_for_ones_password(client, editor):
+    """The email address is where "Forgotten your password?" sends its link: someone who
+    finds an editor still signed in on a shared computer must not be able to set an address
+    of their own there, then take the account by resetting its password."""
+    client.force_login(editor)
+    page = account_settings(client)
+    taken = client.post("/admin/account/", _with_email(page, "taker@elsewhere.invalid"))
+    assert taken.status_code == 200
+    editor.refresh_from_db()
+    assert editor.email != "taker@elsewhere.invalid"
+    assert "Enter your password to change your email address." in taken.content.decode()
+    changed = client.post(
+        "/admin/account/",
+        {**_with_email(page, "editor1@trust.invalid"), "email-password": PASSWORD},
+    )
+    assert changed.status_code == 302
+    editor.refresh_from_db()
+    assert editor.email == "editor1@trust.invalid"
+
+
+def test_guessing_the_password_to_change_ones_email_address_is_paused(client, editor):
+    client.force_login(editor)
+    page = _with_email(account_settings(client), "taker@elsewhere.invalid")
+    statuses = [
+        client.post("/admin/account/", {**page, "email-password": "guess"}).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    guessed = client.post("/admin/account/", {**page, "email-password": PASSWORD})
+    assert guessed.status_code == 429
+    editor.refresh_from_db()
+    assert editor.email != "taker@elsewhere.invalid"
