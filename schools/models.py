@@ -186,17 +186,17 @@ class User(AbstractUser):
         # naming them. (The same id as written is refused by the constraint.)
         if self.mis_id and self.school_id:
             from .roster import mis_id_key
+            from .selectors import mis_id_holders
 
             key = mis_id_key(self.mis_id)
-            same = Q(mis_id__iexact=self.mis_id)
-            if key.isascii() and key.isdigit():
-                same |= Q(mis_id__regex=rf"^0*{key}$")
+            holders = mis_id_holders(school_id=self.school_id, keys={key}).get(key, [])
+            other_pk = next(
+                (pk for mis_id, pk in holders if mis_id != self.mis_id and pk != self.pk), None
+            )
             other = (
-                User.objects.filter(same, school_id=self.school_id)
-                .exclude(mis_id=self.mis_id)
-                .exclude(pk=self.pk)
-                .select_related("school")
-                .first()
+                User.objects.select_related("school").filter(pk=other_pk).first()
+                if other_pk is not None
+                else None
             )
             if other is not None:
                 values = {"person": other, "school": other.school, "mis_id": other.mis_id}

@@ -455,7 +455,7 @@ def roster_parse(data: bytes | str, *, kind: str) -> ParsedRoster:
             labels[name] = titles[filled[0][0]]
         row_errors = _validate_row(values, kind=kind, line=line)
         mis_id = values.get("mis_id", "")
-        key = mis_id_key(mis_id.casefold())
+        key = mis_id_key(mis_id)
         earlier = seen_mis.get(key) if mis_id else None
         if earlier is None:
             people += 1
@@ -549,11 +549,21 @@ _INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARACTERS))
 
 
 def mis_id_key(mis_id: str) -> str:
-    """An MIS id as the import finds people by it: whatever its case, without the invisible
-    characters an earlier import may have kept in it, and an admission number whatever its
-    leading zeros (Excel opening an export reads "001234" as the number 1234 and saves it
-    so)."""
-    key = mis_id.translate(_INVISIBLE).lower()
+    """An MIS id as the import finds people by it: whatever its case ("STRASSE7" is
+    "Straße7", as an export in capitals writes it; Turkish's dotted and dotless i are i) and
+    width (the full-width letters and digits a Chinese or Japanese keyboard types are these),
+    without the invisible characters an earlier import may have kept in it, and an admission
+    number whatever its leading zeros (Excel opening an export reads "001234" as the number
+    1234 and saves it so). Reading the file, finding the school's people, listing leavers
+    and the admin's check all compare ids by this alone, so that one id is one person to
+    each of them."""
+    # Unicode's NFKC_Casefold: case folded after and before compatibility normalisation.
+    folded = unicodedata.normalize("NFKC", mis_id.translate(_INVISIBLE)).casefold()
+    # Turkish capitals: a computer set to Turkish writes "i100" in capitals with a dotted
+    # capital I, whose folding is "i" and a combining dot above, and "I100" in small letters
+    # with a dotless i.
+    folded = folded.replace("i\u0307", "i").replace("\u0131", "i")
+    key = unicodedata.normalize("NFKC", folded)
     if key.isascii() and key.isdigit():
         return key.lstrip("0") or "0"
     return key

@@ -27,6 +27,21 @@ def group_name_reading_order(name: str) -> list:
     return [int(p) if i % 2 else p for i, p in enumerate(parts)]
 
 
+def mis_id_holders(*, school_id: int, keys: set[str]) -> dict[str, list[tuple[str, int]]]:
+    """For each of `keys` (`roster.mis_id_key`) some of `school_id`'s people hold, the MIS
+    ids they hold it as and their pks, sorted. Compared in Python, not by the database's
+    LOWER: SQLite's changes only ASCII letters, and neither folds "ß" or full-width letters
+    as the file's rows are compared."""
+    from .roster import mis_id_key
+
+    found: dict[str, list[tuple[str, int]]] = {}
+    people = User.objects.filter(school_id=school_id).exclude(mis_id="")
+    for pk, mis_id in people.values_list("pk", "mis_id").iterator(chunk_size=2000):
+        if (key := mis_id_key(mis_id)) in keys:
+            found.setdefault(key, []).append((mis_id, pk))
+    return {key: sorted(holders) for key, holders in found.items()}
+
+
 def group_reading_order(group: Group) -> tuple:
     """Sort key putting groups as a school reads them: by kind, then by name with its
     numbers as numbers, so Year 7's classes come before Year 10's ("7B" before "10A")."""

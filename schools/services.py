@@ -13,8 +13,8 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, Q, Value, prefetch_related_objects
-from django.db.models.functions import Lower, Replace
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupApprovalTask, ReferenceIndex
@@ -33,7 +33,11 @@ from .roster import (
     year_group_name,
 )
 from .roster import Kind as RosterKind
-from .selectors import group_name_reading_order, pupils_whose_password_user_may_reset
+from .selectors import (
+    group_name_reading_order,
+    mis_id_holders,
+    pupils_whose_password_user_may_reset,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -253,30 +257,22 @@ def _taken_usernames(bases: set[str]) -> set[str]:
 
 
 def _existing_by_mis_id(*, school: School, parsed: ParsedRoster):
-    """The school's people the file's rows name by MIS id, ignoring case (a MIS export may
-    write "a100" one year and "A100" the next) and an admission number's leading zeros, by
-    their MIS id as stored; and `parsed` with
-    each of those rows' MIS id written as stored, so the rest of the import matches exactly."""
+    """The school's people the file's rows name by MIS id, as `mis_id_key` compares ids (a
+    MIS export may write "a100" one year and "A100" the next, or drop an admission number's
+    leading zeros), by their MIS id as stored; and `parsed` with each of those rows' MIS id
+    written as stored, so the rest of the import matches exactly."""
     found: dict[str, User] = {}
     # Two people whose ids differ only in case (made before the admin refused it): which one
     # a row is cannot be told, and taking either would rename them into the other.
     clashes: dict[str, list[User]] = {}
-    candidates: dict[str, list[User]] = {}
-    stored = Lower("mis_id")
-    for character in INVISIBLE_CHARACTERS:  # kept by imports before they were left out
-        stored = Replace(stored, Value(character), Value(""))
-    seen: set[int] = set()
-    for chunk in _chunks([row.mis_id.lower() for row in parsed.rows]):
-        people = User.objects.annotate(mis_lower=stored).filter(school=school, mis_lower__in=chunk)
-        numbers = [key for key in map(mis_id_key, chunk) if key.isascii() and key.isdigit()]
-        if numbers:  # an admission number with more or fewer leading zeros than the file's
-            people = people | User.objects.annotate(mis_lower=stored).filter(
-                school=school, mis_id__regex=rf"^0*({'|'.join(numbers)})$"
-            )
-        for user in people.order_by("mis_id", "pk"):
-            if user.pk not in seen:
-                seen.add(user.pk)
-                candidates.setdefault(mis_id_key(user.mis_id), []).append(user)
+    holders = mis_id_holders(
+        school_id=school.pk, keys={mis_id_key(row.mis_id) for row in parsed.rows}
+    )
+    pks = [pk for held in holders.values() for _mis_id, pk in held]
+    users_by_pk = {
+        user.pk: user for chunk in _chunks(pks) for user in User.objects.filter(pk__in=chunk)
+    }
+    candidates = {key: [users_by_pk[pk] for _mis_id, pk in held] for key, held in holders.items()}
     for key, users in candidates.items():
         # Someone whose id an earlier import kept an invisible character in is only taken
         # when nobody has it as written.
