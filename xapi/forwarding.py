@@ -287,12 +287,53 @@ def _pupils_by_account_name(
     return {key: pk for pk, value in pupils for key in names.get(value, ())}
 
 
+def _is_uuid(name: str) -> bool:
+    try:
+        uuid.UUID(name)
+    except ValueError:
+        return False
+    return True
+
+
 def _pupils_by_mis_account(keys: set[str], school_id) -> dict[str, int]:
     """The school's pupils named by an account of a school's tool whose name is the MIS id
     the school gave them (an admission number). Such an account usually comes with the
     pupil's `name`, and the MIS id is itself something that identifies the child outside
-    the school: neither may leave (DESIGN.md)."""
-    return _pupils_by_account_name(keys, school_id, field="mis_id", names_it=bool)
+    the school: neither may leave (DESIGN.md). The id is theirs however it is written
+    whenever the roster import would find them by it (`mis_id_key`: its capitals, width or
+    leading zeros, which a tool keeping admission numbers as numbers drops)."""
+    from schools.roster import mis_id_key
+
+    own = f"account:{settings.SITE_URL}|"
+    names: dict[str, set[str]] = {}
+    for key in keys:
+        if key.startswith("account:"):
+            _home, _bar, name = key[len("account:") :].partition("|")
+            # A tool may write an MIS id under this site's homePage too; but the opaque ids
+            # of every learner's own statements are not looked up (the school's ids are
+            # read whenever any is).
+            if name and not (key.startswith(own) and _is_uuid(name)):
+                names.setdefault(mis_id_key(name), set()).add(key)
+    if not names or school_id is None:
+        return {}
+    from schools.models import User
+    from schools.roles import AUTH_GROUP_NAMES, Role
+    from schools.selectors import mis_id_holders
+
+    holders = mis_id_holders(school_id=school_id, keys=set(names))
+    pupils = set(
+        User.objects.filter(
+            pk__in=[pk for held in holders.values() for _mis_id, pk in held],
+            groups__name=AUTH_GROUP_NAMES[Role.PUPIL],
+        ).values_list("pk", flat=True)
+    )
+    return {
+        key: pk
+        for mis_key, held in holders.items()
+        for _mis_id, pk in held
+        if pk in pupils
+        for key in names[mis_key]
+    }
 
 
 def _pupils_by_account_email(keys: set[str], school_id) -> dict[str, int]:

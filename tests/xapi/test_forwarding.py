@@ -790,6 +790,36 @@ def test_a_pupil_named_by_a_tools_own_account_for_their_mis_id_is_forwarded_by_o
 
 
 @pytest.mark.parametrize(
+    ("stored", "written"),
+    [
+        # A tool that keeps admission numbers as numbers drops their leading zeros, as
+        # Excel does: the roster import finds the pupil whatever they are.
+        pytest.param("001234", "1234", id="leading-zeros"),
+        pytest.param("\u00c4100", "\u00e4100", id="capitals-beyond-a-to-z"),
+        pytest.param("A100", "\uff21\uff11\uff10\uff10", id="full-width"),
+    ],
+)
+def test_a_pupil_named_by_their_mis_id_written_another_way_is_forwarded_by_opaque_id(
+    school, pupil, target, statements_naming, forwarded, stored, written
+):
+    """DESIGN.md: a pupil leaves the school's records only as their opaque account. The
+    MIS id a tool names them by is theirs whenever the roster import would find them by it
+    (schools.roster.mis_id_key): otherwise their name beside it is forwarded."""
+    from xapi.identity import actor_for
+
+    pupil.mis_id = stored
+    pupil.save()
+    named = {
+        "objectType": "Agent",
+        "name": "Jane Pupil",
+        "account": {"homePage": "https://mis.school.invalid", "name": written},
+    }
+    sent = forwarded(statements_naming(named, "actor", "group"))
+    assert sent[0]["actor"] == actor_for(pupil)
+    assert sent[1]["actor"]["member"][0] == actor_for(pupil)
+
+
+@pytest.mark.parametrize(
     ("fault", "error"),
     [("failing_ids", "HTTP 500"), ("hanging_ids", "The other LRS did not answer within")],
     ids=["answers 500", "never answers"],
