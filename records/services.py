@@ -874,6 +874,7 @@ def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
     recognised as forwarding recognises pupils (`xapi.forwarding`), staff likewise where no
     pupil is known by them, and only at the person's own school, where the MIS id or address
     is theirs. A fixed number of queries, however many people."""
+    from schools.roster import mis_id_key
     from xapi.forwarding import (
         _pupil_key,
         _pupils_by_account_email,
@@ -890,6 +891,8 @@ def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
         if learner.school_id:
             found = names.setdefault(learner.school_id, set())
             found.update(value.lower() for value in (learner.mis_id, learner.email) if value)
+            if learner.mis_id:  # as forwarding knows them by it, whatever its leading zeros
+                found.add(mis_id_key(learner.mis_id))
             accounts[f"account:{settings.SITE_URL}|{learner.learner_id}"] = learner.school_id
             for written in {learner.email, learner.email.lower()} - {""}:
                 digest = hashlib.sha1(f"mailto:{written}".encode(), usedforsecurity=False)
@@ -935,7 +938,11 @@ def _keys_tools_use(learners: list[User]) -> dict[int, set[str]]:
                 keys.setdefault(school_id, set()).add(key)
                 continue
         # Only account names that are one of these pupils' MIS ids or addresses are looked up.
-        if key.startswith("mbox_sha1sum:") or name.lower() in names[school_id]:
+        if (
+            key.startswith("mbox_sha1sum:")
+            or name.lower() in names[school_id]
+            or mis_id_key(name) in names[school_id]
+        ):
             by_school.setdefault(school_id, set()).add(key)
     pks = {learner.pk for learner in learners}
     for school_id, found in by_school.items():

@@ -2063,6 +2063,20 @@ def test_erasing_a_pupil_removes_statements_a_tool_recorded_under_their_mis_id(s
     assert Statement.objects.filter(statement_id=theirs["id"]).exists()
 
 
+def test_erasing_a_pupil_removes_what_a_tool_recorded_under_their_mis_id_written_another_way(
+    school, pupil
+):
+    """A tool keeping admission numbers as numbers names the pupil whose MIS id is "001234"
+    by "1234": forwarding knows them by it (as the roster import does), so erasure takes
+    what it recorded, with the name the tool sent beside it."""
+    pupil.mis_id = "001234"
+    pupil.save()
+    agents = [{"account": {"homePage": "https://mis.school.invalid", "name": "1234"}}]
+    [named] = _recorded_by_the_schools_tool(school, pupil, agents, "Pupil Of Elm Lane School")
+    learner_erase(learner=pupil)
+    assert not Statement.objects.filter(statement_id=named["id"]).exists()
+
+
 def test_what_a_tool_saved_under_a_pupils_mis_id_is_exported_and_erased(school, pupil):
     """A school's tool may save a pupil's progress (an LRS state document) under the same
     account for their MIS id it names them by in statements: it is theirs, downloaded with
