@@ -42,18 +42,24 @@ def test_every_source_the_demo_cites_is_one_of_the_case_studies():
         assert source in DOCUMENTS.values(), source["title"]
 
 
-@pytest.mark.parametrize("name", sorted(DOCUMENTS))
-def test_a_cited_source_is_dated_only_as_precisely_as_its_document_dates_itself(name):
-    """A source's date is given "as precisely as the source says", or 'Not dated' (the
-    block's help and the authoring guide). The report of the Welsh minister's statement,
-    the press report of ASCL's complaints and INEQE's alert carry no date; the demo cited
-    them as 'Autumn 2021', 'Autumn 2021' and '2021', which none of them says."""
+def _case_study(name: str):
+    """The path of case study `name`; its absence skips the test, and fails it under CI."""
     path = CASE_STUDIES / name
     if not path.exists():
         message = f"No case study {name} at {CASE_STUDIES}"
         if IN_CI:
             pytest.fail(message + " (required under CI)")
         pytest.skip(message + "; set CASE_STUDIES_DIR to their folder.")
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_a_cited_source_is_dated_only_as_precisely_as_its_document_dates_itself(name):
+    """A source's date is given "as precisely as the source says", or 'Not dated' (the
+    block's help and the authoring guide). The report of the Welsh minister's statement,
+    the press report of ASCL's complaints and INEQE's alert carry no date; the demo cited
+    them as 'Autumn 2021', 'Autumn 2021' and '2021', which none of them says."""
+    path = _case_study(name)
     date = DOCUMENTS[name]["date"]
     if date != "Not dated":
         assert date in path.read_text(), f"{name} does not say {date!r}"
@@ -79,12 +85,7 @@ def test_a_cited_source_gives_its_document_s_own_title_or_says_it_has_none(name)
     them under titles of its own ("School leaders report more than 50 complaints of staff
     abused on TikTok"), which a reader looking for them will not find. A title may add a
     description in brackets after the document's own words, as the Welsh minister's does."""
-    path = CASE_STUDIES / name
-    if not path.exists():
-        message = f"No case study {name} at {CASE_STUDIES}"
-        if IN_CI:
-            pytest.fail(message + " (required under CI)")
-        pytest.skip(message + "; set CASE_STUDIES_DIR to their folder.")
+    path = _case_study(name)
     title = DOCUMENTS[name]["title"]
     if title.startswith("Untitled"):
         return
