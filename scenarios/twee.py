@@ -34,6 +34,8 @@ AUDIENCES = ("pupils", "staff")
 IGNORED_TAGS = {"script", "stylesheet", "widget"}
 NODE_DIRECTIVES = {"title", "warning", "skip", "media", "debrief"}
 CHOICE_DIRECTIVES = {"id", "feedback", "score", "set", "if"}
+# Given at most once for a node or a choice (the others add up: paragraphs, effects, conditions).
+SINGLE_DIRECTIVES = {"title", "warning", "skip", "media", "id", "score"}
 _HEADER = re.compile(r"^::\s*(?P<rest>.*)$")
 # What the scenario's fields hold (scenarios.blocks): node ids (passage names), the nodes
 # links go to and choice ids ID_MAX (60) characters, titles and link labels 255.
@@ -223,6 +225,8 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
     text_lines: list[str] = []
     node_fields = {"title": "", "warning": "", "skip": "", "media": "", "debrief": []}
     choices: list[dict] = []
+    # The line each single directive of the node was given on.
+    node_lines: dict[str, int] = {}
     for line_no, raw in passage.body:
         line = raw.rstrip()
         if line.startswith("\\"):
@@ -243,6 +247,18 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
             if not _sep:
                 errors.append(f"Line {line_no}: “{line}” needs a colon, like “@{key}: …”.")
                 continue
+            if choices and key in CHOICE_DIRECTIVES:
+                given = choices[-1]["lines"]
+            else:
+                given = node_lines if key in NODE_DIRECTIVES and not choices else {}
+            if key in SINGLE_DIRECTIVES and key in given:
+                # The second would replace the first without a word.
+                errors.append(
+                    f"Line {line_no}: a second “@{key}” (the first is on line {given[key]}); "
+                    "keep one."
+                )
+                continue
+            given[key] = line_no
             if choices and key in CHOICE_DIRECTIVES:
                 choice = choices[-1]
                 if key == "score":
@@ -322,6 +338,7 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                         "score": 0,
                         "effects": (),
                         "conditions": (),
+                        "lines": {},
                     }
                 )
             continue

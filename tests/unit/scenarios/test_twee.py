@@ -519,3 +519,33 @@ def test_text_starting_with_a_username_is_refused_with_how_to_write_it(line):
     assert message.startswith("Line 2:")
     assert f"\\{line}" in message
     assert "needs a colon" not in message
+
+
+@pytest.mark.parametrize(
+    "source, key, first, second",
+    [
+        (":: A\n@title: At break\n@title: At lunch\nx\n", "title", 2, 3),
+        (":: A\n@warning: Bullying.\n@skip: B\n@warning: Self-harm.\nx\n", "warning", 2, 4),
+        (":: A\n@warning: Bullying.\n@skip: B\n@skip: C\nx\n", "skip", 3, 4),
+        (":: A\n@media: https://a.example/1\n\n@media: https://a.example/2\nx\n", "media", 2, 4),
+        (":: A\nx\n[[Go->B]]\n@id: tell\n@id: report\n", "id", 4, 5),
+        (":: A\nx\n[[Go->B]]\n@score: 2\n@feedback: Good.\n@score: -2\n", "score", 4, 6),
+    ],
+)
+def test_a_line_given_twice_for_one_node_or_choice_is_refused_with_both_lines(
+    source, key, first, second
+):
+    """Only @debrief, @feedback, @set and @if add up; a second @title, @warning, @skip,
+    @media, @id or @score would otherwise replace the first without a word."""
+    with pytest.raises(TweeError) as caught:
+        twee_parse(source)
+    assert caught.value.errors == [
+        f"Line {second}: a second “@{key}” (the first is on line {first}); keep one."
+    ]
+
+
+def test_the_same_line_on_two_choices_is_read_for_each():
+    node = twee_parse(
+        ":: A\nx\n[[Go->B]]\n@id: go\n@score: 1\n[[Stay->A]]\n@id: stay\n@score: -1\n"
+    ).graph.nodes[0]
+    assert [(c.id, c.score) for c in node.choices] == [("go", 1), ("stay", -1)]
