@@ -67,6 +67,18 @@ def _kept(value: str, what: str, line_no: int, errors: list[str]) -> bool:
     return True
 
 
+def _text_setting(ours: dict, what: str, line_no: int, errors: list[str]) -> str:
+    """StoryData's `"upstander"` setting `what`: text, or "" when it is missing or null.
+    Anything else is refused: `str()` would make a list the text "['…']"."""
+    value = ours.get(what)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors.append(f"Line {line_no}: StoryData's {what} is not text; write it in double quotes.")
+        return ""
+    return value
+
+
 def _lines(text: str) -> list[str]:
     """`text`'s lines, broken at newlines only, as editors and Twine count them (not also at
     U+2028, form feeds and the other breaks `str.splitlines` knows, which would put every
@@ -444,8 +456,8 @@ def twee_parse(text: str) -> TweeStory:
                 _too_long(start, ID_MAX, "the start passage in StoryData", passage.line, errors)
             ours = data.get("upstander")
             if isinstance(ours, dict):
-                audience = str(ours.get("audience", ""))
-                introduction = str(ours.get("introduction", ""))
+                audience = _text_setting(ours, "audience", passage.line, errors)
+                introduction = _text_setting(ours, "introduction", passage.line, errors)
                 _kept(introduction, "introduction", passage.line, errors)
                 known = audience in ("", *AUDIENCES)
                 if _kept(audience, "audience", passage.line, errors) and not known:

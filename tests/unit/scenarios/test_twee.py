@@ -549,3 +549,21 @@ def test_the_same_line_on_two_choices_is_read_for_each():
         ":: A\nx\n[[Go->B]]\n@id: go\n@score: 1\n[[Stay->A]]\n@id: stay\n@score: -1\n"
     ).graph.nodes[0]
     assert [(c.id, c.score) for c in node.choices] == [("go", 1), ("stay", -1)]
+
+
+@pytest.mark.parametrize("value", ['["Read this first."]', '{"text": "Hi"}', "2", "true"])
+@pytest.mark.parametrize("setting", ["introduction", "audience"])
+def test_storydata_setting_that_is_not_text_is_refused_with_its_line(setting, value):
+    """Read as Python writes it, a list became the introduction "['Read this first.']"."""
+    source = f':: StoryData\n{{"upstander": {{"{setting}": {value}}}}}\n\n:: A\nx\n'
+    with pytest.raises(TweeError) as caught:
+        twee_parse(source)
+    assert caught.value.errors == [
+        f"Line 1: StoryData's {setting} is not text; write it in double quotes."
+    ]
+
+
+@pytest.mark.parametrize("setting", ["introduction", "audience"])
+def test_storydata_setting_that_is_null_is_read_as_not_given(setting):
+    story = twee_parse(f':: StoryData\n{{"upstander": {{"{setting}": null}}}}\n\n:: A\nx\n')
+    assert (story.audience, story.introduction) == ("", "")
