@@ -156,6 +156,17 @@ def _split_header(rest: str, line_no: int, errors: list[str]) -> tuple[str, list
         except ValueError:
             errors.append(f"Line {line_no}: the passage metadata {metadata} is not valid JSON.")
         rest = rest[:opening]
+    # An unescaped "{" with no "}" after it is metadata that lost its closing brace (Twine
+    # escapes a name's braces): kept, it would become part of the node id.
+    opening = rest.rfind("{")
+    while opening != -1 and _escaped(rest, opening):
+        opening = rest.rfind("{", 0, opening)
+    if opening != -1 and "}" not in rest[opening:]:
+        errors.append(
+            f"Line {line_no}: the passage metadata (from “{{” after the name) is not closed "
+            "with “}”."
+        )
+        rest = rest[:opening]
     tags: list[str] = []
     trimmed = rest.rstrip()
     opening = -1

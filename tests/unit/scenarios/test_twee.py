@@ -567,3 +567,20 @@ def test_storydata_setting_that_is_not_text_is_refused_with_its_line(setting, va
 def test_storydata_setting_that_is_null_is_read_as_not_given(setting):
     story = twee_parse(f':: StoryData\n{{"upstander": {{"{setting}": null}}}}\n\n:: A\nx\n')
     assert (story.audience, story.introduction) == ("", "")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ':: Told {"position":"300,100","size":"100,100"',
+        ':: Told [ending-good] {"position":"300,100"',
+        ":: Told {",
+    ],
+)
+def test_passage_metadata_not_closed_is_refused_at_its_header(header):
+    """Else the metadata became part of the node id, and the links to "Told" led nowhere."""
+    with pytest.raises(TweeError) as caught:
+        twee_parse(f":: Start\nHi\n[[Go->Told]]\n\n{header}\nEnd\n")
+    assert caught.value.errors == [
+        "Line 5: the passage metadata (from “{” after the name) is not closed with “}”."
+    ]
