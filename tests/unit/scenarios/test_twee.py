@@ -584,3 +584,14 @@ def test_passage_metadata_not_closed_is_refused_at_its_header(header):
     assert caught.value.errors == [
         "Line 5: the passage metadata (from “{” after the name) is not closed with “}”."
     ]
+
+
+@pytest.mark.parametrize("condition", ["told ==", "warnings >=", "warnings <="])
+def test_a_condition_with_no_value_is_refused_as_not_a_condition(condition):
+    """It was called "more than one condition": `==` was read as `=` and a value "="."""
+    with pytest.raises(TweeError) as caught:
+        twee_parse(f":: A\nx\n[[Go->B]]\n@if: {condition}\n")
+    assert caught.value.errors == [
+        f"Line 4: “{condition}” is not a condition. Write it like “reported == true” or "
+        "“warnings >= 2”."
+    ]
