@@ -187,7 +187,8 @@ def module_experience(*, learner, module: ModulePage) -> None:
     from xapi.statements.builders import module_experienced
 
     course = module.course
-    registration = _enrolment(learner=learner, course=course).registration
+    enrolment = _enrolment(learner=learner, course=course)
+    registration = enrolment.registration
     _record(
         learner=learner,
         statements=[
@@ -201,11 +202,16 @@ def module_experience(*, learner, module: ModulePage) -> None:
     )
     # Its activities may have been finished elsewhere (a scenario on its own page, another
     # course's module, a school's tool through the LRS): the page shows them done, so the
-    # module is complete, not waiting for "I've read this". One query when nothing is owed.
+    # module is complete, not waiting for "I've read this". Two queries when nothing is owed.
     required = module.required_activity_iris()
     if not required:
         return
-    done = completed_activity_iris(learner=learner, activity_iris=[module.activity_iri, *required])
+    # After a renewal, only what was done since counts: a module completed before it is
+    # owed again, and activities finished before it do not complete it.
+    since = attempt_since(course_valid_since(course_page_id=course.pk), enrolment.counts_from)
+    done = completed_activity_iris(
+        learner=learner, activity_iris=[module.activity_iri, *required], since=since
+    )
     if module.activity_iri not in done and all(iri in done for iri in required):
         module_progress_sync(learner=learner, module=module)
 

@@ -97,6 +97,29 @@ def test_completing_again_after_a_renewal_records_a_new_course_completion(
     assert item.state.label == "Completed"
 
 
+def test_after_a_renewal_a_module_whose_quiz_was_passed_again_elsewhere_completes_on_opening(
+    client, teacher, staff_course, staff_modules, quiz
+):
+    """docs/authoring.md: a module whose activities a learner finished somewhere else is
+    complete when they open it. After a "requires renewal" mark, the module they had
+    completed before it asked them to finish the quiz again; they passed it again outside
+    the module (its own page, a school's tool through the LRS), but opening the module left
+    it incomplete, and the course with it: the completion from before the mark was taken as
+    this attempt's."""
+    finish_course(teacher, staff_modules, quiz)
+    course_renewal_require(course_page_id=staff_course.pk, reason="New guidance")
+    services.module_read_confirm(learner=teacher, module=staff_modules[0])
+    complete_activity(teacher, activity_iri("quiz", quiz.uuid))
+
+    client.force_login(teacher)
+    page = client.get(staff_modules[1].url)
+
+    assert page.status_code == 200
+    assert page.context["module_complete"] is True
+    assert course_progress(learner=teacher, course=staff_course).complete
+    assert verbs_for(teacher, staff_course.activity_iri).count(VERB + "completed") == 2
+
+
 def test_after_a_renewal_the_learner_takes_the_course_as_a_new_attempt(
     teacher, staff_course, staff_modules, quiz
 ):
