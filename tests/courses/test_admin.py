@@ -1144,6 +1144,58 @@ def test_unpublishing_an_activity_a_live_module_requires_says_what_learners_meet
     assert "by saying they have read them" in response.text
 
 
+@pytest.mark.parametrize("kind", ["scenario", "quiz"])
+def test_unpublishing_an_activity_says_a_module_requiring_others_completes_when_they_are_done(
+    client, editor, pupil, course, kind
+):
+    """docs/authoring.md: a learner completes a module when they have finished every required
+    activity on it, and one with no required activity by saying they have read it. The
+    confirmation told the editor that learners complete every module requiring the activity
+    "by saying they have read them", but a module that also requires another activity has no
+    "I've read this": learners complete it by finishing that one (on opening it, if they
+    already have). The confirmation now says which modules complete which way."""
+    from courses.selectors import module_context
+    from h5p.models import H5PActivity
+    from tests.assessments.conftest import make_quiz
+    from tests.courses.conftest import module_page
+    from tests.courses.test_services import complete_activity
+    from tests.scenarios.helpers import published_scenario
+    from xapi.identity import activity_iri
+
+    roles_sync()
+    activity = published_scenario(title="A post about you") if kind == "scenario" else make_quiz()
+    other = H5PActivity.objects.create(title="Drag the words")
+    module_page(
+        course,
+        "on-its-own",
+        title="What happened next",
+        body=[(kind, {kind: activity, "required": True})],
+    )
+    both = module_page(
+        course,
+        "with-another",
+        title="Who to tell",
+        body=[(kind, {kind: activity, "required": True}), ("h5p", {"activity": other})],
+    )
+    client.force_login(editor)
+    app = "scenarios" if kind == "scenario" else "assessments"
+    url = reverse(f"wagtailsnippets_{app}_{kind}:unpublish", args=[activity.pk])
+    text = client.get(url).text
+    assert "Live modules require this: “What happened next” and “Who to tell”." in text
+    assert (
+        "complete “What happened next” without it, by saying they have read it, and "
+        "“Who to tell” once they have finished the rest of what it requires."
+    ) in text
+
+    # What the pupil meets once it is unpublished: "Who to tell" is complete when the H5P is.
+    activity.unpublish()
+    both = type(both).objects.get(pk=both.pk)
+    complete_activity(pupil, activity_iri("h5p", other.uuid))
+    client.force_login(pupil)
+    assert client.get(both.url).context["module_complete"] is True
+    assert not module_context(learner=pupil, module=both)["can_confirm_read"]
+
+
 def test_unpublishing_a_scenario_tells_the_editor_that_learners_part_way_can_finish_it(
     client, editor, pupil, course
 ):
