@@ -568,9 +568,11 @@ def roster_import(
 
 
 def _as_in_file(parsed: ParsedRoster, errors: list[RowError]) -> list[RowError]:
-    """`errors` naming each column by the file's header for it ("Adno", not mis_id), as the
-    problems found in the file itself do."""
-    return [replace(e, column=parsed.column_titles.get(e.column, e.column)) for e in errors]
+    """`errors` naming each column by the file's header for it ("Adno", not mis_id), and in
+    the file's line order (not found kind by kind), as the problems found in the file itself
+    are: the page's summary lists only the first few."""
+    in_order = sorted(errors, key=lambda e: (e.line is not None, e.line or 0))
+    return [replace(e, column=parsed.column_titles.get(e.column, e.column)) for e in in_order]
 
 
 def _name_key(name: str) -> str:
