@@ -623,23 +623,25 @@ def _staff_without_mis_id(*, school: School, rows, existing: dict) -> list[User]
     if not unmatched:
         return []
     found: dict[str, User] = {}
-    for chunk in _chunks(list(unmatched)):
-        for user in (
-            User.objects.filter(school=school, mis_id="")
-            .annotate(email_lower=Lower("email"), username_lower=Lower("username"))
-            .filter(Q(email_lower__in=chunk) | Q(username_lower__in=chunk))
-            # A safeguarding lead is staff, whether or not they were given the Staff role too.
-            .filter(
-                groups__name__in=[
-                    AUTH_GROUP_NAMES[Role.STAFF],
-                    AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD],
-                ]
-            )
-            .exclude(groups__name__in=[AUTH_GROUP_NAMES[Role.PUPIL], AUTH_GROUP_NAMES[Role.EDITOR]])
-        ):
-            for value in (user.email.lower(), user.username.lower()):
-                if value in unmatched:
-                    found.setdefault(value, user)
+    # Compared here, not by the database's LOWER: SQLite's lowers A to Z only, so an address
+    # with other capitals (a Welsh domain's Ŵ) would be missed and given a second account.
+    # The school's staff without an MIS id are few.
+    for user in (
+        User.objects.filter(school=school, mis_id="")
+        # A safeguarding lead is staff, whether or not they were given the Staff role too.
+        .filter(
+            groups__name__in=[
+                AUTH_GROUP_NAMES[Role.STAFF],
+                AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD],
+            ]
+        )
+        .exclude(groups__name__in=[AUTH_GROUP_NAMES[Role.PUPIL], AUTH_GROUP_NAMES[Role.EDITOR]])
+        .order_by("pk")
+        .distinct()
+    ):
+        for value in (user.email.lower(), user.username.lower()):
+            if value in unmatched:
+                found.setdefault(value, user)
     adopted: dict[int, User] = {}
     for email, user in found.items():
         if user.pk not in adopted:  # one account, one row
