@@ -26,6 +26,7 @@ from config.auth import login_required_for_post, path_on_this_site
 from config.spreadsheets import csv_response
 
 from .engine import PlayError
+from .engine.validation import is_web_link
 from .models import ClassroomSession, Scenario, ScenarioAttempt
 from .player import node_image, player_context, player_html, player_message_tag, signposts
 from .selectors import (
@@ -422,6 +423,8 @@ def _classroom_context(session, *, viewer, errors=None, counts=None):
         "scenario": session.scenario,
         "node": node,
         "image": node_image(node) if node is not None else None,
+        # Only a web link, as in the pupil's player (scenarios/player.py says why).
+        "media": node.media if node is not None and is_web_link(node.media) else "",
         "choices": available_choices(graph, state),
         "finished": state.finished,
         "last": session.state.get("last"),

@@ -1,6 +1,7 @@
 """Classroom mode (totals only, majority with teacher tie-break) and group choice analytics
 (minimum five learners, only for the group's teachers and the safeguarding lead)."""
 
+import dataclasses
 import re
 
 import pytest
@@ -1734,3 +1735,40 @@ def test_a_teacher_who_moved_school_cannot_remove_a_session_left_at_the_old_one(
 
     assert response.status_code == 404
     assert ClassroomSession.objects.filter(pk=session.pk).exists()
+
+
+def test_the_class_is_offered_each_parts_picture_or_video_link_as_a_pupil_is(
+    client, teacher, klass
+):
+    """Before, a part's media address (a picture or video elsewhere) was offered to a pupil
+    playing alone, at a choice and at an ending, but never to the class on the board."""
+    from scenarios.engine import Node, Outcome
+
+    graph = small_graph()
+    start = next(node for node in graph.nodes if node.id == "start")
+    scenario = published_scenario(
+        small_graph(
+            nodes={
+                "start": dataclasses.replace(start, media="https://media.example.org/the-post"),
+                "good": Node(
+                    "good",
+                    "Well done.",
+                    outcome=Outcome.GOOD,
+                    debrief="You helped.",
+                    media="https://media.example.org/what-happened-next",
+                ),
+            }
+        )
+    )
+    session = _start_session(client, teacher, klass, scenario)
+    url = reverse("scenarios:classroom", args=[session.uuid])
+
+    first = client.get(url).content.decode()
+    assert '<a href="https://media.example.org/the-post" rel="noopener">' in first
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    _vote(client, session, node="reported", step=1, tell=15, ignore=5)
+    ending = client.get(url).content.decode()
+    link = '<a href="https://media.example.org/what-happened-next" rel="noopener">'
+    assert "Ending: a good outcome" in ending
+    assert ending.index(link) < ending.index("What to take away")
+
