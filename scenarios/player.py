@@ -13,7 +13,7 @@ from schools.models import School
 from .engine import SKIP, State, available_choices, can_skip, current_node
 from .engine.validation import is_web_link
 from .models import Scenario, ScenarioAttempt
-from .selectors import graph_for_revision
+from .selectors import _shortened, graph_for_revision
 
 # Message ids, translated where they are shown (`signposts()`; the player's template
 # translates them with the rest of its text).
@@ -66,18 +66,6 @@ def _nation_of(learner_id: int) -> str:
     return (
         School.objects.filter(people__pk=learner_id).values_list("nation", flat=True).first() or ""
     )
-
-
-def _shortened(text: str, limit: int = 60) -> str:
-    """A part's text as a label in the path so far: its first `limit` characters or so,
-    cut after a whole word and marked as cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    # A space just after the limit means the limit falls at the end of a word.
-    head = text[: limit + 1]
-    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
-    return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
 
 
 def player_message_tag(scenario: Scenario) -> str:

@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Group, Membership
@@ -103,9 +104,33 @@ class NodeShares:
 OUTCOME_LABELS = {"good": _("Good"), "mixed": _("Mixed"), "poor": _("Poor")}
 
 
+def _shortened(text: str, limit: int = 60) -> str:
+    """A part's text as a label in the path so far (and where teachers read of it): its
+    first `limit` characters or so, cut after a whole word and marked as cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    # A space just after the limit means the limit falls at the end of a word.
+    head = text[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
+    return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
+
+
+def _part_label(node) -> str:
+    """A part as teachers read of it (a class's votes, their sessions, a group's choices):
+    its title, or, as the pupil's path so far names an untitled one, its opening words. Not
+    those of a warned part: a class's votes so far are on the board, where a part the class
+    skipped or has not been shown yet must not appear; its warning names it instead."""
+    if node.title:
+        return node.title
+    if node.content_warning:
+        return gettext("Content warning: %(warning)s") % {"warning": node.content_warning}
+    return _shortened(node.text) or node.id
+
+
 def _node_title(graph: Graph, node_id: str) -> str:
     node = graph.node(node_id)
-    return (node.title or node_id) if node else node_id
+    return _part_label(node) if node else node_id
 
 
 def _in_graph_order(graph: Graph, node_id: str, chosen: list[ChoiceShare]) -> list[ChoiceShare]:
@@ -265,7 +290,7 @@ def scenario_group_analytics(*, scenario: Scenario, group) -> GroupAnalytics:
     endings += [
         EndingShare(
             node_id=node.id,
-            title=node.title or node.id,
+            title=_part_label(node),
             outcome=node.outcome.value,
             outcome_label=str(OUTCOME_LABELS.get(node.outcome.value, node.outcome.value)),
             learners=0,
@@ -560,7 +585,7 @@ def _session_line(session: ClassroomSession, *, with_steps: bool = False) -> Ses
     return SessionLine(
         session=session,
         finished=session.finished_at is not None,
-        place=(node.title or node.id) if node is not None else "",
+        place=_part_label(node) if node is not None else "",
         outcome_label=str(OUTCOME_LABELS.get(outcome, "")),
         steps=steps,
     )

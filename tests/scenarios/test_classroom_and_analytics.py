@@ -769,11 +769,16 @@ def test_the_teacher_finds_their_sessions_to_carry_on_or_look_back_at(
     response = client.get(reverse("scenarios:classroom_start"))
     lines = response.context["sessions"]
     assert [line.session for line in lines] == [going, finished]
-    assert (lines[0].finished, lines[0].place) == (False, "reported")
-    assert (lines[1].finished, lines[1].place, lines[1].outcome_label) == (True, "good", "Good")
+    assert (lines[0].finished, lines[0].place) == (False, "You reported it.")
+    assert (lines[1].finished, lines[1].place, lines[1].outcome_label) == (
+        True,
+        "Well done.",
+        "Good",
+    )
     html = response.content.decode()
     assert "Your recent sessions" in html
-    assert "At “reported” after 1 step" in html and "Finished: good (Good)" in html
+    assert "At “You reported it.” after 1 step" in html
+    assert "Finished: Well done. (Good)" in html
     for session in (going, finished):
         assert reverse("scenarios:classroom", args=[session.uuid]) in html
     # The colleague sees only their own.
@@ -812,9 +817,9 @@ def test_a_class_run_shows_with_the_groups_choices_to_the_safeguarding_lead(
     assert "Report it 18 (followed); Share it 11" in html
     # Four pupils voted at the second part: too few to show who chose what, and so where
     # the class went from there (the ending the majority of four chose) is not shown either.
-    assert "reported: fewer than 5 voted" in html and "Tell a teacher 3" not in html
+    assert "You reported it.: fewer than 5 voted" in html and "Tell a teacher 3" not in html
     assert "where the class went from there is not shown" in html
-    assert "Finished: good (Good)" not in html
+    assert "Finished: Well done. (Good)" not in html
     # Another class's session is not this class's.
     assert "Share it 25" not in html
     assert [run.session for run in response.context["runs"]] == [session]
@@ -835,7 +840,7 @@ def test_a_group_never_run_in_class_says_so(client, teacher, klass, scenario):
     _vote(client, session, node="start", step=0, report=18, share=11)
     response = client.get(url)
     html = response.content.decode()
-    assert "Not finished: at “reported” after 1 step" in html
+    assert "Not finished: at “You reported it.” after 1 step" in html
     assert "Report it 18 (followed); Share it 11" in html
     assert [run.session for run in response.context["runs"]] == [session]
 
@@ -892,23 +897,39 @@ def test_the_choices_download_has_the_pages_rows(
     rows = _csv_rows(response)
     assert rows[0] == ["Section", "Part", "Option", "Outcome", "Count", "Share (%)", "Followed"]
     own = [row for row in rows if row[0] == "Played on their own"]
-    assert ["Played on their own", "good", "", "Good", "4", "80", ""] in own
-    assert ["Played on their own", "start", "Report it", "", "4", "80", ""] in own
-    assert ["Played on their own", "start", "Share it", "", "1", "20", ""] in own
+    assert ["Played on their own", "Well done.", "", "Good", "4", "80", ""] in own
+    assert [
+        "Played on their own",
+        "A friend shows you a post.",
+        "Report it",
+        "",
+        "4",
+        "80",
+        "",
+    ] in own
+    assert [
+        "Played on their own",
+        "A friend shows you a post.",
+        "Share it",
+        "",
+        "1",
+        "20",
+        "",
+    ] in own
     # One pupil went on to "shared": that part's choices are not shown.
-    assert ["Played on their own", "shared", "fewer than 5 learners", "", "", "", ""] in own
-    assert not [row for row in own if row[1] == "shared" and row[2] == "Oh no"]
+    assert ["Played on their own", "It spread.", "fewer than 5 learners", "", "", "", ""] in own
+    assert not [row for row in own if row[1] == "It spread." and row[2] == "Oh no"]
     run = [row[1:] for row in rows if row[0].startswith("Run in classroom mode on ")]
     assert run == [
-        ["start", "Report it", "", "18", "", "yes"],
-        ["start", "Share it", "", "11", "", ""],
+        ["A friend shows you a post.", "Report it", "", "18", "", "yes"],
+        ["A friend shows you a post.", "Share it", "", "11", "", ""],
         # Four voted at the second part: the same minimum as the page, and nothing after.
-        ["reported", "fewer than 5 voted", "", "", "", ""],
+        ["You reported it.", "fewer than 5 voted", "", "", "", ""],
     ]
 
 
 def test_the_download_says_where_a_run_not_finished_got_to(client, teacher, klass, scenario):
-    """The page says "Not finished: at “reported” after 1 step" for a run the bell cut
+    """The page says "Not finished: at “You reported it.” after 1 step" for a run the bell cut
     short; the download said nothing, so its last part read as the class's last word. It
     has a row for where the class is, with "Not finished" in place of an outcome."""
     session = _start_session(client, teacher, klass, scenario)
@@ -916,14 +937,14 @@ def test_the_download_says_where_a_run_not_finished_got_to(client, teacher, klas
     url = reverse("scenarios:analytics_csv") + f"?group={klass.pk}&scenario={scenario.uuid}"
     run = [row[1:] for row in _csv_rows(client.get(url)) if row[0].startswith("Run in")]
     assert run == [
-        ["start", "Report it", "", "18", "", "yes"],
-        ["start", "Share it", "", "11", "", ""],
-        ["reported", "", "Not finished", "", "", ""],
+        ["A friend shows you a post.", "Report it", "", "18", "", "yes"],
+        ["A friend shows you a post.", "Share it", "", "11", "", ""],
+        ["You reported it.", "", "Not finished", "", "", ""],
     ]
     # Finished, its ending takes that place.
     _vote(client, session, node="reported", step=1, tell=20, ignore=3)
     run = [row[1:] for row in _csv_rows(client.get(url)) if row[0].startswith("Run in")]
-    assert run[-1] == ["good", "", "Good", "", "", ""]
+    assert run[-1] == ["Well done.", "", "Good", "", "", ""]
     assert not [row for row in run if row[2] == "Not finished"]
 
 
@@ -1555,7 +1576,7 @@ def test_a_year_group_less_one_of_its_classes_never_gives_away_fewer_than_five(
     assert "taking away the endings shown for a group within this one" in html
     rows = _csv_rows(client.get(reverse("scenarios:analytics_csv"), query))
     withheld = [row[1] for row in rows if row[2].startswith("not shown: a group within")]
-    assert withheld == ["Endings", "start"]
+    assert withheld == ["Endings", "A friend shows you a post."]
 
 
 def test_a_year_group_less_all_its_classes_never_gives_away_fewer_than_five(
@@ -1772,3 +1793,71 @@ def test_the_class_is_offered_each_parts_picture_or_video_link_as_a_pupil_is(
     assert "Ending: a good outcome" in ending
     assert ending.index(link) < ending.index("What to take away")
 
+
+def test_untitled_parts_are_named_by_their_opening_words_not_their_ids(
+    client, teacher, klass, school
+):
+    """Before, a part without a title was named by its id ("start") in a class's votes so
+    far, the teacher's sessions and the group's choices, where the pupil's path so far names
+    it by the first whole words of its text."""
+    from scenarios.engine import Node
+
+    graph = small_graph()
+    start = next(node for node in graph.nodes if node.id == "start")
+    opening = (
+        "A friend shows you a post about a classmate, shared in the year group chat last "
+        "night, and asks what you think."
+    )
+    scenario = published_scenario(
+        small_graph(
+            nodes={
+                "start": dataclasses.replace(start, text=opening),
+                "reported": Node(
+                    "reported",
+                    "You reported it.",
+                    title="After the report",
+                    choices=next(n for n in graph.nodes if n.id == "reported").choices,
+                ),
+            }
+        )
+    )
+    named = "A friend shows you a post about a classmate, shared in the\u2026"
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    titles = [node.title for node in scenario_group_analytics(scenario=scenario, group=klass).nodes]
+    assert titles == [named, "After the report"]
+    assert [e.title for e in scenario_group_analytics(scenario=scenario, group=klass).endings] == [
+        "Well done.",
+        "Hmm.",
+        "Bad.",
+    ]
+
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid]))
+    assert [step.title for step in page.context["history"]] == [named]
+    lines = client.get(reverse("scenarios:classroom_start")).context["sessions"]
+    assert [line.place for line in lines] == ["After the report"]
+    _vote(client, session, node="reported", step=1, tell=15, ignore=5)
+    lines = client.get(reverse("scenarios:classroom_start")).context["sessions"]
+    assert [line.place for line in lines] == ["Well done."]
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    runs = client.get(url).context["runs"]
+    assert [step.title for step in runs[0].steps] == [named, "After the report"]
+
+
+def test_an_untitled_warned_part_is_named_by_its_warning_in_the_class_votes(client, teacher, klass):
+    """Named by its opening words, a part the class skipped would be on the board after all."""
+    warned = warned_node(text="Someone posts a cruel comment about a classmate.")
+    scenario = published_scenario(small_graph(nodes={"shared": warned}))
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=2, share=20)
+    lines = client.get(reverse("scenarios:classroom_start")).context["sessions"]
+    assert [line.place for line in lines] == ["Content warning: Mentions bullying."]
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    client.post(url, {"node": "shared", "step": 1, "turn": 1, "skip": "1"})
+    page = client.get(url)
+    assert [step.title for step in page.context["history"]] == [
+        "A friend shows you a post.",
+        "Content warning: Mentions bullying.",
+    ]
+    assert "Someone posts a cruel comment" not in page.content.decode()
