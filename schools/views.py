@@ -1,6 +1,7 @@
 """Sign-in, the landing page each role arrives at, My groups and the roster import."""
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,6 +48,20 @@ from .sessions import session_ends_at, session_renew
 LEAVERS_SALT = "schools.roster_import.leavers"
 LEAVERS_MAX_AGE = 60 * 60
 
+# Pages that are never somewhere to go after signing in or out: sent back to them, a person
+# would meet Django's redirect-loop check, a page the site does not have (the sign-out page
+# rendered by GET) or a reply meant for a script.
+NOT_A_NEXT_PAGE = {"login", "logout", "session_stay", "session_left"}
+
+
+def _is_a_next_page(url: str) -> bool:
+    """Whether `url` (already checked to be on this site) may be gone to after signing in
+    or out."""
+    try:
+        return resolve(urlsplit(url).path).view_name not in NOT_A_NEXT_PAGE
+    except Resolver404:
+        return True
+
 
 class SignInView(auth_views.LoginView):
     """The one sign-in page, for the site and the Wagtail admin alike."""
@@ -65,6 +80,10 @@ class SignInView(auth_views.LoginView):
             return redirect("home")
         return super().dispatch(request, *args, **kwargs)
 
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        return url if _is_a_next_page(url) else ""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["pupil_idle_minutes"] = settings.PUPIL_IDLE_MINUTES
@@ -74,6 +93,10 @@ class SignInView(auth_views.LoginView):
 class SignOutView(auth_views.LogoutView):
     """Signing out, to the sign-in page, which says it is done: on a shared device the
     person leaving (and whoever sits down next) can see nobody is still signed in."""
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        return url if _is_a_next_page(url) else ""
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)

@@ -490,3 +490,38 @@ def test_guessing_the_password_to_change_ones_email_address_is_paused(client, ed
     assert guessed.status_code == 429
     editor.refresh_from_db()
     assert editor.email != "taker@elsewhere.invalid"
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "/accounts/login/",
+        "/accounts/login/?next=/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/stay/",
+    ],
+)
+def test_a_next_page_of_signing_in_or_out_sends_a_signed_in_person_home(client, pupil, next_url):
+    """A bookmarked or shared sign-in link can name the sign-in or sign-out page itself as
+    where to go next: someone already signed in who opens it, or signs in through it, goes
+    home rather than to an error page (or a page that only answers a script)."""
+    client.raise_request_exception = False
+    sign_in(client, pupil.username)
+    response = client.get(LOGIN, {"next": next_url})
+    assert (response.status_code, response["Location"]) == (302, reverse("home"))
+
+    client.post(reverse("logout"))
+    response = client.post(
+        f"{LOGIN}?next={next_url}", {"username": pupil.username, "password": PASSWORD}
+    )
+    assert (response.status_code, response["Location"]) == (302, reverse("home"))
+
+
+def test_signing_out_with_the_sign_out_page_as_next_lands_on_the_sign_in_page(client, pupil):
+    """The sign-out page as where to go next would render a page the site does not have
+    (a server error): the person lands on the sign-in page saying they have signed out."""
+    client.raise_request_exception = False
+    sign_in(client, pupil.username)
+    response = client.post(reverse("logout"), {"next": reverse("logout")}, follow=True)
+    assert response.redirect_chain == [(LOGIN, 302)]
+    assert "You have signed out." in response.text
