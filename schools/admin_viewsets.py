@@ -466,12 +466,21 @@ PERSON_MOVE_REFUSAL = _(
     "Only a superuser, or someone who holds all of this person's permissions, can move them "
     "to another school."
 )
+# Account -> Email and Password ask for one's password, so that someone who finds an
+# administrator still signed in cannot set an address of their own and take the account by
+# resetting its password: editing oneself in Users or People is no way round that.
+OWN_ACCOUNT_REFUSAL = _(
+    "Change your own email address and password in Account, which asks for your current password."
+)
 
 
 def person_beyond_reach_refusals(user, person, fields) -> list[tuple[str, str]]:
     """The (field, refusal) of each of `fields` that `user` may not change for `person`,
     because the person is beyond their reach (`person_beyond_reach`): "password1", "email",
-    "school", "is_active" and "username"; none for a person not saved yet."""
+    "school", "is_active" and "username"; none for a person not saved yet. One's own email
+    address and password are changed in Account (OWN_ACCOUNT_REFUSAL)."""
+    if person.pk is not None and person.pk == user.pk:
+        return [(f, OWN_ACCOUNT_REFUSAL) for f in ("password1", "email") if f in fields]
     refused = [
         (field, refusal)
         for field, refusal in (

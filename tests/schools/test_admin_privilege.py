@@ -197,7 +197,7 @@ def test_an_administrator_cannot_deactivate_their_own_account_in_people(client, 
             "username": people_admin.username,
             "first_name": "Pat",
             "last_name": "Admin",
-            "email": "pat@trust.invalid",
+            "email": people_admin.email,
             "school": "",
             "mis_id": "",
         },
@@ -880,3 +880,47 @@ def test_every_refused_change_to_a_safeguarding_lead_is_shown_at_once_on_either_
     errors = response.context["form"].errors
     assert errors.get("email") == [REACH_REFUSAL]
     assert errors.get("username") == [ACCOUNT_REFUSAL]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"email": "taker@elsewhere.invalid"},
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    ],
+)
+def test_changing_ones_own_email_or_password_in_users_is_sent_to_account(
+    client, superuser, changes
+):
+    """Account -> Email and Password ask for one's password, so that someone who finds an
+    administrator still signed in on a shared computer cannot set an address of their own and
+    take the account by resetting its password: Settings -> Users must not be a way round."""
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/users/edit/{superuser.pk}/",
+        {**_wagtail_user_form(superuser, []), "is_superuser": "on", **changes},
+    )
+    assert response.status_code == 200
+    assert "Change your own email address and password in Account" in response.text
+    superuser.refresh_from_db()
+    assert superuser.email == "root@trust.invalid"
+    assert not superuser.check_password(NEW_PASSWORD)
+
+
+def test_changing_ones_own_email_in_people_is_sent_to_account(client, people_admin):
+    response = client.post(
+        f"/admin/schools/people/edit/{people_admin.pk}/",
+        {
+            "username": people_admin.username,
+            "first_name": "People",
+            "last_name": "Admin",
+            "email": "taker@elsewhere.invalid",
+            "school": "",
+            "mis_id": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Change your own email address and password in Account" in response.text
+    people_admin.refresh_from_db()
+    assert people_admin.email != "taker@elsewhere.invalid"
