@@ -409,3 +409,22 @@ def test_a_learners_browser_may_name_its_own_account_in_another_spelling(client,
     assert _session_post(client, xapi_statement()).status_code == 200
     got = client.get(f"{URL}?{named}", **V).json()["statements"]
     assert [s["actor"] for s in got] == [agent]
+
+
+@pytest.mark.parametrize("resource", ["agents", "agents/profile", "activities/state"])
+def test_a_learners_browser_naming_a_group_as_the_agent_is_told_it_is_no_agent(
+    client, pupil, resource
+):
+    """1.0.3 Part Three 2.4 Agents Resource: "The "agent" parameter is a normal Agent Object
+    with a single identifier and no arrays. It is not a Person Object, nor is it a Group"
+    (and so on the Agent Profile and State Resources). A learner's browser sending a Group,
+    even one of which the learner is the only member, is told what is wrong with the request
+    (400), as a tool is, not that the agent is someone else's (403)."""
+    client.force_login(pupil)
+    group = {"objectType": "Group", "member": [actor_for(pupil)]}
+    params = {"agent": json.dumps(group)}
+    if resource == "activities/state":
+        params["activityId"] = "http://example.org/a"
+    response = client.get(f"/xapi/{resource}?" + urlencode(params), **V)
+    assert response.status_code == 400
+    assert "Group" in response.json()["error"]

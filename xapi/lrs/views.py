@@ -698,9 +698,12 @@ def agents(lrs: LrsRequest):
     principal = authenticate(lrs, write=False)
     _only(lrs, {"agent"})
     agent, key = _agent_param(lrs, required=True)
-    key = _own_agent(principal, key)
     if agent.get("objectType") == "Group":
+        # 2.4: "It is not a Person Object, nor is it a Group": a request that names one is
+        # malformed, whoever sends it (checked before whose agent it is, as on the State and
+        # Agent Profile resources).
         raise LrsError(400, "the agents resource takes an Agent, not a Group")
+    key = _own_agent(principal, key)
     person: dict = {"objectType": "Person"}
     for field in ("name", "mbox", "mbox_sha1sum", "openid", "account"):
         if field in agent:
