@@ -14,8 +14,11 @@ from .graph import Condition, Effect, Op, Value, format_value, parse_value
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 # "is", "is not" and "to" as whole words: "status is notified" compares with "notified".
 # The value does not start with "=", "<" or ">": "told ==" is a condition with no value, not
-# "told = =" (which was then called more than one condition).
-_CONDITION = re.compile(rf"^\$?({_NAME})\s*(==|!=|<=|>=|<|>|=|is\s+not\b|is\b)\s*([^\s=<>].*)$")
+# "told = =" (which was then called more than one condition). Nor is "told is not" `told is`
+# the text "not": it too has no value (`told is "not"` compares with the word).
+_CONDITION = re.compile(
+    rf"^\$?({_NAME})\s*(==|!=|<=|>=|<|>|=|is\s+not\b|is\b(?!\s+not$))\s*([^\s=<>].*)$"
+)
 _EFFECT = re.compile(rf"^\$?({_NAME})\s*(?:=|\bto\b)\s*(.+)$")
 _OPS = {"=": Op.EQ, "is": Op.EQ, "is not": Op.NE}
 # Unquoted text holding these is a second condition or a slip ("told == true or ...",

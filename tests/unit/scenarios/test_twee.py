@@ -586,9 +586,13 @@ def test_passage_metadata_not_closed_is_refused_at_its_header(header):
     ]
 
 
-@pytest.mark.parametrize("condition", ["told ==", "warnings >=", "warnings <="])
+@pytest.mark.parametrize(
+    "condition", ["told ==", "warnings >=", "warnings <=", "told is not", "told is  not"]
+)
 def test_a_condition_with_no_value_is_refused_as_not_a_condition(condition):
-    """It was called "more than one condition": `==` was read as `=` and a value "="."""
+    """It was called "more than one condition": `==` was read as `=` and a value "=". And
+    `told is not` was read as `told is` the text "not": a choice the author meant to offer
+    while `told` is not something was offered only while it was the word "not"."""
     with pytest.raises(TweeError) as caught:
         twee_parse(f":: A\nx\n[[Go->B]]\n@if: {condition}\n")
     assert caught.value.errors == [
