@@ -258,6 +258,9 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
             continue
         if line.startswith("@"):
             key, _sep, value = line[1:].partition(":")
+            # A paragraph's line keeps its indent: only the space the export writes after the
+            # colon is dropped (the text's first and last lines are trimmed when joined).
+            paragraph_line = value.removeprefix(" ")
             key, value = key.strip().lower(), value.strip()
             if key not in NODE_DIRECTIVES | CHOICE_DIRECTIVES:
                 # Most often text: a username starting a line of a post ("@maya_x: …").
@@ -311,13 +314,13 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                     except ExpressionError as error:
                         errors.append(f"Line {line_no}: {error}")
                 elif key == "feedback":
-                    choice["feedback"].append(value)
+                    choice["feedback"].append(paragraph_line)
                 else:
                     _too_long(value, ID_MAX, "the choice id", line_no, errors)
                     choice["id"] = value
             elif key in NODE_DIRECTIVES and not choices:
                 if key == "debrief":
-                    node_fields["debrief"].append(value)
+                    node_fields["debrief"].append(paragraph_line)
                 else:
                     if key in ("skip", "title"):
                         limit = ID_MAX if key == "skip" else LABEL_MAX

@@ -116,6 +116,26 @@ def test_feedback_in_paragraphs_keeps_the_blank_line_between_them():
     assert twee_parse(exported).graph == graph
 
 
+def test_indented_lines_of_feedback_and_debrief_keep_their_indent_through_a_round_trip():
+    """Each line went out as `@feedback:   2. Report it` and came back without the spaces
+    before "2.", so an author's indented steps were flattened by exporting and importing."""
+    graph = small_graph()
+    start = graph.node(graph.start)
+    steps = "If you see it:\n  1. Screenshot it.\n  2. Report it."
+    choice = dataclasses.replace(start.choices[0], feedback=steps)
+    start = dataclasses.replace(start, choices=(choice, *start.choices[1:]))
+    ending = next(n for n in graph.nodes if n.is_ending)
+    ending = dataclasses.replace(ending, debrief="Where to get help:\n    Childline: 0800 1111")
+    replaced = {start.id: start, ending.id: ending}
+    graph = dataclasses.replace(
+        graph, nodes=tuple(replaced.get(n.id, n) for n in graph.nodes), _index={}
+    )
+    again = twee_parse(twee_export(title="T", graph=graph, ifid="abc")).graph
+    assert again.node(start.id).choices[0].feedback == steps
+    assert again.node(ending.id).debrief == "Where to get help:\n    Childline: 0800 1111"
+    assert again == graph
+
+
 @settings(max_examples=150, deadline=None)
 @given(graphs())
 def test_any_graph_survives_export_and_import(graph):
