@@ -26,10 +26,21 @@ class TweeImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_TWEE_BYTES:
             raise forms.ValidationError(_("The file is too big (1 MB at most)."))
+        data = upload.read()
         try:
-            text = upload.read().decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from error
+            # Said with its line, as every other problem is: one "£" or curly quote saved by
+            # an editor in another encoding is otherwise hunted for through the whole story.
+            line = data[: error.start].count(b"\n") + 1
+            raise forms.ValidationError(
+                _(
+                    "Line %(line)d is not UTF-8 text: the file was saved in another encoding. "
+                    "Save it as UTF-8 (as Twine's Build → Export as Twee does) and import it "
+                    "again."
+                )
+                % {"line": line}
+            ) from error
         if "\x00" in text:
             # Not something Twine writes, and the database cannot keep it.
             line = text[: text.index("\x00")].count("\n") + 1

@@ -260,6 +260,23 @@ def test_a_twine_html_file_is_refused_with_how_to_export_twee(client, editor):
     assert not Scenario.objects.exists()
 
 
+def test_twee_not_saved_as_utf8_is_refused_with_the_line_to_look_at(client, editor):
+    """A story edited in an editor that saved it as Windows-1252 ("ANSI") was refused with
+    "The file is not UTF-8 text." and no line: the author had to hunt a long story for the
+    one £ or curly quote."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    lines = STORY.splitlines(keepends=True)
+    lines[13] = "It costs £5.\n"
+    data = "".join(lines).encode("cp1252")
+    upload = SimpleUploadedFile("story.twee", data, content_type="text/plain")
+    response = client.post(reverse("scenarios_twee:import"), {"file": upload})
+    assert response.status_code == 200
+    assert "Line 14 is not UTF-8 text" in response.content.decode()
+    assert not Scenario.objects.exists()
+
+
 def test_twee_with_a_nul_character_is_refused_with_its_line_and_nothing_saved(client, editor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
