@@ -68,7 +68,8 @@ def _kept(value: str, what: str, line_no: int, errors: list[str]) -> bool:
 
 
 def _text_setting(ours: dict, what: str, line_no: int, errors: list[str]) -> str:
-    """StoryData's `"upstander"` setting `what`: text, or "" when it is missing or null.
+    """StoryData's setting `what` (`"start"`, or one of its `"upstander"` settings): text,
+    or "" when it is missing or null.
     Anything else is refused: `str()` would make a list the text "['…']"."""
     value = ours.get(what)
     if value is None:
@@ -465,7 +466,9 @@ def twee_parse(text: str) -> TweeStory:
                 errors.append(f"Line {passage.line}: StoryData is not a valid JSON object.")
                 continue
             ifid = str(data.get("ifid", ""))
-            start = str(data.get("start") or "").strip()
+            # Refused when not text, as Upstander's own settings are: `str()` made a list the
+            # node "['…']", and `false` silently started at the first passage.
+            start = _text_setting(data, "start", passage.line, errors).strip()
             if _kept(start, "start", passage.line, errors):
                 _too_long(start, ID_MAX, "the start passage in StoryData", passage.line, errors)
             ours = data.get("upstander")

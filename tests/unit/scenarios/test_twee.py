@@ -583,6 +583,26 @@ def test_storydata_setting_that_is_not_text_is_refused_with_its_line(setting, va
     ]
 
 
+@pytest.mark.parametrize("value", ['["Told"]', '{"name": "Told"}', "false", "true"])
+def test_storydata_start_that_is_not_text_is_refused_with_its_line(value):
+    """A list became the start node "['Told']", and `false` started learners silently at the
+    first passage rather than the one the author meant."""
+    source = (
+        f':: StoryData\n{{"start": {value}}}\n\n:: A\nx\n[[Go->Told]]\n\n'
+        ":: Told [ending-good]\nDone.\n"
+    )
+    with pytest.raises(TweeError) as caught:
+        twee_parse(source)
+    assert caught.value.errors == [
+        "Line 1: StoryData's start is not text; write it in double quotes."
+    ]
+
+
+def test_storydata_start_that_is_null_starts_at_the_first_passage():
+    story = twee_parse(':: StoryData\n{"start": null}\n\n:: A\nx\n')
+    assert story.graph.start == "A"
+
+
 @pytest.mark.parametrize("setting", ["introduction", "audience"])
 def test_storydata_setting_that_is_null_is_read_as_not_given(setting):
     story = twee_parse(f':: StoryData\n{{"upstander": {{"{setting}": null}}}}\n\n:: A\nx\n')
