@@ -443,9 +443,10 @@ def _table(data, widths, regular, bold) -> Table:
 def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=()) -> bytes:
     """A school's training record, to print or send to governors or an inspector: completion
     by course; each member of staff's standing on each staff course (name, state, due,
-    completed, expires); pupils' courses by class and year group as counts only, so the
-    document names no pupil; and the lessons teachers led with classes (date, class, lesson,
-    who led it, how many pupils were there).
+    completed, expires); pupils' courses by class and year group as counts only, and only for
+    a group of MIN_LEARNERS pupils or more, so the document names and singles out no pupil; and
+    the lessons teachers led with classes (date, class, lesson, who led it, how many pupils
+    were there).
 
     `overview` is `selectors.dashboard_overview()`; `staff` is `selectors.dashboard_matrix()`
     for the staff role, every row; `lessons` are `courses.ClassLesson` rows, latest first."""
@@ -490,6 +491,38 @@ def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=
             c.expired,
         ]
 
+    # The record leaves the school, and a few pupils' counts are their own results (a class
+    # of one: "0 completed, 1 overdue"). As group analytics (DESIGN.md, data protection),
+    # pupils' counts are given only for MIN_LEARNERS or more, and a class's not where the
+    # course's count less the class's would give a few others' (a class of five beside a
+    # class of one, as the course row adds them up).
+    from scenarios.selectors import MIN_LEARNERS
+
+    pupils_on = {r.course.page_id: r.counts.assigned for r in overview.courses}
+    not_counted = _("Not given: it would single out fewer than %(minimum)d pupils") % {
+        "minimum": MIN_LEARNERS
+    }
+
+    def too_few(r) -> bool:
+        if not r.course.is_pupil_course:
+            return False
+        others = pupils_on[r.course.page_id] - r.counts.assigned
+        return r.counts.assigned < MIN_LEARNERS or 0 < others < MIN_LEARNERS
+
+    def counts_table(rows, names, widths) -> Table:
+        data = [[*(heading for heading, _name in names), *counts_head]]
+        spans = []
+        for r in rows:
+            cells = [_paragraph(name(r), small) for _heading, name in names]
+            if too_few(r):
+                spans.append(("SPAN", (len(cells), len(data)), (-1, len(data))))
+                data.append([*cells, _paragraph(not_counted, small), *[""] * 6])
+            else:
+                data.append([*cells, *counts(r.counts)])
+        table = _table(data, widths, regular, bold)
+        table.setStyle(TableStyle(spans))
+        return table
+
     story = [
         _paragraph(title, styles["Title"]),
         _paragraph(
@@ -501,9 +534,13 @@ def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=
         _paragraph(_("Completion by course"), styles["Heading2"]),
     ]
     if overview.courses:
-        data = [[_("Course"), *counts_head]]
-        data += [[_paragraph(r.course.title, small), *counts(r.counts)] for r in overview.courses]
-        story.append(_table(data, [85 * mm] + [25 * mm] * 7, regular, bold))
+        story.append(
+            counts_table(
+                overview.courses,
+                [(_("Course"), lambda r: r.course.title)],
+                [85 * mm] + [25 * mm] * 7,
+            )
+        )
     else:
         story.append(_paragraph(_("No courses are assigned yet."), styles["Normal"]))
 
@@ -539,15 +576,23 @@ def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=
         story += [
             Spacer(1, 4 * mm),
             _paragraph(_("Pupils' courses by class and year group"), styles["Heading2"]),
-            _paragraph(_("Counts only: this document names no pupil."), styles["Normal"]),
+            _paragraph(
+                _(
+                    "Counts only: this document names no pupil. Where counts would single out "
+                    "fewer than %(minimum)d pupils, they are not given."
+                )
+                % {"minimum": MIN_LEARNERS},
+                styles["Normal"],
+            ),
             Spacer(1, 2 * mm),
         ]
-        data = [[_("Course"), _("Group"), *counts_head]]
-        data += [
-            [_paragraph(r.course.title, small), _paragraph(r.group.name, small), *counts(r.counts)]
-            for r in pupil_rows
-        ]
-        story.append(_table(data, [56 * mm, 26 * mm] + [26 * mm] * 7, regular, bold))
+        story.append(
+            counts_table(
+                pupil_rows,
+                [(_("Course"), lambda r: r.course.title), (_("Group"), lambda r: r.group.name)],
+                [56 * mm, 26 * mm] + [26 * mm] * 7,
+            )
+        )
 
     if lessons:
         story += [

@@ -1046,9 +1046,63 @@ def test_the_training_record_pdf_lists_staff_by_course_and_pupils_only_as_counts
     assert expires.strftime("%-d %b %Y") in staff_part
     # Pupils: counts by class, never a name.
     assert "Pupils' courses by class and year group" in text
-    assert f"{pupil_course.title} {klass.name} 1 0 (0%) 0 0 1" in words
+    # A class of one pupil: its counts, and the course's, would be that pupil's result.
+    assert f"{pupil_course.title} {klass.name} {NOT_GIVEN}" in words
+    by_course = words[: words.index(f"{staff_course.title} Name Status")]
+    assert f"{pupil_course.title} {NOT_GIVEN}" in by_course
     assert "Zofia" not in text and "Kowalska" not in text and pupil.username not in text
     assert "Page 1" in text
+
+
+NOT_GIVEN = "Not given: it would single out fewer than 5 pupils"
+
+
+def _class_of(school, name: str, size: int):
+    group = GroupFactory(school=school, name=name, kind=Group.Kind.CLASS)
+    for n in range(size):
+        pupil = UserFactory(school=school, username=f"{name}-{n}", roles=[Role.PUPIL])
+        Membership.objects.create(group=group, user=pupil)
+    return group
+
+
+def _pupils_part_of_training_record(client, lead, course, groups) -> str:
+    for group in groups:
+        assignment_create(
+            school=group.school,
+            course_page_id=course.pk,
+            group=group,
+            due_on=date.today() - timedelta(days=1),
+        )
+    client.force_login(lead)
+    words = " ".join(_pdf_text(client.get(reverse("records:training_record_pdf")).content).split())
+    return words[words.index("Pupils' courses by class and year group") :]
+
+
+def test_the_training_record_pdf_counts_pupils_of_groups_of_five_or_more(
+    client, world, school, pupil_course, dejavu
+):
+    classes = [_class_of(school, "8B", 5), _class_of(school, "8C", 5)]
+    words = _pupils_part_of_training_record(
+        client, world["safeguarding_lead"], pupil_course, classes
+    )
+    assert f"{pupil_course.title} 8B 5 0 (0%) 0 0 5" in words
+    assert f"{pupil_course.title} 8C 5 0 (0%) 0 0 5" in words
+
+
+def test_the_training_record_pdf_gives_no_counts_that_single_out_a_few_pupils(
+    client, world, school, klass, pupil_course, dejavu
+):
+    """The record leaves the school (governors, an inspector): a class of one pupil, "0 of
+    1 completed, 1 overdue", is that pupil's own result, and so is the course's count less
+    that of a class of five beside it. Below the minimum size that group analytics keep to
+    (DESIGN.md, data protection), counts are not given."""
+    big_class = _class_of(school, "8B", 5)  # beside klass, with one pupil (world["pupil"])
+    words = _pupils_part_of_training_record(
+        client, world["safeguarding_lead"], pupil_course, [klass, big_class]
+    )
+    assert f"{pupil_course.title} {klass.name} {NOT_GIVEN}" in words
+    assert f"{pupil_course.title} {big_class.name} {NOT_GIVEN}" in words
+    assert "Where counts would single out fewer than 5 pupils, they are not given" in words
 
 
 def test_the_training_record_pdf_lists_a_safeguarding_lead_without_the_staff_role(
