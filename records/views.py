@@ -778,6 +778,8 @@ def _assignment_remove(request, pk: int):
 @dashboard_required
 def assignments_csv(request):
     school = _school_for(request)
+    # As the page says beside each assignment: those it covers who cannot open its course.
+    out_of_reach = selectors.assignments_out_of_reach(school=school)
     rows = [
         [
             a.course.title,
@@ -785,6 +787,7 @@ def assignments_csv(request):
             _date(a.due_on),
             a.renewal_months or "",
             a.new_starter_days,
+            out_of_reach.get(a.pk, 0),
             "" if a.course.live else "Yes",
         ]
         for a in selectors.assignments_of_school(school=school)
@@ -797,6 +800,7 @@ def assignments_csv(request):
             "Due",
             "Renew every (months)",
             "Days for people who join later",
+            "People who cannot open the course",
             "Course withdrawn",
         ],
         rows,

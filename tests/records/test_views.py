@@ -453,6 +453,26 @@ def test_the_assignments_page_says_who_cannot_open_an_assigned_course(
     ) in page
 
 
+def test_the_assignments_csv_says_how_many_cannot_open_an_assigned_course_as_the_page_does(
+    client, world, staff_course, safeguarding_lead
+):
+    """The page tells the lead that an assignment leaves out the people who cannot open its
+    course; its CSV twin listed the same assignment with no sign of it, a different number of
+    people held to it than the page gives."""
+    from django.contrib.auth.models import Group as AuthGroup
+    from wagtail.models import PageViewRestriction
+
+    pilot = AuthGroup.objects.create(name="Pilot")
+    safeguarding_lead.groups.add(pilot)
+    restriction = PageViewRestriction.objects.create(
+        page=staff_course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([pilot])
+    client.force_login(safeguarding_lead)
+    header, row = _rows(client.get(reverse("records:assignments_csv")))
+    assert row[header.index("People who cannot open the course")] == "1"
+
+
 def test_lead_cannot_assign_to_another_schools_group(client, world, staff_course):
     client.force_login(world["safeguarding_lead"])
     response = _assign_to_group(client, staff_course, world["other_class"])
