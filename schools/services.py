@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import os
+import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -415,7 +416,11 @@ def roster_import(
         for chunk in _chunks(emails):  # the file's emails are in lower case; sign-in ignores it
             for pk, username, email, school_id in (
                 User.objects.annotate(username_lower=Lower("username"), email_lower=Lower("email"))
-                .filter(Q(username_lower__in=chunk) | Q(email_lower__in=chunk))
+                .filter(
+                    Q(username_lower__in=chunk)
+                    | Q(email_lower__in=chunk)
+                    | _any_case_beyond_a_to_z(chunk)
+                )
                 .values_list("pk", "username", "email", "school_id")
             ):
                 for value in (username.lower(), email.lower()):
@@ -565,6 +570,19 @@ def roster_import(
     result.updated = len(matched & updated)
     result.unchanged = len(matched - updated)
     return result
+
+
+def _any_case_beyond_a_to_z(emails: list[str]) -> Q:
+    """Accounts whose username or email is one of `emails` (in lower case) with other
+    capitals beyond A to Z ("Dee.Lead@YsgolGŴyr.cymru"), which the database's LOWER does not
+    find: SQLite's lowers A to Z only. Its case-insensitive regular expressions are Python's,
+    which fold every letter. Only the few addresses that are not ASCII are looked for so."""
+    query = Q(pk__in=[])
+    for email in emails:
+        if not email.isascii():
+            pattern = f"^{re.escape(email)}$"
+            query |= Q(username__iregex=pattern) | Q(email__iregex=pattern)
+    return query
 
 
 def _as_in_file(parsed: ParsedRoster, errors: list[RowError]) -> list[RowError]:
