@@ -103,8 +103,9 @@ COLUMNS: tuple[Column, ...] = (
         (),
         100,
         _(
-            "Year groups, separated by semicolons. Pupils join them; staff teach them. A year "
-            "written 8, Y8 or Yr 8 is Year 8; R is Reception and N is Nursery."
+            "Year groups: a pupil's one year group, or the year groups a member of staff "
+            "teaches, separated by semicolons. A year written 8, Y8 or Yr 8 is Year 8; R is "
+            "Reception and N is Nursery."
         ),
         "Year 8",
         ("NC Year",),
@@ -639,6 +640,20 @@ def _validate_row(values: dict[str, str], *, kind: str, line: int) -> list[RowEr
             )
         if values.get("staff_team"):
             errors.append(RowError(_("Pupils cannot be in staff teams."), line, "staff_team"))
+        # A pupil is in one year: in two year groups they would be counted in both years'
+        # records and listed to both years' teachers (as rows that disagree on it are refused).
+        if len(_split_groups(values.get("year_group", ""))) > 1:
+            errors.append(
+                RowError(
+                    _(
+                        "A pupil is in one year group: this row names %(groups)s. Classes "
+                        "of mixed years go in the class column."
+                    )
+                    % {"groups": ", ".join(_split_groups(values["year_group"]))},
+                    line,
+                    "year_group",
+                )
+            )
     email = values.get("email", "")
     if kind == Kind.STAFF and email:
         try:

@@ -681,3 +681,42 @@ def test_a_misplaced_quotation_mark_after_a_cell_over_several_lines_is_named_by_
     with pytest.raises(RosterFileError) as caught:
         roster_parse(csv_bytes(*lines), kind=Kind.PUPILS)
     assert "Line 4 " in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("header", "cell"),
+    [
+        ("mis_id,first_name,last_name,year_group", "Year 8; Year 9"),
+        ("Adno,Forename,Surname,NC Year", "8;9"),
+    ],
+)
+def test_a_pupil_in_two_year_groups_on_one_row_is_an_error(header, cell):
+    """A pupil is in one year: in two year groups they would be counted in both years'
+    PSHE records and seen by both years' teachers, as rows for one pupil that disagree on
+    it are refused."""
+    column = header.rsplit(",", 1)[1]
+    parsed = roster_parse(csv_bytes(header, f'A1,Priya,Patel,"{cell}"'), kind=Kind.PUPILS)
+    assert [(line, col) for line, col, _m in errors_of(parsed)] == [(2, column)]
+    assert "one year group" in errors_of(parsed)[0][2]
+    assert parsed.rows == []
+
+
+def test_a_pupils_year_written_twice_on_one_row_is_one_year_group():
+    parsed = roster_parse(
+        csv_bytes("mis_id,first_name,last_name,year_group", "A1,Priya,Patel,Year 8; Y8"),
+        kind=Kind.PUPILS,
+    )
+    assert parsed.errors == []
+    assert parsed.rows[0].groups == {"year_group": ("Year 8",)}
+
+
+def test_a_member_of_staff_on_one_row_teaches_several_year_groups():
+    parsed = roster_parse(
+        csv_bytes(
+            "mis_id,first_name,last_name,email,year_group",
+            "T1,Sam,Jones,s.jones@school.example,Year 8; Year 9",
+        ),
+        kind=Kind.STAFF,
+    )
+    assert parsed.errors == []
+    assert parsed.rows[0].groups == {"year_group": ("Year 8", "Year 9")}
