@@ -333,6 +333,48 @@ class Group(models.Model):
                 raise ValidationError({"school": refusal})
         if self.pk and self.kind:
             self._kind_change_check()
+        self._name_twin_check()
+
+    def _name_twin_check(self):
+        """Refuse a name another group of the school and kind has in other capitals ("8r"
+        beside "8R"), or a year written another way ("Y8" beside "Year 8"): the class would
+        be split in two, its pupils and assigned courses on either side, and the roster
+        import (which reads names so) would fill only one. Compared in Python: SQLite's
+        LOWER folds A to Z only."""
+        if not (self.school_id and self.kind and self.name):
+            return
+        from .roster import year_group_name
+
+        def folded(name: str) -> str:
+            # A year group's year however it is written ("Y8" is the import's "Year 8").
+            if self.kind == self.Kind.YEAR_GROUP:
+                name = year_group_name(name)
+            return name.casefold()
+
+        twin = next(
+            (
+                name
+                for name in Group.objects.filter(school_id=self.school_id, kind=self.kind)
+                .exclude(pk=self.pk)
+                .values_list("name", flat=True)
+                if folded(name) == folded(self.name) and name != self.name
+            ),
+            None,
+        )
+        if twin is not None:
+            raise ValidationError(
+                {
+                    "name": _(
+                        "%(school)s already has a %(kind)s named %(name)s. Use that one, or "
+                        "give this one a name that differs by more than its capitals."
+                    )
+                    % {
+                        "school": self.school,
+                        "kind": self.Kind(self.kind).label.lower(),
+                        "name": twin,
+                    }
+                }
+            )
 
     def _records_kept_at_school(self) -> str | None:
         """Why the group cannot move to another school for what its school did with it, or

@@ -735,8 +735,8 @@ def _memberships_replace(
         if group.kind == Group.Kind.YEAR_GROUP:
             groups.setdefault((group.kind, year_group_name(group.name).casefold()), group)
     groups.update(((group.kind, group.name.casefold()), group) for group in existing_groups)
-    # Of groups whose names differ only in capitals (8R and 8r, both made in the admin), the
-    # one the file names exactly, not whichever the database happened to list last.
+    # Of groups whose names differ only in capitals (8R and 8r, made before the admin refused
+    # it), the one the file names exactly, not whichever the database happened to list last.
     exactly = {(group.kind, group.name): group for group in existing_groups}
     wanted: dict[tuple[int, int], str] = {}
     for row in parsed.rows:

@@ -9,7 +9,7 @@ from schools.services import roster_import
 
 @pytest.mark.parametrize("named", ["8R", "8r"])
 def test_a_class_of_that_very_name_is_joined_not_one_in_other_capitals(school, named):
-    # The admin lets a school have both (a lead added one by hand, say).
+    # Made before the admin refused a name another group has in other capitals.
     classes = {
         name: Group.objects.create(school=school, kind=Group.Kind.CLASS, name=name)
         for name in ("8R", "8r")
