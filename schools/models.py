@@ -535,6 +535,33 @@ class Membership(models.Model):
                         % {"person": self.user}
                     }
                 )
+        # A pupil is in one year: in two year groups they would be counted in both years'
+        # records and listed to both years' teachers (the roster import refuses it too).
+        if self.group_id and self.role == self.Role.MEMBER and is_pupil:
+            other_year = (
+                Membership.objects.filter(
+                    user_id=self.user_id,
+                    role=self.Role.MEMBER,
+                    group__kind=Group.Kind.YEAR_GROUP,
+                    group__school_id=self.group.school_id,
+                )
+                .exclude(pk=self.pk)
+                .exclude(group_id=self.group_id)
+                .select_related("group")
+                .first()
+                if self.group.kind == Group.Kind.YEAR_GROUP
+                else None
+            )
+            if other_year is not None:
+                raise ValidationError(
+                    {
+                        "group": _(
+                            "%(person)s is already in %(group)s: a pupil is in one year "
+                            "group. To move them, change that membership's group instead."
+                        )
+                        % {"person": self.user, "group": other_year.group.name}
+                    }
+                )
         # A group's teachers see its pupils by name and record lessons for them.
         if self.role == self.Role.TEACHER and is_pupil:
             raise ValidationError(
