@@ -99,6 +99,35 @@
       }, function () { return { failed: true }; });
     }
 
+    // The module's box under the activities ("Finish this module") and the course's
+    // progress at the top were rendered before this activity was done: once it completes,
+    // they are fetched afresh (as the scenario player does after an ending), and when the
+    // module is now complete the status here says so too, where it is announced.
+    function refreshModuleStatus() {
+      var box = document.getElementById("module-status");
+      if (!box || box.classList.contains("module-status--complete") || !window.DOMParser) { return; }
+      fetch(window.location.pathname, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var fresh = doc.getElementById("module-status");
+          var current = document.getElementById("module-status");
+          if (!fresh || !current) { return; }  // signed out meanwhile: the next visit shows it
+          var wasComplete = current.classList.contains("module-status--complete");
+          current.replaceWith(fresh);
+          var bars = document.querySelectorAll("[data-course-progress]");
+          var freshBars = doc.querySelectorAll("[data-course-progress]");
+          if (bars.length === freshBars.length) {
+            Array.prototype.forEach.call(bars, function (bar, index) { bar.replaceWith(freshBars[index]); });
+          }
+          var title = fresh.querySelector("h2");
+          if (title && !wasComplete && fresh.classList.contains("module-status--complete")) {
+            status.appendChild(document.createTextNode(" " + title.textContent.trim() + "."));
+          }
+        })
+        .catch(function () { /* the box is up to date on the next visit */ });
+    }
+
     function flush() {
       var first = pending()[0];
       if (!first) {
@@ -118,6 +147,7 @@
             section.classList.add("h5p-activity--complete");
             say(section.getAttribute("data-complete-message"));
             document.dispatchEvent(new CustomEvent("upstander:activity-complete", { detail: outcome.body }));
+            refreshModuleStatus();
           }
           return flush();
         }

@@ -81,6 +81,30 @@ def test_the_pupil_plays_the_true_false_sample_and_completes_the_block(
     assert_accessible(page)
 
 
+def test_the_module_status_and_progress_say_complete_once_the_activity_completes_the_module(
+    page, live_server, origins, home_page, pupil, true_false
+):
+    """The H5P activity is the module's only required one: once the answer is saved, the box
+    under it and the course's progress say the module is complete, without a reload, as
+    they do after a scenario's ending. They said "Finish the activity on this page" and
+    "0 of 1 modules complete" until the page was reloaded."""
+    site, _content = origins
+    _module, player = open_the_player_as(page, site, pupil, module_with_h5p(home_page, true_false))
+    status_box = page.locator("#module-status")
+    status_box.get_by_role("heading", name="Finish this module").wait_for()
+
+    player.get_by_role("radio", name="False").click()
+    player.get_by_role("button", name="Check").click()
+    status = page.locator("[data-h5p-status]")
+    status.get_by_text("you have completed this activity").wait_for()
+    status_box.get_by_role("heading", name="You have completed this module").wait_for()
+    status.get_by_text("You have completed this module").wait_for()
+    assert "Finish the activity on this page" not in status_box.inner_text()
+    progress = page.locator("[data-course-progress] .progress-label")
+    assert progress.inner_text().strip() == "Complete"
+    assert_accessible(page)
+
+
 def test_an_answer_given_after_the_sign_in_ended_is_saved_once_the_pupil_signs_in_again(
     page, live_server, origins, home_page, pupil, true_false
 ):
