@@ -9,7 +9,8 @@ this module makes sure nothing else slips in:
   needed library bundled in a correctly named folder, and its file-extension whitelist, with
   `js`, `css`, `svg` and `xml` allowed only inside library folders (H5P core stopped allowing
   svg and xml under `content/` in 2024: an svg can carry script);
-- no absolute paths, `..`, backslashes, symlinks, devices or encrypted entries;
+- no absolute paths, `..`, backslashes, symlinks, devices or encrypted entries, and no
+  names longer than a file system takes;
 - caps on the entry count, each file's size, the total size and the compression ratio (zip
   bombs), enforced on the bytes actually written, not the sizes the archive claims.
 
@@ -91,6 +92,12 @@ MACHINE_NAME = re.compile(r"^[\w.\-]{1,255}$")
 # a control character) is asked for as something else and never loads.
 UNSERVABLE_NAME = re.compile(r"[#?%\x00-\x1f\x7f]")
 CHUNK = 64 * 1024
+# What a file system takes: a file or folder name of at most 255 bytes (NAME_MAX on Linux's
+# file systems) and a path of at most 4,096 (PATH_MAX), H5P_ROOT and the activity's folder
+# in front included, so a package's own paths are held well under it. A longer one failed
+# when written, and the editor was told the server's disk might be full.
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 1024
 # The compression methods Python's zipfile reads; others (Deflate64, which Windows writes
 # for large files, PPMd, ...) raise NotImplementedError when an entry is opened.
 READABLE_COMPRESSION = frozenset(
@@ -174,6 +181,20 @@ def _check_name(info: zipfile.ZipInfo) -> PurePosixPath | None:
     if any(part in ("", ".", "..") for part in parts):
         raise _reject(
             _("“%(name)s” is not a plain relative path (it uses “..” or “.”)."), name=name
+        )
+    if (
+        any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts)
+        or len(name.encode("utf-8")) > MAX_PATH_BYTES
+    ):
+        shown = name if len(name) <= 80 else f"{name[:77]}..."
+        raise _reject(
+            _(
+                "“%(name)s”: the name is too long to be stored (at most %(part)d bytes a "
+                "file or folder, %(path)d in all). Rename it and export the package again."
+            ),
+            name=shown,
+            part=MAX_NAME_BYTES,
+            path=MAX_PATH_BYTES,
         )
     mode = info.external_attr >> 16
     if info.create_system == 3 and mode:  # Unix attributes (APPNOTE 4.4.15)

@@ -450,3 +450,19 @@ def test_an_upload_whose_save_fails_afterwards_leaves_no_files_served(
     with pytest.raises(RuntimeError):
         client.post(reverse(ADD_URL), {"title": "", "package": upload_of(tiny_package())})
     assert nothing_kept(h5p_root)
+
+
+def test_a_file_name_too_long_to_store_is_the_packages_fault_not_the_servers(
+    client, editor, h5p_root
+):
+    """Writing a file whose name is longer than the file system takes fails with an OSError,
+    which the admin took for a full disk: the editor was told to try again later."""
+    client.force_login(editor)
+    data = tiny_package(**{"content/images/" + "a-very-long-photo-name-" * 12 + ".jpg": b"x"})
+    response = client.post(reverse(ADD_URL), {"title": "", "package": upload_of(data)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This package was not accepted" in page
+    assert "too long" in page
+    assert "disk may be full" not in page
+    assert nothing_kept(h5p_root)

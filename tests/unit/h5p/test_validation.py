@@ -314,3 +314,19 @@ def test_a_central_directory_larger_than_its_entries_need_is_rejected(monkeypatc
     struct.pack_into("<HH", data, end + 8, 1, 1)  # "one entry" on this disk and in all
     monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", _not_read)
     assert "entries" in reason(bytes(data), Limits(max_entries=20))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "content/images/" + "photo-of-the-class-noticeboard-" * 9 + ".jpg",
+        "content/" + "/".join(["folder-" * 30] * 20) + "/a.json",
+    ],
+    ids=["file-name", "path"],
+)
+def test_a_name_too_long_for_the_server_to_store_is_rejected_with_a_reason(name, tmp_path):
+    """A file system takes a name of at most 255 bytes and a path of at most 4,096. The
+    package was accepted, and writing the file then failed as the server's fault ("the
+    server's disk may be full"), not the package's."""
+    data = tiny_package(**{name: "{}"})
+    assert "too long" in reason(data)
