@@ -243,14 +243,34 @@ def _read_json(archive: zipfile.ZipFile, name: str, limits: Limits, *, required:
         raise _reject(_("%(name)s is nested too deeply to read."), name=name) from None
 
 
+def _version_number(value) -> int | None:
+    """A major or minor version as H5P core takes it (digits only, H5PValidator's
+    `/^[0-9]{1,5}$/`), written as a JSON number or string; else None. The player names a
+    library's folder from the version as written, so 1.5, true or " 1" is no version 1:
+    it would look for "H5P.Foo-1.5.0" or "H5P.Foo-true.0" and the activity never load."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        # 1.0 is written "1" by the player (a JavaScript number); Infinity and 1e400 are not
+        # whole numbers.
+        return int(value) if value.is_integer() else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,5}", value):
+        return int(value)
+    return None
+
+
 def _library_from(dep, where: str) -> Library:
     if not isinstance(dep, dict):
         raise _reject(_("%(where)s lists a dependency that is not an object."), where=where)
     name = dep.get("machineName")
-    try:
-        major, minor = int(dep.get("majorVersion")), int(dep.get("minorVersion"))
-    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity, 1e400
-        raise _reject(_("%(where)s lists a dependency without a version."), where=where) from None
+    major, minor = (
+        _version_number(dep.get("majorVersion")),
+        _version_number(dep.get("minorVersion")),
+    )
+    if major is None or minor is None:
+        raise _reject(_("%(where)s lists a dependency without a version."), where=where)
     if not isinstance(name, str) or not MACHINE_NAME.match(name):
         raise _reject(_("%(where)s lists a dependency with a bad name."), where=where)
     return Library(name, major, minor)

@@ -77,11 +77,14 @@ def test_json_nested_too_deeply_to_read_is_rejected_with_a_reason(name):
     assert "nested too deeply" in reason(tiny_package(**{name: deep}))
 
 
-@pytest.mark.parametrize("version", ["Infinity", "-Infinity", "1e400"])
+@pytest.mark.parametrize("version", ["Infinity", "-Infinity", "1e400", "1.5", "true", '" 1"'])
 @pytest.mark.parametrize("name", ["h5p.json", "H5P.Tiny-1.0/library.json"])
 def test_a_version_that_is_not_a_whole_number_is_rejected_with_a_reason(name, version):
     # Python's parser reads Infinity (not JSON at all) and 1e400 as an infinite float,
-    # which no whole number can be.
+    # which no whole number can be. 1.5, true and " 1" were read as version 1 and accepted,
+    # but the player names the library's folder from the version as written
+    # ("H5P.Tiny-1.5.0", "H5P.Tiny-true.0") and the activity never loaded; H5P core's
+    # validator takes digits only.
     text = tiny_files()[name].replace('"majorVersion": 1', f'"majorVersion": {version}')
     assert version in text
     assert "without a version" in reason(tiny_package(**{name: text}))
