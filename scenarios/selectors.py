@@ -564,6 +564,7 @@ def classroom_history(graph: Graph, state: State, votes) -> list[ClassroomStep]:
 @dataclass
 class SessionLine:
     session: ClassroomSession
+    # Reached an ending.
     finished: bool
     # Where the class is (the node's title), or the ending it reached.
     place: str
@@ -573,6 +574,8 @@ class SessionLine:
     # Shown to others, the run stops at the first part where fewer than MIN_LEARNERS voted:
     # where the class went from there would show what those few chose.
     cut: bool = False
+    # Ended by the teacher before an ending (the lesson was over), at `place`.
+    ended_early: bool = False
 
 
 def _session_line(session: ClassroomSession, *, with_steps: bool = False) -> SessionLine:
@@ -582,9 +585,11 @@ def _session_line(session: ClassroomSession, *, with_steps: bool = False) -> Ses
     steps = None
     if with_steps:
         steps = classroom_history(graph, State.from_dict(session.state), session.votes.all())
+    reached_ending = session.finished_at is not None and bool(session.state.get("finished"))
     return SessionLine(
         session=session,
-        finished=session.finished_at is not None,
+        finished=reached_ending,
+        ended_early=session.finished_at is not None and not reached_ending,
         place=_part_label(node) if node is not None else "",
         outcome_label=str(OUTCOME_LABELS.get(outcome, "")),
         steps=steps,

@@ -690,6 +690,10 @@ def classroom_step_back(
         session_uuid, teacher=teacher, node_id=node_id, step=step, turn=turn, ending=True
     )
     graph = graph_for_revision(session.revision_id)
+    if session.finished_at and not State.from_dict(session.state).finished:
+        # Ended part-way by the teacher (its turn has moved on, so only a forged form gets
+        # here): it stays where it was ended.
+        raise StaleSubmission(_("That was for a part of the scenario the class has already left."))
     try:
         earlier = step_back(graph, State.from_dict(session.state))
     except NothingToUndo as error:
@@ -702,6 +706,22 @@ def classroom_step_back(
     session.turn += 1
     session.finished_at = None
     session.save()
+    return session
+
+
+@transaction.atomic
+def classroom_session_end(
+    *, session_uuid, teacher, node_id: str, step: int, turn: int
+) -> ClassroomSession:
+    """End a run where the class got to, before an ending (the lesson is over): it is no
+    longer offered to carry on, and its totals stay. A new turn, so a vote, skip or undo
+    sent from a page shown before it ended is refused."""
+    session = _classroom_session_at(
+        session_uuid, teacher=teacher, node_id=node_id, step=step, turn=turn
+    )
+    session.turn += 1
+    session.finished_at = timezone.now()
+    session.save(update_fields=["turn", "finished_at"])
     return session
 
 

@@ -48,6 +48,7 @@ from .services import (
     StaleSubmission,
     VoteError,
     classroom_node_skip,
+    classroom_session_end,
     classroom_session_remove,
     classroom_session_start,
     classroom_step_back,
@@ -427,6 +428,8 @@ def _classroom_context(session, *, viewer, errors=None, counts=None):
         "media": node.media if node is not None and is_web_link(node.media) else "",
         "choices": available_choices(graph, state),
         "finished": state.finished,
+        # Ended by a teacher where the class got to, before an ending: nothing more to do.
+        "ended_early": session.finished_at is not None and not state.finished,
         "last": session.state.get("last"),
         "history": history,
         "can_skip": node is not None and can_skip(graph, state),
@@ -496,9 +499,12 @@ def classroom(request, session_uuid):
             % {"group": session.group.name}
         )
     if request.method == "POST":
-        # The skip and back buttons send the part's position only; the vote form the counts.
-        skipping, backing = "skip" in request.POST, "back" in request.POST
-        counts, errors, wrong = ({}, [], ()) if skipping or backing else _vote_counts(request.POST)
+        # The skip, back and end buttons send the part's position only; the vote form the
+        # counts.
+        skipping, backing, ending = (name in request.POST for name in ("skip", "back", "end"))
+        counts, errors, wrong = (
+            ({}, [], ()) if skipping or backing or ending else _vote_counts(request.POST)
+        )
         fields = {"counts"} if errors else set()
         tied: tuple[str, ...] = ()
         # Where the form was shown: its part, its step and its turn (a step comes round again).
@@ -521,6 +527,8 @@ def classroom(request, session_uuid):
                     )
                 elif skipping:
                     classroom_node_skip(**at)
+                elif ending:
+                    classroom_session_end(**at)
                 else:
                     classroom_votes_record(
                         **at, counts=counts, tie_break=request.POST.get("tie_break", "")

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.scenarios.helpers import published_scenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -136,3 +136,25 @@ def test_after_the_class_moves_on_the_teacher_carries_on_from_what_it_chose(
     chosen = page.locator(".scenario-feedback")
     expect(chosen).to_contain_text("The class chose: Report it")
     expect(chosen).to_be_focused()
+
+
+def test_the_teacher_ends_a_run_the_bell_cut_short(page, live_server, home_page, teacher, klass):
+    """The lesson is over before the class reaches an ending: the teacher ends the run where
+    the class got to, and their start page lists it as ended, not to carry on."""
+    published_scenario()
+    page.set_default_timeout(15000)
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}/scenarios/classroom/")
+    page.get_by_role("button", name="Start with this class").click()
+    _follow(page, **{"Report it": 20, "Share it": 3})
+
+    page.get_by_role("button", name="End the run here").click()
+
+    expect(page.get_by_text("before the class reached an ending")).to_be_visible()
+    expect(page.get_by_role("button", name="Follow the class's choice")).to_have_count(0)
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/scenarios/classroom/")
+    sessions = page.get_by_role("region", name="Your recent sessions")
+    expect(sessions).to_contain_text("Ended at")
+    expect(sessions.get_by_role("link", name="Carry on")).to_have_count(0)
+    assert_accessible(page)

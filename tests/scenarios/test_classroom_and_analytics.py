@@ -1861,3 +1861,39 @@ def test_an_untitled_warned_part_is_named_by_its_warning_in_the_class_votes(clie
         "Content warning: Mentions bullying.",
     ]
     assert "Someone posts a cruel comment" not in page.content.decode()
+
+
+def _end(client, session, *, node, step, turn=None):
+    data = {"node": node, "step": step, "turn": step if turn is None else turn, "end": "1"}
+    return client.post(reverse("scenarios:classroom", args=[session.uuid]), data)
+
+
+def test_a_run_the_lesson_left_unfinished_can_be_ended_part_way(client, teacher, klass, scenario):
+    """The bell goes before the class reaches an ending. Every unfinished run stayed under
+    "Carry on" on the teacher's start page, and on their colleagues', for ever: the teacher
+    ends it where the class got to, and it is listed with the runs to look back at."""
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    assert "End the run here" in page
+
+    response = _end(client, session, node="reported", step=1)
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.finished_at is not None and session.state["node_id"] == "reported"
+    # The class's totals stay, for its teachers and the safeguarding lead.
+    assert ClassroomVote.objects.filter(session=session).count() == 2
+    page = client.get(response.url).content.decode()
+    assert "The run was ended here, before the class reached an ending." in page
+    assert "How many pupils chose each option?" not in page
+    assert "Undo the last step" not in page and "End the run here" not in page
+    start = client.get(reverse("scenarios:classroom_start"))
+    (line,) = start.context["sessions"]
+    assert line.ended_early and not line.finished
+    assert "Ended at “You reported it.” after 1 step" in start.content.decode()
+    # Votes from a page shown before it ended are refused: the run stays where it ended.
+    assert _vote(client, session, node="reported", step=1, tell=9, ignore=2).status_code == 400
+    assert _back(client, session, node="reported", step=1).status_code == 400
+    session.refresh_from_db()
+    assert session.step == 1 and session.finished_at is not None
