@@ -1897,3 +1897,23 @@ def test_a_run_the_lesson_left_unfinished_can_be_ended_part_way(client, teacher,
     assert _back(client, session, node="reported", step=1).status_code == 400
     session.refresh_from_db()
     assert session.step == 1 and session.finished_at is not None
+
+
+def test_the_class_is_shown_the_scenarios_introduction_before_its_first_vote(
+    client, teacher, klass
+):
+    """A pupil on their own reads the scenario's introduction before its first part; a class
+    led through it on the board never saw it. It is shown with the first part, until the
+    class has voted."""
+    scenario = published_scenario(
+        introduction="You are in Year 8. Your form group chat is busy tonight, and a friend "
+        "messages you about a post."
+    )
+    session = _start_session(client, teacher, klass, scenario)
+
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+
+    assert "Your form group chat is busy tonight, and a friend messages you about a post." in page
+    _vote(client, session, node="start", step=0, report=20, share=3)
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    assert "Your form group chat is busy tonight" not in page
