@@ -764,10 +764,16 @@ def classroom_votes_record(
     offered = [c.id for c in available_choices(graph, state)]
     if any(key not in offered for key in counts):
         raise VoteError(_("That option is not on offer here."))
+    # A staff team's run (CPD) counts colleagues, not pupils.
+    staff_team = session.group.kind == session.group.Kind.STAFF_TEAM
     wrong = tuple(choice for choice in offered if not 0 <= counts.get(choice, 0) <= MAX_VOTES)
     if wrong:
         raise VoteError(
-            _("Enter a number of pupils between 0 and %(most)s for each option.")
+            (
+                _("Enter a number of people between 0 and %(most)s for each option.")
+                if staff_team
+                else _("Enter a number of pupils between 0 and %(most)s for each option.")
+            )
             % {"most": MAX_VOTES},
             wrong=wrong,
         )
@@ -776,7 +782,11 @@ def classroom_votes_record(
         # One way on: nothing to vote on, so the class follows it and no totals are made up.
         totals = {}
     elif sum(totals.values()) == 0:
-        raise VoteError(_("Enter how many pupils chose at least one option."))
+        raise VoteError(
+            _("Enter how many people chose at least one option.")
+            if staff_team
+            else _("Enter how many pupils chose at least one option.")
+        )
     top = max(totals.values(), default=0)
     leaders = [c for c, n in totals.items() if n == top] or offered
     if len(leaders) == 1:

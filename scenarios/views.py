@@ -428,6 +428,8 @@ def _classroom_context(session, *, viewer, errors=None, counts=None):
         "media": node.media if node is not None and is_web_link(node.media) else "",
         "choices": available_choices(graph, state),
         "finished": state.finished,
+        # A staff team's run (CPD) counts colleagues, not pupils.
+        "staff_team": session.group.kind == session.group.Kind.STAFF_TEAM,
         # Ended by a teacher where the class got to, before an ending: nothing more to do.
         "ended_early": session.finished_at is not None and not state.finished,
         "last": session.state.get("last"),
@@ -452,9 +454,11 @@ def _classroom_context(session, *, viewer, errors=None, counts=None):
 _COUNT = re.compile(r"[+-]?\d+")
 
 
-def _vote_counts(data) -> tuple[dict[str, int], list[str], tuple[str, ...]]:
+def _vote_counts(
+    data, *, staff_team: bool = False
+) -> tuple[dict[str, int], list[str], tuple[str, ...]]:
     """The count entered for each option (blank is 0), what could not be read, and the
-    options whose counts those were."""
+    options whose counts those were. A staff team counts colleagues, not pupils."""
     counts: dict[str, int] = {}
     errors: list[str] = []
     unread: list[str] = []
@@ -469,7 +473,12 @@ def _vote_counts(data) -> tuple[dict[str, int], list[str], tuple[str, ...]]:
                 raise ValueError(raw)
             counts[key.removeprefix("count-")] = int(raw)
         except ValueError:
-            errors.append(gettext("“%(value)s” is not a number of pupils.") % {"value": raw})
+            message = (
+                gettext("“%(value)s” is not a number of people.")
+                if staff_team
+                else gettext("“%(value)s” is not a number of pupils.")
+            )
+            errors.append(message % {"value": raw})
             unread.append(key.removeprefix("count-"))
     return counts, errors, tuple(unread)
 
@@ -503,7 +512,11 @@ def classroom(request, session_uuid):
         # counts.
         skipping, backing, ending = (name in request.POST for name in ("skip", "back", "end"))
         counts, errors, wrong = (
-            ({}, [], ()) if skipping or backing or ending else _vote_counts(request.POST)
+            ({}, [], ())
+            if skipping or backing or ending
+            else _vote_counts(
+                request.POST, staff_team=session.group.kind == session.group.Kind.STAFF_TEAM
+            )
         )
         fields = {"counts"} if errors else set()
         tied: tuple[str, ...] = ()

@@ -1917,3 +1917,26 @@ def test_the_class_is_shown_the_scenarios_introduction_before_its_first_vote(
     _vote(client, session, node="start", step=0, report=20, share=3)
     page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
     assert "Your form group chat is busy tonight" not in page
+
+
+def test_a_staff_team_is_asked_how_many_people_chose_not_how_many_pupils(client, teacher, school):
+    """A safeguarding lead runs a staff scenario with the teaching staff for their CPD: the
+    board asked how many *pupils* chose each option, and said so in every refusal."""
+    team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher, role=Membership.Role.TEACHER)
+    staff_scenario = published_scenario(title="A post about you", audience="staff")
+    session = _start_session(client, teacher, team, staff_scenario)
+
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+
+    assert "How many people chose each option?" in page
+    assert "How many pupils chose each option?" not in page
+    for counts, said in (
+        ({"report": "lots"}, "“lots” is not a number of people."),
+        ({"report": "-2"}, "Enter a number of people between 0 and 9999 for each option."),
+        ({"report": "0"}, "Enter how many people chose at least one option."),
+    ):
+        response = _vote(client, session, node="start", step=0, **counts)
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert said in html and "pupils" not in html.split('<div class="classroom">')[1]
