@@ -50,8 +50,10 @@ LEAVERS_MAX_AGE = 60 * 60
 
 # Pages that are never somewhere to go after signing in or out: sent back to them, a person
 # would meet Django's redirect-loop check, a page the site does not have (the sign-out page
-# rendered by GET) or a reply meant for a script.
-NOT_A_NEXT_PAGE = {"login", "logout", "session_stay", "session_left"}
+# rendered by GET), a reply meant for a script, or the admin's "Log out" (pressed in an admin
+# tab whose sign-in had ended, it sends here): opened by GET it is a blank "not allowed" page
+# that also throws away the new sign-in's cookie.
+NOT_A_NEXT_PAGE = {"login", "logout", "session_stay", "session_left", "wagtailadmin_logout"}
 
 
 def _is_a_next_page(url: str) -> bool:

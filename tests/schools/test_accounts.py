@@ -525,3 +525,19 @@ def test_signing_out_with_the_sign_out_page_as_next_lands_on_the_sign_in_page(cl
     response = client.post(reverse("logout"), {"next": reverse("logout")}, follow=True)
     assert response.redirect_chain == [(LOGIN, 302)]
     assert "You have signed out." in response.text
+
+
+def test_signing_in_after_signing_out_of_an_admin_left_open_lands_home(client, editor):
+    """An admin tab left open past the sign-out for want of use still offers "Log out":
+    pressing it sends the editor to sign in with the admin's sign-out page as where to go
+    next. Signing in then lands on their home page, not on the admin's sign-out page opened
+    by GET (a blank "not allowed" page that also threw away the new sign-in's cookie)."""
+    client.raise_request_exception = False
+    response = client.post(reverse("wagtailadmin_logout"), follow=True)
+    assert response.redirect_chain[-1][0] == f"{LOGIN}?next=/admin/logout/"
+
+    response = client.post(
+        response.redirect_chain[-1][0], {"username": editor.username, "password": PASSWORD}
+    )
+    assert (response.status_code, response["Location"]) == (302, reverse("home"))
+    assert client.get("/admin/").status_code == 200
