@@ -66,5 +66,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving catches everything else, so it comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving catches everything else, so it comes last, after its own sign-in
+# page gives way to the site's, as the admin's does.
+urlpatterns += [
+    path("_util/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("", include(wagtail_urls)),
+]

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,7 +25,29 @@ def documents_for_signed_in_people(document, request):
     # Wagtail serves them to anyone with the link, so a staff CPD handout was public.
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    _not_found_unless_in_the_groups(document.collection.get_view_restrictions(), request)
     return None
+
+
+@hooks.register("before_serve_page")
+def pages_private_to_other_groups_not_found(page, request, serve_args, serve_kwargs):
+    _not_found_unless_in_the_groups(page.get_view_restrictions(), request)
+    return None
+
+
+def _not_found_unless_in_the_groups(restrictions, request) -> None:
+    """Raise 404 for someone signed in whom a page's or collection's Privacy leaves out (it is
+    for other groups), as for a course not for them. Wagtail would send them to sign in, where
+    someone signed in goes straight back to the page, and round again."""
+    from wagtail.models import BaseViewRestriction
+
+    if not request.user.is_authenticated:
+        return
+    for restriction in restrictions:
+        if restriction.restriction_type == BaseViewRestriction.GROUPS and not (
+            restriction.accept_request(request)
+        ):
+            raise Http404
 
 
 @hooks.register("construct_homepage_panels")

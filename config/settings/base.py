@@ -384,6 +384,9 @@ WAGTAIL_I18N_ENABLED = False
 # while without a request (schools/sessions.py). Wagtail's own page, whose "Remember me"
 # kept an administrator signed in for two weeks, redirects there (config/urls.py).
 WAGTAILADMIN_LOGIN_URL = "login"
+# Likewise for a page or collection whose Privacy asks for sign-in; Wagtail's own bare
+# sign-in page (/_util/login/) redirects there too (config/urls.py).
+WAGTAIL_FRONTEND_LOGIN_URL = "login"
 # Staff reset a forgotten password from the site's sign-in page (schools.forms); the admin's
 # own reset pages, which built links from the request's host, are turned off.
 WAGTAIL_PASSWORD_RESET_ENABLED = False

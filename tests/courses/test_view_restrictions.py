@@ -130,3 +130,57 @@ def test_a_module_private_to_groups_the_learner_is_not_in_does_not_hold_back_the
     assert Completion.objects.filter(learner=pupil, activity_iri=course.activity_iri).exists()
     listed = client.get(reverse("courses:my_learning")).context["courses"][0].progress
     assert (listed.complete, listed.completed_count, listed.total) == (True, 2, 2)
+
+
+def test_a_signed_in_learner_outside_the_groups_a_module_is_private_to_finds_no_such_page(
+    client, pupil, course, modules
+):
+    """Opened by its address (a link a pilot group's teacher shared), a module private to
+    groups the pupil is not in is a page not found, as a course not for them is: not a sign-in
+    form for someone already signed in, nor round and round between it and the sign-in page."""
+    restriction = PageViewRestriction.objects.create(
+        page=modules[0], restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="Year 9 pilot")])
+    client.force_login(pupil)
+    assert client.get(modules[0].url, follow=True).status_code == 404
+
+
+def test_a_page_private_to_signed_in_people_sends_others_to_the_sites_sign_in_page(
+    client, home_page
+):
+    """The sign-in page is the site's own, with its pause after wrong passwords, its help
+    with forgotten ones and the school's look, not a bare one of Wagtail's."""
+    PageViewRestriction.objects.create(page=home_page, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(home_page.url)
+    assert response["Location"] == f"{reverse('login')}?next={home_page.url}"
+    response = client.get(f"/_util/login/?next={home_page.url}")
+    assert response["Location"] == f"{reverse('login')}?next={home_page.url}"
+
+
+def test_a_document_private_to_other_groups_is_not_found_by_someone_signed_in(
+    client, pupil, teacher, settings, tmp_path
+):
+    """A collection whose Privacy is for staff: a pupil who has the document's address finds
+    no such document, rather than going round between it and the sign-in page."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    from schools.roles import AUTH_GROUP_NAMES, Role
+
+    settings.MEDIA_ROOT = tmp_path
+    staff_only = Collection.get_first_root_node().add_child(name="Staff only")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=staff_only, restriction_type=CollectionViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name=AUTH_GROUP_NAMES[Role.STAFF])])
+    document = Document.objects.create(
+        title="Handling a disclosure",
+        file=ContentFile(b"For staff.", name="disclosures.txt"),
+        collection=staff_only,
+    )
+    client.force_login(pupil)
+    assert client.get(document.url, follow=True).status_code == 404
+    client.force_login(teacher)
+    assert client.get(document.url).status_code == 200
