@@ -69,7 +69,14 @@ class SignInView(auth_views.LoginView):
     """The one sign-in page, for the site and the Wagtail admin alike."""
 
     authentication_form = SignInForm
-    redirect_authenticated_user = True
+
+    @property
+    def redirect_authenticated_user(self):
+        # Someone signed in sent here on the way to a page goes straight there. Opening the
+        # sign-in page itself shows its form: on a shared device the person before may have
+        # walked away signed in, and the next signs in over them (django.contrib.auth.login
+        # ends the other person's session) rather than landing in their learning.
+        return self.request.method == "GET" and bool(self.request.GET.get(self.redirect_field_name))
 
     def dispatch(self, request, *args, **kwargs):
         # Someone signed in who may not open the admin, sent here by it (Wagtail says why in

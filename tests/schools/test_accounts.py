@@ -76,9 +76,31 @@ def test_signing_out_ends_the_session(client, pupil):
     assert client.get(reverse("courses:my_learning"))["Location"].startswith(LOGIN)
 
 
-def test_a_signed_in_person_visiting_sign_in_goes_home(client, pupil):
+def test_the_next_pupil_on_a_shared_device_can_sign_in_over_the_last_one(client, pupil, klass):
+    """A pupil who walked away still signed in leaves the class laptop to the next: opening
+    the sign-in page shows its form (saying who is still signed in), not the first pupil's
+    learning, and signing in there signs the next pupil in instead."""
+    from schools.models import Membership
+
+    nextpupil = UserFactory(school=pupil.school, username="nextpupil", roles=[Role.PUPIL])
+    Membership.objects.create(group=klass, user=nextpupil)
+    sign_in(client, pupil.username)
+
+    response = client.get(LOGIN)
+    assert response.status_code == 200
+    assert "sign-in-form" in response.text
+    assert "Signing in here signs them out" in response.text
+
+    response = sign_in(client, nextpupil.username)
+    assert response["Location"] == reverse("home")
+    assert client.session["_auth_user_id"] == str(nextpupil.pk)
+
+
+def test_a_signed_in_person_sent_to_sign_in_on_the_way_to_a_page_goes_on_to_it(client, pupil):
+    """A link to sign in on the way to a page takes someone already signed in straight
+    there."""
     client.force_login(pupil)
-    assert client.get(LOGIN)["Location"] == reverse("home")
+    assert client.get(LOGIN, {"next": "/learning/"})["Location"] == "/learning/"
 
 
 def test_pages_for_signed_in_people_send_others_to_sign_in(client, db):
