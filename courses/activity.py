@@ -8,6 +8,8 @@ learner (records/models.py), however it got there: the player, H5P content or an
 tool posting to the LRS.
 """
 
+from collections import defaultdict
+
 from wagtail import blocks
 
 from xapi.identity import activity_iri
@@ -49,15 +51,48 @@ def required_activity_iris(stream_value) -> list[str]:
     """The activity IRIs a module body requires, in page order, without duplicates. Content
     unpublished since the module was published does not hold the module back: nobody could
     complete it."""
+    return _required_iris((child.block, child.value) for child in stream_value)
+
+
+def required_activity_iris_of(modules) -> dict[int, list[str]]:
+    """`required_activity_iris` of many modules' bodies, by module id, reading their content
+    in one query per kind of activity rather than one per module (a course's modules, each
+    time a learner finishes an activity in one of them)."""
+    modules = list(modules)
+    # Each activity block of every body, as stored: (module id, position, raw value), by type.
+    stored = defaultdict(list)
+    blocks = {}
+    for module in modules:
+        body = module.body
+        for position, item in enumerate(body.raw_data):
+            block = body.stream_block.child_blocks.get(item["type"])
+            if isinstance(block, ActivityBlock):
+                blocks[item["type"]] = block
+                stored[item["type"]].append((module.pk, position, item["value"]))
+    found = defaultdict(list)
+    for type_name, items in stored.items():
+        block = blocks[type_name]
+        values = block.bulk_to_python([value for _pk, _position, value in items])
+        for (pk, position, _raw), value in zip(items, values, strict=True):
+            found[pk].append((position, block, value))
+    return {
+        module.pk: _required_iris(
+            (block, value)
+            for _position, block, value in sorted(found[module.pk], key=lambda f: f[0])
+        )
+        for module in modules
+    }
+
+
+def _required_iris(blocks_and_values) -> list[str]:
     iris: list[str] = []
-    for child in stream_value:
-        block = child.block
+    for block, value in blocks_and_values:
         if (
             isinstance(block, ActivityBlock)
-            and block.is_required(child.value)
-            and block.is_available(child.value)
+            and block.is_required(value)
+            and block.is_available(value)
         ):
-            iri = block.activity_iri(child.value)
+            iri = block.activity_iri(value)
             if iri and iri not in iris:
                 iris.append(iri)
     return iris

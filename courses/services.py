@@ -27,6 +27,7 @@ from records.selectors import (
 )
 from xapi.identity import actor_for
 
+from .activity import required_activity_iris_of
 from .blocks import ChecklistBlock, ReflectionBlock
 from .models import (
     Audience,
@@ -311,11 +312,10 @@ def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = N
     # modules are complete once the rest of what they require is.
     parts = {module: required}
     modules = list(modules_open_to(user=learner, course=course))
+    required_of = required_activity_iris_of(m for m in modules if m.pk != module.pk)
     for other in modules:
-        if other.pk != module.pk:
-            other_required = other.required_activity_iris()
-            if set(other_required) & set(required):
-                parts[other] = other_required
+        if other.pk != module.pk and set(required_of[other.pk]) & set(required):
+            parts[other] = required_of[other.pk]
     iris = {iri for page, page_parts in parts.items() for iri in [page.activity_iri, *page_parts]}
     done = completed_activity_iris(learner=learner, activity_iris=iris, since=since)
     for page, page_parts in parts.items():

@@ -455,3 +455,36 @@ def test_reflection_with_a_nul_character_is_refused_and_the_old_answer_kept(
 
 def test_activity_iris_are_built_by_the_xapi_builders_activity(course):
     assert isinstance(course.xapi_activity(), Activity)
+
+
+def test_progress_sync_queries_do_not_grow_with_the_modules_of_the_course(pupil, course):
+    """An activity finished (a quiz passed, a scenario ended, H5P answered) syncs its
+    module and course straight away, on the learner's request: what the course's other
+    modules require is read in one query per kind of activity, not one per module."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.models import Quiz
+    from courses.models import ModulePage
+
+    def add_modules(n):
+        for _ in range(n):
+            quiz = Quiz.objects.create(title="Check your understanding")
+            added = module_page(
+                course,
+                f"check-{ModulePage.objects.count()}",
+                body=[("quiz", {"quiz": quiz, "required": True})],
+            )
+        return added
+
+    def count(module) -> int:
+        module = ModulePage.objects.get(pk=module.pk)  # as a request would find it
+        with CaptureQueriesContext(connection) as queries:
+            services.module_progress_sync(learner=pupil, module=module)
+        return len(queries)
+
+    services.course_registration(learner=pupil, course=course)
+    module = add_modules(2)
+    small = count(module)
+    add_modules(6)
+    assert count(module) == small
