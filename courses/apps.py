@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from .models import ModulePage
+
+        # Every way a module is published (the editor, scheduled publishing, a workflow's
+        # approval, the page explorer's bulk action) sends this; Wagtail's admin hooks do not
+        # cover them all.
+        page_published.connect(
+            _module_published, sender=ModulePage, dispatch_uid="courses.module_published"
+        )
+
+
+def _module_published(sender, instance, **kwargs):
+    from django.db import transaction
+
+    from .tasks import module_completions_catch_up_run
+
+    transaction.on_commit(lambda: module_completions_catch_up_run.enqueue(module_id=instance.pk))

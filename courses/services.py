@@ -337,6 +337,52 @@ def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = N
     )
 
 
+def module_completions_catch_up(*, module_id: int) -> int:
+    """Complete a module just published for the learners who have now finished everything
+    it requires: the editor took out (or made optional) the one activity they had left, so
+    they should not stay "in progress" on the dashboard, and be reminded, until they happen
+    to open it again. A module requiring nothing completes by "I've read this", as before.
+    Returns how many learners were brought up to date (courses.tasks, after publishing)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from records.models import Completion
+
+    from .selectors import course_open_to
+
+    module = ModulePage.objects.live().filter(pk=module_id).first()
+    required = module.required_activity_iris() if module is not None else []
+    if not required:
+        return 0
+    course = module.course
+    # Who has completed every activity it requires, and not the module since the course's
+    # last "requires renewal" mark; module_progress_sync then counts only what was done in
+    # each one's current attempt.
+    finished = (
+        Completion.objects.filter(activity_iri__in=required)
+        .values("learner_id")
+        .annotate(done=Count("activity_iri", distinct=True))
+        .filter(done=len(required))
+        .values("learner_id")
+    )
+    completed = Completion.objects.filter(activity_iri=module.activity_iri)
+    since = course_valid_since(course_page_id=course.pk)
+    if since is not None:
+        completed = completed.filter(completed_at__gte=since)
+    learners = (
+        get_user_model()
+        .objects.filter(pk__in=finished, is_active=True, school__isnull=False)
+        .exclude(pk__in=completed.values("learner_id"))
+        .select_related("school")
+    )
+    synced = 0
+    for learner in learners:
+        if course_open_to(user=learner, course=course, module=module):
+            module_progress_sync(learner=learner, module=module)
+            synced += 1
+    return synced
+
+
 @transaction.atomic
 def module_read_confirm(*, learner, module: ModulePage) -> None:
     """The learner says they have read a module that has no required activities left to do

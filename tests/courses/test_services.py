@@ -488,3 +488,40 @@ def test_progress_sync_queries_do_not_grow_with_the_modules_of_the_course(pupil,
     small = count(module)
     add_modules(6)
     assert count(module) == small
+
+
+def test_a_module_published_without_the_one_activity_left_completes_for_who_did_the_rest(
+    pupil,
+    teacher,
+    course,
+    modules,
+    activity_module,
+    quiz,
+    h5p_activity,
+    django_capture_on_commit_callbacks,
+):
+    """docs/authoring.md: a learner completes a module when they have finished every
+    required activity on it, and a course when all its modules are. An editor takes the H5P
+    activity out of the module and publishes it: a pupil who had read the other modules and
+    passed the quiz has now finished everything, so the dashboard and their PSHE record must
+    not keep them "in progress" until they happen to open the module again. Someone who had
+    not passed the quiz is not completed."""
+    for module in modules:
+        services.module_read_confirm(learner=pupil, module=module)
+    complete_activity(pupil, activity_iri("quiz", quiz.uuid))
+    services.module_progress_sync(learner=pupil, module=activity_module)
+    complete_activity(teacher, activity_iri("h5p", h5p_activity.uuid))
+    assert not course_progress(learner=pupil, course=course).complete
+
+    activity_module.body = [
+        (child.block_type, child.value)
+        for child in activity_module.body
+        if child.block_type != "h5p"
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_module.save_revision().publish()
+
+    assert course_progress(learner=pupil, course=course).complete
+    assert not Completion.objects.filter(
+        learner=teacher, activity_iri=activity_module.activity_iri
+    ).exists()

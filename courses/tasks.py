@@ -1,0 +1,11 @@
+"""Background work for courses: bringing learners' progress up to date after an edit."""
+
+from django_tasks import task
+
+from .services import module_completions_catch_up
+
+
+@task()
+def module_completions_catch_up_run(module_id: int) -> int:
+    """Complete a module just published for whoever has now finished what it requires."""
+    return module_completions_catch_up(module_id=module_id)
