@@ -7,7 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from wagtail.signals import page_published
+        from wagtail.signals import page_published, page_unpublished
 
         from .models import ModulePage
 
@@ -17,6 +17,9 @@ class CoursesConfig(AppConfig):
         page_published.connect(
             _module_published, sender=ModulePage, dispatch_uid="courses.module_published"
         )
+        page_unpublished.connect(
+            _module_unpublished, sender=ModulePage, dispatch_uid="courses.module_unpublished"
+        )
 
 
 def _module_published(sender, instance, **kwargs):
@@ -25,3 +28,12 @@ def _module_published(sender, instance, **kwargs):
     from .tasks import module_completions_catch_up_run
 
     transaction.on_commit(lambda: module_completions_catch_up_run.enqueue(module_id=instance.pk))
+
+
+def _module_unpublished(sender, instance, **kwargs):
+    from django.db import transaction
+
+    from .tasks import course_completions_catch_up_run
+
+    course_id = instance.get_parent().pk
+    transaction.on_commit(lambda: course_completions_catch_up_run.enqueue(course_id=course_id))

@@ -383,6 +383,58 @@ def module_completions_catch_up(*, module_id: int) -> int:
     return synced
 
 
+def course_completions_catch_up(*, course_id: int) -> int:
+    """Complete a course for the learners who have now completed every module of it still
+    published: the editor unpublished the one module they had left, so they should not stay
+    "in progress" on the dashboard until they press "Carry on" (`course_launch`). Returns
+    how many learners were brought up to date (courses.tasks, after unpublishing)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from records.models import Completion
+
+    from .selectors import course_open_to
+
+    course = CoursePage.objects.live().filter(pk=course_id).first()
+    module_iris = [m.activity_iri for m in course.modules()] if course is not None else []
+    if not module_iris:
+        return 0
+    # Who has completed every published module, and not the course, since its last
+    # "requires renewal" mark; _course_sync then counts only what was done in each one's
+    # current attempt, and only the modules open to them.
+    since = course_valid_since(course_page_id=course.pk)
+    finished = Completion.objects.filter(activity_iri__in=module_iris)
+    completed = Completion.objects.filter(activity_iri=course.activity_iri)
+    if since is not None:
+        finished = finished.filter(completed_at__gte=since)
+        completed = completed.filter(completed_at__gte=since)
+    finished = (
+        finished.values("learner_id")
+        .annotate(done=Count("activity_iri", distinct=True))
+        .filter(done=len(module_iris))
+        .values("learner_id")
+    )
+    learners = (
+        get_user_model()
+        .objects.filter(pk__in=finished, is_active=True, school__isnull=False)
+        .exclude(pk__in=completed.values("learner_id"))
+        .select_related("school")
+    )
+    synced = 0
+    for learner in learners:
+        if course_open_to(user=learner, course=course):
+            with transaction.atomic():
+                enrolment = _locked_enrolment(learner=learner, course=course)
+                _course_sync(
+                    learner=learner,
+                    course=course,
+                    registration=str(enrolment.registration),
+                    since=attempt_since(since, enrolment.counts_from),
+                )
+            synced += 1
+    return synced
+
+
 @transaction.atomic
 def module_read_confirm(*, learner, module: ModulePage) -> None:
     """The learner says they have read a module that has no required activities left to do

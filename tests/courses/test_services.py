@@ -525,3 +525,17 @@ def test_a_module_published_without_the_one_activity_left_completes_for_who_did_
     assert not Completion.objects.filter(
         learner=teacher, activity_iri=activity_module.activity_iri
     ).exists()
+
+
+def test_unpublishing_the_one_module_left_completes_the_course_for_who_did_the_rest(
+    pupil, course, modules, django_capture_on_commit_callbacks
+):
+    """docs/authoring.md: a course is complete when all its published modules are. An
+    editor unpublishes the one module a pupil had left: they have finished the course, so
+    the dashboard and their PSHE record show it, not only once they press "Carry on"."""
+    services.module_read_confirm(learner=pupil, module=modules[0])
+    services.module_read_confirm(learner=pupil, module=modules[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        modules[2].unpublish()
+    assert course_progress(learner=pupil, course=course).complete
+    assert verbs_for(pupil, course.activity_iri) == [VERB + "completed"]
