@@ -22,7 +22,7 @@ from config.auth import login_required_for_post
 from schools.roles import Role, roles_of
 
 from .forms import ClassLessonForm
-from .models import ClassLesson, CoursePage, ModulePage
+from .models import Audience, ClassLesson, CoursePage, ModulePage
 from .selectors import (
     course_open_to,
     course_taught_by,
@@ -225,11 +225,13 @@ def reflection_submit(request, module_id: int, block_id: str):
             return redirect(module.url)
         messages.error(request, str(error), extra_tags=f"block-{block_id}")
         return redirect(f"{module.url}#block-{block_id}")
-    saved = (
-        _("Your answer is saved. Your teachers can't see it.")
-        if reflection.text
-        else _("The box is empty, so no answer is kept.")
-    )
+    if not reflection.text:
+        saved = _("The box is empty, so no answer is kept.")
+    elif module.course.audience == Audience.PUPILS:
+        saved = _("Your answer is saved. Your teachers can't see it.")
+    else:
+        # Staff doing CPD have colleagues, not teachers (reflection.html says the same).
+        saved = _("Your answer is saved. Your colleagues can't see it.")
     messages.success(request, saved, extra_tags=f"block-{block_id}")
     return redirect(f"{module.url}#block-{block_id}")
 

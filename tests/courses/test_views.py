@@ -1,5 +1,7 @@
 """What learners see and do through the site: My learning, course and module pages."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -471,3 +473,39 @@ def test_ticks_made_on_a_page_opened_before_an_editor_took_an_item_off_are_saved
     assert answer.status_code == 200
     assert answer.json()["ticked"] == [items[0], items[2]]
     assert "was taken off the checklist" in answer.json()["notice"]
+
+
+def test_a_staff_reflection_speaks_to_a_member_of_staff_not_to_a_pupil(
+    client, teacher, staff_course
+):
+    """Staff doing CPD have no teachers: the hint and the saved message say their
+    colleagues cannot see the answer, and the lead can, as pupils are told of teachers."""
+    module = module_page(
+        staff_course, "reflect", body=[("reflection", {"prompt": "How?", "hint": ""})]
+    )
+    block_id = module.body[0].id
+    client.force_login(teacher)
+    page = client.get(module.url).content.decode()
+    assert "Your colleagues can't see your answer." in page
+    assert "Your teachers can't see your answer." not in page
+    response = client.post(
+        reverse("courses:reflection_save", args=[module.pk, block_id]),
+        {"answer": "Check my old posts"},
+        follow=True,
+    )
+    html = unescape(response.content.decode())
+    assert "Your answer is saved. Your colleagues can't see it." in html
+    assert "Your answer is saved. Your teachers can't see it." not in html
+
+
+def test_a_pupils_reflection_still_says_their_teachers_cannot_see_it(client, pupil, course):
+    module = module_page(course, "reflect", body=[("reflection", {"prompt": "How?", "hint": ""})])
+    client.force_login(pupil)
+    response = client.post(
+        reverse("courses:reflection_save", args=[module.pk, module.body[0].id]),
+        {"answer": "Tell someone"},
+        follow=True,
+    )
+    html = unescape(response.content.decode())
+    assert "Your teachers can't see your answer." in html
+    assert "Your answer is saved. Your teachers can't see it." in html
