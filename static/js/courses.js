@@ -36,10 +36,29 @@
         status.appendChild(a);
       }
     }
+    // One save at a time: two sent together may reach the server in either order, and the
+    // one that arrives last is what is kept. A tick made while a save is on its way is sent
+    // when that save is answered, with every tick then on the page.
+    var sending = false;
+    var waiting = null;
     function save(restored) {
+      if (sending) {
+        keep(ticked());
+        waiting = waiting || restored;
+        return;
+      }
+      sending = true;
       var sent = ticked();
       keep(sent);
       say(message("saving"));
+      function answered() {
+        sending = false;
+        if (waiting === null) { return false; }
+        var again = waiting;
+        waiting = null;
+        save(again);
+        return true;
+      }
       fetch(form.action, {
         method: "POST",
         body: new FormData(form),
@@ -47,6 +66,7 @@
         credentials: "same-origin"
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
+          if (answered()) { return; }  // the later ticks are on their way: they say how it went
           if (response.ok) {
             if (ticked().join() === sent.join()) { keep(null); }
             // A notice: an item was taken off the checklist since the page was opened.
@@ -60,7 +80,9 @@
             say(message("failed"));
           }
         });
-      }, function () { say(message("failed")); });
+      }, function () {
+        if (!answered()) { say(message("failed")); }
+      });
     }
 
     form.addEventListener("change", function (event) {

@@ -442,3 +442,37 @@ def test_the_progress_bar_updates_when_a_scenario_ending_completes_the_module(
     expect(page.locator(".progress-label").first).to_have_text("1 of 3 modules complete")
     assert progress_value(page) == "33"
     assert page.evaluate("window.__noReload === true"), "the page was reloaded"
+
+
+def test_checklist_ticks_made_while_an_earlier_save_is_on_its_way_are_all_kept(
+    page, live_server, teacher, demo_courses
+):
+    """Two ticks in quick succession send two saves. Should the first reach the server after
+    the second (a slow connection), it must not put back the checklist as it was before the
+    second tick: the teacher comes back to find both ticked."""
+    from courses.demo import DEMO_MODULE_SLUGS
+    from courses.models import ModulePage
+
+    module = ModulePage.objects.get(slug=DEMO_MODULE_SLUGS["staff-privacy"][0])
+    sign_in(page, live_server, teacher.username)
+    page.goto(f"{live_server.url}{module.url}")
+    held = []
+
+    def hold_the_first_save(route):
+        if held or route.request.method != "POST":
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/checklists/**", hold_the_first_save)
+    page.get_by_label("Make your account private").first.check()
+    page.get_by_label("Make your account private").nth(1).check()
+    expect(page.get_by_label("Make your account private").nth(1)).to_be_checked()
+    # The first save arrives now, late: after the second one, where the page sent it.
+    (first,) = held
+    first.fulfill(response=first.fetch())
+    expect(page.get_by_text("Saved: 2 ticked")).to_be_visible()
+    page.unroute("**/checklists/**")
+    page.reload()
+    expect(page.get_by_label("Make your account private").first).to_be_checked()
+    expect(page.get_by_label("Make your account private").nth(1)).to_be_checked()
