@@ -337,17 +337,41 @@ def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = N
     )
 
 
+def _finished_these_not_that(*, these, that, that_since, these_since=None):
+    """The active learners of a school who have completed every activity in `these` (since
+    `these_since`, if given) but not `that` since `that_since`: whom a catch-up should bring
+    up to date. One query, whatever the number of learners."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from records.models import Completion
+
+    finished = Completion.objects.filter(activity_iri__in=these)
+    completed = Completion.objects.filter(activity_iri=that)
+    if these_since is not None:
+        finished = finished.filter(completed_at__gte=these_since)
+    if that_since is not None:
+        completed = completed.filter(completed_at__gte=that_since)
+    finished = (
+        finished.values("learner_id")
+        .annotate(done=Count("activity_iri", distinct=True))
+        .filter(done=len(set(these)))
+        .values("learner_id")
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=finished, is_active=True, school__isnull=False)
+        .exclude(pk__in=completed.values("learner_id"))
+        .select_related("school")
+    )
+
+
 def module_completions_catch_up(*, module_id: int) -> int:
     """Complete a module just published for the learners who have now finished everything
     it requires: the editor took out (or made optional) the one activity they had left, so
     they should not stay "in progress" on the dashboard, and be reminded, until they happen
     to open it again. A module requiring nothing completes by "I've read this", as before.
     Returns how many learners were brought up to date (courses.tasks, after publishing)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Count
-
-    from records.models import Completion
-
     from .selectors import course_open_to
 
     module = ModulePage.objects.live().filter(pk=module_id).first()
@@ -358,22 +382,10 @@ def module_completions_catch_up(*, module_id: int) -> int:
     # Who has completed every activity it requires, and not the module since the course's
     # last "requires renewal" mark; module_progress_sync then counts only what was done in
     # each one's current attempt.
-    finished = (
-        Completion.objects.filter(activity_iri__in=required)
-        .values("learner_id")
-        .annotate(done=Count("activity_iri", distinct=True))
-        .filter(done=len(required))
-        .values("learner_id")
-    )
-    completed = Completion.objects.filter(activity_iri=module.activity_iri)
-    since = course_valid_since(course_page_id=course.pk)
-    if since is not None:
-        completed = completed.filter(completed_at__gte=since)
-    learners = (
-        get_user_model()
-        .objects.filter(pk__in=finished, is_active=True, school__isnull=False)
-        .exclude(pk__in=completed.values("learner_id"))
-        .select_related("school")
+    learners = _finished_these_not_that(
+        these=required,
+        that=module.activity_iri,
+        that_since=course_valid_since(course_page_id=course.pk),
     )
     synced = 0
     for learner in learners:
@@ -388,11 +400,6 @@ def course_completions_catch_up(*, course_id: int) -> int:
     published: the editor unpublished the one module they had left, so they should not stay
     "in progress" on the dashboard until they press "Carry on" (`course_launch`). Returns
     how many learners were brought up to date (courses.tasks, after unpublishing)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Count
-
-    from records.models import Completion
-
     from .selectors import course_open_to
 
     course = CoursePage.objects.live().filter(pk=course_id).first()
@@ -403,22 +410,8 @@ def course_completions_catch_up(*, course_id: int) -> int:
     # "requires renewal" mark; _course_sync then counts only what was done in each one's
     # current attempt, and only the modules open to them.
     since = course_valid_since(course_page_id=course.pk)
-    finished = Completion.objects.filter(activity_iri__in=module_iris)
-    completed = Completion.objects.filter(activity_iri=course.activity_iri)
-    if since is not None:
-        finished = finished.filter(completed_at__gte=since)
-        completed = completed.filter(completed_at__gte=since)
-    finished = (
-        finished.values("learner_id")
-        .annotate(done=Count("activity_iri", distinct=True))
-        .filter(done=len(module_iris))
-        .values("learner_id")
-    )
-    learners = (
-        get_user_model()
-        .objects.filter(pk__in=finished, is_active=True, school__isnull=False)
-        .exclude(pk__in=completed.values("learner_id"))
-        .select_related("school")
+    learners = _finished_these_not_that(
+        these=module_iris, that=course.activity_iri, that_since=since, these_since=since
     )
     synced = 0
     for learner in learners:
