@@ -201,13 +201,13 @@ def test_a_teacher_runs_a_scenario_with_their_class(page, live_server, teacher, 
     page.get_by_role("link", name="See the choices in The crest account").click()
     page.get_by_role("heading", name="Run with 8R in classroom mode").wait_for()
     expect(page.get_by_text("Finished: You were an upstander (Good)")).to_be_visible()
-    expect(page.get_by_role("listitem").filter(has_text="At break:")).to_contain_text(
+    expect(page.get_by_role("listitem").filter(has_text="At break —")).to_contain_text(
         "Like the video 0; Write a funny comment 0; Share it to your group chat 0; "
         "Take a screenshot, just for you 0; Report the account 13; "
         "Tell an adult you trust 15 (followed)"
     )
     expect(
-        page.get_by_role("listitem").filter(has_text="Telling your form tutor:")
+        page.get_by_role("listitem").filter(has_text="Telling your form tutor —")
     ).to_contain_text("Tell her the account name and what the video showed (the only option)")
     assert_accessible(page)
     with page.expect_download() as download:
@@ -274,7 +274,7 @@ def test_a_warned_part_waits_for_the_teacher_and_can_be_skipped_in_class(
     page.get_by_role("heading", name="In the lesson").wait_for()
     expect(page.get_by_text("The class skipped that part.")).to_be_visible()
     page.get_by_text("The class's votes so far").click()
-    expect(page.get_by_text("The comments: skipped")).to_be_visible()
+    expect(page.get_by_text("The comments — skipped")).to_be_visible()
     assert_accessible(page)
 
 

@@ -366,7 +366,7 @@ def test_the_teacher_skips_a_warned_part_for_the_class_without_penalty(client, t
     assert ClassroomVote.objects.filter(session=session).count() == 2
     page = client.get(url).content.decode()
     assert "The class skipped that part." in page
-    assert "It spread: skipped" in page
+    assert "It spread — skipped" in page
     # Sent again, the skip is not applied twice.
     again = client.post(url, {"node": "shared", "step": 1, "turn": 1, "skip": "1"})
     assert again.status_code == 400 and "already left" in again.content.decode()
@@ -817,7 +817,7 @@ def test_a_class_run_shows_with_the_groups_choices_to_the_safeguarding_lead(
     assert "Report it 18 (followed); Share it 11" in html
     # Four pupils voted at the second part: too few to show who chose what, and so where
     # the class went from there (the ending the majority of four chose) is not shown either.
-    assert "You reported it.: fewer than 5 voted" in html and "Tell a teacher 3" not in html
+    assert "You reported it. — fewer than 5 voted" in html and "Tell a teacher 3" not in html
     assert "where the class went from there is not shown" in html
     assert "Finished: Well done. (Good)" not in html
     # Another class's session is not this class's.
@@ -1940,3 +1940,23 @@ def test_a_staff_team_is_asked_how_many_people_chose_not_how_many_pupils(client,
         assert response.status_code == 400
         html = response.content.decode()
         assert said in html and "pupils" not in html.split('<div class="classroom">')[1]
+
+
+def test_an_untitled_part_in_the_class_votes_is_not_followed_by_a_second_stop(
+    client, teacher, klass, scenario
+):
+    """An untitled part is named by its opening words, which end a sentence ("A friend shows
+    you a post."): a colon after them read "post.: Report it 18" in the class's votes so far
+    and on the choices page. The part and what the class did there are set apart with a
+    dash, as in a pupil's path so far."""
+    session = _start_session(client, teacher, klass, scenario)
+    _vote(client, session, node="start", step=0, report=18, share=11)
+    _vote(client, session, node="reported", step=1, tell=3, ignore=1)
+
+    page = client.get(reverse("scenarios:classroom", args=[session.uuid])).content.decode()
+    assert "A friend shows you a post. — Report it 18 (followed); Share it 11" in page
+    assert "You reported it. — Tell a teacher 3 (followed); Leave it 1" in page
+    url = reverse("scenarios:analytics") + f"?group={klass.pk}&scenario={scenario.uuid}"
+    html = client.get(url).content.decode()
+    assert "A friend shows you a post. — Report it 18 (followed); Share it 11" in html
+    assert "You reported it. — fewer than 5 voted" in html
