@@ -16,7 +16,13 @@ from schools.roles import AUTH_GROUP_NAMES, Role
 
 from . import rows
 from .engine import SKIP, Graph, State
-from .models import ClassroomSession, Scenario, ScenarioAttempt, ScenarioChoiceRecord
+from .models import (
+    ClassroomSession,
+    ClassroomVote,
+    Scenario,
+    ScenarioAttempt,
+    ScenarioChoiceRecord,
+)
 
 # Fewer learners than this and a group's choices are not shown (DESIGN.md, data protection).
 MIN_LEARNERS = 5
@@ -576,6 +582,9 @@ class SessionLine:
     cut: bool = False
     # Ended by the teacher before an ending (the lesson was over), at `place`.
     ended_early: bool = False
+    # Offered to the teacher who started it to remove: unfinished and nobody has voted in it
+    # (parts skipped or with one way on hold no class's choice).
+    removable: bool = False
 
 
 def _session_line(session: ClassroomSession, *, with_steps: bool = False) -> SessionLine:
@@ -605,9 +614,11 @@ def classroom_sessions_of(*, teacher, limit: int = 10) -> list[SessionLine]:
     teacher of the class to carry on."""
     from schools.selectors import groups_taught_by
 
+    voted = Exists(ClassroomVote.objects.filter(session=OuterRef("pk")))
     theirs = (
         ClassroomSession.objects.filter(teacher=teacher, group__in=groups_taught_by(teacher))
         .select_related("scenario", "group", "teacher")
+        .annotate(voted=voted)
         .order_by("-started_at", "-pk")
     )
     left_by_others = (
@@ -616,6 +627,7 @@ def classroom_sessions_of(*, teacher, limit: int = 10) -> list[SessionLine]:
         )
         .exclude(teacher=teacher)
         .select_related("scenario", "group", "teacher")
+        .annotate(voted=voted)
     )
     sessions = [
         *theirs.filter(finished_at__isnull=True),
@@ -623,7 +635,14 @@ def classroom_sessions_of(*, teacher, limit: int = 10) -> list[SessionLine]:
         *theirs.filter(finished_at__isnull=False)[:limit],
     ]
     sessions.sort(key=lambda session: (session.started_at, session.pk), reverse=True)
-    return [_session_line(session) for session in sessions]
+    lines = [_session_line(session) for session in sessions]
+    for line in lines:
+        line.removable = (
+            line.session.teacher_id == teacher.pk
+            and line.session.finished_at is None
+            and not line.session.voted
+        )
+    return lines
 
 
 def classroom_runs(*, scenario: Scenario, group, limit: int | None = None) -> list[SessionLine]:

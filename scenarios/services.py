@@ -612,7 +612,8 @@ def classroom_session_remove(*, session_uuid, teacher) -> ClassroomSession:
         .select_related("scenario", "group")
         .get(uuid=session_uuid, teacher=teacher, group__in=groups_taught_by(teacher))
     )
-    if session.step != 0 or session.votes.exists():
+    # Parts skipped, or followed where there was one way on, hold no choice of the class's.
+    if session.votes.exists():
         raise SessionKept(
             _(
                 "The class has voted in this session, so it is kept with its choices. To "

@@ -1960,3 +1960,32 @@ def test_an_untitled_part_in_the_class_votes_is_not_followed_by_a_second_stop(
     html = client.get(url).content.decode()
     assert "A friend shows you a post. — Report it 18 (followed); Share it 11" in html
     assert "You reported it. — fewer than 5 voted" in html
+
+
+def test_a_run_the_class_only_skipped_in_can_be_removed(client, teacher, klass, school):
+    """A run started with the wrong class, whose first part (behind a content warning) the
+    teacher skipped before noticing, holds no vote: it was listed with no "Remove", and
+    removing it was refused as "The class has voted in this session"."""
+    graph = small_graph()
+    opening = dataclasses.replace(
+        graph.node("start"), content_warning="Mentions bullying.", skip_to="reported"
+    )
+    scenario = published_scenario(small_graph(nodes={"start": opening}))
+    session = _start_session(client, teacher, klass, scenario)
+    url = reverse("scenarios:classroom", args=[session.uuid])
+    response = client.post(url, {"node": "start", "step": 0, "turn": 0, "skip": "1"})
+    assert response.status_code == 302
+    remove = reverse("scenarios:classroom_remove", args=[session.uuid])
+    page = client.get(reverse("scenarios:classroom_start")).content.decode()
+    assert f'action="{remove}"' in page
+    # Not offered to a colleague who teaches the class: it is not theirs to remove.
+    colleague = UserFactory(school=school, roles=[Role.STAFF])
+    Membership.objects.create(group=klass, user=colleague, role=Membership.Role.TEACHER)
+    client.force_login(colleague)
+    assert remove not in client.get(reverse("scenarios:classroom_start")).content.decode()
+
+    client.force_login(teacher)
+    response = client.post(remove, follow=True)
+
+    assert "Session removed" in response.content.decode()
+    assert not ClassroomSession.objects.filter(pk=session.pk).exists()
