@@ -370,14 +370,25 @@ def classroom_start(request):
                 errors["scenario"] = str(refused)
             else:
                 return redirect("scenarios:classroom", session.uuid)
+    scenario_groups = _by_audience(scenarios)
+    selected_group = request.POST.get("group") or request.GET.get("group", "")
+    named = request.GET.get("scenario", "")
+    if request.method != "POST" and not selected_group and named:
+        # A staff scenario named in the address ("Run this scenario with a class") runs only
+        # with a staff team: the first the teacher leads, not the first class in the list,
+        # which the browser would show chosen, for the start to be refused.
+        scenario = next((s for s in scenarios if str(s.uuid) == named), None)
+        if scenario is not None and scenario.needs_staff_team:
+            team = groups.filter(kind=Group.Kind.STAFF_TEAM).first()
+            selected_group = str(team.pk) if team else ""
     return render(
         request,
         "scenarios/classroom_start.html",
         {
             "groups": groups,
-            "scenario_groups": _by_audience(scenarios),
+            "scenario_groups": scenario_groups,
             "errors": errors,
-            "selected_group": request.POST.get("group") or request.GET.get("group", ""),
+            "selected_group": selected_group,
             # The one the address names ("Run it again") until the form has chosen one: both
             # selected, the browser would show the last, not necessarily the one chosen.
             "selected_scenario": ""

@@ -1989,3 +1989,25 @@ def test_a_run_the_class_only_skipped_in_can_be_removed(client, teacher, klass, 
 
     assert "Session removed" in response.content.decode()
     assert not ClassroomSession.objects.filter(pk=session.pk).exists()
+
+
+def test_a_staff_scenario_opened_to_run_selects_a_staff_team_not_a_class(
+    client, teacher, klass, school
+):
+    """ "Run this scenario with a class" on a staff scenario opens the start form at it, with
+    no class named: the browser showed the first class in the list (8R, before "Teaching
+    staff"), and starting was refused as a scenario for staff, asking for a pupils' one. The
+    first staff team the teacher leads is selected, as the only groups it can run with."""
+    team = GroupFactory(school=school, name="Teaching staff", kind=Group.Kind.STAFF_TEAM)
+    Membership.objects.create(group=team, user=teacher, role=Membership.Role.TEACHER)
+    staff_scenario = published_scenario(title="A post about you", audience="staff")
+    client.force_login(teacher)
+
+    url = f"{reverse('scenarios:classroom_start')}?scenario={staff_scenario.uuid}"
+    html = client.get(url).content.decode()
+
+    assert f'<option value="{team.pk}" selected>Teaching staff</option>' in html
+    assert f'<option value="{staff_scenario.pk}" selected>A post about you</option>' in html
+    # A class named in the address stays chosen: the refusal then says what to change.
+    html = client.get(f"{url}&group={klass.pk}").content.decode()
+    assert f'<option value="{klass.pk}" selected>8R</option>' in html
