@@ -250,15 +250,18 @@ def default_choice_id(node_id: str, index: int) -> str:
 
 
 def format_value(value: Value) -> str:
+    """`value` as `parse_value` reads it back. Text goes in double quotes, and a double quote
+    in it is written twice (as in a CSV file), so it comes back as it was, not as `'`."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    return '"' + value.replace('"', "'") + '"'
+    return '"' + value.replace('"', '""') + '"'
 
 
 def parse_value(text: str) -> Value:
-    """`true`/`false`, a whole number, or text (optionally in double quotes)."""
+    """`true`/`false`, a whole number, or text (optionally in double quotes, inside which a
+    double quote is written twice: `"a ""b"" c"` is the text `a "b" c`)."""
     text = text.strip()
     if text.lower() in ("true", "yes"):
         return True
@@ -269,5 +272,5 @@ def parse_value(text: str) -> Value:
     except ValueError:
         pass
     if len(text) >= 2 and text[0] == text[-1] == '"':
-        return text[1:-1]
+        return text[1:-1].replace('""', '"')
     return text

@@ -685,3 +685,21 @@ def test_the_map_of_a_staff_draft_a_pupils_lesson_uses_does_not_say_it_can_be_pu
 
     assert "this version can be published" not in html
     assert "Pupils&#x27; lessons use this scenario (“What happened”)" in html
+
+
+def test_a_double_quote_in_a_variable_survives_import_and_export(client, editor):
+    """A double quote in a text value (written twice inside the quotes) was saved as a
+    single quote, and each export turned an author's double quotes into single ones."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    story = STORY.replace("told_adult = false", 'told_adult = false\nsaid = "He said ""no"""')
+    story = story.replace("@set: told_adult = true", '@set: told_adult = true; said = "a ""b"""')
+    client.force_login(editor)
+    upload = SimpleUploadedFile("story.twee", story.encode(), content_type="text/plain")
+    assert client.post(reverse("scenarios_twee:import"), {"file": upload}).status_code == 302
+    scenario = Scenario.objects.get()
+    graph = scenario.graph()
+    assert graph.variables[1].initial == 'He said "no"'
+    assert graph.node("Start").choices[0].effects[1].value == 'a "b"'
+    text = client.get(reverse("scenarios_twee:export", args=[scenario.pk])).text
+    assert twee_parse(text).graph == graph

@@ -639,3 +639,30 @@ def test_a_condition_with_no_value_is_refused_as_not_a_condition(condition):
         f"Line 4: “{condition}” is not a condition. Write it like “reported == true” or "
         "“warnings >= 2”."
     ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    ['He said "no"', 'a "quoted, and; comma" in it', '"', 'ends with ""'],
+)
+def test_double_quotes_in_text_values_survive_export_and_import(said):
+    """A text value with a double quote in it (a variable's starting value, what a choice
+    sets it to, what a condition compares it with) came back with a single quote instead."""
+    from scenarios.engine import Condition, Effect, Op, Variable
+
+    graph = small_graph(variables=(Variable("reported", False), Variable("said", said)))
+    start = graph.node("start")
+    choice = dataclasses.replace(start.choices[0], effects=(Effect("said", said),))
+    reported = graph.node("reported")
+    tell = dataclasses.replace(reported.choices[0], conditions=(Condition("said", Op.NE, said),))
+    replaced = {
+        "start": dataclasses.replace(start, choices=(choice, *start.choices[1:])),
+        "reported": dataclasses.replace(reported, choices=(tell, *reported.choices[1:])),
+    }
+    graph = dataclasses.replace(
+        graph, nodes=tuple(replaced.get(n.id, n) for n in graph.nodes), _index={}
+    )
+    again = twee_parse(twee_export(title="T", graph=graph, ifid="i")).graph
+    assert again.variables[1].initial == said
+    assert again.node("start").choices[0].effects == (Effect("said", said),)
+    assert again == graph
