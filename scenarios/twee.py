@@ -505,6 +505,14 @@ def twee_parse(text: str) -> TweeStory:
             continue
         else:
             nodes.append(_node(passage, errors))
+    if passages and not nodes:
+        # Imported, it was a draft with nothing in it (a story saved before its first passage
+        # was written, say).
+        errors.append(
+            "Line 1: the story has no passages for the scenario (StoryTitle, StoryData and "
+            "StoryVariables describe the story; script, stylesheet and widget passages are "
+            "left out). Add one, like “:: Start”."
+        )
     if errors:
         raise TweeError(errors)
     if not start and nodes:

@@ -666,3 +666,16 @@ def test_double_quotes_in_text_values_survive_export_and_import(said):
     assert again.variables[1].initial == said
     assert again.node("start").choices[0].effects == (Effect("said", said),)
     assert again == graph
+
+
+def test_a_story_of_only_its_title_and_data_is_refused_with_a_line():
+    """It imported as a draft with no nodes at all, which the author then had to delete."""
+    story = (
+        ":: StoryTitle\nThe crest account\n\n:: StoryData\n"
+        '{"ifid": "D674C58C-DEFA-4F70-B7A2-27742230C0FC", "start": "Start"}\n'
+    )
+    with pytest.raises(TweeError) as refused:
+        twee_parse(story)
+    assert len(refused.value.errors) == 1
+    assert refused.value.errors[0].startswith("Line 1: ")
+    assert "no passages" in refused.value.errors[0]
