@@ -40,8 +40,12 @@ _HEADER = re.compile(r"^::\s*(?P<rest>.*)$")
 # What the scenario's fields hold (scenarios.blocks): node ids (passage names), the nodes
 # links go to and choice ids ID_MAX (60) characters, titles and link labels 255.
 LABEL_MAX = 255
-# A longer line is refused before it is read (reading links is slow on a line of brackets).
+# A longer header, link, `@` line (but `@feedback` and `@debrief`) or variable is refused
+# before it is read: they are read with regexes, which can be slow on a long line. A line of
+# text is only kept, so it may be as long as the file: a paragraph of a node's text, its
+# feedback or debrief, or the introduction in StoryData is exported on one line.
 LINE_MAX = 10_000
+PARAGRAPH_DIRECTIVES = {"feedback", "debrief"}
 
 
 def _too_long(value: str, limit: int, what: str, line_no: int, errors: list[str]) -> None:
@@ -78,6 +82,16 @@ def _text_setting(ours: dict, what: str, line_no: int, errors: list[str]) -> str
         errors.append(f"Line {line_no}: StoryData's {what} is not text; write it in double quotes.")
         return ""
     return value
+
+
+def _line_too_long(line: str, line_no: int, errors: list[str]) -> bool:
+    if len(line) > LINE_MAX:
+        errors.append(
+            f"Line {line_no}: the line is {len(line)} characters long; break it into "
+            f"lines of at most {LINE_MAX}."
+        )
+        return True
+    return False
 
 
 def _lines(text: str) -> list[str]:
@@ -190,13 +204,12 @@ def _passages(text: str, errors: list[str]) -> list[_Passage]:
     passages: list[_Passage] = []
     current: _Passage | None = None
     for line_no, line in enumerate(_lines(text), start=1):
-        if len(line) > LINE_MAX:
-            errors.append(
-                f"Line {line_no}: the line is {len(line)} characters long; break it into "
-                f"lines of at most {LINE_MAX}."
-            )
-            continue
         header = _HEADER.match(line)
+        if header and _line_too_long(line, line_no, errors):
+            # Not read; its lines are not put in the passage before it (nor refused one by
+            # one as text before the first passage).
+            current = _Passage(name="", tags=[], line=line_no)
+            continue
         if header:
             name, tags = _split_header(header.group("rest"), line_no, errors)
             if not name:
@@ -263,6 +276,8 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
             # colon is dropped (the text's first and last lines are trimmed when joined).
             paragraph_line = value.removeprefix(" ")
             key, value = key.strip().lower(), value.strip()
+            if key not in PARAGRAPH_DIRECTIVES and _line_too_long(line, line_no, errors):
+                continue
             if key not in NODE_DIRECTIVES | CHOICE_DIRECTIVES:
                 # Most often text: a username starting a line of a post ("@maya_x: …").
                 errors.append(
@@ -338,6 +353,8 @@ def _node(passage: _Passage, errors: list[str]) -> Node:
                 )
             continue
         if "[[" in line or "]]" in line:
+            if _line_too_long(line, line_no, errors):
+                continue
             inners, stripped = _links(line)
             if "[[" in stripped or "]]" in stripped:
                 errors.append(
@@ -484,7 +501,7 @@ def twee_parse(text: str) -> TweeStory:
                     )
         elif passage.name == "StoryVariables":
             for line_no, line in passage.body:
-                if not line.strip():
+                if not line.strip() or _line_too_long(line, line_no, errors):
                     continue
                 name, sep, value = line.partition("=")
                 if not sep or not re.fullmatch(r"\$?[A-Za-z_][A-Za-z0-9_]*", name.strip()):

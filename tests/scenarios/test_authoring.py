@@ -703,3 +703,20 @@ def test_a_double_quote_in_a_variable_survives_import_and_export(client, editor)
     assert graph.node("Start").choices[0].effects[1].value == 'a "b"'
     text = client.get(reverse("scenarios_twee:export", args=[scenario.pk])).text
     assert twee_parse(text).graph == graph
+
+
+def test_a_scenario_with_a_long_paragraph_exports_a_story_that_imports(client, editor):
+    """The admin keeps a node's text at any length; a paragraph over 10,000 characters went
+    out on one line, and importing the export refused it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    paragraph = "You scroll on past the post. " * 400
+    scenario = published_scenario()
+    scenario.nodes[0].value["text"] = paragraph.strip()
+    scenario.save_revision(user=editor)
+    client.force_login(editor)
+    text = client.get(reverse("scenarios_twee:export", args=[scenario.pk])).content
+    upload = SimpleUploadedFile("story.twee", text, content_type="text/plain")
+    assert client.post(reverse("scenarios_twee:import"), {"file": upload}).status_code == 302
+    again = Scenario.objects.exclude(pk=scenario.pk).get()
+    assert again.graph().node(again.graph().start).text == paragraph.strip()

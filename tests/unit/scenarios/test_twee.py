@@ -256,6 +256,14 @@ LONG = "Tell your form tutor what you saw in the group chat this morning"  # 64 
             ":: Start\n" + "[[" * 6000 + "\n",
             "Line 2: the line is 12000 characters long; break it into lines of at most 10000.",
         ),
+        (
+            ":: " + "x" * 10_000 + "\nHi\n\n:: Start [ending-good]\nDone.\n",
+            "Line 1: the line is 10003 characters long; break it into lines of at most 10000.",
+        ),
+        (
+            ":: Start\nHi\n[[Go->End]]\n@set: " + "x" * 10_000 + "\n",
+            "Line 4: the line is 10006 characters long; break it into lines of at most 10000.",
+        ),
     ],
 )
 def test_what_the_scenario_cannot_hold_is_refused_with_its_line(story, message):
@@ -679,3 +687,27 @@ def test_a_story_of_only_its_title_and_data_is_refused_with_a_line():
     assert len(refused.value.errors) == 1
     assert refused.value.errors[0].startswith("Line 1: ")
     assert "no passages" in refused.value.errors[0]
+
+
+def test_a_long_paragraph_is_exported_as_a_story_import_reads():
+    """A paragraph of node text, feedback, a debrief or the introduction longer than
+    10,000 characters went out on one line, and importing the export refused that line."""
+    from scenarios.engine import Choice, Graph, Node
+
+    paragraph = "You scroll on. " * 1000
+    graph = Graph(
+        start="a",
+        nodes=(
+            Node(
+                "a",
+                paragraph.strip(),
+                choices=(Choice("a-1", "Go", "b", feedback=paragraph.strip()),),
+            ),
+            Node("b", "Done.", outcome=Outcome.GOOD, debrief=paragraph.strip()),
+        ),
+    )
+    story = twee_parse(
+        twee_export(title="T", graph=graph, ifid="i", introduction=paragraph.strip())
+    )
+    assert story.graph == graph
+    assert story.introduction == paragraph.strip()
