@@ -297,8 +297,9 @@ class MembershipFilterSet(WagtailFilterSet):
         label=_("Breaks the rules"),
         method="filter_breaks_rules",
         help_text=_(
-            "A pupil who teaches a group or is in a staff team, a member of staff who is a "
-            "member of a class or year group, or someone in a group of another school."
+            "A pupil who teaches a group, is in a staff team or is in two year groups, a "
+            "member of staff who is a member of a class or year group, or someone in a group "
+            "of another school."
         ),
     )
 

@@ -13,7 +13,7 @@ through these functions:
 import re
 from collections import defaultdict
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from .models import Group, Membership, School, User
@@ -137,14 +137,23 @@ def people_visible_to(user) -> QuerySet[User]:
 def memberships_breaking_the_rules() -> QuerySet[Membership]:
     """The places in groups that Membership.clean refuses, made before it did: a pupil who
     teaches a group or is in a staff team, a member of staff counted as one of a class's or
-    year group's pupils, someone in a group of a school they are not at."""
+    year group's pupils, a pupil in two year groups of their school (each of those places,
+    for the administrator to choose their year), someone in a group of a school they are
+    not at."""
     pupils = User.objects.filter(groups__name=AUTH_GROUP_NAMES[Role.PUPIL]).values("pk")
     staff = User.objects.filter(
         groups__name__in=[AUTH_GROUP_NAMES[Role.STAFF], AUTH_GROUP_NAMES[Role.SAFEGUARDING_LEAD]]
     ).values("pk")
     member = Membership.Role.MEMBER
+    in_a_year = Membership.objects.filter(
+        role=member, group__kind=Group.Kind.YEAR_GROUP, user__in=pupils
+    )
+    another_year = in_a_year.filter(
+        user_id=OuterRef("user_id"), group__school_id=OuterRef("group__school_id")
+    ).exclude(group_id=OuterRef("group_id"))
     return Membership.objects.filter(
         Q(role=Membership.Role.TEACHER, user__in=pupils)
+        | Q(pk__in=in_a_year.filter(Exists(another_year)).values("pk"))
         | Q(role=member, group__kind=Group.Kind.STAFF_TEAM, user__in=pupils)
         | (
             Q(role=member, user__in=staff)

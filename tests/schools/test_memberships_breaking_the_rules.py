@@ -81,3 +81,25 @@ def test_an_import_leaves_the_places_of_people_it_does_not_list(school, klass, t
         school=school, kind=Kind.PUPILS, parsed=roster_parse(text.encode(), kind="pupils")
     )
     assert team.memberships.filter(user=pupil).exists()
+
+
+def test_administrators_find_a_pupil_put_in_two_year_groups_before_it_was_refused(
+    admin_client, school, pupil, teacher
+):
+    """Group memberships now refuses a pupil's second year group (Membership.clean): places
+    made before it did are listed with the rest, both of them, for the administrator to
+    choose which year the pupil is in."""
+    year_8 = GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    year_9 = GroupFactory(school=school, name="Year 9", kind=Group.Kind.YEAR_GROUP)
+    both = {
+        Membership.objects.create(group=year_8, user=pupil),
+        Membership.objects.create(group=year_9, user=pupil),
+    }
+    # Not these: a pupil in one year group, its teacher, a year group of another school.
+    other = UserFactory(school=school, roles=[Role.PUPIL])
+    Membership.objects.create(group=year_9, user=other)
+    Membership.objects.create(group=year_8, user=teacher, role=Membership.Role.TEACHER)
+    Membership.objects.create(group=year_9, user=teacher, role=Membership.Role.TEACHER)
+    response = admin_client.get("/admin/schools/memberships/?breaks_rules=true")
+    assert response.status_code == 200
+    assert {m.pk for m in response.context["object_list"]} == {m.pk for m in both}
