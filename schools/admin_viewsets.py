@@ -246,6 +246,32 @@ class GroupDeleteView(DeleteView):
         ) % {"group": group.name, "parts": "; ".join(parts)}
 
 
+class GroupFilterSet(WagtailFilterSet):
+    """Filter groups by kind and school, and find those named as another before the admin
+    refused it (`groups_named_alike`)."""
+
+    breaks_rules = django_filters.BooleanFilter(
+        label=_("Breaks the rules"),
+        method="filter_breaks_rules",
+        help_text=_(
+            "Named as another group of its school and kind in other capitals (8r beside "
+            "8R), or a year written another way (Y8 beside Year 8): one class split in two."
+        ),
+    )
+
+    class Meta:
+        model = Group
+        fields = ["kind", "school"]
+
+    def filter_breaks_rules(self, queryset, name, value):
+        from .selectors import groups_named_alike
+
+        if value is None:
+            return queryset
+        alike = groups_named_alike().values("pk")
+        return queryset.filter(pk__in=alike) if value else queryset.exclude(pk__in=alike)
+
+
 class GroupViewSet(ListingViewSet):
     model = Group
     delete_view_class = GroupDeleteView
@@ -254,7 +280,7 @@ class GroupViewSet(ListingViewSet):
     url_prefix = "schools/groups"
     list_display = ["name", "kind", "school"]
     list_select_related = ("school",)
-    list_filter = ["kind", "school"]
+    filterset_class = GroupFilterSet
     search_fields = ["name"]
     search_backend_name = None
     form_fields = ["school", "name", "kind"]

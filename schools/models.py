@@ -343,21 +343,14 @@ class Group(models.Model):
         LOWER folds A to Z only."""
         if not (self.school_id and self.kind and self.name):
             return
-        from .roster import year_group_name
-
-        def folded(name: str) -> str:
-            # A year group's year however it is written ("Y8" is the import's "Year 8").
-            if self.kind == self.Kind.YEAR_GROUP:
-                name = year_group_name(name)
-            return name.casefold()
-
+        key = self.name_key(self.kind, self.name)
         twin = next(
             (
                 name
                 for name in Group.objects.filter(school_id=self.school_id, kind=self.kind)
                 .exclude(pk=self.pk)
                 .values_list("name", flat=True)
-                if folded(name) == folded(self.name) and name != self.name
+                if self.name_key(self.kind, name) == key and name != self.name
             ),
             None,
         )
@@ -375,6 +368,16 @@ class Group(models.Model):
                     }
                 }
             )
+
+    @classmethod
+    def name_key(cls, kind: str, name: str) -> str:
+        """The name as the roster import reads it: ignoring its capitals, and for a year
+        group its year however it is written ("Y8" is the import's "Year 8")."""
+        from .roster import year_group_name
+
+        if kind == cls.Kind.YEAR_GROUP:
+            name = year_group_name(name)
+        return name.casefold()
 
     def _records_kept_at_school(self) -> str | None:
         """Why the group cannot move to another school for what its school did with it, or

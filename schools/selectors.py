@@ -165,6 +165,18 @@ def memberships_breaking_the_rules() -> QuerySet[Membership]:
     )
 
 
+def groups_named_alike() -> QuerySet[Group]:
+    """The groups another group of the same school and kind has the name of in other
+    capitals, or a year written another way (see Group._name_twin_check), made before the
+    admin refused them: a class split in two, each pair listed whole. Compared in Python, as
+    there: SQLite's LOWER folds A to Z only."""
+    by_key: dict[tuple, list[int]] = defaultdict(list)
+    for pk, school_id, kind, name in Group.objects.values_list("pk", "school_id", "kind", "name"):
+        by_key[(school_id, kind, Group.name_key(kind, name))].append(pk)
+    alike = [pk for pks in by_key.values() if len(pks) > 1 for pk in pks]
+    return Group.objects.filter(pk__in=alike)
+
+
 def people_who_left(user, school: School) -> QuerySet[User]:
     """The people of `school` who have left (accounts no longer active) that `user` may see,
     by name, each with their role groups prefetched."""

@@ -61,3 +61,27 @@ def test_a_year_group_named_as_another_year_written_another_way_is_refused(admin
     assert response.status_code == 200
     assert "already has a year group named Year 8" in response.content.decode()
     assert Group.objects.filter(school=school).count() == 1
+
+
+def test_administrators_find_the_groups_named_alike_before_it_was_refused(admin_client, school):
+    """Groups made before the admin refused the name (or by a roster import that created
+    "8r" beside a lead's "8R") are split classes: the Groups listing's "Breaks the rules"
+    filter lists both of each pair, for the administrator to rename or empty one."""
+    alike = {
+        _class(school, "8R"),
+        _class(school, "8r"),
+        Group.objects.create(school=school, kind=Group.Kind.YEAR_GROUP, name="Year 8"),
+        Group.objects.create(school=school, kind=Group.Kind.YEAR_GROUP, name="Y8"),
+    }
+    # Not these: another name, the same name of another kind or at another school.
+    _class(school, "8S")
+    Group.objects.create(school=school, kind=Group.Kind.STAFF_TEAM, name="8r")
+    _class(SchoolFactory(name="Other Academy"), "8R")
+    response = admin_client.get("/admin/schools/groups/?breaks_rules=true")
+    assert response.status_code == 200
+    assert {g.pk for g in response.context["object_list"]} == {g.pk for g in alike}
+    assert "Breaks the rules" in response.content.decode()
+    response = admin_client.get("/admin/schools/groups/?breaks_rules=false")
+    assert {g.pk for g in response.context["object_list"]} == set(
+        Group.objects.exclude(pk__in=[g.pk for g in alike]).values_list("pk", flat=True)
+    )
