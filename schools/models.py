@@ -337,9 +337,9 @@ class Group(models.Model):
 
     def _name_twin_check(self):
         """Refuse a name another group of the school and kind has in other capitals ("8r"
-        beside "8R"), or a year written another way ("Y8" beside "Year 8"): the class would
-        be split in two, its pupils and assigned courses on either side, and the roster
-        import (which reads names so) would fill only one. Compared in Python: SQLite's
+        beside "8R") or spaces, or a year written another way ("Y8" beside "Year 8"): the
+        class would be split in two, its pupils and assigned courses on either side, and the
+        roster import (which reads names so) would fill only one. Compared in Python: SQLite's
         LOWER folds A to Z only."""
         if not (self.school_id and self.kind and self.name):
             return
@@ -359,7 +359,7 @@ class Group(models.Model):
                 {
                     "name": _(
                         "%(school)s already has a %(kind)s named %(name)s. Use that one, or "
-                        "give this one a name that differs by more than its capitals."
+                        "give this one a name that differs by more than its capitals or spaces."
                     )
                     % {
                         "school": self.school,
@@ -371,10 +371,12 @@ class Group(models.Model):
 
     @classmethod
     def name_key(cls, kind: str, name: str) -> str:
-        """The name as the roster import reads it: ignoring its capitals, and for a year
+        """The name as the roster import reads it: ignoring its capitals and how its words
+        are spaced (a non-breaking space pasted from a web page, two spaces), and for a year
         group its year however it is written ("Y8" is the import's "Year 8")."""
         from .roster import year_group_name
 
+        name = " ".join(name.split())
         if kind == cls.Kind.YEAR_GROUP:
             name = year_group_name(name)
         return name.casefold()

@@ -31,7 +31,6 @@ from .roster import (
     mis_id_key,
     password_generate,
     username_base,
-    year_group_name,
 )
 from .roster import Kind as RosterKind
 from .selectors import (
@@ -731,10 +730,14 @@ def _memberships_replace(
     # A year group named as an older import or a lead wrote it ("Y8", "Yr 8") is the file's
     # "Year 8", unless the school has one of that very name.
     groups: dict[tuple[str, str], Group] = {}
+    # Spaced as the file's cells are read: a name typed in the admin may hold a non-breaking
+    # space or two spaces ("8\u00a0Maths" is the file's "8 Maths").
     for group in existing_groups:
         if group.kind == Group.Kind.YEAR_GROUP:
-            groups.setdefault((group.kind, year_group_name(group.name).casefold()), group)
-    groups.update(((group.kind, group.name.casefold()), group) for group in existing_groups)
+            groups.setdefault((group.kind, Group.name_key(group.kind, group.name)), group)
+    groups.update(
+        ((group.kind, " ".join(group.name.split()).casefold()), group) for group in existing_groups
+    )
     # Of groups whose names differ only in capitals (8R and 8r, made before the admin refused
     # it), the one the file names exactly, not whichever the database happened to list last.
     exactly = {(group.kind, group.name): group for group in existing_groups}
