@@ -408,7 +408,8 @@ class Group(models.Model):
 
     def _kind_change_check(self):
         """Its members stay as they are when its kind changes: refuse a kind they could not
-        be members of (see Membership.clean)."""
+        be members of, or a year group beside the one a pupil in it is in (see
+        Membership.clean)."""
         from .roles import AUTH_GROUP_NAMES
         from .roles import Role as PersonRole
 
@@ -448,6 +449,32 @@ class Group(models.Model):
                             "memberships)."
                         )
                         % {"kind": self.Kind(self.kind).label.lower(), "person": staff}
+                    }
+                )
+        # A pupil is in one year group (Membership.clean): a class made a year group with
+        # pupils already in one would count them in both years.
+        if self.kind == self.Kind.YEAR_GROUP:
+            place = (
+                Membership.objects.filter(
+                    user__in=pupils.values("pk"),
+                    role=Membership.Role.MEMBER,
+                    group__kind=self.Kind.YEAR_GROUP,
+                    group__school_id=self.school_id,
+                )
+                .exclude(group_id=self.pk)
+                .select_related("user", "group")
+                .order_by("user__last_name", "user__first_name", "user__pk")
+                .first()
+            )
+            if place is not None:
+                raise ValidationError(
+                    {
+                        "kind": _(
+                            "It cannot be a year group: %(person)s is a pupil in it who is "
+                            "already in %(group)s, and a pupil is in one year group. Take them "
+                            "out of one of them first (Group memberships)."
+                        )
+                        % {"person": place.user, "group": place.group.name}
                     }
                 )
 
