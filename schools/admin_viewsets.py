@@ -555,7 +555,8 @@ def groups_refusal(names) -> str:
 def pupil_role_refusal(people) -> str | None:
     """Why the Pupils role cannot go to any of `people`, or None. As Membership.clean: a
     pupil is not a group's teacher, who sees its pupils by name, nor a member of a staff
-    team, whose staff courses they would be given."""
+    team, whose staff courses they would be given, nor in two year groups (counted in both
+    years' records)."""
     places = (
         Group.objects.filter(memberships__user__in=people)
         .filter(
@@ -570,7 +571,23 @@ def pupil_role_refusal(people) -> str | None:
     for group in places:
         by_person = taught if group.place == Membership.Role.TEACHER else teams
         by_person.setdefault(group.person_id, []).append(group)
-    if not taught and not teams:
+    # Nor a member of two year groups of a school: a pupil is in one (Membership.clean).
+    years = defaultdict(list)
+    for group in (
+        Group.objects.filter(
+            memberships__user__in=people,
+            memberships__role=Membership.Role.MEMBER,
+            kind=Group.Kind.YEAR_GROUP,
+        )
+        .annotate(person_id=F("memberships__user"))
+        .order_by("memberships__user", "name")
+    ):
+        years[(group.person_id, group.school_id)].append(group)
+    two_years = {}
+    for (person_id, _school_id), groups in years.items():
+        if len(groups) > 1:
+            two_years.setdefault(person_id, []).extend(groups)
+    if not taught and not teams and not two_years:
         return None
     refusals = []
     for person in people:
@@ -589,6 +606,14 @@ def pupil_role_refusal(people) -> str | None:
                     "them out of it in Group memberships first."
                 )
                 % {"person": person, "groups": ", ".join(str(g) for g in teams[person.pk])}
+            )
+        if person.pk in two_years:
+            refusals.append(
+                _(
+                    "%(person)s is a member of %(groups)s: a pupil is in one year group. Take "
+                    "them out of all but one in Group memberships first."
+                )
+                % {"person": person, "groups": ", ".join(str(g) for g in two_years[person.pk])}
             )
     return " ".join(refusals)
 

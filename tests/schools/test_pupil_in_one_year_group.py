@@ -48,3 +48,47 @@ def test_a_class_whose_pupil_is_in_a_year_group_is_not_made_a_year_group(
     ]
     klass.refresh_from_db()
     assert klass.kind == Group.Kind.CLASS
+
+
+def test_a_member_of_two_year_groups_is_not_made_a_pupil(admin_client, school):
+    """Someone put in Year 8 and Year 9 before they had a role (Group memberships refuses
+    a second year group to pupils only), then ticked "Pupils" in Settings -> Users, or given
+    it with the bulk "Assign role", was a pupil in two year groups."""
+    from django.contrib.auth.models import Group as AuthGroup
+    from django.urls import reverse
+
+    from schools.roles import AUTH_GROUP_NAMES, Role, roles_of
+    from tests.factories import UserFactory
+
+    person = UserFactory(username="newcomer", school=school, first_name="Nia", last_name="New")
+    for name in ("Year 8", "Year 9"):
+        year = Group.objects.create(school=school, kind=Group.Kind.YEAR_GROUP, name=name)
+        Membership.objects.create(group=year, user=person)
+    pupils = AuthGroup.objects.get(name=AUTH_GROUP_NAMES[Role.PUPIL])
+    refusal = (
+        f"{person} is a member of Year 8 (Year group), Year 9 (Year group): a pupil is in one "
+        "year group. Take them out of all but one in Group memberships first."
+    )
+    response = admin_client.post(
+        f"/admin/users/edit/{person.pk}/",
+        {
+            "username": person.username,
+            "email": person.email,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "school": school.pk,
+            "is_active": "on",
+            "groups": [pupils.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["groups"] == [refusal]
+    assert Role.PUPIL not in roles_of(type(person).objects.get(pk=person.pk))
+
+    meta = person._meta
+    url = reverse("wagtail_bulk_action", args=[meta.app_label, meta.model_name, "assign_role"])
+    response = admin_client.post(
+        f"{url}?next=/admin/users/&id={person.pk}", {"role": pupils.pk}, follow=True
+    )
+    assert refusal in response.content.decode()
+    assert Role.PUPIL not in roles_of(type(person).objects.get(pk=person.pk))
