@@ -1,6 +1,8 @@
 """The teaching view: staff open pupils' lessons to prepare them or lead them with a class.
 They see the content, the activities described rather than played, and nothing is recorded."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -156,3 +158,19 @@ def test_a_colleague_finishes_a_run_whose_starter_has_left_and_is_led_back_to_th
     assert page.status_code == 200
     assert "Ending: a good outcome" in page.text
     assert f'href="{lesson.url}">Back to the lesson: What to do if you see it</a>' in page.text
+
+
+def test_the_teaching_view_tells_pupils_the_safeguarding_lead_can_open_their_reflection(
+    client, teacher, lesson
+):
+    """A lesson projected to a class tells pupils who can read what they write: not their
+    teachers, but the school's safeguarding lead can (DESIGN.md, reflections stay in the
+    school's records), as the page they answer on says; not that only they can see it."""
+    client.force_login(teacher)
+    html = unescape(client.get(lesson.url).content.decode())
+    assert "Teaching view" in html
+    assert "Pupils can write an answer here that only they can see." not in html
+    assert (
+        "Their teachers can't see it. It is kept in the school's records, which the "
+        "school's designated safeguarding lead can open."
+    ) in html
