@@ -236,6 +236,9 @@ class Certificate(models.Model):
     code = models.CharField(
         _("verification code"), max_length=14, unique=True, default=_certificate_code
     )
+    # The day it expired, or was to expire, when its course was deleted: the assignments and
+    # renewal marks that give the date go with the course (`certificates_keep_expiry`).
+    expires_on_kept = models.DateField(_("expires on (course deleted)"), null=True, blank=True)
     issued_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

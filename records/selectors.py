@@ -408,9 +408,11 @@ def certificate_expires_on(*, certificate: Certificate) -> date | None:
     assignments that cover its holder there, if any still does); or, if
     sooner, the day after the time to take it again ran out once the course was marked
     "requires renewal" after it was completed: by its latest mark, which gives the days to
-    take it again on the dashboard and in the email (a later mark supersedes an earlier)."""
+    take it again on the dashboard and in the email (a later mark supersedes an earlier).
+    Once the course is deleted, the date it had then (`services.certificates_keep_expiry`)."""
     if certificate.course_id is None:
-        return None
+        # The course was deleted, and with it what gave the date: the date it had then.
+        return certificate.expires_on_kept
     renewal = (
         CourseRenewal.objects.filter(
             course_id=certificate.course_id, required_from__gt=certificate.completed_at

@@ -287,6 +287,24 @@ def certificate_issue(*, learner: User, statement_id: uuid.UUID) -> Certificate:
         return Certificate.objects.get(statement_id=statement_id, learner=learner)
 
 
+def certificates_keep_expiry(*, course_page_id: int) -> int:
+    """Before a course is deleted: keep on each of its certificates the day it expires, or
+    expired, as the check page gives it now. The assignments and renewal marks that give
+    the date are deleted with the course, and a certificate for training that has run out
+    must not check out as current from then on. Returns how many were given a date."""
+    from .selectors import certificate_expires_on
+
+    kept = 0
+    for certificate in Certificate.objects.filter(course_id=course_page_id).select_related(
+        "learner"
+    ):
+        expires_on = certificate_expires_on(certificate=certificate)
+        if expires_on is not None:
+            Certificate.objects.filter(pk=certificate.pk).update(expires_on_kept=expires_on)
+            kept += 1
+    return kept
+
+
 def certificate_verify(*, code: str) -> Certificate | None:
     """The certificate with this code if it is valid: issued, and its completion still
     stands (not voided, not erased)."""

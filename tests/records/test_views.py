@@ -2493,3 +2493,35 @@ def test_a_course_assigned_to_a_team_with_nobody_in_it_yet_is_not_called_unassig
         page = " ".join(client.get(reverse(name)).content.decode().split())
         assert expected in page, name
         assert f'<a href="{reverse("records:assignments")}">See the assignments</a>' in page
+
+
+@pytest.mark.parametrize(("days_ago", "says"), [(400, "Expired certificate"), (100, "Valid")])
+def test_a_certificate_keeps_its_expiry_date_when_its_course_is_deleted(
+    client, world, staff_course, days_ago, says
+):
+    """The school renews the course every 12 months. An editor deleted the course (to
+    replace it, say): the check page went on calling a certificate from 400 days ago valid,
+    with no expiry date, as if the training were current."""
+    from records.models import LearnerActivity
+
+    done = timezone.now() - timedelta(days=days_ago)
+    Completion.objects.filter(pk=world["completion"].pk).update(completed_at=done)
+    LearnerActivity.objects.filter(learner=world["staff"]).update(
+        first_seen_at=done, last_seen_at=done, first_completed_at=done, last_completed_at=done
+    )
+    # Assigned, and in the team, since before they did it.
+    before = done - timedelta(days=1)
+    Assignment.objects.update(created_at=before)
+    User.objects.filter(pk=world["staff"].pk).update(date_joined=before, school_joined_at=before)
+    Membership.objects.filter(user=world["staff"]).update(joined_at=before)
+    certificate = _staff_course_certificate(world, staff_course, completed_at=done)
+    expires_on = add_months(timezone.localdate(done), 12)
+    verb = "expired" if days_ago == 400 else "expires"
+    checked = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
+    assert says in checked and f"It {verb} on {expires_on:%-d %B %Y}" in checked
+
+    staff_course.delete()
+
+    html = client.get(reverse("records:verify"), {"code": certificate.code}).content.decode()
+    assert says in html
+    assert f"It {verb} on {expires_on:%-d %B %Y}" in html
