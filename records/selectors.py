@@ -492,6 +492,14 @@ class Chase:
         """Who and which course, as the chase page's form sends back the rows it showed."""
         return f"{self.learner.pk}:{self.item.course.page_id}"
 
+    @property
+    def since(self) -> date:
+        """The first day they were overdue (the day after the due date) or expired (the
+        expiry date, itself the first day the completion no longer counts)."""
+        if self.item.state == State.EXPIRED and self.item.standing.expires_on is not None:
+            return self.item.standing.expires_on
+        return self.item.due_on + timedelta(days=1)
+
 
 @dataclass
 class ChaseList:

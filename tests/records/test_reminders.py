@@ -1239,3 +1239,23 @@ def test_the_leads_chase_emails_only_whom_the_page_showed_when_they_pressed_emai
     assert [m.to for m in mailoutbox] == [[teacher.email]]
     # The newcomer is listed now, for the lead to send to next.
     assert _chase_form(client).get("chase") == [f"{newcomer.pk}:{staff_course.pk}"]
+
+
+def test_the_chase_page_says_someone_is_overdue_since_the_day_after_their_due_date(
+    client, school, staff_team, staff_course, teacher, safeguarding_lead
+):
+    """Due yesterday: they have been overdue since today, the first day the course was not
+    done by its due date, as someone whose completion expired yesterday has been expired
+    since yesterday (an expiry date is the first day it no longer counts). The "Since"
+    column gave the due date, a day on which they were not yet overdue."""
+    import re
+
+    due_on = date.today() - timedelta(days=1)
+    assign_to_team(staff_team, staff_course, due_on=due_on)
+    client.force_login(safeguarding_lead)
+    page = client.get(reverse("records:chase")).content.decode()
+    to_email = page[page.index('id="to-email"') : page.index('id="not-emailed"')]
+    row = next(r for r in to_email.split("<tr>") if teacher.get_full_name() in r)
+    cells = re.findall(r"<td>(.*?)</td>", row, flags=re.S)
+    assert "Overdue" in cells[1]
+    assert cells[2] == f"{date.today():%-d %b %Y}"
