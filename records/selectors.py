@@ -468,6 +468,24 @@ def certificate_expires_on(*, certificate: Certificate) -> date | None:
     return min(expires_on, renewed_by) if renewed_by else expires_on
 
 
+def certificate_completed_again(*, certificate: Certificate) -> bool:
+    """Has its holder completed the course again since the completion the certificate
+    shows? A certificate that has expired may have been renewed by a later one."""
+    iri = (
+        Completion.objects.filter(statement_id=certificate.statement_id)
+        .values_list("activity_iri", flat=True)
+        .first()
+    )
+    return (
+        iri is not None
+        and Completion.objects.filter(
+            learner_id=certificate.learner_id,
+            activity_iri=iri,
+            completed_at__gt=certificate.completed_at,
+        ).exists()
+    )
+
+
 def reminders_last_sent(learner) -> dict[int, ReminderSent]:
     """The last reminder emailed to `learner` about each of their courses, by course page id
     (one query; a person has a few reminders a year). By course, not assignment: a course

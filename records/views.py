@@ -897,6 +897,9 @@ def verify(request):
             "expires_on": expires_on,
             "expired": expires_on is not None and timezone.localdate() >= expires_on,
         }
+        if result["expired"]:
+            # Renewed since: "must be taken again" would tell whoever checks it otherwise.
+            result["completed_again"] = selectors.certificate_completed_again(certificate=found)
     return render(request, "records/verify.html", {"form": form, "result": result})
 
 

@@ -321,3 +321,44 @@ def test_a_checklist_ticked_before_a_renewal_starts_unticked_and_new_ticks_show(
     html = client.get(module.url).content.decode()
     assert f'value="{second}" id="item-{second}" checked' in html
     assert f'value="{first}" id="item-{first}">' in html
+
+
+def test_the_check_page_does_not_ask_for_a_renewal_already_done(
+    client, teacher, staff_course, staff_modules, quiz, yearly
+):
+    """A teacher's completion expired and they took the course again. Whoever checked the
+    old certificate read that the course "must be taken again for the training to be
+    current", though it had been: the page says it was completed again since (not when:
+    the code holder is shown only what the certificate shows), and the new certificate
+    says until when it is current."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from records.services import certificate_issue
+    from records.states import add_months
+
+    finish_course(teacher, staff_modules, quiz)
+    _age_completions(teacher, 400)
+    [old] = Completion.objects.filter(learner=teacher, activity_iri=staff_course.activity_iri)
+    old_certificate = certificate_issue(learner=teacher, statement_id=old.statement_id)
+    html = client.get(reverse("records:verify"), {"code": old_certificate.code}).content.decode()
+    assert "the course must be taken again for the training to be current" in html
+
+    client.force_login(teacher)
+    _go_through_it_again(client, staff_course)
+    finish_course(teacher, staff_modules, quiz)
+    new = Completion.objects.filter(learner=teacher, activity_iri=staff_course.activity_iri)
+    new = new.exclude(pk=old.pk).get()
+    client.logout()
+
+    html = client.get(reverse("records:verify"), {"code": old_certificate.code}).content.decode()
+    assert "Expired certificate" in html
+    assert "the course must be taken again for the training to be current" not in html
+    assert (
+        "They have completed the course again since: the certificate of their latest "
+        "completion shows whether their training is current."
+    ) in html
+    new_certificate = certificate_issue(learner=teacher, statement_id=new.statement_id)
+    html = client.get(reverse("records:verify"), {"code": new_certificate.code}).content.decode()
+    expires_on = add_months(timezone.localdate(new.completed_at), 12)
+    assert "Valid certificate" in html and f"It expires on {expires_on:%-d %B %Y}" in html
