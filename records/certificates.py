@@ -493,21 +493,36 @@ def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=
 
     # The record leaves the school, and a few pupils' counts are their own results (a class
     # of one: "0 completed, 1 overdue"). As group analytics (DESIGN.md, data protection),
-    # pupils' counts are given only for MIN_LEARNERS or more, and a class's not where the
-    # course's count less the class's would give a few others' (a class of five beside a
-    # class of one, as the course row adds them up).
-    from scenarios.selectors import MIN_LEARNERS
+    # pupils' counts are given only for MIN_LEARNERS or more, and a group's not where adding
+    # up and taking away the rows given for the course would give a few others' (a class of
+    # five beside a class of one, as the course row adds them up; two classes less their
+    # year group, with a pupil in neither). Rows are given in turn while they stay clear of
+    # that, as `scenarios.selectors` does for a group's choices.
+    from scenarios.selectors import MIN_LEARNERS, _left_over_few
 
-    pupils_on = {r.course.page_id: r.counts.assigned for r in overview.courses}
     not_counted = _("Not given: it would single out fewer than %(minimum)d pupils") % {
         "minimum": MIN_LEARNERS
     }
+    given: dict[int, list[set[int]]] = {r.course.page_id: [] for r in overview.courses}
+    on_course = {r.course.page_id: r.learner_ids for r in overview.courses}
+    withheld: set[tuple[int, int]] = set()
+    for r in overview.groups:
+        if not r.course.is_pupil_course or r.group.kind == r.group.Kind.STAFF_TEAM:
+            continue
+        shown = given[r.course.page_id]
+        learners = on_course[r.course.page_id]
+        if len(r.learner_ids) < MIN_LEARNERS or _left_over_few(
+            learners, [*shown, r.learner_ids], set()
+        ):
+            withheld.add((r.course.page_id, r.group.pk))
+        else:
+            shown.append(r.learner_ids)
 
     def too_few(r) -> bool:
         if not r.course.is_pupil_course:
             return False
-        others = pupils_on[r.course.page_id] - r.counts.assigned
-        return r.counts.assigned < MIN_LEARNERS or 0 < others < MIN_LEARNERS
+        group = r.group.pk if r.group else None
+        return r.counts.assigned < MIN_LEARNERS or (r.course.page_id, group) in withheld
 
     def counts_table(rows, names, widths) -> Table:
         data = [[*(heading for heading, _name in names), *counts_head]]

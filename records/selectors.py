@@ -656,6 +656,9 @@ class OverviewRow:
     course: CourseInfo
     group: Group | None
     counts: Counts
+    # Who is counted (ids): a document for outside the school compares rows' learners, so
+    # that no sums of its rows single out a few pupils (`certificates.training_record_pdf`).
+    learner_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -679,15 +682,20 @@ def dashboard_overview(*, viewer, school, today: date | None = None) -> Overview
         members_of[user_id].add(group_id)
     per_course: dict[int, Counts] = {c.page_id: Counts() for c in courses}
     per_group: dict[tuple[int, int], Counts] = defaultdict(Counts)
+    counted: dict[tuple[int, int | None], set[int]] = defaultdict(set)
     totals = Counts()
     for item in items:
         per_course[item.course.page_id].add(item.state)
+        counted[(item.course.page_id, None)].add(item.learner_id)
         totals.add(item.state)
         for group_id in members_of.get(item.learner_id, ()):
             per_group[(item.course.page_id, group_id)].add(item.state)
-    course_rows = [OverviewRow(c, None, per_course[c.page_id]) for c in courses]
+            counted[(item.course.page_id, group_id)].add(item.learner_id)
+    course_rows = [
+        OverviewRow(c, None, per_course[c.page_id], counted[(c.page_id, None)]) for c in courses
+    ]
     group_rows = [
-        OverviewRow(c, g, per_group[(c.page_id, g.pk)])
+        OverviewRow(c, g, per_group[(c.page_id, g.pk)], counted[(c.page_id, g.pk)])
         for c in courses
         for g in groups
         if (c.page_id, g.pk) in per_group

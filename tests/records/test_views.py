@@ -1125,6 +1125,30 @@ def test_the_training_record_pdf_gives_no_counts_that_single_out_a_few_pupils(
     assert "Where counts would single out fewer than 5 pupils, they are not given" in words
 
 
+def test_the_training_record_pdf_gives_no_counts_that_classes_less_their_year_would_single_out(
+    client, world, school, pupil_course, dejavu
+):
+    """A year group of eleven, two classes of five in it and one pupil in neither: each
+    group is big enough, and so is the course less each, but the year's counts less its two
+    classes' are that one pupil's own result. Some of them are not given."""
+    year = GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    classes = [_class_of(school, "8B", 5), _class_of(school, "8C", 5)]
+    for group in classes:
+        for membership in Membership.objects.filter(group=group):
+            Membership.objects.create(group=year, user=membership.user)
+    alone = UserFactory(school=school, username="year-only", roles=[Role.PUPIL])
+    Membership.objects.create(group=year, user=alone)
+    words = _pupils_part_of_training_record(
+        client, world["safeguarding_lead"], pupil_course, [year]
+    )
+    given = [
+        name
+        for name in ("Year 8", "8B", "8C")
+        if f"{pupil_course.title} {name} {NOT_GIVEN}" not in words
+    ]
+    assert len(given) < 3
+
+
 def test_the_training_record_pdf_lists_a_safeguarding_lead_without_the_staff_role(
     client, world, school, home_page, dejavu
 ):
