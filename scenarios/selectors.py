@@ -407,12 +407,16 @@ def _left_over_few(learners: set[int], groups: list[set[int]], outsiders_here: s
     return _few_worked_out(learners, shown)
 
 
+# A prime past any fraction's denominator the sums below make (2**61 - 1).
+_PRIME = 2**61 - 1
+
+
 def _few_worked_out(learners: set[int], shown: list[set[int]]) -> bool:
     """Could a few learners' shares be worked out by adding and taking away this group's and
     the `shown` groups' (each among `learners`)? Learners in the same groups are alike to
     whoever does the sums; some of them, fewer than MIN_LEARNERS, can be told apart exactly
-    when that set is a sum of the groups' (a pupil in two classes of a year: the classes
-    added up, less the year)."""
+    when that set, or a few such sets together, is a sum of the groups' (a pupil in two
+    classes of a year: the classes added up, less the year)."""
     patterns: dict[tuple[bool, ...], int] = {}
     for learner in learners:
         pattern = tuple(learner in ids for ids in shown)
@@ -436,13 +440,56 @@ def _few_worked_out(learners: set[int], shown: list[set[int]]) -> bool:
         pivot = next((i for i, v in enumerate(vector) if v), None)
         if pivot is not None:
             basis.append((pivot, vector))
-    for index, pattern in enumerate(alike):
-        if not 0 < patterns[pattern] < MIN_LEARNERS:
-            continue
-        alone = [Fraction(0)] * len(alike)
-        alone[index] = Fraction(1)
-        if not any(reduced(alone)):
+    # A few learners of different sets told apart together are singled out too (two classes
+    # added up, less a set holding all but one pupil of each: those two). What is left of a
+    # set after taking away the groups' sums adds up like the sets do, so some sets with
+    # fewer than MIN_LEARNERS between them are worked out exactly when what is left of them
+    # adds up to nothing. At most four sets (a learner or more each): one or two sets are
+    # matched with one or two others, by a weighted sum of what is left (quick to compare
+    # however many sets there are), and a match is then checked in full.
+    left_of = {
+        index: reduced([Fraction(int(i == index)) for i in range(len(alike))])
+        for index, pattern in enumerate(alike)
+        if patterns[pattern] < MIN_LEARNERS
+    }
+
+    def weighed(left: list[Fraction]) -> int:
+        # Weights that no few sets' share alike, so matches checked in full are rare; modulo a
+        # prime, as whole numbers add up quicker than fractions.
+        weight = sum(
+            (v * (i * i * 7919 + i * 104729 + 1) for i, v in enumerate(left) if v), Fraction(0)
+        )
+        if weight.denominator % _PRIME == 0:
+            return 0  # (never seen: a group would need more pupils than there are people)
+        return weight.numerator * pow(weight.denominator, -1, _PRIME) % _PRIME
+
+    few = [
+        (frozenset([index]), patterns[alike[index]], weighed(left))
+        for index, left in left_of.items()
+    ]
+    few += [
+        (first | second, count + other, (weight + more) % _PRIME)
+        for position, (first, count, weight) in enumerate(few)
+        for second, other, more in few[position + 1 :]
+        if count + other < MIN_LEARNERS
+    ]
+
+    def nothing_left(indexes) -> bool:
+        return not any(sum(column) for column in zip(*(left_of[i] for i in indexes), strict=True))
+
+    by_weight: dict[int, list[tuple[frozenset[int], int]]] = {}
+    for together, count, weight in few:
+        by_weight.setdefault(weight, []).append((together, count))
+    for together, count, weight in few:
+        if not weight and nothing_left(together):
             return True
+        for others, other in by_weight.get(-weight % _PRIME, ()):
+            if (
+                count + other < MIN_LEARNERS
+                and not together & others
+                and nothing_left(together | others)
+            ):
+                return True
     return False
 
 

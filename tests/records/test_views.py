@@ -1149,6 +1149,46 @@ def test_the_training_record_pdf_gives_no_counts_that_classes_less_their_year_wo
     assert len(given) < 3
 
 
+def test_the_training_record_pdf_gives_no_counts_that_adding_up_groups_would_single_out(
+    client, world, school, pupil_course, dejavu
+):
+    """Two classes of six, five of each in a set and one not, and another class of five:
+    each group is big enough, and so is the course less any of them or all of them at once,
+    but the two classes added up, less the set, are the two pupils outside it. Not all
+    three are given."""
+
+    def group(name, pupils):
+        group = GroupFactory(school=school, name=name, kind=Group.Kind.CLASS)
+        for pupil in pupils:
+            Membership.objects.create(group=group, user=pupil)
+        return group
+
+    def pupils(prefix, count):
+        return [
+            UserFactory(school=school, username=f"{prefix}-{n}", roles=[Role.PUPIL])
+            for n in range(count)
+        ]
+
+    in_set_a, in_set_b = pupils("set-a", 5), pupils("set-b", 5)
+    classes = [
+        group("8A", [*in_set_a, *pupils("out-a", 1)]),
+        group("8B", [*in_set_b, *pupils("out-b", 1)]),
+    ]
+    maths_set = group("8 Set 1", [*in_set_a, *in_set_b])
+    words = _pupils_part_of_training_record(
+        client,
+        world["safeguarding_lead"],
+        pupil_course,
+        [*classes, maths_set, _class_of(school, "8E", 5)],
+    )
+    given = [
+        name
+        for name in ("8A", "8B", "8 Set 1")
+        if f"{pupil_course.title} {name} {NOT_GIVEN}" not in words
+    ]
+    assert len(given) < 3
+
+
 def test_the_training_record_pdf_lists_a_safeguarding_lead_without_the_staff_role(
     client, world, school, home_page, dejavu
 ):

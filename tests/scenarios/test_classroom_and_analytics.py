@@ -1643,6 +1643,29 @@ def test_a_pupil_in_two_classes_of_the_year_is_not_given_away_by_adding_them_up(
     assert not in_year.endings
 
 
+def test_two_classes_less_a_set_do_not_give_away_the_two_pupils_outside_it(school, klass, scenario):
+    """Year 8 is 8R and 8S, five of each in a set and one of each not, and 8T. Each group is
+    enough to show, and so is the year less any of them or all of them at once; but 8R's
+    shares and 8S's added up, less the set's, are what the two pupils outside it chose."""
+    other = GroupFactory(school=school, name="8S", kind=Group.Kind.CLASS)
+    third = GroupFactory(school=school, name="8T", kind=Group.Kind.CLASS)
+    maths_set = GroupFactory(school=school, name="8 Set 1", kind=Group.Kind.CLASS)
+    year = GroupFactory(school=school, name="Year 8", kind=Group.Kind.YEAR_GROUP)
+    _pupils_play(klass, school, scenario, [["report", "tell"]] * 5)
+    _pupils_play(other, school, scenario, [["report", "ignore"]] * 5, prefix="s")
+    for membership in Membership.objects.filter(group__in=[klass, other]):
+        Membership.objects.get_or_create(group=maths_set, user=membership.user)
+    _pupils_play(klass, school, scenario, [["share", "oops"]], prefix="out-r")
+    _pupils_play(other, school, scenario, [["share", "oops"]], prefix="out-s")
+    _pupils_play(third, school, scenario, [["report", "tell"]] * 5, prefix="t")
+    for membership in Membership.objects.filter(group__in=[klass, other, third]):
+        Membership.objects.get_or_create(group=year, user=membership.user)
+    in_year = scenario_group_analytics(scenario=scenario, group=year)
+    assert in_year.enough
+    assert _shown_at(in_year, "start") is None
+    assert not in_year.endings
+
+
 def test_a_year_group_made_of_whole_classes_shows_its_choices(school, klass, scenario):
     """Nothing is left over when the classes are taken away: the year's page gives away no
     one the classes' pages do not."""
