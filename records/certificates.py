@@ -440,7 +440,9 @@ def _table(data, widths, regular, bold) -> Table:
     return table
 
 
-def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=()) -> bytes:
+def training_record_pdf(
+    *, school, produced_by, today, overview, staff, lessons=(), all_withdrawn=False
+) -> bytes:
     """A school's training record, to print or send to governors or an inspector: completion
     by course; each member of staff's standing on each staff course (name, state, due,
     completed, expires); pupils' courses by class and year group as counts only, and only for
@@ -449,7 +451,8 @@ def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=
     were there).
 
     `overview` is `selectors.dashboard_overview()`; `staff` is `selectors.dashboard_matrix()`
-    for the staff role, every row; `lessons` are `courses.ClassLesson` rows, latest first."""
+    for the staff role, every row; `lessons` are `courses.ClassLesson` rows, latest first;
+    `all_withdrawn`, that courses are assigned but an editor has unpublished every one."""
     buffer = io.BytesIO()
     title = _("Training record: %(school)s") % {"school": school.name}
     doc = SimpleDocTemplate(
@@ -554,6 +557,16 @@ def training_record_pdf(*, school, produced_by, today, overview, staff, lessons=
                 overview.courses,
                 [(_("Course"), lambda r: r.course.title)],
                 [85 * mm] + [25 * mm] * 7,
+            )
+        )
+    elif all_withdrawn:
+        story.append(
+            _paragraph(
+                _(
+                    "Courses are assigned, but an editor has unpublished (withdrawn) every one "
+                    "of them, so there is nothing to count."
+                ),
+                styles["Normal"],
             )
         )
     else:

@@ -190,8 +190,11 @@ def training_record_pdf(request):
 
     school = _school_for(request)
     today = timezone.localdate()
+    assigned = list(selectors.assignments_of_school(school=school))
     content = documents.training_record_pdf(
         school=school,
+        # As on the dashboard: not "none assigned" when every assigned course is withdrawn.
+        all_withdrawn=bool(assigned) and not any(a.course.live for a in assigned),
         produced_by=request.user.get_full_name() or request.user.username,
         today=today,
         lessons=lessons_taught_in(school, since=add_months(today, -12)),

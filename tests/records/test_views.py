@@ -2063,6 +2063,23 @@ def test_the_dashboard_says_assigned_courses_are_withdrawn_not_that_none_are_ass
     assert f'<a href="{reverse("records:assignments")}">See the assignments</a>' in page
 
 
+def test_the_training_record_pdf_says_assigned_courses_are_withdrawn_not_that_none_are_assigned(
+    client, world, staff_course, dejavu
+):
+    """Every course the school assigned was unpublished by an editor: the training record,
+    read by governors or an inspector, said "No courses are assigned yet", which is not so.
+    It says, as the dashboard does, that they are assigned but withdrawn."""
+    staff_course.unpublish()
+    client.force_login(world["safeguarding_lead"])
+
+    words = " ".join(_pdf_text(client.get(reverse("records:training_record_pdf")).content).split())
+
+    assert (
+        "Courses are assigned, but an editor has unpublished (withdrawn) every one of them, "
+        "so there is nothing to count."
+    ) in words
+
+
 def _staff_renew_every_24_months_and_leads_every_12(school, staff_course):
     """The staff team's assignment of the staff course renews every 24 months; the leads get
     their own assignment of it that renews every 12."""
