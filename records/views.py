@@ -373,7 +373,8 @@ def data_protection_csv(request):
         [
             csv_datetime(event.at),
             event.get_kind_display(),
-            event.person.get_full_name() if event.person_id else "",
+            # As the page names them: by their username when they have no name.
+            (event.person.get_full_name() or event.person.username) if event.person_id else "",
             event.role,
             event.groups,
             event.mis_id,

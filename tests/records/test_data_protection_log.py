@@ -479,3 +479,23 @@ def test_a_persons_own_export_says_how_and_by_whom_each_entry_about_them_was_mad
         {"kind": "exported", "via": "command", "by": None},
         {"kind": "exported", "via": "dashboard", "by": "Dana Lead"},
     ]
+
+
+def test_the_csv_names_someone_without_a_name_by_their_username_as_the_page_does(
+    lead_client, school
+):
+    """An account made in the admin may have a username and no name. The log's page links
+    to them by their username; its CSV left the person's cell empty, so an entry about
+    them could not be told from one about someone since erased."""
+    staff = UserFactory(
+        school=school,
+        username="supply.teacher.7",
+        first_name="",
+        last_name="",
+        roles=[Role.STAFF],
+    )
+    lead_client.post(reverse("records:person_export", args=[staff.pk]))
+    assert "supply.teacher.7</a>" in lead_client.get(LOG).text
+    response = lead_client.get(reverse("records:data_protection_csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][2] == "supply.teacher.7"
