@@ -581,17 +581,27 @@ def person_left(request, pk: int):
 
 @dashboard_required
 def person_csv(request, pk: int):
+    from courses.selectors import completed_in_class
+
     learner = _visible_person(request, pk)
-    rows = [
-        [
-            line.course.title if line.course else "",
-            line.module_title or "",
-            csv_datetime(line.completion.completed_at),
-        ]
-        for line in selectors.person_completions(learner=learner)
-    ]
+    # As the page: a completion from a lesson led with their class says so, and its day (the
+    # time it holds is made up, midday of that day).
+    in_class = completed_in_class(pupil=learner) if Role.PUPIL in roles_of(learner) else {}
+    rows = []
+    for line in selectors.person_completions(learner=learner):
+        lesson = in_class.get(line.completion.statement_id)
+        rows.append(
+            [
+                line.course.title if line.course else "",
+                line.module_title or "",
+                csv_datetime(line.completion.completed_at),
+                lesson[1].isoformat() if lesson else "",
+            ]
+        )
     return csv_response(
-        f"record-{learner.username}.csv", ["Course", "Module", "Completed at"], rows
+        f"record-{learner.username}.csv",
+        ["Course", "Module", "Completed at", "In a lesson led with a class on"],
+        rows,
     )
 
 

@@ -2342,6 +2342,34 @@ def test_the_dashboards_chart_column_is_hidden_from_screen_readers_header_and_al
     assert all('aria-hidden="true"' in cell for cell in cells)
 
 
+def test_the_person_csv_says_which_completions_came_from_a_lesson_led_in_class(
+    client, world, pupil_course
+):
+    """The person page gives a module completed in a lesson led with the pupil's class as
+    "<the lesson's day>, in class": the time the record holds is made up (midday). The CSV
+    gave that time as if the pupil had done it then, and not that it was in class; it says
+    so now, with the lesson's day."""
+    from courses.services import class_lesson_record
+
+    first, _second = pupil_course.modules()
+    taught_on = date.today() - timedelta(days=3)
+    class_lesson_record(
+        teacher=world["staff"],
+        group=world["klass"],
+        course=pupil_course,
+        modules=[first],
+        pupils=[world["pupil"]],
+        taught_on=taught_on,
+    )
+    client.force_login(world["safeguarding_lead"])
+    html = client.get(reverse("records:person", args=[world["pupil"].pk])).content.decode()
+    assert f"{taught_on.day} {taught_on:%b %Y}, in class" in html
+    rows = _rows(client.get(reverse("records:person_csv", args=[world["pupil"].pk])))
+    assert rows[0] == ["Course", "Module", "Completed at", "In a lesson led with a class on"]
+    row = next(row for row in rows[1:] if row[1] == first.title)
+    assert row[3] == taught_on.isoformat()
+
+
 def test_the_person_page_offers_the_completions_download_only_with_a_table(client, world):
     """Under "Completed courses and modules", "Download this table (CSV)" was offered for a
     person with nothing completed, where there is no table: the link now comes with it."""
