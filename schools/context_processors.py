@@ -6,7 +6,7 @@ from functools import cache
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role, roles_of
-from .sessions import ALLOWANCE, session_ends_at
+from .sessions import ALLOWANCE, session_ends_at, signed_out_person
 
 
 def people(request) -> dict:
@@ -38,10 +38,12 @@ def _session_time(request, user) -> dict:
     signed_in = user is not None and user.is_authenticated and session is not None
     ends = session_ends_at(session) if signed_in else None
     if ends is None:
-        return {"session_seconds_left": None, "session_allowance": None}
+        return {"session_seconds_left": None, "session_allowance": None, "session_person": None}
     return {
         "session_seconds_left": max(0, ends - int(time.time())),
         "session_allowance": session[ALLOWANCE],
+        # For "Sign in again" once the sign-in has ended (sessions.signed_out_person).
+        "session_person": signed_out_person(user),
     }
 
 

@@ -22,6 +22,7 @@ import time
 from django.conf import settings
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
+from django.utils.crypto import salted_hmac
 
 from .roles import Role, roles_of
 
@@ -77,6 +78,14 @@ def session_renew(session, now: float) -> int | None:
         return None
     session[RENEWED] = int(now)  # saved, with a fresh expiry, by SessionMiddleware
     return session_ends_at(session)
+
+
+def signed_out_person(user) -> str:
+    """An opaque mark of who was signed in, carried by the "Sign in again" link a page shows
+    once its sign-in has ended: the page it leads back to is theirs, and whoever else signs
+    in there (the next pupil at a shared device) goes to their own home page instead, not
+    to a page that is "not found" for them. It names nobody and cannot be made up."""
+    return salted_hmac("schools.sessions.signed_out_person", str(user.pk)).hexdigest()[:20]
 
 
 PING_VIEW = "wagtailadmin_editing_sessions:ping"

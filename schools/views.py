@@ -41,7 +41,7 @@ from .services import (
     sign_in_pause_lift,
 )
 from .services import roster_import as roster_import_service
-from .sessions import session_ends_at, session_renew
+from .sessions import session_ends_at, session_renew, signed_out_person
 
 # The list of who has left, shown before an import that marks them, carries the file and the
 # list's fingerprint in a signed token, so the import marks exactly the people shown.
@@ -91,11 +91,23 @@ class SignInView(auth_views.LoginView):
 
     def get_redirect_url(self):
         url = super().get_redirect_url()
+        if self.request.user.is_authenticated and self._person() not in (
+            "",
+            signed_out_person(self.request.user),
+        ):
+            # "Sign in again" on the page of someone whose sign-in ended, used by someone
+            # else: to their own home page, as that page may be "not found" for them.
+            return ""
         return url if _is_a_next_page(url) else ""
+
+    def _person(self) -> str:
+        """Who was signed in on the page "Sign in again" came from (sessions.signed_out_person)."""
+        return self.request.POST.get("person", self.request.GET.get("person", ""))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["pupil_idle_minutes"] = settings.PUPIL_IDLE_MINUTES
+        context["signed_out_person"] = self._person()
         return context
 
 

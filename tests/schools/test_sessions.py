@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from schools.roles import Role
 from schools.sessions import RENEWED
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +191,50 @@ def test_a_page_can_ask_how_long_is_left_without_keeping_the_sign_in_going(clien
     response = client.get(reverse("session_left"))
     assert response.status_code == 403
     assert response.json() == {"signed_out": True}
+
+
+def _sign_in_again_link(html: str) -> str:
+    """The href of the "Sign in again" link the page shows once its sign-in has ended."""
+    import html as html_module
+
+    return html_module.unescape(re.search(r'<a href="([^"]+)" data-session-sign-in', html)[1])
+
+
+def test_someone_else_signing_in_again_from_the_last_persons_page_goes_to_their_own_home(
+    client, school, teacher, klass
+):
+    """On a shared computer the sign-in of the teacher at the front ends while their class's
+    PSHE record is open. Another teacher, of another class, uses the page's "Sign in again":
+    they go to their own home page, not to a class record that is "not found" for them."""
+    from schools.models import Group, Membership
+    from tests.factories import GroupFactory, UserFactory
+
+    other_class = GroupFactory(school=school, name="9T", kind=Group.Kind.CLASS)
+    colleague = UserFactory(school=school, username="teacher2", roles=[Role.STAFF])
+    Membership.objects.create(group=other_class, user=colleague, role=Membership.Role.TEACHER)
+    session = _sign_in(client, teacher)
+    class_record = reverse("records:pshe_class", args=[klass.pk])
+    link = _sign_in_again_link(client.get(class_record).content.decode())
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    form = client.get(link)
+    response = client.post(
+        link, {"username": colleague.username, "password": PASSWORD}, follow=True
+    )
+
+    assert form.status_code == 200
+    assert response.status_code == 200
+    assert class_record not in [url for url, _status in response.redirect_chain]
+    assert response.redirect_chain[0][0] == reverse("home")
+
+
+def test_the_same_person_signing_in_again_goes_back_to_their_page(client, teacher, klass):
+    session = _sign_in(client, teacher)
+    class_record = reverse("records:pshe_class", args=[klass.pk])
+    link = _sign_in_again_link(client.get(class_record).content.decode())
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    response = client.post(link, {"username": teacher.username, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == class_record
