@@ -15,6 +15,9 @@ urlpatterns = [
     # Before the admin's own URLs: its sign-in page sends people to the site's (settings:
     # WAGTAILADMIN_LOGIN_URL), keeping where they were going.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    # The admin's "Log out" signs out as the site's "Sign out" does; Wagtail's own, opened by
+    # GET, was a blank page that threw the cookie away and left the sign-in running.
+    path("admin/logout/", schools_views.SignOutView.as_view(), name="admin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", schools_views.SignInView.as_view(), name="login"),

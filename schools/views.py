@@ -53,7 +53,7 @@ LEAVERS_MAX_AGE = 60 * 60
 # rendered by GET), a reply meant for a script, or the admin's "Log out" (pressed in an admin
 # tab whose sign-in had ended, it sends here): opened by GET it is a blank "not allowed" page
 # that also throws away the new sign-in's cookie.
-NOT_A_NEXT_PAGE = {"login", "logout", "session_stay", "session_left", "wagtailadmin_logout"}
+NOT_A_NEXT_PAGE = {"login", "logout", "admin_logout", "session_stay", "session_left"}
 
 
 def _is_a_next_page(url: str) -> bool:
@@ -113,7 +113,18 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     """Signing out, to the sign-in page, which says it is done: on a shared device the
-    person leaving (and whoever sits down next) can see nobody is still signed in."""
+    person leaving (and whoever sits down next) can see nobody is still signed in. The
+    admin's "Log out" comes here too.
+
+    Opened by GET (a bookmark, a typed address), it offers the "Sign out" button; signing
+    out is a POST, so a link or a prefetch cannot sign anyone out."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "registration/sign_out.html")
 
     def get_redirect_url(self):
         url = super().get_redirect_url()

@@ -551,15 +551,54 @@ def test_signing_out_with_the_sign_out_page_as_next_lands_on_the_sign_in_page(cl
 
 def test_signing_in_after_signing_out_of_an_admin_left_open_lands_home(client, editor):
     """An admin tab left open past the sign-out for want of use still offers "Log out":
-    pressing it sends the editor to sign in with the admin's sign-out page as where to go
-    next. Signing in then lands on their home page, not on the admin's sign-out page opened
-    by GET (a blank "not allowed" page that also threw away the new sign-in's cookie)."""
+    pressing it lands on the sign-in page, and signing in there lands on their home page.
+    A sign-in link naming the admin's sign-out page as where to go next lands home too."""
     client.raise_request_exception = False
-    response = client.post(reverse("wagtailadmin_logout"), follow=True)
-    assert response.redirect_chain[-1][0] == f"{LOGIN}?next=/admin/logout/"
+    response = client.post("/admin/logout/", follow=True)
+    assert response.redirect_chain == [(LOGIN, 302)]
 
-    response = client.post(
-        response.redirect_chain[-1][0], {"username": editor.username, "password": PASSWORD}
-    )
+    response = client.post(LOGIN, {"username": editor.username, "password": PASSWORD})
     assert (response.status_code, response["Location"]) == (302, reverse("home"))
     assert client.get("/admin/").status_code == 200
+    client.post(reverse("logout"))
+    response = client.post(
+        f"{LOGIN}?next=/admin/logout/", {"username": editor.username, "password": PASSWORD}
+    )
+    assert (response.status_code, response["Location"]) == (302, reverse("home"))
+
+
+@pytest.mark.parametrize("address", ["/accounts/logout/", "/admin/logout/"])
+def test_opening_a_sign_out_address_offers_to_sign_out_and_leaves_the_sign_in_alone(
+    client, editor, address
+):
+    """A bookmarked or typed sign-out address is opened by GET: the person gets a page with
+    the "Sign out" button, not a blank "not allowed" page. Before, the admin's also threw
+    away the browser's cookie while the sign-in went on running on the server, and the next
+    page said "You have been successfully logged out"."""
+    client.raise_request_exception = False
+    sign_in(client, editor.username)
+
+    response = client.get(address)
+
+    assert response.status_code == 200
+    assert "<h1>Sign out</h1>" in response.text
+    assert "sessionid" not in response.cookies
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("address", ["/accounts/logout/", "/admin/logout/"])
+def test_opening_a_sign_out_address_when_signed_out_goes_to_the_sign_in_page(client, db, address):
+    response = client.get(address)
+    assert (response.status_code, response["Location"]) == (302, LOGIN)
+
+
+def test_the_admins_log_out_signs_out_as_the_site_does(client, editor):
+    """The admin's "Log out" ends the sign-in and lands on the site's sign-in page, saying so
+    in the site's words."""
+    sign_in(client, editor.username)
+
+    response = client.post("/admin/logout/", follow=True)
+
+    assert response.redirect_chain == [(LOGIN, 302)]
+    assert "You have signed out." in response.text
+    assert client.get("/admin/").status_code == 302
