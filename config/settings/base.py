@@ -377,6 +377,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=3600)
 WAGTAIL_SITE_NAME = "Upstander"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# A document in a collection whose Privacy is a shared password asks for it on a page of the
+# site (its header, with "Sign out"), not on Wagtail's bare page.
+WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "courses/document_password_required.html"  # noqa: S105
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 # Everyone signs in through the site's own page, editors and administrators too, so the same
