@@ -337,12 +337,14 @@ def module_progress_sync(*, learner, module: ModulePage, at: datetime | None = N
     )
 
 
-def _finished_these_not_that(*, these, that, that_since, these_since=None):
+def _finished_these_not_that(*, these, that, that_since, these_since=None, paths=None):
     """The active learners of a school who have completed every activity in `these` (since
     `these_since`, if given) but not `that` since `that_since`: whom a catch-up should bring
-    up to date. One query, whatever the number of learners."""
+    up to date. One query, whatever the number of learners. With `paths` (these modules'
+    page paths, by IRI), a learner kept out of some of them (private to groups they are not
+    in: modules_kept_from) needs only the rest, in three more."""
     from django.contrib.auth import get_user_model
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from records.models import Completion
 
@@ -352,15 +354,22 @@ def _finished_these_not_that(*, these, that, that_since, these_since=None):
         finished = finished.filter(completed_at__gte=these_since)
     if that_since is not None:
         completed = completed.filter(completed_at__gte=that_since)
-    finished = (
-        finished.values("learner_id")
-        .annotate(done=Count("activity_iri", distinct=True))
-        .filter(done=len(set(these)))
-        .values("learner_id")
-    )
+    wanted = len(set(these))
+    finished = finished.values("learner_id").annotate(done=Count("activity_iri", distinct=True))
+    found = Q(pk__in=finished.filter(done=wanted).values("learner_id"))
+    if paths:
+        short = dict(
+            finished.filter(done__lt=wanted)
+            .exclude(learner_id__in=completed.values("learner_id"))
+            .values_list("learner_id", "done")
+        )
+        kept = modules_kept_from(learner_ids=list(short), module_paths=paths)
+        found |= Q(
+            pk__in=[pk for pk, n in short.items() if pk in kept and n >= wanted - len(kept[pk])]
+        )
     return (
         get_user_model()
-        .objects.filter(pk__in=finished, is_active=True, school__isnull=False)
+        .objects.filter(found, is_active=True, school__isnull=False)
         .exclude(pk__in=completed.values("learner_id"))
         .select_related("school")
     )
@@ -397,21 +406,27 @@ def module_completions_catch_up(*, module_id: int) -> int:
 
 def course_completions_catch_up(*, course_id: int) -> int:
     """Complete a course for the learners who have now completed every module of it still
-    published: the editor unpublished the one module they had left, so they should not stay
-    "in progress" on the dashboard until they press "Carry on" (`course_launch`). Returns
-    how many learners were brought up to date (courses.tasks, after unpublishing)."""
+    published and open to them: the editor unpublished the one module they had left, so
+    they should not stay "in progress" on the dashboard until they press "Carry on"
+    (`course_launch`). Returns how many learners were brought up to date (courses.tasks,
+    after unpublishing)."""
     from .selectors import course_open_to
 
     course = CoursePage.objects.live().filter(pk=course_id).first()
-    module_iris = [m.activity_iri for m in course.modules()] if course is not None else []
-    if not module_iris:
+    modules = list(course.modules()) if course is not None else []
+    if not modules:
         return 0
-    # Who has completed every published module, and not the course, since its last
+    # Who has completed every published module open to them (one private to groups they
+    # are not in is no part of the course for them), and not the course, since its last
     # "requires renewal" mark; _course_sync then counts only what was done in each one's
     # current attempt, and only the modules open to them.
     since = course_valid_since(course_page_id=course.pk)
     learners = _finished_these_not_that(
-        these=module_iris, that=course.activity_iri, that_since=since, these_since=since
+        these=[m.activity_iri for m in modules],
+        that=course.activity_iri,
+        that_since=since,
+        these_since=since,
+        paths={m.activity_iri: m.path for m in modules},
     )
     synced = 0
     for learner in learners:

@@ -539,3 +539,24 @@ def test_unpublishing_the_one_module_left_completes_the_course_for_who_did_the_r
         modules[2].unpublish()
     assert course_progress(learner=pupil, course=course).complete
     assert verbs_for(pupil, course.activity_iri) == [VERB + "completed"]
+
+
+def test_unpublishing_the_one_module_left_completes_the_course_for_who_is_kept_out_of_another(
+    pupil, course, modules, django_capture_on_commit_callbacks
+):
+    """A module private to a pilot group the pupil is not in is not part of the course for
+    them (courses.selectors.modules_open_to). They read the first; an editor unpublishes the
+    third, the one they had left: they have finished the course, so the dashboard and their
+    PSHE record show it, not only once they press "Carry on"."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=modules[1], restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="Year 9 pilot")])
+    services.module_read_confirm(learner=pupil, module=modules[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        modules[2].unpublish()
+    assert course_progress(learner=pupil, course=course).complete
+    assert verbs_for(pupil, course.activity_iri) == [VERB + "completed"]
