@@ -376,11 +376,12 @@ def _finished_these_not_that(*, these, that, that_since, these_since=None, paths
 
 
 def module_completions_catch_up(*, module_id: int) -> int:
-    """Complete a module just published for the learners who have now finished everything
-    it requires: the editor took out (or made optional) the one activity they had left, so
-    they should not stay "in progress" on the dashboard, and be reminded, until they happen
-    to open it again. A module requiring nothing completes by "I've read this", as before.
-    Returns how many learners were brought up to date (courses.tasks, after publishing)."""
+    """Complete a module just published, or whose scenario or quiz was just unpublished, for
+    the learners who have now finished everything it requires: the editor took out (made
+    optional, or unpublished) the one activity they had left, so they should not stay "in
+    progress" on the dashboard, and be reminded, until they happen to open it again. A
+    module requiring nothing completes by "I've read this", as before. Returns how many
+    learners were brought up to date (courses.tasks, after publishing)."""
     from .selectors import course_open_to
 
     module = ModulePage.objects.live().filter(pk=module_id).first()

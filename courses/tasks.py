@@ -7,7 +7,8 @@ from .services import course_completions_catch_up, module_completions_catch_up
 
 @task()
 def module_completions_catch_up_run(module_id: int) -> int:
-    """Complete a module just published for whoever has now finished what it requires."""
+    """Complete a module just published, or whose scenario or quiz was just unpublished,
+    for whoever has now finished what it requires."""
     return module_completions_catch_up(module_id=module_id)
 
 

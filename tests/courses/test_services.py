@@ -560,3 +560,40 @@ def test_unpublishing_the_one_module_left_completes_the_course_for_who_is_kept_o
         modules[2].unpublish()
     assert course_progress(learner=pupil, course=course).complete
     assert verbs_for(pupil, course.activity_iri) == [VERB + "completed"]
+
+
+@pytest.mark.parametrize("unpublished", ["scenario", "quiz"])
+def test_unpublishing_the_one_activity_left_completes_the_module_for_who_did_the_rest(
+    pupil, course, modules, unpublished, django_capture_on_commit_callbacks
+):
+    """docs/authoring.md: a scenario or quiz unpublished since a module was published no
+    longer holds it back. A pupil who had read the other modules and finished the module's
+    other required activity has now finished the course: the dashboard and their PSHE record
+    must not keep them "in progress" until they happen to open the module again."""
+    from tests.assessments.conftest import make_quiz
+    from tests.scenarios.helpers import published_scenario
+
+    scenario = published_scenario(title="The crest account")
+    quiz = make_quiz(title="What would you do?")
+    module = module_page(
+        course,
+        "two-activities",
+        body=[
+            ("scenario", {"scenario": scenario, "required": True}),
+            ("quiz", {"quiz": quiz, "required": True}),
+        ],
+    )
+    for other in modules:
+        services.module_read_confirm(learner=pupil, module=other)
+    left, finished = (scenario, quiz) if unpublished == "scenario" else (quiz, scenario)
+    finished_kind = "quiz" if unpublished == "scenario" else "scenario"
+    complete_activity(pupil, activity_iri(finished_kind, finished.uuid))
+    services.module_progress_sync(learner=pupil, module=module)
+    assert not course_progress(learner=pupil, course=course).complete
+
+    with django_capture_on_commit_callbacks(execute=True):
+        left.unpublish()
+
+    progress = course_progress(learner=pupil, course=course)
+    assert (progress.complete, progress.completed_count, progress.total) == (True, 4, 4)
+    assert verbs_for(pupil, module.activity_iri) == [VERB + "completed"]
