@@ -278,7 +278,10 @@ def _course_sync(
     )
     if course.activity_iri in done or not all(iri in done for iri in module_iris):
         return
-    at = _when_the_last_was(at, learner=learner, activity_iris=module_iris, since=since)
+    latest = latest_completion_at(learner=learner, activity_iris=module_iris, since=since)
+    if _course_completion_taken_back(learner=learner, course=course, modules_done_at=latest):
+        return
+    at = max(at, latest) if at is not None else None
     _record(
         learner=learner,
         statements=[
@@ -292,6 +295,23 @@ def _course_sync(
             )
         ],
     )
+
+
+def _course_completion_taken_back(*, learner, course: CoursePage, modules_done_at) -> bool:
+    """Was a completion of the course made on the strength of the module completions that
+    stand voided (through the LRS, say)? It is as if it had never been made (xAPI 1.0.3
+    §2.2.6), and is not made again from the same module completions behind the back of
+    whoever took it back: only a module completed since completes the course again."""
+    from xapi.models import Statement
+    from xapi.statements.vocabulary import COMPLETED
+
+    return Statement.objects.filter(
+        learner=learner,
+        object_iri=course.activity_iri,
+        verb_iri=COMPLETED.iri,
+        voided=True,
+        timestamp__gte=modules_done_at,
+    ).exists()
 
 
 @transaction.atomic

@@ -218,3 +218,43 @@ def test_a_malformed_statement_beside_a_voiding_one_is_still_refused_with_400(sc
         },
     ]
     assert _lrs(school).post(reverse("xapi:statements"), batch).status_code == 400
+
+
+@pytest.mark.parametrize("then", ["carry_on", "read_again"])
+def test_a_course_completion_voided_through_the_lrs_is_not_recorded_again_unasked(
+    school, pupil, course, modules, then
+):
+    """xAPI 1.0.3 §2.2.6: a voided statement is as if it had never been made. The school's
+    tool takes back the pupil's course completion, leaving their module completions: the
+    course is not complete for the pupil, their teacher or the lead, and pressing "Carry on"
+    (or reading a module again) does not make it so behind the tool's back. Completing a
+    module afresh does."""
+    from courses.selectors import course_progress
+    from courses.services import course_launch
+
+    for module in modules:
+        module_read_confirm(learner=pupil, module=module)
+    finished = Statement.objects.get(learner=pupil, object_iri=course.activity_iri)
+    voiding = {
+        "id": str(uuid.uuid4()),
+        "actor": finished.data["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
+        "object": {"objectType": "StatementRef", "id": str(finished.statement_id)},
+    }
+    response = _lrs(school).post(reverse("xapi:statements"), voiding)
+    assert response.status_code == 200, response.content
+    assert course.activity_iri not in _completed(pupil)
+
+    if then == "carry_on":
+        course_launch(learner=pupil, course=course)
+    else:
+        module_read_confirm(learner=pupil, module=modules[0])
+
+    assert course.activity_iri not in _completed(pupil)
+    assert not course_progress(learner=pupil, course=course).complete
+    completing = Statement.objects.filter(
+        learner=pupil,
+        object_iri=course.activity_iri,
+        verb_iri="http://adlnet.gov/expapi/verbs/completed",
+    )
+    assert completing.count() == 1
