@@ -1091,20 +1091,32 @@ def _course_completions_unfounded(*, course: CoursePage, since: dict[int, dateti
     """The completions of `course` made by these learners at or after the given time (when
     a lesson, now removed, had completed modules for them) while one of its modules is no
     longer complete: (statement id, data) of each, to void."""
+    modules = list(course.modules())
     return _completions_unfounded(
         course=course,
         whole=course.activity_iri,
-        parts=[m.activity_iri for m in course.modules()],
+        parts=[m.activity_iri for m in modules],
         since=since,
+        # A module private to groups a learner is not in is no part of the course for them
+        # (modules_open_to): not having it leaves their course complete.
+        kept_from=modules_kept_from(
+            learner_ids=list(since), module_paths={m.activity_iri: m.path for m in modules}
+        ),
     )
 
 
 def _completions_unfounded(
-    *, course: CoursePage, whole: str, parts: list[str], since: dict[int, datetime]
+    *,
+    course: CoursePage,
+    whole: str,
+    parts: list[str],
+    since: dict[int, datetime],
+    kept_from: dict[int, set[str]] | None = None,
 ) -> list:
     """The completions of `whole` (the course or one of its modules) made by these learners
     at or after the given time while one of its `parts` (its modules, or the module's
-    required activities) is no longer complete: (statement id, data) of each, to void."""
+    required activities; not those `kept_from` each learner) is no longer complete:
+    (statement id, data) of each, to void."""
     from records.models import Completion
     from xapi.models import Statement
 
@@ -1116,10 +1128,12 @@ def _completions_unfounded(
         activity_iris=[whole, *parts],
         since=valid_since,
     )
+    kept_from = kept_from or {}
     short = [
         learner_id
         for learner_id, iris in done.items()
-        if whole in iris and not all(iri in iris for iri in parts)
+        if whole in iris
+        and not all(iri in iris or iri in kept_from.get(learner_id, ()) for iri in parts)
     ]
     if not short:
         return []

@@ -258,3 +258,43 @@ def test_a_course_completion_voided_through_the_lrs_is_not_recorded_again_unaske
         verb_iri="http://adlnet.gov/expapi/verbs/completed",
     )
     assert completing.count() == 1
+
+
+def test_voiding_a_statement_about_a_module_leaves_the_course_of_who_is_kept_out_of_another(
+    school, pupil, course, modules
+):
+    """The second module is private to a pilot group the pupil is not in, so it is no part
+    of the course for them (courses.selectors.modules_open_to): they completed the course
+    with the other two. The school's tool takes back the statement that they opened the
+    first module, which completed nothing: their course stays complete."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    from courses.services import module_experience
+
+    restriction = PageViewRestriction.objects.create(
+        page=modules[1], restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="Year 9 pilot")])
+    module_experience(learner=pupil, module=modules[0])
+    module_read_confirm(learner=pupil, module=modules[0])
+    module_read_confirm(learner=pupil, module=modules[2])
+    assert course.activity_iri in _completed(pupil)
+    opened = Statement.objects.get(
+        learner=pupil,
+        object_iri=modules[0].activity_iri,
+        verb_iri="http://adlnet.gov/expapi/verbs/experienced",
+    )
+    voiding = {
+        "id": str(uuid.uuid4()),
+        "actor": opened.data["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}},
+        "object": {"objectType": "StatementRef", "id": str(opened.statement_id)},
+    }
+    response = _lrs(school).post(reverse("xapi:statements"), voiding)
+    assert response.status_code == 200, response.content
+    assert _completed(pupil) == {
+        modules[0].activity_iri,
+        modules[2].activity_iri,
+        course.activity_iri,
+    }
