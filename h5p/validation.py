@@ -435,7 +435,10 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:
     h5p = _read_json(archive, "h5p.json", limits)
     if not isinstance(h5p, dict):
         raise _reject(_("h5p.json is not a JSON object."))
-    _read_json(archive, "content/content.json", limits)
+    # The player gives content.json to the main library as its parameters, an object of its
+    # semantics' fields: a list or null there breaks the activity in every learner's browser.
+    if not isinstance(_read_json(archive, "content/content.json", limits), dict):
+        raise _reject(_("content/content.json is not a JSON object."))
     title = h5p.get("title")
     if not isinstance(title, str) or not title.strip():
         raise _reject(_("h5p.json has no title."))

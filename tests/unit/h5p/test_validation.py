@@ -69,6 +69,16 @@ def test_invalid_json_is_rejected():
     assert "not valid JSON" in reason(tiny_package(**{"content/content.json": "{oops"}))
 
 
+@pytest.mark.parametrize("content", ["[]", "null", '"Hello"', "42", "true"])
+def test_content_json_that_is_json_but_not_an_object_is_rejected(content):
+    """The player hands content.json to the main library as its parameters, which are an
+    object (the fields of its semantics): a list, a string or null was accepted, and the
+    activity then failed in every learner's browser with nothing said to the editor."""
+    assert "content/content.json is not a JSON object" in reason(
+        tiny_package(**{"content/content.json": content})
+    )
+
+
 @pytest.mark.parametrize("name", ["h5p.json", "content/content.json", "H5P.Tiny-1.0/library.json"])
 def test_json_nested_too_deeply_to_read_is_rejected_with_a_reason(name):
     # A few hundred kilobytes of "[" is more nesting than Python's parser can follow: the
