@@ -18,3 +18,7 @@ urlpatterns = [
         name="h5p_package_file",
     ),
 ]
+
+# The site's 404 page links to the site's pages by path, which on this origin are not found
+# either: this one links back to the site itself.
+handler404 = content_views.not_found

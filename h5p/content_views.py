@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -221,3 +222,11 @@ def package_file(request, activity_uuid, path):
     if path.lower().endswith(DOCUMENT_EXTENSIONS):
         response["Content-Security-Policy"] = DOCUMENT_POLICY
     return response
+
+
+def not_found(request, exception=None):
+    """The content origin's "Page not found": its links lead to the site (by its full
+    address), as every path here but the player's is another "Page not found"."""
+    home = site_origin() + reverse("home", urlconf=settings.ROOT_URLCONF)
+    response = render(request, "h5p/not_found.html", {"site_home_url": home}, status=404)
+    return _cors(response)

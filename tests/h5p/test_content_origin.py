@@ -106,6 +106,21 @@ def test_an_error_page_on_the_content_origin_is_not_a_server_error_for_someone_s
     assert 'action="/accounts/logout/"' not in response.content.decode()
 
 
+def test_the_content_origins_404_page_links_to_the_sites_home_page_not_its_own(client):
+    """The content origin serves no pages but the embed page, so its "Go to your home page"
+    link and the Upstander name, written as paths on it (/home/, /), led to the same "Page
+    not found" again: someone who reached it (a link in an activity, a bookmarked player
+    address) had no way back to the site."""
+    response = client.get("/no-such-page/", **CONTENT)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f'href="{settings.SITE_URL}/home/"' in html
+    assert 'href="/home/"' not in html
+    assert 'href="/"' not in html
+    assert "Page not found" in html
+    assert 'href="tel:08001111"' in html  # where to get help, as on every page
+
+
 @pytest.mark.parametrize(
     ("name", "url"),
     [
