@@ -41,6 +41,12 @@ class ActivityBlock(blocks.StructBlock):
         obj = self.content_object(value)
         return obj is not None and getattr(obj, "live", True) is not False
 
+    def never_completed_because(self, value) -> str | None:
+        """Why learners could never complete the chosen content, for the editor, or None.
+        Scenarios and quizzes always can be; H5P content that never says a learner finished
+        it cannot."""
+        return None
+
     def teaching_context(self, value) -> dict:
         """What the teaching view (courses/blocks/activity_teaching.html) needs beyond the
         content object, e.g. where to preview it. Nothing by default."""

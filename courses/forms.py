@@ -41,6 +41,20 @@ def unpublished_required_activities(body) -> dict[int, str]:
     return problems
 
 
+def never_completed_required_activities(body) -> dict[int, str]:
+    """Position in `body` -> a sentence for each required activity whose content can never
+    be completed (H5P content that never says a learner finished it): the module would wait
+    for it for ever."""
+    problems: dict[int, str] = {}
+    for index, child in enumerate(body or []):
+        block = child.block
+        if isinstance(block, ActivityBlock) and block.is_required(child.value):
+            reason = block.never_completed_because(child.value)
+            if reason:
+                problems[index] = reason
+    return problems
+
+
 def _published_now(content) -> bool:
     """Live, and not past its expiry time: Wagtail's `publish_scheduled` unpublishes what
     has expired in the same run as (and before) it publishes what is due to go live."""
@@ -85,6 +99,7 @@ def publishing_problems(page) -> list[str]:
         audience = module_audience_problems(page.body, page.get_parent())
         problems += dict.fromkeys(message for _field, message in audience.values())
         problems += unpublished_required_activities(page.body).values()
+        problems += never_completed_required_activities(page.body).values()
     return problems
 
 
@@ -208,10 +223,11 @@ class ModulePageForm(WagtailAdminPageForm):
                 body, getattr(self, "parent_page", None)
             ).items()
         }
-        unpublished = {}
+        unpublished = never_completed = {}
         if self._publishing():
             unpublished = unpublished_required_activities(body)
-        for index, message in unpublished.items():
+            never_completed = never_completed_required_activities(body)
+        for index, message in {**never_completed, **unpublished}.items():
             problems[index] = StructBlockValidationError(
                 block_errors={body[index].block.content_field: ValidationError(message)}
             )
@@ -223,6 +239,14 @@ class ModulePageForm(WagtailAdminPageForm):
                 _(
                     "This module cannot be published while it requires an activity that is "
                     "not published. You can still save it as a draft."
+                ),
+            )
+        if never_completed:
+            self.add_error(
+                None,
+                _(
+                    "This module cannot be published while it requires an activity that "
+                    "learners could never complete. You can still save it as a draft."
                 ),
             )
         return cleaned
@@ -329,7 +353,11 @@ class CopyWithoutAliasForm(CopyForm):
             module = module.specific
             if not isinstance(module, ModulePage) or not module.live:
                 continue
-            for message in unpublished_required_activities(module.body).values():
+            problems = {
+                **never_completed_required_activities(module.body),
+                **unpublished_required_activities(module.body),
+            }
+            for message in problems.values():
                 self.add_error("publish_copies", f"“{module.title}”: {message}")
 
 

@@ -35,6 +35,21 @@ class H5PActivityBlock(ActivityBlock):
                 context["h5p_statements_url"] = reverse("h5p:statements", args=[activity.uuid])
         return context
 
+    def never_completed_because(self, value) -> str | None:
+        from .selectors import reports_finishing
+
+        activity = value.get("activity")
+        if activity is None or not activity.is_uploaded or reports_finishing(activity):
+            return None
+        return str(
+            _(
+                "“%(title)s” is H5P content (%(library)s) that never says when a learner has "
+                "finished it, so learners could not complete this module. Untick "
+                "“Required”, or choose an activity with questions to answer."
+            )
+            % {"title": activity.title, "library": activity.main_library}
+        )
+
     def teaching_context(self, value) -> dict:
         """The player without a statements URL: the teaching view previews the activity and
         records nothing (h5p-relay.js posts statements only where the block gives a URL)."""

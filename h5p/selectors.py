@@ -1,5 +1,6 @@
 """Reads for H5P activities and where their files live."""
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,3 +27,28 @@ def activity_with_checksum(checksum: str):
     from .models import H5PActivity
 
     return H5PActivity.objects.filter(checksum=checksum).first()
+
+
+# How H5P content says that a learner finished it, in its libraries' scripts: H5P core's
+# `triggerXAPIScored` or `triggerXAPICompleted` (EventDispatcher), or an "answered" or
+# "completed" statement it builds itself. Content whose scripts do none of these (an
+# accordion, an image, a timeline) only ever says it was seen or interacted with.
+FINISHING = re.compile(
+    rb"triggerXAPI(?:Scored|Completed)"
+    rb"|(?:createXAPIEventTemplate|setVerb)\(\s*[\"'`](?:answered|completed)[\"'`]"
+    rb"|adlnet\.gov/expapi/verbs/(?:answered|completed)"
+)
+
+
+def reports_finishing(activity) -> bool:
+    """Can the activity's content say that a learner finished it, which is what completes its
+    block (docs/h5p.md)? True too when it cannot be told (its files are not on this server):
+    only content known never to say so is refused where it is required."""
+    root = package_dir(activity.uuid)
+    if not root.is_dir():
+        return True
+    return any(
+        FINISHING.search(path.read_bytes())
+        for path in root.rglob("*.js")
+        if path.is_file() and not path.is_symlink()
+    )

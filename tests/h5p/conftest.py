@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import set_urlconf
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "h5p-samples"
 TRUE_FALSE = SAMPLES / "h5p-standalone-truefalse.h5p"
@@ -36,6 +37,15 @@ def h5p_root(settings, tmp_path):
     settings.H5P_ROOT = tmp_path / "h5p"
     settings.H5P_CONTENT_ORIGIN = "http://127.0.0.1:8001"
     return settings.H5P_ROOT
+
+
+@pytest.fixture(autouse=True)
+def site_urls_after_each_test():
+    """A request to the content origin routes to its own URLs until the response is closed,
+    which the test client does not do for a streamed file left unread: the next test's
+    reverse() of a site URL then failed (NoReverseMatch)."""
+    yield
+    set_urlconf(None)
 
 
 @pytest.fixture
