@@ -30,12 +30,13 @@ def activity_with_checksum(checksum: str):
 
 
 # How H5P content says that a learner finished it, in its libraries' scripts: H5P core's
-# `triggerXAPIScored` or `triggerXAPICompleted` (EventDispatcher), or an "answered" or
-# "completed" statement it builds itself. Content whose scripts do none of these (an
-# accordion, an image, a timeline) only ever says it was seen or interacted with.
+# `triggerXAPIScored` or `triggerXAPICompleted` (EventDispatcher), `triggerXAPI` with an
+# "answered" or "completed" verb (its score in the extra argument), or such a statement it
+# builds itself. Content whose scripts do none of these (an accordion, an image, a timeline)
+# only ever says it was seen or interacted with.
 FINISHING = re.compile(
     rb"triggerXAPI(?:Scored|Completed)"
-    rb"|(?:createXAPIEventTemplate|setVerb)\(\s*[\"'`](?:answered|completed)[\"'`]"
+    rb"|(?:createXAPIEventTemplate|setVerb|triggerXAPI)\(\s*[\"'`](?:answered|completed)[\"'`]"
     rb"|adlnet\.gov/expapi/verbs/(?:answered|completed)"
 )
 

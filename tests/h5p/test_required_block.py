@@ -81,3 +81,33 @@ def test_a_module_requiring_a_question_that_says_when_it_was_answered_is_publish
     response = client.post(add, {**data, "action-publish": "1"})
     assert response.status_code == 302
     assert ModulePage.objects.get(slug="lesson").live
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "this.triggerXAPIScored(1, 1, 'answered');",
+        "self.triggerXAPICompleted(score, max);",
+        "var e = this.createXAPIEventTemplate('answered'); e.setScoredResult(1, 1, this);",
+        # EventDispatcher.triggerXAPI(verb, extra): the score may come in `extra`.
+        'that.triggerXAPI( "completed", {result: {score: {raw: 1, max: 1}}});',
+        "this.triggerXAPI(`answered`, extra);",
+    ],
+)
+def test_each_way_h5p_content_can_say_it_was_finished_is_recognised(script):
+    from h5p.selectors import reports_finishing
+
+    activity = h5p_activity_create(
+        upload=upload_of(tiny_package(**{"H5P.Tiny-1.0/tiny.js": script}))
+    )[0]
+    assert reports_finishing(activity)
+
+
+def test_content_saying_only_that_it_was_seen_is_not_taken_for_finishing():
+    from h5p.selectors import reports_finishing
+
+    script = "this.triggerXAPI('interacted'); this.triggerXAPI('experienced');"
+    activity = h5p_activity_create(
+        upload=upload_of(tiny_package(**{"H5P.Tiny-1.0/tiny.js": script}))
+    )[0]
+    assert not reports_finishing(activity)
